@@ -1,0 +1,1 @@
+"""The domain in pure Python: enums, rules, scoring, scheduling and layout maths."""

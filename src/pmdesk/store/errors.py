@@ -1,0 +1,47 @@
+"""Why a workspace file could not be opened, each with a message a person can act on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pmdesk.core.errors import PmdeskError
+
+
+class WorkspaceError(PmdeskError):
+    def __init__(self, path: Path | str, message: str) -> None:
+        self.path = Path(path)
+        super().__init__(f"{self.path.name}: {message}")
+
+
+class NotAWorkspaceError(WorkspaceError):
+    """The file exists but is something else: text, another program's database, empty."""
+
+
+class DamagedWorkspaceError(WorkspaceError):
+    """A pmdesk file that fails its integrity check (truncated, corrupted pages)."""
+
+
+class TooNewError(WorkspaceError):
+    def __init__(self, path: Path | str, file_version: int, app_version: int) -> None:
+        self.file_version = file_version
+        self.app_version = app_version
+        super().__init__(
+            path,
+            f"this file uses workspace format {file_version}, but this pmdesk reads formats up "
+            f"to {app_version}. Open it with a newer pmdesk; the file was not changed.",
+        )
+
+
+class WorkspaceLockedError(WorkspaceError):
+    """Another pmdesk has the file open for writing; it can still be opened read-only."""
+
+    def __init__(self, path: Path | str, holder: str) -> None:
+        self.holder = holder
+        super().__init__(
+            path, f"it is already open in another pmdesk ({holder}). Open it read-only instead?"
+        )
+
+
+class ReadOnlyError(WorkspaceError):
+    def __init__(self, path: Path | str) -> None:
+        super().__init__(path, "the workspace is open read-only; this edit was not made")

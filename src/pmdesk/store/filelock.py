@@ -1,0 +1,75 @@
+"""One writer per workspace: an OS advisory lock on ``<file>.lock``.
+
+The operating system drops the lock when the holder dies, even by SIGKILL, so a
+crash never leaves a file locked for good; a stale ``.lock`` file is harmless.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sys
+from pathlib import Path
+
+
+class LockHeld(Exception):
+    def __init__(self, holder: str) -> None:
+        self.holder = holder
+        super().__init__(holder)
+
+
+class WorkspaceLock:
+    def __init__(self, path: Path) -> None:
+        self.path = path.with_name(path.name + ".lock")
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            _lock(fd)
+        except OSError:
+            os.close(fd)
+            raise LockHeld(self._describe_holder()) from None
+        self._fd = fd
+        os.ftruncate(fd, 0)
+        info = {"pid": os.getpid(), "host": socket.gethostname()}
+        os.write(fd, json.dumps(info).encode())
+        os.fsync(fd)
+
+    def release(self) -> None:
+        if self._fd is None:
+            return
+        fd, self._fd = self._fd, None
+        try:
+            os.ftruncate(fd, 0)
+            _unlock(fd)
+        finally:
+            os.close(fd)
+
+    def _describe_holder(self) -> str:
+        try:
+            info = json.loads(self.path.read_text() or "{}")
+            return f"process {info['pid']} on {info['host']}"
+        except (OSError, ValueError, KeyError):
+            return "another process"
+
+
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows builds only
+    import msvcrt
+
+    def _lock(fd: int) -> None:
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+
+    def _unlock(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _lock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)

@@ -1,0 +1,57 @@
+"""Every table of a .pmdesk file (the whole domain of PRODUCT.md)."""
+
+from .base import Base, Entity
+from .canvas import CanvasBoard, CanvasNote, NoteItemLink, NoteRequirementLink, Vote, VoteRound
+from .launch import Launch, LaunchMessage, LaunchTask
+from .portfolio import (
+    EliminationReview,
+    GateReview,
+    Meta,
+    Metric,
+    MetricValue,
+    Product,
+    RemedialAction,
+    Risk,
+    SpecRevision,
+    StagePeriod,
+    WorkspaceInfo,
+)
+from .requirements import Requirement, RequirementCustomer, RequirementItemLink
+from .roadmap import Baseline, BaselineEntry, Dependency, Lane, RoadmapItem
+from .stakeholders import RaciAssignment, Stakeholder, StakeholderPosition
+
+__all__ = [
+    "Base",
+    "Baseline",
+    "BaselineEntry",
+    "CanvasBoard",
+    "CanvasNote",
+    "Dependency",
+    "EliminationReview",
+    "Entity",
+    "GateReview",
+    "Lane",
+    "Launch",
+    "LaunchMessage",
+    "LaunchTask",
+    "Meta",
+    "Metric",
+    "MetricValue",
+    "NoteItemLink",
+    "NoteRequirementLink",
+    "Product",
+    "RaciAssignment",
+    "RemedialAction",
+    "Requirement",
+    "RequirementCustomer",
+    "RequirementItemLink",
+    "Risk",
+    "RoadmapItem",
+    "SpecRevision",
+    "Stakeholder",
+    "StakeholderPosition",
+    "StagePeriod",
+    "Vote",
+    "VoteRound",
+    "WorkspaceInfo",
+]

@@ -1,0 +1,212 @@
+"""A repository per editable table: validated create, update, delete and restore.
+
+Services compose repositories and add the domain's own operations. Every
+method opens one short transaction and returns detached model objects, so no
+caller ever holds a session. ``update`` returns the previous values and
+``delete`` a Snapshot: exactly what an undo command needs to revert.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import sqlalchemy as sa
+
+from pmdesk.core.errors import NotFoundError, ValidationError
+from pmdesk.core.validation import RULES
+
+from ..models import Entity
+from ..snapshot import Snapshot, capture, restore
+
+if TYPE_CHECKING:
+    from ..workspace import UnitOfWork, Workspace
+
+M = TypeVar("M", bound=Entity)
+
+
+def coerce(column: sa.Column, value: Any) -> Any:
+    """Turn what a person or an import typed into the column's Python type, or refuse it."""
+    label = column.key.replace("_", " ")
+    kind = column.type
+    blank = isinstance(value, str) and not value.strip() and not isinstance(kind, sa.String)
+    if value is None or blank:
+        if not column.nullable:
+            raise ValidationError(label, "a value is required")
+        return None
+    try:
+        if isinstance(kind, sa.Enum) and kind.enum_class is not None:
+            if isinstance(value, kind.enum_class):
+                return value
+            return kind.enum_class.from_label(str(value))
+        if isinstance(kind, sa.Date):
+            if isinstance(value, dt.datetime):
+                return value.date()
+            return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value).strip())
+        if isinstance(kind, sa.DateTime):
+            return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+        if isinstance(kind, sa.Boolean):
+            if isinstance(value, str):
+                return value.strip().lower() in ("1", "true", "yes", "y", "on")
+            return bool(value)
+        if isinstance(kind, sa.Integer):
+            if isinstance(value, bool):
+                raise ValueError
+            number = float(value)
+            if number != int(number):
+                raise ValueError
+            return int(number)
+        if isinstance(kind, sa.Float):
+            return float(value)
+        if isinstance(kind, sa.String | sa.Text):
+            text = str(value)
+            if getattr(kind, "length", None) and len(text) > kind.length:
+                raise ValidationError(label, f"is longer than {kind.length} characters")
+            return text
+    except ValidationError:
+        raise
+    except ValueError as exc:
+        detail = str(exc) if isinstance(kind, sa.Enum) else f"{value!r} is not a valid {_type_word(kind)}"
+        raise ValidationError(label, detail) from None
+    return value
+
+
+def _type_word(kind: sa.types.TypeEngine) -> str:
+    if isinstance(kind, sa.Date):
+        return "date (YYYY-MM-DD)"
+    if isinstance(kind, sa.Integer):
+        return "whole number"
+    if isinstance(kind, sa.Float):
+        return "number"
+    return "value"
+
+
+class Repo(Generic[M]):
+    """Create, read, update, delete and restore rows of one table."""
+
+    def __init__(
+        self,
+        ws: Workspace,
+        model: type[M],
+        *,
+        order_by: Iterable[Any] = (),
+        after_write: Callable[[UnitOfWork, M, dict[str, Any]], None] | None = None,
+    ) -> None:
+        self.ws = ws
+        self.model = model
+        self.kind: str = model.__tablename__
+        self._order_by = tuple(order_by) or (model.id,)
+        self._columns = {c.key: c for c in model.__table__.columns}
+        self._after_write = after_write
+
+    # -- reading ---------------------------------------------------------------
+
+    def get(self, entity_id: int) -> M:
+        with self.ws.read() as session:
+            found = session.get(self.model, entity_id)
+            if found is None:
+                raise NotFoundError(self.kind, entity_id)
+            return found
+
+    def list(self, *where: Any, order_by: Iterable[Any] | None = None) -> list[M]:
+        with self.ws.read() as session:
+            stmt = sa.select(self.model).where(*where).order_by(*(order_by or self._order_by))
+            return list(session.scalars(stmt))
+
+    def count(self, *where: Any) -> int:
+        with self.ws.read() as session:
+            stmt = sa.select(sa.func.count()).select_from(self.model).where(*where)
+            return session.scalar(stmt) or 0
+
+    # -- validation ---------------------------------------------------------------
+
+    def clean(self, fields: dict[str, Any]) -> dict[str, Any]:
+        """Coerced copies of ``fields``; unknown names are refused, not ignored."""
+        cleaned = {}
+        for name, value in fields.items():
+            column = self._columns.get(name)
+            if column is None or name in ("id", "row_version"):
+                raise ValidationError(name, f"is not a field of {self.kind.replace('_', ' ')}")
+            cleaned[name] = coerce(column, value)
+        return cleaned
+
+    def _defaults(self) -> dict[str, Any]:
+        values = {}
+        for name, column in self._columns.items():
+            default = column.default
+            if default is not None and not default.is_callable and name != "row_version":
+                values[name] = default.arg
+        return values
+
+    def _validate(self, full: dict[str, Any]) -> None:
+        rule = RULES.get(self.kind)
+        if rule is not None:
+            rule(full)
+
+    # -- writing --------------------------------------------------------------------
+
+    def create(self, **fields: Any) -> M:
+        full = self._defaults() | self.clean(fields)
+        self._validate(full)
+        with self.ws.transaction() as uow:
+            obj = self.model(**{k: v for k, v in full.items() if k in self._columns})
+            uow.session.add(obj)
+            uow.session.flush()
+            if self._after_write is not None:
+                self._after_write(uow, obj, {})
+        return obj
+
+    def update(self, entity_id: int, **changes: Any) -> dict[str, Any]:
+        """Apply ``changes``; returns the previous values of the fields that changed."""
+        cleaned = self.clean(changes)
+        with self.ws.transaction() as uow:
+            obj = uow.session.get(self.model, entity_id)
+            if obj is None:
+                raise NotFoundError(self.kind, entity_id)
+            full = obj.to_dict() | cleaned
+            self._validate(full)
+            previous = {}
+            for name, value in full.items():
+                if name in ("id", "row_version"):
+                    continue
+                if getattr(obj, name) != value:
+                    previous[name] = getattr(obj, name)
+                    setattr(obj, name, value)
+            if previous and self._after_write is not None:
+                uow.session.flush()
+                self._after_write(uow, obj, previous)
+        return previous
+
+    def delete(self, ids: int | Iterable[int]) -> Snapshot:
+        """Delete rows and everything that goes with them; the snapshot brings them back."""
+        id_list = [ids] if isinstance(ids, int) else list(ids)
+        table = self.model.__table__
+        with self.ws.transaction() as uow:
+            snap = capture(uow.session, table, id_list)
+            missing = set(id_list) - set(snap.ids(self.kind))
+            if missing:
+                raise NotFoundError(self.kind, min(missing))
+            for chunk_start in range(0, len(id_list), 500):
+                chunk = id_list[chunk_start : chunk_start + 500]
+                uow.session.execute(sa.delete(table).where(table.c.id.in_(chunk)))
+            record_snapshot(uow, snap, "delete")
+        return snap
+
+    def restore(self, snap: Snapshot) -> None:
+        """Undo a delete: the same rows come back with the same ids."""
+        with self.ws.transaction() as uow:
+            restore(uow.session, snap)
+            record_snapshot(uow, snap, "insert")
+
+
+def record_snapshot(uow: UnitOfWork, snap: Snapshot, op: str) -> None:
+    for name in {name for name, _ in snap.rows}:
+        uow.record(name, op, snap.ids(name))
+    for name, pk, _column, _value in snap.cleared:
+        uow.record(name, "update", [next(iter(pk.values())) if len(pk) == 1 else tuple(pk.values())])
+
+
+def enum_value(value: StrEnum | str) -> str:
+    return value.value if isinstance(value, StrEnum) else value

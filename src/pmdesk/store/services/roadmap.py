@@ -1,0 +1,113 @@
+"""Roadmap lanes, items, dependencies and baselines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from pmdesk.core.errors import ValidationError
+from pmdesk.core.graph import cycle_if_added
+
+from ..models import Baseline, BaselineEntry, Dependency, Lane, RoadmapItem
+from .base import Repo
+
+
+class DependencyRepo(Repo[Dependency]):
+    """Dependencies refuse to close a cycle, naming the items in it."""
+
+    def create(self, **fields: Any) -> Dependency:
+        cleaned = self.clean(fields)
+        self._refuse_cycle(cleaned.get("predecessor_id"), cleaned.get("successor_id"))
+        return super().create(**fields)
+
+    def update(self, entity_id: int, **changes: Any) -> dict[str, Any]:
+        if "predecessor_id" in changes or "successor_id" in changes:
+            current = self.get(entity_id)
+            pred = changes.get("predecessor_id", current.predecessor_id)
+            succ = changes.get("successor_id", current.successor_id)
+            self._refuse_cycle(int(pred), int(succ), ignore=entity_id)
+        return super().update(entity_id, **changes)
+
+    def _refuse_cycle(self, pred: int | None, succ: int | None, ignore: int | None = None) -> None:
+        if pred is None or succ is None:
+            return
+        with self.ws.read() as session:
+            product = session.scalar(sa.select(RoadmapItem.product_id).where(RoadmapItem.id == pred))
+            items = sa.select(RoadmapItem.id).where(RoadmapItem.product_id == product)
+            rows = session.execute(
+                sa.select(Dependency.id, Dependency.predecessor_id, Dependency.successor_id).where(
+                    Dependency.predecessor_id.in_(items)
+                )
+            ).all()
+            edges = [(p, s) for dep_id, p, s in rows if dep_id != ignore]
+            cycle = cycle_if_added(edges, (pred, succ))
+            if cycle is None:
+                return
+            names = dict(
+                session.execute(
+                    sa.select(RoadmapItem.id, RoadmapItem.name).where(RoadmapItem.id.in_(cycle))
+                ).all()
+            )
+        loop = " → ".join(names.get(i, str(i)) for i in cycle)
+        raise ValidationError("dependency", f"it would make a cycle: {loop}")
+
+
+class RoadmapService:
+    def __init__(self, ws) -> None:
+        self.ws = ws
+        self.lanes = Repo(ws, Lane, order_by=(Lane.sort_order, Lane.id))
+        self.items = Repo(
+            ws, RoadmapItem, order_by=(RoadmapItem.lane_id, RoadmapItem.start_date, RoadmapItem.id)
+        )
+        self.dependencies = DependencyRepo(ws, Dependency)
+        self.baselines = Repo(ws, Baseline, order_by=(Baseline.created_at, Baseline.id))
+
+    def lanes_of(self, product_id: int) -> list[Lane]:
+        return self.lanes.list(Lane.product_id == product_id)
+
+    def items_of(self, product_id: int) -> list[RoadmapItem]:
+        return self.items.list(RoadmapItem.product_id == product_id)
+
+    def dependencies_of(self, product_id: int) -> list[Dependency]:
+        items = sa.select(RoadmapItem.id).where(RoadmapItem.product_id == product_id)
+        return self.dependencies.list(Dependency.predecessor_id.in_(items))
+
+    def baselines_of(self, product_id: int) -> list[Baseline]:
+        return self.baselines.list(Baseline.product_id == product_id)
+
+    def set_baseline(self, product_id: int, name: str) -> Baseline:
+        """Record every item's current dates; the new baseline becomes the one compared."""
+        if not name.strip():
+            raise ValidationError("name", "cannot be empty")
+        with self.ws.transaction() as uow:
+            session = uow.session
+            session.execute(
+                sa.update(Baseline).where(Baseline.product_id == product_id).values(is_active=False)
+            )
+            baseline = Baseline(product_id=product_id, name=name.strip(), is_active=True)
+            session.add(baseline)
+            session.flush()
+            items = session.execute(
+                sa.select(RoadmapItem.id, RoadmapItem.start_date, RoadmapItem.end_date).where(
+                    RoadmapItem.product_id == product_id
+                )
+            ).all()
+            if items:
+                session.execute(
+                    sa.insert(BaselineEntry),
+                    [
+                        {"baseline_id": baseline.id, "item_id": i, "start_date": s, "end_date": e}
+                        for i, s, e in items
+                    ],
+                )
+            uow.record("baseline_entry", "insert", [baseline.id])
+        return baseline
+
+    def baseline_dates(self, baseline_id: int) -> dict[int, tuple]:
+        with self.ws.read() as session:
+            rows = session.execute(
+                sa.select(BaselineEntry.item_id, BaselineEntry.start_date, BaselineEntry.end_date)
+                .where(BaselineEntry.baseline_id == baseline_id)
+            ).all()
+        return {item_id: (start, end) for item_id, start, end in rows}

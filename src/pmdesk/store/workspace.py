@@ -1,0 +1,410 @@
+"""The Workspace: one .pmdesk file (an SQLite database) opened safely.
+
+Opening never modifies a file that is not a sound pmdesk workspace: the header
+is read as raw bytes first, then ``quick_check`` runs on a read-only connection,
+and only then is the file opened for writing (after a backup, if it needs an
+upgrade). Every edit is one short transaction committed at once: there is no
+unsaved state to lose.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import shutil
+import sqlite3
+import struct
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm import Session, sessionmaker
+
+from pmdesk.core.changes import ChangeCollector, ChangeHub
+from pmdesk.core.errors import PmdeskError, ValidationError
+
+from . import schema
+from .errors import (
+    DamagedWorkspaceError,
+    NotAWorkspaceError,
+    ReadOnlyError,
+    TooNewError,
+    WorkspaceLockedError,
+)
+from .filelock import LockHeld, WorkspaceLock
+from .models import Base, Meta, WorkspaceInfo
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+SUFFIX = ".pmdesk"
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    path: Path
+    schema_version: int
+    integrity: str
+    counts: dict[str, int]
+
+    @property
+    def ok(self) -> bool:
+        return self.integrity == "ok"
+
+
+def _configure_connection(dbapi_conn: sqlite3.Connection, read_only: bool) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.execute("PRAGMA busy_timeout = 5000")
+    if not read_only:
+        # WAL: a commit appends to the -wal file and is durable once the call returns,
+        # readers (a second, read-only pmdesk) never block the writer, and a crash
+        # mid-write leaves the last committed state intact: the next open replays or
+        # discards the WAL. synchronous=FULL fsyncs the WAL on every commit, so an
+        # edit survives not only the app being killed (NORMAL would) but a power cut.
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = FULL")
+    cur.close()
+
+
+def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
+    uri = path.resolve().as_uri().replace("file://", "file:", 1)
+    uri += "?mode=ro" if read_only else "?mode=rw"
+    conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+    return conn
+
+
+def read_header(path: Path) -> tuple[int, int]:
+    """(application_id, expected size) from the raw SQLite header; refuses anything else.
+
+    Reads bytes only, so a foreign file is never touched by SQLite.
+    """
+    if not path.exists():
+        raise NotAWorkspaceError(path, "there is no such file")
+    if not path.is_file():
+        raise NotAWorkspaceError(path, "this is a folder, not a pmdesk workspace file")
+    size = path.stat().st_size
+    if size == 0:
+        raise NotAWorkspaceError(path, "the file is empty; it is not a pmdesk workspace")
+    with path.open("rb") as fh:
+        header = fh.read(100)
+    if not header.startswith(SQLITE_MAGIC):
+        raise NotAWorkspaceError(path, "this is not a pmdesk workspace (not a database file)")
+    if len(header) < 100:
+        raise DamagedWorkspaceError(path, "the file is truncated: its header is incomplete")
+    (page_size,) = struct.unpack(">H", header[16:18])
+    page_size = 65536 if page_size == 1 else page_size
+    (page_count,) = struct.unpack(">I", header[28:32])
+    (app_id,) = struct.unpack(">I", header[68:72])
+    if app_id != schema.APPLICATION_ID:
+        raise NotAWorkspaceError(
+            path, "this is a database made by another program, not a pmdesk workspace"
+        )
+    expected = page_size * page_count
+    wal = path.with_name(path.name + "-wal")
+    if size < expected and not wal.exists():
+        raise DamagedWorkspaceError(
+            path, f"the file is truncated ({size} of {expected} bytes); restore a backup"
+        )
+    return app_id, expected
+
+
+def _inspect_read_only(path: Path) -> tuple[int, str]:
+    """Schema version and quick_check result, read without any write to the file."""
+    try:
+        conn = _connect(path, read_only=True)
+        try:
+            integrity = conn.execute("PRAGMA quick_check").fetchone()[0]
+            row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise DamagedWorkspaceError(path, f"the file is damaged ({exc}); restore a backup") from exc
+    if integrity != "ok":
+        raise DamagedWorkspaceError(path, f"the integrity check failed ({integrity})")
+    if row is None:
+        raise DamagedWorkspaceError(path, "the file has no format version")
+    try:
+        return int(row[0]), integrity
+    except ValueError:
+        raise DamagedWorkspaceError(path, f"unreadable format version {row[0]!r}") from None
+
+
+class UnitOfWork:
+    """One transaction: a session plus the change notices it will publish."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.collector = ChangeCollector()
+
+    def record(self, kind: str, op, ids) -> None:
+        self.collector.add(kind, op, ids)
+
+
+def _remember_pending(session: Session, _ctx, _instances) -> None:
+    # Inserted rows get their ids only during the flush: note them now, record after.
+    session.info["pending_new"] = set(session.new)
+    session.info["pending_other"] = [
+        ("update", o) for o in session.dirty if session.is_modified(o)
+    ] + [("delete", o) for o in session.deleted]
+
+
+def _record_after_flush(session: Session, _ctx) -> None:
+    uow: UnitOfWork | None = session.info.get("uow")
+    if uow is None:
+        return
+    for obj in session.info.pop("pending_new", ()):
+        _record_obj(uow, "insert", obj)
+    for op, obj in session.info.pop("pending_other", ()):
+        _record_obj(uow, op, obj)
+
+
+def _record_obj(uow: UnitOfWork, op, obj) -> None:
+    table = getattr(type(obj), "__tablename__", None)
+    identity = sa.inspect(obj).identity
+    if table is None or identity is None:
+        return
+    uow.record(table, op, [identity[0] if len(identity) == 1 else identity])
+
+
+class Workspace:
+    """An open .pmdesk file. Create with :meth:`create` or :meth:`open`; close when done."""
+
+    def __init__(self, path: Path, *, read_only: bool, lock: WorkspaceLock | None) -> None:
+        self.path = path
+        self.read_only = read_only
+        self._lock = lock
+        self.changes = ChangeHub()
+        self.engine = sa.create_engine(
+            "sqlite+pysqlite://",
+            creator=lambda: _connect(path, read_only),
+            poolclass=sa.pool.SingletonThreadPool if read_only else sa.pool.QueuePool,
+        )
+        event.listen(
+            self.engine, "connect", lambda conn, _rec: _configure_connection(conn, read_only)
+        )
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        event.listen(self._sessions, "before_flush", _remember_pending)
+        event.listen(self._sessions, "after_flush_postexec", _record_after_flush)
+        self._services: dict[str, object] = {}
+
+    # -- opening and creating -------------------------------------------------
+
+    @classmethod
+    def create(cls, path: Path | str, *, name: str = "", organisation: str = "") -> Workspace:
+        """A new, empty workspace at ``path``; an existing file is never overwritten."""
+        path = Path(path)
+        if path.exists():
+            raise PmdeskError(f"{path.name}: a file with this name already exists; pick another")
+        try:
+            conn = sqlite3.connect(path)
+            conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.close()
+            engine = sa.create_engine("sqlite+pysqlite://", creator=lambda: sqlite3.connect(path))
+            Base.metadata.create_all(engine)
+            with Session(engine) as session, session.begin():
+                session.add(Meta(key="schema_version", value=str(schema.SCHEMA_VERSION)))
+                session.add(Meta(key="created_with", value=_app_version()))
+                session.add(WorkspaceInfo(id=1, name=name or path.stem, organisation=organisation))
+            engine.dispose()
+        except BaseException:
+            for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                leftover.unlink(missing_ok=True)
+            raise
+        return cls.open(path)
+
+    @classmethod
+    def open(cls, path: Path | str, *, read_only: bool = False) -> Workspace:
+        """Open an existing workspace; see the module docstring for the order of checks."""
+        path = Path(path)
+        read_header(path)
+        version, _ = _inspect_read_only(path)
+        if version > schema.SCHEMA_VERSION:
+            raise TooNewError(path, version, schema.SCHEMA_VERSION)
+        if read_only:
+            return cls(path, read_only=True, lock=None)
+        lock = WorkspaceLock(path)
+        try:
+            lock.acquire()
+        except LockHeld as held:
+            raise WorkspaceLockedError(path, held.holder) from None
+        try:
+            if version < schema.SCHEMA_VERSION:
+                _upgrade(path, version)
+            return cls(path, read_only=False, lock=lock)
+        except BaseException:
+            lock.release()
+            raise
+
+    def close(self) -> None:
+        if not self.read_only:
+            with contextlib.suppress(sqlite3.Error, sa.exc.SQLAlchemyError):
+                with self.engine.connect() as conn:
+                    # Fold the WAL back so the file stands alone when pmdesk is closed.
+                    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.engine.dispose()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- transactions -----------------------------------------------------------
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        """A short read-only session; objects stay usable after it ends (detached)."""
+        # Closing (not rolling back) keeps the loaded objects' values: they detach intact.
+        with self._sessions() as session:
+            yield session
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[UnitOfWork]:
+        """One edit: committed when the block ends, rolled back (file untouched) on error.
+
+        Database constraint failures come out as ValidationError; the change notice
+        is published to ``self.changes`` after the commit.
+        """
+        if self.read_only:
+            raise ReadOnlyError(self.path)
+        session = self._sessions()
+        uow = UnitOfWork(session)
+        session.info["uow"] = uow
+        try:
+            yield uow
+            session.commit()
+        except IntegrityError as exc:
+            session.rollback()
+            raise _integrity_message(exc) from exc
+        except StaleDataError as exc:
+            session.rollback()
+            raise PmdeskError(
+                "This item was changed elsewhere since it was loaded; reload and try again"
+            ) from exc
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+        self.changes.publish(uow.collector.changeset())
+
+    # -- file operations --------------------------------------------------------
+
+    @property
+    def schema_version(self) -> int:
+        with self.engine.connect() as conn:
+            value = conn.execute(sa.select(Meta.value).where(Meta.key == "schema_version"))
+            return int(value.scalar_one())
+
+    def save_copy(self, destination: Path | str) -> Path:
+        """A consistent copy through SQLite's online backup API (safe while open)."""
+        destination = Path(destination)
+        if destination.resolve() == self.path.resolve():
+            raise PmdeskError("Save a Copy As needs a different file than the one that is open")
+        tmp = destination.with_name(destination.name + ".part")
+        tmp.unlink(missing_ok=True)
+        source = _connect(self.path, read_only=True)
+        target = sqlite3.connect(tmp)
+        try:
+            source.backup(target)
+            target.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            target.close()
+            source.close()
+        tmp.replace(destination)
+        return destination
+
+    def check(self) -> CheckReport:
+        with self.engine.connect() as conn:
+            integrity = "; ".join(r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check"))
+            fk_problems = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if fk_problems:
+                integrity = f"{len(fk_problems)} broken references (first in {fk_problems[0][0]})"
+            counts = {
+                table.name: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+                for table in Base.metadata.sorted_tables
+                if table.name != "meta"
+            }
+        return CheckReport(self.path, self.schema_version, integrity, counts)
+
+    # -- services ---------------------------------------------------------------
+
+    def service(self, cls):
+        """The one instance of a service class bound to this workspace."""
+        found = self._services.get(cls.__name__)
+        if found is None:
+            found = self._services[cls.__name__] = cls(self)
+        return found
+
+
+def _app_version() -> str:
+    from pmdesk import __version__
+
+    return __version__
+
+
+def backup_path(path: Path, reason: str) -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    folder = path.parent / f"{path.stem} backups"
+    return folder / f"{path.stem} {stamp} {reason}{path.suffix}"
+
+
+def make_backup(path: Path, reason: str) -> Path:
+    """Copy the file (via the backup API, so a live WAL is included) before a risky step."""
+    target = backup_path(path, reason)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    source = _connect(path, read_only=True)
+    dest = sqlite3.connect(target)
+    try:
+        source.backup(dest)
+    finally:
+        dest.close()
+        source.close()
+    return target
+
+
+def _upgrade(path: Path, file_version: int) -> Path:
+    migrations = schema.pending_migrations(file_version)
+    backup = make_backup(path, f"before upgrade from format {file_version}")
+    engine = sa.create_engine("sqlite+pysqlite://", creator=lambda: _connect(path, False))
+    event.listen(engine, "connect", lambda conn, _rec: _configure_connection(conn, False))
+    try:
+        with engine.begin() as conn:
+            for migrate in migrations:
+                migrate(conn)
+            conn.execute(
+                sa.update(Meta.__table__)
+                .where(Meta.key == "schema_version")
+                .values(value=str(schema.SCHEMA_VERSION))
+            )
+    except Exception:
+        engine.dispose()
+        shutil.copyfile(backup, path)
+        raise
+    engine.dispose()
+    return backup
+
+
+def _integrity_message(exc: IntegrityError) -> ValidationError:
+    text = str(exc.orig)
+    if "CHECK constraint failed:" in text:
+        name = text.split("CHECK constraint failed:", 1)[1].strip()
+        table, _, rule = name.removeprefix("ck_").partition("_")
+        return ValidationError(rule or name, f"the value breaks the rule '{name}'")
+    if "UNIQUE constraint failed:" in text:
+        columns = text.split("UNIQUE constraint failed:", 1)[1].strip()
+        field = columns.split(",")[-1].split(".")[-1].strip()
+        return ValidationError(field, "this value is already used; choose another")
+    if "FOREIGN KEY constraint failed" in text:
+        return ValidationError("reference", "it refers to something that no longer exists")
+    if "NOT NULL constraint failed:" in text:
+        field = text.rsplit(".", 1)[-1]
+        return ValidationError(field, "a value is required")
+    return ValidationError("data", text)
