@@ -304,6 +304,9 @@ _LABELS: dict[StrEnum, str] = {
     EliminationStrategy.RUN_OUT: "Run-out (harvest)",
     EliminationStrategy.IMMEDIATE_DROP: "Immediate drop",
     RemedialKind.CUT_COST: "Cut cost",
+    Quadrant.MANAGE_CLOSELY: "Manage closely",
+    Quadrant.KEEP_SATISFIED: "Keep satisfied",
+    Quadrant.KEEP_INFORMED: "Keep informed",
     ActionStatus.IN_PROGRESS: "In progress",
     VoteTarget.CANVAS_NOTE: "Canvas note",
 }

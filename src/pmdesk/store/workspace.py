@@ -396,8 +396,11 @@ def _integrity_message(exc: IntegrityError) -> ValidationError:
     text = str(exc.orig)
     if "CHECK constraint failed:" in text:
         name = text.split("CHECK constraint failed:", 1)[1].strip()
-        table, _, rule = name.removeprefix("ck_").partition("_")
-        return ValidationError(rule or name, f"the value breaks the rule '{name}'")
+        tables = [t for t in Base.metadata.tables if name.startswith(f"ck_{t}_")]
+        table = max(tables, key=len, default="")
+        rule = name.removeprefix(f"ck_{table}_").replace("_", " ")
+        where = f" of {table.replace('_', ' ')}" if table else ""
+        return ValidationError("data", f"the rule “{rule}”{where} would be broken ({name})")
     if "UNIQUE constraint failed:" in text:
         columns = text.split("UNIQUE constraint failed:", 1)[1].strip()
         field = columns.split(",")[-1].split(".")[-1].strip()

@@ -1,0 +1,1 @@
+"""What leaves or enters the app: PDF, CSV, MS Project XML, iCalendar, JSON, images."""
