@@ -204,3 +204,32 @@ def test_revenue_at_stake_adds_up_across_customers(workspace, product):
     for name, revenue in [("Acme", 50000), ("Globex", 25000.5)]:
         requirements.customers.create(requirement_id=req.id, customer=name, revenue=revenue)
     assert requirements.revenue_by_requirement(product.id) == {req.id: (2, 75000.5)}
+
+
+def test_update_many_is_one_step_and_all_or_nothing(workspace, roadmap):
+    service, _lane, items = roadmap
+    before = _dump(workspace)
+    with pytest.raises(ValidationError, match="before the start date"):
+        service.items.update_many({
+            items[0].id: {"start_date": "2027-02-01", "end_date": "2027-02-05"},
+            items[1].id: {"end_date": "2026-01-01"},
+        })
+    assert _dump(workspace) == before
+    previous = service.items.update_many({
+        items[0].id: {"start_date": "2027-02-01", "end_date": "2027-02-05"},
+        items[1].id: {"progress": 10},
+    })
+    service.items.update_many(previous)
+    after = {i.id: i.to_dict() for i in service.items_of(items[0].product_id)}
+    for item in items:
+        restored = after[item.id]
+        assert restored.pop("row_version") >= item.row_version
+        assert restored == {k: v for k, v in item.to_dict().items() if k != "row_version"}
+
+
+def test_changing_a_dependency_end_cannot_close_a_cycle(workspace, roadmap):
+    service, _lane, (design, build, test, _ship) = roadmap
+    service.dependencies.create(predecessor_id=design.id, successor_id=build.id)
+    link = service.dependencies.create(predecessor_id=build.id, successor_id=test.id)
+    with pytest.raises(ValidationError, match="cycle"):
+        service.dependencies.update(link.id, successor_id=design.id)

@@ -160,23 +160,37 @@ class Repo(Generic[M]):
 
     def update(self, entity_id: int, **changes: Any) -> dict[str, Any]:
         """Apply ``changes``; returns the previous values of the fields that changed."""
-        cleaned = self.clean(changes)
+        return self.update_many({entity_id: changes}).get(entity_id, {})
+
+    def update_many(self, changes: dict[int, dict[str, Any]]) -> dict[int, dict[str, Any]]:
+        """Apply changes to several rows in one transaction (one undo step).
+
+        Returns {id: previous values of the fields that changed}; undoing is
+        ``update_many(previous)``. Any refusal leaves every row as it was.
+        """
+        cleaned = {entity_id: self.clean(fields) for entity_id, fields in changes.items()}
+        previous_all: dict[int, dict[str, Any]] = {}
         with self.ws.transaction() as uow:
-            obj = uow.session.get(self.model, entity_id)
-            if obj is None:
-                raise NotFoundError(self.kind, entity_id)
-            full = obj.to_dict() | cleaned
-            self._validate(full)
-            previous = {}
-            for name, value in full.items():
-                if name in ("id", "row_version"):
-                    continue
-                if getattr(obj, name) != value:
-                    previous[name] = getattr(obj, name)
-                    setattr(obj, name, value)
-            if previous and self._after_write is not None:
-                uow.session.flush()
-                self._after_write(uow, obj, previous)
+            for entity_id, fields in cleaned.items():
+                obj = uow.session.get(self.model, entity_id)
+                if obj is None:
+                    raise NotFoundError(self.kind, entity_id)
+                previous = self._apply(obj, fields)
+                if previous:
+                    previous_all[entity_id] = previous
+                    if self._after_write is not None:
+                        uow.session.flush()
+                        self._after_write(uow, obj, previous)
+        return previous_all
+
+    def _apply(self, obj: M, fields: dict[str, Any]) -> dict[str, Any]:
+        full = obj.to_dict() | fields
+        self._validate(full)
+        previous = {}
+        for name, value in full.items():
+            if name not in ("id", "row_version") and getattr(obj, name) != value:
+                previous[name] = getattr(obj, name)
+                setattr(obj, name, value)
         return previous
 
     def delete(self, ids: int | Iterable[int]) -> Snapshot:

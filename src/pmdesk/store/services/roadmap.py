@@ -21,13 +21,14 @@ class DependencyRepo(Repo[Dependency]):
         self._refuse_cycle(cleaned.get("predecessor_id"), cleaned.get("successor_id"))
         return super().create(**fields)
 
-    def update(self, entity_id: int, **changes: Any) -> dict[str, Any]:
-        if "predecessor_id" in changes or "successor_id" in changes:
-            current = self.get(entity_id)
-            pred = changes.get("predecessor_id", current.predecessor_id)
-            succ = changes.get("successor_id", current.successor_id)
-            self._refuse_cycle(int(pred), int(succ), ignore=entity_id)
-        return super().update(entity_id, **changes)
+    def update_many(self, changes: dict[int, dict[str, Any]]) -> dict[int, dict[str, Any]]:
+        for entity_id, fields in changes.items():
+            if "predecessor_id" in fields or "successor_id" in fields:
+                current = self.get(entity_id)
+                pred = fields.get("predecessor_id", current.predecessor_id)
+                succ = fields.get("successor_id", current.successor_id)
+                self._refuse_cycle(int(pred), int(succ), ignore=entity_id)
+        return super().update_many(changes)
 
     def _refuse_cycle(self, pred: int | None, succ: int | None, ignore: int | None = None) -> None:
         if pred is None or succ is None:
