@@ -233,3 +233,26 @@ def test_changing_a_dependency_end_cannot_close_a_cycle(workspace, roadmap):
     link = service.dependencies.create(predecessor_id=build.id, successor_id=test.id)
     with pytest.raises(ValidationError, match="cycle"):
         service.dependencies.update(link.id, successor_id=design.id)
+
+
+def test_reschedule_successors_moves_violating_items_in_one_step(workspace, product, roadmap):
+    service, _lane, (design, build, test, ship) = roadmap
+    service.dependencies.create(predecessor_id=design.id, successor_id=build.id)
+    service.items.update(design.id, end_date="2027-01-10")  # now overlaps Build (starts 01-08)
+    (violation,) = service.violations_of(product.id)
+    assert violation.days == 3
+    previous = service.reschedule_successors(product.id)
+    moved = service.items.get(build.id)
+    assert (moved.start_date, moved.end_date) == (dt.date(2027, 1, 11), dt.date(2027, 1, 15))
+    assert service.violations_of(product.id) == []
+    service.items.update_many(previous)
+    assert service.items.get(build.id).start_date == dt.date(2027, 1, 8)
+
+
+def test_schedule_of_reports_the_critical_path(workspace, product, roadmap):
+    service, _lane, (design, build, test, ship) = roadmap
+    service.dependencies.create(predecessor_id=design.id, successor_id=build.id)
+    service.dependencies.create(predecessor_id=build.id, successor_id=ship.id)
+    plan = service.schedule_of(product.id)
+    assert ship.id in plan.critical_path()
+    assert plan.timings[test.id].total_float > 0

@@ -6,8 +6,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
+import datetime as dt
+
+from pmdesk.core.enums import ItemKind
 from pmdesk.core.errors import ValidationError
 from pmdesk.core.graph import cycle_if_added
+from pmdesk.core.scheduling import Link, Schedule, Task, Violation, schedule, violations
 
 from ..models import Baseline, BaselineEntry, Dependency, Lane, RoadmapItem
 from .base import Repo
@@ -112,3 +116,46 @@ class RoadmapService:
                 .where(BaselineEntry.baseline_id == baseline_id)
             ).all()
         return {item_id: (start, end) for item_id, start, end in rows}
+
+    # -- scheduling ----------------------------------------------------------------
+
+    def _plan(self, product_id: int) -> tuple[list[Task], list[Link], dict[int, str]]:
+        with self.ws.read() as session:
+            rows = session.execute(
+                sa.select(RoadmapItem.id, RoadmapItem.name, RoadmapItem.kind,
+                          RoadmapItem.start_date, RoadmapItem.end_date)
+                .where(RoadmapItem.product_id == product_id)
+            ).all()
+            items = sa.select(RoadmapItem.id).where(RoadmapItem.product_id == product_id)
+            deps = session.execute(
+                sa.select(Dependency.predecessor_id, Dependency.successor_id, Dependency.type,
+                          Dependency.lag_days).where(Dependency.predecessor_id.in_(items))
+            ).all()
+        tasks = [
+            Task(i, start.toordinal(), 0 if kind == ItemKind.MILESTONE else (end - start).days + 1)
+            for i, _name, kind, start, end in rows
+        ]
+        links = [Link(p, s, t, lag) for p, s, t, lag in deps]
+        return tasks, links, {i: name for i, name, *_ in rows}
+
+    def schedule_of(self, product_id: int) -> Schedule:
+        """Earliest and latest dates, float and the critical path of a product's roadmap."""
+        tasks, links, names = self._plan(product_id)
+        return schedule(tasks, links, names)
+
+    def violations_of(self, product_id: int) -> list[Violation]:
+        tasks, links, _names = self._plan(product_id)
+        return violations(tasks, links)
+
+    def reschedule_successors(self, product_id: int) -> dict[int, dict[str, Any]]:
+        """Move every item its dependencies push later, in one step; returns previous dates."""
+        tasks, links, names = self._plan(product_id)
+        result = schedule(tasks, links, names)
+        changes = {}
+        for task in tasks:
+            early = result.timings[task.id].early_start
+            if early != task.start:
+                start = dt.date.fromordinal(early)
+                end = dt.date.fromordinal(early + max(task.duration, 1) - 1)
+                changes[task.id] = {"start_date": start, "end_date": end}
+        return self.items.update_many(changes) if changes else {}
