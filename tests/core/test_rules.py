@@ -101,7 +101,7 @@ def test_elimination_triggers_on_crafted_series():
     margin = [20, 18, 14.5]
     share = [12, 12, 11, 11, 10, 10, 9.5]
     found = {t.rule for t in elimination_triggers(revenue, margin, share, rules)}
-    assert found == {"revenue_falling", "margin_low", "share_shrinking"}
+    assert found == {"revenue_falling", "margin_below", "share_shrinking"}
     assert elimination_triggers([100, 101, 102], [30], [10, 11], rules) == []
 
 

@@ -118,7 +118,7 @@ def elimination_triggers(
         found.append(Trigger("revenue_falling", f"revenue fell {run} periods in a row"))
     if margin and margin[-1] < rules.margin_floor:
         found.append(
-            Trigger("margin_low", f"margin {margin[-1]:.1f}% is under {rules.margin_floor:.1f}%")
+            Trigger("margin_below", f"margin {margin[-1]:.1f}% is under {rules.margin_floor:.1f}%")
         )
     if len(share) > rules.share_periods and share[-1] < share[-1 - rules.share_periods]:
         before = share[-1 - rules.share_periods]

@@ -1,0 +1,121 @@
+"""Shared by the benchmark scripts: spawn pmdesk, time its first paint, summarise runs.
+
+The app's side of the contract (``pmdesk.gui.app``): with
+``PMDESK_BENCH_FIRST_PAINT=1`` it prints ``first-paint <seconds>`` (seconds
+since ``pmdesk.gui.app`` was imported) right after the main window's first
+paint, then exits. The figure that counts here is the wall clock from
+``Popen`` to that line arriving: it includes the interpreter's own start and
+every import, which is what a person waits for.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+CACHE = Path(tempfile.gettempdir()) / "pmdesk-bench"
+
+
+@dataclass(frozen=True)
+class Run:
+    wall: float | None  # spawn -> "first-paint" line read, seconds; None if it never came
+    reported: float | None  # the app's own figure (since pmdesk.gui.app was imported)
+    exit_code: int | None
+    peak_mib: float | None  # the child's peak resident memory
+    stderr: str
+
+
+def peak_mib(maxrss: int) -> float:
+    """ru_maxrss is in KiB on Linux and in bytes on macOS."""
+    return maxrss / (1024 * 1024) if sys.platform == "darwin" else maxrss / 1024
+
+
+def isolated_env(home: Path, platform: str) -> dict[str, str]:
+    """The child never reads or writes the real settings, recent files or data folder."""
+    env = dict(os.environ)
+    env.update(
+        QT_QPA_PLATFORM=platform,
+        PMDESK_BENCH_FIRST_PAINT="1",
+        PMDESK_CONFIG_DIR=str(home / "config"),
+        PMDESK_DATA_DIR=str(home / "data"),
+    )
+    return env
+
+
+def first_paint(file: Path, *, platform: str = "offscreen", timeout: float = 60.0,
+                python_flags: tuple[str, ...] = ()) -> Run:
+    """One cold start of ``python -m pmdesk FILE`` until its first-paint line."""
+    with tempfile.TemporaryDirectory(prefix="pmdesk-bench-user-") as home:
+        command = [sys.executable, *python_flags, "-m", "pmdesk", str(file)]
+        started = time.perf_counter()
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, env=isolated_env(Path(home), platform))
+        lines: queue.Queue[tuple[float, str | None]] = queue.Queue()
+        errors: list[str] = []
+        threading.Thread(target=_pump, args=(proc.stdout, lines), daemon=True).start()
+        reader = threading.Thread(target=lambda: errors.append(proc.stderr.read()), daemon=True)
+        reader.start()
+        wall = reported = None
+        deadline = started + timeout
+        while wall is None:
+            try:
+                stamp, line = lines.get(timeout=max(0.0, deadline - time.perf_counter()))
+            except queue.Empty:
+                break
+            if line is None:
+                break
+            if line.startswith("first-paint "):
+                wall, reported = stamp - started, float(line.split()[1])
+        exit_code, peak = _reap(proc, grace=10.0 if wall is not None else 0.0)
+        reader.join(5.0)  # the child is gone: its stderr ends now
+        return Run(wall, reported, exit_code, peak, "".join(errors))
+
+
+def _pump(stream, lines: queue.Queue) -> None:
+    for line in stream:
+        lines.put((time.perf_counter(), line.strip()))
+    lines.put((time.perf_counter(), None))
+
+
+def _reap(proc: subprocess.Popen, grace: float) -> tuple[int | None, float | None]:
+    """Wait for the child (killing it after ``grace`` seconds); its exit code and peak memory."""
+    if not hasattr(os, "wait4"):  # Windows: no per-child rusage
+        try:
+            return proc.wait(timeout=grace), None
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            return proc.wait(), None
+    result: list[tuple[int, int, object]] = []
+    waiter = threading.Thread(target=lambda: result.append(os.wait4(proc.pid, 0)), daemon=True)
+    waiter.start()
+    waiter.join(grace)
+    if waiter.is_alive():
+        proc.kill()  # our own child, by its pid
+        waiter.join()
+    _pid, status, usage = result[0]
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return proc.returncode, peak_mib(usage.ru_maxrss)
+
+
+def spread(values: list[float], unit: str = "s", digits: int = 3) -> str:
+    """'median 0.812 s (min 0.790, max 0.901)'."""
+    return (f"median {statistics.median(values):.{digits}f} {unit} "
+            f"(min {min(values):.{digits}f}, max {max(values):.{digits}f})")
+
+
+def verdict(value: float, target: float) -> str:
+    return f"target ≤ {target:g} s: {'met' if value <= target else 'MISSED'}"
+
+
+def failed(run: Run) -> str:
+    tail = "\n".join(run.stderr.strip().splitlines()[-15:])
+    return (f"pmdesk did not print 'first-paint' (exit code {run.exit_code}). Is the GUI "
+            f"installed and does it honour PMDESK_BENCH_FIRST_PAINT?\n{tail}")

@@ -1,0 +1,131 @@
+"""Opening a 20,000-item workspace: ``python benchmarks/open_large.py``
+
+Generates (or reuses, from /tmp/pmdesk-bench) a workspace made by
+``pmdesk.store.generate.create_large``, then measures
+
+(a) headless, in a fresh process per run: ``Workspace.open`` plus loading the
+    product's lanes, items and dependencies through ``RoadmapService``, and the
+    critical-path schedule the Gantt chart asks for next;
+(b) GUI: spawn to the first paint of the main window on that file (the
+    ``PMDESK_BENCH_FIRST_PAINT`` contract, see common.py), with the child's
+    peak memory.
+
+Target for both: ≤ 2 s. Options: ``--items --dependencies --lanes --seed`` for
+another size, ``--runs N`` (default 5), ``--platform xcb``, ``--no-gui``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from common import CACHE, failed, first_paint, peak_mib, spread, verdict
+
+TARGET = 2.0
+
+
+def large_file(items: int, dependencies: int, lanes: int, seed: int) -> Path:
+    """The cached workspace of that size, generated on first use."""
+    from pmdesk.store.generate import create_large
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / f"large-{items}i-{dependencies}d-{lanes}l-seed{seed}.pmdesk"
+    if not path.exists():
+        started = time.perf_counter()
+        create_large(path, items=items, dependencies=dependencies, lanes=lanes, seed=seed)
+        print(f"generated {path.name} in {time.perf_counter() - started:.2f} s "
+              f"({path.stat().st_size / 2**20:.1f} MiB)")
+    return path
+
+
+def headless_child(path: Path) -> None:
+    """One measurement, imports excluded; prints a JSON line for the parent."""
+    from pmdesk.store.services import PortfolioService, RoadmapService
+    from pmdesk.store.workspace import Workspace
+
+    started = time.perf_counter()
+    ws = Workspace.open(path)
+    opened = time.perf_counter()
+    (product,) = ws.service(PortfolioService).list_products()
+    roadmap = ws.service(RoadmapService)
+    lanes = roadmap.lanes_of(product.id)
+    items = roadmap.items_of(product.id)
+    dependencies = roadmap.dependencies_of(product.id)
+    loaded = time.perf_counter()
+    critical = roadmap.schedule_of(product.id).critical_path()
+    scheduled = time.perf_counter()
+    ws.close()
+    print(json.dumps({
+        "open": opened - started, "load": loaded - opened, "schedule": scheduled - loaded,
+        "lanes": len(lanes), "items": len(items), "dependencies": len(dependencies),
+        "critical": len(critical),
+        "peak_mib": peak_mib(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss),
+    }))
+
+
+def headless(path: Path, runs: int) -> list[dict]:
+    results = []
+    for _ in range(runs):
+        done = subprocess.run([sys.executable, __file__, "--child", str(path)],
+                              capture_output=True, text=True, check=True)
+        results.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    first = results[0]
+    print(f"(a) headless, {runs} fresh processes, {first['lanes']} lanes, {first['items']:,} "
+          f"items, {first['dependencies']:,} dependencies, {first['critical']} critical")
+    open_and_load = [r["open"] + r["load"] for r in results]
+    print(f"    Workspace.open:         {spread([r['open'] for r in results])}")
+    print(f"    lanes, items, links:    {spread([r['load'] for r in results])}")
+    print(f"    open + load:            {spread(open_and_load)}   "
+          f"{verdict(statistics.median(open_and_load), TARGET)}")
+    print(f"    critical path:          {spread([r['schedule'] for r in results])}")
+    print(f"    peak memory:            {spread([r['peak_mib'] for r in results], 'MiB', 0)}")
+    return results
+
+
+def gui(path: Path, runs: int, platform: str) -> int:
+    walls, peaks = [], []
+    for _ in range(runs):
+        run = first_paint(path, platform=platform, timeout=120.0)
+        if run.wall is None:
+            print(failed(run))
+            return 1
+        walls.append(run.wall)
+        peaks.append(run.peak_mib or 0.0)
+    print(f"(b) GUI, {runs} cold starts on the file, QT_QPA_PLATFORM={platform}")
+    print(f"    spawn → first paint:    {spread(walls)}   "
+          f"{verdict(statistics.median(walls), TARGET)}")
+    print(f"    peak memory per child:  {spread(peaks, 'MiB', 0)}")
+    children = peak_mib(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    print(f"    peak of all children:   {children:.0f} MiB (RUSAGE_CHILDREN)")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=20_000)
+    parser.add_argument("--dependencies", type=int, default=15_000)
+    parser.add_argument("--lanes", type=int, default=40)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--platform", default="offscreen")
+    parser.add_argument("--no-gui", action="store_true", help="only the headless part")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        headless_child(args.child)
+        return 0
+    path = large_file(args.items, args.dependencies, args.lanes, args.seed)
+    print(f"opening {path} on Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+    headless(path, args.runs)
+    return 0 if args.no_gui else gui(path, args.runs, args.platform)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
