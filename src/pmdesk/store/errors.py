@@ -32,6 +32,28 @@ class TooNewError(WorkspaceError):
         )
 
 
+class UpgradeFailedError(WorkspaceError):
+    """Upgrading an older file failed; the upgrade was rolled back, so the file is unchanged."""
+
+    def __init__(
+        self,
+        path: Path | str,
+        file_version: int,
+        app_version: int,
+        reason: str,
+        backup: Path | None,
+    ) -> None:
+        self.file_version = file_version
+        self.app_version = app_version
+        self.backup = backup
+        kept = f" A backup made before the upgrade is in {backup}." if backup else ""
+        super().__init__(
+            path,
+            f"upgrading from workspace format {file_version} to {app_version} failed ({reason}). "
+            f"The file was not changed.{kept}",
+        )
+
+
 class WorkspaceLockedError(WorkspaceError):
     """Another pmdesk has the file open for writing; it can still be opened read-only."""
 

@@ -2,10 +2,15 @@
 
 The operating system drops the lock when the holder dies, even by SIGKILL, so a
 crash never leaves a file locked for good; a stale ``.lock`` file is harmless.
+A clean release deletes the ``.lock`` file (on POSIX), so closing a workspace
+leaves nothing beside it. Deleting a lock file is safe only because acquire
+checks, once it holds the lock, that the file it locked is still the one at the
+path: a process that opened the old file just before it was deleted tries again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -25,12 +30,16 @@ class WorkspaceLock:
         self._fd: int | None = None
 
     def acquire(self) -> None:
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            _lock(fd)
-        except OSError:
-            os.close(fd)
-            raise LockHeld(self._describe_holder()) from None
+        while True:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                _lock(fd)
+            except OSError:
+                os.close(fd)
+                raise LockHeld(self._describe_holder()) from None
+            if self._still_at_path(fd):
+                break
+            os.close(fd)  # the previous holder deleted it meanwhile: lock the new one
         self._fd = fd
         os.ftruncate(fd, 0)
         info = {"pid": os.getpid(), "host": socket.gethostname()}
@@ -43,9 +52,22 @@ class WorkspaceLock:
         fd, self._fd = self._fd, None
         try:
             os.ftruncate(fd, 0)
+            if _CAN_DELETE_WHILE_OPEN:
+                # Deleted before unlocking: whoever opened this file meanwhile gets its
+                # lock only after this, sees it is no longer at the path, and starts over.
+                with contextlib.suppress(OSError):
+                    self.path.unlink()
             _unlock(fd)
         finally:
             os.close(fd)
+
+    def _still_at_path(self, fd: int) -> bool:
+        try:
+            at_path = os.stat(self.path)
+        except FileNotFoundError:
+            return False
+        mine = os.fstat(fd)
+        return (mine.st_dev, mine.st_ino) == (at_path.st_dev, at_path.st_ino)
 
     def _describe_holder(self) -> str:
         try:
@@ -54,6 +76,9 @@ class WorkspaceLock:
         except (OSError, ValueError, KeyError):
             return "another process"
 
+
+# Windows refuses to delete a file that is open; there the .lock file stays (harmless).
+_CAN_DELETE_WHILE_OPEN = sys.platform != "win32"
 
 if sys.platform == "win32":  # pragma: no cover - exercised on Windows builds only
     import msvcrt

@@ -20,7 +20,9 @@ SCHEMA_VERSION = 1
 
 Migration = Callable[["Connection"], None]
 
-# MIGRATIONS[n] upgrades a file from format n - 1 to format n, inside one transaction.
+# MIGRATIONS[n] upgrades a file from format n - 1 to format n. All pending migrations run
+# in one transaction, with foreign keys off (batch mode rebuilds tables; a DROP with them on
+# would cascade) and a foreign_key_check before the commit; any error rolls everything back.
 # Use migration_ops(conn) for schema changes: Alembic's operations, batch mode on SQLite.
 MIGRATIONS: dict[int, Migration] = {}
 
@@ -33,7 +35,13 @@ def migration_ops(conn: Connection):
     return Operations(MigrationContext.configure(conn, opts={"render_as_batch": True}))
 
 
-def pending_migrations(file_version: int, target: int = SCHEMA_VERSION) -> list[Migration]:
+def pending_migrations(file_version: int, target: int | None = None) -> list[Migration]:
+    """The migrations from ``file_version`` up to ``target`` (default: SCHEMA_VERSION).
+
+    The default is looked up at call time, not frozen when this module is imported,
+    so a test (or a caller) that changes SCHEMA_VERSION gets the migrations it expects.
+    """
+    target = SCHEMA_VERSION if target is None else target
     missing = [v for v in range(file_version + 1, target + 1) if v not in MIGRATIONS]
     if missing:
         raise RuntimeError(f"no migration to workspace format {missing[0]}")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import shutil
 import sqlite3
 import struct
 from collections.abc import Iterator
@@ -33,6 +32,7 @@ from .errors import (
     NotAWorkspaceError,
     ReadOnlyError,
     TooNewError,
+    UpgradeFailedError,
     WorkspaceLockedError,
 )
 from .filelock import LockHeld, WorkspaceLock
@@ -69,11 +69,27 @@ def _configure_connection(dbapi_conn: sqlite3.Connection, read_only: bool) -> No
     cur.close()
 
 
-def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
+def _connect(path: Path, read_only: bool, *, immutable: bool = False) -> sqlite3.Connection:
     uri = path.resolve().as_uri().replace("file://", "file:", 1)
     uri += "?mode=ro" if read_only else "?mode=rw"
+    if immutable:
+        uri += "&immutable=1"
     conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
     return conn
+
+
+def _sidecar(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
+
+
+def _nobody_writing(path: Path) -> bool:
+    """True when no writer has the file open and no journal waits to be replayed.
+
+    A WAL-mode writer keeps ``-wal`` beside the file for as long as it is open,
+    and a crash leaves ``-wal`` or ``-journal`` behind; without either, the main
+    file alone is the whole truth.
+    """
+    return not (_sidecar(path, "-wal").exists() or _sidecar(path, "-journal").exists())
 
 
 def read_header(path: Path) -> tuple[int, int]:
@@ -103,7 +119,7 @@ def read_header(path: Path) -> tuple[int, int]:
             path, "this is a database made by another program, not a pmdesk workspace"
         )
     expected = page_size * page_count
-    wal = path.with_name(path.name + "-wal")
+    wal = _sidecar(path, "-wal")
     if size < expected and not wal.exists():
         raise DamagedWorkspaceError(
             path, f"the file is truncated ({size} of {expected} bytes); restore a backup"
@@ -112,24 +128,44 @@ def read_header(path: Path) -> tuple[int, int]:
 
 
 def _inspect_read_only(path: Path) -> tuple[int, str]:
-    """Schema version and quick_check result, read without any write to the file."""
+    """Schema version and quick_check result, read without any write to the file.
+
+    A plain read-only connection to a WAL-mode file creates ``-wal`` and ``-shm``
+    beside it and leaves them there, so a refused file would not be left as it
+    was found. When nobody is writing, ``immutable=1`` reads the main file alone
+    and creates nothing; while a writer is open its ``-wal`` must be read too.
+    """
     try:
-        conn = _connect(path, read_only=True)
+        conn = _connect(path, read_only=True, immutable=_nobody_writing(path))
         try:
-            integrity = conn.execute("PRAGMA quick_check").fetchone()[0]
+            integrity = _problems(conn.execute("PRAGMA quick_check(3)").fetchall())
             row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
         raise DamagedWorkspaceError(path, f"the file is damaged ({exc}); restore a backup") from exc
     if integrity != "ok":
-        raise DamagedWorkspaceError(path, f"the integrity check failed ({integrity})")
+        raise DamagedWorkspaceError(
+            path, f"the integrity check failed ({integrity}); restore a backup"
+        )
     if row is None:
         raise DamagedWorkspaceError(path, "the file has no format version")
     try:
         return int(row[0]), integrity
     except ValueError:
         raise DamagedWorkspaceError(path, f"unreadable format version {row[0]!r}") from None
+
+
+def _problems(rows: list[tuple[str]], limit: int = 300) -> str:
+    """quick_check's report on one line: its rows hold several lines and a banner each."""
+    lines = [
+        line.strip()
+        for (text,) in rows
+        for line in str(text).splitlines()
+        if line.strip() and not line.startswith("*** in database")
+    ]
+    joined = "; ".join(lines) or "no result"
+    return joined if len(joined) <= limit else joined[: limit - 1] + "…"
 
 
 class UnitOfWork:
@@ -189,6 +225,9 @@ class Workspace:
         event.listen(self._sessions, "before_flush", _remember_pending)
         event.listen(self._sessions, "after_flush_postexec", _record_after_flush)
         self._services: dict[str, object] = {}
+        # A reader that finds no -wal will make one (and -shm); it tidies them on close.
+        self._tidy_on_close = read_only and _nobody_writing(path)
+        self._closed = False
 
     # -- opening and creating -------------------------------------------------
 
@@ -211,7 +250,7 @@ class Workspace:
                 session.add(WorkspaceInfo(id=1, name=name or path.stem, organisation=organisation))
             engine.dispose()
         except BaseException:
-            for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            for leftover in (path, _sidecar(path, "-wal"), _sidecar(path, "-shm")):
                 leftover.unlink(missing_ok=True)
             raise
         return cls.open(path)
@@ -240,12 +279,19 @@ class Workspace:
             raise
 
     def close(self) -> None:
+        """Fold the WAL back and release the lock; closing twice does nothing more."""
+        if self._closed:
+            return
+        self._closed = True
         if not self.read_only:
             with contextlib.suppress(sqlite3.Error, sa.exc.SQLAlchemyError):
                 with self.engine.connect() as conn:
                     # Fold the WAL back so the file stands alone when pmdesk is closed.
                     conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         self.engine.dispose()
+        if self._tidy_on_close:
+            self._tidy_on_close = False
+            _remove_empty_wal(self.path)
         if self._lock is not None:
             self._lock.release()
             self._lock = None
@@ -323,7 +369,7 @@ class Workspace:
 
     def check(self) -> CheckReport:
         with self.engine.connect() as conn:
-            integrity = "; ".join(r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check"))
+            integrity = _problems(conn.exec_driver_sql("PRAGMA integrity_check").fetchall())
             fk_problems = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
             if fk_problems:
                 integrity = f"{len(fk_problems)} broken references (first in {fk_problems[0][0]})"
@@ -344,6 +390,25 @@ class Workspace:
         return found
 
 
+def _remove_empty_wal(path: Path) -> None:
+    """Let SQLite delete the ``-wal`` and ``-shm`` a read-only session left behind.
+
+    A read-only connection may not remove them; a read-write one does when it is
+    the last connection to close, which SQLite itself decides with file locks, so
+    another reader or a writer elsewhere keeps them. Only an empty WAL is touched:
+    then the checkpoint on close has nothing to write and the file stays as it was.
+    """
+    wal = _sidecar(path, "-wal")
+    with contextlib.suppress(OSError, sqlite3.Error):
+        if wal.stat().st_size != 0:
+            return
+        conn = _connect(path, read_only=False)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+
+
 def _app_version() -> str:
     from pmdesk import __version__
 
@@ -351,9 +416,15 @@ def _app_version() -> str:
 
 
 def backup_path(path: Path, reason: str) -> Path:
+    """A new name in ``<stem> backups``; two backups in the same second never share one."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     folder = path.parent / f"{path.stem} backups"
-    return folder / f"{path.stem} {stamp} {reason}{path.suffix}"
+    candidate = folder / f"{path.stem} {stamp} {reason}{path.suffix}"
+    number = 2
+    while candidate.exists():
+        candidate = folder / f"{path.stem} {stamp} {reason} ({number}){path.suffix}"
+        number += 1
+    return candidate
 
 
 def make_backup(path: Path, reason: str) -> Path:
@@ -371,25 +442,60 @@ def make_backup(path: Path, reason: str) -> Path:
 
 
 def _upgrade(path: Path, file_version: int) -> Path:
-    migrations = schema.pending_migrations(file_version)
+    """Back the file up, then run every pending migration in one transaction.
+
+    The migrations run with foreign keys off (as SQLite asks for schema changes:
+    Alembic's batch mode copies a table, drops the old one and renames, and with
+    foreign keys on the drop would delete every child row through ON DELETE
+    CASCADE), and ``foreign_key_check`` must then find nothing before the commit.
+    The transaction is begun explicitly because the sqlite3 module would commit
+    DDL on its own: a failing migration is rolled back whole and the file is left
+    exactly as it was; the backup stays in place either way.
+    """
+    target = schema.SCHEMA_VERSION
+    try:
+        migrations = schema.pending_migrations(file_version, target)
+    except RuntimeError as exc:
+        raise UpgradeFailedError(path, file_version, target, str(exc), None) from exc
     backup = make_backup(path, f"before upgrade from format {file_version}")
-    engine = sa.create_engine("sqlite+pysqlite://", creator=lambda: _connect(path, False))
-    event.listen(engine, "connect", lambda conn, _rec: _configure_connection(conn, False))
+    engine = sa.create_engine(
+        "sqlite+pysqlite://", creator=lambda: _connect(path, False), poolclass=sa.pool.NullPool
+    )
+    event.listen(engine, "connect", _configure_for_migration)
+    event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
     try:
         with engine.begin() as conn:
             for migrate in migrations:
                 migrate(conn)
+            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise PmdeskError(
+                    f"{len(broken)} rows would refer to missing rows (first in {broken[0][0]})"
+                )
             conn.execute(
                 sa.update(Meta.__table__)
                 .where(Meta.key == "schema_version")
-                .values(value=str(schema.SCHEMA_VERSION))
+                .values(value=str(target))
             )
-    except Exception:
+    except Exception as exc:
+        raise UpgradeFailedError(path, file_version, target, str(exc), backup) from exc
+    finally:
         engine.dispose()
-        shutil.copyfile(backup, path)
-        raise
-    engine.dispose()
     return backup
+
+
+def _configure_for_migration(dbapi_conn: sqlite3.Connection, _record) -> None:
+    """Foreign keys off, full sync, and the file's own journal mode.
+
+    Switching to WAL here would rewrite the header before the transaction starts,
+    so a failed upgrade of a rollback-journal file (a saved copy) would not leave
+    it byte for byte as it was; the next ordinary open switches to WAL anyway.
+    isolation_level=None: no implicit transactions, the "begin" listener opens one.
+    """
+    dbapi_conn.isolation_level = None
+    dbapi_conn.execute("PRAGMA foreign_keys = OFF")
+    dbapi_conn.execute("PRAGMA busy_timeout = 5000")
+    dbapi_conn.execute("PRAGMA synchronous = FULL")
 
 
 def _integrity_message(exc: IntegrityError) -> ValidationError:

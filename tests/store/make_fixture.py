@@ -1,0 +1,154 @@
+"""Make the fixture file of the current workspace format: run once per released format.
+
+    .venv/bin/python tests/store/make_fixture.py
+
+writes ``fixtures/schema_v<N>.pmdesk`` (N = the current SCHEMA_VERSION) and
+``fixtures/schema_v<N>.json``, what the file must still hold after any later
+upgrade: row counts per table and a few queries with their expected rows. Both
+are committed; tests copy them and never regenerate them. The script refuses to
+overwrite an existing fixture: a released format's file is history.
+
+If a later migration renames what a query reads, update that query in the
+older fixture's JSON (the rows it expects stay the same).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+from pmdesk.store import schema
+from pmdesk.store.services import (
+    CanvasService,
+    LaunchService,
+    LifecycleService,
+    PortfolioService,
+    RequirementService,
+    RoadmapService,
+    StakeholderService,
+)
+from pmdesk.store.workspace import Workspace
+
+FIXTURES = Path(__file__).with_name("fixtures")
+
+# What must survive every upgrade, read with plain SQL so it does not depend on the models.
+QUERIES = [
+    "SELECT name, organisation FROM workspace_info",
+    "SELECT name, stage, vision FROM product ORDER BY id",
+    "SELECT name, kind, start_date, end_date, progress FROM roadmap_item ORDER BY id",
+    "SELECT predecessor_id, successor_id, type, lag_days FROM dependency ORDER BY id",
+    "SELECT title, moscow, reach, impact, confidence, effort FROM requirement ORDER BY id",
+    "SELECT customer, revenue FROM requirement_customer ORDER BY id",
+    "SELECT requirement_id, item_id FROM requirement_item_link ORDER BY 1, 2",
+    "SELECT name, power, interest, attitude FROM stakeholder ORDER BY id",
+    "SELECT block, text FROM canvas_note ORDER BY id",
+    "SELECT name, launch_date FROM launch ORDER BY id",
+    "SELECT function, title, status, due_date, due_offset_days FROM launch_task ORDER BY id",
+    "SELECT name, kind FROM metric ORDER BY id",
+    "SELECT period, value FROM metric_value ORDER BY id",
+    "SELECT stage, decision, rationale FROM gate_review ORDER BY id",
+    "SELECT title, likelihood, impact FROM risk ORDER BY id",
+    "SELECT item_id, start_date, end_date FROM baseline_entry ORDER BY item_id",
+]
+
+TRICKY = 'Pricing <draft> & "beta" — café 🚀'
+
+
+def fill(ws: Workspace) -> None:
+    """A small portfolio touching every part of the domain."""
+    portfolio = ws.service(PortfolioService)
+    atlas = portfolio.create_product(
+        name="Atlas 🚀", stage="Development", vision=TRICKY, owner="Dana <PM>"
+    )
+    portfolio.create_product(name="Borealis", stage="In-life", product_type="Service")
+    portfolio.risks.create(product_id=atlas.id, title="Supplier & chip shortage", likelihood=4,
+                           impact=5)
+    _roadmap_and_requirements(ws, atlas.id)
+    _stakeholders_canvas_launch(ws, atlas.id)
+    lifecycle = ws.service(LifecycleService)
+    revenue = lifecycle.metrics.create(product_id=atlas.id, name="Revenue", kind="revenue",
+                                       unit="EUR", target=120000)
+    for month, value in enumerate([10000.0, 24000.5, 51000.0], start=1):
+        lifecycle.values.create(metric_id=revenue.id, period=dt.date(2026, month, 1), value=value)
+    lifecycle.gates.create(product_id=atlas.id, stage="Analysis", decision="go",
+                           decided_on=dt.date(2026, 2, 3), rationale="Business case <signed>")
+
+
+def _roadmap_and_requirements(ws: Workspace, product_id: int) -> None:
+    roadmap = ws.service(RoadmapService)
+    lane = roadmap.lanes.create(product_id=product_id, name="Platform & API")
+    design = roadmap.items.create(product_id=product_id, lane_id=lane.id, name="Design",
+                                  start_date="2026-09-01", end_date="2026-09-30", progress=100)
+    build = roadmap.items.create(product_id=product_id, lane_id=lane.id, name=TRICKY,
+                                 start_date="2026-10-01", end_date="2026-11-15", progress=35)
+    launch = roadmap.items.create(product_id=product_id, lane_id=lane.id, name="Launch",
+                                  kind="milestone", start_date="2026-12-01", end_date="2026-12-01")
+    roadmap.dependencies.create(predecessor_id=design.id, successor_id=build.id)
+    roadmap.dependencies.create(predecessor_id=build.id, successor_id=launch.id, lag_days=3)
+    roadmap.set_baseline(product_id, "Plan of record")
+
+    requirements = ws.service(RequirementService)
+    sso = requirements.requirements.create(
+        product_id=product_id, title="Single sign-on", moscow="must", reach=800, impact=2,
+        confidence=80, effort=3, source="sales",
+    )
+    requirements.customers.create(requirement_id=sso.id, customer="Acme & Sons", revenue=50000)
+    requirements.link(sso.id, build.id)
+    requirements.requirements.create(product_id=product_id, title="Dark mode", moscow="could")
+
+
+def _stakeholders_canvas_launch(ws: Workspace, product_id: int) -> None:
+    people = ws.service(StakeholderService)
+    vp = people.stakeholders.create(product_id=product_id, name="Ola Nordmann", power=9,
+                                    interest=7, attitude="champion")
+    people.stakeholders.create(product_id=product_id, name="Zoë “the critic”", power=3,
+                               interest=8, attitude="critic")
+
+    canvas = ws.service(CanvasService)
+    board = canvas.boards.create(product_id=product_id, name="Atlas canvas")
+    canvas.notes.create(board_id=board.id, block="problems", text="Onboarding takes 3 weeks")
+    canvas.notes.create(board_id=board.id, block="value_proposition", text=TRICKY)
+
+    launches = ws.service(LaunchService)
+    launch = launches.launches.create(product_id=product_id, name="Atlas GA",
+                                      launch_date="2026-12-01")
+    launches.tasks.create(launch_id=launch.id, function="marketing", title="Press kit",
+                          owner_id=vp.id, status="todo", due_offset_days=-14)
+    launches.tasks.create(launch_id=launch.id, function="legal", title="Terms & conditions",
+                          due_date="2026-11-20")
+
+
+def expected_content(ws: Workspace) -> dict:
+    with ws.engine.connect() as conn:
+        queries = {sql: [list(row) for row in conn.exec_driver_sql(sql)] for sql in QUERIES}
+    counts = ws.check().counts
+    return {"format": schema.SCHEMA_VERSION, "counts": counts, "queries": queries}
+
+
+def main() -> int:
+    target = FIXTURES / f"schema_v{schema.SCHEMA_VERSION}.pmdesk"
+    sidecar = target.with_suffix(".json")
+    if target.exists() or sidecar.exists():
+        print(f"{target.name} exists already; a released format's fixture is never remade")
+        return 1
+    FIXTURES.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        ws = Workspace.create(Path(folder) / "fixture.pmdesk", name="Fixture portfolio",
+                              organisation="R&D <Labs>")
+        try:
+            fill(ws)
+            assert ws.check().ok
+            content = expected_content(ws)
+            ws.save_copy(target)  # standalone, rollback-journal mode: one file to commit
+        finally:
+            ws.close()
+    sidecar.write_text(json.dumps(content, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {target} and {sidecar.name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
