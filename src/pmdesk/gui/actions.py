@@ -1,0 +1,223 @@
+"""The main window's chrome: actions, menus, toolbar and status bar, declared in one place.
+
+Only construction lives here; what each action does is wired by the main
+window, which is the one place that connects things (ARCHITECTURE.md, 4).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QStatusBar, QToolBar, QWidget
+
+from . import theme
+
+if TYPE_CHECKING:
+    from pmdesk.store.workspace import Workspace
+
+Key = QKeySequence.StandardKey
+
+
+def menu_text(text: str) -> str:
+    """``text`` for a menu item, its ampersands shown rather than taken as accelerators."""
+    return text.replace("&", "&&")
+
+
+def _shortcuts(standard: Key, fallback: str = "") -> list[QKeySequence]:
+    """The platform's standard keys, or ``fallback`` where the platform defines none."""
+    keys = QKeySequence.keyBindings(standard)
+    return keys or ([QKeySequence(fallback)] if fallback else [])
+
+
+class WindowActions:
+    """Every QAction of the main window, parented to it so its shortcuts work everywhere."""
+
+    def __init__(self, window: QMainWindow) -> None:
+        self.window = window
+        self._icons: dict[QAction, str] = {}
+        # File
+        self.new = self._action(
+            "&New Workspace…", Key.New, icon="new", tip="Create an empty workspace file"
+        )
+        self.open = self._action("&Open…", Key.Open, icon="open", tip="Open a workspace file")
+        self.recent_menu = QMenu("Open &Recent", window)
+        self.clear_recent = self._action("&Clear Recent Files")
+        self.save_copy = self._action(
+            "Save a &Copy As…", Key.SaveAs, tip="Copy the open file elsewhere"
+        )
+        self.export_png = self._action(
+            "Current View as &PNG…", tip="Save an image of the current view"
+        )
+        self.close = self._action("&Close", Key.Close, tip="Close the workspace")
+        self.quit = self._action("&Quit", Key.Quit, fallback="Ctrl+Q")
+        # Edit
+        self.undo = self._action("&Undo", Key.Undo, icon="undo")
+        self.redo = self._action("&Redo", Key.Redo, icon="redo")
+        self.delete = self._action("&Delete", Key.Delete, icon="delete", tip="Delete the selection")
+        # View
+        self.zoom_in = self._action("Zoom &In", Key.ZoomIn, fallback="Ctrl++")
+        self.zoom_in.setShortcuts([*self.zoom_in.shortcuts(), QKeySequence("Ctrl+=")])
+        self.zoom_out = self._action("Zoom &Out", Key.ZoomOut, fallback="Ctrl+-")
+        self.zoom_reset = self._action("&Reset Zoom", fallback="Ctrl+0")
+        self.theme_group = QActionGroup(window)
+        self.themes = {}
+        for name, label in theme.THEME_LABELS.items():
+            action = self._action(label, checkable=True)
+            action.setData(name)
+            self.theme_group.addAction(action)
+            self.themes[name] = action
+        self.present = self._action(
+            "&Present", fallback="F5", icon="present", tip="Show the current view full screen (F5)"
+        )
+        self.present_menu = QMenu("Present &On", window)
+        # Esc in this window too: with a projector the laptop window may keep the keyboard.
+        self.stop_presenting = self._action("Stop Presenting", fallback="Esc")
+        self.stop_presenting.setEnabled(False)
+        # Help
+        self.about = self._action("&About pmdesk")
+        self.workspace_actions = (
+            self.save_copy, self.export_png, self.close, self.present, self.zoom_in,
+            self.zoom_out, self.zoom_reset,
+        )  # fmt: skip
+
+    def _action(
+        self,
+        text: str,
+        standard: Key | None = None,
+        *,
+        fallback: str = "",
+        icon: str = "",
+        tip: str = "",
+        checkable: bool = False,
+    ) -> QAction:
+        action = QAction(text, self.window)
+        keys = _shortcuts(standard, fallback) if standard is not None else []
+        if not keys and fallback:
+            keys = [QKeySequence(fallback)]
+        if keys:
+            action.setShortcuts(keys)
+        if tip:
+            action.setStatusTip(tip)
+        action.setCheckable(checkable)
+        if icon:
+            self._icons[action] = icon
+            action.setIcon(theme.icon(icon))
+        self.window.addAction(action)  # shortcuts work even when the menu bar is hidden
+        return action
+
+    def retint(self) -> None:
+        for action, name in self._icons.items():
+            action.setIcon(theme.icon(name))
+
+    # -- menus and toolbar ----------------------------------------------------------------
+
+    def build_menus(self) -> None:
+        bar = self.window.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([self.new, self.open])
+        file_menu.addMenu(self.recent_menu)
+        file_menu.addSeparator()
+        file_menu.addAction(self.save_copy)
+        export_menu = file_menu.addMenu("&Export")
+        export_menu.addAction(self.export_png)
+        self.export_menu = export_menu
+        file_menu.addSeparator()
+        file_menu.addActions([self.close, self.quit])
+
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addActions([self.undo, self.redo])
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.delete)
+
+        view_menu = bar.addMenu("&View")
+        view_menu.addActions([self.zoom_in, self.zoom_out, self.zoom_reset])
+        view_menu.addSeparator()
+        theme_menu = view_menu.addMenu("&Theme")
+        theme_menu.addActions(list(self.themes.values()))
+        view_menu.addSeparator()
+        view_menu.addAction(self.present)
+        view_menu.addMenu(self.present_menu)
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.about)
+
+    def build_toolbar(self, product_selector: QWidget) -> QToolBar:
+        toolbar = QToolBar("Main toolbar", self.window)
+        toolbar.setObjectName("mainToolbar")  # saveState() needs a name
+        toolbar.setMovable(False)
+        toolbar.addActions([self.new, self.open])
+        toolbar.addSeparator()
+        toolbar.addActions([self.undo, self.redo])
+        toolbar.addSeparator()
+        label = QLabel("Product ")
+        label.setContentsMargins(6, 0, 0, 0)
+        toolbar.addWidget(label)
+        toolbar.addWidget(product_selector)
+        toolbar.addSeparator()
+        toolbar.addAction(self.present)
+        self.window.addToolBar(toolbar)
+        return toolbar
+
+
+def fill_recent_menu(
+    menu: QMenu, recent: Sequence[str], open_path: Callable[[Path], object], clear: QAction
+) -> None:
+    """Open Recent: numbered entries, missing files greyed, then Clear."""
+    menu.clear()
+    for number, text in enumerate(recent, start=1):
+        path = Path(text)
+        action = menu.addAction(f"&{number % 10} {menu_text(path.name)}")
+        action.setToolTip(theme.plain_tooltip(text))
+        action.setStatusTip(text)
+        action.setData(text)
+        if path.is_file():
+            action.triggered.connect(partial(_open_recent, open_path, path))
+        else:  # greyed rather than dropped: it may come back (a network drive, a USB disk)
+            action.setEnabled(False)
+            action.setText(action.text() + " (not found)")
+    if not recent:
+        menu.addAction("No recent files").setEnabled(False)
+    menu.addSeparator()
+    menu.addAction(clear)
+    clear.setEnabled(bool(recent))
+
+
+def _open_recent(open_path: Callable[[Path], object], path: Path, _checked: bool = False) -> None:
+    open_path(path)
+
+
+class FileStatus:
+    """The permanent right side of the status bar: file, read-only badge, saved, format."""
+
+    def __init__(self, bar: QStatusBar) -> None:
+        self.file_label = QLabel()
+        self.file_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.read_only_badge = QLabel("Read-only")
+        self.read_only_badge.setObjectName("readOnlyBadge")
+        self.read_only_badge.setStyleSheet(theme.READ_ONLY_BADGE_STYLE)
+        self.read_only_badge.setToolTip(
+            "Another pmdesk has this file open, or it was opened read-only: edits are off"
+        )
+        # There is no unsaved state: every edit is committed to the file as it is made.
+        self.saved_label = QLabel("All changes saved")
+        self.saved_label.setToolTip("Every edit is written to the file as it is made")
+        self.format_label = QLabel()
+        self.format_label.setToolTip("The version of the file's format")
+        for label in (self.file_label, self.saved_label, self.format_label):
+            label.setContentsMargins(6, 0, 6, 0)
+        for label in (self.file_label, self.read_only_badge, self.saved_label, self.format_label):
+            bar.addPermanentWidget(label)
+
+    def show_file(self, ws: Workspace | None) -> None:
+        self.file_label.setText(ws.path.name if ws else "")
+        self.file_label.setToolTip(theme.plain_tooltip(str(ws.path)) if ws else "")
+        self.format_label.setText(f"Format {ws.schema_version}" if ws else "")
+        self.file_label.setVisible(ws is not None)
+        self.format_label.setVisible(ws is not None)
+        self.read_only_badge.setVisible(bool(ws and ws.read_only))
+        self.saved_label.setVisible(bool(ws and not ws.read_only))

@@ -1,0 +1,405 @@
+"""The main window: the one place where files are opened and widgets are wired together.
+
+Views never see the window; they get an AppContext and emit signals, which are
+connected here. Every question to the person goes through ``self.dialogs``
+(see dialogs.py), so tests can answer it without a modal dialog.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray
+from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
+
+from pmdesk.core.changes import ChangeSet
+from pmdesk.core.errors import PmdeskError
+from pmdesk.store.errors import WorkspaceLockedError
+from pmdesk.store.services.portfolio import PortfolioService
+from pmdesk.store.workspace import Workspace
+
+from . import theme
+from .actions import FileStatus, WindowActions, fill_recent_menu, menu_text
+from .context import AppContext
+from .dialogs import Dialogs, about_facts, about_html
+from .navigation import ProductSelector, ViewHost, ViewSpecLike, default_views
+from .present import PresentationWindow, choose_screen, fill_screen_menu
+from .settings import Settings, clamp_zoom
+from .start_page import StartPage, create_demo_workspace
+
+OPEN_FAILURES = (PmdeskError, OSError, sqlite3.Error)
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        views: Sequence[ViewSpecLike] | None = None,
+        dialogs: Dialogs | None = None,
+    ) -> None:
+        super().__init__()
+        self.settings = settings if settings is not None else Settings.load()
+        self.dialogs = dialogs or Dialogs(self)
+        self.ctx: AppContext | None = None
+        self.presentation: PresentationWindow | None = None
+        self.setWindowIcon(theme.app_icon())
+        self.setMinimumSize(760, 480)
+
+        self.menu_actions = WindowActions(self)
+        self.menu_actions.build_menus()
+        self.product_selector = ProductSelector()
+        self.toolbar = self.menu_actions.build_toolbar(self.product_selector)
+        self.start_page = StartPage()
+        self.view_host = ViewHost(views if views is not None else default_views())
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.start_page)
+        self.pages.addWidget(self.view_host)
+        self.setCentralWidget(self.pages)
+        self.file_status = FileStatus(self.statusBar())
+        self._connect()
+        self._restore_window()
+        self._show_no_file()
+
+    # -- construction -----------------------------------------------------------------------
+
+    def _connect(self) -> None:
+        a = self.menu_actions
+        a.new.triggered.connect(self.new_workspace)
+        a.open.triggered.connect(self.open_dialog)
+        a.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        a.clear_recent.triggered.connect(self.clear_recent)
+        a.save_copy.triggered.connect(self.save_copy)
+        a.export_png.triggered.connect(self.export_png)
+        a.close.triggered.connect(self.close_workspace)
+        a.quit.triggered.connect(self.close)
+        a.undo.triggered.connect(lambda: self.ctx and self.ctx.undo())
+        a.redo.triggered.connect(lambda: self.ctx and self.ctx.redo())
+        a.delete.triggered.connect(self.delete_selection)
+        a.zoom_in.triggered.connect(lambda: self.set_zoom(self.settings.zoom + 1))
+        a.zoom_out.triggered.connect(lambda: self.set_zoom(self.settings.zoom - 1))
+        a.zoom_reset.triggered.connect(lambda: self.set_zoom(0))
+        a.theme_group.triggered.connect(lambda action: self.set_theme(action.data()))
+        a.present.triggered.connect(self.toggle_presentation)
+        a.stop_presenting.triggered.connect(self.stop_presentation)
+        a.present_menu.aboutToShow.connect(self._fill_present_menu)
+        a.about.triggered.connect(self.show_about)
+        self.start_page.demoRequested.connect(self.open_demo)
+        self.start_page.newRequested.connect(self.new_workspace)
+        self.start_page.openRequested.connect(self.open_dialog)
+        self.start_page.recentRequested.connect(lambda path: self.open_path(Path(path)))
+        self.product_selector.productChosen.connect(self._product_chosen)
+        self.view_host.viewCreated.connect(self._wire_view)
+        self.view_host.currentChanged.connect(self._view_changed)
+
+    def _restore_window(self) -> None:
+        if self.settings.geometry:
+            self.restoreGeometry(QByteArray(self.settings.geometry))
+        else:
+            self.resize(1280, 800)
+        if self.settings.window_state:
+            self.restoreState(QByteArray(self.settings.window_state))
+        self.menu_actions.themes[theme.current_theme()].setChecked(True)
+        self.view_host.set_zoom(self.settings.zoom)
+
+    # -- opening and closing files ---------------------------------------------------------------
+
+    @property
+    def workspace(self) -> Workspace | None:
+        return self.ctx.workspace if self.ctx is not None else None
+
+    def open_path(self, path: Path) -> bool:
+        """Open ``path``, replacing the open file; on refusal say why and keep the current one."""
+        path = Path(path)
+        if self.workspace is not None and _same_file(self.workspace.path, path):
+            return True
+        try:
+            workspace = Workspace.open(path)
+        except WorkspaceLockedError as exc:
+            if not self.dialogs.ask_read_only(str(exc)):
+                return False
+            try:
+                workspace = Workspace.open(path, read_only=True)
+            except OPEN_FAILURES as exc:
+                self._open_failed(path, exc)
+                return False
+        except OPEN_FAILURES as exc:
+            self._open_failed(path, exc)
+            return False
+        self.set_workspace(workspace)
+        return True
+
+    def _open_failed(self, path: Path, exc: BaseException) -> None:
+        if not path.exists():
+            self.settings.remove_recent(path)
+            self.start_page.set_recent(self.settings.recent_files)
+        self.dialogs.error("Could not open the file", str(exc))
+
+    def set_workspace(self, workspace: Workspace) -> None:
+        """Show ``workspace`` in the window; the previous one (if any) is closed first."""
+        self._close_current()
+        self.ctx = AppContext(workspace, self)
+        self.ctx.changed.connect(self._workspace_changed)
+        self.ctx.errorRaised.connect(lambda text: self.dialogs.error("pmdesk", text))
+        stack = self.ctx.undo_stack
+        for signal in (stack.canUndoChanged, stack.canRedoChanged, stack.undoTextChanged,
+                       stack.redoTextChanged):  # fmt: skip
+            signal.connect(self._update_edit_actions)
+        self.settings.add_recent(workspace.path)
+        self.settings.last_file = str(workspace.path.absolute())
+        remembered = self.settings.product_for(workspace.path)
+        self.view_host.set_context(self.ctx, None)
+        self._reload_products(keep=remembered)
+        self.view_host.set_product(self.product_selector.product_id())
+        self.pages.setCurrentWidget(self.view_host)
+        self.view_host.show_view(self.settings.last_view)
+        self._update_file_status()
+        self._update_edit_actions()
+        self.settings.save()
+
+    def close_workspace(self) -> None:
+        """File > Close: back to the start page; the next start will not reopen this file."""
+        self._close_current()
+        self.settings.last_file = ""
+        self.settings.save()
+        self._show_no_file()
+
+    def _close_current(self) -> None:
+        self.stop_presentation()
+        if self.ctx is None:
+            return
+        ctx, self.ctx = self.ctx, None
+        self.settings.remember_product(ctx.workspace.path, self.product_selector.product_id())
+        self.view_host.set_context(None, None)
+        ctx.close()
+        ctx.workspace.close()
+        ctx.deleteLater()
+
+    def _show_no_file(self) -> None:
+        self.start_page.set_recent(self.settings.recent_files)
+        self.pages.setCurrentWidget(self.start_page)
+        self.product_selector.set_products([], None)
+        self._update_file_status()
+        self._update_edit_actions()
+
+    # -- File menu -----------------------------------------------------------------------------
+
+    def _dialog_folder(self) -> Path:
+        if self.workspace is not None:
+            return self.workspace.path.parent
+        for recent in self.settings.recent_files:
+            if Path(recent).parent.is_dir():
+                return Path(recent).parent
+        return Path.home()
+
+    def open_dialog(self) -> None:
+        path = self.dialogs.open_path(self._dialog_folder())
+        if path is not None:
+            self.open_path(path)
+
+    def new_workspace(self) -> None:
+        path = self.dialogs.new_path(self._dialog_folder())
+        if path is None:
+            return
+        try:
+            workspace = Workspace.create(path, name=path.stem)
+        except OPEN_FAILURES as exc:
+            self.dialogs.error("Could not create the workspace", str(exc))
+            return
+        self.set_workspace(workspace)
+
+    def open_demo(self) -> None:
+        try:
+            path = create_demo_workspace()
+        except OPEN_FAILURES as exc:
+            self.dialogs.error("Could not create the demo portfolio", str(exc))
+            return
+        self.open_path(path)
+
+    def clear_recent(self) -> None:
+        self.settings.clear_recent()
+        self.settings.save()
+        self.start_page.set_recent([])
+
+    def _fill_recent_menu(self) -> None:
+        fill_recent_menu(
+            self.menu_actions.recent_menu,
+            self.settings.recent_files,
+            self.open_path,
+            self.menu_actions.clear_recent,
+        )
+
+    def save_copy(self) -> None:
+        if self.workspace is None:
+            return
+        source = self.workspace.path
+        target = self.dialogs.save_copy_path(source.with_name(f"{source.stem} copy.pmdesk"))
+        if target is None:
+            return
+        try:
+            self.workspace.save_copy(target)
+        except OPEN_FAILURES as exc:
+            self.dialogs.error("Could not save a copy", str(exc))
+            return
+        self.statusBar().showMessage(f"Saved a copy as {target}", 8000)
+
+    def export_png(self) -> None:
+        view = self.view_host.current_view()
+        if view is None or self.workspace is None:
+            return
+        suggested = self.workspace.path.with_name(
+            f"{self.workspace.path.stem} - {self.view_host.current_title()}.png"
+        )
+        target = self.dialogs.png_path(suggested)
+        if target is None:
+            return
+        if not view.grab().save(str(target), "PNG"):
+            self.dialogs.error(
+                "Could not export the view", f"{target}: the image could not be written"
+            )
+            return
+        self.statusBar().showMessage(f"Exported {target.name}", 8000)
+
+    # -- Edit menu -------------------------------------------------------------------------------
+
+    def delete_selection(self) -> None:
+        view = self.view_host.current_view()
+        if view is not None and not self._read_only() and view.has_selection():
+            view.delete_selected()
+
+    def _read_only(self) -> bool:
+        return self.ctx is None or self.ctx.read_only
+
+    def _update_edit_actions(self, *_args: object) -> None:
+        stack = self.ctx.undo_stack if self.ctx is not None else None
+        editable = stack is not None and not self._read_only()
+        a = self.menu_actions
+        a.undo.setEnabled(editable and stack.canUndo())
+        a.redo.setEnabled(editable and stack.canRedo())
+        undo_text = stack.undoText() if editable and stack.canUndo() else ""
+        redo_text = stack.redoText() if editable and stack.canRedo() else ""
+        a.undo.setText(menu_text(f"Undo {undo_text}".strip()))
+        a.redo.setText(menu_text(f"Redo {redo_text}".strip()))
+        a.undo.setToolTip(theme.plain_tooltip(f"Undo {undo_text}".strip()))
+        a.redo.setToolTip(theme.plain_tooltip(f"Redo {redo_text}".strip()))
+        self._update_delete_action()
+        for action in a.workspace_actions:
+            action.setEnabled(self.ctx is not None)
+
+    def _update_delete_action(self) -> None:
+        view = self.view_host.current_view()
+        self.menu_actions.delete.setEnabled(
+            view is not None and not self._read_only() and bool(view.has_selection())
+        )
+
+    # -- views and products ---------------------------------------------------------------------
+
+    def _wire_view(self, view: QWidget) -> None:
+        view.productActivated.connect(self.product_selector.select)
+        view.selectionChanged.connect(self._update_delete_action)
+        view.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 6000))
+
+    def _view_changed(self, key: str) -> None:
+        self.settings.last_view = key
+        self._update_delete_action()
+
+    def _workspace_changed(self, changeset: ChangeSet) -> None:
+        if changeset.touches("product"):
+            self._reload_products(keep=self.product_selector.product_id())
+
+    def _reload_products(self, keep: int | None) -> None:
+        if self.ctx is None:
+            return
+        products = self.ctx.service(PortfolioService).list_products()
+        self.product_selector.set_products([(p.id, p.name) for p in products], keep)
+
+    def _product_chosen(self, product_id: int | None) -> None:
+        self.view_host.set_product(product_id)
+        if self.workspace is not None:
+            self.settings.remember_product(self.workspace.path, product_id)
+
+    # -- View menu --------------------------------------------------------------------------------
+
+    def set_zoom(self, step: int) -> None:
+        self.settings.zoom = clamp_zoom(step)
+        self.view_host.set_zoom(self.settings.zoom)
+        self.statusBar().showMessage(f"Zoom {round(100 * 1.1**self.settings.zoom)}%", 3000)
+        self.settings.save()
+
+    def set_theme(self, name: str) -> None:
+        theme.apply_theme(QApplication.instance(), name)
+        self.menu_actions.themes[theme.current_theme()].setChecked(True)
+        self.menu_actions.retint()
+        self.settings.theme = theme.current_theme()
+        self.settings.save()
+
+    def _fill_present_menu(self) -> None:
+        fill_screen_menu(
+            self.menu_actions.present_menu,
+            self.settings.present_screen,
+            self.presentation_screen(),
+            self._choose_present_screen,
+        )
+
+    def _choose_present_screen(self, name: str) -> None:
+        self.settings.present_screen = name
+        self.settings.save()
+
+    def presentation_screen(self):
+        return choose_screen(QGuiApplication.screens(), self.screen(), self.settings.present_screen)
+
+    def toggle_presentation(self) -> None:
+        if self.presentation is not None:
+            self.stop_presentation()
+            return
+        view, screen = self.view_host.current_view(), self.presentation_screen()
+        if view is None or screen is None:
+            return
+        self.presentation = PresentationWindow(view, self.view_host.stack, screen)
+        self.presentation.finished.connect(self._presentation_finished)
+        self.presentation.start()
+        self.menu_actions.stop_presenting.setEnabled(True)
+
+    def stop_presentation(self) -> None:
+        if self.presentation is not None:
+            self.presentation.stop()
+
+    def _presentation_finished(self, view: QWidget) -> None:
+        self.presentation = None
+        self.menu_actions.stop_presenting.setEnabled(False)
+        for key, created in self.view_host.created_views().items():
+            if created is view:  # the sidebar may have moved meanwhile: follow the view back
+                self.view_host.show_view(key)
+        self.activateWindow()
+
+    # -- Help, status, window ---------------------------------------------------------------------
+
+    def show_about(self) -> None:
+        ws = self.workspace
+        facts = about_facts(ws.path if ws else None, ws.schema_version if ws else None)
+        self.dialogs.about(about_html(facts))
+
+    def _update_file_status(self) -> None:
+        ws = self.workspace
+        title = "pmdesk"
+        if ws is not None:
+            title = f"{ws.path.stem} — pmdesk" + (" [read-only]" if ws.read_only else "")
+        self.setWindowTitle(title.replace("[*]", "[*][*]"))  # "[*]" is Qt's placeholder
+        self.file_status.show_file(ws)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.stop_presentation()
+        self.settings.geometry = bytes(self.saveGeometry().data())
+        self.settings.window_state = bytes(self.saveState().data())
+        self._close_current()
+        self.settings.save()
+        super().closeEvent(event)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False

@@ -1,0 +1,198 @@
+"""Light and dark themes (Fusion style + QPalette), the projector palette, and icons.
+
+Colours live in palettes rather than style sheets so that every standard
+widget — and every view drawing with ``palette()`` — follows a theme switch.
+Icons are single-colour SVGs drawn with ``currentColor``: they are tinted with
+the theme's text colour when loaded, so they stay legible on dark and light.
+"""
+
+from __future__ import annotations
+
+import html
+from functools import cache, lru_cache
+
+from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtWidgets import QApplication
+
+from pmdesk.paths import resource_path
+
+Role = QPalette.ColorRole
+Group = QPalette.ColorGroup
+
+# role -> (active colour, disabled colour or None for "same")
+_LIGHT: dict[Role, tuple[str, str | None]] = {
+    Role.Window: ("#f4f5f7", None),
+    Role.WindowText: ("#1d2126", "#8a9099"),
+    Role.Base: ("#ffffff", "#f4f5f7"),
+    Role.AlternateBase: ("#f0f2f5", None),
+    Role.Text: ("#1d2126", "#8a9099"),
+    Role.PlaceholderText: ("#7a808a", None),
+    Role.Button: ("#f8f9fa", None),
+    Role.ButtonText: ("#1d2126", "#9aa0a8"),
+    Role.BrightText: ("#ffffff", None),
+    Role.Highlight: ("#2f6fde", "#c4cad3"),
+    Role.HighlightedText: ("#ffffff", None),
+    Role.Link: ("#1f5cc4", None),
+    Role.LinkVisited: ("#6a3fb5", None),
+    Role.ToolTipBase: ("#1d2126", None),
+    Role.ToolTipText: ("#f4f5f7", None),
+    Role.Light: ("#ffffff", None),
+    Role.Midlight: ("#e9ebee", None),
+    Role.Mid: ("#c9cdd3", None),
+    Role.Dark: ("#a3a9b1", None),
+    Role.Shadow: ("#6b7079", None),
+}
+
+_DARK: dict[Role, tuple[str, str | None]] = {
+    Role.Window: ("#1f2226", None),
+    Role.WindowText: ("#e4e7eb", "#6f767f"),
+    Role.Base: ("#17191c", "#1f2226"),
+    Role.AlternateBase: ("#23272c", None),
+    Role.Text: ("#e4e7eb", "#6f767f"),
+    Role.PlaceholderText: ("#8a919a", None),
+    Role.Button: ("#2a2e34", None),
+    Role.ButtonText: ("#e4e7eb", "#6f767f"),
+    Role.BrightText: ("#ffffff", None),
+    Role.Highlight: ("#3d7ff0", "#3a3f46"),
+    Role.HighlightedText: ("#ffffff", None),
+    Role.Link: ("#7fb0ff", None),
+    Role.LinkVisited: ("#b49cff", None),
+    Role.ToolTipBase: ("#e4e7eb", None),
+    Role.ToolTipText: ("#1d2126", None),
+    Role.Light: ("#3a3f46", None),
+    Role.Midlight: ("#30353b", None),
+    Role.Mid: ("#3a3f46", None),
+    Role.Dark: ("#111315", None),
+    Role.Shadow: ("#000000", None),
+}
+
+# For a projector: near-black on white survives a washed-out image; saturated
+# blue (colour-blind safe against the black text) marks the selection.
+_PRESENTATION: dict[Role, tuple[str, str | None]] = {
+    Role.Window: ("#ffffff", None),
+    Role.WindowText: ("#000000", "#555555"),
+    Role.Base: ("#ffffff", None),
+    Role.AlternateBase: ("#eef1f5", None),
+    Role.Text: ("#000000", "#555555"),
+    Role.PlaceholderText: ("#444444", None),
+    Role.Button: ("#ffffff", None),
+    Role.ButtonText: ("#000000", "#555555"),
+    Role.BrightText: ("#ffffff", None),
+    Role.Highlight: ("#0047b3", None),
+    Role.HighlightedText: ("#ffffff", None),
+    Role.Link: ("#0047b3", None),
+    Role.LinkVisited: ("#5a2a9e", None),
+    Role.ToolTipBase: ("#000000", None),
+    Role.ToolTipText: ("#ffffff", None),
+    Role.Light: ("#ffffff", None),
+    Role.Midlight: ("#dddddd", None),
+    Role.Mid: ("#888888", None),
+    Role.Dark: ("#333333", None),
+    Role.Shadow: ("#000000", None),
+}
+
+THEME_LABELS = {"light": "Light", "dark": "Dark"}
+
+# Colours that mean the same in both themes (a warning is red on light and dark).
+READ_ONLY_BADGE_STYLE = (
+    "background: #b3261e; color: white; border-radius: 4px; padding: 1px 8px; font-weight: 600;"
+)
+
+
+def plain_tooltip(text: str) -> str:
+    """``text`` as a tooltip that shows it exactly: Qt would read "<b>" in a tooltip as markup."""
+    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>" if text else ""
+
+
+def _palette(table: dict[Role, tuple[str, str | None]]) -> QPalette:
+    palette = QPalette()
+    for role, (active, disabled) in table.items():
+        colour = QColor(active)
+        for group in (Group.Active, Group.Inactive):
+            palette.setColor(group, role, colour)
+        palette.setColor(Group.Disabled, role, QColor(disabled or active))
+    return palette
+
+
+def palette_for(theme: str) -> QPalette:
+    return _palette(_DARK if theme == "dark" else _LIGHT)
+
+
+def presentation_palette() -> QPalette:
+    return _palette(_PRESENTATION)
+
+
+def apply_theme(app: QApplication, theme: str) -> None:
+    """Fusion style with the theme's palette; icons loaded afterwards follow it."""
+    if app.style().name().lower() != "fusion":
+        app.setStyle("Fusion")
+    app.setPalette(palette_for(theme))
+    app.setProperty("pmdeskTheme", theme)
+
+
+def current_theme() -> str:
+    app = QApplication.instance()
+    value = app.property("pmdeskTheme") if app is not None else None
+    return value if value in THEME_LABELS else "light"
+
+
+# -- icons -------------------------------------------------------------------------
+
+_ICON_SIZES = (16, 20, 24, 32, 48)
+
+
+@cache
+def _svg_source(name: str) -> str:
+    return resource_path("icons", f"{name}.svg").read_text(encoding="utf-8")
+
+
+def icon(name: str, colour: QColor | str | None = None) -> QIcon:
+    """The SVG icon ``resources/icons/<name>.svg`` tinted with ``colour`` (default: text).
+
+    Its disabled look is drawn in the palette's disabled text colour rather than
+    derived by Qt, which on a dark theme would stay almost as bright as enabled.
+    """
+    palette = QApplication.palette()
+    if colour is None:
+        colour = palette.color(Group.Active, Role.WindowText)
+    disabled = palette.color(Group.Disabled, Role.WindowText)
+    return _tinted_icon(name, QColor(colour).name(), disabled.name())
+
+
+@lru_cache(maxsize=256)
+def _tinted_icon(name: str, colour: str, disabled: str) -> QIcon:
+    result = QIcon()
+    for mode, ink in ((QIcon.Mode.Normal, colour), (QIcon.Mode.Disabled, disabled)):
+        for pixmap in _render(name, ink):
+            result.addPixmap(pixmap, mode)
+    return result
+
+
+def _render(name: str, colour: str) -> list[QPixmap]:
+    from PySide6.QtSvg import QSvgRenderer  # only needed once icons are drawn
+
+    svg = _svg_source(name).replace("currentColor", colour)
+    renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
+    ratio = _device_pixel_ratio()
+    pixmaps = []
+    for size in _ICON_SIZES:
+        pixmap = QPixmap(QSize(size, size) * ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        renderer.render(painter, QRectF(0, 0, size * ratio, size * ratio))
+        painter.end()
+        pixmap.setDevicePixelRatio(ratio)
+        pixmaps.append(pixmap)
+    return pixmaps
+
+
+def app_icon() -> QIcon:
+    """The application icon (full colour: it is not tinted)."""
+    return QIcon(str(resource_path("icons", "pmdesk.svg")))
+
+
+def _device_pixel_ratio() -> float:
+    screen = QGuiApplication.primaryScreen()
+    return max(1.0, screen.devicePixelRatio()) if screen is not None else 1.0
