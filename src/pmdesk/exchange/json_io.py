@@ -1,0 +1,338 @@
+"""The whole portfolio as one versioned JSON document, and back, without losing anything.
+
+Format ``pmdesk-portfolio``, version 1::
+
+    {
+      "format": "pmdesk-portfolio",
+      "version": 1,                      # this document's layout (bumped on change)
+      "schema_version": 1,               # the workspace format the data came from
+      "application": "pmdesk 0.1.0",
+      "exported_at": "2024-05-01T09:30:00Z",
+      "tables": {
+        "workspace_info": [{"id": 1, "name": "…", …}],
+        "product": [{"id": 1, "name": "…", "stage": "in_life", …}, …],
+        …                                # every table, parents before children
+      }
+    }
+
+``tables`` holds every table of the workspace except ``meta`` (the file's own
+bookkeeping), in dependency order, each row an object of *all* its columns by
+name, rows in primary-key order. Values: text as typed; numbers as numbers;
+``true``/``false``; dates ``"YYYY-MM-DD"``; date-times ``"YYYY-MM-DDTHH:MM:SS"``
+(UTC, no zone); vocabularies by their stored value (``"must"``, ``"FS"``);
+JSON columns (settings, criteria, participants) as JSON; missing values
+``null``. Ids and row versions are kept, so links between rows survive and
+exporting an imported file gives the same document again (apart from
+``exported_at``).
+
+Importing creates a **new** workspace file (an existing path is refused) or
+fills an **empty** workspace. The document is checked completely before the
+first row is written — every problem is reported with its table, row number
+and column — and then written in one transaction; a failed import leaves no
+file (or an unchanged workspace) behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import math
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from pmdesk import __version__
+from pmdesk.core.errors import PmdeskError, ValidationError
+from pmdesk.core.validation import RULES
+from pmdesk.store import schema
+from pmdesk.store.models import Base, WorkspaceInfo
+
+from .importing import (
+    ImportFileError,
+    ImportRefused,
+    ImportResult,
+    RowError,
+    read_source,
+    write_output,
+)
+
+if TYPE_CHECKING:
+    from pmdesk.store.workspace import Workspace
+
+FORMAT = "pmdesk-portfolio"
+VERSION = 1
+_INT64 = 2**63
+_CHUNK = 500
+
+
+def _tables() -> list[sa.Table]:
+    return [t for t in Base.metadata.sorted_tables if t.name != "meta"]
+
+
+# -- export -----------------------------------------------------------------------------
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value
+
+
+def portfolio_document(ws: Workspace, *, now: dt.datetime | None = None) -> dict[str, Any]:
+    """The whole workspace as a JSON-ready dict (see the module docstring)."""
+    stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
+    tables: dict[str, list[dict[str, Any]]] = {}
+    with ws.read() as session:
+        for table in _tables():
+            order = list(table.primary_key.columns)
+            rows = session.execute(sa.select(table).order_by(*order)).mappings()
+            tables[table.name] = [{k: _json_value(v) for k, v in row.items()} for row in rows]
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "schema_version": schema.SCHEMA_VERSION,
+        "application": f"pmdesk {__version__}",
+        "exported_at": stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "tables": tables,
+    }
+
+
+def export_json(
+    ws: Workspace, dest: str | Path | None = None, *, now: dt.datetime | None = None
+) -> bytes:
+    """The portfolio as UTF-8 JSON bytes; also written to ``dest`` when given."""
+    text = json.dumps(portfolio_document(ws, now=now), ensure_ascii=False, indent=2)
+    data = (text + "\n").encode("utf-8")
+    if dest is not None:
+        write_output(dest, data)
+    return data
+
+
+# -- reading and checking --------------------------------------------------------------
+
+
+def _refuse_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def read_document(source: bytes | str | Path) -> dict[str, list[dict[str, Any]]]:
+    """The checked rows of every table, typed; refuses anything else with a clear message."""
+    data, name = read_source(source, "JSON file")
+    try:
+        document = json.loads(data.decode("utf-8-sig"), parse_constant=_refuse_constant)
+    except UnicodeDecodeError:
+        raise ImportFileError(f"{name}: this is not a UTF-8 text file") from None
+    except RecursionError:
+        raise ImportFileError(f"{name}: the JSON is nested too deeply") from None
+    except ValueError as exc:
+        raise ImportFileError(f"{name}: this is not valid JSON ({exc})") from None
+    _check_header(document, name)
+    raw_tables = document["tables"]
+    known = {t.name: t for t in _tables()}
+    errors: list[RowError] = []
+    for unknown in sorted(set(raw_tables) - set(known)):
+        errors.append(RowError(None, "is not a table of a pmdesk workspace", header=unknown))
+    checked: dict[str, list[dict[str, Any]]] = {}
+    for table in _tables():
+        rows = raw_tables.get(table.name, [])
+        if not isinstance(rows, list):
+            errors.append(RowError(None, "should be a list of rows", header=table.name))
+            continue
+        checked[table.name] = [_check_row(table, n, row, errors) for n, row in enumerate(rows, 1)]
+    info = checked.get("workspace_info", [])
+    if len(info) > 1 or (info and info[0].get("id") != 1):
+        errors.append(
+            RowError(None, "a portfolio has exactly one row, with id 1", header="workspace_info")
+        )
+    if errors:
+        raise ImportRefused(errors, "JSON file")
+    return checked
+
+
+def _check_header(document: Any, name: str) -> None:
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ImportFileError(f"{name}: this JSON is not a pmdesk portfolio export")
+    version = document.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ImportFileError(f"{name}: the export has no valid format version")
+    if version > VERSION:
+        raise ImportFileError(
+            f"{name}: this export uses format version {version}, but this pmdesk reads up to "
+            f"version {VERSION}. Import it with a newer pmdesk."
+        )
+    source_schema = document.get("schema_version", schema.SCHEMA_VERSION)
+    if not isinstance(source_schema, int) or source_schema > schema.SCHEMA_VERSION:
+        raise ImportFileError(f"{name}: the export comes from a newer pmdesk; update pmdesk")
+    if not isinstance(document.get("tables"), dict):
+        raise ImportFileError(f"{name}: the export has no “tables”")
+
+
+def _check_row(table: sa.Table, number: int, row: Any, errors: list[RowError]) -> dict[str, Any]:
+    where = f"{table.name} row {number}"
+    if not isinstance(row, dict):
+        errors.append(RowError(None, "should be an object of column values", header=where))
+        return {}
+    typed: dict[str, Any] = {}
+    for key in sorted(set(row) - set(table.c.keys())):
+        errors.append(RowError(None, f"“{key}” is not a column of {table.name}", header=where))
+    for column in table.columns:
+        try:
+            typed[column.name] = _typed(column, row.get(column.name))
+        except ValueError as exc:
+            errors.append(RowError(None, f"{column.name}: {exc}", header=where))
+    rule = RULES.get(table.name)
+    if rule is not None and len(typed) == len(table.columns):
+        try:
+            rule(dict(typed))
+        except ValidationError as exc:
+            errors.append(RowError(None, str(exc), header=where))
+    return typed
+
+
+def _typed(column: sa.Column, value: Any) -> Any:
+    """The column's Python value for a JSON value, strictly: no guessing, no coercion of text."""
+    kind = column.type
+    if value is None:
+        if column.nullable:
+            return None
+        if column.default is None:
+            raise ValueError("a value is required")
+        # A hand-written file may leave out what has a default: fill it in as a new row would.
+        return column.default.arg(None) if column.default.is_callable else column.default.arg
+    if isinstance(kind, sa.Enum) and kind.enum_class is not None:
+        if value not in kind.enum_class.values():
+            raise ValueError(f"{str(value)[:40]!r} is not one of {', '.join(kind.enums)}")
+        return kind.enum_class(value)
+    if isinstance(kind, sa.DateTime | sa.Date):
+        wanted = dt.datetime if isinstance(kind, sa.DateTime) else dt.date
+        try:
+            return wanted.fromisoformat(_text(value))
+        except ValueError:
+            shape = "YYYY-MM-DDTHH:MM:SS" if wanted is dt.datetime else "YYYY-MM-DD"
+            raise ValueError(f"should be a date written {shape}") from None
+    if isinstance(kind, sa.Boolean):
+        if not isinstance(value, bool):
+            raise ValueError("should be true or false")
+        return value
+    if isinstance(kind, sa.Integer):
+        if isinstance(value, bool) or not isinstance(value, int) or not -_INT64 <= value < _INT64:
+            raise ValueError("should be a whole number")
+        return value
+    if isinstance(kind, sa.Float):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
+            raise ValueError("should be a number")
+        return float(value)
+    if isinstance(kind, sa.JSON):
+        try:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")  # refuses lone surrogates
+        except (UnicodeEncodeError, RecursionError):
+            raise ValueError("holds values that cannot be stored") from None
+        return value
+    text = _text(value)
+    if getattr(kind, "length", None) and len(text) > kind.length:
+        raise ValueError(f"is longer than {kind.length} characters")
+    return text
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("should be text")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("contains characters that are not valid text") from None
+    return value
+
+
+# -- writing ------------------------------------------------------------------------------
+
+
+def import_json(source: bytes | str | Path, dest: str | Path) -> Path:
+    """A new workspace file at ``dest`` with the exported portfolio; nothing is left on failure."""
+    from pmdesk.store.workspace import Workspace
+
+    dest = Path(dest)
+    if dest.exists():
+        raise PmdeskError(f"{dest.name}: a file with this name already exists; pick another")
+    if not dest.parent.is_dir():
+        raise PmdeskError(f"{dest.parent}: there is no such folder to create {dest.name} in")
+    tables = read_document(source)
+    ws = Workspace.create(dest)
+    try:
+        _fill(ws, tables)
+    except BaseException:
+        ws.close()
+        for suffix in ("", "-wal", "-shm", "-journal", ".lock"):
+            with contextlib.suppress(OSError):
+                dest.with_name(dest.name + suffix).unlink()
+        raise
+    ws.close()
+    return dest
+
+
+def import_json_into(ws: Workspace, source: bytes | str | Path) -> ImportResult:
+    """Fill an empty workspace (no products or other rows yet) with an exported portfolio."""
+    with ws.read() as session:
+        for table in _tables():
+            if (
+                table.name != "workspace_info"
+                and session.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+            ):
+                raise PmdeskError(
+                    "A portfolio can only be imported into an empty workspace; "
+                    "import it as a new file instead"
+                )
+    return _fill(ws, read_document(source))
+
+
+def _parents_first(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Roadmap items that contain others come before them (parent_id refers to the same table)."""
+    by_id = {row["id"]: row for row in rows}
+    placed: set[Any] = set()
+    ordered: list[dict[str, Any]] = []
+    for row in rows:
+        chain = []
+        current: dict[str, Any] | None = row
+        while current is not None and current["id"] not in placed and current not in chain:
+            chain.append(current)
+            current = by_id.get(current.get("parent_id"))
+        for item in reversed(chain):
+            placed.add(item["id"])
+            ordered.append(item)
+    return ordered
+
+
+def _fill(ws: Workspace, tables: dict[str, list[dict[str, Any]]]) -> ImportResult:
+    result = ImportResult()
+    with ws.transaction() as uow:
+        for table in _tables():
+            rows = tables.get(table.name, [])
+            if table.name == "workspace_info":
+                _update_workspace_info(uow, rows)
+                continue
+            if table.name == "roadmap_item":
+                rows = _parents_first(rows)
+            for start in range(0, len(rows), _CHUNK):
+                uow.session.execute(sa.insert(table), rows[start : start + _CHUNK])
+            if "id" in table.c:
+                ids = [row["id"] for row in rows]
+                result.created[table.name] = ids
+                uow.record(table.name, "insert", ids)
+    return result
+
+
+def _update_workspace_info(uow, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    table = WorkspaceInfo.__table__
+    uow.session.execute(sa.update(table).where(table.c.id == 1).values(**rows[0]))
+    uow.record("workspace_info", "update", [1])

@@ -1,0 +1,342 @@
+"""The CSV import dialog: choose a target and a preset, map columns, preview, import.
+
+The dialog receives a file already read (:class:`CsvTable`; the file chooser is
+the window's business) and re-plans the import after every choice, so the
+preview shows the rows exactly as they will be imported and the error list
+shows every problem with its row and column. Import stays disabled while there
+is any. The import itself is one :class:`ImportCommand` on the undo stack:
+undo removes everything it created in one step, redo brings the same rows back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pmdesk.exchange.importing import ImportResult
+from pmdesk.exchange.tabular import CsvTable
+from pmdesk.exchange.tabular_dates import ORDER_LABELS
+from pmdesk.exchange.tabular_import import DEFAULT_LANE, CsvPlan, apply_plan, plan_csv
+from pmdesk.exchange.tabular_targets import PRESETS, TARGETS, suggest_mapping
+from pmdesk.store.snapshot import Snapshot
+from pmdesk.store.workspace import Workspace
+
+from .commands import ServiceCommand
+from .context import AppContext
+
+PREVIEW_ROWS = 20
+ERROR_BACKGROUND = "#F8D7DA"
+MAX_COMBO_WIDTH = 200  # long field names elide; the first value needs room too
+MAX_LISTED_ERRORS = 200
+SKIP = "— do not import —"
+
+
+class ImportCommand(ServiceCommand):
+    """A whole import as one undo step (undo deletes what it created; redo restores it)."""
+
+    def __init__(self, ws: Workspace, run: Callable[[], ImportResult], text: str) -> None:
+        super().__init__(text)
+        self.ws = ws
+        self._run = run
+        self.result: ImportResult | None = None
+        self._snapshot: Snapshot | None = None
+
+    def apply(self) -> None:
+        if self._snapshot is None:
+            self.result = self._run()
+        else:
+            ImportResult.reapply(self.ws, self._snapshot)
+
+    def revert(self) -> None:
+        assert self.result is not None
+        self._snapshot = self.result.revert(self.ws)
+
+
+def display(value: Any) -> str:
+    """A planned value as the preview shows it."""
+    if value is None:
+        return ""
+    if isinstance(value, StrEnum):
+        return getattr(value, "label", value.value)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time():
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+class CsvImportDialog(QDialog):
+    """Map a CSV file's columns onto requirements, roadmap items, stakeholders or metrics."""
+
+    imported = Signal(object)  # the ImportResult, after the import is on the undo stack
+
+    def __init__(
+        self, context: AppContext, table: CsvTable, product_id: int, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.table = table
+        self.product_id = product_id
+        self.plan: CsvPlan | None = None
+        self.command: ImportCommand | None = None
+        self._mapping: list[str | None] = []
+        self.setWindowTitle(f"Import {table.name}")
+        self.resize(980, 720)
+        self._build()
+        self.set_target("requirements")
+
+    # -- building --------------------------------------------------------------------
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        self.file_label = QLabel(
+            f"<b>{_escape(self.table.name)}</b> — {len(self.table.rows)} rows, "
+            f"{len(self.table.headers)} columns · encoding {self.table.encoding} · "
+            f"{self.table.delimiter_name}-separated"
+        )
+        layout.addWidget(self.file_label)
+        form = QFormLayout()
+        self.target_combo = _combo({key: t.label for key, t in TARGETS.items()})
+        self.preset_combo = _combo(PRESETS)
+        self.date_order_combo = _combo({"": "Detect from the dates"} | ORDER_LABELS)
+        self.lane_edit = QLineEdit(DEFAULT_LANE)
+        self.lane_label = QLabel("Lane for rows without one")
+        form.addRow("Import into", self.target_combo)
+        form.addRow("Preset", self.preset_combo)
+        form.addRow("Numeric dates are written", self.date_order_combo)
+        form.addRow(self.lane_label, self.lane_edit)
+        layout.addLayout(form)
+        self.dates_label = QLabel()
+        self.dates_label.setWordWrap(True)
+        layout.addWidget(self.dates_label)
+        row = QHBoxLayout()
+        self.mapping_table = QTableWidget(len(self.table.headers), 3)
+        self.mapping_table.setHorizontalHeaderLabels(["Column", "First value", "Imports as"])
+        header = self.mapping_table.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.mapping_table.setColumnWidth(0, 140)
+        self.mapping_table.verticalHeader().setVisible(False)
+        self.mapping_table.setWordWrap(False)
+        row.addWidget(_group("Columns", self.mapping_table), 1)
+        self.preview = QTableWidget()
+        self.preview.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.preview.setWordWrap(False)
+        row.addWidget(_group(f"Preview (first {PREVIEW_ROWS} rows as imported)", self.preview), 1)
+        layout.addLayout(row, 3)
+        self.errors = QListWidget()
+        self.errors_box = _group("Problems", self.errors)
+        layout.addWidget(self.errors_box, 1)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.import_button = QPushButton("Import")
+        self.import_button.setDefault(True)
+        self.buttons.addButton(self.import_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.accepted.connect(self.import_now)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.target_combo.currentIndexChanged.connect(
+            lambda: self.set_target(self.target_combo.currentData())
+        )
+        self.preset_combo.currentIndexChanged.connect(
+            lambda: self.set_preset(self.preset_combo.currentData())
+        )
+        self.date_order_combo.currentIndexChanged.connect(self.refresh)
+        self.lane_edit.textChanged.connect(self.refresh)
+
+    def _fill_mapping_rows(self) -> None:
+        """One combo per file column listing the target's fields (reused across targets)."""
+        target = TARGETS[self.target]
+        options = {"": SKIP} | {f.name: f.label for f in target.fields}
+        for index, header in enumerate(self.table.headers):
+            sample = next((v for v in self.table.column(index) if v.strip()), "")
+            self.mapping_table.setItem(index, 0, _item(header or f"(column {index + 1})"))
+            self.mapping_table.setItem(index, 1, _item(sample[:80]))
+            combo = self.mapping_table.cellWidget(index, 2)
+            if not isinstance(combo, QComboBox):
+                combo = QComboBox()
+                combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+                combo.currentIndexChanged.connect(
+                    lambda _i, column=index, box=combo: self.set_mapping(column, box.currentData())
+                )
+                self.mapping_table.setCellWidget(index, 2, combo)
+            blocked = combo.blockSignals(True)
+            combo.clear()
+            for data, label in options.items():
+                combo.addItem(label, data)
+            combo.setCurrentIndex(max(combo.findData(self._mapping[index] or ""), 0))
+            combo.blockSignals(blocked)
+        widths = [
+            self.mapping_table.cellWidget(i, 2).sizeHint().width()
+            for i in range(len(self.table.headers))
+        ]
+        self.mapping_table.setColumnWidth(2, min(max(widths, default=120) + 4, MAX_COMBO_WIDTH))
+
+    # -- what a test (or a person) sets ------------------------------------------------
+
+    @property
+    def target(self) -> str:
+        return self.target_combo.currentData()
+
+    def set_target(self, key: str) -> None:
+        self._select(self.target_combo, key)
+        self._mapping = suggest_mapping(self.table.headers, key, self.preset_combo.currentData())
+        self.lane_label.setVisible(key == "roadmap")
+        self.lane_edit.setVisible(key == "roadmap")
+        self._fill_mapping_rows()
+        self.refresh()
+
+    def set_preset(self, key: str) -> None:
+        self._select(self.preset_combo, key)
+        self.set_target(self.target)
+
+    def set_mapping(self, column: int, field: str | None) -> None:
+        self._mapping[column] = field or None
+        combo = self.mapping_table.cellWidget(column, 2)
+        if isinstance(combo, QComboBox) and (combo.currentData() or None) != self._mapping[column]:
+            self._select(combo, field or "")
+        self.refresh()
+
+    def set_date_order(self, order: str | None) -> None:
+        self._select(self.date_order_combo, order or "")
+        self.refresh()
+
+    def mapping(self) -> list[str | None]:
+        return list(self._mapping)
+
+    @staticmethod
+    def _select(combo: QComboBox, data: str) -> None:
+        """Show ``data`` in a combo without re-entering the handler the combo triggers."""
+        index = combo.findData(data)
+        if index >= 0 and index != combo.currentIndex():
+            blocked = combo.blockSignals(True)
+            combo.setCurrentIndex(index)
+            combo.blockSignals(blocked)
+
+    # -- planning and showing ------------------------------------------------------------
+
+    def refresh(self) -> None:
+        order = self.date_order_combo.currentData() or None
+        self.plan = plan_csv(
+            self.context.workspace, self.table, self.target, self._mapping, date_order=order
+        )
+        self._show_dates()
+        self._show_preview()
+        self._show_errors()
+
+    def _show_dates(self) -> None:
+        plan = self.plan
+        assert plan is not None
+        chosen = self.date_order_combo.currentData() or None
+        parts = [f"{plan.headers[i]}: {guess.describe(chosen)}" for i, guess in plan.dates.items()]
+        self.dates_label.setText("Dates — " + " · ".join(parts) if parts else "No date columns.")
+        ambiguous = bool(plan.ambiguous_columns)
+        self.date_order_combo.setEnabled(ambiguous or chosen is not None)
+
+    def _show_preview(self) -> None:
+        plan = self.plan
+        assert plan is not None
+        fields = [f for f in plan.target.fields if plan.columns_of(f.name)]
+        self.preview.clear()
+        self.preview.setColumnCount(len(fields))
+        self.preview.setHorizontalHeaderLabels([f.label for f in fields])
+        rows = plan.rows[:PREVIEW_ROWS]
+        self.preview.setRowCount(len(rows))
+        self.preview.setVerticalHeaderLabels([str(row.number) for row in rows])
+        problems = {(e.row, e.column): e.message for e in plan.errors if e.row is not None}
+        for r, row in enumerate(rows):
+            values = row.fields | row.extra
+            for c, spec in enumerate(fields):
+                item = _item(display(values.get(spec.name)))
+                for column in plan.columns_of(spec.name):
+                    message = problems.get((row.number, column + 1))
+                    if message is not None:  # show what the file says, marked, not a default
+                        raw = self.table.rows[r][column] if column < len(self.table.rows[r]) else ""
+                        item = _item(raw)
+                        item.setBackground(QColor(ERROR_BACKGROUND))
+                        item.setToolTip(message)
+                self.preview.setItem(r, c, item)
+
+    def _show_errors(self) -> None:
+        plan = self.plan
+        assert plan is not None
+        self.errors.clear()
+        shown = plan.errors[:MAX_LISTED_ERRORS]
+        self.errors.addItems([str(error) for error in shown])
+        if len(plan.errors) > len(shown):
+            self.errors.addItem(f"… and {len(plan.errors) - len(shown)} more")
+        count = len(plan.errors)
+        self.errors_box.setTitle(f"Problems ({count})" if count else "Problems (none)")
+        self.import_button.setEnabled(count == 0 and bool(plan.rows) and not self.context.read_only)
+        self.import_button.setText(f"Import {len(plan.rows)} rows" if plan.rows else "Import")
+
+    # -- the accept path ----------------------------------------------------------------
+
+    def import_now(self) -> bool:
+        """Run the import as one undoable command; the dialog closes when it succeeds."""
+        if self.plan is None or not self.import_button.isEnabled():
+            return False
+        plan, product, lane = self.plan, self.product_id, self.lane_edit.text()
+        command = ImportCommand(
+            self.context.workspace,
+            lambda: apply_plan(self.context.workspace, plan, product_id=product, default_lane=lane),
+            f"Import {len(plan.rows)} {plan.target.label.lower()} from {self.table.name}",
+        )
+        if not self.context.run(command):
+            return False
+        self.command = command
+        self.imported.emit(command.result)
+        self.accept()
+        return True
+
+
+def _combo(options: dict[str, str]) -> QComboBox:
+    combo = QComboBox()
+    for data, label in options.items():
+        combo.addItem(label, data)
+    return combo
+
+
+def _group(title: str, widget: QWidget) -> QGroupBox:
+    box = QGroupBox(title)
+    QVBoxLayout(box).addWidget(widget)
+    return box
+
+
+def _item(text: str) -> QTableWidgetItem:
+    """A read-only cell on one line (line breaks shown as ↵); the tooltip has the whole text."""
+    item = QTableWidgetItem(text.replace("\r\n", "\n").replace("\n", " ↵ "))
+    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    item.setToolTip(text)
+    return item
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=False)
