@@ -3,6 +3,8 @@
     pmdesk [FILE]                              open the window (on FILE)
     pmdesk --demo [--output PATH] [--no-gui]   make a demo portfolio and open it
     pmdesk check FILE                          report on a workspace file, read-only
+    pmdesk export KIND WORKSPACE -o OUT        PDFs and data files (see cli_exchange)
+    pmdesk import KIND WORKSPACE FILE          csv, MS Project XML, JSON
     pmdesk --version
 
 Qt is imported only on the paths that open a window, so ``pmdesk check`` starts
@@ -21,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pmdesk import __version__
+from pmdesk.cli_exchange import add_export, add_import
 from pmdesk.core.errors import PmdeskError
 
 if TYPE_CHECKING:
@@ -107,6 +110,8 @@ def _add_check(parser: argparse.ArgumentParser) -> None:
 # ``export`` and ``import`` join here; the first argument is a command only if it is a key.
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "check": ("report on a workspace file: format, integrity, rows (read-only)", _add_check),
+    "export": ("write a PDF document or a data file (csv, mspdi, ics, json)", add_export),
+    "import": ("bring csv, MS Project XML or JSON into a workspace", add_import),
 }
 
 

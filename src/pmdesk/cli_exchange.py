@@ -1,0 +1,140 @@
+"""``pmdesk export`` and ``pmdesk import``: documents and interchange, headless.
+
+    pmdesk export spec|launch|roadmap|stakeholders|canvas|portfolio WORKSPACE
+                  [--product NAME] [--paper A4|Letter|A3|A2] [--landscape] -o OUT.pdf
+    pmdesk export csv|mspdi|ics|json WORKSPACE [--product NAME] -o OUT
+    pmdesk import csv|mspdi|json WORKSPACE FILE [--into requirements|roadmap|stakeholders|metrics]
+                  [--product NAME] [--preset jira] [--date-order dmy|mdy]
+
+Exports open the workspace read-only (they work while pmdesk has it open);
+imports open it for writing and are all or nothing. No Qt is imported here.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+PDF_KINDS = ("spec", "launch", "roadmap", "stakeholders", "canvas", "portfolio")
+DATA_EXPORTS = ("csv", "mspdi", "ics", "json")
+IMPORTS = ("csv", "mspdi", "json")
+CSV_TARGETS = ("requirements", "roadmap", "stakeholders", "metrics")
+
+
+def add_export(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("kind", choices=PDF_KINDS + DATA_EXPORTS, metavar="KIND",
+                        help=f"a PDF ({', '.join(PDF_KINDS)}) or data ({', '.join(DATA_EXPORTS)})")
+    parser.add_argument("workspace", type=Path, metavar="WORKSPACE")
+    parser.add_argument("-o", "--output", type=Path, required=True, metavar="OUT",
+                        help="the file to write (for csv: a folder, one file per table)")
+    parser.add_argument("--product", metavar="NAME", help="the product (default: the only one)")
+    parser.add_argument("--paper", metavar="SIZE", help="PDF page size: A4, Letter, A3 or A2")
+    parser.add_argument("--landscape", action="store_true", help="PDF in landscape")
+    parser.set_defaults(run=_export)
+
+
+def add_import(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("kind", choices=IMPORTS, metavar="KIND", help=", ".join(IMPORTS))
+    parser.add_argument("workspace", type=Path, metavar="WORKSPACE",
+                        help="the workspace to import into (for json: a new file to create)")
+    parser.add_argument("file", type=Path, metavar="FILE", help="the file to import")
+    parser.add_argument("--into", choices=CSV_TARGETS, default="requirements",
+                        help="csv: what the rows are (default: requirements)")
+    parser.add_argument("--product", metavar="NAME", help="the product (default: the only one)")
+    parser.add_argument("--preset", choices=("none", "jira"), default="none",
+                        help="csv: column mapping preset")
+    parser.add_argument("--date-order", choices=("dmy", "mdy"),
+                        help="csv: how to read dates like 03/04/2027 when both readings fit")
+    parser.set_defaults(run=_import)
+
+
+def _product_id(ws, name: str | None) -> int | None:
+    from pmdesk.core.errors import PmdeskError
+    from pmdesk.store.services import PortfolioService
+
+    portfolio = ws.service(PortfolioService)
+    if name:
+        return portfolio.product_by_name(name).id
+    products = portfolio.list_products()
+    if len(products) == 1:
+        return products[0].id
+    if not products:
+        raise PmdeskError("the workspace has no products yet")
+    return None
+
+
+def _require_product(ws, name: str | None) -> int:
+    from pmdesk.core.errors import PmdeskError
+
+    found = _product_id(ws, name)
+    if found is None:
+        raise PmdeskError("choose a product with --product NAME")
+    return found
+
+
+def _export(args: argparse.Namespace) -> int:
+    from pmdesk.store.workspace import Workspace
+
+    with Workspace.open(args.workspace, read_only=True) as ws:
+        if args.kind in PDF_KINDS:
+            written = _export_pdf(ws, args)
+        else:
+            written = _export_data(ws, args)
+    print(written)
+    return 0
+
+
+def _export_pdf(ws, args: argparse.Namespace) -> Path:
+    from pmdesk.exchange.pdf import PdfOptions, export_pdf
+
+    options = PdfOptions(paper=args.paper or "", orientation="landscape" if args.landscape else "")
+    product_id = None if args.kind == "portfolio" else _product_id(ws, args.product)
+    return export_pdf(ws, args.kind, args.output, product_id=product_id, options=options)
+
+
+def _export_data(ws, args: argparse.Namespace) -> Path:
+    if args.kind == "csv":
+        from pmdesk.exchange.tabular import export_all
+
+        args.output.mkdir(parents=True, exist_ok=True)
+        export_all(ws, args.output)
+    elif args.kind == "mspdi":
+        from pmdesk.exchange.mspdi import export_mspdi
+
+        export_mspdi(ws, _require_product(ws, args.product), args.output)
+    elif args.kind == "ics":
+        from pmdesk.exchange.ics import export_ics
+
+        export_ics(ws, args.output, product_id=_product_id(ws, args.product))
+    else:
+        from pmdesk.exchange.json_io import export_json
+
+        export_json(ws, args.output)
+    return args.output
+
+
+def _import(args: argparse.Namespace) -> int:
+    if args.kind == "json":
+        from pmdesk.exchange.json_io import import_json
+
+        print(import_json(args.file, args.workspace))
+        return 0
+    from pmdesk.store.workspace import Workspace
+
+    with Workspace.open(args.workspace) as ws:
+        product_id = _require_product(ws, args.product)
+        if args.kind == "csv":
+            from pmdesk.exchange.tabular_import import import_csv
+
+            result = import_csv(ws, args.file, target=args.into, product_id=product_id,
+                                preset=args.preset, date_order=args.date_order)
+        else:
+            from pmdesk.exchange.mspdi import import_mspdi
+
+            result = import_mspdi(ws, args.file, product_id=product_id)
+    created = ", ".join(f"{len(ids)} {table.replace('_', ' ')}" for table, ids in
+                        result.created.items() if ids)
+    print(f"imported {created or 'nothing'} into {args.workspace}")
+    for warning in getattr(result, "warnings", []):
+        print(f"warning: {warning}")
+    return 0
