@@ -79,3 +79,13 @@ def launch_passed_with_open_tasks(launch_date: dt.date, tasks: Iterable[TaskFact
                                   today: dt.date) -> bool:
     open_tasks = any(t.status not in (TaskStatus.DONE, TaskStatus.NOT_APPLICABLE) for t in tasks)
     return launch_date < today and open_tasks
+
+
+def due_text(due: dt.date | None, offset_days: int | None) -> str:
+    """How a due date reads in the checklist: "2025-03-01 (L−30)", or the date alone."""
+    if due is None:
+        return relative_label(offset_days) if offset_days is not None else ""
+    if offset_days is None:
+        return due.isoformat()
+    return f"{due.isoformat()} ({relative_label(offset_days)})"
+

@@ -50,3 +50,31 @@ def similar_titles(
         if ratio >= threshold:
             scored.append((entity_id, other, ratio))
     return sorted(scored, key=lambda s: -s[2])[:limit]
+
+
+GHERKIN_TEMPLATE = "Given … when … then …"
+_GHERKIN = re.compile(r"^\s*given\b.+\bwhen\b.+\bthen\b.+", re.IGNORECASE | re.DOTALL)
+
+
+def is_gherkin(criterion: str) -> bool:
+    """Whether an acceptance criterion reads as Given/When/Then (shown with a mark, not forced)."""
+    return bool(_GHERKIN.match(criterion))
+
+
+def clean_criteria(criteria: Iterable[object]) -> list[str]:
+    """Criteria as stored: text only, trimmed, blanks dropped, order kept."""
+    return [text for item in criteria if (text := str(item).strip())]
+
+
+def revenue_at_stake(customers: Iterable[tuple[str, float]]) -> tuple[int, float]:
+    """(distinct customers, revenue added up) of (customer, revenue) pairs.
+
+    A customer named twice (two contacts) counts once and their revenue once, at
+    the larger figure, so one loud customer cannot double their own weight.
+    """
+    best: dict[str, float] = {}
+    for name, revenue in customers:
+        key = " ".join(name.casefold().split())
+        if key:
+            best[key] = max(best.get(key, 0.0), float(revenue or 0.0))
+    return len(best), sum(best.values())

@@ -43,3 +43,62 @@ def rice(reach: float, impact: float, confidence: float, effort: float) -> RiceS
     if not 0 <= confidence <= 100:
         raise ValidationError("confidence", f"{confidence:g}% is outside 0 to 100%")
     return RiceScore(reach, impact, confidence, effort)
+
+
+def _number(value: float) -> str:
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def rice_parts(score: RiceScore) -> list[tuple[str, str]]:
+    """(factor, its part) in reading order, ending with the value and the score.
+
+    Shown beside the inputs so a person sees how each factor moves the result.
+    """
+    label = RICE_IMPACT_LABELS.get(score.impact, "")
+    return [
+        ("Reach", f"{_number(score.reach)} per quarter"),
+        ("Impact", f"× {score.impact:g}" + (f" ({label})" if label else "")),
+        ("Confidence", f"× {score.confidence:g}%"),
+        ("Value", f"= {_number(score.value)}"),
+        ("Effort", f"÷ {score.effort:g} person-months"),
+        ("RICE score", f"= {_number(score.score)}"),
+    ]
+
+
+def rice_or_none(reach: float, impact: float, confidence: float, effort: float) -> RiceScore | None:
+    """The score of stored values, or None when they cannot be scored (for read-only displays)."""
+    try:
+        return rice(reach, impact, confidence, effort)
+    except ValidationError:
+        return None
+
+
+# Value-versus-effort quadrants: (high value?, high effort?) -> label.
+QUADRANTS: dict[tuple[bool, bool], str] = {
+    (True, False): "Quick wins",
+    (True, True): "Big bets",
+    (False, False): "Fill-ins",
+    (False, True): "Time sinks",
+}
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def quadrant_splits(points: list[tuple[float, float]]) -> tuple[float, float]:
+    """(value split, effort split) for (value, effort) points: the medians, so the
+    quadrants divide this product's own backlog rather than an arbitrary scale."""
+    if not points:
+        return 0.0, 0.0
+    return _median([v for v, _ in points]), _median([e for _, e in points])
+
+
+def quadrant(value: float, effort: float, splits: tuple[float, float]) -> str:
+    """The quadrant label of one point; on a split line it counts as high value, low effort."""
+    value_split, effort_split = splits
+    return QUADRANTS[(value >= value_split, effort > effort_split)]

@@ -3,12 +3,46 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 
+from pmdesk.core.enums import LaunchFunction, TaskStatus
+from pmdesk.core.errors import NotFoundError
+from pmdesk.core.launch import (
+    Readiness,
+    TaskFacts,
+    is_overdue,
+    launch_passed_with_open_tasks,
+    parse_due,
+    readiness,
+)
+from pmdesk.core.templates import launch_checklist
+
 from ..models import Launch, LaunchMessage, LaunchTask
 from .base import Repo
+
+
+class LaneTask(NamedTuple):
+    """A launch task as the roadmap's "Launch" lane draws it (read-only there)."""
+
+    id: int
+    title: str
+    due: dt.date
+    status: TaskStatus
+    function: LaunchFunction
+
+
+@dataclass(frozen=True)
+class LaunchReadiness:
+    """The figures of the readiness summary: share done, what is late, whether it is flagged."""
+
+    overall: Readiness
+    per_function: dict[LaunchFunction, Readiness]
+    overdue_ids: frozenset[int]
+    # The launch date has passed and tasks are still open: the plan needs attention.
+    passed_with_open: bool
 
 
 def _follow_launch_date(uow, launch: Launch, previous: dict[str, Any]) -> None:
@@ -45,3 +79,89 @@ class LaunchService:
     def tasks_of_product(self, product_id: int) -> list[LaunchTask]:
         launches = sa.select(Launch.id).where(Launch.product_id == product_id)
         return self.tasks.list(LaunchTask.launch_id.in_(launches))
+
+    # -- one-step operations -------------------------------------------------------------
+
+    def create_launch(self, product_id: int, name: str, launch_date: dt.date | str,
+                      tier: int = 2, *, with_checklist: bool = True) -> Launch:
+        """A launch and, if asked, its tier's default checklist, in one transaction."""
+        if not with_checklist:
+            return self.launches.create(product_id=product_id, name=name,
+                                        launch_date=launch_date, tier=tier)
+        fields = self.launches.clean({"product_id": product_id, "name": name,
+                                      "launch_date": launch_date, "tier": tier})
+        full = self.launches._defaults() | fields  # noqa: SLF001 - the repo's own rules
+        self.launches._validate(full)  # noqa: SLF001
+        with self.ws.transaction() as uow:
+            launch = Launch(**full)
+            uow.session.add(launch)
+            uow.session.flush()
+            self._add_tasks(uow, launch, launch.tier)
+        return launch
+
+    def add_checklist(self, launch_id: int, tier: int | None = None) -> list[int]:
+        """The default checklist of ``tier`` (else the launch's own) added in one step.
+
+        Tasks are due relative to the launch, so they follow its date from then on.
+        Returns the new task ids (undo deletes exactly those).
+        """
+        with self.ws.transaction() as uow:
+            launch = uow.session.get(Launch, launch_id)
+            if launch is None:
+                raise NotFoundError("launch", launch_id)
+            tasks = self._add_tasks(uow, launch, tier or launch.tier)
+            return [task.id for task in tasks]
+
+    @staticmethod
+    def _add_tasks(uow, launch: Launch, tier: int) -> list[LaunchTask]:
+        start = uow.session.scalar(
+            sa.select(sa.func.coalesce(sa.func.max(LaunchTask.position), -1))
+            .where(LaunchTask.launch_id == launch.id)
+        ) + 1
+        tasks = [
+            LaunchTask(launch_id=launch.id, function=task.function, title=task.title,
+                       due_offset_days=task.offset_days, status=TaskStatus.TODO,
+                       due_date=launch.launch_date + dt.timedelta(days=task.offset_days),
+                       position=start + number)
+            for number, task in enumerate(launch_checklist(tier))
+        ]
+        uow.session.add_all(tasks)
+        uow.session.flush()
+        return tasks
+
+    def due_changes(self, task_id: int, text: str) -> dict[str, Any]:
+        """The fields a typed due date writes: "L−30" (follows the launch) or "2025-03-01"."""
+        task = self.tasks.get(task_id)
+        launch = self.launches.get(task.launch_id)
+        due, offset = parse_due(text, launch.launch_date)
+        return {"due_date": due, "due_offset_days": offset}
+
+    # -- figures -----------------------------------------------------------------------------
+
+    def readiness_of(self, launch_id: int, today: dt.date | None = None) -> LaunchReadiness:
+        """Share of tasks done overall and per function, overdue tasks, and the past-launch flag."""
+        today = today or dt.date.today()
+        launch = self.launches.get(launch_id)
+        rows = self.tasks_of(launch_id)
+        facts = {row.id: TaskFacts(row.function, row.status, row.due_date) for row in rows}
+        overall, per_function = readiness(facts.values())
+        ordered = {f: per_function[f] for f in LaunchFunction if f in per_function}
+        overdue = frozenset(i for i, fact in facts.items() if is_overdue(fact, today))
+        flagged = launch_passed_with_open_tasks(launch.launch_date, facts.values(), today)
+        return LaunchReadiness(overall, ordered, overdue, flagged)
+
+    def launch_lane(self, product_id: int) -> list[LaneTask]:
+        """Every launch task of the product with its due date, for the roadmap's "Launch" lane."""
+        with self.ws.read() as session:
+            rows = session.execute(
+                sa.select(LaunchTask.id, LaunchTask.title, LaunchTask.due_date,
+                          LaunchTask.due_offset_days, Launch.launch_date, LaunchTask.status,
+                          LaunchTask.function)
+                .join(Launch, LaunchTask.launch_id == Launch.id)
+                .where(Launch.product_id == product_id)
+            ).all()
+        lane = []
+        for task_id, title, due, offset, launch_date, status, function in rows:
+            day = launch_date + dt.timedelta(days=offset) if offset is not None else due
+            lane.append(LaneTask(task_id, title, day, status, function))
+        return sorted(lane, key=lambda t: (t.due, list(LaunchFunction).index(t.function), t.id))

@@ -1,0 +1,343 @@
+"""Launch plan: date and tier, the positioning statement assembled from its parts, key
+messages per audience, price and channels, and the checklist by function with readiness.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pmdesk.core.changes import ChangeSet
+from pmdesk.core.enums import LaunchFunction, TaskStatus
+from pmdesk.core.errors import ValidationError
+from pmdesk.core.launch import due_text, relative_label
+from pmdesk.core.launch_plan import positioning_statement
+from pmdesk.gui.commands import DeleteCommand
+from pmdesk.gui.context import AppContext
+from pmdesk.gui.requirements.export import export_widget
+from pmdesk.gui.views.base import BaseView
+from pmdesk.gui.views.common import create, free_name, heading, next_order, quiet, today
+from pmdesk.gui.widgets.columns import Column, Kind, Lookup, fixed
+from pmdesk.gui.widgets.entity_model import EntityTableModel
+from pmdesk.gui.widgets.entity_table import EntityTable
+from pmdesk.gui.widgets.form import EntityForm
+from pmdesk.store.queries import TableQuery
+from pmdesk.store.services import LaunchService, PortfolioService, StakeholderService
+
+from .commands import AddChecklistCommand, CreateLaunchCommand
+from .summary import ReadinessPanel
+
+NEW_LAUNCH_DAYS = 90
+NEW_TASK_OFFSET = -30
+OVERDUE = "#C62828"
+TIERS = fixed(((1, "1 — Major"), (2, "2 — Standard"), (3, "3 — Minor")))
+POSITIONING = [
+    ("pos_target", "For (target)"),
+    ("pos_need", "Who (need)"),
+    ("pos_category", "Is a (category)"),
+    ("pos_benefit", "That (benefit)"),
+    ("pos_alternative", "Unlike (alternative)"),
+    ("pos_differentiator", "It (differentiator)"),
+]
+FORM_SECTIONS = [
+    ("Launch", [
+        Column("name", "Name"),
+        Column("launch_date", "Launch date", Kind.DATE),
+        Column("tier", "Tier", Kind.CHOICE, choices=TIERS),
+    ]),
+    ("Positioning", [Column(field, label) for field, label in POSITIONING]),
+    ("Market", [
+        Column("price", "Price"),
+        Column("channels", "Channels", Kind.LONG_TEXT),
+        Column("segments", "Segments", Kind.LONG_TEXT),
+        Column("success_metrics", "Success metrics", Kind.LONG_TEXT),
+    ]),
+]
+MESSAGE_COLUMNS = [
+    Column("audience", "Audience", width=20),
+    Column("message", "Message", Kind.LONG_TEXT, width=60),
+]
+
+
+class LaunchView(BaseView):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.service = ctx.service(LaunchService)
+        self.portfolio = ctx.service(PortfolioService)
+        self.launch_id: int | None = None
+        self.today = today()
+        self.people = Lookup(self._people, ("stakeholder",))
+        self.overdue = Lookup(self._overdue, ("launch_task", "launch"))
+        self.form = EntityForm(ctx, self.service.launches, FORM_SECTIONS)
+        self.sentence = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
+        self.sentence.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        italic = self.sentence.font()  # a font, not a style sheet: Present mode scales it
+        italic.setItalic(True)
+        self.sentence.setFont(italic)
+        self.form.insert_row("pos_differentiator", "Statement", self.sentence)
+        self.form.edited.connect(self._show_sentence)
+        self.tasks = self.register(EntityTable(
+            EntityTableModel(ctx, self.service.tasks, self._task_columns(), parent=self),
+            title="Checklist", noun=("task", "tasks"), create=self._new_task, edit_field="title",
+            sort_field="function"))
+        self.messages = self.register(EntityTable(
+            EntityTableModel(ctx, self.service.messages, MESSAGE_COLUMNS, parent=self),
+            title="Key messages", noun=("message", "messages"), create=self._new_message,
+            edit_field="audience"))
+        self.readiness = ReadinessPanel()
+        self._build()
+        ctx.changed.connect(self._follow)
+
+    # -- layout ---------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.title = heading("Launch")
+        self.selector = QComboBox()
+        self.selector.setMinimumWidth(240)
+        self.selector.activated.connect(lambda _n: self.show_launch(self.selector.currentData()))
+        self.add_launch = QPushButton("New launch")
+        self.add_launch.setToolTip("A launch in 90 days with the tier 2 checklist to start from")
+        self.add_launch.clicked.connect(self.create_launch)
+        self.checklist_button = QPushButton("Add tier checklist")
+        self.checklist_button.setToolTip("Add the default checklist of this launch's tier")
+        self.checklist_button.clicked.connect(self.add_tier_checklist)
+        self.delete_launch = QPushButton("Delete launch")
+        self.delete_launch.clicked.connect(self._delete_launch)
+        top = QHBoxLayout()
+        top.addWidget(self.title)
+        top.addStretch(1)
+        for widget in (self.selector, self.add_launch, self.checklist_button, self.delete_launch):
+            top.addWidget(widget)
+        self.function_filter = QComboBox()
+        self.function_filter.addItem("All functions", None)
+        for function in LaunchFunction:
+            self.function_filter.addItem(function.label, function)
+        self.function_filter.activated.connect(lambda _n: self._scope_tasks())
+        self.tasks.toolbar.insertWidget(1, self.function_filter)
+
+        scroll = QScrollArea()
+        scroll.setWidget(self.form)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.addWidget(scroll)
+        left.addWidget(self.messages)
+        left.setSizes([520, 220])
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.readiness)
+        right_layout.addWidget(self.tasks, 1)
+        body = QSplitter(Qt.Orientation.Horizontal)
+        body.addWidget(left)
+        body.addWidget(right)
+        body.setStretchFactor(1, 1)
+        body.setSizes([460, 910])
+
+        empty = QWidget()
+        empty_layout = QVBoxLayout(empty)
+        empty_layout.addStretch(1)
+        message = quiet("This product has no launch plan yet. “New launch” starts one with the "
+                        "default checklist of its tier.")
+        message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        empty_layout.addWidget(message)
+        empty_layout.addStretch(2)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(empty)
+        self.pages.addWidget(body)
+        self.content_layout.addLayout(top)
+        self.content_layout.addWidget(self.pages, 1)
+
+    # -- columns ----------------------------------------------------------------------------------
+
+    def _task_columns(self) -> list[Column]:
+        overdue = self.overdue
+        service = self.service
+
+        def late(row: Any) -> str | None:
+            return OVERDUE if row.id in overdue.data else None
+
+        def editable_due(row: Any) -> str:
+            if row.due_offset_days is not None:
+                return relative_label(row.due_offset_days)
+            return row.due_date.isoformat() if row.due_date else ""
+
+        def set_due(value: Any, row: Any) -> dict[str, Any]:
+            return service.due_changes(row.id, str(value or ""))
+
+        return [
+            Column("function", "Function", Kind.ENUM, enum=LaunchFunction, width=13),
+            Column("title", "Task", width=28, foreground=late, lookups=(overdue,)),
+            Column("owner_id", "Owner", Kind.CHOICE, choices=self.people, nullable=True,
+                   none_label="", width=15),
+            Column("due", "Due", value=editable_due, display=lambda r: due_text(
+                r.due_date, r.due_offset_days), to_changes=set_due, foreground=late,
+                sort_value=lambda r: r.due_date, lookups=(overdue,), width=20,
+                header_tip="A date (2025-03-01) or relative to the launch: L−30, L, L+7"),
+            Column("status", "Status", Kind.ENUM, enum=TaskStatus, width=11),
+            Column("notes", "Notes", Kind.LONG_TEXT, width=24),
+        ]
+
+    def _people(self) -> dict[int, str]:
+        if self.product_id is None:
+            return {}
+        stakeholders = self.ctx.service(StakeholderService).stakeholders
+        return TableQuery.where_equal(stakeholders, product_id=self.product_id).labels()
+
+    def _overdue(self) -> dict[int, bool]:
+        if self.launch_id is None:
+            return {}
+        figures = self.service.readiness_of(self.launch_id, self.today)
+        return dict.fromkeys(figures.overdue_ids, True)
+
+    # -- which launch ------------------------------------------------------------------------------
+
+    def load(self, product_id: int | None) -> None:
+        self.today = today()
+        self._fill_selector()
+        self.show_launch(self.selector.itemData(0) if self.selector.count() else None)
+
+    def export_image(self, path: Path) -> None:
+        """PNG or SVG (by suffix) of the launch plan as shown."""
+        export_widget(self.pages.currentWidget(), Path(path))
+
+    def _fill_selector(self) -> None:
+        keep = self.launch_id
+        self.selector.blockSignals(True)
+        self.selector.clear()
+        if self.product_id is not None:
+            for launch in self.service.launches_of(self.product_id):
+                self.selector.addItem(f"{launch.name} — {launch.launch_date.isoformat()}",
+                                      launch.id)
+        found = self.selector.findData(keep) if keep is not None else -1
+        self.selector.setCurrentIndex(max(found, 0))
+        self.selector.blockSignals(False)
+        self.selector.setVisible(self.selector.count() > 1)
+
+    def show_launch(self, launch_id: int | None) -> None:
+        self.launch_id = launch_id
+        self.form.set_entity(launch_id)
+        self._scope_tasks()
+        repo = self.messages.model.repo
+        self.messages.model.set_query(
+            TableQuery.where_equal(repo, launch_id=launch_id) if launch_id is not None else None)
+        index = self.selector.findData(launch_id) if launch_id is not None else -1
+        if index >= 0:
+            self.selector.setCurrentIndex(index)
+        self.pages.setCurrentIndex(1 if launch_id is not None else 0)
+        writable = not self.ctx.read_only
+        self.delete_launch.setEnabled(launch_id is not None and writable)
+        self.checklist_button.setEnabled(launch_id is not None and writable)
+        self.add_launch.setEnabled(self.product_id is not None and writable)
+        self._show_title()
+        self._show_sentence()
+        self._show_readiness()
+
+    def _scope_tasks(self) -> None:
+        repo = self.tasks.model.repo
+        function = self.function_filter.currentData()
+        scope: dict[str, Any] = {"launch_id": self.launch_id}
+        if function is not None:
+            scope["function"] = function
+        self.overdue.invalidate()
+        self.tasks.model.set_query(
+            TableQuery.where_equal(repo, **scope) if self.launch_id is not None else None)
+
+    def _follow(self, changes: ChangeSet) -> None:
+        if self.product_id is None:
+            return
+        if changes.touches("launch"):
+            self._fill_selector()
+            if self.launch_id is not None and self.launch_id in changes.ids("launch", "delete"):
+                self.show_launch(self.selector.itemData(0) if self.selector.count() else None)
+                return
+            if self.launch_id is None and self.selector.count():
+                self.show_launch(self.selector.itemData(0))
+                return
+            self._show_title()
+        if changes.touches("launch", "launch_task"):
+            self._show_readiness()
+
+    def _show_title(self) -> None:
+        row = self.form.row
+        self.title.setText(f"Launch — {row.name}" if row is not None else "Launch")
+
+    # -- one-step actions -------------------------------------------------------------------------
+
+    def create_launch(self) -> int | None:
+        if self.product_id is None or self.ctx.read_only:
+            return None
+        name = free_name(self.service.launches, "Launch", product_id=self.product_id)
+        command = CreateLaunchCommand(self.service, self.product_id, name,
+                                      today() + dt.timedelta(days=NEW_LAUNCH_DAYS), 2,
+                                      f"New launch “{name}” with the tier 2 checklist")
+        if not self.ctx.run(command):
+            return None
+        self._fill_selector()
+        self.show_launch(command.entity_id)
+        return command.entity_id
+
+    def add_tier_checklist(self) -> bool:
+        row = self.form.row
+        if row is None or self.ctx.read_only:
+            return False
+        text = f"Add the tier {row.tier} checklist to “{row.name}”"
+        return self.ctx.run(AddChecklistCommand(self.service, row.id, row.tier, text))
+
+    def _delete_launch(self) -> None:
+        if self.launch_id is not None and self.form.row is not None:
+            self.ctx.run(DeleteCommand(self.service.launches, [self.launch_id],
+                                       f"Delete launch “{self.form.row.name}”"))
+
+    # -- live figures -----------------------------------------------------------------------------
+
+    def _show_sentence(self) -> None:
+        if self.form.row is None or self.product_id is None:
+            self.sentence.setText("")
+            return
+        product = self.portfolio.products.get(self.product_id).name
+        parts = {field.removeprefix("pos_"): self.form.value(field) or ""
+                 for field, _ in POSITIONING}
+        self.sentence.setText(positioning_statement(product, **parts))
+
+    def _show_readiness(self) -> None:
+        figures = None
+        if self.launch_id is not None:
+            figures = self.service.readiness_of(self.launch_id, self.today)
+        self.readiness.show_figures(figures)
+
+    # -- new rows ---------------------------------------------------------------------------------
+
+    def _new_task(self):
+        if self.launch_id is None:
+            raise ValidationError("launch", "add a launch first")
+        function = self.function_filter.currentData() or LaunchFunction.MARKETING
+        launch = self.service.launches.get(self.launch_id)
+        return create(self.service.tasks, "Add launch task", launch_id=self.launch_id,
+                      function=function, title="New task", due_offset_days=NEW_TASK_OFFSET,
+                      due_date=launch.launch_date + dt.timedelta(days=NEW_TASK_OFFSET),
+                      position=next_order(self.service.tasks, "position",
+                                          launch_id=self.launch_id))
+
+    def _new_message(self):
+        if self.launch_id is None:
+            raise ValidationError("launch", "add a launch first")
+        return create(self.service.messages, "Add key message", launch_id=self.launch_id,
+                      audience="New audience",
+                      position=next_order(self.service.messages, "position",
+                                          launch_id=self.launch_id))

@@ -1,0 +1,232 @@
+"""Requirements: the product's backlog as a sortable, filterable table with inline edits,
+a value-versus-effort chart beside it, and the editor of the selected requirement.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QScrollArea, QSplitter, QWidget
+
+from pmdesk.core.changes import ChangeSet
+from pmdesk.core.enums import MoSCoW, RequirementSource, RequirementStatus
+from pmdesk.core.scoring import rice_or_none
+from pmdesk.gui.commands import CreateCommand
+from pmdesk.gui.context import AppContext
+from pmdesk.gui.views.base import BaseView
+from pmdesk.gui.views.common import create, heading, next_order, scoped, tabs
+from pmdesk.gui.widgets.columns import Column, Kind, Lookup, computed
+from pmdesk.gui.widgets.entity_model import EntityTableModel
+from pmdesk.gui.widgets.entity_table import EntityTable
+from pmdesk.store.queries import texts
+from pmdesk.store.services import RequirementService
+
+from .editor import IMPACT, RequirementEditor
+from .export import export_widget
+
+# "Order by" choices: label -> (column field, descending).
+ORDERS: dict[str, tuple[str, bool]] = {
+    "Priority (MoSCoW)": ("moscow", False),
+    "RICE score": ("rice", True),
+    "Status": ("status", False),
+    "Source": ("source", False),
+    "Revenue at stake": ("revenue", True),
+}
+
+
+def _score(row: Any) -> float | None:
+    found = rice_or_none(row.reach, row.impact, row.confidence, row.effort)
+    return None if found is None else found.score
+
+
+def _score_tip(row: Any) -> str:
+    found = rice_or_none(row.reach, row.impact, row.confidence, row.effort)
+    return found.explain() if found else "Cannot be scored: effort must be more than zero"
+
+
+def next_ref(refs: list[str]) -> str:
+    numbers = [int(m.group(1)) for r in refs if (m := re.search(r"(\d+)\s*$", r or ""))]
+    return f"REQ-{max(numbers, default=0) + 1}"
+
+
+class RequirementsView(BaseView):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.service = ctx.service(RequirementService)
+        self.revenue = Lookup(self._revenue, ("requirement_customer",))
+        self.links = Lookup(self._links, ("requirement_item_link",))
+        self.model = EntityTableModel(ctx, self.service.requirements, self._columns(), parent=self)
+        self.table = self.register(EntityTable(
+            self.model, noun=("requirement", "requirements"), create=self._new_requirement,
+            edit_field="title"))
+        self.editor = RequirementEditor(ctx)
+        self.register(self.editor.customers)
+        self._chart = None
+        self._chart_stale = True
+        self._build()
+        self.table.view.selectionModel().currentRowChanged.connect(self._follow_cursor)
+        self.model.modelReset.connect(self._follow_cursor)
+        self.editor.requirementRequested.connect(self.select_requirement)
+        ctx.changed.connect(self._follow)
+
+    # -- layout -----------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.order = QComboBox()
+        self.order.addItems(list(ORDERS))
+        self.order.currentTextChanged.connect(self.order_by)
+        self.summary = QLabel()
+        self.summary.setEnabled(False)
+        top = QHBoxLayout()
+        top.addWidget(heading("Requirements"))
+        top.addSpacing(16)
+        top.addWidget(self.summary, 1)
+        top.addWidget(QLabel("Order by"))
+        top.addWidget(self.order)
+        self.chart_page = QWidget()
+        self.chart_layout = QHBoxLayout(self.chart_page)
+        self.chart_layout.setContentsMargins(0, 6, 0, 0)
+        self.pages = tabs((self.table, "Backlog"), (self.chart_page, "Value vs effort"))
+        self.pages.currentChanged.connect(self._page_shown)
+        self.order_by(self.order.currentText())
+        scroll = QScrollArea()
+        scroll.setWidget(self.editor)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setMinimumWidth(400)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.pages)
+        split.addWidget(scroll)
+        split.setStretchFactor(0, 1)
+        split.setSizes([960, 420])
+        self.content_layout.addLayout(top)
+        self.content_layout.addWidget(split, 1)
+
+    def _columns(self) -> list[Column]:
+        revenue, links = self.revenue, self.links
+        return [
+            Column("ref", "Ref", width=7),
+            Column("title", "Title", width=24),
+            Column("moscow", "MoSCoW", Kind.ENUM, enum=MoSCoW, width=9),
+            computed("rice", "RICE", _score, kind=Kind.FLOAT, decimals=1, tooltip=_score_tip,
+                     width=7, header_tip="Reach × impact × confidence ÷ effort"),
+            Column("reach", "Reach", Kind.FLOAT, minimum=0, decimals=0, width=7,
+                   header_tip="People or events per quarter"),
+            Column("impact", "Impact", Kind.CHOICE, choices=IMPACT, width=6, align_right=True,
+                   display=lambda r: f"{r.impact:g}", sort_value=lambda r: r.impact,
+                   header_tip="0.25 minimal · 0.5 low · 1 medium · 2 high · 3 massive"),
+            Column("confidence", "Conf.", Kind.PERCENT, minimum=0, maximum=100, decimals=0,
+                   width=6, header_tip="Confidence"),
+            Column("effort", "Effort", Kind.FLOAT, minimum=0, decimals=1, width=6,
+                   header_tip="Person-months"),
+            Column("status", "Status", Kind.ENUM, enum=RequirementStatus, width=10),
+            Column("source", "Source", Kind.ENUM, enum=RequirementSource, width=9),
+            computed("revenue", "Revenue", lambda r: revenue.get(r.id, (0, 0.0))[1],
+                     kind=Kind.FLOAT, decimals=0, lookups=(revenue,), width=9,
+                     tooltip=lambda r: f"{revenue.get(r.id, (0, 0.0))[0]} customers"),
+            computed("links", "Items", lambda r: links.get(r.id, 0), kind=Kind.INT,
+                     lookups=(links,), width=5, header_tip="Roadmap items that deliver it"),
+        ]
+
+    def _revenue(self) -> dict[int, tuple[int, float]]:
+        if self.product_id is None:
+            return {}
+        return self.service.revenue_by_requirement(self.product_id)
+
+    def _links(self) -> dict[int, int]:
+        return {} if self.product_id is None else self.service.link_counts(self.product_id)
+
+    # -- the window's contract ------------------------------------------------------------------
+
+    def load(self, product_id: int | None) -> None:
+        self.editor.set_product(product_id)
+        self.model.set_query(scoped(self.service.requirements, product_id))
+        self._chart_stale = True
+        self._refresh_chart()
+        self._show_summary()
+
+    def export_image(self, path: Path) -> None:
+        """PNG or SVG (by suffix) of what the view shows: the backlog or the chart."""
+        export_widget(self.pages.currentWidget(), Path(path))
+
+    # -- ordering and selection -------------------------------------------------------------------
+
+    def order_by(self, label: str) -> None:
+        field, descending = ORDERS[label]
+        order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+        self.table.view.sortByColumn(self.model.column_index(field), order)
+
+    def select_requirement(self, requirement_id: int) -> None:
+        """Select a requirement in the backlog (clearing a filter that hides it)."""
+        if self.model.row_of(requirement_id) is None and self.model.filtered:
+            self.table.filter_box.clear()
+            self.table.apply_filter()
+        self.table.select_id(requirement_id)
+
+    def _follow_cursor(self, *_args: Any) -> None:
+        current = self.table.current_id()
+        if current != self.editor.requirement_id:
+            self.editor.set_requirement(current)
+        if self._chart is not None:
+            self._chart.set_selected(current)
+
+    def _follow(self, changes: ChangeSet) -> None:
+        if self.product_id is None:
+            return
+        if changes.touches("requirement"):
+            self._chart_stale = True
+            self._refresh_chart()
+            self._show_summary()
+        if changes.touches("roadmap_item"):
+            self.links.invalidate()
+
+    def _show_summary(self) -> None:
+        rows = self.model.entities()
+        musts = sum(r.moscow is MoSCoW.MUST for r in rows)
+        open_rows = sum(r.status not in (RequirementStatus.DONE, RequirementStatus.REJECTED)
+                        for r in rows)
+        self.summary.setText(f"{len(rows)} requirements · {musts} must-haves · {open_rows} open")
+
+    # -- chart ------------------------------------------------------------------------------------
+
+    @property
+    def chart(self):
+        """The value-vs-effort chart, built (with pyqtgraph) the first time it is needed."""
+        if self._chart is None:
+            from .chart import ValueEffortChart
+
+            self._chart = ValueEffortChart(self.chart_page)
+            self._chart.requirementClicked.connect(self.select_requirement)
+            self.chart_layout.addWidget(self._chart)
+            self._chart_stale = True
+        return self._chart
+
+    def _page_shown(self, index: int) -> None:
+        if self.pages.widget(index) is self.chart_page:
+            self._refresh_chart(force=True)
+
+    def _refresh_chart(self, force: bool = False) -> None:
+        """Redraw the chart if it is on screen (or asked for) and the backlog changed."""
+        visible = self.pages.currentWidget() is self.chart_page
+        if not (force or visible):
+            return
+        chart = self.chart
+        if not self._chart_stale:
+            return
+        self._chart_stale = False
+        points = self.service.chart_points(self.product_id) if self.product_id is not None else []
+        chart.set_points(points)
+        chart.set_selected(self.table.current_id())
+
+    # -- new rows ---------------------------------------------------------------------------------
+
+    def _new_requirement(self) -> CreateCommand:
+        refs = list(texts(self.service.requirements, "ref", product_id=self.product_id))
+        ref = next_ref(refs)
+        return create(self.service.requirements, f"Add requirement {ref}",
+                      product_id=self.product_id, ref=ref, title="New requirement",
+                      sort_order=next_order(self.service.requirements, product_id=self.product_id))
