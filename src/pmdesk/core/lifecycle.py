@@ -68,10 +68,19 @@ def metric_health(
         return Health("green", "no target set")
     gap = (actual - target) if direction is Direction.UP else (target - actual)
     if gap >= 0:
-        return Health("green", f"{actual:,.4g} meets the target {target:,.4g}")
+        return Health("green", f"{figure(actual)} meets the target {figure(target)}")
     shortfall = abs(gap) / abs(target) if target else float("inf")
     colour = "amber" if shortfall <= tolerance else "red"
-    return Health(colour, f"{actual:,.4g} is {shortfall:.0%} short of the target {target:,.4g}")
+    return Health(
+        colour, f"{figure(actual)} is {shortfall:.0%} short of the target {figure(target)}"
+    )
+
+
+def figure(value: float) -> str:
+    """A number as a person reads it: 424,600 rather than 4.246e+05; 12.3 stays 12.3."""
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:,.4g}"
 
 
 def worst(healths: Sequence[Health]) -> Health:
@@ -129,3 +138,96 @@ def elimination_triggers(
             )
         )
     return found
+
+
+# -- settings, recycling, the portfolio's quadrants ------------------------------------------
+
+RULES_KEY = "elimination_rules"
+
+
+def rules_from_settings(settings: dict | None) -> EliminationRules:
+    """The thresholds stored in the workspace settings, defaults for anything missing or bad."""
+    stored = (settings or {}).get(RULES_KEY) or {}
+    defaults = EliminationRules()
+    try:
+        return EliminationRules(
+            falling_periods=max(1, int(stored.get("falling_periods", defaults.falling_periods))),
+            margin_floor=float(stored.get("margin_floor", defaults.margin_floor)),
+            share_periods=max(1, int(stored.get("share_periods", defaults.share_periods))),
+        )
+    except (TypeError, ValueError):
+        return defaults
+
+
+def rules_to_settings(settings: dict | None, rules: EliminationRules) -> dict:
+    """A copy of ``settings`` holding ``rules`` (the other preferences are kept)."""
+    updated = dict(settings or {})
+    updated[RULES_KEY] = {
+        "falling_periods": rules.falling_periods,
+        "margin_floor": rules.margin_floor,
+        "share_periods": rules.share_periods,
+    }
+    return updated
+
+
+def recycle_choices(stage: Stage) -> list[Stage]:
+    """The earlier stages a Recycle at ``stage``'s gate may return the product to."""
+    return [s for s in Stage if s.order < stage.order]
+
+
+def can_review(stage: Stage) -> bool:
+    """Every stage but End-of-life ends in a gate."""
+    return stage is not Stage.END_OF_LIFE
+
+
+def decision_for_move(current: Stage, target: Stage) -> GateDecision | None:
+    """The decision that would move a product from ``current`` to ``target`` (None: none can)."""
+    if target == current:
+        return GateDecision.HOLD
+    if current is Stage.END_OF_LIFE:
+        return None
+    if target == current.next():
+        return GateDecision.GO
+    if target is Stage.END_OF_LIFE:
+        return GateDecision.KILL
+    if target.order < current.order:
+        return GateDecision.RECYCLE
+    return None
+
+
+QUADRANTS = {
+    (True, True): "Stars",
+    (False, True): "Question marks",
+    (True, False): "Cash cows",
+    (False, False): "Dogs",
+}
+
+
+def growth_share_quadrant(
+    share: float, growth: float, share_split: float = 1.0, growth_split: float = 10.0
+) -> str:
+    """The growth-share matrix quadrant: high share and high growth are Stars, and so on."""
+    return QUADRANTS[(share >= share_split, growth >= growth_split)]
+
+
+def relative_shares(shares: dict[int, float]) -> dict[int, float]:
+    """Each product's share relative to the largest other share in the portfolio.
+
+    The file holds each product's own market share only, so the portfolio's
+    other products stand in for "the largest competitor"; a lone product is 1.0.
+    """
+    result = {}
+    for key, share in shares.items():
+        others = [v for k, v in shares.items() if k != key and v > 0]
+        result[key] = share / max(others) if others else 1.0
+    return result
+
+
+def latest_health(
+    values: Sequence[tuple[float, float | None]], target: float | None, direction: Direction
+) -> Health:
+    """Health of a metric from its (value, per-period target) series, oldest first."""
+    if not values:
+        return Health("amber", "no value yet")
+    value, period_target = values[-1]
+    return metric_health(value, period_target if period_target is not None else target, direction)

@@ -1,0 +1,359 @@
+"""Building blocks of every document: tables, key figures, bullet lists, the cover page.
+
+A table cell given as ``str`` is user text and is escaped; text of our own
+that needs no wrapping is passed as :class:`Plain`, and anything else (a
+Paragraph, a Drawing) goes in as it is. Safe by default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from reportlab.lib.colors import Color
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable, LongTable, Paragraph, Spacer, Table
+
+from .fonts import SANS, SANS_BOLD, printable
+from .markup import escape, para
+from .template import DocumentInfo, long_date
+from .textdraw import draw_text, wrap_lines
+from .theme import (
+    ACCENT,
+    BAD,
+    COVER_TINT,
+    HAIRLINE,
+    INK,
+    MUTED,
+    PRIMARY,
+    RULE,
+    SURFACE,
+    WHITE,
+    Styles,
+)
+
+
+@dataclass(frozen=True)
+class Plain:
+    """A short cell of our own text (a number, a date, a label): drawn as is, not wrapped."""
+
+    text: str
+    align: str = "LEFT"
+    colour: Color | None = None
+    bold: bool = False
+
+
+Cell = str | Plain | Flowable | list | None
+
+
+def cell(value: Cell, style: ParagraphStyle = Styles.cell):
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return para(value, style) if value else ""
+    if isinstance(value, Plain):
+        return value.text
+    return value
+
+
+def table(
+    header: Sequence[str | Flowable],
+    rows: Iterable[Sequence[Cell]],
+    widths: Sequence[float],
+    *,
+    total_width: float,
+    align: Sequence[str] | None = None,
+    zebra: bool = True,
+    header_colour: Color = PRIMARY,
+) -> Table:
+    """A table with a repeated header row that splits across pages (rows may split too).
+
+    ``widths`` are fractions of ``total_width``. LongTable keeps layout linear in
+    the number of rows, which matters for a thousand requirements.
+    """
+    col_widths = [w * total_width for w in widths]
+    head_styles = {"RIGHT": Styles.head_right, "CENTER": Styles.head_centre}
+    aligns = list(align or ["LEFT"] * len(header))
+    data = [[Paragraph(escape(h), head_styles.get(a, Styles.head)) if isinstance(h, str) else h
+             for h, a in zip(header, aligns)]]
+    commands: list[tuple] = []
+    for index, row in enumerate(rows, start=1):
+        data.append([cell(value) for value in row])
+        for col, value in enumerate(row):
+            if isinstance(value, Plain):
+                if value.colour is not None:
+                    commands.append(("TEXTCOLOR", (col, index), (col, index), value.colour))
+                if value.bold:
+                    commands.append(("FONTNAME", (col, index), (col, index), SANS_BOLD))
+                if value.align != "LEFT":
+                    commands.append(("ALIGN", (col, index), (col, index), value.align))
+    for col, how in enumerate(aligns):
+        if how != "LEFT":
+            commands.append(("ALIGN", (col, 1), (col, -1), how))
+        if how == "RIGHT":  # figures sit close to their neighbours; the header still fits
+            commands += [("LEFTPADDING", (col, 0), (col, -1), 2),
+                         ("RIGHTPADDING", (col, 0), (col, -1), 4)]
+    style = [
+        ("FONTNAME", (0, 0), (-1, -1), SANS),
+        ("FONTSIZE", (0, 1), (-1, -1), 8.5),
+        ("LEADING", (0, 1), (-1, -1), 11.5),
+        ("TEXTCOLOR", (0, 1), (-1, -1), INK),
+        ("BACKGROUND", (0, 0), (-1, 0), header_colour),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
+        ("TOPPADDING", (0, 0), (-1, -1), 4),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 5),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.4, HAIRLINE),
+        ("LINEBELOW", (0, -1), (-1, -1), 0.8, RULE),
+    ]
+    if zebra and len(data) > 2:
+        style.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [WHITE, SURFACE]))
+    kind = LongTable if len(data) > 40 else Table
+    return kind(data, colWidths=col_widths, repeatRows=1, style=style + commands,
+                splitByRow=1, splitInRow=36, hAlign="LEFT")
+
+
+def key_values(pairs: Sequence[tuple[str, Cell]], total_width: float,
+               label_share: float = 0.28) -> Table:
+    """Label / value lines, for facts like owner, stage and dates."""
+    label_w = total_width * label_share
+    data = [[Paragraph(escape(label.upper()), Styles.label), cell(value)] for label, value in pairs]
+    return Table(data, colWidths=[label_w, total_width - label_w], hAlign="LEFT", style=[
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("FONTNAME", (0, 0), (-1, -1), SANS),
+        ("FONTSIZE", (0, 0), (-1, -1), 9),
+        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+        ("TOPPADDING", (0, 0), (-1, -1), 4),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, HAIRLINE),
+        ("TOPPADDING", (0, 0), (0, -1), 6),
+    ])
+
+
+@dataclass(frozen=True)
+class Tile:
+    label: str  # our own
+    value: str  # our own figure or user text (escaped)
+    note: str = ""
+    colour: Color = PRIMARY
+
+
+def tiles(items: Sequence[Tile], total_width: float) -> Table:
+    """Key figures side by side, each with a coloured top rule: what a reader sees first."""
+    gap = 8.0
+    width = (total_width - gap * (len(items) - 1)) / max(1, len(items))
+    longest = max((len(item.value) for item in items), default=0)
+    size = 17 if longest <= 9 else 14 if longest <= 14 else 12.5  # one size for the whole row
+    cells, widths, style = [], [], [("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                    ("FONTNAME", (0, 0), (-1, -1), SANS)]
+    for index, item in enumerate(items):
+        value_style = ParagraphStyle(f"tile-{index}-{size}", parent=Styles.tile_value,
+                                     textColor=item.colour, fontSize=size, leading=size * 1.22)
+        block = [Paragraph(escape(item.label.upper()), Styles.tile_label), Spacer(1, 3),
+                 para(item.value, value_style)]
+        if item.note:
+            block.append(para(item.note, Styles.tile_note))
+        column = index * 2
+        cells.append(block)
+        widths.append(width)
+        style += [
+            ("LINEABOVE", (column, 0), (column, 0), 2.5, item.colour),
+            ("BACKGROUND", (column, 0), (column, 0), SURFACE),
+            ("LEFTPADDING", (column, 0), (column, 0), 9),
+            ("TOPPADDING", (column, 0), (column, 0), 8),
+            ("BOTTOMPADDING", (column, 0), (column, 0), 9),
+        ]
+        if index < len(items) - 1:
+            cells.append("")
+            widths.append(gap)
+    return Table([cells], colWidths=widths, style=style, hAlign="LEFT")
+
+
+def layout(rows: list[list], widths: Sequence[float | None], *, valign: str = "TOP",
+           style: Sequence[tuple] = ()) -> Table:
+    """A borderless table that only places things side by side (charts, tiles, panels).
+
+    Its font is ours even where a cell is empty, so no PDF names a font it does not embed.
+    """
+    return Table(rows, colWidths=list(widths), hAlign="LEFT", style=[
+        ("FONTNAME", (0, 0), (-1, -1), SANS), ("VALIGN", (0, 0), (-1, -1), valign),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        *style])
+
+
+def bullets(items: Iterable[str], style: ParagraphStyle = Styles.bullet,
+            symbol: str = "•") -> list[Paragraph]:
+    """User text as a bullet list (each item escaped, or built without markup at all)."""
+    return [para(item, style, bullet=symbol) for item in items if printable(item).strip()]
+
+
+def note(text: str) -> Paragraph:
+    """A muted sentence saying a section is empty, so a reader knows it was not forgotten."""
+    return Paragraph(escape(text), Styles.small)
+
+
+class Block(Flowable):
+    """Short flowables kept together, laid out once: a requirement, a risk, a card.
+
+    reportlab's KeepTogether lays its content out twice (to measure, then to
+    place); a specification of a thousand requirements spent half its time
+    there. A Block measures each part once. When it does not fit, it breaks
+    between parts but never after the first alone (a title stays with its
+    text); a Block taller than a whole page breaks inside a part.
+    """
+
+    HUGE = 400.0  # points: a head this tall may break inside rather than wait for a page
+
+    def __init__(self, parts: Sequence[Flowable]) -> None:
+        super().__init__()
+        self.parts = [p for p in parts if p is not None]
+        self._laid_width: float | None = None
+        self._heights: list[float] = []
+
+    def _measure(self, width: float) -> None:
+        if self._laid_width == width:
+            return
+        self._heights = [part.wrap(width, 10**6)[1] for part in self.parts]
+        self._laid_width = width
+
+    def _gaps(self) -> list[float]:
+        """Space above each part (none above the first: the frame handles that)."""
+        gaps = [0.0]
+        for before, part in zip(self.parts, self.parts[1:]):
+            gaps.append(max(before.getSpaceAfter(), part.getSpaceBefore()))
+        return gaps
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self._measure(avail_width)
+        self.width = avail_width
+        self.height = sum(self._heights) + sum(self._gaps())
+        return self.width, self.height
+
+    def getSpaceBefore(self) -> float:  # noqa: N802 - reportlab's name
+        return self.parts[0].getSpaceBefore() if self.parts else 0.0
+
+    def getSpaceAfter(self) -> float:  # noqa: N802 - reportlab's name
+        return self.parts[-1].getSpaceAfter() if self.parts else 0.0
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        self._measure(avail_width)
+        used, fits = 0.0, 0
+        for gap, height in zip(self._gaps(), self._heights):
+            if used + gap + height > avail_height:
+                break
+            used, fits = used + gap + height, fits + 1
+        if fits >= 2 or (fits == 1 and len(self.parts) == 1):
+            return [Block(self.parts[:fits]), Block(self.parts[fits:])]
+        head = sum(self._heights[:2]) + sum(self._gaps()[:2])
+        if head <= self.HUGE or avail_height < 72:
+            return []  # the frame moves the whole block on to a fresh page
+        # Its first parts alone fill most of a page: break inside the part at the bottom.
+        room = avail_height - used - self._gaps()[fits]
+        pieces = self.parts[fits].split(avail_width, room)
+        self._laid_width = None  # a refused split leaves a Paragraph unmeasured
+        if len(pieces) < 2:
+            return [] if fits == 0 else [Block(self.parts[:fits]), Block(self.parts[fits:])]
+        return [Block([*self.parts[:fits], pieces[0]]),
+                Block([*pieces[1:], *self.parts[fits + 1:]])]
+
+    def draw(self) -> None:
+        y = self.height
+        for gap, height, part in zip(self._gaps(), self._heights, self.parts):
+            y -= gap + height
+            part.drawOn(self.canv, 0, y)
+
+
+class RotatedLabel(Flowable):
+    """A header label set vertically, for matrices with many narrow columns."""
+
+    def __init__(self, text: str, length: float = 86.0, size: float = 7.5,
+                 colour: Color = WHITE) -> None:
+        super().__init__()
+        self.text, self.length, self.size, self.colour = text, length, size, colour
+
+    def wrap(self, avail_width: float, _avail_height: float) -> tuple[float, float]:
+        self.width = avail_width
+        return avail_width, self.length
+
+    def draw(self) -> None:
+        canv = self.canv
+        canv.saveState()
+        canv.translate(self.width / 2 + self.size * 0.35, 0)
+        canv.rotate(90)
+        draw_text(canv, 0, 0, self.text, self.size, bold=True, colour=self.colour,
+                  max_width=self.length)
+        canv.restoreState()
+
+
+class Cover(Flowable):
+    """A full cover page: a navy band with the title, then the document's facts."""
+
+    def __init__(self, info: DocumentInfo, title: str, tagline: str,
+                 facts: Sequence[tuple[str, str]], page: tuple[float, float]) -> None:
+        super().__init__()
+        self.info = info
+        self.title = title
+        self.tagline = tagline
+        self.facts = facts
+        self.width, self.height = page
+
+    def wrap(self, _w: float, _h: float) -> tuple[float, float]:
+        return self.width, self.height - 1
+
+    def draw(self) -> None:
+        canv = self.canv
+        w, h = self.width, self.height
+        margin = 64.0
+        band = h * 0.46
+        canv.setFillColor(PRIMARY)
+        canv.rect(0, h - band, w, band, stroke=0, fill=1)
+        canv.setFillColor(ACCENT)
+        canv.rect(0, h - band - 6, w, 6, stroke=0, fill=1)
+        top = h - 80
+        draw_text(canv, margin, top, self.info.organisation or "pmdesk", 9, bold=True,
+                  colour=COVER_TINT, max_width=w - 2 * margin)
+        kind = Paragraph(escape(self.info.kind_label.upper()), Styles.cover_kind)
+        title = para(self.title, Styles.cover_title)
+        tagline = para(self.tagline, Styles.cover_tagline) if self.tagline else None
+        inner = w - 2 * margin
+        y = h - band + 48
+        stack = [p for p in (kind, title, tagline) if p is not None]
+        heights = [p.wrap(inner, band)[1] for p in stack]
+        y += sum(heights) + 10 * (len(stack) - 1)
+        for p, ph in zip(stack, heights):
+            y -= ph
+            p.drawOn(canv, margin, y)
+            y -= 10
+        self._facts(canv, margin, h - band - 70, inner)
+        if self.info.confidentiality:
+            canv.setStrokeColor(BAD)
+            canv.setLineWidth(1)
+            label = self.info.confidentiality.upper()
+            width = draw_text(canv, margin + 10, 66, label, 9, bold=True,
+                              colour=BAD, max_width=inner - 20)
+            canv.roundRect(margin, 58, width + 20, 22, 3, stroke=1, fill=0)
+
+    def _facts(self, canv, x: float, top: float, width: float) -> None:
+        columns = 3
+        col_w = width / columns
+        for index, (label, value) in enumerate(self.facts):
+            row, col = divmod(index, columns)
+            cx, cy = x + col * col_w, top - row * 62
+            canv.setStrokeColor(RULE)
+            canv.setLineWidth(0.6)
+            canv.line(cx, cy + 14, cx + col_w - 16, cy + 14)
+            draw_text(canv, cx, cy, label.upper(), 7, bold=True, colour=MUTED)
+            lines = wrap_lines(value or "—", col_w - 16, 11.5, max_lines=3)
+            for line_no, line in enumerate(lines):
+                draw_text(canv, cx, cy - 17 - line_no * 14, line, 11.5, colour=INK)
+        canv.setFillColor(MUTED)
+        draw_text(canv, x, 36 + 60 if self.info.confidentiality else 66,
+                  f"Issued {long_date(self.info.generated)}", 8, colour=MUTED)
+
+
+def spacer(height: float = 8) -> Spacer:
+    return Spacer(1, height)
+

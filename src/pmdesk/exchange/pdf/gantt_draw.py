@@ -1,0 +1,332 @@
+"""Drawing one page of a roadmap chart, and its legend (the shapes of ``gantt``).
+
+Layout units from core.gantt_layout (y down from the top of the chart body)
+are turned into PDF units (y up) here, and shapes crossing the page's time
+slice are clipped by hand: reportlab graphics have no clipping paths.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from reportlab.graphics.shapes import Drawing, Group, Line, Polygon, PolyLine, Rect
+from reportlab.lib.colors import Color
+
+from pmdesk.core.enums import ItemKind, ItemStatus
+from pmdesk.core.gantt_layout import Box, bar_box, baseline_box, label_place, link_route
+from pmdesk.core.timeline import TimeScale, ticks
+
+from .fonts import string_width
+from .textdraw import fit, text_shapes, wrap_lines
+from .theme import (
+    BAD,
+    FAINT,
+    HAIRLINE,
+    INK,
+    MUTED,
+    PRIMARY,
+    RULE,
+    SURFACE,
+    WARN,
+    WHITE,
+    lighten,
+)
+
+if TYPE_CHECKING:
+    from .gantt import Band, ChartItem, GanttChart, Slice
+
+LANE_SIZE = 7.5
+
+
+class Painter:
+    """Draws one page of a chart; y in layout units is turned upside down for PDF."""
+
+    def __init__(self, chart: GanttChart, d: Drawing, scale: TimeScale, piece: Slice,
+                 band: Band, height: float) -> None:
+        self.c, self.d, self.scale, self.piece, self.band = chart, d, scale, piece, band
+        self.x0 = chart.label_width
+        self.x1 = d.width
+        self.body_top = height - chart.header
+        self.day0 = piece.start.toordinal()
+        self.day1 = piece.end.toordinal() + 1
+        self.boxes: dict[int, Box] = {}
+
+    def y(self, layout_y: float) -> float:
+        return self.body_top - (layout_y - self.band.top)
+
+    def x(self, layout_x: float) -> float:
+        return self.x0 + layout_x
+
+    def paint(self) -> None:
+        self._lanes()
+        self._grid()
+        self._items()
+        self._markers()
+        self._frame()
+
+    def _lanes(self) -> None:
+        c, d = self.c, self.d
+        boxes = c.layout.boxes
+        for index in range(self.band.first_lane, self.band.last_lane + 1):
+            if index >= len(boxes):
+                break
+            box = boxes[index]
+            lane = c.data.lanes[index]
+            top = max(box.top, self.band.top)
+            bottom = min(box.top + box.height, self.band.bottom)
+            if bottom <= top:
+                continue
+            y_top, y_bottom = self.y(top), self.y(bottom)
+            fill = SURFACE if index % 2 == 0 else WHITE
+            d.add(Rect(0, y_bottom, self.x1, y_top - y_bottom, fillColor=fill, strokeColor=None))
+            d.add(Rect(0, y_bottom, 3, y_top - y_bottom, fillColor=lane.colour, strokeColor=None))
+            d.add(Line(0, y_bottom, self.x1, y_bottom, strokeColor=RULE, strokeWidth=0.5))
+            lines = max(1, int((y_top - y_bottom - 4) // 9))
+            lane_size = LANE_SIZE * c.text_scale
+            text = wrap_lines(lane.name, c.label_width - 14, lane_size, bold=True,
+                              max_lines=min(lines, 3))
+            y = y_top - 4 - lane_size
+            for line in text:
+                for shape in text_shapes(9, y, line, lane_size, bold=True, colour=INK):
+                    d.add(shape)
+                y -= lane_size * 1.2
+
+    def _grid(self) -> None:
+        c, d = self.c, self.d
+        top = d.height
+        tier = c.tier_height
+        mid = top - tier
+        bottom = self.y(self.band.bottom)
+        d.add(Rect(0, mid, self.x1, tier, fillColor=PRIMARY, strokeColor=None))
+        d.add(Rect(0, self.body_top, self.x1, tier, fillColor=SURFACE, strokeColor=None))
+        d.add(Line(0, self.body_top, self.x1, self.body_top, strokeColor=RULE, strokeWidth=0.6))
+        for unit, upper in ((c.lower, False), (c.upper, True)):
+            size = (7.0 if upper else 6.3) * c.text_scale
+            for tick in ticks(self.scale, self.piece.start, self.piece.end, unit):
+                left = max(self.x0, self.x(tick.x))
+                right = min(self.x1, self.x(tick.x + tick.width))
+                if right - left < 1:
+                    continue
+                if tick.x > 0.01:
+                    d.add(Line(left, bottom, left, top if upper else mid,
+                               strokeColor=RULE if upper else HAIRLINE,
+                               strokeWidth=0.7 if upper else 0.4))
+                label = _upper_label(tick, right - left) if upper else tick.label
+                label = fit(label, right - left - 4, size, bold=upper)
+                if not label:
+                    continue
+                y = (mid if upper else self.body_top) + (tier - size) / 2 + size * 0.15
+                for shape in text_shapes((left + right) / 2, y, label, size, bold=upper,
+                                         anchor="middle", colour=WHITE if upper else MUTED):
+                    d.add(shape)
+
+    def _items(self) -> None:
+        """Links first (under the bars), then bars and milestones, then their labels."""
+        c, m = self.c, self.c.metrics
+        colours = {lane.id: lane.colour for lane in c.data.lanes}
+        shown = []
+        for seen in c.layout.visible(self.day0 - 400, self.day1 + 400, self.band.top,
+                                     self.band.bottom):
+            lay = c.layout.items[seen.item_id]
+            self.boxes[seen.item_id] = bar_box(lay, seen.row_top, self.scale, m)
+            shown.append((seen, lay))
+        self._links()
+        for seen, lay in shown:
+            item = c.items[seen.item_id]
+            box = self.boxes[item.id]
+            base = baseline_box(lay, seen.row_top, self.scale, m)
+            if base is not None:
+                self._rect(base, lighten(INK, 0.62), None, 0)
+            last = item.start if item.kind is ItemKind.MILESTONE else item.end
+            if item.start.toordinal() >= self.day1 or last.toordinal() < self.day0:
+                continue
+            colour = item.colour or colours[item.lane_id]
+            if item.kind is ItemKind.MILESTONE:
+                self._milestone(item, box, colour)
+            else:
+                self._bar(item, box, colour)
+            next_left = None
+            if seen.next_start is not None:
+                next_left = self.scale.x_of_ordinal(seen.next_start)
+            self._label(item, box, next_left)
+
+    def _bar(self, item: ChartItem, box: Box, colour: Color) -> None:
+        cancelled = item.status is ItemStatus.CANCELLED
+        if item.kind is ItemKind.RELEASE:
+            fill, stroke = colour, colour
+        elif item.kind is ItemKind.INITIATIVE:
+            fill, stroke = lighten(colour, 0.85), colour
+        else:
+            fill, stroke = lighten(colour, 0.68), colour
+        if cancelled:
+            fill, stroke = HAIRLINE, RULE
+        width = 0.6
+        if item.critical:
+            stroke, width = BAD, 1.3
+        elif item.status is ItemStatus.AT_RISK:
+            stroke, width = WARN, 1.3
+        self._rect(box, fill, stroke, width, radius=2)
+        if item.progress and item.kind is not ItemKind.RELEASE and not cancelled:
+            done = Box(box.x, box.bottom - 2.6, box.w * min(item.progress, 100) / 100, 2.6)
+            self._rect(done, colour, None, 0)
+
+    def _milestone(self, item: ChartItem, box: Box, colour: Color) -> None:
+        cx = self.x(box.x + box.w / 2)
+        if not self.x0 - 0.1 <= cx <= self.x1 + 0.1:
+            return
+        cy, r = self.y(box.cy), box.w / 2 + 0.6
+        stroke = BAD if item.critical else (WARN if item.status is ItemStatus.AT_RISK else WHITE)
+        self.d.add(Polygon([cx, cy + r, cx + r, cy, cx, cy - r, cx - r, cy], fillColor=colour,
+                           strokeColor=stroke, strokeWidth=1.0 if stroke is not WHITE else 0.5))
+
+    def _label(self, item: ChartItem, box: Box, next_left: float | None) -> None:
+        milestone = item.kind is ItemKind.MILESTONE
+        size = self.c.label_size
+        text_width = string_width(item.name, size)
+        place = label_place(box, text_width, next_left, self.c.metrics, milestone)
+        if place is None:
+            return
+        left = max(self.x(place.x), self.x0 + 2) if place.inside else self.x(place.x)
+        right = min(self.x(place.x) + place.width, self.x1 - 2)
+        if right - left < 12 or left >= self.x1:
+            return
+        dark = place.inside and item.kind is ItemKind.RELEASE
+        colour = WHITE if dark else (FAINT if item.status is ItemStatus.CANCELLED else INK)
+        baseline = self.y(box.cy) - size * 0.35
+        for shape in text_shapes(left, baseline, item.name, size, colour=colour,
+                                 max_width=right - left):
+            self.d.add(shape)
+
+    def _links(self) -> None:
+        for link in self.c.data.links:
+            pred, succ = self.boxes.get(link.pred), self.boxes.get(link.succ)
+            if pred is None or succ is None:
+                continue
+            points = link_route(link.kind, pred, succ, self.c.metrics.link_gap)
+            colour = BAD if link.critical else FAINT
+            self._polyline(points, colour)
+
+    def _polyline(self, points, colour: Color) -> None:
+        lo, hi = 0.0, self.x1 - self.x0
+        segments = []
+        for (ax, ay), (bx, by) in zip(points, points[1:]):
+            left, right = max(min(ax, bx), lo), min(max(ax, bx), hi)
+            if left > right:
+                continue
+            if ay == by:
+                segments.append((self.x(left), self.y(ay), self.x(right), self.y(by)))
+            elif lo <= ax <= hi:
+                segments.append((self.x(ax), self.y(ay), self.x(bx), self.y(by)))
+        for x1, y1, x2, y2 in segments:
+            self.d.add(Line(x1, y1, x2, y2, strokeColor=colour, strokeWidth=0.6))
+        (ax, ay), (bx, by) = points[-2], points[-1]
+        if lo <= bx <= hi and ay == by:
+            tip_x, tip_y = self.x(bx), self.y(by)
+            direction = 1 if bx >= ax else -1
+            self.d.add(Polygon([tip_x, tip_y, tip_x - 3.6 * direction, tip_y + 2,
+                                tip_x - 3.6 * direction, tip_y - 2],
+                               fillColor=colour, strokeColor=None))
+
+    def _markers(self) -> None:
+        marks = list(self.c.data.markers)
+        if self.c.data.today is not None:
+            marks.append((self.c.data.today, "Today", BAD))
+        bottom = self.y(self.band.bottom)
+        for day, label, colour in marks:
+            if not self.day0 <= day.toordinal() < self.day1:
+                continue
+            x = self.x(self.scale.x_of_ordinal(day.toordinal() + 0.5))
+            self.d.add(Line(x, bottom, x, self.body_top, strokeColor=colour, strokeWidth=0.9,
+                            strokeDashArray=[3, 2]))
+            # The tag sits in the lower tier of the time scale, never over a bar or a label.
+            size = 6 * self.c.text_scale
+            width, height = string_width(label, size, True) + 6, size + 3
+            left = min(max(x - width / 2, self.x0), self.x1 - width)
+            bottom_of_tag = self.body_top + (self.c.tier_height - height) / 2
+            self.d.add(Rect(left, bottom_of_tag, width, height, fillColor=colour,
+                            strokeColor=None, rx=1.5, ry=1.5))
+            for shape in text_shapes(left + width / 2, bottom_of_tag + 1.2 + size * 0.12, label,
+                                     size, bold=True, anchor="middle", colour=WHITE):
+                self.d.add(shape)
+
+    def _frame(self) -> None:
+        d = self.d
+        bottom = self.y(self.band.bottom)
+        d.add(Line(self.x0, bottom, self.x0, d.height, strokeColor=RULE, strokeWidth=0.7))
+        d.add(Rect(0, bottom, d.width, d.height - bottom, fillColor=None, strokeColor=RULE,
+                   strokeWidth=0.7))
+
+    def _rect(self, box: Box, fill, stroke, width: float, radius: float = 0.0) -> None:
+        left = max(box.x, 0.0)
+        right = min(box.right, self.x1 - self.x0)
+        if right - left <= 0.2:
+            return
+        rect = Rect(self.x(left), self.y(box.bottom), right - left, box.h, rx=radius, ry=radius,
+                    fillColor=fill, strokeColor=stroke, strokeWidth=width)
+        self.d.add(rect)
+
+
+def _upper_label(tick, width: float) -> str:
+    """The upper tier names years and quarters in full when there is room."""
+    day = tick.day
+    if tick.label.startswith("Q") and width >= 48:
+        return f"Q{(day.month - 1) // 3 + 1} {day.year}"
+    if len(tick.label) <= 3 and width >= 60:  # a month abbreviation
+        return f"{day:%B %Y}"
+    return tick.label
+
+
+def legend(width: float, *, baseline: bool, critical: bool) -> Drawing:
+    """What the shapes and colours of the chart mean, in one line."""
+    entries: list[tuple[str, str]] = [
+        ("bar", "Feature (strip = progress)"), ("initiative", "Initiative"),
+        ("release", "Release"), ("milestone", "Milestone"), ("link", "Dependency"),
+    ]
+    if critical:
+        entries.append(("critical", "Critical path"))
+    entries.append(("risk", "At risk"))
+    if baseline:
+        entries.append(("baseline", "Baseline"))
+    entries.append(("today", "Today"))
+    d = Drawing(width, 16)
+    x = 0.0
+    group = Group()
+    colour = PRIMARY
+    for kind, text in entries:
+        cy = 8.0
+        if kind in ("bar", "initiative", "critical", "risk"):
+            stroke = {"critical": BAD, "risk": WARN}.get(kind, colour)
+            fill = lighten(colour, 0.85 if kind == "initiative" else 0.68)
+            group.add(Rect(x, cy - 4, 18, 8, rx=1.5, ry=1.5, fillColor=fill, strokeColor=stroke,
+                           strokeWidth=1.2 if kind in ("critical", "risk") else 0.6))
+            if kind == "bar":
+                group.add(Rect(x, cy - 4, 11, 2, fillColor=colour, strokeColor=None))
+            swatch = 22
+        elif kind == "release":
+            group.add(Rect(x, cy - 4, 18, 8, rx=1.5, ry=1.5, fillColor=colour, strokeColor=colour))
+            swatch = 22
+        elif kind == "milestone":
+            group.add(Polygon([x + 5, cy + 5, x + 10, cy, x + 5, cy - 5, x, cy], fillColor=colour,
+                              strokeColor=None))
+            swatch = 14
+        elif kind == "link":
+            group.add(PolyLine([x, cy + 3, x + 7, cy + 3, x + 7, cy - 2, x + 13, cy - 2],
+                               strokeColor=MUTED, strokeWidth=0.6))
+            group.add(Polygon([x + 16, cy - 2, x + 12.4, cy, x + 12.4, cy - 4], fillColor=MUTED,
+                              strokeColor=None))
+            swatch = 20
+        elif kind == "baseline":
+            group.add(Rect(x, cy - 1.3, 18, 2.6, fillColor=lighten(INK, 0.62), strokeColor=None))
+            swatch = 22
+        else:
+            group.add(Line(x + 4, cy - 6, x + 4, cy + 6, strokeColor=BAD, strokeWidth=0.9,
+                           strokeDashArray=[3, 2]))
+            swatch = 10
+        for shape in text_shapes(x + swatch, cy - 2.5, text, 7, colour=MUTED):
+            group.add(shape)
+        x += swatch + string_width(text, 7) + 14
+    if x > width:  # scale the row down rather than wrap it
+        factor = width / x
+        group.transform = (factor, 0, 0, factor, 0, 8 * (1 - factor))
+    d.add(group)
+    return d

@@ -1,0 +1,123 @@
+"""What a person can choose about an export, the paper it goes on, and how it reports progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+import locale
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from reportlab.lib.pagesizes import A2, A3, A4, LETTER, landscape, portrait
+
+from pmdesk.core.errors import PmdeskError
+
+PAPERS = {"A4": A4, "Letter": LETTER, "A3": A3, "A2": A2}
+ORIENTATIONS = ("portrait", "landscape")
+
+# Territories that print on US Letter; everyone else uses A4.
+_LETTER_TERRITORIES = (
+    "US", "CA", "MX", "PH", "CL", "CO", "VE", "PR", "GT", "CR", "UNITED STATES", "CANADA",
+)
+
+
+class ExportCancelled(PmdeskError):
+    """The person stopped the export; no file was written."""
+
+    def __init__(self) -> None:
+        super().__init__("The export was cancelled; no file was written")
+
+
+def default_paper(locale_name: str | None = None) -> str:
+    """"Letter" where the locale's territory prints on Letter (US, Canada, ...), else "A4"."""
+    name = locale_name
+    if name is None:
+        try:
+            name = locale.getlocale(locale.LC_CTYPE)[0] or locale.getlocale()[0] or ""
+        except ValueError:
+            name = ""
+    normal = name.replace("-", "_").split(".")[0]
+    territory = normal.split("_", 1)[1].upper() if "_" in normal else ""
+    return "Letter" if territory in _LETTER_TERRITORIES else "A4"
+
+
+@dataclass(frozen=True)
+class PdfOptions:
+    """Everything an export can be asked to do; defaults suit each document.
+
+    ``paper`` and ``orientation`` left empty take the document's own choice
+    (the locale's A4 or Letter, portrait; posters A3 landscape). ``sections``
+    None means all of them (see ``SECTIONS`` in ``pmdesk.exchange.pdf``).
+    ``confidentiality`` None takes the product's own label; "" prints none.
+    """
+
+    paper: str = ""
+    orientation: str = ""
+    sections: frozenset[str] | None = None
+    confidentiality: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    lanes: tuple[int, ...] | None = None
+    one_page: bool = False
+    chart_only: bool = False
+    launch_id: int | None = None
+    today: dt.date | None = None
+    author: str | None = None
+
+    def wants(self, section: str) -> bool:
+        return self.sections is None or section in self.sections
+
+    def on(self) -> dt.date:
+        """The date the document is "as of" (today unless a test or a person fixes it)."""
+        return self.today or dt.date.today()
+
+    def page_size(self, paper: str = "", orientation: str = "portrait") -> tuple[float, float]:
+        """Points (width, height) for the chosen paper, else the document's default."""
+        name = self.paper or paper or default_paper()
+        if name not in PAPERS:
+            raise PmdeskError(f"Unknown paper size {name!r}; choose one of {', '.join(PAPERS)}")
+        turn = self.orientation or orientation
+        if turn not in ORIENTATIONS:
+            raise PmdeskError(f"Orientation must be portrait or landscape, not {turn!r}")
+        size = PAPERS[name]
+        return landscape(size) if turn == "landscape" else portrait(size)
+
+
+class Progress:
+    """Reports (done, total) and raises ExportCancelled when the person asks to stop.
+
+    The total is an estimate made up front (data to load plus flowables to lay
+    out); ``done`` never passes it before the end, and only ``finish`` reports
+    the final (total, total).
+    """
+
+    def __init__(
+        self,
+        report: Callable[[int, int], None] | None,
+        cancelled: Callable[[], bool] | None,
+    ) -> None:
+        self._report = report
+        self._cancelled = cancelled
+        self.total = 1
+        self.done = 0
+        self._last_sent = -1
+
+    def check(self) -> None:
+        if self._cancelled is not None and self._cancelled():
+            raise ExportCancelled()
+
+    def expect(self, more: int) -> None:
+        self.total += max(0, more)
+
+    def step(self, count: int = 1) -> None:
+        self.check()
+        self.done = min(self.done + count, self.total - 1)
+        self._send()
+
+    def finish(self) -> None:
+        self.done = self.total
+        self._send()
+
+    def _send(self) -> None:
+        if self._report is not None and self.done != self._last_sent:
+            self._last_sent = self.done
+            self._report(self.done, self.total)

@@ -1,0 +1,265 @@
+"""The portfolio summary: every product on one page, then one page per product."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Rect
+from reportlab.platypus import Flowable, PageBreak, Table
+
+from pmdesk.core.enums import MetricKind, RiskStatus, Stage
+from pmdesk.core.lifecycle import Health, worst
+from pmdesk.store.models import Product
+from pmdesk.store.queries import roadmap_summaries
+from pmdesk.store.services import LaunchService, PortfolioService
+
+from .charts import compact, nice_ticks, stage_strip
+from .components import Plain, Tile, layout, note, spacer, table, tiles
+from .job import Document, Job
+from .markup import escape, para
+from .metrics import MetricSummary, chart_grid, health_reason, stage_bands, summaries
+from .risks import risk_level
+from .template import Heading, short_date
+from .textdraw import text_shapes, wrap_lines
+from .theme import (
+    FAINT,
+    HEALTH_COLOURS,
+    HAIRLINE,
+    INK,
+    MUTED,
+    PALETTE,
+    PRIMARY,
+    RULE,
+    SURFACE,
+    WHITE,
+    Styles,
+    lighten,
+)
+
+LABEL = "Portfolio summary"
+SECTIONS = {"overview": "Portfolio overview", "products": "One page per product"}
+
+
+def make(job: Job) -> Document:
+    job.page = job.options.page_size("", "landscape")
+    info = job.describe(LABEL)
+    products = job.service(PortfolioService).list_products()
+    facts = {p.id: summaries(job.ws, p.id) for p in products}
+    roadmaps = roadmap_summaries(job.ws, job.options.on())
+    job.progress.step()
+    story: list[Flowable] = []
+    if job.options.wants("overview"):
+        story += _overview(job, info.subject_name, products, facts, roadmaps)
+    if job.options.wants("products"):
+        for product in products:
+            if story:
+                story.append(PageBreak())
+            story += _product_page(job, product, facts[product.id], roadmaps.get(product.id))
+            job.progress.step()
+    if not products:
+        story.append(note("This portfolio has no products yet."))
+    return Document(story)
+
+
+def _health(items: Sequence[MetricSummary]) -> Health:
+    return worst([i.health for i in items])
+
+
+def _health_note(items: Sequence[MetricSummary]) -> str:
+    """The metric that gives the product its colour, and its figures."""
+    rank = {"green": 0, "amber": 1, "red": 2}
+    judged = [i for i in items if i.latest is not None and i.target is not None]
+    if not judged:
+        return "no metric with a target yet"
+    item = max(judged, key=lambda i: rank[i.health.colour])
+    return f"{item.metric.name}: {health_reason(item)}"
+
+
+def _latest(items: Sequence[MetricSummary], kind: MetricKind) -> MetricSummary | None:
+    return next((i for i in items if i.metric.kind is kind and i.latest is not None), None)
+
+
+def _overview(job, name, products, facts, roadmaps) -> list[Flowable]:
+    out: list[Flowable] = [Heading(f"{name} — portfolio summary", 0, style=Styles.title),
+                           para(f"{len(products)} products · as of {short_date(job.options.on())}",
+                                Styles.subtitle)]
+    if not products:
+        return out
+    healths = [_health(facts[p.id]).colour for p in products]
+    out += [tiles([
+        Tile("Products", str(len(products)), "in this portfolio"),
+        Tile("Healthy", str(healths.count("green")), "on or above target", HEALTH_COLOURS["green"]),
+        Tile("Watch", str(healths.count("amber")), "within 10% of target", HEALTH_COLOURS["amber"]),
+        Tile("At risk", str(healths.count("red")), "more than 10% short", HEALTH_COLOURS["red"]),
+    ], job.width), spacer(12)]
+    bubble = growth_share_chart(products, facts, 250)
+    if bubble is None:
+        out.append(lifecycle_board(products, job.width))
+    else:
+        board = lifecycle_board(products, job.width - 272)
+        out.append(layout([[board, bubble]], [job.width - 262, 262]))
+    out += [spacer(10), _overview_table(job, products, facts, roadmaps)]
+    return out
+
+
+def _overview_table(job, products, facts, roadmaps) -> Table:
+    rows = []
+    for p in products:
+        items = facts[p.id]
+        health = _health(items)
+        revenue = _latest(items, MetricKind.REVENUE)
+        road = roadmaps.get(p.id)
+        milestone = ""
+        if road is not None and road.next_milestone:
+            milestone = f"{road.next_milestone} ({short_date(road.next_milestone_on)})"
+        money = ""
+        if revenue is not None:
+            money = f"{compact(revenue.latest)} {revenue.metric.unit}".strip()
+        rows.append([[para(p.name, Styles.cell_bold), para(p.tagline, Styles.cell_muted)],
+                     Plain(p.stage.label), p.owner,
+                     Plain(health.colour.capitalize(), colour=HEALTH_COLOURS[health.colour],
+                           bold=True), milestone or "—", Plain(money, align="RIGHT")])
+    return table(["Product", "Stage", "Owner", "Health", "Next milestone", "Revenue (latest)"],
+                 rows, [0.3, 0.11, 0.14, 0.08, 0.25, 0.12], total_width=job.width,
+                 align=["LEFT", "LEFT", "LEFT", "LEFT", "LEFT", "RIGHT"])
+
+
+def lifecycle_board(products: Sequence[Product], width: float) -> Drawing:
+    """A column per stage with the products in it, like the lifecycle board on screen."""
+    per_stage = {stage: [p for p in products if p.stage is stage] for stage in Stage}
+    tallest = max((len(v) for v in per_stage.values()), default=0)
+    chip_h = 27.0
+    d = Drawing(width, 24 + max(1, tallest) * (chip_h + 4) + 6)
+    col = (width - 5 * 4) / 6
+    for index, (stage, members) in enumerate(per_stage.items()):
+        x = index * (col + 4)
+        d.add(Rect(x, 0, col, d.height, fillColor=SURFACE, strokeColor=None))
+        d.add(Rect(x, d.height - 3, col, 3, fillColor=PRIMARY, strokeColor=None))
+        _add(d, text_shapes(x + 6, d.height - 15, stage.label, 7, bold=True,
+                            colour=PRIMARY, max_width=col - 20))
+        _add(d, text_shapes(x + col - 6, d.height - 15, str(len(members)), 6.8, bold=True,
+                            anchor="end", colour=FAINT))
+        y = d.height - 24 - chip_h
+        for product in members:
+            d.add(Rect(x + 4, y, col - 8, chip_h, rx=2, ry=2, fillColor=WHITE, strokeColor=RULE,
+                       strokeWidth=0.6))
+            lines = wrap_lines(product.name, col - 16, 7.2, bold=True, max_lines=2)
+            line_y = y + chip_h / 2 + (len(lines) - 1) * 4.5 - 2.5
+            for line in lines:
+                _add(d, text_shapes(x + 8, line_y, line, 7.2, bold=True, colour=INK))
+                line_y -= 9
+            y -= chip_h + 4
+    return d
+
+
+def _add(d: Drawing, shapes) -> None:
+    for shape in shapes:
+        d.add(shape)
+
+
+def growth_share_chart(products, facts, size: float) -> Drawing | None:
+    """Market growth (up) against market share (right); bubble area is revenue."""
+    points = []
+    for index, p in enumerate(products):
+        share = _latest(facts[p.id], MetricKind.MARKET_SHARE)
+        growth = _latest(facts[p.id], MetricKind.MARKET_GROWTH)
+        revenue = _latest(facts[p.id], MetricKind.REVENUE)
+        if share and growth:
+            points.append((p.name, share.latest, growth.latest,
+                           revenue.latest if revenue else 0.0, PALETTE[index % len(PALETTE)]))
+    if not points:
+        return None
+    d = Drawing(size, size * 0.8)
+    left, bottom = 34.0, 24.0
+    plot_w, plot_h = size - left - 8, d.height - bottom - 22
+    xs = nice_ticks(0, max(p[1] for p in points))
+    ys = nice_ticks(min(0, min(p[2] for p in points)), max(p[2] for p in points))
+    d.add(Rect(left, bottom, plot_w, plot_h, fillColor=None, strokeColor=RULE, strokeWidth=0.7))
+    for shape in text_shapes(0, d.height - 10, "Growth against share (bubble = revenue)", 8,
+                             bold=True, colour=INK):
+        d.add(shape)
+
+    def px(v: float) -> float:
+        return left + (v - xs[0]) / (xs[-1] - xs[0]) * plot_w
+
+    def py(v: float) -> float:
+        return bottom + (v - ys[0]) / (ys[-1] - ys[0]) * plot_h
+
+    for v in ys:
+        d.add(Line(left, py(v), left + plot_w, py(v), strokeColor=HAIRLINE, strokeWidth=0.5))
+        for shape in text_shapes(left - 3, py(v) - 2.3, compact(v), 6.3, anchor="end",
+                                 colour=MUTED):
+            d.add(shape)
+    for v in xs:
+        for shape in text_shapes(px(v), bottom - 9, compact(v), 6.3, anchor="middle",
+                                 colour=MUTED):
+            d.add(shape)
+    _add(d, text_shapes(left + plot_w / 2, 2, "Market share (%) →", 6.8, anchor="middle",
+                        colour=MUTED))
+    d.add(Group(*text_shapes(0, 0, "Market growth (%) →", 6.8, anchor="middle", colour=MUTED),
+                transform=(0, 1, -1, 0, 8, bottom + plot_h / 2)))
+    biggest = max((p[3] for p in points), default=0) or 1.0
+    for name, share, growth, revenue, colour in sorted(points, key=lambda p: -p[3]):
+        r = 4 + 16 * math.sqrt(max(revenue, 0) / biggest)
+        d.add(Circle(px(share), py(growth), r, fillColor=lighten(colour, 0.35),
+                     strokeColor=colour, strokeWidth=0.8))
+        label_y = py(growth) + r + 3
+        if label_y + 8 > bottom + plot_h:  # no room above the bubble: write it below
+            label_y = py(growth) - r - 9
+        _add(d, text_shapes(min(max(px(share), left + 45), left + plot_w - 45), label_y, name,
+                            6.8, bold=True, anchor="middle", colour=INK, max_width=90))
+    return d
+
+
+def _product_page(job: Job, product: Product, items: list[MetricSummary], road) -> list[Flowable]:
+    today = job.options.on()
+    out: list[Flowable] = [Heading(product.name, 0, style=Styles.h1)]
+    if product.tagline:
+        out.append(para(product.tagline, Styles.subtitle))
+    out += [stage_strip(product.stage, job.width), spacer(10)]
+    health = _health(items)
+    milestone, when = "—", ""
+    if road is not None and road.next_milestone:
+        milestone, when = road.next_milestone, short_date(road.next_milestone_on)
+    launches = job.service(LaunchService).launches_of(product.id)
+    upcoming = [la for la in launches if la.launch_date >= today]
+    launch_tile = Tile("Next launch", short_date(upcoming[0].launch_date), upcoming[0].name) \
+        if upcoming else Tile("Next launch", "—", "none planned")
+    out += [tiles([
+        Tile("Health", health.colour.capitalize(), _health_note(items),
+             HEALTH_COLOURS[health.colour]),
+        Tile("Owner", product.owner or "—", product.segment),
+        Tile("Next milestone", milestone, when),
+        launch_tile,
+    ], job.width), spacer(12)]
+    if product.elimination_flag:
+        out.append(para(f"Flagged for an elimination review: {product.elimination_flag_reason}",
+                        Styles.body))
+    grid = chart_grid(items[:4], job.width * 0.64, height=118,
+                      bands=stage_bands(job.ws, product.id, today))
+    side = _top_risks(job, product)
+    if grid is None:
+        out.append(note("No metric values recorded yet."))
+        out += side
+    else:
+        out.append(layout([[grid, side]], [job.width * 0.64 + 12, job.width * 0.36 - 12]))
+    return out
+
+
+def _top_risks(job: Job, product: Product) -> list[Flowable]:
+    risks = [r for r in job.service(PortfolioService).risks_of(product.id)
+             if r.status is RiskStatus.OPEN]
+    risks.sort(key=lambda r: -r.likelihood * r.impact)
+    out: list[Flowable] = [para("Top open risks", Styles.h3)]
+    if not risks:
+        return out + [note("No open risks.")]
+    for r in risks[:4]:
+        level, colour = risk_level(r.likelihood * r.impact)
+        out.append(para(None, Styles.small_ink, markup=(
+            f'<font color="#{colour.hexval()[2:]}"><b>{level.upper()}</b></font>&nbsp; '
+            + escape(r.title))))
+        if r.mitigation:
+            out.append(para(f"Mitigation: {r.mitigation}", Styles.caption))
+        out.append(spacer(4))
+    return out

@@ -1,0 +1,80 @@
+"""The roadmap of a product as chart data: lanes, items, links, critical path and baseline."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pmdesk.core.errors import PmdeskError
+from pmdesk.store.services import RoadmapService
+
+from .gantt import ChartData, ChartItem, ChartLane, ChartLink, month_bounds
+from .job import Job
+from .theme import lane_colour
+
+
+def roadmap_chart(job: Job) -> ChartData:
+    """The product's roadmap, limited to the lanes and dates the options ask for."""
+    roadmap = job.service(RoadmapService)
+    product_id = job.product.id
+    options = job.options
+    lanes = roadmap.lanes_of(product_id)
+    colours = {lane.id: lane_colour(lane.colour, index) for index, lane in enumerate(lanes)}
+    if options.lanes is not None:
+        wanted = set(options.lanes)
+        lanes = [lane for lane in lanes if lane.id in wanted]
+    lane_ids = {lane.id for lane in lanes}
+    items = [i for i in roadmap.items_of(product_id) if i.lane_id in lane_ids]
+    if options.date_from is not None:
+        items = [i for i in items if i.end_date >= options.date_from]
+    if options.date_to is not None:
+        items = [i for i in items if i.start_date <= options.date_to]
+    job.progress.step()
+    critical = _critical(roadmap, product_id)
+    baseline = _baseline(roadmap, product_id)
+    chart_items = [
+        ChartItem(
+            id=i.id, lane_id=i.lane_id, name=i.name, kind=i.kind, start=i.start_date,
+            end=i.end_date, progress=i.progress, status=i.status, critical=i.id in critical,
+            baseline=baseline.get(i.id),
+        )
+        for i in items
+    ]
+    shown = {i.id for i in items}
+    links = [
+        ChartLink(d.predecessor_id, d.successor_id, d.type,
+                  d.predecessor_id in critical and d.successor_id in critical)
+        for d in roadmap.dependencies_of(product_id)
+        if d.predecessor_id in shown and d.successor_id in shown
+    ]
+    job.progress.step()
+    return ChartData(
+        lanes=[ChartLane(lane.id, lane.name, colours[lane.id]) for lane in lanes],
+        items=chart_items, links=links, today=options.on(),
+    )
+
+
+def _critical(roadmap: RoadmapService, product_id: int) -> set[int]:
+    try:
+        return set(roadmap.schedule_of(product_id).critical_path())
+    except PmdeskError:  # a plan that cannot be scheduled still prints, without the path
+        return set()
+
+
+def _baseline(roadmap: RoadmapService, product_id: int) -> dict[int, tuple[dt.date, dt.date]]:
+    active = [b for b in roadmap.baselines_of(product_id) if b.is_active]
+    return roadmap.baseline_dates(active[-1].id) if active else {}
+
+
+def chart_range(job: Job, data: ChartData) -> tuple[dt.date, dt.date] | None:
+    """The dates the chart spans: the options' range, else the items' own, in whole months."""
+    extent = data.extent()
+    first = job.options.date_from or (extent[0] if extent else None)
+    last = job.options.date_to or (extent[1] if extent else None)
+    if first is None or last is None:
+        return None
+    if last < first:
+        raise PmdeskError("The roadmap's end date is before its start date")
+    if job.options.date_from is None or job.options.date_to is None:
+        start, end = month_bounds(first, last)
+        return job.options.date_from or start, job.options.date_to or end
+    return first, last

@@ -1,0 +1,275 @@
+"""The stakeholder map: the power/interest grid, the register and the RACI matrix."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, Rect
+from reportlab.platypus import Flowable, PageBreak
+
+from pmdesk.core.communication import raci_problems
+from pmdesk.core.enums import Attitude, Quadrant, RaciActivity, RaciRole
+from pmdesk.core.stakeholders import MIDPOINT, quadrant
+from pmdesk.store.models import Stakeholder
+from pmdesk.store.services import LaunchService, RequirementService, StakeholderService
+
+from .charts import legend_row
+from .components import Plain, RotatedLabel, note, spacer, table
+from .fonts import string_width
+from .job import Document, Job
+from .markup import colour, escape, para
+from .template import Heading, Numbering, short_date
+from .textdraw import text_shapes
+from .theme import (
+    ACCENT,
+    ATTITUDE_COLOURS,
+    BAD,
+    FAINT,
+    GOOD,
+    INK,
+    MUTED,
+    PRIMARY,
+    RULE,
+    SURFACE,
+    WHITE,
+    Styles,
+    css,
+    lighten,
+)
+
+LABEL = "Stakeholder map"
+SECTIONS = {"map": "Power / interest map", "register": "Stakeholder register",
+            "raci": "RACI matrix"}
+RACI_COLUMNS = 9
+ROLE_COLOURS = {RaciRole.ACCOUNTABLE: PRIMARY, RaciRole.RESPONSIBLE: ACCENT,
+                RaciRole.CONSULTED: MUTED, RaciRole.INFORMED: FAINT}
+
+
+def make(job: Job) -> Document:
+    job.page = job.options.page_size("", "landscape")
+    job.describe(LABEL)
+    people = job.service(StakeholderService).stakeholders_of(job.product.id)
+    job.progress.step()
+    numbering = Numbering()
+    story: list[Flowable] = [Heading(f"{job.product.name} — stakeholders", 0,
+                                     style=Styles.title, contents=False),
+                             para(f"As of {short_date(job.options.on())} · {len(people)} "
+                                  "stakeholders", Styles.subtitle)]
+    if not people:
+        return Document(story + [note("No stakeholders recorded yet.")])
+    parts = [("map", lambda: _map(job, people, numbering)),
+             ("register", lambda: _register(job, people, numbering)),
+             ("raci", lambda: _raci(job, people, numbering))]
+    first = True
+    for key, build in parts:
+        if job.options.wants(key):
+            if not first:
+                story.append(PageBreak())
+            story += build()
+            first = False
+        job.progress.step()
+    return Document(story)
+
+
+def _map(job: Job, people: list[Stakeholder], numbering: Numbering) -> list[Flowable]:
+    size = min(job.width * 0.62, job.height - 150)
+    grid = power_interest_grid(people, job.width, size)
+    entries = [(ATTITUDE_COLOURS[a], a.label) for a in Attitude]
+    return [numbering.heading(SECTIONS["map"]), grid, spacer(4),
+            legend_row(entries + [(MUTED, "Dashed arrow: where we want them")], job.width)]
+
+
+def power_interest_grid(people: Sequence[Stakeholder], width: float, size: float) -> Drawing:
+    """Interest across, power up, 0-10; token size is importance, colour is attitude."""
+    d = Drawing(width, size + 24)
+    left = (width - size) / 2
+    bottom = 18.0
+
+    def at(interest: float, power: float) -> tuple[float, float]:
+        return left + interest / 10 * size, bottom + power / 10 * size
+
+    mid_x, mid_y = at(MIDPOINT, MIDPOINT)
+    fills = {Quadrant.MANAGE_CLOSELY: lighten(PRIMARY, 0.86), Quadrant.KEEP_SATISFIED: SURFACE,
+             Quadrant.KEEP_INFORMED: SURFACE, Quadrant.MONITOR: WHITE}
+    quads = {Quadrant.KEEP_SATISFIED: (left, mid_y, mid_x - left, bottom + size - mid_y),
+             Quadrant.MANAGE_CLOSELY: (mid_x, mid_y, left + size - mid_x, bottom + size - mid_y),
+             Quadrant.MONITOR: (left, bottom, mid_x - left, mid_y - bottom),
+             Quadrant.KEEP_INFORMED: (mid_x, bottom, left + size - mid_x, mid_y - bottom)}
+    for quad, (x, y, w, h) in quads.items():
+        d.add(Rect(x, y, w, h, fillColor=fills[quad], strokeColor=RULE, strokeWidth=0.6))
+        count = sum(quadrant(p.power, p.interest) is quad for p in people)
+        anchor_x = x + 8 if x == left else x + w - 8
+        anchor = "start" if x == left else "end"
+        title = f"{quad.label.upper()}  ·  {count}"
+        for shape in text_shapes(anchor_x, y + h - 14, title, 7.5, bold=True, anchor=anchor,
+                                 colour=PRIMARY if quad is Quadrant.MANAGE_CLOSELY else MUTED):
+            d.add(shape)
+    for shape in text_shapes(left + size / 2, bottom - 12, "Interest →", 7.5, anchor="middle",
+                             colour=MUTED, bold=True):
+        d.add(shape)
+    title = Group(*text_shapes(0, 0, "Power →", 7.5, anchor="middle", colour=MUTED, bold=True))
+    title.transform = (0, 1, -1, 0, left - 6, bottom + size / 2)
+    d.add(title)
+    blocked = [(x + (w - 150 if x != left else 0), y + h - 18, x + (w if x != left else 150),
+                y + h) for x, y, w, h in quads.values()]
+    blocked += _arrows(d, people, at)
+    _tokens(d, people, at, (left, bottom, left + size, bottom + size), blocked)
+    return d
+
+
+def _arrows(d: Drawing, people, at) -> list[tuple[float, float, float, float]]:
+    """Dashed arrows to desired positions; returns their boxes so names avoid them."""
+    boxes = []
+    for p in people:
+        if p.desired_power is None or p.desired_interest is None:
+            continue
+        (x0, y0), (x1, y1) = at(p.interest, p.power), at(p.desired_interest, p.desired_power)
+        if abs(x1 - x0) + abs(y1 - y0) < 4:
+            continue
+        d.add(Line(x0, y0, x1, y1, strokeColor=MUTED, strokeWidth=0.8, strokeDashArray=[3, 2]))
+        length = ((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5
+        ux, uy = (x1 - x0) / length, (y1 - y0) / length
+        d.add(Polygon([x1, y1, x1 - 6 * ux + 3 * uy, y1 - 6 * uy - 3 * ux,
+                       x1 - 6 * ux - 3 * uy, y1 - 6 * uy + 3 * ux],
+                      fillColor=MUTED, strokeColor=None))
+        if abs(y1 - y0) < 3 or abs(x1 - x0) < 3:  # straight arrows: their box is the line
+            boxes.append((min(x0, x1) - 2, min(y0, y1) - 3, max(x0, x1) + 2, max(y0, y1) + 3))
+    return boxes
+
+
+def _tokens(d: Drawing, people, at, bounds, blocked) -> None:
+    """Tokens biggest first, each name placed where it collides with nothing placed yet."""
+    taken: list[tuple[float, float, float, float]] = list(blocked)
+    ordered = sorted(people, key=lambda p: (-p.importance, p.name))
+    spots = []
+    for p in ordered:
+        x, y = at(p.interest, p.power)
+        r = 3.5 + p.importance * 1.1
+        taken.append((x - r, y - r, x + r, y + r))
+        spots.append((p, x, y, r))
+    for p, x, y, r in spots:
+        d.add(Circle(x, y, r, fillColor=ATTITUDE_COLOURS[p.attitude], strokeColor=WHITE,
+                     strokeWidth=1.2))
+    for p, x, y, r in spots:
+        width = min(string_width(p.name, 7, True), 110)
+        options = [(x + r + 3, y - 2.5, "start"), (x - r - 3, y - 2.5, "end"),
+                   (x, y + r + 3, "middle"), (x, y - r - 9, "middle")]
+        chosen = options[0]  # every name is printed: crowded ones go to the right anyway
+        for tx, ty, anchor in options:
+            start = tx if anchor == "start" else tx - width if anchor == "end" else tx - width / 2
+            box = (start - 1, ty - 2, start + width + 1, ty + 7.5)
+            inside = bounds[0] <= box[0] and box[2] <= bounds[2] and box[1] >= bounds[1] - 14
+            if inside and not any(_overlap(box, other) for other in taken):
+                taken.append(box)
+                chosen = (tx, ty, anchor)
+                break
+        tx, ty, anchor = chosen
+        for shape in text_shapes(tx, ty, p.name, 7, bold=True, anchor=anchor, colour=INK,
+                                 max_width=110):
+            d.add(shape)
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _register(job: Job, people: list[Stakeholder], numbering: Numbering) -> list[Flowable]:
+    out: list[Flowable] = [numbering.heading(SECTIONS["register"])]
+    today = job.options.on()
+    for quad in Quadrant:
+        group = sorted((p for p in people if quadrant(p.power, p.interest) is quad),
+                       key=lambda p: (-p.power, -p.interest, p.name))
+        if not group:
+            continue
+        out.append(numbering.sub(f"{quad.label} ({len(group)})"))
+        rows = []
+        for p in group:
+            who = [para(p.name, Styles.cell_bold)]
+            detail = " · ".join(x for x in (p.role, p.organisation) if x)
+            if detail:
+                who.append(para(detail, Styles.cell_muted))
+            desired = ""
+            if p.desired_power is not None and p.desired_interest is not None:
+                desired = f"→ {p.desired_power:g} / {p.desired_interest:g}"
+            late = p.next_contact is not None and p.next_contact < today
+            contact = " · ".join(x for x in (p.comm_channel, p.comm_frequency.label) if x)
+            rows.append([who, p.department, Plain(p.attitude.label,
+                                                  colour=ATTITUDE_COLOURS[p.attitude], bold=True),
+                         Plain(f"{p.power:g} / {p.interest:g}", align="CENTER"),
+                         Plain(desired), contact,
+                         Plain(short_date(p.next_contact) or "—", colour=BAD if late else None),
+                         p.notes])
+        out.append(table(["Stakeholder", "Department", "Attitude", "Power / interest", "Desired",
+                          "Communication", "Next contact", "Notes"], rows,
+                         [0.19, 0.11, 0.085, 0.085, 0.075, 0.16, 0.09, 0.205],
+                         total_width=job.width))
+    return out
+
+
+def _raci(job: Job, people: list[Stakeholder], numbering: Numbering) -> list[Flowable]:
+    out: list[Flowable] = [numbering.heading(SECTIONS["raci"])]
+    assignments = job.service(StakeholderService).raci_of(job.product.id)
+    names = {p.id: p for p in people}
+    if not assignments:
+        return out + [note("No RACI assignments yet.")]
+    activities = _activities(job, assignments)
+    involved = sorted({a.stakeholder_id for a in assignments if a.stakeholder_id in names},
+                      key=lambda i: names[i].name)
+    grid = {(_activity_key(a), a.stakeholder_id): a.role for a in assignments}
+    problems = {}
+    for problem in raci_problems((_activity_key(a), a.role) for a in assignments):
+        problems.setdefault(problem.activity, []).append(problem.problem)
+    for start in range(0, len(involved), RACI_COLUMNS):
+        chunk = involved[start:start + RACI_COLUMNS]
+        header = ["Activity", *(RotatedLabel(names[i].name) for i in chunk), "Check"]
+        rows = []
+        for key, label in activities:
+            cells = []
+            for person in chunk:
+                role = grid.get((key, person))
+                cells.append(Plain(role.value if role else "", align="CENTER", bold=role is
+                                   RaciRole.ACCOUNTABLE, colour=ROLE_COLOURS.get(role)))
+            issue = "; ".join(problems.get(key, []))
+            check = (para(None, Styles.cell_muted, markup=colour(escape(issue), css(BAD)))
+                     if issue else Plain("✓", colour=GOOD, align="CENTER"))
+            rows.append([label, *cells, check])
+        person_share = 0.055
+        check_share = 0.16
+        activity_share = 1 - check_share - person_share * len(chunk)
+        widths = [activity_share, *([person_share] * len(chunk)), check_share]
+        if start:
+            out.append(spacer(12))
+        out.append(table(header, rows, widths, total_width=job.width,
+                         align=["LEFT", *(["CENTER"] * len(chunk)), "LEFT"]))
+    out.append(spacer(6))
+    out.append(para("R Responsible · A Accountable (exactly one) · C Consulted · I Informed",
+                    Styles.small))
+    return out
+
+
+def _activity_key(assignment) -> tuple[str, int | None]:
+    ref = assignment.launch_task_id or assignment.requirement_id
+    return assignment.activity.value, ref
+
+
+def _activities(job: Job, assignments) -> list[tuple[tuple[str, int | None], str]]:
+    """Each assigned activity with a readable name: sign-off, then requirements, then tasks."""
+    keys = {_activity_key(a) for a in assignments}
+    tasks = {t.id: t for t in job.service(LaunchService).tasks_of_product(job.product.id)}
+    reqs = {r.id: r for r in job.service(RequirementService).requirements_of(job.product.id)}
+    out = []
+    if (RaciActivity.SPEC_SIGNOFF.value, None) in keys:
+        out.append(((RaciActivity.SPEC_SIGNOFF.value, None), RaciActivity.SPEC_SIGNOFF.label))
+    for req_id in sorted(i for kind, i in keys if kind == RaciActivity.REQUIREMENT.value):
+        req = reqs.get(req_id)
+        title = f"{req.ref} {req.title}".strip() if req else f"Requirement {req_id}"
+        out.append(((RaciActivity.REQUIREMENT.value, req_id), title))
+    ordered = sorted((i for kind, i in keys if kind == RaciActivity.LAUNCH_TASK.value),
+                     key=lambda i: (tasks[i].function.label, tasks[i].due_date or dt.date.max)
+                     if i in tasks else ("", dt.date.max))
+    for task_id in ordered:
+        task = tasks.get(task_id)
+        label = f"{task.function.label}: {task.title}" if task else f"Launch task {task_id}"
+        out.append(((RaciActivity.LAUNCH_TASK.value, task_id), label))
+    return out

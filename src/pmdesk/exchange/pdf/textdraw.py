@@ -1,0 +1,104 @@
+"""Drawing one line of user text outside Paragraphs: on a canvas or as graphics shapes.
+
+Paragraphs switch fonts through markup; a canvas or a ``Drawing`` needs one
+call or one String per font run. Both helpers take raw user text, make it
+printable, and place the runs side by side so CJK and Latin mix on one line.
+"""
+
+from __future__ import annotations
+
+from reportlab.graphics.shapes import String
+from reportlab.lib.colors import Color
+from reportlab.pdfbase import pdfmetrics
+
+from .fonts import fit, font_for, printable, runs, string_width
+
+
+def _start_x(x: float, width: float, anchor: str) -> float:
+    if anchor == "middle":
+        return x - width / 2
+    if anchor == "end":
+        return x - width
+    return x
+
+
+def _line(text: str, size: float, bold: bool, max_width: float | None) -> str:
+    if max_width is not None:
+        return fit(text, max_width, size, bold)
+    return printable(text).replace("\n", " ").replace("\t", " ")
+
+
+def draw_text(
+    canv,
+    x: float,
+    y: float,
+    text: object,
+    size: float,
+    *,
+    bold: bool = False,
+    anchor: str = "start",
+    colour: Color | None = None,
+    max_width: float | None = None,
+) -> float:
+    """Draw ``text`` on one line at baseline ``y``; returns the width drawn."""
+    line = _line(str(text), size, bold, max_width)
+    width = string_width(line, size, bold)
+    cursor = _start_x(x, width, anchor)
+    if colour is not None:
+        canv.setFillColor(colour)
+    for is_cjk, chunk in runs(line):
+        font = font_for(is_cjk, bold)
+        canv.setFont(font, size)
+        canv.drawString(cursor, y, chunk)
+        cursor += pdfmetrics.stringWidth(chunk, font, size)
+    return width
+
+
+def text_shapes(
+    x: float,
+    y: float,
+    text: object,
+    size: float,
+    *,
+    bold: bool = False,
+    anchor: str = "start",
+    colour: Color | None = None,
+    max_width: float | None = None,
+) -> list[String]:
+    """The same line as graphics Strings for a ``Drawing`` (one per font run)."""
+    line = _line(str(text), size, bold, max_width)
+    cursor = _start_x(x, string_width(line, size, bold), anchor)
+    shapes = []
+    for is_cjk, chunk in runs(line):
+        font = font_for(is_cjk, bold)
+        shapes.append(String(cursor, y, chunk, fontName=font, fontSize=size, fillColor=colour))
+        cursor += pdfmetrics.stringWidth(chunk, font, size)
+    return shapes
+
+
+def wrap_lines(text: object, width: float, size: float, *, bold: bool = False,
+               max_lines: int = 2) -> list[str]:
+    """Printable ``text`` broken at spaces into at most ``max_lines`` lines of ``width``.
+
+    The last line is shortened with an ellipsis when text remains; a word wider
+    than the line is cut. For labels inside charts, where Paragraphs cannot go.
+    """
+    words = printable(text).replace("\n", " ").split()
+    lines: list[str] = []
+    current = ""
+    index = 0
+    while index < len(words) and len(lines) < max_lines:
+        candidate = f"{current} {words[index]}".strip()
+        if string_width(candidate, size, bold) <= width:
+            current, index = candidate, index + 1
+            continue
+        if not current:  # one word wider than the line: cut it
+            current, index = fit(words[index], width, size, bold), index + 1
+        lines.append(current)
+        current = ""
+    if current and len(lines) < max_lines:
+        lines.append(current)
+    if index < len(words) and lines:
+        rest = " ".join([lines[-1], *words[index:]])
+        lines[-1] = fit(rest, width, size, bold)
+    return lines

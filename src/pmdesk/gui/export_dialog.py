@@ -1,0 +1,401 @@
+"""File > Export > PDF: choose what to print, then print it in a worker with progress and cancel.
+
+The dialog only gathers choices into a :class:`PdfOptions`. The export runs in
+:class:`ExportWorker` on its own QThread, which opens its **own** read-only
+Workspace on the file path (a session never crosses threads) and reports
+through signals; the dialog never blocks. The file appears only when the
+export completes (``export_pdf`` writes a temporary file and renames it), so
+cancelling leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QObject, Qt, QThread, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pmdesk.core.errors import PmdeskError
+from pmdesk.exchange.pdf import (
+    KINDS,
+    NEEDS_PRODUCT,
+    SECTIONS,
+    ExportCancelled,
+    PdfOptions,
+    default_paper,
+)
+from pmdesk.store.services import PortfolioService, RoadmapService
+
+from .context import AppContext
+
+PAPERS = ("A4", "Letter", "A3", "A2")
+POSTERS = ("roadmap", "canvas")  # print on A3 unless told otherwise
+LANDSCAPE = ("roadmap", "canvas", "stakeholders", "portfolio")
+PDF_FILTER = "PDF documents (*.pdf)"
+
+
+def file_name(kind: str, subject: str) -> str:
+    """"Pulse Cloud – Product specification.pdf", with characters no file system takes removed."""
+    stem = f"{subject} – {KINDS[kind]}" if subject else KINDS[kind]
+    cleaned = re.sub(r'[<>:"/\\|?*\x00-\x1f]+', " ", stem)
+    return " ".join(cleaned.split()).strip(" .") + ".pdf"
+
+
+class ExportWorker(QObject):
+    """Writes one PDF off the GUI thread; talks only through its signals."""
+
+    progressed = Signal(int, int)
+    finished = Signal(object)  # the Path written
+    failed = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, workspace_path: Path, kind: str, output: Path, product_id: int | None,
+                 options: PdfOptions) -> None:
+        super().__init__()
+        self.workspace_path = workspace_path
+        self.kind, self.output, self.product_id, self.options = kind, output, product_id, options
+        self._stop = threading.Event()
+
+    def cancel(self) -> None:
+        """Safe from any thread: the export stops at its next step."""
+        self._stop.set()
+
+    @Slot()
+    def run(self) -> None:
+        from pmdesk.exchange.pdf import export_pdf
+        from pmdesk.store.workspace import Workspace
+
+        try:
+            with Workspace.open(self.workspace_path, read_only=True) as ws:
+                written = export_pdf(ws, self.kind, self.output, product_id=self.product_id,
+                                     options=self.options, progress=self.progressed.emit,
+                                     cancelled=self._stop.is_set)
+        except ExportCancelled:
+            self.cancelled.emit()
+        except PmdeskError as exc:
+            self.failed.emit(str(exc))
+        except Exception as exc:  # noqa: BLE001 - a worker must report, never die silently
+            self.failed.emit(f"The export failed: {exc}")
+        else:
+            self.finished.emit(written)
+
+
+def _choose_output(parent: QWidget, suggested: Path) -> Path | None:
+    name, _ = QFileDialog.getSaveFileName(parent, "Export PDF", str(suggested), PDF_FILTER)
+    if not name:
+        return None
+    path = Path(name)
+    return path if path.suffix.lower() == ".pdf" else path.with_name(path.name + ".pdf")
+
+
+def _open_file(path: Path) -> None:
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+class ExportDialog(QDialog):
+    """Options for one PDF, then the export itself with a progress bar and Cancel."""
+
+    exported = Signal(object)  # the Path written
+    cancelled = Signal()
+    failed = Signal(str)
+
+    def __init__(self, ctx: AppContext, kind: str = "spec", product_id: int | None = None,
+                 parent: QWidget | None = None, *,
+                 choose_output: Callable[[QWidget, Path], Path | None] = _choose_output,
+                 open_file: Callable[[Path], None] = _open_file) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export PDF")
+        self.ctx = ctx
+        self._choose_output, self._open_file = choose_output, open_file
+        self._thread: QThread | None = None
+        self._worker: ExportWorker | None = None
+        self._products = ctx.service(PortfolioService).list_products()
+        self._build()
+        self.kind_box.setCurrentIndex(max(0, self.kind_box.findData(kind)))
+        if product_id is not None:
+            self.product_box.setCurrentIndex(max(0, self.product_box.findData(product_id)))
+        self._kind_changed()
+
+    # -- building ----------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.kind_box = QComboBox()
+        for kind, label in KINDS.items():
+            self.kind_box.addItem(label, kind)
+        self.product_box = QComboBox()
+        for product in self._products:
+            self.product_box.addItem(product.name, product.id)
+        self.paper_box = QComboBox()
+        self.paper_box.addItems(PAPERS)
+        self.orientation_box = QComboBox()
+        self.orientation_box.addItem("Portrait", "portrait")
+        self.orientation_box.addItem("Landscape", "landscape")
+        self.label_edit = QLineEdit()
+        self.label_edit.setPlaceholderText("None (e.g. Confidential – internal only)")
+        self.sections = QListWidget()
+        self.sections.setMaximumHeight(150)
+        self.output_edit = QLineEdit()
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        output_row = QHBoxLayout()
+        output_row.addWidget(self.output_edit, 1)
+        output_row.addWidget(browse)
+        self.open_after = QCheckBox("Open the PDF when it is ready")
+        self.open_after.setChecked(True)
+        form = QFormLayout()
+        form.addRow("Document", self.kind_box)
+        form.addRow("Product", self.product_box)
+        form.addRow("Paper", self.paper_box)
+        form.addRow("Orientation", self.orientation_box)
+        form.addRow("Confidentiality", self.label_edit)
+        form.addRow("Include", self.sections)
+        form.addRow("Save as", output_row)
+        self.roadmap_box = self._roadmap_options()
+        self.progress = QProgressBar()
+        self.progress.setVisible(False)
+        self.status = QLabel()
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setWordWrap(True)
+        self.export_button = QPushButton("Export")
+        self.export_button.setDefault(True)
+        self.export_button.clicked.connect(self.start)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.cancel)
+        self.close_button = QPushButton("Close")
+        self.close_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for button in (self.export_button, self.cancel_button, self.close_button):
+            buttons.addWidget(button)
+        self.cancel_button.setEnabled(False)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.roadmap_box)
+        layout.addWidget(self.open_after)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+        self.kind_box.currentIndexChanged.connect(self._kind_changed)
+        self.product_box.currentIndexChanged.connect(self._product_changed)
+
+    def _roadmap_options(self) -> QGroupBox:
+        box = QGroupBox("Roadmap")
+        self.date_from = QDateEdit(calendarPopup=True)
+        self.date_to = QDateEdit(calendarPopup=True)
+        self.use_dates = QCheckBox("Only from")
+        self.use_dates.toggled.connect(self.date_from.setEnabled)
+        self.use_dates.toggled.connect(self.date_to.setEnabled)
+        today = QDate.currentDate()
+        self.date_from.setDate(today.addMonths(-3))
+        self.date_to.setDate(today.addMonths(15))
+        self.date_from.setEnabled(False)
+        self.date_to.setEnabled(False)
+        dates = QHBoxLayout()
+        for widget in (self.use_dates, self.date_from, QLabel("to"), self.date_to):
+            dates.addWidget(widget)
+        dates.addStretch(1)
+        self.lanes = QListWidget()
+        self.lanes.setMaximumHeight(110)
+        self.split_pages = QRadioButton("Keep a readable scale; split across pages")
+        self.one_page = QRadioButton("Fit on one large page")
+        self.split_pages.setChecked(True)
+        group = QButtonGroup(box)
+        group.addButton(self.split_pages)
+        group.addButton(self.one_page)
+        self.chart_only = QCheckBox("Chart only (no title, legend or tables)")
+        layout = QVBoxLayout(box)
+        layout.addLayout(dates)
+        layout.addWidget(QLabel("Lanes"))
+        layout.addWidget(self.lanes)
+        layout.addWidget(self.split_pages)
+        layout.addWidget(self.one_page)
+        layout.addWidget(self.chart_only)
+        return box
+
+    # -- following the choices ----------------------------------------------------------
+
+    @property
+    def kind(self) -> str:
+        return self.kind_box.currentData()
+
+    def _kind_changed(self) -> None:
+        kind = self.kind
+        self.product_box.setEnabled(kind in NEEDS_PRODUCT)
+        self.sections.clear()
+        for key, label in SECTIONS[kind].items():
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+            self.sections.addItem(item)
+        self.sections.setEnabled(bool(SECTIONS[kind]))
+        paper = "A3" if kind in POSTERS else default_paper()
+        self.paper_box.setCurrentText(paper)
+        self.orientation_box.setCurrentIndex(1 if kind in LANDSCAPE else 0)
+        self.roadmap_box.setVisible(kind == "roadmap")
+        self._product_changed()
+
+    def _product(self):
+        wanted = self.product_box.currentData()
+        return next((p for p in self._products if p.id == wanted), None)
+
+    def _product_changed(self) -> None:
+        product = self._product() if self.kind in NEEDS_PRODUCT else None
+        self.label_edit.setText(product.confidentiality if product is not None else "")
+        self.lanes.clear()
+        if product is not None and self.kind == "roadmap":
+            for lane in self.ctx.service(RoadmapService).lanes_of(product.id):
+                item = QListWidgetItem(lane.name)
+                item.setData(Qt.ItemDataRole.UserRole, lane.id)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Checked)
+                self.lanes.addItem(item)
+        subject = product.name if product is not None else self._portfolio_name()
+        folder = Path(self.ctx.workspace.path).parent
+        self.output_edit.setText(str(folder / file_name(self.kind, subject)))
+
+    def _portfolio_name(self) -> str:
+        return self.ctx.service(PortfolioService).workspace_info().name
+
+    def _browse(self) -> None:
+        chosen = self._choose_output(self, Path(self.output_edit.text()))
+        if chosen is not None:
+            self.output_edit.setText(str(chosen))
+
+    @staticmethod
+    def _checked(widget: QListWidget) -> list:
+        return [widget.item(i).data(Qt.ItemDataRole.UserRole) for i in range(widget.count())
+                if widget.item(i).checkState() == Qt.CheckState.Checked]
+
+    def options(self) -> PdfOptions:
+        """The choices made so far, as the exporter takes them."""
+        kind = self.kind
+        roadmap = kind == "roadmap"
+        dates = roadmap and self.use_dates.isChecked()
+        lanes = tuple(self._checked(self.lanes)) if roadmap else None
+        if lanes is not None and len(lanes) == self.lanes.count():
+            lanes = None  # every lane, including ones added later
+        return PdfOptions(
+            paper=self.paper_box.currentText(),
+            orientation=self.orientation_box.currentData(),
+            sections=frozenset(self._checked(self.sections)) if SECTIONS[kind] else None,
+            confidentiality=self.label_edit.text().strip(),
+            date_from=_date(self.date_from.date()) if dates else None,
+            date_to=_date(self.date_to.date()) if dates else None,
+            lanes=lanes,
+            one_page=roadmap and self.one_page.isChecked(),
+            chart_only=roadmap and self.chart_only.isChecked(),
+        )
+
+    # -- running ------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Export in a worker thread; the dialog stays responsive and can cancel."""
+        if self._thread is not None:
+            return
+        output = Path(self.output_edit.text().strip()).expanduser()
+        if not output.name:
+            self.status.setText("Choose where to save the PDF.")
+            return
+        product_id = self.product_box.currentData() if self.kind in NEEDS_PRODUCT else None
+        self._worker = ExportWorker(Path(self.ctx.workspace.path), self.kind, output, product_id,
+                                    self.options())
+        self._thread = QThread(self)
+        self._worker.moveToThread(self._thread)
+        self._thread.started.connect(self._worker.run)
+        self._worker.progressed.connect(self._progressed)
+        self._worker.finished.connect(self._done)
+        self._worker.failed.connect(self._failed)
+        self._worker.cancelled.connect(self._cancelled)
+        self._set_running(True)
+        self.status.setText("Exporting…")
+        self._thread.start()
+
+    def cancel(self) -> None:
+        if self._worker is not None:
+            self._worker.cancel()
+            self.status.setText("Cancelling…")
+
+    def _set_running(self, running: bool) -> None:
+        self.progress.setVisible(running or self.progress.isVisible())
+        self.progress.setRange(0, 0 if running else 1)
+        self.export_button.setEnabled(not running)
+        self.cancel_button.setEnabled(running)
+        for widget in (self.kind_box, self.product_box, self.paper_box, self.orientation_box,
+                       self.label_edit, self.sections, self.output_edit, self.roadmap_box):
+            widget.setEnabled(not running)
+        if not running:
+            self.product_box.setEnabled(self.kind in NEEDS_PRODUCT)
+
+    @Slot(int, int)
+    def _progressed(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+
+    def _finish_thread(self) -> None:
+        if self._thread is not None:
+            self._thread.quit()
+            self._thread.wait()
+            self._thread.deleteLater()
+        if self._worker is not None:
+            self._worker.deleteLater()
+        self._thread = self._worker = None
+        self._set_running(False)
+
+    @Slot(object)
+    def _done(self, path: Path) -> None:
+        self._finish_thread()
+        self.progress.setRange(0, 1)
+        self.progress.setValue(1)
+        self.status.setText(f"Saved {path}")
+        if self.open_after.isChecked():
+            self._open_file(path)
+        self.exported.emit(path)
+
+    @Slot(str)
+    def _failed(self, message: str) -> None:
+        self._finish_thread()
+        self.status.setText(message)
+        self.failed.emit(message)
+
+    @Slot()
+    def _cancelled(self) -> None:
+        self._finish_thread()
+        self.progress.setValue(0)
+        self.status.setText("Cancelled: no file was written.")
+        self.cancelled.emit()
+
+    def done(self, result: int) -> None:  # noqa: D401 - Qt's name
+        """Closing the dialog mid-export cancels it and waits for the worker to stop."""
+        if self._worker is not None:
+            self._worker.cancel()
+            self._finish_thread()
+        super().done(result)
+
+
+def _date(value: QDate) -> dt.date:
+    return dt.date(value.year(), value.month(), value.day())
