@@ -73,6 +73,11 @@ def test_rice_refuses_zero_effort():
         (5, 4.99, Quadrant.KEEP_SATISFIED),
         (4.99, 5, Quadrant.KEEP_INFORMED),
         (0, 0, Quadrant.MONITOR),
+        (4.99, 4.99, Quadrant.MONITOR),  # just under the midline on both axes
+        (10, 0, Quadrant.KEEP_SATISFIED),  # the grid's corners
+        (0, 10, Quadrant.KEEP_INFORMED),
+        (5, 0, Quadrant.KEEP_SATISFIED),  # on one midline, at the edge of the other axis
+        (0, 5, Quadrant.KEEP_INFORMED),
     ],
 )
 def test_quadrant_boundaries(power, interest, expected):

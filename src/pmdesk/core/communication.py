@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
 from .enums import ContactFrequency, RaciRole
@@ -41,6 +41,15 @@ def contact_agenda(
     return Agenda(sorted(overdue, key=key), sorted(upcoming, key=key))
 
 
+def due_status(when: dt.date | None, today: dt.date, days: int = UPCOMING_DAYS) -> str | None:
+    """"overdue" before today, "due" from today to ``days`` ahead, else None (the agenda's rule)."""
+    if when is None:
+        return None
+    if when < today:
+        return "overdue"
+    return "due" if when <= today + dt.timedelta(days=days) else None
+
+
 @dataclass(frozen=True)
 class RaciProblem:
     activity: Hashable
@@ -62,3 +71,23 @@ def raci_problems(assignments: Iterable[tuple[Hashable, RaciRole]]) -> list[Raci
         if RaciRole.RESPONSIBLE not in given:
             problems.append(RaciProblem(activity, "no one is Responsible"))
     return problems
+
+
+def assign_role(
+    row: Mapping[Hashable, RaciRole], person: Hashable, role: RaciRole | None
+) -> dict[Hashable, RaciRole]:
+    """One activity's roles after giving ``person`` ``role`` (None clears their cell).
+
+    A row has at most one Accountable: giving A to someone takes it from whoever
+    held it (their cell empties), so the rule holds after every single edit.
+    """
+    result = dict(row)
+    if role is None:
+        result.pop(person, None)
+        return result
+    if role is RaciRole.ACCOUNTABLE:
+        for other, held in row.items():
+            if held is RaciRole.ACCOUNTABLE and other != person:
+                del result[other]
+    result[person] = role
+    return result

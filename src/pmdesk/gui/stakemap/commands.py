@@ -1,0 +1,74 @@
+"""Undoable edits of the stakeholder map: moves, contacts done, RACI cells.
+
+Each is one step on the undo stack and calls the StakeholderService only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pmdesk.gui.commands import ServiceCommand
+from pmdesk.store.services.stakeholders import RaciEdit, RaciKey, StakeholderService
+
+
+class MoveCommand(ServiceCommand):
+    """Move one or several stakeholders on the map at once; undo puts them (and the trail) back.
+
+    The stakeholder repository names the trail point each move added in the
+    previous values, so reverting deletes those points rather than adding more.
+    """
+
+    def __init__(self, service: StakeholderService, moves: dict[int, dict[str, Any]],
+                 text: str) -> None:
+        super().__init__(text)
+        self.service = service
+        self.moves = {person: dict(fields) for person, fields in moves.items()}
+        self.previous: dict[int, dict[str, Any]] = {}
+
+    def apply(self) -> None:
+        self.previous = self.service.stakeholders.update_many(self.moves)
+
+    def revert(self) -> None:
+        self.service.stakeholders.update_many(self.previous)
+
+
+class ContactDoneCommand(ServiceCommand):
+    """A contact made on ``on``: last contact is that day, the next follows from the frequency."""
+
+    def __init__(self, service: StakeholderService, person_id: int, on: dt.date, text: str) -> None:
+        super().__init__(text)
+        self.service = service
+        self.person_id = person_id
+        self.on = on
+        self.previous: dict[str, Any] = {}
+
+    def apply(self) -> None:
+        self.previous = self.service.mark_contact_done(self.person_id, self.on)
+
+    def revert(self) -> None:
+        self.service.stakeholders.update(self.person_id, **self.previous)
+
+
+class RaciCommand(ServiceCommand):
+    """One cell of the RACI matrix (and the Accountable it may move), as one step."""
+
+    def __init__(self, service: StakeholderService, product_id: int, key: RaciKey,
+                 person_id: int, role: str | None, text: str) -> None:
+        super().__init__(text)
+        self.service = service
+        self.product_id = product_id
+        self.key = key
+        self.person_id = person_id
+        self.role = role
+        self.edit: RaciEdit | None = None
+
+    def apply(self) -> None:
+        if self.edit is None:
+            self.edit = self.service.set_raci(self.product_id, self.key, self.person_id, self.role)
+        else:  # redo: the very same rows, with the same ids
+            self.service.replace_raci_row(self.product_id, self.key, self.edit.after)
+
+    def revert(self) -> None:
+        assert self.edit is not None
+        self.service.replace_raci_row(self.product_id, self.key, self.edit.before)
