@@ -1,18 +1,156 @@
-"""The lifecycle of a product: stage periods, gate reviews, metrics, elimination reviews."""
+"""The lifecycle of a product: stage periods, gate reviews, metrics, elimination reviews.
+
+Gestures that change several rows at once (a gate review that moves the
+product, a paste of metric values, an elimination review whose dates drive
+roadmap milestones) are written in one transaction through a :class:`Journal`:
+it records each row inserted, updated or deleted, so the edit can be reverted
+and replayed exactly, the very same ids included, as one undo step.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
 import sqlalchemy as sa
 
+from pmdesk.core.enums import GateDecision, ItemKind, LaneKind, MetricKind, Stage
+from pmdesk.core.errors import NotFoundError, ValidationError
+from pmdesk.core.lifecycle import (
+    EliminationRules,
+    Trigger,
+    check_stage_move,
+    elimination_triggers,
+    gate_outcome,
+    rules_from_settings,
+    rules_to_settings,
+)
+
 from ..models import (
+    Base,
     EliminationReview,
     GateReview,
+    Lane,
     Metric,
     MetricValue,
+    Product,
     RemedialAction,
+    RoadmapItem,
+    Stakeholder,
     StagePeriod,
+    WorkspaceInfo,
 )
-from .base import Repo
+from ..snapshot import Snapshot, capture, restore
+from .base import Repo, record_snapshot
+
+MILESTONES = (("end_of_sale", "End of sale"), ("end_of_support", "End of support"))
+LIFECYCLE_LANE = "Lifecycle"
+
+
+# -- the journal: exact undo of a compound edit ---------------------------------------------
+
+
+@dataclass
+class Journal:
+    """What one compound edit did, step by step: enough to revert it and to replay it."""
+
+    steps: list[tuple[str, str, Any]] = field(default_factory=list)
+    entity_id: int | None = None  # the main row the edit created, if any
+
+    def ids(self, table: str, op: str) -> list[object]:
+        """The ids of ``table`` the edit inserted, updated or deleted."""
+        found: list[object] = []
+        for step_op, name, data in self.steps:
+            if step_op != op or name != table:
+                continue
+            if op == "insert":
+                found.append(data["id"])
+            elif op == "update":
+                found.append(data[0])
+            else:
+                found.extend(data.ids(name))
+        return found
+
+
+class _Writer:
+    """Core-level writes inside one unit of work, each noted in the journal and the ChangeSet."""
+
+    def __init__(self, uow, journal: Journal) -> None:
+        self.uow, self.session, self.journal = uow, uow.session, journal
+
+    def insert(self, table_name: str, /, **values: Any) -> int:
+        name = table_name
+        table = Base.metadata.tables[name]
+        new_id = self.session.execute(sa.insert(table).values(**values)).inserted_primary_key[0]
+        row = dict(self.session.execute(sa.select(table).where(table.c.id == new_id)).mappings().one())
+        self.journal.steps.append(("insert", name, row))
+        self.uow.record(name, "insert", [new_id])
+        return new_id
+
+    def update(self, table_name: str, row_id: int, /, **values: Any) -> None:
+        name = table_name
+        table = Base.metadata.tables[name]
+        columns = [table.c[k] for k in values]
+        current = self.session.execute(sa.select(*columns).where(table.c.id == row_id)).mappings()
+        before = dict(current.one())
+        changed = {k: v for k, v in values.items() if before[k] != v}
+        if not changed:
+            return
+        _set(self.session, table, row_id, changed)
+        self.journal.steps.append(("update", name, (row_id, {k: before[k] for k in changed}, changed)))
+        self.uow.record(name, "update", [row_id])
+
+    def delete(self, name: str, row_id: int) -> None:
+        table = Base.metadata.tables[name]
+        snap = capture(self.session, table, [row_id])
+        self.session.execute(sa.delete(table).where(table.c.id == row_id))
+        record_snapshot(self.uow, snap, "delete")
+        self.journal.steps.append(("delete", name, snap))
+
+
+def _set(session, table: sa.Table, row_id: int, values: dict[str, Any]) -> None:
+    stmt = sa.update(table).where(table.c.id == row_id)
+    session.execute(stmt.values(**values, row_version=table.c.row_version + 1))
+
+
+def _play(uow, journal: Journal, forward: bool) -> None:
+    session = uow.session
+    steps = journal.steps if forward else list(reversed(journal.steps))
+    for op, name, data in steps:
+        table = Base.metadata.tables[name]
+        if op == "update":
+            row_id, before, after = data
+            _set(session, table, row_id, after if forward else before)
+            uow.record(name, "update", [row_id])
+        elif (op == "insert") == forward:  # put a row (back) in
+            if isinstance(data, Snapshot):
+                restore(session, data)
+                record_snapshot(uow, data, "insert")
+            else:
+                session.execute(sa.insert(table).values(**data))
+                uow.record(name, "insert", [data["id"]])
+        else:  # take a row out
+            row_id = data["id"] if op == "insert" else data.ids(name)[0]
+            snap = capture(session, table, [row_id])
+            session.execute(sa.delete(table).where(table.c.id == row_id))
+            record_snapshot(uow, snap, "delete")
+
+
+# -- the service ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MetricSeries:
+    """A metric with its values, oldest first: (period, value, per-period target or None)."""
+
+    metric: Metric
+    points: list[tuple[dt.date, float, float | None]]
+
+    @property
+    def values(self) -> list[float]:
+        return [value for _period, value, _target in self.points]
 
 
 class LifecycleService:
@@ -48,3 +186,266 @@ class LifecycleService:
 
     def actions_of(self, review_id: int) -> list[RemedialAction]:
         return self.actions.list(RemedialAction.review_id == review_id)
+
+    # -- undo and redo of compound edits ------------------------------------------------------
+
+    def revert(self, journal: Journal) -> None:
+        with self.ws.transaction() as uow:
+            _play(uow, journal, forward=False)
+
+    def replay(self, journal: Journal) -> None:
+        with self.ws.transaction() as uow:
+            _play(uow, journal, forward=True)
+
+    # -- gate reviews ------------------------------------------------------------------------------
+
+    def record_gate(
+        self,
+        product_id: int,
+        decision: GateDecision | str,
+        *,
+        decided_on: dt.date,
+        criteria: Sequence[dict[str, Any]] = (),
+        decided_by_id: int | None = None,
+        decided_by_name: str = "",
+        rationale: str = "",
+        recycle_to: Stage | str | None = None,
+    ) -> Journal:
+        """Record a review of the product's current gate and apply its decision, in one step."""
+        decision = GateDecision.from_label(str(decision))
+        recycle = Stage.from_label(str(recycle_to)) if recycle_to else None
+        journal = Journal()
+        with self.ws.transaction() as uow:
+            product = uow.session.get(Product, product_id)
+            if product is None:
+                raise NotFoundError("product", product_id)
+            stage = product.stage
+            target = gate_outcome(stage, decision, recycle)
+            check_stage_move(stage, target, decision)
+            self._check_gate_date(uow.session, product_id, stage, decided_on)
+            name = decided_by_name.strip()
+            if decided_by_id is not None:
+                person = uow.session.get(Stakeholder, decided_by_id)
+                if person is None:
+                    raise NotFoundError("stakeholder", decided_by_id)
+                name = name or person.name
+            writer = _Writer(uow, journal)
+            journal.entity_id = writer.insert(
+                "gate_review", product_id=product_id, stage=stage, decision=decision,
+                recycle_to=recycle if decision is GateDecision.RECYCLE else None,
+                criteria=[dict(c) for c in criteria], decided_by_id=decided_by_id,
+                decided_by_name=name[:200], decided_on=decided_on, rationale=rationale,
+            )
+            if target != stage:
+                writer.update("product", product_id, stage=target)
+                self._move_periods(writer, product_id, target, decided_on)
+        return journal
+
+    @staticmethod
+    def _check_gate_date(session, product_id: int, stage: Stage, decided_on: dt.date) -> None:
+        if decided_on > dt.date.today():
+            raise ValidationError("decided on", "a gate review cannot be dated in the future")
+        entered = session.scalar(
+            sa.select(sa.func.max(StagePeriod.entered_on)).where(
+                StagePeriod.product_id == product_id, StagePeriod.left_on.is_(None)
+            )
+        )
+        if entered is not None and decided_on < entered:
+            raise ValidationError(
+                "decided on",
+                f"the product entered {stage.label} on {entered.isoformat()}; "
+                "date the review on or after that day",
+            )
+
+    @staticmethod
+    def _move_periods(writer: _Writer, product_id: int, stage: Stage, on: dt.date) -> None:
+        """Close the open stay (a same-day one is dropped, as the portfolio does) and open one."""
+        open_periods = writer.session.execute(
+            sa.select(StagePeriod.id, StagePeriod.entered_on).where(
+                StagePeriod.product_id == product_id, StagePeriod.left_on.is_(None)
+            )
+        ).all()
+        for period_id, entered in open_periods:
+            if entered >= on:
+                writer.delete("stage_period", period_id)
+            else:
+                writer.update("stage_period", period_id, left_on=on)
+        writer.insert("stage_period", product_id=product_id, stage=stage, entered_on=on)
+
+    # -- metric values ------------------------------------------------------------------------------
+
+    def upsert_values(self, metric_id: int, rows: Iterable[dict[str, Any]]) -> Journal:
+        """Set values per period in one step: a period already there is updated, a new one added.
+
+        Each row has ``period`` and ``value`` and, optionally, ``target`` (left as it is
+        when the row has none). Periods are months: a date becomes its month's first day.
+        """
+        return self.upsert_many({metric_id: rows})
+
+    def upsert_many(self, rows_by_metric: dict[int, Iterable[dict[str, Any]]]) -> Journal:
+        """``upsert_values`` for several metrics at once: one transaction, one undo step."""
+        journal = Journal()
+        cleaned = {mid: [self._clean_value_row(r) for r in rows] for mid, rows in rows_by_metric.items()}
+        with self.ws.transaction() as uow:
+            writer = _Writer(uow, journal)
+            for metric_id, rows in cleaned.items():
+                if uow.session.get(Metric, metric_id) is None:
+                    raise NotFoundError("metric", metric_id)
+                existing = dict(uow.session.execute(
+                    sa.select(MetricValue.period, MetricValue.id)
+                    .where(MetricValue.metric_id == metric_id)
+                ).all())
+                for row in rows:
+                    found = existing.get(row["period"])
+                    if found is None:
+                        existing[row["period"]] = writer.insert(
+                            "metric_value", metric_id=metric_id, **row
+                        )
+                    else:
+                        writer.update("metric_value", found, **row)
+        return journal
+
+    def _clean_value_row(self, row: dict[str, Any]) -> dict[str, Any]:
+        allowed = {k: v for k, v in row.items() if k in ("period", "value", "target")}
+        if "period" not in allowed or "value" not in allowed:
+            raise ValidationError("value", "each row needs a period and a value")
+        cleaned = self.values.clean(allowed)
+        cleaned["period"] = cleaned["period"].replace(day=1)
+        return cleaned
+
+    def series_of(self, product_id: int) -> list[MetricSeries]:
+        """Every metric of a product with its values, in the metrics' order."""
+        values: dict[int, list[tuple[dt.date, float, float | None]]] = {}
+        for v in self.values_of_product(product_id):
+            values.setdefault(v.metric_id, []).append((v.period, v.value, v.target))
+        return [MetricSeries(m, values.get(m.id, [])) for m in self.metrics_of(product_id)]
+
+    # -- elimination -------------------------------------------------------------------------------
+
+    def elimination_rules(self) -> EliminationRules:
+        with self.ws.read() as session:
+            info = session.get(WorkspaceInfo, 1)
+            return rules_from_settings(info.settings if info else {})
+
+    def set_elimination_rules(self, rules: EliminationRules) -> Journal:
+        journal = Journal()
+        with self.ws.transaction() as uow:
+            info = uow.session.get(WorkspaceInfo, 1)
+            _Writer(uow, journal).update(
+                "workspace_info", 1, settings=rules_to_settings(info.settings, rules)
+            )
+        return journal
+
+    def triggers_of(self, product_id: int, rules: EliminationRules | None = None) -> list[Trigger]:
+        """The rules a product's metrics trip, plus a hand-set flag; only In-life products."""
+        product = self._product(product_id)
+        found: list[Trigger] = []
+        if product.stage is Stage.IN_LIFE:
+            by_kind: dict[MetricKind, list[float]] = {}
+            for series in self.series_of(product_id):
+                by_kind.setdefault(series.metric.kind, series.values)
+            found = elimination_triggers(
+                by_kind.get(MetricKind.REVENUE, []), by_kind.get(MetricKind.MARGIN, []),
+                by_kind.get(MetricKind.MARKET_SHARE, []), rules or self.elimination_rules(),
+            )
+        if product.elimination_flag:
+            found.append(Trigger("manual", product.elimination_flag_reason or "flagged by hand"))
+        return found
+
+    def candidates(self, rules: EliminationRules | None = None) -> dict[int, list[Trigger]]:
+        """product id -> what flags it, for every product something flags."""
+        rules = rules or self.elimination_rules()
+        with self.ws.read() as session:
+            ids = list(session.scalars(sa.select(Product.id).order_by(Product.sort_order)))
+        found = {pid: self.triggers_of(pid, rules) for pid in ids}
+        return {pid: triggers for pid, triggers in found.items() if triggers}
+
+    def open_elimination(self, product_id: int, opened_on: dt.date | None = None) -> Journal:
+        """A new elimination review holding what flags the product today."""
+        triggers = [{"rule": t.rule, "detail": t.detail} for t in self.triggers_of(product_id)]
+        journal = Journal()
+        with self.ws.transaction() as uow:
+            journal.entity_id = _Writer(uow, journal).insert(
+                "elimination_review", product_id=product_id,
+                opened_on=opened_on or dt.date.today(), triggers=triggers,
+            )
+        return journal
+
+    def update_elimination(self, review_id: int, **changes: Any) -> Journal:
+        """Edit a review; its end-of-sale and end-of-support dates stay on the roadmap as milestones."""
+        journal = Journal()
+        cleaned = self.eliminations.clean(changes)
+        with self.ws.transaction() as uow:
+            review = uow.session.get(EliminationReview, review_id)
+            if review is None:
+                raise NotFoundError("elimination_review", review_id)
+            full = review.to_dict() | cleaned
+            self.eliminations._validate(full)
+            writer = _Writer(uow, journal)
+            writer.update("elimination_review", review_id, **cleaned)
+            self._sync_milestones(writer, full)
+        return journal
+
+    def milestones_of(self, review_id: int) -> dict[str, RoadmapItem]:
+        """field name -> the roadmap milestone that shows that date of the review."""
+        review = self.eliminations.get(review_id)
+        with self.ws.read() as session:
+            return {key: item for key, _label in MILESTONES
+                    if (item := _milestone(session, review.product_id, review_id, key)) is not None}
+
+    def _sync_milestones(self, writer: _Writer, review: dict[str, Any]) -> None:
+        for key, label in MILESTONES:
+            day = review[key]
+            item = _milestone(writer.session, review["product_id"], review["id"], key)
+            if item is not None and day is None:
+                writer.delete("roadmap_item", item.id)
+            elif item is not None:
+                writer.update("roadmap_item", item.id, start_date=day, end_date=day)
+            elif day is not None:
+                lane_id = _lifecycle_lane(writer, review["product_id"])
+                writer.insert(
+                    "roadmap_item", product_id=review["product_id"], lane_id=lane_id, name=label,
+                    kind=ItemKind.MILESTONE, start_date=day, end_date=day,
+                    notes=f"{label} decided in the elimination review. {_marker(review['id'], key)}",
+                )
+
+    def _product(self, product_id: int) -> Product:
+        with self.ws.read() as session:
+            product = session.get(Product, product_id)
+            if product is None:
+                raise NotFoundError("product", product_id)
+            return product
+
+
+def _marker(review_id: int, key: str) -> str:
+    """The tag that ties a roadmap milestone to the review date it shows."""
+    return f"[elimination review {review_id}: {key.replace('_', ' ')}]"
+
+
+def _milestone(session, product_id: int, review_id: int, key: str) -> RoadmapItem | None:
+    return session.scalars(
+        sa.select(RoadmapItem).where(
+            RoadmapItem.product_id == product_id,
+            RoadmapItem.kind == ItemKind.MILESTONE,
+            RoadmapItem.notes.contains(_marker(review_id, key)),
+        ).order_by(RoadmapItem.id)
+    ).first()
+
+
+def _lifecycle_lane(writer: _Writer, product_id: int) -> int:
+    """A lane named "Lifecycle", else the product's first launch lane, else a new Lifecycle lane."""
+    lanes = writer.session.execute(
+        sa.select(Lane.id, Lane.name, Lane.kind).where(Lane.product_id == product_id)
+        .order_by(Lane.sort_order, Lane.id)
+    ).all()
+    for lane_id, name, _kind in lanes:
+        if name.strip().casefold() == LIFECYCLE_LANE.casefold():
+            return lane_id
+    for lane_id, _name, kind in lanes:
+        if kind is LaneKind.LAUNCH:
+            return lane_id
+    order = writer.session.scalar(
+        sa.select(sa.func.max(Lane.sort_order)).where(Lane.product_id == product_id)
+    )
+    return writer.insert("lane", product_id=product_id, name=LIFECYCLE_LANE, kind=LaneKind.LAUNCH,
+                         sort_order=(order or 0) + 1)

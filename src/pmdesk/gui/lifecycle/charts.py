@@ -1,0 +1,272 @@
+"""pyqtgraph charts of the lifecycle: the revenue (or units) curve with stage bands, and KPIs.
+
+Charts take plain data (dates and numbers), never a session. They follow the
+widget's palette and font, so the presentation theme's black-on-white and large
+type reach them when the view is presented; line widths grow with the font.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QColor, QFont, QFontInfo, QPalette
+from PySide6.QtWidgets import QWidget
+
+from pmdesk.core.enums import GateDecision, Stage
+from pmdesk.core.lifecycle import figure
+
+# Okabe–Ito: distinguishable with the common colour-vision deficiencies.
+STAGE_COLOURS = {
+    Stage.INNOVATION: "#56B4E9",
+    Stage.ANALYSIS: "#009E73",
+    Stage.DEVELOPMENT: "#F0E442",
+    Stage.GO_TO_MARKET: "#E69F00",
+    Stage.IN_LIFE: "#0072B2",
+    Stage.END_OF_LIFE: "#CC79A7",
+}
+DECISION_SYMBOLS = {GateDecision.GO: "t1", GateDecision.HOLD: "s", GateDecision.KILL: "x",
+                    GateDecision.RECYCLE: "d"}
+SERIES_COLOUR = "#0072B2"
+TARGET_COLOUR = "#D55E00"
+
+
+@dataclass(frozen=True)
+class Band:
+    stage: Stage
+    start: dt.date
+    end: dt.date
+
+
+@dataclass(frozen=True)
+class GateMark:
+    on: dt.date
+    decision: GateDecision
+    text: str
+
+
+def stamp(day: dt.date) -> float:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp()
+
+
+def day_of(seconds: float) -> dt.date:
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).date()
+
+
+class NumberAxis(pg.AxisItem):
+    """Tick labels as people write figures: 424,600 rather than 424600 or 4.246e5."""
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802
+        return [figure(v * scale) for v in values]
+
+
+class _Chart(pg.PlotWidget):
+    """A date-axis plot that follows the palette and font, with a hover readout."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, axisItems={"bottom": pg.DateAxisItem(orientation="bottom"),
+                                            "left": NumberAxis(orientation="left")})
+        self.setMinimumHeight(220)
+        self.plotItem.setMenuEnabled(False)
+        self.plotItem.hideButtons()
+        self.plotItem.showGrid(x=False, y=True, alpha=0.18)
+        self.legend = self.plotItem.addLegend(offset=(10, 4), colCount=4)
+        self.readout = pg.TextItem(anchor=(0, 1))
+        self.readout.setZValue(50)
+        self._points: list[tuple[float, float, str]] = []
+        self.scene().sigMouseMoved.connect(self._hover)
+        self._ready = True
+        self.restyle()
+
+    # -- style ---------------------------------------------------------------------------------
+
+    @property
+    def scale(self) -> float:
+        """1 at the usual font size; about 2 on a projector."""
+        return max(1.0, QFontInfo(self.font()).pixelSize() / 13)
+
+    def ink(self) -> QColor:
+        return self.palette().color(QPalette.ColorRole.Text)
+
+    def restyle(self) -> None:
+        self.setBackground(self.palette().color(QPalette.ColorRole.Base))
+        font = QFont(self.font())
+        for name in ("left", "bottom"):
+            axis = self.plotItem.getAxis(name)
+            axis.setPen(pg.mkPen(self.ink(), width=1))
+            axis.setTextPen(pg.mkPen(self.ink()))
+            axis.setTickFont(font)
+        self.legend.setLabelTextColor(self.ink())
+        self.legend.setLabelTextSize(f"{QFontInfo(font).pixelSize()}px")
+        self.readout.setColor(self.ink())
+        self.readout.setFont(font)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        ready = getattr(self, "_ready", False)
+        if ready and event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange):
+            self.restyle()
+            self.redraw()
+        super().changeEvent(event)
+
+    def redraw(self) -> None:
+        """Draw the current data again (subclasses)."""
+
+    def clear_chart(self) -> None:
+        self.plotItem.clear()
+        self.legend.clear()
+        self.plotItem.addItem(self.readout, ignoreBounds=True)
+        self.readout.setText("")
+        self._points = []
+
+    # -- hover ------------------------------------------------------------------------------
+
+    def _hover(self, pos: QPointF) -> None:
+        if not self._points or not self.plotItem.sceneBoundingRect().contains(pos):
+            self.readout.setText("")
+            return
+        view = self.plotItem.vb
+        at = view.mapSceneToView(pos)
+        (x_range, y_range) = view.viewRange()
+        width, height = (x_range[1] - x_range[0]) or 1, (y_range[1] - y_range[0]) or 1
+
+        def distance(p: tuple[float, float, str]) -> float:
+            return ((p[0] - at.x()) / width) ** 2 + ((p[1] - at.y()) / height) ** 2
+
+        x, y, text = min(self._points, key=distance)
+        self.readout.setText(text)
+        self.readout.setPos(x, y)
+
+    def hover_text(self) -> str:
+        return self.readout.toPlainText()
+
+    def point_pos(self, index: int) -> tuple[float, float]:
+        x, y, _text = self._points[index]
+        return x, y
+
+
+class LifecycleCurve(_Chart):
+    """Revenue or units over time, the stages as shaded bands, gate reviews as markers.
+
+    It opens on the span the metric covers (years of stages before the first value
+    would squash the curve); ``whole_life`` shows every stage since the first.
+    """
+
+    whole_life = False
+
+    def show_whole_life(self, whole: bool) -> None:
+        self.whole_life = whole
+        self.redraw()
+
+    def set_data(self, name: str, unit: str, points: Sequence[tuple[dt.date, float]],
+                 bands: Sequence[Band], gates: Sequence[GateMark]) -> None:
+        self._data = (name, unit, list(points), list(bands), list(gates))
+        self.redraw()
+
+    def redraw(self) -> None:
+        data = getattr(self, "_data", None)
+        self.clear_chart()
+        if data is None:
+            return
+        name, unit, points, bands, gates = data
+        self._bands(bands, points)
+        if points:
+            xs = [stamp(p) for p, _v in points]
+            ys = [v for _p, v in points]
+            pen = pg.mkPen(SERIES_COLOUR, width=2.5 * self.scale)
+            self.plotItem.plot(xs, ys, pen=pen, name=f"{name} ({unit})" if unit else name)
+            self._points = [(x, y, f"{day_of(x):%b %Y}\n{name}: {figure(y)} {unit}".rstrip())
+                            for x, y in zip(xs, ys, strict=True)]
+        self._gates(gates, points)
+        self.plotItem.setLabel("left", unit or name)
+        self.plotItem.enableAutoRange(axis="x")
+        if len(points) > 1 and not self.whole_life:
+            first, last = stamp(points[0][0]), stamp(points[-1][0])
+            self.plotItem.setXRange(first - (last - first) * 0.03, last + (last - first) * 0.03,
+                                    padding=0)
+        else:
+            edges = [stamp(b.start) for b in bands] + [stamp(b.end) for b in bands]
+            edges += [stamp(p) for p, _v in points]
+            if edges:
+                first, last = min(edges), max(edges)
+                pad = (last - first) * 0.02 or 86400.0
+                self.plotItem.setXRange(first - pad, last + pad, padding=0)
+
+    def _bands(self, bands: Sequence[Band], points: Sequence[tuple[dt.date, float]]) -> None:
+        high = max((v for _p, v in points), default=1.0)
+        low = min((v for _p, v in points), default=0.0)
+        span = (high - low) or abs(high) or 1.0
+        top = high + 0.1 * span  # stage names sit above the curve, under the legend row
+        if points:
+            self.plotItem.setYRange(low - 0.05 * span, high + 0.3 * span, padding=0)
+        for band in bands:
+            colour = QColor(STAGE_COLOURS[band.stage])
+            colour.setAlpha(55)
+            region = pg.LinearRegionItem((stamp(band.start), stamp(band.end)), movable=False,
+                                         brush=colour, pen=pg.mkPen(None))
+            region.setZValue(-10)
+            self.plotItem.addItem(region)
+            start = stamp(band.start)
+            if points and not self.whole_life:
+                start = max(start, stamp(points[0][0]))
+                if start >= stamp(band.end):
+                    continue  # the band lies before the values shown
+            label = pg.TextItem(band.stage.label, color=self.ink(), anchor=(0, 0))
+            label.setFont(self.font())
+            label.setPos(start, top)
+            self.plotItem.addItem(label)
+            if band.stage.label not in [label.text for _sample, label in self.legend.items]:
+                swatch = pg.BarGraphItem(x=[0], height=[0], width=0, brush=colour,
+                                         pen=pg.mkPen(None))
+                self.legend.addItem(swatch, band.stage.label)
+
+    def _gates(self, gates: Sequence[GateMark], points: Sequence[tuple[dt.date, float]]) -> None:
+        if not gates:
+            return
+        floor = min((v for _p, v in points), default=0.0)
+        spots = []
+        for gate in gates:
+            x = stamp(gate.on)
+            spots.append({"pos": (x, floor), "symbol": DECISION_SYMBOLS[gate.decision],
+                          "data": gate.text})
+            self._points.append((x, floor, f"{gate.on.isoformat()}\n{gate.text}"))
+        scatter = pg.ScatterPlotItem(spots, size=12 * self.scale, brush=pg.mkBrush(self.ink()),
+                                     pen=pg.mkPen(self.ink()), name="Gate reviews")
+        self.plotItem.addItem(scatter)
+
+
+class KpiChart(_Chart):
+    """One metric's values against its target (constant or per period)."""
+
+    def set_data(self, name: str, unit: str, points: Sequence[tuple[dt.date, float, float | None]],
+                 target: float | None) -> None:
+        self._data = (name, unit, list(points), target)
+        self.redraw()
+
+    def redraw(self) -> None:
+        data = getattr(self, "_data", None)
+        self.clear_chart()
+        if data is None:
+            return
+        name, unit, points, constant = data
+        xs = [stamp(p) for p, _v, _t in points]
+        ys = [v for _p, v, _t in points]
+        targets = [t if t is not None else constant for _p, _v, t in points]
+        if xs:
+            self.plotItem.plot(xs, ys, pen=pg.mkPen(SERIES_COLOUR, width=2.5 * self.scale),
+                               symbol="o", symbolSize=6 * self.scale, symbolBrush=SERIES_COLOUR,
+                               name=name)
+        known = [(x, t) for x, t in zip(xs, targets, strict=True) if t is not None]
+        if known:
+            pen = pg.mkPen(TARGET_COLOUR, width=2 * self.scale, style=Qt.PenStyle.DashLine)
+            self.plotItem.plot([x for x, _t in known], [t for _x, t in known], pen=pen,
+                               name="Target", stepMode=None)
+        self._points = [
+            (x, y, f"{day_of(x):%b %Y}\n{name}: {figure(y)} {unit}".rstrip()
+             + (f"\ntarget {figure(t)}" if t is not None else ""))
+            for x, y, t in zip(xs, ys, targets, strict=True)
+        ]
+        self.plotItem.setLabel("left", unit or name)
+        self.plotItem.enableAutoRange()

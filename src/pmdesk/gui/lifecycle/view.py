@@ -1,0 +1,322 @@
+"""The lifecycle tracker: where one product stands, how it got there, and how it performs."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pmdesk.core.changes import ChangeSet
+from pmdesk.core.enums import MetricKind, Stage
+from pmdesk.core.lifecycle import can_review
+from pmdesk.core.wording import describe_days
+from pmdesk.gui.context import AppContext
+from pmdesk.gui.views.base import BaseView
+from pmdesk.gui.views.common import heading, quiet, scoped, tabs, today
+from pmdesk.gui.views.lifecycle import (
+    GATE_COLUMNS,
+    METRIC_COLUMNS,
+    PERIOD_COLUMNS,
+    VALUE_COLUMNS,
+    LifecycleView as TableLifecycleView,
+)
+from pmdesk.gui.widgets.entity_model import EntityTableModel
+from pmdesk.gui.widgets.entity_table import EntityTable
+from pmdesk.store.queries import TableQuery
+from pmdesk.store.services import LifecycleService, PortfolioService
+
+from . import gate_dialog, metrics_io
+from .charts import Band, GateMark, KpiChart, LifecycleCurve
+from .commands import JournalCommand
+from .elimination import EliminationPanel
+from .timeline import StageTimeline, stays
+
+_LOCKED = ("stage", "decision", "recycle_to")  # a gate's decision is history, not an edit
+
+
+class LifecycleView(BaseView):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.service = ctx.service(LifecycleService)
+        self.portfolio = ctx.service(PortfolioService)
+        self._header()
+        self.timeline = StageTimeline(self)
+        self.content_layout.addWidget(self.timeline)
+        self.curve = LifecycleCurve(self)
+        self.curve_metric = QComboBox()
+        self.curve_metric.currentIndexChanged.connect(self._draw_curve)
+        self.gates = self._table(self.service.gates, [replace(c, editable=False)
+                                 if c.field in _LOCKED else c for c in GATE_COLUMNS],
+                                 "Gate review history", ("gate review", "gate reviews"))
+        self.periods = self._table(self.service.periods, PERIOD_COLUMNS, "Stage periods",
+                                   ("stage period", "stage periods"))
+        self.metrics = self._table(self.service.metrics, METRIC_COLUMNS, "Metrics",
+                                   ("metric", "metrics"), create=self._new_metric, edit="name")
+        self.values = self._table(self.service.values, VALUE_COLUMNS, "Values",
+                                  ("value", "values"), create=self._new_value, edit="value")
+        self.kpi = KpiChart(self)
+        self.elimination = EliminationPanel(ctx, self)
+        for table in self.elimination.tables():
+            self.register(table)
+        self.tabs = tabs((self._overview_page(), "Overview"), (self._metrics_page(), "Metrics"),
+                         (self.elimination, "Elimination review"),
+                         (self.periods, "Stage periods"))
+        self.content_layout.addWidget(self.tabs, 1)
+        self._metric_id: int | None = None
+        self.metrics.view.selectionModel().currentRowChanged.connect(self._metric_chosen)
+        self.metrics.model.modelReset.connect(self._metric_chosen)
+        ctx.changed.connect(self._follow)
+
+    # -- building -------------------------------------------------------------------------
+
+    def _header(self) -> None:
+        self.title = heading()
+        self.status = quiet()
+        self.gate_button = QPushButton("Gate review…")
+        self.gate_button.setToolTip("Review the gate at the end of the current stage")
+        self.gate_button.clicked.connect(lambda: self.review_gate())
+        top = QHBoxLayout()
+        top.addWidget(self.title)
+        top.addSpacing(12)
+        top.addWidget(self.status)
+        top.addStretch(1)
+        top.addWidget(self.gate_button)
+        self.content_layout.addLayout(top)
+
+    def _table(self, repo, columns, title, noun, create=None, edit=None) -> EntityTable:
+        model = EntityTableModel(self.ctx, repo, columns, parent=self)
+        return self.register(EntityTable(model, title=title, noun=noun, create=create,
+                                         edit_field=edit))
+
+    def _overview_page(self) -> QWidget:
+        chart_box = QWidget()
+        layout = QVBoxLayout(chart_box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Lifecycle curve of"))
+        row.addWidget(self.curve_metric)
+        self.whole_life = QCheckBox("Whole life (every stage since the first)")
+        self.whole_life.toggled.connect(self.curve.show_whole_life)
+        row.addSpacing(12)
+        row.addWidget(self.whole_life)
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addWidget(self.curve, 1)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(chart_box)
+        split.addWidget(self.gates)
+        split.setSizes([420, 200])
+        return split
+
+    def _metrics_page(self) -> QWidget:
+        buttons = QHBoxLayout()
+        self.paste_button = QPushButton("Paste values")
+        self.paste_button.setToolTip("Paste period, value and target columns from a spreadsheet")
+        self.paste_button.clicked.connect(lambda: self.paste_values())
+        self.import_button = QPushButton("Import CSV…")
+        self.import_button.clicked.connect(lambda: self.import_csv())
+        buttons.addStretch(1)
+        buttons.addWidget(self.paste_button)
+        buttons.addWidget(self.import_button)
+        values_box = QWidget()
+        values_layout = QVBoxLayout(values_box)
+        values_layout.setContentsMargins(0, 0, 0, 0)
+        values_layout.addWidget(self.values, 1)
+        values_layout.addLayout(buttons)
+        tables = QSplitter(Qt.Orientation.Horizontal)
+        tables.addWidget(self.metrics)
+        tables.addWidget(values_box)
+        tables.setSizes([560, 440])
+        page = QSplitter(Qt.Orientation.Vertical)
+        page.addWidget(tables)
+        page.addWidget(self.kpi)
+        page.setSizes([260, 360])
+        return page
+
+    # -- loading -----------------------------------------------------------------------------
+
+    def load(self, product_id: int | None) -> None:
+        for table, repo in ((self.gates, self.service.gates), (self.periods, self.service.periods),
+                            (self.metrics, self.service.metrics)):
+            table.model.set_query(scoped(repo, product_id))
+        if self.metrics.model.rowCount():
+            self.metrics.view.setCurrentIndex(self.metrics.model.index(0, 0))
+        self._metric_chosen()
+        self.elimination.load(product_id)
+        self._refresh_stage()
+        self._refresh_curve_choices()
+
+    def _follow(self, changes: ChangeSet) -> None:
+        if self.product_id is None:
+            return
+        if changes.touches("product", "stage_period", "gate_review"):
+            self._refresh_stage()
+        if changes.touches("metric"):
+            self._refresh_curve_choices()
+        elif changes.touches("metric_value", "stage_period", "gate_review"):
+            self._draw_curve()
+        if changes.touches("metric", "metric_value"):
+            self._draw_kpi()
+
+    def _refresh_stage(self) -> None:
+        if self.product_id is None:
+            self.title.setText("")
+            self.status.setText("")
+            return
+        product = self.portfolio.products.get(self.product_id)
+        periods = self.service.periods_of(self.product_id)
+        self.title.setText(f"{product.name} — {product.stage.label}")
+        current = [p for p in periods if p.left_on is None and p.stage == product.stage]
+        if current:
+            since = current[-1].entered_on
+            self.status.setText(f"in {product.stage.label} for "
+                                f"{describe_days((today() - since).days)}, since {since.isoformat()}")
+        else:
+            self.status.setText("")
+        self.timeline.set_data(stays(periods, product.stage, today()), product.stage)
+        self.gate_button.setEnabled(can_review(product.stage) and not self.ctx.read_only)
+
+    # -- charts ----------------------------------------------------------------------------------
+
+    def _refresh_curve_choices(self) -> None:
+        combo = self.curve_metric
+        chosen = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        metrics = self.service.metrics_of(self.product_id) if self.product_id else []
+        for kind in (MetricKind.REVENUE, MetricKind.UNITS):
+            for metric in metrics:
+                if metric.kind is kind:
+                    combo.addItem(metric.name, metric.id)
+        for metric in metrics:
+            if metric.kind not in (MetricKind.REVENUE, MetricKind.UNITS):
+                combo.addItem(metric.name, metric.id)
+        index = combo.findData(chosen)
+        combo.setCurrentIndex(index if index >= 0 else 0)
+        combo.blockSignals(False)
+        self._draw_curve()
+
+    def _draw_curve(self, *_args: Any) -> None:
+        if self.product_id is None:
+            return
+        metric_id = self.curve_metric.currentData()
+        series = next((s for s in self.service.series_of(self.product_id)
+                       if s.metric.id == metric_id), None)
+        periods = self.service.periods_of(self.product_id)
+        bands = [Band(p.stage, p.entered_on, p.left_on or today()) for p in periods]
+        gates = [GateMark(g.decided_on, g.decision,
+                          f"{g.stage.label} gate: {g.decision.label}"
+                          + (f" by {g.decided_by_name}" if g.decided_by_name else ""))
+                 for g in self.service.gates_of(self.product_id)]
+        points = [(p, v) for p, v, _t in series.points] if series else []
+        self.curve.set_data(series.metric.name if series else "No metric yet",
+                            series.metric.unit if series else "", points, bands, gates)
+
+    def _metric_chosen(self, *_args: Any) -> None:
+        metric_id = self.metrics.current_id()
+        if metric_id != self._metric_id:
+            self._metric_id = metric_id
+            query = None if metric_id is None else TableQuery.where_equal(
+                self.service.values, metric_id=metric_id)
+            self.values.model.set_query(query)
+        self._draw_kpi()
+
+    def _draw_kpi(self) -> None:
+        metric_id = self._metric_id
+        if metric_id is None or self.product_id is None:
+            self.kpi.set_data("", "", [], None)
+            self.values.title_label.setText("Values — select a metric")
+            return
+        series = next((s for s in self.service.series_of(self.product_id)
+                       if s.metric.id == metric_id), None)
+        if series is None:
+            return
+        self.values.title_label.setText(f"Values of {series.metric.name}")
+        self.kpi.set_data(series.metric.name, series.metric.unit, series.points,
+                          series.metric.target)
+
+    # -- gestures ----------------------------------------------------------------------------
+
+    def review_gate(self, proposed: Stage | None = None) -> bool:
+        if self.product_id is None:
+            return False
+        return gate_dialog.review_gate(self.ctx, self.product_id, proposed, self)
+
+    def _metric_names(self) -> dict[str, int]:
+        return {m.name: m.id for m in self.service.metrics_of(self.product_id)}
+
+    def _selected_metric_name(self) -> str:
+        names = {v: k for k, v in self._metric_names().items()}
+        return names.get(self._metric_id, "")
+
+    def apply_values(self, rows: metrics_io.ValueRows, what: str) -> bool:
+        """Write read values as one undo step, or show every problem with its line."""
+        by_id = metrics_io.resolve(rows, self._metric_names()) if not rows.errors else {}
+        if rows.errors:
+            self.show_problems(what, [str(e) for e in rows.errors])
+            return False
+        command = JournalCommand(self.service, lambda: self.service.upsert_many(by_id),
+                                 f"{what} {rows.count} metric values")
+        if self.ctx.run(command):
+            self.statusMessage.emit(f"{what}: {rows.count} values")
+            return True
+        return False
+
+    def paste_values(self, text: str | None = None) -> bool:
+        if self.product_id is None:
+            return False
+        text = QGuiApplication.clipboard().text() if text is None else text
+        rows = metrics_io.read_paste(self.ctx.workspace, text, self._selected_metric_name())
+        return self.apply_values(rows, "Paste")
+
+    def import_csv(self, path: Path | None = None) -> bool:
+        if self.product_id is None:
+            return False
+        if path is None:
+            chosen, _ = QFileDialog.getOpenFileName(self, "Import metric values", "",
+                                                    "CSV files (*.csv *.txt);;All files (*)")
+            if not chosen:
+                return False
+            path = Path(chosen)
+        rows = metrics_io.read_values(self.ctx.workspace, path, self._selected_metric_name(),
+                                      path.name)
+        return self.apply_values(rows, "Import")
+
+    def show_problems(self, what: str, problems: list[str]) -> None:
+        """Say why nothing was written (a test replaces this to read the lines)."""
+        shown = "\n".join(problems[:15]) + (f"\n… and {len(problems) - 15} more"
+                                            if len(problems) > 15 else "")
+        box = QMessageBox(QMessageBox.Icon.Warning, f"{what} refused",
+                          f"Nothing was written: {len(problems)} problem(s).", parent=self)
+        box.setDetailedText(shown)
+        box.setInformativeText(shown)
+        box.open()
+
+    def _new_metric(self):
+        return TableLifecycleView._new_metric(self)
+
+    def _new_value(self):
+        return TableLifecycleView._new_value(self)
+
+    # -- export ------------------------------------------------------------------------------
+
+    def export_image(self, path: Path) -> Path:
+        """The view as it looks now: PNG, or SVG when the name ends in .svg."""
+        from pmdesk.gui.portfolio.export import export_widget
+
+        return export_widget(self.content, Path(path))

@@ -1,0 +1,135 @@
+"""The lifecycle board: a column per stage with a card per product.
+
+Dragging a card to another column does not move the product: the board only
+emits ``moveRequested(product_id, stage)``, and the view opens the gate review,
+whose decision (a Go, a Kill, a Recycle) is what moves it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QMimeData, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pmdesk.core.enums import Stage
+from pmdesk.gui.theme import plain_tooltip
+from pmdesk.store.services.portfolio import ProductOverview
+
+from .overview import HEALTH_COLOURS
+
+MIME = "application/x-pmdesk-product"
+
+
+def product_mime(product_id: int) -> QMimeData:
+    data = QMimeData()
+    data.setData(MIME, QByteArray(str(product_id).encode()))
+    return data
+
+
+def product_of(mime: QMimeData) -> int | None:
+    if not mime.hasFormat(MIME):
+        return None
+    try:
+        return int(bytes(mime.data(MIME).data()).decode())
+    except ValueError:
+        return None
+
+
+class StageColumn(QListWidget):
+    dropped = Signal(int, object)  # product id, this column's Stage
+    activated_id = Signal(int)
+
+    def __init__(self, stage: Stage, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.stage = stage
+        self.setDragEnabled(True)
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(False)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setSpacing(3)
+        self.setWordWrap(True)
+        self.itemDoubleClicked.connect(lambda item: self.activated_id.emit(item.data(Qt.ItemDataRole.UserRole)))
+
+    def mimeTypes(self) -> list[str]:  # noqa: N802
+        return [MIME]
+
+    def mimeData(self, items: list[QListWidgetItem]) -> QMimeData:  # noqa: N802
+        return product_mime(int(items[0].data(Qt.ItemDataRole.UserRole)))
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        event.setAccepted(product_of(event.mimeData()) is not None)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
+        event.setAccepted(product_of(event.mimeData()) is not None)
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        product_id = product_of(event.mimeData())
+        if product_id is None:
+            event.ignore()
+            return
+        # The data changes only through the gate review: nothing is moved here. The review
+        # opens once the drop has finished, not inside Qt's drag loop (the board is rebuilt).
+        event.setDropAction(Qt.DropAction.IgnoreAction)
+        event.accept()
+        if all(self.item(n).data(Qt.ItemDataRole.UserRole) != product_id for n in range(self.count())):
+            QTimer.singleShot(0, lambda: self.dropped.emit(product_id, self.stage))
+
+
+class LifecycleBoard(QWidget):
+    moveRequested = Signal(int, object)  # product id, target Stage
+    productActivated = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        self.columns: dict[Stage, StageColumn] = {}
+        self.titles: dict[Stage, QLabel] = {}
+        for stage in Stage:
+            box = QVBoxLayout()
+            title = QLabel(stage.label)
+            font = title.font()
+            font.setBold(True)
+            title.setFont(font)
+            column = StageColumn(stage, self)
+            column.dropped.connect(self.moveRequested)
+            column.activated_id.connect(self.productActivated)
+            box.addWidget(title)
+            box.addWidget(column, 1)
+            layout.addLayout(box, 1)
+            self.columns[stage], self.titles[stage] = column, title
+
+    def set_rows(self, rows: list[ProductOverview]) -> None:
+        for stage, column in self.columns.items():
+            column.clear()
+            mine = [r for r in rows if r.stage is stage]
+            self.titles[stage].setText(f"{stage.label} ({len(mine)})")
+            for row in mine:
+                column.addItem(self._card(row))
+
+    @staticmethod
+    def _card(row: ProductOverview) -> QListWidgetItem:
+        lines = [row.name]
+        if row.owner:
+            lines.append(row.owner)
+        if row.flagged:
+            lines.append("⚑ elimination candidate")
+        item = QListWidgetItem("\n".join(lines))
+        item.setData(Qt.ItemDataRole.UserRole, row.id)
+        item.setData(Qt.ItemDataRole.DecorationRole, QColor(HEALTH_COLOURS[row.health.colour]))
+        item.setToolTip(plain_tooltip(f"{row.name}\nHealth: {row.health.reason}\n"
+                                      "Drag to another stage to open its gate review"))
+        return item
+
+    def card_ids(self, stage: Stage) -> list[int]:
+        column = self.columns[stage]
+        return [column.item(n).data(Qt.ItemDataRole.UserRole) for n in range(column.count())]

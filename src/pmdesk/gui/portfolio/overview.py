@@ -1,0 +1,135 @@
+"""The portfolio table: one row per product with stage, owner, health, milestone, revenue, flag.
+
+A thin read-only model over ``portfolio_overview`` rows; the revenue column is a
+sparkline drawn by a delegate, health is a coloured dot whose tooltip says why.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from pmdesk.core.lifecycle import figure
+from pmdesk.gui.theme import plain_tooltip
+from pmdesk.store.services.portfolio import ProductOverview
+
+HEALTH_COLOURS = {"green": "#1a9850", "amber": "#e69f00", "red": "#d7301f"}
+HEADERS = ("Product", "Stage", "Owner", "Health", "Next milestone", "Revenue trend",
+           "Latest revenue", "Elimination")
+ID_ROLE = Qt.ItemDataRole.UserRole
+SERIES_ROLE = Qt.ItemDataRole.UserRole + 1
+SPARK_COLUMN = 5
+Index = QModelIndex | QPersistentModelIndex
+
+
+class OverviewModel(QAbstractTableModel):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.rows: list[ProductOverview] = []
+
+    def set_rows(self, rows: list[ProductOverview]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def row_of(self, product_id: int) -> int | None:
+        return next((n for n, r in enumerate(self.rows) if r.id == product_id), None)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(HEADERS)):
+            return HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        row, column = self.rows[index.row()], index.column()
+        if role == ID_ROLE:
+            return row.id
+        if role == SERIES_ROLE and column == SPARK_COLUMN:
+            return row.revenue
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tip(row, column)
+        if role == Qt.ItemDataRole.DecorationRole and column == 3:
+            return QColor(HEALTH_COLOURS[row.health.colour])
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 6:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    @staticmethod
+    def _text(row: ProductOverview, column: int) -> str:
+        if column == 0:
+            return row.name
+        if column == 1:
+            return row.stage.label
+        if column == 2:
+            return row.owner
+        if column == 3:
+            return row.health.colour.capitalize()
+        if column == 4:
+            if row.next_milestone_on is None:
+                return ""
+            return f"{row.next_milestone} · {row.next_milestone_on.isoformat()}"
+        if column == 6:
+            latest = row.latest_revenue
+            return "" if latest is None else f"{figure(latest)} {row.revenue_unit}".strip()
+        if column == 7:
+            return "⚑ Candidate" if row.flagged else ""
+        return ""
+
+    @staticmethod
+    def _tip(row: ProductOverview, column: int) -> str | None:
+        if column == 3:
+            return plain_tooltip(row.health.reason)
+        if column == 7 and row.flagged:
+            return plain_tooltip("\n".join(t.detail for t in row.triggers))
+        if column == SPARK_COLUMN and row.revenue:
+            return plain_tooltip(f"{len(row.revenue)} periods, latest {figure(row.revenue[-1])}")
+        if column == 0:
+            return plain_tooltip(row.name)
+        return None
+
+
+class SparklineDelegate(QStyledItemDelegate):
+    """A small line of the revenue series, its last point marked."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        values = index.data(SERIES_ROLE) or []
+        self.initStyleOption(option, index)
+        style = option.widget.style() if option.widget else None
+        if style is not None:
+            style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter,
+                                option.widget)
+        if len(values) < 2:
+            return
+        rect = QRectF(option.rect).adjusted(6, 5, -8, -5)
+        low, high = min(values), max(values)
+        span = (high - low) or 1.0
+        points = [QPointF(rect.left() + rect.width() * n / (len(values) - 1),
+                          rect.bottom() - rect.height() * (v - low) / span)
+                  for n, v in enumerate(values)]
+        path = QPainterPath(points[0])
+        for point in points[1:]:
+            path.lineTo(point)
+        falling = values[-1] < values[0]
+        colour = QColor(HEALTH_COLOURS["red"] if falling else "#0072B2")
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(colour, 1.8))
+        painter.drawPath(path)
+        painter.setBrush(colour)
+        painter.drawEllipse(points[-1], 2.8, 2.8)
+        painter.restore()

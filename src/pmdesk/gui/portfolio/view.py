@@ -1,0 +1,172 @@
+"""The portfolio view: where every product stands, a lifecycle board and a growth–share chart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QModelIndex
+from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QTableView, QWidget
+
+from pmdesk.core.changes import ChangeSet
+from pmdesk.core.enums import Stage
+from pmdesk.core.errors import ValidationError
+from pmdesk.core.lifecycle import can_review, decision_for_move
+from pmdesk.gui.context import AppContext
+from pmdesk.gui.lifecycle import gate_dialog
+from pmdesk.gui.views.base import BaseView
+from pmdesk.gui.views.common import free_name, heading, quiet, tabs
+from pmdesk.gui.views.portfolio import CreateProductCommand
+from pmdesk.gui.views.portfolio import PortfolioView as TablePortfolioView
+from pmdesk.gui.widgets.columns import Lookup
+from pmdesk.gui.widgets.entity_model import EntityTableModel
+from pmdesk.gui.widgets.entity_table import EntityTable
+from pmdesk.store.queries import TableQuery, roadmap_summaries
+from pmdesk.store.services import PortfolioService
+from pmdesk.store.services.portfolio import portfolio_overview
+
+from .board import LifecycleBoard
+from .bubble import BubbleChart
+from .export import export_widget
+from .overview import ID_ROLE, SPARK_COLUMN, OverviewModel, SparklineDelegate
+
+# Tables whose edits change what the overview, board or chart show.
+_WATCHED = ("product", "metric", "metric_value", "stage_period", "roadmap_item",
+            "workspace_info", "elimination_review")
+
+
+class PortfolioView(BaseView):
+    needs_product = False
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.portfolio = ctx.service(PortfolioService)
+        self.title, self.subtitle = heading(), quiet()
+        top = QHBoxLayout()
+        top.addWidget(self.title)
+        top.addStretch(1)
+        top.addWidget(self.subtitle)
+        self.content_layout.addLayout(top)
+        self.model = OverviewModel(self)
+        self.table = self._overview_table()
+        self.board = LifecycleBoard(self)
+        self.board.moveRequested.connect(self.request_move)
+        self.board.productActivated.connect(self.productActivated)
+        self.bubbles = BubbleChart(self)
+        self.bubbles.productClicked.connect(self._bubble_clicked)
+        self.editor = self._edit_table()
+        self.tabs = tabs((self.table, "Products"), (self.board, "Lifecycle board"),
+                         (self.bubbles, "Growth–share"), (self.editor, "Edit products"))
+        self.content_layout.addWidget(self.tabs, 1)
+        ctx.changed.connect(self._follow)
+        self.refresh()
+
+    def _overview_table(self) -> QTableView:
+        table = QTableView(self)
+        table.setModel(self.model)
+        table.setItemDelegateForColumn(SPARK_COLUMN, SparklineDelegate(table))
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.verticalHeader().hide()
+        table.verticalHeader().setDefaultSectionSize(int(table.fontMetrics().lineSpacing() * 2.2))
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, chars in enumerate((24, 13, 16, 9, 30, 16, 14, 12)):
+            table.setColumnWidth(column, table.fontMetrics().averageCharWidth() * chars + 16)
+        table.doubleClicked.connect(self._row_activated)
+        table.selectionModel().currentRowChanged.connect(lambda *_: self.selectionChanged.emit())
+        return table
+
+    def _edit_table(self) -> EntityTable:
+        """The editable product table of before, for every field the overview does not edit."""
+        summaries = Lookup(lambda: roadmap_summaries(self.ctx.workspace), ("roadmap_item", "product"))
+        columns = [c for c in TablePortfolioView._columns(summaries)]
+        columns = [c if c.field != "stage" else _read_only(c) for c in columns]
+        model = EntityTableModel(self.ctx, self.portfolio.products, columns, parent=self)
+        table = self.register(EntityTable(model, title="Products", noun=("product", "products"),
+                                          create=self._new_product, edit_field="name",
+                                          activate_field="name"))
+        table.rowActivated.connect(self.productActivated)
+        model.set_query(TableQuery.where_equal(self.portfolio.products))
+        return table
+
+    def _new_product(self) -> CreateProductCommand:
+        name = free_name(self.portfolio.products, "New product")
+        return CreateProductCommand(self.portfolio, {"name": name}, f"Add product “{name}”")
+
+    # -- data ---------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Recompute the overview (a few queries per product) and keep the selection."""
+        selected = self.selected_product()
+        rows = portfolio_overview(self.ctx.workspace)
+        self.model.set_rows(rows)
+        self.board.set_rows(rows)
+        self.bubbles.set_rows(rows)
+        if selected is not None:
+            self.select_product(selected)
+        info = self.portfolio.workspace_info()
+        self.title.setText(f"Portfolio — {info.name}")
+        flagged = sum(1 for r in rows if r.flagged)
+        parts = [f"{len(rows)} product{'s' if len(rows) != 1 else ''}"]
+        if flagged:
+            parts.append(f"{flagged} flagged for elimination")
+        if info.organisation:
+            parts.append(info.organisation)
+        self.subtitle.setText(" · ".join(parts))
+
+    def _follow(self, changes: ChangeSet) -> None:
+        if changes.touches(*_WATCHED):
+            self.refresh()
+
+    def load(self, product_id: int | None) -> None:
+        if product_id is not None:
+            self.select_product(product_id)
+
+    def selected_product(self) -> int | None:
+        index = self.table.currentIndex()
+        return index.data(ID_ROLE) if index.isValid() else None
+
+    def select_product(self, product_id: int) -> None:
+        row = self.model.row_of(product_id)
+        if row is not None:
+            self.table.selectRow(row)
+            self.table.setCurrentIndex(self.model.index(row, 0))
+
+    def _row_activated(self, index: QModelIndex) -> None:
+        product_id = index.data(ID_ROLE)
+        if product_id is not None:
+            self.productActivated.emit(product_id)
+
+    def _bubble_clicked(self, product_id: int) -> None:
+        self.select_product(product_id)
+        self.productActivated.emit(product_id)
+
+    # -- gestures -------------------------------------------------------------------------------
+
+    def request_move(self, product_id: int, target: Stage) -> bool:
+        """A card dropped on another stage: its gate review opens, proposing that move."""
+        product = self.portfolio.products.get(product_id)
+        if not can_review(product.stage) or decision_for_move(product.stage, target) is None:
+            reason = (f"{product.name} cannot move from {product.stage.label} to {target.label}: "
+                      + ("an End-of-life product has no further gate" if not can_review(product.stage)
+                         else "a gate moves a product one stage forward, back, or to End-of-life"))
+            self.ctx.errorRaised.emit(str(ValidationError("stage", reason)))
+            return False
+        return gate_dialog.review_gate(self.ctx, product_id, target, self)
+
+    # -- export -------------------------------------------------------------------------------
+
+    def export_image(self, path: Path) -> Path:
+        """The current tab as PNG, or SVG when the name ends in .svg."""
+        return export_widget(self.tabs.currentWidget(), Path(path))
+
+
+def _read_only(column: Any) -> Any:
+    from dataclasses import replace
+
+    return replace(column, editable=False,
+                   header_tip="Change the stage through a gate review (Lifecycle, or drag on the board)")

@@ -1,0 +1,173 @@
+"""Gate reviews that move the product, metric upserts, elimination rules and milestones."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+
+from pmdesk.core.enums import GateDecision, ItemKind, LaneKind, MetricKind, Stage
+from pmdesk.core.errors import ValidationError
+from pmdesk.core.lifecycle import EliminationRules
+from pmdesk.store.models import RoadmapItem
+from pmdesk.store.services import LifecycleService, PortfolioService, RoadmapService
+from pmdesk.store.services.portfolio import portfolio_overview
+
+TODAY = dt.date.today()
+TRICKY = 'Dana <PM> & "Ops" 🚀'
+
+
+def _product(ws, stage: str = "Analysis", entered_days_ago: int = 30) -> int:
+    portfolio = ws.service(PortfolioService)
+    product = portfolio.create_product(name="Atlas", stage=stage)
+    lifecycle = ws.service(LifecycleService)
+    period = lifecycle.periods_of(product.id)[0]
+    lifecycle.periods.update(period.id, entered_on=TODAY - dt.timedelta(days=entered_days_ago))
+    return product.id
+
+
+def _state(ws, product_id: int):
+    lifecycle = ws.service(LifecycleService)
+    stage = ws.service(PortfolioService).products.get(product_id).stage
+    periods = [(p.id, p.stage, p.entered_on, p.left_on) for p in lifecycle.periods_of(product_id)]
+    gates = [(g.id, g.decision) for g in lifecycle.gates_of(product_id)]
+    return stage, periods, gates
+
+
+def test_go_moves_to_the_next_stage_and_undo_is_exact(workspace) -> None:
+    pid = _product(workspace)
+    lifecycle = workspace.service(LifecycleService)
+    before = _state(workspace, pid)
+    day = TODAY - dt.timedelta(days=2)
+    journal = lifecycle.record_gate(
+        pid, GateDecision.GO, decided_on=day, decided_by_name=TRICKY, rationale=TRICKY,
+        criteria=[{"text": "Business case signed off", "met": True}],
+    )
+    stage, periods, gates = _state(workspace, pid)
+    assert stage is Stage.DEVELOPMENT
+    assert [(p[1], p[3]) for p in periods] == [(Stage.ANALYSIS, day), (Stage.DEVELOPMENT, None)]
+    review = lifecycle.gates.get(journal.entity_id)
+    assert (review.stage, review.decided_by_name, review.rationale) == (Stage.ANALYSIS, TRICKY, TRICKY)
+    after = _state(workspace, pid)
+    lifecycle.revert(journal)
+    assert _state(workspace, pid) == before
+    lifecycle.replay(journal)
+    assert _state(workspace, pid) == after  # the very same ids come back
+
+
+@pytest.mark.parametrize(("decision", "recycle_to", "expected"), [
+    (GateDecision.HOLD, None, Stage.IN_LIFE),
+    (GateDecision.KILL, None, Stage.END_OF_LIFE),
+    (GateDecision.RECYCLE, Stage.ANALYSIS, Stage.ANALYSIS),
+])
+def test_other_decisions(workspace, decision, recycle_to, expected) -> None:
+    pid = _product(workspace, "In-life")
+    lifecycle = workspace.service(LifecycleService)
+    lifecycle.record_gate(pid, decision, decided_on=TODAY, recycle_to=recycle_to)
+    stage, periods, gates = _state(workspace, pid)
+    assert stage is expected
+    assert len(gates) == 1
+    assert len(periods) == (1 if decision is GateDecision.HOLD else 2)
+
+
+def test_refused_reviews_change_nothing(workspace) -> None:
+    pid = _product(workspace, entered_days_ago=10)
+    lifecycle = workspace.service(LifecycleService)
+    before = _state(workspace, pid)
+    with pytest.raises(ValidationError, match="future"):
+        lifecycle.record_gate(pid, "go", decided_on=TODAY + dt.timedelta(days=1))
+    with pytest.raises(ValidationError, match="on or after"):
+        lifecycle.record_gate(pid, "go", decided_on=TODAY - dt.timedelta(days=11))
+    with pytest.raises(ValidationError):
+        lifecycle.record_gate(pid, "recycle", decided_on=TODAY)  # no stage to go back to
+    assert _state(workspace, pid) == before
+
+
+def test_upsert_values_adds_and_updates_in_one_step(workspace) -> None:
+    pid = _product(workspace)
+    lifecycle = workspace.service(LifecycleService)
+    metric = lifecycle.metrics.create(product_id=pid, name="Revenue", kind=MetricKind.REVENUE)
+    lifecycle.values.create(metric_id=metric.id, period="2024-01-01", value=1.0, target=5.0)
+    journal = lifecycle.upsert_values(metric.id, [
+        {"period": "2024-01-15", "value": "2"},  # the month of an existing value
+        {"period": dt.date(2024, 2, 1), "value": 3.0, "target": 4.0},
+    ])
+    values = [(v.period, v.value, v.target) for v in lifecycle.values_of(metric.id)]
+    assert values == [(dt.date(2024, 1, 1), 2.0, 5.0), (dt.date(2024, 2, 1), 3.0, 4.0)]
+    lifecycle.revert(journal)
+    assert [(v.period, v.value) for v in lifecycle.values_of(metric.id)] == [(dt.date(2024, 1, 1), 1.0)]
+    with pytest.raises(ValidationError):
+        lifecycle.upsert_values(metric.id, [{"period": "2024-03-01", "value": "lots"}])
+    assert len(lifecycle.values_of(metric.id)) == 1
+
+
+def _series(ws, pid: int, kind: MetricKind, values: list[float]) -> None:
+    lifecycle = ws.service(LifecycleService)
+    metric = lifecycle.metrics.create(product_id=pid, name=kind.label, kind=kind)
+    lifecycle.upsert_values(metric.id, [
+        {"period": dt.date(2024, 1 + n, 1), "value": v} for n, v in enumerate(values)
+    ])
+
+
+def test_candidates_follow_the_stored_rules(workspace) -> None:
+    pid = _product(workspace, "In-life")
+    _series(workspace, pid, MetricKind.REVENUE, [100, 98, 96, 95])
+    _series(workspace, pid, MetricKind.MARGIN, [20, 19, 18, 17])
+    lifecycle = workspace.service(LifecycleService)
+    assert [t.rule for t in lifecycle.candidates()[pid]] == ["revenue_falling"]
+    journal = lifecycle.set_elimination_rules(EliminationRules(4, 18.0, 6))
+    assert lifecycle.elimination_rules() == EliminationRules(4, 18.0, 6)
+    assert [t.rule for t in lifecycle.candidates()[pid]] == ["margin_below"]
+    lifecycle.revert(journal)
+    assert lifecycle.elimination_rules() == EliminationRules()
+    workspace.service(PortfolioService).products.update(pid, elimination_flag=True,
+                                                        elimination_flag_reason=TRICKY)
+    assert lifecycle.triggers_of(pid)[-1].detail == TRICKY
+
+
+def _milestones(ws, pid: int) -> list[tuple[str, dt.date, str]]:
+    roadmap = ws.service(RoadmapService)
+    items = roadmap.items.list(RoadmapItem.product_id == pid, RoadmapItem.kind == ItemKind.MILESTONE)
+    return [(i.name, i.start_date, roadmap.lanes.get(i.lane_id).name) for i in items]
+
+
+def test_elimination_dates_are_roadmap_milestones(workspace) -> None:
+    pid = _product(workspace, "In-life")
+    lifecycle = workspace.service(LifecycleService)
+    review_id = lifecycle.open_elimination(pid).entity_id
+    sale, support = dt.date(2027, 3, 31), dt.date(2028, 3, 31)
+    first = lifecycle.update_elimination(review_id, strategy="Phase-out", end_of_sale=sale,
+                                         end_of_support=support)
+    assert _milestones(workspace, pid) == [("End of sale", sale, "Lifecycle"),
+                                          ("End of support", support, "Lifecycle")]
+    lane = workspace.service(RoadmapService).lanes.list()[0]
+    assert lane.kind is LaneKind.LAUNCH
+    later = dt.date(2027, 6, 30)
+    moved = lifecycle.update_elimination(review_id, end_of_sale=later)
+    assert _milestones(workspace, pid)[0][:2] == ("End of sale", later)
+    cleared = lifecycle.update_elimination(review_id, end_of_support=None)
+    assert [m[0] for m in _milestones(workspace, pid)] == ["End of sale"]
+    with pytest.raises(ValidationError):
+        lifecycle.update_elimination(review_id, end_of_support=dt.date(2020, 1, 1))
+    for journal in (cleared, moved, first):
+        lifecycle.revert(journal)
+    assert _milestones(workspace, pid) == []
+    assert workspace.service(RoadmapService).lanes.count() == 0
+    lifecycle.replay(first)
+    assert len(_milestones(workspace, pid)) == 2
+
+
+def test_overview_gathers_health_revenue_and_flags(workspace) -> None:
+    pid = _product(workspace, "In-life")
+    _series(workspace, pid, MetricKind.REVENUE, [100, 98, 96, 95])
+    lifecycle = workspace.service(LifecycleService)
+    nps = lifecycle.metrics.create(product_id=pid, name="NPS <score>", kind="kpi", target=40)
+    lifecycle.upsert_values(nps.id, [{"period": "2024-01-01", "value": 20}])
+    (row,) = portfolio_overview(workspace)
+    assert row.revenue == [100, 98, 96, 95]
+    assert row.health.colour == "red"
+    assert "NPS <score>" in row.health.reason
+    assert row.flagged
+    with workspace.read() as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(RoadmapItem)) == 0
