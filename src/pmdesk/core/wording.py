@@ -1,0 +1,73 @@
+"""How values read to a person: numbers, spans of days, keys, user-story sentences.
+
+Kept out of the GUI so the PDFs and exports word things exactly as the screen does.
+"""
+
+from __future__ import annotations
+
+import math
+
+# Words a key may contain that read as acronyms, not as sentence-case words.
+_ACRONYMS = {"kpi": "KPI", "kpis": "KPIs", "ux": "UX", "ui": "UI", "api": "API", "roi": "ROI"}
+
+
+def humanise_key(key: str) -> str:
+    """``"goals_kpis"`` -> ``"Goals KPIs"``: a stored key shown when no better label is known."""
+    words = [w for w in key.replace("-", "_").split("_") if w]
+    if not words:
+        return ""
+    out = [_ACRONYMS.get(w.lower(), w.lower()) for w in words]
+    first = out[0]
+    out[0] = first if first in _ACRONYMS.values() else first.capitalize()
+    return " ".join(out)
+
+
+def format_number(value: float, decimals: int = 2) -> str:
+    """Thousands separated, at most ``decimals`` places, no trailing zeros: 1,200 / 0.25 / 3.5."""
+    if math.isnan(value):
+        return ""
+    text = f"{value:,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def describe_days(days: int) -> str:
+    """A span of days as a person says it: "today", "12 days", "5 weeks", "1 year 3 months"."""
+    if days <= 0:
+        return "today" if days == 0 else f"{-days} days ago"
+    if days < 14:
+        return f"{days} day{'s' if days != 1 else ''}"
+    if days < 61:
+        weeks = round(days / 7)
+        return f"{weeks} weeks"
+    months = round(days / 30.44)
+    if months < 12:
+        return f"{months} months"
+    years, rest = divmod(months, 12)
+    text = f"{years} year{'s' if years != 1 else ''}"
+    return text + (f" {rest} month{'s' if rest != 1 else ''}" if rest else "")
+
+
+def _article(role: str) -> str:
+    lowered = role.lower()
+    if lowered.startswith(("a ", "an ", "the ", "my ", "our ")):
+        return "As"
+    return "As an" if lowered[:1] in "aeiou" else "As a"
+
+
+def story_sentence(role: str, goal: str, benefit: str) -> str:
+    """ "As a <role>, I want <goal> so that <benefit>." from whichever parts are filled in."""
+    role, goal, benefit = role.strip(), goal.strip(), benefit.strip()
+    if not (role or goal or benefit):
+        return ""
+    parts = []
+    if role:
+        parts.append(f"{_article(role)} {role},")
+    parts.append(f"I want {goal}" if goal else "I want …")
+    if benefit:
+        parts.append(f"so that {benefit.rstrip('.')}")
+    sentence = " ".join(parts)
+    if not role:
+        sentence = sentence[0].upper() + sentence[1:]
+    return sentence.rstrip(".") + "."

@@ -1,0 +1,131 @@
+"""What every view is to the main window: a widget that shows one product (or the portfolio).
+
+The window creates views lazily through their ViewSpec, tells them which product
+is selected, and asks them to delete what is selected; everything else a view
+does it does itself, following ``ctx.changed``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QLabel, QStackedLayout, QVBoxLayout, QWidget
+
+from pmdesk.core.changes import ChangeSet
+from pmdesk.gui.widgets.heading import Heading, fit_headings
+
+if TYPE_CHECKING:
+    from pmdesk.gui.context import AppContext
+    from pmdesk.gui.widgets.entity_table import EntityTable
+
+
+@dataclass(frozen=True)
+class ViewSpec:
+    key: str
+    title: str
+    factory: Callable[[AppContext, QWidget | None], BaseView]
+
+
+class BaseView(QWidget):
+    productActivated = Signal(int)
+    selectionChanged = Signal()
+    statusMessage = Signal(str)
+
+    # Portfolio works without a product; every other view shows a prompt instead.
+    needs_product = True
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.product_id: int | None = None
+        self._tables: list[EntityTable] = []
+        self._last_table: EntityTable | None = None
+        self._stack = QStackedLayout(self)
+        self._stack.addWidget(self._make_placeholder())
+        self.content = QWidget(self)
+        self.content_layout = QVBoxLayout(self.content)
+        self.content_layout.setContentsMargins(14, 12, 14, 10)
+        self.content_layout.setSpacing(8)
+        self._stack.addWidget(self.content)
+        self._stack.setCurrentIndex(0 if self.needs_product else 1)
+        ctx.changed.connect(self._follow_products)
+
+    def _make_placeholder(self) -> QWidget:
+        page = QWidget(self)
+        layout = QVBoxLayout(page)
+        title = Heading("Select or create a product", 1.5)
+        hint = QLabel("Choose a product in the toolbar, or add one in the Portfolio view.")
+        hint.setEnabled(False)
+        for label in (title, hint):
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addStretch(1)
+        layout.addWidget(title)
+        layout.addWidget(hint)
+        layout.addStretch(1)
+        self.placeholder = title
+        return page
+
+    # -- the window's contract ------------------------------------------------------------
+
+    def set_product(self, product_id: int | None) -> None:
+        self.product_id = product_id
+        shown = product_id is not None or not self.needs_product
+        self._stack.setCurrentIndex(1 if shown else 0)
+        self.load(product_id)
+        self.selectionChanged.emit()
+
+    def load(self, product_id: int | None) -> None:
+        """Show the product's rows (or nothing for None); subclasses point their tables at it."""
+
+    def delete_selected(self) -> None:
+        table = self.current_table()
+        if table is not None:
+            table.delete_selected()
+
+    def has_selection(self) -> bool:
+        table = self.current_table()
+        return table is not None and table.has_selection()
+
+    # -- tables ------------------------------------------------------------------------------
+
+    def register(self, table: EntityTable) -> EntityTable:
+        """Track a table: its selection drives Edit > Delete, focus makes it the current one."""
+        self._tables.append(table)
+        table.selectionChanged.connect(self.selectionChanged)
+        table.statusMessage.connect(self.statusMessage)
+        table.view.installEventFilter(self)
+        return table
+
+    def tables(self) -> list[EntityTable]:
+        return list(self._tables)
+
+    def current_table(self) -> EntityTable | None:
+        """The table last used, if still on screen; else the first one on screen."""
+        if self._last_table is not None and self._last_table.isVisibleTo(self):
+            return self._last_table
+        return next((t for t in self._tables if t.isVisibleTo(self)), None)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusIn:
+            for table in self._tables:
+                if table.view is watched and table is not self._last_table:
+                    self._last_table = table
+                    self.selectionChanged.emit()
+        return super().eventFilter(watched, event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # zoom, or the projector's large type
+            fit_headings(self)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        fit_headings(self)
+        super().showEvent(event)
+
+    def _follow_products(self, changes: ChangeSet) -> None:
+        if self.needs_product and self.product_id in changes.ids("product", "delete"):
+            self.set_product(None)

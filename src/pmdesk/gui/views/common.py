@@ -1,0 +1,74 @@
+"""Small helpers the views share: headings, names that are not taken, default rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QTabWidget, QWidget
+
+from pmdesk.gui.commands import CreateCommand
+from pmdesk.gui.widgets.heading import Heading
+from pmdesk.store.queries import TableQuery, max_value, texts
+from pmdesk.store.services.base import Repo
+
+# Overdue dates (a contact, a launch task): readable on light and dark palettes alike.
+OVERDUE = "#E53935"
+
+
+def heading(text: str = "", scale: float = 1.35) -> Heading:
+    return Heading(text, scale)
+
+
+def quiet(text: str = "") -> QLabel:
+    """Secondary text, in the palette's quieter colour."""
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setEnabled(False)
+    return label
+
+
+def tabs(*pages: tuple[QWidget, str]) -> QTabWidget:
+    widget = QTabWidget()
+    widget.setDocumentMode(True)
+    for page, title in pages:
+        widget.addTab(page, title)
+    return widget
+
+
+def unique_name(base: str, taken: Iterable[str]) -> str:
+    """``base``, or "base 2", "base 3"... whichever is free (ignoring case)."""
+    used = {name.casefold() for name in taken}
+    if base.casefold() not in used:
+        return base
+    number = 2
+    while f"{base} {number}".casefold() in used:
+        number += 1
+    return f"{base} {number}"
+
+
+def free_name(repo: Repo, base: str, field: str = "name", **scope: Any) -> str:
+    return unique_name(base, texts(repo, field, **scope))
+
+
+def next_order(repo: Repo, field: str = "sort_order", **scope: Any) -> int:
+    current = max_value(repo, field, **scope)
+    return 0 if current is None else int(current) + 1
+
+
+def create(repo: Repo, description: str, /, **fields: Any) -> CreateCommand:
+    """An undoable "add" of one row (the description is the undo text; fields may be "text")."""
+    return CreateCommand(repo, fields, description)
+
+
+def scoped(repo: Repo, product_id: int | None, **scope: Any) -> TableQuery | None:
+    """The product's rows of a table, or no rows at all without a product."""
+    if product_id is None:
+        return None
+    return TableQuery.where_equal(repo, product_id=product_id, **scope)
+
+
+def today() -> dt.date:
+    return dt.date.today()

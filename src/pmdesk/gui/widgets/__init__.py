@@ -1,0 +1,1 @@
+"""Reusable widgets: the generic entity table (model, delegates, view) and a small form."""

@@ -1,0 +1,255 @@
+"""Editors for each column kind, shared by table cells and forms.
+
+Enums and references edit in a combo box of labels; dates in a calendar date
+edit (ISO format); numbers in spin boxes bounded by the domain's ranges; long
+text in a multi-line editor (Ctrl+Enter or leaving it commits).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractItemModel, QDate, QEvent, QModelIndex, QObject, QRect, Qt
+from PySide6.QtGui import QColor, QDoubleValidator, QIcon, QKeyEvent, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QDoubleSpinBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
+
+from .columns import NUMERIC, Column, Kind
+
+# The sticky-note colours offered for canvas notes (hex text is accepted too).
+STICKY_COLOURS = (
+    ("#FFE066", "Yellow"),
+    ("#FFB3C7", "Pink"),
+    ("#A8E6A1", "Green"),
+    ("#9FD3FF", "Blue"),
+    ("#FFC38A", "Orange"),
+    ("#D7BDFF", "Lilac"),
+)
+_NO_DATE = QDate(1900, 1, 1)
+_MANY = 30  # a combo with more choices than this gets type-to-search
+_NUMBER_LIMIT = 1e12
+
+
+class LongTextEdit(QPlainTextEdit):
+    """Multi-line text; Ctrl+Enter commits like Enter does in a one-line field."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if enter and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.clearFocus()  # focus-out commits in cells and forms alike
+            return
+        super().keyPressEvent(event)
+
+
+def swatch(colour: str, size: int = 14) -> QIcon:
+    pixmap = QPixmap(size, size)
+    pixmap.fill(QColor(colour))
+    return QIcon(pixmap)
+
+
+class ChoiceCombo(QComboBox):
+    """A combo box that remembers the stored value behind each label."""
+
+    def __init__(self, parent: QWidget, options: list[tuple[Any, str]]) -> None:
+        super().__init__(parent)
+        self.values = [value for value, _label in options]
+        self.addItems([label for _value, label in options])
+
+
+def _combo(parent: QWidget, options: list[tuple[Any, str]], *, editable: bool = False) -> QComboBox:
+    combo = ChoiceCombo(parent, options)
+    if editable or len(options) > _MANY:
+        combo.setEditable(True)
+        combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        completer = combo.completer()
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+    combo.setMaxVisibleItems(20)
+    return combo
+
+
+def options_of(column: Column) -> list[tuple[Any, str]]:
+    if column.kind is Kind.ENUM and column.enum is not None:
+        options = [(member, member.label) for member in column.enum]
+    elif column.choices is not None:
+        options = [(value, str(label)) for value, label in column.choices.items()]
+    else:
+        options = []
+    if column.nullable:
+        options.insert(0, (None, column.none_label or "—"))
+    return options
+
+
+def make_editor(column: Column, parent: QWidget) -> QWidget:
+    """The editor widget for one value of this column."""
+    kind = column.kind
+    if kind in (Kind.ENUM, Kind.CHOICE):
+        return _combo(parent, options_of(column))
+    if kind is Kind.COLOUR:
+        combo = _combo(parent, list(STICKY_COLOURS), editable=True)
+        for number, (hex_code, _name) in enumerate(STICKY_COLOURS):
+            combo.setItemIcon(number, swatch(hex_code))
+        return combo
+    if kind is Kind.DATE:
+        return _date_editor(column, parent)
+    if kind in (Kind.INT, Kind.FLOAT, Kind.PERCENT):
+        return _number_editor(column, parent)
+    if kind is Kind.LONG_TEXT:
+        editor = LongTextEdit(parent)
+        editor.setTabChangesFocus(True)
+        return editor
+    if column.suggestions:
+        return _combo(parent, [(s, s) for s in column.suggestions], editable=True)
+    return QLineEdit(parent)
+
+
+def _date_editor(column: Column, parent: QWidget) -> QDateEdit:
+    editor = QDateEdit(parent)
+    editor.setCalendarPopup(True)
+    editor.setDisplayFormat("yyyy-MM-dd")
+    if column.nullable:
+        editor.setMinimumDate(_NO_DATE)
+        editor.setSpecialValueText(column.none_label or "—")
+    return editor
+
+
+def _number_editor(column: Column, parent: QWidget) -> QWidget:
+    low = column.minimum if column.minimum is not None else -_NUMBER_LIMIT
+    high = column.maximum if column.maximum is not None else _NUMBER_LIMIT
+    if column.nullable:  # a blank field means "no value": a line edit can be blank, a spin box not
+        editor = QLineEdit(parent)
+        validator = QDoubleValidator(low, high, column.decimals, editor)
+        validator.setNotation(QDoubleValidator.Notation.StandardNotation)
+        editor.setValidator(validator)
+        editor.setPlaceholderText(column.none_label or "none")
+        return editor
+    if column.kind is Kind.INT or (column.kind is Kind.PERCENT and column.decimals == 0):
+        spin: QAbstractSpinBox = QSpinBox(parent)
+        spin.setRange(int(max(low, -(2**31))), int(min(high, 2**31 - 1)))
+    else:
+        spin = QDoubleSpinBox(parent)
+        spin.setDecimals(column.decimals)
+        spin.setRange(low, high)
+    if column.kind is Kind.PERCENT:
+        spin.setSuffix("%")
+    spin.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.UpDownArrows)
+    spin.setAccelerated(True)
+    return spin
+
+
+def set_editor_value(editor: QWidget, column: Column, value: Any) -> None:
+    if isinstance(editor, QComboBox):
+        values = getattr(editor, "values", [])
+        if value in values:
+            editor.setCurrentIndex(values.index(value))
+        elif editor.isEditable():
+            editor.setEditText("" if value is None else str(value))
+    elif isinstance(editor, QDateEdit):
+        if value is None:
+            editor.setDate(_NO_DATE if column.nullable else QDate.currentDate())
+        else:
+            editor.setDate(QDate(value.year, value.month, value.day))
+    elif isinstance(editor, QSpinBox):
+        editor.setValue(int(value or 0))
+    elif isinstance(editor, QDoubleSpinBox):
+        editor.setValue(float(value or 0))
+    elif isinstance(editor, QPlainTextEdit):
+        editor.setPlainText("" if value is None else str(value))
+    elif isinstance(editor, QLineEdit):
+        numeric = column.kind in NUMERIC
+        editor.setText("" if value is None else f"{value:g}" if numeric else str(value))
+        editor.setCursorPosition(0)  # show the start of a long text, not its end
+
+
+def editor_value(editor: QWidget, column: Column) -> Any:
+    """What the person chose, as the value the column stores (None for "no value")."""
+    if isinstance(editor, QComboBox):
+        values = getattr(editor, "values", [])
+        text = editor.currentText()
+        if editor.isEditable():
+            labels = [editor.itemText(n) for n in range(editor.count())]
+            if text in labels:
+                return values[labels.index(text)]
+            return text if column.kind in (Kind.TEXT, Kind.COLOUR) else _unknown(column, text)
+        index = editor.currentIndex()
+        return values[index] if 0 <= index < len(values) else None
+    if isinstance(editor, QDateEdit):
+        if column.nullable and editor.date() == editor.minimumDate():
+            return None
+        return editor.date().toPython()
+    if isinstance(editor, QSpinBox | QDoubleSpinBox):
+        return editor.value()
+    if isinstance(editor, QPlainTextEdit):
+        return editor.toPlainText()
+    if isinstance(editor, QLineEdit):
+        numeric = column.kind in NUMERIC
+        text = editor.text().strip() if numeric else editor.text()
+        if not numeric:
+            return text
+        if not text:
+            return None
+        try:
+            return float(text.replace(",", ""))
+        except ValueError:
+            return text  # half-typed ("-", "1e"): the store refuses it with a message
+    return None
+
+
+def _unknown(column: Column, text: str) -> Any:
+    """Typed text that matches no choice: let the store refuse it with a clear message."""
+    return text if text.strip() else None
+
+
+class EntityDelegate(QStyledItemDelegate):
+    """Creates the column's editor for a cell of an EntityTableModel."""
+
+    def _column(self, index: QModelIndex) -> Column:
+        return index.model().column(index.column())
+
+    def createEditor(
+        self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex
+    ) -> QWidget:
+        editor = make_editor(self._column(index), parent)
+        editor.setAutoFillBackground(True)
+        return editor
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
+        set_editor_value(editor, self._column(index), index.data(Qt.ItemDataRole.EditRole))
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: QModelIndex) -> None:
+        model.setData(index, editor_value(editor, self._column(index)), Qt.ItemDataRole.EditRole)
+
+    def updateEditorGeometry(
+        self, editor: QWidget, option: QStyleOptionViewItem, index: QModelIndex
+    ) -> None:
+        rect = QRect(option.rect)
+        if isinstance(editor, QPlainTextEdit):  # room for a paragraph, over the rows below
+            rect.setWidth(max(rect.width(), 360))
+            rect.setHeight(max(rect.height() * 5, 120))
+        elif isinstance(editor, QComboBox | QDateEdit):
+            rect.setWidth(max(rect.width(), editor.sizeHint().width()))
+        editor.setGeometry(rect)
+
+    def eventFilter(self, editor: QObject, event: QEvent) -> bool:
+        # Enter in a multi-line editor is a new line (Qt's default); Ctrl+Enter commits.
+        if (
+            isinstance(editor, QPlainTextEdit)
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            self.commitData.emit(editor)
+            self.closeEditor.emit(editor)
+            return True
+        return super().eventFilter(editor, event)

@@ -1,0 +1,290 @@
+"""A titled, filterable, editable table of one kind of entity, with Add and Delete.
+
+Add creates a row with sensible defaults at once (nothing modal) and starts
+editing it; Delete removes every selected row in one undo step. Both go through
+commands on the AppContext, like every other edit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelection,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pmdesk.core.errors import PmdeskError
+from pmdesk.gui.commands import DeleteCommand, ServiceCommand
+
+from .columns import Kind
+from .delegates import EntityDelegate
+from .entity_model import EntityTableModel
+from .heading import Heading, fit_headings
+
+# Width hints, in average characters, when a column gives none.
+_DEFAULT_WIDTH = {
+    Kind.TEXT: 18,
+    Kind.LONG_TEXT: 40,
+    Kind.INT: 8,
+    Kind.FLOAT: 9,
+    Kind.PERCENT: 9,
+    Kind.DATE: 11,
+    Kind.ENUM: 13,
+    Kind.BOOL: 9,
+    Kind.CHOICE: 16,
+    Kind.COLOUR: 11,
+}
+FILTER_DELAY_MS = 200
+
+Creator = Callable[[], ServiceCommand]
+
+
+class EntityView(QTableView):
+    """A QTableView where a double-click on the "activate" column opens instead of edits."""
+
+    activated_id = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.activate_column: int | None = None
+
+    def edit(self, index: QModelIndex | QPersistentModelIndex, trigger=None, event=None) -> bool:  # type: ignore[override]
+        if trigger is None:
+            return super().edit(index)
+        if (
+            trigger == QAbstractItemView.EditTrigger.DoubleClicked
+            and index.column() == self.activate_column
+        ):
+            self.activated_id.emit(self.model().id_at(index.row()))
+            return False
+        return super().edit(index, trigger, event)
+
+
+class EntityTable(QWidget):
+    selectionChanged = Signal()
+    # A double-click on the activate_field column: "open this one" (e.g. a product).
+    rowActivated = Signal(int)
+    # A short note for the status bar after Add or Delete.
+    statusMessage = Signal(str)
+
+    def __init__(
+        self,
+        model: EntityTableModel,
+        *,
+        title: str = "",
+        noun: tuple[str, str] = ("row", "rows"),
+        create: Creator | None = None,
+        edit_field: str | None = None,
+        activate_field: str | None = None,
+        sort_field: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.ctx = model.ctx
+        self.noun = noun
+        self.create = create
+        self.edit_field = edit_field
+        self._build(title)
+        if activate_field is not None:
+            self.view.activate_column = model.column_index(activate_field)
+        self._size_columns()
+        if sort_field is not None:
+            self.view.sortByColumn(model.column_index(sort_field), Qt.SortOrder.AscendingOrder)
+        self._update_state()
+
+    # -- building -------------------------------------------------------------------------
+
+    def _build(self, title: str) -> None:
+        self.title_label = Heading(title, 1.15)
+        self.title_label.setVisible(bool(title))
+        self.filter_box = QLineEdit(placeholderText="Filter…", clearButtonEnabled=True)
+        self.filter_box.setMaximumWidth(260)
+        self.filter_box.setMinimumWidth(160)
+        self._filter_timer = QTimer(self, singleShot=True, interval=FILTER_DELAY_MS)
+        self._filter_timer.timeout.connect(self.apply_filter)
+        self.filter_box.textChanged.connect(self._filter_timer.start)
+        self.add_button = QPushButton(f"Add {self.noun[0]}")
+        self.add_button.clicked.connect(self.add_row)
+        self.add_button.setVisible(self.create is not None)
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.count_label = QLabel()
+        self.count_label.setEnabled(False)  # drawn in the palette's quieter text colour
+
+        self.toolbar = QHBoxLayout()
+        self.toolbar.setSpacing(8)
+        self.toolbar.addWidget(self.title_label)
+        self.toolbar.addStretch(1)
+        self.toolbar.addWidget(self.filter_box)
+        self.toolbar.addWidget(self.add_button)
+        self.toolbar.addWidget(self.delete_button)
+
+        self.view = EntityView(self)
+        self._setup_view()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addLayout(self.toolbar)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.count_label)
+
+    def _setup_view(self) -> None:
+        view = self.view
+        view.setModel(self.model)
+        view.setItemDelegate(EntityDelegate(view))
+        view.setAlternatingRowColors(True)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        view.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+        # Rows start in the file's own order (lane, then start date...); a click on a
+        # header sorts. Section -1 keeps setSortingEnabled from sorting by column 0.
+        view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        view.horizontalHeader().setSortIndicatorShown(False)
+        view.setSortingEnabled(True)
+        view.horizontalHeader().sortIndicatorChanged.connect(self._sorted)
+        view.setWordWrap(False)
+        view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        view.verticalHeader().setVisible(False)
+        view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
+        view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = view.horizontalHeader()
+        header.setStretchLastSection(bool(self.model.columns) and self.model.columns[-1].wide_text)
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setSectionsMovable(True)
+        view.selectionModel().selectionChanged.connect(self._selection_changed)
+        view.activated_id.connect(self.rowActivated)
+        for signal in (self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset):
+            signal.connect(self._update_state)
+        self.model.modelReset.connect(self.selectionChanged)  # a reset clears the selection
+
+    def _sorted(self, *_args: Any) -> None:
+        self.view.horizontalHeader().setSortIndicatorShown(True)
+
+    def _size_columns(self) -> None:
+        """Widths from the column hints, never narrower than the header text."""
+        metrics = self.view.fontMetrics()
+        header = self.view.horizontalHeader()
+        char = metrics.averageCharWidth()
+        for number, column in enumerate(self.model.columns):
+            hint = column.width or _DEFAULT_WIDTH.get(column.kind, 14)
+            header_width = metrics.horizontalAdvance(column.header) + 28
+            header.resizeSection(number, max(hint * char + 16, header_width))
+
+    # -- state ----------------------------------------------------------------------------
+
+    def _update_state(self, *_args: Any) -> None:
+        shown, total = self.model.rowCount(), self.model.total
+        noun = self.noun[0] if total == 1 else self.noun[1]
+        text = f"{total:,} {noun}" if shown == total else f"{shown:,} of {total:,} {noun}"
+        self.count_label.setText(text)
+        writable = not self.ctx.read_only and self.model.query is not None
+        self.add_button.setEnabled(writable and self.create is not None)
+        self.delete_button.setEnabled(writable and self.has_selection())
+
+    def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self._update_state()
+        self.selectionChanged.emit()
+
+    def apply_filter(self) -> None:
+        self._filter_timer.stop()
+        self.model.set_filter(self.filter_box.text())
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 10)
+            self._size_columns()
+            fit_headings(self)
+
+    # -- selection ------------------------------------------------------------------------
+
+    def selected_ids(self) -> list[int]:
+        """Ids of the selected rows, top to bottom (read from ranges: "select all" stays quick)."""
+        rows: set[int] = set()
+        for selected in self.view.selectionModel().selection():
+            rows.update(range(selected.top(), selected.bottom() + 1))
+        return [self.model.id_at(row) for row in sorted(rows)]
+
+    def has_selection(self) -> bool:
+        return self.view.selectionModel().hasSelection()
+
+    def current_id(self) -> int | None:
+        index = self.view.currentIndex()
+        return self.model.id_at(index.row()) if index.isValid() else None
+
+    def select_id(self, entity_id: int, *, edit: bool = False) -> bool:
+        row = self.model.row_of(entity_id)
+        if row is None:
+            return False
+        field = self.edit_field or self._first_editable()
+        column = self.model.column_index(field) if field else 0
+        index = self.model.index(row, column)
+        self.view.setCurrentIndex(index)
+        self.view.selectRow(row)
+        self.view.scrollTo(index)
+        if edit and not self.ctx.read_only:
+            self.view.edit(index)
+        return True
+
+    def _first_editable(self) -> str | None:
+        return next((c.field for c in self.model.columns if c.is_editable), None)
+
+    # -- add and delete -----------------------------------------------------------------
+
+    def add_row(self) -> int | None:
+        """Create a row with defaults and start editing it; returns its id."""
+        if self.create is None or self.ctx.read_only:
+            return None
+        try:
+            command = self.create()
+        except PmdeskError as exc:
+            self.ctx.errorRaised.emit(str(exc))
+            return None
+        if not self.ctx.run(command):
+            return None
+        entity_id = getattr(command, "entity_id", None)
+        if entity_id is not None:
+            self.filter_box.clear()
+            self.apply_filter()
+            self.select_id(entity_id, edit=True)
+        self.statusMessage.emit(f"Added a new {self.noun[0]}: type to fill it in")
+        return entity_id
+
+    def delete_selected(self) -> None:
+        ids = self.selected_ids()
+        if not ids or self.ctx.read_only:
+            return
+        if len(ids) == 1:
+            row = self.model.entity(self.model.row_of(ids[0]))
+            text = f"Delete {self.noun[0]} “{self.model.name_of(row)}”"
+        else:
+            text = f"Delete {len(ids)} {self.noun[1]}"
+        if self.ctx.run(DeleteCommand(self.model.repo, ids, text)):
+            self.statusMessage.emit(
+                f"{text} (Undo brings {'it' if len(ids) == 1 else 'them'} back)"
+            )

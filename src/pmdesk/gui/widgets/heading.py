@@ -1,0 +1,36 @@
+"""Headings: bold, a step larger than the text around them, and following it when it grows.
+
+A label with its own point size stops inheriting font changes, so Zoom and the
+projector's large type would leave headings behind; the widget that owns them
+re-fits them whenever its own font changes.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QLabel, QWidget
+
+
+class Heading(QLabel):
+    def __init__(self, text: str = "", scale: float = 1.35, parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)  # user text shows as typed: <, & ...
+        self.scale = scale
+        self.fit(self.font())
+
+    def fit(self, base: QFont) -> None:
+        font = QFont(base)
+        if base.pixelSize() > 0:
+            font.setPixelSize(round(base.pixelSize() * self.scale))
+        else:
+            font.setPointSizeF(base.pointSizeF() * self.scale)
+        font.setBold(True)
+        if font != self.font():
+            self.setFont(font)
+
+
+def fit_headings(root: QWidget) -> None:
+    """Size every heading under ``root`` from root's current font."""
+    for heading in root.findChildren(Heading):
+        heading.fit(root.font())

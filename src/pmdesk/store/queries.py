@@ -1,0 +1,167 @@
+"""Read-only queries for tables on screen: one scope's ids, rows by id, and portfolio roll-ups.
+
+A table of 20,000 roadmap items must open at once: it asks for the ordered ids
+only (one narrow query), then for the rows it shows, a block at a time. Roll-ups
+(items per product, next milestone) are one grouped query, never one per row.
+The GUI names fields and values; the SQL stays here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from pmdesk.core.enums import ItemKind
+
+from .models import Dependency, Entity, RoadmapItem
+from .services.base import Repo
+
+_CHUNK = 500
+
+
+class TableQuery[M: Entity]:
+    """The rows of one table that belong to a scope (a product, a board, a launch...)."""
+
+    def __init__(self, repo: Repo[M], *where: Any) -> None:
+        self.repo = repo
+        self.model = repo.model
+        self._where = where
+
+    @classmethod
+    def where_equal(cls, repo: Repo[M], **fields: Any) -> TableQuery[M]:
+        """Rows whose fields equal the given values, e.g. ``product_id=3``; none: every row."""
+        return cls(repo, *(getattr(repo.model, name) == value for name, value in fields.items()))
+
+    @classmethod
+    def dependencies_of(cls, repo: Repo[Dependency], product_id: int) -> TableQuery[Dependency]:
+        """A dependency belongs to the product of its predecessor.
+
+        A correlated EXISTS, not a join or ``IN (subquery)``: with those, SQLite walked the
+        product's items and probed every wanted id for each, and fetching a few thousand
+        dependencies by id took seconds; this way it looks each one up by primary key.
+        """
+        same_product = (
+            sa.select(RoadmapItem.id)
+            .where(
+                RoadmapItem.id == Dependency.predecessor_id, RoadmapItem.product_id == product_id
+            )
+            .exists()
+        )
+        return cls(repo, same_product)
+
+    @property
+    def kind(self) -> str:
+        return self.repo.kind
+
+    def _order(self, order_by: str | None, descending: bool) -> tuple[Any, ...]:
+        default = self.repo._order_by
+        if order_by is None:
+            return default
+        column = getattr(self.model, order_by)
+        return (column.desc() if descending else column.asc(), *default)
+
+    def _select(self, *what: Any) -> sa.Select:
+        return sa.select(*what).where(*self._where)
+
+    def ids(self, order_by: str | None = None, descending: bool = False) -> list[int]:
+        """Every id in the scope, in the repo's order or by one stored field."""
+        stmt = self._select(self.model.id).order_by(*self._order(order_by, descending))
+        with self.repo.ws.read() as session:
+            return list(session.scalars(stmt))
+
+    def rows(self, ids: Iterable[int]) -> list[M]:
+        """Those of ``ids`` that exist and are in the scope, in the repo's order."""
+        wanted = list(dict.fromkeys(ids))
+        found: list[M] = []
+        with self.repo.ws.read() as session:
+            for start in range(0, len(wanted), _CHUNK):
+                chunk = wanted[start : start + _CHUNK]
+                stmt = (
+                    self._select(self.model)
+                    .where(self.model.id.in_(chunk))
+                    .order_by(*self._order(None, False))
+                )
+                found.extend(session.scalars(stmt))
+        return found
+
+    def all(self) -> list[M]:
+        with self.repo.ws.read() as session:
+            return list(
+                session.scalars(self._select(self.model).order_by(*self._order(None, False)))
+            )
+
+    def count(self) -> int:
+        with self.repo.ws.read() as session:
+            return session.scalar(self._select(sa.func.count(self.model.id))) or 0
+
+    def labels(self, field: str = "name") -> dict[int, str]:
+        """id -> one text field, in order: choices for a reference, without loading whole rows."""
+        column = getattr(self.model, field)
+        stmt = self._select(self.model.id, column).order_by(*self._order(None, False))
+        with self.repo.ws.read() as session:
+            return {entity_id: value for entity_id, value in session.execute(stmt)}
+
+
+@dataclass(frozen=True)
+class RoadmapSummary:
+    """What the portfolio table shows of one product's roadmap."""
+
+    items: int = 0
+    next_milestone: str = ""
+    next_milestone_on: dt.date | None = None
+
+
+def roadmap_summaries(ws: Any, today: dt.date | None = None) -> dict[int, RoadmapSummary]:
+    """product id -> item count and next milestone (on or after today), in two grouped queries."""
+    today = today or dt.date.today()
+    with ws.read() as session:
+        counts = dict(
+            session.execute(
+                sa.select(RoadmapItem.product_id, sa.func.count()).group_by(RoadmapItem.product_id)
+            ).all()
+        )
+        upcoming = (
+            sa.select(
+                RoadmapItem.product_id,
+                RoadmapItem.name,
+                RoadmapItem.start_date,
+                sa.func.row_number()
+                .over(
+                    partition_by=RoadmapItem.product_id,
+                    order_by=(RoadmapItem.start_date, RoadmapItem.id),
+                )
+                .label("rank"),
+            )
+            .where(RoadmapItem.kind == ItemKind.MILESTONE, RoadmapItem.start_date >= today)
+            .subquery()
+        )
+        firsts = session.execute(
+            sa.select(upcoming.c.product_id, upcoming.c.name, upcoming.c.start_date).where(
+                upcoming.c.rank == 1
+            )
+        ).all()
+    milestones = {pid: (name, day) for pid, name, day in firsts}
+    return {
+        pid: RoadmapSummary(counts.get(pid, 0), *milestones.get(pid, ("", None)))
+        for pid in set(counts) | set(milestones)
+    }
+
+
+def max_value(repo: Repo[Any], field: str, **scope: Any) -> Any:
+    """The largest value of a field within a scope (next sort order, next reference number)."""
+    model = repo.model
+    where = [getattr(model, name) == value for name, value in scope.items()]
+    with repo.ws.read() as session:
+        return session.scalar(sa.select(sa.func.max(getattr(model, field))).where(*where))
+
+
+def texts(repo: Repo[Any], field: str, **scope: Any) -> Sequence[str]:
+    """Every value of one text field within a scope: to pick a name that is not taken yet."""
+    model = repo.model
+    where = [getattr(model, name) == value for name, value in scope.items()]
+    with repo.ws.read() as session:
+        return list(session.scalars(sa.select(getattr(model, field)).where(*where)))
