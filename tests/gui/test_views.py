@@ -26,7 +26,7 @@ from pmdesk.core.enums import (
     TaskStatus,
 )
 from pmdesk.gui.context import AppContext
-from pmdesk.gui.views import VIEWS, BaseView
+from pmdesk.gui.views import VIEWS, BaseView, ViewSpec, _lazy
 from pmdesk.gui.views.common import OVERDUE
 from pmdesk.store.models import RoadmapItem
 from pmdesk.store.services import (
@@ -254,8 +254,21 @@ def ctx(filled, qtbot):
     context.close()
 
 
+# The plain table views: the richer views (portfolio board, stakeholder map, ...) embed
+# their tables, and these stay the editable fallback for every kind of row.
+TABLE_VIEWS = [
+    ViewSpec("portfolio", "Portfolio", _lazy("portfolio", "PortfolioView")),
+    ViewSpec("canvas", "Canvas", _lazy("canvas", "CanvasView")),
+    ViewSpec("stakeholders", "Stakeholders", _lazy("stakeholders", "StakeholdersView")),
+    ViewSpec("lifecycle", "Lifecycle", _lazy("lifecycle", "LifecycleView")),
+    ViewSpec("roadmap", "Roadmap", _lazy("roadmap", "RoadmapView")),
+    ViewSpec("requirements", "Requirements", _lazy("requirements", "RequirementsView")),
+    ViewSpec("launch", "Launch", _lazy("launch", "LaunchView")),
+]
+
+
 def make_view(ctx: AppContext, qtbot, key: str, product: int | None) -> BaseView:
-    spec = next(s for s in VIEWS if s.key == key)
+    spec = next(s for s in TABLE_VIEWS if s.key == key)
     view = spec.factory(ctx, None)
     qtbot.addWidget(view)
     _ALIVE.append(view)
@@ -310,7 +323,7 @@ def test_importing_the_views_package_stays_cheap():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("key", [s.key for s in VIEWS if s.key != "portfolio"])
+@pytest.mark.parametrize("key", [s.key for s in TABLE_VIEWS if s.key != "portfolio"])
 def test_without_a_product_a_view_asks_for_one(ctx, qtbot, key):
     view = make_view(ctx, qtbot, key, None)
     view.show()
@@ -364,7 +377,7 @@ def _counts(view: BaseView, key: str, f: Filled) -> list[tuple[object, int]]:
     ]
 
 
-@pytest.mark.parametrize("key", [s.key for s in VIEWS])
+@pytest.mark.parametrize("key", [s.key for s in TABLE_VIEWS])
 def test_each_view_shows_the_products_rows(ctx, qtbot, filled, key, qtmodeltester):
     view = make_view(ctx, qtbot, key, filled.product)
     counts = _counts(view, key, filled)

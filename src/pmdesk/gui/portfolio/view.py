@@ -6,7 +6,14 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex
-from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from pmdesk.core.changes import ChangeSet
 from pmdesk.core.enums import Stage
@@ -26,7 +33,6 @@ from pmdesk.store.services import PortfolioService
 from pmdesk.store.services.portfolio import portfolio_overview
 
 from .board import LifecycleBoard
-from .bubble import BubbleChart
 from .export import export_widget
 from .overview import ID_ROLE, SPARK_COLUMN, OverviewModel, SparklineDelegate
 
@@ -52,11 +58,16 @@ class PortfolioView(BaseView):
         self.board = LifecycleBoard(self)
         self.board.moveRequested.connect(self.request_move)
         self.board.productActivated.connect(self.productActivated)
-        self.bubbles = BubbleChart(self)
-        self.bubbles.productClicked.connect(self._bubble_clicked)
+        # The bubble chart needs pyqtgraph (and numpy): built when its tab is first shown,
+        # so opening pmdesk on the Portfolio does not pay for them.
+        self._rows: list = []
+        self._bubbles = None
+        self._bubble_host = QWidget(self)
+        QVBoxLayout(self._bubble_host).setContentsMargins(0, 0, 0, 0)
         self.editor = self._edit_table()
         self.tabs = tabs((self.table, "Products"), (self.board, "Lifecycle board"),
-                         (self.bubbles, "Growth–share"), (self.editor, "Edit products"))
+                         (self._bubble_host, "Growth–share"), (self.editor, "Edit products"))
+        self.tabs.currentChanged.connect(self._tab_shown)
         self.content_layout.addWidget(self.tabs, 1)
         ctx.changed.connect(self._follow)
         self.refresh()
@@ -105,7 +116,9 @@ class PortfolioView(BaseView):
         rows = portfolio_overview(self.ctx.workspace)
         self.model.set_rows(rows)
         self.board.set_rows(rows)
-        self.bubbles.set_rows(rows)
+        self._rows = rows
+        if self._bubbles is not None:
+            self._bubbles.set_rows(rows)
         if selected is not None:
             self.select_product(selected)
         info = self.portfolio.workspace_info()
@@ -117,6 +130,22 @@ class PortfolioView(BaseView):
         if info.organisation:
             parts.append(info.organisation)
         self.subtitle.setText(" · ".join(parts))
+
+    @property
+    def bubbles(self):
+        """The growth–share chart, built on first use."""
+        if self._bubbles is None:
+            from .bubble import BubbleChart
+
+            self._bubbles = BubbleChart(self._bubble_host)
+            self._bubbles.productClicked.connect(self._bubble_clicked)
+            self._bubble_host.layout().addWidget(self._bubbles)
+            self._bubbles.set_rows(self._rows)
+        return self._bubbles
+
+    def _tab_shown(self, index: int) -> None:
+        if self.tabs.widget(index) is self._bubble_host:
+            self.bubbles  # noqa: B018 - builds the chart
 
     def _follow(self, changes: ChangeSet) -> None:
         if changes.touches(*_WATCHED):

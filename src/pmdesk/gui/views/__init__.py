@@ -16,20 +16,25 @@ __all__ = ["VIEWS", "BaseView", "ViewSpec"]
 
 
 def _lazy(module: str, class_name: str):
+    """A factory importing ``module`` (absolute, or relative to this package) on first use."""
+    qualified = module if module.startswith("pmdesk.") else f"{__name__}.{module}"
+
     def factory(ctx, parent: QWidget | None = None) -> BaseView:
-        view_class = getattr(importlib.import_module(f"{__name__}.{module}"), class_name)
+        view_class = getattr(importlib.import_module(qualified), class_name)
         return view_class(ctx, parent)
 
-    factory.__name__ = f"create_{module}_view"
+    factory.__name__ = f"create_{qualified.rsplit('.', 2)[-2]}_view"
     return factory
 
 
 VIEWS: list[ViewSpec] = [
-    ViewSpec("portfolio", "Portfolio", _lazy("portfolio", "PortfolioView")),
+    ViewSpec("portfolio", "Portfolio", _lazy("pmdesk.gui.portfolio.view", "PortfolioView")),
     ViewSpec("canvas", "Canvas", _lazy("canvas", "CanvasView")),
-    ViewSpec("stakeholders", "Stakeholders", _lazy("stakeholders", "StakeholdersView")),
-    ViewSpec("lifecycle", "Lifecycle", _lazy("lifecycle", "LifecycleView")),
+    ViewSpec("stakeholders", "Stakeholders",
+             _lazy("pmdesk.gui.stakemap.view", "StakeholderMapView")),
+    ViewSpec("lifecycle", "Lifecycle", _lazy("pmdesk.gui.lifecycle.view", "LifecycleView")),
     ViewSpec("roadmap", "Roadmap", _lazy("roadmap", "RoadmapView")),
-    ViewSpec("requirements", "Requirements", _lazy("requirements", "RequirementsView")),
-    ViewSpec("launch", "Launch", _lazy("launch", "LaunchView")),
+    ViewSpec("requirements", "Requirements",
+             _lazy("pmdesk.gui.requirements.view", "RequirementsView")),
+    ViewSpec("launch", "Launch", _lazy("pmdesk.gui.launch.view", "LaunchView")),
 ]
