@@ -78,6 +78,16 @@ class WindowActions:
         # Esc in this window too: with a projector the laptop window may keep the keyboard.
         self.stop_presenting = self._action("Stop Presenting", fallback="Esc")
         self.stop_presenting.setEnabled(False)
+        # Workshop (the timer keys also work in the presentation window: see main_window)
+        self.timer_set = self._action("Set &Timer…", tip="Set the workshop timer's minutes")
+        self.timer_toggle = self._action(
+            "&Start or Pause Timer", fallback="Ctrl+T", tip="Start or pause the countdown"
+        )
+        self.timer_reset = self._action("&Reset Timer", fallback="Ctrl+Shift+T")
+        self.start_voting = self._action(
+            "Start &Dot Voting", tip="Start a dot-voting round in the current view"
+        )
+        self.timer_actions = (self.timer_set, self.timer_toggle, self.timer_reset)
         # Help
         self.about = self._action("&About pmdesk")
         self.workspace_actions = (
@@ -123,6 +133,7 @@ class WindowActions:
         file_menu.addMenu(self.recent_menu)
         file_menu.addSeparator()
         file_menu.addAction(self.save_copy)
+        self.import_menu = file_menu.addMenu("&Import")
         export_menu = file_menu.addMenu("&Export")
         export_menu.addAction(self.export_png)
         self.export_menu = export_menu
@@ -142,6 +153,10 @@ class WindowActions:
         view_menu.addSeparator()
         view_menu.addAction(self.present)
         view_menu.addMenu(self.present_menu)
+        workshop_menu = view_menu.addMenu("&Workshop")
+        workshop_menu.addActions([*self.timer_actions])
+        workshop_menu.addSeparator()
+        workshop_menu.addAction(self.start_voting)
 
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about)

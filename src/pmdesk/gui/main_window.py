@@ -26,9 +26,12 @@ from .actions import FileStatus, WindowActions, fill_recent_menu, menu_text
 from .context import AppContext
 from .dialogs import Dialogs, about_facts, about_html
 from .navigation import ProductSelector, ViewHost, ViewSpecLike, default_views
-from .present import PresentationWindow, choose_screen, fill_screen_menu
+from .exchange_menu import ExchangeMenus
+from .present import PresentationWindow, choose_screen, fill_screen_menu, step_key
 from .settings import Settings, clamp_zoom
 from .start_page import StartPage, create_demo_workspace
+from .workshop.presenter import PresenterWindow
+from .workshop.timer import WorkshopTimer, ask_minutes
 
 OPEN_FAILURES = (PmdeskError, OSError, sqlite3.Error)
 
@@ -45,6 +48,9 @@ class MainWindow(QMainWindow):
         self.dialogs = dialogs or Dialogs(self)
         self.ctx: AppContext | None = None
         self.presentation: PresentationWindow | None = None
+        self.presenter: PresenterWindow | None = None
+        self.present_scale = 1.0  # the text scale chosen in the last presentation
+        self.timer = WorkshopTimer(self)
         self.setWindowIcon(theme.app_icon())
         self.setMinimumSize(760, 480)
 
@@ -59,6 +65,13 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.view_host)
         self.setCentralWidget(self.pages)
         self.file_status = FileStatus(self.statusBar())
+        self.exchange = ExchangeMenus(
+            self, self.menu_actions.import_menu, self.menu_actions.export_menu,
+            lambda: self.ctx, self.product_selector.product_id, self.view_host.current_view,
+            self.open_path,
+        )
+        for menu in (self.menu_actions.import_menu, self.menu_actions.export_menu):
+            menu.aboutToShow.connect(self.exchange.update_enabled)
         self._connect()
         self._restore_window()
         self._show_no_file()
@@ -85,6 +98,10 @@ class MainWindow(QMainWindow):
         a.present.triggered.connect(self.toggle_presentation)
         a.stop_presenting.triggered.connect(self.stop_presentation)
         a.present_menu.aboutToShow.connect(self._fill_present_menu)
+        a.timer_set.triggered.connect(self.set_timer)
+        a.timer_toggle.triggered.connect(self.timer.toggle)
+        a.timer_reset.triggered.connect(self.timer.reset)
+        a.start_voting.triggered.connect(self.start_voting)
         a.about.triggered.connect(self.show_about)
         self.start_page.demoRequested.connect(self.open_demo)
         self.start_page.newRequested.connect(self.new_workspace)
@@ -255,10 +272,16 @@ class MainWindow(QMainWindow):
         target = self.dialogs.png_path(suggested)
         if target is None:
             return
-        if not view.grab().save(str(target), "PNG"):
-            self.dialogs.error(
-                "Could not export the view", f"{target}: the image could not be written"
-            )
+        # A drawn view renders itself (the whole board or chart, not only what is scrolled
+        # into sight); any other view is captured as it is on screen.
+        export = getattr(view, "export_image", None)
+        try:
+            if export is not None:
+                export(target)
+            elif not view.grab().save(str(target), "PNG"):
+                raise OSError("the image could not be written")
+        except (OSError, PmdeskError) as exc:
+            self.dialogs.error("Could not export the view", f"{target}: {exc}")
             return
         self.statusBar().showMessage(f"Exported {target.name}", 8000)
 
@@ -357,10 +380,59 @@ class MainWindow(QMainWindow):
         view, screen = self.view_host.current_view(), self.presentation_screen()
         if view is None or screen is None:
             return
-        self.presentation = PresentationWindow(view, self.view_host.stack, screen)
+        self.presentation = PresentationWindow(
+            view, self.view_host.stack, screen, self.present_scale, self.timer
+        )
+        self.presentation.addActions(list(self.menu_actions.timer_actions))
         self.presentation.finished.connect(self._presentation_finished)
+        self.presentation.stepRequested.connect(self.step_presentation)
+        self.presentation.scaleChanged.connect(lambda scale: setattr(self, "present_scale", scale))
         self.presentation.start()
         self.menu_actions.stop_presenting.setEnabled(True)
+        self._open_presenter(screen)
+
+    def _open_presenter(self, audience_screen) -> None:
+        """With two screens, the laptop (this window's screen) gets the presenter view."""
+        laptop = self.screen()
+        if self.ctx is None or len(QGuiApplication.screens()) < 2 or audience_screen is laptop:
+            return
+        self.presenter = PresenterWindow(self.ctx, self.timer)
+        self.presenter.stepRequested.connect(self.step_presentation)
+        self.presenter.addActions(list(self.menu_actions.timer_actions))
+        self.presenter.setScreen(laptop)
+        self.presenter.setGeometry(laptop.availableGeometry())
+        self.presenter.show()
+        self._update_presenter()
+
+    def _presented_key(self) -> str | None:
+        if self.presentation is None:
+            return None
+        for key, created in self.view_host.created_views().items():
+            if created is self.presentation.view:
+                return key
+        return None
+
+    def step_presentation(self, step: int) -> None:
+        """PageDown/PageUp while presenting: the next or previous view, created if need be."""
+        current = self._presented_key()
+        key = step_key(list(self.view_host.specs), current, step)
+        if self.presentation is None or key is None or key == current:
+            return
+        self.view_host.show_view(key)
+        view = self.view_host.current_view()
+        if view is not None:
+            self.presentation.present_view(view)
+            self.presentation.activateWindow()
+        self._update_presenter()
+
+    def _update_presenter(self) -> None:
+        key = self._presented_key()
+        if self.presenter is None or key is None:
+            return
+        following = step_key(list(self.view_host.specs), key, 1)
+        next_title = self.view_host.specs[following].title if following not in (None, key) else ""
+        self.presenter.show_view(key, self.view_host.specs[key].title, self.presentation.view,
+                                 next_title)
 
     def stop_presentation(self) -> None:
         if self.presentation is not None:
@@ -368,11 +440,25 @@ class MainWindow(QMainWindow):
 
     def _presentation_finished(self, view: QWidget) -> None:
         self.presentation = None
+        if self.presenter is not None:
+            self.presenter.close()
+            self.presenter = None
         self.menu_actions.stop_presenting.setEnabled(False)
         for key, created in self.view_host.created_views().items():
             if created is view:  # the sidebar may have moved meanwhile: follow the view back
                 self.view_host.show_view(key)
         self.activateWindow()
+
+    def set_timer(self) -> None:
+        minutes = ask_minutes(self, self.timer.duration_ms / 60_000)
+        if minutes is not None:
+            self.timer.set_minutes(minutes)
+
+    def start_voting(self) -> None:
+        view = self.view_host.current_view()
+        start = getattr(view, "start_voting", None)
+        if callable(start) and not self._read_only():
+            start()
 
     # -- Help, status, window ---------------------------------------------------------------------
 

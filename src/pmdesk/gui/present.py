@@ -4,6 +4,13 @@ The view widget itself is borrowed — not copied — so everything it shows sta
 live and editable; the presentation only changes what surrounds it: no window
 chrome, large type and a high-contrast palette. Esc or F5 gives the widget back
 to the stack, at the index it came from.
+
+Workshop mode adds: PageDown/PageUp (or the arrows) ask for the next or
+previous view (``stepRequested``; the main window swaps the borrowed view with
+``present_view``), a text scale (Ctrl++ / Ctrl+- / Ctrl+0, 1.0–3.0), the
+timer overlay, and each view's own presentation look through the optional
+hook ``view.set_presentation(theme | None)``; views without it keep the
+generic large-font, high-contrast look.
 """
 
 from __future__ import annotations
@@ -25,9 +32,23 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QMenu, QStackedWidget, QVBoxLayout, QWidget
 
 from .theme import presentation_palette
+from .workshop.theme import BODY_PX_AT_1080, PresentationTheme, clamp_scale
+from .workshop.timer import TimerOverlay, WorkshopTimer
 
-# Body text height at 1920×1080; scaled with the screen's height, never below 2× the app's.
-BODY_PX_AT_1080 = 28
+# The views PageDown/PageUp step through, in this order (Requirements is not presented).
+PRESENT_ORDER = ("portfolio", "canvas", "stakeholders", "lifecycle", "roadmap", "launch")
+SCALE_STEP = 0.25
+
+
+def step_key(keys: Sequence[str], current: str | None, step: int) -> str | None:
+    """The view ``step`` away from ``current`` among ``keys`` in PRESENT_ORDER (no wrap-around)."""
+    order = [key for key in PRESENT_ORDER if key in keys]
+    if not order:
+        return None
+    if current not in order:
+        return order[0]
+    index = min(len(order) - 1, max(0, order.index(current) + step))
+    return order[index]
 
 
 def choose_screen(
@@ -66,8 +87,9 @@ def fill_screen_menu(
         action.triggered.connect(partial(choose, screen.name()))
 
 
-def body_pixel_size(screen_height: int, base_pixel_size: int) -> int:
-    return max(round(BODY_PX_AT_1080 * screen_height / 1080), 2 * base_pixel_size)
+def body_pixel_size(screen_height: int, base_pixel_size: int, scale: float = 1.0) -> int:
+    base = max(round(BODY_PX_AT_1080 * screen_height / 1080), 2 * base_pixel_size)
+    return round(base * clamp_scale(scale))
 
 
 def _scale_set_fonts(root: QWidget, factor: float) -> list[tuple[QWidget, QFont]]:
@@ -94,8 +116,11 @@ class PresentationWindow(QWidget):
     """A frameless full-screen window holding one borrowed view widget."""
 
     finished = Signal(QWidget)  # the view, back in its stack
+    stepRequested = Signal(int)  # +1 next view, -1 previous
+    scaleChanged = Signal(float)
 
-    def __init__(self, view: QWidget, stack: QStackedWidget, screen: QScreen) -> None:
+    def __init__(self, view: QWidget, stack: QStackedWidget, screen: QScreen,
+                 scale: float = 1.0, timer: WorkshopTimer | None = None) -> None:
         super().__init__(None, Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle("pmdesk — presentation")
@@ -104,24 +129,45 @@ class PresentationWindow(QWidget):
         self._index = stack.indexOf(view)
         self._presenting = False
         self._own_fonts: list[tuple[QWidget, QFont]] = []
+        self._screen_height = screen.geometry().height()
+        self.scale = clamp_scale(scale)
         self.setPalette(presentation_palette())
         self.setAutoFillBackground(True)
-        self.setFont(self._large_font(screen))
+        self.setFont(self._large_font())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 24, 24, 24)
-        for key in (Qt.Key.Key_Escape, Qt.Key.Key_F5):
-            shortcut = QShortcut(QKeySequence(key), self)
-            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
-            shortcut.activated.connect(self.stop)
+        self._shortcut((Qt.Key.Key_Escape, Qt.Key.Key_F5), self.stop)
+        self._shortcut((Qt.Key.Key_PageDown, Qt.Key.Key_Right), lambda: self.stepRequested.emit(1))
+        self._shortcut((Qt.Key.Key_PageUp, Qt.Key.Key_Left), lambda: self.stepRequested.emit(-1))
+        self._shortcut(("Ctrl++", "Ctrl+="), lambda: self.set_scale(self.scale + SCALE_STEP))
+        self._shortcut(("Ctrl+-",), lambda: self.set_scale(self.scale - SCALE_STEP))
+        self._shortcut(("Ctrl+0",), lambda: self.set_scale(1.0))
+        self.timer_overlay: TimerOverlay | None = None
+        if timer is not None:
+            self.timer_overlay = TimerOverlay(timer, self)
+            self.timer_overlay.setVisible(timer.running)
+            timer.stateChanged.connect(self._timer_state)
         self.setScreen(screen)
         self.setGeometry(screen.geometry())
 
-    @staticmethod
-    def _large_font(screen: QScreen) -> QFont:
+    def _shortcut(self, keys, slot) -> None:
+        for key in keys:
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(slot)
+
+    def _large_font(self) -> QFont:
         font = QFont(QApplication.font())
         base_px = QFontInfo(font).pixelSize()
-        font.setPixelSize(body_pixel_size(screen.geometry().height(), base_px))
+        font.setPixelSize(body_pixel_size(self._screen_height, base_px, self.scale))
         return font
+
+    @property
+    def theme(self) -> PresentationTheme:
+        """The projector look for views that draw their own (sizes follow this window's font)."""
+        body = QFontInfo(self.font()).pixelSize()
+        return PresentationTheme(body_px=body, scale=self.scale,
+                                 min_body_px=round(body / self.scale))
 
     @property
     def presenting(self) -> bool:
@@ -129,34 +175,89 @@ class PresentationWindow(QWidget):
 
     def start(self) -> None:
         """Take the view from its stack and show it full screen."""
-        factor = QFontInfo(self.font()).pixelSize() / max(
-            1, QFontInfo(self.view.font()).pixelSize()
-        )
-        self._own_fonts = _scale_set_fonts(self.view, factor)
-        self._stack.removeWidget(self.view)
-        self.layout().addWidget(self.view)
-        self.view.show()
+        self._borrow()
         self._presenting = True
         self.showFullScreen()
         self.raise_()
         self.activateWindow()
         self.view.setFocus()
 
-    def stop(self) -> None:
-        """Give the view back to the stack, where it was, and close."""
-        if not self._presenting:
-            return
-        self._presenting = False
-        self.layout().removeWidget(self.view)
+    def _borrow(self) -> None:
+        factor = QFontInfo(self.font()).pixelSize() / max(
+            1, QFontInfo(self.view.font()).pixelSize()
+        )
+        self._own_fonts = _scale_set_fonts(self.view, factor)
+        self._index = self._stack.indexOf(self.view)
+        self._stack.removeWidget(self.view)
+        self.layout().addWidget(self.view)
+        self.view.show()
+        hook = getattr(self.view, "set_presentation", None)
+        if callable(hook):
+            self.layout().setContentsMargins(0, 0, 0, 0)  # it draws its own margins
+            hook(self.theme)
+        else:
+            self.layout().setContentsMargins(24, 24, 24, 24)
+        if self.timer_overlay is not None:
+            self.timer_overlay.set_body_px(QFontInfo(self.font()).pixelSize())
+
+    def _give_back(self) -> QWidget:
+        view = self.view
+        hook = getattr(view, "set_presentation", None)
+        if callable(hook):
+            hook(None)
+        self.layout().removeWidget(view)
         for widget, font in self._own_fonts:
             with contextlib.suppress(RuntimeError):  # the view may have dropped that widget
                 widget.setFont(font)
         self._own_fonts = []
         index = min(max(self._index, 0), self._stack.count())
-        self._stack.insertWidget(index, self.view)
-        self._stack.setCurrentWidget(self.view)
+        self._stack.insertWidget(index, view)
+        return view
+
+    def present_view(self, view: QWidget) -> None:
+        """Show another view (the next one): the current one goes back to its stack first."""
+        if view is self.view or not self._presenting:
+            return
+        self._give_back()
+        self.view = view
+        self._borrow()
+        view.setFocus()
+
+    def set_scale(self, scale: float) -> None:
+        """Text scale 1.0–3.0 over the default (≥ 28 px body text at 1080 lines)."""
+        scale = clamp_scale(round(scale / SCALE_STEP) * SCALE_STEP)
+        if scale == self.scale:
+            return
+        self.scale = scale
+        if self._presenting:
+            self._give_back()
+        self.setFont(self._large_font())
+        if self._presenting:
+            self._borrow()
+        self.scaleChanged.emit(scale)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if self.timer_overlay is not None:
+            self.timer_overlay.place()
+
+    def _timer_state(self) -> None:
+        overlay = self.timer_overlay
+        if overlay is not None:
+            timer = overlay.timer
+            overlay.setVisible(timer.running or timer.remaining_ms() < timer.duration_ms
+                               or overlay.flashing)
+            overlay.place()
+
+    def stop(self) -> None:
+        """Give the view back to the stack, where it was, and close."""
+        if not self._presenting:
+            return
+        self._presenting = False
+        view = self._give_back()
+        self._stack.setCurrentWidget(view)
         self.close()
-        self.finished.emit(self.view)
+        self.finished.emit(view)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # Closed some other way (the window manager, Alt+F4): still give the view back.

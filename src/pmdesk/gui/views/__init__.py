@@ -29,7 +29,7 @@ def _lazy(module: str, class_name: str):
 
 VIEWS: list[ViewSpec] = [
     ViewSpec("portfolio", "Portfolio", _lazy("pmdesk.gui.portfolio.view", "PortfolioView")),
-    ViewSpec("canvas", "Canvas", _lazy("canvas", "CanvasView")),
+    ViewSpec("canvas", "Canvas", _lazy("pmdesk.gui.canvas.view", "CanvasView")),
     ViewSpec("stakeholders", "Stakeholders",
              _lazy("pmdesk.gui.stakemap.view", "StakeholderMapView")),
     ViewSpec("lifecycle", "Lifecycle", _lazy("pmdesk.gui.lifecycle.view", "LifecycleView")),

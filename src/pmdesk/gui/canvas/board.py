@@ -1,0 +1,186 @@
+"""The board on screen: a view exactly the size of its scene, plus the quick-capture editor.
+
+Quick capture: with a block focused, typing opens an editor in that block;
+Enter adds the note and starts the next, Esc cancels. Double-clicking a note
+edits its text in the same editor.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QRect, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QResizeEvent
+from PySide6.QtWidgets import QFrame, QGraphicsView, QLineEdit, QWidget
+
+from .scene import BoardScene
+
+_STEP_KEYS = {Qt.Key.Key_Right: 1, Qt.Key.Key_Down: 1, Qt.Key.Key_Left: -1, Qt.Key.Key_Up: -1}
+
+
+class CaptureEditor(QLineEdit):
+    """One line typed onto the board; says what it was for when Enter is pressed."""
+
+    submitted = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("captureEditor")
+        self.setPlaceholderText("Type a note · Enter adds · Esc cancels")
+        self.hide()
+
+    def event(self, event: QEvent) -> bool:
+        # Esc and Enter belong to the editor, not to window shortcuts (leave presentation...).
+        if event.type() == QEvent.Type.ShortcutOverride and event.key() in (
+                Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.submitted.emit(self.text())
+            return
+        if event.key() == Qt.Key.Key_Escape:
+            self.cancelled.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class BoardView(QGraphicsView):
+    noteTyped = Signal(str, str)  # block key, text
+    noteEdited = Signal(int, str)  # note id, new text
+
+    def __init__(self, scene: BoardScene, parent: QWidget | None = None) -> None:
+        super().__init__(scene, parent)
+        self.board = scene
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+        self.setRenderHints(self.renderHints())
+        self.editor = CaptureEditor(self.viewport())
+        self.capture_block: str | None = None
+        self.editing_note: int | None = None
+        self.editor.submitted.connect(self._submitted)
+        self.editor.cancelled.connect(self.close_editor)
+        scene.captureRequested.connect(self.start_capture)
+        scene.editRequested.connect(self.start_edit)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        size = self.viewport().size()
+        self.board.resize(size.width(), size.height())
+        self._place_editor()
+
+    # -- capture and edit -----------------------------------------------------------------
+
+    def start_capture(self, block: str, text: str = "") -> None:
+        if self.board.voting or block not in self.board.blocks:
+            return
+        self.capture_block, self.editing_note = block, None
+        self._open_editor(text)
+
+    def start_edit(self, note_id: int) -> None:
+        note = self.board.notes.get(note_id)
+        if note is None:
+            return
+        self.capture_block, self.editing_note = note.data.block, note_id
+        self._open_editor(note.data.text)
+        self.editor.selectAll()
+
+    def _open_editor(self, text: str) -> None:
+        font = self.board.style.font(self.board.style.body_px)
+        self.editor.setFont(font)
+        self.editor.setText(text)
+        self._place_editor()
+        self.editor.show()
+        self.editor.raise_()
+        self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _place_editor(self) -> None:
+        if self.capture_block is None:
+            return
+        block = self.board.blocks.get(self.capture_block)
+        if block is None or not block.isVisible():
+            return
+        if self.editing_note is not None and self.editing_note in self.board.notes:
+            rect = self.board.notes[self.editing_note].sceneBoundingRect()
+        else:
+            rect = block.sceneBoundingRect()
+        area = self.mapFromScene(rect).boundingRect()
+        height = self.editor.sizeHint().height()
+        top = area.bottom() - height - 6 if self.editing_note is None else area.top()
+        self.editor.setGeometry(QRect(area.left() + 6, max(0, top), max(120, area.width() - 12),
+                                      height))
+
+    def _submitted(self, text: str) -> None:
+        text = text.strip()
+        if self.editing_note is not None:
+            note_id = self.editing_note
+            self.close_editor()
+            if text:
+                self.noteEdited.emit(note_id, text)
+            return
+        if text and self.capture_block is not None:
+            self.noteTyped.emit(self.capture_block, text)
+        self.editor.clear()  # ready for the next note
+        self._place_editor()
+
+    def close_editor(self) -> None:
+        block = self.capture_block
+        self.capture_block = self.editing_note = None
+        self.editor.hide()
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
+        if block in self.board.blocks:
+            self.board.blocks[block].setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @property
+    def capturing(self) -> bool:
+        return self.editor.isVisible()
+
+    # -- keyboard: step through blocks, zoom one ----------------------------------------------
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and self._owns_key(event):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def _owns_key(self, event: QKeyEvent) -> bool:
+        """Keys the board uses rather than the window (arrows between blocks, Esc to unzoom)."""
+        if event.key() == Qt.Key.Key_Escape:
+            return self.board.focused is not None
+        if event.key() in _STEP_KEYS and not event.modifiers():
+            return self.board.current_block() is not None
+        return False
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        key, mods = event.key(), event.modifiers()
+        ctrl = mods & Qt.KeyboardModifier.ControlModifier
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and ctrl:
+            self.toggle_focus()
+            return
+        if key == Qt.Key.Key_Escape and self.board.focused is not None:
+            self.board.focus_block(None)
+            return
+        if key in _STEP_KEYS and not mods and self.board.current_block() is not None:
+            self.board.step_block(_STEP_KEYS[key])
+            return
+        if key == Qt.Key.Key_Tab and self.board.focused is not None:
+            self.board.step_block(1)
+            return
+        super().keyPressEvent(event)
+
+    def focusNextPrevChild(self, forward: bool) -> bool:  # noqa: N802
+        if self.board.blocks and not self.capturing:
+            self.board.step_block(1 if forward else -1)
+            return True
+        return super().focusNextPrevChild(forward)
+
+    def toggle_focus(self) -> None:
+        if self.board.focused is not None:
+            self.board.focus_block(None)
+            return
+        key = self.board.current_block() or next(iter(self.board.block_order()), None)
+        self.board.focus_block(key)

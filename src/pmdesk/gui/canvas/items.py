@@ -1,0 +1,267 @@
+"""Graphics items of the board. They draw and report gestures; they never change data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPen
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsObject,
+    QGraphicsRectItem,
+    QGraphicsSceneMouseEvent,
+    QGraphicsSceneWheelEvent,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
+
+from .style import BoardStyle, wrap_option
+
+Flag = QGraphicsItem.GraphicsItemFlag
+
+
+@dataclass(frozen=True)
+class NoteData:
+    """What the board shows of a note: copied from the service's row, never written back."""
+
+    id: int
+    block: str
+    text: str
+    colour: str
+    position: int
+    votes: int = 0
+    items: int = 0
+    requirements: int = 0
+
+
+class NoteItem(QGraphicsObject):
+    def __init__(self, data: NoteData, style: BoardStyle) -> None:
+        super().__init__()
+        self.data = data
+        self.style = style
+        self.rect = QRectF(0, 0, 100, 60)
+        self.scale_factor = 1.0
+        self.dots = 0  # the current voter's dots on this note, while voting
+        self.hide_votes = False  # while a round is open, earlier results would sway it
+        self.setFlags(Flag.ItemIsSelectable | Flag.ItemIsFocusable)
+        self.setAcceptHoverEvents(True)
+        self.setToolTip(data.text)
+
+    def set_data(self, data: NoteData) -> None:
+        self.data = data
+        self.setToolTip(data.text)
+        self.update()
+
+    def set_geometry(self, rect: QRectF, scale: float) -> None:
+        self.prepareGeometryChange()
+        self.setPos(rect.topLeft())
+        self.rect = QRectF(0, 0, rect.width(), rect.height())
+        self.scale_factor = scale
+
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        margin = self.style.stroke * 2 + 3
+        return self.rect.adjusted(-margin, -margin, margin + 3, margin + 3)
+
+    def paint(self, painter: QPainter, _option: QStyleOptionGraphicsItem,
+              _widget: QWidget | None = None) -> None:
+        style, rect = self.style, self.rect
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        radius = 4 * self.scale_factor
+        if not style.projected:  # a soft shadow on the desk; none on a projector (it greys)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(0, 0, 0, 40))
+            painter.drawRoundedRect(rect.translated(1.5, 2.5), radius, radius)
+        fill = style.note_fill(self.data.colour)
+        border = QPen(style.accent if self.isSelected() else fill.darker(135 if not
+                      style.projected else 400))
+        border.setWidthF(style.stroke * (2.5 if self.isSelected() else 1))
+        painter.setPen(border)
+        painter.setBrush(fill)
+        painter.drawRoundedRect(rect, radius, radius)
+        pad = 8 * self.scale_factor
+        painter.setPen(style.note_ink())
+        painter.setFont(style.font(style.body_px * self.scale_factor))
+        painter.drawText(rect.adjusted(pad, pad, -pad, -pad), self.data.text, wrap_option())
+        self._paint_badges(painter, pad)
+
+    def _paint_badges(self, painter: QPainter, pad: float) -> None:
+        badges = []
+        if self.dots:
+            badges.append(("●" * min(self.dots, 5), "dots"))
+        elif self.data.votes and not self.hide_votes:
+            badges.append((f"● {self.data.votes}", "votes"))
+        links = self.data.items + self.data.requirements
+        if links:
+            badges.append((f"↗ {links}", "links"))
+        font = self.style.font(self.style.small_px * self.scale_factor * 0.85, bold=True)
+        metrics = QFontMetricsF(font)
+        painter.setFont(font)
+        x = self.rect.right() - pad / 2
+        for text, _kind in badges:
+            width = metrics.horizontalAdvance(text) + pad
+            box = QRectF(x - width, self.rect.bottom() - metrics.height() - pad / 2,
+                         width, metrics.height())
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(0, 0, 0, 190))
+            painter.drawRoundedRect(box, box.height() / 2, box.height() / 2)
+            painter.setPen(QColor("#FFFFFF"))
+            painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter), text)
+            x -= width + pad / 3
+
+    def has_badges(self) -> bool:
+        return bool(self.dots or self.data.votes or self.data.items or self.data.requirements)
+
+    def badge_height(self, scale: float) -> float:
+        """Room kept under the text for the badges, so they never cover it."""
+        font = self.style.font(self.style.small_px * scale * 0.85, bold=True)
+        return QFontMetricsF(font).height() + 2 if self.has_badges() else 0.0
+
+    def badge_text(self) -> str:
+        """What the link badge says, in words (tooltips and tests)."""
+        parts = []
+        if self.data.items:
+            parts.append(f"{self.data.items} roadmap item{'s' * (self.data.items != 1)}")
+        if self.data.requirements:
+            n = self.data.requirements
+            parts.append(f"{n} requirement{'s' * (n != 1)}")
+        return ", ".join(parts)
+
+
+class NotesArea(QGraphicsRectItem):
+    """The part of a block under its title; clips the notes so a crowded block can scroll."""
+
+    def __init__(self, parent: QGraphicsItem) -> None:
+        super().__init__(parent)
+        self.setPen(QPen(Qt.PenStyle.NoPen))
+        self.setBrush(QBrush(Qt.BrushStyle.NoBrush))
+        self.setFlag(Flag.ItemClipsChildrenToShape)
+
+
+class BlockItem(QGraphicsObject):
+    """One block of the template: title, prompt, and an area of notes that may scroll."""
+
+    def __init__(self, key: str, title: str, prompt: str, style: BoardStyle) -> None:
+        super().__init__()
+        self.key, self.title, self.prompt, self.style = key, title, prompt, style
+        self.rect = QRectF(0, 0, 100, 100)
+        self.area = NotesArea(self)
+        self.scroll = 0.0
+        self.content_height = 0.0
+        self.count = 0
+        self.setFlags(Flag.ItemIsFocusable)
+        self.setZValue(-1)
+
+    def set_geometry(self, rect: QRectF, header: float) -> None:
+        self.prepareGeometryChange()
+        self.setPos(rect.topLeft())
+        self.rect = QRectF(0, 0, rect.width(), rect.height())
+        pad = self.padding
+        self.area.setRect(QRectF(pad, header, rect.width() - 2 * pad,
+                                 max(1.0, rect.height() - header - pad)))
+
+    @property
+    def padding(self) -> float:
+        return max(8.0, self.style.body_px * 0.45)
+
+    def max_scroll(self) -> float:
+        return max(0.0, self.content_height - self.area.rect().height())
+
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        half = self.style.stroke * 2
+        return self.rect.adjusted(-half, -half, half, half)
+
+    def paint(self, painter: QPainter, _option: QStyleOptionGraphicsItem,
+              _widget: QWidget | None = None) -> None:
+        style = self.style
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        focused = self.hasFocus()
+        pen = QPen(style.accent if focused else style.block_border)
+        pen.setWidthF(style.stroke * (3 if focused else 1))
+        painter.setPen(pen)
+        painter.setBrush(style.block_fill)
+        painter.drawRoundedRect(self.rect, 6, 6)
+        pad = self.padding
+        title_font = style.font(style.title_px, bold=True)
+        metrics = QFontMetricsF(title_font)
+        room = self.rect.width() - 2 * pad - metrics.horizontalAdvance(" 00")
+        if style.projected and metrics.horizontalAdvance(self.title) > room:
+            # On a projector a smaller whole title beats a cut one (never below body text).
+            size = max(style.body_px, style.title_px * room / metrics.horizontalAdvance(self.title))
+            title_font = style.font(size, bold=True)
+            metrics = QFontMetricsF(title_font)
+        painter.setFont(title_font)
+        painter.setPen(style.ink)
+        count = str(self.count) if self.count else ""
+        count_width = metrics.horizontalAdvance(count) + pad if count else 0
+        line = QRectF(pad, pad * 0.6, self.rect.width() - 2 * pad - count_width, metrics.height())
+        painter.drawText(line, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                         metrics.elidedText(self.title, Qt.TextElideMode.ElideRight, line.width()))
+        if count:
+            painter.setPen(style.quiet)
+            painter.drawText(QRectF(line.right(), line.top(), count_width, line.height()),
+                             int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                             count)
+        if self.prompt and self.count == 0 and not style.projected:
+            prompt_font = style.font(style.small_px)
+            painter.setFont(prompt_font)
+            painter.setPen(style.quiet)
+            box = self.area.rect().adjusted(0, 0, 0, 0)
+            painter.drawText(box, int(Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft),
+                             self.prompt)
+        if self.max_scroll() > 0:
+            self._paint_scroll_hint(painter)
+
+    def _paint_scroll_hint(self, painter: QPainter) -> None:
+        area = self.area.rect()
+        share = area.height() / max(1.0, self.content_height)
+        top = area.top() + (self.scroll / max(1.0, self.content_height)) * area.height()
+        bar = QRectF(self.rect.right() - 5, top, 3, area.height() * share)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self.style.quiet)
+        painter.drawRoundedRect(bar, 1.5, 1.5)
+
+    def set_scroll(self, value: float) -> None:
+        value = min(self.max_scroll(), max(0.0, value))
+        delta = value - self.scroll
+        self.scroll = value
+        for child in self.area.childItems():
+            child.moveBy(0, -delta)
+        self.update()
+
+    def wheelEvent(self, event: QGraphicsSceneWheelEvent) -> None:  # noqa: N802
+        if self.max_scroll() <= 0:
+            event.ignore()
+            return
+        self.set_scroll(self.scroll - event.delta() / 2)
+        event.accept()
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+        self.setFocus(Qt.FocusReason.MouseFocusReason)
+        event.accept()
+
+    def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+        scene = self.scene()
+        if scene is not None:
+            scene.captureRequested.emit(self.key, "")
+        event.accept()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        text = event.text()
+        plain = not (event.modifiers() & (Qt.KeyboardModifier.ControlModifier
+                                          | Qt.KeyboardModifier.AltModifier))
+        scene = self.scene()
+        if scene is not None and plain and text and text.isprintable() and text.strip():
+            scene.captureRequested.emit(self.key, text)  # typing starts a note
+            event.accept()
+            return
+        if scene is not None and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and plain:
+            scene.captureRequested.emit(self.key, "")
+            event.accept()
+            return
+        event.ignore()
+
+    def local_point(self, scene_pos: QPointF) -> QPointF:
+        """A scene point in the notes area's coordinates, scroll included."""
+        return self.area.mapFromScene(scene_pos) + QPointF(0, self.scroll)
+

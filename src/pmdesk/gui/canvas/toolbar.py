@@ -1,0 +1,118 @@
+"""The board's toolbar: board and template, note actions, focus and dot voting.
+
+Widgets only; the CanvasView connects them (one wiring place).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QSpinBox,
+    QToolButton,
+    QWidget,
+)
+
+from pmdesk.core.enums import CanvasTemplate
+from pmdesk.gui.workshop.theme import STICKIES
+
+
+def swatch(colour: str, size: int = 14) -> QIcon:
+    pixmap = QPixmap(size, size)
+    pixmap.fill(QColor(colour))
+    return QIcon(pixmap)
+
+
+class BoardToolbar(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.boards = QComboBox()
+        self.boards.setMinimumWidth(240)
+        self.boards.setToolTip("The product's canvas boards")
+        self.add_board = QPushButton("Add board")
+        self.add_board_menu = QMenu(self.add_board)
+        self.add_board.setMenu(self.add_board_menu)
+        self.template = QComboBox()
+        self.template.setToolTip("Switch the board's template; notes keep their meaning")
+        for template in CanvasTemplate:
+            self.template.addItem(template.label, template)
+            self.add_board_menu.addAction(template.label).setData(template)
+        self.add_note = QPushButton("Add note")
+        self.add_note.setToolTip("Add a note to the focused block (or type in a focused block)")
+        self.colour = QToolButton()
+        self.colour.setText("Colour")
+        self.colour.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.colour_menu = QMenu(self.colour)
+        for sticky in STICKIES:
+            action = self.colour_menu.addAction(swatch(sticky.code), sticky.name)
+            action.setData(sticky.code)
+        self.colour.setMenu(self.colour_menu)
+        self.duplicate = QPushButton("Duplicate")
+        self.delete = QPushButton("Delete")
+        self.focus = QPushButton("Focus block")
+        self.focus.setCheckable(True)
+        self.focus.setToolTip("Zoom the focused block to fill the board (Ctrl+Enter); "
+                              "arrows step through blocks, Esc returns")
+        self.vote = QPushButton("Dot voting")
+        self.vote.setCheckable(True)
+        self.vote.setToolTip("Start a dot-voting round on this board's notes")
+        for button in (self.add_note, self.duplicate, self.delete, self.focus, self.vote):
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        title = QLabel("Canvas")
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        title.setFont(font)
+        layout.addWidget(title)
+        layout.addSpacing(12)
+        for widget in (self.boards, self.template, self.add_board):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        for widget in (self.add_note, self.colour, self.duplicate, self.delete, self.focus,
+                       self.vote):
+            layout.addWidget(widget)
+
+
+class VotingBar(QWidget):
+    """Shown while dot voting: settings before a round, then whose turn it is."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.dots = QSpinBox()
+        self.dots.setRange(1, 20)
+        self.dots.setValue(3)
+        self.dots.setPrefix("Dots each: ")
+        self.participants = QLineEdit()
+        self.participants.setPlaceholderText(
+            "Participants, comma-separated — leave empty to pass the keyboard")
+        self.start = QPushButton("Start round")
+        self.status = QLabel()
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.undo_dot = QPushButton("Undo dot")
+        self.reveal = QPushButton("Reveal")
+        self.sort = QPushButton("Sort by votes")
+        self.finish = QPushButton("Done")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.dots, self.participants, self.start, self.status):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        for widget in (self.undo_dot, self.reveal, self.sort, self.finish):
+            layout.addWidget(widget)
+
+    def show_state(self, started: bool, status: str, active: bool, revealed: bool) -> None:
+        for widget in (self.dots, self.participants, self.start):
+            widget.setVisible(not started)
+        self.status.setVisible(started)
+        self.status.setText(status)
+        self.undo_dot.setEnabled(active)
+        self.reveal.setEnabled(active)
+        self.sort.setEnabled(revealed)

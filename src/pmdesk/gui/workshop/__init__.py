@@ -1,0 +1,1 @@
+"""Workshop mode: the presentation theme, the timer, dot voting and the presenter view."""

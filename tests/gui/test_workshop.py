@@ -1,0 +1,271 @@
+"""Workshop mode: timer, dot voting, stepping through presented views, presenter view."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontInfo
+from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
+
+from pmdesk.core.enums import VoteTarget
+from pmdesk.gui.canvas import CanvasView
+from pmdesk.gui.context import AppContext
+from pmdesk.gui.main_window import MainWindow
+from pmdesk.gui.present import PRESENT_ORDER, step_key
+from pmdesk.gui.settings import Settings
+from pmdesk.gui.workshop.theme import STICKIES, PresentationTheme, contrast_ratio
+from pmdesk.gui.workshop.timer import TimerOverlay, WorkshopTimer, format_remaining
+from pmdesk.gui.workshop.voting import RequirementVotingPanel
+from pmdesk.store.services import CanvasService
+from pmdesk.store.services.portfolio import PortfolioService
+from pmdesk.store.services.requirements import RequirementService
+
+# -- timer ----------------------------------------------------------------------------------
+
+
+def test_timer_counts_down_and_flashes_at_the_end(qtbot):
+    host = QWidget()
+    qtbot.addWidget(host)
+    host.resize(800, 600)
+    timer = WorkshopTimer(host)
+    overlay = TimerOverlay(timer, host)
+    timer.set_duration_ms(60)
+    assert overlay.text() == "0:01"
+    with qtbot.waitSignal(timer.finished, timeout=3000):
+        timer.start()
+    assert timer.remaining_ms() == 0 and not timer.running
+    assert overlay.flashing and overlay.text() == "0:00"
+    timer.reset()
+    assert timer.remaining_ms() == 60
+
+
+def test_timer_pause_keeps_the_remaining_time(qtbot):
+    timer = WorkshopTimer()
+    timer.set_minutes(2)
+    timer.start()
+    with qtbot.waitSignal(timer.ticked, timeout=2000):
+        pass
+    timer.pause()
+    paused = timer.remaining_ms()
+    assert 0 < paused < 120_000 and not timer.running
+    assert timer.remaining_ms() == paused
+    assert format_remaining(125_000) == "2:05"
+
+
+def test_sticky_palette_stays_distinct_and_legible_when_projected():
+    theme = PresentationTheme.for_screen(1080)
+    projected = [theme.note_fill(s.code) for s in STICKIES]
+    assert len({c.name() for c in projected}) == len(STICKIES)
+    assert all(contrast_ratio(c, theme.note_ink(c.name())) >= 4.5 for c in projected)
+    assert theme.note_fill("#FFA8A8").name() == theme.note_fill("#FFB3C7").name()  # demo pink
+
+
+# -- dot voting ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def canvas(qtbot, workspace):
+    product = PortfolioService(workspace).create_product(name="Atlas")
+    CanvasService(workspace).boards.create(product_id=product.id, name="Board")
+    ctx = AppContext(workspace)
+    view = CanvasView(ctx)
+    qtbot.addWidget(view)
+    view.resize(1400, 850)
+    view.set_product(product.id)
+    view.show()
+    qtbot.waitExposed(view)
+    yield view
+    ctx.close()
+
+
+def click_note(qtbot, view, note_id):
+    item = view.scene.notes[note_id]
+    pos = view.board.mapFromScene(item.sceneBoundingRect().center())
+    qtbot.mouseClick(view.board.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+
+
+def test_dot_voting_on_notes_place_undo_reveal_sort(canvas, qtbot):
+    a = canvas.add_note("problems", "A")
+    b = canvas.add_note("problems", "B")
+    assert canvas.start_voting(2, ["Ana", "Ben <&>"])
+    assert canvas.scene.voting and "Ana: 2 dots left" in canvas.voting_bar.status.text()
+    click_note(qtbot, canvas, b)
+    assert canvas.scene.notes[b].dots == 1
+    click_note(qtbot, canvas, a)
+    assert canvas.session.undo_dot()  # Ana takes her second dot back
+    click_note(qtbot, canvas, b)
+    assert canvas.voting_bar.status.text().startswith("Ben <&>: 2 dots")
+    click_note(qtbot, canvas, b)
+    click_note(qtbot, canvas, a)
+    assert canvas.session.tallies() == {b: 3, a: 1}
+    assert canvas.session.reveal()
+    assert not canvas.scene.voting
+    assert {n.id: n.votes for n in canvas.service.notes_of_board(canvas.board_id)} == {a: 1, b: 3}
+    assert canvas.sort_by_votes()
+    assert [n.data.text for n in canvas.scene.notes_in("problems")] == ["B", "A"]
+    canvas.ctx.undo()
+    assert [n.data.text for n in canvas.scene.notes_in("problems")] == ["A", "B"]
+    rounds = canvas.service.rounds_of(canvas.product_id, VoteTarget.CANVAS_NOTE)
+    assert len(rounds) == 1 and rounds[0].revealed and rounds[0].held_at is not None
+
+
+def test_requirement_voting_panel(qtbot, workspace):
+    product = PortfolioService(workspace).create_product(name="Atlas")
+    reqs = RequirementService(workspace).requirements
+    first = reqs.create(product_id=product.id, title="Export <PDF>")
+    second = reqs.create(product_id=product.id, title="SSO & SAML")
+    ctx = AppContext(workspace)
+    panel = RequirementVotingPanel(ctx)
+    qtbot.addWidget(panel)
+    panel.set_requirements(product.id, [(first.id, first.title), (second.id, second.title)])
+    panel.dots.setValue(1)
+    assert panel.start()
+    assert panel.status.text().startswith("Voter 1")
+    for row in (1, 1, 0):  # three anonymous voters pass the keyboard
+        item = next(panel.list.item(i) for i in range(panel.list.count())
+                    if panel.list.item(i).data(Qt.ItemDataRole.UserRole)
+                    == (first.id, second.id)[row])
+        panel.list.itemClicked.emit(item)
+    assert panel.session.tallies() == {second.id: 2, first.id: 1}
+    panel.reveal_button.click()
+    assert panel.list.item(0).text() == "SSO & SAML   ● 2"
+    ctx.close()
+
+
+# -- presenting ---------------------------------------------------------------------------------
+
+
+class StandIn(QWidget):
+    productActivated = Signal(int)
+    selectionChanged = Signal()
+    statusMessage = Signal(str)
+
+    def __init__(self, key: str, parent=None) -> None:
+        super().__init__(parent)
+        self.key = key
+        self.themes: list[PresentationTheme | None] = []
+        QVBoxLayout(self).addWidget(QLabel(f"{key} body"))
+
+    def set_product(self, _product_id) -> None:
+        pass
+
+    def has_selection(self) -> bool:
+        return False
+
+    def set_presentation(self, theme) -> None:
+        self.themes.append(theme)
+
+
+class Spec:
+    def __init__(self, key: str) -> None:
+        self.key, self.title = key, key.title()
+
+    def factory(self, _ctx, parent):
+        return StandIn(self.key, parent)
+
+
+def test_step_order_skips_views_that_are_not_presented():
+    keys = ["portfolio", "canvas", "requirements", "launch"]
+    assert step_key(keys, "canvas", 1) == "launch"
+    assert step_key(keys, "launch", 1) == "launch"  # no wrap-around in front of a room
+    assert step_key(keys, "requirements", 1) == "portfolio"
+    assert PRESENT_ORDER[0] == "portfolio" and PRESENT_ORDER[-1] == "launch"
+
+
+def test_page_keys_step_views_scale_and_esc(qtbot, tmp_path):
+    keys = ("portfolio", "canvas", "stakeholders", "lifecycle", "roadmap", "requirements",
+            "launch")
+    window = MainWindow(settings=Settings.load(), views=[Spec(k) for k in keys])
+    qtbot.addWidget(window)
+    window.show()
+    path = tmp_path / "w.pmdesk"
+    from pmdesk.store.workspace import Workspace
+
+    Workspace.create(path).close()
+    window.open_path(path)
+    window.toggle_presentation()
+    shown = window.presentation
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is shown)  # keys reach its shortcuts
+    first = shown.view
+    assert first.key == "portfolio" and first.themes[-1] is not None
+    qtbot.keyClick(shown, Qt.Key.Key_PageDown)
+    assert shown.view.key == "canvas" and first.themes[-1] is None
+    assert first.window() is window  # given back to the stack
+    qtbot.keyClick(shown, Qt.Key.Key_Right)
+    assert shown.view.key == "stakeholders"
+    qtbot.keyClick(shown, Qt.Key.Key_PageUp)
+    assert shown.view.key == "canvas"
+    body = QFontInfo(shown.font()).pixelSize()
+    qtbot.keyClick(shown, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    assert shown.scale == 1.25 and QFontInfo(shown.font()).pixelSize() > body
+    assert shown.view.themes[-1].scale == 1.25
+    window.timer.set_duration_ms(5000)
+    qtbot.keyClick(shown, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    assert window.timer.running and shown.timer_overlay.isVisible()
+    qtbot.keyClick(shown, Qt.Key.Key_Escape)
+    assert window.presentation is None
+    assert window.view_host.current_key == "canvas"
+    assert window.present_scale == 1.25
+    window.timer.reset()
+
+
+TWO_SCREENS = {"screens": [
+    {"name": "laptop", "x": 0, "y": 0, "width": 1280, "height": 800},
+    {"name": "projector", "x": 1280, "y": 0, "width": 1920, "height": 1080},
+]}
+
+SCRIPT = """
+import sys
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from pmdesk.gui.main_window import MainWindow
+from pmdesk.gui.settings import Settings
+from pmdesk.gui.workshop.presenter import speaker_notes
+from pmdesk.store.demo import create_demo
+from pmdesk.gui.views import VIEWS, ViewSpec
+from pmdesk.gui.canvas import CanvasView
+
+views = [ViewSpec(s.key, s.title, CanvasView) if s.key == "canvas" else s for s in VIEWS]
+path = create_demo(sys.argv[1])
+window = MainWindow(settings=Settings(), views=views)
+window.show()
+window.open_path(path)
+window.view_host.show_view("canvas")
+window.toggle_presentation()
+shown = window.presentation
+app.processEvents()
+view = shown.view
+notes = list(view.scene.notes.values())
+print(shown.screen().name(), shown.geometry().width(), shown.geometry().height())
+print(min(round(n.style.body_px * n.scale_factor) for n in notes))
+presenter = window.presenter
+print(presenter.screen().name(), presenter.title.text(), "|", presenter.next_label.text())
+presenter.notes.setPlainText("Ask the room <why> & how")
+window.step_presentation(1)
+print(presenter.title.text(), speaker_notes(window.ctx).get("canvas"))
+window.stop_presentation()
+print(window.presenter is None, view.window() is window)
+window.close()
+"""
+
+
+def test_two_screens_projector_body_text_and_presenter_view(tmp_path):
+    config = tmp_path / "screens.json"
+    config.write_text(json.dumps(TWO_SCREENS))
+    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={config}")
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(tmp_path / "demo.pmdesk")],
+        capture_output=True, text=True, timeout=60, env=env, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    placement, body, presenter, stepped, finished = result.stdout.splitlines()
+    assert placement == "projector 1920 1080"
+    assert int(body) >= 28  # body text on the 1920×1080 projector, notes included
+    assert presenter == "laptop Canvas | Next: Stakeholders"
+    assert stepped == "Stakeholders Ask the room <why> & how"
+    assert finished == "True True"
