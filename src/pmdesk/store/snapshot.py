@@ -83,12 +83,27 @@ def capture(session: Session, table: sa.Table, ids: Iterable[object]) -> Snapsho
     return snap
 
 
+def _self_referencing(name: str) -> bool:
+    table = Base.metadata.tables[name]
+    return any(fk.column.table is table for fk in table.foreign_keys)
+
+
 def restore(session: Session, snap: Snapshot) -> None:
     order = {t.name: i for i, t in enumerate(Base.metadata.sorted_tables)}
     # Stable sort: tables in dependency order, rows of one table in capture (BFS) order,
     # so a parent item is always inserted before the items it contains.
+    batch: list[dict[str, Any]] = []
+    batch_table = ""
     for name, row in sorted(snap.rows, key=lambda r: order[r[0]]):
-        session.execute(sa.insert(Base.metadata.tables[name]).values(**row))
+        # A self-referencing table (items inside items) goes row by row, parents first;
+        # every other table in one executemany.
+        if batch and (name != batch_table or _self_referencing(name)):
+            session.execute(sa.insert(Base.metadata.tables[batch_table]), batch)
+            batch = []
+        batch_table = name
+        batch.append(row)
+    if batch:
+        session.execute(sa.insert(Base.metadata.tables[batch_table]), batch)
     for name, pk, column, value in snap.cleared:
         table = Base.metadata.tables[name]
         where = [table.c[k] == v for k, v in pk.items()]

@@ -171,16 +171,25 @@ class Repo(Generic[M]):
         cleaned = {entity_id: self.clean(fields) for entity_id, fields in changes.items()}
         previous_all: dict[int, dict[str, Any]] = {}
         with self.ws.transaction() as uow:
-            for entity_id, fields in cleaned.items():
-                obj = uow.session.get(self.model, entity_id)
-                if obj is None:
-                    raise NotFoundError(self.kind, entity_id)
-                previous = self._apply(obj, fields)
-                if previous:
-                    previous_all[entity_id] = previous
-                    if self._after_write is not None:
-                        uow.session.flush()
-                        self._after_write(uow, obj, previous)
+            session = uow.session
+            with session.no_autoflush:  # one query for all rows, one flush at commit
+                loaded = {}
+                ids = list(cleaned)
+                for start in range(0, len(ids), 500):
+                    chunk = ids[start : start + 500]
+                    stmt = sa.select(self.model).where(self.model.id.in_(chunk))
+                    loaded.update((obj.id, obj) for obj in session.scalars(stmt))
+                for entity_id, fields in cleaned.items():
+                    obj = loaded.get(entity_id)
+                    if obj is None:
+                        raise NotFoundError(self.kind, entity_id)
+                    previous = self._apply(obj, fields)
+                    if previous:
+                        previous_all[entity_id] = previous
+            if self._after_write is not None:
+                session.flush()
+                for entity_id, previous in previous_all.items():
+                    self._after_write(uow, loaded[entity_id], previous)
         return previous_all
 
     def _apply(self, obj: M, fields: dict[str, Any]) -> dict[str, Any]:
