@@ -1,0 +1,519 @@
+"""The whole roadmap chart laid out in numbers: lanes → rows → bars, labels and links.
+
+The Qt chart (``gui/gantt``) and the PDF renderer both draw from this module so
+screen and paper agree. Units are whatever the caller draws in (pixels on
+screen, points on paper): x comes from a :class:`~pmdesk.core.timeline.TimeScale`,
+y is measured from the top of the chart body (below the time scale).
+
+Items of a lane are packed into rows so bars never overlap (interval
+partitioning, :func:`~pmdesk.core.timeline.pack_rows`). Each row keeps its
+items sorted by start in plain lists; since items in one row never overlap,
+their finishes are sorted too, so the items under any x range are found by
+binary search. That is what keeps painting and hit-testing fast at 20,000
+items: work is proportional to what is on screen, not to the plan.
+
+Days are ordinals (``date.toordinal()``); an item covers ``start..end``
+inclusive, so it occupies ``[start, end + 1)``; a milestone occupies its day.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+
+from .enums import DependencyType, ItemKind
+from .timeline import LaneBox, TimeScale, pack_rows, stack_lanes, tiers
+
+
+@dataclass(frozen=True, slots=True)
+class LayoutItem:
+    """What the layout needs of a roadmap item; ``baseline`` is (start, end) ordinals."""
+
+    id: int
+    lane_id: int
+    kind: ItemKind
+    start: int
+    end: int
+    baseline: tuple[int, int] | None = None
+
+    @property
+    def is_milestone(self) -> bool:
+        return self.kind is ItemKind.MILESTONE
+
+
+@dataclass(frozen=True, slots=True)
+class LayoutLane:
+    id: int
+    collapsed: bool = False
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Sizes of rows and shapes; one object so the screen and the PDF can scale them."""
+
+    row_height: float = 32.0
+    lane_padding: float = 6.0
+    collapsed_height: float = 28.0
+    bar_height: float = 18.0
+    initiative_height: float = 24.0
+    milestone_size: float = 16.0
+    compact_height: float = 8.0  # bars in a collapsed lane
+    baseline_height: float = 5.0
+    baseline_gap: float = 3.0
+    label_padding: float = 6.0
+    min_label_width: float = 48.0  # narrower than this, a label cannot be read: skip it
+    max_label_width: float = 300.0  # a label beside its bar is elided beyond this
+    link_gap: float = 8.0
+    with_baseline: bool = False
+
+    @property
+    def row_pitch(self) -> float:
+        """Height of one row: the bar band, plus the baseline strip when one is shown."""
+        extra = self.baseline_gap + self.baseline_height if self.with_baseline else 0.0
+        return self.row_height + extra
+
+    def showing_baseline(self, shown: bool) -> Metrics:
+        return replace(self, with_baseline=shown)
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    x: float
+    y: float
+    w: float
+    h: float
+
+    @property
+    def right(self) -> float:
+        return self.x + self.w
+
+    @property
+    def bottom(self) -> float:
+        return self.y + self.h
+
+    @property
+    def cy(self) -> float:
+        return self.y + self.h / 2
+
+    def grown(self, by: float) -> Box:
+        return Box(self.x - by, self.y - by, self.w + 2 * by, self.h + 2 * by)
+
+    def contains(self, x: float, y: float, slop: float = 0.0) -> bool:
+        inside_x = self.x - slop <= x <= self.right + slop
+        return inside_x and self.y - slop <= y <= self.bottom + slop
+
+
+@dataclass(frozen=True, slots=True)
+class Visible:
+    """An item on screen: its id, the top of its row, the start of the next item in the row."""
+
+    item_id: int
+    row_top: float
+    next_start: int | None
+    compact: bool
+
+
+def occupancy(item: LayoutItem, with_baseline: bool) -> tuple[int, int]:
+    """The days an item holds in its row: its dates, and its baseline's when that is drawn."""
+    start, finish = item.start, max(item.end + 1, item.start + 1)
+    if with_baseline and item.baseline is not None:
+        start = min(start, item.baseline[0])
+        finish = max(finish, item.baseline[1] + 1)
+    return start, finish
+
+
+class Row:
+    """Disjoint intervals sorted by start (so finishes are sorted too)."""
+
+    __slots__ = ("starts", "finishes", "ids")
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.finishes: list[int] = []
+        self.ids: list[int] = []
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def fits(self, start: int, finish: int) -> bool:
+        i = bisect_right(self.starts, start)
+        if i > 0 and self.finishes[i - 1] > start:
+            return False
+        return i == len(self.starts) or self.starts[i] >= finish
+
+    def insert(self, start: int, finish: int, item_id: int) -> None:
+        i = bisect_left(self.starts, start)
+        self.starts.insert(i, start)
+        self.finishes.insert(i, finish)
+        self.ids.insert(i, item_id)
+
+    def remove(self, item_id: int, start: int) -> None:
+        i = bisect_left(self.starts, start)
+        while self.ids[i] != item_id:  # starts are unique in a row, but be safe
+            i += 1
+        del self.starts[i], self.finishes[i], self.ids[i]
+
+    def between(self, day0: float, day1: float) -> range:
+        """Indexes of the intervals overlapping [day0, day1)."""
+        first = bisect_right(self.finishes, day0)
+        last = bisect_left(self.starts, day1)
+        return range(first, max(first, last))
+
+
+class GanttLayout:
+    """Lanes stacked top to bottom, each with its items packed into rows.
+
+    Built once from the plan; :meth:`update` then moves single items without
+    repacking the rest, so a bar being dragged never makes its neighbours jump.
+    """
+
+    def __init__(
+        self,
+        lanes: Sequence[LayoutLane],
+        items: Iterable[LayoutItem],
+        metrics: Metrics | None = None,
+    ) -> None:
+        self.metrics = metrics or Metrics()
+        self.lanes = list(lanes)
+        self.items: dict[int, LayoutItem] = {}
+        self._rows: dict[int, list[Row]] = {lane.id: [] for lane in self.lanes}
+        self._place: dict[int, tuple[int, int]] = {}  # item id -> (lane id, row)
+        by_lane: dict[int, list[LayoutItem]] = {lane.id: [] for lane in self.lanes}
+        for item in items:
+            if item.lane_id in by_lane:
+                by_lane[item.lane_id].append(item)
+                self.items[item.id] = item
+        for lane_id, members in by_lane.items():
+            self._pack_lane(lane_id, members)
+        self._restack()
+
+    # -- building -----------------------------------------------------------------
+
+    def _pack_lane(self, lane_id: int, members: list[LayoutItem]) -> None:
+        shown = self.metrics.with_baseline
+        spans = {item.id: occupancy(item, shown) for item in members}
+        assigned = pack_rows((i, s, f) for i, (s, f) in spans.items())
+        rows: list[Row] = [Row() for _ in range(max(assigned.values(), default=-1) + 1)]
+        for start, item_id, finish in sorted((s, i, f) for i, (s, f) in spans.items()):
+            row = assigned[item_id]
+            rows[row].starts.append(start)
+            rows[row].finishes.append(finish)
+            rows[row].ids.append(item_id)
+            self._place[item_id] = (lane_id, row)
+        self._rows[lane_id] = rows
+
+    def _restack(self) -> None:
+        m = self.metrics
+        spec = [(lane.id, len(self._rows[lane.id]), lane.collapsed) for lane in self.lanes]
+        self.boxes: list[LaneBox] = stack_lanes(
+            spec, m.row_pitch, m.lane_padding, m.collapsed_height)
+        self.box_of: dict[int, LaneBox] = {box.lane_id: box for box in self.boxes}
+        self._tops = [box.top for box in self.boxes]
+
+    @property
+    def height(self) -> float:
+        return self.boxes[-1].top + self.boxes[-1].height if self.boxes else 0.0
+
+    def row_count(self, lane_id: int) -> int:
+        return len(self._rows.get(lane_id, ()))
+
+    def extent(self) -> tuple[int, int] | None:
+        """First and last day (inclusive) covered by any item or its baseline."""
+        if not self.items:
+            return None
+        first = min(occupancy(i, True)[0] for i in self.items.values())
+        last = max(occupancy(i, True)[1] for i in self.items.values()) - 1
+        return first, last
+
+    # -- incremental change -----------------------------------------------------------
+
+    def update(self, changed: Iterable[LayoutItem] = (), removed: Iterable[int] = ()) -> set[int]:
+        """Place changed items (new or moved) and drop removed ones; returns the lanes touched.
+
+        A moved item keeps its row when it still fits there, else takes the lowest
+        row with room, else a new row; other items never move.
+        """
+        counts = {lane: len(rows) for lane, rows in self._rows.items()}
+        touched: set[int] = set()
+        for item_id in removed:
+            touched |= self._unplace(item_id)
+            self.items.pop(item_id, None)
+        for item in changed:
+            old = self._place.get(item.id)
+            touched |= self._unplace(item.id)
+            if item.lane_id not in self._rows:  # its lane is not shown (filtered out)
+                self.items.pop(item.id, None)
+                continue
+            self.items[item.id] = item
+            same_lane = old is not None and old[0] == item.lane_id
+            self._put(item, old[1] if same_lane else None)
+            touched.add(item.lane_id)
+        for lane in touched:
+            rows = self._rows[lane]
+            while rows and not rows[-1]:
+                rows.pop()
+        if any(len(self._rows[lane]) != counts[lane] for lane in touched):
+            self._restack()
+        return touched
+
+    def _unplace(self, item_id: int) -> set[int]:
+        place = self._place.pop(item_id, None)
+        if place is None:
+            return set()
+        lane_id, row = place
+        old = self.items[item_id]
+        self._rows[lane_id][row].remove(item_id, occupancy(old, self.metrics.with_baseline)[0])
+        return {lane_id}
+
+    def _put(self, item: LayoutItem, preferred: int | None) -> None:
+        start, finish = occupancy(item, self.metrics.with_baseline)
+        rows = self._rows[item.lane_id]
+        if preferred is not None and preferred < len(rows) and rows[preferred].fits(start, finish):
+            row = preferred
+        else:
+            row = next((r for r, there in enumerate(rows) if there.fits(start, finish)), None)
+            if row is None:
+                rows.append(Row())
+                row = len(rows) - 1
+        rows[row].insert(start, finish, item.id)
+        self._place[item.id] = (item.lane_id, row)
+
+    # -- reading ------------------------------------------------------------------------
+
+    def lane_at(self, y: float) -> LaneBox | None:
+        i = bisect_right(self._tops, y) - 1
+        if i < 0:
+            return None
+        box = self.boxes[i]
+        return box if y < box.top + box.height else None
+
+    def row_top(self, lane_id: int, row: int) -> float:
+        box = self.box_of[lane_id]
+        if box.collapsed:
+            return box.top + (self.metrics.collapsed_height - self.metrics.row_height) / 2
+        return box.top + self.metrics.lane_padding + row * self.metrics.row_pitch
+
+    def row_at(self, y: float) -> tuple[int, int] | None:
+        """(lane id, row) under y, or None outside any row (collapsed lanes have none)."""
+        box = self.lane_at(y)
+        if box is None or box.collapsed:
+            return None
+        row = int((y - box.top - self.metrics.lane_padding) // self.metrics.row_pitch)
+        if 0 <= row < len(self._rows[box.lane_id]):
+            return box.lane_id, row
+        return None
+
+    def place(self, item_id: int) -> tuple[int, int, float] | None:
+        """(lane id, row, row top) of an item, or None if it is not laid out."""
+        found = self._place.get(item_id)
+        if found is None:
+            return None
+        return found[0], found[1], self.row_top(*found)
+
+    def row_items(self, lane_id: int, row: int, day0: float, day1: float) -> list[int]:
+        target = self._rows[lane_id][row]
+        return [target.ids[k] for k in target.between(day0, day1)]
+
+    def visible(self, day0: float, day1: float, y0: float, y1: float) -> Iterator[Visible]:
+        """Items overlapping days [day0, day1) in rows crossing [y0, y1), top to bottom."""
+        m = self.metrics
+        first = max(0, bisect_right(self._tops, y0) - 1)
+        for box in self.boxes[first:]:
+            if box.top >= y1:
+                break
+            rows = self._rows[box.lane_id]
+            if box.collapsed:
+                top = self.row_top(box.lane_id, 0)
+                picked = range(len(rows))
+            else:
+                low = int((y0 - box.top - m.lane_padding) // m.row_pitch)
+                high = int((y1 - box.top - m.lane_padding) // m.row_pitch)
+                picked = range(max(0, low), min(len(rows) - 1, high) + 1)
+            for r in picked:
+                row = rows[r]
+                if not box.collapsed:
+                    top = box.top + m.lane_padding + r * m.row_pitch
+                starts, ids = row.starts, row.ids
+                last = len(starts) - 1
+                for k in row.between(day0, day1):
+                    following = starts[k + 1] if k < last else None
+                    yield Visible(ids[k], top, following, box.collapsed)
+
+    # -- geometry -------------------------------------------------------------------------
+
+    def bar(self, item_id: int, scale: TimeScale) -> Box | None:
+        place = self.place(item_id)
+        if place is None:
+            return None
+        compact = self.box_of[place[0]].collapsed
+        return bar_box(self.items[item_id], place[2], scale, self.metrics, compact)
+
+
+def bar_box(
+    item: LayoutItem, row_top: float, scale: TimeScale, m: Metrics, compact: bool = False
+) -> Box:
+    """The rectangle of an item's shape (a milestone's diamond fits in it)."""
+    cy = row_top + m.row_height / 2
+    if compact:
+        h = m.compact_height
+        if item.is_milestone:
+            return Box(_milestone_x(item, scale) - h / 2, cy - h / 2, h, h)
+    elif item.is_milestone:
+        s = m.milestone_size
+        return Box(_milestone_x(item, scale) - s / 2, cy - s / 2, s, s)
+    else:
+        h = m.initiative_height if item.kind is ItemKind.INITIATIVE else m.bar_height
+    x0, x1 = scale.x_of_ordinal(item.start), scale.x_of_ordinal(item.end + 1)
+    return Box(x0, cy - h / 2, max(x1 - x0, 1.0), h)
+
+
+def _milestone_x(item: LayoutItem, scale: TimeScale) -> float:
+    """Milestones sit in the middle of their day."""
+    return scale.x_of_ordinal(item.start + 0.5)
+
+
+def baseline_box(item: LayoutItem, row_top: float, scale: TimeScale, m: Metrics) -> Box | None:
+    """The thin bar under an item showing where the baseline had it, or None."""
+    if item.baseline is None or not m.with_baseline:
+        return None
+    y = row_top + m.row_height / 2 + m.initiative_height / 2 + m.baseline_gap - 2
+    start, end = item.baseline
+    if item.is_milestone:
+        x = scale.x_of_ordinal(start + 0.5)
+        return Box(x - m.baseline_height / 2 - 1, y, m.baseline_height + 2, m.baseline_height)
+    x0, x1 = scale.x_of_ordinal(start), scale.x_of_ordinal(end + 1)
+    return Box(x0, y, max(x1 - x0, 1.0), m.baseline_height)
+
+
+def slip_days(item: LayoutItem) -> int | None:
+    """How many days later (positive) or earlier the item finishes than its baseline."""
+    return None if item.baseline is None else item.end - item.baseline[1]
+
+
+@dataclass(frozen=True, slots=True)
+class LabelPlace:
+    x: float
+    width: float  # room for the text; the caller elides to it
+    inside: bool
+
+
+def label_place(
+    box: Box, text_width: float, next_left: float | None, m: Metrics, milestone: bool = False
+) -> LabelPlace | None:
+    """Inside the bar when the text fits, beside it when there is room, else nowhere.
+
+    ``next_left`` is the x of the next bar in the same row (None if there is none):
+    a label beside its bar never runs into its neighbour, nor runs on for ever.
+    """
+    pad = m.label_padding
+    beside_x = box.right + pad
+    room = (next_left - pad - beside_x) if next_left is not None else m.max_label_width
+    room = min(room, m.max_label_width)
+    inside_room = box.w - 2 * pad
+    if not milestone and text_width <= inside_room:
+        return LabelPlace(box.x + pad, inside_room, True)
+    if text_width <= room:
+        return LabelPlace(beside_x, text_width, False)
+    if not milestone and inside_room >= max(m.min_label_width, room):
+        return LabelPlace(box.x + pad, inside_room, True)
+    if room >= m.min_label_width:
+        return LabelPlace(beside_x, room, False)
+    return None
+
+
+# -- dependency links ----------------------------------------------------------------------
+
+_FROM_FINISH = {DependencyType.FINISH_TO_START, DependencyType.FINISH_TO_FINISH}
+_TO_START = {DependencyType.FINISH_TO_START, DependencyType.START_TO_START}
+
+Point = tuple[float, float]
+
+
+def link_route(kind: DependencyType, pred: Box, succ: Box, gap: float = 8.0) -> list[Point]:
+    """An orthogonal path from the predecessor's end (or start) to the successor's.
+
+    The path leaves the predecessor sideways, runs along the gap between rows when
+    it has to double back, and enters the successor horizontally, so an arrow head
+    drawn on the last segment points into the bar.
+    """
+    from_finish, to_start = kind in _FROM_FINISH, kind in _TO_START
+    sx = pred.right if from_finish else pred.x
+    tx = succ.x if to_start else succ.right
+    sy, ty = pred.cy, succ.cy
+    same_row = abs(sy - ty) < 0.5
+    out = gap if from_finish else -gap
+    a = sx + out
+    if same_row:
+        detour_y = pred.bottom + 4
+    else:
+        detour_y = succ.y - 4 if ty > sy else succ.bottom + 4
+    if from_finish != to_start:  # FF or SS: both ends face the same side
+        m = max(sx, tx) + gap if from_finish else min(sx, tx) - gap
+        if same_row or abs(m - a) > gap:  # turn in the gap by the target, not along our row
+            return [(sx, sy), (a, sy), (a, detour_y), (m, detour_y), (m, ty), (tx, ty)]
+        return [(sx, sy), (m, sy), (m, ty), (tx, ty)]
+    b = tx - out  # FS or SF: leave on one side, enter on the other
+    if same_row and (tx - sx) * out >= 0:
+        return [(sx, sy), (tx, ty)]
+    if not same_row and (b - a) * out >= 0:
+        return [(sx, sy), (a, sy), (a, ty), (tx, ty)]
+    return [(sx, sy), (a, sy), (a, detour_y), (b, detour_y), (b, ty), (tx, ty)]
+
+
+def distance_to_route(points: Sequence[Point], x: float, y: float) -> float:
+    """Shortest distance from (x, y) to the path (segments are horizontal or vertical)."""
+    best = float("inf")
+    for (x0, y0), (x1, y1) in zip(points, points[1:]):
+        cx = min(max(x, min(x0, x1)), max(x0, x1))
+        cy = min(max(y, min(y0, y1)), max(y0, y1))
+        best = min(best, ((x - cx) ** 2 + (y - cy) ** 2) ** 0.5)
+    return best
+
+
+# -- the time scale's units ------------------------------------------------------------------
+
+TIER_LADDER = (("week", "day"), ("month", "week"), ("quarter", "month"), ("year", "quarter"),
+               ("", "year"))
+UNIT_DAYS = {"day": 1, "week": 7, "month": 28, "quarter": 90, "year": 365}  # shortest period
+# Width of the shortest label of each unit ("M", "52", "J", "Q1", "2027") at about 8 pt.
+SHORTEST_LABEL = {"day": 10.0, "week": 16.0, "month": 10.0, "quarter": 18.0, "year": 30.0}
+
+
+def readable_tiers(px_per_day: float, shortest: dict[str, float] | None = None) -> tuple[str, str]:
+    """The (upper, lower) units to show: :func:`timeline.tiers`, made coarser while the
+    lower unit's periods are too narrow for even their shortest label. An empty upper
+    unit means one tier is enough (years, when zoomed out the furthest)."""
+    shortest = shortest or SHORTEST_LABEL
+    pair = tiers(px_per_day)
+    for upper, lower in TIER_LADDER[TIER_LADDER.index(pair):]:
+        if UNIT_DAYS[lower] * px_per_day >= shortest[lower]:
+            return upper, lower
+    return TIER_LADDER[-1]
+
+
+# -- moving by steps of the zoom ---------------------------------------------------------------
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))
+
+
+def nudge(start: dt.date, end: dt.date, unit: str, steps: int) -> tuple[dt.date, dt.date]:
+    """Dates moved by ``steps`` of a time-scale unit (day, week, month, quarter, year).
+
+    Months move by the calendar (the 31st becomes the last day of a shorter
+    month); the duration in days is kept either way.
+    """
+    length = end - start
+    if unit in ("day", "week"):
+        new_start = start + dt.timedelta(days=steps * (7 if unit == "week" else 1))
+    else:
+        months = {"month": 1, "quarter": 3, "year": 12}[unit] * steps
+        new_start = add_months(start, months)
+    return new_start, new_start + length

@@ -1,0 +1,310 @@
+"""The fixed parts around the chart: the two-tier time scale on top, the lanes on the left.
+
+Both are plain widgets that paint from the view's scroll position and the core
+layout, so they stay in place while the chart scrolls under them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QMouseEvent, QPainter, QPaintEvent, QPen, QPolygonF
+from PySide6.QtWidgets import QApplication, QWidget
+
+from pmdesk.core.gantt_layout import readable_tiers
+from pmdesk.core.timeline import Tick, next_unit, unit_start
+
+from .view import GanttView
+
+TIER_HEIGHT = 24
+LANE_COLUMN_WIDTH = 200
+CHEVRON_WIDTH = 26
+
+
+def periods(scale, first: dt.date, last: dt.date, unit: str) -> list[Tick]:
+    """The periods of a unit from first to last, without labels (chosen by width here)."""
+    found = []
+    day = unit_start(first, unit)
+    while day <= last:
+        following = next_unit(day, unit)
+        x0, x1 = scale.x(day), scale.x(following)
+        found.append(Tick(day, x0, x1 - x0, ""))
+        day = following
+    return found
+
+
+@lru_cache(maxsize=8192)
+def label_choices(day: dt.date, unit: str) -> tuple[str, ...]:
+    """Names for the period starting on ``day``, longest first; the header picks what fits."""
+    if unit == "year":
+        return (str(day.year),)
+    if unit == "quarter":
+        quarter = f"Q{(day.month - 1) // 3 + 1}"
+        return (f"{quarter} {day.year}", f"{quarter} ’{day.year % 100:02d}", quarter)
+    if unit == "month":
+        return (day.strftime("%B %Y"), day.strftime("%b %Y"), day.strftime("%b"),
+                day.strftime("%b")[0])
+    if unit == "week":
+        week = day.isocalendar().week
+        return (f"Week {week} · {day.day} {day:%b}", f"W{week} · {day.day} {day:%b}", f"W{week}",
+                str(week))
+    return (f"{day:%a} {day.day}", str(day.day), day.strftime("%a")[0])
+
+
+class TimeHeader(QWidget):
+    """Upper and lower time units (quarter/month, month/week, week/day …) and today."""
+
+    def __init__(self, view: GanttView, parent=None) -> None:
+        super().__init__(parent)
+        self.view = view
+        self.setFixedHeight(2 * TIER_HEIGHT)
+        view.horizontalScrollBar().valueChanged.connect(self.update)
+        view.zoomChanged.connect(self.update)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(400, 2 * TIER_HEIGHT)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        chart = self.view.chart
+        style, fonts, scale = chart.painter.style, chart.painter.fonts, chart.scale
+        p = QPainter(self)
+        p.fillRect(self.rect(), style.header)
+        left = self.view.mapToScene(QPoint(0, 0)).x()
+        width = self.width()
+        first, last = scale.date_at(left), scale.date_at(left + width)
+        upper, lower = readable_tiers(scale.px_per_day)
+        p.setPen(QPen(style.grid_strong, 1))
+        p.drawLine(0, TIER_HEIGHT, width, TIER_HEIGHT)
+        p.drawLine(0, 2 * TIER_HEIGHT - 1, width, 2 * TIER_HEIGHT - 1)
+        upper_ticks = periods(scale, first, last, upper) if upper else []
+        upper_labels = self._labels(upper_ticks, upper, fonts.bold_width, 16)
+        p.setFont(fonts.bold)
+        for tick, text in zip(upper_ticks, upper_labels):
+            x = tick.x - left
+            p.setPen(QPen(style.grid_strong, 1))
+            p.drawLine(int(x), 0, int(x), TIER_HEIGHT)
+            label_x = max(x, 0) + 8  # a period's name stays visible while it scrolls
+            room = x + tick.width - label_x - 4
+            if text and fonts.bold_width(text) <= room:
+                p.setPen(style.text)
+                p.drawText(QRectF(label_x, 0, room, TIER_HEIGHT),
+                           Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
+        p.setFont(fonts.small)
+        lower_ticks = periods(scale, first, last, lower)
+        for tick, text in zip(lower_ticks, self._labels(lower_ticks, lower, fonts.small_width, 3)):
+            x = tick.x - left
+            p.setPen(QPen(style.grid, 1))
+            p.drawLine(int(x), TIER_HEIGHT, int(x), 2 * TIER_HEIGHT)
+            if text and x >= 0:  # a period cut by the left edge would show half its name
+                weekend = lower == "day" and tick.day.weekday() >= 5
+                p.setPen(style.muted if weekend else style.text)
+                p.drawText(QRectF(x, TIER_HEIGHT, tick.width, TIER_HEIGHT),
+                           Qt.AlignmentFlag.AlignCenter, text)
+        self._paint_today(p, chart.today_x() - left)
+        p.end()
+
+    @staticmethod
+    def _labels(found: list, unit: str, width_of, padding: float) -> list[str]:
+        """One form for the whole tier (the longest that fits every period), not a mix.
+
+        Only the first period shown and the first of each year may say more (its
+        year), when that fits, so short forms such as “Q1” still tell the year.
+        """
+        choices = [label_choices(tick.day, unit) for tick in found]
+
+        def fits(text: str, tick) -> bool:
+            return width_of(text) <= tick.width - padding
+
+        for form in range(max((len(c) for c in choices), default=0)):
+            texts = [c[min(form, len(c) - 1)] for c in choices]
+            if all(fits(text, tick) for text, tick in zip(texts, found)):
+                break
+        else:
+            return [""] * len(found)
+        if form and unit == "month":
+            for n, tick in enumerate(found):
+                if n == 0 or tick.day.month == 1:
+                    longer = f"{texts[n]} {tick.day.year}"
+                    texts[n] = longer if fits(longer, tick) else texts[n]
+        return texts
+
+    def _paint_today(self, p: QPainter, x: float) -> None:
+        if not -20 <= x <= self.width() + 20:
+            return
+        style, fonts = self.view.chart.painter.style, self.view.chart.painter.fonts
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(style.today)
+        label = "Today"
+        width = fonts.small_metrics.horizontalAdvance(label) + 10
+        bottom = 2 * TIER_HEIGHT
+        p.drawRoundedRect(QRectF(x - width / 2, bottom - 17, width, 14), 7, 7)
+        p.drawPolygon(QPolygonF([QPointF(x - 4, bottom - 4), QPointF(x + 4, bottom - 4),
+                                 QPointF(x, bottom)]))
+        p.setPen(Qt.GlobalColor.white)
+        p.setFont(fonts.small)
+        p.drawText(QRectF(x - width / 2, bottom - 17, width, 14), Qt.AlignmentFlag.AlignCenter,
+                   label)
+
+
+class CornerHeader(QWidget):
+    """Above the lane column, level with the time scale: says what the column holds."""
+
+    def __init__(self, view: GanttView, parent=None) -> None:
+        super().__init__(parent)
+        self.view = view
+        self.setFixedSize(LANE_COLUMN_WIDTH, 2 * TIER_HEIGHT)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        painter = self.view.chart.painter
+        style, fonts = painter.style, painter.fonts
+        p = QPainter(self)
+        p.fillRect(self.rect(), style.header)
+        p.setPen(QPen(style.grid_strong, 1))
+        p.drawLine(0, self.height() - 1, self.width(), self.height() - 1)
+        p.drawLine(self.width() - 1, 0, self.width() - 1, self.height())
+        p.setFont(fonts.small)
+        p.setPen(style.muted)
+        p.drawText(QRectF(12, TIER_HEIGHT, self.width() - 24, TIER_HEIGHT),
+                   Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, "LANES")
+        p.drawText(QRectF(12, TIER_HEIGHT, self.width() - 18, TIER_HEIGHT),
+                   Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, "ITEMS")
+        p.end()
+
+
+class LaneHeader(QWidget):
+    """Lane names with colour, item count and a chevron to collapse; drag a name to reorder."""
+
+    collapseRequested = Signal(int, bool)  # lane id, collapsed
+    reorderRequested = Signal(int, int)  # lane id, new position among the lanes
+    menuRequested = Signal(int, QPoint)  # lane id, global position
+
+    def __init__(self, view: GanttView, parent=None) -> None:
+        super().__init__(parent)
+        self.view = view
+        self.model = view.model
+        self.setFixedWidth(LANE_COLUMN_WIDTH)
+        self.setMouseTracking(True)
+        self._press: tuple[int, QPoint] | None = None
+        self._drop_index: int | None = None
+        self._counted: tuple[int, dict[int, int]] = (-1, {})
+        view.verticalScrollBar().valueChanged.connect(self.update)
+
+    def _offset(self) -> float:
+        return self.view.mapToScene(QPoint(0, 0)).y()
+
+    def lane_at(self, y: float) -> int | None:
+        box = self.model.layout.lane_at(y + self._offset())
+        return box.lane_id if box is not None else None
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        painter = self.view.chart.painter
+        style, fonts = painter.style, painter.fonts
+        p = QPainter(self)
+        p.fillRect(self.rect(), style.header)
+        top = self._offset()
+        counts = self._counts()
+        for n, box in enumerate(self.model.layout.boxes):
+            y = box.top - top
+            if y > self.height() or y + box.height < 0:
+                continue
+            band = QRectF(0, y, self.width(), box.height)
+            p.fillRect(band, style.band if n % 2 else style.base)
+            p.setPen(QPen(style.grid, 1))
+            bottom = y + box.height - 0.5
+            p.drawLine(QPointF(0, bottom), QPointF(self.width(), bottom))
+            colour = painter.colour_of_lane(box.lane_id)
+            p.fillRect(QRectF(0, y, 4, box.height - 1), colour)
+            line_y = y + min(box.height, 34) / 2
+            self._chevron(p, QPointF(CHEVRON_WIDTH / 2 + 3, line_y), box.collapsed, style.muted)
+            count = str(counts.get(box.lane_id, 0))
+            count_width = fonts.small_metrics.horizontalAdvance(count) + 14
+            p.setFont(fonts.bold)
+            p.setPen(style.text)
+            name_room = self.width() - CHEVRON_WIDTH - 8 - count_width
+            name = fonts.elide(self.model.lane_name(box.lane_id), name_room, bold=True)
+            p.drawText(QRectF(CHEVRON_WIDTH + 4, line_y - 10, name_room, 20),
+                       Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name)
+            p.setFont(fonts.small)
+            p.setPen(style.muted)
+            p.drawText(QRectF(self.width() - count_width - 4, line_y - 10, count_width, 20),
+                       Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, count)
+        p.setPen(QPen(style.grid_strong, 1))
+        p.drawLine(self.width() - 1, 0, self.width() - 1, self.height())
+        if self._drop_index is not None:
+            self._paint_drop_line(p, top, style.highlight)
+        p.end()
+
+    def _counts(self) -> dict[int, int]:
+        """Items shown per lane, counted again only when the layout changed."""
+        if self._counted[0] != self.model.version:
+            counts: dict[int, int] = {}
+            for item in self.model.layout.items.values():
+                counts[item.lane_id] = counts.get(item.lane_id, 0) + 1
+            self._counted = (self.model.version, counts)
+        return self._counted[1]
+
+    @staticmethod
+    def _chevron(p: QPainter, centre: QPointF, collapsed: bool, colour) -> None:
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(colour)
+        x, y = centre.x(), centre.y()
+        if collapsed:
+            points = [QPointF(x - 2.5, y - 4.5), QPointF(x + 3.5, y), QPointF(x - 2.5, y + 4.5)]
+        else:
+            points = [QPointF(x - 4.5, y - 2.5), QPointF(x + 4.5, y - 2.5), QPointF(x, y + 3.5)]
+        p.drawPolygon(QPolygonF(points))
+
+    def _paint_drop_line(self, p: QPainter, top: float, colour) -> None:
+        boxes = self.model.layout.boxes
+        index = self._drop_index
+        y = (boxes[index].top if index < len(boxes) else boxes[-1].top + boxes[-1].height) - top
+        p.setPen(QPen(colour, 3))
+        p.drawLine(QPointF(0, y), QPointF(self.width(), y))
+
+    # -- mouse -------------------------------------------------------------------------------
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        pos = event.position().toPoint()
+        lane_id = self.lane_at(pos.y())
+        if lane_id is None:
+            return
+        if event.button() == Qt.MouseButton.RightButton:
+            self.menuRequested.emit(lane_id, event.globalPosition().toPoint())
+        elif event.button() == Qt.MouseButton.LeftButton:
+            if pos.x() <= CHEVRON_WIDTH + 4:
+                box = self.model.layout.box_of[lane_id]
+                self.collapseRequested.emit(lane_id, not box.collapsed)
+            else:
+                self._press = (lane_id, pos)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        if self._press is None:
+            return
+        pos = event.position().toPoint()
+        if (pos - self._press[1]).manhattanLength() < QApplication.startDragDistance():
+            return
+        self._drop_index = self._index_at(pos.y())
+        self.update()
+
+    def _index_at(self, y: float) -> int:
+        scene_y = y + self._offset()
+        for n, box in enumerate(self.model.layout.boxes):
+            if scene_y < box.top + box.height / 2:
+                return n
+        return len(self.model.layout.boxes)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        press, drop = self._press, self._drop_index
+        self._press, self._drop_index = None, None
+        self.update()
+        if press is None or drop is None:
+            return
+        order = [box.lane_id for box in self.model.layout.boxes]
+        current = order.index(press[0])
+        target = drop - 1 if drop > current else drop
+        if target != current:
+            self.reorderRequested.emit(press[0], target)

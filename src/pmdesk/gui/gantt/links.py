@@ -1,0 +1,277 @@
+"""Dependency arrows: routes from the core layout, cached per zoom, drawn as crisp lines.
+
+A route depends only on the two bars and the zoom. Each item's vertical
+place is kept per layout version (it does not change with the zoom), routes
+are kept for the last few zoom levels, so panning and zooming back and forth
+reuse them. Lines are orthogonal, drawn without antialiasing on pixel centres
+(sharper, and far cheaper than smooth paths) and cut to the area being
+painted first; only the arrow heads are smoothed.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterator
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QPainter, QPainterPath, QPen, QPolygonF
+
+from pmdesk.core.enums import ItemKind
+from pmdesk.core.gantt_layout import Box, link_route
+from pmdesk.core.timeline import TimeScale
+
+from .model import RoadmapModel
+from .style import ChartStyle
+
+Points = list[tuple[float, float]]
+LINK_DETAIL_MIN_PX_PER_DAY = 0.5  # further out, plain links are noise: only marked ones show
+LINK_BUDGET = 300  # more links than this on screen is a hairball: draw the marked ones in full
+STUB_PX = 12.0  # the rest shrink to a stub and an arrow head at their successor
+REACH_PX = 24.0  # a route strays no further than this beyond its two bars
+ZOOM_LEVELS_KEPT = 4
+ARROW = 5.0
+
+
+def _heads() -> dict[tuple[int, int], QPolygonF]:
+    """Arrow heads at the origin, by direction; moved into place with ``translated``."""
+    heads = {}
+    for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1)):
+        back_x, back_y = -dx * ARROW * 1.3, -dy * ARROW * 1.3
+        heads[(dx, dy)] = QPolygonF([
+            QPointF(0, 0), QPointF(back_x - dy * ARROW * 0.75, back_y + dx * ARROW * 0.75),
+            QPointF(back_x + dy * ARROW * 0.75, back_y - dx * ARROW * 0.75)])
+    return heads
+
+
+class LinkPainter:
+    def __init__(self, model: RoadmapModel, style: ChartStyle) -> None:
+        self.model = model
+        self.style = style
+        self._heads = _heads()
+        self.hover: int | None = None
+        self._version = -1
+        self._places: dict[int, tuple[float, float] | None] = {}  # item -> (centre y, height)
+        # (px per day, origin) -> {link id: (points, segments, head), "stubs": {...}}
+        self._zooms: OrderedDict[tuple, dict] = OrderedDict()
+
+    def _cache(self, scale: TimeScale) -> dict:
+        if self.model.version != self._version:
+            self._version = self.model.version
+            self._places.clear()
+            self._zooms.clear()
+        key = (scale.px_per_day, scale.origin)
+        found = self._zooms.get(key)
+        if found is None:
+            found = self._zooms[key] = {}
+            while len(self._zooms) > ZOOM_LEVELS_KEPT:
+                self._zooms.popitem(last=False)
+        else:
+            self._zooms.move_to_end(key)
+        return found
+
+    def _place(self, item_id: int) -> tuple[float, float] | None:
+        """Centre y and height of an item's shape (the same at every zoom)."""
+        if item_id in self._places:
+            return self._places[item_id]
+        layout = self.model.layout
+        place = layout.place(item_id)
+        found = None
+        if place is not None:
+            m = layout.metrics
+            item = layout.items[item_id]
+            compact = layout.box_of[place[0]].collapsed
+            if compact:
+                height = m.compact_height
+            elif item.is_milestone:
+                height = m.milestone_size
+            else:
+                initiative = item.kind is ItemKind.INITIATIVE
+                height = m.initiative_height if initiative else m.bar_height
+            found = (place[2] + m.row_height / 2, height)
+        self._places[item_id] = found
+        return found
+
+    def _box(self, item_id: int, origin: int, ppd: float) -> Box | None:
+        place = self._place(item_id)
+        if place is None:
+            return None
+        item = self.model.layout.items[item_id]
+        cy, h = place
+        if item.is_milestone:
+            x = (item.start + 0.5 - origin) * ppd
+            return Box(x - h / 2, cy - h / 2, h, h)
+        x0 = (item.start - origin) * ppd
+        return Box(x0, cy - h / 2, max((item.end + 1 - item.start) * ppd, 1.0), h)
+
+    def _drawing(self, link_id: int, scale: TimeScale) -> tuple | None:
+        """(points, segments on pixel centres, arrow head) of a link at this zoom."""
+        cache = self._cache(scale)
+        if link_id in cache:
+            return cache[link_id]
+        link = self.model.links.get(link_id)
+        found = None
+        if link is not None:
+            origin, ppd = scale.origin.toordinal(), scale.px_per_day
+            pred, succ = self._box(link.pred, origin, ppd), self._box(link.succ, origin, ppd)
+            if pred is not None and succ is not None:
+                points = link_route(link.type, pred, succ, self.model.layout.metrics.link_gap)
+                segments = [(round(x0) + 0.5, round(y0) + 0.5, round(x1) + 0.5, round(y1) + 0.5)
+                            for (x0, y0), (x1, y1) in zip(points, points[1:])]
+                found = (points, segments, self._head(points[-2], points[-1]))
+        cache[link_id] = found
+        return found
+
+    def _head(self, before: tuple[float, float], tip: tuple[float, float]) -> QPolygonF:
+        dx = (tip[0] > before[0]) - (tip[0] < before[0])
+        dy = 0 if dx else (1 if tip[1] > before[1] else -1)
+        return self._heads[(dx, dy)].translated(tip[0], tip[1])
+
+    def route(self, link_id: int, scale: TimeScale) -> Points | None:
+        """The path of a link at this zoom (None if an end is not shown)."""
+        drawing = self._drawing(link_id, scale)
+        return drawing[0] if drawing is not None else None
+
+    def ids_in(self, scale: TimeScale, rect: QRectF) -> Iterator[int]:
+        """Links touching an item near ``rect`` (each once)."""
+        model, layout = self.model, self.model.layout
+        ppd = scale.px_per_day
+        origin = scale.origin.toordinal()
+        day0 = origin + (rect.left() - REACH_PX) / ppd
+        day1 = origin + (rect.right() + REACH_PX) / ppd
+        seen: set[int] = set()
+        links_of = model.links_of
+        for visible in layout.visible(day0, day1, rect.top() - 40, rect.bottom() + 40):
+            for link_id in links_of.get(visible.item_id, ()):
+                if link_id not in seen:
+                    seen.add(link_id)
+                    yield link_id
+
+    def routes_in(self, scale: TimeScale, rect: QRectF) -> Iterator[tuple[int, Points]]:
+        for link_id in self.ids_in(scale, rect):
+            points = self.route(link_id, scale)
+            if points is not None:
+                yield link_id, points
+
+    def paint(self, p: QPainter, scale: TimeScale, shown: QRectF, clip: QRectF) -> None:
+        """Links of the items in ``shown`` (the whole screen), drawn inside ``clip``.
+
+        Choosing links by the screen rather than by the strip being repainted
+        keeps a long link whole while the chart scrolls under it. When the screen
+        holds more links than anyone could follow, only the selected and critical
+        ones (and those of the selected items) are drawn in full; broken ones keep
+        a red stub and arrow head at their successor, plain ones are left out.
+        """
+        model, style = self.model, self.style
+        critical = model.critical if model.show_critical else set()
+        marked = model.selected | ({self.hover} if self.hover is not None else set())
+        groups: dict[str, list[int]] = {"plain": [], "violated": [], "critical": [], "selected": []}
+        for link_id in self.ids_in(scale, shown):
+            link = model.links[link_id]
+            if link_id in model.selected_links or link.pred in marked or link.succ in marked:
+                groups["selected" if link_id in model.selected_links else "plain"].append(link_id)
+            elif link_id in model.violated:
+                groups["violated"].append(link_id)
+            elif link.pred in critical and link.succ in critical:
+                groups["critical"].append(link_id)
+            else:
+                groups["plain"].append(link_id)
+        dense = sum(len(ids) for ids in groups.values()) > LINK_BUDGET
+        if dense or scale.px_per_day < LINK_DETAIL_MIN_PX_PER_DAY:
+            groups["plain"] = [i for i in groups["plain"] if self._touches(i, marked)]
+        pens = {
+            "plain": QPen(style.link, 1.0),
+            "violated": QPen(style.violated, 1.0, Qt.PenStyle.DashLine),
+            "critical": QPen(style.critical, 2.0),
+            "selected": QPen(style.highlight, 2.0),
+        }
+        for name, ids in groups.items():
+            if not ids:
+                continue
+            if name == "violated" and dense:
+                self._paint_stubs(p, scale, ids, QPen(style.violated, 1.5), clip)
+            else:
+                self._paint_group(p, scale, ids, pens[name], clip)
+
+    def _touches(self, link_id: int, marked: set[int]) -> bool:
+        link = self.model.links[link_id]
+        return link.pred in marked or link.succ in marked
+
+    def _paint_stubs(self, p: QPainter, scale: TimeScale, ids: list[int], pen: QPen,
+                     clip: QRectF) -> None:
+        """A short line and an arrow head into each successor, without routing the link."""
+        left, top = clip.left() - STUB_PX, clip.top() - 8
+        right, bottom = clip.right() + STUB_PX, clip.bottom() + 8
+        lines, heads = [], []
+        for link_id in ids:
+            stub = self._stub(link_id, scale)
+            if stub is not None and left <= stub[0] <= right and top <= stub[1] <= bottom:
+                lines.append(stub[2])
+                heads.append(stub[3])
+        self._stroke(p, lines, heads, pen)
+
+    def _stub(self, link_id: int, scale: TimeScale) -> tuple | None:
+        """(tip x, tip y, line, head) of a link's end at its successor, cached per zoom."""
+        stubs = self._cache(scale).setdefault("stubs", {})
+        if link_id in stubs:
+            return stubs[link_id]
+        link = self.model.links[link_id]
+        succ = self._box(link.succ, scale.origin.toordinal(), scale.px_per_day)
+        found = None
+        if succ is not None:
+            into_start = link.type.value in ("FS", "SS")
+            tip_x = succ.x if into_start else succ.right
+            back = tip_x - STUB_PX if into_start else tip_x + STUB_PX
+            y = round(succ.cy) + 0.5
+            found = (tip_x, succ.cy, QLineF(back, y, tip_x, y),
+                     self._head((back, succ.cy), (tip_x, succ.cy)))
+        stubs[link_id] = found
+        return found
+
+    def _paint_group(self, p: QPainter, scale: TimeScale, ids: list[int], pen: QPen,
+                     clip: QRectF) -> None:
+        """One ``drawLines`` call per group, every segment cut to the clip first.
+
+        Links between far-apart lanes run thousands of pixels off screen; cutting
+        them here is much cheaper than letting the rasteriser walk them.
+        """
+        left, top = clip.left() - 6, clip.top() - 6
+        right, bottom = clip.right() + 6, clip.bottom() + 6
+        lines: list[QLineF] = []
+        heads: list[QPolygonF] = []
+        for link_id in ids:
+            drawing = self._drawing(link_id, scale)
+            if drawing is None:
+                continue
+            for x0, y0, x1, y1 in drawing[1]:
+                if y0 == y1:
+                    if top <= y0 <= bottom:
+                        a, b = (x0, x1) if x0 < x1 else (x1, x0)
+                        a, b = max(a, left), min(b, right)
+                        if a < b:
+                            lines.append(QLineF(a, y0, b, y0))
+                elif left <= x0 <= right:
+                    a, b = (y0, y1) if y0 < y1 else (y1, y0)
+                    a, b = max(a, top), min(b, bottom)
+                    if a < b:
+                        lines.append(QLineF(x0, a, x0, b))
+            tip_x, tip_y = drawing[0][-1]
+            if left <= tip_x <= right and top <= tip_y <= bottom:
+                heads.append(drawing[2])
+        self._stroke(p, lines, heads, pen)
+
+    @staticmethod
+    def _stroke(p: QPainter, lines: list[QLineF], heads: list[QPolygonF], pen: QPen) -> None:
+        if not lines and not heads:
+            return
+        pen.setCapStyle(Qt.PenCapStyle.SquareCap)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        p.setPen(pen)
+        p.drawLines(lines)
+        if heads:  # one smooth fill for all the heads
+            path = QPainterPath()
+            for head in heads:
+                path.addPolygon(head)
+            p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(pen.color())
+            p.drawPath(path)

@@ -1,0 +1,357 @@
+"""The product's roadmap as the chart and the board see it, kept in step with the file.
+
+``RoadmapModel`` holds plain rows (loaded in bulk through ``RoadmapQueries``),
+the filter, the core :class:`GanttLayout`, and what is derived from them:
+broken links, the critical path, selection. A ChangeSet is applied by reading
+back only the rows it names, so one moved bar costs one small query, not a
+reload of 20,000 items. No Qt here: widgets read the model and paint it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import gc
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+from pmdesk.core.changes import ChangeSet
+from pmdesk.core.enums import Horizon, ItemKind, ItemStatus
+from pmdesk.core.gantt_layout import GanttLayout, LayoutItem, LayoutLane, Metrics
+from pmdesk.core.horizon import effective_horizon
+from pmdesk.core.scheduling import CycleError, Link, Task, schedule, violations
+from pmdesk.store.services.roadmap_queries import (
+    BaselineRow,
+    ItemRow,
+    LaneRow,
+    LinkRow,
+    RoadmapQueries,
+)
+
+ITEM, LINK, LANE = "roadmap_item", "dependency", "lane"
+
+
+@contextlib.contextmanager
+def bulk_work() -> Iterator[None]:
+    """Hold off Python's cycle collector while tens of thousands of objects are made.
+
+    Each burst of allocations would otherwise set off collections that scan the
+    whole plan already in memory, doubling the cost of a load or a scheduling
+    pass. Nothing made here forms cycles; collection simply resumes afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+BASELINE_KINDS = ("baseline", "baseline_entry")
+
+
+@dataclass
+class Filter:
+    """Which items the chart shows; an empty filter shows everything."""
+
+    lane_id: int | None = None
+    kind: ItemKind | None = None
+    status: ItemStatus | None = None
+    text: str = ""
+
+    @property
+    def active(self) -> bool:
+        return bool(self.lane_id or self.kind or self.status or self.text.strip())
+
+    def accepts(self, row: ItemRow) -> bool:
+        if self.lane_id is not None and row.lane_id != self.lane_id:
+            return False
+        if self.kind is not None and row.kind is not self.kind:
+            return False
+        if self.status is not None and row.status is not self.status:
+            return False
+        wanted = self.text.strip().casefold()
+        return not wanted or wanted in row.name.casefold() or wanted in row.notes.casefold()
+
+
+class _Names(Mapping):
+    """Item names looked up when asked, instead of a 20,000-entry dict made every pass."""
+
+    def __init__(self, items: dict[int, ItemRow]) -> None:
+        self._items = items
+
+    def __getitem__(self, item_id: int) -> str:
+        return self._items[item_id].name
+
+    def __iter__(self):
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+@dataclass
+class Refresh:
+    """What a change needs repainted: some lanes, or everything when rows moved."""
+
+    everything: bool = False  # lay the chart out again
+    repaint: bool = False  # same layout, but anything may look different
+    lanes: set[int] = field(default_factory=set)
+    items: set[int] = field(default_factory=set)
+    links: set[int] = field(default_factory=set)
+    board: bool = False
+
+
+class RoadmapModel:
+    def __init__(self, queries: RoadmapQueries, metrics: Metrics | None = None) -> None:
+        self.queries = queries
+        self.metrics = metrics or Metrics()
+        self.today = dt.date.today()
+        self.filter = Filter()
+        self.product_id: int | None = None
+        self.show_critical = False
+        self.baseline_shown = True
+        self.version = 0  # grows with every change of the layout: caches of geometry check it
+        self._extent: tuple[int, tuple[int, int] | None] = (-1, None)
+        self._clear()
+
+    def _clear(self) -> None:
+        self.lanes: list[LaneRow] = []
+        self.lane_index: dict[int, int] = {}
+        self.items: dict[int, ItemRow] = {}
+        self._tasks: dict[int, Task] = {}
+        self.links: dict[int, LinkRow] = {}
+        self._core_links: dict[int, Link] = {}
+        self.links_of: dict[int, set[int]] = {}
+        self.baselines: list[BaselineRow] = []
+        self.baseline_id: int | None = None
+        self.baseline: dict[int, tuple[int, int]] = {}
+        self.requirement_counts: dict[int, int] = {}
+        self.violated: dict[int, int] = {}  # link id -> days it is broken by
+        self.critical: set[int] = set()
+        self.floats: dict[int, int] = {}
+        self.schedule_error = ""
+        self.selected: set[int] = set()
+        self.selected_links: set[int] = set()
+        self.layout = GanttLayout([], [], self.metrics)
+
+    # -- loading ---------------------------------------------------------------------
+
+    def load(self, product_id: int | None) -> None:
+        with bulk_work():
+            self._load(product_id)
+
+    def _load(self, product_id: int | None) -> None:
+        self._clear()
+        self.product_id = product_id
+        if product_id is None:
+            return
+        q = self.queries
+        self._set_lanes(q.lane_rows(product_id))
+        self.items = {row.id: row for row in q.item_rows(product_id)}
+        for link in q.link_rows(product_id):
+            self._add_link(link)
+        self.requirement_counts = q.requirement_counts(product_id)
+        self._load_baselines()
+        self.violated = self._violations(self.links.values())
+        self.relayout()
+        if self.show_critical:
+            self.compute_critical()
+
+    def _set_lanes(self, lanes: list[LaneRow]) -> None:
+        self.lanes = lanes
+        self.lane_index = {lane.id: n for n, lane in enumerate(lanes)}
+
+    def _load_baselines(self) -> None:
+        """The baselines, and the dates of the one compared (the active one in the file)."""
+        self.baselines = self.queries.baseline_rows(self.product_id)
+        self.baseline_id = next((b.id for b in self.baselines if b.is_active), None)
+        self.baseline = (
+            self.queries.baseline_ordinals(self.baseline_id) if self.baseline_id is not None else {}
+        )
+
+    @property
+    def baseline_visible(self) -> bool:
+        return self.baseline_shown and self.baseline_id is not None
+
+    def layout_item(self, row: ItemRow) -> LayoutItem:
+        baseline = self.baseline.get(row.id) if self.baseline_visible else None
+        return LayoutItem(row.id, row.lane_id, row.kind, row.start.toordinal(), row.end.toordinal(),
+                          baseline)
+
+    def shown_lanes(self) -> list[LaneRow]:
+        if self.filter.lane_id is None:
+            return self.lanes
+        return [lane for lane in self.lanes if lane.id == self.filter.lane_id]
+
+    def relayout(self) -> None:
+        """Lay the whole chart out again (after a load, a filter or a baseline change)."""
+        with bulk_work():
+            self._relayout()
+
+    def _relayout(self) -> None:
+        metrics = self.metrics.showing_baseline(self.baseline_visible)
+        lanes = [LayoutLane(lane.id, lane.collapsed) for lane in self.shown_lanes()]
+        accepts = self.filter.accepts if self.filter.active else None
+        chosen = (r for r in self.items.values() if accepts is None or accepts(r))
+        self.layout = GanttLayout(lanes, map(self.layout_item, chosen), metrics)
+        self.version += 1
+        self.selected &= self.layout.items.keys()
+        self.selected_links = {i for i in self.selected_links if self.link_shown(i)}
+
+    def extent(self) -> tuple[int, int] | None:
+        """First and last day of what the chart shows (kept until the layout changes)."""
+        if self._extent[0] != self.version:
+            self._extent = (self.version, self.layout.extent())
+        return self._extent[1]
+
+    def link_shown(self, link_id: int) -> bool:
+        link = self.links.get(link_id)
+        shown = self.layout.items
+        return link is not None and link.pred in shown and link.succ in shown
+
+    def _add_link(self, link: LinkRow) -> None:
+        self.links[link.id] = link
+        self._core_links[link.id] = Link(link.pred, link.succ, link.type, link.lag)
+        links_of = self.links_of
+        for end in (link.pred, link.succ):
+            found = links_of.get(end)
+            if found is None:
+                links_of[end] = {link.id}
+            else:
+                found.add(link.id)
+
+    def _drop_link(self, link_id: int) -> LinkRow | None:
+        link = self.links.pop(link_id, None)
+        self._core_links.pop(link_id, None)
+        if link is not None:
+            for end in (link.pred, link.succ):
+                self.links_of.get(end, set()).discard(link_id)
+        self.violated.pop(link_id, None)
+        self.selected_links.discard(link_id)
+        return link
+
+    # -- derived ---------------------------------------------------------------------------
+
+    def _task(self, item_id: int) -> Task | None:
+        """The scheduler's view of an item, kept until the item changes."""
+        found = self._tasks.get(item_id)
+        if found is None:
+            row = self.items.get(item_id)
+            if row is None:
+                return None
+            duration = 0 if row.kind is ItemKind.MILESTONE else (row.end - row.start).days + 1
+            found = self._tasks[item_id] = Task(row.id, row.start.toordinal(), duration)
+        return found
+
+    def _violations(self, links: Iterable[LinkRow]) -> dict[int, int]:
+        links = list(links)
+        ends = {i for link in links for i in (link.pred, link.succ)}
+        tasks = [t for t in map(self._task, ends) if t is not None]
+        by_key = {(link.pred, link.succ): link.id for link in links}
+        core = [self._core_links[link.id] for link in links]
+        return {by_key[(v.link.pred, v.link.succ)]: v.days for v in violations(tasks, core)}
+
+    def compute_critical(self) -> None:
+        """Earliest/latest dates over the whole plan (not only what the filter shows)."""
+        tasks = [t for t in map(self._task, self.items) if t is not None]
+        links = self._core_links.values()
+        names = _Names(self.items)  # only read if there is a cycle to name
+        try:
+            with bulk_work():
+                result = schedule(tasks, links, names)
+        except CycleError as exc:
+            self.critical, self.floats, self.schedule_error = set(), {}, str(exc)
+            return
+        self.schedule_error = ""
+        with bulk_work():
+            self.floats = {i: t.total_float for i, t in result.timings.items()}
+        self.critical = {i for i, f in self.floats.items() if f <= 0}
+
+    def horizon_of(self, row: ItemRow) -> Horizon:
+        return effective_horizon(row.horizon, row.start, row.end, self.today)
+
+    def slip(self, item_id: int) -> int | None:
+        row, base = self.items.get(item_id), self.baseline.get(item_id)
+        if row is None or base is None:
+            return None
+        return row.end.toordinal() - base[1]
+
+    def lane_name(self, lane_id: int) -> str:
+        index = self.lane_index.get(lane_id)
+        return self.lanes[index].name if index is not None else ""
+
+    # -- changes ---------------------------------------------------------------------------
+
+    def apply(self, changes: ChangeSet) -> Refresh:
+        """Bring the model in line with a committed change; says what to repaint."""
+        refresh = Refresh()
+        if self.product_id is None or not changes:
+            return refresh
+        if changes.touches(LANE):
+            self._set_lanes(self.queries.lane_rows(self.product_id))
+            refresh.everything = True
+        if changes.touches(*BASELINE_KINDS):
+            self._load_baselines()
+            refresh.everything = True
+        if changes.touches("requirement_item_link"):
+            self.requirement_counts = self.queries.requirement_counts(self.product_id)
+            refresh.items |= {key[1] for key in changes.ids("requirement_item_link")
+                              if isinstance(key, tuple)}
+        changed_items = self._apply_items(changes, refresh)
+        touched_links = self._apply_links(changes, refresh)
+        for item_id in changed_items:
+            touched_links |= self.links_of.get(item_id, set())
+        touched_links = {i for i in touched_links if i in self.links}
+        for link_id in touched_links:
+            self.violated.pop(link_id, None)
+        self.violated.update(self._violations(self.links[i] for i in touched_links))
+        refresh.links |= touched_links
+        if refresh.items or refresh.links or refresh.lanes:
+            self.version += 1
+        if self.show_critical and (changed_items or touched_links):
+            self.compute_critical()  # the path may now run through any item: redraw all
+            refresh.repaint = True
+        if refresh.everything:
+            self.relayout()
+        return refresh
+
+    def _apply_items(self, changes: ChangeSet, refresh: Refresh) -> set[int]:
+        removed = {i for i in changes.ids(ITEM, "delete") if i in self.items}
+        wanted = set(changes.ids(ITEM, "insert")) | set(changes.ids(ITEM, "update"))
+        rows = self.queries.item_rows(self.product_id, wanted) if wanted else []
+        removed |= {i for i in wanted if i in self.items} - {row.id for row in rows}
+        for item_id in removed:
+            self.items.pop(item_id, None)
+            self._tasks.pop(item_id, None)
+            self.selected.discard(item_id)
+            for link_id in list(self.links_of.pop(item_id, ())):
+                self._drop_link(link_id)
+        for row in rows:
+            self.items[row.id] = row
+            self._tasks.pop(row.id, None)
+        refresh.items |= removed | {row.id for row in rows}
+        refresh.board = bool(refresh.items)
+        if not refresh.everything:
+            accepts = self.filter.accepts if self.filter.active else None
+            shown = [self.layout_item(r) for r in rows if accepts is None or accepts(r)]
+            hidden = removed | {r.id for r in rows if accepts is not None and not accepts(r)}
+            before = self.layout.height
+            refresh.lanes |= self.layout.update(shown, hidden)
+            if self.layout.height != before:
+                refresh.everything = True
+            self.selected &= self.layout.items.keys()
+        return refresh.items
+
+    def _apply_links(self, changes: ChangeSet, refresh: Refresh) -> set[int]:
+        touched = set(changes.ids(LINK))
+        for link_id in changes.ids(LINK, "delete"):
+            self._drop_link(link_id)
+        wanted = set(changes.ids(LINK, "insert")) | set(changes.ids(LINK, "update"))
+        if wanted:
+            kept = self.selected_links & wanted
+            for link_id in wanted:
+                self._drop_link(link_id)
+            for link in self.queries.link_rows(self.product_id, wanted):
+                self._add_link(link)
+            self.selected_links |= kept & self.links.keys()
+        return touched

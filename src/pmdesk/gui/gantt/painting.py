@@ -1,0 +1,446 @@
+"""Drawing bars, labels and baselines with QPainter, straight from the core layout.
+
+Only what lies in the exposed rectangle is drawn, found by binary search in the
+layout's rows. A frame has a budget of 16 ms for hundreds of bars, so the loop
+is kept lean: colours, pens and brushes are made once per lane (a Swatch), text
+widths and elided labels are cached, text is drawn at a baseline point rather
+than laid out in a rectangle, and bars narrower than a few pixels are batched
+plain rectangles with no text, because none could be read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QPolygonF, QStaticText
+
+from pmdesk.core.enums import ItemKind, ItemStatus
+from pmdesk.core.gantt_layout import Box, baseline_box, label_place
+from pmdesk.core.timeline import TimeScale
+
+from .links import LinkPainter
+from .model import RoadmapModel
+from .style import ChartStyle, Fonts, lane_colour
+
+TINY_BAR_PX = 3.0
+DENSE_ITEMS = 220  # more bars than this in one paint: the quick, square style
+BADGE_PAD = 16.0  # the requirements badge: gap, document glyph, gap, then the count
+MILESTONE, INITIATIVE, RELEASE = ItemKind.MILESTONE, ItemKind.INITIATIVE, ItemKind.RELEASE
+DONE, CANCELLED, AT_RISK = ItemStatus.DONE, ItemStatus.CANCELLED, ItemStatus.AT_RISK
+NO_PEN = Qt.PenStyle.NoPen
+
+
+def qrect(box: Box) -> QRectF:
+    return QRectF(box.x, box.y, box.w, box.h)
+
+
+def text_on(colour: QColor) -> QColor:
+    """White or near-black, whichever reads better on ``colour``."""
+    luminance = 0.2126 * colour.redF() + 0.7152 * colour.greenF() + 0.0722 * colour.blueF()
+    return QColor("#ffffff") if luminance < 0.6 else QColor("#1d2126")
+
+
+@dataclass
+class Swatch:
+    """Every colour one lane's items are painted with, made once per lane and theme."""
+
+    fill: QColor
+    done: QColor
+    release: QColor
+    release_done: QColor
+    milestone: QColor
+    initiative: QColor
+    initiative_border: QPen
+    initiative_text: QColor
+    cancelled: QColor
+    text: QColor
+
+    @classmethod
+    def of(cls, colour: QColor, style: ChartStyle) -> Swatch:
+        release = colour.darker(118)
+        return cls(
+            fill=colour, done=colour.darker(128), release=release, release_done=colour.darker(150),
+            milestone=colour.darker(112),
+            initiative=style.tint(colour, 0.68 if style.dark else 0.8),
+            initiative_border=QPen(style.tint(colour, 0.35), 1.0),
+            initiative_text=colour.lighter(165) if style.dark else colour.darker(150),
+            cancelled=style.tint(colour, 0.55), text=text_on(colour),
+        )
+
+
+class ChartPainter:
+    """Paints the model; one per chart, holding style, fonts and the caches that keep it fast."""
+
+    def __init__(self, model: RoadmapModel, style: ChartStyle, fonts: Fonts) -> None:
+        self.model = model
+        self.hover: int | None = None
+        self.links = LinkPainter(model, style)
+        self.set_style(style, fonts)
+
+    def set_style(self, style: ChartStyle, fonts: Fonts) -> None:
+        self.style, self.fonts = style, fonts
+        self.links.style = style
+        self._swatches: dict[int, Swatch] = {}
+        self._elided: dict[tuple[str, int, bool], str] = {}
+        self._statics: dict[tuple[str, bool], QStaticText] = {}
+        self._outline_pens = {
+            "critical": QPen(style.critical, 2.0), "selected": QPen(style.highlight, 2.0),
+            "hover": QPen(_alpha(style.highlight, 0.55), 1.5), "risk": QPen(style.base, 1.2),
+            "milestone": QPen(style.base, 1.5),
+        }
+        self._hatch = QBrush(style.base, Qt.BrushStyle.BDiagPattern)
+        metrics = fonts.label_metrics
+        self._text_dy = (metrics.ascent() - metrics.descent()) / 2
+        self._line_height = metrics.height()
+        small = fonts.small_metrics
+        self._small_dy = (small.ascent() - small.descent()) / 2
+
+    def colour_of_lane(self, lane_id: int) -> QColor:
+        return self.swatch(lane_id).fill
+
+    def swatch(self, lane_id: int) -> Swatch:
+        found = self._swatches.get(lane_id)
+        if found is None:
+            index = self.model.lane_index.get(lane_id, 0)
+            lanes = self.model.lanes
+            chosen = lanes[index].colour if index < len(lanes) else ""
+            found = self._swatches[lane_id] = Swatch.of(lane_colour(index, chosen), self.style)
+        return found
+
+    def forget_colours(self) -> None:
+        self._swatches.clear()
+
+    def route(self, link_id: int, scale: TimeScale):
+        return self.links.route(link_id, scale)
+
+    def link_routes(self, scale: TimeScale, rect: QRectF):
+        return self.links.routes_in(scale, rect)
+
+    def paint_links(self, p: QPainter, scale: TimeScale, shown: QRectF, clip: QRectF) -> None:
+        self.links.paint(p, scale, shown, clip)
+
+    # -- bars ------------------------------------------------------------------------------
+
+    def paint_bars(self, p: QPainter, scale: TimeScale, rect: QRectF) -> None:
+        """Shapes first, then labels (grouped by font and colour) on top."""
+        entries, tiny = self._entries(scale, rect)
+        labels: list[tuple] = []
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        if sum(1 for e in entries if e[7]) > DENSE_ITEMS:
+            self._paint_dense(p, scale, entries, labels)
+        else:
+            for entry in entries:
+                self._paint_one(p, scale, entry, labels)
+        p.setPen(NO_PEN)
+        for lane_id, rects in tiny.items():
+            p.setBrush(self.swatch(lane_id).fill)
+            p.drawRects(rects)
+        self._draw_labels(p, labels)
+
+    def _entries(self, scale: TimeScale, rect: QRectF):
+        """(item, row, box, swatch, next bar's x, row top, show label, shape on screen) to draw.
+
+        Bars too thin to see come back apart, as rectangles to fill in one go.
+        """
+        model, layout = self.model, self.model.layout
+        m = layout.metrics
+        ppd = scale.px_per_day
+        origin = scale.origin.toordinal()
+        reach = m.max_label_width + m.label_padding + 40  # a label (or slip) beside a bar
+        day0 = origin + (rect.left() - reach) / ppd
+        day1 = origin + rect.right() / ppd + 1
+        items, rows = layout.items, model.items
+        half_row = m.row_height / 2
+        heights = {INITIATIVE: m.initiative_height}
+        labels = ppd >= 0.3
+        left = rect.left() - 6
+        entries: list[tuple] = []
+        tiny: dict[int, list[QRectF]] = {}
+        for seen in layout.visible(day0, day1, rect.top(), rect.bottom()):
+            item = items[seen.item_id]
+            cy = seen.row_top + half_row
+            if item.kind is MILESTONE:
+                size = m.compact_height if seen.compact else m.milestone_size
+                x = (item.start + 0.5 - origin) * ppd - size / 2
+                box = Box(x, cy - size / 2, size, size)
+            else:
+                x = (item.start - origin) * ppd
+                w = max((item.end + 1 - item.start) * ppd, 1.0)
+                if seen.compact or w < TINY_BAR_PX:
+                    h = m.compact_height if seen.compact else m.bar_height
+                    tiny.setdefault(item.lane_id, []).append(QRectF(x, cy - h / 2, w, h))
+                    continue
+                h = heights.get(item.kind, m.bar_height)
+                box = Box(x, cy - h / 2, w, h)
+            nxt = (seen.next_start - origin) * ppd if seen.next_start is not None else None
+            on_screen = box.right >= left
+            if not on_screen and (not labels or (nxt is not None and nxt <= left)):
+                continue  # off to the left, and its label cannot reach in either
+            entries.append((item, rows[item.id], box, self.swatch(item.lane_id), nxt, seen.row_top,
+                            (labels or box.w > 40) and not seen.compact, on_screen))
+        return entries, tiny
+
+    def _paint_one(self, p: QPainter, scale: TimeScale, entry: tuple, labels: list,
+                   with_label: bool = True) -> None:
+        item, row, box, swatch, nxt, row_top, label, on_screen = entry
+        if on_screen:
+            if self.model.layout.metrics.with_baseline and item.baseline is not None:
+                self._paint_baseline(p, item, row_top, scale, box, nxt)
+            self._paint_shape(p, row, item.kind, box, swatch)
+            if with_label:  # (the dense style outlines everything at the end)
+                self._paint_marks(p, item.id, row.status, box, item.kind is MILESTONE)
+        if label and with_label:
+            self._place_label(row, item.kind, box, swatch, nxt, labels)
+
+    def _paint_dense(self, p: QPainter, scale: TimeScale, entries: list, labels: list) -> None:
+        """Many bars on screen: square, pixel-aligned rectangles filled in batches.
+
+        Rounded, antialiased corners cost three times as much to draw and cannot
+        be told apart at this density; milestones, releases and outlines keep
+        their shapes.
+        """
+        fills: dict[int, list[QRectF]] = {}
+        colours: dict[int, QColor] = {}
+
+        def fill(colour: QColor, rect: QRectF) -> None:
+            key = colour.rgba()
+            colours[key] = colour
+            fills.setdefault(key, []).append(rect)
+
+        shaped = []
+        for entry in entries:
+            item, row, box, swatch, nxt, row_top, label, on_screen = entry
+            if label:
+                self._place_label(row, item.kind, box, swatch, nxt, labels)
+            if not on_screen:
+                continue
+            kind = item.kind
+            if kind is MILESTONE or kind is RELEASE or (
+                    self.model.layout.metrics.with_baseline and item.baseline is not None):
+                shaped.append(entry)
+                continue
+            x0, x1 = round(box.x), round(box.right)
+            rect = QRectF(x0, round(box.y), max(x1 - x0, 1), round(box.h))
+            if kind is INITIATIVE:
+                fill(swatch.initiative, rect)
+                fill(swatch.fill, QRectF(rect.x(), rect.y(), min(3, rect.width()), rect.height()))
+            elif row.status is CANCELLED:
+                fill(swatch.cancelled, rect)
+            else:
+                fill(swatch.fill, rect)
+                if 0 < row.progress < 100:
+                    done = round(rect.width() * row.progress / 100)
+                    fill(swatch.done, QRectF(rect.x(), rect.y(), done, rect.height()))
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        p.setPen(NO_PEN)
+        for key, rects in fills.items():
+            p.setBrush(colours[key])
+            p.drawRects(rects)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        for entry in shaped:
+            self._paint_one(p, scale, entry, labels, with_label=False)
+        for item, row, box, _swatch, _nxt, _top, _label, on_screen in entries:
+            if on_screen:
+                self._paint_marks(p, item.id, row.status, box, item.kind is MILESTONE)
+
+    def _paint_shape(self, p: QPainter, row, kind: ItemKind, box: Box, swatch: Swatch) -> None:
+        rect = QRectF(box.x, box.y, box.w, box.h)
+        cancelled = row.status is CANCELLED
+        if kind is MILESTONE:
+            p.setPen(self._outline_pens["milestone"])
+            p.setBrush(swatch.cancelled if cancelled else swatch.milestone)
+            p.drawPolygon(diamond(box))
+            return
+        r = min(4.0, box.h / 2, box.w / 2)
+        if kind is INITIATIVE:
+            p.setBrush(swatch.initiative)
+            p.setPen(swatch.initiative_border)
+            p.drawRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), r, r)
+            p.setPen(NO_PEN)
+            p.setBrush(swatch.fill)
+            p.drawRoundedRect(QRectF(box.x, box.y, min(4.0, box.w), box.h), 2, 2)
+            if row.progress > 0 and box.w >= 8:
+                width = (box.w - 6) * row.progress / 100
+                p.drawRoundedRect(QRectF(box.x + 5, box.bottom - 4.5, width, 2.5), 1.2, 1.2)
+            return
+        p.setPen(NO_PEN)
+        release = kind is RELEASE
+        p.setBrush(swatch.cancelled if cancelled else swatch.release if release else swatch.fill)
+        if release:
+            p.drawPolygon(chevron(box))
+        else:
+            p.drawRoundedRect(rect, r, r)
+        if cancelled:
+            p.setBrush(self._hatch)
+            p.drawRoundedRect(rect, r, r)
+        elif 0 < row.progress < 100 and box.w >= 8:
+            p.save()  # the done part, a shade darker, clipped to the bar's shape
+            p.setClipRect(QRectF(box.x, box.y, box.w * row.progress / 100, box.h))
+            p.setBrush(swatch.release_done if release else swatch.done)
+            if release:
+                p.drawPolygon(chevron(box))
+            else:
+                p.drawRoundedRect(rect, r, r)
+            p.restore()
+
+    def _paint_marks(self, p: QPainter, item_id: int, status, box: Box, milestone: bool) -> None:
+        """Critical-path, selection and hover outlines, and the at-risk dot."""
+        model, pens = self.model, self._outline_pens
+        if status is not AT_RISK and item_id not in model.selected and item_id != self.hover and (
+                not model.show_critical or item_id not in model.critical):
+            return
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        outline = box.grown(2.5)
+        if model.show_critical and item_id in model.critical:
+            p.setPen(pens["critical"])
+            _outline(p, outline, milestone)
+        if item_id in model.selected:
+            p.setPen(pens["selected"])
+            _outline(p, outline.grown(1.5), milestone)
+        elif item_id == self.hover:
+            p.setPen(pens["hover"])
+            _outline(p, outline, milestone)
+        if status is AT_RISK and box.w >= 10:
+            p.setPen(pens["risk"])
+            p.setBrush(self.style.at_risk)
+            p.drawEllipse(QPointF(box.right - (0 if milestone else 6), box.y + 1), 3.5, 3.5)
+
+    def _place_label(self, row, kind: ItemKind, box: Box, swatch: Swatch,
+                     next_left: float | None, labels: list) -> None:
+        """Where the item's name goes (if anywhere), added to ``labels`` to draw later."""
+        m = self.model.layout.metrics
+        pad = m.label_padding
+        room = m.max_label_width if next_left is None else next_left - box.right - 2 * pad
+        if kind is not MILESTONE:
+            room = max(room, box.w - 2 * pad)
+        if room < m.min_label_width:
+            return  # no readable place, whatever the name (the common case when dense)
+        fonts = self.fonts
+        bold = kind is INITIATIVE
+        text = "✓ " + row.name if row.status is DONE else row.name
+        count = self.model.requirement_counts.get(row.id, 0)
+        badge = self._badge_width(count)
+        width = fonts.width(text, bold)
+        place = label_place(box, width + badge, next_left, m, kind is MILESTONE)
+        if place is None:
+            return
+        if width + badge > place.width:
+            text = self._elide(text, place.width - badge, bold)
+            if len(text) < 3:
+                return
+            width = fonts.width(text, bold)
+        if row.status is CANCELLED:
+            pen = self.style.muted
+        elif place.inside:
+            pen = swatch.initiative_text if bold else swatch.text
+        else:
+            pen = self.style.text
+        x = place.x + (2 if bold and place.inside else 0)
+        labels.append((bold, pen.rgba(), pen, x, box.cy, text, count, x + width))
+
+    def _badge_width(self, count: int) -> float:
+        """Room for the requirements badge after a name (none when it delivers none)."""
+        return self.fonts.small_width(str(count)) + BADGE_PAD if count else 0.0
+
+    def _draw_labels(self, p: QPainter, labels: list) -> None:
+        """Static texts (laid out once, then only blitted), grouped by font and colour."""
+        fonts = self.fonts
+        labels.sort(key=lambda label: (label[0], label[1]))
+        current = None
+        for bold, key, pen, x, cy, text, _count, _end in labels:
+            if (bold, key) != current:
+                current = (bold, key)
+                p.setFont(fonts.bold if bold else fonts.label)
+                p.setPen(pen)
+            p.drawStaticText(QPointF(x, cy - self._line_height / 2), self._static(text, bold))
+        for _bold, _key, pen, _x, cy, _text, count, end in labels:
+            if count:
+                self._paint_badge(p, end + 5, cy, count, pen)
+
+    def _paint_badge(self, p: QPainter, x: float, cy: float, count: int, colour: QColor) -> None:
+        """A small document and the number of requirements the item delivers."""
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        p.setPen(QPen(colour, 1.0))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawRoundedRect(QRectF(x, cy - 4.5, 6.5, 9), 1.2, 1.2)
+        p.drawLine(QPointF(x + 1.8, cy - 1.5), QPointF(x + 4.7, cy - 1.5))
+        p.drawLine(QPointF(x + 1.8, cy + 1.2), QPointF(x + 4.7, cy + 1.2))
+        p.setFont(self.fonts.small)
+        p.drawText(QPointF(x + 9, cy + self._small_dy), str(count))
+
+    def _static(self, text: str, bold: bool) -> QStaticText:
+        key = (text, bold)
+        found = self._statics.get(key)
+        if found is None:
+            if len(self._statics) > 20_000:
+                self._statics.clear()
+            found = QStaticText(text)
+            found.setTextFormat(Qt.TextFormat.PlainText)  # user text is never markup
+            found.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
+            self._statics[key] = found
+        return found
+
+    def _elide(self, text: str, width: float, bold: bool) -> str:
+        key = (text, int(width), bold)
+        found = self._elided.get(key)
+        if found is None:
+            if len(self._elided) > 20_000:
+                self._elided.clear()
+            found = self._elided[key] = self.fonts.elide(text, int(width), bold)
+        return found
+
+    def _paint_baseline(self, p: QPainter, item, row_top: float, scale: TimeScale, box: Box,
+                        next_left: float | None) -> None:
+        """The baseline bar under the item, and its slip in days where there is room."""
+        base = baseline_box(item, row_top, scale, self.model.layout.metrics)
+        if base is None:
+            return
+        p.setPen(NO_PEN)
+        p.setBrush(self.style.baseline)
+        if item.is_milestone:
+            p.drawPolygon(diamond(base.grown(1.5)))
+        else:
+            p.drawRoundedRect(qrect(base), 1.5, 1.5)
+        slip = item.end - item.baseline[1]
+        if not slip:
+            return
+        text = f"+{slip}d" if slip > 0 else f"−{-slip}d"
+        width = self.fonts.small_metrics.horizontalAdvance(text)
+        if slip > 0 and box.right - base.right >= width + 8:
+            x = base.right + 4  # in the stretch the item slipped by
+        else:
+            x = max(base.right, box.right) + 4
+        if next_left is not None and x + width > next_left - 2:
+            return
+        p.setFont(self.fonts.small)
+        p.setPen(self.style.late if slip > 0 else self.style.early)
+        p.drawText(QPointF(x, base.cy + self._small_dy), text)
+
+
+def _alpha(colour: QColor, alpha: float) -> QColor:
+    faded = QColor(colour)
+    faded.setAlphaF(alpha)
+    return faded
+
+
+def _outline(p: QPainter, box: Box, milestone: bool) -> None:
+    if milestone:
+        p.drawPolygon(diamond(box))
+    else:
+        p.drawRoundedRect(qrect(box), 5, 5)
+
+
+def diamond(box: Box) -> QPolygonF:
+    cx, cy = box.x + box.w / 2, box.cy
+    return QPolygonF([QPointF(cx, box.y), QPointF(box.right, cy), QPointF(cx, box.bottom),
+                      QPointF(box.x, cy)])
+
+
+def chevron(box: Box) -> QPolygonF:
+    """A bar whose right end is an arrow point: a release ships at its end."""
+    tip = min(box.h / 2, box.w / 2)
+    return QPolygonF([
+        QPointF(box.x, box.y), QPointF(box.right - tip, box.y), QPointF(box.right, box.cy),
+        QPointF(box.right - tip, box.bottom), QPointF(box.x, box.bottom),
+    ])

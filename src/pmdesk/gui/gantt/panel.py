@@ -1,0 +1,387 @@
+"""RoadmapPanel: the Gantt chart, its headers, the side editor and the Now/Next/Later board.
+
+The one widget the Roadmap view embeds. It turns every request of its parts
+into an undoable command run through ``AppContext.run`` and listens to
+``ctx.changed`` to repaint only what a committed change touched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pmdesk.core.enums import Horizon, ItemKind
+from pmdesk.core.gantt_layout import nudge, readable_tiers
+from pmdesk.gui.commands import CreateCommand, UpdateCommand
+from pmdesk.gui.context import AppContext
+from pmdesk.store.services.requirements import RequirementService
+from pmdesk.store.services.roadmap import RoadmapService
+from pmdesk.store.services.roadmap_queries import RoadmapQueries
+
+from . import dialogs
+from .board import HorizonBoard
+from .commands import (
+    ChooseBaselineCommand,
+    DeleteRoadmapCommand,
+    LinkRequirementCommand,
+    MoveItemsCommand,
+    RescheduleCommand,
+    SetBaselineCommand,
+    UpdateManyCommand,
+)
+from .editor import ItemEditor
+from .headers import CornerHeader, LaneHeader, TimeHeader
+from .lane_actions import LaneActions
+from .model import Filter, RoadmapModel
+from .painting import ChartPainter
+from .refresh import RefreshOnChange
+from .scene import ChartScene
+from .style import ChartStyle, Fonts
+from .toolbar import RoadmapToolbar
+from .view import GanttView
+
+NEW_ITEM_DAYS = 14
+DETAIL_ZOOM = 2.0  # when the whole plan only fits smaller than this, open here instead
+
+
+class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
+    selectionChanged = Signal()
+    statusMessage = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.roadmap = ctx.service(RoadmapService)
+        self.model = RoadmapModel(ctx.service(RoadmapQueries))
+        self.painter = ChartPainter(self.model, ChartStyle.from_palette(self.palette()),
+                                    Fonts(self.font()))
+        self.scene = ChartScene(self.model, self.painter, self)
+        self.view = GanttView(self.scene)
+        self.time_header = TimeHeader(self.view)
+        self.lane_header = LaneHeader(self.view)
+        self.editor = ItemEditor(self.model)
+        self.board = HorizonBoard(self.model, self.painter)
+        self.toolbar = RoadmapToolbar(self, self.model)
+        self._needs_first_view = False
+        self._build()
+        self._connect()
+        ctx.changed.connect(self._on_changed)
+        self._update_actions()
+
+    def _build(self) -> None:
+        self.chart_page = QWidget()
+        grid = QGridLayout(self.chart_page)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(0)
+        grid.addWidget(CornerHeader(self.view), 0, 0)
+        grid.addWidget(self.time_header, 0, 1)
+        grid.addWidget(self.lane_header, 1, 0)
+        grid.addWidget(self.view, 1, 1)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.chart_page)
+        self.pages.addWidget(self.board)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.pages)
+        self.splitter.addWidget(self.editor)
+        self.splitter.setStretchFactor(0, 1)
+        self.editor.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.splitter, 1)
+
+    def _connect(self) -> None:
+        t, v = self.toolbar, self.view
+        t.show_chart.triggered.connect(lambda: self.show_board(False))
+        t.show_board.triggered.connect(lambda: self.show_board(True))
+        t.zoom_in.triggered.connect(lambda: v.zoom_by(1))
+        t.zoom_out.triggered.connect(lambda: v.zoom_by(-1))
+        t.fit.triggered.connect(v.fit_all)
+        t.today.triggered.connect(v.show_today)
+        t.add_item.triggered.connect(self._add_item)
+        t.add_lane.triggered.connect(self.add_lane)
+        t.critical.toggled.connect(self.show_critical_path)
+        t.reschedule.triggered.connect(self.reschedule_successors)
+        t.set_baseline.triggered.connect(self.set_baseline)
+        t.show_baseline.toggled.connect(self._show_baseline)
+        t.details.toggled.connect(self._show_details)
+        t.filterChanged.connect(self.set_filter)
+        v.changesRequested.connect(self._move)
+        v.linkRequested.connect(self._link)
+        v.createRequested.connect(self.create_item)
+        v.openRequested.connect(self.open_item)
+        v.deleteRequested.connect(self.delete_selected)
+        v.nudgeRequested.connect(self.nudge_selected)
+        v.selectionChanged.connect(self._selection_changed)
+        v.zoomChanged.connect(lambda _z: self.lane_header.update())
+        self.lane_header.collapseRequested.connect(self.set_lane_collapsed)
+        self.lane_header.reorderRequested.connect(self.move_lane)
+        self.lane_header.menuRequested.connect(self._lane_menu)
+        e = self.editor
+        e.changeRequested.connect(self._edit_item)
+        e.linkChangeRequested.connect(self._edit_link)
+        e.linkDeleteRequested.connect(lambda i: self._delete([], [i]))
+        e.requirementToggled.connect(self._toggle_requirement)
+        self.board.horizonRequested.connect(self.set_horizon)
+        self.board.openRequested.connect(self.open_item)
+
+    # -- the public face -------------------------------------------------------------------------
+
+    def set_product(self, product_id: int | None) -> None:
+        self.model.load(product_id)
+        self.painter.forget_colours()
+        self.toolbar.fill_lanes()
+        self.toolbar.fill_baselines(self.compare_baseline)
+        self.scene.rebuild()
+        self.lane_header.update()
+        self.editor.show_selection()
+        self._refresh_board(force=True)
+        self._needs_first_view = True
+        if self.view.viewport().width() > 100 and self.isVisible():
+            self._first_view()
+        self._update_actions()
+        self.selectionChanged.emit()
+
+    def has_selection(self) -> bool:
+        if self.pages.currentWidget() is self.board:
+            return bool(self.board.selected_ids())
+        return bool(self.model.selected or self.model.selected_links)
+
+    def delete_selected(self) -> None:
+        if self.pages.currentWidget() is self.board:
+            self._delete(self.board.selected_ids(), [])
+        else:
+            self._delete(sorted(self.model.selected), sorted(self.model.selected_links))
+
+    def set_today(self, today: dt.date) -> None:
+        """Which day is today (tests and demos pin it)."""
+        self.model.today = today
+        self.model.violated = self.model._violations(self.model.links.values())
+        self.scene.update()
+        self.time_header.update()
+        self._refresh_board(force=True)
+
+    def show_board(self, shown: bool) -> None:
+        self.pages.setCurrentWidget(self.board if shown else self.chart_page)
+        (self.toolbar.show_board if shown else self.toolbar.show_chart).setChecked(True)
+        if shown:
+            self._refresh_board()
+        self.selectionChanged.emit()
+
+    def view_actions(self) -> list:
+        """Actions for the main window's View menu."""
+        t = self.toolbar
+        return [t.zoom_in, t.zoom_out, t.fit, t.today, t.critical, t.show_board]
+
+    def export_image(self, path: Path | str) -> Path:
+        """The chart as shown, as PNG (pixels) or SVG (vector), chosen by the file's suffix."""
+        path = Path(path)
+        if path.suffix.lower() == ".svg":
+            from PySide6.QtSvg import QSvgGenerator
+
+            generator = QSvgGenerator()
+            generator.setFileName(str(path))
+            generator.setSize(self.chart_page.size())
+            generator.setViewBox(QRectF(0, 0, self.chart_page.width(), self.chart_page.height()))
+            generator.setTitle("Roadmap")
+            painter = QPainter(generator)
+            self.chart_page.render(painter, QPoint(0, 0))
+            painter.end()
+        elif not self.chart_page.grab().save(str(path)):
+            raise OSError(f"could not write {path}")
+        return path
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(1200, 700)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self._needs_first_view:
+            QTimer.singleShot(0, self._first_view)
+
+    def _first_view(self) -> None:
+        """Open on the whole plan when it is readable that way, else around today."""
+        if not self._needs_first_view:
+            return
+        self._needs_first_view = False
+        self.view.fit_all()
+        if self.scene.scale.px_per_day < DETAIL_ZOOM:
+            self.view.set_zoom(DETAIL_ZOOM)
+            self.view.show_today()
+
+    # -- filters and display ---------------------------------------------------------------------
+
+    def set_filter(self, wanted: Filter) -> None:
+        self.model.filter = wanted
+        self._relayout()
+        shown = len(self.model.layout.items)
+        if wanted.active:
+            self.statusMessage.emit(f"Showing {shown} of {len(self.model.items)} items")
+        self._selection_changed()
+
+    def _relayout(self) -> None:
+        self.model.relayout()
+        self.scene.rebuild(keep_origin=True)
+        self.lane_header.update()
+        self.time_header.update()
+        self._refresh_board(force=True)
+
+    def show_critical_path(self, shown: bool) -> None:
+        self.model.show_critical = shown
+        if self.toolbar.critical.isChecked() != shown:
+            self.toolbar.critical.setChecked(shown)
+        if shown:
+            self.model.compute_critical()
+            message = self.model.schedule_error or (
+                f"{len(self.model.critical)} items on the critical path")
+            self.statusMessage.emit(message)
+        self.scene.update()
+
+    def _show_baseline(self, shown: bool) -> None:
+        self.model.baseline_shown = shown
+        self._relayout()
+
+    def _show_details(self, shown: bool) -> None:
+        self.editor.setVisible(shown)
+        if shown:
+            self.editor.show_selection()
+
+    def _refresh_board(self, force: bool = False) -> None:
+        if self.pages.currentWidget() is self.board or force and self.board.isVisible():
+            self.board.refresh()
+        else:
+            self.board.stale = True
+        if self.pages.currentWidget() is self.board and self.board.stale:
+            self.board.refresh()
+
+    def _selection_changed(self) -> None:
+        if self.editor.isVisible():
+            self.editor.show_selection()
+        self._update_actions()
+        self.selectionChanged.emit()
+
+    def _update_actions(self) -> None:
+        editable = self.model.product_id is not None and not self.ctx.read_only
+        t = self.toolbar
+        for action in (t.add_item, t.add_lane, t.reschedule, t.set_baseline):
+            action.setEnabled(editable)
+        t.add_item.setEnabled(editable and bool(self.model.lanes))
+
+    # -- turning requests into commands ----------------------------------------------------------
+
+    def _run(self, command) -> bool:
+        if self.ctx.read_only:
+            self.statusMessage.emit("This file is open read-only: nothing can be changed")
+            return False
+        return self.ctx.run(command)
+
+    def _move(self, changes: dict, text: str) -> None:
+        self._run(MoveItemsCommand(self.roadmap, changes, text))
+
+    def nudge_selected(self, steps: int) -> None:
+        unit = readable_tiers(self.scene.scale.px_per_day)[1]  # one step of the scale shown
+        changes = {}
+        for item_id in sorted(self.model.selected):
+            row = self.model.items[item_id]
+            start, end = nudge(row.start, row.end, unit, steps)
+            changes[item_id] = {"start_date": start, "end_date": end}
+        if changes:
+            word = "later" if steps > 0 else "earlier"
+            text = f"Nudge {self._names(changes)} {word}"
+            self._run(MoveItemsCommand(self.roadmap, changes, text))
+
+    def _names(self, ids) -> str:
+        ids = list(ids)
+        return f"“{self.model.items[ids[0]].name}”" if len(ids) == 1 else f"{len(ids)} items"
+
+    def _link(self, pred: int, succ: int, suggested) -> None:
+        names = self.model.items[pred].name, self.model.items[succ].name
+        chosen = dialogs.choose_link_type(self, names[0], names[1], suggested)
+        if chosen is None:
+            return
+        kind, lag = chosen
+        fields = {"predecessor_id": pred, "successor_id": succ, "type": kind, "lag_days": lag}
+        text = f"Link “{names[0]}” → “{names[1]}”"
+        self._run(CreateCommand(self.roadmap.dependencies, fields, text))
+
+    def create_item(self, lane_id: int, start: dt.date) -> int | None:
+        fields = {"product_id": self.model.product_id, "lane_id": lane_id, "name": "New feature",
+                  "kind": ItemKind.FEATURE, "start_date": start,
+                  "end_date": start + dt.timedelta(days=NEW_ITEM_DAYS - 1)}
+        command = CreateCommand(self.roadmap.items, fields, "New item")
+        if not self._run(command):
+            return None
+        self.view.select([command.entity_id])
+        self.open_item(command.entity_id)
+        return command.entity_id
+
+    def _add_item(self) -> None:
+        lanes = self.model.shown_lanes()
+        if lanes:
+            self.create_item(lanes[0].id, self.model.today)
+
+    def open_item(self, item_id: int) -> None:
+        if item_id not in self.model.items:
+            return
+        if self.pages.currentWidget() is self.chart_page and item_id in self.model.layout.items:
+            self.view.select([item_id])
+            self.view.ensure_item_visible(item_id)
+        self.toolbar.details.setChecked(True)
+        self.editor.show_item(item_id)
+        self.editor.focus_name()
+
+    def _edit_item(self, item_id: int, fields: dict) -> None:
+        name = self.model.items[item_id].name
+        self._run(UpdateCommand(self.roadmap.items, item_id, fields, f"Edit “{name}”"))
+
+    def _edit_link(self, link_id: int, fields: dict) -> None:
+        self._run(UpdateCommand(self.roadmap.dependencies, link_id, fields, "Edit dependency"))
+
+    def _delete(self, items: list[int], links: list[int]) -> None:
+        if not items and not links:
+            return
+        parts = []
+        if items:
+            parts.append(self._names(items))
+        if links:
+            parts.append("1 dependency" if len(links) == 1 else f"{len(links)} dependencies")
+        self._run(DeleteRoadmapCommand(self.roadmap, items, links, f"Delete {' and '.join(parts)}"))
+
+    def _toggle_requirement(self, item_id: int, requirement_id: int, linked: bool) -> None:
+        text = "Link requirement" if linked else "Unlink requirement"
+        service = self.ctx.service(RequirementService)
+        self._run(LinkRequirementCommand(service, requirement_id, item_id, linked, text))
+
+    def set_horizon(self, ids: list[int], horizon: Horizon | None) -> None:
+        changes = {i: {"horizon": horizon} for i in ids if self.model.items[i].horizon != horizon}
+        if changes:
+            where = f"“{horizon.label}”" if horizon else "the column its dates give"
+            self._run(UpdateManyCommand(self.roadmap.items, changes,
+                                        f"Move {self._names(changes)} to {where}"))
+
+    def reschedule_successors(self) -> None:
+        if not self.model.violated:
+            self.statusMessage.emit("No dependency is broken: nothing to reschedule")
+            return
+        self._run(RescheduleCommand(self.roadmap, self.model.product_id))
+
+    def set_baseline(self) -> None:
+        default = f"Baseline {self.model.today:%d %b %Y}"
+        name = dialogs.ask_text(self, "Set baseline", "Name of the baseline", default)
+        if name:
+            self._run(SetBaselineCommand(self.roadmap, self.model.product_id, name))
+
+    def compare_baseline(self, baseline_id: int | None) -> None:
+        if baseline_id != self.model.baseline_id:
+            self._run(ChooseBaselineCommand(self.roadmap, self.model.product_id, baseline_id))

@@ -1,0 +1,75 @@
+"""Keeping the roadmap panel in step with the file: repaint only what a change touched."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF
+
+from pmdesk.core.changes import ChangeSet
+
+from .model import ITEM, LINK
+
+
+class RefreshOnChange:
+    """Mixed into RoadmapPanel: ``ctx.changed`` arrives here (after every commit, undo, redo).
+
+    The model reads back only the rows a ChangeSet names. Where the changed bars
+    and links were drawn before and are drawn now is repainted; the whole chart
+    only when rows moved (a lane gained or lost a row, lanes changed, a baseline).
+    """
+
+    def _on_changed(self, changes: ChangeSet) -> None:
+        if self.model.product_id is None:
+            return
+        before = self._dirty_rects(changes)
+        selection = (set(self.model.selected), set(self.model.selected_links))
+        refresh = self.model.apply(changes)
+        if refresh.everything:
+            self.painter.forget_colours()
+            self.scene.rebuild(keep_origin=True)
+            self.toolbar.fill_lanes()
+            self.toolbar.fill_baselines(self.compare_baseline)
+        elif refresh.repaint:
+            self._grow_chart(refresh.items)
+            self.scene.update()
+        else:
+            self._grow_chart(refresh.items)
+            # The whole lane, not only the bar: a neighbour's label may now have more room.
+            self.scene.update_lanes(refresh.lanes)
+            for rect in before + self._dirty_rects(changes):
+                self.scene.update(rect)
+        self.lane_header.update()
+        self.editor.refresh(refresh.items, refresh.links)
+        if refresh.board or refresh.everything:
+            self._refresh_board()
+        if selection != (self.model.selected, self.model.selected_links):
+            self._selection_changed()
+        self._update_actions()
+
+    def _grow_chart(self, ids) -> None:
+        rows = [self.model.items[i] for i in ids if i in self.model.items]
+        if rows:
+            first = min(r.start for r in rows)
+            last = max(r.end for r in rows)
+            if self.scene.grow_to(first, last):
+                self.scene.update()
+
+    def _dirty_rects(self, changes: ChangeSet) -> list[QRectF]:
+        """Where the items and links a change names are drawn now (to repaint them)."""
+        model = self.model
+        items = {i for i in changes.ids(ITEM) if i in model.items}
+        links = {i for i in changes.ids(LINK) if i in model.links}
+        links |= {link for i in items for link in model.links_of.get(i, ())}
+        if len(items) + len(links) > 400:
+            return [self.scene.sceneRect()]
+        rects = []
+        for item_id in items:
+            box = self.scene.item_box(item_id)
+            if box is not None:
+                rects.append(QRectF(box.x - 8, box.y - 8, box.w + 430, box.h + 24))
+        for link_id in links:
+            route = self.painter.route(link_id, self.scene.scale)
+            if route is not None:
+                xs, ys = [p[0] for p in route], [p[1] for p in route]
+                rects.append(QRectF(min(xs) - 8, min(ys) - 8, max(xs) - min(xs) + 16,
+                                    max(ys) - min(ys) + 16))
+        return rects

@@ -1,0 +1,269 @@
+"""The chart's QGraphicsScene: one item per lane, one for the links, a painted background.
+
+20,000 QGraphicsRectItems would make Qt's scene index and item bookkeeping
+the bottleneck, so each lane is one item that paints its bars from the core
+layout, and all links are one item under them. The background (lane bands,
+time grid, weekend shading) and the foreground (today line, the ghost of a bar
+being dragged, the line of a link being drawn, the rubber band) are painted by
+the scene itself for the exposed area only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QLineF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QStyleOptionGraphicsItem
+
+from pmdesk.core.gantt_layout import LayoutItem, bar_box
+from pmdesk.core.gantt_layout import readable_tiers
+from pmdesk.core.timeline import TimeScale, next_unit, unit_start
+
+from .model import RoadmapModel
+from .painting import ChartPainter, qrect
+
+MARGIN_DAYS = 60
+
+
+class LaneItem(QGraphicsItem):
+    """All bars of one lane, painted from arrays; its rectangle is the lane's band."""
+
+    def __init__(self, chart: ChartScene, lane_id: int) -> None:
+        super().__init__()
+        self.chart = chart
+        self.lane_id = lane_id
+        self._rect = QRectF()
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
+        self.setZValue(1)
+
+    def set_rect(self, rect: QRectF) -> None:
+        if rect != self._rect:
+            self.prepareGeometryChange()
+            self._rect = rect
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
+        return self._rect
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
+        exposed = option.exposedRect.intersected(self._rect)
+        if not exposed.isEmpty():
+            self.chart.painter.paint_bars(painter, self.chart.scale, exposed)
+
+
+class LinkItem(QGraphicsItem):
+    """Every dependency arrow, drawn under the bars for the items in the exposed area."""
+
+    def __init__(self, chart: ChartScene) -> None:
+        super().__init__()
+        self.chart = chart
+        self._rect = QRectF()
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
+        self.setZValue(0)
+
+    def set_rect(self, rect: QRectF) -> None:
+        if rect != self._rect:
+            self.prepareGeometryChange()
+            self._rect = rect
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
+        return self._rect
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
+        # Which links show must not depend on the strip being repainted, or a scroll would
+        # leave gaps in long links: pick them for the whole visible area, let Qt clip.
+        exposed = option.exposedRect
+        shown = self.chart.visible_area().united(exposed) if self.chart.visible_area else exposed
+        self.chart.painter.paint_links(painter, self.chart.scale, shown, exposed)
+
+
+class ChartScene(QGraphicsScene):
+    def __init__(self, model: RoadmapModel, painter: ChartPainter, parent=None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.painter = painter
+        self.scale = TimeScale(dt.date.today() - dt.timedelta(days=MARGIN_DAYS), 3.0)
+        self.lane_items: dict[int, LaneItem] = {}
+        self.link_item = LinkItem(self)
+        self.addItem(self.link_item)
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+        # What a gesture in progress shows (set by the view, drawn in the foreground).
+        self.ghost: list[LayoutItem] = []
+        self.link_line: QLineF | None = None
+        self.link_target: int | None = None
+        self.rubber: QRectF | None = None
+        self.visible_area = None  # set by the view: () -> the scene rectangle on screen
+        self.min_width = 0.0  # set by the view: its viewport's width
+        self.last_day = self.scale.origin + dt.timedelta(days=2 * MARGIN_DAYS)
+
+    # -- geometry -------------------------------------------------------------------------
+
+    @property
+    def width(self) -> float:
+        """The plan's width, or the view's if wider: the chart always fills the screen."""
+        return max(self.scale.x(self.last_day), self.min_width, 1.0)
+
+    def span(self) -> tuple[dt.date, dt.date]:
+        """The first and last day the chart is meant to show (the plan plus a margin)."""
+        extent = self.model.extent()
+        today = self.model.today
+        if extent is None:
+            return today - dt.timedelta(days=30), today + dt.timedelta(days=180)
+        first, last = (dt.date.fromordinal(d) for d in extent)
+        return first, last
+
+    def rebuild(self, keep_origin: bool = False) -> None:
+        """Lane items and scene rectangle for the model's current layout."""
+        first, last = self.span()
+        origin = first - dt.timedelta(days=MARGIN_DAYS)
+        origin = origin - dt.timedelta(days=origin.weekday())  # a Monday keeps the grid tidy
+        last_day = max(last + dt.timedelta(days=MARGIN_DAYS * 2), self.model.today)
+        if keep_origin:  # only ever grow, so nothing on screen jumps
+            origin = min(origin, self.scale.origin)
+            last_day = max(last_day, self.last_day)
+        self.scale = TimeScale(origin, self.scale.px_per_day)
+        self.last_day = last_day
+        wanted = {box.lane_id for box in self.model.layout.boxes}
+        for lane_id in list(self.lane_items):
+            if lane_id not in wanted:
+                self.removeItem(self.lane_items.pop(lane_id))
+        for lane_id in wanted - self.lane_items.keys():
+            item = self.lane_items[lane_id] = LaneItem(self, lane_id)
+            self.addItem(item)
+        self.relayout_geometry()
+
+    def relayout_geometry(self) -> None:
+        """Sizes after a zoom or a restack (no change of origin)."""
+        width = self.width
+        for box in self.model.layout.boxes:
+            self.lane_items[box.lane_id].set_rect(QRectF(0, box.top, width, box.height))
+        height = max(self.model.layout.height, 1.0)
+        self.link_item.set_rect(QRectF(0, 0, width, height))
+        self.setSceneRect(QRectF(0, 0, width, height))
+        self.update()
+
+    def set_zoom(self, px_per_day: float) -> None:
+        self.scale = self.scale.zoomed(px_per_day)
+        self.relayout_geometry()
+
+    def grow_to(self, first: dt.date, last: dt.date) -> bool:
+        """Widen the chart if items now reach outside it; True when the origin moved."""
+        moved = first < self.scale.origin + dt.timedelta(days=7)
+        if moved or last > self.last_day - dt.timedelta(days=7):
+            self.rebuild(keep_origin=True)
+        return moved
+
+    def item_box(self, item_id: int):
+        return self.model.layout.bar(item_id, self.scale)
+
+    def update_lanes(self, lane_ids) -> None:
+        for lane_id in lane_ids:
+            item = self.lane_items.get(lane_id)
+            if item is not None:
+                item.update()
+
+    # -- background and foreground ---------------------------------------------------------
+
+    def drawBackground(self, p: QPainter, rect: QRectF) -> None:  # noqa: N802 - Qt override
+        style = self.painter.style
+        p.fillRect(rect, style.base)
+        for n, box in enumerate(self.model.layout.boxes):
+            band = QRectF(rect.left(), box.top, rect.width(), box.height)
+            if not band.intersects(rect):
+                continue
+            if n % 2:
+                p.fillRect(band, style.band)
+            p.setPen(QPen(style.grid, 1))
+            p.drawLine(QLineF(rect.left(), box.top + box.height - 0.5, rect.right(),
+                              box.top + box.height - 0.5))
+        self._draw_grid(p, rect)
+
+    def _draw_grid(self, p: QPainter, rect: QRectF) -> None:
+        style, scale = self.painter.style, self.scale
+        first = scale.date_at(rect.left())
+        last = scale.date_at(rect.right())
+        upper, lower = readable_tiers(scale.px_per_day)
+        if lower == "day" and scale.px_per_day >= 9:
+            day = first
+            while day <= last:
+                if day.weekday() >= 5:
+                    p.fillRect(QRectF(scale.x(day), rect.top(), scale.px_per_day, rect.height()),
+                               style.weekend)
+                day += dt.timedelta(days=1)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        for unit, colour in ((lower, style.grid), (upper, style.grid_strong)):
+            if not unit:
+                continue
+            p.setPen(QPen(colour, 1))
+            xs = _unit_xs(scale, first, last, unit)
+            lines = [QLineF(x, rect.top(), x, rect.bottom()) for x in xs]
+            if len(lines) < 2000:
+                p.drawLines(lines)
+
+    def drawForeground(self, p: QPainter, rect: QRectF) -> None:  # noqa: N802 - Qt override
+        style, scale = self.painter.style, self.scale
+        x = self.today_x()
+        if rect.left() - 2 <= x <= rect.right() + 2:
+            pen = QPen(style.today, 2)
+            p.setPen(pen)
+            p.drawLine(QLineF(x, rect.top(), x, rect.bottom()))
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        if self.ghost:
+            self._draw_ghost(p)
+        if self.link_line is not None:
+            p.setPen(QPen(style.highlight, 2, Qt.PenStyle.DashLine))
+            p.drawLine(self.link_line)
+            p.setBrush(style.highlight)
+            p.drawEllipse(self.link_line.p1(), 3.5, 3.5)
+            if self.link_target is not None:
+                box = self.item_box(self.link_target)
+                if box is not None:
+                    p.setBrush(Qt.BrushStyle.NoBrush)
+                    p.drawRoundedRect(qrect(box).adjusted(-3, -3, 3, 3), 5, 5)
+        if self.rubber is not None:
+            fill = QColor(style.highlight)
+            fill.setAlphaF(0.12)
+            p.setPen(QPen(style.highlight, 1))
+            p.setBrush(fill)
+            p.drawRect(self.rubber)
+
+    def today_x(self) -> float:
+        return self.scale.x(self.model.today) + min(self.scale.px_per_day / 2, 10)
+
+    def _draw_ghost(self, p: QPainter) -> None:
+        style, layout = self.painter.style, self.model.layout
+        fill = QColor(style.highlight)
+        fill.setAlphaF(0.28)
+        p.setPen(QPen(style.highlight, 1.5, Qt.PenStyle.DashLine))
+        p.setBrush(fill)
+        for item in self.ghost:
+            place = layout.place(item.id)
+            if place is None:
+                continue
+            row_top = place[2]
+            if item.lane_id != place[0] and item.lane_id in layout.box_of:
+                row_top = layout.row_top(item.lane_id, 0)
+            box = bar_box(item, row_top, self.scale, layout.metrics)
+            p.drawRoundedRect(qrect(box), 4, 4)
+
+    def ghost_rect(self) -> QRectF:
+        """The scene area the current ghost covers (to repaint it)."""
+        area = QRectF()
+        layout = self.model.layout
+        for item in self.ghost:
+            place = layout.place(item.id)
+            if place is not None:
+                top = layout.row_top(item.lane_id, 0) if item.lane_id != place[0] else place[2]
+                box = bar_box(item, top, self.scale, layout.metrics)
+                area = area.united(qrect(box).adjusted(-4, -4, 4, 4))
+        return area
+
+
+def _unit_xs(scale: TimeScale, first: dt.date, last: dt.date, unit: str) -> list[float]:
+    """x of every period start from first to last (grid lines need no labels)."""
+    found = []
+    day = unit_start(first, unit)
+    while day <= last:
+        found.append(round(scale.x(day)) + 0.5)
+        day = next_unit(day, unit)
+    return found

@@ -1,0 +1,127 @@
+"""Colours and fonts of the roadmap chart, derived from the widget's palette.
+
+The chart follows the light or dark theme through ``QPalette`` (Base, Text,
+Highlight …) and adds its own accents: lane colours that stay distinct for
+colour-blind readers when paired with shape (kinds differ by shape, not only
+colour), a red for the critical path and broken links, grey for baselines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPalette
+
+# Okabe–Ito-inspired, deepened so white text on them stays readable.
+LANE_COLOURS = (
+    "#2f6fde", "#0f8f7e", "#7c4dcc", "#c77700", "#d0365f",
+    "#2e8b3e", "#4b57c9", "#d35400", "#1a8db0", "#b83280",
+)
+
+
+def lane_colour(index: int, chosen: str = "") -> QColor:
+    """The lane's own colour if it has a valid one, else one from the rotation."""
+    colour = QColor(chosen) if chosen else QColor()
+    return colour if colour.isValid() else QColor(LANE_COLOURS[index % len(LANE_COLOURS)])
+
+
+def _mix(a: QColor, b: QColor, t: float) -> QColor:
+    """``a`` moved ``t`` of the way towards ``b``."""
+    return QColor.fromRgbF(
+        a.redF() + (b.redF() - a.redF()) * t,
+        a.greenF() + (b.greenF() - a.greenF()) * t,
+        a.blueF() + (b.blueF() - a.blueF()) * t,
+    )
+
+
+@dataclass
+class ChartStyle:
+    dark: bool
+    base: QColor
+    band: QColor  # every other lane
+    text: QColor
+    muted: QColor
+    grid: QColor
+    grid_strong: QColor
+    weekend: QColor
+    header: QColor
+    highlight: QColor
+    today: QColor = field(default_factory=lambda: QColor("#e0245e"))
+    critical: QColor = field(default_factory=lambda: QColor("#d92d20"))
+    violated: QColor = field(default_factory=lambda: QColor("#d92d20"))
+    late: QColor = field(default_factory=lambda: QColor("#c4320a"))
+    early: QColor = field(default_factory=lambda: QColor("#2e8b3e"))
+    at_risk: QColor = field(default_factory=lambda: QColor("#f5a524"))
+    baseline: QColor = field(default_factory=lambda: QColor("#9aa3ae"))
+    link: QColor = field(default_factory=lambda: QColor("#8a94a3"))
+
+    @classmethod
+    def from_palette(cls, palette: QPalette) -> ChartStyle:
+        base = palette.color(QPalette.ColorRole.Base)
+        text = palette.color(QPalette.ColorRole.Text)
+        dark = base.lightnessF() < 0.5
+        style = cls(
+            dark=dark,
+            base=base,
+            band=_mix(base, text, 0.035 if dark else 0.022),
+            text=text,
+            muted=_mix(text, base, 0.45),
+            grid=_mix(base, text, 0.08 if dark else 0.07),
+            grid_strong=_mix(base, text, 0.16 if dark else 0.15),
+            weekend=_mix(base, text, 0.05 if dark else 0.04),
+            header=palette.color(QPalette.ColorRole.Window),
+            highlight=palette.color(QPalette.ColorRole.Highlight),
+        )
+        if dark:
+            style.baseline = QColor("#6b7480")
+            style.link = QColor("#7d8796")
+            style.critical = QColor("#ff5a4d")
+            style.violated = QColor("#ff5a4d")
+            style.late = QColor("#ff7a52")
+            style.early = QColor("#5cc26f")
+        return style
+
+    def tint(self, colour: QColor, amount: float) -> QColor:
+        """``colour`` faded towards the background (for initiatives and hover)."""
+        return _mix(colour, self.base, amount)
+
+
+class Fonts:
+    """The chart's fonts with cached metrics: measuring text is the costly part of a frame."""
+
+    def __init__(self, base: QFont) -> None:
+        self.label = QFont(base)
+        self.bold = QFont(base)
+        self.bold.setWeight(QFont.Weight.DemiBold)
+        self.small = QFont(base)
+        self.small.setPointSizeF(max(6.5, base.pointSizeF() * 0.82))
+        self.label_metrics = QFontMetricsF(self.label)
+        self.bold_metrics = QFontMetricsF(self.bold)
+        self.small_metrics = QFontMetricsF(self.small)
+        self._widths: dict[tuple[int, str], float] = {}
+
+    def width(self, text: str, bold: bool = False) -> float:
+        key = (1 if bold else 0, text)
+        found = self._widths.get(key)
+        if found is None:
+            metrics = self.bold_metrics if bold else self.label_metrics
+            found = self._widths[key] = metrics.horizontalAdvance(text)
+            if len(self._widths) > 50_000:
+                self._widths.clear()
+        return found
+
+    def bold_width(self, text: str) -> float:
+        return self.width(text, bold=True)
+
+    def small_width(self, text: str) -> float:
+        key = (2, text)
+        found = self._widths.get(key)
+        if found is None:
+            found = self._widths[key] = self.small_metrics.horizontalAdvance(text)
+        return found
+
+    def elide(self, text: str, width: float, bold: bool = False) -> str:
+        from PySide6.QtCore import Qt
+
+        metrics = self.bold_metrics if bold else self.label_metrics
+        return metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)

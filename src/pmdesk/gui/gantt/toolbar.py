@@ -1,0 +1,148 @@
+"""The roadmap's toolbar: chart or board, zoom, critical path, baselines and the filter."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QComboBox, QLineEdit, QMenu, QToolBar, QToolButton, QWidget
+
+from pmdesk.core.enums import ItemKind, ItemStatus
+
+from .model import Filter, RoadmapModel
+
+
+def _action(parent: QWidget, text: str, tip: str, shortcut: str | QKeySequence.StandardKey = "",
+            checkable: bool = False) -> QAction:
+    action = QAction(text, parent)
+    action.setToolTip(f"{tip} ({QKeySequence(shortcut).toString()})" if shortcut else tip)
+    action.setCheckable(checkable)
+    if shortcut:
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    parent.addAction(action)
+    return action
+
+
+class RoadmapToolbar(QToolBar):
+    """Actions live here so the main window can put the same ones in its View menu."""
+
+    filterChanged = Signal(object)  # Filter
+
+    def __init__(self, owner: QWidget, model: RoadmapModel) -> None:
+        super().__init__("Roadmap", owner)
+        self.model = model
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.setMovable(False)
+        self.show_chart = _action(owner, "Chart", "Show the Gantt chart", checkable=True)
+        self.show_board = _action(owner, "Now · Next · Later",
+                                  "Show the items as a board without dates", checkable=True)
+        group = QActionGroup(self)
+        for action in (self.show_chart, self.show_board):
+            group.addAction(action)
+            self.addAction(action)
+        self.show_chart.setChecked(True)
+        self.addSeparator()
+        self.zoom_out = _action(owner, "−", "Zoom out", "Ctrl+-")
+        self.zoom_in = _action(owner, "+", "Zoom in", "Ctrl+=")
+        self.fit = _action(owner, "Fit", "Fit the whole plan in the window", "Ctrl+0")
+        self.today = _action(owner, "Today", "Scroll to today", "Ctrl+T")
+        for action in (self.zoom_out, self.zoom_in, self.fit, self.today):
+            self.addAction(action)
+        self.addSeparator()
+        self.add_item = _action(owner, "New item", "Add an item to the first lane", "Ctrl+Shift+N")
+        self.add_lane = _action(owner, "New lane", "Add a lane (a theme, team or product)")
+        self.addAction(self.add_item)
+        self.addAction(self.add_lane)
+        self.addSeparator()
+        self.critical = _action(owner, "Critical path", "Highlight the items that cannot slip",
+                                checkable=True)
+        self.reschedule = _action(owner, "Reschedule", "Move every successor that a dependency "
+                                  "pushes later, in one step")
+        self.addAction(self.critical)
+        self.addAction(self.reschedule)
+        self.baseline_menu = QMenu("Baseline", self)
+        self.set_baseline = _action(owner, "Set baseline…", "Record every item's dates now")
+        self.show_baseline = _action(owner, "Show baseline", "Draw the compared baseline "
+                                     "under the bars", checkable=True)
+        self.show_baseline.setChecked(True)
+        button = QToolButton(self)
+        button.setText("Baseline")
+        button.setMenu(self.baseline_menu)
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.addWidget(button)
+        self.addSeparator()
+        self._filters()
+        self.addSeparator()
+        self.details = _action(owner, "Details", "Show the side panel to edit the selection",
+                               checkable=True)
+        self.addAction(self.details)
+
+    def _filters(self) -> None:
+        self.lane_filter = QComboBox()
+        self.lane_filter.setToolTip("Show one lane")
+        self.kind_filter = QComboBox()
+        self.kind_filter.addItem("All kinds", None)
+        for kind in ItemKind:
+            self.kind_filter.addItem(kind.label, kind.value)
+        self.status_filter = QComboBox()
+        self.status_filter.addItem("All statuses", None)
+        for status in ItemStatus:
+            self.status_filter.addItem(status.label, status.value)
+        self.text_filter = QLineEdit()
+        self.text_filter.setPlaceholderText("Filter by name or notes")
+        self.text_filter.setClearButtonEnabled(True)
+        self.text_filter.setMaximumWidth(220)
+        for box in (self.lane_filter, self.kind_filter, self.status_filter):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            box.activated.connect(self._emit_filter)
+            self.addWidget(box)
+        self.text_filter.textChanged.connect(self._emit_filter)
+        self.addWidget(self.text_filter)
+        self.fill_lanes()
+
+    def fill_lanes(self) -> None:
+        current = self.lane_filter.currentData()
+        self.lane_filter.blockSignals(True)
+        self.lane_filter.clear()
+        self.lane_filter.addItem("All lanes", None)
+        for lane in self.model.lanes:
+            self.lane_filter.addItem(lane.name, lane.id)
+        index = self.lane_filter.findData(current)
+        self.lane_filter.setCurrentIndex(max(index, 0))
+        self.lane_filter.blockSignals(False)
+        if current is not None and index < 0:
+            self._emit_filter()
+
+    def current_filter(self) -> Filter:
+        # Combo boxes hand enum members back as plain strings: turn them back here.
+        kind, status = self.kind_filter.currentData(), self.status_filter.currentData()
+        return Filter(self.lane_filter.currentData(), ItemKind(kind) if kind else None,
+                      ItemStatus(status) if status else None, self.text_filter.text())
+
+    def set_filter(self, wanted: Filter) -> None:
+        kind = wanted.kind.value if wanted.kind else None
+        status = wanted.status.value if wanted.status else None
+        for box, value in ((self.lane_filter, wanted.lane_id), (self.kind_filter, kind),
+                           (self.status_filter, status)):
+            box.setCurrentIndex(max(box.findData(value), 0))
+        self.text_filter.blockSignals(True)
+        self.text_filter.setText(wanted.text)
+        self.text_filter.blockSignals(False)
+        self._emit_filter()
+
+    def _emit_filter(self) -> None:
+        self.filterChanged.emit(self.current_filter())
+
+    def fill_baselines(self, choose) -> None:
+        """Set baseline…, then one entry per baseline (the compared one checked)."""
+        menu = self.baseline_menu
+        menu.clear()
+        menu.addAction(self.set_baseline)
+        menu.addAction(self.show_baseline)
+        if self.model.baselines:
+            menu.addSection("Compare with")
+        for baseline in reversed(self.model.baselines):
+            action = menu.addAction(f"{baseline.name} ({baseline.created_at:%d %b %Y})")
+            action.setCheckable(True)
+            action.setChecked(baseline.id == self.model.baseline_id)
+            action.triggered.connect(lambda _checked=False, b=baseline.id: choose(b))

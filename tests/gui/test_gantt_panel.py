@@ -1,0 +1,251 @@
+"""The roadmap panel around the chart: zoom, filters, baselines, critical path, lanes, refresh."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+
+from pmdesk.core.enums import ItemKind, ItemStatus
+from pmdesk.core.timeline import ZOOM_STEPS
+from pmdesk.gui.context import AppContext
+from pmdesk.gui.gantt import RoadmapPanel, dialogs
+from pmdesk.gui.gantt.model import Filter
+from pmdesk.store.services import PortfolioService, RoadmapService
+
+D = dt.date
+
+
+@pytest.fixture
+def plan(workspace):
+    product = workspace.service(PortfolioService).create_product(name="Atlas")
+    roadmap = workspace.service(RoadmapService)
+    lanes = [roadmap.lanes.create(product_id=product.id, name=name, sort_order=n)
+             for n, name in enumerate(["Platform", "Mobile", "Launch"])]
+
+    def item(lane, name, start, days, kind=ItemKind.FEATURE, **extra):
+        end = start if kind is ItemKind.MILESTONE else start + dt.timedelta(days=days - 1)
+        return roadmap.items.create(product_id=product.id, lane_id=lanes[lane].id, name=name,
+                                    kind=kind, start_date=start, end_date=end, **extra).id
+
+    ids = SimpleNamespace(
+        api=item(0, "API", D(2027, 1, 4), 10, status=ItemStatus.IN_PROGRESS),
+        sdk=item(0, "SDK", D(2027, 1, 14), 5),
+        app=item(1, "App & widget", D(2027, 1, 4), 20, notes="needs <design> review"),
+        beta=item(1, "Beta", D(2027, 1, 25), 1, ItemKind.MILESTONE),
+        launch=item(2, "Launch", D(2027, 1, 19), 10, ItemKind.RELEASE, status=ItemStatus.AT_RISK),
+    )
+    link = roadmap.dependencies.create
+    link(predecessor_id=ids.api, successor_id=ids.sdk)
+    link(predecessor_id=ids.sdk, successor_id=ids.launch)
+    link(predecessor_id=ids.app, successor_id=ids.beta)
+    return SimpleNamespace(product=product, roadmap=roadmap, lanes=lanes, ids=ids)
+
+
+@pytest.fixture
+def ctx(workspace):
+    context = AppContext(workspace)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def panel(qtbot, ctx, plan):
+    widget = RoadmapPanel(ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1100, 500)
+    widget.set_today(D(2027, 1, 12))
+    widget.set_product(plan.product.id)
+    widget.show()
+    qtbot.waitExposed(widget)
+    qtbot.waitUntil(lambda: not widget._needs_first_view)
+    return widget
+
+
+def test_opens_on_the_whole_plan_and_zooms_in_out_and_fits(panel, plan):
+    view = panel.view
+    first_zoom = panel.scene.scale.px_per_day
+    width = view.viewport().width()
+    plan_days = (D(2027, 1, 28) - D(2027, 1, 4)).days + 1
+    assert first_zoom * plan_days <= width  # the whole plan fits
+    panel.toolbar.zoom_in.trigger()
+    assert panel.scene.scale.px_per_day == ZOOM_STEPS[ZOOM_STEPS.index(first_zoom) + 1]
+    panel.toolbar.zoom_out.trigger()
+    panel.toolbar.zoom_out.trigger()
+    assert panel.scene.scale.px_per_day == ZOOM_STEPS[ZOOM_STEPS.index(first_zoom) - 1]
+    panel.toolbar.fit.trigger()
+    assert panel.scene.scale.px_per_day == first_zoom
+    left = view.mapToScene(QPoint(0, 0)).x()
+    assert left <= panel.scene.scale.x(D(2027, 1, 4)) <= left + 60
+
+
+def test_ctrl_wheel_zooms_around_the_mouse(panel, qtbot):
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QWheelEvent
+
+    view = panel.view
+    before = panel.scene.scale.px_per_day
+    anchor = QPointF(300, 100)
+    day_before = panel.scene.scale.date_at(view.mapToScene(anchor.toPoint()).x())
+    event = QWheelEvent(anchor, view.viewport().mapToGlobal(anchor), QPoint(0, 0), QPoint(0, 120),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.ControlModifier,
+                        Qt.ScrollPhase.NoScrollPhase, False)
+    view.wheelEvent(event)
+    assert panel.scene.scale.px_per_day > before
+    assert panel.scene.scale.date_at(view.mapToScene(anchor.toPoint()).x()) == day_before
+
+
+def test_filters_by_lane_kind_status_and_text(panel, plan):
+    shown = lambda: set(panel.model.layout.items)  # noqa: E731
+    panel.toolbar.set_filter(Filter(lane_id=plan.lanes[0].id))
+    assert shown() == {plan.ids.api, plan.ids.sdk}
+    assert [box.lane_id for box in panel.model.layout.boxes] == [plan.lanes[0].id]
+    panel.toolbar.set_filter(Filter(kind=ItemKind.MILESTONE))
+    assert shown() == {plan.ids.beta}
+    panel.toolbar.set_filter(Filter(status=ItemStatus.AT_RISK))
+    assert shown() == {plan.ids.launch}
+    panel.toolbar.set_filter(Filter())
+    assert len(shown()) == 5
+    panel.toolbar.text_filter.setText("<DESIGN>")  # notes count, case does not
+    assert shown() == {plan.ids.app}
+    panel.toolbar.kind_filter.setCurrentIndex(panel.toolbar.kind_filter.findData("release"))
+    panel.toolbar.kind_filter.activated.emit(panel.toolbar.kind_filter.currentIndex())
+    assert shown() == set()  # filters combine
+
+
+def test_a_filtered_out_item_that_changes_stays_hidden(panel, plan):
+    panel.toolbar.set_filter(Filter(lane_id=plan.lanes[0].id))
+    plan.roadmap.items.update(plan.ids.app, name="App v2")
+    assert plan.ids.app not in panel.model.layout.items
+    plan.roadmap.items.update(plan.ids.app, lane_id=plan.lanes[0].id)
+    assert plan.ids.app in panel.model.layout.items
+
+
+def test_set_baseline_then_slips_show_and_undo_removes_it(panel, plan, ctx, monkeypatch):
+    monkeypatch.setattr(dialogs, "ask_text", lambda *args: "Kick-off")
+    panel.toolbar.set_baseline.trigger()
+    assert [b.name for b in plan.roadmap.baselines_of(plan.product.id)] == ["Kick-off"]
+    assert panel.model.baseline_visible and panel.model.layout.metrics.with_baseline
+    plan.roadmap.items.update(plan.ids.sdk, start_date=D(2027, 1, 20), end_date=D(2027, 1, 26))
+    assert panel.model.slip(plan.ids.sdk) == 8
+    assert panel.model.layout.items[plan.ids.sdk].baseline == (
+        D(2027, 1, 14).toordinal(), D(2027, 1, 18).toordinal())
+    ctx.undo()  # the external update above was not a command: only the baseline is on the stack
+    assert plan.roadmap.baselines_of(plan.product.id) == []
+    assert not panel.model.baseline_visible and panel.model.slip(plan.ids.sdk) is None
+
+
+def test_choose_another_baseline_to_compare(panel, plan, ctx):
+    first = plan.roadmap.set_baseline(plan.product.id, "First")
+    plan.roadmap.items.update(plan.ids.api, start_date=D(2027, 1, 6), end_date=D(2027, 1, 15))
+    plan.roadmap.set_baseline(plan.product.id, "Second")
+    assert panel.model.slip(plan.ids.api) == 0
+    panel.compare_baseline(first.id)
+    assert panel.model.baseline_id == first.id and panel.model.slip(plan.ids.api) == 2
+    ctx.undo()
+    assert panel.model.slip(plan.ids.api) == 0
+
+
+def test_critical_path_and_violations_and_reschedule(panel, plan, ctx):
+    panel.show_critical_path(True)
+    assert panel.model.critical == {plan.ids.api, plan.ids.sdk, plan.ids.launch}
+    assert panel.model.floats[plan.ids.beta] == 4
+    plan.roadmap.items.update(plan.ids.sdk, start_date=D(2027, 1, 10), end_date=D(2027, 1, 14))
+    assert len(panel.model.violated) == 1  # API finishes on the 13th
+    panel.toolbar.reschedule.trigger()
+    assert plan.roadmap.items.get(plan.ids.sdk).start_date == D(2027, 1, 14)
+    assert panel.model.violated == {}
+    ctx.undo()
+    assert plan.roadmap.items.get(plan.ids.sdk).start_date == D(2027, 1, 10)
+
+
+def test_nothing_to_reschedule_says_so(panel, ctx, qtbot):
+    with qtbot.waitSignal(panel.statusMessage) as blocker:
+        panel.reschedule_successors()
+    assert "nothing to reschedule" in blocker.args[0]
+    assert ctx.undo_stack.count() == 0
+
+
+def test_collapse_and_reorder_lanes_are_undoable(panel, plan, ctx):
+    header = panel.lane_header
+    mobile = plan.lanes[1].id
+    box = panel.model.layout.box_of[mobile]
+    y = int(box.top + 10 - panel.view.mapToScene(QPoint(0, 0)).y())
+    QTest.mouseClick(header, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     QPoint(10, y))
+    assert plan.roadmap.lanes.get(mobile).collapsed
+    assert panel.model.layout.box_of[mobile].collapsed
+    ctx.undo()
+    assert not panel.model.layout.box_of[mobile].collapsed
+    panel.move_lane(plan.lanes[2].id, 0)
+    assert [lane.name for lane in panel.model.lanes] == ["Launch", "Platform", "Mobile"]
+    ctx.undo()
+    assert [lane.name for lane in panel.model.lanes] == ["Platform", "Mobile", "Launch"]
+
+
+def test_drag_a_lane_name_to_reorder(panel, plan):
+    header = panel.lane_header
+    offset = panel.view.mapToScene(QPoint(0, 0)).y()
+    boxes = panel.model.layout.boxes
+    start = QPoint(100, int(boxes[0].top + 10 - offset))
+    end = QPoint(100, int(boxes[2].top + boxes[2].height - 3 - offset))
+    QTest.mousePress(header, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    QTest.mouseMove(header, end)
+    QTest.mouseRelease(header, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
+    assert [lane.name for lane in panel.model.lanes] == ["Mobile", "Launch", "Platform"]
+
+
+def test_edits_made_elsewhere_refresh_only_the_changed_rows(panel, plan):
+    queries = panel.model.queries
+    asked = []
+    original = queries.item_rows
+    queries.item_rows = lambda product, ids=None: asked.append(ids) or original(product, ids)
+    try:
+        plan.roadmap.items.update(plan.ids.beta, start_date=D(2027, 2, 3), end_date=D(2027, 2, 3))
+    finally:
+        queries.item_rows = original
+    assert asked == [{plan.ids.beta}]
+    assert panel.model.items[plan.ids.beta].start == D(2027, 2, 3)
+    assert panel.model.layout.items[plan.ids.beta].start == D(2027, 2, 3).toordinal()
+
+
+def test_new_items_and_deletes_elsewhere_appear_and_vanish(panel, plan):
+    new = plan.roadmap.items.create(product_id=plan.product.id, lane_id=plan.lanes[2].id,
+                                    name="Press", start_date=D(2027, 3, 1), end_date=D(2027, 3, 5))
+    assert new.id in panel.model.layout.items
+    plan.roadmap.items.delete(new.id)
+    assert new.id not in panel.model.layout.items and new.id not in panel.model.items
+
+
+def test_export_png_and_svg(panel, tmp_path):
+    png = panel.export_image(tmp_path / "roadmap.png")
+    svg = panel.export_image(tmp_path / "roadmap.svg")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    text = svg.read_text(encoding="utf-8")
+    assert "<svg" in text and "App &amp; widget" in text
+
+
+def test_no_product_shows_an_empty_chart(panel):
+    panel.set_product(None)
+    assert panel.model.layout.items == {} and not panel.has_selection()
+    assert not panel.toolbar.add_item.isEnabled()
+
+
+def test_redo_brings_back_the_same_baseline_and_reschedule(panel, plan, ctx, monkeypatch):
+    monkeypatch.setattr(dialogs, "ask_text", lambda *args: "Plan of record")
+    panel.set_baseline()
+    first = plan.roadmap.baselines_of(plan.product.id)[0]
+    ctx.undo()
+    ctx.redo()
+    again = plan.roadmap.baselines_of(plan.product.id)
+    assert [(b.id, b.name, b.is_active) for b in again] == [(first.id, "Plan of record", True)]
+    assert panel.model.baseline_id == first.id
+    plan.roadmap.items.update(plan.ids.sdk, start_date=D(2027, 1, 10), end_date=D(2027, 1, 14))
+    panel.reschedule_successors()
+    ctx.undo()
+    ctx.redo()
+    assert plan.roadmap.items.get(plan.ids.sdk).start_date == D(2027, 1, 14)
+    assert panel.model.slip(plan.ids.sdk) == 0
