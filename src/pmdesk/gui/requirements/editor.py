@@ -109,6 +109,14 @@ class RicePanel(QWidget):
         self.grid.addWidget(self.problem, 6, 0, 1, 2)
         self.grid.setColumnStretch(1, 1)
 
+    def clear(self) -> None:
+        """Nothing selected: no figures and no complaint."""
+        for name, part in self.cells:
+            name.setText("")
+            part.setText("")
+        self.score.setText("")
+        self.problem.setVisible(False)
+
     def show_values(self, reach: Any, impact: Any, confidence: Any, effort: Any) -> None:
         try:
             score = rice(float(reach or 0), float(impact or 0), float(confidence or 0),
@@ -253,7 +261,7 @@ class RequirementEditor(QWidget):
     def _show_previews(self, *_args: Any) -> None:
         if self.form.row is None:
             self.story.setText("")
-            self.rice_panel.show_values(0, 1, 0, 0)
+            self.rice_panel.clear()
             return
         role, goal, benefit = (self.form.value(f) or "" for f in STORY_FIELDS)
         self.story.setText(user_story(role, goal, benefit))

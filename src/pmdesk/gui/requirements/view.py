@@ -148,6 +148,9 @@ class RequirementsView(BaseView):
         self._chart_stale = True
         self._refresh_chart()
         self._show_summary()
+        if self.model.rowCount() and self.table.current_id() is None:
+            # Open on the first requirement so the editor shows something useful.
+            self.table.view.selectRow(0)
 
     def export_image(self, path: Path) -> None:
         """PNG or SVG (by suffix) of what the view shows: the backlog or the chart."""

@@ -1,4 +1,4 @@
-"""Roadmap as tables: items, the dependencies between them, and lanes.
+"""The roadmap: the interactive timeline first, then items, dependencies and lanes as tables.
 
 Stays quick on a 20,000-item roadmap: the items table reads ids first and rows a
 block at a time, and item names for the dependency table come from one narrow
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from itertools import pairwise
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import QWidget
@@ -19,6 +20,7 @@ from pmdesk.core.horizon import effective_horizon
 from pmdesk.core.wording import describe_days
 from pmdesk.gui.commands import CreateCommand
 from pmdesk.gui.context import AppContext
+from pmdesk.gui.gantt.panel import RoadmapPanel
 from pmdesk.gui.widgets.columns import Column, Kind, Lookup, computed
 from pmdesk.gui.widgets.entity_model import EntityTableModel
 from pmdesk.gui.widgets.entity_table import EntityTable
@@ -26,6 +28,7 @@ from pmdesk.store.queries import TableQuery
 from pmdesk.store.services import RoadmapService
 
 from .base import BaseView
+
 from .common import create, free_name, heading, next_order, scoped, tabs, today
 
 NEW_ITEM_DAYS = 14
@@ -73,16 +76,47 @@ class RoadmapView(BaseView):
         )
         self.title = heading("Roadmap")
         self.content_layout.addWidget(self.title)
+        self.chart = RoadmapPanel(ctx, self)
+        self.chart.selectionChanged.connect(self.selectionChanged)
+        self.chart.statusMessage.connect(self.statusMessage)
         self.tabs = tabs(
-            (self.items, "Items"), (self.dependencies, "Dependencies"), (self.lanes, "Lanes")
+            (self.chart, "Timeline"),
+            (self.items, "Items"),
+            (self.dependencies, "Dependencies"),
+            (self.lanes, "Lanes"),
         )
+        self.tabs.currentChanged.connect(lambda _index: self.selectionChanged.emit())
         self.content_layout.addWidget(self.tabs, 1)
+
+    def _chart_shown(self) -> bool:
+        return self.tabs.currentWidget() is self.chart
+
+    def delete_selected(self) -> None:
+        if self._chart_shown():
+            self.chart.delete_selected()
+        else:
+            super().delete_selected()
+
+    def has_selection(self) -> bool:
+        if self._chart_shown():
+            return self.chart.has_selection()
+        return super().has_selection()
+
+    def export_image(self, path: Path) -> Path:
+        """The whole timeline (PNG or SVG by suffix) when it is shown, else the table."""
+        if self._chart_shown():
+            return self.chart.export_image(path)
+        path = Path(path)
+        if not self.tabs.currentWidget().grab().save(str(path), "PNG"):
+            raise OSError("the image could not be written")
+        return path
 
     def _table(self, repo, columns, noun, creator, edit_field: str | None = None) -> EntityTable:
         model = EntityTableModel(self.ctx, repo, columns, parent=self)
         return self.register(EntityTable(model, noun=noun, create=creator, edit_field=edit_field))
 
     def load(self, product_id: int | None) -> None:
+        self.chart.set_product(product_id)
         self.items.model.set_query(scoped(self.service.items, product_id))
         self.lanes.model.set_query(scoped(self.service.lanes, product_id))
         deps = None
