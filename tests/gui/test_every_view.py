@@ -50,3 +50,14 @@ def test_renaming_a_product_undo_and_redo_reach_the_file(window, qtbot):
     assert portfolio.products.get(product.id).name == "Pulse Cloud"
     window.menu_actions.redo.trigger()
     assert portfolio.products.get(product.id).name == "Pulse 2 & <Co> 🚀"
+
+
+def test_roadmap_actions_join_the_view_menu(window):
+    menu = window.menu_actions.roadmap_menu
+    window.view_host.show_view("portfolio")
+    menu.aboutToShow.emit()
+    assert [a.isEnabled() for a in menu.actions()] == [False]
+    window.view_host.show_view("roadmap")
+    menu.aboutToShow.emit()
+    texts = [a.text().replace("&", "") for a in menu.actions()]
+    assert len(texts) >= 4 and all(a.isEnabled() for a in menu.actions())

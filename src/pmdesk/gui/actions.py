@@ -148,6 +148,9 @@ class WindowActions:
         view_menu = bar.addMenu("&View")
         view_menu.addActions([self.zoom_in, self.zoom_out, self.zoom_reset])
         view_menu.addSeparator()
+        # Filled by the window with the roadmap chart's zoom and display actions.
+        self.roadmap_menu = view_menu.addMenu("&Roadmap")
+        view_menu.addSeparator()
         theme_menu = view_menu.addMenu("&Theme")
         theme_menu.addActions(list(self.themes.values()))
         view_menu.addSeparator()

@@ -72,6 +72,7 @@ class MainWindow(QMainWindow):
         )
         for menu in (self.menu_actions.import_menu, self.menu_actions.export_menu):
             menu.aboutToShow.connect(self.exchange.update_enabled)
+        self.menu_actions.roadmap_menu.aboutToShow.connect(self._fill_roadmap_menu)
         self._connect()
         self._restore_window()
         self._show_no_file()
@@ -357,6 +358,18 @@ class MainWindow(QMainWindow):
         self.menu_actions.retint()
         self.settings.theme = theme.current_theme()
         self.settings.save()
+
+    def _fill_roadmap_menu(self) -> None:
+        """The roadmap chart's zoom, fit, today and display actions, when it is on screen."""
+        menu = self.menu_actions.roadmap_menu
+        menu.clear()
+        view = self.view_host.current_view() if self.view_host.current_key == "roadmap" else None
+        chart = getattr(view, "chart", None)
+        if chart is None:
+            hint = menu.addAction("Available in the Roadmap view")
+            hint.setEnabled(False)
+            return
+        menu.addActions(chart.view_actions())
 
     def _fill_present_menu(self) -> None:
         fill_screen_menu(
