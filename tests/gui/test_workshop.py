@@ -133,7 +133,7 @@ def test_requirement_voting_panel(qtbot, workspace):
         panel.list.itemClicked.emit(item)
     assert panel.session.tallies() == {second.id: 2, first.id: 1}
     panel.reveal_button.click()
-    assert panel.list.item(0).text() == "SSO & SAML   ● 2"
+    assert panel.list.item(0).text() == "SSO & SAML     ●●  2"
     ctx.close()
 
 

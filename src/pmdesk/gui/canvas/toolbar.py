@@ -53,6 +53,9 @@ class BoardToolbar(QWidget):
             action = self.colour_menu.addAction(swatch(sticky.code), sticky.name)
             action.setData(sticky.code)
         self.colour.setMenu(self.colour_menu)
+        self.links = QPushButton("Links…")
+        self.links.setToolTip("Link the selected note to roadmap items and requirements")
+        self.links.setEnabled(False)
         self.duplicate = QPushButton("Duplicate")
         self.delete = QPushButton("Delete")
         self.focus = QPushButton("Focus block")
@@ -62,7 +65,8 @@ class BoardToolbar(QWidget):
         self.vote = QPushButton("Dot voting")
         self.vote.setCheckable(True)
         self.vote.setToolTip("Start a dot-voting round on this board's notes")
-        for button in (self.add_note, self.duplicate, self.delete, self.focus, self.vote):
+        for button in (self.add_note, self.links, self.duplicate, self.delete, self.focus,
+                       self.vote):
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -76,8 +80,8 @@ class BoardToolbar(QWidget):
         for widget in (self.boards, self.template, self.add_board):
             layout.addWidget(widget)
         layout.addStretch(1)
-        for widget in (self.add_note, self.colour, self.duplicate, self.delete, self.focus,
-                       self.vote):
+        for widget in (self.add_note, self.colour, self.links, self.duplicate, self.delete,
+                       self.focus, self.vote):
             layout.addWidget(widget)
 
 

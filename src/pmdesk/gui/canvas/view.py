@@ -18,7 +18,9 @@ from pmdesk.gui.context import AppContext
 from pmdesk.gui.views.base import BaseView
 from pmdesk.gui.workshop.theme import STICKIES, PresentationTheme
 from pmdesk.gui.workshop.voting import VotingSession
-from pmdesk.store.services import CanvasService
+from pmdesk.store.services import CanvasService, RequirementService
+
+from . import links as note_links
 
 from .board import BoardView
 from .commands import (
@@ -73,9 +75,11 @@ class CanvasView(BaseView):
         t.delete.clicked.connect(self.delete_selected)
         t.focus.clicked.connect(lambda _c: self.board.toggle_focus())
         t.vote.toggled.connect(self._voting_toggled)
+        t.links.clicked.connect(lambda _c: self.edit_links())
         s.moveRequested.connect(self.move_notes)
         s.dotRequested.connect(self.session.place)
         s.selectionChanged.connect(self.selectionChanged)
+        self.selectionChanged.connect(self._update_links_button)
         s.focusedBlockChanged.connect(lambda key: t.focus.setChecked(key is not None))
         self.board.noteTyped.connect(self.add_note)
         self.board.noteEdited.connect(self.edit_note)
@@ -223,6 +227,36 @@ class CanvasView(BaseView):
 
     def has_selection(self) -> bool:
         return bool(self.selected_ids())
+
+    # -- links to roadmap items and requirements ------------------------------------------------
+
+    def _update_links_button(self) -> None:
+        self.toolbar.links.setEnabled(len(self.selected_ids()) == 1 and not self.ctx.read_only)
+
+    def edit_links(self, note_id: int | None = None) -> bool:
+        """Pick the roadmap items and requirements a note links to (one undoable step)."""
+        if note_id is None:
+            ids = self.selected_ids()
+            if len(ids) != 1:
+                return False
+            note_id = ids[0]
+        if self.product_id is None or self.ctx.read_only:
+            return False
+        requirements = self.ctx.service(RequirementService)
+        items = list(requirements.item_names(self.product_id).items())  # by start date
+        reqs = [(r.id, f"{r.ref} · {r.title}" if r.ref else r.title)
+                for r in requirements.requirements_of(self.product_id)]
+        linked_items, linked_reqs = self.service.links_of_note(note_id)
+        text = self.service.notes.get(note_id).text
+        chosen = note_links.choose_links(self, text, items, reqs, linked_items, linked_reqs)
+        if chosen is None:
+            return False
+        item_change = note_links.changes(set(linked_items), chosen[0])
+        req_change = note_links.changes(set(linked_reqs), chosen[1])
+        if not any(item_change + req_change):
+            return False
+        return self.ctx.run(note_links.LinkNoteCommand(self.service, note_id, item_change,
+                                                       req_change, "Change note links"))
 
     # -- dot voting -------------------------------------------------------------------------
 

@@ -10,12 +10,14 @@ import datetime as dt
 from functools import lru_cache
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QMouseEvent, QPainter, QPaintEvent, QPen, QPolygonF
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import QApplication, QWidget
 
 from pmdesk.core.gantt_layout import readable_tiers
 from pmdesk.core.timeline import Tick, next_unit, unit_start
 
+from .launch_lane import ACCENT as LAUNCH_ACCENT
+from .launch_lane import LANE_NAME as LAUNCH_NAME
 from .view import GanttView
 
 TIER_HEIGHT = 24
@@ -231,11 +233,59 @@ class LaneHeader(QWidget):
             p.setPen(style.muted)
             p.drawText(QRectF(self.width() - count_width - 4, line_y - 10, count_width, 20),
                        Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, count)
+        launch = self.view.chart.launch
+        if launch.shown:
+            self._paint_launch(p, launch, launch.top - top)
         p.setPen(QPen(style.grid_strong, 1))
         p.drawLine(self.width() - 1, 0, self.width() - 1, self.height())
         if self._drop_index is not None:
             self._paint_drop_line(p, top, style.highlight)
         p.end()
+
+    def _paint_launch(self, p: QPainter, launch, y: float) -> None:
+        """The read-only launch lane's name: amber stripe, a lock, where its tasks come from."""
+        if y > self.height() or y + launch.height < 0:
+            return
+        painter = self.view.chart.painter
+        style, fonts = painter.style, painter.fonts
+        band = QRectF(0, y, self.width(), launch.height)
+        tint = QColor(LAUNCH_ACCENT)
+        tint.setAlphaF(0.10 if style.dark else 0.06)
+        p.fillRect(band, style.base)
+        p.fillRect(band, tint)
+        p.setPen(QPen(style.grid_strong, 1))
+        p.drawLine(QPointF(0, y + 0.5), QPointF(self.width(), y + 0.5))
+        p.fillRect(QRectF(0, y + 1, 4, launch.height - 1), LAUNCH_ACCENT)
+        line_y = y + 17
+        self._lock(p, QPointF(CHEVRON_WIDTH / 2 + 3, line_y), style.muted)
+        count = str(len(launch.markers))
+        count_width = fonts.small_metrics.horizontalAdvance(count) + 14
+        p.setFont(fonts.bold)
+        p.setPen(style.text)
+        p.drawText(QRectF(CHEVRON_WIDTH + 4, line_y - 10, 120, 20),
+                   Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, LAUNCH_NAME)
+        p.setFont(fonts.small)
+        p.setPen(style.muted)
+        p.drawText(QRectF(self.width() - count_width - 4, line_y - 10, count_width, 20),
+                   Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, count)
+        if launch.height >= 44:
+            p.drawText(QRectF(CHEVRON_WIDTH + 4, line_y + 8, self.width() - CHEVRON_WIDTH - 12, 18),
+                       Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                       "From the launch plan · read-only")
+
+    @staticmethod
+    def _lock(p: QPainter, centre: QPointF, colour) -> None:
+        """A small padlock (drawn, so it needs no icon font): this lane cannot be edited here."""
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        x, y = centre.x(), centre.y()
+        p.setPen(QPen(colour, 1.4))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawArc(QRectF(x - 3.2, y - 6.5, 6.4, 7), 0, 180 * 16)
+        p.drawLine(QPointF(x - 3.2, y - 3), QPointF(x - 3.2, y - 1))
+        p.drawLine(QPointF(x + 3.2, y - 3), QPointF(x + 3.2, y - 1))
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(colour)
+        p.drawRoundedRect(QRectF(x - 4.8, y - 1.5, 9.6, 7), 1.5, 1.5)
 
     def _counts(self) -> dict[int, int]:
         """Items shown per lane, counted again only when the layout changed."""

@@ -28,12 +28,14 @@ LINK_TYPE_BY_ENDS = {
 
 
 class Hit(NamedTuple):
-    """What is under a point: zone is bar, start, end, link-start, link-finish, link, lane or ''."""
+    """What is under a point: zone is bar, start, end, link-start, link-finish, link, lane,
+    launch (the read-only launch lane, ``task_id`` the launch task if one is there) or ''."""
 
     zone: str
     item_id: int | None = None
     link_id: int | None = None
     lane_id: int | None = None
+    task_id: int | None = None
 
 
 def hit_test(chart: ChartScene, pos: QPointF) -> Hit:
@@ -47,6 +49,9 @@ def hit_test(chart: ChartScene, pos: QPointF) -> Hit:
         found = _hit_row(chart, row, day, slop, x, y)
         if found is not None:
             return found
+    if chart.launch.contains_y(y):
+        task = chart.launch.task_at(x, y)
+        return Hit("launch", task_id=task.id if task is not None else None)
     link_id = link_at(chart, pos)
     if link_id is not None:
         return Hit("link", link_id=link_id)

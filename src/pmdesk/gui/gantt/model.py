@@ -20,6 +20,7 @@ from pmdesk.core.enums import Horizon, ItemKind, ItemStatus
 from pmdesk.core.gantt_layout import GanttLayout, LayoutItem, LayoutLane, Metrics
 from pmdesk.core.horizon import effective_horizon
 from pmdesk.core.scheduling import CycleError, Link, Task, schedule, violations
+from pmdesk.store.services.launch import LaneTask
 from pmdesk.store.services.roadmap_queries import (
     BaselineRow,
     ItemRow,
@@ -29,6 +30,7 @@ from pmdesk.store.services.roadmap_queries import (
 )
 
 ITEM, LINK, LANE = "roadmap_item", "dependency", "lane"
+LAUNCH_KINDS = ("launch", "launch_task")  # the read-only "Launch" lane follows these
 
 
 @contextlib.contextmanager
@@ -99,6 +101,7 @@ class Refresh:
     items: set[int] = field(default_factory=set)
     links: set[int] = field(default_factory=set)
     board: bool = False
+    launch: bool = False  # the launch lane's tasks changed
 
 
 class RoadmapModel:
@@ -126,6 +129,7 @@ class RoadmapModel:
         self.baseline_id: int | None = None
         self.baseline: dict[int, tuple[int, int]] = {}
         self.requirement_counts: dict[int, int] = {}
+        self.launch_tasks: list[LaneTask] = []
         self.violated: dict[int, int] = {}  # link id -> days it is broken by
         self.critical: set[int] = set()
         self.floats: dict[int, int] = {}
@@ -151,6 +155,7 @@ class RoadmapModel:
         for link in q.link_rows(product_id):
             self._add_link(link)
         self.requirement_counts = q.requirement_counts(product_id)
+        self.launch_tasks = q.launch_tasks(product_id)
         self._load_baselines()
         self.violated = self._violations(self.links.values())
         self.relayout()
@@ -201,8 +206,22 @@ class RoadmapModel:
     def extent(self) -> tuple[int, int] | None:
         """First and last day of what the chart shows (kept until the layout changes)."""
         if self._extent[0] != self.version:
-            self._extent = (self.version, self.layout.extent())
+            found = self.layout.extent()
+            days = [t.due.toordinal() for t in self.shown_launch_tasks()]
+            if days:
+                first, last = min(days), max(days)
+                found = (min(found[0], first), max(found[1], last)) if found else (first, last)
+            self._extent = (self.version, found)
         return self._extent[1]
+
+    def shown_launch_tasks(self) -> list[LaneTask]:
+        """The launch lane's tasks the filter lets through (none when it asks for one lane,
+        a kind or a status: those are roadmap words that launch tasks do not have)."""
+        wanted = self.filter
+        if wanted.lane_id is not None or wanted.kind is not None or wanted.status is not None:
+            return []
+        text = wanted.text.strip().casefold()
+        return [t for t in self.launch_tasks if not text or text in t.title.casefold()]
 
     def link_shown(self, link_id: int) -> bool:
         link = self.links.get(link_id)
@@ -297,6 +316,10 @@ class RoadmapModel:
             self.requirement_counts = self.queries.requirement_counts(self.product_id)
             refresh.items |= {key[1] for key in changes.ids("requirement_item_link")
                               if isinstance(key, tuple)}
+        if changes.touches(*LAUNCH_KINDS):
+            self.launch_tasks = self.queries.launch_tasks(self.product_id)
+            refresh.launch = True
+            self.version += 1
         changed_items = self._apply_items(changes, refresh)
         touched_links = self._apply_links(changes, refresh)
         for item_id in changed_items:

@@ -121,6 +121,7 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
         v.linkRequested.connect(self._link)
         v.createRequested.connect(self.create_item)
         v.openRequested.connect(self.open_item)
+        v.launchTaskRequested.connect(self._launch_task_requested)
         v.deleteRequested.connect(self.delete_selected)
         v.nudgeRequested.connect(self.nudge_selected)
         v.selectionChanged.connect(self._selection_changed)
@@ -340,6 +341,13 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
         self.toolbar.details.setChecked(True)
         self.editor.show_item(item_id)
         self.editor.focus_name()
+
+    def _launch_task_requested(self, task_id: int) -> None:
+        """Launch tasks are drawn here but belong to the launch plan: say where to edit them."""
+        task = self.scene.launch.task(task_id)
+        if task is not None:
+            self.statusMessage.emit(f"“{task.title}” is a launch task ({task.function.label}, "
+                                    f"{task.status.label.lower()}): edit it in the Launch view")
 
     def _edit_item(self, item_id: int, fields: dict) -> None:
         name = self.model.items[item_id].name

@@ -28,6 +28,8 @@ class RefreshOnChange:
             self.scene.rebuild(keep_origin=True)
             self.toolbar.fill_lanes()
             self.toolbar.fill_baselines(self.compare_baseline)
+        elif refresh.launch:  # its rows and the chart's height may change: a few dozen tasks
+            self.scene.rebuild(keep_origin=True)
         elif refresh.repaint:
             self._grow_chart(refresh.items)
             self.scene.update()

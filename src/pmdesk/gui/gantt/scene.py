@@ -20,6 +20,7 @@ from pmdesk.core.gantt_layout import LayoutItem, bar_box
 from pmdesk.core.gantt_layout import readable_tiers
 from pmdesk.core.timeline import TimeScale, next_unit, unit_start
 
+from .launch_lane import ACCENT, LaunchLane, LaunchLaneItem
 from .model import RoadmapModel
 from .painting import ChartPainter, qrect
 
@@ -86,6 +87,9 @@ class ChartScene(QGraphicsScene):
         self.lane_items: dict[int, LaneItem] = {}
         self.link_item = LinkItem(self)
         self.addItem(self.link_item)
+        self.launch = LaunchLane()
+        self.launch_item = LaunchLaneItem(self)
+        self.addItem(self.launch_item)
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         # What a gesture in progress shows (set by the view, drawn in the foreground).
         self.ghost: list[LayoutItem] = []
@@ -137,10 +141,17 @@ class ChartScene(QGraphicsScene):
         width = self.width
         for box in self.model.layout.boxes:
             self.lane_items[box.lane_id].set_rect(QRectF(0, box.top, width, box.height))
-        height = max(self.model.layout.height, 1.0)
+        self.arrange_launch()
+        self.launch_item.set_rect(self.launch.rect(width))
+        height = max(self.model.layout.height + self.launch.height, 1.0)
         self.link_item.set_rect(QRectF(0, 0, width, height))
         self.setSceneRect(QRectF(0, 0, width, height))
         self.update()
+
+    def arrange_launch(self) -> None:
+        """Lay the launch lane out under the last lane, for the current zoom."""
+        self.launch.arrange(self.model.shown_launch_tasks(), self.scale, self.model.layout.height,
+                            self.painter.fonts.width)
 
     def set_zoom(self, px_per_day: float) -> None:
         self.scale = self.scale.zoomed(px_per_day)
@@ -176,7 +187,22 @@ class ChartScene(QGraphicsScene):
             p.setPen(QPen(style.grid, 1))
             p.drawLine(QLineF(rect.left(), box.top + box.height - 0.5, rect.right(),
                               box.top + box.height - 0.5))
+        if self.launch.shown:
+            self._draw_launch_band(p, rect)
         self._draw_grid(p, rect)
+
+    def _draw_launch_band(self, p: QPainter, rect: QRectF) -> None:
+        """A faint amber band with a strong top rule: this lane is not like the others."""
+        band = self.launch.rect(rect.width()).translated(rect.left(), 0).intersected(rect)
+        if band.isEmpty():
+            return
+        tint = QColor(ACCENT)
+        tint.setAlphaF(0.10 if self.painter.style.dark else 0.06)
+        p.fillRect(band, tint)
+        top = self.launch.top + 0.5
+        if rect.top() - 1 <= top <= rect.bottom() + 1:
+            p.setPen(QPen(self.painter.style.grid_strong, 1))
+            p.drawLine(QLineF(rect.left(), top, rect.right(), top))
 
     def _draw_grid(self, p: QPainter, rect: QRectF) -> None:
         style, scale = self.painter.style, self.scale

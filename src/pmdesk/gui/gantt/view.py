@@ -18,6 +18,7 @@ from pmdesk.core.timeline import ZOOM_STEPS, fit_zoom, step_zoom
 
 from .gestures import Gesture, GestureMixin
 from .hits import Hit, hit_test
+from .launch_lane import task_tooltip
 from .painting import qrect
 from .scene import ChartScene
 from .text import item_tooltip, link_tooltip
@@ -28,6 +29,7 @@ class GanttView(GestureMixin, QGraphicsView):
     linkRequested = Signal(int, int, object)  # predecessor, successor, suggested type
     createRequested = Signal(int, object)  # lane id, date
     openRequested = Signal(int)  # item id: edit it in the side panel
+    launchTaskRequested = Signal(int)  # a launch task was double-clicked (edited elsewhere)
     deleteRequested = Signal()
     nudgeRequested = Signal(int)  # steps of the current zoom, later (+) or earlier (-)
     selectionChanged = Signal()
@@ -241,6 +243,8 @@ class GanttView(GestureMixin, QGraphicsView):
         hit = self.hit(pos)
         if hit.item_id is not None and hit.zone in ("bar", "start", "end"):
             self.openRequested.emit(hit.item_id)
+        elif hit.zone == "launch" and hit.task_id is not None:
+            self.launchTaskRequested.emit(hit.task_id)
         elif hit.zone == "lane" and not self.model.layout.box_of[hit.lane_id].collapsed:
             self.createRequested.emit(hit.lane_id, self.scale.date_at(pos.x()))
 
@@ -290,6 +294,9 @@ class GanttView(GestureMixin, QGraphicsView):
                 text = item_tooltip(self.model, hit.item_id)
             elif hit.link_id is not None:
                 text = link_tooltip(self.model, hit.link_id)
+            elif hit.task_id is not None:
+                task = self.chart.launch.task(hit.task_id)
+                text = task_tooltip(task, self.model.today) if task is not None else ""
             if text:
                 QToolTip.showText(event.globalPos(), text, self.viewport())
             else:

@@ -9,7 +9,15 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QScrollArea, QSplitter, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from pmdesk.core.changes import ChangeSet
 from pmdesk.core.enums import MoSCoW, RequirementSource, RequirementStatus
@@ -66,6 +74,8 @@ class RequirementsView(BaseView):
         self.register(self.editor.customers)
         self._chart = None
         self._chart_stale = True
+        self._voting = None
+        self._voting_stale = True
         self._build()
         self.table.view.selectionModel().currentRowChanged.connect(self._follow_cursor)
         self.model.modelReset.connect(self._follow_cursor)
@@ -89,7 +99,11 @@ class RequirementsView(BaseView):
         self.chart_page = QWidget()
         self.chart_layout = QHBoxLayout(self.chart_page)
         self.chart_layout.setContentsMargins(0, 6, 0, 0)
-        self.pages = tabs((self.table, "Backlog"), (self.chart_page, "Value vs effort"))
+        self.voting_page = QWidget()
+        self.voting_layout = QVBoxLayout(self.voting_page)
+        self.voting_layout.setContentsMargins(0, 0, 0, 0)
+        self.pages = tabs((self.table, "Backlog"), (self.chart_page, "Value vs effort"),
+                          (self.voting_page, "Dot voting"))
         self.pages.currentChanged.connect(self._page_shown)
         self.order_by(self.order.currentText())
         scroll = QScrollArea()
@@ -147,6 +161,8 @@ class RequirementsView(BaseView):
         self.model.set_query(scoped(self.service.requirements, product_id))
         self._chart_stale = True
         self._refresh_chart()
+        self._voting_stale = True
+        self._refresh_voting()
         self._show_summary()
         if self.model.rowCount() and self.table.current_id() is None:
             # Open on the first requirement so the editor shows something useful.
@@ -183,6 +199,8 @@ class RequirementsView(BaseView):
         if changes.touches("requirement"):
             self._chart_stale = True
             self._refresh_chart()
+            self._voting_stale = True
+            self._refresh_voting()
             self._show_summary()
         if changes.touches("roadmap_item"):
             self.links.invalidate()
@@ -211,6 +229,38 @@ class RequirementsView(BaseView):
     def _page_shown(self, index: int) -> None:
         if self.pages.widget(index) is self.chart_page:
             self._refresh_chart(force=True)
+        elif self.pages.widget(index) is self.voting_page:
+            self._refresh_voting(force=True)
+
+    # -- dot voting -------------------------------------------------------------------------------
+
+    @property
+    def voting(self):
+        """The dot-voting panel (workshop mode's), built the first time it is needed."""
+        if self._voting is None:
+            from pmdesk.gui.workshop.voting import RequirementVotingPanel
+
+            self._voting = RequirementVotingPanel(self.ctx, self.voting_page)
+            self._voting.requirementRequested.connect(self.select_requirement)
+            self.voting_layout.addWidget(self._voting)
+            self._voting_stale = True
+        return self._voting
+
+    def show_voting(self) -> None:
+        """Open the "Dot voting" tab (for a menu action or a workshop)."""
+        self.pages.setCurrentWidget(self.voting_page)
+
+    def _refresh_voting(self, force: bool = False) -> None:
+        """Give the panel the backlog's current titles when it is on screen and they changed."""
+        if not (force or self.pages.currentWidget() is self.voting_page) or (
+                not self._voting_stale and self._voting is not None):
+            return
+        panel = self.voting
+        self._voting_stale = False
+        rows = ([] if self.product_id is None else
+                [(r.id, f"{r.ref} · {r.title}" if r.ref else r.title)
+                 for r in self.service.requirements_of(self.product_id)])
+        panel.set_requirements(self.product_id, rows)
 
     def _refresh_chart(self, force: bool = False) -> None:
         """Redraw the chart if it is on screen (or asked for) and the backlog changed."""

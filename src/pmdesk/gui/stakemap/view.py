@@ -13,13 +13,22 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QSize, QSizeF, Qt
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QPointF,
+    QSize,
+    QSizeF,
+    Qt,
+)
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
     QGraphicsView,
     QHBoxLayout,
+    QMenu,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -77,6 +86,36 @@ class MapCanvas(QGraphicsView):
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.PaletteChange):
             self.relayout()
+
+    def contextMenuEvent(self, event) -> None:  # noqa: N802
+        menu = self.map_menu(self.mapToScene(event.pos()))
+        if menu is not None:
+            menu.exec(event.globalPos())
+
+    def map_menu(self, point: QPointF) -> QMenu | None:
+        """What a right-click on the grid offers: “Set desired position of … here”.
+
+        Works on the one selected stakeholder, whether or not they have an aim yet
+        (dragging the arrow's head only helps those who already have one). The menu
+        only asks; the scene's ``desiredRequested`` reaches the view, which runs
+        the undoable command.
+        """
+        grid = self.map
+        if not grid.plot.contains(point):
+            return None
+        menu = QMenu(self)
+        chosen = grid.selected_ids()
+        if len(chosen) != 1 or chosen[0] not in grid.people:
+            menu.addAction("Select one stakeholder to set where you want them").setEnabled(False)
+            return menu
+        person = grid.people[chosen[0]]
+        power, interest = grid.value_at(point)
+        verb = "Move" if person.desired_power is not None else "Set"
+        action = menu.addAction(f"{verb} desired position of “{person.name}” here "
+                                f"(power {power:g}, interest {interest:g})")
+        action.triggered.connect(
+            lambda: grid.desiredRequested.emit(person.id, power, interest))
+        return menu
 
 
 class StakeholderMapView(BaseView):

@@ -27,6 +27,7 @@ from ..models import (
     RequirementItemLink,
     RoadmapItem,
 )
+from .launch import LaneTask, LaunchService
 
 _CHUNK = 500  # SQLite limits the number of bound parameters in one IN (...)
 
@@ -205,3 +206,11 @@ class RoadmapQueries:
         )
         with self.ws.read() as session:
             return {i: (s.toordinal(), e.toordinal()) for i, s, e in session.execute(stmt)}
+
+    def launch_tasks(self, product_id: int) -> list[LaneTask]:
+        """The product's launch tasks by due date, for the chart's read-only "Launch" lane.
+
+        Read through :class:`LaunchService` so relative due dates ("L-30") are
+        resolved in one place, the same way the Launch view shows them.
+        """
+        return self.ws.service(LaunchService).launch_lane(product_id)
