@@ -61,3 +61,19 @@ def test_roadmap_actions_join_the_view_menu(window):
     menu.aboutToShow.emit()
     texts = [a.text().replace("&", "") for a in menu.actions()]
     assert len(texts) >= 4 and all(a.isEnabled() for a in menu.actions())
+
+
+def test_roadmap_presentation_grows_the_layout_with_the_text(window):
+    from pmdesk.gui.workshop.theme import PresentationTheme
+
+    window.view_host.show_view("roadmap")
+    view = window.view_host.current_view()
+    desk = view.chart.model.metrics.row_height
+    view.tabs.setCurrentIndex(1)
+    view.set_presentation(PresentationTheme(body_px=40, scale=1.0, min_body_px=28))
+    assert view.tabs.currentWidget() is view.chart and not view.tabs.tabBar().isVisible()
+    assert view.chart.toolbar.isHidden()
+    assert view.chart.model.metrics.row_height > desk * 2
+    view.set_presentation(None)
+    assert view.chart.model.metrics.row_height == desk
+    assert view.tabs.currentIndex() == 1 and not view.chart.toolbar.isHidden()

@@ -22,7 +22,7 @@ import calendar
 import datetime as dt
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 from .enums import DependencyType, ItemKind
 from .timeline import LaneBox, TimeScale, pack_rows, stack_lanes, tiers
@@ -74,6 +74,12 @@ class Metrics:
         """Height of one row: the bar band, plus the baseline strip when one is shown."""
         extra = self.baseline_gap + self.baseline_height if self.with_baseline else 0.0
         return self.row_height + extra
+
+    def scaled(self, factor: float) -> Metrics:
+        """Every size times ``factor`` (a projector's larger text needs taller rows)."""
+        sizes = {f.name: getattr(self, f.name) * factor for f in fields(self)
+                 if isinstance(getattr(self, f.name), float)}
+        return replace(self, **sizes)
 
     def showing_baseline(self, shown: bool) -> Metrics:
         return replace(self, with_baseline=shown)
@@ -517,3 +523,7 @@ def nudge(start: dt.date, end: dt.date, unit: str, steps: int) -> tuple[dt.date,
         months = {"month": 1, "quarter": 3, "year": 12}[unit] * steps
         new_start = add_months(start, months)
     return new_start, new_start + length
+
+
+def scaled_metrics(metrics: Metrics, factor: float) -> Metrics:
+    return metrics if factor == 1.0 else metrics.scaled(factor)

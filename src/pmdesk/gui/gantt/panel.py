@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QFont, QFontInfo, QPainter
 from PySide6.QtWidgets import (
     QGridLayout,
     QSplitter,
@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.core.enums import Horizon, ItemKind
-from pmdesk.core.gantt_layout import nudge, readable_tiers
+from pmdesk.core.gantt_layout import nudge, readable_tiers, scaled_metrics
 from pmdesk.gui.commands import CreateCommand, UpdateCommand
 from pmdesk.gui.context import AppContext
 from pmdesk.store.services.requirements import RequirementService
@@ -63,6 +63,8 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
         self.ctx = ctx
         self.roadmap = ctx.service(RoadmapService)
         self.model = RoadmapModel(ctx.service(RoadmapQueries))
+        self._desk_metrics = self.model.metrics
+        self._desk_font = QFont(self.font())
         self.painter = ChartPainter(self.model, ChartStyle.from_palette(self.palette()),
                                     Fonts(self.font()))
         self.scene = ChartScene(self.model, self.painter, self)
@@ -179,6 +181,28 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
         if shown:
             self._refresh_board()
         self.selectionChanged.emit()
+
+    def set_presentation(self, theme) -> None:
+        """Projector look: no editing chrome, and rows and shapes grown with the text.
+
+        The presentation window enlarges the fonts; the layout must grow with them
+        (row heights, bars, label room) or the larger labels would collide.
+        """
+        presenting = theme is not None
+        self.toolbar.setVisible(not presenting)
+        if presenting:
+            self.editor.hide()
+        font = QFont(self.font())
+        factor = 1.0
+        if presenting:
+            desk_px = max(1, QFontInfo(self._desk_font).pixelSize())
+            font.setPixelSize(theme.body_px)
+            factor = theme.body_px / desk_px
+        else:
+            font = QFont(self._desk_font)
+        self.model.metrics = scaled_metrics(self._desk_metrics, factor)
+        self.painter.set_style(ChartStyle.from_palette(self.palette()), Fonts(font))
+        self._relayout()
 
     def view_actions(self) -> list:
         """Actions for the main window's View menu."""

@@ -88,6 +88,18 @@ class RoadmapView(BaseView):
         self.tabs.currentChanged.connect(lambda _index: self.selectionChanged.emit())
         self.content_layout.addWidget(self.tabs, 1)
 
+    def set_presentation(self, theme) -> None:
+        """On the projector: the timeline alone, laid out for the large type."""
+        presenting = theme is not None
+        if presenting:
+            self._tab_before = self.tabs.currentIndex()
+            self.tabs.setCurrentWidget(self.chart)
+        elif getattr(self, "_tab_before", None) is not None:
+            self.tabs.setCurrentIndex(self._tab_before)
+            self._tab_before = None
+        self.tabs.tabBar().setVisible(not presenting)
+        self.chart.set_presentation(theme)
+
     def _chart_shown(self) -> bool:
         return self.tabs.currentWidget() is self.chart
 
