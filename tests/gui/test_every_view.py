@@ -77,3 +77,19 @@ def test_roadmap_presentation_grows_the_layout_with_the_text(window):
     view.set_presentation(None)
     assert view.chart.model.metrics.row_height == desk
     assert view.tabs.currentIndex() == 1 and not view.chart.toolbar.isHidden()
+
+
+@pytest.mark.parametrize("key", ["lifecycle", "requirements", "launch"])
+def test_presenting_a_view_hides_its_editing_chrome(window, key):
+    from PySide6.QtWidgets import QPushButton
+
+    from pmdesk.gui.workshop.theme import PresentationTheme
+
+    window.view_host.show_view(key)
+    view = window.view_host.current_view()
+    buttons = [b for b in view.findChildren(QPushButton) if b.isVisibleTo(view)]
+    assert buttons
+    view.set_presentation(PresentationTheme(body_px=40, scale=1.0, min_body_px=28))
+    assert not any(b.isVisibleTo(view) for b in buttons)
+    view.set_presentation(None)
+    assert all(b.isVisibleTo(view) for b in buttons)

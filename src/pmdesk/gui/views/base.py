@@ -13,7 +13,18 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QLabel, QStackedLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QCheckBox,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QStackedLayout,
+    QTabBar,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from pmdesk.core.changes import ChangeSet
 from pmdesk.gui.widgets.heading import Heading, fit_headings
@@ -70,6 +81,26 @@ class BaseView(QWidget):
         return page
 
     # -- the window's contract ------------------------------------------------------------
+
+    def set_presentation(self, theme: object | None) -> None:
+        """The projector look of a view that does not draw its own: no editing chrome.
+
+        Buttons, toolbars and filter boxes are for the desk; in front of a room they
+        are noise. Choices that change what is shown (check boxes, radio buttons,
+        tabs) stay. Views that draw themselves (canvas, roadmap) override this.
+        """
+        if theme is None:
+            for widget in getattr(self, "_desk_chrome", []):
+                widget.setVisible(True)
+            self._desk_chrome = []
+            return
+        chrome = [
+            w for w in self.findChildren(QWidget)
+            if w.isVisibleTo(self) and _is_editing_chrome(w)
+        ]
+        for widget in chrome:
+            widget.setVisible(False)
+        self._desk_chrome = chrome
 
     def set_product(self, product_id: int | None) -> None:
         self.product_id = product_id
@@ -129,3 +160,13 @@ class BaseView(QWidget):
     def _follow_products(self, changes: ChangeSet) -> None:
         if self.needs_product and self.product_id in changes.ids("product", "delete"):
             self.set_product(None)
+
+
+def _is_editing_chrome(widget: QWidget) -> bool:
+    if isinstance(widget, QCheckBox | QRadioButton):
+        return False
+    if isinstance(widget, QAbstractButton):
+        return not isinstance(widget.parent(), QTabBar)
+    if isinstance(widget, QToolBar):
+        return True
+    return isinstance(widget, QLineEdit) and widget.placeholderText().lower().startswith("filter")
