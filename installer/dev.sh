@@ -4,6 +4,7 @@
 #   bash installer/dev.sh demo    # launch pmdesk on a freshly generated demo portfolio
 #   bash installer/dev.sh test    # run the whole test suite
 #   bash installer/dev.sh run [FILE|ARGS...]   # launch pmdesk with any arguments
+#   bash installer/dev.sh bundle [--smoke]     # build the self-contained app (installer/build.py)
 #
 # It needs Python 3.12 or newer (PySide6 6.12 on CPython 3.11 corrupts the
 # reference count of None in paint() overrides; 3.12 made None immortal). It
@@ -88,7 +89,7 @@ gui_libraries() {
 
 test_tools() {
     # Offscreen Qt needs fontconfig and EGL; PDF tests read pages back with poppler.
-    apt_install libegl1 libfontconfig1 libgl1 libxkbcommon0 poppler-utils
+    apt_install libegl1 libfontconfig1 libgl1 libxkbcommon0 poppler-utils postgresql
 }
 
 command=${1:-demo}
@@ -109,8 +110,14 @@ case "$command" in
         setup_venv
         exec "$VENV/bin/python" -m pytest "$@"
         ;;
+    bundle)
+        # With the GUI libraries present, PyInstaller copies them into the bundle.
+        gui_libraries
+        setup_venv
+        exec "$VENV/bin/python" installer/build.py "$@"
+        ;;
     *)
-        echo "usage: bash installer/dev.sh demo|run [ARGS]|test [PYTEST ARGS]" >&2
+        echo "usage: bash installer/dev.sh demo|run [ARGS]|test [PYTEST ARGS]|bundle [--smoke]" >&2
         exit 2
         ;;
 esac

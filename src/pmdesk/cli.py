@@ -1,6 +1,7 @@
 """The ``pmdesk`` command: open the window, make a demo portfolio, check a file.
 
     pmdesk [FILE]                              open the window (on FILE)
+    pmdesk postgresql://user@host/db           open a team workspace (asks for the password)
     pmdesk --demo [--output PATH] [--no-gui]   make a demo portfolio and open it
     pmdesk check FILE                          report on a workspace file, read-only
     pmdesk export KIND WORKSPACE -o OUT        PDFs and data files (see cli_exchange)
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_FAILED = 2
 DEMO_STEM = "Demo portfolio"
+TEAM_SCHEMES = ("postgresql://", "postgres://")
 
 
 class _Exit(Exception):
@@ -139,6 +141,8 @@ def _open_parser() -> _Parser:
     parser.add_argument("file", nargs="?", type=Path, metavar="FILE",
                         help="the workspace to open (default: the last one)")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check this installation offscreen: every view, a PDF; then exit")
     parser.add_argument("--demo", action="store_true",
                         help="make a new demo portfolio and open it")
     parser.add_argument("--output", type=Path, metavar="PATH",
@@ -153,6 +157,10 @@ def _open(parser: _Parser, args: argparse.Namespace) -> int:
     if args.version:
         print(f"pmdesk {__version__}")
         return EXIT_OK
+    if args.self_test:
+        from pmdesk.selftest import run as run_self_test
+
+        return run_self_test()
     if not args.demo:
         if args.output is not None or args.no_gui:
             parser.error("--output and --no-gui go with --demo")
@@ -192,7 +200,7 @@ def _fresh_demo_path() -> Path:
     return candidate
 
 
-def _run_gui(path: Path | None) -> int:
+def _run_gui(path: Path | str | None) -> int:
     from pmdesk.gui.app import run_gui  # the one place Qt gets imported
 
     return run_gui(path)
@@ -219,6 +227,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     _tolerant_output()
     try:
+        if len(args) == 1 and args[0].lower().startswith(TEAM_SCHEMES):
+            return _run_gui(args[0])  # a team workspace: the window asks for the password
         if args and args[0] in COMMANDS:
             namespace = _command_parser().parse_args(args)
             return namespace.run(namespace)

@@ -13,7 +13,15 @@ _SOURCE_RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 
 
 def resources_root() -> Path:
-    """The ``resources`` folder: beside ``src/`` in a checkout, package data once installed."""
+    """The ``resources`` folder: beside ``src/`` in a checkout, package data once installed.
+
+    In a PyInstaller build (``sys.frozen``) it is ``resources/`` in the bundle's data
+    folder, ``sys._MEIPASS`` (``_internal/`` beside the executable, or
+    ``Contents/Frameworks`` in a macOS app); installer/pmdesk.spec puts it there.
+    """
+    bundled = getattr(sys, "_MEIPASS", None)
+    if getattr(sys, "frozen", False) and bundled:
+        return Path(bundled) / "resources"
     if _SOURCE_RESOURCES.is_dir():
         return _SOURCE_RESOURCES
     from importlib.resources import files
