@@ -66,8 +66,11 @@ def _startup_file(path: Path | None, last_file: str) -> Path | None:
     return None
 
 
-def run_gui(path: Path | None = None) -> int:
-    """Run pmdesk's window on ``path`` (or the last file); returns the exit code."""
+def run_gui(path: Path | str | None = None) -> int:
+    """Run pmdesk's window on ``path`` (or the last file); returns the exit code.
+
+    A ``postgresql://`` address opens a team workspace (the password is asked for).
+    """
     app = _application()
     from . import theme
     from .main_window import MainWindow
@@ -80,9 +83,12 @@ def run_gui(path: Path | None = None) -> int:
     if os.environ.get(BENCH_ENV) == "1":
         FirstPaintReporter(window)
     window.show()
-    target = _startup_file(path, settings.last_file)
-    if target is not None:
-        window.open_path(target)
+    if isinstance(path, str) and path.lower().startswith(("postgresql://", "postgres://")):
+        window.open_url(path)
+    else:
+        target = _startup_file(path, settings.last_file)
+        if target is not None:
+            window.open_path(target)
     code = app.exec()
     if window.isVisible():  # quit by QApplication.exit: still close the file cleanly
         window.close()

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray
-from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
 
 from pmdesk.core.changes import ChangeSet
@@ -73,6 +73,10 @@ class MainWindow(QMainWindow):
         for menu in (self.menu_actions.import_menu, self.menu_actions.export_menu):
             menu.aboutToShow.connect(self.exchange.update_enabled)
         self.menu_actions.roadmap_menu.aboutToShow.connect(self._fill_roadmap_menu)
+        self.connect_team_action = QAction("Connect to &Team Workspace…", self)
+        self.connect_team_action.setStatusTip("Open a portfolio shared on a PostgreSQL server")
+        file_menu = self.menuBar().actions()[0].menu()
+        file_menu.insertAction(self.menu_actions.save_copy, self.connect_team_action)
         self._connect()
         self._restore_window()
         self._show_no_file()
@@ -83,6 +87,7 @@ class MainWindow(QMainWindow):
         a = self.menu_actions
         a.new.triggered.connect(self.new_workspace)
         a.open.triggered.connect(self.open_dialog)
+        self.connect_team_action.triggered.connect(lambda: self.open_url(""))
         a.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         a.clear_recent.triggered.connect(self.clear_recent)
         a.save_copy.triggered.connect(self.save_copy)
@@ -149,6 +154,23 @@ class MainWindow(QMainWindow):
         self.set_workspace(workspace)
         return True
 
+    def open_url(self, url: str, password: str | None = None) -> bool:
+        """Connect to a team workspace; the password is asked for and never stored."""
+        from . import team
+
+        if password is None:
+            answer = team.ask_connection(self, url)
+            if answer is None:
+                return False
+            url, password = answer
+        try:
+            workspace = Workspace.connect(url, password)
+        except PmdeskError as exc:
+            self.dialogs.error("Could not connect to the team workspace", str(exc))
+            return False
+        self.set_workspace(workspace)
+        return True
+
     def _open_failed(self, path: Path, exc: BaseException) -> None:
         if not path.exists():
             self.settings.remove_recent(path)
@@ -158,15 +180,20 @@ class MainWindow(QMainWindow):
     def set_workspace(self, workspace: Workspace) -> None:
         """Show ``workspace`` in the window; the previous one (if any) is closed first."""
         self._close_current()
-        self.ctx = AppContext(workspace, self)
+        from . import team
+
+        self.ctx = team.make_context(workspace, self)
+        if isinstance(self.ctx, team.TeamContext):
+            team.attach(self, self.ctx)
         self.ctx.changed.connect(self._workspace_changed)
         self.ctx.errorRaised.connect(lambda text: self.dialogs.error("pmdesk", text))
         stack = self.ctx.undo_stack
         for signal in (stack.canUndoChanged, stack.canRedoChanged, stack.undoTextChanged,
                        stack.redoTextChanged):  # fmt: skip
             signal.connect(self._update_edit_actions)
-        self.settings.add_recent(workspace.path)
-        self.settings.last_file = str(workspace.path.absolute())
+        if not workspace.is_team:  # a team workspace needs its password: not reopened by itself
+            self.settings.add_recent(workspace.path)
+            self.settings.last_file = str(workspace.path.absolute())
         remembered = self.settings.product_for(workspace.path)
         self.view_host.set_context(self.ctx, None)
         self._reload_products(keep=remembered)

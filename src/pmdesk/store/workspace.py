@@ -1,10 +1,13 @@
-"""The Workspace: one .pmdesk file (an SQLite database) opened safely.
+"""The Workspace: one .pmdesk file (an SQLite database) opened safely, or a team database.
 
 Opening never modifies a file that is not a sound pmdesk workspace: the header
 is read as raw bytes first, then ``quick_check`` runs on a read-only connection,
 and only then is the file opened for writing (after a backup, if it needs an
 upgrade). Every edit is one short transaction committed at once: there is no
 unsaved state to lose.
+
+A team workspace (:meth:`Workspace.connect`, a PostgreSQL URL) is the same
+object over another engine; what differs is kept in :mod:`pmdesk.store.team`.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -37,6 +41,9 @@ from .errors import (
 )
 from .filelock import LockHeld, WorkspaceLock
 from .models import Base, Meta, WorkspaceInfo
+
+if TYPE_CHECKING:
+    from .team import ChangeFeed, VersionBook
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 SUFFIX = ".pmdesk"
@@ -206,28 +213,55 @@ def _record_obj(uow: UnitOfWork, op, obj) -> None:
 
 
 class Workspace:
-    """An open .pmdesk file. Create with :meth:`create` or :meth:`open`; close when done."""
+    """An open .pmdesk file or team database. Create with :meth:`create`, :meth:`open` or
+    :meth:`connect`; close when done."""
 
-    def __init__(self, path: Path, *, read_only: bool, lock: WorkspaceLock | None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        read_only: bool,
+        lock: WorkspaceLock | None,
+        engine: sa.Engine | None = None,
+    ) -> None:
         self.path = path
         self.read_only = read_only
         self._lock = lock
         self.changes = ChangeHub()
-        self.engine = sa.create_engine(
-            "sqlite+pysqlite://",
-            creator=lambda: _connect(path, read_only),
-            poolclass=sa.pool.SingletonThreadPool if read_only else sa.pool.QueuePool,
-        )
-        event.listen(
-            self.engine, "connect", lambda conn, _rec: _configure_connection(conn, read_only)
-        )
+        # Team workspaces only (see connect): what others changed, and the versions seen.
+        self.url: sa.URL | None = None
+        self.feed: ChangeFeed | None = None
+        self.versions: VersionBook | None = None
+        self.engine = engine or self._sqlite_engine(path, read_only)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._read_sessions = self._sessions
         event.listen(self._sessions, "before_flush", _remember_pending)
         event.listen(self._sessions, "after_flush_postexec", _record_after_flush)
         self._services: dict[str, object] = {}
         # A reader that finds no -wal will make one (and -shm); it tidies them on close.
-        self._tidy_on_close = read_only and _nobody_writing(path)
+        self._tidy_on_close = engine is None and read_only and _nobody_writing(path)
         self._closed = False
+
+    @staticmethod
+    def _sqlite_engine(path: Path, read_only: bool) -> sa.Engine:
+        engine = sa.create_engine(
+            "sqlite+pysqlite://",
+            creator=lambda: _connect(path, read_only),
+            poolclass=sa.pool.SingletonThreadPool if read_only else sa.pool.QueuePool,
+        )
+        event.listen(engine, "connect", lambda conn, _rec: _configure_connection(conn, read_only))
+        return engine
+
+    @property
+    def is_team(self) -> bool:
+        return self.url is not None
+
+    @property
+    def location(self) -> str:
+        """Where the workspace lives, for titles: the file path, or ``db on host``."""
+        from . import team
+
+        return team.display_url(self.url) if self.url is not None else str(self.path)
 
     # -- opening and creating -------------------------------------------------
 
@@ -278,12 +312,98 @@ class Workspace:
             lock.release()
             raise
 
+    @classmethod
+    def connect(
+        cls, url: str | sa.URL, password: str | None = None, *, read_only: bool = False
+    ) -> Workspace:
+        """Open a team workspace on a PostgreSQL server (see :mod:`pmdesk.store.team`).
+
+        The password is used for this connection only; pmdesk never writes it anywhere.
+        """
+        from . import team
+
+        full = team.team_url(url, password)
+        where = team.display_url(full)
+        engine = team.team_engine(full)
+        try:
+            version = team.stored_version(engine, where)
+            if version is None:
+                raise team.NotATeamWorkspaceError(
+                    where, "this database is empty; create a team workspace from a file first"
+                )
+            if version > schema.SCHEMA_VERSION:
+                raise TooNewError(where, version, schema.SCHEMA_VERSION)
+            if version < schema.SCHEMA_VERSION and not read_only:
+                _upgrade_engine(engine, version, where)
+            ws = cls(Path(full.database or "team"), read_only=read_only, lock=None, engine=engine)
+        except sa.exc.OperationalError as exc:
+            engine.dispose()
+            raise team.connection_failure(where, exc) from exc
+        except BaseException:
+            engine.dispose()
+            raise
+        ws._join_team(full, where)
+        return ws
+
+    def _join_team(self, url: sa.URL, where: str) -> None:
+        """Listen for others' changes and track row versions to refuse stale edits."""
+        from . import team
+
+        self.url = url
+        self.origin = team.new_origin()
+        self.versions = team.VersionBook()
+        self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
+        event.listen(self._read_sessions, "loaded_as_persistent", self.versions.on_load)
+        event.listen(self._sessions, "before_flush", self.versions.check)
+        event.listen(self._sessions, "after_flush", self.versions.after_flush)
+        self.feed = team.ChangeFeed(url, self.origin, where)
+        try:
+            self.feed.open()
+        except PmdeskError:
+            self.engine.dispose()
+            raise
+
+    def poll_changes(self) -> int:
+        """Publish what other clients committed since the last call; returns how many notices.
+
+        Raises ConnectionLostError when the server cannot be reached (try again later).
+        """
+        if self.feed is None:
+            return 0
+        found = self.feed.poll()
+        for changeset in found:
+            self.changes.publish(changeset)
+        return len(found)
+
+    def ping(self) -> bool:
+        """True when the server answers (a dropped pooled connection is replaced)."""
+        try:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("SELECT 1")
+        except sa.exc.SQLAlchemyError:
+            return False
+        return True
+
+    @contextlib.contextmanager
+    def undo_guard(self) -> Iterator[None]:
+        """While undoing or redoing: refuse to touch a row someone changed after our edit."""
+        if self.versions is None:
+            yield
+            return
+        self.versions.guarding_undo = True
+        try:
+            yield
+        finally:
+            self.versions.guarding_undo = False
+
     def close(self) -> None:
         """Fold the WAL back and release the lock; closing twice does nothing more."""
         if self._closed:
             return
         self._closed = True
-        if not self.read_only:
+        if self.feed is not None:
+            self.feed.close()
+        if not self.read_only and not self.is_team:
             with contextlib.suppress(sqlite3.Error, sa.exc.SQLAlchemyError):
                 with self.engine.connect() as conn:
                     # Fold the WAL back so the file stands alone when pmdesk is closed.
@@ -308,8 +428,24 @@ class Workspace:
     def read(self) -> Iterator[Session]:
         """A short read-only session; objects stay usable after it ends (detached)."""
         # Closing (not rolling back) keeps the loaded objects' values: they detach intact.
-        with self._sessions() as session:
-            yield session
+        with self._read_sessions() as session:
+            if self.is_team:
+                with self._team_errors():
+                    yield session
+            else:
+                yield session
+
+    @contextlib.contextmanager
+    def _team_errors(self) -> Iterator[None]:
+        """A lost server connection as ConnectionLostError, a message rather than a crash."""
+        from . import team
+
+        try:
+            yield
+        except sa.exc.SQLAlchemyError as exc:
+            if team.is_connection_error(exc):
+                raise team.ConnectionLostError(self.location, str(exc)) from exc
+            raise
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[UnitOfWork]:
@@ -324,22 +460,51 @@ class Workspace:
         uow = UnitOfWork(session)
         session.info["uow"] = uow
         try:
-            yield uow
-            session.commit()
+            with self._team_errors() if self.is_team else contextlib.nullcontext():
+                yield uow
+                self._commit(session, uow)
         except IntegrityError as exc:
             session.rollback()
-            raise _integrity_message(exc) from exc
+            raise self._integrity_message(exc) from exc
         except StaleDataError as exc:
+            conflict = self._stale_conflict(session)
             session.rollback()
-            raise PmdeskError(
-                "This item was changed elsewhere since it was loaded; reload and try again"
-            ) from exc
+            raise conflict from exc
         except BaseException:
             session.rollback()
             raise
         finally:
             session.close()
+        if self.versions is not None:
+            self.versions.committed(session)
         self.changes.publish(uow.collector.changeset())
+
+    def _commit(self, session: Session, uow: UnitOfWork) -> None:
+        """Commit; on a team workspace the notice to the others goes in the same transaction."""
+        if self.is_team:
+            from . import team
+
+            session.flush()
+            team.notify(session, uow.collector.changeset(), self.origin)
+        session.commit()
+
+    def _integrity_message(self, exc: IntegrityError) -> ValidationError:
+        if self.is_team:
+            from . import team
+
+            return team.integrity_message(exc)
+        return _integrity_message(exc)
+
+    def _stale_conflict(self, session: Session) -> PmdeskError:
+        """The typed conflict (entity, field, both values) behind a StaleDataError."""
+        from . import team
+
+        found = team.stale_conflict(session, self.engine) if self.is_team else None
+        if found is not None:
+            return found
+        return PmdeskError(
+            "This item was changed elsewhere since it was loaded; reload and try again"
+        )
 
     # -- file operations --------------------------------------------------------
 
@@ -350,8 +515,17 @@ class Workspace:
             return int(value.scalar_one())
 
     def save_copy(self, destination: Path | str) -> Path:
-        """A consistent copy through SQLite's online backup API (safe while open)."""
+        """A consistent copy through SQLite's online backup API (safe while open).
+
+        A team workspace is copied table by table into a new file and checked.
+        """
         destination = Path(destination)
+        if self.is_team:
+            from .team_copy import team_to_file
+
+            with self._team_errors():
+                team_to_file(self.engine, destination)
+            return destination
         if destination.resolve() == self.path.resolve():
             raise PmdeskError("Save a Copy As needs a different file than the one that is open")
         tmp = destination.with_name(destination.name + ".part")
@@ -369,10 +543,15 @@ class Workspace:
 
     def check(self) -> CheckReport:
         with self.engine.connect() as conn:
-            integrity = _problems(conn.exec_driver_sql("PRAGMA integrity_check").fetchall())
-            fk_problems = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-            if fk_problems:
-                integrity = f"{len(fk_problems)} broken references (first in {fk_problems[0][0]})"
+            if self.is_team:  # the server enforces every constraint; nothing to scan for
+                integrity = "ok"
+            else:
+                integrity = _problems(conn.exec_driver_sql("PRAGMA integrity_check").fetchall())
+                fk_problems = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if fk_problems:
+                    integrity = (
+                        f"{len(fk_problems)} broken references (first in {fk_problems[0][0]})"
+                    )
             counts = {
                 table.name: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
                 for table in Base.metadata.sorted_tables
@@ -482,6 +661,22 @@ def _upgrade(path: Path, file_version: int) -> Path:
     finally:
         engine.dispose()
     return backup
+
+
+def _upgrade_engine(engine: sa.Engine, file_version: int, where: str) -> None:
+    """A team database's migrations: one transaction (PostgreSQL's DDL is transactional)."""
+    target = schema.SCHEMA_VERSION
+    try:
+        with engine.begin() as conn:
+            for migrate in schema.pending_migrations(file_version, target):
+                migrate(conn)
+            conn.execute(
+                sa.update(Meta.__table__)
+                .where(Meta.key == "schema_version")
+                .values(value=str(target))
+            )
+    except (RuntimeError, sa.exc.SQLAlchemyError) as exc:
+        raise UpgradeFailedError(where, file_version, target, str(exc), None) from exc
 
 
 def _configure_for_migration(dbapi_conn: sqlite3.Connection, _record) -> None:

@@ -1,0 +1,280 @@
+"""Team workspaces in the window: connect, see others' changes, settle conflicts, ride out drops.
+
+- :class:`ConnectDialog` asks for the address and the password; the password is
+  used for this connection only and never stored (no keyring is pinned, so it
+  is asked for each time).
+- :class:`TeamContext` is the AppContext of a team workspace: it wakes when the
+  server sends a notice (QSocketNotifier on the listening connection, a QTimer
+  as a fallback and for reconnecting) and publishes what others changed through
+  ``workspace.changes``, so views refresh by the usual path; it keeps an edit
+  made while the connection is down and applies it once the server is back;
+  undo and redo refuse to overwrite someone else's later change.
+- :class:`ConflictDialog` shows both values of a refused edit: keep mine or take theirs.
+- :class:`ConnectionBanner` says, in the status bar, whether the server is reachable.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pmdesk.core.changes import Change, ChangeSet
+from pmdesk.store.team import ConflictError, ConnectionLostError, is_team_url
+from pmdesk.store.workspace import Workspace
+
+from .commands import ServiceCommand
+from .context import AppContext
+
+POLL_MS = 500  # fallback and reconnect cadence; notices normally wake us at once
+
+
+class ConnectDialog(QDialog):
+    """File ▸ Connect to Team Workspace: a postgresql:// address and a password."""
+
+    def __init__(self, parent: QWidget | None = None, url: str = "") -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Connect to Team Workspace")
+        self.url_edit = QLineEdit(url)
+        self.url_edit.setPlaceholderText("postgresql://user@host/database")
+        self.password_edit = QLineEdit()
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        note = QLabel("The password is used for this connection only and is never saved.")
+        note.setWordWrap(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Connect")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.url_edit.textChanged.connect(self._update_ok)
+        form = QFormLayout()
+        form.addRow("Address:", self.url_edit)
+        form.addRow("Password:", self.password_edit)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(self.buttons)
+        self._update_ok()
+        (self.password_edit if url else self.url_edit).setFocus()
+
+    def _update_ok(self) -> None:
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(is_team_url(self.url_edit.text().strip()))
+
+    def values(self) -> tuple[str, str]:
+        return self.url_edit.text().strip(), self.password_edit.text()
+
+
+class ConflictDialog(QDialog):
+    """Someone else changed the row first: each field with both values, then a choice."""
+
+    KEEP_MINE = 1
+    TAKE_THEIRS = 2
+
+    def __init__(self, conflict: ConflictError, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Changed by someone else")
+        named = f" “{conflict.name}”" if conflict.name else ""
+        what = conflict.kind.replace("_", " ") + named
+        head = QLabel(f"Someone else changed this {what} after you loaded it. "
+                      "Nothing was overwritten. Which values should it keep?")
+        head.setTextFormat(head.textFormat().PlainText)
+        head.setWordWrap(True)
+        self.table = QTableWidget(len(conflict.fields), 3)
+        self.table.setHorizontalHeaderLabels(["Field", "Yours", "Theirs"])
+        for row, field in enumerate(conflict.fields):
+            values = (field.field.replace("_", " "), _plain(field.mine), _plain(field.theirs))
+            for column, text in enumerate(values):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().hide()
+        self.keep_button = QPushButton("Keep mine")
+        self.take_button = QPushButton("Take theirs")
+        self.keep_button.clicked.connect(lambda: self.done(self.KEEP_MINE))
+        self.take_button.clicked.connect(lambda: self.done(self.TAKE_THEIRS))
+        self.take_button.setDefault(True)
+        buttons = QDialogButtonBox()
+        buttons.addButton(self.keep_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(self.take_button, QDialogButtonBox.ButtonRole.RejectRole)
+        layout = QVBoxLayout(self)
+        layout.addWidget(head)
+        layout.addWidget(self.table)
+        layout.addWidget(buttons)
+
+
+def _plain(value: object) -> str:
+    if value is None:
+        return ""
+    return str(getattr(value, "label", None) or value)
+
+
+class TeamContext(AppContext):
+    """The AppContext of a team workspace (see the module docstring)."""
+
+    # A refused edit: (ConflictError, the command), for the keep-mine/take-theirs question.
+    conflictRaised = Signal(object, object)
+    # "connected" or "lost", with a sentence for the banner.
+    stateChanged = Signal(str, str)
+
+    def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
+        super().__init__(workspace, parent)
+        self.state = "connected"
+        self.pending: list[ServiceCommand] = []
+        self._notifier: QSocketNotifier | None = None
+        self._timer = QTimer(self)
+        self._timer.setInterval(POLL_MS)
+        self._timer.timeout.connect(self.tick)
+        self._timer.start()
+        self._watch_socket()
+
+    # -- others' changes and the connection --------------------------------------------------
+
+    def _watch_socket(self) -> None:
+        if self._notifier is not None:
+            self._notifier.setEnabled(False)
+            self._notifier.deleteLater()
+            self._notifier = None
+        fd = self.workspace.feed.fileno() if self.workspace.feed else -1
+        if fd >= 0:
+            self._notifier = QSocketNotifier(fd, QSocketNotifier.Type.Read, self)
+            self._notifier.activated.connect(self.tick)
+
+    def tick(self) -> None:
+        """Take in what others changed; notice a lost connection and recover from it."""
+        feed = self.workspace.feed
+        before = feed.fileno() if feed else -1
+        try:
+            self.workspace.poll_changes()
+        except ConnectionLostError:
+            self._set_state("lost")
+            return
+        if feed is not None and feed.fileno() != before:
+            self._watch_socket()
+        if self.state != "connected":
+            self._reconnected()
+
+    def _reconnected(self) -> None:
+        waiting, self.pending = self.pending, []
+        self._set_state("connected")
+        for command in waiting:
+            self.run(command)
+
+    def _set_state(self, state: str) -> None:
+        if state == "lost" and self._notifier is not None:
+            self._notifier.setEnabled(False)
+        self.state = state
+        where = self.workspace.location
+        if state == "lost":
+            count = len(self.pending)
+            kept = f" {count} edit(s) kept, applied when it is back." if count else ""
+            text = f"Connection to {where} lost — reconnecting…{kept}"
+        else:
+            text = f"Team workspace {where} — connected"
+        self.stateChanged.emit(state, text)
+
+    # -- edits, conflicts, undo ------------------------------------------------------------------
+
+    def run(self, command: ServiceCommand) -> bool:
+        """Apply an edit; a conflict asks the person, a lost connection keeps the edit."""
+        command.redo()
+        failure = command.failure
+        if isinstance(failure, ConflictError):
+            self.conflictRaised.emit(failure, command)
+            return False
+        if isinstance(failure, ConnectionLostError):
+            self.pending.append(command)
+            self._set_state("lost")
+            return False
+        if failure is not None:
+            self.errorRaised.emit(str(failure))
+            return False
+        self.undo_stack.push(command)
+        return True
+
+    def keep_mine(self, conflict: ConflictError, command: ServiceCommand) -> bool:
+        """Write my values on top of theirs, now that I have seen them."""
+        self._accept(conflict)
+        return self.run(command)
+
+    def take_theirs(self, conflict: ConflictError) -> None:
+        """Drop my edit; views reload the row and show their values."""
+        self._accept(conflict)
+        change = Change(conflict.kind, "update", frozenset({conflict.entity_id}))
+        self.workspace.changes.publish(ChangeSet((change,)))
+
+    def _accept(self, conflict: ConflictError) -> None:
+        if self.workspace.versions is not None and conflict.their_version is not None:
+            self.workspace.versions.accept(conflict.kind, conflict.entity_id,
+                                           conflict.their_version)
+
+    def undo(self) -> None:
+        with self.workspace.undo_guard():
+            super().undo()
+
+    def redo(self) -> None:
+        with self.workspace.undo_guard():
+            super().redo()
+
+    def close(self) -> None:
+        self._timer.stop()
+        if self._notifier is not None:
+            self._notifier.setEnabled(False)
+        super().close()
+
+
+class ConnectionBanner(QLabel):
+    """The connection's state in words, red while the server cannot be reached."""
+
+    def __init__(self, ctx: TeamContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(self.textFormat().PlainText)
+        ctx.stateChanged.connect(self.show_state)
+        self.show_state("connected", f"Team workspace {ctx.workspace.location} — connected")
+
+    def show_state(self, state: str, text: str) -> None:
+        self.setText(text)
+        self.setProperty("state", state)
+        lost = state == "lost"
+        self.setStyleSheet("QLabel { background: #c0392b; color: white; padding: 2px 6px; }"
+                           if lost else "")
+
+
+def make_context(workspace: Workspace, parent: QObject | None = None) -> AppContext:
+    return TeamContext(workspace, parent) if workspace.is_team else AppContext(workspace, parent)
+
+
+def attach(window: QWidget, ctx: TeamContext) -> ConnectionBanner:
+    """Show the banner in the window's status bar and answer conflicts with the dialog."""
+    banner = ConnectionBanner(ctx)
+    window.statusBar().addPermanentWidget(banner)
+    ctx.destroyed.connect(banner.deleteLater)
+
+    def ask(conflict: ConflictError, command: ServiceCommand) -> None:
+        choice = ConflictDialog(conflict, window).exec()
+        if choice == ConflictDialog.KEEP_MINE:
+            ctx.keep_mine(conflict, command)
+        else:
+            ctx.take_theirs(conflict)
+
+    ctx.conflictRaised.connect(ask)
+    return banner
+
+
+def ask_connection(parent: QWidget | None, url: str = "") -> tuple[str, str] | None:
+    """The address and password typed into the dialog, or None when cancelled."""
+    dialog = ConnectDialog(parent, url)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.values()

@@ -1,0 +1,479 @@
+"""Team workspaces: one portfolio on a PostgreSQL server, edited by several people at once.
+
+Everything that differs between a ``.pmdesk`` file and a team database lives
+here, so the models, services and migrations stay the same for both engines:
+
+- connecting by URL (the password is passed in, never stored by pmdesk);
+- turning PostgreSQL's constraint errors into the same ValidationError texts;
+- refusing stale edits: each client remembers the ``row_version`` of every row
+  it has *seen* (read) and *written*; an edit of a row that someone else has
+  changed since is refused with a :class:`ConflictError` showing both values,
+  and an undo is refused when the row changed after this client's own write;
+- telling other clients what changed: each commit sends a NOTIFY with the
+  ChangeSet's (table, op, ids) in the same transaction, so it is delivered only
+  if the commit is, and a :class:`ChangeFeed` listens on its own connection.
+
+Copying a file to a team database and back is in :mod:`pmdesk.store.team_copy`.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
+
+from pmdesk.core.changes import Change, ChangeSet
+from pmdesk.core.errors import PmdeskError, ValidationError
+
+from .models import Base, Entity
+
+TEAM_SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
+CHANNEL = "pmdesk_changes"
+# PostgreSQL refuses NOTIFY payloads of 8,000 bytes or more; stay well below.
+PAYLOAD_LIMIT = 7000
+CONNECT_TIMEOUT_S = 5
+
+
+# -- errors ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldConflict:
+    """One field of a refused edit: what this person wrote and what is there now."""
+
+    field: str
+    mine: Any
+    theirs: Any
+
+
+class ConflictError(PmdeskError):
+    """An edit or undo refused because someone else changed the same row first.
+
+    Carries everything a "keep mine / take theirs" question needs: the table
+    (``kind``), the row id, its current version and each field's two values.
+    """
+
+    def __init__(
+        self,
+        kind: str,
+        entity_id: object,
+        fields: list[FieldConflict],
+        their_version: int | None,
+        *,
+        name: str = "",
+        undo: bool = False,
+    ) -> None:
+        self.kind = kind
+        self.entity_id = entity_id
+        self.fields = fields
+        self.their_version = their_version
+        self.name = name
+        self.undo = undo
+        what = kind.replace("_", " ") + (f" “{name}”" if name else "")
+        if undo:
+            head = f"Someone else changed this {what} after your edit; undoing it would overwrite"
+            head += " their change, so nothing was undone"
+        else:
+            head = f"Someone else changed this {what} since you loaded it; nothing was overwritten"
+        details = "; ".join(
+            f"{f.field.replace('_', ' ')}: yours {_show(f.mine)}, theirs {_show(f.theirs)}"
+            for f in fields
+        )
+        super().__init__(f"{head}. {details}" if details else f"{head}.")
+
+    @property
+    def field(self) -> str:
+        """The first conflicting field (most edits change one)."""
+        return self.fields[0].field if self.fields else ""
+
+    @property
+    def mine(self) -> Any:
+        return self.fields[0].mine if self.fields else None
+
+    @property
+    def theirs(self) -> Any:
+        return self.fields[0].theirs if self.fields else None
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "(empty)"
+    text = value.value if hasattr(value, "value") and not isinstance(value, str) else value
+    return f"“{text}”"
+
+
+class ConnectionLostError(PmdeskError):
+    """The server cannot be reached; the edit was not made and may be tried again."""
+
+    def __init__(self, where: str, detail: str = "") -> None:
+        self.where = where
+        self.detail = detail
+        super().__init__(
+            f"The connection to the team workspace {where} was lost; this edit was not saved "
+            "yet. pmdesk keeps it and tries again when the connection is back."
+        )
+
+
+def connection_failure(where: str, exc: BaseException) -> PmdeskError:
+    """Why connecting failed, as a sentence: a refused login is not a lost connection."""
+    text = str(getattr(exc, "orig", None) or exc)
+    if "password authentication failed" in text or "no password supplied" in text:
+        return PmdeskError(f"{where}: the server refused this user name or password")
+    if "does not exist" in text and "database" in text:
+        return PmdeskError(f"{where}: there is no such database on the server")
+    return ConnectionLostError(where, text)
+
+
+class NotATeamWorkspaceError(PmdeskError):
+    def __init__(self, where: str, reason: str) -> None:
+        super().__init__(f"{where}: {reason}")
+
+
+# -- URLs and engines ------------------------------------------------------------------------
+
+
+def is_team_url(text: object) -> bool:
+    return isinstance(text, str) and text.lower().startswith(TEAM_SCHEMES)
+
+
+def team_url(url: str | sa.URL, password: str | None = None) -> sa.URL:
+    """The SQLAlchemy URL (psycopg driver) with the password given, if any."""
+    parsed = sa.make_url(url) if isinstance(url, str) else url
+    if parsed.get_backend_name() != "postgresql":
+        raise PmdeskError(f"{parsed.drivername}: a team workspace needs a postgresql:// address")
+    parsed = parsed.set(drivername="postgresql+psycopg")
+    if password is not None:
+        parsed = parsed.set(password=password)
+    return parsed
+
+
+def display_url(url: sa.URL) -> str:
+    """``db on host:port`` for titles and messages; never includes the password."""
+    port = f":{url.port}" if url.port else ""
+    return f"{url.database} on {url.host or 'localhost'}{port}"
+
+
+def libpq_params(url: sa.URL) -> dict[str, Any]:
+    """Keyword arguments for psycopg itself (the notification connection); no quoting games."""
+    params: dict[str, Any] = {
+        "host": url.host, "port": url.port, "user": url.username,
+        "password": url.password, "dbname": url.database,
+    }
+    params.update({k: v for k, v in url.query.items() if isinstance(v, str)})
+    return {k: v for k, v in params.items() if v is not None}
+
+
+def team_engine(url: sa.URL) -> sa.Engine:
+    """A small pool; pre-ping replaces connections the server dropped, so pmdesk reconnects."""
+    return sa.create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=2,
+        max_overflow=2,
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "pmdesk"},
+    )
+
+
+def is_connection_error(exc: BaseException) -> bool:
+    """True for a lost or refused connection (as opposed to a refused statement)."""
+    if not type(getattr(exc, "orig", None)).__module__.startswith("psycopg"):
+        return False  # an SQLite error while copying to a file is not the server's
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, sa.exc.OperationalError | sa.exc.InterfaceError)
+
+
+def stored_version(engine: sa.Engine, where: str) -> int | None:
+    """The schema version in ``meta``, or None for an empty database; refuses anything else."""
+    with engine.connect() as conn:
+        tables = set(sa.inspect(conn).get_table_names())
+        if not tables:
+            return None
+        if "meta" not in tables:
+            raise NotATeamWorkspaceError(where, "this database holds something other than pmdesk")
+        meta = Base.metadata.tables["meta"]
+        value = conn.execute(sa.select(meta.c.value).where(meta.c.key == "schema_version"))
+        found = value.scalar_one_or_none()
+    if found is None:
+        raise NotATeamWorkspaceError(where, "the pmdesk tables have no format version")
+    return int(found)
+
+
+@compiles(sa.CheckConstraint, "postgresql")
+def _unique_check_name(constraint: sa.CheckConstraint, compiler: Any, **kw: Any) -> str:
+    """Two enum columns of one type share a CHECK name; SQLite allows it, PostgreSQL not.
+
+    Only PostgreSQL's DDL is renamed (``ck_gate_review_stage_recycle_to``), so the
+    names in ``.pmdesk`` files, which migrations address, stay as they are.
+    """
+    text = compiler.visit_check_constraint(constraint, **kw)
+    table, name = constraint.table, str(constraint.name or "")
+    checks = [c for c in table.constraints if isinstance(c, sa.CheckConstraint)]
+    same = [c for c in checks if str(c.name) == name]
+    if name and len(same) > 1 and same.index(constraint) > 0:
+        column = next(iter(constraint.columns), None)
+        suffix = column.name if column is not None else str(same.index(constraint))
+        text = text.replace(f"CONSTRAINT {name} ", f"CONSTRAINT {name}_{suffix} ", 1)
+    return text
+
+
+# -- constraint errors -------------------------------------------------------------------------
+
+
+def integrity_message(exc: IntegrityError) -> ValidationError:
+    """PostgreSQL's constraint failures as the same sentences the SQLite path gives."""
+    diag = getattr(exc.orig, "diag", None)
+    name = getattr(diag, "constraint_name", None) or ""
+    column = getattr(diag, "column_name", None) or ""
+    state = getattr(exc.orig, "sqlstate", "") or ""
+    if state == "23514":
+        tables = [t for t in Base.metadata.tables if name.startswith(f"ck_{t}_")]
+        table = max(tables, key=len, default="")
+        rule = name.removeprefix(f"ck_{table}_").replace("_", " ")
+        where = f" of {table.replace('_', ' ')}" if table else ""
+        return ValidationError("data", f"the rule “{rule}”{where} would be broken ({name})")
+    if state == "23505":
+        field = name.rsplit("_", 1)[-1] if name else "value"
+        return ValidationError(field, "this value is already used; choose another")
+    if state == "23503":
+        return ValidationError("reference", "it refers to something that no longer exists")
+    if state == "23502":
+        return ValidationError(column or "value", "a value is required")
+    return ValidationError("data", str(exc.orig).splitlines()[0])
+
+
+# -- stale edits ---------------------------------------------------------------------------------
+
+Key = tuple[str, object]
+
+
+def _key(obj: Entity) -> Key:
+    return (type(obj).__tablename__, obj.id)
+
+
+def _committed(obj: Entity, name: str) -> Any:
+    """The value loaded from the database (before this transaction's change)."""
+    history = sa.inspect(obj).attrs[name].history
+    if history.deleted:
+        return history.deleted[0]
+    return history.unchanged[0] if history.unchanged else getattr(obj, name)
+
+
+def _changed_fields(obj: Entity, theirs: dict[str, Any]) -> list[FieldConflict]:
+    fields = []
+    for attr in sa.inspect(obj).attrs:
+        if attr.key in ("id", "row_version") or not attr.history.added:
+            continue
+        fields.append(FieldConflict(attr.key, attr.history.added[0], theirs.get(attr.key)))
+    return fields
+
+
+def _label(obj: Entity) -> str:
+    return str(getattr(obj, "name", None) or getattr(obj, "title", None) or "")
+
+
+class VersionBook:
+    """The row versions this client has seen and written, for refusing stale edits.
+
+    ``seen`` is filled by every read session; an edit of a row whose loaded
+    version differs from the one seen was made against an out-of-date screen.
+    ``written`` holds the version after this client's own commit; while
+    ``guarding_undo`` is set (an undo or redo), a row whose version moved on
+    since then belongs to someone else's edit and is not touched.
+    """
+
+    def __init__(self) -> None:
+        self.seen: dict[Key, int] = {}
+        self.written: dict[Key, int] = {}
+        self.guarding_undo = False
+
+    def on_load(self, _session: Session, obj: object) -> None:
+        if isinstance(obj, Entity) and "row_version" in obj.__dict__:
+            self.seen[_key(obj)] = obj.row_version
+
+    def accept(self, kind: str, entity_id: object, version: int) -> None:
+        """The person has seen ``version`` (took theirs, or chose to keep theirs on top)."""
+        self.seen[(kind, entity_id)] = version
+        self.written.pop((kind, entity_id), None)
+
+    def check(self, session: Session, _ctx: object = None, _instances: object = None) -> None:
+        """before_flush: refuse the first modified row that changed behind this client's back."""
+        touched = [o for o in session.dirty if session.is_modified(o)] + list(session.deleted)
+        self.note_attempt(session, touched)
+        for obj in touched:
+            if not isinstance(obj, Entity) or obj.id is None:
+                continue
+            key = _key(obj)
+            loaded = _committed(obj, "row_version")
+            expected = self.written.get(key) if self.guarding_undo else None
+            expected = expected if expected is not None else self.seen.get(key)
+            if expected is not None and loaded != expected:
+                theirs = {a.key: _committed(obj, a.key) for a in sa.inspect(obj).attrs}
+                raise ConflictError(
+                    key[0], obj.id, _changed_fields(obj, theirs), loaded,
+                    name=_label(obj), undo=self.guarding_undo and key in self.written,
+                )
+
+    @staticmethod
+    def note_attempt(session: Session, touched: Iterable[object]) -> None:
+        """What this flush is about to write, kept in case the UPDATE finds a newer version."""
+        attempt = session.info["attempt"] = {}
+        for obj in touched:
+            if isinstance(obj, Entity) and obj.id is not None:
+                fields = {a.key: a.history.added[0] for a in sa.inspect(obj).attrs
+                          if a.history.added and a.key not in ("id", "row_version")}
+                attempt[_key(obj)] = (_committed(obj, "row_version"), fields, _label(obj))
+
+    def after_flush(self, session: Session, _ctx: object) -> None:
+        """Note the versions this transaction wrote; they count once the commit succeeds."""
+        written = session.info.setdefault("written", {})
+        for obj in list(session.new) + [o for o in session.dirty if session.is_modified(o)]:
+            if isinstance(obj, Entity):
+                written[_key(obj)] = obj.row_version
+        for obj in session.deleted:
+            if isinstance(obj, Entity):
+                written[_key(obj)] = None
+
+    def committed(self, session: Session) -> None:
+        for key, version in session.info.pop("written", {}).items():
+            if version is None:
+                self.seen.pop(key, None)
+                self.written.pop(key, None)
+            else:
+                self.seen[key] = self.written[key] = version
+
+
+def stale_conflict(session: Session, engine: sa.Engine) -> ConflictError | None:
+    """After a StaleDataError: which row moved on, and what it holds now.
+
+    The version check in the UPDATE itself caught a change committed between
+    this transaction's read and its write; read the row afresh (on another
+    connection, this transaction is about to be rolled back) to show both values.
+    """
+    for (kind, entity_id), (loaded, mine, label) in session.info.get("attempt", {}).items():
+        table = Base.metadata.tables[kind]
+        with engine.connect() as conn:
+            row = conn.execute(sa.select(table).where(table.c.id == entity_id)).mappings().first()
+        if row is None or row["row_version"] != loaded:
+            theirs = dict(row) if row is not None else {}
+            fields = [FieldConflict(name, value, theirs.get(name)) for name, value in mine.items()]
+            version = row["row_version"] if row is not None else None
+            return ConflictError(kind, entity_id, fields, version, name=label)
+    return None
+
+
+# -- telling the other clients ---------------------------------------------------------------
+
+
+def new_origin() -> str:
+    """A name for this client, so it can ignore the notices of its own commits."""
+    return uuid.uuid4().hex[:12]
+
+
+def _payloads(changeset: ChangeSet, origin: str) -> Iterable[str]:
+    """The ChangeSet as JSON payloads, each under PostgreSQL's size limit."""
+    entries: list[list[Any]] = []
+    size = 0
+    for change in changeset.changes:
+        for ids in _id_chunks(sorted(change.ids, key=repr)):
+            entry = [change.kind, change.op, [list(i) if isinstance(i, tuple) else i for i in ids]]
+            length = len(json.dumps(entry))
+            if entries and size + length > PAYLOAD_LIMIT:
+                yield json.dumps({"o": origin, "c": entries})
+                entries, size = [], 0
+            entries.append(entry)
+            size += length
+    if entries:
+        yield json.dumps({"o": origin, "c": entries})
+
+
+def _id_chunks(ids: list[object], per: int = 400) -> Iterable[list[object]]:
+    for start in range(0, len(ids), per):
+        yield ids[start : start + per]
+
+
+def notify(session: Session, changeset: ChangeSet, origin: str) -> None:
+    """Queue the notices in the transaction: PostgreSQL sends them only if it commits."""
+    for payload in _payloads(changeset, origin):
+        session.execute(sa.select(sa.func.pg_notify(CHANNEL, payload)))
+
+
+def decode(payload: str, origin: str) -> ChangeSet | None:
+    """A notice from another client as a ChangeSet; None for this client's own or garbage."""
+    try:
+        data = json.loads(payload)
+        if data.get("o") == origin:
+            return None
+        changes = tuple(
+            Change(kind, op, frozenset(tuple(i) if isinstance(i, list) else i for i in ids))
+            for kind, op, ids in data["c"]
+            if kind in Base.metadata.tables and op in ("insert", "update", "delete")
+        )
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return ChangeSet(changes) if changes else None
+
+
+class ChangeFeed:
+    """LISTEN on a connection of its own; ``poll`` returns what others changed.
+
+    ``fileno`` lets a GUI wake up the moment a notice arrives (QSocketNotifier);
+    polling with a timer works too. A lost connection raises ConnectionLostError
+    and the next ``poll`` tries to reconnect.
+    """
+
+    def __init__(self, url: sa.URL, origin: str, where: str) -> None:
+        self._url = url
+        self.origin = origin
+        self.where = where
+        self._conn: Any = None
+
+    def open(self) -> None:
+        import psycopg
+
+        try:
+            self._conn = psycopg.connect(
+                autocommit=True, connect_timeout=CONNECT_TIMEOUT_S,
+                application_name="pmdesk-listen", **libpq_params(self._url),
+            )
+            self._conn.execute(f"LISTEN {CHANNEL}")
+        except psycopg.Error as exc:
+            self.close()
+            raise connection_failure(self.where, exc) from exc
+
+    @property
+    def connected(self) -> bool:
+        return self._conn is not None and not self._conn.closed
+
+    def fileno(self) -> int:
+        return self._conn.fileno() if self.connected else -1
+
+    def poll(self) -> list[ChangeSet]:
+        """The ChangeSets other clients committed since the last poll (never blocks)."""
+        import psycopg
+
+        if not self.connected:
+            self.open()
+        try:
+            notices = list(self._conn.notifies(timeout=0))
+            self._conn.execute("SELECT 1")  # a dropped connection shows only when used
+            notices += self._conn.notifies(timeout=0)
+        except psycopg.Error as exc:
+            self.close()
+            raise ConnectionLostError(self.where, str(exc)) from exc
+        found = (decode(n.payload, self.origin) for n in notices if n.channel == CHANNEL)
+        return [changeset for changeset in found if changeset]
+
+    def close(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            finally:
+                self._conn = None

@@ -1,0 +1,136 @@
+"""The team workspace in the window: others' changes, conflicts, undo, a dropped connection."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLineEdit
+
+from pmdesk.gui.commands import UpdateCommand
+from pmdesk.gui.team import ConflictDialog, ConnectDialog, ConnectionBanner, TeamContext
+from pmdesk.store.services import PortfolioService
+from pmdesk.store.team import ConflictError
+
+TEXT = 'Owner <b>&amp;</b> "quoted" 😀'
+
+
+def _context(qtbot, ws) -> TeamContext:
+    ctx = TeamContext(ws)
+    qtbot.addWidget(banner := ConnectionBanner(ctx))
+    ctx.banner = banner
+    return ctx
+
+
+def test_changes_by_others_reach_the_context_within_two_seconds(qtbot, connect):
+    mine, theirs = connect(), connect()
+    ctx = _context(qtbot, mine)
+    with qtbot.waitSignal(ctx.changed, timeout=2000) as got:
+        product = theirs.service(PortfolioService).create_product(name=TEXT)
+    assert product.id in got.args[0].ids("product", "insert")
+    ctx.close()
+
+
+def test_a_conflict_asks_and_keep_mine_or_take_theirs_settles_it(qtbot, connect):
+    mine, theirs = connect(), connect()
+    ctx = _context(qtbot, mine)
+    products = mine.service(PortfolioService).products
+    product = mine.service(PortfolioService).create_product(name="Alpha")
+    products.get(product.id)
+    theirs.service(PortfolioService).products.update(product.id, owner=TEXT)
+    command = UpdateCommand(products, product.id, {"owner": "Mine"}, "Set owner")
+    with qtbot.waitSignal(ctx.conflictRaised) as got:
+        assert not ctx.run(command)
+    conflict, same = got.args
+    assert isinstance(conflict, ConflictError) and same is command
+    dialog = ConflictDialog(conflict)
+    qtbot.addWidget(dialog)
+    shown = [dialog.table.item(0, c).text() for c in range(3)]
+    assert shown == ["owner", "Mine", TEXT]
+    assert ctx.keep_mine(conflict, command)
+    assert theirs.service(PortfolioService).products.get(product.id).owner == "Mine"
+    assert ctx.undo_stack.count() == 1
+    ctx.close()
+
+
+def test_take_theirs_refreshes_the_row_and_keeps_their_value(qtbot, connect):
+    mine, theirs = connect(), connect()
+    ctx = _context(qtbot, mine)
+    products = mine.service(PortfolioService).products
+    product = mine.service(PortfolioService).create_product(name="Alpha")
+    products.get(product.id)
+    theirs.service(PortfolioService).products.update(product.id, owner="Theirs")
+    command = UpdateCommand(products, product.id, {"owner": "Mine"}, "Set owner")
+    with qtbot.waitSignal(ctx.conflictRaised) as got:
+        ctx.run(command)
+    with qtbot.waitSignal(ctx.changed) as refreshed:
+        ctx.take_theirs(got.args[0])
+    assert product.id in refreshed.args[0].ids("product")
+    assert products.get(product.id).owner == "Theirs" and ctx.undo_stack.count() == 0
+    ctx.close()
+
+
+def test_undo_refuses_to_overwrite_someone_elses_later_change(qtbot, connect):
+    mine, theirs = connect(), connect()
+    ctx = _context(qtbot, mine)
+    products = mine.service(PortfolioService).products
+    product = mine.service(PortfolioService).create_product(name="Alpha", owner="Ann")
+    assert ctx.run(UpdateCommand(products, product.id, {"owner": "Bo"}, "Set owner"))
+    theirs.service(PortfolioService).products.update(product.id, owner="Cy")
+    with qtbot.waitSignal(ctx.errorRaised) as said:
+        ctx.undo()
+    assert "Someone else" in said.args[0] and "Cy" in said.args[0]
+    assert products.get(product.id).owner == "Cy"
+    ctx.close()
+
+
+def test_a_dropped_connection_shows_keeps_the_edit_and_reconnects(qtbot, connect, pg_server):
+    ws = connect()
+    ctx = _context(qtbot, ws)
+    products = ws.service(PortfolioService).products
+    product = ws.service(PortfolioService).create_product(name="Alpha")
+    pg_server.stop()
+    try:
+        command = UpdateCommand(products, product.id, {"owner": TEXT}, "Set owner")
+        assert not ctx.run(command)
+        assert ctx.state == "lost" and ctx.pending == [command]
+        assert ctx.banner.property("state") == "lost" and "lost" in ctx.banner.text()
+    finally:
+        pg_server.start()
+    qtbot.waitUntil(lambda: ctx.state == "connected", timeout=5000)
+    assert ctx.pending == [] and ctx.undo_stack.count() == 1
+    assert products.get(product.id).owner == TEXT
+    assert "connected" in ctx.banner.text()
+    ctx.close()
+
+
+def test_connect_dialog_hides_the_password_and_wants_a_postgresql_address(qtbot):
+    dialog = ConnectDialog(None, "")
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.buttons()[0]
+    assert dialog.password_edit.echoMode() == QLineEdit.EchoMode.Password
+    dialog.url_edit.setText("/home/me/plan.pmdesk")
+    assert not ok.isEnabled()
+    dialog.url_edit.setText("postgresql://pm@db.example/portfolio")
+    dialog.password_edit.setText("s3cret <&>")
+    assert ok.isEnabled()
+    assert dialog.values() == ("postgresql://pm@db.example/portfolio", "s3cret <&>")
+
+
+def test_the_window_opens_a_team_workspace_without_remembering_it(qtbot, team_db, pg_server):
+    from pmdesk.gui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert window.open_url(team_db, pg_server.password)
+    assert isinstance(window.ctx, TeamContext) and window.workspace.is_team
+    assert team_db not in " ".join(map(str, window.settings.recent_files))
+    banners = window.statusBar().findChildren(ConnectionBanner)
+    assert banners and "connected" in banners[0].text()
+    window.close_workspace()
+
+
+def test_the_command_line_hands_a_team_address_to_the_window_unchanged(monkeypatch):
+    from pmdesk import cli
+
+    opened: list[object] = []
+    monkeypatch.setattr(cli, "_run_gui", lambda target: opened.append(target) or 0)
+    assert cli.main(["postgresql://pm@db.example:5433/portfolio"]) == 0
+    assert opened == ["postgresql://pm@db.example:5433/portfolio"]  # not mangled into a Path
