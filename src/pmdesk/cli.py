@@ -158,7 +158,7 @@ def _open(parser: _Parser, args: argparse.Namespace) -> int:
         print(f"pmdesk {__version__}")
         return EXIT_OK
     if args.self_test:
-        from pmdesk.selftest import run as run_self_test
+        from pmdesk.gui.selftest import run as run_self_test
 
         return run_self_test()
     if not args.demo:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pmdesk import selftest
+from pmdesk.gui import selftest
 
 
 def _views():
