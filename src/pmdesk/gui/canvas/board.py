@@ -1,23 +1,30 @@
 """The board on screen: a view exactly the size of its scene, plus the quick-capture editor.
 
 Quick capture: with a block focused, typing opens an editor in that block;
-Enter adds the note and starts the next, Esc cancels. Double-clicking a note
+Enter adds the note and starts the next, Shift+Enter starts a new line in it,
+Esc cancels. Double-clicking a note
 edits its text in the same editor.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QRect, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QResizeEvent
-from PySide6.QtWidgets import QFrame, QGraphicsView, QLineEdit, QWidget
+from PySide6.QtGui import QKeyEvent, QResizeEvent, QTextCursor, QTextOption
+from PySide6.QtWidgets import QFrame, QGraphicsView, QPlainTextEdit, QWidget
 
 from .scene import BoardScene
+from .style import wrapped_height
 
 _STEP_KEYS = {Qt.Key.Key_Right: 1, Qt.Key.Key_Down: 1, Qt.Key.Key_Left: -1, Qt.Key.Key_Up: -1}
 
 
-class CaptureEditor(QLineEdit):
-    """One line typed onto the board; says what it was for when Enter is pressed."""
+class CaptureEditor(QPlainTextEdit):
+    """A note typed onto the board: Enter finishes it, Shift+Enter starts a new line.
+
+    It wraps at word boundaries as the note itself does, so what is typed looks
+    like what will be drawn; the line-edit vocabulary (``text``, ``setText``,
+    ``insert``) keeps callers simple.
+    """
 
     submitted = Signal(str)
     cancelled = Signal()
@@ -25,8 +32,43 @@ class CaptureEditor(QLineEdit):
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self.setObjectName("captureEditor")
-        self.setPlaceholderText("Type a note · Enter adds · Esc cancels")
+        self.setPlaceholderText("Type a note · Enter adds · Shift+Enter new line · Esc cancels")
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setTabChangesFocus(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # it grows instead
         self.hide()
+
+    # -- the line-edit vocabulary ------------------------------------------------------------
+
+    def text(self) -> str:
+        return self.toPlainText()
+
+    def setText(self, text: str) -> None:  # noqa: N802
+        self.setPlainText(text)
+        self.moveCursor(QTextCursor.MoveOperation.End)  # typing goes on after the first key
+
+    def insert(self, text: str) -> None:
+        self.insertPlainText(text)
+
+    def line_height(self) -> int:
+        """One line of text plus the frame: the editor's smallest useful height."""
+        margins = self.contentsMargins()
+        document = round(self.document().documentMargin() * 2)
+        return self.fontMetrics().lineSpacing() + document + margins.top() + margins.bottom()
+
+    def content_height(self) -> int:
+        """The height that shows every line typed so far, wrapped at the editor's width."""
+        margin = round(self.document().documentMargin() * 2)
+        width = max(1, self.viewport().width() - margin)
+        text = self.text()
+        if text.endswith("\n"):
+            text += " "  # a new empty last line still takes its height
+        found = wrapped_height(self.font(), text, width)
+        return self.line_height() - self.fontMetrics().lineSpacing() + round(found)
+
+    # -- keys ----------------------------------------------------------------------------------
 
     def event(self, event: QEvent) -> bool:
         # Esc and Enter belong to the editor, not to window shortcuts (leave presentation...).
@@ -38,6 +80,9 @@ class CaptureEditor(QLineEdit):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                self.insertPlainText("\n")
+                return
             self.submitted.emit(self.text())
             return
         if event.key() == Qt.Key.Key_Escape:
@@ -63,6 +108,7 @@ class BoardView(QGraphicsView):
         self.capture_block: str | None = None
         self.editing_note: int | None = None
         self.editor.submitted.connect(self._submitted)
+        self.editor.textChanged.connect(self._place_editor)  # grows with each wrapped line
         self.editor.cancelled.connect(self.close_editor)
         scene.captureRequested.connect(self.start_capture)
         scene.editRequested.connect(self.start_edit)
@@ -109,10 +155,17 @@ class BoardView(QGraphicsView):
         else:
             rect = block.sceneBoundingRect()
         area = self.mapFromScene(rect).boundingRect()
-        height = self.editor.sizeHint().height()
-        top = area.bottom() - height - 6 if self.editing_note is None else area.top()
-        self.editor.setGeometry(QRect(area.left() + 6, max(0, top), max(120, area.width() - 12),
-                                      height))
+        width = max(120, area.width() - 12)
+        self.editor.resize(width, self.editor.height())  # wrap at the final width, then measure
+        if self.editing_note is None:  # capture: above the block's bottom edge
+            height = min(self.editor.content_height(), max(self.editor.line_height(),
+                                                          area.height() // 2))
+            top = area.bottom() - height - 6
+        else:  # edit: over the note, as tall as the note or the text, whichever is taller
+            room = self.mapFromScene(block.sceneBoundingRect()).boundingRect().bottom() - area.top()
+            height = min(max(area.height(), self.editor.content_height()), max(room, area.height()))
+            top = area.top()
+        self.editor.setGeometry(QRect(area.left() + 6, max(0, top), width, height))
 
     def _submitted(self, text: str) -> None:
         text = text.strip()

@@ -77,7 +77,8 @@ def wrap_option() -> QTextOption:
 
 def wrapped_height(font: QFont, text: str, width: float) -> float:
     """The height of ``text`` wrapped as NoteItem draws it (same font, same wrap rule)."""
-    layout = QTextLayout(text or " ", font)
+    # QPainter.drawText breaks lines at "\n"; a bare QTextLayout needs the line separator.
+    layout = QTextLayout((text or " ").replace("\n", "\u2028"), font)
     layout.setTextOption(wrap_option())
     layout.beginLayout()
     height = 0.0

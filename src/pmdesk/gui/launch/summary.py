@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout
 
@@ -52,6 +54,15 @@ class ReadinessPanel(QFrame):
         outer = QVBoxLayout(self)
         outer.addWidget(self.flag)
         outer.addLayout(top)
+
+    def present(self, look: Any, body_px: int) -> None:
+        """Bars thick enough to read from the back of the room (undone by ``look``)."""
+        for bar, _count in self.bars.values():
+            look.call(bar.setFixedHeight, bar.maximumHeight(),
+                      max(10, round(body_px * 0.6)))
+        # A style sheet fixes the label's font: give the warning the projector's size.
+        look.call(self.overdue.setStyleSheet, self.overdue.styleSheet(),
+                  f"{WARN_STYLE} font-size: {body_px}px;")
 
     def show_figures(self, figures: LaunchReadiness | None) -> None:
         if figures is None:

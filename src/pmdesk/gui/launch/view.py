@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -29,6 +30,7 @@ from pmdesk.core.launch_plan import positioning_statement
 from pmdesk.gui.commands import DeleteCommand
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.requirements.export import export_widget
+from pmdesk.gui.requirements.look import Look, row_height
 from pmdesk.gui.views.base import BaseView
 from pmdesk.gui.views.common import create, free_name, heading, next_order, quiet, today
 from pmdesk.gui.widgets.columns import Column, Kind, Lookup, fixed
@@ -99,6 +101,11 @@ class LaunchView(BaseView):
             title="Key messages", noun=("message", "messages"), create=self._new_message,
             edit_field="audience"))
         self.readiness = ReadinessPanel()
+        # The statement as the room reads it: large, on its own line, only when presenting.
+        self.pitch = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
+        self.pitch.setObjectName("launchPitch")
+        self.pitch.hide()
+        self.look = Look()
         self._build()
         ctx.changed.connect(self._follow)
 
@@ -161,7 +168,10 @@ class LaunchView(BaseView):
         self.pages.addWidget(empty)
         self.pages.addWidget(body)
         self.content_layout.addLayout(top)
+        self.content_layout.addWidget(self.pitch)
         self.content_layout.addWidget(self.pages, 1)
+        self.form_scroll = scroll
+        self.body = body
 
     # -- columns ----------------------------------------------------------------------------------
 
@@ -212,6 +222,28 @@ class LaunchView(BaseView):
         self._fill_selector()
         self.show_launch(self.selector.itemData(0) if self.selector.count() else None)
 
+    def set_presentation(self, theme: Any | None) -> None:
+        """A launch review: the positioning statement large, readiness, the checklist to read.
+
+        The form's inputs and every add/delete/filter control are for the desk; they go,
+        and come back exactly as they were when the presentation ends.
+        """
+        self.look.restore()
+        if theme is None:
+            return
+        look, rows = self.look, row_height(theme)
+        look.hide(self.form_scroll, self.selector, self.add_launch, self.checklist_button,
+                  self.delete_launch, self.function_filter)
+        look.table(self.tasks, rows)
+        look.table(self.messages, rows)
+        font = QFont(self.sentence.font())
+        font.setPixelSize(round(theme.body_px * 1.15))
+        look.call(self.pitch.setFont, QFont(self.pitch.font()), font)
+        look.call(self.pitch.setVisible, False, self.launch_id is not None)
+        self.readiness.present(look, theme.body_px)
+        total = max(sum(self.body.sizes()), 1)
+        look.call(self.body.setSizes, self.body.sizes(), [total * 2 // 5, total * 3 // 5])
+
     def export_image(self, path: Path) -> None:
         """PNG or SVG (by suffix) of the launch plan as shown."""
         export_widget(self.pages.currentWidget(), Path(path))
@@ -240,6 +272,8 @@ class LaunchView(BaseView):
         if index >= 0:
             self.selector.setCurrentIndex(index)
         self.pages.setCurrentIndex(1 if launch_id is not None else 0)
+        if self.look.active:
+            self.pitch.setVisible(launch_id is not None)
         writable = not self.ctx.read_only
         self.delete_launch.setEnabled(launch_id is not None and writable)
         self.checklist_button.setEnabled(launch_id is not None and writable)
@@ -309,11 +343,13 @@ class LaunchView(BaseView):
     def _show_sentence(self) -> None:
         if self.form.row is None or self.product_id is None:
             self.sentence.setText("")
+            self.pitch.setText("")
             return
         product = self.portfolio.products.get(self.product_id).name
         parts = {field.removeprefix("pos_"): self.form.value(field) or ""
                  for field, _ in POSITIONING}
         self.sentence.setText(positioning_statement(product, **parts))
+        self.pitch.setText(self.sentence.text())
 
     def _show_readiness(self) -> None:
         figures = None

@@ -96,9 +96,10 @@ class _Chart(pg.PlotWidget):
         font = QFont(self.font())
         for name in ("left", "bottom"):
             axis = self.plotItem.getAxis(name)
-            axis.setPen(pg.mkPen(self.ink(), width=1))
+            axis.setPen(pg.mkPen(self.ink(), width=max(1, round(self.scale))))
             axis.setTextPen(pg.mkPen(self.ink()))
             axis.setTickFont(font)
+            axis.label.setFont(font)  # the unit, as large as the figures
         self.legend.setLabelTextColor(self.ink())
         self.legend.setLabelTextSize(f"{QFontInfo(font).pixelSize()}px")
         self.readout.setColor(self.ink())

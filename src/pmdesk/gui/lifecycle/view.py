@@ -26,6 +26,7 @@ from pmdesk.core.enums import MetricKind, Stage
 from pmdesk.core.lifecycle import can_review
 from pmdesk.core.wording import describe_days
 from pmdesk.gui.context import AppContext
+from pmdesk.gui.requirements.look import Look
 from pmdesk.gui.views.base import BaseView
 from pmdesk.gui.views.common import heading, quiet, scoped, tabs, today
 from pmdesk.gui.views.lifecycle import (
@@ -78,6 +79,7 @@ class LifecycleView(BaseView):
                          (self.periods, "Stage periods"))
         self.content_layout.addWidget(self.tabs, 1)
         self._metric_id: int | None = None
+        self.look = Look()
         self.metrics.view.selectionModel().currentRowChanged.connect(self._metric_chosen)
         self.metrics.model.modelReset.connect(self._metric_chosen)
         ctx.changed.connect(self._follow)
@@ -97,6 +99,21 @@ class LifecycleView(BaseView):
         top.addStretch(1)
         top.addWidget(self.gate_button)
         self.content_layout.addLayout(top)
+
+    def set_presentation(self, theme: Any | None) -> None:
+        """On the projector: the stage timeline and the lifecycle curve fill the screen.
+
+        The gate history, the other tabs and the gate button are desk work; the charts
+        follow the large font (thicker lines, bigger markers) and grow a little more here.
+        """
+        self.look.restore()
+        if theme is None:
+            return
+        look = self.look
+        look.tab(self.tabs, self.tabs.widget(0), bar=False)
+        look.hide(self.gates, self.gate_button, self.whole_life)
+        line = max(1, theme.body_px)
+        look.call(self.timeline.setMinimumHeight, self.timeline.minimumHeight(), line * 5)
 
     def _table(self, repo, columns, title, noun, create=None, edit=None) -> EntityTable:
         model = EntityTableModel(self.ctx, repo, columns, parent=self)

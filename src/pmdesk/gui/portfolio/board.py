@@ -7,7 +7,9 @@ whose decision (a Go, a Kill, a Recycle) is what moves it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QMimeData, Qt, QTimer, Signal
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QMimeData, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -107,6 +109,15 @@ class LifecycleBoard(QWidget):
             box.addWidget(column, 1)
             layout.addLayout(box, 1)
             self.columns[stage], self.titles[stage] = column, title
+
+    def set_presentation(self, look: Any, theme: Any) -> None:
+        """Cards to read, not to drag: more air and a health swatch the size of the type."""
+        swatch = max(16, round(theme.body_px * 0.8))
+        for column in self.columns.values():
+            look.call(column.setDragDropMode, column.dragDropMode(),
+                      QAbstractItemView.DragDropMode.NoDragDrop)
+            look.call(column.setSpacing, column.spacing(), max(3, theme.body_px // 3))
+            look.call(column.setIconSize, column.iconSize(), QSize(swatch, swatch))
 
     def set_rows(self, rows: list[ProductOverview]) -> None:
         for stage, column in self.columns.items():

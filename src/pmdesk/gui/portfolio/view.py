@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -21,6 +22,7 @@ from pmdesk.core.errors import ValidationError
 from pmdesk.core.lifecycle import can_review, decision_for_move
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.lifecycle import gate_dialog
+from pmdesk.gui.requirements.look import Look, row_height
 from pmdesk.gui.views.base import BaseView
 from pmdesk.gui.views.common import free_name, heading, quiet, tabs
 from pmdesk.gui.views.portfolio import CreateProductCommand
@@ -39,6 +41,7 @@ from .overview import ID_ROLE, SPARK_COLUMN, OverviewModel, SparklineDelegate
 # Tables whose edits change what the overview, board or chart show.
 _WATCHED = ("product", "metric", "metric_value", "stage_period", "roadmap_item",
             "workspace_info", "elimination_review")
+COLUMN_CHARS = (24, 13, 16, 9, 30, 16, 14, 12)  # overview column widths, in characters
 
 
 class PortfolioView(BaseView):
@@ -68,9 +71,33 @@ class PortfolioView(BaseView):
         self.tabs = tabs((self.table, "Products"), (self.board, "Lifecycle board"),
                          (self._bubble_host, "Growth–share"), (self.editor, "Edit products"))
         self.tabs.currentChanged.connect(self._tab_shown)
+        self.look = Look()
         self.content_layout.addWidget(self.tabs, 1)
         ctx.changed.connect(self._follow)
         self.refresh()
+
+    def set_presentation(self, theme: Any | None) -> None:
+        """The overview (or board, or chart: whichever is shown) for the room, no editing tab.
+
+        Rows grow with the large type so that the sparklines and stage chips stay
+        readable; everything comes back as it was when the presentation ends.
+        """
+        self.look.restore()
+        if theme is None:
+            return
+        self.look.tab(self.tabs, hide=(self.editor,))
+        self.look.rows(self.table, row_height(theme))
+        self._present_columns(theme.body_px)
+        self.board.set_presentation(self.look, theme)
+
+    def _present_columns(self, body_px: int) -> None:
+        """Columns wide enough for the large type (the desk widths would clip every name)."""
+        font = QFont(self.table.font())
+        font.setPixelSize(body_px)
+        char = QFontMetrics(font).averageCharWidth()
+        for column, chars in enumerate(COLUMN_CHARS):
+            self.look.call(lambda width, c=column: self.table.setColumnWidth(c, width),
+                           self.table.columnWidth(column), round(char * chars * 0.85) + 12)
 
     def _overview_table(self) -> QTableView:
         table = QTableView(self)
@@ -85,7 +112,7 @@ class PortfolioView(BaseView):
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, chars in enumerate((24, 13, 16, 9, 30, 16, 14, 12)):
+        for column, chars in enumerate(COLUMN_CHARS):
             table.setColumnWidth(column, table.fontMetrics().averageCharWidth() * chars + 16)
         table.doubleClicked.connect(self._row_activated)
         table.selectionModel().currentRowChanged.connect(lambda *_: self.selectionChanged.emit())

@@ -7,7 +7,7 @@ the chart itself never changes data.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPointF, Qt, Signal
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QFontInfo, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from pmdesk.core.enums import MoSCoW
@@ -75,7 +75,8 @@ class ValueEffortChart(QWidget):
         self.points = list(points)
         spots = [{"pos": (p.effort, p.value), "data": p.id,
                   "brush": self._pg.mkBrush(MOSCOW_COLOURS[p.moscow]),
-                  "pen": self._pg.mkPen(self._ink(), width=1)} for p in self.points]
+                  "pen": self._pg.mkPen(self._ink(), width=1),
+                  "size": self.scatter.opts["size"]} for p in self.points]
         self.scatter.setData(spots)
         self._place_quadrants()
         self.set_selected(self.selected_id)
@@ -87,7 +88,8 @@ class ValueEffortChart(QWidget):
             self.ring.setData([])
         else:
             self.ring.setData([{"pos": (found.effort, found.value),
-                                "pen": self._pg.mkPen(self._accent(), width=3)}])
+                                "pen": self._pg.mkPen(self._accent(), width=3),
+                                "size": self.ring.opts["size"]}])
 
     def scene_position(self, requirement_id: int) -> QPointF | None:
         """Where a requirement's point is, in the plot widget's coordinates (for tests, tips)."""
@@ -152,6 +154,11 @@ class ValueEffortChart(QWidget):
             axis.setPen(pg.mkPen(quiet))
             axis.setTextPen(pg.mkPen(ink))
             axis.label.setDefaultTextColor(ink)
+            axis.setTickFont(self.font())  # on the projector the figures grow with the type
+            axis.label.setFont(self.font())
+        scale = max(1.0, QFontInfo(self.font()).pixelSize() / 13)
+        self.scatter.setSize(14 * scale)
+        self.ring.setSize(24 * scale)
         for line in self.lines:
             line.setPen(pg.mkPen(quiet, width=1.5, style=Qt.PenStyle.DashLine))
         font = self.font()

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QScrollArea,
     QSplitter,
@@ -34,6 +35,7 @@ from pmdesk.store.services import RequirementService
 
 from .editor import IMPACT, RequirementEditor
 from .export import export_widget
+from .look import Look, row_height
 
 # "Order by" choices: label -> (column field, descending).
 ORDERS: dict[str, tuple[str, bool]] = {
@@ -76,6 +78,7 @@ class RequirementsView(BaseView):
         self._chart_stale = True
         self._voting = None
         self._voting_stale = True
+        self.look = Look()
         self._build()
         self.table.view.selectionModel().currentRowChanged.connect(self._follow_cursor)
         self.model.modelReset.connect(self._follow_cursor)
@@ -116,9 +119,25 @@ class RequirementsView(BaseView):
         split.addWidget(self.pages)
         split.addWidget(scroll)
         split.setStretchFactor(0, 1)
+        self.editor_scroll = scroll
         split.setSizes([960, 420])
         self.content_layout.addLayout(top)
         self.content_layout.addWidget(split, 1)
+
+    def set_presentation(self, theme: Any | None) -> None:
+        """The backlog to read (taller rows, no editing) or the chart, without the editor.
+
+        The chart follows the large font by itself: bigger points and axis figures.
+        """
+        self.look.restore()
+        if theme is None:
+            return
+        look = self.look
+        look.hide(self.editor_scroll)
+        look.table(self.table, row_height(theme))
+        header = self.table.view.horizontalHeader()  # titles take the editor's room
+        look.call(lambda mode: header.setSectionResizeMode(1, mode),
+                  header.sectionResizeMode(1), QHeaderView.ResizeMode.Stretch)
 
     def _columns(self) -> list[Column]:
         revenue, links = self.revenue, self.links
