@@ -1,6 +1,10 @@
 """The seven views on a filled workspace file: they show the product's rows, edit through
 undoable commands, refuse bad edits without touching the file, and follow changes made
 anywhere else in the app.
+
+These are also the tests of the generic table (``gui/widgets``) inside real views: the plain
+table views of portfolio, lifecycle and roadmap, and the ``EntityTable``s the canvas,
+stakeholder map, requirements and launch views embed.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from PySide6.QtWidgets import QWidget
 
 from pmdesk.core.enums import (
     Attitude,
+    CanvasTemplate,
     ItemKind,
     LaunchFunction,
     RaciActivity,
@@ -27,7 +32,7 @@ from pmdesk.core.enums import (
 )
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.views import VIEWS, BaseView, ViewSpec, _lazy
-from pmdesk.gui.views.common import OVERDUE
+from pmdesk.gui.stakemap.style import DUE, OVERDUE
 from pmdesk.store.models import RoadmapItem
 from pmdesk.store.services import (
     CanvasService,
@@ -254,16 +259,13 @@ def ctx(filled, qtbot):
     context.close()
 
 
-# The plain table views: the richer views (portfolio board, stakeholder map, ...) embed
-# their tables, and these stay the editable fallback for every kind of row.
+# A view per key whose rows are edited through the generic table: the views the app shows,
+# except that portfolio and lifecycle use their plain table views (which the richer views
+# embed); the canvas, stakeholder map, requirements and launch views embed EntityTables.
+PLAIN_TABLES = {"portfolio": "PortfolioView", "lifecycle": "LifecycleView"}
 TABLE_VIEWS = [
-    ViewSpec("portfolio", "Portfolio", _lazy("portfolio", "PortfolioView")),
-    ViewSpec("canvas", "Canvas", _lazy("canvas", "CanvasView")),
-    ViewSpec("stakeholders", "Stakeholders", _lazy("stakeholders", "StakeholdersView")),
-    ViewSpec("lifecycle", "Lifecycle", _lazy("lifecycle", "LifecycleView")),
-    ViewSpec("roadmap", "Roadmap", _lazy("roadmap", "RoadmapView")),
-    ViewSpec("requirements", "Requirements", _lazy("requirements", "RequirementsView")),
-    ViewSpec("launch", "Launch", _lazy("launch", "LaunchView")),
+    ViewSpec(s.key, s.title, _lazy(s.key, PLAIN_TABLES[s.key])) if s.key in PLAIN_TABLES else s
+    for s in VIEWS
 ]
 
 
@@ -343,13 +345,11 @@ def _counts(view: BaseView, key: str, f: Filled) -> list[tuple[object, int]]:
         return [(view.model, len(ws.service(PortfolioService).list_products()))]
     if key == "canvas":
         board = ws.service(CanvasService).boards_of(pid)[0]
-        return [(view.model, len(ws.service(CanvasService).notes_of_board(board.id)))]
+        return [(view.table.model, len(ws.service(CanvasService).notes_of_board(board.id)))]
     if key == "stakeholders":
-        service = ws.service(StakeholderService)
-        return [
-            (view.model, len(service.stakeholders_of(pid))),
-            (view.raci_model, len(service.raci_of(pid))),
-        ]
+        # The RACI assignments are a matrix now, not a generic table: test_stakemap.py's
+        # test_raci_a_moves_in_one_step_and_a_row_without_r_is_flagged covers them.
+        return [(view.model, len(ws.service(StakeholderService).stakeholders_of(pid)))]
     if key == "lifecycle":
         service = ws.service(LifecycleService)
         metric = service.metrics_of(pid)[0]
@@ -493,7 +493,8 @@ ADDABLE = [
     ("portfolio", "table"),
     ("canvas", "table"),
     ("stakeholders", "table"),
-    ("stakeholders", "raci_table"),
+    # RACI assignments are added in the stakeholder map's matrix, not a generic table:
+    # test_stakemap.py::test_raci_a_moves_in_one_step_and_a_row_without_r_is_flagged.
     ("lifecycle", "gates"),
     ("lifecycle", "metrics"),
     ("lifecycle", "values"),
@@ -686,22 +687,24 @@ def test_portfolio_shows_roadmap_size_and_next_milestone(ctx, qtbot, filled):
     assert model.index(row, model.column_index("next_milestone")).data() == f"Beta · {soon}"
 
 
-def test_requirements_show_story_rice_and_revenue(ctx, qtbot, filled):
+def test_requirements_show_rice_revenue_and_story(ctx, qtbot, filled):
     view = make_view(ctx, qtbot, "requirements", filled.product)
     model = view.model
     row = next(r for r in range(model.rowCount()) if model.entity(r).ref == "REQ-1")
     cell = lambda field: model.index(row, model.column_index(field))
-    assert (
-        cell("story").data() == "As a field engineer, I want to work offline so that I save time."
-    )
     assert cell("rice").data() == "160"  # 100 × 2 × 80% ÷ 1
     assert "100 reach × 2 impact × 80% confidence" in cell("rice").data(Qt.ItemDataRole.ToolTipRole)
-    assert (cell("customers").data(), cell("revenue").data()) == ("2", "150,000")
+    assert cell("revenue").data() == "150,000"
+    assert cell("revenue").data(Qt.ItemDataRole.ToolTipRole) == "2 customers"
     model.setData(cell("effort"), 2, Qt.ItemDataRole.EditRole)
     assert cell("rice").data() == "80"
     view.table.view.setCurrentIndex(cell("title"))
-    assert view.form.entity_id == model.id_at(row)
-    assert view.form.editors["story_role"].text() == "field engineer"
+    assert view.editor.requirement_id == model.id_at(row)
+    assert view.editor.form.editors["story_role"].text() == "field engineer"
+    assert (
+        view.editor.story.text()
+        == "As a field engineer, I want to work offline so that I save time."
+    )
 
 
 def test_stakeholders_show_quadrant_and_overdue_contacts(ctx, qtbot, filled):
@@ -712,32 +715,57 @@ def test_stakeholders_show_quadrant_and_overdue_contacts(ctx, qtbot, filled):
     assert model.index(rows["Ana Silva"], quadrant).data() == "Manage closely"
     assert model.index(rows["Dev Patel <CTO>"], quadrant).data() == "Keep satisfied"
     contact = model.column_index("next_contact")
-    overdue = model.index(rows["Ana Silva"], contact).data(Qt.ItemDataRole.ForegroundRole)
-    assert overdue is not None and overdue.name().upper() == OVERDUE
-    assert model.index(rows["Ben Okafor"], contact).data(Qt.ItemDataRole.ForegroundRole) is None
+    colour = lambda name: model.index(rows[name], contact).data(Qt.ItemDataRole.ForegroundRole)
+    assert colour("Ana Silva").name().upper() == OVERDUE.upper()
+    assert colour("Ben Okafor").name().upper() == DUE.upper()  # due within 14 days
+    assert colour("Chloé Martin") is None  # no contact planned
     model.setData(
         model.index(rows["Ana Silva"], model.column_index("interest")), 2, Qt.ItemDataRole.EditRole
     )
     assert model.index(rows["Ana Silva"], quadrant).data() == "Keep satisfied"
 
 
-def test_raci_target_edit_changes_activity_and_reference_together(ctx, qtbot, filled):
-    view = make_view(ctx, qtbot, "stakeholders", filled.product)
-    model = view.raci_model
-    row = next(
-        r for r in range(model.rowCount()) if model.entity(r).activity == RaciActivity.LAUNCH_TASK
-    )
-    assert model.index(row, model.column_index("target")).data().startswith("Launch task: Task")
-    assert model.setData(
-        model.index(row, model.column_index("target")),
-        (RaciActivity.SPEC_SIGNOFF.value, None),
-        Qt.ItemDataRole.EditRole,
-    )
-    assignment = filled.ws.service(StakeholderService).raci.get(model.id_at(row))
-    assert (assignment.activity, assignment.launch_task_id) == (RaciActivity.SPEC_SIGNOFF, None)
-    assert model.index(row, model.column_index("activity")).data() == "Specification sign-off"
+def test_one_cell_edit_writing_two_fields_is_one_undo_step(ctx, qtbot, filled):
+    # This was the old RACI table's "For" column (activity and target together). RACI is now
+    # the stakeholder map's matrix, so the launch checklist's "Due" column carries the same
+    # machinery: a computed value whose edit becomes several field changes.
+    view = make_view(ctx, qtbot, "launch", filled.product)
+    model = view.tasks.model
+    row = next(r for r in range(model.rowCount()) if model.entity(r).title == "Task 1")
+    task_id = model.id_at(row)
+    service = filled.ws.service(LaunchService)
+    before = service.tasks.get(task_id)
+    assert before.due_offset_days == -10
+    due = model.index(row, model.column_index("due"))
+    assert due.data(Qt.ItemDataRole.EditRole) == "L−10"
+    assert model.setData(due, "2031-05-04", Qt.ItemDataRole.EditRole)
+    task = service.tasks.get(task_id)
+    assert (task.due_date, task.due_offset_days) == (dt.date(2031, 5, 4), None)
+    assert due.data() == "2031-05-04"
+    assert ctx.undo_stack.count() == 1
     ctx.undo()
-    assert filled.ws.service(StakeholderService).raci.get(model.id_at(row)).launch_task_id
+    task = service.tasks.get(task_id)
+    assert (task.due_date, task.due_offset_days) == (before.due_date, -10)
+    assert due.data() == f"{before.due_date} (L−10)"
+
+
+def test_a_reference_column_shows_names_and_edits_by_id(ctx, qtbot, filled):
+    # The old RACI table's "Stakeholder" column, now the launch checklist's "Owner".
+    view = make_view(ctx, qtbot, "launch", filled.product)
+    model = view.tasks.model
+    row = next(r for r in range(model.rowCount()) if model.entity(r).title == "Task 3")
+    owner = model.index(row, model.column_index("owner_id"))
+    assert owner.data() == "Dev Patel <CTO>"  # shown exactly as typed, not as markup
+    people = filled.ws.service(StakeholderService)
+    ana = next(p for p in people.stakeholders_of(filled.product) if p.name == "Ana Silva")
+    assert model.setData(owner, ana.id, Qt.ItemDataRole.EditRole)
+    assert owner.data() == "Ana Silva"
+    sql = f"SELECT owner_id FROM launch_task WHERE id = {model.id_at(row)}"
+    assert reread(filled.ws, sql) == [(ana.id,)]
+    people.stakeholders.update(ana.id, name="Ana Silva & team 🚀")  # renamed elsewhere
+    assert owner.data() == "Ana Silva & team 🚀"
+    ctx.undo()
+    assert owner.data() == "Dev Patel <CTO>"
 
 
 def test_launch_form_edits_are_undoable_and_the_statement_follows(ctx, qtbot, filled):
@@ -759,31 +787,28 @@ def test_launch_form_edits_are_undoable_and_the_statement_follows(ctx, qtbot, fi
 def test_launch_readiness_and_relative_due_dates(ctx, qtbot, filled):
     view = make_view(ctx, qtbot, "launch", filled.product)
     # 2 done of 4 that apply (one is not applicable)
-    assert view.readiness.text() == "Readiness 50%"
-    assert "Marketing 50%" in view.by_function.text()
+    assert view.readiness.percent.text() == "50%"
+    assert view.readiness.detail.text() == "2 of 4 tasks done"
+    assert view.readiness.bars[LaunchFunction.MARKETING][1].text() == "1/2"
     model = view.tasks.model
     row = next(r for r in range(model.rowCount()) if model.entity(r).title == "Task 1")
     launch_date = filled.ws.service(LaunchService).launches.get(view.launch_id).launch_date
     due = model.index(row, model.column_index("due"))
-    assert due.data() == f"{launch_date - dt.timedelta(days=10)}"
-    assert model.index(row, model.column_index("due_offset_days")).data() == "L−10"
-    model.setData(
-        model.index(row, model.column_index("due_offset_days")), -45, Qt.ItemDataRole.EditRole
-    )
-    assert model.index(row, model.column_index("due_offset_days")).data() == "L−45"
-    assert due.data() == f"{launch_date - dt.timedelta(days=45)}"
+    assert due.data() == f"{launch_date - dt.timedelta(days=10)} (L−10)"
+    assert model.setData(due, "L-45", Qt.ItemDataRole.EditRole)
+    assert due.data() == f"{launch_date - dt.timedelta(days=45)} (L−45)"
     task = filled.ws.service(LaunchService).tasks.get(model.id_at(row))
-    assert task.due_date == launch_date - dt.timedelta(days=45)
+    assert (task.due_date, task.due_offset_days) == (launch_date - dt.timedelta(days=45), -45)
     # a launch moved later takes its relative tasks with it
     filled.ws.service(LaunchService).launches.update(
         view.launch_id, launch_date=launch_date + dt.timedelta(days=7)
     )
-    assert due.data() == f"{launch_date - dt.timedelta(days=38)}"
+    assert due.data() == f"{launch_date - dt.timedelta(days=38)} (L−45)"
     assert view.form.editors["launch_date"].date().toPython() == launch_date + dt.timedelta(days=7)
     model.setData(
         model.index(row, model.column_index("status")), TaskStatus.DONE, Qt.ItemDataRole.EditRole
     )
-    assert view.readiness.text() == "Readiness 75%"
+    assert view.readiness.percent.text() == "75%"
 
 
 def test_a_product_without_a_launch_can_start_one(ctx, qtbot, filled):
@@ -791,7 +816,9 @@ def test_a_product_without_a_launch_can_start_one(ctx, qtbot, filled):
     assert view.launch_id is None and view.tasks.model.rowCount() == 0
     launch_id = view.create_launch()
     assert view.launch_id == launch_id and view.form.editors["name"].text() == "Launch"
+    checklist = view.tasks.model.rowCount()  # the tier 2 checklist comes with it
     assert view.tasks.add_row() is not None
+    assert view.tasks.model.rowCount() == checklist + 1
     ctx.undo()
     ctx.undo()
     assert view.launch_id is None
@@ -799,7 +826,7 @@ def test_a_product_without_a_launch_can_start_one(ctx, qtbot, filled):
 
 def test_canvas_boards_and_note_colours(ctx, qtbot, filled):
     view = make_view(ctx, qtbot, "canvas", filled.product)
-    model = view.model
+    model = view.table.model
     block = model.column_index("block")
     labels = {model.index(r, block).data() for r in range(model.rowCount())}
     assert {"Target customers", "Business goals and KPIs"} <= labels
@@ -810,7 +837,7 @@ def test_canvas_boards_and_note_colours(ctx, qtbot, filled):
         assert not model.setData(model.index(0, colour), "not a colour", Qt.ItemDataRole.EditRole)
     assert model.setData(model.index(0, colour), "#9fd3ff", Qt.ItemDataRole.EditRole)
     assert model.index(0, colour).data() == "Blue"
-    board = view.create_board()
+    board = view.create_board(CanvasTemplate.LEAN_CANVAS)
     assert view.board_id == board and model.rowCount() == 0
     ctx.undo()
     assert view.board_id != board and model.rowCount() == 5
