@@ -11,7 +11,6 @@ from typing import Any
 from pmdesk.gui.commands import ServiceCommand
 from pmdesk.store.models import RoadmapItem
 from pmdesk.store.services.base import Repo
-from pmdesk.store.services.requirements import RequirementService
 from pmdesk.store.services.roadmap import RoadmapService
 from pmdesk.store.snapshot import Snapshot
 
@@ -131,27 +130,3 @@ class ChooseBaselineCommand(UpdateManyCommand):
         name = next((b.name for b in roadmap.baselines_of(product_id) if b.id == baseline_id), None)
         text = f"Compare with baseline “{name}”" if name else "Hide the baseline"
         super().__init__(roadmap.baselines, changes, text)
-
-
-class LinkRequirementCommand(ServiceCommand):
-    """Say that an item delivers a requirement, or no longer does."""
-
-    def __init__(self, requirements: RequirementService, requirement_id: int, item_id: int,
-                 linked: bool, text: str) -> None:
-        super().__init__(text)
-        self.service = requirements
-        self.requirement_id = requirement_id
-        self.item_id = item_id
-        self.linked = linked
-
-    def _set(self, linked: bool) -> None:
-        if linked:
-            self.service.link(self.requirement_id, self.item_id)
-        else:
-            self.service.unlink(self.requirement_id, self.item_id)
-
-    def apply(self) -> None:
-        self._set(self.linked)
-
-    def revert(self) -> None:
-        self._set(not self.linked)

@@ -24,6 +24,7 @@ from pmdesk.core.enums import Horizon, ItemKind
 from pmdesk.core.gantt_layout import nudge, readable_tiers, scaled_metrics
 from pmdesk.gui.commands import CreateCommand, UpdateCommand
 from pmdesk.gui.context import AppContext
+from pmdesk.gui.requirements.commands import LinkCommand
 from pmdesk.store.services.requirements import RequirementService
 from pmdesk.store.services.roadmap import RoadmapService
 from pmdesk.store.services.roadmap_queries import RoadmapQueries
@@ -33,7 +34,6 @@ from .board import HorizonBoard
 from .commands import (
     ChooseBaselineCommand,
     DeleteRoadmapCommand,
-    LinkRequirementCommand,
     MoveItemsCommand,
     RescheduleCommand,
     SetBaselineCommand,
@@ -393,7 +393,7 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
     def _toggle_requirement(self, item_id: int, requirement_id: int, linked: bool) -> None:
         text = "Link requirement" if linked else "Unlink requirement"
         service = self.ctx.service(RequirementService)
-        self._run(LinkRequirementCommand(service, requirement_id, item_id, linked, text))
+        self._run(LinkCommand(service, requirement_id, item_id, text, link=linked))
 
     def set_horizon(self, ids: list[int], horizon: Horizon | None) -> None:
         changes = {i: {"horizon": horizon} for i in ids if self.model.items[i].horizon != horizon}
