@@ -17,11 +17,13 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
-from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
+from PySide6.QtWidgets import QStyleOptionGraphicsItem
 
 from pmdesk.core.enums import TaskStatus
 from pmdesk.core.timeline import TimeScale
 from pmdesk.store.services.launch import LaneTask
+
+from .layer import ChartLayer
 
 LANE_NAME = "Launch"
 ROW_PITCH = 24.0
@@ -136,23 +138,11 @@ def task_tooltip(task: LaneTask, today: dt.date) -> str:
     ])
 
 
-class LaunchLaneItem(QGraphicsItem):
+class LaunchLaneItem(ChartLayer):
     """Paints the launch lane's markers and titles (the band itself is the scene's background)."""
 
     def __init__(self, chart) -> None:
-        super().__init__()
-        self.chart = chart
-        self._rect = QRectF()
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
-        self.setZValue(1)
-
-    def set_rect(self, rect: QRectF) -> None:
-        if rect != self._rect:
-            self.prepareGeometryChange()
-            self._rect = rect
-
-    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
-        return self._rect
+        super().__init__(chart, 1)
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
         lane: LaunchLane = self.chart.launch

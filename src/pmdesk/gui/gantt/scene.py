@@ -14,37 +14,26 @@ import datetime as dt
 
 from PySide6.QtCore import QLineF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QStyleOptionGraphicsItem
+from PySide6.QtWidgets import QGraphicsScene, QStyleOptionGraphicsItem
 
 from pmdesk.core.gantt_layout import LayoutItem, bar_box
 from pmdesk.core.gantt_layout import readable_tiers
 from pmdesk.core.timeline import TimeScale, next_unit, unit_start
 
 from .launch_lane import ACCENT, LaunchLane, LaunchLaneItem
+from .layer import ChartLayer
 from .model import RoadmapModel
 from .painting import ChartPainter, qrect
 
 MARGIN_DAYS = 60
 
 
-class LaneItem(QGraphicsItem):
+class LaneItem(ChartLayer):
     """All bars of one lane, painted from arrays; its rectangle is the lane's band."""
 
     def __init__(self, chart: ChartScene, lane_id: int) -> None:
-        super().__init__()
-        self.chart = chart
+        super().__init__(chart, 1)
         self.lane_id = lane_id
-        self._rect = QRectF()
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
-        self.setZValue(1)
-
-    def set_rect(self, rect: QRectF) -> None:
-        if rect != self._rect:
-            self.prepareGeometryChange()
-            self._rect = rect
-
-    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
-        return self._rect
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
         exposed = option.exposedRect.intersected(self._rect)
@@ -52,23 +41,11 @@ class LaneItem(QGraphicsItem):
             self.chart.painter.paint_bars(painter, self.chart.scale, exposed)
 
 
-class LinkItem(QGraphicsItem):
+class LinkItem(ChartLayer):
     """Every dependency arrow, drawn under the bars for the items in the exposed area."""
 
     def __init__(self, chart: ChartScene) -> None:
-        super().__init__()
-        self.chart = chart
-        self._rect = QRectF()
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
-        self.setZValue(0)
-
-    def set_rect(self, rect: QRectF) -> None:
-        if rect != self._rect:
-            self.prepareGeometryChange()
-            self._rect = rect
-
-    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
-        return self._rect
+        super().__init__(chart, 0)
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
         # Which links show must not depend on the strip being repainted, or a scroll would
