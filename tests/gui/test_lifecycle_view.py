@@ -3,35 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import pytest
 from PySide6.QtCore import QPointF
 
 from pmdesk.core.enums import GateDecision, Stage
-from pmdesk.gui.context import AppContext
 from pmdesk.gui.lifecycle import LifecycleView, gate_dialog
 from pmdesk.gui.lifecycle.charts import day_of, stamp
 from pmdesk.gui.widgets.delegates import set_editor_value
-from pmdesk.store.demo import create_demo
 from pmdesk.store.services import LifecycleService, PortfolioService
-from pmdesk.store.workspace import Workspace
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory):
-    return create_demo(tmp_path_factory.mktemp("demo") / "demo.pmdesk")
 
 
 @pytest.fixture
-def ctx(demo_template, tmp_path, qtbot):
-    copy = tmp_path / "demo.pmdesk"
-    shutil.copyfile(demo_template, copy)
-    ws = Workspace.open(copy)
-    context = AppContext(ws)
-    yield context
-    context.close()
-    ws.close()
+def ctx(demo_ctx):
+    return demo_ctx
 
 
 def _product(ctx, name: str) -> int:

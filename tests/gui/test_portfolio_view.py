@@ -2,37 +2,22 @@
 
 from __future__ import annotations
 
-import shutil
 
 import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QDropEvent
 
 from pmdesk.core.enums import GateDecision, Stage
-from pmdesk.gui.context import AppContext
 from pmdesk.gui.lifecycle import gate_dialog
 from pmdesk.gui.portfolio import PortfolioView
 from pmdesk.gui.portfolio.board import product_mime
 from pmdesk.gui.portfolio.overview import ID_ROLE, SERIES_ROLE, SPARK_COLUMN
-from pmdesk.store.demo import create_demo
 from pmdesk.store.services import PortfolioService
-from pmdesk.store.workspace import Workspace
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory):
-    return create_demo(tmp_path_factory.mktemp("demo") / "demo.pmdesk")
 
 
 @pytest.fixture
-def ctx(demo_template, tmp_path, qtbot):
-    copy = tmp_path / "demo.pmdesk"
-    shutil.copyfile(demo_template, copy)
-    ws = Workspace.open(copy)
-    context = AppContext(ws)
-    yield context
-    context.close()
-    ws.close()
+def ctx(demo_ctx):
+    return demo_ctx
 
 
 @pytest.fixture
