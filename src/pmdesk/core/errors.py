@@ -6,6 +6,9 @@ from __future__ import annotations
 class PmdeskError(Exception):
     """Base for every error pmdesk reports to a person rather than crashing on."""
 
+    # True when trying the same thing again later may work (a lost connection).
+    retryable = False
+
 
 class ValidationError(PmdeskError):
     """Input refused before it reached the file; names the field and the reason.

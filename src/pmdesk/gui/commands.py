@@ -23,6 +23,7 @@ class ServiceCommand(QUndoCommand):
     def __init__(self, text: str) -> None:
         super().__init__(text)
         self._applied = False
+        self._pushed = False  # applied once: from then on it lives on the undo stack
         # Set when an undo or redo was refused (the data changed meanwhile); Qt would
         # swallow an exception raised here, so AppContext reads this instead.
         self.failure: PmdeskError | None = None
@@ -40,18 +41,33 @@ class ServiceCommand(QUndoCommand):
         try:
             self.apply()
         except PmdeskError as exc:
-            self.failure = exc
+            self._refused(exc)
             return
         self._applied = True
+        self._pushed = True
 
     def undo(self) -> None:
+        if not self._applied:
+            return
         self.failure = None
         try:
             self.revert()
         except PmdeskError as exc:
-            self.failure = exc
+            self._refused(exc)
             return
         self._applied = False
+
+    def _refused(self, exc: PmdeskError) -> None:
+        """Remember why; a step the data no longer allows leaves the undo history.
+
+        Qt takes an obsolete command off the stack when undo or redo returns, so
+        only this step goes and the others stay undoable. A failure that may pass
+        (the connection to a team workspace is down) keeps the step: try again later.
+        A command's first apply (before it is pushed) is never marked.
+        """
+        self.failure = exc
+        if self._pushed and not getattr(exc, "retryable", False):
+            self.setObsolete(True)
 
 
 class UpdateCommand(ServiceCommand):

@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from pmdesk.core.changes import ChangeSet
+from pmdesk.core.errors import PmdeskError
 from pmdesk.store.workspace import Workspace
 
 from .commands import ServiceCommand
@@ -50,24 +51,36 @@ class AppContext(QObject):
         self.undo_stack.push(command)
         return True
 
-    def undo(self) -> None:
-        self._step(self.undo_stack.index() - 1, self.undo_stack.undo)
+    def undo(self) -> PmdeskError | None:
+        return self._step(self.undo_stack.index() - 1, undoing=True)
 
-    def redo(self) -> None:
-        self._step(self.undo_stack.index(), self.undo_stack.redo)
+    def redo(self) -> PmdeskError | None:
+        return self._step(self.undo_stack.index(), undoing=False)
 
-    def _step(self, index: int, move) -> None:
-        """Undo or redo one step; if the file refuses it, say so and drop the history."""
+    def _step(self, index: int, *, undoing: bool) -> PmdeskError | None:
+        """Undo or redo one step; if the data refuses it, say so and return why.
+
+        A refused step leaves the history on its own (the command marks itself
+        obsolete) and every other step stays; one that may work later (a lost
+        connection) stays where it was, so the same Undo can be tried again.
+        """
         command = self.undo_stack.command(index)
         if command is None:
-            return
-        move()
+            return None
+        text = command.text()  # a refused step is deleted by Qt on the way out
+        (self.undo_stack.undo if undoing else self.undo_stack.redo)()
         failure = getattr(command, "failure", None)
-        if failure is not None:
-            self.errorRaised.emit(f"Could not {('undo' if move == self.undo_stack.undo else 'redo')}"
-                                  f" “{command.text()}”: {failure}")
-            # The stack no longer matches the file; keeping it would mislead.
-            self.undo_stack.clear()
+        if failure is None:
+            return None
+        verb = "undo" if undoing else "redo"
+        if failure.retryable:
+            # Qt moved past the step although it was not done; step back (a no-op for it).
+            (self.undo_stack.redo if undoing else self.undo_stack.undo)()
+            after = f"Try {verb.capitalize()} again once it is possible."
+        else:
+            after = f"This step was taken out of the {verb} history; the others remain."
+        self.errorRaised.emit(f"Could not {verb} “{text}”: {failure} {after}")
+        return failure
 
     def close(self) -> None:
         self._unsubscribe()

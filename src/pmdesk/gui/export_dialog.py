@@ -2,7 +2,8 @@
 
 The dialog only gathers choices into a :class:`PdfOptions`. The export runs in
 :class:`ExportWorker` on its own QThread, which opens its **own** read-only
-Workspace on the file path (a session never crosses threads) and reports
+Workspace (``Workspace.reopen_read_only``: the file again, or a connection of
+its own to a team workspace's server; a session never crosses threads) and reports
 through signals; the dialog never blocks. The file appears only when the
 export completes (``export_pdf`` writes a temporary file and renames it), so
 cancelling leaves nothing behind.
@@ -49,6 +50,7 @@ from pmdesk.exchange.pdf import (
     default_paper,
 )
 from pmdesk.store.services import PortfolioService, RoadmapService
+from pmdesk.store.workspace import Workspace
 
 from .context import AppContext
 
@@ -73,10 +75,10 @@ class ExportWorker(QObject):
     failed = Signal(str)
     cancelled = Signal()
 
-    def __init__(self, workspace_path: Path, kind: str, output: Path, product_id: int | None,
-                 options: PdfOptions) -> None:
+    def __init__(self, open_workspace: Callable[[], Workspace], kind: str, output: Path,
+                 product_id: int | None, options: PdfOptions) -> None:
         super().__init__()
-        self.workspace_path = workspace_path
+        self.open_workspace = open_workspace  # called in the worker's thread
         self.kind, self.output, self.product_id, self.options = kind, output, product_id, options
         self._stop = threading.Event()
 
@@ -87,10 +89,9 @@ class ExportWorker(QObject):
     @Slot()
     def run(self) -> None:
         from pmdesk.exchange.pdf import export_pdf
-        from pmdesk.store.workspace import Workspace
 
         try:
-            with Workspace.open(self.workspace_path, read_only=True) as ws:
+            with self.open_workspace() as ws:
                 written = export_pdf(ws, self.kind, self.output, product_id=self.product_id,
                                      options=self.options, progress=self.progressed.emit,
                                      cancelled=self._stop.is_set)
@@ -275,7 +276,8 @@ class ExportDialog(QDialog):
                 item.setCheckState(Qt.CheckState.Checked)
                 self.lanes.addItem(item)
         subject = product.name if product is not None else self._portfolio_name()
-        folder = Path(self.ctx.workspace.path).parent
+        workspace = self.ctx.workspace
+        folder = Path.home() if workspace.is_team else Path(workspace.path).parent
         self.output_edit.setText(str(folder / file_name(self.kind, subject)))
 
     def _portfolio_name(self) -> str:
@@ -322,8 +324,8 @@ class ExportDialog(QDialog):
             self.status.setText("Choose where to save the PDF.")
             return
         product_id = self.product_box.currentData() if self.kind in NEEDS_PRODUCT else None
-        self._worker = ExportWorker(Path(self.ctx.workspace.path), self.kind, output, product_id,
-                                    self.options())
+        self._worker = ExportWorker(self.ctx.workspace.reopen_read_only, self.kind, output,
+                                    product_id, self.options())
         self._thread = QThread(self)
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.run)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.core.changes import Change, ChangeSet
+from pmdesk.core.errors import PmdeskError
 from pmdesk.store.team import ConflictError, ConnectionLostError, is_team_url
 from pmdesk.store.workspace import Workspace
 
@@ -157,7 +158,7 @@ class TeamContext(AppContext):
         before = feed.fileno() if feed else -1
         try:
             self.workspace.poll_changes()
-        except ConnectionLostError:
+        except PmdeskError:  # lost, or the server now refuses us (database dropped, login)
             self._set_state("lost")
             return
         if feed is not None and feed.fileno() != before:
@@ -219,13 +220,19 @@ class TeamContext(AppContext):
             self.workspace.versions.accept(conflict.kind, conflict.entity_id,
                                            conflict.their_version)
 
-    def undo(self) -> None:
+    def undo(self) -> PmdeskError | None:
         with self.workspace.undo_guard():
-            super().undo()
+            return self._after_step(super().undo())
 
-    def redo(self) -> None:
+    def redo(self) -> PmdeskError | None:
         with self.workspace.undo_guard():
-            super().redo()
+            return self._after_step(super().redo())
+
+    def _after_step(self, failure: PmdeskError | None) -> PmdeskError | None:
+        """A step refused because the server is away: show the banner; the step stays."""
+        if isinstance(failure, ConnectionLostError):
+            self._set_state("lost")
+        return failure
 
     def close(self) -> None:
         self._timer.stop()

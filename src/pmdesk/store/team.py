@@ -69,6 +69,7 @@ class ConflictError(PmdeskError):
         *,
         name: str = "",
         undo: bool = False,
+        deleting: bool = False,
     ) -> None:
         self.kind = kind
         self.entity_id = entity_id
@@ -76,10 +77,14 @@ class ConflictError(PmdeskError):
         self.their_version = their_version
         self.name = name
         self.undo = undo
+        self.deleting = deleting
         what = kind.replace("_", " ") + (f" “{name}”" if name else "")
         if undo:
-            head = f"Someone else changed this {what} after your edit; undoing it would overwrite"
+            lost = "delete" if deleting else "overwrite"
+            head = f"Someone else changed this {what} after your edit; undoing it would {lost}"
             head += " their change, so nothing was undone"
+        elif deleting:
+            head = f"Someone else changed this {what} since you loaded it; it was not deleted"
         else:
             head = f"Someone else changed this {what} since you loaded it; nothing was overwritten"
         details = "; ".join(
@@ -111,6 +116,8 @@ def _show(value: Any) -> str:
 
 class ConnectionLostError(PmdeskError):
     """The server cannot be reached; the edit was not made and may be tried again."""
+
+    retryable = True
 
     def __init__(self, where: str, detail: str = "") -> None:
         self.where = where
@@ -298,6 +305,15 @@ class VersionBook:
         if isinstance(obj, Entity) and "row_version" in obj.__dict__:
             self.seen[_key(obj)] = obj.row_version
 
+    def saw(self, kind: str, rows: Iterable[tuple[object, int]]) -> None:
+        """(id, row_version) pairs read without the ORM (the roadmap chart's bulk reads)."""
+        self.seen.update(((kind, entity_id), version) for entity_id, version in rows)
+
+    def _expected(self, key: Key) -> int | None:
+        """The version this client counts on: its own write while undoing, else what it saw."""
+        expected = self.written.get(key) if self.guarding_undo else None
+        return expected if expected is not None else self.seen.get(key)
+
     def accept(self, kind: str, entity_id: object, version: int) -> None:
         """The person has seen ``version`` (took theirs, or chose to keep theirs on top)."""
         self.seen[(kind, entity_id)] = version
@@ -312,8 +328,7 @@ class VersionBook:
                 continue
             key = _key(obj)
             loaded = _committed(obj, "row_version")
-            expected = self.written.get(key) if self.guarding_undo else None
-            expected = expected if expected is not None else self.seen.get(key)
+            expected = self._expected(key)
             if expected is not None and loaded != expected:
                 theirs = {a.key: _committed(obj, a.key) for a in sa.inspect(obj).attrs}
                 raise ConflictError(
@@ -330,6 +345,42 @@ class VersionBook:
                 fields = {a.key: a.history.added[0] for a in sa.inspect(obj).attrs
                           if a.history.added and a.key not in ("id", "row_version")}
                 attempt[_key(obj)] = (_committed(obj, "row_version"), fields, _label(obj))
+
+    def check_rows(
+        self, session: Session, table: sa.Table, ids: Iterable[object], *, deleting: bool
+    ) -> None:
+        """Before a delete or a Core-level update: lock the rows, refuse a stale one.
+
+        ``FOR UPDATE`` holds the rows until this transaction ends, so no one can
+        change them between this check and the write.
+        """
+        if "row_version" not in table.c:
+            return
+        label = next((table.c[n] for n in ("name", "title") if n in table.c), table.c.id)
+        id_list = list(ids)
+        for chunk in _id_chunks(id_list, 500):
+            stmt = (sa.select(table.c.id, table.c.row_version, label)
+                    .where(table.c.id.in_(chunk)).with_for_update())
+            for entity_id, version, name in session.execute(stmt):
+                key = (table.name, entity_id)
+                expected = self._expected(key)
+                if expected is None or version == expected:
+                    continue
+                undo = self.guarding_undo and key in self.written
+                fields = [FieldConflict(label.key, "(deleted)" if deleting else name, name)]
+                raise ConflictError(table.name, entity_id, fields, version,
+                                    name=str(name) if label is not table.c.id else "",
+                                    undo=undo, deleting=deleting)
+
+    def wrote_rows(self, session: Session, table: sa.Table, ids: Iterable[object]) -> None:
+        """After a Core-level insert or update: the versions now in the rows are this client's."""
+        if "row_version" not in table.c:
+            return
+        written = session.info.setdefault("written", {})
+        for chunk in _id_chunks(list(ids), 500):
+            stmt = sa.select(table.c.id, table.c.row_version).where(table.c.id.in_(chunk))
+            for entity_id, version in session.execute(stmt):
+                written[(table.name, entity_id)] = version
 
     def after_flush(self, session: Session, _ctx: object) -> None:
         """Note the versions this transaction wrote; they count once the commit succeeds."""

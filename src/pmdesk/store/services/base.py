@@ -207,6 +207,7 @@ class Repo(Generic[M]):
         id_list = [ids] if isinstance(ids, int) else list(ids)
         table = self.model.__table__
         with self.ws.transaction() as uow:
+            self.ws.guard_rows(uow.session, table, id_list, deleting=True)
             snap = capture(uow.session, table, id_list)
             missing = set(id_list) - set(snap.ids(self.kind))
             if missing:

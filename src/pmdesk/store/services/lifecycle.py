@@ -84,6 +84,7 @@ class _Writer:
         name = table_name
         table = Base.metadata.tables[name]
         new_id = self.session.execute(sa.insert(table).values(**values)).inserted_primary_key[0]
+        self.uow.wrote_rows(table, [new_id])
         row = dict(self.session.execute(sa.select(table).where(table.c.id == new_id)).mappings().one())
         self.journal.steps.append(("insert", name, row))
         self.uow.record(name, "insert", [new_id])
@@ -98,12 +99,15 @@ class _Writer:
         changed = {k: v for k, v in values.items() if before[k] != v}
         if not changed:
             return
+        self.uow.guard_rows(table, [row_id])
         _set(self.session, table, row_id, changed)
+        self.uow.wrote_rows(table, [row_id])
         self.journal.steps.append(("update", name, (row_id, {k: before[k] for k in changed}, changed)))
         self.uow.record(name, "update", [row_id])
 
     def delete(self, name: str, row_id: int) -> None:
         table = Base.metadata.tables[name]
+        self.uow.guard_rows(table, [row_id], deleting=True)
         snap = capture(self.session, table, [row_id])
         self.session.execute(sa.delete(table).where(table.c.id == row_id))
         record_snapshot(self.uow, snap, "delete")
@@ -122,7 +126,9 @@ def _play(uow, journal: Journal, forward: bool) -> None:
         table = Base.metadata.tables[name]
         if op == "update":
             row_id, before, after = data
+            uow.guard_rows(table, [row_id])
             _set(session, table, row_id, after if forward else before)
+            uow.wrote_rows(table, [row_id])
             uow.record(name, "update", [row_id])
         elif (op == "insert") == forward:  # put a row (back) in
             if isinstance(data, Snapshot):
@@ -130,9 +136,11 @@ def _play(uow, journal: Journal, forward: bool) -> None:
                 record_snapshot(uow, data, "insert")
             else:
                 session.execute(sa.insert(table).values(**data))
+                uow.wrote_rows(table, [data["id"]])
                 uow.record(name, "insert", [data["id"]])
         else:  # take a row out
             row_id = data["id"] if op == "insert" else data.ids(name)[0]
+            uow.guard_rows(table, [row_id], deleting=True)
             snap = capture(session, table, [row_id])
             session.execute(sa.delete(table).where(table.c.id == row_id))
             record_snapshot(uow, snap, "delete")

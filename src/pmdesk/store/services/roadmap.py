@@ -88,7 +88,9 @@ class RoadmapService:
         with self.ws.transaction() as uow:
             session = uow.session
             session.execute(
-                sa.update(Baseline).where(Baseline.product_id == product_id).values(is_active=False)
+                sa.update(Baseline)
+                .where(Baseline.product_id == product_id, Baseline.is_active.is_(True))
+                .values(is_active=False, row_version=Baseline.row_version + 1)
             )
             baseline = Baseline(product_id=product_id, name=name.strip(), is_active=True)
             session.add(baseline)

@@ -79,11 +79,11 @@ _ITEM_COLUMNS = (
     sa.type_coerce(_ITEMS.c.kind, _TEXT), sa.type_coerce(_ITEMS.c.start_date, _TEXT),
     sa.type_coerce(_ITEMS.c.end_date, _TEXT), _ITEMS.c.progress,
     sa.type_coerce(_ITEMS.c.status, _TEXT), sa.type_coerce(_ITEMS.c.horizon, _TEXT),
-    _ITEMS.c.notes, _ITEMS.c.sort_order,
+    _ITEMS.c.notes, _ITEMS.c.sort_order, _ITEMS.c.row_version,
 )
 _LINK_COLUMNS = (
     _LINKS.c.id, _LINKS.c.predecessor_id, _LINKS.c.successor_id,
-    sa.type_coerce(_LINKS.c.type, _TEXT), _LINKS.c.lag_days,
+    sa.type_coerce(_LINKS.c.type, _TEXT), _LINKS.c.lag_days, _LINKS.c.row_version,
 )
 _KINDS = {m.value: m for m in ItemKind}
 _STATUSES = {m.value: m for m in ItemStatus}
@@ -95,21 +95,22 @@ def _item_rows(rows: Iterable[Sequence]) -> list[ItemRow]:
     """Raw rows to ItemRows; equal dates share one date object (plans reuse days a lot)."""
     days: dict[str, dt.date] = {}
 
-    def day(text: str) -> dt.date:
+    def day(text: str | dt.date) -> dt.date:
         found = days.get(text)
-        if found is None:
-            found = days[text] = dt.date.fromisoformat(text)
+        if found is None:  # PostgreSQL's driver hands dates over as dates already
+            found = days[text] = text if isinstance(text, dt.date) else dt.date.fromisoformat(text)
         return found
 
     return [
         ItemRow(i, lane, parent, name, _KINDS[kind], day(start), day(end), progress,
                 _STATUSES[status], _HORIZONS[horizon], notes, order)
-        for i, lane, parent, name, kind, start, end, progress, status, horizon, notes, order in rows
+        for i, lane, parent, name, kind, start, end, progress, status, horizon, notes, order, _v
+        in rows
     ]
 
 
 def _link_rows(rows: Iterable[Sequence]) -> list[LinkRow]:
-    return [LinkRow(i, p, s, _LINK_TYPES[t], lag) for i, p, s, t, lag in rows]
+    return [LinkRow(i, p, s, _LINK_TYPES[t], lag) for i, p, s, t, lag, _version in rows]
 
 
 def _chunks(ids: Iterable[int]) -> Iterable[Sequence[int]]:
@@ -127,28 +128,37 @@ class RoadmapQueries:
     def _items_of(self, product_id: int) -> sa.Select:
         return sa.select(_ITEMS.c.id).where(_ITEMS.c.product_id == product_id)
 
-    def _fetch(self, stmt: sa.Executable) -> Sequence[sa.Row]:
-        """Run a Core select on a short session's connection (no ORM result processing)."""
+    def _fetch(self, stmt: sa.Executable, kind: str) -> Sequence[sa.Row]:
+        """Run a Core select on a short session's connection (no ORM result processing).
+
+        The rows end with their ``row_version``: on a team workspace an edit made
+        from the chart is then checked against the version the person saw.
+        """
         with self.ws.read() as session:
-            return session.connection().execute(stmt).all()
+            rows = session.connection().execute(stmt).all()
+        self.ws.note_seen(kind, ((row[0], row[-1]) for row in rows))
+        return rows
 
     def lane_rows(self, product_id: int) -> list[LaneRow]:
         stmt = (
-            sa.select(Lane.id, Lane.name, Lane.kind, Lane.colour, Lane.sort_order, Lane.collapsed)
+            sa.select(Lane.id, Lane.name, Lane.kind, Lane.colour, Lane.sort_order, Lane.collapsed,
+                      Lane.row_version)
             .where(Lane.product_id == product_id)
             .order_by(Lane.sort_order, Lane.id)
         )
         with self.ws.read() as session:
-            return [LaneRow._make(row) for row in session.execute(stmt)]
+            rows = session.execute(stmt).all()
+        self.ws.note_seen("lane", ((row[0], row[-1]) for row in rows))
+        return [LaneRow._make(row[:-1]) for row in rows]
 
     def item_rows(self, product_id: int, ids: Iterable[int] | None = None) -> list[ItemRow]:
         """All items of a product, or only those of ``ids`` that belong to it."""
         base = sa.select(*_ITEM_COLUMNS).where(_ITEMS.c.product_id == product_id)
         if ids is None:
-            return _item_rows(self._fetch(base))
+            return _item_rows(self._fetch(base, "roadmap_item"))
         found: list[ItemRow] = []
         for chunk in _chunks(ids):
-            found += _item_rows(self._fetch(base.where(_ITEMS.c.id.in_(chunk))))
+            found += _item_rows(self._fetch(base.where(_ITEMS.c.id.in_(chunk)), "roadmap_item"))
         return found
 
     def link_rows(self, product_id: int, ids: Iterable[int] | None = None) -> list[LinkRow]:
@@ -156,10 +166,10 @@ class RoadmapQueries:
         mine = _LINKS.c.predecessor_id.in_(self._items_of(product_id))
         base = sa.select(*_LINK_COLUMNS).where(mine)
         if ids is None:
-            return _link_rows(self._fetch(base))
+            return _link_rows(self._fetch(base, "dependency"))
         found: list[LinkRow] = []
         for chunk in _chunks(ids):
-            found += _link_rows(self._fetch(base.where(_LINKS.c.id.in_(chunk))))
+            found += _link_rows(self._fetch(base.where(_LINKS.c.id.in_(chunk)), "dependency"))
         return found
 
     def requirement_counts(self, product_id: int) -> dict[int, int]:

@@ -1,0 +1,176 @@
+"""The .pmdesk file at the SQLite level: opening it safely, checking it, reading its header.
+
+Everything here works on the file itself (raw header bytes, read-only and immutable
+connections, quick_check), before and beside the SQLAlchemy engine the Workspace uses.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import struct
+from pathlib import Path
+
+from sqlalchemy.exc import IntegrityError
+
+from pmdesk.core.errors import ValidationError
+
+from . import schema
+from .errors import DamagedWorkspaceError, NotAWorkspaceError
+from .models import Base
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def configure_connection(dbapi_conn: sqlite3.Connection, read_only: bool) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.execute("PRAGMA busy_timeout = 5000")
+    if not read_only:
+        # WAL: a commit appends to the -wal file and is durable once the call returns,
+        # readers (a second, read-only pmdesk) never block the writer, and a crash
+        # mid-write leaves the last committed state intact: the next open replays or
+        # discards the WAL. synchronous=FULL fsyncs the WAL on every commit, so an
+        # edit survives not only the app being killed (NORMAL would) but a power cut.
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = FULL")
+    cur.close()
+
+
+def connect(path: Path, read_only: bool, *, immutable: bool = False) -> sqlite3.Connection:
+    uri = path.resolve().as_uri().replace("file://", "file:", 1)
+    uri += "?mode=ro" if read_only else "?mode=rw"
+    if immutable:
+        uri += "&immutable=1"
+    conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+    return conn
+
+
+def sidecar(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
+
+
+def nobody_writing(path: Path) -> bool:
+    """True when no writer has the file open and no journal waits to be replayed.
+
+    A WAL-mode writer keeps ``-wal`` beside the file for as long as it is open,
+    and a crash leaves ``-wal`` or ``-journal`` behind; without either, the main
+    file alone is the whole truth.
+    """
+    return not (sidecar(path, "-wal").exists() or sidecar(path, "-journal").exists())
+
+
+def read_header(path: Path) -> tuple[int, int]:
+    """(application_id, expected size) from the raw SQLite header; refuses anything else.
+
+    Reads bytes only, so a foreign file is never touched by SQLite.
+    """
+    if not path.exists():
+        raise NotAWorkspaceError(path, "there is no such file")
+    if not path.is_file():
+        raise NotAWorkspaceError(path, "this is a folder, not a pmdesk workspace file")
+    size = path.stat().st_size
+    if size == 0:
+        raise NotAWorkspaceError(path, "the file is empty; it is not a pmdesk workspace")
+    with path.open("rb") as fh:
+        header = fh.read(100)
+    if not header.startswith(SQLITE_MAGIC):
+        raise NotAWorkspaceError(path, "this is not a pmdesk workspace (not a database file)")
+    if len(header) < 100:
+        raise DamagedWorkspaceError(path, "the file is truncated: its header is incomplete")
+    (page_size,) = struct.unpack(">H", header[16:18])
+    page_size = 65536 if page_size == 1 else page_size
+    (page_count,) = struct.unpack(">I", header[28:32])
+    (app_id,) = struct.unpack(">I", header[68:72])
+    if app_id != schema.APPLICATION_ID:
+        raise NotAWorkspaceError(
+            path, "this is a database made by another program, not a pmdesk workspace"
+        )
+    expected = page_size * page_count
+    wal = sidecar(path, "-wal")
+    if size < expected and not wal.exists():
+        raise DamagedWorkspaceError(
+            path, f"the file is truncated ({size} of {expected} bytes); restore a backup"
+        )
+    return app_id, expected
+
+
+def inspect_read_only(path: Path) -> tuple[int, str]:
+    """Schema version and quick_check result, read without any write to the file.
+
+    A plain read-only connection to a WAL-mode file creates ``-wal`` and ``-shm``
+    beside it and leaves them there, so a refused file would not be left as it
+    was found. When nobody is writing, ``immutable=1`` reads the main file alone
+    and creates nothing; while a writer is open its ``-wal`` must be read too.
+    """
+    try:
+        conn = connect(path, read_only=True, immutable=nobody_writing(path))
+        try:
+            integrity = problems(conn.execute("PRAGMA quick_check(3)").fetchall())
+            row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise DamagedWorkspaceError(path, f"the file is damaged ({exc}); restore a backup") from exc
+    if integrity != "ok":
+        raise DamagedWorkspaceError(
+            path, f"the integrity check failed ({integrity}); restore a backup"
+        )
+    if row is None:
+        raise DamagedWorkspaceError(path, "the file has no format version")
+    try:
+        return int(row[0]), integrity
+    except ValueError:
+        raise DamagedWorkspaceError(path, f"unreadable format version {row[0]!r}") from None
+
+
+def problems(rows: list[tuple[str]], limit: int = 300) -> str:
+    """quick_check's report on one line: its rows hold several lines and a banner each."""
+    lines = [
+        line.strip()
+        for (text,) in rows
+        for line in str(text).splitlines()
+        if line.strip() and not line.startswith("*** in database")
+    ]
+    joined = "; ".join(lines) or "no result"
+    return joined if len(joined) <= limit else joined[: limit - 1] + "…"
+
+
+def remove_empty_wal(path: Path) -> None:
+    """Let SQLite delete the ``-wal`` and ``-shm`` a read-only session left behind.
+
+    A read-only connection may not remove them; a read-write one does when it is
+    the last connection to close, which SQLite itself decides with file locks, so
+    another reader or a writer elsewhere keeps them. Only an empty WAL is touched:
+    then the checkpoint on close has nothing to write and the file stays as it was.
+    """
+    wal = sidecar(path, "-wal")
+    with contextlib.suppress(OSError, sqlite3.Error):
+        if wal.stat().st_size != 0:
+            return
+        conn = connect(path, read_only=False)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+
+
+def integrity_message(exc: IntegrityError) -> ValidationError:
+    text = str(exc.orig)
+    if "CHECK constraint failed:" in text:
+        name = text.split("CHECK constraint failed:", 1)[1].strip()
+        tables = [t for t in Base.metadata.tables if name.startswith(f"ck_{t}_")]
+        table = max(tables, key=len, default="")
+        rule = name.removeprefix(f"ck_{table}_").replace("_", " ")
+        where = f" of {table.replace('_', ' ')}" if table else ""
+        return ValidationError("data", f"the rule “{rule}”{where} would be broken ({name})")
+    if "UNIQUE constraint failed:" in text:
+        columns = text.split("UNIQUE constraint failed:", 1)[1].strip()
+        field = columns.split(",")[-1].split(".")[-1].strip()
+        return ValidationError(field, "this value is already used; choose another")
+    if "FOREIGN KEY constraint failed" in text:
+        return ValidationError("reference", "it refers to something that no longer exists")
+    if "NOT NULL constraint failed:" in text:
+        field = text.rsplit(".", 1)[-1]
+        return ValidationError(field, "a value is required")
+    return ValidationError("data", text)

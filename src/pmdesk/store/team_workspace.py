@@ -1,0 +1,189 @@
+"""A team workspace: the Workspace over a PostgreSQL server, shared by several people.
+
+It overrides the Workspace's team hooks and adds what only a shared database
+needs; the pieces themselves (URLs, version book, change feed, conflicts) are
+in :mod:`pmdesk.store.team`, copying to and from a file in :mod:`.team_copy`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from pmdesk.core.errors import PmdeskError, ValidationError
+
+from . import schema, team
+from .errors import TooNewError
+from .workspace import UnitOfWork, Workspace
+
+
+class TeamWorkspace(Workspace):
+    """Open with :meth:`Workspace.connect`; see the module docstring."""
+
+    def __init__(
+        self, url: sa.URL, engine: sa.Engine, *, read_only: bool, listen: bool = True
+    ) -> None:
+        super().__init__(Path(url.database or "team"), read_only=read_only, lock=None,
+                         engine=engine)
+        self.url = url
+        self.origin = team.new_origin()
+        self.versions = team.VersionBook()
+        self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
+        event.listen(self._read_sessions, "loaded_as_persistent", self.versions.on_load)
+        event.listen(self._sessions, "before_flush", self.versions.check)
+        event.listen(self._sessions, "after_flush", self.versions.after_flush)
+        if listen:
+            self.feed = team.ChangeFeed(url, self.origin, self.location)
+            try:
+                self.feed.open()
+            except PmdeskError:
+                self.engine.dispose()
+                raise
+
+    @classmethod
+    def connect_url(
+        cls,
+        url: str | sa.URL,
+        password: str | None = None,
+        *,
+        read_only: bool = False,
+        listen: bool = True,
+    ) -> TeamWorkspace:
+        """Connect, check the database holds a pmdesk workspace, upgrade it if it is older."""
+        from .upgrade import upgrade_engine
+
+        full = team.team_url(url, password)
+        where = team.display_url(full)
+        engine = team.team_engine(full)
+        try:
+            version = team.stored_version(engine, where)
+            if version is None:
+                raise team.NotATeamWorkspaceError(
+                    where, "this database is empty; create a team workspace from a file first"
+                )
+            if version > schema.SCHEMA_VERSION:
+                raise TooNewError(where, version, schema.SCHEMA_VERSION)
+            if version < schema.SCHEMA_VERSION and not read_only:
+                upgrade_engine(engine, version, where)
+        except sa.exc.OperationalError as exc:
+            engine.dispose()
+            raise team.connection_failure(where, exc) from exc
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(full, engine, read_only=read_only, listen=listen)
+
+    def reopen_read_only(self) -> TeamWorkspace:
+        """A read-only connection of its own (a worker thread's); it does not listen."""
+        assert self.url is not None
+        return TeamWorkspace.connect_url(self.url, read_only=True, listen=False)
+
+    @property
+    def is_team(self) -> bool:
+        return True
+
+    @property
+    def location(self) -> str:
+        assert self.url is not None
+        return team.display_url(self.url)
+
+    # -- others' changes and the connection ----------------------------------------------
+
+    def poll_changes(self) -> int:
+        """Publish what other clients committed since the last call; returns how many notices.
+
+        Raises ConnectionLostError when the server cannot be reached (try again later).
+        """
+        if self.feed is None:
+            return 0
+        found = self.feed.poll()
+        for changeset in found:
+            self.changes.publish(changeset)
+        return len(found)
+
+    def ping(self) -> bool:
+        """True when the server answers (a dropped pooled connection is replaced)."""
+        try:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("SELECT 1")
+        except sa.exc.SQLAlchemyError:
+            return False
+        return True
+
+    def close(self) -> None:
+        if not self._closed and self.feed is not None:
+            self.feed.close()
+        super().close()
+
+    # -- the Workspace's team hooks ----------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _engine_errors(self) -> Iterator[None]:
+        """A lost server connection as ConnectionLostError, a message rather than a crash."""
+        try:
+            yield
+        except sa.exc.SQLAlchemyError as exc:
+            if team.is_connection_error(exc):
+                raise team.ConnectionLostError(self.location, str(exc)) from exc
+            raise
+
+    def _commit(self, session: Session, uow: UnitOfWork) -> None:
+        """The notice to the others goes in the same transaction: sent only if it commits."""
+        session.flush()
+        team.notify(session, uow.collector.changeset(), self.origin)
+        session.commit()
+
+    def _committed(self, session: Session) -> None:
+        assert self.versions is not None
+        self.versions.committed(session)
+
+    def _integrity_message(self, exc: IntegrityError) -> ValidationError:
+        return team.integrity_message(exc)
+
+    def _stale_conflict(self, session: Session) -> PmdeskError:
+        return team.stale_conflict(session, self.engine) or super()._stale_conflict(session)
+
+    def guard_rows(
+        self, session: Session, table: sa.Table, ids: Iterable[object], *, deleting: bool = False
+    ) -> None:
+        """Lock the rows, then refuse if one changed since this person saw it."""
+        assert self.versions is not None
+        self.versions.check_rows(session, table, ids, deleting=deleting)
+
+    def wrote_rows(self, session: Session, table: sa.Table, ids: Iterable[object]) -> None:
+        assert self.versions is not None
+        self.versions.wrote_rows(session, table, ids)
+
+    def note_seen(self, kind: str, rows: Iterable[tuple[object, int]]) -> None:
+        assert self.versions is not None
+        self.versions.saw(kind, rows)
+
+    @contextlib.contextmanager
+    def undo_guard(self) -> Iterator[None]:
+        """While undoing or redoing: refuse to touch a row someone changed after our edit."""
+        assert self.versions is not None
+        self.versions.guarding_undo = True
+        try:
+            yield
+        finally:
+            self.versions.guarding_undo = False
+
+    # -- file operations -------------------------------------------------------------------
+
+    def save_copy(self, destination: Path | str) -> Path:
+        """Copied table by table into a new file, then checked against the server."""
+        from .team_copy import team_to_file
+
+        destination = Path(destination)
+        with self._engine_errors():
+            team_to_file(self.engine, destination)
+        return destination
+
+    def _integrity(self, conn: sa.Connection) -> str:
+        return "ok"  # the server enforces every constraint; nothing to scan for
