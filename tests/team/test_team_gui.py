@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLineEdit
 
-from pmdesk.gui.commands import UpdateCommand
+from pmdesk.gui.commands import DeleteCommand, UpdateCommand
 from pmdesk.gui.team import ConflictDialog, ConnectDialog, ConnectionBanner, TeamContext
 from pmdesk.store.services import PortfolioService
 from pmdesk.store.team import ConflictError
@@ -134,3 +134,25 @@ def test_the_command_line_hands_a_team_address_to_the_window_unchanged(monkeypat
     monkeypatch.setattr(cli, "_run_gui", lambda target: opened.append(target) or 0)
     assert cli.main(["postgresql://pm@db.example:5433/portfolio"]) == 0
     assert opened == ["postgresql://pm@db.example:5433/portfolio"]  # not mangled into a Path
+
+
+def test_a_refused_delete_asks_to_delete_anyway_or_keep_theirs(qtbot, connect):
+    mine, theirs = connect(), connect()
+    ctx = _context(qtbot, mine)
+    products = mine.service(PortfolioService).products
+    product = mine.service(PortfolioService).create_product(name="Alpha")
+    products.get(product.id)
+    theirs.service(PortfolioService).products.update(product.id, name=TEXT)
+    command = DeleteCommand(products, [product.id], "Delete product")
+    with qtbot.waitSignal(ctx.conflictRaised) as got:
+        assert not ctx.run(command)
+    conflict = got.args[0]
+    dialog = ConflictDialog(conflict)
+    qtbot.addWidget(dialog)
+    assert (dialog.keep_button.text(), dialog.take_button.text()) == ("Delete anyway", "Keep theirs")
+    assert [dialog.table.item(0, c).text() for c in (1, 2)] == ["(deleted)", TEXT]
+    assert products.count() == 1
+    assert ctx.keep_mine(conflict, command) and products.count() == 0
+    ctx.undo()
+    assert products.get(product.id).name == TEXT
+    ctx.close()

@@ -89,8 +89,11 @@ class ConflictDialog(QDialog):
         self.setWindowTitle("Changed by someone else")
         named = f" “{conflict.name}”" if conflict.name else ""
         what = conflict.kind.replace("_", " ") + named
-        head = QLabel(f"Someone else changed this {what} after you loaded it. "
-                      "Nothing was overwritten. Which values should it keep?")
+        if conflict.deleting:
+            question = "It was not deleted. Delete it anyway, or keep it with their changes?"
+        else:
+            question = "Nothing was overwritten. Which values should it keep?"
+        head = QLabel(f"Someone else changed this {what} after you loaded it. {question}")
         head.setTextFormat(head.textFormat().PlainText)
         head.setWordWrap(True)
         self.table = QTableWidget(len(conflict.fields), 3)
@@ -101,8 +104,9 @@ class ConflictDialog(QDialog):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
-        self.keep_button = QPushButton("Keep mine")
-        self.take_button = QPushButton("Take theirs")
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.keep_button = QPushButton("Delete anyway" if conflict.deleting else "Keep mine")
+        self.take_button = QPushButton("Keep theirs" if conflict.deleting else "Take theirs")
         self.keep_button.clicked.connect(lambda: self.done(self.KEEP_MINE))
         self.take_button.clicked.connect(lambda: self.done(self.TAKE_THEIRS))
         self.take_button.setDefault(True)
