@@ -6,6 +6,7 @@
     pmdesk check FILE                          report on a workspace file, read-only
     pmdesk export KIND WORKSPACE -o OUT        PDFs and data files (see cli_exchange)
     pmdesk import KIND WORKSPACE FILE          csv, MS Project XML, JSON
+    pmdesk team share FILE URL | save URL FILE  a file to a team workspace and back
     pmdesk --version
 
 Qt is imported only on the paths that open a window, so ``pmdesk check`` starts
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from pmdesk import __version__
 from pmdesk.cli_exchange import add_export, add_import
+from pmdesk.cli_team import add_team
 from pmdesk.core.errors import PmdeskError
 
 if TYPE_CHECKING:
@@ -114,6 +116,7 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "check": ("report on a workspace file: format, integrity, rows (read-only)", _add_check),
     "export": ("write a PDF document or a data file (csv, mspdi, ics, json)", add_export),
     "import": ("bring csv, MS Project XML or JSON into a workspace", add_import),
+    "team": ("share a file as a team workspace (PostgreSQL), or save one as a file", add_team),
 }
 
 

@@ -209,15 +209,21 @@ class Workspace:
 
     @classmethod
     def connect(
-        cls, url: str | sa.URL, password: str | None = None, *, read_only: bool = False
+        cls,
+        url: str | sa.URL,
+        password: str | None = None,
+        *,
+        read_only: bool = False,
+        listen: bool = True,
     ) -> Workspace:
         """Open a team workspace on a PostgreSQL server (see :mod:`pmdesk.store.team`).
 
         The password is used for this connection only; pmdesk never writes it anywhere.
+        ``listen=False`` skips the connection that hears others' changes (a one-off job).
         """
         from .team_workspace import TeamWorkspace
 
-        return TeamWorkspace.connect_url(url, password, read_only=read_only)
+        return TeamWorkspace.connect_url(url, password, read_only=read_only, listen=listen)
 
     def reopen_read_only(self) -> Workspace:
         """A second, read-only handle on the same workspace, for a worker thread."""
