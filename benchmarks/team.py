@@ -174,18 +174,54 @@ def measure(url: str, password: str, args: argparse.Namespace) -> None:
           f"(target < 2000 ms)")
 
 
+def copy_times(url: str, password: str, items: int) -> None:
+    """Share a large workspace to a new database and save it back: the whole checked copy."""
+    import psycopg
+    from sqlalchemy import make_url
+
+    from pmdesk.store.generate import create_large
+
+    name = f"copy_{uuid.uuid4().hex[:8]}"
+    admin = make_url(url).set(drivername="postgresql", password=password)
+    with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    target = make_url(url).set(database=name).render_as_string(hide_password=True)
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            local = create_large(Path(folder) / "large.pmdesk", items=items,
+                                 dependencies=items * 3 // 4)
+            started = time.perf_counter()
+            report = file_to_team(local, target, password)
+            shared = time.perf_counter() - started
+            with Workspace.connect(target, password, read_only=True, listen=False) as ws:
+                started = time.perf_counter()
+                ws.save_copy(Path(folder) / "back.pmdesk")
+                saved = time.perf_counter() - started
+        print(f"share a file ({items} items, {report.rows} rows), checked   {shared:.2f} s")
+        print(f"save it back as a file, checked                {saved:.2f} s")
+    finally:
+        with psycopg.connect(admin.render_as_string(hide_password=False),
+                             autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="an empty PostgreSQL database (default: a temporary server)")
     parser.add_argument("--edits", type=int, default=1000, help="edits per client")
     parser.add_argument("--items", type=int, default=20, help="shared items")
     parser.add_argument("--samples", type=int, default=100, help="propagation samples")
+    parser.add_argument("--copy-items", type=int, default=20_000,
+                        help="items of the workspace shared and saved back (0: skip; needs a "
+                             "server where this user may create databases)")
     args = parser.parse_args()
     if args.url:
         measure(args.url, os.environ.get("PMDESK_TEAM_PASSWORD", ""), args)
         return
     with temporary_server() as (url, password):
         measure(url, password, args)
+        if args.copy_items:
+            copy_times(url, password, args.copy_items)
 
 
 if __name__ == "__main__":
