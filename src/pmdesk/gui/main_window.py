@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
 
 from pmdesk.core.changes import ChangeSet
@@ -25,11 +25,12 @@ from . import theme
 from .actions import FileStatus, WindowActions, fill_recent_menu, menu_text
 from .context import AppContext
 from .dialogs import Dialogs, about_facts, about_html
-from .navigation import ProductSelector, ViewHost, ViewSpecLike, default_views
 from .exchange_menu import ExchangeMenus
+from .navigation import ProductSelector, ViewHost, ViewSpecLike, default_views
 from .present import PresentationWindow, choose_screen, fill_screen_menu, step_key
 from .settings import Settings, clamp_zoom
 from .start_page import StartPage, create_demo_workspace
+from .team_menu import TeamMenu
 from .workshop.presenter import PresenterWindow
 from .workshop.timer import WorkshopTimer, ask_minutes
 
@@ -73,10 +74,8 @@ class MainWindow(QMainWindow):
         for menu in (self.menu_actions.import_menu, self.menu_actions.export_menu):
             menu.aboutToShow.connect(self.exchange.update_enabled)
         self.menu_actions.roadmap_menu.aboutToShow.connect(self._fill_roadmap_menu)
-        self.connect_team_action = QAction("Connect to &Team Workspace…", self)
-        self.connect_team_action.setStatusTip("Open a portfolio shared on a PostgreSQL server")
         file_menu = self.menuBar().actions()[0].menu()
-        file_menu.insertAction(self.menu_actions.save_copy, self.connect_team_action)
+        self.team_menu = TeamMenu(self, file_menu, self.menu_actions.save_copy)
         self._connect()
         self._restore_window()
         self._show_no_file()
@@ -87,7 +86,6 @@ class MainWindow(QMainWindow):
         a = self.menu_actions
         a.new.triggered.connect(self.new_workspace)
         a.open.triggered.connect(self.open_dialog)
-        self.connect_team_action.triggered.connect(lambda: self.open_url(""))
         a.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         a.clear_recent.triggered.connect(self.clear_recent)
         a.save_copy.triggered.connect(self.save_copy)
@@ -232,7 +230,7 @@ class MainWindow(QMainWindow):
     # -- File menu -----------------------------------------------------------------------------
 
     def _dialog_folder(self) -> Path:
-        if self.workspace is not None:
+        if self.workspace is not None and not self.workspace.is_team:
             return self.workspace.path.parent
         for recent in self.settings.recent_files:
             if Path(recent).parent.is_dir():
@@ -280,7 +278,8 @@ class MainWindow(QMainWindow):
         if self.workspace is None:
             return
         source = self.workspace.path
-        target = self.dialogs.save_copy_path(source.with_name(f"{source.stem} copy.pmdesk"))
+        suggested = self._dialog_folder() / f"{source.stem} copy.pmdesk"
+        target = self.dialogs.save_copy_path(suggested)
         if target is None:
             return
         try:
@@ -338,6 +337,7 @@ class MainWindow(QMainWindow):
         self._update_delete_action()
         for action in a.workspace_actions:
             action.setEnabled(self.ctx is not None)
+        self.team_menu.update(self.workspace)
 
     def _update_delete_action(self) -> None:
         view = self.view_host.current_view()
