@@ -9,17 +9,13 @@ here, so the models, services and migrations stay the same for both engines:
   it has *seen* (read) and *written*; an edit of a row that someone else has
   changed since is refused with a :class:`ConflictError` showing both values,
   and an undo is refused when the row changed after this client's own write;
-- telling other clients what changed: each commit sends a NOTIFY with the
-  ChangeSet's (table, op, ids) in the same transaction, so it is delivered only
-  if the commit is, and a :class:`ChangeFeed` listens on its own connection.
-
-Copying a file to a team database and back is in :mod:`pmdesk.store.team_copy`.
+Telling other clients what changed is in :mod:`pmdesk.store.team_feed`, copying a
+file to a team database and back in :mod:`pmdesk.store.team_copy`, and the
+Workspace subclass that puts it all together in :mod:`pmdesk.store.team_workspace`.
 """
 
 from __future__ import annotations
 
-import json
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -29,15 +25,11 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 
-from pmdesk.core.changes import Change, ChangeSet
 from pmdesk.core.errors import PmdeskError, ValidationError
 
 from .models import Base, Entity
 
 TEAM_SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
-CHANNEL = "pmdesk_changes"
-# PostgreSQL refuses NOTIFY payloads of 8,000 bytes or more; stay well below.
-PAYLOAD_LIMIT = 7000
 CONNECT_TIMEOUT_S = 5
 
 
@@ -420,111 +412,9 @@ def stale_conflict(session: Session, engine: sa.Engine) -> ConflictError | None:
     return None
 
 
-# -- telling the other clients ---------------------------------------------------------------
-
-
-def new_origin() -> str:
-    """A name for this client, so it can ignore the notices of its own commits."""
-    return uuid.uuid4().hex[:12]
-
-
-def _payloads(changeset: ChangeSet, origin: str) -> Iterable[str]:
-    """The ChangeSet as JSON payloads, each under PostgreSQL's size limit."""
-    entries: list[list[Any]] = []
-    size = 0
-    for change in changeset.changes:
-        for ids in _id_chunks(sorted(change.ids, key=repr)):
-            entry = [change.kind, change.op, [list(i) if isinstance(i, tuple) else i for i in ids]]
-            length = len(json.dumps(entry))
-            if entries and size + length > PAYLOAD_LIMIT:
-                yield json.dumps({"o": origin, "c": entries})
-                entries, size = [], 0
-            entries.append(entry)
-            size += length
-    if entries:
-        yield json.dumps({"o": origin, "c": entries})
+# -- helpers -----------------------------------------------------------------------------------
 
 
 def _id_chunks(ids: list[object], per: int = 400) -> Iterable[list[object]]:
     for start in range(0, len(ids), per):
         yield ids[start : start + per]
-
-
-def notify(session: Session, changeset: ChangeSet, origin: str) -> None:
-    """Queue the notices in the transaction: PostgreSQL sends them only if it commits."""
-    for payload in _payloads(changeset, origin):
-        session.execute(sa.select(sa.func.pg_notify(CHANNEL, payload)))
-
-
-def decode(payload: str, origin: str) -> ChangeSet | None:
-    """A notice from another client as a ChangeSet; None for this client's own or garbage."""
-    try:
-        data = json.loads(payload)
-        if data.get("o") == origin:
-            return None
-        changes = tuple(
-            Change(kind, op, frozenset(tuple(i) if isinstance(i, list) else i for i in ids))
-            for kind, op, ids in data["c"]
-            if kind in Base.metadata.tables and op in ("insert", "update", "delete")
-        )
-    except (ValueError, KeyError, TypeError, AttributeError):
-        return None
-    return ChangeSet(changes) if changes else None
-
-
-class ChangeFeed:
-    """LISTEN on a connection of its own; ``poll`` returns what others changed.
-
-    ``fileno`` lets a GUI wake up the moment a notice arrives (QSocketNotifier);
-    polling with a timer works too. A lost connection raises ConnectionLostError
-    and the next ``poll`` tries to reconnect.
-    """
-
-    def __init__(self, url: sa.URL, origin: str, where: str) -> None:
-        self._url = url
-        self.origin = origin
-        self.where = where
-        self._conn: Any = None
-
-    def open(self) -> None:
-        import psycopg
-
-        try:
-            self._conn = psycopg.connect(
-                autocommit=True, connect_timeout=CONNECT_TIMEOUT_S,
-                application_name="pmdesk-listen", **libpq_params(self._url),
-            )
-            self._conn.execute(f"LISTEN {CHANNEL}")
-        except psycopg.Error as exc:
-            self.close()
-            raise connection_failure(self.where, exc) from exc
-
-    @property
-    def connected(self) -> bool:
-        return self._conn is not None and not self._conn.closed
-
-    def fileno(self) -> int:
-        return self._conn.fileno() if self.connected else -1
-
-    def poll(self) -> list[ChangeSet]:
-        """The ChangeSets other clients committed since the last poll (never blocks)."""
-        import psycopg
-
-        if not self.connected:
-            self.open()
-        try:
-            notices = list(self._conn.notifies(timeout=0))
-            self._conn.execute("SELECT 1")  # a dropped connection shows only when used
-            notices += self._conn.notifies(timeout=0)
-        except psycopg.Error as exc:
-            self.close()
-            raise ConnectionLostError(self.where, str(exc)) from exc
-        found = (decode(n.payload, self.origin) for n in notices if n.channel == CHANNEL)
-        return [changeset for changeset in found if changeset]
-
-    def close(self) -> None:
-        if self._conn is not None:
-            try:
-                self._conn.close()
-            finally:
-                self._conn = None

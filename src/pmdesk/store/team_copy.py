@@ -19,7 +19,7 @@ from sqlalchemy import event
 
 from pmdesk.core.errors import PmdeskError
 
-from . import schema, team
+from . import schema, team, team_feed
 from .models import Base
 
 _BATCH = 1000
@@ -138,6 +138,7 @@ def file_to_team(path: Path | str, url: str | sa.URL, password: str | None = Non
                 raise PmdeskError(f"{where}: this database already holds a pmdesk workspace")
             with local.engine.connect() as source, engine.begin() as target:
                 Base.metadata.create_all(target)
+                team_feed.create_log(target)
                 counts = copy_tables(source, target)
                 _advance_sequences(target)
                 differences = compare(source, target)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pmdesk.core.errors import PmdeskError, ValidationError
 
-from . import schema, team
+from . import schema, team, team_feed
 from .errors import TooNewError
 from .workspace import UnitOfWork, Workspace
 
@@ -32,14 +32,14 @@ class TeamWorkspace(Workspace):
         super().__init__(Path(url.database or "team"), read_only=read_only, lock=None,
                          engine=engine)
         self.url = url
-        self.origin = team.new_origin()
+        self.origin = team_feed.new_origin()
         self.versions = team.VersionBook()
         self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
         event.listen(self._read_sessions, "loaded_as_persistent", self.versions.on_load)
         event.listen(self._sessions, "before_flush", self.versions.check)
         event.listen(self._sessions, "after_flush", self.versions.after_flush)
         if listen:
-            self.feed = team.ChangeFeed(url, self.origin, self.location)
+            self.feed = team_feed.ChangeFeed(url, self.origin, self.location)
             try:
                 self.feed.open()
             except PmdeskError:
@@ -71,6 +71,9 @@ class TeamWorkspace(Workspace):
                 raise TooNewError(where, version, schema.SCHEMA_VERSION)
             if version < schema.SCHEMA_VERSION and not read_only:
                 upgrade_engine(engine, version, where)
+            if not read_only:  # a team database made before the change log existed
+                with engine.begin() as conn:
+                    team_feed.create_log(conn)
         except sa.exc.OperationalError as exc:
             engine.dispose()
             raise team.connection_failure(where, exc) from exc
@@ -134,9 +137,9 @@ class TeamWorkspace(Workspace):
             raise
 
     def _commit(self, session: Session, uow: UnitOfWork) -> None:
-        """The notice to the others goes in the same transaction: sent only if it commits."""
+        """The change log row goes in the same transaction: the others hear of commits only."""
         session.flush()
-        team.notify(session, uow.collector.changeset(), self.origin)
+        team_feed.record(session, uow.collector.changeset(), self.origin)
         session.commit()
 
     def _committed(self, session: Session) -> None:

@@ -37,7 +37,8 @@ from .sqlite_file import read_header
 from .upgrade import backup_path, make_backup  # noqa: F401 - part of the store's interface
 
 if TYPE_CHECKING:
-    from .team import ChangeFeed, VersionBook
+    from .team import VersionBook
+    from .team_feed import ChangeFeed
 
 SUFFIX = ".pmdesk"
 
