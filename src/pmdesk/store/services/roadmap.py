@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 import datetime as dt
 
+from pmdesk.core.bulk import bulk_work
 from pmdesk.core.enums import ItemKind
 from pmdesk.core.errors import ValidationError
 from pmdesk.core.graph import cycle_if_added
@@ -15,6 +16,7 @@ from pmdesk.core.scheduling import Link, Schedule, Task, Violation, schedule, vi
 
 from ..models import Baseline, BaselineEntry, Dependency, Lane, RoadmapItem
 from .base import Repo
+from .roadmap_queries import RoadmapQueries
 
 
 class DependencyRepo(Repo[Dependency]):
@@ -122,28 +124,14 @@ class RoadmapService:
     # -- scheduling ----------------------------------------------------------------
 
     def _plan(self, product_id: int) -> tuple[list[Task], list[Link], dict[int, str]]:
-        with self.ws.read() as session:
-            rows = session.execute(
-                sa.select(RoadmapItem.id, RoadmapItem.name, RoadmapItem.kind,
-                          RoadmapItem.start_date, RoadmapItem.end_date)
-                .where(RoadmapItem.product_id == product_id)
-            ).all()
-            items = sa.select(RoadmapItem.id).where(RoadmapItem.product_id == product_id)
-            deps = session.execute(
-                sa.select(Dependency.predecessor_id, Dependency.successor_id, Dependency.type,
-                          Dependency.lag_days).where(Dependency.predecessor_id.in_(items))
-            ).all()
-        tasks = [
-            Task(i, start.toordinal(), 0 if kind == ItemKind.MILESTONE else (end - start).days + 1)
-            for i, _name, kind, start, end in rows
-        ]
-        links = [Link(p, s, t, lag) for p, s, t, lag in deps]
-        return tasks, links, {i: name for i, name, *_ in rows}
+        with bulk_work():
+            return self.ws.service(RoadmapQueries).schedule_input(product_id)
 
     def schedule_of(self, product_id: int) -> Schedule:
         """Earliest and latest dates, float and the critical path of a product's roadmap."""
         tasks, links, names = self._plan(product_id)
-        return schedule(tasks, links, names)
+        with bulk_work():
+            return schedule(tasks, links, names)
 
     def violations_of(self, product_id: int) -> list[Violation]:
         tasks, links, _names = self._plan(product_id)

@@ -17,6 +17,7 @@ from typing import NamedTuple
 import sqlalchemy as sa
 
 from pmdesk.core.enums import DependencyType, Horizon, ItemKind, ItemStatus, LaneKind
+from pmdesk.core.scheduling import Link, Task
 
 from ..models import (
     Baseline,
@@ -138,6 +139,33 @@ class RoadmapQueries:
             rows = session.connection().execute(stmt).all()
         self.ws.note_seen(kind, ((row[0], row[-1]) for row in rows))
         return rows
+
+    def schedule_input(self, product_id: int) -> tuple[list[Task], list[Link], dict[int, str]]:
+        """Tasks, links and names for a scheduling pass: only the columns it needs."""
+        items = sa.select(_ITEMS.c.id, _ITEMS.c.name, sa.type_coerce(_ITEMS.c.kind, _TEXT),
+                          sa.type_coerce(_ITEMS.c.start_date, _TEXT),
+                          sa.type_coerce(_ITEMS.c.end_date, _TEXT))
+        mine = _LINKS.c.predecessor_id.in_(self._items_of(product_id))
+        links = sa.select(_LINKS.c.predecessor_id, _LINKS.c.successor_id,
+                          sa.type_coerce(_LINKS.c.type, _TEXT), _LINKS.c.lag_days).where(mine)
+        with self.ws.read() as session:
+            conn = session.connection()
+            item_rows = conn.execute(items.where(_ITEMS.c.product_id == product_id)).all()
+            link_rows = conn.execute(links).all()
+        ordinals: dict[object, int] = {}
+
+        def day(value: str | dt.date) -> int:
+            found = ordinals.get(value)
+            if found is None:
+                date = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+                found = ordinals[value] = date.toordinal()
+            return found
+
+        milestone = ItemKind.MILESTONE.value
+        tasks = [Task(i, day(start), 0 if kind == milestone else day(end) - day(start) + 1)
+                 for i, _name, kind, start, end in item_rows]
+        return (tasks, [Link(p, s, _LINK_TYPES[t], lag) for p, s, t, lag in link_rows],
+                {i: name for i, name, *_ in item_rows})
 
     def lane_rows(self, product_id: int) -> list[LaneRow]:
         stmt = (
