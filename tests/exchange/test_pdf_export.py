@@ -107,3 +107,23 @@ def test_export_file_is_the_command_lines_way_in(_tricky_file, tmp_path, texts, 
     with pytest.raises(PmdeskError, match="not a pmdesk workspace"):
         export_file(junk, "spec", tmp_path / "x.pdf")
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_the_launch_plan_prints_the_readiness_the_launch_view_shows(demo, tmp_path, read_pdf):
+    """One rule for readiness and relative due dates: core.launch, on screen and on paper."""
+    from pmdesk.core.launch import relative_label
+    from pmdesk.store.services import LaunchService, PortfolioService
+
+    launches = demo.service(LaunchService)
+    product = next(p for p in demo.service(PortfolioService).list_products()
+                   if launches.launches_of(p.id))
+    launch = launches.launches_of(product.id)[0]
+    shown = launches.readiness_of(launch.id)
+    out = export_pdf(demo, "launch", tmp_path / "launch.pdf", product_id=product.id)
+    text = read_pdf.text(out)
+    assert f"{shown.overall.percent:.0f}%" in text
+    assert f"{shown.overall.done} of {shown.overall.counted} tasks done" in text
+    for function, part in shown.per_function.items():
+        assert f"{function.label}" in text and f"{part.done}/{part.counted} done" in text
+    offsets = {t.due_offset_days for t in launches.tasks_of(launch.id)} - {None}
+    assert offsets and all(relative_label(o) in text for o in offsets)

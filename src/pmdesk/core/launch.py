@@ -81,6 +81,15 @@ def launch_passed_with_open_tasks(launch_date: dt.date, tasks: Iterable[TaskFact
     return launch_date < today and open_tasks
 
 
+def resolve_due(
+    absolute: dt.date | None, offset_days: int | None, launch_date: dt.date | None
+) -> dt.date | None:
+    """A task's due date: relative to the launch when it has an offset, else its own date."""
+    if offset_days is not None and launch_date is not None:
+        return launch_date + dt.timedelta(days=offset_days)
+    return absolute
+
+
 def due_text(due: dt.date | None, offset_days: int | None) -> str:
     """How a due date reads in the checklist: "2025-03-01 (L−30)", or the date alone."""
     if due is None:

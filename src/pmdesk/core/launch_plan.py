@@ -1,11 +1,9 @@
-"""Launch-plan rules shared by the screen and the PDF: positioning, due dates, readiness."""
+"""The positioning statement, assembled from its parts the same way on screen and on paper.
+
+Due dates relative to the launch and readiness are in :mod:`pmdesk.core.launch`.
+"""
 
 from __future__ import annotations
-
-import datetime as dt
-from collections.abc import Iterable
-
-from .enums import LaunchFunction, TaskStatus
 
 POSITIONING_PARTS = ("target", "need", "category", "benefit", "alternative", "differentiator")
 
@@ -39,40 +37,3 @@ def _a(noun: str) -> str:
     if noun.startswith("[") or noun.lower().startswith(("a ", "an ", "the ")):
         return f"a {noun}" if noun.startswith("[") else noun
     return f"an {noun}" if noun[:1].lower() in "aeiou" else f"a {noun}"
-
-
-def offset_label(days: int) -> str:
-    """Days relative to the launch the way launch teams write them: L−30, L-day, L+7."""
-    if days == 0:
-        return "L-day"
-    return f"L{'−' if days < 0 else '+'}{abs(days)}"
-
-
-def due_date(
-    absolute: dt.date | None, offset_days: int | None, launch_date: dt.date | None
-) -> dt.date | None:
-    """A task's due date: relative to the launch when it has an offset, else its own date."""
-    if offset_days is not None and launch_date is not None:
-        return launch_date + dt.timedelta(days=offset_days)
-    return absolute
-
-
-def readiness(statuses: Iterable[TaskStatus]) -> float | None:
-    """Percent of tasks done, not counting those that do not apply; None with nothing to count."""
-    counted = done = 0
-    for status in statuses:
-        if status == TaskStatus.NOT_APPLICABLE:
-            continue
-        counted += 1
-        done += status == TaskStatus.DONE
-    return None if counted == 0 else 100.0 * done / counted
-
-
-def readiness_by_function(
-    tasks: Iterable[tuple[LaunchFunction, TaskStatus]],
-) -> dict[LaunchFunction, float | None]:
-    """Readiness per function, in the order of LaunchFunction, for functions that have tasks."""
-    grouped: dict[LaunchFunction, list[TaskStatus]] = {}
-    for function, status in tasks:
-        grouped.setdefault(LaunchFunction(function), []).append(status)
-    return {f: readiness(grouped[f]) for f in LaunchFunction if f in grouped}

@@ -8,13 +8,8 @@ from reportlab.platypus import Flowable, NextPageTemplate, PageBreak, Paragraph
 
 from pmdesk.core.enums import ItemKind, ItemStatus, LaunchFunction, Quadrant, TaskStatus
 from pmdesk.core.errors import PmdeskError
-from pmdesk.core.launch_plan import (
-    due_date,
-    offset_label,
-    positioning_statement,
-    readiness,
-    readiness_by_function,
-)
+from pmdesk.core.launch import TaskFacts, readiness, relative_label, resolve_due
+from pmdesk.core.launch_plan import positioning_statement
 from pmdesk.core.stakeholders import quadrant
 from pmdesk.core.wording import describe_days
 from pmdesk.store.models import Launch, LaunchTask
@@ -103,19 +98,22 @@ def make(job: Job) -> Document:
 
 
 def _due(task: LaunchTask, launch: Launch) -> dt.date | None:
-    return due_date(task.due_date, task.due_offset_days, launch.launch_date)
+    return resolve_due(task.due_date, task.due_offset_days, launch.launch_date)
 
 
-def _readiness_text(tasks: list[LaunchTask]) -> tuple[str, str]:
-    percent = readiness(t.status for t in tasks)
-    counted = [t for t in tasks if t.status is not TaskStatus.NOT_APPLICABLE]
-    done = sum(t.status is TaskStatus.DONE for t in counted)
-    value = "—" if percent is None else f"{percent:.0f}%"
-    return value, f"{done} of {len(counted)} tasks done"
+def _readiness(tasks: list[LaunchTask], launch: Launch):
+    """The same readiness the Launch view shows (core.launch.readiness)."""
+    return readiness(TaskFacts(t.function, t.status, _due(t, launch)) for t in tasks)
+
+
+def _readiness_text(tasks: list[LaunchTask], launch: Launch) -> tuple[str, str]:
+    overall, _ = _readiness(tasks, launch)
+    value = f"{overall.percent:.0f}%" if overall.counted else "—"
+    return value, f"{overall.done} of {overall.counted} tasks done"
 
 
 def _cover(job: Job, launch: Launch, tasks: list[LaunchTask]) -> Cover:
-    value, detail = _readiness_text(tasks)
+    value, detail = _readiness_text(tasks, launch)
     facts = [
         ("Launch date", long_date(launch.launch_date)),
         ("Tier", TIERS.get(launch.tier, str(launch.tier))),
@@ -131,7 +129,7 @@ def _summary(job, launch, tasks, numbering) -> list[Flowable]:
     today = job.options.on()
     days = (launch.launch_date - today).days
     when = f"in {describe_days(days)}" if days > 0 else describe_days(days)
-    value, detail = _readiness_text(tasks)
+    value, detail = _readiness_text(tasks, launch)
     overdue = [t for t in tasks if t.status not in (TaskStatus.DONE, TaskStatus.NOT_APPLICABLE)
                and (_due(t, launch) or dt.date.max) < today]
     blocked = sum(t.status is TaskStatus.BLOCKED for t in tasks)
@@ -141,14 +139,10 @@ def _summary(job, launch, tasks, numbering) -> list[Flowable]:
         Tile("Readiness", value, detail, GOOD if value == "100%" else ACCENT),
         Tile("Overdue", str(len(overdue)), f"{blocked} blocked", BAD if overdue else GOOD),
     ], job.width), spacer(12)]
-    by_function = readiness_by_function((t.function, t.status) for t in tasks)
+    _, by_function = _readiness(tasks, launch)
     if by_function:
-        rows = []
-        for function, percent in by_function.items():
-            mine = [t for t in tasks if t.function is function
-                    and t.status is not TaskStatus.NOT_APPLICABLE]
-            done = sum(t.status is TaskStatus.DONE for t in mine)
-            rows.append((function.label, percent, f"{done}/{len(mine)} done"))
+        rows = [(f.label, part.percent, f"{part.done}/{part.counted} done")
+                for f, part in by_function.items()]
         out += [numbering.sub("Readiness by function"), hbars(rows, job.width)]
     return out
 
@@ -205,7 +199,7 @@ def _checklist(job, launch, tasks, people, numbering) -> list[Flowable]:
                     and task.status not in (TaskStatus.DONE, TaskStatus.NOT_APPLICABLE))
             when = short_date(due) if due else "—"
             if task.due_offset_days is not None:
-                when += f" ({offset_label(task.due_offset_days)})"
+                when += f" ({relative_label(task.due_offset_days)})"
             owner = people[task.owner_id].name if task.owner_id in people else ""
             what = [para(task.title, Styles.cell)]
             if task.notes.strip():
