@@ -141,8 +141,9 @@ def _summary(job, launch, tasks, numbering) -> list[Flowable]:
     ], job.width), spacer(12)]
     _, by_function = _readiness(tasks, launch)
     if by_function:
+        ordered = [(f, by_function[f]) for f in LaunchFunction if f in by_function]
         rows = [(f.label, part.percent, f"{part.done}/{part.counted} done")
-                for f, part in by_function.items()]
+                for f, part in ordered]
         out += [numbering.sub("Readiness by function"), hbars(rows, job.width)]
     return out
 
