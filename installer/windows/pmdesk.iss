@@ -3,7 +3,7 @@
 ; Build the app first on Windows (python installer\build.py makes dist\pmdesk\ with
 ; pmdesk.exe, which opens no console, and pmdesk-cli.exe for the command line), then:
 ;
-;   iscc /DAppVersion=0.1.0 installer\windows\pmdesk.iss
+;   iscc /DAppVersion=0.2.0 installer\windows\pmdesk.iss
 ;
 ; build.py does this itself when iscc.exe is on the PATH, passing the version from
 ; pyproject.toml. The result is dist\pmdesk-<version>-windows-x64-setup.exe.

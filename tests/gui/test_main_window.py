@@ -170,7 +170,7 @@ def test_opens_a_workspace_with_title_products_and_status(window, product_file, 
     assert as_shown(window.file_status.file_label.toolTip()) == str(product_file)
     assert window.file_status.saved_label.isVisibleTo(window)
     assert not window.file_status.read_only_badge.isVisibleTo(window)
-    assert window.file_status.format_label.text() == "Format 1"
+    assert window.file_status.format_label.text() == f"Format {schema.SCHEMA_VERSION}"
     # Lazily: only the view on screen exists, and it was told the selected product.
     assert [v.key for v in made] == ["portfolio"]
     assert made[0].products[-1] == window.product_selector.product_id() is not None
@@ -632,7 +632,7 @@ def test_about_shows_versions_and_the_file(window, product_file):
     for expected in (__version__, qVersion(), PySide6.__version__, sys.version.split()[0]):
         assert expected in text
     assert html.escape(str(product_file)) in text
-    assert "File format</b></td><td>1<" in text
+    assert f"File format</b></td><td>{schema.SCHEMA_VERSION}<" in text
 
 
 def test_locked_error_is_recognised(tmp_path):

@@ -49,7 +49,7 @@ QUERIES = [
     "SELECT function, title, status, due_date, due_offset_days FROM launch_task ORDER BY id",
     "SELECT name, kind FROM metric ORDER BY id",
     "SELECT period, value FROM metric_value ORDER BY id",
-    "SELECT stage, decision, rationale FROM gate_review ORDER BY id",
+    "SELECT stage, decision, recycle_to, criteria, rationale FROM gate_review ORDER BY id",
     "SELECT title, likelihood, impact FROM risk ORDER BY id",
     "SELECT item_id, start_date, end_date FROM baseline_entry ORDER BY item_id",
 ]
@@ -75,6 +75,10 @@ def fill(ws: Workspace) -> None:
         lifecycle.values.create(metric_id=revenue.id, period=dt.date(2026, month, 1), value=value)
     lifecycle.gates.create(product_id=atlas.id, stage="Analysis", decision="go",
                            decided_on=dt.date(2026, 2, 3), rationale="Business case <signed>")
+    lifecycle.gates.create(product_id=atlas.id, stage="Development", decision="recycle",
+                           recycle_to="Analysis", decided_on=dt.date(2026, 3, 10),
+                           criteria=[{"text": "Pilot <ok> & signed", "met": False, "note": "🚀"}],
+                           rationale=TRICKY)
 
 
 def _roadmap_and_requirements(ws: Workspace, product_id: int) -> None:

@@ -4,13 +4,15 @@
 never regenerated) and a JSON file of what it must still hold. The fixtures are
 copied to a temporary folder before they are opened: the committed files never change.
 
-The upgrade machinery is exercised for real by pretending this pmdesk reads
-format 2 and registering a migration to it.
+Each real migration has tests of its own here; the upgrade machinery is also
+exercised by pretending this pmdesk reads the next format and registering a
+migration to it (run after the real ones, in the same transaction).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -18,7 +20,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from pmdesk.store import schema
+from pmdesk.core.errors import ValidationError
+from pmdesk.store import migrations, schema
 from pmdesk.store.errors import UpgradeFailedError
 from pmdesk.store.services import PortfolioService, RoadmapService
 from pmdesk.store.workspace import Workspace
@@ -26,6 +29,7 @@ from pmdesk.store.workspace import Workspace
 FIXTURES = Path(__file__).with_name("fixtures")
 FIXTURE_FILES = sorted(FIXTURES.glob("*.pmdesk"))
 V1 = FIXTURES / "schema_v1.pmdesk"
+LATEST = FIXTURES / f"schema_v{schema.SCHEMA_VERSION}.pmdesk"
 
 
 def _expected(fixture: Path) -> dict:
@@ -73,6 +77,54 @@ def _backups(path: Path) -> list[Path]:
     return sorted((path.parent / f"{path.stem} backups").glob("*.pmdesk"))
 
 
+def _schema(path: Path) -> dict[str, str]:
+    """Every table's and index's CREATE statement, quotes and layout aside.
+
+    A rebuilt table's statement differs from create_all's only there: SQLite
+    quotes the name on RENAME, and a migration's frozen DDL has its own line breaks.
+    """
+    conn = _raw(path)
+    try:
+        rows = conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%'"
+        ).fetchall()
+    finally:
+        conn.close()
+    return {name: " ".join(sql.replace('"', "").split()) for name, sql in rows}
+
+
+def _check_names(path: Path, table: str) -> list[str]:
+    return re.findall(r"CONSTRAINT (\w+) CHECK", _schema(path)[table])
+
+
+def _rows(path: Path, table: str) -> list[dict]:
+    conn = _raw(path)
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(row) for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY id')]
+    finally:
+        conn.close()
+
+
+def _counts(path: Path) -> dict[str, int]:
+    conn = _raw(path)
+    try:
+        tables = [name for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )]
+        return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def new_file_schema(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The schema this pmdesk gives a new workspace: what every upgrade must arrive at."""
+    path = tmp_path_factory.mktemp("new") / "new.pmdesk"
+    Workspace.create(path).close()
+    return _schema(path)
+
+
 # -- every committed fixture ------------------------------------------------------------------
 
 
@@ -109,7 +161,133 @@ def test_fixture_opens_upgraded_and_keeps_its_data(fixture: Path, tmp_path: Path
     assert fixture.read_bytes() == committed
 
 
-# -- the upgrade machinery, with a pretend format 2 -----------------------------------------------
+@pytest.mark.parametrize("fixture", FIXTURE_FILES, ids=lambda f: f.name)
+def test_fixture_upgraded_has_the_schema_of_a_new_file(fixture, new_file_schema, tmp_path):
+    path = _copy(fixture, tmp_path)
+    Workspace.open(path).close()
+    assert _schema(path) == new_file_schema
+
+
+def test_the_current_format_opens_without_an_upgrade(tmp_path: Path):
+    assert _expected(LATEST)["format"] == schema.SCHEMA_VERSION
+    path = _copy(LATEST, tmp_path)
+    before = _schema(path)
+    with Workspace.open(path) as ws:
+        assert ws.schema_version == schema.SCHEMA_VERSION
+        with ws.engine.connect() as conn:
+            _assert_content(conn, _expected(LATEST))
+    assert _backups(path) == []
+    assert _schema(path) == before
+    assert _stored_version(path) == schema.SCHEMA_VERSION
+
+
+# -- format 2: gate_review.recycle_to's CHECK gets a name of its own ----------------------------
+
+RECYCLED_GATE = {
+    "product_id": 2, "stage": "in_life", "decision": "recycle", "recycle_to": "go_to_market",
+    "criteria": '[{"text": "<b>Churn</b> & \'fit\'", "met": true, "note": "🚀"}]',
+    "decided_by_id": 1, "decided_by_name": "Zoë “the critic” 🚀", "decided_on": "2026-04-01",
+    "rationale": 'Back to <GTM> & "why" — café 🚀', "id": 7, "row_version": 3,
+}
+
+
+def _v1_with_a_recycled_gate(folder: Path) -> Path:
+    """A copy of the v1 fixture plus a Recycle gate (the fixture has none) with every column set."""
+    path = _copy(V1, folder)
+    conn = sqlite3.connect(path)
+    try:
+        columns = ", ".join(RECYCLED_GATE)
+        marks = ", ".join("?" * len(RECYCLED_GATE))
+        with conn:
+            conn.execute(f"INSERT INTO gate_review ({columns}) VALUES ({marks})",
+                         list(RECYCLED_GATE.values()))
+    finally:
+        conn.close()
+    return path
+
+
+def test_format_1_gate_review_is_rebuilt_with_distinct_check_names(tmp_path: Path):
+    path = _v1_with_a_recycled_gate(tmp_path)
+    assert _stored_version(path) == 1
+    old_names = _check_names(path, "gate_review")
+    assert old_names.count("ck_gate_review_stage") == 2  # what format 1 files hold
+    gates, counts = _rows(path, "gate_review"), _counts(path)
+    assert RECYCLED_GATE in gates
+
+    with Workspace.open(path) as ws:
+        assert ws.schema_version == 2
+        assert ws.check().ok
+
+    names = _check_names(path, "gate_review")
+    assert sorted(names) == [
+        "ck_gate_review_gatedecision", "ck_gate_review_recycle_to", "ck_gate_review_stage",
+    ]
+    assert _rows(path, "gate_review") == gates
+    assert _counts(path) == counts
+    indexes = {name for name, sql in _schema(path).items() if " ON gate_review " in sql}
+    assert indexes == {"ix_gate_review_product_id", "ix_gate_review_decided_by_id"}
+    [backup] = _backups(path)
+    assert "before upgrade from format 1" in backup.name
+    assert _stored_version(backup) == 1
+    assert _check_names(backup, "gate_review") == old_names
+    assert _rows(backup, "gate_review") == gates
+
+
+def test_format_2_checks_still_refuse_a_stage_that_does_not_exist(tmp_path: Path):
+    path = _v1_with_a_recycled_gate(tmp_path)
+    Workspace.open(path).close()
+    conn = sqlite3.connect(path)
+    try:
+        for column, check in [("recycle_to", "ck_gate_review_recycle_to"),
+                              ("stage", "ck_gate_review_stage")]:
+            with pytest.raises(sqlite3.IntegrityError, match=f"{check}$"):
+                conn.execute(f"UPDATE gate_review SET {column} = 'Nowhere <&> 🚀' WHERE id = 7")
+        conn.execute("UPDATE gate_review SET recycle_to = 'analysis' WHERE id = 7")  # allowed
+        conn.execute("UPDATE gate_review SET recycle_to = NULL WHERE id = 7")  # allowed
+        conn.rollback()
+    finally:
+        conn.close()
+
+    with Workspace.open(path) as ws:  # and the person is told which rule, in words
+        with pytest.raises(ValidationError, match="“recycle to” of gate review"):
+            with ws.transaction() as uow:
+                uow.session.execute(sa.text("UPDATE gate_review SET recycle_to = 'later'"))
+
+
+def test_format_1_gate_review_keeps_its_cascades(tmp_path: Path):
+    """The rebuilt table's foreign keys work: a product's gates go with it."""
+    path = _v1_with_a_recycled_gate(tmp_path)
+    with Workspace.open(path) as ws:
+        with ws.transaction() as uow:
+            uow.session.execute(sa.text("DELETE FROM product WHERE id = 2"))
+        with ws.engine.connect() as conn:
+            left = conn.exec_driver_sql("SELECT id FROM gate_review ORDER BY id").fetchall()
+    assert left == [(1,)]
+
+
+def test_format_2_migration_failing_half_way_leaves_the_file_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """After the copy, drop and rename, a failing index leaves no trace of the rebuild."""
+    broken = (*migrations._GATE_REVIEW_INDEXES, "CREATE INDEX ix_broken ON gate_review (nowhere)")
+    monkeypatch.setattr(migrations, "_GATE_REVIEW_INDEXES", broken)
+    path = _v1_with_a_recycled_gate(tmp_path)
+    before = path.read_bytes()
+
+    with pytest.raises(UpgradeFailedError, match="nowhere"):
+        Workspace.open(path)
+
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([path.name, f"{path.stem} backups"])
+    monkeypatch.undo()
+    with Workspace.open(path) as ws:
+        assert ws.schema_version == 2
+    assert RECYCLED_GATE in _rows(path, "gate_review")
+
+
+# -- the upgrade machinery, with a pretend next format ---------------------------------------------
+
+NEXT = schema.SCHEMA_VERSION + 1
 
 
 def _add_product_code(conn: sa.Connection) -> None:
@@ -130,22 +308,25 @@ def _half_done_then_fail(conn: sa.Connection) -> None:
 
 
 @pytest.fixture
-def format_two(monkeypatch: pytest.MonkeyPatch):
-    """This pmdesk now reads format 2; the test registers the migration to it."""
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(schema, "MIGRATIONS", {})
+def next_format(monkeypatch: pytest.MonkeyPatch):
+    """This pmdesk now reads format NEXT; the test registers the migration to it.
+
+    The real migrations stay: a format 1 file goes through all of them, then the test's.
+    """
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", NEXT)
+    monkeypatch.setattr(schema, "MIGRATIONS", dict(schema.MIGRATIONS))
     return schema.MIGRATIONS
 
 
 @pytest.mark.parametrize("migration", [_add_product_code, _rebuild_product_table])
-def test_upgrade_backs_up_then_migrates(format_two, migration, tmp_path: Path):
-    format_two[2] = migration
+def test_upgrade_backs_up_then_migrates(next_format, migration, tmp_path: Path):
+    next_format[NEXT] = migration
     path = _copy(V1, tmp_path)
     original = path.read_bytes()
     expected = _expected(V1)
 
     with Workspace.open(path) as ws:
-        assert ws.schema_version == 2
+        assert ws.schema_version == NEXT
         assert ws.check().ok
         with ws.engine.connect() as conn:
             _assert_content(conn, expected)  # children of the rebuilt table are all there
@@ -153,7 +334,7 @@ def test_upgrade_backs_up_then_migrates(format_two, migration, tmp_path: Path):
             assert codes == [("ATL",)]
             assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
     assert "code" in _columns(path, "product")
-    assert _stored_version(path) == 2
+    assert _stored_version(path) == NEXT
 
     [backup] = _backups(path)
     assert "before upgrade from format 1" in backup.name
@@ -167,8 +348,8 @@ def test_upgrade_backs_up_then_migrates(format_two, migration, tmp_path: Path):
             _assert_content(conn, expected)
 
 
-def test_failed_migration_leaves_the_file_as_it_was(format_two, tmp_path: Path):
-    format_two[2] = _half_done_then_fail
+def test_failed_migration_leaves_the_file_as_it_was(next_format, tmp_path: Path):
+    next_format[NEXT] = _half_done_then_fail
     path = _copy(V1, tmp_path)
     before = path.read_bytes()
 
@@ -176,7 +357,7 @@ def test_failed_migration_leaves_the_file_as_it_was(format_two, tmp_path: Path):
         Workspace.open(path)
 
     message = str(failed.value)
-    assert "format 1 to 2" in message and "boom <&> 🚀" in message
+    assert f"format 1 to {NEXT}" in message and "boom <&> 🚀" in message
     assert "not changed" in message
     assert isinstance(failed.value.__cause__, RuntimeError)
     assert path.read_bytes() == before
@@ -184,25 +365,25 @@ def test_failed_migration_leaves_the_file_as_it_was(format_two, tmp_path: Path):
     assert failed.value.backup == _backups(path)[0]
 
     # The lock was released and a fixed migration now succeeds.
-    format_two[2] = _add_product_code
+    next_format[NEXT] = _add_product_code
     with Workspace.open(path) as ws:
-        assert ws.schema_version == 2
+        assert ws.schema_version == NEXT
         with ws.engine.connect() as conn:
             _assert_content(conn, _expected(V1))
     assert len(_backups(path)) == 2
 
 
-def test_missing_migration_is_reported_without_touching_the_file(format_two, tmp_path: Path):
+def test_missing_migration_is_reported_without_touching_the_file(next_format, tmp_path: Path):
     path = _copy(V1, tmp_path)
     before = path.read_bytes()
-    with pytest.raises(UpgradeFailedError, match="no migration to workspace format 2"):
+    with pytest.raises(UpgradeFailedError, match=f"no migration to workspace format {NEXT}"):
         Workspace.open(path)
     assert path.read_bytes() == before
     assert _backups(path) == []
 
 
-def test_read_only_open_of_an_older_file_does_not_upgrade_it(format_two, tmp_path: Path):
-    format_two[2] = _add_product_code
+def test_read_only_open_of_an_older_file_does_not_upgrade_it(next_format, tmp_path: Path):
+    next_format[NEXT] = _add_product_code
     path = _copy(V1, tmp_path)
     before = path.read_bytes()
     with Workspace.open(path, read_only=True) as ws:

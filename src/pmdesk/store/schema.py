@@ -3,6 +3,8 @@
 Format history (add a line, a migration and a fixture file for every release):
 
 1. 0.1.0 - the whole domain of PRODUCT.md.
+2. 0.2.0 - gate_review.recycle_to's CHECK is named ck_gate_review_recycle_to (it shared
+   ck_gate_review_stage with the stage column, which PostgreSQL refuses).
 """
 
 from __future__ import annotations
@@ -10,21 +12,28 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from . import migrations
+
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
 # PRAGMA application_id: "PMDK" in ASCII. `file` and the shared-mime-info type know
 # a .pmdesk file by these four bytes at offset 68 of the SQLite header.
 APPLICATION_ID = 0x504D444B
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 Migration = Callable[["Connection"], None]
 
 # MIGRATIONS[n] upgrades a file from format n - 1 to format n. All pending migrations run
 # in one transaction, with foreign keys off (batch mode rebuilds tables; a DROP with them on
 # would cascade) and a foreign_key_check before the commit; any error rolls everything back.
-# Use migration_ops(conn) for schema changes: Alembic's operations, batch mode on SQLite.
-MIGRATIONS: dict[int, Migration] = {}
+# The same migration runs on a file and on a team database (PostgreSQL): write it in
+# migrations.py, branching on conn.dialect.name where the engines differ. Use
+# migration_ops(conn) for schema changes (Alembic's operations, batch mode on SQLite) or
+# frozen DDL, never the live models.
+MIGRATIONS: dict[int, Migration] = {
+    2: migrations.to_format_2,
+}
 
 
 def migration_ops(conn: Connection):

@@ -22,7 +22,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 
 from pmdesk.core.errors import PmdeskError, ValidationError
@@ -203,24 +202,6 @@ def stored_version(engine: sa.Engine, where: str) -> int | None:
     if found is None:
         raise NotATeamWorkspaceError(where, "the pmdesk tables have no format version")
     return int(found)
-
-
-@compiles(sa.CheckConstraint, "postgresql")
-def _unique_check_name(constraint: sa.CheckConstraint, compiler: Any, **kw: Any) -> str:
-    """Two enum columns of one type share a CHECK name; SQLite allows it, PostgreSQL not.
-
-    Only PostgreSQL's DDL is renamed (``ck_gate_review_stage_recycle_to``), so the
-    names in ``.pmdesk`` files, which migrations address, stay as they are.
-    """
-    text = compiler.visit_check_constraint(constraint, **kw)
-    table, name = constraint.table, str(constraint.name or "")
-    checks = [c for c in table.constraints if isinstance(c, sa.CheckConstraint)]
-    same = [c for c in checks if str(c.name) == name]
-    if name and len(same) > 1 and same.index(constraint) > 0:
-        column = next(iter(constraint.columns), None)
-        suffix = column.name if column is not None else str(same.index(constraint))
-        text = text.replace(f"CONSTRAINT {name} ", f"CONSTRAINT {name}_{suffix} ", 1)
-    return text
 
 
 # -- constraint errors -------------------------------------------------------------------------

@@ -50,8 +50,13 @@ class Entity(Base):
         return f"<{type(self).__name__} {self.id}{f' {name!r}' if name else ''}>"
 
 
-def enum_type(enum_cls: type[StrEnum]) -> sa.Enum:
-    """Stored by value as VARCHAR with a CHECK constraint listing the allowed values."""
+def enum_type(enum_cls: type[StrEnum], name: str | None = None) -> sa.Enum:
+    """Stored by value as VARCHAR with a CHECK constraint listing the allowed values.
+
+    The CHECK is named ``ck_<table>_<name>``, ``name`` being the enum's class name in
+    lower case unless given. A second column of the same enum in one table needs a
+    name of its own: PostgreSQL refuses two constraints of one name on a table.
+    """
     return sa.Enum(
         enum_cls,
         native_enum=False,
@@ -59,7 +64,7 @@ def enum_type(enum_cls: type[StrEnum]) -> sa.Enum:
         validate_strings=True,
         length=max(32, *(len(m.value) for m in enum_cls)),
         values_callable=lambda cls: [m.value for m in cls],
-        name=enum_cls.__name__.lower(),
+        name=name or enum_cls.__name__.lower(),
     )
 
 

@@ -99,7 +99,9 @@ class GateReview(Entity):
     stage: Mapped[Stage] = mapped_column(enum_type(Stage), nullable=False)
     decision: Mapped[GateDecision] = mapped_column(enum_type(GateDecision), nullable=False)
     # Where Recycle sends the product back to; NULL for the other decisions.
-    recycle_to: Mapped[Stage | None] = mapped_column(enum_type(Stage), nullable=True)
+    recycle_to: Mapped[Stage | None] = mapped_column(
+        enum_type(Stage, name="recycle_to"), nullable=True
+    )
     # [{"text": "...", "met": true, "note": "..."}]
     criteria: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, nullable=False, default=list)
     decided_by_id: Mapped[int | None] = fk(

@@ -1,0 +1,116 @@
+"""A team database of an older format is upgraded on connect, like a file on open.
+
+Format 1 team databases differ from format 1 files: PostgreSQL refuses two
+CHECK constraints of one name, so pmdesk 0.1.0 wrote gate_review.recycle_to's
+as ``ck_gate_review_stage_recycle_to``. Format 2 names it
+``ck_gate_review_recycle_to`` on both engines, with no DDL rewriting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from pmdesk.core.errors import ValidationError
+from pmdesk.store import schema
+from pmdesk.store.demo import create_demo
+from pmdesk.store.errors import UpgradeFailedError
+from pmdesk.store.models import Base
+from pmdesk.store.team import team_url
+from pmdesk.store.team_copy import file_to_team, read_table
+from pmdesk.store.workspace import Workspace
+
+V2_GATE_CHECKS = [
+    "ck_gate_review_gatedecision", "ck_gate_review_recycle_to", "ck_gate_review_stage",
+]
+
+
+def _checks(conn: sa.Connection, table: str) -> list[str]:
+    """The CHECK constraints PostgreSQL holds on ``table`` (NOT NULL is not one in 15)."""
+    return list(conn.execute(sa.text(
+        "SELECT conname FROM pg_constraint WHERE conrelid = CAST(:t AS regclass) "
+        "AND contype = 'c' ORDER BY conname"
+    ), {"t": table}).scalars())
+
+
+def _snapshot(conn: sa.Connection) -> dict[str, list[dict]]:
+    """Every row of every table but meta (its version is meant to change)."""
+    return {t.name: read_table(conn, t) for t in Base.metadata.sorted_tables if t.name != "meta"}
+
+
+def _make_format_1(engine: sa.Engine) -> None:
+    """What pmdesk 0.1.0 made: the recycle check under its PostgreSQL-only name, format 1."""
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "ALTER TABLE gate_review RENAME CONSTRAINT ck_gate_review_recycle_to "
+            "TO ck_gate_review_stage_recycle_to"
+        )
+        conn.exec_driver_sql("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+
+
+@pytest.fixture
+def format_1_team_db(empty_db: str, pg_server, tmp_path: Path) -> Iterator[tuple[str, sa.Engine]]:
+    """The demo shared the normal way, then turned back into a format 1 team database."""
+    file_to_team(create_demo(tmp_path / "Demo <&> 🚀.pmdesk"), empty_db, pg_server.password)
+    engine = sa.create_engine(team_url(empty_db, pg_server.password), poolclass=sa.pool.NullPool)
+    _make_format_1(engine)
+    yield empty_db, engine
+    engine.dispose()
+
+
+def test_format_1_team_database_is_upgraded_on_connect(format_1_team_db, pg_server):
+    url, engine = format_1_team_db
+    with engine.connect() as conn:
+        assert "ck_gate_review_stage_recycle_to" in _checks(conn, "gate_review")
+        before = _snapshot(conn)
+    recycled = [g for g in before["gate_review"] if g["recycle_to"] is not None]
+    assert recycled, "the demo should hold a Recycle decision"
+
+    with Workspace.connect(url, pg_server.password, listen=False) as ws:
+        assert ws.schema_version == schema.SCHEMA_VERSION == 2
+        with ws.engine.connect() as conn:
+            assert _checks(conn, "gate_review") == V2_GATE_CHECKS
+            assert _snapshot(conn) == before
+
+        # The renamed check still holds, and a refusal reads as the rule's name.
+        with pytest.raises(ValidationError, match="“recycle to” of gate review"):
+            with ws.transaction() as uow:
+                uow.session.execute(sa.text("UPDATE gate_review SET recycle_to = 'Nowhere <&>'"))
+    with engine.connect() as conn:
+        assert _snapshot(conn) == before
+
+
+def test_a_failed_team_upgrade_leaves_format_1_in_place(format_1_team_db, pg_server):
+    """Without the constraint format 1 had, the rename fails and nothing is changed."""
+    url, engine = format_1_team_db
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "ALTER TABLE gate_review DROP CONSTRAINT ck_gate_review_stage_recycle_to"
+        )
+        before = _checks(conn, "gate_review")
+
+    with pytest.raises(UpgradeFailedError, match="ck_gate_review_stage_recycle_to"):
+        Workspace.connect(url, pg_server.password, listen=False)
+
+    with engine.connect() as conn:
+        assert _checks(conn, "gate_review") == before
+        version = conn.exec_driver_sql("SELECT value FROM meta WHERE key = 'schema_version'")
+        assert version.scalar_one() == "1"
+
+
+def test_a_new_team_database_has_the_model_constraint_names(team_db, pg_server):
+    """No name is rewritten for PostgreSQL: each table holds exactly the models' CHECK names."""
+    engine = sa.create_engine(team_url(team_db, pg_server.password), poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            assert _checks(conn, "gate_review") == V2_GATE_CHECKS
+            for table in Base.metadata.sorted_tables:
+                expected = sorted(
+                    str(c.name) for c in table.constraints if isinstance(c, sa.CheckConstraint)
+                )
+                assert _checks(conn, table.name) == expected, table.name
+    finally:
+        engine.dispose()
