@@ -6,12 +6,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-Op = Literal["insert", "update", "delete"]
+Op = Literal["insert", "update", "delete", "reload"]
+# Operations a committed edit can record (and a team's change log can carry). "reload" is
+# never one of them: it is said only by the app itself, when it cannot know what changed.
+ROW_OPS: frozenset[str] = frozenset({"insert", "update", "delete"})
 
 
 @dataclass(frozen=True)
 class Change:
-    """One kind of entity (a table name such as ``"roadmap_item"``), one operation, its ids."""
+    """One kind of entity (a table name such as ``"roadmap_item"``), one operation, its ids.
+
+    ``op == "reload"`` (with no ids) means "any row of this kind may have changed":
+    after a team workspace reconnects, notices missed while away cannot be told apart.
+    """
 
     kind: str
     op: Op
@@ -21,6 +28,11 @@ class Change:
 @dataclass(frozen=True)
 class ChangeSet:
     changes: tuple[Change, ...] = ()
+
+    @classmethod
+    def everything(cls, kinds: Iterable[str]) -> ChangeSet:
+        """Anything of these kinds may have changed: views reload them, keeping their place."""
+        return cls(tuple(Change(kind, "reload", frozenset()) for kind in sorted(set(kinds))))
 
     def __bool__(self) -> bool:
         return bool(self.changes)
@@ -32,7 +44,12 @@ class ChangeSet:
     def touches(self, *kinds: str) -> bool:
         return not self.kinds.isdisjoint(kinds)
 
+    def reloads(self, *kinds: str) -> bool:
+        """True when any of these kinds must be read again whole (ids cannot say what changed)."""
+        return any(c.op == "reload" and c.kind in kinds for c in self.changes)
+
     def ids(self, kind: str, op: Op | None = None) -> frozenset[object]:
+        """The ids named for ``kind`` (and ``op``); a "reload" names none."""
         found: set[object] = set()
         for change in self.changes:
             if change.kind == kind and (op is None or change.op == op):
@@ -47,6 +64,8 @@ class ChangeCollector:
     _seen: dict[tuple[str, Op], set[object]] = field(default_factory=dict)
 
     def add(self, kind: str, op: Op, ids: Iterable[object]) -> None:
+        if op not in ROW_OPS:  # a transaction records rows it wrote, never "reload everything"
+            raise ValueError(f"a committed change is an insert, update or delete, not {op!r}")
         self._seen.setdefault((kind, op), set()).update(ids)
 
     def changeset(self) -> ChangeSet:

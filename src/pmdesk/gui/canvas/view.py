@@ -166,8 +166,8 @@ class CanvasView(BaseView):
         if self.product_id is None:
             return
         if changes.touches("canvas_board"):
-            gone = self.board_id in changes.ids("canvas_board", "delete")
             self._fill_boards()
+            gone = self.toolbar.boards.findData(self.board_id) < 0  # deleted, here or away
             if gone or self.board_id is None:
                 combo = self.toolbar.boards
                 self.show_board(combo.itemData(0) if combo.count() else None)

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.core.enums import Horizon, ItemStatus
+from pmdesk.gui.widgets.row_sync import sync_rows
 
 from .model import RoadmapModel
 from .painting import ChartPainter
@@ -64,10 +65,8 @@ class HorizonColumnModel(QAbstractListModel):
         self.ids: list[int] = []
 
     def set_ids(self, ids: list[int]) -> None:
-        if ids != self.ids:
-            self.beginResetModel()
-            self.ids = ids
-            self.endResetModel()
+        """The column's items, updated row by row: selection and scroll stay where they were."""
+        sync_rows(self, self.ids, ids, key=lambda item_id: item_id)
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802,B008 - Qt API
         return 0 if parent.isValid() else len(self.ids)

@@ -8,6 +8,8 @@ every change, so undo shows up here too.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
@@ -60,6 +62,7 @@ class ItemEditor(QWidget):
         self.item_id: int | None = None
         self.link_id: int | None = None
         self._loading = False
+        self._shown: dict[str, Any] = {}  # what each field was last filled with
         self.setMinimumWidth(260)
         self.stack = QStackedWidget()
         self.empty = QLabel("Select an item to edit it here.\nDouble-click empty space in a lane "
@@ -155,30 +158,45 @@ class ItemEditor(QWidget):
         if row is None:
             self.show_selection()
             return
+        # Shown again after a change (someone else's too): a field typed in but not saved
+        # yet keeps what is typed; it is saved, or refused as a conflict, when left.
+        again = item_id == self.item_id
         self.item_id, self.link_id = item_id, None
         self._loading = True
         try:
-            self.name.setText(row.name)
+            self._put("name", row.name, self.name.text, self.name.setText, again)
             self.kind.setCurrentIndex(list(ItemKind).index(row.kind))
             self.lane.clear()
             for lane in self.model.lanes:
                 self.lane.addItem(lane.name, lane.id)
             self.lane.setCurrentIndex(self.model.lane_index.get(row.lane_id, -1))
-            self.start.setDate(_qdate(row.start))
-            self.end.setDate(_qdate(row.end))
+            self._put("start", _qdate(row.start), self.start.date, self.start.setDate, again)
+            self._put("end", _qdate(row.end), self.end.date, self.end.setDate, again)
             self.end.setEnabled(row.kind is not ItemKind.MILESTONE)
-            self.progress.setValue(row.progress)
+            self._put("progress", row.progress, self.progress.value, self.progress.setValue,
+                      again)
+            self._put("notes", row.notes, self.notes.toPlainText, self.notes.setPlainText,
+                      again)
             self.status.setCurrentIndex(list(ItemStatus).index(row.status))
-            if self.notes.toPlainText() != row.notes:
-                self.notes.setPlainText(row.notes)
-            self._fill_requirements(item_id)
+            self._fill_requirements(item_id, keep_scroll=again)
         finally:
             self._loading = False
         self.stack.setCurrentIndex(1)
 
-    def _fill_requirements(self, item_id: int) -> None:
+    def _put(self, field: str, value: Any, read: Callable[[], Any],
+             write: Callable[[Any], None], again: bool) -> None:
+        """Show ``value`` unless the field holds unsaved typing (it differs from what was shown)."""
+        current = read()
+        if current != value:
+            if again and current != self._shown.get(field):
+                return
+            write(value)
+        self._shown[field] = read()
+
+    def _fill_requirements(self, item_id: int, keep_scroll: bool = False) -> None:
         queries = self.model.queries
         linked = queries.requirements_of_item(item_id)
+        scrolled = self.requirements.verticalScrollBar().value() if keep_scroll else 0
         self.requirements.clear()
         for req_id, ref, title in queries.requirement_choices(self.model.product_id):
             entry = QListWidgetItem(f"{ref} {title}".strip())
@@ -187,6 +205,8 @@ class ItemEditor(QWidget):
             checked = Qt.CheckState.Checked if req_id in linked else Qt.CheckState.Unchecked
             entry.setCheckState(checked)
             self.requirements.addItem(entry)
+        self.requirements.doItemsLayout()
+        self.requirements.verticalScrollBar().setValue(scrolled)
 
     def show_link(self, link_id: int) -> None:
         from .text import link_words

@@ -306,6 +306,9 @@ class RoadmapModel:
         refresh = Refresh()
         if self.product_id is None or not changes:
             return refresh
+        if changes.reloads(ITEM, LINK, LANE, "requirement_item_link", *BASELINE_KINDS,
+                           *LAUNCH_KINDS):
+            return self._reload()
         if changes.touches(LANE):
             self._set_lanes(self.queries.lane_rows(self.product_id))
             refresh.everything = True
@@ -337,6 +340,15 @@ class RoadmapModel:
         if refresh.everything:
             self.relayout()
         return refresh
+
+    def _reload(self) -> Refresh:
+        """Anything may have changed (a reconnect): read it all again, keep the selection."""
+        selected, selected_links = set(self.selected), set(self.selected_links)
+        self.load(self.product_id)
+        self.selected = selected & self.layout.items.keys()
+        self.selected_links = {i for i in selected_links if self.link_shown(i)}
+        return Refresh(everything=True, items=set(self.items), links=set(self.links),
+                       board=True, launch=True)
 
     def _apply_items(self, changes: ChangeSet, refresh: Refresh) -> set[int]:
         removed = {i for i in changes.ids(ITEM, "delete") if i in self.items}

@@ -297,7 +297,7 @@ class LaunchView(BaseView):
             return
         if changes.touches("launch"):
             self._fill_selector()
-            if self.launch_id is not None and self.launch_id in changes.ids("launch", "delete"):
+            if self.launch_id is not None and self.selector.findData(self.launch_id) < 0:
                 self.show_launch(self.selector.itemData(0) if self.selector.count() else None)
                 return
             if self.launch_id is None and self.selector.count():

@@ -120,26 +120,37 @@ class LifecycleBoard(QWidget):
             look.call(column.setIconSize, column.iconSize(), QSize(swatch, swatch))
 
     def set_rows(self, rows: list[ProductOverview]) -> None:
+        """Cards updated in place: a selected card stays selected, a column keeps its scroll."""
         for stage, column in self.columns.items():
-            column.clear()
             mine = [r for r in rows if r.stage is stage]
             self.titles[stage].setText(f"{stage.label} ({len(mine)})")
-            for row in mine:
-                column.addItem(self._card(row))
+            wanted = {row.id for row in mine}
+            for number in reversed(range(column.count())):
+                if column.item(number).data(Qt.ItemDataRole.UserRole) not in wanted:
+                    column.takeItem(number)
+            for number, row in enumerate(mine):
+                found = next((n for n in range(number, column.count())
+                              if column.item(n).data(Qt.ItemDataRole.UserRole) == row.id), None)
+                if found is None:
+                    column.insertItem(number, QListWidgetItem())
+                elif found != number:  # another order (a rename): move it, selection and all
+                    selected = column.item(found).isSelected()
+                    column.insertItem(number, column.takeItem(found))
+                    column.item(number).setSelected(selected)
+                self._fill_card(column.item(number), row)
 
     @staticmethod
-    def _card(row: ProductOverview) -> QListWidgetItem:
+    def _fill_card(item: QListWidgetItem, row: ProductOverview) -> None:
         lines = [row.name]
         if row.owner:
             lines.append(row.owner)
         if row.flagged:
             lines.append("⚑ elimination candidate")
-        item = QListWidgetItem("\n".join(lines))
+        item.setText("\n".join(lines))
         item.setData(Qt.ItemDataRole.UserRole, row.id)
         item.setData(Qt.ItemDataRole.DecorationRole, QColor(HEALTH_COLOURS[row.health.colour]))
         item.setToolTip(plain_tooltip(f"{row.name}\nHealth: {row.health.reason}\n"
                                       "Drag to another stage to open its gate review"))
-        return item
 
     def card_ids(self, stage: Stage) -> list[int]:
         column = self.columns[stage]

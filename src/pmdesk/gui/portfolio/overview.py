@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from pmdesk.core.lifecycle import figure
 from pmdesk.gui.theme import plain_tooltip
+from pmdesk.gui.widgets.row_sync import sync_rows
 from pmdesk.store.services.portfolio import ProductOverview
 
 HEALTH_COLOURS = {"green": "#1a9850", "amber": "#e69f00", "red": "#d7301f"}
@@ -31,9 +32,8 @@ class OverviewModel(QAbstractTableModel):
         self.rows: list[ProductOverview] = []
 
     def set_rows(self, rows: list[ProductOverview]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
+        """New figures, row by row (no reset): the table keeps its selection and scroll."""
+        sync_rows(self, self.rows, list(rows))
 
     def row_of(self, product_id: int) -> int | None:
         return next((n for n, r in enumerate(self.rows) if r.id == product_id), None)

@@ -138,16 +138,14 @@ class PortfolioView(BaseView):
     # -- data ---------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Recompute the overview (a few queries per product) and keep the selection."""
-        selected = self.selected_product()
+        """Recompute the overview (a few queries per product); rows are updated in place,
+        so the table and the board keep their selection and scroll position."""
         rows = portfolio_overview(self.ctx.workspace)
         self.model.set_rows(rows)
         self.board.set_rows(rows)
         self._rows = rows
         if self._bubbles is not None:
             self._bubbles.set_rows(rows)
-        if selected is not None:
-            self.select_product(selected)
         info = self.portfolio.workspace_info()
         self.title.setText(f"Portfolio — {info.name}")
         flagged = sum(1 for r in rows if r.flagged)

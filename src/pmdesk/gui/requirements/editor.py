@@ -250,7 +250,7 @@ class RequirementEditor(QWidget):
         rid = self.requirement_id
         if rid is None:
             return
-        if rid in changes.ids("requirement", "update"):
+        if rid in changes.ids("requirement", "update") or changes.reloads("requirement"):
             self._show_criteria()
             self._show_kind()
         if changes.touches("requirement_item_link", "roadmap_item"):

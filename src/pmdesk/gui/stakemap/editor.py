@@ -116,6 +116,17 @@ class ContactAgenda(QWidget):
     def show_people(self, people: list[Any]) -> None:
         """Rebuild the two groups from the product's stakeholders (a few dozen rows at most)."""
         chosen = self.selected_id()
+        scrolled = self.tree.verticalScrollBar().value()
+        self.tree.blockSignals(True)  # the same person selected again is not a new choice
+        try:
+            self._fill(people, chosen)
+        finally:
+            self.tree.blockSignals(False)
+        self.tree.doItemsLayout()  # the new rows' height, so the old position can be set
+        self.tree.verticalScrollBar().setValue(scrolled)
+        self._update_button()
+
+    def _fill(self, people: list[Any], chosen: int | None) -> None:
         today = self._today()
         agenda = contact_agenda(((p.id, p.next_contact) for p in people), today)
         by_id = {p.id: p for p in people}
@@ -144,7 +155,6 @@ class ContactAgenda(QWidget):
             group.setExpanded(True)
         for column in range(self.tree.columnCount()):
             self.tree.resizeColumnToContents(column)
-        self._update_button()
 
     def selected_id(self) -> int | None:
         items = self.tree.selectedItems()

@@ -271,7 +271,10 @@ class StakeholderMapView(BaseView):
         if self.product_id is None:
             return
         people_changed = changes.touches(*_PEOPLE_KINDS)
-        if people_changed:
+        if changes.reloads(*_PEOPLE_KINDS):  # after a reconnect: read them all again
+            self.people = {p.id: p for p in self.service.stakeholders_of(self.product_id)}
+            self.filter_bar.add_departments([p.department for p in self.people.values()])
+        elif people_changed:
             gone = set(changes.ids("stakeholder", "delete"))
             touched = (set(changes.ids("stakeholder", "insert"))
                        | set(changes.ids("stakeholder", "update"))) - gone
@@ -324,7 +327,9 @@ class StakeholderMapView(BaseView):
             view.scrollTo(index)
 
     def _map_selected(self) -> None:
-        if not self._syncing:
+        # The map says so after every redraw too (a colleague's edit): only a new choice counts,
+        # or the table would scroll back to the selection and the editor lose what is typed.
+        if not self._syncing and self.scene.selected_ids() != self.table.selected_ids():
             self.select_people(self.scene.selected_ids())
             self._show_details()
 

@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
 
 from pmdesk.core.changes import ChangeSet
 from pmdesk.gui.widgets.heading import Heading, fit_headings
+from pmdesk.store.models import Product
+from pmdesk.store.services import PortfolioService
 
 if TYPE_CHECKING:
     from pmdesk.gui.context import AppContext
@@ -158,8 +160,16 @@ class BaseView(QWidget):
         super().showEvent(event)
 
     def _follow_products(self, changes: ChangeSet) -> None:
-        if self.needs_product and self.product_id in changes.ids("product", "delete"):
+        if not self.needs_product or self.product_id is None:
+            return
+        if self.product_id in changes.ids("product", "delete") or (
+                changes.reloads("product") and not self._product_exists()):
             self.set_product(None)
+
+    def _product_exists(self) -> bool:
+        """After a reconnect: is the product still there (someone may have deleted it)?"""
+        products = self.ctx.service(PortfolioService).products
+        return products.count(Product.id == self.product_id) > 0
 
 
 def _is_editing_chrome(widget: QWidget) -> bool:

@@ -199,6 +199,14 @@ class EntityTableModel(FollowsChanges, QAbstractTableModel):
         return 0 if parent.isValid() else len(self.columns)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        try:
+            return self._data(index, role)
+        except PmdeskError as exc:
+            if getattr(exc, "retryable", False):  # a team server away: blank until it is back
+                return None
+            raise
+
+    def _data(self, index: Index, role: int) -> Any:
         if not index.isValid():
             return None
         row = self.entity(index.row())

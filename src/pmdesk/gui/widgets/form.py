@@ -158,6 +158,13 @@ class EntityForm(QWidget):
             return
         if self.entity_id in changes.ids(self.repo.kind, "delete"):
             self.set_entity(None)
+        elif changes.reloads(self.repo.kind):  # after a reconnect: it may even be gone
+            found = self.repo.list(self.repo.model.id == self.entity_id)
+            if not found:
+                self.set_entity(None)
+                return
+            self.row = found[0]
+            self._fill(skip_focused=True)
         elif self.entity_id in changes.ids(self.repo.kind, "update"):
             self.row = self.repo.get(self.entity_id)
             self._fill(skip_focused=True)

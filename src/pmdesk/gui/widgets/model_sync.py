@@ -4,7 +4,9 @@ A notice names the kind and ids that were inserted, updated or deleted. The rows
 of this table's scope among them are read again (one query), updated in place
 (``dataChanged``), inserted where the table's order puts them, or removed, each
 with the begin/end calls Qt needs, so selections and scroll positions survive.
-A mass change (hundreds of rows) compares ids instead of reading rows.
+A mass change (hundreds of rows) compares ids instead of reading rows. A "reload"
+(after a team workspace reconnects: anything may have changed) reads the scope again
+and settles the difference the same way, row by row, never with a reset.
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ class FollowsChanges:
 
     def apply_changes(self, changes: ChangeSet) -> None:
         """Refresh exactly what a committed edit changed, wherever it was made."""
-        if self._query is not None and changes.touches(self.repo.kind):
+        if self._query is not None and changes.reloads(self.repo.kind):
+            self._resync()
+        elif self._query is not None and changes.touches(self.repo.kind):
             kind = self.repo.kind
             deleted = set(changes.ids(kind, "delete"))
             self._remove(deleted & self._known)
@@ -45,6 +49,26 @@ class FollowsChanges:
                 self._rows_changed(updated)
                 self._insert([fetched[i] for i in fetched if i not in self._known])
         self._refresh_lookups(changes)
+
+    def _resync(self) -> None:
+        """Anything may have changed: read the scope again and apply the difference in place.
+
+        Rows that left are removed and rows that joined are inserted (with the begin/end
+        calls), the rest are read again and reordered through persistent indexes, so
+        selection, current cell and scroll position survive, unlike with a reset.
+        """
+        in_scope = set(self._query.ids())
+        self._remove(self._known - in_scope)
+        joined = in_scope - self._known
+        self._rows.clear()
+        if len(in_scope) <= self.EAGER_LIMIT:
+            self._cache(self._query.rows(in_scope))
+        self._insert([self._rows[i] for i in joined if i in self._rows]
+                     if len(in_scope) <= self.EAGER_LIMIT else self._query.rows(joined))
+        self._relayout(self._ordered_ids())
+        if self._ids:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self._ids) - 1, len(self.columns) - 1))
 
     def _apply_mass_change(self, touched: set[int]) -> None:
         """Many rows at once: one id query tells what left or joined the scope."""
@@ -75,14 +99,16 @@ class FollowsChanges:
     def _remove(self, ids: set[int]) -> None:
         if not ids:
             return
-        for first, end in reversed(_runs(sorted(self._pos[i] for i in ids if i in self._pos))):
-            self.beginRemoveRows(QModelIndex(), first, end)
-            del self._ids[first : end + 1]
-            self.endRemoveRows()
+        runs = _runs(sorted(self._pos[i] for i in ids if i in self._pos))
+        # The scope shrinks first, so that whoever hears rowsRemoved counts the rows left.
         self._order = [i for i in self._order if i not in ids]
         self._known -= ids
         for entity_id in ids:
             self._rows.pop(entity_id, None)
+        for first, end in reversed(runs):
+            self.beginRemoveRows(QModelIndex(), first, end)
+            del self._ids[first : end + 1]
+            self.endRemoveRows()
         self._reindex()
 
     def _insert(self, rows: list[Any]) -> None:
