@@ -17,6 +17,8 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     base = tmp_path_factory.mktemp("user")
     monkeypatch.setenv("PMDESK_DATA_DIR", str(base / "data"))
     monkeypatch.setenv("PMDESK_CONFIG_DIR", str(base / "config"))
+    # Nor a real keyring: a test that wants one sets its own in-memory backend.
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     yield
 
 

@@ -153,20 +153,27 @@ class MainWindow(QMainWindow):
         return True
 
     def open_url(self, url: str, password: str | None = None) -> bool:
-        """Connect to a team workspace; the password is asked for and never stored."""
+        """Connect to a team workspace; the password is asked for (the system keyring may fill
+        it in) and never written to pmdesk's files."""
+        from pmdesk import credentials
+
         from . import team
 
+        keep = None
         if password is None:
             answer = team.ask_connection(self, url)
             if answer is None:
                 return False
-            url, password = answer
+            url, password, keep = answer
         try:
             workspace = Workspace.connect(url, password)
         except PmdeskError as exc:
             self.dialogs.error("Could not connect to the team workspace", str(exc))
             return False
         self.set_workspace(workspace)
+        problem = credentials.remember_after_connect(credentials.Login(url, password, keep))
+        if problem:  # connected all the same; the person asked for it, so they are told
+            self.dialogs.error("The password was not remembered", problem)
         return True
 
     def _open_failed(self, path: Path, exc: BaseException) -> None:

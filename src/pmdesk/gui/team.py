@@ -1,11 +1,11 @@
 """Team workspaces in the window: connect, see others' changes, settle conflicts, ride out drops.
 
 - :class:`ConnectDialog` asks for the address and the password; the password is
-  used for this connection only and never stored (no keyring is pinned, so it
-  is asked for each time).
+  never written to pmdesk's files; when a secure system keyring is available the
+  person may have it remembered there (:mod:`pmdesk.credentials`).
 - :class:`TeamContext` is the AppContext of a team workspace: it wakes when the
   server sends a notice (QSocketNotifier on the listening connection, a QTimer
-  as a fallback and for reconnecting) and publishes what others changed through
+  as a fallback, for reconnecting and where LISTEN is not available) and publishes what others changed through
   ``workspace.changes``, so views refresh by the usual path; it keeps an edit
   made while the connection is down and applies it once the server is back;
   undo and redo refuse to overwrite someone else's later change.
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pmdesk import credentials
 from pmdesk.core.changes import Change, ChangeSet
 from pmdesk.core.errors import PmdeskError
 from pmdesk.store.team import ConflictError, ConnectionLostError, is_team_url
@@ -42,17 +44,33 @@ POLL_MS = 500  # fallback and reconnect cadence; notices normally wake us at onc
 
 
 class ConnectDialog(QDialog):
-    """File ▸ Connect to Team Workspace: a postgresql:// address and a password."""
+    """File ▸ Connect to Team Workspace: a postgresql:// address and a password.
 
-    def __init__(self, parent: QWidget | None = None, url: str = "") -> None:
+    With ``offer_keyring`` (Connect does, Share does not) the password may be kept
+    in the system keyring — the box is shown only when a secure one is there (see
+    pmdesk.credentials). A password remembered for the address is filled in,
+    masked, with the box ticked; it is cleared again if the address changes, so it
+    is never sent to another server.
+    """
+
+    NO_KEYRING = "No system keyring is available, so the password is asked for each time."
+    NOT_SAVED = "The password is used for this connection only and is never saved."
+
+    def __init__(
+        self, parent: QWidget | None = None, url: str = "", offer_keyring: bool = False
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Connect to Team Workspace")
         self.url_edit = QLineEdit(url)
         self.url_edit.setPlaceholderText("postgresql://user@host/database")
+        sample = "postgresql://someone@db.example.com:5432/portfolio"  # shown whole, not cut
+        self.url_edit.setMinimumWidth(self.url_edit.fontMetrics().horizontalAdvance(sample))
         self.password_edit = QLineEdit()
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        note = QLabel("The password is used for this connection only and is never saved.")
-        note.setWordWrap(True)
+        self.remember_box = QCheckBox("Remember the password in the system keyring")
+        self.note = QLabel()
+        self.note.setTextFormat(self.note.textFormat().PlainText)
+        self.note.setWordWrap(True)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -63,10 +81,21 @@ class ConnectDialog(QDialog):
         form = QFormLayout()
         form.addRow("Address:", self.url_edit)
         form.addRow("Password:", self.password_edit)
+        form.addRow("", self.remember_box)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(note)
+        layout.addWidget(self.note)
         layout.addWidget(self.buttons)
+        self._looked_up: str | None = None  # the account last looked up in the keyring
+        self._stored: str | None = None  # the password the keyring holds for it
+        self.keyring = offer_keyring and credentials.available()
+        self.remember_box.setVisible(self.keyring)
+        self._show_note("" if self.keyring else self.NO_KEYRING if offer_keyring
+                        else self.NOT_SAVED)
+        if self.keyring:
+            self.url_edit.textChanged.connect(self._address_edited)
+            self.url_edit.editingFinished.connect(self._look_up)
+            self._look_up()
         self._update_ok()
         (self.password_edit if url else self.url_edit).setFocus()
 
@@ -74,8 +103,52 @@ class ConnectDialog(QDialog):
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setEnabled(is_team_url(self.url_edit.text().strip()))
 
+    def _show_note(self, text: str) -> None:
+        self.note.setText(text)
+        self.note.setVisible(bool(text))
+
+    def _look_up(self) -> None:
+        """Fill in the password the keyring holds for the address, once per address."""
+        url = self.url_edit.text().strip()
+        account = credentials.account(url)
+        if account is None or account == self._looked_up:
+            return
+        self._address_edited()
+        self._looked_up = account
+        self._stored = credentials.load(url)
+        self._show_note(credentials.last_problem())
+        if self._stored is None:
+            return
+        if not self.password_edit.text():
+            self.password_edit.setText(self._stored)
+        self.remember_box.setChecked(True)
+
+    def _address_edited(self) -> None:
+        """Another address: take back the password filled in for the previous one."""
+        if self._looked_up is None:
+            return
+        if credentials.account(self.url_edit.text().strip()) == self._looked_up:
+            return
+        if self._stored is not None:
+            if self.password_edit.text() == self._stored:
+                self.password_edit.clear()
+            self.remember_box.setChecked(False)
+        self._looked_up = self._stored = None
+        self._show_note("")
+
     def values(self) -> tuple[str, str]:
         return self.url_edit.text().strip(), self.password_edit.text()
+
+    def login(self) -> credentials.Login:
+        """The address, the password, and what the keyring should do once connected."""
+        self._look_up()  # the address may have been typed and accepted at once
+        url, password = self.values()
+        keep: bool | None = None
+        if self.keyring and self.remember_box.isChecked():
+            keep = True if password != self._stored else None
+        elif self.keyring and self._stored is not None:
+            keep = False
+        return credentials.Login(url, password, keep)
 
 
 class ConflictDialog(QDialog):
@@ -171,8 +244,13 @@ class TeamContext(AppContext):
             self._reconnected()
 
     def _reconnected(self) -> None:
+        """Back online: open views reload (notices sent while away may be lost), then the
+        edits kept while the server was unreachable are applied."""
+        from pmdesk.store.models import Base  # the table names, read once on reconnecting
+
         waiting, self.pending = self.pending, []
         self._set_state("connected")
+        self.workspace.changes.publish(ChangeSet.everything(Base.metadata.tables))
         for command in waiting:
             self.run(command)
 
@@ -283,9 +361,13 @@ def attach(window: QWidget, ctx: TeamContext) -> ConnectionBanner:
     return banner
 
 
-def ask_connection(parent: QWidget | None, url: str = "") -> tuple[str, str] | None:
-    """The address and password typed into the dialog, or None when cancelled."""
-    dialog = ConnectDialog(parent, url)
+def ask_connection(parent: QWidget | None, url: str = "") -> credentials.Login | None:
+    """The address, the password and the keyring choice from the dialog, or None when cancelled.
+
+    Nothing is saved here: the caller connects first, then hands the answer to
+    ``credentials.remember_after_connect``, so a wrong password is never remembered.
+    """
+    dialog = ConnectDialog(parent, url, offer_keyring=True)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
-    return dialog.values()
+    return dialog.login()
