@@ -22,6 +22,7 @@ from pmdesk.gui.main_window import MainWindow
 from pmdesk.gui.present import body_pixel_size, choose_screen
 from pmdesk.gui.settings import Settings
 from pmdesk.gui.start_page import next_demo_path
+from pmdesk.store import schema
 from pmdesk.store.errors import WorkspaceLockedError
 from pmdesk.store.services.portfolio import PortfolioService
 from pmdesk.store.workspace import Workspace

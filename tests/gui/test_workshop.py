@@ -114,6 +114,23 @@ def test_dot_voting_on_notes_place_undo_reveal_sort(canvas, qtbot):
     assert len(rounds) == 1 and rounds[0].revealed and rounds[0].held_at is not None
 
 
+def test_a_round_removed_while_away_ends_the_vote_after_a_reload(canvas):
+    """After a team workspace reconnects, only a "reload" says what happened meanwhile."""
+    import sqlalchemy as sa
+
+    from pmdesk.core.changes import ChangeSet
+    from pmdesk.store.models import Base
+
+    canvas.add_note("problems", "A")
+    assert canvas.start_voting(2, ["Ana"]) and canvas.session.active
+    canvas.ctx.changed.emit(ChangeSet.everything(["vote"]))  # nothing about rounds: still on
+    assert canvas.session.round_id is not None
+    with canvas.ctx.workspace.engine.begin() as conn:  # someone else's delete, no notice here
+        conn.execute(sa.delete(Base.metadata.tables["vote_round"]))
+    canvas.ctx.changed.emit(ChangeSet.everything(Base.metadata.tables))
+    assert canvas.session.round_id is None and not canvas.scene.voting
+
+
 def test_requirement_voting_panel(qtbot, workspace):
     product = PortfolioService(workspace).create_product(name="Atlas")
     reqs = RequirementService(workspace).requirements

@@ -97,8 +97,11 @@ def test_a_client_away_longer_than_the_log_keeps_is_told_to_reload(connect):
     with theirs.engine.begin() as conn:  # what pruning does to rows this client never read
         conn.execute(sa.delete(team_feed.LOG))
     theirs.service(PortfolioService).create_product(name="New")
-    mine.feed.poll()
-    assert mine.feed.gap
+    received: list[ChangeSet] = []
+    mine.changes.subscribe(received.append)
+    mine.poll_changes()
+    assert any(received[-1].reloads(kind) for kind in ("product", "roadmap_item"))
+    assert not mine.feed.gap  # told once
 
 
 def test_a_malformed_log_row_is_skipped():

@@ -110,13 +110,13 @@ class ConnectionLostError(PmdeskError):
 
     retryable = True
 
-    def __init__(self, where: str, detail: str = "") -> None:
+    def __init__(self, where: str, detail: str = "", *, editing: bool = True) -> None:
         self.where = where
         self.detail = detail
-        super().__init__(
-            f"The connection to the team workspace {where} was lost; this edit was not saved "
-            "yet. pmdesk keeps it and tries again when the connection is back."
-        )
+        then = ("this edit was not saved yet. pmdesk keeps it and tries again when the "
+                "connection is back." if editing else
+                "pmdesk reconnects by itself and shows the latest data once it is back.")
+        super().__init__(f"The connection to the team workspace {where} was lost; {then}")
 
 
 def connection_failure(where: str, exc: BaseException) -> PmdeskError:

@@ -16,10 +16,12 @@ from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from pmdesk.core.changes import ChangeSet
 from pmdesk.core.errors import PmdeskError, ValidationError
 
 from . import schema, team, team_feed
 from .errors import TooNewError
+from .models import Base
 from .workspace import UnitOfWork, Workspace
 
 
@@ -101,11 +103,16 @@ class TeamWorkspace(Workspace):
     def poll_changes(self) -> int:
         """Publish what other clients committed since the last call; returns how many notices.
 
+        When the log no longer holds every row this client missed (it was away longer
+        than the log keeps), open views are told to reload everything instead.
         Raises ConnectionLostError when the server cannot be reached (try again later).
         """
         if self.feed is None:
             return 0
         found = self.feed.poll()
+        if self.feed.gap:
+            self.feed.gap = False
+            found.append(ChangeSet.everything(Base.metadata.tables))
         for changeset in found:
             self.changes.publish(changeset)
         return len(found)
@@ -127,13 +134,13 @@ class TeamWorkspace(Workspace):
     # -- the Workspace's team hooks ----------------------------------------------------------
 
     @contextlib.contextmanager
-    def _engine_errors(self) -> Iterator[None]:
+    def _engine_errors(self, *, editing: bool = False) -> Iterator[None]:
         """A lost server connection as ConnectionLostError, a message rather than a crash."""
         try:
             yield
         except sa.exc.SQLAlchemyError as exc:
             if team.is_connection_error(exc):
-                raise team.ConnectionLostError(self.location, str(exc)) from exc
+                raise team.ConnectionLostError(self.location, str(exc), editing=editing) from exc
             raise
 
     def _commit(self, session: Session, uow: UnitOfWork) -> None:
@@ -184,7 +191,7 @@ class TeamWorkspace(Workspace):
         from .team_copy import team_to_file
 
         destination = Path(destination)
-        with self._engine_errors():
+        with self._engine_errors(editing=False):
             team_to_file(self.engine, destination)
         return destination
 

@@ -276,7 +276,7 @@ class Workspace:
         uow = UnitOfWork(session, self)
         session.info["uow"] = uow
         try:
-            with self._engine_errors():
+            with self._engine_errors(editing=True):
                 yield uow
                 self._commit(session, uow)
         except IntegrityError as exc:
@@ -296,7 +296,7 @@ class Workspace:
 
     # The team hooks: TeamWorkspace overrides these; a file needs none of them.
 
-    def _engine_errors(self) -> contextlib.AbstractContextManager[None]:
+    def _engine_errors(self, *, editing: bool = False) -> contextlib.AbstractContextManager[None]:
         """Errors of the engine as a person's message (team: a lost connection)."""
         return contextlib.nullcontext()
 

@@ -187,11 +187,18 @@ class VotingSession(QObject):
         self.changed.emit()
 
     def _follow(self, changes: ChangeSet) -> None:
-        if self.round_id is not None and self.round_id in changes.ids("vote_round", "delete"):
-            self.round_id = None  # the start was undone
+        if self.round_id is not None and self._round_gone(changes):
+            self.round_id = None  # the start was undone, or someone else removed the round
         if changes.touches("vote", "vote_round"):
             self.changed.emit()
 
+    def _round_gone(self, changes: ChangeSet) -> bool:
+        if self.round_id in changes.ids("vote_round", "delete"):
+            return True
+        if changes.reloads("vote_round"):  # after a reconnect: look, it may be gone
+            rounds = self.service.rounds
+            return rounds.count(rounds.model.id == self.round_id) == 0
+        return False
 
 
 DOT = "●"
