@@ -9,12 +9,11 @@ reload of 20,000 items. No Qt here: widgets read the model and paint it.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from pmdesk.core.bulk import bulk_work
 from pmdesk.core.changes import ChangeSet
 from pmdesk.core.enums import Horizon, ItemKind, ItemStatus
 from pmdesk.core.gantt_layout import GanttLayout, LayoutItem, LayoutLane, Metrics
@@ -31,23 +30,6 @@ from pmdesk.store.services.roadmap_queries import (
 
 ITEM, LINK, LANE = "roadmap_item", "dependency", "lane"
 LAUNCH_KINDS = ("launch", "launch_task")  # the read-only "Launch" lane follows these
-
-
-@contextlib.contextmanager
-def bulk_work() -> Iterator[None]:
-    """Hold off Python's cycle collector while tens of thousands of objects are made.
-
-    Each burst of allocations would otherwise set off collections that scan the
-    whole plan already in memory, doubling the cost of a load or a scheduling
-    pass. Nothing made here forms cycles; collection simply resumes afterwards.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 BASELINE_KINDS = ("baseline", "baseline_entry")
 
 
