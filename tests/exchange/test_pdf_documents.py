@@ -219,3 +219,34 @@ def test_every_section_key_is_honoured(tricky, tmp_path, texts, read_pdf):
                 assert label in text, (kind, key)
                 others = [other for k, other in sections.items() if k != key and k != "contents"]
                 assert not [o for o in others if f" {o} " in f" {text} "], (kind, key)
+
+
+def test_a_crowded_stakeholder_map_names_everyone_without_overlaps(tmp_path, read_pdf):
+    """The paper map places names with core.label_layout, as the screen does."""
+    from reportlab.graphics.shapes import String
+
+    from pmdesk.core.label_layout import short_name
+    from pmdesk.exchange.pdf.stakeholders import power_interest_grid
+    from pmdesk.store.services import PortfolioService, StakeholderService
+    from pmdesk.store.workspace import Workspace
+
+    with Workspace.create(tmp_path / "crowd.pmdesk") as ws:
+        product = ws.service(PortfolioService).create_product(name="Crowded")
+        people = ws.service(StakeholderService)
+        for n in range(60):  # sixty people in one corner of the grid
+            people.stakeholders.create(product_id=product.id, name=f"Person{n} Surname{n} <&>",
+                                       power=8 + (n % 5) * 0.3, interest=8 + (n // 5) * 0.15,
+                                       importance=1 + n % 5)
+        group = people.stakeholders_of(product.id)
+        grid, crowded = power_interest_grid(group, 700, 420)
+        labels = [s for s in grid.getContents() if isinstance(s, String)]
+        texts = {s.text for s in labels}
+        badged = {name for names in crowded for name in names}
+        for person in group:
+            assert (person.name in texts or short_name(person.name) in texts
+                    or person.name in badged), person.name
+        assert crowded, "sixty names cannot all fit: some must share a count badge"
+        out = export_pdf(ws, "stakeholders", tmp_path / "map.pdf", product_id=product.id)
+    text = read_pdf.text(out)
+    assert "Crowded spots show a count instead of names" in text
+    assert all(name.replace("<&>", "").strip() in text for name in sorted(badged)[:3])

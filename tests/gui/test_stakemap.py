@@ -12,11 +12,11 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QStackedWidget
 
 from pmdesk.core.enums import Quadrant, RaciActivity
+from pmdesk.core.label_layout import short_name
 from pmdesk.core.stakeholders import quadrant
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.stakemap import StakeholderMapView
 from pmdesk.gui.stakemap.items import TokenItem
-from pmdesk.gui.stakemap.scene import short_name
 from pmdesk.store.demo import create_demo
 from pmdesk.store.services import PortfolioService, StakeholderService
 from pmdesk.store.workspace import Workspace

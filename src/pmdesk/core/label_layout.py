@@ -1,6 +1,6 @@
 """Where to put the name of each token on a crowded chart, so that no two names collide.
 
-Used by the stakeholder map on screen (and fit for paper): the caller measures
+Used by the stakeholder map on screen and on paper: the caller measures
 each label in its own units (pixels, points) and lists the tokens most
 important first. Each label takes the first spot around its token that stays
 inside the chart and touches no token, no label already placed and no
@@ -20,6 +20,14 @@ from dataclasses import dataclass, field
 _DIRECTIONS: tuple[tuple[int, int], ...] = (
     (1, 0), (-1, 0), (0, -1), (0, 1), (1, -1), (1, 1), (-1, -1), (-1, 1),
 )
+
+
+def short_name(name: str) -> str:
+    """"Priya N." for "Priya Natarajan" (titles such as "Dr." skipped): for crowded spots."""
+    words = [w for w in name.split() if not w.endswith(".") or len(w) > 4]
+    if len(words) < 2:
+        return name
+    return f"{words[0]} {words[-1][0]}."
 
 
 @dataclass(frozen=True)

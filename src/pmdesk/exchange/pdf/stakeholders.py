@@ -10,6 +10,7 @@ from reportlab.platypus import Flowable, PageBreak
 
 from pmdesk.core.communication import raci_problems
 from pmdesk.core.enums import Attitude, Quadrant, RaciActivity, RaciRole
+from pmdesk.core.label_layout import Box, LabelRequest, layout_labels, short_name
 from pmdesk.core.stakeholders import MIDPOINT, quadrant
 from pmdesk.store.models import Stakeholder
 from pmdesk.store.services import LaunchService, RequirementService, StakeholderService
@@ -42,6 +43,7 @@ LABEL = "Stakeholder map"
 SECTIONS = {"map": "Power / interest map", "register": "Stakeholder register",
             "raci": "RACI matrix"}
 RACI_COLUMNS = 9
+LABEL_SIZE, LABEL_MAX = 7.0, 110.0  # names on the map: points, widest before eliding
 ROLE_COLOURS = {RaciRole.ACCOUNTABLE: PRIMARY, RaciRole.RESPONSIBLE: ACCENT,
                 RaciRole.CONSULTED: MUTED, RaciRole.INFORMED: FAINT}
 
@@ -74,14 +76,30 @@ def make(job: Job) -> Document:
 
 def _map(job: Job, people: list[Stakeholder], numbering: Numbering) -> list[Flowable]:
     size = min(job.width * 0.62, job.height - 150)
-    grid = power_interest_grid(people, job.width, size)
+    grid, crowded = power_interest_grid(people, job.width, size)
+    if crowded:  # make room under the map for the names behind the badges, on the same page
+        lines = string_width(_crowded_text(crowded), 8) / job.width + 1
+        grid, crowded = power_interest_grid(people, job.width, size - 11 * int(lines) - 8)
     entries = [(ATTITUDE_COLOURS[a], a.label) for a in Attitude]
-    return [numbering.heading(SECTIONS["map"]), grid, spacer(4),
-            legend_row(entries + [(MUTED, "Dashed arrow: where we want them")], job.width)]
+    out = [numbering.heading(SECTIONS["map"]), grid, spacer(4),
+           legend_row(entries + [(MUTED, "Dashed arrow: where we want them")], job.width)]
+    if crowded:
+        out += [spacer(4), note(_crowded_text(crowded))]
+    return out
 
 
-def power_interest_grid(people: Sequence[Stakeholder], width: float, size: float) -> Drawing:
-    """Interest across, power up, 0-10; token size is importance, colour is attitude."""
+def _crowded_text(crowded: list[list[str]]) -> str:
+    groups = "; ".join(f"+{len(names)}: {', '.join(names)}" for names in crowded)
+    return f"Crowded spots show a count instead of names — {groups}."
+
+
+def power_interest_grid(
+    people: Sequence[Stakeholder], width: float, size: float
+) -> tuple[Drawing, list[list[str]]]:
+    """Interest across, power up, 0-10; token size is importance, colour is attitude.
+
+    Also returns the names behind each "+n" badge of a crowded spot, to list them.
+    """
     d = Drawing(width, size + 24)
     left = (width - size) / 2
     bottom = 18.0
@@ -114,8 +132,8 @@ def power_interest_grid(people: Sequence[Stakeholder], width: float, size: float
     blocked = [(x + (w - 150 if x != left else 0), y + h - 18, x + (w if x != left else 150),
                 y + h) for x, y, w, h in quads.values()]
     blocked += _arrows(d, people, at)
-    _tokens(d, people, at, (left, bottom, left + size, bottom + size), blocked)
-    return d
+    crowded = _tokens(d, people, at, (left, bottom, left + size, bottom + size), blocked)
+    return d, crowded
 
 
 def _arrows(d: Drawing, people, at) -> list[tuple[float, float, float, float]]:
@@ -138,40 +156,44 @@ def _arrows(d: Drawing, people, at) -> list[tuple[float, float, float, float]]:
     return boxes
 
 
-def _tokens(d: Drawing, people, at, bounds, blocked) -> None:
-    """Tokens biggest first, each name placed where it collides with nothing placed yet."""
-    taken: list[tuple[float, float, float, float]] = list(blocked)
-    ordered = sorted(people, key=lambda p: (-p.importance, p.name))
-    spots = []
+def _tokens(d: Drawing, people, at, bounds, blocked) -> list[list[str]]:
+    """Tokens biggest first; names placed by core.label_layout, as on screen.
+
+    A name takes the first free spot around its token, else its short form
+    ("Priya N."); where neither fits, neighbours share one "+n" badge and the
+    names behind each badge are returned, to be listed under the map.
+    """
+    ordered = sorted(people, key=lambda p: (-p.importance, p.name.casefold(), p.id))
+    requests, shorts = [], {}
     for p in ordered:
         x, y = at(p.interest, p.power)
         r = 3.5 + p.importance * 1.1
-        taken.append((x - r, y - r, x + r, y + r))
-        spots.append((p, x, y, r))
-    for p, x, y, r in spots:
         d.add(Circle(x, y, r, fillColor=ATTITUDE_COLOURS[p.attitude], strokeColor=WHITE,
                      strokeWidth=1.2))
-    for p, x, y, r in spots:
-        width = min(string_width(p.name, 7, True), 110)
-        options = [(x + r + 3, y - 2.5, "start"), (x - r - 3, y - 2.5, "end"),
-                   (x, y + r + 3, "middle"), (x, y - r - 9, "middle")]
-        chosen = options[0]  # every name is printed: crowded ones go to the right anyway
-        for tx, ty, anchor in options:
-            start = tx if anchor == "start" else tx - width if anchor == "end" else tx - width / 2
-            box = (start - 1, ty - 2, start + width + 1, ty + 7.5)
-            inside = bounds[0] <= box[0] and box[2] <= bounds[2] and box[1] >= bounds[1] - 14
-            if inside and not any(_overlap(box, other) for other in taken):
-                taken.append(box)
-                chosen = (tx, ty, anchor)
-                break
-        tx, ty, anchor = chosen
-        for shape in text_shapes(tx, ty, p.name, 7, bold=True, anchor=anchor, colour=INK,
-                                 max_width=110):
+        shorts[p.id] = short_name(p.name)
+        width = min(string_width(p.name, LABEL_SIZE, True), LABEL_MAX) + 2
+        short = string_width(shorts[p.id], LABEL_SIZE, True) + 2
+        requests.append(LabelRequest(p.id, x, y, r, width, LABEL_SIZE + 2.5,
+                                     short if shorts[p.id] != p.name else None))
+    layout = layout_labels(
+        requests, Box(*bounds), obstacles=[Box(*b) for b in blocked], gap=2.0,
+        badge_size=lambda n: (string_width(f"+{n}", LABEL_SIZE, True) + 6, LABEL_SIZE + 3.5))
+    by_id = {p.id: p for p in people}
+    for key, box in layout.placed.items():
+        text = shorts[key] if key in layout.shortened else by_id[key].name
+        for shape in text_shapes(box.x0 + 1, box.y0 + 2.5, text, LABEL_SIZE, bold=True,
+                                 colour=INK, max_width=LABEL_MAX):
             d.add(shape)
-
-
-def _overlap(a, b) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+    crowded = []
+    for badge in layout.badges:
+        box = badge.box
+        d.add(Rect(box.x0, box.y0, box.width, box.height, rx=2, ry=2, fillColor=PRIMARY,
+                   strokeColor=WHITE, strokeWidth=0.6))
+        for shape in text_shapes(box.x0 + box.width / 2, box.y0 + 3, badge.text, LABEL_SIZE,
+                                 bold=True, anchor="middle", colour=WHITE):
+            d.add(shape)
+        crowded.append([by_id[key].name for key in badge.keys])
+    return crowded
 
 
 def _register(job: Job, people: list[Stakeholder], numbering: Numbering) -> list[Flowable]:

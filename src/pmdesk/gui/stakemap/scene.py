@@ -18,7 +18,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainterPath, QP
 from PySide6.QtWidgets import QGraphicsScene
 
 from pmdesk.core.enums import Attitude, Quadrant
-from pmdesk.core.label_layout import Box, LabelRequest, layout_labels
+from pmdesk.core.label_layout import Box, LabelRequest, layout_labels, short_name
 from pmdesk.core.stakeholders import ADVICE, MIDPOINT, SCALE_MAX, STRATEGY, quadrant, snap
 from pmdesk.gui.theme import plain_tooltip
 
@@ -48,14 +48,6 @@ def describe(person: Any) -> str:
     if person.desired_power is not None and person.desired_interest is not None:
         lines.append(f"Aim: power {person.desired_power:g} · interest {person.desired_interest:g}")
     return "\n".join(line for line in lines if line)
-
-
-def short_name(name: str) -> str:
-    """"Priya N." for "Priya Natarajan" (titles such as "Dr." skipped): for crowded spots."""
-    words = [w for w in name.split() if not w.endswith(".") or len(w) > 4]
-    if len(words) < 2:
-        return name
-    return f"{words[0]} {words[-1][0]}."
 
 
 class MapScene(QGraphicsScene):
