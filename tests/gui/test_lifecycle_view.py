@@ -158,3 +158,33 @@ def test_elimination_review_dates_become_milestones_undoably(view, ctx):
     assert lifecycle.milestones_of(review_id)["end_of_sale"].start_date == dt.date(2031, 3, 31)
     ctx.undo()
     assert lifecycle.milestones_of(review_id) == {}
+
+
+def _zoom_in_like_the_wheel(chart) -> list[list[float]]:
+    """What a wheel turn does in pyqtgraph's ViewBox: scale, then say the person did it."""
+    box = chart.plotItem.getViewBox()
+    box.scaleBy(s=(0.5, 0.5))
+    box.sigRangeChangedManually.emit([True, True])
+    return box.viewRange()
+
+
+def test_a_zoomed_chart_stays_zoomed_when_the_data_changes(view, ctx, qtbot):
+    """A colleague's edit (or one's own) redraws the curve; where one looked stays."""
+    view.set_product(_product(ctx, "DataLog 200"))
+    view.show()
+    qtbot.waitExposed(view)
+    chart = view.curve
+    fitted = chart.plotItem.getViewBox().viewRange()
+    zoomed = _zoom_in_like_the_wheel(chart)
+    assert zoomed[0] != fitted[0]
+    metric = next(m for m in ctx.service(LifecycleService).metrics_of(view.product_id)
+                  if m.name == view.curve_metric.currentText())
+    ctx.service(LifecycleService).upsert_values(metric.id, [{"period": "2031-01-01",
+                                                              "value": 1.0}])
+    qtbot.waitUntil(lambda: any(p[0] >= stamp(dt.date(2031, 1, 1)) for p in chart._points))
+    after = chart.plotItem.getViewBox().viewRange()
+    assert after[0] == pytest.approx(zoomed[0]) and after[1] == pytest.approx(zoomed[1])
+    # Another metric, or the whole life, is fitted afresh.
+    view.curve_metric.setCurrentIndex((view.curve_metric.currentIndex() + 1)
+                                      % view.curve_metric.count())
+    assert chart.plotItem.getViewBox().viewRange()[0] != pytest.approx(zoomed[0])

@@ -109,6 +109,18 @@ def test_clicking_a_bubble_selects_the_product(view, ctx, qtbot):
     assert view.table.currentIndex().data(ID_ROLE) == datalog
 
 
+def test_a_zoomed_bubble_chart_stays_zoomed_when_a_product_changes(view, ctx, qtbot):
+    box = view.bubbles.plotItem.getViewBox()
+    box.scaleBy(s=(0.5, 0.5))  # what a wheel turn does, then it says the person did it
+    box.sigRangeChangedManually.emit([True, True])
+    zoomed = box.viewRange()
+    plotted = view.bubbles.spots[0]["data"][0]
+    ctx.service(PortfolioService).products.update(plotted, name="Renamed <&> 😀")
+    qtbot.waitUntil(lambda: any(s["data"][1] == "Renamed <&> 😀" for s in view.bubbles.spots))
+    after = box.viewRange()
+    assert after[0] == pytest.approx(zoomed[0]) and after[1] == pytest.approx(zoomed[1])
+
+
 def test_the_stage_is_not_edited_in_the_product_table(view):
     column = view.editor.model.column_index("stage")
     index = view.editor.model.index(0, column)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QWidget
 
 from pmdesk.core.enums import GateDecision, Stage
 from pmdesk.core.lifecycle import figure
+from pmdesk.gui.widgets.chart_range import UserRange
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
 STAGE_COLOURS = {
@@ -78,6 +79,8 @@ class _Chart(pg.PlotWidget):
         self.readout.setZValue(50)
         self._points: list[tuple[float, float, str]] = []
         self.scene().sigMouseMoved.connect(self._hover)
+        self.user_range = UserRange(self.plotItem.getViewBox())
+        self._subject: object = None
         self._ready = True
         self.restyle()
 
@@ -113,7 +116,18 @@ class _Chart(pg.PlotWidget):
         super().changeEvent(event)
 
     def redraw(self) -> None:
-        """Draw the current data again (subclasses)."""
+        """Draw the current data again, keeping a range the person zoomed or panned to."""
+        with self.user_range.kept():
+            self._draw()
+
+    def _draw(self) -> None:
+        """Draw the current data (subclasses)."""
+
+    def _subject_is(self, subject: object) -> None:
+        """New data about another subject (another metric) is fitted afresh."""
+        if subject != self._subject:
+            self.user_range.forget()
+        self._subject = subject
 
     def clear_chart(self) -> None:
         self.plotItem.clear()
@@ -159,14 +173,16 @@ class LifecycleCurve(_Chart):
 
     def show_whole_life(self, whole: bool) -> None:
         self.whole_life = whole
+        self.user_range.forget()  # the person asked for another span: show all of it
         self.redraw()
 
     def set_data(self, name: str, unit: str, points: Sequence[tuple[dt.date, float]],
                  bands: Sequence[Band], gates: Sequence[GateMark]) -> None:
         self._data = (name, unit, list(points), list(bands), list(gates))
+        self._subject_is((name, unit))
         self.redraw()
 
-    def redraw(self) -> None:
+    def _draw(self) -> None:
         data = getattr(self, "_data", None)
         self.clear_chart()
         if data is None:
@@ -244,9 +260,10 @@ class KpiChart(_Chart):
     def set_data(self, name: str, unit: str, points: Sequence[tuple[dt.date, float, float | None]],
                  target: float | None) -> None:
         self._data = (name, unit, list(points), target)
+        self._subject_is((name, unit))
         self.redraw()
 
-    def redraw(self) -> None:
+    def _draw(self) -> None:
         data = getattr(self, "_data", None)
         self.clear_chart()
         if data is None:

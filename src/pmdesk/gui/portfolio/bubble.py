@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QFont, QFontInfo, QFontMetrics, QPalette
 from PySide6.QtWidgets import QWidget
 
 from pmdesk.core.lifecycle import figure, growth_share_quadrant, relative_shares
+from pmdesk.gui.widgets.chart_range import UserRange
 from pmdesk.store.services.portfolio import ProductOverview
 
 from .overview import HEALTH_COLOURS
@@ -35,6 +36,7 @@ class BubbleChart(pg.PlotWidget):
         self.spots: list[dict] = []
         self.scatter = pg.ScatterPlotItem(hoverable=True, tip=self._tip)
         self.scatter.sigClicked.connect(self._clicked)
+        self.user_range = UserRange(self.plotItem.getViewBox())
         self._ready = True
         self.restyle()
 
@@ -74,7 +76,8 @@ class BubbleChart(pg.PlotWidget):
                                "brush": colour, "pen": pg.mkPen(colour.darker(140), width=1.5),
                                "data": (row.id, row.name, share, row.growth,
                                         row.latest_revenue, quadrant)})
-        self._draw()
+        with self.user_range.kept():  # a zoomed-in corner stays when a colleague edits
+            self._draw()
 
     def _draw(self) -> None:
         self.plotItem.clear()
