@@ -156,3 +156,32 @@ def test_a_refused_delete_asks_to_delete_anyway_or_keep_theirs(qtbot, connect):
     ctx.undo()
     assert products.get(product.id).name == TEXT
     ctx.close()
+
+
+def test_an_edit_kept_offline_is_checked_against_what_was_seen_before_the_drop(
+    qtbot, connect, pg_server
+):
+    """While away, a colleague changed the row; the screen re-reads it on reconnecting.
+
+    The kept edit was made against the old value, so it must be refused with both
+    values, not written over theirs just because the screen has caught up since.
+    """
+    mine, theirs = connect(), connect()
+    ctx = _context(qtbot, mine)
+    products = mine.service(PortfolioService).products
+    product = mine.service(PortfolioService).create_product(name="Alpha", owner="Ann")
+    products.get(product.id)
+    ctx.changed.connect(lambda _c: products.get(product.id))  # what an open view does
+    pg_server.stop()
+    try:
+        assert not ctx.run(UpdateCommand(products, product.id, {"owner": "Mine"}, "Set owner"))
+        assert ctx.state == "lost"
+    finally:
+        pg_server.start()
+    theirs.service(PortfolioService).products.update(product.id, owner=TEXT)
+    with qtbot.waitSignal(ctx.conflictRaised, timeout=5000) as refused:
+        pass
+    conflict, _command = refused.args
+    assert (conflict.mine, conflict.theirs) == ("Mine", TEXT)
+    assert products.get(product.id).owner == TEXT
+    ctx.close()

@@ -5,15 +5,18 @@
   person may have it remembered there (:mod:`pmdesk.credentials`).
 - :class:`TeamContext` is the AppContext of a team workspace: it wakes when the
   server sends a notice (QSocketNotifier on the listening connection, a QTimer
-  as a fallback, for reconnecting and where LISTEN is not available) and publishes what others changed through
-  ``workspace.changes``, so views refresh by the usual path; it keeps an edit
-  made while the connection is down and applies it once the server is back;
-  undo and redo refuse to overwrite someone else's later change.
+  as a fallback, for reconnecting and where LISTEN is not available) and
+  publishes what others changed through ``workspace.changes``, so views refresh
+  by the usual path; it keeps an edit made while the connection is down and
+  applies it once the server is back, checked against what the person saw when
+  making it; undo and redo refuse to overwrite someone else's later change.
 - :class:`ConflictDialog` shows both values of a refused edit: keep mine or take theirs.
 - :class:`ConnectionBanner` says, in the status bar, whether the server is reachable.
 """
 
 from __future__ import annotations
+
+import contextlib
 
 from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -210,6 +213,7 @@ class TeamContext(AppContext):
         super().__init__(workspace, parent)
         self.state = "connected"
         self.pending: list[ServiceCommand] = []
+        self._seen_then: dict | None = None  # the versions the pending edits were made against
         self._notifier: QSocketNotifier | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_MS)
@@ -249,10 +253,15 @@ class TeamContext(AppContext):
         from pmdesk.store.models import Base  # the table names, read once on reconnecting
 
         waiting, self.pending = self.pending, []
+        seen_then, self._seen_then = self._seen_then, None
         self._set_state("connected")
         self.workspace.changes.publish(ChangeSet.everything(Base.metadata.tables))
-        for command in waiting:
-            self.run(command)
+        versions = self.workspace.versions
+        # The reload above (and the changes read back from the log) moved the versions on;
+        # the kept edits were made against what the screen showed before the drop.
+        with versions.as_seen(seen_then) if versions else contextlib.nullcontext():
+            for command in waiting:
+                self.run(command)
 
     def _set_state(self, state: str) -> None:
         if state == "lost" and self._notifier is not None:
@@ -277,6 +286,8 @@ class TeamContext(AppContext):
             self.conflictRaised.emit(failure, command)
             return False
         if isinstance(failure, ConnectionLostError):
+            if not self.pending and self.workspace.versions is not None:
+                self._seen_then = self.workspace.versions.snapshot()
             self.pending.append(command)
             self._set_state("lost")
             return False

@@ -16,7 +16,8 @@ Workspace subclass that puts it all together in :mod:`pmdesk.store.team_workspac
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -286,6 +287,29 @@ class VersionBook:
         """The version this client counts on: its own write while undoing, else what it saw."""
         expected = self.written.get(key) if self.guarding_undo else None
         return expected if expected is not None else self.seen.get(key)
+
+    def snapshot(self) -> dict[Key, int]:
+        """The versions seen now: what an edit kept while offline was made against."""
+        return dict(self.seen)
+
+    @contextlib.contextmanager
+    def as_seen(self, snapshot: dict[Key, int] | None) -> Iterator[None]:
+        """Check edits against an earlier snapshot (edits kept while the server was away).
+
+        Meanwhile the screen may have re-read rows others changed, which moved
+        ``seen`` on; an edit made before that must still be refused on those rows.
+        Versions written inside the block are kept afterwards.
+        """
+        if snapshot is None:
+            yield
+            return
+        live, self.seen = self.seen, dict(snapshot)
+        try:
+            yield
+        finally:
+            moved = {k: v for k, v in self.seen.items() if snapshot.get(k) != v}
+            self.seen = live
+            live.update(moved)
 
     def accept(self, kind: str, entity_id: object, version: int) -> None:
         """The person has seen ``version`` (took theirs, or chose to keep theirs on top)."""
