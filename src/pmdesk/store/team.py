@@ -273,6 +273,9 @@ class VersionBook:
     def __init__(self) -> None:
         self.seen: dict[Key, int] = {}
         self.written: dict[Key, int] = {}
+        # Rows someone is typing into: the version their edit is based on, whatever the
+        # screen re-reads meanwhile (a colleague's change arriving mid-sentence).
+        self.held: dict[Key, int] = {}
         self.guarding_undo = False
 
     def on_load(self, _session: Session, obj: object) -> None:
@@ -284,9 +287,21 @@ class VersionBook:
         self.seen.update(((kind, entity_id), version) for entity_id, version in rows)
 
     def _expected(self, key: Key) -> int | None:
-        """The version this client counts on: its own write while undoing, else what it saw."""
+        """The version this client counts on: its own write while undoing, else the one an
+        edit in progress started from, else what it saw last."""
         expected = self.written.get(key) if self.guarding_undo else None
+        if expected is None:
+            expected = self.held.get(key)
         return expected if expected is not None else self.seen.get(key)
+
+    def hold(self, kind: str, entity_id: object) -> None:
+        """Someone started typing into this row: later edits are checked against now."""
+        key = (kind, entity_id)
+        if key not in self.held and key in self.seen:
+            self.held[key] = self.seen[key]
+
+    def release(self, kind: str, entity_id: object) -> None:
+        self.held.pop((kind, entity_id), None)
 
     def snapshot(self) -> dict[Key, int]:
         """The versions seen now: what an edit kept while offline was made against."""
@@ -315,6 +330,7 @@ class VersionBook:
         """The person has seen ``version`` (took theirs, or chose to keep theirs on top)."""
         self.seen[(kind, entity_id)] = version
         self.written.pop((kind, entity_id), None)
+        self.held.pop((kind, entity_id), None)
 
     def check(self, session: Session, _ctx: object = None, _instances: object = None) -> None:
         """before_flush: refuse the first modified row that changed behind this client's back."""
@@ -391,6 +407,7 @@ class VersionBook:
 
     def committed(self, session: Session) -> None:
         for key, version in session.info.pop("written", {}).items():
+            self.held.pop(key, None)  # this client's own write supersedes what it typed from
             if version is None:
                 self.seen.pop(key, None)
                 self.written.pop(key, None)

@@ -174,6 +174,14 @@ class TeamWorkspace(Workspace):
         assert self.versions is not None
         self.versions.saw(kind, rows)
 
+    def hold_version(self, kind: str, entity_id: object) -> None:
+        assert self.versions is not None
+        self.versions.hold(kind, entity_id)
+
+    def release_version(self, kind: str, entity_id: object) -> None:
+        assert self.versions is not None
+        self.versions.release(kind, entity_id)
+
     @contextlib.contextmanager
     def undo_guard(self) -> Iterator[None]:
         """While undoing or redoing: refuse to touch a row someone changed after our edit."""

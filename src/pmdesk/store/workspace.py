@@ -326,6 +326,12 @@ class Workspace:
     def note_seen(self, kind: str, rows: Iterable[tuple[object, int]]) -> None:
         """(id, row_version) pairs a screen shows, read without the ORM (team: remembered)."""
 
+    def hold_version(self, kind: str, entity_id: object) -> None:
+        """Someone started typing into this row (team: their edit is checked against now)."""
+
+    def release_version(self, kind: str, entity_id: object) -> None:
+        """The typing ended: saved, refused or abandoned."""
+
     def undo_guard(self) -> contextlib.AbstractContextManager[None]:
         """Held while undoing or redoing (team: refuse to overwrite others' later edits)."""
         return contextlib.nullcontext()

@@ -81,6 +81,7 @@ class ItemEditor(QWidget):
         form = QFormLayout(page)
         form.setContentsMargins(0, 0, 0, 0)
         self.name = QLineEdit()
+        self.name.textEdited.connect(self._typing)
         self.name.editingFinished.connect(lambda: self._send("name", self.name.text()))
         self.kind = QComboBox()
         for kind in ItemKind:
@@ -105,6 +106,7 @@ class ItemEditor(QWidget):
             lambda: self._send("status", ItemStatus(self.status.currentData())))
         self.notes = NotesEdit()
         self.notes.setTabChangesFocus(True)
+        self.notes.textChanged.connect(self._typing)
         self.notes.editingFinished.connect(lambda: self._send("notes", self.notes.toPlainText()))
         self.requirements = QListWidget()
         self.requirements.itemChanged.connect(self._toggle_requirement)
@@ -161,6 +163,8 @@ class ItemEditor(QWidget):
         # Shown again after a change (someone else's too): a field typed in but not saved
         # yet keeps what is typed; it is saved, or refused as a conflict, when left.
         again = item_id == self.item_id
+        if not again:
+            self._release()
         self.item_id, self.link_id = item_id, None
         self._loading = True
         try:
@@ -238,6 +242,15 @@ class ItemEditor(QWidget):
 
     # -- sending ----------------------------------------------------------------------
 
+    def _typing(self, *_args) -> None:
+        """Typing began: in a team workspace the edit is based on the item as shown now."""
+        if not self._loading and self.item_id is not None:
+            self.model.queries.ws.hold_version("roadmap_item", self.item_id)
+
+    def _release(self) -> None:
+        if self.item_id is not None:
+            self.model.queries.ws.release_version("roadmap_item", self.item_id)
+
     def _send(self, field: str, value) -> None:
         if self._loading or self.item_id is None:
             return
@@ -245,8 +258,11 @@ class ItemEditor(QWidget):
         if row is None:
             return
         current = {"lane_id": row.lane_id}.get(field, getattr(row, field, None))
-        if value != current:
-            self.changeRequested.emit(self.item_id, {field: value})
+        try:
+            if value != current:
+                self.changeRequested.emit(self.item_id, {field: value})
+        finally:
+            self._release()
 
     def _send_dates(self) -> None:
         if self._loading or self.item_id is None:

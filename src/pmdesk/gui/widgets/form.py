@@ -118,6 +118,8 @@ class EntityForm(QWidget):
 
     def _typed(self, *_args: Any) -> None:
         if not self._loading:
+            if self.entity_id is not None:  # what is typed is based on the row as shown now
+                self.ctx.workspace.hold_version(self.repo.kind, self.entity_id)
             self.edited.emit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -130,6 +132,7 @@ class EntityForm(QWidget):
     # -- loading -------------------------------------------------------------------------
 
     def set_entity(self, entity_id: int | None) -> None:
+        self._release()
         self.entity_id = entity_id
         self.row = self.repo.get(entity_id) if entity_id is not None else None
         self._fill(skip_focused=False)
@@ -176,7 +179,26 @@ class EntityForm(QWidget):
         return editor_value(self.editors[field], self.columns[field])
 
     def commit(self, field: str) -> bool:
-        """Save one field if it changed; a refusal is reported, the field shows the saved value."""
+        """Save one field if it changed; a refusal is reported, the field shows the saved value.
+
+        In a team workspace, a field typed into while a colleague changed the same row
+        is checked against the row as it was when the typing began (a conflict, with
+        both values), not against the row the form re-read meanwhile.
+        """
+        try:
+            return self._commit(field)
+        finally:
+            if not self._typing_elsewhere(field):
+                self._release()
+
+    def _typing_elsewhere(self, field: str) -> bool:
+        return any(editor.hasFocus() for name, editor in self.editors.items() if name != field)
+
+    def _release(self) -> None:
+        if self.entity_id is not None:
+            self.ctx.workspace.release_version(self.repo.kind, self.entity_id)
+
+    def _commit(self, field: str) -> bool:
         if self._loading or self.row is None or self.ctx.read_only:
             return False
         column = self.columns[field]
