@@ -108,3 +108,37 @@ def test_the_roadmap_side_panel_refuses_a_name_typed_over_a_colleagues_rename(qt
         editor.name.editingFinished.emit()
     assert (refused.args[0].mine, refused.args[0].theirs) == ("Mine", THEIRS)
     assert roadmap.items.get(item.id).name == THEIRS
+
+
+def test_a_table_cell_edited_while_a_colleague_changed_the_row_is_refused(qtbot, pair):
+    from PySide6.QtWidgets import QLineEdit
+
+    from pmdesk.gui.widgets.entity_model import EntityTableModel
+    from pmdesk.gui.widgets.entity_table import EntityTable
+    from pmdesk.store.queries import TableQuery
+
+    ctx, mine, theirs = pair
+    products = mine.service(PortfolioService).products
+    product = mine.service(PortfolioService).create_product(name="Alpha", owner="Ann")
+    model = EntityTableModel(ctx, products, [Column("name", "Name"), Column("owner", "Owner")])
+    model.set_query(TableQuery.where_equal(products))
+    table = EntityTable(model)
+    qtbot.addWidget(table)
+    table.show()
+    table.activateWindow()
+    qtbot.waitActive(table)
+    cell = model.index(model.row_of(product.id), 1)
+    table.view.setCurrentIndex(cell)
+    table.view.edit(cell)
+    editor = table.view.indexWidget(cell) or table.view.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    qtbot.waitUntil(editor.hasFocus)
+    editor.setText("Mine")
+    theirs.service(PortfolioService).products.update(product.id, owner=THEIRS)
+    qtbot.waitUntil(lambda: model.entity(model.row_of(product.id)).owner == THEIRS,
+                    timeout=2000)
+    assert editor.text() == "Mine"  # the typing was kept
+    with qtbot.waitSignal(ctx.conflictRaised) as refused:
+        table.view.commitData(editor)
+    assert (refused.args[0].mine, refused.args[0].theirs) == ("Mine", THEIRS)
+    assert products.get(product.id).owner == THEIRS

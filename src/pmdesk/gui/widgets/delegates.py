@@ -222,9 +222,19 @@ class EntityDelegate(QStyledItemDelegate):
     ) -> QWidget:
         editor = make_editor(self._column(index), parent)
         editor.setAutoFillBackground(True)
+        # In a team workspace the cell's edit is checked against the row as it is now,
+        # even if a colleague's change to it arrives while the editor is open.
+        model = index.model()
+        workspace, kind, entity_id = model.ctx.workspace, model.repo.kind, model.id_at(index.row())
+        workspace.hold_version(kind, entity_id)
+        # Released when the editor closes, even if its row has gone by then.
+        editor.destroyed.connect(lambda *_: workspace.release_version(kind, entity_id))
         return editor
 
     def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
+        if editor.property("pmdesk_filled") and editor.hasFocus():
+            return  # being typed into: a colleague's change must not replace the typing
+        editor.setProperty("pmdesk_filled", True)
         set_editor_value(editor, self._column(index), index.data(Qt.ItemDataRole.EditRole))
 
     def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: QModelIndex) -> None:
