@@ -25,7 +25,7 @@ class FollowsChanges:
     model's ids (``_order``, ``_ids``, ``_pos``, ``_known``), row cache, sort and filter."""
 
     # More changed rows than this in one change (an undone mass delete, a reschedule) are
-    # handled by comparing ids, without reading the rows; new rows then reset the table.
+    # handled by comparing ids, without reading the rows; new rows are then resynced.
     MASS_CHANGE = 200
 
     def apply_changes(self, changes: ChangeSet) -> None:
@@ -77,19 +77,9 @@ class FollowsChanges:
             self._rows.pop(entity_id, None)  # read again when next shown
         self._remove(self._known - in_scope)
         if in_scope - self._known:
-            self._reset_to(in_scope)
+            self._resync()  # rows joined (an undone mass delete): in place, never a reset
         else:
             self._rows_changed(touched & self._known)
-
-    def _reset_to(self, ids: set[int]) -> None:
-        self.beginResetModel()
-        self._known = set(ids)
-        self._order = [i for i in self._query.ids() if i in self._known] if self._query else []
-        if self._sort is not None:
-            self._order = [i for i in self._ordered_ids() if i in self._known]
-        self._ids = self._visible(self._order)
-        self._reindex()
-        self.endResetModel()
 
     def _rows_changed(self, ids: Iterable[int]) -> None:
         last = len(self.columns) - 1
