@@ -282,3 +282,40 @@ def test_demo_goes_to_the_data_folder_under_a_fresh_name(tmp_path: Path, capsys,
     assert gui_calls == [data / "Demo portfolio 2.pmdesk"]
     assert sorted(p.name for p in data.iterdir()) == ["Demo portfolio 2.pmdesk",
                                                        "Demo portfolio.pmdesk"]
+
+
+@needs_demo
+def test_demo_that_opens_the_window_also_prints_where_the_file_went(tmp_path: Path, capsys,
+                                                                     gui_calls):
+    target = tmp_path / "shown.pmdesk"
+    code, out, err = _run(capsys, "--demo", "--output", str(target))
+    assert (code, out, err) == (0, f"{target}\n", "")
+    assert gui_calls == [target] and target.exists()
+
+
+def test_dev_script_demo_goes_through_the_command_that_prints_the_path():
+    script = (Path(__file__).parents[1] / "installer" / "dev.sh").read_text()
+    assert 'python" -m pmdesk --demo "$@"' in script
+
+
+# -- a reader that stops early (pmdesk check FILE | head) ------------------------------------
+
+
+@pytest.mark.parametrize("argv", [["check"], ["export", "json"], ["--demo", "--no-gui"]])
+def test_a_closed_pipe_ends_quietly(tmp_path: Path, argv: list[str]):
+    path = _sound_file(tmp_path, "piped.pmdesk")
+    if argv[0] == "check":
+        argv = ["check", str(path)]
+    elif argv[0] == "export":
+        argv = ["export", "json", str(path), "-o", str(tmp_path / "out.json")]
+    else:
+        argv = [*argv, "--output", str(tmp_path / "demo.pmdesk")]
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before pmdesk prints a line
+    try:
+        result = subprocess.run([sys.executable, "-m", "pmdesk", *argv], stdout=write_end,
+                                stderr=subprocess.PIPE, text=True, timeout=60)
+    finally:
+        os.close(write_end)
+    assert result.stderr == ""
+    assert result.returncode in (0, 141)

@@ -19,6 +19,7 @@ so ``pmdesk plan.pmdesk`` keeps working as ``export`` and ``import`` are added
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 
 EXIT_OK = 0
 EXIT_FAILED = 2
+EXIT_CLOSED_PIPE = 141  # what a shell reports for a command its reader stopped (128 + SIGPIPE)
 DEMO_STEM = "Demo portfolio"
 TEAM_SCHEMES = ("postgresql://", "postgres://")
 
@@ -171,8 +173,8 @@ def _open(parser: _Parser, args: argparse.Namespace) -> int:
     if args.file is not None:
         parser.error("--demo makes its own file; use --output PATH to choose where")
     path = _make_demo(args.output)
+    print(path, flush=True)  # where the demo went, also when the window opens on it
     if args.no_gui:
-        print(path)
         return EXIT_OK
     return _run_gui(path)
 
@@ -217,6 +219,21 @@ def _fail(message: str) -> int:
     return EXIT_FAILED
 
 
+def _closed_pipe() -> int:
+    """The reader went away (``pmdesk check FILE | head``): stop quietly, as Unix tools do.
+
+    Standard output is pointed at the null device so that Python's own flush at
+    exit does not report the closed pipe a second time.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # stdout is no real file (tests capture it): nothing to do
+        pass
+    return EXIT_CLOSED_PIPE
+
+
 def _tolerant_output() -> None:
     """Paths and names with emoji must not crash printing to a console that lacks them."""
     for stream in (sys.stdout, sys.stderr):
@@ -234,9 +251,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_gui(args[0])  # a team workspace: the window asks for the password
         if args and args[0] in COMMANDS:
             namespace = _command_parser().parse_args(args)
-            return namespace.run(namespace)
+            code = namespace.run(namespace)
+            sys.stdout.flush()  # a closed pipe shows here, while it can still be caught
+            return code
         parser = _open_parser()
-        return _open(parser, parser.parse_args(args))
+        code = _open(parser, parser.parse_args(args))
+        sys.stdout.flush()  # a closed pipe shows here, while it can still be caught
+        return code
+    except BrokenPipeError:
+        return _closed_pipe()
     except _Exit as stop:
         return stop.code
     except PmdeskError as exc:
