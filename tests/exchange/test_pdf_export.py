@@ -127,3 +127,18 @@ def test_the_launch_plan_prints_the_readiness_the_launch_view_shows(demo, tmp_pa
         assert f"{function.label}" in text and f"{part.done}/{part.counted} done" in text
     offsets = {t.due_offset_days for t in launches.tasks_of(launch.id)} - {None}
     assert offsets and all(relative_label(o) in text for o in offsets)
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
+def test_the_pdf_is_as_readable_as_the_users_umask_says(tricky, tmp_path, texts, umask, mode):
+    import os
+    import stat
+
+    ws, pid = tricky
+    before = os.umask(umask)
+    try:
+        written = export_pdf(ws, "stakeholders", tmp_path / "map.pdf", product_id=pid,
+                             options=PdfOptions(today=texts.today))
+    finally:
+        os.umask(before)
+    assert stat.S_IMODE(written.stat().st_mode) == mode

@@ -94,6 +94,7 @@ def export_pdf(
         build(temp, document.story, page, job.info, tracker, cover=document.cover,
               bare=document.bare)
         tracker.check()
+        os.chmod(temp, 0o666 & ~_umask())  # mkstemp made it owner-only; a PDF is for sharing
         os.replace(temp, output)
     except OSError as exc:
         temp.unlink(missing_ok=True)
@@ -103,6 +104,20 @@ def export_pdf(
         raise
     tracker.finish()
     return output
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where the system tells (Linux)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)  # elsewhere the only way to read it is to set it and put it back
+    os.umask(mask)
+    return mask
 
 
 def _product(workspace: Workspace, kind: str, product_id: int | None) -> Product | None:
