@@ -185,3 +185,27 @@ def test_an_edit_kept_offline_is_checked_against_what_was_seen_before_the_drop(
     assert (conflict.mine, conflict.theirs) == ("Mine", TEXT)
     assert products.get(product.id).owner == TEXT
     ctx.close()
+
+
+def test_reconnecting_happens_off_the_window_thread(qtbot, connect, pg_server, monkeypatch):
+    """An unreachable host can take seconds to refuse: the window must not wait for it."""
+    import threading
+
+    ws = connect()
+    ctx = _context(qtbot, ws)
+    pg_server.stop()
+    try:
+        qtbot.waitUntil(lambda: ctx.state == "lost", timeout=5000)
+    finally:
+        pg_server.start()
+    opened_on: list[threading.Thread] = []
+    real_open = ws.feed.open
+
+    def recording_open() -> None:
+        opened_on.append(threading.current_thread())
+        real_open()
+
+    monkeypatch.setattr(ws.feed, "open", recording_open)
+    qtbot.waitUntil(lambda: ctx.state == "connected", timeout=5000)
+    assert opened_on and threading.main_thread() not in opened_on
+    ctx.close()

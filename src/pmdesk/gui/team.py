@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 
 from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -214,6 +215,7 @@ class TeamContext(AppContext):
         self.state = "connected"
         self.pending: list[ServiceCommand] = []
         self._seen_then: dict | None = None  # the versions the pending edits were made against
+        self._reconnecting: threading.Thread | None = None
         self._notifier: QSocketNotifier | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_MS)
@@ -234,8 +236,15 @@ class TeamContext(AppContext):
             self._notifier.activated.connect(self.tick)
 
     def tick(self) -> None:
-        """Take in what others changed; notice a lost connection and recover from it."""
+        """Take in what others changed; notice a lost connection and recover from it.
+
+        While the server is away, reconnecting happens on a thread of its own: an
+        unreachable host can take seconds to refuse, and the window must not freeze.
+        """
         feed = self.workspace.feed
+        if feed is not None and self.state == "lost" and not feed.connected:
+            self._reconnect_in_background(feed)
+            return
         before = feed.fileno() if feed else -1
         try:
             self.workspace.poll_changes()
@@ -246,6 +255,18 @@ class TeamContext(AppContext):
             self._watch_socket()
         if self.state != "connected":
             self._reconnected()
+
+    def _reconnect_in_background(self, feed) -> None:
+        if self._reconnecting is not None and self._reconnecting.is_alive():
+            return
+
+        def attempt() -> None:
+            with contextlib.suppress(PmdeskError):
+                feed.open()  # the next tick sees the feed connected and takes it from there
+
+        self._reconnecting = threading.Thread(target=attempt, name="pmdesk-reconnect",
+                                              daemon=True)
+        self._reconnecting.start()
 
     def _reconnected(self) -> None:
         """Back online: open views reload (notices sent while away may be lost), then the
@@ -329,6 +350,8 @@ class TeamContext(AppContext):
 
     def close(self) -> None:
         self._timer.stop()
+        if self._reconnecting is not None:
+            self._reconnecting.join()  # it ends within the connect timeout
         if self._notifier is not None:
             self._notifier.setEnabled(False)
         super().close()

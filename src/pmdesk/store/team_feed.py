@@ -91,7 +91,8 @@ def record(session: Session, changeset: ChangeSet, origin: str) -> None:
     new_id = session.execute(stmt).scalar_one()
     session.execute(sa.select(sa.func.pg_notify(CHANNEL, str(new_id))))
     if new_id % PRUNE_EVERY == 0:
-        session.execute(sa.delete(LOG).where(LOG.c.at < sa.func.now() - sa.text(f"interval '{KEEP}'")))
+        old = LOG.c.at < sa.func.now() - sa.text(f"interval '{KEEP}'")
+        session.execute(sa.delete(LOG).where(old))
 
 
 class ChangeFeed:
@@ -113,24 +114,30 @@ class ChangeFeed:
         self.gap = False
 
     def open(self) -> None:
+        """Connect and listen. Safe to call from another thread (a GUI reconnecting in the
+        background): the connection becomes visible only once it is ready."""
         import psycopg
 
+        conn = None
         try:
-            self._conn = psycopg.connect(
+            conn = psycopg.connect(
                 autocommit=True, connect_timeout=CONNECT_TIMEOUT_S,
                 application_name="pmdesk-listen", **libpq_params(self._url),
             )
             if self.last_id is None:
-                found = self._conn.execute(f"SELECT coalesce(max(id), 0) FROM {LOG.name}")
+                found = conn.execute(f"SELECT coalesce(max(id), 0) FROM {LOG.name}")
                 self.last_id = found.fetchone()[0]
         except psycopg.Error as exc:
-            self.close()
+            if conn is not None:
+                conn.close()
             raise connection_failure(self.where, exc) from exc
         try:
-            self._conn.execute(f"LISTEN {CHANNEL}")
+            conn.execute(f"LISTEN {CHANNEL}")
             self.listening = True
         except psycopg.Error:
             self.listening = False  # no notifications here (a pooler): polling still works
+        self.close()
+        self._conn = conn
 
     @property
     def connected(self) -> bool:

@@ -188,11 +188,7 @@ class EntityForm(QWidget):
         try:
             return self._commit(field)
         finally:
-            if not self._typing_elsewhere(field):
-                self._release()
-
-    def _typing_elsewhere(self, field: str) -> bool:
-        return any(editor.hasFocus() for name, editor in self.editors.items() if name != field)
+            self._release()  # the next keystroke holds the row as it is then
 
     def _release(self) -> None:
         if self.entity_id is not None:
