@@ -14,7 +14,7 @@ from reportlab.lib.colors import Color
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, LongTable, Paragraph, Spacer, Table
 
-from .fonts import SANS, SANS_BOLD, printable
+from .fonts import SANS, SANS_BOLD, printable, register, string_width
 from .markup import escape, para
 from .template import DocumentInfo, long_date
 from .textdraw import draw_text, wrap_lines
@@ -71,7 +71,7 @@ def table(
     ``widths`` are fractions of ``total_width``. LongTable keeps layout linear in
     the number of rows, which matters for a thousand requirements.
     """
-    col_widths = [w * total_width for w in widths]
+    col_widths = header_word_widths(header, [w * total_width for w in widths], 10)
     head_styles = {"RIGHT": Styles.head_right, "CENTER": Styles.head_centre}
     aligns = list(align or ["LEFT"] * len(header))
     data = [[Paragraph(escape(h), head_styles.get(a, Styles.head)) if isinstance(h, str) else h
@@ -113,6 +113,27 @@ def table(
     kind = LongTable if len(data) > 40 else Table
     return kind(data, colWidths=col_widths, repeatRows=1, style=style + commands,
                 splitByRow=1, splitInRow=36, hAlign="LEFT")
+
+
+def header_word_widths(header: Sequence[object], widths: Sequence[float],
+                       padding: float) -> list[float]:
+    """Column widths (points) in which no header word has to break ("Frequenc/y").
+
+    A column narrower than its longest header word plus ``padding`` takes the
+    room from columns that have more than their own header needs, in
+    proportion to what they can spare; headers then wrap only at spaces.
+    """
+    register()
+    size = Styles.head.fontSize
+    needs = [max((string_width(word, size, True) for word in h.split()), default=0) + padding + 1
+             if isinstance(h, str) else 0.0 for h in header]
+    out = list(widths)
+    short = sum(max(0.0, need - width) for need, width in zip(needs, out))
+    spare = [max(0.0, width - need) for need, width in zip(needs, out)]
+    if short <= 0 or sum(spare) < short:
+        return out
+    share = short / sum(spare)
+    return [max(need, width - room * share) for need, width, room in zip(needs, out, spare)]
 
 
 def key_values(pairs: Sequence[tuple[str, Cell]], total_width: float,

@@ -17,7 +17,7 @@ from reportlab.lib.colors import Color
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Paragraph
 
-from .components import Plain
+from .components import Plain, header_word_widths
 from .fonts import SANS, SANS_BOLD, fit, has_cjk, printable
 from .markup import escape, para
 from .theme import HAIRLINE, INK, PRIMARY, RULE, SURFACE, Styles
@@ -50,7 +50,8 @@ class Ledger(Flowable):
     def _layout(self, width: float) -> tuple:
         if self._laid is not None and self._laid[0] == width:
             return self._laid
-        columns = [share * width for share in self.shares]
+        columns = header_word_widths(self.header, [share * width for share in self.shares],
+                                     2 * PAD_X)
         styles = {"RIGHT": Styles.head_right, "CENTER": Styles.head_centre}
         head = [Paragraph(escape(h), styles.get(a, Styles.head))
                 for h, a in zip(self.header, self.align)]

@@ -1,0 +1,53 @@
+"""Small things a reader of the PDFs notices: headers broken mid-word, plurals, emoji boxes."""
+
+from __future__ import annotations
+
+import pytest
+
+from pmdesk.exchange.pdf import export_pdf
+from pmdesk.exchange.pdf.components import table
+from pmdesk.exchange.pdf.theme import Styles
+
+
+def _launch_product(ws) -> int:
+    from pmdesk.store.services import LaunchService, PortfolioService
+
+    launches = ws.service(LaunchService)
+    return next(p.id for p in ws.service(PortfolioService).list_products()
+                if launches.launches_of(p.id))
+
+
+def _header_lines(header: list[str], widths: list[float], total: float) -> list[list[str]]:
+    """The lines each header cell wraps into at the width the table gives it."""
+    made = table(header, [["x"] * len(header)], widths, total_width=total)
+    out = []
+    for cell, width in zip(made._cellvalues[0], made._colWidths):
+        cell.wrap(width - 10, 1000)
+        out.append([" ".join(words) for words in (
+            [w for w in line[1]] if isinstance(line, tuple) else line.words
+            for line in cell.blPara.lines)])
+    return out
+
+
+def test_table_headers_wrap_only_between_words():
+    header = ["Stakeholder", "Strategy", "Channel", "Frequency", "Next contact", "Owner"]
+    lines = _header_lines(header, [0.25, 0.15, 0.18, 0.11, 0.13, 0.18], 487.0)
+    for text, wrapped in zip(header, lines):
+        assert all(word in text.split() for line in wrapped for word in line.split()), wrapped
+
+
+def test_a_header_column_too_narrow_for_its_word_borrows_from_roomy_ones():
+    made = table(["Frequency", "Notes"], [["weekly", "long text"]], [0.05, 0.95],
+                 total_width=400.0)
+    assert made._colWidths[0] > 20 and sum(made._colWidths) == pytest.approx(400.0)
+
+
+def test_the_launch_plan_prints_frequency_whole(demo, tmp_path, read_pdf):
+    out = export_pdf(demo, "launch", tmp_path / "launch.pdf", product_id=_launch_product(demo))
+    text = read_pdf.poppler(out)
+    assert "Frequency" in text
+    assert "Frequenc\n" not in text
+
+
+def test_the_head_style_is_the_one_header_widths_are_measured_in():
+    assert Styles.head.fontSize == Styles.head_right.fontSize == Styles.head_centre.fontSize
