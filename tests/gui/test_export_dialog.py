@@ -149,3 +149,69 @@ def test_a_refused_export_says_why(qtbot, ctx, tmp_path):
 def test_file_names_drop_what_file_systems_refuse():
     assert file_name("spec", 'A/B: "C" <D>') == "A B C D – Product specification.pdf"
     assert file_name("portfolio", "") == "Portfolio summary.pdf"
+
+
+# -- from the window's File ▸ Export ▸ PDF Document… ---------------------------------------
+
+
+@pytest.fixture
+def demo_window(qtbot, demo_template, tmp_path):
+    """The real window and views on a copy of the demo; dialogs are captured, never run."""
+    import shutil
+
+    from pmdesk.gui.main_window import MainWindow
+    from pmdesk.gui.settings import Settings
+
+    path = tmp_path / "demo.pmdesk"
+    shutil.copyfile(demo_template, path)
+    window = MainWindow(settings=Settings())
+    qtbot.addWidget(window)
+    window.show()
+    assert window.open_path(path)
+    shown: list = []
+    window.exchange.show_dialog = shown.append
+    return window, shown
+
+
+def _pdf_action(window):
+    menu = window.menu_actions.export_menu
+    menu.aboutToShow.emit()  # as opening the menu does: enables what applies
+    return next(a for a in menu.actions() if a.text() == "PDF Document…")
+
+
+EXPECTED_KIND = {"portfolio": "portfolio", "canvas": "canvas", "stakeholders": "stakeholders",
+                 "lifecycle": "spec", "roadmap": "roadmap", "requirements": "spec",
+                 "launch": "launch"}
+
+
+def test_the_pdf_menu_offers_the_current_views_document(demo_window):
+    window, shown = demo_window
+    for key, kind in EXPECTED_KIND.items():
+        window.view_host.show_view(key)
+        action = _pdf_action(window)
+        assert action.isEnabled()
+        action.trigger()
+        dialog = shown.pop()
+        assert dialog.kind == kind, key
+        assert dialog.product_box.currentData() == window.product_selector.product_id()
+        dialog.deleteLater()
+
+
+def test_no_pdf_viewer_says_where_the_file_is(qtbot, ctx, tmp_path, monkeypatch):
+    from PySide6.QtGui import QDesktopServices
+
+    asked: list = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: asked.append(url) or False)
+    product = ctx.service(PortfolioService).product_by_name(NAME)
+    dialog = ExportDialog(ctx, "stakeholders", product.id)  # the real "open the file"
+    qtbot.addWidget(dialog)
+    target = tmp_path / "out" / "map.pdf"
+    target.parent.mkdir()
+    dialog.output_edit.setText(str(target))
+    assert dialog.open_after.isChecked()
+    with qtbot.waitSignal(dialog.exported, timeout=30_000):
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert target.exists() and len(asked) == 1
+    assert asked[0].toLocalFile() == str(target)
+    text = dialog.status.text()
+    assert "No PDF viewer could open it" in text and str(target.parent) in text

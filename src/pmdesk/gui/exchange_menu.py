@@ -184,12 +184,13 @@ class ExchangeMenus(QObject):
         self._status(f"Saved {path.with_suffix('.svg').name}")
 
     def export_pdf(self) -> None:
-        from .export_dialog import ExportDialog
+        from .export_dialog import ExportDialog, kind_for_view
 
         ctx = self._context()
         if ctx is None:
             return
-        self.show_dialog(ExportDialog(ctx, product_id=self._product(), parent=self.window))
+        self.show_dialog(ExportDialog(ctx, kind_for_view(self._current_view()),
+                                      product_id=self._product(), parent=self.window))
 
     def export_mspdi(self) -> None:
         from pmdesk.exchange.mspdi import export_mspdi

@@ -60,6 +60,17 @@ LANDSCAPE = ("roadmap", "canvas", "stakeholders", "portfolio")
 PDF_FILTER = "PDF documents (*.pdf)"
 
 
+# The document that prints what a view shows; every other view prints the specification.
+VIEW_KINDS = {"launch": "launch", "roadmap": "roadmap", "stakeholders": "stakeholders",
+              "canvas": "canvas", "portfolio": "portfolio"}
+
+
+def kind_for_view(view: QWidget | None) -> str:
+    """The document to offer first from ``view`` (the window tags each view with its key)."""
+    key = view.property("viewKey") if view is not None else None
+    return VIEW_KINDS.get(key or "", "spec")
+
+
 def file_name(kind: str, subject: str) -> str:
     """"Pulse Cloud – Product specification.pdf", with characters no file system takes removed."""
     stem = f"{subject} – {KINDS[kind]}" if subject else KINDS[kind]
@@ -113,8 +124,9 @@ def _choose_output(parent: QWidget, suggested: Path) -> Path | None:
     return path if path.suffix.lower() == ".pdf" else path.with_name(path.name + ".pdf")
 
 
-def _open_file(path: Path) -> None:
-    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+def _open_file(path: Path) -> bool:
+    """Whether a viewer took the file (False where the system has no PDF viewer)."""
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
 class ExportDialog(QDialog):
@@ -127,7 +139,7 @@ class ExportDialog(QDialog):
     def __init__(self, ctx: AppContext, kind: str = "spec", product_id: int | None = None,
                  parent: QWidget | None = None, *,
                  choose_output: Callable[[QWidget, Path], Path | None] = _choose_output,
-                 open_file: Callable[[Path], None] = _open_file) -> None:
+                 open_file: Callable[[Path], bool | None] = _open_file) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export PDF")
         self.ctx = ctx
@@ -181,6 +193,7 @@ class ExportDialog(QDialog):
         self.status = QLabel()
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.export_button = QPushButton("Export")
         self.export_button.setDefault(True)
         self.export_button.clicked.connect(self.start)
@@ -374,8 +387,10 @@ class ExportDialog(QDialog):
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
         self.status.setText(f"Saved {path}")
-        if self.open_after.isChecked():
-            self._open_file(path)
+        if self.open_after.isChecked() and self._open_file(path) is False:
+            # Said, not swallowed: the person would otherwise wait for a window that never comes.
+            self.status.setText(f"Saved {path}\nNo PDF viewer could open it: the file is in "
+                                f"{path.parent}")
         self.exported.emit(path)
 
     @Slot(str)

@@ -210,6 +210,7 @@ class ViewHost(QWidget):
             traceback.print_exc()
             view = _UnavailableView(self.specs[key].title, exc, self.stack)
         self._views[key] = view
+        view.setProperty("viewKey", key)  # e.g. File ▸ Export ▸ PDF offers this view's document
         self.stack.addWidget(view)
         view.set_product(self._product_id)
         self.viewCreated.emit(view)
