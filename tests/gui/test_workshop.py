@@ -16,7 +16,7 @@ from pmdesk.core.enums import VoteTarget
 from pmdesk.gui.canvas import CanvasView
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.main_window import MainWindow
-from pmdesk.gui.present import PRESENT_ORDER, step_key
+from pmdesk.gui.present import step_key
 from pmdesk.gui.settings import Settings
 from pmdesk.gui.workshop.theme import STICKIES, PresentationTheme, contrast_ratio
 from pmdesk.gui.workshop.timer import TimerOverlay, WorkshopTimer, format_remaining
@@ -186,12 +186,42 @@ class Spec:
         return StandIn(self.key, parent)
 
 
-def test_step_order_skips_views_that_are_not_presented():
+def test_step_order_is_the_sidebar_order_with_nothing_skipped():
     keys = ["portfolio", "canvas", "requirements", "launch"]
-    assert step_key(keys, "canvas", 1) == "launch"
+    assert step_key(keys, "canvas", 1) == "requirements"
+    assert step_key(keys, "requirements", 1) == "launch"
     assert step_key(keys, "launch", 1) == "launch"  # no wrap-around in front of a room
-    assert step_key(keys, "requirements", 1) == "portfolio"
-    assert PRESENT_ORDER[0] == "portfolio" and PRESENT_ORDER[-1] == "launch"
+    assert step_key(keys, "portfolio", -1) == "portfolio"
+    assert step_key(keys, "unknown", 1) == "portfolio"
+
+
+def test_page_down_walks_every_real_view_in_the_sidebar_order(qtbot, demo_template, tmp_path):
+    import shutil
+
+    from pmdesk.gui.views import VIEWS
+
+    path = tmp_path / "demo.pmdesk"
+    shutil.copyfile(demo_template, path)
+    window = MainWindow(settings=Settings(), views=VIEWS)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.open_path(path)
+    window.view_host.show_view("portfolio")
+    window.menu_actions.present.trigger()
+    shown = window.presentation
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is shown)
+    walked = [window._presented_key()]
+    for _ in VIEWS:
+        qtbot.keyClick(QApplication.focusWidget() or shown, Qt.Key.Key_PageDown)
+        walked.append(window._presented_key())
+    assert walked == [spec.key for spec in VIEWS] + ["launch"]  # stops at the last one
+    back = []
+    for _ in range(2):
+        qtbot.keyClick(QApplication.focusWidget() or shown, Qt.Key.Key_PageUp)
+        back.append(window._presented_key())
+    assert back == ["requirements", "roadmap"]
+    qtbot.keyClick(shown, Qt.Key.Key_Escape)
+    assert window.presentation is None and window.view_host.current_key == "roadmap"
 
 
 def test_page_keys_step_views_scale_and_esc(qtbot, tmp_path):
@@ -222,7 +252,8 @@ def test_page_keys_step_views_scale_and_esc(qtbot, tmp_path):
     assert shown.scale == 1.25 and QFontInfo(shown.font()).pixelSize() > body
     assert shown.view.themes[-1].scale == 1.25
     window.timer.set_duration_ms(5000)
-    qtbot.keyClick(shown, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(shown, Qt.Key.Key_T,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert window.timer.running and shown.timer_overlay.isVisible()
     qtbot.keyClick(shown, Qt.Key.Key_Escape)
     assert window.presentation is None

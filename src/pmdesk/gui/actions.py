@@ -59,11 +59,16 @@ class WindowActions:
         self.undo = self._action("&Undo", Key.Undo, icon="undo")
         self.redo = self._action("&Redo", Key.Redo, icon="redo")
         self.delete = self._action("&Delete", Key.Delete, icon="delete", tip="Delete the selection")
-        # View
-        self.zoom_in = self._action("Zoom &In", Key.ZoomIn, fallback="Ctrl++")
+        # View. One meaning per key in every view: Ctrl++ / Ctrl+- / Ctrl+0
+        # always size the text (here and in a presentation); the roadmap's timeline
+        # zooms with + / - / F when it has the focus, and Ctrl+T is its "Today".
+        self.zoom_in = self._action("Zoom &In", Key.ZoomIn, fallback="Ctrl++",
+                                    tip="Make the text of the views larger")
         self.zoom_in.setShortcuts([*self.zoom_in.shortcuts(), QKeySequence("Ctrl+=")])
-        self.zoom_out = self._action("Zoom &Out", Key.ZoomOut, fallback="Ctrl+-")
-        self.zoom_reset = self._action("&Reset Zoom", fallback="Ctrl+0")
+        self.zoom_out = self._action("Zoom &Out", Key.ZoomOut, fallback="Ctrl+-",
+                                     tip="Make the text of the views smaller")
+        self.zoom_reset = self._action("&Reset Zoom", fallback="Ctrl+0",
+                                       tip="The text of the views at its normal size")
         self.theme_group = QActionGroup(window)
         self.themes = {}
         for name, label in theme.THEME_LABELS.items():
@@ -72,7 +77,7 @@ class WindowActions:
             self.theme_group.addAction(action)
             self.themes[name] = action
         self.present = self._action(
-            "&Present", fallback="F5", icon="present", tip="Show the current view full screen (F5)"
+            "&Present", fallback="F5", icon="present", tip="Show the current view full screen"
         )
         self.present_menu = QMenu("Present &On", window)
         # Esc in this window too: with a projector the laptop window may keep the keyboard.
@@ -80,10 +85,12 @@ class WindowActions:
         self.stop_presenting.setEnabled(False)
         # Workshop (the timer keys also work in the presentation window: see main_window)
         self.timer_set = self._action("Set &Timer…", tip="Set the workshop timer's minutes")
+        # Not Ctrl+T: that is the roadmap's "Today"; Shift marks the workshop keys.
         self.timer_toggle = self._action(
-            "&Start or Pause Timer", fallback="Ctrl+T", tip="Start or pause the countdown"
+            "&Start or Pause Timer", fallback="Ctrl+Shift+T", tip="Start or pause the countdown"
         )
-        self.timer_reset = self._action("&Reset Timer", fallback="Ctrl+Shift+T")
+        self.timer_reset = self._action("&Reset Timer", fallback="Ctrl+Shift+R",
+                                        tip="Back to the timer's full minutes")
         self.start_voting = self._action(
             "Start &Dot Voting", tip="Start a dot-voting round in the current view"
         )
@@ -113,6 +120,9 @@ class WindowActions:
             action.setShortcuts(keys)
         if tip:
             action.setStatusTip(tip)
+        if keys:  # the key in the tooltip too, not only in the menu
+            shown = keys[0].toString(QKeySequence.SequenceFormat.NativeText)
+            action.setToolTip(f"{tip or text.replace('&', '')} ({shown})")
         action.setCheckable(checkable)
         if icon:
             self._icons[action] = icon

@@ -35,14 +35,16 @@ from .theme import presentation_palette
 from .workshop.theme import BODY_PX_AT_1080, PresentationTheme, clamp_scale
 from .workshop.timer import TimerOverlay, WorkshopTimer
 
-# The views PageDown/PageUp step through, in this order (Requirements is not presented).
-PRESENT_ORDER = ("portfolio", "canvas", "stakeholders", "lifecycle", "roadmap", "launch")
 SCALE_STEP = 0.25
 
 
 def step_key(keys: Sequence[str], current: str | None, step: int) -> str | None:
-    """The view ``step`` away from ``current`` among ``keys`` in PRESENT_ORDER (no wrap-around)."""
-    order = [key for key in PRESENT_ORDER if key in keys]
+    """The view ``step`` away from ``current`` in the sidebar's order ``keys`` (no wrap-around).
+
+    Every view is presented, in the order the person sees in the sidebar: a workshop
+    walks the product's story as the app tells it, with nothing skipped.
+    """
+    order = list(keys)
     if not order:
         return None
     if current not in order:

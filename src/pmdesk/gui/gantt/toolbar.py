@@ -42,9 +42,9 @@ class RoadmapToolbar(QToolBar):
             self.addAction(action)
         self.show_chart.setChecked(True)
         self.addSeparator()
-        self.zoom_out = _action(owner, "−", "Zoom out", "Ctrl+-")
-        self.zoom_in = _action(owner, "+", "Zoom in", "Ctrl+=")
-        self.fit = _action(owner, "Fit", "Fit the whole plan in the window", "Ctrl+0")
+        self.zoom_out = _action(owner, "−", "Zoom the timeline out", "-")
+        self.zoom_in = _action(owner, "+", "Zoom the timeline in", "+")
+        self.fit = _action(owner, "Fit", "Fit the whole plan in the window", "F")
         self.today = _action(owner, "Today", "Scroll to today", "Ctrl+T")
         for action in (self.zoom_out, self.zoom_in, self.fit, self.today):
             self.addAction(action)
