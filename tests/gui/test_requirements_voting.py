@@ -120,3 +120,19 @@ def test_a_renamed_requirement_shows_in_the_list(view, setup):
     assert view.ctx.run(UpdateCommand(repo, offline, {"title": "Works <offline>"}, "Rename"))
     panel = view.voting
     assert panel.list.item(panel.row_of(offline)).text() == "REQ-1 · Works <offline>"
+
+
+def test_revealed_results_rank_by_votes_then_name(view, setup):
+    workspace, product_id, (offline, sso, tricky) = setup
+    service = workspace.service(RequirementService)
+    early = service.requirements.create(product_id=product_id, ref="REQ-0", title="Audit log").id
+    panel = view.voting
+    listed = [panel.list.item(n).data(Qt.ItemDataRole.UserRole) for n in range(4)]
+    assert listed.index(early) > listed.index(tricky)  # listed after: a tie must not keep that
+    panel.dots.setValue(1)
+    assert panel.start()
+    for target in (tricky, early, offline, offline):
+        click(panel, target)
+    panel.reveal_button.click()
+    ranked = [panel.list.item(n).data(Qt.ItemDataRole.UserRole) for n in range(4)]
+    assert ranked == [offline, early, tricky, sso]  # 2, then 1 and 1 by name, then 0

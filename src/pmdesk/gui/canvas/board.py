@@ -9,7 +9,7 @@ edits its text in the same editor.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QRect, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QResizeEvent, QTextCursor, QTextOption
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QResizeEvent, QTextCursor, QTextOption
 from PySide6.QtWidgets import QFrame, QGraphicsView, QPlainTextEdit, QWidget
 
 from .scene import BoardScene
@@ -98,6 +98,8 @@ class BoardView(QGraphicsView):
     def __init__(self, scene: BoardScene, parent: QWidget | None = None) -> None:
         super().__init__(scene, parent)
         self.board = scene
+        self.setAccessibleName("Canvas board")
+        self.viewport().setAccessibleName("Canvas board")
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -220,16 +222,31 @@ class BoardView(QGraphicsView):
         if key in _STEP_KEYS and not mods and self.board.current_block() is not None:
             self.board.step_block(_STEP_KEYS[key])
             return
-        if key == Qt.Key.Key_Tab and self.board.focused is not None:
-            self.board.step_block(1)
-            return
         super().keyPressEvent(event)
 
     def focusNextPrevChild(self, forward: bool) -> bool:  # noqa: N802
-        if self.board.blocks and not self.capturing:
-            self.board.step_block(1 if forward else -1)
-            return True
+        """Tab steps through the blocks, then leaves the board (Shift+Tab: before the first)."""
+        order = self.board.block_order()
+        current = self.board.current_block()
+        if order and not self.capturing and current in order:
+            index = order.index(current)
+            if (index < len(order) - 1) if forward else index > 0:
+                self.board.step_block(1 if forward else -1)
+                return True
+        self.board.clearFocus()  # the board's own focus item, so arrows start afresh next time
         return super().focusNextPrevChild(forward)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802
+        """Tabbing in lands on the first block; Shift+Tab from after the board, on the last."""
+        super().focusInEvent(event)
+        order = self.board.block_order()
+        reason = event.reason()
+        if order and reason in (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason):
+            key = order[0] if reason == Qt.FocusReason.TabFocusReason else order[-1]
+            if self.board.focused is not None:
+                self.board.focus_block(key)
+            else:
+                self.board.blocks[key].setFocus(reason)
 
     def toggle_focus(self) -> None:
         if self.board.focused is not None:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from .style import BoardStyle, wrap_option
 
 Flag = QGraphicsItem.GraphicsItemFlag
+EMPTY_BLOCK_HINT = "Double-click or type to add a note"
 
 
 @dataclass(frozen=True)
@@ -202,15 +203,22 @@ class BlockItem(QGraphicsObject):
             painter.drawText(QRectF(line.right(), line.top(), count_width, line.height()),
                              int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
                              count)
-        if self.prompt and self.count == 0 and not style.projected:
-            prompt_font = style.font(style.small_px)
-            painter.setFont(prompt_font)
+        if self.hint_text():
+            painter.setFont(style.font(style.small_px))
             painter.setPen(style.quiet)
-            box = self.area.rect().adjusted(0, 0, 0, 0)
-            painter.drawText(box, int(Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft),
-                             self.prompt)
+            flags = int(Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft)
+            box = self.area.rect()
+            used = painter.boundingRect(box, flags, self.prompt) if self.prompt else QRectF()
+            painter.drawText(box, flags, self.prompt)
+            painter.setFont(style.font(style.small_px, italic=True))
+            painter.drawText(box.adjusted(0, used.height() + style.small_px * 0.4, 0, 0), flags,
+                             self.hint_text())
         if self.max_scroll() > 0:
             self._paint_scroll_hint(painter)
+
+    def hint_text(self) -> str:
+        """What an empty block says on the desk: how to fill it (a projector shows titles only)."""
+        return EMPTY_BLOCK_HINT if self.count == 0 and not self.style.projected else ""
 
     def _paint_scroll_hint(self, painter: QPainter) -> None:
         area = self.area.rect()

@@ -49,10 +49,11 @@ class BoardStyle:
             min_note_scale=min(1.0, theme.min_body_px / theme.body_px),
         )
 
-    def font(self, pixel_size: float, bold: bool = False) -> QFont:
+    def font(self, pixel_size: float, bold: bool = False, italic: bool = False) -> QFont:
         font = QFont(self.family)
         font.setPixelSize(max(6, round(pixel_size)))
         font.setBold(bold)
+        font.setItalic(italic)
         return font
 
     def note_fill(self, colour: str) -> QColor:

@@ -41,6 +41,10 @@ class NotesTable(EntityTable):
         super().__init__(model, noun=("note", "notes"), create=self._new_note, edit_field="text",
                          sort_field="block", parent=parent)
         model.setParent(self)
+        self.view.setAccessibleName("Canvas notes")
+        self.view.horizontalHeader().setAccessibleName("Note columns")
+        self.view.verticalHeader().setAccessibleName("Note rows")
+        self.filter_box.setAccessibleName("Filter notes")
 
     def _columns(self) -> list[Column]:
         return [

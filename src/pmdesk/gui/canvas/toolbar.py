@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QToolButton,
     QWidget,
@@ -35,14 +36,18 @@ class BoardToolbar(QWidget):
         self.boards = QComboBox()
         self.boards.setMinimumWidth(240)
         self.boards.setToolTip("The product's canvas boards")
+        self.boards.setAccessibleName("Canvas board")
         self.add_board = QPushButton("Add board")
         self.add_board_menu = QMenu(self.add_board)
         self.add_board.setMenu(self.add_board_menu)
         self.template = QComboBox()
         self.template.setToolTip("Switch the board's template; notes keep their meaning")
+        self.template.setAccessibleName("Board template")
+        # Qt turns a str enum into a plain str on the way through QVariant: store the value,
+        # and let the reader (CanvasView) turn it back into a CanvasTemplate.
         for template in CanvasTemplate:
-            self.template.addItem(template.label, template)
-            self.add_board_menu.addAction(template.label).setData(template)
+            self.template.addItem(template.label, template.value)
+            self.add_board_menu.addAction(template.label).setData(template.value)
         self.add_note = QPushButton("Add note")
         self.add_note.setToolTip("Add a note to the focused block (or type in a focused block)")
         self.colour = QToolButton()
@@ -94,20 +99,27 @@ class VotingBar(QWidget):
         self.dots.setRange(1, 20)
         self.dots.setValue(3)
         self.dots.setPrefix("Dots each: ")
+        self.dots.setAccessibleName("Dots each participant has")
+        self.dots.lineEdit().setAccessibleName("Dots each participant has")
         self.participants = QLineEdit()
+        self.participants.setAccessibleName("Participants")
         self.participants.setPlaceholderText(
             "Participants, comma-separated — leave empty to pass the keyboard")
         self.start = QPushButton("Start round")
         self.status = QLabel()
         self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setAccessibleName("Voting status")
+        # The results can be long: the label takes the room there is, never widens the window.
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.undo_dot = QPushButton("Undo dot")
         self.reveal = QPushButton("Reveal")
         self.sort = QPushButton("Sort by votes")
         self.finish = QPushButton("Done")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.dots, self.participants, self.start, self.status):
+        for widget in (self.dots, self.participants, self.start):
             layout.addWidget(widget)
+        layout.addWidget(self.status, 10)
         layout.addStretch(1)
         for widget in (self.undo_dot, self.reveal, self.sort, self.finish):
             layout.addWidget(widget)

@@ -7,7 +7,15 @@ from typing import Any
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QAction, QImage, QPainter
-from PySide6.QtWidgets import QStackedWidget, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from pmdesk.core import voting
 from pmdesk.core.changes import ChangeSet
@@ -54,15 +62,49 @@ class CanvasView(BaseView):
         self.table = self.register(NotesTable(ctx, self.service, self))
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
+        self.tabs.setAccessibleName("Canvas board and notes table")
         self.board_page = QStackedWidget()
         self.board_page.addWidget(self.board)
+        self.start_page, self.start_buttons = self._make_start_page()
+        self.board_page.addWidget(self.start_page)
+        self.blank_hint = QLabel("Blank board — double-click a block, or select it and type, "
+                                 "to add a note")
+        self.blank_hint.setObjectName("nextStepHint")
+        self.blank_hint.hide()
         self.tabs.addTab(self.board_page, "Board")
         self.tabs.addTab(self.table, "Notes")
         self.content_layout.addWidget(self.toolbar)
         self.content_layout.addWidget(self.voting_bar)
+        self.content_layout.addWidget(self.blank_hint)
         self.content_layout.addWidget(self.tabs, 1)
         self._connect()
         ctx.changed.connect(self._follow)
+
+    def _make_start_page(self) -> tuple[QWidget, list[QPushButton]]:
+        """What a product without a board shows: the next step, with the templates at hand."""
+        page = QWidget()
+        hint = QLabel("No canvas yet — choose a template to start")
+        hint.setObjectName("nextStepHint")
+        font = hint.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        hint.setFont(font)
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        buttons = []
+        row = QHBoxLayout()
+        row.addStretch(1)
+        for template in CanvasTemplate:
+            button = QPushButton(template.label)
+            button.setToolTip(f"Add a board with the {template.label} template")
+            button.clicked.connect(lambda _c=False, t=template: self.create_board(t))
+            row.addWidget(button)
+            buttons.append(button)
+        row.addStretch(1)
+        layout = QVBoxLayout(page)
+        layout.addStretch(1)
+        layout.addWidget(hint)
+        layout.addLayout(row)
+        layout.addStretch(2)
+        return page, buttons
 
     def _connect(self) -> None:
         t, s, v = self.toolbar, self.scene, self.voting_bar
@@ -120,13 +162,15 @@ class CanvasView(BaseView):
     def show_board(self, board_id: int | None) -> None:
         self.board_id = board_id
         self.table.show_board(board_id)
+        self._show_empty_state()
         if board_id is None:
             self.scene.set_template(None)
             return
         board = self.service.boards.get(board_id)
         self.template = board.template
         self.toolbar.boards.setCurrentIndex(self.toolbar.boards.findData(board_id))
-        self.toolbar.template.setCurrentIndex(self.toolbar.template.findData(board.template))
+        template = self.toolbar.template
+        template.setCurrentIndex(template.findData(CanvasTemplate(board.template).value))
         self.scene.set_template(canvas_layout(board.template))
         self._reload_notes()
 
@@ -139,10 +183,22 @@ class CanvasView(BaseView):
                  for n in self.service.notes_of_board(self.board_id)]
         self.scene.set_notes(notes)
         self._show_voter_dots()
+        self._show_empty_state()
 
-    def create_board(self, template: CanvasTemplate) -> int | None:
+    def _show_empty_state(self) -> None:
+        """No board: the template choice in its place; a blank board: how to add a note."""
+        editable = self.product_id is not None and not self.ctx.read_only
+        for button in self.start_buttons:
+            button.setEnabled(editable)
+        self.board_page.setCurrentWidget(self.board if self.board_id is not None
+                                         else self.start_page)
+        blank = self.board_id is not None and not self.scene.notes
+        self.blank_hint.setVisible(blank and self.presentation is None)
+
+    def create_board(self, template: CanvasTemplate | str) -> int | None:
         if self.product_id is None or self.ctx.read_only:
             return None
+        template = CanvasTemplate(template)  # menu data arrives as the enum's value
         taken = {b.name.casefold() for b in self.service.boards_of(self.product_id)}
         name, number = template.label, 2
         while name.casefold() in taken:
@@ -157,10 +213,14 @@ class CanvasView(BaseView):
         self.show_board(command.entity_id)
         return command.entity_id
 
-    def switch_template(self, template: CanvasTemplate) -> bool:
-        if self.board_id is None or template == self.template:
+    def switch_template(self, template: CanvasTemplate | str) -> bool:
+        if self.board_id is None or CanvasTemplate(template) == self.template:
             return False
-        return self.ctx.run(SwitchTemplateCommand(self.service, self.board_id, template))
+        ok = self.ctx.run(SwitchTemplateCommand(self.service, self.board_id,
+                                                CanvasTemplate(template)))
+        if not ok:  # refused: the picker goes back to the board's real template
+            self.show_board(self.board_id)
+        return ok
 
     def _follow(self, changes: ChangeSet) -> None:
         if self.product_id is None:
@@ -278,9 +338,19 @@ class CanvasView(BaseView):
 
     def _voting_changed(self) -> None:
         self.scene.voting = self.session.active
-        self.voting_bar.show_state(self.session.round_id is not None, self.session.status(),
+        status = self.session.status()
+        results = self.voting_results() if self.session.revealed else []
+        if results:
+            status += " — " + " · ".join(f"{text} {dots}" for text, dots in results[:5])
+        self.voting_bar.show_state(self.session.round_id is not None, status,
                                    self.session.active, self.session.revealed)
+        self.voting_bar.status.setToolTip("\n".join(f"{dots}  {text}" for text, dots in results))
         self._show_voter_dots()
+
+    def voting_results(self) -> list[tuple[str, int]]:
+        """The revealed round's notes with dots: (text, dots), most first, ties by text."""
+        labels = {nid: " ".join(item.data.text.split()) for nid, item in self.scene.notes.items()}
+        return [(labels[nid], dots) for nid, dots in self.session.results(labels) if dots]
 
     def _show_voter_dots(self) -> None:
         mine = self.session.dots_of_voter() if self.session.active else {}
@@ -305,6 +375,7 @@ class CanvasView(BaseView):
         """The projector look: big type, thick strokes, Okabe–Ito notes, editing chrome hidden."""
         self.presentation = theme
         self.toolbar.setVisible(theme is None)
+        self._show_empty_state()
         self.tabs.tabBar().setVisible(theme is None)
         if theme is not None:
             self.tabs.setCurrentWidget(self.board_page)

@@ -9,7 +9,7 @@ Every change is a command on the AppContext, so Undo works as everywhere else.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import QModelIndex, QObject, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QPainter
@@ -121,6 +121,16 @@ class VotingSession(QObject):
 
     def ranked(self, order: Sequence[int]) -> list[int]:
         return voting.ranked(list(order), self.tallies())
+
+    def results(self, labels: Mapping[int, str]) -> list[tuple[int, int]]:
+        """(target id, dots) for every target, most dots first, ties by name.
+
+        The order a room reads results in: by name, not by when a target was
+        added, so two rounds with the same tallies read the same.
+        """
+        counts = self.tallies()
+        return sorted(((target, counts.get(target, 0)) for target in labels),
+                      key=lambda r: (-r[1], labels[r[0]].casefold(), r[0]))
 
     def status(self) -> str:
         if self.round_id is None:
@@ -371,7 +381,8 @@ class RequirementVotingPanel(QWidget):
         self._fill_rounds()
         revealed = self.session.revealed
         counts = self.session.tallies() if revealed else self.session.dots_of_voter()
-        order = self.session.ranked(list(self._titles)) if revealed else list(self._titles)
+        order = ([t for t, _dots in self.session.results(self._titles)] if revealed
+                 else list(self._titles))
         current = self.list.currentRow()
         self.list.clear()
         for requirement_id in order:
