@@ -317,3 +317,49 @@ def test_two_screens_projector_body_text_and_presenter_view(tmp_path):
     assert presenter == "laptop Canvas | Next: Stakeholders"
     assert stepped == "Stakeholders Ask the room <why> & how"
     assert finished == "True True"
+
+
+def test_the_timer_has_a_band_of_its_own_in_every_view(qtbot, demo_template, tmp_path):
+    """Started in front of the room, the countdown sits above the view, never over it."""
+    import shutil
+
+    from PySide6.QtCore import QRect
+
+    from pmdesk.gui.views import VIEWS
+
+    path = tmp_path / "demo.pmdesk"
+    shutil.copyfile(demo_template, path)
+    window = MainWindow(settings=Settings(), views=VIEWS)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.open_path(path)
+    window.view_host.show_view(VIEWS[0].key)
+    window.timer.set_duration_ms(60_000)
+    window.menu_actions.present.trigger()
+    shown = window.presentation
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is shown)
+    assert not shown.timer_band.isVisible()  # no timer, no band: the view has the whole screen
+    qtbot.keyClick(shown, Qt.Key.Key_T,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.timer.running
+    for spec in VIEWS:
+        assert window._presented_key() == spec.key
+        QApplication.processEvents()
+        overlay = shown.timer_overlay
+        assert overlay.isVisible() and shown.timer_band.isVisible()
+        timer_rect = QRect(overlay.mapTo(shown, overlay.rect().topLeft()), overlay.size())
+        body = QFontInfo(shown.font()).pixelSize()  # 28 px at 1080 lines: then about 80 px
+        assert timer_rect.height() >= 2.3 * body and timer_rect.right() > shown.width() * 0.8
+        view = shown.view
+        covered = [
+            type(w).__name__ for w in [view, *view.findChildren(QWidget)]
+            if w.isVisible() and not w.visibleRegion().isEmpty()
+            and QRect(w.mapTo(shown, w.rect().topLeft()), w.size()).intersects(timer_rect)
+        ]
+        assert not covered, f"{spec.key}: the timer covers {covered}"
+        qtbot.keyClick(shown, Qt.Key.Key_PageDown)
+    window.timer.pause()
+    assert shown.timer_band.isVisible()  # paused: still shown, with what is left
+    window.timer.reset()
+    assert not shown.timer_band.isVisible()
+    window.stop_presentation()

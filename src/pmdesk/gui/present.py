@@ -8,7 +8,7 @@ to the stack, at the index it came from.
 Workshop mode adds: PageDown/PageUp (or the arrows) ask for the next or
 previous view (``stepRequested``; the main window swaps the borrowed view with
 ``present_view``), a text scale (Ctrl++ / Ctrl+- / Ctrl+0, 1.0–3.0), the
-timer overlay, and each view's own presentation look through the optional
+timer in a band of its own above the view (never over content), and each view's own presentation look through the optional
 hook ``view.set_presentation(theme | None)``; views without it keep the
 generic large-font, high-contrast look.
 """
@@ -89,6 +89,11 @@ def fill_screen_menu(
         action.triggered.connect(partial(choose, screen.name()))
 
 
+def band_height(body_px: int) -> int:
+    """The timer band's height: 90 px at the 28 px body text of 1080 lines, scaled with it."""
+    return round(body_px * 3.2)
+
+
 def body_pixel_size(screen_height: int, base_pixel_size: int, scale: float = 1.0) -> int:
     base = max(round(BODY_PX_AT_1080 * screen_height / 1080), 2 * base_pixel_size)
     return round(base * clamp_scale(scale))
@@ -138,6 +143,12 @@ class PresentationWindow(QWidget):
         self.setFont(self._large_font())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 24, 24, 24)
+        layout.setSpacing(0)
+        # The timer's own strip above the view: while it shows, nothing of the view is under it.
+        self.timer_band = QWidget(self)
+        self.timer_band.setObjectName("timerBand")
+        self.timer_band.hide()
+        layout.addWidget(self.timer_band)
         self._shortcut((Qt.Key.Key_Escape, Qt.Key.Key_F5), self.stop)
         self._shortcut((Qt.Key.Key_PageDown, Qt.Key.Key_Right), lambda: self.stepRequested.emit(1))
         self._shortcut((Qt.Key.Key_PageUp, Qt.Key.Key_Left), lambda: self.stepRequested.emit(-1))
@@ -146,9 +157,9 @@ class PresentationWindow(QWidget):
         self._shortcut(("Ctrl+0",), lambda: self.set_scale(1.0))
         self.timer_overlay: TimerOverlay | None = None
         if timer is not None:
-            self.timer_overlay = TimerOverlay(timer, self)
-            self.timer_overlay.setVisible(timer.running)
+            self.timer_overlay = TimerOverlay(timer, self.timer_band)
             timer.stateChanged.connect(self._timer_state)
+            self._timer_state()
         self.setScreen(screen)
         self.setGeometry(screen.geometry())
 
@@ -200,7 +211,9 @@ class PresentationWindow(QWidget):
         else:
             self.layout().setContentsMargins(24, 24, 24, 24)
         if self.timer_overlay is not None:
-            self.timer_overlay.set_body_px(QFontInfo(self.font()).pixelSize())
+            body_px = QFontInfo(self.font()).pixelSize()
+            self.timer_band.setFixedHeight(band_height(body_px))
+            self.timer_overlay.set_body_px(body_px)
 
     def _give_back(self) -> QWidget:
         view = self.view
@@ -244,11 +257,13 @@ class PresentationWindow(QWidget):
             self.timer_overlay.place()
 
     def _timer_state(self) -> None:
+        """Show the band (and the timer in it) while the timer counts, is paused or has run out."""
         overlay = self.timer_overlay
         if overlay is not None:
             timer = overlay.timer
-            overlay.setVisible(timer.running or timer.remaining_ms() < timer.duration_ms
-                               or overlay.flashing)
+            shown = timer.running or timer.remaining_ms() < timer.duration_ms or overlay.flashing
+            self.timer_band.setVisible(shown)
+            overlay.setVisible(shown)
             overlay.place()
 
     def stop(self) -> None:

@@ -95,7 +95,11 @@ class WorkshopTimer(QObject):
 
 
 class TimerOverlay(QWidget):
-    """A large countdown in a corner of the presentation; flashes when time is up."""
+    """A large countdown at the right of the band its parent reserves; flashes when time is up.
+
+    The parent is a strip of its own above the presented view (see present.py), so the
+    countdown never covers what the room is reading.
+    """
 
     def __init__(self, timer: WorkshopTimer, parent: QWidget) -> None:
         super().__init__(parent)
@@ -122,11 +126,13 @@ class TimerOverlay(QWidget):
         return format_remaining(self.timer.remaining_ms())
 
     def place(self) -> None:
+        """Right-aligned in the parent band, vertically centred, about 230×80 at 1080 lines."""
         parent = self.parentWidget()
-        height = round(self.body_px * 2.6)
-        width = round(self.body_px * 5.2)
-        self.setGeometry(parent.width() - width - 24, 24, width, height)
-        self.raise_()
+        height = min(round(self.body_px * 2.8), max(1, parent.height() - 8))
+        width = round(self.body_px * 8.2)
+        right = round(self.body_px * 0.6)  # off the screen's edge, which projectors crop
+        self.setGeometry(max(0, parent.width() - width - right), (parent.height() - height) // 2,
+                         width, height)
 
     def flash(self) -> None:
         """The end cue: the overlay blinks in vermillion for a moment, then stays red."""
