@@ -8,6 +8,7 @@ from pmdesk.core.enums import Direction, GateDecision, Stage
 from pmdesk.core.errors import ValidationError
 from pmdesk.core.lifecycle import (
     EliminationRules,
+    check_gate_review,
     check_stage_move,
     decision_for_move,
     elimination_triggers,
@@ -98,3 +99,17 @@ def test_health_uses_the_period_target_first() -> None:
     assert latest_health([], 100.0, Direction.UP).reason == "no value yet"
     assert figure(424600.0) == "424,600"
     assert figure(12.3) == "12.3"
+
+
+def test_a_gate_review_needs_a_decider_and_a_reasoned_exception_for_unmet_criteria() -> None:
+    met = [{"text": "Signed off", "met": True}]
+    unmet = [*met, {"text": "Pilot named", "met": False}]
+    check_gate_review(GateDecision.GO, met, "Dana", "")
+    check_gate_review(GateDecision.HOLD, unmet, "Dana", "")
+    check_gate_review(GateDecision.GO, unmet, "Dana", "Pilot next week", go_despite_unmet=True)
+    for args, field in (((GateDecision.HOLD, met, " ", "why"), "decided by"),
+                        ((GateDecision.GO, unmet, "Dana", "why"), "go despite unmet criteria"),
+                        ((GateDecision.GO, unmet, "Dana", " ", True), "rationale")):
+        with pytest.raises(ValidationError) as refused:
+            check_gate_review(*args)
+        assert refused.value.field == field

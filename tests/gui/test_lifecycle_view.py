@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, Qt
 
 from pmdesk.core.enums import GateDecision, Stage
 from pmdesk.gui.lifecycle import LifecycleView, gate_dialog
 from pmdesk.gui.lifecycle.charts import day_of, stamp
 from pmdesk.gui.widgets.delegates import set_editor_value
 from pmdesk.store.services import LifecycleService, PortfolioService
+
+from gate_steps import answer
 
 
 @pytest.fixture
@@ -29,38 +31,26 @@ def view(ctx, qtbot) -> LifecycleView:
     qtbot.addWidget(widget)
     widget.resize(1400, 850)
     widget.set_product(_product(ctx, "Pulse Cloud"))
+    widget.show()
     return widget
-
-
-def _answer(monkeypatch, decision: GateDecision, rationale: str = "", recycle_to=None) -> list:
-    """Replace running the dialog with filling it in and accepting it."""
-    seen = []
-
-    def ask(dialog) -> bool:
-        seen.append(dialog)
-        dialog.set_decision(decision)
-        if recycle_to is not None:
-            dialog.recycle_to.setCurrentIndex(dialog.recycle_to.findData(recycle_to.value))
-        dialog.rationale.setPlainText(rationale)
-        dialog.criteria.item(0).setCheckState(gate_dialog.Qt.CheckState.Checked)
-        return True
-
-    monkeypatch.setattr(gate_dialog, "ask", ask)
-    return seen
 
 
 def test_a_go_at_the_gate_moves_the_stage_and_undo_moves_it_back(view, ctx, qtbot, monkeypatch):
     pid = view.product_id
-    seen = _answer(monkeypatch, GateDecision.GO, 'Ready <now> & "signed" 🚀')
+    seen = answer(monkeypatch, qtbot, GateDecision.GO, tick=(0,), despite=True,
+                  who="Dana <PM>", rationale='Ready <now> & "signed"')
+    periods_before = view.periods.model.rowCount()
     with qtbot.waitSignal(ctx.changed):
-        assert view.review_gate()
-    assert seen[0].stage is Stage.DEVELOPMENT
+        qtbot.mouseClick(view.gate_button, Qt.MouseButton.LeftButton)
+    assert seen[0][0].stage is Stage.DEVELOPMENT
+    assert seen[0][1] is None  # nothing chosen for the person
     products = ctx.service(PortfolioService).products
     assert products.get(pid).stage is Stage.GO_TO_MARKET
     assert view.title.text().endswith("Go-to-Market")
     last = ctx.service(LifecycleService).gates_of(pid)[-1]
-    assert last.rationale == 'Ready <now> & "signed" 🚀'
-    assert last.criteria[0]["met"] is True
+    assert (last.rationale, last.decided_by_name) == ('Ready <now> & "signed"', "Dana <PM>")
+    assert last.criteria[0]["met"] is True and last.criteria[1]["met"] is False
+    assert view.periods.model.rowCount() == periods_before + 1  # no reopening needed
     assert ctx.undo_stack.count() == 1
     ctx.undo()
     assert products.get(pid).stage is Stage.DEVELOPMENT
@@ -69,9 +59,9 @@ def test_a_go_at_the_gate_moves_the_stage_and_undo_moves_it_back(view, ctx, qtbo
     assert products.get(pid).stage is Stage.GO_TO_MARKET
 
 
-def test_recycle_returns_to_the_chosen_stage(view, ctx, monkeypatch):
-    _answer(monkeypatch, GateDecision.RECYCLE, recycle_to=Stage.ANALYSIS)
-    assert view.review_gate()
+def test_recycle_returns_to_the_chosen_stage(view, ctx, qtbot, monkeypatch):
+    answer(monkeypatch, qtbot, GateDecision.RECYCLE, recycle_to=Stage.ANALYSIS, who="Dana")
+    qtbot.mouseClick(view.gate_button, Qt.MouseButton.LeftButton)
     assert ctx.service(PortfolioService).products.get(view.product_id).stage is Stage.ANALYSIS
 
 

@@ -14,6 +14,8 @@ from pmdesk.gui.portfolio.board import product_mime
 from pmdesk.gui.portfolio.overview import ID_ROLE, SERIES_ROLE, SPARK_COLUMN
 from pmdesk.store.services import PortfolioService
 
+from gate_steps import answer
+
 
 @pytest.fixture
 def ctx(demo_ctx):
@@ -64,17 +66,12 @@ def test_overview_shows_health_with_its_reason_sparkline_and_flag(view, ctx):
 def test_a_board_drag_opens_the_review_and_a_go_moves_the_stage_undoably(view, ctx, qtbot,
                                                                         monkeypatch):
     pulse = _id(ctx, "Pulse Cloud")
-    opened = []
-
-    def ask(dialog) -> bool:
-        opened.append((dialog.product.id, dialog.decision(), dialog.target()))
-        dialog.rationale.setPlainText("Release candidate accepted & <signed>")
-        return True
-
-    monkeypatch.setattr(gate_dialog, "ask", ask)
+    opened = answer(monkeypatch, qtbot, tick="all", who="Dana",
+                    rationale="Release candidate accepted & <signed>")
     with qtbot.waitSignal(ctx.changed):
         _drop(view, pulse, Stage.GO_TO_MARKET)
-    assert opened == [(pulse, GateDecision.GO, Stage.GO_TO_MARKET)]
+    assert [(d.product.id, decision, target) for d, decision, target in opened] == [
+        (pulse, GateDecision.GO, Stage.GO_TO_MARKET)]  # the drag proposed the move
     products = ctx.service(PortfolioService).products
     assert products.get(pulse).stage is Stage.GO_TO_MARKET
     assert pulse in view.board.card_ids(Stage.GO_TO_MARKET)

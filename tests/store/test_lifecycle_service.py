@@ -64,7 +64,8 @@ def test_go_moves_to_the_next_stage_and_undo_is_exact(workspace) -> None:
 def test_other_decisions(workspace, decision, recycle_to, expected) -> None:
     pid = _product(workspace, "In-life")
     lifecycle = workspace.service(LifecycleService)
-    lifecycle.record_gate(pid, decision, decided_on=TODAY, recycle_to=recycle_to)
+    lifecycle.record_gate(pid, decision, decided_on=TODAY, recycle_to=recycle_to,
+                          decided_by_name="Dana")
     stage, periods, gates = _state(workspace, pid)
     assert stage is expected
     assert len(gates) == 1
@@ -76,12 +77,69 @@ def test_refused_reviews_change_nothing(workspace) -> None:
     lifecycle = workspace.service(LifecycleService)
     before = _state(workspace, pid)
     with pytest.raises(ValidationError, match="future"):
-        lifecycle.record_gate(pid, "go", decided_on=TODAY + dt.timedelta(days=1))
+        lifecycle.record_gate(pid, "go", decided_on=TODAY + dt.timedelta(days=1),
+                              decided_by_name="Dana")
     with pytest.raises(ValidationError, match="on or after"):
-        lifecycle.record_gate(pid, "go", decided_on=TODAY - dt.timedelta(days=11))
-    with pytest.raises(ValidationError):
-        lifecycle.record_gate(pid, "recycle", decided_on=TODAY)  # no stage to go back to
+        lifecycle.record_gate(pid, "go", decided_on=TODAY - dt.timedelta(days=11),
+                              decided_by_name="Dana")
+    with pytest.raises(ValidationError):  # no stage to go back to
+        lifecycle.record_gate(pid, "recycle", decided_on=TODAY, decided_by_name="Dana")
     assert _state(workspace, pid) == before
+
+
+UNMET = [{"text": "Business case signed off", "met": True},
+         {"text": "Pilot customer named", "met": False}]
+
+
+@pytest.mark.parametrize(("fields", "field"), [
+    ({"decided_by_name": "  "}, "decided by"),  # nobody owns the decision
+    ({"decided_by_name": "Dana", "criteria": UNMET}, "go despite unmet criteria"),
+    ({"decided_by_name": "Dana", "criteria": UNMET, "go_despite_unmet": True,
+      "rationale": " "}, "rationale"),  # an exception without a reason
+])
+def test_a_gate_cannot_be_waved_through(workspace, fields, field) -> None:
+    pid = _product(workspace)
+    lifecycle = workspace.service(LifecycleService)
+    before = _state(workspace, pid)
+    with pytest.raises(ValidationError) as refused:
+        lifecycle.record_gate(pid, "go", decided_on=TODAY, **fields)
+    assert refused.value.field == field
+    assert _state(workspace, pid) == before
+
+
+def test_a_go_despite_unmet_criteria_with_a_reason_is_recorded(workspace) -> None:
+    pid = _product(workspace)
+    lifecycle = workspace.service(LifecycleService)
+    lifecycle.record_gate(pid, "go", decided_on=TODAY, decided_by_name="Dana", criteria=UNMET,
+                          go_despite_unmet=True, rationale="Pilot signs next week")
+    assert _state(workspace, pid)[0] is Stage.DEVELOPMENT
+    lifecycle.record_gate(pid, "hold", decided_on=TODAY, decided_by_name="Dana",
+                          criteria=UNMET)  # only a Go needs the criteria met
+    assert [g[1] for g in _state(workspace, pid)[2]] == [GateDecision.GO, GateDecision.HOLD]
+
+
+def test_a_new_product_keeps_its_first_stage_after_a_same_day_gate(workspace) -> None:
+    """Created today and through its first gate today: Innovation is still part of its life."""
+    portfolio = workspace.service(PortfolioService)
+    pid = portfolio.create_product(name="Nova").id
+    lifecycle = workspace.service(LifecycleService)
+    assert [(p.stage, p.entered_on, p.left_on) for p in lifecycle.periods_of(pid)] == [
+        (Stage.INNOVATION, TODAY, None)]
+    journal = lifecycle.record_gate(pid, "go", decided_on=TODAY, decided_by_name="Dana")
+    assert [(p.stage, p.entered_on, p.left_on) for p in lifecycle.periods_of(pid)] == [
+        (Stage.INNOVATION, TODAY, TODAY), (Stage.ANALYSIS, TODAY, None)]
+    lifecycle.revert(journal)
+    assert [(p.stage, p.left_on) for p in lifecycle.periods_of(pid)] == [(Stage.INNOVATION, None)]
+
+
+def test_a_product_from_an_older_file_without_stage_record_passes_its_gate(workspace) -> None:
+    pid = _product(workspace)
+    lifecycle = workspace.service(LifecycleService)
+    for period in lifecycle.periods_of(pid):
+        lifecycle.periods.delete(period.id)
+    lifecycle.record_gate(pid, "go", decided_on=TODAY, decided_by_name="Dana")
+    assert [(p.stage, p.left_on) for p in lifecycle.periods_of(pid)] == [
+        (Stage.DEVELOPMENT, None)]
 
 
 def test_upsert_values_adds_and_updates_in_one_step(workspace) -> None:

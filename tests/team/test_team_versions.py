@@ -113,7 +113,8 @@ def test_undoing_a_journaled_gate_decision_refuses_after_someone_else_moved_the_
     mine, theirs = connect(), connect()
     product = mine.service(PortfolioService).create_product(name="Alpha")
     lifecycle = mine.service(LifecycleService)
-    journal = lifecycle.record_gate(product.id, "go", decided_on=dt.date.today())
+    journal = lifecycle.record_gate(product.id, "go", decided_on=dt.date.today(),
+                                    decided_by_name="Dana")
     theirs.service(PortfolioService).products.update(product.id, owner="Cy")
     with pytest.raises(ConflictError) as refused, mine.undo_guard():
         lifecycle.revert(journal)
@@ -127,7 +128,8 @@ def test_undoing_my_gate_decision_works_when_nobody_else_touched_it(connect):
     product = mine.service(PortfolioService).create_product(name="Alpha")
     lifecycle = mine.service(LifecycleService)
     stage = mine.service(PortfolioService).products.get(product.id).stage
-    journal = lifecycle.record_gate(product.id, "go", decided_on=dt.date.today())
+    journal = lifecycle.record_gate(product.id, "go", decided_on=dt.date.today(),
+                                    decided_by_name="Dana")
     with mine.undo_guard():
         lifecycle.revert(journal)
     with mine.undo_guard():

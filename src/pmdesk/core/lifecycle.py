@@ -48,6 +48,38 @@ def check_stage_move(current: Stage, target: Stage, decision: GateDecision | Non
         )
 
 
+def unmet_criteria(criteria: Sequence[dict]) -> list[str]:
+    """The texts of the criteria not ticked as met (a checklist row is ``{"text", "met"}``)."""
+    return [str(c.get("text", "")) for c in criteria if isinstance(c, dict) and not c.get("met")]
+
+
+def check_gate_review(
+    decision: GateDecision,
+    criteria: Sequence[dict],
+    decided_by: str,
+    rationale: str,
+    go_despite_unmet: bool = False,
+) -> None:
+    """A gate is a decision someone owns, not a click: refuse a review that waves it through.
+
+    The decider is always named. A Go while criteria are unmet needs an explicit
+    "Go despite unmet criteria" and a rationale saying why the gaps are acceptable.
+    """
+    if not decided_by.strip():
+        raise ValidationError("decided by", "name who took the decision")
+    unmet = unmet_criteria(criteria)
+    if decision is not GateDecision.GO or not unmet:
+        return
+    count = f"{len(unmet)} of {len(criteria)} criteria {'is' if len(unmet) == 1 else 'are'} unmet"
+    if not go_despite_unmet:
+        raise ValidationError(
+            "go despite unmet criteria",
+            f"{count}; confirm “Go despite unmet criteria”, or choose Hold",
+        )
+    if not rationale.strip():
+        raise ValidationError("rationale", f"{count}; say why the product goes on regardless")
+
+
 def days_in_stage(entered_on: dt.date, left_on: dt.date | None, today: dt.date) -> int:
     return ((left_on or today) - entered_on).days
 

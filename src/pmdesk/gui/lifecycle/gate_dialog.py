@@ -31,7 +31,13 @@ from PySide6.QtWidgets import (
 
 from pmdesk.core.enums import GateDecision, Stage
 from pmdesk.core.errors import ValidationError
-from pmdesk.core.lifecycle import decision_for_move, gate_outcome, recycle_choices
+from pmdesk.core.lifecycle import (
+    check_gate_review,
+    decision_for_move,
+    gate_outcome,
+    recycle_choices,
+    unmet_criteria,
+)
 from pmdesk.core.templates import default_gate_criteria
 from pmdesk.gui.commands import UpdateCommand
 from pmdesk.gui.context import AppContext
@@ -63,31 +69,49 @@ class GateReviewDialog(QDialog):
         layout.addLayout(form)
         form.addRow("Decision", self._decision_row())
         self.recycle_to = QComboBox()
+        self.recycle_to.setAccessibleName("Recycle to stage")
         for stage in recycle_choices(self.stage):
             self.recycle_to.addItem(stage.label, stage.value)
         form.addRow("Recycle to", self.recycle_to)
         self.outcome = QLabel(textFormat=Qt.TextFormat.PlainText)
         form.addRow("Outcome", self.outcome)
+        self.despite = QCheckBox("Go despite unmet criteria")
+        self.despite.setToolTip("A Go while criteria are unmet is a conscious exception: "
+                                "say why in the rationale")
+        self.despite.toggled.connect(self._update_outcome)
+        form.addRow("", self.despite)
         self.decided_by = QComboBox(editable=True)
+        self.decided_by.setAccessibleName("Decided by")
+        self.decided_by.lineEdit().setPlaceholderText("Who took the decision (required)")
         self.decided_by.addItem("", None)
         for person in ctx.service(StakeholderService).stakeholders_of(product_id):
             self.decided_by.addItem(person.name, person.id)
+        self.decided_by.currentTextChanged.connect(self._update_outcome)
         form.addRow("Decided by", self.decided_by)
         self.decided_on = QDateEdit(QDate.currentDate(), calendarPopup=True)
+        self.decided_on.setAccessibleName("Decision date")
         self.decided_on.setMaximumDate(QDate.currentDate())
         self.decided_on.setDisplayFormat("yyyy-MM-dd")
         form.addRow("Date", self.decided_on)
         self.rationale = QPlainTextEdit()
+        self.rationale.setAccessibleName("Rationale")
         self.rationale.setPlaceholderText("Why this decision")
+        self.rationale.setTabChangesFocus(True)
         self.rationale.setFixedHeight(self.rationale.fontMetrics().lineSpacing() * 4 + 12)
+        self.rationale.textChanged.connect(self._update_outcome)
         form.addRow("Rationale", self.rationale)
+        self.problem = QLabel(textFormat=Qt.TextFormat.PlainText, wordWrap=True)
+        self.problem.setObjectName("gateProblem")
+        layout.addWidget(self.problem)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Record decision")
+        self.record_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.record_button.setText("Record decision")
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        self.criteria.itemChanged.connect(self._update_outcome)
         self._propose(proposed)
 
     # -- building ----------------------------------------------------------------------------
@@ -98,6 +122,7 @@ class GateReviewDialog(QDialog):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(QLabel("Criteria (tick those met; double-click to edit)"))
         self.criteria = QListWidget()
+        self.criteria.setAccessibleName("Gate criteria")
         stored = (self.product.gate_criteria or {}).get(self.stage.value)
         for text in stored if isinstance(stored, list) else default_gate_criteria(self.stage):
             self.add_criterion(str(text))
@@ -134,7 +159,7 @@ class GateReviewDialog(QDialog):
         row = QWidget()
         layout = QHBoxLayout(row)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.decision_group = QButtonGroup(self)
+        self.decision_group = QButtonGroup(self)  # exclusive, and nothing chosen at first
         self.decision_buttons: dict[GateDecision, QRadioButton] = {}
         for decision in GateDecision:
             button = QRadioButton(decision.label)
@@ -147,8 +172,10 @@ class GateReviewDialog(QDialog):
         return row
 
     def _propose(self, proposed: Stage | None) -> None:
+        """A card dragged to a stage proposes the decision that moves it there; else none."""
         decision = decision_for_move(self.stage, proposed) if proposed else None
-        self.set_decision(decision or GateDecision.GO)
+        if decision is not None:
+            self.set_decision(decision)
         if decision is GateDecision.RECYCLE and proposed is not None:
             self.recycle_to.setCurrentIndex(self.recycle_to.findData(proposed.value))
         self.recycle_to.currentIndexChanged.connect(self._update_outcome)
@@ -159,12 +186,15 @@ class GateReviewDialog(QDialog):
     def set_decision(self, decision: GateDecision) -> None:
         self.decision_buttons[decision].setChecked(True)
 
-    def decision(self) -> GateDecision:
-        return next(d for d, b in self.decision_buttons.items() if b.isChecked())
+    def decision(self) -> GateDecision | None:
+        return next((d for d, b in self.decision_buttons.items() if b.isChecked()), None)
 
     def target(self) -> Stage | None:
+        decision = self.decision()
+        if decision is None:
+            return None
         try:
-            return gate_outcome(self.stage, self.decision(), self.recycle_stage())
+            return gate_outcome(self.stage, decision, self.recycle_stage())
         except ValidationError:
             return None
 
@@ -173,17 +203,45 @@ class GateReviewDialog(QDialog):
         return Stage(value) if value and self.decision() is GateDecision.RECYCLE else None
 
     def _update_outcome(self, *_args: Any) -> None:
-        self.recycle_to.setEnabled(self.decision() is GateDecision.RECYCLE)
+        decision = self.decision()
+        self.recycle_to.setEnabled(decision is GateDecision.RECYCLE)
         target = self.target()
-        if target is None:
+        if decision is None:
+            self.outcome.setText("Choose Go, Hold, Kill or Recycle")
+        elif target is None:
             self.outcome.setText("Choose the stage to return to")
         elif target == self.stage:
             self.outcome.setText(f"Stays in {self.stage.label}")
         else:
             self.outcome.setText(f"Moves from {self.stage.label} to {target.label}")
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok) if hasattr(self, "buttons") else None
-        if ok is not None:
-            ok.setEnabled(target is not None)
+        unmet = unmet_criteria(self.criteria_items())
+        self.despite.setVisible(decision is GateDecision.GO and bool(unmet))
+        if hasattr(self, "record_button"):
+            problem = self.problem_text()
+            self.problem.setText(problem)
+            self.problem.setVisible(bool(problem))
+            self.record_button.setEnabled(not problem)
+            self.record_button.setToolTip(problem)
+
+    def problem_text(self) -> str:
+        """Why the decision cannot be recorded yet ("" when it can): the store's own rule."""
+        decision = self.decision()
+        if decision is None:
+            return "Choose a decision to record it."
+        if self.target() is None:
+            return "Choose the stage the product returns to."
+        try:
+            check_gate_review(decision, self.criteria_items(), self.decided_by.currentText(),
+                              self.rationale.toPlainText(),
+                              not self.despite.isHidden() and self.despite.isChecked())
+        except ValidationError as exc:
+            return str(exc)
+        return ""
+
+    def accept(self) -> None:
+        """Only a complete review closes the dialog (Enter is no way around the button)."""
+        if not self.problem_text():
+            super().accept()
 
     def criteria_items(self) -> list[dict[str, Any]]:
         items = []
@@ -208,6 +266,7 @@ class GateReviewDialog(QDialog):
             "decided_by_name": name,
             "decided_on": self.decided_on.date().toPython(),
             "rationale": self.rationale.toPlainText(),
+            "go_despite_unmet": self.despite.isChecked() and not self.despite.isHidden(),
         }
 
 

@@ -94,7 +94,8 @@ class StageTimeline(QWidget):
         if stay.stage == self.current:
             return pal.color(QPalette.ColorRole.Highlight), pal.color(
                 QPalette.ColorRole.Highlight), pal.color(QPalette.ColorRole.HighlightedText)
-        if stay.visits:
+        passed = self.current is not None and stay.stage.order < self.current.order
+        if stay.visits or passed:
             return pal.color(QPalette.ColorRole.Midlight), pal.color(
                 QPalette.ColorRole.Mid), pal.color(QPalette.ColorRole.Text)
         return pal.color(QPalette.ColorRole.Base), pal.color(QPalette.ColorRole.Mid), pal.color(
@@ -136,13 +137,18 @@ class StageTimeline(QWidget):
                                                             int(text.width())))
 
     def _details(self, stay: StageStay) -> list[str]:
-        if not stay.visits:
+        if not stay.visits:  # files from before every product had a starting stage record
+            if stay.stage == self.current:
+                return ["current stage", "entry date not recorded"]
+            if self.current is not None and stay.stage.order < self.current.order:
+                return ["passed", "no dates recorded"]
             return ["not reached"]
         lines = [f"in {stay.entered_on.isoformat()}"]
         if stay.stage == self.current and stay.left_on is None:
             lines.append("current stage")
         elif stay.left_on is not None:
             lines.append(f"out {stay.left_on.isoformat()}")
-        duration = describe_days(stay.days)
+        closed_same_day = stay.days == 0 and stay.left_on is not None
+        duration = "left the same day" if closed_same_day else describe_days(stay.days)
         lines.append(duration + (f" · {stay.visits} stays" if stay.visits > 1 else ""))
         return lines

@@ -26,6 +26,7 @@ from pmdesk.core.enums import MetricKind, Stage
 from pmdesk.core.lifecycle import can_review
 from pmdesk.core.wording import describe_days
 from pmdesk.gui.context import AppContext
+from pmdesk.gui.portfolio.hint import next_step_hint
 from pmdesk.gui.requirements.look import Look
 from pmdesk.gui.views.base import BaseView
 from pmdesk.gui.views.common import heading, quiet, scoped, tabs, today
@@ -57,9 +58,13 @@ class LifecycleView(BaseView):
         self.portfolio = ctx.service(PortfolioService)
         self._header()
         self.timeline = StageTimeline(self)
+        self.timeline.setAccessibleName("Stage timeline")
         self.content_layout.addWidget(self.timeline)
         self.curve = LifecycleCurve(self)
+        self.curve.setAccessibleName("Lifecycle curve")
+        self.curve_hint = next_step_hint("", centred=True)
         self.curve_metric = QComboBox()
+        self.curve_metric.setAccessibleName("Metric of the lifecycle curve")
         self.curve_metric.currentIndexChanged.connect(self._draw_curve)
         self.gates = self._table(self.service.gates, [replace(c, editable=False)
                                  if c.field in _LOCKED else c for c in GATE_COLUMNS],
@@ -71,6 +76,8 @@ class LifecycleView(BaseView):
         self.values = self._table(self.service.values, VALUE_COLUMNS, "Values",
                                   ("value", "values"), create=self._new_value, edit="value")
         self.kpi = KpiChart(self)
+        self.kpi.setAccessibleName("Metric chart")
+        self.kpi_hint = next_step_hint("", centred=True)
         self.elimination = EliminationPanel(ctx, self)
         for table in self.elimination.tables():
             self.register(table)
@@ -90,7 +97,8 @@ class LifecycleView(BaseView):
         self.title = heading()
         self.status = quiet()
         self.gate_button = QPushButton("Gate review…")
-        self.gate_button.setToolTip("Review the gate at the end of the current stage")
+        self.gate_button.setToolTip("Review the gate at the end of the current stage: "
+                                    "its criteria, the decision, who took it and why")
         self.gate_button.clicked.connect(lambda: self.review_gate())
         top = QHBoxLayout()
         top.addWidget(self.title)
@@ -124,7 +132,9 @@ class LifecycleView(BaseView):
         chart_box = QWidget()
         layout = QVBoxLayout(chart_box)
         layout.setContentsMargins(0, 0, 0, 0)
-        row = QHBoxLayout()
+        self.curve_controls = QWidget()
+        row = QHBoxLayout(self.curve_controls)
+        row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(QLabel("Lifecycle curve of"))
         row.addWidget(self.curve_metric)
         self.whole_life = QCheckBox("Whole life (every stage since the first)")
@@ -132,7 +142,8 @@ class LifecycleView(BaseView):
         row.addSpacing(12)
         row.addWidget(self.whole_life)
         row.addStretch(1)
-        layout.addLayout(row)
+        layout.addWidget(self.curve_controls)
+        layout.addWidget(self.curve_hint, 1)
         layout.addWidget(self.curve, 1)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(chart_box)
@@ -159,9 +170,14 @@ class LifecycleView(BaseView):
         tables.addWidget(self.metrics)
         tables.addWidget(values_box)
         tables.setSizes([560, 440])
+        kpi_box = QWidget()
+        kpi_layout = QVBoxLayout(kpi_box)
+        kpi_layout.setContentsMargins(0, 0, 0, 0)
+        kpi_layout.addWidget(self.kpi_hint, 1)
+        kpi_layout.addWidget(self.kpi, 1)
         page = QSplitter(Qt.Orientation.Vertical)
         page.addWidget(tables)
-        page.addWidget(self.kpi)
+        page.addWidget(kpi_box)
         page.setSizes([260, 360])
         return page
 
@@ -201,8 +217,10 @@ class LifecycleView(BaseView):
         current = [p for p in periods if p.left_on is None and p.stage == product.stage]
         if current:
             since = current[-1].entered_on
-            self.status.setText(f"in {product.stage.label} for "
-                                f"{describe_days((today() - since).days)}, since {since.isoformat()}")
+            days = (today() - since).days
+            self.status.setText(f"in {product.stage.label} since today ({since.isoformat()})"
+                                if days == 0 else f"in {product.stage.label} for "
+                                f"{describe_days(days)}, since {since.isoformat()}")
         else:
             self.status.setText("")
         self.timeline.set_data(stays(periods, product.stage, today()), product.stage)
@@ -241,8 +259,31 @@ class LifecycleView(BaseView):
                           + (f" by {g.decided_by_name}" if g.decided_by_name else ""))
                  for g in self.service.gates_of(self.product_id)]
         points = [(p, v) for p, v, _t in series.points] if series else []
+        self._curve_empty_state(series, points)
         self.curve.set_data(series.metric.name if series else "No metric yet",
                             series.metric.unit if series else "", points, bands, gates)
+
+    def _curve_empty_state(self, series: Any, points: list) -> None:
+        """No values, no plot: an empty chart's invented axes say nothing; the next step does."""
+        self.curve_controls.setVisible(self.curve_metric.count() > 0)
+        if series is None:
+            text = ("No metrics yet — add one (e.g. Revenue) in the Metrics tab, "
+                    "then type its values or import a CSV")
+        elif not self.service.values_of_product(self.product_id):
+            text = "No metric values yet — type them in the Metrics tab or import a CSV"
+        else:
+            text = (f"No values of {series.metric.name} yet — type them in the Metrics tab "
+                    "or import a CSV, or choose another metric")
+        self.curve_hint.setText(text)
+        self.curve_hint.setAccessibleName(text)
+        self.curve_hint.setVisible(not points)
+        self.curve.setVisible(bool(points))
+
+    def _kpi_empty_state(self, text: str) -> None:
+        self.kpi_hint.setText(text)
+        self.kpi_hint.setAccessibleName(text)
+        self.kpi_hint.setVisible(bool(text))
+        self.kpi.setVisible(not text)
 
     def _metric_chosen(self, *_args: Any) -> None:
         metric_id = self.metrics.current_id()
@@ -258,12 +299,18 @@ class LifecycleView(BaseView):
         if metric_id is None or self.product_id is None:
             self.kpi.set_data("", "", [], None)
             self.values.title_label.setText("Values — select a metric")
+            self._kpi_empty_state("No metrics yet — Add metric (e.g. Revenue), then its values"
+                                  if not self.metrics.model.rowCount()
+                                  else "Select a metric to see its values and chart")
             return
         series = next((s for s in self.service.series_of(self.product_id)
                        if s.metric.id == metric_id), None)
         if series is None:
             return
         self.values.title_label.setText(f"Values of {series.metric.name}")
+        self._kpi_empty_state("" if series.points else
+                              f"No values of {series.metric.name} yet — Add value, "
+                              "Paste values or Import CSV")
         self.kpi.set_data(series.metric.name, series.metric.unit, series.points,
                           series.metric.target)
 

@@ -59,7 +59,10 @@ class StageColumn(QListWidget):
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.setSpacing(3)
         self.setWordWrap(True)
-        self.itemDoubleClicked.connect(lambda item: self.activated_id.emit(item.data(Qt.ItemDataRole.UserRole)))
+        self.setAccessibleName(f"{stage.label} column")
+        # Double-click or Enter opens the product (Enter is the keyboard's double-click).
+        self.itemActivated.connect(
+            lambda item: self.activated_id.emit(item.data(Qt.ItemDataRole.UserRole)))
 
     def mimeTypes(self) -> list[str]:  # noqa: N802
         return [MIME]
@@ -124,6 +127,8 @@ class LifecycleBoard(QWidget):
         for stage, column in self.columns.items():
             mine = [r for r in rows if r.stage is stage]
             self.titles[stage].setText(f"{stage.label} ({len(mine)})")
+            column.setAccessibleName(f"{stage.label} column, {len(mine)} "
+                                     f"product{'' if len(mine) == 1 else 's'}")
             wanted = {row.id for row in mine}
             for number in reversed(range(column.count())):
                 if column.item(number).data(Qt.ItemDataRole.UserRole) not in wanted:

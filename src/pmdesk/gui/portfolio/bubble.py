@@ -28,6 +28,9 @@ class BubbleChart(pg.PlotWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setAccessibleName("Growth–share chart")
+        self.setAccessibleDescription("Relative market share against market growth; "
+                                      "bubble size is revenue. Click a bubble to open it.")
         self.plotItem.setMenuEnabled(False)
         self.plotItem.hideButtons()
         self.plotItem.setLogMode(x=True, y=False)

@@ -11,6 +11,8 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -36,6 +38,7 @@ from pmdesk.store.services.portfolio import portfolio_overview
 
 from .board import LifecycleBoard
 from .export import export_widget
+from .hint import next_step_hint
 from .overview import ID_ROLE, SPARK_COLUMN, OverviewModel, SparklineDelegate
 
 # Tables whose edits change what the overview, board or chart show.
@@ -51,11 +54,18 @@ class PortfolioView(BaseView):
         super().__init__(ctx, parent)
         self.portfolio = ctx.service(PortfolioService)
         self.title, self.subtitle = heading(), quiet()
+        self.add_button = QPushButton("Add product…")
+        self.add_button.setToolTip("Add a product to the portfolio (Undo takes it back)")
+        self.add_button.clicked.connect(lambda: self.add_product())
         top = QHBoxLayout()
         top.addWidget(self.title)
+        top.addSpacing(16)
+        top.addWidget(self.add_button)
         top.addStretch(1)
         top.addWidget(self.subtitle)
         self.content_layout.addLayout(top)
+        self.hint = next_step_hint("No products yet — Add product to start")
+        self.content_layout.addWidget(self.hint)
         self.model = OverviewModel(self)
         self.table = self._overview_table()
         self.board = LifecycleBoard(self)
@@ -67,6 +77,8 @@ class PortfolioView(BaseView):
         self._bubbles = None
         self._bubble_host = QWidget(self)
         QVBoxLayout(self._bubble_host).setContentsMargins(0, 0, 0, 0)
+        self.bubble_hint = next_step_hint("", self._bubble_host, centred=True)
+        self._bubble_host.layout().addWidget(self.bubble_hint)
         self.editor = self._edit_table()
         self.tabs = tabs((self.table, "Products"), (self.board, "Lifecycle board"),
                          (self._bubble_host, "Growth–share"), (self.editor, "Edit products"))
@@ -86,6 +98,7 @@ class PortfolioView(BaseView):
         if theme is None:
             return
         self.look.tab(self.tabs, hide=(self.editor,))
+        self.look.hide(self.add_button)
         self.look.rows(self.table, row_height(theme))
         self._present_columns(theme.body_px)
         self.board.set_presentation(self.look, theme)
@@ -101,6 +114,7 @@ class PortfolioView(BaseView):
 
     def _overview_table(self) -> QTableView:
         table = QTableView(self)
+        table.setAccessibleName("Products overview")
         table.setModel(self.model)
         table.setItemDelegateForColumn(SPARK_COLUMN, SparklineDelegate(table))
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -108,7 +122,11 @@ class PortfolioView(BaseView):
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setAlternatingRowColors(True)
         table.verticalHeader().hide()
-        table.verticalHeader().setDefaultSectionSize(int(table.fontMetrics().lineSpacing() * 2.2))
+        line = table.fontMetrics().lineSpacing()
+        # An explicit floor: Qt's default one follows the font, so one read while the large
+        # projector type is on would keep the rows tall after the presentation ends.
+        table.verticalHeader().setMinimumSectionSize(line + 4)
+        table.verticalHeader().setDefaultSectionSize(int(line * 2.2))
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
@@ -135,6 +153,23 @@ class PortfolioView(BaseView):
         name = free_name(self.portfolio.products, "New product")
         return CreateProductCommand(self.portfolio, {"name": name}, f"Add product “{name}”")
 
+    def add_product(self) -> int | None:
+        """Ask for the new product's name, add it (one undo step) and select it."""
+        if self.ctx.read_only:
+            return None
+        suggested = free_name(self.portfolio.products, "New product")
+        name, ok = QInputDialog.getText(self, "Add product", "Name of the new product:",
+                                        text=suggested)
+        if not ok:
+            return None
+        name = name.strip()
+        command = CreateProductCommand(self.portfolio, {"name": name}, f"Add product “{name}”")
+        if not self.ctx.run(command):
+            return None
+        self.select_product(command.entity_id)
+        self.statusMessage.emit(f"Added “{name}”: open it to fill in its canvas and lifecycle")
+        return command.entity_id
+
     # -- data ---------------------------------------------------------------------------------
 
     def refresh(self) -> None:
@@ -146,6 +181,9 @@ class PortfolioView(BaseView):
         self._rows = rows
         if self._bubbles is not None:
             self._bubbles.set_rows(rows)
+        self._bubble_empty_state(rows)
+        self.hint.setVisible(not rows)
+        self.add_button.setEnabled(not self.ctx.read_only)
         info = self.portfolio.workspace_info()
         self.title.setText(f"Portfolio — {info.name}")
         flagged = sum(1 for r in rows if r.flagged)
@@ -164,9 +202,23 @@ class PortfolioView(BaseView):
 
             self._bubbles = BubbleChart(self._bubble_host)
             self._bubbles.productClicked.connect(self._bubble_clicked)
-            self._bubble_host.layout().addWidget(self._bubbles)
+            self._bubble_host.layout().addWidget(self._bubbles, 1)
             self._bubbles.set_rows(self._rows)
+            self._bubble_empty_state(self._rows)
         return self._bubbles
+
+    def _bubble_empty_state(self, rows: list) -> None:
+        """No axis without a bubble: say what the chart needs instead of drawing an empty plot."""
+        plotted = any(r.share is not None and r.growth is not None for r in rows)
+        self.bubble_hint.setText(
+            "No products yet — Add product to start" if not rows else
+            "No market share and growth values yet — add Market share and Market growth "
+            "metrics to a product in Lifecycle ▸ Metrics")
+        self.bubble_hint.setAccessibleName(self.bubble_hint.text())
+        self.bubble_hint.setVisible(not plotted)
+        self._bubble_host.layout().setStretchFactor(self.bubble_hint, 0 if plotted else 1)
+        if self._bubbles is not None:
+            self._bubbles.setVisible(plotted)
 
     def _tab_shown(self, index: int) -> None:
         if self.tabs.widget(index) is self._bubble_host:

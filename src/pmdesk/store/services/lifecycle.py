@@ -21,6 +21,7 @@ from pmdesk.core.errors import NotFoundError, ValidationError
 from pmdesk.core.lifecycle import (
     EliminationRules,
     Trigger,
+    check_gate_review,
     check_stage_move,
     elimination_triggers,
     gate_outcome,
@@ -218,8 +219,13 @@ class LifecycleService:
         decided_by_name: str = "",
         rationale: str = "",
         recycle_to: Stage | str | None = None,
+        go_despite_unmet: bool = False,
     ) -> Journal:
-        """Record a review of the product's current gate and apply its decision, in one step."""
+        """Record a review of the product's current gate and apply its decision, in one step.
+
+        The decider is required, and a Go with unmet criteria needs ``go_despite_unmet``
+        and a rationale (``check_gate_review``): the file refuses what the dialog refuses.
+        """
         decision = GateDecision.from_label(str(decision))
         recycle = Stage.from_label(str(recycle_to)) if recycle_to else None
         journal = Journal()
@@ -237,6 +243,7 @@ class LifecycleService:
                 if person is None:
                     raise NotFoundError("stakeholder", decided_by_id)
                 name = name or person.name
+            check_gate_review(decision, criteria, name, rationale, go_despite_unmet)
             writer = _Writer(uow, journal)
             journal.entity_id = writer.insert(
                 "gate_review", product_id=product_id, stage=stage, decision=decision,
@@ -267,17 +274,18 @@ class LifecycleService:
 
     @staticmethod
     def _move_periods(writer: _Writer, product_id: int, stage: Stage, on: dt.date) -> None:
-        """Close the open stay (a same-day one is dropped, as the portfolio does) and open one."""
+        """Close the open stay and open one for ``stage``.
+
+        A stay closed the day it began is kept (a product created and passed through its
+        first gate the same day has still been in that stage); undo is the journal's job.
+        """
         open_periods = writer.session.execute(
             sa.select(StagePeriod.id, StagePeriod.entered_on).where(
                 StagePeriod.product_id == product_id, StagePeriod.left_on.is_(None)
             )
         ).all()
         for period_id, entered in open_periods:
-            if entered >= on:
-                writer.delete("stage_period", period_id)
-            else:
-                writer.update("stage_period", period_id, left_on=on)
+            writer.update("stage_period", period_id, left_on=max(on, entered))
         writer.insert("stage_period", product_id=product_id, stage=stage, entered_on=on)
 
     # -- metric values ------------------------------------------------------------------------------

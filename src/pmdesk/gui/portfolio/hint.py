@@ -1,0 +1,27 @@
+"""The one-line "what to do next" shown by the portfolio and lifecycle views while empty.
+
+Every view names its hint ``nextStepHint`` (a convention shared by all views), so a
+test can find it and check it shows exactly while there is nothing to show yet.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QWidget
+
+HINT_NAME = "nextStepHint"
+
+
+def next_step_hint(text: str, parent: QWidget | None = None, *, centred: bool = False) -> QLabel:
+    """A readable label (plain text, wrapped, a little larger than body text), hidden at first."""
+    label = QLabel(text, parent, textFormat=Qt.TextFormat.PlainText, wordWrap=True)
+    label.setObjectName(HINT_NAME)
+    label.setAccessibleName(text)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 1.1)
+    label.setFont(font)
+    if centred:
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setContentsMargins(2, 4, 2, 4)
+    label.hide()
+    return label
