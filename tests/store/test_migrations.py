@@ -21,7 +21,7 @@ import pytest
 import sqlalchemy as sa
 
 from pmdesk.core.errors import ValidationError
-from pmdesk.store import migrations, schema
+from pmdesk.store import file_schema, migrations, schema
 from pmdesk.store.errors import UpgradeFailedError
 from pmdesk.store.services import PortfolioService, RoadmapService
 from pmdesk.store.workspace import Workspace
@@ -315,7 +315,30 @@ def next_format(monkeypatch: pytest.MonkeyPatch):
     """
     monkeypatch.setattr(schema, "SCHEMA_VERSION", NEXT)
     monkeypatch.setattr(schema, "MIGRATIONS", dict(schema.MIGRATIONS))
+    known = file_schema.expected_schema
+
+    def expected(version: int) -> dict:
+        return _schema_made_by(schema.MIGRATIONS[NEXT]) if version == NEXT else known(version)
+
+    monkeypatch.setattr(file_schema, "expected_schema", expected)
     return schema.MIGRATIONS
+
+
+def _schema_made_by(migration) -> dict:
+    """Format NEXT's schema: what ``migration`` makes of the latest released format."""
+    conn = sqlite3.connect(":memory:")
+    source = sqlite3.connect(f"file:{LATEST}?mode=ro&immutable=1", uri=True)
+    source.backup(conn)
+    source.close()
+    engine = sa.create_engine("sqlite+pysqlite://", creator=lambda: conn,
+                              poolclass=sa.pool.StaticPool)
+    with engine.begin() as connection:
+        migration(connection)
+    made = {(o.type, o.name): o.sql for o in file_schema.read_schema(conn)
+            if not o.name.startswith("sqlite_")}
+    engine.dispose()
+    conn.close()
+    return made
 
 
 @pytest.mark.parametrize("migration", [_add_product_code, _rebuild_product_table])

@@ -21,6 +21,18 @@ class DamagedWorkspaceError(WorkspaceError):
     """A pmdesk file that fails its integrity check (truncated, corrupted pages)."""
 
 
+class ForeignSchemaError(WorkspaceError):
+    """The file's schema is not its format's: a planted trigger or view, a changed table.
+
+    Such a file may carry code that would run on an ordinary read or edit, so it is
+    refused, untouched, whatever else it holds.
+    """
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        super().__init__(path, f"this file was altered outside pmdesk: {reason}. "
+                               "It was not opened and not changed.")
+
+
 class TooNewError(WorkspaceError):
     def __init__(self, path: Path | str, file_version: int, app_version: int) -> None:
         self.file_version = file_version

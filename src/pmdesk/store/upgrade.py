@@ -15,7 +15,7 @@ from sqlalchemy import event
 
 from pmdesk.core.errors import PmdeskError
 
-from . import schema
+from . import file_schema, schema
 from .errors import UpgradeFailedError
 from .models import Meta
 from .sqlite_file import connect
@@ -83,6 +83,8 @@ def upgrade_file(path: Path, file_version: int) -> Path:
                 .where(Meta.key == "schema_version")
                 .values(value=str(target))
             )
+            # What the migrations made must be exactly the new format, or nothing is kept.
+            file_schema.verify(file_schema.read_schema(conn.connection.dbapi_connection), target)
     except Exception as exc:
         raise UpgradeFailedError(path, file_version, target, str(exc), backup) from exc
     finally:

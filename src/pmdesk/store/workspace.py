@@ -145,6 +145,10 @@ class Workspace:
             engine, "connect",
             lambda conn, _rec: sqlite_file.configure_connection(conn, read_only),
         )
+        event.listen(
+            engine, "before_cursor_execute",
+            lambda conn, *_args: sqlite_file.wind_clock(conn.connection.dbapi_connection),
+        )
         return engine
 
     @property
