@@ -36,6 +36,11 @@ if TYPE_CHECKING:
     from pmdesk.gui.widgets.entity_table import EntityTable
 
 
+NEXT_STEP_HINT = "nextStepHint"
+NO_PRODUCT_HINT = "No products yet — open Portfolio and choose Add product"
+CHOOSE_PRODUCT_HINT = "Choose a product in the toolbar, or add one in the Portfolio view"
+
+
 @dataclass(frozen=True)
 class ViewSpec:
     key: str
@@ -71,16 +76,28 @@ class BaseView(QWidget):
         page = QWidget(self)
         layout = QVBoxLayout(page)
         title = Heading("Select or create a product", 1.5)
-        hint = QLabel("Choose a product in the toolbar, or add one in the Portfolio view.")
-        hint.setEnabled(False)
-        for label in (title, hint):
-            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.product_hint = self.next_step_hint(NO_PRODUCT_HINT, page)
+        self.product_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addStretch(1)
         layout.addWidget(title)
-        layout.addWidget(hint)
+        layout.addWidget(self.product_hint)
         layout.addStretch(1)
         self.placeholder = title
         return page
+
+    def next_step_hint(self, text: str, parent: QWidget | None = None) -> QLabel:
+        """The one line that tells a person with an empty view what to do next.
+
+        Named ``nextStepHint`` (the convention every view follows), so a test can find the
+        hint of any view and check it shows exactly while there is nothing to show yet.
+        The caller shows or hides it as its state changes.
+        """
+        label = QLabel(text, parent or self)
+        label.setObjectName(NEXT_STEP_HINT)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.setWordWrap(True)
+        return label
 
     # -- the window's contract ------------------------------------------------------------
 
@@ -107,6 +124,9 @@ class BaseView(QWidget):
     def set_product(self, product_id: int | None) -> None:
         self.product_id = product_id
         shown = product_id is not None or not self.needs_product
+        if not shown:
+            none_yet = self.ctx.service(PortfolioService).products.count() == 0
+            self.product_hint.setText(NO_PRODUCT_HINT if none_yet else CHOOSE_PRODUCT_HINT)
         self._stack.setCurrentIndex(1 if shown else 0)
         self.load(product_id)
         self.selectionChanged.emit()
