@@ -11,6 +11,14 @@ from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, Pol
 from reportlab.lib.colors import Color
 
 from pmdesk.core.enums import Stage
+from pmdesk.core.label_layout import Box, LabelRequest, layout_labels
+from pmdesk.core.palette import (
+    SQUARE_SIDE,
+    VALUE_EFFORT_CORNERS,
+    glyph_polygon,
+    value_effort_fill,
+)
+from pmdesk.core.scoring import quadrant_splits
 
 from .fonts import SANS, string_width
 from .textdraw import text_shapes
@@ -27,6 +35,7 @@ from .theme import (
     SURFACE,
     WARN,
     WHITE,
+    hex_colour,
     lighten,
 )
 
@@ -153,9 +162,6 @@ def hbars(rows: Sequence[tuple[str, float | None, str]], width: float,
     return d
 
 
-LABELLED_POINTS = 15  # more labels than this only hide each other
-
-
 @dataclass(frozen=True)
 class Point:
     label: str
@@ -165,8 +171,9 @@ class Point:
 
 
 def scatter(points: Sequence[Point], width: float, height: float, *, x_title: str,
-            y_title: str, quadrant_names: Sequence[str] = ()) -> Drawing:
-    """Value (up) against effort (right), split at the medians into four quadrants."""
+            y_title: str) -> Drawing:
+    """Value (up) against effort (right), split at the backlog's medians into the four
+    value-vs-effort quadrants, named, placed and tinted as on screen (core.palette)."""
     d = Drawing(width, height)
     left, right, top, bottom = 38.0, 12.0, 10.0, 26.0
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -182,9 +189,15 @@ def scatter(points: Sequence[Point], width: float, height: float, *, x_title: st
     def py(v: float) -> float:
         return bottom + v / ys[-1] * plot_h
 
-    mid_x = left + plot_w / 2
-    mid_y = bottom + plot_h / 2
-    d.add(Rect(left, mid_y, plot_w / 2, plot_h / 2, fillColor=lighten(GOOD, 0.9), strokeColor=None))
+    value_split, effort_split = quadrant_splits([(p.y, p.x) for p in points])
+    mid_x, mid_y = px(effort_split), py(value_split)
+    spans = {False: (left, mid_x), True: (mid_x, left + plot_w)}  # right? -> x range
+    rises = {False: (bottom, mid_y), True: (mid_y, bottom + plot_h)}  # top? -> y range
+    for name, (at_right, at_top) in VALUE_EFFORT_CORNERS.items():
+        fill = value_effort_fill(name, "#FFFFFF")
+        (x0, x1), (y0, y1) = spans[at_right], rises[at_top]
+        if fill is not None and x1 > x0 and y1 > y0:
+            d.add(Rect(x0, y0, x1 - x0, y1 - y0, fillColor=hex_colour(fill), strokeColor=None))
     for value in xs:
         d.add(String(px(value), bottom - 9, compact(value), fontName=SANS, fontSize=6.3,
                      fillColor=MUTED, textAnchor="middle"))
@@ -193,36 +206,29 @@ def scatter(points: Sequence[Point], width: float, height: float, *, x_title: st
                      fillColor=MUTED, textAnchor="end"))
     d.add(Line(mid_x, bottom, mid_x, bottom + plot_h, strokeColor=RULE, strokeDashArray=[2, 2]))
     d.add(Line(left, mid_y, left + plot_w, mid_y, strokeColor=RULE, strokeDashArray=[2, 2]))
-    corners = ((left + 4, bottom + plot_h - 9, "start"), (left + plot_w - 4, bottom + plot_h - 9,
-               "end"), (left + 4, bottom + 4, "start"), (left + plot_w - 4, bottom + 4, "end"))
-    names: list[tuple[float, float, float, float]] = []
-    for (x, y, anchor), name in zip(corners, quadrant_names):
-        _text(d, x, y, name.upper(), 6, bold=True, anchor=anchor, colour=FAINT)
-        width = string_width(name.upper(), 6, True)
-        start = x if anchor == "start" else x - width
-        names.append((start, y - 1, start + width, y + 6))
+    names: list[Box] = []
+    for name, (at_right, at_top) in VALUE_EFFORT_CORNERS.items():
+        x = left + plot_w - 4 if at_right else left + 4
+        y = bottom + plot_h - 9 if at_top else bottom + 4
+        _text(d, x, y, name.upper(), 6, bold=True, anchor="end" if at_right else "start",
+              colour=FAINT)
+        text_w = string_width(name.upper(), 6, True)
+        start = x - text_w if at_right else x
+        names.append(Box(start, y - 1, start + text_w, y + 6))
     _text(d, left + plot_w / 2, 2, x_title, 7, anchor="middle", colour=MUTED)
     title = String(0, 0, y_title, fontName=SANS, fontSize=7, fillColor=MUTED, textAnchor="middle")
     d.add(Group(title, transform=(0, 1, -1, 0, 9, bottom + plot_h / 2)))
     for p in points:
         d.add(Circle(px(p.x), py(p.y), 3.2, fillColor=p.colour, strokeColor=WHITE,
                      strokeWidth=0.6))
-    dots = [(px(p.x) - 3.5, py(p.y) - 3.5, px(p.x) + 3.5, py(p.y) + 3.5) for p in points]
-    taken = dots + names
-    best = sorted(points, key=lambda p: -p.y / max(p.x, 0.01))[:LABELLED_POINTS]
-    for p in best:  # the best value for effort first
-        x, y = px(p.x) + 5, py(p.y) - 2.2
-        width = min(string_width(p.label, 6), 60)
-        box = (x, y - 1, x + width, y + 6)
-        if x + width > left + plot_w or any(_overlap(box, other) for other in taken):
-            continue
-        taken.append(box)
-        _text(d, x, y, p.label, 6, colour=INK, max_width=60)
+    best = sorted(points, key=lambda p: -p.y / max(p.x, 0.01))  # best value for effort first
+    requests = [LabelRequest(i, px(p.x), py(p.y), 3.5, min(string_width(p.label, 6), 60) + 1, 7)
+                for i, p in enumerate(best)]
+    layout = layout_labels(requests, Box(left, bottom, left + plot_w, bottom + plot_h),
+                           obstacles=names, gap=1.5)
+    for index, box in layout.placed.items():  # a label with no free spot is left out
+        _text(d, box.x0, box.y0 + 1.2, best[index].label, 6, colour=INK, max_width=60)
     return d
-
-
-def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def stage_strip(current: Stage, width: float, height: float = 24.0) -> Drawing:
@@ -269,12 +275,33 @@ def risk_matrix(cells: dict[tuple[int, int], int], size: float) -> Drawing:
     return d
 
 
-def legend_row(entries: Sequence[tuple[Color, str]], width: float, *, dot: bool = True) -> Drawing:
-    """Coloured dots (or squares) with their meaning, on one line."""
+def glyph(name: str, x: float, y: float, radius: float, fill: Color, *,
+          stroke: Color | None = WHITE, stroke_width: float = 1.2):
+    """A stakeholder glyph ("star", "square", ...) centred on (x, y): the screen's shapes.
+
+    The geometry is ``core.palette.glyph_polygon``'s, whose y grows downwards; on
+    paper y grows upwards, so it is flipped here.
+    """
+    style = {"fillColor": fill, "strokeColor": stroke, "strokeWidth": stroke_width}
+    if name == "circle":
+        return Circle(x, y, radius, **style)
+    if name == "square":
+        side = radius * SQUARE_SIDE
+        return Rect(x - side, y - side, 2 * side, 2 * side, rx=side * 0.18, ry=side * 0.18,
+                    **style)
+    corners = glyph_polygon(name, radius)
+    return Polygon([c for px_, py_ in corners for c in (x + px_, y - py_)], **style)
+
+
+def legend_row(entries: Sequence[tuple[Color, str] | tuple[Color, str, str]], width: float, *,
+               dot: bool = True) -> Drawing:
+    """Coloured dots (squares, or glyphs named third in an entry) with their meaning."""
     d = Drawing(width, 14)
     x = 0.0
-    for colour, label in entries:
-        if dot:
+    for colour, label, *shape in entries:
+        if shape:
+            d.add(glyph(shape[0], x + 4, 7, 3.6, colour, stroke=None))
+        elif dot:
             d.add(Circle(x + 4, 7, 4, fillColor=colour, strokeColor=None))
         else:
             d.add(Rect(x, 3, 8, 8, fillColor=colour, strokeColor=None))

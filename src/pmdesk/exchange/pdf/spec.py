@@ -180,8 +180,7 @@ def _requirements(job: Job, numbering: Numbering) -> list[Flowable]:
     if len(points) >= 3:
         out += [numbering.sub("Value against effort"), scatter(
             points, job.width, 200, x_title="Effort (person-months)",
-            y_title="Value (reach × impact × confidence)",
-            quadrant_names=("Quick wins", "Big bets", "Fill-ins", "Money pits")),
+            y_title="Value (reach × impact × confidence)"),
             legend_row([(MOSCOW_COLOURS[m], m.label) for m in MoSCoW], job.width)]
     out += [numbering.sub("Ranked by RICE score"), _ranking(ranked, scores)]
     for moscow in MoSCoW:
@@ -282,24 +281,35 @@ def _stakeholders(job: Job, numbering: Numbering) -> list[Flowable]:
 def _signoff(job: Job, numbering: Numbering) -> list[Flowable]:
     service = job.service(StakeholderService)
     people = {p.id: p for p in service.stakeholders_of(job.product.id)}
-    assigned = [a for a in service.raci_of(job.product.id)
-                if a.activity is RaciActivity.SPEC_SIGNOFF and a.stakeholder_id in people]
-    order = {RaciRole.ACCOUNTABLE: 0, RaciRole.RESPONSIBLE: 1, RaciRole.CONSULTED: 2,
-             RaciRole.INFORMED: 3}
-    assigned.sort(key=lambda a: (order[a.role], people[a.stakeholder_id].name))
-    signers = [(people[a.stakeholder_id], a.role.label) for a in assigned
-               if a.role is not RaciRole.INFORMED]
+    assignments = [a for a in service.raci_of(job.product.id) if a.stakeholder_id in people]
+    assigned = [a for a in assignments if a.activity is RaciActivity.SPEC_SIGNOFF]
+    assigned.sort(key=lambda a: (RACI_ORDER.index(a.role), people[a.stakeholder_id].name))
+    signers = [people[a.stakeholder_id] for a in assigned if a.role is not RaciRole.INFORMED]
     if not signers:
-        signers = [(p, quadrant(p.power, p.interest).label) for p in people.values()
-                   if p.power >= 7][:6]
+        signers = [p for p in people.values() if p.power >= 7][:6]
+    letters = raci_letters(assignments)
     out: list[Flowable] = [numbering.heading(SECTIONS["signoff"]), para(
         "By signing, each approver confirms this specification as the basis for development "
         f"of {job.product.name} {job.product.version_label}".strip() + ".", Styles.body)]
-    rows = [[p.name, " · ".join(x for x in (p.role, p.organisation) if x), Plain(role), "", ""]
-            for p, role in signers]
+    rows = [[p.name, " · ".join(x for x in (p.role, p.organisation) if x),
+             Plain(letters.get(p.id, "—")), "", ""] for p in signers]
     rows += [["", "", "", "", ""] for _ in range(max(0, 3 - len(rows)))]
     sign = table(["Name", "Role", "RACI", "Signature", "Date"], rows,
                  [0.22, 0.26, 0.13, 0.25, 0.14], total_width=job.width, zebra=False)
     sign.setStyle([("BOTTOMPADDING", (0, 1), (-1, -1), 22), ("LINEBELOW", (0, 1), (-1, -1), 0.6,
                                                                   MUTED)])
-    return out + [sign]
+    return out + [sign, spacer(4), para(
+        "RACI: the roles each person holds across this product's activities — R Responsible, "
+        "A Accountable, C Consulted, I Informed.", Styles.small)]
+
+
+RACI_ORDER = (RaciRole.ACCOUNTABLE, RaciRole.RESPONSIBLE, RaciRole.CONSULTED, RaciRole.INFORMED)
+
+
+def raci_letters(assignments) -> dict[int, str]:
+    """Each stakeholder's RACI roles over every activity of the product: "A, R"."""
+    held: dict[int, set[RaciRole]] = {}
+    for assignment in assignments:
+        held.setdefault(assignment.stakeholder_id, set()).add(assignment.role)
+    return {person: ", ".join(role.value for role in RACI_ORDER if role in roles)
+            for person, roles in held.items()}

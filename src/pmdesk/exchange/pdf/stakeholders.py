@@ -5,17 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, Rect
+from reportlab.graphics.shapes import Drawing, Group, Line, Polygon, Rect
 from reportlab.platypus import Flowable, PageBreak
 
 from pmdesk.core.communication import raci_problems
 from pmdesk.core.enums import Attitude, Quadrant, RaciActivity, RaciRole
 from pmdesk.core.label_layout import Box, LabelRequest, layout_labels, short_name
+from pmdesk.core.palette import GLYPH_NAMES, QUADRANT_NAMES, quadrant_tint
 from pmdesk.core.stakeholders import MIDPOINT, quadrant
 from pmdesk.store.models import Stakeholder
 from pmdesk.store.services import LaunchService, RequirementService, StakeholderService
 
-from .charts import legend_row
+from .charts import glyph, legend_row
 from .components import Plain, RotatedLabel, note, spacer, table
 from .fonts import string_width
 from .job import Document, Job
@@ -32,11 +33,10 @@ from .theme import (
     MUTED,
     PRIMARY,
     RULE,
-    SURFACE,
     WHITE,
     Styles,
     css,
-    lighten,
+    hex_colour,
 )
 
 LABEL = "Stakeholder map"
@@ -80,7 +80,7 @@ def _map(job: Job, people: list[Stakeholder], numbering: Numbering) -> list[Flow
     if crowded:  # make room under the map for the names behind the badges, on the same page
         lines = string_width(_crowded_text(crowded), 8) / job.width + 1
         grid, crowded = power_interest_grid(people, job.width, size - 11 * int(lines) - 8)
-    entries = [(ATTITUDE_COLOURS[a], a.label) for a in Attitude]
+    entries = [(ATTITUDE_COLOURS[a], a.label, GLYPH_NAMES[a]) for a in Attitude]
     out = [numbering.heading(SECTIONS["map"]), grid, spacer(4),
            legend_row(entries + [(MUTED, "Dashed arrow: where we want them")], job.width)]
     if crowded:
@@ -91,6 +91,11 @@ def _map(job: Job, people: list[Stakeholder], numbering: Numbering) -> list[Flow
 def _crowded_text(crowded: list[list[str]]) -> str:
     groups = "; ".join(f"+{len(names)}: {', '.join(names)}" for names in crowded)
     return f"Crowded spots show a count instead of names — {groups}."
+
+
+def quadrant_colour(quad: Quadrant):
+    """A quadrant's fill on paper: the screen's tint (core.palette) of navy over white."""
+    return hex_colour(quadrant_tint(quad, "#FFFFFF", css(PRIMARY)))
 
 
 def power_interest_grid(
@@ -108,8 +113,7 @@ def power_interest_grid(
         return left + interest / 10 * size, bottom + power / 10 * size
 
     mid_x, mid_y = at(MIDPOINT, MIDPOINT)
-    fills = {Quadrant.MANAGE_CLOSELY: lighten(PRIMARY, 0.86), Quadrant.KEEP_SATISFIED: SURFACE,
-             Quadrant.KEEP_INFORMED: SURFACE, Quadrant.MONITOR: WHITE}
+    fills = {quad: quadrant_colour(quad) for quad in Quadrant}
     quads = {Quadrant.KEEP_SATISFIED: (left, mid_y, mid_x - left, bottom + size - mid_y),
              Quadrant.MANAGE_CLOSELY: (mid_x, mid_y, left + size - mid_x, bottom + size - mid_y),
              Quadrant.MONITOR: (left, bottom, mid_x - left, mid_y - bottom),
@@ -119,7 +123,7 @@ def power_interest_grid(
         count = sum(quadrant(p.power, p.interest) is quad for p in people)
         anchor_x = x + 8 if x == left else x + w - 8
         anchor = "start" if x == left else "end"
-        title = f"{quad.label.upper()}  ·  {count}"
+        title = f"{QUADRANT_NAMES[quad].upper()}  ·  {count}"
         for shape in text_shapes(anchor_x, y + h - 14, title, 7.5, bold=True, anchor=anchor,
                                  colour=PRIMARY if quad is Quadrant.MANAGE_CLOSELY else MUTED):
             d.add(shape)
@@ -168,8 +172,7 @@ def _tokens(d: Drawing, people, at, bounds, blocked) -> list[list[str]]:
     for p in ordered:
         x, y = at(p.interest, p.power)
         r = 3.5 + p.importance * 1.1
-        d.add(Circle(x, y, r, fillColor=ATTITUDE_COLOURS[p.attitude], strokeColor=WHITE,
-                     strokeWidth=1.2))
+        d.add(glyph(GLYPH_NAMES[p.attitude], x, y, r, ATTITUDE_COLOURS[p.attitude]))
         shorts[p.id] = short_name(p.name)
         width = min(string_width(p.name, LABEL_SIZE, True), LABEL_MAX) + 2
         short = string_width(shorts[p.id], LABEL_SIZE, True) + 2

@@ -13,7 +13,8 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 
-from pmdesk.core.enums import Attitude, ItemStatus, MoSCoW, TaskStatus
+from pmdesk.core import palette
+from pmdesk.core.enums import ItemStatus, TaskStatus
 
 from .fonts import SANS, SANS_BOLD
 
@@ -44,19 +45,10 @@ PALETTE = tuple(
     )
 )
 
-MOSCOW_COLOURS = {
-    MoSCoW.MUST: hex_colour("#B42318"),
-    MoSCoW.SHOULD: hex_colour("#C77700"),
-    MoSCoW.COULD: hex_colour("#2F6DB5"),
-    MoSCoW.WONT: hex_colour("#8A93A3"),
-}
-
+# Priority and attitude: the screen's colours, from core.palette (one source for both).
+MOSCOW_COLOURS = {moscow: hex_colour(value) for moscow, value in palette.MOSCOW_COLOURS.items()}
 ATTITUDE_COLOURS = {
-    Attitude.CHAMPION: hex_colour("#1E7F4F"),
-    Attitude.SUPPORTER: hex_colour("#6BAA3A"),
-    Attitude.NEUTRAL: hex_colour("#8A93A3"),
-    Attitude.CRITIC: hex_colour("#D9822B"),
-    Attitude.BLOCKER: hex_colour("#B42318"),
+    attitude: hex_colour(value) for attitude, value in palette.ATTITUDE_COLOURS.items()
 }
 
 TASK_STATUS_COLOURS = {

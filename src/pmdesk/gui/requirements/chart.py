@@ -6,21 +6,18 @@ the chart itself never changes data.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPointF, Qt, Signal
-from PySide6.QtGui import QColor, QFontInfo, QPalette
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFontInfo, QPalette
+from PySide6.QtWidgets import QGraphicsRectItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from pmdesk.core.enums import MoSCoW
-from pmdesk.core.scoring import QUADRANTS, quadrant_splits
+from pmdesk.core.label_layout import Box, LabelRequest, layout_labels
+from pmdesk.core.palette import MOSCOW_COLOURS, VALUE_EFFORT_CORNERS, value_effort_fill
+from pmdesk.core.scoring import quadrant_splits
 from pmdesk.store.services.requirements import ChartPoint
 
-# Okabe-Ito colours: told apart with every common colour-vision deficiency.
-MOSCOW_COLOURS = {
-    MoSCoW.MUST: "#D55E00",
-    MoSCoW.SHOULD: "#0072B2",
-    MoSCoW.COULD: "#009E73",
-    MoSCoW.WONT: "#8C8C8C",
-}
+__all__ = ["MOSCOW_COLOURS", "ValueEffortChart"]  # colours and names: core.palette, as on paper
+EMPTY_HINT = ("No scored requirements yet — add one on the Backlog tab with its reach, impact, "
+              "confidence and effort")
 
 
 class ValueEffortChart(QWidget):
@@ -43,13 +40,29 @@ class ValueEffortChart(QWidget):
         self.scatter.sigClicked.connect(self._clicked)
         self.ring = pg.ScatterPlotItem(size=24, brush=None)
         self.lines = [pg.InfiniteLine(angle=90), pg.InfiniteLine(angle=0)]
-        self.labels = {name: pg.TextItem(name) for name in QUADRANTS.values()}
-        for item in (*self.lines, self.scatter, self.ring, *self.labels.values()):
+        self.labels = {name: pg.TextItem(name) for name in VALUE_EFFORT_CORNERS}
+        self.tints = {name: QGraphicsRectItem() for name in VALUE_EFFORT_CORNERS}
+        for tint in self.tints.values():
+            tint.setPen(Qt.PenStyle.NoPen)
+            tint.setZValue(-20)
+        self.point_labels: dict[int, object] = {}  # requirement id -> its TextItem (ref)
+        for item in (*self.tints.values(), *self.lines, self.scatter, self.ring,
+                     *self.labels.values()):
             self.plot.addItem(item)
+        self.plot.setAccessibleName("Value against effort chart")
+        self.plot.setAccessibleDescription("Each requirement is a point: effort across, value up")
+        self.setAccessibleName("Value against effort")
+        self.hint = QLabel(EMPTY_HINT)
+        self.hint.setObjectName("nextStepHint")
+        self.hint.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self._legend())
-        layout.addWidget(self.plot)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.plot, 1)
+        layout.addStretch(0)  # keeps the hint under the legend while the plot is hidden
+        self.plot.getViewBox().sigResized.connect(self._place_point_labels)
+        self.plot.getViewBox().sigRangeChanged.connect(self._place_point_labels)
         self._restyle()
 
     def _legend(self) -> QHBoxLayout:
@@ -78,7 +91,10 @@ class ValueEffortChart(QWidget):
                   "pen": self._pg.mkPen(self._ink(), width=1),
                   "size": self.scatter.opts["size"]} for p in self.points]
         self.scatter.setData(spots)
+        self.hint.setVisible(not self.points)
+        self.plot.setVisible(bool(self.points))
         self._place_quadrants()
+        self._make_point_labels()
         self.set_selected(self.selected_id)
 
     def set_selected(self, requirement_id: int | None) -> None:
@@ -101,7 +117,7 @@ class ValueEffortChart(QWidget):
 
     def _place_quadrants(self) -> None:
         if not self.points:
-            for item in (*self.lines, *self.labels.values()):
+            for item in (*self.lines, *self.labels.values(), *self.tints.values()):
                 item.setVisible(False)
             return
         value_split, effort_split = quadrant_splits([(p.value, p.effort) for p in self.points])
@@ -111,18 +127,59 @@ class ValueEffortChart(QWidget):
         self.plot.setYRange(0, max_value, padding=0.02)
         self.lines[0].setValue(effort_split)
         self.lines[1].setValue(value_split)
-        corners = {  # label -> (x, y, anchor)
-            "Quick wins": (0, max_value, (0, 0)),
-            "Big bets": (max_effort, max_value, (1, 0)),
-            "Fill-ins": (0, 0, (0, 1)),
-            "Time sinks": (max_effort, 0, (1, 1)),
-        }
-        for name, (x, y, anchor) in corners.items():
+        base = self.palette().color(QPalette.ColorRole.Base).name()
+        for name, (right, top) in VALUE_EFFORT_CORNERS.items():
             label = self.labels[name]
-            label.setAnchor(anchor)
-            label.setPos(x, y)
+            label.setAnchor((1 if right else 0, 0 if top else 1))
+            label.setPos(max_effort if right else 0, max_value if top else 0)
+            x0, x1 = (effort_split, max_effort * 1.5) if right else (-max_effort, effort_split)
+            y0, y1 = (value_split, max_value * 1.5) if top else (-max_value, value_split)
+            fill = value_effort_fill(name, base)
+            tint = self.tints[name]
+            tint.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+            tint.setBrush(QBrush(QColor(fill or base)))
+            tint.setVisible(fill is not None)
         for item in (*self.lines, *self.labels.values()):
             item.setVisible(True)
+
+    def _make_point_labels(self) -> None:
+        for item in self.point_labels.values():
+            self.plot.removeItem(item)
+        self.point_labels = {}
+        for p in self.points:
+            item = self._pg.TextItem(p.ref or p.title, color=self._ink(), anchor=(0, 0))
+            item.setFont(self.font())
+            self.plot.addItem(item)
+            self.point_labels[p.id] = item
+        self._place_point_labels()
+
+    def _place_point_labels(self) -> None:
+        """Each point's ref beside it where it overlaps no point, quadrant name or other ref
+        (core.label_layout, as the printed chart does); best value for effort is placed first."""
+        if not self.point_labels:
+            return
+        box = self.plot.getViewBox()
+        bounds = box.sceneBoundingRect()
+        obstacles = [_box(label.sceneBoundingRect()) for label in self.labels.values()]
+        radius = self.scatter.opts["size"] / 2
+        ranked = sorted(self.points, key=lambda p: -p.value / max(p.effort, 0.01))
+        requests = []
+        for p in ranked:
+            at = box.mapViewToScene(QPointF(p.effort, p.value))
+            size = self.point_labels[p.id].textItem.boundingRect()
+            requests.append(LabelRequest(p.id, at.x(), at.y(), radius, size.width(),
+                                         size.height()))
+        layout = layout_labels(requests, _box(bounds), obstacles=obstacles, gap=1.0)
+        for key, item in self.point_labels.items():
+            spot = layout.placed.get(key)
+            item.setVisible(spot is not None)
+            if spot is not None:
+                item.setPos(box.mapSceneToView(QPointF(spot.x0, spot.y0)))
+
+    def visible_point_labels(self) -> dict[int, QRectF]:
+        """Labels shown, by requirement id, with where they sit (scene coordinates)."""
+        return {key: item.sceneBoundingRect() for key, item in self.point_labels.items()
+                if item.isVisible()}
 
     def _tip(self, x: float, y: float, data: int) -> str:
         found = next((p for p in self.points if p.id == data), None)
@@ -170,7 +227,15 @@ class ValueEffortChart(QWidget):
         if self.points:
             self.set_points(self.points)
 
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._place_point_labels()
+
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         super().changeEvent(event)
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange):
             self._restyle()
+
+
+def _box(rect: QRectF) -> Box:
+    return Box(rect.left(), rect.top(), rect.right(), rect.bottom())

@@ -11,17 +11,7 @@ from dataclasses import dataclass, replace
 
 from PySide6.QtGui import QColor
 
-# Okabe & Ito (2008), "Color Universal Design".
-OKABE_ITO = {
-    "black": "#000000",
-    "orange": "#E69F00",
-    "sky_blue": "#56B4E9",
-    "bluish_green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "reddish_purple": "#CC79A7",
-}
+from pmdesk.core.palette import OKABE_ITO  # kept importable here; paper reads it too
 
 BODY_PX_AT_1080 = 28
 MIN_SCALE, MAX_SCALE = 1.0, 3.0

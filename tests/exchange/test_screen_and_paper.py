@@ -1,0 +1,232 @@
+"""The screen and the PDFs draw the same names, colours and glyphs (one source: core.palette).
+
+Each test reads what the screen's renderer and the paper's renderer actually
+draw — the items in the map's scene, the shapes in the reportlab Drawing, the
+text of an exported PDF — and compares them, so a colour or a quadrant name
+changed on one side only fails here.
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSizeF
+from PySide6.QtGui import QColor, QFont, QPainterPath, QPalette
+from reportlab.graphics.shapes import Circle, Polygon, Rect
+
+from pmdesk.core import palette
+from pmdesk.core.enums import Attitude, MoSCoW, Quadrant
+from pmdesk.core.scoring import QUADRANTS
+from pmdesk.exchange.pdf import charts, export_pdf, stakeholders, theme
+from pmdesk.store.services import PortfolioService, RequirementService, StakeholderService
+
+
+def _hex(colour) -> str:
+    """A Qt or reportlab colour as #RRGGBB."""
+    if isinstance(colour, QColor):
+        return colour.name().upper()
+    return "#" + colour.hexval()[2:].upper()
+
+
+def _product(ws, name: str = "Pulse Cloud"):
+    return ws.service(PortfolioService).product_by_name(name)
+
+
+@pytest.fixture
+def light_palette(qapp) -> QPalette:
+    """A light theme whose accent is the paper's navy: both sides then tint alike."""
+    pal = QPalette(qapp.palette())
+    pal.setColor(QPalette.ColorRole.Base, QColor("#FFFFFF"))
+    pal.setColor(QPalette.ColorRole.Highlight, QColor(_hex(theme.PRIMARY)))
+    return pal
+
+
+@pytest.fixture
+def screen_map(demo, light_palette, qapp):
+    """The screen's stakeholder map scene, drawn for the demo's Pulse Cloud."""
+    from pmdesk.gui.stakemap.scene import MapScene
+
+    people = demo.service(StakeholderService).stakeholders_of(_product(demo).id)
+    scene = MapScene()
+    scene.configure(QSizeF(1000, 700), QFont(qapp.font()), light_palette)
+    scene.set_people(people, {})
+    return scene, people
+
+
+def _outline(path: QPainterPath) -> list[tuple[float, float]]:
+    return [(round(path.elementAt(i).x, 3), round(path.elementAt(i).y, 3))
+            for i in range(path.elementCount())]
+
+
+# -- stakeholders: attitude colours and glyphs ---------------------------------------------------
+
+
+def test_tokens_have_the_same_colour_per_attitude_on_screen_and_paper(demo, screen_map):
+    scene, people = screen_map
+    by_id = {p.id: p for p in people}
+    screen = {by_id[pid].attitude: _hex(token.brush().color())
+              for pid, token in scene.tokens.items()}
+    drawing, _ = stakeholders.power_interest_grid(people, 700, 500)
+    token_fills = {_hex(s.fillColor) for s in drawing.contents
+                   if isinstance(s, Circle | Polygon | Rect) and s.fillColor is not None}
+    assert len(set(screen)) >= 3  # the demo shows several attitudes
+    for attitude, colour in screen.items():
+        assert colour == palette.ATTITUDE_COLOURS[attitude]
+        assert colour in token_fills
+        assert _hex(theme.ATTITUDE_COLOURS[attitude]) == colour
+    assert "#1E7F4F" not in token_fills and "#6BAA3A" not in token_fills  # the old red/green
+
+
+@pytest.mark.parametrize("attitude", list(Attitude))
+def test_each_attitude_has_the_same_glyph_on_screen_and_paper(attitude):
+    from pmdesk.gui.stakemap.style import GLYPH_NAMES, glyph_path
+
+    name = GLYPH_NAMES[attitude]
+    assert name == palette.GLYPH_NAMES[attitude]
+    screen = glyph_path(attitude, 10.0)
+    paper = charts.glyph(name, 0.0, 0.0, 10.0, theme.ATTITUDE_COLOURS[attitude])
+    if name == "circle":
+        assert isinstance(paper, Circle) and paper.r == 10.0
+        assert screen.boundingRect().width() == pytest.approx(20.0)
+    elif name == "square":
+        assert isinstance(paper, Rect)
+        assert screen.boundingRect().width() == pytest.approx(paper.width)
+    else:
+        assert isinstance(paper, Polygon)
+        corners = list(zip(paper.points[::2], paper.points[1::2]))
+        flipped = [(round(x, 3), round(-y, 3)) for x, y in corners]  # paper's y grows upwards
+        assert _outline(screen)[:len(flipped)] == flipped
+
+
+def test_the_printed_legend_shows_each_attitudes_glyph_and_colour():
+    entries = [(theme.ATTITUDE_COLOURS[a], a.label, palette.GLYPH_NAMES[a]) for a in Attitude]
+    drawing = charts.legend_row(entries, 500)
+    shapes = [s for s in drawing.contents if isinstance(s, Circle | Polygon | Rect)]
+    assert [type(s) for s in shapes] == [Polygon, Polygon, Circle, Polygon, Rect]
+    assert [_hex(s.fillColor) for s in shapes] == [palette.ATTITUDE_COLOURS[a] for a in Attitude]
+
+
+# -- stakeholders: the quadrants ------------------------------------------------------------------
+
+
+def test_map_quadrants_have_the_same_names_and_tints_on_screen_and_paper(demo, screen_map):
+    from pmdesk.gui.stakemap.style import quadrant_fill
+
+    scene, people = screen_map
+    texts = " ".join(item.text for item in scene.items() if hasattr(item, "text")
+                     and isinstance(item.text, str))
+    drawing, _ = stakeholders.power_interest_grid(people, 700, 500)
+    paper_fills = [_hex(s.fillColor) for s in drawing.contents
+                   if isinstance(s, Rect) and s.width > 100]
+    for quad in Quadrant:
+        name = palette.QUADRANT_NAMES[quad].upper()
+        assert name in texts
+        assert name in _drawing_text(drawing)
+        screen_fill = _hex(quadrant_fill(quad, scene._palette))
+        assert screen_fill == _hex(stakeholders.quadrant_colour(quad))
+        assert screen_fill in paper_fills
+
+
+def _drawing_text(drawing) -> str:
+    out = []
+
+    def walk(node) -> None:
+        for child in getattr(node, "contents", []):
+            if hasattr(child, "text"):
+                out.append(child.text)
+            walk(child)
+
+    walk(drawing)
+    return " ".join(out)
+
+
+# -- requirements: priority colours and value-vs-effort ------------------------------------------
+
+
+def test_priority_colours_are_the_same_on_the_chart_and_in_the_spec(qapp):
+    from pmdesk.gui.requirements.chart import MOSCOW_COLOURS as screen
+
+    for moscow in MoSCoW:
+        assert screen[moscow].upper() == palette.MOSCOW_COLOURS[moscow]
+        assert _hex(theme.MOSCOW_COLOURS[moscow]) == palette.MOSCOW_COLOURS[moscow]
+
+
+def _chart(qtbot, points):
+    from pmdesk.gui.requirements.chart import ValueEffortChart
+
+    chart = ValueEffortChart()
+    qtbot.addWidget(chart)
+    chart.resize(900, 560)
+    chart.show()
+    chart.set_points(points)
+    qtbot.waitUntil(chart.plot.isVisible)
+    return chart
+
+
+def test_value_effort_quadrants_have_the_same_names_tint_and_splits(demo, qtbot):
+    points = demo.service(RequirementService).chart_points(_product(demo).id)
+    chart = _chart(qtbot, points)
+    screen_names = {label.textItem.toPlainText() for label in chart.labels.values()}
+    assert screen_names == set(QUADRANTS.values()) == set(palette.VALUE_EFFORT_CORNERS)
+    assert "Money pits" not in screen_names
+    base = chart.palette().color(QPalette.ColorRole.Base).name()
+    tinted = {name for name, tint in chart.tints.items() if tint.isVisible()}
+    assert tinted == set(palette.VALUE_EFFORT_TINTS)
+    for name in tinted:
+        assert _hex(chart.tints[name].brush().color()) == palette.value_effort_fill(name, base)
+    drawing = charts.scatter([charts.Point(p.ref, p.effort, p.value,
+                                           theme.MOSCOW_COLOURS[p.moscow]) for p in points],
+                             500, 220, x_title="Effort", y_title="Value")
+    paper_text = _drawing_text(drawing)
+    for name in QUADRANTS.values():
+        assert name.upper() in paper_text
+    fills = {_hex(s.fillColor) for s in drawing.contents if isinstance(s, Rect) and s.fillColor}
+    assert palette.value_effort_fill(palette.QUICK_WINS, "#FFFFFF") in fills
+    dot_fills = {_hex(s.fillColor) for s in drawing.contents if isinstance(s, Circle)}
+    screen_brushes = {_hex(spot.brush().color()) for spot in chart.scatter.points()}
+    assert dot_fills == screen_brushes
+
+
+def test_the_exported_spec_names_the_quadrants_as_the_screen_does(demo, tmp_path, read_pdf):
+    out = export_pdf(demo, "spec", tmp_path / "spec.pdf", product_id=_product(demo).id)
+    text = read_pdf.text(out)
+    for name in QUADRANTS.values():
+        assert name.upper() in text
+    assert "MONEY PITS" not in text
+
+
+def test_the_printed_stakeholder_map_names_quadrants_as_the_screen(demo, tmp_path, read_pdf):
+    out = export_pdf(demo, "stakeholders", tmp_path / "map.pdf", product_id=_product(demo).id)
+    text = read_pdf.text(out)
+    for quad in Quadrant:
+        assert palette.QUADRANT_NAMES[quad].upper() in text
+    for attitude in Attitude:
+        assert attitude.label in text
+
+
+# -- point labels ---------------------------------------------------------------------------------
+
+
+def test_points_are_labelled_with_their_ref_where_labels_do_not_overlap(demo, qtbot):
+    points = demo.service(RequirementService).chart_points(_product(demo).id)
+    chart = _chart(qtbot, points)
+    qtbot.waitUntil(lambda: len(chart.visible_point_labels()) > len(points) // 2)
+    shown = chart.visible_point_labels()
+    refs = {p.id: p.ref for p in points}
+    for key in shown:
+        assert chart.point_labels[key].textItem.toPlainText() == refs[key]
+    boxes = list(shown.values())
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not a.intersects(b)
+    bounds = chart.plot.getViewBox().sceneBoundingRect()
+    assert all(bounds.adjusted(-1, -1, 1, 1).contains(box) for box in boxes)
+
+
+def test_paper_points_are_labelled_with_their_ref_without_overlaps(demo):
+    points = demo.service(RequirementService).chart_points(_product(demo).id)
+    drawing = charts.scatter([charts.Point(p.ref, p.effort, p.value,
+                                           theme.MOSCOW_COLOURS[p.moscow]) for p in points],
+                             500, 220, x_title="Effort", y_title="Value")
+    text = _drawing_text(drawing)
+    labelled = [p.ref for p in points if p.ref in text.split()]
+    assert len(labelled) > len(points) // 2
