@@ -227,6 +227,7 @@ def test_lock_file_deleted_while_waiting_is_not_shared(tmp_path: Path, monkeypat
     B then gets the lock on the deleted file; it must notice and lock the file that
     is at the path now, so that C is still refused while B holds it.
     """
+    monkeypatch.setattr(filelock, "_LOCKS_THE_FILE", False)  # the .lock file alone, as on Windows
     target = tmp_path / "race.pmdesk"
     first, second, third = (filelock.WorkspaceLock(target) for _ in range(3))
     first.acquire()
@@ -249,6 +250,30 @@ def test_lock_file_deleted_while_waiting_is_not_shared(tmp_path: Path, monkeypat
     second.release()
     third.acquire()
     third.release()
+
+
+@pytest.mark.parametrize("route", ["symbolic link", "hard link", "deleted .lock file"])
+def test_no_second_writer_through_another_name_or_without_the_lock_file(route, tmp_path: Path):
+    """The lock belongs to the file, not to the name it was opened by."""
+    path = tmp_path / "one.pmdesk"
+    first = Workspace.create(path)
+    other = tmp_path / "other.pmdesk"
+    if route == "symbolic link":
+        other.symlink_to(path)
+    elif route == "hard link":
+        os.link(path, other)
+    else:
+        (tmp_path / "one.pmdesk.lock").unlink()
+        other = path
+    try:
+        with pytest.raises(WorkspaceLockedError, match="read-only"):
+            Workspace.open(other)
+        with Workspace.open(other, read_only=True) as reader:  # reading stays possible
+            assert reader.check().ok
+    finally:
+        first.close()
+    with Workspace.open(other) as second:
+        assert not second.read_only
 
 
 def test_lock_held_by_another_process(tmp_path: Path):

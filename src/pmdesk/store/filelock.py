@@ -1,4 +1,11 @@
-"""One writer per workspace: an OS advisory lock on ``<file>.lock``.
+"""One writer per workspace: an OS lock on the workspace file itself, and ``<file>.lock``.
+
+The lock that counts is on the file, not on a name: on POSIX an exclusive ``flock`` on
+the database file itself, which belongs to its inode, so a symbolic link, a hard link
+or a deleted ``.lock`` cannot let a second writer in (SQLite locks with ``fcntl``
+byte ranges, which ``flock`` does not touch). ``<resolved file>.lock`` says who
+holds it, and is the lock itself on Windows, where a lock on the database file would
+stop other processes reading it.
 
 The operating system drops the lock when the holder dies, even by SIGKILL, so a
 crash never leaves a file locked for good; a stale ``.lock`` file is harmless.
@@ -26,10 +33,33 @@ class LockHeld(Exception):
 
 class WorkspaceLock:
     def __init__(self, path: Path) -> None:
-        self.path = path.with_name(path.name + ".lock")
+        self.target = path.resolve()  # a link's lock is its file's lock
+        self.path = self.target.with_name(self.target.name + ".lock")
         self._fd: int | None = None
+        self._file_fd: int | None = None
 
     def acquire(self) -> None:
+        if _LOCKS_THE_FILE:
+            fd = os.open(self.target, os.O_RDONLY)
+            try:
+                _lock(fd)
+            except OSError:
+                os.close(fd)
+                raise LockHeld(self._describe_holder()) from None
+            self._file_fd = fd
+        try:
+            self._acquire_lock_file()
+        except BaseException:
+            self._release_file()
+            raise
+
+    def _release_file(self) -> None:
+        if self._file_fd is not None:
+            fd, self._file_fd = self._file_fd, None
+            _unlock(fd)
+            os.close(fd)
+
+    def _acquire_lock_file(self) -> None:
         while True:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
             try:
@@ -60,6 +90,7 @@ class WorkspaceLock:
             _unlock(fd)
         finally:
             os.close(fd)
+            self._release_file()
 
     def _still_at_path(self, fd: int) -> bool:
         try:
@@ -79,6 +110,8 @@ class WorkspaceLock:
 
 # Windows refuses to delete a file that is open; there the .lock file stays (harmless).
 _CAN_DELETE_WHILE_OPEN = sys.platform != "win32"
+# Windows locks are mandatory: a lock on the database would block every other reader.
+_LOCKS_THE_FILE = sys.platform != "win32"
 
 if sys.platform == "win32":  # pragma: no cover - exercised on Windows builds only
     import msvcrt
