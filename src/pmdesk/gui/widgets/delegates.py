@@ -7,10 +7,12 @@ text in a multi-line editor (Ctrl+Enter or leaving it commits).
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QDate, QEvent, QModelIndex, QObject, QRect, Qt
-from PySide6.QtGui import QColor, QDoubleValidator, QIcon, QKeyEvent, QPixmap
+from PySide6.QtGui import QColor, QDoubleValidator, QFocusEvent, QIcon, QKeyEvent, QPixmap, QValidator
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QComboBox,
@@ -50,6 +52,109 @@ class LongTextEdit(QPlainTextEdit):
             self.clearFocus()  # focus-out commits in cells and forms alike
             return
         super().keyPressEvent(event)
+
+
+_DATE_TEXT = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})|(\d{4})(\d{2})(\d{2})")
+# Keys that edit the text as in any line edit (QDateEdit's own handling works per part).
+_TEXT_KEYS = {Qt.Key.Key_Backspace, Qt.Key.Key_Delete, Qt.Key.Key_Left, Qt.Key.Key_Right,
+              Qt.Key.Key_Home, Qt.Key.Key_End}
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A typed year-month-day (2027-6-5 as well as 2027-06-05), or None if it is no date."""
+    found = _DATE_TEXT.fullmatch(text.strip())
+    if found is None:
+        return None
+    try:
+        return dt.date(*(int(part) for part in found.groups() if part is not None))
+    except ValueError:  # 2027-02-30
+        return None
+
+
+class DateEdit(QDateEdit):
+    """A date field typed like any text field, that says why when what was typed is no date.
+
+    QDateEdit alone types per part: it drops keys it cannot place (a 30th of February,
+    another format, a digit over the "no date" text) and, on leaving, quietly goes back
+    to the last whole date, so the person's typing vanished. Here the text is edited
+    freely and read when the field is left: a date (2027-6-5 too) is taken, anything
+    else is kept in ``refused`` and ``problem`` says why, so the form can report it and
+    show the saved date again. Up/Down and the calendar work as before.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.refused: str | None = None
+        # QDateEdit snaps the cursor to whole parts as it moves: typing would overwrite them.
+        self.lineEdit().cursorPositionChanged.disconnect()
+
+    def validate(self, text: str, pos: int) -> object:
+        # QDateEdit's own check rewrites part-typed text; only a whole date is taken as it is.
+        state, fixed, _pos = super().validate(text, pos)
+        if state == QValidator.State.Acceptable and fixed == text:
+            return state, text, pos
+        if len(text) > 20:
+            return QValidator.State.Invalid, text, pos
+        return QValidator.State.Intermediate, text, pos  # read on leaving, or refused with why
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        plain = not event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier
+        typing = plain and (event.text().isprintable() and event.text() != "")
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.take_typed()
+        if typing and self._showing_none():
+            self.lineEdit().clear()
+        if typing or (plain and event.key() in _TEXT_KEYS):
+            QAbstractSpinBox.keyPressEvent(self, event)  # plain text editing, not per part
+        else:
+            super().keyPressEvent(event)
+
+    def stepBy(self, steps: int) -> None:  # noqa: N802
+        """Up/Down (and the wheel) step the part under the cursor: year, month or day."""
+        self.take_typed()
+        at = self.lineEdit().cursorPosition()
+        date = QDate.currentDate() if self._showing_none() else self.date()
+        date = (date.addYears(steps) if at <= 4 else date.addMonths(steps) if at <= 7
+                else date.addDays(steps))
+        self.setDate(min(max(date, self.minimumDate()), self.maximumDate()))
+        self.lineEdit().setCursorPosition(at)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        self.take_typed()  # before Qt puts the last whole date back
+        super().focusOutEvent(event)
+
+    def _showing_none(self) -> bool:
+        return bool(self.specialValueText()) and self.lineEdit().text() == self.specialValueText()
+
+    def focusNextPrevChild(self, forward: bool) -> bool:  # noqa: N802
+        # Tab leaves the field (QDateEdit would step through its parts first).
+        return QWidget.focusNextPrevChild(self, forward)
+
+    def take_typed(self) -> None:
+        """Make the typed text the value, or remember it as refused."""
+        text = self.lineEdit().text().strip()
+        if text == self.textFromDateTime(self.dateTime()).strip():
+            return
+        if self.specialValueText() and text in ("", self.specialValueText()):
+            self.setDate(self.minimumDate())  # emptied: no date
+            return
+        found = parse_date(text)
+        date = QDate(found.year, found.month, found.day) if found else QDate()
+        if date.isValid() and self.minimumDate() <= date <= self.maximumDate():
+            self.refused = None
+            self.setDate(date)
+        else:
+            self.refused = text
+
+    def forget(self) -> None:
+        self.refused = None
+
+    def problem(self) -> str | None:
+        """Why the typed text was not taken, or None when it was (or nothing was typed)."""
+        if self.refused is None:
+            return None
+        example = QDate.currentDate().toString("yyyy-MM-dd")
+        return f"“{self.refused}” is not a date: type year-month-day, for example {example}"
 
 
 def swatch(colour: str, size: int = 14) -> QIcon:
@@ -115,7 +220,7 @@ def make_editor(column: Column, parent: QWidget) -> QWidget:
 
 
 def _date_editor(column: Column, parent: QWidget) -> QDateEdit:
-    editor = QDateEdit(parent)
+    editor = DateEdit(parent)
     editor.setCalendarPopup(True)
     editor.setDisplayFormat("yyyy-MM-dd")
     if column.nullable:
@@ -156,6 +261,8 @@ def set_editor_value(editor: QWidget, column: Column, value: Any) -> None:
         elif editor.isEditable():
             editor.setEditText("" if value is None else str(value))
     elif isinstance(editor, QDateEdit):
+        if isinstance(editor, DateEdit):
+            editor.forget()
         if value is None:
             editor.setDate(_NO_DATE if column.nullable else QDate.currentDate())
         else:
@@ -238,6 +345,10 @@ class EntityDelegate(QStyledItemDelegate):
         set_editor_value(editor, self._column(index), index.data(Qt.ItemDataRole.EditRole))
 
     def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: QModelIndex) -> None:
+        problem = editor.problem() if isinstance(editor, DateEdit) else None
+        if problem:  # the cell keeps its value; the person learns why
+            model.ctx.errorRaised.emit(problem)
+            return
         model.setData(index, editor_value(editor, self._column(index)), Qt.ItemDataRole.EditRole)
 
     def updateEditorGeometry(
