@@ -1,10 +1,13 @@
-"""The one-line "what to do next" shown by the portfolio and lifecycle views while empty.
+"""The one-line "what to do next" shown by the portfolio and lifecycle views while empty,
+and the accessible names of their tables.
 
 Every view names its hint ``nextStepHint`` (a convention shared by all views), so a
 test can find it and check it shows exactly while there is nothing to show yet.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
@@ -25,3 +28,10 @@ def next_step_hint(text: str, parent: QWidget | None = None, *, centred: bool = 
     label.setContentsMargins(2, 4, 2, 4)
     label.hide()
     return label
+
+
+def name_table(table: Any, name: str) -> Any:
+    """Give an ``EntityTable``'s grid and filter box names a screen reader can say."""
+    table.view.setAccessibleName(name)
+    table.filter_box.setAccessibleName(f"Filter {name.lower()}")
+    return table

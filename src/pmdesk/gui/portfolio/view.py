@@ -38,7 +38,7 @@ from pmdesk.store.services.portfolio import portfolio_overview
 
 from .board import LifecycleBoard
 from .export import export_widget
-from .hint import next_step_hint
+from .hint import name_table, next_step_hint
 from .overview import ID_ROLE, SPARK_COLUMN, OverviewModel, SparklineDelegate
 
 # Tables whose edits change what the overview, board or chart show.
@@ -145,6 +145,7 @@ class PortfolioView(BaseView):
         table = self.register(EntityTable(model, title="Products", noun=("product", "products"),
                                           create=self._new_product, edit_field="name",
                                           activate_field="name"))
+        name_table(table, "Products (editable)")
         table.rowActivated.connect(self.productActivated)
         model.set_query(TableQuery.where_equal(self.portfolio.products))
         return table
