@@ -112,6 +112,7 @@ def test_export_file_is_the_command_lines_way_in(_tricky_file, tmp_path, texts, 
 def test_the_launch_plan_prints_the_readiness_the_launch_view_shows(demo, tmp_path, read_pdf):
     """One rule for readiness and relative due dates: core.launch, on screen and on paper."""
     from pmdesk.core.launch import relative_label
+    from pmdesk.core.wording import plural
     from pmdesk.store.services import LaunchService, PortfolioService
 
     launches = demo.service(LaunchService)
@@ -122,7 +123,7 @@ def test_the_launch_plan_prints_the_readiness_the_launch_view_shows(demo, tmp_pa
     out = export_pdf(demo, "launch", tmp_path / "launch.pdf", product_id=product.id)
     text = read_pdf.text(out)
     assert f"{shown.overall.percent:.0f}%" in text
-    assert f"{shown.overall.done} of {shown.overall.counted} tasks done" in text
+    assert f"{shown.overall.done} of {plural(shown.overall.counted, 'task')} done" in text
     for function, part in shown.per_function.items():
         assert f"{function.label}" in text and f"{part.done}/{part.counted} done" in text
     offsets = {t.due_offset_days for t in launches.tasks_of(launch.id)} - {None}

@@ -51,3 +51,34 @@ def test_the_launch_plan_prints_frequency_whole(demo, tmp_path, read_pdf):
 
 def test_the_head_style_is_the_one_header_widths_are_measured_in():
     assert Styles.head.fontSize == Styles.head_right.fontSize == Styles.head_centre.fontSize
+
+
+# -- counts agree with their nouns ---------------------------------------------------------------
+
+
+@pytest.fixture
+def one_of_each(tmp_path):
+    """A new workspace with one product, one requirement (1 person-month), one stakeholder."""
+    from pmdesk.core.enums import MoSCoW
+    from pmdesk.store.services import PortfolioService, RequirementService, StakeholderService
+    from pmdesk.store.workspace import Workspace
+
+    ws = Workspace.create(tmp_path / "x.pmdesk", name="New")
+    product = ws.service(PortfolioService).create_product(name="Solo")
+    ws.service(RequirementService).requirements.create(
+        product_id=product.id, ref="R-1", title="Sign in", reach=100, impact=1, confidence=100,
+        effort=1, moscow=MoSCoW.MUST)
+    ws.service(StakeholderService).stakeholders.create(product_id=product.id, name="Ada",
+                                                       power=8, interest=8)
+    yield ws, product.id
+    ws.close()
+
+
+def test_one_of_a_thing_is_printed_in_the_singular(one_of_each, tmp_path, read_pdf):
+    ws, pid = one_of_each
+    spec = read_pdf.text(export_pdf(ws, "spec", tmp_path / "spec.pdf", product_id=pid))
+    assert "1 requirement " in spec or spec.endswith("1 requirement")
+    assert "1 requirements" not in spec
+    assert "÷ 1 person-month =" in spec and "1 person-months" not in spec
+    people = read_pdf.text(export_pdf(ws, "stakeholders", tmp_path / "map.pdf", product_id=pid))
+    assert "1 stakeholder" in people and "1 stakeholders" not in people

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .errors import ValidationError
+from .wording import plural
 
 RICE_IMPACT_SCALE: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0, 3.0)
 RICE_IMPACT_LABELS = {0.25: "minimal", 0.5: "low", 1.0: "medium", 2.0: "high", 3.0: "massive"}
@@ -29,7 +30,7 @@ class RiceScore:
     def explain(self) -> str:
         return (
             f"{self.reach:g} reach × {self.impact:g} impact × {self.confidence:g}% confidence"
-            f" ÷ {self.effort:g} person-months = {self.score:.1f}"
+            f" ÷ {plural(self.effort, 'person-month')} = {self.score:.1f}"
         )
 
 
@@ -60,7 +61,7 @@ def rice_parts(score: RiceScore) -> list[tuple[str, str]]:
         ("Impact", f"× {score.impact:g}" + (f" ({label})" if label else "")),
         ("Confidence", f"× {score.confidence:g}%"),
         ("Value", f"= {_number(score.value)}"),
-        ("Effort", f"÷ {score.effort:g} person-months"),
+        ("Effort", f"÷ {plural(score.effort, 'person-month')}"),
         ("RICE score", f"= {_number(score.score)}"),
     ]
 

@@ -32,21 +32,43 @@ def format_number(value: float, decimals: int = 2) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def noun(count: float, singular: str, many: str | None = None) -> str:
+    """The form of ``singular`` that agrees with ``count``: "requirement" for 1, else plural.
+
+    ``many`` is the plural when adding "s" is wrong ("activities"); a compound such
+    as "person-month" takes the "s" at its end.
+    """
+    if abs(count) == 1:
+        return singular
+    if many is not None:
+        return many
+    if singular.endswith("y") and singular[-2:-1] not in tuple("aeiou"):
+        return singular[:-1] + "ies"
+    return singular + ("es" if singular.endswith(("s", "x", "ch", "sh")) else "s")
+
+
+def plural(count: float, singular: str, many: str | None = None) -> str:
+    """``count`` and its noun agreeing: "1 requirement", "3 requirements", "0.5 person-months".
+
+    The one way every count is worded on screen and on paper, so no "1 requirements".
+    """
+    figure = f"{count:,}" if isinstance(count, int) else format_number(count)
+    return f"{figure} {noun(count, singular, many)}"
+
+
 def describe_days(days: int) -> str:
     """A span of days as a person says it: "today", "12 days", "5 weeks", "1 year 3 months"."""
     if days <= 0:
-        return "today" if days == 0 else f"{-days} days ago"
+        return "today" if days == 0 else f"{plural(-days, 'day')} ago"
     if days < 14:
-        return f"{days} day{'s' if days != 1 else ''}"
+        return plural(days, "day")
     if days < 61:
-        weeks = round(days / 7)
-        return f"{weeks} weeks"
+        return plural(round(days / 7), "week")
     months = round(days / 30.44)
     if months < 12:
-        return f"{months} months"
+        return plural(months, "month")
     years, rest = divmod(months, 12)
-    text = f"{years} year{'s' if years != 1 else ''}"
-    return text + (f" {rest} month{'s' if rest != 1 else ''}" if rest else "")
+    return plural(years, "year") + (f" {plural(rest, 'month')}" if rest else "")
 
 
 def _article(role: str) -> str:

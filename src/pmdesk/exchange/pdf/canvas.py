@@ -15,6 +15,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, PageBreak, Paragraph
 
 from pmdesk.core.templates import TO_SORT, CanvasLayout, canvas_layout
+from pmdesk.core.wording import plural
 from pmdesk.store.models import CanvasBoard, CanvasNote
 from pmdesk.store.services import CanvasService
 
@@ -49,7 +50,7 @@ def make(job: Job) -> Document:
         layout = canvas_layout(board.template)
         notes = service.notes_of_board(board.id)
         story += [Heading(board.name, 0, style=Styles.h1),
-                  para(f"{layout.name} · {job.product.name} · {len(notes)} notes · "
+                  para(f"{layout.name} · {job.product.name} · {plural(len(notes), 'note')} · "
                        f"as of {short_date(job.options.on())}", Styles.small),
                   BoardPoster(board, layout, notes)]
         job.progress.step()

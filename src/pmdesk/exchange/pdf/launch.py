@@ -11,7 +11,7 @@ from pmdesk.core.errors import PmdeskError
 from pmdesk.core.launch import TaskFacts, readiness, relative_label, resolve_due
 from pmdesk.core.launch_plan import positioning_statement
 from pmdesk.core.stakeholders import quadrant
-from pmdesk.core.wording import describe_days
+from pmdesk.core.wording import describe_days, plural
 from pmdesk.store.models import Launch, LaunchTask
 from pmdesk.store.services import LaunchService, StakeholderService
 
@@ -109,7 +109,7 @@ def _readiness(tasks: list[LaunchTask], launch: Launch):
 def _readiness_text(tasks: list[LaunchTask], launch: Launch) -> tuple[str, str]:
     overall, _ = _readiness(tasks, launch)
     value = f"{overall.percent:.0f}%" if overall.counted else "—"
-    return value, f"{overall.done} of {overall.counted} tasks done"
+    return value, f"{overall.done} of {plural(overall.counted, 'task')} done"
 
 
 def _cover(job: Job, launch: Launch, tasks: list[LaunchTask]) -> Cover:

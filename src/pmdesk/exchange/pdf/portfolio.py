@@ -10,6 +10,7 @@ from reportlab.platypus import Flowable, PageBreak, Table
 
 from pmdesk.core.enums import MetricKind, RiskStatus, Stage
 from pmdesk.core.lifecycle import Health, worst
+from pmdesk.core.wording import plural
 from pmdesk.store.models import Product
 from pmdesk.store.queries import roadmap_summaries
 from pmdesk.store.services import LaunchService, PortfolioService
@@ -82,8 +83,8 @@ def _latest(items: Sequence[MetricSummary], kind: MetricKind) -> MetricSummary |
 
 def _overview(job, name, products, facts, roadmaps) -> list[Flowable]:
     out: list[Flowable] = [Heading(f"{name} — portfolio summary", 0, style=Styles.title),
-                           para(f"{len(products)} products · as of {short_date(job.options.on())}",
-                                Styles.subtitle)]
+                           para(f"{plural(len(products), 'product')} · "
+                                f"as of {short_date(job.options.on())}", Styles.subtitle)]
     if not products:
         return out
     healths = [_health(facts[p.id]).colour for p in products]

@@ -12,7 +12,7 @@ from pmdesk.core.errors import ValidationError
 from pmdesk.core.scoring import RiceScore, rice
 from pmdesk.core.stakeholders import quadrant
 from pmdesk.core.templates import canvas_layout
-from pmdesk.core.wording import format_number, story_sentence
+from pmdesk.core.wording import format_number, noun, plural, story_sentence
 from pmdesk.store.models import Requirement
 from pmdesk.store.services import (
     CanvasService,
@@ -171,7 +171,8 @@ def _requirements(job: Job, numbering: Numbering) -> list[Flowable]:
         return out + [note("No requirements yet.")]
     scores = {r.id: _score(r) for r in reqs}
     counts = Counter(r.moscow for r in reqs)
-    out.append(tiles([Tile(m.label, str(counts.get(m, 0)), "requirements", MOSCOW_COLOURS[m])
+    out.append(tiles([Tile(m.label, str(counts.get(m, 0)), noun(counts.get(m, 0), "requirement"),
+                           MOSCOW_COLOURS[m])
                       for m in MoSCoW], job.width))
     out.append(spacer(10))
     ranked = sorted(reqs, key=lambda r: -(scores[r.id].score if scores[r.id] else -1))
@@ -230,7 +231,7 @@ def _requirement(req: Requirement, score: RiceScore | None, revenue, currency: s
         facts.append(f"RICE {score.explain()}")
     if revenue:
         customers, money = revenue
-        facts.append(f"{customers} customer{'s' if customers != 1 else ''}, "
+        facts.append(f"{plural(customers, 'customer')}, "
                      f"{format_number(money, 0)} {currency} at stake")
     parts.append(para("  ·  ".join(facts), Styles.meta))
     return Block(parts)

@@ -13,6 +13,7 @@ from pmdesk.core.enums import Attitude, Quadrant, RaciActivity, RaciRole
 from pmdesk.core.label_layout import Box, LabelRequest, layout_labels, short_name
 from pmdesk.core.palette import GLYPH_NAMES, QUADRANT_NAMES, quadrant_tint
 from pmdesk.core.stakeholders import MIDPOINT, quadrant
+from pmdesk.core.wording import plural
 from pmdesk.store.models import Stakeholder
 from pmdesk.store.services import LaunchService, RequirementService, StakeholderService
 
@@ -56,8 +57,8 @@ def make(job: Job) -> Document:
     numbering = Numbering()
     story: list[Flowable] = [Heading(f"{job.product.name} — stakeholders", 0,
                                      style=Styles.title, contents=False),
-                             para(f"As of {short_date(job.options.on())} · {len(people)} "
-                                  "stakeholders", Styles.subtitle)]
+                             para(f"As of {short_date(job.options.on())} · "
+                                  f"{plural(len(people), 'stakeholder')}", Styles.subtitle)]
     if not people:
         return Document(story + [note("No stakeholders recorded yet.")])
     parts = [("map", lambda: _map(job, people, numbering)),

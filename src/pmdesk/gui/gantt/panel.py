@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from pmdesk.core.enums import Horizon, ItemKind
 from pmdesk.core.gantt_layout import nudge, readable_tiers, scaled_metrics
+from pmdesk.core.wording import plural
 from pmdesk.gui.commands import CreateCommand, UpdateCommand
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.requirements.commands import LinkCommand
@@ -269,7 +270,7 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
         if shown:
             self.model.compute_critical()
             message = self.model.schedule_error or (
-                f"{len(self.model.critical)} items on the critical path")
+                f"{plural(len(self.model.critical), 'item')} on the critical path")
             self.statusMessage.emit(message)
         self.scene.update()
 

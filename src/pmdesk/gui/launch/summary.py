@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout
 
 from pmdesk.core.enums import LaunchFunction
+from pmdesk.core.wording import plural
 from pmdesk.gui.views.common import heading
 from pmdesk.store.services.launch import LaunchReadiness
 
@@ -76,7 +77,7 @@ class ReadinessPanel(QFrame):
             return
         overall = figures.overall
         self.percent.setText(f"{overall.percent:.0f}%" if overall.counted else "—")
-        self.detail.setText(f"{overall.done} of {overall.counted} tasks done")
+        self.detail.setText(f"{overall.done} of {plural(overall.counted, 'task')} done")
         late = len(figures.overdue_ids)
         self.overdue.setText(f"{late} overdue task{'s' if late != 1 else ''}" if late else "")
         open_tasks = overall.counted - overall.done

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QGraphicsRectItem, QHBoxLayout, QLabel, QVBoxLayou
 from pmdesk.core.label_layout import Box, LabelRequest, layout_labels
 from pmdesk.core.palette import MOSCOW_COLOURS, VALUE_EFFORT_CORNERS, value_effort_fill
 from pmdesk.core.scoring import quadrant_splits
+from pmdesk.core.wording import plural
 from pmdesk.store.services.requirements import ChartPoint
 
 __all__ = ["MOSCOW_COLOURS", "ValueEffortChart"]  # colours and names: core.palette, as on paper
@@ -185,7 +186,7 @@ class ValueEffortChart(QWidget):
         found = next((p for p in self.points if p.id == data), None)
         if found is None:
             return ""
-        return (f"{found.ref} {found.title}\nValue {y:,.0f} · effort {x:g} person-months"
+        return (f"{found.ref} {found.title}\nValue {y:,.0f} · effort {plural(x, 'person-month')}"
                 f"\nRICE {found.score:,.1f} · {found.moscow.label}")
 
     def _clicked(self, _item, spots, *_args) -> None:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from pmdesk.core.communication import raci_problems
 from pmdesk.core.enums import RaciRole
+from pmdesk.core.wording import plural
 from pmdesk.gui.theme import plain_tooltip
 from pmdesk.store.services.stakeholders import ActivityRow, RaciKey
 
@@ -244,8 +245,9 @@ class RaciPanel(QWidget):
     def _summarise(self, *_args: Any) -> None:
         flagged = sum(1 for problems in self.model.problems.values() if problems)
         total = len(self.model.activities)
-        self.summary.setText(f"{total} activities · {flagged} need attention" if flagged
-                             else f"{total} activities · every one has one A and an R")
+        activities = plural(total, "activity")
+        self.summary.setText(f"{activities} · {flagged} need attention" if flagged
+                             else f"{activities} · every one has one A and an R")
 
     def _menu(self, point) -> None:
         index = self.table.indexAt(point)

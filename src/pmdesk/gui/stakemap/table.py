@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 from pmdesk.core.communication import due_status
 from pmdesk.core.enums import Attitude, ContactFrequency, Quadrant, Touchpoint
 from pmdesk.core.stakeholders import STRATEGY, quadrant
+from pmdesk.core.wording import plural
 from pmdesk.gui.widgets.columns import Column, Kind, computed
 from pmdesk.gui.widgets.entity_model import EntityTableModel
 
@@ -63,7 +64,7 @@ def map_columns(today: Today) -> list[Column]:
         if row.next_contact is None:
             return None
         days = (row.next_contact - today()).days
-        return f"Overdue by {-days} days" if days < 0 else f"In {days} days"
+        return f"Overdue by {plural(-days, 'day')}" if days < 0 else f"In {plural(days, 'day')}"
 
     return [
         Column("name", "Name", width=16),
