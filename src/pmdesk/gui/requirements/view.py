@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from pmdesk.core.changes import ChangeSet
 from pmdesk.core.enums import MoSCoW, RequirementSource, RequirementStatus
 from pmdesk.core.scoring import rice_or_none
+from pmdesk.core.wording import plural
 from pmdesk.gui.commands import CreateCommand
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.views.base import BaseView
@@ -229,7 +230,8 @@ class RequirementsView(BaseView):
         musts = sum(r.moscow is MoSCoW.MUST for r in rows)
         open_rows = sum(r.status not in (RequirementStatus.DONE, RequirementStatus.REJECTED)
                         for r in rows)
-        self.summary.setText(f"{len(rows)} requirements · {musts} must-haves · {open_rows} open")
+        self.summary.setText(f"{plural(len(rows), 'requirement')} · {plural(musts, 'must-have')}"
+                             f" · {open_rows} open")
 
     # -- chart ------------------------------------------------------------------------------------
 
