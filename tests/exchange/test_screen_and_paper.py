@@ -230,3 +230,32 @@ def test_paper_points_are_labelled_with_their_ref_without_overlaps(demo):
     text = _drawing_text(drawing)
     labelled = [p.ref for p in points if p.ref in text.split()]
     assert len(labelled) > len(points) // 2
+
+
+# -- wording ----------------------------------------------------------------------------------------
+
+
+def test_the_backlog_summary_and_the_spec_count_one_requirement_alike(tmp_path, qtbot, read_pdf):
+    from pmdesk.core.enums import MoSCoW
+    from pmdesk.gui.context import AppContext
+    from pmdesk.gui.requirements import RequirementsView
+    from pmdesk.store.workspace import Workspace
+
+    ws = Workspace.create(tmp_path / "x.pmdesk", name="New")
+    product = ws.service(PortfolioService).create_product(name="Solo")
+    ws.service(RequirementService).requirements.create(
+        product_id=product.id, ref="R-1", title="Sign in", reach=100, impact=1, confidence=100,
+        effort=1, moscow=MoSCoW.MUST)
+    ctx = AppContext(ws)
+    view = RequirementsView(ctx)
+    qtbot.addWidget(view)
+    view.show()
+    view.set_product(product.id)
+    qtbot.waitUntil(lambda: "1 requirement" in view.summary.text())
+    assert "1 requirements" not in view.summary.text()
+    assert view.summary.text().startswith("1 requirement · 1 must-have ·")
+    text = read_pdf.text(export_pdf(ws, "spec", tmp_path / "spec.pdf", product_id=product.id))
+    assert "1 requirements" not in text and "1 person-months" not in text
+    view.close()
+    ctx.close()
+    ws.close()
