@@ -82,3 +82,29 @@ def test_one_of_a_thing_is_printed_in_the_singular(one_of_each, tmp_path, read_p
     assert "÷ 1 person-month =" in spec and "1 person-months" not in spec
     people = read_pdf.text(export_pdf(ws, "stakeholders", tmp_path / "map.pdf", product_id=pid))
     assert "1 stakeholder" in people and "1 stakeholders" not in people
+
+
+# -- the sign-off table's RACI column --------------------------------------------------------------
+
+
+def test_the_sign_off_raci_column_shows_raci_letters_not_strategies(demo, tmp_path, read_pdf):
+    from pmdesk.core.stakeholders import STRATEGY
+    from pmdesk.store.services import PortfolioService, StakeholderService
+
+    product = demo.service(PortfolioService).product_by_name("Pulse Cloud")
+    people = demo.service(StakeholderService)
+    held: dict[int, set[str]] = {}
+    for a in people.raci_of(product.id):
+        held.setdefault(a.stakeholder_id, set()).add(a.role.value)
+    out = export_pdf(demo, "spec", tmp_path / "spec.pdf", product_id=product.id)
+    signoff = read_pdf.pages(out)[-1]
+    signoff = signoff[signoff.index("Sign-off"):]
+    assert "Name Role RACI Signature Date" in signoff
+    names = {p.id: p.name for p in people.stakeholders_of(product.id)}
+    shown = [pid for pid in held if names[pid] in signoff]
+    assert shown
+    for pid in shown:
+        after = signoff[signoff.index(names[pid]):]
+        letters = ", ".join(r for r in "ARCI" if r in held[pid])
+        assert letters in after[:160], (names[pid], letters)
+    assert not any(strategy in signoff for strategy in STRATEGY.values())
