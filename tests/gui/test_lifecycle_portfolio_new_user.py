@@ -256,6 +256,22 @@ def test_portfolio_rows_return_to_desk_height_after_workshop_mode(demo_template,
     window.toggle_presentation()
     qtbot.waitUntil(lambda: window.presentation is not None)
     assert min(header.sectionSize(i) for i in range(header.count())) > max(desk)
+    columns = view.table.horizontalHeader()
+    shown = [c for c in range(columns.count()) if not columns.isSectionHidden(c)]
+    assert sum(columns.sectionSize(c) for c in shown) <= view.table.viewport().width()
+    assert view.table.horizontalScrollBar().maximum() == 0  # the room never scrolls sideways
     window.stop_presentation()
     qtbot.waitUntil(lambda: window.presentation is None)
     assert [header.sectionSize(i) for i in range(header.count())] == desk
+    assert not any(columns.isSectionHidden(c) for c in range(columns.count()))
+
+
+def test_projector_columns_leave_out_owner_and_revenue_before_cutting_names():
+    from pmdesk.gui.portfolio.overview import fit_columns
+
+    widths = {0: 420, 1: 230, 2: 260, 3: 160, 4: 640, 5: 280, 6: 260, 7: 230}  # 28 px type
+    kept, dropped = fit_columns(widths, 2000, (2, 6))
+    assert dropped == [2, 6] and kept == {c: w for c, w in widths.items() if c not in (2, 6)}
+    assert fit_columns(widths, 3000, (2, 6)) == (widths, [])  # room enough: all, untouched
+    kept, dropped = fit_columns(widths, 1000, (2, 6))  # a small screen: shrink, never scroll
+    assert dropped == [2, 6] and sum(kept.values()) <= 1000

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QVBoxLayout,
@@ -54,6 +55,7 @@ REVIEW_SECTIONS = [
                   if c.field in ("status", "strategy", "end_of_sale", "end_of_support",
                                  "decided_on", "rationale")]),
 ]
+LISTED = ("opened_on", "status", "strategy", "end_of_sale", "end_of_support", "decided_on")
 ACTION_COLUMNS = [
     Column("kind", "Action", Kind.ENUM, enum=RemedialKind, width=11),
     Column("description", "Description", Kind.LONG_TEXT, width=36),
@@ -133,8 +135,10 @@ class EliminationPanel(QWidget):
         self.flags = QLabel(textFormat=Qt.TextFormat.PlainText, wordWrap=True)
         self.open_button = QPushButton("Open an elimination review")
         self.open_button.clicked.connect(self.open_review)
+        # The list says which review is which; the figures and the rationale are in the form
+        # beside it (all nine columns would need sideways scrolling on a laptop).
         read_only = [replace(c, editable=False) if c.field in ("end_of_sale", "end_of_support")
-                     else c for c in ELIMINATION_COLUMNS]
+                     else c for c in ELIMINATION_COLUMNS if c.field in LISTED]
         self.reviews = EntityTable(EntityTableModel(ctx, self.service.eliminations, read_only,
                                                     parent=self),
                                    title="Reviews", noun=("elimination review", "elimination reviews"))
@@ -165,9 +169,16 @@ class EliminationPanel(QWidget):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.form, 1)
         right_layout.addWidget(self.rules)
+        # Form and rules are taller than a 768-line laptop leaves: they scroll down, never
+        # squeeze into each other.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(right)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
-        split.addWidget(right)
+        split.addWidget(scroll)
         split.setSizes([700, 420])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)

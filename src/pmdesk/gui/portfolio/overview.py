@@ -6,6 +6,7 @@ sparkline drawn by a delegate, health is a coloured dot whose tooltip says why.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QPointF, QRectF, Qt
@@ -103,6 +104,25 @@ class OverviewModel(QAbstractTableModel):
         return None
 
 
+def fit_columns(widths: dict[int, int], room: int,
+                drop: Sequence[int]) -> tuple[dict[int, int], list[int]]:
+    """Column widths that fit ``room``: leave out ``drop`` columns in turn, then shrink.
+
+    Returns the widths of the columns kept and the columns left out; the table never
+    needs sideways scrolling, and kept columns are whole unless even that is not enough.
+    """
+    kept, dropped = dict(widths), []
+    for column in drop:
+        if sum(kept.values()) <= room:
+            break
+        del kept[column]
+        dropped.append(column)
+    total = sum(kept.values())
+    if total > room:
+        kept = {c: w * room // total for c, w in kept.items()}
+    return kept, dropped
+
+
 class SparklineDelegate(QStyledItemDelegate):
     """A small line of the revenue series, its last point marked."""
 
@@ -128,8 +148,9 @@ class SparklineDelegate(QStyledItemDelegate):
         colour = QColor(HEALTH_COLOURS["red"] if falling else "#0072B2")
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(colour, 1.8))
+        weight = max(1.8, rect.height() / 16)  # thicker in the projector's taller rows
+        painter.setPen(QPen(colour, weight))
         painter.drawPath(path)
         painter.setBrush(colour)
-        painter.drawEllipse(points[-1], 2.8, 2.8)
+        painter.drawEllipse(points[-1], weight * 1.6, weight * 1.6)
         painter.restore()

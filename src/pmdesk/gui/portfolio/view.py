@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex
-from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -39,12 +40,21 @@ from pmdesk.store.services.portfolio import portfolio_overview
 from .board import LifecycleBoard
 from .export import export_widget
 from .hint import name_table, next_step_hint
-from .overview import ID_ROLE, SPARK_COLUMN, OverviewModel, SparklineDelegate
+from .overview import (
+    HEADERS,
+    ID_ROLE,
+    SPARK_COLUMN,
+    OverviewModel,
+    SparklineDelegate,
+    fit_columns,
+)
 
 # Tables whose edits change what the overview, board or chart show.
 _WATCHED = ("product", "metric", "metric_value", "stage_period", "roadmap_item",
             "workspace_info", "elimination_review")
 COLUMN_CHARS = (24, 13, 16, 9, 30, 16, 14, 12)  # overview column widths, in characters
+PRESENT_DROP = (2, 6)  # Owner, Latest revenue: what a projector leaves out first
+HEALTH_COLUMN = 3
 
 
 class PortfolioView(BaseView):
@@ -104,13 +114,34 @@ class PortfolioView(BaseView):
         self.board.set_presentation(self.look, theme)
 
     def _present_columns(self, body_px: int) -> None:
-        """Columns wide enough for the large type (the desk widths would clip every name)."""
+        """Columns as wide as their text in the large type, on one screen without scrolling.
+
+        When the room's type makes the table wider than the screen, Owner and then Latest
+        revenue step aside (the trend line stays): whole names beat clipped ones. Only on a
+        screen too small even then do the columns shrink together.
+        """
         font = QFont(self.table.font())
         font.setPixelSize(body_px)
-        char = QFontMetrics(font).averageCharWidth()
-        for column, chars in enumerate(COLUMN_CHARS):
-            self.look.call(lambda width, c=column: self.table.setColumnWidth(c, width),
-                           self.table.columnWidth(column), round(char * chars * 0.85) + 12)
+        plain, bold = QFontMetrics(font), QFont(font)
+        bold.setBold(True)
+        heads = QFontMetrics(bold)
+        widths = {}
+        for column, header in enumerate(HEADERS):
+            texts = [self.model.index(r, column).data() or ""
+                     for r in range(self.model.rowCount())]
+            text = max([plain.horizontalAdvance(t) for t in texts], default=0)
+            icon = body_px if column == HEALTH_COLUMN else 0
+            widths[column] = max(text + icon, heads.horizontalAdvance(header)) + body_px
+        widths[SPARK_COLUMN] = max(widths[SPARK_COLUMN], body_px * 6)
+        screen = self.window().screen() or QGuiApplication.primaryScreen()
+        widths, dropped = fit_columns(widths, screen.geometry().width() - 2 * body_px,
+                                      PRESENT_DROP)
+        for column in dropped:
+            self.look.call(lambda hidden, c=column: self.table.setColumnHidden(c, hidden),
+                           False, True)
+        for column, width in widths.items():
+            self.look.call(lambda w, c=column: self.table.setColumnWidth(c, w),
+                           self.table.columnWidth(column), width)
 
     def _overview_table(self) -> QTableView:
         table = QTableView(self)
@@ -139,8 +170,12 @@ class PortfolioView(BaseView):
     def _edit_table(self) -> EntityTable:
         """The editable product table of before, for every field the overview does not edit."""
         summaries = Lookup(lambda: roadmap_summaries(self.ctx.workspace), ("roadmap_item", "product"))
-        columns = [c for c in TablePortfolioView._columns(summaries)]
-        columns = [c if c.field != "stage" else _read_only(c) for c in columns]
+        # Roadmap size and next milestone are on the overview already; without them every
+        # editable field, names whole, fits a laptop's width.
+        columns = [c for c in TablePortfolioView._columns(summaries)
+                   if c.field not in ("items", "next_milestone")]
+        columns = [_read_only(c) if c.field == "stage" else
+                   replace(c, width=28) if c.field == "name" else c for c in columns]
         model = EntityTableModel(self.ctx, self.portfolio.products, columns, parent=self)
         table = self.register(EntityTable(model, title="Products", noun=("product", "products"),
                                           create=self._new_product, edit_field="name",
@@ -273,7 +308,5 @@ class PortfolioView(BaseView):
 
 
 def _read_only(column: Any) -> Any:
-    from dataclasses import replace
-
     return replace(column, editable=False,
                    header_tip="Change the stage through a gate review (Lifecycle, or drag on the board)")
