@@ -54,8 +54,21 @@ KEYS = [spec.key for spec in VIEWS]
 # -- making windows ---------------------------------------------------------------------------
 
 
+class Dialogs:
+    """Answers for the window's questions: errors are kept (a view must raise none)."""
+
+    def __init__(self) -> None:
+        self.errors: list[tuple[str, str]] = []
+
+    def error(self, title: str, text: str) -> None:
+        self.errors.append((title, text))
+
+    def ask_read_only(self, _text: str) -> bool:
+        return True
+
+
 def open_window(qtbot, path: Path, size: tuple[int, int] = (1366, 768)) -> MainWindow:
-    window = MainWindow(settings=Settings())
+    window = MainWindow(settings=Settings(), dialogs=Dialogs())
     qtbot.addWidget(window)
     window.resize(*size)
     window.show()
@@ -233,3 +246,320 @@ def test_roadmap_keys_do_what_their_tooltips_say(qtbot, demo_template, tmp_path)
     seen = chart.visible_scene_rect()
     assert seen.left() <= chart.scale.x(first) and chart.scale.x(last) <= seen.right() + 1
     assert "(F)" in panel.toolbar.fit.toolTip()
+
+
+# -- empty states -----------------------------------------------------------------------------
+
+
+def visible_hints(view: QWidget) -> list[str]:
+    texts = []
+    for widget in view.findChildren(QWidget, "nextStepHint"):
+        if widget.isVisible():
+            text = widget.text() if isinstance(widget, QLabel) else widget.accessibleName()
+            texts.append(text.strip())
+    return [text for text in texts if text]
+
+
+@pytest.mark.parametrize("products", [0, 1])
+def test_every_view_on_a_new_workspace_says_the_next_step(qtbot, tmp_path, products):
+    window = open_window(qtbot, empty_file(tmp_path, products))
+    missing = {}
+    for key in KEYS:
+        view = show(window, key)
+        assert type(view).__name__ != "_UnavailableView", key
+        hints = visible_hints(view)
+        if products and key == "portfolio":
+            continue  # it lists the new product: not empty
+        if not hints and (products, key) not in KNOWN_GAPS["hint"]:
+            missing[key] = "no visible nextStepHint"
+    assert not window.dialogs.errors
+    assert not missing, missing
+    if products == 0:  # the product views point at the Portfolio's Add product
+        assert "Add product" in " ".join(visible_hints(show(window, "canvas")))
+
+
+def test_the_demo_shows_no_product_prompt(qtbot, demo_template, tmp_path):
+    window = open_window(qtbot, demo_copy(demo_template, tmp_path))
+    for key in KEYS:
+        view = show(window, key)
+        prompt = getattr(view, "product_hint", None)
+        assert prompt is None or not prompt.isVisible(), key
+    assert not window.dialogs.errors
+
+
+# -- what a person sees: layout, names, keyboard ----------------------------------------------
+
+OVERLAP_PX = 3
+
+
+def shown_widgets(root: QWidget) -> list[QWidget]:
+    return [w for w in root.findChildren(QWidget) if w.isVisible() and not w.isWindow()]
+
+
+def _is_internal(widget: QWidget) -> bool:
+    """Qt's own parts of a compound widget: they are laid out by Qt, not by the view."""
+    parent = widget.parentWidget()
+    return isinstance(parent, QAbstractScrollArea | QComboBox | QAbstractSpinBox | QTabBar) or (
+        isinstance(widget, QScrollBar | QSplitterHandle)
+        or type(widget).__name__ in {"QToolBarExtension", "QToolBarSeparator"}
+        or (parent is not None and type(parent).__name__ == "QScrollBar")
+    )
+
+
+def overlaps(root: QWidget) -> list[str]:
+    by_parent: dict[int, list[QWidget]] = defaultdict(list)
+    for widget in shown_widgets(root):
+        if not _is_internal(widget):
+            by_parent[id(widget.parentWidget())].append(widget)
+    found = []
+    for siblings in by_parent.values():
+        for index, first in enumerate(siblings):
+            for second in siblings[index + 1:]:
+                common = first.geometry().intersected(second.geometry())
+                if common.width() > OVERLAP_PX and common.height() > OVERLAP_PX:
+                    found.append(f"{describe(first)} × {describe(second)} "
+                                 f"in {describe(first.parentWidget())}")
+    return found
+
+
+def describe(widget: QWidget | None) -> str:
+    if widget is None:
+        return "None"
+    name = widget.objectName() or (widget.text() if isinstance(widget, QLabel | QAbstractButton)
+                                   else "")
+    return f"{type(widget).__name__}({name[:30]!r})"
+
+
+def cut_labels(root: QWidget) -> list[str]:
+    """Labels whose one line of text is wider than the label, and tabs shown shorter than
+    their title: a primary label cut off where the person cannot read it."""
+    found = []
+    for widget in shown_widgets(root):
+        if isinstance(widget, QLabel) and not widget.wordWrap() and widget.pixmap().isNull():
+            text = widget.text()
+            if not text or "\n" in text or widget.textFormat() == Qt.TextFormat.RichText or (
+                    widget.textFormat() == Qt.TextFormat.AutoText and "<" in text and ">" in text):
+                continue
+            if widget.fontMetrics().horizontalAdvance(text) > widget.contentsRect().width() + 2:
+                found.append(f"{describe(widget)} in {describe(widget.parentWidget())}")
+        elif isinstance(widget, QTabBar):
+            for index in range(widget.count()):
+                if widget.tabRect(index).width() + 1 < widget.tabSizeHint(index).width():
+                    found.append(f"tab {widget.tabText(index)!r} in {describe(widget.parentWidget())}")
+    return found
+
+
+def sideways(root: QWidget) -> list[str]:
+    """Main content that scrolls sideways (timelines and boards drawn as scenes may)."""
+    return [
+        describe(w) for w in shown_widgets(root)
+        if isinstance(w, QAbstractItemView | QScrollArea) and not isinstance(w, QGraphicsView)
+        and w.horizontalScrollBar().isVisible()
+    ]
+
+
+def named(widget: QWidget) -> bool:
+    from PySide6.QtGui import QAccessible
+
+    face = QAccessible.queryAccessibleInterface(widget)
+    return face is not None and bool(face.text(QAccessible.Text.Name).strip())
+
+
+def is_control(widget: QWidget) -> bool:
+    """A control a person works with or reads data from (Qt's inner parts are not)."""
+    if (_is_internal(widget) and not isinstance(widget, QTabBar)) or widget.focusProxy():
+        return False  # a focus proxy (a tab widget's tab bar) is checked itself
+    if isinstance(widget, QAbstractItemView | QGraphicsView):
+        return True
+    return bool(widget.focusPolicy() & Qt.FocusPolicy.TabFocus)
+
+
+def unnamed(root: QWidget) -> list[str]:
+    return [f"{describe(w)} in {describe(w.parentWidget())}"
+            for w in shown_widgets(root) if is_control(w) and not named(w)]
+
+
+def mouse_only(root: QWidget) -> list[str]:
+    """Buttons that Tab never reaches and that no key triggers either."""
+    found = []
+    for widget in shown_widgets(root):
+        if not isinstance(widget, QAbstractButton) or not widget.isEnabled() or (
+                widget.focusPolicy() & Qt.FocusPolicy.TabFocus) or _is_internal(widget):
+            continue
+        action = widget.defaultAction() if hasattr(widget, "defaultAction") else None
+        if action is None or not action.shortcuts():
+            found.append(f"{describe(widget)} in {describe(widget.parentWidget())}")
+    return found
+
+
+TAB_PRESSES = 40
+
+
+def tab_traps(qtbot, root: QWidget) -> list[str]:
+    """Widgets that keep the focus however often Tab is pressed."""
+    found = []
+    for widget in shown_widgets(root):
+        if not widget.isEnabled() or not (widget.focusPolicy() & Qt.FocusPolicy.TabFocus):
+            continue
+        if (_is_internal(widget) and not isinstance(widget, QTabBar)) or widget.focusProxy():
+            continue
+        widget.setFocus(Qt.FocusReason.TabFocusReason)
+        if QApplication.focusWidget() is not widget:
+            continue  # it hands the focus to a part of its own (a proxy): that part is checked
+        for _ in range(TAB_PRESSES):
+            qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+            if QApplication.focusWidget() is not widget:
+                break
+        else:
+            found.append(f"{describe(widget)} in {describe(widget.parentWidget())}")
+    return found
+
+
+# What other engineers' views still break (issue 15, points 7, 10 and 11): each entry is one
+# view and one widget, cleared by the lead as those fixes land. Nothing here is in the window,
+# the sidebar, the toolbar, the start page or the presentation, which must pass as they are.
+KNOWN_GAPS: dict[str, set] = {
+    # (products in the new workspace, view key): no next-step hint on a new, empty product
+    "hint": {(1, "stakeholders"), (1, "roadmap")},
+    "overlap": {  # the roadmap toolbar's filter boxes pile up where it overflows at 1366
+        ("roadmap", "QComboBox('') × QComboBox('') in RoadmapToolbar('')"),
+    },
+    "cut": set(),
+    "sideways": {("stakeholders", "EntityView('')")},  # the stakeholder table at 1366
+    "unnamed": {
+        ("roadmap", "GanttView('') in QWidget('')"),
+        ("roadmap", "QLineEdit('') in RoadmapToolbar('')"),
+        ("stakeholders", "MapCanvas('') in QSplitter('')"),
+        ("stakeholders", "QTreeWidget('') in ContactAgenda('')"),
+    },
+    # the portfolio's lifecycle table moves Tab from cell to cell (QTableView's default)
+    "trap": {("portfolio", "QTableView('') in QStackedWidget('qt_tabwidget_stackedwidget')")},
+    # the lane filter grows with the lane names after the toolbar is laid out: cut at 960
+    "clipped": {("roadmap", "QComboBox('') in RoadmapToolbar('')")},
+    "mouse_only": {  # roadmap toolbar buttons with neither Tab focus nor a key
+        ("roadmap", f"QToolButton({name!r}) in RoadmapToolbar('')")
+        for name in ("Chart", "Now · Next · Later", "New lane", "Critical path", "Reschedule",
+                     "Details")
+    },
+}
+
+
+def _new_gaps(rule: str, key: str, found: list[str]) -> list[str]:
+    return [f"{key}: {text}" for text in found if (key, text) not in KNOWN_GAPS[rule]]
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)], ids=["1366x768", "1920x1080"])
+@pytest.mark.parametrize("source", ["demo", "new"])
+def test_every_view_fits_is_named_and_reads_whole(qtbot, demo_template, tmp_path, size, source):
+    path = demo_copy(demo_template, tmp_path) if source == "demo" else empty_file(tmp_path, 1)
+    window = open_window(qtbot, path, size)
+    problems: dict[str, list[str]] = defaultdict(list)
+    for key in ["", *KEYS]:  # "" is the window's own chrome around the first view
+        root = window if not key else show(window, key)
+        if key:
+            problems["overlap"] += _new_gaps("overlap", key, overlaps(root))
+            problems["cut"] += _new_gaps("cut", key, cut_labels(root))
+            problems["sideways"] += _new_gaps("sideways", key, sideways(root))
+            problems["unnamed"] += _new_gaps("unnamed", key, unnamed(root))
+            problems["mouse_only"] += _new_gaps("mouse_only", key, mouse_only(root))
+        else:
+            chrome = [w for w in shown_widgets(window)
+                      if not window.view_host.stack.isAncestorOf(w)]
+            problems["overlap"] += [t for t in overlaps(window) if "viewStack" not in t]
+            problems["unnamed"] += [f"window: {describe(w)}" for w in chrome
+                                    if is_control(w) and not named(w)]
+            problems["mouse_only"] += [f"window: {t}" for t in mouse_only(window.toolbar)]
+    report = {rule: found for rule, found in problems.items() if found}
+    assert not report, "\n".join(f"{rule}: {text}" for rule, found in report.items()
+                                 for text in found)
+
+
+@pytest.mark.parametrize("source", ["demo", "new"])
+def test_tab_leaves_every_widget(qtbot, demo_template, tmp_path, source):
+    path = demo_copy(demo_template, tmp_path) if source == "demo" else empty_file(tmp_path, 1)
+    window = open_window(qtbot, path)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    found = [f"window: {t}" for t in tab_traps(qtbot, window.toolbar)]
+    found += [f"window: {t}" for t in tab_traps(qtbot, window.view_host.sidebar.parentWidget())
+              if "sidebar" in t]
+    for key in KEYS:
+        found += _new_gaps("trap", key, tab_traps(qtbot, show(window, key)))
+    assert not found, "\n".join(found)
+
+
+def test_the_start_page_is_named_and_reachable(qtbot):
+    window = MainWindow(settings=Settings(), dialogs=Dialogs())
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    page = window.start_page
+    assert window.pages.currentWidget() is page
+    assert not unnamed(page) and not overlaps(page) and not cut_labels(page)
+    assert not tab_traps(qtbot, page)
+
+
+def clipped(root: QWidget) -> list[str]:
+    """Buttons, boxes and fields reaching past their parent's edge (cut off, not scrolled)."""
+    found = []
+    for widget in shown_widgets(root):
+        parent = widget.parentWidget()
+        if _is_internal(widget) or not isinstance(
+                widget, QAbstractButton | QComboBox | QLineEdit | QAbstractSpinBox):
+            continue
+        inside_scroll = any(isinstance(a, QAbstractScrollArea) for a in ancestors(widget))
+        if not inside_scroll and not parent.rect().contains(widget.geometry()):
+            found.append(f"{describe(widget)} in {describe(parent)}")
+    return found
+
+
+def ancestors(widget: QWidget) -> list[QWidget]:
+    chain = []
+    while widget.parentWidget() is not None and not widget.isWindow():
+        widget = widget.parentWidget()
+        chain.append(widget)
+    return chain
+
+
+def test_toolbars_overflow_into_menus_at_scale_2(qtbot, demo_template, tmp_path):
+    """A 1080p screen at scale 2 is 960×540: toolbars fold what does not fit into their »
+    menu, no button is cut, and the sidebar gives the views its width (icons only)."""
+    window = open_window(qtbot, demo_copy(demo_template, tmp_path), (960, 540))
+    assert window.width() <= 960 and window.view_host.sidebar.width() <= 64
+    found = [f"window: {t}" for t in clipped(window.toolbar)]
+    for key in KEYS:
+        found += _new_gaps("clipped", key, clipped(show(window, key)))
+    assert not found, "\n".join(found)
+    window.resize(1366, 768)
+    QApplication.processEvents()
+    assert window.view_host.sidebar.width() > 150  # titles again where there is room
+
+
+def test_the_checks_can_fail(qtbot):
+    """Each finder above reports a planted defect."""
+    from PySide6.QtWidgets import QPlainTextEdit, QPushButton
+
+    root = QWidget()
+    qtbot.addWidget(root)
+    root.resize(300, 200)
+    first, second = QPushButton("One", root), QPushButton("Two", root)
+    first.setGeometry(0, 0, 100, 30)
+    second.setGeometry(50, 10, 100, 30)
+    label = QLabel("A title far too long for its little label", root)
+    label.setGeometry(0, 60, 40, 20)
+    field = QLineEdit(root)
+    field.setGeometry(0, 90, 100, 24)
+    far = QPushButton("Off the edge", root)
+    far.setGeometry(250, 150, 100, 30)
+    notes = QPlainTextEdit(root)
+    notes.setAccessibleName("Notes")
+    notes.setGeometry(0, 120, 200, 30)
+    root.show()
+    qtbot.waitExposed(root)
+    root.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is root)
+    assert overlaps(root) == ["QPushButton('One') × QPushButton('Two') in QWidget('')"]
+    assert cut_labels(root) == [f"{describe(label)} in QWidget('')"]
+    assert unnamed(root) == ["QLineEdit('') in QWidget('')"]
+    assert clipped(root) == ["QPushButton('Off the edge') in QWidget('')"]
+    assert tab_traps(qtbot, root) == ["QPlainTextEdit('') in QWidget('')"]

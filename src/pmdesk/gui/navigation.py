@@ -109,6 +109,11 @@ class _SidebarDelegate(QStyledItemDelegate):
         icon_rect = QRect(
             rect.left() + 10, rect.center().y() - self.ICON // 2 + 1, self.ICON, self.ICON
         )
+        if getattr(self.parent(), "compact", False):  # a narrow window: the icon alone
+            icon_rect.moveCenter(rect.center())
+            theme.icon(index.data(ICON_ROLE), ink).paint(painter, icon_rect)
+            painter.restore()
+            return
         theme.icon(index.data(ICON_ROLE), ink).paint(painter, icon_rect)
         painter.setPen(ink)
         text_rect = rect.adjusted(self.ICON + 22, 0, -6, 0)
@@ -122,19 +127,33 @@ class _SidebarDelegate(QStyledItemDelegate):
 
 
 class Sidebar(QListWidget):
-    """The list of views, on the window's own background, with room above the first entry."""
+    """The list of views, on the window's own background, with room above the first entry.
+
+    In a narrow window (a laptop at scale 2 is 960 wide) it shows icons only, so the
+    view keeps the width; each entry's title is then its tooltip and accessible text.
+    """
+
+    WIDE, NARROW = 184, 60
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("sidebar")
+        self.setAccessibleName("Views")
+        self.compact = False
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setFixedWidth(184)
+        self.setFixedWidth(self.WIDE)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setViewportMargins(0, 10, 0, 10)
         self.setBackgroundRole(QPalette.ColorRole.Window)
         self.viewport().setBackgroundRole(QPalette.ColorRole.Window)
         self.setMouseTracking(True)
         self.setItemDelegate(_SidebarDelegate(self))
+
+    def set_compact(self, compact: bool) -> None:
+        if compact != self.compact:
+            self.compact = compact
+            self.setFixedWidth(self.NARROW if compact else self.WIDE)
+            self.viewport().update()
 
 
 class ViewHost(QWidget):
@@ -152,6 +171,7 @@ class ViewHost(QWidget):
         self.sidebar = Sidebar()
         for spec in specs:
             item = QListWidgetItem(spec.title)
+            item.setToolTip(spec.title)
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
             has_icon = resource_path("icons", f"{spec.key}.svg").is_file()
             item.setData(ICON_ROLE, spec.key if has_icon else "canvas")
@@ -169,6 +189,13 @@ class ViewHost(QWidget):
         layout.addWidget(rule)
         layout.addWidget(self.stack, 1)
         self.sidebar.currentRowChanged.connect(self._row_changed)
+
+    # Narrower than this, the sidebar shows icons only (see Sidebar).
+    COMPACT_BELOW = 1100
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self.sidebar.set_compact(event.size().width() < self.COMPACT_BELOW)
+        super().resizeEvent(event)
 
     # -- views ---------------------------------------------------------------------------
 
@@ -259,6 +286,7 @@ class ProductSelector(QComboBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("productSelector")
+        self.setAccessibleName("Product")
         self.setMinimumContentsLength(18)
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
