@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible, QGuiApplication
 from PySide6.QtWidgets import (
+    QApplication,
     QAbstractButton,
     QAbstractItemView,
     QAbstractSpinBox,
@@ -275,3 +276,52 @@ def test_projector_columns_leave_out_owner_and_revenue_before_cutting_names():
     assert fit_columns(widths, 3000, (2, 6)) == (widths, [])  # room enough: all, untouched
     kept, dropped = fit_columns(widths, 1000, (2, 6))  # a small screen: shrink, never scroll
     assert dropped == [2, 6] and sum(kept.values()) <= 1000
+
+
+def _tab_leaves(qtbot, widget: QWidget) -> bool:
+    """Tab from the widget (or the part of it that takes focus) lands outside it."""
+    widget.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    start = QApplication.focusWidget()
+    qtbot.keyClick(start, Qt.Key.Key_Tab)
+    now = QApplication.focusWidget()
+    return now is not start and not start.isAncestorOf(now)
+
+
+def test_tab_leaves_every_table_and_chart(demo_ctx, qtbot):
+    pid = demo_ctx.service(PortfolioService).product_by_name("DataLog 200").id
+    for view in (_portfolio(demo_ctx, qtbot), _lifecycle(demo_ctx, qtbot, pid)):
+        view.activateWindow()
+        for index in range(view.tabs.count()):
+            view.tabs.setCurrentIndex(index)
+            trapped = [w.accessibleName() or type(w).__name__
+                       for w in view.findChildren(QWidget)
+                       if w.isVisible() and w.isEnabled()
+                       and w.focusPolicy() & Qt.FocusPolicy.TabFocus
+                       and not _tab_leaves(qtbot, w)]
+            assert trapped == [], view.tabs.tabText(index)
+
+
+def test_keyboard_opens_a_product_and_moves_a_card_through_its_gate(demo_ctx, qtbot,
+                                                                    monkeypatch):
+    view = _portfolio(demo_ctx, qtbot)
+    pulse = demo_ctx.service(PortfolioService).product_by_name("Pulse Cloud").id
+    view.table.setFocus()
+    view.select_product(pulse)
+    with qtbot.waitSignal(view.productActivated) as opened:
+        qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    assert opened.args == [pulse]
+    asked = []
+    monkeypatch.setattr(gate_dialog, "ask",
+                        lambda dialog: asked.append((dialog.decision(), dialog.target())))
+    column = view.board.columns[Stage.DEVELOPMENT]
+    view.tabs.setCurrentWidget(view.board)
+    column.setFocus()
+    column.setCurrentRow(0)
+    qtbot.keyClick(column, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: len(asked) == 1)
+    assert asked == [(GateDecision.GO, Stage.GO_TO_MARKET)]
+    qtbot.keyClick(column, Qt.Key.Key_Left, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: len(asked) == 2)
+    assert asked[1] == (GateDecision.RECYCLE, Stage.ANALYSIS)
+    assert demo_ctx.undo_stack.count() == 0  # both reviews were cancelled

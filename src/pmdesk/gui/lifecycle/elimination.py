@@ -30,7 +30,7 @@ from pmdesk.core.enums import ActionStatus, RemedialKind, Stage
 from pmdesk.core.errors import PmdeskError
 from pmdesk.core.lifecycle import EliminationRules
 from pmdesk.gui.context import AppContext
-from pmdesk.gui.portfolio.hint import name_table
+from pmdesk.gui.portfolio.hint import accessible_table
 from pmdesk.gui.views.common import create, scoped
 from pmdesk.gui.views.lifecycle import ELIMINATION_COLUMNS
 from pmdesk.gui.widgets.columns import Column, Kind
@@ -147,8 +147,8 @@ class EliminationPanel(QWidget):
                                                     parent=self),
                                    title="Remedial actions", noun=("action", "actions"),
                                    create=self._new_action, edit_field="description")
-        name_table(self.reviews, "Elimination reviews")
-        name_table(self.actions, "Remedial actions")
+        accessible_table(self.reviews, "Elimination reviews")
+        accessible_table(self.actions, "Remedial actions")
         self.rules = RulesBox(ctx, self)
         self._layout()
         self.reviews.selectionChanged.connect(self._review_chosen)
@@ -173,6 +173,7 @@ class EliminationPanel(QWidget):
         # squeeze into each other.
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a frame: Tab goes to its fields
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(right)

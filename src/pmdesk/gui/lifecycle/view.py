@@ -26,7 +26,7 @@ from pmdesk.core.enums import MetricKind, Stage
 from pmdesk.core.lifecycle import can_review
 from pmdesk.core.wording import describe_days
 from pmdesk.gui.context import AppContext
-from pmdesk.gui.portfolio.hint import name_table, next_step_hint
+from pmdesk.gui.portfolio.hint import accessible_table, next_step_hint
 from pmdesk.gui.requirements.look import Look
 from pmdesk.gui.views.base import BaseView
 from pmdesk.gui.views.common import heading, quiet, scoped, tabs, today
@@ -126,7 +126,7 @@ class LifecycleView(BaseView):
     def _table(self, repo, columns, title, noun, create=None, edit=None) -> EntityTable:
         model = EntityTableModel(self.ctx, repo, columns, parent=self)
         table = EntityTable(model, title=title, noun=noun, create=create, edit_field=edit)
-        return self.register(name_table(table, title))
+        return self.register(accessible_table(table, title))
 
     def _overview_page(self) -> QWidget:
         chart_box = QWidget()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QMimeData, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtGui import QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -63,6 +63,20 @@ class StageColumn(QListWidget):
         # Double-click or Enter opens the product (Enter is the keyboard's double-click).
         self.itemActivated.connect(
             lambda item: self.activated_id.emit(item.data(Qt.ItemDataRole.UserRole)))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        """Ctrl+→ / Ctrl+← ask to move the current card a stage on or back: the drag's keys."""
+        step = {Qt.Key.Key_Right: 1, Qt.Key.Key_Left: -1}.get(Qt.Key(event.key()))
+        item = self.currentItem()
+        movable = self.dragDropMode() != QAbstractItemView.DragDropMode.NoDragDrop
+        if step and event.modifiers() & Qt.KeyboardModifier.ControlModifier and movable:
+            stages = list(Stage)
+            target = self.stage.order + step
+            if item is not None and 0 <= target < len(stages):
+                self.dropped.emit(int(item.data(Qt.ItemDataRole.UserRole)), stages[target])
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def mimeTypes(self) -> list[str]:  # noqa: N802
         return [MIME]
@@ -155,7 +169,8 @@ class LifecycleBoard(QWidget):
         item.setData(Qt.ItemDataRole.UserRole, row.id)
         item.setData(Qt.ItemDataRole.DecorationRole, QColor(HEALTH_COLOURS[row.health.colour]))
         item.setToolTip(plain_tooltip(f"{row.name}\nHealth: {row.health.reason}\n"
-                                      "Drag to another stage to open its gate review"))
+                                      "Drag to another stage (or Ctrl+→ / Ctrl+←) to open its "
+                                      "gate review"))
 
     def card_ids(self, stage: Stage) -> list[int]:
         column = self.columns[stage]

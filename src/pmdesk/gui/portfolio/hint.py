@@ -1,5 +1,5 @@
 """The one-line "what to do next" shown by the portfolio and lifecycle views while empty,
-and the accessible names of their tables.
+and what their tables need for keyboard and screen-reader use.
 
 Every view names its hint ``nextStepHint`` (a convention shared by all views), so a
 test can find it and check it shows exactly while there is nothing to show yet.
@@ -30,8 +30,10 @@ def next_step_hint(text: str, parent: QWidget | None = None, *, centred: bool = 
     return label
 
 
-def name_table(table: Any, name: str) -> Any:
-    """Give an ``EntityTable``'s grid and filter box names a screen reader can say."""
+def accessible_table(table: Any, name: str) -> Any:
+    """Name an ``EntityTable``'s grid and filter box for screen readers, and let Tab leave
+    the grid (arrow keys move between cells) instead of cycling through its cells forever."""
     table.view.setAccessibleName(name)
+    table.view.setTabKeyNavigation(False)
     table.filter_box.setAccessibleName(f"Filter {name.lower()}")
     return table

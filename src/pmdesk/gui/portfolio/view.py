@@ -39,7 +39,7 @@ from pmdesk.store.services.portfolio import portfolio_overview
 
 from .board import LifecycleBoard
 from .export import export_widget
-from .hint import name_table, next_step_hint
+from .hint import accessible_table, next_step_hint
 from .overview import (
     HEADERS,
     ID_ROLE,
@@ -146,6 +146,7 @@ class PortfolioView(BaseView):
     def _overview_table(self) -> QTableView:
         table = QTableView(self)
         table.setAccessibleName("Products overview")
+        table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move, Enter opens
         table.setModel(self.model)
         table.setItemDelegateForColumn(SPARK_COLUMN, SparklineDelegate(table))
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -163,7 +164,7 @@ class PortfolioView(BaseView):
         header.setStretchLastSection(True)
         for column, chars in enumerate(COLUMN_CHARS):
             table.setColumnWidth(column, table.fontMetrics().averageCharWidth() * chars + 16)
-        table.doubleClicked.connect(self._row_activated)
+        table.activated.connect(self._row_activated)  # double-click, or Enter
         table.selectionModel().currentRowChanged.connect(lambda *_: self.selectionChanged.emit())
         return table
 
@@ -180,7 +181,7 @@ class PortfolioView(BaseView):
         table = self.register(EntityTable(model, title="Products", noun=("product", "products"),
                                           create=self._new_product, edit_field="name",
                                           activate_field="name"))
-        name_table(table, "Products (editable)")
+        accessible_table(table, "Products (editable)")
         table.rowActivated.connect(self.productActivated)
         model.set_query(TableQuery.where_equal(self.portfolio.products))
         return table
