@@ -142,6 +142,7 @@ class ExportDialog(QDialog):
                  open_file: Callable[[Path], bool | None] = _open_file) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export PDF")
+        self.setMinimumWidth(560)  # room for the file's path, which is read in full
         self.ctx = ctx
         self._choose_output, self._open_file = choose_output, open_file
         self._thread: QThread | None = None
@@ -179,6 +180,11 @@ class ExportDialog(QDialog):
         output_row.addWidget(browse)
         self.open_after = QCheckBox("Open the PDF when it is ready")
         self.open_after.setChecked(True)
+        # Named for screen readers: a combo box would otherwise be read by its current text.
+        for widget, name in ((self.kind_box, "Document"), (self.product_box, "Product"),
+                             (self.paper_box, "Paper"), (self.orientation_box, "Orientation"),
+                             (self.output_edit, "Save as")):
+            widget.setAccessibleName(name)
         form = QFormLayout()
         form.addRow("Document", self.kind_box)
         form.addRow("Product", self.product_box)
@@ -232,7 +238,10 @@ class ExportDialog(QDialog):
         for widget in (self.use_dates, self.date_from, QLabel("to"), self.date_to):
             dates.addWidget(widget)
         dates.addStretch(1)
+        self.date_from.setAccessibleName("From")
+        self.date_to.setAccessibleName("To")
         self.lanes = QListWidget()
+        self.lanes.setAccessibleName("Lanes")
         self.lanes.setMaximumHeight(110)
         self.split_pages = QRadioButton("Keep a readable scale; split across pages")
         self.one_page = QRadioButton("Fit on one large page")

@@ -105,6 +105,7 @@ class TimerOverlay(QWidget):
         super().__init__(parent)
         self.timer = timer
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setAccessibleName("Workshop timer")
         self.flashing = False
         self._flashes = 0
         self._flash_timer = QTimer(self, interval=250)
