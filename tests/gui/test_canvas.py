@@ -123,18 +123,24 @@ def test_switching_template_keeps_notes_and_undoes(view):
     assert {n.data.block for n in view.scene.notes.values()} == {"target_customers", "promotion"}
 
 
-def test_crowded_block_never_overlaps_and_scrolls(view):
-    for number in range(40):
+def test_crowded_block_never_overlaps_and_the_board_scrolls_as_a_whole(view):
+    view.resize(1000, 600)
+    for number in range(60):
         view.add_note("price", f"price idea {number} " + "word " * (number % 7))
     notes = view.scene.notes_in("price")
     rects = [n.mapRectToScene(n.rect) for n in notes]
     for a, b in itertools.combinations(rects, 2):
         assert not a.intersects(b)
     block = view.scene.blocks["price"]
-    assert block.max_scroll() > 0
-    before = rects[-1].top()
-    block.set_scroll(block.max_scroll())
-    assert notes[-1].mapRectToScene(notes[-1].rect).top() < before
+    assert block.max_scroll() == 0  # no hidden notes inside the block …
+    assert all(block.sceneBoundingRect().contains(r) for r in rects)
+    assert min(n.style.body_px * n.scale_factor for n in notes) >= 11  # … nor tiny ones
+    assert view.scene.sceneRect().width() == view.board.viewport().width()  # never sideways
+    bar = view.board.verticalScrollBar()
+    assert view.scene.sceneRect().height() > view.board.viewport().height() and bar.maximum() > 0
+    bar.setValue(bar.maximum())
+    shown = view.board.mapToScene(view.board.viewport().rect()).boundingRect()
+    assert shown.contains(rects[-1])
 
 
 def test_flow_shrinks_before_it_scrolls():

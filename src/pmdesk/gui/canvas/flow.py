@@ -54,14 +54,14 @@ def flow_notes(
     """
     result = Flow((), 1.0, 0.0)
     for scale in [s for s in SCALES if s >= min_scale] or [1.0]:
-        result = _flow_at(texts, width, measure, scale, note_width * scale, padding * scale, gap,
+        result = flow_at(texts, width, measure, scale, note_width * scale, padding * scale, gap,
                           extras)
         if not result.overflows(height):
             return result
     return result
 
 
-def _flow_at(
+def flow_at(
     texts: Sequence[str], width: float, measure: Measure, scale: float,
     note_width: float, padding: float, gap: float,
     extras: Sequence[Callable[[float], float]] = (),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsObject,
@@ -129,6 +129,52 @@ class NoteItem(QGraphicsObject):
         return ", ".join(parts)
 
 
+def block_padding(style: BoardStyle) -> float:
+    return max(8.0, style.body_px * 0.45)
+
+
+def title_layout(style: BoardStyle, title: str, width: float) -> tuple[QFont, list[str]]:
+    """A block title's font and lines at a block width: always whole, never cut to "Diff…".
+
+    It takes one line when it fits (on a projector shrinking toward body size
+    first), else wraps at word boundaries, room kept on the first line for the count.
+    """
+    font = style.font(style.title_px, bold=True)
+    metrics = QFontMetricsF(font)
+    room = width - 2 * block_padding(style)
+    first = room - metrics.horizontalAdvance(" 00")
+    wide = metrics.horizontalAdvance(title)
+    if style.projected and wide > first:
+        font = style.font(max(style.body_px, style.title_px * first / max(1.0, wide)), bold=True)
+        metrics = QFontMetricsF(font)
+        first = room - metrics.horizontalAdvance(" 00")
+    lines: list[str] = []
+    for word in title.split():
+        if lines and metrics.horizontalAdvance(f"{lines[-1]} {word}") <= (
+                first if len(lines) == 1 else room):
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return font, lines or [""]
+
+
+def header_height(style: BoardStyle, title: str, width: float) -> float:
+    """Room above a block's notes: its title lines and a little air."""
+    font, lines = title_layout(style, title, width)
+    pad = block_padding(style)
+    return pad * 0.6 + len(lines) * QFontMetricsF(font).lineSpacing() + max(pad * 0.6,
+                                                                          style.title_px * 0.35)
+
+
+def longest_word(style: BoardStyle, title: str) -> float:
+    """The narrowest a block can be with its title whole (wrapped at every space)."""
+    font = style.font(style.body_px if style.projected else style.title_px, bold=True)
+    metrics = QFontMetricsF(font)
+    words = title.split() or [""]
+    return max(max(metrics.horizontalAdvance(w) for w in words),
+               metrics.horizontalAdvance(words[0] + " 00"))
+
+
 class NotesArea(QGraphicsRectItem):
     """The part of a block under its title; clips the notes so a crowded block can scroll."""
 
@@ -163,7 +209,7 @@ class BlockItem(QGraphicsObject):
 
     @property
     def padding(self) -> float:
-        return max(8.0, self.style.body_px * 0.45)
+        return block_padding(self.style)
 
     def max_scroll(self) -> float:
         return max(0.0, self.content_height - self.area.rect().height())
@@ -183,24 +229,23 @@ class BlockItem(QGraphicsObject):
         painter.setBrush(style.block_fill)
         painter.drawRoundedRect(self.rect, 6, 6)
         pad = self.padding
-        title_font = style.font(style.title_px, bold=True)
+        title_font, lines = title_layout(style, self.title, self.rect.width())
         metrics = QFontMetricsF(title_font)
-        room = self.rect.width() - 2 * pad - metrics.horizontalAdvance(" 00")
-        if style.projected and metrics.horizontalAdvance(self.title) > room:
-            # On a projector a smaller whole title beats a cut one (never below body text).
-            size = max(style.body_px, style.title_px * room / metrics.horizontalAdvance(self.title))
-            title_font = style.font(size, bold=True)
-            metrics = QFontMetricsF(title_font)
         painter.setFont(title_font)
         painter.setPen(style.ink)
         count = str(self.count) if self.count else ""
         count_width = metrics.horizontalAdvance(count) + pad if count else 0
-        line = QRectF(pad, pad * 0.6, self.rect.width() - 2 * pad - count_width, metrics.height())
-        painter.drawText(line, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                         metrics.elidedText(self.title, Qt.TextElideMode.ElideRight, line.width()))
+        top = pad * 0.6
+        for number, text in enumerate(lines):
+            line = QRectF(pad, top + number * metrics.lineSpacing(),
+                          self.rect.width() - 2 * pad - (count_width if number == 0 else 0),
+                          metrics.height())
+            painter.drawText(line, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                             text)
         if count:
             painter.setPen(style.quiet)
-            painter.drawText(QRectF(line.right(), line.top(), count_width, line.height()),
+            painter.drawText(QRectF(self.rect.width() - pad - count_width, top, count_width,
+                                    metrics.height()),
                              int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
                              count)
         if self.hint_text():

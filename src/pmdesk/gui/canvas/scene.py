@@ -16,9 +16,18 @@ from PySide6.QtWidgets import QApplication, QGraphicsScene, QGraphicsSceneMouseE
 
 from pmdesk.core.templates import TO_SORT, CanvasLayout
 
-from .flow import flow_notes
-from .items import BlockItem, NoteData, NoteItem
-from .style import BoardStyle
+from .flow import SCALES, flow_at, flow_notes
+from .grid import SPREADS, Cell, Plan, plan
+from .items import (
+    EMPTY_BLOCK_HINT,
+    BlockItem,
+    NoteData,
+    NoteItem,
+    block_padding,
+    header_height,
+    longest_word,
+)
+from .style import BoardStyle, wrapped_height
 
 NOTE_WIDTH_EM = 9.0  # a note is about nine body-text heights wide (~20 characters a line)
 FOCUS_ZOOM = 2.0  # a focused block's text, on the desk (a projector's is large already: 1.4)
@@ -132,11 +141,11 @@ class BoardScene(QGraphicsScene):
 
     def relayout(self) -> None:
         width, height = self.size
-        self.setSceneRect(0, 0, width, height)
+        rects = self._block_rects(width, height) if self.layout_spec is not None else {}
+        bottom = max((r.bottom() for r in rects.values()), default=0.0) + self._margin()
+        # A crowded desk board grows and scrolls (rounding never makes it scroll by a pixel).
+        self.setSceneRect(0, 0, width, bottom if bottom > height + 0.5 else height)
         self.setBackgroundBrush(self.style.background)
-        if self.layout_spec is None:
-            return
-        rects = self._block_rects(width, height)
         for key, block in self.blocks.items():
             rect = rects.get(key)
             block.setVisible(rect is not None)
@@ -144,32 +153,99 @@ class BoardScene(QGraphicsScene):
                 self._layout_block(block, rect)
         self.update()
 
+    def _margin(self) -> float:
+        return max(10.0, self.style.body_px * 0.5)
+
     def _block_rects(self, width: float, height: float) -> dict[str, QRectF]:
-        margin, gap = max(10.0, self.style.body_px * 0.5), max(8.0, self.style.body_px * 0.35)
+        """Every block's place: rows and columns weighted by the notes they hold.
+
+        Every note shows at the largest type that fits; on a projector the board
+        fits the screen, on the desk it grows taller and scrolls as a whole
+        rather than shrink notes below a readable size.
+        """
+        margin, gap = self._margin(), max(8.0, self.style.body_px * 0.35)
         full = QRectF(margin, margin, width - 2 * margin, height - 2 * margin)
         if self.focused is not None and self.focused in self.blocks:
             return {self.focused: full}
         spec = self.layout_spec
-        tray = self.notes_in(TO_SORT)
-        tray_height = full.height() * 0.2 if tray else 0.0
-        grid = full.adjusted(0, 0, 0, -(tray_height + gap) if tray else 0)
-        cell_w = (grid.width() - gap * (spec.columns - 1)) / spec.columns
-        cell_h = (grid.height() - gap * (spec.rows - 1)) / spec.rows
-        rects = {}
-        for block in spec.blocks:
-            rects[block.key] = QRectF(
-                grid.left() + block.col * (cell_w + gap), grid.top() + block.row * (cell_h + gap),
-                cell_w * block.colspan + gap * (block.colspan - 1),
-                cell_h * block.rowspan + gap * (block.rowspan - 1))
-        if tray:
-            rects[TO_SORT] = QRectF(grid.left(), grid.bottom() + gap, grid.width(), tray_height)
-        return rects
+        cells = [Cell(b.key, b.row, b.col, b.rowspan, b.colspan) for b in spec.blocks]
+        rows = spec.rows
+        if self.notes_in(TO_SORT):
+            cells.append(Cell(TO_SORT, rows, 0, 1, spec.columns))
+            rows += 1
+        chosen = self._plan(cells, spec.columns, rows, full, gap)
+        room = full.height() if self.style.projected else max(full.height(), chosen.height)
+        fitted = chosen.fitted(room)
+        return {c.key: QRectF(*fitted.rect(c, full.left(), full.top())) for c in cells}
+
+    def _plan(self, cells: list[Cell], columns: int, rows: int, full: QRectF,
+              gap: float) -> Plan:
+        """The first plan, largest type first and even columns first, that fits the board.
+
+        When none fits: the full-size plan that comes closest (the desk board then
+        grows and scrolls; on a projector only the blocks too crowded to fit
+        shrink their notes, to the floor, and scroll).
+        """
+        style = self.style
+        measured: dict[tuple[str, float, float], float] = {}
+
+        def measure(text: str, width: float, scale: float) -> float:
+            key = (text, width, scale)
+            if key not in measured:
+                measured[key] = style.text_height(text, width, scale)
+            return measured[key]
+
+        header = header_height(style, "", full.width())  # one line: a row's least height
+        full_size: Plan | None = None
+        for scale in [s for s in SCALES if s >= style.min_note_scale] or [1.0]:
+            needs: dict[tuple[str, float], float] = {}
+
+            def need(key: str, width: float, scale: float = scale) -> float:
+                if (key, width) not in needs:
+                    needs[key, width] = self._need(key, width, scale, measure)
+                return needs[key, width]
+
+            for spread in SPREADS:
+                found = plan(cells, columns, rows, full.width(), full.height(), gap, need=need,
+                             min_width=self._min_width, min_height=header + style.body_px * 1.5,
+                             spread=spread)
+                if found.height <= full.height() + 0.5:
+                    return found
+                if scale == 1.0 and (full_size is None or found.height < full_size.height):
+                    full_size = found
+        return full_size
+
+    def _need(self, key: str, width: float, scale: float, measure) -> float:
+        """The height block ``key`` needs at ``width`` to show every note at ``scale``."""
+        style, pad = self.style, block_padding(self.style)
+        header = header_height(style, self.blocks[key].title, width)
+        area = max(1.0, width - 2 * pad)
+        notes = self.notes_in(key)
+        if notes:
+            content = flow_at([n.data.text for n in notes], area, measure, scale,
+                              style.body_px * NOTE_WIDTH_EM * scale, 8 * scale,
+                              max(6.0, style.body_px * 0.3),
+                              [n.badge_height for n in notes]).content_height
+        elif style.projected:
+            content = style.body_px
+        else:  # the prompt and the hint an empty block shows
+            block = self.blocks[key]
+            small = style.font(style.small_px)
+            content = (wrapped_height(small, block.prompt, area) + style.small_px * 0.4
+                       + wrapped_height(style.font(style.small_px, italic=True),
+                                        EMPTY_BLOCK_HINT, area))
+        return header + content + pad
+
+    def _min_width(self, key: str) -> float:
+        """A block is never narrower than its title's longest word (and a short note)."""
+        style = self.style
+        return max(longest_word(style, self.blocks[key].title), style.body_px * 6) + (
+            2 * block_padding(style) + 2)
 
     def _layout_block(self, block: BlockItem, rect: QRectF) -> None:
         style = self._zoomed() if block.key == self.focused else self.style
         block.style = style
-        header = style.title_px * 1.5 + block.padding * 0.6
-        block.set_geometry(rect, header)
+        block.set_geometry(rect, header_height(style, block.title, rect.width()))
         notes = self.notes_in(block.key)
         block.count = len(notes)
         area = block.area.rect()

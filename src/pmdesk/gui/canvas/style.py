@@ -9,6 +9,8 @@ from PySide6.QtGui import QColor, QFont, QPalette, QTextLayout, QTextOption
 from pmdesk.gui.workshop.theme import PresentationTheme, nearest_sticky
 
 Role = QPalette.ColorRole
+# On the desk a crowded board grows and scrolls rather than shrink notes below this.
+DESK_MIN_NOTE_PX = 11
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,7 @@ class BoardStyle:
             block_border=palette.color(Role.Mid), ink=palette.color(Role.Text),
             quiet=palette.color(Role.PlaceholderText), accent=palette.color(Role.Highlight),
             stroke=1.0, body_px=body, title_px=round(body * 1.08), small_px=max(10, body - 2),
-            family=font.family(),
+            family=font.family(), min_note_scale=min(1.0, DESK_MIN_NOTE_PX / body),
         )
 
     @classmethod

@@ -5,18 +5,19 @@ Widgets only; the CanvasView connects them (one wiring place).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QMenu,
     QPushButton,
     QSizePolicy,
     QSpinBox,
-    QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -34,7 +35,8 @@ class BoardToolbar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.boards = QComboBox()
-        self.boards.setMinimumWidth(240)
+        self.boards.setMinimumContentsLength(18)
+        self.boards.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.boards.setToolTip("The product's canvas boards")
         self.boards.setAccessibleName("Canvas board")
         self.add_board = QPushButton("Add board")
@@ -50,9 +52,8 @@ class BoardToolbar(QWidget):
             self.add_board_menu.addAction(template.label).setData(template.value)
         self.add_note = QPushButton("Add note")
         self.add_note.setToolTip("Add a note to the focused block (or type in a focused block)")
-        self.colour = QToolButton()
-        self.colour.setText("Colour")
-        self.colour.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.colour = QPushButton("Colour")
+        self.colour.setToolTip("Colour of the selected notes")
         self.colour_menu = QMenu(self.colour)
         for sticky in STICKIES:
             action = self.colour_menu.addAction(swatch(sticky.code), sticky.name)
@@ -73,21 +74,62 @@ class BoardToolbar(QWidget):
         for button in (self.add_note, self.links, self.duplicate, self.delete, self.focus,
                        self.vote):
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        title = QLabel("Canvas")
+        self.title = title = QLabel("Canvas")
         font = title.font()
         font.setPointSizeF(font.pointSizeF() * 1.35)
         font.setBold(True)
         title.setFont(font)
-        layout.addWidget(title)
-        layout.addSpacing(12)
-        for widget in (self.boards, self.template, self.add_board):
-            layout.addWidget(widget)
-        layout.addStretch(1)
+        self.note_actions = QWidget()
+        actions = QHBoxLayout(self.note_actions)
+        actions.setContentsMargins(0, 0, 0, 0)
+        actions.addStretch(1)
         for widget in (self.add_note, self.colour, self.links, self.duplicate, self.delete,
                        self.focus, self.vote):
-            layout.addWidget(widget)
+            actions.addWidget(widget)
+        self.top_row = QHBoxLayout()
+        self.top_row.addWidget(title)
+        self.top_row.addSpacing(4)
+        for widget in (self.boards, self.template, self.add_board):
+            self.top_row.addWidget(widget)
+        self.top_row.setStretchFactor(self.boards, 2)  # room to spare: whole board names first
+        self.top_row.addStretch(1)
+        self.top_row.addWidget(self.note_actions, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)  # minimumSizeHint says
+        layout.addLayout(self.top_row)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.second_row = QHBoxLayout()
+        layout.addLayout(self.second_row)
+
+    def _one_row(self, width: int) -> bool:
+        """Whether the pickers and the note actions fit side by side in ``width``."""
+        needed = self.top_row.sizeHint().width()
+        if self.top_row.indexOf(self.note_actions) < 0:
+            needed += self.top_row.spacing() + self.note_actions.sizeHint().width()
+        return needed <= width
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        """As narrow as the wider of its two rows: the window may shrink, the toolbar wraps."""
+        pickers = sum(w.minimumSizeHint().width() for w in (self.boards, self.template,
+                                                              self.add_board))
+        pickers += self.title.sizeHint().width() + 5 * self.top_row.spacing() + 4
+        return QSize(max(pickers, self.note_actions.minimumSizeHint().width()),
+                     self.sizeHint().height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        """One row when everything fits; else the note actions wrap to a second row.
+
+        On a laptop the pickers and buttons never squeeze into each other, and
+        the window never has to grow sideways for them.
+        """
+        super().resizeEvent(event)
+        wanted, other = ((self.top_row, self.second_row) if self._one_row(self.width())
+                         else (self.second_row, self.top_row))
+        if wanted.indexOf(self.note_actions) < 0:
+            other.removeWidget(self.note_actions)
+            wanted.addWidget(self.note_actions, 1)
+            self.updateGeometry()
 
 
 class VotingBar(QWidget):

@@ -194,6 +194,11 @@ class CanvasView(BaseView):
                                          else self.start_page)
         blank = self.board_id is not None and not self.scene.notes
         self.blank_hint.setVisible(blank and self.presentation is None)
+        t = self.toolbar
+        for button in (t.add_note, t.colour, t.duplicate, t.delete, t.focus, t.vote):
+            button.setEnabled(self.board_id is not None)  # nothing to act on without a board
+        if self.board_id is None:
+            t.template.setCurrentIndex(-1)
 
     def create_board(self, template: CanvasTemplate | str) -> int | None:
         if self.product_id is None or self.ctx.read_only:
