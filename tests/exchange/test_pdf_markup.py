@@ -6,7 +6,21 @@ import pytest
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
 
-from pmdesk.exchange.pdf.fonts import CJK, MISSING, fit, printable, register, runs, string_width
+from pmdesk.exchange.pdf.fonts import (
+    CJK,
+    EMOJI,
+    HAN,
+    LATIN,
+    MISSING,
+    SYMBOL,
+    fit,
+    missing_characters,
+    printable,
+    register,
+    runs,
+    string_width,
+    track_missing,
+)
 from pmdesk.exchange.pdf.markup import escape, para
 from pmdesk.exchange.pdf.options import default_paper
 from pmdesk.exchange.pdf.textdraw import wrap_lines
@@ -44,14 +58,19 @@ def test_newlines_become_line_breaks_and_tabs_spaces():
 def test_cjk_runs_are_set_in_the_cjk_font():
     assert escape("Hi 中文 & 日本") == (
         f'Hi <font face="{CJK}">中文</font> &amp; <font face="{CJK}">日本</font>')
-    assert list(runs("ab中c")) == [(False, "ab"), (True, "中"), (False, "c")]
+    assert list(runs("ab中c")) == [(LATIN, "ab"), (HAN, "中"), (LATIN, "c")]
     assert para("中文", STYLE).style.wordWrap == "CJK"
     assert para("plain", STYLE).style.wordWrap is None
 
 
-def test_emoji_becomes_one_square_consistently(texts):
-    assert printable(texts.emoji) == f"Ship it {MISSING} now {MISSING} ❤"
-    assert printable("👨‍👩‍👧") == MISSING * 3  # joiners vanish, each person is a square
+def test_emoji_print_in_the_emoji_font_and_newer_ones_as_one_square(texts):
+    assert printable(texts.emoji) == "Ship it 🚀 now 👍 ❤"  # skin tone and selector dropped
+    assert printable("👨‍👩‍👧") == "👨👩👧"  # joiners vanish, each person is drawn
+    assert escape("go 🚀") == f'go <font face="{EMOJI}">🚀</font>'
+    assert list(runs("a🚀中")) == [(LATIN, "a"), (SYMBOL, "🚀"), (HAN, "中")]
+    track_missing()
+    assert printable("party 🥳 lab 🧪 🥳") == f"party {MISSING} lab {MISSING} {MISSING}"
+    assert missing_characters() == {"🥳", "🧪"}
     assert printable("e\u0301") == "é"  # decomposed accents are composed
     assert printable("bell\x07 null\x00") == "bell null"
     assert printable(None) == ""

@@ -108,3 +108,50 @@ def test_the_sign_off_raci_column_shows_raci_letters_not_strategies(demo, tmp_pa
         letters = ", ".join(r for r in "ARCI" if r in held[pid])
         assert letters in after[:160], (names[pid], letters)
     assert not any(strategy in signoff for strategy in STRATEGY.values())
+
+
+# -- emoji ------------------------------------------------------------------------------------------
+
+
+def _fonts_of(path) -> set[str]:
+    from pypdf import PdfReader
+
+    names = set()
+    for page in PdfReader(str(path)).pages:
+        fonts = (page.get("/Resources") or {}).get("/Font") or {}
+        names |= {str(font.get_object().get("/BaseFont")) for font in fonts.values()}
+    return names
+
+
+def test_emoji_print_as_glyphs_and_the_footer_names_the_ones_no_font_has(tmp_path, read_pdf):
+    import shutil
+    import subprocess
+
+    from pmdesk.store.services import PortfolioService, RequirementService
+    from pmdesk.store.workspace import Workspace
+
+    with Workspace.create(tmp_path / "x.pmdesk", name="New") as ws:
+        product = ws.service(PortfolioService).create_product(name="Rocket 🚀", vision="Ship ☕")
+        ws.service(RequirementService).requirements.create(
+            product_id=product.id, ref="R-1", title="Party mode 🥳 with 👍", reach=10, impact=1,
+            confidence=50, effort=1)
+        out = export_pdf(ws, "spec", tmp_path / "spec.pdf", product_id=product.id)
+    text = read_pdf.text(out)
+    assert "Rocket 🚀" in text and "Ship ☕" in text and "with 👍" in text
+    assert "Party mode □ with" in text  # newer than the emoji font: a square ...
+    assert "□ marks 1 character the embedded fonts cannot print (U+1F973)" in text  # ... said so
+    assert any("Symbola" in name for name in _fonts_of(out))
+    if shutil.which("pdftoppm"):
+        subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "2", "-l", "2", str(out),
+                        str(tmp_path / "page")], check=True, timeout=60)
+        assert list(tmp_path.glob("page*.png"))
+
+
+def test_a_document_without_unprintable_characters_has_no_such_footer(tmp_path, read_pdf):
+    from pmdesk.store.services import PortfolioService
+    from pmdesk.store.workspace import Workspace
+
+    with Workspace.create(tmp_path / "x.pmdesk", name="New") as ws:
+        product = ws.service(PortfolioService).create_product(name="Plain 🚀")
+        out = export_pdf(ws, "spec", tmp_path / "spec.pdf", product_id=product.id)
+    assert "cannot print" not in read_pdf.text(out)

@@ -259,3 +259,31 @@ def test_the_backlog_summary_and_the_spec_count_one_requirement_alike(tmp_path, 
     view.close()
     ctx.close()
     ws.close()
+
+
+# -- emoji ------------------------------------------------------------------------------------------
+
+
+def test_the_screen_draws_emoji_with_the_font_the_pdfs_embed(qtbot):
+    from PySide6.QtGui import QFontDatabase
+    from PySide6.QtWidgets import QLabel
+
+    from pmdesk.exchange.pdf.fonts import EMOJI, register
+    from pmdesk.gui.app import EMOJI_FONT, _application
+
+    _application()  # what pmdesk does at start
+    assert "Symbola" in QFontDatabase.families()
+    register()
+    from reportlab.pdfbase import pdfmetrics
+
+    assert pdfmetrics.getFont(EMOJI).face.filename.endswith(EMOJI_FONT)
+
+    def drawn(text: str):
+        label = QLabel(text)
+        qtbot.addWidget(label)
+        label.resize(80, 40)
+        label.show()
+        return label.grab().toImage()
+
+    missing = drawn("\U0010FFFD")  # a private character: no font has it, Qt draws its box
+    assert drawn("🚀") != missing

@@ -21,7 +21,7 @@ from pmdesk.store.services import PortfolioService
 from pmdesk.store.workspace import Workspace
 
 from . import canvas, launch, portfolio, roadmap, spec, stakeholders
-from .fonts import register
+from .fonts import register, track_missing
 from .job import Job
 from .options import ExportCancelled, PdfOptions, Progress, default_paper
 from .template import build
@@ -75,6 +75,7 @@ def export_pdf(
     tracker.expect(12)
     tracker.check()
     register()
+    track_missing()  # the footer names the characters no font could print
     product = _product(workspace, kind, product_id)
     job = Job(workspace, options, tracker, product, options.page_size("", "portrait"))
     document = module.make(job)

@@ -5,8 +5,11 @@ an empty box (or nothing). So text is first made *printable* — one rule,
 applied everywhere: invisible emoji joiners and selectors are dropped, and a
 character no shipped font has is replaced by ``MISSING`` (a white square) —
 then split into runs: DejaVu Sans for Latin, Greek and Cyrillic, Droid Sans
-Fallback for Chinese, Japanese and Korean. Both are TrueType outline fonts
-from ``resources/fonts`` and are embedded (subset) in every PDF.
+Fallback for Chinese, Japanese and Korean, Symbola for emoji and symbols
+(monochrome outlines: colour emoji fonts are bitmaps that PDFs cannot embed
+as text). All are TrueType outline fonts from ``resources/fonts`` and are
+embedded (subset) in every PDF. The characters replaced by ``MISSING`` while
+an export runs are remembered, so its footer can say that □ stands for them.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from functools import cache
 from reportlab import rl_config
 from reportlab.graphics.shapes import STATE_DEFAULTS
 from reportlab.lib.fonts import addMapping
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
 from pmdesk.paths import resource_path
@@ -29,12 +32,17 @@ from pmdesk.paths import resource_path
 SANS = "PmSans"
 SANS_BOLD = "PmSans-Bold"
 CJK = "PmCJK"
+EMOJI = "PmEmoji"
 
 _FILES = {
     SANS: "DejaVuSans.ttf",
     SANS_BOLD: "DejaVuSans-Bold.ttf",
     CJK: "DroidSansFallback.ttf",
+    EMOJI: "Symbola.ttf",
 }
+
+# The kinds of run ``runs`` splits text into; each prints in its own font.
+LATIN, HAN, SYMBOL = "sans", "cjk", "emoji"
 
 # What a character no shipped font can draw becomes (DejaVu has it).
 MISSING = "\u25a1"
@@ -57,6 +65,7 @@ class Coverage:
 
     sans: frozenset[int]
     cjk: frozenset[int]
+    emoji: frozenset[int]
 
 
 def _load(name: str) -> TTFont:
@@ -68,16 +77,17 @@ def register() -> Coverage:
     """Register the shipped fonts with reportlab once per process (thread-safe)."""
     with _lock:
         fonts = {}
-        for name in (SANS, SANS_BOLD, CJK):
+        for name in (SANS, SANS_BOLD, CJK, EMOJI):
             if name not in pdfmetrics.getRegisteredFontNames():
                 pdfmetrics.registerFont(_load(name))
             fonts[name] = pdfmetrics.getFont(name)
         for bold in (0, 1):  # no italic face is shipped: italic falls back to upright
             for italic in (0, 1):
                 addMapping(SANS, bold, italic, SANS_BOLD if bold else SANS)
-        for bold in (0, 1):
-            for italic in (0, 1):
-                addMapping(CJK, bold, italic, CJK)
+        for face in (CJK, EMOJI):  # one face each: bold and italic print upright
+            for bold in (0, 1):
+                for italic in (0, 1):
+                    addMapping(face, bold, italic, face)
         # Process-wide reportlab defaults (pmdesk is its only user in the process):
         # graphics start every Drawing by selecting this font (left at Helvetica,
         # each PDF would name a font it does not embed), and page streams are
@@ -85,17 +95,49 @@ def register() -> Coverage:
         # and encoding them was a tenth of the time of a long specification).
         STATE_DEFAULTS["fontName"] = SANS
         rl_config.useA85 = 0
+        ttfonts.makeToUnicodeCMap = _to_unicode_cmap
         sans = set(fonts[SANS].face.charToGlyph) & set(fonts[SANS_BOLD].face.charToGlyph)
         cjk = set(fonts[CJK].face.charToGlyph) - sans
-        return Coverage(frozenset(sans), frozenset(cjk))
+        emoji = set(fonts[EMOJI].face.charToGlyph) - sans - cjk
+        return Coverage(frozenset(sans), frozenset(cjk), frozenset(emoji))
+
+
+_REPORTLAB_CMAP = ttfonts.makeToUnicodeCMap
+
+
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """reportlab's ToUnicode map, with characters beyond U+FFFF (emoji) as UTF-16 pairs.
+
+    reportlab writes U+1F680 as ``<1F680>``, which readers reject, so copying 🚀
+    out of a PDF gave a wrong character; the PDF standard wants ``<D83DDE80>``.
+    """
+    cmap = _REPORTLAB_CMAP(fontname, subset)
+    for index, code in enumerate(subset):
+        if code > 0xFFFF:
+            pair = chr(code).encode("utf-16-be").hex().upper()
+            cmap = cmap.replace(f"<{index:02X}> <{code:04X}>", f"<{index:02X}> <{pair}>", 1)
+    return cmap
+
+
+_seen = threading.local()  # per export: each runs in its own thread, or one after another
+
+
+def track_missing() -> None:
+    """Start remembering, in this thread, the characters ``printable`` replaces."""
+    _seen.missing = set()
+
+
+def missing_characters() -> frozenset[str]:
+    """The characters replaced by ``MISSING`` in this thread since ``track_missing``."""
+    return frozenset(getattr(_seen, "missing", None) or ())
 
 
 def printable(text: object) -> str:
     """``text`` as it will print: NFC, one kind of newline, every character drawable.
 
     Decomposed accents are composed (so "é" is one glyph), controls and emoji
-    joiners disappear, and any character neither font has becomes ``MISSING`` —
-    so an emoji reads as one square and never breaks an export.
+    joiners disappear, and any character no font has becomes ``MISSING`` — so
+    an emoji newer than Symbola reads as one square and never breaks an export.
     """
     value = "" if text is None else str(text)
     if value.isascii():
@@ -106,47 +148,73 @@ def printable(text: object) -> str:
     cover = register()
     if all(ord(ch) in cover.sans or ch in "\t\n" for ch in value):
         return value
-    return "".join(
-        ch if ch in "\t\n" or ord(ch) in cover.sans or ord(ch) in cover.cjk else MISSING
-        for ch in value
-    )
+    out = []
+    for ch in value:
+        code = ord(ch)
+        if ch in "\t\n" or code in cover.sans or code in cover.cjk or code in cover.emoji:
+            out.append(ch)
+        else:
+            out.append(MISSING)
+            missing = getattr(_seen, "missing", None)
+            if missing is not None:
+                missing.add(ch)
+    return "".join(out)
 
 
-def runs(text: str) -> Iterator[tuple[bool, str]]:
-    """Split printable text into (is_cjk, chunk) runs, in order."""
+def _kind(ch: str, cover: Coverage) -> str:
+    code = ord(ch)
+    if code in cover.cjk:
+        return HAN
+    return SYMBOL if code in cover.emoji else LATIN
+
+
+def runs(text: str) -> Iterator[tuple[str, str]]:
+    """Split printable text into (kind, chunk) runs, in order: LATIN, HAN or SYMBOL."""
     if text.isascii():
         if text:
-            yield False, text
+            yield LATIN, text
         return
-    cjk = register().cjk
+    cover = register()
     start = 0
-    current = ord(text[0]) in cjk if text else False
+    current = _kind(text[0], cover) if text else LATIN
     for index, ch in enumerate(text):
-        is_cjk = ord(ch) in cjk
-        if is_cjk != current:
+        kind = _kind(ch, cover)
+        if kind != current:
             yield current, text[start:index]
-            start, current = index, is_cjk
+            start, current = index, kind
     if start < len(text):
         yield current, text[start:]
 
 
 def has_cjk(text: str) -> bool:
+    """Whether ``text`` holds CJK, which wraps between any two characters."""
     if text.isascii():
         return False
     cjk = register().cjk
     return any(ord(ch) in cjk for ch in text)
 
 
-def font_for(is_cjk: bool, bold: bool) -> str:
-    if is_cjk:
+def mixes_fonts(text: str) -> bool:
+    """Whether printable ``text`` needs a font other than DejaVu Sans (CJK or emoji)."""
+    if text.isascii():
+        return False
+    cover = register()
+    return any(ord(ch) in cover.cjk or ord(ch) in cover.emoji for ch in text)
+
+
+def font_for(kind: str, bold: bool) -> str:
+    """The font a run of ``kind`` (from ``runs``) prints in."""
+    if kind == HAN:
         return CJK
+    if kind == SYMBOL:
+        return EMOJI
     return SANS_BOLD if bold else SANS
 
 
 def string_width(text: str, size: float, bold: bool = False) -> float:
     """Width in points of printable ``text`` drawn with the per-run fonts."""
     return sum(
-        pdfmetrics.stringWidth(chunk, font_for(is_cjk, bold), size) for is_cjk, chunk in runs(text)
+        pdfmetrics.stringWidth(chunk, font_for(kind, bold), size) for kind, chunk in runs(text)
     )
 
 

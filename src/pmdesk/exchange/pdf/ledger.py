@@ -18,7 +18,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Paragraph
 
 from .components import Plain, header_word_widths
-from .fonts import SANS, SANS_BOLD, fit, has_cjk, printable
+from .fonts import SANS, SANS_BOLD, fit, mixes_fonts, printable
 from .markup import escape, para
 from .theme import HAIRLINE, INK, PRIMARY, RULE, SURFACE, Styles
 
@@ -72,7 +72,7 @@ class Ledger(Flowable):
             if not text.strip():
                 laid.append(Plain(""))
                 continue
-            one_line = "\n" not in text and "\t" not in text and not has_cjk(text)
+            one_line = "\n" not in text and "\t" not in text and not mixes_fonts(text)
             if one_line and pdfmetrics.stringWidth(text, SANS, PLAIN_SIZE) <= width - 2 * PAD_X:
                 laid.append(Plain(text))  # fits on its line: drawn with the row's other figures
                 continue
@@ -152,7 +152,7 @@ class Ledger(Flowable):
     def _plain(text, state: list[object], cell: Plain, x: float, width: float, how: str,
                baseline: float) -> None:
         value = printable(cell.text)
-        if has_cjk(value):  # our own short texts are never CJK; shorten rather than misprint
+        if mixes_fonts(value):  # our own short texts are never CJK; shorten rather than misprint
             value = fit(value, width - 2 * PAD_X, PLAIN_SIZE)
         font = SANS_BOLD if cell.bold else SANS
         how = cell.align if cell.align != "LEFT" else how

@@ -17,13 +17,23 @@ from reportlab.lib.colors import Color
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
 
-from .fonts import CJK, SANS_BOLD, has_cjk, printable, register, runs
+from .fonts import (
+    CJK,
+    LATIN,
+    SANS_BOLD,
+    font_for,
+    has_cjk,
+    mixes_fonts,
+    printable,
+    register,
+    runs,
+)
 
 _XML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"})
 
 
 def escape(text: object, *, keep_newlines: bool = True) -> str:
-    """Markup that prints ``text`` literally, with CJK runs set in the CJK font.
+    """Markup that prints ``text`` literally, with CJK and emoji runs set in their fonts.
 
     Newlines become line breaks (or spaces when ``keep_newlines`` is false); tabs
     become spaces. Safe to concatenate with tags of our own.
@@ -33,9 +43,10 @@ def escape(text: object, *, keep_newlines: bool = True) -> str:
     if not keep_newlines:
         value = value.replace("\n", " ")
     parts = []
-    for is_cjk, chunk in runs(value):
+    for kind, chunk in runs(value):
         safe = chunk.translate(_XML).replace("\n", "<br/>")
-        parts.append(f'<font face="{CJK}">{safe}</font>' if is_cjk else safe)
+        face = font_for(kind, False)
+        parts.append(safe if kind == LATIN else f'<font face="{face}">{safe}</font>')
     return "".join(parts)
 
 
@@ -54,7 +65,7 @@ def para(text: object, style: ParagraphStyle, *, markup: str | None = None,
     """
     if markup is None:
         value = printable(text)
-        if value.strip() and "\n" not in value and "\t" not in value and not has_cjk(value):
+        if value.strip() and "\n" not in value and "\t" not in value and not mixes_fonts(value):
             return plain_paragraph(value, style, bullet)
         markup = escape(text)
         needs_cjk = has_cjk(value)
@@ -99,7 +110,7 @@ class Span:
 def spans(style: ParagraphStyle, parts: list[Span]) -> Paragraph:
     """A Paragraph of several runs; built from fragments unless a run holds CJK text."""
     values = [(printable(p.text).replace("\n", " ").replace("\t", " "), p) for p in parts]
-    if any(has_cjk(value) for value, _ in values):
+    if any(mixes_fonts(value) for value, _ in values):
         markup = ""
         for _value, part in values:
             run = escape(part.text, keep_newlines=False)

@@ -26,7 +26,9 @@ from reportlab.platypus import (
     Paragraph,
 )
 
-from .fonts import SANS, SANS_BOLD, printable
+from pmdesk.core.wording import plural
+
+from .fonts import MISSING, SANS, SANS_BOLD, missing_characters, printable
 from .markup import escape, para
 from .options import Progress
 from .textdraw import draw_text
@@ -180,6 +182,20 @@ def _last_line_width(text: Paragraph) -> float:
     return float(text.width - extra_space)
 
 
+def missing_note(missing: frozenset[str]) -> str:
+    """The footer line saying which characters no embedded font has and print as □.
+
+    A reader must not take "□" for the author's text; naming the characters
+    (as code points, since they cannot be printed) lets them look them up.
+    """
+    if not missing:
+        return ""
+    codes = ", ".join(f"U+{ord(ch):04X}" for ch in sorted(missing)[:6])
+    more = "…" if len(missing) > 6 else ""
+    return (f"{MISSING} marks {plural(len(missing), 'character')} the embedded fonts cannot "
+            f"print ({codes}{more})")
+
+
 class PageCountingCanvas(Canvas):
     """Keeps every page until ``save``: then it knows the count and draws header and footer."""
 
@@ -201,16 +217,17 @@ class PageCountingCanvas(Canvas):
 
     def save(self) -> None:
         total = len(self._kept)
+        note = missing_note(missing_characters())  # all text is printable by now
         for number, state in enumerate(self._kept, start=1):
             self.__dict__.update(state)
             for draw in self._deferred.get(number, ()):
                 draw(self)
             if self.page_style in (BODY, WIDE):
-                self._furniture(number, total)
+                self._furniture(number, total, note)
             Canvas.showPage(self)
         Canvas.save(self)
 
-    def _furniture(self, number: int, total: int) -> None:
+    def _furniture(self, number: int, total: int, note: str = "") -> None:
         width, height = self._pagesize
         info, margin = self.info, SPACING.margin
         top = height - margin + 20
@@ -231,6 +248,9 @@ class PageCountingCanvas(Canvas):
                   colour=FAINT, max_width=width * 0.6)
         draw_text(self, width - margin, bottom, f"Page {number} of {total}", 7.5, bold=True,
                   anchor="end", colour=MUTED)
+        if note:
+            draw_text(self, margin, bottom - 10, note, 6.5, colour=FAINT,
+                      max_width=width - 2 * margin)
         self.restoreState()
 
 

@@ -2,7 +2,7 @@
 
 Paragraphs switch fonts through markup; a canvas or a ``Drawing`` needs one
 call or one String per font run. Both helpers take raw user text, make it
-printable, and place the runs side by side so CJK and Latin mix on one line.
+printable, and place the runs side by side so CJK, emoji and Latin mix on one line.
 """
 
 from __future__ import annotations
@@ -46,8 +46,8 @@ def draw_text(
     cursor = _start_x(x, width, anchor)
     if colour is not None:
         canv.setFillColor(colour)
-    for is_cjk, chunk in runs(line):
-        font = font_for(is_cjk, bold)
+    for kind, chunk in runs(line):
+        font = font_for(kind, bold)
         canv.setFont(font, size)
         canv.drawString(cursor, y, chunk)
         cursor += pdfmetrics.stringWidth(chunk, font, size)
@@ -69,8 +69,8 @@ def text_shapes(
     line = _line(str(text), size, bold, max_width)
     cursor = _start_x(x, string_width(line, size, bold), anchor)
     shapes = []
-    for is_cjk, chunk in runs(line):
-        font = font_for(is_cjk, bold)
+    for kind, chunk in runs(line):
+        font = font_for(kind, bold)
         shapes.append(String(cursor, y, chunk, fontName=font, fontSize=size, fillColor=colour))
         cursor += pdfmetrics.stringWidth(chunk, font, size)
     return shapes
