@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pmdesk.core.wording import plural
 from pmdesk.exchange.importing import ImportResult
 from pmdesk.exchange.tabular import CsvTable
 from pmdesk.exchange.tabular_dates import ORDER_LABELS
@@ -119,8 +120,8 @@ class CsvImportDialog(QDialog):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         self.file_label = QLabel(
-            f"<b>{_escape(self.table.name)}</b> — {len(self.table.rows)} rows, "
-            f"{len(self.table.headers)} columns · encoding {self.table.encoding} · "
+            f"<b>{_escape(self.table.name)}</b> — {plural(len(self.table.rows), 'row')}, "
+            f"{plural(len(self.table.headers), 'column')} · encoding {self.table.encoding} · "
             f"{self.table.delimiter_name}-separated"
         )
         layout.addWidget(self.file_label)
@@ -295,7 +296,8 @@ class CsvImportDialog(QDialog):
         count = len(plan.errors)
         self.errors_box.setTitle(f"Problems ({count})" if count else "Problems (none)")
         self.import_button.setEnabled(count == 0 and bool(plan.rows) and not self.context.read_only)
-        self.import_button.setText(f"Import {len(plan.rows)} rows" if plan.rows else "Import")
+        self.import_button.setText(f"Import {plural(len(plan.rows), 'row')}" if plan.rows
+                                   else "Import")
 
     # -- the accept path ----------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from pmdesk.core.lifecycle import figure
+from pmdesk.core.wording import plural
 from pmdesk.gui.theme import plain_tooltip
 from pmdesk.gui.widgets.row_sync import sync_rows
 from pmdesk.store.services.portfolio import ProductOverview
@@ -98,7 +99,8 @@ class OverviewModel(QAbstractTableModel):
         if column == 7 and row.flagged:
             return plain_tooltip("\n".join(t.detail for t in row.triggers))
         if column == SPARK_COLUMN and row.revenue:
-            return plain_tooltip(f"{len(row.revenue)} periods, latest {figure(row.revenue[-1])}")
+            return plain_tooltip(f"{plural(len(row.revenue), 'period')}, "
+                                 f"latest {figure(row.revenue[-1])}")
         if column == 0:
             return plain_tooltip(row.name)
         return None
