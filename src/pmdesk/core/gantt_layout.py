@@ -120,6 +120,7 @@ class Visible:
     row_top: float
     next_start: int | None
     compact: bool
+    prev_end: int | None = None  # where the previous item in the row ends (exclusive day)
 
 
 def occupancy(item: LayoutItem, with_baseline: bool) -> tuple[int, int]:
@@ -342,11 +343,12 @@ class GanttLayout:
                 row = rows[r]
                 if not box.collapsed:
                     top = box.top + m.lane_padding + r * m.row_pitch
-                starts, ids = row.starts, row.ids
+                starts, ids, finishes = row.starts, row.ids, row.finishes
                 last = len(starts) - 1
                 for k in row.between(day0, day1):
                     following = starts[k + 1] if k < last else None
-                    yield Visible(ids[k], top, following, box.collapsed)
+                    previous = finishes[k - 1] if k else None
+                    yield Visible(ids[k], top, following, box.collapsed, previous)
 
     # -- geometry -------------------------------------------------------------------------
 
@@ -407,9 +409,12 @@ class LabelPlace:
 
 
 def label_place(
-    box: Box, text_width: float, next_left: float | None, m: Metrics, milestone: bool = False
+    box: Box, text_width: float, next_left: float | None, m: Metrics, milestone: bool = False,
+    left_limit: float | None = None,
 ) -> LabelPlace | None:
-    """Inside the bar when the text fits, beside it when there is room, else nowhere.
+    """Inside the bar when the text fits, right of it when there is room, else left of it
+    when there is room there (``left_limit``: where the previous bar, or its label, ends;
+    None: never left), else the longest cut-down form that reads.
 
     ``next_left`` is the x of the next bar in the same row (None if there is none):
     a label beside its bar never runs into its neighbour, nor runs on for ever.
@@ -423,6 +428,9 @@ def label_place(
         return LabelPlace(box.x + pad, inside_room, True)
     if text_width <= room:
         return LabelPlace(beside_x, text_width, False)
+    left_x = box.x - pad - text_width
+    if left_limit is not None and text_width <= m.max_label_width and left_x >= left_limit + pad:
+        return LabelPlace(left_x, text_width, False)
     if not milestone and inside_room >= max(m.min_label_width, room):
         return LabelPlace(box.x + pad, inside_room, True)
     if room >= m.min_label_width:

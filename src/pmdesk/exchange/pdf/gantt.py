@@ -64,6 +64,7 @@ class ChartLink:
     succ: int
     kind: DependencyType
     critical: bool = False
+    violated: bool = False  # the dates break it: drawn dashed in the violated colour
 
 
 @dataclass

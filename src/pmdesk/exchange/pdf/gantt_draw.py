@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from reportlab.graphics.shapes import Drawing, Group, Line, Polygon, PolyLine, Rect
+from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, PolyLine, Rect
 from reportlab.lib.colors import Color
 
+from pmdesk.core import roadmap_style as rs
 from pmdesk.core.enums import ItemKind, ItemStatus
 from pmdesk.core.gantt_layout import Box, bar_box, baseline_box, label_place, link_route
 from pmdesk.core.timeline import TimeScale, ticks
@@ -19,7 +20,6 @@ from pmdesk.core.timeline import TimeScale, ticks
 from .fonts import string_width
 from .textdraw import fit, text_shapes, wrap_lines
 from .theme import (
-    BAD,
     FAINT,
     HAIRLINE,
     INK,
@@ -27,8 +27,8 @@ from .theme import (
     PRIMARY,
     RULE,
     SURFACE,
-    WARN,
     WHITE,
+    hex_colour,
     lighten,
 )
 
@@ -36,6 +36,11 @@ if TYPE_CHECKING:
     from .gantt import Band, ChartItem, GanttChart, Slice
 
 LANE_SIZE = 7.5
+# The marks' colours, the screen's (core.roadmap_style): one meaning, one colour.
+CRITICAL, AT_RISK = hex_colour(rs.CRITICAL), hex_colour(rs.AT_RISK)
+VIOLATED, BASELINE = hex_colour(rs.VIOLATED), hex_colour(rs.BASELINE)
+TODAY, LINK = hex_colour(rs.TODAY), hex_colour(rs.LINK)
+LATE, EARLY = hex_colour(rs.LATE), hex_colour(rs.EARLY)
 
 
 class Painter:
@@ -136,7 +141,8 @@ class Painter:
             box = self.boxes[item.id]
             base = baseline_box(lay, seen.row_top, self.scale, m)
             if base is not None:
-                self._rect(base, lighten(INK, 0.62), None, 0)
+                self._rect(base, BASELINE, None, 0)
+                self._slip(c.items[seen.item_id], base, self.boxes[seen.item_id])
             last = item.start if item.kind is ItemKind.MILESTONE else item.end
             if item.start.toordinal() >= self.day1 or last.toordinal() < self.day0:
                 continue
@@ -150,6 +156,17 @@ class Painter:
                 next_left = self.scale.x_of_ordinal(seen.next_start)
             self._label(item, box, next_left)
 
+    def _slip(self, item: ChartItem, base: Box, box: Box) -> None:
+        """The slip in days beside the baseline, as on screen (+ later, − earlier)."""
+        days = (item.end - item.baseline[1]).days if item.baseline else 0
+        x = self.x(max(base.right, box.right) + 2)
+        if not days or not self.x0 <= x <= self.x1 - 12:
+            return
+        text = f"+{days}d" if days > 0 else f"−{-days}d"
+        for shape in text_shapes(x, self.y(base.cy) - 1.8, text, 5 * self.c.text_scale,
+                                 colour=LATE if days > 0 else EARLY):
+            self.d.add(shape)
+
     def _bar(self, item: ChartItem, box: Box, colour: Color) -> None:
         cancelled = item.status is ItemStatus.CANCELLED
         if item.kind is ItemKind.RELEASE:
@@ -162,10 +179,10 @@ class Painter:
             fill, stroke = HAIRLINE, RULE
         width = 0.6
         if item.critical:
-            stroke, width = BAD, 1.3
-        elif item.status is ItemStatus.AT_RISK:
-            stroke, width = WARN, 1.3
+            stroke, width = CRITICAL, 1.3
         self._rect(box, fill, stroke, width, radius=2)
+        if item.status is ItemStatus.AT_RISK:
+            self._risk_dot(box.right - 3, box.y)
         if item.progress and item.kind is not ItemKind.RELEASE and not cancelled:
             done = Box(box.x, box.bottom - 2.6, box.w * min(item.progress, 100) / 100, 2.6)
             self._rect(done, colour, None, 0)
@@ -175,9 +192,17 @@ class Painter:
         if not self.x0 - 0.1 <= cx <= self.x1 + 0.1:
             return
         cy, r = self.y(box.cy), box.w / 2 + 0.6
-        stroke = BAD if item.critical else (WARN if item.status is ItemStatus.AT_RISK else WHITE)
+        stroke = CRITICAL if item.critical else WHITE
         self.d.add(Polygon([cx, cy + r, cx + r, cy, cx, cy - r, cx - r, cy], fillColor=colour,
                            strokeColor=stroke, strokeWidth=1.0 if stroke is not WHITE else 0.5))
+        if item.status is ItemStatus.AT_RISK:
+            self._risk_dot(box.right, box.y)
+
+    def _risk_dot(self, x: float, y: float) -> None:
+        """The at-risk dot at a shape's top right, as on screen."""
+        if self.x0 <= self.x(x) <= self.x1:
+            self.d.add(Circle(self.x(x), self.y(y), 2.2, fillColor=AT_RISK, strokeColor=WHITE,
+                              strokeWidth=0.5))
 
     def _label(self, item: ChartItem, box: Box, next_left: float | None) -> None:
         milestone = item.kind is ItemKind.MILESTONE
@@ -203,10 +228,10 @@ class Painter:
             if pred is None or succ is None:
                 continue
             points = link_route(link.kind, pred, succ, self.c.metrics.link_gap)
-            colour = BAD if link.critical else FAINT
-            self._polyline(points, colour)
+            colour = VIOLATED if link.violated else CRITICAL if link.critical else LINK
+            self._polyline(points, colour, [2, 1.5] if link.violated else None)
 
-    def _polyline(self, points, colour: Color) -> None:
+    def _polyline(self, points, colour: Color, dash=None) -> None:
         lo, hi = 0.0, self.x1 - self.x0
         segments = []
         for (ax, ay), (bx, by) in zip(points, points[1:]):
@@ -218,7 +243,8 @@ class Painter:
             elif lo <= ax <= hi:
                 segments.append((self.x(ax), self.y(ay), self.x(bx), self.y(by)))
         for x1, y1, x2, y2 in segments:
-            self.d.add(Line(x1, y1, x2, y2, strokeColor=colour, strokeWidth=0.6))
+            self.d.add(Line(x1, y1, x2, y2, strokeColor=colour, strokeWidth=0.6,
+                            strokeDashArray=dash))
         (ax, ay), (bx, by) = points[-2], points[-1]
         if lo <= bx <= hi and ay == by:
             tip_x, tip_y = self.x(bx), self.y(by)
@@ -230,7 +256,7 @@ class Painter:
     def _markers(self) -> None:
         marks = list(self.c.data.markers)
         if self.c.data.today is not None:
-            marks.append((self.c.data.today, "Today", BAD))
+            marks.append((self.c.data.today, "Today", TODAY))
         bottom = self.y(self.band.bottom)
         for day, label, colour in marks:
             if not self.day0 <= day.toordinal() < self.day1:
@@ -276,57 +302,66 @@ def _upper_label(tick, width: float) -> str:
     return tick.label
 
 
-def legend(width: float, *, baseline: bool, critical: bool) -> Drawing:
-    """What the shapes and colours of the chart mean, in one line."""
-    entries: list[tuple[str, str]] = [
-        ("bar", "Feature (strip = progress)"), ("initiative", "Initiative"),
-        ("release", "Release"), ("milestone", "Milestone"), ("link", "Dependency"),
-    ]
-    if critical:
-        entries.append(("critical", "Critical path"))
-    entries.append(("risk", "At risk"))
-    if baseline:
-        entries.append(("baseline", "Baseline"))
-    entries.append(("today", "Today"))
+def legend(width: float, *, baseline: bool, critical: bool, violated: bool = False,
+           slip: bool | None = None) -> Drawing:
+    """What the shapes and colours of the chart mean, in one line: the screen's legend
+    (core.roadmap_style), drawn with the chart's own glyphs."""
+    entries = rs.legend_entries(critical=critical, baseline=baseline, violated=violated,
+                                slip=baseline if slip is None else slip)
     d = Drawing(width, 16)
     x = 0.0
     group = Group()
-    colour = PRIMARY
-    for kind, text in entries:
-        cy = 8.0
-        if kind in ("bar", "initiative", "critical", "risk"):
-            stroke = {"critical": BAD, "risk": WARN}.get(kind, colour)
-            fill = lighten(colour, 0.85 if kind == "initiative" else 0.68)
-            group.add(Rect(x, cy - 4, 18, 8, rx=1.5, ry=1.5, fillColor=fill, strokeColor=stroke,
-                           strokeWidth=1.2 if kind in ("critical", "risk") else 0.6))
-            if kind == "bar":
-                group.add(Rect(x, cy - 4, 11, 2, fillColor=colour, strokeColor=None))
-            swatch = 22
-        elif kind == "release":
-            group.add(Rect(x, cy - 4, 18, 8, rx=1.5, ry=1.5, fillColor=colour, strokeColor=colour))
-            swatch = 22
-        elif kind == "milestone":
-            group.add(Polygon([x + 5, cy + 5, x + 10, cy, x + 5, cy - 5, x, cy], fillColor=colour,
-                              strokeColor=None))
-            swatch = 14
-        elif kind == "link":
-            group.add(PolyLine([x, cy + 3, x + 7, cy + 3, x + 7, cy - 2, x + 13, cy - 2],
-                               strokeColor=MUTED, strokeWidth=0.6))
-            group.add(Polygon([x + 16, cy - 2, x + 12.4, cy, x + 12.4, cy - 4], fillColor=MUTED,
-                              strokeColor=None))
-            swatch = 20
-        elif kind == "baseline":
-            group.add(Rect(x, cy - 1.3, 18, 2.6, fillColor=lighten(INK, 0.62), strokeColor=None))
-            swatch = 22
-        else:
-            group.add(Line(x + 4, cy - 6, x + 4, cy + 6, strokeColor=BAD, strokeWidth=0.9,
-                           strokeDashArray=[3, 2]))
-            swatch = 10
-        for shape in text_shapes(x + swatch, cy - 2.5, text, 7, colour=MUTED):
+    cy = 8.0
+    for entry in entries:
+        swatch = _legend_glyph(group, entry, x, cy)
+        for shape in text_shapes(x + swatch, cy - 2.5, entry.label, 7, colour=MUTED):
             group.add(shape)
-        x += swatch + string_width(text, 7) + 14
+        x += swatch + string_width(entry.label, 7) + 14
     if x > width:  # scale the row down rather than wrap it
         factor = width / x
         group.transform = (factor, 0, 0, factor, 0, 8 * (1 - factor))
     d.add(group)
     return d
+
+
+def _legend_glyph(group: Group, entry: rs.LegendEntry, x: float, cy: float) -> float:
+    """Draw one legend sign at x; returns the room it takes before its label."""
+    colour = hex_colour(entry.colour)
+    glyph = entry.glyph
+    if glyph in ("bar", "initiative", "outline"):
+        lane = hex_colour(rs.LANE_COLOURS[0])
+        fill = lighten(lane, 0.85 if glyph == "initiative" else 0.68)
+        stroke = colour if glyph == "outline" else lane
+        group.add(Rect(x, cy - 4, 18, 8, rx=1.5, ry=1.5, fillColor=fill, strokeColor=stroke,
+                       strokeWidth=1.2 if glyph == "outline" else 0.6))
+        if glyph == "bar":
+            group.add(Rect(x, cy - 4, 11, 2, fillColor=lane, strokeColor=None))
+        return 22
+    if glyph == "release":
+        group.add(Polygon([x, cy - 4, x + 14, cy - 4, x + 18, cy, x + 14, cy + 4, x, cy + 4],
+                          fillColor=colour, strokeColor=None))
+        return 22
+    if glyph == "milestone":
+        group.add(Polygon([x + 5, cy + 5, x + 10, cy, x + 5, cy - 5, x, cy], fillColor=colour,
+                          strokeColor=None))
+        return 14
+    if glyph in ("link", "dashed-link"):
+        dash = [2, 1.5] if glyph == "dashed-link" else None
+        group.add(PolyLine([x, cy + 3, x + 7, cy + 3, x + 7, cy - 2, x + 13, cy - 2],
+                           strokeColor=colour, strokeWidth=0.8, strokeDashArray=dash))
+        group.add(Polygon([x + 16, cy - 2, x + 12.4, cy, x + 12.4, cy - 4], fillColor=colour,
+                          strokeColor=None))
+        return 20
+    if glyph == "dot":
+        group.add(Circle(x + 4, cy, 3, fillColor=colour, strokeColor=None))
+        return 11
+    if glyph == "thin-bar":
+        group.add(Rect(x, cy - 1.3, 18, 2.6, fillColor=colour, strokeColor=None))
+        return 22
+    if glyph == "text":
+        for shape in text_shapes(x, cy - 2.5, "+3d", 6.5, colour=colour):
+            group.add(shape)
+        return 16
+    group.add(Line(x + 4, cy - 6, x + 4, cy + 6, strokeColor=colour, strokeWidth=0.9,
+                   strokeDashArray=[3, 2]))
+    return 10

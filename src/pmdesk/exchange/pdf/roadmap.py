@@ -97,7 +97,8 @@ def roadmap_flowables(job: Job, width: float, height: float, *, legend: bool = T
 def _legend(chart: GanttChart, width: float) -> Flowable:
     has_baseline = any(item.baseline for item in chart.data.items)
     has_critical = any(item.critical for item in chart.data.items)
-    return legend(width, baseline=has_baseline, critical=has_critical)
+    has_violated = any(link.violated for link in chart.data.links)
+    return legend(width, baseline=has_baseline, critical=has_critical, violated=has_violated)
 
 
 def _milestones(job: Job) -> list[Flowable]:

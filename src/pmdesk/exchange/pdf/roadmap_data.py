@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from pmdesk.core import roadmap_style
 from pmdesk.core.errors import PmdeskError
 from pmdesk.store.services import RoadmapService
 
 from .gantt import ChartData, ChartItem, ChartLane, ChartLink, month_bounds
 from .job import Job
-from .theme import lane_colour
+from .theme import hex_colour
 
 
 def roadmap_chart(job: Job) -> ChartData:
@@ -18,7 +19,9 @@ def roadmap_chart(job: Job) -> ChartData:
     product_id = job.product.id
     options = job.options
     lanes = roadmap.lanes_of(product_id)
-    colours = {lane.id: lane_colour(lane.colour, index) for index, lane in enumerate(lanes)}
+    # The screen's colours (core.roadmap_style), so a lane looks the same on paper.
+    colours = {lane.id: hex_colour(roadmap_style.lane_colour(index, lane.colour))
+               for index, lane in enumerate(lanes)}
     if options.lanes is not None:
         wanted = set(options.lanes)
         lanes = [lane for lane in lanes if lane.id in wanted]
@@ -40,9 +43,11 @@ def roadmap_chart(job: Job) -> ChartData:
         for i in items
     ]
     shown = {i.id for i in items}
+    broken = _violated(roadmap, product_id)
     links = [
         ChartLink(d.predecessor_id, d.successor_id, d.type,
-                  d.predecessor_id in critical and d.successor_id in critical)
+                  d.predecessor_id in critical and d.successor_id in critical,
+                  violated=(d.predecessor_id, d.successor_id) in broken)
         for d in roadmap.dependencies_of(product_id)
         if d.predecessor_id in shown and d.successor_id in shown
     ]
@@ -57,6 +62,14 @@ def _critical(roadmap: RoadmapService, product_id: int) -> set[int]:
     try:
         return set(roadmap.schedule_of(product_id).critical_path())
     except PmdeskError:  # a plan that cannot be scheduled still prints, without the path
+        return set()
+
+
+def _violated(roadmap: RoadmapService, product_id: int) -> set[tuple[int, int]]:
+    """(predecessor, successor) of every dependency the dates break, as the screen shows them."""
+    try:
+        return {(v.link.pred, v.link.succ) for v in roadmap.violations_of(product_id)}
+    except PmdeskError:
         return set()
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pmdesk.gui.commands import ServiceCommand
+from pmdesk.gui.commands import CreateCommand, ServiceCommand
 from pmdesk.store.models import RoadmapItem
 from pmdesk.store.services.base import Repo
 from pmdesk.store.services.roadmap import RoadmapService
@@ -130,3 +130,39 @@ class ChooseBaselineCommand(UpdateManyCommand):
         name = next((b.name for b in roadmap.baselines_of(product_id) if b.id == baseline_id), None)
         text = f"Compare with baseline “{name}”" if name else "Hide the baseline"
         super().__init__(roadmap.baselines, changes, text)
+
+
+class FirstLaneItemCommand(ServiceCommand):
+    """A product with no lane yet: make the lane and the first item in it, one undo step.
+
+    "New item" then always works; the person renames the lane when they know its theme.
+    """
+
+    def __init__(self, roadmap: RoadmapService, product_id: int, lane_name: str,
+                 item_fields: dict[str, Any]) -> None:
+        super().__init__(f"New lane “{lane_name}” and its first item")
+        self.lane = CreateCommand(roadmap.lanes, {"product_id": product_id, "name": lane_name,
+                                                  "sort_order": 0}, "")
+        self.items = roadmap.items
+        self.item_fields = dict(item_fields)
+        self.item: CreateCommand | None = None
+
+    @property
+    def entity_id(self) -> int | None:
+        return self.item.entity_id if self.item is not None else None
+
+    def apply(self) -> None:
+        self.lane.apply()
+        if self.item is None:
+            fields = {**self.item_fields, "lane_id": self.lane.entity_id}
+            self.item = CreateCommand(self.items, fields, "")
+        try:
+            self.item.apply()
+        except Exception:
+            self.lane.revert()  # all or nothing: no lane left behind without its item
+            raise
+
+    def revert(self) -> None:
+        assert self.item is not None
+        self.item.revert()
+        self.lane.revert()

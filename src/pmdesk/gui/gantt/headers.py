@@ -13,7 +13,7 @@ from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import QApplication, QWidget
 
-from pmdesk.core.gantt_layout import readable_tiers
+from pmdesk.core.gantt_layout import SHORTEST_LABEL, readable_tiers
 from pmdesk.core.timeline import Tick, next_unit, unit_start
 
 from .launch_lane import ACCENT as LAUNCH_ACCENT
@@ -61,60 +61,93 @@ class TimeHeader(QWidget):
     def __init__(self, view: GanttView, parent=None) -> None:
         super().__init__(parent)
         self.view = view
-        self.setFixedHeight(2 * TIER_HEIGHT)
+        self.presenting = False  # months or quarters, each period naming its year
+        self.painted: list[str] = []  # the labels of the last paint (tests read them)
+        self.setFixedHeight(2 * TIER_HEIGHT + 16)
         view.horizontalScrollBar().valueChanged.connect(self.update)
         view.zoomChanged.connect(self.update)
 
+    def tier_height(self) -> int:
+        """A tier is as tall as its text needs (the projector's type is large)."""
+        fonts = self.view.chart.painter.fonts
+        return max(TIER_HEIGHT, round(max(fonts.bold_metrics.height(),
+                                          fonts.small_metrics.height()) + 8))
+
+    def strip_height(self) -> int:
+        """The strip under the scale where the Today badge sits, clear of every label."""
+        return round(self.view.chart.painter.fonts.small_metrics.height() + 4)
+
+    def restyle(self) -> None:
+        self.setFixedHeight(2 * self.tier_height() + self.strip_height())
+        self.update()
+
+    def tiers(self) -> tuple[str, str]:
+        chart = self.view.chart
+        fonts = chart.painter.fonts
+        factor = max(1.0, fonts.small_metrics.height() / 14)
+        shortest = {unit: width * factor for unit, width in SHORTEST_LABEL.items()}
+        upper, lower = readable_tiers(chart.scale.px_per_day, shortest)
+        if self.presenting and lower in ("day", "week"):
+            return "quarter", "month"  # a room reads months and quarters, not weeks
+        return upper, lower
+
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
-        return QSize(400, 2 * TIER_HEIGHT)
+        return QSize(400, self.height())
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         chart = self.view.chart
         style, fonts, scale = chart.painter.style, chart.painter.fonts, chart.scale
+        tier = self.tier_height()
         p = QPainter(self)
         p.fillRect(self.rect(), style.header)
         left = self.view.mapToScene(QPoint(0, 0)).x()
         width = self.width()
         first, last = scale.date_at(left), scale.date_at(left + width)
-        upper, lower = readable_tiers(scale.px_per_day)
+        upper, lower = self.tiers()
+        self.painted = []
         p.setPen(QPen(style.grid_strong, 1))
-        p.drawLine(0, TIER_HEIGHT, width, TIER_HEIGHT)
-        p.drawLine(0, 2 * TIER_HEIGHT - 1, width, 2 * TIER_HEIGHT - 1)
+        p.drawLine(0, tier, width, tier)
+        p.drawLine(0, 2 * tier - 1, width, 2 * tier - 1)
         upper_ticks = periods(scale, first, last, upper) if upper else []
-        upper_labels = self._labels(upper_ticks, upper, fonts.bold_width, 16)
+        upper_labels = self._labels(upper_ticks, upper, fonts.bold_width, 16, self.presenting)
         p.setFont(fonts.bold)
         for tick, text in zip(upper_ticks, upper_labels):
             x = tick.x - left
             p.setPen(QPen(style.grid_strong, 1))
-            p.drawLine(int(x), 0, int(x), TIER_HEIGHT)
+            p.drawLine(int(x), 0, int(x), tier)
             label_x = max(x, 0) + 8  # a period's name stays visible while it scrolls
             room = x + tick.width - label_x - 4
             if text and fonts.bold_width(text) <= room:
                 p.setPen(style.text)
-                p.drawText(QRectF(label_x, 0, room, TIER_HEIGHT),
+                p.drawText(QRectF(label_x, 0, room, tier),
                            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
+                self.painted.append(text)
         p.setFont(fonts.small)
         lower_ticks = periods(scale, first, last, lower)
         for tick, text in zip(lower_ticks, self._labels(lower_ticks, lower, fonts.small_width, 3)):
             x = tick.x - left
             p.setPen(QPen(style.grid, 1))
-            p.drawLine(int(x), TIER_HEIGHT, int(x), 2 * TIER_HEIGHT)
+            p.drawLine(int(x), tier, int(x), 2 * tier)
             if text and x >= 0:  # a period cut by the left edge would show half its name
                 weekend = lower == "day" and tick.day.weekday() >= 5
                 p.setPen(style.muted if weekend else style.text)
-                p.drawText(QRectF(x, TIER_HEIGHT, tick.width, TIER_HEIGHT),
-                           Qt.AlignmentFlag.AlignCenter, text)
-        self._paint_today(p, chart.today_x() - left)
+                p.drawText(QRectF(x, tier, tick.width, tier), Qt.AlignmentFlag.AlignCenter, text)
+                self.painted.append(text)
+        self._paint_today(p, chart.today_x() - left, 2 * tier)
         p.end()
 
     @staticmethod
-    def _labels(found: list, unit: str, width_of, padding: float) -> list[str]:
+    def _labels(found: list, unit: str, width_of, padding: float,
+                with_year: bool = False) -> list[str]:
         """One form for the whole tier (the longest that fits every period), not a mix.
 
         Only the first period shown and the first of each year may say more (its
         year), when that fits, so short forms such as “Q1” still tell the year.
         """
         choices = [label_choices(tick.day, unit) for tick in found]
+        if with_year:  # every period says its year (a room has no other clue)
+            choices = [tuple(c for c in forms if any(str(y) in c for y in range(1900, 2200)))
+                       or forms for forms in choices]
 
         def fits(text: str, tick) -> bool:
             return width_of(text) <= tick.width - padding
@@ -132,23 +165,27 @@ class TimeHeader(QWidget):
                     texts[n] = longer if fits(longer, tick) else texts[n]
         return texts
 
-    def _paint_today(self, p: QPainter, x: float) -> None:
-        if not -20 <= x <= self.width() + 20:
+    def _paint_today(self, p: QPainter, x: float, top: float) -> None:
+        """The Today badge in its own strip under the scale: it never covers a period's name,
+        and it stays whole at the edges (kept inside, its tip still at today)."""
+        if not 0 <= x <= self.width():
             return
         style, fonts = self.view.chart.painter.style, self.view.chart.painter.fonts
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        p.setPen(QPen(style.today, 2))
+        p.drawLine(QPointF(x, top), QPointF(x, self.height()))
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(style.today)
         label = "Today"
-        width = fonts.small_metrics.horizontalAdvance(label) + 10
-        bottom = 2 * TIER_HEIGHT
-        p.drawRoundedRect(QRectF(x - width / 2, bottom - 17, width, 14), 7, 7)
-        p.drawPolygon(QPolygonF([QPointF(x - 4, bottom - 4), QPointF(x + 4, bottom - 4),
-                                 QPointF(x, bottom)]))
+        width = fonts.small_metrics.horizontalAdvance(label) + 12
+        height = self.height() - top - 2
+        left = min(max(x - width / 2, 1), self.width() - width - 1)
+        badge = QRectF(left, top + 1, width, height)
+        p.drawRoundedRect(badge, height / 2, height / 2)
         p.setPen(Qt.GlobalColor.white)
         p.setFont(fonts.small)
-        p.drawText(QRectF(x - width / 2, bottom - 17, width, 14), Qt.AlignmentFlag.AlignCenter,
-                   label)
+        p.drawText(badge, Qt.AlignmentFlag.AlignCenter, label)
+        self.painted.append(label)
 
 
 class CornerHeader(QWidget):
@@ -157,7 +194,7 @@ class CornerHeader(QWidget):
     def __init__(self, view: GanttView, parent=None) -> None:
         super().__init__(parent)
         self.view = view
-        self.setFixedSize(LANE_COLUMN_WIDTH, 2 * TIER_HEIGHT)
+        self.setFixedSize(LANE_COLUMN_WIDTH, 2 * TIER_HEIGHT + 16)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         painter = self.view.chart.painter
@@ -169,9 +206,10 @@ class CornerHeader(QWidget):
         p.drawLine(self.width() - 1, 0, self.width() - 1, self.height())
         p.setFont(fonts.small)
         p.setPen(style.muted)
-        p.drawText(QRectF(12, TIER_HEIGHT, self.width() - 24, TIER_HEIGHT),
+        tier = (self.height() - 4) / 2
+        p.drawText(QRectF(12, tier, self.width() - 24, tier),
                    Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, "LANES")
-        p.drawText(QRectF(12, TIER_HEIGHT, self.width() - 18, TIER_HEIGHT),
+        p.drawText(QRectF(12, tier, self.width() - 18, tier),
                    Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, "ITEMS")
         p.end()
 
@@ -219,7 +257,8 @@ class LaneHeader(QWidget):
             p.drawLine(QPointF(0, bottom), QPointF(self.width(), bottom))
             colour = painter.colour_of_lane(box.lane_id)
             p.fillRect(QRectF(0, y, 4, box.height - 1), colour)
-            line_y = y + min(box.height, 34) / 2
+            line = fonts.bold_metrics.height()
+            line_y = y + min(box.height, max(34, line + 10)) / 2
             self._chevron(p, QPointF(CHEVRON_WIDTH / 2 + 3, line_y), box.collapsed, style.muted)
             count = str(counts.get(box.lane_id, 0))
             count_width = fonts.small_metrics.horizontalAdvance(count) + 14
@@ -227,11 +266,11 @@ class LaneHeader(QWidget):
             p.setPen(style.text)
             name_room = self.width() - CHEVRON_WIDTH - 8 - count_width
             name = fonts.elide(self.model.lane_name(box.lane_id), name_room, bold=True)
-            p.drawText(QRectF(CHEVRON_WIDTH + 4, line_y - 10, name_room, 20),
+            p.drawText(QRectF(CHEVRON_WIDTH + 4, line_y - line / 2, name_room, line),
                        Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name)
             p.setFont(fonts.small)
             p.setPen(style.muted)
-            p.drawText(QRectF(self.width() - count_width - 4, line_y - 10, count_width, 20),
+            p.drawText(QRectF(self.width() - count_width - 4, line_y - line / 2, count_width, line),
                        Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, count)
         launch = self.view.chart.launch
         if launch.shown:

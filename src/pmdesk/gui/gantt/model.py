@@ -92,6 +92,10 @@ class RoadmapModel:
         self.metrics = metrics or Metrics()
         self.today = dt.date.today()
         self.filter = Filter()
+        # Presenting: lanes folded to one row to fit the screen, and no launch lane (views only,
+        # never written to the file).
+        self.folded: set[int] = set()
+        self.hide_launch = False
         self.product_id: int | None = None
         self.show_critical = False
         self.baseline_shown = True
@@ -177,7 +181,9 @@ class RoadmapModel:
 
     def _relayout(self) -> None:
         metrics = self.metrics.showing_baseline(self.baseline_visible)
-        lanes = [LayoutLane(lane.id, lane.collapsed) for lane in self.shown_lanes()]
+        folded = self.folded
+        lanes = [LayoutLane(lane.id, lane.collapsed or lane.id in folded)
+                 for lane in self.shown_lanes()]
         accepts = self.filter.accepts if self.filter.active else None
         chosen = (r for r in self.items.values() if accepts is None or accepts(r))
         self.layout = GanttLayout(lanes, map(self.layout_item, chosen), metrics)
@@ -200,6 +206,8 @@ class RoadmapModel:
         """The launch lane's tasks the filter lets through (none when it asks for one lane,
         a kind or a status: those are roadmap words that launch tasks do not have)."""
         wanted = self.filter
+        if self.hide_launch:
+            return []
         if wanted.lane_id is not None or wanted.kind is not None or wanted.status is not None:
             return []
         text = wanted.text.strip().casefold()

@@ -75,6 +75,8 @@ class ChartPainter:
     def __init__(self, model: RoadmapModel, style: ChartStyle, fonts: Fonts) -> None:
         self.model = model
         self.hover: int | None = None
+        self.whole_labels = False  # presenting: a name whole, or not at all
+        self._label_ends: dict[float, float] = {}
         self.links = LinkPainter(model, style)
         self.set_style(style, fonts)
 
@@ -126,6 +128,7 @@ class ChartPainter:
         """Shapes first, then labels (grouped by font and colour) on top."""
         entries, tiny = self._entries(scale, rect)
         labels: list[tuple] = []
+        self._label_ends: dict[float, float] = {}  # row top -> where its last label ends
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         if sum(1 for e in entries if e[7]) > DENSE_ITEMS:
             self._paint_dense(p, scale, entries, labels)
@@ -174,16 +177,17 @@ class ChartPainter:
                 h = heights.get(item.kind, m.bar_height)
                 box = Box(x, cy - h / 2, w, h)
             nxt = (seen.next_start - origin) * ppd if seen.next_start is not None else None
+            prev = (seen.prev_end - origin) * ppd if seen.prev_end is not None else None
             on_screen = box.right >= left
             if not on_screen and (not labels or (nxt is not None and nxt <= left)):
                 continue  # off to the left, and its label cannot reach in either
             entries.append((item, rows[item.id], box, self.swatch(item.lane_id), nxt, seen.row_top,
-                            (labels or box.w > 40) and not seen.compact, on_screen))
+                            (labels or box.w > 40) and not seen.compact, on_screen, prev))
         return entries, tiny
 
     def _paint_one(self, p: QPainter, scale: TimeScale, entry: tuple, labels: list,
                    with_label: bool = True) -> None:
-        item, row, box, swatch, nxt, row_top, label, on_screen = entry
+        item, row, box, swatch, nxt, row_top, label, on_screen, prev = entry
         if on_screen:
             if self.model.layout.metrics.with_baseline and item.baseline is not None:
                 self._paint_baseline(p, item, row_top, scale, box, nxt)
@@ -191,7 +195,7 @@ class ChartPainter:
             if with_label:  # (the dense style outlines everything at the end)
                 self._paint_marks(p, item.id, row.status, box, item.kind is MILESTONE)
         if label and with_label:
-            self._place_label(row, item.kind, box, swatch, nxt, labels)
+            self._place_label(row, item.kind, box, swatch, nxt, labels, row_top, prev)
 
     def _paint_dense(self, p: QPainter, scale: TimeScale, entries: list, labels: list) -> None:
         """Many bars on screen: square, pixel-aligned rectangles filled in batches.
@@ -210,9 +214,9 @@ class ChartPainter:
 
         shaped = []
         for entry in entries:
-            item, row, box, swatch, nxt, row_top, label, on_screen = entry
+            item, row, box, swatch, nxt, row_top, label, on_screen, prev = entry
             if label:
-                self._place_label(row, item.kind, box, swatch, nxt, labels)
+                self._place_label(row, item.kind, box, swatch, nxt, labels, row_top, prev)
             if not on_screen:
                 continue
             kind = item.kind
@@ -240,7 +244,7 @@ class ChartPainter:
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         for entry in shaped:
             self._paint_one(p, scale, entry, labels, with_label=False)
-        for item, row, box, _swatch, _nxt, _top, _label, on_screen in entries:
+        for item, row, box, _swatch, _nxt, _top, _label, on_screen, _prev in entries:
             if on_screen:
                 self._paint_marks(p, item.id, row.status, box, item.kind is MILESTONE)
 
@@ -307,8 +311,13 @@ class ChartPainter:
             p.drawEllipse(QPointF(box.right - (0 if milestone else 6), box.y + 1), 3.5, 3.5)
 
     def _place_label(self, row, kind: ItemKind, box: Box, swatch: Swatch,
-                     next_left: float | None, labels: list) -> None:
-        """Where the item's name goes (if anywhere), added to ``labels`` to draw later."""
+                     next_left: float | None, labels: list, row_top: float = 0.0,
+                     prev_right: float | None = None) -> None:
+        """Where the item's name goes (if anywhere), added to ``labels`` to draw later.
+
+        Left of the bar is tried too, clear of the previous bar and of its label (the
+        labels of a row are placed left to right, so the last one's end is known).
+        """
         m = self.model.layout.metrics
         pad = m.label_padding
         room = m.max_label_width if next_left is None else next_left - box.right - 2 * pad
@@ -322,9 +331,15 @@ class ChartPainter:
         count = self.model.requirement_counts.get(row.id, 0)
         badge = self._badge_width(count)
         width = fonts.width(text, bold)
-        place = label_place(box, width + badge, next_left, m, kind is MILESTONE)
+        ends = self._label_ends
+        limit = max(prev_right if prev_right is not None else 0.0, ends.get(row_top, 0.0))
+        place = label_place(box, width + badge, next_left, m, kind is MILESTONE, limit)
         if place is None:
             return
+        if width + badge > place.width and self.whole_labels:
+            if width > place.width:
+                return  # a room reads whole names or none, never "Ti…"
+            count, badge = 0, 0.0
         if width + badge > place.width:
             text = self._elide(text, place.width - badge, bold)
             if len(text) < 3:
@@ -337,6 +352,7 @@ class ChartPainter:
         else:
             pen = self.style.text
         x = place.x + (2 if bold and place.inside else 0)
+        ends[row_top] = max(x + width + badge, box.right)
         labels.append((bold, pen.rgba(), pen, x, box.cy, text, count, x + width))
 
     def _badge_width(self, count: int) -> float:

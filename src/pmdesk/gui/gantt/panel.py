@@ -8,20 +8,23 @@ into an undoable command run through ``AppContext.run`` and listens to
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QFontInfo, QPainter
+from PySide6.QtGui import QFont, QPainter
 from PySide6.QtWidgets import (
     QGridLayout,
+    QLabel,
     QSplitter,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from pmdesk.core.enums import Horizon, ItemKind
-from pmdesk.core.gantt_layout import nudge, readable_tiers, scaled_metrics
+from pmdesk.core.gantt_layout import nudge, readable_tiers
 from pmdesk.core.wording import plural
 from pmdesk.gui.commands import CreateCommand, UpdateCommand
 from pmdesk.gui.context import AppContext
@@ -35,14 +38,16 @@ from .board import HorizonBoard
 from .commands import (
     ChooseBaselineCommand,
     DeleteRoadmapCommand,
+    FirstLaneItemCommand,
     MoveItemsCommand,
     RescheduleCommand,
     SetBaselineCommand,
     UpdateManyCommand,
 )
 from .editor import ItemEditor
-from .headers import CornerHeader, LaneHeader, TimeHeader
+from .headers import CHEVRON_WIDTH, LANE_COLUMN_WIDTH, CornerHeader, LaneHeader, TimeHeader
 from .lane_actions import LaneActions
+from .legend import RoadmapLegend
 from .model import Filter, RoadmapModel
 from .painting import ChartPainter
 from .refresh import RefreshOnChange
@@ -52,6 +57,7 @@ from .toolbar import RoadmapToolbar
 from .view import GanttView
 
 NEW_ITEM_DAYS = 14
+FIRST_LANE = "Roadmap"  # the lane "New item" makes when a product has none yet
 DETAIL_ZOOM = 2.0  # when the whole plan only fits smaller than this, open here instead
 
 
@@ -64,6 +70,7 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
         self.ctx = ctx
         self.roadmap = ctx.service(RoadmapService)
         self.model = RoadmapModel(ctx.service(RoadmapQueries))
+        self._theme = None  # the projector's, while presenting
         self._desk_metrics = self.model.metrics
         self._desk_font = QFont(self.font())
         self.painter = ChartPainter(self.model, ChartStyle.from_palette(self.palette()),
@@ -75,9 +82,15 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
         self.editor = ItemEditor(self.model)
         self.board = HorizonBoard(self.model, self.painter)
         self.toolbar = RoadmapToolbar(self, self.model)
+        self.legend = RoadmapLegend(self.model, self.painter)
+        self.hint = QLabel(self.view.viewport())
+        self.hint.setObjectName("nextStepHint")
+        self.hint.setWordWrap(True)
+        self.hint.setMargin(16)
         self._needs_first_view = False
         self._build()
         self._connect()
+        self._name_controls()
         ctx.changed.connect(self._on_changed)
         self._update_actions()
 
@@ -86,10 +99,12 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
         grid = QGridLayout(self.chart_page)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setSpacing(0)
-        grid.addWidget(CornerHeader(self.view), 0, 0)
+        self.corner = CornerHeader(self.view)
+        grid.addWidget(self.corner, 0, 0)
         grid.addWidget(self.time_header, 0, 1)
         grid.addWidget(self.lane_header, 1, 0)
         grid.addWidget(self.view, 1, 1)
+        grid.addWidget(self.legend, 2, 0, 1, 2)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.chart_page)
         self.pages.addWidget(self.board)
@@ -103,6 +118,24 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
         layout.setSpacing(0)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.splitter, 1)
+
+    def _name_controls(self) -> None:
+        """Let Tab reach every toolbar button (Space presses it), so no roadmap action needs a
+        mouse, and name each control for screen readers."""
+        for button in self.toolbar.findChildren(QToolButton):
+            if button.objectName() != "qt_toolbar_ext_button":
+                button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            if not button.accessibleName():
+                action = button.defaultAction()
+                text = action.toolTip() if action is not None else button.text()
+                button.setAccessibleName(text.split(" (")[0] or button.text())
+        t = self.toolbar
+        names = {t.lane_filter: "Show lane", t.kind_filter: "Show kind",
+                 t.status_filter: "Show status", t.text_filter: "Filter items by name or notes",
+                 self.view: "Roadmap timeline chart", self.time_header: "Time scale",
+                 self.lane_header: "Lanes"}
+        for widget, name in names.items():
+            widget.setAccessibleName(name)
 
     def _connect(self) -> None:
         t, v = self.toolbar, self.view
@@ -184,26 +217,87 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
         self.selectionChanged.emit()
 
     def set_presentation(self, theme) -> None:
-        """Projector look: no editing chrome, and rows and shapes grown with the text.
+        """Projector look: no editing chrome, type no smaller than the room's minimum, every
+        lane on one screen (rows shrunk to the text, then the fullest lanes folded to one
+        row), the whole plan in months or quarters that name their year.
 
         The presentation window enlarges the fonts; the layout must grow with them
         (row heights, bars, label room) or the larger labels would collide.
         """
+        self._theme = theme
         presenting = theme is not None
         self.toolbar.setVisible(not presenting)
+        self.legend.setVisible(not presenting)
         if presenting:
             self.editor.hide()
-        font = QFont(self.font())
-        factor = 1.0
-        if presenting:
-            desk_px = max(1, QFontInfo(self._desk_font).pixelSize())
-            font.setPixelSize(theme.body_px)
-            factor = theme.body_px / desk_px
+            font = QFont(self.font())
+            font.setPixelSize(max(theme.body_px, theme.min_body_px))
+            fonts = Fonts(font, small_factor=1.0)
         else:
-            font = QFont(self._desk_font)
-        self.model.metrics = scaled_metrics(self._desk_metrics, factor)
-        self.painter.set_style(ChartStyle.from_palette(self.palette()), Fonts(font))
-        self._relayout()
+            fonts = Fonts(QFont(self._desk_font))
+        self.model.hide_launch = presenting
+        self.painter.whole_labels = presenting
+        self.model.folded = set()
+        self.time_header.presenting = presenting
+        self.painter.set_style(ChartStyle.from_palette(self.palette()), fonts)
+        self._restyle_headers()
+        if presenting:
+            self._fit_for_room()
+        else:
+            self.model.metrics = self._desk_metrics
+            self._relayout()
+            self._needs_first_view = True
+            if self.isVisible():
+                self._first_view()
+
+    def _restyle_headers(self) -> None:
+        """Header heights and the lane column follow the type (large on a projector)."""
+        self.time_header.restyle()
+        width = LANE_COLUMN_WIDTH
+        if self._theme is not None:
+            fonts = self.painter.fonts
+            widest = max((fonts.bold_width(lane.name) for lane in self.model.lanes), default=0)
+            need = widest + CHEVRON_WIDTH + fonts.small_width("99") + 34
+            width = round(min(max(need, width), max(width, self.width() * 0.3)))
+        self.lane_header.setFixedWidth(width)
+        self.corner.setFixedSize(width, self.time_header.height())
+
+    def _fit_for_room(self) -> None:
+        """Every lane within the chart's height: rows shrink towards the text's own height,
+        then the lanes with the most rows fold into one row each, until all fit."""
+        if self._theme is None:
+            return
+        model, desk = self.model, self._desk_metrics
+        line = self.painter.fonts.bold_metrics.height()
+        room = max(self.view.viewport().height() - 4, 1)
+        full = max(1.0, line / 17.0)  # the desk's rows were made for a ~17 px line
+
+        def lay(factor: float) -> None:
+            m = desk.scaled(factor)
+            row = max(m.row_height, line * 1.3)
+            model.metrics = replace(m, row_height=row, bar_height=min(row - 8, line + 2),
+                                    initiative_height=min(row - 4, line + 6),
+                                    milestone_size=min(row - 10, line),
+                                    collapsed_height=max(m.collapsed_height, line + 14),
+                                    max_label_width=10_000.0)
+            model.relayout()
+
+        lay(full)
+        if model.layout.height > room:
+            lay(max(line * 1.3 / desk.row_height, full * room / model.layout.height))
+        while model.layout.height > room:
+            rows = [(model.layout.row_count(lane.id), lane.id) for lane in model.shown_lanes()
+                    if lane.id not in model.folded and not lane.collapsed]
+            rows = [r for r in rows if r[0] > 1]
+            if not rows:
+                break
+            model.folded.add(max(rows)[1])
+            model.relayout()
+        self.scene.rebuild()
+        self.lane_header.update()
+        self.time_header.update()
+        self._refresh_board(force=True)
+        self.view.fit_all()
 
     def view_actions(self) -> list:
         """Actions for the main window's View menu."""
@@ -231,6 +325,12 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         return QSize(1200, 700)
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._show_hint()
+        if self._theme is not None:
+            QTimer.singleShot(0, self._fit_for_room)  # once the view has its new height
+
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
         if self._needs_first_view:
@@ -241,6 +341,10 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
         if not self._needs_first_view:
             return
         self._needs_first_view = False
+        if self._theme is not None:
+            self._restyle_headers()
+            self._fit_for_room()
+            return
         self.view.fit_all()
         if self.scene.scale.px_per_day < DETAIL_ZOOM:
             self.view.set_zoom(DETAIL_ZOOM)
@@ -262,6 +366,7 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
         self.lane_header.update()
         self.time_header.update()
         self._refresh_board(force=True)
+        self.legend.refresh()
 
     def show_critical_path(self, shown: bool) -> None:
         self.model.show_critical = shown
@@ -273,6 +378,7 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
                 f"{plural(len(self.model.critical), 'item')} on the critical path")
             self.statusMessage.emit(message)
         self.scene.update()
+        self.legend.refresh()
 
     def _show_baseline(self, shown: bool) -> None:
         self.model.baseline_shown = shown
@@ -302,7 +408,32 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
         t = self.toolbar
         for action in (t.add_item, t.add_lane, t.reschedule, t.set_baseline):
             action.setEnabled(editable)
-        t.add_item.setEnabled(editable and bool(self.model.lanes))
+        tip = ("Add an item to the first lane" if self.model.lanes else
+               f"No lane yet: makes a lane “{FIRST_LANE}” and the first item in it")
+        keys = t.add_item.shortcut().toString()
+        t.add_item.setToolTip(f"{tip} ({keys})" if keys else tip)
+        self._show_hint()
+        self.legend.refresh()
+
+    def _show_hint(self) -> None:
+        """One line saying the next step, while the chart has nothing to show."""
+        model = self.model
+        if model.product_id is None:
+            text = "No product yet — add one in Portfolio (Add product), then plan it here"
+        elif not model.lanes:
+            text = ("No lanes yet — New lane to start (or New item, which makes one), "
+                    "or import an MS Project plan (File ▸ Import)")
+        elif not model.items:
+            text = "No items yet — New item, or double-click a lane at a date"
+        else:
+            text = ""
+        self.hint.setText(text)
+        self.hint.setVisible(bool(text))
+        if text:
+            self.hint.setFont(self.painter.fonts.label)
+            self.hint.setFixedWidth(max(200, min(self.view.viewport().width() - 20, 900)))
+            self.hint.adjustSize()
+            self.hint.move(10, 10)
 
     # -- turning requests into commands ----------------------------------------------------------
 
@@ -356,6 +487,21 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
         lanes = self.model.shown_lanes()
         if lanes:
             self.create_item(lanes[0].id, self.model.today)
+        elif not self.model.lanes and self.model.product_id is not None:
+            self._first_lane_and_item()
+        else:
+            self.statusMessage.emit("Every lane is filtered out: show a lane to add an item to it")
+
+    def _first_lane_and_item(self) -> None:
+        """No lane yet: make one and the item in it, one undo step, and open the item."""
+        start = self.model.today
+        fields = {"product_id": self.model.product_id, "name": "New feature",
+                  "kind": ItemKind.FEATURE, "start_date": start,
+                  "end_date": start + dt.timedelta(days=NEW_ITEM_DAYS - 1)}
+        command = FirstLaneItemCommand(self.roadmap, self.model.product_id, FIRST_LANE, fields)
+        if self._run(command):
+            self.view.select([command.entity_id])
+            self.open_item(command.entity_id)
 
     def open_item(self, item_id: int) -> None:
         if item_id not in self.model.items:

@@ -75,6 +75,7 @@ class ChartScene(QGraphicsScene):
         self.rubber: QRectF | None = None
         self.visible_area = None  # set by the view: () -> the scene rectangle on screen
         self.min_width = 0.0  # set by the view: its viewport's width
+        self.min_height = 0.0  # and its height: the scene always covers the whole viewport
         self.last_day = self.scale.origin + dt.timedelta(days=2 * MARGIN_DAYS)
 
     # -- geometry -------------------------------------------------------------------------
@@ -122,7 +123,10 @@ class ChartScene(QGraphicsScene):
         self.launch_item.set_rect(self.launch.rect(width))
         height = max(self.model.layout.height + self.launch.height, 1.0)
         self.link_item.set_rect(QRectF(0, 0, width, height))
-        self.setSceneRect(QRectF(0, 0, width, height))
+        # The area under the last lane belongs to the scene too: outside the scene rect a
+        # scene update never reaches it, and a zoom or Fit left the old grid and today line
+        # painted there.
+        self.setSceneRect(QRectF(0, 0, width, max(height, self.min_height)))
         self.update()
 
     def arrange_launch(self) -> None:

@@ -12,17 +12,14 @@ from dataclasses import dataclass, field
 
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPalette
 
-# Okabe–Ito-inspired, deepened so white text on them stays readable.
-LANE_COLOURS = (
-    "#2f6fde", "#0f8f7e", "#7c4dcc", "#c77700", "#d0365f",
-    "#2e8b3e", "#4b57c9", "#d35400", "#1a8db0", "#b83280",
-)
+from pmdesk.core import roadmap_style as rs
+
+LANE_COLOURS = rs.LANE_COLOURS  # one rotation for the screen and the paper
 
 
 def lane_colour(index: int, chosen: str = "") -> QColor:
     """The lane's own colour if it has a valid one, else one from the rotation."""
-    colour = QColor(chosen) if chosen else QColor()
-    return colour if colour.isValid() else QColor(LANE_COLOURS[index % len(LANE_COLOURS)])
+    return QColor(rs.lane_colour(index, chosen))
 
 
 def _mix(a: QColor, b: QColor, t: float) -> QColor:
@@ -46,14 +43,14 @@ class ChartStyle:
     weekend: QColor
     header: QColor
     highlight: QColor
-    today: QColor = field(default_factory=lambda: QColor("#e0245e"))
-    critical: QColor = field(default_factory=lambda: QColor("#d92d20"))
-    violated: QColor = field(default_factory=lambda: QColor("#d92d20"))
-    late: QColor = field(default_factory=lambda: QColor("#c4320a"))
-    early: QColor = field(default_factory=lambda: QColor("#2e8b3e"))
-    at_risk: QColor = field(default_factory=lambda: QColor("#f5a524"))
-    baseline: QColor = field(default_factory=lambda: QColor("#9aa3ae"))
-    link: QColor = field(default_factory=lambda: QColor("#8a94a3"))
+    today: QColor = field(default_factory=lambda: QColor(rs.TODAY))
+    critical: QColor = field(default_factory=lambda: QColor(rs.CRITICAL))
+    violated: QColor = field(default_factory=lambda: QColor(rs.VIOLATED))
+    late: QColor = field(default_factory=lambda: QColor(rs.LATE))
+    early: QColor = field(default_factory=lambda: QColor(rs.EARLY))
+    at_risk: QColor = field(default_factory=lambda: QColor(rs.AT_RISK))
+    baseline: QColor = field(default_factory=lambda: QColor(rs.BASELINE))
+    link: QColor = field(default_factory=lambda: QColor(rs.LINK))
 
     @classmethod
     def from_palette(cls, palette: QPalette) -> ChartStyle:
@@ -89,12 +86,17 @@ class ChartStyle:
 class Fonts:
     """The chart's fonts with cached metrics: measuring text is the costly part of a frame."""
 
-    def __init__(self, base: QFont) -> None:
+    def __init__(self, base: QFont, small_factor: float = 0.82) -> None:
+        """``small_factor`` sizes secondary text (scale, counts, slips); a projector asks 1.0,
+        since nothing there may be smaller than its body text."""
         self.label = QFont(base)
         self.bold = QFont(base)
         self.bold.setWeight(QFont.Weight.DemiBold)
         self.small = QFont(base)
-        self.small.setPointSizeF(max(6.5, base.pointSizeF() * 0.82))
+        if base.pixelSize() > 0:  # a font set in pixels (the projector's) has no point size
+            self.small.setPixelSize(max(8, round(base.pixelSize() * small_factor)))
+        else:
+            self.small.setPointSizeF(max(6.5, base.pointSizeF() * small_factor))
         self.label_metrics = QFontMetricsF(self.label)
         self.bold_metrics = QFontMetricsF(self.bold)
         self.small_metrics = QFontMetricsF(self.small)

@@ -57,9 +57,9 @@ class GanttView(GestureMixin, QGraphicsView):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
-        width = float(self.viewport().width())
-        if width != self.chart.min_width:
-            self.chart.min_width = width
+        width, height = float(self.viewport().width()), float(self.viewport().height())
+        if (width, height) != (self.chart.min_width, self.chart.min_height):
+            self.chart.min_width, self.chart.min_height = width, height
             self.chart.relayout_geometry()
 
     @property

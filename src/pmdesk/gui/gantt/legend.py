@@ -1,0 +1,128 @@
+"""The legend strip under the chart: what bars, outlines, dashes and badges mean.
+
+Drawn from ``core.roadmap_style`` so the screen, the PNG/SVG export (the strip
+is part of the chart page that is rendered) and the PDF poster use the same
+names, colours and glyphs.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QPolygonF
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from pmdesk.core import roadmap_style as rs
+
+from .model import RoadmapModel
+from .style import ChartStyle, Fonts
+
+
+class RoadmapLegend(QWidget):
+    """One line of signs and names; shows the marks the chart can show right now."""
+
+    def __init__(self, model: RoadmapModel, painter, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.chart_painter = painter
+        self.setAccessibleName("Roadmap legend")
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.setFixedHeight(self._height())
+
+    def entries(self) -> list[rs.LegendEntry]:
+        model = self.model
+        baseline = model.baseline_visible
+        return rs.legend_entries(critical=model.show_critical, baseline=baseline, slip=baseline,
+                                 violated=bool(model.violated))
+
+    def labels(self) -> list[str]:
+        return [entry.label for entry in self.entries()]
+
+    def _height(self) -> int:
+        return max(22, round(self.chart_painter.fonts.small_metrics.height() + 10))
+
+    def refresh(self) -> None:
+        self.setFixedHeight(self._height())
+        self.setAccessibleDescription(" · ".join(self.labels()))
+        self.update()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(600, self._height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        style: ChartStyle = self.chart_painter.style
+        fonts: Fonts = self.chart_painter.fonts
+        p = QPainter(self)
+        p.fillRect(self.rect(), style.header)
+        p.setPen(QPen(style.grid_strong, 1))
+        p.drawLine(0, 0, self.width(), 0)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        p.setFont(fonts.small)
+        cy = self.height() / 2
+        x = 10.0
+        for entry in self.entries():
+            x += _glyph(p, entry, x, cy, style) + 5
+            width = fonts.small_width(entry.label)
+            p.setPen(style.muted)
+            p.drawText(QRectF(x, 0, width + 2, self.height()),
+                       Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, entry.label)
+            x += width + 16
+        p.end()
+
+
+def _glyph(p: QPainter, entry: rs.LegendEntry, x: float, cy: float, style: ChartStyle) -> float:
+    """Draw one sign as the chart draws it; returns its width."""
+    colour = QColor(entry.colour)
+    lane = QColor(rs.LANE_COLOURS[0])
+    glyph = entry.glyph
+    p.setPen(Qt.PenStyle.NoPen)
+    if glyph in ("bar", "outline"):
+        p.setBrush(lane)
+        p.drawRoundedRect(QRectF(x, cy - 5, 20, 10), 3, 3)
+        if glyph == "outline":
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.setPen(QPen(colour, 2))
+            p.drawRoundedRect(QRectF(x - 2, cy - 7, 24, 14), 4, 4)
+            return 24
+        return 20
+    if glyph == "initiative":
+        p.setBrush(style.tint(lane, 0.8))
+        p.drawRoundedRect(QRectF(x, cy - 6, 20, 12), 3, 3)
+        p.setBrush(lane)
+        p.drawRect(QRectF(x, cy - 6, 3, 12))
+        return 20
+    if glyph == "release":
+        p.setBrush(lane.darker(118))
+        p.drawPolygon(QPolygonF([QPointF(x, cy - 5), QPointF(x + 15, cy - 5),
+                                 QPointF(x + 20, cy), QPointF(x + 15, cy + 5),
+                                 QPointF(x, cy + 5)]))
+        return 20
+    if glyph == "milestone":
+        p.setBrush(lane.darker(112))
+        p.drawPolygon(QPolygonF([QPointF(x + 6, cy - 6), QPointF(x + 12, cy),
+                                 QPointF(x + 6, cy + 6), QPointF(x, cy)]))
+        return 12
+    if glyph in ("link", "dashed-link"):
+        dash = Qt.PenStyle.DashLine if glyph == "dashed-link" else Qt.PenStyle.SolidLine
+        p.setPen(QPen(colour, 1.5, dash))
+        p.drawPolyline(QPolygonF([QPointF(x, cy + 4), QPointF(x + 8, cy + 4),
+                                  QPointF(x + 8, cy - 3), QPointF(x + 16, cy - 3)]))
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(colour)
+        p.drawPolygon(QPolygonF([QPointF(x + 21, cy - 3), QPointF(x + 16, cy - 6),
+                                 QPointF(x + 16, cy)]))
+        return 21
+    if glyph == "dot":
+        p.setBrush(colour)
+        p.drawEllipse(QPointF(x + 4, cy), 4, 4)
+        return 8
+    if glyph == "thin-bar":
+        p.setBrush(colour)
+        p.drawRoundedRect(QRectF(x, cy - 2.5, 20, 5), 1.5, 1.5)
+        return 20
+    if glyph == "text":
+        p.setPen(colour)
+        p.drawText(QRectF(x, cy - 10, 26, 20), Qt.AlignmentFlag.AlignCenter, "+3d")
+        return 26
+    p.setPen(QPen(colour, 2))
+    p.drawLine(QPointF(x + 4, cy - 8), QPointF(x + 4, cy + 8))
+    return 8
