@@ -221,7 +221,10 @@ class ValueEffortChart(QWidget):
             line.setPen(pg.mkPen(quiet, width=1.5, style=Qt.PenStyle.DashLine))
         font = self.font()
         font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.1)
+        if font.pointSizeF() > 0:  # the projector sizes its font in pixels
+            font.setPointSizeF(font.pointSizeF() * 1.1)
+        else:
+            font.setPixelSize(round(font.pixelSize() * 1.1))
         for label in self.labels.values():
             label.setColor(quiet)
             label.setFont(font)
