@@ -814,8 +814,12 @@ def test_launch_readiness_and_relative_due_dates(ctx, qtbot, filled):
 def test_a_product_without_a_launch_can_start_one(ctx, qtbot, filled):
     view = make_view(ctx, qtbot, "launch", filled.other)
     assert view.launch_id is None and view.tasks.model.rowCount() == 0
-    launch_id = view.create_launch()
-    assert view.launch_id == launch_id and view.form.editors["name"].text() == "Launch"
+    view.show()
+    qtbot.mouseClick(view.plan_button, Qt.MouseButton.LeftButton)
+    launch_id = view.launch_id
+    product = ctx.service(PortfolioService).products.get(filled.other).name
+    assert launch_id is not None and view.form.editors["name"].text() == f"{product} launch"
+    assert view.title.text() == f"{product} launch"  # not "Launch — Launch"
     checklist = view.tasks.model.rowCount()  # the tier 2 checklist comes with it
     assert view.tasks.add_row() is not None
     assert view.tasks.model.rowCount() == checklist + 1

@@ -32,7 +32,14 @@ from pmdesk.gui.context import AppContext
 from pmdesk.gui.requirements.export import export_widget
 from pmdesk.gui.requirements.look import Look, row_height
 from pmdesk.gui.views.base import BaseView
-from pmdesk.gui.views.common import create, free_name, heading, next_order, quiet, today
+from pmdesk.gui.views.common import (
+    create,
+    free_name,
+    heading,
+    name_parts,
+    next_order,
+    today,
+)
 from pmdesk.gui.widgets.columns import Column, Kind, Lookup, fixed
 from pmdesk.gui.widgets.entity_model import EntityTableModel
 from pmdesk.gui.widgets.entity_table import EntityTable
@@ -95,11 +102,12 @@ class LaunchView(BaseView):
         self.tasks = self.register(EntityTable(
             EntityTableModel(ctx, self.service.tasks, self._task_columns(), parent=self),
             title="Checklist", noun=("task", "tasks"), create=self._new_task, edit_field="title",
-            sort_field="function"))
+            sort_field="function", fit_field="title"))
         self.messages = self.register(EntityTable(
             EntityTableModel(ctx, self.service.messages, MESSAGE_COLUMNS, parent=self),
             title="Key messages", noun=("message", "messages"), create=self._new_message,
-            edit_field="audience"))
+            edit_field="audience", fit_field="message",
+            empty_hint="No key messages yet — Add message: what each audience should hear"))
         self.readiness = ReadinessPanel()
         # The statement as the room reads it: large, on its own line, only when presenting.
         self.pitch = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
@@ -108,13 +116,18 @@ class LaunchView(BaseView):
         self.look = Look()
         self._build()
         ctx.changed.connect(self._follow)
+        name_parts(self)
 
     # -- layout ---------------------------------------------------------------------------------
 
     def _build(self) -> None:
         self.title = heading("Launch")
         self.selector = QComboBox()
-        self.selector.setMinimumWidth(240)
+        self.selector.setAccessibleName("Launch shown")
+        self.selector.setMinimumWidth(200)
+        self.selector.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.selector.setMinimumContentsLength(24)
         self.selector.activated.connect(lambda _n: self.show_launch(self.selector.currentData()))
         self.add_launch = QPushButton("New launch")
         self.add_launch.setToolTip("A launch in 90 days with the tier 2 checklist to start from")
@@ -130,6 +143,7 @@ class LaunchView(BaseView):
         for widget in (self.selector, self.add_launch, self.checklist_button, self.delete_launch):
             top.addWidget(widget)
         self.function_filter = QComboBox()
+        self.function_filter.setAccessibleName("Show the tasks of")
         self.function_filter.addItem("All functions", None)
         for function in LaunchFunction:
             self.function_filter.addItem(function.label, function)
@@ -141,6 +155,9 @@ class LaunchView(BaseView):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(320)
+        scroll.setAccessibleName("Launch plan")
+        scroll.viewport().setAccessibleName("Launch plan")
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(scroll)
         left.addWidget(self.messages)
@@ -151,27 +168,38 @@ class LaunchView(BaseView):
         right_layout.addWidget(self.readiness)
         right_layout.addWidget(self.tasks, 1)
         body = QSplitter(Qt.Orientation.Horizontal)
+        body.setChildrenCollapsible(False)
         body.addWidget(left)
         body.addWidget(right)
-        body.setStretchFactor(1, 1)
-        body.setSizes([460, 910])
-
-        empty = QWidget()
-        empty_layout = QVBoxLayout(empty)
-        empty_layout.addStretch(1)
-        message = quiet("This product has no launch plan yet. “New launch” starts one with the "
-                        "default checklist of its tier.")
-        message.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        empty_layout.addWidget(message)
-        empty_layout.addStretch(2)
+        body.setStretchFactor(0, 1)  # a third for the plan, two for readiness and checklist
+        body.setStretchFactor(1, 2)
+        body.setSizes([380, 760])
         self.pages = QStackedWidget()
-        self.pages.addWidget(empty)
+        self.pages.addWidget(self._empty_page())
         self.pages.addWidget(body)
         self.content_layout.addLayout(top)
         self.content_layout.addWidget(self.pitch)
         self.content_layout.addWidget(self.pages, 1)
         self.form_scroll = scroll
         self.body = body
+
+    def _empty_page(self) -> QWidget:
+        """No launch yet: the next step, and the button that takes it, in the middle."""
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addStretch(1)
+        self.empty_hint = QLabel("No launch planned — Plan a launch: a date, a tier and its "
+                                 "checklist to start from")
+        self.empty_hint.setObjectName("nextStepHint")
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.plan_button = QPushButton("Plan a launch")
+        self.plan_button.setToolTip(self.add_launch.toolTip())
+        self.plan_button.clicked.connect(self.create_launch)
+        layout.addWidget(self.empty_hint)
+        layout.addWidget(self.plan_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+        return page
 
     # -- columns ----------------------------------------------------------------------------------
 
@@ -272,12 +300,16 @@ class LaunchView(BaseView):
         if index >= 0:
             self.selector.setCurrentIndex(index)
         self.pages.setCurrentIndex(1 if launch_id is not None else 0)
+        if not self.look.active:  # with no launch, the empty page's own button asks
+            for button in (self.add_launch, self.checklist_button, self.delete_launch):
+                button.setVisible(launch_id is not None)
         if self.look.active:
             self.pitch.setVisible(launch_id is not None)
         writable = not self.ctx.read_only
         self.delete_launch.setEnabled(launch_id is not None and writable)
         self.checklist_button.setEnabled(launch_id is not None and writable)
         self.add_launch.setEnabled(self.product_id is not None and writable)
+        self.plan_button.setEnabled(self.product_id is not None and writable)
         self._show_title()
         self._show_sentence()
         self._show_readiness()
@@ -308,15 +340,23 @@ class LaunchView(BaseView):
             self._show_readiness()
 
     def _show_title(self) -> None:
+        """The launch's own name ("Pulse 2.0 launch"), else "Launch — <product>"."""
         row = self.form.row
-        self.title.setText(f"Launch — {row.name}" if row is not None else "Launch")
+        if row is not None and "launch" in row.name.casefold():
+            self.title.setText(row.name)
+        elif row is not None:
+            self.title.setText(f"Launch — {row.name}")
+        else:
+            product = self.portfolio.products.get(self.product_id) if self.product_id else None
+            self.title.setText(f"Launch — {product.name}" if product is not None else "Launch")
 
     # -- one-step actions -------------------------------------------------------------------------
 
     def create_launch(self) -> int | None:
         if self.product_id is None or self.ctx.read_only:
             return None
-        name = free_name(self.service.launches, "Launch", product_id=self.product_id)
+        product = self.portfolio.products.get(self.product_id).name
+        name = free_name(self.service.launches, f"{product} launch", product_id=self.product_id)
         command = CreateLaunchCommand(self.service, self.product_id, name,
                                       today() + dt.timedelta(days=NEW_LAUNCH_DAYS), 2,
                                       f"New launch “{name}” with the tier 2 checklist")

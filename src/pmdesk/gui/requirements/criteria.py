@@ -41,6 +41,8 @@ class CriteriaList(QWidget):
         self.add_button.clicked.connect(self.add_criterion)
         self.remove_button = QPushButton("Remove")
         self.remove_button.clicked.connect(self.remove_selected)
+        self.list.setAccessibleName("Acceptance criteria")
+        self.summary.setWordWrap(True)  # the panel may be narrow: the line wraps, never clips
         buttons = QHBoxLayout()
         buttons.addWidget(self.summary, 1)
         buttons.addWidget(self.add_button)

@@ -210,12 +210,14 @@ class RequirementEditor(QWidget):
     def _build_links(self) -> None:
         self.links = QListWidget()
         self.links.setMaximumHeight(self.fontMetrics().lineSpacing() * 6)
+        self.links.setAccessibleName("Delivered by (roadmap items)")
         self.item_choice = QComboBox()
-        self.item_choice.setMinimumWidth(160)
+        self.item_choice.setAccessibleName("Roadmap item to link")
+        self.item_choice.setMinimumWidth(120)
         # Long item names must not widen the whole editor.
         self.item_choice.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.item_choice.setMinimumContentsLength(16)
+        self.item_choice.setMinimumContentsLength(12)
         self.link_button = QPushButton("Link")
         self.link_button.clicked.connect(self.link_selected_item)
         self.unlink_button = QPushButton("Unlink")

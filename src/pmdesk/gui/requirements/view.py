@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QGraphicsView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -27,7 +28,7 @@ from pmdesk.core.wording import plural
 from pmdesk.gui.commands import CreateCommand
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.views.base import BaseView
-from pmdesk.gui.views.common import create, heading, next_order, scoped, tabs
+from pmdesk.gui.views.common import create, heading, name_parts, next_order, scoped, tabs
 from pmdesk.gui.widgets.columns import Column, Kind, Lookup, computed
 from pmdesk.gui.widgets.entity_model import EntityTableModel
 from pmdesk.gui.widgets.entity_table import EntityTable
@@ -48,6 +49,10 @@ ORDERS: dict[str, tuple[str, bool]] = {
 }
 
 
+EMPTY_HINT = ("No requirements yet — Add requirement, or import a CSV or Jira export "
+              "(File ▸ Import ▸ CSV File…)")
+
+
 def _score(row: Any) -> float | None:
     found = rice_or_none(row.reach, row.impact, row.confidence, row.effort)
     return None if found is None else found.score
@@ -56,6 +61,16 @@ def _score(row: Any) -> float | None:
 def _score_tip(row: Any) -> str:
     found = rice_or_none(row.reach, row.impact, row.confidence, row.effort)
     return found.explain() if found else "Cannot be scored: effort must be more than zero"
+
+
+def _name_voting(panel: Any) -> None:
+    """Names for the voting panel's fields, where it gives none of its own."""
+    for widget, name in ((panel.rounds, "Voting round"), (panel.dots, "Dots each"),
+                         (panel.participants, "Participants"),
+                         (panel.list, "Requirements to vote on")):
+        if not widget.accessibleName():
+            widget.setAccessibleName(name)
+    name_parts(panel)
 
 
 def next_ref(refs: list[str]) -> str:
@@ -72,7 +87,8 @@ class RequirementsView(BaseView):
         self.model = EntityTableModel(ctx, self.service.requirements, self._columns(), parent=self)
         self.table = self.register(EntityTable(
             self.model, noun=("requirement", "requirements"), create=self._new_requirement,
-            edit_field="title"))
+            edit_field="title", empty_hint=EMPTY_HINT, fit_field="title",
+            drop_fields=("links", "revenue", "source")))  # the editor shows these too
         self.editor = RequirementEditor(ctx)
         self.register(self.editor.customers)
         self._chart = None
@@ -85,11 +101,13 @@ class RequirementsView(BaseView):
         self.model.modelReset.connect(self._follow_cursor)
         self.editor.requirementRequested.connect(self.select_requirement)
         ctx.changed.connect(self._follow)
+        name_parts(self)
 
     # -- layout -----------------------------------------------------------------------------------
 
     def _build(self) -> None:
         self.order = QComboBox()
+        self.order.setAccessibleName("Order requirements by")
         self.order.addItems(list(ORDERS))
         self.order.currentTextChanged.connect(self.order_by)
         self.summary = QLabel()
@@ -98,7 +116,9 @@ class RequirementsView(BaseView):
         top.addWidget(heading("Requirements"))
         top.addSpacing(16)
         top.addWidget(self.summary, 1)
-        top.addWidget(QLabel("Order by"))
+        order_label = QLabel("Order by")
+        order_label.setBuddy(self.order)
+        top.addWidget(order_label)
         top.addWidget(self.order)
         self.chart_page = QWidget()
         self.chart_layout = QHBoxLayout(self.chart_page)
@@ -107,21 +127,25 @@ class RequirementsView(BaseView):
         self.voting_layout = QVBoxLayout(self.voting_page)
         self.voting_layout.setContentsMargins(0, 0, 0, 0)
         self.pages = tabs((self.table, "Backlog"), (self.chart_page, "Value vs effort"),
-                          (self.voting_page, "Dot voting"))
+                          (self.voting_page, "Dot voting"), name="Requirements pages")
         self.pages.currentChanged.connect(self._page_shown)
         self.order_by(self.order.currentText())
         scroll = QScrollArea()
         scroll.setWidget(self.editor)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setMinimumWidth(400)
+        scroll.setMinimumWidth(340)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setAccessibleName("Requirement editor")
+        scroll.viewport().setAccessibleName("Requirement editor")
         split = QSplitter(Qt.Orientation.Horizontal)
+        split.setChildrenCollapsible(False)
         split.addWidget(self.pages)
         split.addWidget(scroll)
-        split.setStretchFactor(0, 1)
+        split.setStretchFactor(0, 1)  # a wider window widens the backlog; the editor keeps its
+        split.setStretchFactor(1, 0)
         self.editor_scroll = scroll
-        split.setSizes([960, 420])
+        split.setSizes([900, 400])
         self.content_layout.addLayout(top)
         self.content_layout.addWidget(split, 1)
 
@@ -244,6 +268,9 @@ class RequirementsView(BaseView):
             self._chart = ValueEffortChart(self.chart_page)
             self._chart.requirementClicked.connect(self.select_requirement)
             self.chart_layout.addWidget(self._chart)
+            for part in (self._chart, *self._chart.findChildren(QGraphicsView)):
+                part.setAccessibleName("Value versus effort chart")
+            name_parts(self.chart_page)
             self._chart_stale = True
         return self._chart
 
@@ -264,6 +291,7 @@ class RequirementsView(BaseView):
             self._voting = RequirementVotingPanel(self.ctx, self.voting_page)
             self._voting.requirementRequested.connect(self.select_requirement)
             self.voting_layout.addWidget(self._voting)
+            _name_voting(self._voting)
             self._voting_stale = True
         return self._voting
 

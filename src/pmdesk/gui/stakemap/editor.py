@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QPushButton,
     QScrollArea,
     QTreeWidget,
@@ -79,6 +80,8 @@ def stakeholder_editor(
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
     scroll.setWidget(form)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setAccessibleName("Stakeholder details")
     return scroll, form
 
 
@@ -94,6 +97,7 @@ class ContactAgenda(QWidget):
         self._names: dict[int, str] = {}
         self.tree = QTreeWidget(self)
         self.tree.setHeaderLabels(["Stakeholder", "Due", "When", "Channel", "Owner"])
+        self.tree.setAccessibleName("Contact plan")
         self.tree.setRootIsDecorated(False)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setUniformRowHeights(True)
@@ -148,13 +152,18 @@ class ContactAgenda(QWidget):
                 item = QTreeWidgetItem([person.name, when.isoformat(), relative,
                                         person.comm_channel, person.comm_owner])
                 item.setData(0, ID_ROLE, person_id)
+                item.setToolTip(3, person.comm_channel)
                 item.setForeground(2, QBrush(QColor(colour)))
                 group.addChild(item)
                 if person_id == chosen:
                     item.setSelected(True)
             group.setExpanded(True)
+        # Channel gives way on a narrow panel (elided, whole on hover): no sideways scrolling.
+        header = self.tree.header()
+        header.setStretchLastSection(False)
         for column in range(self.tree.columnCount()):
-            self.tree.resizeColumnToContents(column)
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if column == 3
+                                        else QHeaderView.ResizeMode.ResizeToContents)
 
     def selected_id(self) -> int | None:
         items = self.tree.selectedItems()

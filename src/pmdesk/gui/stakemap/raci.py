@@ -187,6 +187,7 @@ class RaciPanel(QWidget):
         super().__init__(parent)
         self.model = RaciModel(setter, self)
         self.table = RaciTable(self)
+        self.table.setAccessibleName("RACI matrix")
         self.table.setModel(self.model)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -200,6 +201,7 @@ class RaciPanel(QWidget):
         self.table.verticalHeader().setDefaultAlignment(
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.add_requirement = QComboBox(self)
+        self.add_requirement.setAccessibleName("Add a requirement as an activity")
         self.add_requirement.setMinimumWidth(260)
         self.add_requirement.activated.connect(self._requirement_chosen)
         legend = QLabel("R Responsible · A Accountable (exactly one per row) · C Consulted · "

@@ -155,6 +155,9 @@ class FilterBar(QWidget):
 
     def _combo(self, everything: str, options: list[tuple[str, Any]]) -> QComboBox:
         combo = QComboBox(self)
+        combo.setAccessibleName(f"Show: {everything.lower()}")
+        combo.setMinimumContentsLength(8)  # narrow windows: the choice shortens, the bar fits
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         combo.addItem(everything, None)
         for text, value in options:
             combo.addItem(text, value)

@@ -41,7 +41,7 @@ from pmdesk.core.stakeholders import STRATEGY, quadrant, trail
 from pmdesk.gui.commands import UpdateCommand
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.views.base import BaseView
-from pmdesk.gui.views.common import create, heading, tabs, unique_name
+from pmdesk.gui.views.common import create, heading, name_parts, tabs, unique_name
 from pmdesk.gui.widgets.entity_table import EntityTable
 from pmdesk.store.queries import TableQuery
 from pmdesk.store.services.stakeholders import RaciKey, StakeholderService, raci_key
@@ -54,6 +54,9 @@ from .scene import MapScene
 from .table import FilterBar, FilteredModel, Filters, map_columns
 
 _PEOPLE_KINDS = ("stakeholder",)
+# Table columns that give way on a narrow window (the map and the details show them too).
+DROP_FIELDS = ("comm_owner", "comm_frequency", "comm_channel", "organisation", "role",
+               "importance", "interest", "power")
 _RACI_KINDS = ("raci_assignment", "launch_task", "launch", "requirement")
 
 
@@ -71,6 +74,9 @@ class MapCanvas(QGraphicsView):
         self.setFrameShape(QGraphicsView.Shape.NoFrame)
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.setMinimumSize(320, 280)
+        self.setAccessibleName("Stakeholder map: power against interest")
+        self.setAccessibleDescription("The table beside the map lists the same people, "
+                                      "with power and interest to edit from the keyboard")
 
     def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(720, 640)
@@ -139,17 +145,21 @@ class StakeholderMapView(BaseView):
                                    today=self._today, parent=self)
         self.table = self.register(EntityTable(
             self.model, noun=("stakeholder", "stakeholders"), create=self._new_stakeholder,
-            edit_field="name"))
+            edit_field="name", fit_field="name", drop_fields=DROP_FIELDS,
+            empty_hint="No stakeholders yet — Add stakeholder, or import a CSV (File ▸ Import)"))
         self.filter_bar = FilterBar(self)
         self.editor_page, self.editor = stakeholder_editor(self.ctx, self.service)
         self.agenda = ContactAgenda(self._today, self)
         self.raci = RaciPanel(self._set_raci, self)
-        self.side_tabs = tabs((self.editor_page, "Details"), (self.agenda, "Contact plan"))
+        self.side_tabs = tabs((self.editor_page, "Details"), (self.agenda, "Contact plan"),
+                              name="Stakeholder details and contact plan")
         self.side_tabs.setCurrentWidget(self.agenda)  # with nobody selected, the agenda helps
-        self.main_tabs = tabs((self._map_page(), "Map"), (self.raci, "RACI matrix"))
+        self.main_tabs = tabs((self._map_page(), "Map"), (self.raci, "RACI matrix"),
+                              name="Stakeholder map and RACI matrix")
         self.content_layout.addLayout(self._toolbar())
         self.content_layout.addWidget(self.main_tabs, 1)
         self._connect()
+        name_parts(self)
 
     def _toolbar(self) -> QHBoxLayout:
         self.title = heading("Stakeholder map")

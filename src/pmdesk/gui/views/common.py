@@ -7,7 +7,16 @@ from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QTabWidget, QWidget
+from PySide6.QtGui import QAccessible
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QAbstractSpinBox,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QTabWidget,
+    QWidget,
+)
 
 from pmdesk.gui.commands import CreateCommand
 from pmdesk.gui.widgets.heading import Heading
@@ -30,12 +39,41 @@ def quiet(text: str = "") -> QLabel:
     return label
 
 
-def tabs(*pages: tuple[QWidget, str]) -> QTabWidget:
+def tabs(*pages: tuple[QWidget, str], name: str = "") -> QTabWidget:
+    """Pages in tabs; ``name`` is what a screen reader calls them (else the tabs' titles)."""
     widget = QTabWidget()
     widget.setDocumentMode(True)
+    widget.setAccessibleName(name or " · ".join(title for _page, title in pages))
     for page, title in pages:
         widget.addTab(page, title)
     return widget
+
+
+def accessible_name(widget: QWidget) -> str:
+    """What a screen reader calls the widget (its own name, text or buddy label)."""
+    found = QAccessible.queryAccessibleInterface(widget)
+    return found.text(QAccessible.Text.Name) if found is not None else ""
+
+
+def name_parts(root: QWidget) -> None:
+    """Give the parts Qt builds inside a control the control's own name.
+
+    A spin box's text field, an editable combo's line edit and a view's viewport
+    take focus themselves; unnamed, a screen reader announces them as nothing.
+    """
+    for widget in root.findChildren(QWidget):
+        if isinstance(widget, QAbstractSpinBox):
+            parts = [widget.findChild(QLineEdit)]
+        elif isinstance(widget, QComboBox) and widget.isEditable():
+            parts = [widget.lineEdit()]
+        elif isinstance(widget, QAbstractScrollArea):
+            parts = [widget.viewport()]
+        else:
+            continue
+        name = accessible_name(widget)
+        for part in parts:
+            if part is not None and name and not part.accessibleName():
+                part.setAccessibleName(name)
 
 
 def unique_name(base: str, taken: Iterable[str]) -> str:

@@ -7,13 +7,14 @@ commands on the AppContext, like every other edit.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
     QEvent,
     QItemSelection,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     QTimer,
@@ -95,15 +96,33 @@ class EntityTable(QWidget):
         edit_field: str | None = None,
         activate_field: str | None = None,
         sort_field: str | None = None,
+        empty_hint: str = "",
+        fit_field: str | None = None,
+        drop_fields: Sequence[str] = (),
         parent: QWidget | None = None,
     ) -> None:
+        """``empty_hint``: the next step, shown inside the table while it has no rows.
+
+        ``fit_field``: the columns always fit the width, with no sideways scrolling:
+        that column takes the room left over (or gives it up first), and when even the
+        narrowest columns do not fit, ``drop_fields`` are hidden in that order.
+        """
         super().__init__(parent)
         self.model = model
         self.ctx = model.ctx
         self.noun = noun
         self.create = create
         self.edit_field = edit_field
+        self.fit_field = fit_field
+        self.drop_fields = tuple(drop_fields)
         self._build(title)
+        self.empty_hint = QLabel(empty_hint, self.view.viewport())
+        self.empty_hint.setObjectName("nextStepHint")
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_hint.setTextFormat(Qt.TextFormat.PlainText)
+        self.empty_hint.hide()
+        self.view.viewport().installEventFilter(self)
         if activate_field is not None:
             self.view.activate_column = model.column_index(activate_field)
         self._size_columns()
@@ -117,6 +136,7 @@ class EntityTable(QWidget):
         self.title_label = Heading(title, 1.15)
         self.title_label.setVisible(bool(title))
         self.filter_box = QLineEdit(placeholderText="Filter…", clearButtonEnabled=True)
+        self.filter_box.setAccessibleName(f"Filter {self.noun[1]}")
         self.filter_box.setMaximumWidth(260)
         self.filter_box.setMinimumWidth(160)
         self._filter_timer = QTimer(self, singleShot=True, interval=FILTER_DELAY_MS)
@@ -139,6 +159,7 @@ class EntityTable(QWidget):
         self.toolbar.addWidget(self.delete_button)
 
         self.view = EntityView(self)
+        self.view.setAccessibleName(title or self.noun[1].capitalize())
         self._setup_view()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -152,6 +173,7 @@ class EntityTable(QWidget):
         view.setModel(self.model)
         view.setItemDelegate(EntityDelegate(view))
         view.setAlternatingRowColors(True)
+        view.setTabKeyNavigation(False)  # Tab leaves the table; arrows move between cells
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         view.setEditTriggers(
@@ -194,6 +216,60 @@ class EntityTable(QWidget):
             hint = column.width or _DEFAULT_WIDTH.get(column.kind, 14)
             header_width = metrics.horizontalAdvance(column.header) + 28
             header.resizeSection(number, max(hint * char + 16, header_width))
+        self._natural = [header.sectionSize(n) for n in range(len(self.model.columns))]
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Make the columns fit the table's width (with ``fit_field``): no sideways scrolling.
+
+        Every column keeps its natural width while there is room, and the fit column
+        takes what is left; short of room, ``drop_fields`` go first (the rest stay whole),
+        then columns shrink towards their header's width (none below about half its
+        natural width; the fit column least).
+        """
+        if self.fit_field is None or not hasattr(self, "_natural"):
+            return
+        view, header = self.view, self.view.horizontalHeader()
+        header.setStretchLastSection(False)
+        available = view.viewport().width()
+        fields = [c.field for c in self.model.columns]
+        stretch = fields.index(self.fit_field)
+        metrics = view.fontMetrics()
+        least = [max(metrics.horizontalAdvance(c.header) + 28, int(n * 0.55))
+                 for c, n in zip(self.model.columns, self._natural, strict=True)]
+        # The column read first gives up little room: a title stays readable.
+        least[stretch] = min(self._natural[stretch], metrics.averageCharWidth() * 28 + 16)
+        shown = set(range(len(fields)))
+        for field in self.drop_fields:  # fewer columns, shown whole, before narrower ones
+            if sum(self._natural[n] for n in shown) <= available:
+                break
+            shown.discard(fields.index(field))
+        natural = sum(self._natural[n] for n in shown)
+        smallest = sum(least[n] for n in shown)
+        share = 1.0 if natural <= available else max(0.0, available - smallest) / max(
+            natural - smallest, 1)
+        widths = {n: int(least[n] + (self._natural[n] - least[n]) * share) for n in shown}
+        widths[stretch] += max(0, available - sum(widths.values()))
+        for number in range(len(fields)):
+            view.setColumnHidden(number, number not in shown)
+            if number in shown:
+                header.resizeSection(number, widths[number])
+        fits = sum(widths.values()) <= available
+        view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff if fits
+                                          else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            self.fit_columns()
+            self._place_hint()
+        return super().eventFilter(watched, event)
+
+    def _place_hint(self) -> None:
+        area = self.view.viewport().rect().adjusted(16, 16, -16, -16)
+        height = self.empty_hint.heightForWidth(area.width())
+        area.setTop(max(area.top(), area.center().y() - height // 2 - 20))
+        area.setHeight(max(height, 0) + 8)
+        self.empty_hint.setGeometry(area)
 
     # -- state ----------------------------------------------------------------------------
 
@@ -202,6 +278,10 @@ class EntityTable(QWidget):
         noun = self.noun[0] if total == 1 else self.noun[1]
         text = f"{total:,} {noun}" if shown == total else f"{shown:,} of {total:,} {noun}"
         self.count_label.setText(text)
+        empty = total == 0 and self.model.query is not None and not self.model.filtered
+        if hasattr(self, "empty_hint"):
+            self.empty_hint.setVisible(empty and bool(self.empty_hint.text()))
+            self._place_hint()
         writable = not self.ctx.read_only and self.model.query is not None
         self.add_button.setEnabled(writable and self.create is not None)
         self.delete_button.setEnabled(writable and self.has_selection())
