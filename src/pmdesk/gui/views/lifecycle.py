@@ -122,9 +122,9 @@ class LifecycleView(BaseView):
         self.periods = self._table(
             s.periods, PERIOD_COLUMNS, ("stage period", "stage periods"), self._new_period
         )
-        self.gates = self._table(
-            s.gates, GATE_COLUMNS, ("gate review", "gate reviews"), self._new_gate
-        )
+        # No "Add" for gate reviews: one is recorded only through the gate review, whose
+        # decider, criteria and rationale the service checks (LifecycleService.record_gate).
+        self.gates = self._table(s.gates, GATE_COLUMNS, ("gate review", "gate reviews"), None)
         self.metrics = self._table(
             s.metrics, METRIC_COLUMNS, ("metric", "metrics"), self._new_metric, title="Metrics"
         )
@@ -244,16 +244,6 @@ class LifecycleView(BaseView):
             product_id=self.product_id,
             stage=self._stage(),
             entered_on=today(),
-        )
-
-    def _new_gate(self):
-        return create(
-            self.service.gates,
-            "Add gate review",
-            product_id=self.product_id,
-            stage=self._stage(),
-            decision=GateDecision.HOLD,
-            decided_on=today(),
         )
 
     def _new_metric(self):
