@@ -287,3 +287,14 @@ def test_the_screen_draws_emoji_with_the_font_the_pdfs_embed(qtbot):
 
     missing = drawn("\U0010FFFD")  # a private character: no font has it, Qt draws its box
     assert drawn("🚀") != missing
+
+
+def test_the_printed_register_marks_attitude_with_the_maps_glyph_and_colour():
+    for attitude in Attitude:
+        cell = stakeholders.attitude_cell(attitude)
+        mark = cell.contents[0]
+        assert type(mark) is type(charts.glyph(palette.GLYPH_NAMES[attitude], 0, 0, 3,
+                                               theme.INK))
+        assert _hex(mark.fillColor) == palette.ATTITUDE_COLOURS[attitude]
+        assert attitude.label in _drawing_text(cell)
+        assert all(_hex(s.fillColor) == _hex(theme.INK) for s in cell.contents[1:])

@@ -220,8 +220,7 @@ def _register(job: Job, people: list[Stakeholder], numbering: Numbering) -> list
                 desired = f"→ {p.desired_power:g} / {p.desired_interest:g}"
             late = p.next_contact is not None and p.next_contact < today
             contact = " · ".join(x for x in (p.comm_channel, p.comm_frequency.label) if x)
-            rows.append([who, p.department, Plain(p.attitude.label,
-                                                  colour=ATTITUDE_COLOURS[p.attitude], bold=True),
+            rows.append([who, p.department, attitude_cell(p.attitude),
                          Plain(f"{p.power:g} / {p.interest:g}", align="CENTER"),
                          Plain(desired), contact,
                          Plain(short_date(p.next_contact) or "—", colour=BAD if late else None),
@@ -231,6 +230,19 @@ def _register(job: Job, people: list[Stakeholder], numbering: Numbering) -> list
                          [0.19, 0.11, 0.085, 0.085, 0.075, 0.16, 0.09, 0.205],
                          total_width=job.width))
     return out
+
+
+def attitude_cell(attitude: Attitude) -> Drawing:
+    """The attitude as the map shows it, glyph and colour, with its name in ink beside it.
+
+    Coloured text alone (sky blue, orange) is too faint on paper; the glyph carries
+    the colour and the shape, the word stays readable.
+    """
+    d = Drawing(70, 9.5)
+    d.add(glyph(GLYPH_NAMES[attitude], 4, 4.2, 3.3, ATTITUDE_COLOURS[attitude], stroke=None))
+    for shape in text_shapes(11, 1.3, attitude.label, 8.5, colour=INK):
+        d.add(shape)
+    return d
 
 
 def _raci(job: Job, people: list[Stakeholder], numbering: Numbering) -> list[Flowable]:
