@@ -78,7 +78,7 @@ def test_projector_titles_stay_whole(crowded, qtbot):
     crowded.resize(1920, 1080)
     crowded.show()
     qtbot.waitExposed(crowded)
-    for block in crowded.scene.blocks.values():
+    for block in [b for b in crowded.scene.blocks.values() if b.isVisible()]:
         font, lines = title_layout(block.style, block.title, block.rect.width())
         assert " ".join(lines) == block.title
         from PySide6.QtGui import QFontMetricsF
@@ -165,3 +165,18 @@ def test_rows_and_columns_follow_the_content():
     assert share(100, [30, 30], [1, 9]) == [30, 70]
     assert level_up([10, 50], 100) == [50, 50]
     assert level_up([10, 50], 120) == [60, 60]
+
+
+def test_projector_says_how_many_notes_are_out_of_view(crowded, qtbot):
+    for number in range(15, 60):  # more than any 1080p screen holds at 28 px
+        crowded.add_note("problems", PROBLEM.format(number))
+    crowded.set_presentation(PresentationTheme.for_screen(1080))
+    crowded.resize(1920, 1080)
+    crowded.show()
+    qtbot.waitExposed(crowded)
+    block = crowded.scene.blocks["problems"]
+    hidden = [t for t in hidden_notes(crowded)]
+    assert hidden and all(t.startswith("Customers cannot") for t in hidden)
+    assert block.more.text() == f"+{len(hidden)} more"
+    assert min(n.style.body_px * n.scale_factor for n in crowded.scene.notes.values()) >= 28
+    assert crowded.scene.blocks["price"].more.text() == ""  # the others still show everything

@@ -136,18 +136,20 @@ def block_padding(style: BoardStyle) -> float:
 def title_layout(style: BoardStyle, title: str, width: float) -> tuple[QFont, list[str]]:
     """A block title's font and lines at a block width: always whole, never cut to "Diff…".
 
-    It takes one line when it fits (on a projector shrinking toward body size
-    first), else wraps at word boundaries, room kept on the first line for the count.
+    It wraps at word boundaries, room kept on the first line for the count; the
+    type shrinks (never below body text) only when a single word would not fit,
+    so the titles of a board share one size.
     """
     font = style.font(style.title_px, bold=True)
     metrics = QFontMetricsF(font)
     room = width - 2 * block_padding(style)
-    first = room - metrics.horizontalAdvance(" 00")
-    wide = metrics.horizontalAdvance(title)
-    if style.projected and wide > first:
-        font = style.font(max(style.body_px, style.title_px * first / max(1.0, wide)), bold=True)
+    words = title.split() or [""]
+    longest = max(max(metrics.horizontalAdvance(w) for w in words),
+                  metrics.horizontalAdvance(words[0] + " 00"))
+    if longest > room:
+        font = style.font(max(style.body_px, int(style.title_px * room / longest)), bold=True)
         metrics = QFontMetricsF(font)
-        first = room - metrics.horizontalAdvance(" 00")
+    first = room - metrics.horizontalAdvance(" 00")
     lines: list[str] = []
     for word in title.split():
         if lines and metrics.horizontalAdvance(f"{lines[-1]} {word}") <= (
@@ -168,7 +170,7 @@ def header_height(style: BoardStyle, title: str, width: float) -> float:
 
 def longest_word(style: BoardStyle, title: str) -> float:
     """The narrowest a block can be with its title whole (wrapped at every space)."""
-    font = style.font(style.body_px if style.projected else style.title_px, bold=True)
+    font = style.font(min(style.body_px, style.title_px), bold=True)
     metrics = QFontMetricsF(font)
     words = title.split() or [""]
     return max(max(metrics.horizontalAdvance(w) for w in words),
@@ -193,6 +195,7 @@ class BlockItem(QGraphicsObject):
         self.key, self.title, self.prompt, self.style = key, title, prompt, style
         self.rect = QRectF(0, 0, 100, 100)
         self.area = NotesArea(self)
+        self.more = MoreBadge(self)
         self.scroll = 0.0
         self.content_height = 0.0
         self.count = 0
@@ -281,6 +284,13 @@ class BlockItem(QGraphicsObject):
         for child in self.area.childItems():
             child.moveBy(0, -delta)
         self.update()
+        self.more.update()
+
+    def hidden_count(self) -> int:
+        """Notes not wholly in view (above or below the scrolled part of a crowded block)."""
+        area = self.area.rect().adjusted(-1, -1, 1, 1)
+        return sum(1 for child in self.area.childItems() if isinstance(child, NoteItem)
+                   and not area.contains(child.mapRectToParent(child.rect)))
 
     def wheelEvent(self, event: QGraphicsSceneWheelEvent) -> None:  # noqa: N802
         if self.max_scroll() <= 0:
@@ -318,3 +328,38 @@ class BlockItem(QGraphicsObject):
         """A scene point in the notes area's coordinates, scroll included."""
         return self.area.mapFromScene(scene_pos) + QPointF(0, self.scroll)
 
+
+class MoreBadge(QGraphicsItem):
+    """“+3 more” over a crowded block's notes, so a room knows some are out of view."""
+
+    def __init__(self, block: BlockItem) -> None:
+        super().__init__(block)
+        self.block = block
+        self.setZValue(2)  # above the notes area
+
+    def text(self) -> str:
+        hidden = self.block.hidden_count()
+        return f"+{hidden} more" if hidden else ""
+
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        return self.block.rect
+
+    def paint(self, painter: QPainter, _option: QStyleOptionGraphicsItem,
+              _widget: QWidget | None = None) -> None:
+        text = self.text()
+        if not text:
+            return
+        style = self.block.style
+        font = style.font(style.small_px, bold=True)
+        metrics = QFontMetricsF(font)
+        area = self.block.area.rect()
+        width, height = metrics.horizontalAdvance(text) + metrics.height(), metrics.height() * 1.2
+        bottom = self.block.rect.bottom() - style.stroke * 1.5  # over the padding, mostly
+        pill = QRectF(area.right() - width, bottom - height, width, height)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(style.ink)
+        painter.drawRoundedRect(pill, height / 2, height / 2)
+        painter.setPen(style.block_fill)
+        painter.setFont(font)
+        painter.drawText(pill, int(Qt.AlignmentFlag.AlignCenter), text)

@@ -263,6 +263,7 @@ class BoardScene(QGraphicsScene):
                 note.set_geometry(QRectF(area.left() + slot.x, area.top() + slot.y - block.scroll,
                                          slot.width, slot.height), flow.scale)
         block.update()
+        block.more.update()
 
     def _zoomed(self) -> BoardStyle:
         """The style of a focused block: everything larger, as if zoomed in."""

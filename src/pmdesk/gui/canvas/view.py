@@ -190,6 +190,7 @@ class CanvasView(BaseView):
         editable = self.product_id is not None and not self.ctx.read_only
         for button in self.start_buttons:
             button.setEnabled(editable)
+            button.setVisible(self.presentation is None)  # editing chrome: not for a room
         self.board_page.setCurrentWidget(self.board if self.board_id is not None
                                          else self.start_page)
         blank = self.board_id is not None and not self.scene.notes
