@@ -563,3 +563,33 @@ def test_the_checks_can_fail(qtbot):
     assert unnamed(root) == ["QLineEdit('') in QWidget('')"]
     assert clipped(root) == ["QPushButton('Off the edge') in QWidget('')"]
     assert tab_traps(qtbot, root) == ["QPlainTextEdit('') in QWidget('')"]
+
+
+def test_add_product_from_an_empty_view_stays_in_that_view(qtbot, tmp_path, monkeypatch):
+    """New file, Canvas: the page's own Add product… button adds one (a single undo step)
+    and the person stays on the Canvas, now showing the new product."""
+    from PySide6.QtWidgets import QInputDialog, QPushButton
+
+    window = open_window(qtbot, empty_file(tmp_path, 0))
+    view = show(window, "canvas")
+    button = view.add_product_button
+    assert button.isVisible() and isinstance(button, QPushButton)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Atlas", True))
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert window.view_host.current_key == "canvas"
+    assert window.product_selector.currentText() == "Atlas"
+    assert view.product_id == window.product_selector.product_id() is not None
+    assert not view.product_hint.isVisible()
+    window.menu_actions.undo.trigger()
+    assert window.product_selector.count() == 0 and view.product_hint.isVisible()
+    assert not window.dialogs.errors
+
+
+def test_the_add_product_button_shows_only_while_there_is_none(qtbot, tmp_path):
+    window = open_window(qtbot, empty_file(tmp_path, 2))
+    view = show(window, "roadmap")
+    assert view.product_id is not None
+    window.product_selector.setCurrentIndex(-1)  # products, none chosen: choose, not add
+    QApplication.processEvents()
+    assert "Choose a product" in view.product_hint.text()
+    assert view.product_hint.isVisible() and not view.add_product_button.isVisible()

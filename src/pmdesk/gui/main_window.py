@@ -356,8 +356,24 @@ class MainWindow(QMainWindow):
 
     def _wire_view(self, view: QWidget) -> None:
         view.productActivated.connect(self.product_selector.select)
+        if hasattr(view, "addProductRequested"):
+            view.addProductRequested.connect(self.add_product_here)
         view.selectionChanged.connect(self._update_delete_action)
         view.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 6000))
+
+    def add_product_here(self) -> None:
+        """Add product from a view that needs one: the Portfolio adds it (its dialog, one undo
+        step), then the person is back where they were, on the new product."""
+        back = self.view_host.current_key
+        self.view_host.show_view("portfolio")
+        portfolio = self.view_host.current_view()
+        add = getattr(portfolio, "add_product", None)
+        product_id = add() if callable(add) else None
+        if product_id is None:
+            self.view_host.show_view(back)
+            return
+        self.product_selector.select(product_id)
+        self.view_host.show_view(back)
 
     def _view_changed(self, key: str) -> None:
         self.settings.last_view = key

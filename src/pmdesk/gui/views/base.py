@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QLabel,
     QLineEdit,
+    QPushButton,
     QRadioButton,
     QStackedLayout,
     QTabBar,
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 
 
 NEXT_STEP_HINT = "nextStepHint"
-NO_PRODUCT_HINT = "No products yet — open Portfolio and choose Add product"
+NO_PRODUCT_HINT = "No products yet — Add product to start"
 CHOOSE_PRODUCT_HINT = "Choose a product in the toolbar, or add one in the Portfolio view"
 
 
@@ -52,6 +53,7 @@ class BaseView(QWidget):
     productActivated = Signal(int)
     selectionChanged = Signal()
     statusMessage = Signal(str)
+    addProductRequested = Signal()  # the no-product page's button; the window adds one
 
     # Portfolio works without a product; every other view shows a prompt instead.
     needs_product = True
@@ -79,9 +81,13 @@ class BaseView(QWidget):
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.product_hint = self.next_step_hint(NO_PRODUCT_HINT, page)
         self.product_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # The next step itself, where the person is: no detour through another view.
+        self.add_product_button = QPushButton("Add product…")
+        self.add_product_button.clicked.connect(self.addProductRequested)
         layout.addStretch(1)
         layout.addWidget(title)
         layout.addWidget(self.product_hint)
+        layout.addWidget(self.add_product_button, 0, Qt.AlignmentFlag.AlignCenter)
         layout.addStretch(1)
         self.placeholder = title
         return page
@@ -127,6 +133,7 @@ class BaseView(QWidget):
         if not shown:
             none_yet = self.ctx.service(PortfolioService).products.count() == 0
             self.product_hint.setText(NO_PRODUCT_HINT if none_yet else CHOOSE_PRODUCT_HINT)
+            self.add_product_button.setVisible(none_yet and not self.ctx.read_only)
         self._stack.setCurrentIndex(1 if shown else 0)
         self.load(product_id)
         self.selectionChanged.emit()
