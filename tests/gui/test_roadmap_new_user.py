@@ -292,3 +292,76 @@ def test_space_on_a_focused_toolbar_button_presses_it(qtbot, demo_ctx):
     qtbot.waitUntil(button.hasFocus)
     qtbot.keyClick(button, Qt.Key.Key_Space)
     assert toolbar.details.isChecked() and view.chart.editor.isVisible()
+
+
+# -- 6. minors: the start/end pair, finished items on the board ------------------------------------
+
+
+def _type_date(qtbot, table, row: int, field: str, day: dt.date) -> None:
+    """The cell's own editor (from the table's delegate), the date set in it and committed,
+    as the table does when a person types a date and presses Enter."""
+    from PySide6.QtCore import QDate
+    from PySide6.QtWidgets import QDateEdit, QStyleOptionViewItem
+
+    view, model = table.view, table.model
+    index = model.index(row, model.column_index(field))
+    delegate = view.itemDelegateForIndex(index)
+    editor = delegate.createEditor(view.viewport(), QStyleOptionViewItem(), index)
+    assert isinstance(editor, QDateEdit)
+    delegate.setEditorData(editor, index)
+    editor.setDate(QDate(day.year, day.month, day.day))
+    delegate.setModelData(editor, model, index)
+    editor.deleteLater()
+
+
+def test_a_start_typed_past_the_end_moves_the_end_and_keeps_the_duration(qtbot, ctx,
+                                                                          monkeypatch):
+    product = ctx.workspace.service(PortfolioService).create_product(name="Atlas")
+    roadmap = ctx.workspace.service(RoadmapService)
+    lane = roadmap.lanes.create(product_id=product.id, name="Platform", sort_order=0)
+    item = roadmap.items.create(product_id=product.id, lane_id=lane.id, name="Design",
+                                start_date=D(2027, 1, 4), end_date=D(2027, 1, 13))
+    errors = []
+    ctx.errorRaised.connect(errors.append)
+    view = _show(qtbot, RoadmapView(ctx), 1366, 768)
+    view.set_product(product.id)
+    view.tabs.setCurrentWidget(view.items)
+    row = view.items.model.row_of(item.id)
+    _type_date(qtbot, view.items, row, "start_date", D(2027, 2, 1))
+    stored = roadmap.items.get(item.id)
+    assert (stored.start_date, stored.end_date) == (D(2027, 2, 1), D(2027, 2, 10))
+    _type_date(qtbot, view.items, row, "end_date", D(2027, 1, 20))  # before the start
+    stored = roadmap.items.get(item.id)
+    assert (stored.start_date, stored.end_date) == (D(2027, 1, 11), D(2027, 1, 20))
+    _type_date(qtbot, view.items, row, "start_date", D(2027, 1, 15))  # inside: only the start
+    stored = roadmap.items.get(item.id)
+    assert (stored.start_date, stored.end_date) == (D(2027, 1, 15), D(2027, 1, 20))
+    assert errors == []
+    ctx.undo()
+    assert roadmap.items.get(item.id).start_date == D(2027, 1, 11)
+
+
+def test_finished_items_leave_the_now_next_later_board(qtbot, ctx):
+    from pmdesk.core.enums import Horizon
+
+    product = ctx.workspace.service(PortfolioService).create_product(name="Atlas")
+    roadmap = ctx.workspace.service(RoadmapService)
+    lane = roadmap.lanes.create(product_id=product.id, name="Platform", sort_order=0)
+    today = dt.date.today()
+
+    def item(name, **extra):
+        return roadmap.items.create(product_id=product.id, lane_id=lane.id, name=name,
+                                    start_date=today - dt.timedelta(days=30),
+                                    end_date=today + dt.timedelta(days=3), **extra).id
+
+    running = item("Running", progress=40)
+    done = item("Shipped", status=ItemStatus.DONE)
+    full = item("All there", progress=100)
+    view = _show(qtbot, RoadmapView(ctx), 1366, 768)
+    view.set_product(product.id)
+    panel = view.chart
+    button = panel.toolbar.widgetForAction(panel.toolbar.show_board)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    now = list(panel.board.columns[Horizon.NOW].ids)
+    assert now == [running] and done not in now and full not in now
+    assert "2 finished, not shown" in panel.board.titles[Horizon.NOW].text()

@@ -127,6 +127,11 @@ class HorizonColumnModel(QAbstractListModel):
         return False  # the source column is refreshed from the file, not edited by the view
 
 
+def finished(row) -> bool:
+    """Done, or 100 % complete: the board shows what is still to do."""
+    return row.status is ItemStatus.DONE or row.progress >= 100
+
+
 def _undated_tooltip(model: RoadmapModel, item_id: int) -> str:
     """The item described without its dates: the board is for audiences without them."""
     row = model.items[item_id]
@@ -236,16 +241,24 @@ class HorizonBoard(QWidget):
         model = self.model
         accepts = model.filter.accepts if model.filter.active else None
         buckets: dict[Horizon, list] = {h: [] for h in Horizon}
+        self.finished = 0
         for row in model.items.values():
-            if accepts is None or accepts(row):
-                buckets[model.horizon_of(row)].append((row.start, row.name.casefold(), row.id))
+            if accepts is not None and not accepts(row):
+                continue
+            if finished(row):  # shipped work is not "now": it leaves the board
+                self.finished += 1
+                continue
+            buckets[model.horizon_of(row)].append((row.start, row.name.casefold(), row.id))
         for horizon, entries in buckets.items():
             entries.sort()
             self.columns[horizon].set_ids([entry[2] for entry in entries])
+            done = ""
+            if horizon is Horizon.NOW and self.finished:
+                done = f" · {self.finished} finished, not shown"
             self.titles[horizon].setText(
                 f"<span style='font-size:13pt; font-weight:600'>{horizon.label}</span>"
                 f"&nbsp;&nbsp;<span style='color:gray'>{len(entries)} · "
-                f"{SUBTITLES[horizon]}</span>")
+                f"{SUBTITLES[horizon]}{done}</span>")
         self.stale = False
 
     def selected_ids(self) -> list[int]:

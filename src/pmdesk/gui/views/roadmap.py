@@ -50,6 +50,25 @@ def _horizon_text(row: Any) -> str:
     return f"{effective_horizon(None, row.start_date, row.end_date, today()).label} (by dates)"
 
 
+def _new_start(start: dt.date | None, row: Any) -> dict[str, Any]:
+    """Start and end are one pair: a start moved past the end takes the end along, keeping
+    the duration (what a PM means by "it starts later"), instead of refusing the cell."""
+    if start is None or row.kind == ItemKind.MILESTONE:
+        return {"start_date": start, "end_date": start} if start else {"start_date": start}
+    if start > row.end_date:
+        return {"start_date": start, "end_date": start + (row.end_date - row.start_date)}
+    return {"start_date": start}
+
+
+def _new_end(end: dt.date | None, row: Any) -> dict[str, Any]:
+    """An end moved before the start takes the start along, keeping the duration."""
+    if end is None or row.kind == ItemKind.MILESTONE:
+        return {"start_date": end, "end_date": end} if end else {"end_date": end}
+    if end < row.start_date:
+        return {"start_date": end - (row.end_date - row.start_date), "end_date": end}
+    return {"end_date": end}
+
+
 def _lag_text(row: Any) -> str:
     lag = row.lag_days
     return "" if lag == 0 else f"{lag:+d} days" if abs(lag) != 1 else f"{lag:+d} day"
@@ -146,8 +165,8 @@ class RoadmapView(BaseView):
             Column("name", "Name", width=30),
             Column("lane_id", "Lane", Kind.CHOICE, choices=self.lane_names, width=16),
             Column("kind", "Kind", Kind.ENUM, enum=ItemKind, width=10),
-            Column("start_date", "Start", Kind.DATE),
-            Column("end_date", "End", Kind.DATE),
+            Column("start_date", "Start", Kind.DATE, to_changes=_new_start),
+            Column("end_date", "End", Kind.DATE, to_changes=_new_end),
             computed(
                 "duration", "Duration", _duration, kind=Kind.INT, display=_duration_text, width=10
             ),
