@@ -253,7 +253,8 @@ def test_undo_and_redo_follow_the_stack(window, product_file):
     )
     assert actions.undo.isEnabled() and not actions.redo.isEnabled()
     assert actions.undo.text() == "Undo Rename <b>Atlas</b> && co"  # "&&" shows one ampersand
-    assert as_shown(actions.undo.toolTip()) == "Undo Rename <b>Atlas</b> & co"
+    undo_key = actions.undo.shortcut().toString(QtGui.QKeySequence.SequenceFormat.NativeText)
+    assert as_shown(actions.undo.toolTip()) == f"Undo Rename <b>Atlas</b> & co ({undo_key})"
     assert "Atlas 2" in products_in(window)
 
     actions.undo.trigger()
@@ -742,3 +743,20 @@ def test_a_view_that_fails_to_build_does_not_take_the_window_down(make_window, p
     assert not window.menu_actions.delete.isEnabled()
     window.view_host.show_view("roadmap")
     assert current([], window).key == "roadmap"
+
+
+def test_tooltips_and_menus_show_one_key_per_meaning(window):
+    """Ctrl++/-/0 size the text; the timer is Ctrl+Shift+T / Ctrl+Shift+R (Ctrl+T is the
+    roadmap's Today); the keys are in the tooltips as well as the menus."""
+    a = window.menu_actions
+    portable = QtGui.QKeySequence.SequenceFormat.PortableText
+
+    def keys(action):
+        return [k.toString(portable) for k in action.shortcuts()]
+
+    assert "Ctrl+=" in keys(a.zoom_in) and "Ctrl+-" in keys(a.zoom_out)
+    assert keys(a.zoom_reset) == ["Ctrl+0"]
+    assert keys(a.timer_toggle) == ["Ctrl+Shift+T"] and keys(a.timer_reset) == ["Ctrl+Shift+R"]
+    native = QtGui.QKeySequence.SequenceFormat.NativeText
+    for action in (a.timer_toggle, a.timer_reset, a.zoom_in, a.present, a.new):
+        assert action.shortcut().toString(native) in action.toolTip(), action.text()

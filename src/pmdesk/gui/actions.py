@@ -28,6 +28,12 @@ def menu_text(text: str) -> str:
     return text.replace("&", "&&")
 
 
+def with_key(text: str, action: QAction) -> str:
+    """``text`` followed by the action's key, "Undo (Ctrl+Z)", as toolbar tooltips show it."""
+    key = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+    return f"{text} ({key})" if key else text
+
+
 def _shortcuts(standard: Key, fallback: str = "") -> list[QKeySequence]:
     """The platform's standard keys, or ``fallback`` where the platform defines none."""
     keys = QKeySequence.keyBindings(standard)
@@ -121,8 +127,7 @@ class WindowActions:
         if tip:
             action.setStatusTip(tip)
         if keys:  # the key in the tooltip too, not only in the menu
-            shown = keys[0].toString(QKeySequence.SequenceFormat.NativeText)
-            action.setToolTip(f"{tip or text.replace('&', '')} ({shown})")
+            action.setToolTip(with_key(tip or text.replace("&", ""), action))
         action.setCheckable(checkable)
         if icon:
             self._icons[action] = icon

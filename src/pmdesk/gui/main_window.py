@@ -22,7 +22,7 @@ from pmdesk.store.services.portfolio import PortfolioService
 from pmdesk.store.workspace import Workspace
 
 from . import theme
-from .actions import FileStatus, WindowActions, fill_recent_menu, menu_text
+from .actions import FileStatus, WindowActions, fill_recent_menu, menu_text, with_key
 from .context import AppContext
 from .dialogs import Dialogs, about_facts, about_html
 from .exchange_menu import ExchangeMenus
@@ -339,8 +339,8 @@ class MainWindow(QMainWindow):
         redo_text = stack.redoText() if editable and stack.canRedo() else ""
         a.undo.setText(menu_text(f"Undo {undo_text}".strip()))
         a.redo.setText(menu_text(f"Redo {redo_text}".strip()))
-        a.undo.setToolTip(theme.plain_tooltip(f"Undo {undo_text}".strip()))
-        a.redo.setToolTip(theme.plain_tooltip(f"Redo {redo_text}".strip()))
+        a.undo.setToolTip(theme.plain_tooltip(with_key(f"Undo {undo_text}".strip(), a.undo)))
+        a.redo.setToolTip(theme.plain_tooltip(with_key(f"Redo {redo_text}".strip(), a.redo)))
         self._update_delete_action()
         for action in a.workspace_actions:
             action.setEnabled(self.ctx is not None)
