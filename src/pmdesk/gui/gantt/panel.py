@@ -83,7 +83,8 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
         self.board = HorizonBoard(self.model, self.painter)
         self.toolbar = RoadmapToolbar(self, self.model)
         self.legend = RoadmapLegend(self.model, self.painter)
-        self.hint = QLabel(self.view.viewport())
+        # On the view, not its viewport: a scroll moves the viewport's children with it.
+        self.hint = QLabel(self.view)
         self.hint.setObjectName("nextStepHint")
         self.hint.setWordWrap(True)
         self.hint.setMargin(16)
@@ -433,7 +434,8 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
             self.hint.setFont(self.painter.fonts.label)
             self.hint.setFixedWidth(max(200, min(self.view.viewport().width() - 20, 900)))
             self.hint.adjustSize()
-            self.hint.move(10, 10)
+            self.hint.move(self.view.viewport().geometry().topLeft() + QPoint(10, 10))
+            self.hint.raise_()
 
     # -- turning requests into commands ----------------------------------------------------------
 
