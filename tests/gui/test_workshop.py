@@ -363,3 +363,24 @@ def test_the_timer_has_a_band_of_its_own_in_every_view(qtbot, demo_template, tmp
     window.timer.reset()
     assert not shown.timer_band.isVisible()
     window.stop_presentation()
+
+
+def test_presenter_view_is_named_and_tab_moves_on_from_the_notes(qtbot, workspace):
+    from PySide6.QtGui import QAccessible
+
+    from pmdesk.gui.workshop.presenter import PresenterWindow
+
+    ctx = AppContext(workspace)
+    presenter = PresenterWindow(ctx, WorkshopTimer())
+    qtbot.addWidget(presenter)
+    presenter.show()
+    presenter.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is presenter)
+    presenter.notes.setFocus()
+    qtbot.waitUntil(presenter.notes.hasFocus)
+    qtbot.keyClick(presenter.notes, Qt.Key.Key_Tab)
+    assert not presenter.notes.hasFocus() and "\t" not in presenter.notes.toPlainText()
+    for widget in (presenter.notes, presenter.preview, presenter.clock):
+        assert QAccessible.queryAccessibleInterface(widget).text(QAccessible.Text.Name)
+    presenter.close()
+    ctx.close()
