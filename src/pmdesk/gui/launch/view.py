@@ -106,8 +106,7 @@ class LaunchView(BaseView):
         self.messages = self.register(EntityTable(
             EntityTableModel(ctx, self.service.messages, MESSAGE_COLUMNS, parent=self),
             title="Key messages", noun=("message", "messages"), create=self._new_message,
-            edit_field="audience", fit_field="message",
-            empty_hint="No key messages yet — Add message: what each audience should hear"))
+            edit_field="audience", fit_field="message"))
         self.readiness = ReadinessPanel()
         # The statement as the room reads it: large, on its own line, only when presenting.
         self.pitch = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)

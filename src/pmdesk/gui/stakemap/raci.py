@@ -10,7 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -189,6 +198,7 @@ class RaciPanel(QWidget):
         self.table = RaciTable(self)
         self.table.setAccessibleName("RACI matrix")
         self.table.setModel(self.model)
+        self.table.viewport().installEventFilter(self)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -235,14 +245,31 @@ class RaciPanel(QWidget):
             self.requirementAdded.emit(int(req_id))
 
     def fit(self) -> None:
-        """People's columns as wide as their names (within reason); the check column stretches."""
+        """People's columns as wide as their names (within reason); the check column stretches.
+
+        On a narrow window the names give way (shortened; the whole name on hover), down
+        to a letter's room, so the matrix never scrolls sideways.
+        """
         metrics = self.table.fontMetrics()
+        char = metrics.averageCharWidth()
         header = self.table.horizontalHeader()
-        for column, (_pid, name, _role) in enumerate(self.model.people):
-            header.resizeSection(column, min(max(metrics.horizontalAdvance(name) + 18,
-                                                 metrics.averageCharWidth() * 5), 150))
+        wanted = [min(max(metrics.horizontalAdvance(name) + 18, char * 5), 150)
+                  for _pid, name, _role in self.model.people]
         vertical = self.table.verticalHeader()
-        vertical.setMaximumWidth(metrics.averageCharWidth() * 46)
+        vertical.setMaximumWidth(char * (46 if self.table.width() > char * 150 else 30))
+        # The check column keeps some room (a stretched last column is never narrower).
+        room = self.table.viewport().width() - max(char * 12, header.defaultSectionSize())
+        if wanted and sum(wanted) > room:
+            share = max(room, char * 5 * len(wanted)) / sum(wanted)
+            wanted = [max(int(width * share), char * 5) for width in wanted]
+        for column, width in enumerate(wanted):
+            header.resizeSection(column, width)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.table.viewport() and event.type() in (QEvent.Type.Resize,
+                                                                   QEvent.Type.Show):
+            QTimer.singleShot(0, self.fit)  # once the row labels have taken their width
+        return super().eventFilter(watched, event)
 
     def _summarise(self, *_args: Any) -> None:
         flagged = sum(1 for problems in self.model.problems.values() if problems)
