@@ -365,3 +365,20 @@ def test_finished_items_leave_the_now_next_later_board(qtbot, ctx):
     now = list(panel.board.columns[Horizon.NOW].ids)
     assert now == [running] and done not in now and full not in now
     assert "2 finished, not shown" in panel.board.titles[Horizon.NOW].text()
+
+
+def test_add_in_the_items_tab_of_a_new_product_makes_the_first_lane_too(qtbot, ctx):
+    product = ctx.workspace.service(PortfolioService).create_product(name="Atlas")
+    view = _show(qtbot, RoadmapView(ctx), 1366, 768)
+    view.set_product(product.id)
+    view.tabs.setCurrentWidget(view.items)
+    errors = []
+    ctx.errorRaised.connect(errors.append)
+    qtbot.mouseClick(view.items.add_button, Qt.MouseButton.LeftButton)
+    roadmap = ctx.workspace.service(RoadmapService)
+    lanes = roadmap.lanes_of(product.id)
+    assert errors == [] and [lane.name for lane in lanes] == ["Roadmap"]
+    assert [i.lane_id for i in roadmap.items_of(product.id)] == [lanes[0].id]
+    assert view.items.model.rowCount() == 1
+    ctx.undo()
+    assert roadmap.lanes_of(product.id) == [] and roadmap.items_of(product.id) == []

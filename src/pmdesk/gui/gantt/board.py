@@ -222,6 +222,7 @@ class HorizonBoard(QWidget):
         model = self.columns[horizon] = HorizonColumnModel(self.model, horizon, self)
         model.dropRequested.connect(self.horizonRequested)
         view = self.views[horizon] = QListView()
+        view.setAccessibleName(f"{horizon.label} items")
         view.setModel(model)
         view.setItemDelegate(CardDelegate(self.model, painter, view))
         view.setUniformItemSizes(True)

@@ -115,6 +115,7 @@ class ItemEditor(QWidget):
                               ("Progress", self.progress), ("Status", self.status),
                               ("Notes", self.notes), ("Delivers", self.requirements)):
             form.addRow(label, widget)
+            _name(widget, label)
         return page
 
     def _link_page(self) -> QWidget:
@@ -136,6 +137,8 @@ class ItemEditor(QWidget):
         self.lag.editingFinished.connect(lambda: self._send_link("lag_days", self.lag.value()))
         form.addRow("Type", self.link_type)
         form.addRow("Lag or lead", self.lag)
+        _name(self.link_type, "Dependency type")
+        _name(self.lag, "Lag or lead")
         remove = QPushButton("Delete dependency")
         remove.clicked.connect(lambda: self.link_id is not None
                                and self.linkDeleteRequested.emit(self.link_id))
@@ -287,3 +290,11 @@ class ItemEditor(QWidget):
             return
         linked = entry.checkState() == Qt.CheckState.Checked
         self.requirementToggled.emit(self.item_id, entry.data(Qt.ItemDataRole.UserRole), linked)
+
+
+def _name(widget: QWidget, name: str) -> None:
+    """A screen reader names a field by its label; a spin box's inner line edit too."""
+    widget.setAccessibleName(name)
+    inner = getattr(widget, "lineEdit", None)
+    if callable(inner) and inner() is not None:
+        inner().setAccessibleName(name)

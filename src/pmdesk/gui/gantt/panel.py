@@ -137,6 +137,7 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
                  self.lane_header: "Lanes"}
         for widget, name in names.items():
             widget.setAccessibleName(name)
+        self.view.viewport().setAccessibleName("Roadmap timeline chart")
 
     def _connect(self) -> None:
         t, v = self.toolbar, self.view

@@ -20,7 +20,8 @@ from pmdesk.core.horizon import effective_horizon
 from pmdesk.core.wording import describe_days
 from pmdesk.gui.commands import CreateCommand
 from pmdesk.gui.context import AppContext
-from pmdesk.gui.gantt.panel import RoadmapPanel
+from pmdesk.gui.gantt.commands import FirstLaneItemCommand
+from pmdesk.gui.gantt.panel import FIRST_LANE, RoadmapPanel
 from pmdesk.gui.widgets.columns import Column, Kind, Lookup, computed
 from pmdesk.gui.widgets.entity_model import EntityTableModel
 from pmdesk.gui.widgets.entity_table import EntityTable
@@ -147,7 +148,9 @@ class RoadmapView(BaseView):
 
     def _table(self, repo, columns, noun, creator, edit_field: str | None = None) -> EntityTable:
         model = EntityTableModel(self.ctx, repo, columns, parent=self)
-        return self.register(EntityTable(model, noun=noun, create=creator, edit_field=edit_field))
+        table = EntityTable(model, noun=noun, create=creator, edit_field=edit_field)
+        table.view.horizontalHeader().setAccessibleName(f"Columns of the {noun[1]}")
+        return self.register(table)
 
     def load(self, product_id: int | None) -> None:
         self.chart.set_product(product_id)
@@ -218,30 +221,24 @@ class RoadmapView(BaseView):
 
     # -- new rows ---------------------------------------------------------------------------------
 
-    def _new_item(self) -> CreateCommand:
-        lane_id = self._lane_for_new_item()
+    def _new_item(self) -> CreateCommand | FirstLaneItemCommand:
         start = today()
-        return create(
-            self.service.items,
-            "Add roadmap item",
-            product_id=self.product_id,
-            lane_id=lane_id,
-            name="New item",
-            start_date=start,
-            end_date=start + dt.timedelta(days=NEW_ITEM_DAYS - 1),
-        )
+        fields = {"product_id": self.product_id, "name": "New item", "start_date": start,
+                  "end_date": start + dt.timedelta(days=NEW_ITEM_DAYS - 1)}
+        lane_id = self._lane_for_new_item()
+        if lane_id is None:  # a product's first item brings its first lane, one undo step
+            return FirstLaneItemCommand(self.service, self.product_id, FIRST_LANE, fields)
+        return create(self.service.items, "Add roadmap item", lane_id=lane_id, **fields)
 
-    def _lane_for_new_item(self) -> int:
-        """The lane of the item under the cursor, else the first lane."""
+    def _lane_for_new_item(self) -> int | None:
+        """The lane of the item under the cursor, else the first lane (None: there is none)."""
         current = self.items.current_id()
         if current is not None:
             row = self.items.model.entity(self.items.model.row_of(current))
             if row is not None:
                 return row.lane_id
         lanes = list(self.lane_names.data)
-        if not lanes:
-            raise ValidationError("lane", "add a lane first (Lanes tab), then items in it")
-        return lanes[0]
+        return lanes[0] if lanes else None
 
     def _new_dependency(self) -> CreateCommand:
         predecessor, successor = self._pair_to_link()
