@@ -211,7 +211,7 @@ class MapSurface(TableSurface):
 
 
 class BoardSurface(Surface):
-    """The canvas board: notes flowed in blocks; a crowded block scrolls on its own."""
+    """The canvas board: notes flowed in blocks; a crowded board scrolls as a whole."""
 
     def __init__(self) -> None:
         self.block = ""
@@ -234,12 +234,13 @@ class BoardSurface(Surface):
         return view.scene.selected_ids()
 
     def place(self, view: BaseView, entity_id: int) -> None:
-        block = view.scene.blocks[self.block]
-        assert block.max_scroll() > 0, "the crowded block should scroll"
-        block.set_scroll(block.max_scroll() / 2)
+        view.resize(900, 500)  # a crowded block grows and the board scrolls whole, if it must
+        bar = view.board.verticalScrollBar()
+        assert bar.maximum() > 0, "the crowded board should scroll"
+        bar.setValue(bar.maximum() // 2)
 
     def scroll(self, view: BaseView) -> tuple[float, ...]:
-        return (view.scene.blocks[self.block].scroll,)
+        return (view.board.verticalScrollBar().value(),)
 
 
 class TimelineSurface(Surface):
