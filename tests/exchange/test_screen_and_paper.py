@@ -9,7 +9,7 @@ changed on one side only fails here.
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSizeF
+from PySide6.QtCore import QSizeF, Qt
 from PySide6.QtGui import QColor, QFont, QPainterPath, QPalette
 from reportlab.graphics.shapes import Circle, Polygon, Rect
 
@@ -264,37 +264,85 @@ def test_the_backlog_summary_and_the_spec_count_one_requirement_alike(tmp_path, 
 # -- emoji ------------------------------------------------------------------------------------------
 
 
-def test_the_screen_draws_emoji_with_the_font_the_pdfs_embed(qtbot):
-    from PySide6.QtGui import QFontDatabase
-    from PySide6.QtWidgets import QLabel
+_EMOJI_ON_SCREEN = """
+import os
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import QLabel
+from pmdesk.gui.app import _application
 
-    from pmdesk.exchange.pdf.fonts import EMOJI, register
-    from pmdesk.gui.app import EMOJI_FONT, _application
+app = _application()  # what pmdesk does at start
 
-    _application()  # what pmdesk does at start
-    assert "Symbola" in QFontDatabase.families()
-    register()
+
+def drawn(text):
+    label = QLabel(text)
+    label.resize(80, 40)
+    label.show()
+    app.processEvents()
+    return label.grab().toImage()
+
+
+# A private character no font has is drawn as Qt's box; the rocket must not be.
+print("Symbola" in QFontDatabase.families(), drawn("\U0010FFFD") != drawn("🚀"))
+"""
+
+
+def test_the_screen_draws_emoji_with_the_font_the_pdfs_embed():
+    """In a process of its own: the font, once added, would change other tests' layouts."""
+    import subprocess
+    import sys
+
     from reportlab.pdfbase import pdfmetrics
 
+    from pmdesk.exchange.pdf.fonts import EMOJI, register
+    from pmdesk.gui.app import EMOJI_FONT
+
+    register()
     assert pdfmetrics.getFont(EMOJI).face.filename.endswith(EMOJI_FONT)
-
-    def drawn(text: str):
-        label = QLabel(text)
-        qtbot.addWidget(label)
-        label.resize(80, 40)
-        label.show()
-        return label.grab().toImage()
-
-    missing = drawn("\U0010FFFD")  # a private character: no font has it, Qt draws its box
-    assert drawn("🚀") != missing
+    result = subprocess.run([sys.executable, "-c", _EMOJI_ON_SCREEN], capture_output=True,
+                            text=True, timeout=120)
+    assert result.stdout.split() == ["True", "True"], result.stderr
 
 
-def test_the_printed_register_marks_attitude_with_the_maps_glyph_and_colour():
-    for attitude in Attitude:
-        cell = stakeholders.attitude_cell(attitude)
-        mark = cell.contents[0]
-        assert type(mark) is type(charts.glyph(palette.GLYPH_NAMES[attitude], 0, 0, 3,
-                                               theme.INK))
-        assert _hex(mark.fillColor) == palette.ATTITUDE_COLOURS[attitude]
-        assert attitude.label in _drawing_text(cell)
-        assert all(_hex(s.fillColor) == _hex(theme.INK) for s in cell.contents[1:])
+# -- the RACI matrix ----------------------------------------------------------------------------------
+
+
+def test_raci_cells_have_the_same_fill_and_letter_colour_on_screen_and_paper(demo):
+    from reportlab.platypus import Table
+
+    from pmdesk.core.enums import RaciActivity, RaciRole
+    from pmdesk.exchange.pdf.job import Job
+    from pmdesk.exchange.pdf.options import PdfOptions, Progress
+    from pmdesk.exchange.pdf.template import Numbering
+    from pmdesk.gui.stakemap.raci import RaciModel
+    from pmdesk.store.services.stakeholders import ActivityRow
+
+    roles = list(RaciRole)
+    model = RaciModel(lambda *_args: True)
+    key = (RaciActivity.SPEC_SIGNOFF, None)
+    model.set_data([ActivityRow(key, "Sign-off", "Specification")],
+                   [(n, f"P{n}", "") for n in range(len(roles))],
+                   {(key, n): role for n, role in enumerate(roles)})
+    screen = {}
+    for n, role in enumerate(roles):
+        index = model.index(0, n)
+        screen[role] = (_hex(model.data(index, Qt.ItemDataRole.BackgroundRole).color()),
+                        _hex(model.data(index, Qt.ItemDataRole.ForegroundRole).color()))
+    product = _product(demo)
+    job = Job(demo, PdfOptions(), Progress(None, None), product, (595.0, 842.0))
+    people = demo.service(StakeholderService).stakeholders_of(product.id)
+    matrix = next(f for f in stakeholders._raci(job, people, Numbering())
+                  if isinstance(f, Table))
+    paper = {}
+    for row, cells in enumerate(matrix._cellvalues[1:], start=1):
+        for col, text in enumerate(cells[1:-1], start=1):
+            if text in {r.value for r in roles}:
+                fill = next(_hex(c[3]) for c in matrix._bkgrndcmds
+                            if c[0] == "BACKGROUND" and c[1] == (col, row))
+                paper.setdefault(RaciRole(text), fill)
+    for role in roles:
+        assert screen[role][0] == palette.RACI_COLOURS[role]
+        assert screen[role][1] == palette.raci_ink(role)
+        if role in paper:
+            assert paper[role] == screen[role][0]
+    assert len(paper) >= 3

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 
-from .enums import Attitude, MoSCoW, Quadrant
+from .enums import Attitude, MoSCoW, Quadrant, RaciRole
 from .scoring import QUADRANTS
 from .stakeholders import STRATEGY
 
@@ -100,6 +100,22 @@ def mix(a: str, b: str, amount: float) -> str:
 def quadrant_tint(quadrant: Quadrant, base: str, accent: str) -> str:
     """A quadrant's fill: the accent over the background by the quadrant's tint."""
     return mix(base, accent, QUADRANT_TINT[quadrant])
+
+
+# -- stakeholders: the RACI matrix ---------------------------------------------------------------
+
+# A cell's fill per role; the Accountable one, the darkest, is the one to find first.
+RACI_COLOURS: dict[RaciRole, str] = {
+    RaciRole.RESPONSIBLE: OKABE_ITO["sky_blue"],
+    RaciRole.ACCOUNTABLE: OKABE_ITO["blue"],
+    RaciRole.CONSULTED: OKABE_ITO["orange"],
+    RaciRole.INFORMED: "#CCCCCC",
+}
+
+
+def raci_ink(role: RaciRole) -> str:
+    """The letter's colour on its fill: white on the dark Accountable blue, else black."""
+    return "#FFFFFF" if role is RaciRole.ACCOUNTABLE else "#000000"
 
 
 # -- requirements: priority and value against effort ---------------------------------------------

@@ -11,7 +11,13 @@ from reportlab.platypus import Flowable, PageBreak
 from pmdesk.core.communication import raci_problems
 from pmdesk.core.enums import Attitude, Quadrant, RaciActivity, RaciRole
 from pmdesk.core.label_layout import Box, LabelRequest, layout_labels, short_name
-from pmdesk.core.palette import GLYPH_NAMES, QUADRANT_NAMES, quadrant_tint
+from pmdesk.core.palette import (
+    GLYPH_NAMES,
+    QUADRANT_NAMES,
+    RACI_COLOURS,
+    quadrant_tint,
+    raci_ink,
+)
 from pmdesk.core.stakeholders import MIDPOINT, quadrant
 from pmdesk.core.wording import plural
 from pmdesk.store.models import Stakeholder
@@ -25,10 +31,8 @@ from .markup import colour, escape, para
 from .template import Heading, Numbering, short_date
 from .textdraw import text_shapes
 from .theme import (
-    ACCENT,
     ATTITUDE_COLOURS,
     BAD,
-    FAINT,
     GOOD,
     INK,
     MUTED,
@@ -45,8 +49,6 @@ SECTIONS = {"map": "Power / interest map", "register": "Stakeholder register",
             "raci": "RACI matrix"}
 RACI_COLUMNS = 9
 LABEL_SIZE, LABEL_MAX = 7.0, 110.0  # names on the map: points, widest before eliding
-ROLE_COLOURS = {RaciRole.ACCOUNTABLE: PRIMARY, RaciRole.RESPONSIBLE: ACCENT,
-                RaciRole.CONSULTED: MUTED, RaciRole.INFORMED: FAINT}
 
 
 def make(job: Job) -> Document:
@@ -261,13 +263,17 @@ def _raci(job: Job, people: list[Stakeholder], numbering: Numbering) -> list[Flo
     for start in range(0, len(involved), RACI_COLUMNS):
         chunk = involved[start:start + RACI_COLUMNS]
         header = ["Activity", *(RotatedLabel(names[i].name) for i in chunk), "Check"]
-        rows = []
+        rows, fills = [], []
         for key, label in activities:
             cells = []
             for person in chunk:
                 role = grid.get((key, person))
                 cells.append(Plain(role.value if role else "", align="CENTER", bold=role is
-                                   RaciRole.ACCOUNTABLE, colour=ROLE_COLOURS.get(role)))
+                                   RaciRole.ACCOUNTABLE,
+                                   colour=hex_colour(raci_ink(role)) if role else None))
+                if role is not None:  # the screen's fill: core.palette
+                    fills.append(("BACKGROUND", (len(cells), len(rows) + 1),
+                                  (len(cells), len(rows) + 1), hex_colour(RACI_COLOURS[role])))
             issue = "; ".join(problems.get(key, []))
             check = (para(None, Styles.cell_muted, markup=colour(escape(issue), css(BAD)))
                      if issue else Plain("✓", colour=GOOD, align="CENTER"))
@@ -278,8 +284,10 @@ def _raci(job: Job, people: list[Stakeholder], numbering: Numbering) -> list[Flo
         widths = [activity_share, *([person_share] * len(chunk)), check_share]
         if start:
             out.append(spacer(12))
-        out.append(table(header, rows, widths, total_width=job.width,
-                         align=["LEFT", *(["CENTER"] * len(chunk)), "LEFT"]))
+        matrix = table(header, rows, widths, total_width=job.width,
+                       align=["LEFT", *(["CENTER"] * len(chunk)), "LEFT"])
+        matrix.setStyle(fills)
+        out.append(matrix)
     out.append(spacer(6))
     out.append(para("R Responsible · A Accountable (exactly one) · C Consulted · I Informed",
                     Styles.small))

@@ -10,21 +10,15 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QFont, QPainterPath, QPalette, QPolygonF
 
-from pmdesk.core.enums import Attitude, Quadrant, RaciRole
+from pmdesk.core.enums import Attitude, Quadrant
 from pmdesk.core.palette import (  # noqa: F401  (re-exported: the map's modules import here)
     ATTITUDE_COLOURS,
     GLYPH_NAMES,
+    RACI_COLOURS,
     SQUARE_SIDE,
     glyph_polygon,
     quadrant_tint,
 )
-
-RACI_COLOURS: dict[RaciRole, str] = {
-    RaciRole.RESPONSIBLE: "#56B4E9",
-    RaciRole.ACCOUNTABLE: "#0072B2",
-    RaciRole.CONSULTED: "#E69F00",
-    RaciRole.INFORMED: "#CCCCCC",
-}
 
 OVERDUE = "#C62828"
 DUE = "#B26A00"
