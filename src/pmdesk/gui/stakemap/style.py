@@ -11,10 +11,10 @@ from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QFont, QPainterPath, QPalette, QPolygonF
 
 from pmdesk.core.enums import Attitude, Quadrant
-from pmdesk.core.palette import (  # noqa: F401  (re-exported: the map's modules import here)
-    ATTITUDE_COLOURS,
+from pmdesk.core.palette import (  # the map's modules import these colours from here
+    ATTITUDE_COLOURS,  # noqa: F401
     GLYPH_NAMES,
-    RACI_COLOURS,
+    RACI_COLOURS,  # noqa: F401
     SQUARE_SIDE,
     glyph_polygon,
     quadrant_tint,
