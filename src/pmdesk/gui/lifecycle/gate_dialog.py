@@ -207,7 +207,7 @@ class GateReviewDialog(QDialog):
         self.recycle_to.setEnabled(decision is GateDecision.RECYCLE)
         target = self.target()
         if decision is None:
-            self.outcome.setText("Choose Go, Hold, Kill or Recycle")
+            self.outcome.setText("—")  # the line under the form says what to choose
         elif target is None:
             self.outcome.setText("Choose the stage to return to")
         elif target == self.stage:
