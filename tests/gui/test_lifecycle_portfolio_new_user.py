@@ -45,24 +45,23 @@ def new_ctx(tmp_path, qtbot):
     ws.close()
 
 
-def _portfolio(ctx, qtbot) -> PortfolioView:
-    view = PortfolioView(ctx)
-    qtbot.addWidget(view)
-    view.resize(1366, 700)
-    view.set_product(None)
-    view.show()
-    qtbot.waitExposed(view)
-    return view
-
-
-def _lifecycle(ctx, qtbot, product_id: int) -> LifecycleView:
-    view = LifecycleView(ctx)
+def _shown(view_class, ctx, qtbot, product_id: int | None = None):
+    """The view as a laptop shows it (1366 wide), on ``product_id`` (None: the portfolio)."""
+    view = view_class(ctx)
     qtbot.addWidget(view)
     view.resize(1366, 700)
     view.set_product(product_id)
     view.show()
     qtbot.waitExposed(view)
     return view
+
+
+def _portfolio(ctx, qtbot) -> PortfolioView:
+    return _shown(PortfolioView, ctx, qtbot)
+
+
+def _lifecycle(ctx, qtbot, product_id: int) -> LifecycleView:
+    return _shown(LifecycleView, ctx, qtbot, product_id)
 
 
 def _hints(view: QWidget) -> list[str]:
