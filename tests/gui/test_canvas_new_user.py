@@ -202,3 +202,21 @@ def test_revealed_results_are_sorted_by_votes_then_name(fresh, qtbot):
     qtbot.mouseClick(fresh.voting_bar.reveal, Qt.MouseButton.LeftButton)
     assert fresh.voting_results() == [("mid", 2), ("Alpha", 1), ("zeta", 1)]
     assert fresh.voting_bar.status.text().endswith("— mid 2 · Alpha 1 · zeta 1")
+
+
+def test_tab_scrolls_a_tall_board_to_the_block_it_reaches(fresh, qtbot):
+    add_board_action(fresh, CanvasTemplate.PRODUCT_CANVAS).trigger()
+    fresh.resize(900, 500)
+    for number in range(40):
+        fresh.add_note("target_customers", f"customer segment number {number} with words")
+    bar = fresh.board.verticalScrollBar()
+    assert bar.maximum() > 0 and bar.value() == 0
+    fresh.scene.blocks["target_customers"].setFocus()
+    fresh.board.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is fresh.board)
+    last = fresh.scene.block_order()[-1]
+    while fresh.scene.current_block() != last:
+        qtbot.keyClick(fresh.board, Qt.Key.Key_Tab)
+    shown = fresh.board.mapToScene(fresh.board.viewport().rect()).boundingRect()
+    assert bar.value() > 0 and shown.intersects(fresh.scene.blocks[last].sceneBoundingRect())
+    assert fresh.board.accessibleDescription().startswith(fresh.scene.blocks[last].title)

@@ -115,6 +115,17 @@ class BoardView(QGraphicsView):
         self.editor.cancelled.connect(self.close_editor)
         scene.captureRequested.connect(self.start_capture)
         scene.editRequested.connect(self.start_edit)
+        scene.focusItemChanged.connect(self._focus_moved)
+
+    def _focus_moved(self, item, _old, _reason) -> None:
+        """The block or note the keyboard reached: scrolled into view and told to screen readers."""
+        if item is None:
+            return
+        self.ensureVisible(item.sceneBoundingRect(), 0, 0)
+        block = item if hasattr(item, "title") else self.board.blocks.get(item.data.block)
+        if block is not None:
+            notes = len(self.board.notes_in(block.key))
+            self.setAccessibleDescription(f"{block.title}: {notes} note{'s' * (notes != 1)}")
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
