@@ -482,13 +482,15 @@ def test_tab_leaves_every_widget(qtbot, demo_template, tmp_path, source):
     assert not found, "\n".join(found)
 
 
-def test_the_start_page_is_named_and_reachable(qtbot):
-    window = MainWindow(settings=Settings(), dialogs=Dialogs())
+def test_the_start_page_is_named_and_reachable(qtbot, tmp_path):
+    settings = Settings()
+    settings.add_recent(empty_file(tmp_path, 0))  # the recent files list shows too
+    window = MainWindow(settings=settings, dialogs=Dialogs())
     qtbot.addWidget(window)
     window.resize(1366, 768)
     window.show()
     page = window.start_page
-    assert window.pages.currentWidget() is page
+    assert window.pages.currentWidget() is page and page.recent_list.isVisible()
     assert not unnamed(page) and not overlaps(page) and not cut_labels(page)
     assert not tab_traps(qtbot, page)
 

@@ -123,6 +123,7 @@ class StartPage(QWidget):
         column.addSpacing(6)
         self.recent_list = QListWidget()
         self.recent_list.setObjectName("recentFiles")
+        self.recent_list.setAccessibleName("Recent files")
         self.recent_list.setFrameShape(QFrame.Shape.StyledPanel)
         self.recent_list.itemActivated.connect(self._open_item)
         self.recent_list.itemClicked.connect(self._open_item)
