@@ -91,6 +91,9 @@ def test_an_empty_portfolio_offers_add_product_on_its_first_tab(new_ctx, qtbot, 
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ('atlas <lab> & "co"', True))
     qtbot.mouseClick(view.add_button, Qt.MouseButton.LeftButton)  # the same name again
     assert errors and "already exists" in errors[0] and view.model.rowCount() == 1
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("   ", True))
+    qtbot.mouseClick(view.add_button, Qt.MouseButton.LeftButton)  # no name at all
+    assert errors[-1] == "Name: cannot be empty" and view.model.rowCount() == 1
     new_ctx.undo()
     assert view.model.rowCount() == 0
     assert _hints(view) == ["No products yet — Add product to start"]
