@@ -84,11 +84,35 @@ def test_the_projector_shows_every_lane_in_large_type_with_years(qtbot, demo_ctx
     upper = [text for text in panel.time_header.painted if text.startswith("Q")]
     assert upper and all(re.search(r"\b\d{4}\b", text) for text in upper)
     assert not any(re.fullmatch(r"W?\d{1,2}", text) for text in panel.time_header.painted)
-    assert not panel.legend.isVisible() and not panel.toolbar.isVisible()
+    assert not panel.toolbar.isVisible()
+    # The legend explains the marks (not the bars), in the room's type.
+    assert panel.legend.isVisible() and "Feature" not in panel.legend.labels()
+    assert "Today" in panel.legend.labels()
+    legend_bottom = panel.legend.mapTo(panel, panel.legend.rect().bottomLeft()).y()
+    assert legend_bottom <= panel.height()
     panel.lane_header.grab()
     name_room = panel.lane_header.width() - 60
     for lane in panel.model.lanes:  # lane names whole
         assert panel.painter.fonts.bold_width(lane.name) <= name_room
+
+
+def test_the_projector_folds_the_fullest_lanes_when_they_cannot_all_fit(qtbot, ctx):
+    product = ctx.workspace.service(PortfolioService).create_product(name="Atlas")
+    roadmap = ctx.workspace.service(RoadmapService)
+    for n in range(6):  # six lanes of eight overlapping items: 48 rows
+        lane = roadmap.lanes.create(product_id=product.id, name=f"Team {n}", sort_order=n)
+        for k in range(8):
+            roadmap.items.create(product_id=product.id, lane_id=lane.id, name=f"Work {n}.{k}",
+                                 start_date=D(2027, 1, 4 + k), end_date=D(2027, 3, 1))
+    view = RoadmapView(ctx)
+    view.set_product(product.id)
+    panel = _present(qtbot, view)
+    boxes = panel.model.layout.boxes
+    assert len(boxes) == 6 and panel.model.folded  # some lanes summarised in one row
+    assert boxes[-1].top + boxes[-1].height <= panel.view.viewport().height() + 1
+    assert QFontInfo(panel.painter.fonts.small).pixelSize() >= 28
+    view.set_presentation(None)  # back at the desk nothing stays folded
+    assert not panel.model.folded and not any(box.collapsed for box in panel.model.layout.boxes)
 
 
 def test_the_projector_keeps_the_timer_corner_free(qtbot, demo_ctx):

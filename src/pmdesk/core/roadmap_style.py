@@ -52,6 +52,9 @@ def lane_colour(index: int, stored: str = "") -> str:
     return LANE_COLOURS[index % len(LANE_COLOURS)]
 
 
+SHAPE_KEYS = ("feature", "initiative", "release", "milestone", "link")  # what bars are, not marks
+
+
 @dataclass(frozen=True)
 class LegendEntry:
     """One sign of the chart: ``glyph`` says what to draw, ``colour`` in what."""
@@ -80,6 +83,6 @@ def legend_entries(*, critical: bool = True, baseline: bool = True, slip: bool =
     if baseline:
         entries.append(LegendEntry("baseline", "Baseline", "thin-bar", BASELINE))
     if slip:
-        entries.append(LegendEntry("slip", "Slip vs baseline (+d late, −d early)", "text", LATE))
+        entries.append(LegendEntry("slip", "Slip (+d late, −d early)", "text", LATE))
     entries.append(LegendEntry("today", "Today", "line", TODAY))
     return entries

@@ -24,6 +24,7 @@ class RoadmapLegend(QWidget):
         super().__init__(parent)
         self.model = model
         self.chart_painter = painter
+        self.marks_only = False  # on a projector: only the marks a room needs explained
         self.setAccessibleName("Roadmap legend")
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.setFixedHeight(self._height())
@@ -31,19 +32,49 @@ class RoadmapLegend(QWidget):
     def entries(self) -> list[rs.LegendEntry]:
         model = self.model
         baseline = model.baseline_visible
-        return rs.legend_entries(critical=model.show_critical, baseline=baseline, slip=baseline,
-                                 violated=bool(model.violated))
+        entries = rs.legend_entries(critical=model.show_critical, baseline=baseline,
+                                    slip=baseline, violated=bool(model.violated))
+        if self.marks_only:
+            entries = [e for e in entries if e.key not in rs.SHAPE_KEYS]
+        return entries
 
     def labels(self) -> list[str]:
         return [entry.label for entry in self.entries()]
 
+    def _scale(self) -> float:
+        """Glyphs grow with the type (a projector's is twice the desk's)."""
+        return max(1.0, self.chart_painter.fonts.small_metrics.height() / 14)
+
+    def _lines(self, width: float) -> list[list[tuple[rs.LegendEntry, float]]]:
+        """The entries with their widths, wrapped into as many lines as the width needs."""
+        fonts, k = self.chart_painter.fonts, self._scale()
+        lines: list[list[tuple[rs.LegendEntry, float]]] = [[]]
+        x = 10.0
+        for entry in self.entries():
+            need = (GLYPH_ROOM + 5 + 16) * k + fonts.small_width(entry.label)
+            if lines[-1] and x + need > width:
+                lines.append([])
+                x = 10.0
+            lines[-1].append((entry, need))
+            x += need
+        return lines
+
+    def _line_height(self) -> float:
+        return self.chart_painter.fonts.small_metrics.height() + 8 * self._scale()
+
     def _height(self) -> int:
-        return max(22, round(self.chart_painter.fonts.small_metrics.height() + 10))
+        lines = len(self._lines(max(self.width(), 200)))
+        return max(22, round(lines * self._line_height() + 2))
 
     def refresh(self) -> None:
         self.setFixedHeight(self._height())
         self.setAccessibleDescription(" · ".join(self.labels()))
         self.update()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if self.height() != self._height():
+            self.setFixedHeight(self._height())
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         return QSize(600, self._height())
@@ -57,16 +88,27 @@ class RoadmapLegend(QWidget):
         p.drawLine(0, 0, self.width(), 0)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         p.setFont(fonts.small)
-        cy = self.height() / 2
-        x = 10.0
-        for entry in self.entries():
-            x += _glyph(p, entry, x, cy, style) + 5
-            width = fonts.small_width(entry.label)
-            p.setPen(style.muted)
-            p.drawText(QRectF(x, 0, width + 2, self.height()),
-                       Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, entry.label)
-            x += width + 16
+        k, line_height = self._scale(), self._line_height()
+        for n, line in enumerate(self._lines(self.width())):
+            top = 1 + n * line_height
+            cy = top + line_height / 2
+            x = 10.0
+            for entry, need in line:
+                p.save()
+                p.translate(x, cy)
+                p.scale(k, k)
+                glyph = _glyph(p, entry, 0.0, 0.0, style)
+                p.restore()
+                label_x = x + (glyph + 5) * k
+                p.setPen(style.muted)
+                p.drawText(QRectF(label_x, top, fonts.small_width(entry.label) + 2, line_height),
+                           Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                           entry.label)
+                x += need
         p.end()
+
+
+GLYPH_ROOM = 26  # the widest glyph, in desk pixels
 
 
 def _glyph(p: QPainter, entry: rs.LegendEntry, x: float, cy: float, style: ChartStyle) -> float:
@@ -120,6 +162,9 @@ def _glyph(p: QPainter, entry: rs.LegendEntry, x: float, cy: float, style: Chart
         p.drawRoundedRect(QRectF(x, cy - 2.5, 20, 5), 1.5, 1.5)
         return 20
     if glyph == "text":
+        font = p.font()
+        font.setPixelSize(11)  # the painter is scaled with the type: this is desk size
+        p.setFont(font)
         p.setPen(colour)
         p.drawText(QRectF(x, cy - 10, 26, 20), Qt.AlignmentFlag.AlignCenter, "+3d")
         return 26

@@ -76,6 +76,7 @@ class ChartPainter:
         self.model = model
         self.hover: int | None = None
         self.whole_labels = False  # presenting: a name whole, or not at all
+        self.visible_right = None  # () -> the x where the screen ends (set by the panel)
         self._label_ends: dict[float, float] = {}
         self.links = LinkPainter(model, style)
         self.set_style(style, fonts)
@@ -189,7 +190,9 @@ class ChartPainter:
                    with_label: bool = True) -> None:
         item, row, box, swatch, nxt, row_top, label, on_screen, prev = entry
         if on_screen:
-            if self.model.layout.metrics.with_baseline and item.baseline is not None:
+            layout = self.model.layout
+            if (layout.metrics.with_baseline and item.baseline is not None
+                    and not layout.box_of[item.lane_id].collapsed):  # a folded lane: one row
                 self._paint_baseline(p, item, row_top, scale, box, nxt)
             self._paint_shape(p, row, item.kind, box, swatch)
             if with_label:  # (the dense style outlines everything at the end)
@@ -331,6 +334,9 @@ class ChartPainter:
         count = self.model.requirement_counts.get(row.id, 0)
         badge = self._badge_width(count)
         width = fonts.width(text, bold)
+        if self.whole_labels and self.visible_right is not None:
+            edge = self.visible_right() - pad  # a name cut by the screen's edge is cut too
+            next_left = edge if next_left is None else min(next_left, edge)
         ends = self._label_ends
         limit = max(prev_right if prev_right is not None else 0.0, ends.get(row_top, 0.0))
         place = label_place(box, width + badge, next_left, m, kind is MILESTONE, limit)

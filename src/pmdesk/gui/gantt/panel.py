@@ -77,6 +77,7 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
                                     Fonts(self.font()))
         self.scene = ChartScene(self.model, self.painter, self)
         self.view = GanttView(self.scene)
+        self.painter.visible_right = lambda: self.view.visible_scene_rect().right()
         self.time_header = TimeHeader(self.view)
         self.lane_header = LaneHeader(self.view)
         self.editor = ItemEditor(self.model)
@@ -229,7 +230,6 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
         self._theme = theme
         presenting = theme is not None
         self.toolbar.setVisible(not presenting)
-        self.legend.setVisible(not presenting)
         if presenting:
             self.editor.hide()
             font = QFont(self.font())
@@ -239,6 +239,7 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
             fonts = Fonts(QFont(self._desk_font))
         self.model.hide_launch = presenting
         self.painter.whole_labels = presenting
+        self.legend.marks_only = presenting
         self.model.folded = set()
         self.time_header.presenting = presenting
         self.painter.set_style(ChartStyle.from_palette(self.palette()), fonts)
@@ -263,13 +264,16 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
             width = round(min(max(need, width), max(width, self.width() * 0.3)))
         self.lane_header.setFixedWidth(width)
         self.corner.setFixedSize(width, self.time_header.height())
+        self.legend.refresh()
 
     def _fit_for_room(self) -> None:
         """Every lane within the chart's height: rows shrink towards the text's own height,
         then the lanes with the most rows fold into one row each, until all fit."""
         if self._theme is None:
             return
+        self._restyle_headers()  # the lane column follows the window's width
         model, desk = self.model, self._desk_metrics
+        model.folded = set()  # from scratch: an earlier, smaller window folded more
         line = self.painter.fonts.bold_metrics.height()
         room = max(self.view.viewport().height() - 4, 1)
         full = max(1.0, line / 17.0)  # the desk's rows were made for a ~17 px line

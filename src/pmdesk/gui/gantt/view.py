@@ -82,9 +82,10 @@ class GanttView(GestureMixin, QGraphicsView):
     def zoom_by(self, steps: int, anchor: float | None = None) -> None:
         self.set_zoom(step_zoom(self.scale.px_per_day, steps), anchor)
 
-    def fit_all(self) -> None:
+    def fit_all(self, right_room: float = 0.0) -> None:
+        """The whole plan in the window (``right_room`` kept free after it, for labels)."""
         first, last = self.chart.span()
-        width = max(self.viewport().width() - 48, 100)
+        width = max(self.viewport().width() - 48 - right_room, 100)
         self.set_zoom(fit_zoom(first, last, width))
         self.scroll_to_day(first, margin=24)
 
