@@ -251,6 +251,14 @@ def test_roadmap_keys_do_what_their_tooltips_say(qtbot, demo_template, tmp_path)
     first, last = chart.chart.span()
     seen = chart.visible_scene_rect()
     assert seen.left() <= chart.scale.x(first) and chart.scale.x(last) <= seen.right() + 1
+
+    # Typed into a text box of the roadmap, the same keys are text, not zoom or fit.
+    box = panel.toolbar.text_filter
+    box.setFocus()
+    qtbot.waitUntil(box.hasFocus)
+    zoom = chart.scale.px_per_day
+    qtbot.keyClicks(box, "F+-")
+    assert box.text() == "F+-" and chart.scale.px_per_day == zoom
     assert "(F)" in panel.toolbar.fit.toolTip()
 
 
