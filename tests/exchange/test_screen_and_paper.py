@@ -346,3 +346,12 @@ def test_raci_cells_have_the_same_fill_and_letter_colour_on_screen_and_paper(dem
         if role in paper:
             assert paper[role] == screen[role][0]
     assert len(paper) >= 3
+
+
+def test_launch_tasks_have_the_same_status_colours_in_the_lane_and_the_launch_plan():
+    from pmdesk.core.enums import TaskStatus
+    from pmdesk.gui.gantt.launch_lane import STATUS_COLOURS as lane
+
+    for status in TaskStatus:
+        assert _hex(lane[status]) == palette.TASK_STATUS_COLOURS[status]
+        assert _hex(theme.TASK_STATUS_COLOURS[status]) == palette.TASK_STATUS_COLOURS[status]

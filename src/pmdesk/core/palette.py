@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 
-from .enums import Attitude, MoSCoW, Quadrant, RaciRole
+from .enums import Attitude, MoSCoW, Quadrant, RaciRole, TaskStatus
 from .scoring import QUADRANTS
 from .stakeholders import STRATEGY
 
@@ -116,6 +116,17 @@ RACI_COLOURS: dict[RaciRole, str] = {
 def raci_ink(role: RaciRole) -> str:
     """The letter's colour on its fill: white on the dark Accountable blue, else black."""
     return "#FFFFFF" if role is RaciRole.ACCOUNTABLE else "#000000"
+
+
+# -- launch: task status (the roadmap's launch lane and the printed launch plan) ------------------
+
+TASK_STATUS_COLOURS: dict[TaskStatus, str] = {
+    TaskStatus.TODO: "#7B8794",
+    TaskStatus.IN_PROGRESS: "#2F6FDE",
+    TaskStatus.BLOCKED: "#D92D20",
+    TaskStatus.DONE: "#2E8B3E",
+    TaskStatus.NOT_APPLICABLE: "#B8C0CA",
+}
 
 
 # -- requirements: priority and value against effort ---------------------------------------------

@@ -14,7 +14,7 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 
 from pmdesk.core import palette
-from pmdesk.core.enums import ItemStatus, TaskStatus
+from pmdesk.core.enums import ItemStatus
 
 from .fonts import SANS, SANS_BOLD
 
@@ -52,11 +52,7 @@ ATTITUDE_COLOURS = {
 }
 
 TASK_STATUS_COLOURS = {
-    TaskStatus.TODO: FAINT,
-    TaskStatus.IN_PROGRESS: ACCENT,
-    TaskStatus.BLOCKED: BAD,
-    TaskStatus.DONE: GOOD,
-    TaskStatus.NOT_APPLICABLE: RULE,
+    status: hex_colour(value) for status, value in palette.TASK_STATUS_COLOURS.items()
 }
 
 ITEM_STATUS_COLOURS = {

@@ -20,6 +20,7 @@ from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QStyleOptionGraphicsItem
 
 from pmdesk.core.enums import TaskStatus
+from pmdesk.core.palette import TASK_STATUS_COLOURS  # the printed launch plan's too
 from pmdesk.core.timeline import TimeScale
 from pmdesk.store.services.launch import LaneTask
 
@@ -34,13 +35,7 @@ LABEL_GAP = 5.0
 MAX_LABEL = 190.0
 MAX_ROWS = 6
 ACCENT = QColor("#b45309")  # the lane's stripe in the header: amber, apart from lane colours
-STATUS_COLOURS = {
-    TaskStatus.TODO: QColor("#7b8794"),
-    TaskStatus.IN_PROGRESS: QColor("#2f6fde"),
-    TaskStatus.BLOCKED: QColor("#d92d20"),
-    TaskStatus.DONE: QColor("#2e8b3e"),
-    TaskStatus.NOT_APPLICABLE: QColor("#b8c0ca"),
-}
+STATUS_COLOURS = {status: QColor(value) for status, value in TASK_STATUS_COLOURS.items()}
 CLOSED = (TaskStatus.DONE, TaskStatus.NOT_APPLICABLE)
 
 
