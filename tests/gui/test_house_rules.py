@@ -18,13 +18,12 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QObject, QRect, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QAbstractScrollArea,
-    QAbstractSlider,
     QAbstractSpinBox,
     QApplication,
     QComboBox,
@@ -32,14 +31,10 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
-    QMenuBar,
     QScrollArea,
     QScrollBar,
     QSplitterHandle,
     QTabBar,
-    QTextEdit,
-    QPlainTextEdit,
-    QToolBar,
     QWidget,
 )
 
@@ -152,8 +147,8 @@ def reachable(owners: list[QObject], active: QWidget, focus: QWidget | None) -> 
         else:
             keys = obj.keys()
             parent = obj.parent()
-            hit = keys and isinstance(parent, QWidget) and _widget_reaches(obj.context(), parent, active,
-                                                                 focus)
+            hit = keys and isinstance(parent, QWidget) and _widget_reaches(
+                obj.context(), parent, active, focus)
             name = f"QShortcut on {type(parent).__name__}"
         if hit:
             for key in keys:
@@ -359,7 +354,8 @@ def cut_labels(root: QWidget) -> list[str]:
         elif isinstance(widget, QTabBar):
             for index in range(widget.count()):
                 if widget.tabRect(index).width() + 1 < widget.tabSizeHint(index).width():
-                    found.append(f"tab {widget.tabText(index)!r} in {describe(widget.parentWidget())}")
+                    where = describe(widget.parentWidget())
+                    found.append(f"tab {widget.tabText(index)!r} in {where}")
     return found
 
 

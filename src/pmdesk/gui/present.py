@@ -8,9 +8,10 @@ to the stack, at the index it came from.
 Workshop mode adds: PageDown/PageUp (or the arrows) ask for the next or
 previous view (``stepRequested``; the main window swaps the borrowed view with
 ``present_view``), a text scale (Ctrl++ / Ctrl+- / Ctrl+0, 1.0–3.0), the
-timer in a band of its own above the view (never over content), and each view's own presentation look through the optional
-hook ``view.set_presentation(theme | None)``; views without it keep the
-generic large-font, high-contrast look.
+timer in a band of its own above the view (never over content), and each
+view's own presentation look through the optional hook
+``view.set_presentation(theme | None)``; views without it keep the generic
+large-font, high-contrast look.
 """
 
 from __future__ import annotations
