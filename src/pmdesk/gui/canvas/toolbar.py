@@ -5,7 +5,7 @@ Widgets only; the CanvasView connects them (one wiring place).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -35,8 +35,8 @@ class BoardToolbar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.boards = QComboBox()
-        self.boards.setMinimumContentsLength(18)
-        self.boards.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.boards.setMinimumContentsLength(12)
+        self.boards.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.boards.setToolTip("The product's canvas boards")
         self.boards.setAccessibleName("Canvas board")
         self.add_board = QPushButton("Add board")
@@ -82,16 +82,15 @@ class BoardToolbar(QWidget):
         self.note_actions = QWidget()
         actions = QHBoxLayout(self.note_actions)
         actions.setContentsMargins(0, 0, 0, 0)
+        actions.setSpacing(4)
         actions.addStretch(1)
         for widget in (self.add_note, self.colour, self.links, self.duplicate, self.delete,
                        self.focus, self.vote):
             actions.addWidget(widget)
         self.top_row = QHBoxLayout()
         self.top_row.addWidget(title)
-        self.top_row.addSpacing(4)
         for widget in (self.boards, self.template, self.add_board):
             self.top_row.addWidget(widget)
-        self.top_row.setStretchFactor(self.boards, 2)  # room to spare: whole board names first
         self.top_row.addStretch(1)
         self.top_row.addWidget(self.note_actions, 1)
         layout = QVBoxLayout(self)
@@ -118,18 +117,48 @@ class BoardToolbar(QWidget):
                      self.sizeHint().height())
 
     def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._arrange()
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:  # a longer board name, a new font
+            self._arrange()
+        return super().event(event)
+
+    def _arrange(self) -> None:
         """One row when everything fits; else the note actions wrap to a second row.
 
         On a laptop the pickers and buttons never squeeze into each other, and
         the window never has to grow sideways for them.
         """
-        super().resizeEvent(event)
         wanted, other = ((self.top_row, self.second_row) if self._one_row(self.width())
                          else (self.second_row, self.top_row))
         if wanted.indexOf(self.note_actions) < 0:
             other.removeWidget(self.note_actions)
             wanted.addWidget(self.note_actions, 1)
             self.updateGeometry()
+
+
+class ElidedLabel(QLabel):
+    """One line of plain text, cut with “…” when longer than the room it is given."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.full_text = ""
+
+    def set_full_text(self, text: str) -> None:
+        self.full_text = text
+        self._fit()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        width = max(0, self.contentsRect().width())
+        self.setText(self.fontMetrics().elidedText(self.full_text, Qt.TextElideMode.ElideRight,
+                                                   width))
 
 
 class VotingBar(QWidget):
@@ -148,8 +177,7 @@ class VotingBar(QWidget):
         self.participants.setPlaceholderText(
             "Participants, comma-separated — leave empty to pass the keyboard")
         self.start = QPushButton("Start round")
-        self.status = QLabel()
-        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status = ElidedLabel()
         self.status.setAccessibleName("Voting status")
         # The results can be long: the label takes the room there is, never widens the window.
         self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -170,7 +198,7 @@ class VotingBar(QWidget):
         for widget in (self.dots, self.participants, self.start):
             widget.setVisible(not started)
         self.status.setVisible(started)
-        self.status.setText(status)
+        self.status.set_full_text(status)
         self.undo_dot.setEnabled(active)
         self.reveal.setEnabled(active)
         self.sort.setEnabled(revealed)

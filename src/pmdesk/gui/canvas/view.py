@@ -182,7 +182,7 @@ class CanvasView(BaseView):
                           *links.get(n.id, (0, 0)))
                  for n in self.service.notes_of_board(self.board_id)]
         self.scene.set_notes(notes)
-        self._show_voter_dots()
+        self._voting_changed()  # dots on the notes, and results that name them
         self._show_empty_state()
 
     def _show_empty_state(self) -> None:
