@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QAccessible
+from PySide6.QtGui import QAccessible, QFont
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QAbstractSpinBox,
@@ -25,7 +25,11 @@ from PySide6.QtWidgets import (
 
 from pmdesk.gui.main_window import MainWindow
 from pmdesk.gui.settings import Settings
+from pmdesk.gui.launch.view import LaunchView
+from pmdesk.gui.requirements.view import RequirementsView
+from pmdesk.gui.widgets.entity_table import EntityTable
 from pmdesk.gui.widgets.heading import Heading
+from pmdesk.gui.workshop.theme import PresentationTheme
 from pmdesk.store.demo import create_demo
 from pmdesk.store.services import LaunchService, PortfolioService
 from pmdesk.store.workspace import Workspace
@@ -157,6 +161,13 @@ def _layout_problems(view: QWidget) -> list[str]:
         if isinstance(area, QScrollArea) and area.isVisible() and area.widget() is not None:
             if area.widget().width() > area.viewport().width():
                 problems.append(f"“{area.accessibleName()}” clips its content")
+    for table in view.findChildren(EntityTable):
+        header = table.view.horizontalHeader()
+        for number, column in enumerate(table.model.columns):
+            room = header.fontMetrics().horizontalAdvance(column.header) + 8
+            if table.isVisible() and not header.isSectionHidden(number) and \
+                    header.sectionSize(number) < room:
+                problems.append(f"column “{column.header}” of {table.noun[1]} is cut")
     for heading in view.findChildren(Heading):
         if heading.isVisible() and heading.text() and not heading.wordWrap():
             if heading.width() < heading.fontMetrics().horizontalAdvance(heading.text()):
@@ -187,6 +198,29 @@ def test_the_views_fit_the_demo(demo_window, qtbot, key, size):
 @pytest.mark.parametrize("key", VIEWS)
 def test_the_views_fit_a_new_product(empty_window, qtbot, key, size):
     _fits(qtbot, _show(empty_window, key, size), f"{key} at {size}")
+
+
+@pytest.mark.parametrize("cls", [RequirementsView, LaunchView])
+def test_projector_type_keeps_the_tables_whole(demo_ctx, qtbot, cls):
+    """Large type on a 1080p projector: fewer columns, each whole; back at the desk, all again."""
+    view = cls(demo_ctx)
+    qtbot.addWidget(view)
+    view.resize(1920, 1080)
+    view.show()
+    view.set_product(demo_ctx.service(PortfolioService).product_by_name("Pulse Cloud").id)
+    table = view.table if cls is RequirementsView else view.tasks
+    desk = view.font()
+    large = QFont(desk)
+    large.setPixelSize(28)
+    view.setFont(large)  # as the presentation window does
+    view.set_presentation(PresentationTheme(body_px=28))
+    _fits(qtbot, view, f"{cls.__name__} on a projector")
+    assert any(table.view.isColumnHidden(n) for n in range(table.model.columnCount()))
+    view.set_presentation(None)
+    view.setFont(desk)
+    _fits(qtbot, view, f"{cls.__name__} back at the desk")
+    qtbot.waitUntil(lambda: not any(table.view.isColumnHidden(n)
+                                    for n in range(table.model.columnCount())))
 
 
 # -- accessibility ----------------------------------------------------------------------------

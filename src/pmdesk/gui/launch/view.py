@@ -263,6 +263,7 @@ class LaunchView(BaseView):
                   self.delete_launch, self.function_filter)
         look.table(self.tasks, rows)
         look.table(self.messages, rows)
+        look.call(self.tasks.set_drop_fields, self.tasks.drop_fields, ("notes",))
         font = QFont(self.sentence.font())
         font.setPixelSize(round(theme.body_px * 1.15))
         look.call(self.pitch.setFont, QFont(self.pitch.font()), font)

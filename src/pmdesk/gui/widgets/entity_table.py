@@ -212,11 +212,12 @@ class EntityTable(QWidget):
         metrics = self.view.fontMetrics()
         header = self.view.horizontalHeader()
         char = metrics.averageCharWidth()
+        self._natural = []  # kept here: a hidden column's section reads as 0 wide
         for number, column in enumerate(self.model.columns):
             hint = column.width or _DEFAULT_WIDTH.get(column.kind, 14)
             header_width = metrics.horizontalAdvance(column.header) + 28
-            header.resizeSection(number, max(hint * char + 16, header_width))
-        self._natural = [header.sectionSize(n) for n in range(len(self.model.columns))]
+            self._natural.append(max(hint * char + 16, header_width))
+            header.resizeSection(number, self._natural[-1])
         self.fit_columns()
 
     def fit_columns(self) -> None:
@@ -240,8 +241,12 @@ class EntityTable(QWidget):
         # The column read first gives up little room: a title stays readable.
         least[stretch] = min(self._natural[stretch], metrics.averageCharWidth() * 28 + 16)
         shown = set(range(len(fields)))
-        for field in self.drop_fields:  # fewer columns, shown whole, before narrower ones
-            if sum(self._natural[n] for n in shown) <= available:
+        # Fewer columns, shown whole, before narrower ones; the fit column asks for room to
+        # spare (titles run longer than their hint), so on a projector it is not cut either.
+        wanted = list(self._natural)
+        wanted[stretch] = int(wanted[stretch] * 1.5)
+        for field in self.drop_fields:
+            if sum(wanted[n] for n in shown) <= available:
                 break
             shown.discard(fields.index(field))
         natural = sum(self._natural[n] for n in shown)
@@ -257,6 +262,13 @@ class EntityTable(QWidget):
         fits = sum(widths.values()) <= available
         view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff if fits
                                           else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+
+    def set_drop_fields(self, fields: Sequence[str]) -> None:
+        """Other columns to give way (a projector's large type needs fewer, whole ones)."""
+        self.drop_fields = tuple(fields)
+        for number in range(len(self.model.columns)):
+            self.view.setColumnHidden(number, False)
+        self.fit_columns()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
