@@ -195,7 +195,9 @@ def test_step_order_is_the_sidebar_order_with_nothing_skipped():
     assert step_key(keys, "unknown", 1) == "portfolio"
 
 
-def test_page_down_walks_every_real_view_in_the_sidebar_order(qtbot, demo_template, tmp_path):
+def present_the_demo(qtbot, demo_template, tmp_path, timer_ms: int | None = None):
+    """The real window and views on a copy of the demo, presenting its first view (View ▸
+    Present), the presentation window active so keys reach it."""
     import shutil
 
     from pmdesk.gui.views import VIEWS
@@ -206,10 +208,19 @@ def test_page_down_walks_every_real_view_in_the_sidebar_order(qtbot, demo_templa
     qtbot.addWidget(window)
     window.show()
     assert window.open_path(path)
-    window.view_host.show_view("portfolio")
+    window.view_host.show_view(VIEWS[0].key)
+    if timer_ms is not None:
+        window.timer.set_duration_ms(timer_ms)
     window.menu_actions.present.trigger()
     shown = window.presentation
     qtbot.waitUntil(lambda: QApplication.activeWindow() is shown)
+    return window, shown
+
+
+def test_page_down_walks_every_real_view_in_the_sidebar_order(qtbot, demo_template, tmp_path):
+    from pmdesk.gui.views import VIEWS
+
+    window, shown = present_the_demo(qtbot, demo_template, tmp_path)
     walked = [window._presented_key()]
     for _ in VIEWS:
         qtbot.keyClick(QApplication.focusWidget() or shown, Qt.Key.Key_PageDown)
@@ -321,23 +332,11 @@ def test_two_screens_projector_body_text_and_presenter_view(tmp_path):
 
 def test_the_timer_has_a_band_of_its_own_in_every_view(qtbot, demo_template, tmp_path):
     """Started in front of the room, the countdown sits above the view, never over it."""
-    import shutil
-
     from PySide6.QtCore import QRect
 
     from pmdesk.gui.views import VIEWS
 
-    path = tmp_path / "demo.pmdesk"
-    shutil.copyfile(demo_template, path)
-    window = MainWindow(settings=Settings(), views=VIEWS)
-    qtbot.addWidget(window)
-    window.show()
-    assert window.open_path(path)
-    window.view_host.show_view(VIEWS[0].key)
-    window.timer.set_duration_ms(60_000)
-    window.menu_actions.present.trigger()
-    shown = window.presentation
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is shown)
+    window, shown = present_the_demo(qtbot, demo_template, tmp_path, timer_ms=60_000)
     assert not shown.timer_band.isVisible()  # no timer, no band: the view has the whole screen
     qtbot.keyClick(shown, Qt.Key.Key_T,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
