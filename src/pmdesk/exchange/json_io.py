@@ -48,6 +48,7 @@ from pmdesk import __version__
 from pmdesk.core.errors import PmdeskError, ValidationError
 from pmdesk.core.validation import RULES
 from pmdesk.store import schema
+from pmdesk.store.file_values import json_shape
 from pmdesk.store.models import Base, WorkspaceInfo
 
 from .importing import (
@@ -232,6 +233,9 @@ def _typed(column: sa.Column, value: Any) -> Any:
             raise ValueError("should be a number")
         return float(value)
     if isinstance(kind, sa.JSON):
+        shape = json_shape(column)
+        if shape and not isinstance(value, list if shape == "array" else dict):
+            raise ValueError(f"should be a JSON {shape}")
         try:
             json.dumps(value, ensure_ascii=False).encode("utf-8")  # refuses lone surrogates
         except (UnicodeEncodeError, RecursionError):

@@ -18,7 +18,26 @@ class NotAWorkspaceError(WorkspaceError):
 
 
 class DamagedWorkspaceError(WorkspaceError):
-    """A pmdesk file that fails its integrity check (truncated, corrupted pages)."""
+    """A pmdesk file that fails its integrity check (truncated, corrupted pages).
+
+    The message names the newest backup pmdesk made of the file, where there is one.
+    """
+
+    def __init__(self, path: Path | str, message: str) -> None:
+        backup = newest_backup(Path(path))
+        if backup is not None:
+            message += f". The newest backup is “{backup.name}” in “{backup.parent}”"
+        super().__init__(path, message)
+
+
+def newest_backup(path: Path) -> Path | None:
+    """The newest file in ``<stem> backups/`` beside ``path`` (see store.upgrade)."""
+    folder = path.parent / f"{path.stem} backups"
+    try:
+        found = [p for p in folder.iterdir() if p.suffix == path.suffix and p.is_file()]
+    except OSError:
+        return None
+    return max(found, key=lambda p: p.stat().st_mtime_ns, default=None)
 
 
 class ForeignSchemaError(WorkspaceError):

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from pmdesk.core.errors import ValidationError
 
-from . import file_schema, schema
+from . import file_schema, file_values, schema
 from .errors import DamagedWorkspaceError, ForeignSchemaError, NotAWorkspaceError
 from .models import Base
 
@@ -161,6 +161,11 @@ def read_header(path: Path) -> tuple[int, int]:
 def inspect_read_only(path: Path) -> tuple[int, str]:
     """Schema version and quick_check result, read without any write to the file.
 
+    In this order, each step relying on the ones before: no code in the schema (before
+    any table is read: ``meta`` may be a view), the pages whole, the format version,
+    the schema exactly that format's, and, for a file of this format, every value of
+    its column's kind (:mod:`.file_values`; an older file is checked after its upgrade).
+
     A plain read-only connection to a WAL-mode file creates ``-wal`` and ``-shm``
     beside it and leaves them there, so a refused file would not be left as it
     was found. When nobody is writing, ``immutable=1`` reads the main file alone
@@ -169,20 +174,36 @@ def inspect_read_only(path: Path) -> tuple[int, str]:
     try:
         conn = connect(path, read_only=True, immutable=nobody_writing(path))
         try:
-            found = file_schema.read_schema(conn)
-            file_schema.refuse_code(found)  # before any table is read: ``meta`` may be a view
-            integrity = problems(conn.execute("PRAGMA quick_check(3)").fetchall())
-            row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            return _inspect(conn, path)
         finally:
             conn.close()
     except file_schema.ForeignSchema as exc:
         raise ForeignSchemaError(path, str(exc)) from None
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         raise DamagedWorkspaceError(path, f"the file is damaged ({exc}); restore a backup") from exc
+
+
+def inspect_values(path: Path) -> None:
+    """After an upgrade: every value of its column's kind (see :func:`inspect_read_only`)."""
+    try:
+        conn = connect(path, read_only=True, immutable=nobody_writing(path))
+        try:
+            _refuse_bad_values(conn, path)
+        finally:
+            conn.close()
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        raise DamagedWorkspaceError(path, f"the file is damaged ({exc}); restore a backup") from exc
+
+
+def _inspect(conn: sqlite3.Connection, path: Path) -> tuple[int, str]:
+    found = file_schema.read_schema(conn)
+    file_schema.refuse_code(found)
+    integrity = problems(conn.execute("PRAGMA quick_check(3)").fetchall())
     if integrity != "ok":
         raise DamagedWorkspaceError(
             path, f"the integrity check failed ({integrity}); restore a backup"
         )
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     if row is None:
         raise DamagedWorkspaceError(path, "the file has no format version")
     try:
@@ -190,11 +211,19 @@ def inspect_read_only(path: Path) -> tuple[int, str]:
     except (TypeError, ValueError):
         raise DamagedWorkspaceError(path, f"unreadable format version {row[0]!r}") from None
     if version <= schema.SCHEMA_VERSION:  # a newer format is refused by name elsewhere
-        try:
-            file_schema.verify(found, version)
-        except file_schema.ForeignSchema as exc:
-            raise ForeignSchemaError(path, str(exc)) from None
+        file_schema.verify(found, version)
+    if version == schema.SCHEMA_VERSION:
+        _refuse_bad_values(conn, path)
     return version, integrity
+
+
+def _refuse_bad_values(conn: sqlite3.Connection, path: Path) -> None:
+    bad = file_values.find_bad_values(conn)
+    if bad:
+        listed = "; ".join(value.describe() for value in bad)
+        raise DamagedWorkspaceError(
+            path, f"it holds values pmdesk cannot use ({listed}). It was changed outside "
+                  "pmdesk or is damaged; restore a backup. The file was not changed.")
 
 
 def problems(rows: list[tuple[str]], limit: int = 300) -> str:
@@ -226,6 +255,26 @@ def remove_empty_wal(path: Path) -> None:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         finally:
             conn.close()
+
+
+_DAMAGE = ("malformed", "could not decode", "not a database", "disk image", "corrupt")
+
+
+def damage_message(exc: BaseException) -> str | None:
+    """A person's sentence for an SQLite error met while reading or writing an open file,
+    or None when it is not the file's fault (a broken rule, say, which callers report)."""
+    text = str(getattr(exc, "orig", None) or exc)
+    lowered = text.lower()
+    if any(word in lowered for word in _DAMAGE):
+        return f"part of the file is damaged ({text}); restore a backup"
+    if "interrupted" in lowered:
+        return (f"reading the file took longer than {StatementClock.LIMIT_S:.0f} s and was "
+                "stopped; the file may be damaged")
+    if "database is locked" in lowered or "busy" in lowered:
+        return "another program is using the file; try again in a moment"
+    if "disk" in lowered or "i/o" in lowered or "full" in lowered:
+        return f"the file could not be read or written ({text})"
+    return None
 
 
 def integrity_message(exc: IntegrityError) -> ValidationError:

@@ -30,7 +30,7 @@ from pmdesk.core.changes import ChangeCollector, ChangeHub
 from pmdesk.core.errors import PmdeskError, ValidationError
 
 from . import schema, sqlite_file
-from .errors import ReadOnlyError, TooNewError, WorkspaceLockedError
+from .errors import DamagedWorkspaceError, ReadOnlyError, TooNewError, WorkspaceLockedError
 from .filelock import LockHeld, WorkspaceLock
 from .models import Base, Meta, WorkspaceInfo
 from .sqlite_file import read_header
@@ -207,6 +207,7 @@ class Workspace:
         try:
             if version < schema.SCHEMA_VERSION:
                 upgrade_file(path, version)
+                sqlite_file.inspect_values(path)
             return cls(path, read_only=False, lock=lock)
         except BaseException:
             lock.release()
@@ -300,9 +301,20 @@ class Workspace:
 
     # The team hooks: TeamWorkspace overrides these; a file needs none of them.
 
-    def _engine_errors(self, *, editing: bool = False) -> contextlib.AbstractContextManager[None]:
-        """Errors of the engine as a person's message (team: a lost connection)."""
-        return contextlib.nullcontext()
+    @contextlib.contextmanager
+    def _engine_errors(self, *, editing: bool = False) -> Iterator[None]:
+        """Errors of the engine as a person's message (team: a lost connection).
+
+        A file: damage met while reading (a page, text that is not UTF-8), a statement
+        stopped by the clock, another program holding the file — never a raw traceback.
+        """
+        try:
+            yield
+        except sa.exc.DatabaseError as exc:
+            message = None if isinstance(exc, IntegrityError) else sqlite_file.damage_message(exc)
+            if message is None:
+                raise
+            raise DamagedWorkspaceError(self.path, message) from exc
 
     def _commit(self, session: Session, uow: UnitOfWork) -> None:
         session.commit()
@@ -374,13 +386,17 @@ class Workspace:
         return integrity
 
     def check(self) -> CheckReport:
-        with self.engine.connect() as conn:
-            integrity = self._integrity(conn)
-            counts = {
-                table.name: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
-                for table in Base.metadata.sorted_tables
-                if table.name != "meta"
-            }
+        """Integrity and rows per table; damage found on the way is the report, not a crash."""
+        counts: dict[str, int] = {}
+        try:
+            with self.engine.connect() as conn:
+                integrity = self._integrity(conn)
+                for table in Base.metadata.sorted_tables:
+                    if table.name != "meta":
+                        query = sa.select(sa.func.count()).select_from(table)
+                        counts[table.name] = conn.execute(query).scalar_one()
+        except sa.exc.DatabaseError as exc:
+            integrity = sqlite_file.damage_message(exc) or str(exc.orig)
         return CheckReport(self.path, self.schema_version, integrity, counts)
 
     # -- services ---------------------------------------------------------------
