@@ -406,3 +406,13 @@ def test_add_in_the_items_tab_of_a_new_product_makes_the_first_lane_too(qtbot, c
     assert view.items.model.rowCount() == 1
     ctx.undo()
     assert roadmap.lanes_of(product.id) == [] and roadmap.items_of(product.id) == []
+
+
+def test_lane_names_are_whole_at_1366(qtbot, demo_ctx):
+    view = _show(qtbot, _demo_view(qtbot, demo_ctx), 1366 - 186, 768 - 90)  # beside the sidebar
+    panel = view.chart
+    fonts, header = panel.painter.fonts, panel.lane_header
+    for lane in panel.model.lanes:  # "Launch & Go-to-market" used to read "Launch & Go-to-m…"
+        count = fonts.small_metrics.horizontalAdvance("99") + 14
+        assert fonts.bold_width(lane.name) <= header.width() - 26 - 8 - count, lane.name
+    assert panel.view.viewport().width() > 700  # the chart keeps most of the width

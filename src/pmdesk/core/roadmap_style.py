@@ -61,7 +61,7 @@ class LegendEntry:
 
     key: str
     label: str
-    glyph: str  # bar, initiative, release, milestone, link, outline, dashed-link, thin-bar, text …
+    glyph: str  # bar, initiative, release, milestone, link, outline, dashed-link, dot, text …
     colour: str
 
 

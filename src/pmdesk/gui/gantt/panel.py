@@ -256,14 +256,15 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
     def _restyle_headers(self) -> None:
         """Header heights and the lane column follow the type (large on a projector)."""
         self.time_header.restyle()
-        width = LANE_COLUMN_WIDTH
-        if self._theme is not None:
-            fonts = self.painter.fonts
-            widest = max((fonts.bold_width(lane.name) for lane in self.model.lanes), default=0)
-            need = widest + CHEVRON_WIDTH + fonts.small_width("99") + 34
-            width = round(min(max(need, width), max(width, self.width() * 0.3)))
-        self.lane_header.setFixedWidth(width)
-        self.corner.setFixedSize(width, self.time_header.height())
+        fonts = self.painter.fonts
+        widest = max((fonts.bold_width(lane.name) for lane in self.model.lanes), default=0)
+        need = widest + CHEVRON_WIDTH + fonts.small_width("999") + 34
+        share = 0.3 if self._theme is not None else 0.25  # the chart keeps the most room
+        most = max(LANE_COLUMN_WIDTH, self.width() * share)
+        width = round(min(max(need, LANE_COLUMN_WIDTH), most))
+        if width != self.lane_header.width() or self.corner.height() != self.time_header.height():
+            self.lane_header.setFixedWidth(width)
+            self.corner.setFixedSize(width, self.time_header.height())
         self.legend.refresh()
 
     def _fit_for_room(self) -> None:
@@ -333,6 +334,7 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
+        self._restyle_headers()
         self._show_hint()
         if self._theme is not None:
             QTimer.singleShot(0, self._fit_for_room)  # once the view has its new height
@@ -418,6 +420,7 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
                f"No lane yet: makes a lane “{FIRST_LANE}” and the first item in it")
         keys = t.add_item.shortcut().toString()
         t.add_item.setToolTip(f"{tip} ({keys})" if keys else tip)
+        self._restyle_headers()  # lane names whole: the column follows the longest
         self._show_hint()
         self.legend.refresh()
 
