@@ -14,7 +14,6 @@ from pmdesk.gui.context import AppContext
 from pmdesk.gui.main_window import MainWindow
 from pmdesk.gui.settings import Settings
 from pmdesk.gui.workshop.theme import PresentationTheme
-from pmdesk.store.services import CanvasService
 from pmdesk.store.services.portfolio import PortfolioService
 from pmdesk.store.workspace import Workspace
 

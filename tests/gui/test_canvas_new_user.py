@@ -17,7 +17,6 @@ from pmdesk.core.enums import CanvasTemplate
 from pmdesk.core.templates import canvas_layout
 from pmdesk.gui.canvas import CanvasView
 from pmdesk.gui.context import AppContext
-from pmdesk.store.services import CanvasService
 from pmdesk.store.services.portfolio import PortfolioService
 from pmdesk.store.workspace import Workspace
 
@@ -226,3 +225,13 @@ def test_tab_scrolls_a_tall_board_to_the_block_it_reaches(fresh, qtbot):
     shown = fresh.board.mapToScene(fresh.board.viewport().rect()).boundingRect()
     assert bar.value() > 0 and shown.intersects(fresh.scene.blocks[last].sceneBoundingRect())
     assert fresh.board.accessibleDescription().startswith(fresh.scene.blocks[last].title)
+
+
+def test_a_refused_template_switch_puts_the_picker_back(fresh, qtbot, monkeypatch):
+    add_board_action(fresh, CanvasTemplate.PRODUCT_CANVAS).trigger()
+    monkeypatch.setattr(fresh.ctx, "run", lambda _command: False)  # e.g. the file went away
+    combo = fresh.toolbar.template
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Down)
+    assert combo.currentText() == CanvasTemplate.PRODUCT_CANVAS.label
+    assert fresh.service.boards.get(fresh.board_id).template == CanvasTemplate.PRODUCT_CANVAS

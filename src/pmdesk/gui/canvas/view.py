@@ -220,10 +220,10 @@ class CanvasView(BaseView):
         return command.entity_id
 
     def switch_template(self, template: CanvasTemplate | str) -> bool:
-        if self.board_id is None or CanvasTemplate(template) == self.template:
+        template = CanvasTemplate(template)  # the picker's data arrives as the enum's value
+        if self.board_id is None or template == self.template:
             return False
-        ok = self.ctx.run(SwitchTemplateCommand(self.service, self.board_id,
-                                                CanvasTemplate(template)))
+        ok = self.ctx.run(SwitchTemplateCommand(self.service, self.board_id, template))
         if not ok:  # refused: the picker goes back to the board's real template
             self.show_board(self.board_id)
         return ok
