@@ -416,3 +416,19 @@ def test_lane_names_are_whole_at_1366(qtbot, demo_ctx):
         count = fonts.small_metrics.horizontalAdvance("99") + 14
         assert fonts.bold_width(lane.name) <= header.width() - 26 - 8 - count, lane.name
     assert panel.view.viewport().width() > 700  # the chart keeps most of the width
+
+
+def test_tab_leaves_the_chart_and_the_board(qtbot, demo_ctx):
+    view = _show(qtbot, _demo_view(qtbot, demo_ctx), 1366, 768)
+    panel = view.chart
+    panel.view.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(panel.view.hasFocus)
+    qtbot.keyClick(panel.view, Qt.Key.Key_Tab)
+    assert not panel.view.hasFocus()
+    qtbot.mouseClick(panel.toolbar.widgetForAction(panel.toolbar.show_board),
+                     Qt.MouseButton.LeftButton)
+    for column in panel.board.views.values():
+        column.setFocus(Qt.FocusReason.TabFocusReason)
+        qtbot.waitUntil(column.hasFocus)
+        qtbot.keyClick(column, Qt.Key.Key_Tab)
+        assert not column.hasFocus()
