@@ -1,4 +1,4 @@
-"""The board on screen: a view exactly the size of its scene, plus the quick-capture editor.
+"""The board on screen: a view as wide as its scene, plus the quick-capture editor.
 
 Quick capture: with a block focused, typing opens an editor in that block;
 Enter adds the note and starts the next, Shift+Enter starts a new line in it,

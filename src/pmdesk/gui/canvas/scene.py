@@ -1,8 +1,9 @@
 """The board scene: the template's grid of blocks with notes flowed inside them.
 
-The scene is as large as the view showing it (one scene pixel is one screen
+The scene is as wide as the view showing it (one scene pixel is one screen
 pixel), so text sizes are real pixel sizes and a block's notes are laid out
-for the room they actually have. Gestures come out as ``…Requested`` signals.
+for the room they actually have; a desk board too crowded for the window grows
+taller and the view scrolls it. Gestures come out as ``…Requested`` signals.
 """
 
 from __future__ import annotations
