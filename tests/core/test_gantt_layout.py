@@ -227,3 +227,16 @@ def test_time_scale_units_stay_readable_when_zoomed_out():
     assert readable_tiers(0.08) == ("", "year")
     assert readable_tiers(0.3, {"month": 5, "week": 1, "day": 1, "quarter": 1, "year": 1}) == (
         "quarter", "month")  # smaller labels keep the finer units
+
+
+def test_a_label_with_no_room_on_the_right_goes_left_when_that_is_clear():
+    m = Metrics()
+    bar = Box(300, 0, 20, 18)  # a short bar, the next one 10 px after it
+    place = label_place(bar, 120, 330, m, left_limit=100)
+    assert place is not None and not place.inside and place.x == 300 - 6 - 120
+    assert place.width == 120  # whole, not cut
+    # The previous bar (or its label) reaches too far: no left placement, the old choices.
+    blocked = label_place(bar, 120, 330, m, left_limit=200)
+    assert blocked is None or blocked.x >= bar.x
+    # Without a left limit (paper, unchanged), never left.
+    assert label_place(bar, 120, 330, m) is None or label_place(bar, 120, 330, m).x >= bar.x
