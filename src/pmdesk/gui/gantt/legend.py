@@ -112,8 +112,11 @@ GLYPH_ROOM = 26  # the widest glyph, in desk pixels
 
 
 def _glyph(p: QPainter, entry: rs.LegendEntry, x: float, cy: float, style: ChartStyle) -> float:
-    """Draw one sign as the chart draws it; returns its width."""
-    colour = QColor(entry.colour)
+    """Draw one sign as the chart draws it (in the theme's shade of it); returns its width."""
+    shade = {"critical": style.critical, "violated": style.violated, "at_risk": style.at_risk,
+             "baseline": style.baseline, "slip": style.late, "today": style.today,
+             "link": style.link}
+    colour = QColor(shade.get(entry.key, QColor(entry.colour)))
     lane = QColor(rs.LANE_COLOURS[0])
     glyph = entry.glyph
     p.setPen(Qt.PenStyle.NoPen)
