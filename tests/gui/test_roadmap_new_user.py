@@ -224,16 +224,13 @@ def test_screen_and_paper_use_the_same_lane_colours_statuses_and_legend(qtbot, d
 
 
 def _drawing_text(drawing) -> str:
-    out = []
-
-    def walk(node) -> None:
-        for child in getattr(node, "contents", []):
-            if hasattr(child, "text"):
-                out.append(child.text)
-            walk(child)
-
-    walk(drawing)
-    return " ".join(out)
+    """Every string a reportlab drawing holds (depth first, order does not matter here)."""
+    stack, found = [drawing], []
+    while stack:
+        node = stack.pop()
+        found.append(getattr(node, "text", ""))
+        stack.extend(getattr(node, "contents", []))
+    return " ".join(found)
 
 
 # -- 4. an empty product ------------------------------------------------------------------------
