@@ -255,3 +255,21 @@ def test_sound_file_opens(tmp_path: Path, sound_file: bytes):
     with Workspace.open(path) as ws:
         assert ws.check().ok
         assert ws.service(RoadmapService).items.count() == 40
+
+
+def test_a_stale_page_count_in_the_header_is_not_truncation(tmp_path: Path, sound_file: bytes):
+    """The header's page count means something only when "version-valid-for" (bytes
+    92-96) equals the change counter (24-28); an older SQLite leaves it stale, and
+    SQLite itself then goes by the file's size. So must pmdesk."""
+    data = bytearray(sound_file)
+    data[28:32] = (len(data) // _page_size(data) + 50).to_bytes(4, "big")  # overstated
+    data[92:96] = (int.from_bytes(data[24:28], "big") - 1).to_bytes(4, "big")
+    path = tmp_path / "older-sqlite.pmdesk"
+    path.write_bytes(bytes(data))
+    with Workspace.open(path, read_only=True) as ws:
+        assert ws.check().ok
+    # The same overstated count, valid this time: that file really is cut short.
+    data[92:96] = data[24:28]
+    path.write_bytes(bytes(data))
+    with pytest.raises(DamagedWorkspaceError, match="truncated"):
+        Workspace.open(path, read_only=True)

@@ -7,8 +7,10 @@ connections, quick_check), before and beside the SQLAlchemy engine the Workspace
 from __future__ import annotations
 
 import contextlib
+import shutil
 import sqlite3
 import struct
+import tempfile
 import time
 from pathlib import Path
 
@@ -150,12 +152,58 @@ def read_header(path: Path) -> tuple[int, int]:
             path, "this is a database made by another program, not a pmdesk workspace"
         )
     expected = page_size * page_count
-    wal = sidecar(path, "-wal")
-    if size < expected and not wal.exists():
+    # The page count is only meant when "version-valid-for" matches the change counter;
+    # otherwise (an older SQLite wrote last) SQLite itself goes by the file's size.
+    counted = header[92:96] == header[24:28]
+    if counted and size < expected and nobody_writing(path):
         raise DamagedWorkspaceError(
             path, f"the file is truncated ({size} of {expected} bytes); restore a backup"
         )
     return app_id, expected
+
+
+def has_journal(path: Path) -> bool:
+    """A rollback journal beside the file: a write was cut off (a crash, mid-upgrade)."""
+    journal = sidecar(path, "-journal")
+    return journal.is_file() and journal.stat().st_size > 0
+
+
+def recover_journal(path: Path) -> None:
+    """Roll back the write a crash cut off: on a copy first, verified, then on the file.
+
+    SQLite rolls a "hot" journal back on the next read-write open, restoring the file
+    as it was before the unfinished transaction. pmdesk's checks read files read-only
+    (they must not change a file they may refuse), which cannot replay a journal, so
+    the file would look damaged for ever. The copy proves the rollback yields a sound
+    file before the file itself is touched; the caller holds the file's lock.
+    """
+    journal = sidecar(path, "-journal")
+    with tempfile.TemporaryDirectory(prefix="pmdesk-recover-") as folder:
+        copy = Path(folder) / path.name
+        shutil.copyfile(path, copy)
+        shutil.copyfile(journal, sidecar(copy, "-journal"))
+        _roll_back(copy)
+        conn = connect(copy, read_only=True, immutable=True)
+        try:
+            found = file_schema.read_schema(conn)
+            file_schema.refuse_code(found)
+            integrity = problems(conn.execute("PRAGMA quick_check(3)").fetchall())
+        finally:
+            conn.close()
+        if integrity != "ok" or has_journal(copy):
+            raise DamagedWorkspaceError(
+                path, f"a write cut off by a crash could not be undone ({integrity}); "
+                      "restore a backup")
+    _roll_back(path)
+
+
+def _roll_back(path: Path) -> None:
+    conn = connect(path, read_only=False)
+    try:
+        conn.execute("PRAGMA journal_mode").fetchone()  # the first read replays the journal
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    finally:
+        conn.close()
 
 
 def inspect_read_only(path: Path) -> tuple[int, str]:
@@ -180,6 +228,11 @@ def inspect_read_only(path: Path) -> tuple[int, str]:
     except file_schema.ForeignSchema as exc:
         raise ForeignSchemaError(path, str(exc)) from None
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        if has_journal(path):
+            raise DamagedWorkspaceError(
+                path, "a write was cut off by a crash and the file must be recovered first; "
+                      "open it for editing and pmdesk will undo the unfinished write"
+            ) from exc
         raise DamagedWorkspaceError(path, f"the file is damaged ({exc}); restore a backup") from exc
 
 

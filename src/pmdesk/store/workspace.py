@@ -194,16 +194,14 @@ class Workspace:
 
         path = Path(path)
         read_header(path)
+        if not read_only and sqlite_file.has_journal(path):
+            return cls._recover_then_open(path)
         version, _ = sqlite_file.inspect_read_only(path)
         if version > schema.SCHEMA_VERSION:
             raise TooNewError(path, version, schema.SCHEMA_VERSION)
         if read_only:
             return cls(path, read_only=True, lock=None)
-        lock = WorkspaceLock(path)
-        try:
-            lock.acquire()
-        except LockHeld as held:
-            raise WorkspaceLockedError(path, held.holder) from None
+        lock = cls._lock(path)
         try:
             if version < schema.SCHEMA_VERSION:
                 upgrade_file(path, version)
@@ -212,6 +210,25 @@ class Workspace:
         except BaseException:
             lock.release()
             raise
+
+    @staticmethod
+    def _lock(path: Path) -> WorkspaceLock:
+        lock = WorkspaceLock(path)
+        try:
+            lock.acquire()
+        except LockHeld as held:
+            raise WorkspaceLockedError(path, held.holder) from None
+        return lock
+
+    @classmethod
+    def _recover_then_open(cls, path: Path) -> Workspace:
+        """A crash left a rollback journal (an upgrade cut off): undo it, then open."""
+        lock = cls._lock(path)  # nobody else may be mid-write while we roll back
+        try:
+            sqlite_file.recover_journal(path)
+        finally:
+            lock.release()
+        return cls.open(path)
 
     @classmethod
     def connect(
