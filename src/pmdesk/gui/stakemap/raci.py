@@ -207,9 +207,11 @@ class RaciPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        header.setTextElideMode(Qt.TextElideMode.ElideRight)  # "Margaret Ell…", whole on hover
         header.setStretchLastSection(True)
         self.table.verticalHeader().setDefaultAlignment(
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.table.verticalHeader().setTextElideMode(Qt.TextElideMode.ElideRight)
         self.add_requirement = QComboBox(self)
         self.add_requirement.setAccessibleName("Add a requirement as an activity")
         self.add_requirement.setMinimumWidth(260)
@@ -256,7 +258,8 @@ class RaciPanel(QWidget):
         wanted = [min(max(metrics.horizontalAdvance(name) + 18, char * 5), 150)
                   for _pid, name, _role in self.model.people]
         vertical = self.table.verticalHeader()
-        vertical.setMaximumWidth(char * (46 if self.table.width() > char * 150 else 30))
+        # Activities are read first: their labels keep their room while names shorten.
+        vertical.setMaximumWidth(char * (46 if self.table.width() > char * 120 else 30))
         # The check column keeps some room (a stretched last column is never narrower).
         room = self.table.viewport().width() - max(char * 12, header.defaultSectionSize())
         if wanted and sum(wanted) > room:
