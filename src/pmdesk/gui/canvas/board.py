@@ -12,6 +12,7 @@ from PySide6.QtCore import QEvent, QRect, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QResizeEvent, QTextCursor, QTextOption
 from PySide6.QtWidgets import QFrame, QGraphicsView, QPlainTextEdit, QWidget
 
+from .items import BlockItem, NoteItem
 from .scene import BoardScene
 from .style import wrapped_height
 
@@ -122,7 +123,8 @@ class BoardView(QGraphicsView):
         if item is None:
             return
         self.ensureVisible(item.sceneBoundingRect(), 0, 0)
-        block = item if hasattr(item, "title") else self.board.blocks.get(item.data.block)
+        block = item if isinstance(item, BlockItem) else (
+            self.board.blocks.get(item.data.block) if isinstance(item, NoteItem) else None)
         if block is not None:
             notes = len(self.board.notes_in(block.key))
             self.setAccessibleDescription(f"{block.title}: {notes} note{'s' * (notes != 1)}")

@@ -95,7 +95,8 @@ class BoardToolbar(QWidget):
         self.top_row.addWidget(self.note_actions, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)  # minimumSizeHint says
+        # The narrowest width is that of two rows (minimumSizeHint), not of one long row.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         layout.addLayout(self.top_row)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.second_row = QHBoxLayout()
@@ -110,9 +111,9 @@ class BoardToolbar(QWidget):
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
         """As narrow as the wider of its two rows: the window may shrink, the toolbar wraps."""
-        pickers = sum(w.minimumSizeHint().width() for w in (self.boards, self.template,
-                                                              self.add_board))
-        pickers += self.title.sizeHint().width() + 5 * self.top_row.spacing() + 4
+        pickers = sum(w.minimumSizeHint().width() for w in (self.title, self.boards,
+                                                              self.template, self.add_board))
+        pickers += 3 * self.top_row.spacing()
         return QSize(max(pickers, self.note_actions.minimumSizeHint().width()),
                      self.sizeHint().height())
 
