@@ -466,7 +466,7 @@ def test_an_enum_edit_by_label_is_stored_by_value(ctx, qtbot, filled):
     ("key", "table", "field", "value", "message"),
     [
         ("portfolio", "table", "name", "   ", "cannot be empty"),
-        ("roadmap", "items", "end_date", dt.date(2020, 1, 1), "before the start date"),
+        ("roadmap", "items", "progress", 250, "outside 0 to 100"),  # start/end edit as a pair
         ("requirements", "table", "effort", 0, "more than zero"),
         ("stakeholders", "table", "power", 11, "outside 0 to 10"),
     ],
