@@ -9,7 +9,7 @@ import re
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible, QFontInfo
-from PySide6.QtWidgets import QApplication, QToolButton, QWidget
+from PySide6.QtWidgets import QApplication, QStackedWidget, QToolButton, QWidget
 
 from pmdesk.core import roadmap_style as rs
 from pmdesk.core.enums import ItemStatus
@@ -115,12 +115,36 @@ def test_the_projector_folds_the_fullest_lanes_when_they_cannot_all_fit(qtbot, c
     assert not panel.model.folded and not any(box.collapsed for box in panel.model.layout.boxes)
 
 
-def test_the_projector_keeps_the_timer_corner_free(qtbot, demo_ctx):
+def test_the_running_timer_covers_nothing_of_the_roadmap(qtbot, demo_ctx):
+    from PySide6.QtCore import QRect
+
+    from pmdesk.gui.present import PresentationWindow
+    from pmdesk.gui.workshop.timer import WorkshopTimer
+
     view = _demo_view(qtbot, demo_ctx)
-    panel = _present(qtbot, view)
-    corner_bottom = 90
-    header_top = panel.time_header.mapTo(view, panel.time_header.rect().topLeft()).y()
-    assert header_top >= corner_bottom
+    holder = _show(qtbot, QStackedWidget(), 1366, 768)
+    holder.addWidget(view)
+    timer = WorkshopTimer()
+    timer.set_minutes(10)
+    timer.start()
+    window = PresentationWindow(view, holder, QApplication.primaryScreen(), timer=timer)
+    qtbot.addWidget(window)
+    window._borrow()  # as start() does, without going full screen on the test's screen
+    window._presenting = True
+    window.show()
+    window.resize(1920, 1080)
+    qtbot.waitUntil(lambda: window.timer_overlay.isVisible())
+    qtbot.waitUntil(lambda: view.chart.view.viewport().height() > 500)
+
+    def area(widget) -> QRect:
+        return QRect(widget.mapTo(window, widget.rect().topLeft()), widget.size())
+
+    timer_area = area(window.timer_overlay)
+    panel = view.chart
+    for part in (panel.time_header, panel.lane_header, panel.view, panel.corner, view.title):
+        assert not area(part).intersects(timer_area), part
+    timer.pause()
+    window._give_back()
 
 
 def test_the_projector_never_cuts_a_name_to_a_stub(qtbot, demo_ctx):

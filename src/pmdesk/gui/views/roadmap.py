@@ -33,7 +33,6 @@ from .base import BaseView
 from .common import create, free_name, heading, next_order, scoped, tabs, today
 
 NEW_ITEM_DAYS = 14
-RESERVED_TOP_PX = 92  # the workshop timer's band (320 × 90 px, top right) stays free of the chart
 
 
 def _duration(row: Any) -> int:
@@ -119,8 +118,6 @@ class RoadmapView(BaseView):
             self.tabs.setCurrentIndex(self._tab_before)
             self._tab_before = None
         self.tabs.tabBar().setVisible(not presenting)
-        # The workshop timer docks in the top-right corner band: the chart starts below it.
-        self.title.setMinimumHeight(RESERVED_TOP_PX if presenting else 0)
         self.chart.set_presentation(theme)
 
     def _chart_shown(self) -> bool:
