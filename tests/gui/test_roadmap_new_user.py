@@ -63,7 +63,7 @@ def _present(qtbot, view: RoadmapView) -> RoadmapPanel:
     _show(qtbot, view, 1920, 1080)
     view.set_presentation(theme)
     panel = view.chart
-    qtbot.waitUntil(lambda: panel.view.viewport().height() > 500)
+    qtbot.waitUntil(lambda: panel.height() > 800)
     QApplication.processEvents()
     panel._fit_for_room()
     return panel
@@ -453,3 +453,20 @@ def test_tab_leaves_the_chart_and_the_board(qtbot, demo_ctx):
         qtbot.waitUntil(column.hasFocus)
         qtbot.keyClick(column, Qt.Key.Key_Tab)
         assert not column.hasFocus()
+
+
+def test_the_board_on_the_projector_has_cards_for_its_type(qtbot, demo_ctx):
+    from pmdesk.core.enums import Horizon
+
+    view = _demo_view(qtbot, demo_ctx)
+    view.chart.show_board(True)
+    panel = _present(qtbot, view)
+    column = panel.board.views[Horizon.NEXT]
+    index = column.model().index(0, 0)
+    card = column.visualRect(index)
+    fonts = panel.painter.fonts
+    assert card.height() >= fonts.bold_metrics.height() + fonts.small_metrics.height()
+    assert f"font-size:{round(PresentationTheme().body_px * 1.25)}px" in \
+        panel.board.titles[Horizon.NOW].text()
+    view.set_presentation(None)
+    assert "13pt" in panel.board.titles[Horizon.NOW].text()

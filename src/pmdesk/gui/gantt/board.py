@@ -151,7 +151,9 @@ class CardDelegate(QStyledItemDelegate):
         self.chart_painter = painter
 
     def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:  # noqa: N802
-        return QSize(220, CARD_HEIGHT)
+        fonts = self.chart_painter.fonts  # the projector's type needs taller cards
+        lines = fonts.bold_metrics.height() + fonts.small_metrics.height()
+        return QSize(220, max(CARD_HEIGHT, round(lines + 26)))
 
     def paint(self, p: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         row = self.roadmap.items.get(index.data(ItemIdRole))
@@ -174,14 +176,17 @@ class CardDelegate(QStyledItemDelegate):
         p.setFont(fonts.bold)
         p.setPen(style.muted if row.status is ItemStatus.CANCELLED else style.text)
         title = ("✓ " if row.status is ItemStatus.DONE else "") + row.name
-        p.drawText(QRectF(text_left, rect.y() + 5, width, 20), Qt.AlignmentFlag.AlignVCenter,
-                   fonts.elide(title, width, bold=True))
+        title_height = max(20.0, fonts.bold_metrics.height())
+        p.drawText(QRectF(text_left, rect.y() + 5, width, title_height),
+                   Qt.AlignmentFlag.AlignVCenter, fonts.elide(title, width, bold=True))
         p.setFont(fonts.small)
         p.setPen(style.muted)
         detail = f"{row.kind.label} · {self.roadmap.lane_name(row.lane_id)} · {row.status.label}"
         if row.horizon is not None:
             detail += " · pinned"
-        p.drawText(QRectF(text_left, rect.y() + 26, width, 16), Qt.AlignmentFlag.AlignVCenter,
+        p.drawText(QRectF(text_left, rect.y() + 6 + title_height,
+                          width, max(16.0, fonts.small_metrics.height())),
+                   Qt.AlignmentFlag.AlignVCenter,
                    fonts.small_metrics.elidedText(detail, Qt.TextElideMode.ElideRight, width))
         if row.progress:
             p.setPen(Qt.PenStyle.NoPen)
@@ -208,6 +213,7 @@ class HorizonBoard(QWidget):
         self.views: dict[Horizon, QListView] = {}
         self.titles: dict[Horizon, QLabel] = {}
         self.stale = True
+        self.title_size = "13pt"  # the projector's is in pixels, from its type
         row = QHBoxLayout(self)
         row.setContentsMargins(12, 12, 12, 12)
         row.setSpacing(12)
@@ -257,10 +263,17 @@ class HorizonBoard(QWidget):
             if horizon is Horizon.NOW and self.finished:
                 done = f" · {self.finished} finished, not shown"
             self.titles[horizon].setText(
-                f"<span style='font-size:13pt; font-weight:600'>{horizon.label}</span>"
+                f"<span style='font-size:{self.title_size}; font-weight:600'>{horizon.label}</span>"
                 f"&nbsp;&nbsp;<span style='color:gray'>{len(entries)} · "
                 f"{SUBTITLES[horizon]}{done}</span>")
         self.stale = False
+
+    def restyle(self, title_px: int | None) -> None:
+        """Cards and column titles follow the chart's type (large on a projector)."""
+        self.title_size = f"{title_px}px" if title_px else "13pt"
+        for view in self.views.values():
+            view.doItemsLayout()  # uniform item sizes are cached: ask the cards again
+        self.refresh()
 
     def selected_ids(self) -> list[int]:
         return [index.data(ItemIdRole) for view in self.views.values()

@@ -243,6 +243,7 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
         self.model.folded = set()
         self.time_header.presenting = presenting
         self.painter.set_style(ChartStyle.from_palette(self.palette()), fonts)
+        self.board.restyle(round(theme.body_px * 1.25) if presenting else None)
         self._restyle_headers()
         if presenting:
             self._fit_for_room()
