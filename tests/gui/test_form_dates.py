@@ -22,6 +22,8 @@ def launch(demo_ctx, qtbot):
     view.resize(1366, 768)
     view.show()
     view.set_product(demo_ctx.service(PortfolioService).product_by_name("Pulse Cloud").id)
+    view.activateWindow()
+    qtbot.waitActive(view)
     return view
 
 
@@ -90,3 +92,46 @@ def test_up_steps_the_part_under_the_cursor(demo_ctx, launch, qtbot):
     qtbot.keyClick(editor, Qt.Key.Key_Home)
     qtbot.keyClick(editor, Qt.Key.Key_Up)
     assert editor.date() == start.addDays(1).addYears(1)
+
+
+def _stakeholders(demo_ctx, qtbot):
+    view = StakeholderMapView(demo_ctx)
+    qtbot.addWidget(view)
+    view.resize(1920, 1080)
+    view.show()
+    view.set_product(demo_ctx.service(PortfolioService).product_by_name("Pulse Cloud").id)
+    view.activateWindow()
+    qtbot.waitActive(view)
+    return view
+
+
+@pytest.mark.parametrize("typed, saved", [("2026-12-30", dt.date(2026, 12, 30)),
+                                          ("2026-02-30", None)])
+def test_a_date_typed_over_a_table_cell_is_saved_or_refused(demo_ctx, qtbot, typed, saved):
+    """Typing over the digits of a cell's date overwrites them; Enter saves or says why not."""
+    from pmdesk.gui.widgets.delegates import DateEdit
+
+    view = _stakeholders(demo_ctx, qtbot)
+    table, model = view.table, view.table.model
+    index = model.index(0, model.column_index("next_contact"))
+    person = model.id_at(0)
+    before = demo_ctx.service(StakeholderService).stakeholders.get(person).next_contact
+    errors: list[str] = []
+    demo_ctx.errorRaised.connect(errors.append)
+    table.view.setFocus()
+    table.view.setCurrentIndex(index)
+    assert table.view.currentIndex().column() == index.column()
+    qtbot.keyClick(table.view, Qt.Key.Key_F2)  # the edit key opens the cell's date field
+    assert table.view.state() == table.view.State.EditingState
+    editor = table.view.findChild(DateEdit)
+    assert editor is not None
+    editor.lineEdit().setCursorPosition(0)
+    qtbot.keyClicks(editor, typed)
+    assert editor.text() == typed  # typed over, digit by digit
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: table.view.state() == table.view.State.NoState)
+    stored = demo_ctx.service(StakeholderService).stakeholders.get(person).next_contact
+    if saved is not None:
+        assert stored == saved and not errors
+    else:
+        assert stored == before and errors and typed in errors[0]

@@ -332,7 +332,10 @@ class StakeholderMapView(BaseView):
                  | QItemSelectionModel.SelectionFlag.Rows)
         view.selectionModel().select(selection, flags)
         if ids and self.model.row_of(ids[0]) is not None:
-            index = self.model.index(self.model.row_of(ids[0]), 0)
+            # The cell the person is on stays current (F2 edits it), only the row follows.
+            current = view.currentIndex()
+            index = self.model.index(self.model.row_of(ids[0]),
+                                     current.column() if current.isValid() else 0)
             view.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
             view.scrollTo(index)
 

@@ -55,6 +55,7 @@ class LongTextEdit(QPlainTextEdit):
 
 
 _DATE_TEXT = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})|(\d{4})(\d{2})(\d{2})")
+_DATE_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")  # whole, if not a real date yet (12-35)
 # Keys that edit the text as in any line edit (QDateEdit's own handling works per part).
 _TEXT_KEYS = {Qt.Key.Key_Backspace, Qt.Key.Key_Delete, Qt.Key.Key_Left, Qt.Key.Key_Right,
               Qt.Key.Key_Home, Qt.Key.Key_End}
@@ -104,6 +105,8 @@ class DateEdit(QDateEdit):
             self.take_typed()
         if typing and self._showing_none():
             self.lineEdit().clear()
+        if typing and self._type_over(event.text()):
+            return
         if typing or (plain and event.key() in _TEXT_KEYS):
             QAbstractSpinBox.keyPressEvent(self, event)  # plain text editing, not per part
         else:
@@ -118,6 +121,29 @@ class DateEdit(QDateEdit):
                 else date.addDays(steps))
         self.setDate(min(max(date, self.minimumDate()), self.maximumDate()))
         self.lineEdit().setCursorPosition(at)
+
+    def _type_over(self, key: str) -> bool:
+        """Typing inside a whole date overwrites it digit by digit, as a date field did.
+
+        Returns True when the key only stepped over a "-" that is already there.
+        """
+        edit = self.lineEdit()
+        at, text = edit.cursorPosition(), edit.text()
+        if edit.hasSelectedText() or at >= len(text) or not _DATE_SHAPE.fullmatch(text):
+            return False
+        if text[at] == "-" and key == "-":
+            edit.setCursorPosition(at + 1)
+            return True
+        if text[at] == "-" and key.isdigit():
+            at += 1
+        if at < len(text) and text[at].isdigit() and key.isdigit():
+            edit.setSelection(at, 1)  # the key replaces the digit under the cursor
+        return False
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        if event.reason() != Qt.FocusReason.MouseFocusReason:
+            self.lineEdit().selectAll()  # Tab in, then type: the new date replaces the old
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
         self.take_typed()  # before Qt puts the last whole date back
@@ -345,6 +371,8 @@ class EntityDelegate(QStyledItemDelegate):
         set_editor_value(editor, self._column(index), index.data(Qt.ItemDataRole.EditRole))
 
     def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: QModelIndex) -> None:
+        if isinstance(editor, DateEdit):
+            editor.take_typed()  # Enter reaches the delegate before the field reads its text
         problem = editor.problem() if isinstance(editor, DateEdit) else None
         if problem:  # the cell keeps its value; the person learns why
             model.ctx.errorRaised.emit(problem)
