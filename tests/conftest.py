@@ -30,3 +30,44 @@ def workspace(tmp_path: Path):
     ws = Workspace.create(tmp_path / "test.pmdesk", name="Test portfolio")
     yield ws
     ws.close()
+
+
+@pytest.fixture(scope="session")
+def at_the_bounds(tmp_path_factory) -> Path:
+    """The demo with dates and amounts pushed to the very edges of what is accepted.
+
+    Every output (PDFs, exports, views) must handle it; its product "Pulse Cloud"
+    keeps its name, the others get names of the longest length allowed.
+    """
+    import sqlite3
+
+    from pmdesk.core.validation import DATE_MAX, DATE_MIN, NUMBER_MAX
+    from pmdesk.store.demo import create_demo
+    from pmdesk.store.workspace import Workspace
+
+    path = create_demo(tmp_path_factory.mktemp("bounds") / "bounds.pmdesk")
+    Workspace.open(path).close()
+    first, last, big = DATE_MIN.isoformat(), DATE_MAX.isoformat(), NUMBER_MAX
+    conn = sqlite3.connect(path)
+    conn.executescript(f"""
+        UPDATE roadmap_item SET end_date = '{last}'
+            WHERE id = (SELECT min(id) FROM roadmap_item WHERE kind != 'milestone');
+        UPDATE roadmap_item SET start_date = '{first}'
+            WHERE id = (SELECT max(id) FROM roadmap_item WHERE kind != 'milestone');
+        UPDATE roadmap_item SET start_date = '{last}', end_date = '{last}'
+            WHERE id = (SELECT min(id) FROM roadmap_item WHERE kind = 'milestone');
+        UPDATE stakeholder SET next_contact = '{last}', last_contact = '{first}';
+        UPDATE launch SET launch_date = '{last}';
+        UPDATE launch_task SET due_date = '{last}' WHERE due_offset_days IS NULL;
+        UPDATE metric_value SET value = {big}, target = {-big};
+        UPDATE requirement_customer SET revenue = {big};
+        UPDATE requirement SET reach = {big};
+        UPDATE elimination_review SET revenue_lost_per_year = {big},
+            margin_lost_per_year = {-big}, shared_costs_remaining = {big};
+        UPDATE product SET name = substr(name || ' ' || printf('%.*c', 300, 'W'), 1, 200)
+            WHERE name != 'Pulse Cloud';
+    """)
+    conn.commit()
+    conn.close()
+    Workspace.open(path, read_only=True).close()  # within the bounds: a sound file
+    return path

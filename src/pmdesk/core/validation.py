@@ -9,6 +9,7 @@ create and update; CHECK constraints in the database are the second line.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +19,33 @@ from .scoring import RICE_IMPACT_SCALE
 
 Fields = dict[str, Any]
 Rule = Callable[[Fields], None]
+
+# The one rule for every date and number pmdesk accepts — typed, pasted, imported or read
+# from a file (store/file_values.py checks files with these same bounds). Within them every
+# screen, PDF, calendar and plan file can draw, print and compute (a date ± the longest
+# lag stays a date). MS Project itself keeps to 1984-2149.
+DATE_MIN = dt.date(1900, 1, 1)
+DATE_MAX = dt.date(2199, 12, 31)
+NUMBER_MAX = 1e12  # amounts up to a trillion, in any currency
+WHOLE_MAX = 1_000_000_000
+DAYS_MAX = 36_500  # a lag or a launch-relative due date: within a hundred years
+
+
+def check_bounds(label: str, value: Any) -> None:
+    """Refuse a date, number or whole number outside what pmdesk can show and print."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        if not DATE_MIN <= value <= DATE_MAX:
+            raise ValidationError(label, f"{value.isoformat()} is outside the years "
+                                         f"{DATE_MIN.year} to {DATE_MAX.year}")
+    elif isinstance(value, bool):
+        return
+    elif isinstance(value, int):
+        if abs(value) > WHOLE_MAX:
+            raise ValidationError(label, f"{value:,} is beyond ±{WHOLE_MAX:,}")
+    elif isinstance(value, float) and not (math.isfinite(value) and abs(value) <= NUMBER_MAX):
+        raise ValidationError(label, f"{value:g} is beyond ±{NUMBER_MAX:,.0f}")
 
 
 def require_text(fields: Fields, name: str, label: str | None = None) -> None:
@@ -62,6 +90,7 @@ def _lane(f: Fields) -> None:
 def _dependency(f: Fields) -> None:
     if f.get("predecessor_id") == f.get("successor_id"):
         raise ValidationError("successor", "an item cannot depend on itself")
+    check_range(f, "lag_days", -DAYS_MAX, DAYS_MAX, "lag")
 
 
 def _stakeholder(f: Fields) -> None:
@@ -103,6 +132,7 @@ def _launch_task(f: Fields) -> None:
     require_text(f, "title")
     if f.get("due_date") is None and f.get("due_offset_days") is None:
         raise ValidationError("due date", "give a date or a day relative to the launch (L-30)")
+    check_range(f, "due_offset_days", -DAYS_MAX, DAYS_MAX, "days from launch")
 
 
 def _metric(f: Fields) -> None:

@@ -46,7 +46,7 @@ import sqlalchemy as sa
 
 from pmdesk import __version__
 from pmdesk.core.errors import PmdeskError, ValidationError
-from pmdesk.core.validation import RULES
+from pmdesk.core.validation import RULES, check_bounds
 from pmdesk.store import schema
 from pmdesk.store.file_values import json_shape
 from pmdesk.store.models import Base, WorkspaceInfo
@@ -196,6 +196,18 @@ def _check_row(table: sa.Table, number: int, row: Any, errors: list[RowError]) -
 
 
 def _typed(column: sa.Column, value: Any) -> Any:
+    """The column's Python value for a JSON value, strictly, and within the bounds every
+    output can handle (core.validation.check_bounds)."""
+    typed = _strictly_typed(column, value)
+    if column.key not in ("id", "row_version"):
+        try:
+            check_bounds(column.key, typed)
+        except ValidationError as exc:
+            raise ValueError(exc.reason) from None
+    return typed
+
+
+def _strictly_typed(column: sa.Column, value: Any) -> Any:
     """The column's Python value for a JSON value, strictly: no guessing, no coercion of text."""
     kind = column.type
     if value is None:

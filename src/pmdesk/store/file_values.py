@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from pmdesk.core.validation import DATE_MAX, DATE_MIN, NUMBER_MAX, WHOLE_MAX
+
 from .models import Base
 
 SHOWN = 3  # values named in the message; the rest are counted
@@ -44,20 +46,24 @@ def _rule(column: sa.Column) -> tuple[str, str] | None:
         bad, expected = f"{name} NOT IN (0, 1) OR typeof({name}) != 'integer'", "yes or no"
     elif isinstance(kind, sa.Integer):
         bad, expected = f"typeof({name}) != 'integer'", "a whole number"
+        if not column.primary_key and column.name != "row_version":
+            bad += f" OR abs({name}) > {WHOLE_MAX}"
+            expected = f"a whole number within ±{WHOLE_MAX:,}"
     elif isinstance(kind, sa.Float | sa.Numeric):
-        bad = f"typeof({name}) NOT IN ('integer', 'real') OR abs({name}) > 1e300"
-        expected = "a number"
+        bad = f"typeof({name}) NOT IN ('integer', 'real') OR abs({name}) > {NUMBER_MAX:.0f}"
+        expected = f"a number within ±{NUMBER_MAX:,.0f}"
     elif isinstance(kind, sa.DateTime):
         bad = (f"typeof({name}) != 'text' OR datetime({name}) IS NULL"
                f" OR date(substr({name}, 1, 10), '+0 days') IS NOT substr({name}, 1, 10)"
+               f" OR {name} NOT BETWEEN '{DATE_MIN}' AND '{DATE_MAX} 99'"
                f" OR substr({name}, 1, 19) GLOB '*[^0-9: -]*' OR instr({name}, char(0)) > 0"
                f" OR substr({name}, 20) GLOB '*[^0-9.]*'")
         expected = "a date and time"
     elif isinstance(kind, sa.Date):
         # date() keeps 2027-02-30 as it is; adding no days turns it into March.
         bad = (f"typeof({name}) != 'text' OR date({name}, '+0 days') IS NOT {name}"
-               f" OR {name} < '0001-01-01'")
-        expected = "a date"
+               f" OR {name} NOT BETWEEN '{DATE_MIN}' AND '{DATE_MAX}'")
+        expected = f"a date from {DATE_MIN.year} to {DATE_MAX.year}"
     elif isinstance(kind, sa.JSON):
         shape = json_shape(column)
         # CASE, not OR: SQLite evaluates both sides, and json_type() raises on bad JSON.
@@ -71,6 +77,9 @@ def _rule(column: sa.Column) -> tuple[str, str] | None:
             f"one of {', '.join(kind.enums)}"
     elif isinstance(kind, sa.String):
         bad, expected = f"typeof({name}) != 'text'", "text"
+        if kind.length:
+            bad += f" OR length({name}) > {kind.length}"
+            expected = f"text of at most {kind.length} characters"
     else:
         return None
     if column.nullable:

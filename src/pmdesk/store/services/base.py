@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import sqlalchemy as sa
 
 from pmdesk.core.errors import NotFoundError, ValidationError
-from pmdesk.core.validation import RULES
+from pmdesk.core.validation import RULES, check_bounds
 
 from ..models import Entity
 from ..snapshot import Snapshot, capture, restore
@@ -28,7 +28,15 @@ M = TypeVar("M", bound=Entity)
 
 
 def coerce(column: sa.Column, value: Any) -> Any:
-    """Turn what a person or an import typed into the column's Python type, or refuse it."""
+    """Turn what a person or an import typed into the column's Python type, or refuse it;
+    a date or number outside the bounds every output can handle is refused too."""
+    typed = _coerce(column, value)
+    if column.key not in ("id", "row_version"):
+        check_bounds(column.key.replace("_", " "), typed)
+    return typed
+
+
+def _coerce(column: sa.Column, value: Any) -> Any:
     label = column.key.replace("_", " ")
     kind = column.type
     blank = isinstance(value, str) and not value.strip() and not isinstance(kind, sa.String)
