@@ -125,8 +125,9 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
         """Let Tab reach every toolbar button (Space presses it), so no roadmap action needs a
         mouse, and name each control for screen readers."""
         for button in self.toolbar.findChildren(QToolButton):
-            if button.objectName() != "qt_toolbar_ext_button":
-                button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # the overflow » too, when shown
+            if button.objectName() == "qt_toolbar_ext_button":
+                button.setAccessibleName("More roadmap tools")
             if not button.accessibleName():
                 action = button.defaultAction()
                 text = action.toolTip() if action is not None else button.text()

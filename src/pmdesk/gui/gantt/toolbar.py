@@ -98,6 +98,11 @@ class RoadmapToolbar(QToolBar):
             self.addWidget(box)
         self.text_filter.textChanged.connect(self._emit_filter)
         self.addWidget(self.text_filter)
+        # The lane box keeps one width: growing with the lane names after the toolbar was laid
+        # out, it lay over the kind box at 1366 (long names show whole in its list).
+        self.lane_filter.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.lane_filter.setMinimumContentsLength(10)
         self.fill_lanes()
 
     def fill_lanes(self) -> None:
@@ -110,6 +115,8 @@ class RoadmapToolbar(QToolBar):
         index = self.lane_filter.findData(current)
         self.lane_filter.setCurrentIndex(max(index, 0))
         self.lane_filter.blockSignals(False)
+        listing = self.lane_filter.view()
+        listing.setMinimumWidth(listing.sizeHintForColumn(0) + 24)
         if current is not None and index < 0:
             self._emit_filter()
 
