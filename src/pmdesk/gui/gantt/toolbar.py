@@ -102,7 +102,7 @@ class RoadmapToolbar(QToolBar):
         # out, it lay over the kind box at 1366 (long names show whole in its list).
         self.lane_filter.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.lane_filter.setMinimumContentsLength(10)
+        self.lane_filter.setMinimumContentsLength(8)
         self.fill_lanes()
 
     def fill_lanes(self) -> None:
