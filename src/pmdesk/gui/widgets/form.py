@@ -31,7 +31,7 @@ from pmdesk.gui.context import AppContext
 from pmdesk.store.services.base import Repo
 
 from .columns import Column
-from .delegates import editor_value, make_editor, set_editor_value
+from .delegates import DateEdit, editor_value, make_editor, set_editor_value
 from .entity_model import clean_changes, default_name
 
 Section = tuple[str, Sequence[Column]]
@@ -198,6 +198,12 @@ class EntityForm(QWidget):
         if self._loading or self.row is None or self.ctx.read_only:
             return False
         column = self.columns[field]
+        editor = self.editors[field]
+        problem = editor.problem() if isinstance(editor, DateEdit) else None
+        if problem:  # typed text that is no date: say so, and show the saved date again
+            self.ctx.errorRaised.emit(problem)
+            self._revert(field)
+            return False
         value = self.value(field)
         try:
             changes = clean_changes(self.repo, column, value, self.row)
