@@ -220,3 +220,21 @@ def test_a_read_only_reopen_of_a_team_workspace_cannot_write_and_does_not_listen
             copy.service(PortfolioService).create_product(name="Nope")
         export_pdf(copy, "portfolio", tmp_path / "portfolio.pdf")
     assert (tmp_path / "portfolio.pdf").stat().st_size > 0
+
+
+def test_an_edit_to_the_value_a_colleague_has_just_set_is_reported(connect):
+    """Typing the same value someone else saved meanwhile writes nothing, but the person
+    worked from a stale row: they are told, as for any other stale edit."""
+    mine, theirs = connect(), connect()
+    product_id, (item_id, *_) = _roadmap(mine)
+    items = mine.service(RoadmapService).items
+    shown = items.get(item_id)  # what my screen shows (seen version noted)
+    mine.note_seen("roadmap_item", [(shown.id, shown.row_version)])
+    theirs.service(RoadmapService).items.update(item_id, progress=80)
+    with pytest.raises(ConflictError) as refused:
+        items.update(item_id, progress=80)
+    assert refused.value.entity_id == item_id
+    # Not stale: the same value typed again after seeing theirs goes through quietly.
+    again = items.get(item_id)
+    mine.note_seen("roadmap_item", [(again.id, again.row_version)])
+    assert items.update(item_id, progress=80) == {}

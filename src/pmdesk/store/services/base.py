@@ -187,6 +187,7 @@ class Repo(Generic[M]):
                     chunk = ids[start : start + 500]
                     stmt = sa.select(self.model).where(self.model.id.in_(chunk))
                     loaded.update((obj.id, obj) for obj in session.scalars(stmt))
+                unchanged = []
                 for entity_id, fields in cleaned.items():
                     obj = loaded.get(entity_id)
                     if obj is None:
@@ -194,6 +195,11 @@ class Repo(Generic[M]):
                     previous = self._apply(obj, fields)
                     if previous:
                         previous_all[entity_id] = previous
+                    elif fields:
+                        unchanged.append(entity_id)
+                # An edit to a value a colleague has meanwhile set writes nothing, but it
+                # was still made against a row that changed since: report it like any other.
+                self.ws.guard_rows(session, self.model.__table__, unchanged)
             if self._after_write is not None:
                 session.flush()
                 for entity_id, previous in previous_all.items():
