@@ -73,7 +73,9 @@ def test_roadmap_presentation_grows_the_layout_with_the_text(window):
     view.set_presentation(PresentationTheme(body_px=40, scale=1.0, min_body_px=28))
     assert view.tabs.currentWidget() is view.chart and not view.tabs.tabBar().isVisible()
     assert view.chart.toolbar.isHidden()
-    assert view.chart.model.metrics.row_height > desk * 2
+    # Rows grow to hold the 40 px text (and shrink no further, so every lane fits one screen).
+    assert view.chart.model.metrics.bar_height >= 40
+    assert view.chart.model.metrics.row_height > desk
     view.set_presentation(None)
     assert view.chart.model.metrics.row_height == desk
     assert view.tabs.currentIndex() == 1 and not view.chart.toolbar.isHidden()

@@ -495,7 +495,8 @@ ADDABLE = [
     ("stakeholders", "table"),
     # RACI assignments are added in the stakeholder map's matrix, not a generic table:
     # test_stakemap.py::test_raci_a_moves_in_one_step_and_a_row_without_r_is_flagged.
-    ("lifecycle", "gates"),
+    # Gate reviews are recorded only through the gate review dialog, which holds the rules
+    # (a named decider, no Go over unmet criteria without a reason): test_lifecycle_view.py.
     ("lifecycle", "metrics"),
     ("lifecycle", "values"),
     ("lifecycle", "eliminations"),
