@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from reportlab.lib.colors import Color
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, PageBreak, Paragraph
+from reportlab.platypus import Flowable, PageBreak
 
 from pmdesk.core.templates import TO_SORT, CanvasLayout, canvas_layout
 from pmdesk.core.wording import plural
@@ -21,7 +21,7 @@ from pmdesk.store.services import CanvasService
 
 from .components import note
 from .job import Document, Job
-from .markup import para
+from .markup import Paragraph, para
 from .template import Heading, short_date
 from .textdraw import draw_text
 from .theme import FAINT, INK, MUTED, PRIMARY, RULE, WHITE, Styles, hex_colour, lighten

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 from reportlab.lib.colors import Color
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, LongTable, Paragraph, Spacer, Table
+from reportlab.platypus import Flowable, LongTable, Spacer, Table
 
 from .fonts import SANS, SANS_BOLD, printable, register, string_width
-from .markup import escape, para
+from .markup import Paragraph, escape, para
+from .rtl import visual
 from .template import DocumentInfo, long_date
 from .textdraw import draw_text, wrap_lines
 from .theme import (
@@ -51,8 +52,8 @@ def cell(value: Cell, style: ParagraphStyle = Styles.cell):
         return ""
     if isinstance(value, str):
         return para(value, style) if value else ""
-    if isinstance(value, Plain):
-        return value.text
+    if isinstance(value, Plain):  # drawn by the Table itself: printable, in display order
+        return visual(printable(value.text))
     return value
 
 

@@ -29,6 +29,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 
 from pmdesk.paths import resource_path
 
+from .rtl import shape
+
 SANS = "PmSans"
 SANS_BOLD = "PmSans-Bold"
 CJK = "PmCJK"
@@ -136,7 +138,8 @@ def printable(text: object) -> str:
     """``text`` as it will print: NFC, one kind of newline, every character drawable.
 
     Decomposed accents are composed (so "é" is one glyph), controls and emoji
-    joiners disappear, and any character no font has becomes ``MISSING`` — so
+    joiners disappear, Arabic letters take their joined forms (``rtl.shape``;
+    the order stays logical), and any character no font has becomes ``MISSING`` — so
     an emoji newer than Symbola reads as one square and never breaks an export.
     """
     value = "" if text is None else str(text)
@@ -146,6 +149,7 @@ def printable(text: object) -> str:
                                                        .decode("utf-16", "replace")))
     value = _CONTROL.sub("", _INVISIBLE.sub("", value))
     cover = register()
+    value = shape(value, cover.sans)  # joined Arabic letters measure as they print
     if all(ord(ch) in cover.sans or ch in "\t\n" for ch in value):
         return value
     out = []

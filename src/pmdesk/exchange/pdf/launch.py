@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from reportlab.platypus import Flowable, NextPageTemplate, PageBreak, Paragraph
+from reportlab.platypus import Flowable, NextPageTemplate, PageBreak
 
 from pmdesk.core.enums import ItemKind, ItemStatus, LaunchFunction, Quadrant, TaskStatus
 from pmdesk.core.errors import PmdeskError
@@ -28,7 +28,7 @@ from .gantt import (
     month_bounds,
 )
 from .job import Document, Job
-from .markup import escape, para
+from .markup import Paragraph, escape, para
 from .metrics import chart_grid, metric_table, summaries
 from .risks import risk_section
 from .template import BODY, WIDE, Numbering, long_date, short_date

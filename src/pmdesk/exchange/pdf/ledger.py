@@ -15,11 +15,12 @@ from dataclasses import dataclass
 
 from reportlab.lib.colors import Color
 from reportlab.pdfbase import pdfmetrics
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable
 
 from .components import Plain, header_word_widths
 from .fonts import SANS, SANS_BOLD, fit, mixes_fonts, printable
-from .markup import escape, para
+from .markup import Paragraph, escape, para
+from .rtl import visual
 from .theme import HAIRLINE, INK, PRIMARY, RULE, SURFACE, Styles
 
 PAD_X, PAD_TOP, PAD_BOTTOM = 5.0, 4.0, 5.0
@@ -154,6 +155,7 @@ class Ledger(Flowable):
         value = printable(cell.text)
         if mixes_fonts(value):  # our own short texts are never CJK; shorten rather than misprint
             value = fit(value, width - 2 * PAD_X, PLAIN_SIZE)
+        value = visual(value)
         font = SANS_BOLD if cell.bold else SANS
         how = cell.align if cell.align != "LEFT" else how
         if how == "LEFT":

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from reportlab.lib.colors import Color
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Paragraph
 
 from .fonts import (
     CJK,
@@ -28,6 +27,9 @@ from .fonts import (
     register,
     runs,
 )
+from .rtl import Paragraph
+
+__all__ = ["Paragraph", "Span", "colour", "escape", "para", "plain_paragraph", "spans"]
 
 _XML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"})
 

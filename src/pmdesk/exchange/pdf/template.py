@@ -23,13 +23,12 @@ from reportlab.platypus import (
     Flowable,
     Frame,
     PageTemplate,
-    Paragraph,
 )
 
 from pmdesk.core.wording import plural
 
 from .fonts import MISSING, SANS, SANS_BOLD, missing_characters, printable
-from .markup import escape, para
+from .markup import Paragraph, escape, para
 from .options import Progress
 from .textdraw import draw_text
 from .theme import BAD, FAINT, MUTED, RULE, SPACING, Styles

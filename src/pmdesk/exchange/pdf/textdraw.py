@@ -2,7 +2,9 @@
 
 Paragraphs switch fonts through markup; a canvas or a ``Drawing`` needs one
 call or one String per font run. Both helpers take raw user text, make it
-printable, and place the runs side by side so CJK, emoji and Latin mix on one line.
+printable, put it in display order (Hebrew and Arabic read right to left) and
+place the runs side by side so CJK, emoji and Latin mix on one line. Wrapping
+(``wrap_lines``) works on logical text; each line is reordered when drawn.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from reportlab.lib.colors import Color
 from reportlab.pdfbase import pdfmetrics
 
 from .fonts import fit, font_for, printable, runs, string_width
+from .rtl import visual
 
 
 def _start_x(x: float, width: float, anchor: str) -> float:
@@ -23,9 +26,10 @@ def _start_x(x: float, width: float, anchor: str) -> float:
 
 
 def _line(text: str, size: float, bold: bool, max_width: float | None) -> str:
+    """The line as drawn: printable, shortened to ``max_width``, then in display order."""
     if max_width is not None:
-        return fit(text, max_width, size, bold)
-    return printable(text).replace("\n", " ").replace("\t", " ")
+        return visual(fit(text, max_width, size, bold))
+    return visual(printable(text).replace("\n", " ").replace("\t", " "))
 
 
 def draw_text(
