@@ -367,7 +367,7 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
         self._relayout()
         shown = len(self.model.layout.items)
         if wanted.active:
-            self.statusMessage.emit(f"Showing {shown} of {len(self.model.items)} items")
+            self.statusMessage.emit(f"Showing {shown} of {plural(len(self.model.items), 'item')}")
         self._selection_changed()
 
     def _relayout(self) -> None:

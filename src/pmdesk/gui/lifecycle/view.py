@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from pmdesk.core.changes import ChangeSet
 from pmdesk.core.enums import MetricKind, Stage
 from pmdesk.core.lifecycle import can_review
-from pmdesk.core.wording import describe_days
+from pmdesk.core.wording import describe_days, plural
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.portfolio.hint import accessible_table, next_step_hint
 from pmdesk.gui.requirements.look import Look
@@ -335,9 +335,9 @@ class LifecycleView(BaseView):
             self.show_problems(what, [str(e) for e in rows.errors])
             return False
         command = JournalCommand(self.service, lambda: self.service.upsert_many(by_id),
-                                 f"{what} {rows.count} metric values")
+                                 f"{what} {plural(rows.count, 'metric value')}")
         if self.ctx.run(command):
-            self.statusMessage.emit(f"{what}: {rows.count} values")
+            self.statusMessage.emit(f"{what}: {plural(rows.count, 'value')}")
             return True
         return False
 
