@@ -13,8 +13,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["PMDESK_CONFIG_DIR"] = tempfile.mkdtemp()
+# One 1920×1080 screen, the projector of the workshop shots (the window itself is 1400×850).
+_SCREENS = Path(tempfile.mkdtemp()) / "screens.json"
+_SCREENS.write_text('{"screens": [{"name": "projector", "x": 0, "y": 0, "width": 1920, '
+                    '"height": 1080, "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}')
+os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={_SCREENS}")
 
 OUT = Path(__file__).resolve().parent / "screenshots"
 VIEWS = ["portfolio", "canvas", "stakeholders", "lifecycle", "roadmap", "requirements", "launch"]
@@ -35,12 +39,51 @@ def main() -> int:
     window.show()
     for key in VIEWS:
         window.view_host.show_view(key)
-        for _ in range(10):
-            app.processEvents()
+        _settle(app)
         window.grab().save(str(OUT / f"{key}.png"))
+    for key in ("roadmap", "canvas"):
+        _workshop(app, window, key)
     _pdf_pages(demo)
     window.close()
+    _first_day(app)
     return 0
+
+
+def _settle(app) -> None:
+    for _ in range(10):
+        app.processEvents()
+
+
+def _workshop(app, window, key: str) -> None:
+    """The view presented on the projector (F5), the timer running in its band."""
+    window.view_host.show_view(key)
+    window.timer.set_duration_ms(10 * 60 * 1000)
+    window.menu_actions.present.trigger()
+    window.timer.start()
+    _settle(app)
+    window.presentation.grab().save(str(OUT / f"workshop-{key}.png"))
+    window.stop_presentation()
+    window.timer.reset()
+    _settle(app)
+
+
+def _first_day(app) -> None:
+    """A product manager's first day: a new workspace, one product, nothing else yet."""
+    from pmdesk.gui.main_window import MainWindow
+    from pmdesk.store.services import PortfolioService
+    from pmdesk.store.workspace import Workspace
+
+    path = Path(tempfile.mkdtemp()) / "New portfolio.pmdesk"
+    with Workspace.create(path, name="New portfolio") as ws:
+        ws.service(PortfolioService).create_product(name="Atlas")
+    window = MainWindow()
+    window.open_path(path)
+    window.resize(1366, 768)
+    window.show()
+    window.view_host.show_view("canvas")
+    _settle(app)
+    window.grab().save(str(OUT / "first-day.png"))
+    window.close()
 
 
 def _pdf_pages(demo: Path) -> None:
