@@ -72,6 +72,26 @@ def _startup_file(path: Path | None, last_file: str) -> Path | None:
     return None
 
 
+def report_errors_in(window) -> None:
+    """A pmdesk error that escapes an event handler is a message in ``window``, not a traceback.
+
+    Views read the file as they are shown; damage met only then (text that is not
+    UTF-8, a page that breaks) comes out of a slot as DamagedWorkspaceError, which Qt
+    would print to a terminal nobody watches. Anything else keeps Python's own report.
+    """
+    from pmdesk.core.errors import PmdeskError
+
+    fallback = sys.excepthook
+
+    def hook(kind, error, trace) -> None:
+        if isinstance(error, PmdeskError):
+            window.dialogs.error("pmdesk", str(error))
+        else:
+            fallback(kind, error, trace)
+
+    sys.excepthook = hook
+
+
 def run_gui(path: Path | str | None = None) -> int:
     """Run pmdesk's window on ``path`` (or the last file); returns the exit code.
 
@@ -86,6 +106,7 @@ def run_gui(path: Path | str | None = None) -> int:
     theme.apply_theme(app, settings.theme)
     app.setWindowIcon(theme.app_icon())
     window = MainWindow(settings=settings)
+    report_errors_in(window)
     if os.environ.get(BENCH_ENV) == "1":
         FirstPaintReporter(window)
     window.show()
