@@ -319,3 +319,19 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path, argv: list[str]):
         os.close(write_end)
     assert result.stderr == ""
     assert result.returncode in (0, 141)
+
+
+def test_a_file_open_in_another_pmdesk_gets_a_statement_not_a_question(tmp_path, capsys):
+    """The window asks "open it read-only instead?"; a command cannot, so it says what to do."""
+    from pmdesk.store.services import PortfolioService
+    from pmdesk.store.workspace import Workspace
+
+    path = tmp_path / "busy.pmdesk"
+    rows = tmp_path / "requirements.csv"
+    rows.write_text("Title\nExport to PDF\n", encoding="utf-8")
+    with Workspace.create(path) as first:
+        first.service(PortfolioService).create_product(name="Atlas")
+        assert main(["import", "csv", str(path), str(rows), "--into", "requirements"]) == 2
+        error = capsys.readouterr().err
+    assert "open in another pmdesk" in error and "close it there" in error
+    assert "?" not in error

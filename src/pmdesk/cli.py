@@ -29,6 +29,7 @@ from pmdesk import __version__
 from pmdesk.cli_exchange import add_export, add_import
 from pmdesk.cli_team import add_team
 from pmdesk.core.errors import PmdeskError
+from pmdesk.store.errors import WorkspaceLockedError
 
 if TYPE_CHECKING:
     from pmdesk.store.workspace import CheckReport
@@ -262,6 +263,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _closed_pipe()
     except _Exit as stop:
         return stop.code
+    except WorkspaceLockedError as exc:  # the window's question has no answer here
+        return _fail(f"{exc.path.name}: it is open in another pmdesk ({exc.holder}), which "
+                     "alone may change it; close it there and run this again")
     except PmdeskError as exc:
         return _fail(str(exc))
     except OSError as exc:
