@@ -102,9 +102,11 @@ def test_damaged_files_open_or_are_refused_through_the_window(window, demo_templ
         dialogs.chosen = tmp_path / f"damaged {variant}.pmdesk"
         dialogs.chosen.write_bytes(bytes(flipped))
         dialogs.errors.clear()
+        asked: list[str] = []
+        dialogs.ask_read_only = lambda text: asked.append(text) and False  # "Cancel"
         win.menu_actions.open.trigger()
         opened = win.workspace.path == dialogs.chosen
-        assert opened or len(dialogs.errors) == 1
+        assert opened or len(dialogs.errors) + len(asked) == 1
         if opened:  # every view of the opened file paints, or says why it cannot read it
             for key in ("portfolio", "roadmap", "requirements", "launch"):
                 win.view_host.show_view(key)
@@ -139,3 +141,27 @@ def test_damage_met_only_when_a_view_reads_is_a_message(qtbot, demo_template, tm
     qtbot.waitUntil(lambda: bool(dialogs.errors))
     assert "damaged" in dialogs.errors[0][1]
     win.close()
+
+
+def test_a_file_with_damaged_indexes_is_offered_read_only(window, demo_template, tmp_path):
+    """Writing would spread the damage; reading is safe: the window asks, as for a file
+    open elsewhere, and opens it read-only when the person agrees."""
+    win, dialogs = window
+    path = _edited(demo_template, tmp_path)
+    conn = sqlite3.connect(path)
+    pages = dict(conn.execute("SELECT name, rootpage FROM sqlite_master WHERE name IN "
+                              "('ix_roadmap_item_lane_id', 'ix_roadmap_item_product_id')"))
+    conn.execute("PRAGMA writable_schema = ON")
+    conn.execute("UPDATE sqlite_master SET rootpage = ? WHERE name = 'ix_roadmap_item_lane_id'",
+                 (pages["ix_roadmap_item_product_id"],))
+    conn.execute("UPDATE sqlite_master SET rootpage = ? WHERE name = 'ix_roadmap_item_product_id'",
+                 (pages["ix_roadmap_item_lane_id"],))
+    conn.commit()
+    conn.close()
+    asked: list[str] = []
+    dialogs.ask_read_only = lambda text: asked.append(text) or True
+    dialogs.chosen = path
+    win.menu_actions.open.trigger()
+    assert asked and "indexes disagree" in asked[0]
+    assert win.workspace.path == path and win.workspace.read_only
+    assert not dialogs.errors

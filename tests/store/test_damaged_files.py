@@ -139,3 +139,33 @@ def test_pmdesk_check_on_damaged_files_prints_one_line(demo_file, tmp_path):
         assert done.returncode in (0, 2)
         if done.returncode == 2:
             assert done.stderr.startswith("pmdesk: ") and done.stderr.count("\n") == 1
+
+
+def _indexes_swapped(demo_file: Path, tmp_path: Path) -> Path:
+    """Two indexes of one table point at each other's pages: every table row is whole and
+    quick_check passes, but each index now disagrees with its table."""
+    path = tmp_path / "swapped.pmdesk"
+    shutil.copyfile(demo_file, path)
+    conn = sqlite3.connect(path)
+    pages = dict(conn.execute("SELECT name, rootpage FROM sqlite_master WHERE name IN "
+                              "('ix_roadmap_item_lane_id', 'ix_roadmap_item_product_id')"))
+    conn.execute("PRAGMA writable_schema = ON")
+    for name, other in (("ix_roadmap_item_lane_id", "ix_roadmap_item_product_id"),
+                        ("ix_roadmap_item_product_id", "ix_roadmap_item_lane_id")):
+        conn.execute("UPDATE sqlite_master SET rootpage = ? WHERE name = ?", (pages[other], name))
+    conn.commit()
+    conn.close()
+    return path
+
+
+def test_a_file_whose_indexes_disagree_opens_read_only_at_most(demo_file, tmp_path):
+    from pmdesk.store.errors import IndexDamagedError
+
+    path = _indexes_swapped(demo_file, tmp_path)
+    before = path.read_bytes()
+    with pytest.raises(IndexDamagedError, match="opened read-only"):
+        Workspace.open(path)
+    with Workspace.open(path, read_only=True) as ws:  # to look, or copy data out
+        assert not ws.check().ok  # and check says what is wrong
+        assert _read_everything(ws) > 0
+    assert path.read_bytes() == before

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
 
 from pmdesk.core.changes import ChangeSet
 from pmdesk.core.errors import PmdeskError
-from pmdesk.store.errors import WorkspaceLockedError
+from pmdesk.store.errors import IndexDamagedError, WorkspaceLockedError
 from pmdesk.store.services.portfolio import PortfolioService
 from pmdesk.store.workspace import Workspace
 
@@ -138,7 +138,7 @@ class MainWindow(QMainWindow):
             return True
         try:
             workspace = Workspace.open(path)
-        except WorkspaceLockedError as exc:
+        except (WorkspaceLockedError, IndexDamagedError) as exc:
             if not self.dialogs.ask_read_only(str(exc)):
                 return False
             try:

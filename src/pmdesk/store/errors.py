@@ -30,6 +30,16 @@ class DamagedWorkspaceError(WorkspaceError):
         super().__init__(path, message)
 
 
+class IndexDamagedError(DamagedWorkspaceError):
+    """The tables are whole but an index disagrees with its table: writing would spread
+    the damage, reading is safe. The window offers to open such a file read-only."""
+
+    def __init__(self, path: Path | str, found: str) -> None:
+        super().__init__(
+            path, f"its indexes disagree with its tables ({found}). It can be opened "
+                  "read-only to look or copy data out, but not changed; restore a backup")
+
+
 def newest_backup(path: Path) -> Path | None:
     """The newest file in ``<stem> backups/`` beside ``path`` (see store.upgrade)."""
     folder = path.parent / f"{path.stem} backups"

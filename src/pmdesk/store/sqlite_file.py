@@ -19,7 +19,12 @@ from sqlalchemy.exc import IntegrityError
 from pmdesk.core.errors import ValidationError
 
 from . import file_schema, file_values, schema
-from .errors import DamagedWorkspaceError, ForeignSchemaError, NotAWorkspaceError
+from .errors import (
+    DamagedWorkspaceError,
+    ForeignSchemaError,
+    IndexDamagedError,
+    NotAWorkspaceError,
+)
 from .models import Base
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -206,7 +211,7 @@ def _roll_back(path: Path) -> None:
         conn.close()
 
 
-def inspect_read_only(path: Path) -> tuple[int, str]:
+def inspect_read_only(path: Path, *, thorough: bool = False) -> tuple[int, str]:
     """Schema version and quick_check result, read without any write to the file.
 
     In this order, each step relying on the ones before: no code in the schema (before
@@ -222,7 +227,7 @@ def inspect_read_only(path: Path) -> tuple[int, str]:
     try:
         conn = connect(path, read_only=True, immutable=nobody_writing(path))
         try:
-            return _inspect(conn, path)
+            return _inspect(conn, path, thorough)
         finally:
             conn.close()
     except file_schema.ForeignSchema as exc:
@@ -248,7 +253,7 @@ def inspect_values(path: Path) -> None:
         raise DamagedWorkspaceError(path, f"the file is damaged ({exc}); restore a backup") from exc
 
 
-def _inspect(conn: sqlite3.Connection, path: Path) -> tuple[int, str]:
+def _inspect(conn: sqlite3.Connection, path: Path, thorough: bool) -> tuple[int, str]:
     found = file_schema.read_schema(conn)
     file_schema.refuse_code(found)
     integrity = problems(conn.execute("PRAGMA quick_check(3)").fetchall())
@@ -265,6 +270,10 @@ def _inspect(conn: sqlite3.Connection, path: Path) -> tuple[int, str]:
         raise DamagedWorkspaceError(path, f"unreadable format version {row[0]!r}") from None
     if version <= schema.SCHEMA_VERSION:  # a newer format is refused by name elsewhere
         file_schema.verify(found, version)
+    if thorough:  # before writing: quick_check does not compare indexes with their tables
+        indexes = problems(conn.execute("PRAGMA integrity_check(3)").fetchall())
+        if indexes != "ok":
+            raise IndexDamagedError(path, indexes)
     if version == schema.SCHEMA_VERSION:
         _refuse_bad_values(conn, path)
     return version, integrity

@@ -196,7 +196,7 @@ class Workspace:
         read_header(path)
         if not read_only and sqlite_file.has_journal(path):
             return cls._recover_then_open(path)
-        version, _ = sqlite_file.inspect_read_only(path)
+        version, _ = sqlite_file.inspect_read_only(path, thorough=not read_only)
         if version > schema.SCHEMA_VERSION:
             raise TooNewError(path, version, schema.SCHEMA_VERSION)
         if read_only:
