@@ -15,7 +15,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from _pdf_positions import outside_margins, placed_text
+from _pdf_positions import outside_margins, overlaps, placed_text
 
 from pmdesk.exchange.pdf import KINDS, PdfOptions, export_pdf
 from pmdesk.exchange.pdf.theme import SPACING
@@ -226,3 +226,42 @@ def test_a_rendered_page_shows_the_right_to_left_names(awkward, tmp_path):
                              check=True, timeout=60).stdout.decode()
     # poppler reads display order back into reading order: the name as typed comes out
     assert re.sub(r"\s+", " ", HEBREW) in re.sub(r"\s+", " ", poppler)
+
+
+# -- 200-character names ------------------------------------------------------------------------
+
+MARGIN = {"roadmap": 28.0}  # the poster is a bare page; every other document keeps the margin
+
+
+def _joined(path: Path) -> str:
+    return "".join("".join(p.text.split()) for p in placed_text(path))
+
+
+def test_the_portfolio_with_200_character_names_stays_on_its_pages(awkward, tmp_path):
+    ws, _ids = awkward
+    out = _export(ws, "portfolio", tmp_path / "portfolio.pdf")
+    assert outside_margins(out, SPACING.margin) == []
+    assert overlaps(out) == []  # headings, table columns, chart titles and labels stay apart
+    runs = placed_text(out)
+    assert not any(WORD in p.text for p in runs)  # the unbroken word breaks inside itself ...
+    assert WORD in _joined(out)  # ... and every letter of it prints (in the product's heading)
+    assert SPACED.split()[-1] in " ".join(p.text for p in runs)
+    assert render(out, "portfolio", 80)  # looked at: tmp_path/portfolio-*.png
+
+
+def test_the_demo_portfolio_keeps_its_text_apart(demo, tmp_path):
+    out = _export(demo, "portfolio", tmp_path / "demo.pdf")
+    assert outside_margins(out, SPACING.margin) == []
+    assert overlaps(out) == []
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_every_document_prints_rtl_and_200_character_names_on_the_page(kind, awkward, tmp_path):
+    ws, ids = awkward
+    products = [None] if kind == "portfolio" else list(ids.values())
+    for pid in products:
+        out = _export(ws, kind, tmp_path / f"{kind}-{pid}.pdf", pid)
+        assert placed_text(out), "an empty document"
+        assert outside_margins(out, MARGIN.get(kind, SPACING.margin)) == [], (kind, pid)
+        if kind not in ("roadmap", "launch"):  # their timelines are drawn by the Gantt chart
+            assert overlaps(out) == [], (kind, pid)

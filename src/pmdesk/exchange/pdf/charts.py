@@ -20,7 +20,7 @@ from pmdesk.core.palette import (
 )
 from pmdesk.core.scoring import quadrant_splits
 
-from .fonts import SANS, string_width
+from .fonts import SANS, fit, string_width
 from .textdraw import text_shapes
 from .theme import (
     ACCENT,
@@ -88,11 +88,13 @@ def line_chart(series: Series, width: float, height: float, *,
     d = Drawing(width, height)
     left, right, top, bottom = 40.0, 10.0, 30.0, 20.0
     plot_w, plot_h = width - left - right, height - top - bottom
-    _text(d, 0, height - 11, series.name, 8.5, bold=True, colour=INK, max_width=width * 0.7)
+    figure = 0.0  # the latest value, right-aligned: the name takes the room it leaves
     if series.values:
-        latest = series.values[-1]
-        label = f"{compact(latest)} {series.unit}".strip()
-        _text(d, width, height - 11, label, 8.5, bold=True, anchor="end", colour=series.colour)
+        label = f"{compact(series.values[-1])} {series.unit}".strip()
+        figure = string_width(fit(label, width * 0.45, 8.5, True), 8.5, True) + 8
+        _text(d, width, height - 11, label, 8.5, bold=True, anchor="end", colour=series.colour,
+              max_width=width * 0.45)
+    _text(d, 0, height - 11, series.name, 8.5, bold=True, colour=INK, max_width=width - figure)
     if not series.values:
         _text(d, left, bottom + plot_h / 2, "No values recorded yet", 8, colour=FAINT)
         return d

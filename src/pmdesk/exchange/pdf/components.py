@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from reportlab.lib.colors import Color
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, LongTable, Spacer, Table
 
@@ -57,6 +58,28 @@ def cell(value: Cell, style: ParagraphStyle = Styles.cell):
     return value
 
 
+_PLAIN_STYLES: dict[tuple, ParagraphStyle] = {}
+
+
+def plain_cell(value: Plain, width: float, size: float = 8.5) -> Plain | Paragraph:
+    """``value`` as is when it fits its column of ``width`` points, else a Paragraph in it.
+
+    A Plain is drawn on one line by whoever holds it; a long one (a figure with a
+    forty-letter unit) would print over the next column. One that only reaches
+    into the cells' padding stays on its line: it still ends before the next text.
+    """
+    if string_width(printable(value.text), size, value.bold) <= width:
+        return value
+    key = (value.bold, value.align, value.colour.hexval() if value.colour else "", size)
+    style = _PLAIN_STYLES.get(key)
+    if style is None:
+        style = _PLAIN_STYLES[key] = ParagraphStyle(
+            f"pm-plain-{len(_PLAIN_STYLES)}", parent=Styles.cell, fontSize=size,
+            fontName=SANS_BOLD if value.bold else SANS, textColor=value.colour or INK,
+            alignment={"RIGHT": TA_RIGHT, "CENTER": TA_CENTER}.get(value.align, TA_LEFT))
+    return para(value.text, style)
+
+
 def table(
     header: Sequence[str | Flowable],
     rows: Iterable[Sequence[Cell]],
@@ -79,6 +102,8 @@ def table(
              for h, a in zip(header, aligns)]]
     commands: list[tuple] = []
     for index, row in enumerate(rows, start=1):
+        row = [plain_cell(value, col_widths[col]) if isinstance(value, Plain) else value
+               for col, value in enumerate(row)]
         data.append([cell(value) for value in row])
         for col, value in enumerate(row):
             if isinstance(value, Plain):
@@ -337,13 +362,9 @@ class Cover(Flowable):
         top = h - 80
         draw_text(canv, margin, top, self.info.organisation or "pmdesk", 9, bold=True,
                   colour=COVER_TINT, max_width=w - 2 * margin)
-        kind = Paragraph(escape(self.info.kind_label.upper()), Styles.cover_kind)
-        title = para(self.title, Styles.cover_title)
-        tagline = para(self.tagline, Styles.cover_tagline) if self.tagline else None
         inner = w - 2 * margin
         y = h - band + 48
-        stack = [p for p in (kind, title, tagline) if p is not None]
-        heights = [p.wrap(inner, band)[1] for p in stack]
+        stack, heights = self._title_stack(inner, top - 20 - y)
         y += sum(heights) + 10 * (len(stack) - 1)
         for p, ph in zip(stack, heights):
             y -= ph
@@ -357,6 +378,29 @@ class Cover(Flowable):
             width = draw_text(canv, margin + 10, 66, label, 9, bold=True,
                               colour=BAD, max_width=inner - 20)
             canv.roundRect(margin, 58, width + 20, 22, 3, stroke=1, fill=0)
+
+    def _title_stack(self, width: float, room: float) -> tuple[list[Paragraph], list[float]]:
+        """Kind, title and tagline, the title set smaller until all fit in ``room`` points.
+
+        A 200-character name at the cover's 30 points would climb over the
+        organisation's line; it steps down to 14 points (and no further: past
+        that the tagline is what gives way, shortened to three lines).
+        """
+        kind = Paragraph(escape(self.info.kind_label.upper()), Styles.cover_kind)
+        tagline = para(self.tagline, Styles.cover_tagline) if self.tagline else None
+        for size in (30, 26, 22, 18, 14):
+            style = ParagraphStyle(f"pm-cover-title-{size}", parent=Styles.cover_title,
+                                   fontSize=size, leading=size * 1.2)
+            stack = [p for p in (kind, para(self.title, style), tagline) if p is not None]
+            heights = [p.wrap(width, 10**6)[1] for p in stack]
+            if sum(heights) + 10 * (len(stack) - 1) <= room:
+                return stack, heights
+        if tagline is not None:  # still too tall: three lines of tagline at most
+            short = " ".join(wrap_lines(self.tagline, width, Styles.cover_tagline.fontSize,
+                                        max_lines=3))
+            stack[-1] = para(short, Styles.cover_tagline)
+            heights[-1] = stack[-1].wrap(width, 10**6)[1]
+        return stack, heights
 
     def _facts(self, canv, x: float, top: float, width: float) -> None:
         columns = 3

@@ -231,11 +231,17 @@ def fit(text: str, width: float, size: float, bold: bool = False) -> str:
     room = width - string_width(ellipsis, size, bold)
     if room <= 0:
         return ""
-    low, high = 0, len(line)
-    while low < high:  # the longest prefix that fits
+    low = fitting_prefix(line, room, size, bold)
+    return line[:low].rstrip() + ellipsis if low else ""
+
+
+def fitting_prefix(text: str, width: float, size: float, bold: bool = False) -> int:
+    """How many characters of printable ``text`` fit in ``width`` points."""
+    low, high = 0, len(text)
+    while low < high:
         middle = (low + high + 1) // 2
-        if string_width(line[:middle], size, bold) <= room:
+        if string_width(text[:middle], size, bold) <= width:
             low = middle
         else:
             high = middle - 1
-    return line[:low].rstrip() + ellipsis if low else ""
+    return low

@@ -17,7 +17,7 @@ from reportlab.lib.colors import Color
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable
 
-from .components import Plain, header_word_widths
+from .components import Plain, header_word_widths, plain_cell
 from .fonts import SANS, SANS_BOLD, fit, mixes_fonts, printable
 from .markup import Paragraph, escape, para
 from .rtl import visual
@@ -67,6 +67,11 @@ class Ledger(Flowable):
         height = PLAIN_SIZE * 1.35
         for value, width in zip(cells, columns):
             if isinstance(value, Plain):
+                value = plain_cell(value, width, PLAIN_SIZE)
+                if isinstance(value, Plain):
+                    laid.append(value)
+                    continue
+                height = max(height, value.wrap(width - 2 * PAD_X, 10**6)[1])
                 laid.append(value)
                 continue
             text = printable(value)

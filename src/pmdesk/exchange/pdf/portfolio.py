@@ -9,6 +9,7 @@ from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Rect
 from reportlab.platypus import Flowable, PageBreak, Table
 
 from pmdesk.core.enums import MetricKind, RiskStatus, Stage
+from pmdesk.core.label_layout import Box, LabelRequest, layout_labels
 from pmdesk.core.lifecycle import Health, worst
 from pmdesk.core.wording import plural
 from pmdesk.store.models import Product
@@ -17,6 +18,7 @@ from pmdesk.store.services import LaunchService, PortfolioService
 
 from .charts import compact, nice_ticks, stage_strip
 from .components import Plain, Tile, layout, note, spacer, table, tiles
+from .fonts import printable, string_width
 from .job import Document, Job
 from .markup import escape, para
 from .metrics import MetricSummary, chart_grid, health_reason, stage_bands, summaries
@@ -201,15 +203,22 @@ def growth_share_chart(products, facts, size: float) -> Drawing | None:
     d.add(Group(*text_shapes(0, 0, "Market growth (%) →", 6.8, anchor="middle", colour=MUTED),
                 transform=(0, 1, -1, 0, 8, bottom + plot_h / 2)))
     biggest = max((p[3] for p in points), default=0) or 1.0
+    requests = []
     for name, share, growth, revenue, colour in sorted(points, key=lambda p: -p[3]):
         r = 4 + 16 * math.sqrt(max(revenue, 0) / biggest)
         d.add(Circle(px(share), py(growth), r, fillColor=lighten(colour, 0.35),
                      strokeColor=colour, strokeWidth=0.8))
-        label_y = py(growth) + r + 3
-        if label_y + 8 > bottom + plot_h:  # no room above the bubble: write it below
-            label_y = py(growth) - r - 9
-        _add(d, text_shapes(min(max(px(share), left + 45), left + plot_w - 45), label_y, name,
-                            6.8, bold=True, anchor="middle", colour=INK, max_width=90))
+        width = min(string_width(printable(name), 6.8, True), 90) + 1
+        requests.append(LabelRequest(name, px(share), py(growth), r, width, 8,
+                                     short_width=min(width, 40)))
+    # Names after every bubble (none hides under a later one), where no two collide.
+    placed = layout_labels(requests, Box(left, bottom, left + plot_w, bottom + plot_h), gap=1.5)
+    for name, box in placed.placed.items():
+        _add(d, text_shapes(box.x0, box.y0 + 1.6, name, 6.8, bold=True, colour=INK,
+                            max_width=box.width))
+    for badge in placed.badges:  # names with no free spot: "+2", the table below names them
+        _add(d, text_shapes((badge.box.x0 + badge.box.x1) / 2, badge.box.y0 + 1.6, badge.text,
+                            6.8, bold=True, anchor="middle", colour=MUTED))
     return d
 
 

@@ -27,7 +27,7 @@ from reportlab.platypus import (
 
 from pmdesk.core.wording import plural
 
-from .fonts import MISSING, SANS, SANS_BOLD, missing_characters, printable
+from .fonts import MISSING, SANS, SANS_BOLD, missing_characters, printable, string_width
 from .markup import Paragraph, escape, para
 from .options import Progress
 from .textdraw import draw_text
@@ -231,12 +231,16 @@ class PageCountingCanvas(Canvas):
         info, margin = self.info, SPACING.margin
         top = height - margin + 20
         self.saveState()
-        left = draw_text(self, margin, top, info.subject_name, 7.5, bold=True, colour=MUTED,
-                         max_width=width * 0.45)
-        draw_text(self, margin + left + 6, top, f"·  {info.kind_label}", 7.5, colour=MUTED)
+        room = width - 2 * margin  # the label on the right first: the name takes what is left
         if info.confidentiality:
-            draw_text(self, width - margin, top, info.confidentiality.upper(), 7.5, bold=True,
-                      anchor="end", colour=BAD, max_width=width * 0.4)
+            room -= draw_text(self, width - margin, top, info.confidentiality.upper(), 7.5,
+                              bold=True, anchor="end", colour=BAD, max_width=width * 0.4) + 12
+        kind = f"·  {info.kind_label}"
+        kind_width = min(string_width(printable(kind), 7.5), room / 2)
+        left = draw_text(self, margin, top, info.subject_name, 7.5, bold=True, colour=MUTED,
+                         max_width=min(width * 0.45, room - kind_width - 6))
+        draw_text(self, margin + left + 6, top, kind, 7.5, colour=MUTED,
+                  max_width=room - left - 6)
         self.setStrokeColor(RULE)
         self.setLineWidth(0.6)
         self.line(margin, top - 6, width - margin, top - 6)

@@ -13,7 +13,7 @@ from reportlab.graphics.shapes import String
 from reportlab.lib.colors import Color
 from reportlab.pdfbase import pdfmetrics
 
-from .fonts import fit, font_for, printable, runs, string_width
+from .fonts import fit, fitting_prefix, font_for, printable, runs, string_width
 from .rtl import visual
 
 
@@ -85,24 +85,30 @@ def wrap_lines(text: object, width: float, size: float, *, bold: bool = False,
     """Printable ``text`` broken at spaces into at most ``max_lines`` lines of ``width``.
 
     The last line is shortened with an ellipsis when text remains; a word wider
-    than the line is cut. For labels inside charts, where Paragraphs cannot go.
+    than the line breaks inside itself and goes on on the next line. For labels
+    inside charts, where Paragraphs cannot go. Lines are in logical order: each
+    is put in display order when drawn.
     """
     words = printable(text).replace("\n", " ").split()
     lines: list[str] = []
     current = ""
     index = 0
+    joined = " "  # what stood between the last line and the words left: a space, or none
     while index < len(words) and len(lines) < max_lines:
         candidate = f"{current} {words[index]}".strip()
         if string_width(candidate, size, bold) <= width:
-            current, index = candidate, index + 1
+            current, index, joined = candidate, index + 1, " "
             continue
-        if not current:  # one word wider than the line: cut it
-            current, index = fit(words[index], width, size, bold), index + 1
+        if not current:  # one word wider than the line: break inside it
+            cut = max(1, fitting_prefix(words[index], width, size, bold))
+            current, words[index], joined = words[index][:cut], words[index][cut:], ""
+            if not words[index]:
+                index, joined = index + 1, " "
         lines.append(current)
         current = ""
     if current and len(lines) < max_lines:
         lines.append(current)
     if index < len(words) and lines:
-        rest = " ".join([lines[-1], *words[index:]])
+        rest = lines[-1] + joined + " ".join(words[index:])
         lines[-1] = fit(rest, width, size, bold)
     return lines
