@@ -176,3 +176,25 @@ def test_one_product_only_and_written_to_a_file(filled, tmp_path):
     data = export_ics(workspace, dest, product_id=ids["second"], now=NOW)
     assert dest.read_bytes() == data
     assert parse(data)[1] == []
+
+
+def test_an_independent_reader_reads_the_calendar_back(filled):
+    """The icalendar package (test-only) parses what we write: every event, its all-day
+    date and its text exactly, without falling back on lenient parsing."""
+    import icalendar
+
+    workspace, _ids = filled
+    data = export_ics(workspace, now=NOW)
+    calendar = icalendar.Calendar.from_ical(data)
+    events = list(calendar.walk("VEVENT"))
+    _calendar, ours = parse(data)
+    assert len(events) == len(ours) > 0
+    for event, mine in zip(events, ours, strict=True):
+        assert not event.errors, event.errors
+        assert str(event["UID"]) == mine["UID"]
+        assert str(event["SUMMARY"]) == unescape(mine["SUMMARY"])
+        start = event.decoded("DTSTART")
+        assert type(start) is dt.date  # all-day, not a datetime
+        assert event.decoded("DTEND") > start
+    gate = next(e for e in events if str(e["UID"]).startswith("gate-"))
+    assert str(gate["DESCRIPTION"]) == "Decided by Zoë\nStrong case\nsecond line"
