@@ -3,6 +3,7 @@
 #
 #   bash installer/dev.sh demo    # launch pmdesk on a freshly generated demo portfolio
 #   bash installer/dev.sh test    # run the whole test suite
+#   bash installer/dev.sh quick   # the same without the slow tests (a developer's loop)
 #   bash installer/dev.sh run [FILE|ARGS...]   # launch pmdesk with any arguments
 #   bash installer/dev.sh bundle [--smoke]     # build the self-contained app (installer/build.py)
 #
@@ -110,6 +111,13 @@ case "$command" in
         setup_venv
         exec "$VENV/bin/python" -m pytest "$@"
         ;;
+    quick)
+        # The developer's loop: everything but the slow tests (the SIGKILL rounds, the
+        # bundle build). CI and "test" run them all.
+        test_tools
+        setup_venv
+        exec "$VENV/bin/python" -m pytest -m "not slow and not bundle" "$@"
+        ;;
     bundle)
         # With the GUI libraries present, PyInstaller copies them into the bundle.
         gui_libraries
@@ -117,7 +125,7 @@ case "$command" in
         exec "$VENV/bin/python" installer/build.py "$@"
         ;;
     *)
-        echo "usage: bash installer/dev.sh demo|run [ARGS]|test [PYTEST ARGS]|bundle [--smoke]" >&2
+        echo "usage: bash installer/dev.sh demo|run [ARGS]|test|quick [PYTEST ARGS]|bundle [--smoke]" >&2
         exit 2
         ;;
 esac
