@@ -146,21 +146,27 @@ def test_tasks_carry_dates_kinds_links_and_the_baseline(filled):
     assert tasks["UI 🎨"].findtext(f"{NS}Start") == "2025-02-10T08:00:00"
 
 
-def test_text_xml_cannot_carry_is_dropped_not_written_raw(workspace):
+def test_text_xml_cannot_carry_is_escaped_reversibly_not_written_raw(workspace):
     product = workspace.service(PortfolioService).create_product(name="P")
     roadmap = workspace.service(RoadmapService)
     lane = roadmap.lanes.create(product_id=product.id, name="L")
     roadmap.items.create(
         product_id=product.id,
         lane_id=lane.id,
-        name="Bell\x07 ok",
+        name="Bell\x07 ok \\u0007",
         start_date="2025-01-01",
         end_date="2025-01-01",
-        notes="a\r\nb",
+        notes="a\r\nb\tc",
     )
-    root = ET.fromstring(export_mspdi(workspace, product.id))
-    task = root.findall(f"{NS}Tasks/{NS}Task")[1]
-    assert task.findtext(f"{NS}Name") == "Bell ok" and task.findtext(f"{NS}Notes") == "a\nb"
+    data = export_mspdi(workspace, product.id)
+    task = ET.fromstring(data).findall(f"{NS}Tasks/{NS}Task")[1]
+    # The bell becomes \u0007; the backslash typed before "u0007" becomes \u005c.
+    assert task.findtext(f"{NS}Name") == "Bell\\u0007 ok \\u005cu0007"
+    assert task.findtext(f"{NS}Notes") == "a\\u000d\nb\tc"
+    copy = workspace.service(PortfolioService).create_product(name="Copy")
+    import_mspdi(workspace, data, product_id=copy.id)
+    (item,) = roadmap.items_of(copy.id)
+    assert (item.name, item.notes) == ("Bell\x07 ok \\u0007", "a\r\nb\tc")
 
 
 def test_an_empty_roadmap_exports_a_valid_project(workspace, tmp_path):

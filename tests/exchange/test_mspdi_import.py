@@ -8,6 +8,7 @@ import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import numpy as np
 import pytest
 from _interchange_data import CORPUS
 
@@ -62,50 +63,75 @@ def test_every_corpus_file_imports_task_for_task(workspace, product, path: Path)
     roadmap = workspace.service(RoadmapService)
     tasks = _tasks(path)
     items = sorted(roadmap.items_of(product.id), key=lambda i: i.sort_order)
-    expected = [t for t in tasks if not _is_lane(t)]
-    assert [i.name for i in items] == [t.findtext("p:Name", "", NS) for t in expected]
-    for item, task in zip(items, expected, strict=True):
+    # Every task is an item, a top-level summary too (it is also its lane).
+    assert [i.name for i in items] == [t.findtext("p:Name", "", NS) for t in tasks]
+    for item, task in zip(items, tasks, strict=True):
         assert item.start_date == dt.datetime.fromisoformat(task.findtext("p:Start", "", NS)).date()
         assert (item.kind == ItemKind.MILESTONE) == (task.findtext("p:Milestone", "", NS) == "1")
         assert item.progress == int(task.findtext("p:PercentComplete", "0", NS))
         assert item.end_date >= item.start_date
     lanes = {lane.name for lane in roadmap.lanes_of(product.id)}
     assert {t.findtext("p:Name", "", NS) for t in tasks if _is_lane(t)} <= lanes
-    links = [link for t in expected for link in t.findall("p:PredecessorLink", NS)]
+    links = [link for t in tasks for link in t.findall("p:PredecessorLink", NS)]
     assert len(roadmap.dependencies_of(product.id)) == len(links) == result.count("dependency")
     assert hashlib.sha256(path.read_bytes()).hexdigest() == digest, "the corpus is read-only"
 
 
-def test_link_types_and_working_day_lags_come_across(workspace, product):
-    import_mspdi(workspace, CORPUS / "mspdirelations.xml", product_id=product.id)
+def _calendar_days(anchor: dt.date, working: int) -> int:
+    """What a Monday-to-Friday week makes of ``working`` days from ``anchor`` (numpy's view)."""
+    if working == 0:
+        return 0
+    day = np.busday_offset(np.datetime64(anchor), working, roll="forward")
+    return (day.astype(dt.date) - anchor).days
+
+
+def _anchor(pred, kind: DependencyType) -> dt.date:
+    """The day a link counts from: after the predecessor's finish (FS, FF), else its start."""
+    if kind in (DependencyType.FINISH_TO_START, DependencyType.FINISH_TO_FINISH):
+        return pred.end_date + dt.timedelta(days=1)
+    return pred.start_date
+
+
+def _working_lags_as_pmdesk_has_them(workspace, product, path: Path) -> tuple[dict, dict]:
+    """(found, expected): {(pred UID, succ UID): (type, lag)} imported, and as numpy counts."""
     roadmap = workspace.service(RoadmapService)
-    names = {i.id: i.name for i in roadmap.items_of(product.id)}
+    items = sorted(roadmap.items_of(product.id), key=lambda i: i.sort_order)
+    tasks = _tasks(path)
+    uids = {i.id: t.findtext("p:UID", "", NS) for i, t in zip(items, tasks, strict=True)}
+    by_uid = {uids[i.id]: i for i in items}
     found = {
-        (names[d.predecessor_id], names[d.successor_id]): (d.type, d.lag_days)
+        (uids[d.predecessor_id], uids[d.successor_id]): (d.type, d.lag_days)
         for d in roadmap.dependencies_of(product.id)
     }
     expected = {}
-    for task in _tasks(CORPUS / "mspdirelations.xml"):
+    for task in tasks:
         for link in task.findall("p:PredecessorLink", NS):
-            pred = f"Task {link.findtext('p:PredecessorUID', '', NS)}"
-            lag = int(link.findtext("p:LinkLag", "0", NS)) // 4800  # 8-hour days, LagFormat 7
-            expected[(pred, task.findtext("p:Name", "", NS))] = (
-                TYPE_CODES[link.findtext("p:Type", "", NS)],
-                lag,
-            )
+            pred = link.findtext("p:PredecessorUID", "", NS)
+            kind = TYPE_CODES[link.findtext("p:Type", "", NS)]
+            working = int(link.findtext("p:LinkLag", "0", NS)) // 4800  # 8-hour days
+            lag = _calendar_days(_anchor(by_uid[pred], kind), working)
+            expected[(pred, task.findtext("p:UID", "", NS))] = (kind, lag)
+    return found, expected
+
+
+def test_link_types_and_working_day_lags_come_across(workspace, product):
+    path = CORPUS / "mspdirelations.xml"
+    result = import_mspdi(workspace, path, product_id=product.id)
+    found, expected = _working_lags_as_pmdesk_has_them(workspace, product, path)
     assert found == expected
     assert {kind for kind, _lag in found.values()} == set(DependencyType)
+    # SS + 1 working day from Friday 2006-09-22: Task 3 starts on Monday, as in the file.
+    assert found[("2", "3")] == (DependencyType.START_TO_START, 3)
+    assert any("1 links' working-time lags were converted" in w for w in result.warnings)
 
 
 def test_week_lags_and_leads_are_converted_to_days(workspace, product):
-    import_mspdi(workspace, CORPUS / "task-links-project2010-mspdi.xml", product_id=product.id)
-    lags = sorted(d.lag_days for d in workspace.service(RoadmapService).dependencies_of(product.id))
-    raw = sorted(
-        int(link.findtext("p:LinkLag", "0", NS)) // 4800
-        for t in _tasks(CORPUS / "task-links-project2010-mspdi.xml")
-        for link in t.findall("p:PredecessorLink", NS)
-    )
-    assert lags == raw and 5 in lags and 10 in lags  # one and two working weeks (LagFormat 9)
+    path = CORPUS / "task-links-project2010-mspdi.xml"
+    import_mspdi(workspace, path, product_id=product.id)
+    found, expected = _working_lags_as_pmdesk_has_them(workspace, product, path)
+    assert found == expected
+    # Two working weeks (LagFormat 9, 48 000 tenths) span at least two calendar weeks.
+    assert max(lag for _kind, lag in found.values()) >= 14
     other = workspace.service(PortfolioService).create_product(name="Sample")
     import_mspdi(workspace, CORPUS / "sample.xml", product_id=other.id)
     assert -1 in {d.lag_days for d in workspace.service(RoadmapService).dependencies_of(other.id)}
@@ -123,21 +149,19 @@ def test_summary_tasks_become_lanes_and_milestones_stay_milestones(workspace, pr
     assert items["Second Task"].end_date == dt.date(2003, 3, 17)
 
 
-def test_baseline_zero_becomes_a_pmdesk_baseline(workspace, product):
+def test_a_half_set_baseline_is_skipped_with_a_warning_not_guessed(workspace, product):
     path = CORPUS / "task-baselines-project2010-mspdi.xml"
-    import_mspdi(workspace, path, product_id=product.id)
-    roadmap = workspace.service(RoadmapService)
-    (baseline,) = roadmap.baselines_of(product.id)
-    assert baseline.is_active
-    names = {i.id: i.name for i in roadmap.items_of(product.id)}
-    dates = {names[i]: v for i, v in roadmap.baseline_dates(baseline.id).items()}
-    expected = {}
+    result = import_mspdi(workspace, path, product_id=product.id)
+    half = []
     for task in _tasks(path):
         for line in task.findall("p:Baseline", NS):
             start, finish = line.findtext("p:Start", None, NS), line.findtext("p:Finish", None, NS)
-            if line.findtext("p:Number", "", NS) == "0" and (start or finish):
-                expected[task.findtext("p:Name", "", NS)] = (start or finish)[:10]
-    assert {n: (s if "Start" in n else e).isoformat() for n, (s, e) in dates.items()} == expected
+            if line.findtext("p:Number", "", NS) == "0" and bool(start) != bool(finish):
+                half.append(task.findtext("p:Name", "", NS))
+    assert len(half) == 4  # every baseline 0 of this file has only a start or only a finish
+    skipped = [w for w in result.warnings if "that baseline entry was not imported" in w]
+    assert [w.split("“")[1].split("”")[0] for w in skipped] == half
+    assert workspace.service(RoadmapService).baselines_of(product.id) == []
 
 
 def _project(tasks: str, extra: str = "") -> bytes:
@@ -178,8 +202,14 @@ def test_elapsed_percent_and_calendar_specific_lags(workspace, product):
     roadmap = workspace.service(RoadmapService)
     names = {i.id: i.name for i in roadmap.items_of(product.id)}
     lags = {names[d.successor_id]: d.lag_days for d in roadmap.dependencies_of(product.id)}
-    assert lags == {"Elapsed": 2, "Percent": 2, "Hours": 0, "Ten-hour day": 1}
-    assert any("rounded" in w and "Hours" in w for w in result.warnings)
+    # "Four days" ends on Thursday 9 January; FS lags count from Friday the 10th.
+    # 50 % of four working days is two (Friday, Monday: start Tuesday, 4 calendar days);
+    # one ten-hour working day is Friday (start Monday, 3 days); 2 elapsed days stay 2.
+    assert lags == {"Elapsed": 2, "Percent": 4, "Hours": 0, "Ten-hour day": 3}
+    (rounded,) = [w for w in result.warnings if "rounded" in w]
+    assert rounded.startswith("1 links' lags were rounded") and "“Hours”" in rounded
+    (converted,) = [w for w in result.warnings if "converted" in w]
+    assert converted.startswith("2 links' working-time lags were converted")
 
 
 def test_nested_summaries_become_parent_items(workspace, product):
@@ -213,6 +243,7 @@ def test_every_broken_task_is_reported_and_nothing_is_written(workspace, product
     tasks = "".join(
         [
             _task(1, "Fine", "2025-01-06", "2025-01-06"),
+            # No start: scheduled, not refused (see below).
             _task(2, "No start", "", "2025-01-06").replace("<Start>T08:00:00</Start>", ""),
             _task(
                 3,
@@ -223,20 +254,15 @@ def test_every_broken_task_is_reported_and_nothing_is_written(workspace, product
             ),
             _task(4, "Bad link", "2025-01-06", "2025-01-06", links=_link(1, 0, 7, kind=9)),
             _task(5, "Bad date", "2025-13-06", "2025-01-06"),
-            _task(6, "x" * 301, "2025-01-06", "2025-01-06"),
+            _task(6, "x" * 301, "2025-01-06", "2025-01-06"),  # cut to 300, not refused
+            _task(7, "Bad lag", "2025-01-06", "2025-01-06", links=_link(1, "4.8e", 7)),
         ]
     )
     before = table_counts(workspace)
     with pytest.raises(ImportRefused) as refused:
         import_mspdi(workspace, _project(tasks), product_id=product.id)
     labels = [error.header for error in refused.value.errors]
-    assert [label.split(" “")[0] for label in labels] == [
-        "Task 2",
-        "Task 3",
-        "Task 4",
-        "Task 5",
-        "Task 6",
-    ]
+    assert [label.split(" “")[0] for label in labels] == ["Task 3", "Task 4", "Task 5", "Task 7"]
     assert table_counts(workspace) == before
 
 

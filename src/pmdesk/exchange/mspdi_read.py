@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pmdesk.core.enums import DependencyType, Horizon, ItemKind, ItemStatus, LaneKind
 
-from .importing import ImportFileError, ImportRefused, RowError, read_source
-from .safexml import parse_xml
+from .importing import MAX_IMPORT_BYTES, ImportFileError, ImportRefused, RowError, read_source
+from .safexml import iter_records
 
 NAMESPACE = "http://schemas.microsoft.com/project"
 
@@ -62,7 +63,12 @@ class Link:
 
 @dataclass
 class Task:
-    """One ``<Task>`` as read, before it is mapped onto lanes and items."""
+    """One ``<Task>`` as read, before it is mapped onto lanes and items.
+
+    ``start`` and ``end`` are None for a task the file gives no dates (the
+    importer schedules it); ``work_minutes`` is its ``<Duration>`` in working
+    minutes when the file says it.
+    """
 
     uid: int
     id: int
@@ -70,21 +76,19 @@ class Task:
     level: int
     summary: bool
     milestone: bool
-    start: dt.date
-    end: dt.date
+    start: dt.date | None
+    end: dt.date | None
     percent: int
     notes: str
     links: list[Link] = field(default_factory=list)
     baseline: tuple[dt.date, dt.date] | None = None
     pmdesk: dict[str, str] = field(default_factory=dict)
+    work_minutes: float | None = None
+    spanning_milestone: bool = False  # flagged a milestone but lasting days
 
     @property
     def label(self) -> str:
         return f"Task {self.id} “{self.name}”" if self.name else f"Task {self.id}"
-
-    @property
-    def days(self) -> int:
-        return 0 if self.milestone else (self.end - self.start).days + 1
 
 
 @dataclass
@@ -96,6 +100,9 @@ class Project:
     tasks: list[Task]
     warnings: list[str] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)  # tasks that could not be read
+    start: dt.date | None = None  # the project's StartDate: where undated tasks begin
+    resources: int = 0  # named resources in the file
+    assignments: int = 0  # assignments of a resource to a task
 
 
 @dataclass
@@ -105,33 +112,139 @@ class _Calendar:
     minutes_per_day: int
 
 
-def read_mspdi(source: bytes | str | Path, *, strict: bool = True) -> Project:
+CHUNK = 1 << 20
+Progress = Callable[[int, int], None]
+_REPEATED = frozenset({"PredecessorLink", "ExtendedAttribute", "Baseline"})
+_HOLDERS = frozenset({"Tasks", "Resources", "Assignments"})
+
+
+def read_mspdi(
+    source: bytes | str | Path, *, strict: bool = True, progress: Progress | None = None
+) -> Project:
     """Parse an MSPDI file into tasks; every problem found is reported at once.
 
-    With ``strict=False`` the tasks that could not be read are left out and
-    listed in ``Project.errors`` instead, so the importer can add the problems
+    The file is streamed (each ``<Task>`` is read and dropped), so memory does not
+    grow with its size; ``progress(bytes_read, bytes_total)`` is called after each
+    megabyte. With ``strict=False`` the tasks that could not be read are left out
+    and listed in ``Project.errors`` instead, so the importer can add the problems
     it finds itself and report them all together.
     """
-    data, name = read_source(source, "MS Project file")
-    root = parse_xml(data, name)
-    if root.tag != "Project":
+    chunks, total, name = _chunks(source)
+    done = 0
+
+    def counted() -> Iterator[bytes]:
+        nonlocal done
+        for chunk in chunks:
+            yield chunk
+            done += len(chunk)
+            if progress is not None:
+                progress(done, total)
+
+    reader = _Reader()
+    for root, record in iter_records(counted(), _HOLDERS, name):
+        reader.read(root, record, name)
+    project = reader.project
+    if project is None:
         raise ImportFileError(f"{name}: this is XML, but not a Microsoft Project (MSPDI) file")
-    calendar = _calendar(root)
-    errors: list[RowError] = []
-    warnings: list[str] = []
-    tasks: list[Task] = []
-    aliases = _custom_field_aliases(root)
-    for element in _children(root, "Tasks", "Task"):
-        task = _read_task(element, calendar, aliases, errors, warnings)
-        if task is not None:
-            tasks.append(task)
-    if errors and strict:
-        raise ImportRefused(errors, "MS Project file")
-    title = _text(root, "Title") or _text(root, "Name").removesuffix(".xml") or "MS Project"
-    return Project(title, calendar.minutes_per_day, tasks, warnings, errors)
+    if project.errors and strict:
+        raise ImportRefused(project.errors, "MS Project file")
+    return project
+
+
+def _chunks(source: bytes | str | Path) -> tuple[Iterable[bytes], int, str]:
+    """The file in megabyte pieces, its size and a name to show; unreadable files refused."""
+    if isinstance(source, bytes | bytearray):
+        data, name = read_source(source, "MS Project file")
+        return (data[i : i + CHUNK] for i in range(0, len(data), CHUNK)), len(data), name
+    path = Path(source)
+    try:
+        size = path.stat().st_size
+        handle = path.open("rb")
+    except OSError as exc:
+        raise ImportFileError(f"{path.name}: cannot read the file ({exc.strerror})") from None
+    if size > MAX_IMPORT_BYTES:
+        handle.close()
+        raise ImportFileError(f"{path.name}: the file is too large to import")
+    if size == 0:
+        handle.close()
+        raise ImportFileError(f"{path.name}: the file is empty")
+
+    def pieces() -> Iterator[bytes]:
+        with handle:
+            while chunk := handle.read(CHUNK):
+                yield chunk
+
+    return pieces(), size, path.name
+
+
+class _Reader:
+    """Turns the file's records (tasks, resources, assignments) into a Project, one by one."""
+
+    def __init__(self) -> None:
+        self.project: Project | None = None
+        self.ns = ""
+        self.calendar: _Calendar | None = None
+        self.aliases: dict[str, str] = {}
+
+    def read(self, root: ET.Element, record: ET.Element | None, name: str) -> None:
+        if self.project is None:
+            ns, _, local = root.tag.rpartition("}")
+            if local != "Project":
+                raise ImportFileError(
+                    f"{name}: this is XML, but not a Microsoft Project (MSPDI) file"
+                )
+            self.ns = ns + "}" if ns else ""
+            self._header(root)
+        if record is None:
+            return
+        tag = record.tag[len(self.ns) :]
+        if tag == "Task":
+            task = _read_task(
+                record, self.ns, self.calendar, self.aliases, self.project.errors,
+                self.project.warnings,
+            )
+            if task is not None:
+                self.project.tasks.append(task)
+        elif tag == "Resource":
+            values = _values(record, self.ns)
+            if values.get("IsNull", "0") not in ("1", "true") and values.get("Name", "").strip():
+                self.project.resources += 1
+        elif tag == "Assignment":
+            if _values(record, self.ns).get("ResourceUID", "").strip() not in ("", "-65535"):
+                self.project.assignments += 1
+
+    def _header(self, whole: ET.Element) -> None:
+        """Project fields and calendar, read (from a namespace-free copy) before any task."""
+        root = ET.Element("Project")
+        cut = len(self.ns)
+        root.extend(_local_copy(child, cut) for child in whole if child.tag[cut:] not in _HOLDERS)
+        self.calendar = _calendar(root)
+        self.aliases = _custom_field_aliases(root)
+        title = _text(root, "Title") or _text(root, "Name").removesuffix(".xml") or "MS Project"
+        try:
+            start = _datetime(root, "StartDate")
+        except ValueError:
+            start = None
+        self.project = Project(
+            unescape(title), self.calendar.minutes_per_day, [],
+            start=start.date() if start else None,
+        )
+
+
+def _local_copy(element: ET.Element, cut: int) -> ET.Element:
+    copy = ET.Element(element.tag[cut:])
+    copy.text = element.text
+    copy.extend(_local_copy(child, cut) for child in element)
+    return copy
 
 
 # -- reading elements ------------------------------------------------------------------
+
+
+def _values(element: ET.Element, ns: str) -> dict[str, str]:
+    """Text of each child by local name (the last one of a repeated tag)."""
+    cut = len(ns)
+    return {child.tag[cut:]: child.text or "" for child in element}
 
 
 def _children(element: ET.Element, group: str, tag: str) -> list[ET.Element]:
@@ -144,10 +257,10 @@ def _text(element: ET.Element, tag: str) -> str:
     return (found.text or "").strip() if found is not None else ""
 
 
-def _int(element: ET.Element, tag: str, default: int | None = None) -> int | None:
-    text = _text(element, tag)
+def _number(text: str, tag: str) -> int | None:
+    text = text.strip()
     if not text:
-        return default
+        return None
     try:
         number = int(float(text)) if "." in text else int(text)
     except (ValueError, OverflowError):
@@ -157,18 +270,27 @@ def _int(element: ET.Element, tag: str, default: int | None = None) -> int | Non
     return number
 
 
+def _int(element: ET.Element, tag: str, default: int | None = None) -> int | None:
+    number = _number(_text(element, tag), tag)
+    return default if number is None else number
+
+
 def _flag(element: ET.Element, tag: str) -> bool:
     return _text(element, tag).lower() in ("1", "true")
 
 
-def _datetime(element: ET.Element, tag: str) -> dt.datetime | None:
-    text = _text(element, tag)
+def _when(text: str, tag: str) -> dt.datetime | None:
+    text = text.strip()
     if not text:
         return None
     try:
         return dt.datetime.fromisoformat(text).replace(tzinfo=None)
     except ValueError:
         raise ValueError(f"<{tag}> should be a date and time, not {text[:40]!r}") from None
+
+
+def _datetime(element: ET.Element, tag: str) -> dt.datetime | None:
+    return _when(_text(element, tag), tag)
 
 
 def _duration_minutes(text: str) -> float | None:
@@ -182,8 +304,6 @@ def _duration_minutes(text: str) -> float | None:
         + parts.get("mi", 0)
         + parts.get("s", 0) / 60
     )
-
-
 def _calendar(root: ET.Element) -> _Calendar:
     """Working weekdays, start of the working day and minutes per day of the project calendar."""
     wanted = _text(root, "CalendarUID") or "1"
@@ -255,32 +375,54 @@ def _end_day(start: dt.datetime, finish: dt.datetime, calendar: _Calendar) -> dt
 
 def _read_task(
     element: ET.Element,
+    ns: str,
     calendar: _Calendar,
     aliases: dict[str, str],
     errors: list[RowError],
     warnings: list[str],
 ) -> Task | None:
-    uid_text = _text(element, "UID")
+    values: dict[str, str] = {}
+    repeated: list[tuple[str, dict[str, str]]] = []
+    cut = len(ns)
+    for child in element:
+        tag = child.tag[cut:]
+        if tag in _REPEATED:
+            repeated.append((tag, _values(child, ns)))
+        else:
+            values[tag] = child.text or ""
+    uid_text = values.get("UID", "").strip()
     label = f"Task UID {uid_text or '?'}"
     try:
-        if _flag(element, "IsNull"):
+        if values.get("IsNull", "").strip().lower() in ("1", "true"):
             return None
-        uid = _int(element, "UID")
+        uid = _number(uid_text, "UID")
         if uid is None:
             raise ValueError("the task has no <UID>")
-        level = _int(element, "OutlineLevel", 1)
-        if level == 0 or uid == 0:
-            return None  # the project summary task
-        task_id = _int(element, "ID", uid)
-        name = element.findtext("Name") or ""  # not stripped: names stay as typed
+        level = _number(values.get("OutlineLevel", ""), "OutlineLevel")
+        task_id = _number(values.get("ID", ""), "ID")
+        if level == 0 or (uid == 0 and level is None and task_id in (0, None)):
+            return None  # the project summary task: outline level 0, or UID 0 without one
+        task_id = uid if task_id is None else task_id
+        name = unescape(values.get("Name", ""))  # not stripped: names stay as typed
         name = name if name.strip() else ""
         label = f"Task {task_id}" + (f" “{name}”" if name else "")
-        start, finish = _datetime(element, "Start"), _datetime(element, "Finish")
-        if start is None or finish is None:
-            raise ValueError("the task has no <Start> or no <Finish> date")
-        milestone = _flag(element, "Milestone")
-        end = start.date() if milestone else _end_day(start, finish, calendar)
-        percent = _int(element, "PercentComplete", 0)
+        start, finish = _when(values.get("Start", ""), "Start"), _when(
+            values.get("Finish", ""), "Finish"
+        )
+        minutes = _duration_minutes(values.get("Duration", ""))
+        milestone = values.get("Milestone", "").strip().lower() in ("1", "true")
+        first = last = None
+        if start is not None and finish is not None:
+            first, last = start.date(), _end_day(start, finish, calendar)
+        elif start is not None or finish is not None:
+            warnings.append(
+                f"{label} has only a {'start' if start else 'finish'}; it was scheduled "
+                "from its duration and links"
+            )
+        spanning = milestone and (bool(minutes) or (first is not None and last > first))
+        if milestone and not spanning and first is not None:
+            last = first
+        percent = _number(values.get("PercentComplete", ""), "PercentComplete") or 0
         if not 0 <= percent <= 100:
             raise ValueError(f"<PercentComplete> {percent} is outside 0 to 100")
         if not name:
@@ -290,77 +432,173 @@ def _read_task(
             uid,
             task_id,
             name,
-            max(level, 1),
-            _flag(element, "Summary"),
-            milestone,
-            start.date(),
-            end,
+            max(level or 1, 1),
+            values.get("Summary", "").strip().lower() in ("1", "true"),
+            milestone and not spanning,
+            first,
+            last,
             percent,
-            element.findtext("Notes") or "",
+            unescape(values.get("Notes", "")),
+            work_minutes=minutes,
+            spanning_milestone=spanning,
         )
-        task.links = [_read_link(link) for link in element.findall("PredecessorLink")]
-        task.baseline = _read_baseline(element, task, calendar)
-        for attribute in element.findall("ExtendedAttribute"):
-            key = aliases.get(_text(attribute, "FieldID"))
-            if key is not None:
-                task.pmdesk[key] = _text(attribute, "Value")
+        for tag, fields in repeated:
+            if tag == "PredecessorLink":
+                task.links.append(_read_link(fields))
+            elif tag == "ExtendedAttribute":
+                key = aliases.get(fields.get("FieldID", "").strip())
+                if key is not None:
+                    task.pmdesk[key] = fields.get("Value", "").strip()
+            elif task.baseline is None:
+                task.baseline = _read_baseline(fields, task, calendar, warnings)
         return task
     except (ValueError, OverflowError) as exc:  # overflow: a date pushed past year 9999
         errors.append(RowError(None, str(exc), header=label))
         return None
 
 
-def _read_link(element: ET.Element) -> Link:
-    predecessor = _int(element, "PredecessorUID")
+def _read_link(values: dict[str, str]) -> Link:
+    predecessor = _number(values.get("PredecessorUID", ""), "PredecessorUID")
     if predecessor is None:
         raise ValueError("a <PredecessorLink> has no <PredecessorUID>")
-    code = _int(element, "Type", 1)
+    code = _number(values.get("Type", ""), "Type")
+    code = 1 if code is None else code
     if code not in LINK_TYPES:
         raise ValueError(f"link type {code} is not one of 0 (FF), 1 (FS), 2 (SF), 3 (SS)")
     return Link(
-        predecessor, LINK_TYPES[code], _int(element, "LinkLag", 0), _int(element, "LagFormat")
+        predecessor,
+        LINK_TYPES[code],
+        _number(values.get("LinkLag", ""), "LinkLag") or 0,
+        _number(values.get("LagFormat", ""), "LagFormat"),
     )
 
 
-def _read_baseline(element: ET.Element, task: Task, calendar: _Calendar) -> tuple | None:
-    for baseline in element.findall("Baseline"):
-        if _int(baseline, "Number", 0) != 0:
-            continue
-        start, finish = _datetime(baseline, "Start"), _datetime(baseline, "Finish")
-        if start is None and finish is None:
-            return None
-        minutes = _duration_minutes(_text(baseline, "Duration"))
-        if minutes is not None:
-            length = dt.timedelta(days=max(round(minutes / calendar.minutes_per_day) - 1, 0))
-        else:
-            length = dt.timedelta(days=max(task.days - 1, 0))
-        if start is None:
-            return finish.date() - length, finish.date()
-        if finish is None:
-            return start.date(), start.date() + length
-        return start.date(), _end_day(start, finish, calendar)
-    return None
+def _read_baseline(
+    values: dict[str, str], task: Task, calendar: _Calendar, warnings: list[str]
+) -> tuple | None:
+    """Baseline 0's dates; one with only a start or only a finish is skipped, not guessed."""
+    if (_number(values.get("Number", ""), "Number") or 0) != 0:
+        return None
+    start = _when(values.get("Start", ""), "Baseline Start")
+    finish = _when(values.get("Finish", ""), "Baseline Finish")
+    if start is None and finish is None:
+        return None
+    if start is None or finish is None:
+        warnings.append(
+            f"{task.label}: its baseline has only a {'start' if start else 'finish'}; "
+            "that baseline entry was not imported"
+        )
+        return None
+    return start.date(), _end_day(start, finish, calendar)
 
 
 # -- lags and pmdesk values ------------------------------------------------------------
 
 
-def lag_days(link: Link, minutes_per_day: int, predecessor_days: int) -> tuple[int, bool]:
-    """The link's lag in pmdesk days, and whether it had to be rounded to get there."""
-    if link.lag_format in PERCENT_FORMATS:
-        exact = predecessor_days * link.lag_tenths / 100
-    elif link.lag_format in ELAPSED_FORMATS:
-        exact = link.lag_tenths / TENTHS_PER_ELAPSED_DAY
-    else:
-        exact = link.lag_tenths / (minutes_per_day * 10)
-    days = round(exact)
-    return days, abs(exact - days) > 1e-9
+def lag_in_days(link: Link, minutes_per_day: int, predecessor: Task) -> tuple[float, bool]:
+    """The link's lag as (days, working): working days for working-time formats, else
+    calendar days; a percent lag is that share of the predecessor's working (or, for the
+    elapsed percent formats, calendar) duration."""
+    fmt = link.lag_format
+    elapsed = fmt in ELAPSED_FORMATS
+    if fmt in PERCENT_FORMATS:
+        share = link.lag_tenths / 100
+        if elapsed:
+            return share * task_days(predecessor), False
+        return share * working_days(predecessor, minutes_per_day), True
+    if elapsed:
+        return link.lag_tenths / TENTHS_PER_ELAPSED_DAY, False
+    return link.lag_tenths / (minutes_per_day * 10), True
+
+
+def task_days(task: Task) -> int:
+    """Calendar days the task occupies (0 for a milestone or an undated task)."""
+    if task.milestone or task.start is None or task.end is None:
+        return 0
+    return (task.end - task.start).days + 1
+
+
+def working_days(task: Task, minutes_per_day: int) -> float:
+    """The task's duration in working days: its <Duration>, else its Monday-to-Friday days."""
+    if task.work_minutes is not None:
+        return task.work_minutes / minutes_per_day
+    if task.milestone or task.start is None or task.end is None:
+        return 0
+    return sum(
+        (task.start + dt.timedelta(days=k)).weekday() < 5 for k in range(task_days(task))
+    )
+
+
+def calendar_lag(anchor: dt.date, working: int) -> int:
+    """Calendar days from ``anchor`` to the day ``working`` Monday-to-Friday days away.
+
+    As ``numpy.busday_offset(anchor, working, roll="forward")``: a weekend anchor rolls
+    to Monday first, then whole working days are counted (backwards for a lead).
+    """
+    if working == 0:
+        return 0
+    day = anchor + dt.timedelta(days=(7 - anchor.weekday()) % 7 if anchor.weekday() >= 5 else 0)
+    step = dt.timedelta(days=1 if working > 0 else -1)
+    weeks, rest = divmod(abs(working), 5)
+    day += 7 * weeks * step
+    for _ in range(rest):
+        day += step
+        while day.weekday() >= 5:
+            day += step
+    return (day - anchor).days
+
+
+# -- text XML 1.0 cannot carry ---------------------------------------------------------
+
+_NOT_XML = "[^\t\n\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+_NOT_XML_CHAR = re.compile(_NOT_XML)
+_ESCAPE = re.compile(f"{_NOT_XML}|\\\\(?=u[0-9a-fA-F]{{4}})")
+_ESCAPED = re.compile(r"\\u([0-9a-fA-F]{4})")
+
+
+def _decodes(code: str) -> bool:
+    char = chr(int(code, 16))
+    return char == "\\" or _NOT_XML_CHAR.fullmatch(char) is not None
+
+
+def _decoded(match: re.Match[str]) -> str:
+    return chr(int(match.group(1), 16)) if _decodes(match.group(1)) else match.group()
+
+
+def escape(text: str) -> str:
+    """``text`` as XML 1.0 can carry it, reversibly (see :func:`unescape`).
+
+    A character XML cannot hold (a control character other than tab and newline,
+    carriage return included, U+FFFE, U+FFFF) becomes ``\\u`` and four hex digits;
+    so that this stays reversible, a backslash that already stands before such a
+    ``\\uXXXX`` is written ``\\u005c``. Any other text is written as it is.
+    """
+
+    def one(match: re.Match[str]) -> str:
+        found = match.group()
+        if found == "\\" and not _decodes(match.string[match.end() + 1 : match.end() + 5]):
+            return found
+        return f"\\u{ord(found):04x}"
+
+    return _ESCAPE.sub(one, text)
+
+
+def unescape(text: str) -> str:
+    """The text :func:`escape` was given: only ``\\uXXXX`` of those characters is decoded."""
+    if "\\u" not in text:
+        return text
+    return _ESCAPED.sub(_decoded, text)
+
+
+_KINDS, _STATUSES, _HORIZONS = (frozenset(e.values()) for e in (ItemKind, ItemStatus, Horizon))
 
 
 def item_kind(task: Task) -> ItemKind:
     value = task.pmdesk.get("kind", "")
-    if value in ItemKind.values():
+    if value in _KINDS:
         return ItemKind(value)
+    if task.spanning_milestone:
+        return ItemKind.RELEASE
     if task.milestone:
         return ItemKind.MILESTONE
     return ItemKind.INITIATIVE if task.summary else ItemKind.FEATURE
@@ -368,7 +606,7 @@ def item_kind(task: Task) -> ItemKind:
 
 def item_status(task: Task) -> ItemStatus:
     value = task.pmdesk.get("status", "")
-    if value in ItemStatus.values():
+    if value in _STATUSES:
         return ItemStatus(value)
     if task.percent >= 100:
         return ItemStatus.DONE
@@ -377,7 +615,7 @@ def item_status(task: Task) -> ItemStatus:
 
 def item_horizon(task: Task) -> Horizon | None:
     value = task.pmdesk.get("horizon", "")
-    return Horizon(value) if value in Horizon.values() else None
+    return Horizon(value) if value in _HORIZONS else None
 
 
 def lane_kind(task: Task) -> LaneKind | None:

@@ -14,15 +14,16 @@ children of a parent item one level deeper. Dates are whole working days from
 treats a planned start, so Project schedules it where pmdesk has it. Lags are
 written as elapsed days (``LagFormat`` 8, 14 400 tenths of a minute per day)
 because pmdesk's lags are calendar days. The active baseline becomes baseline
-number 0. What MSPDI has no field for (item kind, status, horizon, lane kind
-and colour) goes into the custom fields Text1 to Text4, aliased "pmdesk …", so
-importing the file back into pmdesk gives the same roadmap.
+number 0. Text XML 1.0 cannot carry (control characters) is escaped reversibly
+as ``\\uXXXX`` (see :func:`.mspdi_read.escape`). What MSPDI has no field for
+(item kind, status, horizon, lane kind and colour) goes into the custom fields
+Text1 to Text4, aliased "pmdesk …", so importing the file back into pmdesk gives
+the same roadmap.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from pathlib import Path
@@ -50,6 +51,7 @@ from .mspdi_read import (
     NAMESPACE,
     PMDESK_FIELDS,
     TENTHS_PER_ELAPSED_DAY,
+    escape,
 )
 
 if TYPE_CHECKING:
@@ -60,10 +62,6 @@ DAY_FINISH = dt.time(17)
 HOURS_PER_DAY = 8
 CONSTRAINT_AS_SOON_AS_POSSIBLE = 0
 CONSTRAINT_START_NO_EARLIER_THAN = 4
-
-# Characters XML 1.0 cannot carry at all (control characters other than tab and newline).
-_NOT_XML = re.compile("[^\t\n\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
 
 def export_mspdi(
     ws: Workspace,
@@ -126,11 +124,6 @@ def export_mspdi(
     return data
 
 
-def _clean(text: str) -> str:
-    """What XML can carry: line breaks as newlines, no other control characters."""
-    return _NOT_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-
-
 def _add(parent: ET.Element, tag: str, value: object) -> ET.Element:
     element = ET.SubElement(parent, tag)
     if isinstance(value, bool):
@@ -138,7 +131,7 @@ def _add(parent: ET.Element, tag: str, value: object) -> ET.Element:
     elif isinstance(value, dt.datetime):
         element.text = value.isoformat(timespec="seconds")
     else:
-        element.text = _clean(str(value))
+        element.text = escape(str(value))
     return element
 
 
@@ -337,6 +330,9 @@ def _custom(task: ET.Element, values: dict[str, str]) -> None:
 
 
 def _baseline(task: ET.Element, start: dt.date, end: dt.date, milestone: bool) -> None:
+    """Baseline 0; a milestone's is a moment only while it spans one day (it may have been
+    a feature when the baseline was set), so a longer one finishes at 17:00 like any task."""
+    milestone = milestone and start == end
     element = ET.SubElement(task, "Baseline")
     _add(element, "Number", 0)
     _add(element, "Start", dt.datetime.combine(start, DAY_START))

@@ -1,0 +1,124 @@
+"""Importing a 20,000-task MS Project plan: ``python benchmarks/mspdi_import.py``
+
+Generates (or reuses, from /tmp/pmdesk-bench) a workspace made by
+``pmdesk.store.generate.create_large``, exports its product with pmdesk's own
+MSPDI export (about 49 MB at 20,000 items), then imports that file into a new
+product of a fresh workspace, in a fresh process per run, and prints the wall
+time of ``import_mspdi`` and the process's peak resident memory (interpreter and
+libraries included). One more run under tracemalloc gives the peak of Python's
+own allocations during the import (tracemalloc slows allocation down, so that
+run's time is not counted).
+
+Target: ≤ 2 s and ≤ 200 MB at 20,000 tasks. Options: ``--items --dependencies
+--lanes --seed`` for another size, ``--runs N`` (default 3).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import CACHE, peak_mib
+
+TARGET_SECONDS = 2.0
+TARGET_MIB = 200.0
+
+
+def plan_file(items: int, dependencies: int, lanes: int, seed: int) -> Path:
+    """The cached MSPDI export of a generated large workspace, made on first use."""
+    from pmdesk.exchange.mspdi import export_mspdi
+    from pmdesk.store.generate import create_large
+    from pmdesk.store.services import PortfolioService
+    from pmdesk.store.workspace import Workspace
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    stem = f"large-{items}i-{dependencies}d-{lanes}l-seed{seed}"
+    xml = CACHE / f"{stem}.mspdi.xml"
+    if xml.exists():
+        return xml
+    source = CACHE / f"{stem}.pmdesk"
+    if not source.exists():
+        create_large(source, items=items, dependencies=dependencies, lanes=lanes, seed=seed)
+    ws = Workspace.open(source, read_only=True)
+    try:
+        product = ws.service(PortfolioService).product_by_name("Atlas Platform")
+        export_mspdi(ws, product.id, xml)
+    finally:
+        ws.close()
+    print(f"exported {xml.name} ({xml.stat().st_size / 2**20:.1f} MiB)")
+    return xml
+
+
+def child(xml: Path, trace: bool) -> None:
+    """One import into a new workspace; prints a JSON line for the parent."""
+    import tracemalloc
+
+    from pmdesk.exchange.mspdi import import_mspdi
+    from pmdesk.store.services import PortfolioService
+    from pmdesk.store.workspace import Workspace
+
+    with tempfile.TemporaryDirectory(prefix="pmdesk-bench-mspdi-") as folder:
+        ws = Workspace.create(Path(folder) / "target.pmdesk", name="Import target")
+        product = ws.service(PortfolioService).create_product(name="Imported")
+        calls = []
+        if trace:
+            tracemalloc.start()
+        started = time.perf_counter()
+        result = import_mspdi(ws, xml, product_id=product.id,
+                              progress=lambda done, total: calls.append(done))
+        seconds = time.perf_counter() - started
+        traced = tracemalloc.get_traced_memory()[1] / 2**20 if trace else None
+        ws.close()
+    rss = peak_mib(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    print(json.dumps({"seconds": seconds, "traced_mib": traced, "rss_mib": rss,
+                      "items": result.count("roadmap_item"),
+                      "links": result.count("dependency"), "progress_calls": len(calls)}))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=20_000)
+    parser.add_argument("--dependencies", type=int, default=15_000)
+    parser.add_argument("--lanes", type=int, default=40)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.trace)
+        return 0
+    xml = plan_file(args.items, args.dependencies, args.lanes, args.seed)
+    runs = []
+    for run in range(args.runs + 1):
+        command = [sys.executable, __file__, "--child", str(xml)]
+        if run == args.runs:
+            command.append("--trace")
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            print(done.stderr, file=sys.stderr)
+            return 1
+        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+        print(json.dumps(runs[-1]))
+    traced = runs.pop()["traced_mib"]
+    seconds = statistics.median(r["seconds"] for r in runs)
+    rss = max(r["rss_mib"] for r in runs)
+    print(f"import of {xml.name} ({xml.stat().st_size / 2**20:.1f} MiB, "
+          f"{runs[-1]['items']} items, {runs[-1]['links']} links, "
+          f"{runs[-1]['progress_calls']} progress calls): median {seconds:.2f} s "
+          f"(target ≤ {TARGET_SECONDS:g} s), peak RSS {rss:.0f} MiB, Python's own peak "
+          f"{traced:.0f} MiB (target ≤ {TARGET_MIB:g} MB)")
+    ok = seconds <= TARGET_SECONDS and rss <= TARGET_MIB
+    print("OK" if ok else "OVER TARGET")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
