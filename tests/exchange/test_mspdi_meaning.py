@@ -84,7 +84,9 @@ def test_two_working_days_after_a_friday_are_monday_and_tuesday(workspace, produ
     # Test may start on Wednesday 15th: Saturday 11th + 4 calendar days. A working week
     # after Friday 17th ends on Friday 24th: Ship starts on Monday 27th, 9 days on.
     assert _lags(workspace, product.id) == {("Build", "Test"): 4, ("Test", "Ship"): 9}
-    assert any(w.startswith("2 links' working-time lags were converted") for w in result.warnings)
+    (converted,) = [w for w in result.warnings if "converted" in w]
+    assert converted.startswith("2 links: working-time lags were converted")
+    assert "Task 1 “Build” → Task 2 “Test” (2 working days → 4 days)" in converted
     # pmdesk writes them back as elapsed days, and they import back unchanged.
     data = export_mspdi(workspace, product.id, now=NOW)
     lags = [
@@ -117,7 +119,8 @@ def test_sub_day_lags_are_rounded_with_one_warning_and_percent_uses_working_dura
     assert lags[("Long", "Four hours")] == 1  # half a working day rounds up to one: Thursday
     assert lags[("Long", "Ninety minutes")] == 0
     (rounded,) = [w for w in result.warnings if "rounded" in w]
-    assert rounded.startswith("2 links' lags were rounded to whole days")
+    assert rounded.startswith("2 links: lags were rounded to whole days")
+    assert "“Four hours” (0.5 → 1 working day)" in rounded
     assert "“Four hours”" in rounded and "“Ninety minutes”" in rounded
     assert "“Thirty percent”" not in rounded
 
@@ -236,16 +239,22 @@ def test_tasks_without_dates_are_scheduled_from_duration_and_links(workspace, pr
             _task(2, "After it", more="<Duration>PT24H0M0S</Duration>", links=_link(1)),
             _task(3, "Loose", more="<Duration>PT16H0M0S</Duration>"),
             _task(4, "Gate", more="<Milestone>1</Milestone>", links=_link(2, 0, 7, kind=1)),
+            _task(5, "Start only", "2025-03-05", more="<Duration>PT16H0M0S</Duration>"),
+            _task(6, "Finish only", finish="2025-03-07", more="<Duration>PT24H0M0S</Duration>"),
         ]
     )
-    before = table_counts(workspace)
-    import_mspdi(workspace, _project(tasks, start), product_id=product.id)
-    assert table_counts(workspace) != before
+    result = import_mspdi(workspace, _project(tasks, start), product_id=product.id)
     items = _items(workspace, product.id)
     dates = {name: (i.start_date, i.end_date) for name, i in items.items()}
     assert dates["After it"] == (dt.date(2025, 3, 13), dt.date(2025, 3, 15))  # three days
     assert dates["Loose"] == (dt.date(2025, 3, 3), dt.date(2025, 3, 4))  # at the project start
     assert dates["Gate"] == (dt.date(2025, 3, 16), dt.date(2025, 3, 16))
+    assert dates["Start only"] == (dt.date(2025, 3, 5), dt.date(2025, 3, 6))
+    assert dates["Finish only"] == (dt.date(2025, 3, 5), dt.date(2025, 3, 7))
+    assert result.warnings == [
+        "Task 5 “Start only” has only a start; its finish was counted from its duration",
+        "Task 6 “Finish only” has only a finish; its start was counted from its duration",
+    ]
 
 
 def test_a_second_link_between_the_same_tasks_is_warned_about(workspace, product):
@@ -306,7 +315,7 @@ def test_resources_and_assignments_are_counted_in_the_result(workspace, product)
     data = _project(_task(1, "Work", "2025-01-06", "2025-01-06"), tail=resources)
     result = import_mspdi(workspace, data, product_id=product.id)
     assert result.warnings == [
-        "2 resources and 2 assignments were not imported: a roadmap item has no owner or assignee"
+        "2 resources and 2 assignments not imported: a roadmap item has no owner or assignee"
     ]
 
 

@@ -24,13 +24,15 @@ How an MSPDI file maps onto a product's roadmap:
   done at 100, in progress above 0), ``Notes`` the notes.
 * Dates: the day of ``Start``; the inclusive end day is the day of ``Finish``,
   except that a finish at or before the start of the working day (Project's
-  "08:00 the next morning") ends on the previous working day. A task without a
-  ``Start`` or a ``Finish`` is scheduled: it starts when its links allow, no earlier
-  than the project's ``StartDate``, and lasts its ``Duration`` in working days.
+  "08:00 the next morning") ends on the previous working day. A task with neither
+  ``Start`` nor ``Finish`` is scheduled: it starts when its links allow, no earlier
+  than the project's ``StartDate``, and lasts its ``Duration`` in working days (one
+  day when it has none); with only one of them, the other is counted from that
+  duration, with a warning.
 * ``PredecessorLink`` keeps its type (0=FF, 1=FS, 2=SF, 3=SS) and its lag.
   ``LinkLag`` is in tenths of a minute. ``LagFormat`` says the unit and whether it
   is elapsed or working time: 3 m, 4 em, 5 h, 6 eh, 7 d, 8 ed, 9 w, 10 ew, 11 mo,
-  12 emo, 19 %, 20 e% (35 and up: the same, estimated). Elapsed lags count 24-hour
+  12 emo, 19 %, 20 e% (plus 32: the same, estimated). Elapsed lags count 24-hour
   days (14 400 tenths). pmdesk counts lags in calendar days and has no working
   calendar (no new column for the unit), so **a working-time lag becomes the
   calendar days it spans on a Monday-to-Friday week**, counted from the day the
@@ -42,9 +44,10 @@ How an MSPDI file maps onto a product's roadmap:
   tenths), whatever unit the lag is shown in (a working week of 24 000 tenths is 5
   working days). A percent lag (19, 20) is that share of the predecessor's
   duration: its ``Duration`` in working days for 19 (then converted as above), its
-  calendar days for 20. The import result says how many links' working-time lags
-  were converted; a lag that is not a whole number of days (4 hours) is rounded to
-  one, and one warning lists those links. pmdesk writes every lag back as elapsed
+  calendar days for 20. The import result lists the links whose working-time lags
+  span a weekend (and so became more calendar days); a lag that is not a whole
+  number of days (4 hours) is rounded, and one warning lists those links (half a
+  day rounds away from zero). pmdesk writes every lag back as elapsed
   days (``LagFormat`` 8), so its own export imports back unchanged. pmdesk keeps
   one link per pair of items: a second link between the same two tasks is skipped
   with a warning.
@@ -60,7 +63,7 @@ How an MSPDI file maps onto a product's roadmap:
   horizon, lane kind and colour) in the custom text fields Text1 to Text4,
   named "pmdesk …"; other files simply do not have them.
 * Large plans are streamed (each task is read and dropped) and written with one
-  multi-row INSERT per table; ``progress(done, total)`` reports the work done, in
+  executemany per table; ``progress(done, total)`` reports the work done, in
   percent (``total`` is 100).
 """
 
@@ -393,16 +396,20 @@ def _schedule_and_lag(
             if days is not None:
                 lags.append((pred, link.type, days))
                 plan.links.append((pred.uid, uid, link.type, days))
-        if task.start is None:
+        if task.start is None or task.end is None:
             _schedule(task, lags, default_start, project.minutes_per_day)
     if converted:
+        one = len(converted) == 1
         plan.warnings.append(
-            f"{len(converted)} links' working-time lags were converted to the calendar days "
-            f"they span on a Monday-to-Friday week: {_listed(converted)}"
+            f"{_count(len(converted), 'link')}: working-time "
+            f"{'lag was' if one else 'lags were'} converted to the calendar days "
+            f"{'it spans' if one else 'they span'} on a Monday-to-Friday week: "
+            f"{_listed(converted)}"
         )
     if rounded:
         plan.warnings.append(
-            f"{len(rounded)} links' lags were rounded to whole days: {_listed(rounded)}"
+            f"{_count(len(rounded), 'link')}: {'its lag was' if len(rounded) == 1 else 'lags were'}"
+            f" rounded to whole days: {_listed(rounded)}"
         )
     return True
 
@@ -417,10 +424,14 @@ def _lag(plan, project, pred: Task, task: Task, link: Link, converted, rounded) 
         plan.errors.append(RowError(None, message, header=task.label))
         return None
     if abs(exact - days) > 1e-9:
-        rounded.append(f"{what} ({exact:g} → {days} {'working ' if working else ''}days)")
+        unit = "working day" if working else "day"
+        rounded.append(f"{what} ({exact:g} → {_count(days, unit)})")
     if working and days:
         calendar = calendar_lag(_anchor(pred, link.type), days)
-        converted.append(f"{what} ({days} working → {calendar} days)")
+        if calendar != days:  # a weekend in between
+            converted.append(
+                f"{what} ({_count(days, 'working day')} → {_count(calendar, 'day')})"
+            )
         days = calendar
     return days
 
@@ -433,26 +444,37 @@ def _anchor(pred: Task, kind: DependencyType) -> dt.date:
 
 
 def _schedule(task: Task, lags: list, default_start: dt.date, minutes_per_day: int) -> None:
-    """Dates for a task the file gave none: as early as its links and the project allow."""
+    """Dates for a task the file gave no start or no finish: the one it gave stays, the other
+    is counted from its duration; with neither, it starts as early as its links and the
+    project allow."""
     if task.milestone:
         length = 0
     else:
         length = max(math.ceil((task.work_minutes or 0) / minutes_per_day - 1e-9), 1)
-    start = default_start.toordinal()
-    for pred, kind, lag in lags:
-        first = pred.start.toordinal()
-        finish = first if pred.milestone else pred.end.toordinal() + 1
-        start = max(
-            start,
-            {
-                DependencyType.FINISH_TO_START: finish + lag,
-                DependencyType.START_TO_START: first + lag,
-                DependencyType.FINISH_TO_FINISH: finish + lag - length,
-                DependencyType.START_TO_FINISH: first + lag - length,
-            }[kind],
-        )
+    if task.start is not None:
+        start = task.start.toordinal()
+    elif task.end is not None:
+        start = task.end.toordinal() - max(length - 1, 0)
+    else:
+        start = default_start.toordinal()
+        for pred, kind, lag in lags:
+            first = pred.start.toordinal()
+            finish = first if pred.milestone else pred.end.toordinal() + 1
+            start = max(
+                start,
+                {
+                    DependencyType.FINISH_TO_START: finish + lag,
+                    DependencyType.START_TO_START: first + lag,
+                    DependencyType.FINISH_TO_FINISH: finish + lag - length,
+                    DependencyType.START_TO_FINISH: first + lag - length,
+                }[kind],
+            )
     task.start = dt.date.fromordinal(start)
     task.end = dt.date.fromordinal(start + max(length - 1, 0))
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if abs(number) == 1 else "s")
 
 
 def _listed(labels: list[str], shown: int = 10) -> str:
@@ -463,12 +485,13 @@ def _listed(labels: list[str], shown: int = 10) -> str:
 def _note_resources(plan: _Plan, project: Project) -> None:
     if project.resources or project.assignments:
         plan.warnings.append(
-            f"{project.resources} resources and {project.assignments} assignments were not "
-            "imported: a roadmap item has no owner or assignee"
+            f"{_count(project.resources, 'resource')} and "
+            f"{_count(project.assignments, 'assignment')} not imported: a roadmap item has "
+            "no owner or assignee"
         )
 
 
-# -- writing: one multi-row INSERT per table, in one transaction -----------------------
+# -- writing: one executemany per table, in one transaction ----------------------------
 
 
 def _write(

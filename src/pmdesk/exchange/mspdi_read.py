@@ -65,9 +65,9 @@ class Link:
 class Task:
     """One ``<Task>`` as read, before it is mapped onto lanes and items.
 
-    ``start`` and ``end`` are None for a task the file gives no dates (the
-    importer schedules it); ``work_minutes`` is its ``<Duration>`` in working
-    minutes when the file says it.
+    ``start`` or ``end`` is None when the file does not give it (the importer
+    schedules the task); ``work_minutes`` is its ``<Duration>`` in working minutes
+    when the file says it.
     """
 
     uid: int
@@ -411,17 +411,18 @@ def _read_task(
         )
         minutes = _duration_minutes(values.get("Duration", ""))
         milestone = values.get("Milestone", "").strip().lower() in ("1", "true")
-        first = last = None
+        first = start.date() if start else None
+        last = finish.date() if finish else None
         if start is not None and finish is not None:
-            first, last = start.date(), _end_day(start, finish, calendar)
+            last = _end_day(start, finish, calendar)
         elif start is not None or finish is not None:
             warnings.append(
-                f"{label} has only a {'start' if start else 'finish'}; it was scheduled "
-                "from its duration and links"
+                f"{label} has only a {'start' if start else 'finish'}; its "
+                f"{'finish' if start else 'start'} was counted from its duration"
             )
-        spanning = milestone and (bool(minutes) or (first is not None and last > first))
-        if milestone and not spanning and first is not None:
-            last = first
+        spanning = milestone and (bool(minutes) or (first or dt.date.max) < (last or dt.date.min))
+        if milestone and not spanning:
+            first = last = first or last
         percent = _number(values.get("PercentComplete", ""), "PercentComplete") or 0
         if not 0 <= percent <= 100:
             raise ValueError(f"<PercentComplete> {percent} is outside 0 to 100")
