@@ -92,11 +92,11 @@ def first_paint(file: Path | None, *, platform: str = "offscreen", timeout: floa
                 wall, reported = stamp - started, float(line.split()[1])
         exit_code, peak = _reap(proc, grace=10.0 if wall is not None else 0.0)
         reader.join(5.0)  # the child is gone: its stderr ends now
-        shown = _saved_view(Path(home) / "config" / "pmdesk.ini") if view else None
+        shown = saved_view(Path(home) / "config" / "pmdesk.ini") if view else None
         return Run(wall, reported, exit_code, peak, "".join(errors), shown)
 
 
-def _saved_view(ini: Path) -> str | None:
+def saved_view(ini: Path) -> str | None:
     """The view the app wrote back as current after opening the file (None: not written)."""
     import configparser
 

@@ -47,7 +47,7 @@ import time
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
-from common import CACHE
+from common import CACHE, saved_view
 
 SIZES = (1_000, 5_000, 10_000, 20_000)
 WIDTH, HEIGHT = 1600, 900
@@ -255,8 +255,12 @@ def run_pmdesk(xvfb: Xvfb, path: Path, settle: float, timeout: float) -> float |
         (config / "pmdesk.ini").write_text("[view]\nlast=roadmap\n", encoding="utf-8")
         env = app_env(xvfb.display, home, QT_QPA_PLATFORM="xcb",
                       PMDESK_CONFIG_DIR=str(config), PMDESK_DATA_DIR=str(home / "pmdesk-data"))
-        return until_drawn(xvfb, [sys.executable, "-m", "pmdesk", str(path)], env, settle,
-                           timeout)
+        seconds = until_drawn(xvfb, [sys.executable, "-m", "pmdesk", str(path)], env, settle,
+                              timeout)
+        shown = saved_view(config / "pmdesk.ini")  # the app saves the view it opened on
+        if shown != "roadmap":
+            raise RuntimeError(f"pmdesk opened on {shown!r}, not on the Roadmap view")
+        return seconds
 
 
 def run_planner(xvfb: Xvfb, path: Path, settle: float, timeout: float) -> float | None:
