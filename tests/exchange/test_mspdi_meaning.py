@@ -401,3 +401,11 @@ def test_a_streamed_file_still_refuses_declarations_anywhere(workspace, product,
             import_mspdi(workspace, path, product_id=product.id)
         assert refused.type is UnsafeXmlError or "not well-formed" in str(refused.value)
         assert table_counts(workspace) == before
+
+
+def test_elements_nested_very_deep_do_not_break_the_reader(workspace, product):
+    deep = b"<x>" * 200_000 + b"</x>" * 200_000
+    data = _project(_task(1, "Fine", "2025-01-06", "2025-01-06"), extra="")
+    data = data.replace(b"<Title>", b"<Calendars>" + deep + b"</Calendars><Title>")
+    import_mspdi(workspace, data, product_id=product.id)
+    assert set(_items(workspace, product.id)) == {"Fine"}

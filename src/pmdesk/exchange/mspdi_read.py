@@ -235,10 +235,16 @@ class _Reader:
 
 
 def _local_copy(element: ET.Element, cut: int) -> ET.Element:
-    copy = ET.Element(element.tag[cut:])
-    copy.text = element.text
-    copy.extend(_local_copy(child, cut) for child in element)
-    return copy
+    """The element with its namespace cut from every tag; a loop, not recursion, as a
+    hostile file may nest elements a million deep."""
+    top = ET.Element(element.tag[cut:])
+    pending = [(element, top)]
+    while pending:
+        source, copy = pending.pop()
+        copy.text = source.text
+        for child in source:
+            pending.append((child, ET.SubElement(copy, child.tag[cut:])))
+    return top
 
 
 # -- reading elements ------------------------------------------------------------------
