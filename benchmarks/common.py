@@ -55,9 +55,15 @@ def isolated_env(home: Path, platform: str) -> dict[str, str]:
     return env
 
 
-def first_paint(file: Path | None, *, platform: str = "offscreen", timeout: float = 60.0,
-                python_flags: tuple[str, ...] = (), view: str | None = None,
-                script: Path | None = None) -> Run:
+def first_paint(
+    file: Path | None,
+    *,
+    platform: str = "offscreen",
+    timeout: float = 60.0,
+    python_flags: tuple[str, ...] = (),
+    view: str | None = None,
+    script: Path | None = None,
+) -> Run:
     """One cold start of ``python -m pmdesk FILE`` until its first-paint line.
 
     ``view``: the view the window opens on, written as the last view into the child's
@@ -67,13 +73,19 @@ def first_paint(file: Path | None, *, platform: str = "offscreen", timeout: floa
     with tempfile.TemporaryDirectory(prefix="pmdesk-bench-user-") as home:
         if view is not None:
             (Path(home) / "config").mkdir()
-            (Path(home) / "config" / "pmdesk.ini").write_text(f"[view]\nlast={view}\n",
-                                                              encoding="utf-8")
+            (Path(home) / "config" / "pmdesk.ini").write_text(
+                f"[view]\nlast={view}\n", encoding="utf-8"
+            )
         target = [str(script)] if script is not None else ["-m", "pmdesk", str(file)]
         command = [sys.executable, *python_flags, *target]
         started = time.perf_counter()
-        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True, env=isolated_env(Path(home), platform))
+        proc = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=isolated_env(Path(home), platform),
+        )
         lines: queue.Queue[tuple[float, str | None]] = queue.Queue()
         errors: list[str] = []
         threading.Thread(target=_pump, args=(proc.stdout, lines), daemon=True).start()
@@ -133,8 +145,10 @@ def _reap(proc: subprocess.Popen, grace: float) -> tuple[int | None, float | Non
 
 def spread(values: list[float], unit: str = "s", digits: int = 3) -> str:
     """'median 0.812 s (min 0.790, max 0.901)'."""
-    return (f"median {statistics.median(values):.{digits}f} {unit} "
-            f"(min {min(values):.{digits}f}, max {max(values):.{digits}f})")
+    return (
+        f"median {statistics.median(values):.{digits}f} {unit} "
+        f"(min {min(values):.{digits}f}, max {max(values):.{digits}f})"
+    )
 
 
 def verdict(value: float, target: float) -> str:
@@ -143,5 +157,7 @@ def verdict(value: float, target: float) -> str:
 
 def failed(run: Run) -> str:
     tail = "\n".join(run.stderr.strip().splitlines()[-15:])
-    return (f"pmdesk did not print 'first-paint' (exit code {run.exit_code}). Is the GUI "
-            f"installed and does it honour PMDESK_BENCH_FIRST_PAINT?\n{tail}")
+    return (
+        f"pmdesk did not print 'first-paint' (exit code {run.exit_code}). Is the GUI "
+        f"installed and does it honour PMDESK_BENCH_FIRST_PAINT?\n{tail}"
+    )

@@ -19,7 +19,7 @@ class Reporter(QObject):
         self.seen = False
         widget.installEventFilter(self)
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+    def eventFilter(self, watched, event) -> bool:
         if event.type() == QEvent.Type.Paint and not self.seen:
             self.seen = True
             QTimer.singleShot(0, self.report)

@@ -73,17 +73,27 @@ def child(xml: Path, trace: bool) -> None:
         if trace:
             tracemalloc.start()
         started, cpu = time.perf_counter(), time.process_time()
-        result = import_mspdi(ws, xml, product_id=product.id,
-                              progress=lambda done, total: calls.append(done))
+        result = import_mspdi(
+            ws, xml, product_id=product.id, progress=lambda done, total: calls.append(done)
+        )
         seconds = time.perf_counter() - started
         cpu = time.process_time() - cpu
         traced = tracemalloc.get_traced_memory()[1] / 2**20 if trace else None
         ws.close()
     rss = peak_mib(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
-    print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "traced_mib": traced,
-                      "rss_mib": rss,
-                      "items": result.count("roadmap_item"),
-                      "links": result.count("dependency"), "progress_calls": len(calls)}))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "cpu_seconds": cpu,
+                "traced_mib": traced,
+                "rss_mib": rss,
+                "items": result.count("roadmap_item"),
+                "links": result.count("dependency"),
+                "progress_calls": len(calls),
+            }
+        )
+    )
 
 
 def main() -> int:
@@ -116,11 +126,13 @@ def main() -> int:
     seconds = statistics.median(r["seconds"] for r in runs)
     cpu = statistics.median(r["cpu_seconds"] for r in runs)
     rss = max(r["rss_mib"] for r in runs)
-    print(f"import of {xml.name} ({xml.stat().st_size / 2**20:.1f} MiB, "
-          f"{runs[-1]['items']} items, {runs[-1]['links']} links, "
-          f"{runs[-1]['progress_calls']} progress calls): median {seconds:.2f} s "
-          f"(CPU {cpu:.2f} s; target ≤ {TARGET_SECONDS:g} s), peak RSS {rss:.0f} MiB, Python's own peak "
-          f"{traced:.0f} MiB (target ≤ {TARGET_MIB:g} MB)")
+    print(
+        f"import of {xml.name} ({xml.stat().st_size / 2**20:.1f} MiB, "
+        f"{runs[-1]['items']} items, {runs[-1]['links']} links, "
+        f"{runs[-1]['progress_calls']} progress calls): median {seconds:.2f} s "
+        f"(CPU {cpu:.2f} s; target ≤ {TARGET_SECONDS:g} s), peak RSS {rss:.0f} MiB, Python's own peak "
+        f"{traced:.0f} MiB (target ≤ {TARGET_MIB:g} MB)"
+    )
     ok = seconds <= TARGET_SECONDS and rss <= TARGET_MIB
     print("OK" if ok else "OVER TARGET")
     return 0 if ok else 1

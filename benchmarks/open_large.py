@@ -43,8 +43,10 @@ def large_file(items: int, dependencies: int, lanes: int, seed: int) -> Path:
     if not path.exists():
         started = time.perf_counter()
         create_large(path, items=items, dependencies=dependencies, lanes=lanes, seed=seed)
-        print(f"generated {path.name} in {time.perf_counter() - started:.2f} s "
-              f"({path.stat().st_size / 2**20:.1f} MiB)")
+        print(
+            f"generated {path.name} in {time.perf_counter() - started:.2f} s "
+            f"({path.stat().st_size / 2**20:.1f} MiB)"
+        )
     return path
 
 
@@ -65,28 +67,44 @@ def headless_child(path: Path) -> None:
     critical = roadmap.schedule_of(product.id).critical_path()
     scheduled = time.perf_counter()
     ws.close()
-    print(json.dumps({
-        "open": opened - started, "load": loaded - opened, "schedule": scheduled - loaded,
-        "lanes": len(lanes), "items": len(items), "dependencies": len(dependencies),
-        "critical": len(critical),
-        "peak_mib": peak_mib(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss),
-    }))
+    print(
+        json.dumps(
+            {
+                "open": opened - started,
+                "load": loaded - opened,
+                "schedule": scheduled - loaded,
+                "lanes": len(lanes),
+                "items": len(items),
+                "dependencies": len(dependencies),
+                "critical": len(critical),
+                "peak_mib": peak_mib(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss),
+            }
+        )
+    )
 
 
 def headless(path: Path, runs: int) -> list[dict]:
     results = []
     for _ in range(runs):
-        done = subprocess.run([sys.executable, __file__, "--child", str(path)],
-                              capture_output=True, text=True, check=True)
+        done = subprocess.run(
+            [sys.executable, __file__, "--child", str(path)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         results.append(json.loads(done.stdout.strip().splitlines()[-1]))
     first = results[0]
-    print(f"(a) headless, {runs} fresh processes, {first['lanes']} lanes, {first['items']:,} "
-          f"items, {first['dependencies']:,} dependencies, {first['critical']} critical")
+    print(
+        f"(a) headless, {runs} fresh processes, {first['lanes']} lanes, {first['items']:,} "
+        f"items, {first['dependencies']:,} dependencies, {first['critical']} critical"
+    )
     open_and_load = [r["open"] + r["load"] for r in results]
     print(f"    Workspace.open:         {spread([r['open'] for r in results])}")
     print(f"    lanes, items, links:    {spread([r['load'] for r in results])}")
-    print(f"    open + load:            {spread(open_and_load)}   "
-          f"{verdict(statistics.median(open_and_load), TARGET)}")
+    print(
+        f"    open + load:            {spread(open_and_load)}   "
+        f"{verdict(statistics.median(open_and_load), TARGET)}"
+    )
     print(f"    critical path:          {spread([r['schedule'] for r in results])}")
     print(f"    peak memory:            {spread([r['peak_mib'] for r in results], 'MiB', 0)}")
     return results
@@ -105,10 +123,13 @@ def gui(path: Path, runs: int, platform: str, view: str) -> int:
             return 1
         walls.append(run.wall)
         peaks.append(run.peak_mib or 0.0)
-    print(f"(b) GUI, {runs} cold starts on the file, opened on the {view} view "
-          f"(checked), QT_QPA_PLATFORM={platform}, after one untimed start")
-    print(f"    spawn → first paint:    {spread(walls)}   "
-          f"{verdict(statistics.median(walls), TARGET)}")
+    print(
+        f"(b) GUI, {runs} cold starts on the file, opened on the {view} view "
+        f"(checked), QT_QPA_PLATFORM={platform}, after one untimed start"
+    )
+    print(
+        f"    spawn → first paint:    {spread(walls)}   {verdict(statistics.median(walls), TARGET)}"
+    )
     print(f"    peak memory per child:  {spread(peaks, 'MiB', 0)}")
     children = peak_mib(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     print(f"    peak of all children:   {children:.0f} MiB (RUSAGE_CHILDREN)")

@@ -55,23 +55,33 @@ SECTIONS = frozenset({"contents", "requirements"})
 def make_workspace(folder: Path, count: int) -> tuple[Workspace, int]:
     path = folder / "bench.pmdesk"
     ws = Workspace.create(path, name="Benchmark")
-    product = ws.service(PortfolioService).create_product(name="Benchmark product",
-                                                          owner="Bench Marker")
+    product = ws.service(PortfolioService).create_product(
+        name="Benchmark product", owner="Bench Marker"
+    )
     moscow = list(MoSCoW)
     with ws.transaction() as uow:
         uow.session.add_all(
             Requirement(
-                product_id=product.id, ref=f"R-{n}", title=f"Requirement {n}: export the report",
-                story_role="lab analyst", story_goal=f"to export report {n} in one click",
+                product_id=product.id,
+                ref=f"R-{n}",
+                title=f"Requirement {n}: export the report",
+                story_role="lab analyst",
+                story_goal=f"to export report {n} in one click",
                 story_benefit="the audit takes minutes, not days",
                 description="The system shall produce the report with every field the lab "
-                            "needs, including the audit trail, signatures and timestamps, "
-                            "in the layout the regulator expects. " * 2,
-                acceptance_criteria=[f"Given data set {n}, when exported, then all rows appear",
-                                     "The export finishes within five seconds",
-                                     "Signatures and timestamps are kept"],
-                moscow=moscow[n % 4], reach=50 + n, impact=[0.5, 1.0, 2.0, 3.0][n % 4],
-                confidence=80.0, effort=1.0 + n % 7, sort_order=n,
+                "needs, including the audit trail, signatures and timestamps, "
+                "in the layout the regulator expects. " * 2,
+                acceptance_criteria=[
+                    f"Given data set {n}, when exported, then all rows appear",
+                    "The export finishes within five seconds",
+                    "Signatures and timestamps are kept",
+                ],
+                moscow=moscow[n % 4],
+                reach=50 + n,
+                impact=[0.5, 1.0, 2.0, 3.0][n % 4],
+                confidence=80.0,
+                effort=1.0 + n % 7,
+                sort_order=n,
             )
             for n in range(count)
         )
@@ -92,20 +102,43 @@ def pages_of(path: Path) -> int:
 
 
 def export_ours(ws: Workspace, product_id: int, out: Path) -> None:
-    export_pdf(ws, "spec", out, product_id=product_id,
-               options=PdfOptions(today=TODAY, sections=SECTIONS, paper="A4"))
+    export_pdf(
+        ws,
+        "spec",
+        out,
+        product_id=product_id,
+        options=PdfOptions(today=TODAY, sections=SECTIONS, paper="A4"),
+    )
 
 
 def bare_story(ws: Workspace, product_id: int) -> list[tuple[str, object]]:
     """What the specification prints for the requirements, in reading order, with its style:
     ('table', rows) for the ranking, else (style name, text)."""
-    reqs = sorted(ws.service(RequirementService).requirements_of(product_id),
-                  key=lambda r: -rice(r.reach, r.impact, r.confidence, r.effort).score)
-    rows = [["Ref", "Requirement", "Priority", "Status", "Reach × impact × confidence ÷ effort",
-             "Score"]]
-    rows += [[r.ref, r.title, r.moscow.label.split()[0], r.status.label,
-              f"{r.reach:g} × {r.impact:g} × {r.confidence:g}% ÷ {r.effort:g}",
-              f"{rice(r.reach, r.impact, r.confidence, r.effort).score:.1f}"] for r in reqs]
+    reqs = sorted(
+        ws.service(RequirementService).requirements_of(product_id),
+        key=lambda r: -rice(r.reach, r.impact, r.confidence, r.effort).score,
+    )
+    rows = [
+        [
+            "Ref",
+            "Requirement",
+            "Priority",
+            "Status",
+            "Reach × impact × confidence ÷ effort",
+            "Score",
+        ]
+    ]
+    rows += [
+        [
+            r.ref,
+            r.title,
+            r.moscow.label.split()[0],
+            r.status.label,
+            f"{r.reach:g} × {r.impact:g} × {r.confidence:g}% ÷ {r.effort:g}",
+            f"{rice(r.reach, r.impact, r.confidence, r.effort).score:.1f}",
+        ]
+        for r in reqs
+    ]
     story: list[tuple[str, object]] = [("table", rows)]
     for moscow in MoSCoW:
         group = [r for r in reqs if r.moscow == moscow]
@@ -113,14 +146,16 @@ def bare_story(ws: Workspace, product_id: int) -> list[tuple[str, object]]:
             story.append(("h2", f"{moscow.label} ({len(group)})"))
         for req in group:
             story.append(("h3", f"{req.ref}   {req.title}   {req.status.label.upper()}"))
-            story.append(("story", story_sentence(req.story_role, req.story_goal,
-                                                  req.story_benefit)))
+            story.append(
+                ("story", story_sentence(req.story_role, req.story_goal, req.story_benefit))
+            )
             story.append(("body_tight", req.description))
             story.append(("label_gap", "ACCEPTANCE CRITERIA"))
             story += [("bullet", str(c)) for c in req.acceptance_criteria]
             rice_line = rice(req.reach, req.impact, req.confidence, req.effort).explain()
-            story.append(("meta", f"{req.kind.label}  ·  Source: {req.source.label}  ·  "
-                                  f"RICE {rice_line}"))
+            story.append(
+                ("meta", f"{req.kind.label}  ·  Source: {req.source.label}  ·  RICE {rice_line}")
+            )
     return story
 
 
@@ -131,14 +166,29 @@ def export_bare(story: list[tuple[str, object]], out: Path) -> None:
     for kind, content in story:
         if kind == "table":
             cells = [[Paragraph(escape(text), Styles.cell) for text in row] for row in content]
-            flowables.append(Table(cells, [width * f for f in (0.1, 0.345, 0.095, 0.115, 0.265,
-                                                               0.08)], repeatRows=1))
+            flowables.append(
+                Table(
+                    cells,
+                    [width * f for f in (0.1, 0.345, 0.095, 0.115, 0.265, 0.08)],
+                    repeatRows=1,
+                )
+            )
         else:
-            flowables.append(Paragraph(escape(content), getattr(Styles, kind),
-                                       bulletText="✓" if kind == "bullet" else None))
-    doc = SimpleDocTemplate(str(out), pagesize=A4, leftMargin=SPACING.margin,
-                            rightMargin=SPACING.margin, topMargin=SPACING.margin + 12,
-                            bottomMargin=SPACING.margin)
+            flowables.append(
+                Paragraph(
+                    escape(content),
+                    getattr(Styles, kind),
+                    bulletText="✓" if kind == "bullet" else None,
+                )
+            )
+    doc = SimpleDocTemplate(
+        str(out),
+        pagesize=A4,
+        leftMargin=SPACING.margin,
+        rightMargin=SPACING.margin,
+        topMargin=SPACING.margin + 12,
+        bottomMargin=SPACING.margin,
+    )
     doc.build(flowables)
 
 
@@ -162,25 +212,37 @@ def measure(folder: Path, count: int, pairs: int) -> bool:
         ws.close()
     our_pages, bare_pages = pages_of(ours_out), pages_of(bare_out)
     walls = [w for w, _ in ours]
-    print(f"specification, {count:,} requirements: {our_pages} pages, "
-          f"{_spread(walls)} wall, {_spread([c for _, c in ours])} CPU, "
-          f"{our_pages / statistics.median(walls):.0f} pages/s")
-    print(f"  bare reportlab, same text: {bare_pages} pages ({bare_pages / our_pages - 1:+.0%}), "
-          f"{_spread([w for w, _ in bare])} wall, {_spread([c for _, c in bare])} CPU")
-    per_doc = {k: [o[i] / b[i] for o, b in zip(ours, bare, strict=True)]
-               for i, k in enumerate(("wall", "cpu"))}
+    print(
+        f"specification, {count:,} requirements: {our_pages} pages, "
+        f"{_spread(walls)} wall, {_spread([c for _, c in ours])} CPU, "
+        f"{our_pages / statistics.median(walls):.0f} pages/s"
+    )
+    print(
+        f"  bare reportlab, same text: {bare_pages} pages ({bare_pages / our_pages - 1:+.0%}), "
+        f"{_spread([w for w, _ in bare])} wall, {_spread([c for _, c in bare])} CPU"
+    )
+    per_doc = {
+        k: [o[i] / b[i] for o, b in zip(ours, bare, strict=True)]
+        for i, k in enumerate(("wall", "cpu"))
+    }
     per_page = {k: [r * bare_pages / our_pages for r in v] for k, v in per_doc.items()}
-    print(f"  pmdesk ÷ bare, median of {pairs} paired runs (min–max): per document "
-          f"CPU {_ratios(per_doc['cpu'])}, wall {_ratios(per_doc['wall'])}; per page "
-          f"CPU {_ratios(per_page['cpu'])}, wall {_ratios(per_page['wall'])}")
+    print(
+        f"  pmdesk ÷ bare, median of {pairs} paired runs (min–max): per document "
+        f"CPU {_ratios(per_doc['cpu'])}, wall {_ratios(per_doc['wall'])}; per page "
+        f"CPU {_ratios(per_page['cpu'])}, wall {_ratios(per_page['wall'])}"
+    )
     met = statistics.median(per_page["cpu"]) < 1.5
     if 40 <= our_pages <= 60:
         median_wall = statistics.median(walls)
         met = met and median_wall < 2
-        print(f"  a {our_pages}-page specification: {median_wall:.2f} s wall "
-              f"(target < 2 s: {'met' if median_wall < 2 else 'MISSED'})")
-    print(f"  overhead per page (CPU) {statistics.median(per_page['cpu']):.2f}: target < 1.5 "
-          f"{'met' if statistics.median(per_page['cpu']) < 1.5 else 'MISSED'}")
+        print(
+            f"  a {our_pages}-page specification: {median_wall:.2f} s wall "
+            f"(target < 2 s: {'met' if median_wall < 2 else 'MISSED'})"
+        )
+    print(
+        f"  overhead per page (CPU) {statistics.median(per_page['cpu']):.2f}: target < 1.5 "
+        f"{'met' if statistics.median(per_page['cpu']) < 1.5 else 'MISSED'}"
+    )
     return met
 
 
@@ -194,12 +256,15 @@ def _ratios(values: list[float]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--requirements", default="170,1000",
-                        help="sizes, comma-separated (170 ≈ 50 pages)")
+    parser.add_argument(
+        "--requirements", default="170,1000", help="sizes, comma-separated (170 ≈ 50 pages)"
+    )
     parser.add_argument("--pairs", type=int, default=4, help="paired runs per size")
     args = parser.parse_args(argv)
-    print(f"PDF benchmark: {os.cpu_count()} cores, load average "
-          f"{', '.join(f'{v:.1f}' for v in os.getloadavg())}, one untimed export each first")
+    print(
+        f"PDF benchmark: {os.cpu_count()} cores, load average "
+        f"{', '.join(f'{v:.1f}' for v in os.getloadavg())}, one untimed export each first"
+    )
     met = True
     for count in (int(n) for n in args.requirements.split(",")):
         with tempfile.TemporaryDirectory() as folder:

@@ -36,13 +36,43 @@ import tempfile
 import time
 from pathlib import Path
 
-
-
-_VERBS = ("Design", "Build", "Ship", "Migrate", "Harden", "Localise", "Pilot", "Launch", "Audit",
-          "Refactor", "Prototype", "Scale", "Document", "Integrate", "Retire")
-_NOUNS = ("checkout", "search", "onboarding", "billing", "SSO", "reporting", "mobile app",
-          "API v3", "data export", "notifications", "dashboards", "pricing page", "audit log",
-          "permissions", "offline mode", "sync engine", "help centre", "partner portal")
+_VERBS = (
+    "Design",
+    "Build",
+    "Ship",
+    "Migrate",
+    "Harden",
+    "Localise",
+    "Pilot",
+    "Launch",
+    "Audit",
+    "Refactor",
+    "Prototype",
+    "Scale",
+    "Document",
+    "Integrate",
+    "Retire",
+)
+_NOUNS = (
+    "checkout",
+    "search",
+    "onboarding",
+    "billing",
+    "SSO",
+    "reporting",
+    "mobile app",
+    "API v3",
+    "data export",
+    "notifications",
+    "dashboards",
+    "pricing page",
+    "audit log",
+    "permissions",
+    "offline mode",
+    "sync engine",
+    "help centre",
+    "partner portal",
+)
 
 
 # -- generating the plan -------------------------------------------------------------------
@@ -64,27 +94,37 @@ def generate(path: Path, items: int, dependencies: int, lanes: int, seed: int = 
         first = dt.date.today() - dt.timedelta(days=365)
         with ws.transaction() as uow:
             session = uow.session
-            session.execute(sa.insert(Lane), [
-                {"product_id": product.id, "name": f"Team {n + 1}", "sort_order": n}
-                for n in range(lanes)
-            ])
+            session.execute(
+                sa.insert(Lane),
+                [
+                    {"product_id": product.id, "name": f"Team {n + 1}", "sort_order": n}
+                    for n in range(lanes)
+                ],
+            )
             lane_ids = list(session.scalars(sa.select(Lane.id).order_by(Lane.sort_order)))
             rows = []
-            kinds = [ItemKind.FEATURE] * 15 + [ItemKind.RELEASE] * 2 + [ItemKind.MILESTONE] * 2 + [
-                ItemKind.INITIATIVE
-            ]
+            kinds = (
+                [ItemKind.FEATURE] * 15
+                + [ItemKind.RELEASE] * 2
+                + [ItemKind.MILESTONE] * 2
+                + [ItemKind.INITIATIVE]
+            )
             for n in range(items):
                 kind = rng.choice(kinds)
                 start = first + dt.timedelta(days=rng.randrange(3 * 365))
                 length = 0 if kind is ItemKind.MILESTONE else rng.randrange(4, 60)
-                rows.append({
-                    "product_id": product.id, "lane_id": lane_ids[n % lanes],
-                    "name": f"{rng.choice(_VERBS)} {rng.choice(_NOUNS)} #{n + 1}",
-                    "kind": kind, "start_date": start,
-                    "end_date": start + dt.timedelta(days=length),
-                    "progress": rng.choice((0, 0, 10, 25, 50, 80, 100)),
-                    "status": rng.choice(list(ItemStatus)),
-                })
+                rows.append(
+                    {
+                        "product_id": product.id,
+                        "lane_id": lane_ids[n % lanes],
+                        "name": f"{rng.choice(_VERBS)} {rng.choice(_NOUNS)} #{n + 1}",
+                        "kind": kind,
+                        "start_date": start,
+                        "end_date": start + dt.timedelta(days=length),
+                        "progress": rng.choice((0, 0, 10, 25, 50, 80, 100)),
+                        "status": rng.choice(list(ItemStatus)),
+                    }
+                )
             session.execute(sa.insert(RoadmapItem), rows)
             ids = list(session.scalars(sa.select(RoadmapItem.id).order_by(RoadmapItem.id)))
             pairs: set[tuple[int, int]] = set()
@@ -92,10 +132,17 @@ def generate(path: Path, items: int, dependencies: int, lanes: int, seed: int = 
                 succ = rng.randrange(1, len(ids))
                 pred = max(0, succ - rng.randrange(1, 200))  # earlier id: never a cycle
                 pairs.add((ids[pred], ids[succ]))
-            session.execute(sa.insert(Dependency), [
-                {"predecessor_id": p, "successor_id": s, "lag_days": rng.choice((0, 0, 0, 2, -1))}
-                for p, s in pairs
-            ])
+            session.execute(
+                sa.insert(Dependency),
+                [
+                    {
+                        "predecessor_id": p,
+                        "successor_id": s,
+                        "lag_days": rng.choice((0, 0, 0, 2, -1)),
+                    }
+                    for p, s in pairs
+                ],
+            )
     finally:
         ws.close()
 
@@ -114,9 +161,21 @@ def make_plan(path: Path, items: int, dependencies: int, lanes: int) -> str:
 def _generate_in_child(path: Path, items: int, dependencies: int, lanes: int) -> str:
     """Generate in a separate process so the plan's construction does not count in memory."""
     done = subprocess.run(
-        [sys.executable, __file__, "--generate", str(path), "--items", str(items),
-         "--dependencies", str(dependencies), "--lanes", str(lanes)],
-        check=True, capture_output=True, text=True,
+        [
+            sys.executable,
+            __file__,
+            "--generate",
+            str(path),
+            "--items",
+            str(items),
+            "--dependencies",
+            str(dependencies),
+            "--lanes",
+            str(lanes),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return done.stdout.strip().splitlines()[-1]
 
@@ -132,7 +191,8 @@ def _biggest_product(ws) -> int:
     with ws.read() as session:
         return session.execute(
             sa.select(RoadmapItem.product_id, sa.func.count())
-            .group_by(RoadmapItem.product_id).order_by(sa.func.count().desc())
+            .group_by(RoadmapItem.product_id)
+            .order_by(sa.func.count().desc())
         ).first()[0]
 
 
@@ -143,7 +203,7 @@ class _PaintWatch:
         from PySide6.QtCore import QEvent, QObject
 
         class Filter(QObject):
-            def eventFilter(inner, obj, event):  # noqa: N802, N805 - Qt override
+            def eventFilter(inner, obj, event):  # noqa: N805 - Qt override
                 if event.type() == QEvent.Type.Paint:
                     self.count += 1
                 return False
@@ -205,8 +265,12 @@ def _bars_in_sight(panel, count: int) -> list[tuple[int, object]]:
             continue
         rect = qrect(box)
         centre = QPointF(rect.center())
-        if rect.width() >= 40 and seen.contains(centre) and view.hit(centre).zone == "bar" \
-                and view.hit(centre).item_id == item_id:
+        if (
+            rect.width() >= 40
+            and seen.contains(centre)
+            and view.hit(centre).zone == "bar"
+            and view.hit(centre).item_id == item_id
+        ):
             found.append((item_id, view.mapFromScene(centre)))
             if len(found) == count:
                 break
@@ -363,13 +427,16 @@ def measure(path: Path, runs: int) -> dict[str, object]:
     results["zoom step frame"] = _frames(runs, zoom_step, settle)
     results["full repaint"] = _frames(runs, repaint, settle)
     rect = view.visible_scene_rect()
-    points = [QPointF(rect.left() + (n * 37.3) % rect.width(),
-                      rect.top() + (n * 53.1) % rect.height()) for n in range(500)]
+    points = [
+        QPointF(rect.left() + (n * 37.3) % rect.width(), rect.top() + (n * 53.1) % rect.height())
+        for n in range(500)
+    ]
     results["hit-test"] = _frames(len(points), lambda n: view.hit(points[n]))
     results["scheduling"] = _frames(5, lambda n: panel.model.compute_critical())
     roadmap = ctx.service(RoadmapService)
-    results["scheduling from the file"] = _frames(3, lambda n: roadmap.schedule_of(
-        panel.model.product_id))
+    results["scheduling from the file"] = _frames(
+        3, lambda n: roadmap.schedule_of(panel.model.product_id)
+    )
     view.set_zoom(PAN_ZOOM)
     middle()
     results.update(gestures(panel, runs, path))
@@ -400,13 +467,23 @@ def report(results: dict[str, object]) -> None:
         ("scheduling", "full forward/backward pass in memory, median", "ms"),
         ("scheduling from the file", "RoadmapService.schedule_of (reads the file), median", "ms"),
     ]
-    targets = {"pan frame": 0.016, "vertical pan frame": 0.016, "pan frame (fit all)": 0.016,
-               "zoom frame": 0.016, "zoom step frame": 0.016, "first paint": 1.0,
-               "scheduling": 0.2, "selection click": 0.016, "drag committed": 0.012}
+    targets = {
+        "pan frame": 0.016,
+        "vertical pan frame": 0.016,
+        "pan frame (fit all)": 0.016,
+        "zoom frame": 0.016,
+        "zoom step frame": 0.016,
+        "first paint": 1.0,
+        "scheduling": 0.2,
+        "selection click": 0.016,
+        "drag committed": 0.012,
+    }
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    print(f"\nRoadmap benchmark: {results['items']:,} items, {results['dependencies']:,} "
-          f"dependencies, {os.cpu_count()} cores (load average {load}), Qt platform "
-          f"{os.environ.get('QT_QPA_PLATFORM', 'default')}")
+    print(
+        f"\nRoadmap benchmark: {results['items']:,} items, {results['dependencies']:,} "
+        f"dependencies, {os.cpu_count()} cores (load average {load}), Qt platform "
+        f"{os.environ.get('QT_QPA_PLATFORM', 'default')}"
+    )
     print("  wall-clock medians against the targets; 'cpu' is this process's own time\n")
     for key, words, unit in rows:
         value = _median(results[key])
@@ -423,11 +500,15 @@ def report(results: dict[str, object]) -> None:
         print(f"  {key:26} {shown}  {verdict:28} {worst:13} {cpu_text:11} {words}")
     print(f"  {'peak memory':26} {results['peak memory']:8.0f} MB  (whole process, Qt included)")
     runs, missed = results["pan steps"]
-    print(f"  pans at {PAN_ZOOM:g} px/day from the middle: {runs - missed['pan']} of {runs} "
-          f"sideways and {runs - missed['vertical']} of {runs} downward steps scrolled")
+    print(
+        f"  pans at {PAN_ZOOM:g} px/day from the middle: {runs - missed['pan']} of {runs} "
+        f"sideways and {runs - missed['vertical']} of {runs} downward steps scrolled"
+    )
     moved, drags = results["drag check"]
-    print(f"  drags: {moved} of {drags} changed the item's start in the file (read back by a "
-          f"second SQLite connection); drag target ≤ 12 ms is issue 18's goal")
+    print(
+        f"  drags: {moved} of {drags} changed the item's start in the file (read back by a "
+        f"second SQLite connection); drag target ≤ 12 ms is issue 18's goal"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

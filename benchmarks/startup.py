@@ -33,8 +33,17 @@ RATIO_GOAL = 2.5
 
 TARGET = 1.0
 # Modules the first paint should not need (pmdesk.gui.app's promise), and big ones to watch.
-HEAVY = ("pyqtgraph", "numpy", "reportlab", "alembic", "pypdf", "PySide6.QtSvg",
-         "PySide6.QtPrintSupport", "PySide6.QtCharts", "sqlalchemy")
+HEAVY = (
+    "pyqtgraph",
+    "numpy",
+    "reportlab",
+    "alembic",
+    "pypdf",
+    "PySide6.QtSvg",
+    "PySide6.QtPrintSupport",
+    "PySide6.QtCharts",
+    "sqlalchemy",
+)
 
 
 def demo_file() -> Path:
@@ -62,8 +71,10 @@ def imports_at_first_paint(file: Path, platform: str) -> None:
             if len(found.group(2)) <= 1:
                 outermost[found.group(3)] = int(found.group(1))
     loaded = [name for name in HEAVY if name in cumulative]
-    print(f"\nimported by the first paint ({len(cumulative)} modules): "
-          + (", ".join(f"{n} {cumulative[n] / 1e6:.3f} s" for n in loaded) or "none of the heavy"))
+    print(
+        f"\nimported by the first paint ({len(cumulative)} modules): "
+        + (", ".join(f"{n} {cumulative[n] / 1e6:.3f} s" for n in loaded) or "none of the heavy")
+    )
     absent = [name for name in HEAVY if name not in cumulative]
     print(f"not imported: {', '.join(absent) or '-'}")
     top = sorted(((t, n) for n, t in outermost.items()), reverse=True)[:8]
@@ -76,14 +87,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--platform", default="offscreen", help="offscreen (default) or xcb")
     parser.add_argument("--file", type=Path, help="workspace to open (default: the demo)")
     parser.add_argument("--timeout", type=float, default=60.0)
-    parser.add_argument("--imports", action="store_true",
-                        help="one extra run under -X importtime listing the heavy modules")
+    parser.add_argument(
+        "--imports",
+        action="store_true",
+        help="one extra run under -X importtime listing the heavy modules",
+    )
     args = parser.parse_args(argv)
     file = args.file or demo_file()
     blocks = -(-args.runs // 2)
-    print(f"pmdesk cold start to first paint: {file}, {2 * blocks} runs each of pmdesk and a "
-          f"bare QMainWindow in ABBA order, QT_QPA_PLATFORM={args.platform}, "
-          f"Python {sys.version.split()[0]}, bytecode written")
+    print(
+        f"pmdesk cold start to first paint: {file}, {2 * blocks} runs each of pmdesk and a "
+        f"bare QMainWindow in ABBA order, QT_QPA_PLATFORM={args.platform}, "
+        f"Python {sys.version.split()[0]}, bytecode written"
+    )
     for warm in (dict(file=file), dict(file=None, script=FLOOR)):  # untimed: writes the .pyc
         if first_paint(platform=args.platform, timeout=args.timeout, **warm).wall is None:
             print("warm-up run failed")
@@ -91,9 +107,11 @@ def main(argv: list[str] | None = None) -> int:
     for _ in range(blocks):
         block = []
         for who in ("pmdesk", "floor", "floor", "pmdesk"):
-            run = (first_paint(file, platform=args.platform, timeout=args.timeout)
-                   if who == "pmdesk" else
-                   first_paint(None, platform=args.platform, timeout=args.timeout, script=FLOOR))
+            run = (
+                first_paint(file, platform=args.platform, timeout=args.timeout)
+                if who == "pmdesk"
+                else first_paint(None, platform=args.platform, timeout=args.timeout, script=FLOOR)
+            )
             if run.wall is None:
                 print(failed(run))
                 return 1
@@ -105,16 +123,20 @@ def main(argv: list[str] | None = None) -> int:
             walls.append(run.wall)
             reported.append(run.reported)
             peaks.append(run.peak_mib or 0.0)
-            print(f"  pmdesk: {run.wall:.3f} s wall (app: {run.reported:.3f} s after "
-                  f"pmdesk.gui.app import), peak {run.peak_mib or 0:.0f} MiB")
+            print(
+                f"  pmdesk: {run.wall:.3f} s wall (app: {run.reported:.3f} s after "
+                f"pmdesk.gui.app import), peak {run.peak_mib or 0:.0f} MiB"
+            )
         ratios += [block[0].wall / block[1].wall, block[3].wall / block[2].wall]
     print(f"spawn → first paint: {spread(walls)}   {verdict(statistics.median(walls), TARGET)}")
     print(f"app's own figure:    {spread(reported)}")
     print(f"peak memory:         {spread(peaks, 'MiB', 0)}")
     print(f"floor (bare QMainWindow): {spread(floors)}")
     met = statistics.median(ratios) <= RATIO_GOAL
-    print(f"pmdesk ÷ floor, paired: {spread(ratios, '×', 2)} over {len(ratios)} pairs   "
-          f"goal ≤ {RATIO_GOAL:g}: {'met' if met else 'MISSED'}")
+    print(
+        f"pmdesk ÷ floor, paired: {spread(ratios, '×', 2)} over {len(ratios)} pairs   "
+        f"goal ≤ {RATIO_GOAL:g}: {'met' if met else 'MISSED'}"
+    )
     if args.imports:
         imports_at_first_paint(file, args.platform)
     return 0

@@ -66,10 +66,30 @@ def temporary_server() -> Iterator[tuple[str, str]]:
         subprocess.run(prefix + list(args), check=True, capture_output=True, timeout=60)
 
     data = folder / "data"
-    run(str(binaries / "initdb"), "-D", str(data), "-U", "postgres", "--auth=scram-sha-256",
-        f"--pwfile={folder / 'pw'}", "-E", "UTF8", "--locale=C", "--no-sync")
-    run(str(binaries / "pg_ctl"), "-D", str(data), "-o", f"-p {port} -h 127.0.0.1 -k ''",
-        "-l", str(folder / "log"), "-w", "start")
+    run(
+        str(binaries / "initdb"),
+        "-D",
+        str(data),
+        "-U",
+        "postgres",
+        "--auth=scram-sha-256",
+        f"--pwfile={folder / 'pw'}",
+        "-E",
+        "UTF8",
+        "--locale=C",
+        "--no-sync",
+    )
+    run(
+        str(binaries / "pg_ctl"),
+        "-D",
+        str(data),
+        "-o",
+        f"-p {port} -h 127.0.0.1 -k ''",
+        "-l",
+        str(folder / "log"),
+        "-w",
+        "start",
+    )
     try:
         yield f"postgresql://postgres@127.0.0.1:{port}/postgres", password
     finally:
@@ -87,8 +107,14 @@ def seed(url: str, password: str, items: int) -> list[int]:
             lane = roadmap.lanes.create(product_id=product.id, name="Lane")
             start = dt.date(2027, 1, 4)
             for n in range(items):
-                roadmap.items.create(product_id=product.id, lane_id=lane.id, name=f"Item {n}",
-                                     start_date=start, end_date=start, kind="milestone")
+                roadmap.items.create(
+                    product_id=product.id,
+                    lane_id=lane.id,
+                    name=f"Item {n}",
+                    start_date=start,
+                    end_date=start,
+                    kind="milestone",
+                )
         file_to_team(local, url, password)
     with Workspace.connect(url, password) as ws:
         return [item.id for item in ws.service(RoadmapService).items.list()]
@@ -153,13 +179,17 @@ def measure(url: str, password: str, args: argparse.Namespace) -> None:
     for client in clients:
         client.ws.close()
     with Workspace.connect(url, password) as ws:
-        found = {i.id: set(i.notes.split()) for i in ws.service(RoadmapService).items.list(
-            RoadmapItem.id.in_(ids))}
+        found = {
+            i.id: set(i.notes.split())
+            for i in ws.service(RoadmapService).items.list(RoadmapItem.id.in_(ids))
+        }
     made = sum(len(c.made) for c in clients)
     conflicts = sum(c.conflicts for c in clients)
     lost = sum(token not in found[item_id] for c in clients for item_id, token in c.made)
-    print(f"edits attempted        {2 * args.edits} ({args.edits} per client, "
-          f"{args.items} shared items) in {elapsed:.2f} s")
+    print(
+        f"edits attempted        {2 * args.edits} ({args.edits} per client, "
+        f"{args.items} shared items) in {elapsed:.2f} s"
+    )
     print(f"edits made             {made}")
     print(f"conflicts refused      {conflicts} (each reported with both values)")
     print(f"other failures         {sum(c.failed for c in clients)}")
@@ -169,9 +199,11 @@ def measure(url: str, password: str, args: argparse.Namespace) -> None:
         print(f"example conflict       {example}")
     times = sorted(propagation(url, password, ids[0], args.samples))
     p95 = times[min(len(times) - 1, int(0.95 * len(times)))]
-    print(f"change propagation     median {statistics.median(times) * 1000:.1f} ms, "
-          f"p95 {p95 * 1000:.1f} ms, max {times[-1] * 1000:.1f} ms over {len(times)} "
-          f"(target < 2000 ms)")
+    print(
+        f"change propagation     median {statistics.median(times) * 1000:.1f} ms, "
+        f"p95 {p95 * 1000:.1f} ms, max {times[-1] * 1000:.1f} ms over {len(times)} "
+        f"(target < 2000 ms)"
+    )
 
 
 def copy_times(url: str, password: str, items: int) -> None:
@@ -188,8 +220,9 @@ def copy_times(url: str, password: str, items: int) -> None:
     target = make_url(url).set(database=name).render_as_string(hide_password=True)
     try:
         with tempfile.TemporaryDirectory() as folder:
-            local = create_large(Path(folder) / "large.pmdesk", items=items,
-                                 dependencies=items * 3 // 4)
+            local = create_large(
+                Path(folder) / "large.pmdesk", items=items, dependencies=items * 3 // 4
+            )
             started = time.perf_counter()
             report = file_to_team(local, target, password)
             shared = time.perf_counter() - started
@@ -200,8 +233,7 @@ def copy_times(url: str, password: str, items: int) -> None:
         print(f"share a file ({items} items, {report.rows} rows), checked   {shared:.2f} s")
         print(f"save it back as a file, checked                {saved:.2f} s")
     finally:
-        with psycopg.connect(admin.render_as_string(hide_password=False),
-                             autocommit=True) as conn:
+        with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
@@ -211,9 +243,13 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=1000, help="edits per client")
     parser.add_argument("--items", type=int, default=20, help="shared items")
     parser.add_argument("--samples", type=int, default=100, help="propagation samples")
-    parser.add_argument("--copy-items", type=int, default=20_000,
-                        help="items of the workspace shared and saved back (0: skip; needs a "
-                             "server where this user may create databases)")
+    parser.add_argument(
+        "--copy-items",
+        type=int,
+        default=20_000,
+        help="items of the workspace shared and saved back (0: skip; needs a "
+        "server where this user may create databases)",
+    )
     args = parser.parse_args()
     if args.url:
         measure(args.url, os.environ.get("PMDESK_TEAM_PASSWORD", ""), args)

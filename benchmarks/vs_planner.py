@@ -66,16 +66,20 @@ def tools_ready() -> str | None:
     if missing and os.geteuid() == 0 and shutil.which("apt-get"):
         print(f"installing {' '.join(missing)} with apt-get ...", flush=True)
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        done = subprocess.run(["apt-get", "install", "-y", "-q", *missing], env=env,
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            ["apt-get", "install", "-y", "-q", *missing], env=env, capture_output=True, text=True
+        )
         if done.returncode != 0:
             subprocess.run(["apt-get", "update", "-qq"], capture_output=True)
-            subprocess.run(["apt-get", "install", "-y", "-q", *missing], env=env,
-                           capture_output=True)
+            subprocess.run(
+                ["apt-get", "install", "-y", "-q", *missing], env=env, capture_output=True
+            )
     missing = [tool for tool in wanted if shutil.which(tool) is None]
     if missing:
-        return (f"{', '.join(missing)} not available (apt-get install -y "
-                f"{' '.join(wanted[t] for t in missing)} as root)")
+        return (
+            f"{', '.join(missing)} not available (apt-get install -y "
+            f"{' '.join(wanted[t] for t in missing)} as root)"
+        )
     return None
 
 
@@ -83,12 +87,26 @@ class Xvfb:
     """An Xvfb server of our own on the first free display number."""
 
     def __init__(self) -> None:
-        number = next(n for n in range(90, 200) if not Path(f"/tmp/.X11-unix/X{n}").exists()
-                      and not Path(f"/tmp/.X{n}-lock").exists())
+        number = next(
+            n
+            for n in range(90, 200)
+            if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists()
+        )
         self.display = f":{number}"
         self.proc = subprocess.Popen(
-            ["Xvfb", self.display, "-screen", "0", f"{WIDTH}x{HEIGHT}x24", "-br", "-nolisten",
-             "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                "Xvfb",
+                self.display,
+                "-screen",
+                "0",
+                f"{WIDTH}x{HEIGHT}x24",
+                "-br",
+                "-nolisten",
+                "tcp",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 10
         while not Path(f"/tmp/.X11-unix/X{number}").exists():
             if time.monotonic() > deadline or self.proc.poll() is not None:
@@ -99,11 +117,12 @@ class Xvfb:
         """The screen's pixels as a numpy array (xwd's pixel data, header skipped)."""
         import numpy as np
 
-        raw = subprocess.run(["xwd", "-root", "-silent", "-display", self.display],
-                             capture_output=True, check=True).stdout
+        raw = subprocess.run(
+            ["xwd", "-root", "-silent", "-display", self.display], capture_output=True, check=True
+        ).stdout
         header = np.frombuffer(raw[:100], dtype=">u4")
         size = int(header[12]) * int(header[5])  # bytes_per_line × height
-        return np.frombuffer(raw[len(raw) - size:], dtype=np.uint32)
+        return np.frombuffer(raw[len(raw) - size :], dtype=np.uint32)
 
     def close(self) -> None:
         self.proc.terminate()  # our own child, by its pid
@@ -157,7 +176,7 @@ def planner_file(source: Path) -> Path:
         f'<project name={quoteattr(product.name)} company="" manager="" phase="" '
         f'project-start="{stamp(first)}" mrproject-version="2" calendar="1">',
         "<properties/><phases/>",
-        '<calendars><day-types>'
+        "<calendars><day-types>"
         '<day-type id="0" name="Working" description="A default working day"/>'
         '<day-type id="1" name="Nonworking" description="A default non working day"/>'
         '<day-type id="2" name="Use base" description="Use day from base calendar"/>'
@@ -165,14 +184,16 @@ def planner_file(source: Path) -> Path:
         '<default-week mon="0" tue="0" wed="0" thu="0" fri="0" sat="1" sun="1"/>'
         '<overridden-day-types><overridden-day-type id="0">'
         '<interval start="0800" end="1200"/><interval start="1300" end="1700"/>'
-        '</overridden-day-type></overridden-day-types><days/></calendar></calendars>',
+        "</overridden-day-type></overridden-day-types><days/></calendar></calendars>",
         "<tasks>",
     ]
     for lane in lanes:
-        out.append(f'<task id="{lane_ids[lane.id]}" name={quoteattr(lane.name)} note="" '
-                   f'work="0" start="{stamp(first)}" end="{stamp(first)}" '
-                   f'work-start="{stamp(first)}" percent-complete="0" priority="0" '
-                   f'type="normal" scheduling="fixed-duration">')
+        out.append(
+            f'<task id="{lane_ids[lane.id]}" name={quoteattr(lane.name)} note="" '
+            f'work="0" start="{stamp(first)}" end="{stamp(first)}" '
+            f'work-start="{stamp(first)}" percent-complete="0" priority="0" '
+            f'type="normal" scheduling="fixed-duration">'
+        )
         for item in by_lane[lane.id]:
             milestone = item.kind is ItemKind.MILESTONE
             days = 0 if milestone else (item.end_date - item.start_date).days + 1
@@ -182,15 +203,21 @@ def planner_file(source: Path) -> Path:
                 f'end="{stamp(item.end_date)}" work-start="{stamp(item.start_date)}" '
                 f'percent-complete="{item.progress}" priority="0" '
                 f'type="{"milestone" if milestone else "normal"}" scheduling="fixed-duration">'
-                f'<constraint type="start-no-earlier-than" time="{stamp(item.start_date)}"/>')
+                f'<constraint type="start-no-earlier-than" time="{stamp(item.start_date)}"/>'
+            )
             if item.id in preds:
-                out.append("<predecessors>" + "".join(
-                    f'<predecessor id="{n + 1}" predecessor-id="{link.predecessor_id}" '
-                    f'type="{link.type.value}" lag="{link.lag_days * DAY}"/>'
-                    for n, link in enumerate(preds[item.id])) + "</predecessors>")
+                out.append(
+                    "<predecessors>"
+                    + "".join(
+                        f'<predecessor id="{n + 1}" predecessor-id="{link.predecessor_id}" '
+                        f'type="{link.type.value}" lag="{link.lag_days * DAY}"/>'
+                        for n, link in enumerate(preds[item.id])
+                    )
+                    + "</predecessors>"
+                )
             out.append("</task>")
         out.append("</task>")
-    out += ["</tasks>", '<resource-groups/><resources/><allocations/>', "</project>"]
+    out += ["</tasks>", "<resource-groups/><resources/><allocations/>", "</project>"]
     target.write_text("\n".join(out), encoding="utf-8")
     return target
 
@@ -198,16 +225,22 @@ def planner_file(source: Path) -> Path:
 # -- timing ------------------------------------------------------------------------------------
 
 
-def until_drawn(xvfb: Xvfb, command: list[str], env: dict[str, str], settle: float,
-                timeout: float) -> float | None:
+def until_drawn(
+    xvfb: Xvfb, command: list[str], env: dict[str, str], settle: float, timeout: float
+) -> float | None:
     """Seconds from Popen to the last change of the screen, once it has been still for
     ``settle`` seconds; None if nothing was drawn within ``timeout``."""
     import numpy as np
 
     blank = xvfb.grab()
     started = time.perf_counter()
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        command,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         previous, changed = blank, None
         while True:
@@ -239,11 +272,20 @@ def _save(screen, path: Path) -> None:
 
 
 def app_env(display: str, home: Path, **extra: str) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("PYTHONDONTWRITEBYTECODE", "WAYLAND_DISPLAY")}
-    env.update(DISPLAY=display, HOME=str(home), XDG_CONFIG_HOME=str(home / "config"),
-               XDG_DATA_HOME=str(home / "data"), XDG_CACHE_HOME=str(home / "cache"),
-               NO_AT_BRIDGE="1", **extra)
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("PYTHONDONTWRITEBYTECODE", "WAYLAND_DISPLAY")
+    }
+    env.update(
+        DISPLAY=display,
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / "config"),
+        XDG_DATA_HOME=str(home / "data"),
+        XDG_CACHE_HOME=str(home / "cache"),
+        NO_AT_BRIDGE="1",
+        **extra,
+    )
     return env
 
 
@@ -253,10 +295,16 @@ def run_pmdesk(xvfb: Xvfb, path: Path, settle: float, timeout: float) -> float |
         config = home / "pmdesk-config"
         config.mkdir()
         (config / "pmdesk.ini").write_text("[view]\nlast=roadmap\n", encoding="utf-8")
-        env = app_env(xvfb.display, home, QT_QPA_PLATFORM="xcb",
-                      PMDESK_CONFIG_DIR=str(config), PMDESK_DATA_DIR=str(home / "pmdesk-data"))
-        seconds = until_drawn(xvfb, [sys.executable, "-m", "pmdesk", str(path)], env, settle,
-                              timeout)
+        env = app_env(
+            xvfb.display,
+            home,
+            QT_QPA_PLATFORM="xcb",
+            PMDESK_CONFIG_DIR=str(config),
+            PMDESK_DATA_DIR=str(home / "pmdesk-data"),
+        )
+        seconds = until_drawn(
+            xvfb, [sys.executable, "-m", "pmdesk", str(path)], env, settle, timeout
+        )
         shown = saved_view(config / "pmdesk.ini")  # the app saves the view it opened on
         if shown != "roadmap":
             raise RuntimeError(f"pmdesk opened on {shown!r}, not on the Roadmap view")
@@ -284,11 +332,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"vs_planner: skipped: {why_not}")
         return 0
     sizes = [int(s) for s in args.sizes.split(",")]
-    version = subprocess.run(["dpkg-query", "-W", "-f", "${Version}", "planner"],
-                             capture_output=True, text=True).stdout or "?"
-    print(f"pmdesk vs GNOME Planner {version}: time from spawn to the plan drawn on a "
-          f"{WIDTH}×{HEIGHT} Xvfb screen (still for {args.settle:g} s), {os.cpu_count()} cores, "
-          f"load average {', '.join(f'{v:.1f}' for v in os.getloadavg())}")
+    version = (
+        subprocess.run(
+            ["dpkg-query", "-W", "-f", "${Version}", "planner"], capture_output=True, text=True
+        ).stdout
+        or "?"
+    )
+    print(
+        f"pmdesk vs GNOME Planner {version}: time from spawn to the plan drawn on a "
+        f"{WIDTH}×{HEIGHT} Xvfb screen (still for {args.settle:g} s), {os.cpu_count()} cores, "
+        f"load average {', '.join(f'{v:.1f}' for v in os.getloadavg())}"
+    )
     files = {}
     for size in sizes:
         ours = pmdesk_file(size)
@@ -298,8 +352,10 @@ def main(argv: list[str] | None = None) -> int:
         # Untimed: both apps' libraries into the file cache, pmdesk's bytecode written.
         run_pmdesk(xvfb, files[sizes[0]][0], 0.5, args.timeout)
         run_planner(xvfb, files[sizes[0]][1], 0.5, args.timeout)
-        print(f"  {'tasks':>6}  {'runs':>4}  {'pmdesk median (min–max)':>24}  "
-              f"{'Planner median (min–max)':>25}  {'pmdesk ÷ Planner':>16}  ratios")
+        print(
+            f"  {'tasks':>6}  {'runs':>4}  {'pmdesk median (min–max)':>24}  "
+            f"{'Planner median (min–max)':>25}  {'pmdesk ÷ Planner':>16}  ratios"
+        )
         for size in sizes:
             ours, theirs, ratios = [], [], []
             for _ in range(args.pairs):
@@ -311,8 +367,10 @@ def main(argv: list[str] | None = None) -> int:
                         seconds = run_planner(xvfb, files[size][1], args.settle, args.timeout)
                     block[n] = (who, seconds)
                 if any(seconds is None for _, seconds in block):
-                    print(f"  {size:>6,}  an app drew nothing within {args.timeout:g} s "
-                          f"({block}); size skipped")
+                    print(
+                        f"  {size:>6,}  an app drew nothing within {args.timeout:g} s "
+                        f"({block}); size skipped"
+                    )
                     break
                 a = [s for w, s in block if w == "p"]
                 b = [s for w, s in block if w == "g"]
@@ -320,14 +378,18 @@ def main(argv: list[str] | None = None) -> int:
                 theirs += b
                 ratios += [a[0] / b[0], a[1] / b[1]]  # each pmdesk run with its neighbour
             else:
-                print(f"  {size:>6,}  {len(ours):>2}+{len(theirs)}  "
-                      f"{_spread(ours):>24}  {_spread(theirs):>25}  "
-                      f"{statistics.median(ratios):>16.2f}  "
-                      f"{', '.join(f'{r:.2f}' for r in ratios)}")
+                print(
+                    f"  {size:>6,}  {len(ours):>2}+{len(theirs)}  "
+                    f"{_spread(ours):>24}  {_spread(theirs):>25}  "
+                    f"{statistics.median(ratios):>16.2f}  "
+                    f"{', '.join(f'{r:.2f}' for r in ratios)}"
+                )
     finally:
         xvfb.close()
-    print("  ratio: median of the paired ratios (each pmdesk run with the Planner run next to "
-          "it); goal ≤ 1.0 at every size (issue 18)")
+    print(
+        "  ratio: median of the paired ratios (each pmdesk run with the Planner run next to "
+        "it); goal ≤ 1.0 at every size (issue 18)"
+    )
     return 0
 
 

@@ -16,8 +16,10 @@ from pathlib import Path
 os.environ["PMDESK_CONFIG_DIR"] = tempfile.mkdtemp()
 # One 1920×1080 screen, the projector of the workshop shots (the window itself is 1400×850).
 _SCREENS = Path(tempfile.mkdtemp()) / "screens.json"
-_SCREENS.write_text('{"screens": [{"name": "projector", "x": 0, "y": 0, "width": 1920, '
-                    '"height": 1080, "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}')
+_SCREENS.write_text(
+    '{"screens": [{"name": "projector", "x": 0, "y": 0, "width": 1920, '
+    '"height": 1080, "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}'
+)
 os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={_SCREENS}")
 
 OUT = Path(__file__).resolve().parent / "screenshots"
@@ -96,8 +98,22 @@ def _pdf_pages(demo: Path) -> None:
         product = ws.service(PortfolioService).product_by_name("Pulse Cloud").id
         for kind, page in (("spec", 1), ("roadmap", 1), ("launch", 1)):
             pdf = export_pdf(ws, kind, folder / f"{kind}.pdf", product_id=product)
-            subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", str(page), "-l", str(page),
-                            "-singlefile", str(pdf), str(OUT / f"pdf-{kind}")], check=True)
+            subprocess.run(
+                [
+                    "pdftoppm",
+                    "-png",
+                    "-r",
+                    "50",
+                    "-f",
+                    str(page),
+                    "-l",
+                    str(page),
+                    "-singlefile",
+                    str(pdf),
+                    str(OUT / f"pdf-{kind}"),
+                ],
+                check=True,
+            )
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from project import (  # noqa: E402
+from project import (
     ICON_DIR,
     ICON_SVG,
     INSTALLER,
@@ -81,18 +81,41 @@ def ensure_build_tools() -> None:
     if not missing:
         return
     if sys.prefix == sys.base_prefix:
-        raise BuildError("run this with the project venv's Python (bash installer/dev.sh bundle);"
-                         f" it would install {' '.join(missing)}")
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet",
-                    "--disable-pip-version-check", *missing], check=True)
+        raise BuildError(
+            "run this with the project venv's Python (bash installer/dev.sh bundle);"
+            f" it would install {' '.join(missing)}"
+        )
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            *missing,
+        ],
+        check=True,
+    )
 
 
 # -- 2. PyInstaller -------------------------------------------------------------------------
 
 
 def run_pyinstaller(dist: Path, work: Path) -> None:
-    command = [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
-               "--distpath", str(dist), "--workpath", str(work), str(SPEC)]
+    command = [
+        sys.executable,
+        "-m",
+        "PyInstaller",
+        "--noconfirm",
+        "--log-level",
+        "WARN",
+        "--distpath",
+        str(dist),
+        "--workpath",
+        str(work),
+        str(SPEC),
+    ]
     subprocess.run(command, check=True, cwd=ROOT)
 
 
@@ -148,8 +171,10 @@ def run_inno_setup(project: Project) -> Path | None:
     if iscc is None:
         print("    iscc (Inno Setup 6) is not on the PATH: no installer made")
         return None
-    subprocess.run([iscc, f"/DAppVersion={project.version}",
-                    str(INSTALLER / "windows" / "pmdesk.iss")], check=True)
+    subprocess.run(
+        [iscc, f"/DAppVersion={project.version}", str(INSTALLER / "windows" / "pmdesk.iss")],
+        check=True,
+    )
     return ROOT / "dist" / f"{project.name}-{project.version}-windows-x64-setup.exe"
 
 
@@ -164,14 +189,20 @@ def executable(bundle: Path, project: Project) -> Path:
 
 def smoke_test(program: Path, project: Project) -> None:
     """The built app reports the right version and passes its own self-test."""
-    result = subprocess.run([str(program), "--version"], capture_output=True, text=True,
-                            timeout=SMOKE_TIMEOUT)
+    result = subprocess.run(
+        [str(program), "--version"], capture_output=True, text=True, timeout=SMOKE_TIMEOUT
+    )
     if result.returncode != 0 or result.stdout.strip() != f"{project.name} {project.version}":
         raise BuildError(f"{program} --version said {result.stdout!r} {result.stderr!r}")
     print(f"    {result.stdout.strip()}")
     env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
-    result = subprocess.run([str(program), "--self-test"], capture_output=True, text=True,
-                            timeout=SMOKE_TIMEOUT, env=env)
+    result = subprocess.run(
+        [str(program), "--self-test"],
+        capture_output=True,
+        text=True,
+        timeout=SMOKE_TIMEOUT,
+        env=env,
+    )
     print(re.sub(r"(?m)^", "    ", result.stdout.rstrip()))
     if result.returncode != 0:
         raise BuildError(f"{program} --self-test failed:\n{result.stderr}")
@@ -183,13 +214,22 @@ def folder_size(folder: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dist", type=Path, default=ROOT / "dist",
-                        help="where the app and the archive go (default: dist/)")
-    parser.add_argument("--work", type=Path, default=ROOT / "build" / "pyinstaller",
-                        help="PyInstaller's working folder (default: build/pyinstaller/)")
+    parser.add_argument(
+        "--dist",
+        type=Path,
+        default=ROOT / "dist",
+        help="where the app and the archive go (default: dist/)",
+    )
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=ROOT / "build" / "pyinstaller",
+        help="PyInstaller's working folder (default: build/pyinstaller/)",
+    )
     parser.add_argument("--no-archive", action="store_true", help="skip the .tar.gz")
-    parser.add_argument("--smoke", action="store_true",
-                        help="then run the built pmdesk --version and --self-test")
+    parser.add_argument(
+        "--smoke", action="store_true", help="then run the built pmdesk --version and --self-test"
+    )
     args = parser.parse_args(argv)
     project = read_project()
     dist, started = args.dist.resolve(), time.perf_counter()
@@ -215,8 +255,10 @@ def main(argv: list[str] | None = None) -> int:
     except (BuildError, subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
         print(f"build: {exc}", file=sys.stderr)
         return 1
-    print(f"{bundle}: {folder_size(bundle) / 2**20:.0f} MiB; "
-          f"built in {time.perf_counter() - started:.0f} s")
+    print(
+        f"{bundle}: {folder_size(bundle) / 2**20:.0f} MiB; "
+        f"built in {time.perf_counter() - started:.0f} s"
+    )
     return 0
 
 

@@ -93,6 +93,14 @@ test_tools() {
     apt_install libegl1 libfontconfig1 libgl1 libxkbcommon0 poppler-utils postgresql
 }
 
+house_rules() {
+    # The house rules CI holds the tree to (pyproject.toml [tool.ruff]): lint, then format.
+    local tree=(src tests benchmarks installer docs)
+    "$VENV/bin/ruff" check --no-cache "${tree[@]}"
+    "$VENV/bin/ruff" format --check --no-cache "${tree[@]}" >/dev/null \
+        || { "$VENV/bin/ruff" format --check --no-cache "${tree[@]}"; exit 1; }
+}
+
 command=${1:-demo}
 shift || true
 case "$command" in
@@ -109,6 +117,7 @@ case "$command" in
     test)
         test_tools
         setup_venv
+        house_rules
         exec "$VENV/bin/python" -m pytest "$@"
         ;;
     quick)

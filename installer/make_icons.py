@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from project import ICNS_SIZES, ICO_SIZES, ICON_DIR, ICON_SVG, PNG_SIZES  # noqa: E402
+from project import ICNS_SIZES, ICO_SIZES, ICON_DIR, ICON_SVG, PNG_SIZES
 
 
 def render_pngs(svg: Path, sizes: tuple[int, ...], folder: Path) -> dict[int, Path]:
@@ -52,8 +52,12 @@ def pack(pngs: dict[int, Path], folder: Path) -> tuple[Path, Path]:
 
     largest = Image.open(pngs[max(pngs)])
     ico = folder / "pmdesk.ico"
-    largest.save(ico, format="ICO", sizes=[(s, s) for s in ICO_SIZES],
-                 append_images=[Image.open(pngs[s]) for s in ICO_SIZES])
+    largest.save(
+        ico,
+        format="ICO",
+        sizes=[(s, s) for s in ICO_SIZES],
+        append_images=[Image.open(pngs[s]) for s in ICO_SIZES],
+    )
     icns = folder / "pmdesk.icns"
     largest.save(icns, format="ICNS", append_images=[Image.open(pngs[s]) for s in ICNS_SIZES])
     return ico, icns

@@ -6,9 +6,9 @@ import os
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
-from pathlib import Path  # noqa: E402
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
 
 @pytest.fixture(autouse=True)

@@ -36,8 +36,13 @@ def _sound_file(folder: Path, name: str = TRICKY_FILE) -> Path:
         roadmap = ws.service(RoadmapService)
         lane = roadmap.lanes.create(product_id=product.id, name="Platform")
         for n in range(3):
-            roadmap.items.create(product_id=product.id, lane_id=lane.id, name=f"Item {n}",
-                                 start_date="2027-01-01", end_date="2027-01-09")
+            roadmap.items.create(
+                product_id=product.id,
+                lane_id=lane.id,
+                name=f"Item {n}",
+                start_date="2027-01-01",
+                end_date="2027-01-09",
+            )
     return path
 
 
@@ -63,8 +68,9 @@ def test_version(capsys):
 
 
 def test_python_dash_m_runs_the_same_command():
-    result = subprocess.run([sys.executable, "-m", "pmdesk", "--version"],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "pmdesk", "--version"], capture_output=True, text=True, timeout=60
+    )
     assert (result.returncode, result.stdout.strip()) == (0, f"pmdesk {__version__}")
 
 
@@ -87,8 +93,13 @@ def test_commands_without_a_window_import_no_qt(tmp_path: Path, command: str):
         "assert code == 0, code\n"
         "assert not qt, qt\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            timeout=120, env=os.environ | {"PYTHONIOENCODING": "utf-8"})
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=os.environ | {"PYTHONIOENCODING": "utf-8"},
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -187,8 +198,12 @@ def test_check_refuses_bad_files_with_one_clear_line(tmp_path: Path, capsys, kin
 
 def test_bad_file_in_a_real_process_gives_status_2_and_no_traceback(tmp_path: Path):
     path = _make_bad("text", tmp_path)
-    result = subprocess.run([sys.executable, "-m", "pmdesk", "check", str(path)],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "pmdesk", "check", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2
     assert result.stderr.startswith("pmdesk: bad.pmdesk: ")
     assert "Traceback" not in result.stderr
@@ -267,8 +282,9 @@ def test_demo_refuses_to_overwrite(tmp_path: Path, capsys):
 
 @needs_demo
 def test_demo_into_a_missing_folder_is_refused(tmp_path: Path, capsys):
-    code, _out, err = _run(capsys, "--demo", "--no-gui", "--output",
-                           str(tmp_path / "nowhere" / "demo.pmdesk"))
+    code, _out, err = _run(
+        capsys, "--demo", "--no-gui", "--output", str(tmp_path / "nowhere" / "demo.pmdesk")
+    )
     assert code == 2 and "no such folder" in err
 
 
@@ -280,13 +296,16 @@ def test_demo_goes_to_the_data_folder_under_a_fresh_name(tmp_path: Path, capsys,
     assert first == (0, f"{data / 'Demo portfolio.pmdesk'}\n", "")
     assert second[0] == 0
     assert gui_calls == [data / "Demo portfolio 2.pmdesk"]
-    assert sorted(p.name for p in data.iterdir()) == ["Demo portfolio 2.pmdesk",
-                                                       "Demo portfolio.pmdesk"]
+    assert sorted(p.name for p in data.iterdir()) == [
+        "Demo portfolio 2.pmdesk",
+        "Demo portfolio.pmdesk",
+    ]
 
 
 @needs_demo
-def test_demo_that_opens_the_window_also_prints_where_the_file_went(tmp_path: Path, capsys,
-                                                                     gui_calls):
+def test_demo_that_opens_the_window_also_prints_where_the_file_went(
+    tmp_path: Path, capsys, gui_calls
+):
     target = tmp_path / "shown.pmdesk"
     code, out, err = _run(capsys, "--demo", "--output", str(target))
     assert (code, out, err) == (0, f"{target}\n", "")
@@ -313,8 +332,13 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path, argv: list[str]):
     read_end, write_end = os.pipe()
     os.close(read_end)  # the reader is gone before pmdesk prints a line
     try:
-        result = subprocess.run([sys.executable, "-m", "pmdesk", *argv], stdout=write_end,
-                                stderr=subprocess.PIPE, text=True, timeout=60)
+        result = subprocess.run(
+            [sys.executable, "-m", "pmdesk", *argv],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
     finally:
         os.close(write_end)
     assert result.stderr == ""

@@ -30,7 +30,9 @@ def test_no_qt_outside_the_gui_layer():
     offenders = []
     for layer in ("core", "store", "exchange"):
         for path in (SRC / layer).rglob("*.py"):
-            offenders += [f"{path.relative_to(SRC)}: {n}" for n in _imports(path) if n.split(".")[0] in QT]
+            offenders += [
+                f"{path.relative_to(SRC)}: {n}" for n in _imports(path) if n.split(".")[0] in QT
+            ]
     assert not offenders, offenders
 
 

@@ -22,7 +22,9 @@ def test_every_source_package_is_listed():
 def test_python_and_pins():
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert config["project"]["requires-python"] == ">=3.12"
-    for dep in config["project"]["dependencies"] + config["project"]["optional-dependencies"]["test"]:
+    for dep in (
+        config["project"]["dependencies"] + config["project"]["optional-dependencies"]["test"]
+    ):
         assert "==" in dep, f"{dep} is not pinned exactly"
 
 

@@ -144,18 +144,29 @@ def _open_parser() -> _Parser:
         epilog=f"commands:\n{commands}\n\nRun 'pmdesk <command> --help' for a command's options.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("file", nargs="?", type=Path, metavar="FILE",
-                        help="the workspace to open (default: the last one)")
+    parser.add_argument(
+        "file",
+        nargs="?",
+        type=Path,
+        metavar="FILE",
+        help="the workspace to open (default: the last one)",
+    )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
-    parser.add_argument("--self-test", action="store_true",
-                        help="check this installation offscreen: every view, a PDF; then exit")
-    parser.add_argument("--demo", action="store_true",
-                        help="make a new demo portfolio and open it")
-    parser.add_argument("--output", type=Path, metavar="PATH",
-                        help="with --demo: where to write it (default: a new file in "
-                             "pmdesk's data folder)")
-    parser.add_argument("--no-gui", action="store_true",
-                        help="with --demo: only write the file and print its path")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation offscreen: every view, a PDF; then exit",
+    )
+    parser.add_argument("--demo", action="store_true", help="make a new demo portfolio and open it")
+    parser.add_argument(
+        "--output",
+        type=Path,
+        metavar="PATH",
+        help="with --demo: where to write it (default: a new file in pmdesk's data folder)",
+    )
+    parser.add_argument(
+        "--no-gui", action="store_true", help="with --demo: only write the file and print its path"
+    )
     return parser
 
 
@@ -264,8 +275,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _Exit as stop:
         return stop.code
     except WorkspaceLockedError as exc:  # the window's question has no answer here
-        return _fail(f"{exc.path.name}: it is open in another pmdesk ({exc.holder}), which "
-                     "alone may change it; close it there and run this again")
+        return _fail(
+            f"{exc.path.name}: it is open in another pmdesk ({exc.holder}), which "
+            "alone may change it; close it there and run this again"
+        )
     except PmdeskError as exc:
         return _fail(str(exc))
     except OSError as exc:

@@ -22,11 +22,21 @@ CSV_TARGETS = ("requirements", "roadmap", "stakeholders", "metrics")
 
 
 def add_export(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("kind", choices=PDF_KINDS + DATA_EXPORTS, metavar="KIND",
-                        help=f"a PDF ({', '.join(PDF_KINDS)}) or data ({', '.join(DATA_EXPORTS)})")
+    parser.add_argument(
+        "kind",
+        choices=PDF_KINDS + DATA_EXPORTS,
+        metavar="KIND",
+        help=f"a PDF ({', '.join(PDF_KINDS)}) or data ({', '.join(DATA_EXPORTS)})",
+    )
     parser.add_argument("workspace", type=Path, metavar="WORKSPACE")
-    parser.add_argument("-o", "--output", type=Path, required=True, metavar="OUT",
-                        help="the file to write (for csv: a folder, one file per table)")
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        metavar="OUT",
+        help="the file to write (for csv: a folder, one file per table)",
+    )
     parser.add_argument("--product", metavar="NAME", help="the product (default: the only one)")
     parser.add_argument("--paper", metavar="SIZE", help="PDF page size: A4, Letter, A3 or A2")
     parser.add_argument("--landscape", action="store_true", help="PDF in landscape")
@@ -35,16 +45,28 @@ def add_export(parser: argparse.ArgumentParser) -> None:
 
 def add_import(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("kind", choices=IMPORTS, metavar="KIND", help=", ".join(IMPORTS))
-    parser.add_argument("workspace", type=Path, metavar="WORKSPACE",
-                        help="the workspace to import into (for json: a new file to create)")
+    parser.add_argument(
+        "workspace",
+        type=Path,
+        metavar="WORKSPACE",
+        help="the workspace to import into (for json: a new file to create)",
+    )
     parser.add_argument("file", type=Path, metavar="FILE", help="the file to import")
-    parser.add_argument("--into", choices=CSV_TARGETS, default="requirements",
-                        help="csv: what the rows are (default: requirements)")
+    parser.add_argument(
+        "--into",
+        choices=CSV_TARGETS,
+        default="requirements",
+        help="csv: what the rows are (default: requirements)",
+    )
     parser.add_argument("--product", metavar="NAME", help="the product (default: the only one)")
-    parser.add_argument("--preset", choices=("none", "jira"), default="none",
-                        help="csv: column mapping preset")
-    parser.add_argument("--date-order", choices=("dmy", "mdy"),
-                        help="csv: how to read dates like 03/04/2027 when both readings fit")
+    parser.add_argument(
+        "--preset", choices=("none", "jira"), default="none", help="csv: column mapping preset"
+    )
+    parser.add_argument(
+        "--date-order",
+        choices=("dmy", "mdy"),
+        help="csv: how to read dates like 03/04/2027 when both readings fit",
+    )
     parser.set_defaults(run=_import)
 
 
@@ -126,14 +148,21 @@ def _import(args: argparse.Namespace) -> int:
         if args.kind == "csv":
             from pmdesk.exchange.tabular_import import import_csv
 
-            result = import_csv(ws, args.file, target=args.into, product_id=product_id,
-                                preset=args.preset, date_order=args.date_order)
+            result = import_csv(
+                ws,
+                args.file,
+                target=args.into,
+                product_id=product_id,
+                preset=args.preset,
+                date_order=args.date_order,
+            )
         else:
             from pmdesk.exchange.mspdi import import_mspdi
 
             result = import_mspdi(ws, args.file, product_id=product_id)
-    created = ", ".join(f"{len(ids)} {table.replace('_', ' ')}" for table, ids in
-                        result.created.items() if ids)
+    created = ", ".join(
+        f"{len(ids)} {table.replace('_', ' ')}" for table, ids in result.created.items() if ids
+    )
     print(f"imported {created or 'nothing'} into {args.workspace}")
     for warning in getattr(result, "warnings", []):
         print(f"warning: {warning}")

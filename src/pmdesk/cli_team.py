@@ -24,13 +24,18 @@ ACTIONS = ("share", "save")
 
 
 def add_team(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", choices=ACTIONS, metavar="ACTION",
-                        help="share FILE URL: make a team workspace from a file; "
-                             "save URL FILE: save a team workspace to a file")
+    parser.add_argument(
+        "action",
+        choices=ACTIONS,
+        metavar="ACTION",
+        help="share FILE URL: make a team workspace from a file; "
+        "save URL FILE: save a team workspace to a file",
+    )
     parser.add_argument("source", metavar="FROM", help="share: the .pmdesk file; save: the URL")
     parser.add_argument("target", metavar="TO", help="share: the URL; save: the .pmdesk file")
-    parser.add_argument("--replace", action="store_true",
-                        help="save: replace TO if it exists (default: refuse)")
+    parser.add_argument(
+        "--replace", action="store_true", help="save: replace TO if it exists (default: refuse)"
+    )
     parser.set_defaults(run=_team)
 
 
@@ -55,8 +60,7 @@ def password_for(url: str) -> str | None:
 def _team(args: argparse.Namespace) -> int:
     from pmdesk.store.team import is_team_url
 
-    url, path = (args.target, args.source) if args.action == "share" else (args.source,
-                                                                           args.target)
+    url, path = (args.target, args.source) if args.action == "share" else (args.source, args.target)
     if not is_team_url(url):
         raise PmdeskError(f"{url}: a team workspace needs a postgresql:// address")
     path = Path(path)
@@ -69,8 +73,10 @@ def _share(path: Path, url: str) -> int:
     from pmdesk.store.team_copy import file_to_team
 
     report = file_to_team(path, url, password_for(url))
-    print(f"Made the team workspace {report.destination} from {path.name}: "
-          f"{report.rows} rows in {len(report.counts)} tables, checked.")
+    print(
+        f"Made the team workspace {report.destination} from {path.name}: "
+        f"{report.rows} rows in {len(report.counts)} tables, checked."
+    )
     print(f"Open it with: pmdesk {url}")
     return 0
 
@@ -79,8 +85,9 @@ def _save(url: str, path: Path, *, replace: bool) -> int:
     from pmdesk.store.workspace import Workspace
 
     if path.exists() and not replace:
-        raise PmdeskError(f"{path}: a file with this name already exists; "
-                          "pick another or add --replace")
+        raise PmdeskError(
+            f"{path}: a file with this name already exists; pick another or add --replace"
+        )
     if not path.parent.is_dir():
         raise PmdeskError(f"{path.parent}: there is no such folder")
     with Workspace.connect(url, password_for(url), read_only=True, listen=False) as ws:
@@ -88,6 +95,8 @@ def _save(url: str, path: Path, *, replace: bool) -> int:
         report = Workspace.open(path, read_only=True)
         with report:
             check = report.check()
-    print(f"Saved the team workspace {ws.location} as {path}: "
-          f"{sum(check.counts.values())} rows, integrity {check.integrity}.")
+    print(
+        f"Saved the team workspace {ws.location} as {path}: "
+        f"{sum(check.counts.values())} rows, integrity {check.integrity}."
+    )
     return 0

@@ -82,8 +82,12 @@ def save(url: str, password: str) -> bool:
     if not password:
         _fail("An empty password is not remembered.")
         return False
-    done = _call("save", url, lambda backend, key: backend.set_password(SERVICE, key, password),
-                 secret=password)
+    done = _call(
+        "save",
+        url,
+        lambda backend, key: backend.set_password(SERVICE, key, password),
+        secret=password,
+    )
     return done is not _FAILED
 
 

@@ -1,4 +1,4 @@
-""""Anything may have changed": the reload notice a team workspace sends after reconnecting."""
+""" "Anything may have changed": the reload notice a team workspace sends after reconnecting."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ from pmdesk.store.team_feed import decode, encode
 
 def test_everything_names_each_kind_once_with_a_reload_and_no_ids():
     changes = ChangeSet.everything(["product", "lane", "product"])
-    assert changes.changes == (Change("lane", "reload", frozenset()),
-                               Change("product", "reload", frozenset()))
+    assert changes.changes == (
+        Change("lane", "reload", frozenset()),
+        Change("product", "reload", frozenset()),
+    )
     assert changes.touches("product") and changes.touches("lane")
     assert not changes.touches("stakeholder")
     assert changes.ids("product") == frozenset() and changes.ids("lane", "reload") == frozenset()
@@ -42,8 +44,11 @@ def test_a_transaction_cannot_record_a_reload():
 
 def test_the_team_change_log_never_carries_a_reload():
     """A reload in a log row (an older or foreign writer) is dropped by decode, rows kept."""
-    text = encode(ChangeSet((Change("product", "reload", frozenset()),
-                             Change("lane", "insert", frozenset({4})))))
+    text = encode(
+        ChangeSet(
+            (Change("product", "reload", frozenset()), Change("lane", "insert", frozenset({4})))
+        )
+    )
     decoded = decode(text)
     assert decoded is not None
     assert decoded.changes == (Change("lane", "insert", frozenset({4})),)

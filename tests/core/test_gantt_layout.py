@@ -109,8 +109,13 @@ def test_visible_finds_exactly_the_items_in_the_window(specs, day0, width, y0, h
 
 
 @settings(max_examples=60)
-@given(spans, st.lists(st.tuples(st.integers(0, 39), st.integers(-30, 30), st.integers(0, 2),
-                                 st.booleans()), max_size=25))
+@given(
+    spans,
+    st.lists(
+        st.tuples(st.integers(0, 39), st.integers(-30, 30), st.integers(0, 2), st.booleans()),
+        max_size=25,
+    ),
+)
 def test_incremental_moves_keep_rows_valid_and_others_still(specs, moves):
     items = {i: feature(i, lane, start, days) for i, (lane, start, days) in enumerate(specs)}
     layout = GanttLayout([LayoutLane(0), LayoutLane(1), LayoutLane(2)], items.values())
@@ -131,8 +136,9 @@ def test_incremental_moves_keep_rows_valid_and_others_still(specs, moves):
 
 
 def test_a_moved_item_keeps_its_row_when_it_still_fits():
-    layout = GanttLayout([LayoutLane(1)], [feature(1, 1, 0, 10), feature(2, 1, 2, 3),
-                                           feature(3, 1, 20, 3)])
+    layout = GanttLayout(
+        [LayoutLane(1)], [feature(1, 1, 0, 10), feature(2, 1, 2, 3), feature(3, 1, 20, 3)]
+    )
     assert layout.place(2)[1] == 1
     layout.update([feature(2, 1, 30, 3)])  # now fits in row 0 too, but stays where it was
     assert layout.place(2)[1] == 1
@@ -226,7 +232,9 @@ def test_time_scale_units_stay_readable_when_zoomed_out():
     assert readable_tiers(0.3) == ("year", "quarter")
     assert readable_tiers(0.08) == ("", "year")
     assert readable_tiers(0.3, {"month": 5, "week": 1, "day": 1, "quarter": 1, "year": 1}) == (
-        "quarter", "month")  # smaller labels keep the finer units
+        "quarter",
+        "month",
+    )  # smaller labels keep the finer units
 
 
 def test_a_label_with_no_room_on_the_right_goes_left_when_that_is_clear():

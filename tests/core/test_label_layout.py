@@ -60,8 +60,17 @@ def test_candidates_never_cover_their_own_token():
 @given(st.integers(min_value=1, max_value=60), st.integers(min_value=0, max_value=10_000))
 def test_every_name_is_shown_once_and_placed_names_never_collide(count, seed):
     rng = random.Random(seed)
-    requests = [_request(n, rng.uniform(0, 400), rng.uniform(0, 300), rng.uniform(20, 110),
-                         14, rng.uniform(4, 12)) for n in range(count)]
+    requests = [
+        _request(
+            n,
+            rng.uniform(0, 400),
+            rng.uniform(0, 300),
+            rng.uniform(20, 110),
+            14,
+            rng.uniform(4, 12),
+        )
+        for n in range(count)
+    ]
     layout = layout_labels(requests, BOUNDS)
     shown = list(layout.placed) + [k for badge in layout.badges for k in badge.keys]
     assert sorted(shown) == list(range(count))
@@ -69,7 +78,7 @@ def test_every_name_is_shown_once_and_placed_names_never_collide(count, seed):
     tokens = [r.token_box for r in requests]
     for i, box in enumerate(boxes):
         assert box.inside(BOUNDS)
-        assert not any(box.overlaps(other) for other in boxes[i + 1:])
+        assert not any(box.overlaps(other) for other in boxes[i + 1 :])
         assert not any(box.overlaps(token) for token in tokens)
 
 
@@ -80,6 +89,7 @@ def test_a_short_form_is_tried_before_a_name_collapses():
     request = LabelRequest("a", 130, 100, 3, 120, 14, short_width=40)
     layout = layout_labels([request], BOUNDS, obstacles=[wall, floor, *sides])
     assert layout.shortened == {"a"} and layout.placed["a"].width == 40
-    without = layout_labels([LabelRequest("a", 130, 100, 3, 120, 14)], BOUNDS,
-                            obstacles=[wall, floor, *sides])
+    without = layout_labels(
+        [LabelRequest("a", 130, 100, 3, 120, 14)], BOUNDS, obstacles=[wall, floor, *sides]
+    )
     assert not without.placed and without.badges[0].keys == ("a",)

@@ -21,13 +21,16 @@ from pmdesk.core.launch import (
 LAUNCH = dt.date(2026, 5, 1)
 
 
-@pytest.mark.parametrize(("typed", "due", "offset"), [
-    ("L-30", dt.date(2026, 4, 1), -30),
-    ("L−30", dt.date(2026, 4, 1), -30),
-    (" l + 7 ", dt.date(2026, 5, 8), 7),
-    ("L", LAUNCH, 0),
-    ("2026-02-03", dt.date(2026, 2, 3), None),
-])
+@pytest.mark.parametrize(
+    ("typed", "due", "offset"),
+    [
+        ("L-30", dt.date(2026, 4, 1), -30),
+        ("L−30", dt.date(2026, 4, 1), -30),
+        (" l + 7 ", dt.date(2026, 5, 8), 7),
+        ("L", LAUNCH, 0),
+        ("2026-02-03", dt.date(2026, 2, 3), None),
+    ],
+)
 def test_typed_due_dates(typed, due, offset):
     assert parse_due(typed, LAUNCH) == (due, offset)
 
@@ -46,9 +49,13 @@ def test_due_text_shows_the_date_and_the_relative_label():
 
 
 def test_readiness_overall_and_per_function_ignores_not_applicable():
-    tasks = [TaskFacts(F.MARKETING, S.DONE, None), TaskFacts(F.MARKETING, S.TODO, None),
-             TaskFacts(F.MARKETING, S.NOT_APPLICABLE, None), TaskFacts(F.LEGAL, S.DONE, None),
-             TaskFacts(F.SUPPORT, S.BLOCKED, None)]
+    tasks = [
+        TaskFacts(F.MARKETING, S.DONE, None),
+        TaskFacts(F.MARKETING, S.TODO, None),
+        TaskFacts(F.MARKETING, S.NOT_APPLICABLE, None),
+        TaskFacts(F.LEGAL, S.DONE, None),
+        TaskFacts(F.SUPPORT, S.BLOCKED, None),
+    ]
     overall, per = readiness(tasks)
     assert (overall.done, overall.counted) == (2, 4)
     assert overall.percent == 50.0

@@ -79,7 +79,9 @@ def test_rules_survive_the_settings_round_trip_and_bad_values() -> None:
     settings = rules_to_settings({"other": 1}, rules)
     assert settings["other"] == 1
     assert rules_from_settings(settings) == rules
-    assert rules_from_settings({"elimination_rules": {"falling_periods": "x"}}) == EliminationRules()
+    assert (
+        rules_from_settings({"elimination_rules": {"falling_periods": "x"}}) == EliminationRules()
+    )
     assert rules_from_settings(None) == EliminationRules()
 
 
@@ -107,9 +109,11 @@ def test_a_gate_review_needs_a_decider_and_a_reasoned_exception_for_unmet_criter
     check_gate_review(GateDecision.GO, met, "Dana", "")
     check_gate_review(GateDecision.HOLD, unmet, "Dana", "")
     check_gate_review(GateDecision.GO, unmet, "Dana", "Pilot next week", go_despite_unmet=True)
-    for args, field in (((GateDecision.HOLD, met, " ", "why"), "decided by"),
-                        ((GateDecision.GO, unmet, "Dana", "why"), "go despite unmet criteria"),
-                        ((GateDecision.GO, unmet, "Dana", " ", True), "rationale")):
+    for args, field in (
+        ((GateDecision.HOLD, met, " ", "why"), "decided by"),
+        ((GateDecision.GO, unmet, "Dana", "why"), "go despite unmet criteria"),
+        ((GateDecision.GO, unmet, "Dana", " ", True), "rationale"),
+    ):
         with pytest.raises(ValidationError) as refused:
             check_gate_review(*args)
         assert refused.value.field == field

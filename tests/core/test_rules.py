@@ -48,6 +48,7 @@ D = dt.date
 
 # -- gates ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("stage", "decision", "recycle", "expected"),
     [
@@ -81,6 +82,7 @@ def test_moving_forward_needs_a_go():
 
 # -- health and elimination ------------------------------------------------------------
 
+
 def test_health_colours():
     assert metric_health(110, 100, Direction.UP).colour == "green"
     assert metric_health(95, 100, Direction.UP).colour == "amber"
@@ -106,6 +108,7 @@ def test_elimination_triggers_on_crafted_series():
 
 
 # -- launch ---------------------------------------------------------------------------------
+
 
 def test_relative_due_labels_and_parsing():
     launch = D(2027, 6, 1)
@@ -135,11 +138,17 @@ def test_readiness_overall_and_per_function():
 
 # -- requirements ------------------------------------------------------------------------
 
+
 def test_user_story_builder_and_parser():
     text = user_story("account admin", "to export the audit log", "I can pass a SOC 2 audit")
-    assert text == "As an account admin, I want to export the audit log so that I can pass a SOC 2 audit."
+    assert (
+        text
+        == "As an account admin, I want to export the audit log so that I can pass a SOC 2 audit."
+    )
     assert parse_user_story(text) == (
-        "account admin", "to export the audit log", "I can pass a SOC 2 audit"
+        "account admin",
+        "to export the audit log",
+        "I can pass a SOC 2 audit",
     )
     assert parse_user_story("as a buyer I want cheaper prices") == ("buyer", "cheaper prices", "")
     assert parse_user_story("Export to CSV") is None
@@ -154,11 +163,18 @@ def test_possible_duplicates():
 
 # -- communication and RACI -------------------------------------------------------------
 
+
 def test_contact_schedule():
     assert next_contact_after(D(2027, 1, 1), ContactFrequency.FORTNIGHTLY) == D(2027, 1, 15)
     assert next_contact_after(D(2027, 1, 1), ContactFrequency.AS_NEEDED) is None
     agenda = contact_agenda(
-        [(1, D(2027, 1, 9)), (2, D(2027, 1, 10)), (3, D(2027, 1, 24)), (4, D(2027, 1, 25)), (5, None)],
+        [
+            (1, D(2027, 1, 9)),
+            (2, D(2027, 1, 10)),
+            (3, D(2027, 1, 24)),
+            (4, D(2027, 1, 25)),
+            (5, None),
+        ],
         today=D(2027, 1, 10),
     )
     assert agenda.overdue == [(1, D(2027, 1, 9))]
@@ -166,11 +182,15 @@ def test_contact_schedule():
 
 
 def test_raci_exactly_one_accountable_and_a_responsible():
-    problems = raci_problems([
-        ("launch", RaciRole.ACCOUNTABLE), ("launch", RaciRole.RESPONSIBLE),
-        ("signoff", RaciRole.ACCOUNTABLE), ("signoff", RaciRole.ACCOUNTABLE),
-        ("press", RaciRole.INFORMED),
-    ])
+    problems = raci_problems(
+        [
+            ("launch", RaciRole.ACCOUNTABLE),
+            ("launch", RaciRole.RESPONSIBLE),
+            ("signoff", RaciRole.ACCOUNTABLE),
+            ("signoff", RaciRole.ACCOUNTABLE),
+            ("press", RaciRole.INFORMED),
+        ]
+    )
     assert {(p.activity, p.problem) for p in problems} == {
         ("signoff", "2 people are Accountable; keep one"),
         ("signoff", "no one is Responsible"),
@@ -180,6 +200,7 @@ def test_raci_exactly_one_accountable_and_a_responsible():
 
 
 # -- templates ----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("template", list(CanvasTemplate))
 def test_canvas_templates_tile_their_grid(template):
@@ -196,9 +217,19 @@ def test_canvas_templates_tile_their_grid(template):
 
 def test_product_canvas_has_the_blocks_of_the_brief():
     keys = [b.key for b in canvas_layout(CanvasTemplate.PRODUCT_CANVAS).blocks]
-    assert keys == ["target_customers", "problems", "value_proposition", "key_features",
-                    "differentiation", "positioning", "price", "channels", "promotion",
-                    "goals_kpis", "risks_assumptions"]
+    assert keys == [
+        "target_customers",
+        "problems",
+        "value_proposition",
+        "key_features",
+        "differentiation",
+        "positioning",
+        "price",
+        "channels",
+        "promotion",
+        "goals_kpis",
+        "risks_assumptions",
+    ]
 
 
 def test_switching_templates_keeps_meanings():

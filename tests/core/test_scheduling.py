@@ -23,7 +23,9 @@ from pmdesk.core.scheduling import (
 
 def test_task_from_inclusive_dates():
     assert task_from_dates(1, dt.date(2027, 1, 4), dt.date(2027, 1, 8)).duration == 5
-    assert task_from_dates(2, dt.date(2027, 1, 4), dt.date(2027, 1, 4), milestone=True).duration == 0
+    assert (
+        task_from_dates(2, dt.date(2027, 1, 4), dt.date(2027, 1, 4), milestone=True).duration == 0
+    )
 
 
 @pytest.mark.parametrize(

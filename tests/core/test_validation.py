@@ -6,11 +6,10 @@ import datetime as dt
 
 import pytest
 
-from pmdesk.core.enums import ItemKind, MoSCoW, Stage
+from pmdesk.core.enums import ItemKind, MoSCoW, Quadrant, Stage
 from pmdesk.core.errors import ValidationError
 from pmdesk.core.scoring import rice
 from pmdesk.core.stakeholders import quadrant
-from pmdesk.core.enums import Quadrant
 from pmdesk.core.validation import RULES
 
 
@@ -23,8 +22,12 @@ def test_end_before_start_names_both_dates():
 
 
 def test_milestone_ends_the_day_it_starts():
-    fields = {"name": "GA", "kind": ItemKind.MILESTONE,
-              "start_date": dt.date(2027, 3, 1), "end_date": dt.date(2027, 4, 1)}
+    fields = {
+        "name": "GA",
+        "kind": ItemKind.MILESTONE,
+        "start_date": dt.date(2027, 3, 1),
+        "end_date": dt.date(2027, 4, 1),
+    }
     RULES["roadmap_item"](fields)
     assert fields["end_date"] == dt.date(2027, 3, 1)
 

@@ -45,8 +45,10 @@ def test_participant_names_are_parsed_without_duplicates():
     assert voting.parse_participants(text) == ["Ana", "Ben", "Chloé", "<Dev & Ops> 🚀"]
 
 
-@given(st.lists(st.integers(min_value=1, max_value=6), max_size=40),
-       st.integers(min_value=1, max_value=5))
+@given(
+    st.lists(st.integers(min_value=1, max_value=6), max_size=40),
+    st.integers(min_value=1, max_value=5),
+)
 def test_anonymous_budgets_are_never_exceeded(targets, dots):
     placed: list[str] = []
     for _target in targets:

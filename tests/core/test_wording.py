@@ -8,19 +8,22 @@ from pmdesk.core.scoring import rice, rice_parts
 from pmdesk.core.wording import describe_days, noun, plural
 
 
-@pytest.mark.parametrize(("count", "word", "expected"), [
-    (1, "requirement", "1 requirement"),
-    (0, "requirement", "0 requirements"),
-    (2, "requirement", "2 requirements"),
-    (1, "activity", "1 activity"),
-    (3, "activity", "3 activities"),
-    (2, "day", "2 days"),
-    (1.0, "person-month", "1 person-month"),
-    (0.5, "person-month", "0.5 person-months"),
-    (1200, "stakeholder", "1,200 stakeholders"),
-    (2, "process", "2 processes"),
-    (-1, "day", "-1 day"),
-])
+@pytest.mark.parametrize(
+    ("count", "word", "expected"),
+    [
+        (1, "requirement", "1 requirement"),
+        (0, "requirement", "0 requirements"),
+        (2, "requirement", "2 requirements"),
+        (1, "activity", "1 activity"),
+        (3, "activity", "3 activities"),
+        (2, "day", "2 days"),
+        (1.0, "person-month", "1 person-month"),
+        (0.5, "person-month", "0.5 person-months"),
+        (1200, "stakeholder", "1,200 stakeholders"),
+        (2, "process", "2 processes"),
+        (-1, "day", "-1 day"),
+    ],
+)
 def test_plural_agrees_with_the_count(count, word, expected):
     assert plural(count, word) == expected
 
@@ -37,9 +40,18 @@ def test_rice_divides_by_one_person_month_not_months():
     assert dict(rice_parts(rice(100, 1.0, 100, 2)))["Effort"] == "÷ 2 person-months"
 
 
-@pytest.mark.parametrize(("days", "expected"), [
-    (-1, "1 day ago"), (-3, "3 days ago"), (0, "today"), (1, "1 day"), (13, "13 days"),
-    (21, "3 weeks"), (365, "1 year"), (400, "1 year 1 month"),
-])
+@pytest.mark.parametrize(
+    ("days", "expected"),
+    [
+        (-1, "1 day ago"),
+        (-3, "3 days ago"),
+        (0, "today"),
+        (1, "1 day"),
+        (13, "13 days"),
+        (21, "3 weeks"),
+        (365, "1 year"),
+        (400, "1 year 1 month"),
+    ],
+)
 def test_spans_of_days_agree_too(days, expected):
     assert describe_days(days) == expected

@@ -37,8 +37,14 @@ def _times(m: Matrix, n: Matrix) -> Matrix:
     """m × n as PDF composes them (m applied first)."""
     a, b, c, d, e, f = m
     p, q, r, s, t, u = n
-    return (a * p + b * r, a * q + b * s, c * p + d * r, c * q + d * s,
-            e * p + f * r + t, e * q + f * s + u)
+    return (
+        a * p + b * r,
+        a * q + b * s,
+        c * p + d * r,
+        c * q + d * s,
+        e * p + f * r + t,
+        e * q + f * s + u,
+    )
 
 
 def _point(m: Matrix, x: float, y: float = 0.0) -> tuple[float, float]:
@@ -54,8 +60,10 @@ class _Font:
             cmap = font["/ToUnicode"].get_object().get_data().decode("latin-1")
             for code, target in re.findall(r"<([0-9A-Fa-f]{2})>\s*<([0-9A-Fa-f]+)>", cmap):
                 self.unicode[int(code, 16)] = (
-                    bytes.fromhex(target).decode("utf-16-be", "replace") if len(target) % 4 == 0
-                    else chr(int(target, 16)))
+                    bytes.fromhex(target).decode("utf-16-be", "replace")
+                    if len(target) % 4 == 0
+                    else chr(int(target, 16))
+                )
 
 
 def _bytes(value) -> bytes:
@@ -71,8 +79,9 @@ def placed_text(path: Path | str) -> list[Placed]:
     out: list[Placed] = []
     for number, page in enumerate(reader.pages, start=1):
         resources = page.get("/Resources") or {}
-        fonts = {name: _Font(ref.get_object()) for name, ref in (resources.get("/Font") or {})
-                 .items()}
+        fonts = {
+            name: _Font(ref.get_object()) for name, ref in (resources.get("/Font") or {}).items()
+        }
         width = float(page.mediabox.width)
         ctm, stack = IDENTITY, []
         tm = tlm = IDENTITY
@@ -86,8 +95,11 @@ def placed_text(path: Path | str) -> list[Placed]:
             text = []
             for code in data:
                 ch = font.unicode.get(code, "")
-                advance = (font.widths.get(code, 0.0) / 1000 * size + char_space
-                           + (word_space if code == 32 else 0.0)) * scale
+                advance = (
+                    font.widths.get(code, 0.0) / 1000 * size
+                    + char_space
+                    + (word_space if code == 32 else 0.0)
+                ) * scale
                 x_from = _point(_times(tm, ctm), 0)[0]
                 x_to = _point(_times(tm, ctm), advance)[0]
                 if ch.strip():
@@ -145,8 +157,9 @@ def placed_text(path: Path | str) -> list[Placed]:
 
 def outside_margins(path: Path | str, margin: float) -> list[Placed]:
     """The runs that start left of the left margin or end right of the right margin."""
-    return [p for p in placed_text(path)
-            if p.x0 < margin - 0.5 or p.x1 > p.page_width - margin + 0.5]
+    return [
+        p for p in placed_text(path) if p.x0 < margin - 0.5 or p.x1 > p.page_width - margin + 0.5
+    ]
 
 
 def _box(p: Placed) -> tuple[float, float, float, float]:
@@ -160,11 +173,13 @@ def overlaps(path: Path | str, *, tolerance: float = 0.5) -> list[tuple[Placed, 
     runs = placed_text(path)
     for index, a in enumerate(runs):
         ax0, ay0, ax1, ay1 = _box(a)
-        for b in runs[index + 1:]:
+        for b in runs[index + 1 :]:
             if b.page != a.page:
                 continue
             bx0, by0, bx1, by1 = _box(b)
-            if (min(ax1, bx1) - max(ax0, bx0) > tolerance
-                    and min(ay1, by1) - max(ay0, by0) > tolerance):
+            if (
+                min(ax1, bx1) - max(ax0, bx0) > tolerance
+                and min(ay1, by1) - max(ay0, by0) > tolerance
+            ):
                 found.append((a, b))
     return found

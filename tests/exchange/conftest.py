@@ -82,96 +82,178 @@ def build_tricky(ws) -> int:
     portfolio = ws.service(PortfolioService)
     portfolio.info.update(1, organisation="Nordic <Labs> & Søn AB")
     product = portfolio.create_product(
-        name=PRODUCT, tagline="Greek Ωμέγα, Cyrillic Привет, CJK 中文 & <tags>",
+        name=PRODUCT,
+        tagline="Greek Ωμέγα, Cyrillic Привет, CJK 中文 & <tags>",
         vision=f"Vision with <i>markup</i> & {EMOJI}\nsecond line: {WORLD[0]}",
         goals="\n".join(["Goal one & <b>two</b>", WORLD[1], WORLD[3]]),
-        owner="Zoë O'Brien-Łukasz", version_label="2.0 <beta>", spec_status="Draft & review",
-        confidentiality="Confidential <internal> & restricted", segment="Labs & clinics",
+        owner="Zoë O'Brien-Łukasz",
+        version_label="2.0 <beta>",
+        spec_status="Draft & review",
+        confidentiality="Confidential <internal> & restricted",
+        segment="Labs & clinics",
     )
     pid = product.id
-    for version, day, summary in (("0.1", "2025-06-01", INJECTION[0]),
-                                  ("1.0", "2025-11-20", WORLD[2])):
-        portfolio.revisions.create(product_id=pid, version=version, revised_on=day,
-                                   author="Ана Петрова", summary=summary)
+    for version, day, summary in (
+        ("0.1", "2025-06-01", INJECTION[0]),
+        ("1.0", "2025-11-20", WORLD[2]),
+    ):
+        portfolio.revisions.create(
+            product_id=pid, version=version, revised_on=day, author="Ана Петрова", summary=summary
+        )
     texts = tricky_texts()
     reqs = ws.service(RequirementService)
     moscow = list(MoSCoW)
     for index, text in enumerate(texts):
         req = reqs.requirements.create(
-            product_id=pid, ref=f"REQ-{index + 1}", title=text, moscow=moscow[index % 4],
-            story_role="lab manager & <admin>", story_goal=f"to see {WORLD[4]}",
-            story_benefit="nothing is lost", description=f"Details: {text} {EMOJI}",
+            product_id=pid,
+            ref=f"REQ-{index + 1}",
+            title=text,
+            moscow=moscow[index % 4],
+            story_role="lab manager & <admin>",
+            story_goal=f"to see {WORLD[4]}",
+            story_benefit="nothing is lost",
+            description=f"Details: {text} {EMOJI}",
             acceptance_criteria=[f"Given {text}, then it prints", "Second criterion"],
-            reach=100 * (index + 1), impact=[0.5, 1, 2, 3][index % 4], confidence=80,
+            reach=100 * (index + 1),
+            impact=[0.5, 1, 2, 3][index % 4],
+            confidence=80,
             effort=1 + index % 5,
         )
         if index == 0:
-            reqs.customers.create(requirement_id=req.id, customer="Müller & Söhne <GmbH>",
-                                  revenue=120000)
-    reqs.requirements.create(product_id=pid, ref="REQ-URL", title="Long link",
-                             description=f"See {LONG_URL} for details", effort=2, reach=10)
+            reqs.customers.create(
+                requirement_id=req.id, customer="Müller & Söhne <GmbH>", revenue=120000
+            )
+    reqs.requirements.create(
+        product_id=pid,
+        ref="REQ-URL",
+        title="Long link",
+        description=f"See {LONG_URL} for details",
+        effort=2,
+        reach=10,
+    )
     canvas = ws.service(CanvasService)
-    board = canvas.boards.create(product_id=pid, name="Canvas <main> & 中文",
-                                 template=CanvasTemplate.PRODUCT_CANVAS)
+    board = canvas.boards.create(
+        product_id=pid, name="Canvas <main> & 中文", template=CanvasTemplate.PRODUCT_CANVAS
+    )
     blocks = ["target_customers", "problems", "value_proposition", "key_features", "price"]
     for index, text in enumerate(texts + [EMOJI]):
-        canvas.notes.create(board_id=board.id, block=blocks[index % len(blocks)], text=text,
-                            colour="#FFE066" if index % 2 else "#9FD8FF", votes=index % 4,
-                            position=index)
+        canvas.notes.create(
+            board_id=board.id,
+            block=blocks[index % len(blocks)],
+            text=text,
+            colour="#FFE066" if index % 2 else "#9FD8FF",
+            votes=index % 4,
+            position=index,
+        )
     canvas.notes.create(board_id=board.id, block="to_sort", text="Unsorted <note>", position=0)
     roadmap = ws.service(RoadmapService)
-    lanes = [roadmap.lanes.create(product_id=pid, name=name, sort_order=i)
-             for i, name in enumerate(["Platform <core> & API", "Клиенты 客户"])]
+    lanes = [
+        roadmap.lanes.create(product_id=pid, name=name, sort_order=i)
+        for i, name in enumerate(["Platform <core> & API", "Клиенты 客户"])
+    ]
     items = []
     start = dt.date(2026, 1, 5)
     for index in range(8):
         kind = ItemKind.MILESTONE if index % 4 == 3 else ItemKind.FEATURE
         begin = start + dt.timedelta(days=21 * index)
         end = begin if kind is ItemKind.MILESTONE else begin + dt.timedelta(days=30)
-        items.append(roadmap.items.create(
-            product_id=pid, lane_id=lanes[index % 2].id, name=f"Item {index} & <{index}>",
-            kind=kind, start_date=begin, end_date=end, progress=10 * index))
+        items.append(
+            roadmap.items.create(
+                product_id=pid,
+                lane_id=lanes[index % 2].id,
+                name=f"Item {index} & <{index}>",
+                kind=kind,
+                start_date=begin,
+                end_date=end,
+                progress=10 * index,
+            )
+        )
     for a, b in zip(items, items[1:]):
-        roadmap.dependencies.create(predecessor_id=a.id, successor_id=b.id,
-                                    type=DependencyType.FINISH_TO_START)
+        roadmap.dependencies.create(
+            predecessor_id=a.id, successor_id=b.id, type=DependencyType.FINISH_TO_START
+        )
     roadmap.set_baseline(pid, "Plan <v1>")
     people = ws.service(StakeholderService)
     folks = []
-    for index, (name, attitude) in enumerate((
-        ("Zoë <CEO> & co", Attitude.CHAMPION), ("Дмитрий Иванов", Attitude.CRITIC),
-        ("山田太郎", Attitude.NEUTRAL), ("O'Neil \"Ops\"", Attitude.BLOCKER),
-    )):
-        folks.append(people.stakeholders.create(
-            product_id=pid, name=name, role="Role & <title>", attitude=attitude,
-            power=2 + index * 2.5, interest=9 - index * 2, desired_power=9, desired_interest=9,
-            comm_channel="Email & call", next_contact=TODAY + dt.timedelta(days=index * 5 - 7)))
-    people.raci.create(product_id=pid, stakeholder_id=folks[0].id,
-                       activity=RaciActivity.SPEC_SIGNOFF, role=RaciRole.ACCOUNTABLE)
-    people.raci.create(product_id=pid, stakeholder_id=folks[2].id,
-                       activity=RaciActivity.SPEC_SIGNOFF, role=RaciRole.CONSULTED)
+    for index, (name, attitude) in enumerate(
+        (
+            ("Zoë <CEO> & co", Attitude.CHAMPION),
+            ("Дмитрий Иванов", Attitude.CRITIC),
+            ("山田太郎", Attitude.NEUTRAL),
+            ('O\'Neil "Ops"', Attitude.BLOCKER),
+        )
+    ):
+        folks.append(
+            people.stakeholders.create(
+                product_id=pid,
+                name=name,
+                role="Role & <title>",
+                attitude=attitude,
+                power=2 + index * 2.5,
+                interest=9 - index * 2,
+                desired_power=9,
+                desired_interest=9,
+                comm_channel="Email & call",
+                next_contact=TODAY + dt.timedelta(days=index * 5 - 7),
+            )
+        )
+    people.raci.create(
+        product_id=pid,
+        stakeholder_id=folks[0].id,
+        activity=RaciActivity.SPEC_SIGNOFF,
+        role=RaciRole.ACCOUNTABLE,
+    )
+    people.raci.create(
+        product_id=pid,
+        stakeholder_id=folks[2].id,
+        activity=RaciActivity.SPEC_SIGNOFF,
+        role=RaciRole.CONSULTED,
+    )
     launches = ws.service(LaunchService)
     launch = launches.launches.create(
-        product_id=pid, name="Launch <one> & 发布", launch_date=TODAY + dt.timedelta(days=60),
-        tier=1, pos_target="labs & <clinics>", pos_need="proof", pos_category="service",
-        pos_benefit="alerts", pos_alternative="paper", pos_differentiator="is fast",
-        segments="Labs & clinics\nБиобанки", price="€49 <per> sensor", channels="Direct\n直销",
-        success_metrics="NPS ≥ 40 & growing\n120 sites")
-    launches.messages.create(launch_id=launch.id, audience="IT & <security>",
-                             message=INJECTION[3])
+        product_id=pid,
+        name="Launch <one> & 发布",
+        launch_date=TODAY + dt.timedelta(days=60),
+        tier=1,
+        pos_target="labs & <clinics>",
+        pos_need="proof",
+        pos_category="service",
+        pos_benefit="alerts",
+        pos_alternative="paper",
+        pos_differentiator="is fast",
+        segments="Labs & clinics\nБиобанки",
+        price="€49 <per> sensor",
+        channels="Direct\n直销",
+        success_metrics="NPS ≥ 40 & growing\n120 sites",
+    )
+    launches.messages.create(launch_id=launch.id, audience="IT & <security>", message=INJECTION[3])
     for index, function in enumerate(LaunchFunction):
-        launches.tasks.create(launch_id=launch.id, function=function,
-                              title=f"Task {index}: {texts[index]}", owner_id=folks[0].id,
-                              due_offset_days=-10 * index, due_date=launch.launch_date
-                              - dt.timedelta(days=10 * index),
-                              status=TaskStatus.DONE if index % 2 else TaskStatus.TODO)
-    portfolio.risks.create(product_id=pid, title="Risk & <fail>", description=WORLD[5],
-                           likelihood=4, impact=5, mitigation="Plan \"B\"", owner="Ана")
+        launches.tasks.create(
+            launch_id=launch.id,
+            function=function,
+            title=f"Task {index}: {texts[index]}",
+            owner_id=folks[0].id,
+            due_offset_days=-10 * index,
+            due_date=launch.launch_date - dt.timedelta(days=10 * index),
+            status=TaskStatus.DONE if index % 2 else TaskStatus.TODO,
+        )
+    portfolio.risks.create(
+        product_id=pid,
+        title="Risk & <fail>",
+        description=WORLD[5],
+        likelihood=4,
+        impact=5,
+        mitigation='Plan "B"',
+        owner="Ана",
+    )
     lifecycle = ws.service(LifecycleService)
-    metric = lifecycle.metrics.create(product_id=pid, name="Revenue <EUR>", kind="revenue",
-                                      unit="€", target=1000)
+    metric = lifecycle.metrics.create(
+        product_id=pid, name="Revenue <EUR>", kind="revenue", unit="€", target=1000
+    )
     for month in range(1, 9):
-        lifecycle.values.create(metric_id=metric.id, period=dt.date(2025, month, 1),
-                                value=800 + month * 30)
+        lifecycle.values.create(
+            metric_id=metric.id, period=dt.date(2025, month, 1), value=800 + month * 30
+        )
     return pid
 
 
@@ -225,8 +307,14 @@ def demo(tmp_path: Path):
 @pytest.fixture
 def texts() -> SimpleNamespace:
     """The awkward strings (tests cannot import a conftest, so they come as a fixture)."""
-    return SimpleNamespace(injection=INJECTION, world=WORLD, emoji=EMOJI, product=PRODUCT,
-                           long_url=LONG_URL, today=TODAY)
+    return SimpleNamespace(
+        injection=INJECTION,
+        world=WORLD,
+        emoji=EMOJI,
+        product=PRODUCT,
+        long_url=LONG_URL,
+        today=TODAY,
+    )
 
 
 @pytest.fixture
@@ -248,15 +336,24 @@ def add_requirements(ws, product_id: int, count: int) -> None:
     with ws.transaction() as uow:
         uow.session.add_all(
             Requirement(
-                product_id=product_id, ref=f"R-{n}", title=f"Requirement {n}: export & <report>",
-                story_role="analyst", story_goal=f"report {n} in one click",
+                product_id=product_id,
+                ref=f"R-{n}",
+                title=f"Requirement {n}: export & <report>",
+                story_role="analyst",
+                story_goal=f"report {n} in one click",
                 story_benefit="saves time",
                 description="The system shall produce the report with every field the lab needs, "
-                            "including the audit trail, signatures and timestamps. " * 2,
-                acceptance_criteria=[f"Given data set {n}, when exported, then all rows appear",
-                                     "The export finishes within five seconds"],
-                moscow=moscow[n % 4], reach=50 + n, impact=[0.5, 1.0, 2.0, 3.0][n % 4],
-                confidence=80.0, effort=1.0 + n % 7, sort_order=n,
+                "including the audit trail, signatures and timestamps. " * 2,
+                acceptance_criteria=[
+                    f"Given data set {n}, when exported, then all rows appear",
+                    "The export finishes within five seconds",
+                ],
+                moscow=moscow[n % 4],
+                reach=50 + n,
+                impact=[0.5, 1.0, 2.0, 3.0][n % 4],
+                confidence=80.0,
+                effort=1.0 + n % 7,
+                sort_order=n,
             )
             for n in range(count)
         )
@@ -286,8 +383,12 @@ def squash(text: str) -> str:
 def poppler_text(path: Path) -> str:
     """pdftotext's reading of the file (a second, independent reader), or "" without poppler."""
     try:
-        done = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True,
-                              check=True, timeout=60)
+        done = subprocess.run(
+            ["pdftotext", "-enc", "UTF-8", str(path), "-"],
+            capture_output=True,
+            check=True,
+            timeout=60,
+        )
     except (OSError, subprocess.CalledProcessError):
         return ""
     return squash(done.stdout.decode("utf-8"))

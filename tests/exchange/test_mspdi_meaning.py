@@ -203,8 +203,7 @@ def test_half_set_baselines_are_skipped_not_invented(workspace, product):
         items["Full"].id: (dt.date(2025, 1, 6), dt.date(2025, 1, 8))
     }
     assert result.warnings == [
-        "Task 2 “Start only”: its baseline has only a start; that baseline entry was not "
-        "imported",
+        "Task 2 “Start only”: its baseline has only a start; that baseline entry was not imported",
         "Task 3 “Finish only”: its baseline has only a finish; that baseline entry was not "
         "imported",
     ]
@@ -294,8 +293,11 @@ def test_a_real_task_with_uid_0_is_kept_and_the_project_summary_is_not(workspace
     import_mspdi(workspace, _project(plain), product_id=product.id)
     assert set(_items(workspace, product.id)) == {"Real zero"}
     other = workspace.service(PortfolioService).create_product(name="Other")
-    import_mspdi(workspace, _project(summary + _task(1, "One", "2025-01-06", "2025-01-06")),
-                 product_id=other.id)
+    import_mspdi(
+        workspace,
+        _project(summary + _task(1, "One", "2025-01-06", "2025-01-06")),
+        product_id=other.id,
+    )
     assert set(_items(workspace, other.id)) == {"One"}
 
 
@@ -364,8 +366,12 @@ def test_control_characters_survive_export_and_import(tmp_path_factory, name, no
         roadmap = ws.service(RoadmapService)
         lane = roadmap.lanes.create(product_id=source.id, name=name)
         roadmap.items.create(
-            product_id=source.id, lane_id=lane.id, name=name, notes=notes,
-            start_date="2025-01-06", end_date="2025-01-06",
+            product_id=source.id,
+            lane_id=lane.id,
+            name=name,
+            notes=notes,
+            start_date="2025-01-06",
+            end_date="2025-01-06",
         )
         data = export_mspdi(ws, source.id, now=NOW)
         ET.fromstring(data)  # well-formed XML 1.0
@@ -388,9 +394,15 @@ def test_progress_is_reported_up_to_100(workspace, product, tmp_path):
 
 
 def test_a_streamed_file_still_refuses_declarations_anywhere(workspace, product, tmp_path):
-    late = b'<?xml version="1.0"?>' + b"<!--" + b" " * 5000 + b"-->" + (
-        b'<!DOCTYPE p [<!ENTITY x SYSTEM "file:///etc/passwd">]><Project><Name>&x;</Name>'
-        b"</Project>"
+    late = (
+        b'<?xml version="1.0"?>'
+        + b"<!--"
+        + b" " * 5000
+        + b"-->"
+        + (
+            b'<!DOCTYPE p [<!ENTITY x SYSTEM "file:///etc/passwd">]><Project><Name>&x;</Name>'
+            b"</Project>"
+        )
     )
     undefined = b"<Project><Name>&x;</Name></Project>"
     for data in (late, undefined):

@@ -77,9 +77,16 @@ def test_specification_contents_outline_and_furniture(tricky, tmp_path, texts, r
     assert meta.author == "Zoë O'Brien-Łukasz"
     assert meta.subject == "Product specification"
     titles = _outline_titles(reader)
-    for heading in ("Revision history", "1 Vision and goals", "2 Target customers and problems",
-                    "3 Requirements", "4 Roadmap", "5 Dependencies and risks", "6 Stakeholders",
-                    "7 Sign-off"):
+    for heading in (
+        "Revision history",
+        "1 Vision and goals",
+        "2 Target customers and problems",
+        "3 Requirements",
+        "4 Roadmap",
+        "5 Dependencies and risks",
+        "6 Stakeholders",
+        "7 Sign-off",
+    ):
         assert heading in titles
     # The contents lists each section with the page it is on (read by position, line by line).
     at = next(i for i, page in enumerate(pages) if "Contents" in page)
@@ -128,12 +135,19 @@ def test_emoji_and_long_words_never_break_the_layout(tricky, tmp_path, texts):
     assert "Ship it 🚀 now 👍 ❤" in " ".join(raw_lines)  # emoji print, in Symbola
 
 
-def test_a_thousand_requirements_split_with_repeated_headers(tricky, tmp_path, texts, read_pdf,
-                                                             many_requirements):
+def test_a_thousand_requirements_split_with_repeated_headers(
+    tricky, tmp_path, texts, read_pdf, many_requirements
+):
     ws, pid = tricky
     many_requirements(ws, pid, 1000)
-    out = _export(ws, "spec", tmp_path / "big.pdf", pid, today=texts.today,
-                  sections=frozenset({"contents", "requirements"}))
+    out = _export(
+        ws,
+        "spec",
+        tmp_path / "big.pdf",
+        pid,
+        today=texts.today,
+        sections=frozenset({"contents", "requirements"}),
+    )
     reader = PdfReader(str(out))
     assert len(reader.pages) > 100
 
@@ -145,23 +159,40 @@ def test_a_thousand_requirements_split_with_repeated_headers(tricky, tmp_path, t
     assert len(index_pages) >= 10  # the index of all requirements repeats its header
     assert index_pages == list(range(index_pages[0], index_pages[-1] + 1))  # on every page
     tail = " ".join(text(i) for i in range(len(reader.pages) - 40, len(reader.pages)))
-    assert "Given data set 999, when exported, then all rows appear" in tail or \
-        "Given data set 999, when exported, then all rows appear" in read_pdf.text(out)
+    assert (
+        "Given data set 999, when exported, then all rows appear" in tail
+        or "Given data set 999, when exported, then all rows appear" in read_pdf.text(out)
+    )
     assert re.search(r"Page \d+ of " + str(len(reader.pages)), text(len(reader.pages) - 1))
 
 
 def test_sections_and_labels_follow_the_options(tricky, tmp_path, texts, read_pdf):
     ws, pid = tricky
-    out = _export(ws, "spec", tmp_path / "s.pdf", pid, today=texts.today, paper="Letter",
-                  sections=frozenset({"vision", "signoff"}), confidentiality="")
+    out = _export(
+        ws,
+        "spec",
+        tmp_path / "s.pdf",
+        pid,
+        today=texts.today,
+        paper="Letter",
+        sections=frozenset({"vision", "signoff"}),
+        confidentiality="",
+    )
     reader = PdfReader(str(out))
     assert [round(float(v)) for v in reader.pages[0].mediabox[2:]] == [612, 792]
     text = read_pdf.text(out)
     assert "Vision and goals" in text and "Sign-off" in text
     assert "Requirements" not in text and "Revision history" not in text
     assert "RESTRICTED" not in text
-    wide = _export(ws, "launch", tmp_path / "l.pdf", pid, today=texts.today, paper="A4",
-                   orientation="landscape")
+    wide = _export(
+        ws,
+        "launch",
+        tmp_path / "l.pdf",
+        pid,
+        today=texts.today,
+        paper="A4",
+        orientation="landscape",
+    )
     width, height = (float(v) for v in PdfReader(str(wide)).pages[1].mediabox[2:])
     assert width > height
 
@@ -176,21 +207,44 @@ def test_roadmap_poster_range_lanes_and_pages(tricky, tmp_path, texts, read_pdf)
     poster = _export(ws, "roadmap", tmp_path / "r.pdf", pid, today=texts.today)
     width, height = (float(v) for v in PdfReader(str(poster)).pages[0].mediabox[2:])
     assert (round(width), round(height)) == (1191, 842)  # A3 landscape
-    only = _export(ws, "roadmap", tmp_path / "only.pdf", pid, today=texts.today,
-                   lanes=(lanes[0].id,), date_from=dt.date(2026, 1, 1),
-                   date_to=dt.date(2026, 3, 31))
+    only = _export(
+        ws,
+        "roadmap",
+        tmp_path / "only.pdf",
+        pid,
+        today=texts.today,
+        lanes=(lanes[0].id,),
+        date_from=dt.date(2026, 1, 1),
+        date_to=dt.date(2026, 3, 31),
+    )
     text = read_pdf.text(only)
     assert "Platform <core> & API" in text and "Клиенты 客户" not in text
     assert "Item 0 & <0>" in text and "Item 6 & <6>" not in text
-    split = _export(ws, "roadmap", tmp_path / "split.pdf", pid, today=texts.today, paper="A4",
-                    date_from=dt.date(2025, 1, 1), date_to=dt.date(2027, 12, 31))
+    split = _export(
+        ws,
+        "roadmap",
+        tmp_path / "split.pdf",
+        pid,
+        today=texts.today,
+        paper="A4",
+        date_from=dt.date(2025, 1, 1),
+        date_to=dt.date(2027, 12, 31),
+    )
     pages = read_pdf.pages(split)
     parts = [p for p in pages if re.search(r"Part \d of \d", p)]
     assert len(parts) >= 2
     for page in parts:  # each part repeats the lane column and the time scale
         assert "Platform <core> & API" in page and "Q1" in page
-    bare = _export(ws, "roadmap", tmp_path / "bare.pdf", pid, today=texts.today, paper="A2",
-                   one_page=True, chart_only=True)
+    bare = _export(
+        ws,
+        "roadmap",
+        tmp_path / "bare.pdf",
+        pid,
+        today=texts.today,
+        paper="A2",
+        one_page=True,
+        chart_only=True,
+    )
     pages = read_pdf.pages(bare)
     assert len(pages) == 1 and "Page 1 of" not in pages[0]
 
@@ -200,8 +254,12 @@ def test_demo_portfolio_exports_every_kind(demo, tmp_path, read_pdf):
 
     product = demo.service(PortfolioService).list_products()[0]
     for kind in KINDS:
-        out = export_pdf(demo, kind, tmp_path / f"{kind}.pdf",
-                         product_id=None if kind == "portfolio" else product.id)
+        out = export_pdf(
+            demo,
+            kind,
+            tmp_path / f"{kind}.pdf",
+            product_id=None if kind == "portfolio" else product.id,
+        )
         assert len(PdfReader(str(out)).pages) >= 1
         if kind != "portfolio":
             assert product.name in read_pdf.text(out)
@@ -212,8 +270,14 @@ def test_every_section_key_is_honoured(tricky, tmp_path, texts, read_pdf):
     headed = {"spec", "launch", "stakeholders"}  # documents whose sections are headings
     for kind, sections in SECTIONS.items():
         for key, label in sections.items():
-            out = _export(ws, kind, tmp_path / f"{kind}-{key}.pdf", pid, today=texts.today,
-                          sections=frozenset({key}))
+            out = _export(
+                ws,
+                kind,
+                tmp_path / f"{kind}-{key}.pdf",
+                pid,
+                today=texts.today,
+                sections=frozenset({key}),
+            )
             if kind in headed:
                 text = read_pdf.text(out)
                 assert label in text, (kind, key)
@@ -234,17 +298,22 @@ def test_a_crowded_stakeholder_map_names_everyone_without_overlaps(tmp_path, rea
         product = ws.service(PortfolioService).create_product(name="Crowded")
         people = ws.service(StakeholderService)
         for n in range(60):  # sixty people in one corner of the grid
-            people.stakeholders.create(product_id=product.id, name=f"Person{n} Surname{n} <&>",
-                                       power=8 + (n % 5) * 0.3, interest=8 + (n // 5) * 0.15,
-                                       importance=1 + n % 5)
+            people.stakeholders.create(
+                product_id=product.id,
+                name=f"Person{n} Surname{n} <&>",
+                power=8 + (n % 5) * 0.3,
+                interest=8 + (n // 5) * 0.15,
+                importance=1 + n % 5,
+            )
         group = people.stakeholders_of(product.id)
         grid, crowded = power_interest_grid(group, 700, 420)
         labels = [s for s in grid.getContents() if isinstance(s, String)]
         texts = {s.text for s in labels}
         badged = {name for names in crowded for name in names}
         for person in group:
-            assert (person.name in texts or short_name(person.name) in texts
-                    or person.name in badged), person.name
+            assert (
+                person.name in texts or short_name(person.name) in texts or person.name in badged
+            ), person.name
         assert crowded, "sixty names cannot all fit: some must share a count badge"
         out = export_pdf(ws, "stakeholders", tmp_path / "map.pdf", product_id=product.id)
     text = read_pdf.text(out)

@@ -16,9 +16,14 @@ def _leftovers(folder):
 def test_progress_rises_to_the_end(tricky, tmp_path, texts):
     ws, pid = tricky
     seen: list[tuple[int, int]] = []
-    export_pdf(ws, "spec", tmp_path / "spec.pdf", product_id=pid,
-               options=PdfOptions(today=texts.today),
-               progress=lambda done, total: seen.append((done, total)))
+    export_pdf(
+        ws,
+        "spec",
+        tmp_path / "spec.pdf",
+        product_id=pid,
+        options=PdfOptions(today=texts.today),
+        progress=lambda done, total: seen.append((done, total)),
+    )
     assert len(seen) > 10
     dones = [d for d, _ in seen]
     assert dones == sorted(dones)  # never goes back
@@ -39,15 +44,20 @@ def test_cancel_stops_and_leaves_no_file(tricky, tmp_path, texts, after):
         return calls["n"] > after
 
     with pytest.raises(ExportCancelled) as caught:
-        export_pdf(ws, "spec", folder / "spec.pdf", product_id=pid,
-                   options=PdfOptions(today=texts.today), cancelled=cancelled)
+        export_pdf(
+            ws,
+            "spec",
+            folder / "spec.pdf",
+            product_id=pid,
+            options=PdfOptions(today=texts.today),
+            cancelled=cancelled,
+        )
     assert isinstance(caught.value, PmdeskError)
     assert "cancelled" in str(caught.value)
     assert _leftovers(folder) == []
 
 
-def test_a_failure_midway_leaves_no_file_and_keeps_an_old_one(tricky, tmp_path, texts,
-                                                             monkeypatch):
+def test_a_failure_midway_leaves_no_file_and_keeps_an_old_one(tricky, tmp_path, texts, monkeypatch):
     ws, pid = tricky
     target = tmp_path / "spec.pdf"
     target.write_bytes(b"%PDF- the previous export")
@@ -96,8 +106,9 @@ def test_launch_plan_needs_a_launch(tricky, tmp_path, texts):
 
 
 def test_export_file_is_the_command_lines_way_in(_tricky_file, tmp_path, texts, read_pdf):
-    out = export_file(_tricky_file, "stakeholders", tmp_path / "map.pdf",
-                      product_name=texts.product.upper())  # names match case-insensitively
+    out = export_file(
+        _tricky_file, "stakeholders", tmp_path / "map.pdf", product_name=texts.product.upper()
+    )  # names match case-insensitively
     assert "Дмитрий Иванов" in read_pdf.text(out)
     with pytest.raises(PmdeskError, match="no product named 'Nope'") as caught:
         export_file(_tricky_file, "spec", tmp_path / "x.pdf", product_name="Nope")
@@ -116,8 +127,9 @@ def test_the_launch_plan_prints_the_readiness_the_launch_view_shows(demo, tmp_pa
     from pmdesk.store.services import LaunchService, PortfolioService
 
     launches = demo.service(LaunchService)
-    product = next(p for p in demo.service(PortfolioService).list_products()
-                   if launches.launches_of(p.id))
+    product = next(
+        p for p in demo.service(PortfolioService).list_products() if launches.launches_of(p.id)
+    )
     launch = launches.launches_of(product.id)[0]
     shown = launches.readiness_of(launch.id)
     out = export_pdf(demo, "launch", tmp_path / "launch.pdf", product_id=product.id)
@@ -138,8 +150,13 @@ def test_the_pdf_is_as_readable_as_the_users_umask_says(tricky, tmp_path, texts,
     ws, pid = tricky
     before = os.umask(umask)
     try:
-        written = export_pdf(ws, "stakeholders", tmp_path / "map.pdf", product_id=pid,
-                             options=PdfOptions(today=texts.today))
+        written = export_pdf(
+            ws,
+            "stakeholders",
+            tmp_path / "map.pdf",
+            product_id=pid,
+            options=PdfOptions(today=texts.today),
+        )
     finally:
         os.umask(before)
     assert stat.S_IMODE(written.stat().st_mode) == mode

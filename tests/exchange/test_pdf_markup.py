@@ -57,7 +57,8 @@ def test_newlines_become_line_breaks_and_tabs_spaces():
 
 def test_cjk_runs_are_set_in_the_cjk_font():
     assert escape("Hi 中文 & 日本") == (
-        f'Hi <font face="{CJK}">中文</font> &amp; <font face="{CJK}">日本</font>')
+        f'Hi <font face="{CJK}">中文</font> &amp; <font face="{CJK}">日本</font>'
+    )
     assert list(runs("ab中c")) == [(LATIN, "ab"), (HAN, "中"), (LATIN, "c")]
     assert para("中文", STYLE).style.wordWrap == "CJK"
     assert para("plain", STYLE).style.wordWrap is None
@@ -95,9 +96,17 @@ def test_wrap_lines_stops_at_the_limit_with_an_ellipsis():
     assert wrap_lines("fits", 100, 8) == ["fits"]
 
 
-@pytest.mark.parametrize(("name", "paper"), [
-    ("en_US.UTF-8", "Letter"), ("fr_CA.UTF-8", "Letter"), ("en_GB.UTF-8", "A4"),
-    ("de_DE", "A4"), ("C.UTF-8", "A4"), ("", "A4"), ("English_United States", "Letter"),
-])
+@pytest.mark.parametrize(
+    ("name", "paper"),
+    [
+        ("en_US.UTF-8", "Letter"),
+        ("fr_CA.UTF-8", "Letter"),
+        ("en_GB.UTF-8", "A4"),
+        ("de_DE", "A4"),
+        ("C.UTF-8", "A4"),
+        ("", "A4"),
+        ("English_United States", "Letter"),
+    ],
+)
 def test_default_paper_follows_the_locale(name, paper):
     assert default_paper(name) == paper

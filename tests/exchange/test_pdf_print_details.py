@@ -13,8 +13,9 @@ def _launch_product(ws) -> int:
     from pmdesk.store.services import LaunchService, PortfolioService
 
     launches = ws.service(LaunchService)
-    return next(p.id for p in ws.service(PortfolioService).list_products()
-                if launches.launches_of(p.id))
+    return next(
+        p.id for p in ws.service(PortfolioService).list_products() if launches.launches_of(p.id)
+    )
 
 
 def _header_lines(header: list[str], widths: list[float], total: float) -> list[list[str]]:
@@ -23,9 +24,15 @@ def _header_lines(header: list[str], widths: list[float], total: float) -> list[
     out = []
     for cell, width in zip(made._cellvalues[0], made._colWidths):
         cell.wrap(width - 10, 1000)
-        out.append([" ".join(words) for words in (
-            [w for w in line[1]] if isinstance(line, tuple) else line.words
-            for line in cell.blPara.lines)])
+        out.append(
+            [
+                " ".join(words)
+                for words in (
+                    [w for w in line[1]] if isinstance(line, tuple) else line.words
+                    for line in cell.blPara.lines
+                )
+            ]
+        )
     return out
 
 
@@ -37,8 +44,7 @@ def test_table_headers_wrap_only_between_words():
 
 
 def test_a_header_column_too_narrow_for_its_word_borrows_from_roomy_ones():
-    made = table(["Frequency", "Notes"], [["weekly", "long text"]], [0.05, 0.95],
-                 total_width=400.0)
+    made = table(["Frequency", "Notes"], [["weekly", "long text"]], [0.05, 0.95], total_width=400.0)
     assert made._colWidths[0] > 20 and sum(made._colWidths) == pytest.approx(400.0)
 
 
@@ -66,10 +72,18 @@ def one_of_each(tmp_path):
     ws = Workspace.create(tmp_path / "x.pmdesk", name="New")
     product = ws.service(PortfolioService).create_product(name="Solo")
     ws.service(RequirementService).requirements.create(
-        product_id=product.id, ref="R-1", title="Sign in", reach=100, impact=1, confidence=100,
-        effort=1, moscow=MoSCoW.MUST)
-    ws.service(StakeholderService).stakeholders.create(product_id=product.id, name="Ada",
-                                                       power=8, interest=8)
+        product_id=product.id,
+        ref="R-1",
+        title="Sign in",
+        reach=100,
+        impact=1,
+        confidence=100,
+        effort=1,
+        moscow=MoSCoW.MUST,
+    )
+    ws.service(StakeholderService).stakeholders.create(
+        product_id=product.id, name="Ada", power=8, interest=8
+    )
     yield ws, product.id
     ws.close()
 
@@ -98,13 +112,13 @@ def test_the_sign_off_raci_column_shows_raci_letters_not_strategies(demo, tmp_pa
         held.setdefault(a.stakeholder_id, set()).add(a.role.value)
     out = export_pdf(demo, "spec", tmp_path / "spec.pdf", product_id=product.id)
     signoff = read_pdf.pages(out)[-1]
-    signoff = signoff[signoff.index("Sign-off"):]
+    signoff = signoff[signoff.index("Sign-off") :]
     assert "Name Role RACI Signature Date" in signoff
     names = {p.id: p.name for p in people.stakeholders_of(product.id)}
     shown = [pid for pid in held if names[pid] in signoff]
     assert shown
     for pid in shown:
-        after = signoff[signoff.index(names[pid]):]
+        after = signoff[signoff.index(names[pid]) :]
         letters = ", ".join(r for r in "ARCI" if r in held[pid])
         assert letters in after[:160], (names[pid], letters)
     assert not any(strategy in signoff for strategy in STRATEGY.values())
@@ -133,8 +147,14 @@ def test_emoji_print_as_glyphs_and_the_footer_names_the_ones_no_font_has(tmp_pat
     with Workspace.create(tmp_path / "x.pmdesk", name="New") as ws:
         product = ws.service(PortfolioService).create_product(name="Rocket 🚀", vision="Ship ☕")
         ws.service(RequirementService).requirements.create(
-            product_id=product.id, ref="R-1", title="Party mode 🥳 with 👍", reach=10, impact=1,
-            confidence=50, effort=1)
+            product_id=product.id,
+            ref="R-1",
+            title="Party mode 🥳 with 👍",
+            reach=10,
+            impact=1,
+            confidence=50,
+            effort=1,
+        )
         out = export_pdf(ws, "spec", tmp_path / "spec.pdf", product_id=product.id)
     text = read_pdf.text(out)
     assert "Rocket 🚀" in text and "Ship ☕" in text and "with 👍" in text
@@ -142,8 +162,22 @@ def test_emoji_print_as_glyphs_and_the_footer_names_the_ones_no_font_has(tmp_pat
     assert "□ marks 1 character the embedded fonts cannot print (U+1F973)" in text  # ... said so
     assert any("Symbola" in name for name in _fonts_of(out))
     if shutil.which("pdftoppm"):
-        subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "2", "-l", "2", str(out),
-                        str(tmp_path / "page")], check=True, timeout=60)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-r",
+                "40",
+                "-png",
+                "-f",
+                "2",
+                "-l",
+                "2",
+                str(out),
+                str(tmp_path / "page"),
+            ],
+            check=True,
+            timeout=60,
+        )
         assert list(tmp_path.glob("page*.png"))
 
 

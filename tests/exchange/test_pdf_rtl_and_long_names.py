@@ -53,50 +53,99 @@ def build(ws) -> dict[str, int]:
     for index, (key, name) in enumerate(names.items()):
         other = names["arabic" if key == "hebrew" else "hebrew"]
         product = portfolio.create_product(
-            name=name, tagline=f"{other} — {name}", owner=PEOPLE[index % 3],
-            segment=_long(f"{other} {WORD} "), vision=f"{name}\n{other}", goals=name,
-            version_label="v2", confidentiality=_long("Confidential ", 100))
+            name=name,
+            tagline=f"{other} — {name}",
+            owner=PEOPLE[index % 3],
+            segment=_long(f"{other} {WORD} "),
+            vision=f"{name}\n{other}",
+            goals=name,
+            version_label="v2",
+            confidentiality=_long("Confidential ", 100),
+        )
         pid = ids[key] = product.id
         lifecycle = ws.service(LifecycleService)
-        for kind, value in (("revenue", 900.0 + index), ("market_share", 5.0 + 3 * index),
-                            ("market_growth", 12.0 - 4 * index)):
-            metric = lifecycle.metrics.create(product_id=pid, name=f"{kind} {name}"[:200], kind=kind,
-                                              unit=_long("units", 40), target=1000)
+        for kind, value in (
+            ("revenue", 900.0 + index),
+            ("market_share", 5.0 + 3 * index),
+            ("market_growth", 12.0 - 4 * index),
+        ):
+            metric = lifecycle.metrics.create(
+                product_id=pid,
+                name=f"{kind} {name}"[:200],
+                kind=kind,
+                unit=_long("units", 40),
+                target=1000,
+            )
             for month in (1, 2, 3):
-                lifecycle.values.create(metric_id=metric.id, period=dt.date(2026, month, 1),
-                                        value=value * month)
-        portfolio.risks.create(product_id=pid, title=_long(f"{name} "), description=name,
-                               likelihood=4, impact=5, mitigation=_long(f"{other} {WORD} "),
-                               owner=PEOPLE[0])
+                lifecycle.values.create(
+                    metric_id=metric.id, period=dt.date(2026, month, 1), value=value * month
+                )
+        portfolio.risks.create(
+            product_id=pid,
+            title=_long(f"{name} "),
+            description=name,
+            likelihood=4,
+            impact=5,
+            mitigation=_long(f"{other} {WORD} "),
+            owner=PEOPLE[0],
+        )
         roadmap = ws.service(RoadmapService)
         lane = roadmap.lanes.create(product_id=pid, name=name, sort_order=0)
         for number, kind in enumerate((ItemKind.FEATURE, ItemKind.MILESTONE)):
             start = TODAY + dt.timedelta(days=20 + 30 * number)
-            roadmap.items.create(product_id=pid, lane_id=lane.id, name=f"{number} {name}",
-                                 kind=kind, start_date=start,
-                                 end_date=start + dt.timedelta(days=0 if number else 25))
+            roadmap.items.create(
+                product_id=pid,
+                lane_id=lane.id,
+                name=f"{number} {name}",
+                kind=kind,
+                start_date=start,
+                end_date=start + dt.timedelta(days=0 if number else 25),
+            )
         people = ws.service(StakeholderService)
-        person = people.stakeholders.create(product_id=pid, name=_long(f"{name} "), role=other,
-                                            attitude=Attitude.CHAMPION, power=7, interest=8,
-                                            comm_channel=name[:100],
-                                            next_contact=TODAY + dt.timedelta(days=3))
+        person = people.stakeholders.create(
+            product_id=pid,
+            name=_long(f"{name} "),
+            role=other,
+            attitude=Attitude.CHAMPION,
+            power=7,
+            interest=8,
+            comm_channel=name[:100],
+            next_contact=TODAY + dt.timedelta(days=3),
+        )
         launches = ws.service(LaunchService)
-        launch = launches.launches.create(product_id=pid, name=name,
-                                          launch_date=TODAY + dt.timedelta(days=45), tier=1,
-                                          pos_target=name, segments=f"{name}\n{other}")
+        launch = launches.launches.create(
+            product_id=pid,
+            name=name,
+            launch_date=TODAY + dt.timedelta(days=45),
+            tier=1,
+            pos_target=name,
+            segments=f"{name}\n{other}",
+        )
         launches.messages.create(launch_id=launch.id, audience=other, message=name)
-        launches.tasks.create(launch_id=launch.id, function=LaunchFunction.MARKETING,
-                              title=name, owner_id=person.id, due_offset_days=-5,
-                              due_date=launch.launch_date - dt.timedelta(days=5))
+        launches.tasks.create(
+            launch_id=launch.id,
+            function=LaunchFunction.MARKETING,
+            title=name,
+            owner_id=person.id,
+            due_offset_days=-5,
+            due_date=launch.launch_date - dt.timedelta(days=5),
+        )
         canvas = ws.service(CanvasService)
-        board = canvas.boards.create(product_id=pid, name=name,
-                                     template=CanvasTemplate.PRODUCT_CANVAS)
+        board = canvas.boards.create(
+            product_id=pid, name=name, template=CanvasTemplate.PRODUCT_CANVAS
+        )
         for position, text in enumerate((name, other, WORD)):
-            canvas.notes.create(board_id=board.id, block="problems", text=text,
-                                position=position)
+            canvas.notes.create(board_id=board.id, block="problems", text=text, position=position)
         ws.service(RequirementService).requirements.create(
-            product_id=pid, ref="R-1", title=name, description=f"{other} {WORD}", reach=10,
-            impact=1, confidence=80, effort=2)
+            product_id=pid,
+            ref="R-1",
+            title=name,
+            description=f"{other} {WORD}",
+            reach=10,
+            impact=1,
+            confidence=80,
+            effort=2,
+        )
     return ids
 
 
@@ -120,8 +169,13 @@ def awkward(_awkward_file: Path, tmp_path: Path):
     ws = Workspace.open(_awkward_file, read_only=True)
     products = ws.service(PortfolioService).list_products()
     by_name = {p.name: p.id for p in products}
-    ids = {"word": by_name[WORD], "spaced": by_name[SPACED], "hebrew": by_name[HEBREW],
-           "arabic": by_name[ARABIC], "mixed": by_name[MIXED]}
+    ids = {
+        "word": by_name[WORD],
+        "spaced": by_name[SPACED],
+        "hebrew": by_name[HEBREW],
+        "arabic": by_name[ARABIC],
+        "mixed": by_name[MIXED],
+    }
     yield ws, ids
     ws.close()
 
@@ -135,12 +189,14 @@ def render(pdf: Path, stem: str, resolution: int = 80) -> list[Path]:
     if not shutil.which("pdftoppm"):
         return []
     prefix = pdf.with_name(stem)
-    subprocess.run(["pdftoppm", "-png", "-r", str(resolution), str(pdf), str(prefix)],
-                   check=True, timeout=120)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", str(resolution), str(pdf), str(prefix)], check=True, timeout=120
+    )
     return sorted(pdf.parent.glob(f"{stem}-*.png"))
 
 
 # -- right-to-left text ------------------------------------------------------------------------
+
 
 def _shown(text: str) -> str:
     """A purely right-to-left phrase as it must be stored in the PDF: joined, right to left.
@@ -223,8 +279,9 @@ def test_a_rendered_page_shows_the_right_to_left_names(awkward, tmp_path):
     if not pages:
         pytest.skip("poppler's pdftoppm is not installed")
     assert pages[0].stat().st_size > 5000  # a page with ink, not an empty one
-    poppler = subprocess.run(["pdftotext", "-enc", "UTF-8", str(out), "-"], capture_output=True,
-                             check=True, timeout=60).stdout.decode()
+    poppler = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(out), "-"], capture_output=True, check=True, timeout=60
+    ).stdout.decode()
     # poppler reads display order back into reading order: the name as typed comes out
     assert re.sub(r"\s+", " ", HEBREW) in re.sub(r"\s+", " ", poppler)
 

@@ -11,7 +11,6 @@ import datetime as dt
 import json
 import shutil
 import sqlite3
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -27,8 +26,9 @@ from pmdesk.store.workspace import Workspace
 PRODUCT = "Pulse Cloud"  # the product at_the_bounds (tests/conftest.py) pushes
 
 
-@pytest.mark.parametrize("kind", ["spec", "launch", "roadmap", "stakeholders", "canvas",
-                                  "portfolio"])
+@pytest.mark.parametrize(
+    "kind", ["spec", "launch", "roadmap", "stakeholders", "canvas", "portfolio"]
+)
 def test_every_pdf_prints_at_the_bounds(kind, at_the_bounds, tmp_path):
     out = tmp_path / f"{kind}.pdf"
     assert main(["export", kind, str(at_the_bounds), "--product", PRODUCT, "-o", str(out)]) == 0
@@ -49,17 +49,19 @@ def test_the_store_refuses_dates_and_numbers_beyond_the_bounds(workspace):
     product = workspace.service(PortfolioService).create_product(name="Edge")
     roadmap = workspace.service(RoadmapService)
     lane = roadmap.lanes.create(product_id=product.id, name="Build")
-    for start, end in ((dt.date(1, 1, 1), dt.date(2027, 1, 1)),
-                       (dt.date(2027, 1, 1), dt.date(9999, 12, 31))):
+    for start, end in (
+        (dt.date(1, 1, 1), dt.date(2027, 1, 1)),
+        (dt.date(2027, 1, 1), dt.date(9999, 12, 31)),
+    ):
         with pytest.raises(ValidationError, match="outside the years 1900 to 2199"):
-            roadmap.items.create(product_id=product.id, lane_id=lane.id, name="Far",
-                                 start_date=start, end_date=end)
+            roadmap.items.create(
+                product_id=product.id, lane_id=lane.id, name="Far", start_date=start, end_date=end
+            )
     requirements = workspace.service(RequirementService)
     with pytest.raises(ValidationError, match="beyond"):
         requirements.requirements.create(product_id=product.id, title="Huge", reach=1e308)
     with pytest.raises(ValidationError, match="beyond"):
-        requirements.requirements.create(product_id=product.id, title="Huge",
-                                         reach=float("inf"))
+        requirements.requirements.create(product_id=product.id, title="Huge", reach=float("inf"))
     assert roadmap.items.count() == 0 and requirements.requirements.count() == 0
 
 
@@ -78,8 +80,10 @@ def test_a_file_beyond_the_bounds_is_reported_by_row(at_the_bounds, tmp_path):
     path = tmp_path / "far.pmdesk"
     shutil.copyfile(at_the_bounds, path)
     conn = sqlite3.connect(path)
-    conn.execute("UPDATE stakeholder SET next_contact = '9999-12-31' "
-                 "WHERE id = (SELECT min(id) FROM stakeholder)")
+    conn.execute(
+        "UPDATE stakeholder SET next_contact = '9999-12-31' "
+        "WHERE id = (SELECT min(id) FROM stakeholder)"
+    )
     conn.commit()
     conn.close()
     with pytest.raises(DamagedWorkspaceError, match="next contact holds '9999-12-31'"):

@@ -15,9 +15,18 @@ from pmdesk.core.enums import GateDecision, Stage
 from pmdesk.gui.lifecycle import gate_dialog
 
 
-def fill(qtbot, dialog: gate_dialog.GateReviewDialog, decision: GateDecision | None = None, *,
-         who: str = "", rationale: str = "", tick: Sequence[int] | str = (), despite: bool = False,
-         recycle_to: Stage | None = None, record: bool = True) -> bool:
+def fill(
+    qtbot,
+    dialog: gate_dialog.GateReviewDialog,
+    decision: GateDecision | None = None,
+    *,
+    who: str = "",
+    rationale: str = "",
+    tick: Sequence[int] | str = (),
+    despite: bool = False,
+    recycle_to: Stage | None = None,
+    record: bool = True,
+) -> bool:
     """Tick criteria (row numbers, or "all"), click a decision, type who and why, then
     click Record decision; True when the dialog accepted the review."""
     dialog.show()

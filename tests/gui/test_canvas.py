@@ -98,8 +98,7 @@ def test_multi_select_delete_duplicate_colour_with_undo(view):
         view.scene.notes[note_id].setSelected(True)
     assert view.has_selection()
     assert view.set_colour("#9FD3FF")
-    assert {n.colour for n in view.service.notes_of_board(view.board_id)} == {"#9FD3FF",
-                                                                             "#FFE066"}
+    assert {n.colour for n in view.service.notes_of_board(view.board_id)} == {"#9FD3FF", "#FFE066"}
     assert view.duplicate_selected()
     assert sorted(texts(view)) == ["note 0", "note 0", "note 1", "note 1", "note 2"]
     view.ctx.undo()
@@ -115,7 +114,9 @@ def test_switching_template_keeps_notes_and_undoes(view):
     assert view.switch_template(CanvasTemplate.LEAN_CANVAS)
     assert set(view.scene.blocks) >= {"customer_segments", "to_sort"}
     assert view.scene.notes and {n.data.block for n in view.scene.notes.values()} == {
-        "customer_segments", "to_sort"}
+        "customer_segments",
+        "to_sort",
+    }
     assert view.scene.blocks["to_sort"].isVisible()
     assert view.toolbar.template.currentData() == CanvasTemplate.LEAN_CANVAS
     view.ctx.undo()
@@ -149,8 +150,9 @@ def test_flow_shrinks_before_it_scrolls():
 
     roomy = flow_notes(["a"] * 4, 400, 400, measure, note_width=150, padding=8, gap=6)
     tight = flow_notes(["a" * 40] * 12, 400, 300, measure, note_width=150, padding=8, gap=6)
-    floor = flow_notes(["a" * 40] * 12, 400, 300, measure, note_width=150, padding=8, gap=6,
-                       min_scale=1.0)
+    floor = flow_notes(
+        ["a" * 40] * 12, 400, 300, measure, note_width=150, padding=8, gap=6, min_scale=1.0
+    )
     assert roomy.scale == 1.0 and tight.scale < 1.0 and floor.scale == 1.0
     assert floor.overflows(300)
 
@@ -174,8 +176,7 @@ def test_link_badge_shows_links(view, workspace):
     from pmdesk.store.services.requirements import RequirementService
 
     note_id = view.add_note("key_features", "Alerts")
-    req = RequirementService(workspace).requirements.create(product_id=view.product_id,
-                                                            title="SMS")
+    req = RequirementService(workspace).requirements.create(product_id=view.product_id, title="SMS")
     view.service.link_note(note_id, requirement_id=req.id)
     assert view.scene.notes[note_id].badge_text() == "1 requirement"
 

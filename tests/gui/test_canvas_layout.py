@@ -62,7 +62,8 @@ def test_projector_shows_every_note_of_a_crowded_block(crowded, qtbot):
     assert [k for k, b in crowded.scene.blocks.items() if b.max_scroll() > 0] == []
     assert hidden_notes(crowded) == []
     assert min(n.style.body_px * n.scale_factor for n in crowded.scene.notes.values()) >= (
-        theme.min_body_px)
+        theme.min_body_px
+    )
     # The crowded block got the room: wider and taller than an even share of the board.
     board = crowded.scene.sceneRect()
     problems = crowded.scene.blocks["problems"].sceneBoundingRect()
@@ -120,8 +121,11 @@ def test_laptop_toolbar_fits_and_notes_stay_readable(laptop, qtbot):
     toolbar = view.toolbar
     assert sibling_overlaps(toolbar) == []
     for widget in (toolbar.boards, toolbar.template, toolbar.add_board, toolbar.vote):
-        assert toolbar.rect().contains(widget.geometry().translated(
-            widget.parentWidget().mapTo(toolbar, widget.parentWidget().rect().topLeft())))
+        assert toolbar.rect().contains(
+            widget.geometry().translated(
+                widget.parentWidget().mapTo(toolbar, widget.parentWidget().rect().topLeft())
+            )
+        )
     assert view.toolbar.boards.width() >= view.toolbar.boards.sizeHint().width()
     assert min(n.style.body_px * n.scale_factor for n in view.scene.notes.values()) >= 11
     assert [k for k, b in view.scene.blocks.items() if b.max_scroll() > 0] == []
@@ -153,11 +157,13 @@ def test_rows_and_columns_follow_the_content():
     def need(key, width):
         return needs[key] * 200 / max(width, 1)  # wider: less tall
 
-    even = plan(cells, 2, 2, 400, 400, 10, need=need, min_width=lambda k: 50, min_height=40,
-                spread=0)
+    even = plan(
+        cells, 2, 2, 400, 400, 10, need=need, min_width=lambda k: 50, min_height=40, spread=0
+    )
     assert even.widths == (195.0, 195.0)
-    spread = plan(cells, 2, 2, 400, 400, 10, need=need, min_width=lambda k: 50, min_height=40,
-                  spread=3)
+    spread = plan(
+        cells, 2, 2, 400, 400, 10, need=need, min_width=lambda k: 50, min_height=40, spread=3
+    )
     assert spread.widths[0] > spread.widths[1] >= 50 and spread.height < even.height
     fitted = spread.fitted(400)
     assert fitted.height == pytest.approx(400)

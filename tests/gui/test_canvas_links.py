@@ -26,12 +26,22 @@ def setup(workspace):
     note = canvas.notes.create(board_id=board.id, block="problems", text="Audits take days")
     roadmap = RoadmapService(workspace)
     lane = roadmap.lanes.create(product_id=product.id, name="Core")
-    item = roadmap.items.create(product_id=product.id, lane_id=lane.id, name=TRICKY,
-                                kind=ItemKind.FEATURE, start_date=dt.date(2027, 1, 4),
-                                end_date=dt.date(2027, 1, 29)).id
-    other = roadmap.items.create(product_id=product.id, lane_id=lane.id, name="Reports",
-                                 kind=ItemKind.FEATURE, start_date=dt.date(2027, 2, 1),
-                                 end_date=dt.date(2027, 2, 26)).id
+    item = roadmap.items.create(
+        product_id=product.id,
+        lane_id=lane.id,
+        name=TRICKY,
+        kind=ItemKind.FEATURE,
+        start_date=dt.date(2027, 1, 4),
+        end_date=dt.date(2027, 1, 29),
+    ).id
+    other = roadmap.items.create(
+        product_id=product.id,
+        lane_id=lane.id,
+        name="Reports",
+        kind=ItemKind.FEATURE,
+        start_date=dt.date(2027, 2, 1),
+        end_date=dt.date(2027, 2, 26),
+    ).id
     reqs = RequirementService(workspace).requirements
     req = reqs.create(product_id=product.id, ref="REQ-1", title="Audit trail").id
     return product.id, note.id, item, other, req
@@ -98,8 +108,13 @@ def test_cancel_or_no_change_adds_nothing_to_undo(view, setup, monkeypatch):
 
 def test_picker_filters_and_reports_ticks(qtbot, setup):
     _pid, _note, item, other, req = setup
-    dialog = NoteLinksDialog("Audits\ntake days", [(item, TRICKY), (other, "Reports")],
-                             [(req, "REQ-1 · Audit trail")], [item], [])
+    dialog = NoteLinksDialog(
+        "Audits\ntake days",
+        [(item, TRICKY), (other, "Reports")],
+        [(req, "REQ-1 · Audit trail")],
+        [item],
+        [],
+    )
     qtbot.addWidget(dialog)
     assert dialog.chosen() == ({item}, set())
     dialog.filter.setText("sync")

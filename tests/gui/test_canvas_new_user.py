@@ -101,16 +101,23 @@ def test_add_board_is_one_undo_step(fresh):
 def test_no_board_shows_the_next_step_with_the_templates_at_hand(fresh, qtbot):
     assert hints(fresh) == ["No canvas yet — choose a template to start"]
     assert not fresh.board.isVisible()
-    button = next(b for b in fresh.start_buttons if b.text() == "Business model canvas"
-                  or b.text() == CanvasTemplate.BUSINESS_MODEL_CANVAS.label)
+    button = next(
+        b
+        for b in fresh.start_buttons
+        if b.text() == "Business model canvas"
+        or b.text() == CanvasTemplate.BUSINESS_MODEL_CANVAS.label
+    )
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert [b.template for b in boards(fresh)] == [CanvasTemplate.BUSINESS_MODEL_CANVAS]
     assert fresh.board.isVisible()
     # A blank board says how to add the first note, and stops saying it once there is one.
     assert hints(fresh) == [fresh.blank_hint.text()] and "add a note" in fresh.blank_hint.text()
     block = fresh.scene.blocks["key_partners"]
-    qtbot.mouseDClick(fresh.board.viewport(), Qt.MouseButton.LeftButton,
-                      pos=fresh.board.mapFromScene(block.sceneBoundingRect().center()))
+    qtbot.mouseDClick(
+        fresh.board.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=fresh.board.mapFromScene(block.sceneBoundingRect().center()),
+    )
     qtbot.keyClicks(fresh.board.editor, "Resellers")
     qtbot.keyClick(fresh.board.editor, Qt.Key.Key_Return)
     assert [n.text for n in fresh.service.notes_of_board(fresh.board_id)] == ["Resellers"]
@@ -166,8 +173,9 @@ def unnamed_controls(view) -> list[str]:
     found = []
     for widget in view.findChildren(QWidget):
         shows_data = isinstance(widget, QLineEdit | QAbstractItemView | QGraphicsView)
-        if not widget.isVisible() or (widget.focusPolicy() == Qt.FocusPolicy.NoFocus
-                                      and not shows_data):
+        if not widget.isVisible() or (
+            widget.focusPolicy() == Qt.FocusPolicy.NoFocus and not shows_data
+        ):
             continue
         interface = QAccessible.queryAccessibleInterface(widget)
         if interface is None or not interface.text(QAccessible.Text.Name).strip():
@@ -196,8 +204,11 @@ def test_revealed_results_are_sorted_by_votes_then_name(fresh, qtbot):
     qtbot.mouseClick(fresh.voting_bar.start, Qt.MouseButton.LeftButton)
     for text in ("zeta", "mid", "Alpha", "mid"):  # mid 2, then Alpha and zeta tied at 1
         item = fresh.scene.notes[ids[text]]
-        qtbot.mouseClick(fresh.board.viewport(), Qt.MouseButton.LeftButton,
-                         pos=fresh.board.mapFromScene(item.sceneBoundingRect().center()))
+        qtbot.mouseClick(
+            fresh.board.viewport(),
+            Qt.MouseButton.LeftButton,
+            pos=fresh.board.mapFromScene(item.sceneBoundingRect().center()),
+        )
     qtbot.mouseClick(fresh.voting_bar.reveal, Qt.MouseButton.LeftButton)
     assert fresh.voting_results() == [("mid", 2), ("Alpha", 1), ("zeta", 1)]
     assert fresh.voting_bar.status.full_text.endswith("— mid 2 · Alpha 1 · zeta 1")

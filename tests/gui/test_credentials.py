@@ -70,7 +70,7 @@ AltKeyring.__module__ = "keyrings.alt.Windows"
 
 
 class ProfileKeyring(MemoryKeyring):
-    """"File" inside another word is not a file store."""
+    """ "File" inside another word is not a file store."""
 
 
 class LowKeyring(MemoryKeyring):
@@ -109,20 +109,26 @@ def memory(use_keyring) -> dict[tuple[str, str], str]:
 
 def files_holding(folder: Path, text: str) -> list[Path]:
     needles = [text.encode("utf-8"), text.encode("utf-16-le")]
-    return [path for path in folder.rglob("*") if path.is_file()
-            and any(needle in path.read_bytes() for needle in needles)]
+    return [
+        path
+        for path in folder.rglob("*")
+        if path.is_file() and any(needle in path.read_bytes() for needle in needles)
+    ]
 
 
 # -- the account ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("url", "account"), [
-    ("postgresql://pm@db.example/portfolio", "pm@db.example:5432/portfolio"),
-    ("postgresql://pm:Tr0ub4dor@DB.Example:5433/portfolio", "pm@db.example:5433/portfolio"),
-    ("postgres://ana%40corp@db.example/plan", "ana@corp@db.example:5432/plan"),
-    ("postgresql:///plan?host=/run/postgresql", "/run/postgresql:5432/plan"),
-    ("postgresql://pm@[::1]:5433/plan", "pm@[::1]:5433/plan"),
-])
+@pytest.mark.parametrize(
+    ("url", "account"),
+    [
+        ("postgresql://pm@db.example/portfolio", "pm@db.example:5432/portfolio"),
+        ("postgresql://pm:Tr0ub4dor@DB.Example:5433/portfolio", "pm@db.example:5433/portfolio"),
+        ("postgres://ana%40corp@db.example/plan", "ana@corp@db.example:5432/plan"),
+        ("postgresql:///plan?host=/run/postgresql", "/run/postgresql:5432/plan"),
+        ("postgresql://pm@[::1]:5433/plan", "pm@[::1]:5433/plan"),
+    ],
+)
 def test_the_entry_is_the_address_without_its_password(url, account):
     assert credentials.account(url) == account
     assert CORE not in account
@@ -157,10 +163,18 @@ def test_an_empty_password_is_not_remembered(memory):
     assert memory == {} and credentials.last_problem()
 
 
-@pytest.mark.parametrize("backend", [
-    fail.Keyring(), null.Keyring(), PlaintextKeyring({}), UncryptedFileKeyring({}),
-    AltKeyring({}), LowKeyring({}),
-], ids=lambda backend: type(backend).__name__)
+@pytest.mark.parametrize(
+    "backend",
+    [
+        fail.Keyring(),
+        null.Keyring(),
+        PlaintextKeyring({}),
+        UncryptedFileKeyring({}),
+        AltKeyring({}),
+        LowKeyring({}),
+    ],
+    ids=lambda backend: type(backend).__name__,
+)
 def test_insecure_or_missing_keyrings_are_refused(use_keyring, backend):
     use_keyring(backend)
     assert not credentials.available()
@@ -210,10 +224,16 @@ def test_remember_after_connect_does_what_was_chosen(memory):
 
 
 def test_starting_pmdesk_does_not_import_keyring():
-    code = ("import sys, pmdesk.cli, pmdesk.credentials, pmdesk.gui.team, pmdesk.gui.main_window;"
-            "sys.exit(1 if 'keyring' in sys.modules else 0)")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    code = (
+        "import sys, pmdesk.cli, pmdesk.credentials, pmdesk.gui.team, pmdesk.gui.main_window;"
+        "sys.exit(1 if 'keyring' in sys.modules else 0)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -349,10 +369,12 @@ def window(qtbot, monkeypatch, tmp_path):
 
     def connect(url: str, password: str) -> Workspace:  # a file stands in for the server
         if password != PASSWORD:
-            raise PmdeskError("portfolio on db.example: the server refused this user name or "
-                              "password")
-        return Workspace.create(tmp_path / f"team{len(list(tmp_path.iterdir()))}.pmdesk",
-                                name="Team")
+            raise PmdeskError(
+                "portfolio on db.example: the server refused this user name or password"
+            )
+        return Workspace.create(
+            tmp_path / f"team{len(list(tmp_path.iterdir()))}.pmdesk", name="Team"
+        )
 
     def answer(dialog: ConnectDialog) -> QDialog.DialogCode:
         dialog.password_edit.setText(shown.typed.pop(0))

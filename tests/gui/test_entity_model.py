@@ -215,7 +215,10 @@ def test_a_related_change_refreshes_only_the_column_that_reads_it(ctx, setup):
 def test_display_roles(ctx, setup):
     model = make_model(ctx, setup)
     row = names(model).index("Item 03")
-    cell = lambda field: model.index(row, model.column_index(field))
+
+    def cell(field):
+        return model.index(row, model.column_index(field))
+
     assert cell("start_date").data() == "2027-03-04"
     assert cell("kind").data() == "Feature"
     assert cell("progress").data() == "15%"

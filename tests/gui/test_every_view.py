@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from pmdesk.gui.main_window import MainWindow
-from pmdesk.gui.views import VIEWS, BaseView
 from pmdesk.gui.settings import Settings
+from pmdesk.gui.views import VIEWS, BaseView
 from pmdesk.store.demo import create_demo
 from pmdesk.store.services import PortfolioService
 
@@ -43,8 +43,11 @@ def test_renaming_a_product_undo_and_redo_reach_the_file(window, qtbot):
     product = portfolio.product_by_name("Pulse Cloud")
     from pmdesk.gui.commands import UpdateCommand
 
-    assert ctx.run(UpdateCommand(portfolio.products, product.id, {"name": "Pulse 2 & <Co> 🚀"},
-                                 "Rename product"))
+    assert ctx.run(
+        UpdateCommand(
+            portfolio.products, product.id, {"name": "Pulse 2 & <Co> 🚀"}, "Rename product"
+        )
+    )
     assert window.product_selector.currentText() == "Pulse 2 & <Co> 🚀"
     window.menu_actions.undo.trigger()
     assert portfolio.products.get(product.id).name == "Pulse Cloud"

@@ -22,8 +22,15 @@ def setup(qtbot, tmp_path):
     qtbot.addWidget(window)
     product = ws.service(PortfolioService).product_by_name("Pulse Cloud").id
     opened: list[Path] = []
-    menus = ExchangeMenus(window, QMenu(window), QMenu(window), lambda: ctx, lambda: product,
-                          lambda: window, opened.append)
+    menus = ExchangeMenus(
+        window,
+        QMenu(window),
+        QMenu(window),
+        lambda: ctx,
+        lambda: product,
+        lambda: window,
+        opened.append,
+    )
     yield menus, ctx, ws, product, opened
     ctx.close()
     ws.close()
@@ -35,8 +42,12 @@ def _answer(path: Path | None):
 
 def test_exports_write_files(setup, tmp_path):
     menus, ctx, ws, product, _ = setup
-    for name, action in [("plan.xml", menus.export_mspdi), ("dates.ics", menus.export_ics),
-                         ("all.json", menus.export_json), ("view.svg", menus.export_svg)]:
+    for name, action in [
+        ("plan.xml", menus.export_mspdi),
+        ("dates.ics", menus.export_ics),
+        ("all.json", menus.export_json),
+        ("view.svg", menus.export_svg),
+    ]:
         menus.ask_save = _answer(tmp_path / name)
         action()
         assert (tmp_path / name).stat().st_size > 0

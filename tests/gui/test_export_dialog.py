@@ -24,12 +24,18 @@ def ctx(tmp_path: Path):
     """An open workspace (the GUI's, writable) with one product, its lanes and a few rows."""
     ws = Workspace.create(tmp_path / "gui.pmdesk", name="GUI portfolio")
     product = ws.service(PortfolioService).create_product(
-        name=NAME, owner="Dana", confidentiality="Internal")
+        name=NAME, owner="Dana", confidentiality="Internal"
+    )
     roadmap = ws.service(RoadmapService)
     for index, name in enumerate(("Core", "Apps")):
         lane = roadmap.lanes.create(product_id=product.id, name=name, sort_order=index)
-        roadmap.items.create(product_id=product.id, lane_id=lane.id, name=f"{name} work",
-                             start_date=dt.date(2026, 1, 5), end_date=dt.date(2026, 3, 1))
+        roadmap.items.create(
+            product_id=product.id,
+            lane_id=lane.id,
+            name=f"{name} work",
+            start_date=dt.date(2026, 1, 5),
+            end_date=dt.date(2026, 3, 1),
+        )
     context = AppContext(ws)
     yield context
     context.close()
@@ -40,18 +46,30 @@ def _add_requirements(ws: Workspace, count: int) -> None:
     product = ws.service(PortfolioService).product_by_name(NAME)
     with ws.transaction() as uow:
         uow.session.add_all(
-            Requirement(product_id=product.id, ref=f"R-{n}", title=f"Requirement {n}",
-                        description="Long enough to take some layout. " * 6,
-                        acceptance_criteria=["Given this, then that"], moscow=list(MoSCoW)[n % 4],
-                        reach=10 + n, effort=1 + n % 5, sort_order=n)
+            Requirement(
+                product_id=product.id,
+                ref=f"R-{n}",
+                title=f"Requirement {n}",
+                description="Long enough to take some layout. " * 6,
+                acceptance_criteria=["Given this, then that"],
+                moscow=list(MoSCoW)[n % 4],
+                reach=10 + n,
+                effort=1 + n % 5,
+                sort_order=n,
+            )
             for n in range(count)
         )
 
 
 def _dialog(qtbot, ctx, kind="spec", **kwargs) -> ExportDialog:
     product = ctx.service(PortfolioService).product_by_name(NAME)
-    dialog = ExportDialog(ctx, kind, product.id, open_file=kwargs.pop("open_file", lambda p: None),
-                          choose_output=kwargs.pop("choose_output", lambda parent, p: None))
+    dialog = ExportDialog(
+        ctx,
+        kind,
+        product.id,
+        open_file=kwargs.pop("open_file", lambda p: None),
+        choose_output=kwargs.pop("choose_output", lambda parent, p: None),
+    )
     qtbot.addWidget(dialog)
     return dialog
 
@@ -65,7 +83,8 @@ def test_the_dialog_offers_every_document_and_its_sections(qtbot, ctx):
         assert dialog.roadmap_box.isHidden() == (kind != "roadmap")
         assert dialog.product_box.isEnabled() == (kind != "portfolio")
         assert Path(dialog.output_edit.text()).name == file_name(
-            kind, NAME if kind != "portfolio" else "GUI portfolio")
+            kind, NAME if kind != "portfolio" else "GUI portfolio"
+        )
     dialog.kind_box.setCurrentIndex(dialog.kind_box.findData("roadmap"))
     assert dialog.paper_box.currentText() == "A3"
     assert dialog.orientation_box.currentData() == "landscape"
@@ -179,9 +198,15 @@ def _pdf_action(window):
     return next(a for a in menu.actions() if a.text() == "PDF Document…")
 
 
-EXPECTED_KIND = {"portfolio": "portfolio", "canvas": "canvas", "stakeholders": "stakeholders",
-                 "lifecycle": "spec", "roadmap": "roadmap", "requirements": "spec",
-                 "launch": "launch"}
+EXPECTED_KIND = {
+    "portfolio": "portfolio",
+    "canvas": "canvas",
+    "stakeholders": "stakeholders",
+    "lifecycle": "spec",
+    "roadmap": "roadmap",
+    "requirements": "spec",
+    "launch": "launch",
+}
 
 
 def test_the_pdf_menu_offers_the_current_views_document(demo_window):
@@ -227,8 +252,11 @@ def test_every_control_has_a_name_of_its_own(qtbot, ctx):
     qtbot.waitExposed(dialog)
     names = {}
     for widget in dialog.findChildren(QWidget):
-        if (widget.isVisible() and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
-                and not isinstance(widget.parentWidget(), QAbstractSpinBox)):
+        if (
+            widget.isVisible()
+            and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+            and not isinstance(widget.parentWidget(), QAbstractSpinBox)
+        ):
             face = QAccessible.queryAccessibleInterface(widget)
             names[widget] = face.text(QAccessible.Text.Name)
     assert all(names.values()), [type(w).__name__ for w, name in names.items() if not name]

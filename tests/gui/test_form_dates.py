@@ -105,8 +105,9 @@ def _stakeholders(demo_ctx, qtbot):
     return view
 
 
-@pytest.mark.parametrize("typed, saved", [("2026-12-30", dt.date(2026, 12, 30)),
-                                          ("2026-02-30", None)])
+@pytest.mark.parametrize(
+    "typed, saved", [("2026-12-30", dt.date(2026, 12, 30)), ("2026-02-30", None)]
+)
 def test_a_date_typed_over_a_table_cell_is_saved_or_refused(demo_ctx, qtbot, typed, saved):
     """Typing over the digits of a cell's date overwrites them; Enter saves or says why not."""
     from pmdesk.gui.widgets.delegates import DateEdit

@@ -30,8 +30,14 @@ def plan(workspace):
     lane = roadmap.lanes.create(product_id=product.id, name="Team")
 
     def item(name, start, end, **extra):
-        return roadmap.items.create(product_id=product.id, lane_id=lane.id, name=name,
-                                    start_date=start, end_date=end, **extra).id
+        return roadmap.items.create(
+            product_id=product.id,
+            lane_id=lane.id,
+            name=name,
+            start_date=start,
+            end_date=end,
+            **extra,
+        ).id
 
     ids = SimpleNamespace(
         running=item("Running", days(-10), days(10)),
@@ -82,8 +88,13 @@ def drop(panel, ids: list[int], horizon: Horizon) -> None:
     view = panel.board.views[horizon]
     mime = QMimeData()
     mime.setData(MIME_TYPE, ",".join(map(str, ids)).encode("ascii"))
-    event = QDropEvent(QPoint(20, 20), Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton,
-                       Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPoint(20, 20),
+        Qt.DropAction.MoveAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     view.dropEvent(event)  # Qt delivers a Drop only inside a real drag; call the handler itself
 
 
@@ -114,8 +125,9 @@ def test_board_follows_the_filter_and_opens_the_editor(panel, plan):
 
 def test_delete_on_the_board_deletes_the_selected_cards(panel, plan):
     view = panel.board.views[Horizon.NEXT]
-    view.selectionModel().select(view.model().index(0, 0),
-                                 view.selectionModel().SelectionFlag.Select)
+    view.selectionModel().select(
+        view.model().index(0, 0), view.selectionModel().SelectionFlag.Select
+    )
     assert panel.has_selection()
     panel.delete_selected()
     assert plan.roadmap.items.count() == 4 and plan.ids.soon not in panel.model.items

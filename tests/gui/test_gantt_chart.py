@@ -26,8 +26,14 @@ def plan(workspace):
     mobile = roadmap.lanes.create(product_id=product.id, name="Mobile <app>", sort_order=1)
 
     def item(lane, name, start, end, kind=ItemKind.FEATURE):
-        return roadmap.items.create(product_id=product.id, lane_id=lane.id, name=name, kind=kind,
-                                    start_date=start, end_date=end).id
+        return roadmap.items.create(
+            product_id=product.id,
+            lane_id=lane.id,
+            name=name,
+            kind=kind,
+            start_date=start,
+            end_date=end,
+        ).id
 
     ids = SimpleNamespace(
         design=item(platform, "Design", D(2027, 1, 4), D(2027, 1, 8)),
@@ -36,8 +42,9 @@ def plan(workspace):
         app=item(mobile, '<Beta> & "Gamma" 🚀', D(2027, 1, 6), D(2027, 1, 15)),
     )
     link = roadmap.dependencies.create(predecessor_id=ids.design, successor_id=ids.build)
-    return SimpleNamespace(product=product, roadmap=roadmap, lanes=(platform, mobile), ids=ids,
-                           link=link.id)
+    return SimpleNamespace(
+        product=product, roadmap=roadmap, lanes=(platform, mobile), ids=ids, link=link.id
+    )
 
 
 @pytest.fixture
@@ -70,8 +77,13 @@ def dates(plan, item_id):
 def at(panel, item_id, where="centre") -> QPoint:
     """A viewport point on an item's bar: its centre, ends, or just outside its ends."""
     box = panel.scene.item_box(item_id)
-    x = {"centre": box.x + box.w / 2, "start": box.x + 1, "end": box.right - 1,
-         "after": box.right + 8, "before": box.x - 8}[where]
+    x = {
+        "centre": box.x + box.w / 2,
+        "start": box.x + 1,
+        "end": box.right - 1,
+        "after": box.right + 8,
+        "before": box.x - 8,
+    }[where]
     return panel.view.mapFromScene(QPointF(x, box.cy))
 
 
@@ -141,7 +153,8 @@ def test_link_two_items_by_dragging_and_undo(panel, plan, ctx, monkeypatch):
     links = plan.roadmap.dependencies_of(plan.product.id)
     new = [k for k in links if k.predecessor_id == plan.ids.build]
     assert [(k.successor_id, k.type, k.lag_days) for k in new] == [
-        (plan.ids.ship, DependencyType.START_TO_START, 2)]
+        (plan.ids.ship, DependencyType.START_TO_START, 2)
+    ]
     assert new[0].id in panel.model.links
     ctx.undo()
     assert len(plan.roadmap.dependencies_of(plan.product.id)) == 1
@@ -158,8 +171,9 @@ def test_cancelling_the_chooser_creates_nothing(panel, plan, ctx, monkeypatch):
 def test_a_cycle_is_refused_with_a_message_and_changes_nothing(
     panel, plan, ctx, qtbot, monkeypatch
 ):
-    monkeypatch.setattr(dialogs, "choose_link_type",
-                        lambda *args: (DependencyType.FINISH_TO_START, 0))
+    monkeypatch.setattr(
+        dialogs, "choose_link_type", lambda *args: (DependencyType.FINISH_TO_START, 0)
+    )
     with qtbot.waitSignal(ctx.errorRaised) as blocker:
         drag(panel, at(panel, plan.ids.build, "after"), at(panel, plan.ids.design))
     assert "cycle" in blocker.args[0] and "Design" in blocker.args[0] and "Build" in blocker.args[0]
@@ -169,8 +183,12 @@ def test_a_cycle_is_refused_with_a_message_and_changes_nothing(
 
 def test_click_selects_and_delete_removes_with_its_links_then_undo(panel, plan, ctx, qtbot):
     with qtbot.waitSignal(panel.selectionChanged):
-        QTest.mouseClick(panel.view.viewport(), Qt.MouseButton.LeftButton,
-                         Qt.KeyboardModifier.NoModifier, at(panel, plan.ids.design))
+        QTest.mouseClick(
+            panel.view.viewport(),
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+            at(panel, plan.ids.design),
+        )
     assert panel.has_selection() and panel.model.selected == {plan.ids.design}
     QTest.keyClick(panel.view, Qt.Key.Key_Delete)
     assert plan.roadmap.items.count() == 3
@@ -185,8 +203,9 @@ def test_select_a_link_and_delete_it(panel, plan, ctx):
     route = panel.painter.route(plan.link, panel.scene.scale)
     (x0, y0), (x1, y1) = route[0], route[1]
     point = panel.view.mapFromScene(QPointF((x0 + x1) / 2, (y0 + y1) / 2))
-    QTest.mouseClick(panel.view.viewport(), Qt.MouseButton.LeftButton,
-                     Qt.KeyboardModifier.NoModifier, point)
+    QTest.mouseClick(
+        panel.view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point
+    )
     assert panel.model.selected_links == {plan.link}
     panel.delete_selected()
     assert plan.roadmap.dependencies.count() == 0 and plan.roadmap.items.count() == 4
@@ -196,10 +215,18 @@ def test_select_a_link_and_delete_it(panel, plan, ctx):
 
 def test_multi_select_move_is_one_undo_step(panel, plan, ctx):
     viewport = panel.view.viewport()
-    QTest.mouseClick(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                     at(panel, plan.ids.design))
-    QTest.mouseClick(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier,
-                     at(panel, plan.ids.app))
+    QTest.mouseClick(
+        viewport,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+        at(panel, plan.ids.design),
+    )
+    QTest.mouseClick(
+        viewport,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.ControlModifier,
+        at(panel, plan.ids.app),
+    )
     assert panel.model.selected == {plan.ids.design, plan.ids.app}
     start = at(panel, plan.ids.app)
     drag(panel, start, start + QPoint(int(7 * ZOOM), 0))
@@ -235,8 +262,9 @@ def test_arrow_keys_nudge_by_one_step_of_the_zoom(panel, plan, ctx):
 def test_double_click_on_empty_lane_space_creates_an_item_there(panel, plan, ctx):
     design = at(panel, plan.ids.design)
     point = QPoint(design.x() + int(20 * ZOOM), design.y())  # 20 days later, same row
-    QTest.mouseDClick(panel.view.viewport(), Qt.MouseButton.LeftButton,
-                      Qt.KeyboardModifier.NoModifier, point)
+    QTest.mouseDClick(
+        panel.view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point
+    )
     created = [r for r in plan.roadmap.items_of(plan.product.id) if r.name == "New feature"]
     assert len(created) == 1 and created[0].lane_id == plan.lanes[0].id
     assert created[0].start_date == D(2027, 1, 26)
@@ -246,8 +274,12 @@ def test_double_click_on_empty_lane_space_creates_an_item_there(panel, plan, ctx
 
 
 def test_double_click_opens_the_side_panel_and_edits_go_through_undo(panel, plan, ctx, qtbot):
-    QTest.mouseDClick(panel.view.viewport(), Qt.MouseButton.LeftButton,
-                      Qt.KeyboardModifier.NoModifier, at(panel, plan.ids.app))
+    QTest.mouseDClick(
+        panel.view.viewport(),
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+        at(panel, plan.ids.app),
+    )
     editor = panel.editor
     assert editor.isVisible() and editor.name.text() == '<Beta> & "Gamma" 🚀'
     editor.name.setText('<Beta> & "Gamma" 🚀 v2')
@@ -292,8 +324,9 @@ def test_link_an_item_to_a_requirement_from_the_side_panel(panel, plan, ctx, wor
     from pmdesk.store.services import RequirementService
 
     requirements = workspace.service(RequirementService)
-    req = requirements.requirements.create(product_id=plan.product.id, title="SSO <SAML>",
-                                           ref="REQ-1")
+    req = requirements.requirements.create(
+        product_id=plan.product.id, title="SSO <SAML>", ref="REQ-1"
+    )
     panel.open_item(plan.ids.build)
     entries = panel.editor.requirements
     assert entries.count() == 1 and entries.item(0).text() == "REQ-1 SSO <SAML>"

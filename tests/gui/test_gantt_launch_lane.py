@@ -31,14 +31,30 @@ def plan(workspace):
     product = workspace.service(PortfolioService).create_product(name="Atlas")
     roadmap = workspace.service(RoadmapService)
     lane = roadmap.lanes.create(product_id=product.id, name="Platform")
-    roadmap.items.create(product_id=product.id, lane_id=lane.id, name="Build",
-                         kind=ItemKind.FEATURE, start_date=D(2027, 1, 4), end_date=D(2027, 1, 29))
+    roadmap.items.create(
+        product_id=product.id,
+        lane_id=lane.id,
+        name="Build",
+        kind=ItemKind.FEATURE,
+        start_date=D(2027, 1, 4),
+        end_date=D(2027, 1, 29),
+    )
     launches = workspace.service(LaunchService)
     launch = launches.create_launch(product.id, "GA", D(2027, 3, 1), with_checklist=False)
-    press = launches.tasks.create(launch_id=launch.id, title=TITLE, due_offset_days=-10,
-                                  due_date=D(2027, 2, 19), function=LaunchFunction.MARKETING)
-    legal = launches.tasks.create(launch_id=launch.id, title="Trademark", due_date=D(2027, 1, 15),
-                                  function=LaunchFunction.LEGAL, status=TaskStatus.DONE)
+    press = launches.tasks.create(
+        launch_id=launch.id,
+        title=TITLE,
+        due_offset_days=-10,
+        due_date=D(2027, 2, 19),
+        function=LaunchFunction.MARKETING,
+    )
+    legal = launches.tasks.create(
+        launch_id=launch.id,
+        title="Trademark",
+        due_date=D(2027, 1, 15),
+        function=LaunchFunction.LEGAL,
+        status=TaskStatus.DONE,
+    )
     return product, launches, launch, press.id, legal.id
 
 
@@ -89,8 +105,9 @@ def test_hit_tooltip_and_double_click_point_to_the_launch_view(qtbot, panel, pla
 
 def test_lane_follows_the_launch_date_and_undo(qtbot, ctx, panel, plan):
     product, launches, launch, press, _legal = plan
-    command = UpdateCommand(launches.launches, launch.id, {"launch_date": D(2027, 4, 1)},
-                            "Move launch")
+    command = UpdateCommand(
+        launches.launches, launch.id, {"launch_date": D(2027, 4, 1)}, "Move launch"
+    )
     assert ctx.run(command)
     moved = next(m for m in panel.scene.launch.markers if m.task.id == press)
     assert moved.task.due == D(2027, 3, 22)  # L-10 moved with the launch

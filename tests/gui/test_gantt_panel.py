@@ -23,13 +23,22 @@ D = dt.date
 def plan(workspace):
     product = workspace.service(PortfolioService).create_product(name="Atlas")
     roadmap = workspace.service(RoadmapService)
-    lanes = [roadmap.lanes.create(product_id=product.id, name=name, sort_order=n)
-             for n, name in enumerate(["Platform", "Mobile", "Launch"])]
+    lanes = [
+        roadmap.lanes.create(product_id=product.id, name=name, sort_order=n)
+        for n, name in enumerate(["Platform", "Mobile", "Launch"])
+    ]
 
     def item(lane, name, start, days, kind=ItemKind.FEATURE, **extra):
         end = start if kind is ItemKind.MILESTONE else start + dt.timedelta(days=days - 1)
-        return roadmap.items.create(product_id=product.id, lane_id=lanes[lane].id, name=name,
-                                    kind=kind, start_date=start, end_date=end, **extra).id
+        return roadmap.items.create(
+            product_id=product.id,
+            lane_id=lanes[lane].id,
+            name=name,
+            kind=kind,
+            start_date=start,
+            end_date=end,
+            **extra,
+        ).id
 
     ids = SimpleNamespace(
         api=item(0, "API", D(2027, 1, 4), 10, status=ItemStatus.IN_PROGRESS),
@@ -90,9 +99,16 @@ def test_ctrl_wheel_zooms_around_the_mouse(panel, qtbot):
     before = panel.scene.scale.px_per_day
     anchor = QPointF(300, 100)
     day_before = panel.scene.scale.date_at(view.mapToScene(anchor.toPoint()).x())
-    event = QWheelEvent(anchor, view.viewport().mapToGlobal(anchor), QPoint(0, 0), QPoint(0, 120),
-                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.ControlModifier,
-                        Qt.ScrollPhase.NoScrollPhase, False)
+    event = QWheelEvent(
+        anchor,
+        view.viewport().mapToGlobal(anchor),
+        QPoint(0, 0),
+        QPoint(0, 120),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.ControlModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
     view.wheelEvent(event)
     assert panel.scene.scale.px_per_day > before
     assert panel.scene.scale.date_at(view.mapToScene(anchor.toPoint()).x()) == day_before
@@ -132,7 +148,9 @@ def test_set_baseline_then_slips_show_and_undo_removes_it(panel, plan, ctx, monk
     plan.roadmap.items.update(plan.ids.sdk, start_date=D(2027, 1, 20), end_date=D(2027, 1, 26))
     assert panel.model.slip(plan.ids.sdk) == 8
     assert panel.model.layout.items[plan.ids.sdk].baseline == (
-        D(2027, 1, 14).toordinal(), D(2027, 1, 18).toordinal())
+        D(2027, 1, 14).toordinal(),
+        D(2027, 1, 18).toordinal(),
+    )
     ctx.undo()  # the external update above was not a command: only the baseline is on the stack
     assert plan.roadmap.baselines_of(plan.product.id) == []
     assert not panel.model.baseline_visible and panel.model.slip(plan.ids.sdk) is None
@@ -174,8 +192,9 @@ def test_collapse_and_reorder_lanes_are_undoable(panel, plan, ctx):
     mobile = plan.lanes[1].id
     box = panel.model.layout.box_of[mobile]
     y = int(box.top + 10 - panel.view.mapToScene(QPoint(0, 0)).y())
-    QTest.mouseClick(header, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                     QPoint(10, y))
+    QTest.mouseClick(
+        header, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(10, y)
+    )
     assert plan.roadmap.lanes.get(mobile).collapsed
     assert panel.model.layout.box_of[mobile].collapsed
     ctx.undo()
@@ -213,8 +232,13 @@ def test_edits_made_elsewhere_refresh_only_the_changed_rows(panel, plan):
 
 
 def test_new_items_and_deletes_elsewhere_appear_and_vanish(panel, plan):
-    new = plan.roadmap.items.create(product_id=plan.product.id, lane_id=plan.lanes[2].id,
-                                    name="Press", start_date=D(2027, 3, 1), end_date=D(2027, 3, 5))
+    new = plan.roadmap.items.create(
+        product_id=plan.product.id,
+        lane_id=plan.lanes[2].id,
+        name="Press",
+        start_date=D(2027, 3, 1),
+        end_date=D(2027, 3, 5),
+    )
     assert new.id in panel.model.layout.items
     plan.roadmap.items.delete(new.id)
     assert new.id not in panel.model.layout.items and new.id not in panel.model.items

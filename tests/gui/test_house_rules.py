@@ -147,8 +147,11 @@ def reachable(owners: list[QObject], active: QWidget, focus: QWidget | None) -> 
         else:
             keys = obj.keys()
             parent = obj.parent()
-            hit = keys and isinstance(parent, QWidget) and _widget_reaches(
-                obj.context(), parent, active, focus)
+            hit = (
+                keys
+                and isinstance(parent, QWidget)
+                and _widget_reaches(obj.context(), parent, active, focus)
+            )
             name = f"QShortcut on {type(parent).__name__}"
         if hit:
             for key in keys:
@@ -160,7 +163,8 @@ def ambiguous_keys(active: QWidget, roots: list[QWidget]) -> dict[str, set[str]]
     """Every key that reaches two shortcuts at once, for any widget that can have the focus."""
     owners = shortcut_owners(roots)
     focusable = [active] + [
-        w for w in active.findChildren(QWidget)
+        w
+        for w in active.findChildren(QWidget)
         if w.isVisible() and w.focusPolicy() != Qt.FocusPolicy.NoFocus
     ]
     clashes: dict[str, set[str]] = {}
@@ -173,8 +177,9 @@ def ambiguous_keys(active: QWidget, roots: list[QWidget]) -> dict[str, set[str]]
 
 
 @pytest.mark.parametrize("source", ["demo", "new"])
-def test_no_key_means_two_things_in_any_view_or_presentation(qtbot, demo_template, tmp_path,
-                                                             source):
+def test_no_key_means_two_things_in_any_view_or_presentation(
+    qtbot, demo_template, tmp_path, source
+):
     path = demo_copy(demo_template, tmp_path) if source == "demo" else empty_file(tmp_path, 1)
     window = open_window(qtbot, path)
     found = {}
@@ -323,19 +328,22 @@ def overlaps(root: QWidget) -> list[str]:
     found = []
     for siblings in by_parent.values():
         for index, first in enumerate(siblings):
-            for second in siblings[index + 1:]:
+            for second in siblings[index + 1 :]:
                 common = first.geometry().intersected(second.geometry())
                 if common.width() > OVERLAP_PX and common.height() > OVERLAP_PX:
-                    found.append(f"{describe(first)} × {describe(second)} "
-                                 f"in {describe(first.parentWidget())}")
+                    found.append(
+                        f"{describe(first)} × {describe(second)} "
+                        f"in {describe(first.parentWidget())}"
+                    )
     return found
 
 
 def describe(widget: QWidget | None) -> str:
     if widget is None:
         return "None"
-    name = widget.objectName() or (widget.text() if isinstance(widget, QLabel | QAbstractButton)
-                                   else "")
+    name = widget.objectName() or (
+        widget.text() if isinstance(widget, QLabel | QAbstractButton) else ""
+    )
     return f"{type(widget).__name__}({name[:30]!r})"
 
 
@@ -346,8 +354,12 @@ def cut_labels(root: QWidget) -> list[str]:
     for widget in shown_widgets(root):
         if isinstance(widget, QLabel) and not widget.wordWrap() and widget.pixmap().isNull():
             text = widget.text()
-            if not text or "\n" in text or widget.textFormat() == Qt.TextFormat.RichText or (
-                    widget.textFormat() == Qt.TextFormat.AutoText and "<" in text and ">" in text):
+            if (
+                not text
+                or "\n" in text
+                or widget.textFormat() == Qt.TextFormat.RichText
+                or (widget.textFormat() == Qt.TextFormat.AutoText and "<" in text and ">" in text)
+            ):
                 continue
             if widget.fontMetrics().horizontalAdvance(text) > widget.contentsRect().width() + 2:
                 found.append(f"{describe(widget)} in {describe(widget.parentWidget())}")
@@ -362,8 +374,10 @@ def cut_labels(root: QWidget) -> list[str]:
 def sideways(root: QWidget) -> list[str]:
     """Main content that scrolls sideways (timelines and boards drawn as scenes may)."""
     return [
-        describe(w) for w in shown_widgets(root)
-        if isinstance(w, QAbstractItemView | QScrollArea) and not isinstance(w, QGraphicsView)
+        describe(w)
+        for w in shown_widgets(root)
+        if isinstance(w, QAbstractItemView | QScrollArea)
+        and not isinstance(w, QGraphicsView)
         and w.horizontalScrollBar().isVisible()
     ]
 
@@ -385,16 +399,23 @@ def is_control(widget: QWidget) -> bool:
 
 
 def unnamed(root: QWidget) -> list[str]:
-    return [f"{describe(w)} in {describe(w.parentWidget())}"
-            for w in shown_widgets(root) if is_control(w) and not named(w)]
+    return [
+        f"{describe(w)} in {describe(w.parentWidget())}"
+        for w in shown_widgets(root)
+        if is_control(w) and not named(w)
+    ]
 
 
 def mouse_only(root: QWidget) -> list[str]:
     """Buttons that Tab never reaches and that no key triggers either."""
     found = []
     for widget in shown_widgets(root):
-        if not isinstance(widget, QAbstractButton) or not widget.isEnabled() or (
-                widget.focusPolicy() & Qt.FocusPolicy.TabFocus) or _is_internal(widget):
+        if (
+            not isinstance(widget, QAbstractButton)
+            or not widget.isEnabled()
+            or (widget.focusPolicy() & Qt.FocusPolicy.TabFocus)
+            or _is_internal(widget)
+        ):
             continue
         action = widget.defaultAction() if hasattr(widget, "defaultAction") else None
         if action is None or not action.shortcuts():
@@ -459,15 +480,18 @@ def test_every_view_fits_is_named_and_reads_whole(qtbot, demo_template, tmp_path
             problems["unnamed"] += _new_gaps("unnamed", key, unnamed(root))
             problems["mouse_only"] += _new_gaps("mouse_only", key, mouse_only(root))
         else:
-            chrome = [w for w in shown_widgets(window)
-                      if not window.view_host.stack.isAncestorOf(w)]
+            chrome = [
+                w for w in shown_widgets(window) if not window.view_host.stack.isAncestorOf(w)
+            ]
             problems["overlap"] += [t for t in overlaps(window) if "viewStack" not in t]
-            problems["unnamed"] += [f"window: {describe(w)}" for w in chrome
-                                    if is_control(w) and not named(w)]
+            problems["unnamed"] += [
+                f"window: {describe(w)}" for w in chrome if is_control(w) and not named(w)
+            ]
             problems["mouse_only"] += [f"window: {t}" for t in mouse_only(window.toolbar)]
     report = {rule: found for rule, found in problems.items() if found}
-    assert not report, "\n".join(f"{rule}: {text}" for rule, found in report.items()
-                                 for text in found)
+    assert not report, "\n".join(
+        f"{rule}: {text}" for rule, found in report.items() for text in found
+    )
 
 
 @pytest.mark.parametrize("source", ["demo", "new"])
@@ -477,8 +501,11 @@ def test_tab_leaves_every_widget(qtbot, demo_template, tmp_path, source):
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     found = [f"window: {t}" for t in tab_traps(qtbot, window.toolbar)]
-    found += [f"window: {t}" for t in tab_traps(qtbot, window.view_host.sidebar.parentWidget())
-              if "sidebar" in t]
+    found += [
+        f"window: {t}"
+        for t in tab_traps(qtbot, window.view_host.sidebar.parentWidget())
+        if "sidebar" in t
+    ]
     for key in KEYS:
         found += _new_gaps("trap", key, tab_traps(qtbot, show(window, key)))
     assert not found, "\n".join(found)
@@ -503,7 +530,8 @@ def clipped(root: QWidget) -> list[str]:
     for widget in shown_widgets(root):
         parent = widget.parentWidget()
         if _is_internal(widget) or not isinstance(
-                widget, QAbstractButton | QComboBox | QLineEdit | QAbstractSpinBox):
+            widget, QAbstractButton | QComboBox | QLineEdit | QAbstractSpinBox
+        ):
             continue
         inside_scroll = any(isinstance(a, QAbstractScrollArea) for a in ancestors(widget))
         if not inside_scroll and not parent.rect().contains(widget.geometry()):

@@ -34,10 +34,13 @@ def test_the_raci_matrix_model_holds_through_edits_and_undo(demo_ctx, qtbot, qtm
     model = view.raci.model
     assert isinstance(model, RaciModel) and model.rowCount() > 0
     qtmodeltester.check(model, force_py=True)
-    index = next(model.index(row, column)
-                 for row in range(model.rowCount()) for column in range(len(model.people))
-                 if model.flags(model.index(row, column)) & Qt.ItemFlag.ItemIsEditable
-                 and not model.index(row, column).data())
+    index = next(
+        model.index(row, column)
+        for row in range(model.rowCount())
+        for column in range(len(model.people))
+        if model.flags(model.index(row, column)) & Qt.ItemFlag.ItemIsEditable
+        and not model.index(row, column).data()
+    )
     assert model.setData(index, RaciRole.CONSULTED.value, Qt.ItemDataRole.EditRole)
     assert index.data()
     demo_ctx.undo()
@@ -89,5 +92,6 @@ def _no_dialogs(monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
     monkeypatch.setattr(QMessageBox, "exec", lambda self: QMessageBox.StandardButton.Yes)
-    monkeypatch.setattr(QMessageBox, "question",
-                        staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
+    monkeypatch.setattr(
+        QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes)
+    )

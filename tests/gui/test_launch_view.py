@@ -70,8 +70,9 @@ def test_moving_the_launch_date_moves_relative_tasks_and_undo_moves_them_back(vi
     workspace, product_id = setup
     service = workspace.service(LaunchService)
     launch = service.create_launch(product_id, TRICKY, dt.date(2030, 6, 1), with_checklist=False)
-    task = service.tasks.create(launch_id=launch.id, function=LaunchFunction.LEGAL, title="DPA",
-                                due_date="2030-01-01")
+    task = service.tasks.create(
+        launch_id=launch.id, function=LaunchFunction.LEGAL, title="DPA", due_date="2030-01-01"
+    )
     view.show_launch(launch.id)
     model = view.tasks.model
     due = model.column_index("due")
@@ -94,8 +95,9 @@ def test_an_unreadable_due_date_is_refused(view, setup, qtbot):
     workspace, product_id = setup
     service = workspace.service(LaunchService)
     launch = service.create_launch(product_id, "GA", dt.date(2030, 6, 1), with_checklist=False)
-    task = service.tasks.create(launch_id=launch.id, function=LaunchFunction.LEGAL, title="DPA",
-                                due_date="2030-01-01")
+    task = service.tasks.create(
+        launch_id=launch.id, function=LaunchFunction.LEGAL, title="DPA", due_date="2030-01-01"
+    )
     view.show_launch(launch.id)
     model = view.tasks.model
     with qtbot.waitSignal(view.ctx.errorRaised) as raised:
@@ -108,12 +110,22 @@ def test_readiness_overdue_and_past_launch_flag_follow_edits(view, setup):
     workspace, product_id = setup
     service = workspace.service(LaunchService)
     today = dt.date.today()
-    launch = service.create_launch(product_id, "GA", today - dt.timedelta(days=3),
-                                   with_checklist=False)
-    late = service.tasks.create(launch_id=launch.id, function=LaunchFunction.SUPPORT,
-                                title="Hotline", due_date=today - dt.timedelta(days=10))
-    service.tasks.create(launch_id=launch.id, function=LaunchFunction.MARKETING, title="PR",
-                         due_date=today, status=TaskStatus.DONE)
+    launch = service.create_launch(
+        product_id, "GA", today - dt.timedelta(days=3), with_checklist=False
+    )
+    late = service.tasks.create(
+        launch_id=launch.id,
+        function=LaunchFunction.SUPPORT,
+        title="Hotline",
+        due_date=today - dt.timedelta(days=10),
+    )
+    service.tasks.create(
+        launch_id=launch.id,
+        function=LaunchFunction.MARKETING,
+        title="PR",
+        due_date=today,
+        status=TaskStatus.DONE,
+    )
     view.load(product_id)
     assert view.readiness.percent.text() == "50%"
     assert view.readiness.overdue.text() == "1 overdue task"

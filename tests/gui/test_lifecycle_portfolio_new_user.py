@@ -9,13 +9,14 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from gate_steps import fill
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible, QGuiApplication
 from PySide6.QtWidgets import (
-    QApplication,
     QAbstractButton,
     QAbstractItemView,
     QAbstractSpinBox,
+    QApplication,
     QComboBox,
     QDialog,
     QGraphicsView,
@@ -32,8 +33,6 @@ from pmdesk.gui.lifecycle import LifecycleView, gate_dialog
 from pmdesk.gui.portfolio import PortfolioView
 from pmdesk.store.services import LifecycleService, PortfolioService
 from pmdesk.store.workspace import Workspace
-
-from gate_steps import fill
 
 
 @pytest.fixture
@@ -85,7 +84,8 @@ def test_an_empty_portfolio_offers_add_product_on_its_first_tab(new_ctx, qtbot, 
     assert view.model.rowCount() == 1 and view.selected_product() == pid
     assert _hints(view) == []
     assert [(p.stage, p.left_on) for p in new_ctx.service(LifecycleService).periods_of(pid)] == [
-        (Stage.INNOVATION, None)]  # its starting stage record, made by the service
+        (Stage.INNOVATION, None)
+    ]  # its starting stage record, made by the service
     errors = []
     new_ctx.errorRaised.connect(errors.append)
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ('atlas <lab> & "co"', True))
@@ -99,8 +99,9 @@ def test_an_empty_portfolio_offers_add_product_on_its_first_tab(new_ctx, qtbot, 
     assert _hints(view) == ["No products yet — Add product to start"]
 
 
-def test_growth_share_of_an_empty_portfolio_says_what_it_needs(new_ctx, demo_ctx, qtbot,
-                                                               monkeypatch):
+def test_growth_share_of_an_empty_portfolio_says_what_it_needs(
+    new_ctx, demo_ctx, qtbot, monkeypatch
+):
     view = _portfolio(new_ctx, qtbot)
     bar = view.tabs.tabBar()
     qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(2).center())
@@ -169,7 +170,8 @@ def test_empty_lifecycle_charts_show_the_next_step_not_empty_axes(new_ctx, qtbot
     view = _lifecycle(new_ctx, qtbot, pid)
     assert not view.curve.isVisible() and _hints(view) == [
         "No metrics yet — add one (e.g. Revenue) in the Metrics tab, then type its values "
-        "or import a CSV"]
+        "or import a CSV"
+    ]
     bar = view.tabs.tabBar()
     qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
     assert not view.kpi.isVisible() and view.kpi_hint.isVisible()
@@ -199,8 +201,15 @@ def test_a_product_from_an_older_file_without_stage_record_reads_sensibly(new_ct
     assert view.status.text() == ""
 
 
-FOCUSABLE = (QAbstractButton, QComboBox, QLineEdit, QAbstractItemView, QGraphicsView,
-             QAbstractSpinBox, QPlainTextEdit)
+FOCUSABLE = (
+    QAbstractButton,
+    QComboBox,
+    QLineEdit,
+    QAbstractItemView,
+    QGraphicsView,
+    QAbstractSpinBox,
+    QPlainTextEdit,
+)
 
 
 def _unnamed(root: QWidget) -> list[str]:
@@ -211,8 +220,9 @@ def _unnamed(root: QWidget) -> list[str]:
             continue
         if isinstance(widget, QHeaderView):
             continue  # part of its table, which carries the name
-        if isinstance(widget, QLineEdit) and isinstance(widget.parent(),
-                                                        QComboBox | QAbstractSpinBox):
+        if isinstance(widget, QLineEdit) and isinstance(
+            widget.parent(), QComboBox | QAbstractSpinBox
+        ):
             continue  # the combo's or spin box's own editor: the outer widget carries the name
         name = QAccessible.queryAccessibleInterface(widget).text(QAccessible.Text.Name)
         if not name.strip():
@@ -221,8 +231,9 @@ def _unnamed(root: QWidget) -> list[str]:
 
 
 @pytest.mark.parametrize("which", ["empty", "demo"])
-def test_every_control_of_portfolio_and_lifecycle_has_a_name(which, new_ctx, demo_ctx, qtbot,
-                                                             monkeypatch):
+def test_every_control_of_portfolio_and_lifecycle_has_a_name(
+    which, new_ctx, demo_ctx, qtbot, monkeypatch
+):
     ctx = demo_ctx if which == "demo" else new_ctx
     portfolio = _portfolio(ctx, qtbot)
     if which == "empty":
@@ -240,8 +251,7 @@ def test_every_control_of_portfolio_and_lifecycle_has_a_name(which, new_ctx, dem
     assert _unnamed(dialog) == []
 
 
-def test_portfolio_rows_return_to_desk_height_after_workshop_mode(demo_template, tmp_path,
-                                                                  qtbot):
+def test_portfolio_rows_return_to_desk_height_after_workshop_mode(demo_template, tmp_path, qtbot):
     from pmdesk.gui.main_window import MainWindow
     from pmdesk.gui.settings import Settings
 
@@ -296,16 +306,18 @@ def test_tab_leaves_every_table_and_chart(demo_ctx, qtbot):
         view.activateWindow()
         for index in range(view.tabs.count()):
             view.tabs.setCurrentIndex(index)
-            trapped = [w.accessibleName() or type(w).__name__
-                       for w in view.findChildren(QWidget)
-                       if w.isVisible() and w.isEnabled()
-                       and w.focusPolicy() & Qt.FocusPolicy.TabFocus
-                       and not _tab_leaves(qtbot, w)]
+            trapped = [
+                w.accessibleName() or type(w).__name__
+                for w in view.findChildren(QWidget)
+                if w.isVisible()
+                and w.isEnabled()
+                and w.focusPolicy() & Qt.FocusPolicy.TabFocus
+                and not _tab_leaves(qtbot, w)
+            ]
             assert trapped == [], view.tabs.tabText(index)
 
 
-def test_keyboard_opens_a_product_and_moves_a_card_through_its_gate(demo_ctx, qtbot,
-                                                                    monkeypatch):
+def test_keyboard_opens_a_product_and_moves_a_card_through_its_gate(demo_ctx, qtbot, monkeypatch):
     view = _portfolio(demo_ctx, qtbot)
     pulse = demo_ctx.service(PortfolioService).product_by_name("Pulse Cloud").id
     view.table.setFocus()
@@ -314,8 +326,9 @@ def test_keyboard_opens_a_product_and_moves_a_card_through_its_gate(demo_ctx, qt
         qtbot.keyClick(view.table, Qt.Key.Key_Return)
     assert opened.args == [pulse]
     asked = []
-    monkeypatch.setattr(gate_dialog, "ask",
-                        lambda dialog: asked.append((dialog.decision(), dialog.target())))
+    monkeypatch.setattr(
+        gate_dialog, "ask", lambda dialog: asked.append((dialog.decision(), dialog.target()))
+    )
     column = view.board.columns[Stage.DEVELOPMENT]
     view.tabs.setCurrentWidget(view.board)
     column.setFocus()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from gate_steps import answer
 from PySide6.QtCore import QPointF, Qt
 
 from pmdesk.core.enums import GateDecision, Stage
@@ -12,8 +13,6 @@ from pmdesk.gui.lifecycle import LifecycleView, gate_dialog
 from pmdesk.gui.lifecycle.charts import day_of, stamp
 from pmdesk.gui.widgets.delegates import set_editor_value
 from pmdesk.store.services import LifecycleService, PortfolioService
-
-from gate_steps import answer
 
 
 @pytest.fixture
@@ -37,8 +36,15 @@ def view(ctx, qtbot) -> LifecycleView:
 
 def test_a_go_at_the_gate_moves_the_stage_and_undo_moves_it_back(view, ctx, qtbot, monkeypatch):
     pid = view.product_id
-    seen = answer(monkeypatch, qtbot, GateDecision.GO, tick=(0,), despite=True,
-                  who="Dana <PM>", rationale='Ready <now> & "signed"')
+    seen = answer(
+        monkeypatch,
+        qtbot,
+        GateDecision.GO,
+        tick=(0,),
+        despite=True,
+        who="Dana <PM>",
+        rationale='Ready <now> & "signed"',
+    )
     periods_before = view.periods.model.rowCount()
     with qtbot.waitSignal(ctx.changed):
         qtbot.mouseClick(view.gate_button, Qt.MouseButton.LeftButton)
@@ -97,8 +103,9 @@ def test_csv_import_of_values_for_several_metrics(view, ctx, tmp_path, monkeypat
     lifecycle = ctx.service(LifecycleService)
     names = [m.name for m in lifecycle.metrics_of(view.product_id)]
     path = tmp_path / "values.csv"
-    path.write_text(f"Metric,Period,Value\n{names[0]},2031-05-01,7\n{names[1]},2031-05-01,8\n",
-                    encoding="utf-8")
+    path.write_text(
+        f"Metric,Period,Value\n{names[0]},2031-05-01,7\n{names[1]},2031-05-01,8\n", encoding="utf-8"
+    )
     assert view.import_csv(path)
     latest = {s.metric.name: s.points[-1][1] for s in lifecycle.series_of(view.product_id)}
     assert (latest[names[0]], latest[names[1]]) == (7.0, 8.0)
@@ -119,13 +126,15 @@ def test_charts_are_built_from_the_data_with_hover_readouts(view, ctx, qtbot):
     assert view.curve.hover_text().startswith(f"{day_of(x):%b %Y}\nRevenue: ")
     view.whole_life.setChecked(True)  # every stage band, from the first
     assert view.curve.plotItem.vb.viewRange()[0][0] <= stamp(
-        ctx.service(LifecycleService).periods_of(view.product_id)[0].entered_on)
+        ctx.service(LifecycleService).periods_of(view.product_id)[0].entered_on
+    )
     view.tabs.setCurrentIndex(1)
     assert view.kpi._points
     for index in range(view.curve_metric.count()):
         view.curve_metric.setCurrentIndex(index)  # every metric draws as a curve
-        assert len(view.curve._points) >= len(ctx.service(LifecycleService).gates_of(
-            view.product_id))
+        assert len(view.curve._points) >= len(
+            ctx.service(LifecycleService).gates_of(view.product_id)
+        )
 
 
 def test_export_image_writes_png_and_svg(view, tmp_path):
@@ -167,14 +176,17 @@ def test_a_zoomed_chart_stays_zoomed_when_the_data_changes(view, ctx, qtbot):
     fitted = chart.plotItem.getViewBox().viewRange()
     zoomed = _zoom_in_like_the_wheel(chart)
     assert zoomed[0] != fitted[0]
-    metric = next(m for m in ctx.service(LifecycleService).metrics_of(view.product_id)
-                  if m.name == view.curve_metric.currentText())
-    ctx.service(LifecycleService).upsert_values(metric.id, [{"period": "2031-01-01",
-                                                              "value": 1.0}])
+    metric = next(
+        m
+        for m in ctx.service(LifecycleService).metrics_of(view.product_id)
+        if m.name == view.curve_metric.currentText()
+    )
+    ctx.service(LifecycleService).upsert_values(metric.id, [{"period": "2031-01-01", "value": 1.0}])
     qtbot.waitUntil(lambda: any(p[0] >= stamp(dt.date(2031, 1, 1)) for p in chart._points))
     after = chart.plotItem.getViewBox().viewRange()
     assert after[0] == pytest.approx(zoomed[0]) and after[1] == pytest.approx(zoomed[1])
     # Another metric, or the whole life, is fitted afresh.
-    view.curve_metric.setCurrentIndex((view.curve_metric.currentIndex() + 1)
-                                      % view.curve_metric.count())
+    view.curve_metric.setCurrentIndex(
+        (view.curve_metric.currentIndex() + 1) % view.curve_metric.count()
+    )
     assert chart.plotItem.getViewBox().viewRange()[0] != pytest.approx(zoomed[0])

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-
 import pytest
+from gate_steps import answer
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QDropEvent
 
@@ -13,8 +13,6 @@ from pmdesk.gui.portfolio import PortfolioView
 from pmdesk.gui.portfolio.board import product_mime
 from pmdesk.gui.portfolio.overview import ID_ROLE, SERIES_ROLE, SPARK_COLUMN
 from pmdesk.store.services import PortfolioService
-
-from gate_steps import answer
 
 
 @pytest.fixture
@@ -39,8 +37,13 @@ def _drop(view: PortfolioView, product_id: int, stage: Stage) -> None:
     """What Qt delivers when a card is dropped on a stage column."""
     column = view.board.columns[stage]
     mime = product_mime(product_id)  # kept alive while the event points at it
-    event = QDropEvent(QPointF(10, 10), Qt.DropAction.MoveAction, mime,
-                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.MoveAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     column.dropEvent(event)
     assert event.isAccepted()
 
@@ -60,18 +63,28 @@ def test_overview_shows_health_with_its_reason_sparkline_and_flag(view, ctx):
     assert len(series) == 24 and series[-1] < series[0]
     assert view.model.index(row, 7).data() == "⚑ Candidate"
     assert "revenue fell" in view.model.index(row, 7).data(Qt.ItemDataRole.ToolTipRole)
-    assert view.board.card_ids(Stage.IN_LIFE) == [_id(ctx, "Vega Benchtop Analyser"), _id(ctx, "DataLog 200")]
+    assert view.board.card_ids(Stage.IN_LIFE) == [
+        _id(ctx, "Vega Benchtop Analyser"),
+        _id(ctx, "DataLog 200"),
+    ]
 
 
-def test_a_board_drag_opens_the_review_and_a_go_moves_the_stage_undoably(view, ctx, qtbot,
-                                                                        monkeypatch):
+def test_a_board_drag_opens_the_review_and_a_go_moves_the_stage_undoably(
+    view, ctx, qtbot, monkeypatch
+):
     pulse = _id(ctx, "Pulse Cloud")
-    opened = answer(monkeypatch, qtbot, tick="all", who="Dana",
-                    rationale="Release candidate accepted & <signed>")
+    opened = answer(
+        monkeypatch,
+        qtbot,
+        tick="all",
+        who="Dana",
+        rationale="Release candidate accepted & <signed>",
+    )
     with qtbot.waitSignal(ctx.changed):
         _drop(view, pulse, Stage.GO_TO_MARKET)
     assert [(d.product.id, decision, target) for d, decision, target in opened] == [
-        (pulse, GateDecision.GO, Stage.GO_TO_MARKET)]  # the drag proposed the move
+        (pulse, GateDecision.GO, Stage.GO_TO_MARKET)
+    ]  # the drag proposed the move
     products = ctx.service(PortfolioService).products
     assert products.get(pulse).stage is Stage.GO_TO_MARKET
     assert pulse in view.board.card_ids(Stage.GO_TO_MARKET)

@@ -52,12 +52,15 @@ def state(view: QWidget) -> dict:
         key = (n, type(widget).__name__, widget.objectName())
         found[key] = [widget.isHidden(), widget.maximumHeight(), widget.minimumHeight()]
         if isinstance(widget, QTabWidget):
-            found[key] += [widget.currentIndex(),
-                           [widget.isTabVisible(i) for i in range(widget.count())]]
+            found[key] += [
+                widget.currentIndex(),
+                [widget.isTabVisible(i) for i in range(widget.count())],
+            ]
         if isinstance(widget, QAbstractItemView):
             header = getattr(widget, "verticalHeader", None)
-            sizes = [] if header is None else [header().sectionSize(i)
-                                               for i in range(header().count())]
+            sizes = (
+                [] if header is None else [header().sectionSize(i) for i in range(header().count())]
+            )
             found[key] += [int(widget.editTriggers().value), sizes]
     return found
 
@@ -89,9 +92,16 @@ def test_launch_review_look(ctx, qtbot):
     assert visible(view.form_scroll, view) and not visible(view.pitch, view)
 
     def presented() -> None:
-        for widget in (view.form_scroll, view.add_launch, view.delete_launch,
-                       view.checklist_button, view.function_filter, view.tasks.add_button,
-                       view.messages.add_button, view.messages.filter_box):
+        for widget in (
+            view.form_scroll,
+            view.add_launch,
+            view.delete_launch,
+            view.checklist_button,
+            view.function_filter,
+            view.tasks.add_button,
+            view.messages.add_button,
+            view.messages.filter_box,
+        ):
             assert not visible(widget, view)
         assert visible(view.pitch, view) and view.pitch.text() == view.sentence.text() != ""
         assert view.pitch.font().pixelSize() > THEME.body_px
@@ -211,7 +221,8 @@ def test_canvas_note_takes_several_lines_shift_enter(canvas, qtbot):
     board.editor.insert("three 🚀")
     qtbot.keyClick(board.editor, Qt.Key.Key_Return)
     assert [n.text for n in canvas.service.notes_of_board(canvas.board_id)] == [
-        "One\ntwo\nthree 🚀"]
+        "One\ntwo\nthree 🚀"
+    ]
 
 
 def test_note_wrap_height_counts_new_lines():

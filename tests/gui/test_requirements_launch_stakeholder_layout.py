@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pmdesk.gui.main_window import MainWindow
-from pmdesk.gui.settings import Settings
 from pmdesk.gui.launch.view import LaunchView
+from pmdesk.gui.main_window import MainWindow
 from pmdesk.gui.requirements.view import RequirementsView
+from pmdesk.gui.settings import Settings
 from pmdesk.gui.widgets.entity_table import EntityTable
 from pmdesk.gui.widgets.heading import Heading
 from pmdesk.gui.workshop.theme import PresentationTheme
@@ -96,13 +96,17 @@ def _button(view: QWidget, text: str):
 # -- empty states -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("key, hint, button", [
-    ("requirements", "No requirements yet — Add requirement", "Add requirement"),
-    ("stakeholders", "No stakeholders yet — Add stakeholder", "Add stakeholder"),
-    ("launch", "No launch planned — Plan a launch", "Plan a launch"),
-])
+@pytest.mark.parametrize(
+    "key, hint, button",
+    [
+        ("requirements", "No requirements yet — Add requirement", "Add requirement"),
+        ("stakeholders", "No stakeholders yet — Add stakeholder", "Add stakeholder"),
+        ("launch", "No launch planned — Plan a launch", "Plan a launch"),
+    ],
+)
 def test_a_new_product_says_the_next_step_and_its_button_takes_it(
-        empty_window, qtbot, key, hint, button):
+    empty_window, qtbot, key, hint, button
+):
     errors: list[str] = []
     empty_window.ctx.errorRaised.connect(errors.append)
     view = _show(empty_window, key)
@@ -142,14 +146,18 @@ def _overlaps(view: QWidget) -> list[str]:
         layout = parent.layout()
         if not parent.isVisible() or layout is None:
             continue
-        kids = [w for w in parent.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
-                if w.isVisible() and not w.isWindow() and layout.indexOf(w) >= 0]
+        kids = [
+            w
+            for w in parent.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
+            if w.isVisible() and not w.isWindow() and layout.indexOf(w) >= 0
+        ]
         for n, a in enumerate(kids):
-            for b in kids[n + 1:]:
+            for b in kids[n + 1 :]:
                 common: QRect = a.geometry().intersected(b.geometry())
                 if common.width() > 1 and common.height() > 1:
-                    found.append(f"{type(a).__name__} and {type(b).__name__} in "
-                                 f"{type(parent).__name__}")
+                    found.append(
+                        f"{type(a).__name__} and {type(b).__name__} in {type(parent).__name__}"
+                    )
     return found
 
 
@@ -165,8 +173,11 @@ def _layout_problems(view: QWidget) -> list[str]:
         header = table.view.horizontalHeader()
         for number, column in enumerate(table.model.columns):
             room = header.fontMetrics().horizontalAdvance(column.header) + 8
-            if table.isVisible() and not header.isSectionHidden(number) and \
-                    header.sectionSize(number) < room:
+            if (
+                table.isVisible()
+                and not header.isSectionHidden(number)
+                and header.sectionSize(number) < room
+            ):
                 problems.append(f"column “{column.header}” of {table.noun[1]} is cut")
     for heading in view.findChildren(Heading):
         if heading.isVisible() and heading.text() and not heading.wordWrap():
@@ -219,16 +230,20 @@ def test_projector_type_keeps_the_tables_whole(demo_ctx, qtbot, cls):
     view.set_presentation(None)
     view.setFont(desk)
     _fits(qtbot, view, f"{cls.__name__} back at the desk")
-    qtbot.waitUntil(lambda: not any(table.view.isColumnHidden(n)
-                                    for n in range(table.model.columnCount())))
+    qtbot.waitUntil(
+        lambda: not any(table.view.isColumnHidden(n) for n in range(table.model.columnCount()))
+    )
 
 
 # -- accessibility ----------------------------------------------------------------------------
 
 
 def _focusable(view: QWidget) -> list[QWidget]:
-    return [w for w in view.findChildren(QWidget)
-            if w.isVisible() and w.isEnabled() and w.focusPolicy() & Qt.FocusPolicy.TabFocus]
+    return [
+        w
+        for w in view.findChildren(QWidget)
+        if w.isVisible() and w.isEnabled() and w.focusPolicy() & Qt.FocusPolicy.TabFocus
+    ]
 
 
 def _name(widget: QWidget) -> str:
@@ -236,8 +251,11 @@ def _name(widget: QWidget) -> str:
 
 
 def _unnamed(view: QWidget) -> list[str]:
-    return [f"{type(w).__name__} in {type(w.parent()).__name__}" for w in view.findChildren(QWidget)
-            if w.isVisible() and w.focusPolicy() != Qt.FocusPolicy.NoFocus and not _name(w)]
+    return [
+        f"{type(w).__name__} in {type(w.parent()).__name__}"
+        for w in view.findChildren(QWidget)
+        if w.isVisible() and w.focusPolicy() != Qt.FocusPolicy.NoFocus and not _name(w)
+    ]
 
 
 @pytest.mark.parametrize("key", VIEWS)
@@ -257,7 +275,8 @@ def _inner(widget: QWidget) -> bool:
     """A part Qt builds inside a control (its text field, its viewport): focus goes to the owner."""
     parent = widget.parent()
     return isinstance(parent, QAbstractSpinBox | QComboBox) or (
-        isinstance(parent, QAbstractScrollArea) and parent.viewport() is widget)
+        isinstance(parent, QAbstractScrollArea) and parent.viewport() is widget
+    )
 
 
 @pytest.mark.parametrize("key", VIEWS)
@@ -271,5 +290,6 @@ def test_tab_leaves_every_control(demo_window, qtbot, key):
             continue  # a control that hands its focus on (a proxy) is tried as that one
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
         now = QApplication.focusWidget()
-        assert now is not widget and not widget.isAncestorOf(now), \
+        assert now is not widget and not widget.isAncestorOf(now), (
             f"Tab stays in {type(widget).__name__} “{_name(widget)}”"
+        )

@@ -21,20 +21,35 @@ def setup(workspace):
     product = workspace.service(PortfolioService).create_product(name="Atlas")
     service = workspace.service(RequirementService)
     reqs = [
-        service.requirements.create(product_id=product.id, ref=f"REQ-{n}", title=title,
-                                    reach=reach, impact=2, confidence=80, effort=effort,
-                                    moscow=moscow)
-        for n, (title, reach, effort, moscow) in enumerate([
-            ("Offline mode for technicians", 100, 2, MoSCoW.COULD),
-            ("Single sign-on", 1000, 1, MoSCoW.MUST),
-            (TRICKY, 400, 4, MoSCoW.SHOULD),
-        ], start=1)
+        service.requirements.create(
+            product_id=product.id,
+            ref=f"REQ-{n}",
+            title=title,
+            reach=reach,
+            impact=2,
+            confidence=80,
+            effort=effort,
+            moscow=moscow,
+        )
+        for n, (title, reach, effort, moscow) in enumerate(
+            [
+                ("Offline mode for technicians", 100, 2, MoSCoW.COULD),
+                ("Single sign-on", 1000, 1, MoSCoW.MUST),
+                (TRICKY, 400, 4, MoSCoW.SHOULD),
+            ],
+            start=1,
+        )
     ]
     roadmap = workspace.service(RoadmapService)
     lane = roadmap.lanes.create(product_id=product.id, name="Core")
-    item = roadmap.items.create(product_id=product.id, lane_id=lane.id, name="Sync <engine>",
-                                kind=ItemKind.FEATURE, start_date=dt.date(2026, 1, 5),
-                                end_date=dt.date(2026, 2, 27))
+    item = roadmap.items.create(
+        product_id=product.id,
+        lane_id=lane.id,
+        name="Sync <engine>",
+        kind=ItemKind.FEATURE,
+        start_date=dt.date(2026, 1, 5),
+        end_date=dt.date(2026, 2, 27),
+    )
     return workspace, product.id, [r.id for r in reqs], item.id
 
 
@@ -83,8 +98,11 @@ def test_editor_story_builder_and_rice_parts(view, setup, qtbot):
     assert editor.requirement_id == offline
     assert editor.rice_panel.score.text() == "RICE score 80"
     assert editor.rice_panel.cells[3][1].text() == "= 160"  # value: 100 × 2 × 80%
-    for field, text in (("story_role", "engineer"), ("story_goal", TRICKY),
-                        ("story_benefit", "I can work offline")):
+    for field, text in (
+        ("story_role", "engineer"),
+        ("story_goal", TRICKY),
+        ("story_benefit", "I can work offline"),
+    ):
         editor.form.editors[field].setText(text)
         assert editor.form.commit(field)
     expected = f"As an engineer, I want {TRICKY} so that I can work offline."
@@ -125,7 +143,8 @@ def test_criteria_customers_and_links_each_undo(view, setup, qtbot):
     last = editor.criteria.list.item(0)
     last.setText("Given no signal, when I save, then it syncs later & <keeps> order")
     assert service.requirements.get(offline).acceptance_criteria == [
-        "Given no signal, when I save, then it syncs later & <keeps> order"]
+        "Given no signal, when I save, then it syncs later & <keeps> order"
+    ]
     assert "1 in Given/When/Then form" in editor.criteria.summary.text()
     view.ctx.undo()
     assert service.requirements.get(offline).acceptance_criteria == ["Given … when … then …"]

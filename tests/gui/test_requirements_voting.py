@@ -18,8 +18,10 @@ TRICKY = 'Fast & "safe" <b>export</b> 🚀'
 def setup(workspace):
     product = workspace.service(PortfolioService).create_product(name="Atlas")
     service = workspace.service(RequirementService)
-    ids = [service.requirements.create(product_id=product.id, ref=f"REQ-{n}", title=title).id
-           for n, title in enumerate(["Offline mode", "Single sign-on", TRICKY], start=1)]
+    ids = [
+        service.requirements.create(product_id=product.id, ref=f"REQ-{n}", title=title).id
+        for n, title in enumerate(["Offline mode", "Single sign-on", TRICKY], start=1)
+    ]
     return workspace, product.id, ids
 
 

@@ -102,8 +102,13 @@ def test_the_projector_folds_the_fullest_lanes_when_they_cannot_all_fit(qtbot, c
     for n in range(6):  # six lanes of eight overlapping items: 48 rows
         lane = roadmap.lanes.create(product_id=product.id, name=f"Team {n}", sort_order=n)
         for k in range(8):
-            roadmap.items.create(product_id=product.id, lane_id=lane.id, name=f"Work {n}.{k}",
-                                 start_date=D(2027, 1, 4 + k), end_date=D(2027, 3, 1))
+            roadmap.items.create(
+                product_id=product.id,
+                lane_id=lane.id,
+                name=f"Work {n}.{k}",
+                start_date=D(2027, 1, 4 + k),
+                end_date=D(2027, 3, 1),
+            )
     view = RoadmapView(ctx)
     view.set_product(product.id)
     panel = _present(qtbot, view)
@@ -158,8 +163,9 @@ def test_the_projector_never_cuts_a_name_to_a_stub(qtbot, demo_ctx):
 
     panel.painter._draw_labels = record
     panel.view.viewport().grab()
-    names = {("✓ " if r.status is ItemStatus.DONE else "") + r.name
-             for r in panel.model.items.values()}
+    names = {
+        ("✓ " if r.status is ItemStatus.DONE else "") + r.name for r in panel.model.items.values()
+    }
     assert drawn and all(text in names for text in drawn)  # whole names only, no "Ti…"
 
 
@@ -170,8 +176,13 @@ def test_fit_leaves_no_area_outside_the_scene(qtbot, ctx):
     product = ctx.workspace.service(PortfolioService).create_product(name="Atlas")
     roadmap = ctx.workspace.service(RoadmapService)
     lane = roadmap.lanes.create(product_id=product.id, name="Platform", sort_order=0)
-    roadmap.items.create(product_id=product.id, lane_id=lane.id, name="Design",
-                         start_date=D(2027, 1, 4), end_date=D(2027, 2, 8))
+    roadmap.items.create(
+        product_id=product.id,
+        lane_id=lane.id,
+        name="Design",
+        start_date=D(2027, 1, 4),
+        end_date=D(2027, 2, 8),
+    )
     view = _show(qtbot, RoadmapView(ctx), 1366, 768)
     view.set_product(product.id)
     panel = view.chart
@@ -194,7 +205,8 @@ def test_the_today_badge_sits_below_the_period_names(qtbot, demo_ctx):
     assert "Today" in header.painted
     assert header.height() >= 2 * header.tier_height() + header.strip_height()
     panel.view.horizontalScrollBar().setValue(
-        round(panel.scene.today_x() - 2))  # today at the very left edge: the badge stays whole
+        round(panel.scene.today_x() - 2)
+    )  # today at the very left edge: the badge stays whole
     header.grab()
     assert "Today" in header.painted
 
@@ -219,8 +231,13 @@ def test_screen_and_paper_use_the_same_lane_colours_statuses_and_legend(qtbot, d
     product = ws.service(PortfolioService).product_by_name("Pulse Cloud")
     roadmap = ws.service(RoadmapService)
     new_lane = roadmap.lanes.create(product_id=product.id, name="Partnerships", sort_order=9)
-    roadmap.items.create(product_id=product.id, lane_id=new_lane.id, name="Reseller pilot",
-                         start_date=D(2027, 2, 1), end_date=D(2027, 3, 1))
+    roadmap.items.create(
+        product_id=product.id,
+        lane_id=new_lane.id,
+        name="Reseller pilot",
+        start_date=D(2027, 2, 1),
+        end_date=D(2027, 3, 1),
+    )
     view = _show(qtbot, _demo_view(qtbot, demo_ctx), 1366, 768)
     panel = view.chart
     job = Job(ws, PdfOptions(), Progress(None, None), product, (1190.0, 842.0))
@@ -237,8 +254,10 @@ def test_screen_and_paper_use_the_same_lane_colours_statuses_and_legend(qtbot, d
     critical = any(item.critical for item in paper.items)
     violated = any(link.violated for link in paper.links)
     baseline = any(item.baseline for item in paper.items)
-    assert (critical, baseline) == (model.show_critical and bool(model.critical),
-                                    model.baseline_visible)
+    assert (critical, baseline) == (
+        model.show_critical and bool(model.critical),
+        model.baseline_visible,
+    )
     assert violated == bool(model.violated)
     register()  # the PDF fonts
     drawing = paper_legend(800, baseline=baseline, critical=critical, violated=violated)
@@ -296,8 +315,9 @@ def test_new_lane_from_the_toolbar_then_the_hint_asks_for_items(qtbot, ctx, monk
     view.set_product(product.id)
     monkeypatch.setattr(dialogs, "ask_text", lambda *args, **kwargs: "Platform")
     panel = view.chart
-    qtbot.mouseClick(panel.toolbar.widgetForAction(panel.toolbar.add_lane),
-                     Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(
+        panel.toolbar.widgetForAction(panel.toolbar.add_lane), Qt.MouseButton.LeftButton
+    )
     assert view.chart.hint.isVisible() and "No items yet" in view.chart.hint.text()
 
 
@@ -308,8 +328,10 @@ def test_tab_reaches_every_roadmap_toolbar_button(qtbot, demo_ctx):
     view = _show(qtbot, _demo_view(qtbot, demo_ctx), 1366, 768)
     panel = view.chart
     toolbar = panel.toolbar
-    wanted = {toolbar.widgetForAction(a) for a in (toolbar.reschedule, toolbar.add_lane,
-                                                    toolbar.details, toolbar.fit)}
+    wanted = {
+        toolbar.widgetForAction(a)
+        for a in (toolbar.reschedule, toolbar.add_lane, toolbar.details, toolbar.fit)
+    }
     first = toolbar.widgetForAction(toolbar.show_chart)
     first.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.waitUntil(first.hasFocus)
@@ -359,13 +381,17 @@ def _type_date(qtbot, table, row: int, field: str, day: dt.date) -> None:
     editor.deleteLater()
 
 
-def test_a_start_typed_past_the_end_moves_the_end_and_keeps_the_duration(qtbot, ctx,
-                                                                          monkeypatch):
+def test_a_start_typed_past_the_end_moves_the_end_and_keeps_the_duration(qtbot, ctx, monkeypatch):
     product = ctx.workspace.service(PortfolioService).create_product(name="Atlas")
     roadmap = ctx.workspace.service(RoadmapService)
     lane = roadmap.lanes.create(product_id=product.id, name="Platform", sort_order=0)
-    item = roadmap.items.create(product_id=product.id, lane_id=lane.id, name="Design",
-                                start_date=D(2027, 1, 4), end_date=D(2027, 1, 13))
+    item = roadmap.items.create(
+        product_id=product.id,
+        lane_id=lane.id,
+        name="Design",
+        start_date=D(2027, 1, 4),
+        end_date=D(2027, 1, 13),
+    )
     errors = []
     ctx.errorRaised.connect(errors.append)
     view = _show(qtbot, RoadmapView(ctx), 1366, 768)
@@ -395,9 +421,14 @@ def test_finished_items_leave_the_now_next_later_board(qtbot, ctx):
     today = dt.date.today()
 
     def item(name, **extra):
-        return roadmap.items.create(product_id=product.id, lane_id=lane.id, name=name,
-                                    start_date=today - dt.timedelta(days=30),
-                                    end_date=today + dt.timedelta(days=3), **extra).id
+        return roadmap.items.create(
+            product_id=product.id,
+            lane_id=lane.id,
+            name=name,
+            start_date=today - dt.timedelta(days=30),
+            end_date=today + dt.timedelta(days=3),
+            **extra,
+        ).id
 
     running = item("Running", progress=40)
     done = item("Shipped", status=ItemStatus.DONE)
@@ -446,8 +477,9 @@ def test_tab_leaves_the_chart_and_the_board(qtbot, demo_ctx):
     qtbot.waitUntil(panel.view.hasFocus)
     qtbot.keyClick(panel.view, Qt.Key.Key_Tab)
     assert not panel.view.hasFocus()
-    qtbot.mouseClick(panel.toolbar.widgetForAction(panel.toolbar.show_board),
-                     Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(
+        panel.toolbar.widgetForAction(panel.toolbar.show_board), Qt.MouseButton.LeftButton
+    )
     for column in panel.board.views.values():
         column.setFocus(Qt.FocusReason.TabFocusReason)
         qtbot.waitUntil(column.hasFocus)
@@ -466,7 +498,9 @@ def test_the_board_on_the_projector_has_cards_for_its_type(qtbot, demo_ctx):
     card = column.visualRect(index)
     fonts = panel.painter.fonts
     assert card.height() >= fonts.bold_metrics.height() + fonts.small_metrics.height()
-    assert f"font-size:{round(PresentationTheme().body_px * 1.25)}px" in \
-        panel.board.titles[Horizon.NOW].text()
+    assert (
+        f"font-size:{round(PresentationTheme().body_px * 1.25)}px"
+        in panel.board.titles[Horizon.NOW].text()
+    )
     view.set_presentation(None)
     assert "13pt" in panel.board.titles[Horizon.NOW].text()

@@ -25,15 +25,20 @@ def test_self_test_from_the_command_line(tmp_path: Path):
     config, data = tmp_path / "config", tmp_path / "data"
     env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
     env.update(PMDESK_CONFIG_DIR=str(config), PMDESK_DATA_DIR=str(data))
-    result = subprocess.run([sys.executable, "-m", "pmdesk", "--self-test"], env=env,
-                            capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "pmdesk", "--self-test"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     for spec in _views():
         match = re.search(rf"^\s+{re.escape(spec.title)}\s+(\d+)\s+\(", result.stdout, re.M)
         assert match, f"{spec.title} missing from:\n{result.stdout}"
         assert int(match.group(1)) > 0
-    assert re.search(r"^\s+Product specification of .+: [\d,]+ bytes, a PDF$", result.stdout,
-                     re.M)
+    assert re.search(r"^\s+Product specification of .+: [\d,]+ bytes, a PDF$", result.stdout, re.M)
     assert "self-test passed" in result.stdout
     # The person's own settings and data folders were never touched, nor the current folder.
     assert not config.exists() and not data.exists()
@@ -47,8 +52,7 @@ def test_a_view_that_draws_nothing_fails_the_self_test(monkeypatch, qapp, capsys
         def load(self, product_id):
             pass
 
-    blank = ViewSpec("blank", "Blank & <empty> 🚀",
-                     lambda ctx, parent=None: BlankView(ctx, parent))
+    blank = ViewSpec("blank", "Blank & <empty> 🚀", lambda ctx, parent=None: BlankView(ctx, parent))
     monkeypatch.setattr("pmdesk.gui.views.VIEWS", [VIEWS[0], blank])
     out = io.StringIO()
     assert selftest.run(out) == selftest.EXIT_FAILED
@@ -81,8 +85,7 @@ def test_a_broken_pdf_export_fails_the_self_test(monkeypatch, qapp, capsys):
 
 def test_count_drawn_counts_only_what_is_visible(qtbot):
     from PySide6.QtGui import QStandardItemModel
-    from PySide6.QtWidgets import (QGraphicsScene, QGraphicsView, QTableView, QVBoxLayout,
-                                   QWidget)
+    from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QTableView, QVBoxLayout, QWidget
 
     host = QWidget()
     qtbot.addWidget(host)

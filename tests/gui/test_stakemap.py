@@ -49,8 +49,9 @@ def ctx(ws, qtbot):
 
 @pytest.fixture
 def pulse(ws) -> int:
-    return next(p.id for p in ws.service(PortfolioService).list_products()
-                if p.name == "Pulse Cloud")
+    return next(
+        p.id for p in ws.service(PortfolioService).list_products() if p.name == "Pulse Cloud"
+    )
 
 
 @pytest.fixture
@@ -86,16 +87,19 @@ def test_the_map_shows_every_stakeholder_in_its_quadrant(view, qtmodeltester):
     in_badges = {k for _item, keys in view.scene.badges for k in keys}
     assert labelled | in_badges == set(view.people)
     assert {view.scene.labels[pid].text for pid in labelled} <= {
-        view.people[pid].name for pid in labelled} | {short_name(view.people[pid].name)
-                                                     for pid in labelled}
+        view.people[pid].name for pid in labelled
+    } | {short_name(view.people[pid].name) for pid in labelled}
     qtmodeltester.check(view.model)
     qtmodeltester.check(view.raci.model)
 
 
 def test_drag_then_undo_reaches_the_file_and_leaves_the_trail_as_it_was(view, ctx, ws):
     marcus = person(view, "Marcus Feld")
-    trail_before = read(ws, "SELECT id, power, interest FROM stakeholder_position "
-                            "WHERE stakeholder_id = ? ORDER BY id", marcus.id)
+    trail_before = read(
+        ws,
+        "SELECT id, power, interest FROM stakeholder_position WHERE stakeholder_id = ? ORDER BY id",
+        marcus.id,
+    )
     token = view.scene.tokens[marcus.id]
     view.scene.clearSelection()
     token.setSelected(True)
@@ -105,8 +109,11 @@ def test_drag_then_undo_reaches_the_file_and_leaves_the_trail_as_it_was(view, ct
 
     position = "SELECT power, interest FROM stakeholder WHERE id = ?"
     assert read(ws, position, marcus.id) == [(9.0, 8.0)]
-    trail = read(ws, "SELECT power, interest FROM stakeholder_position WHERE stakeholder_id = ? "
-                     "ORDER BY id", marcus.id)
+    trail = read(
+        ws,
+        "SELECT power, interest FROM stakeholder_position WHERE stakeholder_id = ? ORDER BY id",
+        marcus.id,
+    )
     assert trail[-1] == (9.0, 8.0) and len(trail) == len(trail_before) + 1
     assert "Manage closely" in ctx.undo_stack.undoText()
     moved = view.scene.tokens[marcus.id]
@@ -114,11 +121,21 @@ def test_drag_then_undo_reaches_the_file_and_leaves_the_trail_as_it_was(view, ct
 
     ctx.undo()
     assert read(ws, "SELECT power, interest FROM stakeholder WHERE id = ?", marcus.id) == [
-        (marcus.power, marcus.interest)]
-    assert read(ws, "SELECT id, power, interest FROM stakeholder_position "
-                    "WHERE stakeholder_id = ? ORDER BY id", marcus.id) == trail_before
-    assert view.scene.value_at(view.scene.tokens[marcus.id].pos()) == (marcus.power,
-                                                                        marcus.interest)
+        (marcus.power, marcus.interest)
+    ]
+    assert (
+        read(
+            ws,
+            "SELECT id, power, interest FROM stakeholder_position "
+            "WHERE stakeholder_id = ? ORDER BY id",
+            marcus.id,
+        )
+        == trail_before
+    )
+    assert view.scene.value_at(view.scene.tokens[marcus.id].pos()) == (
+        marcus.power,
+        marcus.interest,
+    )
 
 
 def test_a_real_mouse_drag_moves_the_token(view, ws, qtbot):
@@ -129,11 +146,17 @@ def test_a_real_mouse_drag_moves_the_token(view, ws, qtbot):
     qtbot.mousePress(canvas.viewport(), Qt.MouseButton.LeftButton, pos=start)
     from PySide6.QtGui import QMouseEvent
     from PySide6.QtWidgets import QApplication
+
     for fraction in (0.3, 0.7, 1.0):
         point = QPointF(start + (end - start) * fraction)
-        move = QMouseEvent(QMouseEvent.Type.MouseMove, point, canvas.viewport().mapToGlobal(point),
-                           Qt.MouseButton.NoButton, Qt.MouseButton.LeftButton,
-                           Qt.KeyboardModifier.NoModifier)
+        move = QMouseEvent(
+            QMouseEvent.Type.MouseMove,
+            point,
+            canvas.viewport().mapToGlobal(point),
+            Qt.MouseButton.NoButton,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
         QApplication.sendEvent(canvas.viewport(), move)
     qtbot.mouseRelease(canvas.viewport(), Qt.MouseButton.LeftButton, pos=end)
     power, interest = read(ws, "SELECT power, interest FROM stakeholder WHERE id = ?", kenji.id)[0]
@@ -158,8 +181,11 @@ def test_filters_narrow_the_table_and_fade_the_others_on_the_map(view, qtbot):
     bar = view.filter_bar
     bar.quadrant.setCurrentIndex(bar.quadrant.findData(Quadrant.MANAGE_CLOSELY.value))
     names = {view.model.entity(row).name for row in range(view.model.rowCount())}
-    expected = {p.name for p in view.people.values()
-                if quadrant(p.power, p.interest) is Quadrant.MANAGE_CLOSELY}
+    expected = {
+        p.name
+        for p in view.people.values()
+        if quadrant(p.power, p.interest) is Quadrant.MANAGE_CLOSELY
+    }
     assert names == expected and 0 < len(names) < 10
     faded = {pid for pid, token in view.scene.tokens.items() if token.opacity() < 1}
     everyone = {p.name for p in view.people.values()}
@@ -177,29 +203,41 @@ def test_mark_contact_done_sets_the_next_date_and_undo_restores_it(view, ctx, ws
     assert overdue.text(0).startswith("Overdue")
     first = overdue.child(0)
     pid = first.data(0, Qt.ItemDataRole.UserRole + 1)
-    before = read(ws, "SELECT last_contact, next_contact, comm_frequency FROM stakeholder "
-                      "WHERE id = ?", pid)[0]
+    before = read(
+        ws, "SELECT last_contact, next_contact, comm_frequency FROM stakeholder WHERE id = ?", pid
+    )[0]
     view.agenda.tree.setCurrentItem(first)
     qtbot.mouseClick(view.agenda.done_button, Qt.MouseButton.LeftButton)
     days = {"weekly": 7, "fortnightly": 14, "monthly": 30, "quarterly": 91}[before[2]]
     assert read(ws, "SELECT last_contact, next_contact FROM stakeholder WHERE id = ?", pid) == [
-        (TODAY.isoformat(), (TODAY + dt.timedelta(days=days)).isoformat())]
+        (TODAY.isoformat(), (TODAY + dt.timedelta(days=days)).isoformat())
+    ]
     ctx.undo()
     assert read(ws, "SELECT last_contact, next_contact FROM stakeholder WHERE id = ?", pid) == [
-        before[:2]]
+        before[:2]
+    ]
 
 
 def test_raci_a_moves_in_one_step_and_a_row_without_r_is_flagged(view, ctx, ws):
     model = view.raci.model
-    row = next(n for n, a in enumerate(model.activities)
-               if a.key == (RaciActivity.SPEC_SIGNOFF, None))
-    holder = next(pid for (key, pid), role in model.cells.items()
-                  if key == model.key_at(row) and role.value == "A")
-    other = next(pid for pid, _name, _role in model.people if pid != holder
-                 and (model.key_at(row), pid) not in model.cells)
+    row = next(
+        n for n, a in enumerate(model.activities) if a.key == (RaciActivity.SPEC_SIGNOFF, None)
+    )
+    holder = next(
+        pid
+        for (key, pid), role in model.cells.items()
+        if key == model.key_at(row) and role.value == "A"
+    )
+    other = next(
+        pid
+        for pid, _name, _role in model.people
+        if pid != holder and (model.key_at(row), pid) not in model.cells
+    )
     column = [pid for pid, _n, _r in model.people].index(other)
-    sql = ("SELECT stakeholder_id, role FROM raci_assignment WHERE activity = 'spec_signoff' "
-           "ORDER BY stakeholder_id")
+    sql = (
+        "SELECT stakeholder_id, role FROM raci_assignment WHERE activity = 'spec_signoff' "
+        "ORDER BY stakeholder_id"
+    )
     before = read(ws, sql)
     assert model.setData(model.index(row, column), "a")
     after = dict(read(ws, sql))
@@ -208,8 +246,11 @@ def test_raci_a_moves_in_one_step_and_a_row_without_r_is_flagged(view, ctx, ws):
     ctx.undo()
     assert read(ws, sql) == before
 
-    responsible = [pid for (key, pid), role in model.cells.items()
-                   if key == model.key_at(row) and role.value == "R"]
+    responsible = [
+        pid
+        for (key, pid), role in model.cells.items()
+        if key == model.key_at(row) and role.value == "R"
+    ]
     for pid in responsible:
         column = [p for p, _n, _r in model.people].index(pid)
         model.setData(model.index(row, column), "")
@@ -223,7 +264,8 @@ def test_user_text_survives_on_the_map_and_in_the_export(view, ctx, ws, tmp_path
     service = ws.service(StakeholderService)
     created = service.stakeholders.create(product_id=pulse, name=tricky, power=1, interest=9)
     assert view.scene.labels[created.id].text == tricky or any(
-        created.id in keys for _item, keys in view.scene.badges)
+        created.id in keys for _item, keys in view.scene.badges
+    )
     assert view.model.row_of(created.id) is not None
     svg = view.export_image(tmp_path / "map.svg")
     text = svg.read_text(encoding="utf-8")
@@ -235,9 +277,13 @@ def test_user_text_survives_on_the_map_and_in_the_export(view, ctx, ws, tmp_path
 def test_sixty_crowded_stakeholders_keep_every_name_reachable(ctx, ws, qtbot, pulse):
     service = ws.service(StakeholderService)
     for n in range(50):
-        service.stakeholders.create(product_id=pulse, name=f"Crowded person {n:02}",
-                                    power=7 + (n % 5) * 0.2, interest=7 + (n // 5) * 0.2,
-                                    importance=1 + n % 5)
+        service.stakeholders.create(
+            product_id=pulse,
+            name=f"Crowded person {n:02}",
+            power=7 + (n % 5) * 0.2,
+            interest=7 + (n // 5) * 0.2,
+            importance=1 + n % 5,
+        )
     view = StakeholderMapView(ctx)
     qtbot.addWidget(view)
     view.resize(1400, 850)
@@ -251,7 +297,7 @@ def test_sixty_crowded_stakeholders_keep_every_name_reachable(ctx, ws, qtbot, pu
     assert badged, "a crowd this dense cannot name everyone: some names collapse into a count"
     boxes = [label.sceneBoundingRect() for label in scene.labels.values()]
     for i, box in enumerate(boxes):
-        assert not any(box.intersects(other) for other in boxes[i + 1:])
+        assert not any(box.intersects(other) for other in boxes[i + 1 :])
     item, keys = scene.badges[0]
     assert item.text == f"+{len(keys)}"
     assert all(view.people[k].name in item.toolTip() for k in keys)
@@ -268,8 +314,10 @@ def test_undo_of_a_move_from_the_table_is_exact_too(view, ctx, ws):
     count = len(read(ws, "SELECT id FROM stakeholder_position WHERE stakeholder_id = ?", chloe.id))
     assert view.model.edit(view.model.row_of(chloe.id), view.model.column_index("power"), 8.5)
     ctx.undo()
-    assert len(read(ws, "SELECT id FROM stakeholder_position WHERE stakeholder_id = ?",
-                    chloe.id)) == count
+    assert (
+        len(read(ws, "SELECT id FROM stakeholder_position WHERE stakeholder_id = ?", chloe.id))
+        == count
+    )
 
 
 def test_history_trail_is_drawn_in_order_when_asked(view, qtbot):

@@ -18,8 +18,9 @@ def setup(workspace):
     product = workspace.service(PortfolioService).create_product(name="Atlas")
     people = workspace.service(StakeholderService).stakeholders
     ada = people.create(product_id=product.id, name=TRICKY, power=3, interest=4).id
-    bo = people.create(product_id=product.id, name="Bo", power=8, interest=2,
-                       desired_power=8, desired_interest=8).id
+    bo = people.create(
+        product_id=product.id, name="Bo", power=8, interest=2, desired_power=8, desired_interest=8
+    ).id
     return workspace, product.id, ada, bo
 
 
@@ -39,8 +40,9 @@ def view(setup, qtbot):
 
 def desired(workspace, person_id):
     with sqlite3.connect(workspace.path) as conn:
-        return conn.execute("SELECT desired_power, desired_interest FROM stakeholder WHERE id = ?",
-                            (person_id,)).fetchone()
+        return conn.execute(
+            "SELECT desired_power, desired_interest FROM stakeholder WHERE id = ?", (person_id,)
+        ).fetchone()
 
 
 def test_right_click_sets_a_desired_position_and_undo_removes_it(view, setup):

@@ -49,12 +49,18 @@ def _edited(source: Path, folder: Path, *statements: str) -> Path:
 
 
 STRANGERS = {
-    "a planted trigger": (["CREATE TRIGGER wipe AFTER UPDATE ON roadmap_item "
-                           "BEGIN DELETE FROM requirement; END"], "trigger named “wipe”"),
-    "progress as text": (["UPDATE roadmap_item SET progress = 'half' WHERE id = "
-                          "(SELECT min(id) FROM roadmap_item)"], "progress holds 'half'"),
-    "a date in year 9999": (["UPDATE stakeholder SET next_contact = '9999-12-31'"],
-                            "next contact holds '9999-12-31'"),
+    "a planted trigger": (
+        ["CREATE TRIGGER wipe AFTER UPDATE ON roadmap_item BEGIN DELETE FROM requirement; END"],
+        "trigger named “wipe”",
+    ),
+    "progress as text": (
+        ["UPDATE roadmap_item SET progress = 'half' WHERE id = (SELECT min(id) FROM roadmap_item)"],
+        "progress holds 'half'",
+    ),
+    "a date in year 9999": (
+        ["UPDATE stakeholder SET next_contact = '9999-12-31'"],
+        "next contact holds '9999-12-31'",
+    ),
 }
 
 
@@ -75,7 +81,8 @@ def window(qtbot, demo_template, tmp_path):
 
 @pytest.mark.parametrize("case", sorted(STRANGERS))
 def test_a_crafted_file_is_refused_with_one_message_and_mine_stays_open(
-        case, window, demo_template, tmp_path):
+    case, window, demo_template, tmp_path
+):
     win, dialogs = window
     statements, message = STRANGERS[case]
     folder = tmp_path / "inbox"
@@ -114,8 +121,9 @@ def test_damaged_files_open_or_are_refused_through_the_window(window, demo_templ
 
 
 @pytest.mark.qt_no_exception_capture
-def test_damage_met_only_when_a_view_reads_is_a_message(qtbot, demo_template, tmp_path,
-                                                         monkeypatch):
+def test_damage_met_only_when_a_view_reads_is_a_message(
+    qtbot, demo_template, tmp_path, monkeypatch
+):
     """Text that is not UTF-8 passes every check at open; the Requirements view meets it
     when the person clicks its sidebar entry, and the window says so."""
     import sys
@@ -124,8 +132,9 @@ def test_damage_met_only_when_a_view_reads_is_a_message(qtbot, demo_template, tm
 
     from pmdesk.gui.app import report_errors_in
 
-    path = _edited(demo_template, tmp_path,
-                   "UPDATE requirement SET story_benefit = CAST(X'6869FF21' AS TEXT)")
+    path = _edited(
+        demo_template, tmp_path, "UPDATE requirement SET story_benefit = CAST(X'6869FF21' AS TEXT)"
+    )
     dialogs = _Dialogs()
     win = MainWindow(settings=Settings.load(), dialogs=dialogs)
     qtbot.addWidget(win)
@@ -149,13 +158,21 @@ def test_a_file_with_damaged_indexes_is_offered_read_only(window, demo_template,
     win, dialogs = window
     path = _edited(demo_template, tmp_path)
     conn = sqlite3.connect(path)
-    pages = dict(conn.execute("SELECT name, rootpage FROM sqlite_master WHERE name IN "
-                              "('ix_roadmap_item_lane_id', 'ix_roadmap_item_product_id')"))
+    pages = dict(
+        conn.execute(
+            "SELECT name, rootpage FROM sqlite_master WHERE name IN "
+            "('ix_roadmap_item_lane_id', 'ix_roadmap_item_product_id')"
+        )
+    )
     conn.execute("PRAGMA writable_schema = ON")
-    conn.execute("UPDATE sqlite_master SET rootpage = ? WHERE name = 'ix_roadmap_item_lane_id'",
-                 (pages["ix_roadmap_item_product_id"],))
-    conn.execute("UPDATE sqlite_master SET rootpage = ? WHERE name = 'ix_roadmap_item_product_id'",
-                 (pages["ix_roadmap_item_lane_id"],))
+    conn.execute(
+        "UPDATE sqlite_master SET rootpage = ? WHERE name = 'ix_roadmap_item_lane_id'",
+        (pages["ix_roadmap_item_product_id"],),
+    )
+    conn.execute(
+        "UPDATE sqlite_master SET rootpage = ? WHERE name = 'ix_roadmap_item_product_id'",
+        (pages["ix_roadmap_item_lane_id"],),
+    )
     conn.commit()
     conn.close()
     asked: list[str] = []

@@ -31,8 +31,8 @@ from pmdesk.core.enums import (
     TaskStatus,
 )
 from pmdesk.gui.context import AppContext
-from pmdesk.gui.views import VIEWS, BaseView, ViewSpec, _lazy
 from pmdesk.gui.stakemap.style import DUE, OVERDUE
+from pmdesk.gui.views import VIEWS, BaseView, ViewSpec, _lazy
 from pmdesk.store.models import RoadmapItem
 from pmdesk.store.services import (
     CanvasService,
@@ -692,7 +692,10 @@ def test_requirements_show_rice_revenue_and_story(ctx, qtbot, filled):
     view = make_view(ctx, qtbot, "requirements", filled.product)
     model = view.model
     row = next(r for r in range(model.rowCount()) if model.entity(r).ref == "REQ-1")
-    cell = lambda field: model.index(row, model.column_index(field))
+
+    def cell(field):
+        return model.index(row, model.column_index(field))
+
     assert cell("rice").data() == "160"  # 100 × 2 × 80% ÷ 1
     assert "100 reach × 2 impact × 80% confidence" in cell("rice").data(Qt.ItemDataRole.ToolTipRole)
     assert cell("revenue").data() == "150,000"
@@ -716,7 +719,10 @@ def test_stakeholders_show_quadrant_and_overdue_contacts(ctx, qtbot, filled):
     assert model.index(rows["Ana Silva"], quadrant).data() == "Manage closely"
     assert model.index(rows["Dev Patel <CTO>"], quadrant).data() == "Keep satisfied"
     contact = model.column_index("next_contact")
-    colour = lambda name: model.index(rows[name], contact).data(Qt.ItemDataRole.ForegroundRole)
+
+    def colour(name):
+        return model.index(rows[name], contact).data(Qt.ItemDataRole.ForegroundRole)
+
     assert colour("Ana Silva").name().upper() == OVERDUE.upper()
     assert colour("Ben Okafor").name().upper() == DUE.upper()  # due within 14 days
     assert colour("Chloé Martin") is None  # no contact planned

@@ -144,9 +144,11 @@ def test_requirement_voting_panel(qtbot, workspace):
     assert panel.start()
     assert panel.status.text().startswith("Voter 1")
     for row in (1, 1, 0):  # three anonymous voters pass the keyboard
-        item = next(panel.list.item(i) for i in range(panel.list.count())
-                    if panel.list.item(i).data(Qt.ItemDataRole.UserRole)
-                    == (first.id, second.id)[row])
+        item = next(
+            panel.list.item(i)
+            for i in range(panel.list.count())
+            if panel.list.item(i).data(Qt.ItemDataRole.UserRole) == (first.id, second.id)[row]
+        )
         panel.list.itemClicked.emit(item)
     assert panel.session.tallies() == {second.id: 2, first.id: 1}
     panel.reveal_button.click()
@@ -236,8 +238,7 @@ def test_page_down_walks_every_real_view_in_the_sidebar_order(qtbot, demo_templa
 
 
 def test_page_keys_step_views_scale_and_esc(qtbot, tmp_path):
-    keys = ("portfolio", "canvas", "stakeholders", "lifecycle", "roadmap", "requirements",
-            "launch")
+    keys = ("portfolio", "canvas", "stakeholders", "lifecycle", "roadmap", "requirements", "launch")
     window = MainWindow(settings=Settings.load(), views=[Spec(k) for k in keys])
     qtbot.addWidget(window)
     window.show()
@@ -263,8 +264,9 @@ def test_page_keys_step_views_scale_and_esc(qtbot, tmp_path):
     assert shown.scale == 1.25 and QFontInfo(shown.font()).pixelSize() > body
     assert shown.view.themes[-1].scale == 1.25
     window.timer.set_duration_ms(5000)
-    qtbot.keyClick(shown, Qt.Key.Key_T,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        shown, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
     assert window.timer.running and shown.timer_overlay.isVisible()
     qtbot.keyClick(shown, Qt.Key.Key_Escape)
     assert window.presentation is None
@@ -273,10 +275,12 @@ def test_page_keys_step_views_scale_and_esc(qtbot, tmp_path):
     window.timer.reset()
 
 
-TWO_SCREENS = {"screens": [
-    {"name": "laptop", "x": 0, "y": 0, "width": 1280, "height": 800},
-    {"name": "projector", "x": 1280, "y": 0, "width": 1920, "height": 1080},
-]}
+TWO_SCREENS = {
+    "screens": [
+        {"name": "laptop", "x": 0, "y": 0, "width": 1280, "height": 800},
+        {"name": "projector", "x": 1280, "y": 0, "width": 1920, "height": 1080},
+    ]
+}
 
 SCRIPT = """
 import sys
@@ -319,7 +323,11 @@ def test_two_screens_projector_body_text_and_presenter_view(tmp_path):
     env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={config}")
     result = subprocess.run(
         [sys.executable, "-c", SCRIPT, str(tmp_path / "demo.pmdesk")],
-        capture_output=True, text=True, timeout=60, env=env, check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     placement, body, presenter, stepped, finished = result.stdout.splitlines()
@@ -338,8 +346,9 @@ def test_the_timer_has_a_band_of_its_own_in_every_view(qtbot, demo_template, tmp
 
     window, shown = present_the_demo(qtbot, demo_template, tmp_path, timer_ms=60_000)
     assert not shown.timer_band.isVisible()  # no timer, no band: the view has the whole screen
-    qtbot.keyClick(shown, Qt.Key.Key_T,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        shown, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
     assert window.timer.running
     for spec in VIEWS:
         assert window._presented_key() == spec.key
@@ -351,8 +360,10 @@ def test_the_timer_has_a_band_of_its_own_in_every_view(qtbot, demo_template, tmp
         assert timer_rect.height() >= 2.3 * body and timer_rect.right() > shown.width() * 0.8
         view = shown.view
         covered = [
-            type(w).__name__ for w in [view, *view.findChildren(QWidget)]
-            if w.isVisible() and not w.visibleRegion().isEmpty()
+            type(w).__name__
+            for w in [view, *view.findChildren(QWidget)]
+            if w.isVisible()
+            and not w.visibleRegion().isEmpty()
             and QRect(w.mapTo(shown, w.rect().topLeft()), w.size()).intersects(timer_rect)
         ]
         assert not covered, f"{spec.key}: the timer covers {covered}"

@@ -14,29 +14,46 @@ import sys
 import tarfile
 from pathlib import Path
 
+import project
 import pytest
 
-import project
-
-pytestmark = [pytest.mark.bundle, pytest.mark.slow,
-              pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux bundle")]
+pytestmark = [
+    pytest.mark.bundle,
+    pytest.mark.slow,
+    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux bundle"),
+]
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     dist = tmp_path_factory.mktemp("bundle") / "dist"
     result = subprocess.run(
-        [sys.executable, str(project.INSTALLER / "build.py"), "--dist", str(dist),
-         "--work", str(dist.parent / "work")],
-        capture_output=True, text=True, timeout=900)
+        [
+            sys.executable,
+            str(project.INSTALLER / "build.py"),
+            "--dist",
+            str(dist),
+            "--work",
+            str(dist.parent / "work"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
     return dist
 
 
 def _run(program: Path, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
-    return subprocess.run([str(program), *args], capture_output=True, text=True, timeout=300,
-                          env=env, cwd=program.parent)
+    return subprocess.run(
+        [str(program), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+        cwd=program.parent,
+    )
 
 
 def test_built_pmdesk_reports_the_version(built: Path):
@@ -71,11 +88,15 @@ def test_archive_unpacks_to_the_app_with_its_installer(built: Path):
     archive = built / project.archive_name(facts)
     with tarfile.open(archive) as tar:
         names = set(tar.getnames())
-    for name in ("pmdesk/pmdesk", "pmdesk/install-user.sh",
-                 "pmdesk/share/applications/pmdesk.desktop",
-                 "pmdesk/share/mime/packages/pmdesk.xml",
-                 "pmdesk/_internal/resources/templates/gate_criteria.json",
-                 "pmdesk/_internal/resources/fonts/DejaVuSans.ttf"):
+    for name in (
+        "pmdesk/pmdesk",
+        "pmdesk/install-user.sh",
+        "pmdesk/share/applications/pmdesk.desktop",
+        "pmdesk/share/mime/packages/pmdesk.xml",
+        "pmdesk/_internal/resources/templates/gate_criteria.json",
+        "pmdesk/_internal/resources/fonts/DejaVuSans.ttf",
+    ):
         assert name in names, name
-    assert not any("/tests/" in n or "pytest" in n or "QtWebEngine" in n or "QtQuick" in n
-                   for n in names)
+    assert not any(
+        "/tests/" in n or "pytest" in n or "QtWebEngine" in n or "QtQuick" in n for n in names
+    )

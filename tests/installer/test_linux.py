@@ -12,10 +12,9 @@ import tarfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import pytest
-
 import build
 import project
+import pytest
 
 NS = {"m": "http://www.freedesktop.org/standards/shared-mime-info"}
 LINUX = project.INSTALLER / "linux"
@@ -41,7 +40,7 @@ def _magic_matches(match: ET.Element, head: bytes) -> bool:
     """shared-mime-info's rule for a string match with nested (all must hold) sub-matches."""
     assert match.get("type") == "string"
     offset, value = int(match.get("offset")), match.get("value").encode()
-    found = head[offset:offset + len(value)] == value
+    found = head[offset : offset + len(value)] == value
     children = match.findall("m:match", NS)
     return found and (not children or any(_magic_matches(c, head) for c in children))
 
@@ -74,9 +73,21 @@ def test_desktop_entry_is_valid_and_opens_pmdesk_files():
     for key in ("MimeType", "Categories", "Keywords"):
         assert entry[key].endswith(";"), f"{key} is a list and must end with ';'"
     assert project.MIME_TYPE in entry["MimeType"].split(";")
-    main_categories = {"AudioVideo", "Audio", "Video", "Development", "Education", "Game",
-                       "Graphics", "Network", "Office", "Science", "Settings", "System",
-                       "Utility"}
+    main_categories = {
+        "AudioVideo",
+        "Audio",
+        "Video",
+        "Development",
+        "Education",
+        "Game",
+        "Graphics",
+        "Network",
+        "Office",
+        "Science",
+        "Settings",
+        "System",
+        "Utility",
+    }
     assert main_categories & set(entry["Categories"].split(";"))
 
 
@@ -87,7 +98,8 @@ def test_mime_type_declares_the_glob_and_the_magic():
     assert int(magic.get("priority")) > 50  # above the generic SQLite type
     outer = magic.find("m:match", NS)
     assert outer.get("offset") == "0" and project.SQLITE_HEADER.startswith(
-        outer.get("value").encode())
+        outer.get("value").encode()
+    )
     inner = outer.find("m:match", NS)
     assert int(inner.get("offset")) == project.APPLICATION_ID_OFFSET
     assert inner.get("value").encode() == project.APPLICATION_ID
@@ -103,21 +115,27 @@ def test_the_magic_knows_a_workspace_from_other_sqlite_files(demo: Path, other_s
         assert not project.is_workspace_header(_file_head(path))
 
 
-@pytest.mark.skipif(not (shutil.which("update-mime-database") and shutil.which("gio")),
-                    reason="needs shared-mime-info and gio")
+@pytest.mark.skipif(
+    not (shutil.which("update-mime-database") and shutil.which("gio")),
+    reason="needs shared-mime-info and gio",
+)
 def test_the_desktop_recognises_workspaces_even_renamed(tmp_path, demo, other_sqlite):
     share = tmp_path / "share"
     (share / "mime" / "packages").mkdir(parents=True)
     shutil.copy(LINUX / "pmdesk.xml", share / "mime" / "packages")
-    subprocess.run(["update-mime-database", str(share / "mime")], check=True,
-                   capture_output=True)
+    subprocess.run(["update-mime-database", str(share / "mime")], check=True, capture_output=True)
     renamed = tmp_path / "renamed.bin"
     shutil.copy(demo, renamed)
     env = dict(os.environ, XDG_DATA_HOME=str(share), XDG_DATA_DIRS="/usr/local/share:/usr/share")
 
     def content_type(path: Path) -> str:
-        out = subprocess.run(["gio", "info", "-a", "standard::content-type", str(path)],
-                             env=env, check=True, capture_output=True, text=True).stdout
+        out = subprocess.run(
+            ["gio", "info", "-a", "standard::content-type", str(path)],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
         return out.rsplit(":", 1)[1].strip()
 
     assert content_type(demo) == project.MIME_TYPE
@@ -143,7 +161,8 @@ def fake_bundle(tmp_path: Path) -> Path:
 def test_add_linux_files_lays_out_share(fake_bundle: Path):
     share = fake_bundle / "share"
     assert (share / "applications" / "pmdesk.desktop").read_text() == (
-        LINUX / "pmdesk.desktop").read_text()
+        LINUX / "pmdesk.desktop"
+    ).read_text()
     assert (share / "mime" / "packages" / "pmdesk.xml").is_file()
     for size in project.PNG_SIZES:
         icon = share / "icons" / "hicolor" / f"{size}x{size}" / "apps" / "pmdesk.png"
@@ -182,10 +201,16 @@ def test_archive_holds_the_bundle_as_one_folder(fake_bundle: Path, tmp_path: Pat
 
 
 def _run_install(script: Path, prefix: Path, tmp_path: Path, *args: str):
-    env = dict(os.environ, PMDESK_PREFIX=str(prefix), HOME=str(tmp_path / "home"),
-               XDG_DATA_HOME=str(prefix / "share"), XDG_CONFIG_HOME=str(tmp_path / "cfg"))
-    return subprocess.run(["bash", str(script), *args], env=env, capture_output=True,
-                          text=True, timeout=60)
+    env = dict(
+        os.environ,
+        PMDESK_PREFIX=str(prefix),
+        HOME=str(tmp_path / "home"),
+        XDG_DATA_HOME=str(prefix / "share"),
+        XDG_CONFIG_HOME=str(tmp_path / "cfg"),
+    )
+    return subprocess.run(
+        ["bash", str(script), *args], env=env, capture_output=True, text=True, timeout=60
+    )
 
 
 def test_install_user_installs_and_uninstalls(fake_bundle: Path, tmp_path: Path):

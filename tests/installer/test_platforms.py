@@ -50,8 +50,9 @@ def test_inno_setup_script_installs_the_app_and_a_start_menu_entry():
     files = [_iss_entry(line) for line in sections["Files"]]
     assert files[0]["Source"] == r"{#DistDir}\*" and "recursesubdirs" in files[0]["Flags"]
     icons = [_iss_entry(line) for line in sections["Icons"]]
-    assert any(i["Name"].startswith("{group}") and i["Filename"] == r"{app}\{#AppExe}"
-               for i in icons)
+    assert any(
+        i["Name"].startswith("{group}") and i["Filename"] == r"{app}\{#AppExe}" for i in icons
+    )
 
 
 def test_inno_setup_script_associates_pmdesk_files():
@@ -63,12 +64,15 @@ def test_inno_setup_script_associates_pmdesk_files():
     prog_id = defines["ProgId"]
     extension = by_key[(rf"Software\Classes\.{project.EXTENSION}", "")]
     assert extension["ValueData"] == "{#ProgId}" and "uninsdeletevalue" in extension["Flags"]
-    assert by_key[(rf"Software\Classes\.{project.EXTENSION}", "Content Type")][
-        "ValueData"] == project.MIME_TYPE
+    assert (
+        by_key[(rf"Software\Classes\.{project.EXTENSION}", "Content Type")]["ValueData"]
+        == project.MIME_TYPE
+    )
     command = by_key[(r"Software\Classes\{#ProgId}\shell\open\command", "")]
     assert command["ValueData"] == r'"{app}\{#AppExe}" "%1"'
     assert by_key[(r"Software\Classes\{#ProgId}\DefaultIcon", "")]["ValueData"] == (
-        r"{app}\{#AppExe},0")
+        r"{app}\{#AppExe},0"
+    )
     assert by_key[(r"Software\Classes\{#ProgId}", "")]["Flags"] == "uninsdeletekey"
     assert prog_id == "pmdesk.workspace" and all(r["Root"] == "HKA" for r in registry)
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-import pytest
-
 import build
 import project
+import pytest
 from project import Project
 
 
@@ -20,14 +19,24 @@ def test_name_and_version_come_from_pyproject():
 
 def test_read_project_from_another_file(tmp_path: Path):
     pyproject = tmp_path / "pyproject.toml"
-    pyproject.write_text('[project]\nname = "demo-app"\nversion = "2.10.0rc1"\n'
-                         'description = "Plans & <things> 🚀"\n', encoding="utf-8")
-    assert project.read_project(pyproject) == Project("demo-app", "2.10.0rc1",
-                                                      "Plans & <things> 🚀")
+    pyproject.write_text(
+        '[project]\nname = "demo-app"\nversion = "2.10.0rc1"\n'
+        'description = "Plans & <things> 🚀"\n',
+        encoding="utf-8",
+    )
+    assert project.read_project(pyproject) == Project(
+        "demo-app", "2.10.0rc1", "Plans & <things> 🚀"
+    )
 
 
-@pytest.mark.parametrize("body", ['[project]\nname = "x"\n', '[tool.other]\nversion = "1"\n',
-                                  '[project]\nname = "x"\nversion = "1 / 2"\n'])
+@pytest.mark.parametrize(
+    "body",
+    [
+        '[project]\nname = "x"\n',
+        '[tool.other]\nversion = "1"\n',
+        '[project]\nname = "x"\nversion = "1 / 2"\n',
+    ],
+)
 def test_a_missing_or_unusable_version_is_an_error(tmp_path: Path, body: str):
     pyproject = tmp_path / "pyproject.toml"
     pyproject.write_text(body)
@@ -55,7 +64,8 @@ def test_missing_requirements_sees_wrong_and_absent_versions():
     assert build.missing_requirements([f"pytest=={pytest_version}"]) == []
     assert build.missing_requirements(["pytest==0.0.1"]) == ["pytest==0.0.1"]
     assert build.missing_requirements(["no-such-package-pmdesk==1.0"]) == [
-        "no-such-package-pmdesk==1.0"]
+        "no-such-package-pmdesk==1.0"
+    ]
 
 
 def test_the_spec_reads_the_project_facts():
@@ -72,6 +82,7 @@ def test_resources_are_found_in_a_frozen_layout(monkeypatch, tmp_path: Path):
     monkeypatch.setattr("sys.frozen", True, raising=False)
     monkeypatch.setattr("sys._MEIPASS", str(tmp_path / "_internal"), raising=False)
     assert paths.resource_path("icons", "pmdesk.svg") == (
-        tmp_path / "_internal" / "resources" / "icons" / "pmdesk.svg")
+        tmp_path / "_internal" / "resources" / "icons" / "pmdesk.svg"
+    )
     monkeypatch.delattr("sys.frozen")
     assert paths.resources_root() != tmp_path / "_internal" / "resources"

@@ -48,8 +48,11 @@ def edit(path: Path, product_id: int, lane_id: int, round_no: int) -> None:
         start = FIRST_DAY + dt.timedelta(days=number)
         name = item_name(round_no, number)
         item = items.create(
-            product_id=product_id, lane_id=lane_id, name=name,
-            start_date=start, end_date=start + dt.timedelta(days=4),
+            product_id=product_id,
+            lane_id=lane_id,
+            name=name,
+            start_date=start,
+            end_date=start + dt.timedelta(days=4),
         )
         report("created", item.id, name)
         if previous is not None:

@@ -64,40 +64,76 @@ def fill(ws: Workspace) -> None:
         name="Atlas 🚀", stage="Development", vision=TRICKY, owner="Dana <PM>"
     )
     portfolio.create_product(name="Borealis", stage="In-life", product_type="Service")
-    portfolio.risks.create(product_id=atlas.id, title="Supplier & chip shortage", likelihood=4,
-                           impact=5)
+    portfolio.risks.create(
+        product_id=atlas.id, title="Supplier & chip shortage", likelihood=4, impact=5
+    )
     _roadmap_and_requirements(ws, atlas.id)
     _stakeholders_canvas_launch(ws, atlas.id)
     lifecycle = ws.service(LifecycleService)
-    revenue = lifecycle.metrics.create(product_id=atlas.id, name="Revenue", kind="revenue",
-                                       unit="EUR", target=120000)
+    revenue = lifecycle.metrics.create(
+        product_id=atlas.id, name="Revenue", kind="revenue", unit="EUR", target=120000
+    )
     for month, value in enumerate([10000.0, 24000.5, 51000.0], start=1):
         lifecycle.values.create(metric_id=revenue.id, period=dt.date(2026, month, 1), value=value)
-    lifecycle.gates.create(product_id=atlas.id, stage="Analysis", decision="go",
-                           decided_on=dt.date(2026, 2, 3), rationale="Business case <signed>")
-    lifecycle.gates.create(product_id=atlas.id, stage="Development", decision="recycle",
-                           recycle_to="Analysis", decided_on=dt.date(2026, 3, 10),
-                           criteria=[{"text": "Pilot <ok> & signed", "met": False, "note": "🚀"}],
-                           rationale=TRICKY)
+    lifecycle.gates.create(
+        product_id=atlas.id,
+        stage="Analysis",
+        decision="go",
+        decided_on=dt.date(2026, 2, 3),
+        rationale="Business case <signed>",
+    )
+    lifecycle.gates.create(
+        product_id=atlas.id,
+        stage="Development",
+        decision="recycle",
+        recycle_to="Analysis",
+        decided_on=dt.date(2026, 3, 10),
+        criteria=[{"text": "Pilot <ok> & signed", "met": False, "note": "🚀"}],
+        rationale=TRICKY,
+    )
 
 
 def _roadmap_and_requirements(ws: Workspace, product_id: int) -> None:
     roadmap = ws.service(RoadmapService)
     lane = roadmap.lanes.create(product_id=product_id, name="Platform & API")
-    design = roadmap.items.create(product_id=product_id, lane_id=lane.id, name="Design",
-                                  start_date="2026-09-01", end_date="2026-09-30", progress=100)
-    build = roadmap.items.create(product_id=product_id, lane_id=lane.id, name=TRICKY,
-                                 start_date="2026-10-01", end_date="2026-11-15", progress=35)
-    launch = roadmap.items.create(product_id=product_id, lane_id=lane.id, name="Launch",
-                                  kind="milestone", start_date="2026-12-01", end_date="2026-12-01")
+    design = roadmap.items.create(
+        product_id=product_id,
+        lane_id=lane.id,
+        name="Design",
+        start_date="2026-09-01",
+        end_date="2026-09-30",
+        progress=100,
+    )
+    build = roadmap.items.create(
+        product_id=product_id,
+        lane_id=lane.id,
+        name=TRICKY,
+        start_date="2026-10-01",
+        end_date="2026-11-15",
+        progress=35,
+    )
+    launch = roadmap.items.create(
+        product_id=product_id,
+        lane_id=lane.id,
+        name="Launch",
+        kind="milestone",
+        start_date="2026-12-01",
+        end_date="2026-12-01",
+    )
     roadmap.dependencies.create(predecessor_id=design.id, successor_id=build.id)
     roadmap.dependencies.create(predecessor_id=build.id, successor_id=launch.id, lag_days=3)
     roadmap.set_baseline(product_id, "Plan of record")
 
     requirements = ws.service(RequirementService)
     sso = requirements.requirements.create(
-        product_id=product_id, title="Single sign-on", moscow="must", reach=800, impact=2,
-        confidence=80, effort=3, source="sales",
+        product_id=product_id,
+        title="Single sign-on",
+        moscow="must",
+        reach=800,
+        impact=2,
+        confidence=80,
+        effort=3,
+        source="sales",
     )
     requirements.customers.create(requirement_id=sso.id, customer="Acme & Sons", revenue=50000)
     requirements.link(sso.id, build.id)
@@ -106,10 +142,12 @@ def _roadmap_and_requirements(ws: Workspace, product_id: int) -> None:
 
 def _stakeholders_canvas_launch(ws: Workspace, product_id: int) -> None:
     people = ws.service(StakeholderService)
-    vp = people.stakeholders.create(product_id=product_id, name="Ola Nordmann", power=9,
-                                    interest=7, attitude="champion")
-    people.stakeholders.create(product_id=product_id, name="Zoë “the critic”", power=3,
-                               interest=8, attitude="critic")
+    vp = people.stakeholders.create(
+        product_id=product_id, name="Ola Nordmann", power=9, interest=7, attitude="champion"
+    )
+    people.stakeholders.create(
+        product_id=product_id, name="Zoë “the critic”", power=3, interest=8, attitude="critic"
+    )
 
     canvas = ws.service(CanvasService)
     board = canvas.boards.create(product_id=product_id, name="Atlas canvas")
@@ -117,12 +155,20 @@ def _stakeholders_canvas_launch(ws: Workspace, product_id: int) -> None:
     canvas.notes.create(board_id=board.id, block="value_proposition", text=TRICKY)
 
     launches = ws.service(LaunchService)
-    launch = launches.launches.create(product_id=product_id, name="Atlas GA",
-                                      launch_date="2026-12-01")
-    launches.tasks.create(launch_id=launch.id, function="marketing", title="Press kit",
-                          owner_id=vp.id, status="todo", due_offset_days=-14)
-    launches.tasks.create(launch_id=launch.id, function="legal", title="Terms & conditions",
-                          due_date="2026-11-20")
+    launch = launches.launches.create(
+        product_id=product_id, name="Atlas GA", launch_date="2026-12-01"
+    )
+    launches.tasks.create(
+        launch_id=launch.id,
+        function="marketing",
+        title="Press kit",
+        owner_id=vp.id,
+        status="todo",
+        due_offset_days=-14,
+    )
+    launches.tasks.create(
+        launch_id=launch.id, function="legal", title="Terms & conditions", due_date="2026-11-20"
+    )
 
 
 def expected_content(ws: Workspace) -> dict:
@@ -140,8 +186,9 @@ def main() -> int:
         return 1
     FIXTURES.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
-        ws = Workspace.create(Path(folder) / "fixture.pmdesk", name="Fixture portfolio",
-                              organisation="R&D <Labs>")
+        ws = Workspace.create(
+            Path(folder) / "fixture.pmdesk", name="Fixture portfolio", organisation="R&D <Labs>"
+        )
         try:
             fill(ws)
             assert ws.check().ok

@@ -33,8 +33,14 @@ def sound_file(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     roadmap = ws.service(RoadmapService)
     lane = roadmap.lanes.create(product_id=product.id, name="Platform")
     for n in range(40):
-        roadmap.items.create(product_id=product.id, lane_id=lane.id, name=f"Item {n}",
-                             start_date="2027-01-01", end_date="2027-02-01", notes="n" * 500)
+        roadmap.items.create(
+            product_id=product.id,
+            lane_id=lane.id,
+            name=f"Item {n}",
+            start_date="2027-01-01",
+            end_date="2027-02-01",
+            notes="n" * 500,
+        )
     ws.service(StakeholderService).stakeholders.create(product_id=product.id, name="Dana")
     ws.close()
     return path.read_bytes()
@@ -57,9 +63,12 @@ def _root_pages_in_the_middle(path: Path) -> list[int]:
     """Root pages of tables and indexes (b-tree pages for sure) in the middle half of the file."""
     conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
     try:
-        pages = [row[0] for row in conn.execute(
-            "SELECT rootpage FROM sqlite_master WHERE rootpage > 1 ORDER BY rootpage"
-        )]
+        pages = [
+            row[0]
+            for row in conn.execute(
+                "SELECT rootpage FROM sqlite_master WHERE rootpage > 1 ORDER BY rootpage"
+            )
+        ]
         total = conn.execute("PRAGMA page_count").fetchone()[0]
     finally:
         conn.close()
@@ -191,20 +200,39 @@ CASES = [
     pytest.param(png, NotAWorkspaceError, "not a database file", id="png"),
     pytest.param(foreign_database, NotAWorkspaceError, "another program", id="foreign-sqlite"),
     pytest.param(pmdesk_id_but_no_tables, DamagedWorkspaceError, "damaged", id="no-tables"),
-    pytest.param(truncated_to(lambda d: len(d) // 2), DamagedWorkspaceError, "truncated",
-                 id="truncated-half"),
-    pytest.param(truncated_to(lambda d: len(d) - _page_size(d)), DamagedWorkspaceError,
-                 "truncated", id="truncated-last-page"),
-    pytest.param(truncated_to(lambda d: 100), DamagedWorkspaceError, "truncated",
-                 id="truncated-header-only"),
-    pytest.param(truncated_to(lambda d: 50), DamagedWorkspaceError, "header is incomplete",
-                 id="truncated-50-bytes"),
-    pytest.param(garbage_in_the_middle, DamagedWorkspaceError, "integrity check failed|damaged",
-                 id="garbage-pages"),
-    pytest.param(garbage_over_rows, DamagedWorkspaceError, "integrity check failed|damaged",
-                 id="garbage-over-rows"),
-    pytest.param(newer_format, TooNewError, f"format 99.*up to {schema.SCHEMA_VERSION}",
-                 id="newer-format"),
+    pytest.param(
+        truncated_to(lambda d: len(d) // 2), DamagedWorkspaceError, "truncated", id="truncated-half"
+    ),
+    pytest.param(
+        truncated_to(lambda d: len(d) - _page_size(d)),
+        DamagedWorkspaceError,
+        "truncated",
+        id="truncated-last-page",
+    ),
+    pytest.param(
+        truncated_to(lambda d: 100), DamagedWorkspaceError, "truncated", id="truncated-header-only"
+    ),
+    pytest.param(
+        truncated_to(lambda d: 50),
+        DamagedWorkspaceError,
+        "header is incomplete",
+        id="truncated-50-bytes",
+    ),
+    pytest.param(
+        garbage_in_the_middle,
+        DamagedWorkspaceError,
+        "integrity check failed|damaged",
+        id="garbage-pages",
+    ),
+    pytest.param(
+        garbage_over_rows,
+        DamagedWorkspaceError,
+        "integrity check failed|damaged",
+        id="garbage-over-rows",
+    ),
+    pytest.param(
+        newer_format, TooNewError, f"format 99.*up to {schema.SCHEMA_VERSION}", id="newer-format"
+    ),
     pytest.param(a_folder, NotAWorkspaceError, "folder", id="folder"),
     pytest.param(missing, NotAWorkspaceError, "no such file", id="missing"),
 ]

@@ -21,8 +21,10 @@ def board(workspace):
 
 def _add(service, board, block, *texts):
     start = service.notes.count()
-    return [service.notes.create(board_id=board.id, block=block, text=t, position=start + i).id
-            for i, t in enumerate(texts)]
+    return [
+        service.notes.create(board_id=board.id, block=block, text=t, position=start + i).id
+        for i, t in enumerate(texts)
+    ]
 
 
 def _layout(service, board):
@@ -58,8 +60,12 @@ def test_duplicate_copies_text_and_colour_not_votes(board):
     service.notes.update(a, votes=4, colour="#9FD3FF")
     (copy,) = service.duplicate_notes([a])
     made = service.notes.get(copy)
-    assert (made.text, made.colour, made.block, made.votes) == ('Quote " & <tag> 🚀',
-                                                                 "#9FD3FF", "problems", 0)
+    assert (made.text, made.colour, made.block, made.votes) == (
+        'Quote " & <tag> 🚀',
+        "#9FD3FF",
+        "problems",
+        0,
+    )
 
 
 def test_switch_template_keeps_meanings_and_gathers_the_rest(board):
@@ -69,20 +75,30 @@ def test_switch_template_keeps_meanings_and_gathers_the_rest(board):
     _add(service, board, "promotion", "webinars")  # Lean Canvas has no promotion block
     previous = service.switch_template(board.id, CanvasTemplate.LEAN_CANVAS)
     assert service.boards.get(board.id).template == CanvasTemplate.LEAN_CANVAS
-    assert _layout(service, board) == {"customer_segments": ["labs"], "problem": ["pain"],
-                                       "to_sort": ["webinars"]}
+    assert _layout(service, board) == {
+        "customer_segments": ["labs"],
+        "problem": ["pain"],
+        "to_sort": ["webinars"],
+    }
     service.restore_template(board.id, previous)
     assert service.boards.get(board.id).template == CanvasTemplate.PRODUCT_CANVAS
-    assert _layout(service, board) == {"problems": ["pain"], "promotion": ["webinars"],
-                                       "target_customers": ["labs"]}
+    assert _layout(service, board) == {
+        "problems": ["pain"],
+        "promotion": ["webinars"],
+        "target_customers": ["labs"],
+    }
 
 
 def test_note_rounds_tally_and_reveal_onto_notes(board):
     service, board = board
     a, b = _add(service, board, "problems", "A", "B")
-    vote_round = service.rounds.create(product_id=board.product_id, board_id=board.id,
-                                       target=VoteTarget.CANVAS_NOTE, dots_per_participant=2,
-                                       participants=["Ana", "Bé <&>"])
+    vote_round = service.rounds.create(
+        product_id=board.product_id,
+        board_id=board.id,
+        target=VoteTarget.CANVAS_NOTE,
+        dots_per_participant=2,
+        participants=["Ana", "Bé <&>"],
+    )
     service.place_dot(vote_round.id, note_id=b)
     service.place_dot(vote_round.id, note_id=b)
     assert service.current_voter(vote_round.id) == "Bé <&>"
@@ -100,15 +116,17 @@ def test_note_rounds_tally_and_reveal_onto_notes(board):
     service.hide(vote_round.id, previous)
     assert [n.votes for n in service.notes_of_board(board.id)] == [0, 0]
     assert [r.id for r in service.rounds_of(board.product_id, VoteTarget.CANVAS_NOTE)] == [
-        vote_round.id]
+        vote_round.id
+    ]
 
 
 def test_requirement_rounds_count_requirements_only(board, workspace):
     service, board = board
     reqs = RequirementService(workspace)
     first = reqs.requirements.create(product_id=board.product_id, title="Export to PDF")
-    vote_round = service.rounds.create(product_id=board.product_id,
-                                       target=VoteTarget.REQUIREMENT, dots_per_participant=1)
+    vote_round = service.rounds.create(
+        product_id=board.product_id, target=VoteTarget.REQUIREMENT, dots_per_participant=1
+    )
     (note,) = _add(service, board, "problems", "A")
     with pytest.raises(ValidationError, match="requirement"):
         service.place_dot(vote_round.id, note_id=note)

@@ -48,8 +48,12 @@ Workspace.open(Path(sys.argv[1]))
 
 
 def _kill_mid_upgrade(path: Path) -> None:
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(path), str(schema.SCHEMA_VERSION)],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(path), str(schema.SCHEMA_VERSION)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert child.stdout.readline().strip() == "ready", child.stderr.read()
     finally:

@@ -78,16 +78,27 @@ def _plant(demo_file: Path, tmp_path: Path, statement: str) -> Path:
 
 
 PLANTED = {
-    "progress as text": ("UPDATE roadmap_item SET progress = 'half' WHERE id = "
-                         "(SELECT min(id) FROM roadmap_item)", "progress holds 'half'"),
-    "progress as a fraction": ("UPDATE roadmap_item SET progress = 50.5 WHERE id = "
-                               "(SELECT min(id) FROM roadmap_item)", "not a whole number"),
-    "a date that is no date": ("UPDATE launch_task SET due_date = '2027-02-30' WHERE id = "
-                               "(SELECT min(id) FROM launch_task)", "not a date"),
-    "a name that is bytes": ("UPDATE stakeholder SET name = X'4142' WHERE id = "
-                                "(SELECT min(id) FROM stakeholder)", "not text"),
-    "JSON of the wrong shape": ("UPDATE requirement SET acceptance_criteria = '{\"a\": 1}'",
-                                "not JSON array"),
+    "progress as text": (
+        "UPDATE roadmap_item SET progress = 'half' WHERE id = (SELECT min(id) FROM roadmap_item)",
+        "progress holds 'half'",
+    ),
+    "progress as a fraction": (
+        "UPDATE roadmap_item SET progress = 50.5 WHERE id = (SELECT min(id) FROM roadmap_item)",
+        "not a whole number",
+    ),
+    "a date that is no date": (
+        "UPDATE launch_task SET due_date = '2027-02-30' WHERE id = "
+        "(SELECT min(id) FROM launch_task)",
+        "not a date",
+    ),
+    "a name that is bytes": (
+        "UPDATE stakeholder SET name = X'4142' WHERE id = (SELECT min(id) FROM stakeholder)",
+        "not text",
+    ),
+    "JSON of the wrong shape": (
+        "UPDATE requirement SET acceptance_criteria = '{\"a\": 1}'",
+        "not JSON array",
+    ),
     "JSON that is not JSON": ("UPDATE product SET gate_criteria = '{oops'", "not JSON object"),
     "an unknown kind": ("UPDATE requirement SET kind = 'wish'", "not one of"),
     "an infinite number": ("UPDATE requirement SET reach = 9e999", "not a number"),
@@ -95,8 +106,7 @@ PLANTED = {
 
 
 @pytest.mark.parametrize("case", sorted(PLANTED))
-def test_a_value_of_the_wrong_kind_is_reported_by_table_row_and_column(case, demo_file,
-                                                                        tmp_path):
+def test_a_value_of_the_wrong_kind_is_reported_by_table_row_and_column(case, demo_file, tmp_path):
     statement, expected = PLANTED[case]
     path = _plant(demo_file, tmp_path, statement)
     before = path.read_bytes()
@@ -108,10 +118,13 @@ def test_a_value_of_the_wrong_kind_is_reported_by_table_row_and_column(case, dem
 
 
 def test_text_that_is_not_utf8_is_a_message_when_read(demo_file, tmp_path):
-    path = _plant(demo_file, tmp_path,
-                  "UPDATE requirement SET story_benefit = CAST(X'6869FF21' AS TEXT)")
-    with Workspace.open(path, read_only=True) as ws, pytest.raises(DamagedWorkspaceError,
-                                                                    match="damaged"):
+    path = _plant(
+        demo_file, tmp_path, "UPDATE requirement SET story_benefit = CAST(X'6869FF21' AS TEXT)"
+    )
+    with (
+        Workspace.open(path, read_only=True) as ws,
+        pytest.raises(DamagedWorkspaceError, match="damaged"),
+    ):
         _read_everything(ws)
 
 
@@ -133,8 +146,12 @@ def test_pmdesk_check_on_damaged_files_prints_one_line(demo_file, tmp_path):
             flipped[rng.randrange(100, len(flipped))] = rng.randrange(256)
         path = tmp_path / f"c{variant}.pmdesk"
         path.write_bytes(bytes(flipped))
-        done = subprocess.run([sys.executable, "-m", "pmdesk", "check", str(path)],
-                              capture_output=True, text=True, timeout=60)
+        done = subprocess.run(
+            [sys.executable, "-m", "pmdesk", "check", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert "Traceback" not in done.stderr, done.stderr
         assert done.returncode in (0, 2)
         if done.returncode == 2:
@@ -147,11 +164,17 @@ def _indexes_swapped(demo_file: Path, tmp_path: Path) -> Path:
     path = tmp_path / "swapped.pmdesk"
     shutil.copyfile(demo_file, path)
     conn = sqlite3.connect(path)
-    pages = dict(conn.execute("SELECT name, rootpage FROM sqlite_master WHERE name IN "
-                              "('ix_roadmap_item_lane_id', 'ix_roadmap_item_product_id')"))
+    pages = dict(
+        conn.execute(
+            "SELECT name, rootpage FROM sqlite_master WHERE name IN "
+            "('ix_roadmap_item_lane_id', 'ix_roadmap_item_product_id')"
+        )
+    )
     conn.execute("PRAGMA writable_schema = ON")
-    for name, other in (("ix_roadmap_item_lane_id", "ix_roadmap_item_product_id"),
-                        ("ix_roadmap_item_product_id", "ix_roadmap_item_lane_id")):
+    for name, other in (
+        ("ix_roadmap_item_lane_id", "ix_roadmap_item_product_id"),
+        ("ix_roadmap_item_product_id", "ix_roadmap_item_lane_id"),
+    ):
         conn.execute("UPDATE sqlite_master SET rootpage = ? WHERE name = ?", (pages[other], name))
     conn.commit()
     conn.close()

@@ -56,12 +56,28 @@ from pmdesk.store.workspace import Workspace
 
 TODAY = dt.date(2026, 3, 17)
 PRODUCT_CANVAS_BLOCKS = {
-    "target_customers", "problems", "value_proposition", "key_features", "differentiation",
-    "positioning", "price", "channels", "promotion", "goals_kpis", "risks_assumptions",
+    "target_customers",
+    "problems",
+    "value_proposition",
+    "key_features",
+    "differentiation",
+    "positioning",
+    "price",
+    "channels",
+    "promotion",
+    "goals_kpis",
+    "risks_assumptions",
 }
 LEAN_CANVAS_BLOCKS = {
-    "problem", "solution", "key_metrics", "unique_value_proposition", "unfair_advantage",
-    "channels", "customer_segments", "cost_structure", "revenue_streams",
+    "problem",
+    "solution",
+    "key_metrics",
+    "unique_value_proposition",
+    "unfair_advantage",
+    "channels",
+    "customer_segments",
+    "cost_structure",
+    "revenue_streams",
 }
 
 
@@ -97,8 +113,9 @@ def _series(ws, product, kind: MetricKind) -> list[float]:
 
 
 def _is_acyclic(edges: list[tuple[int, int]]) -> bool:
-    return all(cycle_if_added(edges[:n] + edges[n + 1:], edge) is None
-               for n, edge in enumerate(edges))
+    return all(
+        cycle_if_added(edges[:n] + edges[n + 1 :], edge) is None for n, edge in enumerate(edges)
+    )
 
 
 def _dump(path: Path) -> dict[str, list[tuple]]:
@@ -107,8 +124,9 @@ def _dump(path: Path) -> dict[str, list[tuple]]:
     with engine.connect() as conn:
         dump = {}
         for table in sa.inspect(conn).get_table_names():
-            columns = [c["name"] for c in sa.inspect(conn).get_columns(table)
-                       if c["name"] != "created_at"]
+            columns = [
+                c["name"] for c in sa.inspect(conn).get_columns(table) if c["name"] != "created_at"
+            ]
             names = ", ".join(f'"{c}"' for c in columns)
             rows = conn.exec_driver_sql(f'SELECT {names} FROM "{table}"').fetchall()
             dump[table] = sorted(map(tuple, rows), key=repr)
@@ -152,8 +170,11 @@ def test_the_healthy_product_grows_on_target(ws, products):
     units = _series(ws, healthy, MetricKind.UNITS)
     assert sum(revenue[-6:]) > 1.1 * sum(revenue[:6])
     assert sum(units[-6:]) > sum(units[:6])
-    (margin,) = [m for m in ws.service(LifecycleService).metrics_of(healthy.id)
-                 if m.kind is MetricKind.MARGIN]
+    (margin,) = [
+        m
+        for m in ws.service(LifecycleService).metrics_of(healthy.id)
+        if m.kind is MetricKind.MARGIN
+    ]
     assert margin.target is not None
     assert min(_series(ws, healthy, MetricKind.MARGIN)[-6:]) >= margin.target
 
@@ -164,8 +185,14 @@ def test_in_life_products_have_two_years_of_monthly_metrics(ws, products):
     for product in (products["healthy"], products["declining"]):
         metrics = lifecycle.metrics_of(product.id)
         kinds = {m.kind for m in metrics}
-        assert {MetricKind.REVENUE, MetricKind.UNITS, MetricKind.MARGIN,
-                MetricKind.MARKET_SHARE, MetricKind.MARKET_GROWTH, MetricKind.KPI} <= kinds
+        assert {
+            MetricKind.REVENUE,
+            MetricKind.UNITS,
+            MetricKind.MARGIN,
+            MetricKind.MARKET_SHARE,
+            MetricKind.MARKET_GROWTH,
+            MetricKind.KPI,
+        } <= kinds
         assert any(m.kind is MetricKind.KPI and m.target is not None for m in metrics)
         for metric in metrics:
             periods = [v.period for v in lifecycle.values_of(metric.id)]
@@ -179,14 +206,25 @@ def test_the_launch_is_a_few_months_ahead_with_a_full_plan(ws, products):
     (launch,) = service.launches_of(products["launching"].id)
     assert 90 <= (launch.launch_date - TODAY).days <= 140
     assert launch.tier == 1
-    for field in ("pos_target", "pos_need", "pos_category", "pos_benefit", "pos_alternative",
-                  "pos_differentiator", "segments", "price", "channels", "success_metrics"):
+    for field in (
+        "pos_target",
+        "pos_need",
+        "pos_category",
+        "pos_benefit",
+        "pos_alternative",
+        "pos_differentiator",
+        "segments",
+        "price",
+        "channels",
+        "success_metrics",
+    ):
         assert getattr(launch, field).strip(), field
     by_audience = Counter(m.audience for m in service.messages_of(launch.id))
     assert len(by_audience) >= 3 and all(4 <= n <= 5 for n in by_audience.values())
     milestones = ws.service(RoadmapService).items_of(products["launching"].id)
-    assert any(i.kind is ItemKind.MILESTONE and i.start_date == launch.launch_date
-               for i in milestones)
+    assert any(
+        i.kind is ItemKind.MILESTONE and i.start_date == launch.launch_date for i in milestones
+    )
 
 
 def test_launch_tasks_cover_every_function_with_owners_and_due_dates(ws, products):
@@ -199,8 +237,9 @@ def test_launch_tasks_cover_every_function_with_owners_and_due_dates(ws, product
     assert all(t.owner_id in people for t in tasks)
     relative = [t for t in tasks if t.due_offset_days is not None]
     assert relative and len(relative) < len(tasks)
-    assert all(t.due_date == launch.launch_date + dt.timedelta(days=t.due_offset_days)
-               for t in relative)
+    assert all(
+        t.due_date == launch.launch_date + dt.timedelta(days=t.due_offset_days) for t in relative
+    )
     assert {-60, -30, -7} <= {t.due_offset_days for t in relative}
     open_statuses = {TaskStatus.TODO, TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED}
     overdue = [t for t in tasks if t.due_date < TODAY and t.status in open_statuses]
@@ -213,8 +252,9 @@ def test_raci_has_one_accountable_and_a_responsible_per_activity(ws, products):
     launching = products["launching"]
     assignments = ws.service(StakeholderService).raci_of(launching.id)
     (launch,) = ws.service(LaunchService).launches_of(launching.id)
-    activities = {(RaciActivity.LAUNCH_TASK, t.id)
-                  for t in ws.service(LaunchService).tasks_of(launch.id)}
+    activities = {
+        (RaciActivity.LAUNCH_TASK, t.id) for t in ws.service(LaunchService).tasks_of(launch.id)
+    }
     activities.add((RaciActivity.SPEC_SIGNOFF, None))
     roles: dict[tuple, Counter] = {a: Counter() for a in activities}
     for a in assignments:
@@ -241,8 +281,7 @@ def test_stakeholders_fill_the_map(ws, products):
     for person in people:
         trail = service.history(person.id)
         assert 3 <= len(trail) <= 5
-        assert all(year_ago < p.recorded_at < dt.datetime.combine(TODAY, dt.time())
-                   for p in trail)
+        assert all(year_ago < p.recorded_at < dt.datetime.combine(TODAY, dt.time()) for p in trail)
         assert (trail[-1].power, trail[-1].interest) == (person.power, person.interest)
 
 
@@ -278,10 +317,14 @@ def test_dependencies_are_acyclic_and_kept_by_the_dates(ws, products):
     assert any(d.lag_days > 0 for d in deps) and any(d.lag_days < 0 for d in deps)
     for product in products.values():
         items = roadmap.items_of(product.id)
-        tasks = [task_from_dates(i.id, i.start_date, i.end_date, i.kind is ItemKind.MILESTONE)
-                 for i in items]
-        links = [Link(d.predecessor_id, d.successor_id, d.type, d.lag_days)
-                 for d in roadmap.dependencies_of(product.id)]
+        tasks = [
+            task_from_dates(i.id, i.start_date, i.end_date, i.kind is ItemKind.MILESTONE)
+            for i in items
+        ]
+        links = [
+            Link(d.predecessor_id, d.successor_id, d.type, d.lag_days)
+            for d in roadmap.dependencies_of(product.id)
+        ]
         assert violations(tasks, links) == [], product.name
 
 
@@ -307,8 +350,8 @@ def test_requirements_are_scored_and_traced(ws, products):
     for r in everything:
         assert r.impact in RICE_IMPACT_SCALE and 0 <= r.confidence <= 100 and r.effort > 0
         assert r.acceptance_criteria and all(
-            c.startswith("Given") and " when " in c and " then " in c
-            for c in r.acceptance_criteria), r.title
+            c.startswith("Given") and " when " in c and " then " in c for c in r.acceptance_criteria
+        ), r.title
         if r.kind == "user_story":
             assert r.story_role and r.story_goal and r.story_benefit
     revenue = service.revenue_by_requirement(products["launching"].id)
@@ -327,8 +370,9 @@ def test_canvases_fill_their_template_blocks(ws, products):
         for board in boards:
             notes = canvas.notes_of_board(board.id)
             blocks = {n.block for n in notes}
-            expected = LEAN_CANVAS_BLOCKS if board.template == "lean_canvas" \
-                else PRODUCT_CANVAS_BLOCKS
+            expected = (
+                LEAN_CANVAS_BLOCKS if board.template == "lean_canvas" else PRODUCT_CANVAS_BLOCKS
+            )
             assert blocks == expected, board.name
             assert len({n.colour for n in notes}) >= 3
     boards = canvas.boards_of(products["launching"].id)
@@ -345,8 +389,9 @@ def test_lifecycles_and_gates_agree(ws, products):
         assert all(a.left_on == b.entered_on for a, b in zip(periods, periods[1:]))
         gates = lifecycle.gates_of(product.id)
         assert gates and all(g.criteria and g.rationale and g.decided_by_name for g in gates)
-        moves = [g.decided_on for g in gates if g.decision in (GateDecision.GO,
-                                                               GateDecision.RECYCLE)]
+        moves = [
+            g.decided_on for g in gates if g.decision in (GateDecision.GO, GateDecision.RECYCLE)
+        ]
         assert moves == [p.left_on for p in periods[:-1]]
         decisions.update(g.decision for g in gates)
     assert decisions[GateDecision.HOLD] >= 1 and decisions[GateDecision.RECYCLE] >= 1
@@ -374,8 +419,9 @@ def test_the_same_day_gives_the_same_demo(tmp_path):
 def test_the_demo_moves_with_the_month(tmp_path):
     later = dt.date(2027, 8, 30)
     with Workspace.open(create_demo(tmp_path / "later.pmdesk", today=later)) as ws:
-        (product,) = [p for p in ws.service(PortfolioService).list_products()
-                      if p.stage is Stage.DEVELOPMENT]
+        (product,) = [
+            p for p in ws.service(PortfolioService).list_products() if p.stage is Stage.DEVELOPMENT
+        ]
         (launch,) = ws.service(LaunchService).launches_of(product.id)
         assert 90 <= (launch.launch_date - later).days <= 140
         assert ws.check().ok
@@ -393,13 +439,15 @@ def test_an_existing_file_is_never_overwritten(tmp_path):
 
 
 def test_create_large_makes_an_acyclic_roadmap(tmp_path):
-    path = create_large(tmp_path / "large.pmdesk", items=500, dependencies=400, lanes=7,
-                        seed=3, today=TODAY)
+    path = create_large(
+        tmp_path / "large.pmdesk", items=500, dependencies=400, lanes=7, seed=3, today=TODAY
+    )
     with Workspace.open(path, read_only=True) as ws:
         assert ws.check().ok
         with ws.read() as session:
             edges = session.execute(
-                sa.select(Dependency.predecessor_id, Dependency.successor_id)).all()
+                sa.select(Dependency.predecessor_id, Dependency.successor_id)
+            ).all()
             lanes_used = set(session.scalars(sa.select(RoadmapItem.lane_id)))
             lanes = set(session.scalars(sa.select(Lane.id)))
             assert session.scalar(sa.select(sa.func.count()).select_from(RoadmapItem)) == 500
@@ -412,10 +460,12 @@ def test_create_large_makes_an_acyclic_roadmap(tmp_path):
 
 
 def test_create_large_is_reproducible_and_refuses_impossible_sizes(tmp_path):
-    first = create_large(tmp_path / "a.pmdesk", items=60, dependencies=80, lanes=3, seed=9,
-                         today=TODAY)
-    second = create_large(tmp_path / "b.pmdesk", items=60, dependencies=80, lanes=3, seed=9,
-                          today=TODAY)
+    first = create_large(
+        tmp_path / "a.pmdesk", items=60, dependencies=80, lanes=3, seed=9, today=TODAY
+    )
+    second = create_large(
+        tmp_path / "b.pmdesk", items=60, dependencies=80, lanes=3, seed=9, today=TODAY
+    )
     assert _dump(first) == _dump(second)
     with pytest.raises(ValueError, match="at most"):
         create_large(tmp_path / "c.pmdesk", items=4, dependencies=7, lanes=1)

@@ -31,10 +31,15 @@ def _workspace_with_data(path: Path) -> Path:
         product = ws.service(PortfolioService).create_product(name="Atlas")
         lane = ws.service(RoadmapService).lanes.create(product_id=product.id, name="Build")
         ws.service(RoadmapService).items.create(
-            product_id=product.id, lane_id=lane.id, name="Beta",
-            start_date=dt.date(2027, 1, 4), end_date=dt.date(2027, 2, 1))
+            product_id=product.id,
+            lane_id=lane.id,
+            name="Beta",
+            start_date=dt.date(2027, 1, 4),
+            end_date=dt.date(2027, 2, 1),
+        )
         ws.service(RequirementService).requirements.create(
-            product_id=product.id, title="Export to PDF")
+            product_id=product.id, title="Export to PDF"
+        )
     return path
 
 
@@ -50,14 +55,17 @@ def _plant(path: Path, *statements: str) -> bytes:
 
 PLANTS = {
     "trigger on an edit": [
-        "CREATE TRIGGER wipe AFTER UPDATE ON roadmap_item BEGIN DELETE FROM requirement; END"],
+        "CREATE TRIGGER wipe AFTER UPDATE ON roadmap_item BEGIN DELETE FROM requirement; END"
+    ],
     "trigger on insert": [
         "CREATE TRIGGER spy AFTER INSERT ON risk BEGIN "
         "UPDATE workspace_info SET organisation = (SELECT group_concat(email) FROM stakeholder);"
-        " END"],
+        " END"
+    ],
     "a view in place of a table": [
         "ALTER TABLE meta RENAME TO meta_real",
-        "CREATE VIEW meta AS SELECT * FROM meta_real"],
+        "CREATE VIEW meta AS SELECT * FROM meta_real",
+    ],
     "an unused view": ["CREATE VIEW innocent AS SELECT 1"],
     "an extra table": ["CREATE TABLE loot (x TEXT)"],
     "an extra index": ["CREATE INDEX ix_extra ON product (owner)"],
@@ -82,8 +90,12 @@ def test_a_file_whose_schema_is_not_its_formats_is_refused_untouched(plant, tmp_
 def test_pmdesk_check_reports_a_planted_trigger_as_a_failure(tmp_path):
     path = _workspace_with_data(tmp_path / "crafted.pmdesk")
     before = _plant(path, *PLANTS["trigger on an edit"])
-    done = subprocess.run([sys.executable, "-m", "pmdesk", "check", str(path)],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "pmdesk", "check", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 2
     assert "trigger" in done.stderr and "wipe" in done.stderr
     assert "Integrity: ok" not in done.stdout
@@ -94,8 +106,9 @@ def test_a_trigger_in_an_old_format_file_is_refused_before_the_upgrade(tmp_path)
     """Format 1 with a trigger on meta: the upgrade itself would have fired it."""
     path = tmp_path / "old.pmdesk"
     shutil.copyfile(FIXTURES / "schema_v1.pmdesk", path)
-    before = _plant(path, "CREATE TRIGGER on_upgrade AFTER UPDATE ON meta "
-                          "BEGIN DELETE FROM stakeholder; END")
+    before = _plant(
+        path, "CREATE TRIGGER on_upgrade AFTER UPDATE ON meta BEGIN DELETE FROM stakeholder; END"
+    )
     with pytest.raises(ForeignSchemaError, match="on_upgrade"):
         Workspace.open(path)
     assert path.read_bytes() == before
@@ -104,9 +117,12 @@ def test_a_trigger_in_an_old_format_file_is_refused_before_the_upgrade(tmp_path)
 
 def test_a_view_that_never_ends_does_not_hang_the_open(tmp_path):
     path = _workspace_with_data(tmp_path / "crafted.pmdesk")
-    _plant(path, "ALTER TABLE meta RENAME TO meta_real",
-           "CREATE VIEW meta AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
-           "SELECT 'schema_version' AS key, max(i) AS value FROM n")
+    _plant(
+        path,
+        "ALTER TABLE meta RENAME TO meta_real",
+        "CREATE VIEW meta AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
+        "SELECT 'schema_version' AS key, max(i) AS value FROM n",
+    )
     started = time.monotonic()
     with pytest.raises(ForeignSchemaError, match="view"):
         Workspace.open(path)
@@ -121,9 +137,12 @@ def test_a_changed_constraint_is_refused(tmp_path):
     conn.close()
     loosened = sql.replace("CHECK (impact BETWEEN 1 AND 5)", "CHECK (1)")
     assert loosened != sql
-    _plant(path, "PRAGMA writable_schema = ON",
-           f"UPDATE sqlite_master SET sql = '{loosened.replace(chr(39), chr(39) * 2)}' "
-           "WHERE name = 'risk'")
+    _plant(
+        path,
+        "PRAGMA writable_schema = ON",
+        f"UPDATE sqlite_master SET sql = '{loosened.replace(chr(39), chr(39) * 2)}' "
+        "WHERE name = 'risk'",
+    )
     with pytest.raises(ForeignSchemaError, match="“risk” is not as workspace format"):
         Workspace.open(path)
 
@@ -146,8 +165,9 @@ def test_a_trigger_slipped_in_while_open_does_not_fire(tmp_path):
     path = _workspace_with_data(tmp_path / "open.pmdesk")
     with Workspace.open(path) as ws:
         other = sqlite3.connect(path)  # someone else, behind pmdesk's back
-        other.execute("CREATE TRIGGER wipe AFTER UPDATE ON roadmap_item "
-                      "BEGIN DELETE FROM requirement; END")
+        other.execute(
+            "CREATE TRIGGER wipe AFTER UPDATE ON roadmap_item BEGIN DELETE FROM requirement; END"
+        )
         other.commit()
         other.close()
         roadmap = ws.service(RoadmapService)
@@ -158,11 +178,14 @@ def test_a_trigger_slipped_in_while_open_does_not_fire(tmp_path):
 
 def test_a_runaway_statement_is_stopped(workspace, monkeypatch):
     monkeypatch.setattr(sqlite_file.StatementClock, "LIMIT_S", 0.3)
-    endless = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
-               "SELECT count(*) FROM n")
+    endless = (
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
+    )
     started = time.monotonic()
-    with workspace.engine.connect() as conn, pytest.raises(sa.exc.OperationalError,
-                                                           match="interrupted"):
+    with (
+        workspace.engine.connect() as conn,
+        pytest.raises(sa.exc.OperationalError, match="interrupted"),
+    ):
         conn.exec_driver_sql(endless).scalar()
     assert time.monotonic() - started < 5
     with workspace.engine.connect() as conn:  # the next statement has its full time again
@@ -175,11 +198,11 @@ def test_the_frozen_schema_of_this_format_is_what_the_models_make():
     assert made == file_schema.expected_schema(schema.SCHEMA_VERSION), (
         "the models no longer match workspace format "
         f"{schema.SCHEMA_VERSION}: add a format, a migration and "
-        "`python -m pmdesk.store.file_schema`")
+        "`python -m pmdesk.store.file_schema`"
+    )
 
 
-@pytest.mark.parametrize("fixture", sorted(FIXTURES.glob("schema_v*.pmdesk")),
-                         ids=lambda p: p.stem)
+@pytest.mark.parametrize("fixture", sorted(FIXTURES.glob("schema_v*.pmdesk")), ids=lambda p: p.stem)
 def test_every_released_formats_file_matches_its_frozen_schema(fixture):
     version = int(fixture.stem.removeprefix("schema_v"))
     conn = sqlite3.connect(f"file:{fixture}?mode=ro&immutable=1", uri=True)

@@ -79,9 +79,17 @@ class LineReader:
 
 def _start_child(path: Path, product_id: int, lane_id: int, round_no: int) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, str(KILL_CHILD), "edit", str(path), str(product_id), str(lane_id),
-         str(round_no)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            str(KILL_CHILD),
+            "edit",
+            str(path),
+            str(product_id),
+            str(lane_id),
+            str(round_no),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
 
 

@@ -58,10 +58,12 @@ def test_add_checklist_appends_after_existing_tasks(service, product):
 
 def test_due_from_text_and_relative_tasks_follow_the_launch_date(service, product):
     launch = service.create_launch(product.id, "GA", LAUNCH, with_checklist=False)
-    task = service.tasks.create(launch_id=launch.id, function=LaunchFunction.LEGAL, title="DPA",
-                                due_date="2026-03-01")
-    fixed = service.tasks.create(launch_id=launch.id, function=LaunchFunction.LEGAL, title="TM",
-                                 due_date="2026-03-01")
+    task = service.tasks.create(
+        launch_id=launch.id, function=LaunchFunction.LEGAL, title="DPA", due_date="2026-03-01"
+    )
+    fixed = service.tasks.create(
+        launch_id=launch.id, function=LaunchFunction.LEGAL, title="TM", due_date="2026-03-01"
+    )
     service.tasks.update(task.id, **service.due_changes(task.id, "L−30"))
     assert service.tasks.get(task.id).due_date == dt.date(2026, 5, 2)
     previous = service.launches.update(launch.id, launch_date="2026-07-01")
@@ -70,7 +72,9 @@ def test_due_from_text_and_relative_tasks_follow_the_launch_date(service, produc
     service.launches.update(launch.id, **previous)  # what undo does: both move back
     assert service.tasks.get(task.id).due_date == dt.date(2026, 5, 2)
     assert service.due_changes(task.id, "2026-04-04") == {
-        "due_date": dt.date(2026, 4, 4), "due_offset_days": None}
+        "due_date": dt.date(2026, 4, 4),
+        "due_offset_days": None,
+    }
     with pytest.raises(ValidationError):
         service.due_changes(task.id, "soon")
 
@@ -79,8 +83,9 @@ def test_readiness_figures_overdue_and_flag(service, product):
     launch = service.create_launch(product.id, "GA", LAUNCH, with_checklist=False)
 
     def task(function, status, due):
-        return service.tasks.create(launch_id=launch.id, function=function, title="t",
-                                    status=status, due_date=due).id
+        return service.tasks.create(
+            launch_id=launch.id, function=function, title="t", status=status, due_date=due
+        ).id
 
     done = task(LaunchFunction.MARKETING, TaskStatus.DONE, "2026-05-01")
     late = task(LaunchFunction.MARKETING, TaskStatus.TODO, "2026-05-01")
@@ -102,10 +107,20 @@ def test_launch_lane_lists_every_task_by_due_date(service, product, workspace):
     other = workspace.service(PortfolioService).create_product(name="Other")
     service.create_launch(other.id, "Elsewhere", LAUNCH, tier=3)
     launch = service.create_launch(product.id, "GA", LAUNCH, with_checklist=False)
-    b = service.tasks.create(launch_id=launch.id, function=LaunchFunction.SUPPORT, title="B",
-                             due_offset_days=-5, due_date="2026-05-27")
-    a = service.tasks.create(launch_id=launch.id, function=LaunchFunction.LEGAL, title="A & <b>",
-                             due_date="2026-05-01", status=TaskStatus.DONE)
+    b = service.tasks.create(
+        launch_id=launch.id,
+        function=LaunchFunction.SUPPORT,
+        title="B",
+        due_offset_days=-5,
+        due_date="2026-05-27",
+    )
+    a = service.tasks.create(
+        launch_id=launch.id,
+        function=LaunchFunction.LEGAL,
+        title="A & <b>",
+        due_date="2026-05-01",
+        status=TaskStatus.DONE,
+    )
     lane = service.launch_lane(product.id)
     assert [(t.id, t.title, t.due, t.status, t.function) for t in lane] == [
         (a.id, "A & <b>", dt.date(2026, 5, 1), TaskStatus.DONE, LaunchFunction.LEGAL),

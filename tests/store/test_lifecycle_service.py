@@ -41,14 +41,22 @@ def test_go_moves_to_the_next_stage_and_undo_is_exact(workspace) -> None:
     before = _state(workspace, pid)
     day = TODAY - dt.timedelta(days=2)
     journal = lifecycle.record_gate(
-        pid, GateDecision.GO, decided_on=day, decided_by_name=TRICKY, rationale=TRICKY,
+        pid,
+        GateDecision.GO,
+        decided_on=day,
+        decided_by_name=TRICKY,
+        rationale=TRICKY,
         criteria=[{"text": "Business case signed off", "met": True}],
     )
     stage, periods, gates = _state(workspace, pid)
     assert stage is Stage.DEVELOPMENT
     assert [(p[1], p[3]) for p in periods] == [(Stage.ANALYSIS, day), (Stage.DEVELOPMENT, None)]
     review = lifecycle.gates.get(journal.entity_id)
-    assert (review.stage, review.decided_by_name, review.rationale) == (Stage.ANALYSIS, TRICKY, TRICKY)
+    assert (review.stage, review.decided_by_name, review.rationale) == (
+        Stage.ANALYSIS,
+        TRICKY,
+        TRICKY,
+    )
     after = _state(workspace, pid)
     lifecycle.revert(journal)
     assert _state(workspace, pid) == before
@@ -56,16 +64,20 @@ def test_go_moves_to_the_next_stage_and_undo_is_exact(workspace) -> None:
     assert _state(workspace, pid) == after  # the very same ids come back
 
 
-@pytest.mark.parametrize(("decision", "recycle_to", "expected"), [
-    (GateDecision.HOLD, None, Stage.IN_LIFE),
-    (GateDecision.KILL, None, Stage.END_OF_LIFE),
-    (GateDecision.RECYCLE, Stage.ANALYSIS, Stage.ANALYSIS),
-])
+@pytest.mark.parametrize(
+    ("decision", "recycle_to", "expected"),
+    [
+        (GateDecision.HOLD, None, Stage.IN_LIFE),
+        (GateDecision.KILL, None, Stage.END_OF_LIFE),
+        (GateDecision.RECYCLE, Stage.ANALYSIS, Stage.ANALYSIS),
+    ],
+)
 def test_other_decisions(workspace, decision, recycle_to, expected) -> None:
     pid = _product(workspace, "In-life")
     lifecycle = workspace.service(LifecycleService)
-    lifecycle.record_gate(pid, decision, decided_on=TODAY, recycle_to=recycle_to,
-                          decided_by_name="Dana")
+    lifecycle.record_gate(
+        pid, decision, decided_on=TODAY, recycle_to=recycle_to, decided_by_name="Dana"
+    )
     stage, periods, gates = _state(workspace, pid)
     assert stage is expected
     assert len(gates) == 1
@@ -77,26 +89,40 @@ def test_refused_reviews_change_nothing(workspace) -> None:
     lifecycle = workspace.service(LifecycleService)
     before = _state(workspace, pid)
     with pytest.raises(ValidationError, match="future"):
-        lifecycle.record_gate(pid, "go", decided_on=TODAY + dt.timedelta(days=1),
-                              decided_by_name="Dana")
+        lifecycle.record_gate(
+            pid, "go", decided_on=TODAY + dt.timedelta(days=1), decided_by_name="Dana"
+        )
     with pytest.raises(ValidationError, match="on or after"):
-        lifecycle.record_gate(pid, "go", decided_on=TODAY - dt.timedelta(days=11),
-                              decided_by_name="Dana")
+        lifecycle.record_gate(
+            pid, "go", decided_on=TODAY - dt.timedelta(days=11), decided_by_name="Dana"
+        )
     with pytest.raises(ValidationError):  # no stage to go back to
         lifecycle.record_gate(pid, "recycle", decided_on=TODAY, decided_by_name="Dana")
     assert _state(workspace, pid) == before
 
 
-UNMET = [{"text": "Business case signed off", "met": True},
-         {"text": "Pilot customer named", "met": False}]
+UNMET = [
+    {"text": "Business case signed off", "met": True},
+    {"text": "Pilot customer named", "met": False},
+]
 
 
-@pytest.mark.parametrize(("fields", "field"), [
-    ({"decided_by_name": "  "}, "decided by"),  # nobody owns the decision
-    ({"decided_by_name": "Dana", "criteria": UNMET}, "go despite unmet criteria"),
-    ({"decided_by_name": "Dana", "criteria": UNMET, "go_despite_unmet": True,
-      "rationale": " "}, "rationale"),  # an exception without a reason
-])
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"decided_by_name": "  "}, "decided by"),  # nobody owns the decision
+        ({"decided_by_name": "Dana", "criteria": UNMET}, "go despite unmet criteria"),
+        (
+            {
+                "decided_by_name": "Dana",
+                "criteria": UNMET,
+                "go_despite_unmet": True,
+                "rationale": " ",
+            },
+            "rationale",
+        ),  # an exception without a reason
+    ],
+)
 def test_a_gate_cannot_be_waved_through(workspace, fields, field) -> None:
     pid = _product(workspace)
     lifecycle = workspace.service(LifecycleService)
@@ -110,11 +136,19 @@ def test_a_gate_cannot_be_waved_through(workspace, fields, field) -> None:
 def test_a_go_despite_unmet_criteria_with_a_reason_is_recorded(workspace) -> None:
     pid = _product(workspace)
     lifecycle = workspace.service(LifecycleService)
-    lifecycle.record_gate(pid, "go", decided_on=TODAY, decided_by_name="Dana", criteria=UNMET,
-                          go_despite_unmet=True, rationale="Pilot signs next week")
+    lifecycle.record_gate(
+        pid,
+        "go",
+        decided_on=TODAY,
+        decided_by_name="Dana",
+        criteria=UNMET,
+        go_despite_unmet=True,
+        rationale="Pilot signs next week",
+    )
     assert _state(workspace, pid)[0] is Stage.DEVELOPMENT
-    lifecycle.record_gate(pid, "hold", decided_on=TODAY, decided_by_name="Dana",
-                          criteria=UNMET)  # only a Go needs the criteria met
+    lifecycle.record_gate(
+        pid, "hold", decided_on=TODAY, decided_by_name="Dana", criteria=UNMET
+    )  # only a Go needs the criteria met
     assert [g[1] for g in _state(workspace, pid)[2]] == [GateDecision.GO, GateDecision.HOLD]
 
 
@@ -124,10 +158,13 @@ def test_a_new_product_keeps_its_first_stage_after_a_same_day_gate(workspace) ->
     pid = portfolio.create_product(name="Nova").id
     lifecycle = workspace.service(LifecycleService)
     assert [(p.stage, p.entered_on, p.left_on) for p in lifecycle.periods_of(pid)] == [
-        (Stage.INNOVATION, TODAY, None)]
+        (Stage.INNOVATION, TODAY, None)
+    ]
     journal = lifecycle.record_gate(pid, "go", decided_on=TODAY, decided_by_name="Dana")
     assert [(p.stage, p.entered_on, p.left_on) for p in lifecycle.periods_of(pid)] == [
-        (Stage.INNOVATION, TODAY, TODAY), (Stage.ANALYSIS, TODAY, None)]
+        (Stage.INNOVATION, TODAY, TODAY),
+        (Stage.ANALYSIS, TODAY, None),
+    ]
     lifecycle.revert(journal)
     assert [(p.stage, p.left_on) for p in lifecycle.periods_of(pid)] == [(Stage.INNOVATION, None)]
 
@@ -138,8 +175,7 @@ def test_a_product_from_an_older_file_without_stage_record_passes_its_gate(works
     for period in lifecycle.periods_of(pid):
         lifecycle.periods.delete(period.id)
     lifecycle.record_gate(pid, "go", decided_on=TODAY, decided_by_name="Dana")
-    assert [(p.stage, p.left_on) for p in lifecycle.periods_of(pid)] == [
-        (Stage.DEVELOPMENT, None)]
+    assert [(p.stage, p.left_on) for p in lifecycle.periods_of(pid)] == [(Stage.DEVELOPMENT, None)]
 
 
 def test_upsert_values_adds_and_updates_in_one_step(workspace) -> None:
@@ -147,14 +183,19 @@ def test_upsert_values_adds_and_updates_in_one_step(workspace) -> None:
     lifecycle = workspace.service(LifecycleService)
     metric = lifecycle.metrics.create(product_id=pid, name="Revenue", kind=MetricKind.REVENUE)
     lifecycle.values.create(metric_id=metric.id, period="2024-01-01", value=1.0, target=5.0)
-    journal = lifecycle.upsert_values(metric.id, [
-        {"period": "2024-01-15", "value": "2"},  # the month of an existing value
-        {"period": dt.date(2024, 2, 1), "value": 3.0, "target": 4.0},
-    ])
+    journal = lifecycle.upsert_values(
+        metric.id,
+        [
+            {"period": "2024-01-15", "value": "2"},  # the month of an existing value
+            {"period": dt.date(2024, 2, 1), "value": 3.0, "target": 4.0},
+        ],
+    )
     values = [(v.period, v.value, v.target) for v in lifecycle.values_of(metric.id)]
     assert values == [(dt.date(2024, 1, 1), 2.0, 5.0), (dt.date(2024, 2, 1), 3.0, 4.0)]
     lifecycle.revert(journal)
-    assert [(v.period, v.value) for v in lifecycle.values_of(metric.id)] == [(dt.date(2024, 1, 1), 1.0)]
+    assert [(v.period, v.value) for v in lifecycle.values_of(metric.id)] == [
+        (dt.date(2024, 1, 1), 1.0)
+    ]
     with pytest.raises(ValidationError):
         lifecycle.upsert_values(metric.id, [{"period": "2024-03-01", "value": "lots"}])
     assert len(lifecycle.values_of(metric.id)) == 1
@@ -163,9 +204,9 @@ def test_upsert_values_adds_and_updates_in_one_step(workspace) -> None:
 def _series(ws, pid: int, kind: MetricKind, values: list[float]) -> None:
     lifecycle = ws.service(LifecycleService)
     metric = lifecycle.metrics.create(product_id=pid, name=kind.label, kind=kind)
-    lifecycle.upsert_values(metric.id, [
-        {"period": dt.date(2024, 1 + n, 1), "value": v} for n, v in enumerate(values)
-    ])
+    lifecycle.upsert_values(
+        metric.id, [{"period": dt.date(2024, 1 + n, 1), "value": v} for n, v in enumerate(values)]
+    )
 
 
 def test_candidates_follow_the_stored_rules(workspace) -> None:
@@ -179,14 +220,17 @@ def test_candidates_follow_the_stored_rules(workspace) -> None:
     assert [t.rule for t in lifecycle.candidates()[pid]] == ["margin_below"]
     lifecycle.revert(journal)
     assert lifecycle.elimination_rules() == EliminationRules()
-    workspace.service(PortfolioService).products.update(pid, elimination_flag=True,
-                                                        elimination_flag_reason=TRICKY)
+    workspace.service(PortfolioService).products.update(
+        pid, elimination_flag=True, elimination_flag_reason=TRICKY
+    )
     assert lifecycle.triggers_of(pid)[-1].detail == TRICKY
 
 
 def _milestones(ws, pid: int) -> list[tuple[str, dt.date, str]]:
     roadmap = ws.service(RoadmapService)
-    items = roadmap.items.list(RoadmapItem.product_id == pid, RoadmapItem.kind == ItemKind.MILESTONE)
+    items = roadmap.items.list(
+        RoadmapItem.product_id == pid, RoadmapItem.kind == ItemKind.MILESTONE
+    )
     return [(i.name, i.start_date, roadmap.lanes.get(i.lane_id).name) for i in items]
 
 
@@ -195,10 +239,13 @@ def test_elimination_dates_are_roadmap_milestones(workspace) -> None:
     lifecycle = workspace.service(LifecycleService)
     review_id = lifecycle.open_elimination(pid).entity_id
     sale, support = dt.date(2027, 3, 31), dt.date(2028, 3, 31)
-    first = lifecycle.update_elimination(review_id, strategy="Phase-out", end_of_sale=sale,
-                                         end_of_support=support)
-    assert _milestones(workspace, pid) == [("End of sale", sale, "Lifecycle"),
-                                          ("End of support", support, "Lifecycle")]
+    first = lifecycle.update_elimination(
+        review_id, strategy="Phase-out", end_of_sale=sale, end_of_support=support
+    )
+    assert _milestones(workspace, pid) == [
+        ("End of sale", sale, "Lifecycle"),
+        ("End of support", support, "Lifecycle"),
+    ]
     lane = workspace.service(RoadmapService).lanes.list()[0]
     assert lane.kind is LaneKind.LAUNCH
     later = dt.date(2027, 6, 30)

@@ -109,9 +109,12 @@ def _rows(path: Path, table: str) -> list[dict]:
 def _counts(path: Path) -> dict[str, int]:
     conn = _raw(path)
     try:
-        tables = [name for (name,) in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        )]
+        tables = [
+            name
+            for (name,) in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
         return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
     finally:
         conn.close()
@@ -152,8 +155,11 @@ def test_fixture_opens_upgraded_and_keeps_its_data(fixture: Path, tmp_path: Path
         product = ws.service(PortfolioService).list_products()[0]
         lane = ws.service(RoadmapService).lanes_of(product.id)[0]
         ws.service(RoadmapService).items.create(
-            product_id=product.id, lane_id=lane.id, name="After the upgrade",
-            start_date="2027-01-01", end_date="2027-01-02",
+            product_id=product.id,
+            lane_id=lane.id,
+            name="After the upgrade",
+            start_date="2027-01-01",
+            end_date="2027-01-02",
         )
 
     older = expected["format"] < schema.SCHEMA_VERSION
@@ -184,10 +190,17 @@ def test_the_current_format_opens_without_an_upgrade(tmp_path: Path):
 # -- format 2: gate_review.recycle_to's CHECK gets a name of its own ----------------------------
 
 RECYCLED_GATE = {
-    "product_id": 2, "stage": "in_life", "decision": "recycle", "recycle_to": "go_to_market",
+    "product_id": 2,
+    "stage": "in_life",
+    "decision": "recycle",
+    "recycle_to": "go_to_market",
     "criteria": '[{"text": "<b>Churn</b> & \'fit\'", "met": true, "note": "🚀"}]',
-    "decided_by_id": 1, "decided_by_name": "Zoë “the critic” 🚀", "decided_on": "2026-04-01",
-    "rationale": 'Back to <GTM> & "why" — café 🚀', "id": 7, "row_version": 3,
+    "decided_by_id": 1,
+    "decided_by_name": "Zoë “the critic” 🚀",
+    "decided_on": "2026-04-01",
+    "rationale": 'Back to <GTM> & "why" — café 🚀',
+    "id": 7,
+    "row_version": 3,
 }
 
 
@@ -199,8 +212,10 @@ def _v1_with_a_recycled_gate(folder: Path) -> Path:
         columns = ", ".join(RECYCLED_GATE)
         marks = ", ".join("?" * len(RECYCLED_GATE))
         with conn:
-            conn.execute(f"INSERT INTO gate_review ({columns}) VALUES ({marks})",
-                         list(RECYCLED_GATE.values()))
+            conn.execute(
+                f"INSERT INTO gate_review ({columns}) VALUES ({marks})",
+                list(RECYCLED_GATE.values()),
+            )
     finally:
         conn.close()
     return path
@@ -220,7 +235,9 @@ def test_format_1_gate_review_is_rebuilt_with_distinct_check_names(tmp_path: Pat
 
     names = _check_names(path, "gate_review")
     assert sorted(names) == [
-        "ck_gate_review_gatedecision", "ck_gate_review_recycle_to", "ck_gate_review_stage",
+        "ck_gate_review_gatedecision",
+        "ck_gate_review_recycle_to",
+        "ck_gate_review_stage",
     ]
     assert _rows(path, "gate_review") == gates
     assert _counts(path) == counts
@@ -238,8 +255,10 @@ def test_format_2_checks_still_refuse_a_stage_that_does_not_exist(tmp_path: Path
     Workspace.open(path).close()
     conn = sqlite3.connect(path)
     try:
-        for column, check in [("recycle_to", "ck_gate_review_recycle_to"),
-                              ("stage", "ck_gate_review_stage")]:
+        for column, check in [
+            ("recycle_to", "ck_gate_review_recycle_to"),
+            ("stage", "ck_gate_review_stage"),
+        ]:
             with pytest.raises(sqlite3.IntegrityError, match=f"{check}$"):
                 conn.execute(f"UPDATE gate_review SET {column} = 'Nowhere <&> 🚀' WHERE id = 7")
         conn.execute("UPDATE gate_review SET recycle_to = 'analysis' WHERE id = 7")  # allowed
@@ -330,12 +349,16 @@ def _schema_made_by(migration) -> dict:
     source = sqlite3.connect(f"file:{LATEST}?mode=ro&immutable=1", uri=True)
     source.backup(conn)
     source.close()
-    engine = sa.create_engine("sqlite+pysqlite://", creator=lambda: conn,
-                              poolclass=sa.pool.StaticPool)
+    engine = sa.create_engine(
+        "sqlite+pysqlite://", creator=lambda: conn, poolclass=sa.pool.StaticPool
+    )
     with engine.begin() as connection:
         migration(connection)
-    made = {(o.type, o.name): o.sql for o in file_schema.read_schema(conn)
-            if not o.name.startswith("sqlite_")}
+    made = {
+        (o.type, o.name): o.sql
+        for o in file_schema.read_schema(conn)
+        if not o.name.startswith("sqlite_")
+    }
     engine.dispose()
     conn.close()
     return made

@@ -33,10 +33,16 @@ def test_rice_is_reach_times_impact_times_confidence_over_effort():
     assert parts["RICE score"] == "= 480"
 
 
-@pytest.mark.parametrize(("args", "field"), [
-    ((100, 1, 50, 0), "effort"), ((100, 1, 50, -1), "effort"), ((-1, 1, 50, 1), "reach"),
-    ((100, 1.5, 50, 1), "impact"), ((100, 1, 101, 1), "confidence"),
-])
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        ((100, 1, 50, 0), "effort"),
+        ((100, 1, 50, -1), "effort"),
+        ((-1, 1, 50, 1), "reach"),
+        ((100, 1.5, 50, 1), "impact"),
+        ((100, 1, 101, 1), "confidence"),
+    ],
+)
 def test_rice_refuses_what_it_cannot_score_with_a_message(args, field):
     with pytest.raises(ValidationError) as raised:
         rice(*args)
@@ -54,12 +60,16 @@ def test_rice_edges_zero_reach_and_confidence_score_zero():
 
 def test_user_story_builder_and_parser_round_trip():
     assert user_story("lab manager", "alerts", "I can act") == (
-        "As a lab manager, I want alerts so that I can act.")
+        "As a lab manager, I want alerts so that I can act."
+    )
     assert user_story("engineer", "logs.", "") == "As an engineer, I want logs."
     assert user_story("", "", "") == ""
     assert user_story("admin", TRICKY, "") == f"As an admin, I want {TRICKY}."
     assert parse_user_story("As a lab manager, I want alerts so that I can act.") == (
-        "lab manager", "alerts", "I can act")
+        "lab manager",
+        "alerts",
+        "I can act",
+    )
     assert parse_user_story("Plain requirement") is None
 
 
@@ -86,23 +96,37 @@ def product(workspace):
 
 def test_service_duplicates_links_revenue_and_chart(workspace, product):
     service = workspace.service(RequirementService)
-    first = service.requirements.create(product_id=product.id, title="Offline mode for technicians",
-                                        reach=100, impact=2, confidence=50, effort=2)
-    second = service.requirements.create(product_id=product.id, title=TRICKY, effort=1,
-                                         status=RequirementStatus.REJECTED)
+    first = service.requirements.create(
+        product_id=product.id,
+        title="Offline mode for technicians",
+        reach=100,
+        impact=2,
+        confidence=50,
+        effort=2,
+    )
+    second = service.requirements.create(
+        product_id=product.id, title=TRICKY, effort=1, status=RequirementStatus.REJECTED
+    )
     found = service.possible_duplicates(product.id, "Offline mode for technician")
     assert [f[0] for f in found] == [first.id]
-    assert service.possible_duplicates(product.id, "Offline mode for technicians",
-                                       exclude_id=first.id) == []
+    assert (
+        service.possible_duplicates(product.id, "Offline mode for technicians", exclude_id=first.id)
+        == []
+    )
     for name, revenue in (("Acme", 1000), ("Beta <b>", 500), ("acme", 200)):
         service.customers.create(requirement_id=first.id, customer=name, revenue=revenue)
     assert service.revenue_by_requirement(product.id) == {first.id: (2, 1500.0)}
 
     roadmap = workspace.service(RoadmapService)
     lane = roadmap.lanes.create(product_id=product.id, name="Core")
-    item = roadmap.items.create(product_id=product.id, lane_id=lane.id, name="Sync engine",
-                                kind=ItemKind.FEATURE, start_date="2026-01-05",
-                                end_date="2026-02-27")
+    item = roadmap.items.create(
+        product_id=product.id,
+        lane_id=lane.id,
+        name="Sync engine",
+        kind=ItemKind.FEATURE,
+        start_date="2026-01-05",
+        end_date="2026-02-27",
+    )
     service.link(first.id, item.id)
     assert service.linked_items(first.id) == [item.id]
     assert service.linked_requirements(item.id) == [first.id]

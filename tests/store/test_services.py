@@ -31,8 +31,13 @@ def roadmap(workspace, product):
     service = workspace.service(RoadmapService)
     lane = service.lanes.create(product_id=product.id, name="Platform")
     items = [
-        service.items.create(product_id=product.id, lane_id=lane.id, name=name,
-                             start_date=dt.date(2027, 1, 1 + 7 * i), end_date=dt.date(2027, 1, 5 + 7 * i))
+        service.items.create(
+            product_id=product.id,
+            lane_id=lane.id,
+            name=name,
+            start_date=dt.date(2027, 1, 1 + 7 * i),
+            end_date=dt.date(2027, 1, 5 + 7 * i),
+        )
         for i, name in enumerate(["Design", "Build", "Test", "Ship"])
     ]
     return service, lane, items
@@ -109,7 +114,9 @@ def test_database_constraint_is_the_second_line(workspace, roadmap):
 def test_cycle_is_refused_naming_the_items(workspace, roadmap):
     service, _lane, (design, build, test, ship) = roadmap
     service.dependencies.create(predecessor_id=design.id, successor_id=build.id)
-    service.dependencies.create(predecessor_id=build.id, successor_id=test.id, type="SS", lag_days=-2)
+    service.dependencies.create(
+        predecessor_id=build.id, successor_id=test.id, type="SS", lag_days=-2
+    )
     with pytest.raises(ValidationError, match="Design → Build → Test → Design"):
         service.dependencies.create(predecessor_id=test.id, successor_id=design.id)
     assert len(service.dependencies_of(design.product_id)) == 2
@@ -126,7 +133,9 @@ def test_delete_and_restore_bring_back_everything(workspace, product, roadmap):
     service, lane, items = roadmap
     service.dependencies.create(predecessor_id=items[0].id, successor_id=items[1].id)
     requirements = workspace.service(RequirementService)
-    req = requirements.requirements.create(product_id=product.id, title="Single sign-on & <SAML> 🚀")
+    req = requirements.requirements.create(
+        product_id=product.id, title="Single sign-on & <SAML> 🚀"
+    )
     requirements.link(req.id, items[0].id)
     requirements.customers.create(requirement_id=req.id, customer="Müller & Söhne", revenue=120000)
     before = _dump(workspace)
@@ -139,10 +148,17 @@ def test_delete_and_restore_bring_back_everything(workspace, product, roadmap):
 def test_delete_restores_cleared_references(workspace, product):
     stakeholders = workspace.service(StakeholderService)
     launches = workspace.service(LaunchService)
-    owner = stakeholders.stakeholders.create(product_id=product.id, name="Priya", power=8, interest=9)
+    owner = stakeholders.stakeholders.create(
+        product_id=product.id, name="Priya", power=8, interest=9
+    )
     launch = launches.launches.create(product_id=product.id, name="GA", launch_date="2027-05-01")
-    task = launches.tasks.create(launch_id=launch.id, function="marketing", title="Press kit",
-                                 owner_id=owner.id, due_offset_days=-30)
+    task = launches.tasks.create(
+        launch_id=launch.id,
+        function="marketing",
+        title="Press kit",
+        owner_id=owner.id,
+        due_offset_days=-30,
+    )
     snapshot = stakeholders.stakeholders.delete(owner.id)
     assert launches.tasks.get(task.id).owner_id is None
     stakeholders.stakeholders.restore(snapshot)
@@ -157,10 +173,16 @@ def test_missing_id_is_reported(workspace):
 def test_relative_launch_tasks_follow_the_launch_date(workspace, product):
     launches = workspace.service(LaunchService)
     launch = launches.launches.create(product_id=product.id, name="GA", launch_date="2027-05-01")
-    relative = launches.tasks.create(launch_id=launch.id, function="legal", title="Terms",
-                                     due_offset_days=-30, due_date="2027-04-01")
-    fixed = launches.tasks.create(launch_id=launch.id, function="support", title="Train",
-                                  due_date="2027-04-20")
+    relative = launches.tasks.create(
+        launch_id=launch.id,
+        function="legal",
+        title="Terms",
+        due_offset_days=-30,
+        due_date="2027-04-01",
+    )
+    fixed = launches.tasks.create(
+        launch_id=launch.id, function="support", title="Train", due_date="2027-04-20"
+    )
     previous = launches.launches.update(launch.id, launch_date="2027-06-01")
     assert previous == {"launch_date": dt.date(2027, 5, 1)}
     assert launches.tasks.get(relative.id).due_date == dt.date(2027, 5, 2)
@@ -169,7 +191,9 @@ def test_relative_launch_tasks_follow_the_launch_date(workspace, product):
 
 def test_stakeholder_moves_leave_a_trail(workspace, product):
     stakeholders = workspace.service(StakeholderService)
-    person = stakeholders.stakeholders.create(product_id=product.id, name="Jonas", power=3, interest=4)
+    person = stakeholders.stakeholders.create(
+        product_id=product.id, name="Jonas", power=3, interest=4
+    )
     stakeholders.stakeholders.update(person.id, role="CFO")  # not a move
     stakeholders.stakeholders.update(person.id, power=7)
     trail = stakeholders.history(person.id)
@@ -193,7 +217,10 @@ def test_baseline_records_current_dates(workspace, product, roadmap):
     first = service.set_baseline(product.id, "Plan of record")
     service.items.update(items[0].id, end_date="2027-01-20")
     second = service.set_baseline(product.id, "Re-plan")
-    assert service.baseline_dates(first.id)[items[0].id] == (dt.date(2027, 1, 1), dt.date(2027, 1, 5))
+    assert service.baseline_dates(first.id)[items[0].id] == (
+        dt.date(2027, 1, 1),
+        dt.date(2027, 1, 5),
+    )
     assert service.baseline_dates(second.id)[items[0].id][1] == dt.date(2027, 1, 20)
     assert [b.is_active for b in service.baselines_of(product.id)] == [False, True]
 
@@ -210,15 +237,19 @@ def test_update_many_is_one_step_and_all_or_nothing(workspace, roadmap):
     service, _lane, items = roadmap
     before = _dump(workspace)
     with pytest.raises(ValidationError, match="before the start date"):
-        service.items.update_many({
-            items[0].id: {"start_date": "2027-02-01", "end_date": "2027-02-05"},
-            items[1].id: {"end_date": "2026-01-01"},
-        })
+        service.items.update_many(
+            {
+                items[0].id: {"start_date": "2027-02-01", "end_date": "2027-02-05"},
+                items[1].id: {"end_date": "2026-01-01"},
+            }
+        )
     assert _dump(workspace) == before
-    previous = service.items.update_many({
-        items[0].id: {"start_date": "2027-02-01", "end_date": "2027-02-05"},
-        items[1].id: {"progress": 10},
-    })
+    previous = service.items.update_many(
+        {
+            items[0].id: {"start_date": "2027-02-01", "end_date": "2027-02-05"},
+            items[1].id: {"progress": 10},
+        }
+    )
     service.items.update_many(previous)
     after = {i.id: i.to_dict() for i in service.items_of(items[0].product_id)}
     for item in items:

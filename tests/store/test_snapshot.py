@@ -20,12 +20,25 @@ def test_nested_items_come_back_parents_first(workspace):
     roadmap = workspace.service(RoadmapService)
     lane = roadmap.lanes.create(product_id=product.id, name="Lane")
     day = dt.date(2027, 1, 1)
-    top = roadmap.items.create(product_id=product.id, lane_id=lane.id, name="Epic",
-                               start_date=day, end_date=day)
-    middle = roadmap.items.create(product_id=product.id, lane_id=lane.id, name="Feature",
-                                  parent_id=top.id, start_date=day, end_date=day)
-    roadmap.items.create(product_id=product.id, lane_id=lane.id, name="Task",
-                         parent_id=middle.id, start_date=day, end_date=day)
+    top = roadmap.items.create(
+        product_id=product.id, lane_id=lane.id, name="Epic", start_date=day, end_date=day
+    )
+    middle = roadmap.items.create(
+        product_id=product.id,
+        lane_id=lane.id,
+        name="Feature",
+        parent_id=top.id,
+        start_date=day,
+        end_date=day,
+    )
+    roadmap.items.create(
+        product_id=product.id,
+        lane_id=lane.id,
+        name="Task",
+        parent_id=middle.id,
+        start_date=day,
+        end_date=day,
+    )
     before = _rows(workspace, "roadmap_item")
     snapshot = roadmap.items.delete(top.id)
     assert _rows(workspace, "roadmap_item") == []
@@ -40,12 +53,25 @@ def test_large_delete_is_chunked_and_restored(workspace):
     lane = roadmap.lanes.create(product_id=product.id, name="Lane")
     day = dt.date(2027, 1, 1)
     with workspace.transaction() as uow:
-        uow.session.execute(sa.insert(RoadmapItem), [
-            {"product_id": product.id, "lane_id": lane.id, "name": f"Item {i}", "kind": "feature",
-             "start_date": day, "end_date": day, "progress": 0, "status": "planned",
-             "notes": "", "sort_order": i, "row_version": 1}
-            for i in range(2300)
-        ])
+        uow.session.execute(
+            sa.insert(RoadmapItem),
+            [
+                {
+                    "product_id": product.id,
+                    "lane_id": lane.id,
+                    "name": f"Item {i}",
+                    "kind": "feature",
+                    "start_date": day,
+                    "end_date": day,
+                    "progress": 0,
+                    "status": "planned",
+                    "notes": "",
+                    "sort_order": i,
+                    "row_version": 1,
+                }
+                for i in range(2300)
+            ],
+        )
     before = _rows(workspace, "roadmap_item")
     snapshot = roadmap.lanes.delete(lane.id)
     assert len(snapshot.rows) == 2301

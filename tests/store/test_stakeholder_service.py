@@ -30,8 +30,9 @@ def service(workspace) -> StakeholderService:
 def _points(ws: Workspace, person_id: int) -> list[tuple[int, float, float]]:
     with ws.read() as session:
         rows = session.execute(
-            sa.select(StakeholderPosition.id, StakeholderPosition.power,
-                      StakeholderPosition.interest)
+            sa.select(
+                StakeholderPosition.id, StakeholderPosition.power, StakeholderPosition.interest
+            )
             .where(StakeholderPosition.stakeholder_id == person_id)
             .order_by(StakeholderPosition.id)
         )
@@ -71,8 +72,11 @@ def test_history_trail_is_in_the_order_of_the_moves(workspace, product, service)
 
 def test_mark_contact_done_sets_the_next_date_from_the_frequency(product, service):
     person = service.stakeholders.create(
-        product_id=product.id, name="Ola", comm_frequency=ContactFrequency.FORTNIGHTLY,
-        next_contact=dt.date(2027, 1, 3))
+        product_id=product.id,
+        name="Ola",
+        comm_frequency=ContactFrequency.FORTNIGHTLY,
+        next_contact=dt.date(2027, 1, 3),
+    )
     previous = service.mark_contact_done(person.id, dt.date(2027, 1, 5))
     done = service.stakeholders.get(person.id)
     assert (done.last_contact, done.next_contact) == (dt.date(2027, 1, 5), dt.date(2027, 1, 19))
@@ -97,7 +101,8 @@ def test_giving_a_moves_the_accountable_in_one_step_and_undo_restores_it(product
     service.replace_raci_row(product.id, SIGNOFF, edit.before)
     restored = service.raci_row(product.id, SIGNOFF)
     assert [(r.id, r.stakeholder_id, RaciRole(r.role)) for r in restored] == [
-        (original.id, ann.id, RaciRole.ACCOUNTABLE)]
+        (original.id, ann.id, RaciRole.ACCOUNTABLE)
+    ]
     service.replace_raci_row(product.id, SIGNOFF, edit.after)
     assert _roles(service, product.id, SIGNOFF) == {"Bo": "A"}
 
@@ -117,7 +122,8 @@ def test_raci_refuses_people_and_activities_of_another_product(workspace, produc
     stranger = service.stakeholders.create(product_id=other.id, name="Zed")
     ann = service.stakeholders.create(product_id=product.id, name="Ann")
     req = workspace.service(RequirementService).requirements.create(
-        product_id=other.id, title="Export")
+        product_id=other.id, title="Export"
+    )
     with pytest.raises(ValidationError):
         service.set_raci(product.id, SIGNOFF, stranger.id, "R")
     with pytest.raises(ValidationError):
@@ -127,8 +133,9 @@ def test_raci_refuses_people_and_activities_of_another_product(workspace, produc
 def test_activities_list_signoff_launch_tasks_and_chosen_requirements(workspace, product, service):
     launches = workspace.service(LaunchService)
     launch = launches.launches.create(product_id=product.id, name="GA", launch_date="2027-03-01")
-    task = launches.tasks.create(launch_id=launch.id, function="legal", title="Terms <v2>",
-                                 due_date="2027-02-01")
+    task = launches.tasks.create(
+        launch_id=launch.id, function="legal", title="Terms <v2>", due_date="2027-02-01"
+    )
     reqs = workspace.service(RequirementService).requirements
     chosen = reqs.create(product_id=product.id, ref="R-1", title="Single sign-on")
     reqs.create(product_id=product.id, ref="R-2", title="Dark mode")
@@ -136,7 +143,10 @@ def test_activities_list_signoff_launch_tasks_and_chosen_requirements(workspace,
     service.set_raci(product.id, (RaciActivity.REQUIREMENT, chosen.id), ann.id, "R")
     rows = service.raci_activities(product.id)
     assert [row.key for row in rows] == [
-        SIGNOFF, (RaciActivity.LAUNCH_TASK, task.id), (RaciActivity.REQUIREMENT, chosen.id)]
+        SIGNOFF,
+        (RaciActivity.LAUNCH_TASK, task.id),
+        (RaciActivity.REQUIREMENT, chosen.id),
+    ]
     assert rows[1].label == "Terms <v2>" and rows[2].label == "R-1 Single sign-on"
     added = service.raci_activities(product.id, extra_requirements=(chosen.id + 1,))
     assert len(added) == 4
@@ -144,12 +154,15 @@ def test_activities_list_signoff_launch_tasks_and_chosen_requirements(workspace,
 
 # -- the pure rules these operations rest on (core.communication, core.stakeholders) ------------
 
+
 def test_assign_role_keeps_at_most_one_accountable():
     from pmdesk.core.communication import assign_role
 
     row = {1: RaciRole.ACCOUNTABLE, 2: RaciRole.RESPONSIBLE}
-    assert assign_role(row, 3, RaciRole.ACCOUNTABLE) == {2: RaciRole.RESPONSIBLE,
-                                                         3: RaciRole.ACCOUNTABLE}
+    assert assign_role(row, 3, RaciRole.ACCOUNTABLE) == {
+        2: RaciRole.RESPONSIBLE,
+        3: RaciRole.ACCOUNTABLE,
+    }
     assert assign_role(row, 1, RaciRole.ACCOUNTABLE) == row
     assert assign_role(row, 1, None) == {2: RaciRole.RESPONSIBLE}
     assert assign_role(row, 2, RaciRole.INFORMED) == {1: RaciRole.ACCOUNTABLE, 2: RaciRole.INFORMED}

@@ -42,8 +42,11 @@ def _add_roadmap(ws: Workspace, product_name: str = "Atlas", items: int = 3):
     lane = roadmap.lanes.create(product_id=product.id, name="Platform")
     created = [
         roadmap.items.create(
-            product_id=product.id, lane_id=lane.id, name=f"{TRICKY} {n}",
-            start_date=dt.date(2027, 3, 1 + n), end_date=dt.date(2027, 3, 10 + n),
+            product_id=product.id,
+            lane_id=lane.id,
+            name=f"{TRICKY} {n}",
+            start_date=dt.date(2027, 3, 1 + n),
+            end_date=dt.date(2027, 3, 10 + n),
         )
         for n in range(items)
     ]
@@ -136,8 +139,11 @@ def test_foreign_keys_are_enforced_on_writes(workspace: Workspace):
     product, lane, _items = _add_roadmap(workspace)
     with pytest.raises(ValidationError, match="no longer exists"):
         workspace.service(RoadmapService).items.create(
-            product_id=product.id, lane_id=lane.id + 1000, name="Orphan",
-            start_date="2027-01-01", end_date="2027-01-02",
+            product_id=product.id,
+            lane_id=lane.id + 1000,
+            name="Orphan",
+            start_date="2027-01-01",
+            end_date="2027-01-02",
         )
     # ON DELETE CASCADE works only with foreign keys on: the items go with their product.
     workspace.service(PortfolioService).products.delete(product.id)
@@ -281,7 +287,9 @@ def test_lock_held_by_another_process(tmp_path: Path):
     Workspace.create(path).close()
     child = subprocess.Popen(
         [sys.executable, str(KILL_CHILD), "hold", str(path), TRICKY],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         env=os.environ | {"PYTHONIOENCODING": "utf-8"},
     )
     try:
@@ -361,10 +369,15 @@ def test_check_constraint_failure_leaves_the_file_as_it_was(workspace: Workspace
     with pytest.raises(ValidationError, match="end after start"):
         with workspace.transaction() as uow:
             uow.session.get(RoadmapItem, items[0].id).progress = 10
-            uow.session.add(RoadmapItem(
-                product_id=product.id, lane_id=lane.id, name="Backwards",
-                start_date=dt.date(2027, 5, 2), end_date=dt.date(2027, 5, 1),
-            ))
+            uow.session.add(
+                RoadmapItem(
+                    product_id=product.id,
+                    lane_id=lane.id,
+                    name="Backwards",
+                    start_date=dt.date(2027, 5, 2),
+                    end_date=dt.date(2027, 5, 1),
+                )
+            )
     assert _dump(workspace) == before
     workspace.close()
     with Workspace.open(workspace.path) as again:

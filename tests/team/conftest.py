@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 # Characters that must survive URL quoting and SCRAM: space, <, &, quotes, emoji.
-PASSWORD = 'p w<&"\'😀'
+PASSWORD = "p w<&\"'😀"
 ROLE = "pm_tester"
 
 
@@ -45,14 +45,33 @@ class Server:
 
     def stop(self) -> None:
         """Stop at once: every connection is cut, as when the network drops."""
-        _run_as(self.user, str(self.binaries / "pg_ctl"), "-D", str(self.data),
-                "-m", "immediate", "-w", "stop")
+        _run_as(
+            self.user,
+            str(self.binaries / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-m",
+            "immediate",
+            "-w",
+            "stop",
+        )
 
     def start(self) -> None:
         options = f"-p {self.port} -h 127.0.0.1 -k '' -c fsync=off -c max_connections=60"
-        done = _run_as(self.user, str(self.binaries / "pg_ctl"), "-D", str(self.data),
-                       "-o", options, "-l", str(self.data.parent / "log"), "-w", "-t", "30",
-                       "start")
+        done = _run_as(
+            self.user,
+            str(self.binaries / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.data.parent / "log"),
+            "-w",
+            "-t",
+            "30",
+            "start",
+        )
         assert done.returncode == 0, done.stderr
 
 
@@ -110,9 +129,20 @@ def pg_server() -> Iterator[Server]:
         shutil.chown(folder, user)
         shutil.chown(folder / "pw", user)
     data, port = folder / "data", _free_port()
-    initdb = _run_as(user, str(binaries / "initdb"), "-D", str(data), "-U", "postgres",
-                     "--auth=scram-sha-256", f"--pwfile={folder / 'pw'}", "-E", "UTF8",
-                     "--locale=C", "--no-sync")
+    initdb = _run_as(
+        user,
+        str(binaries / "initdb"),
+        "-D",
+        str(data),
+        "-U",
+        "postgres",
+        "--auth=scram-sha-256",
+        f"--pwfile={folder / 'pw'}",
+        "-E",
+        "UTF8",
+        "--locale=C",
+        "--no-sync",
+    )
     if initdb.returncode != 0:
         shutil.rmtree(folder, ignore_errors=True)
         _unavailable(f"initdb could not make a PostgreSQL cluster: {initdb.stderr.strip()[:300]}")

@@ -44,8 +44,9 @@ def test_changes_made_while_a_client_was_disconnected_reach_it_after(connect, pg
     finally:
         pg_server.start()
     # The other person works before this client has reconnected: no one is listening.
-    made = [theirs.service(PortfolioService).create_product(name=f"P{n} <&> 😀").id
-            for n in range(3)]
+    made = [
+        theirs.service(PortfolioService).create_product(name=f"P{n} <&> 😀").id for n in range(3)
+    ]
     received = _collect(mine, lambda got: _product_ids(got) >= set(made))
     assert _product_ids(received) >= set(made)
 
@@ -108,6 +109,7 @@ def test_a_malformed_log_row_is_skipped():
     assert team_feed.decode("not json") is None
     assert team_feed.decode('[["no_such_table", "insert", [1]]]') is None
     assert team_feed.decode('[["product", "explode", [1]]]') is None
-    good = team_feed.decode('[["product", "insert", [1, 2]], ["requirement_item_link", '
-                            '"delete", [[3, 4]]]]')
+    good = team_feed.decode(
+        '[["product", "insert", [1, 2]], ["requirement_item_link", "delete", [[3, 4]]]]'
+    )
     assert good.ids("product") == {1, 2} and good.ids("requirement_item_link") == {(3, 4)}

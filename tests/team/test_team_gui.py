@@ -149,7 +149,10 @@ def test_a_refused_delete_asks_to_delete_anyway_or_keep_theirs(qtbot, connect):
     conflict = got.args[0]
     dialog = ConflictDialog(conflict)
     qtbot.addWidget(dialog)
-    assert (dialog.keep_button.text(), dialog.take_button.text()) == ("Delete anyway", "Keep theirs")
+    assert (dialog.keep_button.text(), dialog.take_button.text()) == (
+        "Delete anyway",
+        "Keep theirs",
+    )
     assert [dialog.table.item(0, c).text() for c in (1, 2)] == ["(deleted)", TEXT]
     assert products.count() == 1
     assert ctx.keep_mine(conflict, command) and products.count() == 0

@@ -24,16 +24,23 @@ from pmdesk.store.team_copy import file_to_team, read_table
 from pmdesk.store.workspace import Workspace
 
 V2_GATE_CHECKS = [
-    "ck_gate_review_gatedecision", "ck_gate_review_recycle_to", "ck_gate_review_stage",
+    "ck_gate_review_gatedecision",
+    "ck_gate_review_recycle_to",
+    "ck_gate_review_stage",
 ]
 
 
 def _checks(conn: sa.Connection, table: str) -> list[str]:
     """The CHECK constraints PostgreSQL holds on ``table`` (NOT NULL is not one in 15)."""
-    return list(conn.execute(sa.text(
-        "SELECT conname FROM pg_constraint WHERE conrelid = CAST(:t AS regclass) "
-        "AND contype = 'c' ORDER BY conname"
-    ), {"t": table}).scalars())
+    return list(
+        conn.execute(
+            sa.text(
+                "SELECT conname FROM pg_constraint WHERE conrelid = CAST(:t AS regclass) "
+                "AND contype = 'c' ORDER BY conname"
+            ),
+            {"t": table},
+        ).scalars()
+    )
 
 
 def _snapshot(conn: sa.Connection) -> dict[str, list[dict]]:

@@ -56,8 +56,10 @@ def test_share_into_a_database_that_is_not_empty_says_why_and_stays_on_the_file(
 ):
     local = window.workspace
     menu = window.team_menu
-    assert menu.share(ask_target=lambda _w: (team_db, pg_server.password),
-                      ask_open=lambda _w, _t: pytest.fail("nothing to open"))
+    assert menu.share(
+        ask_target=lambda _w: (team_db, pg_server.password),
+        ask_open=lambda _w, _t: pytest.fail("nothing to open"),
+    )
     with qtbot.waitSignal(menu.flow.done, timeout=30000) as finished:
         pass
     assert finished.args == [False]

@@ -50,10 +50,21 @@ def test_database_constraints_read_as_the_same_sentences(connect):
     roadmap = ws.service(RoadmapService)
     lane = roadmap.lanes.create(product_id=product.id, name="Core")
     with pytest.raises(ValidationError) as refused, ws.transaction() as uow:
-        uow.session.execute(sa.insert(RoadmapItem.__table__).values(
-            product_id=product.id, lane_id=lane.id, name="Bad", kind="feature",
-            start_date="2027-02-01", end_date="2027-01-01", progress=0, status="planned",
-            notes="", sort_order=0, row_version=1))
+        uow.session.execute(
+            sa.insert(RoadmapItem.__table__).values(
+                product_id=product.id,
+                lane_id=lane.id,
+                name="Bad",
+                kind="feature",
+                start_date="2027-02-01",
+                end_date="2027-01-01",
+                progress=0,
+                status="planned",
+                notes="",
+                sort_order=0,
+                row_version=1,
+            )
+        )
     assert "end after start" in str(refused.value)
 
 
@@ -156,8 +167,13 @@ def test_a_large_change_arrives_whole_in_one_notice(connect):
     received.clear()
     with theirs.transaction() as uow:
         uow.session.add_all(
-            RoadmapItem(product_id=product.id, lane_id=lane.id, name=f"i{n}",
-                        start_date=sa.func.current_date(), end_date=sa.func.current_date())
+            RoadmapItem(
+                product_id=product.id,
+                lane_id=lane.id,
+                name=f"i{n}",
+                start_date=sa.func.current_date(),
+                end_date=sa.func.current_date(),
+            )
             for n in range(3000)
         )
     deadline = time.perf_counter() + 2

@@ -29,8 +29,7 @@ def pair(qtbot, connect):
 
 
 def _form(qtbot, ctx, repo) -> EntityForm:
-    form = EntityForm(ctx, repo, [("Product", [Column("name", "Name"),
-                                              Column("owner", "Owner")])])
+    form = EntityForm(ctx, repo, [("Product", [Column("name", "Name"), Column("owner", "Owner")])])
     qtbot.addWidget(form)
     form.show()
     form.activateWindow()
@@ -88,8 +87,13 @@ def test_the_roadmap_side_panel_refuses_a_name_typed_over_a_colleagues_rename(qt
     roadmap = mine.service(RoadmapService)
     lane = roadmap.lanes.create(product_id=product.id, name="Lane")
     start = dt.date(2026, 3, 2)
-    item = roadmap.items.create(product_id=product.id, lane_id=lane.id, name="Before",
-                                start_date=start, end_date=start + dt.timedelta(days=5))
+    item = roadmap.items.create(
+        product_id=product.id,
+        lane_id=lane.id,
+        name="Before",
+        start_date=start,
+        end_date=start + dt.timedelta(days=5),
+    )
     panel = RoadmapPanel(ctx)
     qtbot.addWidget(panel)
     panel.resize(1200, 700)
@@ -135,8 +139,7 @@ def test_a_table_cell_edited_while_a_colleague_changed_the_row_is_refused(qtbot,
     qtbot.waitUntil(editor.hasFocus)
     editor.setText("Mine")
     theirs.service(PortfolioService).products.update(product.id, owner=THEIRS)
-    qtbot.waitUntil(lambda: model.entity(model.row_of(product.id)).owner == THEIRS,
-                    timeout=2000)
+    qtbot.waitUntil(lambda: model.entity(model.row_of(product.id)).owner == THEIRS, timeout=2000)
     assert editor.text() == "Mine"  # the typing was kept
     with qtbot.waitSignal(ctx.conflictRaised) as refused:
         table.view.commitData(editor)

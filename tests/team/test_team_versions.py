@@ -34,7 +34,7 @@ def team_context(qtbot):
     yield _make
     for ctx in made:
         ctx.close()
-    
+
 
 def _roadmap(ws, product_name: str = "Alpha"):
     """A product with one lane and three items; returns (product id, [item ids])."""
@@ -43,8 +43,13 @@ def _roadmap(ws, product_name: str = "Alpha"):
     lane = roadmap.lanes.create(product_id=product.id, name="Lane")
     start = dt.date(2026, 3, 2)
     items = [
-        roadmap.items.create(product_id=product.id, lane_id=lane.id, name=f"{NAME} {n}",
-                             start_date=start, end_date=start + dt.timedelta(days=9))
+        roadmap.items.create(
+            product_id=product.id,
+            lane_id=lane.id,
+            name=f"{NAME} {n}",
+            start_date=start,
+            end_date=start + dt.timedelta(days=9),
+        )
         for n in range(3)
     ]
     return product.id, [item.id for item in items]
@@ -113,8 +118,9 @@ def test_undoing_a_journaled_gate_decision_refuses_after_someone_else_moved_the_
     mine, theirs = connect(), connect()
     product = mine.service(PortfolioService).create_product(name="Alpha")
     lifecycle = mine.service(LifecycleService)
-    journal = lifecycle.record_gate(product.id, "go", decided_on=dt.date.today(),
-                                    decided_by_name="Dana")
+    journal = lifecycle.record_gate(
+        product.id, "go", decided_on=dt.date.today(), decided_by_name="Dana"
+    )
     theirs.service(PortfolioService).products.update(product.id, owner="Cy")
     with pytest.raises(ConflictError) as refused, mine.undo_guard():
         lifecycle.revert(journal)
@@ -128,8 +134,9 @@ def test_undoing_my_gate_decision_works_when_nobody_else_touched_it(connect):
     product = mine.service(PortfolioService).create_product(name="Alpha")
     lifecycle = mine.service(LifecycleService)
     stage = mine.service(PortfolioService).products.get(product.id).stage
-    journal = lifecycle.record_gate(product.id, "go", decided_on=dt.date.today(),
-                                    decided_by_name="Dana")
+    journal = lifecycle.record_gate(
+        product.id, "go", decided_on=dt.date.today(), decided_by_name="Dana"
+    )
     with mine.undo_guard():
         lifecycle.revert(journal)
     with mine.undo_guard():
@@ -157,9 +164,7 @@ def test_a_refused_undo_drops_that_step_only(qtbot, connect, team_context):
     assert ctx.redo() is None and items.get(item_ids[0]).progress == 10
 
 
-def test_undoing_a_create_after_someone_edited_the_new_row_is_refused(
-    qtbot, connect, team_context
-):
+def test_undoing_a_create_after_someone_edited_the_new_row_is_refused(qtbot, connect, team_context):
     mine, theirs = connect(), connect()
     ctx = team_context(mine)
     product_id, _ = _roadmap(mine)
@@ -209,9 +214,7 @@ def test_a_pdf_exports_from_a_team_workspace_in_the_worker(qtbot, connect, tmp_p
     assert 'Pump <&> "Ω"' in text
 
 
-def test_a_read_only_reopen_of_a_team_workspace_cannot_write_and_does_not_listen(
-    connect, tmp_path
-):
+def test_a_read_only_reopen_of_a_team_workspace_cannot_write_and_does_not_listen(connect, tmp_path):
     mine = connect()
     with mine.reopen_read_only() as copy:
         assert copy.is_team and copy.read_only and copy.feed is None

@@ -86,8 +86,9 @@ class Surface:
 class TableSurface(Surface):
     """A table of the view: rows by id, text from the model's display role."""
 
-    def __init__(self, field: str, table: Callable[[Any], Any],
-                 tab: Callable[[Any], None] | None = None) -> None:
+    def __init__(
+        self, field: str, table: Callable[[Any], Any], tab: Callable[[Any], None] | None = None
+    ) -> None:
         self.field, self.table, self.tab = field, table, tab
 
     def prepare(self, view: BaseView, team: Team) -> None:
@@ -164,8 +165,14 @@ class CardSurface(Surface):
 
     def _item(self, view: BaseView, entity_id: int) -> Any:
         column = self._column(view)
-        return next((column.item(n) for n in range(column.count())
-                     if column.item(n).data(Qt.ItemDataRole.UserRole) == entity_id), None)
+        return next(
+            (
+                column.item(n)
+                for n in range(column.count())
+                if column.item(n).data(Qt.ItemDataRole.UserRole) == entity_id
+            ),
+            None,
+        )
 
     def ids(self, view: BaseView) -> list[int]:
         return view.board.card_ids(Stage.INNOVATION)
@@ -309,8 +316,13 @@ def _person(_ws: Workspace, product_id: int, text: str) -> dict[str, Any]:
 
 def _note(ws: Workspace, product_id: int, text: str) -> dict[str, Any]:
     board = ws.service(CanvasService).boards_of(product_id)[0]
-    return {"board_id": board.id, "block": _crowded_block(ws, board.id), "text": text,
-            "colour": "#FFF176", "position": 1000 + next(_serial)}
+    return {
+        "board_id": board.id,
+        "block": _crowded_block(ws, board.id),
+        "text": text,
+        "colour": "#FFF176",
+        "position": 1000 + next(_serial),
+    }
 
 
 def _crowded_block(ws: Workspace, board_id: int) -> str:
@@ -335,8 +347,13 @@ def _value_text(value: float) -> str:
 def _item(ws: Workspace, product_id: int, text: str) -> dict[str, Any]:
     lane = ws.service(RoadmapService).lanes_of(product_id)[0]
     start = dt.date.today() + dt.timedelta(days=next(_serial) % 60)
-    return {"product_id": product_id, "lane_id": lane.id, "name": text,
-            "start_date": start, "end_date": start + dt.timedelta(days=9)}
+    return {
+        "product_id": product_id,
+        "lane_id": lane.id,
+        "name": text,
+        "start_date": start,
+        "end_date": start + dt.timedelta(days=9),
+    }
 
 
 def _requirement(_ws: Workspace, product_id: int, text: str) -> dict[str, Any]:
@@ -345,8 +362,13 @@ def _requirement(_ws: Workspace, product_id: int, text: str) -> dict[str, Any]:
 
 def _task(ws: Workspace, product_id: int, text: str) -> dict[str, Any]:
     launch = ws.service(LaunchService).launches_of(product_id)[0]
-    return {"launch_id": launch.id, "function": LaunchFunction.SUPPORT, "title": text,
-            "due_date": launch.launch_date, "position": next(_serial)}
+    return {
+        "launch_id": launch.id,
+        "function": LaunchFunction.SUPPORT,
+        "title": text,
+        "due_date": launch.launch_date,
+        "position": next(_serial),
+    }
 
 
 def _tab(tabs: str, page: str) -> Callable[[Any], None]:
@@ -358,33 +380,70 @@ def _metrics_tab(view: Any) -> None:
 
 
 SUBJECTS = {
-    "portfolio": Subject("portfolio", OverviewSurface(),
-                         lambda ws: ws.service(PortfolioService).products, "name", _product),
-    "portfolio board": Subject("portfolio", CardSurface(),
-                               lambda ws: ws.service(PortfolioService).products, "name",
-                               _product),
-    "canvas board": Subject("canvas", BoardSurface(),
-                            lambda ws: ws.service(CanvasService).notes, "text", _note),
-    "canvas notes": Subject("canvas", TableSurface("text", lambda v: v.table,
-                                                   _tab("tabs", "table")),
-                            lambda ws: ws.service(CanvasService).notes, "text", _note),
-    "stakeholders": Subject("stakeholders", MapSurface(),
-                            lambda ws: ws.service(StakeholderService).stakeholders, "name",
-                            _person),
-    "lifecycle values": Subject("lifecycle", TableSurface("value", lambda v: v.values,
-                                                          _metrics_tab),
-                                lambda ws: ws.service(LifecycleService).values, "value", _value,
-                                value=_number, shows=_value_text),
-    "roadmap timeline": Subject("roadmap", TimelineSurface(),
-                                lambda ws: ws.service(RoadmapService).items, "name", _item),
-    "roadmap items": Subject("roadmap", TableSurface("name", lambda v: v.items,
-                                                     _tab("tabs", "items")),
-                             lambda ws: ws.service(RoadmapService).items, "name", _item),
-    "requirements": Subject("requirements", TableSurface("title", lambda v: v.table),
-                            lambda ws: ws.service(RequirementService).requirements, "title",
-                            _requirement),
-    "launch": Subject("launch", TableSurface("title", lambda v: v.tasks),
-                      lambda ws: ws.service(LaunchService).tasks, "title", _task),
+    "portfolio": Subject(
+        "portfolio",
+        OverviewSurface(),
+        lambda ws: ws.service(PortfolioService).products,
+        "name",
+        _product,
+    ),
+    "portfolio board": Subject(
+        "portfolio",
+        CardSurface(),
+        lambda ws: ws.service(PortfolioService).products,
+        "name",
+        _product,
+    ),
+    "canvas board": Subject(
+        "canvas", BoardSurface(), lambda ws: ws.service(CanvasService).notes, "text", _note
+    ),
+    "canvas notes": Subject(
+        "canvas",
+        TableSurface("text", lambda v: v.table, _tab("tabs", "table")),
+        lambda ws: ws.service(CanvasService).notes,
+        "text",
+        _note,
+    ),
+    "stakeholders": Subject(
+        "stakeholders",
+        MapSurface(),
+        lambda ws: ws.service(StakeholderService).stakeholders,
+        "name",
+        _person,
+    ),
+    "lifecycle values": Subject(
+        "lifecycle",
+        TableSurface("value", lambda v: v.values, _metrics_tab),
+        lambda ws: ws.service(LifecycleService).values,
+        "value",
+        _value,
+        value=_number,
+        shows=_value_text,
+    ),
+    "roadmap timeline": Subject(
+        "roadmap", TimelineSurface(), lambda ws: ws.service(RoadmapService).items, "name", _item
+    ),
+    "roadmap items": Subject(
+        "roadmap",
+        TableSurface("name", lambda v: v.items, _tab("tabs", "items")),
+        lambda ws: ws.service(RoadmapService).items,
+        "name",
+        _item,
+    ),
+    "requirements": Subject(
+        "requirements",
+        TableSurface("title", lambda v: v.table),
+        lambda ws: ws.service(RequirementService).requirements,
+        "title",
+        _requirement,
+    ),
+    "launch": Subject(
+        "launch",
+        TableSurface("title", lambda v: v.tasks),
+        lambda ws: ws.service(LaunchService).tasks,
+        "title",
+        _task,
+    ),
 }
 
 
@@ -579,8 +638,7 @@ def test_scrolled_away_from_the_selection_a_change_does_not_scroll_back(name, te
     kept = surface.scroll(view)
     for entity_id, text in ((chosen, f"{TEXT} selected"), (other, f"{TEXT} other")):
         shows = subject.update(team.b, entity_id, text)
-        qtbot.waitUntil(lambda e=entity_id, s=shows: surface.shown(view, e) == s,
-                        timeout=WAIT_MS)
+        qtbot.waitUntil(lambda e=entity_id, s=shows: surface.shown(view, e) == s, timeout=WAIT_MS)
         assert surface.selected(view) == [chosen] and surface.scroll(view) == kept
 
 
@@ -679,7 +737,8 @@ def test_a_reload_settles_an_entity_table_row_by_row(workspace, qtbot, qtmodelte
     assert not resets and kept.isValid() and kept.data() == TEXT
     assert model.row_of(ids[2]) is None and model.row_of(added) is not None
     assert [model.id_at(r) for r in range(model.rowCount())] == TableQuery.where_equal(
-        products).ids()
+        products
+    ).ids()
     ctx.close()
 
 
@@ -720,6 +779,7 @@ def test_every_view_takes_a_reload_of_every_table(tmp_path, qtbot):
         view.show()
         view.set_product(product_id)
         views.append(view)
+
     def rows() -> list[list[int]]:
         return [[t.model.rowCount() for t in view.tables()] for view in views]
 

@@ -7,6 +7,7 @@ from .templates import TO_SORT as UNSORTED
 from .templates import canvas_layout
 from .wording import humanise_key
 
+
 def blocks_of(template: CanvasTemplate | str) -> tuple[tuple[str, str], ...]:
     """The template's blocks (from its file in resources/), then the tray of unsorted notes."""
     layout = canvas_layout(CanvasTemplate(template))

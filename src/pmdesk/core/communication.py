@@ -42,7 +42,7 @@ def contact_agenda(
 
 
 def due_status(when: dt.date | None, today: dt.date, days: int = UPCOMING_DAYS) -> str | None:
-    """"overdue" before today, "due" from today to ``days`` ahead, else None (the agenda's rule)."""
+    """ "overdue" before today, "due" from today to ``days`` ahead, else None (the agenda's rule)."""
     if when is None:
         return None
     if when < today:
@@ -67,7 +67,9 @@ def raci_problems(assignments: Iterable[tuple[Hashable, RaciRole]]) -> list[Raci
         if accountable == 0:
             problems.append(RaciProblem(activity, "no one is Accountable"))
         elif accountable > 1:
-            problems.append(RaciProblem(activity, f"{accountable} people are Accountable; keep one"))
+            problems.append(
+                RaciProblem(activity, f"{accountable} people are Accountable; keep one")
+            )
         if RaciRole.RESPONSIBLE not in given:
             problems.append(RaciProblem(activity, "no one is Responsible"))
     return problems

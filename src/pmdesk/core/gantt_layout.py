@@ -77,8 +77,11 @@ class Metrics:
 
     def scaled(self, factor: float) -> Metrics:
         """Every size times ``factor`` (a projector's larger text needs taller rows)."""
-        sizes = {f.name: getattr(self, f.name) * factor for f in fields(self)
-                 if isinstance(getattr(self, f.name), float)}
+        sizes = {
+            f.name: getattr(self, f.name) * factor
+            for f in fields(self)
+            if isinstance(getattr(self, f.name), float)
+        }
         return replace(self, **sizes)
 
     def showing_baseline(self, shown: bool) -> Metrics:
@@ -216,7 +219,8 @@ class GanttLayout:
         m = self.metrics
         spec = [(lane.id, len(self._rows[lane.id]), lane.collapsed) for lane in self.lanes]
         self.boxes: list[LaneBox] = stack_lanes(
-            spec, m.row_pitch, m.lane_padding, m.collapsed_height)
+            spec, m.row_pitch, m.lane_padding, m.collapsed_height
+        )
         self.box_of: dict[int, LaneBox] = {box.lane_id: box for box in self.boxes}
         self._tops = [box.top for box in self.boxes]
 
@@ -409,7 +413,11 @@ class LabelPlace:
 
 
 def label_place(
-    box: Box, text_width: float, next_left: float | None, m: Metrics, milestone: bool = False,
+    box: Box,
+    text_width: float,
+    next_left: float | None,
+    m: Metrics,
+    milestone: bool = False,
     left_limit: float | None = None,
 ) -> LabelPlace | None:
     """Inside the bar when the text fits, right of it when there is room, else left of it
@@ -489,8 +497,13 @@ def distance_to_route(points: Sequence[Point], x: float, y: float) -> float:
 
 # -- the time scale's units ------------------------------------------------------------------
 
-TIER_LADDER = (("week", "day"), ("month", "week"), ("quarter", "month"), ("year", "quarter"),
-               ("", "year"))
+TIER_LADDER = (
+    ("week", "day"),
+    ("month", "week"),
+    ("quarter", "month"),
+    ("year", "quarter"),
+    ("", "year"),
+)
 UNIT_DAYS = {"day": 1, "week": 7, "month": 28, "quarter": 90, "year": 365}  # shortest period
 # Width of the shortest label of each unit ("M", "52", "J", "Q1", "2027") at about 8 pt.
 SHORTEST_LABEL = {"day": 10.0, "week": 16.0, "month": 10.0, "quarter": 18.0, "year": 30.0}
@@ -502,7 +515,7 @@ def readable_tiers(px_per_day: float, shortest: dict[str, float] | None = None) 
     unit means one tier is enough (years, when zoomed out the furthest)."""
     shortest = shortest or SHORTEST_LABEL
     pair = tiers(px_per_day)
-    for upper, lower in TIER_LADDER[TIER_LADDER.index(pair):]:
+    for upper, lower in TIER_LADDER[TIER_LADDER.index(pair) :]:
         if UNIT_DAYS[lower] * px_per_day >= shortest[lower]:
             return upper, lower
     return TIER_LADDER[-1]

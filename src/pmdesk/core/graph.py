@@ -8,7 +8,7 @@ from typing import TypeVar
 N = TypeVar("N", bound=Hashable)
 
 
-def path_between(edges: Iterable[tuple[N, N]], start: N, goal: N) -> list[N] | None:
+def path_between[N: Hashable](edges: Iterable[tuple[N, N]], start: N, goal: N) -> list[N] | None:
     """A path start -> ... -> goal following the edges, or None (iterative DFS)."""
     successors: dict[N, list[N]] = {}
     for a, b in edges:
@@ -29,7 +29,9 @@ def path_between(edges: Iterable[tuple[N, N]], start: N, goal: N) -> list[N] | N
     return None
 
 
-def cycle_if_added(edges: Iterable[tuple[N, N]], new_edge: tuple[N, N]) -> list[N] | None:
+def cycle_if_added[N: Hashable](
+    edges: Iterable[tuple[N, N]], new_edge: tuple[N, N]
+) -> list[N] | None:
     """The cycle a new edge a -> b would close (b ... a, then back to b), or None."""
     a, b = new_edge
     if a == b:

@@ -18,12 +18,19 @@ from dataclasses import dataclass, field
 # Spots tried around a token, in order of preference: right, left, above, below,
 # then the four diagonals. (dx, dy) are the directions of the label from the token.
 _DIRECTIONS: tuple[tuple[int, int], ...] = (
-    (1, 0), (-1, 0), (0, -1), (0, 1), (1, -1), (1, 1), (-1, -1), (-1, 1),
+    (1, 0),
+    (-1, 0),
+    (0, -1),
+    (0, 1),
+    (1, -1),
+    (1, 1),
+    (-1, -1),
+    (-1, 1),
 )
 
 
 def short_name(name: str) -> str:
-    """"Priya N." for "Priya Natarajan" (titles such as "Dr." skipped): for crowded spots."""
+    """ "Priya N." for "Priya Natarajan" (titles such as "Dr." skipped): for crowded spots."""
     words = [w for w in name.split() if not w.endswith(".") or len(w) > 4]
     if len(words) < 2:
         return name
@@ -48,12 +55,17 @@ class Box:
         return self.y1 - self.y0
 
     def overlaps(self, other: Box) -> bool:
-        return (self.x0 < other.x1 and other.x0 < self.x1
-                and self.y0 < other.y1 and other.y0 < self.y1)
+        return (
+            self.x0 < other.x1 and other.x0 < self.x1 and self.y0 < other.y1 and other.y0 < self.y1
+        )
 
     def inside(self, outer: Box) -> bool:
-        return (outer.x0 <= self.x0 and self.x1 <= outer.x1
-                and outer.y0 <= self.y0 and self.y1 <= outer.y1)
+        return (
+            outer.x0 <= self.x0
+            and self.x1 <= outer.x1
+            and outer.y0 <= self.y0
+            and self.y1 <= outer.y1
+        )
 
     def clamped(self, outer: Box) -> Box:
         """The same size moved (not shrunk) to lie inside ``outer`` as far as it can."""
@@ -223,6 +235,8 @@ def _place_badge(
         if _free(box, bounds, taken):
             return CountBadge(keys, box)
     # Nowhere free: still show the count (never lose a name), on the least crowded spot.
-    best = min((box.clamped(bounds) for box in boxes),
-               key=lambda box: sum(box.overlaps(other) for other in taken))
+    best = min(
+        (box.clamped(bounds) for box in boxes),
+        key=lambda box: sum(box.overlaps(other) for other in taken),
+    )
     return CountBadge(keys, best, forced=True)

@@ -65,8 +65,9 @@ def readiness(tasks: Iterable[TaskFacts]) -> tuple[Readiness, dict[LaunchFunctio
         done_counted[0] += task.status is TaskStatus.DONE
         done_counted[1] += 1
     per_function = {f: Readiness(d, c) for f, (d, c) in totals.items()}
-    overall = Readiness(sum(r.done for r in per_function.values()),
-                        sum(r.counted for r in per_function.values()))
+    overall = Readiness(
+        sum(r.done for r in per_function.values()), sum(r.counted for r in per_function.values())
+    )
     return overall, per_function
 
 
@@ -75,8 +76,9 @@ def is_overdue(task: TaskFacts, today: dt.date) -> bool:
     return open_task and task.due is not None and task.due < today
 
 
-def launch_passed_with_open_tasks(launch_date: dt.date, tasks: Iterable[TaskFacts],
-                                  today: dt.date) -> bool:
+def launch_passed_with_open_tasks(
+    launch_date: dt.date, tasks: Iterable[TaskFacts], today: dt.date
+) -> bool:
     open_tasks = any(t.status not in (TaskStatus.DONE, TaskStatus.NOT_APPLICABLE) for t in tasks)
     return launch_date < today and open_tasks
 
@@ -97,4 +99,3 @@ def due_text(due: dt.date | None, offset_days: int | None) -> str:
     if offset_days is None:
         return due.isoformat()
     return f"{due.isoformat()} ({relative_label(offset_days)})"
-

@@ -29,9 +29,7 @@ def gate_outcome(stage: Stage, decision: GateDecision, recycle_to: Stage | None 
     if recycle_to is None:
         raise ValidationError("recycle to", "choose the earlier stage the product returns to")
     if recycle_to.order >= stage.order:
-        raise ValidationError(
-            "recycle to", f"{recycle_to.label} is not earlier than {stage.label}"
-        )
+        raise ValidationError("recycle to", f"{recycle_to.label} is not earlier than {stage.label}")
     return recycle_to
 
 
@@ -41,7 +39,10 @@ def check_stage_move(current: Stage, target: Stage, decision: GateDecision | Non
         return
     if decision is None:
         raise ValidationError("stage", f"moving from {current.label} needs a gate review")
-    if gate_outcome(current, decision, target if decision is GateDecision.RECYCLE else None) != target:
+    if (
+        gate_outcome(current, decision, target if decision is GateDecision.RECYCLE else None)
+        != target
+    ):
         raise ValidationError(
             "decision",
             f"{decision.label} does not move a product from {current.label} to {target.label}",

@@ -18,8 +18,16 @@ from .enums import ItemStatus
 
 # Okabe–Ito-inspired, deepened so white text on them stays readable; no amber or red.
 LANE_COLOURS: tuple[str, ...] = (
-    "#2f6fde", "#0f8f7e", "#7c4dcc", "#b83280", "#2e8b3e",
-    "#4b57c9", "#1a8db0", "#5d6b7e", "#8a5a2b", "#0b6e4f",
+    "#2f6fde",
+    "#0f8f7e",
+    "#7c4dcc",
+    "#b83280",
+    "#2e8b3e",
+    "#4b57c9",
+    "#1a8db0",
+    "#5d6b7e",
+    "#8a5a2b",
+    "#0b6e4f",
 )
 
 CRITICAL = "#d92d20"  # items that cannot slip, and their links
@@ -65,8 +73,9 @@ class LegendEntry:
     colour: str
 
 
-def legend_entries(*, critical: bool = True, baseline: bool = True, slip: bool = True,
-                   violated: bool = True) -> list[LegendEntry]:
+def legend_entries(
+    *, critical: bool = True, baseline: bool = True, slip: bool = True, violated: bool = True
+) -> list[LegendEntry]:
     """What the chart's shapes and marks mean, in reading order; the chart's colours."""
     entries = [
         LegendEntry("feature", "Feature", "bar", LANE_COLOURS[0]),

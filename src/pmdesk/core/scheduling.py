@@ -149,7 +149,7 @@ def _find_cycle(successors: dict[int, list[int]], indegree: dict[int, int]) -> l
         seen[node] = len(path)
         path.append(node)
         node = predecessors[node][0]
-    loop = path[seen[node]:][::-1]
+    loop = path[seen[node] :][::-1]
     first = loop.index(min(loop))  # start at the lowest id, so the message is stable
     loop = loop[first:] + loop[:first]
     return loop + [loop[0]]
@@ -186,9 +186,7 @@ def schedule(
             latest = min(latest, _latest_finish(link, ls, lf, task.duration))
         late[i] = (latest - task.duration, latest)
 
-    timings = {
-        i: Timing(early[i][0], early[i][1], late[i][0], late[i][1]) for i in order
-    }
+    timings = {i: Timing(early[i][0], early[i][1], late[i][0], late[i][1]) for i in order}
     return Schedule(timings, finish, tuple(order))
 
 

@@ -79,5 +79,7 @@ class ChecklistTask:
 def launch_checklist(tier: int) -> list[ChecklistTask]:
     """The default launch checklist of a tier (1 = major, 3 = minor), due relative to launch."""
     data = json.loads(resource_path("templates", f"launch_tier{tier}.json").read_text("utf-8"))
-    return [ChecklistTask(LaunchFunction(t["function"]), t["title"], t["offset_days"])
-            for t in data["tasks"]]
+    return [
+        ChecklistTask(LaunchFunction(t["function"]), t["title"], t["offset_days"])
+        for t in data["tasks"]
+    ]

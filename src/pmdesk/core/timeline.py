@@ -14,7 +14,24 @@ from dataclasses import dataclass
 
 # Zoom steps in pixels per day, from decades on one screen to single days.
 ZOOM_STEPS: tuple[float, ...] = (
-    0.08, 0.12, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.5, 6.0, 9.0, 14.0, 20.0, 30.0, 45.0, 60.0,
+    0.08,
+    0.12,
+    0.2,
+    0.3,
+    0.5,
+    0.75,
+    1.0,
+    1.5,
+    2.0,
+    3.0,
+    4.5,
+    6.0,
+    9.0,
+    14.0,
+    20.0,
+    30.0,
+    45.0,
+    60.0,
 )
 
 UNITS = ("year", "quarter", "month", "week", "day")
@@ -160,7 +177,10 @@ class LaneBox:
 
 
 def stack_lanes(
-    lanes: Sequence[tuple[int, int, bool]], row_height: float, padding: float, collapsed_height: float
+    lanes: Sequence[tuple[int, int, bool]],
+    row_height: float,
+    padding: float,
+    collapsed_height: float,
 ) -> list[LaneBox]:
     """Stack (lane id, row count, collapsed) top to bottom; an empty lane keeps one row."""
     boxes = []

@@ -37,8 +37,10 @@ def check_bounds(label: str, value: Any) -> None:
         value = value.date()
     if isinstance(value, dt.date):
         if not DATE_MIN <= value <= DATE_MAX:
-            raise ValidationError(label, f"{value.isoformat()} is outside the years "
-                                         f"{DATE_MIN.year} to {DATE_MAX.year}")
+            raise ValidationError(
+                label,
+                f"{value.isoformat()} is outside the years {DATE_MIN.year} to {DATE_MAX.year}",
+            )
     elif isinstance(value, bool):
         return
     elif isinstance(value, int):
@@ -54,14 +56,20 @@ def require_text(fields: Fields, name: str, label: str | None = None) -> None:
         raise ValidationError(label or name, "cannot be empty")
 
 
-def check_range(fields: Fields, name: str, low: float, high: float, label: str | None = None) -> None:
+def check_range(
+    fields: Fields, name: str, low: float, high: float, label: str | None = None
+) -> None:
     value = fields.get(name)
     if value is not None and not low <= value <= high:
         raise ValidationError(label or name, f"{value:g} is outside {low:g} to {high:g}")
 
 
 def check_date_order(
-    fields: Fields, start: str, end: str, start_label: str = "start date", end_label: str = "end date"
+    fields: Fields,
+    start: str,
+    end: str,
+    start_label: str = "start date",
+    end_label: str = "end date",
 ) -> None:
     first: dt.date | None = fields.get(start)
     last: dt.date | None = fields.get(end)

@@ -60,12 +60,12 @@ def check_dot(
         raise ValidationError("dots", f"{voter} has used all {dots_per_participant} dots")
 
 
-def tally(targets: Iterable[T]) -> dict[T, int]:
+def tally[T: Hashable](targets: Iterable[T]) -> dict[T, int]:
     """Dots per target (a note or requirement id), in the order first voted."""
     return dict(Counter(targets))
 
 
-def ranked(order: Sequence[T], tallies: dict[T, int]) -> list[T]:
+def ranked[T: Hashable](order: Sequence[T], tallies: dict[T, int]) -> list[T]:
     """``order`` sorted by votes, most first; ties keep their original order."""
     position = {target: index for index, target in enumerate(order)}
     return sorted(order, key=lambda target: (-tallies.get(target, 0), position[target]))

@@ -429,9 +429,7 @@ def _lag(plan, project, pred: Task, task: Task, link: Link, converted, rounded) 
     if working and days:
         calendar = calendar_lag(_anchor(pred, link.type), days)
         if calendar != days:  # a weekend in between
-            converted.append(
-                f"{what} ({_count(days, 'working day')} → {_count(calendar, 'day')})"
-            )
+            converted.append(f"{what} ({_count(days, 'working day')} → {_count(calendar, 'day')})")
         days = calendar
     return days
 

@@ -203,7 +203,11 @@ class _Reader:
         tag = record.tag[len(self.ns) :]
         if tag == "Task":
             task = _read_task(
-                record, self.ns, self.calendar, self.aliases, self.project.errors,
+                record,
+                self.ns,
+                self.calendar,
+                self.aliases,
+                self.project.errors,
                 self.project.warnings,
             )
             if task is not None:
@@ -229,7 +233,9 @@ class _Reader:
         except ValueError:
             start = None
         self.project = Project(
-            unescape(title), self.calendar.minutes_per_day, [],
+            unescape(title),
+            self.calendar.minutes_per_day,
+            [],
             start=start.date() if start else None,
         )
 
@@ -313,6 +319,8 @@ def _duration_minutes(text: str) -> float | None:
         + parts.get("mi", 0)
         + parts.get("s", 0) / 60
     )
+
+
 def _calendar(root: ET.Element) -> _Calendar:
     """Working weekdays, start of the working day and minutes per day of the project calendar."""
     wanted = _text(root, "CalendarUID") or "1"
@@ -412,8 +420,9 @@ def _read_task(
         name = unescape(values.get("Name", ""))  # not stripped: names stay as typed
         name = name if name.strip() else ""
         label = f"Task {task_id}" + (f" “{name}”" if name else "")
-        start, finish = _when(values.get("Start", ""), "Start"), _when(
-            values.get("Finish", ""), "Finish"
+        start, finish = (
+            _when(values.get("Start", ""), "Start"),
+            _when(values.get("Finish", ""), "Finish"),
         )
         minutes = _duration_minutes(values.get("Duration", ""))
         milestone = values.get("Milestone", "").strip().lower() in ("1", "true")
@@ -531,9 +540,7 @@ def working_days(task: Task, minutes_per_day: int) -> float:
         return task.work_minutes / minutes_per_day
     if task.milestone or task.start is None or task.end is None:
         return 0
-    return sum(
-        (task.start + dt.timedelta(days=k)).weekday() < 5 for k in range(task_days(task))
-    )
+    return sum((task.start + dt.timedelta(days=k)).weekday() < 5 for k in range(task_days(task)))
 
 
 def calendar_lag(anchor: dt.date, working: int) -> int:

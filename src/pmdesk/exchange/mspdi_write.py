@@ -63,6 +63,7 @@ HOURS_PER_DAY = 8
 CONSTRAINT_AS_SOON_AS_POSSIBLE = 0
 CONSTRAINT_START_NO_EARLIER_THAN = 4
 
+
 def export_mspdi(
     ws: Workspace,
     product_id: int,

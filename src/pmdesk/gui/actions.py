@@ -68,13 +68,16 @@ class WindowActions:
         # View. One meaning per key in every view: Ctrl++ / Ctrl+- / Ctrl+0
         # always size the text (here and in a presentation); the roadmap's timeline
         # zooms with + / - / F when it has the focus, and Ctrl+T is its "Today".
-        self.zoom_in = self._action("Zoom &In", Key.ZoomIn, fallback="Ctrl++",
-                                    tip="Make the text of the views larger")
+        self.zoom_in = self._action(
+            "Zoom &In", Key.ZoomIn, fallback="Ctrl++", tip="Make the text of the views larger"
+        )
         self.zoom_in.setShortcuts([*self.zoom_in.shortcuts(), QKeySequence("Ctrl+=")])
-        self.zoom_out = self._action("Zoom &Out", Key.ZoomOut, fallback="Ctrl+-",
-                                     tip="Make the text of the views smaller")
-        self.zoom_reset = self._action("&Reset Zoom", fallback="Ctrl+0",
-                                       tip="The text of the views at its normal size")
+        self.zoom_out = self._action(
+            "Zoom &Out", Key.ZoomOut, fallback="Ctrl+-", tip="Make the text of the views smaller"
+        )
+        self.zoom_reset = self._action(
+            "&Reset Zoom", fallback="Ctrl+0", tip="The text of the views at its normal size"
+        )
         self.theme_group = QActionGroup(window)
         self.themes = {}
         for name, label in theme.THEME_LABELS.items():
@@ -95,8 +98,9 @@ class WindowActions:
         self.timer_toggle = self._action(
             "&Start or Pause Timer", fallback="Ctrl+Shift+T", tip="Start or pause the countdown"
         )
-        self.timer_reset = self._action("&Reset Timer", fallback="Ctrl+Shift+R",
-                                        tip="Back to the timer's full minutes")
+        self.timer_reset = self._action(
+            "&Reset Timer", fallback="Ctrl+Shift+R", tip="Back to the timer's full minutes"
+        )
         self.start_voting = self._action(
             "Start &Dot Voting", tip="Start a dot-voting round in the current view"
         )

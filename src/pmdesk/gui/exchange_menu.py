@@ -62,8 +62,14 @@ class ExchangeMenus(QObject):
 
     # -- menus -------------------------------------------------------------------------------
 
-    def _add(self, menu: QMenu, text: str, slot: Callable[[], None], needs_write: bool = False,
-             needs_product: bool = False) -> QAction:
+    def _add(
+        self,
+        menu: QMenu,
+        text: str,
+        slot: Callable[[], None],
+        needs_write: bool = False,
+        needs_product: bool = False,
+    ) -> QAction:
         action = menu.addAction(text)
         action.setProperty("needs_write", needs_write)
         action.setProperty("needs_product", needs_product)
@@ -138,7 +144,8 @@ class ExchangeMenus(QObject):
         if ctx is None or product is None or path is None:
             return
         command = ImportCommand(
-            ctx.workspace, lambda: import_mspdi(ctx.workspace, path, product_id=product),
+            ctx.workspace,
+            lambda: import_mspdi(ctx.workspace, path, product_id=product),
             f"Import {path.name}",
         )
         if ctx.run(command):
@@ -150,8 +157,12 @@ class ExchangeMenus(QObject):
         source = self.ask_open(self.window, "Import portfolio from JSON", "JSON (*.json)")
         if source is None:
             return
-        target = self.ask_save(self.window, "New workspace for the imported portfolio",
-                               str(source.with_suffix(".pmdesk")), "pmdesk workspace (*.pmdesk)")
+        target = self.ask_save(
+            self.window,
+            "New workspace for the imported portfolio",
+            str(source.with_suffix(".pmdesk")),
+            "pmdesk workspace (*.pmdesk)",
+        )
         if target is None:
             return
         try:
@@ -172,8 +183,9 @@ class ExchangeMenus(QObject):
 
     def export_svg(self) -> None:
         view = self._current_view()
-        path = self.ask_save(self.window, "Export current view as SVG", self._suggest(".svg"),
-                             "SVG image (*.svg)")
+        path = self.ask_save(
+            self.window, "Export current view as SVG", self._suggest(".svg"), "SVG image (*.svg)"
+        )
         if view is None or path is None:
             return
         export = getattr(view, "export_image", None)
@@ -189,15 +201,25 @@ class ExchangeMenus(QObject):
         ctx = self._context()
         if ctx is None:
             return
-        self.show_dialog(ExportDialog(ctx, kind_for_view(self._current_view()),
-                                      product_id=self._product(), parent=self.window))
+        self.show_dialog(
+            ExportDialog(
+                ctx,
+                kind_for_view(self._current_view()),
+                product_id=self._product(),
+                parent=self.window,
+            )
+        )
 
     def export_mspdi(self) -> None:
         from pmdesk.exchange.mspdi import export_mspdi
 
         ctx, product = self._context(), self._product()
-        path = self.ask_save(self.window, "Export roadmap as MS Project XML",
-                             self._suggest(".xml"), "MS Project XML (*.xml)")
+        path = self.ask_save(
+            self.window,
+            "Export roadmap as MS Project XML",
+            self._suggest(".xml"),
+            "MS Project XML (*.xml)",
+        )
         if ctx is not None and product is not None and path is not None:
             export_mspdi(ctx.workspace, product, path)
             self._status(f"Saved {path.name}")
@@ -206,8 +228,9 @@ class ExchangeMenus(QObject):
         from pmdesk.exchange.ics import export_ics
 
         ctx = self._context()
-        path = self.ask_save(self.window, "Export dates as iCalendar", self._suggest(".ics"),
-                             "iCalendar (*.ics)")
+        path = self.ask_save(
+            self.window, "Export dates as iCalendar", self._suggest(".ics"), "iCalendar (*.ics)"
+        )
         if ctx is not None and path is not None:
             export_ics(ctx.workspace, path, product_id=self._product())
             self._status(f"Saved {path.name}")
@@ -216,8 +239,9 @@ class ExchangeMenus(QObject):
         from pmdesk.exchange.json_io import export_json
 
         ctx = self._context()
-        path = self.ask_save(self.window, "Export portfolio as JSON", self._suggest(".json"),
-                             "JSON (*.json)")
+        path = self.ask_save(
+            self.window, "Export portfolio as JSON", self._suggest(".json"), "JSON (*.json)"
+        )
         if ctx is not None and path is not None:
             export_json(ctx.workspace, path)
             self._status(f"Saved {path.name}")
@@ -252,5 +276,7 @@ def render_svg(widget: QWidget, path: Path) -> None:
 
 
 def _created_text(result) -> str:
-    parts = [f"{len(ids)} {table.replace('_', ' ')}" for table, ids in result.created.items() if ids]
+    parts = [
+        f"{len(ids)} {table.replace('_', ' ')}" for table, ids in result.created.items() if ids
+    ]
     return f"Imported {', '.join(parts) or 'nothing'}"

@@ -61,8 +61,13 @@ PDF_FILTER = "PDF documents (*.pdf)"
 
 
 # The document that prints what a view shows; every other view prints the specification.
-VIEW_KINDS = {"launch": "launch", "roadmap": "roadmap", "stakeholders": "stakeholders",
-              "canvas": "canvas", "portfolio": "portfolio"}
+VIEW_KINDS = {
+    "launch": "launch",
+    "roadmap": "roadmap",
+    "stakeholders": "stakeholders",
+    "canvas": "canvas",
+    "portfolio": "portfolio",
+}
 
 
 def kind_for_view(view: QWidget | None) -> str:
@@ -72,7 +77,7 @@ def kind_for_view(view: QWidget | None) -> str:
 
 
 def file_name(kind: str, subject: str) -> str:
-    """"Pulse Cloud – Product specification.pdf", with characters no file system takes removed."""
+    """ "Pulse Cloud – Product specification.pdf", with characters no file system takes removed."""
     stem = f"{subject} – {KINDS[kind]}" if subject else KINDS[kind]
     cleaned = re.sub(r'[<>:"/\\|?*\x00-\x1f]+', " ", stem)
     return " ".join(cleaned.split()).strip(" .") + ".pdf"
@@ -86,8 +91,14 @@ class ExportWorker(QObject):
     failed = Signal(str)
     cancelled = Signal()
 
-    def __init__(self, open_workspace: Callable[[], Workspace], kind: str, output: Path,
-                 product_id: int | None, options: PdfOptions) -> None:
+    def __init__(
+        self,
+        open_workspace: Callable[[], Workspace],
+        kind: str,
+        output: Path,
+        product_id: int | None,
+        options: PdfOptions,
+    ) -> None:
         super().__init__()
         self.open_workspace = open_workspace  # called in the worker's thread
         self.kind, self.output, self.product_id, self.options = kind, output, product_id, options
@@ -103,9 +114,15 @@ class ExportWorker(QObject):
 
         try:
             with self.open_workspace() as ws:
-                written = export_pdf(ws, self.kind, self.output, product_id=self.product_id,
-                                     options=self.options, progress=self.progressed.emit,
-                                     cancelled=self._stop.is_set)
+                written = export_pdf(
+                    ws,
+                    self.kind,
+                    self.output,
+                    product_id=self.product_id,
+                    options=self.options,
+                    progress=self.progressed.emit,
+                    cancelled=self._stop.is_set,
+                )
         except ExportCancelled:
             self.cancelled.emit()
         except PmdeskError as exc:
@@ -136,10 +153,16 @@ class ExportDialog(QDialog):
     cancelled = Signal()
     failed = Signal(str)
 
-    def __init__(self, ctx: AppContext, kind: str = "spec", product_id: int | None = None,
-                 parent: QWidget | None = None, *,
-                 choose_output: Callable[[QWidget, Path], Path | None] = _choose_output,
-                 open_file: Callable[[Path], bool | None] = _open_file) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        kind: str = "spec",
+        product_id: int | None = None,
+        parent: QWidget | None = None,
+        *,
+        choose_output: Callable[[QWidget, Path], Path | None] = _choose_output,
+        open_file: Callable[[Path], bool | None] = _open_file,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export PDF")
         self.setMinimumWidth(560)  # room for the file's path, which is read in full
@@ -181,9 +204,13 @@ class ExportDialog(QDialog):
         self.open_after = QCheckBox("Open the PDF when it is ready")
         self.open_after.setChecked(True)
         # Named for screen readers: a combo box would otherwise be read by its current text.
-        for widget, name in ((self.kind_box, "Document"), (self.product_box, "Product"),
-                             (self.paper_box, "Paper"), (self.orientation_box, "Orientation"),
-                             (self.output_edit, "Save as")):
+        for widget, name in (
+            (self.kind_box, "Document"),
+            (self.product_box, "Product"),
+            (self.paper_box, "Paper"),
+            (self.orientation_box, "Orientation"),
+            (self.output_edit, "Save as"),
+        ):
             widget.setAccessibleName(name)
         form = QFormLayout()
         form.addRow("Document", self.kind_box)
@@ -312,8 +339,11 @@ class ExportDialog(QDialog):
 
     @staticmethod
     def _checked(widget: QListWidget) -> list:
-        return [widget.item(i).data(Qt.ItemDataRole.UserRole) for i in range(widget.count())
-                if widget.item(i).checkState() == Qt.CheckState.Checked]
+        return [
+            widget.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(widget.count())
+            if widget.item(i).checkState() == Qt.CheckState.Checked
+        ]
 
     def options(self) -> PdfOptions:
         """The choices made so far, as the exporter takes them."""
@@ -346,8 +376,9 @@ class ExportDialog(QDialog):
             self.status.setText("Choose where to save the PDF.")
             return
         product_id = self.product_box.currentData() if self.kind in NEEDS_PRODUCT else None
-        self._worker = ExportWorker(self.ctx.workspace.reopen_read_only, self.kind, output,
-                                    product_id, self.options())
+        self._worker = ExportWorker(
+            self.ctx.workspace.reopen_read_only, self.kind, output, product_id, self.options()
+        )
         self._thread = QThread(self)
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.run)
@@ -369,8 +400,16 @@ class ExportDialog(QDialog):
         self.progress.setRange(0, 0 if running else 1)
         self.export_button.setEnabled(not running)
         self.cancel_button.setEnabled(running)
-        for widget in (self.kind_box, self.product_box, self.paper_box, self.orientation_box,
-                       self.label_edit, self.sections, self.output_edit, self.roadmap_box):
+        for widget in (
+            self.kind_box,
+            self.product_box,
+            self.paper_box,
+            self.orientation_box,
+            self.label_edit,
+            self.sections,
+            self.output_edit,
+            self.roadmap_box,
+        ):
             widget.setEnabled(not running)
         if not running:
             self.product_box.setEnabled(self.kind in NEEDS_PRODUCT)
@@ -398,8 +437,9 @@ class ExportDialog(QDialog):
         self.status.setText(f"Saved {path}")
         if self.open_after.isChecked() and self._open_file(path) is False:
             # Said, not swallowed: the person would otherwise wait for a window that never comes.
-            self.status.setText(f"Saved {path}\nNo PDF viewer could open it: the file is in "
-                                f"{path.parent}")
+            self.status.setText(
+                f"Saved {path}\nNo PDF viewer could open it: the file is in {path.parent}"
+            )
         self.exported.emit(path)
 
     @Slot(str)
@@ -415,7 +455,7 @@ class ExportDialog(QDialog):
         self.status.setText("Cancelled: no file was written.")
         self.cancelled.emit()
 
-    def done(self, result: int) -> None:  # noqa: D401 - Qt's name
+    def done(self, result: int) -> None:
         """Closing the dialog mid-export cancels it and waits for the worker to stop."""
         if self._worker is not None:
             self._worker.cancel()

@@ -296,8 +296,9 @@ class CsvImportDialog(QDialog):
         count = len(plan.errors)
         self.errors_box.setTitle(f"Problems ({count})" if count else "Problems (none)")
         self.import_button.setEnabled(count == 0 and bool(plan.rows) and not self.context.read_only)
-        self.import_button.setText(f"Import {plural(len(plan.rows), 'row')}" if plan.rows
-                                   else "Import")
+        self.import_button.setText(
+            f"Import {plural(len(plan.rows), 'row')}" if plan.rows else "Import"
+        )
 
     # -- the accept path ----------------------------------------------------------------
 

@@ -67,8 +67,12 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.pages)
         self.file_status = FileStatus(self.statusBar())
         self.exchange = ExchangeMenus(
-            self, self.menu_actions.import_menu, self.menu_actions.export_menu,
-            lambda: self.ctx, self.product_selector.product_id, self.view_host.current_view,
+            self,
+            self.menu_actions.import_menu,
+            self.menu_actions.export_menu,
+            lambda: self.ctx,
+            self.product_selector.product_id,
+            self.view_host.current_view,
             self.open_path,
         )
         for menu in (self.menu_actions.import_menu, self.menu_actions.export_menu):
@@ -494,8 +498,9 @@ class MainWindow(QMainWindow):
             return
         following = step_key(list(self.view_host.specs), key, 1)
         next_title = self.view_host.specs[following].title if following not in (None, key) else ""
-        self.presenter.show_view(key, self.view_host.specs[key].title, self.presentation.view,
-                                 next_title)
+        self.presenter.show_view(
+            key, self.view_host.specs[key].title, self.presentation.view, next_title
+        )
 
     def stop_presentation(self) -> None:
         if self.presentation is not None:

@@ -193,7 +193,7 @@ class ViewHost(QWidget):
     # Narrower than this, the sidebar shows icons only (see Sidebar).
     COMPACT_BELOW = 1100
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def resizeEvent(self, event) -> None:
         self.sidebar.set_compact(event.size().width() < self.COMPACT_BELOW)
         super().resizeEvent(event)
 

@@ -127,8 +127,14 @@ class PresentationWindow(QWidget):
     stepRequested = Signal(int)  # +1 next view, -1 previous
     scaleChanged = Signal(float)
 
-    def __init__(self, view: QWidget, stack: QStackedWidget, screen: QScreen,
-                 scale: float = 1.0, timer: WorkshopTimer | None = None) -> None:
+    def __init__(
+        self,
+        view: QWidget,
+        stack: QStackedWidget,
+        screen: QScreen,
+        scale: float = 1.0,
+        timer: WorkshopTimer | None = None,
+    ) -> None:
         super().__init__(None, Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle("pmdesk — presentation")
@@ -180,8 +186,9 @@ class PresentationWindow(QWidget):
     def theme(self) -> PresentationTheme:
         """The projector look for views that draw their own (sizes follow this window's font)."""
         body = QFontInfo(self.font()).pixelSize()
-        return PresentationTheme(body_px=body, scale=self.scale,
-                                 min_body_px=round(body / self.scale))
+        return PresentationTheme(
+            body_px=body, scale=self.scale, min_body_px=round(body / self.scale)
+        )
 
     @property
     def presenting(self) -> bool:
@@ -252,7 +259,7 @@ class PresentationWindow(QWidget):
             self._borrow()
         self.scaleChanged.emit(scale)
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         if self.timer_overlay is not None:
             self.timer_overlay.place()

@@ -53,11 +53,15 @@ class Drawn:
     def describe(self) -> str:
         parts = []
         if self.scenes:
-            parts.append(f"{self.graphics_items} graphics items in {self.scenes} "
-                         f"scene{'s' if self.scenes != 1 else ''}")
+            parts.append(
+                f"{self.graphics_items} graphics items in {self.scenes} "
+                f"scene{'s' if self.scenes != 1 else ''}"
+            )
         if self.item_views:
-            parts.append(f"{self.rows} rows in {self.item_views} "
-                         f"item view{'s' if self.item_views != 1 else ''}")
+            parts.append(
+                f"{self.rows} rows in {self.item_views} "
+                f"item view{'s' if self.item_views != 1 else ''}"
+            )
         return ", ".join(parts) or "nothing"
 
 
@@ -100,8 +104,9 @@ def inked_share(pixmap: QPixmap) -> float:
     image = pixmap.toImage().convertToFormat(QImage.Format.Format_ARGB32)
     if image.isNull() or image.width() == 0 or image.height() == 0:
         return 0.0
-    pixels = np.frombuffer(image.constBits(), dtype=np.uint32,
-                           count=image.bytesPerLine() // 4 * image.height())
+    pixels = np.frombuffer(
+        image.constBits(), dtype=np.uint32, count=image.bytesPerLine() // 4 * image.height()
+    )
     pixels = pixels.reshape(image.height(), image.bytesPerLine() // 4)[:, : image.width()]
     _, counts = np.unique(pixels, return_counts=True)
     return 1.0 - counts.max() / pixels.size
@@ -178,8 +183,11 @@ def _show_every_view(demo: Path, out: TextIO) -> None:
                 raise SelfTestFailure(f"the {spec.title} view could not be built (see above)")
             ink = inked_share(view.grab())  # paints the whole view now, as a screen would
             drawn = count_drawn(view)
-            print(f"  {spec.title:<{width}}  {drawn.total:>5}  ({drawn.describe()}; "
-                  f"{ink:.0%} of its pixels inked)", file=out)
+            print(
+                f"  {spec.title:<{width}}  {drawn.total:>5}  ({drawn.describe()}; "
+                f"{ink:.0%} of its pixels inked)",
+                file=out,
+            )
             if drawn.total == 0 or ink == 0:
                 raise SelfTestFailure(f"the {spec.title} view drew nothing on the demo portfolio")
         if dialogs.calls:
@@ -202,16 +210,20 @@ def _export_pdf(demo: Path, folder: Path, out: TextIO) -> None:
     head = target.read_bytes()[:5]
     if head != b"%PDF-":
         raise SelfTestFailure(f"the exported PDF starts with {head!r}, not %PDF-")
-    print(f"  {KINDS[PDF_KIND]} of {product.name}: {target.stat().st_size:,} bytes, "
-          "a PDF", file=out)
+    print(
+        f"  {KINDS[PDF_KIND]} of {product.name}: {target.stat().st_size:,} bytes, a PDF", file=out
+    )
 
 
 def _run_in(folder: Path, out: TextIO) -> None:
     from pmdesk import __version__
     from pmdesk.store.demo import create_demo
 
-    print(f"pmdesk {__version__} self-test (Python {sys.version.split()[0]}, "
-          f"{'frozen' if getattr(sys, 'frozen', False) else 'from source'})", file=out)
+    print(
+        f"pmdesk {__version__} self-test (Python {sys.version.split()[0]}, "
+        f"{'frozen' if getattr(sys, 'frozen', False) else 'from source'})",
+        file=out,
+    )
     demo = create_demo(folder / "Self-test demo.pmdesk")
     print(f"Demo portfolio: {demo.stat().st_size:,} bytes", file=out)
     print("Views:", file=out)
@@ -230,9 +242,11 @@ def run(out: TextIO | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="pmdesk-self-test-") as name:
         folder = Path(name)
         # Before Qt is imported (the CLI imports none on this path): no screen is needed.
-        with _environment(QT_QPA_PLATFORM="offscreen",
-                          PMDESK_DATA_DIR=str(folder / "data"),
-                          PMDESK_CONFIG_DIR=str(folder / "config")):
+        with _environment(
+            QT_QPA_PLATFORM="offscreen",
+            PMDESK_DATA_DIR=str(folder / "data"),
+            PMDESK_CONFIG_DIR=str(folder / "config"),
+        ):
             try:
                 _run_in(folder, out)
             except SelfTestFailure as exc:

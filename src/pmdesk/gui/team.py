@@ -94,8 +94,9 @@ class ConnectDialog(QDialog):
         self._stored: str | None = None  # the password the keyring holds for it
         self.keyring = offer_keyring and credentials.available()
         self.remember_box.setVisible(self.keyring)
-        self._show_note("" if self.keyring else self.NO_KEYRING if offer_keyring
-                        else self.NOT_SAVED)
+        self._show_note(
+            "" if self.keyring else self.NO_KEYRING if offer_keyring else self.NOT_SAVED
+        )
         if self.keyring:
             self.url_edit.textChanged.connect(self._address_edited)
             self.url_edit.editingFinished.connect(self._look_up)
@@ -264,8 +265,7 @@ class TeamContext(AppContext):
             with contextlib.suppress(PmdeskError):
                 feed.open()  # the next tick sees the feed connected and takes it from there
 
-        self._reconnecting = threading.Thread(target=attempt, name="pmdesk-reconnect",
-                                              daemon=True)
+        self._reconnecting = threading.Thread(target=attempt, name="pmdesk-reconnect", daemon=True)
         self._reconnecting.start()
 
     def _reconnected(self) -> None:
@@ -331,8 +331,9 @@ class TeamContext(AppContext):
 
     def _accept(self, conflict: ConflictError) -> None:
         if self.workspace.versions is not None and conflict.their_version is not None:
-            self.workspace.versions.accept(conflict.kind, conflict.entity_id,
-                                           conflict.their_version)
+            self.workspace.versions.accept(
+                conflict.kind, conflict.entity_id, conflict.their_version
+            )
 
     def undo(self) -> PmdeskError | None:
         with self.workspace.undo_guard():
@@ -370,8 +371,9 @@ class ConnectionBanner(QLabel):
         self.setText(text)
         self.setProperty("state", state)
         lost = state == "lost"
-        self.setStyleSheet("QLabel { background: #c0392b; color: white; padding: 2px 6px; }"
-                           if lost else "")
+        self.setStyleSheet(
+            "QLabel { background: #c0392b; color: white; padding: 2px 6px; }" if lost else ""
+        )
 
 
 def make_context(workspace: Workspace, parent: QObject | None = None) -> AppContext:

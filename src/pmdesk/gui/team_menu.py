@@ -62,8 +62,10 @@ def ask_share_target(parent: QWidget | None) -> tuple[str, str] | None:
     dialog = ConnectDialog(parent)
     dialog.setWindowTitle("Share as Team Workspace")
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Share")
-    note = QLabel("The database must be empty: pmdesk creates the tables, copies every row "
-                  "and checks the copy against this file. The file itself is not changed.")
+    note = QLabel(
+        "The database must be empty: pmdesk creates the tables, copies every row "
+        "and checks the copy against this file. The file itself is not changed."
+    )
     note.setWordWrap(True)
     dialog.layout().insertWidget(0, note)
     if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -110,8 +112,9 @@ class ShareFlow(QObject):
         if answer is None:
             return False
         self._url, self._password = answer
-        self._busy = QProgressDialog(f"Copying {self.path.name} to the server and checking it…",
-                                     "", 0, 0, self.window)
+        self._busy = QProgressDialog(
+            f"Copying {self.path.name} to the server and checking it…", "", 0, 0, self.window
+        )
         self._busy.setCancelButton(None)  # one server transaction: it finishes or rolls back
         self._busy.setWindowTitle("Share as Team Workspace")
         self._busy.setMinimumDuration(0)
@@ -136,10 +139,12 @@ class ShareFlow(QObject):
 
     def _shared(self, report) -> None:
         self._stop_thread()
-        text = (f"{self.path.name} is now the team workspace {report.destination} "
-                f"({report.rows} rows, checked). Colleagues open it with File ▸ Connect to "
-                f"Team Workspace and this address:\n{self._url}\n\nThis file stays as it "
-                "was; edits made in the team workspace do not reach it.")
+        text = (
+            f"{self.path.name} is now the team workspace {report.destination} "
+            f"({report.rows} rows, checked). Colleagues open it with File ▸ Connect to "
+            f"Team Workspace and this address:\n{self._url}\n\nThis file stays as it "
+            "was; edits made in the team workspace do not reach it."
+        )
         if self._ask_open(self.window, text):
             self.window.open_url(self._url, self._password)
         self._password = ""
@@ -162,7 +167,8 @@ class TeamMenu(QObject):
         self.connect_action.setStatusTip("Open a portfolio shared on a PostgreSQL server")
         self.share_action = QAction("S&hare as Team Workspace…", self)
         self.share_action.setStatusTip(
-            "Copy this portfolio to an empty PostgreSQL database for the whole team")
+            "Copy this portfolio to an empty PostgreSQL database for the whole team"
+        )
         file_menu.insertAction(before, self.connect_action)
         file_menu.insertAction(before, self.share_action)
         self.connect_action.triggered.connect(lambda: window.open_url(""))

@@ -70,8 +70,12 @@ from .workspace import Workspace
 CONTENT_FILE = ("demo", "northwind.json")
 SEED = 20240601
 NOTE_COLOURS = {
-    "yellow": "#FFE066", "green": "#8CE99A", "blue": "#74C0FC",
-    "pink": "#FFA8A8", "orange": "#FFC078", "purple": "#D0BFFF",
+    "yellow": "#FFE066",
+    "green": "#8CE99A",
+    "blue": "#74C0FC",
+    "pink": "#FFA8A8",
+    "orange": "#FFC078",
+    "purple": "#D0BFFF",
 }
 _SPEC = re.compile(r"^(?:(L)|([+-]?\d+)m)?([+-]\d+)?$")
 
@@ -198,16 +202,24 @@ class _Builder:
             next_contact = self.d.at(spec["next"])
             desired = spec.get("desired") or (None, None)
             person = Stakeholder(
-                product_id=product.id, name=spec["name"], role=spec["role"],
+                product_id=product.id,
+                name=spec["name"],
+                role=spec["role"],
                 organisation=spec.get("organisation", self.c["workspace"]["organisation"]),
                 department=spec["department"],
                 email=spec.get("email") or ("" if "organisation" in spec else _email(spec["name"])),
-                attitude=spec["attitude"], power=spec["power"], interest=spec["interest"],
-                importance=spec["importance"], desired_power=desired[0],
-                desired_interest=desired[1], comm_channel=spec["channel"],
-                comm_frequency=frequency, comm_owner=product.owner,
+                attitude=spec["attitude"],
+                power=spec["power"],
+                interest=spec["interest"],
+                importance=spec["importance"],
+                desired_power=desired[0],
+                desired_interest=desired[1],
+                comm_channel=spec["channel"],
+                comm_frequency=frequency,
+                comm_owner=product.owner,
                 last_contact=next_contact - dt.timedelta(days=frequency.days or 30),
-                next_contact=next_contact, notes=spec.get("notes", ""),
+                next_contact=next_contact,
+                notes=spec.get("notes", ""),
             )
             self.people[spec["key"]] = person
             self.add(person)
@@ -216,12 +228,25 @@ class _Builder:
             person = self.people[spec["key"]]
             for months, power, interest, attitude in spec["history"]:
                 when = self.d.moment(f"{months}m+{self.rng.randint(0, 15)}", 9)
-                self.add(StakeholderPosition(stakeholder_id=person.id, recorded_at=when,
-                                             power=power, interest=interest, attitude=attitude))
+                self.add(
+                    StakeholderPosition(
+                        stakeholder_id=person.id,
+                        recorded_at=when,
+                        power=power,
+                        interest=interest,
+                        attitude=attitude,
+                    )
+                )
             # The current position, from the stakeholder-mapping workshop of last month.
-            self.add(StakeholderPosition(
-                stakeholder_id=person.id, recorded_at=self.d.moment(-9, 14),
-                power=person.power, interest=person.interest, attitude=person.attitude))
+            self.add(
+                StakeholderPosition(
+                    stakeholder_id=person.id,
+                    recorded_at=self.d.moment(-9, 14),
+                    power=person.power,
+                    interest=person.interest,
+                    attitude=person.attitude,
+                )
+            )
 
     def _lifecycle(self, product: Product, spec: dict[str, Any]) -> None:
         """Gate reviews as recorded; the stage periods follow from their decisions."""
@@ -232,18 +257,28 @@ class _Builder:
             texts = self.c["gate_criteria"][gate["stage"]]
             notes = gate.get("notes", {})
             person = self.people.get(gate.get("by", ""))
-            self.add(GateReview(
-                product_id=product.id, stage=gate["stage"], decision=decision,
-                recycle_to=gate.get("recycle_to"),
-                criteria=[{"text": t, "met": met, "note": notes.get(str(i), "")}
-                          for i, (t, met) in enumerate(zip(texts, gate["met"], strict=True))],
-                decided_by_id=person.id if person else None,
-                decided_by_name=person.name if person else gate["by_name"],
-                decided_on=decided_on, rationale=gate["rationale"],
-            ))
+            self.add(
+                GateReview(
+                    product_id=product.id,
+                    stage=gate["stage"],
+                    decision=decision,
+                    recycle_to=gate.get("recycle_to"),
+                    criteria=[
+                        {"text": t, "met": met, "note": notes.get(str(i), "")}
+                        for i, (t, met) in enumerate(zip(texts, gate["met"], strict=True))
+                    ],
+                    decided_by_id=person.id if person else None,
+                    decided_by_name=person.name if person else gate["by_name"],
+                    decided_on=decided_on,
+                    rationale=gate["rationale"],
+                )
+            )
             if decision in (GateDecision.GO, GateDecision.RECYCLE):
-                self.add(StagePeriod(product_id=product.id, stage=stage,
-                                     entered_on=entered, left_on=decided_on))
+                self.add(
+                    StagePeriod(
+                        product_id=product.id, stage=stage, entered_on=entered, left_on=decided_on
+                    )
+                )
                 recycle = gate.get("recycle_to")
                 stage = Stage(recycle) if recycle else stage.next()
                 entered = decided_on
@@ -256,8 +291,13 @@ class _Builder:
     def _roadmap(self, product: Product, spec: dict[str, Any]) -> None:
         lanes = {}
         for order, lane in enumerate(spec["lanes"]):
-            lanes[lane["key"]] = Lane(product_id=product.id, name=lane["name"], kind=lane["kind"],
-                                      colour=lane["colour"], sort_order=order)
+            lanes[lane["key"]] = Lane(
+                product_id=product.id,
+                name=lane["name"],
+                kind=lane["kind"],
+                colour=lane["colour"],
+                sort_order=order,
+            )
         self.add(*lanes.values())
         self.s.flush()
         dates = self._schedule(spec["items"])
@@ -266,9 +306,16 @@ class _Builder:
             start, end = dates[item["key"]]
             progress, status = self._progress(item, start, end, dates, spec["items"])
             rows[item["key"]] = RoadmapItem(
-                product_id=product.id, lane_id=lanes[item["lane"]].id, name=item["name"],
-                kind=item.get("kind", ItemKind.FEATURE), start_date=start, end_date=end,
-                progress=progress, status=status, notes=item.get("notes", ""), sort_order=order,
+                product_id=product.id,
+                lane_id=lanes[item["lane"]].id,
+                name=item["name"],
+                kind=item.get("kind", ItemKind.FEATURE),
+                start_date=start,
+                end_date=end,
+                progress=progress,
+                status=status,
+                notes=item.get("notes", ""),
+                sort_order=order,
             )
         # Parents first, so children can name them without a second write.
         self.add(*(rows[i["key"]] for i in spec["items"] if "parent" not in i))
@@ -279,11 +326,18 @@ class _Builder:
                 self.add(rows[item["key"]])
         self.s.flush()
         self.items |= rows
-        self.add(*(
-            Dependency(predecessor_id=rows[pred].id, successor_id=rows[item["key"]].id,
-                       type=DependencyType(kind), lag_days=lag)
-            for item in spec["items"] for pred, kind, lag in item.get("deps", ())
-        ))
+        self.add(
+            *(
+                Dependency(
+                    predecessor_id=rows[pred].id,
+                    successor_id=rows[item["key"]].id,
+                    type=DependencyType(kind),
+                    lag_days=lag,
+                )
+                for item in spec["items"]
+                for pred, kind, lag in item.get("deps", ())
+            )
+        )
         if "baseline" in spec:
             self._baseline(product, spec, rows)
 
@@ -292,16 +346,23 @@ class _Builder:
         keys = [i["key"] for i in items if i.get("kind") != ItemKind.INITIATIVE]
         index = {key: n for n, key in enumerate(keys)}
         by_key = {i["key"]: i for i in items}
-        tasks = [Task(index[k], self.d.at(by_key[k]["start"]).toordinal(), by_key[k].get("days", 0))
-                 for k in keys]
-        links = [Link(index[pred], index[i["key"]], DependencyType(kind), lag)
-                 for i in items for pred, kind, lag in i.get("deps", ())]
+        tasks = [
+            Task(index[k], self.d.at(by_key[k]["start"]).toordinal(), by_key[k].get("days", 0))
+            for k in keys
+        ]
+        links = [
+            Link(index[pred], index[i["key"]], DependencyType(kind), lag)
+            for i in items
+            for pred, kind, lag in i.get("deps", ())
+        ]
         timings = schedule(tasks, links).timings
         dates = {}
         for task, key in zip(tasks, keys, strict=True):
             start = timings[task.id].early_start
-            dates[key] = (dt.date.fromordinal(start),
-                          dt.date.fromordinal(start + max(task.duration, 1) - 1))
+            dates[key] = (
+                dt.date.fromordinal(start),
+                dt.date.fromordinal(start + max(task.duration, 1) - 1),
+            )
         for item in items:
             if item.get("kind") == ItemKind.INITIATIVE:
                 spans = [dates[i["key"]] for i in items if i.get("parent") == item["key"]]
@@ -334,8 +395,12 @@ class _Builder:
 
     def _baseline(self, product: Product, spec: dict[str, Any], rows) -> None:
         """The kick-off plan: the items that slipped since were that many days earlier."""
-        baseline = Baseline(product_id=product.id, name=spec["baseline"]["name"],
-                            created_at=self.d.moment(spec["baseline"]["on"], 11), is_active=True)
+        baseline = Baseline(
+            product_id=product.id,
+            name=spec["baseline"]["name"],
+            created_at=self.d.moment(spec["baseline"]["on"], 11),
+            is_active=True,
+        )
         self.add(baseline)
         self.s.flush()
         planned = {}
@@ -346,9 +411,14 @@ class _Builder:
             if item.get("kind") == ItemKind.INITIATIVE:
                 spans = [planned[i["key"]] for i in spec["items"] if i.get("parent") == item["key"]]
                 planned[item["key"]] = (min(s for s, _ in spans), max(e for _, e in spans))
-        self.add(*(BaselineEntry(baseline_id=baseline.id, item_id=rows[key].id,
-                                 start_date=start, end_date=end)
-                   for key, (start, end) in planned.items()))
+        self.add(
+            *(
+                BaselineEntry(
+                    baseline_id=baseline.id, item_id=rows[key].id, start_date=start, end_date=end
+                )
+                for key, (start, end) in planned.items()
+            )
+        )
 
     # -- requirements, launch, canvas ------------------------------------------------------
 
@@ -360,24 +430,41 @@ class _Builder:
             numbers[spec["product"]] = numbers.get(spec["product"], 0) + 1
             reach, impact, confidence, effort = spec["rice"]
             requirement = Requirement(
-                product_id=product.id, ref=f"{spec.get('ref', 'REQ')}-{numbers[spec['product']]}",
-                title=spec["title"], kind=spec.get("kind", "user_story"),
-                story_role=spec.get("role", ""), story_goal=spec.get("goal", ""),
-                story_benefit=spec.get("benefit", ""), description=spec.get("description", ""),
-                acceptance_criteria=spec["criteria"], moscow=spec["moscow"], reach=reach,
-                impact=impact, confidence=confidence, effort=effort,
-                status=self._requirement_status(spec), source=spec["source"],
+                product_id=product.id,
+                ref=f"{spec.get('ref', 'REQ')}-{numbers[spec['product']]}",
+                title=spec["title"],
+                kind=spec.get("kind", "user_story"),
+                story_role=spec.get("role", ""),
+                story_goal=spec.get("goal", ""),
+                story_benefit=spec.get("benefit", ""),
+                description=spec.get("description", ""),
+                acceptance_criteria=spec["criteria"],
+                moscow=spec["moscow"],
+                reach=reach,
+                impact=impact,
+                confidence=confidence,
+                effort=effort,
+                status=self._requirement_status(spec),
+                source=spec["source"],
                 sort_order=numbers[spec["product"]],
                 created_at=self.d.moment(-5 * (len(specs) - n) - 20, 9 + n % 8),
             )
             self.add(requirement)
             self.s.flush()
-            self.add(*(RequirementCustomer(requirement_id=requirement.id, customer=name,
-                                           revenue=revenue)
-                       for name, revenue in spec.get("customers", ())))
-            self.add(*(RequirementItemLink(requirement_id=requirement.id,
-                                           item_id=self.items[key].id)
-                       for key in spec.get("items", ())))
+            self.add(
+                *(
+                    RequirementCustomer(
+                        requirement_id=requirement.id, customer=name, revenue=revenue
+                    )
+                    for name, revenue in spec.get("customers", ())
+                )
+            )
+            self.add(
+                *(
+                    RequirementItemLink(requirement_id=requirement.id, item_id=self.items[key].id)
+                    for key in spec.get("items", ())
+                )
+            )
 
     def _requirement_status(self, spec: dict[str, Any]) -> str:
         """Follows the roadmap items delivering it, so the two views tell one story."""
@@ -392,67 +479,116 @@ class _Builder:
 
     def _launch(self, spec: dict[str, Any]) -> None:
         product = self.products[spec["product"]]
-        text_fields = ("name", "tier", "pos_target", "pos_need", "pos_category", "pos_benefit",
-                       "pos_alternative", "pos_differentiator", "segments", "price", "channels",
-                       "success_metrics")
-        launch = Launch(product_id=product.id, launch_date=self.d.launch,
-                        **{k: spec[k] for k in text_fields})
+        text_fields = (
+            "name",
+            "tier",
+            "pos_target",
+            "pos_need",
+            "pos_category",
+            "pos_benefit",
+            "pos_alternative",
+            "pos_differentiator",
+            "segments",
+            "price",
+            "channels",
+            "success_metrics",
+        )
+        launch = Launch(
+            product_id=product.id, launch_date=self.d.launch, **{k: spec[k] for k in text_fields}
+        )
         self.add(launch)
         self.s.flush()
         for audience, messages in spec["messages"].items():
-            self.add(*(LaunchMessage(launch_id=launch.id, audience=audience, message=m,
-                                     position=n) for n, m in enumerate(messages)))
+            self.add(
+                *(
+                    LaunchMessage(launch_id=launch.id, audience=audience, message=m, position=n)
+                    for n, m in enumerate(messages)
+                )
+            )
         positions: dict[str, int] = {}
         tasks = []
         for task in spec["tasks"]:
             function = task["function"]
             positions[function] = positions.get(function, -1) + 1
             offset = task.get("offset")
-            due = self.d.launch + dt.timedelta(days=offset) if offset is not None \
+            due = (
+                self.d.launch + dt.timedelta(days=offset)
+                if offset is not None
                 else self.d.at(task["due"])
+            )
             row = LaunchTask(
-                launch_id=launch.id, function=function, title=task["title"],
+                launch_id=launch.id,
+                function=function,
+                title=task["title"],
                 owner_id=self.people[task.get("owner", spec["owners"][function])].id,
-                due_date=due, due_offset_days=offset, status=task["status"],
-                notes=task.get("notes", ""), position=positions[function],
+                due_date=due,
+                due_offset_days=offset,
+                status=task["status"],
+                notes=task.get("notes", ""),
+                position=positions[function],
             )
             tasks.append((task, row))
             self.add(row)
         self.s.flush()
         for task, row in tasks:
-            roles = {"R": [task.get("owner", spec["owners"][task["function"]])],
-                     "A": [spec["accountable"][task["function"]]],
-                     "C": task.get("c", []), "I": task.get("i", [])}
+            roles = {
+                "R": [task.get("owner", spec["owners"][task["function"]])],
+                "A": [spec["accountable"][task["function"]]],
+                "C": task.get("c", []),
+                "I": task.get("i", []),
+            }
             self._raci(product, RaciActivity.LAUNCH_TASK, roles, launch_task_id=row.id)
         self._raci(product, RaciActivity.SPEC_SIGNOFF, spec["signoff"])
 
-    def _raci(self, product: Product, activity: RaciActivity, roles: dict[str, list[str]],
-              **target: int) -> None:
+    def _raci(
+        self, product: Product, activity: RaciActivity, roles: dict[str, list[str]], **target: int
+    ) -> None:
         people = [key for keys in roles.values() for key in keys]
         if len(roles["A"]) != 1 or not roles["R"] or len(set(people)) != len(people):
             raise PmdeskError(f"demo RACI for {activity} {target} is not one A, some R, no repeats")
-        self.add(*(RaciAssignment(product_id=product.id, stakeholder_id=self.people[key].id,
-                                  activity=activity, role=role,
-                                  created_at=self.d.moment("-1m+3"), **target)
-                   for role, keys in roles.items() for key in keys))
+        self.add(
+            *(
+                RaciAssignment(
+                    product_id=product.id,
+                    stakeholder_id=self.people[key].id,
+                    activity=activity,
+                    role=role,
+                    created_at=self.d.moment("-1m+3"),
+                    **target,
+                )
+                for role, keys in roles.items()
+                for key in keys
+            )
+        )
 
     def _canvases(self) -> None:
         for order, spec in enumerate(self.c["canvases"]):
-            board = CanvasBoard(product_id=self.products[spec["product"]].id, name=spec["name"],
-                                template=spec["template"], sort_order=order,
-                                created_at=self.d.moment(-40 + order, 15))
+            board = CanvasBoard(
+                product_id=self.products[spec["product"]].id,
+                name=spec["name"],
+                template=spec["template"],
+                sort_order=order,
+                created_at=self.d.moment(-40 + order, 15),
+            )
             self.add(board)
             self.s.flush()
             links = []
             for block, notes in spec["blocks"].items():
                 for position, (text, colour, votes, *item) in enumerate(notes):
-                    note = CanvasNote(board_id=board.id, block=block, text=text,
-                                      colour=NOTE_COLOURS[colour], position=position, votes=votes)
+                    note = CanvasNote(
+                        board_id=board.id,
+                        block=block,
+                        text=text,
+                        colour=NOTE_COLOURS[colour],
+                        position=position,
+                        votes=votes,
+                    )
                     self.add(note)
                     links += [(note, key) for key in item]
             self.s.flush()
-            self.add(*(NoteItemLink(note_id=note.id, item_id=self.items[key].id)
-                       for note, key in links))
+            self.add(
+                *(NoteItemLink(note_id=note.id, item_id=self.items[key].id) for note, key in links)
+            )
 
     # -- metrics, elimination, risks -------------------------------------------------------
 
@@ -469,43 +605,75 @@ class _Builder:
         spec = self.c["elimination"]
         self._elimination(self.products[spec["product"]], series[spec["product"]], spec)
 
-    def _metric(self, product: Product, spec: dict[str, Any], order: int,
-                earlier: dict[str, list[float]], rng: random.Random) -> list[float]:
-        metric = Metric(product_id=product.id, name=spec["name"], kind=spec["kind"],
-                        unit=spec["unit"], direction=spec.get("direction", "up"),
-                        target=spec.get("target"), sort_order=order)
+    def _metric(
+        self,
+        product: Product,
+        spec: dict[str, Any],
+        order: int,
+        earlier: dict[str, list[float]],
+        rng: random.Random,
+    ) -> list[float]:
+        metric = Metric(
+            product_id=product.id,
+            name=spec["name"],
+            kind=spec["kind"],
+            unit=spec["unit"],
+            direction=spec.get("direction", "up"),
+            target=spec.get("target"),
+            sort_order=order,
+        )
         self.add(metric)
         self.s.flush()
         months = len(spec.get("values", ())) or self.c["metric_months"]
         periods = [add_months(self.d.anchor, k - months) for k in range(months)]
         values = _series(spec, periods, earlier, rng)
         budget = spec.get("budget")
-        self.add(*(MetricValue(
-            metric_id=metric.id, period=period, value=value,
-            target=round(spec["start"] * (1 + budget) ** k, -3) if budget else None)
-            for k, (period, value) in enumerate(zip(periods, values, strict=True))))
+        self.add(
+            *(
+                MetricValue(
+                    metric_id=metric.id,
+                    period=period,
+                    value=value,
+                    target=round(spec["start"] * (1 + budget) ** k, -3) if budget else None,
+                )
+                for k, (period, value) in enumerate(zip(periods, values, strict=True))
+            )
+        )
         return values
 
-    def _elimination(self, product: Product, series: dict[str, list[float]],
-                     spec: dict[str, Any]) -> None:
+    def _elimination(
+        self, product: Product, series: dict[str, list[float]], spec: dict[str, Any]
+    ) -> None:
         """The figures of the review come from the product's own metric series."""
         revenue, margin, share = series["revenue"], series["margin"], series["market_share"]
-        falling = next((n for n in range(len(revenue) - 1, 0, -1)
-                        if all(a > b for a, b in zip(revenue[-n - 1:], revenue[-n:]))), 0)
-        figures = {"falling": falling, "margin": margin[-1], "share_from": share[0],
-                   "share_to": share[-1]}
+        falling = next(
+            (
+                n
+                for n in range(len(revenue) - 1, 0, -1)
+                if all(a > b for a, b in zip(revenue[-n - 1 :], revenue[-n:]))
+            ),
+            0,
+        )
+        figures = {
+            "falling": falling,
+            "margin": margin[-1],
+            "share_from": share[0],
+            "share_to": share[-1],
+        }
         product.elimination_flag = True
         product.elimination_flag_reason = spec["flag_reason"].format(**figures)
         review = EliminationReview(
-            product_id=product.id, opened_on=self.d.at(spec["opened"]),
+            product_id=product.id,
+            opened_on=self.d.at(spec["opened"]),
             triggers=[
                 {"rule": "revenue_falling", "periods": falling, "value": revenue[-1]},
                 {"rule": "margin_below", "value": margin[-1], "threshold": 15.0},
                 {"rule": "share_shrinking", "from": share[0], "to": share[-1]},
             ],
             revenue_lost_per_year=sum(revenue[-12:]),
-            margin_lost_per_year=round(sum(r * m / 100 for r, m in
-                                           zip(revenue[-12:], margin[-12:], strict=True)), -2),
+            margin_lost_per_year=round(
+                sum(r * m / 100 for r, m in zip(revenue[-12:], margin[-12:], strict=True)), -2
+            ),
             customers_affected=spec["customers_affected"],
             shared_costs_remaining=spec["shared_costs_remaining"],
             dependent_products=spec["dependent_products"],
@@ -519,17 +687,27 @@ class _Builder:
             self.add(*(Risk(product_id=self.products[key].id, **risk) for risk in risks))
         pulse = self.products[self.c["launch"]["product"]]
         for revision in self.c["revisions"]:
-            self.add(SpecRevision(product_id=pulse.id, version=revision["version"],
-                                  revised_on=self.d.at(revision["on"]), author=revision["author"],
-                                  summary=revision["summary"]))
+            self.add(
+                SpecRevision(
+                    product_id=pulse.id,
+                    version=revision["version"],
+                    revised_on=self.d.at(revision["on"]),
+                    author=revision["author"],
+                    summary=revision["summary"],
+                )
+            )
 
 
 # Revenue by calendar month relative to the year's average (budgets close in March & December).
 SEASON = {1: 0.93, 2: 0.97, 3: 1.06, 6: 1.04, 7: 0.95, 8: 0.9, 9: 1.04, 12: 1.07}
 
 
-def _series(spec: dict[str, Any], periods: list[dt.date], earlier: dict[str, list[float]],
-            rng: random.Random) -> list[float]:
+def _series(
+    spec: dict[str, Any],
+    periods: list[dt.date],
+    earlier: dict[str, list[float]],
+    rng: random.Random,
+) -> list[float]:
     """One metric's monthly values from its shape in the content file (see its _about)."""
     if "values" in spec:
         return [float(v) for v in spec["values"]]

@@ -36,8 +36,10 @@ class IndexDamagedError(DamagedWorkspaceError):
 
     def __init__(self, path: Path | str, found: str) -> None:
         super().__init__(
-            path, f"its indexes disagree with its tables ({found}). It can be opened "
-                  "read-only to look or copy data out, but not changed; restore a backup")
+            path,
+            f"its indexes disagree with its tables ({found}). It can be opened "
+            "read-only to look or copy data out, but not changed; restore a backup",
+        )
 
 
 def newest_backup(path: Path) -> Path | None:
@@ -58,8 +60,10 @@ class ForeignSchemaError(WorkspaceError):
     """
 
     def __init__(self, path: Path | str, reason: str) -> None:
-        super().__init__(path, f"this file was altered outside pmdesk: {reason}. "
-                               "It was not opened and not changed.")
+        super().__init__(
+            path,
+            f"this file was altered outside pmdesk: {reason}. It was not opened and not changed.",
+        )
 
 
 class TooNewError(WorkspaceError):

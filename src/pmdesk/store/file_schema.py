@@ -95,8 +95,11 @@ def read_schema(conn: sqlite3.Connection) -> list[SchemaObject]:
 
 
 def _bookkeeping(obj: SchemaObject) -> bool:
-    return obj.type == "table" and obj.name.startswith("sqlite_") or (
-        obj.type == "index" and obj.name.startswith("sqlite_autoindex_"))
+    return (
+        obj.type == "table"
+        and obj.name.startswith("sqlite_")
+        or (obj.type == "index" and obj.name.startswith("sqlite_autoindex_"))
+    )
 
 
 def refuse_code(found: list[SchemaObject]) -> None:
@@ -117,14 +120,16 @@ def verify(found: list[SchemaObject], version: int) -> None:
     expected = expected_schema(version)
     have = {(o.type, o.name): o.sql for o in found if not _bookkeeping(o)}
     for key in sorted(have.keys() - expected.keys()):
-        raise ForeignSchema(f"it has a {key[0]} “{key[1]}” that workspace format {version} "
-                            "does not have")
+        raise ForeignSchema(
+            f"it has a {key[0]} “{key[1]}” that workspace format {version} does not have"
+        )
     for key in sorted(expected.keys() - have.keys()):
         raise ForeignSchema(f"the {key[0]} “{key[1]}” of workspace format {version} is missing")
     for key in sorted(expected):
         if have[key] != expected[key]:
-            raise ForeignSchema(f"the {key[0]} “{key[1]}” is not as workspace format {version} "
-                                "defines it")
+            raise ForeignSchema(
+                f"the {key[0]} “{key[1]}” is not as workspace format {version} defines it"
+            )
 
 
 def format_file(version: int) -> Path:
@@ -148,8 +153,9 @@ def current_schema() -> list[SchemaObject]:
 
     conn = sqlite3.connect(":memory:")
     try:
-        engine = sa.create_engine("sqlite+pysqlite://", creator=lambda: conn,
-                                  poolclass=sa.pool.StaticPool)
+        engine = sa.create_engine(
+            "sqlite+pysqlite://", creator=lambda: conn, poolclass=sa.pool.StaticPool
+        )
         Base.metadata.create_all(engine)
         found = read_schema(conn)
         engine.dispose()
@@ -160,8 +166,10 @@ def current_schema() -> list[SchemaObject]:
 
 def freeze(version: int, objects: list[SchemaObject]) -> str:
     listed = sorted(objects, key=lambda o: (o.type, o.name))
-    body = {"format": version,
-            "objects": [{"type": o.type, "name": o.name, "sql": o.sql} for o in listed]}
+    body = {
+        "format": version,
+        "objects": [{"type": o.type, "name": o.name, "sql": o.sql} for o in listed],
+    }
     return json.dumps(body, indent=1, ensure_ascii=False) + "\n"
 
 

@@ -39,12 +39,32 @@ from .workspace import Workspace
 # chains look like real plans (short hops) instead of a random hairball.
 NEAR_WINDOW = 50
 VERBS = ("Build", "Design", "Migrate", "Harden", "Localise", "Test", "Document", "Scale")
-NOUNS = ("billing", "search", "export", "sync engine", "reports", "onboarding", "audit log",
-         "alerts", "dashboard", "API", "importer", "permissions")
-KIND_WEIGHTS = ((ItemKind.FEATURE, 80), (ItemKind.MILESTONE, 10), (ItemKind.RELEASE, 6),
-                (ItemKind.INITIATIVE, 4))
-LINK_WEIGHTS = ((DependencyType.FINISH_TO_START, 80), (DependencyType.START_TO_START, 10),
-                (DependencyType.FINISH_TO_FINISH, 7), (DependencyType.START_TO_FINISH, 3))
+NOUNS = (
+    "billing",
+    "search",
+    "export",
+    "sync engine",
+    "reports",
+    "onboarding",
+    "audit log",
+    "alerts",
+    "dashboard",
+    "API",
+    "importer",
+    "permissions",
+)
+KIND_WEIGHTS = (
+    (ItemKind.FEATURE, 80),
+    (ItemKind.MILESTONE, 10),
+    (ItemKind.RELEASE, 6),
+    (ItemKind.INITIATIVE, 4),
+)
+LINK_WEIGHTS = (
+    (DependencyType.FINISH_TO_START, 80),
+    (DependencyType.START_TO_START, 10),
+    (DependencyType.FINISH_TO_FINISH, 7),
+    (DependencyType.START_TO_FINISH, 3),
+)
 
 
 def create_large(
@@ -66,8 +86,9 @@ def create_large(
         raise ValueError(f"{items} items allow at most {items * (items - 1) // 2} dependencies")
     rng = random.Random(seed)
     today = today or dt.date.today()
-    ws = Workspace.create(path, name=f"Large portfolio ({items:,} items)",
-                          organisation="Benchmark Industries")
+    ws = Workspace.create(
+        path, name=f"Large portfolio ({items:,} items)", organisation="Benchmark Industries"
+    )
     try:
         with ws.transaction() as uow:
             _fill(uow.session, rng, today, items, dependencies, lanes)
@@ -80,30 +101,58 @@ def create_large(
     return path
 
 
-def _fill(session: Session, rng: random.Random, today: dt.date, items: int,
-          dependencies: int, lanes: int) -> None:
-    product = Product(name="Atlas Platform", stage=Stage.DEVELOPMENT, owner="Pat Example",
-                      tagline="A synthetic product with a very large roadmap",
-                      segment="Benchmarks & stress tests")
+def _fill(
+    session: Session, rng: random.Random, today: dt.date, items: int, dependencies: int, lanes: int
+) -> None:
+    product = Product(
+        name="Atlas Platform",
+        stage=Stage.DEVELOPMENT,
+        owner="Pat Example",
+        tagline="A synthetic product with a very large roadmap",
+        segment="Benchmarks & stress tests",
+    )
     session.add(product)
     session.flush()
-    session.add(StagePeriod(product_id=product.id, stage=Stage.DEVELOPMENT,
-                            entered_on=today - dt.timedelta(days=400)))
-    lane_ids = _insert(session, Lane, [
-        {"product_id": product.id, "name": f"Team {n + 1:02d}", "kind": LaneKind.TEAM,
-         "colour": f"#{rng.randrange(0x1000000):06X}", "sort_order": n}
-        for n in range(lanes)
-    ])
-    item_rows = [_item(rng, today, product.id, lane_ids[n * lanes // items], n)
-                 for n in range(items)]
+    session.add(
+        StagePeriod(
+            product_id=product.id,
+            stage=Stage.DEVELOPMENT,
+            entered_on=today - dt.timedelta(days=400),
+        )
+    )
+    lane_ids = _insert(
+        session,
+        Lane,
+        [
+            {
+                "product_id": product.id,
+                "name": f"Team {n + 1:02d}",
+                "kind": LaneKind.TEAM,
+                "colour": f"#{rng.randrange(0x1000000):06X}",
+                "sort_order": n,
+            }
+            for n in range(lanes)
+        ],
+    )
+    item_rows = [
+        _item(rng, today, product.id, lane_ids[n * lanes // items], n) for n in range(items)
+    ]
     item_ids = _insert(session, RoadmapItem, item_rows)
     order = list(item_ids)
     rng.shuffle(order)  # a random topological order: links only point forward in it
-    _insert(session, Dependency, [
-        {"predecessor_id": pred, "successor_id": succ, "type": _pick(rng, LINK_WEIGHTS),
-         "lag_days": 0 if rng.random() < 0.85 else rng.randint(-5, 10)}
-        for pred, succ in _forward_pairs(rng, order, dependencies)
-    ])
+    _insert(
+        session,
+        Dependency,
+        [
+            {
+                "predecessor_id": pred,
+                "successor_id": succ,
+                "type": _pick(rng, LINK_WEIGHTS),
+                "lag_days": 0 if rng.random() < 0.85 else rng.randint(-5, 10),
+            }
+            for pred, succ in _forward_pairs(rng, order, dependencies)
+        ],
+    )
     _extras(session, rng, today, product.id, item_ids)
 
 
@@ -122,8 +171,9 @@ def _pick(rng: random.Random, weighted: tuple[tuple[Any, int], ...]) -> Any:
     return rng.choices([v for v, _ in weighted], [w for _, w in weighted])[0]
 
 
-def _item(rng: random.Random, today: dt.date, product_id: int, lane_id: int,
-          n: int) -> dict[str, Any]:
+def _item(
+    rng: random.Random, today: dt.date, product_id: int, lane_id: int, n: int
+) -> dict[str, Any]:
     kind = _pick(rng, KIND_WEIGHTS)
     start = today + dt.timedelta(days=rng.randint(-365, 365))
     longest = 90 if kind is ItemKind.INITIATIVE else 40
@@ -139,9 +189,17 @@ def _item(rng: random.Random, today: dt.date, product_id: int, lane_id: int,
     name = f"{rng.choice(VERBS)} {rng.choice(NOUNS)} #{n + 1}"
     if n % 1000 == 999:  # text that must survive every view and export
         name += " – R&D <spike> “quoted” ✓"
-    return {"product_id": product_id, "lane_id": lane_id, "name": name, "kind": kind,
-            "start_date": start, "end_date": end, "progress": progress, "status": status,
-            "sort_order": n}
+    return {
+        "product_id": product_id,
+        "lane_id": lane_id,
+        "name": name,
+        "kind": kind,
+        "start_date": start,
+        "end_date": end,
+        "progress": progress,
+        "status": status,
+        "sort_order": n,
+    }
 
 
 def _forward_pairs(rng: random.Random, order: list[int], count: int) -> list[tuple[int, int]]:
@@ -158,29 +216,60 @@ def _forward_pairs(rng: random.Random, order: list[int], count: int) -> list[tup
     return sorted(pairs)
 
 
-def _extras(session: Session, rng: random.Random, today: dt.date, product_id: int,
-            item_ids: list[int]) -> None:
+def _extras(
+    session: Session, rng: random.Random, today: dt.date, product_id: int, item_ids: list[int]
+) -> None:
     """A handful of the other rows, so every view has something to show."""
-    _insert(session, Stakeholder, [
-        {"product_id": product_id, "name": f"Stakeholder {n + 1}", "role": "Reviewer",
-         "department": "Development", "power": rng.uniform(0, 10),
-         "interest": rng.uniform(0, 10)}
-        for n in range(8)
-    ])
-    requirement_ids = _insert(session, Requirement, [
-        {"product_id": product_id, "ref": f"REQ-{n + 1}", "title": f"Requirement {n + 1}",
-         "reach": rng.randint(10, 2000), "impact": rng.choice((0.25, 0.5, 1.0, 2.0, 3.0)),
-         "confidence": rng.choice((50, 80, 100)), "effort": rng.randint(1, 8), "sort_order": n}
-        for n in range(20)
-    ])
-    session.execute(sa.insert(RequirementItemLink.__table__), [
-        {"requirement_id": rid, "item_id": rng.choice(item_ids)} for rid in requirement_ids
-    ])
-    (metric_id,) = _insert(session, Metric, [
-        {"product_id": product_id, "name": "Beta users", "kind": "kpi", "target": 1000.0}
-    ])
-    _insert(session, MetricValue, [
-        {"metric_id": metric_id, "period": add_months(today.replace(day=1), -n),
-         "value": 40.0 * (13 - n)}
-        for n in range(1, 13)
-    ])
+    _insert(
+        session,
+        Stakeholder,
+        [
+            {
+                "product_id": product_id,
+                "name": f"Stakeholder {n + 1}",
+                "role": "Reviewer",
+                "department": "Development",
+                "power": rng.uniform(0, 10),
+                "interest": rng.uniform(0, 10),
+            }
+            for n in range(8)
+        ],
+    )
+    requirement_ids = _insert(
+        session,
+        Requirement,
+        [
+            {
+                "product_id": product_id,
+                "ref": f"REQ-{n + 1}",
+                "title": f"Requirement {n + 1}",
+                "reach": rng.randint(10, 2000),
+                "impact": rng.choice((0.25, 0.5, 1.0, 2.0, 3.0)),
+                "confidence": rng.choice((50, 80, 100)),
+                "effort": rng.randint(1, 8),
+                "sort_order": n,
+            }
+            for n in range(20)
+        ],
+    )
+    session.execute(
+        sa.insert(RequirementItemLink.__table__),
+        [{"requirement_id": rid, "item_id": rng.choice(item_ids)} for rid in requirement_ids],
+    )
+    (metric_id,) = _insert(
+        session,
+        Metric,
+        [{"product_id": product_id, "name": "Beta users", "kind": "kpi", "target": 1000.0}],
+    )
+    _insert(
+        session,
+        MetricValue,
+        [
+            {
+                "metric_id": metric_id,
+                "period": add_months(today.replace(day=1), -n),
+                "value": 40.0 * (13 - n),
+            }
+            for n in range(1, 13)
+        ],
+    )

@@ -54,9 +54,7 @@ def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
 def capture(session: Session, table: sa.Table, ids: Iterable[object]) -> Snapshot:
     snap = Snapshot()
     seen: set[tuple[str, object]] = set()
-    queue: list[tuple[sa.Table, sa.Column, list[object]]] = [
-        (table, table.c.id, list(ids))
-    ]
+    queue: list[tuple[sa.Table, sa.Column, list[object]]] = [(table, table.c.id, list(ids))]
     while queue:
         current, column, values = queue.pop(0)
         new_ids: list[object] = []

@@ -197,8 +197,9 @@ def recover_journal(path: Path) -> None:
             conn.close()
         if integrity != "ok" or has_journal(copy):
             raise DamagedWorkspaceError(
-                path, f"a write cut off by a crash could not be undone ({integrity}); "
-                      "restore a backup")
+                path,
+                f"a write cut off by a crash could not be undone ({integrity}); restore a backup",
+            )
     _roll_back(path)
 
 
@@ -235,8 +236,9 @@ def inspect_read_only(path: Path, *, thorough: bool = False) -> tuple[int, str]:
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         if has_journal(path):
             raise DamagedWorkspaceError(
-                path, "a write was cut off by a crash and the file must be recovered first; "
-                      "open it for editing and pmdesk will undo the unfinished write"
+                path,
+                "a write was cut off by a crash and the file must be recovered first; "
+                "open it for editing and pmdesk will undo the unfinished write",
             ) from exc
         raise DamagedWorkspaceError(path, f"the file is damaged ({exc}); restore a backup") from exc
 
@@ -284,8 +286,10 @@ def _refuse_bad_values(conn: sqlite3.Connection, path: Path) -> None:
     if bad:
         listed = "; ".join(value.describe() for value in bad)
         raise DamagedWorkspaceError(
-            path, f"it holds values pmdesk cannot use ({listed}). It was changed outside "
-                  "pmdesk or is damaged; restore a backup. The file was not changed.")
+            path,
+            f"it holds values pmdesk cannot use ({listed}). It was changed outside "
+            "pmdesk or is damaged; restore a backup. The file was not changed.",
+        )
 
 
 def problems(rows: list[tuple[str]], limit: int = 300) -> str:
@@ -330,8 +334,10 @@ def damage_message(exc: BaseException) -> str | None:
     if any(word in lowered for word in _DAMAGE):
         return f"part of the file is damaged ({text}); restore a backup"
     if "interrupted" in lowered:
-        return (f"reading the file took longer than {StatementClock.LIMIT_S:.0f} s and was "
-                "stopped; the file may be damaged")
+        return (
+            f"reading the file took longer than {StatementClock.LIMIT_S:.0f} s and was "
+            "stopped; the file may be damaged"
+        )
     if "database is locked" in lowered or "busy" in lowered:
         return "another program is using the file; try again in a moment"
     if "disk" in lowered or "i/o" in lowered or "full" in lowered:

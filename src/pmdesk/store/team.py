@@ -114,9 +114,12 @@ class ConnectionLostError(PmdeskError):
     def __init__(self, where: str, detail: str = "", *, editing: bool = True) -> None:
         self.where = where
         self.detail = detail
-        then = ("this edit was not saved yet. pmdesk keeps it and tries again when the "
-                "connection is back." if editing else
-                "pmdesk reconnects by itself and shows the latest data once it is back.")
+        then = (
+            "this edit was not saved yet. pmdesk keeps it and tries again when the "
+            "connection is back."
+            if editing
+            else "pmdesk reconnects by itself and shows the latest data once it is back."
+        )
         super().__init__(f"The connection to the team workspace {where} was lost; {then}")
 
 
@@ -162,8 +165,11 @@ def display_url(url: sa.URL) -> str:
 def libpq_params(url: sa.URL) -> dict[str, Any]:
     """Keyword arguments for psycopg itself (the notification connection); no quoting games."""
     params: dict[str, Any] = {
-        "host": url.host, "port": url.port, "user": url.username,
-        "password": url.password, "dbname": url.database,
+        "host": url.host,
+        "port": url.port,
+        "user": url.username,
+        "password": url.password,
+        "dbname": url.database,
     }
     params.update({k: v for k, v in url.query.items() if isinstance(v, str)})
     return {k: v for k, v in params.items() if v is not None}
@@ -345,8 +351,12 @@ class VersionBook:
             if expected is not None and loaded != expected:
                 theirs = {a.key: _committed(obj, a.key) for a in sa.inspect(obj).attrs}
                 raise ConflictError(
-                    key[0], obj.id, _changed_fields(obj, theirs), loaded,
-                    name=_label(obj), undo=self.guarding_undo and key in self.written,
+                    key[0],
+                    obj.id,
+                    _changed_fields(obj, theirs),
+                    loaded,
+                    name=_label(obj),
+                    undo=self.guarding_undo and key in self.written,
                 )
 
     @staticmethod
@@ -355,8 +365,11 @@ class VersionBook:
         attempt = session.info["attempt"] = {}
         for obj in touched:
             if isinstance(obj, Entity) and obj.id is not None:
-                fields = {a.key: a.history.added[0] for a in sa.inspect(obj).attrs
-                          if a.history.added and a.key not in ("id", "row_version")}
+                fields = {
+                    a.key: a.history.added[0]
+                    for a in sa.inspect(obj).attrs
+                    if a.history.added and a.key not in ("id", "row_version")
+                }
                 attempt[_key(obj)] = (_committed(obj, "row_version"), fields, _label(obj))
 
     def check_rows(
@@ -372,8 +385,11 @@ class VersionBook:
         label = next((table.c[n] for n in ("name", "title") if n in table.c), table.c.id)
         id_list = list(ids)
         for chunk in _id_chunks(id_list, 500):
-            stmt = (sa.select(table.c.id, table.c.row_version, label)
-                    .where(table.c.id.in_(chunk)).with_for_update())
+            stmt = (
+                sa.select(table.c.id, table.c.row_version, label)
+                .where(table.c.id.in_(chunk))
+                .with_for_update()
+            )
             for entity_id, version, name in session.execute(stmt):
                 key = (table.name, entity_id)
                 expected = self._expected(key)
@@ -381,9 +397,15 @@ class VersionBook:
                     continue
                 undo = self.guarding_undo and key in self.written
                 fields = [FieldConflict(label.key, "(deleted)" if deleting else name, name)]
-                raise ConflictError(table.name, entity_id, fields, version,
-                                    name=str(name) if label is not table.c.id else "",
-                                    undo=undo, deleting=deleting)
+                raise ConflictError(
+                    table.name,
+                    entity_id,
+                    fields,
+                    version,
+                    name=str(name) if label is not table.c.id else "",
+                    undo=undo,
+                    deleting=deleting,
+                )
 
     def wrote_rows(self, session: Session, table: sa.Table, ids: Iterable[object]) -> None:
         """After a Core-level insert or update: the versions now in the rows are this client's."""

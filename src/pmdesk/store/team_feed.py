@@ -63,10 +63,16 @@ def new_origin() -> str:
 
 
 def encode(changeset: ChangeSet) -> str:
-    return json.dumps([
-        [c.kind, c.op, [list(i) if isinstance(i, tuple) else i for i in sorted(c.ids, key=repr)]]
-        for c in changeset.changes
-    ])
+    return json.dumps(
+        [
+            [
+                c.kind,
+                c.op,
+                [list(i) if isinstance(i, tuple) else i for i in sorted(c.ids, key=repr)],
+            ]
+            for c in changeset.changes
+        ]
+    )
 
 
 def decode(text: str) -> ChangeSet | None:
@@ -121,8 +127,10 @@ class ChangeFeed:
         conn = None
         try:
             conn = psycopg.connect(
-                autocommit=True, connect_timeout=CONNECT_TIMEOUT_S,
-                application_name="pmdesk-listen", **libpq_params(self._url),
+                autocommit=True,
+                connect_timeout=CONNECT_TIMEOUT_S,
+                application_name="pmdesk-listen",
+                **libpq_params(self._url),
             )
             if self.last_id is None:
                 found = conn.execute(f"SELECT coalesce(max(id), 0) FROM {LOG.name}")

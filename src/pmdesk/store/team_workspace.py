@@ -31,8 +31,9 @@ class TeamWorkspace(Workspace):
     def __init__(
         self, url: sa.URL, engine: sa.Engine, *, read_only: bool, listen: bool = True
     ) -> None:
-        super().__init__(Path(url.database or "team"), read_only=read_only, lock=None,
-                         engine=engine)
+        super().__init__(
+            Path(url.database or "team"), read_only=read_only, lock=None, engine=engine
+        )
         self.url = url
         self.origin = team_feed.new_origin()
         self.versions = team.VersionBook()

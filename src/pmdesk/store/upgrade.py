@@ -120,5 +120,3 @@ def configure_for_migration(dbapi_conn: sqlite3.Connection, _record) -> None:
     dbapi_conn.execute("PRAGMA foreign_keys = OFF")
     dbapi_conn.execute("PRAGMA busy_timeout = 5000")
     dbapi_conn.execute("PRAGMA synchronous = FULL")
-
-

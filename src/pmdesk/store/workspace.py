@@ -142,11 +142,13 @@ class Workspace:
             poolclass=sa.pool.SingletonThreadPool if read_only else sa.pool.QueuePool,
         )
         event.listen(
-            engine, "connect",
+            engine,
+            "connect",
             lambda conn, _rec: sqlite_file.configure_connection(conn, read_only),
         )
         event.listen(
-            engine, "before_cursor_execute",
+            engine,
+            "before_cursor_execute",
             lambda conn, *_args: sqlite_file.wind_clock(conn.connection.dbapi_connection),
         )
         return engine
@@ -181,8 +183,11 @@ class Workspace:
                 session.add(WorkspaceInfo(id=1, name=name or path.stem, organisation=organisation))
             engine.dispose()
         except BaseException:
-            for leftover in (path, sqlite_file.sidecar(path, "-wal"),
-                             sqlite_file.sidecar(path, "-shm")):
+            for leftover in (
+                path,
+                sqlite_file.sidecar(path, "-wal"),
+                sqlite_file.sidecar(path, "-shm"),
+            ):
                 leftover.unlink(missing_ok=True)
             raise
         return cls.open(path)

@@ -85,15 +85,17 @@ def export_pdf(
     if not folder.is_dir():
         raise PmdeskError(f"Cannot write {output.name}: the folder {folder} does not exist")
     try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".{output.stem}-", suffix=".pdf.part",
-                                             dir=folder)
+        handle, temp_name = tempfile.mkstemp(
+            prefix=f".{output.stem}-", suffix=".pdf.part", dir=folder
+        )
     except OSError as exc:
         raise PmdeskError(f"Cannot write in {folder}: {exc.strerror or exc}") from exc
     os.close(handle)
     temp = Path(temp_name)
     try:
-        build(temp, document.story, page, job.info, tracker, cover=document.cover,
-              bare=document.bare)
+        build(
+            temp, document.story, page, job.info, tracker, cover=document.cover, bare=document.bare
+        )
         tracker.check()
         os.chmod(temp, 0o666 & ~_umask())  # mkstemp made it owner-only; a PDF is for sharing
         os.replace(temp, output)

@@ -42,17 +42,24 @@ def make(job: Job) -> Document:
     job.progress.step()
     story: list[Flowable] = []
     if not boards:
-        story += [Heading(f"{job.product.name} — canvas", 0, style=Styles.title),
-                  note("This product has no canvas yet.")]
+        story += [
+            Heading(f"{job.product.name} — canvas", 0, style=Styles.title),
+            note("This product has no canvas yet."),
+        ]
     for index, board in enumerate(boards):
         if index:
             story.append(PageBreak())
         layout = canvas_layout(board.template)
         notes = service.notes_of_board(board.id)
-        story += [Heading(board.name, 0, style=Styles.h1),
-                  para(f"{layout.name} · {job.product.name} · {plural(len(notes), 'note')} · "
-                       f"as of {short_date(job.options.on())}", Styles.small),
-                  BoardPoster(board, layout, notes)]
+        story += [
+            Heading(board.name, 0, style=Styles.h1),
+            para(
+                f"{layout.name} · {job.product.name} · {plural(len(notes), 'note')} · "
+                f"as of {short_date(job.options.on())}",
+                Styles.small,
+            ),
+            BoardPoster(board, layout, notes),
+        ]
         job.progress.step()
     return Document(story, page=job.page)
 
@@ -61,8 +68,11 @@ def note_colour(stored: str) -> Color:
     """A note's own colour when it is a valid #rrggbb, else the default yellow."""
     text = (stored or "").strip()
     try:
-        return hex_colour(text[:7]) if len(text) in (7, 9) and text.startswith("#") else \
-            hex_colour(DEFAULT_NOTE)
+        return (
+            hex_colour(text[:7])
+            if len(text) in (7, 9) and text.startswith("#")
+            else hex_colour(DEFAULT_NOTE)
+        )
     except ValueError:
         return hex_colour(DEFAULT_NOTE)
 
@@ -77,8 +87,9 @@ class _Card:
 class BoardPoster(Flowable):
     """The whole board, filling the rest of the page."""
 
-    def __init__(self, board: CanvasBoard, layout: CanvasLayout,
-                 notes: Sequence[CanvasNote]) -> None:
+    def __init__(
+        self, board: CanvasBoard, layout: CanvasLayout, notes: Sequence[CanvasNote]
+    ) -> None:
         super().__init__()
         self.board, self.layout, self.notes = board, layout, list(notes)
 
@@ -99,15 +110,25 @@ class BoardPoster(Flowable):
             w = block.colspan * col_w + (block.colspan - 1) * GAP
             h = block.rowspan * row_h + (block.rowspan - 1) * GAP
             y = top - 8 - block.row * (row_h + GAP) - h
-            mine = sorted((n for n in self.notes if n.block == block.key),
-                          key=lambda n: (n.position, n.id))
+            mine = sorted(
+                (n for n in self.notes if n.block == block.key), key=lambda n: (n.position, n.id)
+            )
             self._block(x, y, w, h, block.title, block.prompt, mine)
         if unsorted:
-            self._block(0, 0, self.width, strip, "To sort", "Notes not yet placed in a block",
-                        unsorted)
+            self._block(
+                0, 0, self.width, strip, "To sort", "Notes not yet placed in a block", unsorted
+            )
 
-    def _block(self, x: float, y: float, w: float, h: float, title: str, prompt: str,
-               notes: list[CanvasNote]) -> None:
+    def _block(
+        self,
+        x: float,
+        y: float,
+        w: float,
+        h: float,
+        title: str,
+        prompt: str,
+        notes: list[CanvasNote],
+    ) -> None:
         canv = self.canv
         canv.setFillColor(WHITE)
         canv.setStrokeColor(RULE)
@@ -115,11 +136,20 @@ class BoardPoster(Flowable):
         canv.roundRect(x, y, w, h, 4, stroke=1, fill=1)
         canv.setFillColor(PRIMARY)
         canv.rect(x + 0.4, y + h - 3.4, w - 0.8, 3, stroke=0, fill=1)
-        draw_text(canv, x + 9, y + h - 17, title.upper(), 8.5, bold=True, colour=PRIMARY,
-                  max_width=w - 44)
+        draw_text(
+            canv, x + 9, y + h - 17, title.upper(), 8.5, bold=True, colour=PRIMARY, max_width=w - 44
+        )
         if notes:
-            draw_text(canv, x + w - 9, y + h - 17, str(len(notes)), 8.5, bold=True,
-                      anchor="end", colour=FAINT)
+            draw_text(
+                canv,
+                x + w - 9,
+                y + h - 17,
+                str(len(notes)),
+                8.5,
+                bold=True,
+                anchor="end",
+                colour=FAINT,
+            )
         draw_text(canv, x + 9, y + h - 28, prompt, 6.5, colour=MUTED, max_width=w - 18)
         self._cards(x + 8, y + 8, w - 16, h - 42, notes)
 
@@ -134,15 +164,27 @@ class BoardPoster(Flowable):
             if not hidden:
                 break
         for card, column, offset in placed:
-            self._draw_card(card, x + column * (card_w + GAP), y + h - offset - card.height,
-                            card_w)
+            self._draw_card(card, x + column * (card_w + GAP), y + h - offset - card.height, card_w)
         if hidden:
-            draw_text(self.canv, x + w, y - 4, f"+ {hidden} more", 6.5, bold=True, anchor="end",
-                      colour=MUTED)
+            draw_text(
+                self.canv,
+                x + w,
+                y - 4,
+                f"+ {hidden} more",
+                6.5,
+                bold=True,
+                anchor="end",
+                colour=MUTED,
+            )
 
     def _card(self, n: CanvasNote, width: float, size: float) -> _Card:
-        style = ParagraphStyle(f"note-{size}", parent=Styles.body_tight, fontSize=size,
-                               leading=size * 1.28, textColor=INK)
+        style = ParagraphStyle(
+            f"note-{size}",
+            parent=Styles.body_tight,
+            fontSize=size,
+            leading=size * 1.28,
+            textColor=INK,
+        )
         text = para(n.text, style)
         badge = 14 if n.votes else 0
         _w, height = text.wrap(width - 10 - badge, 10_000)
@@ -159,8 +201,16 @@ class BoardPoster(Flowable):
         if card.note.votes:
             canv.setFillColor(PRIMARY)
             canv.circle(x + width - 8, y + card.height - 8, 5.5, stroke=0, fill=1)
-            draw_text(canv, x + width - 8, y + card.height - 10.3, str(card.note.votes), 6.5,
-                      bold=True, anchor="middle", colour=WHITE)
+            draw_text(
+                canv,
+                x + width - 8,
+                y + card.height - 10.3,
+                str(card.note.votes),
+                6.5,
+                bold=True,
+                anchor="middle",
+                colour=WHITE,
+            )
 
 
 def _masonry(cards: list[_Card], columns: int, height: float) -> tuple[list, int]:
@@ -175,4 +225,3 @@ def _masonry(cards: list[_Card], columns: int, height: float) -> tuple[list, int
         placed.append((card, column, tops[column]))
         tops[column] += card.height + GAP / 1.5
     return placed, hidden
-

@@ -82,8 +82,13 @@ class Series:
     colour: Color = ACCENT
 
 
-def line_chart(series: Series, width: float, height: float, *,
-               bands: Sequence[tuple[dt.date, dt.date, str]] = ()) -> Drawing:
+def line_chart(
+    series: Series,
+    width: float,
+    height: float,
+    *,
+    bands: Sequence[tuple[dt.date, dt.date, str]] = (),
+) -> Drawing:
     """A metric over time against its target (dashed), optional stage bands behind."""
     d = Drawing(width, height)
     left, right, top, bottom = 40.0, 10.0, 30.0, 20.0
@@ -92,8 +97,17 @@ def line_chart(series: Series, width: float, height: float, *,
     if series.values:
         label = f"{compact(series.values[-1])} {series.unit}".strip()
         figure = string_width(fit(label, width * 0.45, 8.5, True), 8.5, True) + 8
-        _text(d, width, height - 11, label, 8.5, bold=True, anchor="end", colour=series.colour,
-              max_width=width * 0.45)
+        _text(
+            d,
+            width,
+            height - 11,
+            label,
+            8.5,
+            bold=True,
+            anchor="end",
+            colour=series.colour,
+            max_width=width * 0.45,
+        )
     _text(d, 0, height - 11, series.name, 8.5, bold=True, colour=INK, max_width=width - figure)
     if not series.values:
         _text(d, left, bottom + plot_h / 2, "No values recorded yet", 8, colour=FAINT)
@@ -113,40 +127,89 @@ def line_chart(series: Series, width: float, height: float, *,
     for start, end, name in bands:
         x0, x1 = max(px(start), left), min(px(end), left + plot_w)
         if x1 - x0 > 2:
-            d.add(Rect(x0, bottom, x1 - x0, plot_h, fillColor=SURFACE, strokeColor=WHITE,
-                       strokeWidth=1.5))
+            d.add(
+                Rect(
+                    x0,
+                    bottom,
+                    x1 - x0,
+                    plot_h,
+                    fillColor=SURFACE,
+                    strokeColor=WHITE,
+                    strokeWidth=1.5,
+                )
+            )
             _text(d, x0 + 3, bottom + plot_h - 8, name, 5.8, colour=FAINT, max_width=x1 - x0 - 5)
     for value in axis:
         y = py(value)
         d.add(Line(left, y, left + plot_w, y, strokeColor=HAIRLINE, strokeWidth=0.5))
-        d.add(String(left - 4, y - 2.3, compact(value), fontName=SANS, fontSize=6.3,
-                     fillColor=MUTED, textAnchor="end"))
+        d.add(
+            String(
+                left - 4,
+                y - 2.3,
+                compact(value),
+                fontName=SANS,
+                fontSize=6.3,
+                fillColor=MUTED,
+                textAnchor="end",
+            )
+        )
     step = max(1, math.ceil(len(series.periods) / max(1, plot_w // 38)))
     for index in range(0, len(series.periods), step):
         day = series.periods[index]
         label = f"{day:%b}" if day.month != 1 and index else f"{day:%b %y}"
-        d.add(String(px(day), bottom - 10, label, fontName=SANS, fontSize=6.3, fillColor=MUTED,
-                     textAnchor="middle"))
+        d.add(
+            String(
+                px(day),
+                bottom - 10,
+                label,
+                fontName=SANS,
+                fontSize=6.3,
+                fillColor=MUTED,
+                textAnchor="middle",
+            )
+        )
     d.add(Line(left, bottom, left + plot_w, bottom, strokeColor=RULE, strokeWidth=0.7))
     targets = [(px(day), py(t)) for day, t in zip(series.periods, series.targets) if t is not None]
     if len(targets) > 1:
-        d.add(PolyLine([c for p in targets for c in p], strokeColor=MUTED, strokeWidth=0.9,
-                       strokeDashArray=[3, 2]))
+        d.add(
+            PolyLine(
+                [c for p in targets for c in p],
+                strokeColor=MUTED,
+                strokeWidth=0.9,
+                strokeDashArray=[3, 2],
+            )
+        )
     points = [(px(day), py(v)) for day, v in zip(series.periods, series.values)]
     if len(points) > 1:
-        d.add(PolyLine([c for p in points for c in p], strokeColor=series.colour, strokeWidth=1.6,
-                       strokeLineJoin=1))
+        d.add(
+            PolyLine(
+                [c for p in points for c in p],
+                strokeColor=series.colour,
+                strokeWidth=1.6,
+                strokeLineJoin=1,
+            )
+        )
     x, y = points[-1]
     d.add(Circle(x, y, 2.3, fillColor=series.colour, strokeColor=WHITE, strokeWidth=0.8))
     if targets:
-        d.add(Line(width - 36, height - 21, width - 24, height - 21, strokeColor=MUTED,
-                   strokeWidth=0.9, strokeDashArray=[3, 2]))
+        d.add(
+            Line(
+                width - 36,
+                height - 21,
+                width - 24,
+                height - 21,
+                strokeColor=MUTED,
+                strokeWidth=0.9,
+                strokeDashArray=[3, 2],
+            )
+        )
         _text(d, width, height - 23, "target", 6, anchor="end", colour=MUTED)
     return d
 
 
-def hbars(rows: Sequence[tuple[str, float | None, str]], width: float,
-          colour: Color = ACCENT) -> Drawing:
+def hbars(
+    rows: Sequence[tuple[str, float | None, str]], width: float, colour: Color = ACCENT
+) -> Drawing:
     """Horizontal 0-100 % bars with a label and a note: readiness by function."""
     row_h = 17.0
     d = Drawing(width, row_h * len(rows) + 4)
@@ -158,8 +221,18 @@ def hbars(rows: Sequence[tuple[str, float | None, str]], width: float,
         d.add(Rect(label_w, y + 3, bar_w, 9, fillColor=SURFACE, strokeColor=None, rx=2, ry=2))
         if value:
             fill = GOOD if value >= 99.5 else colour
-            d.add(Rect(label_w, y + 3, bar_w * min(value, 100) / 100, 9, fillColor=fill,
-                       strokeColor=None, rx=2, ry=2))
+            d.add(
+                Rect(
+                    label_w,
+                    y + 3,
+                    bar_w * min(value, 100) / 100,
+                    9,
+                    fillColor=fill,
+                    strokeColor=None,
+                    rx=2,
+                    ry=2,
+                )
+            )
         _text(d, width, y + 5, note, 7.5, anchor="end", colour=MUTED, max_width=note_w - 6)
     return d
 
@@ -172,8 +245,9 @@ class Point:
     colour: Color
 
 
-def scatter(points: Sequence[Point], width: float, height: float, *, x_title: str,
-            y_title: str) -> Drawing:
+def scatter(
+    points: Sequence[Point], width: float, height: float, *, x_title: str, y_title: str
+) -> Drawing:
     """Value (up) against effort (right), split at the backlog's medians into the four
     value-vs-effort quadrants, named, placed and tinted as on screen (core.palette)."""
     d = Drawing(width, height)
@@ -201,19 +275,38 @@ def scatter(points: Sequence[Point], width: float, height: float, *, x_title: st
         if fill is not None and x1 > x0 and y1 > y0:
             d.add(Rect(x0, y0, x1 - x0, y1 - y0, fillColor=hex_colour(fill), strokeColor=None))
     for value in xs:
-        d.add(String(px(value), bottom - 9, compact(value), fontName=SANS, fontSize=6.3,
-                     fillColor=MUTED, textAnchor="middle"))
+        d.add(
+            String(
+                px(value),
+                bottom - 9,
+                compact(value),
+                fontName=SANS,
+                fontSize=6.3,
+                fillColor=MUTED,
+                textAnchor="middle",
+            )
+        )
     for value in ys:
-        d.add(String(left - 4, py(value) - 2.3, compact(value), fontName=SANS, fontSize=6.3,
-                     fillColor=MUTED, textAnchor="end"))
+        d.add(
+            String(
+                left - 4,
+                py(value) - 2.3,
+                compact(value),
+                fontName=SANS,
+                fontSize=6.3,
+                fillColor=MUTED,
+                textAnchor="end",
+            )
+        )
     d.add(Line(mid_x, bottom, mid_x, bottom + plot_h, strokeColor=RULE, strokeDashArray=[2, 2]))
     d.add(Line(left, mid_y, left + plot_w, mid_y, strokeColor=RULE, strokeDashArray=[2, 2]))
     names: list[Box] = []
     for name, (at_right, at_top) in VALUE_EFFORT_CORNERS.items():
         x = left + plot_w - 4 if at_right else left + 4
         y = bottom + plot_h - 9 if at_top else bottom + 4
-        _text(d, x, y, name.upper(), 6, bold=True, anchor="end" if at_right else "start",
-              colour=FAINT)
+        _text(
+            d, x, y, name.upper(), 6, bold=True, anchor="end" if at_right else "start", colour=FAINT
+        )
         text_w = string_width(name.upper(), 6, True)
         start = x - text_w if at_right else x
         names.append(Box(start, y - 1, start + text_w, y + 6))
@@ -221,13 +314,15 @@ def scatter(points: Sequence[Point], width: float, height: float, *, x_title: st
     title = String(0, 0, y_title, fontName=SANS, fontSize=7, fillColor=MUTED, textAnchor="middle")
     d.add(Group(title, transform=(0, 1, -1, 0, 9, bottom + plot_h / 2)))
     for p in points:
-        d.add(Circle(px(p.x), py(p.y), 3.2, fillColor=p.colour, strokeColor=WHITE,
-                     strokeWidth=0.6))
+        d.add(Circle(px(p.x), py(p.y), 3.2, fillColor=p.colour, strokeColor=WHITE, strokeWidth=0.6))
     best = sorted(points, key=lambda p: -p.y / max(p.x, 0.01))  # best value for effort first
-    requests = [LabelRequest(i, px(p.x), py(p.y), 3.5, min(string_width(p.label, 6), 60) + 1, 7)
-                for i, p in enumerate(best)]
-    layout = layout_labels(requests, Box(left, bottom, left + plot_w, bottom + plot_h),
-                           obstacles=names, gap=1.5)
+    requests = [
+        LabelRequest(i, px(p.x), py(p.y), 3.5, min(string_width(p.label, 6), 60) + 1, 7)
+        for i, p in enumerate(best)
+    ]
+    layout = layout_labels(
+        requests, Box(left, bottom, left + plot_w, bottom + plot_h), obstacles=names, gap=1.5
+    )
     for index, box in layout.placed.items():  # a label with no free spot is left out
         _text(d, box.x0, box.y0 + 1.2, best[index].label, 6, colour=INK, max_width=60)
     return d
@@ -244,14 +339,33 @@ def stage_strip(current: Stage, width: float, height: float = 24.0) -> Drawing:
         done = stage.order < current.order
         now = stage is current
         fill = PRIMARY if now else (lighten(PRIMARY, 0.72) if done else SURFACE)
-        points = [x, 0, x + step - 2, 0, x + step - 2 + tip, height / 2, x + step - 2, height,
-                  x, height]
+        points = [
+            x,
+            0,
+            x + step - 2,
+            0,
+            x + step - 2 + tip,
+            height / 2,
+            x + step - 2,
+            height,
+            x,
+            height,
+        ]
         if index:
             points += [x + tip, height / 2]
         d.add(Polygon(points, fillColor=fill, strokeColor=WHITE, strokeWidth=1.5))
         colour = WHITE if now else (PRIMARY if done else MUTED)
-        _text(d, x + step / 2 + (tip / 2 if index else 0), height / 2 - 3, stage.label, 7,
-              bold=now, anchor="middle", colour=colour, max_width=step - tip - 6)
+        _text(
+            d,
+            x + step / 2 + (tip / 2 if index else 0),
+            height / 2 - 3,
+            stage.label,
+            7,
+            bold=now,
+            anchor="middle",
+            colour=colour,
+            max_width=step - tip - 6,
+        )
     return d
 
 
@@ -265,20 +379,46 @@ def risk_matrix(cells: dict[tuple[int, int], int], size: float) -> Drawing:
             colour = BAD if score >= 15 else WARN if score >= 8 else GOOD
             x, y = 24 + (likelihood - 1) * cell, 22 + (impact - 1) * cell
             count = cells.get((likelihood, impact), 0)
-            d.add(Rect(x, y, cell, cell, fillColor=lighten(colour, 0.25 if count else 0.82),
-                       strokeColor=WHITE, strokeWidth=1.2))
+            d.add(
+                Rect(
+                    x,
+                    y,
+                    cell,
+                    cell,
+                    fillColor=lighten(colour, 0.25 if count else 0.82),
+                    strokeColor=WHITE,
+                    strokeWidth=1.2,
+                )
+            )
             if count:
-                _text(d, x + cell / 2, y + cell / 2 - 3.5, str(count), 9, bold=True,
-                      anchor="middle", colour=WHITE)
+                _text(
+                    d,
+                    x + cell / 2,
+                    y + cell / 2 - 3.5,
+                    str(count),
+                    9,
+                    bold=True,
+                    anchor="middle",
+                    colour=WHITE,
+                )
     _text(d, 24 + size / 2, 2, "Likelihood →", 7, anchor="middle", colour=MUTED)
-    label = String(0, 0, "Impact →", fontName=SANS, fontSize=7, fillColor=MUTED,
-                   textAnchor="middle")
+    label = String(
+        0, 0, "Impact →", fontName=SANS, fontSize=7, fillColor=MUTED, textAnchor="middle"
+    )
     d.add(Group(label, transform=(0, 1, -1, 0, 12, 22 + size / 2)))
     return d
 
 
-def glyph(name: str, x: float, y: float, radius: float, fill: Color, *,
-          stroke: Color | None = WHITE, stroke_width: float = 1.2):
+def glyph(
+    name: str,
+    x: float,
+    y: float,
+    radius: float,
+    fill: Color,
+    *,
+    stroke: Color | None = WHITE,
+    stroke_width: float = 1.2,
+):
     """A stakeholder glyph ("star", "square", ...) centred on (x, y): the screen's shapes.
 
     The geometry is ``core.palette.glyph_polygon``'s, whose y grows downwards; on
@@ -289,14 +429,14 @@ def glyph(name: str, x: float, y: float, radius: float, fill: Color, *,
         return Circle(x, y, radius, **style)
     if name == "square":
         side = radius * SQUARE_SIDE
-        return Rect(x - side, y - side, 2 * side, 2 * side, rx=side * 0.18, ry=side * 0.18,
-                    **style)
+        return Rect(x - side, y - side, 2 * side, 2 * side, rx=side * 0.18, ry=side * 0.18, **style)
     corners = glyph_polygon(name, radius)
     return Polygon([c for px_, py_ in corners for c in (x + px_, y - py_)], **style)
 
 
-def legend_row(entries: Sequence[tuple[Color, str] | tuple[Color, str, str]], width: float, *,
-               dot: bool = True) -> Drawing:
+def legend_row(
+    entries: Sequence[tuple[Color, str] | tuple[Color, str, str]], width: float, *, dot: bool = True
+) -> Drawing:
     """Coloured dots (squares, or glyphs named third in an entry) with their meaning."""
     d = Drawing(width, 14)
     x = 0.0
@@ -310,4 +450,3 @@ def legend_row(entries: Sequence[tuple[Color, str] | tuple[Color, str, str]], wi
         _text(d, x + 12, 4.5, label, 7, colour=MUTED)
         x += 12 + string_width(label, 7) + 14
     return d
-

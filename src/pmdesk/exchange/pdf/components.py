@@ -74,9 +74,13 @@ def plain_cell(value: Plain, width: float, size: float = 8.5) -> Plain | Paragra
     style = _PLAIN_STYLES.get(key)
     if style is None:
         style = _PLAIN_STYLES[key] = ParagraphStyle(
-            f"pm-plain-{len(_PLAIN_STYLES)}", parent=Styles.cell, fontSize=size,
-            fontName=SANS_BOLD if value.bold else SANS, textColor=value.colour or INK,
-            alignment={"RIGHT": TA_RIGHT, "CENTER": TA_CENTER}.get(value.align, TA_LEFT))
+            f"pm-plain-{len(_PLAIN_STYLES)}",
+            parent=Styles.cell,
+            fontSize=size,
+            fontName=SANS_BOLD if value.bold else SANS,
+            textColor=value.colour or INK,
+            alignment={"RIGHT": TA_RIGHT, "CENTER": TA_CENTER}.get(value.align, TA_LEFT),
+        )
     return para(value.text, style)
 
 
@@ -98,12 +102,18 @@ def table(
     col_widths = header_word_widths(header, [w * total_width for w in widths], 10)
     head_styles = {"RIGHT": Styles.head_right, "CENTER": Styles.head_centre}
     aligns = list(align or ["LEFT"] * len(header))
-    data = [[Paragraph(escape(h), head_styles.get(a, Styles.head)) if isinstance(h, str) else h
-             for h, a in zip(header, aligns)]]
+    data = [
+        [
+            Paragraph(escape(h), head_styles.get(a, Styles.head)) if isinstance(h, str) else h
+            for h, a in zip(header, aligns)
+        ]
+    ]
     commands: list[tuple] = []
     for index, row in enumerate(rows, start=1):
-        row = [plain_cell(value, col_widths[col]) if isinstance(value, Plain) else value
-               for col, value in enumerate(row)]
+        row = [
+            plain_cell(value, col_widths[col]) if isinstance(value, Plain) else value
+            for col, value in enumerate(row)
+        ]
         data.append([cell(value) for value in row])
         for col, value in enumerate(row):
             if isinstance(value, Plain):
@@ -117,8 +127,10 @@ def table(
         if how != "LEFT":
             commands.append(("ALIGN", (col, 1), (col, -1), how))
         if how == "RIGHT":  # figures sit close to their neighbours; the header still fits
-            commands += [("LEFTPADDING", (col, 0), (col, -1), 2),
-                         ("RIGHTPADDING", (col, 0), (col, -1), 4)]
+            commands += [
+                ("LEFTPADDING", (col, 0), (col, -1), 2),
+                ("RIGHTPADDING", (col, 0), (col, -1), 4),
+            ]
     style = [
         ("FONTNAME", (0, 0), (-1, -1), SANS),
         ("FONTSIZE", (0, 1), (-1, -1), 8.5),
@@ -137,12 +149,20 @@ def table(
     if zebra and len(data) > 2:
         style.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [WHITE, SURFACE]))
     kind = LongTable if len(data) > 40 else Table
-    return kind(data, colWidths=col_widths, repeatRows=1, style=style + commands,
-                splitByRow=1, splitInRow=36, hAlign="LEFT")
+    return kind(
+        data,
+        colWidths=col_widths,
+        repeatRows=1,
+        style=style + commands,
+        splitByRow=1,
+        splitInRow=36,
+        hAlign="LEFT",
+    )
 
 
-def header_word_widths(header: Sequence[object], widths: Sequence[float],
-                       padding: float) -> list[float]:
+def header_word_widths(
+    header: Sequence[object], widths: Sequence[float], padding: float
+) -> list[float]:
     """Column widths (points) in which no header word has to break ("Frequenc/y").
 
     A column narrower than its longest header word plus ``padding`` takes the
@@ -151,8 +171,12 @@ def header_word_widths(header: Sequence[object], widths: Sequence[float],
     """
     register()
     size = Styles.head.fontSize
-    needs = [max((string_width(word, size, True) for word in h.split()), default=0) + padding + 1
-             if isinstance(h, str) else 0.0 for h in header]
+    needs = [
+        max((string_width(word, size, True) for word in h.split()), default=0) + padding + 1
+        if isinstance(h, str)
+        else 0.0
+        for h in header
+    ]
     out = list(widths)
     short = sum(max(0.0, need - width) for need, width in zip(needs, out))
     spare = [max(0.0, width - need) for need, width in zip(needs, out)]
@@ -162,22 +186,28 @@ def header_word_widths(header: Sequence[object], widths: Sequence[float],
     return [max(need, width - room * share) for need, width, room in zip(needs, out, spare)]
 
 
-def key_values(pairs: Sequence[tuple[str, Cell]], total_width: float,
-               label_share: float = 0.28) -> Table:
+def key_values(
+    pairs: Sequence[tuple[str, Cell]], total_width: float, label_share: float = 0.28
+) -> Table:
     """Label / value lines, for facts like owner, stage and dates."""
     label_w = total_width * label_share
     data = [[Paragraph(escape(label.upper()), Styles.label), cell(value)] for label, value in pairs]
-    return Table(data, colWidths=[label_w, total_width - label_w], hAlign="LEFT", style=[
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("FONTNAME", (0, 0), (-1, -1), SANS),
-        ("FONTSIZE", (0, 0), (-1, -1), 9),
-        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
-        ("TOPPADDING", (0, 0), (-1, -1), 4),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.4, HAIRLINE),
-        ("TOPPADDING", (0, 0), (0, -1), 6),
-    ])
+    return Table(
+        data,
+        colWidths=[label_w, total_width - label_w],
+        hAlign="LEFT",
+        style=[
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("FONTNAME", (0, 0), (-1, -1), SANS),
+            ("FONTSIZE", (0, 0), (-1, -1), 9),
+            ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+            ("TOPPADDING", (0, 0), (-1, -1), 4),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.4, HAIRLINE),
+            ("TOPPADDING", (0, 0), (0, -1), 6),
+        ],
+    )
 
 
 @dataclass(frozen=True)
@@ -194,13 +224,24 @@ def tiles(items: Sequence[Tile], total_width: float) -> Table:
     width = (total_width - gap * (len(items) - 1)) / max(1, len(items))
     longest = max((len(item.value) for item in items), default=0)
     size = 17 if longest <= 9 else 14 if longest <= 14 else 12.5  # one size for the whole row
-    cells, widths, style = [], [], [("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                    ("FONTNAME", (0, 0), (-1, -1), SANS)]
+    cells, widths, style = (
+        [],
+        [],
+        [("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), SANS)],
+    )
     for index, item in enumerate(items):
-        value_style = ParagraphStyle(f"tile-{index}-{size}", parent=Styles.tile_value,
-                                     textColor=item.colour, fontSize=size, leading=size * 1.22)
-        block = [Paragraph(escape(item.label.upper()), Styles.tile_label), Spacer(1, 3),
-                 para(item.value, value_style)]
+        value_style = ParagraphStyle(
+            f"tile-{index}-{size}",
+            parent=Styles.tile_value,
+            textColor=item.colour,
+            fontSize=size,
+            leading=size * 1.22,
+        )
+        block = [
+            Paragraph(escape(item.label.upper()), Styles.tile_label),
+            Spacer(1, 3),
+            para(item.value, value_style),
+        ]
         if item.note:
             block.append(para(item.note, Styles.tile_note))
         column = index * 2
@@ -219,20 +260,34 @@ def tiles(items: Sequence[Tile], total_width: float) -> Table:
     return Table([cells], colWidths=widths, style=style, hAlign="LEFT")
 
 
-def layout(rows: list[list], widths: Sequence[float | None], *, valign: str = "TOP",
-           style: Sequence[tuple] = ()) -> Table:
+def layout(
+    rows: list[list],
+    widths: Sequence[float | None],
+    *,
+    valign: str = "TOP",
+    style: Sequence[tuple] = (),
+) -> Table:
     """A borderless table that only places things side by side (charts, tiles, panels).
 
     Its font is ours even where a cell is empty, so no PDF names a font it does not embed.
     """
-    return Table(rows, colWidths=list(widths), hAlign="LEFT", style=[
-        ("FONTNAME", (0, 0), (-1, -1), SANS), ("VALIGN", (0, 0), (-1, -1), valign),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-        *style])
+    return Table(
+        rows,
+        colWidths=list(widths),
+        hAlign="LEFT",
+        style=[
+            ("FONTNAME", (0, 0), (-1, -1), SANS),
+            ("VALIGN", (0, 0), (-1, -1), valign),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            *style,
+        ],
+    )
 
 
-def bullets(items: Iterable[str], style: ParagraphStyle = Styles.bullet,
-            symbol: str = "•") -> list[Paragraph]:
+def bullets(
+    items: Iterable[str], style: ParagraphStyle = Styles.bullet, symbol: str = "•"
+) -> list[Paragraph]:
     """User text as a bullet list (each item escaped, or built without markup at all)."""
     return [para(item, style, bullet=symbol) for item in items if printable(item).strip()]
 
@@ -279,10 +334,10 @@ class Block(Flowable):
         self.height = sum(self._heights) + sum(self._gaps())
         return self.width, self.height
 
-    def getSpaceBefore(self) -> float:  # noqa: N802 - reportlab's name
+    def getSpaceBefore(self) -> float:
         return self.parts[0].getSpaceBefore() if self.parts else 0.0
 
-    def getSpaceAfter(self) -> float:  # noqa: N802 - reportlab's name
+    def getSpaceAfter(self) -> float:
         return self.parts[-1].getSpaceAfter() if self.parts else 0.0
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
@@ -303,8 +358,10 @@ class Block(Flowable):
         self._laid_width = None  # a refused split leaves a Paragraph unmeasured
         if len(pieces) < 2:
             return [] if fits == 0 else [Block(self.parts[:fits]), Block(self.parts[fits:])]
-        return [Block([*self.parts[:fits], pieces[0]]),
-                Block([*pieces[1:], *self.parts[fits + 1:]])]
+        return [
+            Block([*self.parts[:fits], pieces[0]]),
+            Block([*pieces[1:], *self.parts[fits + 1 :]]),
+        ]
 
     def draw(self) -> None:
         y = self.height
@@ -316,8 +373,9 @@ class Block(Flowable):
 class RotatedLabel(Flowable):
     """A header label set vertically, for matrices with many narrow columns."""
 
-    def __init__(self, text: str, length: float = 86.0, size: float = 7.5,
-                 colour: Color = WHITE) -> None:
+    def __init__(
+        self, text: str, length: float = 86.0, size: float = 7.5, colour: Color = WHITE
+    ) -> None:
         super().__init__()
         self.text, self.length, self.size, self.colour = text, length, size, colour
 
@@ -330,16 +388,23 @@ class RotatedLabel(Flowable):
         canv.saveState()
         canv.translate(self.width / 2 + self.size * 0.35, 0)
         canv.rotate(90)
-        draw_text(canv, 0, 0, self.text, self.size, bold=True, colour=self.colour,
-                  max_width=self.length)
+        draw_text(
+            canv, 0, 0, self.text, self.size, bold=True, colour=self.colour, max_width=self.length
+        )
         canv.restoreState()
 
 
 class Cover(Flowable):
     """A full cover page: a navy band with the title, then the document's facts."""
 
-    def __init__(self, info: DocumentInfo, title: str, tagline: str,
-                 facts: Sequence[tuple[str, str]], page: tuple[float, float]) -> None:
+    def __init__(
+        self,
+        info: DocumentInfo,
+        title: str,
+        tagline: str,
+        facts: Sequence[tuple[str, str]],
+        page: tuple[float, float],
+    ) -> None:
         super().__init__()
         self.info = info
         self.title = title
@@ -360,8 +425,16 @@ class Cover(Flowable):
         canv.setFillColor(ACCENT)
         canv.rect(0, h - band - 6, w, 6, stroke=0, fill=1)
         top = h - 80
-        draw_text(canv, margin, top, self.info.organisation or "pmdesk", 9, bold=True,
-                  colour=COVER_TINT, max_width=w - 2 * margin)
+        draw_text(
+            canv,
+            margin,
+            top,
+            self.info.organisation or "pmdesk",
+            9,
+            bold=True,
+            colour=COVER_TINT,
+            max_width=w - 2 * margin,
+        )
         inner = w - 2 * margin
         y = h - band + 48
         stack, heights = self._title_stack(inner, top - 20 - y)
@@ -375,8 +448,9 @@ class Cover(Flowable):
             canv.setStrokeColor(BAD)
             canv.setLineWidth(1)
             label = self.info.confidentiality.upper()
-            width = draw_text(canv, margin + 10, 66, label, 9, bold=True,
-                              colour=BAD, max_width=inner - 20)
+            width = draw_text(
+                canv, margin + 10, 66, label, 9, bold=True, colour=BAD, max_width=inner - 20
+            )
             canv.roundRect(margin, 58, width + 20, 22, 3, stroke=1, fill=0)
 
     def _title_stack(self, width: float, room: float) -> tuple[list[Paragraph], list[float]]:
@@ -389,15 +463,20 @@ class Cover(Flowable):
         kind = Paragraph(escape(self.info.kind_label.upper()), Styles.cover_kind)
         tagline = para(self.tagline, Styles.cover_tagline) if self.tagline else None
         for size in (30, 26, 22, 18, 14):
-            style = ParagraphStyle(f"pm-cover-title-{size}", parent=Styles.cover_title,
-                                   fontSize=size, leading=size * 1.2)
+            style = ParagraphStyle(
+                f"pm-cover-title-{size}",
+                parent=Styles.cover_title,
+                fontSize=size,
+                leading=size * 1.2,
+            )
             stack = [p for p in (kind, para(self.title, style), tagline) if p is not None]
             heights = [p.wrap(width, 10**6)[1] for p in stack]
             if sum(heights) + 10 * (len(stack) - 1) <= room:
                 return stack, heights
         if tagline is not None:  # still too tall: three lines of tagline at most
-            short = " ".join(wrap_lines(self.tagline, width, Styles.cover_tagline.fontSize,
-                                        max_lines=3))
+            short = " ".join(
+                wrap_lines(self.tagline, width, Styles.cover_tagline.fontSize, max_lines=3)
+            )
             stack[-1] = para(short, Styles.cover_tagline)
             heights[-1] = stack[-1].wrap(width, 10**6)[1]
         return stack, heights
@@ -416,10 +495,15 @@ class Cover(Flowable):
             for line_no, line in enumerate(lines):
                 draw_text(canv, cx, cy - 17 - line_no * 14, line, 11.5, colour=INK)
         canv.setFillColor(MUTED)
-        draw_text(canv, x, 36 + 60 if self.info.confidentiality else 66,
-                  f"Issued {long_date(self.info.generated)}", 8, colour=MUTED)
+        draw_text(
+            canv,
+            x,
+            36 + 60 if self.info.confidentiality else 66,
+            f"Issued {long_date(self.info.generated)}",
+            8,
+            colour=MUTED,
+        )
 
 
 def spacer(height: float = 8) -> Spacer:
     return Spacer(1, height)
-

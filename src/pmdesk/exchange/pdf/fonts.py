@@ -145,8 +145,10 @@ def printable(text: object) -> str:
     value = "" if text is None else str(text)
     if value.isascii():
         return _CONTROL.sub("", _NEWLINES.sub("\n", value))
-    value = unicodedata.normalize("NFC", _NEWLINES.sub("\n", value.encode("utf-16", "surrogatepass")
-                                                       .decode("utf-16", "replace")))
+    value = unicodedata.normalize(
+        "NFC",
+        _NEWLINES.sub("\n", value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")),
+    )
     value = _CONTROL.sub("", _INVISIBLE.sub("", value))
     cover = register()
     value = shape(value, cover.sans)  # joined Arabic letters measure as they print

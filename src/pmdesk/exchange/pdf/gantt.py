@@ -25,9 +25,18 @@ from .gantt_draw import Painter, legend
 __all__ = ["legend"]  # the legend is drawn in gantt_draw; documents find it here
 
 PAPER = Metrics(
-    row_height=17.0, lane_padding=4.0, collapsed_height=17.0, bar_height=11.0,
-    initiative_height=13.0, milestone_size=9.0, compact_height=6.0, baseline_height=2.6,
-    baseline_gap=2.0, label_padding=3.0, min_label_width=22.0, link_gap=5.0,
+    row_height=17.0,
+    lane_padding=4.0,
+    collapsed_height=17.0,
+    bar_height=11.0,
+    initiative_height=13.0,
+    milestone_size=9.0,
+    compact_height=6.0,
+    baseline_height=2.6,
+    baseline_gap=2.0,
+    label_padding=3.0,
+    min_label_width=22.0,
+    link_gap=5.0,
 )
 COMPACT = replace(PAPER, row_height=13.0, lane_padding=3.0, milestone_size=8.0)
 PAPER_TIER_FACTOR = 1.5
@@ -102,8 +111,15 @@ class Slice:
 class GanttChart:
     """A roadmap laid out for paper at ``px_per_day`` points per day."""
 
-    def __init__(self, data: ChartData, start: dt.date, end: dt.date, px_per_day: float,
-                 label_width: float, metrics: Metrics = PAPER) -> None:
+    def __init__(
+        self,
+        data: ChartData,
+        start: dt.date,
+        end: dt.date,
+        px_per_day: float,
+        label_width: float,
+        metrics: Metrics = PAPER,
+    ) -> None:
         self.data = data
         self.start, self.end = start, end
         self.px = px_per_day
@@ -190,8 +206,9 @@ class GanttChart:
     def pages(self, width: float, height: float) -> list[tuple[Slice, Band]]:
         return [(s, b) for b in self.bands(height) for s in self.slices(width)]
 
-    def drawings(self, width: float, height: float, *, shrink_to: float = 0.8,
-                 split: bool = True) -> list[tuple[Slice, Band, Drawing]]:
+    def drawings(
+        self, width: float, height: float, *, shrink_to: float = 0.8, split: bool = True
+    ) -> list[tuple[Slice, Band, Drawing]]:
         """The chart as page-sized Drawings.
 
         A chart a little too tall for one page is scaled down (to ``shrink_to`` at
@@ -202,8 +219,7 @@ class GanttChart:
         full_height = self.header + self.body_height
         factor = height / full_height
         if full_height > height and (not split or factor >= shrink_to):
-            return [(s, whole, _scaled(self.drawing(s, whole), factor))
-                    for s in self.slices(width)]
+            return [(s, whole, _scaled(self.drawing(s, whole), factor)) for s in self.slices(width)]
         return [(s, b, self.drawing(s, b)) for s, b in self.pages(width, height)]
 
     # -- drawing ------------------------------------------------------------------------
@@ -223,10 +239,16 @@ class GanttChart:
 def enlarged(factor: float) -> Metrics:
     """Paper metrics grown by ``factor`` (a poster with room to spare fills its page)."""
     m = PAPER
-    return replace(m, row_height=m.row_height * factor, lane_padding=m.lane_padding * factor,
-                   bar_height=m.bar_height * factor, initiative_height=m.initiative_height * factor,
-                   milestone_size=m.milestone_size * factor,
-                   baseline_height=m.baseline_height * factor, baseline_gap=m.baseline_gap * factor)
+    return replace(
+        m,
+        row_height=m.row_height * factor,
+        lane_padding=m.lane_padding * factor,
+        bar_height=m.bar_height * factor,
+        initiative_height=m.initiative_height * factor,
+        milestone_size=m.milestone_size * factor,
+        baseline_height=m.baseline_height * factor,
+        baseline_gap=m.baseline_gap * factor,
+    )
 
 
 def _scaled(drawing: Drawing, factor: float) -> Drawing:

@@ -46,8 +46,15 @@ LATE, EARLY = hex_colour(rs.LATE), hex_colour(rs.EARLY)
 class Painter:
     """Draws one page of a chart; y in layout units is turned upside down for PDF."""
 
-    def __init__(self, chart: GanttChart, d: Drawing, scale: TimeScale, piece: Slice,
-                 band: Band, height: float) -> None:
+    def __init__(
+        self,
+        chart: GanttChart,
+        d: Drawing,
+        scale: TimeScale,
+        piece: Slice,
+        band: Band,
+        height: float,
+    ) -> None:
         self.c, self.d, self.scale, self.piece, self.band = chart, d, scale, piece, band
         self.x0 = chart.label_width
         self.x1 = d.width
@@ -88,8 +95,9 @@ class Painter:
             d.add(Line(0, y_bottom, self.x1, y_bottom, strokeColor=RULE, strokeWidth=0.5))
             lines = max(1, int((y_top - y_bottom - 4) // 9))
             lane_size = LANE_SIZE * c.text_scale
-            text = wrap_lines(lane.name, c.label_width - 14, lane_size, bold=True,
-                              max_lines=min(lines, 3))
+            text = wrap_lines(
+                lane.name, c.label_width - 14, lane_size, bold=True, max_lines=min(lines, 3)
+            )
             y = y_top - 4 - lane_size
             for line in text:
                 for shape in text_shapes(9, y, line, lane_size, bold=True, colour=INK):
@@ -113,16 +121,30 @@ class Painter:
                 if right - left < 1:
                     continue
                 if tick.x > 0.01:
-                    d.add(Line(left, bottom, left, top if upper else mid,
-                               strokeColor=RULE if upper else HAIRLINE,
-                               strokeWidth=0.7 if upper else 0.4))
+                    d.add(
+                        Line(
+                            left,
+                            bottom,
+                            left,
+                            top if upper else mid,
+                            strokeColor=RULE if upper else HAIRLINE,
+                            strokeWidth=0.7 if upper else 0.4,
+                        )
+                    )
                 label = _upper_label(tick, right - left) if upper else tick.label
                 label = fit(label, right - left - 4, size, bold=upper)
                 if not label:
                     continue
                 y = (mid if upper else self.body_top) + (tier - size) / 2 + size * 0.15
-                for shape in text_shapes((left + right) / 2, y, label, size, bold=upper,
-                                         anchor="middle", colour=WHITE if upper else MUTED):
+                for shape in text_shapes(
+                    (left + right) / 2,
+                    y,
+                    label,
+                    size,
+                    bold=upper,
+                    anchor="middle",
+                    colour=WHITE if upper else MUTED,
+                ):
                     d.add(shape)
 
     def _items(self) -> None:
@@ -130,8 +152,9 @@ class Painter:
         c, m = self.c, self.c.metrics
         colours = {lane.id: lane.colour for lane in c.data.lanes}
         shown = []
-        for seen in c.layout.visible(self.day0 - 400, self.day1 + 400, self.band.top,
-                                     self.band.bottom):
+        for seen in c.layout.visible(
+            self.day0 - 400, self.day1 + 400, self.band.top, self.band.bottom
+        ):
             lay = c.layout.items[seen.item_id]
             self.boxes[seen.item_id] = bar_box(lay, seen.row_top, self.scale, m)
             shown.append((seen, lay))
@@ -163,8 +186,13 @@ class Painter:
         if not days or not self.x0 <= x <= self.x1 - 12:
             return
         text = f"+{days}d" if days > 0 else f"−{-days}d"
-        for shape in text_shapes(x, self.y(base.cy) - 1.8, text, 5 * self.c.text_scale,
-                                 colour=LATE if days > 0 else EARLY):
+        for shape in text_shapes(
+            x,
+            self.y(base.cy) - 1.8,
+            text,
+            5 * self.c.text_scale,
+            colour=LATE if days > 0 else EARLY,
+        ):
             self.d.add(shape)
 
     def _bar(self, item: ChartItem, box: Box, colour: Color) -> None:
@@ -193,16 +221,25 @@ class Painter:
             return
         cy, r = self.y(box.cy), box.w / 2 + 0.6
         stroke = CRITICAL if item.critical else WHITE
-        self.d.add(Polygon([cx, cy + r, cx + r, cy, cx, cy - r, cx - r, cy], fillColor=colour,
-                           strokeColor=stroke, strokeWidth=1.0 if stroke is not WHITE else 0.5))
+        self.d.add(
+            Polygon(
+                [cx, cy + r, cx + r, cy, cx, cy - r, cx - r, cy],
+                fillColor=colour,
+                strokeColor=stroke,
+                strokeWidth=1.0 if stroke is not WHITE else 0.5,
+            )
+        )
         if item.status is ItemStatus.AT_RISK:
             self._risk_dot(box.right, box.y)
 
     def _risk_dot(self, x: float, y: float) -> None:
         """The at-risk dot at a shape's top right, as on screen."""
         if self.x0 <= self.x(x) <= self.x1:
-            self.d.add(Circle(self.x(x), self.y(y), 2.2, fillColor=AT_RISK, strokeColor=WHITE,
-                              strokeWidth=0.5))
+            self.d.add(
+                Circle(
+                    self.x(x), self.y(y), 2.2, fillColor=AT_RISK, strokeColor=WHITE, strokeWidth=0.5
+                )
+            )
 
     def _label(self, item: ChartItem, box: Box, next_left: float | None) -> None:
         milestone = item.kind is ItemKind.MILESTONE
@@ -218,8 +255,9 @@ class Painter:
         dark = place.inside and item.kind is ItemKind.RELEASE
         colour = WHITE if dark else (FAINT if item.status is ItemStatus.CANCELLED else INK)
         baseline = self.y(box.cy) - size * 0.35
-        for shape in text_shapes(left, baseline, item.name, size, colour=colour,
-                                 max_width=right - left):
+        for shape in text_shapes(
+            left, baseline, item.name, size, colour=colour, max_width=right - left
+        ):
             self.d.add(shape)
 
     def _links(self) -> None:
@@ -243,15 +281,27 @@ class Painter:
             elif lo <= ax <= hi:
                 segments.append((self.x(ax), self.y(ay), self.x(bx), self.y(by)))
         for x1, y1, x2, y2 in segments:
-            self.d.add(Line(x1, y1, x2, y2, strokeColor=colour, strokeWidth=0.6,
-                            strokeDashArray=dash))
+            self.d.add(
+                Line(x1, y1, x2, y2, strokeColor=colour, strokeWidth=0.6, strokeDashArray=dash)
+            )
         (ax, ay), (bx, by) = points[-2], points[-1]
         if lo <= bx <= hi and ay == by:
             tip_x, tip_y = self.x(bx), self.y(by)
             direction = 1 if bx >= ax else -1
-            self.d.add(Polygon([tip_x, tip_y, tip_x - 3.6 * direction, tip_y + 2,
-                                tip_x - 3.6 * direction, tip_y - 2],
-                               fillColor=colour, strokeColor=None))
+            self.d.add(
+                Polygon(
+                    [
+                        tip_x,
+                        tip_y,
+                        tip_x - 3.6 * direction,
+                        tip_y + 2,
+                        tip_x - 3.6 * direction,
+                        tip_y - 2,
+                    ],
+                    fillColor=colour,
+                    strokeColor=None,
+                )
+            )
 
     def _markers(self) -> None:
         marks = list(self.c.data.markers)
@@ -262,33 +312,77 @@ class Painter:
             if not self.day0 <= day.toordinal() < self.day1:
                 continue
             x = self.x(self.scale.x_of_ordinal(day.toordinal() + 0.5))
-            self.d.add(Line(x, bottom, x, self.body_top, strokeColor=colour, strokeWidth=0.9,
-                            strokeDashArray=[3, 2]))
+            self.d.add(
+                Line(
+                    x,
+                    bottom,
+                    x,
+                    self.body_top,
+                    strokeColor=colour,
+                    strokeWidth=0.9,
+                    strokeDashArray=[3, 2],
+                )
+            )
             # The tag sits in the lower tier of the time scale, never over a bar or a label.
             size = 6 * self.c.text_scale
             width, height = string_width(label, size, True) + 6, size + 3
             left = min(max(x - width / 2, self.x0), self.x1 - width)
             bottom_of_tag = self.body_top + (self.c.tier_height - height) / 2
-            self.d.add(Rect(left, bottom_of_tag, width, height, fillColor=colour,
-                            strokeColor=None, rx=1.5, ry=1.5))
-            for shape in text_shapes(left + width / 2, bottom_of_tag + 1.2 + size * 0.12, label,
-                                     size, bold=True, anchor="middle", colour=WHITE):
+            self.d.add(
+                Rect(
+                    left,
+                    bottom_of_tag,
+                    width,
+                    height,
+                    fillColor=colour,
+                    strokeColor=None,
+                    rx=1.5,
+                    ry=1.5,
+                )
+            )
+            for shape in text_shapes(
+                left + width / 2,
+                bottom_of_tag + 1.2 + size * 0.12,
+                label,
+                size,
+                bold=True,
+                anchor="middle",
+                colour=WHITE,
+            ):
                 self.d.add(shape)
 
     def _frame(self) -> None:
         d = self.d
         bottom = self.y(self.band.bottom)
         d.add(Line(self.x0, bottom, self.x0, d.height, strokeColor=RULE, strokeWidth=0.7))
-        d.add(Rect(0, bottom, d.width, d.height - bottom, fillColor=None, strokeColor=RULE,
-                   strokeWidth=0.7))
+        d.add(
+            Rect(
+                0,
+                bottom,
+                d.width,
+                d.height - bottom,
+                fillColor=None,
+                strokeColor=RULE,
+                strokeWidth=0.7,
+            )
+        )
 
     def _rect(self, box: Box, fill, stroke, width: float, radius: float = 0.0) -> None:
         left = max(box.x, 0.0)
         right = min(box.right, self.x1 - self.x0)
         if right - left <= 0.2:
             return
-        rect = Rect(self.x(left), self.y(box.bottom), right - left, box.h, rx=radius, ry=radius,
-                    fillColor=fill, strokeColor=stroke, strokeWidth=width)
+        rect = Rect(
+            self.x(left),
+            self.y(box.bottom),
+            right - left,
+            box.h,
+            rx=radius,
+            ry=radius,
+            fillColor=fill,
+            strokeColor=stroke,
+            strokeWidth=width,
+        )
         self.d.add(rect)
 
 
@@ -302,12 +396,22 @@ def _upper_label(tick, width: float) -> str:
     return tick.label
 
 
-def legend(width: float, *, baseline: bool, critical: bool, violated: bool = False,
-           slip: bool | None = None) -> Drawing:
+def legend(
+    width: float,
+    *,
+    baseline: bool,
+    critical: bool,
+    violated: bool = False,
+    slip: bool | None = None,
+) -> Drawing:
     """What the shapes and colours of the chart mean, in one line: the screen's legend
     (core.roadmap_style), drawn with the chart's own glyphs."""
-    entries = rs.legend_entries(critical=critical, baseline=baseline, violated=violated,
-                                slip=baseline if slip is None else slip)
+    entries = rs.legend_entries(
+        critical=critical,
+        baseline=baseline,
+        violated=violated,
+        slip=baseline if slip is None else slip,
+    )
     d = Drawing(width, 16)
     x = 0.0
     group = Group()
@@ -332,25 +436,55 @@ def _legend_glyph(group: Group, entry: rs.LegendEntry, x: float, cy: float) -> f
         lane = hex_colour(rs.LANE_COLOURS[0])
         fill = lighten(lane, 0.85 if glyph == "initiative" else 0.68)
         stroke = colour if glyph == "outline" else lane
-        group.add(Rect(x, cy - 4, 18, 8, rx=1.5, ry=1.5, fillColor=fill, strokeColor=stroke,
-                       strokeWidth=1.2 if glyph == "outline" else 0.6))
+        group.add(
+            Rect(
+                x,
+                cy - 4,
+                18,
+                8,
+                rx=1.5,
+                ry=1.5,
+                fillColor=fill,
+                strokeColor=stroke,
+                strokeWidth=1.2 if glyph == "outline" else 0.6,
+            )
+        )
         if glyph == "bar":
             group.add(Rect(x, cy - 4, 11, 2, fillColor=lane, strokeColor=None))
         return 22
     if glyph == "release":
-        group.add(Polygon([x, cy - 4, x + 14, cy - 4, x + 18, cy, x + 14, cy + 4, x, cy + 4],
-                          fillColor=colour, strokeColor=None))
+        group.add(
+            Polygon(
+                [x, cy - 4, x + 14, cy - 4, x + 18, cy, x + 14, cy + 4, x, cy + 4],
+                fillColor=colour,
+                strokeColor=None,
+            )
+        )
         return 22
     if glyph == "milestone":
-        group.add(Polygon([x + 5, cy + 5, x + 10, cy, x + 5, cy - 5, x, cy], fillColor=colour,
-                          strokeColor=None))
+        group.add(
+            Polygon(
+                [x + 5, cy + 5, x + 10, cy, x + 5, cy - 5, x, cy],
+                fillColor=colour,
+                strokeColor=None,
+            )
+        )
         return 14
     if glyph in ("link", "dashed-link"):
         dash = [2, 1.5] if glyph == "dashed-link" else None
-        group.add(PolyLine([x, cy + 3, x + 7, cy + 3, x + 7, cy - 2, x + 13, cy - 2],
-                           strokeColor=colour, strokeWidth=0.8, strokeDashArray=dash))
-        group.add(Polygon([x + 16, cy - 2, x + 12.4, cy, x + 12.4, cy - 4], fillColor=colour,
-                          strokeColor=None))
+        group.add(
+            PolyLine(
+                [x, cy + 3, x + 7, cy + 3, x + 7, cy - 2, x + 13, cy - 2],
+                strokeColor=colour,
+                strokeWidth=0.8,
+                strokeDashArray=dash,
+            )
+        )
+        group.add(
+            Polygon(
+                [x + 16, cy - 2, x + 12.4, cy, x + 12.4, cy - 4], fillColor=colour, strokeColor=None
+            )
+        )
         return 20
     if glyph == "dot":
         group.add(Circle(x + 4, cy, 3, fillColor=colour, strokeColor=None))
@@ -362,6 +496,15 @@ def _legend_glyph(group: Group, entry: rs.LegendEntry, x: float, cy: float) -> f
         for shape in text_shapes(x, cy - 2.5, "+3d", 6.5, colour=colour):
             group.add(shape)
         return 16
-    group.add(Line(x + 4, cy - 6, x + 4, cy + 6, strokeColor=colour, strokeWidth=0.9,
-                   strokeDashArray=[3, 2]))
+    group.add(
+        Line(
+            x + 4,
+            cy - 6,
+            x + 4,
+            cy + 6,
+            strokeColor=colour,
+            strokeWidth=0.9,
+            strokeDashArray=[3, 2],
+        )
+    )
     return 10

@@ -130,30 +130,48 @@ def _summary(job, launch, tasks, numbering) -> list[Flowable]:
     days = (launch.launch_date - today).days
     when = f"in {describe_days(days)}" if days > 0 else describe_days(days)
     value, detail = _readiness_text(tasks, launch)
-    overdue = [t for t in tasks if t.status not in (TaskStatus.DONE, TaskStatus.NOT_APPLICABLE)
-               and (_due(t, launch) or dt.date.max) < today]
+    overdue = [
+        t
+        for t in tasks
+        if t.status not in (TaskStatus.DONE, TaskStatus.NOT_APPLICABLE)
+        and (_due(t, launch) or dt.date.max) < today
+    ]
     blocked = sum(t.status is TaskStatus.BLOCKED for t in tasks)
-    out: list[Flowable] = [numbering.heading(SECTIONS["summary"]), tiles([
-        Tile("Launch date", short_date(launch.launch_date), when),
-        Tile("Tier", f"Tier {launch.tier}", TIERS.get(launch.tier, "").split("· ")[-1]),
-        Tile("Readiness", value, detail, GOOD if value == "100%" else ACCENT),
-        Tile("Overdue", str(len(overdue)), f"{blocked} blocked", BAD if overdue else GOOD),
-    ], job.width), spacer(12)]
+    out: list[Flowable] = [
+        numbering.heading(SECTIONS["summary"]),
+        tiles(
+            [
+                Tile("Launch date", short_date(launch.launch_date), when),
+                Tile("Tier", f"Tier {launch.tier}", TIERS.get(launch.tier, "").split("· ")[-1]),
+                Tile("Readiness", value, detail, GOOD if value == "100%" else ACCENT),
+                Tile("Overdue", str(len(overdue)), f"{blocked} blocked", BAD if overdue else GOOD),
+            ],
+            job.width,
+        ),
+        spacer(12),
+    ]
     _, by_function = _readiness(tasks, launch)
     if by_function:
         ordered = [(f, by_function[f]) for f in LaunchFunction if f in by_function]
-        rows = [(f.label, part.percent, f"{part.done}/{part.counted} done")
-                for f, part in ordered]
+        rows = [(f.label, part.percent, f"{part.done}/{part.counted} done") for f, part in ordered]
         out += [numbering.sub("Readiness by function"), hbars(rows, job.width)]
     return out
 
 
 def _positioning(job, launch, numbering) -> list[Flowable]:
     statement = positioning_statement(
-        job.product.name, launch.pos_target, launch.pos_need, launch.pos_category,
-        launch.pos_benefit, launch.pos_alternative, launch.pos_differentiator)
-    out: list[Flowable] = [numbering.heading(SECTIONS["positioning"]),
-                           para(statement, Styles.quote)]
+        job.product.name,
+        launch.pos_target,
+        launch.pos_need,
+        launch.pos_category,
+        launch.pos_benefit,
+        launch.pos_alternative,
+        launch.pos_differentiator,
+    )
+    out: list[Flowable] = [
+        numbering.heading(SECTIONS["positioning"]),
+        para(statement, Styles.quote),
+    ]
     messages = job.service(LaunchService).messages_of(launch.id)
     out.append(numbering.sub("Key messages by audience"))
     if not messages:
@@ -161,8 +179,10 @@ def _positioning(job, launch, numbering) -> list[Flowable]:
     grouped: dict[str, list[str]] = {}
     for message in messages:
         grouped.setdefault(message.audience, []).append(message.message)
-    rows = [[para(audience, Styles.cell_bold), bullets(texts, Styles.bullet_cell)]
-            for audience, texts in grouped.items()]
+    rows = [
+        [para(audience, Styles.cell_bold), bullets(texts, Styles.bullet_cell)]
+        for audience, texts in grouped.items()
+    ]
     return out + [table(["Audience", "Messages"], rows, [0.26, 0.74], total_width=job.width)]
 
 
@@ -173,11 +193,18 @@ def _segments(job, launch, numbering) -> list[Flowable]:
             return items[0] if items else "—"
         return bullets(items, Styles.bullet_cell)
 
-    return [numbering.heading(SECTIONS["segments"]), key_values([
-        ("Segments", lines(launch.segments)),
-        ("Price", lines(launch.price)),
-        ("Channels", lines(launch.channels)),
-    ], job.width, label_share=0.2)]
+    return [
+        numbering.heading(SECTIONS["segments"]),
+        key_values(
+            [
+                ("Segments", lines(launch.segments)),
+                ("Price", lines(launch.price)),
+                ("Channels", lines(launch.channels)),
+            ],
+            job.width,
+            label_share=0.2,
+        ),
+    ]
 
 
 def _checklist(job, launch, tasks, people, numbering) -> list[Flowable]:
@@ -186,8 +213,10 @@ def _checklist(job, launch, tasks, people, numbering) -> list[Flowable]:
         return out + [note("No launch tasks yet.")]
     today = job.options.on()
     for function in LaunchFunction:
-        mine = sorted((t for t in tasks if t.function is function),
-                      key=lambda t: (_due(t, launch) or dt.date.max, t.position))
+        mine = sorted(
+            (t for t in tasks if t.function is function),
+            key=lambda t: (_due(t, launch) or dt.date.max, t.position),
+        )
         if not mine:
             continue
         counted = [t for t in mine if t.status is not TaskStatus.NOT_APPLICABLE]
@@ -196,8 +225,11 @@ def _checklist(job, launch, tasks, people, numbering) -> list[Flowable]:
         rows = []
         for task in mine:
             due = _due(task, launch)
-            late = (due is not None and due < today
-                    and task.status not in (TaskStatus.DONE, TaskStatus.NOT_APPLICABLE))
+            late = (
+                due is not None
+                and due < today
+                and task.status not in (TaskStatus.DONE, TaskStatus.NOT_APPLICABLE)
+            )
             when = short_date(due) if due else "—"
             if task.due_offset_days is not None:
                 when += f" ({relative_label(task.due_offset_days)})"
@@ -207,10 +239,22 @@ def _checklist(job, launch, tasks, people, numbering) -> list[Flowable]:
                 what.append(para(task.notes, Styles.cell_muted))
             status = "Overdue" if late else task.status.label
             colour = BAD if late else TASK_STATUS_COLOURS[task.status]
-            rows.append([what, owner, Plain(when, colour=BAD if late else None),
-                         Plain(status, colour=colour, bold=True)])
-        out.append(table(["Task", "Owner", "Due", "Status"], rows, [0.44, 0.19, 0.22, 0.15],
-                         total_width=job.width))
+            rows.append(
+                [
+                    what,
+                    owner,
+                    Plain(when, colour=BAD if late else None),
+                    Plain(status, colour=colour, bold=True),
+                ]
+            )
+        out.append(
+            table(
+                ["Task", "Owner", "Due", "Status"],
+                rows,
+                [0.44, 0.19, 0.22, 0.15],
+                total_width=job.width,
+            )
+        )
     return out
 
 
@@ -228,21 +272,32 @@ def _timeline(job, launch, tasks, numbering) -> list[Flowable]:
     width, label_width = job.wide_width, 96.0
     px = fit_scale(start, end, width, label_width)
     items = [
-        ChartItem(t.id, lane_of[t.function], t.title, ItemKind.MILESTONE, d, d,
-                  status=ItemStatus.DONE if t.status is TaskStatus.DONE else ItemStatus.PLANNED,
-                  colour=TASK_STATUS_COLOURS[t.status], label_room_days=label_room(t.title, px))
+        ChartItem(
+            t.id,
+            lane_of[t.function],
+            t.title,
+            ItemKind.MILESTONE,
+            d,
+            d,
+            status=ItemStatus.DONE if t.status is TaskStatus.DONE else ItemStatus.PLANNED,
+            colour=TASK_STATUS_COLOURS[t.status],
+            label_room_days=label_room(t.title, px),
+        )
         for t, d in dated
     ]
-    data = ChartData(lanes, items, today=job.options.on(),
-                     markers=[(launch.launch_date, "Launch", PRIMARY)])
+    data = ChartData(
+        lanes, items, today=job.options.on(), markers=[(launch.launch_date, "Launch", PRIMARY)]
+    )
     chart = GanttChart(data, start, end, px, label_width, COMPACT)
     out: list[Flowable] = [NextPageTemplate(WIDE), PageBreak(), heading]
     for index, (_piece, _band, drawing) in enumerate(chart.drawings(width, job.wide_height - 60)):
         if index:
             out.append(PageBreak())
         out.append(drawing)
-    legend = "  ·  ".join(f'<font color="#{TASK_STATUS_COLOURS[s].hexval()[2:]}">◆</font> '
-                          f"{escape(s.label)}" for s in TaskStatus)
+    legend = "  ·  ".join(
+        f'<font color="#{TASK_STATUS_COLOURS[s].hexval()[2:]}">◆</font> {escape(s.label)}'
+        for s in TaskStatus
+    )
     out += [spacer(6), Paragraph(legend, Styles.small), NextPageTemplate(BODY), PageBreak()]
     return out
 
@@ -252,21 +307,36 @@ def _communication(job, people, numbering) -> list[Flowable]:
     if not people:
         return out + [note("No stakeholders recorded yet.")]
     order = list(Quadrant)
-    ranked = sorted(people.values(), key=lambda p: (order.index(quadrant(p.power, p.interest)),
-                                                    p.next_contact or dt.date.max, p.name))
+    ranked = sorted(
+        people.values(),
+        key=lambda p: (
+            order.index(quadrant(p.power, p.interest)),
+            p.next_contact or dt.date.max,
+            p.name,
+        ),
+    )
     today = job.options.on()
     rows = []
     for p in ranked:
         late = p.next_contact is not None and p.next_contact < today
-        rows.append([
-            [para(p.name, Styles.cell_bold), para(p.role, Styles.cell_muted)],
-            Plain(quadrant(p.power, p.interest).label), p.comm_channel or "—",
-            Plain(p.comm_frequency.label),
-            Plain(short_date(p.next_contact) or "—", colour=BAD if late else None), p.comm_owner,
-        ])
-    return out + [table(["Stakeholder", "Strategy", "Channel", "Frequency", "Next contact",
-                         "Owner"], rows, [0.25, 0.15, 0.18, 0.11, 0.13, 0.18],
-                        total_width=job.width)]
+        rows.append(
+            [
+                [para(p.name, Styles.cell_bold), para(p.role, Styles.cell_muted)],
+                Plain(quadrant(p.power, p.interest).label),
+                p.comm_channel or "—",
+                Plain(p.comm_frequency.label),
+                Plain(short_date(p.next_contact) or "—", colour=BAD if late else None),
+                p.comm_owner,
+            ]
+        )
+    return out + [
+        table(
+            ["Stakeholder", "Strategy", "Channel", "Frequency", "Next contact", "Owner"],
+            rows,
+            [0.25, 0.15, 0.18, 0.11, 0.13, 0.18],
+            total_width=job.width,
+        )
+    ]
 
 
 def _metrics(job, launch, numbering) -> list[Flowable]:
@@ -283,4 +353,3 @@ def _metrics(job, launch, numbering) -> list[Flowable]:
     elif not any(targets):
         out.append(note("No success metrics defined yet."))
     return out
-

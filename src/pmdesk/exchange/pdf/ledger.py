@@ -36,9 +36,15 @@ class _Row:
 class Ledger(Flowable):
     """Header plus rows; ``widths`` are fractions of the width it is given."""
 
-    def __init__(self, header: Sequence[str], rows: Sequence[Sequence[str | Plain]],
-                 widths: Sequence[float], align: Sequence[str] | None = None,
-                 *, _laid: tuple | None = None) -> None:
+    def __init__(
+        self,
+        header: Sequence[str],
+        rows: Sequence[Sequence[str | Plain]],
+        widths: Sequence[float],
+        align: Sequence[str] | None = None,
+        *,
+        _laid: tuple | None = None,
+    ) -> None:
         super().__init__()
         self.header = list(header)
         self.source = rows
@@ -51,11 +57,14 @@ class Ledger(Flowable):
     def _layout(self, width: float) -> tuple:
         if self._laid is not None and self._laid[0] == width:
             return self._laid
-        columns = header_word_widths(self.header, [share * width for share in self.shares],
-                                     2 * PAD_X)
+        columns = header_word_widths(
+            self.header, [share * width for share in self.shares], 2 * PAD_X
+        )
         styles = {"RIGHT": Styles.head_right, "CENTER": Styles.head_centre}
-        head = [Paragraph(escape(h), styles.get(a, Styles.head))
-                for h, a in zip(self.header, self.align)]
+        head = [
+            Paragraph(escape(h), styles.get(a, Styles.head))
+            for h, a in zip(self.header, self.align)
+        ]
         head_h = max(p.wrap(w - 2 * PAD_X, 10**6)[1] for p, w in zip(head, columns))
         rows = [self._row(cells, columns) for cells in self.source]
         self._laid = (width, columns, head, head_h + PAD_TOP + PAD_BOTTOM, rows)
@@ -106,8 +115,9 @@ class Ledger(Flowable):
 
     def _part(self, laid: tuple, first: int, last: int) -> Ledger:
         rows = laid[4][first:last]
-        part = Ledger(self.header, self.source[first:last], self.shares, self.align,
-                      _laid=(*laid[:4], rows))
+        part = Ledger(
+            self.header, self.source[first:last], self.shares, self.align, _laid=(*laid[:4], rows)
+        )
         part._offset = getattr(self, "_offset", 0) + first  # keeps the zebra striping going
         return part
 
@@ -155,8 +165,9 @@ class Ledger(Flowable):
         canv.drawText(text)
 
     @staticmethod
-    def _plain(text, state: list[object], cell: Plain, x: float, width: float, how: str,
-               baseline: float) -> None:
+    def _plain(
+        text, state: list[object], cell: Plain, x: float, width: float, how: str, baseline: float
+    ) -> None:
         value = printable(cell.text)
         if mixes_fonts(value):  # our own short texts are never CJK; shorten rather than misprint
             value = fit(value, width - 2 * PAD_X, PLAIN_SIZE)

@@ -57,8 +57,9 @@ def colour(markup: str, hex_colour: str) -> str:
     return f'<font color="{hex_colour}">{markup}</font>'
 
 
-def para(text: object, style: ParagraphStyle, *, markup: str | None = None,
-         bullet: str | None = None) -> Paragraph:
+def para(
+    text: object, style: ParagraphStyle, *, markup: str | None = None, bullet: str | None = None
+) -> Paragraph:
     """A Paragraph of user ``text`` (escaped here), or of ``markup`` we built from escaped parts.
 
     Text containing CJK wraps between any two characters (CJK has no spaces to

@@ -43,12 +43,21 @@ def summaries(ws: Workspace, product_id: int) -> list[MetricSummary]:
     for index, metric in enumerate(lifecycle.metrics_of(product_id)):
         rows = sorted(values[metric.id], key=lambda v: v.period)
         targets = [v.target if v.target is not None else metric.target for v in rows]
-        series = Series(metric.name, [v.period for v in rows], [v.value for v in rows], targets,
-                        metric.unit, PALETTE[index % len(PALETTE)])
+        series = Series(
+            metric.name,
+            [v.period for v in rows],
+            [v.value for v in rows],
+            targets,
+            metric.unit,
+            PALETTE[index % len(PALETTE)],
+        )
         latest = rows[-1].value if rows else None
         target = targets[-1] if targets else metric.target
-        out.append(MetricSummary(metric, series, latest, target,
-                                 metric_health(latest, target, metric.direction)))
+        out.append(
+            MetricSummary(
+                metric, series, latest, target, metric_health(latest, target, metric.direction)
+            )
+        )
     return out
 
 
@@ -77,18 +86,37 @@ def metric_table(items: Sequence[MetricSummary], width: float) -> Table:
         latest = "—" if item.latest is None else f"{format_number(item.latest)} {unit}".strip()
         target = "—" if item.target is None else f"{format_number(item.target)} {unit}".strip()
         period = f"{item.series.periods[-1]:%b %Y}" if item.series.periods else ""
-        rows.append([item.metric.name, Plain(latest, align="RIGHT"), Plain(target, align="RIGHT"),
-                     Plain(period),
-                     Plain(item.health.colour.capitalize(), bold=True,
-                           colour=HEALTH_COLOURS[item.health.colour]), health_reason(item)])
-    return table(["Metric", "Latest", "Target", "Period", "Health", "Why"], rows,
-                 [0.22, 0.14, 0.14, 0.1, 0.1, 0.3], total_width=width,
-                 align=["LEFT", "RIGHT", "RIGHT", "LEFT", "LEFT", "LEFT"])
+        rows.append(
+            [
+                item.metric.name,
+                Plain(latest, align="RIGHT"),
+                Plain(target, align="RIGHT"),
+                Plain(period),
+                Plain(
+                    item.health.colour.capitalize(),
+                    bold=True,
+                    colour=HEALTH_COLOURS[item.health.colour],
+                ),
+                health_reason(item),
+            ]
+        )
+    return table(
+        ["Metric", "Latest", "Target", "Period", "Health", "Why"],
+        rows,
+        [0.22, 0.14, 0.14, 0.1, 0.1, 0.3],
+        total_width=width,
+        align=["LEFT", "RIGHT", "RIGHT", "LEFT", "LEFT", "LEFT"],
+    )
 
 
-def chart_grid(items: Sequence[MetricSummary], width: float, *, columns: int = 2,
-               height: float = 135.0,
-               bands: Sequence[Band] = ()) -> Flowable | None:
+def chart_grid(
+    items: Sequence[MetricSummary],
+    width: float,
+    *,
+    columns: int = 2,
+    height: float = 135.0,
+    bands: Sequence[Band] = (),
+) -> Flowable | None:
     """Metric charts side by side; revenue and units carry the lifecycle stages."""
     charted = [i for i in items if i.series.values]
     if not charted:
@@ -96,14 +124,13 @@ def chart_grid(items: Sequence[MetricSummary], width: float, *, columns: int = 2
     gap = 14.0
     cell = (width - gap * (columns - 1)) / columns
     drawings = [
-        line_chart(i.series, cell, height,
-                   bands=bands if i.metric.kind in LIFECYCLE_KINDS else ())
+        line_chart(i.series, cell, height, bands=bands if i.metric.kind in LIFECYCLE_KINDS else ())
         for i in charted
     ]
     rows = []
     for start in range(0, len(drawings), columns):
         row: list[object] = []
-        for index, drawing in enumerate(drawings[start:start + columns]):
+        for index, drawing in enumerate(drawings[start : start + columns]):
             if index:
                 row.append("")
             row.append(drawing)

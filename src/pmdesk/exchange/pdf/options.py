@@ -16,7 +16,18 @@ ORIENTATIONS = ("portrait", "landscape")
 
 # Territories that print on US Letter; everyone else uses A4.
 _LETTER_TERRITORIES = (
-    "US", "CA", "MX", "PH", "CL", "CO", "VE", "PR", "GT", "CR", "UNITED STATES", "CANADA",
+    "US",
+    "CA",
+    "MX",
+    "PH",
+    "CL",
+    "CO",
+    "VE",
+    "PR",
+    "GT",
+    "CR",
+    "UNITED STATES",
+    "CANADA",
 )
 
 
@@ -28,7 +39,7 @@ class ExportCancelled(PmdeskError):
 
 
 def default_paper(locale_name: str | None = None) -> str:
-    """"Letter" where the locale's territory prints on Letter (US, Canada, ...), else "A4"."""
+    """ "Letter" where the locale's territory prints on Letter (US, Canada, ...), else "A4"."""
     name = locale_name
     if name is None:
         try:

@@ -27,8 +27,8 @@ from .template import Heading, short_date
 from .textdraw import text_shapes, wrap_lines
 from .theme import (
     FAINT,
-    HEALTH_COLOURS,
     HAIRLINE,
+    HEALTH_COLOURS,
     INK,
     MUTED,
     PALETTE,
@@ -84,18 +84,43 @@ def _latest(items: Sequence[MetricSummary], kind: MetricKind) -> MetricSummary |
 
 
 def _overview(job, name, products, facts, roadmaps) -> list[Flowable]:
-    out: list[Flowable] = [Heading(f"{name} — portfolio summary", 0, style=Styles.title),
-                           para(f"{plural(len(products), 'product')} · "
-                                f"as of {short_date(job.options.on())}", Styles.subtitle)]
+    out: list[Flowable] = [
+        Heading(f"{name} — portfolio summary", 0, style=Styles.title),
+        para(
+            f"{plural(len(products), 'product')} · as of {short_date(job.options.on())}",
+            Styles.subtitle,
+        ),
+    ]
     if not products:
         return out
     healths = [_health(facts[p.id]).colour for p in products]
-    out += [tiles([
-        Tile("Products", str(len(products)), "in this portfolio"),
-        Tile("Healthy", str(healths.count("green")), "on or above target", HEALTH_COLOURS["green"]),
-        Tile("Watch", str(healths.count("amber")), "within 10% of target", HEALTH_COLOURS["amber"]),
-        Tile("At risk", str(healths.count("red")), "more than 10% short", HEALTH_COLOURS["red"]),
-    ], job.width), spacer(12)]
+    out += [
+        tiles(
+            [
+                Tile("Products", str(len(products)), "in this portfolio"),
+                Tile(
+                    "Healthy",
+                    str(healths.count("green")),
+                    "on or above target",
+                    HEALTH_COLOURS["green"],
+                ),
+                Tile(
+                    "Watch",
+                    str(healths.count("amber")),
+                    "within 10% of target",
+                    HEALTH_COLOURS["amber"],
+                ),
+                Tile(
+                    "At risk",
+                    str(healths.count("red")),
+                    "more than 10% short",
+                    HEALTH_COLOURS["red"],
+                ),
+            ],
+            job.width,
+        ),
+        spacer(12),
+    ]
     bubble = growth_share_chart(products, facts, 250)
     if bubble is None:
         out.append(lifecycle_board(products, job.width))
@@ -119,13 +144,23 @@ def _overview_table(job, products, facts, roadmaps) -> Table:
         money = ""
         if revenue is not None:
             money = f"{compact(revenue.latest)} {revenue.metric.unit}".strip()
-        rows.append([[para(p.name, Styles.cell_bold), para(p.tagline, Styles.cell_muted)],
-                     Plain(p.stage.label), p.owner,
-                     Plain(health.colour.capitalize(), colour=HEALTH_COLOURS[health.colour],
-                           bold=True), milestone or "—", Plain(money, align="RIGHT")])
-    return table(["Product", "Stage", "Owner", "Health", "Next milestone", "Revenue (latest)"],
-                 rows, [0.3, 0.11, 0.14, 0.08, 0.25, 0.12], total_width=job.width,
-                 align=["LEFT", "LEFT", "LEFT", "LEFT", "LEFT", "RIGHT"])
+        rows.append(
+            [
+                [para(p.name, Styles.cell_bold), para(p.tagline, Styles.cell_muted)],
+                Plain(p.stage.label),
+                p.owner,
+                Plain(health.colour.capitalize(), colour=HEALTH_COLOURS[health.colour], bold=True),
+                milestone or "—",
+                Plain(money, align="RIGHT"),
+            ]
+        )
+    return table(
+        ["Product", "Stage", "Owner", "Health", "Next milestone", "Revenue (latest)"],
+        rows,
+        [0.3, 0.11, 0.14, 0.08, 0.25, 0.12],
+        total_width=job.width,
+        align=["LEFT", "LEFT", "LEFT", "LEFT", "LEFT", "RIGHT"],
+    )
 
 
 def lifecycle_board(products: Sequence[Product], width: float) -> Drawing:
@@ -139,14 +174,39 @@ def lifecycle_board(products: Sequence[Product], width: float) -> Drawing:
         x = index * (col + 4)
         d.add(Rect(x, 0, col, d.height, fillColor=SURFACE, strokeColor=None))
         d.add(Rect(x, d.height - 3, col, 3, fillColor=PRIMARY, strokeColor=None))
-        _add(d, text_shapes(x + 6, d.height - 15, stage.label, 7, bold=True,
-                            colour=PRIMARY, max_width=col - 20))
-        _add(d, text_shapes(x + col - 6, d.height - 15, str(len(members)), 6.8, bold=True,
-                            anchor="end", colour=FAINT))
+        _add(
+            d,
+            text_shapes(
+                x + 6, d.height - 15, stage.label, 7, bold=True, colour=PRIMARY, max_width=col - 20
+            ),
+        )
+        _add(
+            d,
+            text_shapes(
+                x + col - 6,
+                d.height - 15,
+                str(len(members)),
+                6.8,
+                bold=True,
+                anchor="end",
+                colour=FAINT,
+            ),
+        )
         y = d.height - 24 - chip_h
         for product in members:
-            d.add(Rect(x + 4, y, col - 8, chip_h, rx=2, ry=2, fillColor=WHITE, strokeColor=RULE,
-                       strokeWidth=0.6))
+            d.add(
+                Rect(
+                    x + 4,
+                    y,
+                    col - 8,
+                    chip_h,
+                    rx=2,
+                    ry=2,
+                    fillColor=WHITE,
+                    strokeColor=RULE,
+                    strokeWidth=0.6,
+                )
+            )
             lines = wrap_lines(product.name, col - 16, 7.2, bold=True, max_lines=2)
             line_y = y + chip_h / 2 + (len(lines) - 1) * 4.5 - 2.5
             for line in lines:
@@ -169,8 +229,15 @@ def growth_share_chart(products, facts, size: float) -> Drawing | None:
         growth = _latest(facts[p.id], MetricKind.MARKET_GROWTH)
         revenue = _latest(facts[p.id], MetricKind.REVENUE)
         if share and growth:
-            points.append((p.name, share.latest, growth.latest,
-                           revenue.latest if revenue else 0.0, PALETTE[index % len(PALETTE)]))
+            points.append(
+                (
+                    p.name,
+                    share.latest,
+                    growth.latest,
+                    revenue.latest if revenue else 0.0,
+                    PALETTE[index % len(PALETTE)],
+                )
+            )
     if not points:
         return None
     d = Drawing(size, size * 0.8)
@@ -179,8 +246,9 @@ def growth_share_chart(products, facts, size: float) -> Drawing | None:
     xs = nice_ticks(0, max(p[1] for p in points))
     ys = nice_ticks(min(0, min(p[2] for p in points)), max(p[2] for p in points))
     d.add(Rect(left, bottom, plot_w, plot_h, fillColor=None, strokeColor=RULE, strokeWidth=0.7))
-    for shape in text_shapes(0, d.height - 10, "Growth against share (bubble = revenue)", 8,
-                             bold=True, colour=INK):
+    for shape in text_shapes(
+        0, d.height - 10, "Growth against share (bubble = revenue)", 8, bold=True, colour=INK
+    ):
         d.add(shape)
 
     def px(v: float) -> float:
@@ -191,34 +259,63 @@ def growth_share_chart(products, facts, size: float) -> Drawing | None:
 
     for v in ys:
         d.add(Line(left, py(v), left + plot_w, py(v), strokeColor=HAIRLINE, strokeWidth=0.5))
-        for shape in text_shapes(left - 3, py(v) - 2.3, compact(v), 6.3, anchor="end",
-                                 colour=MUTED):
+        for shape in text_shapes(
+            left - 3, py(v) - 2.3, compact(v), 6.3, anchor="end", colour=MUTED
+        ):
             d.add(shape)
     for v in xs:
-        for shape in text_shapes(px(v), bottom - 9, compact(v), 6.3, anchor="middle",
-                                 colour=MUTED):
+        for shape in text_shapes(px(v), bottom - 9, compact(v), 6.3, anchor="middle", colour=MUTED):
             d.add(shape)
-    _add(d, text_shapes(left + plot_w / 2, 2, "Market share (%) →", 6.8, anchor="middle",
-                        colour=MUTED))
-    d.add(Group(*text_shapes(0, 0, "Market growth (%) →", 6.8, anchor="middle", colour=MUTED),
-                transform=(0, 1, -1, 0, 8, bottom + plot_h / 2)))
+    _add(
+        d,
+        text_shapes(left + plot_w / 2, 2, "Market share (%) →", 6.8, anchor="middle", colour=MUTED),
+    )
+    d.add(
+        Group(
+            *text_shapes(0, 0, "Market growth (%) →", 6.8, anchor="middle", colour=MUTED),
+            transform=(0, 1, -1, 0, 8, bottom + plot_h / 2),
+        )
+    )
     biggest = max((p[3] for p in points), default=0) or 1.0
     requests = []
     for name, share, growth, revenue, colour in sorted(points, key=lambda p: -p[3]):
         r = 4 + 16 * math.sqrt(max(revenue, 0) / biggest)
-        d.add(Circle(px(share), py(growth), r, fillColor=lighten(colour, 0.35),
-                     strokeColor=colour, strokeWidth=0.8))
+        d.add(
+            Circle(
+                px(share),
+                py(growth),
+                r,
+                fillColor=lighten(colour, 0.35),
+                strokeColor=colour,
+                strokeWidth=0.8,
+            )
+        )
         width = min(string_width(printable(name), 6.8, True), 90) + 1
-        requests.append(LabelRequest(name, px(share), py(growth), r, width, 8,
-                                     short_width=min(width, 40)))
+        requests.append(
+            LabelRequest(name, px(share), py(growth), r, width, 8, short_width=min(width, 40))
+        )
     # Names after every bubble (none hides under a later one), where no two collide.
     placed = layout_labels(requests, Box(left, bottom, left + plot_w, bottom + plot_h), gap=1.5)
     for name, box in placed.placed.items():
-        _add(d, text_shapes(box.x0, box.y0 + 1.6, name, 6.8, bold=True, colour=INK,
-                            max_width=box.width))
+        _add(
+            d,
+            text_shapes(
+                box.x0, box.y0 + 1.6, name, 6.8, bold=True, colour=INK, max_width=box.width
+            ),
+        )
     for badge in placed.badges:  # names with no free spot: "+2", the table below names them
-        _add(d, text_shapes((badge.box.x0 + badge.box.x1) / 2, badge.box.y0 + 1.6, badge.text,
-                            6.8, bold=True, anchor="middle", colour=MUTED))
+        _add(
+            d,
+            text_shapes(
+                (badge.box.x0 + badge.box.x1) / 2,
+                badge.box.y0 + 1.6,
+                badge.text,
+                6.8,
+                bold=True,
+                anchor="middle",
+                colour=MUTED,
+            ),
+        )
     return d
 
 
@@ -234,20 +331,37 @@ def _product_page(job: Job, product: Product, items: list[MetricSummary], road) 
         milestone, when = road.next_milestone, short_date(road.next_milestone_on)
     launches = job.service(LaunchService).launches_of(product.id)
     upcoming = [la for la in launches if la.launch_date >= today]
-    launch_tile = Tile("Next launch", short_date(upcoming[0].launch_date), upcoming[0].name) \
-        if upcoming else Tile("Next launch", "—", "none planned")
-    out += [tiles([
-        Tile("Health", health.colour.capitalize(), _health_note(items),
-             HEALTH_COLOURS[health.colour]),
-        Tile("Owner", product.owner or "—", product.segment),
-        Tile("Next milestone", milestone, when),
-        launch_tile,
-    ], job.width), spacer(12)]
+    launch_tile = (
+        Tile("Next launch", short_date(upcoming[0].launch_date), upcoming[0].name)
+        if upcoming
+        else Tile("Next launch", "—", "none planned")
+    )
+    out += [
+        tiles(
+            [
+                Tile(
+                    "Health",
+                    health.colour.capitalize(),
+                    _health_note(items),
+                    HEALTH_COLOURS[health.colour],
+                ),
+                Tile("Owner", product.owner or "—", product.segment),
+                Tile("Next milestone", milestone, when),
+                launch_tile,
+            ],
+            job.width,
+        ),
+        spacer(12),
+    ]
     if product.elimination_flag:
-        out.append(para(f"Flagged for an elimination review: {product.elimination_flag_reason}",
-                        Styles.body))
-    grid = chart_grid(items[:4], job.width * 0.64, height=118,
-                      bands=stage_bands(job.ws, product.id, today))
+        out.append(
+            para(
+                f"Flagged for an elimination review: {product.elimination_flag_reason}", Styles.body
+            )
+        )
+    grid = chart_grid(
+        items[:4], job.width * 0.64, height=118, bands=stage_bands(job.ws, product.id, today)
+    )
     side = _top_risks(job, product)
     if grid is None:
         out.append(note("No metric values recorded yet."))
@@ -258,17 +372,25 @@ def _product_page(job: Job, product: Product, items: list[MetricSummary], road) 
 
 
 def _top_risks(job: Job, product: Product) -> list[Flowable]:
-    risks = [r for r in job.service(PortfolioService).risks_of(product.id)
-             if r.status is RiskStatus.OPEN]
+    risks = [
+        r for r in job.service(PortfolioService).risks_of(product.id) if r.status is RiskStatus.OPEN
+    ]
     risks.sort(key=lambda r: -r.likelihood * r.impact)
     out: list[Flowable] = [para("Top open risks", Styles.h3)]
     if not risks:
         return out + [note("No open risks.")]
     for r in risks[:4]:
         level, colour = risk_level(r.likelihood * r.impact)
-        out.append(para(None, Styles.small_ink, markup=(
-            f'<font color="#{colour.hexval()[2:]}"><b>{level.upper()}</b></font>&nbsp; '
-            + escape(r.title))))
+        out.append(
+            para(
+                None,
+                Styles.small_ink,
+                markup=(
+                    f'<font color="#{colour.hexval()[2:]}"><b>{level.upper()}</b></font>&nbsp; '
+                    + escape(r.title)
+                ),
+            )
+        )
         if r.mitigation:
             out.append(para(f"Mitigation: {r.mitigation}", Styles.caption))
         out.append(spacer(4))

@@ -45,24 +45,41 @@ def risk_section(job: Job, *, open_only: bool = False) -> list[Flowable]:
         what = [para(r.title, Styles.cell_bold)]
         if r.description.strip():
             what.append(para(r.description, Styles.cell_muted))
-        rows.append([what, Plain(f"{r.likelihood}×{r.impact}", align="CENTER"),
-                     Plain(level, colour=colour, bold=True), r.mitigation or "—", r.owner,
-                     Plain(r.status.label)])
-    listing = table(["Risk", "L×I", "Level", "Mitigation", "Owner", "Status"], rows,
-                    [0.34, 0.07, 0.09, 0.28, 0.12, 0.1], total_width=job.width)
-    summary = layout([[matrix, _counts(risks)]], [matrix.width + 16, job.width - matrix.width - 16],
-                     valign="MIDDLE")
+        rows.append(
+            [
+                what,
+                Plain(f"{r.likelihood}×{r.impact}", align="CENTER"),
+                Plain(level, colour=colour, bold=True),
+                r.mitigation or "—",
+                r.owner,
+                Plain(r.status.label),
+            ]
+        )
+    listing = table(
+        ["Risk", "L×I", "Level", "Mitigation", "Owner", "Status"],
+        rows,
+        [0.34, 0.07, 0.09, 0.28, 0.12, 0.1],
+        total_width=job.width,
+    )
+    summary = layout(
+        [[matrix, _counts(risks)]],
+        [matrix.width + 16, job.width - matrix.width - 16],
+        valign="MIDDLE",
+    )
     return [summary, listing]
 
 
 def _counts(risks) -> Flowable:
     open_risks = [r for r in risks if r.status is RiskStatus.OPEN]
     levels = Counter(risk_level(r.likelihood * r.impact)[0] for r in open_risks)
-    return tiles([
-        Tile("Open risks", str(len(open_risks)), f"of {len(risks)} recorded"),
-        Tile("High", str(levels.get("High", 0)), "L×I ≥ 15", BAD),
-        Tile("Medium", str(levels.get("Medium", 0)), "L×I 8–14", WARN),
-    ], 300)
+    return tiles(
+        [
+            Tile("Open risks", str(len(open_risks)), f"of {len(risks)} recorded"),
+            Tile("High", str(levels.get("High", 0)), "L×I ≥ 15", BAD),
+            Tile("Medium", str(levels.get("Medium", 0)), "L×I 8–14", WARN),
+        ],
+        300,
+    )
 
 
 def dependency_table(job: Job) -> Flowable | None:
@@ -82,8 +99,19 @@ def dependency_table(job: Job) -> Flowable | None:
         pred, succ = items[dep.predecessor_id], items[dep.successor_id]
         lag = "" if dep.lag_days == 0 else f"{dep.lag_days:+d} d"
         on_path = pred.id in critical and succ.id in critical
-        rows.append([pred.name, Plain(dep.type.value, align="CENTER"), Plain(lag), succ.name,
-                     Plain(short_date(succ.start_date)),
-                     Plain("critical" if on_path else "", colour=BAD, bold=True)])
-    return table(["Predecessor", "Link", "Lag", "Successor", "Successor starts", "Path"], rows,
-                 [0.32, 0.07, 0.07, 0.32, 0.13, 0.09], total_width=job.width)
+        rows.append(
+            [
+                pred.name,
+                Plain(dep.type.value, align="CENTER"),
+                Plain(lag),
+                succ.name,
+                Plain(short_date(succ.start_date)),
+                Plain("critical" if on_path else "", colour=BAD, bold=True),
+            ]
+        )
+    return table(
+        ["Predecessor", "Link", "Lag", "Successor", "Successor starts", "Path"],
+        rows,
+        [0.32, 0.07, 0.07, 0.32, 0.13, 0.09],
+        total_width=job.width,
+    )

@@ -38,9 +38,14 @@ def make(job: Job) -> Document:
         story += _title(job)
         height -= 58
     if options.wants("chart") or options.chart_only:
-        story += roadmap_flowables(job, width, height - (0 if options.chart_only else 28),
-                                   legend=not options.chart_only and options.wants("legend"),
-                                   split=not options.one_page, fill=True)
+        story += roadmap_flowables(
+            job,
+            width,
+            height - (0 if options.chart_only else 28),
+            legend=not options.chart_only and options.wants("legend"),
+            split=not options.one_page,
+            fill=True,
+        )
     if not options.chart_only and options.wants("milestones"):
         story += _milestones(job)
     return Document(story, bare=options.chart_only, page=page)
@@ -52,12 +57,21 @@ def _title(job: Job) -> list[Flowable]:
     span = ""
     if first or last:
         span = f"{short_date(first) or 'start'} – {short_date(last) or 'end'} · "
-    return [Heading(f"{product.name} — roadmap", 0, style=Styles.title),
-            para(f"{span}As of {short_date(job.options.on())}", Styles.subtitle)]
+    return [
+        Heading(f"{product.name} — roadmap", 0, style=Styles.title),
+        para(f"{span}As of {short_date(job.options.on())}", Styles.subtitle),
+    ]
 
 
-def roadmap_flowables(job: Job, width: float, height: float, *, legend: bool = True,
-                      split: bool = False, fill: bool = False) -> list[Flowable]:
+def roadmap_flowables(
+    job: Job,
+    width: float,
+    height: float,
+    *,
+    legend: bool = True,
+    split: bool = False,
+    fill: bool = False,
+) -> list[Flowable]:
     """The chart as one or more Drawings (with captions when it takes several pages)."""
     data = roadmap_chart(job)
     span = chart_range(job, data)
@@ -83,9 +97,11 @@ def roadmap_flowables(job: Job, width: float, height: float, *, legend: bool = T
         if len(pieces) > 1:
             if index:
                 out.append(PageBreak())
-            caption = (f"Part {index + 1} of {len(pieces)}  ·  {short_date(piece.start)} – "
-                       f"{short_date(piece.end)}  ·  lanes {band.first_lane + 1}–"
-                       f"{band.last_lane + 1} of {len(data.lanes)}")
+            caption = (
+                f"Part {index + 1} of {len(pieces)}  ·  {short_date(piece.start)} – "
+                f"{short_date(piece.end)}  ·  lanes {band.first_lane + 1}–"
+                f"{band.last_lane + 1} of {len(data.lanes)}"
+            )
             out.append(Paragraph(escape(caption), Styles.caption))
         out.append(drawing)
         if legend:
@@ -104,8 +120,10 @@ def _legend(chart: GanttChart, width: float) -> Flowable:
 def _milestones(job: Job) -> list[Flowable]:
     data = roadmap_chart(job)
     lanes = {lane.id: lane.name for lane in data.lanes}
-    marks = sorted((i for i in data.items if i.kind in (ItemKind.MILESTONE, ItemKind.RELEASE)),
-                   key=lambda i: (i.end, i.name))
+    marks = sorted(
+        (i for i in data.items if i.kind in (ItemKind.MILESTONE, ItemKind.RELEASE)),
+        key=lambda i: (i.end, i.name),
+    )
     out: list[Flowable] = [PageBreak(), Heading("Milestones and releases", 1, style=Styles.h2)]
     if not marks:
         return out + [note("No milestones or releases in this range.")]
@@ -115,9 +133,23 @@ def _milestones(job: Job) -> list[Flowable]:
         if item.baseline:
             days = (item.end - item.baseline[1]).days
             slip = "on plan" if days == 0 else f"{days:+d} days"
-        rows.append([Plain(short_date(item.end)), item.name, lanes.get(item.lane_id, ""),
-                     Plain(item.kind.label), Plain(item.status.label), Plain(slip),
-                     Plain("yes" if item.critical else "")])
-    out.append(table(["Date", "Name", "Lane", "Kind", "Status", "Against baseline", "Critical"],
-                     rows, [0.1, 0.34, 0.18, 0.09, 0.1, 0.11, 0.08], total_width=job.width))
+        rows.append(
+            [
+                Plain(short_date(item.end)),
+                item.name,
+                lanes.get(item.lane_id, ""),
+                Plain(item.kind.label),
+                Plain(item.status.label),
+                Plain(slip),
+                Plain("yes" if item.critical else ""),
+            ]
+        )
+    out.append(
+        table(
+            ["Date", "Name", "Lane", "Kind", "Status", "Against baseline", "Critical"],
+            rows,
+            [0.1, 0.34, 0.18, 0.09, 0.1, 0.11, 0.08],
+            total_width=job.width,
+        )
+    )
     return out + [spacer()]

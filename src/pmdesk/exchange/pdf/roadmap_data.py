@@ -20,8 +20,10 @@ def roadmap_chart(job: Job) -> ChartData:
     options = job.options
     lanes = roadmap.lanes_of(product_id)
     # The screen's colours (core.roadmap_style), so a lane looks the same on paper.
-    colours = {lane.id: hex_colour(roadmap_style.lane_colour(index, lane.colour))
-               for index, lane in enumerate(lanes)}
+    colours = {
+        lane.id: hex_colour(roadmap_style.lane_colour(index, lane.colour))
+        for index, lane in enumerate(lanes)
+    }
     if options.lanes is not None:
         wanted = set(options.lanes)
         lanes = [lane for lane in lanes if lane.id in wanted]
@@ -36,8 +38,15 @@ def roadmap_chart(job: Job) -> ChartData:
     baseline = _baseline(roadmap, product_id)
     chart_items = [
         ChartItem(
-            id=i.id, lane_id=i.lane_id, name=i.name, kind=i.kind, start=i.start_date,
-            end=i.end_date, progress=i.progress, status=i.status, critical=i.id in critical,
+            id=i.id,
+            lane_id=i.lane_id,
+            name=i.name,
+            kind=i.kind,
+            start=i.start_date,
+            end=i.end_date,
+            progress=i.progress,
+            status=i.status,
+            critical=i.id in critical,
             baseline=baseline.get(i.id),
         )
         for i in items
@@ -45,16 +54,22 @@ def roadmap_chart(job: Job) -> ChartData:
     shown = {i.id for i in items}
     broken = _violated(roadmap, product_id)
     links = [
-        ChartLink(d.predecessor_id, d.successor_id, d.type,
-                  d.predecessor_id in critical and d.successor_id in critical,
-                  violated=(d.predecessor_id, d.successor_id) in broken)
+        ChartLink(
+            d.predecessor_id,
+            d.successor_id,
+            d.type,
+            d.predecessor_id in critical and d.successor_id in critical,
+            violated=(d.predecessor_id, d.successor_id) in broken,
+        )
         for d in roadmap.dependencies_of(product_id)
         if d.predecessor_id in shown and d.successor_id in shown
     ]
     job.progress.step()
     return ChartData(
         lanes=[ChartLane(lane.id, lane.name, colours[lane.id]) for lane in lanes],
-        items=chart_items, links=links, today=options.on(),
+        items=chart_items,
+        links=links,
+        today=options.on(),
     )
 
 

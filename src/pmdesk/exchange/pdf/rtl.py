@@ -48,8 +48,12 @@ def _reshaper(covered: frozenset[int]) -> tuple[arabic_reshaper.ArabicReshaper, 
     for name, (_match, forms) in LIGATURES:
         config[name] = all(ord(f) in covered for f in forms if f)
     reshaper = arabic_reshaper.ArabicReshaper(configuration=config)
-    back = {ord(form): letter for letter, forms in LETTERS_ARABIC.items()
-            for form in forms if form and ord(form) not in covered and form != letter}
+    back = {
+        ord(form): letter
+        for letter, forms in LETTERS_ARABIC.items()
+        for form in forms
+        if form and ord(form) not in covered and form != letter
+    }
     return reshaper, back
 
 
@@ -174,7 +178,7 @@ class Paragraph(_ReportlabParagraph):
     reordered copy.
     """
 
-    def drawPara(self, debug: int = 0) -> None:  # noqa: N802 - reportlab's name
+    def drawPara(self, debug: int = 0) -> None:
         logical = self.blPara
         lines = getattr(logical, "lines", None) or []
         text = " ".join(_line_text(line) for line in lines)

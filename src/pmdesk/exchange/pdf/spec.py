@@ -63,8 +63,12 @@ def make(job: Job) -> Document:
     contents_at = len(story)
     numbering = Numbering()
     for key, build in (
-        ("vision", _vision), ("customers", _customers), ("requirements", _requirements),
-        ("roadmap", _roadmap), ("risks", _risks), ("stakeholders", _stakeholders),
+        ("vision", _vision),
+        ("customers", _customers),
+        ("requirements", _requirements),
+        ("roadmap", _roadmap),
+        ("risks", _risks),
+        ("stakeholders", _stakeholders),
         ("signoff", _signoff),
     ):
         if options.wants(key):
@@ -95,10 +99,18 @@ def _revisions(job: Job) -> list[Flowable]:
     out: list[Flowable] = [Heading("Revision history", 0)]
     if not revisions:
         return out + [note("No revisions recorded yet."), spacer(14)]
-    rows = [[Plain(r.version), Plain(short_date(r.revised_on)), r.author, r.summary]
-            for r in reversed(revisions)]
-    out.append(table(["Version", "Date", "Author", "Summary"], rows, [0.12, 0.16, 0.2, 0.52],
-                     total_width=job.width))
+    rows = [
+        [Plain(r.version), Plain(short_date(r.revised_on)), r.author, r.summary]
+        for r in reversed(revisions)
+    ]
+    out.append(
+        table(
+            ["Version", "Date", "Author", "Summary"],
+            rows,
+            [0.12, 0.16, 0.2, 0.52],
+            total_width=job.width,
+        )
+    )
     return out + [spacer(14)]
 
 
@@ -112,13 +124,19 @@ def _vision(job: Job, numbering: Numbering) -> list[Flowable]:
     goals = [line.strip(" -•*\t") for line in product.goals.splitlines()]
     if any(goals):
         out += [numbering.sub("Goals"), *bullets(goals)]
-    out += [numbering.sub("The product at a glance"), key_values([
-        ("Stage", Plain(product.stage.label)),
-        ("Type", Plain(product.product_type.label)),
-        ("Segment", product.segment or "—"),
-        ("Owner", product.owner or "—"),
-        ("Tagline", product.tagline or "—"),
-    ], job.width)]
+    out += [
+        numbering.sub("The product at a glance"),
+        key_values(
+            [
+                ("Stage", Plain(product.stage.label)),
+                ("Type", Plain(product.product_type.label)),
+                ("Segment", product.segment or "—"),
+                ("Owner", product.owner or "—"),
+                ("Tagline", product.tagline or "—"),
+            ],
+            job.width,
+        ),
+    ]
     return out
 
 
@@ -135,8 +153,10 @@ def _customers(job: Job, numbering: Numbering) -> list[Flowable]:
         for block in layout.blocks:
             if block.meaning not in CUSTOMER_MEANINGS:
                 continue
-            texts = sorted((n for n in notes if n.block == block.key and n.text.strip()),
-                           key=lambda n: (-n.votes, n.position))
+            texts = sorted(
+                (n for n in notes if n.block == block.key and n.text.strip()),
+                key=lambda n: (-n.votes, n.position),
+            )
             if not texts:
                 continue
             found = True
@@ -171,18 +191,39 @@ def _requirements(job: Job, numbering: Numbering) -> list[Flowable]:
         return out + [note("No requirements yet.")]
     scores = {r.id: _score(r) for r in reqs}
     counts = Counter(r.moscow for r in reqs)
-    out.append(tiles([Tile(m.label, str(counts.get(m, 0)), noun(counts.get(m, 0), "requirement"),
-                           MOSCOW_COLOURS[m])
-                      for m in MoSCoW], job.width))
+    out.append(
+        tiles(
+            [
+                Tile(
+                    m.label,
+                    str(counts.get(m, 0)),
+                    noun(counts.get(m, 0), "requirement"),
+                    MOSCOW_COLOURS[m],
+                )
+                for m in MoSCoW
+            ],
+            job.width,
+        )
+    )
     out.append(spacer(10))
     ranked = sorted(reqs, key=lambda r: -(scores[r.id].score if scores[r.id] else -1))
-    points = [Point(r.ref or r.title, r.effort, scores[r.id].value, MOSCOW_COLOURS[r.moscow])
-              for r in ranked if scores[r.id] is not None]
+    points = [
+        Point(r.ref or r.title, r.effort, scores[r.id].value, MOSCOW_COLOURS[r.moscow])
+        for r in ranked
+        if scores[r.id] is not None
+    ]
     if len(points) >= 3:
-        out += [numbering.sub("Value against effort"), scatter(
-            points, job.width, 200, x_title="Effort (person-months)",
-            y_title="Value (reach × impact × confidence)"),
-            legend_row([(MOSCOW_COLOURS[m], m.label) for m in MoSCoW], job.width)]
+        out += [
+            numbering.sub("Value against effort"),
+            scatter(
+                points,
+                job.width,
+                200,
+                x_title="Effort (person-months)",
+                y_title="Value (reach × impact × confidence)",
+            ),
+            legend_row([(MOSCOW_COLOURS[m], m.label) for m in MoSCoW], job.width),
+        ]
     out += [numbering.sub("Ranked by RICE score"), _ranking(ranked, scores)]
     for moscow in MoSCoW:
         group = [r for r in ranked if r.moscow == moscow]
@@ -199,23 +240,45 @@ def _ranking(ranked: list[Requirement], scores: dict) -> Ledger:
     rows = []
     for req in ranked:
         score = scores[req.id]
-        parts = "—" if score is None else (
-            f"{format_number(req.reach, 0)} × {format_number(req.impact)} × "
-            f"{req.confidence:g}% ÷ {format_number(req.effort)}")
-        rows.append([req.ref, req.title,
-                     Plain(req.moscow.label.split()[0], colour=MOSCOW_COLOURS[req.moscow]),
-                     Plain(req.status.label), Plain(parts, align="RIGHT"),
-                     Plain("—" if score is None else format_number(score.score, 1), bold=True)])
+        parts = (
+            "—"
+            if score is None
+            else (
+                f"{format_number(req.reach, 0)} × {format_number(req.impact)} × "
+                f"{req.confidence:g}% ÷ {format_number(req.effort)}"
+            )
+        )
+        rows.append(
+            [
+                req.ref,
+                req.title,
+                Plain(req.moscow.label.split()[0], colour=MOSCOW_COLOURS[req.moscow]),
+                Plain(req.status.label),
+                Plain(parts, align="RIGHT"),
+                Plain("—" if score is None else format_number(score.score, 1), bold=True),
+            ]
+        )
     return Ledger(
-        ["Ref", "Requirement", "Priority", "Status", "Reach × impact × confidence ÷ effort",
-         "Score"], rows, [0.1, 0.345, 0.095, 0.115, 0.265, 0.08],
-        ["LEFT", "LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT"])
+        [
+            "Ref",
+            "Requirement",
+            "Priority",
+            "Status",
+            "Reach × impact × confidence ÷ effort",
+            "Score",
+        ],
+        rows,
+        [0.1, 0.345, 0.095, 0.115, 0.265, 0.08],
+        ["LEFT", "LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT"],
+    )
 
 
 def _requirement(req: Requirement, score: RiceScore | None, revenue, currency: str) -> Flowable:
     title = [Span(f"{req.ref}   ", bold=True)] if req.ref else []
-    title += [Span(f"{req.title}   ", bold=True),
-              Span(req.status.label.upper(), bold=True, colour=MUTED, size=7.5)]
+    title += [
+        Span(f"{req.title}   ", bold=True),
+        Span(req.status.label.upper(), bold=True, colour=MUTED, size=7.5),
+    ]
     parts: list[Flowable] = [spans(Styles.h3, title)]
     sentence = story_sentence(req.story_role, req.story_goal, req.story_benefit)
     if sentence:
@@ -231,8 +294,9 @@ def _requirement(req: Requirement, score: RiceScore | None, revenue, currency: s
         facts.append(f"RICE {score.explain()}")
     if revenue:
         customers, money = revenue
-        facts.append(f"{plural(customers, 'customer')}, "
-                     f"{format_number(money, 0)} {currency} at stake")
+        facts.append(
+            f"{plural(customers, 'customer')}, {format_number(money, 0)} {currency} at stake"
+        )
     parts.append(para("  ·  ".join(facts), Styles.meta))
     return Block(parts)
 
@@ -251,8 +315,14 @@ def _roadmap(job: Job, numbering: Numbering) -> list[Flowable]:
 
     heading = numbering.heading(SECTIONS["roadmap"])
     body = roadmap_flowables(job, job.wide_width, job.wide_height - 40, legend=True)
-    return [NextPageTemplate(WIDE), PageBreak(), heading, *body, NextPageTemplate(BODY),
-            PageBreak()]
+    return [
+        NextPageTemplate(WIDE),
+        PageBreak(),
+        heading,
+        *body,
+        NextPageTemplate(BODY),
+        PageBreak(),
+    ]
 
 
 def _risks(job: Job, numbering: Numbering) -> list[Flowable]:
@@ -271,11 +341,24 @@ def _stakeholders(job: Job, numbering: Numbering) -> list[Flowable]:
     out: list[Flowable] = [numbering.heading(SECTIONS["stakeholders"])]
     if not people:
         return out + [note("No stakeholders recorded yet.")]
-    rows = [[p.name, " · ".join(x for x in (p.role, p.organisation) if x), p.department,
-             Plain(p.attitude.label), Plain(quadrant(p.power, p.interest).label)]
-            for p in sorted(people, key=lambda p: (-p.power, -p.interest, p.name))]
-    out.append(table(["Name", "Role", "Department", "Attitude", "Strategy"], rows,
-                     [0.22, 0.32, 0.16, 0.12, 0.18], total_width=job.width))
+    rows = [
+        [
+            p.name,
+            " · ".join(x for x in (p.role, p.organisation) if x),
+            p.department,
+            Plain(p.attitude.label),
+            Plain(quadrant(p.power, p.interest).label),
+        ]
+        for p in sorted(people, key=lambda p: (-p.power, -p.interest, p.name))
+    ]
+    out.append(
+        table(
+            ["Name", "Role", "Department", "Attitude", "Strategy"],
+            rows,
+            [0.22, 0.32, 0.16, 0.12, 0.18],
+            total_width=job.width,
+        )
+    )
     return out
 
 
@@ -289,19 +372,45 @@ def _signoff(job: Job, numbering: Numbering) -> list[Flowable]:
     if not signers:
         signers = [p for p in people.values() if p.power >= 7][:6]
     letters = raci_letters(assignments)
-    out: list[Flowable] = [numbering.heading(SECTIONS["signoff"]), para(
-        "By signing, each approver confirms this specification as the basis for development "
-        f"of {job.product.name} {job.product.version_label}".strip() + ".", Styles.body)]
-    rows = [[p.name, " · ".join(x for x in (p.role, p.organisation) if x),
-             Plain(letters.get(p.id, "—")), "", ""] for p in signers]
+    out: list[Flowable] = [
+        numbering.heading(SECTIONS["signoff"]),
+        para(
+            "By signing, each approver confirms this specification as the basis for development "
+            f"of {job.product.name} {job.product.version_label}".strip()
+            + ".",
+            Styles.body,
+        ),
+    ]
+    rows = [
+        [
+            p.name,
+            " · ".join(x for x in (p.role, p.organisation) if x),
+            Plain(letters.get(p.id, "—")),
+            "",
+            "",
+        ]
+        for p in signers
+    ]
     rows += [["", "", "", "", ""] for _ in range(max(0, 3 - len(rows)))]
-    sign = table(["Name", "Role", "RACI", "Signature", "Date"], rows,
-                 [0.22, 0.26, 0.13, 0.25, 0.14], total_width=job.width, zebra=False)
-    sign.setStyle([("BOTTOMPADDING", (0, 1), (-1, -1), 22), ("LINEBELOW", (0, 1), (-1, -1), 0.6,
-                                                                  MUTED)])
-    return out + [sign, spacer(4), para(
-        "RACI: the roles each person holds across this product's activities — R Responsible, "
-        "A Accountable, C Consulted, I Informed.", Styles.small)]
+    sign = table(
+        ["Name", "Role", "RACI", "Signature", "Date"],
+        rows,
+        [0.22, 0.26, 0.13, 0.25, 0.14],
+        total_width=job.width,
+        zebra=False,
+    )
+    sign.setStyle(
+        [("BOTTOMPADDING", (0, 1), (-1, -1), 22), ("LINEBELOW", (0, 1), (-1, -1), 0.6, MUTED)]
+    )
+    return out + [
+        sign,
+        spacer(4),
+        para(
+            "RACI: the roles each person holds across this product's activities — R Responsible, "
+            "A Accountable, C Consulted, I Informed.",
+            Styles.small,
+        ),
+    ]
 
 
 RACI_ORDER = (RaciRole.ACCOUNTABLE, RaciRole.RESPONSIBLE, RaciRole.CONSULTED, RaciRole.INFORMED)
@@ -312,5 +421,7 @@ def raci_letters(assignments) -> dict[int, str]:
     held: dict[int, set[RaciRole]] = {}
     for assignment in assignments:
         held.setdefault(assignment.stakeholder_id, set()).add(assignment.role)
-    return {person: ", ".join(role.value for role in RACI_ORDER if role in roles)
-            for person, roles in held.items()}
+    return {
+        person: ", ".join(role.value for role in RACI_ORDER if role in roles)
+        for person, roles in held.items()
+    }

@@ -159,8 +159,16 @@ class Contents(Flowable):
             y = baseline_y + style.leading - style.fontSize
             right = origin_x + width
             bold = style.fontName == SANS_BOLD
-            draw_text(canv, right, y, number, style.fontSize, bold=bold, anchor="end",
-                      colour=style.textColor)
+            draw_text(
+                canv,
+                right,
+                y,
+                number,
+                style.fontSize,
+                bold=bold,
+                anchor="end",
+                colour=style.textColor,
+            )
             canv.setStrokeColor(RULE)
             canv.setDash(0.6, 2.4)
             canv.setLineWidth(0.8)
@@ -191,8 +199,10 @@ def missing_note(missing: frozenset[str]) -> str:
         return ""
     codes = ", ".join(f"U+{ord(ch):04X}" for ch in sorted(missing)[:6])
     more = "…" if len(missing) > 6 else ""
-    return (f"{MISSING} marks {plural(len(missing), 'character')} the embedded fonts cannot "
-            f"print ({codes}{more})")
+    return (
+        f"{MISSING} marks {plural(len(missing), 'character')} the embedded fonts cannot "
+        f"print ({codes}{more})"
+    )
 
 
 class PageCountingCanvas(Canvas):
@@ -210,7 +220,7 @@ class PageCountingCanvas(Canvas):
         """Draw on ``page`` once the document is complete (page numbers are known)."""
         self._deferred.setdefault(page, []).append(draw)
 
-    def showPage(self) -> None:  # noqa: N802 - reportlab's name
+    def showPage(self) -> None:
         self._kept.append(dict(self.__dict__))
         self._startPage()
 
@@ -233,27 +243,62 @@ class PageCountingCanvas(Canvas):
         self.saveState()
         room = width - 2 * margin  # the label on the right first: the name takes what is left
         if info.confidentiality:
-            room -= draw_text(self, width - margin, top, info.confidentiality.upper(), 7.5,
-                              bold=True, anchor="end", colour=BAD, max_width=width * 0.4) + 12
+            room -= (
+                draw_text(
+                    self,
+                    width - margin,
+                    top,
+                    info.confidentiality.upper(),
+                    7.5,
+                    bold=True,
+                    anchor="end",
+                    colour=BAD,
+                    max_width=width * 0.4,
+                )
+                + 12
+            )
         kind = f"·  {info.kind_label}"
         kind_width = min(string_width(printable(kind), 7.5), room / 2)
-        left = draw_text(self, margin, top, info.subject_name, 7.5, bold=True, colour=MUTED,
-                         max_width=min(width * 0.45, room - kind_width - 6))
-        draw_text(self, margin + left + 6, top, kind, 7.5, colour=MUTED,
-                  max_width=room - left - 6)
+        left = draw_text(
+            self,
+            margin,
+            top,
+            info.subject_name,
+            7.5,
+            bold=True,
+            colour=MUTED,
+            max_width=min(width * 0.45, room - kind_width - 6),
+        )
+        draw_text(self, margin + left + 6, top, kind, 7.5, colour=MUTED, max_width=room - left - 6)
         self.setStrokeColor(RULE)
         self.setLineWidth(0.6)
         self.line(margin, top - 6, width - margin, top - 6)
         bottom = margin - 26
         self.line(margin, bottom + 11, width - margin, bottom + 11)
         made = f"{info.organisation}  ·  " if info.organisation else ""
-        draw_text(self, margin, bottom, f"{made}As of {long_date(info.generated)}", 7,
-                  colour=FAINT, max_width=width * 0.6)
-        draw_text(self, width - margin, bottom, f"Page {number} of {total}", 7.5, bold=True,
-                  anchor="end", colour=MUTED)
+        draw_text(
+            self,
+            margin,
+            bottom,
+            f"{made}As of {long_date(info.generated)}",
+            7,
+            colour=FAINT,
+            max_width=width * 0.6,
+        )
+        draw_text(
+            self,
+            width - margin,
+            bottom,
+            f"Page {number} of {total}",
+            7.5,
+            bold=True,
+            anchor="end",
+            colour=MUTED,
+        )
         if note:
-            draw_text(self, margin, bottom - 10, note, 6.5, colour=FAINT,
-                      max_width=width - 2 * margin)
+            draw_text(
+                self, margin, bottom - 10, note, 6.5, colour=FAINT, max_width=width - 2 * margin
+            )
         self.restoreState()
 
 
@@ -261,8 +306,17 @@ def _frame(page: tuple[float, float], *, bare: bool = False, fid: str = "f") -> 
     width, height = page
     margin = 28.0 if bare else SPACING.margin
     top_gap = margin if bare else margin + 12
-    return Frame(margin, margin, width - 2 * margin, height - margin - top_gap, id=fid,
-                 leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    return Frame(
+        margin,
+        margin,
+        width - 2 * margin,
+        height - margin - top_gap,
+        id=fid,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
 
 
 def _marker(style: str):
@@ -275,16 +329,32 @@ def _marker(style: str):
 class PmDocTemplate(BaseDocTemplate):
     """Pages for our documents: a cover, body pages, wide (landscape) pages and bare posters."""
 
-    def __init__(self, filename: str, page: tuple[float, float], info: DocumentInfo,
-                 progress: Progress, *, cover: bool = False, bare: bool = False) -> None:
+    def __init__(
+        self,
+        filename: str,
+        page: tuple[float, float],
+        info: DocumentInfo,
+        progress: Progress,
+        *,
+        cover: bool = False,
+        bare: bool = False,
+    ) -> None:
         from pmdesk import __version__
 
         super().__init__(
-            filename, pagesize=page, title=info.title, author=info.author,
-            subject=info.kind_label, creator=f"pmdesk {__version__}", keywords=info.keywords,
-            leftMargin=SPACING.margin, rightMargin=SPACING.margin,
-            topMargin=SPACING.margin, bottomMargin=SPACING.margin,
-            initialFontName=SANS, lang="en",
+            filename,
+            pagesize=page,
+            title=info.title,
+            author=info.author,
+            subject=info.kind_label,
+            creator=f"pmdesk {__version__}",
+            keywords=info.keywords,
+            leftMargin=SPACING.margin,
+            rightMargin=SPACING.margin,
+            topMargin=SPACING.margin,
+            bottomMargin=SPACING.margin,
+            initialFontName=SANS,
+            lang="en",
         )
         self.info = info
         self.progress = progress
@@ -292,28 +362,48 @@ class PmDocTemplate(BaseDocTemplate):
         wide = (max(page), min(page))
         templates = []
         if cover:
-            full = Frame(0, 0, page[0], page[1], id="cover", leftPadding=0, rightPadding=0,
-                         topPadding=0, bottomPadding=0)
+            full = Frame(
+                0,
+                0,
+                page[0],
+                page[1],
+                id="cover",
+                leftPadding=0,
+                rightPadding=0,
+                topPadding=0,
+                bottomPadding=0,
+            )
             templates.append(PageTemplate(COVER, [full], onPage=_marker(COVER), pagesize=page))
         templates += [
-            PageTemplate(BODY, [_frame(page)], onPage=_marker(BARE if bare else BODY),
-                         pagesize=page),
+            PageTemplate(
+                BODY, [_frame(page)], onPage=_marker(BARE if bare else BODY), pagesize=page
+            ),
             PageTemplate(WIDE, [_frame(wide, fid="w")], onPage=_marker(WIDE), pagesize=wide),
-            PageTemplate(BARE, [_frame(page, bare=True, fid="b")], onPage=_marker(BARE),
-                         pagesize=page),
+            PageTemplate(
+                BARE, [_frame(page, bare=True, fid="b")], onPage=_marker(BARE), pagesize=page
+            ),
         ]
         self.addPageTemplates(templates)
 
-    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - reportlab's name
+    def afterFlowable(self, flowable: Flowable) -> None:
         if isinstance(flowable, Heading):
             self.pages[flowable.key] = self.page
-            self.canv.addOutlineEntry(flowable.plain or "—", flowable.key, flowable.level,
-                                      closed=flowable.level > 0)
+            self.canv.addOutlineEntry(
+                flowable.plain or "—", flowable.key, flowable.level, closed=flowable.level > 0
+            )
         self.progress.step()
 
 
-def build(path: Path, story: list[Flowable], page: tuple[float, float], info: DocumentInfo,
-          progress: Progress, *, cover: bool = False, bare: bool = False) -> int:
+def build(
+    path: Path,
+    story: list[Flowable],
+    page: tuple[float, float],
+    info: DocumentInfo,
+    progress: Progress,
+    *,
+    cover: bool = False,
+    bare: bool = False,
+) -> int:
     """Lay out ``story`` into ``path``; returns the page count."""
     doc = PmDocTemplate(str(path), page, info, progress, cover=cover, bare=bare)
     story = with_heading_room(story, page)

@@ -80,8 +80,9 @@ def text_shapes(
     return shapes
 
 
-def wrap_lines(text: object, width: float, size: float, *, bold: bool = False,
-               max_lines: int = 2) -> list[str]:
+def wrap_lines(
+    text: object, width: float, size: float, *, bold: bool = False, max_lines: int = 2
+) -> list[str]:
     """Printable ``text`` broken at spaces into at most ``max_lines`` lines of ``width``.
 
     The last line is shortened with an ellipsis when text remains; a word wider

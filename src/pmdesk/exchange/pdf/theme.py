@@ -41,7 +41,14 @@ BAD = hex_colour("#B42318")
 PALETTE = tuple(
     hex_colour(c)
     for c in (
-        "#2F6DB5", "#D9822B", "#1F8A7A", "#A64D79", "#5F5AA2", "#7A8B2A", "#C8463D", "#4E6A85",
+        "#2F6DB5",
+        "#D9822B",
+        "#1F8A7A",
+        "#A64D79",
+        "#5F5AA2",
+        "#7A8B2A",
+        "#C8463D",
+        "#4E6A85",
     )
 )
 
@@ -101,8 +108,13 @@ SPACING = Spacing()
 
 
 def _style(name: str, **values) -> ParagraphStyle:
-    base = {"fontName": SANS, "bulletFontName": SANS, "fontSize": 9.5, "leading": 13.5,
-            "textColor": INK}
+    base = {
+        "fontName": SANS,
+        "bulletFontName": SANS,
+        "fontSize": 9.5,
+        "leading": 13.5,
+        "textColor": INK,
+    }
     return ParagraphStyle(name, **(base | values))
 
 
@@ -116,46 +128,107 @@ class Styles:
     small_ink = _style("pm-small-ink", fontSize=8, leading=10.5)
     caption = _style("pm-caption", fontSize=7.5, leading=10, textColor=MUTED, spaceBefore=3)
     label = _style("pm-label", fontName=SANS_BOLD, fontSize=7, leading=9, textColor=MUTED)
-    title = _style("pm-title", fontName=SANS_BOLD, fontSize=22, leading=27, textColor=PRIMARY,
-                   spaceAfter=4)
+    title = _style(
+        "pm-title", fontName=SANS_BOLD, fontSize=22, leading=27, textColor=PRIMARY, spaceAfter=4
+    )
     subtitle = _style("pm-subtitle", fontSize=11, leading=15, textColor=MUTED, spaceAfter=12)
-    h1 = _style("pm-h1", fontName=SANS_BOLD, fontSize=16, leading=20, textColor=PRIMARY,
-                spaceBefore=6, spaceAfter=10)
-    h2 = _style("pm-h2", fontName=SANS_BOLD, fontSize=12, leading=16, textColor=PRIMARY,
-                spaceBefore=14, spaceAfter=6)
-    h3 = _style("pm-h3", fontName=SANS_BOLD, fontSize=10, leading=14, textColor=INK,
-                spaceBefore=10, spaceAfter=3)
+    h1 = _style(
+        "pm-h1",
+        fontName=SANS_BOLD,
+        fontSize=16,
+        leading=20,
+        textColor=PRIMARY,
+        spaceBefore=6,
+        spaceAfter=10,
+    )
+    h2 = _style(
+        "pm-h2",
+        fontName=SANS_BOLD,
+        fontSize=12,
+        leading=16,
+        textColor=PRIMARY,
+        spaceBefore=14,
+        spaceAfter=6,
+    )
+    h3 = _style(
+        "pm-h3",
+        fontName=SANS_BOLD,
+        fontSize=10,
+        leading=14,
+        textColor=INK,
+        spaceBefore=10,
+        spaceAfter=3,
+    )
     story = _style("pm-story", fontSize=9, leading=13, textColor=MUTED, spaceAfter=3)
-    meta = _style("pm-meta", fontSize=7.5, leading=10, textColor=MUTED, spaceBefore=3,
-                  spaceAfter=12)
-    label_gap = _style("pm-label-gap", fontName=SANS_BOLD, fontSize=7, leading=9,
-                       textColor=MUTED, spaceBefore=5, spaceAfter=2)
+    meta = _style(
+        "pm-meta", fontSize=7.5, leading=10, textColor=MUTED, spaceBefore=3, spaceAfter=12
+    )
+    label_gap = _style(
+        "pm-label-gap",
+        fontName=SANS_BOLD,
+        fontSize=7,
+        leading=9,
+        textColor=MUTED,
+        spaceBefore=5,
+        spaceAfter=2,
+    )
     cell = _style("pm-cell", fontSize=8.5, leading=11.5)
     cell_bold = _style("pm-cell-bold", fontName=SANS_BOLD, fontSize=8.5, leading=11.5)
     cell_muted = _style("pm-cell-muted", fontSize=8, leading=11, textColor=MUTED)
     cell_right = _style("pm-cell-right", fontSize=8.5, leading=11.5, alignment=TA_RIGHT)
     cell_centre = _style("pm-cell-centre", fontSize=8.5, leading=11.5, alignment=TA_CENTER)
     head = _style("pm-head", fontName=SANS_BOLD, fontSize=7.5, leading=10, textColor=WHITE)
-    head_right = _style("pm-head-right", fontName=SANS_BOLD, fontSize=7.5, leading=10,
-                        textColor=WHITE, alignment=TA_RIGHT)
-    head_centre = _style("pm-head-centre", fontName=SANS_BOLD, fontSize=7.5, leading=10,
-                         textColor=WHITE, alignment=TA_CENTER)
-    bullet = _style("pm-bullet", fontSize=9, leading=12.5, leftIndent=14, bulletIndent=3,
-                    spaceAfter=1)
-    bullet_cell = _style("pm-bullet-cell", fontSize=8.5, leading=11.5, leftIndent=11,
-                         bulletIndent=1, spaceAfter=1)
+    head_right = _style(
+        "pm-head-right",
+        fontName=SANS_BOLD,
+        fontSize=7.5,
+        leading=10,
+        textColor=WHITE,
+        alignment=TA_RIGHT,
+    )
+    head_centre = _style(
+        "pm-head-centre",
+        fontName=SANS_BOLD,
+        fontSize=7.5,
+        leading=10,
+        textColor=WHITE,
+        alignment=TA_CENTER,
+    )
+    bullet = _style(
+        "pm-bullet", fontSize=9, leading=12.5, leftIndent=14, bulletIndent=3, spaceAfter=1
+    )
+    bullet_cell = _style(
+        "pm-bullet-cell", fontSize=8.5, leading=11.5, leftIndent=11, bulletIndent=1, spaceAfter=1
+    )
     toc0 = _style("pm-toc0", fontName=SANS_BOLD, fontSize=10.5, leading=15, spaceBefore=7)
     toc1 = _style("pm-toc1", fontSize=9.5, leading=13.5, leftIndent=16)
-    tile_value = _style("pm-tile-value", fontName=SANS_BOLD, fontSize=17, leading=21,
-                        textColor=PRIMARY)
-    tile_label = _style("pm-tile-label", fontName=SANS_BOLD, fontSize=7, leading=9,
-                        textColor=MUTED)
+    tile_value = _style(
+        "pm-tile-value", fontName=SANS_BOLD, fontSize=17, leading=21, textColor=PRIMARY
+    )
+    tile_label = _style("pm-tile-label", fontName=SANS_BOLD, fontSize=7, leading=9, textColor=MUTED)
     tile_note = _style("pm-tile-note", fontSize=7.5, leading=10, textColor=MUTED)
-    cover_title = _style("pm-cover-title", fontName=SANS_BOLD, fontSize=30, leading=36,
-                         textColor=WHITE, alignment=TA_LEFT)
-    cover_kind = _style("pm-cover-kind", fontName=SANS_BOLD, fontSize=10, leading=13,
-                        textColor=COVER_TINT)
-    cover_tagline = _style("pm-cover-tagline", fontSize=12.5, leading=17,
-                           textColor=hex_colour("#E4ECF6"))
-    quote = _style("pm-quote", fontSize=11, leading=16, textColor=INK, leftIndent=12,
-                   borderPadding=(6, 8, 6, 10), backColor=SURFACE, spaceBefore=4, spaceAfter=10)
+    cover_title = _style(
+        "pm-cover-title",
+        fontName=SANS_BOLD,
+        fontSize=30,
+        leading=36,
+        textColor=WHITE,
+        alignment=TA_LEFT,
+    )
+    cover_kind = _style(
+        "pm-cover-kind", fontName=SANS_BOLD, fontSize=10, leading=13, textColor=COVER_TINT
+    )
+    cover_tagline = _style(
+        "pm-cover-tagline", fontSize=12.5, leading=17, textColor=hex_colour("#E4ECF6")
+    )
+    quote = _style(
+        "pm-quote",
+        fontSize=11,
+        leading=16,
+        textColor=INK,
+        leftIndent=12,
+        borderPadding=(6, 8, 6, 10),
+        backColor=SURFACE,
+        spaceBefore=4,
+        spaceAfter=10,
+    )

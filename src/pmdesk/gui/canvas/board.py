@@ -46,7 +46,7 @@ class CaptureEditor(QPlainTextEdit):
     def text(self) -> str:
         return self.toPlainText()
 
-    def setText(self, text: str) -> None:  # noqa: N802
+    def setText(self, text: str) -> None:
         self.setPlainText(text)
         self.moveCursor(QTextCursor.MoveOperation.End)  # typing goes on after the first key
 
@@ -74,12 +74,15 @@ class CaptureEditor(QPlainTextEdit):
     def event(self, event: QEvent) -> bool:
         # Esc and Enter belong to the editor, not to window shortcuts (leave presentation...).
         if event.type() == QEvent.Type.ShortcutOverride and event.key() in (
-                Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            Qt.Key.Key_Escape,
+            Qt.Key.Key_Return,
+            Qt.Key.Key_Enter,
+        ):
             event.accept()
             return True
         return super().event(event)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
                 self.insertPlainText("\n")
@@ -123,13 +126,16 @@ class BoardView(QGraphicsView):
         if item is None:
             return
         self.ensureVisible(item.sceneBoundingRect(), 0, 0)
-        block = item if isinstance(item, BlockItem) else (
-            self.board.blocks.get(item.data.block) if isinstance(item, NoteItem) else None)
+        block = (
+            item
+            if isinstance(item, BlockItem)
+            else (self.board.blocks.get(item.data.block) if isinstance(item, NoteItem) else None)
+        )
         if block is not None:
             notes = len(self.board.notes_in(block.key))
             self.setAccessibleDescription(f"{block.title}: {notes} note{'s' * (notes != 1)}")
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         size = self.viewport().size()
         self.board.resize(size.width(), size.height())
@@ -174,8 +180,9 @@ class BoardView(QGraphicsView):
         width = max(120, area.width() - 12)
         self.editor.resize(width, self.editor.height())  # wrap at the final width, then measure
         if self.editing_note is None:  # capture: above the block's bottom edge
-            height = min(self.editor.content_height(), max(self.editor.line_height(),
-                                                          area.height() // 2))
+            height = min(
+                self.editor.content_height(), max(self.editor.line_height(), area.height() // 2)
+            )
             top = area.bottom() - height - 6
         else:  # edit: over the note, as tall as the note or the text, whichever is taller
             room = self.mapFromScene(block.sceneBoundingRect()).boundingRect().bottom() - area.top()
@@ -224,7 +231,7 @@ class BoardView(QGraphicsView):
             return self.board.current_block() is not None
         return False
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         key, mods = event.key(), event.modifiers()
         ctrl = mods & Qt.KeyboardModifier.ControlModifier
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and ctrl:
@@ -238,7 +245,7 @@ class BoardView(QGraphicsView):
             return
         super().keyPressEvent(event)
 
-    def focusNextPrevChild(self, forward: bool) -> bool:  # noqa: N802
+    def focusNextPrevChild(self, forward: bool) -> bool:
         """Tab steps through the blocks, then leaves the board (Shift+Tab: before the first)."""
         order = self.board.block_order()
         current = self.board.current_block()
@@ -250,7 +257,7 @@ class BoardView(QGraphicsView):
         self.board.clearFocus()  # the board's own focus item, so arrows start afresh next time
         return super().focusNextPrevChild(forward)
 
-    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802
+    def focusInEvent(self, event: QFocusEvent) -> None:
         """Tabbing in lands on the first block; Shift+Tab from after the board, on the last."""
         super().focusInEvent(event)
         order = self.board.block_order()

@@ -14,8 +14,9 @@ from pmdesk.store.snapshot import Snapshot
 class UpdateNotesCommand(ServiceCommand):
     """Change several notes in one step (colour of a selection, order after voting)."""
 
-    def __init__(self, service: CanvasService, changes: dict[int, dict[str, Any]],
-                 text: str) -> None:
+    def __init__(
+        self, service: CanvasService, changes: dict[int, dict[str, Any]], text: str
+    ) -> None:
         super().__init__(text)
         self.service, self.changes = service, changes
         self.previous: dict[int, dict[str, Any]] = {}
@@ -28,8 +29,9 @@ class UpdateNotesCommand(ServiceCommand):
 
 
 class MoveNotesCommand(ServiceCommand):
-    def __init__(self, service: CanvasService, note_ids: Sequence[int], block: str,
-                 index: int, text: str) -> None:
+    def __init__(
+        self, service: CanvasService, note_ids: Sequence[int], block: str, index: int, text: str
+    ) -> None:
         super().__init__(text)
         self.service, self.note_ids, self.block, self.index = service, list(note_ids), block, index
         self.previous: dict[int, dict[str, Any]] = {}

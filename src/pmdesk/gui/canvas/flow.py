@@ -54,16 +54,22 @@ def flow_notes(
     """
     result = Flow((), 1.0, 0.0)
     for scale in [s for s in SCALES if s >= min_scale] or [1.0]:
-        result = flow_at(texts, width, measure, scale, note_width * scale, padding * scale, gap,
-                          extras)
+        result = flow_at(
+            texts, width, measure, scale, note_width * scale, padding * scale, gap, extras
+        )
         if not result.overflows(height):
             return result
     return result
 
 
 def flow_at(
-    texts: Sequence[str], width: float, measure: Measure, scale: float,
-    note_width: float, padding: float, gap: float,
+    texts: Sequence[str],
+    width: float,
+    measure: Measure,
+    scale: float,
+    note_width: float,
+    padding: float,
+    gap: float,
     extras: Sequence[Callable[[float], float]] = (),
 ) -> Flow:
     columns = max(1, int((width + gap) // (note_width + gap)))
@@ -73,10 +79,16 @@ def flow_at(
     slots: list[Slot] = []
     y = 0.0
     for start in range(0, len(texts), columns):
-        row = texts[start:start + columns]
-        heights = [max(min_height, measure(text, column_width - 2 * padding, scale) + 2 * padding
-                       + (extras[start + i](scale) if extras else 0.0))
-                   for i, text in enumerate(row)]
+        row = texts[start : start + columns]
+        heights = [
+            max(
+                min_height,
+                measure(text, column_width - 2 * padding, scale)
+                + 2 * padding
+                + (extras[start + i](scale) if extras else 0.0),
+            )
+            for i, text in enumerate(row)
+        ]
         row_height = max(heights)
         for index in range(len(row)):
             slots.append(Slot(index * (column_width + gap), y, column_width, row_height))

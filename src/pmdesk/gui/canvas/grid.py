@@ -36,10 +36,14 @@ class Plan:
 
     def rect(self, cell: Cell, left: float, top: float) -> tuple[float, float, float, float]:
         """x, y, width, height of a cell whose grid starts at (left, top)."""
-        x = left + sum(self.widths[:cell.col]) + self.gap * cell.col
-        y = top + sum(self.heights[:cell.row]) + self.gap * cell.row
-        return (x, y, span(self.widths, cell.col, cell.colspan, self.gap),
-                span(self.heights, cell.row, cell.rowspan, self.gap))
+        x = left + sum(self.widths[: cell.col]) + self.gap * cell.col
+        y = top + sum(self.heights[: cell.row]) + self.gap * cell.row
+        return (
+            x,
+            y,
+            span(self.widths, cell.col, cell.colspan, self.gap),
+            span(self.heights, cell.row, cell.rowspan, self.gap),
+        )
 
     def fitted(self, height: float) -> Plan:
         """The rows stretched (spare room to the lowest first) or squeezed to ``height``.
@@ -57,7 +61,7 @@ class Plan:
 
 
 def span(sizes: Sequence[float], start: int, count: int, gap: float) -> float:
-    return sum(sizes[start:start + count]) + gap * (count - 1)
+    return sum(sizes[start : start + count]) + gap * (count - 1)
 
 
 def share(total: float, floors: Sequence[float], weights: Sequence[float]) -> list[float]:
@@ -101,8 +105,16 @@ def level_up(sizes: Sequence[float], total: float) -> list[float]:
 
 
 def plan(
-    cells: Sequence[Cell], columns: int, rows: int, width: float, height: float, gap: float, *,
-    need: Callable[[str, float], float], min_width: Callable[[str], float], min_height: float,
+    cells: Sequence[Cell],
+    columns: int,
+    rows: int,
+    width: float,
+    height: float,
+    gap: float,
+    *,
+    need: Callable[[str, float], float],
+    min_width: Callable[[str], float],
+    min_height: float,
     spread: float,
 ) -> Plan:
     """Column widths and the row heights every block needs at those widths.

@@ -60,12 +60,13 @@ class NoteItem(QGraphicsObject):
         self.rect = QRectF(0, 0, rect.width(), rect.height())
         self.scale_factor = scale
 
-    def boundingRect(self) -> QRectF:  # noqa: N802
+    def boundingRect(self) -> QRectF:
         margin = self.style.stroke * 2 + 3
         return self.rect.adjusted(-margin, -margin, margin + 3, margin + 3)
 
-    def paint(self, painter: QPainter, _option: QStyleOptionGraphicsItem,
-              _widget: QWidget | None = None) -> None:
+    def paint(
+        self, painter: QPainter, _option: QStyleOptionGraphicsItem, _widget: QWidget | None = None
+    ) -> None:
         style, rect = self.style, self.rect
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         radius = 4 * self.scale_factor
@@ -74,8 +75,9 @@ class NoteItem(QGraphicsObject):
             painter.setBrush(QColor(0, 0, 0, 40))
             painter.drawRoundedRect(rect.translated(1.5, 2.5), radius, radius)
         fill = style.note_fill(self.data.colour)
-        border = QPen(style.accent if self.isSelected() else fill.darker(135 if not
-                      style.projected else 400))
+        border = QPen(
+            style.accent if self.isSelected() else fill.darker(135 if not style.projected else 400)
+        )
         border.setWidthF(style.stroke * (2.5 if self.isSelected() else 1))
         painter.setPen(border)
         painter.setBrush(fill)
@@ -101,8 +103,9 @@ class NoteItem(QGraphicsObject):
         x = self.rect.right() - pad / 2
         for text, _kind in badges:
             width = metrics.horizontalAdvance(text) + pad
-            box = QRectF(x - width, self.rect.bottom() - metrics.height() - pad / 2,
-                         width, metrics.height())
+            box = QRectF(
+                x - width, self.rect.bottom() - metrics.height() - pad / 2, width, metrics.height()
+            )
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor(0, 0, 0, 190))
             painter.drawRoundedRect(box, box.height() / 2, box.height() / 2)
@@ -144,8 +147,10 @@ def title_layout(style: BoardStyle, title: str, width: float) -> tuple[QFont, li
     metrics = QFontMetricsF(font)
     room = width - 2 * block_padding(style)
     words = title.split() or [""]
-    longest = max(max(metrics.horizontalAdvance(w) for w in words),
-                  metrics.horizontalAdvance(words[0] + " 00"))
+    longest = max(
+        max(metrics.horizontalAdvance(w) for w in words),
+        metrics.horizontalAdvance(words[0] + " 00"),
+    )
     if longest > room:
         font = style.font(max(style.body_px, int(style.title_px * room / longest)), bold=True)
         metrics = QFontMetricsF(font)
@@ -153,7 +158,8 @@ def title_layout(style: BoardStyle, title: str, width: float) -> tuple[QFont, li
     lines: list[str] = []
     for word in title.split():
         if lines and metrics.horizontalAdvance(f"{lines[-1]} {word}") <= (
-                first if len(lines) == 1 else room):
+            first if len(lines) == 1 else room
+        ):
             lines[-1] = f"{lines[-1]} {word}"
         else:
             lines.append(word)
@@ -164,8 +170,11 @@ def header_height(style: BoardStyle, title: str, width: float) -> float:
     """Room above a block's notes: its title lines and a little air."""
     font, lines = title_layout(style, title, width)
     pad = block_padding(style)
-    return pad * 0.6 + len(lines) * QFontMetricsF(font).lineSpacing() + max(pad * 0.6,
-                                                                          style.title_px * 0.35)
+    return (
+        pad * 0.6
+        + len(lines) * QFontMetricsF(font).lineSpacing()
+        + max(pad * 0.6, style.title_px * 0.35)
+    )
 
 
 def longest_word(style: BoardStyle, title: str) -> float:
@@ -173,8 +182,10 @@ def longest_word(style: BoardStyle, title: str) -> float:
     font = style.font(min(style.body_px, style.title_px), bold=True)
     metrics = QFontMetricsF(font)
     words = title.split() or [""]
-    return max(max(metrics.horizontalAdvance(w) for w in words),
-               metrics.horizontalAdvance(words[0] + " 00"))
+    return max(
+        max(metrics.horizontalAdvance(w) for w in words),
+        metrics.horizontalAdvance(words[0] + " 00"),
+    )
 
 
 class NotesArea(QGraphicsRectItem):
@@ -207,8 +218,9 @@ class BlockItem(QGraphicsObject):
         self.setPos(rect.topLeft())
         self.rect = QRectF(0, 0, rect.width(), rect.height())
         pad = self.padding
-        self.area.setRect(QRectF(pad, header, rect.width() - 2 * pad,
-                                 max(1.0, rect.height() - header - pad)))
+        self.area.setRect(
+            QRectF(pad, header, rect.width() - 2 * pad, max(1.0, rect.height() - header - pad))
+        )
 
     @property
     def padding(self) -> float:
@@ -217,12 +229,13 @@ class BlockItem(QGraphicsObject):
     def max_scroll(self) -> float:
         return max(0.0, self.content_height - self.area.rect().height())
 
-    def boundingRect(self) -> QRectF:  # noqa: N802
+    def boundingRect(self) -> QRectF:
         half = self.style.stroke * 2
         return self.rect.adjusted(-half, -half, half, half)
 
-    def paint(self, painter: QPainter, _option: QStyleOptionGraphicsItem,
-              _widget: QWidget | None = None) -> None:
+    def paint(
+        self, painter: QPainter, _option: QStyleOptionGraphicsItem, _widget: QWidget | None = None
+    ) -> None:
         style = self.style
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         focused = self.hasFocus()
@@ -240,17 +253,22 @@ class BlockItem(QGraphicsObject):
         count_width = metrics.horizontalAdvance(count) + pad if count else 0
         top = pad * 0.6
         for number, text in enumerate(lines):
-            line = QRectF(pad, top + number * metrics.lineSpacing(),
-                          self.rect.width() - 2 * pad - (count_width if number == 0 else 0),
-                          metrics.height())
-            painter.drawText(line, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                             text)
+            line = QRectF(
+                pad,
+                top + number * metrics.lineSpacing(),
+                self.rect.width() - 2 * pad - (count_width if number == 0 else 0),
+                metrics.height(),
+            )
+            painter.drawText(
+                line, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text
+            )
         if count:
             painter.setPen(style.quiet)
-            painter.drawText(QRectF(self.rect.width() - pad - count_width, top, count_width,
-                                    metrics.height()),
-                             int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-                             count)
+            painter.drawText(
+                QRectF(self.rect.width() - pad - count_width, top, count_width, metrics.height()),
+                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                count,
+            )
         if self.hint_text():
             painter.setFont(style.font(style.small_px))
             painter.setPen(style.quiet)
@@ -259,8 +277,9 @@ class BlockItem(QGraphicsObject):
             used = painter.boundingRect(box, flags, self.prompt) if self.prompt else QRectF()
             painter.drawText(box, flags, self.prompt)
             painter.setFont(style.font(style.small_px, italic=True))
-            painter.drawText(box.adjusted(0, used.height() + style.small_px * 0.4, 0, 0), flags,
-                             self.hint_text())
+            painter.drawText(
+                box.adjusted(0, used.height() + style.small_px * 0.4, 0, 0), flags, self.hint_text()
+            )
         if self.max_scroll() > 0:
             self._paint_scroll_hint(painter)
 
@@ -289,30 +308,35 @@ class BlockItem(QGraphicsObject):
     def hidden_count(self) -> int:
         """Notes not wholly in view (above or below the scrolled part of a crowded block)."""
         area = self.area.rect().adjusted(-1, -1, 1, 1)
-        return sum(1 for child in self.area.childItems() if isinstance(child, NoteItem)
-                   and not area.contains(child.mapRectToParent(child.rect)))
+        return sum(
+            1
+            for child in self.area.childItems()
+            if isinstance(child, NoteItem) and not area.contains(child.mapRectToParent(child.rect))
+        )
 
-    def wheelEvent(self, event: QGraphicsSceneWheelEvent) -> None:  # noqa: N802
+    def wheelEvent(self, event: QGraphicsSceneWheelEvent) -> None:
         if self.max_scroll() <= 0:
             event.ignore()
             return
         self.set_scroll(self.scroll - event.delta() / 2)
         event.accept()
 
-    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         self.setFocus(Qt.FocusReason.MouseFocusReason)
         event.accept()
 
-    def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+    def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         scene = self.scene()
         if scene is not None:
             scene.captureRequested.emit(self.key, "")
         event.accept()
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802
+    def keyPressEvent(self, event) -> None:
         text = event.text()
-        plain = not (event.modifiers() & (Qt.KeyboardModifier.ControlModifier
-                                          | Qt.KeyboardModifier.AltModifier))
+        plain = not (
+            event.modifiers()
+            & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+        )
         scene = self.scene()
         if scene is not None and plain and text and text.isprintable() and text.strip():
             scene.captureRequested.emit(self.key, text)  # typing starts a note
@@ -341,11 +365,12 @@ class MoreBadge(QGraphicsItem):
         hidden = self.block.hidden_count()
         return f"+{hidden} more" if hidden else ""
 
-    def boundingRect(self) -> QRectF:  # noqa: N802
+    def boundingRect(self) -> QRectF:
         return self.block.rect
 
-    def paint(self, painter: QPainter, _option: QStyleOptionGraphicsItem,
-              _widget: QWidget | None = None) -> None:
+    def paint(
+        self, painter: QPainter, _option: QStyleOptionGraphicsItem, _widget: QWidget | None = None
+    ) -> None:
         text = self.text()
         if not text:
             return

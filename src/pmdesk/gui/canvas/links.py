@@ -31,8 +31,14 @@ Choices = Sequence[tuple[int, str]]  # (id, what the list shows)
 class LinkNoteCommand(ServiceCommand):
     """Add and remove a note's links to roadmap items and requirements, as one step."""
 
-    def __init__(self, service: CanvasService, note_id: int, items: tuple[set[int], set[int]],
-                 requirements: tuple[set[int], set[int]], text: str = "Change note links") -> None:
+    def __init__(
+        self,
+        service: CanvasService,
+        note_id: int,
+        items: tuple[set[int], set[int]],
+        requirements: tuple[set[int], set[int]],
+        text: str = "Change note links",
+    ) -> None:
         super().__init__(text)
         self.service, self.note_id = service, note_id
         self.items = items  # (to link, to unlink)
@@ -59,9 +65,15 @@ def changes(before: set[int], after: set[int]) -> tuple[set[int], set[int]]:
 
 
 class NoteLinksDialog(QDialog):
-    def __init__(self, note_text: str, items: Choices, requirements: Choices,
-                 linked_items: Iterable[int], linked_requirements: Iterable[int],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        note_text: str,
+        items: Choices,
+        requirements: Choices,
+        linked_items: Iterable[int],
+        linked_requirements: Iterable[int],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Links of the note")
         self.resize(720, 460)
@@ -78,8 +90,9 @@ class NoteLinksDialog(QDialog):
         grid.addWidget(QLabel("Requirements"), 0, 1)
         grid.addWidget(self.items, 1, 0)
         grid.addWidget(self.requirements, 1, 1)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -105,24 +118,34 @@ def _checkable(choices: Choices, ticked: set[int]) -> QListWidget:
     for target_id, text in choices:
         item = QListWidgetItem(text)
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-        item.setCheckState(Qt.CheckState.Checked if target_id in ticked
-                           else Qt.CheckState.Unchecked)
+        item.setCheckState(
+            Qt.CheckState.Checked if target_id in ticked else Qt.CheckState.Unchecked
+        )
         item.setData(Qt.ItemDataRole.UserRole, target_id)
         widget.addItem(item)
     return widget
 
 
 def _ticked(widget: QListWidget) -> set[int]:
-    return {widget.item(row).data(Qt.ItemDataRole.UserRole) for row in range(widget.count())
-            if widget.item(row).checkState() == Qt.CheckState.Checked}
+    return {
+        widget.item(row).data(Qt.ItemDataRole.UserRole)
+        for row in range(widget.count())
+        if widget.item(row).checkState() == Qt.CheckState.Checked
+    }
 
 
-def choose_links(parent: QWidget, note_text: str, items: Choices, requirements: Choices,
-                 linked_items: Iterable[int], linked_requirements: Iterable[int]
-                 ) -> tuple[set[int], set[int]] | None:
+def choose_links(
+    parent: QWidget,
+    note_text: str,
+    items: Choices,
+    requirements: Choices,
+    linked_items: Iterable[int],
+    linked_requirements: Iterable[int],
+) -> tuple[set[int], set[int]] | None:
     """Ask which items and requirements the note links to; None if cancelled."""
-    dialog = NoteLinksDialog(note_text, items, requirements, linked_items, linked_requirements,
-                             parent)
+    dialog = NoteLinksDialog(
+        note_text, items, requirements, linked_items, linked_requirements, parent
+    )
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     return dialog.chosen()

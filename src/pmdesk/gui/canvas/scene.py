@@ -67,8 +67,9 @@ class BoardScene(QGraphicsScene):
         if layout is not None:
             for spec in [*layout.blocks]:
                 self.blocks[spec.key] = BlockItem(spec.key, spec.title, spec.prompt, self.style)
-            self.blocks[TO_SORT] = BlockItem(TO_SORT, "To sort",
-                                             "Notes from another template", self.style)
+            self.blocks[TO_SORT] = BlockItem(
+                TO_SORT, "To sort", "Notes from another template", self.style
+            )
             for block in self.blocks.values():
                 self.addItem(block)
         self.relayout()
@@ -111,8 +112,11 @@ class BoardScene(QGraphicsScene):
 
     def notes_in(self, key: str) -> list[NoteItem]:
         known = set(self.blocks) - {TO_SORT}
-        found = [n for n in self.notes.values()
-                 if n.data.block == key or (key == TO_SORT and n.data.block not in known)]
+        found = [
+            n
+            for n in self.notes.values()
+            if n.data.block == key or (key == TO_SORT and n.data.block not in known)
+        ]
         return sorted(found, key=lambda n: (n.data.position, n.data.id))
 
     def selected_ids(self) -> list[int]:
@@ -133,8 +137,9 @@ class BoardScene(QGraphicsScene):
         others = [n for n in self.notes_in(block.key) if n.data.id not in moving]
         for index, note in enumerate(others):
             rect = note.rect.translated(note.pos() + QPointF(0, block.scroll))
-            if point.y() < rect.top() or (point.y() < rect.bottom()
-                                          and point.x() < rect.center().x()):
+            if point.y() < rect.top() or (
+                point.y() < rect.bottom() and point.x() < rect.center().x()
+            ):
                 return index
         return len(others)
 
@@ -179,8 +184,7 @@ class BoardScene(QGraphicsScene):
         fitted = chosen.fitted(room)
         return {c.key: QRectF(*fitted.rect(c, full.left(), full.top())) for c in cells}
 
-    def _plan(self, cells: list[Cell], columns: int, rows: int, full: QRectF,
-              gap: float) -> Plan:
+    def _plan(self, cells: list[Cell], columns: int, rows: int, full: QRectF, gap: float) -> Plan:
         """The first plan, largest type first and even columns first, that fits the board.
 
         When none fits: the full-size plan that comes closest (the desk board then
@@ -207,9 +211,18 @@ class BoardScene(QGraphicsScene):
                 return needs[key, width]
 
             for spread in SPREADS:
-                found = plan(cells, columns, rows, full.width(), full.height(), gap, need=need,
-                             min_width=self._min_width, min_height=header + style.body_px * 1.5,
-                             spread=spread)
+                found = plan(
+                    cells,
+                    columns,
+                    rows,
+                    full.width(),
+                    full.height(),
+                    gap,
+                    need=need,
+                    min_width=self._min_width,
+                    min_height=header + style.body_px * 1.5,
+                    spread=spread,
+                )
                 if found.height <= full.height() + 0.5:
                     return found
                 if scale == 1.0 and (full_size is None or found.height < full_size.height):
@@ -223,25 +236,34 @@ class BoardScene(QGraphicsScene):
         area = max(1.0, width - 2 * pad)
         notes = self.notes_in(key)
         if notes:
-            content = flow_at([n.data.text for n in notes], area, measure, scale,
-                              style.body_px * NOTE_WIDTH_EM * scale, 8 * scale,
-                              max(6.0, style.body_px * 0.3),
-                              [n.badge_height for n in notes]).content_height
+            content = flow_at(
+                [n.data.text for n in notes],
+                area,
+                measure,
+                scale,
+                style.body_px * NOTE_WIDTH_EM * scale,
+                8 * scale,
+                max(6.0, style.body_px * 0.3),
+                [n.badge_height for n in notes],
+            ).content_height
         elif style.projected:
             content = style.body_px
         else:  # the prompt and the hint an empty block shows
             block = self.blocks[key]
             small = style.font(style.small_px)
-            content = (wrapped_height(small, block.prompt, area) + style.small_px * 0.4
-                       + wrapped_height(style.font(style.small_px, italic=True),
-                                        EMPTY_BLOCK_HINT, area))
+            content = (
+                wrapped_height(small, block.prompt, area)
+                + style.small_px * 0.4
+                + wrapped_height(style.font(style.small_px, italic=True), EMPTY_BLOCK_HINT, area)
+            )
         return header + content + pad
 
     def _min_width(self, key: str) -> float:
         """A block is never narrower than its title's longest word (and a short note)."""
         style = self.style
         return max(longest_word(style, self.blocks[key].title), style.body_px * 6) + (
-            2 * block_padding(style) + 2)
+            2 * block_padding(style) + 2
+        )
 
     def _layout_block(self, block: BlockItem, rect: QRectF) -> None:
         style = self._zoomed() if block.key == self.focused else self.style
@@ -250,19 +272,32 @@ class BoardScene(QGraphicsScene):
         notes = self.notes_in(block.key)
         block.count = len(notes)
         area = block.area.rect()
-        flow = flow_notes([n.data.text for n in notes], area.width(), area.height(),
-                          style.text_height, note_width=style.body_px * NOTE_WIDTH_EM,
-                          padding=8, gap=max(6.0, style.body_px * 0.3),
-                          extras=[n.badge_height for n in notes],
-                          min_scale=style.min_note_scale)
+        flow = flow_notes(
+            [n.data.text for n in notes],
+            area.width(),
+            area.height(),
+            style.text_height,
+            note_width=style.body_px * NOTE_WIDTH_EM,
+            padding=8,
+            gap=max(6.0, style.body_px * 0.3),
+            extras=[n.badge_height for n in notes],
+            min_scale=style.min_note_scale,
+        )
         block.content_height = flow.content_height
         block.scroll = min(block.scroll, block.max_scroll())
         for note, slot in zip(notes, flow.slots, strict=True):
             note.style = style
             if note not in self._dragging:
                 note.setParentItem(block.area)
-                note.set_geometry(QRectF(area.left() + slot.x, area.top() + slot.y - block.scroll,
-                                         slot.width, slot.height), flow.scale)
+                note.set_geometry(
+                    QRectF(
+                        area.left() + slot.x,
+                        area.top() + slot.y - block.scroll,
+                        slot.width,
+                        slot.height,
+                    ),
+                    flow.scale,
+                )
         block.update()
         block.more.update()
 
@@ -270,8 +305,12 @@ class BoardScene(QGraphicsScene):
         """The style of a focused block: everything larger, as if zoomed in."""
         zoom = 1.4 if self.style.projected else FOCUS_ZOOM
         s = self.style
-        return replace(s, body_px=round(s.body_px * zoom), title_px=round(s.title_px * zoom),
-                       small_px=round(s.small_px * zoom))
+        return replace(
+            s,
+            body_px=round(s.body_px * zoom),
+            title_px=round(s.title_px * zoom),
+            small_px=round(s.small_px * zoom),
+        )
 
     def focus_block(self, key: str | None) -> None:
         """Zoom one block to fill the board (None: the whole board again)."""
@@ -306,7 +345,7 @@ class BoardScene(QGraphicsScene):
 
     # -- mouse: select, drag between blocks, vote ---------------------------------------------
 
-    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         note = self._note_at(event.scenePos())
         if self.voting and event.button() == Qt.MouseButton.LeftButton:
             if note is not None:
@@ -317,7 +356,7 @@ class BoardScene(QGraphicsScene):
         if note is not None and event.button() == Qt.MouseButton.LeftButton:
             self._press = (event.scenePos(), note)
 
-    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         if self._press is None:
             super().mouseMoveEvent(event)
             return
@@ -343,7 +382,7 @@ class BoardScene(QGraphicsScene):
             note.setPos(where)
             note.setZValue(10)
 
-    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         dragging, self._dragging, self._press = self._dragging, [], None
         if not dragging:
             super().mouseReleaseEvent(event)
@@ -354,10 +393,11 @@ class BoardScene(QGraphicsScene):
         ids = [n.data.id for n in dragging]
         self.relayout()  # back in place until the move is in the file
         if block is not None:
-            self.moveRequested.emit(ids, block.key,
-                                    self.drop_index(block, event.scenePos(), set(ids)))
+            self.moveRequested.emit(
+                ids, block.key, self.drop_index(block, event.scenePos(), set(ids))
+            )
 
-    def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+    def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         note = self._note_at(event.scenePos())
         if note is not None and not self.voting:
             self.editRequested.emit(note.data.id)

@@ -34,20 +34,35 @@ class BoardStyle:
         size = font.pixelSize() if font.pixelSize() > 0 else round(font.pointSizeF() * 4 / 3)
         body = max(12, size)
         return cls(
-            background=palette.color(Role.Window), block_fill=palette.color(Role.Base),
-            block_border=palette.color(Role.Mid), ink=palette.color(Role.Text),
-            quiet=palette.color(Role.PlaceholderText), accent=palette.color(Role.Highlight),
-            stroke=1.0, body_px=body, title_px=round(body * 1.08), small_px=max(10, body - 2),
-            family=font.family(), min_note_scale=min(1.0, DESK_MIN_NOTE_PX / body),
+            background=palette.color(Role.Window),
+            block_fill=palette.color(Role.Base),
+            block_border=palette.color(Role.Mid),
+            ink=palette.color(Role.Text),
+            quiet=palette.color(Role.PlaceholderText),
+            accent=palette.color(Role.Highlight),
+            stroke=1.0,
+            body_px=body,
+            title_px=round(body * 1.08),
+            small_px=max(10, body - 2),
+            family=font.family(),
+            min_note_scale=min(1.0, DESK_MIN_NOTE_PX / body),
         )
 
     @classmethod
     def from_theme(cls, theme: PresentationTheme, font: QFont) -> BoardStyle:
         return cls(
-            background=theme.background, block_fill=theme.panel, block_border=theme.ink,
-            ink=theme.ink, quiet=theme.ink, accent=theme.accent, stroke=theme.stroke,
-            body_px=theme.body_px, title_px=theme.heading_px, small_px=theme.small_px,
-            family=font.family(), projected=True,
+            background=theme.background,
+            block_fill=theme.panel,
+            block_border=theme.ink,
+            ink=theme.ink,
+            quiet=theme.ink,
+            accent=theme.accent,
+            stroke=theme.stroke,
+            body_px=theme.body_px,
+            title_px=theme.heading_px,
+            small_px=theme.small_px,
+            family=font.family(),
+            projected=True,
             min_note_scale=min(1.0, theme.min_body_px / theme.body_px),
         )
 

@@ -32,14 +32,21 @@ def _note_name(row: Any) -> str:
 
 
 class NotesTable(EntityTable):
-    def __init__(self, ctx: AppContext, service: CanvasService, owner: Any,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, service: CanvasService, owner: Any, parent: QWidget | None = None
+    ) -> None:
         self.service = service
         self.owner = owner  # the CanvasView: its board and template
         self.blocks = Lookup(self._blocks, ("canvas_note", "canvas_board"))
         model = EntityTableModel(ctx, service.notes, self._columns(), name_of=_note_name)
-        super().__init__(model, noun=("note", "notes"), create=self._new_note, edit_field="text",
-                         sort_field="block", parent=parent)
+        super().__init__(
+            model,
+            noun=("note", "notes"),
+            create=self._new_note,
+            edit_field="text",
+            sort_field="block",
+            parent=parent,
+        )
         model.setParent(self)
         self.view.setAccessibleName("Canvas notes")
         self.view.horizontalHeader().setAccessibleName("Note columns")
@@ -48,11 +55,24 @@ class NotesTable(EntityTable):
 
     def _columns(self) -> list[Column]:
         return [
-            Column("block", "Block", Kind.CHOICE, choices=self.blocks, width=26,
-                   display=lambda r: block_label(r.block, self.owner.template),
-                   sort_value=self._block_rank),
-            Column("colour", "Colour", Kind.COLOUR, display=lambda r: nearest_sticky(r.colour).name,
-                   decoration=lambda r: r.colour, to_changes=_colour_changes, width=12),
+            Column(
+                "block",
+                "Block",
+                Kind.CHOICE,
+                choices=self.blocks,
+                width=26,
+                display=lambda r: block_label(r.block, self.owner.template),
+                sort_value=self._block_rank,
+            ),
+            Column(
+                "colour",
+                "Colour",
+                Kind.COLOUR,
+                display=lambda r: nearest_sticky(r.colour).name,
+                decoration=lambda r: r.colour,
+                to_changes=_colour_changes,
+                width=12,
+            ),
             Column("votes", "Votes", Kind.INT, minimum=0, width=6),
             Column("text", "Note", Kind.LONG_TEXT, width=60),
         ]
@@ -68,14 +88,25 @@ class NotesTable(EntityTable):
         return found
 
     def show_board(self, board_id: int | None) -> None:
-        self.model.set_query(TableQuery.where_equal(self.service.notes, board_id=board_id)
-                             if board_id is not None else None)
+        self.model.set_query(
+            TableQuery.where_equal(self.service.notes, board_id=board_id)
+            if board_id is not None
+            else None
+        )
 
     def _new_note(self) -> CreateCommand:
         board_id = self.owner.board_id
         if board_id is None:
             raise ValidationError("board", "add a board first")
         block = self.owner.scene.current_block() or blocks_of(self.owner.template)[0][0]
-        return CreateCommand(self.service.notes, {
-            "board_id": board_id, "block": block, "text": "", "colour": STICKIES[0].code,
-            "position": self.service.notes.count()}, "Add note")
+        return CreateCommand(
+            self.service.notes,
+            {
+                "board_id": board_id,
+                "block": block,
+                "text": "",
+                "colour": STICKIES[0].code,
+                "position": self.service.notes.count(),
+            },
+            "Add note",
+        )

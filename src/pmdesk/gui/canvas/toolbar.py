@@ -66,13 +66,21 @@ class BoardToolbar(QWidget):
         self.delete = QPushButton("Delete")
         self.focus = QPushButton("Focus block")
         self.focus.setCheckable(True)
-        self.focus.setToolTip("Zoom the focused block to fill the board (Ctrl+Enter); "
-                              "arrows step through blocks, Esc returns")
+        self.focus.setToolTip(
+            "Zoom the focused block to fill the board (Ctrl+Enter); "
+            "arrows step through blocks, Esc returns"
+        )
         self.vote = QPushButton("Dot voting")
         self.vote.setCheckable(True)
         self.vote.setToolTip("Start a dot-voting round on this board's notes")
-        for button in (self.add_note, self.links, self.duplicate, self.delete, self.focus,
-                       self.vote):
+        for button in (
+            self.add_note,
+            self.links,
+            self.duplicate,
+            self.delete,
+            self.focus,
+            self.vote,
+        ):
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.title = title = QLabel("Canvas")
         font = title.font()
@@ -84,8 +92,15 @@ class BoardToolbar(QWidget):
         actions.setContentsMargins(0, 0, 0, 0)
         actions.setSpacing(4)
         actions.addStretch(1)
-        for widget in (self.add_note, self.colour, self.links, self.duplicate, self.delete,
-                       self.focus, self.vote):
+        for widget in (
+            self.add_note,
+            self.colour,
+            self.links,
+            self.duplicate,
+            self.delete,
+            self.focus,
+            self.vote,
+        ):
             actions.addWidget(widget)
         self.top_row = QHBoxLayout()
         self.top_row.addWidget(title)
@@ -109,15 +124,18 @@ class BoardToolbar(QWidget):
             needed += self.top_row.spacing() + self.note_actions.sizeHint().width()
         return needed <= width
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802
+    def minimumSizeHint(self) -> QSize:
         """As narrow as the wider of its two rows: the window may shrink, the toolbar wraps."""
-        pickers = sum(w.minimumSizeHint().width() for w in (self.title, self.boards,
-                                                              self.template, self.add_board))
+        pickers = sum(
+            w.minimumSizeHint().width()
+            for w in (self.title, self.boards, self.template, self.add_board)
+        )
         pickers += 3 * self.top_row.spacing()
-        return QSize(max(pickers, self.note_actions.minimumSizeHint().width()),
-                     self.sizeHint().height())
+        return QSize(
+            max(pickers, self.note_actions.minimumSizeHint().width()), self.sizeHint().height()
+        )
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._arrange()
 
@@ -132,8 +150,11 @@ class BoardToolbar(QWidget):
         On a laptop the pickers and buttons never squeeze into each other, and
         the window never has to grow sideways for them.
         """
-        wanted, other = ((self.top_row, self.second_row) if self._one_row(self.width())
-                         else (self.second_row, self.top_row))
+        wanted, other = (
+            (self.top_row, self.second_row)
+            if self._one_row(self.width())
+            else (self.second_row, self.top_row)
+        )
         if wanted.indexOf(self.note_actions) < 0:
             other.removeWidget(self.note_actions)
             wanted.addWidget(self.note_actions, 1)
@@ -152,14 +173,15 @@ class ElidedLabel(QLabel):
         self.full_text = text
         self._fit()
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._fit()
 
     def _fit(self) -> None:
         width = max(0, self.contentsRect().width())
-        self.setText(self.fontMetrics().elidedText(self.full_text, Qt.TextElideMode.ElideRight,
-                                                   width))
+        self.setText(
+            self.fontMetrics().elidedText(self.full_text, Qt.TextElideMode.ElideRight, width)
+        )
 
 
 class VotingBar(QWidget):
@@ -176,7 +198,8 @@ class VotingBar(QWidget):
         self.participants = QLineEdit()
         self.participants.setAccessibleName("Participants")
         self.participants.setPlaceholderText(
-            "Participants, comma-separated — leave empty to pass the keyboard")
+            "Participants, comma-separated — leave empty to pass the keyboard"
+        )
         self.start = QPushButton("Start round")
         self.status = ElidedLabel()
         self.status.setAccessibleName("Voting status")

@@ -29,7 +29,6 @@ from pmdesk.gui.workshop.voting import VotingSession
 from pmdesk.store.services import CanvasService, RequirementService
 
 from . import links as note_links
-
 from .board import BoardView
 from .commands import (
     DuplicateNotesCommand,
@@ -67,8 +66,9 @@ class CanvasView(BaseView):
         self.board_page.addWidget(self.board)
         self.start_page, self.start_buttons = self._make_start_page()
         self.board_page.addWidget(self.start_page)
-        self.blank_hint = QLabel("Blank board — double-click a block, or select it and type, "
-                                 "to add a note")
+        self.blank_hint = QLabel(
+            "Blank board — double-click a block, or select it and type, to add a note"
+        )
         self.blank_hint.setObjectName("nextStepHint")
         self.blank_hint.hide()
         self.tabs.addTab(self.board_page, "Board")
@@ -178,9 +178,10 @@ class CanvasView(BaseView):
         if self.board_id is None:
             return
         links = self.service.link_counts(self.board_id)
-        notes = [NoteData(n.id, n.block, n.text, n.colour, n.position, n.votes,
-                          *links.get(n.id, (0, 0)))
-                 for n in self.service.notes_of_board(self.board_id)]
+        notes = [
+            NoteData(n.id, n.block, n.text, n.colour, n.position, n.votes, *links.get(n.id, (0, 0)))
+            for n in self.service.notes_of_board(self.board_id)
+        ]
         self.scene.set_notes(notes)
         self._voting_changed()  # dots on the notes, and results that name them
         self._show_empty_state()
@@ -191,8 +192,9 @@ class CanvasView(BaseView):
         for button in self.start_buttons:
             button.setEnabled(editable)
             button.setVisible(self.presentation is None)  # editing chrome: not for a room
-        self.board_page.setCurrentWidget(self.board if self.board_id is not None
-                                         else self.start_page)
+        self.board_page.setCurrentWidget(
+            self.board if self.board_id is not None else self.start_page
+        )
         blank = self.board_id is not None and not self.scene.notes
         self.blank_hint.setVisible(blank and self.presentation is None)
         t = self.toolbar
@@ -209,9 +211,16 @@ class CanvasView(BaseView):
         name, number = template.label, 2
         while name.casefold() in taken:
             name, number = f"{template.label} {number}", number + 1
-        command = CreateCommand(self.service.boards, {
-            "product_id": self.product_id, "name": name, "template": template,
-            "sort_order": len(taken)}, f"Add board “{name}”")
+        command = CreateCommand(
+            self.service.boards,
+            {
+                "product_id": self.product_id,
+                "name": name,
+                "template": template,
+                "sort_order": len(taken),
+            },
+            f"Add board “{name}”",
+        )
         if not self.ctx.run(command):
             return None
         self.board_id = command.entity_id
@@ -249,9 +258,17 @@ class CanvasView(BaseView):
         if self.board_id is None:
             return None
         position = len([n for n in self.scene.notes.values() if n.data.block == block])
-        command = CreateCommand(self.service.notes, {
-            "board_id": self.board_id, "block": block, "text": text,
-            "colour": colour or STICKIES[0].code, "position": position}, "Add note")
+        command = CreateCommand(
+            self.service.notes,
+            {
+                "board_id": self.board_id,
+                "block": block,
+                "text": text,
+                "colour": colour or STICKIES[0].code,
+                "position": position,
+            },
+            "Add note",
+        )
         return command.entity_id if self.ctx.run(command) else None
 
     def _add_note_clicked(self) -> None:
@@ -260,13 +277,11 @@ class CanvasView(BaseView):
             self.board.start_capture(key)
 
     def edit_note(self, note_id: int, text: str) -> bool:
-        return self.ctx.run(UpdateCommand(self.service.notes, note_id, {"text": text},
-                                          "Edit note"))
+        return self.ctx.run(UpdateCommand(self.service.notes, note_id, {"text": text}, "Edit note"))
 
     def move_notes(self, note_ids: list[int], block: str, index: int) -> bool:
         noun = "note" if len(note_ids) == 1 else f"{len(note_ids)} notes"
-        return self.ctx.run(MoveNotesCommand(self.service, note_ids, block, index,
-                                             f"Move {noun}"))
+        return self.ctx.run(MoveNotesCommand(self.service, note_ids, block, index, f"Move {noun}"))
 
     def selected_ids(self) -> list[int]:
         if self.tabs.currentWidget() is self.table:
@@ -282,8 +297,9 @@ class CanvasView(BaseView):
 
     def duplicate_selected(self) -> bool:
         ids = self.selected_ids()
-        return bool(ids) and self.ctx.run(DuplicateNotesCommand(self.service, ids,
-                                                                "Duplicate notes"))
+        return bool(ids) and self.ctx.run(
+            DuplicateNotesCommand(self.service, ids, "Duplicate notes")
+        )
 
     def delete_selected(self) -> None:
         ids = self.selected_ids()
@@ -310,8 +326,10 @@ class CanvasView(BaseView):
             return False
         requirements = self.ctx.service(RequirementService)
         items = list(requirements.item_names(self.product_id).items())  # by start date
-        reqs = [(r.id, f"{r.ref} · {r.title}" if r.ref else r.title)
-                for r in requirements.requirements_of(self.product_id)]
+        reqs = [
+            (r.id, f"{r.ref} · {r.title}" if r.ref else r.title)
+            for r in requirements.requirements_of(self.product_id)
+        ]
         linked_items, linked_reqs = self.service.links_of_note(note_id)
         text = self.service.notes.get(note_id).text
         chosen = note_links.choose_links(self, text, items, reqs, linked_items, linked_reqs)
@@ -321,8 +339,11 @@ class CanvasView(BaseView):
         req_change = note_links.changes(set(linked_reqs), chosen[1])
         if not any(item_change + req_change):
             return False
-        return self.ctx.run(note_links.LinkNoteCommand(self.service, note_id, item_change,
-                                                       req_change, "Change note links"))
+        return self.ctx.run(
+            note_links.LinkNoteCommand(
+                self.service, note_id, item_change, req_change, "Change note links"
+            )
+        )
 
     # -- dot voting -------------------------------------------------------------------------
 
@@ -336,11 +357,18 @@ class CanvasView(BaseView):
         if self.product_id is None or self.board_id is None:
             return False
         self.toolbar.vote.setChecked(True)
-        names = participants if participants is not None else voting.parse_participants(
-            self.voting_bar.participants.text())
-        return self.session.start(self.product_id, board_id=self.board_id,
-                                  dots=dots or self.voting_bar.dots.value(), participants=names,
-                                  title=self.toolbar.boards.currentText())
+        names = (
+            participants
+            if participants is not None
+            else voting.parse_participants(self.voting_bar.participants.text())
+        )
+        return self.session.start(
+            self.product_id,
+            board_id=self.board_id,
+            dots=dots or self.voting_bar.dots.value(),
+            participants=names,
+            title=self.toolbar.boards.currentText(),
+        )
 
     def _voting_changed(self) -> None:
         self.scene.voting = self.session.active
@@ -348,8 +376,9 @@ class CanvasView(BaseView):
         results = self.voting_results() if self.session.revealed else []
         if results:
             status += " — " + " · ".join(f"{text} {dots}" for text, dots in results[:5])
-        self.voting_bar.show_state(self.session.round_id is not None, status,
-                                   self.session.active, self.session.revealed)
+        self.voting_bar.show_state(
+            self.session.round_id is not None, status, self.session.active, self.session.revealed
+        )
         self.voting_bar.status.setToolTip("\n".join(f"{dots}  {text}" for text, dots in results))
         self._show_voter_dots()
 
@@ -393,10 +422,12 @@ class CanvasView(BaseView):
         self.scene.set_style(style)
         self.board.editor.setFont(style.font(style.body_px))
 
-    def changeEvent(self, event) -> None:  # noqa: N802
+    def changeEvent(self, event) -> None:
         super().changeEvent(event)
-        if self.presentation is None and event.type() in (event.Type.PaletteChange,
-                                                          event.Type.FontChange):
+        if self.presentation is None and event.type() in (
+            event.Type.PaletteChange,
+            event.Type.FontChange,
+        ):
             self.scene.set_style(BoardStyle.from_palette(self.palette(), self.font()))
 
     def export_image(self, path: Path, size: QSize | None = None) -> bool:

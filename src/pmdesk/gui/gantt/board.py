@@ -68,7 +68,7 @@ class HorizonColumnModel(QAbstractListModel):
         """The column's items, updated row by row: selection and scroll stay where they were."""
         sync_rows(self, self.ids, ids, key=lambda item_id: item_id)
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802,B008 - Qt API
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt API
         return 0 if parent.isValid() else len(self.ids)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole):
@@ -92,25 +92,25 @@ class HorizonColumnModel(QAbstractListModel):
             base |= Qt.ItemFlag.ItemIsDragEnabled
         return base
 
-    def mimeTypes(self) -> list[str]:  # noqa: N802 - Qt override
+    def mimeTypes(self) -> list[str]:
         return [MIME_TYPE]
 
-    def mimeData(self, indexes) -> QMimeData:  # noqa: N802 - Qt override
+    def mimeData(self, indexes) -> QMimeData:
         ids = sorted({self.ids[i.row()] for i in indexes if i.isValid()})
         mime = QMimeData()
         mime.setData(MIME_TYPE, QByteArray(",".join(map(str, ids)).encode("ascii")))
         return mime
 
-    def supportedDropActions(self) -> Qt.DropAction:  # noqa: N802 - Qt override
+    def supportedDropActions(self) -> Qt.DropAction:
         return Qt.DropAction.MoveAction
 
-    def supportedDragActions(self) -> Qt.DropAction:  # noqa: N802 - Qt override
+    def supportedDragActions(self) -> Qt.DropAction:
         return Qt.DropAction.MoveAction
 
-    def canDropMimeData(self, data, action, row, column, parent) -> bool:  # noqa: N802
+    def canDropMimeData(self, data, action, row, column, parent) -> bool:
         return data is not None and data.hasFormat(MIME_TYPE)
 
-    def dropMimeData(self, data, action, row, column, parent) -> bool:  # noqa: N802
+    def dropMimeData(self, data, action, row, column, parent) -> bool:
         """Ask for the items to be put in this column; the change notice moves the cards."""
         if not self.canDropMimeData(data, action, row, column, parent):
             return False
@@ -121,8 +121,11 @@ class HorizonColumnModel(QAbstractListModel):
             self.dropRequested.emit(moving, self.horizon)
         return False  # nothing moves here until the edit is committed
 
-    def removeRows(  # noqa: N802 - Qt override
-        self, row: int, count: int, parent: AnyIndex = QModelIndex()  # noqa: B008
+    def removeRows(
+        self,
+        row: int,
+        count: int,
+        parent: AnyIndex = QModelIndex(),  # noqa: B008
     ) -> bool:
         return False  # the source column is refreshed from the file, not edited by the view
 
@@ -135,8 +138,10 @@ def finished(row) -> bool:
 def _undated_tooltip(model: RoadmapModel, item_id: int) -> str:
     """The item described without its dates: the board is for audiences without them."""
     row = model.items[item_id]
-    lines = [f"<b>{html.escape(row.name)}</b>",
-             f"{row.kind.label} · {html.escape(model.lane_name(row.lane_id))} · {row.status.label}"]
+    lines = [
+        f"<b>{html.escape(row.name)}</b>",
+        f"{row.kind.label} · {html.escape(model.lane_name(row.lane_id))} · {row.status.label}",
+    ]
     if row.horizon is not None:
         lines.append(f"Placed in “{row.horizon.label}” by hand")
     return "<br>".join(lines)
@@ -150,7 +155,7 @@ class CardDelegate(QStyledItemDelegate):
         self.roadmap = model
         self.chart_painter = painter
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:  # noqa: N802
+    def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
         fonts = self.chart_painter.fonts  # the projector's type needs taller cards
         lines = fonts.bold_metrics.height() + fonts.small_metrics.height()
         return QSize(220, max(CARD_HEIGHT, round(lines + 26)))
@@ -177,17 +182,26 @@ class CardDelegate(QStyledItemDelegate):
         p.setPen(style.muted if row.status is ItemStatus.CANCELLED else style.text)
         title = ("✓ " if row.status is ItemStatus.DONE else "") + row.name
         title_height = max(20.0, fonts.bold_metrics.height())
-        p.drawText(QRectF(text_left, rect.y() + 5, width, title_height),
-                   Qt.AlignmentFlag.AlignVCenter, fonts.elide(title, width, bold=True))
+        p.drawText(
+            QRectF(text_left, rect.y() + 5, width, title_height),
+            Qt.AlignmentFlag.AlignVCenter,
+            fonts.elide(title, width, bold=True),
+        )
         p.setFont(fonts.small)
         p.setPen(style.muted)
         detail = f"{row.kind.label} · {self.roadmap.lane_name(row.lane_id)} · {row.status.label}"
         if row.horizon is not None:
             detail += " · pinned"
-        p.drawText(QRectF(text_left, rect.y() + 6 + title_height,
-                          width, max(16.0, fonts.small_metrics.height())),
-                   Qt.AlignmentFlag.AlignVCenter,
-                   fonts.small_metrics.elidedText(detail, Qt.TextElideMode.ElideRight, width))
+        p.drawText(
+            QRectF(
+                text_left,
+                rect.y() + 6 + title_height,
+                width,
+                max(16.0, fonts.small_metrics.height()),
+            ),
+            Qt.AlignmentFlag.AlignVCenter,
+            fonts.small_metrics.elidedText(detail, Qt.TextElideMode.ElideRight, width),
+        )
         if row.progress:
             p.setPen(Qt.PenStyle.NoPen)
             track = QRectF(text_left, rect.bottom() - 8, width, 3)
@@ -265,7 +279,8 @@ class HorizonBoard(QWidget):
             self.titles[horizon].setText(
                 f"<span style='font-size:{self.title_size}; font-weight:600'>{horizon.label}</span>"
                 f"&nbsp;&nbsp;<span style='color:gray'>{len(entries)} · "
-                f"{SUBTITLES[horizon]}{done}</span>")
+                f"{SUBTITLES[horizon]}{done}</span>"
+            )
         self.stale = False
 
     def restyle(self, title_px: int | None) -> None:
@@ -276,8 +291,11 @@ class HorizonBoard(QWidget):
         self.refresh()
 
     def selected_ids(self) -> list[int]:
-        return [index.data(ItemIdRole) for view in self.views.values()
-                for index in view.selectionModel().selectedIndexes()]
+        return [
+            index.data(ItemIdRole)
+            for view in self.views.values()
+            for index in view.selectionModel().selectedIndexes()
+        ]
 
     def _menu(self, view: QListView, pos) -> None:
         ids = self.selected_ids()
@@ -285,8 +303,9 @@ class HorizonBoard(QWidget):
             return
         menu = QMenu(self)
         for horizon in Horizon:
-            menu.addAction(f"Move to {horizon.label}",
-                           lambda h=horizon: self.horizonRequested.emit(ids, h))
+            menu.addAction(
+                f"Move to {horizon.label}", lambda h=horizon: self.horizonRequested.emit(ids, h)
+            )
         menu.addSeparator()
         menu.addAction("Follow the dates", lambda: self.horizonRequested.emit(ids, None))
         menu.exec(view.viewport().mapToGlobal(pos))

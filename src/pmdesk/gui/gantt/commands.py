@@ -77,8 +77,9 @@ class DeleteRoadmapCommand(ServiceCommand):
     def apply(self) -> None:
         self._snapshots = []
         if self.link_ids:
-            self._snapshots.append((self.roadmap.dependencies,
-                                    self.roadmap.dependencies.delete(self.link_ids)))
+            self._snapshots.append(
+                (self.roadmap.dependencies, self.roadmap.dependencies.delete(self.link_ids))
+            )
         if self.item_ids:
             self._snapshots.append((self.roadmap.items, self.roadmap.items.delete(self.item_ids)))
 
@@ -138,11 +139,13 @@ class FirstLaneItemCommand(ServiceCommand):
     "New item" then always works; the person renames the lane when they know its theme.
     """
 
-    def __init__(self, roadmap: RoadmapService, product_id: int, lane_name: str,
-                 item_fields: dict[str, Any]) -> None:
+    def __init__(
+        self, roadmap: RoadmapService, product_id: int, lane_name: str, item_fields: dict[str, Any]
+    ) -> None:
         super().__init__(f"New lane “{lane_name}” and its first item")
-        self.lane = CreateCommand(roadmap.lanes, {"product_id": product_id, "name": lane_name,
-                                                  "sort_order": 0}, "")
+        self.lane = CreateCommand(
+            roadmap.lanes, {"product_id": product_id, "name": lane_name, "sort_order": 0}, ""
+        )
         self.items = roadmap.items
         self.item_fields = dict(item_fields)
         self.item: CreateCommand | None = None

@@ -46,8 +46,9 @@ class LinkDialog(QDialog):
         self.lag.setSuffix(" days")
         self.lag.setToolTip("Positive: a lag (wait); negative: a lead (overlap)")
         form.addRow("Lag or lead", self.lag)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)

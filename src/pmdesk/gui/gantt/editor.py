@@ -45,7 +45,7 @@ def _pydate(day: QDate) -> dt.date:
 class NotesEdit(QPlainTextEdit):
     editingFinished = Signal()
 
-    def focusOutEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def focusOutEvent(self, event) -> None:
         super().focusOutEvent(event)
         self.editingFinished.emit()
 
@@ -65,8 +65,9 @@ class ItemEditor(QWidget):
         self._shown: dict[str, Any] = {}  # what each field was last filled with
         self.setMinimumWidth(260)
         self.stack = QStackedWidget()
-        self.empty = QLabel("Select an item to edit it here.\nDouble-click empty space in a lane "
-                            "to create one.")
+        self.empty = QLabel(
+            "Select an item to edit it here.\nDouble-click empty space in a lane to create one."
+        )
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.stack.addWidget(self.empty)
@@ -103,17 +104,25 @@ class ItemEditor(QWidget):
         for status in ItemStatus:
             self.status.addItem(status.label, status.value)
         self.status.activated.connect(
-            lambda: self._send("status", ItemStatus(self.status.currentData())))
+            lambda: self._send("status", ItemStatus(self.status.currentData()))
+        )
         self.notes = NotesEdit()
         self.notes.setTabChangesFocus(True)
         self.notes.textChanged.connect(self._typing)
         self.notes.editingFinished.connect(lambda: self._send("notes", self.notes.toPlainText()))
         self.requirements = QListWidget()
         self.requirements.itemChanged.connect(self._toggle_requirement)
-        for label, widget in (("Name", self.name), ("Kind", self.kind), ("Lane", self.lane),
-                              ("Start", self.start), ("End", self.end),
-                              ("Progress", self.progress), ("Status", self.status),
-                              ("Notes", self.notes), ("Delivers", self.requirements)):
+        for label, widget in (
+            ("Name", self.name),
+            ("Kind", self.kind),
+            ("Lane", self.lane),
+            ("Start", self.start),
+            ("End", self.end),
+            ("Progress", self.progress),
+            ("Status", self.status),
+            ("Notes", self.notes),
+            ("Delivers", self.requirements),
+        ):
             form.addRow(label, widget)
             _name(widget, label)
         return page
@@ -130,7 +139,8 @@ class ItemEditor(QWidget):
         for kind in DependencyType:
             self.link_type.addItem(f"{TYPE_WORDS[kind]} ({kind.value})", kind.value)
         self.link_type.activated.connect(
-            lambda: self._send_link("type", DependencyType(self.link_type.currentData())))
+            lambda: self._send_link("type", DependencyType(self.link_type.currentData()))
+        )
         self.lag = QSpinBox()
         self.lag.setRange(-3650, 3650)
         self.lag.setSuffix(" days")
@@ -140,8 +150,9 @@ class ItemEditor(QWidget):
         _name(self.link_type, "Dependency type")
         _name(self.lag, "Lag or lead")
         remove = QPushButton("Delete dependency")
-        remove.clicked.connect(lambda: self.link_id is not None
-                               and self.linkDeleteRequested.emit(self.link_id))
+        remove.clicked.connect(
+            lambda: self.link_id is not None and self.linkDeleteRequested.emit(self.link_id)
+        )
         form.addRow(remove)
         return page
 
@@ -180,18 +191,22 @@ class ItemEditor(QWidget):
             self._put("start", _qdate(row.start), self.start.date, self.start.setDate, again)
             self._put("end", _qdate(row.end), self.end.date, self.end.setDate, again)
             self.end.setEnabled(row.kind is not ItemKind.MILESTONE)
-            self._put("progress", row.progress, self.progress.value, self.progress.setValue,
-                      again)
-            self._put("notes", row.notes, self.notes.toPlainText, self.notes.setPlainText,
-                      again)
+            self._put("progress", row.progress, self.progress.value, self.progress.setValue, again)
+            self._put("notes", row.notes, self.notes.toPlainText, self.notes.setPlainText, again)
             self.status.setCurrentIndex(list(ItemStatus).index(row.status))
             self._fill_requirements(item_id, keep_scroll=again)
         finally:
             self._loading = False
         self.stack.setCurrentIndex(1)
 
-    def _put(self, field: str, value: Any, read: Callable[[], Any],
-             write: Callable[[Any], None], again: bool) -> None:
+    def _put(
+        self,
+        field: str,
+        value: Any,
+        read: Callable[[], Any],
+        write: Callable[[Any], None],
+        again: bool,
+    ) -> None:
         """Show ``value`` unless the field holds unsaved typing (it differs from what was shown)."""
         current = read()
         if current != value:

@@ -46,12 +46,20 @@ def label_choices(day: dt.date, unit: str) -> tuple[str, ...]:
         quarter = f"Q{(day.month - 1) // 3 + 1}"
         return (f"{quarter} {day.year}", f"{quarter} ’{day.year % 100:02d}", quarter)
     if unit == "month":
-        return (day.strftime("%B %Y"), day.strftime("%b %Y"), day.strftime("%b"),
-                day.strftime("%b")[0])
+        return (
+            day.strftime("%B %Y"),
+            day.strftime("%b %Y"),
+            day.strftime("%b"),
+            day.strftime("%b")[0],
+        )
     if unit == "week":
         week = day.isocalendar().week
-        return (f"Week {week} · {day.day} {day:%b}", f"W{week} · {day.day} {day:%b}", f"W{week}",
-                str(week))
+        return (
+            f"Week {week} · {day.day} {day:%b}",
+            f"W{week} · {day.day} {day:%b}",
+            f"W{week}",
+            str(week),
+        )
     return (f"{day:%a} {day.day}", str(day.day), day.strftime("%a")[0])
 
 
@@ -70,8 +78,9 @@ class TimeHeader(QWidget):
     def tier_height(self) -> int:
         """A tier is as tall as its text needs (the projector's type is large)."""
         fonts = self.view.chart.painter.fonts
-        return max(TIER_HEIGHT, round(max(fonts.bold_metrics.height(),
-                                          fonts.small_metrics.height()) + 8))
+        return max(
+            TIER_HEIGHT, round(max(fonts.bold_metrics.height(), fonts.small_metrics.height()) + 8)
+        )
 
     def strip_height(self) -> int:
         """The strip under the scale where the Today badge sits, clear of every label."""
@@ -91,10 +100,10 @@ class TimeHeader(QWidget):
             return "quarter", "month"  # a room reads months and quarters, not weeks
         return upper, lower
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+    def sizeHint(self) -> QSize:
         return QSize(400, self.height())
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+    def paintEvent(self, event: QPaintEvent) -> None:
         chart = self.view.chart
         style, fonts, scale = chart.painter.style, chart.painter.fonts, chart.scale
         tier = self.tier_height()
@@ -119,8 +128,11 @@ class TimeHeader(QWidget):
             room = x + tick.width - label_x - 4
             if text and fonts.bold_width(text) <= room:
                 p.setPen(style.text)
-                p.drawText(QRectF(label_x, 0, room, tier),
-                           Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
+                p.drawText(
+                    QRectF(label_x, 0, room, tier),
+                    Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                    text,
+                )
                 self.painted.append(text)
         p.setFont(fonts.small)
         lower_ticks = periods(scale, first, last, lower)
@@ -137,8 +149,9 @@ class TimeHeader(QWidget):
         p.end()
 
     @staticmethod
-    def _labels(found: list, unit: str, width_of, padding: float,
-                with_year: bool = False) -> list[str]:
+    def _labels(
+        found: list, unit: str, width_of, padding: float, with_year: bool = False
+    ) -> list[str]:
         """One form for the whole tier (the longest that fits every period), not a mix.
 
         Only the first period shown and the first of each year may say more (its
@@ -146,8 +159,10 @@ class TimeHeader(QWidget):
         """
         choices = [label_choices(tick.day, unit) for tick in found]
         if with_year:  # every period says its year (a room has no other clue)
-            choices = [tuple(c for c in forms if any(str(y) in c for y in range(1900, 2200)))
-                       or forms for forms in choices]
+            choices = [
+                tuple(c for c in forms if any(str(y) in c for y in range(1900, 2200))) or forms
+                for forms in choices
+            ]
 
         def fits(text: str, tick) -> bool:
             return width_of(text) <= tick.width - padding
@@ -196,7 +211,7 @@ class CornerHeader(QWidget):
         self.view = view
         self.setFixedSize(LANE_COLUMN_WIDTH, 2 * TIER_HEIGHT + 16)
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+    def paintEvent(self, event: QPaintEvent) -> None:
         painter = self.view.chart.painter
         style, fonts = painter.style, painter.fonts
         p = QPainter(self)
@@ -207,10 +222,16 @@ class CornerHeader(QWidget):
         p.setFont(fonts.small)
         p.setPen(style.muted)
         tier = (self.height() - 4) / 2
-        p.drawText(QRectF(12, tier, self.width() - 24, tier),
-                   Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, "LANES")
-        p.drawText(QRectF(12, tier, self.width() - 18, tier),
-                   Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, "ITEMS")
+        p.drawText(
+            QRectF(12, tier, self.width() - 24, tier),
+            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+            "LANES",
+        )
+        p.drawText(
+            QRectF(12, tier, self.width() - 18, tier),
+            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+            "ITEMS",
+        )
         p.end()
 
 
@@ -239,7 +260,7 @@ class LaneHeader(QWidget):
         box = self.model.layout.lane_at(y + self._offset())
         return box.lane_id if box is not None else None
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+    def paintEvent(self, event: QPaintEvent) -> None:
         painter = self.view.chart.painter
         style, fonts = painter.style, painter.fonts
         p = QPainter(self)
@@ -266,12 +287,18 @@ class LaneHeader(QWidget):
             p.setPen(style.text)
             name_room = self.width() - CHEVRON_WIDTH - 8 - count_width
             name = fonts.elide(self.model.lane_name(box.lane_id), name_room, bold=True)
-            p.drawText(QRectF(CHEVRON_WIDTH + 4, line_y - line / 2, name_room, line),
-                       Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name)
+            p.drawText(
+                QRectF(CHEVRON_WIDTH + 4, line_y - line / 2, name_room, line),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                name,
+            )
             p.setFont(fonts.small)
             p.setPen(style.muted)
-            p.drawText(QRectF(self.width() - count_width - 4, line_y - line / 2, count_width, line),
-                       Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, count)
+            p.drawText(
+                QRectF(self.width() - count_width - 4, line_y - line / 2, count_width, line),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                count,
+            )
         launch = self.view.chart.launch
         if launch.shown:
             self._paint_launch(p, launch, launch.top - top)
@@ -301,16 +328,24 @@ class LaneHeader(QWidget):
         count_width = fonts.small_metrics.horizontalAdvance(count) + 14
         p.setFont(fonts.bold)
         p.setPen(style.text)
-        p.drawText(QRectF(CHEVRON_WIDTH + 4, line_y - 10, 120, 20),
-                   Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, LAUNCH_NAME)
+        p.drawText(
+            QRectF(CHEVRON_WIDTH + 4, line_y - 10, 120, 20),
+            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+            LAUNCH_NAME,
+        )
         p.setFont(fonts.small)
         p.setPen(style.muted)
-        p.drawText(QRectF(self.width() - count_width - 4, line_y - 10, count_width, 20),
-                   Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, count)
+        p.drawText(
+            QRectF(self.width() - count_width - 4, line_y - 10, count_width, 20),
+            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+            count,
+        )
         if launch.height >= 44:
-            p.drawText(QRectF(CHEVRON_WIDTH + 4, line_y + 8, self.width() - CHEVRON_WIDTH - 12, 18),
-                       Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                       "From the launch plan · read-only")
+            p.drawText(
+                QRectF(CHEVRON_WIDTH + 4, line_y + 8, self.width() - CHEVRON_WIDTH - 12, 18),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                "From the launch plan · read-only",
+            )
 
     @staticmethod
     def _lock(p: QPainter, centre: QPointF, colour) -> None:
@@ -356,7 +391,7 @@ class LaneHeader(QWidget):
 
     # -- mouse -------------------------------------------------------------------------------
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         pos = event.position().toPoint()
         lane_id = self.lane_at(pos.y())
         if lane_id is None:
@@ -370,7 +405,7 @@ class LaneHeader(QWidget):
             else:
                 self._press = (lane_id, pos)
 
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if self._press is None:
             return
         pos = event.position().toPoint()
@@ -386,7 +421,7 @@ class LaneHeader(QWidget):
                 return n
         return len(self.model.layout.boxes)
 
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         press, drop = self._press, self._drop_index
         self._press, self._drop_index = None, None
         self.update()

@@ -59,8 +59,9 @@ def hit_test(chart: ChartScene, pos: QPointF) -> Hit:
     return Hit("lane", lane_id=box.lane_id) if box is not None else Hit("")
 
 
-def _hit_row(chart: ChartScene, row: tuple[int, int], day: float, slop: float, x: float,
-             y: float) -> Hit | None:
+def _hit_row(
+    chart: ChartScene, row: tuple[int, int], day: float, slop: float, x: float, y: float
+) -> Hit | None:
     layout, scale = chart.model.layout, chart.scale
     ids = layout.row_items(row[0], row[1], day - slop, day + slop + 1)
     boxes = [(i, layout.bar(i, scale)) for i in ids]

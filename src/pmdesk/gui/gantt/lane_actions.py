@@ -24,8 +24,11 @@ class LaneActions:
     def set_lane_collapsed(self, lane_id: int, collapsed: bool) -> None:
         verb = "Collapse" if collapsed else "Expand"
         name = self.model.lane_name(lane_id)
-        self._run(UpdateCommand(self.roadmap.lanes, lane_id, {"collapsed": collapsed},
-                                f"{verb} lane “{name}”"))
+        self._run(
+            UpdateCommand(
+                self.roadmap.lanes, lane_id, {"collapsed": collapsed}, f"{verb} lane “{name}”"
+            )
+        )
 
     def move_lane(self, lane_id: int, position: int) -> None:
         order = [lane.id for lane in self.model.lanes if lane.id != lane_id]
@@ -40,11 +43,14 @@ class LaneActions:
         index = self.model.lane_index[lane_id]
         lane = self.model.lanes[index]
         menu = QMenu(self)
-        menu.addAction("Expand" if lane.collapsed else "Collapse",
-                       lambda: self.set_lane_collapsed(lane_id, not lane.collapsed))
+        menu.addAction(
+            "Expand" if lane.collapsed else "Collapse",
+            lambda: self.set_lane_collapsed(lane_id, not lane.collapsed),
+        )
         menu.addAction("Move up", lambda: self.move_lane(lane_id, index - 1)).setEnabled(index > 0)
         menu.addAction("Move down", lambda: self.move_lane(lane_id, index + 1)).setEnabled(
-            index < len(self.model.lanes) - 1)
+            index < len(self.model.lanes) - 1
+        )
         menu.addAction("Rename…", lambda: self._rename_lane(lane_id))
         menu.addSeparator()
         menu.addAction("New lane…", self.add_lane)
@@ -54,5 +60,6 @@ class LaneActions:
         old = self.model.lane_name(lane_id)
         name = dialogs.ask_text(self, "Rename lane", "Name of the lane", old)
         if name and name != old:
-            self._run(UpdateCommand(self.roadmap.lanes, lane_id, {"name": name},
-                                    f"Rename lane “{old}”"))
+            self._run(
+                UpdateCommand(self.roadmap.lanes, lane_id, {"name": name}, f"Rename lane “{old}”")
+            )

@@ -69,8 +69,13 @@ class LaunchLane:
     def rect(self, width: float) -> QRectF:
         return QRectF(0, self.top, width, self.height)
 
-    def arrange(self, tasks: Sequence[LaneTask], scale: TimeScale, top: float,
-                label_width: Callable[[str], float]) -> None:
+    def arrange(
+        self,
+        tasks: Sequence[LaneTask],
+        scale: TimeScale,
+        top: float,
+        label_width: Callable[[str], float],
+    ) -> None:
         """Pack the tasks into rows so that titles fit beside their markers where possible."""
         self.top = top
         ends: list[float] = []  # per row: the right end of what is placed in it
@@ -125,12 +130,14 @@ def task_tooltip(task: LaneTask, today: dt.date) -> str:
     due = f"Due {task.due.day} {task.due:%b %Y}"
     if is_late(task, today):
         due += " · <span style='color:#d92d20'>overdue</span>"
-    return "<br>".join([
-        f"<b>{html.escape(task.title)}</b>",
-        f"Launch task · {task.function.label} · {task.status.label}",
-        due,
-        "<i>Read-only here: edit it in the Launch view</i>",
-    ])
+    return "<br>".join(
+        [
+            f"<b>{html.escape(task.title)}</b>",
+            f"Launch task · {task.function.label} · {task.status.label}",
+            due,
+            "<i>Read-only here: edit it in the Launch view</i>",
+        ]
+    )
 
 
 class LaunchLaneItem(ChartLayer):
@@ -178,6 +185,12 @@ class LaunchLaneItem(ChartLayer):
             pen.setCapStyle(Qt.PenCapStyle.RoundCap)
             pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
             p.setPen(pen)
-            p.drawPolyline(QPolygonF([QPointF(c.x() - s * 0.8, c.y()),
-                                      QPointF(c.x() - s * 0.2, c.y() + s * 0.6),
-                                      QPointF(c.x() + s * 0.9, c.y() - s * 0.7)]))
+            p.drawPolyline(
+                QPolygonF(
+                    [
+                        QPointF(c.x() - s * 0.8, c.y()),
+                        QPointF(c.x() - s * 0.2, c.y() + s * 0.6),
+                        QPointF(c.x() + s * 0.9, c.y() - s * 0.7),
+                    ]
+                )
+            )

@@ -21,5 +21,5 @@ class ChartLayer(QGraphicsItem):
             self.prepareGeometryChange()
             self._rect = rect
 
-    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
+    def boundingRect(self) -> QRectF:
         return self._rect

@@ -32,8 +32,12 @@ class RoadmapLegend(QWidget):
     def entries(self) -> list[rs.LegendEntry]:
         model = self.model
         baseline = model.baseline_visible
-        entries = rs.legend_entries(critical=model.show_critical, baseline=baseline,
-                                    slip=baseline, violated=bool(model.violated))
+        entries = rs.legend_entries(
+            critical=model.show_critical,
+            baseline=baseline,
+            slip=baseline,
+            violated=bool(model.violated),
+        )
         if self.marks_only:
             entries = [e for e in entries if e.key not in rs.SHAPE_KEYS]
         return entries
@@ -71,15 +75,15 @@ class RoadmapLegend(QWidget):
         self.setAccessibleDescription(" · ".join(self.labels()))
         self.update()
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         if self.height() != self._height():
             self.setFixedHeight(self._height())
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+    def sizeHint(self) -> QSize:
         return QSize(600, self._height())
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+    def paintEvent(self, event: QPaintEvent) -> None:
         style: ChartStyle = self.chart_painter.style
         fonts: Fonts = self.chart_painter.fonts
         p = QPainter(self)
@@ -101,9 +105,11 @@ class RoadmapLegend(QWidget):
                 p.restore()
                 label_x = x + (glyph + 5) * k
                 p.setPen(style.muted)
-                p.drawText(QRectF(label_x, top, fonts.small_width(entry.label) + 2, line_height),
-                           Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                           entry.label)
+                p.drawText(
+                    QRectF(label_x, top, fonts.small_width(entry.label) + 2, line_height),
+                    Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                    entry.label,
+                )
                 x += need
         p.end()
 
@@ -113,9 +119,15 @@ GLYPH_ROOM = 26  # the widest glyph, in desk pixels
 
 def _glyph(p: QPainter, entry: rs.LegendEntry, x: float, cy: float, style: ChartStyle) -> float:
     """Draw one sign as the chart draws it (in the theme's shade of it); returns its width."""
-    shade = {"critical": style.critical, "violated": style.violated, "at_risk": style.at_risk,
-             "baseline": style.baseline, "slip": style.late, "today": style.today,
-             "link": style.link}
+    shade = {
+        "critical": style.critical,
+        "violated": style.violated,
+        "at_risk": style.at_risk,
+        "baseline": style.baseline,
+        "slip": style.late,
+        "today": style.today,
+        "link": style.link,
+    }
     colour = QColor(shade.get(entry.key, QColor(entry.colour)))
     lane = QColor(rs.LANE_COLOURS[0])
     glyph = entry.glyph
@@ -137,24 +149,49 @@ def _glyph(p: QPainter, entry: rs.LegendEntry, x: float, cy: float, style: Chart
         return 20
     if glyph == "release":
         p.setBrush(lane.darker(118))
-        p.drawPolygon(QPolygonF([QPointF(x, cy - 5), QPointF(x + 15, cy - 5),
-                                 QPointF(x + 20, cy), QPointF(x + 15, cy + 5),
-                                 QPointF(x, cy + 5)]))
+        p.drawPolygon(
+            QPolygonF(
+                [
+                    QPointF(x, cy - 5),
+                    QPointF(x + 15, cy - 5),
+                    QPointF(x + 20, cy),
+                    QPointF(x + 15, cy + 5),
+                    QPointF(x, cy + 5),
+                ]
+            )
+        )
         return 20
     if glyph == "milestone":
         p.setBrush(lane.darker(112))
-        p.drawPolygon(QPolygonF([QPointF(x + 6, cy - 6), QPointF(x + 12, cy),
-                                 QPointF(x + 6, cy + 6), QPointF(x, cy)]))
+        p.drawPolygon(
+            QPolygonF(
+                [
+                    QPointF(x + 6, cy - 6),
+                    QPointF(x + 12, cy),
+                    QPointF(x + 6, cy + 6),
+                    QPointF(x, cy),
+                ]
+            )
+        )
         return 12
     if glyph in ("link", "dashed-link"):
         dash = Qt.PenStyle.DashLine if glyph == "dashed-link" else Qt.PenStyle.SolidLine
         p.setPen(QPen(colour, 1.5, dash))
-        p.drawPolyline(QPolygonF([QPointF(x, cy + 4), QPointF(x + 8, cy + 4),
-                                  QPointF(x + 8, cy - 3), QPointF(x + 16, cy - 3)]))
+        p.drawPolyline(
+            QPolygonF(
+                [
+                    QPointF(x, cy + 4),
+                    QPointF(x + 8, cy + 4),
+                    QPointF(x + 8, cy - 3),
+                    QPointF(x + 16, cy - 3),
+                ]
+            )
+        )
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(colour)
-        p.drawPolygon(QPolygonF([QPointF(x + 21, cy - 3), QPointF(x + 16, cy - 6),
-                                 QPointF(x + 16, cy)]))
+        p.drawPolygon(
+            QPolygonF([QPointF(x + 21, cy - 3), QPointF(x + 16, cy - 6), QPointF(x + 16, cy)])
+        )
         return 21
     if glyph == "dot":
         p.setBrush(colour)

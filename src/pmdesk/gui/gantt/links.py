@@ -37,9 +37,13 @@ def _heads() -> dict[tuple[int, int], QPolygonF]:
     heads = {}
     for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1)):
         back_x, back_y = -dx * ARROW * 1.3, -dy * ARROW * 1.3
-        heads[(dx, dy)] = QPolygonF([
-            QPointF(0, 0), QPointF(back_x - dy * ARROW * 0.75, back_y + dx * ARROW * 0.75),
-            QPointF(back_x + dy * ARROW * 0.75, back_y - dx * ARROW * 0.75)])
+        heads[(dx, dy)] = QPolygonF(
+            [
+                QPointF(0, 0),
+                QPointF(back_x - dy * ARROW * 0.75, back_y + dx * ARROW * 0.75),
+                QPointF(back_x + dy * ARROW * 0.75, back_y - dx * ARROW * 0.75),
+            ]
+        )
     return heads
 
 
@@ -115,8 +119,10 @@ class LinkPainter:
             pred, succ = self._box(link.pred, origin, ppd), self._box(link.succ, origin, ppd)
             if pred is not None and succ is not None:
                 points = link_route(link.type, pred, succ, self.model.layout.metrics.link_gap)
-                segments = [(round(x0) + 0.5, round(y0) + 0.5, round(x1) + 0.5, round(y1) + 0.5)
-                            for (x0, y0), (x1, y1) in zip(points, points[1:])]
+                segments = [
+                    (round(x0) + 0.5, round(y0) + 0.5, round(x1) + 0.5, round(y1) + 0.5)
+                    for (x0, y0), (x1, y1) in zip(points, points[1:])
+                ]
                 found = (points, segments, self._head(points[-2], points[-1]))
         cache[link_id] = found
         return found
@@ -196,8 +202,9 @@ class LinkPainter:
         link = self.model.links[link_id]
         return link.pred in marked or link.succ in marked
 
-    def _paint_stubs(self, p: QPainter, scale: TimeScale, ids: list[int], pen: QPen,
-                     clip: QRectF) -> None:
+    def _paint_stubs(
+        self, p: QPainter, scale: TimeScale, ids: list[int], pen: QPen, clip: QRectF
+    ) -> None:
         """A short line and an arrow head into each successor, without routing the link."""
         left, top = clip.left() - STUB_PX, clip.top() - 8
         right, bottom = clip.right() + STUB_PX, clip.bottom() + 8
@@ -222,13 +229,18 @@ class LinkPainter:
             tip_x = succ.x if into_start else succ.right
             back = tip_x - STUB_PX if into_start else tip_x + STUB_PX
             y = round(succ.cy) + 0.5
-            found = (tip_x, succ.cy, QLineF(back, y, tip_x, y),
-                     self._head((back, succ.cy), (tip_x, succ.cy)))
+            found = (
+                tip_x,
+                succ.cy,
+                QLineF(back, y, tip_x, y),
+                self._head((back, succ.cy), (tip_x, succ.cy)),
+            )
         stubs[link_id] = found
         return found
 
-    def _paint_group(self, p: QPainter, scale: TimeScale, ids: list[int], pen: QPen,
-                     clip: QRectF) -> None:
+    def _paint_group(
+        self, p: QPainter, scale: TimeScale, ids: list[int], pen: QPen, clip: QRectF
+    ) -> None:
         """One ``drawLines`` call per group, every segment cut to the clip first.
 
         Links between far-apart lanes run thousands of pixels off screen; cutting

@@ -166,8 +166,9 @@ class RoadmapModel:
 
     def layout_item(self, row: ItemRow) -> LayoutItem:
         baseline = self.baseline.get(row.id) if self.baseline_visible else None
-        return LayoutItem(row.id, row.lane_id, row.kind, row.start.toordinal(), row.end.toordinal(),
-                          baseline)
+        return LayoutItem(
+            row.id, row.lane_id, row.kind, row.start.toordinal(), row.end.toordinal(), baseline
+        )
 
     def shown_lanes(self) -> list[LaneRow]:
         if self.filter.lane_id is None:
@@ -182,8 +183,9 @@ class RoadmapModel:
     def _relayout(self) -> None:
         metrics = self.metrics.showing_baseline(self.baseline_visible)
         folded = self.folded
-        lanes = [LayoutLane(lane.id, lane.collapsed or lane.id in folded)
-                 for lane in self.shown_lanes()]
+        lanes = [
+            LayoutLane(lane.id, lane.collapsed or lane.id in folded) for lane in self.shown_lanes()
+        ]
         accepts = self.filter.accepts if self.filter.active else None
         chosen = (r for r in self.items.values() if accepts is None or accepts(r))
         self.layout = GanttLayout(lanes, map(self.layout_item, chosen), metrics)
@@ -296,8 +298,9 @@ class RoadmapModel:
         refresh = Refresh()
         if self.product_id is None or not changes:
             return refresh
-        if changes.reloads(ITEM, LINK, LANE, "requirement_item_link", *BASELINE_KINDS,
-                           *LAUNCH_KINDS):
+        if changes.reloads(
+            ITEM, LINK, LANE, "requirement_item_link", *BASELINE_KINDS, *LAUNCH_KINDS
+        ):
             return self._reload()
         if changes.touches(LANE):
             self._set_lanes(self.queries.lane_rows(self.product_id))
@@ -307,8 +310,9 @@ class RoadmapModel:
             refresh.everything = True
         if changes.touches("requirement_item_link"):
             self.requirement_counts = self.queries.requirement_counts(self.product_id)
-            refresh.items |= {key[1] for key in changes.ids("requirement_item_link")
-                              if isinstance(key, tuple)}
+            refresh.items |= {
+                key[1] for key in changes.ids("requirement_item_link") if isinstance(key, tuple)
+            }
         if changes.touches(*LAUNCH_KINDS):
             self.launch_tasks = self.queries.launch_tasks(self.product_id)
             refresh.launch = True
@@ -337,8 +341,9 @@ class RoadmapModel:
         self.load(self.product_id)
         self.selected = selected & self.layout.items.keys()
         self.selected_links = {i for i in selected_links if self.link_shown(i)}
-        return Refresh(everything=True, items=set(self.items), links=set(self.links),
-                       board=True, launch=True)
+        return Refresh(
+            everything=True, items=set(self.items), links=set(self.links), board=True, launch=True
+        )
 
     def _apply_items(self, changes: ChangeSet, refresh: Refresh) -> set[int]:
         removed = {i for i in changes.ids(ITEM, "delete") if i in self.items}

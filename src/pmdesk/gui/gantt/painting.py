@@ -60,12 +60,16 @@ class Swatch:
     def of(cls, colour: QColor, style: ChartStyle) -> Swatch:
         release = colour.darker(118)
         return cls(
-            fill=colour, done=colour.darker(128), release=release, release_done=colour.darker(150),
+            fill=colour,
+            done=colour.darker(128),
+            release=release,
+            release_done=colour.darker(150),
             milestone=colour.darker(112),
             initiative=style.tint(colour, 0.68 if style.dark else 0.8),
             initiative_border=QPen(style.tint(colour, 0.35), 1.0),
             initiative_text=colour.lighter(165) if style.dark else colour.darker(150),
-            cancelled=style.tint(colour, 0.55), text=text_on(colour),
+            cancelled=style.tint(colour, 0.55),
+            text=text_on(colour),
         )
 
 
@@ -88,8 +92,10 @@ class ChartPainter:
         self._elided: dict[tuple[str, int, bool], str] = {}
         self._statics: dict[tuple[str, bool], QStaticText] = {}
         self._outline_pens = {
-            "critical": QPen(style.critical, 2.0), "selected": QPen(style.highlight, 2.0),
-            "hover": QPen(_alpha(style.highlight, 0.55), 1.5), "risk": QPen(style.base, 1.2),
+            "critical": QPen(style.critical, 2.0),
+            "selected": QPen(style.highlight, 2.0),
+            "hover": QPen(_alpha(style.highlight, 0.55), 1.5),
+            "risk": QPen(style.base, 1.2),
             "milestone": QPen(style.base, 1.5),
         }
         self._hatch = QBrush(style.base, Qt.BrushStyle.BDiagPattern)
@@ -182,17 +188,32 @@ class ChartPainter:
             on_screen = box.right >= left
             if not on_screen and (not labels or (nxt is not None and nxt <= left)):
                 continue  # off to the left, and its label cannot reach in either
-            entries.append((item, rows[item.id], box, self.swatch(item.lane_id), nxt, seen.row_top,
-                            (labels or box.w > 40) and not seen.compact, on_screen, prev))
+            entries.append(
+                (
+                    item,
+                    rows[item.id],
+                    box,
+                    self.swatch(item.lane_id),
+                    nxt,
+                    seen.row_top,
+                    (labels or box.w > 40) and not seen.compact,
+                    on_screen,
+                    prev,
+                )
+            )
         return entries, tiny
 
-    def _paint_one(self, p: QPainter, scale: TimeScale, entry: tuple, labels: list,
-                   with_label: bool = True) -> None:
+    def _paint_one(
+        self, p: QPainter, scale: TimeScale, entry: tuple, labels: list, with_label: bool = True
+    ) -> None:
         item, row, box, swatch, nxt, row_top, label, on_screen, prev = entry
         if on_screen:
             layout = self.model.layout
-            if (layout.metrics.with_baseline and item.baseline is not None
-                    and not layout.box_of[item.lane_id].collapsed):  # a folded lane: one row
+            if (
+                layout.metrics.with_baseline
+                and item.baseline is not None
+                and not layout.box_of[item.lane_id].collapsed
+            ):  # a folded lane: one row
                 self._paint_baseline(p, item, row_top, scale, box, nxt)
             self._paint_shape(p, row, item.kind, box, swatch)
             if with_label:  # (the dense style outlines everything at the end)
@@ -223,8 +244,11 @@ class ChartPainter:
             if not on_screen:
                 continue
             kind = item.kind
-            if kind is MILESTONE or kind is RELEASE or (
-                    self.model.layout.metrics.with_baseline and item.baseline is not None):
+            if (
+                kind is MILESTONE
+                or kind is RELEASE
+                or (self.model.layout.metrics.with_baseline and item.baseline is not None)
+            ):
                 shaped.append(entry)
                 continue
             x0, x1 = round(box.x), round(box.right)
@@ -294,8 +318,12 @@ class ChartPainter:
     def _paint_marks(self, p: QPainter, item_id: int, status, box: Box, milestone: bool) -> None:
         """Critical-path, selection and hover outlines, and the at-risk dot."""
         model, pens = self.model, self._outline_pens
-        if status is not AT_RISK and item_id not in model.selected and item_id != self.hover and (
-                not model.show_critical or item_id not in model.critical):
+        if (
+            status is not AT_RISK
+            and item_id not in model.selected
+            and item_id != self.hover
+            and (not model.show_critical or item_id not in model.critical)
+        ):
             return
         p.setBrush(Qt.BrushStyle.NoBrush)
         outline = box.grown(2.5)
@@ -313,9 +341,17 @@ class ChartPainter:
             p.setBrush(self.style.at_risk)
             p.drawEllipse(QPointF(box.right - (0 if milestone else 6), box.y + 1), 3.5, 3.5)
 
-    def _place_label(self, row, kind: ItemKind, box: Box, swatch: Swatch,
-                     next_left: float | None, labels: list, row_top: float = 0.0,
-                     prev_right: float | None = None) -> None:
+    def _place_label(
+        self,
+        row,
+        kind: ItemKind,
+        box: Box,
+        swatch: Swatch,
+        next_left: float | None,
+        labels: list,
+        row_top: float = 0.0,
+        prev_right: float | None = None,
+    ) -> None:
         """Where the item's name goes (if anywhere), added to ``labels`` to draw later.
 
         Left of the bar is tried too, clear of the previous bar and of its label (the
@@ -412,8 +448,9 @@ class ChartPainter:
             found = self._elided[key] = self.fonts.elide(text, int(width), bold)
         return found
 
-    def _paint_baseline(self, p: QPainter, item, row_top: float, scale: TimeScale, box: Box,
-                        next_left: float | None) -> None:
+    def _paint_baseline(
+        self, p: QPainter, item, row_top: float, scale: TimeScale, box: Box, next_left: float | None
+    ) -> None:
         """The baseline bar under the item, and its slip in days where there is room."""
         base = baseline_box(item, row_top, scale, self.model.layout.metrics)
         if base is None:
@@ -455,14 +492,20 @@ def _outline(p: QPainter, box: Box, milestone: bool) -> None:
 
 def diamond(box: Box) -> QPolygonF:
     cx, cy = box.x + box.w / 2, box.cy
-    return QPolygonF([QPointF(cx, box.y), QPointF(box.right, cy), QPointF(cx, box.bottom),
-                      QPointF(box.x, cy)])
+    return QPolygonF(
+        [QPointF(cx, box.y), QPointF(box.right, cy), QPointF(cx, box.bottom), QPointF(box.x, cy)]
+    )
 
 
 def chevron(box: Box) -> QPolygonF:
     """A bar whose right end is an arrow point: a release ships at its end."""
     tip = min(box.h / 2, box.w / 2)
-    return QPolygonF([
-        QPointF(box.x, box.y), QPointF(box.right - tip, box.y), QPointF(box.right, box.cy),
-        QPointF(box.right - tip, box.bottom), QPointF(box.x, box.bottom),
-    ])
+    return QPolygonF(
+        [
+            QPointF(box.x, box.y),
+            QPointF(box.right - tip, box.y),
+            QPointF(box.right, box.cy),
+            QPointF(box.right - tip, box.bottom),
+            QPointF(box.x, box.bottom),
+        ]
+    )

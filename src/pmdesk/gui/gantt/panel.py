@@ -73,8 +73,9 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
         self._theme = None  # the projector's, while presenting
         self._desk_metrics = self.model.metrics
         self._desk_font = QFont(self.font())
-        self.painter = ChartPainter(self.model, ChartStyle.from_palette(self.palette()),
-                                    Fonts(self.font()))
+        self.painter = ChartPainter(
+            self.model, ChartStyle.from_palette(self.palette()), Fonts(self.font())
+        )
         self.scene = ChartScene(self.model, self.painter, self)
         self.view = GanttView(self.scene)
         self.painter.visible_right = lambda: self.view.visible_scene_rect().right()
@@ -133,10 +134,15 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
                 text = action.toolTip() if action is not None else button.text()
                 button.setAccessibleName(text.split(" (")[0] or button.text())
         t = self.toolbar
-        names = {t.lane_filter: "Show lane", t.kind_filter: "Show kind",
-                 t.status_filter: "Show status", t.text_filter: "Filter items by name or notes",
-                 self.view: "Roadmap timeline chart", self.time_header: "Time scale",
-                 self.lane_header: "Lanes"}
+        names = {
+            t.lane_filter: "Show lane",
+            t.kind_filter: "Show kind",
+            t.status_filter: "Show status",
+            t.text_filter: "Filter items by name or notes",
+            self.view: "Roadmap timeline chart",
+            self.time_header: "Time scale",
+            self.lane_header: "Lanes",
+        }
         for widget, name in names.items():
             widget.setAccessibleName(name)
         self.view.viewport().setAccessibleName("Roadmap timeline chart")
@@ -284,19 +290,26 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
         def lay(factor: float) -> None:
             m = desk.scaled(factor)
             row = max(m.row_height, line * 1.3)
-            model.metrics = replace(m, row_height=row, bar_height=min(row - 8, line + 2),
-                                    initiative_height=min(row - 4, line + 6),
-                                    milestone_size=min(row - 10, line),
-                                    collapsed_height=max(m.collapsed_height, line + 14),
-                                    max_label_width=10_000.0)
+            model.metrics = replace(
+                m,
+                row_height=row,
+                bar_height=min(row - 8, line + 2),
+                initiative_height=min(row - 4, line + 6),
+                milestone_size=min(row - 10, line),
+                collapsed_height=max(m.collapsed_height, line + 14),
+                max_label_width=10_000.0,
+            )
             model.relayout()
 
         lay(full)
         if model.layout.height > room:
             lay(max(line * 1.3 / desk.row_height, full * room / model.layout.height))
         while model.layout.height > room:
-            rows = [(model.layout.row_count(lane.id), lane.id) for lane in model.shown_lanes()
-                    if lane.id not in model.folded and not lane.collapsed]
+            rows = [
+                (model.layout.row_count(lane.id), lane.id)
+                for lane in model.shown_lanes()
+                if lane.id not in model.folded and not lane.collapsed
+            ]
             rows = [r for r in rows if r[0] > 1]
             if not rows:
                 break
@@ -331,17 +344,17 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
             raise OSError(f"could not write {path}")
         return path
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+    def sizeHint(self) -> QSize:
         return QSize(1200, 700)
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._restyle_headers()
         self._show_hint()
         if self._theme is not None:
             QTimer.singleShot(0, self._fit_for_room)  # once the view has its new height
 
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         if self._needs_first_view:
             QTimer.singleShot(0, self._first_view)
@@ -385,7 +398,8 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
         if shown:
             self.model.compute_critical()
             message = self.model.schedule_error or (
-                f"{plural(len(self.model.critical), 'item')} on the critical path")
+                f"{plural(len(self.model.critical), 'item')} on the critical path"
+            )
             self.statusMessage.emit(message)
         self.scene.update()
         self.legend.refresh()
@@ -418,8 +432,11 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
         t = self.toolbar
         for action in (t.add_item, t.add_lane, t.reschedule, t.set_baseline):
             action.setEnabled(editable)
-        tip = ("Add an item to the first lane" if self.model.lanes else
-               f"No lane yet: makes a lane “{FIRST_LANE}” and the first item in it")
+        tip = (
+            "Add an item to the first lane"
+            if self.model.lanes
+            else f"No lane yet: makes a lane “{FIRST_LANE}” and the first item in it"
+        )
         keys = t.add_item.shortcut().toString()
         t.add_item.setToolTip(f"{tip} ({keys})" if keys else tip)
         self._restyle_headers()  # lane names whole: the column follows the longest
@@ -432,8 +449,10 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
         if model.product_id is None:
             text = "No product yet — add one in Portfolio (Add product), then plan it here"
         elif not model.lanes:
-            text = ("No lanes yet — New lane to start (or New item, which makes one), "
-                    "or import an MS Project plan (File ▸ Import)")
+            text = (
+                "No lanes yet — New lane to start (or New item, which makes one), "
+                "or import an MS Project plan (File ▸ Import)"
+            )
         elif not model.items:
             text = "No items yet — New item, or double-click a lane at a date"
         else:
@@ -485,9 +504,14 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
         self._run(CreateCommand(self.roadmap.dependencies, fields, text))
 
     def create_item(self, lane_id: int, start: dt.date) -> int | None:
-        fields = {"product_id": self.model.product_id, "lane_id": lane_id, "name": "New feature",
-                  "kind": ItemKind.FEATURE, "start_date": start,
-                  "end_date": start + dt.timedelta(days=NEW_ITEM_DAYS - 1)}
+        fields = {
+            "product_id": self.model.product_id,
+            "lane_id": lane_id,
+            "name": "New feature",
+            "kind": ItemKind.FEATURE,
+            "start_date": start,
+            "end_date": start + dt.timedelta(days=NEW_ITEM_DAYS - 1),
+        }
         command = CreateCommand(self.roadmap.items, fields, "New item")
         if not self._run(command):
             return None
@@ -507,9 +531,13 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
     def _first_lane_and_item(self) -> None:
         """No lane yet: make one and the item in it, one undo step, and open the item."""
         start = self.model.today
-        fields = {"product_id": self.model.product_id, "name": "New feature",
-                  "kind": ItemKind.FEATURE, "start_date": start,
-                  "end_date": start + dt.timedelta(days=NEW_ITEM_DAYS - 1)}
+        fields = {
+            "product_id": self.model.product_id,
+            "name": "New feature",
+            "kind": ItemKind.FEATURE,
+            "start_date": start,
+            "end_date": start + dt.timedelta(days=NEW_ITEM_DAYS - 1),
+        }
         command = FirstLaneItemCommand(self.roadmap, self.model.product_id, FIRST_LANE, fields)
         if self._run(command):
             self.view.select([command.entity_id])
@@ -529,8 +557,10 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
         """Launch tasks are drawn here but belong to the launch plan: say where to edit them."""
         task = self.scene.launch.task(task_id)
         if task is not None:
-            self.statusMessage.emit(f"“{task.title}” is a launch task ({task.function.label}, "
-                                    f"{task.status.label.lower()}): edit it in the Launch view")
+            self.statusMessage.emit(
+                f"“{task.title}” is a launch task ({task.function.label}, "
+                f"{task.status.label.lower()}): edit it in the Launch view"
+            )
 
     def _edit_item(self, item_id: int, fields: dict) -> None:
         name = self.model.items[item_id].name
@@ -558,8 +588,11 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
         changes = {i: {"horizon": horizon} for i in ids if self.model.items[i].horizon != horizon}
         if changes:
             where = f"“{horizon.label}”" if horizon else "the column its dates give"
-            self._run(UpdateManyCommand(self.roadmap.items, changes,
-                                        f"Move {self._names(changes)} to {where}"))
+            self._run(
+                UpdateManyCommand(
+                    self.roadmap.items, changes, f"Move {self._names(changes)} to {where}"
+                )
+            )
 
     def reschedule_successors(self) -> None:
         if not self.model.violated:

@@ -72,6 +72,7 @@ class RefreshOnChange:
             route = self.painter.route(link_id, self.scene.scale)
             if route is not None:
                 xs, ys = [p[0] for p in route], [p[1] for p in route]
-                rects.append(QRectF(min(xs) - 8, min(ys) - 8, max(xs) - min(xs) + 16,
-                                    max(ys) - min(ys) + 16))
+                rects.append(
+                    QRectF(min(xs) - 8, min(ys) - 8, max(xs) - min(xs) + 16, max(ys) - min(ys) + 16)
+                )
         return rects

@@ -16,8 +16,7 @@ from PySide6.QtCore import QLineF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsScene, QStyleOptionGraphicsItem
 
-from pmdesk.core.gantt_layout import LayoutItem, bar_box
-from pmdesk.core.gantt_layout import readable_tiers
+from pmdesk.core.gantt_layout import LayoutItem, bar_box, readable_tiers
 from pmdesk.core.timeline import TimeScale, next_unit, unit_start
 
 from .launch_lane import ACCENT, LaunchLane, LaunchLaneItem
@@ -131,8 +130,12 @@ class ChartScene(QGraphicsScene):
 
     def arrange_launch(self) -> None:
         """Lay the launch lane out under the last lane, for the current zoom."""
-        self.launch.arrange(self.model.shown_launch_tasks(), self.scale, self.model.layout.height,
-                            self.painter.fonts.width)
+        self.launch.arrange(
+            self.model.shown_launch_tasks(),
+            self.scale,
+            self.model.layout.height,
+            self.painter.fonts.width,
+        )
 
     def set_zoom(self, px_per_day: float) -> None:
         self.scale = self.scale.zoomed(px_per_day)
@@ -156,7 +159,7 @@ class ChartScene(QGraphicsScene):
 
     # -- background and foreground ---------------------------------------------------------
 
-    def drawBackground(self, p: QPainter, rect: QRectF) -> None:  # noqa: N802 - Qt override
+    def drawBackground(self, p: QPainter, rect: QRectF) -> None:
         style = self.painter.style
         p.fillRect(rect, style.base)
         for n, box in enumerate(self.model.layout.boxes):
@@ -166,8 +169,14 @@ class ChartScene(QGraphicsScene):
             if n % 2:
                 p.fillRect(band, style.band)
             p.setPen(QPen(style.grid, 1))
-            p.drawLine(QLineF(rect.left(), box.top + box.height - 0.5, rect.right(),
-                              box.top + box.height - 0.5))
+            p.drawLine(
+                QLineF(
+                    rect.left(),
+                    box.top + box.height - 0.5,
+                    rect.right(),
+                    box.top + box.height - 0.5,
+                )
+            )
         if self.launch.shown:
             self._draw_launch_band(p, rect)
         self._draw_grid(p, rect)
@@ -194,8 +203,10 @@ class ChartScene(QGraphicsScene):
             day = first
             while day <= last:
                 if day.weekday() >= 5:
-                    p.fillRect(QRectF(scale.x(day), rect.top(), scale.px_per_day, rect.height()),
-                               style.weekend)
+                    p.fillRect(
+                        QRectF(scale.x(day), rect.top(), scale.px_per_day, rect.height()),
+                        style.weekend,
+                    )
                 day += dt.timedelta(days=1)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         for unit, colour in ((lower, style.grid), (upper, style.grid_strong)):
@@ -207,8 +218,8 @@ class ChartScene(QGraphicsScene):
             if len(lines) < 2000:
                 p.drawLines(lines)
 
-    def drawForeground(self, p: QPainter, rect: QRectF) -> None:  # noqa: N802 - Qt override
-        style, scale = self.painter.style, self.scale
+    def drawForeground(self, p: QPainter, rect: QRectF) -> None:
+        style, _scale = self.painter.style, self.scale
         x = self.today_x()
         if rect.left() - 2 <= x <= rect.right() + 2:
             pen = QPen(style.today, 2)

@@ -40,8 +40,10 @@ def item_tooltip(model: RoadmapModel, item_id: int) -> str:
     if row is None:
         return ""
     esc = html.escape
-    lines = [f"<b>{esc(row.name)}</b>",
-             f"{row.kind.label} · {esc(model.lane_name(row.lane_id))} · {row.status.label}"]
+    lines = [
+        f"<b>{esc(row.name)}</b>",
+        f"{row.kind.label} · {esc(model.lane_name(row.lane_id))} · {row.status.label}",
+    ]
     if row.start == row.end:
         lines.append(short_date(row.start))
     else:
@@ -60,8 +62,10 @@ def item_tooltip(model: RoadmapModel, item_id: int) -> str:
         lines.append(f"Delivers {count} requirement{'s' if count != 1 else ''}")
     broken = [i for i in model.links_of.get(item_id, ()) if i in model.violated]
     if broken:
-        lines.append(f"<span style='color:#d92d20'>{len(broken)} broken dependenc"
-                     f"{'y' if len(broken) == 1 else 'ies'}</span>")
+        lines.append(
+            f"<span style='color:#d92d20'>{len(broken)} broken dependenc"
+            f"{'y' if len(broken) == 1 else 'ies'}</span>"
+        )
     return "<br>".join(lines)
 
 

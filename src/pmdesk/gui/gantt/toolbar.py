@@ -11,8 +11,13 @@ from pmdesk.core.enums import ItemKind, ItemStatus
 from .model import Filter, RoadmapModel
 
 
-def _action(parent: QWidget, text: str, tip: str, shortcut: str | QKeySequence.StandardKey = "",
-            checkable: bool = False) -> QAction:
+def _action(
+    parent: QWidget,
+    text: str,
+    tip: str,
+    shortcut: str | QKeySequence.StandardKey = "",
+    checkable: bool = False,
+) -> QAction:
     action = QAction(text, parent)
     action.setToolTip(f"{tip} ({QKeySequence(shortcut).toString()})" if shortcut else tip)
     action.setCheckable(checkable)
@@ -34,8 +39,9 @@ class RoadmapToolbar(QToolBar):
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.setMovable(False)
         self.show_chart = _action(owner, "Chart", "Show the Gantt chart", checkable=True)
-        self.show_board = _action(owner, "Now · Next · Later",
-                                  "Show the items as a board without dates", checkable=True)
+        self.show_board = _action(
+            owner, "Now · Next · Later", "Show the items as a board without dates", checkable=True
+        )
         group = QActionGroup(self)
         for action in (self.show_chart, self.show_board):
             group.addAction(action)
@@ -54,16 +60,19 @@ class RoadmapToolbar(QToolBar):
         self.addAction(self.add_item)
         self.addAction(self.add_lane)
         self.addSeparator()
-        self.critical = _action(owner, "Critical path", "Highlight the items that cannot slip",
-                                checkable=True)
-        self.reschedule = _action(owner, "Reschedule", "Move every successor that a dependency "
-                                  "pushes later, in one step")
+        self.critical = _action(
+            owner, "Critical path", "Highlight the items that cannot slip", checkable=True
+        )
+        self.reschedule = _action(
+            owner, "Reschedule", "Move every successor that a dependency pushes later, in one step"
+        )
         self.addAction(self.critical)
         self.addAction(self.reschedule)
         self.baseline_menu = QMenu("Baseline", self)
         self.set_baseline = _action(owner, "Set baseline…", "Record every item's dates now")
-        self.show_baseline = _action(owner, "Show baseline", "Draw the compared baseline "
-                                     "under the bars", checkable=True)
+        self.show_baseline = _action(
+            owner, "Show baseline", "Draw the compared baseline under the bars", checkable=True
+        )
         self.show_baseline.setChecked(True)
         button = QToolButton(self)
         button.setText("Baseline")
@@ -73,8 +82,9 @@ class RoadmapToolbar(QToolBar):
         self.addSeparator()
         self._filters()
         self.addSeparator()
-        self.details = _action(owner, "Details", "Show the side panel to edit the selection",
-                               checkable=True)
+        self.details = _action(
+            owner, "Details", "Show the side panel to edit the selection", checkable=True
+        )
         self.addAction(self.details)
 
     def _filters(self) -> None:
@@ -101,7 +111,8 @@ class RoadmapToolbar(QToolBar):
         # The lane box keeps one width: growing with the lane names after the toolbar was laid
         # out, it lay over the kind box at 1366 (long names show whole in its list).
         self.lane_filter.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.lane_filter.setMinimumContentsLength(8)
         self.fill_lanes()
 
@@ -123,14 +134,21 @@ class RoadmapToolbar(QToolBar):
     def current_filter(self) -> Filter:
         # Combo boxes hand enum members back as plain strings: turn them back here.
         kind, status = self.kind_filter.currentData(), self.status_filter.currentData()
-        return Filter(self.lane_filter.currentData(), ItemKind(kind) if kind else None,
-                      ItemStatus(status) if status else None, self.text_filter.text())
+        return Filter(
+            self.lane_filter.currentData(),
+            ItemKind(kind) if kind else None,
+            ItemStatus(status) if status else None,
+            self.text_filter.text(),
+        )
 
     def set_filter(self, wanted: Filter) -> None:
         kind = wanted.kind.value if wanted.kind else None
         status = wanted.status.value if wanted.status else None
-        for box, value in ((self.lane_filter, wanted.lane_id), (self.kind_filter, kind),
-                           (self.status_filter, status)):
+        for box, value in (
+            (self.lane_filter, wanted.lane_id),
+            (self.kind_filter, kind),
+            (self.status_filter, status),
+        ):
             box.setCurrentIndex(max(box.findData(value), 0))
         self.text_filter.blockSignals(True)
         self.text_filter.setText(wanted.text)

@@ -47,15 +47,17 @@ class GanttView(GestureMixin, QGraphicsView):
         self.setMouseTracking(True)
         self.viewport().setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setOptimizationFlags(QGraphicsView.OptimizationFlag.DontAdjustForAntialiasing
-                                  | QGraphicsView.OptimizationFlag.DontSavePainterState)
+        self.setOptimizationFlags(
+            QGraphicsView.OptimizationFlag.DontAdjustForAntialiasing
+            | QGraphicsView.OptimizationFlag.DontSavePainterState
+        )
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
         self.horizontalScrollBar().setSingleStep(40)
         self.verticalScrollBar().setSingleStep(32)
 
     # -- geometry -----------------------------------------------------------------------
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         width, height = float(self.viewport().width()), float(self.viewport().height())
         if (width, height) != (self.chart.min_width, self.chart.min_height):
@@ -137,8 +139,9 @@ class GanttView(GestureMixin, QGraphicsView):
             route = self.chart.painter.route(link_id, self.scale)
             if route is not None:
                 xs, ys = [p[0] for p in route], [p[1] for p in route]
-                self.chart.update(QRectF(min(xs) - 8, min(ys) - 8, max(xs) - min(xs) + 16,
-                                         max(ys) - min(ys) + 16))
+                self.chart.update(
+                    QRectF(min(xs) - 8, min(ys) - 8, max(xs) - min(xs) + 16, max(ys) - min(ys) + 16)
+                )
 
     def _repaint_items(self, ids) -> None:
         for item_id in ids:
@@ -149,7 +152,7 @@ class GanttView(GestureMixin, QGraphicsView):
 
     # -- mouse --------------------------------------------------------------------------
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         pos = self.mapToScene(event.position().toPoint())
         self.setFocus(Qt.FocusReason.MouseFocusReason)
         if event.button() == Qt.MouseButton.MiddleButton:
@@ -158,8 +161,10 @@ class GanttView(GestureMixin, QGraphicsView):
         if event.button() != Qt.MouseButton.LeftButton:
             return
         hit = self.hit(pos)
-        additive = bool(event.modifiers() & (Qt.KeyboardModifier.ControlModifier
-                                             | Qt.KeyboardModifier.ShiftModifier))
+        additive = bool(
+            event.modifiers()
+            & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+        )
         view_pos = event.position().toPoint()
         if hit.zone in ("bar", "start", "end"):
             if additive:
@@ -180,7 +185,7 @@ class GanttView(GestureMixin, QGraphicsView):
             if hit.zone == "lane":
                 self._start(Gesture("rubber", pos, view_pos, hit, additive=additive))
 
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
         view_pos = event.position().toPoint()
         pos = self.mapToScene(view_pos)
         g = self._gesture
@@ -207,10 +212,14 @@ class GanttView(GestureMixin, QGraphicsView):
 
     def _hover(self, pos: QPointF) -> None:
         hit = self.hit(pos)
-        cursors = {"start": Qt.CursorShape.SizeHorCursor, "end": Qt.CursorShape.SizeHorCursor,
-                   "bar": Qt.CursorShape.OpenHandCursor, "link-start": Qt.CursorShape.CrossCursor,
-                   "link-finish": Qt.CursorShape.CrossCursor,
-                   "link": Qt.CursorShape.PointingHandCursor}
+        cursors = {
+            "start": Qt.CursorShape.SizeHorCursor,
+            "end": Qt.CursorShape.SizeHorCursor,
+            "bar": Qt.CursorShape.OpenHandCursor,
+            "link-start": Qt.CursorShape.CrossCursor,
+            "link-finish": Qt.CursorShape.CrossCursor,
+            "link": Qt.CursorShape.PointingHandCursor,
+        }
         self.viewport().setCursor(cursors.get(hit.zone, Qt.CursorShape.ArrowCursor))
         hovered = hit.item_id
         painter = self.chart.painter
@@ -221,7 +230,7 @@ class GanttView(GestureMixin, QGraphicsView):
             self._repaint_items(changed)
             self._repaint_links(changed)
 
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         g, self._gesture = self._gesture, None
         if g is None:
             return
@@ -237,7 +246,7 @@ class GanttView(GestureMixin, QGraphicsView):
             if g.active:
                 self._finish_bars(g, ghost)
 
-    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         if event.button() != Qt.MouseButton.LeftButton:
             return
         pos = self.mapToScene(event.position().toPoint())
@@ -251,7 +260,7 @@ class GanttView(GestureMixin, QGraphicsView):
 
     # -- wheel, keys, tooltips ---------------------------------------------------------------
 
-    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt override
+    def wheelEvent(self, event: QWheelEvent) -> None:
         modifiers = event.modifiers()
         delta = event.angleDelta()
         if modifiers & Qt.KeyboardModifier.ControlModifier:
@@ -264,7 +273,7 @@ class GanttView(GestureMixin, QGraphicsView):
             return
         super().wheelEvent(event)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         key, modifiers = event.key(), event.modifiers()
         has_selection = bool(self.model.selected)
         plain = not modifiers & Qt.KeyboardModifier.ControlModifier
@@ -287,7 +296,7 @@ class GanttView(GestureMixin, QGraphicsView):
         else:
             super().keyPressEvent(event)
 
-    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 - Qt override
+    def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip:
             hit = self.hit(self.mapToScene(event.pos()))
             text = ""

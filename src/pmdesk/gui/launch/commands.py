@@ -12,8 +12,15 @@ from pmdesk.store.snapshot import Snapshot
 class CreateLaunchCommand(ServiceCommand):
     """A new launch with its tier's default checklist; undo removes both, redo restores both."""
 
-    def __init__(self, service: LaunchService, product_id: int, name: str,
-                 launch_date: dt.date, tier: int, text: str) -> None:
+    def __init__(
+        self,
+        service: LaunchService,
+        product_id: int,
+        name: str,
+        launch_date: dt.date,
+        tier: int,
+        text: str,
+    ) -> None:
         super().__init__(text)
         self.service = service
         self.fields = (product_id, name, launch_date, tier)

@@ -59,11 +59,13 @@ class ReadinessPanel(QFrame):
     def present(self, look: Any, body_px: int) -> None:
         """Bars thick enough to read from the back of the room (undone by ``look``)."""
         for bar, _count in self.bars.values():
-            look.call(bar.setFixedHeight, bar.maximumHeight(),
-                      max(10, round(body_px * 0.6)))
+            look.call(bar.setFixedHeight, bar.maximumHeight(), max(10, round(body_px * 0.6)))
         # A style sheet fixes the label's font: give the warning the projector's size.
-        look.call(self.overdue.setStyleSheet, self.overdue.styleSheet(),
-                  f"{WARN_STYLE} font-size: {body_px}px;")
+        look.call(
+            self.overdue.setStyleSheet,
+            self.overdue.styleSheet(),
+            f"{WARN_STYLE} font-size: {body_px}px;",
+        )
 
     def show_figures(self, figures: LaunchReadiness | None) -> None:
         if figures is None:
@@ -81,8 +83,10 @@ class ReadinessPanel(QFrame):
         late = len(figures.overdue_ids)
         self.overdue.setText(f"{late} overdue task{'s' if late != 1 else ''}" if late else "")
         open_tasks = overall.counted - overall.done
-        self.flag.setText(f"⚑ The launch date has passed with {open_tasks} open "
-                          f"task{'s' if open_tasks != 1 else ''}")
+        self.flag.setText(
+            f"⚑ The launch date has passed with {open_tasks} open "
+            f"task{'s' if open_tasks != 1 else ''}"
+        )
         self.flag.setVisible(figures.passed_with_open)
         for function, (bar, count) in self.bars.items():
             found = figures.per_function.get(function)

@@ -63,18 +63,24 @@ POSITIONING = [
     ("pos_differentiator", "It (differentiator)"),
 ]
 FORM_SECTIONS = [
-    ("Launch", [
-        Column("name", "Name"),
-        Column("launch_date", "Launch date", Kind.DATE),
-        Column("tier", "Tier", Kind.CHOICE, choices=TIERS),
-    ]),
+    (
+        "Launch",
+        [
+            Column("name", "Name"),
+            Column("launch_date", "Launch date", Kind.DATE),
+            Column("tier", "Tier", Kind.CHOICE, choices=TIERS),
+        ],
+    ),
     ("Positioning", [Column(field, label) for field, label in POSITIONING]),
-    ("Market", [
-        Column("price", "Price"),
-        Column("channels", "Channels", Kind.LONG_TEXT),
-        Column("segments", "Segments", Kind.LONG_TEXT),
-        Column("success_metrics", "Success metrics", Kind.LONG_TEXT),
-    ]),
+    (
+        "Market",
+        [
+            Column("price", "Price"),
+            Column("channels", "Channels", Kind.LONG_TEXT),
+            Column("segments", "Segments", Kind.LONG_TEXT),
+            Column("success_metrics", "Success metrics", Kind.LONG_TEXT),
+        ],
+    ),
 ]
 MESSAGE_COLUMNS = [
     Column("audience", "Audience", width=20),
@@ -99,14 +105,27 @@ class LaunchView(BaseView):
         self.sentence.setFont(italic)
         self.form.insert_row("pos_differentiator", "Statement", self.sentence)
         self.form.edited.connect(self._show_sentence)
-        self.tasks = self.register(EntityTable(
-            EntityTableModel(ctx, self.service.tasks, self._task_columns(), parent=self),
-            title="Checklist", noun=("task", "tasks"), create=self._new_task, edit_field="title",
-            sort_field="function", fit_field="title"))
-        self.messages = self.register(EntityTable(
-            EntityTableModel(ctx, self.service.messages, MESSAGE_COLUMNS, parent=self),
-            title="Key messages", noun=("message", "messages"), create=self._new_message,
-            edit_field="audience", fit_field="message"))
+        self.tasks = self.register(
+            EntityTable(
+                EntityTableModel(ctx, self.service.tasks, self._task_columns(), parent=self),
+                title="Checklist",
+                noun=("task", "tasks"),
+                create=self._new_task,
+                edit_field="title",
+                sort_field="function",
+                fit_field="title",
+            )
+        )
+        self.messages = self.register(
+            EntityTable(
+                EntityTableModel(ctx, self.service.messages, MESSAGE_COLUMNS, parent=self),
+                title="Key messages",
+                noun=("message", "messages"),
+                create=self._new_message,
+                edit_field="audience",
+                fit_field="message",
+            )
+        )
         self.readiness = ReadinessPanel()
         # The statement as the room reads it: large, on its own line, only when presenting.
         self.pitch = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
@@ -125,7 +144,8 @@ class LaunchView(BaseView):
         self.selector.setAccessibleName("Launch shown")
         self.selector.setMinimumWidth(200)
         self.selector.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.selector.setMinimumContentsLength(24)
         self.selector.activated.connect(lambda _n: self.show_launch(self.selector.currentData()))
         self.add_launch = QPushButton("New launch")
@@ -187,8 +207,9 @@ class LaunchView(BaseView):
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.addStretch(1)
-        self.empty_hint = QLabel("No launch planned — Plan a launch: a date, a tier and its "
-                                 "checklist to start from")
+        self.empty_hint = QLabel(
+            "No launch planned — Plan a launch: a date, a tier and its checklist to start from"
+        )
         self.empty_hint.setObjectName("nextStepHint")
         self.empty_hint.setWordWrap(True)
         self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -220,12 +241,27 @@ class LaunchView(BaseView):
         return [
             Column("function", "Function", Kind.ENUM, enum=LaunchFunction, width=13),
             Column("title", "Task", width=28, foreground=late, lookups=(overdue,)),
-            Column("owner_id", "Owner", Kind.CHOICE, choices=self.people, nullable=True,
-                   none_label="", width=15),
-            Column("due", "Due", value=editable_due, display=lambda r: due_text(
-                r.due_date, r.due_offset_days), to_changes=set_due, foreground=late,
-                sort_value=lambda r: r.due_date, lookups=(overdue,), width=20,
-                header_tip="A date (2025-03-01) or relative to the launch: L−30, L, L+7"),
+            Column(
+                "owner_id",
+                "Owner",
+                Kind.CHOICE,
+                choices=self.people,
+                nullable=True,
+                none_label="",
+                width=15,
+            ),
+            Column(
+                "due",
+                "Due",
+                value=editable_due,
+                display=lambda r: due_text(r.due_date, r.due_offset_days),
+                to_changes=set_due,
+                foreground=late,
+                sort_value=lambda r: r.due_date,
+                lookups=(overdue,),
+                width=20,
+                header_tip="A date (2025-03-01) or relative to the launch: L−30, L, L+7",
+            ),
             Column("status", "Status", Kind.ENUM, enum=TaskStatus, width=11),
             Column("notes", "Notes", Kind.LONG_TEXT, width=24),
         ]
@@ -259,8 +295,14 @@ class LaunchView(BaseView):
         if theme is None:
             return
         look, rows = self.look, row_height(theme)
-        look.hide(self.form_scroll, self.selector, self.add_launch, self.checklist_button,
-                  self.delete_launch, self.function_filter)
+        look.hide(
+            self.form_scroll,
+            self.selector,
+            self.add_launch,
+            self.checklist_button,
+            self.delete_launch,
+            self.function_filter,
+        )
         look.table(self.tasks, rows)
         look.table(self.messages, rows)
         look.call(self.tasks.set_drop_fields, self.tasks.drop_fields, ("notes",))
@@ -282,8 +324,9 @@ class LaunchView(BaseView):
         self.selector.clear()
         if self.product_id is not None:
             for launch in self.service.launches_of(self.product_id):
-                self.selector.addItem(f"{launch.name} — {launch.launch_date.isoformat()}",
-                                      launch.id)
+                self.selector.addItem(
+                    f"{launch.name} — {launch.launch_date.isoformat()}", launch.id
+                )
         found = self.selector.findData(keep) if keep is not None else -1
         self.selector.setCurrentIndex(max(found, 0))
         self.selector.blockSignals(False)
@@ -295,7 +338,8 @@ class LaunchView(BaseView):
         self._scope_tasks()
         repo = self.messages.model.repo
         self.messages.model.set_query(
-            TableQuery.where_equal(repo, launch_id=launch_id) if launch_id is not None else None)
+            TableQuery.where_equal(repo, launch_id=launch_id) if launch_id is not None else None
+        )
         index = self.selector.findData(launch_id) if launch_id is not None else -1
         if index >= 0:
             self.selector.setCurrentIndex(index)
@@ -322,7 +366,8 @@ class LaunchView(BaseView):
             scope["function"] = function
         self.overdue.invalidate()
         self.tasks.model.set_query(
-            TableQuery.where_equal(repo, **scope) if self.launch_id is not None else None)
+            TableQuery.where_equal(repo, **scope) if self.launch_id is not None else None
+        )
 
     def _follow(self, changes: ChangeSet) -> None:
         if self.product_id is None:
@@ -357,9 +402,14 @@ class LaunchView(BaseView):
             return None
         product = self.portfolio.products.get(self.product_id).name
         name = free_name(self.service.launches, f"{product} launch", product_id=self.product_id)
-        command = CreateLaunchCommand(self.service, self.product_id, name,
-                                      today() + dt.timedelta(days=NEW_LAUNCH_DAYS), 2,
-                                      f"New launch “{name}” with the tier 2 checklist")
+        command = CreateLaunchCommand(
+            self.service,
+            self.product_id,
+            name,
+            today() + dt.timedelta(days=NEW_LAUNCH_DAYS),
+            2,
+            f"New launch “{name}” with the tier 2 checklist",
+        )
         if not self.ctx.run(command):
             return None
         self._fill_selector()
@@ -375,8 +425,11 @@ class LaunchView(BaseView):
 
     def _delete_launch(self) -> None:
         if self.launch_id is not None and self.form.row is not None:
-            self.ctx.run(DeleteCommand(self.service.launches, [self.launch_id],
-                                       f"Delete launch “{self.form.row.name}”"))
+            self.ctx.run(
+                DeleteCommand(
+                    self.service.launches, [self.launch_id], f"Delete launch “{self.form.row.name}”"
+                )
+            )
 
     # -- live figures -----------------------------------------------------------------------------
 
@@ -386,8 +439,9 @@ class LaunchView(BaseView):
             self.pitch.setText("")
             return
         product = self.portfolio.products.get(self.product_id).name
-        parts = {field.removeprefix("pos_"): self.form.value(field) or ""
-                 for field, _ in POSITIONING}
+        parts = {
+            field.removeprefix("pos_"): self.form.value(field) or "" for field, _ in POSITIONING
+        }
         self.sentence.setText(positioning_statement(product, **parts))
         self.pitch.setText(self.sentence.text())
 
@@ -404,16 +458,24 @@ class LaunchView(BaseView):
             raise ValidationError("launch", "add a launch first")
         function = self.function_filter.currentData() or LaunchFunction.MARKETING
         launch = self.service.launches.get(self.launch_id)
-        return create(self.service.tasks, "Add launch task", launch_id=self.launch_id,
-                      function=function, title="New task", due_offset_days=NEW_TASK_OFFSET,
-                      due_date=launch.launch_date + dt.timedelta(days=NEW_TASK_OFFSET),
-                      position=next_order(self.service.tasks, "position",
-                                          launch_id=self.launch_id))
+        return create(
+            self.service.tasks,
+            "Add launch task",
+            launch_id=self.launch_id,
+            function=function,
+            title="New task",
+            due_offset_days=NEW_TASK_OFFSET,
+            due_date=launch.launch_date + dt.timedelta(days=NEW_TASK_OFFSET),
+            position=next_order(self.service.tasks, "position", launch_id=self.launch_id),
+        )
 
     def _new_message(self):
         if self.launch_id is None:
             raise ValidationError("launch", "add a launch first")
-        return create(self.service.messages, "Add key message", launch_id=self.launch_id,
-                      audience="New audience",
-                      position=next_order(self.service.messages, "position",
-                                          launch_id=self.launch_id))
+        return create(
+            self.service.messages,
+            "Add key message",
+            launch_id=self.launch_id,
+            audience="New audience",
+            position=next_order(self.service.messages, "position", launch_id=self.launch_id),
+        )

@@ -29,8 +29,12 @@ STAGE_COLOURS = {
     Stage.IN_LIFE: "#0072B2",
     Stage.END_OF_LIFE: "#CC79A7",
 }
-DECISION_SYMBOLS = {GateDecision.GO: "t1", GateDecision.HOLD: "s", GateDecision.KILL: "x",
-                    GateDecision.RECYCLE: "d"}
+DECISION_SYMBOLS = {
+    GateDecision.GO: "t1",
+    GateDecision.HOLD: "s",
+    GateDecision.KILL: "x",
+    GateDecision.RECYCLE: "d",
+}
 SERIES_COLOUR = "#0072B2"
 TARGET_COLOUR = "#D55E00"
 
@@ -60,7 +64,7 @@ def day_of(seconds: float) -> dt.date:
 class NumberAxis(pg.AxisItem):
     """Tick labels as people write figures: 424,600 rather than 424600 or 4.246e5."""
 
-    def tickStrings(self, values, scale, spacing):  # noqa: N802
+    def tickStrings(self, values, scale, spacing):
         return [figure(v * scale) for v in values]
 
 
@@ -68,8 +72,13 @@ class _Chart(pg.PlotWidget):
     """A date-axis plot that follows the palette and font, with a hover readout."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, axisItems={"bottom": pg.DateAxisItem(orientation="bottom"),
-                                            "left": NumberAxis(orientation="left")})
+        super().__init__(
+            parent,
+            axisItems={
+                "bottom": pg.DateAxisItem(orientation="bottom"),
+                "left": NumberAxis(orientation="left"),
+            },
+        )
         self.setMinimumHeight(220)
         self.plotItem.setMenuEnabled(False)
         self.plotItem.hideButtons()
@@ -108,7 +117,7 @@ class _Chart(pg.PlotWidget):
         self.readout.setColor(self.ink())
         self.readout.setFont(font)
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+    def changeEvent(self, event: QEvent) -> None:
         ready = getattr(self, "_ready", False)
         if ready and event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange):
             self.restyle()
@@ -176,8 +185,14 @@ class LifecycleCurve(_Chart):
         self.user_range.forget()  # the person asked for another span: show all of it
         self.redraw()
 
-    def set_data(self, name: str, unit: str, points: Sequence[tuple[dt.date, float]],
-                 bands: Sequence[Band], gates: Sequence[GateMark]) -> None:
+    def set_data(
+        self,
+        name: str,
+        unit: str,
+        points: Sequence[tuple[dt.date, float]],
+        bands: Sequence[Band],
+        gates: Sequence[GateMark],
+    ) -> None:
         self._data = (name, unit, list(points), list(bands), list(gates))
         self._subject_is((name, unit))
         self.redraw()
@@ -194,15 +209,18 @@ class LifecycleCurve(_Chart):
             ys = [v for _p, v in points]
             pen = pg.mkPen(SERIES_COLOUR, width=2.5 * self.scale)
             self.plotItem.plot(xs, ys, pen=pen, name=f"{name} ({unit})" if unit else name)
-            self._points = [(x, y, f"{day_of(x):%b %Y}\n{name}: {figure(y)} {unit}".rstrip())
-                            for x, y in zip(xs, ys, strict=True)]
+            self._points = [
+                (x, y, f"{day_of(x):%b %Y}\n{name}: {figure(y)} {unit}".rstrip())
+                for x, y in zip(xs, ys, strict=True)
+            ]
         self._gates(gates, points)
         self.plotItem.setLabel("left", unit or name)
         self.plotItem.enableAutoRange(axis="x")
         if len(points) > 1 and not self.whole_life:
             first, last = stamp(points[0][0]), stamp(points[-1][0])
-            self.plotItem.setXRange(first - (last - first) * 0.03, last + (last - first) * 0.03,
-                                    padding=0)
+            self.plotItem.setXRange(
+                first - (last - first) * 0.03, last + (last - first) * 0.03, padding=0
+            )
         else:
             edges = [stamp(b.start) for b in bands] + [stamp(b.end) for b in bands]
             edges += [stamp(p) for p, _v in points]
@@ -221,8 +239,12 @@ class LifecycleCurve(_Chart):
         for band in bands:
             colour = QColor(STAGE_COLOURS[band.stage])
             colour.setAlpha(55)
-            region = pg.LinearRegionItem((stamp(band.start), stamp(band.end)), movable=False,
-                                         brush=colour, pen=pg.mkPen(None))
+            region = pg.LinearRegionItem(
+                (stamp(band.start), stamp(band.end)),
+                movable=False,
+                brush=colour,
+                pen=pg.mkPen(None),
+            )
             region.setZValue(-10)
             self.plotItem.addItem(region)
             start = stamp(band.start)
@@ -235,8 +257,9 @@ class LifecycleCurve(_Chart):
             label.setPos(start, top)
             self.plotItem.addItem(label)
             if band.stage.label not in [label.text for _sample, label in self.legend.items]:
-                swatch = pg.BarGraphItem(x=[0], height=[0], width=0, brush=colour,
-                                         pen=pg.mkPen(None))
+                swatch = pg.BarGraphItem(
+                    x=[0], height=[0], width=0, brush=colour, pen=pg.mkPen(None)
+                )
                 self.legend.addItem(swatch, band.stage.label)
 
     def _gates(self, gates: Sequence[GateMark], points: Sequence[tuple[dt.date, float]]) -> None:
@@ -246,19 +269,30 @@ class LifecycleCurve(_Chart):
         spots = []
         for gate in gates:
             x = stamp(gate.on)
-            spots.append({"pos": (x, floor), "symbol": DECISION_SYMBOLS[gate.decision],
-                          "data": gate.text})
+            spots.append(
+                {"pos": (x, floor), "symbol": DECISION_SYMBOLS[gate.decision], "data": gate.text}
+            )
             self._points.append((x, floor, f"{gate.on.isoformat()}\n{gate.text}"))
-        scatter = pg.ScatterPlotItem(spots, size=12 * self.scale, brush=pg.mkBrush(self.ink()),
-                                     pen=pg.mkPen(self.ink()), name="Gate reviews")
+        scatter = pg.ScatterPlotItem(
+            spots,
+            size=12 * self.scale,
+            brush=pg.mkBrush(self.ink()),
+            pen=pg.mkPen(self.ink()),
+            name="Gate reviews",
+        )
         self.plotItem.addItem(scatter)
 
 
 class KpiChart(_Chart):
     """One metric's values against its target (constant or per period)."""
 
-    def set_data(self, name: str, unit: str, points: Sequence[tuple[dt.date, float, float | None]],
-                 target: float | None) -> None:
+    def set_data(
+        self,
+        name: str,
+        unit: str,
+        points: Sequence[tuple[dt.date, float, float | None]],
+        target: float | None,
+    ) -> None:
         self._data = (name, unit, list(points), target)
         self._subject_is((name, unit))
         self.redraw()
@@ -273,17 +307,32 @@ class KpiChart(_Chart):
         ys = [v for _p, v, _t in points]
         targets = [t if t is not None else constant for _p, _v, t in points]
         if xs:
-            self.plotItem.plot(xs, ys, pen=pg.mkPen(SERIES_COLOUR, width=2.5 * self.scale),
-                               symbol="o", symbolSize=6 * self.scale, symbolBrush=SERIES_COLOUR,
-                               name=name)
+            self.plotItem.plot(
+                xs,
+                ys,
+                pen=pg.mkPen(SERIES_COLOUR, width=2.5 * self.scale),
+                symbol="o",
+                symbolSize=6 * self.scale,
+                symbolBrush=SERIES_COLOUR,
+                name=name,
+            )
         known = [(x, t) for x, t in zip(xs, targets, strict=True) if t is not None]
         if known:
             pen = pg.mkPen(TARGET_COLOUR, width=2 * self.scale, style=Qt.PenStyle.DashLine)
-            self.plotItem.plot([x for x, _t in known], [t for _x, t in known], pen=pen,
-                               name="Target", stepMode=None)
+            self.plotItem.plot(
+                [x for x, _t in known],
+                [t for _x, t in known],
+                pen=pen,
+                name="Target",
+                stepMode=None,
+            )
         self._points = [
-            (x, y, f"{day_of(x):%b %Y}\n{name}: {figure(y)} {unit}".rstrip()
-             + (f"\ntarget {figure(t)}" if t is not None else ""))
+            (
+                x,
+                y,
+                f"{day_of(x):%b %Y}\n{name}: {figure(y)} {unit}".rstrip()
+                + (f"\ntarget {figure(t)}" if t is not None else ""),
+            )
             for x, y, t in zip(xs, ys, targets, strict=True)
         ]
         self.plotItem.setLabel("left", unit or name)

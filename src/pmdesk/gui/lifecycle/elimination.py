@@ -43,17 +43,33 @@ from pmdesk.store.services import LifecycleService, PortfolioService
 from .commands import JournalCommand
 
 REVIEW_SECTIONS = [
-    ("Projected impact of eliminating", [
-        Column("revenue_lost_per_year", "Revenue lost / year", Kind.FLOAT, minimum=0, decimals=0),
-        Column("margin_lost_per_year", "Margin lost / year", Kind.FLOAT, minimum=0, decimals=0),
-        Column("customers_affected", "Customers affected", Kind.INT, minimum=0),
-        Column("shared_costs_remaining", "Shared costs that remain", Kind.FLOAT, minimum=0,
-               decimals=0),
-        Column("dependent_products", "Dependent products", Kind.LONG_TEXT),
-    ]),
-    ("Decision", [c for c in ELIMINATION_COLUMNS
-                  if c.field in ("status", "strategy", "end_of_sale", "end_of_support",
-                                 "decided_on", "rationale")]),
+    (
+        "Projected impact of eliminating",
+        [
+            Column(
+                "revenue_lost_per_year", "Revenue lost / year", Kind.FLOAT, minimum=0, decimals=0
+            ),
+            Column("margin_lost_per_year", "Margin lost / year", Kind.FLOAT, minimum=0, decimals=0),
+            Column("customers_affected", "Customers affected", Kind.INT, minimum=0),
+            Column(
+                "shared_costs_remaining",
+                "Shared costs that remain",
+                Kind.FLOAT,
+                minimum=0,
+                decimals=0,
+            ),
+            Column("dependent_products", "Dependent products", Kind.LONG_TEXT),
+        ],
+    ),
+    (
+        "Decision",
+        [
+            c
+            for c in ELIMINATION_COLUMNS
+            if c.field
+            in ("status", "strategy", "end_of_sale", "end_of_support", "decided_on", "rationale")
+        ],
+    ),
 ]
 LISTED = ("opened_on", "status", "strategy", "end_of_sale", "end_of_support", "decided_on")
 ACTION_COLUMNS = [
@@ -81,8 +97,11 @@ class ReviewForm(EntityForm):
             return False
         service = self.ctx.service(LifecycleService)
         review_id = self.row.id
-        command = JournalCommand(service, lambda: service.update_elimination(review_id, **changes),
-                                 f"Edit {self.columns[field].header.lower()} of the elimination review")
+        command = JournalCommand(
+            service,
+            lambda: service.update_elimination(review_id, **changes),
+            f"Edit {self.columns[field].header.lower()} of the elimination review",
+        )
         if not self.ctx.run(command):
             self._revert(field)
             return False
@@ -121,9 +140,13 @@ class RulesBox(QGroupBox):
         rules = self.rules()
         if rules == self.service.elimination_rules():
             return False
-        return self.ctx.run(JournalCommand(
-            self.service, lambda: self.service.set_elimination_rules(rules),
-            "Change the elimination rules"))
+        return self.ctx.run(
+            JournalCommand(
+                self.service,
+                lambda: self.service.set_elimination_rules(rules),
+                "Change the elimination rules",
+            )
+        )
 
 
 class EliminationPanel(QWidget):
@@ -137,16 +160,24 @@ class EliminationPanel(QWidget):
         self.open_button.clicked.connect(self.open_review)
         # The list says which review is which; the figures and the rationale are in the form
         # beside it (all nine columns would need sideways scrolling on a laptop).
-        read_only = [replace(c, editable=False) if c.field in ("end_of_sale", "end_of_support")
-                     else c for c in ELIMINATION_COLUMNS if c.field in LISTED]
-        self.reviews = EntityTable(EntityTableModel(ctx, self.service.eliminations, read_only,
-                                                    parent=self),
-                                   title="Reviews", noun=("elimination review", "elimination reviews"))
+        read_only = [
+            replace(c, editable=False) if c.field in ("end_of_sale", "end_of_support") else c
+            for c in ELIMINATION_COLUMNS
+            if c.field in LISTED
+        ]
+        self.reviews = EntityTable(
+            EntityTableModel(ctx, self.service.eliminations, read_only, parent=self),
+            title="Reviews",
+            noun=("elimination review", "elimination reviews"),
+        )
         self.form = ReviewForm(ctx, self.service.eliminations, REVIEW_SECTIONS, parent=self)
-        self.actions = EntityTable(EntityTableModel(ctx, self.service.actions, ACTION_COLUMNS,
-                                                    parent=self),
-                                   title="Remedial actions", noun=("action", "actions"),
-                                   create=self._new_action, edit_field="description")
+        self.actions = EntityTable(
+            EntityTableModel(ctx, self.service.actions, ACTION_COLUMNS, parent=self),
+            title="Remedial actions",
+            noun=("action", "actions"),
+            create=self._new_action,
+            edit_field="description",
+        )
         accessible_table(self.reviews, "Elimination reviews")
         accessible_table(self.actions, "Remedial actions")
         self.rules = RulesBox(ctx, self)
@@ -193,8 +224,9 @@ class EliminationPanel(QWidget):
         self.product_id = product_id
         self.reviews.model.set_query(scoped(self.service.eliminations, product_id))
         if self.reviews.model.rowCount():
-            self.reviews.view.setCurrentIndex(self.reviews.model.index(
-                self.reviews.model.rowCount() - 1, 0))
+            self.reviews.view.setCurrentIndex(
+                self.reviews.model.index(self.reviews.model.rowCount() - 1, 0)
+            )
         self._review_chosen()
         self._show_flags()
 
@@ -206,8 +238,11 @@ class EliminationPanel(QWidget):
         if review_id == self.form.entity_id and review_id is not None:
             return
         self.form.set_entity(review_id)
-        query = None if review_id is None else TableQuery.where_equal(self.service.actions,
-                                                                       review_id=review_id)
+        query = (
+            None
+            if review_id is None
+            else TableQuery.where_equal(self.service.actions, review_id=review_id)
+        )
         self.actions.model.set_query(query)
 
     def _show_flags(self) -> None:
@@ -218,7 +253,8 @@ class EliminationPanel(QWidget):
         triggers = self.service.triggers_of(self.product_id)
         if triggers:
             text = "Flagged as a candidate for elimination:\n" + "\n".join(
-                f"• {t.detail}" for t in triggers)
+                f"• {t.detail}" for t in triggers
+            )
         elif product.stage is Stage.IN_LIFE:
             text = "Not flagged: no rule is tripped by the latest metrics."
         else:
@@ -229,15 +265,19 @@ class EliminationPanel(QWidget):
         if changes.touches("workspace_info"):
             self.rules.load()
         if self.product_id is not None and changes.touches(
-                "metric_value", "metric", "product", "workspace_info"):
+            "metric_value", "metric", "product", "workspace_info"
+        ):
             self._show_flags()
 
     def open_review(self) -> bool:
         if self.product_id is None:
             return False
         product_id = self.product_id
-        command = JournalCommand(self.service, lambda: self.service.open_elimination(product_id),
-                                 "Open an elimination review")
+        command = JournalCommand(
+            self.service,
+            lambda: self.service.open_elimination(product_id),
+            "Open an elimination review",
+        )
         if not self.ctx.run(command):
             return False
         self.reviews.select_id(command.entity_id)
@@ -247,5 +287,10 @@ class EliminationPanel(QWidget):
         review_id = self.review_id()
         if review_id is None:
             raise PmdeskError("Open or select an elimination review first")
-        return create(self.service.actions, "Add remedial action", review_id=review_id,
-                      kind=RemedialKind.REPRICE, description="")
+        return create(
+            self.service.actions,
+            "Add remedial action",
+            review_id=review_id,
+            kind=RemedialKind.REPRICE,
+            description="",
+        )

@@ -48,7 +48,10 @@ from .commands import JournalCommand
 
 class GateReviewDialog(QDialog):
     def __init__(
-        self, ctx: AppContext, product_id: int, proposed: Stage | None = None,
+        self,
+        ctx: AppContext,
+        product_id: int,
+        proposed: Stage | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -76,8 +79,9 @@ class GateReviewDialog(QDialog):
         self.outcome = QLabel(textFormat=Qt.TextFormat.PlainText)
         form.addRow("Outcome", self.outcome)
         self.despite = QCheckBox("Go despite unmet criteria")
-        self.despite.setToolTip("A Go while criteria are unmet is a conscious exception: "
-                                "say why in the rationale")
+        self.despite.setToolTip(
+            "A Go while criteria are unmet is a conscious exception: say why in the rationale"
+        )
         self.despite.toggled.connect(self._update_outcome)
         form.addRow("", self.despite)
         self.decided_by = QComboBox(editable=True)
@@ -163,7 +167,9 @@ class GateReviewDialog(QDialog):
         self.decision_buttons: dict[GateDecision, QRadioButton] = {}
         for decision in GateDecision:
             button = QRadioButton(decision.label)
-            button.setEnabled(decision is not GateDecision.RECYCLE or bool(recycle_choices(self.stage)))
+            button.setEnabled(
+                decision is not GateDecision.RECYCLE or bool(recycle_choices(self.stage))
+            )
             self.decision_group.addButton(button)
             self.decision_buttons[decision] = button
             layout.addWidget(button)
@@ -231,9 +237,13 @@ class GateReviewDialog(QDialog):
         if self.target() is None:
             return "Choose the stage the product returns to."
         try:
-            check_gate_review(decision, self.criteria_items(), self.decided_by.currentText(),
-                              self.rationale.toPlainText(),
-                              not self.despite.isHidden() and self.despite.isChecked())
+            check_gate_review(
+                decision,
+                self.criteria_items(),
+                self.decided_by.currentText(),
+                self.rationale.toPlainText(),
+                not self.despite.isHidden() and self.despite.isChecked(),
+            )
         except ValidationError as exc:
             return str(exc)
         return ""
@@ -248,15 +258,19 @@ class GateReviewDialog(QDialog):
         for row in range(self.criteria.count()):
             item = self.criteria.item(row)
             if item.text().strip():
-                items.append({"text": item.text().strip(),
-                              "met": item.checkState() == Qt.CheckState.Checked})
+                items.append(
+                    {"text": item.text().strip(), "met": item.checkState() == Qt.CheckState.Checked}
+                )
         return items
 
     def request(self) -> dict[str, Any]:
         """The arguments of ``LifecycleService.record_gate`` (after the product id)."""
         person_id = self.decided_by.currentData()
         name = self.decided_by.currentText().strip()
-        if person_id is not None and self.decided_by.itemText(self.decided_by.currentIndex()) != name:
+        if (
+            person_id is not None
+            and self.decided_by.itemText(self.decided_by.currentIndex()) != name
+        ):
             person_id = None  # typed over a stakeholder's name: someone else decided
         return {
             "decision": self.decision(),
@@ -301,8 +315,14 @@ def record(ctx: AppContext, dialog: GateReviewDialog) -> bool:
     criteria[product.stage.value] = [c["text"] for c in request["criteria"]]
     ctx.undo_stack.beginMacro(text)
     try:
-        kept = ctx.run(UpdateCommand(ctx.service(PortfolioService).products, product.id,
-                                     {"gate_criteria": criteria}, "Keep gate criteria"))
+        kept = ctx.run(
+            UpdateCommand(
+                ctx.service(PortfolioService).products,
+                product.id,
+                {"gate_criteria": criteria},
+                "Keep gate criteria",
+            )
+        )
         return ctx.run(command) and kept
     finally:
         ctx.undo_stack.endMacro()

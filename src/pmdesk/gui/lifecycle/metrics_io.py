@@ -119,8 +119,9 @@ def resolve(rows: ValueRows, metric_ids: dict[str, int]) -> dict[int, list[dict[
     for name, values in rows.by_metric.items():
         metric_id = known.get(name.strip().casefold())
         if metric_id is None:
-            rows.errors += [RowError(v["row"], f"the product has no metric named “{name}”")
-                            for v in values]
+            rows.errors += [
+                RowError(v["row"], f"the product has no metric named “{name}”") for v in values
+            ]
             continue
         found[metric_id] = [{k: v for k, v in value.items() if k != "row"} for value in values]
     return found

@@ -39,13 +39,17 @@ def stays(periods: Sequence, current: Stage, today: dt.date) -> list[StageStay]:
             result.append(StageStay(stage))
             continue
         open_now = stage == current and any(p.left_on is None for p in mine)
-        result.append(StageStay(
-            stage,
-            entered_on=min(p.entered_on for p in mine),
-            left_on=None if open_now else max((p.left_on for p in mine if p.left_on), default=None),
-            days=sum(((p.left_on or today) - p.entered_on).days for p in mine),
-            visits=len(mine),
-        ))
+        result.append(
+            StageStay(
+                stage,
+                entered_on=min(p.entered_on for p in mine),
+                left_on=None
+                if open_now
+                else max((p.left_on for p in mine if p.left_on), default=None),
+                days=sum(((p.left_on or today) - p.entered_on).days for p in mine),
+                visits=len(mine),
+            )
+        )
     return result
 
 
@@ -64,24 +68,24 @@ class StageTimeline(QWidget):
         self.updateGeometry()
         self.update()
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         line = QFontMetrics(self.font()).lineSpacing()
         return QSize(900, int(line * 4.6 + 16))
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802
+    def minimumSizeHint(self) -> QSize:
         return QSize(420, self.sizeHint().height())
 
     def _rects(self) -> list[QRectF]:
         width = (self.width() - 4) / len(Stage)
         return [QRectF(2 + i * width, 2, width, self.height() - 4) for i in range(len(Stage))]
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         for stay, rect in zip(self.stays, self._rects(), strict=True):
             if rect.contains(event.position()):
                 self.stageClicked.emit(stay.stage)
         super().mousePressEvent(event)
 
-    def paintEvent(self, _event) -> None:  # noqa: N802
+    def paintEvent(self, _event) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         for stay, rect in zip(self.stays, self._rects(), strict=True):
@@ -92,14 +96,23 @@ class StageTimeline(QWidget):
         """Fill, outline and text colours for a current, past or future stage."""
         pal = self.palette()
         if stay.stage == self.current:
-            return pal.color(QPalette.ColorRole.Highlight), pal.color(
-                QPalette.ColorRole.Highlight), pal.color(QPalette.ColorRole.HighlightedText)
+            return (
+                pal.color(QPalette.ColorRole.Highlight),
+                pal.color(QPalette.ColorRole.Highlight),
+                pal.color(QPalette.ColorRole.HighlightedText),
+            )
         passed = self.current is not None and stay.stage.order < self.current.order
         if stay.visits or passed:
-            return pal.color(QPalette.ColorRole.Midlight), pal.color(
-                QPalette.ColorRole.Mid), pal.color(QPalette.ColorRole.Text)
-        return pal.color(QPalette.ColorRole.Base), pal.color(QPalette.ColorRole.Mid), pal.color(
-            QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+            return (
+                pal.color(QPalette.ColorRole.Midlight),
+                pal.color(QPalette.ColorRole.Mid),
+                pal.color(QPalette.ColorRole.Text),
+            )
+        return (
+            pal.color(QPalette.ColorRole.Base),
+            pal.color(QPalette.ColorRole.Mid),
+            pal.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text),
+        )
 
     def _paint_stage(self, painter: QPainter, stay: StageStay, rect: QRectF) -> None:
         fill, outline, ink = self._colours(stay)
@@ -125,16 +138,23 @@ class StageTimeline(QWidget):
         plain = self.font()
         line = QFontMetrics(plain).lineSpacing()
         painter.setFont(bold)
-        painter.drawText(QRectF(text.left(), text.top(), text.width(), line + 2),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         QFontMetrics(bold).elidedText(stay.stage.label, Qt.TextElideMode.ElideRight,
-                                                       int(text.width())))
+        painter.drawText(
+            QRectF(text.left(), text.top(), text.width(), line + 2),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            QFontMetrics(bold).elidedText(
+                stay.stage.label, Qt.TextElideMode.ElideRight, int(text.width())
+            ),
+        )
         painter.setFont(plain)
         for n, detail in enumerate(self._details(stay), start=1):
             area = QRectF(text.left(), text.top() + n * line + 2, text.width(), line)
-            painter.drawText(area, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             QFontMetrics(plain).elidedText(detail, Qt.TextElideMode.ElideRight,
-                                                            int(text.width())))
+            painter.drawText(
+                area,
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                QFontMetrics(plain).elidedText(
+                    detail, Qt.TextElideMode.ElideRight, int(text.width())
+                ),
+            )
 
     def _details(self, stay: StageStay) -> list[str]:
         if not stay.visits:  # files from before every product had a starting stage record

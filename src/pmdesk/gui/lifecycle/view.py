@@ -35,6 +35,8 @@ from pmdesk.gui.views.lifecycle import (
     METRIC_COLUMNS,
     PERIOD_COLUMNS,
     VALUE_COLUMNS,
+)
+from pmdesk.gui.views.lifecycle import (
     LifecycleView as TableLifecycleView,
 )
 from pmdesk.gui.widgets.entity_model import EntityTableModel
@@ -66,24 +68,43 @@ class LifecycleView(BaseView):
         self.curve_metric = QComboBox()
         self.curve_metric.setAccessibleName("Metric of the lifecycle curve")
         self.curve_metric.currentIndexChanged.connect(self._draw_curve)
-        self.gates = self._table(self.service.gates, [replace(c, editable=False)
-                                 if c.field in _LOCKED else c for c in GATE_COLUMNS],
-                                 "Gate review history", ("gate review", "gate reviews"))
-        self.periods = self._table(self.service.periods, PERIOD_COLUMNS, "Stage periods",
-                                   ("stage period", "stage periods"))
-        self.metrics = self._table(self.service.metrics, METRIC_COLUMNS, "Metrics",
-                                   ("metric", "metrics"), create=self._new_metric, edit="name")
-        self.values = self._table(self.service.values, VALUE_COLUMNS, "Values",
-                                  ("value", "values"), create=self._new_value, edit="value")
+        self.gates = self._table(
+            self.service.gates,
+            [replace(c, editable=False) if c.field in _LOCKED else c for c in GATE_COLUMNS],
+            "Gate review history",
+            ("gate review", "gate reviews"),
+        )
+        self.periods = self._table(
+            self.service.periods, PERIOD_COLUMNS, "Stage periods", ("stage period", "stage periods")
+        )
+        self.metrics = self._table(
+            self.service.metrics,
+            METRIC_COLUMNS,
+            "Metrics",
+            ("metric", "metrics"),
+            create=self._new_metric,
+            edit="name",
+        )
+        self.values = self._table(
+            self.service.values,
+            VALUE_COLUMNS,
+            "Values",
+            ("value", "values"),
+            create=self._new_value,
+            edit="value",
+        )
         self.kpi = KpiChart(self)
         self.kpi.setAccessibleName("Metric chart")
         self.kpi_hint = next_step_hint("", centred=True)
         self.elimination = EliminationPanel(ctx, self)
         for table in self.elimination.tables():
             self.register(table)
-        self.tabs = tabs((self._overview_page(), "Overview"), (self._metrics_page(), "Metrics"),
-                         (self.elimination, "Elimination review"),
-                         (self.periods, "Stage periods"))
+        self.tabs = tabs(
+            (self._overview_page(), "Overview"),
+            (self._metrics_page(), "Metrics"),
+            (self.elimination, "Elimination review"),
+            (self.periods, "Stage periods"),
+        )
         self.content_layout.addWidget(self.tabs, 1)
         self._metric_id: int | None = None
         self.look = Look()
@@ -97,8 +118,10 @@ class LifecycleView(BaseView):
         self.title = heading()
         self.status = quiet()
         self.gate_button = QPushButton("Gate review…")
-        self.gate_button.setToolTip("Review the gate at the end of the current stage: "
-                                    "its criteria, the decision, who took it and why")
+        self.gate_button.setToolTip(
+            "Review the gate at the end of the current stage: "
+            "its criteria, the decision, who took it and why"
+        )
         self.gate_button.clicked.connect(lambda: self.review_gate())
         top = QHBoxLayout()
         top.addWidget(self.title)
@@ -184,8 +207,11 @@ class LifecycleView(BaseView):
     # -- loading -----------------------------------------------------------------------------
 
     def load(self, product_id: int | None) -> None:
-        for table, repo in ((self.gates, self.service.gates), (self.periods, self.service.periods),
-                            (self.metrics, self.service.metrics)):
+        for table, repo in (
+            (self.gates, self.service.gates),
+            (self.periods, self.service.periods),
+            (self.metrics, self.service.metrics),
+        ):
             table.model.set_query(scoped(repo, product_id))
         if self.metrics.model.rowCount():
             self.metrics.view.setCurrentIndex(self.metrics.model.index(0, 0))
@@ -218,9 +244,12 @@ class LifecycleView(BaseView):
         if current:
             since = current[-1].entered_on
             days = (today() - since).days
-            self.status.setText(f"in {product.stage.label} since today ({since.isoformat()})"
-                                if days == 0 else f"in {product.stage.label} for "
-                                f"{describe_days(days)}, since {since.isoformat()}")
+            self.status.setText(
+                f"in {product.stage.label} since today ({since.isoformat()})"
+                if days == 0
+                else f"in {product.stage.label} for "
+                f"{describe_days(days)}, since {since.isoformat()}"
+            )
         else:
             self.status.setText("")
         self.timeline.set_data(stays(periods, product.stage, today()), product.stage)
@@ -250,30 +279,45 @@ class LifecycleView(BaseView):
         if self.product_id is None:
             return
         metric_id = self.curve_metric.currentData()
-        series = next((s for s in self.service.series_of(self.product_id)
-                       if s.metric.id == metric_id), None)
+        series = next(
+            (s for s in self.service.series_of(self.product_id) if s.metric.id == metric_id), None
+        )
         periods = self.service.periods_of(self.product_id)
         bands = [Band(p.stage, p.entered_on, p.left_on or today()) for p in periods]
-        gates = [GateMark(g.decided_on, g.decision,
-                          f"{g.stage.label} gate: {g.decision.label}"
-                          + (f" by {g.decided_by_name}" if g.decided_by_name else ""))
-                 for g in self.service.gates_of(self.product_id)]
+        gates = [
+            GateMark(
+                g.decided_on,
+                g.decision,
+                f"{g.stage.label} gate: {g.decision.label}"
+                + (f" by {g.decided_by_name}" if g.decided_by_name else ""),
+            )
+            for g in self.service.gates_of(self.product_id)
+        ]
         points = [(p, v) for p, v, _t in series.points] if series else []
         self._curve_empty_state(series, points)
-        self.curve.set_data(series.metric.name if series else "No metric yet",
-                            series.metric.unit if series else "", points, bands, gates)
+        self.curve.set_data(
+            series.metric.name if series else "No metric yet",
+            series.metric.unit if series else "",
+            points,
+            bands,
+            gates,
+        )
 
     def _curve_empty_state(self, series: Any, points: list) -> None:
         """No values, no plot: an empty chart's invented axes say nothing; the next step does."""
         self.curve_controls.setVisible(self.curve_metric.count() > 0)
         if series is None:
-            text = ("No metrics yet — add one (e.g. Revenue) in the Metrics tab, "
-                    "then type its values or import a CSV")
+            text = (
+                "No metrics yet — add one (e.g. Revenue) in the Metrics tab, "
+                "then type its values or import a CSV"
+            )
         elif not self.service.values_of_product(self.product_id):
             text = "No metric values yet — type them in the Metrics tab or import a CSV"
         else:
-            text = (f"No values of {series.metric.name} yet — type them in the Metrics tab "
-                    "or import a CSV, or choose another metric")
+            text = (
+                f"No values of {series.metric.name} yet — type them in the Metrics tab "
+                "or import a CSV, or choose another metric"
+            )
         self.curve_hint.setText(text)
         self.curve_hint.setAccessibleName(text)
         self.curve_hint.setVisible(not points)
@@ -289,8 +333,11 @@ class LifecycleView(BaseView):
         metric_id = self.metrics.current_id()
         if metric_id != self._metric_id:
             self._metric_id = metric_id
-            query = None if metric_id is None else TableQuery.where_equal(
-                self.service.values, metric_id=metric_id)
+            query = (
+                None
+                if metric_id is None
+                else TableQuery.where_equal(self.service.values, metric_id=metric_id)
+            )
             self.values.model.set_query(query)
         self._draw_kpi()
 
@@ -299,20 +346,26 @@ class LifecycleView(BaseView):
         if metric_id is None or self.product_id is None:
             self.kpi.set_data("", "", [], None)
             self.values.title_label.setText("Values — select a metric")
-            self._kpi_empty_state("No metrics yet — Add metric (e.g. Revenue), then its values"
-                                  if not self.metrics.model.rowCount()
-                                  else "Select a metric to see its values and chart")
+            self._kpi_empty_state(
+                "No metrics yet — Add metric (e.g. Revenue), then its values"
+                if not self.metrics.model.rowCount()
+                else "Select a metric to see its values and chart"
+            )
             return
-        series = next((s for s in self.service.series_of(self.product_id)
-                       if s.metric.id == metric_id), None)
+        series = next(
+            (s for s in self.service.series_of(self.product_id) if s.metric.id == metric_id), None
+        )
         if series is None:
             return
         self.values.title_label.setText(f"Values of {series.metric.name}")
-        self._kpi_empty_state("" if series.points else
-                              f"No values of {series.metric.name} yet — Add value, "
-                              "Paste values or Import CSV")
-        self.kpi.set_data(series.metric.name, series.metric.unit, series.points,
-                          series.metric.target)
+        self._kpi_empty_state(
+            ""
+            if series.points
+            else f"No values of {series.metric.name} yet — Add value, Paste values or Import CSV"
+        )
+        self.kpi.set_data(
+            series.metric.name, series.metric.unit, series.points, series.metric.target
+        )
 
     # -- gestures ----------------------------------------------------------------------------
 
@@ -334,8 +387,11 @@ class LifecycleView(BaseView):
         if rows.errors:
             self.show_problems(what, [str(e) for e in rows.errors])
             return False
-        command = JournalCommand(self.service, lambda: self.service.upsert_many(by_id),
-                                 f"{what} {plural(rows.count, 'metric value')}")
+        command = JournalCommand(
+            self.service,
+            lambda: self.service.upsert_many(by_id),
+            f"{what} {plural(rows.count, 'metric value')}",
+        )
         if self.ctx.run(command):
             self.statusMessage.emit(f"{what}: {plural(rows.count, 'value')}")
             return True
@@ -352,21 +408,28 @@ class LifecycleView(BaseView):
         if self.product_id is None:
             return False
         if path is None:
-            chosen, _ = QFileDialog.getOpenFileName(self, "Import metric values", "",
-                                                    "CSV files (*.csv *.txt);;All files (*)")
+            chosen, _ = QFileDialog.getOpenFileName(
+                self, "Import metric values", "", "CSV files (*.csv *.txt);;All files (*)"
+            )
             if not chosen:
                 return False
             path = Path(chosen)
-        rows = metrics_io.read_values(self.ctx.workspace, path, self._selected_metric_name(),
-                                      path.name)
+        rows = metrics_io.read_values(
+            self.ctx.workspace, path, self._selected_metric_name(), path.name
+        )
         return self.apply_values(rows, "Import")
 
     def show_problems(self, what: str, problems: list[str]) -> None:
         """Say why nothing was written (a test replaces this to read the lines)."""
-        shown = "\n".join(problems[:15]) + (f"\n… and {len(problems) - 15} more"
-                                            if len(problems) > 15 else "")
-        box = QMessageBox(QMessageBox.Icon.Warning, f"{what} refused",
-                          f"Nothing was written: {len(problems)} problem(s).", parent=self)
+        shown = "\n".join(problems[:15]) + (
+            f"\n… and {len(problems) - 15} more" if len(problems) > 15 else ""
+        )
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            f"{what} refused",
+            f"Nothing was written: {len(problems)} problem(s).",
+            parent=self,
+        )
         box.setDetailedText(shown)
         box.setInformativeText(shown)
         box.open()

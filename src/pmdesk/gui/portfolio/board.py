@@ -62,9 +62,10 @@ class StageColumn(QListWidget):
         self.setAccessibleName(f"{stage.label} column")
         # Double-click or Enter opens the product (Enter is the keyboard's double-click).
         self.itemActivated.connect(
-            lambda item: self.activated_id.emit(item.data(Qt.ItemDataRole.UserRole)))
+            lambda item: self.activated_id.emit(item.data(Qt.ItemDataRole.UserRole))
+        )
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         """Ctrl+→ / Ctrl+← ask to move the current card a stage on or back: the drag's keys."""
         step = {Qt.Key.Key_Right: 1, Qt.Key.Key_Left: -1}.get(Qt.Key(event.key()))
         item = self.currentItem()
@@ -78,19 +79,19 @@ class StageColumn(QListWidget):
             return
         super().keyPressEvent(event)
 
-    def mimeTypes(self) -> list[str]:  # noqa: N802
+    def mimeTypes(self) -> list[str]:
         return [MIME]
 
-    def mimeData(self, items: list[QListWidgetItem]) -> QMimeData:  # noqa: N802
+    def mimeData(self, items: list[QListWidgetItem]) -> QMimeData:
         return product_mime(int(items[0].data(Qt.ItemDataRole.UserRole)))
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         event.setAccepted(product_of(event.mimeData()) is not None)
 
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
         event.setAccepted(product_of(event.mimeData()) is not None)
 
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+    def dropEvent(self, event: QDropEvent) -> None:
         product_id = product_of(event.mimeData())
         if product_id is None:
             event.ignore()
@@ -99,7 +100,9 @@ class StageColumn(QListWidget):
         # opens once the drop has finished, not inside Qt's drag loop (the board is rebuilt).
         event.setDropAction(Qt.DropAction.IgnoreAction)
         event.accept()
-        if all(self.item(n).data(Qt.ItemDataRole.UserRole) != product_id for n in range(self.count())):
+        if all(
+            self.item(n).data(Qt.ItemDataRole.UserRole) != product_id for n in range(self.count())
+        ):
             QTimer.singleShot(0, lambda: self.dropped.emit(product_id, self.stage))
 
 
@@ -131,8 +134,11 @@ class LifecycleBoard(QWidget):
         """Cards to read, not to drag: more air and a health swatch the size of the type."""
         swatch = max(16, round(theme.body_px * 0.8))
         for column in self.columns.values():
-            look.call(column.setDragDropMode, column.dragDropMode(),
-                      QAbstractItemView.DragDropMode.NoDragDrop)
+            look.call(
+                column.setDragDropMode,
+                column.dragDropMode(),
+                QAbstractItemView.DragDropMode.NoDragDrop,
+            )
             look.call(column.setSpacing, column.spacing(), max(3, theme.body_px // 3))
             look.call(column.setIconSize, column.iconSize(), QSize(swatch, swatch))
 
@@ -141,15 +147,22 @@ class LifecycleBoard(QWidget):
         for stage, column in self.columns.items():
             mine = [r for r in rows if r.stage is stage]
             self.titles[stage].setText(f"{stage.label} ({len(mine)})")
-            column.setAccessibleName(f"{stage.label} column, {len(mine)} "
-                                     f"product{'' if len(mine) == 1 else 's'}")
+            column.setAccessibleName(
+                f"{stage.label} column, {len(mine)} product{'' if len(mine) == 1 else 's'}"
+            )
             wanted = {row.id for row in mine}
             for number in reversed(range(column.count())):
                 if column.item(number).data(Qt.ItemDataRole.UserRole) not in wanted:
                     column.takeItem(number)
             for number, row in enumerate(mine):
-                found = next((n for n in range(number, column.count())
-                              if column.item(n).data(Qt.ItemDataRole.UserRole) == row.id), None)
+                found = next(
+                    (
+                        n
+                        for n in range(number, column.count())
+                        if column.item(n).data(Qt.ItemDataRole.UserRole) == row.id
+                    ),
+                    None,
+                )
                 if found is None:
                     column.insertItem(number, QListWidgetItem())
                 elif found != number:  # another order (a rename): move it, selection and all
@@ -168,9 +181,13 @@ class LifecycleBoard(QWidget):
         item.setText("\n".join(lines))
         item.setData(Qt.ItemDataRole.UserRole, row.id)
         item.setData(Qt.ItemDataRole.DecorationRole, QColor(HEALTH_COLOURS[row.health.colour]))
-        item.setToolTip(plain_tooltip(f"{row.name}\nHealth: {row.health.reason}\n"
-                                      "Drag to another stage (or Ctrl+→ / Ctrl+←) to open its "
-                                      "gate review"))
+        item.setToolTip(
+            plain_tooltip(
+                f"{row.name}\nHealth: {row.health.reason}\n"
+                "Drag to another stage (or Ctrl+→ / Ctrl+←) to open its "
+                "gate review"
+            )
+        )
 
     def card_ids(self, stage: Stage) -> list[int]:
         column = self.columns[stage]

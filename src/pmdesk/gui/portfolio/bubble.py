@@ -29,8 +29,10 @@ class BubbleChart(pg.PlotWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Growth–share chart")
-        self.setAccessibleDescription("Relative market share against market growth; "
-                                      "bubble size is revenue. Click a bubble to open it.")
+        self.setAccessibleDescription(
+            "Relative market share against market growth; "
+            "bubble size is revenue. Click a bubble to open it."
+        )
         self.plotItem.setMenuEnabled(False)
         self.plotItem.hideButtons()
         self.plotItem.setLogMode(x=True, y=False)
@@ -55,7 +57,7 @@ class BubbleChart(pg.PlotWidget):
         self.plotItem.setLabel("bottom", "Relative market share (log, high on the left)", **size)
         self.plotItem.setLabel("left", "Market growth %", **size)
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+    def changeEvent(self, event: QEvent) -> None:
         ready = getattr(self, "_ready", False)
         if ready and event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange):
             self.restyle()
@@ -75,18 +77,26 @@ class BubbleChart(pg.PlotWidget):
             colour = QColor(HEALTH_COLOURS[row.health.colour])
             colour.setAlpha(170)
             quadrant = growth_share_quadrant(share, row.growth, SHARE_SPLIT, GROWTH_SPLIT)
-            self.spots.append({"pos": (math.log10(share), row.growth), "size": size,
-                               "brush": colour, "pen": pg.mkPen(colour.darker(140), width=1.5),
-                               "data": (row.id, row.name, share, row.growth,
-                                        row.latest_revenue, quadrant)})
+            self.spots.append(
+                {
+                    "pos": (math.log10(share), row.growth),
+                    "size": size,
+                    "brush": colour,
+                    "pen": pg.mkPen(colour.darker(140), width=1.5),
+                    "data": (row.id, row.name, share, row.growth, row.latest_revenue, quadrant),
+                }
+            )
         with self.user_range.kept():  # a zoomed-in corner stays when a colleague edits
             self._draw()
 
     def _draw(self) -> None:
         self.plotItem.clear()
         ink = self.palette().color(QPalette.ColorRole.Text)
-        line = pg.mkPen(self.palette().color(QPalette.ColorRole.Mid), width=1.5,
-                        style=pg.QtCore.Qt.PenStyle.DashLine)
+        line = pg.mkPen(
+            self.palette().color(QPalette.ColorRole.Mid),
+            width=1.5,
+            style=pg.QtCore.Qt.PenStyle.DashLine,
+        )
         self.plotItem.addItem(pg.InfiniteLine(math.log10(SHARE_SPLIT), angle=90, pen=line))
         self.plotItem.addItem(pg.InfiniteLine(GROWTH_SPLIT, angle=0, pen=line))
         self.scatter.setData(self.spots)
@@ -104,8 +114,12 @@ class BubbleChart(pg.PlotWidget):
         top, bottom = max(ys) + 4, min(ys) - 4
         self.plotItem.setXRange(right, left, padding=0)
         self.plotItem.setYRange(bottom, top, padding=0)
-        corners = {"Stars": (left, top, (0, 0)), "Question marks": (right, top, (1, 0)),
-                   "Cash cows": (left, bottom, (0, 1)), "Dogs": (right, bottom, (1, 1))}
+        corners = {
+            "Stars": (left, top, (0, 0)),
+            "Question marks": (right, top, (1, 0)),
+            "Cash cows": (left, bottom, (0, 1)),
+            "Dogs": (right, bottom, (1, 1)),
+        }
         quiet = QColor(ink)
         quiet.setAlpha(150)
         for name, (x, y, anchor) in corners.items():
@@ -121,8 +135,10 @@ class BubbleChart(pg.PlotWidget):
     def _tip(x: float, y: float, data: tuple) -> str:
         _pid, name, share, growth, revenue, quadrant = data
         revenue_text = "" if revenue is None else f"\nRevenue {figure(revenue)}"
-        return (f"{name} — {quadrant}\nRelative share {share:.2f}\nMarket growth {growth:.1f} %"
-                + revenue_text)
+        return (
+            f"{name} — {quadrant}\nRelative share {share:.2f}\nMarket growth {growth:.1f} %"
+            + revenue_text
+        )
 
     def _clicked(self, _item, points, _event=None) -> None:
         if len(points):

@@ -28,5 +28,3 @@ def export_widget(widget: QWidget, path: Path) -> Path:
     elif not widget.grab().save(str(path), "PNG"):
         raise PmdeskError(f"Could not write the image {path.name}")
     return path
-
-

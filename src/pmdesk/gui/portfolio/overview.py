@@ -9,7 +9,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QPointF, QRectF, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPointF,
+    QRectF,
+    Qt,
+)
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
@@ -20,8 +27,16 @@ from pmdesk.gui.widgets.row_sync import sync_rows
 from pmdesk.store.services.portfolio import ProductOverview
 
 HEALTH_COLOURS = {"green": "#1a9850", "amber": "#e69f00", "red": "#d7301f"}
-HEADERS = ("Product", "Stage", "Owner", "Health", "Next milestone", "Revenue trend",
-           "Latest revenue", "Elimination")
+HEADERS = (
+    "Product",
+    "Stage",
+    "Owner",
+    "Health",
+    "Next milestone",
+    "Revenue trend",
+    "Latest revenue",
+    "Elimination",
+)
 ID_ROLE = Qt.ItemDataRole.UserRole
 SERIES_ROLE = Qt.ItemDataRole.UserRole + 1
 SPARK_COLUMN = 5
@@ -40,16 +55,20 @@ class OverviewModel(QAbstractTableModel):
     def row_of(self, product_id: int) -> int | None:
         return next((n for n, r in enumerate(self.rows) if r.id == product_id), None)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(HEADERS)):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(HEADERS)
+        ):
             return HEADERS[section]
         return None
 
@@ -99,15 +118,17 @@ class OverviewModel(QAbstractTableModel):
         if column == 7 and row.flagged:
             return plain_tooltip("\n".join(t.detail for t in row.triggers))
         if column == SPARK_COLUMN and row.revenue:
-            return plain_tooltip(f"{plural(len(row.revenue), 'period')}, "
-                                 f"latest {figure(row.revenue[-1])}")
+            return plain_tooltip(
+                f"{plural(len(row.revenue), 'period')}, latest {figure(row.revenue[-1])}"
+            )
         if column == 0:
             return plain_tooltip(row.name)
         return None
 
 
-def fit_columns(widths: dict[int, int], room: int,
-                drop: Sequence[int]) -> tuple[dict[int, int], list[int]]:
+def fit_columns(
+    widths: dict[int, int], room: int, drop: Sequence[int]
+) -> tuple[dict[int, int], list[int]]:
     """Column widths that fit ``room``: leave out ``drop`` columns in turn, then shrink.
 
     Returns the widths of the columns kept and the columns left out; the table never
@@ -133,16 +154,21 @@ class SparklineDelegate(QStyledItemDelegate):
         self.initStyleOption(option, index)
         style = option.widget.style() if option.widget else None
         if style is not None:
-            style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter,
-                                option.widget)
+            style.drawPrimitive(
+                QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget
+            )
         if len(values) < 2:
             return
         rect = QRectF(option.rect).adjusted(6, 5, -8, -5)
         low, high = min(values), max(values)
         span = (high - low) or 1.0
-        points = [QPointF(rect.left() + rect.width() * n / (len(values) - 1),
-                          rect.bottom() - rect.height() * (v - low) / span)
-                  for n, v in enumerate(values)]
+        points = [
+            QPointF(
+                rect.left() + rect.width() * n / (len(values) - 1),
+                rect.bottom() - rect.height() * (v - low) / span,
+            )
+            for n, v in enumerate(values)
+        ]
         path = QPainterPath(points[0])
         for point in points[1:]:
             path.lineTo(point)

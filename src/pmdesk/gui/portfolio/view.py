@@ -50,8 +50,15 @@ from .overview import (
 )
 
 # Tables whose edits change what the overview, board or chart show.
-_WATCHED = ("product", "metric", "metric_value", "stage_period", "roadmap_item",
-            "workspace_info", "elimination_review")
+_WATCHED = (
+    "product",
+    "metric",
+    "metric_value",
+    "stage_period",
+    "roadmap_item",
+    "workspace_info",
+    "elimination_review",
+)
 COLUMN_CHARS = (24, 13, 16, 9, 30, 16, 14, 12)  # overview column widths, in characters
 PRESENT_DROP = (2, 6)  # Owner, Latest revenue: what a projector leaves out first
 HEALTH_COLUMN = 3
@@ -90,8 +97,12 @@ class PortfolioView(BaseView):
         self.bubble_hint = next_step_hint("", self._bubble_host, centred=True)
         self._bubble_host.layout().addWidget(self.bubble_hint)
         self.editor = self._edit_table()
-        self.tabs = tabs((self.table, "Products"), (self.board, "Lifecycle board"),
-                         (self._bubble_host, "Growth–share"), (self.editor, "Edit products"))
+        self.tabs = tabs(
+            (self.table, "Products"),
+            (self.board, "Lifecycle board"),
+            (self._bubble_host, "Growth–share"),
+            (self.editor, "Edit products"),
+        )
         self.tabs.currentChanged.connect(self._tab_shown)
         self.look = Look()
         self.content_layout.addWidget(self.tabs, 1)
@@ -127,21 +138,23 @@ class PortfolioView(BaseView):
         heads = QFontMetrics(bold)
         widths = {}
         for column, header in enumerate(HEADERS):
-            texts = [self.model.index(r, column).data() or ""
-                     for r in range(self.model.rowCount())]
+            texts = [self.model.index(r, column).data() or "" for r in range(self.model.rowCount())]
             text = max([plain.horizontalAdvance(t) for t in texts], default=0)
             icon = body_px if column == HEALTH_COLUMN else 0
             widths[column] = max(text + icon, heads.horizontalAdvance(header)) + body_px
         widths[SPARK_COLUMN] = max(widths[SPARK_COLUMN], body_px * 6)
         screen = self.window().screen() or QGuiApplication.primaryScreen()
-        widths, dropped = fit_columns(widths, screen.geometry().width() - 2 * body_px,
-                                      PRESENT_DROP)
+        widths, dropped = fit_columns(widths, screen.geometry().width() - 2 * body_px, PRESENT_DROP)
         for column in dropped:
-            self.look.call(lambda hidden, c=column: self.table.setColumnHidden(c, hidden),
-                           False, True)
+            self.look.call(
+                lambda hidden, c=column: self.table.setColumnHidden(c, hidden), False, True
+            )
         for column, width in widths.items():
-            self.look.call(lambda w, c=column: self.table.setColumnWidth(c, w),
-                           self.table.columnWidth(column), width)
+            self.look.call(
+                lambda w, c=column: self.table.setColumnWidth(c, w),
+                self.table.columnWidth(column),
+                width,
+            )
 
     def _overview_table(self) -> QTableView:
         table = QTableView(self)
@@ -170,17 +183,35 @@ class PortfolioView(BaseView):
 
     def _edit_table(self) -> EntityTable:
         """The editable product table of before, for every field the overview does not edit."""
-        summaries = Lookup(lambda: roadmap_summaries(self.ctx.workspace), ("roadmap_item", "product"))
+        summaries = Lookup(
+            lambda: roadmap_summaries(self.ctx.workspace), ("roadmap_item", "product")
+        )
         # Roadmap size and next milestone are on the overview already; without them every
         # editable field, names whole, fits a laptop's width.
-        columns = [c for c in TablePortfolioView._columns(summaries)
-                   if c.field not in ("items", "next_milestone")]
-        columns = [_read_only(c) if c.field == "stage" else
-                   replace(c, width=28) if c.field == "name" else c for c in columns]
+        columns = [
+            c
+            for c in TablePortfolioView._columns(summaries)
+            if c.field not in ("items", "next_milestone")
+        ]
+        columns = [
+            _read_only(c)
+            if c.field == "stage"
+            else replace(c, width=28)
+            if c.field == "name"
+            else c
+            for c in columns
+        ]
         model = EntityTableModel(self.ctx, self.portfolio.products, columns, parent=self)
-        table = self.register(EntityTable(model, title="Products", noun=("product", "products"),
-                                          create=self._new_product, edit_field="name",
-                                          activate_field="name"))
+        table = self.register(
+            EntityTable(
+                model,
+                title="Products",
+                noun=("product", "products"),
+                create=self._new_product,
+                edit_field="name",
+                activate_field="name",
+            )
+        )
         accessible_table(table, "Products (editable)")
         table.rowActivated.connect(self.productActivated)
         model.set_query(TableQuery.where_equal(self.portfolio.products))
@@ -195,8 +226,9 @@ class PortfolioView(BaseView):
         if self.ctx.read_only:
             return None
         suggested = free_name(self.portfolio.products, "New product")
-        name, ok = QInputDialog.getText(self, "Add product", "Name of the new product:",
-                                        text=suggested)
+        name, ok = QInputDialog.getText(
+            self, "Add product", "Name of the new product:", text=suggested
+        )
         if not ok:
             return None
         name = name.strip()
@@ -248,9 +280,11 @@ class PortfolioView(BaseView):
         """No axis without a bubble: say what the chart needs instead of drawing an empty plot."""
         plotted = any(r.share is not None and r.growth is not None for r in rows)
         self.bubble_hint.setText(
-            "No products yet — Add product to start" if not rows else
-            "No market share and growth values yet — add Market share and Market growth "
-            "metrics to a product in Lifecycle ▸ Metrics")
+            "No products yet — Add product to start"
+            if not rows
+            else "No market share and growth values yet — add Market share and Market growth "
+            "metrics to a product in Lifecycle ▸ Metrics"
+        )
         self.bubble_hint.setAccessibleName(self.bubble_hint.text())
         self.bubble_hint.setVisible(not plotted)
         self._bubble_host.layout().setStretchFactor(self.bubble_hint, 0 if plotted else 1)
@@ -259,7 +293,7 @@ class PortfolioView(BaseView):
 
     def _tab_shown(self, index: int) -> None:
         if self.tabs.widget(index) is self._bubble_host:
-            self.bubbles  # noqa: B018 - builds the chart
+            self.bubbles
 
     def _follow(self, changes: ChangeSet) -> None:
         if changes.touches(*_WATCHED):
@@ -294,9 +328,14 @@ class PortfolioView(BaseView):
         """A card dropped on another stage: its gate review opens, proposing that move."""
         product = self.portfolio.products.get(product_id)
         if not can_review(product.stage) or decision_for_move(product.stage, target) is None:
-            reason = (f"{product.name} cannot move from {product.stage.label} to {target.label}: "
-                      + ("an End-of-life product has no further gate" if not can_review(product.stage)
-                         else "a gate moves a product one stage forward, back, or to End-of-life"))
+            reason = (
+                f"{product.name} cannot move from {product.stage.label} to {target.label}: "
+                + (
+                    "an End-of-life product has no further gate"
+                    if not can_review(product.stage)
+                    else "a gate moves a product one stage forward, back, or to End-of-life"
+                )
+            )
             self.ctx.errorRaised.emit(str(ValidationError("stage", reason)))
             return False
         return gate_dialog.review_gate(self.ctx, product_id, target, self)
@@ -309,5 +348,8 @@ class PortfolioView(BaseView):
 
 
 def _read_only(column: Any) -> Any:
-    return replace(column, editable=False,
-                   header_tip="Change the stage through a gate review (Lifecycle, or drag on the board)")
+    return replace(
+        column,
+        editable=False,
+        header_tip="Change the stage through a gate review (Lifecycle, or drag on the board)",
+    )

@@ -17,8 +17,10 @@ from pmdesk.core.wording import plural
 from pmdesk.store.services.requirements import ChartPoint
 
 __all__ = ["MOSCOW_COLOURS", "ValueEffortChart"]  # colours and names: core.palette, as on paper
-EMPTY_HINT = ("No scored requirements yet — add one on the Backlog tab with its reach, impact, "
-              "confidence and effort")
+EMPTY_HINT = (
+    "No scored requirements yet — add one on the Backlog tab with its reach, impact, "
+    "confidence and effort"
+)
 
 
 class ValueEffortChart(QWidget):
@@ -47,8 +49,13 @@ class ValueEffortChart(QWidget):
             tint.setPen(Qt.PenStyle.NoPen)
             tint.setZValue(-20)
         self.point_labels: dict[int, object] = {}  # requirement id -> its TextItem (ref)
-        for item in (*self.tints.values(), *self.lines, self.scatter, self.ring,
-                     *self.labels.values()):
+        for item in (
+            *self.tints.values(),
+            *self.lines,
+            self.scatter,
+            self.ring,
+            *self.labels.values(),
+        ):
             self.plot.addItem(item)
         self.plot.setAccessibleName("Value against effort chart")
         self.plot.setAccessibleDescription("Each requirement is a point: effort across, value up")
@@ -87,10 +94,16 @@ class ValueEffortChart(QWidget):
 
     def set_points(self, points: list[ChartPoint]) -> None:
         self.points = list(points)
-        spots = [{"pos": (p.effort, p.value), "data": p.id,
-                  "brush": self._pg.mkBrush(MOSCOW_COLOURS[p.moscow]),
-                  "pen": self._pg.mkPen(self._ink(), width=1),
-                  "size": self.scatter.opts["size"]} for p in self.points]
+        spots = [
+            {
+                "pos": (p.effort, p.value),
+                "data": p.id,
+                "brush": self._pg.mkBrush(MOSCOW_COLOURS[p.moscow]),
+                "pen": self._pg.mkPen(self._ink(), width=1),
+                "size": self.scatter.opts["size"],
+            }
+            for p in self.points
+        ]
         self.scatter.setData(spots)
         self.hint.setVisible(not self.points)
         self.plot.setVisible(bool(self.points))
@@ -104,9 +117,15 @@ class ValueEffortChart(QWidget):
         if found is None:
             self.ring.setData([])
         else:
-            self.ring.setData([{"pos": (found.effort, found.value),
-                                "pen": self._pg.mkPen(self._accent(), width=3),
-                                "size": self.ring.opts["size"]}])
+            self.ring.setData(
+                [
+                    {
+                        "pos": (found.effort, found.value),
+                        "pen": self._pg.mkPen(self._accent(), width=3),
+                        "size": self.ring.opts["size"],
+                    }
+                ]
+            )
 
     def scene_position(self, requirement_id: int) -> QPointF | None:
         """Where a requirement's point is, in the plot widget's coordinates (for tests, tips)."""
@@ -168,8 +187,7 @@ class ValueEffortChart(QWidget):
         for p in ranked:
             at = box.mapViewToScene(QPointF(p.effort, p.value))
             size = self.point_labels[p.id].textItem.boundingRect()
-            requests.append(LabelRequest(p.id, at.x(), at.y(), radius, size.width(),
-                                         size.height()))
+            requests.append(LabelRequest(p.id, at.x(), at.y(), radius, size.width(), size.height()))
         layout = layout_labels(requests, _box(bounds), obstacles=obstacles, gap=1.0)
         for key, item in self.point_labels.items():
             spot = layout.placed.get(key)
@@ -179,15 +197,20 @@ class ValueEffortChart(QWidget):
 
     def visible_point_labels(self) -> dict[int, QRectF]:
         """Labels shown, by requirement id, with where they sit (scene coordinates)."""
-        return {key: item.sceneBoundingRect() for key, item in self.point_labels.items()
-                if item.isVisible()}
+        return {
+            key: item.sceneBoundingRect()
+            for key, item in self.point_labels.items()
+            if item.isVisible()
+        }
 
     def _tip(self, x: float, y: float, data: int) -> str:
         found = next((p for p in self.points if p.id == data), None)
         if found is None:
             return ""
-        return (f"{found.ref} {found.title}\nValue {y:,.0f} · effort {plural(x, 'person-month')}"
-                f"\nRICE {found.score:,.1f} · {found.moscow.label}")
+        return (
+            f"{found.ref} {found.title}\nValue {y:,.0f} · effort {plural(x, 'person-month')}"
+            f"\nRICE {found.score:,.1f} · {found.moscow.label}"
+        )
 
     def _clicked(self, _item, spots, *_args) -> None:
         if len(spots):
@@ -231,11 +254,11 @@ class ValueEffortChart(QWidget):
         if self.points:
             self.set_points(self.points)
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._place_point_labels()
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+    def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange):
             self._restyle()

@@ -9,8 +9,15 @@ from pmdesk.store.services import RequirementService
 class LinkCommand(ServiceCommand):
     """Link (or unlink) a requirement and the roadmap item that delivers it; undo does the other."""
 
-    def __init__(self, service: RequirementService, requirement_id: int, item_id: int,
-                 text: str, *, link: bool = True) -> None:
+    def __init__(
+        self,
+        service: RequirementService,
+        requirement_id: int,
+        item_id: int,
+        text: str,
+        *,
+        link: bool = True,
+    ) -> None:
         super().__init__(text)
         self.service = service
         self.requirement_id = requirement_id

@@ -30,8 +30,10 @@ class CriteriaList(QWidget):
         self._loading = False
         self.list = QListWidget()
         self.list.setWordWrap(True)
-        self.list.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                  | QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.list.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
         self.list.setMinimumHeight(self.fontMetrics().lineSpacing() * 5)
         self.list.itemChanged.connect(self._item_changed)
         self.summary = QLabel()
@@ -59,8 +61,11 @@ class CriteriaList(QWidget):
             self.list.clear()
             for text in self._criteria:
                 item = QListWidgetItem(text)
-                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable if writable
-                              else item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                item.setFlags(
+                    item.flags() | Qt.ItemFlag.ItemIsEditable
+                    if writable
+                    else item.flags() & ~Qt.ItemFlag.ItemIsEditable
+                )
                 item.setToolTip("Given / When / Then" if is_gherkin(text) else "")
                 self.list.addItem(item)
         finally:
@@ -68,8 +73,10 @@ class CriteriaList(QWidget):
         gherkin = sum(is_gherkin(text) for text in self._criteria)
         count = len(self._criteria)
         self.summary.setText(
-            "No criteria yet" if not count else
-            f"{count} criteri{'on' if count == 1 else 'a'} · {gherkin} in Given/When/Then form")
+            "No criteria yet"
+            if not count
+            else f"{count} criteri{'on' if count == 1 else 'a'} · {gherkin} in Given/When/Then form"
+        )
         self.add_button.setEnabled(writable)
         self.remove_button.setEnabled(writable)
 

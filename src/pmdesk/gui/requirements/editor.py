@@ -48,30 +48,49 @@ STORY_FIELDS = ("story_role", "story_goal", "story_benefit")
 RICE_FIELDS = ("reach", "impact", "confidence", "effort")
 
 SECTIONS = [
-    ("Requirement", [
-        Column("title", "Title"),
-        Column("kind", "Kind", Kind.ENUM, enum=RequirementKind),
-    ]),
-    ("User story", [
-        Column("story_role", "As a"),
-        Column("story_goal", "I want"),
-        Column("story_benefit", "So that"),
-    ]),
+    (
+        "Requirement",
+        [
+            Column("title", "Title"),
+            Column("kind", "Kind", Kind.ENUM, enum=RequirementKind),
+        ],
+    ),
+    (
+        "User story",
+        [
+            Column("story_role", "As a"),
+            Column("story_goal", "I want"),
+            Column("story_benefit", "So that"),
+        ],
+    ),
     ("Description", [Column("description", "Free text", Kind.LONG_TEXT)]),
-    ("Priority", [
-        Column("moscow", "MoSCoW", Kind.ENUM, enum=MoSCoW),
-        Column("status", "Status", Kind.ENUM, enum=RequirementStatus),
-        Column("source", "Source", Kind.ENUM, enum=RequirementSource),
-    ]),
-    ("RICE", [
-        Column("reach", "Reach", Kind.FLOAT, minimum=0, decimals=0,
-               header_tip="People or events per quarter"),
-        Column("impact", "Impact", Kind.CHOICE, choices=IMPACT),
-        Column("confidence", "Confidence", Kind.PERCENT, minimum=0, maximum=100, decimals=0),
-        # Zero may be typed: the refusal then says why (RICE divides by effort).
-        Column("effort", "Effort", Kind.FLOAT, minimum=0, decimals=1,
-               header_tip="Person-months"),
-    ]),
+    (
+        "Priority",
+        [
+            Column("moscow", "MoSCoW", Kind.ENUM, enum=MoSCoW),
+            Column("status", "Status", Kind.ENUM, enum=RequirementStatus),
+            Column("source", "Source", Kind.ENUM, enum=RequirementSource),
+        ],
+    ),
+    (
+        "RICE",
+        [
+            Column(
+                "reach",
+                "Reach",
+                Kind.FLOAT,
+                minimum=0,
+                decimals=0,
+                header_tip="People or events per quarter",
+            ),
+            Column("impact", "Impact", Kind.CHOICE, choices=IMPACT),
+            Column("confidence", "Confidence", Kind.PERCENT, minimum=0, maximum=100, decimals=0),
+            # Zero may be typed: the refusal then says why (RICE divides by effort).
+            Column(
+                "effort", "Effort", Kind.FLOAT, minimum=0, decimals=1, header_tip="Person-months"
+            ),
+        ],
+    ),
 ]
 
 CUSTOMER_COLUMNS = [
@@ -119,8 +138,9 @@ class RicePanel(QWidget):
 
     def show_values(self, reach: Any, impact: Any, confidence: Any, effort: Any) -> None:
         try:
-            score = rice(float(reach or 0), float(impact or 0), float(confidence or 0),
-                         float(effort or 0))
+            score = rice(
+                float(reach or 0), float(impact or 0), float(confidence or 0), float(effort or 0)
+            )
         except (ValidationError, TypeError, ValueError) as exc:
             for name, part in self.cells:
                 name.setText("")
@@ -153,7 +173,10 @@ class RequirementEditor(QWidget):
         self.criteria.criteriaEdited.connect(self._save_criteria)
         self.customers = EntityTable(
             EntityTableModel(ctx, self.service.customers, CUSTOMER_COLUMNS, parent=self),
-            noun=("customer", "customers"), create=self._new_customer, edit_field="customer")
+            noun=("customer", "customers"),
+            create=self._new_customer,
+            edit_field="customer",
+        )
         self.customers.filter_box.hide()
         self.customers.view.setMinimumHeight(self.fontMetrics().lineSpacing() * 6)
         self.stake = heading("", 1.0)
@@ -190,7 +213,8 @@ class RequirementEditor(QWidget):
         self.duplicate.setStyleSheet("color: #b26a00; font-weight: 600;")
         self.duplicate.setCursor(Qt.CursorShape.PointingHandCursor)
         self.duplicate.mousePressEvent = (  # type: ignore[method-assign]
-            lambda _event: self._open_duplicate())
+            lambda _event: self._open_duplicate()
+        )
         self.duplicate.hide()
         self._duplicate_of: int | None = None
         self._duplicate_timer = QTimer(self, singleShot=True, interval=DUPLICATE_DELAY_MS)
@@ -216,7 +240,8 @@ class RequirementEditor(QWidget):
         self.item_choice.setMinimumWidth(120)
         # Long item names must not widen the whole editor.
         self.item_choice.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.item_choice.setMinimumContentsLength(12)
         self.link_button = QPushButton("Link")
         self.link_button.clicked.connect(self.link_selected_item)
@@ -238,8 +263,11 @@ class RequirementEditor(QWidget):
 
     def set_requirement(self, requirement_id: int | None) -> None:
         self.form.set_entity(requirement_id)
-        query = (TableQuery.where_equal(self.service.customers, requirement_id=requirement_id)
-                 if requirement_id is not None else None)
+        query = (
+            TableQuery.where_equal(self.service.customers, requirement_id=requirement_id)
+            if requirement_id is not None
+            else None
+        )
         self.customers.model.set_query(query)
         self._show_criteria()
         self._show_links()
@@ -287,8 +315,9 @@ class RequirementEditor(QWidget):
             return
         _rid, other, ratio = found[0]
         more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
-        self.duplicate.setText(f"⚠ Possible duplicate of “{other}” — {ratio:.0%} alike"
-                               f"{more}. Click to open it.")
+        self.duplicate.setText(
+            f"⚠ Possible duplicate of “{other}” — {ratio:.0%} alike{more}. Click to open it."
+        )
         self.duplicate.show()
 
     def _open_duplicate(self) -> None:
@@ -299,8 +328,10 @@ class RequirementEditor(QWidget):
 
     def _show_criteria(self) -> None:
         row = self.form.row
-        self.criteria.set_criteria(row.acceptance_criteria if row else [],
-                                   writable=row is not None and not self.ctx.read_only)
+        self.criteria.set_criteria(
+            row.acceptance_criteria if row else [],
+            writable=row is not None and not self.ctx.read_only,
+        )
 
     def _save_criteria(self, criteria: list[str]) -> None:
         row = self.form.row
@@ -308,8 +339,11 @@ class RequirementEditor(QWidget):
             return
         added = len(criteria) > len(self.criteria.criteria())
         text = f"Edit acceptance criteria of “{row.title}”"
-        if self.ctx.run(UpdateCommand(self.service.requirements, row.id,
-                                      {"acceptance_criteria": criteria}, text)):
+        if self.ctx.run(
+            UpdateCommand(
+                self.service.requirements, row.id, {"acceptance_criteria": criteria}, text
+            )
+        ):
             if added:
                 self.criteria.edit_last()
         else:
@@ -320,15 +354,23 @@ class RequirementEditor(QWidget):
     def _new_customer(self):
         if self.requirement_id is None:
             raise ValidationError("requirement", "choose a requirement first")
-        return create(self.service.customers, "Add customer", requirement_id=self.requirement_id,
-                      customer="New customer", revenue=0)
+        return create(
+            self.service.customers,
+            "Add customer",
+            requirement_id=self.requirement_id,
+            customer="New customer",
+            revenue=0,
+        )
 
     def _show_stake(self, *_args: Any) -> None:
         rows = self.customers.model.entities()
         count, total = revenue_at_stake((r.customer, r.revenue) for r in rows)
         people = f"{count} customer{'s' if count != 1 else ''}"
-        self.stake.setText("No customer has asked for this yet" if not count
-                           else f"{people} · {format_number(total, 0)} revenue at stake")
+        self.stake.setText(
+            "No customer has asked for this yet"
+            if not count
+            else f"{people} · {format_number(total, 0)} revenue at stake"
+        )
 
     # -- links ----------------------------------------------------------------------------------
 
@@ -364,5 +406,8 @@ class RequirementEditor(QWidget):
         if entry is None or row is None:
             return False
         text = f"Unlink “{row.title}” from “{entry.text()}”"
-        return self.ctx.run(LinkCommand(self.service, row.id, entry.data(Qt.ItemDataRole.UserRole),
-                                        text, link=False))
+        return self.ctx.run(
+            LinkCommand(
+                self.service, row.id, entry.data(Qt.ItemDataRole.UserRole), text, link=False
+            )
+        )

@@ -61,8 +61,14 @@ class Look:
         for index in range(header.count()):
             header.resizeSection(index, max(header.sectionSize(index), taller))
 
-    def tab(self, tabs: QTabWidget, page: QWidget | None = None, *, bar: bool = True,
-            hide: tuple[QWidget, ...] = ()) -> None:
+    def tab(
+        self,
+        tabs: QTabWidget,
+        page: QWidget | None = None,
+        *,
+        bar: bool = True,
+        hide: tuple[QWidget, ...] = (),
+    ) -> None:
         """Show ``page`` (or keep the current one), hide the tab bar or some tabs."""
         before = tabs.currentIndex()
         shown = [(i, tabs.isTabVisible(i)) for i in range(tabs.count())]
@@ -91,9 +97,15 @@ class Look:
         self.rows(table.view, height)
         bar = table.toolbar
         widgets = [bar.itemAt(i).widget() for i in range(bar.count())]
-        self.hide(*(w for w in widgets
-                    if w is not None and not w.isHidden()
-                    and not (keep_title and w is table.title_label)))
+        self.hide(
+            *(
+                w
+                for w in widgets
+                if w is not None
+                and not w.isHidden()
+                and not (keep_title and w is table.title_label)
+            )
+        )
 
     def call(self, setter: Callable[[Any], None], before: Any, now: Any) -> None:
         """Any other setting: ``setter(now)`` now, ``setter(before)`` on restore."""

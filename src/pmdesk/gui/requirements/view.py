@@ -49,8 +49,10 @@ ORDERS: dict[str, tuple[str, bool]] = {
 }
 
 
-EMPTY_HINT = ("No requirements yet — Add requirement, or import a CSV or Jira export "
-              "(File ▸ Import ▸ CSV File…)")
+EMPTY_HINT = (
+    "No requirements yet — Add requirement, or import a CSV or Jira export "
+    "(File ▸ Import ▸ CSV File…)"
+)
 
 
 def _score(row: Any) -> float | None:
@@ -65,9 +67,12 @@ def _score_tip(row: Any) -> str:
 
 def _name_voting(panel: Any) -> None:
     """Names for the voting panel's fields, where it gives none of its own."""
-    for widget, name in ((panel.rounds, "Voting round"), (panel.dots, "Dots each"),
-                         (panel.participants, "Participants"),
-                         (panel.list, "Requirements to vote on")):
+    for widget, name in (
+        (panel.rounds, "Voting round"),
+        (panel.dots, "Dots each"),
+        (panel.participants, "Participants"),
+        (panel.list, "Requirements to vote on"),
+    ):
         if not widget.accessibleName():
             widget.setAccessibleName(name)
     name_parts(panel)
@@ -85,10 +90,17 @@ class RequirementsView(BaseView):
         self.revenue = Lookup(self._revenue, ("requirement_customer",))
         self.links = Lookup(self._links, ("requirement_item_link",))
         self.model = EntityTableModel(ctx, self.service.requirements, self._columns(), parent=self)
-        self.table = self.register(EntityTable(
-            self.model, noun=("requirement", "requirements"), create=self._new_requirement,
-            edit_field="title", empty_hint=EMPTY_HINT, fit_field="title",
-            drop_fields=("links", "revenue", "source")))  # the editor shows these too
+        self.table = self.register(
+            EntityTable(
+                self.model,
+                noun=("requirement", "requirements"),
+                create=self._new_requirement,
+                edit_field="title",
+                empty_hint=EMPTY_HINT,
+                fit_field="title",
+                drop_fields=("links", "revenue", "source"),
+            )
+        )  # the editor shows these too
         self.editor = RequirementEditor(ctx)
         self.register(self.editor.customers)
         self._chart = None
@@ -126,8 +138,12 @@ class RequirementsView(BaseView):
         self.voting_page = QWidget()
         self.voting_layout = QVBoxLayout(self.voting_page)
         self.voting_layout.setContentsMargins(0, 0, 0, 0)
-        self.pages = tabs((self.table, "Backlog"), (self.chart_page, "Value vs effort"),
-                          (self.voting_page, "Dot voting"), name="Requirements pages")
+        self.pages = tabs(
+            (self.table, "Backlog"),
+            (self.chart_page, "Value vs effort"),
+            (self.voting_page, "Dot voting"),
+            name="Requirements pages",
+        )
         self.pages.currentChanged.connect(self._page_shown)
         self.order_by(self.order.currentText())
         scroll = QScrollArea()
@@ -161,8 +177,11 @@ class RequirementsView(BaseView):
         look.hide(self.editor_scroll)
         look.table(self.table, row_height(theme))
         header = self.table.view.horizontalHeader()  # titles take the editor's room
-        look.call(lambda mode: header.setSectionResizeMode(1, mode),
-                  header.sectionResizeMode(1), QHeaderView.ResizeMode.Stretch)
+        look.call(
+            lambda mode: header.setSectionResizeMode(1, mode),
+            header.sectionResizeMode(1),
+            QHeaderView.ResizeMode.Stretch,
+        )
 
     def _columns(self) -> list[Column]:
         revenue, links = self.revenue, self.links
@@ -170,24 +189,76 @@ class RequirementsView(BaseView):
             Column("ref", "Ref", width=7),
             Column("title", "Title", width=24),
             Column("moscow", "MoSCoW", Kind.ENUM, enum=MoSCoW, width=9),
-            computed("rice", "RICE", _score, kind=Kind.FLOAT, decimals=1, tooltip=_score_tip,
-                     width=7, header_tip="Reach × impact × confidence ÷ effort"),
-            Column("reach", "Reach", Kind.FLOAT, minimum=0, decimals=0, width=7,
-                   header_tip="People or events per quarter"),
-            Column("impact", "Impact", Kind.CHOICE, choices=IMPACT, width=6, align_right=True,
-                   display=lambda r: f"{r.impact:g}", sort_value=lambda r: r.impact,
-                   header_tip="0.25 minimal · 0.5 low · 1 medium · 2 high · 3 massive"),
-            Column("confidence", "Conf.", Kind.PERCENT, minimum=0, maximum=100, decimals=0,
-                   width=6, header_tip="Confidence"),
-            Column("effort", "Effort", Kind.FLOAT, minimum=0, decimals=1, width=6,
-                   header_tip="Person-months"),
+            computed(
+                "rice",
+                "RICE",
+                _score,
+                kind=Kind.FLOAT,
+                decimals=1,
+                tooltip=_score_tip,
+                width=7,
+                header_tip="Reach × impact × confidence ÷ effort",
+            ),
+            Column(
+                "reach",
+                "Reach",
+                Kind.FLOAT,
+                minimum=0,
+                decimals=0,
+                width=7,
+                header_tip="People or events per quarter",
+            ),
+            Column(
+                "impact",
+                "Impact",
+                Kind.CHOICE,
+                choices=IMPACT,
+                width=6,
+                align_right=True,
+                display=lambda r: f"{r.impact:g}",
+                sort_value=lambda r: r.impact,
+                header_tip="0.25 minimal · 0.5 low · 1 medium · 2 high · 3 massive",
+            ),
+            Column(
+                "confidence",
+                "Conf.",
+                Kind.PERCENT,
+                minimum=0,
+                maximum=100,
+                decimals=0,
+                width=6,
+                header_tip="Confidence",
+            ),
+            Column(
+                "effort",
+                "Effort",
+                Kind.FLOAT,
+                minimum=0,
+                decimals=1,
+                width=6,
+                header_tip="Person-months",
+            ),
             Column("status", "Status", Kind.ENUM, enum=RequirementStatus, width=10),
             Column("source", "Source", Kind.ENUM, enum=RequirementSource, width=9),
-            computed("revenue", "Revenue", lambda r: revenue.get(r.id, (0, 0.0))[1],
-                     kind=Kind.FLOAT, decimals=0, lookups=(revenue,), width=9,
-                     tooltip=lambda r: f"{revenue.get(r.id, (0, 0.0))[0]} customers"),
-            computed("links", "Items", lambda r: links.get(r.id, 0), kind=Kind.INT,
-                     lookups=(links,), width=5, header_tip="Roadmap items that deliver it"),
+            computed(
+                "revenue",
+                "Revenue",
+                lambda r: revenue.get(r.id, (0, 0.0))[1],
+                kind=Kind.FLOAT,
+                decimals=0,
+                lookups=(revenue,),
+                width=9,
+                tooltip=lambda r: f"{revenue.get(r.id, (0, 0.0))[0]} customers",
+            ),
+            computed(
+                "links",
+                "Items",
+                lambda r: links.get(r.id, 0),
+                kind=Kind.INT,
+                lookups=(links,),
+                width=5,
+                header_tip="Roadmap items that deliver it",
+            ),
         ]
 
     def _revenue(self) -> dict[int, tuple[int, float]]:
@@ -252,10 +323,12 @@ class RequirementsView(BaseView):
     def _show_summary(self) -> None:
         rows = self.model.entities()
         musts = sum(r.moscow is MoSCoW.MUST for r in rows)
-        open_rows = sum(r.status not in (RequirementStatus.DONE, RequirementStatus.REJECTED)
-                        for r in rows)
-        self.summary.setText(f"{plural(len(rows), 'requirement')} · {plural(musts, 'must-have')}"
-                             f" · {open_rows} open")
+        open_rows = sum(
+            r.status not in (RequirementStatus.DONE, RequirementStatus.REJECTED) for r in rows
+        )
+        self.summary.setText(
+            f"{plural(len(rows), 'requirement')} · {plural(musts, 'must-have')} · {open_rows} open"
+        )
 
     # -- chart ------------------------------------------------------------------------------------
 
@@ -302,13 +375,19 @@ class RequirementsView(BaseView):
     def _refresh_voting(self, force: bool = False) -> None:
         """Give the panel the backlog's current titles when it is on screen and they changed."""
         if not (force or self.pages.currentWidget() is self.voting_page) or (
-                not self._voting_stale and self._voting is not None):
+            not self._voting_stale and self._voting is not None
+        ):
             return
         panel = self.voting
         self._voting_stale = False
-        rows = ([] if self.product_id is None else
-                [(r.id, f"{r.ref} · {r.title}" if r.ref else r.title)
-                 for r in self.service.requirements_of(self.product_id)])
+        rows = (
+            []
+            if self.product_id is None
+            else [
+                (r.id, f"{r.ref} · {r.title}" if r.ref else r.title)
+                for r in self.service.requirements_of(self.product_id)
+            ]
+        )
         panel.set_requirements(self.product_id, rows)
 
     def _refresh_chart(self, force: bool = False) -> None:
@@ -329,6 +408,11 @@ class RequirementsView(BaseView):
     def _new_requirement(self) -> CreateCommand:
         refs = list(texts(self.service.requirements, "ref", product_id=self.product_id))
         ref = next_ref(refs)
-        return create(self.service.requirements, f"Add requirement {ref}",
-                      product_id=self.product_id, ref=ref, title="New requirement",
-                      sort_order=next_order(self.service.requirements, product_id=self.product_id))
+        return create(
+            self.service.requirements,
+            f"Add requirement {ref}",
+            product_id=self.product_id,
+            ref=ref,
+            title="New requirement",
+            sort_order=next_order(self.service.requirements, product_id=self.product_id),
+        )

@@ -19,8 +19,9 @@ class MoveCommand(ServiceCommand):
     previous values, so reverting deletes those points rather than adding more.
     """
 
-    def __init__(self, service: StakeholderService, moves: dict[int, dict[str, Any]],
-                 text: str) -> None:
+    def __init__(
+        self, service: StakeholderService, moves: dict[int, dict[str, Any]], text: str
+    ) -> None:
         super().__init__(text)
         self.service = service
         self.moves = {person: dict(fields) for person, fields in moves.items()}
@@ -53,8 +54,15 @@ class ContactDoneCommand(ServiceCommand):
 class RaciCommand(ServiceCommand):
     """One cell of the RACI matrix (and the Accountable it may move), as one step."""
 
-    def __init__(self, service: StakeholderService, product_id: int, key: RaciKey,
-                 person_id: int, role: str | None, text: str) -> None:
+    def __init__(
+        self,
+        service: StakeholderService,
+        product_id: int,
+        key: RaciKey,
+        person_id: int,
+        role: str | None,
+        text: str,
+    ) -> None:
         super().__init__(text)
         self.service = service
         self.product_id = product_id

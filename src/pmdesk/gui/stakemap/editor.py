@@ -38,35 +38,52 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def _position(field: str, header: str, *, nullable: bool = False) -> Column:
-    return Column(field, header, Kind.FLOAT, minimum=0, maximum=10, decimals=1,
-                  nullable=nullable, none_label="not set" if nullable else "")
+    return Column(
+        field,
+        header,
+        Kind.FLOAT,
+        minimum=0,
+        maximum=10,
+        decimals=1,
+        nullable=nullable,
+        none_label="not set" if nullable else "",
+    )
 
 
 def editor_sections() -> list[tuple[str, list[Column]]]:
     return [
-        ("Who", [
-            Column("name", "Name"),
-            Column("role", "Role"),
-            Column("organisation", "Organisation"),
-            Column("department", "Department", suggestions=tuple(t.label for t in Touchpoint)),
-            Column("email", "Email"),
-            Column("phone", "Phone"),
-        ]),
-        ("Where they stand", [
-            Column("attitude", "Attitude", Kind.ENUM, enum=Attitude),
-            _position("power", "Power (0-10)"),
-            _position("interest", "Interest (0-10)"),
-            Column("importance", "Importance (1-5)", Kind.INT, minimum=1, maximum=5),
-            _position("desired_power", "Desired power", nullable=True),
-            _position("desired_interest", "Desired interest", nullable=True),
-        ]),
-        ("Communication plan", [
-            Column("comm_channel", "Channel"),
-            Column("comm_frequency", "Frequency", Kind.ENUM, enum=ContactFrequency),
-            Column("comm_owner", "Owner"),
-            Column("last_contact", "Last contact", Kind.DATE, nullable=True),
-            Column("next_contact", "Next contact", Kind.DATE, nullable=True),
-        ]),
+        (
+            "Who",
+            [
+                Column("name", "Name"),
+                Column("role", "Role"),
+                Column("organisation", "Organisation"),
+                Column("department", "Department", suggestions=tuple(t.label for t in Touchpoint)),
+                Column("email", "Email"),
+                Column("phone", "Phone"),
+            ],
+        ),
+        (
+            "Where they stand",
+            [
+                Column("attitude", "Attitude", Kind.ENUM, enum=Attitude),
+                _position("power", "Power (0-10)"),
+                _position("interest", "Interest (0-10)"),
+                Column("importance", "Importance (1-5)", Kind.INT, minimum=1, maximum=5),
+                _position("desired_power", "Desired power", nullable=True),
+                _position("desired_interest", "Desired interest", nullable=True),
+            ],
+        ),
+        (
+            "Communication plan",
+            [
+                Column("comm_channel", "Channel"),
+                Column("comm_frequency", "Frequency", Kind.ENUM, enum=ContactFrequency),
+                Column("comm_owner", "Owner"),
+                Column("last_contact", "Last contact", Kind.DATE, nullable=True),
+                Column("next_contact", "Next contact", Kind.DATE, nullable=True),
+            ],
+        ),
         ("Notes", [Column("notes", "Notes", Kind.LONG_TEXT)]),
     ]
 
@@ -104,8 +121,9 @@ class ContactAgenda(QWidget):
         self.tree.itemSelectionChanged.connect(self._selected)
         self.tree.itemDoubleClicked.connect(lambda *_: self._done())
         self.done_button = QPushButton("Mark contact done")
-        self.done_button.setToolTip("Record today's contact; the next date follows from the "
-                                    "frequency")
+        self.done_button.setToolTip(
+            "Record today's contact; the next date follows from the frequency"
+        )
         self.done_button.clicked.connect(self._done)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -135,8 +153,10 @@ class ContactAgenda(QWidget):
         agenda = contact_agenda(((p.id, p.next_contact) for p in people), today)
         by_id = {p.id: p for p in people}
         self.tree.clear()
-        for title, entries, colour in (("Overdue", agenda.overdue, OVERDUE),
-                                       ("Next 14 days", agenda.upcoming, DUE)):
+        for title, entries, colour in (
+            ("Overdue", agenda.overdue, OVERDUE),
+            ("Next 14 days", agenda.upcoming, DUE),
+        ):
             group = QTreeWidgetItem([f"{title} ({len(entries)})"])
             font = QFont(self.tree.font())
             font.setBold(True)
@@ -147,10 +167,18 @@ class ContactAgenda(QWidget):
             for person_id, when in entries:
                 person = by_id[person_id]
                 days = (when - today).days
-                relative = ("today" if days == 0 else f"in {days} d" if days > 0
-                            else f"{-days} d overdue")
-                item = QTreeWidgetItem([person.name, when.isoformat(), relative,
-                                        person.comm_channel, person.comm_owner])
+                relative = (
+                    "today" if days == 0 else f"in {days} d" if days > 0 else f"{-days} d overdue"
+                )
+                item = QTreeWidgetItem(
+                    [
+                        person.name,
+                        when.isoformat(),
+                        relative,
+                        person.comm_channel,
+                        person.comm_owner,
+                    ]
+                )
                 item.setData(0, ID_ROLE, person_id)
                 item.setToolTip(3, person.comm_channel)
                 item.setForeground(2, QBrush(QColor(colour)))
@@ -162,8 +190,12 @@ class ContactAgenda(QWidget):
         header = self.tree.header()
         header.setStretchLastSection(False)
         for column in range(self.tree.columnCount()):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if column == 3
-                                        else QHeaderView.ResizeMode.ResizeToContents)
+            header.setSectionResizeMode(
+                column,
+                QHeaderView.ResizeMode.Stretch
+                if column == 3
+                else QHeaderView.ResizeMode.ResizeToContents,
+            )
 
     def selected_id(self) -> int | None:
         items = self.tree.selectedItems()

@@ -30,8 +30,15 @@ if TYPE_CHECKING:
 class TokenItem(QGraphicsPathItem):
     """One stakeholder: glyph and colour for attitude, size for importance."""
 
-    def __init__(self, person_id: int, attitude: Attitude, radius: float, outline: QColor,
-                 highlight: QColor, movable: bool) -> None:
+    def __init__(
+        self,
+        person_id: int,
+        attitude: Attitude,
+        radius: float,
+        outline: QColor,
+        highlight: QColor,
+        movable: bool,
+    ) -> None:
         super().__init__(glyph_path(attitude, radius))
         self.person_id = person_id
         self.radius = radius
@@ -39,8 +46,10 @@ class TokenItem(QGraphicsPathItem):
         self._highlight = highlight
         self.setBrush(QBrush(QColor(ATTITUDE_COLOURS[attitude])))
         self.setPen(QPen(outline, max(1.5, radius * 0.14)))
-        flags = (QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
-                 | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
+        flags = (
+            QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+            | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges
+        )
         if movable:
             flags |= QGraphicsItem.GraphicsItemFlag.ItemIsMovable
             self.setCursor(Qt.CursorShape.OpenHandCursor)
@@ -51,7 +60,7 @@ class TokenItem(QGraphicsPathItem):
     def map_scene(self) -> MapScene | None:
         return self.scene()  # type: ignore[return-value]
 
-    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:  # noqa: N802
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
         scene = self.map_scene()
         if scene is not None and change == QGraphicsItem.GraphicsItemChange.ItemPositionChange:
             return scene.clamp_to_grid(value)
@@ -66,29 +75,29 @@ class TokenItem(QGraphicsPathItem):
         self.setPen(QPen(self._highlight, width * 2.4) if selected else QPen(self._outline, width))
         self.setZValue(12 if selected else 10)
 
-    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         super().mousePressEvent(event)
         scene = self.map_scene()
         if scene is not None and event.button() == Qt.MouseButton.LeftButton:
             scene.drag_started()
 
-    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         super().mouseReleaseEvent(event)
         scene = self.map_scene()
         if scene is not None and event.button() == Qt.MouseButton.LeftButton:
             scene.drag_finished()
 
-    def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+    def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         scene = self.map_scene()
         if scene is not None:
             scene.activated.emit(self.person_id)
         super().mouseDoubleClickEvent(event)
 
-    def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:  # noqa: N802
+    def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:
         self.setScale(1.12)
         super().hoverEnterEvent(event)
 
-    def hoverLeaveEvent(self, event: QGraphicsSceneHoverEvent) -> None:  # noqa: N802
+    def hoverLeaveEvent(self, event: QGraphicsSceneHoverEvent) -> None:
         self.setScale(1.0)
         super().hoverLeaveEvent(event)
 
@@ -110,13 +119,13 @@ class DesiredHandle(QGraphicsPathItem):
         self.setFlags(flags)
         self.setZValue(8)
 
-    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:  # noqa: N802
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
         scene = self.scene()
         if scene is not None and change == QGraphicsItem.GraphicsItemChange.ItemPositionChange:
             return scene.clamp_to_grid(value)
         return super().itemChange(change, value)
 
-    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         super().mouseReleaseEvent(event)
         scene = self.scene()
         if scene is not None and event.button() == Qt.MouseButton.LeftButton:
@@ -126,9 +135,18 @@ class DesiredHandle(QGraphicsPathItem):
 class TextBox(QGraphicsItem):
     """Text on a rounded plate of the background colour: names stay legible over lines."""
 
-    def __init__(self, text: str, font: QFont, ink: QColor, plate: QColor | None,
-                 rect: QRectF, *, bold: bool = False, align: Qt.AlignmentFlag | None = None,
-                 border: QColor | None = None) -> None:
+    def __init__(
+        self,
+        text: str,
+        font: QFont,
+        ink: QColor,
+        plate: QColor | None,
+        rect: QRectF,
+        *,
+        bold: bool = False,
+        align: Qt.AlignmentFlag | None = None,
+        border: QColor | None = None,
+    ) -> None:
         super().__init__()
         self.text = text
         self._font = QFont(font)
@@ -141,11 +159,12 @@ class TextBox(QGraphicsItem):
         self.setPos(rect.topLeft())
         self.setZValue(20)
 
-    def boundingRect(self) -> QRectF:  # noqa: N802
+    def boundingRect(self) -> QRectF:
         return self._rect
 
-    def paint(self, painter: QPainter, _option: QStyleOptionGraphicsItem,
-              _widget: QWidget | None = None) -> None:
+    def paint(
+        self, painter: QPainter, _option: QStyleOptionGraphicsItem, _widget: QWidget | None = None
+    ) -> None:
         if self._plate is not None:
             painter.setPen(QPen(self._border, 1.2) if self._border else Qt.PenStyle.NoPen)
             painter.setBrush(self._plate)

@@ -31,13 +31,20 @@ def draw_legend(scene: MapScene, font: QFont, palette: QPalette) -> None:
     x = scene.plot.left()
     height = unit * 1.3
     for attitude in Attitude:
-        glyph = scene.addPath(glyph_path(attitude, unit * 0.42),
-                              QPen(palette.color(Role.Base), 1.2),
-                              QBrush(QColor(ATTITUDE_COLOURS[attitude])))
+        glyph = scene.addPath(
+            glyph_path(attitude, unit * 0.42),
+            QPen(palette.color(Role.Base), 1.2),
+            QBrush(QColor(ATTITUDE_COLOURS[attitude])),
+        )
         glyph.setPos(x + unit * 0.5, y + height / 2)
         width = text_size(attitude.label, font)[0] + 4
-        scene.add_text(attitude.label, font, ink, QRectF(x + unit * 1.1, y, width, height),
-                       align=Qt.AlignmentFlag.AlignLeft)
+        scene.add_text(
+            attitude.label,
+            font,
+            ink,
+            QRectF(x + unit * 1.1, y, width, height),
+            align=Qt.AlignmentFlag.AlignLeft,
+        )
         x += unit * 1.1 + width + unit * 0.8
     extra = ["Size: importance"]
     if scene.options.show_desired:
@@ -49,6 +56,7 @@ def draw_legend(scene: MapScene, font: QFont, palette: QPalette) -> None:
         width = text_size(text, font)[0] + 4
         if x + width > scene.sceneRect().width():
             break
-        scene.add_text(text, font, muted, QRectF(x, y, width, height),
-                       align=Qt.AlignmentFlag.AlignLeft)
+        scene.add_text(
+            text, font, muted, QRectF(x, y, width, height), align=Qt.AlignmentFlag.AlignLeft
+        )
         x += width + unit * 0.9

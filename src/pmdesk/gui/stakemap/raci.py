@@ -59,8 +59,12 @@ class RaciModel(QAbstractTableModel):
         self.problems: dict[RaciKey, list[str]] = {}
         self.editable = True
 
-    def set_data(self, activities: list[ActivityRow], people: list[tuple[int, str, str]],
-                 cells: dict[tuple[RaciKey, int], RaciRole]) -> None:
+    def set_data(
+        self,
+        activities: list[ActivityRow],
+        people: list[tuple[int, str, str]],
+        cells: dict[tuple[RaciKey, int], RaciRole],
+    ) -> None:
         self.beginResetModel()
         self.activities, self.people, self.cells = list(activities), list(people), dict(cells)
         self._check()
@@ -71,8 +75,9 @@ class RaciModel(QAbstractTableModel):
         self.cells = dict(cells)
         self._check()
         if self.activities and self.people:
-            self.dataChanged.emit(self.index(0, 0),
-                                  self.index(len(self.activities) - 1, len(self.people)))
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self.activities) - 1, len(self.people))
+            )
 
     def _check(self) -> None:
         # An I per row costs nothing to the rules and makes rows with no roles at all count.
@@ -84,10 +89,10 @@ class RaciModel(QAbstractTableModel):
 
     # -- Qt model interface ---------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.activities)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() or not self.activities else len(self.people) + 1
 
     def key_at(self, row: int) -> RaciKey:
@@ -130,12 +135,14 @@ class RaciModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and problems:
             return QBrush(QColor(OVERDUE))
         if role == Qt.ItemDataRole.ToolTipRole and problems:
-            return plain_tooltip("Every activity needs exactly one Accountable and at least one "
-                                 "Responsible.")
+            return plain_tooltip(
+                "Every activity needs exactly one Accountable and at least one Responsible."
+            )
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal:
             if role == Qt.ItemDataRole.DisplayRole:
                 return self.people[section][1] if section < len(self.people) else "Check"
@@ -157,9 +164,7 @@ class RaciModel(QAbstractTableModel):
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
-    def setData(  # noqa: N802
-        self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole
-    ) -> bool:
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         person = self.person_at(index.column()) if index.isValid() else None
         if role != Qt.ItemDataRole.EditRole or person is None or not self.editable:
             return False
@@ -172,12 +177,14 @@ class RaciModel(QAbstractTableModel):
 class RaciTable(QTableView):
     """Keys R, A, C, I set the current cell; Delete or Backspace clears it."""
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         index = self.currentIndex()
         key = Qt.Key(event.key())
         model = self.model()
-        if index.isValid() and event.modifiers() in (Qt.KeyboardModifier.NoModifier,
-                                                     Qt.KeyboardModifier.ShiftModifier):
+        if index.isValid() and event.modifiers() in (
+            Qt.KeyboardModifier.NoModifier,
+            Qt.KeyboardModifier.ShiftModifier,
+        ):
             if key in ROLE_KEYS:
                 model.setData(index, ROLE_KEYS[key])
                 return
@@ -210,14 +217,17 @@ class RaciPanel(QWidget):
         header.setTextElideMode(Qt.TextElideMode.ElideRight)  # "Margaret Ell…", whole on hover
         header.setStretchLastSection(True)
         self.table.verticalHeader().setDefaultAlignment(
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        )
         self.table.verticalHeader().setTextElideMode(Qt.TextElideMode.ElideRight)
         self.add_requirement = QComboBox(self)
         self.add_requirement.setAccessibleName("Add a requirement as an activity")
         self.add_requirement.setMinimumWidth(260)
         self.add_requirement.activated.connect(self._requirement_chosen)
-        legend = QLabel("R Responsible · A Accountable (exactly one per row) · C Consulted · "
-                        "I Informed  —  type a letter on a cell, Delete clears it")
+        legend = QLabel(
+            "R Responsible · A Accountable (exactly one per row) · C Consulted · "
+            "I Informed  —  type a letter on a cell, Delete clears it"
+        )
         legend.setEnabled(False)
         self.summary = QLabel()
         bar = QHBoxLayout()
@@ -255,8 +265,10 @@ class RaciPanel(QWidget):
         metrics = self.table.fontMetrics()
         char = metrics.averageCharWidth()
         header = self.table.horizontalHeader()
-        wanted = [min(max(metrics.horizontalAdvance(name) + 18, char * 5), 150)
-                  for _pid, name, _role in self.model.people]
+        wanted = [
+            min(max(metrics.horizontalAdvance(name) + 18, char * 5), 150)
+            for _pid, name, _role in self.model.people
+        ]
         vertical = self.table.verticalHeader()
         # Activities are read first: their labels keep their room while names shorten.
         vertical.setMaximumWidth(char * (46 if self.table.width() > char * 120 else 30))
@@ -268,9 +280,11 @@ class RaciPanel(QWidget):
         for column, width in enumerate(wanted):
             header.resizeSection(column, width)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if watched is self.table.viewport() and event.type() in (QEvent.Type.Resize,
-                                                                   QEvent.Type.Show):
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() in (
+            QEvent.Type.Resize,
+            QEvent.Type.Show,
+        ):
             QTimer.singleShot(0, self.fit)  # once the row labels have taken their width
         return super().eventFilter(watched, event)
 
@@ -278,8 +292,11 @@ class RaciPanel(QWidget):
         flagged = sum(1 for problems in self.model.problems.values() if problems)
         total = len(self.model.activities)
         activities = plural(total, "activity")
-        self.summary.setText(f"{activities} · {flagged} need attention" if flagged
-                             else f"{activities} · every one has one A and an R")
+        self.summary.setText(
+            f"{activities} · {flagged} need attention"
+            if flagged
+            else f"{activities} · every one has one A and an R"
+        )
 
     def _menu(self, point) -> None:
         index = self.table.indexAt(point)

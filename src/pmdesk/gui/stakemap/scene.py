@@ -41,10 +41,13 @@ class MapOptions:
 def describe(person: Any) -> str:
     """The token's tooltip: who, where they stand, and what that asks of the PM."""
     where = STRATEGY[quadrant(person.power, person.interest)]
-    lines = [person.name, " · ".join(x for x in (person.role, person.department) if x),
-             f"Power {person.power:g} · Interest {person.interest:g} · "
-             f"{Attitude(person.attitude).label}",
-             f"Importance {person.importance} of 5 · {where}"]
+    lines = [
+        person.name,
+        " · ".join(x for x in (person.role, person.department) if x),
+        f"Power {person.power:g} · Interest {person.interest:g} · "
+        f"{Attitude(person.attitude).label}",
+        f"Importance {person.importance} of 5 · {where}",
+    ]
     if person.desired_power is not None and person.desired_interest is not None:
         lines.append(f"Aim: power {person.desired_power:g} · interest {person.desired_interest:g}")
     return "\n".join(line for line in lines if line)
@@ -89,8 +92,9 @@ class MapScene(QGraphicsScene):
 
     def at(self, interest: float, power: float) -> QPointF:
         p = self.plot
-        return QPointF(p.left() + interest / SCALE_MAX * p.width(),
-                       p.bottom() - power / SCALE_MAX * p.height())
+        return QPointF(
+            p.left() + interest / SCALE_MAX * p.width(), p.bottom() - power / SCALE_MAX * p.height()
+        )
 
     def value_at(self, point: QPointF) -> tuple[float, float]:
         """(power, interest) at a scene point, snapped to the grid's one decimal."""
@@ -101,14 +105,16 @@ class MapScene(QGraphicsScene):
 
     def clamp_to_grid(self, point: QPointF) -> QPointF:
         p = self.plot
-        return QPointF(min(max(point.x(), p.left()), p.right()),
-                       min(max(point.y(), p.top()), p.bottom()))
+        return QPointF(
+            min(max(point.x(), p.left()), p.right()), min(max(point.y(), p.top()), p.bottom())
+        )
 
     # -- selection -----------------------------------------------------------------------
 
     def selected_ids(self) -> list[int]:
-        return sorted(item.person_id for item in self.selectedItems()
-                      if isinstance(item, TokenItem))
+        return sorted(
+            item.person_id for item in self.selectedItems() if isinstance(item, TokenItem)
+        )
 
     def select_ids(self, ids: set[int] | list[int]) -> None:
         wanted = set(ids)
@@ -134,9 +140,14 @@ class MapScene(QGraphicsScene):
         spot = token.pos() + QPointF(token.radius + 6, -token.radius - height - 4)
         spot.setX(min(spot.x(), self.plot.right() - width))
         spot.setY(max(spot.y(), self.plot.top()))
-        self._readout = TextBox(text, self._font, self._ink, self._base,
-                                QRectF(spot, QSizeF(width, height)),
-                                border=self._palette.color(Role.Highlight))
+        self._readout = TextBox(
+            text,
+            self._font,
+            self._ink,
+            self._base,
+            QRectF(spot, QSizeF(width, height)),
+            border=self._palette.color(Role.Highlight),
+        )
         self._readout.setZValue(40)
         self.addItem(self._readout)
 
@@ -183,8 +194,12 @@ class MapScene(QGraphicsScene):
             # Above the grid: the top quadrants' titles; below it: numbers, the bottom
             # quadrants' titles, the axis title and the legend. Titles outside the grid
             # are never hidden by a token, however crowded the corner.
-            self.plot = QRectF(unit * 2.4, unit * 1.5, self._size.width() - unit * 3.0,
-                               self._size.height() - unit * 6.9)
+            self.plot = QRectF(
+                unit * 2.4,
+                unit * 1.5,
+                self._size.width() - unit * 3.0,
+                self._size.height() - unit * 6.9,
+            )
             if self.plot.width() < 50 or self.plot.height() < 50:
                 return
             self._grid()
@@ -221,22 +236,37 @@ class MapScene(QGraphicsScene):
         muted = self._palette.color(Role.PlaceholderText)
         for value in (0, 5, 10):
             x = self.at(value, 0).x()
-            self.add_text(str(value), small, muted,
-                          QRectF(x - unit, p.bottom() + 2, 2 * unit, unit))
+            self.add_text(
+                str(value), small, muted, QRectF(x - unit, p.bottom() + 2, 2 * unit, unit)
+            )
             y = self.at(0, value).y()
-            self.add_text(str(value), small, muted,
-                       QRectF(p.left() - unit * 1.2, y - unit / 2, unit, unit),
-                       align=Qt.AlignmentFlag.AlignRight)
+            self.add_text(
+                str(value),
+                small,
+                muted,
+                QRectF(p.left() - unit * 1.2, y - unit / 2, unit, unit),
+                align=Qt.AlignmentFlag.AlignRight,
+            )
         title = QRectF(p.left(), p.bottom() + unit * 2.35, p.width(), unit * 1.1)
         self.add_text("Interest →", self._font, self._ink, title, bold=True)
-        power_title = TextBox("Power →", self._font, self._ink, None,
-                              QRectF(0, 0, p.height(), unit * 1.1), bold=True)
+        power_title = TextBox(
+            "Power →", self._font, self._ink, None, QRectF(0, 0, p.height(), unit * 1.1), bold=True
+        )
         power_title.setRotation(-90)
         power_title.setPos(p.left() - unit * 2.35, p.bottom())
         self.addItem(power_title)
 
-    def add_text(self, text: str, font: QFont, ink: QColor, rect: QRectF, *, bold: bool = False,
-              align: Qt.AlignmentFlag | None = None, plate: QColor | None = None) -> TextBox:
+    def add_text(
+        self,
+        text: str,
+        font: QFont,
+        ink: QColor,
+        rect: QRectF,
+        *,
+        bold: bool = False,
+        align: Qt.AlignmentFlag | None = None,
+        plate: QColor | None = None,
+    ) -> TextBox:
         item = TextBox(text, font, ink, plate, rect, bold=bold, align=align)
         item.setZValue(2)
         self.addItem(item)
@@ -254,8 +284,11 @@ class MapScene(QGraphicsScene):
         # The advice shows beside every title or beside none: half the map explained looks odd.
         advise = all(
             text_size(f"{STRATEGY[q].upper()} · {counts[q]}", self._font, bold=True)[0]
-            + unit * 1.6 + text_size(ADVICE[q], small)[0] <= rect.width() - unit * 0.8
-            for q, rect in self._quads.items())
+            + unit * 1.6
+            + text_size(ADVICE[q], small)[0]
+            <= rect.width() - unit * 0.8
+            for q, rect in self._quads.items()
+        )
         for quad, rect in self._quads.items():
             left = quad in (Quadrant.KEEP_SATISFIED, Quadrant.MONITOR)
             top = quad in (Quadrant.KEEP_SATISFIED, Quadrant.MANAGE_CLOSELY)
@@ -292,12 +325,17 @@ class MapScene(QGraphicsScene):
             for number, (when, power, interest) in enumerate(points[:-1]):
                 r = unit * (0.24 if number == 0 else 0.17)
                 centre = self.at(interest, power)
-                dot = self.addEllipse(QRectF(centre.x() - r, centre.y() - r, 2 * r, 2 * r),
-                                      QPen(colour, 1.5),
-                                      QBrush(base if number == 0 else colour))
+                dot = self.addEllipse(
+                    QRectF(centre.x() - r, centre.y() - r, 2 * r, 2 * r),
+                    QPen(colour, 1.5),
+                    QBrush(base if number == 0 else colour),
+                )
                 dot.setZValue(5)
-                dot.setToolTip(plain_tooltip(
-                    f"{person.name}, {when:%d %b %Y}: power {power:g}, interest {interest:g}"))
+                dot.setToolTip(
+                    plain_tooltip(
+                        f"{person.name}, {when:%d %b %Y}: power {power:g}, interest {interest:g}"
+                    )
+                )
 
     def _desired_arrows(self) -> list[Box]:
         unit = self._unit
@@ -314,16 +352,21 @@ class MapScene(QGraphicsScene):
             if line.length() < ring * 2:
                 continue
             radius = token_radius(person.importance, unit)
-            shaft = QLineF(line.pointAt(radius / line.length()),
-                           line.pointAt(1 - ring / line.length()))
+            shaft = QLineF(
+                line.pointAt(radius / line.length()), line.pointAt(1 - ring / line.length())
+            )
             pen = QPen(ink, max(1.5, unit * 0.11), Qt.PenStyle.DashLine)
             self.addLine(shaft, pen).setZValue(6)
             self._arrow_head(shaft, ink, unit * 0.55)
             handle = DesiredHandle(person.id, ring, ink, self.options.editable)
             handle.setPos(end)
-            handle.setToolTip(plain_tooltip(f"Where {person.name} should be: power "
-                                            f"{person.desired_power:g}, interest "
-                                            f"{person.desired_interest:g} (drag to change)"))
+            handle.setToolTip(
+                plain_tooltip(
+                    f"Where {person.name} should be: power "
+                    f"{person.desired_power:g}, interest "
+                    f"{person.desired_interest:g} (drag to change)"
+                )
+            )
             self.addItem(handle)
             boxes.append(Box(end.x() - ring, end.y() - ring, end.x() + ring, end.y() + ring))
         return boxes
@@ -342,9 +385,14 @@ class MapScene(QGraphicsScene):
         outline = self._palette.color(Role.Base)
         highlight = self._palette.color(Role.Highlight)
         for person in self._by_importance():
-            token = TokenItem(person.id, Attitude(person.attitude),
-                              token_radius(person.importance, unit), outline, highlight,
-                              self.options.editable)
+            token = TokenItem(
+                person.id,
+                Attitude(person.attitude),
+                token_radius(person.importance, unit),
+                outline,
+                highlight,
+                self.options.editable,
+            )
             token.setPos(self.at(person.interest, person.power))
             token.setToolTip(plain_tooltip(describe(person)))
             if person.id in self.options.faded:
@@ -368,28 +416,49 @@ class MapScene(QGraphicsScene):
             names[person.id], shorts[person.id] = name, short_name(person.name)
             centre = self.tokens[person.id].pos()
             width, height = text_size(name, font, pad=pad)
-            short_width = (text_size(shorts[person.id], font, pad=pad)[0]
-                           if shorts[person.id] != name else None)
-            requests.append(LabelRequest(person.id, centre.x(), centre.y(),
-                                         token_radius(person.importance, unit), width, height,
-                                         short_width))
+            short_width = (
+                text_size(shorts[person.id], font, pad=pad)[0]
+                if shorts[person.id] != name
+                else None
+            )
+            requests.append(
+                LabelRequest(
+                    person.id,
+                    centre.x(),
+                    centre.y(),
+                    token_radius(person.importance, unit),
+                    width,
+                    height,
+                    short_width,
+                )
+            )
         bounds = Box(self.plot.left(), self.plot.top(), self.plot.right(), self.plot.bottom())
-        layout = layout_labels(requests, bounds, obstacles=obstacles, gap=unit * 0.15,
-                               badge_size=lambda n: text_size(f"+{n}", font, bold=True,
-                                                              pad=pad * 2))
+        layout = layout_labels(
+            requests,
+            bounds,
+            obstacles=obstacles,
+            gap=unit * 0.15,
+            badge_size=lambda n: text_size(f"+{n}", font, bold=True, pad=pad * 2),
+        )
         for person_id, box in layout.placed.items():
             text = shorts[person_id] if person_id in layout.shortened else names[person_id]
-            label = TextBox(text, font, self._ink, self._base,
-                            QRectF(box.x0, box.y0, box.width, box.height))
+            label = TextBox(
+                text, font, self._ink, self._base, QRectF(box.x0, box.y0, box.width, box.height)
+            )
             self.addItem(label)
             if person_id in layout.shortened:
                 label.setToolTip(plain_tooltip(self.people[person_id].name))
             self.labels[person_id] = label
         highlight = self._palette.color(Role.Highlight)
         for badge in layout.badges:
-            item = TextBox(badge.text, font, self._palette.color(Role.HighlightedText), highlight,
-                           QRectF(badge.box.x0, badge.box.y0, badge.box.width, badge.box.height),
-                           bold=True)
+            item = TextBox(
+                badge.text,
+                font,
+                self._palette.color(Role.HighlightedText),
+                highlight,
+                QRectF(badge.box.x0, badge.box.y0, badge.box.width, badge.box.height),
+                bold=True,
+            )
             item.setToolTip(plain_tooltip("\n".join(self.people[k].name for k in badge.keys)))
             item.setZValue(22)
             self.addItem(item)

@@ -35,8 +35,9 @@ class Filters:
     contact: str | None = None  # "due" (in the next 14 days or overdue) or "overdue"
 
     def active(self) -> bool:
-        return any(v is not None for v in (self.department, self.quadrant, self.attitude,
-                                           self.contact))
+        return any(
+            v is not None for v in (self.department, self.quadrant, self.attitude, self.contact)
+        )
 
     def matches(self, row: Any, today: dt.date) -> bool:
         if self.department is not None and row.department.casefold() != self.department.casefold():
@@ -68,17 +69,41 @@ def map_columns(today: Today) -> list[Column]:
 
     return [
         Column("name", "Name", width=16),
-        Column("department", "Department", suggestions=tuple(t.label for t in Touchpoint),
-               width=13, header_tip="A usual touchpoint, or type your own"),
+        Column(
+            "department",
+            "Department",
+            suggestions=tuple(t.label for t in Touchpoint),
+            width=13,
+            header_tip="A usual touchpoint, or type your own",
+        ),
         Column("attitude", "Attitude", Kind.ENUM, enum=Attitude, width=9),
-        computed("quadrant", "Quadrant", lambda r: STRATEGY[quadrant(r.power, r.interest)],
-                 width=13, header_tip="From power and interest (5 and above counts as high)"),
+        computed(
+            "quadrant",
+            "Quadrant",
+            lambda r: STRATEGY[quadrant(r.power, r.interest)],
+            width=13,
+            header_tip="From power and interest (5 and above counts as high)",
+        ),
         Column("power", "Power", Kind.FLOAT, minimum=0, maximum=10, decimals=1, width=5),
         Column("interest", "Interest", Kind.FLOAT, minimum=0, maximum=10, decimals=1, width=6),
-        Column("importance", "Imp.", Kind.INT, minimum=1, maximum=5, width=4,
-               header_tip="Importance: 1 (low) to 5 (critical); the token's size"),
-        Column("next_contact", "Next contact", Kind.DATE, nullable=True,
-               foreground=contact_colour, tooltip=contact_tip, width=10),
+        Column(
+            "importance",
+            "Imp.",
+            Kind.INT,
+            minimum=1,
+            maximum=5,
+            width=4,
+            header_tip="Importance: 1 (low) to 5 (critical); the token's size",
+        ),
+        Column(
+            "next_contact",
+            "Next contact",
+            Kind.DATE,
+            nullable=True,
+            foreground=contact_colour,
+            tooltip=contact_tip,
+            width=10,
+        ),
         Column("role", "Role", width=16),
         Column("organisation", "Organisation", width=12),
         Column("comm_channel", "Channel", width=10),
@@ -145,8 +170,9 @@ class FilterBar(QWidget):
         self.department = self._combo("All departments", [(t.label, t.label) for t in Touchpoint])
         self.quadrant = self._combo("All quadrants", [(STRATEGY[q], q) for q in Quadrant])
         self.attitude = self._combo("All attitudes", [(a.label, a) for a in Attitude])
-        self.contact = self._combo("Any contact", [("Due in 14 days", "due"),
-                                                   ("Overdue", "overdue")])
+        self.contact = self._combo(
+            "Any contact", [("Due in 14 days", "due"), ("Overdue", "overdue")]
+        )
         label = QLabel("Show")
         label.setEnabled(False)
         layout.addWidget(label)
@@ -173,8 +199,12 @@ class FilterBar(QWidget):
     def filters(self) -> Filters:
         # Combo data comes back as plain text (Qt drops the enum type): make it an enum again.
         quad, attitude = self.quadrant.currentData(), self.attitude.currentData()
-        return Filters(self.department.currentData(), Quadrant(quad) if quad else None,
-                       Attitude(attitude) if attitude else None, self.contact.currentData())
+        return Filters(
+            self.department.currentData(),
+            Quadrant(quad) if quad else None,
+            Attitude(attitude) if attitude else None,
+            self.contact.currentData(),
+        )
 
     def _emit(self, *_args: Any) -> None:
         self.changed.emit(self.filters())

@@ -55,8 +55,16 @@ from .table import FilterBar, FilteredModel, Filters, map_columns
 
 _PEOPLE_KINDS = ("stakeholder",)
 # Table columns that give way on a narrow window (the map and the details show them too).
-DROP_FIELDS = ("comm_owner", "comm_frequency", "comm_channel", "organisation", "role",
-               "importance", "interest", "power")
+DROP_FIELDS = (
+    "comm_owner",
+    "comm_frequency",
+    "comm_channel",
+    "organisation",
+    "role",
+    "importance",
+    "interest",
+    "power",
+)
 _RACI_KINDS = ("raci_assignment", "launch_task", "launch", "requirement")
 
 
@@ -66,8 +74,7 @@ class MapCanvas(QGraphicsView):
     def __init__(self, scene: MapScene, parent: QWidget | None = None) -> None:
         super().__init__(scene, parent)
         self.map = scene
-        self.setRenderHints(QPainter.RenderHint.Antialiasing
-                            | QPainter.RenderHint.TextAntialiasing)
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
@@ -75,25 +82,27 @@ class MapCanvas(QGraphicsView):
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.setMinimumSize(320, 280)
         self.setAccessibleName("Stakeholder map: power against interest")
-        self.setAccessibleDescription("The table beside the map lists the same people, "
-                                      "with power and interest to edit from the keyboard")
+        self.setAccessibleDescription(
+            "The table beside the map lists the same people, "
+            "with power and interest to edit from the keyboard"
+        )
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         return QSize(720, 640)
 
     def relayout(self) -> None:
         self.map.configure(QSizeF(self.viewport().size()), self.font(), self.palette())
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.relayout()
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+    def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.PaletteChange):
             self.relayout()
 
-    def contextMenuEvent(self, event) -> None:  # noqa: N802
+    def contextMenuEvent(self, event) -> None:
         menu = self.map_menu(self.mapToScene(event.pos()))
         if menu is not None:
             menu.exec(event.globalPos())
@@ -117,10 +126,11 @@ class MapCanvas(QGraphicsView):
         person = grid.people[chosen[0]]
         power, interest = grid.value_at(point)
         verb = "Move" if person.desired_power is not None else "Set"
-        action = menu.addAction(f"{verb} desired position of “{person.name}” here "
-                                f"(power {power:g}, interest {interest:g})")
-        action.triggered.connect(
-            lambda: grid.desiredRequested.emit(person.id, power, interest))
+        action = menu.addAction(
+            f"{verb} desired position of “{person.name}” here "
+            f"(power {power:g}, interest {interest:g})"
+        )
+        action.triggered.connect(lambda: grid.desiredRequested.emit(person.id, power, interest))
         return menu
 
 
@@ -141,21 +151,39 @@ class StakeholderMapView(BaseView):
     def _build(self) -> None:
         self.scene = MapScene(self)
         self.canvas = MapCanvas(self.scene)
-        self.model = FilteredModel(self.ctx, self.service.stakeholders, map_columns(self._today),
-                                   today=self._today, parent=self)
-        self.table = self.register(EntityTable(
-            self.model, noun=("stakeholder", "stakeholders"), create=self._new_stakeholder,
-            edit_field="name", fit_field="name", drop_fields=DROP_FIELDS,
-            empty_hint="No stakeholders yet — Add stakeholder, or import a CSV (File ▸ Import)"))
+        self.model = FilteredModel(
+            self.ctx,
+            self.service.stakeholders,
+            map_columns(self._today),
+            today=self._today,
+            parent=self,
+        )
+        self.table = self.register(
+            EntityTable(
+                self.model,
+                noun=("stakeholder", "stakeholders"),
+                create=self._new_stakeholder,
+                edit_field="name",
+                fit_field="name",
+                drop_fields=DROP_FIELDS,
+                empty_hint="No stakeholders yet — Add stakeholder, or import a CSV (File ▸ Import)",
+            )
+        )
         self.filter_bar = FilterBar(self)
         self.editor_page, self.editor = stakeholder_editor(self.ctx, self.service)
         self.agenda = ContactAgenda(self._today, self)
         self.raci = RaciPanel(self._set_raci, self)
-        self.side_tabs = tabs((self.editor_page, "Details"), (self.agenda, "Contact plan"),
-                              name="Stakeholder details and contact plan")
+        self.side_tabs = tabs(
+            (self.editor_page, "Details"),
+            (self.agenda, "Contact plan"),
+            name="Stakeholder details and contact plan",
+        )
         self.side_tabs.setCurrentWidget(self.agenda)  # with nobody selected, the agenda helps
-        self.main_tabs = tabs((self._map_page(), "Map"), (self.raci, "RACI matrix"),
-                              name="Stakeholder map and RACI matrix")
+        self.main_tabs = tabs(
+            (self._map_page(), "Map"),
+            (self.raci, "RACI matrix"),
+            name="Stakeholder map and RACI matrix",
+        )
         self.content_layout.addLayout(self._toolbar())
         self.content_layout.addWidget(self.main_tabs, 1)
         self._connect()
@@ -220,11 +248,17 @@ class StakeholderMapView(BaseView):
         self.scene.options = replace(self.scene.options, editable=editable)
         self.agenda.read_only = not editable
         self.raci.model.editable = editable
-        query = None if product_id is None else TableQuery.where_equal(
-            self.service.stakeholders, product_id=product_id)
+        query = (
+            None
+            if product_id is None
+            else TableQuery.where_equal(self.service.stakeholders, product_id=product_id)
+        )
         self.model.set_query(query)
-        self.people = ({p.id: p for p in self.service.stakeholders_of(product_id)}
-                       if product_id is not None else {})
+        self.people = (
+            {p.id: p for p in self.service.stakeholders_of(product_id)}
+            if product_id is not None
+            else {}
+        )
         self.editor.set_entity(None)
         self.filter_bar.add_departments([p.department for p in self.people.values()])
         self._refresh_people(trails=True)
@@ -234,8 +268,10 @@ class StakeholderMapView(BaseView):
         if self.product_id is None:
             return {}
         found = self.service.histories_of(self.product_id)
-        return {pid: trail((p.recorded_at, p.power, p.interest) for p in points)
-                for pid, points in found.items()}
+        return {
+            pid: trail((p.recorded_at, p.power, p.interest) for p in points)
+            for pid, points in found.items()
+        }
 
     def _refresh_people(self, *, trails: bool) -> None:
         people = list(self.people.values())
@@ -256,14 +292,18 @@ class StakeholderMapView(BaseView):
         if self.product_id is None:
             self.raci.model.set_data([], [], {})
             return
-        activities = self.service.raci_activities(self.product_id,
-                                                  tuple(sorted(self._extra_requirements)))
-        people = [(p.id, p.name, p.role) for p in sorted(self.people.values(),
-                                                         key=lambda p: p.name.casefold())]
+        activities = self.service.raci_activities(
+            self.product_id, tuple(sorted(self._extra_requirements))
+        )
+        people = [
+            (p.id, p.name, p.role)
+            for p in sorted(self.people.values(), key=lambda p: p.name.casefold())
+        ]
         cells = self._raci_cells()
         model = self.raci.model
-        if [a.key for a in activities] == [a.key for a in model.activities] and \
-                people == model.people:
+        if [a.key for a in activities] == [
+            a.key for a in model.activities
+        ] and people == model.people:
             model.update_cells(cells)
         else:
             current = self.raci.table.currentIndex()
@@ -274,8 +314,10 @@ class StakeholderMapView(BaseView):
         self.raci.set_requirement_choices(self.service.requirement_choices(self.product_id))
 
     def _raci_cells(self) -> dict[tuple[RaciKey, int], RaciRole]:
-        return {(raci_key(row), row.stakeholder_id): RaciRole(row.role)
-                for row in self.service.raci_of(self.product_id)}
+        return {
+            (raci_key(row), row.stakeholder_id): RaciRole(row.role)
+            for row in self.service.raci_of(self.product_id)
+        }
 
     def _on_changed(self, changes: ChangeSet) -> None:
         if self.product_id is None:
@@ -286,8 +328,10 @@ class StakeholderMapView(BaseView):
             self.filter_bar.add_departments([p.department for p in self.people.values()])
         elif people_changed:
             gone = set(changes.ids("stakeholder", "delete"))
-            touched = (set(changes.ids("stakeholder", "insert"))
-                       | set(changes.ids("stakeholder", "update"))) - gone
+            touched = (
+                set(changes.ids("stakeholder", "insert"))
+                | set(changes.ids("stakeholder", "update"))
+            ) - gone
             for pid in gone:
                 self.people.pop(pid, None)
             for person in self.service.stakeholders_by_ids(touched):
@@ -328,14 +372,17 @@ class StakeholderMapView(BaseView):
             row = self.model.row_of(pid)
             if row is not None:
                 selection.select(self.model.index(row, 0), self.model.index(row, last))
-        flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect
-                 | QItemSelectionModel.SelectionFlag.Rows)
+        flags = (
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows
+        )
         view.selectionModel().select(selection, flags)
         if ids and self.model.row_of(ids[0]) is not None:
             # The cell the person is on stays current (F2 edits it), only the row follows.
             current = view.currentIndex()
-            index = self.model.index(self.model.row_of(ids[0]),
-                                     current.column() if current.isValid() else 0)
+            index = self.model.index(
+                self.model.row_of(ids[0]), current.column() if current.isValid() else 0
+            )
             view.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
             view.scrollTo(index)
 
@@ -364,21 +411,29 @@ class StakeholderMapView(BaseView):
     def _filter(self, filters: Filters) -> None:
         self.model.set_filters(filters)
         self._refresh_people(trails=False)
-        self.select_people([pid for pid in self.scene.selected_ids()
-                            if self.model.row_of(pid) is not None])
+        self.select_people(
+            [pid for pid in self.scene.selected_ids() if self.model.row_of(pid) is not None]
+        )
 
     # -- edits ---------------------------------------------------------------------------------
 
     def _new_stakeholder(self):
         name = unique_name("New stakeholder", [p.name for p in self.people.values()])
-        return create(self.service.stakeholders, "Add stakeholder", product_id=self.product_id,
-                      name=name, next_contact=self._today() + dt.timedelta(days=14))
+        return create(
+            self.service.stakeholders,
+            "Add stakeholder",
+            product_id=self.product_id,
+            name=name,
+            next_contact=self._today() + dt.timedelta(days=14),
+        )
 
     def _move(self, moved: dict[int, tuple[float, float]]) -> None:
-        changes = {pid: {"power": power, "interest": interest}
-                   for pid, (power, interest) in moved.items()
-                   if pid in self.people
-                   and (self.people[pid].power, self.people[pid].interest) != (power, interest)}
+        changes = {
+            pid: {"power": power, "interest": interest}
+            for pid, (power, interest) in moved.items()
+            if pid in self.people
+            and (self.people[pid].power, self.people[pid].interest) != (power, interest)
+        }
         if not changes or self.ctx.read_only:
             return
         if len(changes) == 1:
@@ -395,16 +450,24 @@ class StakeholderMapView(BaseView):
             return
         if (person.desired_power, person.desired_interest) == (power, interest):
             return
-        self.ctx.run(UpdateCommand(self.service.stakeholders, person_id,
-                                   {"desired_power": power, "desired_interest": interest},
-                                   f"Set desired position of “{person.name}”"))
+        self.ctx.run(
+            UpdateCommand(
+                self.service.stakeholders,
+                person_id,
+                {"desired_power": power, "desired_interest": interest},
+                f"Set desired position of “{person.name}”",
+            )
+        )
 
     def mark_contact_done(self, person_id: int) -> bool:
         person = self.people.get(person_id)
         if person is None or self.ctx.read_only:
             return False
-        return self.ctx.run(ContactDoneCommand(self.service, person_id, self._today(),
-                                               f"Mark contact with “{person.name}” done"))
+        return self.ctx.run(
+            ContactDoneCommand(
+                self.service, person_id, self._today(), f"Mark contact with “{person.name}” done"
+            )
+        )
 
     def _set_raci(self, key: RaciKey, person_id: int, role: str | None) -> bool:
         if self.product_id is None or self.ctx.read_only:
@@ -416,14 +479,22 @@ class StakeholderMapView(BaseView):
         current = self.raci.model.cells
         if current.get((key, person_id)) == (RaciRole(role) if role else None):
             return False
-        holder = next((pid for (k, pid), r in current.items()
-                       if k == key and r is RaciRole.ACCOUNTABLE and pid != person_id), None)
+        holder = next(
+            (
+                pid
+                for (k, pid), r in current.items()
+                if k == key and r is RaciRole.ACCOUNTABLE and pid != person_id
+            ),
+            None,
+        )
         what = f"{role} for" if role else "Clear role of"
         text = f"RACI: {what} “{person.name}” on “{activity.label}”"
         done = self.ctx.run(RaciCommand(self.service, self.product_id, key, person_id, role, text))
         if done and role == "A" and holder is not None and holder in self.people:
-            self.statusMessage.emit(f"Accountable for “{activity.label}” moved from "
-                                    f"{self.people[holder].name} to {person.name}")
+            self.statusMessage.emit(
+                f"Accountable for “{activity.label}” moved from "
+                f"{self.people[holder].name} to {person.name}"
+            )
         return done
 
     def _add_requirement_row(self, requirement_id: int) -> None:
@@ -432,7 +503,7 @@ class StakeholderMapView(BaseView):
 
     # -- workshop mode -----------------------------------------------------------------------
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+    def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.ParentChange:
             self._follow_presentation()
@@ -469,8 +540,9 @@ class StakeholderMapView(BaseView):
         return export_scene(self.scene, background, Path(path))
 
     def _ask_export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export stakeholder map", "stakeholder-map.png",
-                                              "PNG image (*.png);;SVG (*.svg)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export stakeholder map", "stakeholder-map.png", "PNG image (*.png);;SVG (*.svg)"
+        )
         if path:
             try:
                 self.export_image(path)

@@ -30,11 +30,13 @@ def _lazy(module: str, class_name: str):
 VIEWS: list[ViewSpec] = [
     ViewSpec("portfolio", "Portfolio", _lazy("pmdesk.gui.portfolio.view", "PortfolioView")),
     ViewSpec("canvas", "Canvas", _lazy("pmdesk.gui.canvas.view", "CanvasView")),
-    ViewSpec("stakeholders", "Stakeholders",
-             _lazy("pmdesk.gui.stakemap.view", "StakeholderMapView")),
+    ViewSpec(
+        "stakeholders", "Stakeholders", _lazy("pmdesk.gui.stakemap.view", "StakeholderMapView")
+    ),
     ViewSpec("lifecycle", "Lifecycle", _lazy("pmdesk.gui.lifecycle.view", "LifecycleView")),
     ViewSpec("roadmap", "Roadmap", _lazy("roadmap", "RoadmapView")),
-    ViewSpec("requirements", "Requirements",
-             _lazy("pmdesk.gui.requirements.view", "RequirementsView")),
+    ViewSpec(
+        "requirements", "Requirements", _lazy("pmdesk.gui.requirements.view", "RequirementsView")
+    ),
     ViewSpec("launch", "Launch", _lazy("pmdesk.gui.launch.view", "LaunchView")),
 ]

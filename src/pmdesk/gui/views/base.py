@@ -120,8 +120,7 @@ class BaseView(QWidget):
             self._desk_chrome = []
             return
         chrome = [
-            w for w in self.findChildren(QWidget)
-            if w.isVisibleTo(self) and _is_editing_chrome(w)
+            w for w in self.findChildren(QWidget) if w.isVisibleTo(self) and _is_editing_chrome(w)
         ]
         for widget in chrome:
             widget.setVisible(False)
@@ -190,7 +189,8 @@ class BaseView(QWidget):
         if not self.needs_product or self.product_id is None:
             return
         if self.product_id in changes.ids("product", "delete") or (
-                changes.reloads("product") and not self._product_exists()):
+            changes.reloads("product") and not self._product_exists()
+        ):
             self.set_product(None)
 
     def _product_exists(self) -> bool:

@@ -29,7 +29,6 @@ from pmdesk.store.queries import TableQuery
 from pmdesk.store.services import RoadmapService
 
 from .base import BaseView
-
 from .common import create, free_name, heading, next_order, scoped, tabs, today
 
 NEW_ITEM_DAYS = 14
@@ -220,8 +219,12 @@ class RoadmapView(BaseView):
 
     def _new_item(self) -> CreateCommand | FirstLaneItemCommand:
         start = today()
-        fields = {"product_id": self.product_id, "name": "New item", "start_date": start,
-                  "end_date": start + dt.timedelta(days=NEW_ITEM_DAYS - 1)}
+        fields = {
+            "product_id": self.product_id,
+            "name": "New item",
+            "start_date": start,
+            "end_date": start + dt.timedelta(days=NEW_ITEM_DAYS - 1),
+        }
         lane_id = self._lane_for_new_item()
         if lane_id is None:  # a product's first item brings its first lane, one undo step
             return FirstLaneItemCommand(self.service, self.product_id, FIRST_LANE, fields)

@@ -12,7 +12,15 @@ import re
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QDate, QEvent, QModelIndex, QObject, QRect, Qt
-from PySide6.QtGui import QColor, QDoubleValidator, QFocusEvent, QIcon, QKeyEvent, QPixmap, QValidator
+from PySide6.QtGui import (
+    QColor,
+    QDoubleValidator,
+    QFocusEvent,
+    QIcon,
+    QKeyEvent,
+    QPixmap,
+    QValidator,
+)
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QComboBox,
@@ -57,8 +65,14 @@ class LongTextEdit(QPlainTextEdit):
 _DATE_TEXT = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})|(\d{4})(\d{2})(\d{2})")
 _DATE_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")  # whole, if not a real date yet (12-35)
 # Keys that edit the text as in any line edit (QDateEdit's own handling works per part).
-_TEXT_KEYS = {Qt.Key.Key_Backspace, Qt.Key.Key_Delete, Qt.Key.Key_Left, Qt.Key.Key_Right,
-              Qt.Key.Key_Home, Qt.Key.Key_End}
+_TEXT_KEYS = {
+    Qt.Key.Key_Backspace,
+    Qt.Key.Key_Delete,
+    Qt.Key.Key_Left,
+    Qt.Key.Key_Right,
+    Qt.Key.Key_Home,
+    Qt.Key.Key_End,
+}
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -112,13 +126,18 @@ class DateEdit(QDateEdit):
         else:
             super().keyPressEvent(event)
 
-    def stepBy(self, steps: int) -> None:  # noqa: N802
+    def stepBy(self, steps: int) -> None:
         """Up/Down (and the wheel) step the part under the cursor: year, month or day."""
         self.take_typed()
         at = self.lineEdit().cursorPosition()
         date = QDate.currentDate() if self._showing_none() else self.date()
-        date = (date.addYears(steps) if at <= 4 else date.addMonths(steps) if at <= 7
-                else date.addDays(steps))
+        date = (
+            date.addYears(steps)
+            if at <= 4
+            else date.addMonths(steps)
+            if at <= 7
+            else date.addDays(steps)
+        )
         self.setDate(min(max(date, self.minimumDate()), self.maximumDate()))
         self.lineEdit().setCursorPosition(at)
 
@@ -152,7 +171,7 @@ class DateEdit(QDateEdit):
     def _showing_none(self) -> bool:
         return bool(self.specialValueText()) and self.lineEdit().text() == self.specialValueText()
 
-    def focusNextPrevChild(self, forward: bool) -> bool:  # noqa: N802
+    def focusNextPrevChild(self, forward: bool) -> bool:
         # Tab leaves the field (QDateEdit would step through its parts first).
         return QWidget.focusNextPrevChild(self, forward)
 

@@ -236,8 +236,10 @@ class EntityTable(QWidget):
         fields = [c.field for c in self.model.columns]
         stretch = fields.index(self.fit_field)
         metrics = view.fontMetrics()
-        least = [max(metrics.horizontalAdvance(c.header) + 28, int(n * 0.55))
-                 for c, n in zip(self.model.columns, self._natural, strict=True)]
+        least = [
+            max(metrics.horizontalAdvance(c.header) + 28, int(n * 0.55))
+            for c, n in zip(self.model.columns, self._natural, strict=True)
+        ]
         # The column read first gives up little room: a title stays readable.
         least[stretch] = min(self._natural[stretch], metrics.averageCharWidth() * 28 + 16)
         shown = set(range(len(fields)))
@@ -251,8 +253,11 @@ class EntityTable(QWidget):
             shown.discard(fields.index(field))
         natural = sum(self._natural[n] for n in shown)
         smallest = sum(least[n] for n in shown)
-        share = 1.0 if natural <= available else max(0.0, available - smallest) / max(
-            natural - smallest, 1)
+        share = (
+            1.0
+            if natural <= available
+            else max(0.0, available - smallest) / max(natural - smallest, 1)
+        )
         widths = {n: int(least[n] + (self._natural[n] - least[n]) * share) for n in shown}
         widths[stretch] += max(0, available - sum(widths.values()))
         for number in range(len(fields)):
@@ -260,8 +265,9 @@ class EntityTable(QWidget):
             if number in shown:
                 header.resizeSection(number, widths[number])
         fits = sum(widths.values()) <= available
-        view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff if fits
-                                          else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        view.setHorizontalScrollBarPolicy(
+            Qt.ScrollBarPolicy.ScrollBarAlwaysOff if fits else Qt.ScrollBarPolicy.ScrollBarAsNeeded
+        )
 
     def set_drop_fields(self, fields: Sequence[str]) -> None:
         """Other columns to give way (a projector's large type needs fewer, whole ones)."""

@@ -63,12 +63,16 @@ class FollowsChanges:
         self._rows.clear()
         if len(in_scope) <= self.EAGER_LIMIT:
             self._cache(self._query.rows(in_scope))
-        self._insert([self._rows[i] for i in joined if i in self._rows]
-                     if len(in_scope) <= self.EAGER_LIMIT else self._query.rows(joined))
+        self._insert(
+            [self._rows[i] for i in joined if i in self._rows]
+            if len(in_scope) <= self.EAGER_LIMIT
+            else self._query.rows(joined)
+        )
         self._relayout(self._ordered_ids())
         if self._ids:
-            self.dataChanged.emit(self.index(0, 0),
-                                  self.index(len(self._ids) - 1, len(self.columns) - 1))
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._ids) - 1, len(self.columns) - 1)
+            )
 
     def _apply_mass_change(self, touched: set[int]) -> None:
         """Many rows at once: one id query tells what left or joined the scope."""

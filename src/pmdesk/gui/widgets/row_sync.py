@@ -45,15 +45,21 @@ def sync_rows(
         model.dataChanged.emit(model.index(0, 0), model.index(len(rows) - 1, max(last, 0)))
 
 
-def _reorder(model: QAbstractItemModel, rows: list[Any], new_rows: Sequence[Any],
-             key: Callable[[Any], Hashable]) -> None:
+def _reorder(
+    model: QAbstractItemModel,
+    rows: list[Any],
+    new_rows: Sequence[Any],
+    key: Callable[[Any], Hashable],
+) -> None:
     """The same rows in a new order: one layout change; selections follow their rows."""
     model.layoutAboutToBeChanged.emit()
     old = model.persistentIndexList()
     spots = [(key(rows[i.row()]), i.column()) if 0 <= i.row() < len(rows) else None for i in old]
     rows[:] = new_rows
     position = {key(row): n for n, row in enumerate(rows)}
-    new = [model.index(position[spot[0]], spot[1]) if spot and spot[0] in position
-           else QModelIndex() for spot in spots]
+    new = [
+        model.index(position[spot[0]], spot[1]) if spot and spot[0] in position else QModelIndex()
+        for spot in spots
+    ]
     model.changePersistentIndexList(old, new)
     model.layoutChanged.emit()

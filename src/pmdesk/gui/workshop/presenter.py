@@ -43,8 +43,9 @@ def save_speaker_note(ctx: AppContext, view_key: str, text: str) -> bool:
     if settings.get(NOTES_KEY, {}).get(view_key, "") == text:
         return False
     settings.setdefault(NOTES_KEY, {})[view_key] = text
-    return ctx.run(UpdateCommand(service.info, info.id, {"settings": settings},
-                                 "Edit speaker notes"))
+    return ctx.run(
+        UpdateCommand(service.info, info.id, {"settings": settings}, "Edit speaker notes")
+    )
 
 
 class PresenterWindow(QWidget):
@@ -121,9 +122,13 @@ class PresenterWindow(QWidget):
         if self.audience is None or not self.isVisible():
             return
         pixmap: QPixmap = self.audience.window().grab()
-        self.preview.setPixmap(pixmap.scaled(self.preview.size(),
-                                             Qt.AspectRatioMode.KeepAspectRatio,
-                                             Qt.TransformationMode.SmoothTransformation))
+        self.preview.setPixmap(
+            pixmap.scaled(
+                self.preview.size(),
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        )
 
     def _show_state(self) -> None:
         self._show_clock(self.timer.remaining_ms())
@@ -133,7 +138,7 @@ class PresenterWindow(QWidget):
         state = "  (paused)" if paused else ""
         self.clock.setText(format_remaining(ms) + state)
 
-    def closeEvent(self, event) -> None:  # noqa: N802
+    def closeEvent(self, event) -> None:
         self.save_notes()
         self._thumb_timer.stop()
         super().closeEvent(event)

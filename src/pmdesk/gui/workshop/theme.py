@@ -66,8 +66,9 @@ class PresentationTheme:
     min_body_px: int = BODY_PX_AT_1080
 
     @classmethod
-    def for_screen(cls, screen_height: int, scale: float = 1.0, dark: bool = False,
-                   minimum_px: int = 0) -> PresentationTheme:
+    def for_screen(
+        cls, screen_height: int, scale: float = 1.0, dark: bool = False, minimum_px: int = 0
+    ) -> PresentationTheme:
         scale = clamp_scale(scale)
         body = max(round(BODY_PX_AT_1080 * screen_height / 1080), minimum_px)
         return cls(body_px=round(body * scale), scale=scale, dark=dark, min_body_px=body)
@@ -124,8 +125,11 @@ def contrast_ratio(a: QColor, b: QColor) -> float:
         def channel(value: float) -> float:
             return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
 
-        return (0.2126 * channel(colour.redF()) + 0.7152 * channel(colour.greenF())
-                + 0.0722 * channel(colour.blueF()))
+        return (
+            0.2126 * channel(colour.redF())
+            + 0.7152 * channel(colour.greenF())
+            + 0.0722 * channel(colour.blueF())
+        )
 
     high, low = sorted((luminance(a), luminance(b)), reverse=True)
     return (high + 0.05) / (low + 0.05)

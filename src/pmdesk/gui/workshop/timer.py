@@ -132,8 +132,9 @@ class TimerOverlay(QWidget):
         height = min(round(self.body_px * 2.8), max(1, parent.height() - 8))
         width = round(self.body_px * 8.2)
         right = round(self.body_px * 0.6)  # off the screen's edge, which projectors crop
-        self.setGeometry(max(0, parent.width() - width - right), (parent.height() - height) // 2,
-                         width, height)
+        self.setGeometry(
+            max(0, parent.width() - width - right), (parent.height() - height) // 2, width, height
+        )
 
     def flash(self) -> None:
         """The end cue: the overlay blinks in vermillion for a moment, then stays red."""
@@ -150,7 +151,7 @@ class TimerOverlay(QWidget):
             self._flash_timer.stop()
         self.update()
 
-    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802
+    def paintEvent(self, _event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         done = self.timer.remaining_ms() == 0

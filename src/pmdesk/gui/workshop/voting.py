@@ -15,9 +15,6 @@ from PySide6.QtCore import QModelIndex, QObject, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -25,6 +22,9 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSpinBox,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -39,8 +39,14 @@ from pmdesk.store.snapshot import Snapshot
 
 
 class PlaceDotCommand(ServiceCommand):
-    def __init__(self, service: CanvasService, round_id: int, *, note_id: int | None = None,
-                 requirement_id: int | None = None) -> None:
+    def __init__(
+        self,
+        service: CanvasService,
+        round_id: int,
+        *,
+        note_id: int | None = None,
+        requirement_id: int | None = None,
+    ) -> None:
         super().__init__("Place a dot")
         self.service, self.round_id = service, round_id
         self.note_id, self.requirement_id = note_id, requirement_id
@@ -52,8 +58,9 @@ class PlaceDotCommand(ServiceCommand):
         if self._snapshot is not None:
             self.service.votes.restore(self._snapshot)
             return
-        vote = self.service.place_dot(self.round_id, note_id=self.note_id,
-                                      requirement_id=self.requirement_id)
+        vote = self.service.place_dot(
+            self.round_id, note_id=self.note_id, requirement_id=self.requirement_id
+        )
         self.vote_id, self.voter = vote.id, vote.participant
         self.setText(f"Place a dot ({vote.participant})")
 
@@ -129,8 +136,10 @@ class VotingSession(QObject):
         added, so two rounds with the same tallies read the same.
         """
         counts = self.tallies()
-        return sorted(((target, counts.get(target, 0)) for target in labels),
-                      key=lambda r: (-r[1], labels[r[0]].casefold(), r[0]))
+        return sorted(
+            ((target, counts.get(target, 0)) for target in labels),
+            key=lambda r: (-r[1], labels[r[0]].casefold(), r[0]),
+        )
 
     def status(self) -> str:
         if self.round_id is None:
@@ -149,11 +158,23 @@ class VotingSession(QObject):
 
     # -- actions -------------------------------------------------------------------------------
 
-    def start(self, product_id: int, *, dots: int = 3, participants: Sequence[str] = (),
-              board_id: int | None = None, title: str = "") -> bool:
-        fields = {"product_id": product_id, "target": self.target, "board_id": board_id,
-                  "title": title, "dots_per_participant": dots,
-                  "participants": list(participants)}
+    def start(
+        self,
+        product_id: int,
+        *,
+        dots: int = 3,
+        participants: Sequence[str] = (),
+        board_id: int | None = None,
+        title: str = "",
+    ) -> bool:
+        fields = {
+            "product_id": product_id,
+            "target": self.target,
+            "board_id": board_id,
+            "title": title,
+            "dots_per_participant": dots,
+            "participants": list(participants),
+        }
         command = CreateCommand(self.service.rounds, fields, "Start a dot-voting round")
         if not self.ctx.run(command):
             return False
@@ -238,7 +259,7 @@ ROW_HEIGHT = 30
 class DotsDelegate(QStyledItemDelegate):
     """The requirement on the left, its dots right-aligned in the accent colour, roomy rows."""
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
         return QSize(super().sizeHint(option, index).width(), ROW_HEIGHT)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
@@ -263,14 +284,17 @@ class DotsDelegate(QStyledItemDelegate):
             painter.setFont(option.font)
             text = dots_text(dots)
             dots_width = option.fontMetrics.horizontalAdvance(text) + 16
-            painter.setPen(palette.highlightedText().color() if selected
-                           else palette.highlight().color())
-            painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
-                             text)
+            painter.setPen(
+                palette.highlightedText().color() if selected else palette.highlight().color()
+            )
+            painter.drawText(
+                rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, text
+            )
         painter.setPen(text_colour.color())
         room = QRect(rect.left(), rect.top(), rect.width() - dots_width, rect.height())
-        elided = option.fontMetrics.elidedText(label or "", Qt.TextElideMode.ElideRight,
-                                               room.width())
+        elided = option.fontMetrics.elidedText(
+            label or "", Qt.TextElideMode.ElideRight, room.width()
+        )
         painter.drawText(room, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, elided)
         painter.restore()
 
@@ -381,8 +405,11 @@ class RequirementVotingPanel(QWidget):
         self._fill_rounds()
         revealed = self.session.revealed
         counts = self.session.tallies() if revealed else self.session.dots_of_voter()
-        order = ([t for t, _dots in self.session.results(self._titles)] if revealed
-                 else list(self._titles))
+        order = (
+            [t for t, _dots in self.session.results(self._titles)]
+            if revealed
+            else list(self._titles)
+        )
         current = self.list.currentRow()
         self.list.clear()
         for requirement_id in order:
@@ -397,21 +424,27 @@ class RequirementVotingPanel(QWidget):
             self.list.addItem(item)
         if 0 <= current < self.list.count() and not revealed:
             self.list.setCurrentRow(current)
-        self.status.setText(self.session.status() or
-                            "Start a round, then click requirements to place dots")
+        self.status.setText(
+            self.session.status() or "Start a round, then click requirements to place dots"
+        )
         active = self.session.active
         self.undo_button.setEnabled(active)
         self.reveal_button.setEnabled(active)
 
     def _fill_rounds(self) -> None:
         """The product's rounds, newest first, after “New round”; the open one chosen."""
-        stored = ([] if self.product_id is None else
-                  self.session.service.rounds_of(self.product_id, VoteTarget.REQUIREMENT))
+        stored = (
+            []
+            if self.product_id is None
+            else self.session.service.rounds_of(self.product_id, VoteTarget.REQUIREMENT)
+        )
         stored.sort(key=lambda r: (r.held_at, r.id), reverse=True)
         ids = [None] + [r.id for r in stored]
         labels = ["New round"] + [round_label(r) for r in stored]
-        if ids != self._round_ids or [self.rounds.itemText(i) for i in
-                                      range(self.rounds.count())] != labels:
+        if (
+            ids != self._round_ids
+            or [self.rounds.itemText(i) for i in range(self.rounds.count())] != labels
+        ):
             self.rounds.blockSignals(True)
             self.rounds.clear()
             self.rounds.addItems(labels)

@@ -70,9 +70,7 @@ def enum_type(enum_cls: type[StrEnum], name: str | None = None) -> sa.Enum:
 
 def fk(target: str, *, ondelete: str = "CASCADE", nullable: bool = False, index: bool = True):
     """A foreign key column; children go with their parent unless told otherwise."""
-    return mapped_column(
-        sa.ForeignKey(target, ondelete=ondelete), nullable=nullable, index=index
-    )
+    return mapped_column(sa.ForeignKey(target, ondelete=ondelete), nullable=nullable, index=index)
 
 
 def utcnow() -> dt.datetime:

@@ -49,9 +49,7 @@ class LaunchMessage(Entity):
 class LaunchTask(Entity):
     __tablename__ = "launch_task"
     __table_args__ = (
-        sa.CheckConstraint(
-            "due_date IS NOT NULL OR due_offset_days IS NOT NULL", name="has_due"
-        ),
+        sa.CheckConstraint("due_date IS NOT NULL OR due_offset_days IS NOT NULL", name="has_due"),
         sa.CheckConstraint("length(trim(title)) > 0", name="title_not_blank"),
     )
 

@@ -104,9 +104,7 @@ class GateReview(Entity):
     )
     # [{"text": "...", "met": true, "note": "..."}]
     criteria: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, nullable=False, default=list)
-    decided_by_id: Mapped[int | None] = fk(
-        "stakeholder.id", ondelete="SET NULL", nullable=True
-    )
+    decided_by_id: Mapped[int | None] = fk("stakeholder.id", ondelete="SET NULL", nullable=True)
     decided_by_name: Mapped[str] = mapped_column(sa.String(200), nullable=False, default="")
     decided_on: Mapped[dt.date] = mapped_column(nullable=False)
     rationale: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")

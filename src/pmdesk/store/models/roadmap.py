@@ -18,7 +18,9 @@ class Lane(Entity):
 
     product_id: Mapped[int] = fk("product.id")
     name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
-    kind: Mapped[LaneKind] = mapped_column(enum_type(LaneKind), nullable=False, default=LaneKind.THEME)
+    kind: Mapped[LaneKind] = mapped_column(
+        enum_type(LaneKind), nullable=False, default=LaneKind.THEME
+    )
     colour: Mapped[str] = mapped_column(sa.String(9), nullable=False, default="")
     sort_order: Mapped[int] = mapped_column(nullable=False, default=0)
     collapsed: Mapped[bool] = mapped_column(nullable=False, default=False)
@@ -29,7 +31,9 @@ class RoadmapItem(Entity):
     __table_args__ = (
         sa.CheckConstraint("end_date >= start_date", name="end_after_start"),
         sa.CheckConstraint("progress BETWEEN 0 AND 100", name="progress_range"),
-        sa.CheckConstraint("kind <> 'milestone' OR end_date = start_date", name="milestone_one_day"),
+        sa.CheckConstraint(
+            "kind <> 'milestone' OR end_date = start_date", name="milestone_one_day"
+        ),
         sa.CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),
         sa.Index("ix_roadmap_item_product_start", "product_id", "start_date"),
     )
@@ -39,7 +43,9 @@ class RoadmapItem(Entity):
     # A summary item (an imported MS Project summary task, an initiative) holds others.
     parent_id: Mapped[int | None] = fk("roadmap_item.id", nullable=True)
     name: Mapped[str] = mapped_column(sa.String(300), nullable=False)
-    kind: Mapped[ItemKind] = mapped_column(enum_type(ItemKind), nullable=False, default=ItemKind.FEATURE)
+    kind: Mapped[ItemKind] = mapped_column(
+        enum_type(ItemKind), nullable=False, default=ItemKind.FEATURE
+    )
     # Inclusive dates: an item from Monday to Friday has end_date = Friday.
     start_date: Mapped[dt.date] = mapped_column(nullable=False)
     end_date: Mapped[dt.date] = mapped_column(nullable=False)

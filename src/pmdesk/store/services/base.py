@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
 
@@ -52,9 +52,13 @@ def _coerce(column: sa.Column, value: Any) -> Any:
         if isinstance(kind, sa.Date):
             if isinstance(value, dt.datetime):
                 return value.date()
-            return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value).strip())
+            return (
+                value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value).strip())
+            )
         if isinstance(kind, sa.DateTime):
-            return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+            return (
+                value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+            )
         if isinstance(kind, sa.Boolean):
             if isinstance(value, str):
                 return value.strip().lower() in ("1", "true", "yes", "y", "on")
@@ -76,7 +80,11 @@ def _coerce(column: sa.Column, value: Any) -> Any:
     except ValidationError:
         raise
     except ValueError as exc:
-        detail = str(exc) if isinstance(kind, sa.Enum) else f"{value!r} is not a valid {_type_word(kind)}"
+        detail = (
+            str(exc)
+            if isinstance(kind, sa.Enum)
+            else f"{value!r} is not a valid {_type_word(kind)}"
+        )
         raise ValidationError(label, detail) from None
     return value
 
@@ -91,7 +99,7 @@ def _type_word(kind: sa.types.TypeEngine) -> str:
     return "value"
 
 
-class Repo(Generic[M]):
+class Repo[M: Entity]:
     """Create, read, update, delete and restore rows of one table."""
 
     def __init__(
@@ -243,7 +251,9 @@ def record_snapshot(uow: UnitOfWork, snap: Snapshot, op: str) -> None:
     for name in {name for name, _ in snap.rows}:
         uow.record(name, op, snap.ids(name))
     for name, pk, _column, _value in snap.cleared:
-        uow.record(name, "update", [next(iter(pk.values())) if len(pk) == 1 else tuple(pk.values())])
+        uow.record(
+            name, "update", [next(iter(pk.values())) if len(pk) == 1 else tuple(pk.values())]
+        )
 
 
 def enum_value(value: StrEnum | str) -> str:

@@ -36,28 +36,37 @@ class CanvasService:
         boards = sa.select(CanvasBoard.id).where(CanvasBoard.product_id == product_id)
         return self.notes.list(CanvasNote.board_id.in_(boards))
 
-    def link_note(self, note_id: int, *, item_id: int | None = None,
-                  requirement_id: int | None = None) -> None:
+    def link_note(
+        self, note_id: int, *, item_id: int | None = None, requirement_id: int | None = None
+    ) -> None:
         with self.ws.transaction() as uow:
             if item_id is not None:
                 uow.session.merge(NoteItemLink(note_id=note_id, item_id=item_id))
                 uow.record("note_item_link", "insert", [(note_id, item_id)])
             if requirement_id is not None:
-                uow.session.merge(NoteRequirementLink(note_id=note_id,
-                                                      requirement_id=requirement_id))
+                uow.session.merge(
+                    NoteRequirementLink(note_id=note_id, requirement_id=requirement_id)
+                )
                 uow.record("note_requirement_link", "insert", [(note_id, requirement_id)])
 
-    def unlink_note(self, note_id: int, *, item_id: int | None = None,
-                    requirement_id: int | None = None) -> None:
+    def unlink_note(
+        self, note_id: int, *, item_id: int | None = None, requirement_id: int | None = None
+    ) -> None:
         with self.ws.transaction() as uow:
             if item_id is not None:
-                uow.session.execute(sa.delete(NoteItemLink).where(
-                    NoteItemLink.note_id == note_id, NoteItemLink.item_id == item_id))
+                uow.session.execute(
+                    sa.delete(NoteItemLink).where(
+                        NoteItemLink.note_id == note_id, NoteItemLink.item_id == item_id
+                    )
+                )
                 uow.record("note_item_link", "delete", [(note_id, item_id)])
             if requirement_id is not None:
-                uow.session.execute(sa.delete(NoteRequirementLink).where(
-                    NoteRequirementLink.note_id == note_id,
-                    NoteRequirementLink.requirement_id == requirement_id))
+                uow.session.execute(
+                    sa.delete(NoteRequirementLink).where(
+                        NoteRequirementLink.note_id == note_id,
+                        NoteRequirementLink.requirement_id == requirement_id,
+                    )
+                )
                 uow.record("note_requirement_link", "delete", [(note_id, requirement_id)])
 
     # -- links --------------------------------------------------------------------------------
@@ -68,8 +77,11 @@ class CanvasService:
         counts: dict[int, list[int]] = {}
         with self.ws.read() as session:
             for slot, model in enumerate((NoteItemLink, NoteRequirementLink)):
-                stmt = (sa.select(model.note_id, sa.func.count())
-                        .where(model.note_id.in_(notes)).group_by(model.note_id))
+                stmt = (
+                    sa.select(model.note_id, sa.func.count())
+                    .where(model.note_id.in_(notes))
+                    .group_by(model.note_id)
+                )
                 for note_id, count in session.execute(stmt):
                     counts.setdefault(note_id, [0, 0])[slot] = count
         return {note_id: (pair[0], pair[1]) for note_id, pair in counts.items()}
@@ -77,10 +89,14 @@ class CanvasService:
     def links_of_note(self, note_id: int) -> tuple[list[int], list[int]]:
         """(roadmap item ids, requirement ids) a note links to."""
         with self.ws.read() as session:
-            items = session.scalars(sa.select(NoteItemLink.item_id)
-                                    .where(NoteItemLink.note_id == note_id))
-            reqs = session.scalars(sa.select(NoteRequirementLink.requirement_id)
-                                   .where(NoteRequirementLink.note_id == note_id))
+            items = session.scalars(
+                sa.select(NoteItemLink.item_id).where(NoteItemLink.note_id == note_id)
+            )
+            reqs = session.scalars(
+                sa.select(NoteRequirementLink.requirement_id).where(
+                    NoteRequirementLink.note_id == note_id
+                )
+            )
             return sorted(items), sorted(reqs)
 
     # -- moving, duplicating, switching templates -----------------------------------------
@@ -110,9 +126,17 @@ class CanvasService:
         """Copies (text, colour, block) placed right after each original; votes are not copied."""
         originals = [self.notes.get(nid) for nid in dict.fromkeys(note_ids)]
         with self.ws.transaction() as uow:
-            copies = [CanvasNote(board_id=n.board_id, block=n.block, text=n.text,
-                                 colour=n.colour, position=n.position, votes=0)
-                      for n in originals]
+            copies = [
+                CanvasNote(
+                    board_id=n.board_id,
+                    block=n.block,
+                    text=n.text,
+                    colour=n.colour,
+                    position=n.position,
+                    votes=0,
+                )
+                for n in originals
+            ]
             uow.session.add_all(copies)
             uow.session.flush()
             return [copy.id for copy in copies]
@@ -130,8 +154,11 @@ class CanvasService:
                 raise NotFoundError("canvas_board", board_id)
             mapping = remap_blocks(board.template, new)
             previous: dict[str, Any] = {"template": board.template, "notes": {}}
-            notes = uow.session.scalars(sa.select(CanvasNote).where(
-                CanvasNote.board_id == board_id).order_by(CanvasNote.position, CanvasNote.id))
+            notes = uow.session.scalars(
+                sa.select(CanvasNote)
+                .where(CanvasNote.board_id == board_id)
+                .order_by(CanvasNote.position, CanvasNote.id)
+            )
             counters: dict[str, int] = {}
             for note in notes:
                 previous["notes"][note.id] = {"block": note.block, "position": note.position}
@@ -166,11 +193,18 @@ class CanvasService:
     def current_voter(self, round_id: int) -> str | None:
         vote_round = self.rounds.get(round_id)
         placed = [v.participant for v in self.votes_of(round_id)]
-        return voting.current_voter(vote_round.participants, vote_round.dots_per_participant,
-                                    placed)
+        return voting.current_voter(
+            vote_round.participants, vote_round.dots_per_participant, placed
+        )
 
-    def place_dot(self, round_id: int, *, note_id: int | None = None,
-                  requirement_id: int | None = None, participant: str | None = None) -> Vote:
+    def place_dot(
+        self,
+        round_id: int,
+        *,
+        note_id: int | None = None,
+        requirement_id: int | None = None,
+        participant: str | None = None,
+    ) -> Vote:
         """One dot from ``participant`` (default: whoever's turn it is), within their budget."""
         vote_round = self.rounds.get(round_id)
         if vote_round.revealed:
@@ -180,17 +214,21 @@ class CanvasService:
             raise ValidationError("dot", f"this round votes on {vote_round.target.label.lower()}s")
         placed = [v.participant for v in self.votes_of(round_id)]
         voter = participant or voting.current_voter(
-            vote_round.participants, vote_round.dots_per_participant, placed)
+            vote_round.participants, vote_round.dots_per_participant, placed
+        )
         if voter is None:
             raise ValidationError("dots", "every participant has used their dots")
         voting.check_dot(vote_round.participants, vote_round.dots_per_participant, placed, voter)
-        return self.votes.create(round_id=round_id, participant=voter, note_id=note_id,
-                                 requirement_id=requirement_id)
+        return self.votes.create(
+            round_id=round_id, participant=voter, note_id=note_id, requirement_id=requirement_id
+        )
 
     def tally(self, round_id: int) -> dict[int, int]:
         """Target id (note or requirement) -> dots, for one round."""
-        return voting.tally(v.note_id if v.note_id is not None else v.requirement_id
-                            for v in self.votes_of(round_id))
+        return voting.tally(
+            v.note_id if v.note_id is not None else v.requirement_id
+            for v in self.votes_of(round_id)
+        )
 
     def reveal(self, round_id: int) -> dict[int, int]:
         """Show a round's results; a note round writes its tallies onto the board's notes.
@@ -204,8 +242,9 @@ class CanvasService:
             stored = uow.session.get(VoteRound, round_id)
             stored.revealed = True
             if vote_round.target == VoteTarget.CANVAS_NOTE and vote_round.board_id is not None:
-                for note in uow.session.scalars(sa.select(CanvasNote).where(
-                        CanvasNote.board_id == vote_round.board_id)):
+                for note in uow.session.scalars(
+                    sa.select(CanvasNote).where(CanvasNote.board_id == vote_round.board_id)
+                ):
                     if note.votes != counts.get(note.id, 0):
                         previous[note.id] = note.votes
                         note.votes = counts.get(note.id, 0)

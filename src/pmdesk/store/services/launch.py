@@ -61,11 +61,13 @@ def _follow_launch_date(uow, launch: Launch, previous: dict[str, Any]) -> None:
 class LaunchService:
     def __init__(self, ws) -> None:
         self.ws = ws
-        self.launches = Repo(ws, Launch, order_by=(Launch.launch_date,),
-                             after_write=_follow_launch_date)
+        self.launches = Repo(
+            ws, Launch, order_by=(Launch.launch_date,), after_write=_follow_launch_date
+        )
         self.messages = Repo(ws, LaunchMessage, order_by=(LaunchMessage.position, LaunchMessage.id))
-        self.tasks = Repo(ws, LaunchTask, order_by=(LaunchTask.function, LaunchTask.position,
-                                                    LaunchTask.id))
+        self.tasks = Repo(
+            ws, LaunchTask, order_by=(LaunchTask.function, LaunchTask.position, LaunchTask.id)
+        )
 
     def launches_of(self, product_id: int) -> list[Launch]:
         return self.launches.list(Launch.product_id == product_id)
@@ -82,14 +84,23 @@ class LaunchService:
 
     # -- one-step operations -------------------------------------------------------------
 
-    def create_launch(self, product_id: int, name: str, launch_date: dt.date | str,
-                      tier: int = 2, *, with_checklist: bool = True) -> Launch:
+    def create_launch(
+        self,
+        product_id: int,
+        name: str,
+        launch_date: dt.date | str,
+        tier: int = 2,
+        *,
+        with_checklist: bool = True,
+    ) -> Launch:
         """A launch and, if asked, its tier's default checklist, in one transaction."""
         if not with_checklist:
-            return self.launches.create(product_id=product_id, name=name,
-                                        launch_date=launch_date, tier=tier)
-        fields = self.launches.clean({"product_id": product_id, "name": name,
-                                      "launch_date": launch_date, "tier": tier})
+            return self.launches.create(
+                product_id=product_id, name=name, launch_date=launch_date, tier=tier
+            )
+        fields = self.launches.clean(
+            {"product_id": product_id, "name": name, "launch_date": launch_date, "tier": tier}
+        )
         full = self.launches._defaults() | fields  # noqa: SLF001 - the repo's own rules
         self.launches._validate(full)  # noqa: SLF001
         with self.ws.transaction() as uow:
@@ -114,15 +125,24 @@ class LaunchService:
 
     @staticmethod
     def _add_tasks(uow, launch: Launch, tier: int) -> list[LaunchTask]:
-        start = uow.session.scalar(
-            sa.select(sa.func.coalesce(sa.func.max(LaunchTask.position), -1))
-            .where(LaunchTask.launch_id == launch.id)
-        ) + 1
+        start = (
+            uow.session.scalar(
+                sa.select(sa.func.coalesce(sa.func.max(LaunchTask.position), -1)).where(
+                    LaunchTask.launch_id == launch.id
+                )
+            )
+            + 1
+        )
         tasks = [
-            LaunchTask(launch_id=launch.id, function=task.function, title=task.title,
-                       due_offset_days=task.offset_days, status=TaskStatus.TODO,
-                       due_date=launch.launch_date + dt.timedelta(days=task.offset_days),
-                       position=start + number)
+            LaunchTask(
+                launch_id=launch.id,
+                function=task.function,
+                title=task.title,
+                due_offset_days=task.offset_days,
+                status=TaskStatus.TODO,
+                due_date=launch.launch_date + dt.timedelta(days=task.offset_days),
+                position=start + number,
+            )
             for number, task in enumerate(launch_checklist(tier))
         ]
         uow.session.add_all(tasks)
@@ -154,9 +174,15 @@ class LaunchService:
         """Every launch task of the product with its due date, for the roadmap's "Launch" lane."""
         with self.ws.read() as session:
             rows = session.execute(
-                sa.select(LaunchTask.id, LaunchTask.title, LaunchTask.due_date,
-                          LaunchTask.due_offset_days, Launch.launch_date, LaunchTask.status,
-                          LaunchTask.function)
+                sa.select(
+                    LaunchTask.id,
+                    LaunchTask.title,
+                    LaunchTask.due_date,
+                    LaunchTask.due_offset_days,
+                    Launch.launch_date,
+                    LaunchTask.status,
+                    LaunchTask.function,
+                )
                 .join(Launch, LaunchTask.launch_id == Launch.id)
                 .where(Launch.product_id == product_id)
             ).all()

@@ -39,8 +39,8 @@ from ..models import (
     Product,
     RemedialAction,
     RoadmapItem,
-    Stakeholder,
     StagePeriod,
+    Stakeholder,
     WorkspaceInfo,
 )
 from ..snapshot import Snapshot, capture, restore
@@ -86,7 +86,9 @@ class _Writer:
         table = Base.metadata.tables[name]
         new_id = self.session.execute(sa.insert(table).values(**values)).inserted_primary_key[0]
         self.uow.wrote_rows(table, [new_id])
-        row = dict(self.session.execute(sa.select(table).where(table.c.id == new_id)).mappings().one())
+        row = dict(
+            self.session.execute(sa.select(table).where(table.c.id == new_id)).mappings().one()
+        )
         self.journal.steps.append(("insert", name, row))
         self.uow.record(name, "insert", [new_id])
         return new_id
@@ -103,7 +105,9 @@ class _Writer:
         self.uow.guard_rows(table, [row_id])
         _set(self.session, table, row_id, changed)
         self.uow.wrote_rows(table, [row_id])
-        self.journal.steps.append(("update", name, (row_id, {k: before[k] for k in changed}, changed)))
+        self.journal.steps.append(
+            ("update", name, (row_id, {k: before[k] for k in changed}, changed))
+        )
         self.uow.record(name, "update", [row_id])
 
     def delete(self, name: str, row_id: int) -> None:
@@ -187,7 +191,8 @@ class LifecycleService:
     def values_of_product(self, product_id: int) -> list[MetricValue]:
         metric_ids = sa.select(Metric.id).where(Metric.product_id == product_id)
         return self.values.list(
-            MetricValue.metric_id.in_(metric_ids), order_by=(MetricValue.metric_id, MetricValue.period)
+            MetricValue.metric_id.in_(metric_ids),
+            order_by=(MetricValue.metric_id, MetricValue.period),
         )
 
     def eliminations_of(self, product_id: int) -> list[EliminationReview]:
@@ -246,10 +251,16 @@ class LifecycleService:
             check_gate_review(decision, criteria, name, rationale, go_despite_unmet)
             writer = _Writer(uow, journal)
             journal.entity_id = writer.insert(
-                "gate_review", product_id=product_id, stage=stage, decision=decision,
+                "gate_review",
+                product_id=product_id,
+                stage=stage,
+                decision=decision,
                 recycle_to=recycle if decision is GateDecision.RECYCLE else None,
-                criteria=[dict(c) for c in criteria], decided_by_id=decided_by_id,
-                decided_by_name=name[:200], decided_on=decided_on, rationale=rationale,
+                criteria=[dict(c) for c in criteria],
+                decided_by_id=decided_by_id,
+                decided_by_name=name[:200],
+                decided_on=decided_on,
+                rationale=rationale,
             )
             if target != stage:
                 writer.update("product", product_id, stage=target)
@@ -301,16 +312,21 @@ class LifecycleService:
     def upsert_many(self, rows_by_metric: dict[int, Iterable[dict[str, Any]]]) -> Journal:
         """``upsert_values`` for several metrics at once: one transaction, one undo step."""
         journal = Journal()
-        cleaned = {mid: [self._clean_value_row(r) for r in rows] for mid, rows in rows_by_metric.items()}
+        cleaned = {
+            mid: [self._clean_value_row(r) for r in rows] for mid, rows in rows_by_metric.items()
+        }
         with self.ws.transaction() as uow:
             writer = _Writer(uow, journal)
             for metric_id, rows in cleaned.items():
                 if uow.session.get(Metric, metric_id) is None:
                     raise NotFoundError("metric", metric_id)
-                existing = dict(uow.session.execute(
-                    sa.select(MetricValue.period, MetricValue.id)
-                    .where(MetricValue.metric_id == metric_id)
-                ).all())
+                existing = dict(
+                    uow.session.execute(
+                        sa.select(MetricValue.period, MetricValue.id).where(
+                            MetricValue.metric_id == metric_id
+                        )
+                    ).all()
+                )
                 for row in rows:
                     found = existing.get(row["period"])
                     if found is None:
@@ -361,8 +377,10 @@ class LifecycleService:
             for series in self.series_of(product_id):
                 by_kind.setdefault(series.metric.kind, series.values)
             found = elimination_triggers(
-                by_kind.get(MetricKind.REVENUE, []), by_kind.get(MetricKind.MARGIN, []),
-                by_kind.get(MetricKind.MARKET_SHARE, []), rules or self.elimination_rules(),
+                by_kind.get(MetricKind.REVENUE, []),
+                by_kind.get(MetricKind.MARGIN, []),
+                by_kind.get(MetricKind.MARKET_SHARE, []),
+                rules or self.elimination_rules(),
             )
         if product.elimination_flag:
             found.append(Trigger("manual", product.elimination_flag_reason or "flagged by hand"))
@@ -382,8 +400,10 @@ class LifecycleService:
         journal = Journal()
         with self.ws.transaction() as uow:
             journal.entity_id = _Writer(uow, journal).insert(
-                "elimination_review", product_id=product_id,
-                opened_on=opened_on or dt.date.today(), triggers=triggers,
+                "elimination_review",
+                product_id=product_id,
+                opened_on=opened_on or dt.date.today(),
+                triggers=triggers,
             )
         return journal
 
@@ -406,8 +426,11 @@ class LifecycleService:
         """field name -> the roadmap milestone that shows that date of the review."""
         review = self.eliminations.get(review_id)
         with self.ws.read() as session:
-            return {key: item for key, _label in MILESTONES
-                    if (item := _milestone(session, review.product_id, review_id, key)) is not None}
+            return {
+                key: item
+                for key, _label in MILESTONES
+                if (item := _milestone(session, review.product_id, review_id, key)) is not None
+            }
 
     def _sync_milestones(self, writer: _Writer, review: dict[str, Any]) -> None:
         for key, label in MILESTONES:
@@ -420,8 +443,13 @@ class LifecycleService:
             elif day is not None:
                 lane_id = _lifecycle_lane(writer, review["product_id"])
                 writer.insert(
-                    "roadmap_item", product_id=review["product_id"], lane_id=lane_id, name=label,
-                    kind=ItemKind.MILESTONE, start_date=day, end_date=day,
+                    "roadmap_item",
+                    product_id=review["product_id"],
+                    lane_id=lane_id,
+                    name=label,
+                    kind=ItemKind.MILESTONE,
+                    start_date=day,
+                    end_date=day,
                     notes=f"{label} decided in the elimination review. {_marker(review['id'], key)}",
                 )
 
@@ -440,18 +468,21 @@ def _marker(review_id: int, key: str) -> str:
 
 def _milestone(session, product_id: int, review_id: int, key: str) -> RoadmapItem | None:
     return session.scalars(
-        sa.select(RoadmapItem).where(
+        sa.select(RoadmapItem)
+        .where(
             RoadmapItem.product_id == product_id,
             RoadmapItem.kind == ItemKind.MILESTONE,
             RoadmapItem.notes.contains(_marker(review_id, key)),
-        ).order_by(RoadmapItem.id)
+        )
+        .order_by(RoadmapItem.id)
     ).first()
 
 
 def _lifecycle_lane(writer: _Writer, product_id: int) -> int:
     """A lane named "Lifecycle", else the product's first launch lane, else a new Lifecycle lane."""
     lanes = writer.session.execute(
-        sa.select(Lane.id, Lane.name, Lane.kind).where(Lane.product_id == product_id)
+        sa.select(Lane.id, Lane.name, Lane.kind)
+        .where(Lane.product_id == product_id)
         .order_by(Lane.sort_order, Lane.id)
     ).all()
     for lane_id, name, _kind in lanes:
@@ -463,5 +494,10 @@ def _lifecycle_lane(writer: _Writer, product_id: int) -> int:
     order = writer.session.scalar(
         sa.select(sa.func.max(Lane.sort_order)).where(Lane.product_id == product_id)
     )
-    return writer.insert("lane", product_id=product_id, name=LIFECYCLE_LANE, kind=LaneKind.LAUNCH,
-                         sort_order=(order or 0) + 1)
+    return writer.insert(
+        "lane",
+        product_id=product_id,
+        name=LIFECYCLE_LANE,
+        kind=LaneKind.LAUNCH,
+        sort_order=(order or 0) + 1,
+    )

@@ -145,16 +145,21 @@ def portfolio_overview(ws, today: dt.date | None = None) -> list[ProductOverview
         share, growth = by_kind.get(MetricKind.MARKET_SHARE), by_kind.get(MetricKind.MARKET_GROWTH)
         open_periods = [p for p in lifecycle.periods_of(product.id) if p.left_on is None]
         summary = summaries.get(product.id)
-        overview.append(ProductOverview(
-            id=product.id, name=product.name, stage=product.stage, owner=product.owner,
-            entered_stage_on=open_periods[-1].entered_on if open_periods else None,
-            health=_health_of(all_series),
-            revenue=revenue.values if revenue else [],
-            revenue_unit=revenue.metric.unit if revenue else "",
-            share=share.values[-1] if share and share.values else None,
-            growth=growth.values[-1] if growth and growth.values else None,
-            triggers=lifecycle.triggers_of(product.id, rules),
-            next_milestone=summary.next_milestone if summary else "",
-            next_milestone_on=summary.next_milestone_on if summary else None,
-        ))
+        overview.append(
+            ProductOverview(
+                id=product.id,
+                name=product.name,
+                stage=product.stage,
+                owner=product.owner,
+                entered_stage_on=open_periods[-1].entered_on if open_periods else None,
+                health=_health_of(all_series),
+                revenue=revenue.values if revenue else [],
+                revenue_unit=revenue.metric.unit if revenue else "",
+                share=share.values[-1] if share and share.values else None,
+                growth=growth.values[-1] if growth and growth.values else None,
+                triggers=lifecycle.triggers_of(product.id, rules),
+                next_milestone=summary.next_milestone if summary else "",
+                next_milestone_on=summary.next_milestone_on if summary else None,
+            )
+        )
     return overview

@@ -46,8 +46,11 @@ class RequirementService:
         """
         with self.ws.read() as session:
             rows = session.execute(
-                sa.select(RequirementCustomer.requirement_id, RequirementCustomer.customer,
-                          RequirementCustomer.revenue)
+                sa.select(
+                    RequirementCustomer.requirement_id,
+                    RequirementCustomer.customer,
+                    RequirementCustomer.revenue,
+                )
                 .join(Requirement)
                 .where(Requirement.product_id == product_id)
             ).all()
@@ -58,10 +61,13 @@ class RequirementService:
 
     def linked_items(self, requirement_id: int) -> list[int]:
         with self.ws.read() as session:
-            return list(session.scalars(
-                sa.select(RequirementItemLink.item_id)
-                .where(RequirementItemLink.requirement_id == requirement_id)
-            ))
+            return list(
+                session.scalars(
+                    sa.select(RequirementItemLink.item_id).where(
+                        RequirementItemLink.requirement_id == requirement_id
+                    )
+                )
+            )
 
     def link(self, requirement_id: int, item_id: int) -> None:
         with self.ws.transaction() as uow:
@@ -70,19 +76,24 @@ class RequirementService:
 
     def unlink(self, requirement_id: int, item_id: int) -> None:
         with self.ws.transaction() as uow:
-            uow.session.execute(sa.delete(RequirementItemLink).where(
-                RequirementItemLink.requirement_id == requirement_id,
-                RequirementItemLink.item_id == item_id))
+            uow.session.execute(
+                sa.delete(RequirementItemLink).where(
+                    RequirementItemLink.requirement_id == requirement_id,
+                    RequirementItemLink.item_id == item_id,
+                )
+            )
             uow.record("requirement_item_link", "delete", [(requirement_id, item_id)])
 
     def linked_requirements(self, item_id: int) -> list[int]:
         """The requirements a roadmap item delivers (the other way round from linked_items)."""
         with self.ws.read() as session:
-            return list(session.scalars(
-                sa.select(RequirementItemLink.requirement_id)
-                .where(RequirementItemLink.item_id == item_id)
-                .order_by(RequirementItemLink.requirement_id)
-            ))
+            return list(
+                session.scalars(
+                    sa.select(RequirementItemLink.requirement_id)
+                    .where(RequirementItemLink.item_id == item_id)
+                    .order_by(RequirementItemLink.requirement_id)
+                )
+            )
 
     def item_names(self, product_id: int) -> dict[int, str]:
         """The product's roadmap items a requirement can link to: id -> name, by start date."""
@@ -111,8 +122,9 @@ class RequirementService:
         """Requirements of the product whose titles are close to ``title``, best first."""
         with self.ws.read() as session:
             rows = session.execute(
-                sa.select(Requirement.id, Requirement.title)
-                .where(Requirement.product_id == product_id, Requirement.id != (exclude_id or -1))
+                sa.select(Requirement.id, Requirement.title).where(
+                    Requirement.product_id == product_id, Requirement.id != (exclude_id or -1)
+                )
             ).all()
         return similar_titles(title, [(rid, text) for rid, text in rows])
 
@@ -123,6 +135,9 @@ class RequirementService:
             score = rice_or_none(row.reach, row.impact, row.confidence, row.effort)
             if score is None or row.status is RequirementStatus.REJECTED:
                 continue
-            points.append(ChartPoint(row.id, row.ref, row.title, score.value, score.effort,
-                                     score.score, row.moscow))
+            points.append(
+                ChartPoint(
+                    row.id, row.ref, row.title, score.value, score.effort, score.score, row.moscow
+                )
+            )
         return points

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
 
-import datetime as dt
-
 from pmdesk.core.bulk import bulk_work
-from pmdesk.core.enums import ItemKind
 from pmdesk.core.errors import ValidationError
 from pmdesk.core.graph import cycle_if_added
 from pmdesk.core.scheduling import Link, Schedule, Task, Violation, schedule, violations
@@ -40,7 +38,9 @@ class DependencyRepo(Repo[Dependency]):
         if pred is None or succ is None:
             return
         with self.ws.read() as session:
-            product = session.scalar(sa.select(RoadmapItem.product_id).where(RoadmapItem.id == pred))
+            product = session.scalar(
+                sa.select(RoadmapItem.product_id).where(RoadmapItem.id == pred)
+            )
             items = sa.select(RoadmapItem.id).where(RoadmapItem.product_id == product)
             rows = session.execute(
                 sa.select(Dependency.id, Dependency.predecessor_id, Dependency.successor_id).where(
@@ -116,8 +116,9 @@ class RoadmapService:
     def baseline_dates(self, baseline_id: int) -> dict[int, tuple]:
         with self.ws.read() as session:
             rows = session.execute(
-                sa.select(BaselineEntry.item_id, BaselineEntry.start_date, BaselineEntry.end_date)
-                .where(BaselineEntry.baseline_id == baseline_id)
+                sa.select(
+                    BaselineEntry.item_id, BaselineEntry.start_date, BaselineEntry.end_date
+                ).where(BaselineEntry.baseline_id == baseline_id)
             ).all()
         return {item_id: (start, end) for item_id, start, end in rows}
 

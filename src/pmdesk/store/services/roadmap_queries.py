@@ -76,15 +76,27 @@ _ITEMS = RoadmapItem.__table__
 _LINKS = Dependency.__table__
 _TEXT = sa.String  # dates and enums are read as text and converted here, faster in bulk
 _ITEM_COLUMNS = (
-    _ITEMS.c.id, _ITEMS.c.lane_id, _ITEMS.c.parent_id, _ITEMS.c.name,
-    sa.type_coerce(_ITEMS.c.kind, _TEXT), sa.type_coerce(_ITEMS.c.start_date, _TEXT),
-    sa.type_coerce(_ITEMS.c.end_date, _TEXT), _ITEMS.c.progress,
-    sa.type_coerce(_ITEMS.c.status, _TEXT), sa.type_coerce(_ITEMS.c.horizon, _TEXT),
-    _ITEMS.c.notes, _ITEMS.c.sort_order, _ITEMS.c.row_version,
+    _ITEMS.c.id,
+    _ITEMS.c.lane_id,
+    _ITEMS.c.parent_id,
+    _ITEMS.c.name,
+    sa.type_coerce(_ITEMS.c.kind, _TEXT),
+    sa.type_coerce(_ITEMS.c.start_date, _TEXT),
+    sa.type_coerce(_ITEMS.c.end_date, _TEXT),
+    _ITEMS.c.progress,
+    sa.type_coerce(_ITEMS.c.status, _TEXT),
+    sa.type_coerce(_ITEMS.c.horizon, _TEXT),
+    _ITEMS.c.notes,
+    _ITEMS.c.sort_order,
+    _ITEMS.c.row_version,
 )
 _LINK_COLUMNS = (
-    _LINKS.c.id, _LINKS.c.predecessor_id, _LINKS.c.successor_id,
-    sa.type_coerce(_LINKS.c.type, _TEXT), _LINKS.c.lag_days, _LINKS.c.row_version,
+    _LINKS.c.id,
+    _LINKS.c.predecessor_id,
+    _LINKS.c.successor_id,
+    sa.type_coerce(_LINKS.c.type, _TEXT),
+    _LINKS.c.lag_days,
+    _LINKS.c.row_version,
 )
 _KINDS = {m.value: m for m in ItemKind}
 _STATUSES = {m.value: m for m in ItemStatus}
@@ -103,10 +115,21 @@ def _item_rows(rows: Iterable[Sequence]) -> list[ItemRow]:
         return found
 
     return [
-        ItemRow(i, lane, parent, name, _KINDS[kind], day(start), day(end), progress,
-                _STATUSES[status], _HORIZONS[horizon], notes, order)
-        for i, lane, parent, name, kind, start, end, progress, status, horizon, notes, order, _v
-        in rows
+        ItemRow(
+            i,
+            lane,
+            parent,
+            name,
+            _KINDS[kind],
+            day(start),
+            day(end),
+            progress,
+            _STATUSES[status],
+            _HORIZONS[horizon],
+            notes,
+            order,
+        )
+        for i, lane, parent, name, kind, start, end, progress, status, horizon, notes, order, _v in rows
     ]
 
 
@@ -142,12 +165,20 @@ class RoadmapQueries:
 
     def schedule_input(self, product_id: int) -> tuple[list[Task], list[Link], dict[int, str]]:
         """Tasks, links and names for a scheduling pass: only the columns it needs."""
-        items = sa.select(_ITEMS.c.id, _ITEMS.c.name, sa.type_coerce(_ITEMS.c.kind, _TEXT),
-                          sa.type_coerce(_ITEMS.c.start_date, _TEXT),
-                          sa.type_coerce(_ITEMS.c.end_date, _TEXT))
+        items = sa.select(
+            _ITEMS.c.id,
+            _ITEMS.c.name,
+            sa.type_coerce(_ITEMS.c.kind, _TEXT),
+            sa.type_coerce(_ITEMS.c.start_date, _TEXT),
+            sa.type_coerce(_ITEMS.c.end_date, _TEXT),
+        )
         mine = _LINKS.c.predecessor_id.in_(self._items_of(product_id))
-        links = sa.select(_LINKS.c.predecessor_id, _LINKS.c.successor_id,
-                          sa.type_coerce(_LINKS.c.type, _TEXT), _LINKS.c.lag_days).where(mine)
+        links = sa.select(
+            _LINKS.c.predecessor_id,
+            _LINKS.c.successor_id,
+            sa.type_coerce(_LINKS.c.type, _TEXT),
+            _LINKS.c.lag_days,
+        ).where(mine)
         with self.ws.read() as session:
             conn = session.connection()
             item_rows = conn.execute(items.where(_ITEMS.c.product_id == product_id)).all()
@@ -162,15 +193,27 @@ class RoadmapQueries:
             return found
 
         milestone = ItemKind.MILESTONE.value
-        tasks = [Task(i, day(start), 0 if kind == milestone else day(end) - day(start) + 1)
-                 for i, _name, kind, start, end in item_rows]
-        return (tasks, [Link(p, s, _LINK_TYPES[t], lag) for p, s, t, lag in link_rows],
-                {i: name for i, name, *_ in item_rows})
+        tasks = [
+            Task(i, day(start), 0 if kind == milestone else day(end) - day(start) + 1)
+            for i, _name, kind, start, end in item_rows
+        ]
+        return (
+            tasks,
+            [Link(p, s, _LINK_TYPES[t], lag) for p, s, t, lag in link_rows],
+            {i: name for i, name, *_ in item_rows},
+        )
 
     def lane_rows(self, product_id: int) -> list[LaneRow]:
         stmt = (
-            sa.select(Lane.id, Lane.name, Lane.kind, Lane.colour, Lane.sort_order, Lane.collapsed,
-                      Lane.row_version)
+            sa.select(
+                Lane.id,
+                Lane.name,
+                Lane.kind,
+                Lane.colour,
+                Lane.sort_order,
+                Lane.collapsed,
+                Lane.row_version,
+            )
             .where(Lane.product_id == product_id)
             .order_by(Lane.sort_order, Lane.id)
         )

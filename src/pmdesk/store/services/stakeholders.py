@@ -57,8 +57,9 @@ class StakeholderRepo(Repo[Stakeholder]):
     """Stakeholder rows whose moves are recorded, and whose undone moves are forgotten."""
 
     def __init__(self, ws) -> None:
-        super().__init__(ws, Stakeholder, order_by=(Stakeholder.name,),
-                         after_write=_record_position)
+        super().__init__(
+            ws, Stakeholder, order_by=(Stakeholder.name,), after_write=_record_position
+        )
 
     def update_many(self, changes: dict[int, dict[str, Any]]) -> dict[int, dict[str, Any]]:
         """As Repo.update_many; a move adds a trail point and names it in the previous values.
@@ -130,7 +131,8 @@ class StakeholderService:
         self.ws = ws
         self.stakeholders = StakeholderRepo(ws)
         self.positions = Repo(
-            ws, StakeholderPosition,
+            ws,
+            StakeholderPosition,
             order_by=(StakeholderPosition.recorded_at, StakeholderPosition.id),
         )
         self.raci = Repo(ws, RaciAssignment)
@@ -207,8 +209,14 @@ class StakeholderService:
             if existing is not None:
                 after.append(existing.to_dict() | {"role": given})
             else:
-                after.append({"product_id": product_id, "stakeholder_id": person,
-                              "role": given, **_target_fields(key)})
+                after.append(
+                    {
+                        "product_id": product_id,
+                        "stakeholder_id": person,
+                        "role": given,
+                        **_target_fields(key),
+                    }
+                )
         edit = RaciEdit(product_id, key, tuple(r.to_dict() for r in before), tuple(after))
         if current != wanted:
             self.replace_raci_row(product_id, key, edit.after)
@@ -231,13 +239,18 @@ class StakeholderService:
                     )
                 )
             }
+
             def same(row: RaciAssignment, values: dict[str, Any]) -> bool:
-                return (row.stakeholder_id == values["stakeholder_id"]
-                        and RaciRole(row.role) is RaciRole(values["role"]))
+                return row.stakeholder_id == values["stakeholder_id"] and RaciRole(
+                    row.role
+                ) is RaciRole(values["role"])
 
             # Ids are reused by SQLite, so a row counts as kept only if it is the same cell.
-            kept = {values["id"] for values in rows
-                    if values.get("id") in current and same(current[values["id"]], values)}
+            kept = {
+                values["id"]
+                for values in rows
+                if values.get("id") in current and same(current[values["id"]], values)
+            }
             for row_id, row in current.items():
                 if row_id not in kept:
                     uow.session.delete(row)
@@ -256,7 +269,8 @@ class StakeholderService:
                 raise ValidationError("stakeholder", "is not a stakeholder of this product")
             if activity is RaciActivity.LAUNCH_TASK:
                 owner = session.scalar(
-                    sa.select(Launch.product_id).join(LaunchTask, LaunchTask.launch_id == Launch.id)
+                    sa.select(Launch.product_id)
+                    .join(LaunchTask, LaunchTask.launch_id == Launch.id)
                     .where(LaunchTask.id == target)
                 )
             elif activity is RaciActivity.REQUIREMENT:
@@ -276,8 +290,9 @@ class StakeholderService:
         A requirement is chosen once someone has a role on it, or while the
         person has just added it as a row (``extra_requirements``).
         """
-        rows = [ActivityRow((RaciActivity.SPEC_SIGNOFF, None), "Specification sign-off",
-                            "Sign-off")]
+        rows = [
+            ActivityRow((RaciActivity.SPEC_SIGNOFF, None), "Specification sign-off", "Sign-off")
+        ]
         with self.ws.read() as session:
             tasks = session.execute(
                 sa.select(LaunchTask, Launch.name)
@@ -285,8 +300,14 @@ class StakeholderService:
                 .where(Launch.product_id == product_id)
             ).all()
             functions = list(LaunchFunction)
-            tasks.sort(key=lambda pair: (pair[1], functions.index(pair[0].function),
-                                         pair[0].position, pair[0].id))
+            tasks.sort(
+                key=lambda pair: (
+                    pair[1],
+                    functions.index(pair[0].function),
+                    pair[0].position,
+                    pair[0].id,
+                )
+            )
             for task, launch_name in tasks:
                 group = f"{launch_name} · {LaunchFunction(task.function).label}"
                 rows.append(ActivityRow((RaciActivity.LAUNCH_TASK, task.id), task.title, group))
@@ -297,8 +318,11 @@ class StakeholderService:
             chosen = session.scalars(
                 sa.select(Requirement)
                 .where(Requirement.product_id == product_id)
-                .where(sa.or_(Requirement.id.in_(assigned),
-                              Requirement.id.in_(list(extra_requirements))))
+                .where(
+                    sa.or_(
+                        Requirement.id.in_(assigned), Requirement.id.in_(list(extra_requirements))
+                    )
+                )
                 .order_by(Requirement.sort_order, Requirement.id)
             )
             for req in chosen:
@@ -310,7 +334,8 @@ class StakeholderService:
         """Requirements that could become RACI rows: (id, "ref title"), in their order."""
         with self.ws.read() as session:
             found = session.scalars(
-                sa.select(Requirement).where(Requirement.product_id == product_id)
+                sa.select(Requirement)
+                .where(Requirement.product_id == product_id)
                 .order_by(Requirement.sort_order, Requirement.id)
             )
             return [(req.id, f"{req.ref} {req.title}".strip()) for req in found]
