@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from itertools import pairwise
 
 import pytest
 from hypothesis import given, settings
@@ -205,7 +206,7 @@ def test_links_leave_and_enter_the_right_ends(kind, succ_x, succ_y):
     from_finish = kind in (DependencyType.FINISH_TO_START, DependencyType.FINISH_TO_FINISH)
     assert points[0] == ((pred.right if from_finish else pred.x), pred.cy)
     assert route_enters(points, succ, kind)
-    for (xa, ya), (xb, yb) in zip(points, points[1:]):
+    for (xa, ya), (xb, yb) in pairwise(points):
         assert xa == xb or ya == yb  # orthogonal segments only
 
 

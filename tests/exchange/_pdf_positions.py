@@ -78,80 +78,86 @@ def placed_text(path: Path | str) -> list[Placed]:
     reader = PdfReader(str(path))
     out: list[Placed] = []
     for number, page in enumerate(reader.pages, start=1):
-        resources = page.get("/Resources") or {}
-        fonts = {
-            name: _Font(ref.get_object()) for name, ref in (resources.get("/Font") or {}).items()
-        }
-        width = float(page.mediabox.width)
-        ctm, stack = IDENTITY, []
-        tm = tlm = IDENTITY
-        font, size, leading, char_space, word_space, scale = None, 0.0, 0.0, 0.0, 0.0, 1.0
+        out.extend(_page_runs(reader, number, page))
+    return out
 
-        def show(data: bytes) -> None:
-            nonlocal tm
-            if font is None:
-                return
-            start = end = None
-            text = []
-            for code in data:
-                ch = font.unicode.get(code, "")
-                advance = (
-                    font.widths.get(code, 0.0) / 1000 * size
-                    + char_space
-                    + (word_space if code == 32 else 0.0)
-                ) * scale
-                x_from = _point(_times(tm, ctm), 0)[0]
-                x_to = _point(_times(tm, ctm), advance)[0]
-                if ch.strip():
-                    left, right = min(x_from, x_to), max(x_from, x_to)
-                    start = left if start is None else min(start, left)
-                    end = right if end is None else max(end, right)
-                text.append(ch)
-                tm = _times((1, 0, 0, 1, advance, 0), tm)
-            if start is not None:
-                y = _point(_times(tm, ctm), 0)[1]
-                out.append(Placed(number, start, end, y, "".join(text), width, size))
 
-        for operands, op in ContentStream(page.get_contents(), reader).operations:
-            if op == b"q":
-                stack.append(ctm)
-            elif op == b"Q":
-                ctm = stack.pop() if stack else IDENTITY
-            elif op == b"cm":
-                ctm = _times(tuple(float(v) for v in operands), ctm)
-            elif op == b"BT":
-                tm = tlm = IDENTITY
-            elif op == b"Tf":
-                font, size = fonts.get(operands[0]), float(operands[1])
-            elif op == b"TL":
-                leading = float(operands[0])
-            elif op == b"Tc":
-                char_space = float(operands[0])
-            elif op == b"Tw":
-                word_space = float(operands[0])
-            elif op == b"Tz":
-                scale = float(operands[0]) / 100
-            elif op in (b"Td", b"TD"):
-                if op == b"TD":
-                    leading = -float(operands[1])
-                tm = tlm = _times((1, 0, 0, 1, float(operands[0]), float(operands[1])), tlm)
-            elif op == b"Tm":
-                tm = tlm = tuple(float(v) for v in operands)
-            elif op in (b"T*", b"'", b'"'):
-                tm = tlm = _times((1, 0, 0, 1, 0, -leading), tlm)
-                if op == b'"':
-                    word_space, char_space = float(operands[0]), float(operands[1])
-                if op != b"T*":
-                    show(_bytes(operands[-1]))
-            elif op == b"Tj":
-                show(_bytes(operands[0]))
-            elif op == b"TJ":
-                for item in operands[0]:
-                    if isinstance(item, (int, float)) or hasattr(item, "as_numeric"):
-                        shift = -float(item) / 1000 * size * scale
-                        tm = _times((1, 0, 0, 1, shift, 0), tm)
-                    else:
-                        show(_bytes(item))
+def _page_runs(reader: PdfReader, number: int, page) -> list[Placed]:
+    """One page's runs. A function of its own so that ``show`` reads the text state
+    as the content stream changes it, with no closure over a loop variable."""
+    out: list[Placed] = []
+    resources = page.get("/Resources") or {}
+    fonts = {name: _Font(ref.get_object()) for name, ref in (resources.get("/Font") or {}).items()}
+    width = float(page.mediabox.width)
+    ctm, stack = IDENTITY, []
+    tm = tlm = IDENTITY
+    font, size, leading, char_space, word_space, scale = None, 0.0, 0.0, 0.0, 0.0, 1.0
+
+    def show(data: bytes) -> None:
+        nonlocal tm
+        if font is None:
+            return
+        start = end = None
+        text = []
+        for code in data:
+            ch = font.unicode.get(code, "")
+            advance = (
+                font.widths.get(code, 0.0) / 1000 * size
+                + char_space
+                + (word_space if code == 32 else 0.0)
+            ) * scale
+            x_from = _point(_times(tm, ctm), 0)[0]
+            x_to = _point(_times(tm, ctm), advance)[0]
+            if ch.strip():
+                left, right = min(x_from, x_to), max(x_from, x_to)
+                start = left if start is None else min(start, left)
+                end = right if end is None else max(end, right)
+            text.append(ch)
+            tm = _times((1, 0, 0, 1, advance, 0), tm)
+        if start is not None:
+            y = _point(_times(tm, ctm), 0)[1]
+            out.append(Placed(number, start, end, y, "".join(text), width, size))
+
+    for operands, op in ContentStream(page.get_contents(), reader).operations:
+        if op == b"q":
+            stack.append(ctm)
+        elif op == b"Q":
+            ctm = stack.pop() if stack else IDENTITY
+        elif op == b"cm":
+            ctm = _times(tuple(float(v) for v in operands), ctm)
+        elif op == b"BT":
+            tm = tlm = IDENTITY
+        elif op == b"Tf":
+            font, size = fonts.get(operands[0]), float(operands[1])
+        elif op == b"TL":
+            leading = float(operands[0])
+        elif op == b"Tc":
+            char_space = float(operands[0])
+        elif op == b"Tw":
+            word_space = float(operands[0])
+        elif op == b"Tz":
+            scale = float(operands[0]) / 100
+        elif op in (b"Td", b"TD"):
+            if op == b"TD":
+                leading = -float(operands[1])
+            tm = tlm = _times((1, 0, 0, 1, float(operands[0]), float(operands[1])), tlm)
+        elif op == b"Tm":
+            tm = tlm = tuple(float(v) for v in operands)
+        elif op in (b"T*", b"'", b'"'):
+            tm = tlm = _times((1, 0, 0, 1, 0, -leading), tlm)
+            if op == b'"':
+                word_space, char_space = float(operands[0]), float(operands[1])
+            if op != b"T*":
+                show(_bytes(operands[-1]))
+        elif op == b"Tj":
+            show(_bytes(operands[0]))
+        elif op == b"TJ":
+            for item in operands[0]:
+                if isinstance(item, (int, float)) or hasattr(item, "as_numeric"):
+                    shift = -float(item) / 1000 * size * scale
+                    tm = _times((1, 0, 0, 1, shift, 0), tm)
+                else:
+                    show(_bytes(item))
     return out
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 import importlib.util
 import re
 import subprocess
+from itertools import pairwise
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -168,7 +169,7 @@ def build_tricky(ws) -> int:
                 progress=10 * index,
             )
         )
-    for a, b in zip(items, items[1:]):
+    for a, b in pairwise(items):
         roadmap.dependencies.create(
             predecessor_id=a.id, successor_id=b.id, type=DependencyType.FINISH_TO_START
         )

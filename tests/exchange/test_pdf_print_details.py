@@ -22,7 +22,7 @@ def _header_lines(header: list[str], widths: list[float], total: float) -> list[
     """The lines each header cell wraps into at the width the table gives it."""
     made = table(header, [["x"] * len(header)], widths, total_width=total)
     out = []
-    for cell, width in zip(made._cellvalues[0], made._colWidths):
+    for cell, width in zip(made._cellvalues[0], made._colWidths, strict=True):
         cell.wrap(width - 10, 1000)
         out.append(
             [
@@ -39,7 +39,7 @@ def _header_lines(header: list[str], widths: list[float], total: float) -> list[
 def test_table_headers_wrap_only_between_words():
     header = ["Stakeholder", "Strategy", "Channel", "Frequency", "Next contact", "Owner"]
     lines = _header_lines(header, [0.25, 0.15, 0.18, 0.11, 0.13, 0.18], 487.0)
-    for text, wrapped in zip(header, lines):
+    for text, wrapped in zip(header, lines, strict=True):
         assert all(word in text.split() for line in wrapped for word in line.split()), wrapped
 
 

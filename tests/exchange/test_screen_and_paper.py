@@ -98,7 +98,7 @@ def test_each_attitude_has_the_same_glyph_on_screen_and_paper(attitude):
         assert screen.boundingRect().width() == pytest.approx(paper.width)
     else:
         assert isinstance(paper, Polygon)
-        corners = list(zip(paper.points[::2], paper.points[1::2]))
+        corners = list(zip(paper.points[::2], paper.points[1::2], strict=True))
         flipped = [(round(x, 3), round(-y, 3)) for x, y in corners]  # paper's y grows upwards
         assert _outline(screen)[: len(flipped)] == flipped
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -157,7 +158,7 @@ def test_the_declining_product_really_declines(ws, products):
     revenue = _series(ws, declining, MetricKind.REVENUE)
     assert len(revenue) == 24
     last_seven = revenue[-7:]
-    assert all(a > b for a, b in zip(last_seven, last_seven[1:])), last_seven
+    assert all(a > b for a, b in pairwise(last_seven)), last_seven
     assert revenue[-1] < 0.8 * revenue[-13]
     assert _series(ws, declining, MetricKind.MARGIN)[-1] < 15
     share = _series(ws, declining, MetricKind.MARKET_SHARE)
@@ -386,7 +387,7 @@ def test_lifecycles_and_gates_agree(ws, products):
     for product in products.values():
         periods = lifecycle.periods_of(product.id)
         assert periods[-1].stage is product.stage and periods[-1].left_on is None
-        assert all(a.left_on == b.entered_on for a, b in zip(periods, periods[1:]))
+        assert all(a.left_on == b.entered_on for a, b in pairwise(periods))
         gates = lifecycle.gates_of(product.id)
         assert gates and all(g.criteria and g.rationale and g.decided_by_name for g in gates)
         moves = [

@@ -23,6 +23,7 @@ import datetime as dt
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields, replace
+from itertools import pairwise
 
 from .enums import DependencyType, ItemKind
 from .timeline import LaneBox, TimeScale, pack_rows, stack_lanes, tiers
@@ -488,7 +489,7 @@ def link_route(kind: DependencyType, pred: Box, succ: Box, gap: float = 8.0) -> 
 def distance_to_route(points: Sequence[Point], x: float, y: float) -> float:
     """Shortest distance from (x, y) to the path (segments are horizontal or vertical)."""
     best = float("inf")
-    for (x0, y0), (x1, y1) in zip(points, points[1:]):
+    for (x0, y0), (x1, y1) in pairwise(points):
         cx = min(max(x, min(x0, x1)), max(x0, x1))
         cy = min(max(y, min(y0, y1)), max(y0, y1))
         best = min(best, ((x - cx) ** 2 + (y - cy) ** 2) ** 0.5)

@@ -94,7 +94,7 @@ def mix(a: str, b: str, amount: float) -> str:
     """``a`` moved ``amount`` (0-1) of the way towards ``b``, both ``#RRGGBB``."""
     ca = [int(a[i : i + 2], 16) for i in (1, 3, 5)]
     cb = [int(b[i : i + 2], 16) for i in (1, 3, 5)]
-    return "#" + "".join(f"{round(x + (y - x) * amount):02X}" for x, y in zip(ca, cb))
+    return "#" + "".join(f"{round(x + (y - x) * amount):02X}" for x, y in zip(ca, cb, strict=True))
 
 
 def quadrant_tint(quadrant: Quadrant, base: str, accent: str) -> str:

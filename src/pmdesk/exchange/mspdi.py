@@ -523,7 +523,9 @@ def _insert_rows(uow: UnitOfWork, result: ImportResult, model: type, rows: list[
     if session.get_bind().dialect.name == "sqlite":
         first = (session.scalar(sa.select(sa.func.max(table.c.id))) or 0) + 1
         ids = list(range(first, first + len(rows)))
-        session.execute(sa.insert(table), [row | {"id": n} for row, n in zip(rows, ids)])
+        session.execute(
+            sa.insert(table), [row | {"id": n} for row, n in zip(rows, ids, strict=True)]
+        )
     else:
         statement = sa.insert(table).returning(table.c.id, sort_by_parameter_order=True)
         ids = list(session.execute(statement, rows).scalars())

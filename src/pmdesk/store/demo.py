@@ -18,6 +18,7 @@ import random
 import re
 import unicodedata
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -375,7 +376,9 @@ class _Builder:
             children = [i for i in items if i.get("parent") == item["key"]]
             parts = [self._progress(i, *dates[i["key"]], dates, items) for i in children]
             weights = [(dates[i["key"]][1] - dates[i["key"]][0]).days + 1 for i in children]
-            progress = round(sum(p * w for (p, _), w in zip(parts, weights)) / sum(weights))
+            progress = round(
+                sum(p * w for (p, _), w in zip(parts, weights, strict=True)) / sum(weights)
+            )
             statuses = {s for _, s in parts}
             if statuses == {ItemStatus.DONE}:
                 return 100, ItemStatus.DONE
@@ -650,7 +653,7 @@ class _Builder:
             (
                 n
                 for n in range(len(revenue) - 1, 0, -1)
-                if all(a > b for a, b in zip(revenue[-n - 1 :], revenue[-n:]))
+                if all(a > b for a, b in pairwise(revenue[-n - 1 :]))
             ),
             0,
         )

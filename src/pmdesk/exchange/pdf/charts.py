@@ -169,7 +169,11 @@ def line_chart(
             )
         )
     d.add(Line(left, bottom, left + plot_w, bottom, strokeColor=RULE, strokeWidth=0.7))
-    targets = [(px(day), py(t)) for day, t in zip(series.periods, series.targets) if t is not None]
+    targets = [
+        (px(day), py(t))
+        for day, t in zip(series.periods, series.targets, strict=True)
+        if t is not None
+    ]
     if len(targets) > 1:
         d.add(
             PolyLine(
@@ -179,7 +183,7 @@ def line_chart(
                 strokeDashArray=[3, 2],
             )
         )
-    points = [(px(day), py(v)) for day, v in zip(series.periods, series.values)]
+    points = [(px(day), py(v)) for day, v in zip(series.periods, series.values, strict=True)]
     if len(points) > 1:
         d.add(
             PolyLine(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
@@ -105,7 +106,7 @@ def table(
     data = [
         [
             Paragraph(escape(h), head_styles.get(a, Styles.head)) if isinstance(h, str) else h
-            for h, a in zip(header, aligns)
+            for h, a in zip(header, aligns, strict=True)
         ]
     ]
     commands: list[tuple] = []
@@ -178,12 +179,14 @@ def header_word_widths(
         for h in header
     ]
     out = list(widths)
-    short = sum(max(0.0, need - width) for need, width in zip(needs, out))
-    spare = [max(0.0, width - need) for need, width in zip(needs, out)]
+    short = sum(max(0.0, need - width) for need, width in zip(needs, out, strict=True))
+    spare = [max(0.0, width - need) for need, width in zip(needs, out, strict=True)]
     if short <= 0 or sum(spare) < short:
         return out
     share = short / sum(spare)
-    return [max(need, width - room * share) for need, width, room in zip(needs, out, spare)]
+    return [
+        max(need, width - room * share) for need, width, room in zip(needs, out, spare, strict=True)
+    ]
 
 
 def key_values(
@@ -322,9 +325,13 @@ class Block(Flowable):
         self._laid_width = width
 
     def _gaps(self) -> list[float]:
-        """Space above each part (none above the first: the frame handles that)."""
-        gaps = [0.0]
-        for before, part in zip(self.parts, self.parts[1:]):
+        """Space above each part (none above the first: the frame handles that).
+
+        One gap per part, so none for an empty Block: ``split`` and ``draw`` zip the
+        gaps with the parts' heights strictly.
+        """
+        gaps = [0.0] if self.parts else []
+        for before, part in pairwise(self.parts):
             gaps.append(max(before.getSpaceAfter(), part.getSpaceBefore()))
         return gaps
 
@@ -343,7 +350,7 @@ class Block(Flowable):
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
         self._measure(avail_width)
         used, fits = 0.0, 0
-        for gap, height in zip(self._gaps(), self._heights):
+        for gap, height in zip(self._gaps(), self._heights, strict=True):
             if used + gap + height > avail_height:
                 break
             used, fits = used + gap + height, fits + 1
@@ -365,7 +372,7 @@ class Block(Flowable):
 
     def draw(self) -> None:
         y = self.height
-        for gap, height, part in zip(self._gaps(), self._heights, self.parts):
+        for gap, height, part in zip(self._gaps(), self._heights, self.parts, strict=True):
             y -= gap + height
             part.drawOn(self.canv, 0, y)
 
@@ -439,7 +446,7 @@ class Cover(Flowable):
         y = h - band + 48
         stack, heights = self._title_stack(inner, top - 20 - y)
         y += sum(heights) + 10 * (len(stack) - 1)
-        for p, ph in zip(stack, heights):
+        for p, ph in zip(stack, heights, strict=True):
             y -= ph
             p.drawOn(canv, margin, y)
             y -= 10

@@ -7,6 +7,7 @@ slice are clipped by hand: reportlab graphics have no clipping paths.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, PolyLine, Rect
@@ -272,7 +273,7 @@ class Painter:
     def _polyline(self, points, colour: Color, dash=None) -> None:
         lo, hi = 0.0, self.x1 - self.x0
         segments = []
-        for (ax, ay), (bx, by) in zip(points, points[1:]):
+        for (ax, ay), (bx, by) in pairwise(points):
             left, right = max(min(ax, bx), lo), min(max(ax, bx), hi)
             if left > right:
                 continue

@@ -63,9 +63,9 @@ class Ledger(Flowable):
         styles = {"RIGHT": Styles.head_right, "CENTER": Styles.head_centre}
         head = [
             Paragraph(escape(h), styles.get(a, Styles.head))
-            for h, a in zip(self.header, self.align)
+            for h, a in zip(self.header, self.align, strict=True)
         ]
-        head_h = max(p.wrap(w - 2 * PAD_X, 10**6)[1] for p, w in zip(head, columns))
+        head_h = max(p.wrap(w - 2 * PAD_X, 10**6)[1] for p, w in zip(head, columns, strict=True))
         rows = [self._row(cells, columns) for cells in self.source]
         self._laid = (width, columns, head, head_h + PAD_TOP + PAD_BOTTOM, rows)
         return self._laid
@@ -74,7 +74,7 @@ class Ledger(Flowable):
     def _row(cells: Sequence[str | Plain], columns: Sequence[float]) -> _Row:
         laid: list[Paragraph | Plain] = []
         height = PLAIN_SIZE * 1.35
-        for value, width in zip(cells, columns):
+        for value, width in zip(cells, columns, strict=True):
             if isinstance(value, Plain):
                 value = plain_cell(value, width, PLAIN_SIZE)
                 if isinstance(value, Plain):
@@ -130,7 +130,7 @@ class Ledger(Flowable):
         canv.setFillColor(PRIMARY)
         canv.rect(0, y - head_h, self.width, head_h, stroke=0, fill=1)
         x = 0.0
-        for cell, width in zip(head, columns):
+        for cell, width in zip(head, columns, strict=True):
             cell.drawOn(canv, x + PAD_X, y - head_h + PAD_BOTTOM)
             x += width
         y -= head_h
@@ -155,7 +155,7 @@ class Ledger(Flowable):
         baseline = top - PAD_TOP - PLAIN_SIZE
         state: list[object] = [None, None]  # font and colour last set: set each only on change
         x = 0.0
-        for cell, width, how in zip(row.cells, columns, self.align):
+        for cell, width, how in zip(row.cells, columns, self.align, strict=True):
             if isinstance(cell, Plain):
                 if cell.text:
                     self._plain(text, state, cell, x, width, how, baseline)
