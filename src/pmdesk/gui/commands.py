@@ -14,6 +14,7 @@ from PySide6.QtGui import QUndoCommand
 
 from pmdesk.core.errors import PmdeskError
 from pmdesk.store.services.base import Repo
+from pmdesk.store.services.requirements import RequirementService
 from pmdesk.store.snapshot import Snapshot
 
 
@@ -123,3 +124,36 @@ class DeleteCommand(ServiceCommand):
     def revert(self) -> None:
         assert self._snapshot is not None
         self.repo.restore(self._snapshot)
+
+
+# Shared by the requirements editor and the roadmap's item panel (both link the two), so it
+# lives here rather than in either view's package: the view packages do not import each other.
+class LinkCommand(ServiceCommand):
+    """Link (or unlink) a requirement and the roadmap item that delivers it; undo does the other."""
+
+    def __init__(
+        self,
+        service: RequirementService,
+        requirement_id: int,
+        item_id: int,
+        text: str,
+        *,
+        link: bool = True,
+    ) -> None:
+        super().__init__(text)
+        self.service = service
+        self.requirement_id = requirement_id
+        self.item_id = item_id
+        self.link = link
+
+    def _set(self, linked: bool) -> None:
+        if linked:
+            self.service.link(self.requirement_id, self.item_id)
+        else:
+            self.service.unlink(self.requirement_id, self.item_id)
+
+    def apply(self) -> None:
+        self._set(self.link)
+
+    def revert(self) -> None:
+        self._set(not self.link)

@@ -26,9 +26,8 @@ from PySide6.QtWidgets import (
 from pmdesk.core.enums import Horizon, ItemKind
 from pmdesk.core.gantt_layout import nudge, readable_tiers
 from pmdesk.core.wording import plural
-from pmdesk.gui.commands import CreateCommand, UpdateCommand
+from pmdesk.gui.commands import CreateCommand, LinkCommand, UpdateCommand
 from pmdesk.gui.context import AppContext
-from pmdesk.gui.requirements.commands import LinkCommand
 from pmdesk.store.services.requirements import RequirementService
 from pmdesk.store.services.roadmap import RoadmapService
 from pmdesk.store.services.roadmap_queries import RoadmapQueries

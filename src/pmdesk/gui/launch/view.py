@@ -30,7 +30,6 @@ from pmdesk.core.launch_plan import positioning_statement
 from pmdesk.gui.commands import DeleteCommand
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.requirements.export import export_widget
-from pmdesk.gui.requirements.look import Look, row_height
 from pmdesk.gui.views.base import BaseView
 from pmdesk.gui.views.common import (
     create,
@@ -44,6 +43,7 @@ from pmdesk.gui.widgets.columns import Column, Kind, Lookup, fixed
 from pmdesk.gui.widgets.entity_model import EntityTableModel
 from pmdesk.gui.widgets.entity_table import EntityTable
 from pmdesk.gui.widgets.form import EntityForm
+from pmdesk.gui.widgets.look import Look, row_height
 from pmdesk.store.queries import TableQuery
 from pmdesk.store.services import LaunchService, PortfolioService, StakeholderService
 

@@ -30,13 +30,13 @@ from pmdesk.core.enums import ActionStatus, RemedialKind, Stage
 from pmdesk.core.errors import PmdeskError
 from pmdesk.core.lifecycle import EliminationRules
 from pmdesk.gui.context import AppContext
-from pmdesk.gui.portfolio.hint import accessible_table
 from pmdesk.gui.views.common import create, scoped
 from pmdesk.gui.views.lifecycle import ELIMINATION_COLUMNS
 from pmdesk.gui.widgets.columns import Column, Kind
 from pmdesk.gui.widgets.entity_model import EntityTableModel
 from pmdesk.gui.widgets.entity_table import EntityTable
 from pmdesk.gui.widgets.form import EntityForm
+from pmdesk.gui.widgets.hint import accessible_table
 from pmdesk.store.queries import TableQuery
 from pmdesk.store.services import LifecycleService, PortfolioService
 

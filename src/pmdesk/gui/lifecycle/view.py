@@ -26,8 +26,6 @@ from pmdesk.core.enums import MetricKind, Stage
 from pmdesk.core.lifecycle import can_review
 from pmdesk.core.wording import describe_days, plural
 from pmdesk.gui.context import AppContext
-from pmdesk.gui.portfolio.hint import accessible_table, next_step_hint
-from pmdesk.gui.requirements.look import Look
 from pmdesk.gui.views.base import BaseView
 from pmdesk.gui.views.common import heading, quiet, scoped, tabs, today
 from pmdesk.gui.views.lifecycle import (
@@ -41,6 +39,8 @@ from pmdesk.gui.views.lifecycle import (
 )
 from pmdesk.gui.widgets.entity_model import EntityTableModel
 from pmdesk.gui.widgets.entity_table import EntityTable
+from pmdesk.gui.widgets.hint import accessible_table, next_step_hint
+from pmdesk.gui.widgets.look import Look
 from pmdesk.store.queries import TableQuery
 from pmdesk.store.services import LifecycleService, PortfolioService
 

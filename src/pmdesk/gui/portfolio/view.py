@@ -25,7 +25,6 @@ from pmdesk.core.errors import ValidationError
 from pmdesk.core.lifecycle import can_review, decision_for_move
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.lifecycle import gate_dialog
-from pmdesk.gui.requirements.look import Look, row_height
 from pmdesk.gui.views.base import BaseView
 from pmdesk.gui.views.common import free_name, heading, quiet, tabs
 from pmdesk.gui.views.portfolio import CreateProductCommand
@@ -33,13 +32,14 @@ from pmdesk.gui.views.portfolio import PortfolioView as TablePortfolioView
 from pmdesk.gui.widgets.columns import Lookup
 from pmdesk.gui.widgets.entity_model import EntityTableModel
 from pmdesk.gui.widgets.entity_table import EntityTable
+from pmdesk.gui.widgets.hint import accessible_table, next_step_hint
+from pmdesk.gui.widgets.look import Look, row_height
 from pmdesk.store.queries import TableQuery, roadmap_summaries
 from pmdesk.store.services import PortfolioService
 from pmdesk.store.services.portfolio import portfolio_overview
 
 from .board import LifecycleBoard
 from .export import export_widget
-from .hint import accessible_table, next_step_hint
 from .overview import (
     HEADERS,
     ID_ROLE,
@@ -293,7 +293,7 @@ class PortfolioView(BaseView):
 
     def _tab_shown(self, index: int) -> None:
         if self.tabs.widget(index) is self._bubble_host:
-            self.bubbles
+            _ = self.bubbles  # the property builds the chart the first time its tab is shown
 
     def _follow(self, changes: ChangeSet) -> None:
         if changes.touches(*_WATCHED):

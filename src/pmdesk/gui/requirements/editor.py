@@ -29,7 +29,7 @@ from pmdesk.core.errors import ValidationError
 from pmdesk.core.requirements import revenue_at_stake, user_story
 from pmdesk.core.scoring import RICE_IMPACT_LABELS, RICE_IMPACT_SCALE, rice, rice_parts
 from pmdesk.core.wording import format_number
-from pmdesk.gui.commands import UpdateCommand
+from pmdesk.gui.commands import LinkCommand, UpdateCommand
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.views.common import create, heading
 from pmdesk.gui.widgets.columns import Column, Kind, fixed
@@ -39,7 +39,6 @@ from pmdesk.gui.widgets.form import EntityForm
 from pmdesk.store.queries import TableQuery
 from pmdesk.store.services import RequirementService
 
-from .commands import LinkCommand
 from .criteria import CriteriaList
 
 IMPACT = fixed((v, f"{v:g} — {RICE_IMPACT_LABELS[v]}") for v in RICE_IMPACT_SCALE)

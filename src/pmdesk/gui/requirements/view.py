@@ -32,12 +32,12 @@ from pmdesk.gui.views.common import create, heading, name_parts, next_order, sco
 from pmdesk.gui.widgets.columns import Column, Kind, Lookup, computed
 from pmdesk.gui.widgets.entity_model import EntityTableModel
 from pmdesk.gui.widgets.entity_table import EntityTable
+from pmdesk.gui.widgets.look import Look, row_height
 from pmdesk.store.queries import texts
 from pmdesk.store.services import RequirementService
 
 from .editor import IMPACT, RequirementEditor
 from .export import export_widget
-from .look import Look, row_height
 
 # "Order by" choices: label -> (column field, descending).
 ORDERS: dict[str, tuple[str, bool]] = {
