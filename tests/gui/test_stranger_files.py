@@ -110,7 +110,7 @@ def test_damaged_files_open_or_are_refused_through_the_window(window, demo_templ
         dialogs.chosen.write_bytes(bytes(flipped))
         dialogs.errors.clear()
         asked: list[str] = []
-        dialogs.ask_read_only = lambda text: asked.append(text) and False  # "Cancel"
+        dialogs.ask_read_only = lambda text, asked=asked: asked.append(text) and False  # "Cancel"
         win.menu_actions.open.trigger()
         opened = win.workspace.path == dialogs.chosen
         assert opened or len(dialogs.errors) + len(asked) == 1

@@ -205,7 +205,13 @@ class BoardScene(QGraphicsScene):
         for scale in [s for s in SCALES if s >= style.min_note_scale] or [1.0]:
             needs: dict[tuple[str, float], float] = {}
 
-            def need(key: str, width: float, scale: float = scale) -> float:
+            def need(
+                key: str,
+                width: float,
+                scale: float = scale,
+                needs: dict[tuple[str, float], float] = needs,
+            ) -> float:
+                """A block's height at this scale, cached per scale (bound, not looked up)."""
                 if (key, width) not in needs:
                     needs[key, width] = self._need(key, width, scale, measure)
                 return needs[key, width]

@@ -120,7 +120,7 @@ class TimeHeader(QWidget):
         upper_ticks = periods(scale, first, last, upper) if upper else []
         upper_labels = self._labels(upper_ticks, upper, fonts.bold_width, 16, self.presenting)
         p.setFont(fonts.bold)
-        for tick, text in zip(upper_ticks, upper_labels):
+        for tick, text in zip(upper_ticks, upper_labels, strict=True):
             x = tick.x - left
             p.setPen(QPen(style.grid_strong, 1))
             p.drawLine(int(x), 0, int(x), tier)
@@ -136,7 +136,9 @@ class TimeHeader(QWidget):
                 self.painted.append(text)
         p.setFont(fonts.small)
         lower_ticks = periods(scale, first, last, lower)
-        for tick, text in zip(lower_ticks, self._labels(lower_ticks, lower, fonts.small_width, 3)):
+        for tick, text in zip(
+            lower_ticks, self._labels(lower_ticks, lower, fonts.small_width, 3), strict=True
+        ):
             x = tick.x - left
             p.setPen(QPen(style.grid, 1))
             p.drawLine(int(x), tier, int(x), 2 * tier)
@@ -169,7 +171,7 @@ class TimeHeader(QWidget):
 
         for form in range(max((len(c) for c in choices), default=0)):
             texts = [c[min(form, len(c) - 1)] for c in choices]
-            if all(fits(text, tick) for text, tick in zip(texts, found)):
+            if all(fits(text, tick) for text, tick in zip(texts, found, strict=True)):
                 break
         else:
             return [""] * len(found)

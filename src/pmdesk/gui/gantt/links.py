@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterator
+from itertools import pairwise
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPainterPath, QPen, QPolygonF
@@ -121,7 +122,7 @@ class LinkPainter:
                 points = link_route(link.type, pred, succ, self.model.layout.metrics.link_gap)
                 segments = [
                     (round(x0) + 0.5, round(y0) + 0.5, round(x1) + 0.5, round(y1) + 0.5)
-                    for (x0, y0), (x1, y1) in zip(points, points[1:])
+                    for (x0, y0), (x1, y1) in pairwise(points)
                 ]
                 found = (points, segments, self._head(points[-2], points[-1]))
         cache[link_id] = found
