@@ -14,7 +14,6 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 
 from pmdesk.core import palette
-from pmdesk.core.enums import ItemStatus
 
 from .fonts import SANS, SANS_BOLD
 
@@ -37,7 +36,8 @@ GOOD = hex_colour("#1E7F4F")
 WARN = hex_colour("#C77700")
 BAD = hex_colour("#B42318")
 
-# Lanes and series without a colour of their own take these, in order.
+# Chart series (metrics, launch functions, products) take these, in order; roadmap lanes
+# take core.roadmap_style's, which the screen uses too.
 PALETTE = tuple(
     hex_colour(c)
     for c in (
@@ -62,14 +62,6 @@ TASK_STATUS_COLOURS = {
     status: hex_colour(value) for status, value in palette.TASK_STATUS_COLOURS.items()
 }
 
-ITEM_STATUS_COLOURS = {
-    ItemStatus.PLANNED: FAINT,
-    ItemStatus.IN_PROGRESS: ACCENT,
-    ItemStatus.AT_RISK: BAD,
-    ItemStatus.DONE: GOOD,
-    ItemStatus.CANCELLED: RULE,
-}
-
 HEALTH_COLOURS = {"green": GOOD, "amber": WARN, "red": BAD}
 
 
@@ -82,17 +74,6 @@ def lighten(colour: colors.Color, amount: float) -> colors.Color:
     """Mix ``colour`` with white: 0 keeps it, 1 is white."""
     r, g, b = colour.red, colour.green, colour.blue
     return colors.Color(r + (1 - r) * amount, g + (1 - g) * amount, b + (1 - b) * amount)
-
-
-def lane_colour(stored: str, index: int) -> colors.Color:
-    """A lane's own colour when it has a valid one, else the palette's."""
-    text = (stored or "").strip()
-    if len(text) in (7, 9) and text.startswith("#"):
-        try:
-            return hex_colour(text[:7])
-        except ValueError:
-            pass
-    return PALETTE[index % len(PALETTE)]
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QAction, QImage, QPainter
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QStackedWidget,
     QTabWidget,
@@ -24,6 +23,7 @@ from pmdesk.core.templates import canvas_layout
 from pmdesk.gui.commands import CreateCommand, DeleteCommand, UpdateCommand
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.views.base import BaseView
+from pmdesk.gui.widgets.hint import next_step_hint
 from pmdesk.gui.workshop.theme import STICKIES, PresentationTheme
 from pmdesk.gui.workshop.voting import VotingSession
 from pmdesk.store.services import CanvasService, RequirementService
@@ -66,11 +66,9 @@ class CanvasView(BaseView):
         self.board_page.addWidget(self.board)
         self.start_page, self.start_buttons = self._make_start_page()
         self.board_page.addWidget(self.start_page)
-        self.blank_hint = QLabel(
+        self.blank_hint = next_step_hint(
             "Blank board — double-click a block, or select it and type, to add a note"
         )
-        self.blank_hint.setObjectName("nextStepHint")
-        self.blank_hint.hide()
         self.tabs.addTab(self.board_page, "Board")
         self.tabs.addTab(self.table, "Notes")
         self.content_layout.addWidget(self.toolbar)
@@ -83,12 +81,12 @@ class CanvasView(BaseView):
     def _make_start_page(self) -> tuple[QWidget, list[QPushButton]]:
         """What a product without a board shows: the next step, with the templates at hand."""
         page = QWidget()
-        hint = QLabel("No canvas yet — choose a template to start")
-        hint.setObjectName("nextStepHint")
+        hint = next_step_hint(
+            "No canvas yet — choose a template to start", centred=True, hidden=False
+        )
         font = hint.font()
-        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setPointSizeF(font.pointSizeF() * 1.15)  # the page's only line: larger still
         hint.setFont(font)
-        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         buttons = []
         row = QHBoxLayout()
         row.addStretch(1)

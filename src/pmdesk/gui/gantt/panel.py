@@ -15,7 +15,6 @@ from PySide6.QtCore import QPoint, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QPainter
 from PySide6.QtWidgets import (
     QGridLayout,
-    QLabel,
     QSplitter,
     QStackedWidget,
     QToolButton,
@@ -28,6 +27,7 @@ from pmdesk.core.gantt_layout import nudge, readable_tiers
 from pmdesk.core.wording import plural
 from pmdesk.gui.commands import CreateCommand, LinkCommand, UpdateCommand
 from pmdesk.gui.context import AppContext
+from pmdesk.gui.widgets.hint import next_step_hint
 from pmdesk.store.services.requirements import RequirementService
 from pmdesk.store.services.roadmap import RoadmapService
 from pmdesk.store.services.roadmap_queries import RoadmapQueries
@@ -85,9 +85,7 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
         self.toolbar = RoadmapToolbar(self, self.model)
         self.legend = RoadmapLegend(self.model, self.painter)
         # On the view, not its viewport: a scroll moves the viewport's children with it.
-        self.hint = QLabel(self.view)
-        self.hint.setObjectName("nextStepHint")
-        self.hint.setWordWrap(True)
+        self.hint = next_step_hint("", self.view, hidden=False)
         self.hint.setMargin(16)
         self._needs_first_view = False
         self._build()

@@ -43,6 +43,7 @@ from pmdesk.gui.widgets.columns import Column, Kind, Lookup, fixed
 from pmdesk.gui.widgets.entity_model import EntityTableModel
 from pmdesk.gui.widgets.entity_table import EntityTable
 from pmdesk.gui.widgets.form import EntityForm
+from pmdesk.gui.widgets.hint import next_step_hint
 from pmdesk.gui.widgets.look import Look, row_height
 from pmdesk.store.queries import TableQuery
 from pmdesk.store.services import LaunchService, PortfolioService, StakeholderService
@@ -207,12 +208,11 @@ class LaunchView(BaseView):
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.addStretch(1)
-        self.empty_hint = QLabel(
-            "No launch planned — Plan a launch: a date, a tier and its checklist to start from"
+        self.empty_hint = next_step_hint(
+            "No launch planned — Plan a launch: a date, a tier and its checklist to start from",
+            centred=True,
+            hidden=False,
         )
-        self.empty_hint.setObjectName("nextStepHint")
-        self.empty_hint.setWordWrap(True)
-        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.plan_button = QPushButton("Plan a launch")
         self.plan_button.setToolTip(self.add_launch.toolTip())
         self.plan_button.clicked.connect(self.create_launch)

@@ -14,6 +14,7 @@ from pmdesk.core.label_layout import Box, LabelRequest, layout_labels
 from pmdesk.core.palette import MOSCOW_COLOURS, VALUE_EFFORT_CORNERS, value_effort_fill
 from pmdesk.core.scoring import quadrant_splits
 from pmdesk.core.wording import plural
+from pmdesk.gui.widgets.hint import next_step_hint
 from pmdesk.store.services.requirements import ChartPoint
 
 __all__ = ["MOSCOW_COLOURS", "ValueEffortChart"]  # colours and names: core.palette, as on paper
@@ -60,9 +61,7 @@ class ValueEffortChart(QWidget):
         self.plot.setAccessibleName("Value against effort chart")
         self.plot.setAccessibleDescription("Each requirement is a point: effort across, value up")
         self.setAccessibleName("Value against effort")
-        self.hint = QLabel(EMPTY_HINT)
-        self.hint.setObjectName("nextStepHint")
-        self.hint.setWordWrap(True)
+        self.hint = next_step_hint(EMPTY_HINT, hidden=False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self._legend())

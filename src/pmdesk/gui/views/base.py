@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from pmdesk.core.changes import ChangeSet
 from pmdesk.gui.widgets.heading import Heading, fit_headings
+from pmdesk.gui.widgets.hint import next_step_hint
 from pmdesk.store.models import Product
 from pmdesk.store.services import PortfolioService
 
@@ -37,7 +38,6 @@ if TYPE_CHECKING:
     from pmdesk.gui.widgets.entity_table import EntityTable
 
 
-NEXT_STEP_HINT = "nextStepHint"
 NO_PRODUCT_HINT = "No products yet — Add product to start"
 CHOOSE_PRODUCT_HINT = "Choose a product in the toolbar, or add one in the Portfolio view"
 
@@ -99,11 +99,7 @@ class BaseView(QWidget):
         hint of any view and check it shows exactly while there is nothing to show yet.
         The caller shows or hides it as its state changes.
         """
-        label = QLabel(text, parent or self)
-        label.setObjectName(NEXT_STEP_HINT)
-        label.setTextFormat(Qt.TextFormat.PlainText)
-        label.setWordWrap(True)
-        return label
+        return next_step_hint(text, parent or self, hidden=False)
 
     # -- the window's contract ------------------------------------------------------------
 

@@ -39,6 +39,7 @@ from .columns import Kind
 from .delegates import EntityDelegate
 from .entity_model import EntityTableModel
 from .heading import Heading, fit_headings
+from .hint import next_step_hint
 
 # Width hints, in average characters, when a column gives none.
 _DEFAULT_WIDTH = {
@@ -116,12 +117,7 @@ class EntityTable(QWidget):
         self.fit_field = fit_field
         self.drop_fields = tuple(drop_fields)
         self._build(title)
-        self.empty_hint = QLabel(empty_hint, self.view.viewport())
-        self.empty_hint.setObjectName("nextStepHint")
-        self.empty_hint.setWordWrap(True)
-        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_hint.setTextFormat(Qt.TextFormat.PlainText)
-        self.empty_hint.hide()
+        self.empty_hint = next_step_hint(empty_hint, self.view.viewport(), centred=True)
         self.view.viewport().installEventFilter(self)
         if activate_field is not None:
             self.view.activate_column = model.column_index(activate_field)

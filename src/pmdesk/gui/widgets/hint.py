@@ -1,5 +1,5 @@
-"""The one-line "what to do next" shown by the portfolio and lifecycle views while empty,
-and what their tables need for keyboard and screen-reader use.
+"""The one-line "what to do next" every view shows while empty, and what tables need for
+keyboard and screen-reader use.
 
 Every view names its hint ``nextStepHint`` (a convention shared by all views), so a
 test can find it and check it shows exactly while there is nothing to show yet.
@@ -15,18 +15,21 @@ from PySide6.QtWidgets import QLabel, QWidget
 HINT_NAME = "nextStepHint"
 
 
-def next_step_hint(text: str, parent: QWidget | None = None, *, centred: bool = False) -> QLabel:
-    """A readable label (plain text, wrapped, a little larger than body text), hidden at first."""
+def next_step_hint(
+    text: str, parent: QWidget | None = None, *, centred: bool = False, hidden: bool = True
+) -> QLabel:
+    """A readable label (plain text, wrapped, a little larger than body text), hidden at first
+    unless the caller shows it by showing the page it sits on (``hidden=False``)."""
     label = QLabel(text, parent, textFormat=Qt.TextFormat.PlainText, wordWrap=True)
-    label.setObjectName(HINT_NAME)
-    label.setAccessibleName(text)
+    label.setObjectName(HINT_NAME)  # a label's text is its accessible name
     font = label.font()
     font.setPointSizeF(font.pointSizeF() * 1.1)
     label.setFont(font)
     if centred:
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
     label.setContentsMargins(2, 4, 2, 4)
-    label.hide()
+    if hidden:
+        label.hide()
     return label
 
 
