@@ -95,3 +95,18 @@ def test_a_kill_during_the_upgrade_is_recovered_on_the_next_open(old_file, tmp_p
     assert not journal.exists()
     Workspace.open(untouched).close()  # the same file, upgraded without a crash
     assert _contents(old_file) == _contents(untouched)
+
+
+def test_a_journal_that_cannot_be_replayed_is_a_message_not_a_loop(old_file, monkeypatch):
+    """Where SQLite cannot roll the file back (a read-only folder, say), the open stops
+    with a message rather than trying again for ever."""
+    from pmdesk.store import sqlite_file
+
+    _kill_mid_upgrade(old_file)
+    real = sqlite_file._roll_back
+    monkeypatch.setattr(
+        sqlite_file, "_roll_back", lambda path: real(path) if path != old_file else None
+    )
+    with pytest.raises(DamagedWorkspaceError, match="could not be undone in this folder"):
+        Workspace.open(old_file)
+    assert old_file.with_name(old_file.name + "-journal").exists()

@@ -201,6 +201,12 @@ def recover_journal(path: Path) -> None:
                 f"a write cut off by a crash could not be undone ({integrity}); restore a backup",
             )
     _roll_back(path)
+    if has_journal(path):  # SQLite could not replay it here (a read-only folder, say)
+        raise DamagedWorkspaceError(
+            path,
+            "a write cut off by a crash could not be undone in this folder; copy the "
+            "file and its -journal somewhere writable and open the copy",
+        )
 
 
 def _roll_back(path: Path) -> None:
