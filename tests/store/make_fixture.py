@@ -22,6 +22,7 @@ from pathlib import Path
 
 from pmdesk.store import schema
 from pmdesk.store.services import (
+    CalendarService,
     CanvasService,
     LaunchService,
     LifecycleService,
@@ -52,6 +53,14 @@ QUERIES = [
     "SELECT stage, decision, recycle_to, criteria, rationale FROM gate_review ORDER BY id",
     "SELECT title, likelihood, impact FROM risk ORDER BY id",
     "SELECT item_id, start_date, end_date FROM baseline_entry ORDER BY item_id",
+    # format 3
+    "SELECT predecessor_id, successor_id, lag_days, lag_elapsed, lag_unit, lag_exact "
+    "FROM dependency ORDER BY id",
+    "SELECT product_id, name, weekdays, day_start, day_end, minutes_per_day "
+    "FROM work_calendar ORDER BY id",
+    "SELECT calendar_id, name, start_date, end_date, working FROM calendar_exception ORDER BY id",
+    "SELECT end_of_sale, end_of_sale_item_id, end_of_support, end_of_support_item_id "
+    "FROM elimination_review ORDER BY id",
 ]
 
 TRICKY = 'Pricing <draft> & "beta" — café 🚀'
@@ -91,6 +100,27 @@ def fill(ws: Workspace) -> None:
         criteria=[{"text": "Pilot <ok> & signed", "met": False, "note": "🚀"}],
         rationale=TRICKY,
     )
+    _calendars_and_elimination(ws, atlas.id)
+
+
+def _calendars_and_elimination(ws: Workspace, product_id: int) -> None:
+    calendars = ws.service(CalendarService)
+    standard = calendars.workspace_calendar()
+    calendars.add_exception(standard.id, name="Christmas <Day> 🎄", start_date="2026-12-25")
+    calendars.add_exception(
+        standard.id,
+        name="Launch Saturday",
+        start_date="2026-11-28",
+        end_date="2026-11-28",
+        working=True,
+    )
+    own = calendars.give_own_calendar(product_id)
+    calendars.update_calendar(own.id, name="Atlas (Sun–Thu)", weekdays=0b1001111, day_start=480)
+    lifecycle = ws.service(LifecycleService)
+    review = lifecycle.open_elimination(product_id).entity_id
+    lifecycle.update_elimination(
+        review, end_of_sale=dt.date(2027, 6, 30), end_of_support=dt.date(2028, 6, 30)
+    )
 
 
 def _roadmap_and_requirements(ws: Workspace, product_id: int) -> None:
@@ -121,7 +151,14 @@ def _roadmap_and_requirements(ws: Workspace, product_id: int) -> None:
         end_date="2026-12-01",
     )
     roadmap.dependencies.create(predecessor_id=design.id, successor_id=build.id)
-    roadmap.dependencies.create(predecessor_id=build.id, successor_id=launch.id, lag_days=3)
+    roadmap.dependencies.create(
+        predecessor_id=build.id,
+        successor_id=launch.id,
+        lag_days=3,
+        lag_elapsed=False,
+        lag_unit="hour",
+        lag_exact=144000,
+    )
     roadmap.set_baseline(product_id, "Plan of record")
 
     requirements = ws.service(RequirementService)

@@ -230,7 +230,7 @@ def test_format_1_gate_review_is_rebuilt_with_distinct_check_names(tmp_path: Pat
     assert RECYCLED_GATE in gates
 
     with Workspace.open(path) as ws:
-        assert ws.schema_version == 2
+        assert ws.schema_version == schema.SCHEMA_VERSION
         assert ws.check().ok
 
     names = _check_names(path, "gate_review")
@@ -240,7 +240,8 @@ def test_format_1_gate_review_is_rebuilt_with_distinct_check_names(tmp_path: Pat
         "ck_gate_review_stage",
     ]
     assert _rows(path, "gate_review") == gates
-    assert _counts(path) == counts
+    # Every row kept; format 3 adds the workspace's standard calendar, without holidays.
+    assert _counts(path) == counts | {"work_calendar": 1, "calendar_exception": 0}
     indexes = {name for name, sql in _schema(path).items() if " ON gate_review " in sql}
     assert indexes == {"ix_gate_review_product_id", "ix_gate_review_decided_by_id"}
     [backup] = _backups(path)
@@ -300,7 +301,7 @@ def test_format_2_migration_failing_half_way_leaves_the_file_as_it_was(
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([path.name, f"{path.stem} backups"])
     monkeypatch.undo()
     with Workspace.open(path) as ws:
-        assert ws.schema_version == 2
+        assert ws.schema_version == schema.SCHEMA_VERSION
     assert RECYCLED_GATE in _rows(path, "gate_review")
 
 

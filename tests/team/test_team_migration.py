@@ -8,6 +8,7 @@ as ``ck_gate_review_stage_recycle_to``. Format 2 names it
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from pmdesk.store import schema
 from pmdesk.store.demo import create_demo
 from pmdesk.store.errors import UpgradeFailedError
 from pmdesk.store.models import Base
+from pmdesk.store.services import RoadmapService
 from pmdesk.store.team import team_url
 from pmdesk.store.team_copy import file_to_team, read_table
 from pmdesk.store.workspace import Workspace
@@ -48,9 +50,51 @@ def _snapshot(conn: sa.Connection) -> dict[str, list[dict]]:
     return {t.name: read_table(conn, t) for t in Base.metadata.sorted_tables if t.name != "meta"}
 
 
+# What format 3 added, taken out again to make a format 1 database of a current one.
+FORMAT_3_TABLES = ("calendar_exception", "work_calendar")
+FORMAT_3_COLUMNS = {
+    "dependency": ("lag_elapsed", "lag_unit", "lag_exact"),
+    "elimination_review": ("end_of_sale_item_id", "end_of_support_item_id"),
+}
+MARKER = "[elimination review {id}: end of sale]"
+
+
+def _format_1_snapshot(conn: sa.Connection) -> dict[str, list[dict]]:
+    """The rows of the tables format 1 has, in the columns it has, read with plain SQL."""
+    found = {}
+    for table in Base.metadata.sorted_tables:
+        if table.name == "meta" or table.name in FORMAT_3_TABLES:
+            continue
+        dropped = FORMAT_3_COLUMNS.get(table.name, ())
+        rows = conn.exec_driver_sql(f'SELECT * FROM "{table.name}" ORDER BY 1, 2').mappings()
+        found[table.name] = [{k: v for k, v in row.items() if k not in dropped} for row in rows]
+    return found
+
+
 def _make_format_1(engine: sa.Engine) -> None:
-    """What pmdesk 0.1.0 made: the recycle check under its PostgreSQL-only name, format 1."""
+    """What pmdesk 0.1.0 made: the recycle check under its PostgreSQL-only name, format 1,
+    without format 3's calendars and columns, an elimination milestone tied by its marker."""
     with engine.begin() as conn:
+        for table in FORMAT_3_TABLES:
+            conn.exec_driver_sql(f"DROP TABLE {table}")
+        for table, columns in FORMAT_3_COLUMNS.items():
+            for column in columns:
+                conn.exec_driver_sql(f"ALTER TABLE {table} DROP COLUMN {column}")
+        review, product = conn.exec_driver_sql(
+            "SELECT id, product_id FROM elimination_review ORDER BY id LIMIT 1"
+        ).one()
+        lane = conn.exec_driver_sql(
+            f"SELECT id FROM lane WHERE product_id = {product} ORDER BY id LIMIT 1"
+        ).scalar_one()
+        conn.execute(
+            sa.text(
+                "INSERT INTO roadmap_item (product_id, lane_id, name, kind, start_date, "
+                "end_date, progress, status, notes, sort_order, row_version) VALUES "
+                "(:p, :l, 'End of sale', 'milestone', '2030-06-28', '2030-06-28', 0, "
+                "'planned', :notes, 0, 1)"
+            ),
+            {"p": product, "l": lane, "notes": "Decided. " + MARKER.format(id=review)},
+        )
         conn.exec_driver_sql(
             "ALTER TABLE gate_review RENAME CONSTRAINT ck_gate_review_recycle_to "
             "TO ck_gate_review_stage_recycle_to"
@@ -72,22 +116,43 @@ def test_format_1_team_database_is_upgraded_on_connect(format_1_team_db, pg_serv
     url, engine = format_1_team_db
     with engine.connect() as conn:
         assert "ck_gate_review_stage_recycle_to" in _checks(conn, "gate_review")
-        before = _snapshot(conn)
+        before = _format_1_snapshot(conn)
     recycled = [g for g in before["gate_review"] if g["recycle_to"] is not None]
     assert recycled, "the demo should hold a Recycle decision"
+    review = before["elimination_review"][0]["id"]
+    milestone = next(i for i in before["roadmap_item"] if MARKER.format(id=review) in i["notes"])
 
     with Workspace.connect(url, pg_server.password, listen=False) as ws:
-        assert ws.schema_version == schema.SCHEMA_VERSION == 2
+        assert ws.schema_version == schema.SCHEMA_VERSION == 3
         with ws.engine.connect() as conn:
             assert _checks(conn, "gate_review") == V2_GATE_CHECKS
-            assert _snapshot(conn) == before
+            after = _format_1_snapshot(conn)
+            # Format 3: the marker became a key, and every lag keeps counting calendar days.
+            unmarked = copy.deepcopy(after)
+            marked = next(i for i in unmarked["roadmap_item"] if i["id"] == milestone["id"])
+            assert marked["notes"] == "Decided."
+            marked["notes"] = milestone["notes"]
+            assert unmarked == before
+            links = conn.exec_driver_sql(
+                "SELECT DISTINCT lag_elapsed, lag_unit, lag_exact FROM dependency"
+            ).all()
+            assert links == [(True, "day", None)]
+            tied = conn.exec_driver_sql(
+                f"SELECT end_of_sale_item_id FROM elimination_review WHERE id = {review}"
+            ).scalar_one()
+            assert tied == milestone["id"]
+            calendars = conn.exec_driver_sql(
+                "SELECT product_id, weekdays, day_start, day_end FROM work_calendar"
+            ).all()
+            assert calendars == [(None, 31, 540, 1020)]
+        assert ws.service(RoadmapService).calendar_of(before["product"][0]["id"]).describe()
 
         # The renamed check still holds, and a refusal reads as the rule's name.
         with pytest.raises(ValidationError, match="“recycle to” of gate review"):
             with ws.transaction() as uow:
                 uow.session.execute(sa.text("UPDATE gate_review SET recycle_to = 'Nowhere <&>'"))
     with engine.connect() as conn:
-        assert _snapshot(conn) == before
+        assert _format_1_snapshot(conn) == after
 
 
 def test_a_failed_team_upgrade_leaves_format_1_in_place(format_1_team_db, pg_server):

@@ -169,6 +169,17 @@ class DependencyType(LabelledEnum):
     START_TO_FINISH = "SF"
 
 
+class LagUnit(LabelledEnum):
+    """The unit a dependency's lag was given in (kept so MS Project gets it back)."""
+
+    MINUTE = "minute"
+    HOUR = "hour"
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    PERCENT = "percent"
+
+
 class RequirementKind(LabelledEnum):
     USER_STORY = "user_story"
     REQUIREMENT = "requirement"

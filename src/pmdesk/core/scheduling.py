@@ -15,6 +15,11 @@ pass pushes items later where their predecessors demand it, never earlier. The
 backward pass runs from the latest finish of the plan; total float is how far
 an item can slip without moving that finish, and the critical path is the items
 with no float.
+
+With a :class:`~pmdesk.core.working_calendar.WorkingCalendar` a task's duration
+is its working days, a working-time lag (``Link.elapsed`` False) counts working
+days, an elapsed lag calendar days, and a start a link pushes later rolls on to
+the next working day. Without one every day is a working day.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from dataclasses import dataclass
 
 from .enums import DependencyType
 from .errors import ValidationError
+from .working_calendar import WorkingCalendar
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +47,7 @@ class Link:
     succ: int
     type: DependencyType = DependencyType.FINISH_TO_START
     lag: int = 0
+    elapsed: bool = True  # False: the lag counts working days of the calendar
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,33 +83,70 @@ class CycleError(ValidationError):
         super().__init__("dependencies", f"they form a cycle: {label}")
 
 
-def task_from_dates(item_id: int, start: dt.date, end: dt.date, milestone: bool = False) -> Task:
-    duration = 0 if milestone else (end - start).days + 1
-    return Task(item_id, start.toordinal(), duration)
+def task_from_dates(
+    item_id: int,
+    start: dt.date,
+    end: dt.date,
+    milestone: bool = False,
+    calendar: WorkingCalendar | None = None,
+) -> Task:
+    """A task for an item's inclusive dates; with a calendar its duration is working days."""
+    if milestone:
+        return Task(item_id, start.toordinal(), 0)
+    first, after = start.toordinal(), end.toordinal() + 1
+    if calendar is None:
+        return Task(item_id, first, after - first)
+    return Task(item_id, first, max(calendar.working_between(first, after), 1))
 
 
-def _required_start(link: Link, pred_start: int, pred_finish: int, succ_duration: int) -> int:
-    """The earliest start of the successor this link allows."""
-    kind = link.type
-    if kind is DependencyType.FINISH_TO_START:
-        return pred_finish + link.lag
-    if kind is DependencyType.START_TO_START:
-        return pred_start + link.lag
-    if kind is DependencyType.FINISH_TO_FINISH:
-        return pred_finish + link.lag - succ_duration
-    return pred_start + link.lag - succ_duration  # START_TO_FINISH
+class _Days:
+    """Day arithmetic for one scheduling pass: calendar days, or a working calendar's."""
 
+    def __init__(self, calendar: WorkingCalendar | None) -> None:
+        self.calendar = calendar
 
-def _latest_finish(link: Link, succ_ls: int, succ_lf: int, pred_duration: int) -> int:
-    """The latest finish of the predecessor this link allows."""
-    kind = link.type
-    if kind is DependencyType.FINISH_TO_START:
-        return succ_ls - link.lag
-    if kind is DependencyType.START_TO_START:
-        return succ_ls - link.lag + pred_duration
-    if kind is DependencyType.FINISH_TO_FINISH:
-        return succ_lf - link.lag
-    return succ_lf - link.lag + pred_duration  # START_TO_FINISH
+    def lag(self, day: int, link: Link, sign: int = 1) -> int:
+        if self.calendar is None or link.elapsed:
+            return day + sign * link.lag
+        return self.calendar.add_working(day, sign * link.lag)
+
+    def finish(self, start: int, duration: int) -> int:
+        if self.calendar is None:
+            return start + duration
+        return self.calendar.add_working(start, duration)
+
+    def start_for(self, finish: int, duration: int) -> int:
+        if self.calendar is None:
+            return finish - duration
+        return self.calendar.add_working(finish, -duration)
+
+    def roll(self, day: int) -> int:
+        """A start pushed to ``day`` begins on the first working day from there."""
+        return day if self.calendar is None else self.calendar.next_working(day)
+
+    def required_start(self, link: Link, pred: tuple[int, int], succ_duration: int) -> int:
+        """The earliest start of the successor this link allows."""
+        pred_start, pred_finish = pred
+        kind = link.type
+        if kind is DependencyType.FINISH_TO_START:
+            return self.lag(pred_finish, link)
+        if kind is DependencyType.START_TO_START:
+            return self.lag(pred_start, link)
+        if kind is DependencyType.FINISH_TO_FINISH:
+            return self.start_for(self.lag(pred_finish, link), succ_duration)
+        return self.start_for(self.lag(pred_start, link), succ_duration)  # START_TO_FINISH
+
+    def latest_finish(self, link: Link, succ: tuple[int, int], pred_duration: int) -> int:
+        """The latest finish of the predecessor this link allows."""
+        succ_ls, succ_lf = succ
+        kind = link.type
+        if kind is DependencyType.FINISH_TO_START:
+            return self.lag(succ_ls, link, -1)
+        if kind is DependencyType.START_TO_START:
+            return self.finish(self.lag(succ_ls, link, -1), pred_duration)
+        if kind is DependencyType.FINISH_TO_FINISH:
+            return self.lag(succ_lf, link, -1)
+        return self.finish(self.lag(succ_lf, link, -1), pred_duration)  # START_TO_FINISH
 
 
 def topological_order(
@@ -156,8 +200,12 @@ def _find_cycle(successors: dict[int, list[int]], indegree: dict[int, int]) -> l
 
 
 def schedule(
-    tasks: Iterable[Task], links: Iterable[Link], names: Mapping[int, str] | None = None
+    tasks: Iterable[Task],
+    links: Iterable[Link],
+    names: Mapping[int, str] | None = None,
+    calendar: WorkingCalendar | None = None,
 ) -> Schedule:
+    days = _Days(calendar)
     by_id = {t.id: t for t in tasks}
     links = [link for link in links if link.pred in by_id and link.succ in by_id]
     order = topological_order(by_id, links, names)
@@ -172,9 +220,10 @@ def schedule(
         task = by_id[i]
         start = task.start
         for link in incoming[i]:
-            ps, pf = early[link.pred]
-            start = max(start, _required_start(link, ps, pf, task.duration))
-        early[i] = (start, start + task.duration)
+            needed = days.required_start(link, early[link.pred], task.duration)
+            if needed > start:
+                start = days.roll(needed)
+        early[i] = (start, days.finish(start, task.duration))
     finish = max((ef for _, ef in early.values()), default=0)
 
     late: dict[int, tuple[int, int]] = {}
@@ -182,9 +231,8 @@ def schedule(
         task = by_id[i]
         latest = finish
         for link in outgoing[i]:
-            ls, lf = late[link.succ]
-            latest = min(latest, _latest_finish(link, ls, lf, task.duration))
-        late[i] = (latest - task.duration, latest)
+            latest = min(latest, days.latest_finish(link, late[link.succ], task.duration))
+        late[i] = (days.start_for(latest, task.duration), latest)
 
     timings = {i: Timing(early[i][0], early[i][1], late[i][0], late[i][1]) for i in order}
     return Schedule(timings, finish, tuple(order))
@@ -198,25 +246,32 @@ class Violation:
     days: int
 
 
-def violations(tasks: Iterable[Task], links: Iterable[Link]) -> list[Violation]:
+def violations(
+    tasks: Iterable[Task], links: Iterable[Link], calendar: WorkingCalendar | None = None
+) -> list[Violation]:
+    days = _Days(calendar)
     by_id = {t.id: t for t in tasks}
     found = []
     for link in links:
         pred, succ = by_id.get(link.pred), by_id.get(link.succ)
         if pred is None or succ is None:
             continue
-        needed = _required_start(link, pred.start, pred.start + pred.duration, succ.duration)
-        if succ.start < needed:
-            found.append(Violation(link, needed - succ.start))
+        pred_span = (pred.start, days.finish(pred.start, pred.duration))
+        needed = days.required_start(link, pred_span, succ.duration)
+        if succ.start < needed:  # by how far it must move: to a working day
+            found.append(Violation(link, days.roll(needed) - succ.start))
     return found
 
 
 def reschedule(
-    tasks: Iterable[Task], links: Iterable[Link], names: Mapping[int, str] | None = None
+    tasks: Iterable[Task],
+    links: Iterable[Link],
+    names: Mapping[int, str] | None = None,
+    calendar: WorkingCalendar | None = None,
 ) -> dict[int, int]:
     """New start days for the items the dependencies push later ({id: new start})."""
     tasks = list(tasks)
-    result = schedule(tasks, links, names)
+    result = schedule(tasks, links, names, calendar)
     return {
         t.id: result.timings[t.id].early_start
         for t in tasks

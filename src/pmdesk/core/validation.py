@@ -16,6 +16,7 @@ from typing import Any
 from .enums import ItemKind
 from .errors import ValidationError
 from .scoring import RICE_IMPACT_SCALE
+from .working_calendar import check_calendar
 
 Fields = dict[str, Any]
 Rule = Callable[[Fields], None]
@@ -99,6 +100,20 @@ def _dependency(f: Fields) -> None:
     if f.get("predecessor_id") == f.get("successor_id"):
         raise ValidationError("successor", "an item cannot depend on itself")
     check_range(f, "lag_days", -DAYS_MAX, DAYS_MAX, "lag")
+
+
+def _calendar(f: Fields) -> None:
+    require_text(f, "name")
+    values = [f.get(k) for k in ("weekdays", "day_start", "day_end", "minutes_per_day")]
+    if None not in values:
+        problem = check_calendar(*values)
+        if problem:
+            raise ValidationError("working hours", problem)
+
+
+def _calendar_exception(f: Fields) -> None:
+    require_text(f, "name")
+    check_date_order(f, "start_date", "end_date", "first day", "last day")
 
 
 def _stakeholder(f: Fields) -> None:
@@ -186,6 +201,8 @@ RULES: dict[str, Rule] = {
     "roadmap_item": _item,
     "lane": _lane,
     "dependency": _dependency,
+    "work_calendar": _calendar,
+    "calendar_exception": _calendar_exception,
     "baseline": _baseline,
     "stakeholder": _stakeholder,
     "stakeholder_position": _position,

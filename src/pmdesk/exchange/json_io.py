@@ -6,7 +6,7 @@ Format ``pmdesk-portfolio``, version 1::
       "format": "pmdesk-portfolio",
       "version": 1,                      # this document's layout (bumped on change)
       "schema_version": 2,               # the workspace format the data came from
-      "application": "pmdesk 0.2.0",
+      "application": "pmdesk 0.3.0",
       "exported_at": "2024-05-01T09:30:00Z",
       "tables": {
         "workspace_info": [{"id": 1, "name": "…", …}],

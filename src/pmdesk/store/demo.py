@@ -22,6 +22,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from pmdesk.core.enums import (
@@ -40,6 +41,7 @@ from pmdesk.paths import resource_path
 from .models import (
     Baseline,
     BaselineEntry,
+    CalendarException,
     CanvasBoard,
     CanvasNote,
     Dependency,
@@ -64,6 +66,7 @@ from .models import (
     StagePeriod,
     Stakeholder,
     StakeholderPosition,
+    WorkCalendar,
     WorkspaceInfo,
 )
 from .workspace import Workspace
@@ -186,6 +189,40 @@ class _Builder:
         info = self.s.get(WorkspaceInfo, 1)
         info.description = self.c["workspace"]["description"]
         info.currency = self.c["workspace"]["currency"]
+        self._holidays()
+
+    def _holidays(self) -> None:
+        """The workspace calendar's public holidays around the plan, and a launch Saturday."""
+        standard = self.s.scalars(
+            sa.select(WorkCalendar).where(WorkCalendar.product_id.is_(None))
+        ).one()
+        year = self.d.as_of.year
+        for y in (year - 1, year, year + 1, year + 2):
+            for month, day, name in (
+                (1, 1, "New Year's Day"),
+                (12, 25, "Christmas Day"),
+                (12, 26, "Boxing Day"),
+            ):
+                self.add(
+                    CalendarException(
+                        calendar_id=standard.id,
+                        name=name,
+                        start_date=dt.date(y, month, day),
+                        end_date=dt.date(y, month, day),
+                        working=False,
+                    )
+                )
+        shutdown = dt.date(year + 1, 8, 1)
+        shutdown += dt.timedelta(days=(7 - shutdown.weekday()) % 7)  # the first Monday
+        self.add(
+            CalendarException(
+                calendar_id=standard.id,
+                name="Summer shutdown",
+                start_date=shutdown,
+                end_date=shutdown + dt.timedelta(days=4),
+                working=False,
+            )
+        )
 
     def _products(self) -> None:
         for order, spec in enumerate(self.c["products"]):
@@ -334,6 +371,7 @@ class _Builder:
                     successor_id=rows[item["key"]].id,
                     type=DependencyType(kind),
                     lag_days=lag,
+                    lag_elapsed=True,  # the demo's plan counts its lags in calendar days
                 )
                 for item in spec["items"]
                 for pred, kind, lag in item.get("deps", ())

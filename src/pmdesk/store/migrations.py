@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import sqlalchemy as sa
+
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
@@ -96,3 +98,235 @@ def _rebuild_gate_review_sqlite(conn: Connection) -> None:
     conn.exec_driver_sql("ALTER TABLE gate_review_v2 RENAME TO gate_review")
     for ddl in _GATE_REVIEW_INDEXES:
         conn.exec_driver_sql(ddl)
+
+
+# -- format 3: working calendars, lag units, elimination milestones by key ------------------
+
+_V3 = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+# Stubs: the two new tables refer to product, and the migration reads roadmap_item.
+sa.Table("product", _V3, sa.Column("id", sa.Integer, primary_key=True))
+
+_WORK_CALENDAR_V3 = sa.Table(
+    "work_calendar",
+    _V3,
+    sa.Column(
+        "product_id",
+        sa.Integer,
+        sa.ForeignKey("product.id", ondelete="CASCADE"),
+        nullable=True,
+        index=True,
+    ),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("weekdays", sa.Integer, nullable=False),
+    sa.Column("day_start", sa.Integer, nullable=False),
+    sa.Column("day_end", sa.Integer, nullable=False),
+    sa.Column("minutes_per_day", sa.Integer, nullable=False),
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("row_version", sa.Integer, nullable=False),
+    sa.UniqueConstraint("product_id"),
+    sa.CheckConstraint("weekdays BETWEEN 0 AND 127", name="weekday_set"),
+    sa.CheckConstraint(
+        "day_start >= 0 AND day_end <= 1440 AND day_end > day_start", name="day_hours"
+    ),
+    sa.CheckConstraint(
+        "minutes_per_day > 0 AND minutes_per_day <= day_end - day_start", name="minutes_fit_day"
+    ),
+)
+
+_CALENDAR_EXCEPTION_V3 = sa.Table(
+    "calendar_exception",
+    _V3,
+    sa.Column(
+        "calendar_id",
+        sa.Integer,
+        sa.ForeignKey("work_calendar.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("start_date", sa.Date, nullable=False),
+    sa.Column("end_date", sa.Date, nullable=False),
+    sa.Column("working", sa.Boolean, nullable=False),
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("row_version", sa.Integer, nullable=False),
+    sa.CheckConstraint("end_date >= start_date", name="end_after_start"),
+    sa.CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),
+)
+
+_LAG_UNITS = "'minute', 'hour', 'day', 'week', 'month', 'percent'"
+
+_DEPENDENCY_V3 = f"""
+CREATE TABLE dependency_v3 (
+    predecessor_id INTEGER NOT NULL,
+    successor_id INTEGER NOT NULL,
+    type VARCHAR(32) NOT NULL,
+    lag_days INTEGER NOT NULL,
+    lag_elapsed BOOLEAN NOT NULL,
+    lag_unit VARCHAR(32) NOT NULL,
+    lag_exact INTEGER,
+    id INTEGER NOT NULL,
+    row_version INTEGER NOT NULL,
+    CONSTRAINT pk_dependency PRIMARY KEY (id),
+    CONSTRAINT uq_dependency_predecessor_id_successor_id UNIQUE (predecessor_id, successor_id),
+    CONSTRAINT ck_dependency_not_self CHECK (predecessor_id <> successor_id),
+    CONSTRAINT fk_dependency_predecessor_id_roadmap_item FOREIGN KEY(predecessor_id)
+        REFERENCES roadmap_item (id) ON DELETE CASCADE,
+    CONSTRAINT fk_dependency_successor_id_roadmap_item FOREIGN KEY(successor_id)
+        REFERENCES roadmap_item (id) ON DELETE CASCADE,
+    CONSTRAINT ck_dependency_dependencytype CHECK (type IN ('FS', 'SS', 'FF', 'SF')),
+    CONSTRAINT ck_dependency_lagunit CHECK (lag_unit IN ({_LAG_UNITS}))
+)
+"""
+
+_DEPENDENCY_INDEXES = (
+    "CREATE INDEX ix_dependency_successor_id ON dependency (successor_id)",
+    "CREATE INDEX ix_dependency_predecessor_id ON dependency (predecessor_id)",
+)
+
+_ELIMINATION_V3 = """
+CREATE TABLE elimination_review_v3 (
+    product_id INTEGER NOT NULL,
+    opened_on DATE NOT NULL,
+    status VARCHAR(32) NOT NULL,
+    triggers JSON NOT NULL,
+    revenue_lost_per_year DOUBLE NOT NULL,
+    margin_lost_per_year DOUBLE NOT NULL,
+    customers_affected INTEGER NOT NULL,
+    shared_costs_remaining DOUBLE NOT NULL,
+    dependent_products TEXT NOT NULL,
+    strategy VARCHAR(32),
+    end_of_sale DATE,
+    end_of_support DATE,
+    decided_on DATE,
+    rationale TEXT NOT NULL,
+    end_of_sale_item_id INTEGER,
+    end_of_support_item_id INTEGER,
+    id INTEGER NOT NULL,
+    row_version INTEGER NOT NULL,
+    CONSTRAINT pk_elimination_review PRIMARY KEY (id),
+    CONSTRAINT ck_elimination_review_support_after_sale CHECK (end_of_support IS NULL
+        OR end_of_sale IS NULL OR end_of_support >= end_of_sale),
+    CONSTRAINT ck_elimination_review_customers_not_negative CHECK (customers_affected >= 0),
+    CONSTRAINT fk_elimination_review_product_id_product FOREIGN KEY(product_id)
+        REFERENCES product (id) ON DELETE CASCADE,
+    CONSTRAINT ck_elimination_review_eliminationstatus CHECK (status IN
+        ('open', 'decided', 'closed')),
+    CONSTRAINT ck_elimination_review_eliminationstrategy CHECK (strategy IN
+        ('phase_out', 'run_out', 'immediate_drop', 'sell')),
+    CONSTRAINT fk_elimination_review_end_of_sale_item_id_roadmap_item
+        FOREIGN KEY(end_of_sale_item_id) REFERENCES roadmap_item (id) ON DELETE SET NULL,
+    CONSTRAINT fk_elimination_review_end_of_support_item_id_roadmap_item
+        FOREIGN KEY(end_of_support_item_id) REFERENCES roadmap_item (id) ON DELETE SET NULL
+)
+"""
+
+_ELIMINATION_COLUMNS = (
+    "id, row_version, product_id, opened_on, status, triggers, revenue_lost_per_year, "
+    "margin_lost_per_year, customers_affected, shared_costs_remaining, dependent_products, "
+    "strategy, end_of_sale, end_of_support, decided_on, rationale"
+)
+
+# Format 2 tied an elimination review's dates to their roadmap milestones by a marker
+# in the milestone's notes; format 3 keeps the milestone's id in the review.
+_MARKER_KEYS = (("end_of_sale", "end of sale"), ("end_of_support", "end of support"))
+
+
+def to_format_3(conn: Connection) -> None:
+    """Working calendars, lag units kept, elimination milestones held by foreign key.
+
+    Every lag of a format 2 file counted calendar days, so each keeps that meaning
+    (``lag_elapsed`` true); the workspace gets the standard Monday-to-Friday calendar
+    its Gantt already shaded.
+    """
+    dialect = conn.dialect.name
+    if dialect == "sqlite":
+        conn.exec_driver_sql(_DEPENDENCY_V3)
+        conn.exec_driver_sql(
+            "INSERT INTO dependency_v3 (id, row_version, predecessor_id, successor_id, type, "
+            "lag_days, lag_elapsed, lag_unit, lag_exact) SELECT id, row_version, "
+            "predecessor_id, successor_id, type, lag_days, 1, 'day', NULL FROM dependency"
+        )
+        conn.exec_driver_sql("DROP TABLE dependency")
+        conn.exec_driver_sql("ALTER TABLE dependency_v3 RENAME TO dependency")
+        for ddl in _DEPENDENCY_INDEXES:
+            conn.exec_driver_sql(ddl)
+        conn.exec_driver_sql(_ELIMINATION_V3)
+        conn.exec_driver_sql(
+            f"INSERT INTO elimination_review_v3 ({_ELIMINATION_COLUMNS}) "
+            f"SELECT {_ELIMINATION_COLUMNS} FROM elimination_review"
+        )
+        conn.exec_driver_sql("DROP TABLE elimination_review")
+        conn.exec_driver_sql("ALTER TABLE elimination_review_v3 RENAME TO elimination_review")
+        conn.exec_driver_sql(
+            "CREATE INDEX ix_elimination_review_product_id ON elimination_review (product_id)"
+        )
+    elif dialect == "postgresql":
+        for ddl in (
+            "ALTER TABLE dependency ADD COLUMN lag_elapsed BOOLEAN NOT NULL DEFAULT TRUE",
+            "ALTER TABLE dependency ALTER COLUMN lag_elapsed DROP DEFAULT",
+            "ALTER TABLE dependency ADD COLUMN lag_unit VARCHAR(32) NOT NULL DEFAULT 'day'",
+            "ALTER TABLE dependency ALTER COLUMN lag_unit DROP DEFAULT",
+            "ALTER TABLE dependency ADD COLUMN lag_exact INTEGER",
+            f"ALTER TABLE dependency ADD CONSTRAINT ck_dependency_lagunit "
+            f"CHECK (lag_unit IN ({_LAG_UNITS}))",
+            "ALTER TABLE elimination_review ADD COLUMN end_of_sale_item_id INTEGER "
+            "CONSTRAINT fk_elimination_review_end_of_sale_item_id_roadmap_item "
+            "REFERENCES roadmap_item (id) ON DELETE SET NULL",
+            "ALTER TABLE elimination_review ADD COLUMN end_of_support_item_id INTEGER "
+            "CONSTRAINT fk_elimination_review_end_of_support_item_id_roadmap_item "
+            "REFERENCES roadmap_item (id) ON DELETE SET NULL",
+        ):
+            conn.exec_driver_sql(ddl)
+    else:
+        raise RuntimeError(f"no format 3 migration for a {dialect} database")
+    _WORK_CALENDAR_V3.create(conn)
+    _CALENDAR_EXCEPTION_V3.create(conn)
+    conn.execute(
+        _WORK_CALENDAR_V3.insert().values(
+            product_id=None,
+            name="Standard",
+            weekdays=31,
+            day_start=540,
+            day_end=1020,
+            minutes_per_day=480,
+            row_version=1,
+        )
+    )
+    _link_elimination_milestones(conn)
+
+
+def _link_elimination_milestones(conn: Connection) -> None:
+    """Each review's milestone, found by its format 2 marker, by id; the marker leaves the notes."""
+    reviews = conn.exec_driver_sql("SELECT id, product_id FROM elimination_review").all()
+    for review_id, product_id in reviews:
+        for column, words in _MARKER_KEYS:
+            marker = f"[elimination review {review_id}: {words}]"
+            row = conn.execute(
+                sa.text(
+                    "SELECT id, notes FROM roadmap_item WHERE product_id = :product "
+                    "AND kind = 'milestone' AND instr(notes, :marker) > 0 ORDER BY id LIMIT 1"
+                    if conn.dialect.name == "sqlite"
+                    else "SELECT id, notes FROM roadmap_item WHERE product_id = :product "
+                    "AND kind = 'milestone' AND strpos(notes, :marker) > 0 ORDER BY id LIMIT 1"
+                ),
+                {"product": product_id, "marker": marker},
+            ).first()
+            if row is None:
+                continue
+            item_id, notes = row
+            conn.execute(
+                sa.text(f"UPDATE elimination_review SET {column}_item_id = :item WHERE id = :id"),
+                {"item": item_id, "id": review_id},
+            )
+            conn.execute(
+                sa.text("UPDATE roadmap_item SET notes = :notes WHERE id = :id"),
+                {"notes": notes.replace(f" {marker}", "").replace(marker, ""), "id": item_id},
+            )

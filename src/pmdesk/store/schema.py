@@ -5,6 +5,9 @@ Format history (add a line, a migration and a fixture file for every release):
 1. 0.1.0 - the whole domain of PRODUCT.md.
 2. 0.2.0 - gate_review.recycle_to's CHECK is named ck_gate_review_recycle_to (it shared
    ck_gate_review_stage with the stage column, which PostgreSQL refuses).
+3. 0.3.0 - working calendars (work_calendar, calendar_exception); a dependency keeps its
+   lag's unit, whether it counts working or elapsed days, and MS Project's exact figure;
+   an elimination review holds its end-of-sale and end-of-support milestones by key.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ if TYPE_CHECKING:
 # PRAGMA application_id: "PMDK" in ASCII. `file` and the shared-mime-info type know
 # a .pmdesk file by these four bytes at offset 68 of the SQLite header.
 APPLICATION_ID = 0x504D444B
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 Migration = Callable[["Connection"], None]
 
@@ -33,6 +36,7 @@ Migration = Callable[["Connection"], None]
 # frozen DDL, never the live models.
 MIGRATIONS: dict[int, Migration] = {
     2: migrations.to_format_2,
+    3: migrations.to_format_3,
 }
 
 

@@ -29,10 +29,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from pmdesk.core.changes import ChangeCollector, ChangeHub
 from pmdesk.core.errors import PmdeskError, ValidationError
 
-from . import schema, sqlite_file
+from . import file_schema, schema, sqlite_file
 from .errors import DamagedWorkspaceError, ReadOnlyError, TooNewError, WorkspaceLockedError
 from .filelock import LockHeld, WorkspaceLock
-from .models import Base, Meta, WorkspaceInfo
+from .models import Base, Meta, WorkCalendar, WorkspaceInfo
 from .sqlite_file import read_header
 from .upgrade import backup_path, make_backup  # noqa: F401 - part of the store's interface
 
@@ -181,6 +181,7 @@ class Workspace:
                 session.add(Meta(key="schema_version", value=str(schema.SCHEMA_VERSION)))
                 session.add(Meta(key="created_with", value=_app_version()))
                 session.add(WorkspaceInfo(id=1, name=name or path.stem, organisation=organisation))
+                session.add(WorkCalendar(product_id=None, name="Standard"))
             engine.dispose()
         except BaseException:
             for leftover in (
@@ -410,16 +411,27 @@ class Workspace:
     def check(self) -> CheckReport:
         """Integrity and rows per table; damage found on the way is the report, not a crash."""
         counts: dict[str, int] = {}
+        tables = self._format_tables()
         try:
             with self.engine.connect() as conn:
                 integrity = self._integrity(conn)
                 for table in Base.metadata.sorted_tables:
-                    if table.name != "meta":
+                    if table.name != "meta" and (tables is None or table.name in tables):
                         query = sa.select(sa.func.count()).select_from(table)
                         counts[table.name] = conn.execute(query).scalar_one()
         except sa.exc.DatabaseError as exc:
             integrity = sqlite_file.damage_message(exc) or str(exc.orig)
         return CheckReport(self.path, self.schema_version, integrity, counts)
+
+    def _format_tables(self) -> set[str] | None:
+        """The tables of this file's format (an older file opened read-only has fewer)."""
+        if self.schema_version == schema.SCHEMA_VERSION:
+            return None
+        try:
+            known = file_schema.expected_schema(self.schema_version)
+        except file_schema.ForeignSchema:
+            return None
+        return {name for kind, name in known if kind == "table"}
 
     # -- services ---------------------------------------------------------------
 

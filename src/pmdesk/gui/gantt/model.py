@@ -18,7 +18,9 @@ from pmdesk.core.changes import ChangeSet
 from pmdesk.core.enums import Horizon, ItemKind, ItemStatus
 from pmdesk.core.gantt_layout import GanttLayout, LayoutItem, LayoutLane, Metrics
 from pmdesk.core.horizon import effective_horizon
-from pmdesk.core.scheduling import CycleError, Link, Task, schedule, violations
+from pmdesk.core.scheduling import CycleError, Link, Task, schedule, task_from_dates, violations
+from pmdesk.core.working_calendar import WorkingCalendar
+from pmdesk.store.services.calendar import CalendarService
 from pmdesk.store.services.launch import LaneTask
 from pmdesk.store.services.roadmap_queries import (
     BaselineRow,
@@ -123,6 +125,7 @@ class RoadmapModel:
         self.selected: set[int] = set()
         self.selected_links: set[int] = set()
         self.layout = GanttLayout([], [], self.metrics)
+        self.calendar = WorkingCalendar()
 
     # -- loading ---------------------------------------------------------------------
 
@@ -136,6 +139,7 @@ class RoadmapModel:
         if product_id is None:
             return
         q = self.queries
+        self.calendar = q.ws.service(CalendarService).effective(product_id)
         self._set_lanes(q.lane_rows(product_id))
         self.items = {row.id: row for row in q.item_rows(product_id)}
         for link in q.link_rows(product_id):
@@ -222,7 +226,7 @@ class RoadmapModel:
 
     def _add_link(self, link: LinkRow) -> None:
         self.links[link.id] = link
-        self._core_links[link.id] = Link(link.pred, link.succ, link.type, link.lag)
+        self._core_links[link.id] = Link(link.pred, link.succ, link.type, link.lag, link.elapsed)
         links_of = self.links_of
         for end in (link.pred, link.succ):
             found = links_of.get(end)
@@ -250,8 +254,9 @@ class RoadmapModel:
             row = self.items.get(item_id)
             if row is None:
                 return None
-            duration = 0 if row.kind is ItemKind.MILESTONE else (row.end - row.start).days + 1
-            found = self._tasks[item_id] = Task(row.id, row.start.toordinal(), duration)
+            found = self._tasks[item_id] = task_from_dates(
+                row.id, row.start, row.end, row.kind is ItemKind.MILESTONE, self.calendar
+            )
         return found
 
     def _violations(self, links: Iterable[LinkRow]) -> dict[int, int]:
@@ -260,7 +265,10 @@ class RoadmapModel:
         tasks = [t for t in map(self._task, ends) if t is not None]
         by_key = {(link.pred, link.succ): link.id for link in links}
         core = [self._core_links[link.id] for link in links]
-        return {by_key[(v.link.pred, v.link.succ)]: v.days for v in violations(tasks, core)}
+        return {
+            by_key[(v.link.pred, v.link.succ)]: v.days
+            for v in violations(tasks, core, self.calendar)
+        }
 
     def compute_critical(self) -> None:
         """Earliest/latest dates over the whole plan (not only what the filter shows)."""
@@ -269,7 +277,7 @@ class RoadmapModel:
         names = _Names(self.items)  # only read if there is a cycle to name
         try:
             with bulk_work():
-                result = schedule(tasks, links, names)
+                result = schedule(tasks, links, names, self.calendar)
         except CycleError as exc:
             self.critical, self.floats, self.schedule_error = set(), {}, str(exc)
             return

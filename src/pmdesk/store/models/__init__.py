@@ -1,6 +1,7 @@
 """Every table of a .pmdesk file (the whole domain of PRODUCT.md)."""
 
 from .base import Base, Entity
+from .calendar import CalendarException, WorkCalendar
 from .canvas import CanvasBoard, CanvasNote, NoteItemLink, NoteRequirementLink, Vote, VoteRound
 from .launch import Launch, LaunchMessage, LaunchTask
 from .portfolio import (
@@ -24,6 +25,7 @@ __all__ = [
     "Base",
     "Baseline",
     "BaselineEntry",
+    "CalendarException",
     "CanvasBoard",
     "CanvasNote",
     "Dependency",
@@ -53,5 +55,6 @@ __all__ = [
     "StagePeriod",
     "Vote",
     "VoteRound",
+    "WorkCalendar",
     "WorkspaceInfo",
 ]

@@ -169,6 +169,13 @@ class EliminationReview(Entity):
     end_of_support: Mapped[dt.date | None] = mapped_column(nullable=True)
     decided_on: Mapped[dt.date | None] = mapped_column(nullable=True)
     rationale: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    # The roadmap milestones that show the two dates (kept in step by LifecycleService).
+    end_of_sale_item_id: Mapped[int | None] = fk(
+        "roadmap_item.id", ondelete="SET NULL", nullable=True, index=False
+    )
+    end_of_support_item_id: Mapped[int | None] = fk(
+        "roadmap_item.id", ondelete="SET NULL", nullable=True, index=False
+    )
 
 
 class RemedialAction(Entity):

@@ -7,7 +7,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pmdesk.core.enums import DependencyType, Horizon, ItemKind, ItemStatus, LaneKind
+from pmdesk.core.enums import DependencyType, Horizon, ItemKind, ItemStatus, LagUnit, LaneKind
 
 from .base import Base, Entity, enum_type, fk, utcnow
 
@@ -71,8 +71,16 @@ class Dependency(Entity):
     type: Mapped[DependencyType] = mapped_column(
         enum_type(DependencyType), nullable=False, default=DependencyType.FINISH_TO_START
     )
-    # Days; negative is a lead.
+    # Whole days; negative is a lead. Working days of the product's calendar, or
+    # calendar days when lag_elapsed (every lag of a format 1 or 2 file).
     lag_days: Mapped[int] = mapped_column(nullable=False, default=0)
+    lag_elapsed: Mapped[bool] = mapped_column(nullable=False, default=False)
+    # How the lag was given: its unit, and (from MS Project) its exact length in tenths of
+    # a minute, or in tenths of a percent; an edit of lag_days clears lag_exact.
+    lag_unit: Mapped[LagUnit] = mapped_column(
+        enum_type(LagUnit), nullable=False, default=LagUnit.DAY
+    )
+    lag_exact: Mapped[int | None] = mapped_column(nullable=True)
 
 
 class Baseline(Entity):

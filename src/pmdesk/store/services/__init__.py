@@ -1,5 +1,6 @@
 """One service per aggregate; a Workspace hands out one instance of each."""
 
+from .calendar import CalendarService
 from .canvas import CanvasService
 from .launch import LaunchService
 from .lifecycle import LifecycleService
@@ -9,6 +10,7 @@ from .roadmap import RoadmapService
 from .stakeholders import StakeholderService
 
 __all__ = [
+    "CalendarService",
     "CanvasService",
     "LaunchService",
     "LifecycleService",

@@ -408,41 +408,51 @@ class LifecycleService:
         return journal
 
     def update_elimination(self, review_id: int, **changes: Any) -> Journal:
-        """Edit a review; its end-of-sale and end-of-support dates stay on the roadmap as milestones."""
+        """Edit a review; its end-of-sale and end-of-support dates stay on the roadmap as milestones.
+
+        A milestone follows its date when the review's date changes; a save that leaves
+        the date alone leaves the milestone where the roadmap put it (dragged, say).
+        """
         journal = Journal()
         cleaned = self.eliminations.clean(changes)
         with self.ws.transaction() as uow:
             review = uow.session.get(EliminationReview, review_id)
             if review is None:
                 raise NotFoundError("elimination_review", review_id)
-            full = review.to_dict() | cleaned
+            before = review.to_dict()
+            full = before | cleaned
             self.eliminations._validate(full)
             writer = _Writer(uow, journal)
             writer.update("elimination_review", review_id, **cleaned)
-            self._sync_milestones(writer, full)
+            moved = {key for key, _label in MILESTONES if full[key] != before[key]}
+            self._sync_milestones(writer, full, moved)
         return journal
 
     def milestones_of(self, review_id: int) -> dict[str, RoadmapItem]:
         """field name -> the roadmap milestone that shows that date of the review."""
         review = self.eliminations.get(review_id)
         with self.ws.read() as session:
-            return {
-                key: item
-                for key, _label in MILESTONES
-                if (item := _milestone(session, review.product_id, review_id, key)) is not None
-            }
+            found = {}
+            for key, _label in MILESTONES:
+                item_id = getattr(review, f"{key}_item_id")
+                item = session.get(RoadmapItem, item_id) if item_id is not None else None
+                if item is not None:
+                    found[key] = item
+            return found
 
-    def _sync_milestones(self, writer: _Writer, review: dict[str, Any]) -> None:
+    def _sync_milestones(self, writer: _Writer, review: dict[str, Any], moved: set[str]) -> None:
         for key, label in MILESTONES:
             day = review[key]
-            item = _milestone(writer.session, review["product_id"], review["id"], key)
-            if item is not None and day is None:
-                writer.delete("roadmap_item", item.id)
-            elif item is not None:
-                writer.update("roadmap_item", item.id, start_date=day, end_date=day)
-            elif day is not None:
+            link = f"{key}_item_id"
+            item_id = review[link]
+            if item_id is not None and day is None:
+                writer.update("elimination_review", review["id"], **{link: None})
+                writer.delete("roadmap_item", item_id)
+            elif item_id is not None and key in moved:
+                writer.update("roadmap_item", item_id, start_date=day, end_date=day)
+            elif item_id is None and day is not None:
                 lane_id = _lifecycle_lane(writer, review["product_id"])
-                writer.insert(
+                new_id = writer.insert(
                     "roadmap_item",
                     product_id=review["product_id"],
                     lane_id=lane_id,
@@ -450,8 +460,9 @@ class LifecycleService:
                     kind=ItemKind.MILESTONE,
                     start_date=day,
                     end_date=day,
-                    notes=f"{label} decided in the elimination review. {_marker(review['id'], key)}",
+                    notes=f"{label} decided in the elimination review.",
                 )
+                writer.update("elimination_review", review["id"], **{link: new_id})
 
     def _product(self, product_id: int) -> Product:
         with self.ws.read() as session:
@@ -459,23 +470,6 @@ class LifecycleService:
             if product is None:
                 raise NotFoundError("product", product_id)
             return product
-
-
-def _marker(review_id: int, key: str) -> str:
-    """The tag that ties a roadmap milestone to the review date it shows."""
-    return f"[elimination review {review_id}: {key.replace('_', ' ')}]"
-
-
-def _milestone(session, product_id: int, review_id: int, key: str) -> RoadmapItem | None:
-    return session.scalars(
-        sa.select(RoadmapItem)
-        .where(
-            RoadmapItem.product_id == product_id,
-            RoadmapItem.kind == ItemKind.MILESTONE,
-            RoadmapItem.notes.contains(_marker(review_id, key)),
-        )
-        .order_by(RoadmapItem.id)
-    ).first()
 
 
 def _lifecycle_lane(writer: _Writer, product_id: int) -> int:

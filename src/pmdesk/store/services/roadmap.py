@@ -11,9 +11,11 @@ from pmdesk.core.bulk import bulk_work
 from pmdesk.core.errors import ValidationError
 from pmdesk.core.graph import cycle_if_added
 from pmdesk.core.scheduling import Link, Schedule, Task, Violation, schedule, violations
+from pmdesk.core.working_calendar import WorkingCalendar
 
 from ..models import Baseline, BaselineEntry, Dependency, Lane, RoadmapItem
 from .base import Repo
+from .calendar import CalendarService
 from .roadmap_queries import RoadmapQueries
 
 
@@ -124,29 +126,43 @@ class RoadmapService:
 
     # -- scheduling ----------------------------------------------------------------
 
-    def _plan(self, product_id: int) -> tuple[list[Task], list[Link], dict[int, str]]:
+    def calendar_of(self, product_id: int) -> WorkingCalendar:
+        """The working calendar the product's schedule counts in."""
+        return self.ws.service(CalendarService).effective(product_id)
+
+    def _plan(
+        self, product_id: int
+    ) -> tuple[list[Task], list[Link], dict[int, str], WorkingCalendar]:
+        calendar = self.calendar_of(product_id)
         with bulk_work():
-            return self.ws.service(RoadmapQueries).schedule_input(product_id)
+            tasks, links, names = self.ws.service(RoadmapQueries).schedule_input(
+                product_id, calendar
+            )
+        return tasks, links, names, calendar
 
     def schedule_of(self, product_id: int) -> Schedule:
         """Earliest and latest dates, float and the critical path of a product's roadmap."""
-        tasks, links, names = self._plan(product_id)
+        tasks, links, names, calendar = self._plan(product_id)
         with bulk_work():
-            return schedule(tasks, links, names)
+            return schedule(tasks, links, names, calendar)
 
     def violations_of(self, product_id: int) -> list[Violation]:
-        tasks, links, _names = self._plan(product_id)
-        return violations(tasks, links)
+        tasks, links, _names, calendar = self._plan(product_id)
+        return violations(tasks, links, calendar)
 
     def reschedule_successors(self, product_id: int) -> dict[int, dict[str, Any]]:
-        """Move every item its dependencies push later, in one step; returns previous dates."""
-        tasks, links, names = self._plan(product_id)
-        result = schedule(tasks, links, names)
+        """Move every item its dependencies push later, in one step; returns previous dates.
+
+        A moved item keeps its working days: pushed across a weekend or a holiday it
+        ends later by the days off it now spans.
+        """
+        tasks, links, names, calendar = self._plan(product_id)
+        result = schedule(tasks, links, names, calendar)
         changes = {}
         for task in tasks:
-            early = result.timings[task.id].early_start
-            if early != task.start:
-                start = dt.date.fromordinal(early)
-                end = dt.date.fromordinal(early + max(task.duration, 1) - 1)
+            timing = result.timings[task.id]
+            if timing.early_start != task.start:
+                start = dt.date.fromordinal(timing.early_start)
+                end = dt.date.fromordinal(max(timing.early_finish - 1, timing.early_start))
                 changes[task.id] = {"start_date": start, "end_date": end}
         return self.items.update_many(changes) if changes else {}

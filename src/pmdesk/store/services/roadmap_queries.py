@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from pmdesk.core.enums import DependencyType, Horizon, ItemKind, ItemStatus, LaneKind
 from pmdesk.core.scheduling import Link, Task
+from pmdesk.core.working_calendar import WorkingCalendar
 
 from ..models import (
     Baseline,
@@ -63,6 +64,7 @@ class LinkRow(NamedTuple):
     succ: int
     type: DependencyType
     lag: int
+    elapsed: bool = True  # False: the lag counts working days
 
 
 class BaselineRow(NamedTuple):
@@ -96,6 +98,7 @@ _LINK_COLUMNS = (
     _LINKS.c.successor_id,
     sa.type_coerce(_LINKS.c.type, _TEXT),
     _LINKS.c.lag_days,
+    _LINKS.c.lag_elapsed,
     _LINKS.c.row_version,
 )
 _KINDS = {m.value: m for m in ItemKind}
@@ -134,7 +137,10 @@ def _item_rows(rows: Iterable[Sequence]) -> list[ItemRow]:
 
 
 def _link_rows(rows: Iterable[Sequence]) -> list[LinkRow]:
-    return [LinkRow(i, p, s, _LINK_TYPES[t], lag) for i, p, s, t, lag, _version in rows]
+    return [
+        LinkRow(i, p, s, _LINK_TYPES[t], lag, bool(elapsed))
+        for i, p, s, t, lag, elapsed, _version in rows
+    ]
 
 
 def _chunks(ids: Iterable[int]) -> Iterable[Sequence[int]]:
@@ -163,8 +169,13 @@ class RoadmapQueries:
         self.ws.note_seen(kind, ((row[0], row[-1]) for row in rows))
         return rows
 
-    def schedule_input(self, product_id: int) -> tuple[list[Task], list[Link], dict[int, str]]:
-        """Tasks, links and names for a scheduling pass: only the columns it needs."""
+    def schedule_input(
+        self, product_id: int, calendar: WorkingCalendar | None = None
+    ) -> tuple[list[Task], list[Link], dict[int, str]]:
+        """Tasks, links and names for a scheduling pass: only the columns it needs.
+
+        With a calendar a task's duration is its working days (at least one).
+        """
         items = sa.select(
             _ITEMS.c.id,
             _ITEMS.c.name,
@@ -178,6 +189,7 @@ class RoadmapQueries:
             _LINKS.c.successor_id,
             sa.type_coerce(_LINKS.c.type, _TEXT),
             _LINKS.c.lag_days,
+            _LINKS.c.lag_elapsed,
         ).where(mine)
         with self.ws.read() as session:
             conn = session.connection()
@@ -193,13 +205,24 @@ class RoadmapQueries:
             return found
 
         milestone = ItemKind.MILESTONE.value
-        tasks = [
-            Task(i, day(start), 0 if kind == milestone else day(end) - day(start) + 1)
-            for i, _name, kind, start, end in item_rows
-        ]
+        if calendar is None:
+            tasks = [
+                Task(i, day(start), 0 if kind == milestone else day(end) - day(start) + 1)
+                for i, _name, kind, start, end in item_rows
+            ]
+        else:
+            working = calendar.working_between
+            tasks = [
+                Task(
+                    i,
+                    day(start),
+                    0 if kind == milestone else max(working(day(start), day(end) + 1), 1),
+                )
+                for i, _name, kind, start, end in item_rows
+            ]
         return (
             tasks,
-            [Link(p, s, _LINK_TYPES[t], lag) for p, s, t, lag in link_rows],
+            [Link(p, s, _LINK_TYPES[t], lag, bool(elapsed)) for p, s, t, lag, elapsed in link_rows],
             {i: name for i, name, *_ in item_rows},
         )
 
