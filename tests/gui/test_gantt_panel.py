@@ -171,7 +171,8 @@ def test_critical_path_and_violations_and_reschedule(panel, plan, ctx):
     panel.show_critical_path(True)
     assert panel.model.critical == {plan.ids.api, plan.ids.sdk, plan.ids.launch}
     assert panel.model.floats[plan.ids.beta] == 4
-    plan.roadmap.items.update(plan.ids.sdk, start_date=D(2027, 1, 10), end_date=D(2027, 1, 14))
+    # Sunday to Wednesday: the 3 working days SDK had (Thursday to Monday) in the baseline.
+    plan.roadmap.items.update(plan.ids.sdk, start_date=D(2027, 1, 10), end_date=D(2027, 1, 13))
     assert len(panel.model.violated) == 1  # API finishes on the 13th
     panel.toolbar.reschedule.trigger()
     assert plan.roadmap.items.get(plan.ids.sdk).start_date == D(2027, 1, 14)
@@ -267,7 +268,8 @@ def test_redo_brings_back_the_same_baseline_and_reschedule(panel, plan, ctx, mon
     again = plan.roadmap.baselines_of(plan.product.id)
     assert [(b.id, b.name, b.is_active) for b in again] == [(first.id, "Plan of record", True)]
     assert panel.model.baseline_id == first.id
-    plan.roadmap.items.update(plan.ids.sdk, start_date=D(2027, 1, 10), end_date=D(2027, 1, 14))
+    # Sunday to Wednesday: the 3 working days SDK had (Thursday to Monday) in the baseline.
+    plan.roadmap.items.update(plan.ids.sdk, start_date=D(2027, 1, 10), end_date=D(2027, 1, 13))
     panel.reschedule_successors()
     ctx.undo()
     ctx.redo()
