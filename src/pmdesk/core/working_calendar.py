@@ -169,40 +169,73 @@ class WorkingCalendar:
         """
         if count == 0:
             return boundary
+        key = (boundary, count)
+        found = self._added.get(key)
+        if found is None:
+            found = self._added[key] = self._add_working(boundary, count)
+        return found
+
+    @cached_property
+    def _added(self) -> dict[tuple[int, int], int]:
+        """add_working's answers: a plan asks the same few (start, duration) pairs again and again."""
+        return {}
+
+    def _add_working(self, boundary: int, count: int) -> int:
         if not self.has_working_days:
             return boundary + count
         target = self._cumulative(boundary) + count
-        per_week = max(self._week_prefix[7], 1)
-        if count > 0:
-            # smallest x with cumulative(x) >= target (cumulative is non-decreasing)
-            low, high = boundary, boundary + 7 * (count // per_week + 2) + self._span_slack()
-            for _ in range(_SEARCH_STEPS):
-                if self._cumulative(high) >= target:
-                    break
-                high += 7 * (count // per_week + 2) + 366
-            else:  # no working days ahead at all (holidays to the end of time)
-                return boundary + count
-            while low < high:
-                middle = (low + high) // 2
-                if self._cumulative(middle) >= target:
-                    high = middle
-                else:
-                    low = middle + 1
-            return low
-        # largest x with cumulative(x) <= target
-        low, high = boundary + 7 * (count // per_week - 2) - self._span_slack(), boundary
+        if count > 0:  # the smallest x with `target` working days before it
+            return self._first_reaching(target, boundary)
+        # the largest x with at most `target` working days before it
+        return self._first_reaching(target + 1, boundary) - 1
+
+    def _first_reaching(self, target: int, near: int) -> int:
+        """The smallest day boundary ``x`` with ``_cumulative(x) >= target``.
+
+        Whole-week arithmetic gives the answer for the weekdays alone; the exceptions
+        before it shift the target, and a few rounds settle it. A calendar that works
+        no weekday, or exceptions that keep it moving, fall back to a binary search.
+        """
+        per_week = self._week_prefix[7]
+        if per_week:
+            days, _deltas = self._overrides
+            prefix = self._override_prefix
+            x = near
+            for _ in range(8):
+                shifted = target - prefix[bisect.bisect_left(days, x)]
+                weeks, nth = divmod(shifted - 1, per_week)
+                x = 7 * weeks + self._nth_weekday[nth] + 2  # the day after that weekday
+                if self._cumulative(x) >= target > self._cumulative(x - 1):
+                    return x
+        return self._search(target, near)
+
+    @cached_property
+    def _nth_weekday(self) -> tuple[int, ...]:
+        """_nth_weekday[n]: the weekday (Monday 0) of a week's (n + 1)-th working weekday."""
+        return tuple(i for i in range(7) if self.works_on_weekday(i))
+
+    def _search(self, target: int, near: int) -> int:
+        """Binary search for the smallest x with ``_cumulative(x) >= target``."""
+        step = 7 * (abs(target - self._cumulative(near)) + 2) + self._span_slack()
+        low, high = near - step, near + step
         for _ in range(_SEARCH_STEPS):
-            if self._cumulative(low) <= target:
+            if self._cumulative(high) >= target:
                 break
-            low -= 7 * (-count // per_week + 2) + 366
+            high += step + 366
+        else:  # no working days ahead at all (holidays to the end of time)
+            return near + target - self._cumulative(near)
+        for _ in range(_SEARCH_STEPS):
+            if self._cumulative(low) < target:
+                break
+            low -= step + 366
         else:
-            return boundary + count
+            return near + target - self._cumulative(near)
         while low < high:
-            middle = (low + high + 1) // 2
-            if self._cumulative(middle) <= target:
-                low = middle
+            middle = (low + high) // 2
+            if self._cumulative(middle) >= target:
+                high = middle
             else:
-                high = middle - 1
+                low = middle + 1
         return low
 
     def _span_slack(self) -> int:
