@@ -91,6 +91,8 @@ gui_libraries() {
 test_tools() {
     # Offscreen Qt needs fontconfig and EGL; PDF tests read pages back with poppler.
     apt_install libegl1 libfontconfig1 libgl1 libxkbcommon0 poppler-utils postgresql
+    # MS Project exports are read back by MPXJ, which runs on a Java runtime.
+    command -v java >/dev/null 2>&1 || apt_install default-jre-headless
 }
 
 house_rules() {
