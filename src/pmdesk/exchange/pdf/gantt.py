@@ -136,6 +136,10 @@ class GanttChart:
         self.upper, self.lower = tiers(px_per_day / PAPER_TIER_FACTOR)
         self.tier_height = TIER_HEIGHT * self.text_scale
         self.header = 2 * self.tier_height
+        # predecessor id -> (position in data.links, link): each page draws its own links.
+        self.outgoing: dict[int, list[tuple[int, ChartLink]]] = {}
+        for order, link in enumerate(data.links):
+            self.outgoing.setdefault(link.pred, []).append((order, link))
 
     @staticmethod
     def _layout_item(item: ChartItem) -> LayoutItem:

@@ -262,10 +262,18 @@ class Painter:
             self.d.add(shape)
 
     def _links(self) -> None:
-        for link in self.c.data.links:
-            pred, succ = self.boxes.get(link.pred), self.boxes.get(link.succ)
-            if pred is None or succ is None:
-                continue
+        """The links between items this page draws: found from those items, not from every
+        link of the plan, so a poster of many pages costs what its links cost, once."""
+        outgoing = self.c.outgoing
+        boxes = self.boxes
+        drawn = sorted(
+            (order, link)
+            for item_id in boxes
+            for order, link in outgoing.get(item_id, ())
+            if link.succ in boxes
+        )
+        for _order, link in drawn:
+            pred, succ = boxes[link.pred], boxes[link.succ]
             points = link_route(link.kind, pred, succ, self.c.metrics.link_gap)
             colour = VIOLATED if link.violated else CRITICAL if link.critical else LINK
             self._polyline(points, colour, [2, 1.5] if link.violated else None)

@@ -14,7 +14,7 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph
 from pmdesk.core.enums import ItemKind
 
 from .components import Plain, note, spacer, table
-from .gantt import GanttChart, enlarged, fit_scale, legend
+from .gantt import ChartData, GanttChart, enlarged, fit_scale, legend
 from .job import Document, Job
 from .markup import escape, para
 from .roadmap_data import chart_range, roadmap_chart
@@ -33,6 +33,7 @@ def make(job: Job) -> Document:
     job.page = page
     job.describe(LABEL)
     width, height = job.width, job.height
+    data = roadmap_chart(job)  # once: the chart and the milestone table read the same plan
     story: list[Flowable] = []
     if not options.chart_only:
         story += _title(job)
@@ -45,9 +46,10 @@ def make(job: Job) -> Document:
             legend=not options.chart_only and options.wants("legend"),
             split=not options.one_page,
             fill=True,
+            data=data,
         )
     if not options.chart_only and options.wants("milestones"):
-        story += _milestones(job)
+        story += _milestones(job, data)
     return Document(story, bare=options.chart_only, page=page)
 
 
@@ -71,9 +73,10 @@ def roadmap_flowables(
     legend: bool = True,
     split: bool = False,
     fill: bool = False,
+    data: ChartData | None = None,
 ) -> list[Flowable]:
     """The chart as one or more Drawings (with captions when it takes several pages)."""
-    data = roadmap_chart(job)
+    data = data if data is not None else roadmap_chart(job)
     span = chart_range(job, data)
     if span is None or not data.lanes:
         return [note("The roadmap has no items to chart yet.")]
@@ -117,8 +120,7 @@ def _legend(chart: GanttChart, width: float) -> Flowable:
     return legend(width, baseline=has_baseline, critical=has_critical, violated=has_violated)
 
 
-def _milestones(job: Job) -> list[Flowable]:
-    data = roadmap_chart(job)
+def _milestones(job: Job, data: ChartData) -> list[Flowable]:
     lanes = {lane.id: lane.name for lane in data.lanes}
     marks = sorted(
         (i for i in data.items if i.kind in (ItemKind.MILESTONE, ItemKind.RELEASE)),
