@@ -276,3 +276,152 @@ def test_overview_gathers_health_revenue_and_flags(workspace) -> None:
     assert row.flagged
     with workspace.read() as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(RoadmapItem)) == 0
+
+
+# -- elimination milestones held by key ------------------------------------------------------
+
+
+def _review_with_sale(ws, sale: dt.date = dt.date(2027, 3, 31)) -> tuple[int, int, object]:
+    """(product id, review id, the journal that set end of sale) on a new In-life product."""
+    pid = _product(ws, "In-life")
+    lifecycle = ws.service(LifecycleService)
+    review_id = lifecycle.open_elimination(pid).entity_id
+    journal = lifecycle.update_elimination(review_id, end_of_sale=sale)
+    return pid, review_id, journal
+
+
+def _link(ws, review_id: int) -> int | None:
+    return ws.service(LifecycleService).eliminations.get(review_id).end_of_sale_item_id
+
+
+def test_setting_end_of_sale_creates_its_milestone_and_ties_it_by_key(workspace) -> None:
+    sale = dt.date(2027, 3, 31)
+    pid, review_id, _ = _review_with_sale(workspace, sale)
+    item_id = _link(workspace, review_id)
+    item = workspace.service(RoadmapService).items.get(item_id)
+    assert (item.product_id, item.kind, item.name) == (pid, ItemKind.MILESTONE, "End of sale")
+    assert (item.start_date, item.end_date) == (sale, sale)
+    assert "[elimination review" not in item.notes  # no format 2 marker any more
+    lifecycle = workspace.service(LifecycleService)
+    assert lifecycle.milestones_of(review_id)["end_of_sale"].id == item_id
+    assert lifecycle.eliminations.get(review_id).end_of_support_item_id is None
+
+
+def test_a_dragged_milestone_keeps_its_date_when_another_field_is_saved(workspace) -> None:
+    pid, review_id, _ = _review_with_sale(workspace)
+    item_id = _link(workspace, review_id)
+    roadmap, lifecycle = workspace.service(RoadmapService), workspace.service(LifecycleService)
+    dragged = dt.date(2027, 4, 15)
+    roadmap.items.update(item_id, start_date=dragged, end_date=dragged)  # the Gantt's drag
+    # The dialog saves every field it shows: the date as it was, the rationale changed.
+    lifecycle.update_elimination(
+        review_id, end_of_sale=dt.date(2027, 3, 31), rationale="Margins are gone"
+    )
+    item = roadmap.items.get(item_id)
+    assert (item.start_date, item.end_date) == (dragged, dragged)
+    assert _link(workspace, review_id) == item_id
+    assert lifecycle.eliminations.get(review_id).rationale == "Margins are gone"
+    # Changing the review's date moves the same milestone there.
+    later = dt.date(2027, 9, 30)
+    lifecycle.update_elimination(review_id, end_of_sale=later)
+    assert roadmap.items.get(item_id).start_date == later
+    assert _link(workspace, review_id) == item_id
+    assert len(roadmap.items_of(pid)) == 1
+
+
+def test_clearing_end_of_sale_deletes_the_milestone_and_undo_brings_back_the_link(
+    workspace,
+) -> None:
+    pid, review_id, _ = _review_with_sale(workspace)
+    item_id = _link(workspace, review_id)
+    roadmap, lifecycle = workspace.service(RoadmapService), workspace.service(LifecycleService)
+    roadmap.items.update(item_id, notes="Tell the channel partners first")
+    kept = roadmap.items.get(item_id).to_dict()
+
+    cleared = lifecycle.update_elimination(review_id, end_of_sale=None)
+    assert roadmap.items_of(pid) == []
+    assert _link(workspace, review_id) is None
+
+    lifecycle.revert(cleared)
+    assert roadmap.items.get(item_id).to_dict() == kept
+    assert _link(workspace, review_id) == item_id
+    assert lifecycle.eliminations.get(review_id).end_of_sale == dt.date(2027, 3, 31)
+    # Still tied: a change of date moves the restored milestone, no second one appears.
+    lifecycle.update_elimination(review_id, end_of_sale=dt.date(2027, 5, 31))
+    assert [i.id for i in roadmap.items_of(pid)] == [item_id]
+    assert roadmap.items.get(item_id).start_date == dt.date(2027, 5, 31)
+    lifecycle.update_elimination(review_id, end_of_sale=dt.date(2027, 3, 31))
+
+    lifecycle.replay(cleared)
+    assert roadmap.items_of(pid) == []
+    assert _link(workspace, review_id) is None
+
+
+def test_a_milestone_deleted_from_the_roadmap_comes_back_with_the_next_date_change(
+    workspace,
+) -> None:
+    pid, review_id, _ = _review_with_sale(workspace)
+    item_id = _link(workspace, review_id)
+    roadmap, lifecycle = workspace.service(RoadmapService), workspace.service(LifecycleService)
+
+    snap = roadmap.items.delete(item_id)
+    assert _link(workspace, review_id) is None  # ON DELETE SET NULL
+    roadmap.items.restore(snap)  # the roadmap's undo puts the link back too
+    assert _link(workspace, review_id) == item_id
+    roadmap.items.delete(item_id)
+
+    # A save that leaves the date alone respects the deletion ...
+    lifecycle.update_elimination(review_id, rationale="No successor product")
+    assert roadmap.items_of(pid) == []
+    assert lifecycle.milestones_of(review_id) == {}
+    # ... a new date puts a milestone there again, tied by its new id.
+    later = dt.date(2027, 6, 30)
+    journal = lifecycle.update_elimination(review_id, end_of_sale=later)
+    [item] = roadmap.items_of(pid)
+    assert (item.name, item.start_date) == ("End of sale", later)
+    assert _link(workspace, review_id) == item.id
+    lifecycle.revert(journal)
+    assert roadmap.items_of(pid) == [] and _link(workspace, review_id) is None
+
+
+def test_the_milestones_notes_and_name_are_the_users_without_touching_the_link(workspace) -> None:
+    pid, review_id, _ = _review_with_sale(workspace)
+    item_id = _link(workspace, review_id)
+    roadmap, lifecycle = workspace.service(RoadmapService), workspace.service(LifecycleService)
+    roadmap.items.update(
+        item_id, notes="[elimination review 99: end of sale] pasted", name="Atlas EoS"
+    )
+    lifecycle.update_elimination(review_id, end_of_sale=dt.date(2027, 8, 31))
+    item = roadmap.items.get(item_id)
+    assert (item.start_date, item.name) == (dt.date(2027, 8, 31), "Atlas EoS")
+    assert item.notes == "[elimination review 99: end of sale] pasted"
+    assert _link(workspace, review_id) == item_id
+    assert len(roadmap.items_of(pid)) == 1
+
+
+@pytest.mark.parametrize("target", ["nothing", "another product's item"])
+def test_a_link_edited_elsewhere_to_a_wrong_item_is_never_followed(workspace, target) -> None:
+    pid, review_id, _ = _review_with_sale(workspace)
+    roadmap, lifecycle = workspace.service(RoadmapService), workspace.service(LifecycleService)
+    other = workspace.service(PortfolioService).create_product(name="Borealis").id
+    lane = roadmap.lanes.create(product_id=other, name="Build")
+    theirs = roadmap.items.create(
+        product_id=other,
+        lane_id=lane.id,
+        name="Borealis GA",
+        kind=ItemKind.MILESTONE,
+        start_date=dt.date(2027, 2, 1),
+    )
+    wrong = 9999 if target == "nothing" else theirs.id
+    with workspace.engine.begin() as conn:  # as another SQLite tool would
+        conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
+        conn.exec_driver_sql(
+            f"UPDATE elimination_review SET end_of_sale_item_id = {wrong} WHERE id = {review_id}"
+        )
+    assert lifecycle.milestones_of(review_id) == {}
+    lifecycle.update_elimination(review_id, end_of_sale=None)
+    assert roadmap.items.get(theirs.id).start_date == dt.date(2027, 2, 1)  # not deleted
+    lifecycle.update_elimination(review_id, end_of_sale=dt.date(2027, 7, 1))
+    assert roadmap.items.get(theirs.id).start_date == dt.date(2027, 2, 1)  # not moved
+    mine = _link(workspace, review_id)
+    assert roadmap.items.get(mine).product_id == pid

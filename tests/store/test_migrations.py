@@ -11,6 +11,7 @@ migration to it (run after the real ones, in the same transaction).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import shutil
@@ -23,7 +24,7 @@ import sqlalchemy as sa
 from pmdesk.core.errors import ValidationError
 from pmdesk.store import file_schema, migrations, schema
 from pmdesk.store.errors import UpgradeFailedError
-from pmdesk.store.services import PortfolioService, RoadmapService
+from pmdesk.store.services import LifecycleService, PortfolioService, RoadmapService
 from pmdesk.store.workspace import Workspace
 
 FIXTURES = Path(__file__).with_name("fixtures")
@@ -303,6 +304,191 @@ def test_format_2_migration_failing_half_way_leaves_the_file_as_it_was(
     with Workspace.open(path) as ws:
         assert ws.schema_version == schema.SCHEMA_VERSION
     assert RECYCLED_GATE in _rows(path, "gate_review")
+
+
+# -- format 3: calendars, lags that keep counting calendar days, milestones held by key --------
+
+V2 = FIXTURES / "schema_v2.pmdesk"
+SALE_NOTES = "Tell the channel first. [elimination review 5: end of sale] Then the press."
+SUPPORT_NOTES = (
+    "End of support decided in the elimination review. [elimination review 5: end of support]"
+)
+
+
+def _with_elimination_markers(fixture: Path, folder: Path) -> Path:
+    """An older file as pmdesk 0.2 left it: a review whose milestones carry its markers.
+
+    Borealis (product 2) gets a Lifecycle lane, review 5 with both dates, the two
+    milestones, and a decoy: a milestone of Atlas (product 1) with review 5's marker.
+    """
+    path = _copy(fixture, folder)
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA foreign_keys = OFF")
+    item = (
+        "INSERT INTO roadmap_item (id, product_id, lane_id, parent_id, name, kind, start_date, "
+        "end_date, progress, status, horizon, notes, sort_order, row_version) VALUES "
+        "(?, ?, ?, NULL, ?, 'milestone', ?, ?, 0, 'planned', NULL, ?, 0, 1)"
+    )
+    with conn:
+        conn.execute(
+            "INSERT INTO lane (id, product_id, name, kind, colour, sort_order, collapsed, "
+            "row_version) VALUES (9, 2, 'Lifecycle', 'launch', '#888888', 1, 0, 1)"
+        )
+        conn.execute(
+            "INSERT INTO elimination_review (id, product_id, opened_on, status, triggers, "
+            "revenue_lost_per_year, margin_lost_per_year, customers_affected, "
+            "shared_costs_remaining, dependent_products, strategy, end_of_sale, end_of_support, "
+            "decided_on, rationale, row_version) VALUES (5, 2, '2026-05-01', 'decided', '[]', "
+            "0, 0, 3, 0, '', 'phase_out', '2027-03-31', '2028-03-31', '2026-06-01', 'Old', 2)"
+        )
+        # The sale milestone was dragged on the roadmap (format 2 kept the drag too).
+        conn.execute(item, (21, 2, 9, "End of sale", "2027-04-15", "2027-04-15", SALE_NOTES))
+        conn.execute(item, (22, 2, 9, "End of support", "2028-03-31", "2028-03-31", SUPPORT_NOTES))
+        decoy = "Copied from Borealis [elimination review 5: end of sale]"
+        conn.execute(item, (20, 1, 1, "Not Borealis", "2027-01-01", "2027-01-01", decoy))
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    return path
+
+
+@pytest.mark.parametrize("fixture", [V1, V2], ids=["format 1", "format 2"])
+def test_older_file_gets_a_calendar_elapsed_lags_and_milestone_links(fixture, tmp_path: Path):
+    path = _with_elimination_markers(fixture, tmp_path)
+    lags = [(d["id"], d["lag_days"]) for d in _rows(path, "dependency")]
+    assert lags  # the fixture has dependencies to carry over
+
+    with Workspace.open(path) as ws:
+        assert ws.schema_version == schema.SCHEMA_VERSION
+        assert ws.check().ok
+        lifecycle = ws.service(LifecycleService)
+        [review] = lifecycle.eliminations_of(2)
+        assert (review.end_of_sale_item_id, review.end_of_support_item_id) == (21, 22)
+        milestones = lifecycle.milestones_of(review.id)
+        assert {k: m.id for k, m in milestones.items()} == {"end_of_sale": 21, "end_of_support": 22}
+
+    items = {row["id"]: row for row in _rows(path, "roadmap_item")}
+    assert items[21]["notes"] == "Tell the channel first. Then the press."
+    assert items[22]["notes"] == "End of support decided in the elimination review."
+    assert items[21]["start_date"] == "2027-04-15"  # the drag kept
+    assert "[elimination review 5: end of sale]" in items[20]["notes"]  # another product's
+    dependencies = _rows(path, "dependency")
+    assert [(d["id"], d["lag_days"]) for d in dependencies] == lags
+    assert {(d["lag_elapsed"], d["lag_unit"], d["lag_exact"]) for d in dependencies} == {
+        (1, "day", None)
+    }
+    [calendar] = _rows(path, "work_calendar")
+    assert {k: v for k, v in calendar.items() if k not in ("id", "row_version")} == {
+        "product_id": None,
+        "name": "Standard",
+        "weekdays": 31,
+        "day_start": 540,
+        "day_end": 1020,
+        "minutes_per_day": 480,
+    }
+    assert _rows(path, "calendar_exception") == []
+    [backup] = _backups(path)
+    assert _stored_version(backup) == _expected(fixture)["format"]
+
+    # The links work: a save that keeps the date keeps the drag, a new date moves the same
+    # milestone, and no second one is made.
+    with Workspace.open(path) as ws:
+        lifecycle, roadmap = ws.service(LifecycleService), ws.service(RoadmapService)
+        lifecycle.update_elimination(5, rationale="Margins are gone")
+        assert roadmap.items.get(21).start_date == dt.date(2027, 4, 15)
+        lifecycle.update_elimination(5, end_of_sale=dt.date(2027, 6, 30))
+        assert roadmap.items.get(21).start_date == dt.date(2027, 6, 30)
+        names = [i.name for i in roadmap.items_of(2)]
+        assert sorted(names) == ["End of sale", "End of support"]
+
+
+def test_format_3_migration_failing_half_way_leaves_the_file_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The dependency table is rebuilt, the review's copy fails: nothing of it remains."""
+    broken = migrations._ELIMINATION_V3.replace("rationale TEXT NOT NULL,", "")
+    assert broken != migrations._ELIMINATION_V3
+    monkeypatch.setattr(migrations, "_ELIMINATION_V3", broken)
+    path = _with_elimination_markers(V2, tmp_path)
+    before, rows = path.read_bytes(), _rows(path, "elimination_review")
+
+    with pytest.raises(UpgradeFailedError, match="rationale") as failed:
+        Workspace.open(path)
+
+    assert "not changed" in str(failed.value)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([path.name, f"{path.stem} backups"])
+    [backup] = _backups(path)
+    assert failed.value.backup == backup
+    assert _stored_version(backup) == 2
+    assert _rows(backup, "elimination_review") == rows
+    assert _counts(backup) == _counts(path)
+
+    monkeypatch.undo()
+    with Workspace.open(path) as ws:
+        assert ws.schema_version == schema.SCHEMA_VERSION
+        [review] = ws.service(LifecycleService).eliminations_of(2)
+        assert review.end_of_sale_item_id == 21
+
+
+def _weekend_free_plan(folder: Path) -> Path:
+    """The format 2 fixture's Atlas plan on weekdays only, each successor too early.
+
+    Design Mon 4 – Wed 6 January 2027; Pricing (after Design, no lag) Mon–Tue; Launch
+    (a milestone 3 days after Pricing) on the 4th; Beta (starting 7 days after Design
+    starts) Mon–Wed.
+    """
+    path = _copy(V2, folder)
+    conn = sqlite3.connect(path)
+    with conn:
+        for item_id, start, end in [
+            (1, "2027-01-04", "2027-01-06"),
+            (2, "2027-01-04", "2027-01-05"),
+            (3, "2027-01-04", "2027-01-04"),
+        ]:
+            conn.execute(
+                "UPDATE roadmap_item SET start_date = ?, end_date = ? WHERE id = ?",
+                (start, end, item_id),
+            )
+        conn.execute(
+            "INSERT INTO roadmap_item (id, product_id, lane_id, parent_id, name, kind, "
+            "start_date, end_date, progress, status, horizon, notes, sort_order, row_version) "
+            "VALUES (4, 1, 1, NULL, 'Beta', 'feature', '2027-01-04', '2027-01-06', 0, "
+            "'planned', NULL, '', 3, 1)"
+        )
+        conn.execute(
+            "INSERT INTO dependency (id, predecessor_id, successor_id, type, lag_days, "
+            "row_version) VALUES (3, 1, 4, 'SS', 7, 1)"
+        )
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    return path
+
+
+# What pmdesk 0.2 (format 2, calendar days) made of that plan with "Move successors".
+FORMAT_2_DATES = {
+    1: ("2027-01-04", "2027-01-06"),
+    2: ("2027-01-07", "2027-01-08"),  # Thursday, the day after Design
+    3: ("2027-01-12", "2027-01-12"),  # the Saturday after Pricing, plus 3 days
+    4: ("2027-01-11", "2027-01-13"),  # Monday: 7 days after Design's start
+}
+
+
+def test_an_upgraded_plan_moves_successors_to_the_dates_it_did_before(tmp_path: Path):
+    path = _weekend_free_plan(tmp_path)
+    with Workspace.open(path) as ws:
+        roadmap = ws.service(RoadmapService)
+        assert roadmap.calendar_of(1).weekdays == 31  # a working week, not calendar days
+        previous = roadmap.reschedule_successors(1)
+        assert set(previous) == {2, 3, 4}
+        # Done again, nothing moves: the plan is where its dependencies want it.
+        assert roadmap.reschedule_successors(1) == {}
+        assert roadmap.violations_of(1) == []
+    moved = {
+        row["id"]: (row["start_date"], row["end_date"])
+        for row in _rows(path, "roadmap_item")
+        if row["product_id"] == 1
+    }
+    assert moved == FORMAT_2_DATES
 
 
 # -- the upgrade machinery, with a pretend next format ---------------------------------------------

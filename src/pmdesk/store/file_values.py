@@ -1,25 +1,36 @@
 """Every value in a workspace file is of its column's kind, checked before pmdesk reads it.
 
-SQLite stores any value in any column, and its CHECK constraints (which ``quick_check``
-verifies) cover ranges and enumerations, not kinds: a file edited with another tool
-can hold text where a progress percentage belongs, a date that is no date, or JSON of
-the wrong shape. Such a value would reach a paint routine or a PDF and crash there.
-One SQL pass per table, made from the models' column types, finds the first few such
-values at open, and the file is reported as damaged, naming the table, row and column.
+SQLite stores any value in any column: a file edited with another tool can hold text
+where a progress percentage belongs, a date that is no date, or JSON of the wrong shape.
+Its CHECK constraints (ranges, enumerations, a working day that ends after it starts)
+hold only for rows written while they were on: another tool can switch them off
+(``PRAGMA ignore_check_constraints``), and ``quick_check`` does not re-check them in
+the SQLite Python ships. Such a value would reach a paint routine, a schedule or a PDF
+and crash there. One SQL pass per table, made from the models' column types, the
+bounds of :mod:`pmdesk.core.validation` and the tables' own CHECK constraints, finds
+the first few such values at open, and the file is reported as damaged, naming the
+table, row and column (or the rule the row breaks).
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
+from functools import cache
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import sqlite
 
-from pmdesk.core.validation import DATE_MAX, DATE_MIN, NUMBER_MAX, WHOLE_MAX
+from pmdesk.core.validation import DATE_MAX, DATE_MIN, DAYS_MAX, NUMBER_MAX, WHOLE_MAX
 
 from .models import Base
 
 SHOWN = 3  # values named in the message; the rest are counted
+
+# Whole numbers with a tighter bound than WHOLE_MAX, as core.validation holds them: a lag
+# or a launch-relative due date counts days, and a date plus it must stay a date.
+DAY_COUNTS = {("dependency", "lag_days"), ("launch_task", "due_offset_days")}
 
 
 @dataclass(frozen=True)
@@ -29,11 +40,14 @@ class BadValue:
     column: str
     value: object
     expected: str
+    rule: str = ""  # the CHECK constraint the row breaks; ``value`` then names its values
 
     def describe(self) -> str:
+        where = self.table.replace("_", " ")
+        if self.rule:
+            return f"{where} {self.row} breaks the rule “{self.rule}” ({self.value})"
         shown = repr(self.value)
         shown = shown if len(shown) <= 40 else shown[:39] + "…"
-        where = self.table.replace("_", " ")
         return (
             f"{where} {self.row}: {self.column.replace('_', ' ')} holds {shown}, "
             f"not {self.expected}"
@@ -48,7 +62,10 @@ def _rule(column: sa.Column) -> tuple[str, str] | None:
         bad, expected = f"{name} NOT IN (0, 1) OR typeof({name}) != 'integer'", "yes or no"
     elif isinstance(kind, sa.Integer):
         bad, expected = f"typeof({name}) != 'integer'", "a whole number"
-        if not column.primary_key and column.name != "row_version":
+        if (column.table.name, column.name) in DAY_COUNTS:
+            bad += f" OR abs({name}) > {DAYS_MAX}"
+            expected = f"a number of days within ±{DAYS_MAX:,}"
+        elif not column.primary_key and column.name != "row_version":
             bad += f" OR abs({name}) > {WHOLE_MAX}"
             expected = f"a whole number within ±{WHOLE_MAX:,}"
     elif isinstance(kind, sa.Float | sa.Numeric):
@@ -108,37 +125,92 @@ def json_shape(column: sa.Column) -> str:
     return ""
 
 
+def _check_rules(table: sa.Table) -> list[tuple[str, str, tuple[str, ...]]]:
+    """(rule name, SQL true for a row that breaks it, the columns it reads) per CHECK.
+
+    SQLite's own meaning: a CHECK fails when its expression is false, not when it is NULL.
+    """
+    found = []
+    for constraint in sorted(table.constraints, key=lambda c: str(c.name)):
+        if not isinstance(constraint, sa.CheckConstraint):
+            continue
+        text = str(
+            constraint.sqltext.compile(
+                dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}
+            )
+        )
+        words = set(re.findall(r"\w+", text))
+        columns = tuple(c.name for c in table.columns if c.name in words)
+        rule = str(constraint.name).removeprefix(f"ck_{table.name}_").replace("_", " ")
+        found.append((rule, f"NOT coalesce(({text}), 1)", columns))
+    return found
+
+
+@cache
+def _table_query(table: sa.Table) -> tuple[str, list[tuple[str, str, str]], list, str] | None:
+    """The scan of one table: (select list, column rules, check rules, where clause)."""
+    rules = [(c.name, *_rule(c)) for c in table.columns if _rule(c) is not None]
+    checks = _check_rules(table)
+    if not rules and not checks:
+        return None
+    key = "id" if "id" in table.columns else "rowid"
+    picks = [f'"{name}"' for name, _, _ in rules]
+    picks += [f'"{column}"' for _, _, columns in checks for column in columns]
+    flags = [f"({bad})" for _, bad, _ in rules] + [f"({bad})" for _, bad, _ in checks]
+    select = ", ".join([key, *picks, *flags])
+    return select, rules, checks, " OR ".join(flags)
+
+
 def find_bad_values(conn: sqlite3.Connection, limit: int = SHOWN) -> list[BadValue]:
-    """The first ``limit`` values of the wrong kind, table by table."""
+    """The first ``limit`` values of the wrong kind, or rows that break a rule, table by table."""
     found: list[BadValue] = []
     for table in Base.metadata.sorted_tables:
-        rules = [(c.name, *_rule(c)) for c in table.columns if _rule(c) is not None]
-        if not rules:
+        scan = _table_query(table)
+        if scan is None:
             continue
-        where = " OR ".join(f"({bad})" for _, bad, _ in rules)
-        key = "id" if "id" in table.columns else "rowid"
-        picks = ", ".join(f'"{name}"' for name, _, _ in rules)
-        flags = ", ".join(f"({bad})" for _, bad, _ in rules)
-        query = (
-            f'SELECT {key}, {picks}, {flags} FROM "{table.name}" '
-            f"WHERE {where} LIMIT {limit - len(found)}"
-        )
+        select, rules, checks, where = scan
+        query = f'SELECT {select} FROM "{table.name}" WHERE {where} LIMIT {limit - len(found)}'
         conn.text_factory = bytes  # a value that is not UTF-8 is shown, not raised on
         try:
             rows = conn.execute(query).fetchall()
         finally:
             conn.text_factory = str
         for row in rows:
-            values, flagged = row[1 : 1 + len(rules)], row[1 + len(rules) :]
-            for (name, _bad, expected), value, is_bad in zip(rules, values, flagged, strict=True):
-                if is_bad:
-                    found.append(
-                        BadValue(table.name, _shown(row[0]), name, _shown(value), expected)
-                    )
-                    break
+            found.append(_first_problem(table.name, row, rules, checks))
         if len(found) >= limit:
             break
     return found
+
+
+def _first_problem(table: str, row: tuple, rules: list, checks: list) -> BadValue:
+    """What is wrong with one row the scan picked: its first bad value, else its first rule."""
+    at = 1
+    values = row[at : at + len(rules)]
+    at += len(rules)
+    checked: list[tuple] = []
+    for _rule_name, _bad, columns in checks:
+        checked.append(row[at : at + len(columns)])
+        at += len(columns)
+    flagged = row[at:]
+    key = _shown(row[0])
+    for (name, _bad, expected), value, is_bad in zip(rules, values, flagged, strict=False):
+        if is_bad:
+            return BadValue(table, key, name, _shown(value), expected)
+    for (rule, _bad, columns), read, is_bad in zip(
+        checks, checked, flagged[len(rules) :], strict=True
+    ):
+        if is_bad:
+            shown = ", ".join(
+                f"{column.replace('_', ' ')} {_brief(value)}"
+                for column, value in zip(columns, read, strict=True)
+            )
+            return BadValue(table, key, rule, shown or "its values", "", rule=rule)
+    return BadValue(table, key, "row", "its values", "", rule="values of their kinds")
+
+
+def _brief(value: object) -> str:
+    shown = repr(_shown(value))
+    return shown if len(shown) <= 24 else shown[:23] + "…"
 
 
 def _shown(value: object) -> object:

@@ -34,7 +34,11 @@ class CalendarService:
     # -- reading ------------------------------------------------------------------------
 
     def workspace_calendar(self) -> WorkCalendar | None:
-        """The workspace's own calendar row (every file made by pmdesk 0.3 or later has one)."""
+        """The workspace's own calendar row (every file made by pmdesk 0.3 or later has one).
+
+        SQLite's UNIQUE lets several rows have no product; pmdesk makes one, and of a
+        file edited elsewhere that holds more, the lowest id is the workspace's calendar.
+        """
         found = self.calendars.list(WorkCalendar.product_id.is_(None))
         return found[0] if found else None
 
@@ -59,9 +63,11 @@ class CalendarService:
                 row = session.scalars(
                     sa.select(WorkCalendar).where(WorkCalendar.product_id == product_id)
                 ).first()
-            if row is None:
+            if row is None:  # a file edited elsewhere may hold several: the first one counts
                 row = session.scalars(
-                    sa.select(WorkCalendar).where(WorkCalendar.product_id.is_(None))
+                    sa.select(WorkCalendar)
+                    .where(WorkCalendar.product_id.is_(None))
+                    .order_by(WorkCalendar.id)
                 ).first()
             if row is None:
                 return WorkingCalendar()

@@ -410,8 +410,11 @@ class LifecycleService:
     def update_elimination(self, review_id: int, **changes: Any) -> Journal:
         """Edit a review; its end-of-sale and end-of-support dates stay on the roadmap as milestones.
 
-        A milestone follows its date when the review's date changes; a save that leaves
-        the date alone leaves the milestone where the roadmap put it (dragged, say).
+        The review holds each milestone by its id, so the roadmap is free with it: a
+        milestone follows its date when the review's date changes; a save that leaves the
+        date alone leaves the milestone where the roadmap put it (dragged, say), and one
+        deleted from the roadmap stays deleted until the review's date changes again.
+        Clearing a date deletes its milestone.
         """
         journal = Journal()
         cleaned = self.eliminations.clean(changes)
@@ -434,8 +437,7 @@ class LifecycleService:
         with self.ws.read() as session:
             found = {}
             for key, _label in MILESTONES:
-                item_id = getattr(review, f"{key}_item_id")
-                item = session.get(RoadmapItem, item_id) if item_id is not None else None
+                item = _linked_item(session, review.product_id, getattr(review, f"{key}_item_id"))
                 if item is not None:
                     found[key] = item
             return found
@@ -445,12 +447,18 @@ class LifecycleService:
             day = review[key]
             link = f"{key}_item_id"
             item_id = review[link]
+            item = _linked_item(writer.session, review["product_id"], item_id)
+            if item_id is not None and item is None:
+                # A link to nothing, or to another product's item (a file edited elsewhere):
+                # dropped, never followed, so no other row is moved or deleted through it.
+                writer.update("elimination_review", review["id"], **{link: None})
+                item_id = None
             if item_id is not None and day is None:
                 writer.update("elimination_review", review["id"], **{link: None})
                 writer.delete("roadmap_item", item_id)
             elif item_id is not None and key in moved:
                 writer.update("roadmap_item", item_id, start_date=day, end_date=day)
-            elif item_id is None and day is not None:
+            elif item_id is None and day is not None and key in moved:
                 lane_id = _lifecycle_lane(writer, review["product_id"])
                 new_id = writer.insert(
                     "roadmap_item",
@@ -470,6 +478,14 @@ class LifecycleService:
             if product is None:
                 raise NotFoundError("product", product_id)
             return product
+
+
+def _linked_item(session, product_id: int, item_id: int | None) -> RoadmapItem | None:
+    """The roadmap item a review's link names, if it exists and is on the review's product."""
+    if item_id is None:
+        return None
+    item = session.get(RoadmapItem, item_id)
+    return item if item is not None and item.product_id == product_id else None
 
 
 def _lifecycle_lane(writer: _Writer, product_id: int) -> int:
