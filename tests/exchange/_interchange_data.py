@@ -25,6 +25,7 @@ from pmdesk.core.enums import (
     VoteTarget,
 )
 from pmdesk.store.services import (
+    CalendarService,
     CanvasService,
     LaunchService,
     LifecycleService,
@@ -120,15 +121,22 @@ def build_roadmap(ws, product_id: int) -> dict[str, int]:
         horizon=Horizon.LATER,
         sort_order=6,
     ).id
+    # Working days, an elapsed lead, none, and a working week as MS Project gives it.
     links = [
-        ("api", "ui", DependencyType.FINISH_TO_START, 2),
-        ("ui", "beta", DependencyType.START_TO_START, -3),
-        ("epic", "release", DependencyType.FINISH_TO_FINISH, 0),
-        ("deep", "release", DependencyType.START_TO_FINISH, 7),
+        ("api", "ui", DependencyType.FINISH_TO_START, 2, {}),
+        ("ui", "beta", DependencyType.START_TO_START, -3, {"lag_elapsed": True}),
+        ("epic", "release", DependencyType.FINISH_TO_FINISH, 0, {}),
+        (
+            "deep",
+            "release",
+            DependencyType.START_TO_FINISH,
+            5,
+            {"lag_unit": "week", "lag_exact": 24_000},
+        ),
     ]
-    for pred, succ, kind, lag in links:
+    for pred, succ, kind, lag, more in links:
         roadmap.dependencies.create(
-            predecessor_id=ids[pred], successor_id=ids[succ], type=kind, lag_days=lag
+            predecessor_id=ids[pred], successor_id=ids[succ], type=kind, lag_days=lag, **more
         )
     roadmap.set_baseline(product_id, "Plan of record")
     items.update(ids["ui"], start_date="2025-02-10", end_date="2025-02-21")
@@ -148,6 +156,16 @@ def build_portfolio(ws) -> dict[str, int]:
     second = portfolio.create_product(name="Second product")
     ids = {"product": product.id, "second": second.id}
     ids |= build_roadmap(ws, product.id)
+    calendars = ws.service(CalendarService)
+    standard = calendars.workspace_calendar()
+    calendars.add_exception(standard.id, name=f"Holiday {TRICKY}", start_date="2025-05-01")
+    # The second product works Sunday to Thursday, with an extra working Friday.
+    own = calendars.give_own_calendar(second.id)
+    calendars.update_calendar(own.id, name="Gulf week", weekdays=0b1001111)
+    calendars.add_exception(
+        own.id, name="Release Friday", start_date="2025-03-07", end_date="2025-03-07", working=True
+    )
+    ids["own_calendar"] = own.id
     portfolio.risks.create(product_id=product.id, title="Risk; with, commas", likelihood=4)
     portfolio.revisions.create(
         product_id=product.id, version="1.0", revised_on="2025-01-02", summary=FORMULA
@@ -267,7 +285,14 @@ def roadmap_view(ws, product_id: int) -> dict:
             for i in items
         ],
         "links": sorted(
-            (names[d.predecessor_id], names[d.successor_id], d.type, d.lag_days)
+            (
+                names[d.predecessor_id],
+                names[d.successor_id],
+                d.type,
+                d.lag_days,
+                d.lag_elapsed,
+                d.lag_unit,
+            )
             for d in roadmap.dependencies_of(product_id)
         ),
         "baseline": sorted((names[i], s, e) for i, (s, e) in entries.items()),

@@ -129,7 +129,8 @@ def test_tasks_carry_dates_kinds_links_and_the_baseline(filled):
     root = ET.fromstring(export_mspdi(workspace, ids["product"], now=NOW))
     tasks = {t.findtext(f"{NS}Name"): t for t in root.iter(f"{NS}Task")}
     api, beta = tasks[FORMULA], tasks["Beta"]
-    assert api.findtext(f"{NS}Start") == "2025-01-06T08:00:00"
+    # The workspace's standard calendar: Monday to Friday, 09:00 to 17:00.
+    assert api.findtext(f"{NS}Start") == "2025-01-06T09:00:00"
     assert api.findtext(f"{NS}Finish") == "2025-01-31T17:00:00"
     assert api.findtext(f"{NS}Duration") == f"PT{20 * 8}H0M0S"  # 20 working days
     assert api.findtext(f"{NS}PercentComplete") == "100"
@@ -139,11 +140,12 @@ def test_tasks_carry_dates_kinds_links_and_the_baseline(filled):
     assert tasks["Deep child"].findtext(f"{NS}OutlineLevel") == "4"
     assert tasks["Epic <one>"].findtext(f"{NS}Notes") == "Line 1\nLine 2 & more"
     (link,) = tasks["UI 🎨"].findall(f"{NS}PredecessorLink")
-    assert link.findtext(f"{NS}Type") == "1" and link.findtext(f"{NS}LinkLag") == str(2 * 14400)
-    assert link.findtext(f"{NS}LagFormat") == "8"
+    # Two working days of 480 minutes, in tenths of a minute, shown in working days.
+    assert link.findtext(f"{NS}Type") == "1" and link.findtext(f"{NS}LinkLag") == str(2 * 4800)
+    assert link.findtext(f"{NS}LagFormat") == "7"
     (baseline,) = tasks["UI 🎨"].findall(f"{NS}Baseline")
-    assert baseline.findtext(f"{NS}Start") == "2025-02-03T08:00:00"  # before the slip
-    assert tasks["UI 🎨"].findtext(f"{NS}Start") == "2025-02-10T08:00:00"
+    assert baseline.findtext(f"{NS}Start") == "2025-02-03T09:00:00"  # before the slip
+    assert tasks["UI 🎨"].findtext(f"{NS}Start") == "2025-02-10T09:00:00"
 
 
 def test_text_xml_cannot_carry_is_escaped_reversibly_not_written_raw(workspace):

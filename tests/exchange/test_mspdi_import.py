@@ -8,7 +8,6 @@ import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import numpy as np
 import pytest
 from _interchange_data import CORPUS
 
@@ -77,30 +76,31 @@ def test_every_corpus_file_imports_task_for_task(workspace, product, path: Path)
     assert hashlib.sha256(path.read_bytes()).hexdigest() == digest, "the corpus is read-only"
 
 
-def _calendar_days(anchor: dt.date, working: int) -> int:
-    """What a Monday-to-Friday week makes of ``working`` days from ``anchor`` (numpy's view)."""
-    if working == 0:
-        return 0
-    day = np.busday_offset(np.datetime64(anchor), working, roll="forward")
-    return (day.astype(dt.date) - anchor).days
+# LagFormat -> (unit, elapsed), as the MSPDI schema defines it (3 m ... 12 emo).
+LAG_FORMATS = {
+    "3": ("minute", False),
+    "5": ("hour", False),
+    "7": ("day", False),
+    "8": ("day", True),
+    "9": ("week", False),
+}
 
 
-def _anchor(pred, kind: DependencyType) -> dt.date:
-    """The day a link counts from: after the predecessor's finish (FS, FF), else its start."""
-    if kind in (DependencyType.FINISH_TO_START, DependencyType.FINISH_TO_FINISH):
-        return pred.end_date + dt.timedelta(days=1)
-    return pred.start_date
-
-
-def _working_lags_as_pmdesk_has_them(workspace, product, path: Path) -> tuple[dict, dict]:
-    """(found, expected): {(pred UID, succ UID): (type, lag)} imported, and as numpy counts."""
+def _lags_as_pmdesk_has_them(workspace, product, path: Path) -> tuple[dict, dict]:
+    """(found, expected): {(pred UID, succ UID): (type, days, elapsed, unit, exact)} as
+    imported, and as the file says: working lags in working days of 480 minutes."""
     roadmap = workspace.service(RoadmapService)
     items = sorted(roadmap.items_of(product.id), key=lambda i: i.sort_order)
     tasks = _tasks(path)
     uids = {i.id: t.findtext("p:UID", "", NS) for i, t in zip(items, tasks, strict=True)}
-    by_uid = {uids[i.id]: i for i in items}
     found = {
-        (uids[d.predecessor_id], uids[d.successor_id]): (d.type, d.lag_days)
+        (uids[d.predecessor_id], uids[d.successor_id]): (
+            d.type,
+            d.lag_days,
+            d.lag_elapsed,
+            d.lag_unit.value,
+            d.lag_exact,
+        )
         for d in roadmap.dependencies_of(product.id)
     }
     expected = {}
@@ -108,30 +108,33 @@ def _working_lags_as_pmdesk_has_them(workspace, product, path: Path) -> tuple[di
         for link in task.findall("p:PredecessorLink", NS):
             pred = link.findtext("p:PredecessorUID", "", NS)
             kind = TYPE_CODES[link.findtext("p:Type", "", NS)]
-            working = int(link.findtext("p:LinkLag", "0", NS)) // 4800  # 8-hour days
-            lag = _calendar_days(_anchor(by_uid[pred], kind), working)
-            expected[(pred, task.findtext("p:UID", "", NS))] = (kind, lag)
+            tenths = int(link.findtext("p:LinkLag", "0", NS))
+            unit, elapsed = LAG_FORMATS[link.findtext("p:LagFormat", "7", NS)]
+            days = tenths // (14400 if elapsed else 4800)
+            expected[(pred, task.findtext("p:UID", "", NS))] = (kind, days, elapsed, unit, tenths)
     return found, expected
 
 
 def test_link_types_and_working_day_lags_come_across(workspace, product):
     path = CORPUS / "mspdirelations.xml"
     result = import_mspdi(workspace, path, product_id=product.id)
-    found, expected = _working_lags_as_pmdesk_has_them(workspace, product, path)
+    found, expected = _lags_as_pmdesk_has_them(workspace, product, path)
     assert found == expected
-    assert {kind for kind, _lag in found.values()} == set(DependencyType)
-    # SS + 1 working day from Friday 2006-09-22: Task 3 starts on Monday, as in the file.
-    assert found[("2", "3")] == (DependencyType.START_TO_START, 3)
-    assert any(w.startswith("1 link: working-time lag was converted") for w in result.warnings)
+    assert {link[0] for link in found.values()} == set(DependencyType)
+    # SS + 1 working day from Friday 2006-09-22: one working day, as in the file (the
+    # product's calendar makes it Monday), not three calendar days.
+    assert found[("2", "3")] == (DependencyType.START_TO_START, 1, False, "day", 4800)
+    assert not any("converted" in w for w in result.warnings)
 
 
-def test_week_lags_and_leads_are_converted_to_days(workspace, product):
+def test_week_lags_and_leads_keep_their_unit(workspace, product):
     path = CORPUS / "task-links-project2010-mspdi.xml"
     import_mspdi(workspace, path, product_id=product.id)
-    found, expected = _working_lags_as_pmdesk_has_them(workspace, product, path)
+    found, expected = _lags_as_pmdesk_has_them(workspace, product, path)
     assert found == expected
-    # Two working weeks (LagFormat 9, 48 000 tenths) span at least two calendar weeks.
-    assert max(lag for _kind, lag in found.values()) >= 14
+    # Two working weeks (LagFormat 9, 48 000 tenths) are ten working days, shown in weeks.
+    assert max(link[1] for link in found.values()) == 10
+    assert {link[3] for link in found.values()} == {"day", "week"}
     other = workspace.service(PortfolioService).create_product(name="Sample")
     import_mspdi(workspace, CORPUS / "sample.xml", product_id=other.id)
     assert -1 in {d.lag_days for d in workspace.service(RoadmapService).dependencies_of(other.id)}
@@ -201,15 +204,22 @@ def test_elapsed_percent_and_calendar_specific_lags(workspace, product):
     )
     roadmap = workspace.service(RoadmapService)
     names = {i.id: i.name for i in roadmap.items_of(product.id)}
-    lags = {names[d.successor_id]: d.lag_days for d in roadmap.dependencies_of(product.id)}
-    # "Four days" ends on Thursday 9 January; FS lags count from Friday the 10th.
-    # 50 % of four working days is two (Friday, Monday: start Tuesday, 4 calendar days);
-    # one ten-hour working day is Friday (start Monday, 3 days); 2 elapsed days stay 2.
-    assert lags == {"Elapsed": 2, "Percent": 4, "Hours": 0, "Ten-hour day": 3}
+    lags = {
+        names[d.successor_id]: (d.lag_days, d.lag_elapsed, d.lag_unit.value, d.lag_exact)
+        for d in roadmap.dependencies_of(product.id)
+    }
+    # Lags count the days the file counts: 2 elapsed days; 50 % of four working days is
+    # two working days; a ten-hour working day (MinutesPerDay 600) is one working day;
+    # two hours are a fifth of one, rounded to none. Each keeps its unit and exact length.
+    assert lags == {
+        "Elapsed": (2, True, "day", 2 * 14400),
+        "Percent": (2, False, "percent", 50),
+        "Hours": (0, False, "hour", 1200),
+        "Ten-hour day": (1, False, "day", 6000),
+    }
     (rounded,) = [w for w in result.warnings if "rounded" in w]
     assert rounded.startswith("1 link: its lag was rounded") and "“Hours”" in rounded
-    (converted,) = [w for w in result.warnings if "converted" in w]
-    assert converted.startswith("2 links: working-time lags were converted")
+    assert not any("converted" in w for w in result.warnings)
 
 
 def test_nested_summaries_become_parent_items(workspace, product):

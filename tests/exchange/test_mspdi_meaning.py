@@ -72,7 +72,7 @@ def _lags(ws, product_id):
     }
 
 
-def test_two_working_days_after_a_friday_are_monday_and_tuesday(workspace, product):
+def test_working_day_lags_stay_working_days_in_their_unit(workspace, product):
     tasks = "".join(
         [
             _task(1, "Build", "2025-01-06", "2025-01-10"),  # Monday to Friday
@@ -81,19 +81,19 @@ def test_two_working_days_after_a_friday_are_monday_and_tuesday(workspace, produ
         ]
     )
     result = import_mspdi(workspace, _project(tasks), product_id=product.id)
-    # Test may start on Wednesday 15th: Saturday 11th + 4 calendar days. A working week
-    # after Friday 17th ends on Friday 24th: Ship starts on Monday 27th, 9 days on.
-    assert _lags(workspace, product.id) == {("Build", "Test"): 4, ("Test", "Ship"): 9}
-    (converted,) = [w for w in result.warnings if "converted" in w]
-    assert converted.startswith("2 links: working-time lags were converted")
-    assert "Task 1 “Build” → Task 2 “Test” (2 working days → 4 days)" in converted
-    # pmdesk writes them back as elapsed days, and they import back unchanged.
+    # Two working days stay two working days (Monday and Tuesday after a Friday), not the
+    # four calendar days they span; a working week stays five working days, shown in weeks.
+    assert _lags(workspace, product.id) == {("Build", "Test"): 2, ("Test", "Ship"): 5}
+    links = workspace.service(RoadmapService).dependencies_of(product.id)
+    assert {(d.lag_elapsed, d.lag_unit.value) for d in links} == {(False, "day"), (False, "week")}
+    assert not any("converted" in w for w in result.warnings)
+    # pmdesk writes them back as they came, and they import back unchanged.
     data = export_mspdi(workspace, product.id, now=NOW)
     lags = [
         (link.findtext(f"{{{NS}}}LinkLag"), link.findtext(f"{{{NS}}}LagFormat"))
         for link in ET.fromstring(data).iter(f"{{{NS}}}PredecessorLink")
     ]
-    assert lags == [(str(4 * 14400), "8"), (str(9 * 14400), "8")]
+    assert lags == [(str(2 * 4800), "7"), (str(5 * 4800), "9")]
     again = workspace.service(PortfolioService).create_product(name="Again")
     assert import_mspdi(workspace, data, product_id=again.id).warnings == []
     assert _lags(workspace, again.id) == _lags(workspace, product.id)
@@ -114,14 +114,13 @@ def test_sub_day_lags_are_rounded_with_one_warning_and_percent_uses_working_dura
     )
     result = import_mspdi(workspace, _project(tasks), product_id=product.id)
     lags = _lags(workspace, product.id)
-    # 30 % of ten working days is three (Thursday 16, Friday 17, Monday 20): 5 calendar days.
-    assert lags[("Long", "Thirty percent")] == 5
-    assert lags[("Long", "Four hours")] == 1  # half a working day rounds up to one: Thursday
-    assert lags[("Long", "Ninety minutes")] == 0
+    assert lags[("Long", "Thirty percent")] == 3  # 30 % of ten working days
+    assert lags[("Long", "Four hours")] == 1  # half a working day rounds up to one
+    assert lags[("Long", "Ninety minutes")] == 0  # 90 elapsed minutes
     (rounded,) = [w for w in result.warnings if "rounded" in w]
     assert rounded.startswith("2 links: lags were rounded to whole days")
     assert "“Four hours” (0.5 → 1 working day)" in rounded
-    assert "“Four hours”" in rounded and "“Ninety minutes”" in rounded
+    assert "“Ninety minutes” (0.0625 → 0 days)" in rounded
     assert "“Thirty percent”" not in rounded
 
 
@@ -245,9 +244,11 @@ def test_tasks_without_dates_are_scheduled_from_duration_and_links(workspace, pr
     result = import_mspdi(workspace, _project(tasks, start), product_id=product.id)
     items = _items(workspace, product.id)
     dates = {name: (i.start_date, i.end_date) for name, i in items.items()}
-    assert dates["After it"] == (dt.date(2025, 3, 13), dt.date(2025, 3, 15))  # three days
+    # Durations are working days of the product's calendar (Monday to Friday): three
+    # days from Thursday 13 March end on Monday 17th, and the gate follows on Tuesday.
+    assert dates["After it"] == (dt.date(2025, 3, 13), dt.date(2025, 3, 17))
     assert dates["Loose"] == (dt.date(2025, 3, 3), dt.date(2025, 3, 4))  # at the project start
-    assert dates["Gate"] == (dt.date(2025, 3, 16), dt.date(2025, 3, 16))
+    assert dates["Gate"] == (dt.date(2025, 3, 18), dt.date(2025, 3, 18))
     assert dates["Start only"] == (dt.date(2025, 3, 5), dt.date(2025, 3, 6))
     assert dates["Finish only"] == (dt.date(2025, 3, 5), dt.date(2025, 3, 7))
     assert result.warnings == [

@@ -26,7 +26,13 @@ exporting an imported file gives the same document again (apart from
 ``exported_at``).
 
 Importing creates a **new** workspace file (an existing path is refused) or
-fills an **empty** workspace. The document is checked completely before the
+fills an **empty** workspace. A workspace always has its own working calendar
+(``work_calendar`` with no product), so the document's workspace calendar
+updates that row, as ``workspace_info`` does, and its exceptions follow it;
+products' own calendars are added. A document from an older pmdesk (format 2,
+without calendars or lag units) imports too: its workspace gets the standard
+calendar, and its lags keep counting calendar days (``lag_elapsed`` true), as an
+upgraded file's do. The document is checked completely before the
 first row is written — every problem is reported with its table, row number
 and column — and then written in one transaction; a failed import leaves no
 file (or an unchanged workspace) behind.
@@ -49,7 +55,8 @@ from pmdesk.core.errors import PmdeskError, ValidationError
 from pmdesk.core.validation import RULES, check_bounds
 from pmdesk.store import schema
 from pmdesk.store.file_values import json_shape
-from pmdesk.store.models import Base, WorkspaceInfo
+from pmdesk.store.migrations import _link_elimination_milestones
+from pmdesk.store.models import Base, WorkCalendar, WorkspaceInfo
 
 from .importing import (
     ImportFileError,
@@ -65,6 +72,7 @@ if TYPE_CHECKING:
 
 FORMAT = "pmdesk-portfolio"
 VERSION = 1
+CALENDARS = 3  # the first workspace format with working calendars and lag units
 _INT64 = 2**63
 _CHUNK = 500
 
@@ -123,6 +131,11 @@ def _refuse_constant(name: str) -> float:
 
 def read_document(source: bytes | str | Path) -> dict[str, list[dict[str, Any]]]:
     """The checked rows of every table, typed; refuses anything else with a clear message."""
+    return _read(source)[0]
+
+
+def _read(source: bytes | str | Path) -> tuple[dict[str, list[dict[str, Any]]], int]:
+    """The checked rows of every table, and the workspace format they come from."""
     data, name = read_source(source, "JSON file")
     try:
         document = json.loads(data.decode("utf-8-sig"), parse_constant=_refuse_constant)
@@ -134,6 +147,11 @@ def read_document(source: bytes | str | Path) -> dict[str, list[dict[str, Any]]]
         raise ImportFileError(f"{name}: this is not valid JSON ({exc})") from None
     _check_header(document, name)
     raw_tables = document["tables"]
+    source_schema = document.get("schema_version", schema.SCHEMA_VERSION)
+    if source_schema < CALENDARS and isinstance(raw_tables.get("dependency"), list):
+        for row in raw_tables["dependency"]:  # their lags counted calendar days
+            if isinstance(row, dict):
+                row.setdefault("lag_elapsed", True)
     known = {t.name: t for t in _tables()}
     errors: list[RowError] = []
     for unknown in sorted(set(raw_tables) - set(known)):
@@ -150,9 +168,13 @@ def read_document(source: bytes | str | Path) -> dict[str, list[dict[str, Any]]]
         errors.append(
             RowError(None, "a portfolio has exactly one row, with id 1", header="workspace_info")
         )
+    if sum(row.get("product_id", 0) is None for row in checked.get("work_calendar", [])) > 1:
+        errors.append(
+            RowError(None, "a portfolio has one calendar without a product", header="work_calendar")
+        )
     if errors:
         raise ImportRefused(errors, "JSON file")
-    return checked
+    return checked, source_schema
 
 
 def _check_header(document: Any, name: str) -> None:
@@ -281,10 +303,10 @@ def import_json(source: bytes | str | Path, dest: str | Path) -> Path:
         raise PmdeskError(f"{dest.name}: a file with this name already exists; pick another")
     if not dest.parent.is_dir():
         raise PmdeskError(f"{dest.parent}: there is no such folder to create {dest.name} in")
-    tables = read_document(source)
+    tables, source_schema = _read(source)
     ws = Workspace.create(dest)
     try:
-        _fill(ws, tables)
+        _fill(ws, tables, source_schema)
     except BaseException:
         ws.close()
         for suffix in ("", "-wal", "-shm", "-journal", ".lock"):
@@ -296,18 +318,24 @@ def import_json(source: bytes | str | Path, dest: str | Path) -> Path:
 
 
 def import_json_into(ws: Workspace, source: bytes | str | Path) -> ImportResult:
-    """Fill an empty workspace (no products or other rows yet) with an exported portfolio."""
+    """Fill an empty workspace (no products or other rows yet) with an exported portfolio.
+
+    Its own rows (workspace_info, and the workspace calendar every workspace has) do
+    not count; they take the document's values.
+    """
     with ws.read() as session:
         for table in _tables():
-            if (
-                table.name != "workspace_info"
-                and session.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
-            ):
+            if table.name == "workspace_info":
+                continue
+            count = sa.select(sa.func.count()).select_from(table)
+            if table.name == "work_calendar":
+                count = count.where(table.c.product_id.is_not(None))
+            if session.execute(count).scalar_one():
                 raise PmdeskError(
                     "A portfolio can only be imported into an empty workspace; "
                     "import it as a new file instead"
                 )
-    return _fill(ws, read_document(source))
+    return _fill(ws, *_read(source))
 
 
 def _parents_first(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -327,14 +355,24 @@ def _parents_first(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return ordered
 
 
-def _fill(ws: Workspace, tables: dict[str, list[dict[str, Any]]]) -> ImportResult:
+def _fill(
+    ws: Workspace, tables: dict[str, list[dict[str, Any]]], source_schema: int
+) -> ImportResult:
     result = ImportResult()
     with ws.transaction() as uow:
+        calendar_ids: dict[Any, Any] = {}
         for table in _tables():
             rows = tables.get(table.name, [])
             if table.name == "workspace_info":
                 _update_workspace_info(uow, rows)
                 continue
+            if table.name == "work_calendar":
+                rows, calendar_ids = _workspace_calendar(uow, rows)
+            elif table.name == "calendar_exception":
+                rows = [
+                    row | {"calendar_id": calendar_ids.get(row["calendar_id"], row["calendar_id"])}
+                    for row in rows
+                ]
             if table.name == "roadmap_item":
                 rows = _parents_first(rows)
             for start in range(0, len(rows), _CHUNK):
@@ -343,7 +381,35 @@ def _fill(ws: Workspace, tables: dict[str, list[dict[str, Any]]]) -> ImportResul
                 ids = [row["id"] for row in rows]
                 result.created[table.name] = ids
                 uow.record(table.name, "insert", ids)
+        if source_schema < CALENDARS:  # format 2 tied these milestones by a note marker
+            _link_elimination_milestones(uow.session.connection())
     return result
+
+
+def _workspace_calendar(uow, rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict]:
+    """The document's workspace calendar goes into the workspace's own row; the rows left
+    to insert (products' calendars), and {document id: id} for the ones that moved."""
+    table = WorkCalendar.__table__
+    session = uow.session
+    existing = session.scalar(sa.select(table.c.id).where(table.c.product_id.is_(None)))
+    taken = set(session.scalars(sa.select(table.c.id)))
+    moved: dict[Any, Any] = {}
+    rest = []
+    for row in rows:
+        if row["product_id"] is None and existing is not None:
+            values = {k: v for k, v in row.items() if k != "id"}
+            session.execute(sa.update(table).where(table.c.id == existing).values(**values))
+            uow.record("work_calendar", "update", [existing])
+            moved[row["id"]] = existing
+        else:
+            rest.append(row)
+    next_id = max([*taken, *(row["id"] for row in rows)], default=0) + 1
+    for index, row in enumerate(rest):
+        if row["id"] in taken:
+            moved[row["id"]] = next_id
+            rest[index] = row | {"id": next_id}
+            next_id += 1
+    return rest, moved
 
 
 def _update_workspace_info(uow, rows: list[dict[str, Any]]) -> None:

@@ -1,4 +1,4 @@
-"""MS Project XML (MSPDI) in and out of the roadmap: tasks, outline, links, progress, baseline.
+"""MS Project XML (MSPDI) in and out of the roadmap: tasks, outline, links, calendar, baseline.
 
 :func:`import_mspdi` reads a file into one product's roadmap (all or nothing);
 :func:`export_mspdi` (see :mod:`.mspdi_write`) writes a product's roadmap as a
@@ -22,35 +22,49 @@ How an MSPDI file maps onto a product's roadmap:
   after its start) becomes a release over its dates, with a warning, as a pmdesk
   milestone is one day. ``PercentComplete`` becomes progress (and the status:
   done at 100, in progress above 0), ``Notes`` the notes.
+* The **calendar**: the project's calendar (``CalendarUID``, else UID 1), with
+  what it takes from its base calendar (``BaseCalendarUID``; its own days win):
+  ``WeekDays`` with ``DayType`` 1 to 7 (1 is *Sunday*), ``DayWorking`` and
+  ``WorkingTimes``; holidays and extra working days from ``Exceptions`` (MSPDI
+  2007 and later: ``TimePeriod`` ``FromDate``/``ToDate``, ``DayWorking``, ``Name``)
+  and from the older ``DayType`` 0 entries (the same days twice count once). A
+  recurring exception (yearly, monthly, weekly) is not read, with a warning. pmdesk
+  keeps one working day per calendar: it runs from the earliest working period's
+  start to the latest one's end, and its working minutes are the project's
+  ``MinutesPerDay`` when that fits in those hours, else the usual day's periods
+  added up. The calendar becomes the product's own (a ``work_calendar`` row and
+  its ``calendar_exception`` rows, written in the import's transaction, so undoing
+  the import removes them), unless the product already works on the same days
+  and hours (the workspace's, say): then it stays as it is. A product that has a
+  different calendar of its own keeps it, with a warning. A file without a
+  calendar is read with the product's calendar. Tasks on a calendar of their own
+  (``Task/CalendarUID`` other than -1 and the project's) are named in one warning:
+  pmdesk has no task calendars.
 * Dates: the day of ``Start``; the inclusive end day is the day of ``Finish``,
-  except that a finish at or before the start of the working day (Project's
-  "08:00 the next morning") ends on the previous working day. A task with neither
-  ``Start`` nor ``Finish`` is scheduled: it starts when its links allow, no earlier
-  than the project's ``StartDate``, and lasts its ``Duration`` in working days (one
-  day when it has none); with only one of them, the other is counted from that
-  duration, with a warning.
+  except that a finish at or before the first working time of its day (Project's
+  "08:00 the next morning"; on a day off, the calendar's start of day) ends on the
+  working day before. A calendar that works from midnight keeps a 03:00 finish on
+  its day. A task with neither ``Start`` nor ``Finish`` is scheduled on the
+  calendar: it starts on the first working day its links allow, no earlier than
+  the project's ``StartDate``, and lasts its ``Duration`` in working days (one day
+  when it has none); with only one of them, the other is counted from that
+  duration in working days, with a warning.
 * ``PredecessorLink`` keeps its type (0=FF, 1=FS, 2=SF, 3=SS) and its lag.
   ``LinkLag`` is in tenths of a minute. ``LagFormat`` says the unit and whether it
   is elapsed or working time: 3 m, 4 em, 5 h, 6 eh, 7 d, 8 ed, 9 w, 10 ew, 11 mo,
-  12 emo, 19 %, 20 e% (plus 32: the same, estimated). Elapsed lags count 24-hour
-  days (14 400 tenths). pmdesk counts lags in calendar days and has no working
-  calendar (no new column for the unit), so **a working-time lag becomes the
-  calendar days it spans on a Monday-to-Friday week**, counted from the day the
-  link measures from (the day after the predecessor's finish for FS and FF, its
-  start for SS and SF), a weekend day rolling on to Monday first: "2 working days"
-  after a Friday finish are Monday and Tuesday, so the successor starts on
-  Wednesday, a lag of 4 days. A working day is the project's ``MinutesPerDay``
-  (from the file, else its calendar's working hours, else 8 hours = 4 800
-  tenths), whatever unit the lag is shown in (a working week of 24 000 tenths is 5
-  working days). A percent lag (19, 20) is that share of the predecessor's
-  duration: its ``Duration`` in working days for 19 (then converted as above), its
-  calendar days for 20. The import result lists the links whose working-time lags
-  span a weekend (and so became more calendar days); a lag that is not a whole
-  number of days (4 hours) is rounded, and one warning lists those links (half a
-  day rounds away from zero). pmdesk writes every lag back as elapsed
-  days (``LagFormat`` 8), so its own export imports back unchanged. pmdesk keeps
-  one link per pair of items: a second link between the same two tasks is skipped
-  with a warning.
+  12 emo, 19 %, 20 e% (plus 32: the same, estimated); none is working days. A
+  link keeps all of it: ``lag_unit`` (minute, hour, day, week, month, percent),
+  ``lag_elapsed`` and ``lag_exact`` (the file's ``LinkLag``), so an export writes
+  the same lag back. ``lag_days`` is what pmdesk schedules with: for a working
+  format, whole **working days** of the product's calendar, a working day being
+  the project's ``MinutesPerDay`` (8 hours = 4 800 tenths when the file has none),
+  whatever unit it is shown in (a working week of 24 000 tenths is 5 working
+  days); for an elapsed format, 24-hour days (14 400 tenths). A percent lag (19,
+  20) is that share of the predecessor's duration: its ``Duration`` (else its
+  working days on the calendar) for 19, its calendar days for 20 (elapsed). A lag
+  that is not a whole number of days (4 hours) is rounded, and one warning lists
+  those links (half a day rounds away from zero). pmdesk keeps one link per pair
+  of items: a second link between the same two tasks is skipped with a warning.
 * Baseline number 0 (``Baseline/Number = 0``) becomes a pmdesk baseline with
   each item's baseline start and finish; an entry with only one of them is
   skipped with a warning rather than completed with a guessed date. Baselines 1
@@ -80,13 +94,25 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from pmdesk.core.enums import DependencyType, LaneKind
+from pmdesk.core.enums import DependencyType, LagUnit, LaneKind
 from pmdesk.core.errors import NotFoundError, ValidationError
 from pmdesk.core.scheduling import Link as ScheduleLink
 from pmdesk.core.scheduling import topological_order
 from pmdesk.core.validation import RULES, check_bounds
-from pmdesk.store.models import Baseline, BaselineEntry, Dependency, Lane, Product, RoadmapItem
+from pmdesk.core.working_calendar import CalendarException as WorkingCalendarDay
+from pmdesk.core.working_calendar import WorkingCalendar
+from pmdesk.store.models import (
+    Baseline,
+    BaselineEntry,
+    CalendarException,
+    Dependency,
+    Lane,
+    Product,
+    RoadmapItem,
+    WorkCalendar,
+)
 from pmdesk.store.services.base import Repo
+from pmdesk.store.services.calendar import CalendarService
 
 from .importing import (
     ImportRefused,
@@ -100,7 +126,6 @@ from .mspdi_read import (
     Link,
     Project,
     Task,
-    calendar_lag,
     is_lane,
     item_horizon,
     item_kind,
@@ -133,10 +158,18 @@ class _Item:
 
 
 @dataclass
+class _Lag:
+    days: int  # whole days: working days, or calendar days when elapsed
+    elapsed: bool
+    unit: LagUnit
+    exact: int  # the file's LinkLag
+
+
+@dataclass
 class _Plan:
     lanes: dict[str, dict[str, Any]] = field(default_factory=dict)  # casefolded name -> fields
     items: list[_Item] = field(default_factory=list)
-    links: list[tuple[int, int, DependencyType, int]] = field(default_factory=list)
+    links: list[tuple[int, int, DependencyType, _Lag]] = field(default_factory=list)
     baseline: list[tuple[int, Any, Any]] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -161,17 +194,21 @@ def import_mspdi(
     with ws.read() as session:
         if session.get(Product, product_id) is None:
             raise NotFoundError("product", product_id)
+    current = ws.service(CalendarService).effective(product_id)
     with _no_cycle_collection():
         project = read_mspdi(
-            source, strict=False, progress=lambda done, total: report(done * READ_SHARE // total)
+            source,
+            strict=False,
+            progress=lambda done, total: report(done * READ_SHARE // total),
+            calendar=current,
         )
-        plan = _plan(ws, project)
+        plan = _plan(ws, project, project.calendar.working if project.calendar else current)
         report(PLAN_SHARE)
         errors = project.errors + plan.errors
         if errors:
             raise ImportRefused(sorted(errors, key=_task_order), "MS Project file")
         name = baseline_name or f"MS Project baseline ({project.name})"
-        result = _write(ws, plan, product_id, name, report)
+        result = _write(ws, plan, project, product_id, name, report)
     result.warnings = project.warnings + plan.warnings
     report(100)
     return result
@@ -212,11 +249,12 @@ def _task_order(error: RowError) -> tuple[int, str]:
 # -- planning: every row checked before anything is written ---------------------------
 
 
-def _plan(ws: Workspace, project: Project) -> _Plan:
+def _plan(ws: Workspace, project: Project, calendar: WorkingCalendar) -> _Plan:
+    """Every row to write, checked; ``calendar`` is the one the file's days are counted on."""
     plan = _Plan()
     tasks, placed = _place(plan, Repo(ws, Lane), project)
     links = _plan_links(plan, project, tasks, placed)
-    if not _schedule_and_lag(plan, project, tasks, placed, links):
+    if not _schedule_and_lag(plan, project, tasks, placed, links, calendar):
         return plan  # a cycle: nothing can be scheduled
     clean = _item_cleaner(Repo(ws, RoadmapItem))
     for item in placed.values():
@@ -242,6 +280,7 @@ def _plan(ws: Workspace, project: Project) -> _Plan:
         if task.baseline is not None:
             _add_baseline_entry(plan, task)
     plan.items = list(placed.values())
+    _note_task_calendars(plan, project, tasks, placed)
     _note_resources(plan, project)
     return plan
 
@@ -367,11 +406,12 @@ def _schedule_and_lag(
     tasks: dict[int, Task],
     placed: dict[int, _Item],
     links: list[tuple[Task, Task, Link]],
+    calendar: WorkingCalendar,
 ) -> bool:
-    """Each link's lag in calendar days, and dates for the tasks the file gave none.
+    """Each link's lag in whole days, and dates for the tasks the file gave none.
 
     Tasks are taken in link order, so a predecessor has its dates before its
-    successors' lags are counted from them.
+    successors' lags are counted from them (a percent lag needs its duration).
     """
     names = {uid: tasks[uid].name for uid in placed}
     try:
@@ -386,26 +426,17 @@ def _schedule_and_lag(
         incoming.setdefault(succ.uid, []).append((pred, link))
     known = [t.start for t in tasks.values() if t.start is not None]
     default_start = project.start or min(known, default=None) or dt.date.today()
-    converted: list[str] = []
     rounded: list[str] = []
     for uid in order:
         task = tasks[uid]
         lags = []
         for pred, link in incoming.get(uid, []):
-            days = _lag(plan, project, pred, task, link, converted, rounded)
-            if days is not None:
-                lags.append((pred, link.type, days))
-                plan.links.append((pred.uid, uid, link.type, days))
+            lag = _lag(plan, project, pred, task, link, rounded, calendar)
+            if lag is not None:
+                lags.append((pred, link.type, lag))
+                plan.links.append((pred.uid, uid, link.type, lag))
         if task.start is None or task.end is None:
-            _schedule(task, lags, default_start, project.minutes_per_day)
-    if converted:
-        one = len(converted) == 1
-        plan.warnings.append(
-            f"{_count(len(converted), 'link')}: working-time "
-            f"{'lag was' if one else 'lags were'} converted to the calendar days "
-            f"{'it spans' if one else 'they span'} on a Monday-to-Friday week: "
-            f"{_listed(converted)}"
-        )
+            _schedule(task, lags, default_start, project.minutes_per_day, calendar)
     if rounded:
         plan.warnings.append(
             f"{_count(len(rounded), 'link')}: {'its lag was' if len(rounded) == 1 else 'lags were'}"
@@ -414,61 +445,61 @@ def _schedule_and_lag(
     return True
 
 
-def _lag(plan, project, pred: Task, task: Task, link: Link, converted, rounded) -> int | None:
-    """The link's lag in calendar days; None (with an error) when it is absurdly long."""
-    exact, working = lag_in_days(link, project.minutes_per_day, pred)
+def _lag(plan, project, pred: Task, task: Task, link: Link, rounded, calendar) -> _Lag | None:
+    """The link's lag in whole days, as the file counts it (working or elapsed); None (with
+    an error) when it is absurdly long."""
+    exact = lag_in_days(link, project.minutes_per_day, pred, calendar)
     days = int(math.copysign(math.floor(abs(exact) + 0.5), exact))  # half a day rounds away
     what = f"{pred.label} → {task.label}"
-    if abs(days) > MAX_LAG_DAYS:
+    if abs(days) > MAX_LAG_DAYS or abs(link.lag_tenths) > 2**62:
         message = f"the lag of its link from {pred.label} is more than 100 years"
         plan.errors.append(RowError(None, message, header=task.label))
         return None
     if abs(exact - days) > 1e-9:
-        unit = "working day" if working else "day"
+        unit = "day" if link.elapsed else "working day"
         rounded.append(f"{what} ({exact:g} → {_count(days, unit)})")
-    if working and days:
-        calendar = calendar_lag(_anchor(pred, link.type), days)
-        if calendar != days:  # a weekend in between
-            converted.append(f"{what} ({_count(days, 'working day')} → {_count(calendar, 'day')})")
-        days = calendar
-    return days
+    return _Lag(days, link.elapsed, link.unit, link.lag_tenths)
 
 
-def _anchor(pred: Task, kind: DependencyType) -> dt.date:
-    """The day a link counts its lag from: after the predecessor's finish, or its start."""
-    if kind in (DependencyType.FINISH_TO_START, DependencyType.FINISH_TO_FINISH):
-        return pred.start if pred.milestone else pred.end + dt.timedelta(days=1)
-    return pred.start
-
-
-def _schedule(task: Task, lags: list, default_start: dt.date, minutes_per_day: int) -> None:
+def _schedule(
+    task: Task, lags: list, default_start: dt.date, minutes_per_day: int, calendar
+) -> None:
     """Dates for a task the file gave no start or no finish: the one it gave stays, the other
-    is counted from its duration; with neither, it starts as early as its links and the
-    project allow."""
+    is counted from its duration in working days; with neither, it starts on the first
+    working day its links and the project allow."""
     if task.milestone:
         length = 0
     else:
         length = max(math.ceil((task.work_minutes or 0) / minutes_per_day - 1e-9), 1)
+
+    def later(day: int, lag: _Lag, sign: int = 1) -> int:
+        if lag.elapsed:
+            return day + sign * lag.days
+        return calendar.add_working(day, sign * lag.days)
+
     if task.start is not None:
         start = task.start.toordinal()
     elif task.end is not None:
-        start = task.end.toordinal() - max(length - 1, 0)
+        last = task.end.toordinal()
+        start = calendar.add_working(last + 1, -length) if length else last
     else:
-        start = default_start.toordinal()
+        start = calendar.next_working(default_start.toordinal())
         for pred, kind, lag in lags:
             first = pred.start.toordinal()
             finish = first if pred.milestone else pred.end.toordinal() + 1
-            start = max(
-                start,
-                {
-                    DependencyType.FINISH_TO_START: finish + lag,
-                    DependencyType.START_TO_START: first + lag,
-                    DependencyType.FINISH_TO_FINISH: finish + lag - length,
-                    DependencyType.START_TO_FINISH: first + lag - length,
-                }[kind],
-            )
+            if kind is DependencyType.FINISH_TO_START:
+                needed = later(finish, lag)
+            elif kind is DependencyType.START_TO_START:
+                needed = later(first, lag)
+            elif kind is DependencyType.FINISH_TO_FINISH:
+                needed = calendar.add_working(later(finish, lag), -length)
+            else:  # START_TO_FINISH
+                needed = calendar.add_working(later(first, lag), -length)
+            if needed > start:
+                start = calendar.next_working(needed)
     task.start = dt.date.fromordinal(start)
-    task.end = dt.date.fromordinal(start + max(length - 1, 0))
+    end = calendar.add_working(start, length) - 1 if length else start
+    task.end = dt.date.fromordinal(max(end, start))
 
 
 def _count(number: int, noun: str) -> str:
@@ -478,6 +509,28 @@ def _count(number: int, noun: str) -> str:
 def _listed(labels: list[str], shown: int = 10) -> str:
     more = len(labels) - shown
     return "; ".join(labels[:shown]) + (f"; and {more} more" if more > 0 else "")
+
+
+def _note_task_calendars(
+    plan: _Plan, project: Project, tasks: dict[int, Task], placed: dict[int, _Item]
+) -> None:
+    """pmdesk has one calendar per product: tasks on a calendar of their own are named."""
+    own = [
+        tasks[uid].label
+        for uid in placed
+        if tasks[uid].calendar_uid not in (None, -1, project.calendar_uid)
+    ]
+    if own:
+        plan.warnings.append(
+            f"{_count(len(own), 'task')} {'has a calendar' if len(own) == 1 else 'have calendars'}"
+            " of {} own; pmdesk schedules every item of a product on the product's calendar, "
+            "so {} now follow{} it: {}".format(
+                "its" if len(own) == 1 else "their",
+                "it" if len(own) == 1 else "they",
+                "s" if len(own) == 1 else "",
+                _listed(own, 5),
+            )
+        )
 
 
 def _note_resources(plan: _Plan, project: Project) -> None:
@@ -493,20 +546,102 @@ def _note_resources(plan: _Plan, project: Project) -> None:
 
 
 def _write(
-    ws: Workspace, plan: _Plan, product_id: int, baseline_name: str, report: _Reporter
+    ws: Workspace,
+    plan: _Plan,
+    project: Project,
+    product_id: int,
+    baseline_name: str,
+    report: _Reporter,
 ) -> ImportResult:
     result = ImportResult()
     with ws.transaction() as uow:
+        if project.calendar is not None:
+            _write_calendar(uow, plan, project, product_id, result)
         lane_ids = _write_lanes(uow, plan, product_id, result)
         item_ids = _write_items(uow, plan, product_id, lane_ids, result, report)
         links = [
-            {"predecessor_id": item_ids[p], "successor_id": item_ids[s], "type": k, "lag_days": lag}
+            {
+                "predecessor_id": item_ids[p],
+                "successor_id": item_ids[s],
+                "type": k,
+                "lag_days": lag.days,
+                "lag_elapsed": lag.elapsed,
+                "lag_unit": lag.unit,
+                "lag_exact": lag.exact,
+            }
             for p, s, k, lag in plan.links
         ]
         _insert_rows(uow, result, Dependency, links)
         if plan.baseline:
             _write_baseline(uow, plan, product_id, item_ids, baseline_name, result)
     return result
+
+
+def _same_calendar(a: WorkingCalendar, b: WorkingCalendar) -> bool:
+    """Same working week, hours and exception days (names aside)."""
+
+    def days(calendar: WorkingCalendar) -> set:
+        return {(e.first, e.last, e.working) for e in calendar.exceptions}
+
+    hours = ("weekdays", "day_start", "day_end", "minutes_per_day")
+    return all(getattr(a, k) == getattr(b, k) for k in hours) and days(a) == days(b)
+
+
+def _calendar_rows(session, product_id: int | None) -> tuple[WorkCalendar | None, WorkingCalendar]:
+    """The product's own calendar row (None when it follows the workspace's) and the
+    calendar that applies to it."""
+    column = WorkCalendar.product_id
+    own = session.scalars(sa.select(WorkCalendar).where(column == product_id)).first()
+    row = own or session.scalars(sa.select(WorkCalendar).where(column.is_(None))).first()
+    if row is None:
+        return own, WorkingCalendar()
+    days = session.execute(
+        sa.select(CalendarException).where(CalendarException.calendar_id == row.id)
+    ).scalars()
+    return own, WorkingCalendar(
+        weekdays=row.weekdays,
+        day_start=row.day_start,
+        day_end=row.day_end,
+        minutes_per_day=row.minutes_per_day,
+        exceptions=tuple(
+            WorkingCalendarDay(d.start_date, d.end_date, d.working, d.name) for d in days
+        ),
+    )
+
+
+def _write_calendar(uow, plan: _Plan, project: Project, product_id: int, result) -> None:
+    """The file's project calendar becomes the product's own, unless the product already
+    works on that calendar; a product with a different calendar of its own keeps it."""
+    wanted = project.calendar.working
+    own, current = _calendar_rows(uow.session, product_id)
+    if _same_calendar(wanted, current):
+        return
+    if own is not None:
+        plan.warnings.append(
+            f"The product keeps its own calendar ({current.describe()}); the file's "
+            f"calendar “{project.calendar.name}” ({wanted.describe()}) was not applied"
+        )
+        return
+    fields = {
+        "product_id": product_id,
+        "name": project.calendar.name,
+        "weekdays": wanted.weekdays,
+        "day_start": wanted.day_start,
+        "day_end": wanted.day_end,
+        "minutes_per_day": wanted.minutes_per_day,
+    }
+    calendar_id = insert(uow, result, WorkCalendar, fields)
+    rows = [
+        {
+            "calendar_id": calendar_id,
+            "name": day.name,
+            "start_date": day.first,
+            "end_date": day.last,
+            "working": day.working,
+        }
+        for day in wanted.exceptions
+    ]
+    _insert_rows(uow, result, CalendarException, rows)
 
 
 def _insert_rows(uow: UnitOfWork, result: ImportResult, model: type, rows: list[dict]) -> list:

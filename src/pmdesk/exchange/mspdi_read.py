@@ -13,9 +13,12 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
-from pmdesk.core.enums import DependencyType, Horizon, ItemKind, ItemStatus, LaneKind
+from pmdesk.core.enums import DependencyType, Horizon, ItemKind, ItemStatus, LagUnit, LaneKind
+from pmdesk.core.validation import DATE_MAX, DATE_MIN
+from pmdesk.core.working_calendar import CalendarException, WorkingCalendar, weekdays_mask
 
 from .importing import MAX_IMPORT_BYTES, ImportFileError, ImportRefused, RowError, read_source
 from .safexml import iter_records
@@ -31,11 +34,22 @@ LINK_TYPES: dict[int, DependencyType] = {
 }
 LINK_CODES = {kind: code for code, kind in LINK_TYPES.items()}
 
-ELAPSED_FORMATS = frozenset({4, 6, 8, 10, 12, 20, 36, 38, 40, 42, 44, 52})
-PERCENT_FORMATS = frozenset({19, 20, 51, 52})
-LAG_ELAPSED_DAYS = 8  # what pmdesk writes: its lags are calendar days
+# LagFormat: the unit a lag is shown in, working time (odd) or elapsed (the next even
+# number); 32 more is the same, estimated ("2d?").
+LAG_FORMATS: dict[LagUnit, int] = {
+    LagUnit.MINUTE: 3,
+    LagUnit.HOUR: 5,
+    LagUnit.DAY: 7,
+    LagUnit.WEEK: 9,
+    LagUnit.MONTH: 11,
+    LagUnit.PERCENT: 19,
+}
+_FORMAT_UNITS = {code: unit for unit, code in LAG_FORMATS.items()}
+ESTIMATED = 32
 TENTHS_PER_ELAPSED_DAY = 24 * 60 * 10
 DEFAULT_MINUTES_PER_DAY = 8 * 60
+DEFAULT_PERIODS = ((8 * 60, 12 * 60), (13 * 60, 17 * 60))  # Project's standard day
+MAX_EXCEPTIONS = 10_000  # more is a broken (or hostile) file
 MAX_NUMBER = 10**15  # no field pmdesk reads is near this; larger is a broken file
 
 # Custom text fields (FieldID, FieldName, alias) that carry pmdesk's own values.
@@ -59,6 +73,30 @@ class Link:
     type: DependencyType
     lag_tenths: int
     lag_format: int | None
+
+    @property
+    def unit(self) -> LagUnit:
+        return lag_unit(self.lag_format)[0]
+
+    @property
+    def elapsed(self) -> bool:
+        return lag_unit(self.lag_format)[1]
+
+
+def lag_unit(fmt: int | None) -> tuple[LagUnit, bool]:
+    """(unit, elapsed) of a LagFormat; an unknown or missing one is working days."""
+    if fmt is not None and fmt > ESTIMATED:
+        fmt -= ESTIMATED
+    if fmt in _FORMAT_UNITS:
+        return _FORMAT_UNITS[fmt], False
+    if fmt is not None and fmt - 1 in _FORMAT_UNITS:
+        return _FORMAT_UNITS[fmt - 1], True
+    return LagUnit.DAY, False
+
+
+def lag_format(unit: LagUnit, elapsed: bool) -> int:
+    """The LagFormat that says ``unit`` in working time, or elapsed."""
+    return LAG_FORMATS.get(unit, LAG_FORMATS[LagUnit.DAY]) + (1 if elapsed else 0)
 
 
 @dataclass
@@ -85,6 +123,7 @@ class Task:
     pmdesk: dict[str, str] = field(default_factory=dict)
     work_minutes: float | None = None
     spanning_milestone: bool = False  # flagged a milestone but lasting days
+    calendar_uid: int | None = None  # its own calendar (Task/CalendarUID), -1 or None: none
 
     @property
     def label(self) -> str:
@@ -103,28 +142,94 @@ class Project:
     start: dt.date | None = None  # the project's StartDate: where undated tasks begin
     resources: int = 0  # named resources in the file
     assignments: int = 0  # assignments of a resource to a task
+    # The project calendar as the file gives it; None when the file has none (the
+    # calendar handed to read_mspdi was used to read the dates).
+    calendar: FileCalendar | None = None
+    calendar_uid: int | None = None
+
+
+Periods = tuple[tuple[int, int], ...]  # working periods of a day, minutes after midnight
 
 
 @dataclass
-class _Calendar:
-    working_weekdays: frozenset[int]  # Python weekdays, Monday = 0
-    day_start: dt.time
-    minutes_per_day: int
+class FileCalendar:
+    """A calendar as MSPDI gives it: each weekday's working periods, and exceptions.
+
+    ``week`` is Monday first; an empty tuple is a day off. ``minutes_per_day`` is
+    the length of a working day in the file's lags and durations (its
+    ``MinutesPerDay``, else the week's usual working day).
+    """
+
+    name: str
+    week: tuple[Periods, ...]
+    exceptions: tuple[CalendarException, ...] = ()
+    minutes_per_day: int = DEFAULT_MINUTES_PER_DAY
+
+    @cached_property
+    def working(self) -> WorkingCalendar:
+        """The calendar pmdesk keeps: working weekdays, one working day's hours, exceptions.
+
+        Its day runs from the earliest working period's start to the latest one's end;
+        its working minutes are the project's ``MinutesPerDay`` when that fits in the
+        day, else the working periods' sum on the usual working day.
+        """
+        days = [n for n in range(7) if self.week[n]]
+        if days:
+            day_start = min(self.week[n][0][0] for n in days)
+            day_end = max(self.week[n][-1][1] for n in days)
+            sums = [sum(end - start for start, end in self.week[n]) for n in days]
+            usual = max(sums, key=lambda total: (sums.count(total), total))
+        else:
+            day_start, day_end, usual = 8 * 60, 17 * 60, DEFAULT_MINUTES_PER_DAY
+        span = day_end - day_start
+        per_day = self.minutes_per_day if 0 < self.minutes_per_day <= span else usual
+        return WorkingCalendar(
+            weekdays=weekdays_mask(days),
+            day_start=day_start,
+            day_end=day_end,
+            minutes_per_day=min(max(per_day, 1), span),
+            exceptions=self.exceptions,
+        )
+
+    def starts_after(self, moment: dt.datetime) -> bool:
+        """True when ``moment`` is at or before the first working time of its day (on a day
+        off, the start of the calendar's working day): a finish then ends the working day
+        before (Project's "08:00 the next morning")."""
+        day = moment.date()
+        first = self.working.day_start
+        if self.working.is_working_date(day) and self.week[day.weekday()]:
+            first = self.week[day.weekday()][0][0]
+        return moment.hour * 60 + moment.minute <= first
+
+    @classmethod
+    def of(cls, calendar: WorkingCalendar, name: str = "Standard") -> FileCalendar:
+        """A pmdesk calendar in the file's terms: each working day one period."""
+        day = ((calendar.day_start, calendar.day_end),)
+        week = tuple(day if calendar.works_on_weekday(n) else () for n in range(7))
+        return cls(name, week, calendar.exceptions, calendar.minutes_per_day)
 
 
 CHUNK = 1 << 20
 Progress = Callable[[int, int], None]
 _TASK_FIELDS = (
     "UID ID Name OutlineLevel IsNull Start Finish Duration Milestone Summary PercentComplete Notes"
+    " CalendarUID"
 ).split()
 _REPEATED = ("PredecessorLink", "ExtendedAttribute", "Baseline")
 _HOLDERS = frozenset({"Tasks", "Resources", "Assignments"})
 
 
 def read_mspdi(
-    source: bytes | str | Path, *, strict: bool = True, progress: Progress | None = None
+    source: bytes | str | Path,
+    *,
+    strict: bool = True,
+    progress: Progress | None = None,
+    calendar: WorkingCalendar | None = None,
 ) -> Project:
     """Parse an MSPDI file into tasks; every problem found is reported at once.
+
+    The file's project calendar says which finishes end the day before; a file
+    without one is read with ``calendar`` (default: pmdesk's standard week).
 
     The file is streamed (each ``<Task>`` is read and dropped), so memory does not
     grow with its size; ``progress(bytes_read, bytes_total)`` is called after each
@@ -143,7 +248,7 @@ def read_mspdi(
             if progress is not None:
                 progress(done, total)
 
-    reader = _Reader()
+    reader = _Reader(calendar or WorkingCalendar())
     for root, record in iter_records(counted(), _HOLDERS, name):
         reader.read(root, record, name)
     project = reader.project
@@ -183,10 +288,11 @@ def _chunks(source: bytes | str | Path) -> tuple[Iterable[bytes], int, str]:
 class _Reader:
     """Turns the file's records (tasks, resources, assignments) into a Project, one by one."""
 
-    def __init__(self) -> None:
+    def __init__(self, fallback: WorkingCalendar) -> None:
         self.project: Project | None = None
         self.ns = ""
-        self.calendar: _Calendar | None = None
+        self.fallback = fallback
+        self.calendar: FileCalendar | None = None
         self.aliases: dict[str, str] = {}
 
     def read(self, root: ET.Element, record: ET.Element | None, name: str) -> None:
@@ -225,7 +331,15 @@ class _Reader:
         root = ET.Element("Project")
         cut = len(self.ns)
         root.extend(_local_copy(child, cut) for child in whole if child.tag[cut:] not in _HOLDERS)
-        self.calendar = _calendar(root)
+        warnings: list[str] = []
+        try:
+            minutes = _int(root, "MinutesPerDay")
+        except ValueError:
+            minutes = None
+        found, uid = _project_calendar(root, minutes, warnings)
+        self.calendar = found or FileCalendar.of(self.fallback)
+        if minutes is None or minutes <= 0:
+            minutes = found.working.minutes_per_day if found else DEFAULT_MINUTES_PER_DAY
         self.aliases = _custom_field_aliases(root)
         title = _text(root, "Title") or _text(root, "Name").removesuffix(".xml") or "MS Project"
         try:
@@ -234,9 +348,12 @@ class _Reader:
             start = None
         self.project = Project(
             unescape(title),
-            self.calendar.minutes_per_day,
+            minutes,
             [],
+            warnings,
             start=start.date() if start else None,
+            calendar=found,
+            calendar_uid=uid,
         )
 
 
@@ -321,52 +438,115 @@ def _duration_minutes(text: str) -> float | None:
     )
 
 
-def _calendar(root: ET.Element) -> _Calendar:
-    """Working weekdays, start of the working day and minutes per day of the project calendar."""
+def _project_calendar(
+    root: ET.Element, minutes_per_day: int | None, warnings: list[str]
+) -> tuple[FileCalendar | None, int | None]:
+    """The project's calendar (``CalendarUID``, else UID 1) with what it takes from its base
+    calendar; (None, None) when the file has none."""
+    by_uid = {_text(c, "UID"): c for c in _children(root, "Calendars", "Calendar")}
     wanted = _text(root, "CalendarUID") or "1"
-    weekdays = {0, 1, 2, 3, 4}
-    day_minutes = 0
-    for calendar in _children(root, "Calendars", "Calendar"):
-        if _text(calendar, "UID") != wanted:
-            continue
+    calendar = by_uid.get(wanted)
+    if calendar is None:
+        return None, None
+    chain: list[ET.Element] = []
+    seen: set[str] = set()
+    uid = wanted
+    while calendar is not None and uid not in seen:  # a base that is its own base stops
+        chain.append(calendar)
+        seen.add(uid)
+        uid = _text(calendar, "BaseCalendarUID")
+        calendar = by_uid.get(uid)
+    week: list[Periods | None] = [None] * 7
+    days: dict[tuple[dt.date, dt.date, bool], str] = {}
+    skipped: list[str] = []
+    for calendar in reversed(chain):  # the base first: a derived calendar's days win
         for day in _children(calendar, "WeekDays", "WeekDay"):
             day_type = _text(day, "DayType")
-            if not day_type.isdigit() or not 1 <= int(day_type) <= 7:
-                continue  # 0 is an exception period, not a weekday
-            weekday = (int(day_type) + 5) % 7  # MSPDI: 1 = Sunday ... 7 = Saturday
-            if _flag(day, "DayWorking"):
-                weekdays.add(weekday)
-                day_minutes = day_minutes or _working_minutes(day)
-            else:
-                weekdays.discard(weekday)
-    start_text = _text(root, "DefaultStartTime") or "08:00:00"
-    try:
-        day_start = dt.time.fromisoformat(start_text)
-    except ValueError:
-        day_start = dt.time(8)
-    try:
-        per_day = _int(root, "MinutesPerDay") or day_minutes or DEFAULT_MINUTES_PER_DAY
-    except ValueError:
-        per_day = day_minutes or DEFAULT_MINUTES_PER_DAY
-    return _Calendar(frozenset(weekdays) or frozenset(range(7)), day_start, max(per_day, 1))
+            if day_type.isdigit() and 1 <= int(day_type) <= 7:
+                weekday = (int(day_type) + 5) % 7  # MSPDI: 1 = Sunday ... 7 = Saturday
+                week[weekday] = _periods(day) if _flag(day, "DayWorking") else ()
+            elif day_type == "0":  # older files: an exception is a dated "day type 0"
+                _add_exception(days, day, "", skipped)
+        for exception in _children(calendar, "Exceptions", "Exception"):
+            _add_exception(days, exception, _text(exception, "Name"), skipped)
+    if skipped:
+        warnings.append(
+            f"{len(skipped)} recurring calendar exception{'s' if len(skipped) != 1 else ''} "
+            f"not imported (pmdesk keeps dated exceptions only): {', '.join(skipped[:10])}"
+        )
+    if len(days) > MAX_EXCEPTIONS:
+        warnings.append(
+            f"The calendar has {len(days)} exceptions; only the first {MAX_EXCEPTIONS} "
+            "were imported"
+        )
+    standard = (DEFAULT_PERIODS,) * 5 + ((), ())
+    filled = tuple(standard[n] if periods is None else periods for n, periods in enumerate(week))
+    exceptions = tuple(
+        CalendarException(first, last, working, name)
+        for (first, last, working), name in list(days.items())[:MAX_EXCEPTIONS]
+    )
+    name = unescape(_text(chain[0], "Name"))[:200].strip() or "Standard"
+    usual = [sum(e - s for s, e in periods) for periods in filled if periods]
+    per_day = minutes_per_day if minutes_per_day and minutes_per_day > 0 else None
+    per_day = per_day or (max(usual, key=usual.count) if usual else DEFAULT_MINUTES_PER_DAY)
+    uid_number = int(wanted) if wanted.lstrip("-").isdigit() and len(wanted) < 12 else None
+    return FileCalendar(name, filled, exceptions, per_day), uid_number
 
 
-def _working_minutes(day: ET.Element) -> int:
-    total = 0
+def _add_exception(
+    days: dict[tuple[dt.date, dt.date, bool], str],
+    element: ET.Element,
+    name: str,
+    skipped: list[str],
+) -> None:
+    """One dated exception (a holiday, or days worked that usually are not)."""
+    period = element.find("TimePeriod")
+    if period is None:
+        return
+    try:
+        first = _datetime(period, "FromDate")
+        last = _datetime(period, "ToDate")
+        kind = _int(element, "Type", 1)
+        every = _int(element, "Period", 1)
+    except (ValueError, OverflowError):
+        return
+    if first is None:
+        return
+    if kind != 1 or (every or 1) > 1:  # yearly, monthly, weekly or every n days
+        skipped.append(f"“{name or first.date().isoformat()}”")
+        return
+    last = last or first
+    end = last.date()
+    if end > first.date() and last.time() == dt.time(0):
+        end -= dt.timedelta(days=1)  # up to midnight: the day before is the last
+    start = max(first.date(), DATE_MIN)
+    end = min(end, DATE_MAX)
+    if end < start:
+        return
+    working = _flag(element, "DayWorking")
+    key = (start, end, working)
+    label = unescape(name).strip()[:200]
+    if label or key not in days:
+        days.pop(key, None)  # a named entry (MSPDI 2007) replaces its older twin, in order
+        days[key] = label or ("Working time" if working else "Holiday")
+
+
+def _periods(day: ET.Element) -> Periods:
+    """A working day's periods in minutes after midnight; Project's standard day when the
+    file says it is worked but lists no times."""
+    found = []
     holder = day.find("WorkingTimes")
     for period in holder.findall("WorkingTime") if holder is not None else []:
         try:
-            start = dt.datetime.combine(
-                dt.date.min, dt.time.fromisoformat(_text(period, "FromTime"))
-            )
-            end_time = dt.time.fromisoformat(_text(period, "ToTime"))
+            start = dt.time.fromisoformat(_text(period, "FromTime"))
+            end = dt.time.fromisoformat(_text(period, "ToTime"))
         except ValueError:
             continue
-        end = dt.datetime.combine(dt.date.min, end_time)
-        if end_time == dt.time(0):
-            end += dt.timedelta(days=1)
-        total += max(int((end - start).total_seconds() // 60), 0)
-    return total
+        begin = start.hour * 60 + start.minute
+        finish = end.hour * 60 + end.minute or 24 * 60  # 00:00 at the end is midnight
+        if finish > begin:
+            found.append((begin, finish))
+    return tuple(sorted(found)) or DEFAULT_PERIODS
 
 
 def _custom_field_aliases(root: ET.Element) -> dict[str, str]:
@@ -380,12 +560,13 @@ def _custom_field_aliases(root: ET.Element) -> dict[str, str]:
     return found
 
 
-def _end_day(start: dt.datetime, finish: dt.datetime, calendar: _Calendar) -> dt.date:
-    """The inclusive last day: a finish at the very start of a day belongs to the day before."""
+def _end_day(start: dt.datetime, finish: dt.datetime, calendar: FileCalendar) -> dt.date:
+    """The inclusive last day: a finish before any working time of its day (the day's start,
+    or a day off) belongs to the working day before."""
     end = finish.date()
-    if end > start.date() and finish.time() <= calendar.day_start:
+    if end > start.date() and calendar.starts_after(finish):
         end -= dt.timedelta(days=1)
-        while end > start.date() and end.weekday() not in calendar.working_weekdays:
+        while end > start.date() and not calendar.working.is_working_date(end):
             end -= dt.timedelta(days=1)
     return max(end, start.date())
 
@@ -393,7 +574,7 @@ def _end_day(start: dt.datetime, finish: dt.datetime, calendar: _Calendar) -> dt
 def _read_task(
     element: ET.Element,
     ns: str,
-    calendar: _Calendar,
+    calendar: FileCalendar,
     aliases: dict[str, str],
     errors: list[RowError],
     warnings: list[str],
@@ -457,6 +638,7 @@ def _read_task(
             unescape(values.get("Notes", "")),
             work_minutes=minutes,
             spanning_milestone=spanning,
+            calendar_uid=_number(values.get("CalendarUID", ""), "CalendarUID"),
         )
         for tag, fields in repeated:
             if tag == "PredecessorLink":
@@ -490,7 +672,7 @@ def _read_link(values: dict[str, str]) -> Link:
 
 
 def _read_baseline(
-    values: dict[str, str], task: Task, calendar: _Calendar, warnings: list[str]
+    values: dict[str, str], task: Task, calendar: FileCalendar, warnings: list[str]
 ) -> tuple | None:
     """Baseline 0's dates; one with only a start or only a finish is skipped, not guessed."""
     if (_number(values.get("Number", ""), "Number") or 0) != 0:
@@ -511,20 +693,18 @@ def _read_baseline(
 # -- lags and pmdesk values ------------------------------------------------------------
 
 
-def lag_in_days(link: Link, minutes_per_day: int, predecessor: Task) -> tuple[float, bool]:
-    """The link's lag as (days, working): working days for working-time formats, else
-    calendar days; a percent lag is that share of the predecessor's working (or, for the
-    elapsed percent formats, calendar) duration."""
-    fmt = link.lag_format
-    elapsed = fmt in ELAPSED_FORMATS
-    if fmt in PERCENT_FORMATS:
+def lag_in_days(link: Link, minutes_per_day: int, predecessor: Task, calendar=None) -> float:
+    """The link's lag in days: working days for working-time formats (a day is the file's
+    ``MinutesPerDay``), 24-hour days for elapsed ones; a percent lag is that share of the
+    predecessor's working (or, elapsed, calendar) duration."""
+    if link.unit is LagUnit.PERCENT:
         share = link.lag_tenths / 100
-        if elapsed:
-            return share * task_days(predecessor), False
-        return share * working_days(predecessor, minutes_per_day), True
-    if elapsed:
-        return link.lag_tenths / TENTHS_PER_ELAPSED_DAY, False
-    return link.lag_tenths / (minutes_per_day * 10), True
+        if link.elapsed:
+            return share * task_days(predecessor)
+        return share * working_days(predecessor, minutes_per_day, calendar)
+    if link.elapsed:
+        return link.lag_tenths / TENTHS_PER_ELAPSED_DAY
+    return link.lag_tenths / (minutes_per_day * 10)
 
 
 def task_days(task: Task) -> int:
@@ -534,32 +714,14 @@ def task_days(task: Task) -> int:
     return (task.end - task.start).days + 1
 
 
-def working_days(task: Task, minutes_per_day: int) -> float:
-    """The task's duration in working days: its <Duration>, else its Monday-to-Friday days."""
+def working_days(task: Task, minutes_per_day: int, calendar: WorkingCalendar | None) -> float:
+    """The task's duration in working days: its <Duration>, else its working days."""
     if task.work_minutes is not None:
         return task.work_minutes / minutes_per_day
     if task.milestone or task.start is None or task.end is None:
         return 0
-    return sum((task.start + dt.timedelta(days=k)).weekday() < 5 for k in range(task_days(task)))
-
-
-def calendar_lag(anchor: dt.date, working: int) -> int:
-    """Calendar days from ``anchor`` to the day ``working`` Monday-to-Friday days away.
-
-    As ``numpy.busday_offset(anchor, working, roll="forward")``: a weekend anchor rolls
-    to Monday first, then whole working days are counted (backwards for a lead).
-    """
-    if working == 0:
-        return 0
-    day = anchor + dt.timedelta(days=(7 - anchor.weekday()) % 7 if anchor.weekday() >= 5 else 0)
-    step = dt.timedelta(days=1 if working > 0 else -1)
-    weeks, rest = divmod(abs(working), 5)
-    day += 7 * weeks * step
-    for _ in range(rest):
-        day += step
-        while day.weekday() >= 5:
-            day += step
-    return (day - anchor).days
+    calendar = calendar or WorkingCalendar()
+    return calendar.working_between(task.start.toordinal(), task.end.toordinal() + 1)
 
 
 # -- text XML 1.0 cannot carry ---------------------------------------------------------
