@@ -43,6 +43,7 @@ def main() -> int:
         window.view_host.show_view(key)
         _settle(app)
         window.grab().save(str(OUT / f"{key}.png"))
+    _working_calendar(app, window)
     for key in ("roadmap", "canvas"):
         _workshop(app, window, key)
     _pdf_pages(demo)
@@ -66,6 +67,40 @@ def _workshop(app, window, key: str) -> None:
     window.presentation.grab().save(str(OUT / f"workshop-{key}.png"))
     window.stop_presentation()
     window.timer.reset()
+    _settle(app)
+
+
+def _working_calendar(app, window) -> None:
+    """Edit ▸ Working Calendar… over the roadmap, zoomed to days around the next holiday:
+    the days off of the calendar shaded in the chart (the dialog drawn where it opens)."""
+    from PySide6.QtGui import QColor, QPainter
+
+    window.view_host.show_view("roadmap")
+    _settle(app)
+    chart = window.view_host.current_view().chart
+    calendar = chart.model.calendar
+    today = chart.model.today
+    holiday = min(
+        (e.first for e in calendar.exceptions if not e.working and e.first >= today),
+        default=today,
+    )
+    chart.view.set_zoom(24)
+    _settle(app)
+    bar = chart.view.horizontalScrollBar()
+    bar.setValue(round(chart.scene.scale.x(holiday) - 0.12 * chart.view.viewport().width()))
+    dialog = window.show_working_calendar()
+    dialog.resize(580, 540)
+    _settle(app)
+    shot = window.grab()
+    painter = QPainter(shot)
+    x, y = shot.width() - dialog.width() - 16, shot.height() - dialog.height() - 40
+    painter.drawPixmap(x, y, dialog.grab())
+    painter.setPen(QColor("#8a8f98"))
+    painter.drawRect(x - 1, y - 1, dialog.width() + 1, dialog.height() + 1)
+    painter.end()
+    shot.save(str(OUT / "working-calendar.png"))
+    dialog.close()
+    chart.view.fit_all()
     _settle(app)
 
 

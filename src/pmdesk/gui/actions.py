@@ -65,6 +65,10 @@ class WindowActions:
         self.undo = self._action("&Undo", Key.Undo, icon="undo")
         self.redo = self._action("&Redo", Key.Redo, icon="redo")
         self.delete = self._action("&Delete", Key.Delete, icon="delete", tip="Delete the selection")
+        # No key: it is opened now and then, and every plain key is taken by a view.
+        self.working_calendar = self._action(
+            "Working &Calendar…", tip="Working days, hours and holidays the plans count in"
+        )
         # View. One meaning per key in every view: Ctrl++ / Ctrl+- / Ctrl+0
         # always size the text (here and in a presentation); the roadmap's timeline
         # zooms with + / - / F when it has the focus, and Ctrl+T is its "Today".
@@ -109,7 +113,7 @@ class WindowActions:
         self.about = self._action("&About pmdesk")
         self.workspace_actions = (
             self.save_copy, self.export_png, self.close, self.present, self.zoom_in,
-            self.zoom_out, self.zoom_reset,
+            self.zoom_out, self.zoom_reset, self.working_calendar,
         )  # fmt: skip
 
     def _action(
@@ -163,6 +167,8 @@ class WindowActions:
         edit_menu.addActions([self.undo, self.redo])
         edit_menu.addSeparator()
         edit_menu.addAction(self.delete)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.working_calendar)
 
         view_menu = bar.addMenu("&View")
         view_menu.addActions([self.zoom_in, self.zoom_out, self.zoom_reset])

@@ -23,6 +23,7 @@ from pmdesk.store.workspace import Workspace
 
 from . import theme
 from .actions import FileStatus, WindowActions, fill_recent_menu, menu_text, with_key
+from .calendar_dialog import CalendarDialog
 from .context import AppContext
 from .dialogs import Dialogs, about_facts, about_html
 from .exchange_menu import ExchangeMenus
@@ -50,6 +51,7 @@ class MainWindow(QMainWindow):
         self.ctx: AppContext | None = None
         self.presentation: PresentationWindow | None = None
         self.presenter: PresenterWindow | None = None
+        self.calendar_dialog: CalendarDialog | None = None
         self.present_scale = 1.0  # the text scale chosen in the last presentation
         self.timer = WorkshopTimer(self)
         self.setWindowIcon(theme.app_icon())
@@ -99,6 +101,7 @@ class MainWindow(QMainWindow):
         a.undo.triggered.connect(lambda: self.ctx and self.ctx.undo())
         a.redo.triggered.connect(lambda: self.ctx and self.ctx.redo())
         a.delete.triggered.connect(self.delete_selection)
+        a.working_calendar.triggered.connect(self.show_working_calendar)
         a.zoom_in.triggered.connect(lambda: self.set_zoom(self.settings.zoom + 1))
         a.zoom_out.triggered.connect(lambda: self.set_zoom(self.settings.zoom - 1))
         a.zoom_reset.triggered.connect(lambda: self.set_zoom(0))
@@ -222,6 +225,10 @@ class MainWindow(QMainWindow):
 
     def _close_current(self) -> None:
         self.stop_presentation()
+        if self.calendar_dialog is not None:
+            self.calendar_dialog.close()
+            self.calendar_dialog.deleteLater()
+            self.calendar_dialog = None
         if self.ctx is None:
             return
         ctx, self.ctx = self.ctx, None
@@ -364,6 +371,8 @@ class MainWindow(QMainWindow):
             view.addProductRequested.connect(self.add_product_here)
         view.selectionChanged.connect(self._update_delete_action)
         view.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        if hasattr(view, "calendarRequested"):
+            view.calendarRequested.connect(self.show_working_calendar)
 
     def add_product_here(self) -> None:
         """Add product from a view that needs one: the Portfolio adds it (its dialog, one undo
@@ -395,8 +404,30 @@ class MainWindow(QMainWindow):
 
     def _product_chosen(self, product_id: int | None) -> None:
         self.view_host.set_product(product_id)
+        if self.calendar_dialog is not None:
+            self.calendar_dialog.set_product(product_id)
         if self.workspace is not None:
             self.settings.remember_product(self.workspace.path, product_id)
+
+    def show_working_calendar(self) -> CalendarDialog | None:
+        """Edit ▸ Working Calendar…: the current product's calendar (else the workspace's),
+        in a window of its own beside the plan; every change is one undo step."""
+        if self.ctx is None:
+            return None
+        if self.calendar_dialog is None:
+            a = self.menu_actions
+            self.calendar_dialog = CalendarDialog(
+                self.ctx, self.product_selector.product_id(), self, actions=[a.undo, a.redo]
+            )
+            self.calendar_dialog.statusMessage.connect(
+                lambda text: self.statusBar().showMessage(text, 6000)
+            )
+        else:
+            self.calendar_dialog.set_product(self.product_selector.product_id())
+        self.calendar_dialog.show()
+        self.calendar_dialog.raise_()
+        self.calendar_dialog.activateWindow()
+        return self.calendar_dialog
 
     # -- View menu --------------------------------------------------------------------------------
 
@@ -424,6 +455,8 @@ class MainWindow(QMainWindow):
             hint.setEnabled(False)
             return
         menu.addActions(chart.view_actions())
+        menu.addSeparator()
+        menu.addAction(self.menu_actions.working_calendar)
 
     def _fill_present_menu(self) -> None:
         fill_screen_menu(

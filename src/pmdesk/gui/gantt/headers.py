@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen, QPolygonF
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QMenu, QToolTip, QWidget
 
 from pmdesk.core.gantt_layout import SHORTEST_LABEL, readable_tiers
 from pmdesk.core.timeline import Tick, next_unit, unit_start
@@ -64,7 +64,12 @@ def label_choices(day: dt.date, unit: str) -> tuple[str, ...]:
 
 
 class TimeHeader(QWidget):
-    """Upper and lower time units (quarter/month, month/week, week/day …) and today."""
+    """Upper and lower time units (quarter/month, month/week, week/day …) and today.
+
+    Days off of the working calendar are shaded where days show; hovering a day names it
+    (a holiday by its name), and the context menu opens the working calendar."""
+
+    calendarRequested = Signal()
 
     def __init__(self, view: GanttView, parent=None) -> None:
         super().__init__(parent)
@@ -103,6 +108,37 @@ class TimeHeader(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(400, self.height())
 
+    def day_at(self, x: float) -> dt.date:
+        left = self.view.mapToScene(QPoint(0, 0)).x()
+        return self.view.chart.scale.date_at(left + x)
+
+    def day_tip(self, day: dt.date) -> str:
+        """What the working calendar says of a day: a holiday's name, a day off, extra work."""
+        calendar = self.view.chart.model.calendar
+        name = calendar.holiday_on(day)
+        when = f"{day:%A} {day.day} {day:%B %Y}"
+        if name is not None:
+            return f"{when}: {name} (holiday)"
+        if not calendar.is_working_date(day):
+            return f"{when}: not a working day"
+        if not calendar.works_on_weekday(day.weekday()):
+            extra = next(
+                (e.name for e in reversed(calendar.exceptions) if e.first <= day <= e.last), ""
+            )
+            return f"{when}: a working day" + (f" ({extra})" if extra else "")
+        return when
+
+    def contextMenuEvent(self, event) -> None:
+        menu = QMenu(self)
+        menu.addAction("Working calendar…", self.calendarRequested.emit)
+        menu.exec(event.globalPos())
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            QToolTip.showText(event.globalPos(), self.day_tip(self.day_at(event.pos().x())), self)
+            return True
+        return super().event(event)
+
     def paintEvent(self, event: QPaintEvent) -> None:
         chart = self.view.chart
         style, fonts, scale = chart.painter.style, chart.painter.fonts, chart.scale
@@ -136,15 +172,21 @@ class TimeHeader(QWidget):
                 self.painted.append(text)
         p.setFont(fonts.small)
         lower_ticks = periods(scale, first, last, lower)
+        calendar = chart.model.calendar
+        days = lower == "day"
         for tick, text in zip(
             lower_ticks, self._labels(lower_ticks, lower, fonts.small_width, 3), strict=True
         ):
             x = tick.x - left
+            day_off = days and not calendar.is_working_date(tick.day)
+            if day_off:  # shaded as in the chart under it: a weekend, or a holiday darker
+                holiday = calendar.works_on_weekday(tick.day.weekday())
+                shade = style.holiday if holiday else style.weekend
+                p.fillRect(QRectF(x, tier, tick.width, tier - 1), shade)
             p.setPen(QPen(style.grid, 1))
             p.drawLine(int(x), tier, int(x), 2 * tier)
             if text and x >= 0:  # a period cut by the left edge would show half its name
-                weekend = lower == "day" and tick.day.weekday() >= 5
-                p.setPen(style.muted if weekend else style.text)
+                p.setPen(style.muted if day_off else style.text)
                 p.drawText(QRectF(x, tier, tick.width, tier), Qt.AlignmentFlag.AlignCenter, text)
                 self.painted.append(text)
         self._paint_today(p, chart.today_x() - left, 2 * tier)

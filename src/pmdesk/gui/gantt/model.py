@@ -33,6 +33,7 @@ from pmdesk.store.services.roadmap_queries import (
 ITEM, LINK, LANE = "roadmap_item", "dependency", "lane"
 LAUNCH_KINDS = ("launch", "launch_task")  # the read-only "Launch" lane follows these
 BASELINE_KINDS = ("baseline", "baseline_entry")
+CALENDAR_KINDS = ("work_calendar", "calendar_exception")  # the working calendar follows these
 
 
 @dataclass
@@ -86,6 +87,7 @@ class Refresh:
     links: set[int] = field(default_factory=set)
     board: bool = False
     launch: bool = False  # the launch lane's tasks changed
+    calendar: bool = False  # the working calendar changed: days off shade differently
 
 
 class RoadmapModel:
@@ -139,7 +141,7 @@ class RoadmapModel:
         if product_id is None:
             return
         q = self.queries
-        self.calendar = q.ws.service(CalendarService).effective(product_id)
+        self.calendar = self._read_calendar()
         self._set_lanes(q.lane_rows(product_id))
         self.items = {row.id: row for row in q.item_rows(product_id)}
         for link in q.link_rows(product_id):
@@ -149,6 +151,24 @@ class RoadmapModel:
         self._load_baselines()
         self.violated = self._violations(self.links.values())
         self.relayout()
+        if self.show_critical:
+            self.compute_critical()
+
+    def _read_calendar(self) -> WorkingCalendar:
+        return self.queries.ws.service(CalendarService).effective(self.product_id)
+
+    def _apply_calendar(self, refresh: Refresh) -> None:
+        """Another working calendar (days, hours, holidays, or the product's own one): the
+        items' working days and every link's check count in it now; the shading follows."""
+        calendar = self._read_calendar()
+        if calendar == self.calendar:
+            return
+        self.calendar = calendar
+        self._tasks.clear()
+        self.violated = self._violations(self.links.values())
+        refresh.repaint = True
+        refresh.calendar = True
+        refresh.links |= set(self.links)
         if self.show_critical:
             self.compute_critical()
 
@@ -321,6 +341,8 @@ class RoadmapModel:
             refresh.items |= {
                 key[1] for key in changes.ids("requirement_item_link") if isinstance(key, tuple)
             }
+        if changes.touches(*CALENDAR_KINDS):
+            self._apply_calendar(refresh)
         if changes.touches(*LAUNCH_KINDS):
             self.launch_tasks = self.queries.launch_tasks(self.product_id)
             refresh.launch = True

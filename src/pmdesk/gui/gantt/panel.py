@@ -47,7 +47,7 @@ from .editor import ItemEditor
 from .headers import CHEVRON_WIDTH, LANE_COLUMN_WIDTH, CornerHeader, LaneHeader, TimeHeader
 from .lane_actions import LaneActions
 from .legend import RoadmapLegend
-from .model import Filter, RoadmapModel
+from .model import CALENDAR_KINDS, Filter, RoadmapModel
 from .painting import ChartPainter
 from .refresh import RefreshOnChange
 from .scene import ChartScene
@@ -63,6 +63,7 @@ DETAIL_ZOOM = 2.0  # when the whole plan only fits smaller than this, open here 
 class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
     selectionChanged = Signal()
     statusMessage = Signal(str)
+    calendarRequested = Signal()  # the working calendar, from the time scale's menu
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -92,6 +93,7 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
         self._connect()
         self._name_controls()
         ctx.changed.connect(self._on_changed)
+        ctx.changed.connect(self._calendar_changed)  # after the model has applied the change
         self._update_actions()
 
     def _build(self) -> None:
@@ -169,6 +171,7 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
         v.nudgeRequested.connect(self.nudge_selected)
         v.selectionChanged.connect(self._selection_changed)
         v.zoomChanged.connect(lambda _z: self.lane_header.update())
+        self.time_header.calendarRequested.connect(self.calendarRequested)
         self.lane_header.collapseRequested.connect(self.set_lane_collapsed)
         self.lane_header.reorderRequested.connect(self.move_lane)
         self.lane_header.menuRequested.connect(self._lane_menu)
@@ -207,6 +210,12 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
             self._delete(self.board.selected_ids(), [])
         else:
             self._delete(sorted(self.model.selected), sorted(self.model.selected_links))
+
+    def _calendar_changed(self, changes) -> None:
+        """Days off shade in the time scale too; a link's check may have changed with them."""
+        if self.model.product_id is not None and changes.touches(*CALENDAR_KINDS):
+            self.time_header.update()
+            self.legend.refresh()
 
     def set_today(self, today: dt.date) -> None:
         """Which day is today (tests and demos pin it)."""

@@ -3,7 +3,7 @@
 20,000 QGraphicsRectItems would make Qt's scene index and item bookkeeping
 the bottleneck, so each lane is one item that paints its bars from the core
 layout, and all links are one item under them. The background (lane bands,
-time grid, weekend shading) and the foreground (today line, the ghost of a bar
+time grid, the shading of days off by the product's working calendar) and the foreground (today line, the ghost of a bar
 being dragged, the line of a link being drawn, the rubber band) are painted by
 the scene itself for the exposed area only.
 """
@@ -199,15 +199,10 @@ class ChartScene(QGraphicsScene):
         first = scale.date_at(rect.left())
         last = scale.date_at(rect.right())
         upper, lower = readable_tiers(scale.px_per_day)
-        if lower == "day" and scale.px_per_day >= 9:
-            day = first
-            while day <= last:
-                if day.weekday() >= 5:
-                    p.fillRect(
-                        QRectF(scale.x(day), rect.top(), scale.px_per_day, rect.height()),
-                        style.weekend,
-                    )
-                day += dt.timedelta(days=1)
+        if shades_days(scale.px_per_day, lower):
+            for left, width, holiday in self.non_working_rects(first, last):
+                colour = style.holiday if holiday else style.weekend
+                p.fillRect(QRectF(left, rect.top(), width, rect.height()), colour)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         for unit, colour in ((lower, style.grid), (upper, style.grid_strong)):
             if not unit:
@@ -217,6 +212,27 @@ class ChartScene(QGraphicsScene):
             lines = [QLineF(x, rect.top(), x, rect.bottom()) for x in xs]
             if len(lines) < 2000:
                 p.drawLines(lines)
+
+    def non_working_rects(self, first: dt.date, last: dt.date) -> list[tuple[float, float, bool]]:
+        """(x, width, is a holiday) of each run of days off from ``first`` to ``last``, by the
+        product's working calendar: its weekend (or its own week, Sun–Thu …) and holidays."""
+        calendar, scale = self.model.calendar, self.scale
+        found = []
+        for start, end in calendar.non_working_runs(first, last):
+            day = start
+            while day <= end:  # a run split where a holiday meets a weekend: two shades
+                holiday = calendar.works_on_weekday(day.weekday())
+                stop = day
+                following = stop + dt.timedelta(days=1)
+                while (
+                    following <= end and calendar.works_on_weekday(following.weekday()) == holiday
+                ):
+                    stop = following
+                    following += dt.timedelta(days=1)
+                x = scale.x(day)
+                found.append((x, scale.x(stop + dt.timedelta(days=1)) - x, holiday))
+                day = stop + dt.timedelta(days=1)
+        return found
 
     def drawForeground(self, p: QPainter, rect: QRectF) -> None:
         style, _scale = self.painter.style, self.scale
@@ -275,6 +291,11 @@ class ChartScene(QGraphicsScene):
                 box = bar_box(item, top, self.scale, layout.metrics)
                 area = area.united(qrect(box).adjusted(-4, -4, 4, 4))
         return area
+
+
+def shades_days(px_per_day: float, lower: str) -> bool:
+    """Days off are shaded only where days can be told apart (the scale shows days)."""
+    return lower == "day" and px_per_day >= 9
 
 
 def _unit_xs(scale: TimeScale, first: dt.date, last: dt.date, unit: str) -> list[float]:

@@ -40,9 +40,10 @@ class ChartStyle:
     muted: QColor
     grid: QColor
     grid_strong: QColor
-    weekend: QColor
+    weekend: QColor  # days off of the working week (a weekend, or the week's own days off)
     header: QColor
     highlight: QColor
+    holiday: QColor = field(default_factory=lambda: QColor(0, 0, 0, 0))  # a holiday's days
     today: QColor = field(default_factory=lambda: QColor(rs.TODAY))
     critical: QColor = field(default_factory=lambda: QColor(rs.CRITICAL))
     violated: QColor = field(default_factory=lambda: QColor(rs.VIOLATED))
@@ -69,6 +70,8 @@ class ChartStyle:
             header=palette.color(QPalette.ColorRole.Window),
             highlight=palette.color(QPalette.ColorRole.Highlight),
         )
+        # A holiday stands out a little more than a weekend: it is a day off the week has not.
+        style.holiday = _mix(base, text, 0.09 if dark else 0.075)
         if dark:
             style.baseline = QColor("#6b7480")
             style.link = QColor("#7d8796")

@@ -12,21 +12,24 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
-from pmdesk.core.enums import DependencyType, Horizon, ItemKind, ItemStatus, LaneKind
+from pmdesk.core.enums import DependencyType, Horizon, ItemKind, ItemStatus, LagUnit, LaneKind
 from pmdesk.core.errors import ValidationError
 from pmdesk.core.horizon import effective_horizon
 from pmdesk.core.wording import describe_days
+from pmdesk.core.working_calendar import WorkingCalendar
 from pmdesk.gui.commands import CreateCommand
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.gantt.commands import FirstLaneItemCommand
 from pmdesk.gui.gantt.panel import FIRST_LANE, RoadmapPanel
-from pmdesk.gui.widgets.columns import Column, Kind, Lookup, computed
+from pmdesk.gui.widgets.columns import Column, Kind, Lookup, computed, fixed
 from pmdesk.gui.widgets.entity_model import EntityTableModel
 from pmdesk.gui.widgets.entity_table import EntityTable
 from pmdesk.store.queries import TableQuery
 from pmdesk.store.services import RoadmapService
+from pmdesk.store.services.calendar import CalendarService
 
 from .base import BaseView
 from .common import create, free_name, heading, next_order, scoped, tabs, today
@@ -34,13 +37,26 @@ from .common import create, free_name, heading, next_order, scoped, tabs, today
 NEW_ITEM_DAYS = 14
 
 
-def _duration(row: Any) -> int:
-    return 0 if row.kind == ItemKind.MILESTONE else (row.end_date - row.start_date).days + 1
+def _working_days(row: Any, calendar: WorkingCalendar) -> int:
+    """The item's working days in the product's calendar (0 for a milestone)."""
+    if row.kind == ItemKind.MILESTONE:
+        return 0
+    return calendar.working_between(row.start_date.toordinal(), row.end_date.toordinal() + 1)
 
 
-def _duration_text(row: Any) -> str:
-    days = _duration(row)
-    return "milestone" if days == 0 else describe_days(days)
+def _duration_text(days: int, row: Any) -> str:
+    if row.kind == ItemKind.MILESTONE:
+        return "milestone"
+    return f"{days:,} working day{'s' if days != 1 else ''}"
+
+
+def _duration_tip(days: int, row: Any) -> str | None:
+    if row.kind == ItemKind.MILESTONE:
+        return None
+    span = (row.end_date - row.start_date).days + 1
+    return (
+        f"{_duration_text(days, row)} of the product's working calendar, over {describe_days(span)}"
+    )
 
 
 def _horizon_text(row: Any) -> str:
@@ -68,17 +84,54 @@ def _new_end(end: dt.date | None, row: Any) -> dict[str, Any]:
     return {"end_date": end}
 
 
-def _lag_text(row: Any) -> str:
-    lag = row.lag_days
-    return "" if lag == 0 else f"{lag:+d} days" if abs(lag) != 1 else f"{lag:+d} day"
+def _days_text(lag: int) -> str:
+    return f"{lag:+d} days" if abs(lag) != 1 else f"{lag:+d} day"
+
+
+# MS Project's lag units, as it writes them: a working or an elapsed (e…) minute, hour …
+_UNIT_MARKS = {
+    LagUnit.MINUTE: "m",
+    LagUnit.HOUR: "h",
+    LagUnit.WEEK: "w",
+    LagUnit.MONTH: "mo",
+}
+_TENTHS_PER_ELAPSED = {
+    LagUnit.MINUTE: 10,
+    LagUnit.HOUR: 600,
+    LagUnit.WEEK: 100_800,
+    LagUnit.MONTH: 432_000,
+}
+# In working time MS Project's week is 5 working days and its month 20 (its defaults).
+_WORKING_DAYS_PER = {LagUnit.WEEK: 5, LagUnit.MONTH: 20}
+
+
+def _project_lag(row: Any, minutes_per_day: int) -> str:
+    """The lag as MS Project gave it ("16 h", "2 ew", "50%"), when it was not whole days and
+    is still as imported (an edit of the days clears it); "" otherwise."""
+    unit, exact = row.lag_unit, row.lag_exact
+    if exact is None or unit is None or unit is LagUnit.DAY:
+        return ""
+    if unit is LagUnit.PERCENT:
+        return f"{exact:+g}%"
+    if unit in (LagUnit.MINUTE, LagUnit.HOUR) or row.lag_elapsed:
+        per = _TENTHS_PER_ELAPSED[unit]
+    else:
+        per = _WORKING_DAYS_PER[unit] * minutes_per_day * 10
+    amount = round(exact / per, 2)
+    mark = ("e" if row.lag_elapsed else "") + _UNIT_MARKS[unit]
+    return f"{amount:+g} {mark}"
 
 
 class RoadmapView(BaseView):
+    calendarRequested = Signal()  # "Working calendar…": the main window opens it
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.service = ctx.service(RoadmapService)
         self.lane_names = Lookup(self._lane_names, ("lane",))
         self.item_names = Lookup(self._item_names, ("roadmap_item",))
+        # The product's working calendar (durations count its working days).
+        self.calendar = Lookup(self._calendar, ("work_calendar", "calendar_exception"))
         self.items = self._table(
             self.service.items, self._item_columns(), ("item", "items"), self._new_item
         )
@@ -98,6 +151,7 @@ class RoadmapView(BaseView):
         self.chart = RoadmapPanel(ctx, self)
         self.chart.selectionChanged.connect(self.selectionChanged)
         self.chart.statusMessage.connect(self.statusMessage)
+        self.chart.calendarRequested.connect(self.calendarRequested)
         self.tabs = tabs(
             (self.chart, "Timeline"),
             (self.items, "Items"),
@@ -167,7 +221,16 @@ class RoadmapView(BaseView):
             Column("start_date", "Start", Kind.DATE, to_changes=_new_start),
             Column("end_date", "End", Kind.DATE, to_changes=_new_end),
             computed(
-                "duration", "Duration", _duration, kind=Kind.INT, display=_duration_text, width=10
+                "duration",
+                "Duration",
+                self._duration,
+                kind=Kind.INT,
+                display=lambda row: _duration_text(self._duration(row), row),
+                tooltip=lambda row: _duration_tip(self._duration(row), row),
+                lookups=(self.calendar,),
+                width=15,
+                header_tip="Working days, counted in the product's working calendar "
+                "(Edit ▸ Working Calendar…)",
             ),
             Column(
                 "progress", "Progress", Kind.PERCENT, minimum=0, maximum=100, decimals=0, width=8
@@ -195,11 +258,45 @@ class RoadmapView(BaseView):
                 "lag_days",
                 "Lag",
                 Kind.INT,
-                display=_lag_text,
-                width=9,
-                header_tip="Days between the two items; negative is a lead",
+                display=self._lag_text,
+                tooltip=self._lag_tip,
+                lookups=(self.calendar,),
+                width=14,
+                header_tip="Days between the two items, counted as the next column says; "
+                "negative is a lead",
+            ),
+            Column(
+                "lag_elapsed",
+                "Lag counts",
+                Kind.CHOICE,
+                choices=LAG_COUNTS,
+                width=14,
+                header_tip="Working days skip the days off of the product's working calendar; "
+                "calendar days count every day",
             ),
         ]
+
+    def _calendar(self) -> dict[str, WorkingCalendar]:
+        return {"calendar": self.ctx.service(CalendarService).effective(self.product_id)}
+
+    def _duration(self, row: Any) -> int:
+        return _working_days(row, self.calendar.get("calendar"))
+
+    def _lag_text(self, row: Any) -> str:
+        project = _project_lag(row, self.calendar.get("calendar").minutes_per_day)
+        if project:
+            return f"{project} ({_days_text(row.lag_days)})"
+        return "" if row.lag_days == 0 else _days_text(row.lag_days)
+
+    def _lag_tip(self, row: Any) -> str | None:
+        project = _project_lag(row, self.calendar.get("calendar").minutes_per_day)
+        words = "calendar days" if row.lag_elapsed else "working days"
+        if project:
+            return (
+                f"MS Project gave this lag as {project}; pmdesk schedules it as "
+                f"{row.lag_days:+d} {words}. Editing the days replaces it."
+            )
+        return None
 
     def _lane_names(self) -> dict[int, str]:
         if self.product_id is None:
@@ -272,6 +369,9 @@ class RoadmapView(BaseView):
             name=name,
             sort_order=next_order(self.service.lanes, product_id=self.product_id),
         )
+
+
+LAG_COUNTS = fixed([(False, "working days"), (True, "calendar days")])
 
 
 LANE_COLUMNS = [

@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from pmdesk.core.bulk import bulk_work
+from pmdesk.core.enums import LagUnit
 from pmdesk.core.errors import ValidationError
 from pmdesk.core.graph import cycle_if_added
 from pmdesk.core.scheduling import Link, Schedule, Task, Violation, schedule, violations
@@ -28,6 +29,9 @@ class DependencyRepo(Repo[Dependency]):
         return super().create(**fields)
 
     def update_many(self, changes: dict[int, dict[str, Any]]) -> dict[int, dict[str, Any]]:
+        """As Repo's; a lag changed in days lets go of MS Project's exact length and unit
+        (it is whole days now), unless the same change sets those too (an undo does)."""
+        changes = self._lag_in_days(changes)
         for entity_id, fields in changes.items():
             if "predecessor_id" in fields or "successor_id" in fields:
                 current = self.get(entity_id)
@@ -35,6 +39,29 @@ class DependencyRepo(Repo[Dependency]):
                 succ = fields.get("successor_id", current.successor_id)
                 self._refuse_cycle(int(pred), int(succ), ignore=entity_id)
         return super().update_many(changes)
+
+    def _lag_in_days(self, changes: dict[int, dict[str, Any]]) -> dict[int, dict[str, Any]]:
+        wanted = [
+            i for i, fields in changes.items() if "lag_days" in fields and "lag_exact" not in fields
+        ]
+        if not wanted:
+            return changes
+        with self.ws.read() as session:
+            rows = session.execute(
+                sa.select(Dependency.id, Dependency.lag_days, Dependency.lag_exact).where(
+                    Dependency.id.in_(wanted)
+                )
+            ).all()
+        changes = dict(changes)
+        for dep_id, lag_days, lag_exact in rows:
+            lag = self.clean({"lag_days": changes[dep_id]["lag_days"]})["lag_days"]
+            if lag_exact is not None and lag != lag_days:
+                changes[dep_id] = {
+                    "lag_unit": LagUnit.DAY,
+                    **changes[dep_id],
+                    "lag_exact": None,
+                }
+        return changes
 
     def _refuse_cycle(self, pred: int | None, succ: int | None, ignore: int | None = None) -> None:
         if pred is None or succ is None:
