@@ -186,6 +186,16 @@ def test_a_saturday_ticked_in_the_dialog_is_worked_in_the_file_and_the_chart(
     redo_in_window(qtbot, window)
     assert stored(window).weekdays == 0b0111111
     assert dialog.weekday_boxes[SATURDAY].isChecked()
+    # Ctrl+Z works in the calendar's own window too (the same undo stack).
+    box = dialog.weekday_boxes[SATURDAY]
+    activate(qtbot, box)
+    box.setFocus()
+    qtbot.waitUntil(box.hasFocus)
+    press(qtbot, box, window.menu_actions.undo.shortcut())
+    assert stored(window).weekdays == 0b0011111
+    assert not box.isChecked()
+    press(qtbot, box, window.menu_actions.redo.shortcut())
+    assert stored(window).weekdays == 0b0111111
 
     window.close_workspace()
     with Workspace.open(path) as again:  # what the file holds, read afresh
@@ -554,3 +564,19 @@ def test_an_edited_lag_lets_go_of_the_ms_project_hours(qtbot, linked):
     # The same days again (another field edited) keep MS Project's exact lag.
     repo.update(link_id, lag_days=2, lag_elapsed=True)
     assert repo.get(link_id).lag_exact == 9600
+
+
+def test_the_roadmap_opens_the_calendar_from_its_menu_and_its_time_scale(
+    qtbot, demo_template, tmp_path
+):
+    window = open_window(qtbot, demo_copy(demo_template, tmp_path))
+    chart = chart_of(window)
+    window.menu_actions.roadmap_menu.aboutToShow.emit()
+    assert window.menu_actions.working_calendar in window.menu_actions.roadmap_menu.actions()
+    assert window.calendar_dialog is None
+    chart.time_header.calendarRequested.emit()  # "Working calendar…" in the scale's menu
+    qtbot.waitUntil(
+        lambda: window.calendar_dialog is not None and window.calendar_dialog.isVisible()
+    )
+    product = window.product_selector.product_id()
+    assert window.calendar_dialog.product_id == product

@@ -228,7 +228,7 @@ class RoadmapView(BaseView):
                 display=lambda row: _duration_text(self._duration(row), row),
                 tooltip=lambda row: _duration_tip(self._duration(row), row),
                 lookups=(self.calendar,),
-                width=15,
+                width=18,
                 header_tip="Working days, counted in the product's working calendar "
                 "(Edit ▸ Working Calendar…)",
             ),
@@ -261,7 +261,7 @@ class RoadmapView(BaseView):
                 display=self._lag_text,
                 tooltip=self._lag_tip,
                 lookups=(self.calendar,),
-                width=14,
+                width=18,
                 header_tip="Days between the two items, counted as the next column says; "
                 "negative is a lead",
             ),
