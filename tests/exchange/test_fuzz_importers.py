@@ -186,7 +186,8 @@ def test_json_fields_changed(world, picks):
 
 MSPDI_FIELDS = (
     "UID ID Name Start Finish OutlineLevel Summary Milestone PercentComplete Type LinkLag "
-    "LagFormat PredecessorUID Number Duration MinutesPerDay CalendarUID DayType"
+    "LagFormat PredecessorUID Number Duration MinutesPerDay CalendarUID DayType DayWorking "
+    "FromTime ToTime FromDate ToDate BaseCalendarUID"
 ).split()
 # Values that have broken importers elsewhere: overflowing numbers, edge dates, not-numbers.
 AWKWARD = st.sampled_from(

@@ -142,6 +142,7 @@ if TYPE_CHECKING:
 __all__ = ["export_mspdi", "import_mspdi", "read_mspdi"]
 
 MAX_LAG_DAYS = 36_525  # a century: anything longer is a broken file, not a plan
+MAX_TASK_DAYS = 3 * MAX_LAG_DAYS
 LANE_NAME_MAX = Lane.__table__.c.name.type.length
 ITEM_NAME_MAX = RoadmapItem.__table__.c.name.type.length
 # Shares of the progress bar: reading the file, then planning, then writing.
@@ -471,6 +472,7 @@ def _schedule(
         length = 0
     else:
         length = max(math.ceil((task.work_minutes or 0) / minutes_per_day - 1e-9), 1)
+        length = min(length, MAX_TASK_DAYS)  # longer is past any date (and refused there)
 
     def later(day: int, lag: _Lag, sign: int = 1) -> int:
         if lag.elapsed:
@@ -497,9 +499,15 @@ def _schedule(
                 needed = calendar.add_working(later(first, lag), -length)
             if needed > start:
                 start = calendar.next_working(needed)
-    task.start = dt.date.fromordinal(start)
     end = calendar.add_working(start, length) - 1 if length else start
-    task.end = dt.date.fromordinal(max(end, start))
+    task.start = _day(start)
+    task.end = _day(max(end, start))
+
+
+def _day(ordinal: int) -> dt.date:
+    """The date of a day number, held to the dates Python has (the item's check then
+    refuses what is beyond pmdesk's)."""
+    return dt.date.fromordinal(min(max(ordinal, 1), dt.date.max.toordinal()))
 
 
 def _count(number: int, noun: str) -> str:

@@ -402,6 +402,14 @@ def _number(text: str, tag: str) -> int | None:
     return number
 
 
+def _lenient_number(text: str) -> int | None:
+    """A number pmdesk only reports on (never refuses a task for): None when it is not one."""
+    try:
+        return _number(text, "")
+    except ValueError:
+        return None
+
+
 def _int(element: ET.Element, tag: str, default: int | None = None) -> int | None:
     number = _number(_text(element, tag), tag)
     return default if number is None else number
@@ -485,7 +493,7 @@ def _project_calendar(
         CalendarException(first, last, working, name)
         for (first, last, working), name in list(days.items())[:MAX_EXCEPTIONS]
     )
-    name = unescape(_text(chain[0], "Name"))[:200].strip() or "Standard"
+    name = _name(_text(chain[0], "Name"), "Standard")
     usual = [sum(e - s for s, e in periods) for periods in filled if periods]
     per_day = minutes_per_day if minutes_per_day and minutes_per_day > 0 else None
     per_day = per_day or (max(usual, key=usual.count) if usual else DEFAULT_MINUTES_PER_DAY)
@@ -525,10 +533,17 @@ def _add_exception(
         return
     working = _flag(element, "DayWorking")
     key = (start, end, working)
-    label = unescape(name).strip()[:200]
+    label = _name(name, "")
     if label or key not in days:
         days.pop(key, None)  # a named entry (MSPDI 2007) replaces its older twin, in order
         days[key] = label or ("Working time" if working else "Holiday")
+
+
+def _name(text: str, default: str) -> str:
+    """A calendar's or an exception's name, up to 200 characters; ``default`` when it is blank
+    (to SQLite too, whose text functions stop at a NUL character)."""
+    name = unescape(text).strip()[:200]
+    return name if name.split("\x00", 1)[0].strip() else default
 
 
 def _periods(day: ET.Element) -> Periods:
@@ -566,7 +581,11 @@ def _end_day(start: dt.datetime, finish: dt.datetime, calendar: FileCalendar) ->
     end = finish.date()
     if end > start.date() and calendar.starts_after(finish):
         end -= dt.timedelta(days=1)
-        while end > start.date() and not calendar.working.is_working_date(end):
+        while (
+            end > start.date()
+            and calendar.working.has_working_days
+            and not calendar.working.is_working_date(end)
+        ):
             end -= dt.timedelta(days=1)
     return max(end, start.date())
 
@@ -638,7 +657,7 @@ def _read_task(
             unescape(values.get("Notes", "")),
             work_minutes=minutes,
             spanning_milestone=spanning,
-            calendar_uid=_number(values.get("CalendarUID", ""), "CalendarUID"),
+            calendar_uid=_lenient_number(values.get("CalendarUID", "")),
         )
         for tag, fields in repeated:
             if tag == "PredecessorLink":
