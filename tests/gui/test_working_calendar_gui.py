@@ -13,9 +13,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QHelpEvent, QKeySequence
+from PySide6.QtWidgets import QApplication, QToolTip
 
 from pmdesk.core.enums import DependencyType, ItemKind, LagUnit
 from pmdesk.gui.calendar_dialog import CalendarDialog
@@ -147,6 +147,22 @@ def shaded(chart, first: dt.date, last: dt.date) -> dict[dt.date, bool]:
     return days
 
 
+def painted_shade(chart, day: dt.date) -> str:
+    """The background colour the chart paints in the middle of ``day`` (zoomed to days)."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QImage, QPainter
+
+    scene = chart.scene
+    scene.set_zoom(24)
+    x = scene.scale.x(day) + scene.scale.px_per_day / 2
+    image = QImage(1, 1, QImage.Format.Format_RGB32)
+    painter = QPainter(image)
+    painter.translate(-x, -2)
+    scene.drawBackground(painter, QRectF(x, 2, 1, 1))
+    painter.end()
+    return image.pixelColor(0, 0).name()
+
+
 def next_monday(after: dt.date) -> dt.date:
     return after + dt.timedelta(days=7 - after.weekday())
 
@@ -223,6 +239,9 @@ def test_hours_a_day_and_the_working_day_are_typed_and_undone(qtbot, demo_templa
     undo_in_window(qtbot, window)
     row = stored(window)
     assert (row.day_start, row.day_end, row.minutes_per_day) == (540, 1020, 480)
+    type_time(qtbot, dialog.end_edit, "00:00")  # midnight: the end of the day
+    assert stored(window).day_end == 24 * 60
+    assert "09:00–24:00" in dialog.summary.text()
     assert dialog.hours_spin.value() == 8.0
     assert not window.dialogs.errors
 
@@ -273,6 +292,22 @@ def test_a_holiday_added_through_the_dialog_is_shaded_and_named(qtbot, demo_temp
         holiday + dt.timedelta(days=4): False,
     }
     assert "Founders Day (holiday)" in chart.time_header.day_tip(holiday)
+    header = chart.time_header  # hovering the day in the time scale names the holiday
+    chart.view.set_zoom(24)
+    chart.view.horizontalScrollBar().setValue(round(chart.scene.scale.x(holiday)) - 100)
+    QApplication.processEvents()
+    x = round(chart.scene.scale.x(holiday) - chart.view.mapToScene(QPoint(0, 0)).x() + 5)
+    where = QPoint(x, header.height() // 2)
+    QApplication.sendEvent(
+        header, QHelpEvent(QEvent.Type.ToolTip, where, header.mapToGlobal(where))
+    )
+    assert "Founders Day (holiday)" in QToolTip.text()
+    # Painted so: a holiday a shade darker than a weekend, a working day not at all.
+    monday = holiday - dt.timedelta(days=2)
+    style = chart.painter.style
+    assert painted_shade(chart, holiday) == style.holiday.name()
+    assert painted_shade(chart, holiday + dt.timedelta(days=3)) == style.weekend.name()
+    assert painted_shade(chart, monday) not in (style.holiday.name(), style.weekend.name())
 
     # Its kind through the table's editor: a working day is shaded no more.
     table.view.setCurrentIndex(
@@ -417,7 +452,7 @@ def test_a_new_empty_workspace_edits_the_workspace_calendar(qtbot, tmp_path):
 
 
 def test_every_control_of_the_dialog_is_named_and_nothing_overlaps(qtbot, demo_template, tmp_path):
-    from tests.gui.test_house_rules import cut_labels, overlaps, unnamed
+    from tests.gui.test_house_rules import cut_labels, mouse_only, overlaps, tab_traps, unnamed
 
     for size in ((1366, 768), (1920, 1080)):
         folder = tmp_path / f"{size[0]}"
@@ -428,6 +463,8 @@ def test_every_control_of_the_dialog_is_named_and_nothing_overlaps(qtbot, demo_t
         assert not unnamed(dialog)
         assert not overlaps(dialog)
         assert not cut_labels(dialog)
+        assert not mouse_only(dialog)
+        assert not tab_traps(qtbot, dialog)
         window.close_workspace()
         assert window.calendar_dialog is None
 
@@ -580,3 +617,18 @@ def test_the_roadmap_opens_the_calendar_from_its_menu_and_its_time_scale(
     )
     product = window.product_selector.product_id()
     assert window.calendar_dialog.product_id == product
+
+
+def test_a_file_open_read_only_shows_the_calendar_without_editing_it(
+    qtbot, demo_template, tmp_path
+):
+    path = demo_copy(demo_template, tmp_path)
+    with Workspace.open(path):  # another pmdesk has it open: this window opens it read-only
+        window = open_window(qtbot, path)
+        assert window.ctx.read_only
+        dialog = open_calendar(qtbot, window)
+        assert dialog.summary.text().startswith("Mon–Fri")
+        controls = [dialog.name_edit, dialog.start_edit, dialog.end_edit, dialog.hours_spin]
+        controls += [*dialog.weekday_boxes, dialog.own_button, dialog.days.add_button]
+        assert not any(control.isEnabled() for control in controls)
+        window.close_workspace()
