@@ -12,7 +12,7 @@ from _interchange_data import TRICKY, build_portfolio
 from pmdesk.core.errors import PmdeskError
 from pmdesk.exchange.importing import ImportFileError, ImportRefused, table_counts
 from pmdesk.exchange.json_io import FORMAT, VERSION, export_json, import_json, import_json_into
-from pmdesk.store.services import PortfolioService
+from pmdesk.store.services import CalendarService, PortfolioService, RoadmapService
 from pmdesk.store.workspace import Workspace
 
 NOW = dt.datetime(2025, 5, 1, 9, 30, tzinfo=dt.UTC)
@@ -158,3 +158,105 @@ def test_children_listed_before_their_parents_still_import(exported, tmp_path):
 def test_the_export_is_written_to_a_file_when_asked(workspace, tmp_path: Path):
     dest = tmp_path / "portfolio.json"
     assert export_json(workspace, dest, now=NOW) == dest.read_bytes()
+
+
+def test_calendars_and_lag_units_come_across(exported, tmp_path):
+    document = json.loads(exported)
+    tables = document["tables"]
+    # The second product's own calendar started as a copy of the workspace's, holiday too.
+    assert len(tables["work_calendar"]) == 2 and len(tables["calendar_exception"]) == 3
+    assert {row["lag_unit"] for row in tables["dependency"]} == {"day", "week"}
+    assert any(row["lag_elapsed"] for row in tables["dependency"])
+    path = import_json(exported, tmp_path / "copy.pmdesk")
+    with Workspace.open(path) as copy:
+        calendars = copy.service(CalendarService)
+        assert calendars.workspace_calendar().id == 1
+        (holiday,) = calendars.effective(None).exceptions
+        assert holiday.name == f"Holiday {TRICKY}"
+        second = next(p for p in copy.service(PortfolioService).list_products() if p.id == 2)
+        assert calendars.product_calendar(second.id).name == "Gulf week"
+        assert calendars.effective(second.id).weekdays == 0b1001111
+
+
+def test_a_workspace_calendar_under_another_id_updates_the_workspaces_own(exported, tmp_path):
+    """Ids in a document are its own: a workspace calendar with id 7 and a product's with
+    id 1 (the id the new workspace's calendar already has) both land, exceptions with them."""
+
+    def renumber(document):
+        calendars = document["tables"]["work_calendar"]
+        moved = {1: 7, 2: 1}
+        for row in calendars:
+            row["id"] = moved[row["id"]]
+        for row in document["tables"]["calendar_exception"]:
+            row["calendar_id"] = moved[row["calendar_id"]]
+
+    path = import_json(_mutated(exported, renumber), tmp_path / "renumbered.pmdesk")
+    with Workspace.open(path) as copy:
+        calendars = copy.service(CalendarService)
+        assert len(calendars.calendars.list()) == 2
+        assert [e.name for e in calendars.effective(None).exceptions] == [f"Holiday {TRICKY}"]
+        assert [e.name for e in calendars.effective(2).exceptions] == [
+            f"Holiday {TRICKY}",
+            "Release Friday",
+        ]
+        assert calendars.product_calendar(2).name == "Gulf week"
+        assert copy.check().ok
+
+
+def test_two_workspace_calendars_are_refused(exported, out):
+    def second_workspace_calendar(document):
+        document["tables"]["work_calendar"][1]["product_id"] = None
+
+    with pytest.raises(ImportRefused, match="one calendar without a product"):
+        import_json(_mutated(exported, second_workspace_calendar), out / "new.pmdesk")
+    assert list(out.iterdir()) == []
+
+
+def _as_format_2(document: dict) -> None:
+    """The document as pmdesk 0.2 wrote it: no calendars, no lag units, no milestone keys."""
+    document["schema_version"] = 2
+    tables = document["tables"]
+    del tables["work_calendar"], tables["calendar_exception"]
+    for row in tables["dependency"]:
+        for column in ("lag_elapsed", "lag_unit", "lag_exact"):
+            del row[column]
+    for row in tables["elimination_review"]:
+        del row["end_of_sale_item_id"], row["end_of_support_item_id"]
+
+
+def test_a_document_from_an_older_pmdesk_still_imports(exported, tmp_path):
+    def older(document):
+        _as_format_2(document)
+        # Format 2 found an elimination review's milestone by a marker in its notes.
+        review = document["tables"]["elimination_review"][0]
+        item = document["tables"]["roadmap_item"][0]
+        item["kind"], item["start_date"], item["end_date"] = "milestone", "2025-06-30", "2025-06-30"
+        item["notes"] = f"Last sale [elimination review {review['id']}: end of sale]"
+
+    path = import_json(_mutated(exported, older), tmp_path / "old.pmdesk")
+    with Workspace.open(path) as copy:
+        assert copy.check().ok
+        links = copy.service(RoadmapService).dependencies_of(1)
+        # Its lags counted calendar days, and still do.
+        assert links and all(d.lag_elapsed for d in links)
+        assert {d.lag_unit.value for d in links} == {"day"}
+        assert all(d.lag_exact is None for d in links)
+        calendars = copy.service(CalendarService)
+        standard = calendars.effective(None)
+        assert (standard.weekdays, standard.exceptions) == (0b0011111, ())
+        assert len(calendars.calendars.list()) == 1
+        document = json.loads(export_json(copy))
+        (review,) = document["tables"]["elimination_review"]
+        item = document["tables"]["roadmap_item"][0]
+        assert review["end_of_sale_item_id"] == item["id"]
+        assert item["notes"] == "Last sale"
+
+
+def test_an_older_document_fills_an_empty_workspace(exported, tmp_path):
+    with Workspace.create(tmp_path / "empty.pmdesk") as target:
+        import_json_into(target, _mutated(exported, _as_format_2))
+        links = target.service(RoadmapService).dependencies_of(1)
+        assert links and all(d.lag_elapsed for d in links)
+        # A second import finds the workspace no longer empty.
+        with pytest.raises(PmdeskError, match="empty workspace"):
+            import_json_into(target, exported)
