@@ -103,3 +103,26 @@ def test_every_export_refuses_a_missing_folder_with_a_message(workspace, tmp_pat
     for export in exports:
         with pytest.raises(PmdeskError, match="cannot write"):
             export()
+
+
+def test_links_say_how_their_lag_counts_and_calendars_export_too(workspace):
+    build_portfolio(workspace)
+    rows = _rows(export_table(workspace, "dependency"))
+    header = rows[0]
+    lags = sorted(
+        tuple(row[header.index(k)] for k in ("lag_days", "lag_elapsed", "lag_unit", "lag_exact"))
+        for row in rows[1:]
+    )
+    # A lead in calendar days, working days, and a working week MS Project gave exactly.
+    assert lags == [
+        ("-3", "true", "day", ""),
+        ("0", "false", "day", ""),
+        ("2", "false", "day", ""),
+        ("5", "false", "week", "24000"),
+    ]
+    calendars = _rows(export_table(workspace, "work_calendar"))
+    assert [row[calendars[0].index("weekdays")] for row in calendars[1:]] == ["31", "79"]
+    days = _rows(export_table(workspace, "calendar_exception"))
+    assert ["Release Friday", "true"] in [
+        [row[days[0].index("name")], row[days[0].index("working")]] for row in days[1:]
+    ]
