@@ -134,6 +134,8 @@ def _check_rules(table: sa.Table) -> list[tuple[str, str, tuple[str, ...]]]:
     for constraint in sorted(table.constraints, key=lambda c: str(c.name)):
         if not isinstance(constraint, sa.CheckConstraint):
             continue
+        if getattr(constraint, "_type_bound", False):
+            continue  # an Enum's or Boolean's own: _rule holds the column to it already
         text = str(
             constraint.sqltext.compile(
                 dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}

@@ -12,6 +12,7 @@ import sqlite3
 import struct
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
@@ -130,6 +131,68 @@ def nobody_writing(path: Path) -> bool:
     return not (sidecar(path, "-wal").exists() or sidecar(path, "-journal").exists())
 
 
+def wal_without_index(path: Path) -> bool:
+    """A ``-wal`` with no ``-shm`` beside it: no writer has the file open.
+
+    A WAL-mode writer keeps its shared index in ``-shm`` for as long as it is open;
+    a ``-wal`` alone was copied with the file, or left by a crash that took the
+    ``-shm`` with it. Its commits belong to the file, so a reader must read it, but a
+    read-only connection would create a ``-shm`` it can never remove (see
+    :class:`PrivateCopy`).
+    """
+    return sidecar(path, "-wal").exists() and not sidecar(path, "-shm").exists()
+
+
+class PrivateCopy:
+    """The file and its ``-wal`` copied to a folder of pmdesk's own, to be read there.
+
+    How a read-only look at a file with a :func:`wal_without_index` leaves nothing
+    beside it: SQLite reads the copy's ``-wal`` (creating the copy's ``-shm``), and
+    the folder goes when the reader closes. The file itself is only ever copied; the
+    next pmdesk that opens it for editing replays its ``-wal`` as usual.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix="pmdesk-read-")
+        self.path = Path(self._folder.name) / path.name
+        try:
+            shutil.copyfile(path, self.path)
+            with contextlib.suppress(FileNotFoundError):  # a writer folded it back meanwhile
+                shutil.copyfile(sidecar(path, "-wal"), sidecar(self.path, "-wal"))
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self._folder.cleanup()
+
+
+@contextlib.contextmanager
+def read_only_connection(path: Path) -> Iterator[sqlite3.Connection]:
+    """A read-only connection to the file that leaves nothing beside it that was not there.
+
+    A plain read-only connection to a WAL-mode file creates ``-wal`` and ``-shm``
+    beside it and leaves them there, so a refused file would not be left as it
+    was found. When nobody is writing, ``immutable=1`` reads the main file alone
+    and creates nothing; while a writer is open its ``-wal`` (and ``-shm``) must be
+    read too; a ``-wal`` without its ``-shm`` is read from a :class:`PrivateCopy`.
+    """
+    copy = PrivateCopy(path) if wal_without_index(path) else None
+    try:
+        if copy is not None:
+            conn = connect(copy.path, read_only=True)
+        else:
+            conn = connect(path, read_only=True, immutable=nobody_writing(path))
+        try:
+            yield conn
+        finally:
+            conn.close()
+    finally:
+        if copy is not None:
+            copy.close()
+
+
 def read_header(path: Path) -> tuple[int, int]:
     """(application_id, expected size) from the raw SQLite header; refuses anything else.
 
@@ -225,18 +288,11 @@ def inspect_read_only(path: Path, *, thorough: bool = False) -> tuple[int, str]:
     any table is read: ``meta`` may be a view), the pages whole, the format version,
     the schema exactly that format's, and, for a file of this format, every value of
     its column's kind (:mod:`.file_values`; an older file is checked after its upgrade).
-
-    A plain read-only connection to a WAL-mode file creates ``-wal`` and ``-shm``
-    beside it and leaves them there, so a refused file would not be left as it
-    was found. When nobody is writing, ``immutable=1`` reads the main file alone
-    and creates nothing; while a writer is open its ``-wal`` must be read too.
+    Nothing is left beside the file (see :func:`read_only_connection`).
     """
     try:
-        conn = connect(path, read_only=True, immutable=nobody_writing(path))
-        try:
+        with read_only_connection(path) as conn:
             return _inspect(conn, path, thorough)
-        finally:
-            conn.close()
     except file_schema.ForeignSchema as exc:
         raise ForeignSchemaError(path, str(exc)) from None
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
@@ -252,11 +308,8 @@ def inspect_read_only(path: Path, *, thorough: bool = False) -> tuple[int, str]:
 def inspect_values(path: Path) -> None:
     """After an upgrade: every value of its column's kind (see :func:`inspect_read_only`)."""
     try:
-        conn = connect(path, read_only=True, immutable=nobody_writing(path))
-        try:
+        with read_only_connection(path) as conn:
             _refuse_bad_values(conn, path)
-        finally:
-            conn.close()
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         raise DamagedWorkspaceError(path, f"the file is damaged ({exc}); restore a backup") from exc
 

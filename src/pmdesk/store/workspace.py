@@ -124,7 +124,14 @@ class Workspace:
         self.read_only = read_only
         self._lock = lock
         self.changes = ChangeHub()
-        self.engine = engine or self._sqlite_engine(path, read_only)
+        # A reader of a -wal whose -shm is gone reads a copy: it may not create a -shm here.
+        self._private = (
+            sqlite_file.PrivateCopy(path)
+            if engine is None and read_only and sqlite_file.wal_without_index(path)
+            else None
+        )
+        self._source = self._private.path if self._private is not None else path
+        self.engine = engine or self._sqlite_engine(self._source, read_only)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._read_sessions = self._sessions
         event.listen(self._sessions, "before_flush", _remember_pending)
@@ -272,6 +279,8 @@ class Workspace:
         if self._tidy_on_close:
             self._tidy_on_close = False
             sqlite_file.remove_empty_wal(self.path)
+        if self._private is not None:
+            self._private.close()
         if self._lock is not None:
             self._lock.release()
             self._lock = None
@@ -390,7 +399,7 @@ class Workspace:
             raise PmdeskError("Save a Copy As needs a different file than the one that is open")
         tmp = destination.with_name(destination.name + ".part")
         tmp.unlink(missing_ok=True)
-        source = sqlite_file.connect(self.path, read_only=True)
+        source = sqlite_file.connect(self._source, read_only=True)
         target = sqlite3.connect(tmp)
         try:
             source.backup(target)
