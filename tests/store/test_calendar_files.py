@@ -22,6 +22,7 @@ import pytest
 
 from pmdesk.core.errors import ValidationError
 from pmdesk.core.working_calendar import WorkingCalendar
+from pmdesk.store.demo import create_demo
 from pmdesk.store.errors import DamagedWorkspaceError
 from pmdesk.store.services import LifecycleService, PortfolioService, RoadmapService
 from pmdesk.store.services.calendar import CalendarService
@@ -340,3 +341,44 @@ def test_an_elimination_link_to_nothing_is_a_broken_reference_in_check(plan_file
     assert "Traceback" not in done.stderr, done.stderr
     assert done.returncode == 2
     assert "broken references (first in elimination_review)" in done.stderr
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory) -> Path:
+    path = create_demo(tmp_path_factory.mktemp("demo") / "demo.pmdesk")
+    Workspace.open(path).close()  # folded back: the file stands alone
+    return path
+
+
+def test_the_demo_with_its_holidays_edited_elsewhere(demo_file, tmp_path):
+    """The demo's own holidays: one turned inside out is refused; ten thousand more and
+    a Sunday-only week open, and every product's plan schedules and reschedules."""
+    path = _edited(
+        demo_file,
+        tmp_path,
+        "UPDATE calendar_exception SET end_date = date(start_date, '-1 day') "
+        "WHERE id = (SELECT max(id) FROM calendar_exception)",
+    )
+    with pytest.raises(DamagedWorkspaceError, match="breaks the rule “end after start”"):
+        Workspace.open(path, read_only=True)
+    path.unlink()
+
+    path = _edited(
+        demo_file,
+        tmp_path,
+        _add_exceptions(10_000, "2020-01-01", 2),
+        "UPDATE work_calendar SET weekdays = 64",
+    )
+    with Workspace.open(path) as ws:
+        roadmap = ws.service(RoadmapService)
+        products = [p.id for p in ws.service(PortfolioService).list_products()]
+        assert products
+        for pid in products:
+            assert roadmap.calendar_of(pid).weekdays == 64
+            roadmap.schedule_of(pid)
+            roadmap.violations_of(pid)
+            try:
+                roadmap.reschedule_successors(pid)
+            except ValidationError as exc:  # pushed beyond 2199: said in words
+                assert "outside the years" in str(exc)
+    _check_passes(path)
