@@ -416,10 +416,19 @@ def test_each_lag_format_keeps_its_unit_and_kind(
         unit,
         tenths,
     )
-    exported = ET.fromstring(export_mspdi(workspace, product.id, now=NOW))
-    (written,) = exported.iter(f"{P}PredecessorLink")
+    data = export_mspdi(workspace, product.id, now=NOW)
+    (written,) = ET.fromstring(data).iter(f"{P}PredecessorLink")
     assert written.findtext(f"{P}LinkLag") == str(tenths)
     assert written.findtext(f"{P}LagFormat") == str(fmt % 32 if fmt > 32 else fmt)
+    copy = workspace.service(PortfolioService).create_product(name="Copy")
+    import_mspdi(workspace, data, product_id=copy.id)
+    (again,) = roadmap.dependencies_of(copy.id)
+    assert (again.lag_days, again.lag_elapsed, again.lag_unit, again.lag_exact) == (
+        link.lag_days,
+        link.lag_elapsed,
+        link.lag_unit,
+        link.lag_exact,
+    )
 
 
 def test_lags_pmdesk_made_are_written_in_their_unit_from_their_days(workspace, product):
