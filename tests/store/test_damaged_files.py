@@ -102,6 +102,23 @@ PLANTED = {
     "JSON that is not JSON": ("UPDATE product SET gate_criteria = '{oops'", "not JSON object"),
     "an unknown kind": ("UPDATE requirement SET kind = 'wish'", "not one of"),
     "an infinite number": ("UPDATE requirement SET reach = 9e999", "not a number"),
+    # Of the right kind but against its table's rules (CHECKs switched off by the editor).
+    "progress beyond 100": (
+        "UPDATE roadmap_item SET progress = 150 WHERE id = (SELECT min(id) FROM roadmap_item)",
+        "breaks the rule “progress range” (progress 150)",
+    ),
+    "a milestone of two days": (
+        "UPDATE roadmap_item SET end_date = date(start_date, '+1 day') WHERE kind = 'milestone'",
+        "breaks the rule “milestone one day”",
+    ),
+    "a stakeholder's power of 11": (
+        "UPDATE stakeholder SET power = 11",
+        "breaks the rule “power range” (power 11)",
+    ),
+    "a lag of a million years": (
+        "UPDATE dependency SET lag_days = 365000000",
+        "lag days holds 365000000, not a number of days within ±36,500",
+    ),
 }
 
 

@@ -4,12 +4,12 @@ SQLite stores any value in any column: a file edited with another tool can hold 
 where a progress percentage belongs, a date that is no date, or JSON of the wrong shape.
 Its CHECK constraints (ranges, enumerations, a working day that ends after it starts)
 hold only for rows written while they were on: another tool can switch them off
-(``PRAGMA ignore_check_constraints``), and ``quick_check`` does not re-check them in
-the SQLite Python ships. Such a value would reach a paint routine, a schedule or a PDF
-and crash there. One SQL pass per table, made from the models' column types, the
-bounds of :mod:`pmdesk.core.validation` and the tables' own CHECK constraints, finds
-the first few such values at open, and the file is reported as damaged, naming the
-table, row and column (or the rule the row breaks).
+(``PRAGMA ignore_check_constraints``), and ``quick_check`` does not re-check them
+(SQLite 3.40, which the tests run on, does not). Such a value would reach a paint
+routine, a schedule or a PDF and crash there. One SQL pass per table, made from the
+models' column types, the bounds of :mod:`pmdesk.core.validation` and the tables' own
+CHECK constraints, finds the first few such values at open, and the file is reported
+as damaged, naming the table, row and column (or the rule the row breaks).
 """
 
 from __future__ import annotations
@@ -211,7 +211,8 @@ def _first_problem(table: str, row: tuple, rules: list, checks: list) -> BadValu
 
 
 def _brief(value: object) -> str:
-    shown = repr(_shown(value))
+    value = _shown(value)
+    shown = f"{value:g}" if isinstance(value, float) else repr(value)
     return shown if len(shown) <= 24 else shown[:23] + "…"
 
 
