@@ -281,6 +281,29 @@ def test_undoing_the_import_takes_the_calendar_away_again(workspace, product):
     assert _items(workspace, product.id) == {}
 
 
+def test_a_product_with_items_is_told_its_calendar_changed(workspace, product):
+    roadmap = workspace.service(RoadmapService)
+    lane = roadmap.lanes.create(product_id=product.id, name="Lane")
+    roadmap.items.create(
+        product_id=product.id,
+        lane_id=lane.id,
+        name="Already here",
+        start_date="2025-01-06",
+        end_date="2025-01-07",
+    )
+    data = _project(
+        _task(1, "Work", "2025-01-05", "2025-01-09T17:00:00"),
+        _calendar(name="Gulf week", week=_week({1, 2, 3, 4, 5})),
+    )
+    result = import_mspdi(workspace, data, product_id=product.id)
+    (warning,) = result.warnings
+    assert warning.startswith("The product now works on the file's calendar “Gulf week”")
+    # Both calendars described: the file's Sunday-to-Thursday week and the workspace's.
+    assert "(Mon, Tue, Wed, Thu, Sun, 08:00–17:00 (8 h))" in warning
+    assert "(Mon–Fri, 09:00–17:00 (8 h))" in warning
+    assert _own(workspace, product.id)[1].weekdays == SUN_TO_THU
+
+
 def test_tasks_with_calendars_of_their_own_are_named_in_one_warning(workspace, product):
     calendars = _calendar(1, "Standard", _week({2, 3, 4, 5, 6})) + _calendar(
         7, "24 Hours", _week(set(range(1, 8)), (("00:00:00", "00:00:00"),))

@@ -36,8 +36,10 @@ How an MSPDI file maps onto a product's roadmap:
   its ``calendar_exception`` rows, written in the import's transaction, so undoing
   the import removes them), unless the product already works on the same days
   and hours (the workspace's, say): then it stays as it is. A product that has a
-  different calendar of its own keeps it, with a warning. A file without a
-  calendar is read with the product's calendar. Tasks on a calendar of their own
+  different calendar of its own keeps it, with a warning; one that had items
+  on the workspace's calendar is told that they now count on the file's. A file
+  without a calendar is read with the product's calendar. At most 10 000
+  exceptions are read (a warning says how many there were). Tasks on a calendar of their own
   (``Task/CalendarUID`` other than -1 and the project's) are named in one warning:
   pmdesk has no task calendars.
 * Dates: the day of ``Start``; the inclusive end day is the day of ``Finish``,
@@ -630,6 +632,17 @@ def _write_calendar(uow, plan: _Plan, project: Project, product_id: int, result)
             f"calendar “{project.calendar.name}” ({wanted.describe()}) was not applied"
         )
         return
+    had_items = uow.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(RoadmapItem)
+        .where(RoadmapItem.product_id == product_id)
+    )
+    if had_items:
+        plan.warnings.append(
+            f"The product now works on the file's calendar “{project.calendar.name}” "
+            f"({wanted.describe()}) instead of the workspace's ({current.describe()}); "
+            "its other items' working days and lags count on it too"
+        )
     fields = {
         "product_id": product_id,
         "name": project.calendar.name,

@@ -1,4 +1,5 @@
-"""Reading an MSPDI file into plain tasks: dates, outline, links, baseline, pmdesk fields.
+"""Reading an MSPDI file into plain tasks: dates, outline, links, baseline, pmdesk fields,
+and the project calendar they are counted on.
 
 Parsing is strict about what it uses and lenient about the rest: an unknown
 element is ignored, a malformed date or number in a task is reported with the
