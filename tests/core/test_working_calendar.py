@@ -168,3 +168,16 @@ def test_a_hostile_calendar_answers_at_once():
     nothing = WorkingCalendar(weekdays=0, exceptions=(everything,))
     assert nothing.add_working(day, 10) == day + 10  # no working day at all: calendar days
     assert crowded.next_working(day) >= day
+
+
+def test_a_calendar_that_barely_works_never_throws_a_start_years_ahead():
+    only_extra = WorkingCalendar(
+        weekdays=0, exceptions=(CalendarException(MON + D(days=10), MON + D(days=10), True, "x"),)
+    )
+    assert only_extra.next_working(_day(0)) == _day(10)
+    assert only_extra.previous_working(_day(20)) == _day(10)
+    assert only_extra.next_working(_day(11)) == _day(11)  # none after it: the day itself
+    closed = WorkingCalendar(
+        exceptions=(CalendarException(dt.date(1900, 1, 1), dt.date(2199, 12, 31), False, "x"),)
+    )
+    assert closed.next_working(_day(0)) == _day(0)

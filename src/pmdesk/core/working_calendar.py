@@ -123,23 +123,36 @@ class WorkingCalendar:
         return self.weekdays != 0 or any(e.working for e in self.exceptions)
 
     def next_working(self, day: int) -> int:
-        """``day`` itself if it is worked, else the first working day after it."""
-        if not self.has_working_days:
-            return day
-        for _ in range(4000):  # a year of holidays at most; a calendar without work stops here
-            if self.is_working(day):
-                return day
-            day += 1
-        return day
+        """``day`` itself if it is worked, else the first working day after it.
+
+        Where no working day comes within _WALK_DAYS (a calendar of holidays), the day
+        itself: a plan is never thrown years ahead by a calendar that barely works.
+        """
+        return self._walk(day, 1)
 
     def previous_working(self, day: int) -> int:
         """``day`` itself if it is worked, else the last working day before it."""
+        return self._walk(day, -1)
+
+    def _walk(self, day: int, step: int) -> int:
         if not self.has_working_days:
             return day
-        for _ in range(4000):
-            if self.is_working(day):
+        if not self._week_prefix[7]:  # only extra working days work: the nearest one
+            days = self._overrides[0]
+            if step > 0:
+                at = bisect.bisect_left(days, day)
+                found = days[at] if at < len(days) else None
+            else:
+                at = bisect.bisect_right(days, day)
+                found = days[at - 1] if at else None
+            if found is None or abs(found - day) > _WALK_DAYS:
                 return day
-            day -= 1
+            return found
+        current = day
+        for _ in range(_WALK_DAYS):
+            if self.is_working(current):
+                return current
+            current += step
         return day
 
     # -- spans ------------------------------------------------------------------------
@@ -292,6 +305,8 @@ CALENDAR_DAYS = WorkingCalendar(weekdays=EVERY_DAY)
 # How far add_working looks for working days before it gives up and counts calendar days:
 # beyond three centuries, further than any date pmdesk accepts.
 _SEARCH_STEPS = 300
+# How far a start rolls on to find a working day: a year and a season of days off at most.
+_WALK_DAYS = 500
 
 
 def _contiguous(indexes: list[int]) -> bool:
