@@ -75,8 +75,9 @@ class Dependency(Entity):
     # calendar days when lag_elapsed (every lag of a format 1 or 2 file).
     lag_days: Mapped[int] = mapped_column(nullable=False, default=0)
     lag_elapsed: Mapped[bool] = mapped_column(nullable=False, default=False)
-    # How the lag was given: its unit, and (from MS Project) its exact length in tenths of
-    # a minute, or in tenths of a percent; an edit of lag_days clears lag_exact.
+    # How the lag was given: its unit, and (from MS Project) its exact LinkLag as the file
+    # wrote it (tenths of a minute; for a percent lag, MS Project's own figure); an edit
+    # of lag_days clears lag_exact.
     lag_unit: Mapped[LagUnit] = mapped_column(
         enum_type(LagUnit), nullable=False, default=LagUnit.DAY
     )
