@@ -12,7 +12,7 @@ from pmdesk.core.enums import LaunchFunction, TaskStatus
 from pmdesk.core.templates import launch_checklist
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.launch import LaunchView
-from pmdesk.store.services import LaunchService, PortfolioService
+from pmdesk.store.services import CalendarService, LaunchService, PortfolioService
 
 TRICKY = 'Fast & "safe" <b>labs</b> 🚀'
 
@@ -164,3 +164,45 @@ def test_export_image(view, tmp_path):
     view.create_launch()
     view.export_image(tmp_path / "launch.png")
     assert (tmp_path / "launch.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_a_launch_or_task_due_on_a_day_off_is_flagged_and_follows_the_calendar(view, setup, qtbot):
+    """Launch dates around holidays: the working calendar names the day off, live."""
+    workspace, product_id = setup
+    service = workspace.service(LaunchService)
+    launch = service.create_launch(product_id, "GA", dt.date(2031, 12, 24), with_checklist=False)
+    service.tasks.create(
+        launch_id=launch.id,
+        function=LaunchFunction.LEGAL,
+        title="DPA",
+        due_date="2031-12-25",
+        due_offset_days=1,  # L+1
+    )
+    view.show_launch(launch.id)
+    label = view.readiness.days_off
+    assert label.text() == ""  # a Wednesday, and the new workspace has no holidays yet
+    # A holiday added to the workspace calendar shows at once: the task is due on it.
+    calendars = workspace.service(CalendarService)
+    calendars.add_exception(
+        calendars.workspace_calendar().id, name="Christmas Day", start_date="2031-12-25"
+    )
+    assert label.text() == "1 open task falls due on a day off"
+    # The launch date typed into the form, on a Saturday (the task then on the Sunday).
+    editor = view.form.editors["launch_date"]
+    editor.setFocus()
+    qtbot.waitUntil(editor.hasFocus)
+    qtbot.keyClick(editor, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(editor, Qt.Key.Key_Backspace)
+    qtbot.keyClicks(editor, "2031-12-27")
+    qtbot.keyClick(editor, Qt.Key.Key_Tab)
+    assert service.launches.get(launch.id).launch_date == dt.date(2031, 12, 27)
+    assert label.text().splitlines() == [
+        "The launch date falls on a day off: a Saturday",
+        "1 open task falls due on a day off",
+    ]
+    assert label.isVisibleTo(view)
+    view.ctx.undo()
+    assert label.text() == "1 open task falls due on a day off"  # back on Christmas Day
+    done = service.tasks_of(launch.id)[0]
+    service.tasks.update(done.id, status=TaskStatus.DONE)
+    assert label.text() == ""  # a done task no longer needs a working day

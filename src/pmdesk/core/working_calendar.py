@@ -322,6 +322,13 @@ def _hours(minutes: int) -> str:
     return f"{hours} h" if not rest else f"{hours} h {rest:02d}"
 
 
+def day_off(calendar: WorkingCalendar, day: dt.date) -> str:
+    """Why ``day`` is not worked ("Christmas Day", "a Saturday"); "" when it is."""
+    if calendar.is_working_date(day):
+        return ""
+    return calendar.holiday_on(day) or f"a {WEEKDAY_NAMES[day.weekday()]}"
+
+
 def weekdays_mask(days: list[int] | tuple[int, ...]) -> int:
     """The bit mask of the given weekdays (Monday 0)."""
     mask = 0

@@ -24,6 +24,11 @@ class ReadinessPanel(QFrame):
         self.detail = QLabel()
         self.overdue = QLabel()
         self.overdue.setStyleSheet(WARN_STYLE)
+        # The working calendar's word on the dates: a launch or tasks due on days off.
+        self.days_off = QLabel()
+        self.days_off.setObjectName("launchDaysOff")
+        self.days_off.setWordWrap(True)
+        self.days_off.setStyleSheet(WARN_STYLE)
         self.flag = QLabel()
         self.flag.setStyleSheet(ALERT_STYLE)
         left = QVBoxLayout()
@@ -31,6 +36,7 @@ class ReadinessPanel(QFrame):
         left.addWidget(self.percent)
         left.addWidget(self.detail)
         left.addWidget(self.overdue)
+        left.addWidget(self.days_off)
         left.addStretch(1)
         self.bars: dict[LaunchFunction, tuple[QProgressBar, QLabel]] = {}
         grid = QGridLayout()
@@ -61,17 +67,17 @@ class ReadinessPanel(QFrame):
         for bar, _count in self.bars.values():
             look.call(bar.setFixedHeight, bar.maximumHeight(), max(10, round(body_px * 0.6)))
         # A style sheet fixes the label's font: give the warning the projector's size.
-        look.call(
-            self.overdue.setStyleSheet,
-            self.overdue.styleSheet(),
-            f"{WARN_STYLE} font-size: {body_px}px;",
-        )
+        for label in (self.overdue, self.days_off):
+            look.call(
+                label.setStyleSheet, label.styleSheet(), f"{WARN_STYLE} font-size: {body_px}px;"
+            )
 
     def show_figures(self, figures: LaunchReadiness | None) -> None:
         if figures is None:
             self.percent.setText("—")
             self.detail.setText("")
             self.overdue.setText("")
+            self.days_off.setText("")
             self.flag.hide()
             for bar, count in self.bars.values():
                 bar.setValue(0)
@@ -82,6 +88,7 @@ class ReadinessPanel(QFrame):
         self.detail.setText(f"{overall.done} of {plural(overall.counted, 'task')} done")
         late = len(figures.overdue_ids)
         self.overdue.setText(f"{late} overdue task{'s' if late != 1 else ''}" if late else "")
+        self.days_off.setText(days_off_text(figures))
         open_tasks = overall.counted - overall.done
         self.flag.setText(
             f"⚑ The launch date has passed with {open_tasks} open "
@@ -93,3 +100,14 @@ class ReadinessPanel(QFrame):
             bar.setValue(round(found.percent) if found else 0)
             count.setText(f"{found.done}/{found.counted}" if found else "—")
             bar.setEnabled(found is not None)
+
+
+def days_off_text(figures: LaunchReadiness) -> str:
+    """What the working calendar says of the dates, in a line or two; "" when all is worked."""
+    lines = []
+    if figures.launch_day_off:
+        lines.append(f"The launch date falls on a day off: {figures.launch_day_off}")
+    off = len(figures.due_on_days_off)
+    if off:
+        lines.append(f"{plural(off, 'open task')} fall{'s' if off == 1 else ''} due on a day off")
+    return "\n".join(lines)

@@ -381,8 +381,8 @@ class LaunchView(BaseView):
                 self.show_launch(self.selector.itemData(0))
                 return
             self._show_title()
-        if changes.touches("launch", "launch_task"):
-            self._show_readiness()
+        if changes.touches("launch", "launch_task", "work_calendar", "calendar_exception"):
+            self._show_readiness()  # the calendar says which dates are days off
 
     def _show_title(self) -> None:
         """The launch's own name ("Pulse 2.0 launch"), else "Launch — <product>"."""

@@ -19,9 +19,11 @@ from pmdesk.core.launch import (
     readiness,
 )
 from pmdesk.core.templates import launch_checklist
+from pmdesk.core.working_calendar import day_off
 
 from ..models import Launch, LaunchMessage, LaunchTask
 from .base import Repo
+from .calendar import CalendarService
 
 
 class LaneTask(NamedTuple):
@@ -43,6 +45,10 @@ class LaunchReadiness:
     overdue_ids: frozenset[int]
     # The launch date has passed and tasks are still open: the plan needs attention.
     passed_with_open: bool
+    # The product's working calendar: why the launch date is a day off ("Christmas Day",
+    # "a Saturday"), or "" when it is worked; open tasks that fall due on a day off.
+    launch_day_off: str = ""
+    due_on_days_off: frozenset[int] = frozenset()
 
 
 def _follow_launch_date(uow, launch: Launch, previous: dict[str, Any]) -> None:
@@ -168,7 +174,17 @@ class LaunchService:
         ordered = {f: per_function[f] for f in LaunchFunction if f in per_function}
         overdue = frozenset(i for i, fact in facts.items() if is_overdue(fact, today))
         flagged = launch_passed_with_open_tasks(launch.launch_date, facts.values(), today)
-        return LaunchReadiness(overall, ordered, overdue, flagged)
+        calendar = self.ws.service(CalendarService).effective(launch.product_id)
+        off_days = frozenset(
+            i
+            for i, fact in facts.items()
+            if fact.due is not None
+            and fact.status not in (TaskStatus.DONE, TaskStatus.NOT_APPLICABLE)
+            and not calendar.is_working_date(fact.due)
+        )
+        return LaunchReadiness(
+            overall, ordered, overdue, flagged, day_off(calendar, launch.launch_date), off_days
+        )
 
     def launch_lane(self, product_id: int) -> list[LaneTask]:
         """Every launch task of the product with its due date, for the roadmap's "Launch" lane."""
