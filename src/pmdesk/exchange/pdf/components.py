@@ -94,11 +94,14 @@ def table(
     align: Sequence[str] | None = None,
     zebra: bool = True,
     header_colour: Color = PRIMARY,
-) -> Table:
+    paged: bool = False,
+) -> Flowable:
     """A table with a repeated header row that splits across pages (rows may split too).
 
     ``widths`` are fractions of ``total_width``. LongTable keeps layout linear in
-    the number of rows, which matters for a thousand requirements.
+    the number of rows, which matters for a thousand requirements. ``paged``: a
+    table of many pages (thousands of rows) is set as a :class:`PagedTable`, one
+    page at a time, which looks the same and costs the same per row at any length.
     """
     col_widths = header_word_widths(header, [w * total_width for w in widths], 10)
     head_styles = {"RIGHT": Styles.head_right, "CENTER": Styles.head_centre}
@@ -110,28 +113,42 @@ def table(
         ]
     ]
     commands: list[tuple] = []
+    row_commands: dict[int, list[tuple]] = {}
+    # the room a cell Paragraph (always set left) wraps in; strings follow the column's align
+    room = [w - 10 if a == "LEFT" else -1.0 for w, a in zip(col_widths, aligns, strict=True)]
     for index, row in enumerate(rows, start=1):
         row = [
             plain_cell(value, col_widths[col]) if isinstance(value, Plain) else value
             for col, value in enumerate(row)
         ]
-        data.append([cell(value) for value in row])
+        if paged:  # a one-line cell of plain text is drawn by the Table, not set as a Paragraph
+            data.append(
+                [_one_line(value, room[col]) or cell(value) for col, value in enumerate(row)]
+            )
+        else:
+            data.append([cell(value) for value in row])
+        own: list[tuple] = []
         for col, value in enumerate(row):
             if isinstance(value, Plain):
                 if value.colour is not None:
-                    commands.append(("TEXTCOLOR", (col, index), (col, index), value.colour))
+                    own.append(("TEXTCOLOR", (col, index), (col, index), value.colour))
                 if value.bold:
-                    commands.append(("FONTNAME", (col, index), (col, index), SANS_BOLD))
+                    own.append(("FONTNAME", (col, index), (col, index), SANS_BOLD))
                 if value.align != "LEFT":
-                    commands.append(("ALIGN", (col, index), (col, index), value.align))
+                    own.append(("ALIGN", (col, index), (col, index), value.align))
+        if own:
+            commands += own
+            row_commands[index] = own
+    columns: list[tuple] = []
     for col, how in enumerate(aligns):
         if how != "LEFT":
-            commands.append(("ALIGN", (col, 1), (col, -1), how))
+            columns.append(("ALIGN", (col, 1), (col, -1), how))
         if how == "RIGHT":  # figures sit close to their neighbours; the header still fits
-            commands += [
+            columns += [
                 ("LEFTPADDING", (col, 0), (col, -1), 2),
                 ("RIGHTPADDING", (col, 0), (col, -1), 4),
             ]
+    commands += columns
     style = [
         ("FONTNAME", (0, 0), (-1, -1), SANS),
         ("FONTSIZE", (0, 1), (-1, -1), 8.5),
@@ -145,8 +162,10 @@ def table(
         ("LEFTPADDING", (0, 0), (-1, -1), 5),
         ("RIGHTPADDING", (0, 0), (-1, -1), 5),
         ("LINEBELOW", (0, 1), (-1, -1), 0.4, HAIRLINE),
-        ("LINEBELOW", (0, -1), (-1, -1), 0.8, RULE),
     ]
+    if paged and len(data) > 40:
+        return PagedTable(data, col_widths, style + columns, row_commands, zebra=zebra)
+    style.append(("LINEBELOW", (0, -1), (-1, -1), 0.8, RULE))
     if zebra and len(data) > 2:
         style.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [WHITE, SURFACE]))
     kind = LongTable if len(data) > 40 else Table
@@ -159,6 +178,130 @@ def table(
         splitInRow=36,
         hAlign="LEFT",
     )
+
+
+class PagedTable(Flowable):
+    """A long table set one page at a time: each page is a reportlab Table of the rows
+    that fit it, under the header row, the zebra stripes running on across pages.
+
+    reportlab splits a long Table by building the rest again and measuring it anew
+    at every page, so a table of a hundred pages costs a hundred times its length.
+    Here every row is measured once (by reportlab, in blocks, so heights are its
+    own) and a page's piece is given its rows' heights; the page breaks fall where
+    reportlab's own row-by-row split puts them. A row taller than a page is left to
+    reportlab's split inside the row.
+    """
+
+    BLOCK = 200  # rows measured per Table
+
+    def __init__(
+        self,
+        data: list[list],
+        col_widths: Sequence[float],
+        style: list[tuple],
+        row_commands: dict[int, list[tuple]],
+        *,
+        zebra: bool = True,
+        start: int = 1,
+        heights: list[float] | None = None,
+    ) -> None:
+        super().__init__()
+        self.data = data  # the header row, then every row (shared by all the pieces)
+        self.col_widths = list(col_widths)
+        self.style = style
+        self.row_commands = row_commands
+        self.zebra = zebra
+        self.start = start  # index in ``data`` of this part's first row
+        self.heights = heights  # every row's height, the header's first (shared too)
+        self.hAlign = "LEFT"
+
+    def _measure(self) -> list[float]:
+        if self.heights is None:
+            heights: list[float] = []
+            for first in range(1, len(self.data), self.BLOCK):
+                piece = self._piece(first, min(first + self.BLOCK, len(self.data)))
+                piece.wrap(sum(self.col_widths), 10**9)
+                heights += piece._rowHeights[1:] if heights else piece._rowHeights
+            self.heights = heights
+        return self.heights
+
+    def _piece(self, first: int, stop: int, heights: list[float] | None = None) -> Table:
+        """The header and rows ``first`` to ``stop`` (exclusive) as one Table."""
+        style = list(self.style)
+        if self.zebra and len(self.data) > 2:
+            stripes = [WHITE, SURFACE] if first % 2 else [SURFACE, WHITE]
+            style.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), stripes))
+        for index in range(first, stop):
+            for name, (col, _), _end, *args in self.row_commands.get(index, ()):
+                row = index - first + 1
+                style.append((name, (col, row), (col, row), *args))
+        if stop == len(self.data):
+            style.append(("LINEBELOW", (0, -1), (-1, -1), 0.8, RULE))
+        return Table(
+            [self.data[0], *self.data[first:stop]],
+            colWidths=self.col_widths,
+            rowHeights=heights,
+            repeatRows=1,
+            style=style,
+            splitByRow=1,
+            splitInRow=36,
+            hAlign="LEFT",
+        )
+
+    def _rest(self, first: int) -> PagedTable:
+        return PagedTable(
+            self.data,
+            self.col_widths,
+            self.style,
+            self.row_commands,
+            zebra=self.zebra,
+            start=first,
+            heights=self.heights,
+        )
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        heights = self._measure()
+        self.width = sum(self.col_widths)
+        self.height = heights[0] + sum(heights[self.start :])
+        return self.width, self.height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        heights = self._measure()
+        used, stop = heights[0], self.start
+        while stop < len(self.data) and used + heights[stop] <= avail_height:
+            used += heights[stop]
+            stop += 1
+        if stop == self.start:  # not one row fits: reportlab may split inside it
+            pieces = self._piece(self.start, self.start + 1).split(avail_width, avail_height)
+            if not pieces or self.start + 1 == len(self.data):
+                return pieces
+            return [*pieces, self._rest(self.start + 1)]
+        rows = [heights[0], *heights[self.start : stop]]
+        if stop == len(self.data):
+            return [self._piece(self.start, stop, rows)]
+        return [self._piece(self.start, stop, rows), self._rest(stop)]
+
+    def draw(self) -> None:
+        heights = self._measure()
+        piece = self._piece(self.start, len(self.data), [heights[0], *heights[self.start :]])
+        piece.wrapOn(self.canv, self.width, self.height)
+        piece.drawOn(self.canv, 0, 0)
+
+
+def _one_line(value: Cell, room: float) -> str | None:
+    """User text a cell Paragraph would set on one line in one font, as it would look:
+    ASCII, printable, single-spaced and narrower than ``room``; else None."""
+    if (
+        isinstance(value, str)
+        and value.isascii()
+        and value.isprintable()
+        and value.strip() == value
+        and "  " not in value
+        and value
+        and string_width(value, Styles.cell.fontSize) <= room
+    ):
+        return value
+    return None
 
 
 def header_word_widths(

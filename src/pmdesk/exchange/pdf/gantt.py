@@ -11,15 +11,18 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field, replace
+from itertools import accumulate
 
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.colors import Color
+from reportlab.pdfbase import pdfmetrics
 
 from pmdesk.core.enums import DependencyType, ItemKind, ItemStatus
 from pmdesk.core.gantt_layout import GanttLayout, LayoutItem, LayoutLane, Metrics
 from pmdesk.core.timeline import TimeScale, ticks, tiers
 
-from .fonts import string_width
+from .fastdraw import FastDrawing, unchecked_shapes
+from .fonts import SANS, string_width
 from .gantt_draw import Painter, legend
 
 __all__ = ["legend"]  # the legend is drawn in gantt_draw; documents find it here
@@ -140,6 +143,21 @@ class GanttChart:
         self.outgoing: dict[int, list[tuple[int, ChartLink]]] = {}
         for order, link in enumerate(data.links):
             self.outgoing.setdefault(link.pred, []).append((order, link))
+        self._advances: dict[str, list[float] | None] = {}
+
+    def advances(self, name: str) -> list[float] | None:
+        """Running widths of a printable ASCII ``name`` in the label font, in font units
+        (entry n: its first n characters, summed as reportlab sums them); None for any
+        other name, which is measured and drawn run by run (fonts.runs)."""
+        found = self._advances.get(name, False)
+        if found is False:
+            found = None
+            if name.isascii() and name.isprintable():
+                face = pdfmetrics.getFont(SANS).face
+                get, default = face.charWidths.get, face.defaultWidth
+                found = list(accumulate((get(ord(ch), default) for ch in name), initial=0))
+            self._advances[name] = found
+        return found
 
     @staticmethod
     def _layout_item(item: ChartItem) -> LayoutItem:
@@ -233,10 +251,10 @@ class GanttChart:
         width = self.label_width + days * self.px
         body = band.bottom - band.top
         height = self.header + body
-        d = Drawing(width, height)
+        d = FastDrawing(width, height)
         scale = TimeScale(piece.start, self.px)
-        painter = Painter(self, d, scale, piece, band, height)
-        painter.paint()
+        with unchecked_shapes():
+            Painter(self, d, scale, piece, band, height).paint()
         return d
 
 

@@ -10,7 +10,16 @@ from __future__ import annotations
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, PolyLine, Rect
+from reportlab.graphics.shapes import (
+    Circle,
+    Drawing,
+    Group,
+    Line,
+    Polygon,
+    PolyLine,
+    Rect,
+    String,
+)
 from reportlab.lib.colors import Color
 
 from pmdesk.core import roadmap_style as rs
@@ -18,7 +27,8 @@ from pmdesk.core.enums import ItemKind, ItemStatus
 from pmdesk.core.gantt_layout import Box, bar_box, baseline_box, label_place, link_route
 from pmdesk.core.timeline import TimeScale, ticks
 
-from .fonts import string_width
+from .fastdraw import FastDrawing
+from .fonts import SANS, string_width
 from .textdraw import fit, text_shapes, wrap_lines
 from .theme import (
     FAINT,
@@ -37,6 +47,7 @@ if TYPE_CHECKING:
     from .gantt import Band, ChartItem, GanttChart, Slice
 
 LANE_SIZE = 7.5
+ELLIPSIS = "…"  # what fonts.fit ends a shortened label with
 # The marks' colours, the screen's (core.roadmap_style): one meaning, one colour.
 CRITICAL, AT_RISK = hex_colour(rs.CRITICAL), hex_colour(rs.AT_RISK)
 VIOLATED, BASELINE = hex_colour(rs.VIOLATED), hex_colour(rs.BASELINE)
@@ -245,7 +256,11 @@ class Painter:
     def _label(self, item: ChartItem, box: Box, next_left: float | None) -> None:
         milestone = item.kind is ItemKind.MILESTONE
         size = self.c.label_size
-        text_width = string_width(item.name, size)
+        advances = self.c.advances(item.name)
+        if advances is None:
+            text_width = string_width(item.name, size)
+        else:  # string_width's own sum, from the name's running widths
+            text_width = 0.001 * size * advances[-1]
         place = label_place(box, text_width, next_left, self.c.metrics, milestone)
         if place is None:
             return
@@ -256,6 +271,13 @@ class Painter:
         dark = place.inside and item.kind is ItemKind.RELEASE
         colour = WHITE if dark else (FAINT if item.status is ItemStatus.CANCELLED else INK)
         baseline = self.y(box.cy) - size * 0.35
+        if advances is not None:  # what text_shapes draws for a one-font ASCII name
+            line = _fit_ascii(item.name, advances, right - left, size)
+            if line:
+                self.d.add(
+                    String(left, baseline, line, fontName=SANS, fontSize=size, fillColor=colour)
+                )
+            return
         for shape in text_shapes(
             left, baseline, item.name, size, colour=colour, max_width=right - left
         ):
@@ -395,6 +417,26 @@ class Painter:
         self.d.add(rect)
 
 
+def _fit_ascii(name: str, advances: list[float], width: float, size: float) -> str:
+    """``fonts.fit(name, width, size)`` for a printable ASCII name, from its running widths
+    (``advances[n]``: the first n characters, in font units): the same line, found
+    without measuring each candidate again."""
+    scale = 0.001 * size
+    if scale * advances[-1] <= width:
+        return name
+    room = width - string_width(ELLIPSIS, size)
+    if room <= 0:
+        return ""
+    low, high = 0, len(name)
+    while low < high:  # fonts.fitting_prefix
+        middle = (low + high + 1) // 2
+        if scale * advances[middle] <= room:
+            low = middle
+        else:
+            high = middle - 1
+    return name[:low].rstrip() + ELLIPSIS if low else ""
+
+
 def _upper_label(tick, width: float) -> str:
     """The upper tier names years and quarters in full when there is room."""
     day = tick.day
@@ -421,7 +463,7 @@ def legend(
         violated=violated,
         slip=baseline if slip is None else slip,
     )
-    d = Drawing(width, 16)
+    d = FastDrawing(width, 16)
     x = 0.0
     group = Group()
     cy = 8.0

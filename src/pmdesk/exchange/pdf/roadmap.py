@@ -95,6 +95,7 @@ def roadmap_flowables(
         if room > 1.1:
             chart = GanttChart(data, start, end, px, label_width, enlarged(min(room, 2.4) * 0.97))
     pieces = chart.drawings(width, height - legend_height, split=split)
+    key = _legend(chart, width) if legend else None  # one per page, the same on each
     out: list[Flowable] = []
     for index, (piece, band, drawing) in enumerate(pieces):
         if len(pieces) > 1:
@@ -107,8 +108,8 @@ def roadmap_flowables(
             )
             out.append(Paragraph(escape(caption), Styles.caption))
         out.append(drawing)
-        if legend:
-            out += [spacer(6), _legend(chart, width)]
+        if key is not None:
+            out += [spacer(6), key]
         job.progress.step()
     return out
 
@@ -152,6 +153,7 @@ def _milestones(job: Job, data: ChartData) -> list[Flowable]:
             rows,
             [0.1, 0.34, 0.18, 0.09, 0.1, 0.11, 0.08],
             total_width=job.width,
+            paged=True,  # a large plan's list runs to a hundred pages
         )
     )
     return out + [spacer()]

@@ -7,6 +7,7 @@ import datetime as dt
 from pmdesk.core import roadmap_style
 from pmdesk.core.errors import PmdeskError
 from pmdesk.store.services import RoadmapService
+from pmdesk.store.services.roadmap_queries import RoadmapQueries
 
 from .gantt import ChartData, ChartItem, ChartLane, ChartLink, month_bounds
 from .job import Job
@@ -28,11 +29,17 @@ def roadmap_chart(job: Job) -> ChartData:
         wanted = set(options.lanes)
         lanes = [lane for lane in lanes if lane.id in wanted]
     lane_ids = {lane.id for lane in lanes}
-    items = [i for i in roadmap.items_of(product_id) if i.lane_id in lane_ids]
+    # Plain rows in bulk, not ORM objects: a large plan is tens of thousands of them. In
+    # the order RoadmapService.items_of gives (lane, start, id): the layout packs in it.
+    queries = job.service(RoadmapQueries)
+    items = sorted(
+        (i for i in queries.item_rows(product_id) if i.lane_id in lane_ids),
+        key=lambda i: (i.lane_id, i.start, i.id),
+    )
     if options.date_from is not None:
-        items = [i for i in items if i.end_date >= options.date_from]
+        items = [i for i in items if i.end >= options.date_from]
     if options.date_to is not None:
-        items = [i for i in items if i.start_date <= options.date_to]
+        items = [i for i in items if i.start <= options.date_to]
     job.progress.step()
     critical = _critical(roadmap, product_id)
     baseline = _baseline(roadmap, product_id)
@@ -42,8 +49,8 @@ def roadmap_chart(job: Job) -> ChartData:
             lane_id=i.lane_id,
             name=i.name,
             kind=i.kind,
-            start=i.start_date,
-            end=i.end_date,
+            start=i.start,
+            end=i.end,
             progress=i.progress,
             status=i.status,
             critical=i.id in critical,
@@ -55,14 +62,14 @@ def roadmap_chart(job: Job) -> ChartData:
     broken = _violated(roadmap, product_id)
     links = [
         ChartLink(
-            d.predecessor_id,
-            d.successor_id,
+            d.pred,
+            d.succ,
             d.type,
-            d.predecessor_id in critical and d.successor_id in critical,
-            violated=(d.predecessor_id, d.successor_id) in broken,
+            d.pred in critical and d.succ in critical,
+            violated=(d.pred, d.succ) in broken,
         )
-        for d in roadmap.dependencies_of(product_id)
-        if d.predecessor_id in shown and d.successor_id in shown
+        for d in sorted(queries.link_rows(product_id), key=lambda d: d.id)  # as dependencies_of
+        if d.pred in shown and d.succ in shown
     ]
     job.progress.step()
     return ChartData(
