@@ -228,7 +228,12 @@ class PagedTable(Flowable):
     def _piece(self, first: int, stop: int, heights: list[float] | None = None) -> Table:
         """The header and rows ``first`` to ``stop`` (exclusive) as one Table."""
         style = list(self.style)
-        if self.zebra and len(self.data) > 2:
+        if first > 1:  # as reportlab continues a split table: the rule above the row below
+            count = len(self.data)
+            for name, (sc, sr), (ec, er), *args in self.style:
+                if name == "LINEBELOW" and sr % count <= first - 1 <= er % count:
+                    style.insert(0, ("LINEABOVE", (sc, 1), (ec, 1), *args))
+        if self.zebra and len(self.data) > 2:  # the stripes run on from the page before
             stripes = [WHITE, SURFACE] if first % 2 else [SURFACE, WHITE]
             style.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), stripes))
         for index in range(first, stop):
