@@ -25,7 +25,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pmdesk import __version__
 from pmdesk.cli_exchange import add_export, add_import
 from pmdesk.cli_team import add_team
 from pmdesk.core.errors import PmdeskError
@@ -172,6 +171,8 @@ def _open_parser() -> _Parser:
 
 def _open(parser: _Parser, args: argparse.Namespace) -> int:
     if args.version:
+        from pmdesk import __version__
+
         print(f"pmdesk {__version__}")
         return EXIT_OK
     if args.self_test:

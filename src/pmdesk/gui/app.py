@@ -1,12 +1,18 @@
 """``run_gui``: the application object, the main window, the first file, the event loop.
 
-Startup speed is a feature: only what the first paint needs is imported here
-(no pyqtgraph, reportlab, alembic or numpy) and only the first view is built.
+Startup speed is a feature. The window's chrome (menus, toolbar, the list of views,
+the file's name in the title) is shown and painted first, with only Qt and pmdesk's
+own window code imported; the file is opened right after that first paint, which is
+when the store (SQLAlchemy and every model) is imported, and only the first view is
+built. Nothing heavy (pyqtgraph, reportlab, alembic, numpy) is imported at all.
 
-With ``PMDESK_BENCH_FIRST_PAINT=1`` the app prints, right after the main
-window's first paint, ``first-paint <seconds since this module was imported>``
-and ``first-paint-wall <time.time()>`` (for comparing with the spawn time),
-then quits with exit code 0. benchmarks/ uses it.
+With ``PMDESK_BENCH_FIRST_PAINT=1`` the app prints ``window-paint <seconds>`` right
+after the window's first paint (the chrome), then ``first-paint <seconds>`` and
+``first-paint-wall <time.time()>`` right after the first paint that shows what it
+opened on (the file's view, or the start page when no file is opened), then quits
+with exit code 0. Seconds count from this module's import. benchmarks/ uses it:
+``first-paint`` is the figure for "a file to a drawn window" (open_large.py),
+``window-paint`` the one for "cold start to a painted window" (startup.py).
 """
 
 from __future__ import annotations
@@ -17,7 +23,9 @@ _STARTED = time.perf_counter()  # as early as this module can: before Qt is impo
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QFontDatabase
@@ -25,24 +33,47 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from pmdesk.paths import resource_path
 
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
 BENCH_ENV = "PMDESK_BENCH_FIRST_PAINT"
 EMOJI_FONT = "Symbola.ttf"  # resources/fonts: the PDFs embed it too
 
 
 class FirstPaintReporter(QObject):
-    """Watches one widget for its first paint, then reports the time and quits."""
+    """Reports the window's first paint, then the first paint of what it opened on, and quits.
 
-    def __init__(self, widget: QWidget) -> None:
-        super().__init__(widget)
-        self._seen = False
-        widget.installEventFilter(self)
+    ``window-paint`` follows the first paint of the window (the chrome). Once the file
+    is open (``opened``), the page the window then shows (the view, or the start page)
+    is watched, and ``first-paint`` follows its first paint.
+    """
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self._window = window
+        self._window_seen = False
+        self._shown: QWidget | None = None
+        window.installEventFilter(self)
+
+    def opened(self, shown: QWidget) -> None:
+        """The file is open (or none was asked for) and ``shown`` is on screen: watch it."""
+        self._shown = shown
+        shown.installEventFilter(self)
+        shown.update()  # painted now even where nothing changed (the start page shown again)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint and not self._seen:
-            self._seen = True
-            # Zero delay: the report follows the paint that is under way, not precedes it.
-            QTimer.singleShot(0, self._report)
+        if event.type() == QEvent.Type.Paint:
+            # Zero delay: each report follows the paint that is under way, not precedes it.
+            if watched is self._window and not self._window_seen:
+                self._window_seen = True
+                QTimer.singleShot(0, self._report_window)
+            if self._shown is not None and watched is self._shown:
+                self._shown = None  # once
+                QTimer.singleShot(0, self._report)
         return False
+
+    def _report_window(self) -> None:
+        print(f"window-paint {time.perf_counter() - _STARTED:.4f}", flush=True)
 
     def _report(self) -> None:
         print(f"first-paint {time.perf_counter() - _STARTED:.4f}")
@@ -50,13 +81,34 @@ class FirstPaintReporter(QObject):
         QApplication.exit(0)
 
 
-def _application() -> QApplication:
-    from pmdesk import __version__
+class AfterFirstPaint(QObject):
+    """Calls ``then`` once, right after ``window``'s first paint has gone out (for the main
+    window: its chrome is on screen), or after ``latest_ms`` if no paint comes (a widget
+    that is never exposed). ``window`` may be any widget."""
 
+    def __init__(self, window: QWidget, then: Callable[[], None], latest_ms: int = 500) -> None:
+        super().__init__(window)
+        self._window = window
+        self._then: Callable[[], None] | None = then
+        window.installEventFilter(self)
+        QTimer.singleShot(latest_ms, self._run)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._window and event.type() == QEvent.Type.Paint:
+            QTimer.singleShot(0, self._run)  # after the paint under way is flushed
+        return False
+
+    def _run(self) -> None:
+        then, self._then = self._then, None
+        if then is not None:
+            self._window.removeEventFilter(self)
+            then()
+
+
+def _application() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("pmdesk")
     app.setOrganizationName("pmdesk")
-    app.setApplicationVersion(__version__)
     app.setDesktopFileName("pmdesk")
     # Emoji fall back to the monochrome font the PDFs embed, not to empty boxes (about 5 ms).
     QFontDatabase.addApplicationFont(str(resource_path("fonts", EMOJI_FONT)))
@@ -92,10 +144,57 @@ def report_errors_in(window) -> None:
     sys.excepthook = hook
 
 
+def _set_version() -> None:
+    from pmdesk import __version__
+
+    QApplication.instance().setApplicationVersion(__version__)
+
+
+def show_and_open(
+    window: MainWindow,
+    path: Path | str | None,
+    opened: Callable[[QWidget], None] | None = None,
+) -> None:
+    """Show ``window`` and open ``path`` (else the last file) right after its first paint.
+
+    The first paint is the window's chrome with the file's name in the title and the
+    list of views; the file (and the store, SQLAlchemy and the models with it) follows,
+    then the view. A ``postgresql://`` address opens a team workspace (the password is
+    asked for). A file that cannot be opened leaves the start page, with the reason.
+    ``opened`` is called with the page on screen once the file is open (or is not).
+    """
+    team_url = (
+        path
+        if isinstance(path, str) and path.lower().startswith(("postgresql://", "postgres://"))
+        else None
+    )
+    target = None if team_url else _startup_file(path, window.settings.last_file)
+    if target is not None:
+        window.show_opening(target.stem)
+
+    def open_first() -> None:
+        if team_url is not None:
+            window.open_url(team_url)
+        elif target is not None and not window.open_path(target):
+            window.show_start_page()
+        window.statusBar().clearMessage()  # "Opening …"
+        page = window.pages.currentWidget()
+        view = window.view_host.current_view() if page is window.view_host else None
+        # Reading the version imports importlib.metadata (25 ms): once the view is drawn.
+        AfterFirstPaint(view or page, _set_version)
+        if opened is not None:
+            opened(view or page)
+
+    AfterFirstPaint(window, open_first)
+    window.show()
+
+
 def run_gui(path: Path | str | None = None) -> int:
     """Run pmdesk's window on ``path`` (or the last file); returns the exit code.
 
     A ``postgresql://`` address opens a team workspace (the password is asked for).
+    The window is shown first (its chrome, with the file's name); the file is opened
+    right after its first paint (``show_and_open``).
     """
     app = _application()
     from . import theme
@@ -107,15 +206,17 @@ def run_gui(path: Path | str | None = None) -> int:
     app.setWindowIcon(theme.app_icon())
     window = MainWindow(settings=settings)
     report_errors_in(window)
+    reporter: FirstPaintReporter | None = None
+
+    def opened(page: QWidget) -> None:
+        if reporter is not None:
+            reporter.opened(page)
+
+    show_and_open(window, path, opened)
     if os.environ.get(BENCH_ENV) == "1":
-        FirstPaintReporter(window)
-    window.show()
-    if isinstance(path, str) and path.lower().startswith(("postgresql://", "postgres://")):
-        window.open_url(path)
-    else:
-        target = _startup_file(path, settings.last_file)
-        if target is not None:
-            window.open_path(target)
+        # Installed after show_and_open's filter, so it sees the first paint first:
+        # "window-paint" is printed before the file is opened.
+        reporter = FirstPaintReporter(window)
     code = app.exec()
     if window.isVisible():  # quit by QApplication.exit: still close the file cleanly
         window.close()

@@ -6,16 +6,17 @@ services, the undo stack, and a Qt signal carrying each committed ChangeSet.
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from pmdesk.core.changes import ChangeSet
-from pmdesk.core.errors import PmdeskError
-from pmdesk.store.workspace import Workspace
+if TYPE_CHECKING:  # the window's chrome imports this before any file (and SQLAlchemy) is open
+    from pmdesk.core.changes import ChangeSet
+    from pmdesk.core.errors import PmdeskError
+    from pmdesk.store.workspace import Workspace
 
-from .commands import ServiceCommand
+    from .commands import ServiceCommand
 
 S = TypeVar("S")
 

@@ -10,32 +10,46 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
 
-from pmdesk.core.changes import ChangeSet
 from pmdesk.core.errors import PmdeskError
 from pmdesk.store.errors import IndexDamagedError, WorkspaceLockedError
-from pmdesk.store.services.portfolio import PortfolioService
-from pmdesk.store.workspace import Workspace
 
 from . import theme
 from .actions import FileStatus, WindowActions, fill_recent_menu, menu_text, with_key
-from .calendar_dialog import CalendarDialog
-from .context import AppContext
 from .dialogs import Dialogs, about_facts, about_html
 from .exchange_menu import ExchangeMenus
 from .navigation import ProductSelector, ViewHost, ViewSpecLike, default_views
-from .present import PresentationWindow, choose_screen, fill_screen_menu, step_key
 from .settings import Settings, clamp_zoom
 from .start_page import StartPage, create_demo_workspace
 from .team_menu import TeamMenu
-from .workshop.presenter import PresenterWindow
-from .workshop.timer import WorkshopTimer, ask_minutes
+
+# The window's chrome is built and painted before any file is open: the store (SQLAlchemy,
+# every model) and what only an action needs are imported where they are first used.
+if TYPE_CHECKING:
+    from pmdesk.core.changes import ChangeSet
+    from pmdesk.store.workspace import Workspace
+
+    from .calendar_dialog import CalendarDialog
+    from .context import AppContext
+    from .present import PresentationWindow
+    from .workshop.presenter import PresenterWindow
+    from .workshop.timer import WorkshopTimer
 
 OPEN_FAILURES = (PmdeskError, OSError, sqlite3.Error)
+
+
+def __getattr__(name: str) -> Any:
+    """``main_window.Workspace`` still names the store's class, imported on first use."""
+    if name == "Workspace":
+        from pmdesk.store.workspace import Workspace
+
+        return Workspace
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class MainWindow(QMainWindow):
@@ -53,7 +67,7 @@ class MainWindow(QMainWindow):
         self.presenter: PresenterWindow | None = None
         self.calendar_dialog: CalendarDialog | None = None
         self.present_scale = 1.0  # the text scale chosen in the last presentation
-        self.timer = WorkshopTimer(self)
+        self._timer: WorkshopTimer | None = None
         self.setWindowIcon(theme.app_icon())
         self.setMinimumSize(760, 480)
 
@@ -110,8 +124,8 @@ class MainWindow(QMainWindow):
         a.stop_presenting.triggered.connect(self.stop_presentation)
         a.present_menu.aboutToShow.connect(self._fill_present_menu)
         a.timer_set.triggered.connect(self.set_timer)
-        a.timer_toggle.triggered.connect(self.timer.toggle)
-        a.timer_reset.triggered.connect(self.timer.reset)
+        a.timer_toggle.triggered.connect(lambda: self.timer.toggle())
+        a.timer_reset.triggered.connect(lambda: self.timer.reset())
         a.start_voting.triggered.connect(self.start_voting)
         a.about.triggered.connect(self.show_about)
         self.start_page.demoRequested.connect(self.open_demo)
@@ -132,6 +146,15 @@ class MainWindow(QMainWindow):
         self.menu_actions.themes[theme.current_theme()].setChecked(True)
         self.view_host.set_zoom(self.settings.zoom)
 
+    @property
+    def timer(self) -> WorkshopTimer:
+        """The workshop timer, made the first time it is used (not before the first paint)."""
+        if self._timer is None:
+            from .workshop.timer import WorkshopTimer
+
+            self._timer = WorkshopTimer(self)
+        return self._timer
+
     # -- opening and closing files ---------------------------------------------------------------
 
     @property
@@ -140,6 +163,8 @@ class MainWindow(QMainWindow):
 
     def open_path(self, path: Path) -> bool:
         """Open ``path``, replacing the open file; on refusal say why and keep the current one."""
+        from pmdesk.store.workspace import Workspace
+
         path = Path(path)
         if self.workspace is not None and _same_file(self.workspace.path, path):
             return True
@@ -163,6 +188,7 @@ class MainWindow(QMainWindow):
         """Connect to a team workspace; the password is asked for (the system keyring may fill
         it in) and never written to pmdesk's files."""
         from pmdesk import credentials
+        from pmdesk.store.workspace import Workspace
 
         from . import team
 
@@ -192,11 +218,15 @@ class MainWindow(QMainWindow):
     def set_workspace(self, workspace: Workspace) -> None:
         """Show ``workspace`` in the window; the previous one (if any) is closed first."""
         self._close_current()
-        from . import team
+        if workspace.is_team:
+            from . import team
 
-        self.ctx = team.make_context(workspace, self)
-        if isinstance(self.ctx, team.TeamContext):
+            self.ctx = team.make_context(workspace, self)
             team.attach(self, self.ctx)
+        else:  # a file: the team machinery (and its imports) is not needed
+            from .context import AppContext
+
+            self.ctx = AppContext(workspace, self)
         self.ctx.changed.connect(self._workspace_changed)
         self.ctx.errorRaised.connect(lambda text: self.dialogs.error("pmdesk", text))
         stack = self.ctx.undo_stack
@@ -215,6 +245,20 @@ class MainWindow(QMainWindow):
         self._update_file_status()
         self._update_edit_actions()
         self.settings.save()
+
+    def show_opening(self, name: str) -> None:
+        """The window before its first file is open: the file's name in the title, the list
+        of views (the last one marked), and a note in the status bar; the view follows."""
+        self.pages.setCurrentWidget(self.view_host)
+        self.view_host.show_view(self.settings.last_view)  # no file yet: only marks it
+        self.product_selector.show_opening()
+        self.setWindowTitle(f"{name} — pmdesk".replace("[*]", "[*][*]"))
+        self.statusBar().showMessage(f"Opening {name}…")
+
+    def show_start_page(self) -> None:
+        """No file open: the start page (after a first file that could not be opened)."""
+        if self.ctx is None:
+            self._show_no_file()
 
     def close_workspace(self) -> None:
         """File > Close: back to the start page; the next start will not reopen this file."""
@@ -264,6 +308,8 @@ class MainWindow(QMainWindow):
         path = self.dialogs.new_path(self._dialog_folder())
         if path is None:
             return
+        from pmdesk.store.workspace import Workspace
+
         try:
             workspace = Workspace.create(path, name=path.stem)
         except OPEN_FAILURES as exc:
@@ -399,6 +445,8 @@ class MainWindow(QMainWindow):
     def _reload_products(self, keep: int | None) -> None:
         if self.ctx is None:
             return
+        from pmdesk.store.services.portfolio import PortfolioService
+
         products = self.ctx.service(PortfolioService).list_products()
         self.product_selector.set_products([(p.id, p.name) for p in products], keep)
 
@@ -415,6 +463,8 @@ class MainWindow(QMainWindow):
         if self.ctx is None:
             return None
         if self.calendar_dialog is None:
+            from .calendar_dialog import CalendarDialog
+
             a = self.menu_actions
             self.calendar_dialog = CalendarDialog(
                 self.ctx, self.product_selector.product_id(), self, actions=[a.undo, a.redo]
@@ -459,6 +509,8 @@ class MainWindow(QMainWindow):
         menu.addAction(self.menu_actions.working_calendar)
 
     def _fill_present_menu(self) -> None:
+        from .present import fill_screen_menu
+
         fill_screen_menu(
             self.menu_actions.present_menu,
             self.settings.present_screen,
@@ -471,6 +523,8 @@ class MainWindow(QMainWindow):
         self.settings.save()
 
     def presentation_screen(self):
+        from .present import choose_screen
+
         return choose_screen(QGuiApplication.screens(), self.screen(), self.settings.present_screen)
 
     def toggle_presentation(self) -> None:
@@ -480,6 +534,8 @@ class MainWindow(QMainWindow):
         view, screen = self.view_host.current_view(), self.presentation_screen()
         if view is None or screen is None:
             return
+        from .present import PresentationWindow
+
         self.presentation = PresentationWindow(
             view, self.view_host.stack, screen, self.present_scale, self.timer
         )
@@ -496,6 +552,8 @@ class MainWindow(QMainWindow):
         laptop = self.screen()
         if self.ctx is None or len(QGuiApplication.screens()) < 2 or audience_screen is laptop:
             return
+        from .workshop.presenter import PresenterWindow
+
         self.presenter = PresenterWindow(self.ctx, self.timer)
         self.presenter.stepRequested.connect(self.step_presentation)
         self.presenter.addActions(list(self.menu_actions.timer_actions))
@@ -514,6 +572,8 @@ class MainWindow(QMainWindow):
 
     def step_presentation(self, step: int) -> None:
         """PageDown/PageUp while presenting: the next or previous view, created if need be."""
+        from .present import step_key
+
         current = self._presented_key()
         key = step_key(list(self.view_host.specs), current, step)
         if self.presentation is None or key is None or key == current:
@@ -529,6 +589,8 @@ class MainWindow(QMainWindow):
         key = self._presented_key()
         if self.presenter is None or key is None:
             return
+        from .present import step_key
+
         following = step_key(list(self.view_host.specs), key, 1)
         next_title = self.view_host.specs[following].title if following not in (None, key) else ""
         self.presenter.show_view(
@@ -551,6 +613,8 @@ class MainWindow(QMainWindow):
         self.activateWindow()
 
     def set_timer(self) -> None:
+        from .workshop.timer import ask_minutes
+
         minutes = ask_minutes(self, self.timer.duration_ms / 60_000)
         if minutes is not None:
             self.timer.set_minutes(minutes)

@@ -282,6 +282,7 @@ class ProductSelector(QComboBox):
     """The products of the open file; keeps the chosen one across reloads when it still exists."""
 
     productChosen = Signal(object)  # int, or None when the file has no product
+    NONE_YET = "No products yet"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -291,7 +292,7 @@ class ProductSelector(QComboBox):
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.setToolTip("The product the views show")
-        self.setPlaceholderText("No products yet")
+        self.setPlaceholderText(self.NONE_YET)
         self.currentIndexChanged.connect(self._index_changed)
         self._quiet = False
 
@@ -299,8 +300,19 @@ class ProductSelector(QComboBox):
         value = self.currentData()
         return int(value) if value is not None else None
 
+    def show_opening(self) -> None:
+        """While the file opens: no products yet to choose, and none claimed missing."""
+        self._quiet = True
+        try:
+            self.clear()
+        finally:
+            self._quiet = False
+        self.setPlaceholderText("Opening…")
+        self.setEnabled(False)
+
     def set_products(self, products: Sequence[tuple[int, str]], keep: int | None) -> None:
         """Replace the list; select ``keep`` if present, else the first product (or none)."""
+        self.setPlaceholderText(self.NONE_YET)
         previous = self.product_id()
         self._quiet = True
         try:

@@ -27,13 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pmdesk.core.changes import ChangeSet
 from pmdesk.gui.widgets.heading import Heading, fit_headings
 from pmdesk.gui.widgets.hint import next_step_hint
-from pmdesk.store.models import Product
-from pmdesk.store.services import PortfolioService
 
 if TYPE_CHECKING:
+    from pmdesk.core.changes import ChangeSet
     from pmdesk.gui.context import AppContext
     from pmdesk.gui.widgets.entity_table import EntityTable
 
@@ -126,6 +124,8 @@ class BaseView(QWidget):
         self.product_id = product_id
         shown = product_id is not None or not self.needs_product
         if not shown:
+            from pmdesk.store.services.portfolio import PortfolioService
+
             none_yet = self.ctx.service(PortfolioService).products.count() == 0
             self.product_hint.setText(NO_PRODUCT_HINT if none_yet else CHOOSE_PRODUCT_HINT)
             self.add_product_button.setVisible(none_yet and not self.ctx.read_only)
@@ -191,6 +191,9 @@ class BaseView(QWidget):
 
     def _product_exists(self) -> bool:
         """After a reconnect: is the product still there (someone may have deleted it)?"""
+        from pmdesk.store.models import Product
+        from pmdesk.store.services.portfolio import PortfolioService
+
         products = self.ctx.service(PortfolioService).products
         return products.count(Product.id == self.product_id) > 0
 

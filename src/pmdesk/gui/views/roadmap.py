@@ -132,18 +132,22 @@ class RoadmapView(BaseView):
         self.item_names = Lookup(self._item_names, ("roadmap_item",))
         # The product's working calendar (durations count its working days).
         self.calendar = Lookup(self._calendar, ("work_calendar", "calendar_exception"))
-        self.items = self._table(
+        # The tables behind the Items, Dependencies and Lanes tabs are filled for the product
+        # when their tab is shown (or the table is asked for), not on open: a large roadmap
+        # opens on its timeline without reading every item's id three more times.
+        self._unfilled: set[EntityTable] = set()
+        self._items = self._table(
             self.service.items, self._item_columns(), ("item", "items"), self._new_item
         )
-        self.dependencies = self._table(
+        self._dependencies = self._table(
             self.service.dependencies,
             self._dependency_columns(),
             ("dependency", "dependencies"),
             self._new_dependency,
             edit_field="predecessor_id",
         )
-        self.dependencies.model.name_of = self._dependency_name
-        self.lanes = self._table(
+        self._dependencies.model.name_of = self._dependency_name
+        self._lanes = self._table(
             self.service.lanes, LANE_COLUMNS, ("lane", "lanes"), self._new_lane
         )
         self.title = heading("Roadmap")
@@ -154,10 +158,11 @@ class RoadmapView(BaseView):
         self.chart.calendarRequested.connect(self.calendarRequested)
         self.tabs = tabs(
             (self.chart, "Timeline"),
-            (self.items, "Items"),
-            (self.dependencies, "Dependencies"),
-            (self.lanes, "Lanes"),
+            (self._items, "Items"),
+            (self._dependencies, "Dependencies"),
+            (self._lanes, "Lanes"),
         )
+        self.tabs.currentChanged.connect(self._fill_shown)
         self.tabs.currentChanged.connect(lambda _index: self.selectionChanged.emit())
         self.content_layout.addWidget(self.tabs, 1)
 
@@ -202,14 +207,43 @@ class RoadmapView(BaseView):
         table.view.horizontalHeader().setAccessibleName(f"Columns of the {noun[1]}")
         return self.register(table)
 
+    # The tables, filled for the current product before they are handed out.
+
+    @property
+    def items(self) -> EntityTable:
+        return self._filled(self._items)
+
+    @property
+    def dependencies(self) -> EntityTable:
+        return self._filled(self._dependencies)
+
+    @property
+    def lanes(self) -> EntityTable:
+        return self._filled(self._lanes)
+
     def load(self, product_id: int | None) -> None:
         self.chart.set_product(product_id)
-        self.items.model.set_query(scoped(self.service.items, product_id))
-        self.lanes.model.set_query(scoped(self.service.lanes, product_id))
-        deps = None
-        if product_id is not None:
-            deps = TableQuery.dependencies_of(self.service.dependencies, product_id)
-        self.dependencies.model.set_query(deps)
+        self._unfilled = {self._items, self._dependencies, self._lanes}
+        self._fill_shown()
+
+    def _fill_shown(self, _index: int = -1) -> None:
+        """The tab on screen shows the current product's rows (filled as it is shown)."""
+        shown = self.tabs.currentWidget()
+        if shown in self._unfilled:
+            self._filled(shown)
+
+    def _filled(self, table: EntityTable) -> EntityTable:
+        if table in self._unfilled:
+            self._unfilled.discard(table)
+            product_id = self.product_id
+            if table is self._dependencies:
+                query = None
+                if product_id is not None:
+                    query = TableQuery.dependencies_of(self.service.dependencies, product_id)
+            else:
+                query = scoped(table.model.repo, product_id)
+            table.model.set_query(query)
+        return table
 
     # -- columns --------------------------------------------------------------------------
 

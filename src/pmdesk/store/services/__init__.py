@@ -1,13 +1,36 @@
-"""One service per aggregate; a Workspace hands out one instance of each."""
+"""One service per aggregate; a Workspace hands out one instance of each.
 
-from .calendar import CalendarService
-from .canvas import CanvasService
-from .launch import LaunchService
-from .lifecycle import LifecycleService
-from .portfolio import PortfolioService
-from .requirements import RequirementService
-from .roadmap import RoadmapService
-from .stakeholders import StakeholderService
+``from pmdesk.store.services import RoadmapService`` imports only the module that
+defines it (and what that module needs): a window that opens on the Portfolio does
+not pay for the Lifecycle, Canvas or Launch services at start-up.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .calendar import CalendarService
+    from .canvas import CanvasService
+    from .launch import LaunchService
+    from .lifecycle import LifecycleService
+    from .portfolio import PortfolioService
+    from .requirements import RequirementService
+    from .roadmap import RoadmapService
+    from .stakeholders import StakeholderService
+
+# Each service's class, by the module that defines it.
+_MODULES = {
+    "CalendarService": "calendar",
+    "CanvasService": "canvas",
+    "LaunchService": "launch",
+    "LifecycleService": "lifecycle",
+    "PortfolioService": "portfolio",
+    "RequirementService": "requirements",
+    "RoadmapService": "roadmap",
+    "StakeholderService": "stakeholders",
+}
 
 __all__ = [
     "CalendarService",
@@ -19,3 +42,16 @@ __all__ = [
     "RoadmapService",
     "StakeholderService",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value  # once: later lookups are plain attribute reads
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
