@@ -153,6 +153,36 @@ def test_shapes_fastdraw_does_not_know_go_to_reportlab_whole(tmp_path):
     _same_look(ours, _build(tmp_path / "reportlab.pdf", [reference]), tmp_path, tolerance=0)
 
 
+def test_shapes_made_in_bulk_are_reportlabs_shapes():
+    from pmdesk.exchange.pdf import fastdraw as fd
+
+    register()
+    pairs = [
+        (fd.make_rect(1, 2, 3, 4), Rect(1, 2, 3, 4)),
+        (
+            fd.make_rect(1, 2, 3, 4, rx=2, ry=2, fillColor=RED, strokeColor=None, strokeWidth=0.6),
+            Rect(1, 2, 3, 4, rx=2, ry=2, fillColor=RED, strokeColor=None, strokeWidth=0.6),
+        ),
+        (
+            fd.make_line(1, 2, 3, 4, strokeColor=BLUE, strokeDashArray=[3, 2]),
+            Line(1, 2, 3, 4, strokeColor=BLUE, strokeDashArray=[3, 2]),
+        ),
+        (
+            fd.make_polygon([0, 0, 1, 1, 2, 0], fillColor=GREEN),
+            Polygon([0, 0, 1, 1, 2, 0], fillColor=GREEN),
+        ),
+        (fd.make_circle(5, 5, 2, strokeWidth=0.5), Circle(5, 5, 2, strokeWidth=0.5)),
+        (
+            fd.make_string(1, 2, "Label", fontName=SANS, fontSize=7, fillColor=INK),
+            String(1, 2, "Label", fontName=SANS, fontSize=7, fillColor=INK),
+        ),
+        (fd.make_string(1, 2, "Plain"), String(1, 2, "Plain")),
+    ]
+    for made, built in pairs:
+        assert type(made) is type(built) and vars(made) == vars(built)
+        assert made.getProperties() == built.getProperties()
+
+
 def test_numbers_are_written_to_a_thousandth():
     assert [num(v) for v in (0, 1, -0.5, 1082.5514, 2.0004, 12.3456, 1e-7)] == [
         "0",

@@ -13,7 +13,9 @@ from itertools import pairwise
 
 from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, LongTable, Spacer, Table
 
 from .fonts import SANS, SANS_BOLD, printable, register, string_width
@@ -180,6 +182,64 @@ def table(
     )
 
 
+class _Piece(Table):
+    """A page of a PagedTable: a Table that writes its one-line text cells straight into
+    the page, as ``canvas.drawString`` would write them, without a text object each."""
+
+    def _drawCell(self, cellval, cellstyle, pos, size):  # noqa: N802 (reportlab's name)
+        if (
+            type(cellval) is not str
+            or "\n" in cellval
+            or cellstyle.valign != "TOP"
+            or cellstyle.href
+            or cellstyle.destination
+            or cellstyle.direction
+            or cellstyle.shaping
+            or not getattr(pdfmetrics.getFont(cellstyle.fontname), "_dynamicFont", False)
+        ):
+            return super()._drawCell(cellval, cellstyle, pos, size)
+        canv = self.canv
+        if self._curcellstyle is not cellstyle:  # the state Table._drawCell sets
+            cur = self._curcellstyle
+            if cur is None or cellstyle.color != cur.color:
+                canv.setFillColor(cellstyle.color)
+            if (
+                cur is None
+                or cellstyle.leading != cur.leading
+                or cellstyle.fontname != cur.fontname
+                or cellstyle.fontsize != cur.fontsize
+            ):
+                canv.setFont(cellstyle.fontname, cellstyle.fontsize, cellstyle.leading)
+            self._curcellstyle = cellstyle
+        if not cellval:
+            return None
+        (colpos, rowpos), (colwidth, rowheight) = pos, size
+        name, font_size = cellstyle.fontname, cellstyle.fontsize
+        just = cellstyle.alignment
+        if just == "LEFT":
+            x = colpos + cellstyle.leftPadding
+        elif just in ("CENTRE", "CENTER"):
+            x = colpos + (colwidth + cellstyle.leftPadding - cellstyle.rightPadding) * 0.5
+            x -= pdfmetrics.stringWidth(cellval, name, font_size) * 0.5
+        elif just == "RIGHT":
+            x = colpos + colwidth - cellstyle.rightPadding
+            x -= pdfmetrics.stringWidth(cellval, name, font_size)
+        else:
+            return super()._drawCell(cellval, cellstyle, pos, size)
+        y = rowpos + rowheight - cellstyle.topPadding - font_size
+        font, doc = pdfmetrics.getFont(name), canv._doc
+        parts = [f"BT 1 0 0 1 {fp_str(x)} {fp_str(y)} Tm"]
+        current = None
+        for subset, chunk in font.splitString(cellval, doc):
+            if subset != current:
+                parts.append(f"{font.getSubsetInternalName(subset, doc)} {fp_str(font_size)} Tf")
+                current = subset
+            parts.append(f"({canv._escape(chunk)}) Tj")
+        parts.append("ET")
+        canv._code.append(" ".join(parts))
+        return None
+
+
 class PagedTable(Flowable):
     """A long table set one page at a time: each page is a reportlab Table of the rows
     that fit it, under the header row, the zebra stripes running on across pages.
@@ -242,7 +302,7 @@ class PagedTable(Flowable):
                 style.append((name, (col, row), (col, row), *args))
         if stop == len(self.data):
             style.append(("LINEBELOW", (0, -1), (-1, -1), 0.8, RULE))
-        return Table(
+        return _Piece(
             [self.data[0], *self.data[first:stop]],
             colWidths=self.col_widths,
             rowHeights=heights,

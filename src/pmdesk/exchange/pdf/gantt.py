@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field, replace
+from functools import cache
 from itertools import accumulate
 
 from reportlab.graphics.shapes import Drawing
@@ -153,9 +154,7 @@ class GanttChart:
         if found is False:
             found = None
             if name.isascii() and name.isprintable():
-                face = pdfmetrics.getFont(SANS).face
-                get, default = face.charWidths.get, face.defaultWidth
-                found = list(accumulate((get(ord(ch), default) for ch in name), initial=0))
+                found = list(accumulate(map(_ascii_widths().__getitem__, name.encode()), initial=0))
             self._advances[name] = found
         return found
 
@@ -256,6 +255,13 @@ class GanttChart:
         with unchecked_shapes():
             Painter(self, d, scale, piece, band, height).paint()
         return d
+
+
+@cache
+def _ascii_widths() -> tuple[float, ...]:
+    """The label font's advance width of each ASCII character, in font units."""
+    face = pdfmetrics.getFont(SANS).face
+    return tuple(face.charWidths.get(code, face.defaultWidth) for code in range(128))
 
 
 def enlarged(factor: float) -> Metrics:

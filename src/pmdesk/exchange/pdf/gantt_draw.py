@@ -18,7 +18,6 @@ from reportlab.graphics.shapes import (
     Polygon,
     PolyLine,
     Rect,
-    String,
 )
 from reportlab.lib.colors import Color
 
@@ -27,7 +26,14 @@ from pmdesk.core.enums import ItemKind, ItemStatus
 from pmdesk.core.gantt_layout import Box, bar_box, baseline_box, label_place, link_route
 from pmdesk.core.timeline import TimeScale, ticks
 
-from .fastdraw import FastDrawing
+from .fastdraw import (
+    FastDrawing,
+    make_circle,
+    make_line,
+    make_polygon,
+    make_rect,
+    make_string,
+)
 from .fonts import SANS, string_width
 from .textdraw import fit, text_shapes, wrap_lines
 from .theme import (
@@ -102,9 +108,13 @@ class Painter:
                 continue
             y_top, y_bottom = self.y(top), self.y(bottom)
             fill = SURFACE if index % 2 == 0 else WHITE
-            d.add(Rect(0, y_bottom, self.x1, y_top - y_bottom, fillColor=fill, strokeColor=None))
-            d.add(Rect(0, y_bottom, 3, y_top - y_bottom, fillColor=lane.colour, strokeColor=None))
-            d.add(Line(0, y_bottom, self.x1, y_bottom, strokeColor=RULE, strokeWidth=0.5))
+            d.add(
+                make_rect(0, y_bottom, self.x1, y_top - y_bottom, fillColor=fill, strokeColor=None)
+            )
+            d.add(
+                make_rect(0, y_bottom, 3, y_top - y_bottom, fillColor=lane.colour, strokeColor=None)
+            )
+            d.add(make_line(0, y_bottom, self.x1, y_bottom, strokeColor=RULE, strokeWidth=0.5))
             lines = max(1, int((y_top - y_bottom - 4) // 9))
             lane_size = LANE_SIZE * c.text_scale
             text = wrap_lines(
@@ -122,9 +132,11 @@ class Painter:
         tier = c.tier_height
         mid = top - tier
         bottom = self.y(self.band.bottom)
-        d.add(Rect(0, mid, self.x1, tier, fillColor=PRIMARY, strokeColor=None))
-        d.add(Rect(0, self.body_top, self.x1, tier, fillColor=SURFACE, strokeColor=None))
-        d.add(Line(0, self.body_top, self.x1, self.body_top, strokeColor=RULE, strokeWidth=0.6))
+        d.add(make_rect(0, mid, self.x1, tier, fillColor=PRIMARY, strokeColor=None))
+        d.add(make_rect(0, self.body_top, self.x1, tier, fillColor=SURFACE, strokeColor=None))
+        d.add(
+            make_line(0, self.body_top, self.x1, self.body_top, strokeColor=RULE, strokeWidth=0.6)
+        )
         for unit, upper in ((c.lower, False), (c.upper, True)):
             size = (7.0 if upper else 6.3) * c.text_scale
             for tick in ticks(self.scale, self.piece.start, self.piece.end, unit):
@@ -134,7 +146,7 @@ class Painter:
                     continue
                 if tick.x > 0.01:
                     d.add(
-                        Line(
+                        make_line(
                             left,
                             bottom,
                             left,
@@ -234,7 +246,7 @@ class Painter:
         cy, r = self.y(box.cy), box.w / 2 + 0.6
         stroke = CRITICAL if item.critical else WHITE
         self.d.add(
-            Polygon(
+            make_polygon(
                 [cx, cy + r, cx + r, cy, cx, cy - r, cx - r, cy],
                 fillColor=colour,
                 strokeColor=stroke,
@@ -248,7 +260,7 @@ class Painter:
         """The at-risk dot at a shape's top right, as on screen."""
         if self.x0 <= self.x(x) <= self.x1:
             self.d.add(
-                Circle(
+                make_circle(
                     self.x(x), self.y(y), 2.2, fillColor=AT_RISK, strokeColor=WHITE, strokeWidth=0.5
                 )
             )
@@ -275,7 +287,9 @@ class Painter:
             line = _fit_ascii(item.name, advances, right - left, size)
             if line:
                 self.d.add(
-                    String(left, baseline, line, fontName=SANS, fontSize=size, fillColor=colour)
+                    make_string(
+                        left, baseline, line, fontName=SANS, fontSize=size, fillColor=colour
+                    )
                 )
             return
         for shape in text_shapes(
@@ -313,14 +327,14 @@ class Painter:
                 segments.append((self.x(ax), self.y(ay), self.x(bx), self.y(by)))
         for x1, y1, x2, y2 in segments:
             self.d.add(
-                Line(x1, y1, x2, y2, strokeColor=colour, strokeWidth=0.6, strokeDashArray=dash)
+                make_line(x1, y1, x2, y2, strokeColor=colour, strokeWidth=0.6, strokeDashArray=dash)
             )
         (ax, ay), (bx, by) = points[-2], points[-1]
         if lo <= bx <= hi and ay == by:
             tip_x, tip_y = self.x(bx), self.y(by)
             direction = 1 if bx >= ax else -1
             self.d.add(
-                Polygon(
+                make_polygon(
                     [
                         tip_x,
                         tip_y,
@@ -344,7 +358,7 @@ class Painter:
                 continue
             x = self.x(self.scale.x_of_ordinal(day.toordinal() + 0.5))
             self.d.add(
-                Line(
+                make_line(
                     x,
                     bottom,
                     x,
@@ -360,7 +374,7 @@ class Painter:
             left = min(max(x - width / 2, self.x0), self.x1 - width)
             bottom_of_tag = self.body_top + (self.c.tier_height - height) / 2
             self.d.add(
-                Rect(
+                make_rect(
                     left,
                     bottom_of_tag,
                     width,
@@ -385,9 +399,9 @@ class Painter:
     def _frame(self) -> None:
         d = self.d
         bottom = self.y(self.band.bottom)
-        d.add(Line(self.x0, bottom, self.x0, d.height, strokeColor=RULE, strokeWidth=0.7))
+        d.add(make_line(self.x0, bottom, self.x0, d.height, strokeColor=RULE, strokeWidth=0.7))
         d.add(
-            Rect(
+            make_rect(
                 0,
                 bottom,
                 d.width,
@@ -403,7 +417,7 @@ class Painter:
         right = min(box.right, self.x1 - self.x0)
         if right - left <= 0.2:
             return
-        rect = Rect(
+        rect = make_rect(
             self.x(left),
             self.y(box.bottom),
             right - left,

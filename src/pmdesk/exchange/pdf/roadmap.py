@@ -11,6 +11,7 @@ import math
 
 from reportlab.platypus import Flowable, PageBreak, Paragraph
 
+from pmdesk.core.bulk import bulk_work
 from pmdesk.core.enums import ItemKind
 
 from .components import Plain, note, spacer, table
@@ -33,6 +34,12 @@ def make(job: Job) -> Document:
     job.page = page
     job.describe(LABEL)
     width, height = job.width, job.height
+    with bulk_work():  # a large plan makes a great many objects, none of them cycles
+        return _make(job, page, width, height)
+
+
+def _make(job: Job, page: tuple[float, float], width: float, height: float) -> Document:
+    options = job.options
     data = roadmap_chart(job)  # once: the chart and the milestone table read the same plan
     story: list[Flowable] = []
     if not options.chart_only:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from pmdesk.core import roadmap_style
+from pmdesk.core.bulk import bulk_work
 from pmdesk.core.errors import PmdeskError
+from pmdesk.core.scheduling import schedule, violations
 from pmdesk.store.services import RoadmapService
 from pmdesk.store.services.roadmap_queries import RoadmapQueries
 
@@ -41,7 +43,7 @@ def roadmap_chart(job: Job) -> ChartData:
     if options.date_to is not None:
         items = [i for i in items if i.start <= options.date_to]
     job.progress.step()
-    critical = _critical(roadmap, product_id)
+    critical, broken = _schedule_marks(roadmap, queries, product_id)
     baseline = _baseline(roadmap, product_id)
     chart_items = [
         ChartItem(
@@ -59,7 +61,6 @@ def roadmap_chart(job: Job) -> ChartData:
         for i in items
     ]
     shown = {i.id for i in items}
-    broken = _violated(roadmap, product_id)
     links = [
         ChartLink(
             d.pred,
@@ -80,19 +81,24 @@ def roadmap_chart(job: Job) -> ChartData:
     )
 
 
-def _critical(roadmap: RoadmapService, product_id: int) -> set[int]:
+def _schedule_marks(
+    roadmap: RoadmapService, queries: RoadmapQueries, product_id: int
+) -> tuple[set[int], set[tuple[int, int]]]:
+    """The critical path, and (predecessor, successor) of every dependency the dates break,
+    as the screen shows them: what ``RoadmapService.schedule_of`` and ``violations_of``
+    give, from one reading of the plan rather than one each."""
+    calendar = roadmap.calendar_of(product_id)
+    with bulk_work():
+        tasks, links, names = queries.schedule_input(product_id, calendar)
+        try:
+            critical = set(schedule(tasks, links, names, calendar).critical_path())
+        except PmdeskError:  # a plan that cannot be scheduled still prints, without the path
+            critical = set()
     try:
-        return set(roadmap.schedule_of(product_id).critical_path())
-    except PmdeskError:  # a plan that cannot be scheduled still prints, without the path
-        return set()
-
-
-def _violated(roadmap: RoadmapService, product_id: int) -> set[tuple[int, int]]:
-    """(predecessor, successor) of every dependency the dates break, as the screen shows them."""
-    try:
-        return {(v.link.pred, v.link.succ) for v in roadmap.violations_of(product_id)}
+        broken = {(v.link.pred, v.link.succ) for v in violations(tasks, links, calendar)}
     except PmdeskError:
-        return set()
+        broken = set()
+    return critical, broken
 
 
 def _baseline(roadmap: RoadmapService, product_id: int) -> dict[int, tuple[dt.date, dt.date]]:
