@@ -215,6 +215,18 @@ def test_a_file_that_cannot_be_opened_leaves_the_start_page_with_the_reason(star
     assert bad.read_bytes() == b"name,stage\nAtlas,Innovation\n"
 
 
+def test_a_window_closed_before_its_first_paint_opens_nothing(qtbot, tmp_path):
+    path = new_file(tmp_path, 1)
+    window = MainWindow(settings=Settings(), dialogs=Answers())
+    qtbot.addWidget(window)
+    waiting = show_and_open(window, path)
+    with qtbot.waitSignal(waiting.done, timeout=5000):
+        window.close()  # before the event loop has painted it
+    assert window.workspace is None and window.view_host.current_view() is None
+    assert Settings.load().recent_files == []
+    Workspace.open(path).close()  # not held by a lock
+
+
 def test_no_file_shows_the_start_page_at_once(start):
     window, first = start(None)
     assert first.seen["page"] is window.start_page and first.seen["title"] == "pmdesk"

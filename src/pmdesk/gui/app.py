@@ -27,7 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -86,6 +86,8 @@ class AfterFirstPaint(QObject):
     window: its chrome is on screen), or after ``latest_ms`` if no paint comes (a widget
     that is never exposed). ``window`` may be any widget."""
 
+    done = Signal()  # after ``then`` has run
+
     def __init__(self, window: QWidget, then: Callable[[], None], latest_ms: int = 500) -> None:
         super().__init__(window)
         self._window = window
@@ -103,6 +105,7 @@ class AfterFirstPaint(QObject):
         if then is not None:
             self._window.removeEventFilter(self)
             then()
+            self.done.emit()
 
 
 def _application() -> QApplication:
@@ -154,7 +157,7 @@ def show_and_open(
     window: MainWindow,
     path: Path | str | None,
     opened: Callable[[QWidget], None] | None = None,
-) -> None:
+) -> AfterFirstPaint:
     """Show ``window`` and open ``path`` (else the last file) right after its first paint.
 
     The first paint is the window's chrome with the file's name in the title and the
@@ -162,6 +165,7 @@ def show_and_open(
     then the view. A ``postgresql://`` address opens a team workspace (the password is
     asked for). A file that cannot be opened leaves the start page, with the reason.
     ``opened`` is called with the page on screen once the file is open (or is not).
+    Returns what waits for the first paint (its ``done`` follows the opening).
     """
     team_url = (
         path
@@ -173,6 +177,8 @@ def show_and_open(
         window.show_opening(target.stem)
 
     def open_first() -> None:
+        if not window.isVisible():  # closed before its first paint: nothing left to open
+            return
         if team_url is not None:
             window.open_url(team_url)
         elif target is not None and not window.open_path(target):
@@ -185,8 +191,9 @@ def show_and_open(
         if opened is not None:
             opened(view or page)
 
-    AfterFirstPaint(window, open_first)
+    waiting = AfterFirstPaint(window, open_first)
     window.show()
+    return waiting
 
 
 def run_gui(path: Path | str | None = None) -> int:
