@@ -13,11 +13,11 @@ from itertools import pairwise
 
 from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
-from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, LongTable, Spacer, Table
 
+from .fastdraw import num
 from .fonts import SANS, SANS_BOLD, printable, register, string_width
 from .markup import Paragraph, escape, para
 from .rtl import visual
@@ -228,11 +228,11 @@ class _Piece(Table):
             return super()._drawCell(cellval, cellstyle, pos, size)
         y = rowpos + rowheight - cellstyle.topPadding - font_size
         font, doc = pdfmetrics.getFont(name), canv._doc
-        parts = [f"BT 1 0 0 1 {fp_str(x)} {fp_str(y)} Tm"]
+        parts = [f"BT 1 0 0 1 {num(x)} {num(y)} Tm"]
         current = None
         for subset, chunk in font.splitString(cellval, doc):
             if subset != current:
-                parts.append(f"{font.getSubsetInternalName(subset, doc)} {fp_str(font_size)} Tf")
+                parts.append(f"{font.getSubsetInternalName(subset, doc)} {num(font_size)} Tf")
                 current = subset
             parts.append(f"({canv._escape(chunk)}) Tj")
         parts.append("ET")
