@@ -264,6 +264,7 @@ class PagedTable(Flowable):
         zebra: bool = True,
         start: int = 1,
         heights: list[float] | None = None,
+        after: list[float] | None = None,
     ) -> None:
         super().__init__()
         self.data = data  # the header row, then every row (shared by all the pieces)
@@ -273,6 +274,7 @@ class PagedTable(Flowable):
         self.zebra = zebra
         self.start = start  # index in ``data`` of this part's first row
         self.heights = heights  # every row's height, the header's first (shared too)
+        self.after = after  # the height of the rows from each one on (shared too)
         self.hAlign = "LEFT"
 
     def _measure(self) -> list[float]:
@@ -283,6 +285,11 @@ class PagedTable(Flowable):
                 piece.wrap(sum(self.col_widths), 10**9)
                 heights += piece._rowHeights[1:] if heights else piece._rowHeights
             self.heights = heights
+            # after[i]: the height of rows i onwards, so each page's part knows its own in O(1)
+            after = [0.0] * (len(heights) + 1)
+            for index in range(len(heights) - 1, 0, -1):
+                after[index] = after[index + 1] + heights[index]
+            self.after = after
         return self.heights
 
     def _piece(self, first: int, stop: int, heights: list[float] | None = None) -> Table:
@@ -322,12 +329,13 @@ class PagedTable(Flowable):
             zebra=self.zebra,
             start=first,
             heights=self.heights,
+            after=self.after,
         )
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         heights = self._measure()
         self.width = sum(self.col_widths)
-        self.height = heights[0] + sum(heights[self.start :])
+        self.height = heights[0] + self.after[self.start]
         return self.width, self.height
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
