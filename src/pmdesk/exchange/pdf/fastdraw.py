@@ -152,7 +152,10 @@ class FastDrawing(Drawing):
     """A ``Drawing`` whose ``draw`` writes its shapes straight into the page (see module)."""
 
     def draw(self, show_boundary=rl_config._unset_) -> None:
-        if not render(self, self.canv):
+        if show_boundary is rl_config._unset_:
+            show_boundary = getattr(self, "_showBoundary", rl_config._unset_)
+        boundary = rl_config.showBoundary if show_boundary is rl_config._unset_ else show_boundary
+        if boundary or not render(self, self.canv):  # a boundary is reportlab's to draw
             renderPDF.draw(self, self.canv, 0, 0, showBoundary=show_boundary)
 
 
