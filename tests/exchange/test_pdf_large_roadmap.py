@@ -210,11 +210,16 @@ def test_shape_checking_comes_back_after_the_chart_is_built():
 # -- the paged table ------------------------------------------------------------------------
 
 
-def _rows(count: int) -> list[list]:
+def _rows(count: int, every: int = 1) -> list[list]:
+    """Rows of plain cells, with wrapping, other-font and oddly spaced names among them
+    (``every``: only in every so many rows' blocks of ten, the rest one-line text)."""
     words = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda".split()
     rows = []
     for n in range(count):
         name = f"Milestone {n}"
+        if (n // 10) % every:
+            rows.append([Plain(f"{n:04d}"), name, "Lane", Plain("ok"), Plain(f"{n}.0")])
+            continue
         if n % 7 == 3:  # wraps onto two or three lines
             name += " — " + " ".join(words[: 4 + n % 8] * 2)
         if n % 11 == 5:
@@ -258,6 +263,16 @@ def test_a_paged_table_looks_like_one_long_table(tmp_path, read_pdf):
     assert len(pages) > 8 and pages == read_pdf.pages(theirs)
     for page in pages:  # the header on top of every page, and nowhere else
         assert page.count("Ref Name Lane State Score") == 1
+    _same_look(ours, theirs, tmp_path)
+
+
+def test_pages_of_one_line_rows_break_where_reportlabs_do(tmp_path, read_pdf):
+    """Most rows one-line text (measured once for all), a few taller among them."""
+    rows = _rows(900, every=37)
+    ours = _build(tmp_path / "paged.pdf", [comp.spacer(100), _table(True, rows)])
+    theirs = _build(tmp_path / "long.pdf", [comp.spacer(100), _table(False, rows)])
+    assert len(read_pdf.pages(ours)) > 15
+    assert read_pdf.pages(ours) == read_pdf.pages(theirs)
     _same_look(ours, theirs, tmp_path)
 
 

@@ -182,6 +182,14 @@ def table(
     )
 
 
+_ROW_LOOKS = {"TEXTCOLOR", "FONTNAME", "ALIGN"}  # per-row commands that leave heights alone
+
+
+def _text_row(row: list) -> bool:
+    """A row of one-line text cells (or empty ones): its height is the style's, not its own."""
+    return all(type(v) is str and "\n" not in v for v in row)
+
+
 class _Piece(Table):
     """A page of a PagedTable: a Table that writes its one-line text cells straight into
     the page, as ``canvas.drawString`` would write them, without a text object each."""
@@ -274,6 +282,12 @@ class PagedTable(Flowable):
         self.zebra = zebra
         self.start = start  # index in ``data`` of this part's first row
         self.heights = heights  # every row's height, the header's first (shared too)
+        # Rows of one-line text only are all as tall as each other when no style command
+        # picks out single rows (the per-row ones set colour, font and alignment only).
+        self._uniform = all(
+            (c[1][1], c[2][1]) in ((0, 0), (0, -1), (1, -1)) for c in style
+        ) and all(c[0] in _ROW_LOOKS for commands in row_commands.values() for c in commands)
+        self._text_height: float | None = None
         self.after = after  # the height of the rows from each one on (shared too)
         self.hAlign = "LEFT"
 
@@ -281,9 +295,25 @@ class PagedTable(Flowable):
         if self.heights is None:
             heights: list[float] = []
             for first in range(1, len(self.data), self.BLOCK):
-                piece = self._piece(first, min(first + self.BLOCK, len(self.data)))
+                stop = min(first + self.BLOCK, len(self.data))
+                known = self._text_height is not None and self._uniform
+                if known and all(map(_text_row, self.data[first:stop])):
+                    heights += [self._text_height] * (stop - first)  # as reportlab measured
+                    continue
+                piece = self._piece(first, stop)
                 piece.wrap(sum(self.col_widths), 10**9)
                 heights += piece._rowHeights[1:] if heights else piece._rowHeights
+                if self._text_height is None:
+                    self._text_height = next(
+                        (
+                            h
+                            for row, h in zip(
+                                self.data[first:stop], piece._rowHeights[1:], strict=True
+                            )
+                            if _text_row(row)
+                        ),
+                        None,
+                    )
             self.heights = heights
             # after[i]: the height of rows i onwards, so each page's part knows its own in O(1)
             after = [0.0] * (len(heights) + 1)

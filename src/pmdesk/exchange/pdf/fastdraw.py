@@ -161,8 +161,7 @@ class FastDrawing(Drawing):
 
 def num(value: float) -> str:
     """A number for a content stream, to a thousandth of a point."""
-    text = f"{value:.3f}".rstrip("0")
-    return text[:-1] if text[-1] == "." else text
+    return ("%.3f" % value).rstrip("0").rstrip(".")  # noqa: UP031 (the fastest way)
 
 
 def _matrix(transform: tuple) -> str:
