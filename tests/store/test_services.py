@@ -225,6 +225,20 @@ def test_baseline_records_current_dates(workspace, product, roadmap):
     assert [b.is_active for b in service.baselines_of(product.id)] == [False, True]
 
 
+def test_setting_a_baseline_tells_what_it_changed(workspace, product, roadmap):
+    """The new baseline, its entries by their own key, and the one it replaced as compared."""
+    service, _lane, items = roadmap
+    first = service.set_baseline(product.id, "Plan of record")
+    seen = []
+    workspace.changes.subscribe(seen.append)
+    second = service.set_baseline(product.id, "Re-plan")
+    (changes,) = seen
+    assert changes.ids("baseline", "insert") == {second.id}
+    assert changes.ids("baseline", "update") == {first.id}
+    assert changes.ids("baseline_entry", "insert") == {(second.id, i.id) for i in items}
+    assert service.baselines.get(first.id).row_version == 2
+
+
 def test_revenue_at_stake_adds_up_across_customers(workspace, product):
     requirements = workspace.service(RequirementService)
     req = requirements.requirements.create(product_id=product.id, title="Audit log")

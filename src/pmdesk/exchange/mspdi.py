@@ -755,7 +755,7 @@ def _write_baseline(uow, plan: _Plan, product_id, item_ids, name: str, result) -
         for uid, s, e in plan.baseline
     ]
     uow.session.execute(sa.insert(BaselineEntry), entries)
-    uow.record("baseline_entry", "insert", [baseline_id])
+    uow.record("baseline_entry", "insert", [(baseline_id, e["item_id"]) for e in entries])
     if has_active:
         plan.warnings.append(
             "The product already had an active baseline; the imported one "

@@ -118,11 +118,22 @@ class RoadmapService:
             raise ValidationError("name", "cannot be empty")
         with self.ws.transaction() as uow:
             session = uow.session
-            session.execute(
-                sa.update(Baseline)
-                .where(Baseline.product_id == product_id, Baseline.is_active.is_(True))
-                .values(is_active=False, row_version=Baseline.row_version + 1)
+            active = list(
+                session.scalars(
+                    sa.select(Baseline.id).where(
+                        Baseline.product_id == product_id, Baseline.is_active.is_(True)
+                    )
+                )
             )
+            if active:  # the one compared until now steps down: a change like any other
+                uow.guard_rows(Baseline.__table__, active)
+                session.execute(
+                    sa.update(Baseline)
+                    .where(Baseline.id.in_(active))
+                    .values(is_active=False, row_version=Baseline.row_version + 1)
+                )
+                uow.wrote_rows(Baseline.__table__, active)
+                uow.record("baseline", "update", active)
             baseline = Baseline(product_id=product_id, name=name.strip(), is_active=True)
             session.add(baseline)
             session.flush()
@@ -139,7 +150,8 @@ class RoadmapService:
                         for i, s, e in items
                     ],
                 )
-            uow.record("baseline_entry", "insert", [baseline.id])
+            # Each entry by its own key (baseline, item), as a delete of them is recorded.
+            uow.record("baseline_entry", "insert", [(baseline.id, i) for i, _s, _e in items])
         return baseline
 
     def baseline_dates(self, baseline_id: int) -> dict[int, tuple]:
