@@ -83,6 +83,18 @@ class CycleError(ValidationError):
         super().__init__("dependencies", f"they form a cycle: {label}")
 
 
+def task_duration(
+    first: int, last: int, milestone: bool = False, calendar: WorkingCalendar | None = None
+) -> int:
+    """An item's duration as scheduling counts it, from its first to its last day (ordinals,
+    both inclusive): 0 for a milestone; with a calendar, its working days, at least one."""
+    if milestone:
+        return 0
+    if calendar is None:
+        return last + 1 - first
+    return max(calendar.working_between(first, last + 1), 1)
+
+
 def task_from_dates(
     item_id: int,
     start: dt.date,
@@ -91,12 +103,8 @@ def task_from_dates(
     calendar: WorkingCalendar | None = None,
 ) -> Task:
     """A task for an item's inclusive dates; with a calendar its duration is working days."""
-    if milestone:
-        return Task(item_id, start.toordinal(), 0)
-    first, after = start.toordinal(), end.toordinal() + 1
-    if calendar is None:
-        return Task(item_id, first, after - first)
-    return Task(item_id, first, max(calendar.working_between(first, after), 1))
+    first = start.toordinal()
+    return Task(item_id, first, task_duration(first, end.toordinal(), milestone, calendar))
 
 
 class _Days:

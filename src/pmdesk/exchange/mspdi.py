@@ -101,7 +101,6 @@ from pmdesk.core.errors import NotFoundError, ValidationError
 from pmdesk.core.scheduling import Link as ScheduleLink
 from pmdesk.core.scheduling import topological_order
 from pmdesk.core.validation import RULES, check_bounds
-from pmdesk.core.working_calendar import CalendarException as WorkingCalendarDay
 from pmdesk.core.working_calendar import WorkingCalendar
 from pmdesk.store.models import (
     Baseline,
@@ -114,7 +113,7 @@ from pmdesk.store.models import (
     WorkCalendar,
 )
 from pmdesk.store.services.base import Repo
-from pmdesk.store.services.calendar import CalendarService
+from pmdesk.store.services.calendar import CalendarService, calendar_in
 
 from .importing import (
     ImportRefused,
@@ -597,33 +596,11 @@ def _same_calendar(a: WorkingCalendar, b: WorkingCalendar) -> bool:
     return all(getattr(a, k) == getattr(b, k) for k in hours) and days(a) == days(b)
 
 
-def _calendar_rows(session, product_id: int | None) -> tuple[WorkCalendar | None, WorkingCalendar]:
-    """The product's own calendar row (None when it follows the workspace's) and the
-    calendar that applies to it."""
-    column = WorkCalendar.product_id
-    own = session.scalars(sa.select(WorkCalendar).where(column == product_id)).first()
-    row = own or session.scalars(sa.select(WorkCalendar).where(column.is_(None))).first()
-    if row is None:
-        return own, WorkingCalendar()
-    days = session.execute(
-        sa.select(CalendarException).where(CalendarException.calendar_id == row.id)
-    ).scalars()
-    return own, WorkingCalendar(
-        weekdays=row.weekdays,
-        day_start=row.day_start,
-        day_end=row.day_end,
-        minutes_per_day=row.minutes_per_day,
-        exceptions=tuple(
-            WorkingCalendarDay(d.start_date, d.end_date, d.working, d.name) for d in days
-        ),
-    )
-
-
 def _write_calendar(uow, plan: _Plan, project: Project, product_id: int, result) -> None:
     """The file's project calendar becomes the product's own, unless the product already
     works on that calendar; a product with a different calendar of its own keeps it."""
     wanted = project.calendar.working
-    own, current = _calendar_rows(uow.session, product_id)
+    own, current = calendar_in(uow.session, product_id)
     if _same_calendar(wanted, current):
         return
     if own is not None:

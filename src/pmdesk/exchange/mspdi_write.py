@@ -44,6 +44,7 @@ import sqlalchemy as sa
 
 from pmdesk.core.enums import ItemKind, LagUnit
 from pmdesk.core.errors import NotFoundError
+from pmdesk.core.scheduling import task_duration
 from pmdesk.core.working_calendar import WorkingCalendar
 from pmdesk.store.models import (
     Baseline,
@@ -180,12 +181,9 @@ class _Days:
             last = first
         return dt.date.fromordinal(first), dt.date.fromordinal(last)
 
-    def working_days(self, start: dt.date, end: dt.date) -> int:
-        counted = self.calendar.working_between(start.toordinal(), end.toordinal() + 1)
-        return max(counted, 1)
-
     def duration(self, start: dt.date, end: dt.date, milestone: bool) -> str:
-        minutes = 0 if milestone else self.working_days(start, end) * self.per_day
+        days = task_duration(start.toordinal(), end.toordinal(), milestone, self.calendar)
+        minutes = days * self.per_day
         return f"PT{minutes // 60}H{minutes % 60}M0S"
 
     def at_start(self, day: dt.date) -> dt.datetime:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from pmdesk.core.errors import NotFoundError, ValidationError
 from pmdesk.core.working_calendar import CalendarException as Day
@@ -58,36 +59,7 @@ class CalendarService:
     def effective(self, product_id: int | None = None) -> WorkingCalendar:
         """The working calendar scheduling and the Gantt use for a product (or the workspace)."""
         with self.ws.read() as session:
-            row = None
-            if product_id is not None:
-                row = session.scalars(
-                    sa.select(WorkCalendar).where(WorkCalendar.product_id == product_id)
-                ).first()
-            if row is None:  # a file edited elsewhere may hold several: the first one counts
-                row = session.scalars(
-                    sa.select(WorkCalendar)
-                    .where(WorkCalendar.product_id.is_(None))
-                    .order_by(WorkCalendar.id)
-                ).first()
-            if row is None:
-                return WorkingCalendar()
-            days = session.execute(
-                sa.select(
-                    CalendarException.start_date,
-                    CalendarException.end_date,
-                    CalendarException.working,
-                    CalendarException.name,
-                )
-                .where(CalendarException.calendar_id == row.id)
-                .order_by(CalendarException.id)
-            ).all()
-            return WorkingCalendar(
-                weekdays=row.weekdays,
-                day_start=row.day_start,
-                day_end=row.day_end,
-                minutes_per_day=row.minutes_per_day,
-                exceptions=tuple(Day(s, e, bool(w), n) for s, e, w, n in days),
-            )
+            return calendar_in(session, product_id)[1]
 
     # -- writing ------------------------------------------------------------------------
 
@@ -129,3 +101,46 @@ class CalendarService:
             raise NotFoundError("work_calendar", calendar_id)
         fields.setdefault("end_date", fields.get("start_date"))
         return self.exceptions.create(calendar_id=calendar_id, **fields)
+
+
+def calendar_in(
+    session: Session, product_id: int | None
+) -> tuple[WorkCalendar | None, WorkingCalendar]:
+    """Inside an open session: the product's own calendar row (None when it follows the
+    workspace's) and the working calendar that applies to it.
+
+    A file edited elsewhere may hold several workspace calendars: the first one counts.
+    Exceptions apply in the order they were made (a later one wins on a shared day).
+    """
+    own = None
+    if product_id is not None:
+        own = session.scalars(
+            sa.select(WorkCalendar).where(WorkCalendar.product_id == product_id)
+        ).first()
+    row = (
+        own
+        or session.scalars(
+            sa.select(WorkCalendar)
+            .where(WorkCalendar.product_id.is_(None))
+            .order_by(WorkCalendar.id)
+        ).first()
+    )
+    if row is None:
+        return own, WorkingCalendar()
+    days = session.execute(
+        sa.select(
+            CalendarException.start_date,
+            CalendarException.end_date,
+            CalendarException.working,
+            CalendarException.name,
+        )
+        .where(CalendarException.calendar_id == row.id)
+        .order_by(CalendarException.id)
+    ).all()
+    return own, WorkingCalendar(
+        weekdays=row.weekdays,
+        day_start=row.day_start,
+        day_end=row.day_end,
+        minutes_per_day=row.minutes_per_day,
+        exceptions=tuple(Day(s, e, bool(w), n) for s, e, w, n in days),
+    )

@@ -17,7 +17,7 @@ from typing import NamedTuple
 import sqlalchemy as sa
 
 from pmdesk.core.enums import DependencyType, Horizon, ItemKind, ItemStatus, LaneKind
-from pmdesk.core.scheduling import Link, Task
+from pmdesk.core.scheduling import Link, Task, task_duration
 from pmdesk.core.working_calendar import WorkingCalendar
 
 from ..models import (
@@ -205,21 +205,10 @@ class RoadmapQueries:
             return found
 
         milestone = ItemKind.MILESTONE.value
-        if calendar is None:
-            tasks = [
-                Task(i, day(start), 0 if kind == milestone else day(end) - day(start) + 1)
-                for i, _name, kind, start, end in item_rows
-            ]
-        else:
-            working = calendar.working_between
-            tasks = [
-                Task(
-                    i,
-                    day(start),
-                    0 if kind == milestone else max(working(day(start), day(end) + 1), 1),
-                )
-                for i, _name, kind, start, end in item_rows
-            ]
+        tasks = [
+            Task(i, day(start), task_duration(day(start), day(end), kind == milestone, calendar))
+            for i, _name, kind, start, end in item_rows
+        ]
         return (
             tasks,
             [Link(p, s, _LINK_TYPES[t], lag, bool(elapsed)) for p, s, t, lag, elapsed in link_rows],
