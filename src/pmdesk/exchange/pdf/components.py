@@ -17,7 +17,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, LongTable, Spacer, Table
 
-from .fastdraw import num
+from .fastdraw import text_run
 from .fonts import SANS, SANS_BOLD, printable, register, string_width
 from .markup import Paragraph, escape, para
 from .rtl import visual
@@ -235,16 +235,7 @@ class _Piece(Table):
         else:
             return super()._drawCell(cellval, cellstyle, pos, size)
         y = rowpos + rowheight - cellstyle.topPadding - font_size
-        font, doc = pdfmetrics.getFont(name), canv._doc
-        parts = [f"BT 1 0 0 1 {num(x)} {num(y)} Tm"]
-        current = None
-        for subset, chunk in font.splitString(cellval, doc):
-            if subset != current:
-                parts.append(f"{font.getSubsetInternalName(subset, doc)} {num(font_size)} Tf")
-                current = subset
-            parts.append(f"({canv._escape(chunk)}) Tj")
-        parts.append("ET")
-        canv._code.append(" ".join(parts))
+        canv._code.append(text_run(canv, pdfmetrics.getFont(name), font_size, x, y, cellval))
         return None
 
 

@@ -223,7 +223,6 @@ class _Writer:
 
     def __init__(self, canv, out: list[str]) -> None:
         self.canv = canv
-        self.doc = canv._doc
         self.out = out
         # The state reportlab starts a Drawing with: black, 1 pt, no dash.
         self.stroke = "0 0 0 RG"
@@ -349,17 +348,23 @@ class _Writer:
         if anchor not in ("start", "inherited"):
             width = pdfmetrics.stringWidth(text, node.fontName, size)
             x -= width if anchor == "end" else width * 0.5
-        escape = self.canv._escape
-        size_op = f"{num(size)} Tf"
-        parts = [f"BT 1 0 0 1 {num(x)} {num(node.y)} Tm"]
-        current = None
-        for subset, chunk in font.splitString(text, self.doc):
-            if subset != current:
-                parts.append(f"{font.getSubsetInternalName(subset, self.doc)} {size_op}")
-                current = subset
-            parts.append(f"({escape(chunk)}) Tj")
-        parts.append("ET")
-        self.out.append(" ".join(parts))
+        self.out.append(text_run(self.canv, font, size, x, node.y, text))
+
+
+def text_run(canv, font, size: float, x: float, y: float, text: str) -> str:
+    """One line of text at (x, y) as PDF operators, in the font's embedded subsets, as
+    reportlab's own canvas would write it (without its per-call state bookkeeping)."""
+    doc = canv._doc
+    size_op = f"{num(size)} Tf"
+    parts = [f"BT 1 0 0 1 {num(x)} {num(y)} Tm"]
+    current = None
+    for subset, chunk in font.splitString(text, doc):
+        if subset != current:
+            parts.append(f"{font.getSubsetInternalName(subset, doc)} {size_op}")
+            current = subset
+        parts.append(f"({canv._escape(chunk)}) Tj")
+    parts.append("ET")
+    return " ".join(parts)
 
 
 def _round_rect(x: float, y: float, width: float, height: float, radius: float) -> str:
