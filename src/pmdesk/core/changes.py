@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .kinds import NOT_KINDS, ChangeKind
+
 Op = Literal["insert", "update", "delete", "reload"]
 # Operations a committed edit can record (and a team's change log can carry). "reload" is
 # never one of them: it is said only by the app itself, when it cannot know what changed.
@@ -14,15 +16,42 @@ ROW_OPS: frozenset[str] = frozenset({"insert", "update", "delete"})
 
 @dataclass(frozen=True)
 class Change:
-    """One kind of entity (a table name such as ``"roadmap_item"``), one operation, its ids.
+    """One kind of entity (a :class:`ChangeKind`: ``ROADMAP_ITEM``), one operation, its ids.
 
     ``op == "reload"`` (with no ids) means "any row of this kind may have changed":
     after a team workspace reconnects, notices missed while away cannot be told apart.
+    A table name given as a string (the team change feed carries them) becomes its ChangeKind;
+    a name that is no table of the schema is an error.
     """
 
-    kind: str
+    kind: ChangeKind
     op: Op
     ids: frozenset[object]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", _kind(self.kind))
+
+
+def _kind(name: ChangeKind | str) -> ChangeKind:
+    """The ChangeKind named ``name``; ValueError for a misspelt or unknown one.
+
+    A table that is no kind (NOT_KINDS) passes as its name: a reload "of everything"
+    may list every table of the schema.
+    """
+    if isinstance(name, ChangeKind):
+        return name
+    if name in NOT_KINDS:
+        return name  # type: ignore[return-value]
+    try:
+        return ChangeKind(name)
+    except ValueError:
+        raise ValueError(
+            f"{name!r} is no kind of change (see pmdesk.core.kinds.ChangeKind)"
+        ) from None
+
+
+def _kinds(names: Iterable[ChangeKind | str]) -> frozenset[ChangeKind]:
+    return frozenset(_kind(n) for n in names)
 
 
 @dataclass(frozen=True)
@@ -30,26 +59,33 @@ class ChangeSet:
     changes: tuple[Change, ...] = ()
 
     @classmethod
-    def everything(cls, kinds: Iterable[str]) -> ChangeSet:
-        """Anything of these kinds may have changed: views reload them, keeping their place."""
-        return cls(tuple(Change(kind, "reload", frozenset()) for kind in sorted(set(kinds))))
+    def everything(cls, kinds: Iterable[ChangeKind | str] = tuple(ChangeKind)) -> ChangeSet:
+        """Anything of these kinds (by default, of every kind) may have changed: views reload
+        them, keeping their place."""
+        return cls(tuple(Change(kind, "reload", frozenset()) for kind in sorted(_kinds(kinds))))
+
+    def __add__(self, other: ChangeSet) -> ChangeSet:
+        """Both notices as one, in order: what a view that was away has to catch up on."""
+        return ChangeSet(self.changes + other.changes)
 
     def __bool__(self) -> bool:
         return bool(self.changes)
 
     @property
-    def kinds(self) -> frozenset[str]:
+    def kinds(self) -> frozenset[ChangeKind]:
         return frozenset(c.kind for c in self.changes)
 
-    def touches(self, *kinds: str) -> bool:
-        return not self.kinds.isdisjoint(kinds)
+    def touches(self, *kinds: ChangeKind) -> bool:
+        return not self.kinds.isdisjoint(_kinds(kinds))
 
-    def reloads(self, *kinds: str) -> bool:
+    def reloads(self, *kinds: ChangeKind) -> bool:
         """True when any of these kinds must be read again whole (ids cannot say what changed)."""
-        return any(c.op == "reload" and c.kind in kinds for c in self.changes)
+        wanted = _kinds(kinds)
+        return any(c.op == "reload" and c.kind in wanted for c in self.changes)
 
-    def ids(self, kind: str, op: Op | None = None) -> frozenset[object]:
+    def ids(self, kind: ChangeKind, op: Op | None = None) -> frozenset[object]:
         """The ids named for ``kind`` (and ``op``); a "reload" names none."""
+        kind = _kind(kind)
         found: set[object] = set()
         for change in self.changes:
             if change.kind == kind and (op is None or change.op == op):
@@ -61,12 +97,15 @@ class ChangeSet:
 class ChangeCollector:
     """Gathers (kind, op, id) during one transaction; folds them into a ChangeSet."""
 
-    _seen: dict[tuple[str, Op], set[object]] = field(default_factory=dict)
+    _seen: dict[tuple[ChangeKind, Op], set[object]] = field(default_factory=dict)
 
-    def add(self, kind: str, op: Op, ids: Iterable[object]) -> None:
+    def add(self, kind: ChangeKind | str, op: Op, ids: Iterable[object]) -> None:
+        """Note rows written; ``kind`` is a ChangeKind (a table name is taken, if it is one)."""
         if op not in ROW_OPS:  # a transaction records rows it wrote, never "reload everything"
             raise ValueError(f"a committed change is an insert, update or delete, not {op!r}")
-        self._seen.setdefault((kind, op), set()).update(ids)
+        if kind in NOT_KINDS:
+            raise ValueError(f"no edit announces a change of {kind!r}")
+        self._seen.setdefault((_kind(kind), op), set()).update(ids)
 
     def changeset(self) -> ChangeSet:
         inserted = {k: ids for (k, op), ids in self._seen.items() if op == "insert"}

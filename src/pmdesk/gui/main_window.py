@@ -17,6 +17,7 @@ from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
 
 from pmdesk.core.errors import PmdeskError
+from pmdesk.core.kinds import ChangeKind
 from pmdesk.store.errors import IndexDamagedError, WorkspaceLockedError
 
 from . import theme
@@ -439,7 +440,7 @@ class MainWindow(QMainWindow):
         self._update_delete_action()
 
     def _workspace_changed(self, changeset: ChangeSet) -> None:
-        if changeset.touches("product"):
+        if changeset.touches(ChangeKind.PRODUCT):
             self._reload_products(keep=self.product_selector.product_id())
 
     def _reload_products(self, keep: int | None) -> None:

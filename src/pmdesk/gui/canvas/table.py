@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QWidget
 
 from pmdesk.core.canvas_blocks import block_label, blocks_of
 from pmdesk.core.errors import ValidationError
+from pmdesk.core.kinds import ChangeKind
 from pmdesk.gui.commands import CreateCommand
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.widgets.columns import Column, Kind, Lookup
@@ -37,7 +38,7 @@ class NotesTable(EntityTable):
     ) -> None:
         self.service = service
         self.owner = owner  # the CanvasView: its board and template
-        self.blocks = Lookup(self._blocks, ("canvas_note", "canvas_board"))
+        self.blocks = Lookup(self._blocks, (ChangeKind.CANVAS_NOTE, ChangeKind.CANVAS_BOARD))
         model = EntityTableModel(ctx, service.notes, self._columns(), name_of=_note_name)
         super().__init__(
             model,

@@ -18,6 +18,7 @@ from pmdesk.core.changes import ChangeSet
 from pmdesk.core.enums import Horizon, ItemKind, ItemStatus
 from pmdesk.core.gantt_layout import GanttLayout, LayoutItem, LayoutLane, Metrics
 from pmdesk.core.horizon import effective_horizon
+from pmdesk.core.kinds import ChangeKind
 from pmdesk.core.scheduling import CycleError, Link, Task, schedule, task_from_dates, violations
 from pmdesk.core.working_calendar import WorkingCalendar
 from pmdesk.store.services.calendar import CalendarService
@@ -30,10 +31,12 @@ from pmdesk.store.services.roadmap_queries import (
     RoadmapQueries,
 )
 
-ITEM, LINK, LANE = "roadmap_item", "dependency", "lane"
-LAUNCH_KINDS = ("launch", "launch_task")  # the read-only "Launch" lane follows these
-BASELINE_KINDS = ("baseline", "baseline_entry")
-CALENDAR_KINDS = ("work_calendar", "calendar_exception")  # the working calendar follows these
+ITEM, LINK, LANE = ChangeKind.ROADMAP_ITEM, ChangeKind.DEPENDENCY, ChangeKind.LANE
+# The read-only "Launch" lane follows these.
+LAUNCH_KINDS = (ChangeKind.LAUNCH, ChangeKind.LAUNCH_TASK)
+BASELINE_KINDS = (ChangeKind.BASELINE, ChangeKind.BASELINE_ENTRY)
+# The working calendar follows these.
+CALENDAR_KINDS = (ChangeKind.WORK_CALENDAR, ChangeKind.CALENDAR_EXCEPTION)
 
 
 @dataclass
@@ -327,7 +330,7 @@ class RoadmapModel:
         if self.product_id is None or not changes:
             return refresh
         if changes.reloads(
-            ITEM, LINK, LANE, "requirement_item_link", *BASELINE_KINDS, *LAUNCH_KINDS
+            ITEM, LINK, LANE, ChangeKind.REQUIREMENT_ITEM_LINK, *BASELINE_KINDS, *LAUNCH_KINDS
         ):
             return self._reload()
         if changes.touches(LANE):
@@ -336,10 +339,12 @@ class RoadmapModel:
         if changes.touches(*BASELINE_KINDS):
             self._load_baselines()
             refresh.everything = True
-        if changes.touches("requirement_item_link"):
+        if changes.touches(ChangeKind.REQUIREMENT_ITEM_LINK):
             self.requirement_counts = self.queries.requirement_counts(self.product_id)
             refresh.items |= {
-                key[1] for key in changes.ids("requirement_item_link") if isinstance(key, tuple)
+                key[1]
+                for key in changes.ids(ChangeKind.REQUIREMENT_ITEM_LINK)
+                if isinstance(key, tuple)
             }
         if changes.touches(*CALENDAR_KINDS):
             self._apply_calendar(refresh)

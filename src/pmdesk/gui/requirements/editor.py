@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from pmdesk.core.changes import ChangeSet
 from pmdesk.core.enums import MoSCoW, RequirementKind, RequirementSource, RequirementStatus
 from pmdesk.core.errors import ValidationError
+from pmdesk.core.kinds import ChangeKind
 from pmdesk.core.requirements import revenue_at_stake, user_story
 from pmdesk.core.scoring import RICE_IMPACT_LABELS, RICE_IMPACT_SCALE, rice, rice_parts
 from pmdesk.core.wording import format_number
@@ -279,10 +280,12 @@ class RequirementEditor(QWidget):
         rid = self.requirement_id
         if rid is None:
             return
-        if rid in changes.ids("requirement", "update") or changes.reloads("requirement"):
+        if rid in changes.ids(ChangeKind.REQUIREMENT, "update") or changes.reloads(
+            ChangeKind.REQUIREMENT
+        ):
             self._show_criteria()
             self._show_kind()
-        if changes.touches("requirement_item_link", "roadmap_item"):
+        if changes.touches(ChangeKind.REQUIREMENT_ITEM_LINK, ChangeKind.ROADMAP_ITEM):
             self._show_links()
 
     # -- previews ------------------------------------------------------------------------------
