@@ -104,9 +104,11 @@ def _dependency(f: Fields) -> None:
 
 def _calendar(f: Fields) -> None:
     require_text(f, "name")
-    values = [f.get(k) for k in ("weekdays", "day_start", "day_end", "minutes_per_day")]
-    if None not in values:
-        problem = check_calendar(*values)
+    weekdays, start, end, per_day = (
+        f.get(k) for k in ("weekdays", "day_start", "day_end", "minutes_per_day")
+    )
+    if weekdays is not None and start is not None and end is not None and per_day is not None:
+        problem = check_calendar(weekdays, start, end, per_day)
         if problem:
             raise ValidationError("working hours", problem)
 

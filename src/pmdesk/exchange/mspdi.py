@@ -103,6 +103,7 @@ from pmdesk.core.scheduling import topological_order
 from pmdesk.core.validation import RULES, check_bounds
 from pmdesk.core.working_calendar import WorkingCalendar
 from pmdesk.store.models import (
+    Base,
     Baseline,
     BaselineEntry,
     CalendarException,
@@ -111,6 +112,7 @@ from pmdesk.store.models import (
     Product,
     RoadmapItem,
     WorkCalendar,
+    table_of,
 )
 from pmdesk.store.services.base import Repo
 from pmdesk.store.services.calendar import CalendarService, calendar_in
@@ -144,8 +146,16 @@ __all__ = ["export_mspdi", "import_mspdi", "read_mspdi"]
 
 MAX_LAG_DAYS = 36_525  # a century: anything longer is a broken file, not a plan
 MAX_TASK_DAYS = 3 * MAX_LAG_DAYS
-LANE_NAME_MAX = Lane.__table__.c.name.type.length
-ITEM_NAME_MAX = RoadmapItem.__table__.c.name.type.length
+
+
+def _max_length(model: type[Base], column: str) -> int:
+    kind = table_of(model).c[column].type
+    assert isinstance(kind, sa.String) and kind.length is not None
+    return kind.length
+
+
+LANE_NAME_MAX = _max_length(Lane, "name")
+ITEM_NAME_MAX = _max_length(RoadmapItem, "name")
 # Shares of the progress bar: reading the file, then planning, then writing.
 READ_SHARE, PLAN_SHARE = 70, 80
 Progress = Callable[[int, int], None]
@@ -280,7 +290,7 @@ def _plan(ws: Workspace, project: Project, calendar: WorkingCalendar) -> _Plan:
         item.fields, problems = clean(fields)
         plan.errors += [RowError(None, str(p), header=task.label) for p in problems]
         if task.baseline is not None:
-            _add_baseline_entry(plan, task)
+            _add_baseline_entry(plan, task, task.baseline)
     plan.items = list(placed.values())
     _note_task_calendars(plan, project, tasks, placed)
     _note_resources(plan, project)
@@ -364,8 +374,8 @@ def _item_cleaner(repo: Repo) -> Callable[[dict[str, Any]], tuple[dict, list]]:
     return clean
 
 
-def _add_baseline_entry(plan: _Plan, task: Task) -> None:
-    start, end = task.baseline
+def _add_baseline_entry(plan: _Plan, task: Task, baseline: tuple[dt.date, dt.date]) -> None:
+    start, end = baseline
     if end < start:
         plan.warnings.append(f"{task.label}: its baseline ends before it starts; not imported")
     else:
@@ -599,14 +609,16 @@ def _same_calendar(a: WorkingCalendar, b: WorkingCalendar) -> bool:
 def _write_calendar(uow, plan: _Plan, project: Project, product_id: int, result) -> None:
     """The file's project calendar becomes the product's own, unless the product already
     works on that calendar; a product with a different calendar of its own keeps it."""
-    wanted = project.calendar.working
+    calendar = project.calendar
+    assert calendar is not None  # the caller writes only a file's own calendar
+    wanted = calendar.working
     own, current = calendar_in(uow.session, product_id)
     if _same_calendar(wanted, current):
         return
     if own is not None:
         plan.warnings.append(
             f"The product keeps its own calendar ({current.describe()}); the file's "
-            f"calendar “{project.calendar.name}” ({wanted.describe()}) was not applied"
+            f"calendar “{calendar.name}” ({wanted.describe()}) was not applied"
         )
         return
     had_items = uow.session.scalar(
@@ -616,13 +628,13 @@ def _write_calendar(uow, plan: _Plan, project: Project, product_id: int, result)
     )
     if had_items:
         plan.warnings.append(
-            f"The product now works on the file's calendar “{project.calendar.name}” "
+            f"The product now works on the file's calendar “{calendar.name}” "
             f"({wanted.describe()}) instead of the workspace's ({current.describe()}); "
             "its other items' working days and lags count on it too"
         )
     fields = {
         "product_id": product_id,
-        "name": project.calendar.name,
+        "name": calendar.name,
         "weekdays": wanted.weekdays,
         "day_start": wanted.day_start,
         "day_end": wanted.day_end,
@@ -642,7 +654,9 @@ def _write_calendar(uow, plan: _Plan, project: Project, product_id: int, result)
     _insert_rows(uow, result, CalendarException, rows)
 
 
-def _insert_rows(uow: UnitOfWork, result: ImportResult, model: type, rows: list[dict]) -> list:
+def _insert_rows(
+    uow: UnitOfWork, result: ImportResult, model: type[Base], rows: list[dict]
+) -> list:
     """Insert many rows with one executemany (no ORM objects); their ids, in row order.
 
     In a file the import's transaction is the only writer, so the ids are chosen
@@ -651,7 +665,7 @@ def _insert_rows(uow: UnitOfWork, result: ImportResult, model: type, rows: list[
     """
     if not rows:
         return []
-    table = model.__table__
+    table = table_of(model)
     session = uow.session
     if session.get_bind().dialect.name == "sqlite":
         first = (session.scalar(sa.select(sa.func.max(table.c.id))) or 0) + 1

@@ -92,6 +92,8 @@ def export_mspdi(
     days = _Days(calendars.effective(product_id), row.name if row else "Standard")
     with ws.read() as session:
         product = session.get(Product, product_id)
+        if product is None:  # deleted meanwhile (a team workspace)
+            raise NotFoundError("product", product_id)
         info = session.get(WorkspaceInfo, 1)
         lanes = list(
             session.scalars(
@@ -282,7 +284,9 @@ def _working_times(parent: ET.Element, days: _Days) -> None:
         _add(period, "ToTime", _clock(end))
 
 
-def _outline(lanes: list[Lane], items: list[RoadmapItem]) -> list[tuple[object, int, str]]:
+def _outline(
+    lanes: list[Lane], items: list[RoadmapItem]
+) -> list[tuple[Lane | RoadmapItem, int, str]]:
     """(lane or item, outline level, outline number) in the order the tasks are written."""
     known = {i.id for i in items}
     children: dict[int | None, list[RoadmapItem]] = {}
@@ -292,7 +296,7 @@ def _outline(lanes: list[Lane], items: list[RoadmapItem]) -> list[tuple[object, 
             children.setdefault(item.parent_id, []).append(item)
         else:
             top.setdefault(item.lane_id, []).append(item)
-    rows: list[tuple[object, int, str]] = []
+    rows: list[tuple[Lane | RoadmapItem, int, str]] = []
     for lane_number, lane in enumerate(lanes, 1):
         rows.append((lane, 1, str(lane_number)))
         stack = [(item, 2, f"{lane_number}.{n}") for n, item in enumerate(top.get(lane.id, []), 1)]
@@ -305,7 +309,9 @@ def _outline(lanes: list[Lane], items: list[RoadmapItem]) -> list[tuple[object, 
     return rows
 
 
-def _span(item_dates: Iterable[tuple[dt.date, dt.date]], default: dt.date) -> tuple:
+def _span(
+    item_dates: Iterable[tuple[dt.date, dt.date]], default: dt.date
+) -> tuple[dt.date, dt.date]:
     dates = list(item_dates)
     if not dates:
         return default, default
@@ -313,7 +319,13 @@ def _span(item_dates: Iterable[tuple[dt.date, dt.date]], default: dt.date) -> tu
 
 
 def _write_tasks(
-    tasks: ET.Element, lanes, items, links, entries, today: dt.date, days: _Days
+    tasks: ET.Element,
+    lanes: list[Lane],
+    items: list[RoadmapItem],
+    links: list[Dependency],
+    entries: dict[int, tuple[dt.date, dt.date]],
+    today: dt.date,
+    days: _Days,
 ) -> None:
     rows = _outline(lanes, items)
     uid_of = {

@@ -20,6 +20,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import deque
 from collections.abc import Iterable, Iterator
+from typing import NoReturn
 from xml.parsers import expat
 
 from .importing import ImportFileError
@@ -39,7 +40,7 @@ def _refuse_doctype(*_args: object) -> None:
     raise UnsafeXmlError(_DOCTYPE_MESSAGE)
 
 
-def _refuse_entity(*_args: object) -> None:
+def _refuse_entity(*_args: object) -> NoReturn:
     raise UnsafeXmlError("the XML file declares entities (<!ENTITY>); refused for safety")
 
 
@@ -80,13 +81,15 @@ def iter_records(
     read. Tags keep their namespace (``{uri}Task``). Unsafe or broken XML is refused
     as in :func:`parse_xml`, at the point it is found.
     """
-    guard: expat.XMLParserType | None = _guard(expat.ParserCreate())
-    guard.StartElementHandler = _stop_at_root
+    guard_parser = _guard(expat.ParserCreate())
+    guard_parser.StartElementHandler = _stop_at_root
+    guard: expat.XMLParserType | None = guard_parser
     parser = ET.XMLParser(target=ET.TreeBuilder())
     starts: deque[tuple[str, ET.Element]] = deque()
     # The C parser reports element starts only while asked to: the root's, then none
     # (a Python callback or event per element would cost more than the parsing).
-    parser._setevents(starts, ("start",))  # noqa: SLF001 - what XMLPullParser itself uses
+    # (_setevents is private, so the standard library's stubs do not know it.)
+    parser._setevents(starts, ("start",))  # type: ignore[attr-defined]  # noqa: SLF001 - what XMLPullParser itself uses
     root: ET.Element | None = None
     first = True
     try:
@@ -102,7 +105,7 @@ def iter_records(
             parser.feed(chunk)
             if root is None and starts:
                 root = starts[0][1]
-                parser._setevents(starts, ())  # noqa: SLF001
+                parser._setevents(starts, ())  # type: ignore[attr-defined]  # noqa: SLF001
             if root is not None:
                 yield from _complete_records(root, holders, finished=False)
         if guard is not None:

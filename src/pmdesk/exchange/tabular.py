@@ -189,7 +189,7 @@ def export_table(ws: Workspace, table_name: str, dest: str | Path | None = None)
     if table_name not in exportable_tables():
         raise ImportFileError(f"there is no table named {table_name!r} to export")
     table = Base.metadata.tables[table_name]
-    model = next(m.class_ for m in Base.registry.mappers if m.local_table is table)
+    model: type[Base] = next(m.class_ for m in Base.registry.mappers if m.local_table is table)
     keys = [c.key for c in sa.inspect(model).column_attrs]
     # The key first and the version last, as a person reading the sheet expects.
     columns = sorted(keys, key=lambda k: (k != "id", k == "row_version"))

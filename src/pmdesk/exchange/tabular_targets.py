@@ -15,6 +15,7 @@ is a pmdesk value or label is used as it is.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from pmdesk.core.enums import (
     ItemKind,
@@ -23,7 +24,7 @@ from pmdesk.core.enums import (
     RequirementKind,
     RequirementStatus,
 )
-from pmdesk.store.models import MetricValue, Requirement, RoadmapItem, Stakeholder
+from pmdesk.store.models import Entity, MetricValue, Requirement, RoadmapItem, Stakeholder
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class FieldSpec:
 class Target:
     key: str
     label: str
-    model: type
+    model: type[Entity]
     fields: tuple[FieldSpec, ...]
 
     def field(self, name: str) -> FieldSpec:
@@ -177,7 +178,7 @@ JIRA_COLUMNS: dict[str, dict[str, str]] = {
 }
 
 # Words other tools use -> pmdesk values, per (target, field); applied to every import.
-VALUE_WORDS: dict[tuple[str, str], dict[str, str]] = {
+VALUE_WORDS: dict[tuple[str, str], dict[str, StrEnum]] = {
     ("requirements", "moscow"): {
         "highest": MoSCoW.MUST,
         "blocker": MoSCoW.MUST,

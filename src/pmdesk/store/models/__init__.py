@@ -1,6 +1,6 @@
 """Every table of a .pmdesk file (the whole domain of PRODUCT.md)."""
 
-from .base import Base, Entity
+from .base import Base, Entity, table_of
 from .calendar import CalendarException, WorkCalendar
 from .canvas import CanvasBoard, CanvasNote, NoteItemLink, NoteRequirementLink, Vote, VoteRound
 from .launch import Launch, LaunchMessage, LaunchTask
@@ -57,4 +57,5 @@ __all__ = [
     "VoteRound",
     "WorkCalendar",
     "WorkspaceInfo",
+    "table_of",
 ]

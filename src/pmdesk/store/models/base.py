@@ -50,6 +50,13 @@ class Entity(Base):
         return f"<{type(self).__name__} {self.id}{f' {name!r}' if name else ''}>"
 
 
+def table_of(model: type[Base]) -> sa.Table:
+    """The model's table, typed as one (SQLAlchemy types ``__table__`` as any FROM clause)."""
+    table = model.__table__
+    assert isinstance(table, sa.Table)
+    return table
+
+
 def enum_type(enum_cls: type[StrEnum], name: str | None = None) -> sa.Enum:
     """Stored by value as VARCHAR with a CHECK constraint listing the allowed values.
 
