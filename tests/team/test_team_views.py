@@ -25,9 +25,9 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication
 
 from pmdesk.core.enums import LaunchFunction, Stage
 from pmdesk.gui.gantt.painting import qrect
+from pmdesk.gui.lifecycle.columns import VALUE_COLUMNS
 from pmdesk.gui.team import TeamContext
 from pmdesk.gui.views import VIEWS, BaseView
-from pmdesk.gui.views.lifecycle import VALUE_COLUMNS
 from pmdesk.store.demo import create_demo
 from pmdesk.store.services import (
     CanvasService,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QAction, QImage, QPainter
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QPushButton,
@@ -24,6 +24,7 @@ from pmdesk.gui.commands import CreateCommand, DeleteCommand, UpdateCommand
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.views.base import BaseView
 from pmdesk.gui.widgets.hint import next_step_hint
+from pmdesk.gui.widgets.image_export import export_scene
 from pmdesk.gui.workshop.theme import STICKIES, PresentationTheme
 from pmdesk.gui.workshop.voting import VotingSession
 from pmdesk.store.services import CanvasService, RequirementService
@@ -428,26 +429,12 @@ class CanvasView(BaseView):
         ):
             self.scene.set_style(BoardStyle.from_palette(self.palette(), self.font()))
 
-    def export_image(self, path: Path, size: QSize | None = None) -> bool:
+    def export_image(self, path: Path, size: QSize | None = None) -> Path:
         """The board as PNG or SVG (by suffix), drawn from the scene, not a screen grab."""
-        path = Path(path)
-        rect = self.scene.sceneRect()
-        size = size or QSize(int(rect.width()), int(rect.height()))
-        if path.suffix.lower() == ".svg":
-            from PySide6.QtSvg import QSvgGenerator
-
-            generator = QSvgGenerator()
-            generator.setFileName(str(path))
-            generator.setSize(size)
-            generator.setViewBox(QRectF(0, 0, size.width(), size.height()))
-            generator.setTitle(self.toolbar.boards.currentText())
-            painter = QPainter(generator)
-            self.scene.render(painter, QRectF(0, 0, size.width(), size.height()), rect)
-            return painter.end()
-        image = QImage(size, QImage.Format.Format_ARGB32)
-        image.fill(self.scene.style.background)
-        painter = QPainter(image)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.scene.render(painter, QRectF(0, 0, size.width(), size.height()), rect)
-        painter.end()
-        return image.save(str(path))
+        return export_scene(
+            self.scene,
+            path,
+            size=size,
+            background=self.scene.style.background,
+            title=self.toolbar.boards.currentText(),
+        )

@@ -11,8 +11,8 @@ import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QPainter
+from PySide6.QtCore import QPoint, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QGridLayout,
     QSplitter,
@@ -28,6 +28,7 @@ from pmdesk.core.wording import plural
 from pmdesk.gui.commands import CreateCommand, LinkCommand, UpdateCommand
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.widgets.hint import next_step_hint
+from pmdesk.gui.widgets.image_export import export_widget
 from pmdesk.store.services.requirements import RequirementService
 from pmdesk.store.services.roadmap import RoadmapService
 from pmdesk.store.services.roadmap_queries import RoadmapQueries
@@ -334,21 +335,7 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
 
     def export_image(self, path: Path | str) -> Path:
         """The chart as shown, as PNG (pixels) or SVG (vector), chosen by the file's suffix."""
-        path = Path(path)
-        if path.suffix.lower() == ".svg":
-            from PySide6.QtSvg import QSvgGenerator
-
-            generator = QSvgGenerator()
-            generator.setFileName(str(path))
-            generator.setSize(self.chart_page.size())
-            generator.setViewBox(QRectF(0, 0, self.chart_page.width(), self.chart_page.height()))
-            generator.setTitle("Roadmap")
-            painter = QPainter(generator)
-            self.chart_page.render(painter, QPoint(0, 0))
-            painter.end()
-        elif not self.chart_page.grab().save(str(path)):
-            raise OSError(f"could not write {path}")
-        return path
+        return export_widget(self.chart_page, path, title="Roadmap")
 
     def sizeHint(self) -> QSize:
         return QSize(1200, 700)

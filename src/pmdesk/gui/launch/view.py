@@ -29,7 +29,6 @@ from pmdesk.core.launch import due_text, relative_label
 from pmdesk.core.launch_plan import positioning_statement
 from pmdesk.gui.commands import DeleteCommand
 from pmdesk.gui.context import AppContext
-from pmdesk.gui.requirements.export import export_widget
 from pmdesk.gui.views.base import BaseView
 from pmdesk.gui.views.common import (
     create,
@@ -44,6 +43,7 @@ from pmdesk.gui.widgets.entity_model import EntityTableModel
 from pmdesk.gui.widgets.entity_table import EntityTable
 from pmdesk.gui.widgets.form import EntityForm
 from pmdesk.gui.widgets.hint import next_step_hint
+from pmdesk.gui.widgets.image_export import export_widget
 from pmdesk.gui.widgets.look import Look, row_height
 from pmdesk.store.queries import TableQuery
 from pmdesk.store.services import LaunchService, PortfolioService, StakeholderService
@@ -314,9 +314,9 @@ class LaunchView(BaseView):
         total = max(sum(self.body.sizes()), 1)
         look.call(self.body.setSizes, self.body.sizes(), [total * 2 // 5, total * 3 // 5])
 
-    def export_image(self, path: Path) -> None:
+    def export_image(self, path: Path) -> Path:
         """PNG or SVG (by suffix) of the launch plan as shown."""
-        export_widget(self.pages.currentWidget(), Path(path))
+        return export_widget(self.pages.currentWidget(), path, title="Launch")
 
     def _fill_selector(self) -> None:
         keep = self.launch_id

@@ -26,12 +26,17 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.core.changes import ChangeSet
-from pmdesk.core.enums import ActionStatus, RemedialKind, Stage
+from pmdesk.core.enums import (
+    ActionStatus,
+    EliminationStatus,
+    EliminationStrategy,
+    RemedialKind,
+    Stage,
+)
 from pmdesk.core.errors import PmdeskError
 from pmdesk.core.lifecycle import EliminationRules
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.views.common import create, scoped
-from pmdesk.gui.views.lifecycle import ELIMINATION_COLUMNS
 from pmdesk.gui.widgets.columns import Column, Kind
 from pmdesk.gui.widgets.entity_model import EntityTableModel
 from pmdesk.gui.widgets.entity_table import EntityTable
@@ -42,6 +47,24 @@ from pmdesk.store.services import LifecycleService, PortfolioService
 
 from .commands import JournalCommand
 
+# A review's own columns: listed (the first six) and edited in the form (Decision).
+ELIMINATION_COLUMNS = [
+    Column("opened_on", "Opened", Kind.DATE),
+    Column("status", "Status", Kind.ENUM, enum=EliminationStatus, width=9),
+    Column(
+        "strategy",
+        "Strategy",
+        Kind.ENUM,
+        enum=EliminationStrategy,
+        nullable=True,
+        none_label="undecided",
+        width=15,
+    ),
+    Column("end_of_sale", "End of sale", Kind.DATE, nullable=True),
+    Column("end_of_support", "End of support", Kind.DATE, nullable=True),
+    Column("decided_on", "Decided on", Kind.DATE, nullable=True),
+    Column("rationale", "Rationale", Kind.LONG_TEXT, width=40),
+]
 REVIEW_SECTIONS = [
     (
         "Projected impact of eliminating",

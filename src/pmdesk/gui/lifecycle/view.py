@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -23,29 +24,23 @@ from PySide6.QtWidgets import (
 
 from pmdesk.core.changes import ChangeSet
 from pmdesk.core.enums import MetricKind, Stage
+from pmdesk.core.errors import ValidationError
 from pmdesk.core.lifecycle import can_review
 from pmdesk.core.wording import describe_days, plural
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.views.base import BaseView
-from pmdesk.gui.views.common import heading, quiet, scoped, tabs, today
-from pmdesk.gui.views.lifecycle import (
-    GATE_COLUMNS,
-    METRIC_COLUMNS,
-    PERIOD_COLUMNS,
-    VALUE_COLUMNS,
-)
-from pmdesk.gui.views.lifecycle import (
-    LifecycleView as TableLifecycleView,
-)
+from pmdesk.gui.views.common import create, free_name, heading, quiet, scoped, tabs, today
 from pmdesk.gui.widgets.entity_model import EntityTableModel
 from pmdesk.gui.widgets.entity_table import EntityTable
 from pmdesk.gui.widgets.hint import accessible_table, next_step_hint
+from pmdesk.gui.widgets.image_export import export_widget
 from pmdesk.gui.widgets.look import Look
-from pmdesk.store.queries import TableQuery
+from pmdesk.store.queries import TableQuery, max_value
 from pmdesk.store.services import LifecycleService, PortfolioService
 
 from . import gate_dialog, metrics_io
 from .charts import Band, GateMark, KpiChart, LifecycleCurve
+from .columns import GATE_COLUMNS, METRIC_COLUMNS, PERIOD_COLUMNS, VALUE_COLUMNS
 from .commands import JournalCommand
 from .elimination import EliminationPanel
 from .timeline import StageTimeline, stays
@@ -434,16 +429,35 @@ class LifecycleView(BaseView):
         box.setInformativeText(shown)
         box.open()
 
+    # -- new rows with sensible defaults ------------------------------------------------------
+
     def _new_metric(self):
-        return TableLifecycleView._new_metric(self)
+        name = free_name(self.service.metrics, "New metric", product_id=self.product_id)
+        return create(
+            self.service.metrics,
+            f"Add metric “{name}”",
+            product_id=self.product_id,
+            name=name,
+            kind=MetricKind.KPI,
+        )
 
     def _new_value(self):
-        return TableLifecycleView._new_value(self)
+        """The month after the metric's last value (this month for its first)."""
+        metric_id = self._metric_id
+        if metric_id is None:
+            raise ValidationError("metric", "select a metric first, then add its values")
+        last = max_value(self.service.values, "period", metric_id=metric_id)
+        period = _next_month(last) if last else today().replace(day=1)
+        return create(
+            self.service.values, "Add metric value", metric_id=metric_id, period=period, value=0.0
+        )
 
     # -- export ------------------------------------------------------------------------------
 
     def export_image(self, path: Path) -> Path:
         """The view as it looks now: PNG, or SVG when the name ends in .svg."""
-        from pmdesk.gui.portfolio.export import export_widget
+        return export_widget(self.content, path, title="Lifecycle")
 
-        return export_widget(self.content, Path(path))
+
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)

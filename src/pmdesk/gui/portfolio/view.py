@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -27,19 +26,16 @@ from pmdesk.gui.context import AppContext
 from pmdesk.gui.lifecycle import gate_dialog
 from pmdesk.gui.views.base import BaseView
 from pmdesk.gui.views.common import free_name, heading, quiet, tabs
-from pmdesk.gui.views.portfolio import CreateProductCommand
-from pmdesk.gui.views.portfolio import PortfolioView as TablePortfolioView
-from pmdesk.gui.widgets.columns import Lookup
 from pmdesk.gui.widgets.entity_model import EntityTableModel
 from pmdesk.gui.widgets.entity_table import EntityTable
 from pmdesk.gui.widgets.hint import accessible_table, next_step_hint
+from pmdesk.gui.widgets.image_export import export_widget
 from pmdesk.gui.widgets.look import Look, row_height
-from pmdesk.store.queries import TableQuery, roadmap_summaries
+from pmdesk.store.queries import TableQuery
 from pmdesk.store.services import PortfolioService
 from pmdesk.store.services.portfolio import portfolio_overview
 
 from .board import LifecycleBoard
-from .export import export_widget
 from .overview import (
     HEADERS,
     ID_ROLE,
@@ -48,6 +44,7 @@ from .overview import (
     SparklineDelegate,
     fit_columns,
 )
+from .products import CreateProductCommand, product_columns
 
 # Tables whose edits change what the overview, board or chart show.
 _WATCHED = (
@@ -182,26 +179,8 @@ class PortfolioView(BaseView):
         return table
 
     def _edit_table(self) -> EntityTable:
-        """The editable product table of before, for every field the overview does not edit."""
-        summaries = Lookup(
-            lambda: roadmap_summaries(self.ctx.workspace), ("roadmap_item", "product")
-        )
-        # Roadmap size and next milestone are on the overview already; without them every
-        # editable field, names whole, fits a laptop's width.
-        columns = [
-            c
-            for c in TablePortfolioView._columns(summaries)
-            if c.field not in ("items", "next_milestone")
-        ]
-        columns = [
-            _read_only(c)
-            if c.field == "stage"
-            else replace(c, width=28)
-            if c.field == "name"
-            else c
-            for c in columns
-        ]
-        model = EntityTableModel(self.ctx, self.portfolio.products, columns, parent=self)
+        """The editable product table, for every field the overview does not edit."""
+        model = EntityTableModel(self.ctx, self.portfolio.products, product_columns(), parent=self)
         table = self.register(
             EntityTable(
                 model,
@@ -344,12 +323,4 @@ class PortfolioView(BaseView):
 
     def export_image(self, path: Path) -> Path:
         """The current tab as PNG, or SVG when the name ends in .svg."""
-        return export_widget(self.tabs.currentWidget(), Path(path))
-
-
-def _read_only(column: Any) -> Any:
-    return replace(
-        column,
-        editable=False,
-        header_tip="Change the stage through a gate review (Lifecycle, or drag on the board)",
-    )
+        return export_widget(self.tabs.currentWidget(), path, title="Portfolio")

@@ -32,12 +32,12 @@ from pmdesk.gui.views.common import create, heading, name_parts, next_order, sco
 from pmdesk.gui.widgets.columns import Column, Kind, Lookup, computed
 from pmdesk.gui.widgets.entity_model import EntityTableModel
 from pmdesk.gui.widgets.entity_table import EntityTable
+from pmdesk.gui.widgets.image_export import export_widget
 from pmdesk.gui.widgets.look import Look, row_height
 from pmdesk.store.queries import texts
 from pmdesk.store.services import RequirementService
 
 from .editor import IMPACT, RequirementEditor
-from .export import export_widget
 
 # "Order by" choices: label -> (column field, descending).
 ORDERS: dict[str, tuple[str, bool]] = {
@@ -283,9 +283,9 @@ class RequirementsView(BaseView):
             # Open on the first requirement so the editor shows something useful.
             self.table.view.selectRow(0)
 
-    def export_image(self, path: Path) -> None:
+    def export_image(self, path: Path) -> Path:
         """PNG or SVG (by suffix) of what the view shows: the backlog or the chart."""
-        export_widget(self.pages.currentWidget(), Path(path))
+        return export_widget(self.pages.currentWidget(), path, title="Requirements")
 
     # -- ordering and selection -------------------------------------------------------------------
 

@@ -43,12 +43,12 @@ from pmdesk.gui.context import AppContext
 from pmdesk.gui.views.base import BaseView
 from pmdesk.gui.views.common import create, heading, name_parts, tabs, unique_name
 from pmdesk.gui.widgets.entity_table import EntityTable
+from pmdesk.gui.widgets.image_export import export_scene
 from pmdesk.store.queries import TableQuery
 from pmdesk.store.services.stakeholders import RaciKey, StakeholderService, raci_key
 
 from .commands import ContactDoneCommand, MoveCommand, RaciCommand
 from .editor import ContactAgenda, stakeholder_editor
-from .export import export_scene
 from .raci import RaciPanel
 from .scene import MapScene
 from .table import FilterBar, FilteredModel, Filters, map_columns
@@ -537,7 +537,16 @@ class StakeholderMapView(BaseView):
     def export_image(self, path: Path | str) -> Path:
         """The map as shown (with its legend), as PNG (2× pixels) or SVG (vector), by suffix."""
         background = self.canvas.palette().color(self.canvas.backgroundRole())
-        return export_scene(self.scene, background, Path(path))
+        selected = self.scene.selected_ids()
+        self.scene.blockSignals(True)
+        try:
+            self.scene.clearSelection()  # an export shows the map, not what happened to be selected
+            return export_scene(
+                self.scene, path, background=background, pixel_ratio=2, title="Stakeholder map"
+            )
+        finally:
+            self.scene.select_ids(selected)
+            self.scene.blockSignals(False)
 
     def _ask_export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(

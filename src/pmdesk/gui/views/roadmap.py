@@ -27,6 +27,7 @@ from pmdesk.gui.gantt.panel import FIRST_LANE, RoadmapPanel
 from pmdesk.gui.widgets.columns import Column, Kind, Lookup, computed, fixed
 from pmdesk.gui.widgets.entity_model import EntityTableModel
 from pmdesk.gui.widgets.entity_table import EntityTable
+from pmdesk.gui.widgets.image_export import export_widget
 from pmdesk.store.queries import TableQuery
 from pmdesk.store.services import RoadmapService
 from pmdesk.store.services.calendar import CalendarService
@@ -196,10 +197,7 @@ class RoadmapView(BaseView):
         """The whole timeline (PNG or SVG by suffix) when it is shown, else the table."""
         if self._chart_shown():
             return self.chart.export_image(path)
-        path = Path(path)
-        if not self.tabs.currentWidget().grab().save(str(path), "PNG"):
-            raise OSError("the image could not be written")
-        return path
+        return export_widget(self.tabs.currentWidget(), path, title="Roadmap")
 
     def _table(self, repo, columns, noun, creator, edit_field: str | None = None) -> EntityTable:
         model = EntityTableModel(self.ctx, repo, columns, parent=self)
