@@ -75,10 +75,10 @@ class Box:
 
 
 @dataclass(frozen=True)
-class LabelRequest:
+class LabelRequest[K: Hashable]:
     """A token at (x, y) with radius ``radius``, whose label measures ``width`` × ``height``."""
 
-    key: Hashable
+    key: K
     x: float
     y: float
     radius: float
@@ -94,10 +94,10 @@ class LabelRequest:
 
 
 @dataclass(frozen=True)
-class CountBadge:
+class CountBadge[K: Hashable]:
     """Tokens whose names did not fit, shown as one count; ``forced`` if it overlaps something."""
 
-    keys: tuple[Hashable, ...]
+    keys: tuple[K, ...]
     box: Box
     forced: bool = False
 
@@ -107,12 +107,12 @@ class CountBadge:
 
 
 @dataclass
-class LabelLayout:
-    placed: dict[Hashable, Box] = field(default_factory=dict)
-    badges: list[CountBadge] = field(default_factory=list)
-    shortened: set[Hashable] = field(default_factory=set)  # placed in their short form
+class LabelLayout[K: Hashable]:
+    placed: dict[K, Box] = field(default_factory=dict)
+    badges: list[CountBadge[K]] = field(default_factory=list)
+    shortened: set[K] = field(default_factory=set)  # placed in their short form
 
-    def collapsed(self) -> set[Hashable]:
+    def collapsed(self) -> set[K]:
         return {key for badge in self.badges for key in badge.keys}
 
 
@@ -143,15 +143,15 @@ def _free(box: Box, bounds: Box, taken: Iterable[Box]) -> bool:
     return box.inside(bounds) and not any(box.overlaps(other) for other in taken)
 
 
-def layout_labels(
-    requests: Sequence[LabelRequest],
+def layout_labels[K: Hashable](
+    requests: Sequence[LabelRequest[K]],
     bounds: Box,
     *,
     obstacles: Iterable[Box] = (),
     gap: float = 3.0,
     badge_size: Callable[[int], tuple[float, float]] = lambda n: (10.0 + 8.0 * len(str(n)), 16.0),
     link: float | None = None,
-) -> LabelLayout:
+) -> LabelLayout[K]:
     """Place every label, most important (first) first; group the ones that do not fit.
 
     ``link`` is how close (edge to edge) tokens without a label must be to share
@@ -159,8 +159,8 @@ def layout_labels(
     """
     tokens = [request.token_box for request in requests]
     taken: list[Box] = [*obstacles, *tokens]
-    layout = LabelLayout()
-    left_over: list[LabelRequest] = []
+    layout: LabelLayout[K] = LabelLayout()
+    left_over: list[LabelRequest[K]] = []
     for request in requests:
         spot = _first_free(request, request.width, bounds, taken, gap)
         if spot is None and request.short_width is not None:
@@ -188,7 +188,9 @@ def _first_free(
     return next((box for box in boxes if _free(box, bounds, taken)), None)
 
 
-def cluster(requests: Sequence[LabelRequest], distance: float) -> list[list[LabelRequest]]:
+def cluster[K: Hashable](
+    requests: Sequence[LabelRequest[K]], distance: float
+) -> list[list[LabelRequest[K]]]:
     """Single-linkage groups: tokens closer than ``distance`` (via neighbours) share a group.
 
     Groups keep the order of their first member, and members keep their order.
@@ -206,19 +208,19 @@ def cluster(requests: Sequence[LabelRequest], distance: float) -> list[list[Labe
             b = requests[j]
             if math.hypot(a.x - b.x, a.y - b.y) <= distance + a.radius + b.radius:
                 parent[root(j)] = root(i)
-    groups: dict[int, list[LabelRequest]] = {}
+    groups: dict[int, list[LabelRequest[K]]] = {}
     for i, request in enumerate(requests):
         groups.setdefault(root(i), []).append(request)
     return list(groups.values())
 
 
-def _place_badge(
-    group: list[LabelRequest],
+def _place_badge[K: Hashable](
+    group: list[LabelRequest[K]],
     bounds: Box,
     taken: list[Box],
     gap: float,
     badge_size: Callable[[int], tuple[float, float]],
-) -> CountBadge:
+) -> CountBadge[K]:
     """A badge beside the group's most important token, else around the whole group.
 
     If no spot is free the badge still shows (never lose a name), where it covers least.

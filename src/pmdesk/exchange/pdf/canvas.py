@@ -38,12 +38,12 @@ def make(job: Job) -> Document:
     job.page = job.options.page_size("A3", "landscape")
     job.describe(LABEL)
     service = job.service(CanvasService)
-    boards = service.boards_of(job.product.id)
+    boards = service.boards_of(job.subject.id)
     job.progress.step()
     story: list[Flowable] = []
     if not boards:
         story += [
-            Heading(f"{job.product.name} — canvas", 0, style=Styles.title),
+            Heading(f"{job.subject.name} — canvas", 0, style=Styles.title),
             note("This product has no canvas yet."),
         ]
     for index, board in enumerate(boards):
@@ -54,7 +54,7 @@ def make(job: Job) -> Document:
         story += [
             Heading(board.name, 0, style=Styles.h1),
             para(
-                f"{layout.name} · {job.product.name} · {plural(len(notes), 'note')} · "
+                f"{layout.name} · {job.subject.name} · {plural(len(notes), 'note')} · "
                 f"as of {short_date(job.options.on())}",
                 Styles.small,
             ),

@@ -48,7 +48,7 @@ class Plain:
     bold: bool = False
 
 
-Cell = str | Plain | Flowable | list | None
+type Cell = str | Plain | Flowable | list | None
 
 
 def cell(value: Cell, style: ParagraphStyle = Styles.cell):
@@ -287,9 +287,9 @@ class PagedTable(Flowable):
             heights: list[float] = []
             for first in range(1, len(self.data), self.BLOCK):
                 stop = min(first + self.BLOCK, len(self.data))
-                known = self._text_height is not None and self._uniform
-                if known and all(map(_text_row, self.data[first:stop])):
-                    heights += [self._text_height] * (stop - first)  # as reportlab measured
+                text_height = self._text_height if self._uniform else None
+                if text_height is not None and all(map(_text_row, self.data[first:stop])):
+                    heights += [text_height] * (stop - first)  # as reportlab measured
                     continue
                 piece = self._piece(first, stop)
                 piece.wrap(sum(self.col_widths), 10**9)
@@ -355,6 +355,7 @@ class PagedTable(Flowable):
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         heights = self._measure()
+        assert self.after is not None  # measured with the heights
         self.width = sum(self.col_widths)
         self.height = heights[0] + self.after[self.start]
         return self.width, self.height
@@ -464,11 +465,12 @@ def tiles(items: Sequence[Tile], total_width: float) -> Table:
     width = (total_width - gap * (len(items) - 1)) / max(1, len(items))
     longest = max((len(item.value) for item in items), default=0)
     size = 17 if longest <= 9 else 14 if longest <= 14 else 12.5  # one size for the whole row
-    cells, widths, style = (
-        [],
-        [],
-        [("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), SANS)],
-    )
+    cells: list[list[Flowable] | str] = []
+    widths: list[float] = []
+    style: list[tuple] = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("FONTNAME", (0, 0), (-1, -1), SANS),
+    ]
     for index, item in enumerate(items):
         value_style = ParagraphStyle(
             f"tile-{index}-{size}",

@@ -19,6 +19,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from reportlab import rl_config
 from reportlab.graphics import renderPDF
@@ -94,8 +95,8 @@ def _line_state() -> dict:
     }
 
 
-def _made(cls: type, state: dict):
-    shape = object.__new__(cls)
+def _made(cls: type, state: dict) -> Any:
+    shape: Any = object.__new__(cls)
     shape.__dict__.update(state)
     return shape
 

@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from reportlab.platypus import Flowable
 
+from pmdesk.core.errors import PmdeskError
 from pmdesk.store.models import Product
 from pmdesk.store.services import PortfolioService
 from pmdesk.store.workspace import Workspace
@@ -43,6 +44,13 @@ class Job:
 
     def service(self, cls: type[S]) -> S:
         return self.ws.service(cls)
+
+    @property
+    def subject(self) -> Product:
+        """The product a product's document is about (every kind but the portfolio's)."""
+        if self.product is None:
+            raise PmdeskError("This document is about a product; choose one to export")
+        return self.product
 
     @property
     def width(self) -> float:

@@ -61,12 +61,12 @@ def pick_launch(job: Job) -> Launch:
     service = job.service(LaunchService)
     if job.options.launch_id is not None:
         launch = service.launches.get(job.options.launch_id)
-        if launch.product_id != job.product.id:
+        if launch.product_id != job.subject.id:
             raise PmdeskError("That launch belongs to another product")
         return launch
-    launches = service.launches_of(job.product.id)
+    launches = service.launches_of(job.subject.id)
     if not launches:
-        raise PmdeskError(f"{job.product.name} has no launch plan yet; create one first")
+        raise PmdeskError(f"{job.subject.name} has no launch plan yet; create one first")
     upcoming = [la for la in launches if la.launch_date >= job.options.on()]
     return upcoming[0] if upcoming else launches[-1]
 
@@ -76,7 +76,7 @@ def make(job: Job) -> Document:
     job.describe(LABEL)
     service = job.service(LaunchService)
     tasks = service.tasks_of(launch.id)
-    people = {p.id: p for p in job.service(StakeholderService).stakeholders_of(job.product.id)}
+    people = {p.id: p for p in job.service(StakeholderService).stakeholders_of(job.subject.id)}
     job.progress.step()
     numbering = Numbering()
     story: list[Flowable] = [_cover(job, launch, tasks), NextPageTemplate(BODY), PageBreak()]
@@ -118,11 +118,11 @@ def _cover(job: Job, launch: Launch, tasks: list[LaunchTask]) -> Cover:
         ("Launch date", long_date(launch.launch_date)),
         ("Tier", TIERS.get(launch.tier, str(launch.tier))),
         ("Readiness", f"{value} · {detail}"),
-        ("Product owner", job.product.owner or "—"),
-        ("Stage", job.product.stage.label),
+        ("Product owner", job.subject.owner or "—"),
+        ("Stage", job.subject.stage.label),
         ("Date", long_date(job.options.on())),
     ]
-    return Cover(job.info, launch.name, job.product.name, facts, job.page)
+    return Cover(job.info, launch.name, job.subject.name, facts, job.page)
 
 
 def _summary(job, launch, tasks, numbering) -> list[Flowable]:
@@ -160,7 +160,7 @@ def _summary(job, launch, tasks, numbering) -> list[Flowable]:
 
 def _positioning(job, launch, numbering) -> list[Flowable]:
     statement = positioning_statement(
-        job.product.name,
+        job.subject.name,
         launch.pos_target,
         launch.pos_need,
         launch.pos_category,
@@ -259,7 +259,7 @@ def _checklist(job, launch, tasks, people, numbering) -> list[Flowable]:
 
 
 def _timeline(job, launch, tasks, numbering) -> list[Flowable]:
-    dated = [(t, _due(t, launch)) for t in tasks if _due(t, launch) is not None]
+    dated = [(t, due) for t in tasks if (due := _due(t, launch)) is not None]
     heading = numbering.heading(SECTIONS["timeline"])
     if not dated:
         return [heading, note("No dated launch tasks to chart.")]
@@ -344,7 +344,7 @@ def _metrics(job, launch, numbering) -> list[Flowable]:
     targets = [line.strip(" -•*\t") for line in launch.success_metrics.splitlines()]
     if any(targets):
         out += [numbering.sub("Targets for this launch"), *bullets(targets, symbol="◎")]
-    items = summaries(job.ws, job.product.id)
+    items = summaries(job.ws, job.subject.id)
     if items:
         out += [numbering.sub("Tracked metrics"), metric_table(items, job.width), spacer(10)]
         grid = chart_grid(items[:4], job.width)

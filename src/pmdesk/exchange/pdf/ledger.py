@@ -125,6 +125,7 @@ class Ledger(Flowable):
 
     def draw(self) -> None:
         canv = self.canv
+        assert self._laid is not None  # reportlab wraps a flowable before drawing it
         _w, columns, head, head_h, rows = self._laid
         y = self.height
         canv.setFillColor(PRIMARY)

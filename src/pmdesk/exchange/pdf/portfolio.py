@@ -6,6 +6,7 @@ import math
 from collections.abc import Sequence
 
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Rect
+from reportlab.lib.colors import Color
 from reportlab.platypus import Flowable, PageBreak, Table
 
 from pmdesk.core.enums import MetricKind, RiskStatus, Stage
@@ -142,7 +143,7 @@ def _overview_table(job, products, facts, roadmaps) -> Table:
         if road is not None and road.next_milestone:
             milestone = f"{road.next_milestone} ({short_date(road.next_milestone_on)})"
         money = ""
-        if revenue is not None:
+        if revenue is not None and revenue.latest is not None:
             money = f"{compact(revenue.latest)} {revenue.metric.unit}".strip()
         rows.append(
             [
@@ -223,18 +224,18 @@ def _add(d: Drawing, shapes) -> None:
 
 def growth_share_chart(products, facts, size: float) -> Drawing | None:
     """Market growth (up) against market share (right); bubble area is revenue."""
-    points = []
+    points: list[tuple[str, float, float, float, Color]] = []
     for index, p in enumerate(products):
         share = _latest(facts[p.id], MetricKind.MARKET_SHARE)
         growth = _latest(facts[p.id], MetricKind.MARKET_GROWTH)
         revenue = _latest(facts[p.id], MetricKind.REVENUE)
-        if share and growth:
+        if share and growth and share.latest is not None and growth.latest is not None:
             points.append(
                 (
                     p.name,
                     share.latest,
                     growth.latest,
-                    revenue.latest if revenue else 0.0,
+                    revenue.latest if revenue and revenue.latest is not None else 0.0,
                     PALETTE[index % len(PALETTE)],
                 )
             )
@@ -278,12 +279,12 @@ def growth_share_chart(products, facts, size: float) -> Drawing | None:
     )
     biggest = max((p[3] for p in points), default=0) or 1.0
     requests = []
-    for name, share, growth, revenue, colour in sorted(points, key=lambda p: -p[3]):
-        r = 4 + 16 * math.sqrt(max(revenue, 0) / biggest)
+    for name, x, y, money, colour in sorted(points, key=lambda p: -p[3]):
+        r = 4 + 16 * math.sqrt(max(money, 0) / biggest)
         d.add(
             Circle(
-                px(share),
-                py(growth),
+                px(x),
+                py(y),
                 r,
                 fillColor=lighten(colour, 0.35),
                 strokeColor=colour,
@@ -291,9 +292,7 @@ def growth_share_chart(products, facts, size: float) -> Drawing | None:
             )
         )
         width = min(string_width(printable(name), 6.8, True), 90) + 1
-        requests.append(
-            LabelRequest(name, px(share), py(growth), r, width, 8, short_width=min(width, 40))
-        )
+        requests.append(LabelRequest(name, px(x), py(y), r, width, 8, short_width=min(width, 40)))
     # Names after every bubble (none hides under a later one), where no two collide.
     placed = layout_labels(requests, Box(left, bottom, left + plot_w, bottom + plot_h), gap=1.5)
     for name, box in placed.placed.items():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from reportlab.lib.colors import Color
 from reportlab.platypus import Flowable
 
 from pmdesk.core.enums import RiskStatus
@@ -21,7 +22,7 @@ RISK_HIGH = 15
 RISK_MEDIUM = 8
 
 
-def risk_level(score: int) -> tuple[str, object]:
+def risk_level(score: int) -> tuple[str, Color]:
     if score >= RISK_HIGH:
         return "High", BAD
     if score >= RISK_MEDIUM:
@@ -31,7 +32,7 @@ def risk_level(score: int) -> tuple[str, object]:
 
 def risk_section(job: Job, *, open_only: bool = False) -> list[Flowable]:
     """A likelihood × impact matrix beside the risks, worst first."""
-    risks = job.service(PortfolioService).risks_of(job.product.id)
+    risks = job.service(PortfolioService).risks_of(job.subject.id)
     if open_only:
         risks = [r for r in risks if r.status is RiskStatus.OPEN]
     if not risks:
@@ -85,7 +86,7 @@ def _counts(risks) -> Flowable:
 def dependency_table(job: Job) -> Flowable | None:
     """Every link between roadmap items, with the kind, the lag and whether it is critical."""
     roadmap = job.service(RoadmapService)
-    product_id = job.product.id
+    product_id = job.subject.id
     deps = roadmap.dependencies_of(product_id)
     if not deps:
         return None

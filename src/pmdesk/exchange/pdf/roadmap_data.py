@@ -19,7 +19,7 @@ from .theme import hex_colour
 def roadmap_chart(job: Job) -> ChartData:
     """The product's roadmap, limited to the lanes and dates the options ask for."""
     roadmap = job.service(RoadmapService)
-    product_id = job.product.id
+    product_id = job.subject.id
     options = job.options
     lanes = roadmap.lanes_of(product_id)
     # The screen's colours (core.roadmap_style), so a lane looks the same on paper.

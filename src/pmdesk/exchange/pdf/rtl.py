@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Any
 
 import arabic_reshaper
 from arabic_reshaper.letters import LETTERS_ARABIC
@@ -158,7 +159,8 @@ def _visual_frags(frags: list, base: int) -> list:
         return frags
     owner = [i for i, f in enumerate(texts) for _ch in f.text]
     out: list = []
-    current, chars = None, []
+    current = 0
+    chars: list[str] = []
     for index, ch in order(line, base):
         if owner[index] != current and chars:
             out.append(texts[current].clone(text="".join(chars)))
@@ -177,6 +179,8 @@ class Paragraph(_ReportlabParagraph):
     and frames still works on the text as typed); only drawing sees the
     reordered copy.
     """
+
+    blPara: Any  # reportlab's wrapped lines, set by wrap()
 
     def drawPara(self, debug: int = 0) -> None:
         logical = self.blPara

@@ -55,7 +55,7 @@ SECTIONS = {
 
 def make(job: Job) -> Document:
     info = job.describe(LABEL)
-    product = job.product
+    product = job.subject
     options = job.options
     story: list[Flowable] = [_cover(job), NextPageTemplate(BODY), PageBreak()]
     if options.wants("revisions"):
@@ -82,7 +82,7 @@ def make(job: Job) -> Document:
 
 
 def _cover(job: Job) -> Cover:
-    product = job.product
+    product = job.subject
     facts = [
         ("Version", product.version_label or "—"),
         ("Status", product.spec_status or "—"),
@@ -95,7 +95,7 @@ def _cover(job: Job) -> Cover:
 
 
 def _revisions(job: Job) -> list[Flowable]:
-    revisions = job.service(PortfolioService).revisions_of(job.product.id)
+    revisions = job.service(PortfolioService).revisions_of(job.subject.id)
     out: list[Flowable] = [Heading("Revision history", 0)]
     if not revisions:
         return out + [note("No revisions recorded yet."), spacer(14)]
@@ -115,7 +115,7 @@ def _revisions(job: Job) -> list[Flowable]:
 
 
 def _vision(job: Job, numbering: Numbering) -> list[Flowable]:
-    product = job.product
+    product = job.subject
     out: list[Flowable] = [numbering.heading(SECTIONS["vision"])]
     if product.vision.strip():
         out.append(para(product.vision, Styles.quote))
@@ -144,7 +144,7 @@ def _customers(job: Job, numbering: Numbering) -> list[Flowable]:
     """Customers, problems, value and competition as the canvas has them, most votes first."""
     out: list[Flowable] = [numbering.heading(SECTIONS["customers"])]
     canvas = job.service(CanvasService)
-    boards = canvas.boards_of(job.product.id)
+    boards = canvas.boards_of(job.subject.id)
     preferred = [b for b in boards if b.template is CanvasTemplate.PRODUCT_CANVAS] or boards
     found = False
     for board in preferred:
@@ -181,7 +181,7 @@ def _score(req: Requirement) -> RiceScore | None:
 
 def _requirements(job: Job, numbering: Numbering) -> list[Flowable]:
     service = job.service(RequirementService)
-    product_id = job.product.id
+    product_id = job.subject.id
     reqs = service.requirements_of(product_id)
     revenue = service.revenue_by_requirement(product_id)
     currency = job.service(PortfolioService).workspace_info().currency
@@ -206,11 +206,11 @@ def _requirements(job: Job, numbering: Numbering) -> list[Flowable]:
         )
     )
     out.append(spacer(10))
-    ranked = sorted(reqs, key=lambda r: -(scores[r.id].score if scores[r.id] else -1))
+    ranked = sorted(reqs, key=lambda r: -(s.score if (s := scores[r.id]) else -1))
     points = [
-        Point(r.ref or r.title, r.effort, scores[r.id].value, MOSCOW_COLOURS[r.moscow])
+        Point(r.ref or r.title, r.effort, score.value, MOSCOW_COLOURS[r.moscow])
         for r in ranked
-        if scores[r.id] is not None
+        if (score := scores[r.id]) is not None
     ]
     if len(points) >= 3:
         out += [
@@ -235,9 +235,9 @@ def _requirements(job: Job, numbering: Numbering) -> list[Flowable]:
     return out
 
 
-def _ranking(ranked: list[Requirement], scores: dict) -> Ledger:
+def _ranking(ranked: list[Requirement], scores: dict[int, RiceScore | None]) -> Ledger:
     """Every requirement on one line each, best score first: the index to the details."""
-    rows = []
+    rows: list[list[str | Plain]] = []
     for req in ranked:
         score = scores[req.id]
         parts = (
@@ -337,7 +337,7 @@ def _risks(job: Job, numbering: Numbering) -> list[Flowable]:
 
 
 def _stakeholders(job: Job, numbering: Numbering) -> list[Flowable]:
-    people = job.service(StakeholderService).stakeholders_of(job.product.id)
+    people = job.service(StakeholderService).stakeholders_of(job.subject.id)
     out: list[Flowable] = [numbering.heading(SECTIONS["stakeholders"])]
     if not people:
         return out + [note("No stakeholders recorded yet.")]
@@ -364,8 +364,8 @@ def _stakeholders(job: Job, numbering: Numbering) -> list[Flowable]:
 
 def _signoff(job: Job, numbering: Numbering) -> list[Flowable]:
     service = job.service(StakeholderService)
-    people = {p.id: p for p in service.stakeholders_of(job.product.id)}
-    assignments = [a for a in service.raci_of(job.product.id) if a.stakeholder_id in people]
+    people = {p.id: p for p in service.stakeholders_of(job.subject.id)}
+    assignments = [a for a in service.raci_of(job.subject.id) if a.stakeholder_id in people]
     assigned = [a for a in assignments if a.activity is RaciActivity.SPEC_SIGNOFF]
     assigned.sort(key=lambda a: (RACI_ORDER.index(a.role), people[a.stakeholder_id].name))
     signers = [people[a.stakeholder_id] for a in assigned if a.role is not RaciRole.INFORMED]
@@ -376,7 +376,7 @@ def _signoff(job: Job, numbering: Numbering) -> list[Flowable]:
         numbering.heading(SECTIONS["signoff"]),
         para(
             "By signing, each approver confirms this specification as the basis for development "
-            f"of {job.product.name} {job.product.version_label}".strip()
+            f"of {job.subject.name} {job.subject.version_label}".strip()
             + ".",
             Styles.body,
         ),

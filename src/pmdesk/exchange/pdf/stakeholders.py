@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
+from typing import Any
 
 from reportlab.graphics.shapes import Drawing, Group, Line, Polygon, Rect
 from reportlab.platypus import Flowable, PageBreak
@@ -57,11 +58,11 @@ LABEL_SIZE, LABEL_MAX = 7.0, 110.0  # names on the map: points, widest before el
 def make(job: Job) -> Document:
     job.page = job.options.page_size("", "landscape")
     job.describe(LABEL)
-    people = job.service(StakeholderService).stakeholders_of(job.product.id)
+    people = job.service(StakeholderService).stakeholders_of(job.subject.id)
     job.progress.step()
     numbering = Numbering()
     story: list[Flowable] = [
-        Heading(f"{job.product.name} — stakeholders", 0, style=Styles.title, contents=False),
+        Heading(f"{job.subject.name} — stakeholders", 0, style=Styles.title, contents=False),
         para(
             f"As of {short_date(job.options.on())} · {plural(len(people), 'stakeholder')}",
             Styles.subtitle,
@@ -332,7 +333,7 @@ def attitude_cell(attitude: Attitude) -> Drawing:
 
 def _raci(job: Job, people: list[Stakeholder], numbering: Numbering) -> list[Flowable]:
     out: list[Flowable] = [numbering.heading(SECTIONS["raci"])]
-    assignments = job.service(StakeholderService).raci_of(job.product.id)
+    assignments = job.service(StakeholderService).raci_of(job.subject.id)
     names = {p.id: p for p in people}
     if not assignments:
         return out + [note("No RACI assignments yet.")]
@@ -342,13 +343,14 @@ def _raci(job: Job, people: list[Stakeholder], numbering: Numbering) -> list[Flo
         key=lambda i: names[i].name,
     )
     grid = {(_activity_key(a), a.stakeholder_id): a.role for a in assignments}
-    problems = {}
+    problems: dict[Hashable, list[str]] = {}
     for problem in raci_problems((_activity_key(a), a.role) for a in assignments):
         problems.setdefault(problem.activity, []).append(problem.problem)
     for start in range(0, len(involved), RACI_COLUMNS):
         chunk = involved[start : start + RACI_COLUMNS]
         header = ["Activity", *(RotatedLabel(names[i].name) for i in chunk), "Check"]
-        rows, fills = [], []
+        rows: list[list[Any]] = []
+        fills = []
         for key, label in activities:
             cells = []
             for person in chunk:
@@ -407,17 +409,20 @@ def _activity_key(assignment) -> tuple[str, int | None]:
 def _activities(job: Job, assignments) -> list[tuple[tuple[str, int | None], str]]:
     """Each assigned activity with a readable name: sign-off, then requirements, then tasks."""
     keys = {_activity_key(a) for a in assignments}
-    tasks = {t.id: t for t in job.service(LaunchService).tasks_of_product(job.product.id)}
-    reqs = {r.id: r for r in job.service(RequirementService).requirements_of(job.product.id)}
-    out = []
+    tasks = {t.id: t for t in job.service(LaunchService).tasks_of_product(job.subject.id)}
+    reqs = {r.id: r for r in job.service(RequirementService).requirements_of(job.subject.id)}
+    out: list[tuple[tuple[str, int | None], str]] = []
     if (RaciActivity.SPEC_SIGNOFF.value, None) in keys:
         out.append(((RaciActivity.SPEC_SIGNOFF.value, None), RaciActivity.SPEC_SIGNOFF.label))
-    for req_id in sorted(i for kind, i in keys if kind == RaciActivity.REQUIREMENT.value):
+    # A requirement's or a task's activity always has its id (the table's CHECK).
+    for req_id in sorted(
+        i for kind, i in keys if kind == RaciActivity.REQUIREMENT.value and i is not None
+    ):
         req = reqs.get(req_id)
         title = f"{req.ref} {req.title}".strip() if req else f"Requirement {req_id}"
         out.append(((RaciActivity.REQUIREMENT.value, req_id), title))
     ordered = sorted(
-        (i for kind, i in keys if kind == RaciActivity.LAUNCH_TASK.value),
+        (i for kind, i in keys if kind == RaciActivity.LAUNCH_TASK.value and i is not None),
         key=lambda i: (
             (tasks[i].function.label, tasks[i].due_date or dt.date.max)
             if i in tasks
