@@ -12,7 +12,7 @@ snapshot it returns puts it back (redo).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,6 +30,12 @@ if TYPE_CHECKING:
 
 # Bigger files are refused before they are read: no portfolio export comes near this.
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
+# Rows written per flush when the import reports its progress.
+BATCH = 500
+
+# ``progress(done, total)``: how far an import or export is. It may raise to stop the
+# work (the person pressed Cancel): an import's transaction then rolls back.
+Progress = Callable[[int, int], None]
 
 
 class ImportFileError(PmdeskError):
@@ -259,12 +265,24 @@ def insert(uow: UnitOfWork, result: ImportResult, model: type, fields: dict[str,
 
 
 def insert_many(
-    uow: UnitOfWork, result: ImportResult, model: type, rows: list[dict[str, Any]]
+    uow: UnitOfWork,
+    result: ImportResult,
+    model: type,
+    rows: list[dict[str, Any]],
+    progress: Progress | None = None,
 ) -> list[int]:
-    """Add many rows with one flush (the ORM batches the INSERTs); their ids, in order."""
+    """Add many rows (the ORM batches the INSERTs); their ids, in order.
+
+    One flush for all of them; with ``progress``, one per :data:`BATCH` rows,
+    each followed by ``progress(rows written, len(rows))``.
+    """
     objects = [model(**fields) for fields in rows]
-    uow.session.add_all(objects)
-    uow.session.flush()
+    step = BATCH if progress is not None else max(len(objects), 1)
+    for start in range(0, len(objects), step):
+        uow.session.add_all(objects[start : start + step])
+        uow.session.flush()
+        if progress is not None:
+            progress(min(start + step, len(objects)), len(objects))
     for obj in objects:
         result.add(model.__tablename__, obj.id)
     return [obj.id for obj in objects]

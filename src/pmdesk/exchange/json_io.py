@@ -62,6 +62,7 @@ from .importing import (
     ImportFileError,
     ImportRefused,
     ImportResult,
+    Progress,
     RowError,
     read_source,
     write_output,
@@ -92,15 +93,23 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def portfolio_document(ws: Workspace, *, now: dt.datetime | None = None) -> dict[str, Any]:
-    """The whole workspace as a JSON-ready dict (see the module docstring)."""
+def portfolio_document(
+    ws: Workspace, *, now: dt.datetime | None = None, progress: Progress | None = None
+) -> dict[str, Any]:
+    """The whole workspace as a JSON-ready dict (see the module docstring).
+
+    ``progress(tables read, tables)`` after each table; it may raise to stop.
+    """
     stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
     tables: dict[str, list[dict[str, Any]]] = {}
+    every = _tables()
     with ws.read() as session:
-        for table in _tables():
+        for number, table in enumerate(every, 1):
             order = list(table.primary_key.columns)
             rows = session.execute(sa.select(table).order_by(*order)).mappings()
             tables[table.name] = [{k: _json_value(v) for k, v in row.items()} for row in rows]
+            if progress is not None:
+                progress(number, len(every))
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -112,10 +121,15 @@ def portfolio_document(ws: Workspace, *, now: dt.datetime | None = None) -> dict
 
 
 def export_json(
-    ws: Workspace, dest: str | Path | None = None, *, now: dt.datetime | None = None
+    ws: Workspace,
+    dest: str | Path | None = None,
+    *,
+    now: dt.datetime | None = None,
+    progress: Progress | None = None,
 ) -> bytes:
     """The portfolio as UTF-8 JSON bytes; also written to ``dest`` when given."""
-    text = json.dumps(portfolio_document(ws, now=now), ensure_ascii=False, indent=2)
+    document = portfolio_document(ws, now=now, progress=progress)
+    text = json.dumps(document, ensure_ascii=False, indent=2)
     data = (text + "\n").encode("utf-8")
     if dest is not None:
         write_output(dest, data)
@@ -294,8 +308,13 @@ def _text(value: Any) -> str:
 # -- writing ------------------------------------------------------------------------------
 
 
-def import_json(source: bytes | str | Path, dest: str | Path) -> Path:
-    """A new workspace file at ``dest`` with the exported portfolio; nothing is left on failure."""
+def import_json(
+    source: bytes | str | Path, dest: str | Path, *, progress: Progress | None = None
+) -> Path:
+    """A new workspace file at ``dest`` with the exported portfolio; nothing is left on failure.
+
+    ``progress(rows written, rows)`` follows the writing; if it raises (Cancel), no file is left.
+    """
     from pmdesk.store.workspace import Workspace
 
     dest = Path(dest)
@@ -306,7 +325,7 @@ def import_json(source: bytes | str | Path, dest: str | Path) -> Path:
     tables, source_schema = _read(source)
     ws = Workspace.create(dest)
     try:
-        _fill(ws, tables, source_schema)
+        _fill(ws, tables, source_schema, progress)
     except BaseException:
         ws.close()
         for suffix in ("", "-wal", "-shm", "-journal", ".lock"):
@@ -356,9 +375,13 @@ def _parents_first(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _fill(
-    ws: Workspace, tables: dict[str, list[dict[str, Any]]], source_schema: int
+    ws: Workspace,
+    tables: dict[str, list[dict[str, Any]]],
+    source_schema: int,
+    progress: Progress | None = None,
 ) -> ImportResult:
     result = ImportResult()
+    total, done = sum(len(rows) for rows in tables.values()), 0
     with ws.transaction() as uow:
         calendar_ids: dict[Any, Any] = {}
         for table in _tables():
@@ -377,6 +400,9 @@ def _fill(
                 rows = _parents_first(rows)
             for start in range(0, len(rows), _CHUNK):
                 uow.session.execute(sa.insert(table), rows[start : start + _CHUNK])
+                done += len(rows[start : start + _CHUNK])
+                if progress is not None:
+                    progress(done, total)
             if "id" in table.c:
                 ids = [row["id"] for row in rows]
                 result.created[table.name] = ids

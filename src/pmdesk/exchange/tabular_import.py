@@ -34,6 +34,7 @@ from pmdesk.store.services.base import Repo, coerce
 from .importing import (
     ImportRefused,
     ImportResult,
+    Progress,
     RowError,
     clean_fields,
     field_key,
@@ -283,9 +284,18 @@ def import_csv(
 
 
 def apply_plan(
-    ws: Workspace, plan: CsvPlan, *, product_id: int, default_lane: str = DEFAULT_LANE
+    ws: Workspace,
+    plan: CsvPlan,
+    *,
+    product_id: int,
+    default_lane: str = DEFAULT_LANE,
+    progress: Progress | None = None,
 ) -> ImportResult:
-    """Write a checked plan in one transaction (nothing at all if anything is refused)."""
+    """Write a checked plan in one transaction (nothing at all if anything is refused).
+
+    ``progress(rows written, rows)`` follows the writing; if it raises (Cancel),
+    the transaction rolls back and the workspace is as it was.
+    """
     if plan.errors:
         raise ImportRefused(plan.errors, "CSV file")
     with ws.read() as session:
@@ -299,7 +309,7 @@ def apply_plan(
         "metrics": _write_metric_values,
     }
     with ws.transaction() as uow:
-        writer[plan.target.key](uow, plan, product_id, result, default_lane)
+        writer[plan.target.key](uow, plan, product_id, result, default_lane, progress)
     return result
 
 
@@ -310,16 +320,16 @@ def _next_order(uow, model, product_id: int) -> int:
     return (found or 0) + 1
 
 
-def _write_requirements(uow, plan: CsvPlan, product_id: int, result, _lane) -> None:
+def _write_requirements(uow, plan: CsvPlan, product_id: int, result, _lane, progress) -> None:
     order = _next_order(uow, Requirement, product_id)
     rows = [
         row.fields | {"product_id": product_id, "sort_order": order + n}
         for n, row in enumerate(plan.rows)
     ]
-    insert_many(uow, result, Requirement, rows)
+    insert_many(uow, result, Requirement, rows, progress)
 
 
-def _write_items(uow, plan: CsvPlan, product_id: int, result, default_lane: str) -> None:
+def _write_items(uow, plan: CsvPlan, product_id: int, result, default_lane: str, progress) -> None:
     lanes = {
         name.strip().casefold(): lane_id
         for lane_id, name in uow.session.execute(
@@ -339,12 +349,12 @@ def _write_items(uow, plan: CsvPlan, product_id: int, result, default_lane: str)
         items.append(
             row.fields | {"product_id": product_id, "lane_id": lanes[key], "sort_order": order + n}
         )
-    insert_many(uow, result, RoadmapItem, items)
+    insert_many(uow, result, RoadmapItem, items, progress)
 
 
-def _write_stakeholders(uow, plan: CsvPlan, product_id: int, result, _lane) -> None:
+def _write_stakeholders(uow, plan: CsvPlan, product_id: int, result, _lane, progress) -> None:
     rows = [row.fields | {"product_id": product_id} for row in plan.rows]
-    ids = insert_many(uow, result, Stakeholder, rows)
+    ids = insert_many(uow, result, Stakeholder, rows, progress)
     # Every new stakeholder starts a trail on the map, as one made in the app does.
     positions = [
         {key: fields[key] for key in ("power", "interest", "attitude")} | {"stakeholder_id": id_}
@@ -353,7 +363,7 @@ def _write_stakeholders(uow, plan: CsvPlan, product_id: int, result, _lane) -> N
     insert_many(uow, result, StakeholderPosition, positions)
 
 
-def _write_metric_values(uow, plan: CsvPlan, product_id: int, result, _lane) -> None:
+def _write_metric_values(uow, plan: CsvPlan, product_id: int, result, _lane, progress) -> None:
     metrics = {
         name.strip().casefold(): metric_id
         for metric_id, name in uow.session.execute(
@@ -406,4 +416,4 @@ def _write_metric_values(uow, plan: CsvPlan, product_id: int, result, _lane) -> 
                 },
             )
         values.append(row.fields | {"metric_id": metrics[key]})
-    insert_many(uow, result, MetricValue, values)
+    insert_many(uow, result, MetricValue, values, progress)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 from PySide6.QtGui import QUndoStack
 
 if TYPE_CHECKING:  # the window's chrome imports this before any file (and SQLAlchemy) is open
@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # the window's chrome imports this before any file (and SQLAl
     from pmdesk.store.workspace import Workspace
 
     from .commands import ServiceCommand
+    from .ops import BackgroundOp
 
 S = TypeVar("S")
 
@@ -26,15 +27,59 @@ class AppContext(QObject):
     changed = Signal(object)
     # A refused edit or failed action, as a sentence for the person (shown by the window).
     errorRaised = Signal(str)
+    # A change committed on a worker thread (an import), carried over to this object's thread.
+    _changedElsewhere = Signal(object)
 
     def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
         self.undo_stack = QUndoStack(self)
+        self.ops: list[BackgroundOp] = []  # writing to the workspace now, off this thread
+        self._changedElsewhere.connect(self._relay, Qt.ConnectionType.QueuedConnection)
         self._unsubscribe = workspace.changes.subscribe(self._publish)
 
     def _publish(self, changeset: ChangeSet) -> None:
+        """Views hear of every change on the GUI thread, wherever the commit happened."""
+        if QThread.currentThread() is self.thread():
+            self.changed.emit(changeset)
+        else:
+            self._changedElsewhere.emit(changeset)
+
+    @Slot(object)
+    def _relay(self, changeset: ChangeSet) -> None:
         self.changed.emit(changeset)
+
+    # -- background operations that write (gui/ops.py) -------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        """An op is writing to the workspace: edits, undo and redo wait for it."""
+        return bool(self.ops)
+
+    def begin_op(self, op: BackgroundOp) -> None:
+        self.ops.append(op)
+
+    def end_op(self, op: BackgroundOp) -> None:
+        if op in self.ops:
+            self.ops.remove(op)
+
+    def _refuse_while_busy(self) -> bool:
+        if not self.ops:
+            return False
+        self.errorRaised.emit(f"Please wait: “{self.ops[0].title}” is still running.")
+        return True
+
+    def push_applied(self, command: ServiceCommand) -> bool:
+        """Put a command applied elsewhere (by an op's worker) on the undo stack as one step.
+
+        Its first ``redo`` already ran: a refused one is only shown, and pushing an
+        applied one does not apply it again (QUndoStack's redo on push is a no-op).
+        """
+        if command.failure is not None:
+            self.errorRaised.emit(str(command.failure))
+            return False
+        self.undo_stack.push(command)
+        return True
 
     @property
     def read_only(self) -> bool:
@@ -45,12 +90,10 @@ class AppContext(QObject):
 
     def run(self, command: ServiceCommand) -> bool:
         """Apply an edit and put it on the undo stack; a refused edit only shows why."""
-        command.redo()
-        if command.failure is not None:
-            self.errorRaised.emit(str(command.failure))
+        if self._refuse_while_busy():
             return False
-        self.undo_stack.push(command)
-        return True
+        command.redo()
+        return self.push_applied(command)
 
     def undo(self) -> PmdeskError | None:
         return self._step(self.undo_stack.index() - 1, undoing=True)
@@ -66,7 +109,7 @@ class AppContext(QObject):
         connection) stays where it was, so the same Undo can be tried again.
         """
         command = self.undo_stack.command(index)
-        if command is None:
+        if command is None or self._refuse_while_busy():
             return None
         text = command.text()  # a refused step is deleted by Qt on the way out
         (self.undo_stack.undo if undoing else self.undo_stack.redo)()
@@ -84,5 +127,9 @@ class AppContext(QObject):
         return failure
 
     def close(self) -> None:
-        self._unsubscribe()
+        """Stop what still runs on the workspace (an import rolls back), then let go of it."""
+        for op in list(self.ops):
+            op.cancel_and_wait()
+        unsubscribe, self._unsubscribe = self._unsubscribe, lambda: None  # once is enough
+        unsubscribe()
         self.undo_stack.clear()

@@ -3,13 +3,17 @@
 The window owns this object and hands it three things: the menus to fill, a
 way to reach the open workspace (its AppContext) and product, and the current
 view. File choosers go through ``ask_open``/``ask_save`` (tests replace them).
-Imports are one undo step each; exports read and never change the file.
+Imports are one undo step each; exports read and never change the file. Both
+run off the GUI thread (``gui/ops``) with progress and Cancel: a cancelled
+import leaves the file as it was, a cancelled export writes nothing.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
@@ -18,6 +22,10 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 from pmdesk.core.errors import PmdeskError
 
 from .context import AppContext
+from .ops import BackgroundOp, OpToken, error_text
+
+if TYPE_CHECKING:
+    from pmdesk.store.workspace import Workspace
 
 
 def _ask_open(parent: QWidget, title: str, pattern: str) -> Path | None:
@@ -57,6 +65,8 @@ class ExchangeMenus(QObject):
         self.ask_folder = _ask_folder
         self.show_dialog: Callable[[QWidget], object] = lambda dialog: dialog.exec()
         self.actions: list[QAction] = []
+        self.op: BackgroundOp | None = None  # the last import or export started here
+        self.dialog: QWidget | None = None  # the last CSV import dialog
         self._fill_import(import_menu)
         self._fill_export(export_menu)
 
@@ -119,6 +129,62 @@ class ExchangeMenus(QObject):
         if bar is not None:
             bar().showMessage(text, 6000)
 
+    # -- running off the GUI thread -----------------------------------------------------------
+
+    def _run(
+        self,
+        work: Callable[[OpToken], object],
+        title: str,
+        on_done: Callable[[object], object],
+        on_failed: Callable[[str], object] | None = None,
+    ) -> BackgroundOp:
+        """Start ``work`` as the menu's op: progress and Cancel shown, the outcome on this thread."""
+        op = BackgroundOp(self.window, work, title=title)
+        op.succeeded.connect(on_done)
+        op.failed.connect(lambda error: (on_failed or self._error)(error_text(error, title)))
+        op.cancelled.connect(lambda: self._status(f"{title}: cancelled, nothing was written"))
+        return self._keep(op).start()
+
+    def _keep(self, op: BackgroundOp) -> BackgroundOp:
+        """The last op stays reachable (tests wait on it); an earlier, finished one goes."""
+        if self.op is not None and not self.op.running:
+            self.op.deleteLater()
+        self.op = op
+        return op
+
+    def _error(self, text: str) -> None:
+        ctx = self._context()
+        if ctx is not None:
+            ctx.errorRaised.emit(text)
+        else:
+            from .dialogs import Dialogs
+
+            Dialogs(self.window).error("pmdesk", text)
+
+    def _export(
+        self,
+        ctx: AppContext,
+        title: str,
+        produce: Callable[[Workspace, OpToken], bytes],
+        path: Path,
+    ) -> BackgroundOp:
+        """Export on a worker with a read-only workspace of its own; the file appears whole.
+
+        ``produce`` makes the bytes (reporting progress); they are written to a
+        temporary file beside ``path`` and renamed, so a cancelled or failed export
+        leaves nothing behind and an existing file stays until the new one is complete.
+        """
+        reopen = ctx.workspace.reopen_read_only
+
+        def work(token: OpToken) -> Path:
+            token.progress(None, f"{title}…")
+            with reopen() as ws:
+                data = produce(ws, token)
+            token.check()
+            return write_whole(path, data)
+
+        return self._run(work, title, lambda written: self._status(f"Saved {written.name}"))
+
     # -- imports ---------------------------------------------------------------------------
 
     def import_csv(self) -> None:
@@ -132,24 +198,31 @@ class ExchangeMenus(QObject):
             return
         dialog = CsvImportDialog(ctx, read_csv(path), product, self.window)
         dialog.imported.connect(lambda result: self._status(_created_text(result)))
+        self.dialog = dialog
         self.show_dialog(dialog)
 
     def import_mspdi(self) -> None:
         from pmdesk.exchange.mspdi import import_mspdi
 
-        from .import_dialog import ImportCommand
+        from .import_dialog import apply_import
 
         ctx, product = self._context(), self._product()
         path = self.ask_open(self.window, "Import MS Project XML", "MS Project XML (*.xml)")
         if ctx is None or product is None or path is None:
             return
-        command = ImportCommand(
-            ctx.workspace,
-            lambda: import_mspdi(ctx.workspace, path, product_id=product),
-            f"Import {path.name}",
+        ws = ctx.workspace
+        self._keep(
+            apply_import(
+                self.window,
+                ctx,
+                lambda progress: import_mspdi(ws, path, product_id=product, progress=progress),
+                f"Import {path.name}",
+                on_done=lambda command: self._status(_created_text(command.result)),
+                on_cancelled=lambda: self._status(
+                    f"Import of {path.name} cancelled: nothing changed"
+                ),
+            )
         )
-        if ctx.run(command):
-            self._status(_created_text(command.result))
 
     def import_json(self) -> None:
         from pmdesk.exchange.json_io import import_json
@@ -165,14 +238,18 @@ class ExchangeMenus(QObject):
         )
         if target is None:
             return
-        try:
-            created = import_json(source, target)
-        except PmdeskError as exc:
+
+        def work(token: OpToken) -> Path:
+            token.progress(0.0, f"Reading {source.name}…")
+            writing = token.steps(0.05, 1.0, f"Writing {target.name}…")
+            return import_json(source, target, progress=writing)
+
+        def failed(text: str) -> None:
             from .dialogs import Dialogs
 
-            Dialogs(self.window).error("Import failed", str(exc))
-            return
-        self._open_path(created)
+            Dialogs(self.window).error("Import failed", text)
+
+        self._run(work, f"Import {source.name}", self._open_path, failed)
 
     # -- exports ---------------------------------------------------------------------------
 
@@ -182,6 +259,7 @@ class ExchangeMenus(QObject):
         return f"{stem}{suffix}"
 
     def export_svg(self) -> None:
+        # Painting a widget is the GUI thread's business, and quick: no worker.
         view = self._current_view()
         path = self.ask_save(
             self.window, "Export current view as SVG", self._suggest(".svg"), "SVG image (*.svg)"
@@ -221,8 +299,9 @@ class ExchangeMenus(QObject):
             "MS Project XML (*.xml)",
         )
         if ctx is not None and product is not None and path is not None:
-            export_mspdi(ctx.workspace, product, path)
-            self._status(f"Saved {path.name}")
+            self._export(
+                ctx, f"Export {path.name}", lambda ws, _token: export_mspdi(ws, product), path
+            )
 
     def export_ics(self) -> None:
         from pmdesk.exchange.ics import export_ics
@@ -232,8 +311,13 @@ class ExchangeMenus(QObject):
             self.window, "Export dates as iCalendar", self._suggest(".ics"), "iCalendar (*.ics)"
         )
         if ctx is not None and path is not None:
-            export_ics(ctx.workspace, path, product_id=self._product())
-            self._status(f"Saved {path.name}")
+            product = self._product()
+            self._export(
+                ctx,
+                f"Export {path.name}",
+                lambda ws, _token: export_ics(ws, product_id=product),
+                path,
+            )
 
     def export_json(self) -> None:
         from pmdesk.exchange.json_io import export_json
@@ -243,17 +327,52 @@ class ExchangeMenus(QObject):
             self.window, "Export portfolio as JSON", self._suggest(".json"), "JSON (*.json)"
         )
         if ctx is not None and path is not None:
-            export_json(ctx.workspace, path)
-            self._status(f"Saved {path.name}")
+            self._export(
+                ctx,
+                f"Export {path.name}",
+                lambda ws, token: export_json(ws, progress=token.steps(0.0, 0.95)),
+                path,
+            )
 
     def export_csv(self) -> None:
-        from pmdesk.exchange.tabular import export_all
+        from pmdesk.exchange.tabular import export_table, exportable_tables
 
         ctx = self._context()
         folder = self.ask_folder(self.window, "Export all tables as CSV into a folder")
-        if ctx is not None and folder is not None:
-            written = export_all(ctx.workspace, folder)
-            self._status(f"Saved {len(written)} CSV files in {folder}")
+        if ctx is None or folder is None:
+            return
+        reopen = ctx.workspace.reopen_read_only
+
+        def work(token: OpToken) -> list[Path]:
+            names = exportable_tables()
+            sheets: dict[str, bytes] = {}
+            with reopen() as ws:
+                for number, name in enumerate(names):
+                    token.progress(number / len(names), f"Reading {name.replace('_', ' ')}…")
+                    sheets[name] = export_table(ws, name)
+            token.progress(1.0, f"Writing {len(sheets)} files…")
+            folder.mkdir(parents=True, exist_ok=True)
+            return [write_whole(folder / f"{name}.csv", data) for name, data in sheets.items()]
+
+        self._run(
+            work,
+            "Export all tables as CSV",
+            lambda written: self._status(f"Saved {len(written)} CSV files in {folder}"),
+        )
+
+
+def write_whole(path: Path, data: bytes) -> Path:
+    """Write ``data`` to a temporary file beside ``path``, then put it in place at once."""
+    from pmdesk.exchange.importing import write_output
+
+    part = path.with_name(f".{path.name}.part")
+    write_output(part, data)
+    try:
+        os.replace(part, path)
+    except OSError as exc:
+        part.unlink(missing_ok=True)
+        raise PmdeskError(f"{path.name}: cannot write the file ({exc.strerror})") from None
+    return path
 
 
 def render_svg(widget: QWidget, path: Path) -> None:

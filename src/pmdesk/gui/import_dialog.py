@@ -6,6 +6,8 @@ preview shows the rows exactly as they will be imported and the error list
 shows every problem with its row and column. Import stays disabled while there
 is any. The import itself is one :class:`ImportCommand` on the undo stack:
 undo removes everything it created in one step, redo brings the same rows back.
+It runs off the GUI thread (:func:`apply_import`, on ``gui/ops``) with progress
+and Cancel; a cancelled import rolls back and leaves the file as it was.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.core.wording import plural
-from pmdesk.exchange.importing import ImportResult
+from pmdesk.exchange.importing import ImportResult, Progress
 from pmdesk.exchange.tabular import CsvTable
 from pmdesk.exchange.tabular_dates import ORDER_LABELS
 from pmdesk.exchange.tabular_import import DEFAULT_LANE, CsvPlan, apply_plan, plan_csv
@@ -47,6 +49,7 @@ from pmdesk.store.workspace import Workspace
 
 from .commands import ServiceCommand
 from .context import AppContext
+from .ops import BackgroundOp, OpToken, error_text
 
 PREVIEW_ROWS = 20
 ERROR_BACKGROUND = "#F8D7DA"
@@ -74,6 +77,49 @@ class ImportCommand(ServiceCommand):
     def revert(self) -> None:
         assert self.result is not None
         self._snapshot = self.result.revert(self.ws)
+
+
+def apply_import(
+    parent: QWidget | None,
+    ctx: AppContext,
+    run: Callable[[Progress], ImportResult],
+    text: str,
+    *,
+    on_done: Callable[[ImportCommand], object] | None = None,
+    on_failed: Callable[[str], object] | None = None,
+    on_cancelled: Callable[[], object] | None = None,
+) -> BackgroundOp:
+    """Run an import as one undo step off the GUI thread, with progress and Cancel.
+
+    The worker applies the :class:`ImportCommand` (its first ``redo``, one
+    transaction); back on the GUI thread the applied command goes on the undo
+    stack. ``run(progress)`` does the import and reports through ``progress(done,
+    total)``, which raises once Cancel is pressed: the transaction rolls back. A
+    refusal is shown as it always was (``ctx.errorRaised``) unless ``on_failed``
+    takes the message.
+    """
+
+    def work(token: OpToken) -> ImportCommand:
+        token.progress(0.0, f"{text}…")
+        command = ImportCommand(ctx.workspace, lambda: run(token.steps(text=f"{text}…")), text)
+        command.redo()
+        if command.failure is not None:
+            raise command.failure
+        return command
+
+    def done(command: ImportCommand) -> None:
+        if ctx.push_applied(command) and on_done is not None:
+            on_done(command)
+
+    def failed(error: BaseException) -> None:
+        (on_failed or ctx.errorRaised.emit)(error_text(error, text))
+
+    op = BackgroundOp(parent, work, title=text, context=ctx)
+    op.succeeded.connect(done)
+    op.failed.connect(failed)
+    if on_cancelled is not None:
+        op.cancelled.connect(on_cancelled)
+    return op.start()
 
 
 def display(value: Any) -> str:
@@ -109,6 +155,7 @@ class CsvImportDialog(QDialog):
         self.product_id = product_id
         self.plan: CsvPlan | None = None
         self.command: ImportCommand | None = None
+        self.op: BackgroundOp | None = None  # the import, while it runs
         self._mapping: list[str | None] = []
         self.setWindowTitle(f"Import {table.name}")
         self.resize(980, 720)
@@ -156,6 +203,11 @@ class CsvImportDialog(QDialog):
         self.errors = QListWidget()
         self.errors_box = _group("Problems", self.errors)
         layout.addWidget(self.errors_box, 1)
+        self.note = QLabel()  # what became of an import that did not finish
+        self.note.setTextFormat(Qt.TextFormat.PlainText)
+        self.note.setWordWrap(True)
+        self.note.setVisible(False)
+        layout.addWidget(self.note)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.import_button = QPushButton("Import")
         self.import_button.setDefault(True)
@@ -303,21 +355,50 @@ class CsvImportDialog(QDialog):
     # -- the accept path ----------------------------------------------------------------
 
     def import_now(self) -> bool:
-        """Run the import as one undoable command; the dialog closes when it succeeds."""
-        if self.plan is None or not self.import_button.isEnabled():
+        """Start the import (one undoable command) off the GUI thread; True once it runs.
+
+        The dialog closes when it succeeds; a refusal is shown and the dialog stays,
+        as does a cancelled import (which changed nothing).
+        """
+        if self.plan is None or not self.import_button.isEnabled() or self.op is not None:
             return False
         plan, product, lane = self.plan, self.product_id, self.lane_edit.text()
-        command = ImportCommand(
-            self.context.workspace,
-            lambda: apply_plan(self.context.workspace, plan, product_id=product, default_lane=lane),
+        ws = self.context.workspace
+        self.note.setVisible(False)
+        self.import_button.setEnabled(False)
+        self.op = apply_import(
+            self,
+            self.context,
+            lambda progress: apply_plan(
+                ws, plan, product_id=product, default_lane=lane, progress=progress
+            ),
             f"Import {len(plan.rows)} {plan.target.label.lower()} from {self.table.name}",
+            on_done=self._imported,
+            on_cancelled=lambda: self._not_imported("Cancelled: nothing was imported."),
         )
-        if not self.context.run(command):
-            return False
+        self.op.ended.connect(self._op_ended)
+        return True
+
+    def _imported(self, command: ImportCommand) -> None:
         self.command = command
         self.imported.emit(command.result)
         self.accept()
-        return True
+
+    def _not_imported(self, text: str) -> None:
+        self.note.setText(text)
+        self.note.setVisible(True)
+
+    def done(self, result: int) -> None:
+        """Closing the dialog mid-import cancels it (nothing is imported) and waits for it."""
+        if self.op is not None:
+            self.op.cancel_and_wait()
+        super().done(result)
+
+    def _op_ended(self) -> None:
+        if self.op is not None:
+            self.op.deleteLater()
+        self.op = None
+        self._show_errors()  # the Import button as the plan allows
 
 
 def _combo(options: dict[str, str]) -> QComboBox:
