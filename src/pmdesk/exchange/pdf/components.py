@@ -194,7 +194,7 @@ class _Piece(Table):
     """A page of a PagedTable: a Table that writes its one-line text cells straight into
     the page, as ``canvas.drawString`` would write them, without a text object each."""
 
-    def _drawCell(self, cellval, cellstyle, pos, size):  # noqa: N802 (reportlab's name)
+    def _drawCell(self, cellval, cellstyle, pos, size):  # reportlab's name
         if (
             type(cellval) is not str
             or "\n" in cellval
