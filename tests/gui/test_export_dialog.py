@@ -123,14 +123,15 @@ def test_the_worker_exports_with_progress_and_opens_the_file(qtbot, ctx, tmp_pat
     target = tmp_path / "out" / "spec.pdf"
     target.parent.mkdir()
     dialog.output_edit.setText(str(target))
-    seen: list[tuple[int, int]] = []
+    seen: list[float | None] = []
     with qtbot.waitSignal(dialog.exported, timeout=30_000) as done:
         dialog.start()
-        dialog._worker.progressed.connect(lambda d, t: seen.append((d, t)))  # any thread
+        dialog.op.progressed.connect(lambda fraction, _text: seen.append(fraction))
         assert not dialog.export_button.isEnabled() and dialog.cancel_button.isEnabled()
     assert done.args == [target]
     assert target.read_bytes().startswith(b"%PDF")
-    assert seen and seen[-1][0] == seen[-1][1]
+    assert seen and seen[-1] == 1.0
+    assert dialog.progress.value() == dialog.progress.maximum()
     assert opened == [target]
     assert dialog.export_button.isEnabled() and not dialog.cancel_button.isEnabled()
     assert "Saved" in dialog.status.text()

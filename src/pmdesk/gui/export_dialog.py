@@ -1,23 +1,22 @@
 """File > Export > PDF: choose what to print, then print it in a worker with progress and cancel.
 
-The dialog only gathers choices into a :class:`PdfOptions`. The export runs in
-:class:`ExportWorker` on its own QThread, which opens its **own** read-only
-Workspace (``Workspace.reopen_read_only``: the file again, or a connection of
-its own to a team workspace's server; a session never crosses threads) and reports
-through signals; the dialog never blocks. The file appears only when the
-export completes (``export_pdf`` writes a temporary file and renames it), so
-cancelling leaves nothing behind.
+The dialog only gathers choices into a :class:`PdfOptions`. The export runs as a
+:class:`~pmdesk.gui.ops.BackgroundOp` (:func:`write_pdf` off the GUI thread),
+which opens its **own** read-only Workspace (``Workspace.reopen_read_only``: the
+file again, or a connection of its own to a team workspace's server; a session
+never crosses threads); the dialog shows its progress in its own bar and never
+blocks. The file appears only when the export completes (``export_pdf`` writes
+a temporary file and renames it), so cancelling leaves nothing behind.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QObject, Qt, QThread, QUrl, Signal, Slot
+from PySide6.QtCore import QDate, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -40,12 +39,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pmdesk.core.errors import PmdeskError
 from pmdesk.exchange.pdf import (
     KINDS,
     NEEDS_PRODUCT,
     SECTIONS,
-    ExportCancelled,
     PdfOptions,
     default_paper,
 )
@@ -53,6 +50,7 @@ from pmdesk.store.services import PortfolioService, RoadmapService
 from pmdesk.store.workspace import Workspace
 
 from .context import AppContext
+from .ops import STEPS, BackgroundOp, OpToken, error_text
 
 PAPERS = ("A4", "Letter", "A3", "A2")
 POSTERS = ("roadmap", "canvas")  # print on A3 unless told otherwise
@@ -83,54 +81,28 @@ def file_name(kind: str, subject: str) -> str:
     return " ".join(cleaned.split()).strip(" .") + ".pdf"
 
 
-class ExportWorker(QObject):
-    """Writes one PDF off the GUI thread; talks only through its signals."""
+def write_pdf(
+    open_workspace: Callable[[], Workspace],
+    kind: str,
+    output: Path,
+    product_id: int | None,
+    options: PdfOptions | None,
+    token: OpToken | None = None,
+) -> Path:
+    """Write one PDF with a workspace of its own (opened here, in the worker's thread)."""
+    from pmdesk.exchange.pdf import export_pdf
 
-    progressed = Signal(int, int)
-    finished = Signal(object)  # the Path written
-    failed = Signal(str)
-    cancelled = Signal()
-
-    def __init__(
-        self,
-        open_workspace: Callable[[], Workspace],
-        kind: str,
-        output: Path,
-        product_id: int | None,
-        options: PdfOptions,
-    ) -> None:
-        super().__init__()
-        self.open_workspace = open_workspace  # called in the worker's thread
-        self.kind, self.output, self.product_id, self.options = kind, output, product_id, options
-        self._stop = threading.Event()
-
-    def cancel(self) -> None:
-        """Safe from any thread: the export stops at its next step."""
-        self._stop.set()
-
-    @Slot()
-    def run(self) -> None:
-        from pmdesk.exchange.pdf import export_pdf
-
-        try:
-            with self.open_workspace() as ws:
-                written = export_pdf(
-                    ws,
-                    self.kind,
-                    self.output,
-                    product_id=self.product_id,
-                    options=self.options,
-                    progress=self.progressed.emit,
-                    cancelled=self._stop.is_set,
-                )
-        except ExportCancelled:
-            self.cancelled.emit()
-        except PmdeskError as exc:
-            self.failed.emit(str(exc))
-        except Exception as exc:  # noqa: BLE001 - a worker must report, never die silently
-            self.failed.emit(f"The export failed: {exc}")
-        else:
-            self.finished.emit(written)
+    token = token or OpToken()
+    with open_workspace() as ws:
+        return export_pdf(
+            ws,
+            kind,
+            output,
+            product_id=product_id,
+            options=options,
+            progress=token.steps(),
+            cancelled=lambda: token.cancelled,
+        )
 
 
 def _choose_output(parent: QWidget, suggested: Path) -> Path | None:
@@ -168,8 +140,7 @@ class ExportDialog(QDialog):
         self.setMinimumWidth(560)  # room for the file's path, which is read in full
         self.ctx = ctx
         self._choose_output, self._open_file = choose_output, open_file
-        self._thread: QThread | None = None
-        self._worker: ExportWorker | None = None
+        self.op: BackgroundOp | None = None  # the export, while it runs
         self._products = ctx.service(PortfolioService).list_products()
         self._build()
         self.kind_box.setCurrentIndex(max(0, self.kind_box.findData(kind)))
@@ -369,30 +340,33 @@ class ExportDialog(QDialog):
 
     def start(self) -> None:
         """Export in a worker thread; the dialog stays responsive and can cancel."""
-        if self._thread is not None:
+        if self.op is not None:
             return
         output = Path(self.output_edit.text().strip()).expanduser()
         if not output.name:
             self.status.setText("Choose where to save the PDF.")
             return
         product_id = self.product_box.currentData() if self.kind in NEEDS_PRODUCT else None
-        self._worker = ExportWorker(
-            self.ctx.workspace.reopen_read_only, self.kind, output, product_id, self.options()
+        reopen, kind, options = self.ctx.workspace.reopen_read_only, self.kind, self.options()
+        # The dialog shows the progress and has the Cancel button itself.
+        self.op = BackgroundOp(
+            self,
+            lambda token: write_pdf(reopen, kind, output, product_id, options, token),
+            title="Export PDF",
+            show_progress=False,
+            block_input=False,
         )
-        self._thread = QThread(self)
-        self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.run)
-        self._worker.progressed.connect(self._progressed)
-        self._worker.finished.connect(self._done)
-        self._worker.failed.connect(self._failed)
-        self._worker.cancelled.connect(self._cancelled)
+        self.op.progressed.connect(self._progressed)
+        self.op.succeeded.connect(self._done)
+        self.op.failed.connect(lambda error: self._failed(error_text(error, "The export")))
+        self.op.cancelled.connect(self._cancelled)
         self._set_running(True)
         self.status.setText("Exporting…")
-        self._thread.start()
+        self.op.start()
 
     def cancel(self) -> None:
-        if self._worker is not None:
-            self._worker.cancel()
+        if self.op is not None:
+            self.op.cancel()
             self.status.setText("Cancelling…")
 
     def _set_running(self, running: bool) -> None:
@@ -414,19 +388,14 @@ class ExportDialog(QDialog):
         if not running:
             self.product_box.setEnabled(self.kind in NEEDS_PRODUCT)
 
-    @Slot(int, int)
-    def _progressed(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
+    @Slot(object, str)
+    def _progressed(self, fraction: float | None, _text: str) -> None:
+        if fraction is not None:
+            self.progress.setRange(0, STEPS)
+            self.progress.setValue(round(fraction * STEPS))
 
     def _finish_thread(self) -> None:
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait()
-            self._thread.deleteLater()
-        if self._worker is not None:
-            self._worker.deleteLater()
-        self._thread = self._worker = None
+        self.op = None
         self._set_running(False)
 
     @Slot(object)
@@ -457,9 +426,8 @@ class ExportDialog(QDialog):
 
     def done(self, result: int) -> None:
         """Closing the dialog mid-export cancels it and waits for the worker to stop."""
-        if self._worker is not None:
-            self._worker.cancel()
-            self._finish_thread()
+        if self.op is not None:
+            self.op.cancel_and_wait()  # delivers the outcome: the op is gone after this
         super().done(result)
 
 

@@ -395,9 +395,7 @@ class CsvImportDialog(QDialog):
         super().done(result)
 
     def _op_ended(self) -> None:
-        if self.op is not None:
-            self.op.deleteLater()
-        self.op = None
+        self.op = None  # a child of the dialog: it goes with it
         self._show_errors()  # the Import button as the plan allows
 
 

@@ -44,6 +44,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# Ops under way: kept alive here, so one started without a parent is not collected mid-way.
+_RUNNING: set[BackgroundOp] = set()
+
 SHOW_AFTER_MS = 300  # a shorter op shows no dialog at all: it would only flicker
 STEPS = 1000  # resolution of the bar (per mille)
 
@@ -269,6 +272,7 @@ class BackgroundOp(QObject):
         self._thread = _Worker(self._work, self.token, f"pmdesk-op: {self.title}")
         self._work = None  # type: ignore[assignment]
         self._thread.finished.connect(self._finish, Qt.ConnectionType.QueuedConnection)
+        _RUNNING.add(self)
         if self.context is not None:
             self.context.begin_op(self)
         if self._block_input:
@@ -333,6 +337,7 @@ class BackgroundOp(QObject):
             if not isinstance(self.error, PmdeskError):
                 log.error("%s failed", self.title, exc_info=self.error)
         self._tidy()
+        _RUNNING.discard(self)
         if self.outcome == "done":
             self.progressed.emit(1.0, self.token.state[1])
             self.succeeded.emit(self.result)

@@ -4,9 +4,11 @@ Share copies the open file to an empty PostgreSQL database.
 
 The copy (``store.team_copy.file_to_team``: schema, every row, then a row-by-row
 check, in one server transaction) takes a couple of seconds for a large
-portfolio, so it runs in :class:`ShareWorker` on its own thread, which opens
-the file read-only by itself; the window stays responsive behind a busy dialog.
-Once it is made, the person is offered to switch to the team workspace.
+portfolio, so it runs as a :class:`~pmdesk.gui.ops.BackgroundOp` on a thread of
+its own, which opens the file read-only by itself; the window stays responsive
+behind the op's progress dialog (without Cancel: the one server transaction
+finishes or rolls back). Once it is made, the person is offered to switch to
+the team workspace.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDialog,
@@ -22,37 +24,10 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QMessageBox,
-    QProgressDialog,
     QWidget,
 )
 
-from pmdesk.core.errors import PmdeskError
-
-
-class ShareWorker(QObject):
-    """Runs one copy; reports with ``finished(report)`` or ``failed(message)``."""
-
-    finished = Signal(object)  # store.team_copy.CopyReport
-    failed = Signal(str)
-
-    def __init__(self, path: Path, url: str, password: str) -> None:
-        super().__init__()
-        self.path, self.url, self._password = path, url, password
-
-    @Slot()
-    def run(self) -> None:
-        from pmdesk.store.team_copy import file_to_team
-
-        try:
-            report = file_to_team(self.path, self.url, self._password)
-        except PmdeskError as exc:
-            self.failed.emit(str(exc))
-        except Exception as exc:  # noqa: BLE001 - a worker must report, never die silently
-            self.failed.emit(f"The copy failed: {exc}")
-        else:
-            self.finished.emit(report)
-        finally:
-            self._password = ""
+from .ops import BackgroundOp, OpToken, error_text
 
 
 def ask_share_target(parent: QWidget | None) -> tuple[str, str] | None:
@@ -102,9 +77,7 @@ class ShareFlow(QObject):
         super().__init__(window)
         self.window, self.path = window, path
         self._ask_target, self._ask_open = ask_target, ask_open
-        self._thread: QThread | None = None
-        self._worker: ShareWorker | None = None
-        self._busy: QProgressDialog | None = None
+        self.op: BackgroundOp | None = None
         self._url = self._password = ""
 
     def start(self) -> bool:
@@ -112,33 +85,25 @@ class ShareFlow(QObject):
         if answer is None:
             return False
         self._url, self._password = answer
-        self._busy = QProgressDialog(
-            f"Copying {self.path.name} to the server and checking it…", "", 0, 0, self.window
+        path, url, password = self.path, self._url, self._password
+        text = f"Copying {path.name} to the server and checking it…"
+
+        def copy(token: OpToken):
+            from pmdesk.store.team_copy import file_to_team
+
+            token.progress(None, text)
+            return file_to_team(path, url, password)
+
+        # One server transaction: it finishes or rolls back, so there is no Cancel.
+        self.op = BackgroundOp(
+            self.window, copy, title="Share as Team Workspace", cancellable=False
         )
-        self._busy.setCancelButton(None)  # one server transaction: it finishes or rolls back
-        self._busy.setWindowTitle("Share as Team Workspace")
-        self._busy.setMinimumDuration(0)
-        self._busy.show()
-        self._worker = ShareWorker(self.path, self._url, self._password)
-        self._thread = QThread(self)
-        self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.run)
-        self._worker.finished.connect(self._shared)
-        self._worker.failed.connect(self._failed)
-        self._thread.start()
+        self.op.succeeded.connect(self._shared)
+        self.op.failed.connect(lambda error: self._failed(error_text(error, "The copy")))
+        self.op.start()
         return True
 
-    def _stop_thread(self) -> None:
-        if self._busy is not None:
-            self._busy.close()
-            self._busy.deleteLater()
-            self._busy = None
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait()
-
     def _shared(self, report) -> None:
-        self._stop_thread()
         text = (
             f"{self.path.name} is now the team workspace {report.destination} "
             f"({report.rows} rows, checked). Colleagues open it with File ▸ Connect to "
@@ -151,7 +116,6 @@ class ShareFlow(QObject):
         self.done.emit(True)
 
     def _failed(self, message: str) -> None:
-        self._stop_thread()
         self._password = ""
         self.window.dialogs.error("Could not share the portfolio", message)
         self.done.emit(False)
