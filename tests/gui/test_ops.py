@@ -374,19 +374,7 @@ def test_closing_the_workspace_mid_import_cancels_it(qtbot, setup, tmp_path, mon
     menus, ctx, ws, product, window, errors = setup
     before = _dump(ws)
     gate = threading.Event()
-    original = OpToken.steps
-
-    def steps(self, *args, **kwargs):
-        report = original(self, *args, **kwargs)
-
-        def held(done: int, total: int) -> None:
-            gate.set()
-            QThread.msleep(20)  # slow enough for the close to land mid-way
-            report(done, total)
-
-        return held
-
-    monkeypatch.setattr(OpToken, "steps", steps)
+    _slow_steps(monkeypatch, gate)
     _import_big_csv(menus, tmp_path)
     op = menus.dialog.op
     assert gate.wait(30)
@@ -399,3 +387,48 @@ def _trigger(menus: ExchangeMenus, text: str) -> BackgroundOp:
     _action(menus, text).trigger()
     assert menus.op is not None
     return menus.op
+
+
+def _slow_steps(monkeypatch, gate: threading.Event) -> None:
+    """Each progress report takes a while, so a close lands while rows are being written."""
+    original = OpToken.steps
+
+    def steps(self, *args, **kwargs):
+        report = original(self, *args, **kwargs)
+
+        def held(done: int, total: int) -> None:
+            if done:
+                gate.set()
+            QThread.msleep(20)
+            report(done, total)
+
+        return held
+
+    monkeypatch.setattr(OpToken, "steps", steps)
+
+
+def test_closing_the_main_window_mid_import_cancels_it_and_leaves_the_file(
+    qtbot, tmp_path, demo_template, monkeypatch
+):
+    from pmdesk.gui.main_window import MainWindow
+
+    path = tmp_path / "demo.pmdesk"
+    shutil.copyfile(demo_template, path)
+    with Workspace.open(path, read_only=True) as reader:
+        before = _dump(reader)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    errors: list[tuple[str, str]] = []
+    window.dialogs.error = lambda title, text: errors.append((title, text))
+    assert window.open_path(path)
+    gate = threading.Event()
+    _slow_steps(monkeypatch, gate)
+    menus = window.exchange
+    menus.update_enabled()
+    _import_big_csv(menus, tmp_path)
+    op = menus.dialog.op
+    assert gate.wait(30)
+    window.close()  # the window closes the workspace: the import is stopped first
+    assert op.outcome == "cancelled" and not errors
+    with Workspace.open(path, read_only=True) as reader:
+        assert _dump(reader) == before
