@@ -1,6 +1,6 @@
 """Two people editing one team workspace at once: lost updates, conflicts, propagation time.
 
-Two clients (each its own Workspace.connect, own threads and connections) make
+Two clients (each its own connect_workspace, own threads and connections) make
 ``--edits`` read-then-write edits each to ``--items`` shared roadmap items at
 the same time. Every edit reads an item (as a screen would), then writes its
 notes back with a token of its own appended (``a17`` = client a, edit 17). An
@@ -39,10 +39,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from pmdesk.core.errors import PmdeskError
+from pmdesk.store.factory import connect_workspace
 from pmdesk.store.models import RoadmapItem
 from pmdesk.store.services import PortfolioService, RoadmapService
-from pmdesk.store.team import ConflictError
 from pmdesk.store.team_copy import file_to_team
+from pmdesk.store.team_versions import ConflictError
 from pmdesk.store.workspace import Workspace
 
 
@@ -116,14 +117,14 @@ def seed(url: str, password: str, items: int) -> list[int]:
                     kind="milestone",
                 )
         file_to_team(local, url, password)
-    with Workspace.connect(url, password) as ws:
+    with connect_workspace(url, password) as ws:
         return [item.id for item in ws.service(RoadmapService).items.list()]
 
 
 class Client(threading.Thread):
     def __init__(self, url: str, password: str, ids: list[int], edits: int, seed_: int) -> None:
         super().__init__()
-        self.ws = Workspace.connect(url, password)
+        self.ws = connect_workspace(url, password)
         self.items = self.ws.service(RoadmapService).items
         self.ids, self.edits, self.seed = ids, edits, seed_
         self.made: list[tuple[int, str]] = []
@@ -150,7 +151,7 @@ class Client(threading.Thread):
 
 def propagation(url: str, password: str, item_id: int, samples: int) -> list[float]:
     """Seconds from one client's commit to the other client publishing the change."""
-    with Workspace.connect(url, password) as writer, Workspace.connect(url, password) as reader:
+    with connect_workspace(url, password) as writer, connect_workspace(url, password) as reader:
         received: list[float] = []
         reader.changes.subscribe(lambda _c: received.append(time.perf_counter()))
         items = writer.service(RoadmapService).items
@@ -178,7 +179,7 @@ def measure(url: str, password: str, args: argparse.Namespace) -> None:
     elapsed = time.perf_counter() - started
     for client in clients:
         client.ws.close()
-    with Workspace.connect(url, password) as ws:
+    with connect_workspace(url, password) as ws:
         found = {
             i.id: set(i.notes.split())
             for i in ws.service(RoadmapService).items.list(RoadmapItem.id.in_(ids))
@@ -226,7 +227,7 @@ def copy_times(url: str, password: str, items: int) -> None:
             started = time.perf_counter()
             report = file_to_team(local, target, password)
             shared = time.perf_counter() - started
-            with Workspace.connect(target, password, read_only=True, listen=False) as ws:
+            with connect_workspace(target, password, read_only=True, listen=False) as ws:
                 started = time.perf_counter()
                 ws.save_copy(Path(folder) / "back.pmdesk")
                 saved = time.perf_counter() - started

@@ -58,7 +58,7 @@ def password_for(url: str) -> str | None:
 
 
 def _team(args: argparse.Namespace) -> int:
-    from pmdesk.store.team import is_team_url
+    from pmdesk.store.team_server import is_team_url
 
     url, path = (args.target, args.source) if args.action == "share" else (args.source, args.target)
     if not is_team_url(url):
@@ -82,6 +82,7 @@ def _share(path: Path, url: str) -> int:
 
 
 def _save(url: str, path: Path, *, replace: bool) -> int:
+    from pmdesk.store.factory import connect_workspace
     from pmdesk.store.workspace import Workspace
 
     if path.exists() and not replace:
@@ -90,7 +91,7 @@ def _save(url: str, path: Path, *, replace: bool) -> int:
         )
     if not path.parent.is_dir():
         raise PmdeskError(f"{path.parent}: there is no such folder")
-    with Workspace.connect(url, password_for(url), read_only=True, listen=False) as ws:
+    with connect_workspace(url, password_for(url), read_only=True, listen=False) as ws:
         ws.save_copy(path)
         report = Workspace.open(path, read_only=True)
         with report:

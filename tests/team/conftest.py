@@ -201,12 +201,12 @@ def team_db(empty_db: str, tmp_path: Path) -> str:
 @pytest.fixture
 def connect(team_db: str) -> Iterator:
     """Open clients on the team workspace (each one a separate person); all closed after."""
-    from pmdesk.store.workspace import Workspace
+    from pmdesk.store.factory import connect_workspace
 
     opened = []
 
     def _connect(url: str = team_db):
-        ws = Workspace.connect(url, PASSWORD)
+        ws = connect_workspace(url, PASSWORD)
         opened.append(ws)
         return ws
 

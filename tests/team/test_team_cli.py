@@ -9,6 +9,7 @@ import pytest
 
 from pmdesk.cli import main
 from pmdesk.store.demo import create_demo
+from pmdesk.store.factory import connect_workspace
 from pmdesk.store.services import PortfolioService
 from pmdesk.store.workspace import Workspace
 
@@ -30,7 +31,7 @@ def test_share_then_save_gives_back_the_same_portfolio(
     assert main(["team", "share", str(demo_file), empty_db]) == 0
     said = capsys.readouterr().out
     assert "checked" in said and f"pmdesk {empty_db}" in said
-    with Workspace.connect(empty_db, pg_server.password) as team:
+    with connect_workspace(empty_db, pg_server.password) as team:
         names = [p.name for p in team.service(PortfolioService).list_products()]
     assert names
     saved = tmp_path / "back.pmdesk"

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from pmdesk.core.changes import ChangeSet
 from pmdesk.store import team_feed
 from pmdesk.store.services import PortfolioService
-from pmdesk.store.team import ConnectionLostError
+from pmdesk.store.team_server import ConnectionLostError
 
 
 def _collect(ws, until, timeout: float = 2.0) -> list[ChangeSet]:

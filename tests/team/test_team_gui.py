@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QLineEdit
 from pmdesk.gui.commands import DeleteCommand, UpdateCommand
 from pmdesk.gui.team import ConflictDialog, ConnectDialog, ConnectionBanner, TeamContext
 from pmdesk.store.services import PortfolioService
-from pmdesk.store.team import ConflictError
+from pmdesk.store.team_versions import ConflictError
 
 TEXT = 'Owner <b>&amp;</b> "quoted" 😀'
 

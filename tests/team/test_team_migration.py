@@ -19,11 +19,11 @@ from pmdesk.core.errors import ValidationError
 from pmdesk.store import schema
 from pmdesk.store.demo import create_demo
 from pmdesk.store.errors import UpgradeFailedError
+from pmdesk.store.factory import connect_workspace
 from pmdesk.store.models import Base
 from pmdesk.store.services import RoadmapService
-from pmdesk.store.team import team_url
 from pmdesk.store.team_copy import file_to_team, read_table
-from pmdesk.store.workspace import Workspace
+from pmdesk.store.team_server import team_url
 
 V2_GATE_CHECKS = [
     "ck_gate_review_gatedecision",
@@ -122,7 +122,7 @@ def test_format_1_team_database_is_upgraded_on_connect(format_1_team_db, pg_serv
     review = before["elimination_review"][0]["id"]
     milestone = next(i for i in before["roadmap_item"] if MARKER.format(id=review) in i["notes"])
 
-    with Workspace.connect(url, pg_server.password, listen=False) as ws:
+    with connect_workspace(url, pg_server.password, listen=False) as ws:
         assert ws.schema_version == schema.SCHEMA_VERSION == 3
         with ws.engine.connect() as conn:
             assert _checks(conn, "gate_review") == V2_GATE_CHECKS
@@ -165,7 +165,7 @@ def test_a_failed_team_upgrade_leaves_format_1_in_place(format_1_team_db, pg_ser
         before = _checks(conn, "gate_review")
 
     with pytest.raises(UpgradeFailedError, match="ck_gate_review_stage_recycle_to"):
-        Workspace.connect(url, pg_server.password, listen=False)
+        connect_workspace(url, pg_server.password, listen=False)
 
     with engine.connect() as conn:
         assert _checks(conn, "gate_review") == before

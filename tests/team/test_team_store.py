@@ -12,10 +12,12 @@ import sqlalchemy as sa
 from pmdesk.core.changes import ChangeSet
 from pmdesk.core.errors import PmdeskError, ValidationError
 from pmdesk.store.demo import create_demo
+from pmdesk.store.factory import connect_workspace
 from pmdesk.store.models import Product, RoadmapItem
 from pmdesk.store.services import PortfolioService, RoadmapService
-from pmdesk.store.team import ConflictError, ConnectionLostError, NotATeamWorkspaceError
 from pmdesk.store.team_copy import compare, file_to_team
+from pmdesk.store.team_server import ConnectionLostError, NotATeamWorkspaceError
+from pmdesk.store.team_versions import ConflictError
 from pmdesk.store.workspace import Workspace
 
 NAME = 'Pump <b>&amp;</b> "quoted" 🚀'
@@ -72,7 +74,7 @@ def test_demo_goes_to_the_server_and_back_identical(empty_db, pg_server, tmp_pat
     demo = create_demo(tmp_path / "demo.pmdesk")
     report = file_to_team(demo, empty_db, pg_server.password)
     assert report.counts["roadmap_item"] > 40 and report.rows > 500
-    with Workspace.connect(empty_db, pg_server.password) as team:
+    with connect_workspace(empty_db, pg_server.password) as team:
         assert team.check().counts == Workspace.open(demo, read_only=True).check().counts
         team.service(PortfolioService).create_product(name=NAME)  # ids continue after the copy
         saved = team.save_copy(tmp_path / "back.pmdesk")
@@ -92,9 +94,9 @@ def test_copy_refuses_a_database_that_already_holds_a_workspace(team_db, pg_serv
 
 def test_connecting_to_an_empty_database_or_with_a_wrong_password_is_refused(empty_db, pg_server):
     with pytest.raises(NotATeamWorkspaceError, match="empty"):
-        Workspace.connect(empty_db, pg_server.password)
+        connect_workspace(empty_db, pg_server.password)
     with pytest.raises(PmdeskError, match="password"):
-        Workspace.connect(empty_db, "wrong")
+        connect_workspace(empty_db, "wrong")
 
 
 def test_an_edit_against_a_stale_version_is_refused_with_both_values(connect):

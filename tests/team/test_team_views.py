@@ -29,6 +29,7 @@ from pmdesk.gui.lifecycle.columns import VALUE_COLUMNS
 from pmdesk.gui.team import TeamContext
 from pmdesk.gui.views import VIEWS, BaseView
 from pmdesk.store.demo import create_demo
+from pmdesk.store.factory import connect_workspace
 from pmdesk.store.services import (
     CanvasService,
     LaunchService,
@@ -463,7 +464,7 @@ class Team:
         self.ctx: TeamContext | None = None
 
     def _connect(self) -> Workspace:
-        ws = Workspace.connect(self.url, self.password)
+        ws = connect_workspace(self.url, self.password)
         self.opened.append(ws)
         return ws
 

@@ -38,7 +38,8 @@ from PySide6.QtWidgets import (
 from pmdesk import credentials
 from pmdesk.core.changes import Change, ChangeSet
 from pmdesk.core.errors import PmdeskError
-from pmdesk.store.team import ConflictError, ConnectionLostError, is_team_url
+from pmdesk.store.team_server import ConnectionLostError, is_team_url
+from pmdesk.store.team_versions import ConflictError
 from pmdesk.store.workspace import Workspace
 
 from .commands import ServiceCommand

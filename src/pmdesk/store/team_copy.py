@@ -19,7 +19,7 @@ from sqlalchemy import event
 
 from pmdesk.core.errors import PmdeskError
 
-from . import schema, team, team_feed
+from . import schema, team_feed, team_server
 from .models import Base
 
 _BATCH = 1000
@@ -129,12 +129,12 @@ def file_to_team(path: Path | str, url: str | sa.URL, password: str | None = Non
     """
     from .workspace import Workspace
 
-    target_url = team.team_url(url, password)
-    where = team.display_url(target_url)
+    target_url = team_server.team_url(url, password)
+    where = team_server.display_url(target_url)
     with Workspace.open(path, read_only=True) as local:
-        engine = team.team_engine(target_url)
+        engine = team_server.team_engine(target_url)
         try:
-            if team.stored_version(engine, where) is not None:
+            if team_server.stored_version(engine, where) is not None:
                 raise PmdeskError(f"{where}: this database already holds a pmdesk workspace")
             with local.engine.connect() as source, engine.begin() as target:
                 Base.metadata.create_all(target)
@@ -145,7 +145,7 @@ def file_to_team(path: Path | str, url: str | sa.URL, password: str | None = Non
                 if differences:
                     raise CopyMismatchError(differences)
         except sa.exc.OperationalError as exc:
-            raise team.connection_failure(where, exc) from exc
+            raise team_server.connection_failure(where, exc) from exc
         finally:
             engine.dispose()
     return CopyReport(where, counts)
@@ -163,7 +163,7 @@ def team_to_file(engine: sa.Engine, destination: Path | str) -> CopyReport:
     event.listen(file_engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
     try:
         with engine.connect() as source, file_engine.begin() as target:
-            if team.stored_version(engine, "") != schema.SCHEMA_VERSION:
+            if team_server.stored_version(engine, "") != schema.SCHEMA_VERSION:
                 raise PmdeskError("the team workspace needs upgrading before it can be saved")
             for table in reversed(Base.metadata.sorted_tables):
                 target.execute(sa.delete(table))

@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from pmdesk.core.changes import Change, ChangeSet
 
 from .models import Base
-from .team import CONNECT_TIMEOUT_S, ConnectionLostError, connection_failure, libpq_params
+from .team_server import CONNECT_TIMEOUT_S, ConnectionLostError, connection_failure, libpq_params
 
 CHANNEL = "pmdesk_changes"
 LOG_LOCK = 0x504D444B  # the advisory lock key: "PMDK", as in the file header

@@ -1,8 +1,10 @@
 """A team workspace: the Workspace over a PostgreSQL server, shared by several people.
 
 It overrides the Workspace's team hooks and adds what only a shared database
-needs; the pieces themselves (URLs, version book, change feed, conflicts) are
-in :mod:`pmdesk.store.team`, copying to and from a file in :mod:`.team_copy`.
+needs: its address, the change feed and the row versions seen. The pieces
+themselves are in :mod:`.team_server` (URLs, connecting), :mod:`.team_versions`
+(stale edits, conflicts) and :mod:`.team_feed`; copying to and from a file in
+:mod:`.team_copy`. :func:`pmdesk.store.factory.connect_workspace` opens one.
 """
 
 from __future__ import annotations
@@ -19,14 +21,19 @@ from sqlalchemy.orm import Session, sessionmaker
 from pmdesk.core.changes import ChangeSet
 from pmdesk.core.errors import PmdeskError, ValidationError
 
-from . import schema, team, team_feed
+from . import schema, team_feed, team_server, team_versions
 from .errors import TooNewError
 from .models import Base
 from .workspace import UnitOfWork, Workspace
 
 
 class TeamWorkspace(Workspace):
-    """Open with :meth:`Workspace.connect`; see the module docstring."""
+    """Open with :func:`pmdesk.store.factory.connect_workspace`; see the module docstring."""
+
+    url: sa.URL
+    # What others changed (None for a one-off connection that does not listen).
+    feed: team_feed.ChangeFeed | None
+    versions: team_versions.VersionBook
 
     def __init__(
         self, url: sa.URL, engine: sa.Engine, *, read_only: bool, listen: bool = True
@@ -36,7 +43,8 @@ class TeamWorkspace(Workspace):
         )
         self.url = url
         self.origin = team_feed.new_origin()
-        self.versions = team.VersionBook()
+        self.versions = team_versions.VersionBook()
+        self.feed = None
         self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
         event.listen(self._read_sessions, "loaded_as_persistent", self.versions.on_load)
         event.listen(self._sessions, "before_flush", self.versions.check)
@@ -61,13 +69,13 @@ class TeamWorkspace(Workspace):
         """Connect, check the database holds a pmdesk workspace, upgrade it if it is older."""
         from .upgrade import upgrade_engine
 
-        full = team.team_url(url, password)
-        where = team.display_url(full)
-        engine = team.team_engine(full)
+        full = team_server.team_url(url, password)
+        where = team_server.display_url(full)
+        engine = team_server.team_engine(full)
         try:
-            version = team.stored_version(engine, where)
+            version = team_server.stored_version(engine, where)
             if version is None:
-                raise team.NotATeamWorkspaceError(
+                raise team_server.NotATeamWorkspaceError(
                     where, "this database is empty; create a team workspace from a file first"
                 )
             if version > schema.SCHEMA_VERSION:
@@ -79,7 +87,7 @@ class TeamWorkspace(Workspace):
                     team_feed.create_log(conn)
         except sa.exc.OperationalError as exc:
             engine.dispose()
-            raise team.connection_failure(where, exc) from exc
+            raise team_server.connection_failure(where, exc) from exc
         except BaseException:
             engine.dispose()
             raise
@@ -87,7 +95,6 @@ class TeamWorkspace(Workspace):
 
     def reopen_read_only(self) -> TeamWorkspace:
         """A read-only connection of its own (a worker thread's); it does not listen."""
-        assert self.url is not None
         return TeamWorkspace.connect_url(self.url, read_only=True, listen=False)
 
     @property
@@ -96,8 +103,7 @@ class TeamWorkspace(Workspace):
 
     @property
     def location(self) -> str:
-        assert self.url is not None
-        return team.display_url(self.url)
+        return team_server.display_url(self.url)
 
     # -- others' changes and the connection ----------------------------------------------
 
@@ -140,8 +146,10 @@ class TeamWorkspace(Workspace):
         try:
             yield
         except sa.exc.SQLAlchemyError as exc:
-            if team.is_connection_error(exc):
-                raise team.ConnectionLostError(self.location, str(exc), editing=editing) from exc
+            if team_server.is_connection_error(exc):
+                raise team_server.ConnectionLostError(
+                    self.location, str(exc), editing=editing
+                ) from exc
             raise
 
     def _commit(self, session: Session, uow: UnitOfWork) -> None:
@@ -151,42 +159,36 @@ class TeamWorkspace(Workspace):
         session.commit()
 
     def _committed(self, session: Session) -> None:
-        assert self.versions is not None
         self.versions.committed(session)
 
     def _integrity_message(self, exc: IntegrityError) -> ValidationError:
-        return team.integrity_message(exc)
+        return team_server.integrity_message(exc)
 
     def _stale_conflict(self, session: Session) -> PmdeskError:
-        return team.stale_conflict(session, self.engine) or super()._stale_conflict(session)
+        conflict = team_versions.stale_conflict(session, self.engine)
+        return conflict or super()._stale_conflict(session)
 
     def guard_rows(
         self, session: Session, table: sa.Table, ids: Iterable[object], *, deleting: bool = False
     ) -> None:
         """Lock the rows, then refuse if one changed since this person saw it."""
-        assert self.versions is not None
         self.versions.check_rows(session, table, ids, deleting=deleting)
 
     def wrote_rows(self, session: Session, table: sa.Table, ids: Iterable[object]) -> None:
-        assert self.versions is not None
         self.versions.wrote_rows(session, table, ids)
 
     def note_seen(self, kind: str, rows: Iterable[tuple[object, int]]) -> None:
-        assert self.versions is not None
         self.versions.saw(kind, rows)
 
     def hold_version(self, kind: str, entity_id: object) -> None:
-        assert self.versions is not None
         self.versions.hold(kind, entity_id)
 
     def release_version(self, kind: str, entity_id: object) -> None:
-        assert self.versions is not None
         self.versions.release(kind, entity_id)
 
     @contextlib.contextmanager
     def undo_guard(self) -> Iterator[None]:
         """While undoing or redoing: refuse to touch a row someone changed after our edit."""
-        assert self.versions is not None
         self.versions.guarding_undo = True
         try:
             yield
