@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
 from pmdesk.core.errors import PmdeskError, ValidationError
 from pmdesk.core.validation import RULES
-from pmdesk.store.models import Base
+from pmdesk.store.models import Base, Entity, table_of
 from pmdesk.store.services.base import Repo, record_snapshot
 from pmdesk.store.snapshot import Snapshot, capture, restore
 
@@ -129,8 +130,8 @@ def delete_created(ws: Workspace, created: dict[str, list[int]]) -> Snapshot:
             merged.cleared.extend(part.cleared)
         # Children first, so no row is left pointing at a deleted one mid-way.
         for table in reversed(Base.metadata.sorted_tables):
-            ids = created.get(table.name)
-            for start in range(0, len(ids or ()), 500):
+            ids = created.get(table.name) or []
+            for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
                 ws.guard_rows(uow.session, table, chunk, deleting=True)
                 uow.session.execute(sa.delete(table).where(table.c.id.in_(chunk)))
@@ -177,12 +178,12 @@ def read_source(source: bytes | str | Path, what: str) -> tuple[bytes, str]:
 # -- cleaning and writing rows ---------------------------------------------------------
 
 
-def column_defaults(model: type) -> dict[str, Any]:
+def column_defaults(model: type[Base]) -> dict[str, Any]:
     """The model's static column defaults, as a Repo fills them on create."""
     values = {}
-    for column in model.__table__.columns:
+    for column in table_of(model).columns:
         default = column.default
-        if default is not None and not default.is_callable and column.key not in ("row_version",):
+        if isinstance(default, ScalarElementColumnDefault) and column.key != "row_version":
             values[column.key] = default.arg
     return values
 
@@ -208,7 +209,9 @@ def clean_fields(
     return full, problems
 
 
-def _rule_problems(model: type, full: dict[str, Any], refused: set[str]) -> list[ValidationError]:
+def _rule_problems(
+    model: type[Base], full: dict[str, Any], refused: set[str]
+) -> list[ValidationError]:
     """Every refusal of the table's rule, not just the first.
 
     A rule stops at its first problem. The field it names is then replaced by a
@@ -238,12 +241,12 @@ def _rule_problems(model: type, full: dict[str, Any], refused: set[str]) -> list
     return found
 
 
-def _stand_ins(model: type, key: str) -> list[Any]:
-    column = model.__table__.columns.get(key)
+def _stand_ins(model: type[Base], key: str) -> list[Any]:
+    column = table_of(model).columns.get(key)
     if column is None:
         return []
     default = column.default
-    values = [default.arg] if default is not None and not default.is_callable else []
+    values = [default.arg] if isinstance(default, ScalarElementColumnDefault) else []
     values.append(None)
     if isinstance(column.type, sa.String | sa.Text):
         values.append("x")
@@ -255,7 +258,9 @@ def field_key(error: ValidationError) -> str:
     return error.field.strip().lower().replace(" ", "_").replace("-", "_")
 
 
-def insert(uow: UnitOfWork, result: ImportResult, model: type, fields: dict[str, Any]) -> int:
+def insert(
+    uow: UnitOfWork, result: ImportResult, model: type[Entity], fields: dict[str, Any]
+) -> int:
     """Add one row inside the import's transaction and note its id for the undo."""
     obj = model(**fields)
     uow.session.add(obj)
@@ -267,7 +272,7 @@ def insert(uow: UnitOfWork, result: ImportResult, model: type, fields: dict[str,
 def insert_many(
     uow: UnitOfWork,
     result: ImportResult,
-    model: type,
+    model: type[Entity],
     rows: list[dict[str, Any]],
     progress: Progress | None = None,
 ) -> list[int]:

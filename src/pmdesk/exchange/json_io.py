@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefault
 
 from pmdesk import __version__
 from pmdesk.core.errors import PmdeskError, ValidationError
@@ -56,7 +57,7 @@ from pmdesk.core.validation import RULES, check_bounds
 from pmdesk.store import schema
 from pmdesk.store.file_values import json_shape
 from pmdesk.store.migrations import _link_elimination_milestones
-from pmdesk.store.models import Base, WorkCalendar, WorkspaceInfo
+from pmdesk.store.models import Base, WorkCalendar, WorkspaceInfo, table_of
 
 from .importing import (
     ImportFileError,
@@ -249,12 +250,15 @@ def _strictly_typed(column: sa.Column, value: Any) -> Any:
     if value is None:
         if column.nullable:
             return None
-        if column.default is None:
-            raise ValueError("a value is required")
         # A hand-written file may leave out what has a default: fill it in as a new row would.
-        return column.default.arg(None) if column.default.is_callable else column.default.arg
+        if isinstance(column.default, CallableColumnDefault):
+            # Our callable defaults take no argument: SQLAlchemy's wrapper ignores the context.
+            return column.default.arg(None)  # type: ignore[arg-type]
+        if isinstance(column.default, ScalarElementColumnDefault):
+            return column.default.arg
+        raise ValueError("a value is required")
     if isinstance(kind, sa.Enum) and kind.enum_class is not None:
-        if value not in kind.enum_class.values():
+        if value not in kind.enums:
             raise ValueError(f"{str(value)[:40]!r} is not one of {', '.join(kind.enums)}")
         return kind.enum_class(value)
     if isinstance(kind, sa.DateTime | sa.Date):
@@ -290,8 +294,9 @@ def _strictly_typed(column: sa.Column, value: Any) -> Any:
             raise ValueError("holds values that cannot be stored") from None
         return value
     text = _text(value)
-    if getattr(kind, "length", None) and len(text) > kind.length:
-        raise ValueError(f"is longer than {kind.length} characters")
+    length = getattr(kind, "length", None)
+    if length and len(text) > length:
+        raise ValueError(f"is longer than {length} characters")
     return text
 
 
@@ -415,7 +420,7 @@ def _fill(
 def _workspace_calendar(uow, rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict]:
     """The document's workspace calendar goes into the workspace's own row; the rows left
     to insert (products' calendars), and {document id: id} for the ones that moved."""
-    table = WorkCalendar.__table__
+    table = table_of(WorkCalendar)
     session = uow.session
     existing = session.scalar(sa.select(table.c.id).where(table.c.product_id.is_(None)))
     taken = set(session.scalars(sa.select(table.c.id)))
@@ -441,6 +446,6 @@ def _workspace_calendar(uow, rows: list[dict[str, Any]]) -> tuple[list[dict[str,
 def _update_workspace_info(uow, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
-    table = WorkspaceInfo.__table__
+    table = table_of(WorkspaceInfo)
     uow.session.execute(sa.update(table).where(table.c.id == 1).values(**rows[0]))
     uow.record("workspace_info", "update", [1])

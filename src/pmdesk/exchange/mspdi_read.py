@@ -305,27 +305,24 @@ class _Reader:
                 )
             self.ns = ns + "}" if ns else ""
             self._header(root)
+        project, calendar = self.project, self.calendar
+        assert project is not None and calendar is not None  # both set by _header
         if record is None:
             return
         tag = record.tag[len(self.ns) :]
         if tag == "Task":
             task = _read_task(
-                record,
-                self.ns,
-                self.calendar,
-                self.aliases,
-                self.project.errors,
-                self.project.warnings,
+                record, self.ns, calendar, self.aliases, project.errors, project.warnings
             )
             if task is not None:
-                self.project.tasks.append(task)
+                project.tasks.append(task)
         elif tag == "Resource":
             values = _values(record, self.ns)
             if values.get("IsNull", "0") not in ("1", "true") and values.get("Name", "").strip():
-                self.project.resources += 1
+                project.resources += 1
         elif tag == "Assignment":
             if _values(record, self.ns).get("ResourceUID", "").strip() not in ("", "-65535"):
-                self.project.assignments += 1
+                project.assignments += 1
 
     def _header(self, whole: ET.Element) -> None:
         """Project fields and calendar, read (from a namespace-free copy) before any task."""

@@ -28,6 +28,7 @@ from pmdesk.store.models import (
     RoadmapItem,
     Stakeholder,
     StakeholderPosition,
+    table_of,
 )
 from pmdesk.store.services.base import Repo, coerce
 
@@ -114,7 +115,7 @@ def _check_mapping(plan: CsvPlan) -> None:
     for spec in plan.target.fields:
         if spec.required and not plan.columns_of(spec.name):
             plan.errors.append(RowError(None, f"no column is mapped to “{spec.label}”"))
-    for name in set(plan.mapping) - {None}:
+    for name in {mapped for mapped in plan.mapping if mapped is not None}:
         columns = plan.columns_of(name)
         if name not in plan.target.names:
             plan.errors.append(RowError(None, f"{name!r} is not a field of {plan.target.label}"))
@@ -257,7 +258,7 @@ def _metric_problems(extra: dict[str, Any]) -> list[ValidationError]:
         )
     if extra.get("metric_kind"):
         try:
-            extra["metric_kind"] = coerce(Metric.__table__.c.kind, extra["metric_kind"])
+            extra["metric_kind"] = coerce(table_of(Metric).c.kind, extra["metric_kind"])
         except ValidationError as exc:
             problems.append(ValidationError("metric_kind", exc.reason))
     return problems
