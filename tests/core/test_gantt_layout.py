@@ -19,12 +19,13 @@ from pmdesk.core.gantt_layout import (
     bar_box,
     baseline_box,
     distance_to_route,
+    finish_slip,
     label_place,
     link_route,
-    nudge,
     occupancy,
-    readable_tiers,
+    scaled_metrics,
     slip_days,
+    slip_text,
 )
 from pmdesk.core.timeline import TimeScale
 
@@ -136,6 +137,63 @@ def test_incremental_moves_keep_rows_valid_and_others_still(specs, moves):
             assert layout.place(other)[:2] == place[:2]
 
 
+kinds = st.sampled_from(list(ItemKind))
+placed = st.lists(
+    st.tuples(st.integers(0, 2), kinds, st.integers(0, 80), st.integers(1, 25), st.booleans()),
+    max_size=40,
+)
+
+
+@settings(max_examples=80)
+@given(
+    placed, st.floats(-10, 110), st.floats(0, 60), st.floats(0, 400), st.sampled_from([0.3, 3, 8])
+)
+def test_bar_boxes_place_each_visible_item_as_bar_box_does(specs, day0, width, y0, ppd):
+    """The batched call (a whole frame at once) and the one-item call agree exactly, for
+    every kind, in open and folded lanes, with and without baselines."""
+    items = [
+        LayoutItem(
+            i,
+            lane,
+            kind,
+            start,
+            start if kind is MILESTONE else start + days - 1,
+            (start + 1, start + days) if based else None,
+        )
+        for i, (lane, kind, start, days, based) in enumerate(specs)
+    ]
+    m = Metrics(with_baseline=True)
+    layout = GanttLayout([LayoutLane(0), LayoutLane(1, collapsed=True), LayoutLane(2)], items, m)
+    scale = TimeScale(D(1, 1, 3), ppd)  # ordinal 3: the items' days lie either side of x = 0
+    day1, y1 = day0 + width, y0 + 300
+    seen = list(layout.visible(day0, day1, y0, y1))
+    batch = layout.bar_boxes(day0, day1, y0, y1, scale)
+    assert [entry[0].id for entry in batch] == [v.item_id for v in seen]
+    for v, (item, box, row_top, compact, next_x, prev_x) in zip(seen, batch, strict=True):
+        assert (row_top, compact) == (v.row_top, v.compact)
+        assert box == bar_box(item, v.row_top, scale, m, v.compact) == layout.bar(item.id, scale)
+        nxt = None if v.next_start is None else scale.x_of_ordinal(v.next_start)
+        prev = None if v.prev_end is None else scale.x_of_ordinal(v.prev_end)
+        assert (next_x, prev_x) == (nxt, prev)
+
+
+def test_slip_is_counted_and_written_one_way():
+    assert finish_slip(D(2027, 3, 5).toordinal(), D(2027, 3, 1).toordinal()) == 4
+    assert finish_slip(10, 12) == -2
+    assert [slip_text(3), slip_text(-2)] == ["+3d", "−2d"]
+
+
+def test_metrics_scale_all_sizes_or_only_those_named():
+    m = Metrics()
+    assert scaled_metrics(m, 1.0) is m
+    double = scaled_metrics(m, 2.0)
+    assert double == m.scaled(2.0)
+    assert (double.row_height, double.label_padding) == (64.0, 12.0)
+    rows = scaled_metrics(m, 2.0, ("row_height", "bar_height"))
+    assert (rows.row_height, rows.bar_height, rows.label_padding) == (64.0, 36.0, 6.0)
+    assert rows.with_baseline is m.with_baseline
+
+
 def test_a_moved_item_keeps_its_row_when_it_still_fits():
     layout = GanttLayout(
         [LayoutLane(1)], [feature(1, 1, 0, 10), feature(2, 1, 2, 3), feature(3, 1, 20, 3)]
@@ -215,27 +273,6 @@ def test_forward_finish_to_start_is_one_elbow_and_distance_to_it():
     assert points == [(50, 9), (58, 9), (58, 49), (200, 49)]
     assert distance_to_route(points, 120, 52) == 3
     assert distance_to_route(points, 58, 30) == 0
-
-
-def test_nudge_by_the_units_of_the_zoom():
-    start, end = D(2027, 1, 31), D(2027, 2, 4)
-    assert nudge(start, end, "day", 1) == (D(2027, 2, 1), D(2027, 2, 5))
-    assert nudge(start, end, "week", -1) == (D(2027, 1, 24), D(2027, 1, 28))
-    assert nudge(start, end, "month", 1) == (D(2027, 2, 28), D(2027, 3, 4))  # no 31 February
-    assert nudge(start, end, "quarter", 1) == (D(2027, 4, 30), D(2027, 5, 4))
-    assert nudge(start, end, "year", -1) == (D(2026, 1, 31), D(2026, 2, 4))
-
-
-def test_time_scale_units_stay_readable_when_zoomed_out():
-    assert readable_tiers(20) == ("week", "day")
-    assert readable_tiers(3) == ("month", "week")
-    assert readable_tiers(2) == ("quarter", "month")  # weeks of 14 px cannot hold "52"
-    assert readable_tiers(0.3) == ("year", "quarter")
-    assert readable_tiers(0.08) == ("", "year")
-    assert readable_tiers(0.3, {"month": 5, "week": 1, "day": 1, "quarter": 1, "year": 1}) == (
-        "quarter",
-        "month",
-    )  # smaller labels keep the finer units
 
 
 def test_a_label_with_no_room_on_the_right_goes_left_when_that_is_clear():

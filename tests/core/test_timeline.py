@@ -10,7 +10,9 @@ from pmdesk.core.timeline import (
     TimeScale,
     fit_zoom,
     next_unit,
+    nudge,
     pack_rows,
+    readable_tiers,
     stack_lanes,
     step_zoom,
     ticks,
@@ -27,6 +29,8 @@ def test_dates_and_x_round_trip():
     assert scale.date_at(105) == D(2027, 1, 11)
     assert scale.date_at(-0.5) == D(2026, 12, 31)
     assert scale.span(D(2027, 1, 1), D(2027, 1, 3)) == (0, 30)
+    assert scale.ordinal_at(105) == D(2027, 1, 11).toordinal() + 0.5
+    assert scale.x_of_ordinal(scale.ordinal_at(-37.5)) == -37.5
 
 
 def test_tiers_follow_zoom():
@@ -74,3 +78,24 @@ def test_packed_rows_never_overlap_and_use_the_fewest_rows(spans):
 def test_lanes_stack_with_collapsed_ones_short():
     boxes = stack_lanes([(1, 3, False), (2, 0, False), (3, 5, True)], 20, 4, 12)
     assert [(b.top, b.height) for b in boxes] == [(0, 68), (68, 28), (96, 12)]
+
+
+def test_nudge_by_the_units_of_the_zoom():
+    start, end = D(2027, 1, 31), D(2027, 2, 4)
+    assert nudge(start, end, "day", 1) == (D(2027, 2, 1), D(2027, 2, 5))
+    assert nudge(start, end, "week", -1) == (D(2027, 1, 24), D(2027, 1, 28))
+    assert nudge(start, end, "month", 1) == (D(2027, 2, 28), D(2027, 3, 4))  # no 31 February
+    assert nudge(start, end, "quarter", 1) == (D(2027, 4, 30), D(2027, 5, 4))
+    assert nudge(start, end, "year", -1) == (D(2026, 1, 31), D(2026, 2, 4))
+
+
+def test_time_scale_units_stay_readable_when_zoomed_out():
+    assert readable_tiers(20) == ("week", "day")
+    assert readable_tiers(3) == ("month", "week")
+    assert readable_tiers(2) == ("quarter", "month")  # weeks of 14 px cannot hold "52"
+    assert readable_tiers(0.3) == ("year", "quarter")
+    assert readable_tiers(0.08) == ("", "year")
+    assert readable_tiers(0.3, {"month": 5, "week": 1, "day": 1, "quarter": 1, "year": 1}) == (
+        "quarter",
+        "month",
+    )  # smaller labels keep the finer units

@@ -18,15 +18,13 @@ inclusive, so it occupies ``[start, end + 1)``; a milestone occupies its day.
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields, replace
 from itertools import pairwise
 
 from .enums import DependencyType, ItemKind
-from .timeline import LaneBox, TimeScale, pack_rows, stack_lanes, tiers
+from .timeline import LaneBox, TimeScale, pack_rows, stack_lanes
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,14 +74,9 @@ class Metrics:
         extra = self.baseline_gap + self.baseline_height if self.with_baseline else 0.0
         return self.row_height + extra
 
-    def scaled(self, factor: float) -> Metrics:
-        """Every size times ``factor`` (a projector's larger text needs taller rows)."""
-        sizes = {
-            f.name: getattr(self, f.name) * factor
-            for f in fields(self)
-            if isinstance(getattr(self, f.name), float)
-        }
-        return replace(self, **sizes)
+    def scaled(self, factor: float, sizes: Iterable[str] | None = None) -> Metrics:
+        """Every size (or only ``sizes``) times ``factor``: :func:`scaled_metrics`."""
+        return scaled_metrics(self, factor, sizes)
 
     def showing_baseline(self, shown: bool) -> Metrics:
         return replace(self, with_baseline=shown)
@@ -260,8 +253,7 @@ class GanttLayout:
                 self.items.pop(item.id, None)
                 continue
             self.items[item.id] = item
-            same_lane = old is not None and old[0] == item.lane_id
-            self._put(item, old[1] if same_lane else None)
+            self._put(item, old[1] if old is not None and old[0] == item.lane_id else None)
             touched.add(item.lane_id)
         for lane in touched:
             rows = self._rows[lane]
@@ -286,10 +278,11 @@ class GanttLayout:
         if preferred is not None and preferred < len(rows) and rows[preferred].fits(start, finish):
             row = preferred
         else:
-            row = next((r for r, there in enumerate(rows) if there.fits(start, finish)), None)
-            if row is None:
+            free = next((r for r, there in enumerate(rows) if there.fits(start, finish)), None)
+            if free is None:
                 rows.append(Row())
-                row = len(rows) - 1
+                free = len(rows) - 1
+            row = free
         rows[row].insert(start, finish, item.id)
         self._place[item.id] = (item.lane_id, row)
 
@@ -329,31 +322,33 @@ class GanttLayout:
         target = self._rows[lane_id][row]
         return [target.ids[k] for k in target.between(day0, day1)]
 
-    def visible(self, day0: float, day1: float, y0: float, y1: float) -> Iterator[Visible]:
-        """Items overlapping days [day0, day1) in rows crossing [y0, y1), top to bottom."""
+    def _rows_in(self, y0: float, y1: float) -> Iterator[tuple[Row, float, bool]]:
+        """Rows crossing [y0, y1), top to bottom: (row, its top, whether its lane is folded)."""
         m = self.metrics
         first = max(0, bisect_right(self._tops, y0) - 1)
         for box in self.boxes[first:]:
             if box.top >= y1:
                 break
             rows = self._rows[box.lane_id]
-            if box.collapsed:
+            if box.collapsed:  # a folded lane draws all its rows on one line
                 top = self.row_top(box.lane_id, 0)
-                picked = range(len(rows))
-            else:
-                low = int((y0 - box.top - m.lane_padding) // m.row_pitch)
-                high = int((y1 - box.top - m.lane_padding) // m.row_pitch)
-                picked = range(max(0, low), min(len(rows) - 1, high) + 1)
-            for r in picked:
-                row = rows[r]
-                if not box.collapsed:
-                    top = box.top + m.lane_padding + r * m.row_pitch
-                starts, ids, finishes = row.starts, row.ids, row.finishes
-                last = len(starts) - 1
-                for k in row.between(day0, day1):
-                    following = starts[k + 1] if k < last else None
-                    previous = finishes[k - 1] if k else None
-                    yield Visible(ids[k], top, following, box.collapsed, previous)
+                for row in rows:
+                    yield row, top, True
+                continue
+            low = int((y0 - box.top - m.lane_padding) // m.row_pitch)
+            high = int((y1 - box.top - m.lane_padding) // m.row_pitch)
+            for r in range(max(0, low), min(len(rows) - 1, high) + 1):
+                yield rows[r], box.top + m.lane_padding + r * m.row_pitch, False
+
+    def visible(self, day0: float, day1: float, y0: float, y1: float) -> Iterator[Visible]:
+        """Items overlapping days [day0, day1) in rows crossing [y0, y1), top to bottom."""
+        for row, top, compact in self._rows_in(y0, y1):
+            starts, ids, finishes = row.starts, row.ids, row.finishes
+            last = len(starts) - 1
+            for k in row.between(day0, day1):
+                following = starts[k + 1] if k < last else None
+                previous = finishes[k - 1] if k else None
+                yield Visible(ids[k], top, following, compact, previous)
 
     # -- geometry -------------------------------------------------------------------------
 
@@ -364,28 +359,75 @@ class GanttLayout:
         compact = self.box_of[place[0]].collapsed
         return bar_box(self.items[item_id], place[2], scale, self.metrics, compact)
 
+    def bar_boxes(
+        self, day0: float, day1: float, y0: float, y1: float, scale: TimeScale
+    ) -> list[Placed]:
+        """Every item :meth:`visible` finds, with its shape (:func:`bar_box`) and the x where
+        its row's neighbours begin and end: the whole of a frame (or a page) in one call.
+
+        Each entry is a plain tuple, cheaper to make than an object, unpacked as
+        ``item, box, row_top, compact, next_x, prev_x``: ``next_x`` is where the next
+        item of the row starts (None at the row's end), ``prev_x`` where the previous one
+        ends (None at its start), both counting their baselines when those are shown.
+        """
+        m = self.metrics
+        origin, ppd = scale.origin.toordinal(), scale.px_per_day
+        items = self.items
+        half = m.row_height / 2
+        heights = {kind: shape_height(kind, m) for kind in ItemKind}
+        compact_height = shape_height(ItemKind.FEATURE, m, compact=True)
+        found: list[Placed] = []
+        add = found.append
+        for row, top, compact in self._rows_in(y0, y1):
+            starts, ids, finishes = row.starts, row.ids, row.finishes
+            last = len(starts) - 1
+            cy = top + half
+            for k in row.between(day0, day1):
+                item = items[ids[k]]
+                h = compact_height if compact else heights[item.kind]
+                add(
+                    (
+                        item,
+                        shape_box(item, cy, h, origin, ppd),
+                        top,
+                        compact,
+                        (starts[k + 1] - origin) * ppd if k < last else None,
+                        (finishes[k - 1] - origin) * ppd if k else None,
+                    )
+                )
+        return found
+
+
+Placed = tuple[LayoutItem, Box, float, bool, float | None, float | None]
+
+
+def shape_height(kind: ItemKind, m: Metrics, compact: bool = False) -> float:
+    """How tall an item's shape is: a bar; an initiative's, taller; a milestone's diamond
+    (as wide as it is tall); any of them in a folded lane, a thin strip."""
+    if compact:
+        return m.compact_height
+    if kind is ItemKind.MILESTONE:
+        return m.milestone_size
+    return m.initiative_height if kind is ItemKind.INITIATIVE else m.bar_height
+
+
+def shape_box(item: LayoutItem, cy: float, h: float, origin: int, px_per_day: float) -> Box:
+    """An item's shape, ``h`` tall and centred on ``cy``, placed by its days: a bar covers
+    them (at least one unit wide, so none vanishes), a milestone's diamond sits in the
+    middle of its day. ``origin`` is the ordinal at x = 0."""
+    if item.kind is ItemKind.MILESTONE:
+        return Box((item.start + 0.5 - origin) * px_per_day - h / 2, cy - h / 2, h, h)
+    width = max((item.end + 1 - item.start) * px_per_day, 1.0)
+    return Box((item.start - origin) * px_per_day, cy - h / 2, width, h)
+
 
 def bar_box(
     item: LayoutItem, row_top: float, scale: TimeScale, m: Metrics, compact: bool = False
 ) -> Box:
     """The rectangle of an item's shape (a milestone's diamond fits in it)."""
+    h = shape_height(item.kind, m, compact)
     cy = row_top + m.row_height / 2
-    if compact:
-        h = m.compact_height
-        if item.is_milestone:
-            return Box(_milestone_x(item, scale) - h / 2, cy - h / 2, h, h)
-    elif item.is_milestone:
-        s = m.milestone_size
-        return Box(_milestone_x(item, scale) - s / 2, cy - s / 2, s, s)
-    else:
-        h = m.initiative_height if item.kind is ItemKind.INITIATIVE else m.bar_height
-    x0, x1 = scale.x_of_ordinal(item.start), scale.x_of_ordinal(item.end + 1)
-    return Box(x0, cy - h / 2, max(x1 - x0, 1.0), h)
-
-
-def _milestone_x(item: LayoutItem, scale: TimeScale) -> float:
-    """Milestones sit in the middle of their day."""
-    return scale.x_of_ordinal(item.start + 0.5)
+    return shape_box(item, cy, h, scale.origin.toordinal(), scale.px_per_day)
 
 
 def baseline_box(item: LayoutItem, row_top: float, scale: TimeScale, m: Metrics) -> Box | None:
@@ -401,9 +443,20 @@ def baseline_box(item: LayoutItem, row_top: float, scale: TimeScale, m: Metrics)
     return Box(x0, y, max(x1 - x0, 1.0), m.baseline_height)
 
 
+def finish_slip(end: int, baseline_end: int) -> int:
+    """How many days later (positive) or earlier an item finishing on ``end`` finishes than
+    its baseline, which finished on ``baseline_end`` (ordinals, both inclusive)."""
+    return end - baseline_end
+
+
 def slip_days(item: LayoutItem) -> int | None:
-    """How many days later (positive) or earlier the item finishes than its baseline."""
-    return None if item.baseline is None else item.end - item.baseline[1]
+    """:func:`finish_slip` of an item against its baseline; None without one."""
+    return None if item.baseline is None else finish_slip(item.end, item.baseline[1])
+
+
+def slip_text(days: int) -> str:
+    """A slip as the chart writes it beside the baseline: "+3d" late, "−2d" early."""
+    return f"+{days}d" if days > 0 else f"−{-days}d"
 
 
 @dataclass(frozen=True, slots=True)
@@ -496,56 +549,26 @@ def distance_to_route(points: Sequence[Point], x: float, y: float) -> float:
     return best
 
 
-# -- the time scale's units ------------------------------------------------------------------
-
-TIER_LADDER = (
-    ("week", "day"),
-    ("month", "week"),
-    ("quarter", "month"),
-    ("year", "quarter"),
-    ("", "year"),
+# The sizes of rows and shapes: what a poster with room to spare grows (its text, padding
+# and link gaps stay as they are).
+ROW_SIZES = (
+    "row_height",
+    "lane_padding",
+    "bar_height",
+    "initiative_height",
+    "milestone_size",
+    "baseline_height",
+    "baseline_gap",
 )
-UNIT_DAYS = {"day": 1, "week": 7, "month": 28, "quarter": 90, "year": 365}  # shortest period
-# Width of the shortest label of each unit ("M", "52", "J", "Q1", "2027") at about 8 pt.
-SHORTEST_LABEL = {"day": 10.0, "week": 16.0, "month": 10.0, "quarter": 18.0, "year": 30.0}
 
 
-def readable_tiers(px_per_day: float, shortest: dict[str, float] | None = None) -> tuple[str, str]:
-    """The (upper, lower) units to show: :func:`timeline.tiers`, made coarser while the
-    lower unit's periods are too narrow for even their shortest label. An empty upper
-    unit means one tier is enough (years, when zoomed out the furthest)."""
-    shortest = shortest or SHORTEST_LABEL
-    pair = tiers(px_per_day)
-    for upper, lower in TIER_LADDER[TIER_LADDER.index(pair) :]:
-        if UNIT_DAYS[lower] * px_per_day >= shortest[lower]:
-            return upper, lower
-    return TIER_LADDER[-1]
-
-
-# -- moving by steps of the zoom ---------------------------------------------------------------
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return dt.date(year, month + 1, min(day.day, last))
-
-
-def nudge(start: dt.date, end: dt.date, unit: str, steps: int) -> tuple[dt.date, dt.date]:
-    """Dates moved by ``steps`` of a time-scale unit (day, week, month, quarter, year).
-
-    Months move by the calendar (the 31st becomes the last day of a shorter
-    month); the duration in days is kept either way.
-    """
-    length = end - start
-    if unit in ("day", "week"):
-        new_start = start + dt.timedelta(days=steps * (7 if unit == "week" else 1))
-    else:
-        months = {"month": 1, "quarter": 3, "year": 12}[unit] * steps
-        new_start = add_months(start, months)
-    return new_start, new_start + length
-
-
-def scaled_metrics(metrics: Metrics, factor: float) -> Metrics:
-    return metrics if factor == 1.0 else metrics.scaled(factor)
+def scaled_metrics(metrics: Metrics, factor: float, sizes: Iterable[str] | None = None) -> Metrics:
+    """Every size of ``metrics`` times ``factor``, or only the ``sizes`` named (a
+    projector's larger text needs taller rows; a poster grows its rows and shapes)."""
+    if factor == 1.0:
+        return metrics
+    names = [f.name for f in fields(metrics) if isinstance(getattr(metrics, f.name), float)]
+    if sizes is not None:
+        wanted = set(sizes)
+        names = [name for name in names if name in wanted]
+    return replace(metrics, **{name: getattr(metrics, name) * factor for name in names})

@@ -1,12 +1,16 @@
-"""Timeline layout maths shared by the roadmap on screen and on paper.
+"""Timeline maths shared by the roadmap on screen and on paper.
 
-Dates become x coordinates through a TimeScale; items are packed into rows
-within their lane so bars never overlap; lanes stack vertically. The Qt scene
-and the PDF renderer both draw from these numbers, so screen and paper agree.
+Dates become x coordinates through a TimeScale, whose units (years down to
+days) are chosen per zoom so their labels can be read, and an item moves by
+steps of those units; items are packed into rows within their lane so bars
+never overlap; lanes stack vertically. The Qt scene and the PDF renderer both
+draw from these numbers, so screen and paper agree. (Bars, labels and links
+are placed from them in :mod:`pmdesk.core.gantt_layout`.)
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import heapq
 from collections.abc import Iterable, Sequence
@@ -50,6 +54,10 @@ class TimeScale:
     def x_of_ordinal(self, ordinal: float) -> float:
         return (ordinal - self.origin.toordinal()) * self.px_per_day
 
+    def ordinal_at(self, x: float) -> float:
+        """The day under x as a fractional ordinal (``x_of_ordinal``'s inverse)."""
+        return self.origin.toordinal() + x / self.px_per_day
+
     def date_at(self, x: float) -> dt.date:
         """The day under x (the day whose column contains it)."""
         return dt.date.fromordinal(self.origin.toordinal() + int(x // self.px_per_day))
@@ -71,6 +79,30 @@ def tiers(px_per_day: float) -> tuple[str, str]:
     if px_per_day >= 0.3:
         return "quarter", "month"
     return "year", "quarter"
+
+
+TIER_LADDER = (
+    ("week", "day"),
+    ("month", "week"),
+    ("quarter", "month"),
+    ("year", "quarter"),
+    ("", "year"),
+)
+UNIT_DAYS = {"day": 1, "week": 7, "month": 28, "quarter": 90, "year": 365}  # shortest period
+# Width of the shortest label of each unit ("M", "52", "J", "Q1", "2027") at about 8 pt.
+SHORTEST_LABEL = {"day": 10.0, "week": 16.0, "month": 10.0, "quarter": 18.0, "year": 30.0}
+
+
+def readable_tiers(px_per_day: float, shortest: dict[str, float] | None = None) -> tuple[str, str]:
+    """The (upper, lower) units to show: :func:`tiers`, made coarser while the
+    lower unit's periods are too narrow for even their shortest label. An empty upper
+    unit means one tier is enough (years, when zoomed out the furthest)."""
+    shortest = shortest or SHORTEST_LABEL
+    pair = tiers(px_per_day)
+    for upper, lower in TIER_LADDER[TIER_LADDER.index(pair) :]:
+        if UNIT_DAYS[lower] * px_per_day >= shortest[lower]:
+            return upper, lower
+    return TIER_LADDER[-1]
 
 
 def fit_zoom(start: dt.date, end: dt.date, width_px: float) -> float:
@@ -106,6 +138,29 @@ def next_unit(day: dt.date, unit: str) -> dt.date:
         index = day.year * 12 + day.month - 1 + months
         return dt.date(index // 12, index % 12 + 1, 1)
     return day + dt.timedelta(days=7 if unit == "week" else 1)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later (earlier when negative), or the month's last day."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))
+
+
+def nudge(start: dt.date, end: dt.date, unit: str, steps: int) -> tuple[dt.date, dt.date]:
+    """Dates moved by ``steps`` of a time-scale unit (day, week, month, quarter, year).
+
+    Months move by the calendar (the 31st becomes the last day of a shorter
+    month); the duration in days is kept either way.
+    """
+    length = end - start
+    if unit in ("day", "week"):
+        new_start = start + dt.timedelta(days=steps * (7 if unit == "week" else 1))
+    else:
+        months = {"month": 1, "quarter": 3, "year": 12}[unit] * steps
+        new_start = add_months(start, months)
+    return new_start, new_start + length
 
 
 def unit_label(day: dt.date, unit: str, width_px: float) -> str:

@@ -19,7 +19,14 @@ from reportlab.lib.colors import Color
 from reportlab.pdfbase import pdfmetrics
 
 from pmdesk.core.enums import DependencyType, ItemKind, ItemStatus
-from pmdesk.core.gantt_layout import GanttLayout, LayoutItem, LayoutLane, Metrics
+from pmdesk.core.gantt_layout import (
+    ROW_SIZES,
+    GanttLayout,
+    LayoutItem,
+    LayoutLane,
+    Metrics,
+    scaled_metrics,
+)
 from pmdesk.core.timeline import TimeScale, ticks, tiers
 
 from .fastdraw import FastDrawing, unchecked_shapes
@@ -265,18 +272,9 @@ def _ascii_widths() -> tuple[float, ...]:
 
 
 def enlarged(factor: float) -> Metrics:
-    """Paper metrics grown by ``factor`` (a poster with room to spare fills its page)."""
-    m = PAPER
-    return replace(
-        m,
-        row_height=m.row_height * factor,
-        lane_padding=m.lane_padding * factor,
-        bar_height=m.bar_height * factor,
-        initiative_height=m.initiative_height * factor,
-        milestone_size=m.milestone_size * factor,
-        baseline_height=m.baseline_height * factor,
-        baseline_gap=m.baseline_gap * factor,
-    )
+    """Paper metrics grown by ``factor`` (a poster with room to spare fills its page): its
+    rows and shapes, not its text's padding."""
+    return scaled_metrics(PAPER, factor, ROW_SIZES)
 
 
 def _scaled(drawing: Drawing, factor: float) -> Drawing:

@@ -23,7 +23,14 @@ from reportlab.lib.colors import Color
 
 from pmdesk.core import roadmap_style as rs
 from pmdesk.core.enums import ItemKind, ItemStatus
-from pmdesk.core.gantt_layout import Box, bar_box, baseline_box, label_place, link_route
+from pmdesk.core.gantt_layout import (
+    Box,
+    baseline_box,
+    finish_slip,
+    label_place,
+    link_route,
+    slip_text,
+)
 from pmdesk.core.timeline import TimeScale, ticks
 
 from .fastdraw import (
@@ -175,21 +182,18 @@ class Painter:
         """Links first (under the bars), then bars and milestones, then their labels."""
         c, m = self.c, self.c.metrics
         colours = {lane.id: lane.colour for lane in c.data.lanes}
-        shown = []
-        for seen in c.layout.visible(
-            self.day0 - 400, self.day1 + 400, self.band.top, self.band.bottom
-        ):
-            lay = c.layout.items[seen.item_id]
-            self.boxes[seen.item_id] = bar_box(lay, seen.row_top, self.scale, m)
-            shown.append((seen, lay))
+        # Every shape of the page placed by the core layout in one call, as on screen.
+        shown = c.layout.bar_boxes(
+            self.day0 - 400, self.day1 + 400, self.band.top, self.band.bottom, self.scale
+        )
+        self.boxes = {lay.id: box for lay, box, *_rest in shown}
         self._links()
-        for seen, lay in shown:
-            item = c.items[seen.item_id]
-            box = self.boxes[item.id]
-            base = baseline_box(lay, seen.row_top, self.scale, m)
+        for lay, box, row_top, _compact, next_left, _prev in shown:
+            item = c.items[lay.id]
+            base = baseline_box(lay, row_top, self.scale, m)
             if base is not None:
                 self._rect(base, BASELINE, None, 0)
-                self._slip(c.items[seen.item_id], base, self.boxes[seen.item_id])
+                self._slip(item, base, box)
             last = item.start if item.kind is ItemKind.MILESTONE else item.end
             if item.start.toordinal() >= self.day1 or last.toordinal() < self.day0:
                 continue
@@ -198,18 +202,17 @@ class Painter:
                 self._milestone(item, box, colour)
             else:
                 self._bar(item, box, colour)
-            next_left = None
-            if seen.next_start is not None:
-                next_left = self.scale.x_of_ordinal(seen.next_start)
             self._label(item, box, next_left)
 
     def _slip(self, item: ChartItem, base: Box, box: Box) -> None:
         """The slip in days beside the baseline, as on screen (+ later, − earlier)."""
-        days = (item.end - item.baseline[1]).days if item.baseline else 0
+        days = (
+            finish_slip(item.end.toordinal(), item.baseline[1].toordinal()) if item.baseline else 0
+        )
         x = self.x(max(base.right, box.right) + 2)
         if not days or not self.x0 <= x <= self.x1 - 12:
             return
-        text = f"+{days}d" if days > 0 else f"−{-days}d"
+        text = slip_text(days)
         for shape in text_shapes(
             x,
             self.y(base.cy) - 1.8,

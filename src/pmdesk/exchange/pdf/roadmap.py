@@ -13,6 +13,7 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph
 
 from pmdesk.core.bulk import bulk_work
 from pmdesk.core.enums import ItemKind
+from pmdesk.core.gantt_layout import finish_slip
 
 from .components import Plain, note, spacer, table
 from .gantt import ChartData, GanttChart, enlarged, fit_scale, legend
@@ -141,7 +142,7 @@ def _milestones(job: Job, data: ChartData) -> list[Flowable]:
     for item in marks:
         slip = ""
         if item.baseline:
-            days = (item.end - item.baseline[1]).days
+            days = finish_slip(item.end.toordinal(), item.baseline[1].toordinal())
             slip = "on plan" if days == 0 else f"{days:+d} days"
         rows.append(
             [

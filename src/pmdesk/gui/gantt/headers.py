@@ -13,8 +13,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import QApplication, QMenu, QToolTip, QWidget
 
-from pmdesk.core.gantt_layout import SHORTEST_LABEL, readable_tiers
-from pmdesk.core.timeline import Tick, next_unit, unit_start
+from pmdesk.core.timeline import SHORTEST_LABEL, Tick, next_unit, readable_tiers, unit_start
 
 from .launch_lane import ACCENT as LAUNCH_ACCENT
 from .launch_lane import LANE_NAME as LAUNCH_NAME

@@ -44,7 +44,7 @@ def hit_test(chart: ChartScene, pos: QPointF) -> Hit:
     x, y = pos.x(), pos.y()
     row = layout.row_at(y)
     if row is not None:
-        day = scale.origin.toordinal() + x / scale.px_per_day
+        day = scale.ordinal_at(x)
         slop = (HANDLE_PX[1] + 2) / scale.px_per_day
         found = _hit_row(chart, row, day, slop, x, y)
         if found is not None:

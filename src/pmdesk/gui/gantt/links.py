@@ -17,8 +17,7 @@ from itertools import pairwise
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPainterPath, QPen, QPolygonF
 
-from pmdesk.core.enums import ItemKind
-from pmdesk.core.gantt_layout import Box, link_route
+from pmdesk.core.gantt_layout import Box, link_route, shape_box, shape_height
 from pmdesk.core.timeline import TimeScale
 
 from .model import RoadmapModel
@@ -83,30 +82,18 @@ class LinkPainter:
         found = None
         if place is not None:
             m = layout.metrics
-            item = layout.items[item_id]
             compact = layout.box_of[place[0]].collapsed
-            if compact:
-                height = m.compact_height
-            elif item.is_milestone:
-                height = m.milestone_size
-            else:
-                initiative = item.kind is ItemKind.INITIATIVE
-                height = m.initiative_height if initiative else m.bar_height
+            height = shape_height(layout.items[item_id].kind, m, compact)
             found = (place[2] + m.row_height / 2, height)
         self._places[item_id] = found
         return found
 
     def _box(self, item_id: int, origin: int, ppd: float) -> Box | None:
+        """The item's shape at this zoom: ``bar_box``'s, from the kept place."""
         place = self._place(item_id)
         if place is None:
             return None
-        item = self.model.layout.items[item_id]
-        cy, h = place
-        if item.is_milestone:
-            x = (item.start + 0.5 - origin) * ppd
-            return Box(x - h / 2, cy - h / 2, h, h)
-        x0 = (item.start - origin) * ppd
-        return Box(x0, cy - h / 2, max((item.end + 1 - item.start) * ppd, 1.0), h)
+        return shape_box(self.model.layout.items[item_id], place[0], place[1], origin, ppd)
 
     def _drawing(self, link_id: int, scale: TimeScale) -> tuple | None:
         """(points, segments on pixel centres, arrow head) of a link at this zoom."""
@@ -141,10 +128,8 @@ class LinkPainter:
     def ids_in(self, scale: TimeScale, rect: QRectF) -> Iterator[int]:
         """Links touching an item near ``rect`` (each once)."""
         model, layout = self.model, self.model.layout
-        ppd = scale.px_per_day
-        origin = scale.origin.toordinal()
-        day0 = origin + (rect.left() - REACH_PX) / ppd
-        day1 = origin + (rect.right() + REACH_PX) / ppd
+        day0 = scale.ordinal_at(rect.left() - REACH_PX)
+        day1 = scale.ordinal_at(rect.right() + REACH_PX)
         seen: set[int] = set()
         links_of = model.links_of
         for visible in layout.visible(day0, day1, rect.top() - 40, rect.bottom() + 40):

@@ -16,7 +16,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QPolygonF, QStaticText
 
 from pmdesk.core.enums import ItemKind, ItemStatus
-from pmdesk.core.gantt_layout import Box, baseline_box, label_place
+from pmdesk.core.gantt_layout import Box, baseline_box, label_place, slip_days, slip_text
 from pmdesk.core.timeline import TimeScale
 
 from .links import LinkPainter
@@ -151,52 +151,39 @@ class ChartPainter:
     def _entries(self, scale: TimeScale, rect: QRectF):
         """(item, row, box, swatch, next bar's x, row top, show label, shape on screen) to draw.
 
-        Bars too thin to see come back apart, as rectangles to fill in one go.
+        Every shape is placed by the core layout in one call (``bar_boxes``); bars too
+        thin to see come back apart, as rectangles to fill in one go.
         """
         model, layout = self.model, self.model.layout
         m = layout.metrics
-        ppd = scale.px_per_day
-        origin = scale.origin.toordinal()
         reach = m.max_label_width + m.label_padding + 40  # a label (or slip) beside a bar
-        day0 = origin + (rect.left() - reach) / ppd
-        day1 = origin + rect.right() / ppd + 1
-        items, rows = layout.items, model.items
-        half_row = m.row_height / 2
-        heights = {INITIATIVE: m.initiative_height}
-        labels = ppd >= 0.3
+        day0 = scale.ordinal_at(rect.left() - reach)
+        day1 = scale.ordinal_at(rect.right()) + 1
+        rows = model.items
+        labels = scale.px_per_day >= 0.3
         left = rect.left() - 6
         entries: list[tuple] = []
         tiny: dict[int, list[QRectF]] = {}
-        for seen in layout.visible(day0, day1, rect.top(), rect.bottom()):
-            item = items[seen.item_id]
-            cy = seen.row_top + half_row
-            if item.kind is MILESTONE:
-                size = m.compact_height if seen.compact else m.milestone_size
-                x = (item.start + 0.5 - origin) * ppd - size / 2
-                box = Box(x, cy - size / 2, size, size)
-            else:
-                x = (item.start - origin) * ppd
-                w = max((item.end + 1 - item.start) * ppd, 1.0)
-                if seen.compact or w < TINY_BAR_PX:
-                    h = m.compact_height if seen.compact else m.bar_height
-                    tiny.setdefault(item.lane_id, []).append(QRectF(x, cy - h / 2, w, h))
-                    continue
-                h = heights.get(item.kind, m.bar_height)
-                box = Box(x, cy - h / 2, w, h)
-            nxt = (seen.next_start - origin) * ppd if seen.next_start is not None else None
-            prev = (seen.prev_end - origin) * ppd if seen.prev_end is not None else None
+        swatches = self._swatches
+        for item, box, row_top, compact, nxt, prev in layout.bar_boxes(
+            day0, day1, rect.top(), rect.bottom(), scale
+        ):
+            if item.kind is not MILESTONE and (compact or box.w < TINY_BAR_PX):
+                tiny.setdefault(item.lane_id, []).append(QRectF(box.x, box.y, box.w, box.h))
+                continue
             on_screen = box.right >= left
             if not on_screen and (not labels or (nxt is not None and nxt <= left)):
                 continue  # off to the left, and its label cannot reach in either
+            swatch = swatches.get(item.lane_id) or self.swatch(item.lane_id)
             entries.append(
                 (
                     item,
                     rows[item.id],
                     box,
-                    self.swatch(item.lane_id),
+                    swatch,
                     nxt,
-                    seen.row_top,
-                    (labels or box.w > 40) and not seen.compact,
+                    row_top,
+                    (labels or box.w > 40) and not compact,
                     on_screen,
                     prev,
                 )
@@ -461,10 +448,10 @@ class ChartPainter:
             p.drawPolygon(diamond(base.grown(1.5)))
         else:
             p.drawRoundedRect(qrect(base), 1.5, 1.5)
-        slip = item.end - item.baseline[1]
+        slip = slip_days(item)
         if not slip:
             return
-        text = f"+{slip}d" if slip > 0 else f"−{-slip}d"
+        text = slip_text(slip)
         width = self.fonts.small_metrics.horizontalAdvance(text)
         if slip > 0 and box.right - base.right >= width + 8:
             x = base.right + 4  # in the stretch the item slipped by

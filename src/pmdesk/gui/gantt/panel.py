@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.core.enums import Horizon, ItemKind
-from pmdesk.core.gantt_layout import nudge, readable_tiers
+from pmdesk.core.timeline import nudge, readable_tiers
 from pmdesk.core.wording import plural
 from pmdesk.gui.commands import CreateCommand, LinkCommand, UpdateCommand
 from pmdesk.gui.context import AppContext

@@ -16,8 +16,8 @@ from PySide6.QtCore import QLineF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsScene, QStyleOptionGraphicsItem
 
-from pmdesk.core.gantt_layout import LayoutItem, bar_box, readable_tiers
-from pmdesk.core.timeline import TimeScale, next_unit, unit_start
+from pmdesk.core.gantt_layout import LayoutItem, bar_box
+from pmdesk.core.timeline import TimeScale, next_unit, readable_tiers, unit_start
 
 from .launch_lane import ACCENT, LaunchLane, LaunchLaneItem
 from .layer import ChartLayer
