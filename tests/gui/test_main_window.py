@@ -22,6 +22,7 @@ from pmdesk.gui.main_window import MainWindow
 from pmdesk.gui.present import body_pixel_size, choose_screen
 from pmdesk.gui.settings import Settings
 from pmdesk.gui.start_page import next_demo_path
+from pmdesk.gui.widgets.image_export import export_widget
 from pmdesk.store import schema
 from pmdesk.store.errors import WorkspaceLockedError
 from pmdesk.store.services.portfolio import PortfolioService
@@ -60,6 +61,9 @@ class FakeView(QWidget):
 
     def has_selection(self) -> bool:
         return self.selected
+
+    def export_image(self, path: Path) -> Path:  # the hook File ▸ Export calls (see BaseView)
+        return export_widget(self, path)
 
 
 @dataclass

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray
-from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
 
 from pmdesk.core.errors import PmdeskError
@@ -25,9 +25,12 @@ from .actions import FileStatus, WindowActions, fill_recent_menu, menu_text, wit
 from .dialogs import Dialogs, about_facts, about_html
 from .exchange_menu import ExchangeMenus
 from .navigation import ProductSelector, ViewHost, ViewSpecLike, default_views
+from .presentation_control import PresentationControl
 from .settings import Settings, clamp_zoom
 from .start_page import StartPage, create_demo_workspace
 from .team_menu import TeamMenu
+from .views.base import BaseView
+from .views.hooks import offers
 
 # The window's chrome is built and painted before any file is open: the store (SQLAlchemy,
 # every model) and what only an action needs are imported where they are first used.
@@ -64,11 +67,7 @@ class MainWindow(QMainWindow):
         self.settings = settings if settings is not None else Settings.load()
         self.dialogs = dialogs or Dialogs(self)
         self.ctx: AppContext | None = None
-        self.presentation: PresentationWindow | None = None
-        self.presenter: PresenterWindow | None = None
         self.calendar_dialog: CalendarDialog | None = None
-        self.present_scale = 1.0  # the text scale chosen in the last presentation
-        self._timer: WorkshopTimer | None = None
         self.setWindowIcon(theme.app_icon())
         self.setMinimumSize(760, 480)
 
@@ -97,6 +96,9 @@ class MainWindow(QMainWindow):
         self.menu_actions.roadmap_menu.aboutToShow.connect(self._fill_roadmap_menu)
         file_menu = self.menuBar().actions()[0].menu()
         self.team_menu = TeamMenu(self, file_menu, self.menu_actions.save_copy)
+        self.presenting = PresentationControl(
+            self, self.view_host, self.menu_actions, self.settings, lambda: self.ctx
+        )
         self._connect()
         self._restore_window()
         self._show_no_file()
@@ -121,12 +123,6 @@ class MainWindow(QMainWindow):
         a.zoom_out.triggered.connect(lambda: self.set_zoom(self.settings.zoom - 1))
         a.zoom_reset.triggered.connect(lambda: self.set_zoom(0))
         a.theme_group.triggered.connect(lambda action: self.set_theme(action.data()))
-        a.present.triggered.connect(self.toggle_presentation)
-        a.stop_presenting.triggered.connect(self.stop_presentation)
-        a.present_menu.aboutToShow.connect(self._fill_present_menu)
-        a.timer_set.triggered.connect(self.set_timer)
-        a.timer_toggle.triggered.connect(lambda: self.timer.toggle())
-        a.timer_reset.triggered.connect(lambda: self.timer.reset())
         a.start_voting.triggered.connect(self.start_voting)
         a.about.triggered.connect(self.show_about)
         self.start_page.demoRequested.connect(self.open_demo)
@@ -147,14 +143,36 @@ class MainWindow(QMainWindow):
         self.menu_actions.themes[theme.current_theme()].setChecked(True)
         self.view_host.set_zoom(self.settings.zoom)
 
+    # -- presenting (see presentation_control.py) ------------------------------------------
+
     @property
     def timer(self) -> WorkshopTimer:
-        """The workshop timer, made the first time it is used (not before the first paint)."""
-        if self._timer is None:
-            from .workshop.timer import WorkshopTimer
+        return self.presenting.timer
 
-            self._timer = WorkshopTimer(self)
-        return self._timer
+    @property
+    def presentation(self) -> PresentationWindow | None:
+        return self.presenting.presentation
+
+    @property
+    def presenter(self) -> PresenterWindow | None:
+        return self.presenting.presenter
+
+    @property
+    def present_scale(self) -> float:
+        """The text scale chosen in the last presentation (the next one starts with it)."""
+        return self.presenting.scale
+
+    def toggle_presentation(self) -> None:
+        self.presenting.toggle()
+
+    def stop_presentation(self) -> None:
+        self.presenting.stop()
+
+    def step_presentation(self, step: int) -> None:
+        self.presenting.step(step)
+
+    def _presented_key(self) -> str | None:
+        return self.presenting.presented_key()
 
     # -- opening and closing files ---------------------------------------------------------------
 
@@ -356,7 +374,7 @@ class MainWindow(QMainWindow):
 
     def export_png(self) -> None:
         view = self.view_host.current_view()
-        if view is None or self.workspace is None:
+        if not offers(view, BaseView.export_image) or self.workspace is None:
             return
         suggested = self.workspace.path.with_name(
             f"{self.workspace.path.stem} - {self.view_host.current_title()}.png"
@@ -364,14 +382,10 @@ class MainWindow(QMainWindow):
         target = self.dialogs.png_path(suggested)
         if target is None:
             return
-        # A drawn view renders itself (the whole board or chart, not only what is scrolled
-        # into sight); any other view is captured as it is on screen.
-        export = getattr(view, "export_image", None)
+        # Each view writes what it shows (a drawn view the whole board or chart, not only what
+        # is scrolled into sight) through the one image helper.
         try:
-            if export is not None:
-                export(target)
-            elif not view.grab().save(str(target), "PNG"):
-                raise OSError("the image could not be written")
+            view.export_image(target)
         except (OSError, PmdeskError) as exc:
             self.dialogs.error("Could not export the view", f"{target}: {exc}")
             return
@@ -402,7 +416,15 @@ class MainWindow(QMainWindow):
         self._update_delete_action()
         for action in a.workspace_actions:
             action.setEnabled(self.ctx is not None)
+        self._update_hook_actions()
         self.team_menu.update(self.workspace)
+
+    def _update_hook_actions(self) -> None:
+        """The actions a view offers or not (see BaseView's hooks): enabled where offered."""
+        view = self.view_host.current_view() if self.ctx is not None else None
+        a = self.menu_actions
+        a.export_png.setEnabled(offers(view, BaseView.export_image))
+        a.start_voting.setEnabled(offers(view, BaseView.start_voting) and not self._read_only())
 
     def _update_delete_action(self) -> None:
         view = self.view_host.current_view()
@@ -427,8 +449,7 @@ class MainWindow(QMainWindow):
         back = self.view_host.current_key
         self.view_host.show_view("portfolio")
         portfolio = self.view_host.current_view()
-        add = getattr(portfolio, "add_product", None)
-        product_id = add() if callable(add) else None
+        product_id = portfolio.add_product() if offers(portfolio, BaseView.add_product) else None
         if product_id is None:
             self.view_host.show_view(back)
             return
@@ -438,6 +459,7 @@ class MainWindow(QMainWindow):
     def _view_changed(self, key: str) -> None:
         self.settings.last_view = key
         self._update_delete_action()
+        self._update_hook_actions()
 
     def _workspace_changed(self, changeset: ChangeSet) -> None:
         if changeset.touches(ChangeKind.PRODUCT):
@@ -499,132 +521,19 @@ class MainWindow(QMainWindow):
         """The roadmap chart's zoom, fit, today and display actions, when it is on screen."""
         menu = self.menu_actions.roadmap_menu
         menu.clear()
-        view = self.view_host.current_view() if self.view_host.current_key == "roadmap" else None
-        chart = getattr(view, "chart", None)
-        if chart is None:
+        view = self.view_host.current_view()
+        if not offers(view, BaseView.chart_actions):
             hint = menu.addAction("Available in the Roadmap view")
             hint.setEnabled(False)
             return
-        menu.addActions(chart.view_actions())
+        menu.addActions(view.chart_actions())
         menu.addSeparator()
         menu.addAction(self.menu_actions.working_calendar)
 
-    def _fill_present_menu(self) -> None:
-        from .present import fill_screen_menu
-
-        fill_screen_menu(
-            self.menu_actions.present_menu,
-            self.settings.present_screen,
-            self.presentation_screen(),
-            self._choose_present_screen,
-        )
-
-    def _choose_present_screen(self, name: str) -> None:
-        self.settings.present_screen = name
-        self.settings.save()
-
-    def presentation_screen(self):
-        from .present import choose_screen
-
-        return choose_screen(QGuiApplication.screens(), self.screen(), self.settings.present_screen)
-
-    def toggle_presentation(self) -> None:
-        if self.presentation is not None:
-            self.stop_presentation()
-            return
-        view, screen = self.view_host.current_view(), self.presentation_screen()
-        if view is None or screen is None:
-            return
-        from .present import PresentationWindow
-
-        self.presentation = PresentationWindow(
-            view, self.view_host.stack, screen, self.present_scale, self.timer
-        )
-        self.presentation.addActions(list(self.menu_actions.timer_actions))
-        self.presentation.finished.connect(self._presentation_finished)
-        self.presentation.stepRequested.connect(self.step_presentation)
-        self.presentation.scaleChanged.connect(lambda scale: setattr(self, "present_scale", scale))
-        self.presentation.start()
-        self.menu_actions.stop_presenting.setEnabled(True)
-        self._open_presenter(screen)
-
-    def _open_presenter(self, audience_screen) -> None:
-        """With two screens, the laptop (this window's screen) gets the presenter view."""
-        laptop = self.screen()
-        if self.ctx is None or len(QGuiApplication.screens()) < 2 or audience_screen is laptop:
-            return
-        from .workshop.presenter import PresenterWindow
-
-        self.presenter = PresenterWindow(self.ctx, self.timer)
-        self.presenter.stepRequested.connect(self.step_presentation)
-        self.presenter.addActions(list(self.menu_actions.timer_actions))
-        self.presenter.setScreen(laptop)
-        self.presenter.setGeometry(laptop.availableGeometry())
-        self.presenter.show()
-        self._update_presenter()
-
-    def _presented_key(self) -> str | None:
-        if self.presentation is None:
-            return None
-        for key, created in self.view_host.created_views().items():
-            if created is self.presentation.view:
-                return key
-        return None
-
-    def step_presentation(self, step: int) -> None:
-        """PageDown/PageUp while presenting: the next or previous view, created if need be."""
-        from .present import step_key
-
-        current = self._presented_key()
-        key = step_key(list(self.view_host.specs), current, step)
-        if self.presentation is None or key is None or key == current:
-            return
-        self.view_host.show_view(key)
-        view = self.view_host.current_view()
-        if view is not None:
-            self.presentation.present_view(view)
-            self.presentation.activateWindow()
-        self._update_presenter()
-
-    def _update_presenter(self) -> None:
-        key = self._presented_key()
-        if self.presenter is None or key is None:
-            return
-        from .present import step_key
-
-        following = step_key(list(self.view_host.specs), key, 1)
-        next_title = self.view_host.specs[following].title if following not in (None, key) else ""
-        self.presenter.show_view(
-            key, self.view_host.specs[key].title, self.presentation.view, next_title
-        )
-
-    def stop_presentation(self) -> None:
-        if self.presentation is not None:
-            self.presentation.stop()
-
-    def _presentation_finished(self, view: QWidget) -> None:
-        self.presentation = None
-        if self.presenter is not None:
-            self.presenter.close()
-            self.presenter = None
-        self.menu_actions.stop_presenting.setEnabled(False)
-        for key, created in self.view_host.created_views().items():
-            if created is view:  # the sidebar may have moved meanwhile: follow the view back
-                self.view_host.show_view(key)
-        self.activateWindow()
-
-    def set_timer(self) -> None:
-        from .workshop.timer import ask_minutes
-
-        minutes = ask_minutes(self, self.timer.duration_ms / 60_000)
-        if minutes is not None:
-            self.timer.set_minutes(minutes)
-
     def start_voting(self) -> None:
         view = self.view_host.current_view()
-        start = getattr(view, "start_voting", None)
-        if callable(start) and not self._read_only():
-            start()
+        if offers(view, BaseView.start_voting) and not self._read_only():
+            view.start_voting()
 
     # -- Help, status, window ---------------------------------------------------------------------
 

@@ -30,7 +30,13 @@ from PySide6.QtWidgets import (
 from pmdesk.gui.widgets.heading import Heading, fit_headings
 from pmdesk.gui.widgets.hint import next_step_hint
 
+from .hooks import NotOffered
+
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from PySide6.QtGui import QAction
+
     from pmdesk.core.changes import ChangeSet
     from pmdesk.gui.context import AppContext
     from pmdesk.gui.widgets.entity_table import EntityTable
@@ -144,6 +150,29 @@ class BaseView(QWidget):
     def has_selection(self) -> bool:
         table = self.current_table()
         return table is not None and table.has_selection()
+
+    # -- hooks the window's menus call (see hooks.py) -------------------------------------------
+    # A view offers a hook by overriding it; the window enables the matching action only where
+    # ``offers(view, BaseView.<hook>)``. The defaults say "not offered here".
+
+    def export_image(self, path: Path) -> Path:
+        """File ▸ Export ▸ image: what the view shows, as PNG or SVG by the name's suffix.
+
+        Written through ``pmdesk.gui.widgets.image_export``; returns the path written.
+        """
+        raise NotOffered("This view has no image to export")
+
+    def add_product(self) -> int | None:
+        """Add product: ask its name, add it (one undo step); its id, or None if cancelled."""
+        raise NotOffered("Products are added in the Portfolio view")
+
+    def start_voting(self) -> bool:
+        """Workshop ▸ Start Dot Voting: start a round in this view; whether one started."""
+        raise NotOffered("Dot voting is not offered in this view")
+
+    def chart_actions(self) -> list[QAction]:
+        """View ▸ Roadmap: the chart's zoom, fit, today and display actions."""
+        raise NotOffered("Available in the Roadmap view")
 
     # -- tables ------------------------------------------------------------------------------
 

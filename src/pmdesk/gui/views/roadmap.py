@@ -193,6 +193,10 @@ class RoadmapView(BaseView):
             return self.chart.has_selection()
         return super().has_selection()
 
+    def chart_actions(self) -> list:
+        """The timeline's zoom, fit, today and display actions, for View ▸ Roadmap."""
+        return self.chart.view_actions()
+
     def export_image(self, path: Path) -> Path:
         """The whole timeline (PNG or SVG by suffix) when it is shown, else the table."""
         if self._chart_shown():
