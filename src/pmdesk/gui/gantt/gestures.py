@@ -2,20 +2,27 @@
 
 A gesture only draws a ghost in the scene's foreground while the mouse moves;
 on release it becomes one request signal, which the panel turns into an
-undoable command. Mixed into :class:`~pmdesk.gui.gantt.view.GanttView`.
+undoable command. :class:`GanttView` owns one :class:`Gestures` and forwards its
+mouse events to it; the gestures use only the view's public face (its scene, model,
+scale, scroll bars, ``select`` and request signals).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLineF, QPoint, QPointF, QRectF
+from PySide6.QtWidgets import QApplication
 
 from pmdesk.core.gantt_layout import LayoutItem
 
 from .hits import LINK_TYPE_BY_ENDS, Hit, hit_test
 from .painting import qrect
+
+if TYPE_CHECKING:
+    from .view import GanttView
 
 
 @dataclass
@@ -30,25 +37,89 @@ class Gesture:
     additive: bool = False
 
 
-class GestureMixin:
-    """Ghosts while dragging, requests on release (needs ``chart``, ``model``, signals)."""
+class Gestures:
+    """The drag in progress on a chart view: ghosts while dragging, one request on release."""
 
-    _gesture: Gesture | None = None
+    def __init__(self, view: GanttView) -> None:
+        self.view = view
+        self.current: Gesture | None = None
 
-    def _start(self, gesture: Gesture) -> None:
-        gesture.scroll = (self.horizontalScrollBar().value(), self.verticalScrollBar().value())
-        self._gesture = gesture
+    @property
+    def chart(self):
+        return self.view.chart
+
+    @property
+    def model(self):
+        return self.view.model
+
+    # -- the view's mouse events, forwarded -------------------------------------------------
+
+    def start(self, gesture: Gesture) -> None:
+        view = self.view
+        gesture.scroll = (view.horizontalScrollBar().value(), view.verticalScrollBar().value())
+        self.current = gesture
+
+    def drag(self, view_pos: QPoint, pos: QPointF) -> bool:
+        """The mouse moved to ``pos`` (scene) / ``view_pos``; False when no gesture is on."""
+        g = self.current
+        if g is None:
+            return False
+        if not g.active:
+            distance = (view_pos - g.press_view).manhattanLength()
+            if distance < QApplication.startDragDistance():
+                return True
+            g.active = True
+        if g.kind == "pan":
+            delta = view_pos - g.press_view
+            self.view.horizontalScrollBar().setValue(g.scroll[0] - delta.x())
+            self.view.verticalScrollBar().setValue(g.scroll[1] - delta.y())
+        elif g.kind == "link":
+            self._drag_link(pos)
+        elif g.kind == "rubber":
+            old = self.chart.rubber or QRectF()
+            self.chart.rubber = QRectF(g.press, pos).normalized()
+            self.chart.update(old.united(self.chart.rubber).adjusted(-2, -2, 2, 2))
+        else:
+            self._drag_bars(pos)
+        return True
+
+    def release(self, pos: QPointF) -> None:
+        """The button came up at ``pos``: the gesture becomes its request (if it moved)."""
+        g, self.current = self.current, None
+        if g is None:
+            return
+        if g.kind == "link":
+            self._finish_link(g, pos)
+        elif g.kind == "rubber":
+            self._finish_rubber(g)
+        elif g.kind in ("move", "resize-start", "resize-end"):
+            ghost, old = self.chart.ghost, self.chart.ghost_rect()
+            self.chart.ghost = []
+            self.chart.update(old)
+            if g.active:
+                self._finish_bars(g, ghost)
+
+    def cancel(self) -> None:
+        """Esc, or the dragged item went away: drop the ghosts, request nothing."""
+        if self.current is None:
+            return
+        self.current = None
+        self.chart.ghost, self.chart.link_line, self.chart.rubber = [], None, None
+        self.chart.link_target = None
+        self.chart.update()
 
     def delta_days(self, pos: QPointF) -> int:
-        g = self._gesture
-        return round((pos.x() - g.press.x()) / self.scale.px_per_day) if g else 0
+        g = self.current
+        return round((pos.x() - g.press.x()) / self.view.scale.px_per_day) if g else 0
+
+    # -- while dragging ----------------------------------------------------------------------
 
     def _drag_bars(self, pos: QPointF) -> None:
-        g = self._gesture
+        g = self.current
         layout = self.model.layout
         g.ids = [i for i in g.ids if i in layout.items]  # an undo may have taken some away
         if g.hit.item_id not in layout.items:
-            self._cancel_gesture()
+            self.cancel()
             return
         delta = self.delta_days(pos)
         lane = g.hit.lane_id
@@ -73,10 +144,10 @@ class GestureMixin:
         self.chart.update(old.united(self.chart.ghost_rect()))
 
     def _drag_link(self, pos: QPointF) -> None:
-        g = self._gesture
+        g = self.current
         box = self.chart.item_box(g.hit.item_id)
         if box is None:
-            self._cancel_gesture()
+            self.cancel()
             return
         start = QPointF(box.right if g.hit.zone == "link-finish" else box.x, box.cy)
         hit = hit_test(self.chart, pos)
@@ -96,6 +167,8 @@ class GestureMixin:
                 area = area.united(qrect(box))
         return area.adjusted(-8, -8, 8, 8)
 
+    # -- on release ------------------------------------------------------------------------
+
     def _finish_bars(self, g: Gesture, ghost: list[LayoutItem]) -> None:
         layout = self.model.layout
         changes = {}
@@ -113,7 +186,7 @@ class GestureMixin:
                 changes[moved.id] = fields
         if changes:
             verb = {"move": "Move", "resize-start": "Resize", "resize-end": "Resize"}[g.kind]
-            self.changesRequested.emit(changes, self._describe(verb, list(changes)))
+            self.view.changesRequested.emit(changes, self._describe(verb, list(changes)))
 
     def _describe(self, verb: str, ids: list[int]) -> str:
         if len(ids) == 1:
@@ -131,14 +204,16 @@ class GestureMixin:
             return
         source_end = "finish" if g.hit.zone == "link-finish" else "start"
         target_end = "start" if pos.x() < box.x + box.w / 2 else "finish"
-        self.linkRequested.emit(g.hit.item_id, target, LINK_TYPE_BY_ENDS[(source_end, target_end)])
+        self.view.linkRequested.emit(
+            g.hit.item_id, target, LINK_TYPE_BY_ENDS[(source_end, target_end)]
+        )
 
     def _finish_rubber(self, g: Gesture) -> None:
         rubber, self.chart.rubber = self.chart.rubber, None
         if rubber is None:
             return
         self.chart.update(rubber.adjusted(-2, -2, 2, 2))
-        scale, layout = self.scale, self.model.layout
+        scale, layout = self.view.scale, self.model.layout
         origin = scale.origin.toordinal()
         day0 = origin + rubber.left() / scale.px_per_day
         day1 = origin + rubber.right() / scale.px_per_day + 1
@@ -147,12 +222,4 @@ class GestureMixin:
             box = layout.bar(seen.item_id, scale)
             if box is not None and qrect(box).intersects(rubber):
                 found.append(seen.item_id)
-        self.select(found, additive=g.additive)
-
-    def _cancel_gesture(self) -> None:
-        if self._gesture is None:
-            return
-        self._gesture = None
-        self.chart.ghost, self.chart.link_line, self.chart.rubber = [], None, None
-        self.chart.link_target = None
-        self.chart.update()
+        self.view.select(found, additive=g.additive)

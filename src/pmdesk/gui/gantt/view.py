@@ -12,11 +12,11 @@ import datetime as dt
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QWheelEvent
-from PySide6.QtWidgets import QApplication, QFrame, QGraphicsView, QToolTip
+from PySide6.QtWidgets import QFrame, QGraphicsView, QToolTip
 
 from pmdesk.core.timeline import ZOOM_STEPS, fit_zoom, step_zoom
 
-from .gestures import Gesture, GestureMixin
+from .gestures import Gesture, Gestures
 from .hits import Hit, hit_test
 from .launch_lane import task_tooltip
 from .painting import qrect
@@ -24,7 +24,7 @@ from .scene import ChartScene
 from .text import item_tooltip, link_tooltip
 
 
-class GanttView(GestureMixin, QGraphicsView):
+class GanttView(QGraphicsView):
     changesRequested = Signal(object, str)  # {item id: {field: value}}, undo text
     linkRequested = Signal(int, int, object)  # predecessor, successor, suggested type
     createRequested = Signal(int, object)  # lane id, date
@@ -40,7 +40,7 @@ class GanttView(GestureMixin, QGraphicsView):
         self.chart = scene
         self.model = scene.model
         scene.visible_area = self.visible_scene_rect
-        self._gesture: Gesture | None = None
+        self.gestures = Gestures(self)  # the drag in progress; mouse events go to it
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setInteractive(False)  # the view handles every gesture itself
@@ -156,7 +156,7 @@ class GanttView(GestureMixin, QGraphicsView):
         pos = self.mapToScene(event.position().toPoint())
         self.setFocus(Qt.FocusReason.MouseFocusReason)
         if event.button() == Qt.MouseButton.MiddleButton:
-            self._start(Gesture("pan", pos, event.position().toPoint(), Hit("")))
+            self.gestures.start(Gesture("pan", pos, event.position().toPoint(), Hit("")))
             return
         if event.button() != Qt.MouseButton.LeftButton:
             return
@@ -174,41 +174,22 @@ class GanttView(GestureMixin, QGraphicsView):
                 self.select([hit.item_id])
             kind = {"bar": "move", "start": "resize-start", "end": "resize-end"}[hit.zone]
             ids = sorted(self.model.selected) if kind == "move" else [hit.item_id]
-            self._start(Gesture(kind, pos, view_pos, hit, ids=ids))
+            self.gestures.start(Gesture(kind, pos, view_pos, hit, ids=ids))
         elif hit.zone in ("link-start", "link-finish"):
-            self._start(Gesture("link", pos, view_pos, hit))
+            self.gestures.start(Gesture("link", pos, view_pos, hit))
         elif hit.zone == "link":
             self.select(links=[hit.link_id], additive=additive)
         else:
             if not additive:
                 self.select()
             if hit.zone == "lane":
-                self._start(Gesture("rubber", pos, view_pos, hit, additive=additive))
+                self.gestures.start(Gesture("rubber", pos, view_pos, hit, additive=additive))
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         view_pos = event.position().toPoint()
         pos = self.mapToScene(view_pos)
-        g = self._gesture
-        if g is None:
+        if not self.gestures.drag(view_pos, pos):
             self._hover(pos)
-            return
-        if not g.active:
-            distance = (view_pos - g.press_view).manhattanLength()
-            if distance < QApplication.startDragDistance():
-                return
-            g.active = True
-        if g.kind == "pan":
-            delta = view_pos - g.press_view
-            self.horizontalScrollBar().setValue(g.scroll[0] - delta.x())
-            self.verticalScrollBar().setValue(g.scroll[1] - delta.y())
-        elif g.kind == "link":
-            self._drag_link(pos)
-        elif g.kind == "rubber":
-            old = self.chart.rubber or QRectF()
-            self.chart.rubber = QRectF(g.press, pos).normalized()
-            self.chart.update(old.united(self.chart.rubber).adjusted(-2, -2, 2, 2))
-        else:
-            self._drag_bars(pos)
 
     def _hover(self, pos: QPointF) -> None:
         hit = self.hit(pos)
@@ -231,20 +212,7 @@ class GanttView(GestureMixin, QGraphicsView):
             self._repaint_links(changed)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        g, self._gesture = self._gesture, None
-        if g is None:
-            return
-        pos = self.mapToScene(event.position().toPoint())
-        if g.kind == "link":
-            self._finish_link(g, pos)
-        elif g.kind == "rubber":
-            self._finish_rubber(g)
-        elif g.kind in ("move", "resize-start", "resize-end"):
-            ghost, old = self.chart.ghost, self.chart.ghost_rect()
-            self.chart.ghost = []
-            self.chart.update(old)
-            if g.active:
-                self._finish_bars(g, ghost)
+        self.gestures.release(self.mapToScene(event.position().toPoint()))
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         if event.button() != Qt.MouseButton.LeftButton:
@@ -285,7 +253,7 @@ class GanttView(GestureMixin, QGraphicsView):
         elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right) and has_selection and plain:
             self.nudgeRequested.emit(1 if key == Qt.Key.Key_Right else -1)
         elif key == Qt.Key.Key_Escape:
-            self._cancel_gesture()
+            self.gestures.cancel()
             self.select()
         elif key == Qt.Key.Key_A and not plain:
             self.select(self.model.layout.items.keys())
