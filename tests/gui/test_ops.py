@@ -83,11 +83,16 @@ def _big_csv(path: Path) -> Path:
     return path
 
 
-def _import_big_csv(menus: ExchangeMenus, tmp_path: Path) -> None:
+def _import_big_csv(qtbot, menus: ExchangeMenus, tmp_path: Path) -> None:
     """File ▸ Import ▸ CSV File…, then the dialog's Import button (the chooser answered)."""
     menus.ask_open = lambda *_: _big_csv(tmp_path / "many.csv")
     menus.show_dialog = lambda dialog: dialog.import_button.click()
+    menus.dialog = None
     _action(menus, "CSV File").trigger()
+    # The file is read and checked off the GUI thread; then the dialog opens.
+    qtbot.waitUntil(
+        lambda: menus.dialog is not None and menus.dialog.op is not None, timeout=30_000
+    )
 
 
 def _cancel_mid_way(monkeypatch) -> None:
@@ -269,8 +274,9 @@ def test_a_big_csv_imports_with_the_window_responsive_and_is_one_undo_step(qtbot
     timer.timeout.connect(lambda: ticks.append(1))
     timer.start()
     seen: list[float | None] = []
-    _import_big_csv(menus, tmp_path)
+    _import_big_csv(qtbot, menus, tmp_path)
     dialog = menus.dialog
+    assert dialog.plan is menus.op.result[1]  # checked on the worker: not again here
     op = dialog.op
     op.progressed.connect(lambda fraction, _text: seen.append(fraction))
     with qtbot.waitSignal(dialog.imported, timeout=60_000) as imported:
@@ -293,7 +299,7 @@ def test_cancelling_a_csv_import_leaves_the_file_as_it_was(qtbot, setup, tmp_pat
     menus, ctx, ws, product, window, errors = setup
     before = _dump(ws)
     _cancel_mid_way(monkeypatch)
-    _import_big_csv(menus, tmp_path)
+    _import_big_csv(qtbot, menus, tmp_path)
     dialog = menus.dialog
     op = _wait(qtbot, dialog.op)
     assert op.outcome == "cancelled" and not errors
@@ -375,7 +381,7 @@ def test_closing_the_workspace_mid_import_cancels_it(qtbot, setup, tmp_path, mon
     before = _dump(ws)
     gate = threading.Event()
     _slow_steps(monkeypatch, gate)
-    _import_big_csv(menus, tmp_path)
+    _import_big_csv(qtbot, menus, tmp_path)
     op = menus.dialog.op
     assert gate.wait(30)
     ctx.close()  # what the window does before it closes the workspace
@@ -425,7 +431,7 @@ def test_closing_the_main_window_mid_import_cancels_it_and_leaves_the_file(
     _slow_steps(monkeypatch, gate)
     menus = window.exchange
     menus.update_enabled()
-    _import_big_csv(menus, tmp_path)
+    _import_big_csv(qtbot, menus, tmp_path)
     op = menus.dialog.op
     assert gate.wait(30)
     window.close()  # the window closes the workspace: the import is stopped first

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
@@ -188,15 +188,37 @@ class ExchangeMenus(QObject):
     # -- imports ---------------------------------------------------------------------------
 
     def import_csv(self) -> None:
+        """Read and check the file off the GUI thread, then show the import dialog."""
         from pmdesk.exchange.tabular import read_csv
+        from pmdesk.exchange.tabular_import import plan_csv
 
-        from .import_dialog import CsvImportDialog
+        from .import_dialog import FIRST_TARGET
 
         ctx, product = self._context(), self._product()
         path = self.ask_open(self.window, "Import CSV", "CSV files (*.csv *.txt);;All files (*)")
         if ctx is None or product is None or path is None:
             return
-        dialog = CsvImportDialog(ctx, read_csv(path), product, self.window)
+        ws = ctx.workspace
+
+        def work(token: OpToken) -> tuple:
+            token.progress(None, f"Reading {path.name}…")
+            table = read_csv(path)
+            token.progress(None, f"Checking {len(table.rows):,} rows…")
+            return table, plan_csv(ws, table, FIRST_TARGET)
+
+        # Shown once the op has ended, so the dialog's own loop runs outside it.
+        self._run(
+            work,
+            f"Read {path.name}",
+            lambda read: QTimer.singleShot(0, lambda: self._show_csv_dialog(ctx, product, *read)),
+        )
+
+    def _show_csv_dialog(self, ctx: AppContext, product: int, table, plan) -> None:
+        from .import_dialog import CsvImportDialog
+
+        if self._context() is not ctx:  # the workspace was closed meanwhile
+            return
+        dialog = CsvImportDialog(ctx, table, product, self.window, plan=plan)
         dialog.imported.connect(lambda result: self._status(_created_text(result)))
         self.dialog = dialog
         self.show_dialog(dialog)

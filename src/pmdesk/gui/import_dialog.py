@@ -56,6 +56,7 @@ ERROR_BACKGROUND = "#F8D7DA"
 MAX_COMBO_WIDTH = 200  # long field names elide; the first value needs room too
 MAX_LISTED_ERRORS = 200
 SKIP = "— do not import —"
+FIRST_TARGET = "requirements"  # what the dialog offers first
 
 
 class ImportCommand(ServiceCommand):
@@ -147,20 +148,28 @@ class CsvImportDialog(QDialog):
     imported = Signal(object)  # the ImportResult, after the import is on the undo stack
 
     def __init__(
-        self, context: AppContext, table: CsvTable, product_id: int, parent: QWidget | None = None
+        self,
+        context: AppContext,
+        table: CsvTable,
+        product_id: int,
+        parent: QWidget | None = None,
+        *,
+        plan: CsvPlan | None = None,
     ) -> None:
         super().__init__(parent)
         self.context = context
         self.table = table
         self.product_id = product_id
         self.plan: CsvPlan | None = None
+        # The first plan, made off the GUI thread with the suggested mapping (a big file).
+        self._ready_plan = plan
         self.command: ImportCommand | None = None
         self.op: BackgroundOp | None = None  # the import, while it runs
         self._mapping: list[str | None] = []
         self.setWindowTitle(f"Import {table.name}")
         self.resize(980, 720)
         self._build()
-        self.set_target("requirements")
+        self.set_target(FIRST_TARGET)
 
     # -- building --------------------------------------------------------------------
 
@@ -297,9 +306,18 @@ class CsvImportDialog(QDialog):
 
     def refresh(self) -> None:
         order = self.date_order_combo.currentData() or None
-        self.plan = plan_csv(
-            self.context.workspace, self.table, self.target, self._mapping, date_order=order
-        )
+        ready, self._ready_plan = self._ready_plan, None
+        if (
+            ready is not None
+            and order is None
+            and ready.target.key == self.target
+            and ready.mapping == self._mapping
+        ):
+            self.plan = ready
+        else:
+            self.plan = plan_csv(
+                self.context.workspace, self.table, self.target, self._mapping, date_order=order
+            )
         self._show_dates()
         self._show_preview()
         self._show_errors()
