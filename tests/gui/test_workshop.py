@@ -20,7 +20,7 @@ from pmdesk.gui.present import step_key
 from pmdesk.gui.settings import Settings
 from pmdesk.gui.workshop.theme import STICKIES, PresentationTheme, contrast_ratio
 from pmdesk.gui.workshop.timer import TimerOverlay, WorkshopTimer, format_remaining
-from pmdesk.gui.workshop.voting import RequirementVotingPanel
+from pmdesk.gui.workshop.voting_panel import RequirementVotingPanel
 from pmdesk.store.services import CanvasService
 from pmdesk.store.services.portfolio import PortfolioService
 from pmdesk.store.services.requirements import RequirementService

@@ -359,7 +359,7 @@ class RequirementsView(BaseView):
     def voting(self):
         """The dot-voting panel (workshop mode's), built the first time it is needed."""
         if self._voting is None:
-            from pmdesk.gui.workshop.voting import RequirementVotingPanel
+            from pmdesk.gui.workshop.voting_panel import RequirementVotingPanel
 
             self._voting = RequirementVotingPanel(self.ctx, self.voting_page)
             self._voting.requirementRequested.connect(self.select_requirement)
