@@ -362,6 +362,15 @@ def test_exports_cancelled_write_nothing(qtbot, setup, tmp_path, monkeypatch):
     assert not target.exists() and not list(tmp_path.glob("*.part"))
 
 
+def test_an_export_that_cannot_write_says_so_as_before(qtbot, setup, tmp_path):
+    menus, ctx, ws, product, window, errors = setup
+    menus.ask_save = lambda *_: tmp_path / "missing" / "all.json"
+    op = _wait(qtbot, _trigger(menus, "Portfolio as JSON"))
+    assert op.outcome == "failed"
+    assert errors == ["all.json: cannot write the file (No such file or directory)"]
+    assert not (tmp_path / "missing").exists()
+
+
 def test_json_import_cancelled_leaves_no_file(qtbot, setup, tmp_path, monkeypatch):
     menus, ctx, ws, product, window, errors = setup
     source = tmp_path / "all.json"

@@ -288,12 +288,16 @@ class ExchangeMenus(QObject):
         )
         if view is None or path is None:
             return
-        export = getattr(view, "export_image", None)
-        if export is not None:
-            export(path.with_suffix(".svg"))
+        from .views.base import BaseView
+        from .views.hooks import offers
+        from .widgets.image_export import export_widget
+
+        svg = path.with_suffix(".svg")
+        if offers(view, BaseView.export_image):
+            view.export_image(svg)  # the view's own drawing: the whole chart or board
         else:
-            render_svg(view, path.with_suffix(".svg"))
-        self._status(f"Saved {path.with_suffix('.svg').name}")
+            export_widget(view, svg)
+        self._status(f"Saved {svg.name}")
 
     def export_pdf(self) -> None:
         from .export_dialog import ExportDialog, kind_for_view
@@ -384,36 +388,18 @@ class ExchangeMenus(QObject):
 
 
 def write_whole(path: Path, data: bytes) -> Path:
-    """Write ``data`` to a temporary file beside ``path``, then put it in place at once."""
-    from pmdesk.exchange.importing import write_output
+    """Write ``data`` to a temporary file beside ``path``, then put it in place at once.
 
+    A folder that is missing or read-only is a message naming the file, not a crash.
+    """
     part = path.with_name(f".{path.name}.part")
-    write_output(part, data)
     try:
+        part.write_bytes(data)
         os.replace(part, path)
     except OSError as exc:
         part.unlink(missing_ok=True)
         raise PmdeskError(f"{path.name}: cannot write the file ({exc.strerror})") from None
     return path
-
-
-def render_svg(widget: QWidget, path: Path) -> None:
-    """Any widget as SVG (vector where Qt paints vectors: text, lines, shapes)."""
-    from PySide6.QtCore import QPoint, QRect, QSize
-    from PySide6.QtGui import QPainter, QRegion
-    from PySide6.QtSvg import QSvgGenerator
-
-    generator = QSvgGenerator()
-    generator.setFileName(str(path))
-    generator.setSize(QSize(widget.width(), widget.height()))
-    generator.setViewBox(QRect(0, 0, widget.width(), widget.height()))
-    generator.setTitle(widget.windowTitle() or "pmdesk view")
-    painter = QPainter(generator)
-    try:
-        flags = QWidget.RenderFlag.DrawChildren | QWidget.RenderFlag.DrawWindowBackground
-        widget.render(painter, QPoint(), QRegion(), flags)
-    finally:
-        painter.end()
 
 
 def _created_text(result) -> str:
