@@ -352,6 +352,37 @@ def test_a_refused_import_shows_the_same_message_as_before(qtbot, setup, tmp_pat
     assert _dump(ws) == before and ctx.undo_stack.count() == 0
 
 
+def test_an_import_that_may_pass_later_goes_to_the_context_like_any_edit(qtbot, setup):
+    """A retryable refusal (a team server away) is handed to ``ctx.run``, which decides."""
+    from pmdesk.exchange.importing import ImportResult, insert
+    from pmdesk.gui.import_dialog import apply_import
+    from pmdesk.store.models import Requirement
+
+    menus, ctx, ws, product, window, errors = setup
+
+    class Away(PmdeskError):
+        retryable = True
+
+    attempts: list[str] = []
+
+    def run(_progress) -> ImportResult:
+        attempts.append(threading.current_thread().name)
+        if len(attempts) == 1:
+            raise Away("The server is away.")
+        result = ImportResult()
+        with ws.transaction() as uow:
+            insert(uow, result, Requirement, {"product_id": product, "title": "Back"})
+        return result
+
+    before = _dump(ws)
+    op = _wait(qtbot, apply_import(window, ctx, run, "Import back.csv"))
+    assert op.outcome == "done" and not errors
+    assert len(attempts) == 2 and attempts[1] == threading.main_thread().name
+    assert ctx.undo_stack.count() == 1
+    ctx.undo()
+    assert _dump(ws) == before
+
+
 def test_exports_cancelled_write_nothing(qtbot, setup, tmp_path, monkeypatch):
     menus, ctx, ws, product, window, errors = setup
     target = tmp_path / "all.json"

@@ -97,19 +97,23 @@ def apply_import(
     stack. ``run(progress)`` does the import and reports through ``progress(done,
     total)``, which raises once Cancel is pressed: the transaction rolls back. A
     refusal is shown as it always was (``ctx.errorRaised``) unless ``on_failed``
-    takes the message.
+    takes the message. One that may pass later (a team server away) goes to
+    ``ctx.run`` as any edit would, which keeps it to try again once connected.
     """
 
     def work(token: OpToken) -> ImportCommand:
         token.progress(0.0, f"{text}…")
         command = ImportCommand(ctx.workspace, lambda: run(token.steps(text=f"{text}…")), text)
         command.redo()
-        if command.failure is not None:
-            raise command.failure
+        failure = command.failure
+        if failure is not None and (token.cancelled or not failure.retryable):
+            raise failure
         return command
 
     def done(command: ImportCommand) -> None:
-        if ctx.push_applied(command) and on_done is not None:
+        if command.failure is not None:
+            ctx.run(command)  # retryable: the context decides (a team one keeps it pending)
+        elif ctx.push_applied(command) and on_done is not None:
             on_done(command)
 
     def failed(error: BaseException) -> None:
