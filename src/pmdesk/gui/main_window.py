@@ -31,6 +31,7 @@ from .start_page import StartPage, create_demo_workspace
 from .team_menu import TeamMenu
 from .views.base import BaseView
 from .views.hooks import offers
+from .widgets.image_export import export_widget
 
 # The window's chrome is built and painted before any file is open: the store (SQLAlchemy,
 # every model) and what only an action needs are imported where they are first used.
@@ -385,7 +386,10 @@ class MainWindow(QMainWindow):
         # Each view writes what it shows (a drawn view the whole board or chart, not only what
         # is scrolled into sight) through the one image helper.
         try:
-            view.export_image(target)
+            if isinstance(view, BaseView) and view.asks_for_product():
+                export_widget(view, target)  # its page asking for a product: what is on screen
+            else:
+                view.export_image(target)
         except (OSError, PmdeskError) as exc:
             self.dialogs.error("Could not export the view", f"{target}: {exc}")
             return
