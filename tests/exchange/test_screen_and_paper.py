@@ -1,12 +1,15 @@
 """The screen and the PDFs draw the same names, colours and glyphs (one source: core.palette).
 
 Each test reads what the screen's renderer and the paper's renderer actually
-draw — the items in the map's scene, the shapes in the reportlab Drawing, the
-text of an exported PDF — and compares them, so a colour or a quadrant name
-changed on one side only fails here.
+draw — the items in the map's scene, the shapes and text a QPainter is asked
+to draw, the shapes in the reportlab Drawing, the text of an exported PDF — and
+compares them, so a colour, a quadrant name or a bar's place changed on one
+side only fails here.
 """
 
 from __future__ import annotations
+
+from types import SimpleNamespace
 
 import pytest
 from PySide6.QtCore import QSizeF, Qt
@@ -385,3 +388,266 @@ def test_launch_tasks_have_the_same_status_colours_in_the_lane_and_the_launch_pl
     for status in TaskStatus:
         assert _hex(LANE[status]) == palette.TASK_STATUS_COLOURS[status]
         assert _hex(theme.TASK_STATUS_COLOURS[status]) == palette.TASK_STATUS_COLOURS[status]
+
+
+# -- the roadmap: bars, milestones, lane colours and labels ---------------------------------------
+
+SCREEN_ZOOM = 3.0  # px a day: wide enough for most of the demo's names to be written whole
+
+
+def _recording_painter():
+    """A real QPainter (it paints) that also notes each shape, with its brush, and each text."""
+    from typing import override
+
+    from PySide6.QtGui import QPainter
+
+    class Recording(QPainter):
+        def __init__(self, device) -> None:
+            super().__init__(device)
+            self.shapes: list[tuple[str, tuple[float, float, float, float], str]] = []
+            self.texts: list[tuple[float, float, float, str]] = []  # names: left, right, top
+            self.small: list[tuple[float, float, str]] = []  # slips, requirement counts
+
+        def _note(self, kind: str, rect) -> None:
+            if self.brush().style() != Qt.BrushStyle.NoBrush:
+                box = (rect.x(), rect.y(), rect.width(), rect.height())
+                self.shapes.append((kind, box, _hex(self.brush().color())))
+
+        @override
+        def drawRoundedRect(self, rect, *rest) -> None:
+            self._note("rounded", rect)
+            super().drawRoundedRect(rect, *rest)
+
+        @override
+        def drawPolygon(self, polygon, *rest) -> None:
+            self._note("diamond" if polygon.size() == 4 else "chevron", polygon.boundingRect())
+            super().drawPolygon(polygon, *rest)
+
+        @override
+        def drawRects(self, rects) -> None:
+            for rect in rects:
+                self._note("plain", rect)
+            super().drawRects(rects)
+
+        @override
+        def drawStaticText(self, point, text) -> None:
+            right = point.x() + text.size().width()
+            self.texts.append((point.x(), right, point.y(), text.text()))
+            super().drawStaticText(point, text)
+
+        @override
+        def drawText(self, point, text) -> None:
+            self.small.append((point.x(), point.y(), text))
+            super().drawText(point, text)
+
+    return Recording
+
+
+def _roadmap_on_screen(demo, qtbot, today):
+    """What the Roadmap view's chart painter draws of Pulse Cloud, the whole plan at once:
+    per lane, (shape, first day, days) of each item's shape, its colours, its labels."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QImage
+
+    from pmdesk.gui.context import AppContext
+    from pmdesk.gui.gantt import RoadmapPanel
+
+    ctx = AppContext(demo)
+    panel = RoadmapPanel(ctx)
+    qtbot.addWidget(panel)
+    panel.resize(1400, 700)
+    panel.set_today(today)
+    panel.set_product(_product(demo).id)
+    panel.show()
+    qtbot.waitUntil(lambda: not panel._needs_first_view)
+    panel.view.set_zoom(SCREEN_ZOOM)
+    layout, scale, m = panel.model.layout, panel.scene.scale, panel.model.layout.metrics
+    first, last = layout.extent()
+    rect = QRectF(
+        scale.x_of_ordinal(first) - 20, 0, (last - first + 60) * SCREEN_ZOOM, layout.height
+    )
+    image = QImage(int(rect.width()) + 1, int(rect.height()) + 1, QImage.Format.Format_ARGB32)
+    p = _recording_painter()(image)
+    p.translate(-rect.left(), 0)
+    panel.painter.paint_bars(p, scale, rect)
+    p.end()
+    origin, ppd = scale.origin.toordinal(), scale.px_per_day
+    lanes = [box.lane_id for box in layout.boxes]
+    colours = {lane: _hex(panel.painter.colour_of_lane(lane)) for lane in lanes}
+    shades = {  # what a feature's body may take besides: its done part, or faded if cancelled
+        lane: {_hex(c) for c in (sw.fill, sw.done, sw.cancelled)}
+        for lane, sw in ((lane, panel.painter.swatch(lane)) for lane in lanes)
+    }
+    shapes: dict[int, set] = {lane: set() for lane in lanes}
+    feature_fills: dict[int, set[str]] = {lane: set() for lane in lanes}
+    for kind, (x, y, w, h), fill in p.shapes:
+        lane = layout.lane_at(y + h / 2).lane_id
+        if kind == "diamond" and h == m.milestone_size:
+            shapes[lane].add(("milestone", round(origin + (x + w / 2) / ppd - 0.5, 2), 0))
+        elif kind == "chevron":
+            shapes[lane].add(("bar", round(origin + x / ppd, 2), round(w / ppd, 2)))
+        elif kind == "rounded" and h == m.bar_height:  # a feature (its done part: the same box)
+            shapes[lane].add(("bar", round(origin + x / ppd, 2), round(w / ppd, 2)))
+            feature_fills[lane].add(fill)
+        elif kind == "rounded" and h == m.initiative_height - 1:  # inset by half a pixel
+            shapes[lane].add(("bar", round(origin + (x - 0.5) / ppd, 2), round((w + 1) / ppd, 2)))
+    labels = {lane: [] for lane in lanes}
+    for x, right, y, text in p.texts:
+        day, end = origin + x / ppd, origin + right / ppd
+        labels[layout.lane_at(y).lane_id].append((text.removeprefix("✓ "), day, end))
+    for x, y, text in p.small:
+        if _is_slip(text):
+            labels[layout.lane_at(y).lane_id].append((text, origin + x / ppd, None))
+    ctx.close()
+    return SimpleNamespace(
+        lanes=lanes,
+        shapes=shapes,
+        colours=colours,
+        fills={lane: (feature_fills[lane], shades[lane]) for lane in lanes},
+        labels=labels,
+        reach=(m.milestone_size / 2 + m.label_padding + 1) / ppd,  # a label beside, in days
+    )
+
+
+def _roadmap_on_paper(demo, today):
+    """The same of the roadmap PDF's chart, as the poster draws it before it is written."""
+    from reportlab.graphics.shapes import String
+
+    from pmdesk.exchange.pdf.fonts import register
+    from pmdesk.exchange.pdf.gantt import PAPER, fit_scale
+    from pmdesk.exchange.pdf.gantt_draw import CRITICAL
+    from pmdesk.exchange.pdf.job import Job
+    from pmdesk.exchange.pdf.options import PdfOptions, Progress
+    from pmdesk.exchange.pdf.roadmap import LANE_COLUMN, roadmap_flowables
+    from pmdesk.exchange.pdf.roadmap_data import chart_range, roadmap_chart
+
+    register()
+    job = Job(demo, PdfOptions(today=today), Progress(None, None), _product(demo), (1190, 842))
+    data = roadmap_chart(job)
+    width = 1100.0
+    [drawing] = roadmap_flowables(job, width, 10_000, legend=False, split=False, data=data)
+    start, end = chart_range(job, data)
+    label_width = min(LANE_COLUMN, width * 0.2)
+    px = fit_scale(start, end, width, label_width)  # the poster's points per day
+    origin = start.toordinal()
+    stripes = sorted(
+        (
+            (s.y + s.height, s.y, _hex(s.fillColor))
+            for s in drawing.contents
+            if isinstance(s, Rect) and s.x == 0 and s.width == 3
+        ),
+        reverse=True,
+    )  # the lane's colour down the side of each lane, top to bottom
+    lanes = [lane.id for lane in data.lanes]
+    colours = {lane: colour for lane, (_top, _bottom, colour) in zip(lanes, stripes, strict=True)}
+
+    def lane_at(y: float) -> int:
+        return next(lane for lane, (t, b, _c) in zip(lanes, stripes, strict=True) if b <= y <= t)
+
+    shapes: dict[int, set] = {lane: set() for lane in lanes}
+    strokes: dict[int, set[str]] = {lane: set() for lane in lanes}
+    critical = _hex(CRITICAL)
+    labels = {lane: [] for lane in lanes}
+    for s in drawing.contents:
+        if isinstance(s, Rect) and s.rx == 2:  # a bar (feature, initiative or release)
+            day = round(origin + (s.x - label_width) / px, 2)
+            shapes[lane_at(s.y + s.height / 2)].add(("bar", day, round(s.width / px, 2)))
+            if s.strokeColor is not None and _hex(s.strokeColor) != critical:
+                strokes[lane_at(s.y + s.height / 2)].add(_hex(s.strokeColor))
+        elif isinstance(s, Polygon) and len(s.points) == 8:  # a milestone's diamond
+            cx, cy = s.points[0], s.points[3]
+            day = round(origin + (cx - label_width) / px - 0.5, 2)
+            shapes[lane_at(cy)].add(("milestone", day, 0))
+        elif isinstance(s, String) and s.x > label_width and s.y < drawing.height - 30:
+            labels[lane_at(s.y)].append((s.text, origin + (s.x - label_width) / px, None))
+    return SimpleNamespace(
+        lanes=lanes,
+        shapes=shapes,
+        colours=colours,
+        strokes=strokes,
+        labels=labels,
+        reach=(PAPER.milestone_size / 2 + 0.6 + PAPER.label_padding + 1) / px,
+    )
+
+
+def _plan_shapes(demo) -> dict[int, set]:
+    """Each item of Pulse Cloud as its lane, shape, first day and days, from the file."""
+    from pmdesk.core.enums import ItemKind
+    from pmdesk.store.services import RoadmapService
+
+    found: dict[int, set] = {}
+    for item in demo.service(RoadmapService).items_of(_product(demo).id):
+        first = item.start_date.toordinal()
+        if item.kind is ItemKind.MILESTONE:
+            shape = ("milestone", first, 0)
+        else:
+            shape = ("bar", first, (item.end_date - item.start_date).days + 1)
+        found.setdefault(item.lane_id, set()).add(shape)
+    return found
+
+
+def test_the_roadmap_has_the_same_bars_colours_and_labels_on_screen_and_paper(demo, qtbot, texts):
+    screen = _roadmap_on_screen(demo, qtbot, texts.today)
+    paper = _roadmap_on_paper(demo, texts.today)
+    plan = _plan_shapes(demo)
+    # The same lanes in the same order, each with the same bars and milestones at the same
+    # days (x and width in days: the screen's pixels and the paper's points scaled alike),
+    # and those are the plan's own dates.
+    assert screen.lanes == paper.lanes and set(plan) <= set(screen.lanes)
+    for lane in screen.lanes:
+        assert screen.shapes[lane] == paper.shapes[lane] == plan.get(lane, set()), lane
+    # A lane's colour: its side stripe and bar outlines on paper, its bars' fill on screen.
+    for lane in screen.lanes:
+        assert screen.colours[lane] == paper.colours[lane]
+        drawn, shades = screen.fills[lane]
+        assert screen.colours[lane] in drawn and drawn <= shades
+        assert paper.strokes[lane] == {paper.colours[lane]}
+    assert len(set(screen.colours.values())) == len(screen.lanes)
+    # The same names, in the same lanes: each label a name (or its start) of that lane's items,
+    # inside its bar or just after it (the screen may also write it just before it); most
+    # names the paper has room to write whole, the screen writes whole too.
+    spans = _spans_by_name(demo)
+    whole: list[set] = []
+    for side in (screen, paper):
+        found = set()
+        for lane, texts in side.labels.items():
+            written = [(t, day, end) for t, day, end in texts if not _is_slip(t)]
+            wrong = [t for t, _day, _end in written if not _names_one(t, set(spans[lane]))]
+            assert written and not wrong, (lane, wrong)
+            for name, day, end in written:
+                assert any(
+                    first - 0.01 <= day <= after + side.reach or (end is not None and end <= first)
+                    for n, (first, after) in spans[lane].items()
+                    if _names_one(name, {n})
+                ), (name, day)
+            found |= {(lane, t) for t, _day, _end in written if t in spans[lane]}
+        whole.append(found)
+    on_screen, on_paper = whole
+    assert len(on_paper) >= sum(len(names) for names in spans.values()) / 3
+    assert len(on_screen & on_paper) >= 0.75 * len(on_paper), sorted(on_paper - on_screen)
+    # Slips against the baseline are written alike ("+3d", "−2d") where there is room.
+    slips = [
+        {(lane, t) for lane, texts in side.labels.items() for t, _day, _end in texts if _is_slip(t)}
+        for side in (screen, paper)
+    ]
+    assert slips[0] & slips[1]
+
+
+def _is_slip(text: str) -> bool:
+    return len(text) > 2 and text[0] in "+−" and text.endswith("d") and text[1:-1].isdigit()
+
+
+def _spans_by_name(demo) -> dict[int, dict[str, tuple[int, int]]]:
+    """Lane -> item name -> its first day and the day after its last (ordinals)."""
+    from pmdesk.store.services import RoadmapService
+
+    found: dict[int, dict[str, tuple[int, int]]] = {}
+    for item in demo.service(RoadmapService).items_of(_product(demo).id):
+        span = (item.start_date.toordinal(), item.end_date.toordinal() + 1)
+        found.setdefault(item.lane_id, {})[item.name] = span
+    return found
+
+
+def _names_one(text: str, names: set[str]) -> bool:
+    """Whole, or cut short with an ellipsis."""
+    return text in names or (text.endswith("…") and any(n.startswith(text[:-1]) for n in names))

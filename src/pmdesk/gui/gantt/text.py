@@ -10,6 +10,7 @@ import datetime as dt
 import html
 
 from pmdesk.core.enums import DependencyType
+from pmdesk.core.scheduling import task_duration
 
 from .model import RoadmapModel
 
@@ -47,7 +48,7 @@ def item_tooltip(model: RoadmapModel, item_id: int) -> str:
     if row.start == row.end:
         lines.append(short_date(row.start))
     else:
-        length = (row.end - row.start).days + 1
+        length = task_duration(row.start.toordinal(), row.end.toordinal())  # calendar days
         lines.append(f"{short_date(row.start)} – {short_date(row.end)} ({days_text(length)})")
     lines.append(f"Progress {row.progress}%")
     slip = model.slip(item_id)
