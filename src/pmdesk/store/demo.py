@@ -187,6 +187,7 @@ class _Builder:
 
     def _workspace(self) -> None:
         info = self.s.get(WorkspaceInfo, 1)
+        assert info is not None  # every new workspace has its one row
         info.description = self.c["workspace"]["description"]
         info.currency = self.c["workspace"]["currency"]
         self._holidays()
@@ -318,8 +319,10 @@ class _Builder:
                     )
                 )
                 recycle = gate.get("recycle_to")
-                stage = Stage(recycle) if recycle else stage.next()
-                entered = decided_on
+                following = Stage(recycle) if recycle else stage.next()
+                if following is None:
+                    raise PmdeskError(f"a demo gate of {product.name} passes the last stage")
+                stage, entered = following, decided_on
         if stage is not Stage(product.stage):
             raise PmdeskError(f"demo gates leave {product.name} in {stage}, not {product.stage}")
         self.add(StagePeriod(product_id=product.id, stage=stage, entered_on=entered))
@@ -395,7 +398,7 @@ class _Builder:
             for pred, kind, lag in i.get("deps", ())
         ]
         timings = schedule(tasks, links).timings
-        dates = {}
+        dates: dict[str, tuple[dt.date, dt.date]] = {}
         for task, key in zip(tasks, keys, strict=True):
             start = timings[task.id].early_start
             dates[key] = (
@@ -408,7 +411,14 @@ class _Builder:
                 dates[item["key"]] = (min(s for s, _ in spans), max(e for _, e in spans))
         return dates
 
-    def _progress(self, item, start, end, dates, items) -> tuple[int, ItemStatus]:
+    def _progress(
+        self,
+        item: dict[str, Any],
+        start: dt.date,
+        end: dt.date,
+        dates: dict[str, tuple[dt.date, dt.date]],
+        items: list[dict[str, Any]],
+    ) -> tuple[int, ItemStatus]:
         """Past is done, future is planned, the present is partly done (less if at risk)."""
         if item.get("kind") == ItemKind.INITIATIVE:
             children = [i for i in items if i.get("parent") == item["key"]]
@@ -639,7 +649,8 @@ class _Builder:
         for key, specs in self.c["metrics"].items():
             if key.startswith("_"):
                 continue
-            product, values = self.products[key], {}
+            product = self.products[key]
+            values: dict[str, list[float]] = {}
             for order, spec in enumerate(specs):
                 values[spec["kind"]] = self._metric(product, spec, order, values, rng)
             series[key] = values

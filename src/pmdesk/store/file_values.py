@@ -116,7 +116,7 @@ def _rule(column: sa.Column) -> tuple[str, str] | None:
 
 def json_shape(column: sa.Column) -> str:
     """ "array" or "object": the shape of a JSON column's values, known by its default."""
-    default = column.default.arg if column.default is not None else None
+    default = column.default.arg if isinstance(column.default, sa.ColumnDefault) else None
     factory = getattr(default, "__wrapped__", default)
     if factory in (list, ()) or getattr(factory, "__name__", "") == "list":
         return "array"
@@ -151,7 +151,7 @@ def _check_rules(table: sa.Table) -> list[tuple[str, str, tuple[str, ...]]]:
 @cache
 def _table_query(table: sa.Table) -> tuple[str, list[tuple[str, str, str]], list, str] | None:
     """The scan of one table: (select list, column rules, check rules, where clause)."""
-    rules = [(c.name, *_rule(c)) for c in table.columns if _rule(c) is not None]
+    rules = [(c.name, *rule) for c in table.columns if (rule := _rule(c)) is not None]
     checks = _check_rules(table)
     if not rules and not checks:
         return None

@@ -23,6 +23,7 @@ from pmdesk.core.errors import PmdeskError
 from .demo import add_months
 from .models import (
     Dependency,
+    Entity,
     Lane,
     Metric,
     MetricValue,
@@ -32,6 +33,7 @@ from .models import (
     RoadmapItem,
     StagePeriod,
     Stakeholder,
+    table_of,
 )
 from .workspace import Workspace
 
@@ -156,14 +158,14 @@ def _fill(
     _extras(session, rng, today, product.id, item_ids)
 
 
-def _insert(session: Session, model: type, rows: list[dict[str, Any]]) -> list[int]:
+def _insert(session: Session, model: type[Entity], rows: list[dict[str, Any]]) -> list[int]:
     """Bulk insert with ids chosen here (the table is new), returned in row order."""
     start = (session.scalar(sa.select(sa.func.max(model.id))) or 0) + 1
     ids = list(range(start, start + len(rows)))
     for entity_id, row in zip(ids, rows, strict=True):
         row["id"] = entity_id
     if rows:
-        session.execute(sa.insert(model.__table__), rows)
+        session.execute(sa.insert(table_of(model)), rows)
     return ids
 
 
@@ -253,7 +255,7 @@ def _extras(
         ],
     )
     session.execute(
-        sa.insert(RequirementItemLink.__table__),
+        sa.insert(table_of(RequirementItemLink)),
         [{"requirement_id": rid, "item_id": rng.choice(item_ids)} for rid in requirement_ids],
     )
     (metric_id,) = _insert(

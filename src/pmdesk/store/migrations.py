@@ -321,7 +321,7 @@ def _link_elimination_milestones(conn: Connection) -> None:
             ).first()
             if row is None:
                 continue
-            item_id, notes = row
+            item_id, notes = row.id, str(row.notes)
             conn.execute(
                 sa.text(f"UPDATE elimination_review SET {column}_item_id = :item WHERE id = :id"),
                 {"item": item_id, "id": review_id},

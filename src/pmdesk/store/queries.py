@@ -51,7 +51,7 @@ class TableQuery[M: Entity]:
             )
             .exists()
         )
-        return cls(repo, same_product)
+        return TableQuery(repo, same_product)
 
     @property
     def kind(self) -> str:
@@ -103,7 +103,8 @@ class TableQuery[M: Entity]:
         column = getattr(self.model, field)
         stmt = self._select(self.model.id, column).order_by(*self._order(None, False))
         with self.repo.ws.read() as session:
-            return {entity_id: value for entity_id, value in session.execute(stmt)}
+            rows: Iterable[tuple[int, str]] = session.execute(stmt)
+            return {entity_id: value for entity_id, value in rows}
 
 
 @dataclass(frozen=True)

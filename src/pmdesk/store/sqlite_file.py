@@ -12,7 +12,7 @@ import sqlite3
 import struct
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
@@ -351,7 +351,7 @@ def _refuse_bad_values(conn: sqlite3.Connection, path: Path) -> None:
         )
 
 
-def problems(rows: list[tuple[str]], limit: int = 300) -> str:
+def problems(rows: Sequence[Sequence[object]], limit: int = 300) -> str:
     """quick_check's report on one line: its rows hold several lines and a banner each."""
     lines = [
         line.strip()

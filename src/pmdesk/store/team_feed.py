@@ -94,7 +94,7 @@ def record(session: Session, changeset: ChangeSet, origin: str) -> None:
         return
     session.execute(sa.select(sa.func.pg_advisory_xact_lock(LOG_LOCK)))
     stmt = sa.insert(LOG).values(origin=origin, changes=encode(changeset)).returning(LOG.c.id)
-    new_id = session.execute(stmt).scalar_one()
+    new_id: int = session.execute(stmt).scalar_one()
     session.execute(sa.select(sa.func.pg_notify(CHANNEL, str(new_id))))
     if new_id % PRUNE_EVERY == 0:
         old = LOG.c.at < sa.func.now() - sa.text(f"interval '{KEEP}'")
@@ -133,8 +133,8 @@ class ChangeFeed:
                 **libpq_params(self._url),
             )
             if self.last_id is None:
-                found = conn.execute(f"SELECT coalesce(max(id), 0) FROM {LOG.name}")
-                self.last_id = found.fetchone()[0]
+                found = conn.execute(f"SELECT coalesce(max(id), 0) FROM {LOG.name}").fetchone()
+                self.last_id = found[0] if found is not None else 0
         except psycopg.Error as exc:
             if conn is not None:
                 conn.close()
@@ -160,16 +160,18 @@ class ChangeFeed:
 
         if not self.connected:
             self.open()
+        last_id = self.last_id
+        assert last_id is not None  # open() reads it
         try:
             for _ in self._conn.notifies(timeout=0):
                 pass  # a wake-up only: the log says what changed
             rows = self._conn.execute(
                 f"SELECT id, origin, changes FROM {LOG.name} WHERE id > %s ORDER BY id LIMIT %s",
-                (self.last_id, READ_LIMIT),
+                (last_id, READ_LIMIT),
             ).fetchall()
-            if rows and rows[0][0] != self.last_id + 1:
+            if rows and rows[0][0] != last_id + 1:
                 oldest = self._conn.execute(f"SELECT min(id) FROM {LOG.name}").fetchone()[0]
-                self.gap = self.gap or (oldest is not None and oldest > self.last_id + 1)
+                self.gap = self.gap or (oldest is not None and oldest > last_id + 1)
         except psycopg.Error as exc:
             self.close()
             raise ConnectionLostError(self.where, str(exc)) from exc

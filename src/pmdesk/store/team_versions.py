@@ -247,7 +247,8 @@ class VersionBook:
                 .where(table.c.id.in_(chunk))
                 .with_for_update()
             )
-            for entity_id, version, name in session.execute(stmt):
+            rows: Iterable[tuple[object, int, object]] = session.execute(stmt)
+            for entity_id, version, name in rows:
                 key = (table.name, entity_id)
                 expected = self._expected(key)
                 if expected is None or version == expected:

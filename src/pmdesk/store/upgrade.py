@@ -17,7 +17,7 @@ from pmdesk.core.errors import PmdeskError
 
 from . import file_schema, schema
 from .errors import UpgradeFailedError
-from .models import Meta
+from .models import Meta, table_of
 from .sqlite_file import connect
 
 
@@ -79,12 +79,14 @@ def upgrade_file(path: Path, file_version: int) -> Path:
                     f"{len(broken)} rows would refer to missing rows (first in {broken[0][0]})"
                 )
             conn.execute(
-                sa.update(Meta.__table__)
+                sa.update(table_of(Meta))
                 .where(Meta.key == "schema_version")
                 .values(value=str(target))
             )
             # What the migrations made must be exactly the new format, or nothing is kept.
-            file_schema.verify(file_schema.read_schema(conn.connection.dbapi_connection), target)
+            raw = conn.connection.dbapi_connection
+            assert isinstance(raw, sqlite3.Connection)  # a file's engine: pysqlite
+            file_schema.verify(file_schema.read_schema(raw), target)
     except Exception as exc:
         raise UpgradeFailedError(path, file_version, target, str(exc), backup) from exc
     finally:
@@ -100,7 +102,7 @@ def upgrade_engine(engine: sa.Engine, file_version: int, where: str) -> None:
             for migrate in schema.pending_migrations(file_version, target):
                 migrate(conn)
             conn.execute(
-                sa.update(Meta.__table__)
+                sa.update(table_of(Meta))
                 .where(Meta.key == "schema_version")
                 .values(value=str(target))
             )

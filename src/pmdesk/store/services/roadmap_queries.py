@@ -109,7 +109,7 @@ _LINK_TYPES = {m.value: m for m in DependencyType}
 
 def _item_rows(rows: Iterable[Sequence]) -> list[ItemRow]:
     """Raw rows to ItemRows; equal dates share one date object (plans reuse days a lot)."""
-    days: dict[str, dt.date] = {}
+    days: dict[str | dt.date, dt.date] = {}
 
     def day(text: str | dt.date) -> dt.date:
         found = days.get(text)
