@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from pmdesk.core.changes import ChangeSet
 from pmdesk.core.errors import PmdeskError
+from pmdesk.core.kinds import ChangeKind
 from pmdesk.core.working_calendar import DAY_MINUTES, WEEKDAY_NAMES, WEEKDAY_SHORT, WorkingCalendar
 from pmdesk.store.queries import TableQuery
 from pmdesk.store.services.calendar import CalendarService
@@ -48,7 +49,7 @@ from .widgets.entity_model import EntityTableModel
 from .widgets.entity_table import EntityTable
 from .widgets.heading import Heading
 
-CALENDAR_KINDS = ("work_calendar", "calendar_exception")
+CALENDAR_KINDS = (ChangeKind.WORK_CALENDAR, ChangeKind.CALENDAR_EXCEPTION)
 DAY_KINDS = fixed([(False, "Holiday"), (True, "Working day")])
 TIME_FORMAT = "HH:mm"
 
@@ -402,7 +403,7 @@ class CalendarDialog(QDialog):
         self.edit_button.setEnabled(editable and self.days.current_id() is not None)
 
     def _on_changed(self, changes: ChangeSet) -> None:
-        if changes.touches(*CALENDAR_KINDS, "product"):
+        if changes.touches(*CALENDAR_KINDS, ChangeKind.PRODUCT):
             self.reload()
 
     # -- edits ----------------------------------------------------------------------------

@@ -19,12 +19,13 @@ from PySide6.QtWidgets import (
 from pmdesk.core import voting
 from pmdesk.core.changes import ChangeSet
 from pmdesk.core.enums import CanvasTemplate, VoteTarget
+from pmdesk.core.kinds import ChangeKind
 from pmdesk.core.templates import canvas_layout
 from pmdesk.gui.commands import CreateCommand, DeleteCommand, UpdateCommand
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.views.base import BaseView
 from pmdesk.gui.widgets.hint import next_step_hint
-from pmdesk.gui.widgets.image_export import export_scene, export_widget
+from pmdesk.gui.widgets.image_export import export_scene
 from pmdesk.gui.workshop.theme import STICKIES, PresentationTheme
 from pmdesk.gui.workshop.voting import VotingSession
 from pmdesk.store.services import CanvasService, RequirementService
@@ -43,7 +44,11 @@ from .style import BoardStyle
 from .table import NotesTable
 from .toolbar import BoardToolbar, VotingBar
 
-CANVAS_TABLES = ("canvas_note", "note_item_link", "note_requirement_link")
+CANVAS_TABLES = (
+    ChangeKind.CANVAS_NOTE,
+    ChangeKind.NOTE_ITEM_LINK,
+    ChangeKind.NOTE_REQUIREMENT_LINK,
+)
 
 
 class CanvasView(BaseView):
@@ -77,7 +82,7 @@ class CanvasView(BaseView):
         self.content_layout.addWidget(self.blank_hint)
         self.content_layout.addWidget(self.tabs, 1)
         self._connect()
-        ctx.changed.connect(self._follow)
+        self.follow_changes(self._follow)
 
     def _make_start_page(self) -> tuple[QWidget, list[QPushButton]]:
         """What a product without a board shows: the next step, with the templates at hand."""
@@ -239,7 +244,7 @@ class CanvasView(BaseView):
     def _follow(self, changes: ChangeSet) -> None:
         if self.product_id is None:
             return
-        if changes.touches("canvas_board"):
+        if changes.touches(ChangeKind.CANVAS_BOARD):
             self._fill_boards()
             gone = self.toolbar.boards.findData(self.board_id) < 0  # deleted, here or away
             if gone or self.board_id is None:
@@ -430,10 +435,7 @@ class CanvasView(BaseView):
             self.scene.set_style(BoardStyle.from_palette(self.palette(), self.font()))
 
     def export_image(self, path: Path, size: QSize | None = None) -> Path:
-        """The board as PNG or SVG (by suffix), drawn from the scene, not a screen grab;
-        without a board, the template choice shown in its place."""
-        if self.board_id is None:
-            return export_widget(self.board_page, path, title="Canvas")
+        """The board as PNG or SVG (by suffix), drawn from the scene, not a screen grab."""
         return export_scene(
             self.scene,
             path,

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from pmdesk.core.changes import ChangeSet
 from pmdesk.core.enums import LaunchFunction, TaskStatus
 from pmdesk.core.errors import ValidationError
+from pmdesk.core.kinds import ChangeKind
 from pmdesk.core.launch import due_text, relative_label
 from pmdesk.core.launch_plan import positioning_statement
 from pmdesk.gui.commands import DeleteCommand
@@ -96,8 +97,8 @@ class LaunchView(BaseView):
         self.portfolio = ctx.service(PortfolioService)
         self.launch_id: int | None = None
         self.today = today()
-        self.people = Lookup(self._people, ("stakeholder",))
-        self.overdue = Lookup(self._overdue, ("launch_task", "launch"))
+        self.people = Lookup(self._people, (ChangeKind.STAKEHOLDER,))
+        self.overdue = Lookup(self._overdue, (ChangeKind.LAUNCH_TASK, ChangeKind.LAUNCH))
         self.form = EntityForm(ctx, self.service.launches, FORM_SECTIONS)
         self.sentence = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         self.sentence.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -134,7 +135,7 @@ class LaunchView(BaseView):
         self.pitch.hide()
         self.look = Look()
         self._build()
-        ctx.changed.connect(self._follow)
+        self.follow_changes(self._follow)
         name_parts(self)
 
     # -- layout ---------------------------------------------------------------------------------
@@ -372,7 +373,7 @@ class LaunchView(BaseView):
     def _follow(self, changes: ChangeSet) -> None:
         if self.product_id is None:
             return
-        if changes.touches("launch"):
+        if changes.touches(ChangeKind.LAUNCH):
             self._fill_selector()
             if self.launch_id is not None and self.selector.findData(self.launch_id) < 0:
                 self.show_launch(self.selector.itemData(0) if self.selector.count() else None)
@@ -381,7 +382,12 @@ class LaunchView(BaseView):
                 self.show_launch(self.selector.itemData(0))
                 return
             self._show_title()
-        if changes.touches("launch", "launch_task", "work_calendar", "calendar_exception"):
+        if changes.touches(
+            ChangeKind.LAUNCH,
+            ChangeKind.LAUNCH_TASK,
+            ChangeKind.WORK_CALENDAR,
+            ChangeKind.CALENDAR_EXCEPTION,
+        ):
             self._show_readiness()  # the calendar says which dates are days off
 
     def _show_title(self) -> None:

@@ -34,6 +34,7 @@ from pmdesk.core.enums import (
     Stage,
 )
 from pmdesk.core.errors import PmdeskError
+from pmdesk.core.kinds import ChangeKind
 from pmdesk.core.lifecycle import EliminationRules
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.views.common import create, scoped
@@ -285,10 +286,13 @@ class EliminationPanel(QWidget):
         self.flags.setText(text)
 
     def _follow(self, changes: ChangeSet) -> None:
-        if changes.touches("workspace_info"):
+        if changes.touches(ChangeKind.WORKSPACE_INFO):
             self.rules.load()
         if self.product_id is not None and changes.touches(
-            "metric_value", "metric", "product", "workspace_info"
+            ChangeKind.METRIC_VALUE,
+            ChangeKind.METRIC,
+            ChangeKind.PRODUCT,
+            ChangeKind.WORKSPACE_INFO,
         ):
             self._show_flags()
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from pmdesk.core.changes import ChangeSet
 from pmdesk.core.enums import MetricKind, Stage
 from pmdesk.core.errors import ValidationError
+from pmdesk.core.kinds import ChangeKind
 from pmdesk.core.lifecycle import can_review
 from pmdesk.core.wording import describe_days, plural
 from pmdesk.gui.context import AppContext
@@ -105,7 +106,7 @@ class LifecycleView(BaseView):
         self.look = Look()
         self.metrics.view.selectionModel().currentRowChanged.connect(self._metric_chosen)
         self.metrics.model.modelReset.connect(self._metric_chosen)
-        ctx.changed.connect(self._follow)
+        self.follow_changes(self._follow)
 
     # -- building -------------------------------------------------------------------------
 
@@ -218,13 +219,15 @@ class LifecycleView(BaseView):
     def _follow(self, changes: ChangeSet) -> None:
         if self.product_id is None:
             return
-        if changes.touches("product", "stage_period", "gate_review"):
+        if changes.touches(ChangeKind.PRODUCT, ChangeKind.STAGE_PERIOD, ChangeKind.GATE_REVIEW):
             self._refresh_stage()
-        if changes.touches("metric"):
+        if changes.touches(ChangeKind.METRIC):
             self._refresh_curve_choices()
-        elif changes.touches("metric_value", "stage_period", "gate_review"):
+        elif changes.touches(
+            ChangeKind.METRIC_VALUE, ChangeKind.STAGE_PERIOD, ChangeKind.GATE_REVIEW
+        ):
             self._draw_curve()
-        if changes.touches("metric", "metric_value"):
+        if changes.touches(ChangeKind.METRIC, ChangeKind.METRIC_VALUE):
             self._draw_kpi()
 
     def _refresh_stage(self) -> None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from pmdesk.core.changes import ChangeSet
 from pmdesk.core.enums import Stage
 from pmdesk.core.errors import ValidationError
+from pmdesk.core.kinds import ChangeKind
 from pmdesk.core.lifecycle import can_review, decision_for_move
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.lifecycle import gate_dialog
@@ -48,13 +49,13 @@ from .products import CreateProductCommand, product_columns
 
 # Tables whose edits change what the overview, board or chart show.
 _WATCHED = (
-    "product",
-    "metric",
-    "metric_value",
-    "stage_period",
-    "roadmap_item",
-    "workspace_info",
-    "elimination_review",
+    ChangeKind.PRODUCT,
+    ChangeKind.METRIC,
+    ChangeKind.METRIC_VALUE,
+    ChangeKind.STAGE_PERIOD,
+    ChangeKind.ROADMAP_ITEM,
+    ChangeKind.WORKSPACE_INFO,
+    ChangeKind.ELIMINATION_REVIEW,
 )
 COLUMN_CHARS = (24, 13, 16, 9, 30, 16, 14, 12)  # overview column widths, in characters
 PRESENT_DROP = (2, 6)  # Owner, Latest revenue: what a projector leaves out first
@@ -103,7 +104,7 @@ class PortfolioView(BaseView):
         self.tabs.currentChanged.connect(self._tab_shown)
         self.look = Look()
         self.content_layout.addWidget(self.tabs, 1)
-        ctx.changed.connect(self._follow)
+        self.follow_changes(self._follow)  # hidden, it recomputes once when shown
         self.refresh()
 
     def set_presentation(self, theme: Any | None) -> None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from pmdesk.core.changes import ChangeSet
 from pmdesk.core.enums import MoSCoW, RequirementSource, RequirementStatus
+from pmdesk.core.kinds import ChangeKind
 from pmdesk.core.scoring import rice_or_none
 from pmdesk.core.wording import plural
 from pmdesk.gui.commands import CreateCommand
@@ -34,6 +35,7 @@ from pmdesk.gui.widgets.entity_model import EntityTableModel
 from pmdesk.gui.widgets.entity_table import EntityTable
 from pmdesk.gui.widgets.image_export import export_widget
 from pmdesk.gui.widgets.look import Look, row_height
+from pmdesk.gui.widgets.stale import StaleUntilShown
 from pmdesk.store.queries import texts
 from pmdesk.store.services import RequirementService
 
@@ -87,8 +89,8 @@ class RequirementsView(BaseView):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.service = ctx.service(RequirementService)
-        self.revenue = Lookup(self._revenue, ("requirement_customer",))
-        self.links = Lookup(self._links, ("requirement_item_link",))
+        self.revenue = Lookup(self._revenue, (ChangeKind.REQUIREMENT_CUSTOMER,))
+        self.links = Lookup(self._links, (ChangeKind.REQUIREMENT_ITEM_LINK,))
         self.model = EntityTableModel(ctx, self.service.requirements, self._columns(), parent=self)
         self.table = self.register(
             EntityTable(
@@ -104,15 +106,24 @@ class RequirementsView(BaseView):
         self.editor = RequirementEditor(ctx)
         self.register(self.editor.customers)
         self._chart = None
-        self._chart_stale = True
         self._voting = None
-        self._voting_stale = True
         self.look = Look()
         self._build()
+        # The chart and the voting panel are drawn only while their tab is in front.
+        self.chart_stale = StaleUntilShown(
+            self.chart_page,
+            self._draw_chart,
+            off_screen=lambda: not self._in_front(self.chart_page),
+        )
+        self.voting_stale = StaleUntilShown(
+            self.voting_page,
+            self._fill_voting,
+            off_screen=lambda: not self._in_front(self.voting_page),
+        )
         self.table.view.selectionModel().currentRowChanged.connect(self._follow_cursor)
         self.model.modelReset.connect(self._follow_cursor)
         self.editor.requirementRequested.connect(self.select_requirement)
-        ctx.changed.connect(self._follow)
+        self.follow_changes(self._follow)
         name_parts(self)
 
     # -- layout -----------------------------------------------------------------------------------
@@ -274,10 +285,8 @@ class RequirementsView(BaseView):
     def load(self, product_id: int | None) -> None:
         self.editor.set_product(product_id)
         self.model.set_query(scoped(self.service.requirements, product_id))
-        self._chart_stale = True
-        self._refresh_chart()
-        self._voting_stale = True
-        self._refresh_voting()
+        self.chart_stale.mark()
+        self.voting_stale.mark()
         self._show_summary()
         if self.model.rowCount() and self.table.current_id() is None:
             # Open on the first requirement so the editor shows something useful.
@@ -311,13 +320,11 @@ class RequirementsView(BaseView):
     def _follow(self, changes: ChangeSet) -> None:
         if self.product_id is None:
             return
-        if changes.touches("requirement"):
-            self._chart_stale = True
-            self._refresh_chart()
-            self._voting_stale = True
-            self._refresh_voting()
+        if changes.touches(ChangeKind.REQUIREMENT):
+            self.chart_stale.changed(changes)
+            self.voting_stale.changed(changes)
             self._show_summary()
-        if changes.touches("roadmap_item"):
+        if changes.touches(ChangeKind.ROADMAP_ITEM):
             self.links.invalidate()
 
     def _show_summary(self) -> None:
@@ -336,22 +343,30 @@ class RequirementsView(BaseView):
     def chart(self):
         """The value-vs-effort chart, built (with pyqtgraph) the first time it is needed."""
         if self._chart is None:
-            from .chart import ValueEffortChart
-
-            self._chart = ValueEffortChart(self.chart_page)
-            self._chart.requirementClicked.connect(self.select_requirement)
-            self.chart_layout.addWidget(self._chart)
-            for part in (self._chart, *self._chart.findChildren(QGraphicsView)):
-                part.setAccessibleName("Value versus effort chart")
-            name_parts(self.chart_page)
-            self._chart_stale = True
+            self._build_chart()
+            self.chart_stale.mark()  # drawn at once if its tab is in front, else when shown
         return self._chart
+
+    def _build_chart(self) -> None:
+        from .chart import ValueEffortChart
+
+        self._chart = ValueEffortChart(self.chart_page)
+        self._chart.requirementClicked.connect(self.select_requirement)
+        self.chart_layout.addWidget(self._chart)
+        for part in (self._chart, *self._chart.findChildren(QGraphicsView)):
+            part.setAccessibleName("Value versus effort chart")
+        name_parts(self.chart_page)
+
+    def _in_front(self, page: QWidget) -> bool:
+        return self.pages.currentWidget() is page
 
     def _page_shown(self, index: int) -> None:
         if self.pages.widget(index) is self.chart_page:
-            self._refresh_chart(force=True)
+            _ = self.chart  # built the first time its tab is shown
+            self.chart_stale.catch_up()
         elif self.pages.widget(index) is self.voting_page:
-            self._refresh_voting(force=True)
+            _ = self.voting
+            self.voting_stale.catch_up()
 
     # -- dot voting -------------------------------------------------------------------------------
 
@@ -359,27 +374,26 @@ class RequirementsView(BaseView):
     def voting(self):
         """The dot-voting panel (workshop mode's), built the first time it is needed."""
         if self._voting is None:
-            from pmdesk.gui.workshop.voting_panel import RequirementVotingPanel
-
-            self._voting = RequirementVotingPanel(self.ctx, self.voting_page)
-            self._voting.requirementRequested.connect(self.select_requirement)
-            self.voting_layout.addWidget(self._voting)
-            _name_voting(self._voting)
-            self._voting_stale = True
+            self._build_voting()
+            self.voting_stale.mark()  # filled at once if its tab is in front, else when shown
         return self._voting
+
+    def _build_voting(self) -> None:
+        from pmdesk.gui.workshop.voting_panel import RequirementVotingPanel
+
+        self._voting = RequirementVotingPanel(self.ctx, self.voting_page)
+        self._voting.requirementRequested.connect(self.select_requirement)
+        self.voting_layout.addWidget(self._voting)
+        _name_voting(self._voting)
 
     def show_voting(self) -> None:
         """Open the "Dot voting" tab (for a menu action or a workshop)."""
         self.pages.setCurrentWidget(self.voting_page)
 
-    def _refresh_voting(self, force: bool = False) -> None:
-        """Give the panel the backlog's current titles when it is on screen and they changed."""
-        if not (force or self.pages.currentWidget() is self.voting_page) or (
-            not self._voting_stale and self._voting is not None
-        ):
-            return
-        panel = self.voting
-        self._voting_stale = False
+    def _fill_voting(self, _changes: ChangeSet) -> None:
+        """Give the panel the backlog's current titles (its tab is in front; they changed)."""
+        if self._voting is None:
+            self._build_voting()
         rows = (
             []
             if self.product_id is None
@@ -388,20 +402,15 @@ class RequirementsView(BaseView):
                 for r in self.service.requirements_of(self.product_id)
             ]
         )
-        panel.set_requirements(self.product_id, rows)
+        self._voting.set_requirements(self.product_id, rows)
 
-    def _refresh_chart(self, force: bool = False) -> None:
-        """Redraw the chart if it is on screen (or asked for) and the backlog changed."""
-        visible = self.pages.currentWidget() is self.chart_page
-        if not (force or visible):
-            return
-        chart = self.chart
-        if not self._chart_stale:
-            return
-        self._chart_stale = False
+    def _draw_chart(self, _changes: ChangeSet) -> None:
+        """Redraw the chart (its tab is in front; the backlog changed)."""
+        if self._chart is None:
+            self._build_chart()
         points = self.service.chart_points(self.product_id) if self.product_id is not None else []
-        chart.set_points(points)
-        chart.set_selected(self.table.current_id())
+        self._chart.set_points(points)
+        self._chart.set_selected(self.table.current_id())
 
     # -- new rows ---------------------------------------------------------------------------------
 

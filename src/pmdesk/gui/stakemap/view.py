@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from pmdesk.core.changes import ChangeSet
 from pmdesk.core.enums import RaciRole
+from pmdesk.core.kinds import ChangeKind
 from pmdesk.core.stakeholders import STRATEGY, quadrant, trail
 from pmdesk.gui.commands import UpdateCommand
 from pmdesk.gui.context import AppContext
@@ -53,7 +54,7 @@ from .raci import RaciPanel
 from .scene import MapScene
 from .table import FilterBar, FilteredModel, Filters, map_columns
 
-_PEOPLE_KINDS = ("stakeholder",)
+_PEOPLE_KINDS = (ChangeKind.STAKEHOLDER,)
 # Table columns that give way on a narrow window (the map and the details show them too).
 DROP_FIELDS = (
     "comm_owner",
@@ -65,7 +66,12 @@ DROP_FIELDS = (
     "interest",
     "power",
 )
-_RACI_KINDS = ("raci_assignment", "launch_task", "launch", "requirement")
+_RACI_KINDS = (
+    ChangeKind.RACI_ASSIGNMENT,
+    ChangeKind.LAUNCH_TASK,
+    ChangeKind.LAUNCH,
+    ChangeKind.REQUIREMENT,
+)
 
 
 class MapCanvas(QGraphicsView):
@@ -144,7 +150,7 @@ class StakeholderMapView(BaseView):
         self._syncing = False
         self._trail_cache: dict[int, list] = {}
         self._build()
-        ctx.changed.connect(self._on_changed)
+        self.follow_changes(self._on_changed)
 
     # -- building ---------------------------------------------------------------------------
 
@@ -327,10 +333,10 @@ class StakeholderMapView(BaseView):
             self.people = {p.id: p for p in self.service.stakeholders_of(self.product_id)}
             self.filter_bar.add_departments([p.department for p in self.people.values()])
         elif people_changed:
-            gone = set(changes.ids("stakeholder", "delete"))
+            gone = set(changes.ids(ChangeKind.STAKEHOLDER, "delete"))
             touched = (
-                set(changes.ids("stakeholder", "insert"))
-                | set(changes.ids("stakeholder", "update"))
+                set(changes.ids(ChangeKind.STAKEHOLDER, "insert"))
+                | set(changes.ids(ChangeKind.STAKEHOLDER, "update"))
             ) - gone
             for pid in gone:
                 self.people.pop(pid, None)
@@ -340,8 +346,8 @@ class StakeholderMapView(BaseView):
                 else:
                     self.people.pop(person.id, None)
             self.filter_bar.add_departments([p.department for p in self.people.values()])
-        if people_changed or changes.touches("stakeholder_position"):
-            self._refresh_people(trails=changes.touches("stakeholder_position"))
+        if people_changed or changes.touches(ChangeKind.STAKEHOLDER_POSITION):
+            self._refresh_people(trails=changes.touches(ChangeKind.STAKEHOLDER_POSITION))
         if people_changed or changes.touches(*_RACI_KINDS):
             self._load_raci()
 

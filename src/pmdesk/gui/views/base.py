@@ -27,8 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pmdesk.core.kinds import ChangeKind
 from pmdesk.gui.widgets.heading import Heading, fit_headings
 from pmdesk.gui.widgets.hint import next_step_hint
+from pmdesk.gui.widgets.stale import StaleUntilShown
 
 from .hooks import NotOffered
 
@@ -174,10 +176,20 @@ class BaseView(QWidget):
         """View ▸ Roadmap: the chart's zoom, fit, today and display actions."""
         raise NotOffered("Available in the Roadmap view")
 
-    def asks_for_product(self) -> bool:
-        """Whether the view shows its page asking for a product instead of its content
-        (an image of the view is then an image of that page: what the person sees)."""
-        return self._stack.currentIndex() == 0
+    # -- following edits --------------------------------------------------------------------
+
+    def follow_changes(self, follow: Callable[[ChangeSet], None]) -> StaleUntilShown:
+        """Have ``follow`` bring the view in line with every committed change (edit, undo, redo,
+        a teammate's edit), but only while the view is on screen.
+
+        A view hidden behind another one when a change arrives is stale: it follows, once,
+        what it missed the next time it is shown (see :class:`StaleUntilShown`). Call this
+        where the view's own tables and models are already following ``ctx.changed``, so
+        that ``follow`` reads them after they have applied the change.
+        """
+        stale = StaleUntilShown(self, follow)
+        self.ctx.changed.connect(stale.changed)
+        return stale
 
     # -- tables ------------------------------------------------------------------------------
 
@@ -218,8 +230,8 @@ class BaseView(QWidget):
     def _follow_products(self, changes: ChangeSet) -> None:
         if not self.needs_product or self.product_id is None:
             return
-        if self.product_id in changes.ids("product", "delete") or (
-            changes.reloads("product") and not self._product_exists()
+        if self.product_id in changes.ids(ChangeKind.PRODUCT, "delete") or (
+            changes.reloads(ChangeKind.PRODUCT) and not self._product_exists()
         ):
             self.set_product(None)
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QWidget
 from pmdesk.core.enums import DependencyType, Horizon, ItemKind, ItemStatus, LagUnit, LaneKind
 from pmdesk.core.errors import ValidationError
 from pmdesk.core.horizon import effective_horizon
+from pmdesk.core.kinds import ChangeKind
 from pmdesk.core.wording import describe_days
 from pmdesk.core.working_calendar import WorkingCalendar
 from pmdesk.gui.commands import CreateCommand
@@ -129,10 +130,12 @@ class RoadmapView(BaseView):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.service = ctx.service(RoadmapService)
-        self.lane_names = Lookup(self._lane_names, ("lane",))
-        self.item_names = Lookup(self._item_names, ("roadmap_item",))
+        self.lane_names = Lookup(self._lane_names, (ChangeKind.LANE,))
+        self.item_names = Lookup(self._item_names, (ChangeKind.ROADMAP_ITEM,))
         # The product's working calendar (durations count its working days).
-        self.calendar = Lookup(self._calendar, ("work_calendar", "calendar_exception"))
+        self.calendar = Lookup(
+            self._calendar, (ChangeKind.WORK_CALENDAR, ChangeKind.CALENDAR_EXCEPTION)
+        )
         # The tables behind the Items, Dependencies and Lanes tabs are filled for the product
         # when their tab is shown (or the table is asked for), not on open: a large roadmap
         # opens on its timeline without reading every item's id three more times.

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from pmdesk.core import voting
 from pmdesk.core.changes import ChangeSet
 from pmdesk.core.enums import VoteTarget
+from pmdesk.core.kinds import ChangeKind
 from pmdesk.gui.commands import CreateCommand, DeleteCommand, ServiceCommand
 from pmdesk.gui.context import AppContext
 from pmdesk.store.services import CanvasService
@@ -204,13 +205,13 @@ class VotingSession(QObject):
     def _follow(self, changes: ChangeSet) -> None:
         if self.round_id is not None and self._round_gone(changes):
             self.round_id = None  # the start was undone, or someone else removed the round
-        if changes.touches("vote", "vote_round"):
+        if changes.touches(ChangeKind.VOTE, ChangeKind.VOTE_ROUND):
             self.changed.emit()
 
     def _round_gone(self, changes: ChangeSet) -> bool:
-        if self.round_id in changes.ids("vote_round", "delete"):
+        if self.round_id in changes.ids(ChangeKind.VOTE_ROUND, "delete"):
             return True
-        if changes.reloads("vote_round"):  # after a reconnect: look, it may be gone
+        if changes.reloads(ChangeKind.VOTE_ROUND):  # after a reconnect: look, it may be gone
             rounds = self.service.rounds
             return rounds.count(rounds.model.id == self.round_id) == 0
         return False
