@@ -3,7 +3,8 @@
 A misspelt string passed to ``changes.touches("roadmap_itme")`` is silently never true and the
 view never refreshes; ``ChangeKind.ROADMAP_ITEM`` misspelt fails at import. This scans the
 source (AST) for strings given as kinds: to ``touches``/``reloads``/``ids`` (directly or
-through ``*NAME`` of a module-level tuple), and as a ``Lookup``'s kinds.
+through ``*NAME`` of a module-level tuple), to a team workspace's ``hold_version``/
+``release_version``, and as a ``Lookup``'s kinds.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "pmdesk"
-KIND_METHODS = {"touches", "reloads", "ids"}
+KIND_METHODS = {"touches", "reloads", "ids", "hold_version", "release_version"}
+FIRST_ONLY = {"ids", "hold_version", "release_version"}  # their other arguments are no kinds
 
 
 def _strings(node: ast.AST) -> list[str]:
@@ -45,7 +47,7 @@ def _kind_args(call: ast.Call) -> list[ast.AST]:
     func = call.func
     name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
     if name in KIND_METHODS and isinstance(func, ast.Attribute):
-        return list(call.args[:1]) if name == "ids" else list(call.args)
+        return list(call.args[:1]) if name in FIRST_ONLY else list(call.args)
     if name == "Lookup":
         return list(call.args[1:2]) + [k.value for k in call.keywords if k.arg == "kinds"]
     return []
@@ -87,6 +89,7 @@ def test_no_string_is_passed_where_a_change_kind_belongs():
         'KINDS = ("launch", "launch_task")\nchanges.touches(*KINDS)',
         'ITEM, LINK = "roadmap_item", "dependency"\nchanges.ids(ITEM)',
         'Lookup(load, ("lane",))',
+        'ws.hold_version("roadmap_item", 3)',
     ],
 )
 def test_the_rule_sees_a_string_kind(source):

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.core.enums import DependencyType, ItemKind, ItemStatus
+from pmdesk.core.kinds import ChangeKind
 
 from .model import RoadmapModel
 from .text import TYPE_WORDS
@@ -263,11 +264,11 @@ class ItemEditor(QWidget):
     def _typing(self, *_args) -> None:
         """Typing began: in a team workspace the edit is based on the item as shown now."""
         if not self._loading and self.item_id is not None:
-            self.model.queries.ws.hold_version("roadmap_item", self.item_id)
+            self.model.queries.ws.hold_version(ChangeKind.ROADMAP_ITEM, self.item_id)
 
     def _release(self) -> None:
         if self.item_id is not None:
-            self.model.queries.ws.release_version("roadmap_item", self.item_id)
+            self.model.queries.ws.release_version(ChangeKind.ROADMAP_ITEM, self.item_id)
 
     def _send(self, field: str, value) -> None:
         if self._loading or self.item_id is None:
