@@ -200,7 +200,7 @@ def test_collapse_and_reorder_lanes_are_undoable(panel, plan, ctx):
     assert panel.model.layout.box_of[mobile].collapsed
     ctx.undo()
     assert not panel.model.layout.box_of[mobile].collapsed
-    panel.move_lane(plan.lanes[2].id, 0)
+    panel.lane_actions.move_lane(plan.lanes[2].id, 0)
     assert [lane.name for lane in panel.model.lanes] == ["Launch", "Platform", "Mobile"]
     ctx.undo()
     assert [lane.name for lane in panel.model.lanes] == ["Platform", "Mobile", "Launch"]

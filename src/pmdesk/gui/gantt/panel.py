@@ -50,7 +50,7 @@ from .lane_actions import LaneActions
 from .legend import RoadmapLegend
 from .model import CALENDAR_KINDS, Filter, RoadmapModel
 from .painting import ChartPainter
-from .refresh import RefreshOnChange
+from .refresh import ChartRefresh
 from .scene import ChartScene
 from .style import ChartStyle, Fonts
 from .toolbar import RoadmapToolbar
@@ -61,7 +61,7 @@ FIRST_LANE = "Roadmap"  # the lane "New item" makes when a product has none yet
 DETAIL_ZOOM = 2.0  # when the whole plan only fits smaller than this, open here instead
 
 
-class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
+class RoadmapPanel(QWidget):
     selectionChanged = Signal()
     statusMessage = Signal(str)
     calendarRequested = Signal()  # the working calendar, from the time scale's menu
@@ -78,6 +78,8 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
             self.model, ChartStyle.from_palette(self.palette()), Fonts(self.font())
         )
         self.scene = ChartScene(self.model, self.painter, self)
+        self.chart_refresh = ChartRefresh(self.model, self.painter, self.scene)
+        self.lane_actions = LaneActions(self, self.model, self.roadmap, self._run)
         self.view = GanttView(self.scene)
         self.painter.visible_right = lambda: self.view.visible_scene_rect().right()
         self.time_header = TimeHeader(self.view)
@@ -156,7 +158,7 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
         t.fit.triggered.connect(v.fit_all)
         t.today.triggered.connect(v.show_today)
         t.add_item.triggered.connect(self._add_item)
-        t.add_lane.triggered.connect(self.add_lane)
+        t.add_lane.triggered.connect(self.lane_actions.add_lane)
         t.critical.toggled.connect(self.show_critical_path)
         t.reschedule.triggered.connect(self.reschedule_successors)
         t.set_baseline.triggered.connect(self.set_baseline)
@@ -173,9 +175,10 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
         v.selectionChanged.connect(self._selection_changed)
         v.zoomChanged.connect(lambda _z: self.lane_header.update())
         self.time_header.calendarRequested.connect(self.calendarRequested)
-        self.lane_header.collapseRequested.connect(self.set_lane_collapsed)
-        self.lane_header.reorderRequested.connect(self.move_lane)
-        self.lane_header.menuRequested.connect(self._lane_menu)
+        lanes = self.lane_actions
+        self.lane_header.collapseRequested.connect(lanes.set_lane_collapsed)
+        self.lane_header.reorderRequested.connect(lanes.move_lane)
+        self.lane_header.menuRequested.connect(lanes.show_menu)
         e = self.editor
         e.changeRequested.connect(self._edit_item)
         e.linkChangeRequested.connect(self._edit_link)
@@ -183,6 +186,24 @@ class RoadmapPanel(LaneActions, RefreshOnChange, QWidget):
         e.requirementToggled.connect(self._toggle_requirement)
         self.board.horizonRequested.connect(self.set_horizon)
         self.board.openRequested.connect(self.open_item)
+
+    def _on_changed(self, changes) -> None:
+        """A committed change (edit, undo, redo, a teammate's): the chart repaints what it
+        touched (see refresh.py), then the panel's own parts follow."""
+        if self.model.product_id is None:
+            return
+        selection = (set(self.model.selected), set(self.model.selected_links))
+        refresh = self.chart_refresh.apply(changes)
+        if refresh.everything:
+            self.toolbar.fill_lanes()
+            self.toolbar.fill_baselines(self.compare_baseline)
+        self.lane_header.update()
+        self.editor.refresh(refresh.items, refresh.links)
+        if refresh.board or refresh.everything:
+            self._refresh_board()
+        if selection != (self.model.selected, self.model.selected_links):
+            self._selection_changed()
+        self._update_actions()
 
     # -- the public face -------------------------------------------------------------------------
 

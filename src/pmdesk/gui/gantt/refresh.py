@@ -1,6 +1,8 @@
-"""Keeping the roadmap panel in step with the file: repaint only what a change touched."""
+"""Keeping the roadmap chart in step with the file: repaint only what a change touched."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRectF
 
@@ -8,26 +10,33 @@ from pmdesk.core.changes import ChangeSet
 
 from .model import ITEM, LINK
 
+if TYPE_CHECKING:
+    from .model import Refresh, RoadmapModel
+    from .painting import ChartPainter
+    from .scene import ChartScene
 
-class RefreshOnChange:
-    """Mixed into RoadmapPanel: ``ctx.changed`` arrives here (after every commit, undo, redo).
+
+class ChartRefresh:
+    """The chart's part of following a change (the panel owns one and asks it first).
 
     The model reads back only the rows a ChangeSet names. Where the changed bars
     and links were drawn before and are drawn now is repainted; the whole chart
     only when rows moved (a lane gained or lost a row, lanes changed, a baseline).
+    The panel then brings its own parts (toolbar, lane header, editor, board) in line
+    with the :class:`Refresh` this returns.
     """
 
-    def _on_changed(self, changes: ChangeSet) -> None:
-        if self.model.product_id is None:
-            return
+    def __init__(self, model: RoadmapModel, painter: ChartPainter, scene: ChartScene) -> None:
+        self.model = model
+        self.painter = painter
+        self.scene = scene
+
+    def apply(self, changes: ChangeSet) -> Refresh:
         before = self._dirty_rects(changes)
-        selection = (set(self.model.selected), set(self.model.selected_links))
         refresh = self.model.apply(changes)
         if refresh.everything:
             self.painter.forget_colours()
             self.scene.rebuild(keep_origin=True)
-            self.toolbar.fill_lanes()
-            self.toolbar.fill_baselines(self.compare_baseline)
         elif refresh.launch:  # its rows and the chart's height may change: a few dozen tasks
             self.scene.rebuild(keep_origin=True)
         elif refresh.repaint:
@@ -39,13 +48,7 @@ class RefreshOnChange:
             self.scene.update_lanes(refresh.lanes)
             for rect in before + self._dirty_rects(changes):
                 self.scene.update(rect)
-        self.lane_header.update()
-        self.editor.refresh(refresh.items, refresh.links)
-        if refresh.board or refresh.everything:
-            self._refresh_board()
-        if selection != (self.model.selected, self.model.selected_links):
-            self._selection_changed()
-        self._update_actions()
+        return refresh
 
     def _grow_chart(self, ids) -> None:
         rows = [self.model.items[i] for i in ids if i in self.model.items]
