@@ -40,7 +40,6 @@ from pmdesk.core.working_calendar import DAY_MINUTES, WEEKDAY_NAMES, WEEKDAY_SHO
 from pmdesk.store.queries import TableQuery
 from pmdesk.store.services.calendar import CalendarService
 from pmdesk.store.services.portfolio import PortfolioService
-from pmdesk.store.snapshot import Snapshot
 
 from .commands import CreateCommand, DeleteCommand, ServiceCommand, UpdateCommand
 from .context import AppContext
@@ -63,17 +62,9 @@ class GiveOwnCalendarCommand(ServiceCommand):
         self.service = service
         self.product_id = product_id
         self.calendar_id: int | None = None
-        self._snapshot: Snapshot | None = None
 
     def apply(self) -> None:
-        if self._snapshot is None:
-            self.calendar_id = self.service.give_own_calendar(self.product_id).id
-        else:
-            self.service.calendars.restore(self._snapshot)
-
-    def revert(self) -> None:
-        assert self.calendar_id is not None
-        self._snapshot = self.service.calendars.delete(self.calendar_id)
+        self.calendar_id = self.service.give_own_calendar(self.product_id).id
 
 
 def _new_first(first: dt.date | None, row: Any) -> dict[str, Any]:

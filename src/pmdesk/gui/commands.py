@@ -1,25 +1,36 @@
-"""Every user edit is one QUndoCommand that calls a service to apply and to revert.
+"""Every user edit is one QUndoCommand: it makes the edit once, through services; undo and
+redo come from the journal of what that made.
 
 A command is *applied before it is pushed* (``AppContext.run``): if the service
 refuses the edit (a ValidationError), nothing reaches the undo stack and the
-person sees why. Once pushed, its first ``redo`` (which QUndoStack calls on
-push) is skipped because the edit is already in the file.
+person sees why. Everything the first apply writes is recorded
+(``Workspace.recording``, :mod:`pmdesk.store.journal`); undo reverts that journal
+and redo replays it, each as one transaction, so every command undoes the same way
+and the very same rows, ids included, come back. Once pushed, the first ``redo``
+(which QUndoStack calls on push) is skipped because the edit is already in the file.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QUndoCommand
 
 from pmdesk.core.errors import PmdeskError
 from pmdesk.store.services.base import Repo
 from pmdesk.store.services.requirements import RequirementService
-from pmdesk.store.snapshot import Snapshot
+
+if TYPE_CHECKING:
+    from pmdesk.store.journal import Journal
+    from pmdesk.store.workspace import Workspace
 
 
 class ServiceCommand(QUndoCommand):
-    """Base: subclasses implement apply() and revert(); both call services only."""
+    """Base: a subclass implements ``apply`` (the edit, made once); undo and redo are derived.
+
+    The workspace is the one of the command's ``ws``, ``repo``, ``service`` or
+    ``roadmap`` (whichever it has, in that order).
+    """
 
     def __init__(self, text: str) -> None:
         super().__init__(text)
@@ -28,19 +39,41 @@ class ServiceCommand(QUndoCommand):
         # Set when an undo or redo was refused (the data changed meanwhile); Qt would
         # swallow an exception raised here, so AppContext reads this instead.
         self.failure: PmdeskError | None = None
+        self.journal: Journal | None = None  # what the first apply wrote
 
     def apply(self) -> None:
+        """Make the edit through services (called once; redo replays what it wrote)."""
         raise NotImplementedError
 
     def revert(self) -> None:
+        """Only for a command that undoes by hand (see ``_by_hand``); others never call it."""
         raise NotImplementedError
+
+    @property
+    def workspace(self) -> Workspace:
+        for name in ("ws", "repo", "service", "roadmap"):
+            found = getattr(self, name, None)
+            if found is not None:
+                return found if name == "ws" else found.ws
+        raise TypeError(f"{type(self).__name__} has no ws, repo, service or roadmap")
+
+    @property
+    def _by_hand(self) -> bool:
+        """A subclass that still brings its own ``revert`` (the CSV import's command, which
+        keeps the snapshot its importer returns) is undone and redone its own way."""
+        return type(self).revert is not ServiceCommand.revert
 
     def redo(self) -> None:
         if self._applied:
             return
         self.failure = None
         try:
-            self.apply()
+            if self._by_hand:
+                self.apply()
+            elif self.journal is None:
+                self._first_apply()
+            else:
+                self.workspace.replay(self.journal)
         except PmdeskError as exc:
             self._refused(exc)
             return
@@ -52,11 +85,27 @@ class ServiceCommand(QUndoCommand):
             return
         self.failure = None
         try:
-            self.revert()
+            if self._by_hand:
+                self.revert()
+            elif self.journal is not None:
+                self.workspace.revert(self.journal)
         except PmdeskError as exc:
             self._refused(exc)
             return
         self._applied = False
+
+    def _first_apply(self) -> None:
+        """Apply, recording every write; all or nothing: a refusal halfway (an edit made of
+        two transactions) takes back what the first one wrote."""
+        workspace = self.workspace
+        try:
+            with workspace.recording() as journal:
+                self.apply()
+        except BaseException:
+            if not journal.empty:
+                workspace.revert(journal)
+            raise
+        self.journal = journal
 
     def _refused(self, exc: PmdeskError) -> None:
         """Remember why; a step the data no longer allows leaves the undo history.
@@ -72,20 +121,16 @@ class ServiceCommand(QUndoCommand):
 
 
 class UpdateCommand(ServiceCommand):
-    """Change fields of one entity; undo puts back the values it had."""
+    """Change fields of one entity."""
 
     def __init__(self, repo: Repo, entity_id: int, changes: dict[str, Any], text: str) -> None:
         super().__init__(text)
         self.repo = repo
         self.entity_id = entity_id
         self.changes = dict(changes)
-        self.previous: dict[str, Any] = {}
 
     def apply(self) -> None:
-        self.previous = self.repo.update(self.entity_id, **self.changes)
-
-    def revert(self) -> None:
-        self.repo.update(self.entity_id, **self.previous)
+        self.repo.update(self.entity_id, **self.changes)
 
 
 class CreateCommand(ServiceCommand):
@@ -96,17 +141,9 @@ class CreateCommand(ServiceCommand):
         self.repo = repo
         self.fields = dict(fields)
         self.entity_id: int | None = None
-        self._snapshot: Snapshot | None = None
 
     def apply(self) -> None:
-        if self._snapshot is None:
-            self.entity_id = self.repo.create(**self.fields).id
-        else:
-            self.repo.restore(self._snapshot)
-
-    def revert(self) -> None:
-        assert self.entity_id is not None
-        self._snapshot = self.repo.delete(self.entity_id)
+        self.entity_id = self.repo.create(**self.fields).id
 
 
 class DeleteCommand(ServiceCommand):
@@ -116,14 +153,9 @@ class DeleteCommand(ServiceCommand):
         super().__init__(text)
         self.repo = repo
         self.ids = list(ids)
-        self._snapshot: Snapshot | None = None
 
     def apply(self) -> None:
-        self._snapshot = self.repo.delete(self.ids)
-
-    def revert(self) -> None:
-        assert self._snapshot is not None
-        self.repo.restore(self._snapshot)
+        self.repo.delete(self.ids)
 
 
 # Shared by the requirements editor and the roadmap's item panel (both link the two), so it
@@ -146,14 +178,8 @@ class LinkCommand(ServiceCommand):
         self.item_id = item_id
         self.link = link
 
-    def _set(self, linked: bool) -> None:
-        if linked:
+    def apply(self) -> None:
+        if self.link:
             self.service.link(self.requirement_id, self.item_id)
         else:
             self.service.unlink(self.requirement_id, self.item_id)
-
-    def apply(self) -> None:
-        self._set(self.link)
-
-    def revert(self) -> None:
-        self._set(not self.link)

@@ -51,10 +51,25 @@ def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
         yield values[start : start + _CHUNK]
 
 
-def capture(session: Session, table: sa.Table, ids: Iterable[object]) -> Snapshot:
+def key_column(table: sa.Table) -> Any:
+    """What a row is found by: its id, or the tuple of a composite primary key."""
+    if "id" in table.c:
+        return table.c.id
+    return sa.tuple_(*table.primary_key.columns)
+
+
+def capture(
+    session: Session,
+    table: sa.Table,
+    ids: Iterable[object],
+    *,
+    seen: set[tuple[str, object]] | None = None,
+) -> Snapshot:
+    """The rows ``ids`` of ``table`` and all that goes with them. Several deletes of one
+    flush share ``seen``, so a row one of them takes along is not taken twice."""
     snap = Snapshot()
-    seen: set[tuple[str, object]] = set()
-    queue: list[tuple[sa.Table, sa.Column, list[object]]] = [(table, table.c.id, list(ids))]
+    seen = set() if seen is None else seen
+    queue: list[tuple[sa.Table, Any, list[object]]] = [(table, key_column(table), list(ids))]
     while queue:
         current, column, values = queue.pop(0)
         new_ids: list[object] = []

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterable, Iterator
+import threading
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -29,10 +30,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from pmdesk.core.changes import ChangeCollector, ChangeHub
 from pmdesk.core.errors import PmdeskError, ValidationError
 
-from . import file_schema, schema, sqlite_file
+from . import file_schema, journal, schema, sqlite_file
 from .errors import DamagedWorkspaceError, ReadOnlyError, TooNewError, WorkspaceLockedError
 from .filelock import LockHeld, WorkspaceLock
 from .models import Base, Meta, WorkCalendar, WorkspaceInfo
+from .snapshot import Snapshot
 from .sqlite_file import read_header
 from .upgrade import backup_path, make_backup  # noqa: F401 - part of the store's interface
 
@@ -56,12 +58,18 @@ class CheckReport:
 
 
 class UnitOfWork:
-    """One transaction: a session plus the change notices it will publish."""
+    """One transaction: a session, the journal of what it writes and the change notices.
+
+    ORM flushes are journaled by the session's flush events; a Core-level write goes
+    through :meth:`insert`, :meth:`insert_rows`, :meth:`update`, :meth:`update_rows` or
+    :meth:`delete`, so it is journaled, announced and (team) version-checked the same way.
+    """
 
     def __init__(self, session: Session, workspace: Workspace | None = None) -> None:
         self.session = session
         self.workspace = workspace
         self.collector = ChangeCollector()
+        self.journal = journal.Journal()
 
     def record(self, kind: str, op, ids) -> None:
         self.collector.add(kind, op, ids)
@@ -76,31 +84,27 @@ class UnitOfWork:
         if self.workspace is not None:
             self.workspace.wrote_rows(self.session, table, ids)
 
+    # Core-level writes, each a step of the journal (see pmdesk.store.journal).
 
-def _remember_pending(session: Session, _ctx, _instances) -> None:
-    # Inserted rows get their ids only during the flush: note them now, record after.
-    session.info["pending_new"] = set(session.new)
-    session.info["pending_other"] = [
-        ("update", o) for o in session.dirty if session.is_modified(o)
-    ] + [("delete", o) for o in session.deleted]
+    def insert(self, table: str, /, **values: Any) -> Any:
+        """Insert one row of ``table``; returns its key (the new id)."""
+        return journal.insert(self, table, values)
 
+    def insert_rows(self, table: str, rows: Sequence[dict[str, Any]]) -> list[object]:
+        """Insert many rows that carry their own keys, as one step."""
+        return journal.insert_rows(self, table, rows)
 
-def _record_after_flush(session: Session, _ctx) -> None:
-    uow: UnitOfWork | None = session.info.get("uow")
-    if uow is None:
-        return
-    for obj in session.info.pop("pending_new", ()):
-        _record_obj(uow, "insert", obj)
-    for op, obj in session.info.pop("pending_other", ()):
-        _record_obj(uow, op, obj)
+    def update(self, table: str, key: object, /, **values: Any) -> None:
+        """Set columns of one row; values already there are not written."""
+        journal.update(self, table, key, values)
 
+    def update_rows(self, table: str, changes: dict[Any, dict[str, Any]]) -> None:
+        """Set columns of many rows as one step."""
+        journal.update_rows(self, table, changes)
 
-def _record_obj(uow: UnitOfWork, op, obj) -> None:
-    table = getattr(type(obj), "__tablename__", None)
-    identity = sa.inspect(obj).identity
-    if table is None or identity is None:
-        return
-    uow.record(table, op, [identity[0] if len(identity) == 1 else identity])
+    def delete(self, table: str, keys: Iterable[object]) -> Snapshot:
+        """Delete rows and all that goes with them; returns what went."""
+        return journal.delete(self, table, keys)
 
 
 class Workspace:
@@ -134,8 +138,9 @@ class Workspace:
         self.engine = engine or self._sqlite_engine(self._source, read_only)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._read_sessions = self._sessions
-        event.listen(self._sessions, "before_flush", _remember_pending)
-        event.listen(self._sessions, "after_flush_postexec", _record_after_flush)
+        event.listen(self._sessions, "before_flush", journal.before_flush)
+        event.listen(self._sessions, "after_flush_postexec", journal.after_flush)
+        self._recorders: list[tuple[int, journal.Journal]] = []  # see recording()
         self._services: dict[str, object] = {}
         # A reader that finds no -wal will make one (and -shm); it tidies them on close.
         self._tidy_on_close = engine is None and read_only and sqlite_file.nobody_writing(path)
@@ -329,7 +334,38 @@ class Workspace:
         finally:
             session.close()
         self._committed(session)
+        here = threading.get_ident()
+        for thread, recorder in self._recorders:
+            if thread == here:
+                recorder.steps.extend(uow.journal.steps)
         self.changes.publish(uow.collector.changeset())
+
+    @contextlib.contextmanager
+    def recording(self) -> Iterator[journal.Journal]:
+        """Every transaction this thread commits inside the block adds its steps to the journal
+        yielded: what an undo step reverts and its redo replays (see :meth:`revert`). An
+        operation another thread commits meanwhile (an import running) is not part of it."""
+        entry = (threading.get_ident(), journal.Journal())
+        self._recorders.append(entry)
+        try:
+            yield entry[1]
+        finally:
+            self._recorders.remove(entry)
+
+    def revert(self, recorded: journal.Journal) -> None:
+        """Undo what ``recorded`` wrote, as one transaction: the rows it changed get their
+        values back, the rows it deleted come back with their ids, the ones it added go.
+
+        On a team workspace a row someone changed since is refused (a ConflictError) and
+        nothing is written; the change notice says what moved.
+        """
+        with self.transaction() as uow:
+            journal.play(uow, recorded, forward=False)
+
+    def replay(self, recorded: journal.Journal) -> None:
+        """Write again what ``recorded`` wrote (after :meth:`revert`): the same rows and ids."""
+        with self.transaction() as uow:
+            journal.play(uow, recorded, forward=True)
 
     # The team hooks: TeamWorkspace overrides these; a file needs none of them.
 

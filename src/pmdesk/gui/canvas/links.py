@@ -48,10 +48,6 @@ class LinkNoteCommand(ServiceCommand):
         self._write(link=self.items[0], unlink=self.items[1], key="item_id")
         self._write(link=self.requirements[0], unlink=self.requirements[1], key="requirement_id")
 
-    def revert(self) -> None:
-        self._write(link=self.items[1], unlink=self.items[0], key="item_id")
-        self._write(link=self.requirements[1], unlink=self.requirements[0], key="requirement_id")
-
     def _write(self, link: Iterable[int], unlink: Iterable[int], key: str) -> None:
         for target in sorted(unlink):
             self.service.unlink_note(self.note_id, **{key: target})

@@ -1,18 +1,16 @@
 """Undoable roadmap edits that a single gesture makes: each is one step on the undo stack.
 
-Like every command in pmdesk they call services only (``gui/commands.py``):
-``apply`` makes the edit and keeps what ``revert`` needs to put things back.
+Like every command in pmdesk they call services only and make their edit once;
+undo and redo come from the journal of what it wrote (``gui/commands.py``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from pmdesk.gui.commands import CreateCommand, ServiceCommand
-from pmdesk.store.models import RoadmapItem
+from pmdesk.gui.commands import ServiceCommand
 from pmdesk.store.services.base import Repo
 from pmdesk.store.services.roadmap import RoadmapService
-from pmdesk.store.snapshot import Snapshot
 
 
 class UpdateManyCommand(ServiceCommand):
@@ -22,13 +20,9 @@ class UpdateManyCommand(ServiceCommand):
         super().__init__(text)
         self.repo = repo
         self.changes = {i: dict(fields) for i, fields in changes.items()}
-        self.previous: dict[int, dict[str, Any]] = {}
 
     def apply(self) -> None:
-        self.previous = self.repo.update_many(self.changes)
-
-    def revert(self) -> None:
-        self.repo.update_many(self.previous)
+        self.repo.update_many(self.changes)
 
 
 class MoveItemsCommand(UpdateManyCommand):
@@ -47,19 +41,9 @@ class RescheduleCommand(ServiceCommand):
         super().__init__("Reschedule successors")
         self.roadmap = roadmap
         self.product_id = product_id
-        self.previous: dict[int, dict[str, Any]] = {}
-        self.moved: dict[int, dict[str, Any]] = {}
 
     def apply(self) -> None:
-        if self.moved:  # redo: the same dates as the first time
-            self.roadmap.items.update_many(self.moved)
-            return
-        self.previous = self.roadmap.reschedule_successors(self.product_id)
-        moved = self.roadmap.items.list(RoadmapItem.id.in_(list(self.previous)))
-        self.moved = {i.id: {"start_date": i.start_date, "end_date": i.end_date} for i in moved}
-
-    def revert(self) -> None:
-        self.roadmap.items.update_many(self.previous)
+        self.roadmap.reschedule_successors(self.product_id)
 
 
 class DeleteRoadmapCommand(ServiceCommand):
@@ -72,20 +56,12 @@ class DeleteRoadmapCommand(ServiceCommand):
         self.roadmap = roadmap
         self.item_ids = list(items)
         self.link_ids = list(links)
-        self._snapshots: list[tuple[Repo, Snapshot]] = []
 
     def apply(self) -> None:
-        self._snapshots = []
         if self.link_ids:
-            self._snapshots.append(
-                (self.roadmap.dependencies, self.roadmap.dependencies.delete(self.link_ids))
-            )
+            self.roadmap.dependencies.delete(self.link_ids)
         if self.item_ids:
-            self._snapshots.append((self.roadmap.items, self.roadmap.items.delete(self.item_ids)))
-
-    def revert(self) -> None:
-        for repo, snapshot in reversed(self._snapshots):
-            repo.restore(snapshot)
+            self.roadmap.items.delete(self.item_ids)
 
 
 class SetBaselineCommand(ServiceCommand):
@@ -97,26 +73,9 @@ class SetBaselineCommand(ServiceCommand):
         self.product_id = product_id
         self.name = name
         self.baseline_id: int | None = None
-        self.was_active: list[int] = []
-        self._snapshot: Snapshot | None = None
 
     def apply(self) -> None:
-        baselines = self.roadmap.baselines_of(self.product_id)
-        self.was_active = [b.id for b in baselines if b.is_active]
-        if self._snapshot is None:
-            self.baseline_id = self.roadmap.set_baseline(self.product_id, self.name).id
-            return
-        changes = {i: {"is_active": False} for i in self.was_active}
-        if changes:
-            self.roadmap.baselines.update_many(changes)
-        self.roadmap.baselines.restore(self._snapshot)
-
-    def revert(self) -> None:
-        assert self.baseline_id is not None
-        self._snapshot = self.roadmap.baselines.delete(self.baseline_id)
-        changes = {i: {"is_active": True} for i in self.was_active if i != self.baseline_id}
-        if changes:
-            self.roadmap.baselines.update_many(changes)
+        self.baseline_id = self.roadmap.set_baseline(self.product_id, self.name).id
 
 
 class ChooseBaselineCommand(UpdateManyCommand):
@@ -137,35 +96,18 @@ class FirstLaneItemCommand(ServiceCommand):
     """A product with no lane yet: make the lane and the first item in it, one undo step.
 
     "New item" then always works; the person renames the lane when they know its theme.
+    Should the item be refused, the lane made for it is taken back too (all or nothing).
     """
 
     def __init__(
         self, roadmap: RoadmapService, product_id: int, lane_name: str, item_fields: dict[str, Any]
     ) -> None:
         super().__init__(f"New lane “{lane_name}” and its first item")
-        self.lane = CreateCommand(
-            roadmap.lanes, {"product_id": product_id, "name": lane_name, "sort_order": 0}, ""
-        )
-        self.items = roadmap.items
+        self.roadmap = roadmap
+        self.lane_fields = {"product_id": product_id, "name": lane_name, "sort_order": 0}
         self.item_fields = dict(item_fields)
-        self.item: CreateCommand | None = None
-
-    @property
-    def entity_id(self) -> int | None:
-        return self.item.entity_id if self.item is not None else None
+        self.entity_id: int | None = None
 
     def apply(self) -> None:
-        self.lane.apply()
-        if self.item is None:
-            fields = {**self.item_fields, "lane_id": self.lane.entity_id}
-            self.item = CreateCommand(self.items, fields, "")
-        try:
-            self.item.apply()
-        except Exception:
-            self.lane.revert()  # all or nothing: no lane left behind without its item
-            raise
-
-    def revert(self) -> None:
-        assert self.item is not None
-        self.item.revert()
-        self.lane.revert()
+        lane = self.roadmap.lanes.create(**self.lane_fields)
+        self.entity_id = self.roadmap.items.create(**{**self.item_fields, "lane_id": lane.id}).id

@@ -1,4 +1,7 @@
-"""Launch edits that touch many rows at once, each one undo step."""
+"""Launch edits that touch many rows at once, each one undo step.
+
+Each makes its edit once; undo and redo come from the journal (``gui/commands.py``).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,6 @@ import datetime as dt
 
 from pmdesk.gui.commands import ServiceCommand
 from pmdesk.store.services import LaunchService
-from pmdesk.store.snapshot import Snapshot
 
 
 class CreateLaunchCommand(ServiceCommand):
@@ -25,17 +27,9 @@ class CreateLaunchCommand(ServiceCommand):
         self.service = service
         self.fields = (product_id, name, launch_date, tier)
         self.entity_id: int | None = None
-        self._snapshot: Snapshot | None = None
 
     def apply(self) -> None:
-        if self._snapshot is None:
-            self.entity_id = self.service.create_launch(*self.fields).id
-        else:
-            self.service.launches.restore(self._snapshot)
-
-    def revert(self) -> None:
-        assert self.entity_id is not None
-        self._snapshot = self.service.launches.delete(self.entity_id)
+        self.entity_id = self.service.create_launch(*self.fields).id
 
 
 class AddChecklistCommand(ServiceCommand):
@@ -47,13 +41,6 @@ class AddChecklistCommand(ServiceCommand):
         self.launch_id = launch_id
         self.tier = tier
         self.task_ids: list[int] = []
-        self._snapshot: Snapshot | None = None
 
     def apply(self) -> None:
-        if self._snapshot is None:
-            self.task_ids = self.service.add_checklist(self.launch_id, self.tier)
-        else:
-            self.service.tasks.restore(self._snapshot)
-
-    def revert(self) -> None:
-        self._snapshot = self.service.tasks.delete(self.task_ids)
+        self.task_ids = self.service.add_checklist(self.launch_id, self.tier)

@@ -1,6 +1,8 @@
 """Undoable edits of the stakeholder map: moves, contacts done, RACI cells.
 
-Each is one step on the undo stack and calls the StakeholderService only.
+Each is one step on the undo stack and calls the StakeholderService only; undo and
+redo come from the journal of what it wrote (``gui/commands.py``): an undone move
+takes away the trail point the move added.
 """
 
 from __future__ import annotations
@@ -9,15 +11,11 @@ import datetime as dt
 from typing import Any
 
 from pmdesk.gui.commands import ServiceCommand
-from pmdesk.store.services.stakeholders import RaciEdit, RaciKey, StakeholderService
+from pmdesk.store.services.stakeholders import RaciKey, StakeholderService
 
 
 class MoveCommand(ServiceCommand):
-    """Move one or several stakeholders on the map at once; undo puts them (and the trail) back.
-
-    The stakeholder repository names the trail point each move added in the
-    previous values, so reverting deletes those points rather than adding more.
-    """
+    """Move one or several stakeholders on the map at once; undo puts them (and the trail) back."""
 
     def __init__(
         self, service: StakeholderService, moves: dict[int, dict[str, Any]], text: str
@@ -25,13 +23,9 @@ class MoveCommand(ServiceCommand):
         super().__init__(text)
         self.service = service
         self.moves = {person: dict(fields) for person, fields in moves.items()}
-        self.previous: dict[int, dict[str, Any]] = {}
 
     def apply(self) -> None:
-        self.previous = self.service.stakeholders.update_many(self.moves)
-
-    def revert(self) -> None:
-        self.service.stakeholders.update_many(self.previous)
+        self.service.stakeholders.update_many(self.moves)
 
 
 class ContactDoneCommand(ServiceCommand):
@@ -42,13 +36,9 @@ class ContactDoneCommand(ServiceCommand):
         self.service = service
         self.person_id = person_id
         self.on = on
-        self.previous: dict[str, Any] = {}
 
     def apply(self) -> None:
-        self.previous = self.service.mark_contact_done(self.person_id, self.on)
-
-    def revert(self) -> None:
-        self.service.stakeholders.update(self.person_id, **self.previous)
+        self.service.mark_contact_done(self.person_id, self.on)
 
 
 class RaciCommand(ServiceCommand):
@@ -69,14 +59,6 @@ class RaciCommand(ServiceCommand):
         self.key = key
         self.person_id = person_id
         self.role = role
-        self.edit: RaciEdit | None = None
 
     def apply(self) -> None:
-        if self.edit is None:
-            self.edit = self.service.set_raci(self.product_id, self.key, self.person_id, self.role)
-        else:  # redo: the very same rows, with the same ids
-            self.service.replace_raci_row(self.product_id, self.key, self.edit.after)
-
-    def revert(self) -> None:
-        assert self.edit is not None
-        self.service.replace_raci_row(self.product_id, self.key, self.edit.before)
+        self.service.set_raci(self.product_id, self.key, self.person_id, self.role)

@@ -20,7 +20,6 @@ from pmdesk.core.kinds import ChangeKind
 from pmdesk.gui.commands import CreateCommand, DeleteCommand, ServiceCommand
 from pmdesk.gui.context import AppContext
 from pmdesk.store.services import CanvasService
-from pmdesk.store.snapshot import Snapshot
 
 
 class PlaceDotCommand(ServiceCommand):
@@ -37,33 +36,22 @@ class PlaceDotCommand(ServiceCommand):
         self.note_id, self.requirement_id = note_id, requirement_id
         self.vote_id: int | None = None
         self.voter = ""
-        self._snapshot: Snapshot | None = None
 
     def apply(self) -> None:
-        if self._snapshot is not None:
-            self.service.votes.restore(self._snapshot)
-            return
         vote = self.service.place_dot(
             self.round_id, note_id=self.note_id, requirement_id=self.requirement_id
         )
         self.vote_id, self.voter = vote.id, vote.participant
         self.setText(f"Place a dot ({vote.participant})")
 
-    def revert(self) -> None:
-        self._snapshot = self.service.votes.delete(self.vote_id)
-
 
 class RevealCommand(ServiceCommand):
     def __init__(self, service: CanvasService, round_id: int) -> None:
         super().__init__("Reveal the votes")
         self.service, self.round_id = service, round_id
-        self.previous: dict[int, int] = {}
 
     def apply(self) -> None:
-        self.previous = self.service.reveal(self.round_id)
-
-    def revert(self) -> None:
-        self.service.hide(self.round_id, self.previous)
+        self.service.reveal(self.round_id)
 
 
 class VotingSession(QObject):

@@ -2,8 +2,10 @@
 
 Services compose repositories and add the domain's own operations. Every
 method opens one short transaction and returns detached model objects, so no
-caller ever holds a session. ``update`` returns the previous values and
-``delete`` a Snapshot: exactly what an undo command needs to revert.
+caller ever holds a session. Every write lands in the transaction's journal
+(:mod:`pmdesk.store.journal`), from which undo and redo are derived; ``update``
+still returns the previous values and ``delete`` a Snapshot, for callers that
+want to know what changed.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ import sqlalchemy as sa
 from pmdesk.core.errors import NotFoundError, ValidationError
 from pmdesk.core.validation import RULES, check_bounds
 
+from ..journal import record_snapshot
 from ..models import Entity
-from ..snapshot import Snapshot, capture, restore
+from ..snapshot import Snapshot, restore
 
 if TYPE_CHECKING:
     from ..workspace import UnitOfWork, Workspace
@@ -225,35 +228,20 @@ class Repo[M: Entity]:
         return previous
 
     def delete(self, ids: int | Iterable[int]) -> Snapshot:
-        """Delete rows and everything that goes with them; the snapshot brings them back."""
+        """Delete rows and everything that goes with them; the snapshot says what went."""
         id_list = [ids] if isinstance(ids, int) else list(ids)
-        table = self.model.__table__
         with self.ws.transaction() as uow:
-            self.ws.guard_rows(uow.session, table, id_list, deleting=True)
-            snap = capture(uow.session, table, id_list)
+            snap = uow.delete(self.kind, id_list)
             missing = set(id_list) - set(snap.ids(self.kind))
             if missing:
                 raise NotFoundError(self.kind, min(missing))
-            for chunk_start in range(0, len(id_list), 500):
-                chunk = id_list[chunk_start : chunk_start + 500]
-                uow.session.execute(sa.delete(table).where(table.c.id.in_(chunk)))
-            record_snapshot(uow, snap, "delete")
         return snap
 
     def restore(self, snap: Snapshot) -> None:
-        """Undo a delete: the same rows come back with the same ids."""
+        """Put deleted rows back with the same ids (an import's undo; see ``Workspace.revert``)."""
         with self.ws.transaction() as uow:
             restore(uow.session, snap)
             record_snapshot(uow, snap, "insert")
-
-
-def record_snapshot(uow: UnitOfWork, snap: Snapshot, op: str) -> None:
-    for name in {name for name, _ in snap.rows}:
-        uow.record(name, op, snap.ids(name))
-    for name, pk, _column, _value in snap.cleared:
-        uow.record(
-            name, "update", [next(iter(pk.values())) if len(pk) == 1 else tuple(pk.values())]
-        )
 
 
 def enum_value(value: StrEnum | str) -> str:

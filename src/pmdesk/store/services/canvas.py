@@ -54,20 +54,9 @@ class CanvasService:
     ) -> None:
         with self.ws.transaction() as uow:
             if item_id is not None:
-                uow.session.execute(
-                    sa.delete(NoteItemLink).where(
-                        NoteItemLink.note_id == note_id, NoteItemLink.item_id == item_id
-                    )
-                )
-                uow.record("note_item_link", "delete", [(note_id, item_id)])
+                uow.delete("note_item_link", [(note_id, item_id)])
             if requirement_id is not None:
-                uow.session.execute(
-                    sa.delete(NoteRequirementLink).where(
-                        NoteRequirementLink.note_id == note_id,
-                        NoteRequirementLink.requirement_id == requirement_id,
-                    )
-                )
-                uow.record("note_requirement_link", "delete", [(note_id, requirement_id)])
+                uow.delete("note_requirement_link", [(note_id, requirement_id)])
 
     # -- links --------------------------------------------------------------------------------
 

@@ -2,17 +2,17 @@
 
 Gestures that change several rows at once (a gate review that moves the
 product, a paste of metric values, an elimination review whose dates drive
-roadmap milestones) are written in one transaction through a :class:`Journal`:
-it records each row inserted, updated or deleted, so the edit can be reverted
-and replayed exactly, the very same ids included, as one undo step.
+roadmap milestones) are written in one transaction; its :class:`Journal`
+(:mod:`pmdesk.store.journal`) records each row inserted, updated or deleted, so
+the edit can be reverted and replayed exactly, the very same ids included.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -29,8 +29,8 @@ from pmdesk.core.lifecycle import (
     rules_to_settings,
 )
 
+from ..journal import Journal
 from ..models import (
-    Base,
     EliminationReview,
     GateReview,
     Lane,
@@ -43,112 +43,15 @@ from ..models import (
     Stakeholder,
     WorkspaceInfo,
 )
-from ..snapshot import Snapshot, capture, restore
-from .base import Repo, record_snapshot
+from .base import Repo
+
+if TYPE_CHECKING:
+    from ..workspace import UnitOfWork
+
+__all__ = ["Journal", "LifecycleService", "MetricSeries"]
 
 MILESTONES = (("end_of_sale", "End of sale"), ("end_of_support", "End of support"))
 LIFECYCLE_LANE = "Lifecycle"
-
-
-# -- the journal: exact undo of a compound edit ---------------------------------------------
-
-
-@dataclass
-class Journal:
-    """What one compound edit did, step by step: enough to revert it and to replay it."""
-
-    steps: list[tuple[str, str, Any]] = field(default_factory=list)
-    entity_id: int | None = None  # the main row the edit created, if any
-
-    def ids(self, table: str, op: str) -> list[object]:
-        """The ids of ``table`` the edit inserted, updated or deleted."""
-        found: list[object] = []
-        for step_op, name, data in self.steps:
-            if step_op != op or name != table:
-                continue
-            if op == "insert":
-                found.append(data["id"])
-            elif op == "update":
-                found.append(data[0])
-            else:
-                found.extend(data.ids(name))
-        return found
-
-
-class _Writer:
-    """Core-level writes inside one unit of work, each noted in the journal and the ChangeSet."""
-
-    def __init__(self, uow, journal: Journal) -> None:
-        self.uow, self.session, self.journal = uow, uow.session, journal
-
-    def insert(self, table_name: str, /, **values: Any) -> int:
-        name = table_name
-        table = Base.metadata.tables[name]
-        new_id = self.session.execute(sa.insert(table).values(**values)).inserted_primary_key[0]
-        self.uow.wrote_rows(table, [new_id])
-        row = dict(
-            self.session.execute(sa.select(table).where(table.c.id == new_id)).mappings().one()
-        )
-        self.journal.steps.append(("insert", name, row))
-        self.uow.record(name, "insert", [new_id])
-        return new_id
-
-    def update(self, table_name: str, row_id: int, /, **values: Any) -> None:
-        name = table_name
-        table = Base.metadata.tables[name]
-        columns = [table.c[k] for k in values]
-        current = self.session.execute(sa.select(*columns).where(table.c.id == row_id)).mappings()
-        before = dict(current.one())
-        changed = {k: v for k, v in values.items() if before[k] != v}
-        if not changed:
-            return
-        self.uow.guard_rows(table, [row_id])
-        _set(self.session, table, row_id, changed)
-        self.uow.wrote_rows(table, [row_id])
-        self.journal.steps.append(
-            ("update", name, (row_id, {k: before[k] for k in changed}, changed))
-        )
-        self.uow.record(name, "update", [row_id])
-
-    def delete(self, name: str, row_id: int) -> None:
-        table = Base.metadata.tables[name]
-        self.uow.guard_rows(table, [row_id], deleting=True)
-        snap = capture(self.session, table, [row_id])
-        self.session.execute(sa.delete(table).where(table.c.id == row_id))
-        record_snapshot(self.uow, snap, "delete")
-        self.journal.steps.append(("delete", name, snap))
-
-
-def _set(session, table: sa.Table, row_id: int, values: dict[str, Any]) -> None:
-    stmt = sa.update(table).where(table.c.id == row_id)
-    session.execute(stmt.values(**values, row_version=table.c.row_version + 1))
-
-
-def _play(uow, journal: Journal, forward: bool) -> None:
-    session = uow.session
-    steps = journal.steps if forward else list(reversed(journal.steps))
-    for op, name, data in steps:
-        table = Base.metadata.tables[name]
-        if op == "update":
-            row_id, before, after = data
-            uow.guard_rows(table, [row_id])
-            _set(session, table, row_id, after if forward else before)
-            uow.wrote_rows(table, [row_id])
-            uow.record(name, "update", [row_id])
-        elif (op == "insert") == forward:  # put a row (back) in
-            if isinstance(data, Snapshot):
-                restore(session, data)
-                record_snapshot(uow, data, "insert")
-            else:
-                session.execute(sa.insert(table).values(**data))
-                uow.wrote_rows(table, [data["id"]])
-                uow.record(name, "insert", [data["id"]])
-        else:  # take a row out
-            row_id = data["id"] if op == "insert" else data.ids(name)[0]
-            uow.guard_rows(table, [row_id], deleting=True)
-            snap = capture(session, table, [row_id])
-            session.execute(sa.delete(table).where(table.c.id == row_id))
-            record_snapshot(uow, snap, "delete")
 
 
 # -- the service ------------------------------------------------------------------------------
@@ -204,12 +107,10 @@ class LifecycleService:
     # -- undo and redo of compound edits ------------------------------------------------------
 
     def revert(self, journal: Journal) -> None:
-        with self.ws.transaction() as uow:
-            _play(uow, journal, forward=False)
+        self.ws.revert(journal)
 
     def replay(self, journal: Journal) -> None:
-        with self.ws.transaction() as uow:
-            _play(uow, journal, forward=True)
+        self.ws.replay(journal)
 
     # -- gate reviews ------------------------------------------------------------------------------
 
@@ -233,7 +134,6 @@ class LifecycleService:
         """
         decision = GateDecision.from_label(str(decision))
         recycle = Stage.from_label(str(recycle_to)) if recycle_to else None
-        journal = Journal()
         with self.ws.transaction() as uow:
             product = uow.session.get(Product, product_id)
             if product is None:
@@ -249,8 +149,7 @@ class LifecycleService:
                     raise NotFoundError("stakeholder", decided_by_id)
                 name = name or person.name
             check_gate_review(decision, criteria, name, rationale, go_despite_unmet)
-            writer = _Writer(uow, journal)
-            journal.entity_id = writer.insert(
+            uow.journal.entity_id = uow.insert(
                 "gate_review",
                 product_id=product_id,
                 stage=stage,
@@ -263,9 +162,9 @@ class LifecycleService:
                 rationale=rationale,
             )
             if target != stage:
-                writer.update("product", product_id, stage=target)
-                self._move_periods(writer, product_id, target, decided_on)
-        return journal
+                uow.update("product", product_id, stage=target)
+                self._move_periods(uow, product_id, target, decided_on)
+        return uow.journal
 
     @staticmethod
     def _check_gate_date(session, product_id: int, stage: Stage, decided_on: dt.date) -> None:
@@ -284,20 +183,20 @@ class LifecycleService:
             )
 
     @staticmethod
-    def _move_periods(writer: _Writer, product_id: int, stage: Stage, on: dt.date) -> None:
+    def _move_periods(uow: UnitOfWork, product_id: int, stage: Stage, on: dt.date) -> None:
         """Close the open stay and open one for ``stage``.
 
         A stay closed the day it began is kept (a product created and passed through its
         first gate the same day has still been in that stage); undo is the journal's job.
         """
-        open_periods = writer.session.execute(
+        open_periods = uow.session.execute(
             sa.select(StagePeriod.id, StagePeriod.entered_on).where(
                 StagePeriod.product_id == product_id, StagePeriod.left_on.is_(None)
             )
         ).all()
         for period_id, entered in open_periods:
-            writer.update("stage_period", period_id, left_on=max(on, entered))
-        writer.insert("stage_period", product_id=product_id, stage=stage, entered_on=on)
+            uow.update("stage_period", period_id, left_on=max(on, entered))
+        uow.insert("stage_period", product_id=product_id, stage=stage, entered_on=on)
 
     # -- metric values ------------------------------------------------------------------------------
 
@@ -311,12 +210,10 @@ class LifecycleService:
 
     def upsert_many(self, rows_by_metric: dict[int, Iterable[dict[str, Any]]]) -> Journal:
         """``upsert_values`` for several metrics at once: one transaction, one undo step."""
-        journal = Journal()
         cleaned = {
             mid: [self._clean_value_row(r) for r in rows] for mid, rows in rows_by_metric.items()
         }
         with self.ws.transaction() as uow:
-            writer = _Writer(uow, journal)
             for metric_id, rows in cleaned.items():
                 if uow.session.get(Metric, metric_id) is None:
                     raise NotFoundError("metric", metric_id)
@@ -330,12 +227,12 @@ class LifecycleService:
                 for row in rows:
                     found = existing.get(row["period"])
                     if found is None:
-                        existing[row["period"]] = writer.insert(
+                        existing[row["period"]] = uow.insert(
                             "metric_value", metric_id=metric_id, **row
                         )
                     else:
-                        writer.update("metric_value", found, **row)
-        return journal
+                        uow.update("metric_value", found, **row)
+        return uow.journal
 
     def _clean_value_row(self, row: dict[str, Any]) -> dict[str, Any]:
         allowed = {k: v for k, v in row.items() if k in ("period", "value", "target")}
@@ -360,13 +257,10 @@ class LifecycleService:
             return rules_from_settings(info.settings if info else {})
 
     def set_elimination_rules(self, rules: EliminationRules) -> Journal:
-        journal = Journal()
         with self.ws.transaction() as uow:
             info = uow.session.get(WorkspaceInfo, 1)
-            _Writer(uow, journal).update(
-                "workspace_info", 1, settings=rules_to_settings(info.settings, rules)
-            )
-        return journal
+            uow.update("workspace_info", 1, settings=rules_to_settings(info.settings, rules))
+        return uow.journal
 
     def triggers_of(self, product_id: int, rules: EliminationRules | None = None) -> list[Trigger]:
         """The rules a product's metrics trip, plus a hand-set flag; only In-life products."""
@@ -397,15 +291,14 @@ class LifecycleService:
     def open_elimination(self, product_id: int, opened_on: dt.date | None = None) -> Journal:
         """A new elimination review holding what flags the product today."""
         triggers = [{"rule": t.rule, "detail": t.detail} for t in self.triggers_of(product_id)]
-        journal = Journal()
         with self.ws.transaction() as uow:
-            journal.entity_id = _Writer(uow, journal).insert(
+            uow.journal.entity_id = uow.insert(
                 "elimination_review",
                 product_id=product_id,
                 opened_on=opened_on or dt.date.today(),
                 triggers=triggers,
             )
-        return journal
+        return uow.journal
 
     def update_elimination(self, review_id: int, **changes: Any) -> Journal:
         """Edit a review; its end-of-sale and end-of-support dates stay on the roadmap as milestones.
@@ -416,7 +309,6 @@ class LifecycleService:
         deleted from the roadmap stays deleted until the review's date changes again.
         Clearing a date deletes its milestone.
         """
-        journal = Journal()
         cleaned = self.eliminations.clean(changes)
         with self.ws.transaction() as uow:
             review = uow.session.get(EliminationReview, review_id)
@@ -425,11 +317,10 @@ class LifecycleService:
             before = review.to_dict()
             full = before | cleaned
             self.eliminations._validate(full)
-            writer = _Writer(uow, journal)
-            writer.update("elimination_review", review_id, **cleaned)
+            uow.update("elimination_review", review_id, **cleaned)
             moved = {key for key, _label in MILESTONES if full[key] != before[key]}
-            self._sync_milestones(writer, full, moved)
-        return journal
+            self._sync_milestones(uow, full, moved)
+        return uow.journal
 
     def milestones_of(self, review_id: int) -> dict[str, RoadmapItem]:
         """field name -> the roadmap milestone that shows that date of the review."""
@@ -442,25 +333,25 @@ class LifecycleService:
                     found[key] = item
             return found
 
-    def _sync_milestones(self, writer: _Writer, review: dict[str, Any], moved: set[str]) -> None:
+    def _sync_milestones(self, uow: UnitOfWork, review: dict[str, Any], moved: set[str]) -> None:
         for key, label in MILESTONES:
             day = review[key]
             link = f"{key}_item_id"
             item_id = review[link]
-            item = _linked_item(writer.session, review["product_id"], item_id)
+            item = _linked_item(uow.session, review["product_id"], item_id)
             if item_id is not None and item is None:
                 # A link to nothing, or to another product's item (a file edited elsewhere):
                 # dropped, never followed, so no other row is moved or deleted through it.
-                writer.update("elimination_review", review["id"], **{link: None})
+                uow.update("elimination_review", review["id"], **{link: None})
                 item_id = None
             if item_id is not None and day is None:
-                writer.update("elimination_review", review["id"], **{link: None})
-                writer.delete("roadmap_item", item_id)
+                uow.update("elimination_review", review["id"], **{link: None})
+                uow.delete("roadmap_item", [item_id])
             elif item_id is not None and key in moved:
-                writer.update("roadmap_item", item_id, start_date=day, end_date=day)
+                uow.update("roadmap_item", item_id, start_date=day, end_date=day)
             elif item_id is None and day is not None and key in moved:
-                lane_id = _lifecycle_lane(writer, review["product_id"])
-                new_id = writer.insert(
+                lane_id = _lifecycle_lane(uow, review["product_id"])
+                new_id = uow.insert(
                     "roadmap_item",
                     product_id=review["product_id"],
                     lane_id=lane_id,
@@ -470,7 +361,7 @@ class LifecycleService:
                     end_date=day,
                     notes=f"{label} decided in the elimination review.",
                 )
-                writer.update("elimination_review", review["id"], **{link: new_id})
+                uow.update("elimination_review", review["id"], **{link: new_id})
 
     def _product(self, product_id: int) -> Product:
         with self.ws.read() as session:
@@ -488,9 +379,9 @@ def _linked_item(session, product_id: int, item_id: int | None) -> RoadmapItem |
     return item if item is not None and item.product_id == product_id else None
 
 
-def _lifecycle_lane(writer: _Writer, product_id: int) -> int:
+def _lifecycle_lane(uow: UnitOfWork, product_id: int) -> int:
     """A lane named "Lifecycle", else the product's first launch lane, else a new Lifecycle lane."""
-    lanes = writer.session.execute(
+    lanes = uow.session.execute(
         sa.select(Lane.id, Lane.name, Lane.kind)
         .where(Lane.product_id == product_id)
         .order_by(Lane.sort_order, Lane.id)
@@ -501,10 +392,10 @@ def _lifecycle_lane(writer: _Writer, product_id: int) -> int:
     for lane_id, _name, kind in lanes:
         if kind is LaneKind.LAUNCH:
             return lane_id
-    order = writer.session.scalar(
+    order = uow.session.scalar(
         sa.select(sa.func.max(Lane.sort_order)).where(Lane.product_id == product_id)
     )
-    return writer.insert(
+    return uow.insert(
         "lane",
         product_id=product_id,
         name=LIFECYCLE_LANE,

@@ -76,13 +76,7 @@ class RequirementService:
 
     def unlink(self, requirement_id: int, item_id: int) -> None:
         with self.ws.transaction() as uow:
-            uow.session.execute(
-                sa.delete(RequirementItemLink).where(
-                    RequirementItemLink.requirement_id == requirement_id,
-                    RequirementItemLink.item_id == item_id,
-                )
-            )
-            uow.record("requirement_item_link", "delete", [(requirement_id, item_id)])
+            uow.delete("requirement_item_link", [(requirement_id, item_id)])
 
     def linked_requirements(self, item_id: int) -> list[int]:
         """The requirements a roadmap item delivers (the other way round from linked_items)."""

@@ -126,14 +126,7 @@ class RoadmapService:
                 )
             )
             if active:  # the one compared until now steps down: a change like any other
-                uow.guard_rows(Baseline.__table__, active)
-                session.execute(
-                    sa.update(Baseline)
-                    .where(Baseline.id.in_(active))
-                    .values(is_active=False, row_version=Baseline.row_version + 1)
-                )
-                uow.wrote_rows(Baseline.__table__, active)
-                uow.record("baseline", "update", active)
+                uow.update_rows("baseline", {i: {"is_active": False} for i in active})
             baseline = Baseline(product_id=product_id, name=name.strip(), is_active=True)
             session.add(baseline)
             session.flush()
@@ -142,16 +135,14 @@ class RoadmapService:
                     RoadmapItem.product_id == product_id
                 )
             ).all()
-            if items:
-                session.execute(
-                    sa.insert(BaselineEntry),
-                    [
-                        {"baseline_id": baseline.id, "item_id": i, "start_date": s, "end_date": e}
-                        for i, s, e in items
-                    ],
-                )
-            # Each entry by its own key (baseline, item), as a delete of them is recorded.
-            uow.record("baseline_entry", "insert", [(baseline.id, i) for i, _s, _e in items])
+            # One step of the journal; the notice names each entry by its own key.
+            uow.insert_rows(
+                "baseline_entry",
+                [
+                    {"baseline_id": baseline.id, "item_id": i, "start_date": s, "end_date": e}
+                    for i, s, e in items
+                ],
+            )
         return baseline
 
     def baseline_dates(self, baseline_id: int) -> dict[int, tuple]:

@@ -1,0 +1,402 @@
+"""The journal: every write of one edit, step by step, so the edit can be undone and redone.
+
+Each ``Workspace.transaction()`` keeps a :class:`Journal` in its unit of work. ORM
+flushes are noted by the session's flush events (an insert as the row written, an
+update as the before and after of the columns it changed, a delete as a
+:class:`~pmdesk.store.snapshot.Snapshot` of the row and everything that went with it);
+Core writes go through the unit of work's ``insert``, ``insert_rows``, ``update``,
+``update_rows`` and ``delete`` (this module's functions), which note them the same way.
+Every step also records its change notice and, on a team workspace, checks the row
+versions before it writes and notes the versions it wrote.
+
+:func:`play` reverts or replays a journal inside one transaction: the very same rows,
+with the very same ids, come back, and the notices say what moved. Undo and redo of
+every edit are derived from it (``Workspace.revert`` / ``Workspace.replay``).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapper, Session
+from sqlalchemy.orm.base import NO_VALUE
+
+from .models import Base
+from .snapshot import Snapshot, capture, key_column, restore
+
+if TYPE_CHECKING:
+    from .workspace import UnitOfWork
+
+_CHUNK = 500
+
+
+# -- the steps ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Inserted:
+    """Rows put in, as they were written (every column, ids and row versions included)."""
+
+    table: str
+    rows: list[dict[str, Any]]
+
+    def keys(self) -> list[object]:
+        table = _table(self.table)
+        return [row_key(table, row) for row in self.rows]
+
+
+@dataclass
+class Updated:
+    """Rows changed: (key, the changed columns before, the same columns after)."""
+
+    table: str
+    rows: list[tuple[object, dict[str, Any], dict[str, Any]]]
+
+    def keys(self) -> list[object]:
+        return [key for key, _before, _after in self.rows]
+
+
+@dataclass
+class Deleted:
+    """Rows taken out by key; the snapshot holds them and all that went with them."""
+
+    table: str
+    ids: list[object]
+    snapshot: Snapshot
+
+    def keys(self) -> list[object]:
+        return list(self.ids)
+
+
+Step = Inserted | Updated | Deleted
+_KINDS: dict[str, type] = {"insert": Inserted, "update": Updated, "delete": Deleted}
+
+
+@dataclass
+class Journal:
+    """What one or more transactions wrote, in order: enough to revert and to replay them."""
+
+    steps: list[Step] = field(default_factory=list)
+    entity_id: int | None = None  # the main row the edit created, if any
+
+    @property
+    def empty(self) -> bool:
+        return not self.steps
+
+    def ids(self, table: str, op: str) -> list[object]:
+        """The keys of ``table`` the edit inserted, updated or deleted (``op``)."""
+        kind = _KINDS[op]
+        return [
+            key
+            for step in self.steps
+            if isinstance(step, kind) and step.table == table
+            for key in step.keys()
+        ]
+
+    def tables(self) -> set[str]:
+        return {step.table for step in self.steps}
+
+
+# -- keys and small helpers -------------------------------------------------------------------
+
+
+def _table(name: str) -> sa.Table:
+    return Base.metadata.tables[name]
+
+
+def row_key(table: sa.Table, row: dict[str, Any]) -> object:
+    """A row's key: its id, or the tuple of its composite primary key."""
+    values = [row[c.name] for c in table.primary_key.columns]
+    return values[0] if len(values) == 1 else tuple(values)
+
+
+def _key_values(table: sa.Table, key: object) -> dict[str, Any]:
+    columns = list(table.primary_key.columns)
+    values = key if len(columns) > 1 else (key,)
+    return {c.name: v for c, v in zip(columns, values, strict=True)}  # type: ignore[arg-type]
+
+
+def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
+
+
+def _kept(value: Any) -> Any:
+    """A value as the journal keeps it: JSON (dicts, lists) copied, so later edits of the
+    live object cannot change what the journal says was written."""
+    return copy.deepcopy(value) if isinstance(value, dict | list) else value
+
+
+def _rows(session: Session, table: sa.Table, keys: Sequence[object]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    column = key_column(table)
+    for chunk in _chunks(keys):
+        found.extend(
+            dict(r) for r in session.execute(sa.select(table).where(column.in_(chunk))).mappings()
+        )
+    return found
+
+
+def _add(uow: UnitOfWork, step: Step) -> None:
+    uow.journal.steps.append(step)
+
+
+def record_snapshot(uow: UnitOfWork, snap: Snapshot, op: str) -> None:
+    """The change notice of a snapshot's rows going (``delete``) or coming back (``insert``)."""
+    for name in {name for name, _ in snap.rows}:
+        uow.record(name, op, snap.ids(name))
+    for name, pk, _column, _value in snap.cleared:
+        uow.record(
+            name, "update", [next(iter(pk.values())) if len(pk) == 1 else tuple(pk.values())]
+        )
+
+
+# -- Core writes, each one a journal step ---------------------------------------------------------
+
+
+def insert(uow: UnitOfWork, name: str, values: dict[str, Any]) -> Any:
+    """Insert one row; returns its key (the new id)."""
+    table = _table(name)
+    result = uow.session.execute(sa.insert(table).values(**values))
+    pk = tuple(result.inserted_primary_key or ())
+    key = pk[0] if len(pk) == 1 else pk
+    uow.wrote_rows(table, [key])
+    _add(uow, Inserted(name, _rows(uow.session, table, [key])))
+    uow.record(name, "insert", [key])
+    return key
+
+
+def insert_rows(uow: UnitOfWork, name: str, rows: Sequence[dict[str, Any]]) -> list[object]:
+    """Insert many rows that carry their own keys (a baseline's entries) as one step."""
+    table = _table(name)
+    keys = [row_key(table, row) for row in rows]
+    for chunk in _chunks(rows):
+        uow.session.execute(sa.insert(table), list(chunk))
+    if not keys:
+        return keys
+    uow.wrote_rows(table, keys)
+    _add(uow, Inserted(name, _rows(uow.session, table, keys)))
+    uow.record(name, "insert", keys)
+    return keys
+
+
+def update(uow: UnitOfWork, name: str, key: object, values: dict[str, Any]) -> None:
+    """Set columns of one row; a value that is already there is not written."""
+    update_rows(uow, name, {key: values})
+
+
+def update_rows(uow: UnitOfWork, name: str, changes: dict[Any, dict[str, Any]]) -> None:
+    """Set columns of many rows as one step: what differs is written, in one statement per
+    set of columns; the row versions grow by one."""
+    table = _table(name)
+    columns = sorted({column for values in changes.values() for column in values})
+    if not changes or not columns:
+        return
+    pk = list(table.primary_key.columns)
+    current: dict[object, dict[str, Any]] = {}
+    keys = list(changes)
+    for chunk in _chunks(keys):
+        stmt = sa.select(*pk, *(table.c[c] for c in columns)).where(key_column(table).in_(chunk))
+        for row in uow.session.execute(stmt).mappings():
+            current[row_key(table, row)] = dict(row)
+    rows = []
+    for key, values in changes.items():
+        before = current.get(key)
+        if before is None:
+            continue  # gone: there is nothing to change
+        changed = {k: v for k, v in values.items() if before[k] != v}
+        if changed:
+            rows.append((key, {k: _kept(before[k]) for k in changed}, _kept(changed)))
+    if not rows:
+        return
+    _write_updates(uow, Updated(name, rows), forward=True)
+    _add(uow, Updated(name, rows))
+
+
+def _write_updates(uow: UnitOfWork, step: Updated, *, forward: bool) -> None:
+    table = _table(step.table)
+    keys = step.keys()
+    uow.guard_rows(table, keys)
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for key, before, after in step.rows:
+        values = after if forward else before
+        params = {f"k_{c}": v for c, v in _key_values(table, key).items()}
+        params.update({f"v_{c}": v for c, v in values.items()})
+        groups.setdefault(tuple(sorted(values)), []).append(params)
+    where = [c == sa.bindparam(f"k_{c.name}") for c in table.primary_key.columns]
+    for names, params in groups.items():
+        sets: dict[str, Any] = {n: sa.bindparam(f"v_{n}") for n in names}
+        if "row_version" in table.c:
+            sets["row_version"] = table.c.row_version + 1
+        stmt = sa.update(table).where(*where).values(sets)
+        connection = uow.session.connection()
+        for chunk in _chunks(params):
+            connection.execute(stmt, list(chunk))
+    uow.wrote_rows(table, keys)
+    uow.record(step.table, "update", keys)
+
+
+def delete(uow: UnitOfWork, name: str, keys: Iterable[object]) -> Snapshot:
+    """Delete rows and everything the database takes with them; returns what went."""
+    table = _table(name)
+    key_list = list(keys)
+    uow.guard_rows(table, key_list, deleting=True)
+    snap = capture(uow.session, table, key_list)
+    column = key_column(table)
+    for chunk in _chunks(key_list):
+        uow.session.execute(sa.delete(table).where(column.in_(chunk)))
+    record_snapshot(uow, snap, "delete")
+    _add(uow, Deleted(name, key_list, snap))
+    return snap
+
+
+# -- ORM flushes, noted through the session's events ------------------------------------------------
+
+_COLUMN_NAMES: dict[Mapper[Any], dict[str, str]] = {}
+
+
+def _column_names(mapper: Mapper[Any]) -> dict[str, str]:
+    """attribute name -> column name, for the columns a mapper maps."""
+    found = _COLUMN_NAMES.get(mapper)
+    if found is None:
+        found = _COLUMN_NAMES[mapper] = {
+            prop.key: prop.columns[0].name for prop in mapper.column_attrs
+        }
+    return found
+
+
+def _identity(state: Any) -> object:
+    identity = state.identity
+    return identity[0] if len(identity) == 1 else tuple(identity)
+
+
+def before_flush(session: Session, _ctx: object, _instances: object) -> None:
+    """Note what the flush will write: new rows, the changed columns' before and after, and
+    a snapshot of each row about to be deleted (taken before the database cascades)."""
+    uow = session.info.get("uow")
+    if uow is None:
+        return
+    updated: dict[str, list[tuple[object, dict[str, Any], dict[str, Any]]]] = {}
+    for obj in session.dirty:
+        if not session.is_modified(obj):
+            continue
+        change = _update_of(session, obj)
+        if change is not None:
+            updated.setdefault(obj.__tablename__, []).append(change)
+    deleted: list[Deleted] = []
+    seen: set[tuple[str, object]] = set()
+    by_table: dict[str, list[object]] = {}
+    for obj in session.deleted:
+        state = sa.inspect(obj)
+        if state.identity is not None:
+            by_table.setdefault(obj.__tablename__, []).append(_identity(state))
+    for table in Base.metadata.sorted_tables:  # parents first: they take their children along
+        if table.name in by_table:
+            keys = by_table[table.name]
+            deleted.append(Deleted(table.name, keys, capture(session, table, keys, seen=seen)))
+    session.info["journal_pending"] = (list(session.new), updated, deleted)
+
+
+def _update_of(session: Session, obj: Any) -> tuple[object, dict[str, Any], dict[str, Any]] | None:
+    state = sa.inspect(obj)
+    if state.identity is None:
+        return None
+    names = _column_names(state.mapper)
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    unknown = []
+    for attr, old in state.committed_state.items():
+        column = names.get(attr)
+        if column is None or column == "row_version" or attr not in state.dict:
+            continue
+        new = state.dict[attr]
+        if old is NO_VALUE:  # never loaded: read what the row holds now
+            unknown.append((attr, column, new))
+            continue
+        if old != new:
+            before[column], after[column] = _kept(old), _kept(new)
+    if unknown:
+        table = obj.__table__
+        key = _identity(state)
+        stored = _rows(session, table, [key])
+        for _attr, column, new in unknown:
+            old = stored[0][column] if stored else None
+            if old != new:
+                before[column], after[column] = _kept(old), _kept(new)
+    if not after:
+        return None
+    return _identity(state), before, after
+
+
+def after_flush(session: Session, _ctx: object) -> None:
+    """The flush wrote what ``before_flush`` noted: into the journal and the change notice."""
+    uow = session.info.get("uow")
+    pending = session.info.pop("journal_pending", None)
+    if uow is None or pending is None:
+        return
+    new, updated, deleted = pending
+    inserted: dict[str, list[Any]] = {}
+    for obj in new:
+        state = sa.inspect(obj)
+        if state.identity is not None and hasattr(obj, "__tablename__"):
+            inserted.setdefault(obj.__tablename__, []).append(state)
+    for table in Base.metadata.sorted_tables:
+        states = inserted.get(table.name)
+        if states:
+            rows = sorted(
+                (_inserted_row(session, table, s) for s in states),
+                key=lambda row: row_key(table, row),  # type: ignore[arg-type, return-value]
+            )
+            _add(uow, Inserted(table.name, rows))
+            uow.record(table.name, "insert", [row_key(table, row) for row in rows])
+    for name, rows in updated.items():
+        _add(uow, Updated(name, rows))
+        uow.record(name, "update", [key for key, _before, _after in rows])
+    for step in deleted:
+        _add(uow, step)
+        record_snapshot(uow, step.snapshot, "delete")
+
+
+def _inserted_row(session: Session, table: sa.Table, state: Any) -> dict[str, Any]:
+    names = _column_names(state.mapper)
+    values = state.dict
+    if all(attr in values for attr in names):
+        return {column: _kept(values[attr]) for attr, column in names.items()}
+    return _rows(session, table, [_identity(state)])[0]  # a value the database made
+
+
+# -- undo and redo -----------------------------------------------------------------------------------
+
+
+def play(uow: UnitOfWork, journal: Journal, *, forward: bool) -> None:
+    """Replay (``forward``) or revert a journal inside ``uow``: rows, ids and notices."""
+    steps = journal.steps if forward else list(reversed(journal.steps))
+    for step in steps:
+        if isinstance(step, Updated):
+            _write_updates(uow, step, forward=forward)
+            rows = step.rows if forward else [(k, a, b) for k, b, a in step.rows]
+            _add(uow, Updated(step.table, rows))
+        elif isinstance(step, Inserted) == forward:  # put rows (back) in
+            _put_in(uow, step)
+        else:  # take rows out
+            delete(uow, step.table, step.keys())
+
+
+def _put_in(uow: UnitOfWork, step: Inserted | Deleted) -> None:
+    if isinstance(step, Deleted):
+        restore(uow.session, step.snapshot)
+        record_snapshot(uow, step.snapshot, "insert")
+        for name in {name for name, _row in step.snapshot.rows}:
+            _add(uow, Inserted(name, [row for n, row in step.snapshot.rows if n == name]))
+        return
+    table = _table(step.table)
+    for chunk in _chunks(step.rows):
+        uow.session.execute(sa.insert(table), [dict(row) for row in chunk])
+    keys = step.keys()
+    uow.wrote_rows(table, keys)
+    uow.record(step.table, "insert", keys)
+    _add(uow, Inserted(step.table, list(step.rows)))
