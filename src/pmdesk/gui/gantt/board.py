@@ -226,7 +226,6 @@ class HorizonBoard(QWidget):
         self.columns: dict[Horizon, HorizonColumnModel] = {}
         self.views: dict[Horizon, QListView] = {}
         self.titles: dict[Horizon, QLabel] = {}
-        self.stale = True
         self.title_size = "13pt"  # the projector's is in pixels, from its type
         row = QHBoxLayout(self)
         row.setContentsMargins(12, 12, 12, 12)
@@ -281,7 +280,6 @@ class HorizonBoard(QWidget):
                 f"&nbsp;&nbsp;<span style='color:gray'>{len(entries)} · "
                 f"{SUBTITLES[horizon]}{done}</span>"
             )
-        self.stale = False
 
     def restyle(self, title_px: int | None) -> None:
         """Cards and column titles follow the chart's type (large on a projector)."""

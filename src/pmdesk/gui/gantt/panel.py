@@ -29,6 +29,7 @@ from pmdesk.gui.commands import CreateCommand, LinkCommand, UpdateCommand
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.widgets.hint import next_step_hint
 from pmdesk.gui.widgets.image_export import export_widget
+from pmdesk.gui.widgets.stale import StaleUntilShown
 from pmdesk.store.services.requirements import RequirementService
 from pmdesk.store.services.roadmap import RoadmapService
 from pmdesk.store.services.roadmap_queries import RoadmapQueries
@@ -93,10 +94,17 @@ class RoadmapPanel(QWidget):
         self.hint.setMargin(16)
         self._needs_first_view = False
         self._build()
+        self.board_stale = StaleUntilShown(
+            self.board,
+            lambda _changes: self.board.refresh(),
+            off_screen=lambda: self.pages.currentWidget() is not self.board,
+        )
         self._connect()
         self._name_controls()
-        ctx.changed.connect(self._on_changed)
-        ctx.changed.connect(self._calendar_changed)  # after the model has applied the change
+        # Behind another view, the chart catches up once, when that view is shown again. Not
+        # behind its view's other tabs: they read the chart's model (violations, lanes).
+        self.stale = StaleUntilShown(self.parentWidget() or self, self._follow)
+        ctx.changed.connect(self.stale.changed)
         self._update_actions()
 
     def _build(self) -> None:
@@ -215,7 +223,7 @@ class RoadmapPanel(QWidget):
         self.scene.rebuild()
         self.lane_header.update()
         self.editor.show_selection()
-        self._refresh_board(force=True)
+        self._refresh_board()
         self._needs_first_view = True
         if self.view.viewport().width() > 100 and self.isVisible():
             self._first_view()
@@ -233,6 +241,10 @@ class RoadmapPanel(QWidget):
         else:
             self._delete(sorted(self.model.selected), sorted(self.model.selected_links))
 
+    def _follow(self, changes) -> None:
+        self._on_changed(changes)
+        self._calendar_changed(changes)  # after the model has applied the change
+
     def _calendar_changed(self, changes) -> None:
         """Days off shade in the time scale too; a link's check may have changed with them."""
         if self.model.product_id is not None and changes.touches(*CALENDAR_KINDS):
@@ -245,13 +257,13 @@ class RoadmapPanel(QWidget):
         self.model.violated = self.model._violations(self.model.links.values())
         self.scene.update()
         self.time_header.update()
-        self._refresh_board(force=True)
+        self._refresh_board()
 
     def show_board(self, shown: bool) -> None:
         self.pages.setCurrentWidget(self.board if shown else self.chart_page)
         (self.toolbar.show_board if shown else self.toolbar.show_chart).setChecked(True)
         if shown:
-            self._refresh_board()
+            self.board_stale.catch_up()
         self.selectionChanged.emit()
 
     def set_presentation(self, theme) -> None:
@@ -346,7 +358,7 @@ class RoadmapPanel(QWidget):
         self.scene.rebuild()
         self.lane_header.update()
         self.time_header.update()
-        self._refresh_board(force=True)
+        self._refresh_board()
         self.view.fit_all()
 
     def view_actions(self) -> list:
@@ -402,7 +414,7 @@ class RoadmapPanel(QWidget):
         self.scene.rebuild(keep_origin=True)
         self.lane_header.update()
         self.time_header.update()
-        self._refresh_board(force=True)
+        self._refresh_board()
         self.legend.refresh()
 
     def show_critical_path(self, shown: bool) -> None:
@@ -427,13 +439,9 @@ class RoadmapPanel(QWidget):
         if shown:
             self.editor.show_selection()
 
-    def _refresh_board(self, force: bool = False) -> None:
-        if self.pages.currentWidget() is self.board or force and self.board.isVisible():
-            self.board.refresh()
-        else:
-            self.board.stale = True
-        if self.pages.currentWidget() is self.board and self.board.stale:
-            self.board.refresh()
+    def _refresh_board(self) -> None:
+        """The board sorts the items again now if it is in front, else when it is shown."""
+        self.board_stale.mark()
 
     def _selection_changed(self) -> None:
         if self.editor.isVisible():
