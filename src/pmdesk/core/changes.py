@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, cast
 
 from .kinds import NOT_KINDS, ChangeKind
 
@@ -38,7 +38,7 @@ def _kind(name: ChangeKind | str) -> ChangeKind:
     A table that is no kind (NOT_KINDS) passes as its name: a reload "of everything"
     may list every table of the schema.
     """
-    if isinstance(name, ChangeKind):
+    if type(name) is ChangeKind:
         return name
     if name in NOT_KINDS:
         return name  # type: ignore[return-value]
@@ -51,7 +51,10 @@ def _kind(name: ChangeKind | str) -> ChangeKind:
 
 
 def _kinds(names: Iterable[ChangeKind | str]) -> frozenset[ChangeKind]:
-    return frozenset(_kind(n) for n in names)
+    kinds = frozenset(names)
+    if all(type(k) is ChangeKind for k in kinds):  # the common case, checked cheaply
+        return cast(frozenset[ChangeKind], kinds)
+    return frozenset(_kind(n) for n in kinds)
 
 
 @dataclass(frozen=True)
