@@ -25,7 +25,7 @@ from pmdesk.gui.commands import CreateCommand, DeleteCommand, UpdateCommand
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.views.base import BaseView
 from pmdesk.gui.widgets.hint import next_step_hint
-from pmdesk.gui.widgets.image_export import export_scene
+from pmdesk.gui.widgets.image_export import export_scene, export_widget
 from pmdesk.gui.workshop.theme import STICKIES, PresentationTheme
 from pmdesk.gui.workshop.voting import VotingSession
 from pmdesk.store.services import CanvasService, RequirementService
@@ -435,7 +435,10 @@ class CanvasView(BaseView):
             self.scene.set_style(BoardStyle.from_palette(self.palette(), self.font()))
 
     def export_image(self, path: Path, size: QSize | None = None) -> Path:
-        """The board as PNG or SVG (by suffix), drawn from the scene, not a screen grab."""
+        """The board as PNG or SVG (by suffix), drawn from the scene, not a screen grab;
+        without a board, the template choice shown in its place."""
+        if self.board_id is None:
+            return export_widget(self.board_page, path, title="Canvas")
         return export_scene(
             self.scene,
             path,

@@ -176,6 +176,11 @@ class BaseView(QWidget):
         """View ▸ Roadmap: the chart's zoom, fit, today and display actions."""
         raise NotOffered("Available in the Roadmap view")
 
+    def asks_for_product(self) -> bool:
+        """Whether the view shows its page asking for a product instead of its content
+        (an image of the view is then an image of that page: what the person sees)."""
+        return self._stack.currentIndex() == 0
+
     # -- following edits --------------------------------------------------------------------
 
     def follow_changes(self, follow: Callable[[ChangeSet], None]) -> StaleUntilShown:
