@@ -11,7 +11,7 @@ from pmdesk.core.enums import ContactFrequency, RaciActivity, RaciRole
 from pmdesk.core.errors import ValidationError
 from pmdesk.store.models import RaciAssignment, StakeholderPosition
 from pmdesk.store.services import LaunchService, PortfolioService, RequirementService
-from pmdesk.store.services.stakeholders import TRAIL_POINT, StakeholderService
+from pmdesk.store.services.stakeholders import StakeholderService
 from pmdesk.store.workspace import Workspace
 
 SIGNOFF = (RaciActivity.SPEC_SIGNOFF, None)
@@ -42,13 +42,15 @@ def _points(ws: Workspace, person_id: int) -> list[tuple[int, float, float]]:
 def test_a_move_is_snapped_recorded_and_its_undo_forgets_the_point(workspace, product, service):
     person = service.stakeholders.create(product_id=product.id, name="Dana", power=3, interest=4)
     before = _points(workspace, person.id)
-    previous = service.move(person.id, power=7.26, interest=11)
+    with workspace.recording() as journal:
+        previous = service.move(person.id, power=7.26, interest=11)
     moved = service.stakeholders.get(person.id)
     assert (moved.power, moved.interest) == (7.3, 10.0)
-    assert previous["power"] == 3 and previous["interest"] == 4 and TRAIL_POINT in previous
-    assert _points(workspace, person.id) == [*before, (previous[TRAIL_POINT], 7.3, 10.0)]
+    assert previous == {"power": 3, "interest": 4}
+    (point,) = journal.ids("stakeholder_position", "insert")
+    assert _points(workspace, person.id) == [*before, (point, 7.3, 10.0)]
 
-    service.stakeholders.update(person.id, **previous)  # what an undo does
+    workspace.revert(journal)  # what an undo does
     back = service.stakeholders.get(person.id)
     assert (back.power, back.interest) == (3, 4)
     assert _points(workspace, person.id) == before

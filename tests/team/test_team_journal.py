@@ -49,6 +49,10 @@ def test_reverting_an_update_someone_changed_since_is_refused_whole(connect):
     with pytest.raises(ConflictError) as refused, mine.undo_guard():
         mine.revert(journal)
     assert refused.value.undo and refused.value.entity_id == ids[1]
+    # The refusal names what the undo would write and what is there now.
+    assert [(f.field, f.mine, f.theirs) for f in refused.value.fields] == [
+        ("start_date", START, START + dt.timedelta(days=1))
+    ]
     assert _names(theirs, ids) == before  # not even the first row went back
 
 

@@ -220,7 +220,7 @@ def update_rows(uow: UnitOfWork, name: str, changes: dict[Any, dict[str, Any]]) 
 def _write_updates(uow: UnitOfWork, step: Updated, *, forward: bool) -> None:
     table = _table(step.table)
     keys = step.keys()
-    uow.guard_rows(table, keys)
+    _guard_updates(uow, table, step, forward=forward)
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for key, before, after in step.rows:
         values = after if forward else before
@@ -238,6 +238,31 @@ def _write_updates(uow: UnitOfWork, step: Updated, *, forward: bool) -> None:
             connection.execute(stmt, list(chunk))
     uow.wrote_rows(table, keys)
     uow.record(step.table, "update", keys)
+
+
+def _guard_updates(uow: UnitOfWork, table: sa.Table, step: Updated, *, forward: bool) -> None:
+    """Team: refuse rows someone changed since; the refusal names the fields this step
+    writes, each with the value it would write and the one there now."""
+    from .team_versions import ConflictError, FieldConflict
+
+    try:
+        uow.guard_rows(table, step.keys())
+    except ConflictError as conflict:
+        values = next(
+            (after if forward else before)
+            for key, before, after in step.rows
+            if key == conflict.entity_id
+        )
+        (now,) = _rows(uow.session, table, [conflict.entity_id]) or [{}]
+        fields = [FieldConflict(name, mine, now.get(name)) for name, mine in values.items()]
+        raise ConflictError(
+            conflict.kind,
+            conflict.entity_id,
+            fields,
+            conflict.their_version,
+            name=conflict.name,
+            undo=conflict.undo,
+        ) from None
 
 
 def delete(uow: UnitOfWork, name: str, keys: Iterable[object]) -> Snapshot:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import sqlalchemy as sa
 
@@ -130,11 +129,11 @@ class CanvasService:
             uow.session.flush()
             return [copy.id for copy in copies]
 
-    def switch_template(self, board_id: int, template: CanvasTemplate | str) -> dict[str, Any]:
+    def switch_template(self, board_id: int, template: CanvasTemplate | str) -> None:
         """Give a board another template in one step, keeping every note.
 
         Notes go to the block of the same meaning, or to "to sort" when the new
-        template has none. Returns what ``restore_template`` needs to undo it.
+        template has none. Undo is the journal's (``Workspace.revert``).
         """
         new = CanvasTemplate.from_label(template) if isinstance(template, str) else template
         with self.ws.transaction() as uow:
@@ -142,7 +141,6 @@ class CanvasService:
             if board is None:
                 raise NotFoundError("canvas_board", board_id)
             mapping = remap_blocks(board.template, new)
-            previous: dict[str, Any] = {"template": board.template, "notes": {}}
             notes = uow.session.scalars(
                 sa.select(CanvasNote)
                 .where(CanvasNote.board_id == board_id)
@@ -150,23 +148,10 @@ class CanvasService:
             )
             counters: dict[str, int] = {}
             for note in notes:
-                previous["notes"][note.id] = {"block": note.block, "position": note.position}
                 note.block = mapping.get(note.block, TO_SORT)
                 note.position = counters.get(note.block, 0)
                 counters[note.block] = note.position + 1
             board.template = new
-        return previous
-
-    def restore_template(self, board_id: int, previous: dict[str, Any]) -> None:
-        with self.ws.transaction() as uow:
-            board = uow.session.get(CanvasBoard, board_id)
-            if board is None:
-                raise NotFoundError("canvas_board", board_id)
-            board.template = previous["template"]
-            for note_id, fields in previous["notes"].items():
-                note = uow.session.get(CanvasNote, note_id)
-                if note is not None:
-                    note.block, note.position = fields["block"], fields["position"]
 
     # -- dot voting ---------------------------------------------------------------------------
 
@@ -219,14 +204,13 @@ class CanvasService:
             for v in self.votes_of(round_id)
         )
 
-    def reveal(self, round_id: int) -> dict[int, int]:
+    def reveal(self, round_id: int) -> None:
         """Show a round's results; a note round writes its tallies onto the board's notes.
 
-        Returns the notes' previous vote counts, for ``hide``.
+        Undo is the journal's (``Workspace.revert``): the round hides, the counts go back.
         """
         vote_round = self.rounds.get(round_id)
         counts = self.tally(round_id)
-        previous: dict[int, int] = {}
         with self.ws.transaction() as uow:
             stored = uow.session.get(VoteRound, round_id)
             stored.revealed = True
@@ -234,16 +218,4 @@ class CanvasService:
                 for note in uow.session.scalars(
                     sa.select(CanvasNote).where(CanvasNote.board_id == vote_round.board_id)
                 ):
-                    if note.votes != counts.get(note.id, 0):
-                        previous[note.id] = note.votes
-                        note.votes = counts.get(note.id, 0)
-        return previous
-
-    def hide(self, round_id: int, previous_votes: dict[int, int]) -> None:
-        """Undo ``reveal``."""
-        with self.ws.transaction() as uow:
-            uow.session.get(VoteRound, round_id).revealed = False
-            for note_id, votes in previous_votes.items():
-                note = uow.session.get(CanvasNote, note_id)
-                if note is not None:
-                    note.votes = votes
+                    note.votes = counts.get(note.id, 0)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from pmdesk.core.communication import assign_role, next_contact_after
 from pmdesk.core.enums import LaunchFunction, RaciActivity, RaciRole
-from pmdesk.core.errors import NotFoundError, ValidationError
+from pmdesk.core.errors import ValidationError
 from pmdesk.core.stakeholders import snap
 
 from ..models import (
@@ -25,11 +25,6 @@ from .base import Repo
 
 _POSITION_FIELDS = ("power", "interest", "attitude")
 
-# Key, in the previous values an update returns, of the trail point that update
-# added. Handing those values back (an undo) removes that very point instead of
-# recording the return trip as one more move.
-TRAIL_POINT = "trail_point"
-
 # An activity of the RACI matrix: (activity, launch task or requirement id, or None).
 RaciKey = tuple[RaciActivity, int | None]
 
@@ -38,60 +33,30 @@ def _moved(previous: dict[str, Any]) -> bool:
     return any(name in previous for name in _POSITION_FIELDS)
 
 
-def _record_position(uow, stakeholder: Stakeholder, previous: dict[str, Any]) -> int | None:
-    """Every new stakeholder and every move on the map leaves a dated point on their trail."""
+def _record_position(uow, stakeholder: Stakeholder, previous: dict[str, Any]) -> None:
+    """Every new stakeholder and every move on the map leaves a dated point on their trail.
+
+    An undone move takes its point away with it: the point is part of the move's journal.
+    """
     if previous and not _moved(previous):
-        return None
-    point = StakeholderPosition(
-        stakeholder_id=stakeholder.id,
-        power=stakeholder.power,
-        interest=stakeholder.interest,
-        attitude=stakeholder.attitude,
+        return
+    uow.session.add(
+        StakeholderPosition(
+            stakeholder_id=stakeholder.id,
+            power=stakeholder.power,
+            interest=stakeholder.interest,
+            attitude=stakeholder.attitude,
+        )
     )
-    uow.session.add(point)
-    uow.session.flush()
-    return point.id
 
 
 class StakeholderRepo(Repo[Stakeholder]):
-    """Stakeholder rows whose moves are recorded, and whose undone moves are forgotten."""
+    """Stakeholder rows whose moves are recorded on their trail."""
 
     def __init__(self, ws) -> None:
         super().__init__(
             ws, Stakeholder, order_by=(Stakeholder.name,), after_write=_record_position
         )
-
-    def update_many(self, changes: dict[int, dict[str, Any]]) -> dict[int, dict[str, Any]]:
-        """As Repo.update_many; a move adds a trail point and names it in the previous values.
-
-        Passing those previous values back (what UpdateCommand.revert does) deletes
-        that point, so an undone move leaves the trail exactly as it was.
-        """
-        undo_points: dict[int, int] = {}
-        cleaned: dict[int, dict[str, Any]] = {}
-        for entity_id, fields in changes.items():
-            fields = dict(fields)
-            point = fields.pop(TRAIL_POINT, None)
-            if point is not None:
-                undo_points[entity_id] = int(point)
-            cleaned[entity_id] = self.clean(fields)
-        previous_all: dict[int, dict[str, Any]] = {}
-        with self.ws.transaction() as uow:
-            for entity_id, fields in cleaned.items():
-                obj = uow.session.get(Stakeholder, entity_id)
-                if obj is None:
-                    raise NotFoundError(self.kind, entity_id)
-                previous = self._apply(obj, fields)
-                if entity_id in undo_points:
-                    point = uow.session.get(StakeholderPosition, undo_points[entity_id])
-                    if point is not None and point.stakeholder_id == entity_id:
-                        uow.session.delete(point)
-                elif _moved(previous):
-                    uow.session.flush()
-                    previous[TRAIL_POINT] = _record_position(uow, obj, previous)
-                if previous:
-                    previous_all[entity_id] = previous
-        return previous_all
 
 
 @dataclass(frozen=True)
@@ -160,8 +125,7 @@ class StakeholderService:
     def move(self, stakeholder_id: int, power: float, interest: float) -> dict[str, Any]:
         """Put a stakeholder where they were dropped (one decimal, inside the grid).
 
-        Returns the previous values (with the trail point added): pass them to
-        ``stakeholders.update`` to undo the move exactly.
+        Returns the previous values; the move's journal undoes it, trail point and all.
         """
         return self.stakeholders.update(stakeholder_id, power=snap(power), interest=snap(interest))
 
