@@ -6,9 +6,9 @@ and only then is the file opened for writing (after a backup, if it needs an
 upgrade; see :mod:`pmdesk.store.upgrade`). Every edit is one short transaction
 committed at once: there is no unsaved state to lose.
 
-A team workspace (:meth:`Workspace.connect`, a PostgreSQL URL) is a subclass,
-:class:`pmdesk.store.team_workspace.TeamWorkspace`, over the same models and
-services; it overrides the few hooks marked "team" below.
+A team workspace (a PostgreSQL URL, opened by :func:`pmdesk.store.factory.connect_workspace`)
+is a subclass, :class:`pmdesk.store.team_workspace.TeamWorkspace`, over the same models
+and services; it overrides the few hooks marked "team" below.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -37,10 +37,6 @@ from .models import Base, Meta, WorkCalendar, WorkspaceInfo
 from .snapshot import Snapshot
 from .sqlite_file import read_header
 from .upgrade import backup_path, make_backup  # noqa: F401 - part of the store's interface
-
-if TYPE_CHECKING:
-    from .team import VersionBook
-    from .team_feed import ChangeFeed
 
 SUFFIX = ".pmdesk"
 
@@ -108,13 +104,8 @@ class UnitOfWork:
 
 
 class Workspace:
-    """An open .pmdesk file or team database. Create with :meth:`create`, :meth:`open` or
-    :meth:`connect`; close when done."""
-
-    # Team workspaces only (see TeamWorkspace): what others changed, and the versions seen.
-    url: sa.URL | None = None
-    feed: ChangeFeed | None = None
-    versions: VersionBook | None = None
+    """An open .pmdesk file or team database. Create with :meth:`create` or :meth:`open`
+    (a team database: :func:`pmdesk.store.factory.connect_workspace`); close when done."""
 
     def __init__(
         self,
@@ -140,6 +131,7 @@ class Workspace:
         self._read_sessions = self._sessions
         event.listen(self._sessions, "before_flush", journal.before_flush)
         event.listen(self._sessions, "after_flush_postexec", journal.after_flush)
+        event.listen(self._sessions, "do_orm_execute", journal.on_execute)
         self._recorders: list[tuple[int, journal.Journal]] = []  # see recording()
         self._services: dict[str, object] = {}
         # A reader that finds no -wal will make one (and -shm); it tidies them on close.
@@ -219,7 +211,7 @@ class Workspace:
             raise TooNewError(path, version, schema.SCHEMA_VERSION)
         if read_only:
             return cls(path, read_only=True, lock=None)
-        lock = cls._lock(path)
+        lock = cls._take_lock(path)
         try:
             if version < schema.SCHEMA_VERSION:
                 upgrade_file(path, version)
@@ -230,7 +222,7 @@ class Workspace:
             raise
 
     @staticmethod
-    def _lock(path: Path) -> WorkspaceLock:
+    def _take_lock(path: Path) -> WorkspaceLock:
         lock = WorkspaceLock(path)
         try:
             lock.acquire()
@@ -241,7 +233,7 @@ class Workspace:
     @classmethod
     def _recover_then_open(cls, path: Path) -> Workspace:
         """A crash left a rollback journal (an upgrade cut off): undo it, then open."""
-        lock = cls._lock(path)  # nobody else may be mid-write while we roll back
+        lock = cls._take_lock(path)  # nobody else may be mid-write while we roll back
         try:
             sqlite_file.recover_journal(path)
         finally:
@@ -249,22 +241,11 @@ class Workspace:
         return cls.open(path)
 
     @classmethod
-    def connect(
-        cls,
-        url: str | sa.URL,
-        password: str | None = None,
-        *,
-        read_only: bool = False,
-        listen: bool = True,
-    ) -> Workspace:
-        """Open a team workspace on a PostgreSQL server (see :mod:`pmdesk.store.team`).
+    def connect(cls, *args: Any, **kwargs: Any) -> Workspace:
+        """Moved to :func:`pmdesk.store.factory.connect_workspace` (this goes once unused)."""
+        from .factory import connect_workspace
 
-        The password is used for this connection only; pmdesk never writes it anywhere.
-        ``listen=False`` skips the connection that hears others' changes (a one-off job).
-        """
-        from .team_workspace import TeamWorkspace
-
-        return TeamWorkspace.connect_url(url, password, read_only=read_only, listen=listen)
+        return connect_workspace(*args, **kwargs)
 
     def reopen_read_only(self) -> Workspace:
         """A second, read-only handle on the same workspace, for a worker thread."""
@@ -338,6 +319,7 @@ class Workspace:
         for thread, recorder in self._recorders:
             if thread == here:
                 recorder.steps.extend(uow.journal.steps)
+                recorder.complete = recorder.complete and uow.journal.complete
         self.changes.publish(uow.collector.changeset())
 
     @contextlib.contextmanager
