@@ -75,9 +75,9 @@ def raci_problems(assignments: Iterable[tuple[Hashable, RaciRole]]) -> list[Raci
     return problems
 
 
-def assign_role(
-    row: Mapping[Hashable, RaciRole], person: Hashable, role: RaciRole | None
-) -> dict[Hashable, RaciRole]:
+def assign_role[K: Hashable](
+    row: Mapping[K, RaciRole], person: K, role: RaciRole | None
+) -> dict[K, RaciRole]:
     """One activity's roles after giving ``person`` ``role`` (None clears their cell).
 
     A row has at most one Accountable: giving A to someone takes it from whoever

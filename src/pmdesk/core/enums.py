@@ -8,6 +8,7 @@ a schema migration.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Self
 
 
 class LabelledEnum(StrEnum):
@@ -22,7 +23,7 @@ class LabelledEnum(StrEnum):
         return tuple(member.value for member in cls)
 
     @classmethod
-    def from_label(cls, text: str) -> LabelledEnum:
+    def from_label(cls, text: str) -> Self:
         """The member whose label or value matches ``text`` (case-insensitive)."""
         wanted = text.strip().casefold()
         for member in cls:

@@ -8,7 +8,7 @@ with their original ids, parents before children, and puts the references back.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,7 +31,7 @@ class Snapshot:
         return [_key(Base.metadata.tables[table], row) for name, row in self.rows if name == table]
 
 
-def _key(table: sa.Table, row: dict[str, Any]) -> object:
+def _key(table: sa.Table, row: Mapping[Any, Any]) -> object:
     pk = [row[c.name] for c in table.primary_key.columns]
     return pk[0] if len(pk) == 1 else tuple(pk)
 

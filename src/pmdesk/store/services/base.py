@@ -16,13 +16,15 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
+from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
+from pmdesk.core.enums import LabelledEnum
 from pmdesk.core.errors import NotFoundError, ValidationError
 from pmdesk.core.validation import RULES, check_bounds
 
-from ..journal import record_snapshot
-from ..models import Entity
-from ..snapshot import Snapshot, restore
+from ..journal import put_back, record_snapshot  # noqa: F401 - the importers use it from here
+from ..models import Entity, table_of
+from ..snapshot import Snapshot
 
 if TYPE_CHECKING:
     from ..workspace import UnitOfWork, Workspace
@@ -51,6 +53,7 @@ def _coerce(column: sa.Column, value: Any) -> Any:
         if isinstance(kind, sa.Enum) and kind.enum_class is not None:
             if isinstance(value, kind.enum_class):
                 return value
+            assert issubclass(kind.enum_class, LabelledEnum)  # every model's enums are
             return kind.enum_class.from_label(str(value))
         if isinstance(kind, sa.Date):
             if isinstance(value, dt.datetime):
@@ -77,7 +80,7 @@ def _coerce(column: sa.Column, value: Any) -> Any:
             return float(value)
         if isinstance(kind, sa.String | sa.Text):
             text = str(value)
-            if getattr(kind, "length", None) and len(text) > kind.length:
+            if kind.length is not None and len(text) > kind.length:
                 raise ValidationError(label, f"is longer than {kind.length} characters")
             return text
     except ValidationError:
@@ -117,7 +120,7 @@ class Repo[M: Entity]:
         self.model = model
         self.kind: str = model.__tablename__
         self._order_by = tuple(order_by) or (model.id,)
-        self._columns = {c.key: c for c in model.__table__.columns}
+        self._columns = {c.key: c for c in table_of(model).columns}
         self._after_write = after_write
 
     # -- reading ---------------------------------------------------------------
@@ -155,7 +158,7 @@ class Repo[M: Entity]:
         values = {}
         for name, column in self._columns.items():
             default = column.default
-            if default is not None and not default.is_callable and name != "row_version":
+            if isinstance(default, ScalarElementColumnDefault) and name != "row_version":
                 values[name] = default.arg
         return values
 
@@ -192,7 +195,7 @@ class Repo[M: Entity]:
         with self.ws.transaction() as uow:
             session = uow.session
             with session.no_autoflush:  # one query for all rows, one flush at commit
-                loaded = {}
+                loaded: dict[int, M] = {}
                 ids = list(cleaned)
                 for start in range(0, len(ids), 500):
                     chunk = ids[start : start + 500]
@@ -210,7 +213,7 @@ class Repo[M: Entity]:
                         unchanged.append(entity_id)
                 # An edit to a value a colleague has meanwhile set writes nothing, but it
                 # was still made against a row that changed since: report it like any other.
-                self.ws.guard_rows(session, self.model.__table__, unchanged)
+                self.ws.guard_rows(session, table_of(self.model), unchanged)
             if self._after_write is not None:
                 session.flush()
                 for entity_id, previous in previous_all.items():
@@ -232,7 +235,7 @@ class Repo[M: Entity]:
         id_list = [ids] if isinstance(ids, int) else list(ids)
         with self.ws.transaction() as uow:
             snap = uow.delete(self.kind, id_list)
-            missing = set(id_list) - set(snap.ids(self.kind))
+            missing = set(id_list).difference(snap.ids(self.kind))
             if missing:
                 raise NotFoundError(self.kind, min(missing))
         return snap
@@ -240,8 +243,7 @@ class Repo[M: Entity]:
     def restore(self, snap: Snapshot) -> None:
         """Put deleted rows back with the same ids (an import's undo; see ``Workspace.revert``)."""
         with self.ws.transaction() as uow:
-            restore(uow.session, snap)
-            record_snapshot(uow, snap, "insert")
+            put_back(uow, snap)
 
 
 def enum_value(value: StrEnum | str) -> str:

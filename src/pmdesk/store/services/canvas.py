@@ -64,12 +64,8 @@ class CanvasService:
         notes = sa.select(CanvasNote.id).where(CanvasNote.board_id == board_id)
         counts: dict[int, list[int]] = {}
         with self.ws.read() as session:
-            for slot, model in enumerate((NoteItemLink, NoteRequirementLink)):
-                stmt = (
-                    sa.select(model.note_id, sa.func.count())
-                    .where(model.note_id.in_(notes))
-                    .group_by(model.note_id)
-                )
+            for slot, note in enumerate((NoteItemLink.note_id, NoteRequirementLink.note_id)):
+                stmt = sa.select(note, sa.func.count()).where(note.in_(notes)).group_by(note)
                 for note_id, count in session.execute(stmt):
                     counts.setdefault(note_id, [0, 0])[slot] = count
         return {note_id: (pair[0], pair[1]) for note_id, pair in counts.items()}
@@ -199,10 +195,11 @@ class CanvasService:
 
     def tally(self, round_id: int) -> dict[int, int]:
         """Target id (note or requirement) -> dots, for one round."""
-        return voting.tally(
+        targets = (
             v.note_id if v.note_id is not None else v.requirement_id
             for v in self.votes_of(round_id)
         )
+        return voting.tally(t for t in targets if t is not None)  # a vote has one (CHECK)
 
     def reveal(self, round_id: int) -> None:
         """Show a round's results; a note round writes its tallies onto the board's notes.

@@ -130,7 +130,7 @@ def portfolio_overview(ws, today: dt.date | None = None) -> list[ProductOverview
     """Every product with its stage, health, revenue series, flags and next milestone."""
     from pmdesk.store.queries import roadmap_summaries
 
-    from .lifecycle import LifecycleService
+    from .lifecycle import LifecycleService, MetricSeries
 
     lifecycle = ws.service(LifecycleService)
     rules = lifecycle.elimination_rules()
@@ -138,7 +138,7 @@ def portfolio_overview(ws, today: dt.date | None = None) -> list[ProductOverview
     overview = []
     for product in ws.service(PortfolioService).list_products():
         all_series = lifecycle.series_of(product.id)
-        by_kind = {}
+        by_kind: dict[MetricKind, MetricSeries] = {}
         for series in all_series:
             by_kind.setdefault(series.metric.kind, series)
         revenue = by_kind.get(MetricKind.REVENUE)
