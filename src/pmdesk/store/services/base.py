@@ -22,9 +22,9 @@ from pmdesk.core.enums import LabelledEnum
 from pmdesk.core.errors import NotFoundError, ValidationError
 from pmdesk.core.validation import RULES, check_bounds
 
-from ..journal import put_back, record_snapshot  # noqa: F401 - the importers use it from here
+from ..journal import record_snapshot
 from ..models import Entity, table_of
-from ..snapshot import Snapshot
+from ..snapshot import Snapshot, restore
 
 if TYPE_CHECKING:
     from ..workspace import UnitOfWork, Workspace
@@ -243,7 +243,8 @@ class Repo[M: Entity]:
     def restore(self, snap: Snapshot) -> None:
         """Put deleted rows back with the same ids (an import's undo; see ``Workspace.revert``)."""
         with self.ws.transaction() as uow:
-            put_back(uow, snap)
+            restore(uow.session, snap)
+            record_snapshot(uow, snap, "insert")
 
 
 def enum_value(value: StrEnum | str) -> str:
