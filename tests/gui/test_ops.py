@@ -190,6 +190,8 @@ def test_the_progress_dialog_shows_after_a_moment_and_its_cancel_button_cancels(
     assert op.dialog.label.text() == "Working on it"
     with qtbot.waitSignal(op.cancelled, timeout=10_000):
         op.dialog.cancel_button.click()
+        assert op.dialog.label.text() == "Cancelling…"
+        assert not op.dialog.cancel_button.isEnabled()
     assert op.dialog is None and QApplication.overrideCursor() is None
 
 

@@ -307,8 +307,8 @@ class BackgroundOp(QObject):
         if self.outcome is not None:
             return
         fraction, text = self.token.state
-        if self.dialog is not None:
-            self.dialog.show_state(fraction, text)
+        if self.dialog is not None:  # once cancelled, it keeps saying so
+            self.dialog.show_state(fraction, "" if self.token.cancelled else text)
         self.progressed.emit(fraction, text)
 
     @Slot()
