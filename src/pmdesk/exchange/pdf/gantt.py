@@ -157,12 +157,14 @@ class GanttChart:
         """Running widths of a printable ASCII ``name`` in the label font, in font units
         (entry n: its first n characters, summed as reportlab sums them); None for any
         other name, which is measured and drawn run by run (fonts.runs)."""
-        found = self._advances.get(name, False)
-        if found is False:
-            found = None
-            if name.isascii() and name.isprintable():
-                found = list(accumulate(map(_ascii_widths().__getitem__, name.encode()), initial=0))
-            self._advances[name] = found
+        try:
+            return self._advances[name]
+        except KeyError:
+            pass
+        found = None
+        if name.isascii() and name.isprintable():
+            found = list(accumulate(map(_ascii_widths().__getitem__, name.encode()), initial=0))
+        self._advances[name] = found
         return found
 
     @staticmethod

@@ -62,7 +62,7 @@ def _make(job: Job, page: tuple[float, float], width: float, height: float) -> D
 
 
 def _title(job: Job) -> list[Flowable]:
-    product = job.product
+    product = job.subject
     first, last = job.options.date_from, job.options.date_to
     span = ""
     if first or last:
