@@ -17,7 +17,7 @@ every edit are derived from it (``Workspace.revert`` / ``Workspace.replay``).
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -108,7 +108,7 @@ def _table(name: str) -> sa.Table:
     return Base.metadata.tables[name]
 
 
-def row_key(table: sa.Table, row: dict[str, Any]) -> object:
+def row_key(table: sa.Table, row: Mapping[Any, Any]) -> object:
     """A row's key: its id, or the tuple of its composite primary key."""
     values = [row[c.name] for c in table.primary_key.columns]
     return values[0] if len(values) == 1 else tuple(values)
@@ -116,8 +116,10 @@ def row_key(table: sa.Table, row: dict[str, Any]) -> object:
 
 def _key_values(table: sa.Table, key: object) -> dict[str, Any]:
     columns = list(table.primary_key.columns)
-    values = key if len(columns) > 1 else (key,)
-    return {c.name: v for c, v in zip(columns, values, strict=True)}  # type: ignore[arg-type]
+    if len(columns) == 1:
+        return {columns[0].name: key}
+    assert isinstance(key, tuple)  # a composite key (row_key)
+    return {c.name: v for c, v in zip(columns, key, strict=True)}
 
 
 def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
@@ -162,6 +164,7 @@ def insert(uow: UnitOfWork, name: str, values: dict[str, Any]) -> Any:
     """Insert one row; returns its key (the new id)."""
     table = _table(name)
     result = uow.session.execute(sa.insert(table).values(**values))
+    assert isinstance(result, sa.CursorResult)  # an INSERT's result
     pk = tuple(result.inserted_primary_key or ())
     key = pk[0] if len(pk) == 1 else pk
     uow.wrote_rows(table, [key])
@@ -228,13 +231,13 @@ def _write_updates(uow: UnitOfWork, step: Updated, *, forward: bool) -> None:
         params.update({f"v_{c}": v for c, v in values.items()})
         groups.setdefault(tuple(sorted(values)), []).append(params)
     where = [c == sa.bindparam(f"k_{c.name}") for c in table.primary_key.columns]
-    for names, params in groups.items():
+    for names, batch in groups.items():
         sets: dict[str, Any] = {n: sa.bindparam(f"v_{n}") for n in names}
         if "row_version" in table.c:
             sets["row_version"] = table.c.row_version + 1
         stmt = sa.update(table).where(*where).values(sets)
         connection = uow.session.connection()
-        for chunk in _chunks(params):
+        for chunk in _chunks(batch):
             connection.execute(stmt, list(chunk))
     uow.wrote_rows(table, keys)
     uow.record(step.table, "update", keys)
