@@ -2,8 +2,8 @@
 # Sets up everything pmdesk needs on a fresh machine, then runs the app or the tests.
 #
 #   bash installer/dev.sh demo    # launch pmdesk on a freshly generated demo portfolio
-#   bash installer/dev.sh test    # run the whole test suite
-#   bash installer/dev.sh quick   # the same without the slow tests (a developer's loop)
+#   bash installer/dev.sh test    # lint, format and type checks, then the whole test suite
+#   bash installer/dev.sh quick   # the type check and the tests but the slow ones (a developer's loop)
 #   bash installer/dev.sh run [FILE|ARGS...]   # launch pmdesk with any arguments
 #   bash installer/dev.sh bundle [--smoke]     # build the self-contained app (installer/build.py)
 #
@@ -103,6 +103,11 @@ house_rules() {
         || { "$VENV/bin/ruff" format --check --no-cache "${tree[@]}"; exit 1; }
 }
 
+type_check() {
+    # core, store and exchange type-check clean ([tool.mypy] in pyproject.toml).
+    "$VENV/bin/mypy"
+}
+
 command=${1:-demo}
 shift || true
 case "$command" in
@@ -120,6 +125,7 @@ case "$command" in
         test_tools
         setup_venv
         house_rules
+        type_check
         exec "$VENV/bin/python" -m pytest "$@"
         ;;
     quick)
@@ -127,6 +133,7 @@ case "$command" in
         # bundle build). CI and "test" run them all.
         test_tools
         setup_venv
+        type_check
         exec "$VENV/bin/python" -m pytest -m "not slow and not bundle" "$@"
         ;;
     bundle)
