@@ -297,6 +297,37 @@ def test_a_big_csv_imports_with_the_window_responsive_and_is_one_undo_step(qtbot
     assert len(ws.service(RequirementService).requirements_of(product)) >= ROWS
 
 
+def test_a_big_files_choices_are_checked_off_the_gui_thread(qtbot, setup, tmp_path):
+    from pmdesk.exchange.tabular import read_csv
+    from pmdesk.gui.import_dialog import PREVIEW_ROWS, CsvImportDialog
+
+    menus, ctx, ws, product, window, errors = setup
+    ticks: list[int] = []
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start()
+    dialog = CsvImportDialog(ctx, read_csv(_big_csv(tmp_path / "many.csv")), product, window)
+    assert dialog.planner is not None and not dialog.import_button.isEnabled()
+    assert "checking" in dialog.errors_box.title()
+    qtbot.waitUntil(lambda: dialog.planner is None, timeout=60_000)
+    timer.stop()
+    assert ticks, "the event loop ran while the rows were checked"
+    assert dialog.plan.target.key == "requirements" and len(dialog.plan.rows) == ROWS
+    assert dialog.import_button.isEnabled() and dialog.preview.rowCount() == PREVIEW_ROWS
+    # A newer choice wins over one still being checked.
+    dialog.set_target("stakeholders")
+    outdated = dialog.planner
+    dialog.set_target("requirements")
+    assert outdated.token.cancelled and dialog.planner is not outdated
+    assert dialog.import_now() is False  # not before the rows are checked for this choice
+    qtbot.waitUntil(lambda: dialog.planner is None, timeout=60_000)
+    assert dialog.plan.target.key == "requirements" and dialog.import_button.isEnabled()
+    with qtbot.waitSignal(dialog.imported, timeout=60_000):
+        dialog.import_button.click()
+    assert ctx.undo_stack.count() == 1 and not errors
+
+
 def test_cancelling_a_csv_import_leaves_the_file_as_it_was(qtbot, setup, tmp_path, monkeypatch):
     menus, ctx, ws, product, window, errors = setup
     before = _dump(ws)

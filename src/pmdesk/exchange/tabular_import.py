@@ -33,6 +33,7 @@ from pmdesk.store.models import (
 from pmdesk.store.services.base import Repo, coerce
 
 from .importing import (
+    BATCH,
     ImportRefused,
     ImportResult,
     Progress,
@@ -85,8 +86,13 @@ def plan_csv(
     *,
     preset: str = PRESET_NONE,
     date_order: str | None = None,
+    progress: Progress | None = None,
 ) -> CsvPlan:
-    """Every row converted and checked; ``plan.errors`` lists every problem found."""
+    """Every row converted and checked; ``plan.errors`` lists every problem found.
+
+    ``progress(rows checked, rows)`` every :data:`~.importing.BATCH` rows; it may
+    raise to stop (the person changed a choice meanwhile, or cancelled).
+    """
     if target not in TARGETS:
         raise ValidationError("target", f"{target!r} is not one of {', '.join(TARGETS)}")
     spec = TARGETS[target]
@@ -106,8 +112,10 @@ def plan_csv(
     # the preview shows something and the other problems are found in the same pass.
     orders = {i: g.order or date_order or DAY_FIRST for i, g in plan.dates.items()}
     repo = Repo(ws, spec.model)
-    for number, row in zip(table.numbers, table.rows, strict=True):
+    for count, (number, row) in enumerate(zip(table.numbers, table.rows, strict=True), 1):
         plan.rows.append(_plan_row(plan, repo, number, row, orders))
+        if progress is not None and count % BATCH == 0:
+            progress(count, len(table.rows))
     return plan
 
 

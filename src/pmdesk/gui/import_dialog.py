@@ -57,6 +57,7 @@ MAX_COMBO_WIDTH = 200  # long field names elide; the first value needs room too
 MAX_LISTED_ERRORS = 200
 SKIP = "— do not import —"
 FIRST_TARGET = "requirements"  # what the dialog offers first
+PLAN_AWAY_ROWS = 1000  # from this many rows, a choice is checked off the GUI thread
 
 
 class ImportCommand(ServiceCommand):
@@ -169,6 +170,8 @@ class CsvImportDialog(QDialog):
         self._ready_plan = plan
         self.command: ImportCommand | None = None
         self.op: BackgroundOp | None = None  # the import, while it runs
+        self.planner: BackgroundOp | None = None  # checking the rows anew, while it runs
+        self._planners: list[BackgroundOp] = []  # that one and any outdated one still stopping
         self._mapping: list[str | None] = []
         self.setWindowTitle(f"Import {table.name}")
         self.resize(980, 720)
@@ -317,14 +320,60 @@ class CsvImportDialog(QDialog):
             and ready.target.key == self.target
             and ready.mapping == self._mapping
         ):
-            self.plan = ready
+            self._show_plan(ready)
+        elif len(self.table.rows) < PLAN_AWAY_ROWS:
+            ws = self.context.workspace
+            self._show_plan(plan_csv(ws, self.table, self.target, self._mapping, date_order=order))
         else:
-            self.plan = plan_csv(
-                self.context.workspace, self.table, self.target, self._mapping, date_order=order
-            )
+            self._plan_away(order)
+
+    def _show_plan(self, plan: CsvPlan) -> None:
+        self.plan = plan
         self._show_dates()
         self._show_preview()
         self._show_errors()
+
+    def _plan_away(self, order: str | None) -> None:
+        """Check a big file's rows for the current choices off the GUI thread.
+
+        The dialog stays responsive; a newer choice cancels the check under way
+        (its result would be stale) and Import waits for the current one.
+        """
+        if self.planner is not None:
+            self.planner.cancel()
+        ws, table, target, mapping = self.context.workspace, self.table, self.target, self._mapping
+        rows = plural(len(table.rows), "row")
+        planner = BackgroundOp(
+            self,
+            lambda token: plan_csv(
+                ws, table, target, list(mapping), date_order=order, progress=token.steps()
+            ),
+            title=f"Checking {rows}",
+            show_progress=False,
+            block_input=False,
+        )
+        planner.progressed.connect(
+            lambda fraction, _text: self.errors_box.setTitle(
+                f"Problems — checking {rows}… {round((fraction or 0) * 100)} %"
+            )
+        )
+        planner.succeeded.connect(lambda plan: self._planned(planner, plan))
+        planner.failed.connect(lambda error: self._planned(planner, None, error))
+        self.planner = planner
+        self._planners.append(planner)
+        planner.ended.connect(lambda: self._planners.remove(planner))
+        self.import_button.setEnabled(False)
+        self.errors_box.setTitle(f"Problems — checking {rows}…")
+        planner.start()
+
+    def _planned(self, planner: BackgroundOp, plan: CsvPlan | None, error=None) -> None:
+        if planner is not self.planner:
+            return  # a newer choice is being checked
+        self.planner = None
+        if plan is not None:
+            self._show_plan(plan)
+        else:
+            self._not_imported(error_text(error, "Checking the rows"))
 
     def _show_dates(self) -> None:
         plan = self.plan
@@ -382,7 +431,8 @@ class CsvImportDialog(QDialog):
         The dialog closes when it succeeds; a refusal is shown and the dialog stays,
         as does a cancelled import (which changed nothing).
         """
-        if self.plan is None or not self.import_button.isEnabled() or self.op is not None:
+        busy = self.op is not None or self.planner is not None
+        if self.plan is None or not self.import_button.isEnabled() or busy:
             return False
         plan, product, lane = self.plan, self.product_id, self.lane_edit.text()
         ws = self.context.workspace
@@ -412,8 +462,9 @@ class CsvImportDialog(QDialog):
 
     def done(self, result: int) -> None:
         """Closing the dialog mid-import cancels it (nothing is imported) and waits for it."""
-        if self.op is not None:
-            self.op.cancel_and_wait()
+        for op in [self.op, *self._planners]:
+            if op is not None:
+                op.cancel_and_wait()
         super().done(result)
 
     def _op_ended(self) -> None:
