@@ -389,3 +389,28 @@ def test_an_item_inside_an_item_comes_back_below_its_parent(workspace, plan) -> 
     )
     journal = round_trip(workspace, lambda: roadmap.items.delete([items[0].id]))
     assert child.id in journal.steps[0].snapshot.ids("roadmap_item")
+
+
+def test_a_write_around_the_unit_of_work_marks_the_journal_incomplete(workspace, plan) -> None:
+    """A bare ``session.execute`` UPDATE is not journaled; the journal says so, while every
+    write of the unit of work (and the flush) leaves it complete."""
+    _product, lanes, items = plan
+    roadmap = workspace.service(RoadmapService)
+    with workspace.recording() as journaled:
+        roadmap.items.update(items[0].id, name="Through the ORM")
+        with workspace.transaction() as uow:
+            uow.update("lane", lanes[0].id, name="Through the unit of work")
+            uow.delete("dependency", journaled.ids("dependency", "insert") or [1])
+    assert journaled.complete
+    with workspace.recording() as bare:
+        with workspace.transaction() as uow:
+            uow.session.execute(sa.update(Lane).where(Lane.id == lanes[1].id).values(name="x"))
+    assert not bare.complete
+
+
+def test_a_repo_restore_is_journaled_too(workspace, plan) -> None:
+    _product, lanes, _items = plan
+    roadmap = workspace.service(RoadmapService)
+    snapshot = roadmap.lanes.delete(lanes[0].id)
+    journal = round_trip(workspace, lambda: roadmap.lanes.restore(snapshot))
+    assert journal.complete and lanes[0].id in journal.ids("lane", "insert")

@@ -105,6 +105,8 @@ class ServiceCommand(QUndoCommand):
             if not journal.empty:
                 workspace.revert(journal)
             raise
+        if not journal.complete:  # a write around the unit of work: undo would miss it
+            raise RuntimeError(f"{type(self).__name__} wrote around the journal")
         self.journal = journal
 
     def _refused(self, exc: PmdeskError) -> None:

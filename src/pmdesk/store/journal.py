@@ -16,6 +16,7 @@ every edit are derived from it (``Workspace.revert`` / ``Workspace.replay``).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -82,6 +83,9 @@ class Journal:
 
     steps: list[Step] = field(default_factory=list)
     entity_id: int | None = None  # the main row the edit created, if any
+    # False once a statement wrote a table around the journal (a bare session.execute):
+    # then reverting would not undo everything, and undo must not pretend it does.
+    complete: bool = True
 
     @property
     def empty(self) -> bool:
@@ -147,6 +151,30 @@ def _add(uow: UnitOfWork, step: Step) -> None:
     uow.journal.steps.append(step)
 
 
+@contextlib.contextmanager
+def _writing(session: Session) -> Iterator[None]:
+    """Statements run inside are the journal's own (see :func:`on_execute`)."""
+    session.info["journaling"] = session.info.get("journaling", 0) + 1
+    try:
+        yield
+    finally:
+        session.info["journaling"] -= 1
+
+
+def on_execute(state: Any) -> None:
+    """do_orm_execute: an INSERT, UPDATE or DELETE of a workspace table run with a bare
+    ``session.execute`` inside a transaction is not journaled; the journal says so."""
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    session = state.session
+    uow = session.info.get("uow")
+    table = getattr(state.statement, "table", None)
+    if uow is None or session.info.get("journaling") or table is None:
+        return
+    if getattr(table, "name", None) in Base.metadata.tables:  # not the team's change log
+        uow.journal.complete = False
+
+
 def record_snapshot(uow: UnitOfWork, snap: Snapshot, op: str) -> None:
     """The change notice of a snapshot's rows going (``delete``) or coming back (``insert``)."""
     for name in {name for name, _ in snap.rows}:
@@ -163,7 +191,8 @@ def record_snapshot(uow: UnitOfWork, snap: Snapshot, op: str) -> None:
 def insert(uow: UnitOfWork, name: str, values: dict[str, Any]) -> Any:
     """Insert one row; returns its key (the new id)."""
     table = _table(name)
-    result = uow.session.execute(sa.insert(table).values(**values))
+    with _writing(uow.session):
+        result = uow.session.execute(sa.insert(table).values(**values))
     assert isinstance(result, sa.CursorResult)  # an INSERT's result
     pk = tuple(result.inserted_primary_key or ())
     key = pk[0] if len(pk) == 1 else pk
@@ -177,8 +206,9 @@ def insert_rows(uow: UnitOfWork, name: str, rows: Sequence[dict[str, Any]]) -> l
     """Insert many rows that carry their own keys (a baseline's entries) as one step."""
     table = _table(name)
     keys = [row_key(table, row) for row in rows]
-    for chunk in _chunks(rows):
-        uow.session.execute(sa.insert(table), list(chunk))
+    with _writing(uow.session):
+        for chunk in _chunks(rows):
+            uow.session.execute(sa.insert(table), list(chunk))
     if not keys:
         return keys
     uow.wrote_rows(table, keys)
@@ -275,8 +305,9 @@ def delete(uow: UnitOfWork, name: str, keys: Iterable[object]) -> Snapshot:
     uow.guard_rows(table, key_list, deleting=True)
     snap = capture(uow.session, table, key_list)
     column = key_column(table)
-    for chunk in _chunks(key_list):
-        uow.session.execute(sa.delete(table).where(column.in_(chunk)))
+    with _writing(uow.session):
+        for chunk in _chunks(key_list):
+            uow.session.execute(sa.delete(table).where(column.in_(chunk)))
     record_snapshot(uow, snap, "delete")
     _add(uow, Deleted(name, key_list, snap))
     return snap
@@ -414,16 +445,25 @@ def play(uow: UnitOfWork, journal: Journal, *, forward: bool) -> None:
             delete(uow, step.table, step.keys())
 
 
+def put_back(uow: UnitOfWork, snap: Snapshot) -> None:
+    """Restore deleted rows with their ids (and the references their delete cleared)."""
+    with _writing(uow.session):
+        restore(uow.session, snap)
+    record_snapshot(uow, snap, "insert")
+    names = {name for name, _row in snap.rows}
+    for table in Base.metadata.sorted_tables:  # parents first, as a replay inserts them
+        if table.name in names:
+            _add(uow, Inserted(table.name, [row for n, row in snap.rows if n == table.name]))
+
+
 def _put_in(uow: UnitOfWork, step: Inserted | Deleted) -> None:
     if isinstance(step, Deleted):
-        restore(uow.session, step.snapshot)
-        record_snapshot(uow, step.snapshot, "insert")
-        for name in {name for name, _row in step.snapshot.rows}:
-            _add(uow, Inserted(name, [row for n, row in step.snapshot.rows if n == name]))
+        put_back(uow, step.snapshot)
         return
     table = _table(step.table)
-    for chunk in _chunks(step.rows):
-        uow.session.execute(sa.insert(table), [dict(row) for row in chunk])
+    with _writing(uow.session):
+        for chunk in _chunks(step.rows):
+            uow.session.execute(sa.insert(table), [dict(row) for row in chunk])
     keys = step.keys()
     uow.wrote_rows(table, keys)
     uow.record(step.table, "insert", keys)

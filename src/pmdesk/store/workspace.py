@@ -131,6 +131,7 @@ class Workspace:
         self._read_sessions = self._sessions
         event.listen(self._sessions, "before_flush", journal.before_flush)
         event.listen(self._sessions, "after_flush_postexec", journal.after_flush)
+        event.listen(self._sessions, "do_orm_execute", journal.on_execute)
         self._recorders: list[tuple[int, journal.Journal]] = []  # see recording()
         self._services: dict[str, object] = {}
         # A reader that finds no -wal will make one (and -shm); it tidies them on close.
@@ -318,6 +319,7 @@ class Workspace:
         for thread, recorder in self._recorders:
             if thread == here:
                 recorder.steps.extend(uow.journal.steps)
+                recorder.complete = recorder.complete and uow.journal.complete
         self.changes.publish(uow.collector.changeset())
 
     @contextlib.contextmanager

@@ -22,9 +22,9 @@ from pmdesk.core.enums import LabelledEnum
 from pmdesk.core.errors import NotFoundError, ValidationError
 from pmdesk.core.validation import RULES, check_bounds
 
-from ..journal import record_snapshot
+from ..journal import put_back, record_snapshot  # noqa: F401 - the importers use it from here
 from ..models import Entity, table_of
-from ..snapshot import Snapshot, restore
+from ..snapshot import Snapshot
 
 if TYPE_CHECKING:
     from ..workspace import UnitOfWork, Workspace
@@ -243,8 +243,7 @@ class Repo[M: Entity]:
     def restore(self, snap: Snapshot) -> None:
         """Put deleted rows back with the same ids (an import's undo; see ``Workspace.revert``)."""
         with self.ws.transaction() as uow:
-            restore(uow.session, snap)
-            record_snapshot(uow, snap, "insert")
+            put_back(uow, snap)
 
 
 def enum_value(value: StrEnum | str) -> str:
