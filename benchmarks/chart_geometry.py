@@ -18,9 +18,10 @@ the same 20,000-item plan (``benchmarks/roadmap.py``'s, cached in
 
 Each figure is the median CPU time of ``--runs`` calls after one untimed call.
 With ``--against DIR`` (the ``src`` folder of another checkout, e.g. from
-``git archive <commit> src | tar -x -C /tmp/base``) the figures are measured
-``--pairs`` times in turns, ABBA, each turn a fresh process, and the median of
-the paired ratios this tree ÷ that tree is printed for each figure.
+``git archive <commit> src | tar -x -C /tmp/base``, with ``resources`` linked
+beside it) the figures are measured ``--pairs`` times in turns, ABBA, each turn
+a fresh process, and the median of the paired ratios this tree ÷ that tree is
+printed for each figure; ``--src DIR`` measures another tree instead of this one.
 """
 
 from __future__ import annotations

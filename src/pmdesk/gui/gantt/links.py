@@ -55,7 +55,8 @@ class LinkPainter:
         self.hover: int | None = None
         self._version = -1
         self._places: dict[int, tuple[float, float] | None] = {}  # item -> (centre y, height)
-        # (px per day, origin) -> {link id: (points, segments, head), "stubs": {...}}
+        # (px per day, origin) -> {link id: (points, segments, head), "stubs": {...},
+        # "boxes": {item id: its shape}}
         self._zooms: OrderedDict[tuple, dict] = OrderedDict()
 
     def _cache(self, scale: TimeScale) -> dict:
@@ -88,12 +89,18 @@ class LinkPainter:
         self._places[item_id] = found
         return found
 
-    def _box(self, item_id: int, origin: int, ppd: float) -> Box | None:
-        """The item's shape at this zoom: ``bar_box``'s, from the kept place."""
-        place = self._place(item_id)
-        if place is None:
-            return None
-        return shape_box(self.model.layout.items[item_id], place[0], place[1], origin, ppd)
+    def _box(self, item_id: int, origin: int, ppd: float, boxes: dict) -> Box | None:
+        """The item's shape at this zoom (``bar_box``'s, from the kept place), kept in
+        ``boxes`` (the zoom's): an item with several links is placed once."""
+        found = boxes.get(item_id, boxes)
+        if found is boxes:
+            place = self._place(item_id)
+            found = None
+            if place is not None:
+                item = self.model.layout.items[item_id]
+                found = shape_box(item, place[0], place[1], origin, ppd)
+            boxes[item_id] = found
+        return found
 
     def _drawing(self, link_id: int, scale: TimeScale) -> tuple | None:
         """(points, segments on pixel centres, arrow head) of a link at this zoom."""
@@ -104,7 +111,9 @@ class LinkPainter:
         found = None
         if link is not None:
             origin, ppd = scale.origin.toordinal(), scale.px_per_day
-            pred, succ = self._box(link.pred, origin, ppd), self._box(link.succ, origin, ppd)
+            boxes = cache.get("boxes") or cache.setdefault("boxes", {})
+            pred = self._box(link.pred, origin, ppd, boxes)
+            succ = self._box(link.succ, origin, ppd, boxes)
             if pred is not None and succ is not None:
                 points = link_route(link.type, pred, succ, self.model.layout.metrics.link_gap)
                 segments = [
@@ -204,11 +213,13 @@ class LinkPainter:
 
     def _stub(self, link_id: int, scale: TimeScale) -> tuple | None:
         """(tip x, tip y, line, head) of a link's end at its successor, cached per zoom."""
-        stubs = self._cache(scale).setdefault("stubs", {})
+        cache = self._cache(scale)
+        stubs = cache.setdefault("stubs", {})
         if link_id in stubs:
             return stubs[link_id]
         link = self.model.links[link_id]
-        succ = self._box(link.succ, scale.origin.toordinal(), scale.px_per_day)
+        boxes = cache.setdefault("boxes", {})
+        succ = self._box(link.succ, scale.origin.toordinal(), scale.px_per_day, boxes)
         found = None
         if succ is not None:
             into_start = link.type.value in ("FS", "SS")
