@@ -71,14 +71,6 @@ def test_everything_by_default_names_every_kind():
     assert all(c.op == "reload" for c in changes.changes)
 
 
-def test_two_notices_add_up_in_order():
-    first = ChangeSet((Change(ChangeKind.LANE, "insert", frozenset({1})),))
-    second = ChangeSet((Change(ChangeKind.LANE, "delete", frozenset({1})),))
-    both = first + second
-    assert both.changes == first.changes + second.changes
-    assert both.ids(ChangeKind.LANE, "insert") == both.ids(ChangeKind.LANE, "delete") == {1}
-
-
 @pytest.mark.parametrize("start", ["empty", "demo"])
 def test_the_store_announces_its_writes_as_kinds(tmp_path, start):
     path = tmp_path / "w.pmdesk"

@@ -67,10 +67,6 @@ class ChangeSet:
         them, keeping their place."""
         return cls(tuple(Change(kind, "reload", frozenset()) for kind in sorted(_kinds(kinds))))
 
-    def __add__(self, other: ChangeSet) -> ChangeSet:
-        """Both notices as one, in order: what a view that was away has to catch up on."""
-        return ChangeSet(self.changes + other.changes)
-
     def __bool__(self) -> bool:
         return bool(self.changes)
 
