@@ -398,10 +398,6 @@ class Workspace:
     def release_version(self, kind: str, entity_id: object) -> None:
         """The typing ended: saved, refused or abandoned."""
 
-    def undo_guard(self) -> contextlib.AbstractContextManager[None]:
-        """Held while undoing or redoing (team: refuse to overwrite others' later edits)."""
-        return contextlib.nullcontext()
-
     # -- file operations --------------------------------------------------------
 
     @property
