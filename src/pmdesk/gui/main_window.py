@@ -208,7 +208,7 @@ class MainWindow(QMainWindow):
         """Connect to a team workspace; the password is asked for (the system keyring may fill
         it in) and never written to pmdesk's files."""
         from pmdesk import credentials
-        from pmdesk.store.workspace import Workspace
+        from pmdesk.store.factory import connect_workspace
 
         from . import team
 
@@ -219,7 +219,7 @@ class MainWindow(QMainWindow):
                 return False
             url, password, keep = answer
         try:
-            workspace = Workspace.connect(url, password)
+            workspace = connect_workspace(url, password)
         except PmdeskError as exc:
             self.dialogs.error("Could not connect to the team workspace", str(exc))
             return False

@@ -240,13 +240,6 @@ class Workspace:
             lock.release()
         return cls.open(path)
 
-    @classmethod
-    def connect(cls, *args: Any, **kwargs: Any) -> Workspace:
-        """Moved to :func:`pmdesk.store.factory.connect_workspace` (this goes once unused)."""
-        from .factory import connect_workspace
-
-        return connect_workspace(*args, **kwargs)
-
     def reopen_read_only(self) -> Workspace:
         """A second, read-only handle on the same workspace, for a worker thread."""
         return Workspace.open(self.path, read_only=True)
