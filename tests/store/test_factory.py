@@ -18,8 +18,9 @@ from pmdesk.store.workspace import Workspace
 def test_a_file_workspace_has_no_team_attributes(tmp_path):
     with Workspace.create(tmp_path / "plain.pmdesk") as ws:
         assert not ws.is_team
-        for team_only in ("url", "feed", "versions", "origin", "poll_changes"):
-            assert not hasattr(ws, team_only), team_only
+        team_only = ("url", "feed", "versions", "origin", "poll_changes", "undo_guard", "connect")
+        for name in team_only:
+            assert not hasattr(ws, name), name
 
 
 def test_opening_a_file_loads_no_team_module(tmp_path):
