@@ -407,7 +407,7 @@ def after_flush(session: Session, _ctx: object) -> None:
         states = inserted.get(table.name)
         if states:
             rows = sorted(
-                (_inserted_row(session, table, s) for s in states),
+                _inserted_rows(session, table, states),
                 key=lambda row: row_key(table, row),  # type: ignore[arg-type, return-value]
             )
             _add(uow, Inserted(table.name, rows))
@@ -420,12 +420,26 @@ def after_flush(session: Session, _ctx: object) -> None:
         record_snapshot(uow, step.snapshot, "delete")
 
 
-def _inserted_row(session: Session, table: sa.Table, state: Any) -> dict[str, Any]:
-    names = _column_names(state.mapper)
-    values = state.dict
-    if all(attr in values for attr in names):
-        return {column: _kept(values[attr]) for attr, column in names.items()}
-    return _rows(session, table, [_identity(state)])[0]  # a value the database made
+def _inserted_rows(session: Session, table: sa.Table, states: list[Any]) -> list[dict[str, Any]]:
+    """The rows a flush inserted, from the objects themselves: a column the object was not
+    given was written as NULL. Only a value the database made (a server default, an expired
+    attribute) is read back, for all such rows at once."""
+    rows: list[dict[str, Any]] = []
+    unknown: list[object] = []
+    made_by_database = {c.name for c in table.c if c.server_default is not None}
+    for state in states:
+        names = _column_names(state.mapper)
+        values = state.dict
+        missing = names.keys() - values.keys()
+        if missing and (
+            missing & state.expired_attributes or {names[a] for a in missing} & made_by_database
+        ):
+            unknown.append(_identity(state))
+            continue
+        rows.append({column: _kept(values.get(attr)) for attr, column in names.items()})
+    if unknown:
+        rows.extend(_rows(session, table, unknown))
+    return rows
 
 
 # -- undo and redo -----------------------------------------------------------------------------------
