@@ -17,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 from pmdesk.core.changes import ChangeSet
-from pmdesk.core.errors import PmdeskError, ValidationError
+from pmdesk.core.errors import NotFoundError, PmdeskError, ValidationError
 from pmdesk.store.demo import create_demo
 from pmdesk.store.journal import Deleted, Inserted, Journal, Updated
 from pmdesk.store.models import Base, Lane, RoadmapItem, StakeholderPosition
@@ -414,3 +414,16 @@ def test_a_repo_restore_is_journaled_too(workspace, plan) -> None:
     snapshot = roadmap.lanes.delete(lanes[0].id)
     journal = round_trip(workspace, lambda: roadmap.lanes.restore(snapshot))
     assert journal.complete and lanes[0].id in journal.ids("lane", "insert")
+
+
+def test_an_undo_of_a_change_to_a_row_deleted_since_is_refused_whole(workspace, plan) -> None:
+    _product, _lanes, items = plan
+    roadmap = workspace.service(RoadmapService)
+    with workspace.recording() as journal:
+        roadmap.items.update_many({i.id: {"name": f"Renamed {i.id}"} for i in items})
+    roadmap.items.delete(items[2].id)  # an edit made after, outside this journal
+    before = dump(workspace.path, versions=True)
+    with pytest.raises(NotFoundError) as refused:
+        workspace.revert(journal)
+    assert refused.value.entity_id == items[2].id
+    assert dump(workspace.path, versions=True) == before

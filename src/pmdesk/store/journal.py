@@ -26,6 +26,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapper, Session
 from sqlalchemy.orm.base import NO_VALUE
 
+from pmdesk.core.errors import NotFoundError
+
 from .models import Base
 from .snapshot import Snapshot, capture, key_column, restore
 
@@ -267,8 +269,12 @@ def _write_updates(uow: UnitOfWork, step: Updated, *, forward: bool) -> None:
             sets["row_version"] = table.c.row_version + 1
         stmt = sa.update(table).where(*where).values(sets)
         connection = uow.session.connection()
+        counted = connection.dialect.supports_sane_multi_rowcount
         for chunk in _chunks(batch):
-            connection.execute(stmt, list(chunk))
+            written = connection.execute(stmt, list(chunk)).rowcount
+            if counted and written != len(chunk):  # a row is gone: refuse the whole step
+                present = {row_key(table, row) for row in _rows(uow.session, table, keys)}
+                raise NotFoundError(step.table, next(k for k in keys if k not in present))
     uow.wrote_rows(table, keys)
     uow.record(step.table, "update", keys)
 
