@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pmdesk.core.bulk import bulk_work
 from pmdesk.core.changes import ChangeSet
 from pmdesk.core.enums import Horizon, ItemKind, ItemStatus
-from pmdesk.core.gantt_layout import GanttLayout, LayoutItem, LayoutLane, Metrics
+from pmdesk.core.gantt_layout import GanttLayout, LayoutItem, LayoutLane, Metrics, finish_slip
 from pmdesk.core.horizon import effective_horizon
 from pmdesk.core.kinds import ChangeKind
 from pmdesk.core.scheduling import CycleError, Link, Task, schedule, task_from_dates, violations
@@ -316,7 +316,7 @@ class RoadmapModel:
         row, base = self.items.get(item_id), self.baseline.get(item_id)
         if row is None or base is None:
             return None
-        return row.end.toordinal() - base[1]
+        return finish_slip(row.end.toordinal(), base[1])
 
     def lane_name(self, lane_id: int) -> str:
         index = self.lane_index.get(lane_id)

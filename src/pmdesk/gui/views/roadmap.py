@@ -19,6 +19,7 @@ from pmdesk.core.enums import DependencyType, Horizon, ItemKind, ItemStatus, Lag
 from pmdesk.core.errors import ValidationError
 from pmdesk.core.horizon import effective_horizon
 from pmdesk.core.kinds import ChangeKind
+from pmdesk.core.scheduling import task_duration
 from pmdesk.core.wording import describe_days
 from pmdesk.core.working_calendar import WorkingCalendar
 from pmdesk.gui.commands import CreateCommand
@@ -55,7 +56,7 @@ def _duration_text(days: int, row: Any) -> str:
 def _duration_tip(days: int, row: Any) -> str | None:
     if row.kind == ItemKind.MILESTONE:
         return None
-    span = (row.end_date - row.start_date).days + 1
+    span = task_duration(row.start_date.toordinal(), row.end_date.toordinal())  # calendar days
     return (
         f"{_duration_text(days, row)} of the product's working calendar, over {describe_days(span)}"
     )
