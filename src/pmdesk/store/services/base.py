@@ -187,8 +187,8 @@ class Repo[M: Entity]:
     def update_many(self, changes: dict[int, dict[str, Any]]) -> dict[int, dict[str, Any]]:
         """Apply changes to several rows in one transaction (one undo step).
 
-        Returns {id: previous values of the fields that changed}; undoing is
-        ``update_many(previous)``. Any refusal leaves every row as it was.
+        Returns {id: previous values of the fields that changed}; undo is the journal's
+        (``Workspace.revert``). Any refusal leaves every row as it was.
         """
         cleaned = {entity_id: self.clean(fields) for entity_id, fields in changes.items()}
         previous_all: dict[int, dict[str, Any]] = {}

@@ -89,7 +89,7 @@ class CanvasService:
         """Put notes into ``block`` at ``index`` (in the given order), in one step.
 
         The target block and the blocks the notes left are renumbered 0, 1, 2...
-        Returns the previous values; ``notes.update_many(previous)`` undoes it.
+        Returns the previous values; undo is the journal's (``Workspace.revert``).
         """
         moving = list(dict.fromkeys(note_ids))
         if not moving:

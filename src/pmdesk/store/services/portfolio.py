@@ -21,7 +21,7 @@ def _track_stage(uow, product: Product, previous: dict[str, Any]) -> None:
 
     A new product enters its stage today. A stage change closes the open period
     and opens one for the new stage; a period entered and left on the same day
-    (a change undone at once) is removed rather than kept as a zero-day stay.
+    (two changes in one day) is removed rather than kept as a zero-day stay.
     """
     if previous and "stage" not in previous:
         return

@@ -30,7 +30,7 @@ class DependencyRepo(Repo[Dependency]):
 
     def update_many(self, changes: dict[int, dict[str, Any]]) -> dict[int, dict[str, Any]]:
         """As Repo's; a lag changed in days lets go of MS Project's exact length and unit
-        (it is whole days now), unless the same change sets those too (an undo does)."""
+        (it is whole days now), unless the same change sets those too."""
         changes = self._lag_in_days(changes)
         for entity_id, fields in changes.items():
             if "predecessor_id" in fields or "successor_id" in fields:

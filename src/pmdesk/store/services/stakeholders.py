@@ -70,7 +70,7 @@ class ActivityRow:
 
 @dataclass(frozen=True)
 class RaciEdit:
-    """One activity's assignments before and after a cell edit: what undo and redo restore."""
+    """One activity's assignments before and after a cell edit."""
 
     product_id: int
     key: RaciKey
@@ -159,7 +159,7 @@ class StakeholderService:
         """Give a stakeholder a role on an activity (None clears it), in one step.
 
         Giving A moves the activity's Accountable to this person: there is never
-        more than one. Returns the row before and after, for undo and redo.
+        more than one. Returns the row before and after.
         """
         role = None if role in (None, "") else RaciRole.from_label(str(role))
         self._check_scope(product_id, key, stakeholder_id)
@@ -191,7 +191,7 @@ class StakeholderService:
     def replace_raci_row(
         self, product_id: int, key: RaciKey, rows: tuple[dict[str, Any], ...]
     ) -> None:
-        """Make an activity's assignments exactly ``rows`` (same ids where given): undo, redo."""
+        """Make an activity's assignments exactly ``rows`` (same ids where given)."""
         fields = _target_fields(key)
         with self.ws.transaction() as uow:
             current = {
