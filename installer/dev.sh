@@ -104,7 +104,7 @@ house_rules() {
 }
 
 type_check() {
-    # core, store and exchange type-check clean ([tool.mypy] in pyproject.toml).
+    # core, store, exchange and the Qt-free CLI commands type-check clean ([tool.mypy]).
     "$VENV/bin/mypy"
 }
 
