@@ -19,8 +19,8 @@ def path_between[N: Hashable](edges: Iterable[tuple[N, N]], start: N, goal: N) -
         node = stack.pop()
         if node == goal:
             path = [node]
-            while parent[path[-1]] is not None:
-                path.append(parent[path[-1]])  # type: ignore[arg-type]
+            while (up := parent[path[-1]]) is not None:
+                path.append(up)
             return path[::-1]
         for nxt in successors.get(node, ()):
             if nxt not in parent:
