@@ -41,7 +41,7 @@ def _kind(name: ChangeKind | str) -> ChangeKind:
     if type(name) is ChangeKind:
         return name
     if name in NOT_KINDS:
-        return name  # type: ignore[return-value]
+        return name  # type: ignore[return-value]  # a table that is no kind: see above
     try:
         return ChangeKind(name)
     except ValueError:
