@@ -12,15 +12,18 @@ import pytest
 
 from pmdesk.core.errors import PmdeskError
 from pmdesk.store.factory import connect_workspace
+from pmdesk.store.row_versions import RowVersions
 from pmdesk.store.workspace import Workspace
 
 
 def test_a_file_workspace_has_no_team_attributes(tmp_path):
     with Workspace.create(tmp_path / "plain.pmdesk") as ws:
         assert not ws.is_team
-        team_only = ("url", "feed", "versions", "origin", "poll_changes", "undo_guard", "connect")
+        team_only = ("url", "feed", "origin", "poll_changes", "undo_guard", "connect")
         for name in team_only:
             assert not hasattr(ws, name), name
+        # One writer at a time: its row versions are checked by nothing.
+        assert type(ws.versions) is RowVersions
 
 
 def test_opening_a_file_loads_no_team_module(tmp_path):

@@ -231,12 +231,12 @@ def test_an_edit_to_the_value_a_colleague_has_just_set_is_reported(connect):
     product_id, (item_id, *_) = _roadmap(mine)
     items = mine.service(RoadmapService).items
     shown = items.get(item_id)  # what my screen shows (seen version noted)
-    mine.note_seen("roadmap_item", [(shown.id, shown.row_version)])
+    mine.versions.note_seen("roadmap_item", [(shown.id, shown.row_version)])
     theirs.service(RoadmapService).items.update(item_id, progress=80)
     with pytest.raises(ConflictError) as refused:
         items.update(item_id, progress=80)
     assert refused.value.entity_id == item_id
     # Not stale: the same value typed again after seeing theirs goes through quietly.
     again = items.get(item_id)
-    mine.note_seen("roadmap_item", [(again.id, again.row_version)])
+    mine.versions.note_seen("roadmap_item", [(again.id, again.row_version)])
     assert items.update(item_id, progress=80) == {}

@@ -133,7 +133,7 @@ def delete_created(ws: Workspace, created: dict[str, list[int]]) -> Snapshot:
             ids = created.get(table.name) or []
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
-                ws.guard_rows(uow.session, table, chunk, deleting=True)
+                ws.versions.guard_rows(uow.session, table, chunk, deleting=True)
                 uow.session.execute(sa.delete(table).where(table.c.id.in_(chunk)))
         record_snapshot(uow, merged, "delete")
     return merged

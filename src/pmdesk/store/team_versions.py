@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from pmdesk.core.errors import PmdeskError
 
 from .models import Base, Entity
+from .row_versions import RowVersions
 
 # -- the refusal -----------------------------------------------------------------------------
 
@@ -123,7 +124,7 @@ def _label(obj: Entity) -> str:
     return str(getattr(obj, "name", None) or getattr(obj, "title", None) or "")
 
 
-class VersionBook:
+class VersionBook(RowVersions):
     """The row versions this client has seen and written, for refusing stale edits.
 
     ``seen`` is filled by every read session; an edit of a row whose loaded
@@ -145,7 +146,7 @@ class VersionBook:
         if isinstance(obj, Entity) and "row_version" in obj.__dict__:
             self.seen[_key(obj)] = obj.row_version
 
-    def saw(self, kind: str, rows: Iterable[tuple[object, int]]) -> None:
+    def note_seen(self, kind: str, rows: Iterable[tuple[object, int]]) -> None:
         """(id, row_version) pairs read without the ORM (the roadmap chart's bulk reads)."""
         self.seen.update(((kind, entity_id), version) for entity_id, version in rows)
 
@@ -157,13 +158,13 @@ class VersionBook:
             expected = self.held.get(key)
         return expected if expected is not None else self.seen.get(key)
 
-    def hold(self, kind: str, entity_id: object) -> None:
+    def hold_version(self, kind: str, entity_id: object) -> None:
         """Someone started typing into this row: later edits are checked against now."""
         key = (kind, entity_id)
         if key not in self.held and key in self.seen:
             self.held[key] = self.seen[key]
 
-    def release(self, kind: str, entity_id: object) -> None:
+    def release_version(self, kind: str, entity_id: object) -> None:
         self.held.pop((kind, entity_id), None)
 
     def snapshot(self) -> dict[Key, int]:
@@ -229,8 +230,8 @@ class VersionBook:
                 }
                 attempt[_key(obj)] = (_committed(obj, "row_version"), fields, _label(obj))
 
-    def check_rows(
-        self, session: Session, table: sa.Table, ids: Iterable[object], *, deleting: bool
+    def guard_rows(
+        self, session: Session, table: sa.Table, ids: Iterable[object], *, deleting: bool = False
     ) -> None:
         """Before a delete or a Core-level update: lock the rows, refuse a stale one.
 

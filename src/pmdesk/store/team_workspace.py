@@ -10,7 +10,7 @@ themselves are in :mod:`.team_server` (URLs, connecting), :mod:`.team_versions`
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -158,33 +158,12 @@ class TeamWorkspace(Workspace):
         team_feed.record(session, uow.collector.changeset(), self.origin)
         session.commit()
 
-    def _committed(self, session: Session) -> None:
-        self.versions.committed(session)
-
     def _integrity_message(self, exc: IntegrityError) -> ValidationError:
         return team_server.integrity_message(exc)
 
     def _stale_conflict(self, session: Session) -> PmdeskError:
         conflict = team_versions.stale_conflict(session, self.engine)
         return conflict or super()._stale_conflict(session)
-
-    def guard_rows(
-        self, session: Session, table: sa.Table, ids: Iterable[object], *, deleting: bool = False
-    ) -> None:
-        """Lock the rows, then refuse if one changed since this person saw it."""
-        self.versions.check_rows(session, table, ids, deleting=deleting)
-
-    def wrote_rows(self, session: Session, table: sa.Table, ids: Iterable[object]) -> None:
-        self.versions.wrote_rows(session, table, ids)
-
-    def note_seen(self, kind: str, rows: Iterable[tuple[object, int]]) -> None:
-        self.versions.saw(kind, rows)
-
-    def hold_version(self, kind: str, entity_id: object) -> None:
-        self.versions.hold(kind, entity_id)
-
-    def release_version(self, kind: str, entity_id: object) -> None:
-        self.versions.release(kind, entity_id)
 
     @contextlib.contextmanager
     def undo_guard(self) -> Iterator[None]:

@@ -34,6 +34,7 @@ from . import file_schema, journal, schema, sqlite_file
 from .errors import DamagedWorkspaceError, ReadOnlyError, TooNewError, WorkspaceLockedError
 from .filelock import LockHeld, WorkspaceLock
 from .models import Base, Meta, WorkCalendar, WorkspaceInfo
+from .row_versions import RowVersions
 from .snapshot import Snapshot
 from .sqlite_file import read_header
 from .upgrade import backup_path, make_backup  # noqa: F401 - part of the store's interface
@@ -71,14 +72,14 @@ class UnitOfWork:
         self.collector.add(kind, op, ids)
 
     def guard_rows(self, table: sa.Table, ids: Iterable[object], *, deleting: bool = False) -> None:
-        """See :meth:`Workspace.guard_rows`: call before a Core-level update or delete."""
+        """See :meth:`RowVersions.guard_rows`: call before a Core-level update or delete."""
         if self.workspace is not None:
-            self.workspace.guard_rows(self.session, table, ids, deleting=deleting)
+            self.workspace.versions.guard_rows(self.session, table, ids, deleting=deleting)
 
     def wrote_rows(self, table: sa.Table, ids: Iterable[object]) -> None:
-        """See :meth:`Workspace.wrote_rows`: call after a Core-level insert or update."""
+        """See :meth:`RowVersions.wrote_rows`: call after a Core-level insert or update."""
         if self.workspace is not None:
-            self.workspace.wrote_rows(self.session, table, ids)
+            self.workspace.versions.wrote_rows(self.session, table, ids)
 
     # Core-level writes, each a step of the journal (see pmdesk.store.journal).
 
@@ -119,6 +120,8 @@ class Workspace:
         self.read_only = read_only
         self._lock = lock
         self.changes = ChangeHub()
+        # A file has one writer at a time: no row version to check (a team's: VersionBook).
+        self.versions: RowVersions = RowVersions()
         # A reader of a -wal whose -shm is gone reads a copy: it may not create a -shm here.
         self._private = (
             sqlite_file.PrivateCopy(path)
@@ -307,7 +310,7 @@ class Workspace:
             raise
         finally:
             session.close()
-        self._committed(session)
+        self.versions.committed(session)
         here = threading.get_ident()
         for thread, recorder in self._recorders:
             if thread == here:
@@ -342,7 +345,8 @@ class Workspace:
         with self.transaction() as uow:
             journal.play(uow, recorded, forward=True)
 
-    # The team hooks: TeamWorkspace overrides these; a file needs none of them.
+    # The hooks TeamWorkspace overrides; each does a file's own work here. (Row versions,
+    # which a file need not check, are the ``versions`` collaborator's: see row_versions.)
 
     @contextlib.contextmanager
     def _engine_errors(self, *, editing: bool = False) -> Iterator[None]:
@@ -362,9 +366,6 @@ class Workspace:
     def _commit(self, session: Session, uow: UnitOfWork) -> None:
         session.commit()
 
-    def _committed(self, session: Session) -> None:
-        """After a successful commit (team: note the row versions written)."""
-
     def _integrity_message(self, exc: IntegrityError) -> ValidationError:
         return sqlite_file.integrity_message(exc)
 
@@ -373,23 +374,6 @@ class Workspace:
         return PmdeskError(
             "This item was changed elsewhere since it was loaded; reload and try again"
         )
-
-    def guard_rows(
-        self, session: Session, table: sa.Table, ids: Iterable[object], *, deleting: bool = False
-    ) -> None:
-        """Before a delete or a Core-level update of rows (team: lock them, refuse stale ones)."""
-
-    def wrote_rows(self, session: Session, table: sa.Table, ids: Iterable[object]) -> None:
-        """After a Core-level insert or update of rows (team: note the versions written)."""
-
-    def note_seen(self, kind: str, rows: Iterable[tuple[object, int]]) -> None:
-        """(id, row_version) pairs a screen shows, read without the ORM (team: remembered)."""
-
-    def hold_version(self, kind: str, entity_id: object) -> None:
-        """Someone started typing into this row (team: their edit is checked against now)."""
-
-    def release_version(self, kind: str, entity_id: object) -> None:
-        """The typing ended: saved, refused or abandoned."""
 
     # -- file operations --------------------------------------------------------
 

@@ -264,11 +264,11 @@ class ItemEditor(QWidget):
     def _typing(self, *_args) -> None:
         """Typing began: in a team workspace the edit is based on the item as shown now."""
         if not self._loading and self.item_id is not None:
-            self.model.queries.ws.hold_version(ChangeKind.ROADMAP_ITEM, self.item_id)
+            self.model.queries.ws.versions.hold_version(ChangeKind.ROADMAP_ITEM, self.item_id)
 
     def _release(self) -> None:
         if self.item_id is not None:
-            self.model.queries.ws.release_version(ChangeKind.ROADMAP_ITEM, self.item_id)
+            self.model.queries.ws.versions.release_version(ChangeKind.ROADMAP_ITEM, self.item_id)
 
     def _send(self, field: str, value) -> None:
         if self._loading or self.item_id is None:

@@ -378,9 +378,9 @@ class EntityDelegate(QStyledItemDelegate):
         # even if a colleague's change to it arrives while the editor is open.
         model = index.model()
         workspace, kind, entity_id = model.ctx.workspace, model.repo.kind, model.id_at(index.row())
-        workspace.hold_version(kind, entity_id)
+        workspace.versions.hold_version(kind, entity_id)
         # Released when the editor closes, even if its row has gone by then.
-        editor.destroyed.connect(lambda *_: workspace.release_version(kind, entity_id))
+        editor.destroyed.connect(lambda *_: workspace.versions.release_version(kind, entity_id))
         return editor
 
     def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:

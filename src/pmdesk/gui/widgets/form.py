@@ -119,7 +119,7 @@ class EntityForm(QWidget):
     def _typed(self, *_args: Any) -> None:
         if not self._loading:
             if self.entity_id is not None:  # what is typed is based on the row as shown now
-                self.ctx.workspace.hold_version(self.repo.kind, self.entity_id)
+                self.ctx.workspace.versions.hold_version(self.repo.kind, self.entity_id)
             self.edited.emit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -192,7 +192,7 @@ class EntityForm(QWidget):
 
     def _release(self) -> None:
         if self.entity_id is not None:
-            self.ctx.workspace.release_version(self.repo.kind, self.entity_id)
+            self.ctx.workspace.versions.release_version(self.repo.kind, self.entity_id)
 
     def _commit(self, field: str) -> bool:
         if self._loading or self.row is None or self.ctx.read_only:

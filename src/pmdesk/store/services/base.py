@@ -213,7 +213,7 @@ class Repo[M: Entity]:
                         unchanged.append(entity_id)
                 # An edit to a value a colleague has meanwhile set writes nothing, but it
                 # was still made against a row that changed since: report it like any other.
-                self.ws.guard_rows(session, table_of(self.model), unchanged)
+                self.ws.versions.guard_rows(session, table_of(self.model), unchanged)
             if self._after_write is not None:
                 session.flush()
                 for entity_id, previous in previous_all.items():

@@ -166,7 +166,7 @@ class RoadmapQueries:
         """
         with self.ws.read() as session:
             rows = session.connection().execute(stmt).all()
-        self.ws.note_seen(kind, ((row[0], row[-1]) for row in rows))
+        self.ws.versions.note_seen(kind, ((row[0], row[-1]) for row in rows))
         return rows
 
     def schedule_input(
@@ -231,7 +231,7 @@ class RoadmapQueries:
         )
         with self.ws.read() as session:
             rows = session.execute(stmt).all()
-        self.ws.note_seen("lane", ((row[0], row[-1]) for row in rows))
+        self.ws.versions.note_seen("lane", ((row[0], row[-1]) for row in rows))
         return [LaneRow._make(row[:-1]) for row in rows]
 
     def item_rows(self, product_id: int, ids: Iterable[int] | None = None) -> list[ItemRow]:
