@@ -10,13 +10,17 @@ the same 20,000-item plan (``benchmarks/roadmap.py``'s, cached in
 
 - ``bars``: ``ChartPainter.paint_bars`` over a 1600 × 900 window into an
   image, at the working zoom (3 px a day), at the pan zoom (8 px a day) and
-  with the whole plan in width (the "fit all" zoom);
+  with the whole plan in width (the "fit all" zoom); ``bars (pan strip)`` and
+  ``bars (pan down)``: the 60 px (48 px) strip one step of a pan paints, at 8 px
+  a day, and ``links (pan strip)`` the links drawn into that strip;
+- ``time scale`` and ``lane column``: one repaint of each header widget;
 - ``links (new zoom)``: ``LinkPainter.paint`` with its route cache emptied
   first, what every zoom step costs; ``links (cached)``: the same, routes kept;
 - ``paper chart``: the roadmap poster's chart pages (``GanttChart.drawings``,
   A3 landscape at a readable scale), the reportlab shapes without writing a file.
 
-Each figure is the median CPU time of ``--runs`` calls after one untimed call.
+Each figure is the median CPU time of ``--runs`` calls after one untimed call
+(with ``--fastest``, the quickest of them: on a busy machine the least disturbed).
 With ``--against DIR`` (the ``src`` folder of another checkout, e.g. from
 ``git archive <commit> src | tar -x -C /tmp/base``, with ``resources`` linked
 beside it) the figures are measured ``--pairs`` times in turns, ABBA, each turn
@@ -41,6 +45,7 @@ ITEMS, DEPENDENCIES, LANES = 20_000, 15_000, 40
 WIDTH, HEIGHT = 1600, 900
 ZOOMS = {"bars (3 px/day)": 3.0, "bars (8 px/day)": 8.0, "bars (fit all)": None}
 SRC = Path(__file__).resolve().parent.parent / "src"
+FASTEST = False  # --fastest: each figure the quickest of its calls, not their median
 
 
 def plan_file() -> Path:
@@ -61,7 +66,7 @@ def _cpu(runs: int, step) -> float:
         started = time.thread_time()
         step()
         times.append(time.thread_time() - started)
-    return statistics.median(times)
+    return min(times) if FASTEST else statistics.median(times)
 
 
 def measure(runs: int) -> dict[str, float]:
@@ -86,12 +91,18 @@ def measure(runs: int) -> dict[str, float]:
         width = panel.scene.scale.x(panel.scene.model.today)  # around today: a busy stretch
         return QRectF(width - WIDTH / 2, top, WIDTH, HEIGHT)
 
-    def drawn(paint) -> None:
+    def drawn(paint, part=None) -> None:
         p = QPainter(image)
         rect = window()
         p.translate(-rect.left(), -rect.top())
-        paint(p, panel.scene.scale, rect)
+        paint(p, panel.scene.scale, rect if part is None else part(rect))
         p.end()
+
+    def right_strip(rect: QRectF) -> QRectF:  # what a step of a sideways pan paints
+        return QRectF(rect.right() - 60, rect.top(), 60, rect.height())
+
+    def bottom_strip(rect: QRectF) -> QRectF:  # what a step of a downward pan paints
+        return QRectF(rect.left(), rect.bottom() - 48, rect.width(), 48)
 
     for name, zoom in ZOOMS.items():
         if zoom is None:
@@ -99,7 +110,18 @@ def measure(runs: int) -> dict[str, float]:
         else:
             view.set_zoom(zoom)
         results[name] = _cpu(runs, lambda: drawn(painter.paint_bars))
+    view.set_zoom(8.0)
+    for name, part in (("bars (pan strip)", right_strip), ("bars (pan down)", bottom_strip)):
+        results[name] = _cpu(runs, lambda part=part: drawn(painter.paint_bars, part))
+    results["links (pan strip)"] = _cpu(
+        runs,
+        lambda: drawn(
+            lambda p, scale, rect: painter.paint_links(p, scale, rect, right_strip(rect))
+        ),
+    )
     view.set_zoom(3.0)
+    results["time scale"] = _cpu(runs, panel.time_header.repaint)
+    results["lane column"] = _cpu(runs, panel.lane_header.repaint)
 
     def links(fresh: bool):
         def step() -> None:
@@ -151,8 +173,9 @@ def _paper(path: Path, product_id: int, runs: int) -> float:
 
 def _child(src: Path, runs: int) -> dict[str, float]:
     env = dict(os.environ, PYTHONPATH=f"{src}{os.pathsep}{Path(__file__).parent}")
+    fastest = ["--fastest"] if FASTEST else []
     done = subprocess.run(
-        [sys.executable, __file__, "--child", "--runs", str(runs)],
+        [sys.executable, __file__, "--child", "--runs", str(runs), *fastest],
         env=env,
         capture_output=True,
         text=True,
@@ -167,8 +190,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pairs", type=int, default=4)
     parser.add_argument("--src", type=Path, default=SRC, help="the src folder measured")
     parser.add_argument("--against", type=Path, help="another tree's src folder to compare with")
+    parser.add_argument("--fastest", action="store_true", help="the quickest call, not the median")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    global FASTEST
+    FASTEST = args.fastest
     if args.child:
         print(json.dumps(measure(args.runs)))
         return
