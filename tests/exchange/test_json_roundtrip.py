@@ -260,3 +260,44 @@ def test_an_older_document_fills_an_empty_workspace(exported, tmp_path):
         # A second import finds the workspace no longer empty.
         with pytest.raises(PmdeskError, match="empty workspace"):
             import_json_into(target, exported)
+
+
+def _rows(path: Path) -> dict[str, list[tuple]]:
+    """Every row of every table (row versions aside), read through a connection of its own."""
+    import sqlite3
+
+    from pmdesk.store.models import Base
+
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        found = {}
+        for table in Base.metadata.sorted_tables:
+            columns = ", ".join(c.name for c in table.c if c.name != "row_version")
+            found[table.name] = sorted(
+                conn.execute(f"SELECT {columns} FROM {table.name}"), key=repr
+            )
+        return found
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("older", [False, True], ids=["current", "format 2"])
+def test_filling_a_workspace_is_journaled_whole_so_undo_and_redo_are_exact(
+    exported, tmp_path, older
+):
+    source = _mutated(exported, _as_format_2) if older else exported
+    path = tmp_path / "empty.pmdesk"
+    with Workspace.create(path) as target:
+        before = _rows(path)
+        with target.recording() as journal:
+            result = import_json_into(target, source)
+        after = _rows(path)
+        assert journal.complete and result.total > 0
+        assert sorted(journal.ids("roadmap_item", "insert")) == sorted(
+            result.created["roadmap_item"]
+        )
+        assert journal.ids("workspace_info", "update") == [1]
+        target.revert(journal)
+        assert _rows(path) == before
+        target.replay(journal)
+        assert _rows(path) == after

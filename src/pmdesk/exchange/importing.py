@@ -22,9 +22,10 @@ from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
 from pmdesk.core.errors import PmdeskError, ValidationError
 from pmdesk.core.validation import RULES
+from pmdesk.store.journal import put_back
 from pmdesk.store.models import Base, Entity, table_of
-from pmdesk.store.services.base import Repo, record_snapshot
-from pmdesk.store.snapshot import Snapshot, capture, restore
+from pmdesk.store.services.base import Repo
+from pmdesk.store.snapshot import Snapshot
 
 if TYPE_CHECKING:
     from pmdesk.store.workspace import UnitOfWork, Workspace
@@ -104,43 +105,26 @@ class ImportResult:
         return "Imported " + (", ".join(parts) if parts else "nothing")
 
     def revert(self, ws: Workspace) -> Snapshot:
-        """Delete everything this import created, in one transaction; the snapshot restores it."""
-        return delete_created(ws, self.created)
+        """Delete everything this import created, in one transaction; the snapshot restores it.
+
+        (The window undoes an import from its journal; this is for the command line and tests.)
+        """
+        merged = Snapshot()
+        with ws.transaction() as uow:
+            # Children first, so no row is left pointing at a deleted one mid-way.
+            for table in reversed(Base.metadata.sorted_tables):
+                ids = self.created.get(table.name)
+                if ids:
+                    part = uow.delete(table.name, ids)
+                    merged.rows[:0] = part.rows
+                    merged.cleared.extend(part.cleared)
+        return merged
 
     @staticmethod
     def reapply(ws: Workspace, snapshot: Snapshot) -> None:
         """Redo after ``revert``: the same rows come back with the same ids."""
         with ws.transaction() as uow:
-            restore(uow.session, snapshot)
-            record_snapshot(uow, snapshot, "insert")
-
-
-def delete_created(ws: Workspace, created: dict[str, list[int]]) -> Snapshot:
-    tables = {t.name: t for t in Base.metadata.sorted_tables}
-    merged = Snapshot()
-    seen: set[tuple[str, object]] = set()
-    with ws.transaction() as uow:
-        for name, ids in created.items():
-            part = capture(uow.session, tables[name], ids)
-            for table_name, row in part.rows:
-                key = (table_name, _row_key(tables[table_name], row))
-                if key not in seen:
-                    seen.add(key)
-                    merged.rows.append((table_name, row))
-            merged.cleared.extend(part.cleared)
-        # Children first, so no row is left pointing at a deleted one mid-way.
-        for table in reversed(Base.metadata.sorted_tables):
-            ids = created.get(table.name) or []
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
-                ws.versions.guard_rows(uow.session, table, chunk, deleting=True)
-                uow.session.execute(sa.delete(table).where(table.c.id.in_(chunk)))
-        record_snapshot(uow, merged, "delete")
-    return merged
-
-
-def _row_key(table: sa.Table, row: dict[str, Any]) -> object:
-    return tuple(row[c.name] for c in table.primary_key.columns)
+            put_back(uow, snapshot)
 
 
 # -- reading the source -------------------------------------------------------------

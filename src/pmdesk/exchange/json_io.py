@@ -56,7 +56,7 @@ from pmdesk.core.errors import PmdeskError, ValidationError
 from pmdesk.core.validation import RULES, check_bounds
 from pmdesk.store import schema
 from pmdesk.store.file_values import json_shape
-from pmdesk.store.migrations import _link_elimination_milestones
+from pmdesk.store.migrations import _MARKER_KEYS as MARKER_KEYS
 from pmdesk.store.models import Base, WorkCalendar, WorkspaceInfo, table_of
 
 from .importing import (
@@ -387,6 +387,8 @@ def _fill(
 ) -> ImportResult:
     result = ImportResult()
     total, done = sum(len(rows) for rows in tables.values()), 0
+    if source_schema < CALENDARS:  # format 2 tied these milestones by a note marker
+        _link_elimination_milestones(tables)
     with ws.transaction() as uow:
         calendar_ids: dict[Any, Any] = {}
         for table in _tables():
@@ -404,17 +406,40 @@ def _fill(
             if table.name == "roadmap_item":
                 rows = _parents_first(rows)
             for start in range(0, len(rows), _CHUNK):
-                uow.session.execute(sa.insert(table), rows[start : start + _CHUNK])
+                uow.insert_rows(table.name, rows[start : start + _CHUNK])
                 done += len(rows[start : start + _CHUNK])
                 if progress is not None:
                     progress(done, total)
             if "id" in table.c:
-                ids = [row["id"] for row in rows]
-                result.created[table.name] = ids
-                uow.record(table.name, "insert", ids)
-        if source_schema < CALENDARS:  # format 2 tied these milestones by a note marker
-            _link_elimination_milestones(uow.session.connection())
+                result.created[table.name] = [row["id"] for row in rows]
     return result
+
+
+def _link_elimination_milestones(tables: dict[str, list[dict[str, Any]]]) -> None:
+    """Format 2 tied a review's milestones by a marker in their notes: each review gets
+    the first such milestone of its product by id, and the marker leaves the notes (as
+    the format 3 migration does in a file), before anything is written."""
+    reviews = tables.get("elimination_review", [])
+    if not reviews:
+        return
+    milestones = sorted(
+        (row for row in tables.get("roadmap_item", []) if row.get("kind") == "milestone"),
+        key=lambda row: row["id"],
+    )
+    for review in reviews:
+        for column, words in MARKER_KEYS:
+            marker = f"[elimination review {review['id']}: {words}]"
+            item = next(
+                (
+                    row
+                    for row in milestones
+                    if row["product_id"] == review["product_id"] and marker in (row["notes"] or "")
+                ),
+                None,
+            )
+            if item is not None:
+                review[f"{column}_item_id"] = item["id"]
+                item["notes"] = item["notes"].replace(f" {marker}", "").replace(marker, "")
 
 
 def _workspace_calendar(uow, rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict]:
@@ -428,9 +453,8 @@ def _workspace_calendar(uow, rows: list[dict[str, Any]]) -> tuple[list[dict[str,
     rest = []
     for row in rows:
         if row["product_id"] is None and existing is not None:
-            values = {k: v for k, v in row.items() if k != "id"}
-            session.execute(sa.update(table).where(table.c.id == existing).values(**values))
-            uow.record("work_calendar", "update", [existing])
+            values = {k: v for k, v in row.items() if k not in ("id", "row_version")}
+            uow.update(table.name, existing, **values)
             moved[row["id"]] = existing
         else:
             rest.append(row)
@@ -446,6 +470,5 @@ def _workspace_calendar(uow, rows: list[dict[str, Any]]) -> tuple[list[dict[str,
 def _update_workspace_info(uow, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
-    table = table_of(WorkspaceInfo)
-    uow.session.execute(sa.update(table).where(table.c.id == 1).values(**rows[0]))
-    uow.record("workspace_info", "update", [1])
+    values = {k: v for k, v in rows[0].items() if k not in ("id", "row_version")}
+    uow.update(table_of(WorkspaceInfo).name, 1, **values)

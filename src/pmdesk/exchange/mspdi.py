@@ -657,29 +657,30 @@ def _write_calendar(uow, plan: _Plan, project: Project, product_id: int, result)
 def _insert_rows(
     uow: UnitOfWork, result: ImportResult, model: type[Base], rows: list[dict]
 ) -> list:
-    """Insert many rows with one executemany (no ORM objects); their ids, in row order.
+    """Insert many rows as one journal step (``uow.insert_rows``: batched executemany, no
+    ORM objects); their ids, in row order.
 
-    In a file the import's transaction is the only writer, so the ids are chosen
-    here, after the largest one, and the rows go in with one fast executemany; a
-    team server, where others insert too, hands out the ids itself (RETURNING).
+    The ids are chosen first: in a file the import's transaction is the only writer, so
+    they follow the largest one; a team server, where others insert too, hands them out
+    of the table's sequence.
     """
     if not rows:
         return []
     table = table_of(model)
-    session = uow.session
+    ids = _new_ids(uow.session, table, len(rows))
+    uow.insert_rows(table.name, [row | {"id": n} for row, n in zip(rows, ids, strict=True)])
+    result.created.setdefault(table.name, []).extend(ids)
+    return ids
+
+
+def _new_ids(session, table: sa.Table, count: int) -> list[int]:
+    """``count`` fresh ids for ``table``, in increasing order."""
     if session.get_bind().dialect.name == "sqlite":
         first = (session.scalar(sa.select(sa.func.max(table.c.id))) or 0) + 1
-        ids = list(range(first, first + len(rows)))
-        session.execute(
-            sa.insert(table), [row | {"id": n} for row, n in zip(rows, ids, strict=True)]
-        )
-    else:
-        statement = sa.insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        ids = list(session.execute(statement, rows).scalars())
-    result.created.setdefault(table.name, []).extend(ids)
-    uow.record(table.name, "insert", ids)
-    uow.wrote_rows(table, ids)
-    return ids
+        return list(range(first, first + count))
+    sequence = sa.func.pg_get_serial_sequence(table.name, "id")
+    numbers = sa.select(sa.func.nextval(sequence)).select_from(sa.func.generate_series(1, count))
+    return sorted(session.scalars(numbers))
 
 
 def _write_lanes(uow, plan: _Plan, product_id: int, result: ImportResult) -> dict[str, int]:
@@ -745,8 +746,7 @@ def _write_baseline(uow, plan: _Plan, product_id, item_ids, name: str, result) -
         {"baseline_id": baseline_id, "item_id": item_ids[uid], "start_date": s, "end_date": e}
         for uid, s, e in plan.baseline
     ]
-    uow.session.execute(sa.insert(BaselineEntry), entries)
-    uow.record("baseline_entry", "insert", [(baseline_id, e["item_id"]) for e in entries])
+    uow.insert_rows(table_of(BaselineEntry).name, entries)
     if has_active:
         plan.warnings.append(
             "The product already had an active baseline; the imported one "

@@ -44,7 +44,6 @@ from pmdesk.exchange.tabular import CsvTable
 from pmdesk.exchange.tabular_dates import ORDER_LABELS
 from pmdesk.exchange.tabular_import import DEFAULT_LANE, CsvPlan, apply_plan, plan_csv
 from pmdesk.exchange.tabular_targets import PRESETS, TARGETS, suggest_mapping
-from pmdesk.store.snapshot import Snapshot
 from pmdesk.store.workspace import Workspace
 
 from .commands import ServiceCommand
@@ -61,24 +60,17 @@ PLAN_AWAY_ROWS = 1000  # from this many rows, a choice is checked off the GUI th
 
 
 class ImportCommand(ServiceCommand):
-    """A whole import as one undo step (undo deletes what it created; redo restores it)."""
+    """A whole import as one undo step: undo takes out every row it wrote, redo brings the
+    very same rows back (both from the journal of its one apply, as for any command)."""
 
     def __init__(self, ws: Workspace, run: Callable[[], ImportResult], text: str) -> None:
         super().__init__(text)
         self.ws = ws
         self._run = run
         self.result: ImportResult | None = None
-        self._snapshot: Snapshot | None = None
 
     def apply(self) -> None:
-        if self._snapshot is None:
-            self.result = self._run()
-        else:
-            ImportResult.reapply(self.ws, self._snapshot)
-
-    def revert(self) -> None:
-        assert self.result is not None
-        self._snapshot = self.result.revert(self.ws)
+        self.result = self._run()
 
 
 def apply_import(

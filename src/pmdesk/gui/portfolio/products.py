@@ -18,10 +18,7 @@ class CreateProductCommand(CreateCommand):
         self.service = service
 
     def apply(self) -> None:
-        if self.entity_id is None:
-            self.entity_id = self.service.create_product(**self.fields).id
-        else:  # redo after undo: the very same row (and stage period) comes back
-            self.repo.restore(self._snapshot)
+        self.entity_id = self.service.create_product(**self.fields).id
 
 
 def product_columns() -> list[Column]:
