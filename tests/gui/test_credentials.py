@@ -365,6 +365,7 @@ class Answers:
 def window(qtbot, monkeypatch, tmp_path):
     """A window whose server takes only PASSWORD, and whose dialog types ``window.typed``."""
     from pmdesk.gui import main_window
+    from pmdesk.store import factory
     from pmdesk.store.workspace import Workspace
 
     def connect(url: str, password: str) -> Workspace:  # a file stands in for the server
@@ -381,7 +382,7 @@ def window(qtbot, monkeypatch, tmp_path):
         dialog.remember_box.setChecked(True)
         return QDialog.DialogCode.Accepted
 
-    monkeypatch.setattr(main_window.Workspace, "connect", staticmethod(connect))
+    monkeypatch.setattr(factory, "connect_workspace", connect)
     monkeypatch.setattr(team.ConnectDialog, "exec", answer)
     shown = main_window.MainWindow(dialogs=Answers())
     shown.typed = []
