@@ -221,7 +221,11 @@ def insert_rows(uow: UnitOfWork, name: str, rows: Sequence[dict[str, Any]]) -> l
     if not keys:
         return keys
     uow.wrote_rows(table, keys)
-    _add(uow, Inserted(name, _rows(uow.session, table, keys)))
+    columns = set(table.c.keys())
+    if all(row.keys() >= columns for row in rows):  # every column given: that is the row
+        _add(uow, Inserted(name, [{c: _kept(row[c]) for c in columns} for row in rows]))
+    else:
+        _add(uow, Inserted(name, _rows(uow.session, table, keys)))
     uow.record(name, "insert", keys)
     return keys
 
