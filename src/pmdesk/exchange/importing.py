@@ -1,13 +1,14 @@
-"""What every importer shares: refusals with row and column, the result an undo needs.
+"""What every importer shares: refusals with row and column, and the result of an import.
 
 Imports are all or nothing. An importer first turns the whole file into
 cleaned rows, collecting *every* problem as a :class:`RowError` (row and column
 numbers as a spreadsheet shows them); if there is any, it raises
 :class:`ImportRefused` and the file is not touched. Otherwise it writes every
-row in one ``ws.transaction()``: one SQLite transaction, rolled back on any
-error, publishing one ChangeSet. The :class:`ImportResult` names the ids it
-created, so one step (``revert``) takes the whole import back out, and the
-snapshot it returns puts it back (redo).
+row in one ``ws.transaction()`` through the unit of work (ORM flushes or its
+batched ``insert_rows``/``update``), so the transaction's journal holds every row:
+the window's undo and redo of an import come from it, as for any edit. The
+:class:`ImportResult` names the ids it created (its ``revert`` takes them out
+again, for the command line and tests).
 """
 
 from __future__ import annotations
