@@ -221,9 +221,14 @@ def insert_rows(uow: UnitOfWork, name: str, rows: Sequence[dict[str, Any]]) -> l
     if not keys:
         return keys
     uow.wrote_rows(table, keys)
-    columns = set(table.c.keys())
-    if all(row.keys() >= columns for row in rows):  # every column given: that is the row
-        _add(uow, Inserted(name, [{c: _kept(row[c]) for c in columns} for row in rows]))
+    columns = list(table.c.keys())
+    given = set(columns)
+    if all(row.keys() >= given for row in rows):  # every column given: that is the row
+        kept = [{c: row[c] for c in columns} for row in rows]
+        for column in (c.name for c in table.c if isinstance(c.type, sa.JSON)):  # copied
+            for row in kept:
+                row[column] = _kept(row[column])
+        _add(uow, Inserted(name, kept))
     else:
         _add(uow, Inserted(name, _rows(uow.session, table, keys)))
     uow.record(name, "insert", keys)
