@@ -26,9 +26,8 @@ from pmdesk.gui.widgets.entity_table import EntityTable
 from pmdesk.store.demo import create_demo
 from pmdesk.store.models import Base
 
-# Commands that still undo by hand, and why: none (the imports, which run off the window's
-# thread, record their journal there: tests/gui/test_import_undo.py).
-BY_HAND: set[str] = set()
+# No command undoes by hand; the imports, which run off the window's thread, record their
+# journal there (tests/gui/test_import_undo.py).
 TEXT_FIELDS = ("name", "title", "text")
 
 
@@ -51,13 +50,9 @@ def test_no_command_undoes_or_redoes_its_own_way() -> None:
     for command in commands:
         own = set(vars(command))
         assert not own & {"undo", "redo"}, f"{command.__name__} overrides undo/redo"
-        if command.__name__ not in BY_HAND:
-            assert "revert" not in own, f"{command.__name__} reverts by hand"
-            assert not command._by_hand.fget(_bare(command)), command.__name__  # type: ignore[attr-defined]
-
-
-def _bare(command: type[ServiceCommand]) -> ServiceCommand:
-    return command.__new__(command)
+        assert "revert" not in own, f"{command.__name__} reverts by hand"
+    # The base keeps no by-hand path either: undo and redo have one way, the journal's.
+    assert not hasattr(ServiceCommand, "revert")
 
 
 def _dump(path: Path) -> dict[str, list[tuple]]:

@@ -45,10 +45,6 @@ class ServiceCommand(QUndoCommand):
         """Make the edit through services (called once; redo replays what it wrote)."""
         raise NotImplementedError
 
-    def revert(self) -> None:
-        """Only for a command that undoes by hand (see ``_by_hand``); others never call it."""
-        raise NotImplementedError
-
     @property
     def workspace(self) -> Workspace:
         for name in ("ws", "repo", "service", "roadmap"):
@@ -57,20 +53,12 @@ class ServiceCommand(QUndoCommand):
                 return found if name == "ws" else found.ws
         raise TypeError(f"{type(self).__name__} has no ws, repo, service or roadmap")
 
-    @property
-    def _by_hand(self) -> bool:
-        """A subclass that still brings its own ``revert`` (the CSV import's command, which
-        keeps the snapshot its importer returns) is undone and redone its own way."""
-        return type(self).revert is not ServiceCommand.revert
-
     def redo(self) -> None:
         if self._applied:
             return
         self.failure = None
         try:
-            if self._by_hand:
-                self.apply()
-            elif self.journal is None:
+            if self.journal is None:
                 self._first_apply()
             else:
                 self.workspace.replay(self.journal)
@@ -85,9 +73,7 @@ class ServiceCommand(QUndoCommand):
             return
         self.failure = None
         try:
-            if self._by_hand:
-                self.revert()
-            elif self.journal is not None:
+            if self.journal is not None:
                 self.workspace.revert(self.journal)
         except PmdeskError as exc:
             self._refused(exc)
