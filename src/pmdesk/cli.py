@@ -70,9 +70,9 @@ def _check(args: argparse.Namespace) -> int:
 
     import sqlalchemy as sa
 
-    from pmdesk.store.workspace import Workspace
+    from pmdesk.store.factory import open_workspace
 
-    with Workspace.open(args.file, read_only=True) as ws:
+    with open_workspace(args.file, read_only=True) as ws:
         try:
             report = ws.check()
         except (sa.exc.SQLAlchemyError, sqlite3.Error) as exc:

@@ -95,9 +95,9 @@ def _require_product(ws, name: str | None) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from pmdesk.store.workspace import Workspace
+    from pmdesk.store.factory import open_workspace
 
-    with Workspace.open(args.workspace, read_only=True) as ws:
+    with open_workspace(args.workspace, read_only=True) as ws:
         if args.kind in PDF_KINDS:
             written = _export_pdf(ws, args)
         else:
@@ -141,9 +141,9 @@ def _import(args: argparse.Namespace) -> int:
 
         print(import_json(args.file, args.workspace))
         return 0
-    from pmdesk.store.workspace import Workspace
+    from pmdesk.store.factory import open_workspace
 
-    with Workspace.open(args.workspace) as ws:
+    with open_workspace(args.workspace) as ws:
         product_id = _require_product(ws, args.product)
         if args.kind == "csv":
             from pmdesk.exchange.tabular_import import import_csv

@@ -82,8 +82,7 @@ def _share(path: Path, url: str) -> int:
 
 
 def _save(url: str, path: Path, *, replace: bool) -> int:
-    from pmdesk.store.factory import connect_workspace
-    from pmdesk.store.workspace import Workspace
+    from pmdesk.store.factory import connect_workspace, open_workspace
 
     if path.exists() and not replace:
         raise PmdeskError(
@@ -93,7 +92,7 @@ def _save(url: str, path: Path, *, replace: bool) -> int:
         raise PmdeskError(f"{path.parent}: there is no such folder")
     with connect_workspace(url, password_for(url), read_only=True, listen=False) as ws:
         ws.save_copy(path)
-        report = Workspace.open(path, read_only=True)
+        report = open_workspace(path, read_only=True)
         with report:
             check = report.check()
     print(

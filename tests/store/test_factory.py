@@ -32,8 +32,8 @@ def test_opening_a_file_loads_no_team_module(tmp_path):
     Workspace.create(path).close()
     script = (
         "import sys\n"
-        "from pmdesk.store.workspace import Workspace\n"
-        f"with Workspace.open({str(path)!r}) as ws:\n"
+        "from pmdesk.store.factory import open_workspace\n"
+        f"with open_workspace({str(path)!r}) as ws:\n"
         "    ws.check()\n"
         "print(sorted(m for m in sys.modules if m.startswith(('pmdesk.store.team', 'psycopg'))))\n"
     )

@@ -183,18 +183,18 @@ class MainWindow(QMainWindow):
 
     def open_path(self, path: Path) -> bool:
         """Open ``path``, replacing the open file; on refusal say why and keep the current one."""
-        from pmdesk.store.workspace import Workspace
+        from pmdesk.store.factory import open_workspace
 
         path = Path(path)
         if self.workspace is not None and _same_file(self.workspace.path, path):
             return True
         try:
-            workspace = Workspace.open(path)
+            workspace = open_workspace(path)
         except (WorkspaceLockedError, IndexDamagedError) as exc:
             if not self.dialogs.ask_read_only(str(exc)):
                 return False
             try:
-                workspace = Workspace.open(path, read_only=True)
+                workspace = open_workspace(path, read_only=True)
             except OPEN_FAILURES as exc:
                 self._open_failed(path, exc)
                 return False
@@ -328,10 +328,10 @@ class MainWindow(QMainWindow):
         path = self.dialogs.new_path(self._dialog_folder())
         if path is None:
             return
-        from pmdesk.store.workspace import Workspace
+        from pmdesk.store.factory import create_workspace
 
         try:
-            workspace = Workspace.create(path, name=path.stem)
+            workspace = create_workspace(path, name=path.stem)
         except OPEN_FAILURES as exc:
             self.dialogs.error("Could not create the workspace", str(exc))
             return

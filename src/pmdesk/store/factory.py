@@ -1,21 +1,35 @@
-"""Opening a team workspace: the one place outside the subclass that names it.
+"""Opening a workspace: a ``.pmdesk`` file, or a team database on a PostgreSQL server.
 
-A ``.pmdesk`` file opens with :meth:`Workspace.create` and :meth:`Workspace.open`
-(the file workspace makes only itself). A team workspace, a database on a
-PostgreSQL server, is the subclass :class:`~pmdesk.store.team_workspace.TeamWorkspace`;
-:func:`connect_workspace` opens it, so the base class knows nothing of teams.
+The app and the command line open workspaces here. A file is the :class:`Workspace`
+itself (:meth:`Workspace.create` and :meth:`Workspace.open` do the work); a team
+workspace is the subclass :class:`~pmdesk.store.team_workspace.TeamWorkspace`, which
+only this module names, so the file workspace knows nothing of teams and opening a
+file never loads the server's modules.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
+
+from .workspace import Workspace
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
 
     from .team_workspace import TeamWorkspace
 
-__all__ = ["connect_workspace"]
+__all__ = ["connect_workspace", "create_workspace", "open_workspace"]
+
+
+def create_workspace(path: Path | str, *, name: str = "", organisation: str = "") -> Workspace:
+    """A new, empty workspace file at ``path``; an existing file is never overwritten."""
+    return Workspace.create(path, name=name, organisation=organisation)
+
+
+def open_workspace(path: Path | str, *, read_only: bool = False) -> Workspace:
+    """An existing workspace file, checked before anything is written (see Workspace.open)."""
+    return Workspace.open(path, read_only=read_only)
 
 
 def connect_workspace(
