@@ -271,3 +271,73 @@ def test_every_view_exports_a_png_from_the_menu(qtbot, demo_template, tmp_path, 
             view.size(),
         )
         assert inked_share(image) > 0.001, spec.key
+
+
+# -- collaborators, not mixins ------------------------------------------------------------------
+
+
+def reaches_into_host(cls: ast.ClassDef) -> set[str]:
+    """The ``self._x`` a plain class (no base but object) reads without ever owning it.
+
+    A class owns what it assigns to ``self``, defines in its body or declares at class
+    level; reading anything else means it relies on a host it is mixed into.
+    """
+    if any(not (isinstance(b, ast.Name) and b.id == "object") for b in cls.bases):
+        return set()
+    owned = set()
+    for node in cls.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            owned.add(node.name)
+        elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            owned |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    used = set()
+    for node in ast.walk(cls):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "self"
+            and node.attr.startswith("_")
+            and not node.attr.startswith("__")
+        ):
+            (owned if isinstance(node.ctx, ast.Store | ast.Del) else used).add(node.attr)
+    return used - owned
+
+
+def test_no_gui_class_is_a_mixin_reaching_into_its_host():
+    found = {
+        f"{name}::{node.name}": sorted(reaches_into_host(node))
+        for name, tree in gui_modules().items()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ClassDef) and reaches_into_host(node)
+    }
+    assert found == {}
+
+
+def test_the_mixin_check_can_fail():
+    # The shape table models once followed changes with: a mixin working on the model's ids.
+    tree = ast.parse(
+        "class FollowsChanges:\n"
+        "    MASS_CHANGE = 200\n"
+        "    def apply_changes(self, changes):\n"
+        "        if self._query is not None:\n"
+        "            self._remove(set(changes.ids('x', 'delete')) & self._known)\n"
+        "    def _remove(self, ids):\n"
+        "        self._order = [i for i in self._order if i not in ids]\n"
+        "        self._known -= ids\n"
+        "        runs = sorted(self._pos[i] for i in ids)\n"
+        "        for i in ids:\n"
+        "            self._rows.pop(i, None)\n"
+        "        self._reindex()\n"
+        "class Owned(object):\n"
+        "    def __init__(self):\n"
+        "        self._known = set()\n"
+        "    def add(self, i):\n"
+        "        self._known.add(i)\n"
+        "        self._tidy()\n"
+        "    def _tidy(self):\n"
+        "        pass\n"
+    )
+    mixin, owned = (n for n in tree.body if isinstance(n, ast.ClassDef))
+    assert reaches_into_host(mixin) == {"_query", "_pos", "_rows", "_reindex"}
+    assert reaches_into_host(owned) == set()

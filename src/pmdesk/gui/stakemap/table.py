@@ -145,17 +145,6 @@ class FilteredModel(EntityTableModel):
     def filtered(self) -> bool:
         return bool(self._filter) or self.filters.active()
 
-    def _insert(self, rows: list[Any]) -> None:
-        # The base only checks new rows against typed words; check the choices as well.
-        if self.filters.active() and not self._filter:
-            self._filter = [""]  # "" is in every haystack: makes the base call _matches
-            try:
-                super()._insert(rows)
-            finally:
-                self._filter = []
-        else:
-            super()._insert(rows)
-
 
 class FilterBar(QWidget):
     """Department, quadrant, attitude and contact choices; "All" clears each."""

@@ -22,6 +22,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
+from pmdesk.core.changes import ChangeSet
 from pmdesk.core.errors import PmdeskError, ValidationError
 from pmdesk.gui.commands import UpdateCommand
 from pmdesk.gui.context import AppContext
@@ -29,7 +30,7 @@ from pmdesk.store.queries import TableQuery
 from pmdesk.store.services.base import Repo
 
 from .columns import Column, Kind, Lookup
-from .model_sync import FollowsChanges
+from .model_sync import RowSync, _runs, merged
 
 Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -59,10 +60,13 @@ def default_name(row: Any) -> str:
     return f"#{row.id}"
 
 
-class EntityTableModel(FollowsChanges, QAbstractTableModel):
+class EntityTableModel(QAbstractTableModel):
     # Up to this many rows are read in one go; larger scopes load a block at a time.
     EAGER_LIMIT = 2000
     BLOCK = 250
+    # More changed rows than this in one change (an undone mass delete, a reschedule) are
+    # handled by comparing ids, without reading the rows; new rows are then resynced.
+    MASS_CHANGE = 200
 
     def __init__(
         self,
@@ -87,7 +91,12 @@ class EntityTableModel(FollowsChanges, QAbstractTableModel):
         self._filter: list[str] = []
         self._sort: tuple[int, Qt.SortOrder] | None = None
         self._lookups: list[tuple[Lookup, list[int]]] = self._collect_lookups()
+        self._sync = RowSync(self)
         ctx.changed.connect(self.apply_changes)
+
+    def apply_changes(self, changes: ChangeSet) -> None:
+        """Refresh exactly what a committed edit changed, wherever it was made."""
+        self._sync.apply(changes)
 
     def _collect_lookups(self) -> list[tuple[Lookup, list[int]]]:
         found: dict[int, tuple[Lookup, list[int]]] = {}
@@ -115,21 +124,21 @@ class EntityTableModel(FollowsChanges, QAbstractTableModel):
         self._order = self._query.ids() if self._query is not None else []
         self._known = set(self._order)
         if len(self._order) <= self.EAGER_LIMIT:
-            self._cache(self._query.rows(self._order) if self._order else [])
+            self.cache_rows(self._query.rows(self._order) if self._order else [])
         if self._sort is not None:
             self._order = self._ordered_ids()
         self._ids = self._visible(self._order)
         self._reindex()
         self.endResetModel()
 
-    def _cache(self, rows: Iterable[Any]) -> None:
+    def cache_rows(self, rows: Iterable[Any]) -> None:
         for row in rows:
             self._rows[row.id] = row
 
     def _ensure_all(self) -> None:
         missing = [i for i in self._order if i not in self._rows]
         if missing and self._query is not None:
-            self._cache(
+            self.cache_rows(
                 self._query.all() if len(missing) > 2 * self.BLOCK else self._query.rows(missing)
             )
 
@@ -166,7 +175,7 @@ class EntityTableModel(FollowsChanges, QAbstractTableModel):
         if found is None and self._query is not None:
             start = row - row % self.BLOCK
             block = [i for i in self._ids[start : start + self.BLOCK] if i not in self._rows]
-            self._cache(self._query.rows(block))
+            self.cache_rows(self._query.rows(block))
             found = self._rows.get(entity_id)
         return found
 
@@ -309,7 +318,7 @@ class EntityTableModel(FollowsChanges, QAbstractTableModel):
         if not 0 <= column < len(self.columns):
             return
         self._sort = (column, order)
-        self._relayout(self._ordered_ids())
+        self.reorder()
 
     def _ordered_ids(self) -> list[int]:
         if self._sort is None or self._query is None:
@@ -360,3 +369,70 @@ class EntityTableModel(FollowsChanges, QAbstractTableModel):
     @property
     def filtered(self) -> bool:
         return bool(self._filter)
+
+    # -- row operations: how RowSync (model_sync.py) follows the file ------------------------
+
+    @property
+    def known_ids(self) -> frozenset[int]:
+        """Every id of the scope, shown or filtered out."""
+        return frozenset(self._known)
+
+    @property
+    def lookups(self) -> list[tuple[Lookup, list[int]]]:
+        """Each lookup the columns use, with the numbers of the columns that show it."""
+        return self._lookups
+
+    def forget(self, ids: Iterable[int] | None = None) -> None:
+        """Drop cached rows (all of them by default): they are read again when next shown."""
+        if ids is None:
+            self._rows.clear()
+        for entity_id in ids or ():
+            self._rows.pop(entity_id, None)
+
+    def reorder(self) -> None:
+        self._relayout(self._ordered_ids())
+
+    def rows_changed(self, ids: Iterable[int]) -> None:
+        last = len(self.columns) - 1
+        for first, end in _runs(sorted(self._pos[i] for i in ids if i in self._pos)):
+            self.dataChanged.emit(self.index(first, 0), self.index(end, last))
+
+    def columns_changed(self, numbers: Iterable[int]) -> None:
+        if self._ids:
+            for number in numbers:
+                self.dataChanged.emit(self.index(0, number), self.index(len(self._ids) - 1, number))
+
+    def remove_ids(self, ids: set[int] | frozenset[int]) -> None:
+        if not ids:
+            return
+        runs = _runs(sorted(self._pos[i] for i in ids if i in self._pos))
+        # The scope shrinks first, so that whoever hears rowsRemoved counts the rows left.
+        self._order = [i for i in self._order if i not in ids]
+        self._known -= ids
+        self.forget(ids)
+        for first, end in reversed(runs):
+            self.beginRemoveRows(QModelIndex(), first, end)
+            del self._ids[first : end + 1]
+            self.endRemoveRows()
+        self._reindex()
+
+    def insert_rows(self, rows: list[Any]) -> None:
+        """New rows of the scope, each where the order puts it (unless the filter hides it)."""
+        if not rows:
+            return
+        self.cache_rows(rows)
+        new = {row.id for row in rows}
+        self._known |= new
+        self._order += [row.id for row in rows]
+        self._order = [i for i in self._ordered_ids() if i in self._known]
+        final = merged(
+            self._ids,
+            self._order,
+            new,
+            lambda i: not self.filtered or self._matches(self._rows[i]),
+        )
+        for first, end in _runs([n for n, i in enumerate(final) if i in new]):
+            self.beginInsertRows(QModelIndex(), first, end)
+            self._ids[first:first] = final[first : end + 1]
+            self.endInsertRows()
+        self._reindex()
