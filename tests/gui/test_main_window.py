@@ -445,6 +445,73 @@ def test_open_dialog_opens_the_chosen_file(window, product_file):
     assert window.workspace.path == product_file
 
 
+def _slow_open(monkeypatch, release_when):
+    """Opening waits until ``release_when()`` holds on the window's thread: a window whose
+    event loop does not turn while a file opens never releases it (the wait gives up)."""
+    import threading
+
+    from PySide6.QtCore import QTimer
+
+    from pmdesk.store import factory
+
+    real, released, seen = factory.open_workspace, threading.Event(), {}
+
+    def open_workspace(path, **kwargs):
+        seen["on the window's thread"] = threading.current_thread() is threading.main_thread()
+        seen["released"] = released.wait(20)
+        return real(path, **kwargs)
+
+    def poll() -> None:
+        if release_when():
+            released.set()
+        elif not released.is_set():
+            QTimer.singleShot(10, poll)
+
+    monkeypatch.setattr(factory, "open_workspace", open_workspace)
+    QTimer.singleShot(0, poll)
+    return seen
+
+
+def test_a_file_opens_off_the_windows_thread_while_the_window_keeps_painting(
+    window, product_file, monkeypatch
+):
+    """File ▸ Open: the checks (and an upgrade) run on a worker; a long open shows what it
+    does in a progress dialog, and the file arrives in the window once it is open."""
+    from pmdesk.gui.ops import OpProgressDialog
+
+    def progress_shown() -> str | None:
+        shown = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, OpProgressDialog) and w.isVisible()
+        ]
+        return shown[0].windowTitle() if shown else None
+
+    titles: list[str] = []
+    seen = _slow_open(monkeypatch, lambda: titles.append(progress_shown() or "") or titles[-1])
+    window.dialogs.next_path = product_file
+    window.menu_actions.open.trigger()
+    assert seen == {"on the window's thread": False, "released": True}
+    assert titles[-1] == f"Opening {product_file.name}"
+    assert window.workspace.path == product_file
+    assert progress_shown() is None  # gone once the file is open
+    assert window.dialogs.errors == []
+
+
+def test_a_locked_file_opened_off_the_thread_still_offers_read_only(
+    window, product_file, monkeypatch
+):
+    """The question comes on the window's thread, after the worker found the file in use."""
+    seen = _slow_open(monkeypatch, lambda: True)
+    with Workspace.open(product_file):  # another writer holds it
+        window.dialogs.read_only_answer = True
+        window.dialogs.next_path = product_file
+        window.menu_actions.open.trigger()
+        assert len(window.dialogs.read_only_questions) == 1
+        assert window.workspace.path == product_file and window.workspace.read_only
+    assert seen["on the window's thread"] is False
+
+
 # -- start page ------------------------------------------------------------------------------------
 
 

@@ -8,7 +8,7 @@ connected here. Every question to the person goes through ``self.dialogs``
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -188,13 +188,14 @@ class MainWindow(QMainWindow):
         path = Path(path)
         if self.workspace is not None and _same_file(self.workspace.path, path):
             return True
+        title = f"Opening {path.name}"
         try:
-            workspace = open_workspace(path)
+            workspace = self._off_thread(title, lambda: open_workspace(path))
         except (WorkspaceLockedError, IndexDamagedError) as exc:
             if not self.dialogs.ask_read_only(str(exc)):
                 return False
             try:
-                workspace = open_workspace(path, read_only=True)
+                workspace = self._off_thread(title, lambda: open_workspace(path, read_only=True))
             except OPEN_FAILURES as exc:
                 self._open_failed(path, exc)
                 return False
@@ -219,7 +220,9 @@ class MainWindow(QMainWindow):
                 return False
             url, password, keep = answer
         try:
-            workspace = connect_workspace(url, password)
+            workspace = self._off_thread(
+                "Connecting to the team workspace", lambda: connect_workspace(url, password)
+            )
         except PmdeskError as exc:
             self.dialogs.error("Could not connect to the team workspace", str(exc))
             return False
@@ -228,6 +231,29 @@ class MainWindow(QMainWindow):
         if problem:  # connected all the same; the person asked for it, so they are told
             self.dialogs.error("The password was not remembered", problem)
         return True
+
+    def _off_thread(self, title: str, open_it: Callable[[], Workspace]) -> Workspace:
+        """Open (check, upgrade, connect) on a worker while the window keeps painting.
+
+        A long open shows its progress dialog and the window takes no input meanwhile;
+        the caller still gets the workspace, or the exception opening raised, in order.
+        There is no Cancel: an upgrade is one transaction that finishes or rolls back,
+        and closing the window waits for it.
+        """
+        from PySide6.QtCore import QEventLoop
+
+        from .ops import BackgroundOp
+
+        op = BackgroundOp(self, lambda _token: open_it(), title=title, cancellable=False)
+        loop = QEventLoop()
+        op.ended.connect(loop.quit)
+        op.start()  # its outcome arrives queued, so never before the loop below runs
+        if op.outcome is None:
+            loop.exec()
+        op.deleteLater()
+        if op.error is not None:
+            raise op.error
+        return op.result
 
     def _open_failed(self, path: Path, exc: BaseException) -> None:
         if not path.exists():
