@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from _interchange_data import TRICKY, build_portfolio
+from tests.file_rows import file_rows as _rows
 
 from pmdesk.core.errors import PmdeskError
 from pmdesk.exchange.importing import ImportFileError, ImportRefused, table_counts
@@ -260,25 +261,6 @@ def test_an_older_document_fills_an_empty_workspace(exported, tmp_path):
         # A second import finds the workspace no longer empty.
         with pytest.raises(PmdeskError, match="empty workspace"):
             import_json_into(target, exported)
-
-
-def _rows(path: Path) -> dict[str, list[tuple]]:
-    """Every row of every table (row versions aside), read through a connection of its own."""
-    import sqlite3
-
-    from pmdesk.store.models import Base
-
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        found = {}
-        for table in Base.metadata.sorted_tables:
-            columns = ", ".join(c.name for c in table.c if c.name != "row_version")
-            found[table.name] = sorted(
-                conn.execute(f"SELECT {columns} FROM {table.name}"), key=repr
-            )
-        return found
-    finally:
-        conn.close()
 
 
 @pytest.mark.parametrize("older", [False, True], ids=["current", "format 2"])

@@ -9,11 +9,11 @@ on the demo and on a new workspace, checked through a separate SQLite connection
 from __future__ import annotations
 
 import shutil
-import sqlite3
 import threading
 from pathlib import Path
 
 import pytest
+from tests.file_rows import file_rows as _dump
 
 from pmdesk.exchange.mspdi_write import export_mspdi
 from pmdesk.gui.exchange_menu import ExchangeMenus
@@ -23,21 +23,6 @@ from pmdesk.gui.settings import Settings
 from pmdesk.store.models import Base
 from pmdesk.store.services import PortfolioService
 from pmdesk.store.workspace import Workspace
-
-
-def _dump(path: Path) -> dict[str, list[tuple]]:
-    """Every row of every table, row versions aside (an undo is itself a new version)."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        found = {}
-        for table in Base.metadata.sorted_tables:
-            columns = ", ".join(c.name for c in table.c if c.name != "row_version")
-            found[table.name] = sorted(
-                conn.execute(f'SELECT {columns} FROM "{table.name}"'), key=repr
-            )
-        return found
-    finally:
-        conn.close()
 
 
 class _QuietDialogs:

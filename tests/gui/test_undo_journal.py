@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-import sqlite3
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
+from tests.file_rows import file_rows as _dump
 
 import pmdesk.gui
 from pmdesk.gui.commands import ServiceCommand
@@ -24,7 +23,6 @@ from pmdesk.gui.settings import Settings
 from pmdesk.gui.views import VIEWS
 from pmdesk.gui.widgets.entity_table import EntityTable
 from pmdesk.store.demo import create_demo
-from pmdesk.store.models import Base
 
 # No command undoes by hand; the imports, which run off the window's thread, record their
 # journal there (tests/gui/test_import_undo.py).
@@ -53,19 +51,6 @@ def test_no_command_undoes_or_redoes_its_own_way() -> None:
         assert "revert" not in own, f"{command.__name__} reverts by hand"
     # The base keeps no by-hand path either: undo and redo have one way, the journal's.
     assert not hasattr(ServiceCommand, "revert")
-
-
-def _dump(path: Path) -> dict[str, list[tuple]]:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        found = {}
-        for table in Base.metadata.sorted_tables:
-            columns = [c.name for c in table.c if c.name != "row_version"]
-            rows = conn.execute(f'SELECT {", ".join(columns)} FROM "{table.name}"').fetchall()
-            found[table.name] = sorted(rows, key=repr)
-        return found
-    finally:
-        conn.close()
 
 
 class _QuietDialogs:

@@ -15,12 +15,13 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from tests.file_rows import file_rows
 
 from pmdesk.core.changes import ChangeSet
 from pmdesk.core.errors import NotFoundError, PmdeskError, ValidationError
 from pmdesk.store.demo import create_demo
 from pmdesk.store.journal import Deleted, Inserted, Journal, Updated
-from pmdesk.store.models import Base, Lane, RoadmapItem, StakeholderPosition
+from pmdesk.store.models import Lane, RoadmapItem, StakeholderPosition
 from pmdesk.store.services import (
     CanvasService,
     PortfolioService,
@@ -34,17 +35,7 @@ D = dt.date
 
 
 def dump(path: Path, *, versions: bool = False) -> dict[str, list[tuple]]:
-    """Every row of every table, read by a second connection (what is in the file)."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        found = {}
-        for table in Base.metadata.sorted_tables:
-            columns = [c.name for c in table.c if versions or c.name != "row_version"]
-            rows = conn.execute(f'SELECT {", ".join(columns)} FROM "{table.name}"').fetchall()
-            found[table.name] = sorted(rows, key=repr)
-        return found
-    finally:
-        conn.close()
+    return file_rows(path, versions=versions)
 
 
 def versions(path: Path, table: str) -> dict[int, int]:
