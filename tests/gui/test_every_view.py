@@ -3,27 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from tests.gui.windows import open_main_window
 
-from pmdesk.gui.main_window import MainWindow
-from pmdesk.gui.settings import Settings
 from pmdesk.gui.views import VIEWS, BaseView
 from pmdesk.store.demo import create_demo
 from pmdesk.store.services import PortfolioService
 
 
-class _QuietDialogs:
-    def __getattr__(self, name):
-        return lambda *args, **kwargs: None
-
-
 @pytest.fixture
 def window(qtbot, tmp_path):
     path = create_demo(tmp_path / "demo.pmdesk")
-    win = MainWindow(settings=Settings.load(), dialogs=_QuietDialogs())
-    qtbot.addWidget(win)
-    assert win.open_path(path)
-    win.resize(1400, 850)
-    win.show()
+    win = open_main_window(qtbot, path, (1400, 850))
     yield win
     win.close()
 

@@ -14,20 +14,15 @@ from pathlib import Path
 
 import pytest
 from tests.file_rows import file_rows as _dump
+from tests.gui.windows import open_main_window
 
 from pmdesk.exchange.mspdi_write import export_mspdi
 from pmdesk.gui.exchange_menu import ExchangeMenus
 from pmdesk.gui.import_dialog import ImportCommand
 from pmdesk.gui.main_window import MainWindow
-from pmdesk.gui.settings import Settings
 from pmdesk.store.models import Base
 from pmdesk.store.services import PortfolioService
 from pmdesk.store.workspace import Workspace
-
-
-class _QuietDialogs:
-    def __getattr__(self, name):
-        return lambda *args, **kwargs: None
 
 
 @pytest.fixture
@@ -49,9 +44,7 @@ def window(request, qtbot, tmp_path, demo_template):
         path = tmp_path / "new.pmdesk"
         with Workspace.create(path) as ws:
             ws.service(PortfolioService).create_product(name="Widget")
-    win = MainWindow(settings=Settings.load(), dialogs=_QuietDialogs())
-    qtbot.addWidget(win)
-    assert win.open_path(path)
+    win = open_main_window(qtbot, path, None)
     assert win.product_selector.product_id() is not None
     errors: list[str] = []
     win.ctx.errorRaised.connect(errors.append)

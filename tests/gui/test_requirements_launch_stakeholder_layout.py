@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
     QTabWidget,
     QWidget,
 )
+from tests.gui.windows import open_main_window
 
 from pmdesk.gui.launch.view import LaunchView
 from pmdesk.gui.main_window import MainWindow
 from pmdesk.gui.requirements.view import RequirementsView
-from pmdesk.gui.settings import Settings
 from pmdesk.gui.widgets.entity_table import EntityTable
 from pmdesk.gui.widgets.heading import Heading
 from pmdesk.gui.workshop.theme import PresentationTheme
@@ -38,15 +38,8 @@ VIEWS = ("requirements", "launch", "stakeholders")
 SIZES = ((1366, 768), (1920, 1080))
 
 
-class _QuietDialogs:
-    def __getattr__(self, name):
-        return lambda *args, **kwargs: None
-
-
 def _window(qtbot, path) -> MainWindow:
-    win = MainWindow(settings=Settings.load(), dialogs=_QuietDialogs())
-    qtbot.addWidget(win)
-    assert win.open_path(path)
+    win = open_main_window(qtbot, path, None)
     win.show()
     qtbot.waitExposed(win)
     return win

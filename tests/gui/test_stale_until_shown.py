@@ -8,13 +8,13 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
+from tests.gui.windows import open_main_window
 
 import pmdesk.gui.portfolio.view as portfolio_module
 from pmdesk.core.changes import Change, ChangeSet
 from pmdesk.core.enums import ItemKind
 from pmdesk.core.kinds import ChangeKind
 from pmdesk.gui.main_window import MainWindow
-from pmdesk.gui.settings import Settings
 from pmdesk.gui.views import VIEWS
 from pmdesk.gui.widgets.stale import StaleUntilShown
 from pmdesk.store.demo import create_demo
@@ -31,11 +31,6 @@ from pmdesk.store.workspace import Workspace
 FUTURE = dt.date.today() + dt.timedelta(days=40)
 
 
-class _QuietDialogs:
-    def __getattr__(self, name):
-        return lambda *args, **kwargs: None
-
-
 @pytest.fixture(params=["demo", "empty"])
 def window(request, qtbot, tmp_path):
     path = tmp_path / "w.pmdesk"
@@ -43,11 +38,7 @@ def window(request, qtbot, tmp_path):
         create_demo(path)
     else:
         Workspace.create(path, name="New").close()
-    win = MainWindow(settings=Settings.load(), dialogs=_QuietDialogs())
-    qtbot.addWidget(win)
-    assert win.open_path(path)
-    win.resize(1400, 850)
-    win.show()
+    win = open_main_window(qtbot, path, (1400, 850))
     qtbot.waitExposed(win)
     yield win
     win.close()

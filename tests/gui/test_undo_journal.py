@@ -15,11 +15,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from tests.file_rows import file_rows as _dump
+from tests.gui.windows import open_main_window
 
 import pmdesk.gui
 from pmdesk.gui.commands import ServiceCommand
-from pmdesk.gui.main_window import MainWindow
-from pmdesk.gui.settings import Settings
 from pmdesk.gui.views import VIEWS
 from pmdesk.gui.widgets.entity_table import EntityTable
 from pmdesk.store.demo import create_demo
@@ -53,19 +52,10 @@ def test_no_command_undoes_or_redoes_its_own_way() -> None:
     assert not hasattr(ServiceCommand, "revert")
 
 
-class _QuietDialogs:
-    def __getattr__(self, name):
-        return lambda *args, **kwargs: None
-
-
 @pytest.fixture
 def window(qtbot, tmp_path):
     path = create_demo(tmp_path / "demo.pmdesk")
-    win = MainWindow(settings=Settings.load(), dialogs=_QuietDialogs())
-    qtbot.addWidget(win)
-    assert win.open_path(path)
-    win.resize(1400, 850)
-    win.show()
+    win = open_main_window(qtbot, path, (1400, 850))
     yield win, path
     win.close()
 

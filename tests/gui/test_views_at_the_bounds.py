@@ -10,27 +10,17 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from tests.gui.windows import open_main_window
 
-from pmdesk.gui.main_window import MainWindow
-from pmdesk.gui.settings import Settings
 from pmdesk.gui.views import VIEWS
 from pmdesk.store.services import PortfolioService
-
-
-class _QuietDialogs:
-    def __getattr__(self, name):
-        return lambda *args, **kwargs: None
 
 
 @pytest.fixture
 def window(qtbot, tmp_path, at_the_bounds):
     path = tmp_path / "bounds.pmdesk"
     shutil.copyfile(at_the_bounds, path)
-    win = MainWindow(settings=Settings.load(), dialogs=_QuietDialogs())
-    qtbot.addWidget(win)
-    assert win.open_path(path)
-    win.resize(1366, 768)
-    win.show()
+    win = open_main_window(qtbot, path, (1366, 768))
     yield win
     win.close()
 

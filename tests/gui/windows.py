@@ -1,0 +1,26 @@
+"""The main window as a GUI test opens it: on a file, with dialogs that never ask anything."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pmdesk.gui.main_window import MainWindow
+from pmdesk.gui.settings import Settings
+
+
+class QuietDialogs:
+    """Dialogs that answer nothing: the test drives the window, no modal question stops it."""
+
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: None
+
+
+def open_main_window(qtbot, path: Path, size: tuple[int, int] | None = (1400, 850)) -> MainWindow:
+    """A MainWindow with ``path`` open; shown at ``size`` unless that is None."""
+    win = MainWindow(settings=Settings.load(), dialogs=QuietDialogs())
+    qtbot.addWidget(win)
+    assert win.open_path(path)
+    if size is not None:
+        win.resize(*size)
+        win.show()
+    return win
