@@ -240,20 +240,13 @@ class MainWindow(QMainWindow):
         There is no Cancel: an upgrade is one transaction that finishes or rolls back,
         and closing the window waits for it.
         """
-        from PySide6.QtCore import QEventLoop
-
         from .ops import BackgroundOp
 
         op = BackgroundOp(self, lambda _token: open_it(), title=title, cancellable=False)
-        loop = QEventLoop()
-        op.ended.connect(loop.quit)
-        op.start()  # its outcome arrives queued, so never before the loop below runs
-        if op.outcome is None:
-            loop.exec()
-        op.deleteLater()
-        if op.error is not None:
-            raise op.error
-        return op.result
+        try:
+            return op.outcome_in_order()
+        finally:
+            op.deleteLater()
 
     def _open_failed(self, path: Path, exc: BaseException) -> None:
         if not path.exists():

@@ -25,7 +25,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtGui import QCursor, QFont
 from PySide6.QtWidgets import (
     QApplication,
@@ -299,6 +299,19 @@ class BackgroundOp(QObject):
     def cancel_and_wait(self) -> None:
         self.cancel()
         self.wait()
+
+    def outcome_in_order(self) -> Any:
+        """Start, keep the window painting until the work has ended, then return its result
+        or raise its error: for a caller that needs the answer before it goes on (opening a
+        file). Input stays held back meanwhile, as for any op."""
+        loop = QEventLoop()
+        self.ended.connect(loop.quit)
+        self.start()  # the outcome arrives queued, so never before the loop below runs
+        if self.outcome is None:
+            loop.exec()
+        if self.error is not None:
+            raise self.error
+        return self.result
 
     # -- on the GUI thread ------------------------------------------------------------------
 
