@@ -22,6 +22,7 @@ from keyring.backends import fail, null
 from keyring.backends.chainer import ChainerBackend
 from keyring.errors import KeyringLocked, PasswordDeleteError
 from PySide6.QtWidgets import QDialog, QLineEdit
+from tests.gui.windows import RecordingDialogs
 
 from pmdesk import credentials
 from pmdesk.core.errors import PmdeskError
@@ -348,19 +349,6 @@ def test_a_locked_keyring_in_the_dialog_says_so_and_lets_you_type(qtbot, use_key
 # -- the window: only a password that worked, and never in pmdesk's files ------------------
 
 
-class Answers:
-    """Records the window's error dialogs instead of showing them."""
-
-    def __init__(self) -> None:
-        self.errors: list[tuple[str, str]] = []
-
-    def error(self, title: str, text: str) -> None:
-        self.errors.append((title, text))
-
-    def ask_read_only(self, text: str) -> bool:
-        return False
-
-
 @pytest.fixture
 def window(qtbot, monkeypatch, tmp_path):
     """A window whose server takes only PASSWORD, and whose dialog types ``window.typed``."""
@@ -384,7 +372,7 @@ def window(qtbot, monkeypatch, tmp_path):
 
     monkeypatch.setattr(factory, "connect_workspace", connect)
     monkeypatch.setattr(team.ConnectDialog, "exec", answer)
-    shown = main_window.MainWindow(dialogs=Answers())
+    shown = main_window.MainWindow(dialogs=RecordingDialogs(read_only=False))
     shown.typed = []
     qtbot.addWidget(shown)
     yield shown

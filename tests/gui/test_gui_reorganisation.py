@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QGraphicsView, QWidget
+from tests.gui.windows import RecordingDialogs
 
 import pmdesk.gui
 from pmdesk.gui.gantt.view import GanttView
@@ -205,23 +206,17 @@ def test_an_image_that_cannot_be_written_says_so_the_same_way(qtbot, demo_ctx, t
 # -- File ▸ Export from every view ----------------------------------------------------------------
 
 
-class Dialogs:
+class Dialogs(RecordingDialogs):
     """Answers the window's questions; the image's path is the one the test sets."""
 
     def __init__(self) -> None:
-        self.errors: list[tuple[str, str]] = []
+        super().__init__()
         self.asked: list[Path] = []
         self.next_png: Path | None = None
 
     def png_path(self, suggested: Path) -> Path | None:
         self.asked.append(suggested)
         return self.next_png
-
-    def error(self, title: str, text: str) -> None:
-        self.errors.append((title, text))
-
-    def ask_read_only(self, _text: str) -> bool:
-        return True
 
 
 def workspace_file(source: str, demo_template: Path, tmp_path: Path) -> Path:

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QTabBar,
     QWidget,
 )
+from tests.gui.windows import RecordingDialogs
 
 from pmdesk.gui.main_window import MainWindow
 from pmdesk.gui.settings import Settings
@@ -49,21 +50,8 @@ KEYS = [spec.key for spec in VIEWS]
 # -- making windows ---------------------------------------------------------------------------
 
 
-class Dialogs:
-    """Answers for the window's questions: errors are kept (a view must raise none)."""
-
-    def __init__(self) -> None:
-        self.errors: list[tuple[str, str]] = []
-
-    def error(self, title: str, text: str) -> None:
-        self.errors.append((title, text))
-
-    def ask_read_only(self, _text: str) -> bool:
-        return True
-
-
 def open_window(qtbot, path: Path, size: tuple[int, int] = (1366, 768)) -> MainWindow:
-    window = MainWindow(settings=Settings(), dialogs=Dialogs())
+    window = MainWindow(settings=Settings(), dialogs=RecordingDialogs())
     qtbot.addWidget(window)
     window.resize(*size)
     window.show()
@@ -514,7 +502,7 @@ def test_tab_leaves_every_widget(qtbot, demo_template, tmp_path, source):
 def test_the_start_page_is_named_and_reachable(qtbot, tmp_path):
     settings = Settings()
     settings.add_recent(empty_file(tmp_path, 0))  # the recent files list shows too
-    window = MainWindow(settings=settings, dialogs=Dialogs())
+    window = MainWindow(settings=settings, dialogs=RecordingDialogs())
     qtbot.addWidget(window)
     window.resize(1366, 768)
     window.show()

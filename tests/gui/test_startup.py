@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QTabBar
+from tests.gui.windows import RecordingDialogs
 
 from pmdesk.gui.app import show_and_open
 from pmdesk.gui.main_window import MainWindow
@@ -116,19 +117,6 @@ def test_without_a_file_the_start_page_is_the_first_paint():
 # -- in the test's own process: the window between its first paint and the open file -----------
 
 
-class Answers:
-    """The window's dialogs, answered at once."""
-
-    def __init__(self) -> None:
-        self.errors: list[tuple[str, str]] = []
-
-    def error(self, title: str, text: str) -> None:
-        self.errors.append((title, text))
-
-    def ask_read_only(self, text: str) -> bool:
-        return False
-
-
 class FirstPaint(QObject):
     """What the window showed at its first paint."""
 
@@ -157,7 +145,7 @@ class FirstPaint(QObject):
 def start(qtbot):
     def start(path: Path | None, last_view: str = "portfolio") -> tuple[MainWindow, FirstPaint]:
         settings = Settings(last_view=last_view)
-        window = MainWindow(settings=settings, dialogs=Answers())
+        window = MainWindow(settings=settings, dialogs=RecordingDialogs(read_only=False))
         qtbot.addWidget(window)
         seen = FirstPaint(window)
         show_and_open(window, path)
@@ -217,7 +205,7 @@ def test_a_file_that_cannot_be_opened_leaves_the_start_page_with_the_reason(star
 
 def test_a_window_closed_before_its_first_paint_opens_nothing(qtbot, tmp_path):
     path = new_file(tmp_path, 1)
-    window = MainWindow(settings=Settings(), dialogs=Answers())
+    window = MainWindow(settings=Settings(), dialogs=RecordingDialogs(read_only=False))
     qtbot.addWidget(window)
     waiting = show_and_open(window, path)
     with qtbot.waitSignal(waiting.done, timeout=5000):

@@ -9,54 +9,24 @@ own actions and widgets, and reads back what the file holds.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QHelpEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QToolTip
+from tests.gui.test_house_rules import demo_copy, open_window
 
 from pmdesk.core.enums import DependencyType, ItemKind, LagUnit
 from pmdesk.gui.calendar_dialog import CalendarDialog
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.main_window import MainWindow
-from pmdesk.gui.settings import Settings
 from pmdesk.gui.views.roadmap import RoadmapView
 from pmdesk.store.services import PortfolioService, RoadmapService
 from pmdesk.store.services.calendar import CalendarService
 from pmdesk.store.workspace import Workspace
 
 SATURDAY, FRIDAY = 5, 4
-
-
-class Dialogs:
-    """The window's questions answered at once; error messages are kept for the test."""
-
-    def __init__(self) -> None:
-        self.errors: list[tuple[str, str]] = []
-
-    def error(self, title: str, text: str) -> None:
-        self.errors.append((title, text))
-
-    def ask_read_only(self, _text: str) -> bool:
-        return True
-
-
-def open_window(qtbot, path: Path, size=(1366, 768)) -> MainWindow:
-    window = MainWindow(settings=Settings(), dialogs=Dialogs())
-    qtbot.addWidget(window)
-    window.resize(*size)
-    window.show()
-    qtbot.waitActive(window)
-    assert window.open_path(path)
-    return window
-
-
-def demo_copy(demo_template: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "demo.pmdesk"
-    shutil.copyfile(demo_template, path)
-    return path
 
 
 def new_file(tmp_path: Path, products: list[str]) -> Path:

@@ -24,3 +24,17 @@ def open_main_window(qtbot, path: Path, size: tuple[int, int] | None = (1400, 85
         win.resize(*size)
         win.show()
     return win
+
+
+class RecordingDialogs:
+    """The window's questions answered at once; the error messages it showed are kept."""
+
+    def __init__(self, *, read_only: bool = True) -> None:
+        self.errors: list[tuple[str, str]] = []
+        self.read_only = read_only  # the answer to "open it read-only?"
+
+    def error(self, title: str, text: str) -> None:
+        self.errors.append((title, text))
+
+    def ask_read_only(self, _text: str) -> bool:
+        return self.read_only
