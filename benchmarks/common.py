@@ -18,6 +18,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,16 +93,10 @@ def first_paint(
         reader = threading.Thread(target=lambda: errors.append(proc.stderr.read()), daemon=True)
         reader.start()
         wall = reported = None
-        deadline = started + timeout
-        while wall is None:
-            try:
-                stamp, line = lines.get(timeout=max(0.0, deadline - time.perf_counter()))
-            except queue.Empty:
-                break
-            if line is None:
-                break
+        for stamp, line in stamped_lines(lines, started + timeout):
             if line.startswith("first-paint "):
                 wall, reported = stamp - started, float(line.split()[1])
+                break
         exit_code, peak = _reap(proc, grace=10.0 if wall is not None else 0.0)
         reader.join(5.0)  # the child is gone: its stderr ends now
         shown = saved_view(Path(home) / "config" / "pmdesk.ini") if view else None
@@ -115,6 +110,19 @@ def saved_view(ini: Path) -> str | None:
     parser = configparser.ConfigParser(interpolation=None, strict=False)
     parser.read(ini, encoding="utf-8")
     return parser.get("view", "last", fallback=None)
+
+
+def stamped_lines(lines: queue.Queue, deadline: float) -> Iterator[tuple[float, str]]:
+    """The child's output lines (fed by :func:`_pump`) with the time each arrived, until the
+    output ends or ``deadline`` (a ``time.perf_counter()`` value) passes."""
+    while True:
+        try:
+            stamp, line = lines.get(timeout=max(0.0, deadline - time.perf_counter()))
+        except queue.Empty:
+            return
+        if line is None:
+            return
+        yield stamp, line
 
 
 def _pump(stream, lines: queue.Queue) -> None:

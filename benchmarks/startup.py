@@ -41,7 +41,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from common import CACHE, _pump, _reap, isolated_env, spread, verdict
+from common import CACHE, _pump, _reap, isolated_env, spread, stamped_lines, verdict
 
 FLOOR = Path(__file__).with_name("floor_window.py")
 RATIO_GOAL = 2.5
@@ -107,30 +107,18 @@ def cold_start(
         threading.Thread(target=_pump, args=(proc.stdout, lines), daemon=True).start()
         window = shown = reported = None
         output: list[str] = []
-        deadline = started + timeout
-        while shown is None:
-            try:
-                stamp, line = lines.get(timeout=max(0.0, deadline - time.perf_counter()))
-            except queue.Empty:
-                break
-            if line is None:
-                break
+        for stamp, line in stamped_lines(lines, started + timeout):
             output.append(line)
             if line.startswith("window-paint "):
                 window = stamp - started
             elif line.startswith("first-paint "):
                 shown, reported = stamp - started, float(line.split()[1])
+                break
         if script is not None:  # the bare window has one paint: window and view at once
             window = shown
         exit_code, peak = _reap(proc, grace=10.0 if shown is not None else 0.0)
-        while merged:  # the rest of the output (importtime lines printed at exit)
-            try:
-                _stamp, line = lines.get(timeout=5.0)
-            except queue.Empty:
-                break
-            if line is None:
-                break
-            output.append(line)
+        if merged:  # the rest of the output (importtime lines printed at exit)
+            output.extend(line for _stamp, line in stamped_lines(lines, time.perf_counter() + 5.0))
         return Start(window, shown, reported, exit_code, peak, output)
 
 
