@@ -183,19 +183,25 @@ class MainWindow(QMainWindow):
 
     def open_path(self, path: Path) -> bool:
         """Open ``path``, replacing the open file; on refusal say why and keep the current one."""
-        from pmdesk.store.factory import open_workspace
-
         path = Path(path)
         if self.workspace is not None and _same_file(self.workspace.path, path):
             return True
+
+        def open_it(read_only: bool = False) -> Workspace:
+            # Imported on the worker: the store (SQLAlchemy, every model) is most of a cold
+            # start, and the window keeps painting while it loads.
+            from pmdesk.store.factory import open_workspace
+
+            return open_workspace(path, read_only=read_only)
+
         title = f"Opening {path.name}"
         try:
-            workspace = self._off_thread(title, lambda: open_workspace(path))
+            workspace = self._off_thread(title, open_it)
         except (WorkspaceLockedError, IndexDamagedError) as exc:
             if not self.dialogs.ask_read_only(str(exc)):
                 return False
             try:
-                workspace = self._off_thread(title, lambda: open_workspace(path, read_only=True))
+                workspace = self._off_thread(title, lambda: open_it(read_only=True))
             except OPEN_FAILURES as exc:
                 self._open_failed(path, exc)
                 return False
