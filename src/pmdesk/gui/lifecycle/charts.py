@@ -12,13 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPointF, Qt
-from PySide6.QtGui import QColor, QFont, QFontInfo, QPalette
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 
 from pmdesk.core.enums import GateDecision, Stage
 from pmdesk.core.lifecycle import figure
-from pmdesk.gui.widgets.chart_range import UserRange
+from pmdesk.gui.widgets.plot import StyledPlot
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
 STAGE_COLOURS = {
@@ -61,117 +60,7 @@ def day_of(seconds: float) -> dt.date:
     return dt.datetime.fromtimestamp(seconds, dt.UTC).date()
 
 
-class NumberAxis(pg.AxisItem):
-    """Tick labels as people write figures: 424,600 rather than 424600 or 4.246e5."""
-
-    def tickStrings(self, values, scale, spacing):
-        return [figure(v * scale) for v in values]
-
-
-class _Chart(pg.PlotWidget):
-    """A date-axis plot that follows the palette and font, with a hover readout."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(
-            parent,
-            axisItems={
-                "bottom": pg.DateAxisItem(orientation="bottom"),
-                "left": NumberAxis(orientation="left"),
-            },
-        )
-        self.setMinimumHeight(220)
-        self.plotItem.setMenuEnabled(False)
-        self.plotItem.hideButtons()
-        self.plotItem.showGrid(x=False, y=True, alpha=0.18)
-        self.legend = self.plotItem.addLegend(offset=(10, 4), colCount=4)
-        self.readout = pg.TextItem(anchor=(0, 1))
-        self.readout.setZValue(50)
-        self._points: list[tuple[float, float, str]] = []
-        self.scene().sigMouseMoved.connect(self._hover)
-        self.user_range = UserRange(self.plotItem.getViewBox())
-        self._subject: object = None
-        self._ready = True
-        self.restyle()
-
-    # -- style ---------------------------------------------------------------------------------
-
-    @property
-    def scale(self) -> float:
-        """1 at the usual font size; about 2 on a projector."""
-        return max(1.0, QFontInfo(self.font()).pixelSize() / 13)
-
-    def ink(self) -> QColor:
-        return self.palette().color(QPalette.ColorRole.Text)
-
-    def restyle(self) -> None:
-        self.setBackground(self.palette().color(QPalette.ColorRole.Base))
-        font = QFont(self.font())
-        for name in ("left", "bottom"):
-            axis = self.plotItem.getAxis(name)
-            axis.setPen(pg.mkPen(self.ink(), width=max(1, round(self.scale))))
-            axis.setTextPen(pg.mkPen(self.ink()))
-            axis.setTickFont(font)
-            axis.label.setFont(font)  # the unit, as large as the figures
-        self.legend.setLabelTextColor(self.ink())
-        self.legend.setLabelTextSize(f"{QFontInfo(font).pixelSize()}px")
-        self.readout.setColor(self.ink())
-        self.readout.setFont(font)
-
-    def changeEvent(self, event: QEvent) -> None:
-        ready = getattr(self, "_ready", False)
-        if ready and event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange):
-            self.restyle()
-            self.redraw()
-        super().changeEvent(event)
-
-    def redraw(self) -> None:
-        """Draw the current data again, keeping a range the person zoomed or panned to."""
-        with self.user_range.kept():
-            self._draw()
-
-    def _draw(self) -> None:
-        """Draw the current data (subclasses)."""
-
-    def _subject_is(self, subject: object) -> None:
-        """New data about another subject (another metric) is fitted afresh."""
-        if subject != self._subject:
-            self.user_range.forget()
-        self._subject = subject
-
-    def clear_chart(self) -> None:
-        self.plotItem.clear()
-        self.legend.clear()
-        self.plotItem.addItem(self.readout, ignoreBounds=True)
-        self.readout.setText("")
-        self._points = []
-
-    # -- hover ------------------------------------------------------------------------------
-
-    def _hover(self, pos: QPointF) -> None:
-        if not self._points or not self.plotItem.sceneBoundingRect().contains(pos):
-            self.readout.setText("")
-            return
-        view = self.plotItem.vb
-        at = view.mapSceneToView(pos)
-        (x_range, y_range) = view.viewRange()
-        width, height = (x_range[1] - x_range[0]) or 1, (y_range[1] - y_range[0]) or 1
-
-        def distance(p: tuple[float, float, str]) -> float:
-            return ((p[0] - at.x()) / width) ** 2 + ((p[1] - at.y()) / height) ** 2
-
-        x, y, text = min(self._points, key=distance)
-        self.readout.setText(text)
-        self.readout.setPos(x, y)
-
-    def hover_text(self) -> str:
-        return self.readout.toPlainText()
-
-    def point_pos(self, index: int) -> tuple[float, float]:
-        x, y, _text = self._points[index]
-        return x, y
-
-
-class LifecycleCurve(_Chart):
+class LifecycleCurve(StyledPlot):
     """Revenue or units over time, the stages as shaded bands, gate reviews as markers.
 
     It opens on the span the metric covers (years of stages before the first value
@@ -283,7 +172,7 @@ class LifecycleCurve(_Chart):
         self.plotItem.addItem(scatter)
 
 
-class KpiChart(_Chart):
+class KpiChart(StyledPlot):
     """One metric's values against its target (constant or per period)."""
 
     def set_data(

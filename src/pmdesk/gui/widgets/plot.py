@@ -1,0 +1,143 @@
+"""The look every pyqtgraph chart of pmdesk shares: it follows the palette and the font.
+
+A chart drawn in the desk's palette stays in it when the view is presented, unless it
+follows: these charts restyle themselves on every palette or font change, so the
+projector's black-on-white and large type reach their axes, legend and hover readout,
+and their strokes grow with the type (``scale``). Figures on the value axis read as
+people write them (424,600), and a range the person zoomed or panned to survives a
+redraw of the same subject (:class:`UserRange`).
+
+Used by the lifecycle curve and KPI chart, and by the business case's cash-flow and
+tornado charts.
+"""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QPointF
+from PySide6.QtGui import QColor, QFont, QFontInfo, QPalette
+from PySide6.QtWidgets import QWidget
+
+from pmdesk.core.lifecycle import figure
+
+from .chart_range import UserRange
+
+
+class NumberAxis(pg.AxisItem):
+    """Tick labels as people write figures: 424,600 rather than 424600 or 4.246e5."""
+
+    def tickStrings(self, values, scale, spacing):
+        return [figure(v * scale) for v in values]
+
+
+class StyledPlot(pg.PlotWidget):
+    """A plot that follows the palette and font, with a hover readout.
+
+    Dates along the bottom unless ``bottom`` gives another axis; figures up the side
+    unless ``left`` does.
+    """
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        bottom: pg.AxisItem | None = None,
+        left: pg.AxisItem | None = None,
+    ) -> None:
+        super().__init__(
+            parent,
+            axisItems={
+                "bottom": bottom or pg.DateAxisItem(orientation="bottom"),
+                "left": left or NumberAxis(orientation="left"),
+            },
+        )
+        self.setMinimumHeight(220)
+        self.plotItem.setMenuEnabled(False)
+        self.plotItem.hideButtons()
+        self.plotItem.showGrid(x=False, y=True, alpha=0.18)
+        self.legend = self.plotItem.addLegend(offset=(10, 4), colCount=4)
+        self.readout = pg.TextItem(anchor=(0, 1))
+        self.readout.setZValue(50)
+        self._points: list[tuple[float, float, str]] = []
+        self.scene().sigMouseMoved.connect(self._hover)
+        self.user_range = UserRange(self.plotItem.getViewBox())
+        self._subject: object = None
+        self._ready = True
+        self.restyle()
+
+    # -- style ---------------------------------------------------------------------------------
+
+    @property
+    def scale(self) -> float:
+        """1 at the usual font size; about 2 on a projector."""
+        return max(1.0, QFontInfo(self.font()).pixelSize() / 13)
+
+    def ink(self) -> QColor:
+        return self.palette().color(QPalette.ColorRole.Text)
+
+    def restyle(self) -> None:
+        self.setBackground(self.palette().color(QPalette.ColorRole.Base))
+        font = QFont(self.font())
+        for name in ("left", "bottom"):
+            axis = self.plotItem.getAxis(name)
+            axis.setPen(pg.mkPen(self.ink(), width=max(1, round(self.scale))))
+            axis.setTextPen(pg.mkPen(self.ink()))
+            axis.setTickFont(font)
+            axis.label.setFont(font)  # the unit, as large as the figures
+        self.legend.setLabelTextColor(self.ink())
+        self.legend.setLabelTextSize(f"{QFontInfo(font).pixelSize()}px")
+        self.readout.setColor(self.ink())
+        self.readout.setFont(font)
+
+    def changeEvent(self, event: QEvent) -> None:
+        ready = getattr(self, "_ready", False)
+        if ready and event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange):
+            self.restyle()
+            self.redraw()
+        super().changeEvent(event)
+
+    def redraw(self) -> None:
+        """Draw the current data again, keeping a range the person zoomed or panned to."""
+        with self.user_range.kept():
+            self._draw()
+
+    def _draw(self) -> None:
+        """Draw the current data (subclasses)."""
+
+    def _subject_is(self, subject: object) -> None:
+        """New data about another subject (another metric) is fitted afresh."""
+        if subject != self._subject:
+            self.user_range.forget()
+        self._subject = subject
+
+    def clear_chart(self) -> None:
+        self.plotItem.clear()
+        self.legend.clear()
+        self.plotItem.addItem(self.readout, ignoreBounds=True)
+        self.readout.setText("")
+        self._points = []
+
+    # -- hover ------------------------------------------------------------------------------
+
+    def _hover(self, pos: QPointF) -> None:
+        if not self._points or not self.plotItem.sceneBoundingRect().contains(pos):
+            self.readout.setText("")
+            return
+        view = self.plotItem.vb
+        at = view.mapSceneToView(pos)
+        (x_range, y_range) = view.viewRange()
+        width, height = (x_range[1] - x_range[0]) or 1, (y_range[1] - y_range[0]) or 1
+
+        def distance(p: tuple[float, float, str]) -> float:
+            return ((p[0] - at.x()) / width) ** 2 + ((p[1] - at.y()) / height) ** 2
+
+        x, y, text = min(self._points, key=distance)
+        self.readout.setText(text)
+        self.readout.setPos(x, y)
+
+    def hover_text(self) -> str:
+        return self.readout.toPlainText()
+
+    def point_pos(self, index: int) -> tuple[float, float]:
+        x, y, _text = self._points[index]
+        return x, y
