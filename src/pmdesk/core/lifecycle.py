@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from .enums import Direction, GateDecision, Stage
 from .errors import ValidationError
@@ -128,6 +129,10 @@ class EliminationRules:
     falling_periods: int = 3  # revenue fell this many periods in a row
     margin_floor: float = 15.0  # gross margin (%) under this
     share_periods: int = 6  # market share lower than this many periods ago
+    # delivering under this share (%) of its business case's revenue ...
+    business_case_floor: float = 50.0
+    # ... in each of this many periods in a row (the latest with actuals)
+    business_case_periods: int = 2
 
 
 @dataclass(frozen=True)
@@ -147,13 +152,42 @@ def falling_run(values: Sequence[float]) -> int:
     return run
 
 
+def below_business_case(
+    plan_ratios: Sequence[float | Decimal], rules: EliminationRules = EliminationRules()
+) -> Trigger | None:
+    """The "delivering under X % of its business case for N periods" rule.
+
+    ``plan_ratios``: actual ÷ plan revenue of each period that has actuals, oldest first
+    (``core.pnl.plan_vs_actual``'s complete periods; the store feeds them). Trips when
+    each of the latest ``rules.business_case_periods`` ratios is under
+    ``rules.business_case_floor`` %; the detail gives their average.
+    """
+    periods = rules.business_case_periods
+    latest = [float(ratio) for ratio in plan_ratios][-periods:]
+    floor = rules.business_case_floor / 100
+    if len(latest) < periods or any(ratio >= floor for ratio in latest):
+        return None
+    average = sum(latest) / len(latest)
+    span = "the last period" if periods == 1 else f"each of the last {periods} periods"
+    return Trigger(
+        "below_business_case",
+        f"revenue is {average:.0%} of its business case, under "
+        f"{rules.business_case_floor:g}% in {span}",
+    )
+
+
 def elimination_triggers(
     revenue: Sequence[float],
     margin: Sequence[float],
     share: Sequence[float],
     rules: EliminationRules = EliminationRules(),
+    plan_ratios: Sequence[float | Decimal] = (),
 ) -> list[Trigger]:
-    """The rules a product's recent metrics trip (values oldest first)."""
+    """The rules a product's recent metrics trip (values oldest first).
+
+    ``plan_ratios``: actual ÷ plan revenue per period against its signed business case
+    (see :func:`below_business_case`); empty when the product has no plan.
+    """
     found = []
     run = falling_run(revenue)
     if run >= rules.falling_periods:
@@ -170,6 +204,9 @@ def elimination_triggers(
                 f"share {share[-1]:.1f}% is down from {before:.1f}% {rules.share_periods} periods ago",
             )
         )
+    plan = below_business_case(plan_ratios, rules)
+    if plan is not None:
+        found.append(plan)
     return found
 
 
@@ -187,6 +224,12 @@ def rules_from_settings(settings: dict | None) -> EliminationRules:
             falling_periods=max(1, int(stored.get("falling_periods", defaults.falling_periods))),
             margin_floor=float(stored.get("margin_floor", defaults.margin_floor)),
             share_periods=max(1, int(stored.get("share_periods", defaults.share_periods))),
+            business_case_floor=_percent(
+                stored.get("business_case_floor", defaults.business_case_floor)
+            ),
+            business_case_periods=max(
+                1, int(stored.get("business_case_periods", defaults.business_case_periods))
+            ),
         )
     except (TypeError, ValueError):
         return defaults
@@ -199,8 +242,18 @@ def rules_to_settings(settings: dict | None, rules: EliminationRules) -> dict:
         "falling_periods": rules.falling_periods,
         "margin_floor": rules.margin_floor,
         "share_periods": rules.share_periods,
+        "business_case_floor": rules.business_case_floor,
+        "business_case_periods": rules.business_case_periods,
     }
     return updated
+
+
+def _percent(value: float | str) -> float:
+    """A stored percentage, 0 … 1000; a bad one raises ValueError (the defaults then apply)."""
+    number = float(value)
+    if not 0 <= number <= 1000:
+        raise ValueError(number)
+    return number
 
 
 def recycle_choices(stage: Stage) -> list[Stage]:
