@@ -254,7 +254,7 @@ def format_money(
       code); negative with a true minus: "−€1,200".
     - ``whole``: rounded to whole units: "€1,234,568".
     - ``compact``: three significant figures with K / M / bn: "€1.23 M", "€950 K",
-      "−€12.5 bn"; under a thousand as ``whole``.
+      "−€12.5 bn", "€1 K" for 999.50; under that as the default ("€19.90").
     """
     check_currency(currency)
     with localcontext(prec=PRECISION):
@@ -267,7 +267,7 @@ def format_money(
 
 
 def _format_magnitude(value: Decimal, currency: str, *, compact: bool, whole: bool) -> str:
-    if compact and value >= 1000:
+    if compact and value >= Decimal("999.5"):
         for size, suffix in (
             (Decimal(10) ** 9, "bn"),
             (Decimal(10) ** 6, "M"),
@@ -281,7 +281,7 @@ def _format_magnitude(value: Decimal, currency: str, *, compact: bool, whole: bo
                 if "." in text:
                     text = text.rstrip("0").rstrip(".")
                 return f"{text} {suffix}"
-    if whole or compact:
+    if whole:
         return f"{value.quantize(ONE, rounding=ROUND_HALF_UP):,f}"
     rounded = value.quantize(quantum(currency), rounding=ROUND_HALF_UP)
     if rounded == rounded.to_integral_value():
