@@ -35,6 +35,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
+from functools import lru_cache
 
 from .enums import LabelledEnum
 from .errors import ValidationError
@@ -345,8 +346,14 @@ def rate_per_period(annual: Decimal, period: Period) -> Decimal:
     annual = _rate_input(annual)
     if period is Period.YEAR:
         return annual
+    return _root_rate(annual, PERIODS_PER_YEAR[period])
+
+
+@lru_cache(maxsize=256)
+def _root_rate(annual: Decimal, periods: int) -> Decimal:
+    """(1 + annual)^(1/periods) − 1: a fractional power, the costliest step of a table."""
     with localcontext(prec=PRECISION):
-        return (ONE + annual) ** (ONE / PERIODS_PER_YEAR[period]) - ONE
+        return (ONE + annual) ** (ONE / periods) - ONE
 
 
 def annual_equivalent(per_period: Decimal, period: Period) -> Decimal:
@@ -409,6 +416,12 @@ def period_start(settings: CaseSettings, index: int) -> dt.date:
     return add_months(settings.start, (index - 1) * settings.period.months)
 
 
+@lru_cache(maxsize=64)
+def period_starts(start: dt.date, period: Period, horizon: int) -> tuple[dt.date, ...]:
+    """The first days of periods 0 … ``horizon`` of a case starting on ``start``."""
+    return tuple(add_months(start, (index - 1) * period.months) for index in range(horizon + 1))
+
+
 def cash_flow_table(
     settings: CaseSettings, drivers: Mapping[str, Decimal]
 ) -> tuple[PeriodRow, ...]:
@@ -424,10 +437,11 @@ def cash_flow_table(
         market, price, cost = d["market_size"], d["price"], d["unit_cost"]
         growth, keep = ONE + d["units_growth"], ONE - d["churn"]
         cumulative = discounted_cumulative = -investment
+        starts = period_starts(settings.start, settings.period, settings.horizon)
         rows.append(
             PeriodRow(
                 0,
-                period_start(settings, 0),
+                starts[0],
                 ZERO,
                 ZERO,
                 ZERO,
@@ -460,7 +474,7 @@ def cash_flow_table(
             rows.append(
                 PeriodRow(
                     index,
-                    period_start(settings, index),
+                    starts[index],
                     new,
                     customers,
                     revenue,
