@@ -225,6 +225,10 @@ class GanttLayout:
     def row_count(self, lane_id: int) -> int:
         return len(self._rows.get(lane_id, ()))
 
+    def item_count(self, lane_id: int) -> int:
+        """How many items the lane shows, summed over its rows (no pass over the items)."""
+        return sum(len(row) for row in self._rows.get(lane_id, ()))
+
     def extent(self) -> tuple[int, int] | None:
         """First and last day (inclusive) covered by any item or its baseline."""
         if not self.items:

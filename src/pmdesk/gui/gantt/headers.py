@@ -293,7 +293,6 @@ class LaneHeader(QWidget):
         self.setMouseTracking(True)
         self._press: tuple[int, QPoint] | None = None
         self._drop_index: int | None = None
-        self._counted: tuple[int, dict[int, int]] = (-1, {})
         view.verticalScrollBar().valueChanged.connect(self.update)
 
     def _offset(self) -> float:
@@ -309,7 +308,7 @@ class LaneHeader(QWidget):
         p = QPainter(self)
         p.fillRect(self.rect(), style.header)
         top = self._offset()
-        counts = self._counts()
+        layout = self.model.layout
         for n, box in enumerate(self.model.layout.boxes):
             y = box.top - top
             if y > self.height() or y + box.height < 0:
@@ -324,7 +323,7 @@ class LaneHeader(QWidget):
             line = fonts.bold_metrics.height()
             line_y = y + min(box.height, max(34, line + 10)) / 2
             self._chevron(p, QPointF(CHEVRON_WIDTH / 2 + 3, line_y), box.collapsed, style.muted)
-            count = str(counts.get(box.lane_id, 0))
+            count = str(layout.item_count(box.lane_id))
             count_width = fonts.small_metrics.horizontalAdvance(count) + 14
             p.setFont(fonts.bold)
             p.setPen(style.text)
@@ -403,15 +402,6 @@ class LaneHeader(QWidget):
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(colour)
         p.drawRoundedRect(QRectF(x - 4.8, y - 1.5, 9.6, 7), 1.5, 1.5)
-
-    def _counts(self) -> dict[int, int]:
-        """Items shown per lane, counted again only when the layout changed."""
-        if self._counted[0] != self.model.version:
-            counts: dict[int, int] = {}
-            for item in self.model.layout.items.values():
-                counts[item.lane_id] = counts.get(item.lane_id, 0) + 1
-            self._counted = (self.model.version, counts)
-        return self._counted[1]
 
     @staticmethod
     def _chevron(p: QPainter, centre: QPointF, collapsed: bool, colour) -> None:

@@ -61,9 +61,8 @@ class LinkPainter:
 
     def _cache(self, scale: TimeScale) -> dict:
         if self.model.version != self._version:
+            self._forget(self.model.moved_since(self._version))
             self._version = self.model.version
-            self._places.clear()
-            self._zooms.clear()
         key = (scale.px_per_day, scale.origin)
         found = self._zooms.get(key)
         if found is None:
@@ -73,6 +72,26 @@ class LinkPainter:
         else:
             self._zooms.move_to_end(key)
         return found
+
+    def _forget(self, moved: tuple[set[int], set[int]] | None) -> None:
+        """Drop what a change made stale: the routes of the links of the items it moved and of
+        the links it changed (an edit moves a bar or two), or everything after a new layout."""
+        if moved is None:
+            self._places.clear()
+            self._zooms.clear()
+            return
+        items, links = moved
+        links_of = self.model.links_of
+        links = links | {i for item in items for i in links_of.get(item, ())}
+        for item_id in items:
+            self._places.pop(item_id, None)
+        for cache in self._zooms.values():
+            boxes, stubs = cache.get("boxes", {}), cache.get("stubs", {})
+            for item_id in items:
+                boxes.pop(item_id, None)
+            for link_id in links:
+                cache.pop(link_id, None)
+                stubs.pop(link_id, None)
 
     def _place(self, item_id: int) -> tuple[float, float] | None:
         """Centre y and height of an item's shape (the same at every zoom)."""
@@ -133,6 +152,17 @@ class LinkPainter:
         """The path of a link at this zoom (None if an end is not shown)."""
         drawing = self._drawing(link_id, scale)
         return drawing[0] if drawing is not None else None
+
+    def dirty_rects(self, link_id: int, scale: TimeScale) -> list[QRectF]:
+        """Where a link is drawn, to repaint it: a thin strip around each of its segments
+        (with its arrow head). A long link's bounding box would be half the chart."""
+        drawing = self._drawing(link_id, scale)
+        if drawing is None:
+            return []
+        return [
+            QRectF(min(x0, x1) - 8, min(y0, y1) - 8, abs(x1 - x0) + 16, abs(y1 - y0) + 16)
+            for (x0, y0), (x1, y1) in pairwise(drawing[0])
+        ]
 
     def ids_in(self, scale: TimeScale, rect: QRectF) -> Iterator[int]:
         """Links touching an item near ``rect`` (each once)."""
@@ -241,10 +271,14 @@ class LinkPainter:
         """One ``drawLines`` call per group, every segment cut to the clip first.
 
         Links between far-apart lanes run thousands of pixels off screen; cutting
-        them here is much cheaper than letting the rasteriser walk them.
+        them here is much cheaper than letting the rasteriser walk them. A dashed
+        line is cut a whole number of dashes from its start, so its dashes fall in
+        the same place however much of it is repainted (a strip after an edit, or
+        a scroll, joins up with what is on screen).
         """
         left, top = clip.left() - 6, clip.top() - 6
         right, bottom = clip.right() + 6, clip.bottom() + 6
+        period = sum(pen.dashPattern()) * max(pen.widthF(), 1.0)
         lines: list[QLineF] = []
         heads: list[QPolygonF] = []
         for link_id in ids:
@@ -255,12 +289,16 @@ class LinkPainter:
                 if y0 == y1:
                     if top <= y0 <= bottom:
                         a, b = (x0, x1) if x0 < x1 else (x1, x0)
-                        a, b = max(a, left), min(b, right)
+                        if a < left:
+                            a += (left - a) // period * period if period else left - a
+                        b = min(b, right)
                         if a < b:
                             lines.append(QLineF(a, y0, b, y0))
                 elif left <= x0 <= right:
                     a, b = (y0, y1) if y0 < y1 else (y1, y0)
-                    a, b = max(a, top), min(b, bottom)
+                    if a < top:
+                        a += (top - a) // period * period if period else top - a
+                    b = min(b, bottom)
                     if a < b:
                         lines.append(QLineF(x0, a, x0, b))
             tip_x, tip_y = drawing[0][-1]

@@ -107,6 +107,9 @@ class RoadmapModel:
         self.show_critical = False
         self.baseline_shown = True
         self.version = 0  # grows with every change of the layout: caches of geometry check it
+        # What each step of ``version`` since the last full layout touched (see moved_since).
+        self._laid_out = 0  # the version of the last full layout: everything may have moved
+        self._steps: list[tuple[int, frozenset[int], frozenset[int]]] = []
         self._extent: tuple[int, tuple[int, int] | None] = (-1, None)
         self._clear()
 
@@ -217,8 +220,30 @@ class RoadmapModel:
         chosen = (r for r in self.items.values() if accepts is None or accepts(r))
         self.layout = GanttLayout(lanes, map(self.layout_item, chosen), metrics)
         self.version += 1
+        self._laid_out = self.version
+        self._steps.clear()
         self.selected &= self.layout.items.keys()
         self.selected_links = {i for i in self.selected_links if self.link_shown(i)}
+
+    def _step(self, items: Iterable[int] = (), links: Iterable[int] = ()) -> None:
+        """A change that moved only these items and links: the rest of the layout stands."""
+        self.version += 1
+        self._steps.append((self.version, frozenset(items), frozenset(links)))
+        if len(self._steps) > 64:  # a cache this far behind starts afresh
+            self._laid_out = self._steps.pop(0)[0]
+
+    def moved_since(self, version: int) -> tuple[set[int], set[int]] | None:
+        """(items, links) whose place or route may differ from what they were at ``version``,
+        or None when anything may have (the chart was laid out again since)."""
+        if version < self._laid_out:
+            return None
+        items: set[int] = set()
+        links: set[int] = set()
+        for step, moved, changed in self._steps:
+            if step > version:
+                items |= moved
+                links |= changed
+        return items, links
 
     def extent(self) -> tuple[int, int] | None:
         """First and last day of what the chart shows (kept until the layout changes)."""
@@ -351,7 +376,7 @@ class RoadmapModel:
         if changes.touches(*LAUNCH_KINDS):
             self.launch_tasks = self.queries.launch_tasks(self.product_id)
             refresh.launch = True
-            self.version += 1
+            self._step()  # the roadmap's items stay where they are
         changed_items = self._apply_items(changes, refresh)
         touched_links = self._apply_links(changes, refresh)
         for item_id in changed_items:
@@ -362,7 +387,7 @@ class RoadmapModel:
         self.violated.update(self._violations(self.links[i] for i in touched_links))
         refresh.links |= touched_links
         if refresh.items or refresh.links or refresh.lanes:
-            self.version += 1
+            self._step(refresh.items, refresh.links)
         if self.show_critical and (changed_items or touched_links):
             self.compute_critical()  # the path may now run through any item: redraw all
             refresh.repaint = True

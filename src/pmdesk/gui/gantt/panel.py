@@ -201,10 +201,13 @@ class RoadmapPanel(QWidget):
         if self.model.product_id is None:
             return
         selection = (set(self.model.selected), set(self.model.selected_links))
+        origin = self.scene.scale.origin
         refresh = self.chart_refresh.apply(changes)
         if refresh.everything:
             self.toolbar.fill_lanes()
             self.toolbar.fill_baselines(self.compare_baseline)
+        if refresh.everything or self.scene.scale.origin != origin:
+            self.time_header.update()  # the chart grew to the left: the dates moved under it
         self.lane_header.update()
         self.editor.refresh(refresh.items, refresh.links)
         if refresh.board or refresh.everything:
@@ -301,9 +304,14 @@ class RoadmapPanel(QWidget):
             if self.isVisible():
                 self._first_view()
 
-    def _restyle_headers(self) -> None:
-        """Header heights and the lane column follow the type (large on a projector)."""
-        self.time_header.restyle()
+    def _restyle_headers(self, time_scale: bool = True) -> None:
+        """Header heights and the lane column follow the type (large on a projector).
+
+        ``time_scale=False`` after an edit or a selection: the type did not change, so the
+        time scale is not painted again (only the lane column may need more room).
+        """
+        if time_scale:
+            self.time_header.restyle()
         fonts = self.painter.fonts
         widest = max((fonts.bold_width(lane.name) for lane in self.model.lanes), default=0)
         need = widest + CHEVRON_WIDTH + fonts.small_width("999") + 34
@@ -461,9 +469,8 @@ class RoadmapPanel(QWidget):
         )
         keys = t.add_item.shortcut().toString()
         t.add_item.setToolTip(f"{tip} ({keys})" if keys else tip)
-        self._restyle_headers()  # lane names whole: the column follows the longest
+        self._restyle_headers(time_scale=False)  # lane names whole: the column follows the longest
         self._show_hint()
-        self.legend.refresh()
 
     def _show_hint(self) -> None:
         """One line saying the next step, while the chart has nothing to show."""

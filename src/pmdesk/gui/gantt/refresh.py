@@ -44,8 +44,7 @@ class ChartRefresh:
             self.scene.update()
         else:
             self._grow_chart(refresh.items)
-            # The whole lane, not only the bar: a neighbour's label may now have more room.
-            self.scene.update_lanes(refresh.lanes)
+            # Scene rectangles only (no item updates): Qt paints them all in one frame.
             for rect in before + self._dirty_rects(changes):
                 self.scene.update(rect)
         return refresh
@@ -66,16 +65,25 @@ class ChartRefresh:
         links |= {link for i in items for link in model.links_of.get(i, ())}
         if len(items) + len(links) > 400:
             return [self.scene.sceneRect()]
+        rects = self._rows_of(items)
+        for link_id in links:
+            rects += self.painter.links.dirty_rects(link_id, self.scene.scale)
+        return rects
+
+    def _rows_of(self, items) -> list[QRectF]:
+        """The rows the items are in, end to end: in a row, a neighbour's label may gain or
+        lose room (beside its bar, or before it), and an item's own marks stay in its row.
+        A folded lane draws all its rows on one line: the lane."""
+        layout = self.model.layout
+        width, pitch = self.scene.width, layout.metrics.row_pitch
         rects = []
         for item_id in items:
-            box = self.scene.item_box(item_id)
-            if box is not None:
-                rects.append(QRectF(box.x - 8, box.y - 8, box.w + 430, box.h + 24))
-        for link_id in links:
-            route = self.painter.route(link_id, self.scene.scale)
-            if route is not None:
-                xs, ys = [p[0] for p in route], [p[1] for p in route]
-                rects.append(
-                    QRectF(min(xs) - 8, min(ys) - 8, max(xs) - min(xs) + 16, max(ys) - min(ys) + 16)
-                )
+            place = layout.place(item_id)
+            if place is None:
+                continue
+            lane = layout.box_of[place[0]]
+            if lane.collapsed:
+                rects.append(QRectF(0, lane.top, width, lane.height))
+            else:
+                rects.append(QRectF(0, place[2] - 2, width, pitch + 4))
         return rects

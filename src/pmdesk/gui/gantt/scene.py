@@ -151,12 +151,6 @@ class ChartScene(QGraphicsScene):
     def item_box(self, item_id: int):
         return self.model.layout.bar(item_id, self.scale)
 
-    def update_lanes(self, lane_ids) -> None:
-        for lane_id in lane_ids:
-            item = self.lane_items.get(lane_id)
-            if item is not None:
-                item.update()
-
     # -- background and foreground ---------------------------------------------------------
 
     def drawBackground(self, p: QPainter, rect: QRectF) -> None:

@@ -134,14 +134,10 @@ class GanttView(QGraphicsView):
 
     def _repaint_links(self, items, links=()) -> None:
         """Repaint the links of some items (and some links) where they are drawn."""
-        links_of = self.model.links_of
+        links_of, links_painter = self.model.links_of, self.chart.painter.links
         for link_id in set(links) | {i for item in items for i in links_of.get(item, ())}:
-            route = self.chart.painter.route(link_id, self.scale)
-            if route is not None:
-                xs, ys = [p[0] for p in route], [p[1] for p in route]
-                self.chart.update(
-                    QRectF(min(xs) - 8, min(ys) - 8, max(xs) - min(xs) + 16, max(ys) - min(ys) + 16)
-                )
+            for rect in links_painter.dirty_rects(link_id, self.scale):
+                self.chart.update(rect)
 
     def _repaint_items(self, ids) -> None:
         for item_id in ids:

@@ -1,0 +1,224 @@
+"""After an edit the chart repaints only what changed, and keeps the link routes it can:
+what is on screen then must be exactly what a fresh chart on the same file draws.
+
+The screen is read from the window's backing store (what Qt really painted, partial
+repaints included), never by ``grab()``, which paints the whole widget again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import pytest
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt
+from PySide6.QtGui import QImage
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from pmdesk.gui.context import AppContext
+from pmdesk.gui.gantt import RoadmapPanel
+from pmdesk.gui.gantt.links import LinkPainter
+from pmdesk.store.generate import create_large
+from pmdesk.store.workspace import Workspace
+
+TODAY = dt.date(2026, 12, 4)
+LEFT, NONE = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+
+
+@pytest.fixture(scope="module")
+def crowded_template(tmp_path_factory):
+    """A plan dense enough for rows full of labels and links across lanes (and broken ones)."""
+    path = tmp_path_factory.mktemp("crowded") / "crowded.pmdesk"
+    return create_large(path, items=900, dependencies=700, lanes=6, today=TODAY)
+
+
+@pytest.fixture
+def crowded(crowded_template, tmp_path):
+    copy = tmp_path / "crowded.pmdesk"
+    shutil.copyfile(crowded_template, copy)
+    ws = Workspace.open(copy)
+    yield ws
+    ws.close()
+
+
+class PaintCount(QObject):
+    def __init__(self, widget) -> None:
+        super().__init__()
+        self.count = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
+
+
+def open_panel(qtbot, ws, product_id: int) -> tuple[RoadmapPanel, AppContext]:
+    ctx = AppContext(ws)
+    panel = RoadmapPanel(ctx)
+    qtbot.addWidget(panel)
+    panel.resize(1280, 720)
+    panel.set_today(TODAY)
+    panel.set_product(product_id)
+    panel.show()
+    qtbot.waitExposed(panel)
+    qtbot.waitUntil(lambda: not panel._needs_first_view)
+    return panel, ctx
+
+
+def product_of(ws) -> int:
+    from pmdesk.store.services import PortfolioService
+
+    return ws.service(PortfolioService).list_products()[0].id
+
+
+def on_screen(widget) -> QImage:
+    """A widget as the window's backing store holds it: what was really painted."""
+    corner = widget.mapTo(widget.window(), QPoint(0, 0))
+    screen = widget.window().windowHandle().screen()
+    shot = screen.grabWindow(
+        widget.window().winId(), corner.x(), corner.y(), widget.width(), widget.height()
+    )
+    return shot.toImage().convertToFormat(QImage.Format.Format_RGB32)
+
+
+def drawn_fresh(widget) -> QImage:
+    """The widget painted whole, now, on screen (into the same backing store)."""
+    widget.repaint()
+    return on_screen(widget)
+
+
+def assert_drawn_as_fresh(panel: RoadmapPanel) -> None:
+    """The chart on screen (repainted in parts, routes kept) is what a whole repaint with
+    no kept routes draws; the lane column's counts are right too."""
+    port = panel.view.viewport()
+    painted = on_screen(port)
+    painter = panel.painter
+    kept = painter.links
+    painter.links = LinkPainter(panel.model, painter.style)
+    painter.links.hover = kept.hover
+    try:
+        assert painted == drawn_fresh(port)
+    finally:
+        painter.links = kept
+    header = on_screen(panel.lane_header)
+    assert header == drawn_fresh(panel.lane_header)
+
+
+def settle(qtbot, watch: PaintCount, before: int) -> None:
+    qtbot.waitUntil(lambda: watch.count > before)
+    QApplication.processEvents()
+
+
+def bar_to_drag(panel: RoadmapPanel, with_links: bool = True) -> tuple[int, QPoint]:
+    """An item with links, wide enough to grab, well inside the visible chart."""
+    view, model = panel.view, panel.model
+    seen = view.visible_scene_rect().adjusted(120, 60, -300, -60)
+    for item_id in model.layout.items:
+        box = panel.scene.item_box(item_id)
+        if box is None or box.w < 30 or not seen.contains(box.x + box.w / 2, box.cy):
+            continue
+        if with_links and not model.links_of.get(item_id):
+            continue
+        point = view.mapFromScene(box.x + box.w / 2, box.cy)
+        if view.hit(view.mapToScene(point)).item_id == item_id:
+            return item_id, point
+    raise AssertionError("no bar to drag on screen")
+
+
+def drag(panel: RoadmapPanel, qtbot, start: QPoint, end: QPoint) -> None:
+    port = panel.view.viewport()
+    watch = PaintCount(port)
+    QTest.mousePress(port, LEFT, NONE, start)
+    for k in range(1, 5):
+        QTest.mouseMove(port, start + (end - start) * k / 4)
+    QApplication.processEvents()
+    before = watch.count
+    QTest.mouseRelease(port, LEFT, NONE, end)
+    settle(qtbot, watch, before)
+
+
+def test_a_dragged_bar_and_its_links_are_drawn_as_a_fresh_chart_draws_them(qtbot, crowded):
+    panel, ctx = open_panel(qtbot, crowded, product_of(crowded))
+    panel.view.set_zoom(8.0)
+    QApplication.processEvents()
+    item_id, point = bar_to_drag(panel)
+    before = panel.model.items[item_id].start
+    step = QPoint(round(6 * panel.scene.scale.px_per_day), 0)
+    drag(panel, qtbot, point, point + step)
+    assert panel.model.items[item_id].start == before + dt.timedelta(days=6)
+    assert_drawn_as_fresh(panel)
+
+    drag(panel, qtbot, point + step, point + step + QPoint(0, 0) - step - step)
+    assert panel.model.items[item_id].start == before - dt.timedelta(days=6)
+    assert_drawn_as_fresh(panel)
+
+    watch = PaintCount(panel.view.viewport())
+    count = watch.count
+    ctx.undo()  # back to where the first drag left it, through the change notice
+    settle(qtbot, watch, count)
+    assert panel.model.items[item_id].start == before + dt.timedelta(days=6)
+    assert_drawn_as_fresh(panel)
+    ctx.close()
+
+
+def test_a_bar_dragged_into_another_lane_is_drawn_as_a_fresh_chart_draws_it(qtbot, crowded):
+    panel, ctx = open_panel(qtbot, crowded, product_of(crowded))
+    panel.view.set_zoom(8.0)
+    QApplication.processEvents()
+    item_id, point = bar_to_drag(panel)
+    lane = panel.model.items[item_id].lane_id
+    box = panel.model.layout.box_of[lane]
+    below = panel.view.mapFromScene(0, box.top + box.height + 10).y()
+    panel.view.verticalScrollBar().setValue(panel.view.verticalScrollBar().value())
+    target = QPoint(point.x() + round(3 * panel.scene.scale.px_per_day), below)
+    drag(panel, qtbot, point, target)
+    moved = panel.model.items[item_id].lane_id
+    assert moved != lane
+    assert_drawn_as_fresh(panel)
+    ctx.close()
+
+
+def test_selection_clicks_repaint_exactly_what_changed(qtbot, crowded):
+    panel, ctx = open_panel(qtbot, crowded, product_of(crowded))
+    panel.view.set_zoom(8.0)
+    QApplication.processEvents()
+    port = panel.view.viewport()
+    watch = PaintCount(port)
+    first, point = bar_to_drag(panel)
+    count = watch.count
+    QTest.mouseClick(port, LEFT, NONE, point)
+    settle(qtbot, watch, count)
+    assert panel.model.selected == {first}
+    assert_drawn_as_fresh(panel)
+    empty = panel.view.mapFromScene(panel.view.visible_scene_rect().topLeft()) + QPoint(2, 2)
+    count = watch.count
+    QTest.mouseClick(port, LEFT, NONE, empty)
+    settle(qtbot, watch, count)
+    assert panel.model.selected == set()
+    assert_drawn_as_fresh(panel)
+    ctx.close()
+
+
+def test_lane_counts_follow_moves_deletes_and_undo(qtbot, crowded):
+    panel, ctx = open_panel(qtbot, crowded, product_of(crowded))
+    layout = panel.model.layout
+
+    def counted() -> dict[int, int]:
+        found: dict[int, int] = {}
+        for item in panel.model.layout.items.values():
+            found[item.lane_id] = found.get(item.lane_id, 0) + 1
+        return found
+
+    assert {lane.id: layout.item_count(lane.id) for lane in panel.model.lanes} == counted()
+    panel.view.select([next(iter(layout.items))])
+    panel.delete_selected()
+    assert {lane.id: panel.model.layout.item_count(lane.id) for lane in panel.model.lanes} == (
+        counted()
+    )
+    ctx.undo()
+    assert {lane.id: panel.model.layout.item_count(lane.id) for lane in panel.model.lanes} == (
+        counted()
+    )
+    ctx.close()
