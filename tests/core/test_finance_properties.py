@@ -10,6 +10,7 @@ import numpy_financial as npf
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from pmdesk.core.errors import ValidationError
 from pmdesk.core.finance import (
     DRIVERS,
     IRR_ALL_ZERO,
@@ -27,6 +28,7 @@ from pmdesk.core.finance import (
     rate_per_period,
     sensitivity,
     sign_changes,
+    validate_driver,
 )
 from pmdesk.core.pricing import PRECISION, format_money, parse_money, quantum
 
@@ -187,3 +189,24 @@ def test_money_reads_back_as_written(minor: int, currency: str, whole: bool) -> 
     assume(abs(value) <= 10**12)
     text = format_money(value, currency)
     assert parse_money(text, currency, allow_negative=True) == value
+
+
+numberish = st.one_of(
+    st.text(max_size=30),
+    st.text(alphabet="0123456789.,-−+eE% €$ ", max_size=20),
+    st.decimals(allow_nan=True, allow_infinity=True).map(str),
+    st.decimals(allow_nan=True, allow_infinity=True),
+)
+
+
+@given(st.sampled_from(DRIVERS), numberish)
+def test_any_typed_value_is_taken_or_refused_with_a_message(spec, typed) -> None:
+    try:
+        value = validate_driver(spec.key, typed)
+    except ValidationError as error:
+        assert error.field == spec.label
+        assert str(error).startswith(f"{spec.label}: ")
+        return
+    assert value.is_finite()
+    assert spec.minimum is None or value >= spec.minimum
+    assert spec.maximum is None or value <= spec.maximum

@@ -214,3 +214,12 @@ def test_rates_are_formatted() -> None:
     assert format_rate(D("-0.05")) == "−5 %"
     assert format_rate(D("0.12345"), 2) == "12.35 %"
     assert format_rate(D(0)) == "0 %"
+
+
+def test_absurd_sizes_get_a_readable_message() -> None:
+    with pytest.raises(ValidationError, match=r"^Price: 1.00E\+400 is over the maximum"):
+        parse_money("1e400", "EUR", "price")
+    with pytest.raises(ValidationError, match=r"^Churn: 1.00E\+42 % is over the maximum 100 %"):
+        parse_rate("1e40", "churn", maximum=D(1))
+    assert format_money(D("-1e40"), "EUR") == "−€1.00E+40"
+    assert format_rate(D("1e40")) == "1.00E+42 %"

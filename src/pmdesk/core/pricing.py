@@ -30,6 +30,9 @@ PRECISION = 34
 #: ``core.validation.NUMBER_MAX``), in any currency.
 AMOUNT_MAX = Decimal(10) ** 12
 
+#: Beyond this (a thousand trillion) numbers are written in scientific notation.
+HUGE = Decimal(10) ** 15
+
 ZERO = Decimal(0)
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
@@ -237,7 +240,10 @@ def parse_rate(
 
 
 def _plain(value: Decimal) -> str:
-    """A Decimal without exponent notation, grouped: 1,000,000 rather than 1E+6."""
+    """A Decimal without exponent notation, grouped: 1,000,000 rather than 1E+6 (beyond a
+    thousand trillion, which no field accepts, in scientific notation: 1.00E+400)."""
+    if abs(value) >= HUGE:
+        return f"{value:.2E}"
     if value == value.to_integral_value():
         return f"{value:,.0f}"
     return f"{value.normalize():,f}"
@@ -267,6 +273,8 @@ def format_money(
 
 
 def _format_magnitude(value: Decimal, currency: str, *, compact: bool, whole: bool) -> str:
+    if value >= HUGE:  # beyond any amount a field accepts: no rounding to cents
+        return f"{value:.2E}"
     if compact and value >= Decimal("999.5"):
         for size, suffix in (
             (Decimal(10) ** 9, "bn"),
@@ -295,7 +303,10 @@ def format_rate(value: Decimal, digits: int = 1) -> str:
     At most ``digits`` decimals, trailing zeros dropped; a true minus for negatives.
     """
     with localcontext(prec=PRECISION):
-        percent = (value * HUNDRED).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+        percent = value * HUNDRED
+        if abs(percent) >= HUGE:
+            return f"{MINUS if percent < 0 else ''}{abs(percent):.2E} %"
+        percent = percent.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
     text = f"{abs(percent):,f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
