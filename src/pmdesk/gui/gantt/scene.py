@@ -35,7 +35,7 @@ class LaneItem(ChartLayer):
         self.lane_id = lane_id
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
-        exposed = option.exposedRect.intersected(self._rect)
+        exposed = self.chart.exposed_in(option.exposedRect.intersected(self._rect))
         if not exposed.isEmpty():
             self.chart.painter.paint_bars(painter, self.chart.scale, exposed)
 
@@ -73,6 +73,9 @@ class ChartScene(QGraphicsScene):
         self.link_target: int | None = None
         self.rubber: QRectF | None = None
         self.visible_area = None  # set by the view: () -> the scene rectangle on screen
+        # While the view paints: the scene rectangles of the area being painted (Qt tells each
+        # item only the box around them all; an edit's strips can be far apart).
+        self.painting: list[QRectF] | None = None
         self.min_width = 0.0  # set by the view: its viewport's width
         self.min_height = 0.0  # and its height: the scene always covers the whole viewport
         self.last_day = self.scale.origin + dt.timedelta(days=2 * MARGIN_DAYS)
@@ -147,6 +150,18 @@ class ChartScene(QGraphicsScene):
         if moved or last > self.last_day - dt.timedelta(days=7):
             self.rebuild(keep_origin=True)
         return moved
+
+    def exposed_in(self, area: QRectF) -> QRectF:
+        """The part of ``area`` (an item's share of a paint) that is really being painted:
+        the box around only those of the painted rectangles that meet it."""
+        parts = self.painting
+        if not parts or area.isEmpty():
+            return area
+        found = QRectF()
+        for part in parts:
+            if part.intersects(area):
+                found = found.united(part.intersected(area))
+        return found
 
     def item_box(self, item_id: int):
         return self.model.layout.bar(item_id, self.scale)

@@ -68,6 +68,19 @@ class GanttView(QGraphicsView):
     def scale(self):
         return self.chart.scale
 
+    def paintEvent(self, event) -> None:
+        """Tell the scene which parts of the screen this paint covers (see ``exposed_in``)."""
+        region = event.region()
+        if region.rectCount() <= 64:  # (the view only scrolls: no scaling to map through)
+            offset = self.mapToScene(QPoint(0, 0))
+            self.chart.painting = [
+                QRectF(r).translated(offset).adjusted(-1, -1, 1, 1) for r in region
+            ]
+        try:
+            super().paintEvent(event)
+        finally:
+            self.chart.painting = None
+
     def visible_scene_rect(self) -> QRectF:
         return self.mapToScene(self.viewport().rect()).boundingRect()
 
