@@ -27,6 +27,7 @@ from pmdesk.core.enums import (
 from pmdesk.store.services import (
     CalendarService,
     CanvasService,
+    FinanceService,
     LaunchService,
     LifecycleService,
     PortfolioService,
@@ -255,7 +256,24 @@ def build_portfolio(ws) -> dict[str, int]:
         participants=["Ann", "Bo"],
     )
     canvas.votes.create(round_id=vote_round.id, participant="Ann", note_id=note.id)
+    ids |= build_business_case(ws, product.id)
     return ids
+
+
+def build_business_case(ws, product_id: int) -> dict[str, int]:
+    """A signed business case with digits a float would lose: 0.1 + 0.2, a trillion's cents."""
+    finance = ws.service(FinanceService)
+    case_id = finance.create_case(product_id, currency="EUR", start="2025-01-01", horizon=12)
+    finance.update_settings(case_id, notes=f"Decision asked: {TRICKY}")
+    finance.set_driver(case_id, "price", "999999999999.99")
+    finance.set_driver(case_id, "units_growth", "0.30000000000000004")
+    finance.set_driver_note(case_id, "price", FORMULA)
+    extra = finance.add_scenario(case_id, f"Stretch {TRICKY}")
+    finance.set_override(extra, "price", "0.1")
+    finance.add_cost_item(product_id, "Part; with, commas", "0.1", "0.2")
+    finance.add_price_point(product_id, "SMB", "Pro", "Reseller", "1250.10", "12.5 %", "0.2", "0.3")
+    version = finance.sign_off(case_id, signed_by="Zoë", scenario="Base", signed_on="2025-01-02")
+    return {"case": case_id, "case_version": version}
 
 
 def roadmap_view(ws, product_id: int) -> dict:

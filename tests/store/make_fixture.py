@@ -24,6 +24,7 @@ from pmdesk.store import schema
 from pmdesk.store.services import (
     CalendarService,
     CanvasService,
+    FinanceService,
     LaunchService,
     LifecycleService,
     PortfolioService,
@@ -61,6 +62,17 @@ QUERIES = [
     "SELECT calendar_id, name, start_date, end_date, working FROM calendar_exception ORDER BY id",
     "SELECT end_of_sale, end_of_sale_item_id, end_of_support, end_of_support_item_id "
     "FROM elimination_review ORDER BY id",
+    # format 4
+    "SELECT product_id, currency, period, horizon, start, pricing_model, notes "
+    "FROM business_case ORDER BY id",
+    "SELECT case_id, key, value, note FROM business_driver ORDER BY id",
+    "SELECT case_id, name, sort_order FROM business_scenario ORDER BY id",
+    "SELECT scenario_id, key, value FROM scenario_override ORDER BY id",
+    "SELECT case_id, version, signed_by, signed_on, scenario, gate_review_id, content "
+    "FROM business_case_version ORDER BY id",
+    "SELECT product_id, name, quantity, unit_cost, sort_order FROM cost_item ORDER BY id",
+    "SELECT product_id, segment, tier, channel, list_price, discount, channel_margin, "
+    "target_margin FROM price_point ORDER BY id",
 ]
 
 TRICKY = 'Pricing <draft> & "beta" — café 🚀'
@@ -101,6 +113,32 @@ def fill(ws: Workspace) -> None:
         rationale=TRICKY,
     )
     _calendars_and_elimination(ws, atlas.id)
+    _business_case(ws, atlas.id)
+
+
+def _business_case(ws: Workspace, product_id: int) -> None:
+    """A case in JPY (no minor units) with a cost build-up, prices and a signed version."""
+    finance = ws.service(FinanceService)
+    case_id = finance.create_case(
+        product_id, currency="JPY", period="month", horizon=36, start=dt.date(2026, 4, 1)
+    )
+    finance.update_settings(case_id, notes=TRICKY)
+    finance.set_driver(case_id, "price", "¥12,345")
+    finance.set_driver(case_id, "churn", "2.5 %")
+    finance.set_driver_note(case_id, "price", 'List price <after> launch & "beta" 🚀')
+    stretch = finance.add_scenario(case_id, "Stretch 🚀")
+    finance.set_override(stretch, "units_first", "1234.5")
+    finance.add_cost_item(product_id, "Sensor & case", "2", "1500.25")
+    finance.add_cost_item(product_id, "Licence <per unit>", "0.5", "0.1")
+    finance.add_price_point(product_id, "SMB", "Pro", "Reseller", "15000", "10 %", "0.2", "0.35")
+    gate = ws.service(LifecycleService).gates_of(product_id)[0]
+    finance.sign_off(
+        case_id,
+        signed_by="Ola Nordmann",
+        scenario="Base",
+        signed_on=dt.date(2026, 2, 3),
+        gate_review_id=gate.id,
+    )
 
 
 def _calendars_and_elimination(ws: Workspace, product_id: int) -> None:

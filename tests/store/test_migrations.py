@@ -31,6 +31,18 @@ FIXTURES = Path(__file__).with_name("fixtures")
 FIXTURE_FILES = sorted(FIXTURES.glob("*.pmdesk"))
 V1 = FIXTURES / "schema_v1.pmdesk"
 LATEST = FIXTURES / f"schema_v{schema.SCHEMA_VERSION}.pmdesk"
+FORMAT_4_EMPTY = dict.fromkeys(
+    [
+        "business_case",
+        "business_driver",
+        "business_scenario",
+        "scenario_override",
+        "business_case_version",
+        "cost_item",
+        "price_point",
+    ],
+    0,
+)
 
 
 def _expected(fixture: Path) -> dict:
@@ -241,8 +253,9 @@ def test_format_1_gate_review_is_rebuilt_with_distinct_check_names(tmp_path: Pat
         "ck_gate_review_stage",
     ]
     assert _rows(path, "gate_review") == gates
-    # Every row kept; format 3 adds the workspace's standard calendar, without holidays.
-    assert _counts(path) == counts | {"work_calendar": 1, "calendar_exception": 0}
+    # Every row kept; format 3 adds the workspace's standard calendar, without holidays,
+    # and format 4 the business of the products, empty.
+    assert _counts(path) == counts | {"work_calendar": 1, "calendar_exception": 0} | FORMAT_4_EMPTY
     indexes = {name for name, sql in _schema(path).items() if " ON gate_review " in sql}
     assert indexes == {"ix_gate_review_product_id", "ix_gate_review_decided_by_id"}
     [backup] = _backups(path)

@@ -50,6 +50,16 @@ def _snapshot(conn: sa.Connection) -> dict[str, list[dict]]:
     return {t.name: read_table(conn, t) for t in Base.metadata.sorted_tables if t.name != "meta"}
 
 
+# What format 4 added (children first), taken out again to make an older database.
+FORMAT_4_TABLES = (
+    "price_point",
+    "cost_item",
+    "business_case_version",
+    "scenario_override",
+    "business_scenario",
+    "business_driver",
+    "business_case",
+)
 # What format 3 added, taken out again to make a format 1 database of a current one.
 FORMAT_3_TABLES = ("calendar_exception", "work_calendar")
 FORMAT_3_COLUMNS = {
@@ -63,7 +73,7 @@ def _format_1_snapshot(conn: sa.Connection) -> dict[str, list[dict]]:
     """The rows of the tables format 1 has, in the columns it has, read with plain SQL."""
     found = {}
     for table in Base.metadata.sorted_tables:
-        if table.name == "meta" or table.name in FORMAT_3_TABLES:
+        if table.name == "meta" or table.name in FORMAT_3_TABLES + FORMAT_4_TABLES:
             continue
         dropped = FORMAT_3_COLUMNS.get(table.name, ())
         rows = conn.exec_driver_sql(f'SELECT * FROM "{table.name}" ORDER BY 1, 2').mappings()
@@ -75,7 +85,7 @@ def _make_format_1(engine: sa.Engine) -> None:
     """What pmdesk 0.1.0 made: the recycle check under its PostgreSQL-only name, format 1,
     without format 3's calendars and columns, an elimination milestone tied by its marker."""
     with engine.begin() as conn:
-        for table in FORMAT_3_TABLES:
+        for table in FORMAT_4_TABLES + FORMAT_3_TABLES:
             conn.exec_driver_sql(f"DROP TABLE {table}")
         for table, columns in FORMAT_3_COLUMNS.items():
             for column in columns:
@@ -123,7 +133,7 @@ def test_format_1_team_database_is_upgraded_on_connect(format_1_team_db, pg_serv
     milestone = next(i for i in before["roadmap_item"] if MARKER.format(id=review) in i["notes"])
 
     with connect_workspace(url, pg_server.password, listen=False) as ws:
-        assert ws.schema_version == schema.SCHEMA_VERSION == 3
+        assert ws.schema_version == schema.SCHEMA_VERSION == 4
         with ws.engine.connect() as conn:
             assert _checks(conn, "gate_review") == V2_GATE_CHECKS
             after = _format_1_snapshot(conn)
@@ -145,6 +155,8 @@ def test_format_1_team_database_is_upgraded_on_connect(format_1_team_db, pg_serv
                 "SELECT product_id, weekdays, day_start, day_end FROM work_calendar"
             ).all()
             assert calendars == [(None, 31, 540, 1020)]
+            for table in FORMAT_4_TABLES:  # format 4: the business of the products, empty
+                assert conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one() == 0
         assert ws.service(RoadmapService).calendar_of(before["product"][0]["id"]).describe()
 
         # The renamed check still holds, and a refusal reads as the rule's name.

@@ -44,6 +44,13 @@ class ChangeKind(StrEnum):
     LAUNCH_TASK = "launch_task"
     LAUNCH_MESSAGE = "launch_message"
     RISK = "risk"
+    BUSINESS_CASE = "business_case"
+    BUSINESS_DRIVER = "business_driver"
+    BUSINESS_SCENARIO = "business_scenario"
+    SCENARIO_OVERRIDE = "scenario_override"
+    BUSINESS_CASE_VERSION = "business_case_version"
+    COST_ITEM = "cost_item"
+    PRICE_POINT = "price_point"
 
     @classmethod
     def of_table(cls, table: str) -> ChangeKind | None:

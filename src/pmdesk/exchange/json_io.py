@@ -44,6 +44,7 @@ import contextlib
 import datetime as dt
 import json
 import math
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -57,7 +58,7 @@ from pmdesk.core.validation import RULES, check_bounds
 from pmdesk.store import schema
 from pmdesk.store.file_values import json_shape
 from pmdesk.store.migrations import _MARKER_KEYS as MARKER_KEYS
-from pmdesk.store.models import Base, WorkCalendar, WorkspaceInfo, table_of
+from pmdesk.store.models import Base, ExactDecimal, WorkCalendar, WorkspaceInfo, table_of
 
 from .importing import (
     ImportFileError,
@@ -91,6 +92,8 @@ def _json_value(value: Any) -> Any:
         return value.value
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
+    if isinstance(value, Decimal):  # exact money and rates travel as text, never as floats
+        return ExactDecimal.canonical(value)
     return value
 
 
@@ -257,6 +260,10 @@ def _strictly_typed(column: sa.Column, value: Any) -> Any:
         if isinstance(column.default, ScalarElementColumnDefault):
             return column.default.arg
         raise ValueError("a value is required")
+    if isinstance(kind, ExactDecimal):
+        if not isinstance(value, str):
+            raise ValueError('should be a decimal number written as text, such as "12.50"')
+        return ExactDecimal.parse(value)
     if isinstance(kind, sa.Enum) and kind.enum_class is not None:
         if value not in kind.enums:
             raise ValueError(f"{str(value)[:40]!r} is not one of {', '.join(kind.enums)}")

@@ -24,7 +24,8 @@ from sqlalchemy.dialects import sqlite
 
 from pmdesk.core.validation import DATE_MAX, DATE_MIN, DAYS_MAX, NUMBER_MAX, WHOLE_MAX
 
-from .models import Base
+from .models import Base, ExactDecimal
+from .models.finance import DECIMAL_DIGITS
 
 SHOWN = 3  # values named in the message; the rest are counted
 
@@ -58,7 +59,9 @@ def _rule(column: sa.Column) -> tuple[str, str] | None:
     """(SQL that is true for a bad value, what belongs there) for one column."""
     name = f'"{column.name}"'
     kind = column.type
-    if isinstance(kind, sa.Boolean):
+    if isinstance(kind, ExactDecimal):
+        bad, expected = _decimal_text_bad(name), "a decimal number written as text"
+    elif isinstance(kind, sa.Boolean):
         bad, expected = f"{name} NOT IN (0, 1) OR typeof({name}) != 'integer'", "yes or no"
     elif isinstance(kind, sa.Integer):
         bad, expected = f"typeof({name}) != 'integer'", "a whole number"
@@ -112,6 +115,17 @@ def _rule(column: sa.Column) -> tuple[str, str] | None:
     if column.nullable:
         bad = f"{name} IS NOT NULL AND ({bad})"
     return bad, expected
+
+
+def _decimal_text_bad(name: str) -> str:
+    """SQL true unless the value is an exact decimal's text ("-12.50"), within NUMBER_MAX."""
+    return (
+        f"typeof({name}) != 'text' OR length({name}) NOT BETWEEN 1 AND {DECIMAL_DIGITS}"
+        f" OR {name} GLOB '*[^0-9.-]*' OR substr({name}, 2) GLOB '*-*'"
+        f" OR {name} GLOB '*.*.*' OR {name} GLOB '*.' OR {name} GLOB '.*'"
+        f" OR {name} GLOB '-.*' OR {name} = '-' OR instr({name}, char(0)) > 0"
+        f" OR abs(CAST({name} AS REAL)) > {NUMBER_MAX:.0f}"
+    )
 
 
 def json_shape(column: sa.Column) -> str:

@@ -330,3 +330,176 @@ def _link_elimination_milestones(conn: Connection) -> None:
                 sa.text("UPDATE roadmap_item SET notes = :notes WHERE id = :id"),
                 {"notes": notes.replace(f" {marker}", "").replace(marker, ""), "id": item_id},
             )
+
+
+# -- format 4: the business of a product: business case, signed versions, costs, prices --------
+
+_V4 = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+# Stubs: the new tables refer to these.
+sa.Table("product", _V4, sa.Column("id", sa.Integer, primary_key=True))
+sa.Table("gate_review", _V4, sa.Column("id", sa.Integer, primary_key=True))
+
+
+def _v4_enum(name: str, *values: str) -> sa.Enum:
+    """An enumeration as format 4 stores it: VARCHAR(32) and a CHECK named ck_<table>_<name>."""
+    return sa.Enum(*values, native_enum=False, create_constraint=True, length=32, name=name)
+
+
+def _v4_key(name: str, target: str, *, ondelete: str = "CASCADE", nullable: bool = False):
+    return sa.Column(
+        name, sa.Integer, sa.ForeignKey(target, ondelete=ondelete), nullable=nullable, index=True
+    )
+
+
+def _v4_entity() -> tuple[sa.Column, sa.Column]:
+    return (
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("row_version", sa.Integer, nullable=False),
+    )
+
+
+def _v4_number(column: str) -> str:
+    return f"CAST({column} AS NUMERIC)"
+
+
+def _v4_not_negative(column: str) -> sa.CheckConstraint:
+    return sa.CheckConstraint(f"{_v4_number(column)} >= 0", name=f"{column}_not_negative")
+
+
+def _v4_fraction(column: str) -> sa.CheckConstraint:
+    number = _v4_number(column)
+    return sa.CheckConstraint(f"{number} >= 0 AND {number} <= 1", name=f"{column}_fraction")
+
+
+_BUSINESS_CASE_V4 = sa.Table(
+    "business_case",
+    _V4,
+    _v4_key("product_id", "product.id"),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("period", _v4_enum("period", "year", "quarter", "month"), nullable=False),
+    sa.Column("horizon", sa.Integer, nullable=False),
+    sa.Column("start", sa.Date, nullable=False),
+    sa.Column("pricing_model", _v4_enum("pricingmodel", "unit", "subscription"), nullable=False),
+    sa.Column("notes", sa.Text, nullable=False),
+    *_v4_entity(),
+    sa.UniqueConstraint("product_id"),
+    sa.CheckConstraint("horizon BETWEEN 1 AND 400", name="horizon_range"),
+    sa.CheckConstraint(
+        "length(currency) = 3 AND upper(currency) = currency AND lower(currency) <> currency",
+        name="currency_code",
+    ),
+)
+
+_BUSINESS_DRIVER_V4 = sa.Table(
+    "business_driver",
+    _V4,
+    _v4_key("case_id", "business_case.id"),
+    sa.Column("key", sa.String(64), nullable=False),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    *_v4_entity(),
+    sa.UniqueConstraint("case_id", "key"),
+    sa.CheckConstraint("length(trim(key)) > 0", name="key_not_blank"),
+)
+
+_BUSINESS_SCENARIO_V4 = sa.Table(
+    "business_scenario",
+    _V4,
+    _v4_key("case_id", "business_case.id"),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("sort_order", sa.Integer, nullable=False),
+    *_v4_entity(),
+    sa.UniqueConstraint("case_id", "name"),
+    sa.CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),
+)
+
+_SCENARIO_OVERRIDE_V4 = sa.Table(
+    "scenario_override",
+    _V4,
+    _v4_key("scenario_id", "business_scenario.id"),
+    sa.Column("key", sa.String(64), nullable=False),
+    sa.Column("value", sa.Text, nullable=False),
+    *_v4_entity(),
+    sa.UniqueConstraint("scenario_id", "key"),
+    sa.CheckConstraint("length(trim(key)) > 0", name="key_not_blank"),
+)
+
+_BUSINESS_CASE_VERSION_V4 = sa.Table(
+    "business_case_version",
+    _V4,
+    _v4_key("case_id", "business_case.id"),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("signed_by", sa.String(200), nullable=False),
+    sa.Column("signed_on", sa.Date, nullable=False),
+    sa.Column("scenario", sa.String(100), nullable=False),
+    _v4_key("gate_review_id", "gate_review.id", ondelete="SET NULL", nullable=True),
+    sa.Column("content", sa.JSON, nullable=False),
+    *_v4_entity(),
+    sa.UniqueConstraint("case_id", "version"),
+    sa.CheckConstraint("version >= 1", name="version_positive"),
+    sa.CheckConstraint("length(trim(signed_by)) > 0", name="signed_by_not_blank"),
+)
+
+_COST_ITEM_V4 = sa.Table(
+    "cost_item",
+    _V4,
+    _v4_key("product_id", "product.id"),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("quantity", sa.Text, nullable=False),
+    sa.Column("unit_cost", sa.Text, nullable=False),
+    sa.Column("sort_order", sa.Integer, nullable=False),
+    *_v4_entity(),
+    sa.CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),
+    _v4_not_negative("quantity"),
+    _v4_not_negative("unit_cost"),
+)
+
+_PRICE_POINT_V4 = sa.Table(
+    "price_point",
+    _V4,
+    _v4_key("product_id", "product.id"),
+    sa.Column("segment", sa.String(200), nullable=False),
+    sa.Column("tier", sa.String(200), nullable=False),
+    sa.Column("channel", sa.String(200), nullable=False),
+    sa.Column("list_price", sa.Text, nullable=False),
+    sa.Column("discount", sa.Text, nullable=False),
+    sa.Column("channel_margin", sa.Text, nullable=False),
+    sa.Column("target_margin", sa.Text, nullable=False),
+    sa.Column("sort_order", sa.Integer, nullable=False),
+    *_v4_entity(),
+    _v4_not_negative("list_price"),
+    _v4_fraction("discount"),
+    _v4_fraction("channel_margin"),
+    _v4_fraction("target_margin"),
+)
+
+# Parents before children.
+_FORMAT_4_TABLES = (
+    _BUSINESS_CASE_V4,
+    _BUSINESS_DRIVER_V4,
+    _BUSINESS_SCENARIO_V4,
+    _SCENARIO_OVERRIDE_V4,
+    _BUSINESS_CASE_VERSION_V4,
+    _COST_ITEM_V4,
+    _PRICE_POINT_V4,
+)
+
+
+def to_format_4(conn: Connection) -> None:
+    """The business of a product: seven new tables, empty; no existing row changes.
+
+    The same DDL serves both engines (the tables are new, nothing is rebuilt); a product
+    gets its business case when someone makes one.
+    """
+    if conn.dialect.name not in ("sqlite", "postgresql"):
+        raise RuntimeError(f"no format 4 migration for a {conn.dialect.name} database")
+    for table in _FORMAT_4_TABLES:
+        table.create(conn)

@@ -8,6 +8,9 @@ Format history (add a line, a migration and a fixture file for every release):
 3. 0.3.0 - working calendars (work_calendar, calendar_exception); a dependency keeps its
    lag's unit, whether it counts working or elapsed days, and MS Project's exact figure;
    an elimination review holds its end-of-sale and end-of-support milestones by key.
+4. 0.4.0 - the business of a product: business cases with drivers, scenarios and their
+   overrides, signed-off versions, the unit cost build-up and price points; money, quantities
+   and rates as exact decimal text.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ if TYPE_CHECKING:
 # PRAGMA application_id: "PMDK" in ASCII. `file` and the shared-mime-info type know
 # a .pmdesk file by these four bytes at offset 68 of the SQLite header.
 APPLICATION_ID = 0x504D444B
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 Migration = Callable[["Connection"], None]
 
@@ -37,6 +40,7 @@ Migration = Callable[["Connection"], None]
 MIGRATIONS: dict[int, Migration] = {
     2: migrations.to_format_2,
     3: migrations.to_format_3,
+    4: migrations.to_format_4,
 }
 
 

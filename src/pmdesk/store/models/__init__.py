@@ -3,6 +3,16 @@
 from .base import Base, Entity, table_of
 from .calendar import CalendarException, WorkCalendar
 from .canvas import CanvasBoard, CanvasNote, NoteItemLink, NoteRequirementLink, Vote, VoteRound
+from .finance import (
+    BusinessCase,
+    BusinessCaseVersion,
+    BusinessDriver,
+    BusinessScenario,
+    CostItem,
+    ExactDecimal,
+    PricePoint,
+    ScenarioOverride,
+)
 from .launch import Launch, LaunchMessage, LaunchTask
 from .portfolio import (
     EliminationReview,
@@ -25,12 +35,18 @@ __all__ = [
     "Base",
     "Baseline",
     "BaselineEntry",
+    "BusinessCase",
+    "BusinessCaseVersion",
+    "BusinessDriver",
+    "BusinessScenario",
     "CalendarException",
     "CanvasBoard",
     "CanvasNote",
+    "CostItem",
     "Dependency",
     "EliminationReview",
     "Entity",
+    "ExactDecimal",
     "GateReview",
     "Lane",
     "Launch",
@@ -41,6 +57,7 @@ __all__ = [
     "MetricValue",
     "NoteItemLink",
     "NoteRequirementLink",
+    "PricePoint",
     "Product",
     "RaciAssignment",
     "RemedialAction",
@@ -49,6 +66,7 @@ __all__ = [
     "RequirementItemLink",
     "Risk",
     "RoadmapItem",
+    "ScenarioOverride",
     "SpecRevision",
     "Stakeholder",
     "StakeholderPosition",

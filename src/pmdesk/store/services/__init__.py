@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .calendar import CalendarService
     from .canvas import CanvasService
+    from .finance import FinanceService
     from .launch import LaunchService
     from .lifecycle import LifecycleService
     from .portfolio import PortfolioService
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 _MODULES = {
     "CalendarService": "calendar",
     "CanvasService": "canvas",
+    "FinanceService": "finance",
     "LaunchService": "launch",
     "LifecycleService": "lifecycle",
     "PortfolioService": "portfolio",
@@ -35,6 +37,7 @@ _MODULES = {
 __all__ = [
     "CalendarService",
     "CanvasService",
+    "FinanceService",
     "LaunchService",
     "LifecycleService",
     "PortfolioService",
