@@ -4,6 +4,7 @@ binary floats) on random cash flows, and the properties every case keeps."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 from decimal import Decimal, localcontext
 
 import numpy_financial as npf
@@ -210,3 +211,32 @@ def test_any_typed_value_is_taken_or_refused_with_a_message(spec, typed) -> None
     assert value.is_finite()
     assert spec.minimum is None or value >= spec.minimum
     assert spec.maximum is None or value <= spec.maximum
+
+
+def test_several_irrs_the_nearest_0_as_numpy_financial_finds_it() -> None:
+    """Cash flows changing sign several times (random, fixed seed): where numpy-financial
+    finds the real roots of the NPV polynomial, ours is the same one nearest 0 — including
+    two roots closer together than a step of the search, either side of 0 or both just
+    above it."""
+    chance = random.Random(19)
+    compared = 0
+    for _ in range(600):
+        values = [chance.randint(-1000, 1000) for _ in range(chance.randint(3, 30))]
+        cash_flows = [D(value) for value in values]
+        if sign_changes(cash_flows) < 2:
+            continue
+        found, theirs = irr(cash_flows), npf.irr(values)
+        if theirs != theirs:
+            assert found.per_period is None and found.note.startswith("No IRR")
+            continue
+        assert found.note == IRR_SEVERAL
+        assert found.per_period is not None
+        assert abs(float(found.per_period) - theirs) <= 1e-7 * max(1.0, abs(theirs))
+        compared += 1
+    assert compared > 200
+    # roots at 0.78 % and 2.0 %: one step of the search (3.7 %) holds both
+    close = [-858, 3, 345, 622, 247, -939, -632, -212, 761, 504, 85, -285, -66, -492, 96, 958]
+    close += [-755, 428, -174, 846, 240, 26, 870, -231, -472, -115, 168, 16, 761, -23, -306]
+    close += [-901, 320, -868]
+    nearest = irr([D(value) for value in close]).per_period
+    assert nearest is not None and abs(float(nearest) - 0.007753661558895564) < 1e-9

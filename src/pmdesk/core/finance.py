@@ -540,50 +540,33 @@ IRR_NO_CHANGE = "No IRR: the cash flows never change sign"
 IRR_ALL_ZERO = "No IRR: every cash flow is zero"
 IRR_SEVERAL = "Several sign changes: more than one IRR may exist; the one nearest 0 is shown"
 IRR_NOT_FOUND = (
-    "No IRR: the cash flows change sign {changes} times, and no rate between −100 % and "
-    "10,000 % per period makes the NPV zero"
+    "No IRR: the cash flows change sign {changes} times, and no rate between −99.9999 % and "
+    "999,900 % per period makes the NPV zero"
 )
 
-#: Where the search for several IRRs looks: rates per period, each neighbouring pair a bracket.
-IRR_GRID: tuple[Decimal, ...] = tuple(
-    Decimal(text)
-    for text in (
-        "-0.999999",
-        "-0.99",
-        "-0.95",
-        "-0.9",
-        "-0.8",
-        "-0.7",
-        "-0.6",
-        "-0.5",
-        "-0.4",
-        "-0.3",
-        "-0.2",
-        "-0.15",
-        "-0.1",
-        "-0.05",
-        "-0.02",
-        "0",
-        "0.02",
-        "0.05",
-        "0.1",
-        "0.15",
-        "0.2",
-        "0.3",
-        "0.4",
-        "0.5",
-        "0.75",
-        "1",
-        "1.5",
-        "2",
-        "3",
-        "5",
-        "10",
-        "20",
-        "50",
-        "100",
-    )
-)
+#: Where the search for the IRR nearest 0 looks when the cash flows change sign several
+#: times: 1 + rate from 10^-6 to 10^4, in steps of 10^(1/IRR_STEPS_PER_DECADE) (3.7 %).
+IRR_STEPS_PER_DECADE = 64
+IRR_LOWEST_DECADE, IRR_HIGHEST_DECADE = -6, 4
+
+
+@lru_cache(maxsize=1)
+def irr_ladders() -> tuple[tuple[tuple[Decimal, Decimal], ...], ...]:
+    """The steps the search goes through from 0, upwards and downwards towards −100 %:
+    each a (rate, 1 ÷ (1 + rate)) pair."""
+    ladders = []
+    with localcontext(prec=PRECISION):
+        step = Decimal(10) ** (ONE / IRR_STEPS_PER_DECADE)
+        for ratio, count in (
+            (step, IRR_HIGHEST_DECADE * IRR_STEPS_PER_DECADE),
+            (ONE / step, -IRR_LOWEST_DECADE * IRR_STEPS_PER_DECADE),
+        ):
+            ladder, growth = [(ZERO, ONE)], ONE
+            for _ in range(count):
+                growth *= ratio
+                ladder.append((growth - ONE, ONE / growth))
+            ladders.append(tuple(ladder))
+    return tuple(ladders)
 
 
 def sign_changes(cash_flows: Sequence[Decimal]) -> int:
@@ -600,9 +583,11 @@ def irr(cash_flows: Sequence[Decimal]) -> Irr:
     - One sign change: exactly one IRR above −100 % exists (Descartes' rule of signs on
       the NPV as a polynomial in 1/(1 + r)); it is bracketed — the NPV at −100 % and at
       +∞ have opposite signs — and found by Brent's method to ~20 significant digits.
-    - Several sign changes: NPV is searched for zeros between the rates of
-      :data:`IRR_GRID` (−99.9999 % to 10,000 % per period); the root nearest 0 is given
-      with ``IRR_SEVERAL``; if none is found, no IRR (``IRR_NOT_FOUND``).
+    - Several sign changes: the NPV is searched for its zero nearest 0, stepping outwards
+      from 0 in both directions in 3.7 % steps of 1 + rate (:func:`irr_ladders`, from
+      −99.9999 % to 999,900 % per period) and refining each step where it changes sign by
+      Brent's method; that root is given with ``IRR_SEVERAL``; if none is found, no IRR
+      (``IRR_NOT_FOUND``). Two roots within one step of each other can hide one another.
     """
     values = _flows(cash_flows)
     if not any(values):
@@ -613,10 +598,10 @@ def irr(cash_flows: Sequence[Decimal]) -> Irr:
     with localcontext(prec=PRECISION):
         if changes == 1:
             return Irr(_single_root(values), None, "")
-        roots = _grid_roots(values)
-    if not roots:
+        nearest = _nearest_root(values)
+    if nearest is None:
         return Irr(None, None, IRR_NOT_FOUND.format(changes=changes))
-    return Irr(min(roots, key=abs), None, IRR_SEVERAL)
+    return Irr(nearest, None, IRR_SEVERAL)
 
 
 def _at(values: Sequence[Decimal], rate: Decimal) -> Decimal:
@@ -648,19 +633,85 @@ def _single_root(values: Sequence[Decimal]) -> Decimal:
     return _brent(values, low, high)
 
 
-def _grid_roots(values: Sequence[Decimal]) -> list[Decimal]:
-    roots = []
-    previous_rate, previous = IRR_GRID[0], _at(values, IRR_GRID[0])
-    if not previous:
-        roots.append(previous_rate)
-    for rate in IRR_GRID[1:]:
-        current = _at(values, rate)
-        if not current:
-            roots.append(rate)
-        elif previous and (previous > 0) != (current > 0):
-            roots.append(_brent(values, previous_rate, rate))
-        previous_rate, previous = rate, current
-    return roots
+def _nearest_root(values: Sequence[Decimal]) -> Decimal | None:
+    """The zero of NPV(rate) nearest 0 (inside the local context): steps outwards from 0 on
+    both ladders, nearest step first, until no step left can hold a nearer root.
+
+    A step whose two ends have opposite signs holds a root. Two roots close together give
+    no sign change between steps, but a dip of |NPV| towards zero: where |NPV| at a step is
+    lower than at both its neighbours, the NPV's turning point between them is looked for
+    (golden-section search) and, when it is on the other side of zero, both roots are."""
+    at_zero = _npv(values, ONE)
+    if not at_zero:
+        return ZERO
+    ladders = irr_ladders()
+    position = [0 for _ in ladders]  # the step reached on each ladder
+    # (rate, NPV) of the last two steps on each side; 0 is the middle of both ladders, so
+    # each side starts with the other's first step before it (a dip at 0 is seen too).
+    first = [(ladder[1][0], _npv(values, ladder[1][1])) for ladder in ladders]
+    seen = [[first[1 - side], (ZERO, at_zero)] for side in (0, 1)]
+    best: Decimal | None = None
+
+    def keep(root: Decimal) -> None:
+        nonlocal best
+        if best is None or abs(root) < abs(best):
+            best = root
+
+    while True:
+        open_sides = [
+            side for side, ladder in enumerate(ladders) if position[side] + 1 < len(ladder)
+        ]
+        if not open_sides:
+            return best
+        side = min(open_sides, key=lambda s: abs(ladders[s][position[s]][0]))
+        near = ladders[side][position[side]][0]
+        if best is not None and abs(near) >= abs(best):
+            return best
+        far, factor = ladders[side][position[side] + 1]
+        value = _npv(values, factor)
+        position[side] += 1
+        if not value:
+            keep(far)
+            continue
+        last = seen[side]
+        if (value > 0) != (last[-1][1] > 0):
+            keep(_brent(values, near, far))
+        elif len(last) >= 2 and (last[-2][1] > 0) == (value > 0):
+            (outer, outer_value), middle_value = last[-2], last[-1][1]
+            if abs(middle_value) < abs(outer_value) and abs(middle_value) < abs(value):
+                turn = _turning_point(values, outer, far, value > 0)
+                if turn is not None:
+                    keep(_brent(values, outer, turn))
+                    keep(_brent(values, turn, far))
+        seen[side] = [*last[-1:], (far, value)]
+
+
+def _turning_point(
+    values: Sequence[Decimal], a: Decimal, b: Decimal, positive: bool
+) -> Decimal | None:
+    """A rate between ``a`` and ``b`` where the NPV (positive at both ends when
+    ``positive``, else negative) crosses to the other side of zero, if its extremum
+    there does (golden-section search on the NPV towards zero); else None."""
+    direction = ONE if positive else -ONE
+    golden = (Decimal(5).sqrt() - ONE) / 2
+    low, high = (a, b) if a < b else (b, a)
+    left = high - golden * (high - low)
+    right = low + golden * (high - low)
+    f_left, f_right = direction * _at(values, left), direction * _at(values, right)
+    for _ in range(60):
+        if f_left < 0:
+            return left
+        if f_right < 0:
+            return right
+        if f_left < f_right:
+            high, right, f_right = right, left, f_left
+            left = high - golden * (high - low)
+            f_left = direction * _at(values, left)
+        else:
+            low, left, f_left = left, right, f_right
+            right = low + golden * (high - low)
+            f_right = direction * _at(values, right)
+    return None
 
 
 def _brent(values: Sequence[Decimal], a: Decimal, b: Decimal) -> Decimal:
