@@ -337,3 +337,49 @@ def test_bad_settings_are_refused(changes: dict, field: str) -> None:
     fields.update(changes)
     with pytest.raises(ValidationError, match=f"^{field}:"):
         cash_flow_table(CaseSettings(**fields), drivers())
+
+
+def test_tornado_worked_by_hand() -> None:
+    case = BusinessCase(settings(), drivers(), (Scenario("Base"),))
+    base, bars = sensitivity(case)
+    assert cents(base) == D("1054.85")
+    price = next(bar for bar in bars if bar.key == "price")
+    assert (price.label, price.low_value, price.high_value) == ("Price", 8, 12)
+    # price 8: net 300, 500, 800 → 272.73 + 413.22 + 601.05 − 1000
+    assert cents(price.low_npv) == D("287.00")
+    # price 12: net 700, 1100, 1700 → 636.36 + 909.09 + 1277.24 − 1000
+    assert cents(price.high_npv) == D("1822.69")
+    assert bars[0].key == "price"  # the widest swing: 1,535.69
+    assert [bar.swing for bar in bars] == sorted((bar.swing for bar in bars), reverse=True)
+    assert "churn" not in {bar.key for bar in bars}  # a one-off sale has no churn
+    investment = next(bar for bar in bars if bar.key == "investment_development")
+    assert investment.low_npv - investment.high_npv == 400  # ±200 in period 0, undiscounted
+    tooling = next(bar for bar in bars if bar.key == "investment_tooling")
+    assert tooling.swing == 0  # a driver at 0 does not move
+    wider = sensitivity(case, percent=D("0.5"))[1]
+    price_wide = next(bar for bar in wider if bar.key == "price")
+    assert (price_wide.low_value, price_wide.high_value) == (5, 15)
+    with pytest.raises(ValidationError, match="Sensitivity"):
+        sensitivity(case, percent=D("1.5"))
+
+
+def test_tornado_keeps_churn_within_its_bounds() -> None:
+    subscription = BusinessCase(
+        settings(model=PricingModel.SUBSCRIPTION), drivers(churn="0.9"), (Scenario("Base"),)
+    )
+    churn = next(bar for bar in sensitivity(subscription)[1] if bar.key == "churn")
+    assert (churn.low_value, churn.high_value) == (D("0.72"), 1)
+
+
+def test_a_scenario_may_change_the_discount_rate() -> None:
+    case = BusinessCase(
+        settings(),
+        drivers(),
+        (Scenario("Base"), Scenario("Dear money", {"discount_rate": D("0.2")})),
+    )
+    base, dear = evaluate_all(case)
+    assert cents(base.figures.npv) == D("1054.85")
+    # 500/1.2 + 800/1.44 + 1250/1.728 − 1000 = 416.67 + 555.56 + 723.38 − 1000
+    assert cents(dear.figures.npv) == D("695.60")
+    assert dear.figures.irr == base.figures.irr  # the IRR does not depend on the rate
+    assert dear.cash_flows == base.cash_flows
