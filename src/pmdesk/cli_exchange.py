@@ -1,6 +1,6 @@
 """``pmdesk export`` and ``pmdesk import``: documents and interchange, headless.
 
-    pmdesk export spec|launch|roadmap|stakeholders|canvas|portfolio WORKSPACE
+    pmdesk export spec|launch|roadmap|stakeholders|canvas|portfolio|business-case WORKSPACE
                   [--product NAME] [--paper A4|Letter|A3|A2] [--landscape] -o OUT.pdf
     pmdesk export csv|mspdi|ics|json WORKSPACE [--product NAME] -o OUT
     pmdesk import csv|mspdi|json WORKSPACE FILE [--into requirements|roadmap|stakeholders|metrics]
@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-PDF_KINDS = ("spec", "launch", "roadmap", "stakeholders", "canvas", "portfolio")
+PDF_KINDS = ("spec", "launch", "roadmap", "stakeholders", "canvas", "portfolio", "business-case")
 DATA_EXPORTS = ("csv", "mspdi", "ics", "json")
 IMPORTS = ("csv", "mspdi", "json")
 CSV_TARGETS = ("requirements", "roadmap", "stakeholders", "metrics")
@@ -111,7 +111,21 @@ def _export_pdf(ws, args: argparse.Namespace) -> Path:
 
     options = PdfOptions(paper=args.paper or "", orientation="landscape" if args.landscape else "")
     product_id = None if args.kind == "portfolio" else _product_id(ws, args.product)
+    if args.kind == "business-case" and product_id is not None:
+        _require_case(ws, product_id)
     return export_pdf(ws, args.kind, args.output, product_id=product_id, options=options)
+
+
+def _require_case(ws, product_id: int) -> None:
+    """A sign-off document needs a case to sign: say so rather than print an empty one."""
+    from pmdesk.core.errors import PmdeskError
+    from pmdesk.store.services import FinanceService, PortfolioService
+
+    if ws.service(FinanceService).case_id_for(product_id) is None:
+        name = ws.service(PortfolioService).products.get(product_id).name
+        raise PmdeskError(
+            f"{name} has no business case yet; add one in the Business case view first"
+        )
 
 
 def _export_data(ws, args: argparse.Namespace) -> Path:

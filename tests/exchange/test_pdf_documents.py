@@ -81,11 +81,12 @@ def test_specification_contents_outline_and_furniture(tricky, tmp_path, texts, r
         "Revision history",
         "1 Vision and goals",
         "2 Target customers and problems",
-        "3 Requirements",
-        "4 Roadmap",
-        "5 Dependencies and risks",
-        "6 Stakeholders",
-        "7 Sign-off",
+        "3 Business case",
+        "4 Requirements",
+        "5 Roadmap",
+        "6 Dependencies and risks",
+        "7 Stakeholders",
+        "8 Sign-off",
     ):
         assert heading in titles
     # The contents lists each section with the page it is on (read by position, line by line).

@@ -18,6 +18,7 @@ import random
 import re
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -35,15 +36,23 @@ from pmdesk.core.enums import (
     Stage,
 )
 from pmdesk.core.errors import PmdeskError
+from pmdesk.core.finance import BusinessCase as CoreCase
+from pmdesk.core.finance import CaseSettings, Period, PricingModel, Scenario, evaluate
+from pmdesk.core.lifecycle import EliminationRules, below_business_case
+from pmdesk.core.pnl import plan_vs_actual
 from pmdesk.core.scheduling import Link, Task, schedule
 from pmdesk.paths import resource_path
 
 from .models import (
     Baseline,
     BaselineEntry,
+    BusinessCase,
+    BusinessDriver,
+    BusinessScenario,
     CalendarException,
     CanvasBoard,
     CanvasNote,
+    CostItem,
     Dependency,
     EliminationReview,
     GateReview,
@@ -54,6 +63,7 @@ from .models import (
     Metric,
     MetricValue,
     NoteItemLink,
+    PricePoint,
     Product,
     RaciAssignment,
     RemedialAction,
@@ -62,6 +72,7 @@ from .models import (
     RequirementItemLink,
     Risk,
     RoadmapItem,
+    ScenarioOverride,
     SpecRevision,
     StagePeriod,
     Stakeholder,
@@ -69,7 +80,8 @@ from .models import (
     WorkCalendar,
     WorkspaceInfo,
 )
-from .workspace import Workspace
+from .services.finance import FinanceService
+from .workspace import UnitOfWork, Workspace
 
 CONTENT_FILE = ("demo", "northwind.json")
 SEED = 20240601
@@ -95,7 +107,7 @@ def create_demo(path: Path | str, today: dt.date | None = None) -> Path:
     ws = Workspace.create(path, name=info["name"], organisation=info["organisation"])
     try:
         with ws.transaction() as uow:
-            _Builder(uow.session, content, dates).build()
+            _Builder(uow, content, dates, ws.service(FinanceService)).build()
     except BaseException:
         ws.close()
         for leftover in ("", "-wal", "-shm", ".lock"):
@@ -157,14 +169,20 @@ def _email(name: str) -> str:
 class _Builder:
     """Adds the demo's rows to one session; ``build`` runs the steps in dependency order."""
 
-    def __init__(self, session: Session, content: dict[str, Any], dates: DemoDates) -> None:
-        self.s = session
+    def __init__(
+        self, uow: UnitOfWork, content: dict[str, Any], dates: DemoDates, finance: FinanceService
+    ) -> None:
+        self.uow = uow
+        self.s: Session = uow.session
+        self.finance = finance
         self.c = content
         self.d = dates
         self.rng = random.Random(SEED)
         self.products: dict[str, Product] = {}
         self.people: dict[str, Stakeholder] = {}
         self.items: dict[str, RoadmapItem] = {}
+        self.gates: dict[int, list[GateReview]] = {}
+        self.cases: dict[str, BusinessCase] = {}
 
     def add(self, *objects: Any) -> None:
         self.s.add_all(objects)
@@ -180,6 +198,7 @@ class _Builder:
         self._requirements()
         self._launch(self.c["launch"])
         self._canvases()
+        self._finance()
         self._metrics_and_elimination()
         self._risks_and_revisions()
 
@@ -296,22 +315,22 @@ class _Builder:
             texts = self.c["gate_criteria"][gate["stage"]]
             notes = gate.get("notes", {})
             person = self.people.get(gate.get("by", ""))
-            self.add(
-                GateReview(
-                    product_id=product.id,
-                    stage=gate["stage"],
-                    decision=decision,
-                    recycle_to=gate.get("recycle_to"),
-                    criteria=[
-                        {"text": t, "met": met, "note": notes.get(str(i), "")}
-                        for i, (t, met) in enumerate(zip(texts, gate["met"], strict=True))
-                    ],
-                    decided_by_id=person.id if person else None,
-                    decided_by_name=person.name if person else gate["by_name"],
-                    decided_on=decided_on,
-                    rationale=gate["rationale"],
-                )
+            review = GateReview(
+                product_id=product.id,
+                stage=gate["stage"],
+                decision=decision,
+                recycle_to=gate.get("recycle_to"),
+                criteria=[
+                    {"text": t, "met": met, "note": notes.get(str(i), "")}
+                    for i, (t, met) in enumerate(zip(texts, gate["met"], strict=True))
+                ],
+                decided_by_id=person.id if person else None,
+                decided_by_name=person.name if person else gate["by_name"],
+                decided_on=decided_on,
+                rationale=gate["rationale"],
             )
+            self.add(review)
+            self.gates.setdefault(product.id, []).append(review)
             if decision in (GateDecision.GO, GateDecision.RECYCLE):
                 self.add(
                     StagePeriod(
@@ -641,6 +660,129 @@ class _Builder:
                 *(NoteItemLink(note_id=note.id, item_id=self.items[key].id) for note, key in links)
             )
 
+    # -- the business of the products -----------------------------------------------------
+
+    def _finance(self) -> None:
+        """Every product's business case, cost build-up and prices; a case with ``signed`` is
+        signed off at the product's Analysis gate review that said go."""
+        for key, spec in self.c["finance"].items():
+            if key.startswith("_"):
+                continue
+            product = self.products[key]
+            case = BusinessCase(
+                product_id=product.id,
+                currency=spec["currency"],
+                period=Period(spec["period"]),
+                horizon=spec["horizon"],
+                start=self.d.at(spec["start"]),
+                pricing_model=PricingModel(spec["pricing_model"]),
+                notes=spec["notes"],
+            )
+            self.add(case)
+            self.s.flush()
+            self.cases[key] = case
+            self.add(
+                *(
+                    BusinessDriver(case_id=case.id, key=name, value=Decimal(value), note=note)
+                    for name, (value, note) in spec["drivers"].items()
+                )
+            )
+            for order, (name, overrides) in enumerate(spec["scenarios"].items()):
+                scenario = BusinessScenario(case_id=case.id, name=name, sort_order=order)
+                self.add(scenario)
+                self.s.flush()
+                self.add(
+                    *(
+                        ScenarioOverride(scenario_id=scenario.id, key=name, value=Decimal(value))
+                        for name, value in overrides.items()
+                    )
+                )
+            items = [
+                CostItem(
+                    product_id=product.id,
+                    name=name,
+                    quantity=Decimal(quantity),
+                    unit_cost=Decimal(cost),
+                    sort_order=order,
+                )
+                for order, (name, quantity, cost) in enumerate(spec["cost_items"])
+            ]
+            self.add(*items)
+            self.add(
+                *(
+                    PricePoint(
+                        product_id=product.id,
+                        segment=segment,
+                        tier=tier,
+                        channel=channel,
+                        list_price=Decimal(price),
+                        discount=Decimal(discount),
+                        channel_margin=Decimal(channel_margin),
+                        target_margin=Decimal(target),
+                        sort_order=order,
+                    )
+                    for order, (
+                        segment,
+                        tier,
+                        channel,
+                        price,
+                        discount,
+                        channel_margin,
+                        target,
+                    ) in enumerate(spec["price_points"])
+                )
+            )
+            self.s.flush()
+            if "signed" in spec:
+                self._sign(product, case, spec["signed"])
+            for item, (name, quantity, cost) in zip(
+                items, spec.get("cost_items_now", ()), strict=False
+            ):  # costs that rose after the sign-off: the case is a draft again
+                item.name, item.quantity, item.unit_cost = name, Decimal(quantity), Decimal(cost)
+            self.s.flush()
+
+    def _sign(self, product: Product, case: BusinessCase, signed: dict[str, str]) -> None:
+        gate = next(
+            g
+            for g in self.gates[product.id]
+            if Stage(g.stage) is Stage.ANALYSIS and GateDecision(g.decision) is GateDecision.GO
+        )
+        who = self.people[signed["by"]].name if "by" in signed else signed["by_name"]
+        # A demo made for a day still to come (tests do) cannot sign in the future.
+        self.finance.sign_off_in(
+            self.uow,
+            case.id,
+            signed_by=who,
+            scenario=signed["scenario"],
+            signed_on=min(gate.decided_on, dt.date.today()),
+            gate_review_id=gate.id,
+        )
+
+    def _plan_ratios(self, key: str, revenue: list[float]) -> list[Decimal]:
+        """Actual ÷ planned revenue of each complete period of the product's signed plan
+        that has actuals, oldest first (what the business-case elimination rule reads)."""
+        spec = self.c["finance"][key]
+        case = self.cases[key]
+        plan = CoreCase(
+            CaseSettings(case.currency, case.period, case.horizon, case.start, case.pricing_model),
+            {name: Decimal(value) for name, (value, _note) in spec["drivers"].items()},
+            tuple(
+                Scenario(name, {k: Decimal(v) for k, v in overrides.items()})
+                for name, overrides in spec["scenarios"].items()
+            ),
+        )
+        rows = evaluate(plan, spec["signed"]["scenario"]).rows
+        months = len(revenue)
+        actual = {
+            add_months(self.d.anchor, k - months): Decimal(repr(value))
+            for k, value in enumerate(revenue)
+        }
+        return [
+            v.ratio
+            for v in plan_vs_actual(rows, actual, "revenue")
+            if v.ratio is not None and v.complete
+        ]
+
     # -- metrics, elimination, risks -------------------------------------------------------
 
     def _metrics_and_elimination(self) -> None:
@@ -706,11 +848,20 @@ class _Builder:
             ),
             0,
         )
+        rules = EliminationRules()
+        ratios = self._plan_ratios(spec["product"], revenue)
+        below = below_business_case(ratios, rules)
+        if below is None:
+            raise PmdeskError("the demo's declining product no longer falls short of its plan")
+        latest = ratios[-rules.business_case_periods :]
+        ratio = sum(latest, Decimal(0)) / len(latest)
         figures = {
             "falling": falling,
             "margin": margin[-1],
             "share_from": share[0],
             "share_to": share[-1],
+            "plan_ratio": ratio * 100,
+            "plan_periods": len(latest),
         }
         product.elimination_flag = True
         product.elimination_flag_reason = spec["flag_reason"].format(**figures)
@@ -721,6 +872,13 @@ class _Builder:
                 {"rule": "revenue_falling", "periods": falling, "value": revenue[-1]},
                 {"rule": "margin_below", "value": margin[-1], "threshold": 15.0},
                 {"rule": "share_shrinking", "from": share[0], "to": share[-1]},
+                {
+                    "rule": below.rule,
+                    "detail": below.detail,
+                    "value": round(float(ratio), 4),
+                    "periods": len(latest),
+                    "threshold": rules.business_case_floor,
+                },
             ],
             revenue_lost_per_year=sum(revenue[-12:]),
             margin_lost_per_year=round(

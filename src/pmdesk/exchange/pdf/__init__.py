@@ -20,7 +20,7 @@ from pmdesk.store.models import Product
 from pmdesk.store.services import PortfolioService
 from pmdesk.store.workspace import Workspace
 
-from . import canvas, launch, portfolio, roadmap, spec, stakeholders
+from . import business_case, canvas, launch, portfolio, roadmap, spec, stakeholders
 from .fonts import register, track_missing
 from .job import Job
 from .options import ExportCancelled, PdfOptions, Progress, default_paper
@@ -33,6 +33,7 @@ _MODULES: dict[str, ModuleType] = {
     "stakeholders": stakeholders,
     "canvas": canvas,
     "portfolio": portfolio,
+    "business-case": business_case,
 }
 KINDS: dict[str, str] = {kind: module.LABEL for kind, module in _MODULES.items()}
 SECTIONS: dict[str, dict[str, str]] = {kind: dict(m.SECTIONS) for kind, m in _MODULES.items()}

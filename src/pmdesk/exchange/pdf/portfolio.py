@@ -27,6 +27,8 @@ from .risks import risk_level
 from .template import Heading, short_date
 from .textdraw import text_shapes, wrap_lines
 from .theme import (
+    ACCENT,
+    BAD,
     FAINT,
     HAIRLINE,
     HEALTH_COLOURS,
@@ -42,7 +44,12 @@ from .theme import (
 )
 
 LABEL = "Portfolio summary"
-SECTIONS = {"overview": "Portfolio overview", "products": "One page per product"}
+SECTIONS = {
+    "overview": "Portfolio overview",
+    "pnl": "Profit and loss",
+    "products": "One page per product",
+}
+PNL_BASIS = {"actual": "Actual", "plan": "Plan", "plan and actual": "Actual + plan"}
 
 
 def make(job: Job) -> Document:
@@ -55,6 +62,11 @@ def make(job: Job) -> Document:
     story: list[Flowable] = []
     if job.options.wants("overview"):
         story += _overview(job, info.subject_name, products, facts, roadmaps)
+    if job.options.wants("pnl") and products:
+        if story:
+            story.append(PageBreak())
+        story += _pnl(job)
+        job.progress.step()
     if job.options.wants("products"):
         for product in products:
             if story:
@@ -162,6 +174,96 @@ def _overview_table(job, products, facts, roadmaps) -> Table:
         total_width=job.width,
         align=["LEFT", "LEFT", "LEFT", "LEFT", "LEFT", "RIGHT"],
     )
+
+
+def _pnl(job: Job) -> list[Flowable]:
+    """Revenue, gross margin and contribution per product this year and last, per currency.
+
+    Actual figures come from the products' metric values, planned ones from their
+    business cases (the signed plan, else the draft's base case); the Basis column
+    says which, and totals are per currency, never converted.
+    """
+    from pmdesk.store.services.finance import FinanceService
+
+    finance = job.service(FinanceService)
+    year = job.options.on().year
+    out: list[Flowable] = [Heading(SECTIONS["pnl"], 0, style=Styles.h1)]
+    blocks = [(year, finance.portfolio_pnl(year)), (year - 1, finance.portfolio_pnl(year - 1))]
+    if not any(pnl.products for _year, pnl in blocks):
+        return out + [
+            note("No product has a business case or revenue yet, so there is no P&L to show.")
+        ]
+    out.append(
+        para(
+            "Actual figures come from the products' metric values; where a period has none "
+            "the product's business case fills it in (its signed plan, else the draft's base "
+            "case). Totals are per currency: amounts in different currencies are never added.",
+            Styles.small,
+        )
+    )
+    for shown, pnl in blocks:
+        out.append(Heading(f"{shown}{' (this year)' if shown == year else ''}", 1, contents=False))
+        if not pnl.products:
+            out.append(note(f"No figures for {shown}."))
+            continue
+        out.append(_pnl_table(job, pnl))
+    return out
+
+
+def _pnl_table(job: Job, pnl) -> Table:
+    from pmdesk.core.pricing import format_money, format_rate
+
+    rows: list[list] = []
+    total_rows: list[int] = []
+    for total in pnl.totals:
+        for p in (p for p in pnl.products if p.currency == total.currency):
+            pct = p.gross_margin / p.revenue if p.revenue else None
+            rows.append(
+                [
+                    p.name,
+                    Plain(
+                        PNL_BASIS.get(p.source, p.source),
+                        bold=p.source != "actual",
+                        colour=INK if p.source == "actual" else ACCENT,
+                    ),
+                    Plain(format_money(p.revenue, p.currency, whole=True), align="RIGHT"),
+                    Plain(format_money(p.gross_margin, p.currency, whole=True), align="RIGHT"),
+                    Plain("—" if pct is None else format_rate(pct), align="RIGHT"),
+                    Plain(
+                        format_money(p.contribution, p.currency, whole=True),
+                        align="RIGHT",
+                        colour=BAD if p.contribution < 0 else INK,
+                    ),
+                ]
+            )
+        pct = total.gross_margin / total.revenue if total.revenue else None
+        rows.append(
+            [
+                Plain(f"Total in {total.currency}", bold=True),
+                Plain(""),
+                Plain(format_money(total.revenue, total.currency, whole=True), "RIGHT", bold=True),
+                Plain(
+                    format_money(total.gross_margin, total.currency, whole=True), "RIGHT", bold=True
+                ),
+                Plain("—" if pct is None else format_rate(pct), "RIGHT", bold=True),
+                Plain(
+                    format_money(total.contribution, total.currency, whole=True),
+                    "RIGHT",
+                    colour=BAD if total.contribution < 0 else INK,
+                    bold=True,
+                ),
+            ]
+        )
+        total_rows.append(len(rows))
+    out = table(
+        ["Product", "Basis", "Revenue", "Gross margin", "Margin", "Contribution"],
+        rows,
+        [0.33, 0.12, 0.15, 0.15, 0.09, 0.16],
+        total_width=job.width,
+        align=["LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"],
+    )
+    out.setStyle([("LINEABOVE", (0, r), (-1, r), 0.8, RULE) for r in total_rows])
+    return out
 
 
 def lifecycle_board(products: Sequence[Product], width: float) -> Drawing:

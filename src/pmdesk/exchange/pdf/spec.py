@@ -36,7 +36,7 @@ from .template import (
     long_date,
     short_date,
 )
-from .theme import MOSCOW_COLOURS, MUTED, Styles, css
+from .theme import GOOD, MOSCOW_COLOURS, MUTED, WARN, Styles, css
 
 LABEL = "Product specification"
 CUSTOMER_MEANINGS = ("customers", "problems", "value", "differentiation")
@@ -45,6 +45,7 @@ SECTIONS = {
     "contents": "Contents",
     "vision": "Vision and goals",
     "customers": "Target customers and problems",
+    "business_case": "Business case",
     "requirements": "Requirements",
     "roadmap": "Roadmap",
     "risks": "Dependencies and risks",
@@ -65,6 +66,7 @@ def make(job: Job) -> Document:
     for key, build in (
         ("vision", _vision),
         ("customers", _customers),
+        ("business_case", _business_case),
         ("requirements", _requirements),
         ("roadmap", _roadmap),
         ("risks", _risks),
@@ -169,6 +171,32 @@ def _customers(job: Job, numbering: Numbering) -> list[Flowable]:
                 out.append(para(None, Styles.bullet, markup=escape(n.text) + votes, bullet="•"))
     if not found:
         out.append(note("The product canvas has no target customers or problems yet."))
+    return out
+
+
+def _business_case(job: Job, numbering: Numbering) -> list[Flowable]:
+    """The case's key figures per scenario and where its sign-off stands, in short."""
+    from .business_case import case_facts, figures_table, irr_notes, status_line
+
+    out: list[Flowable] = [numbering.heading(SECTIONS["business_case"])]
+    facts = case_facts(job, job.subject.id)
+    if facts is None:
+        return out + [note("No business case yet.")]
+    colour = WARN if facts.draft else GOOD
+    out.append(spans(Styles.body, [Span(status_line(facts), bold=True, colour=colour)]))
+    if facts.details.case_notes.strip():
+        out.append(para(facts.details.case_notes, Styles.body))
+    out.append(figures_table(facts, job.width))
+    notes = irr_notes(facts)
+    if notes:
+        out.append(para("  ·  ".join(notes), Styles.caption))
+    out.append(
+        para(
+            "The business case document has the assumptions, the cash flow by period, the "
+            "sensitivity and the pricing behind these figures.",
+            Styles.caption,
+        )
+    )
     return out
 
 
