@@ -383,3 +383,18 @@ def test_a_scenario_may_change_the_discount_rate() -> None:
     assert cents(dear.figures.npv) == D("695.60")
     assert dear.figures.irr == base.figures.irr  # the IRR does not depend on the rate
     assert dear.cash_flows == base.cash_flows
+
+
+def test_a_money_driver_typed_in_another_currency_is_refused() -> None:
+    assert validate_driver("price", "€12.5", currency="EUR") == D("12.5")
+    with pytest.raises(ValidationError, match="Price: '\\$12' is not an amount in EUR"):
+        validate_driver("price", "$12", currency="EUR")
+    assert validate_driver("churn", "5 %", currency="EUR") == D("0.05")
+    assert validate_driver("market_size", "1,000", currency="EUR") == 1000
+
+
+def test_a_start_outside_the_calendar_pmdesk_draws_is_refused() -> None:
+    with pytest.raises(ValidationError, match="^Start: 1850-01-01 is outside the years"):
+        cash_flow_table(settings(start=dt.date(1850, 1, 1)), drivers())
+    rows = cash_flow_table(settings(horizon=400, start=dt.date(2199, 12, 31)), drivers())
+    assert rows[-1].start == dt.date(2598, 12, 31)  # a long horizon may run past 2199

@@ -223,3 +223,29 @@ def test_absurd_sizes_get_a_readable_message() -> None:
         parse_rate("1e40", "churn", maximum=D(1))
     assert format_money(D("-1e40"), "EUR") == "−€1.00E+40"
     assert format_rate(D("1e40")) == "1.00E+42 %"
+
+
+@pytest.mark.parametrize(
+    ("text", "currency", "message"),
+    [
+        ("$12", "EUR", "Price: '\\$12' is not an amount in EUR"),
+        ("€12", "USD", "is not an amount in USD"),
+        ("12 USD", "EUR", "Price: '12 USD' is an amount in USD, not EUR"),
+        ("CA$12", "USD", "is not an amount in USD"),
+        ("CN¥12", "JPY", "is not an amount in JPY"),
+        ("£5", "SEK", "is not an amount in SEK"),
+    ],
+)
+def test_an_amount_in_another_currency_is_refused(text: str, currency: str, message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        parse_money(text, currency, "price")
+
+
+def test_own_and_ambiguous_signs_are_taken() -> None:
+    assert parse_money("CA$12", "CAD") == D("12.00")
+    assert parse_money("$12", "CAD") == D("12.00")  # "$" is any dollar
+    assert parse_money("$12", "MXN") == D("12.00")  # a currency without a sign of its own
+    assert parse_money("¥12", "CNY") == D("12.00")
+    assert parse_money("CHF 12.50", "CHF") == D("12.50")
+    assert parse_money("12 EUR", "EUR") == D("12.00")
+    assert parse_amount("£12", "price") == 12  # no currency given: any sign is dropped

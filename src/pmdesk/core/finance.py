@@ -49,6 +49,7 @@ from .pricing import (
     parse_amount,
     parse_rate,
 )
+from .validation import check_bounds
 
 
 class Period(LabelledEnum):
@@ -185,13 +186,17 @@ def driver_spec(key: str) -> DriverSpec:
         raise ValidationError("driver", f"{key!r} is not a business-case driver") from None
 
 
-def validate_driver(key: str, value: Decimal | str | int) -> Decimal:
+def validate_driver(
+    key: str, value: Decimal | str | int, *, currency: str | None = None
+) -> Decimal:
     """``value`` for driver ``key``, parsed (text too) and checked against the driver's bounds.
 
     Text: "1,250.50", "€1,250.50"; rates as "12 %", "12%" or "0.12". Refused, with a
     ValidationError whose field is the driver's label ("Price: 'abc' is not a number"):
     text that is not a number, NaN, Infinity, floats, a negative amount or count, a rate
-    outside the driver's minimum and maximum, an unknown key.
+    outside the driver's minimum and maximum, an unknown key — and, given the case's
+    ``currency``, an amount typed in another ("Price: '$12' is not an amount in EUR").
+    Amounts are not rounded (a unit cost of 0.0035 stays).
     """
     spec = driver_spec(key)
     if spec.is_rate:
@@ -200,7 +205,13 @@ def validate_driver(key: str, value: Decimal | str | int) -> Decimal:
         if not isinstance(value, (str, Decimal)):
             raise ValidationError(spec.label, f"{value!r} is not an exact number; type it as text")
         return parse_rate(value, spec.label, minimum=spec.minimum, maximum=spec.maximum)
-    return parse_amount(value, spec.label, minimum=spec.minimum, maximum=spec.maximum)
+    return parse_amount(
+        value,
+        spec.label,
+        minimum=spec.minimum,
+        maximum=spec.maximum,
+        currency=currency if spec.is_money else None,
+    )
 
 
 def validate_drivers(drivers: Mapping[str, Decimal | str]) -> dict[str, Decimal]:
@@ -295,6 +306,7 @@ def check_settings(settings: CaseSettings) -> CaseSettings:
         raise ValidationError("horizon", f"{horizon} is outside 1 to {HORIZON_MAX} periods")
     if not isinstance(settings.start, dt.date):
         raise ValidationError("start", f"{settings.start!r} is not a date")
+    check_bounds("start", settings.start)
     return settings
 
 

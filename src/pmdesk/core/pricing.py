@@ -113,11 +113,35 @@ def quantum(currency: str) -> Decimal:
     return Decimal(1).scaleb(-minor_units(currency))
 
 
-def _strip_currency(text: str, currency: str | None) -> str:
-    """``text`` without its currency sign or code, wherever it was written."""
+_CODE = re.compile(r"[A-Z]{3}")
+_NOT_CODES = frozenset({"INF", "NAN"})
+_ALL_SYMBOLS = tuple(sorted({mark.strip() for mark in SYMBOLS.values()}, key=len, reverse=True))
+
+
+def _strip_currency(text: str, currency: str | None, field: str) -> str:
+    """``text`` without its currency sign or code, wherever it was written.
+
+    With a ``currency``, a code or sign of another one is refused ("'$12' is not an
+    amount in EUR"); "$" alone is taken for any dollar and any currency without a sign.
+    Without one, every sign pmdesk knows is dropped.
+    """
+    if currency is None:
+        marks: tuple[str, ...] = _ALL_SYMBOLS
+    else:
+        own = SYMBOLS.get(currency, "").strip()
+        for code in _CODE.findall(text):
+            if code != currency and code not in _NOT_CODES:
+                raise ValidationError(field, f"{text!r} is an amount in {code}, not {currency}")
+        for symbol in _ALL_SYMBOLS:
+            if symbol in text and symbol not in own and not (symbol == "$" and not own):
+                raise ValidationError(field, f"{text!r} is not an amount in {currency}")
+        # its own sign, and the shorter signs inside it ("¥" of "CN¥", "$" of "CA$")
+        inside = tuple(symbol for symbol in _ALL_SYMBOLS if own and symbol in own)
+        marks = (currency, *inside) if own else (currency, "$")
     cleaned = text
-    for mark in filter(None, (currency, SYMBOLS.get(currency or "", "").strip(), "€", "$", "£")):
-        cleaned = cleaned.replace(mark, "")
+    for mark in marks:
+        if mark:
+            cleaned = cleaned.replace(mark, "")
     return cleaned
 
 
@@ -132,11 +156,14 @@ def parse_amount(
     """A number a person typed (or a Decimal/int), checked, NOT rounded.
 
     Accepts "1234.5", "1,234.5", "1 234.5", "€1,234.50" (a currency sign or code is
-    ignored), "−12" with a true minus, and scientific notation. Refuses binary floats
+    ignored — with ``currency`` given, only that currency's), "−12" with a true minus,
+    and scientific notation. Refuses binary floats
     (they are not exact), text that is not a number ("12,5", "abc"), NaN and Infinity,
     and values under ``minimum`` / over ``maximum`` (default: 0 .. a trillion) —
     each with a :class:`ValidationError` naming ``field``.
     """
+    if currency is not None:
+        check_currency(currency)
     if isinstance(text, bool) or isinstance(text, float):
         raise ValidationError(field, f"{text!r} is not an exact number; type it as text")
     if isinstance(text, int):
@@ -164,7 +191,7 @@ def _parse_text(text: str, field: str, currency: str | None) -> Decimal:
     raw = text.strip()
     if not raw:
         raise ValidationError(field, "cannot be empty")
-    cleaned = _strip_currency(raw, currency).translate(_SPACES)
+    cleaned = _strip_currency(raw, currency, field).translate(_SPACES)
     cleaned = cleaned.replace(MINUS, "-").replace("–", "-")
     if _GROUPED.match(cleaned):
         cleaned = cleaned.replace(",", "")
