@@ -344,6 +344,22 @@ def demo(tmp_path_factory) -> Path:
     return create_demo(tmp_path_factory.mktemp("demo") / "demo.pmdesk", today=TODAY)
 
 
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_the_summary_is_one_page_on_a4_and_letter(demo, tmp_path, paper):
+    with Workspace.open(demo, read_only=True) as ws:
+        for product in ws.service(PortfolioService).list_products():
+            out = _export(
+                ws,
+                tmp_path / "summary.pdf",
+                product.id,
+                paper=paper,
+                sections=frozenset({"summary"}),
+            )
+            (page,) = _pages(out)  # the decision, the figures and the whole chart
+            assert "The decision asked" in page and "Total revenue" in page
+            assert "cumulative, Base" in page, product.name
+
+
 def test_the_command_writes_the_sign_off_document(demo, tmp_path):
     out = tmp_path / "pulse.pdf"
     done = subprocess.run(

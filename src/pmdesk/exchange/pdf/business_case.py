@@ -222,13 +222,15 @@ def figures_table(facts: CaseFacts, width: float) -> Flowable:
         f"{r.name} (asked)" if r.name == facts.decision.name and facts.draft else r.name
         for r in results
     ]
-    return table(
+    figures = table(
         header,
         rows,
         [first] + [share] * len(results),
         total_width=width,
         align=["LEFT"] + ["RIGHT"] * len(results),
     )
+    _tighten(figures)
+    return figures
 
 
 def irr_notes(facts: CaseFacts) -> list[str]:
@@ -320,8 +322,8 @@ def _summary(job: Job, facts: CaseFacts) -> list[Flowable]:
         para(_plan_sentence(facts), Styles.subtitle),
         _status_banner(facts, job.width),
         spacer(10),
-        Heading("The decision asked", 1, contents=False),
-        para(_decision_sentence(facts), Styles.lead),
+        Heading("The decision asked", 1, contents=False, style=Styles.h3),
+        para(_decision_sentence(facts), Styles.body),
     ]
     npv_colour = GOOD if figures.npv >= 0 else BAD
     out += [
@@ -354,13 +356,13 @@ def _summary(job: Job, facts: CaseFacts) -> list[Flowable]:
             job.width,
         ),
         spacer(10),
-        Heading("Key figures by scenario", 1, contents=False),
+        Heading("Key figures by scenario", 1, contents=False, style=Styles.h3),
         figures_table(facts, job.width),
     ]
     notes = irr_notes(facts)
     if notes:
         out.append(para("  ·  ".join(notes), Styles.caption))
-    out += [spacer(8), FitChart(lambda w, h: cash_flow_chart(facts, w, h), 130, 250)]
+    out += [spacer(8), FitChart(lambda w, h: cash_flow_chart(facts, w, h), 120, 250)]
     return out
 
 
@@ -534,15 +536,15 @@ def _assumptions(job: Job, facts: CaseFacts, numbering: Numbering) -> list[Flowa
                 details.notes.get(spec.key, "") or "—",
             ]
         )
-    out.append(
-        table(
-            ["Driver", "Base value", "Unit", "Note"],
-            rows,
-            [0.36, 0.17, 0.19, 0.28],
-            total_width=job.width,
-            align=["LEFT", "RIGHT", "LEFT", "LEFT"],
-        )
+    drivers = table(
+        ["Driver", "Base value", "Unit", "Note"],
+        rows,
+        [0.36, 0.17, 0.19, 0.28],
+        total_width=job.width,
+        align=["LEFT", "RIGHT", "LEFT", "LEFT"],
     )
+    _tighten(drivers)
+    out.append(drivers)
     overridden = _override_rows(facts, job.width)
     out.append(numbering.sub("Scenarios"))
     if overridden is None:
