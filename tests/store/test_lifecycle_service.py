@@ -46,7 +46,7 @@ def test_go_moves_to_the_next_stage_and_undo_is_exact(workspace) -> None:
         decided_on=day,
         decided_by_name=TRICKY,
         rationale=TRICKY,
-        criteria=[{"text": "Business case signed off", "met": True}],
+        criteria=[{"text": "Market need validated with customers", "met": True}],
     )
     stage, periods, gates = _state(workspace, pid)
     assert stage is Stage.DEVELOPMENT
@@ -102,7 +102,7 @@ def test_refused_reviews_change_nothing(workspace) -> None:
 
 
 UNMET = [
-    {"text": "Business case signed off", "met": True},
+    {"text": "Market need validated with customers", "met": True},
     {"text": "Pilot customer named", "met": False},
 ]
 

@@ -496,13 +496,25 @@ class FinanceService:
     def has_signed_case(self, product_id: int) -> bool:
         """Whether the product's case has a signed version (the Analysis gate's criterion)."""
         with self.ws.read() as session:
-            found = session.scalar(
-                sa.select(BusinessCaseVersion.id)
-                .join(BusinessCase, BusinessCaseVersion.case_id == BusinessCase.id)
-                .where(BusinessCase.product_id == product_id)
-                .limit(1)
-            )
+            return self.has_signed_in(session, product_id)
+
+    @staticmethod
+    def has_signed_in(session, product_id: int) -> bool:
+        """``has_signed_case`` read with a session of its caller's (a gate review's)."""
+        found = session.scalar(
+            sa.select(BusinessCaseVersion.id)
+            .join(BusinessCase, BusinessCaseVersion.case_id == BusinessCase.id)
+            .where(BusinessCase.product_id == product_id)
+            .limit(1)
+        )
         return found is not None
+
+    @staticmethod
+    def case_id_in(session, product_id: int) -> int | None:
+        """``case_id_for`` read with a session of its caller's."""
+        return session.scalar(
+            sa.select(BusinessCase.id).where(BusinessCase.product_id == product_id)
+        )
 
     # -- the case ----------------------------------------------------------------------------
 
@@ -902,18 +914,27 @@ class FinanceService:
             tuple(CurrencyTotal(c, *sums) for c, sums in sorted(totals.items())),
         )
 
+    def plan_ratios(self, product_id: int) -> list[Decimal]:
+        """Actual ÷ planned revenue of each complete period of the product's signed plan that
+        has actuals, oldest first: what the business-case elimination rule reads. Empty
+        without a signed version (a draft is no commitment to hold a product to)."""
+        found = self.plan_vs_actual(product_id)
+        if found is None or found.plan_source == "draft":
+            return []
+        return [v.ratio for v in found.revenue if v.ratio is not None and v.complete]
+
     def revenue_ratio(self, product_id: int, periods: int) -> Decimal | None:
-        """Actual ÷ planned revenue over the last ``periods`` plan periods that have actuals
-        (None without a plan or actuals): what the business-case elimination rule reads."""
+        """Actual ÷ planned revenue over the last ``periods`` complete periods that have
+        actuals (None without a plan, or with fewer such periods): how far a product is from
+        its plan, in one figure."""
         found = self.plan_vs_actual(product_id)
         if found is None:
             return None
-        with_actuals = [v for v in found.revenue if v.actual is not None][-periods:]
-        if len(with_actuals) < periods:
+        measured = [v for v in found.revenue if v.actual is not None and v.complete][-periods:]
+        plan = sum((v.plan for v in measured), Decimal(0))
+        if len(measured) < periods or plan <= 0:
             return None
-        plan = sum((v.plan for v in with_actuals), Decimal(0))
-        actual = sum((v.actual for v in with_actuals if v.actual is not None), Decimal(0))
-        return actual / plan if plan > 0 else None
+        return sum((v.actual for v in measured if v.actual is not None), Decimal(0)) / plan
 
     def _actuals(
         self, product_id: int
@@ -948,11 +969,9 @@ class FinanceService:
         units = values.get(MetricKind.UNITS, {})
         margin = values.get(MetricKind.MARGIN, {})
         if MetricKind.MARGIN in first and first[MetricKind.MARGIN][1].strip() == "%":
-            margin = {
-                period: revenue[period] * share / 100
-                for period, share in margin.items()
-                if period in revenue
-            }
+            from pmdesk.core.pnl import margin_amounts
+
+            margin = margin_amounts(revenue, margin)
         return revenue, units, margin
 
     # -- lookups inside a transaction -------------------------------------------------------------

@@ -47,11 +47,35 @@ from .base import Repo
 
 if TYPE_CHECKING:
     from ..workspace import UnitOfWork
+    from .finance import FinanceService, SignOff
 
 __all__ = ["Journal", "LifecycleService", "MetricSeries"]
 
 MILESTONES = (("end_of_sale", "End of sale"), ("end_of_support", "End of support"))
 LIFECYCLE_LANE = "Lifecycle"
+# The Analysis gate's criterion (resources/templates/gate_criteria.json) a signed version meets.
+CASE_SIGNED_OFF = "Business case signed off"
+
+
+def computed(
+    stage: Stage, criteria: Sequence[dict[str, Any]], signed: bool
+) -> list[dict[str, Any]]:
+    """``criteria`` with the Analysis gate's "Business case signed off" met exactly when the
+    case is signed (a tick cannot meet it, nor an untick unmeet it)."""
+    wanted = CASE_SIGNED_OFF.casefold()
+    return [
+        dict(c, met=signed)
+        if stage is Stage.ANALYSIS and str(c.get("text", "")).strip().casefold() == wanted
+        else dict(c)
+        for c in criteria
+    ]
+
+
+def _finance_service() -> type[FinanceService]:
+    """The finance service, imported when a gate or a rule first needs the business case."""
+    from .finance import FinanceService
+
+    return FinanceService
 
 
 # -- the service ------------------------------------------------------------------------------
@@ -126,11 +150,15 @@ class LifecycleService:
         rationale: str = "",
         recycle_to: Stage | str | None = None,
         go_despite_unmet: bool = False,
+        sign_case: SignOff | None = None,
     ) -> Journal:
         """Record a review of the product's current gate and apply its decision, in one step.
 
         The decider is required, and a Go with unmet criteria needs ``go_despite_unmet``
         and a rationale (``check_gate_review``): the file refuses what the dialog refuses.
+        ``sign_case`` signs the product's business case off at this review, in the same
+        step; the Analysis gate's "Business case signed off" is met exactly when a signed
+        version exists, whatever the tick says (see :meth:`computed_criteria`).
         """
         decision = GateDecision.from_label(str(decision))
         recycle = Stage.from_label(str(recycle_to)) if recycle_to else None
@@ -148,8 +176,14 @@ class LifecycleService:
                 if person is None:
                     raise NotFoundError("stakeholder", decided_by_id)
                 name = name or person.name
+            finance = self.ws.service(_finance_service())
+            case_id = finance.case_id_in(uow.session, product_id) if sign_case else None
+            if sign_case is not None and case_id is None:
+                raise ValidationError("business case", "this product has none to sign off")
+            signed = sign_case is not None or finance.has_signed_in(uow.session, product_id)
+            criteria = computed(stage, criteria, signed)
             check_gate_review(decision, criteria, name, rationale, go_despite_unmet)
-            uow.journal.entity_id = uow.insert(
+            review_id = uow.insert(
                 "gate_review",
                 product_id=product_id,
                 stage=stage,
@@ -161,10 +195,29 @@ class LifecycleService:
                 decided_on=decided_on,
                 rationale=rationale,
             )
+            if sign_case is not None and case_id is not None:
+                finance.sign_off_in(
+                    uow,
+                    case_id,
+                    signed_by=sign_case.signed_by,
+                    scenario=sign_case.scenario,
+                    signed_on=decided_on,
+                    gate_review_id=review_id,
+                )
+            uow.journal.entity_id = review_id
             if target != stage:
                 uow.update("product", product_id, stage=target)
                 self._move_periods(uow, product_id, target, decided_on)
         return uow.journal
+
+    def computed_criteria(self, product_id: int) -> dict[str, bool]:
+        """Criteria of the product's current gate that the file answers, not a tick: criterion
+        text -> met. The Analysis gate's "Business case signed off" is met exactly when the
+        product's business case has a signed version."""
+        product = self._product(product_id)
+        if product.stage is not Stage.ANALYSIS:
+            return {}
+        return {CASE_SIGNED_OFF: self.ws.service(_finance_service()).has_signed_case(product_id)}
 
     @staticmethod
     def _check_gate_date(session, product_id: int, stage: Stage, decided_on: dt.date) -> None:
@@ -275,6 +328,7 @@ class LifecycleService:
                 by_kind.get(MetricKind.MARGIN, []),
                 by_kind.get(MetricKind.MARKET_SHARE, []),
                 rules or self.elimination_rules(),
+                self.ws.service(_finance_service()).plan_ratios(product_id),
             )
         if product.elimination_flag:
             found.append(Trigger("manual", product.elimination_flag_reason or "flagged by hand"))
