@@ -31,6 +31,52 @@ from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication, QWidget
 
+# Packages that never import Qt: pmdesk's lower layers (tests/test_layering.py holds them to
+# it) and what they build on. PySide6's feature hook asks nothing of their modules.
+WITHOUT_QT = ("pmdesk.core", "pmdesk.store", "pmdesk.exchange", "sqlalchemy", "reportlab")
+_INSIDE_WITHOUT_QT = tuple(f"{package}." for package in WITHOUT_QT)
+
+
+def quicker_feature_scan() -> bool:
+    """Spare every module imported after PySide6 a read of its source by PySide6.
+
+    Once PySide6 is imported, shiboken's import hook asks of every new module whether it
+    uses PySide6 (for its opt-in ``from __feature__ import ...``), by searching the
+    module's source for "PySide6" through ``inspect.getsource``: linecache and the
+    tokenizer, about 1 ms a module. SQLAlchemy and the models (300 modules) load after
+    Qt, on the worker that opens the file: 0.1 s of every start. Modules of packages that
+    never import Qt (``WITHOUT_QT``) are answered at once; others get the same search on
+    their file's bytes; a module without a ``.py`` file gets PySide6's own. Returns
+    whether the hook was found (a PySide6 without it needs nothing).
+    """
+    feature = sys.modules.get("shibokensupport.feature")
+    original = getattr(feature, "_mod_uses_pyside", None)
+    if original is None:
+        return False
+    if getattr(original, "reads_bytes", False):
+        return True
+
+    def uses_pyside(module: object) -> bool:
+        name = getattr(module, "__name__", "")
+        if name in WITHOUT_QT or name.startswith(_INSIDE_WITHOUT_QT):
+            return False
+        source = getattr(module, "__file__", None)
+        if not isinstance(source, str) or not source.endswith(".py"):
+            return bool(original(module))
+        try:
+            with open(source, "rb") as file:
+                return b"PySide6" in file.read()
+        except OSError:
+            return bool(original(module))
+
+    uses_pyside.reads_bytes = True  # type: ignore[attr-defined]
+    uses_pyside.pyside_own = original  # type: ignore[attr-defined]
+    feature._mod_uses_pyside = uses_pyside  # type: ignore[union-attr]
+    return True
+
+
+quicker_feature_scan()  # before the window's own modules and the store are imported
+
 from pmdesk.paths import resource_path
 
 if TYPE_CHECKING:

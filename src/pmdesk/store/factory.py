@@ -12,24 +12,39 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .workspace import Workspace
-
 if TYPE_CHECKING:
     import sqlalchemy as sa
 
     from .team_workspace import TeamWorkspace
+    from .workspace import Workspace
 
 __all__ = ["connect_workspace", "create_workspace", "open_workspace"]
 
 
 def create_workspace(path: Path | str, *, name: str = "", organisation: str = "") -> Workspace:
     """A new, empty workspace file at ``path``; an existing file is never overwritten."""
+    from .workspace import Workspace
+
     return Workspace.create(path, name=name, organisation=organisation)
 
 
 def open_workspace(path: Path | str, *, read_only: bool = False) -> Workspace:
-    """An existing workspace file, checked before anything is written (see Workspace.open)."""
-    return Workspace.open(path, read_only=read_only)
+    """An existing workspace file, checked before anything is written (see Workspace.open).
+
+    The checks of the file's structure start first, on a thread of their own, and the
+    store (SQLAlchemy's ORM and the models, most of a cold start) loads meanwhile: SQLite
+    checks the pages outside Python's lock. Nothing is read from the file's tables before
+    those checks have answered; its values are checked next, with the models.
+    """
+    from . import sqlite_file
+
+    path = Path(path)
+    sqlite_file.read_header(path)  # a foreign file is refused before SQLite opens it
+    recovering = not read_only and sqlite_file.has_journal(path)  # Workspace.open sees to it
+    inspection = None if recovering else sqlite_file.Inspection(path, thorough=not read_only)
+    from .workspace import Workspace  # loads while the inspection runs
+
+    return Workspace.open(path, read_only=read_only, inspection=inspection)
 
 
 def connect_workspace(

@@ -2,6 +2,9 @@
 
 Everything here works on the file itself (raw header bytes, read-only and immutable
 connections, quick_check), before and beside the SQLAlchemy engine the Workspace uses.
+The checks of a file's structure need neither the models nor SQLAlchemy's ORM, so they
+can run (:class:`Inspection`) while those load: SQLite does its work outside Python's
+lock, on the other core.
 """
 
 from __future__ import annotations
@@ -11,22 +14,24 @@ import shutil
 import sqlite3
 import struct
 import tempfile
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-
-from sqlalchemy.exc import IntegrityError
+from typing import TYPE_CHECKING
 
 from pmdesk.core.errors import ValidationError
 
-from . import file_schema, file_values, schema
+from . import file_schema, schema
 from .errors import (
     DamagedWorkspaceError,
     ForeignSchemaError,
     IndexDamagedError,
     NotAWorkspaceError,
 )
-from .models import Base
+
+if TYPE_CHECKING:  # the models and the ORM load after this module's checks have started
+    from sqlalchemy.exc import IntegrityError
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -281,14 +286,17 @@ def _roll_back(path: Path) -> None:
         conn.close()
 
 
-def inspect_read_only(path: Path, *, thorough: bool = False) -> tuple[int, str]:
-    """Schema version and quick_check result, read without any write to the file.
+def inspect_structure(path: Path, *, thorough: bool = False) -> int:
+    """The format version, once the file's structure is sound; read without any write.
 
     In this order, each step relying on the ones before: no code in the schema (before
-    any table is read: ``meta`` may be a view), the pages whole, the format version,
-    the schema exactly that format's, and, for a file of this format, every value of
-    its column's kind (:mod:`.file_values`; an older file is checked after its upgrade).
-    Nothing is left beside the file (see :func:`read_only_connection`).
+    any table is read: ``meta`` may be a view), the pages whole (``thorough``, before
+    writing: the indexes agree with their tables too), the format version, the schema
+    exactly that format's. Then, for a file of this format, every value of its column's
+    kind (:func:`inspect_values`; an older file is checked after its upgrade), which
+    needs the models: this part needs neither them nor SQLAlchemy, so it may run while
+    they load (see :class:`Inspection`). Nothing is left beside the file (see
+    :func:`read_only_connection`).
     """
     try:
         with read_only_connection(path) as conn:
@@ -306,7 +314,8 @@ def inspect_read_only(path: Path, *, thorough: bool = False) -> tuple[int, str]:
 
 
 def inspect_values(path: Path) -> None:
-    """After an upgrade: every value of its column's kind (see :func:`inspect_read_only`)."""
+    """Every value of its column's kind (:mod:`.file_values`): for a file of this format
+    after :func:`inspect_structure`, for an older one after its upgrade."""
     try:
         with read_only_connection(path) as conn:
             _refuse_bad_values(conn, path)
@@ -314,10 +323,46 @@ def inspect_values(path: Path) -> None:
         raise DamagedWorkspaceError(path, f"the file is damaged ({exc}); restore a backup") from exc
 
 
-def _inspect(conn: sqlite3.Connection, path: Path, thorough: bool) -> tuple[int, str]:
+class Inspection:
+    """:func:`inspect_structure` on a thread of its own, started at once; :meth:`version`
+    waits for it. Opening a file starts it before it imports the store (SQLAlchemy's ORM,
+    the models): SQLite checks the pages on one core while Python loads on the other.
+    Nothing reads the file's tables before :meth:`version` has answered."""
+
+    def __init__(self, path: Path, *, thorough: bool) -> None:
+        self.path = path
+        self.thorough = thorough
+        self._version: int | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="pmdesk-inspect", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._version = inspect_structure(self.path, thorough=self.thorough)
+        except BaseException as exc:  # handed to whoever asks, on their thread
+            self._error = exc
+
+    def version(self) -> int:
+        """The format version; raises what the check found, as :func:`inspect_structure`."""
+        self._thread.join()
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+        assert self._version is not None
+        return self._version
+
+
+def _inspect(conn: sqlite3.Connection, path: Path, thorough: bool) -> int:
     found = file_schema.read_schema(conn)
     file_schema.refuse_code(found)
-    integrity = problems(conn.execute("PRAGMA quick_check(3)").fetchall())
+    if thorough:
+        # integrity_check does all quick_check does and compares indexes with their tables
+        # (which must hold before writing); quick_check is asked only to tell the two apart.
+        everything = problems(conn.execute("PRAGMA integrity_check(3)").fetchall())
+        integrity = everything if everything == "ok" else _quick_check(conn)
+    else:
+        everything = integrity = _quick_check(conn)
     if integrity != "ok":
         raise DamagedWorkspaceError(
             path, f"the integrity check failed ({integrity}); restore a backup"
@@ -331,16 +376,18 @@ def _inspect(conn: sqlite3.Connection, path: Path, thorough: bool) -> tuple[int,
         raise DamagedWorkspaceError(path, f"unreadable format version {row[0]!r}") from None
     if version <= schema.SCHEMA_VERSION:  # a newer format is refused by name elsewhere
         file_schema.verify(found, version)
-    if thorough:  # before writing: quick_check does not compare indexes with their tables
-        indexes = problems(conn.execute("PRAGMA integrity_check(3)").fetchall())
-        if indexes != "ok":
-            raise IndexDamagedError(path, indexes)
-    if version == schema.SCHEMA_VERSION:
-        _refuse_bad_values(conn, path)
-    return version, integrity
+    if everything != "ok":  # before writing: quick_check does not compare indexes
+        raise IndexDamagedError(path, everything)
+    return version
+
+
+def _quick_check(conn: sqlite3.Connection) -> str:
+    return problems(conn.execute("PRAGMA quick_check(3)").fetchall())
 
 
 def _refuse_bad_values(conn: sqlite3.Connection, path: Path) -> None:
+    from . import file_values  # made from the models: loaded by now, or loaded here
+
     bad = file_values.find_bad_values(conn)
     if bad:
         listed = "; ".join(value.describe() for value in bad)
@@ -405,6 +452,8 @@ def damage_message(exc: BaseException) -> str | None:
 
 
 def integrity_message(exc: IntegrityError) -> ValidationError:
+    from .models import Base
+
     text = str(exc.orig)
     if "CHECK constraint failed:" in text:
         name = text.split("CHECK constraint failed:", 1)[1].strip()

@@ -36,7 +36,7 @@ from .filelock import LockHeld, WorkspaceLock
 from .models import Base, Meta, WorkCalendar, WorkspaceInfo
 from .row_versions import RowVersions
 from .snapshot import Snapshot
-from .sqlite_file import read_header
+from .sqlite_file import Inspection, read_header
 from .upgrade import backup_path, make_backup  # noqa: F401 - part of the store's interface
 
 SUFFIX = ".pmdesk"
@@ -201,17 +201,30 @@ class Workspace:
         return cls.open(path)
 
     @classmethod
-    def open(cls, path: Path | str, *, read_only: bool = False) -> Workspace:
-        """Open an existing workspace; see the module docstring for the order of checks."""
+    def open(
+        cls, path: Path | str, *, read_only: bool = False, inspection: Inspection | None = None
+    ) -> Workspace:
+        """Open an existing workspace; see the module docstring for the order of checks.
+
+        ``inspection``: the checks of the file's structure, already under way
+        (:func:`pmdesk.store.factory.open_workspace` starts them before this module loads);
+        none: they run here.
+        """
         from .upgrade import upgrade_file
 
         path = Path(path)
         read_header(path)
         if not read_only and sqlite_file.has_journal(path):
             return cls._recover_then_open(path)
-        version, _ = sqlite_file.inspect_read_only(path, thorough=not read_only)
+        thorough = not read_only
+        if inspection is not None and (inspection.path, inspection.thorough) == (path, thorough):
+            version = inspection.version()
+        else:
+            version = sqlite_file.inspect_structure(path, thorough=thorough)
         if version > schema.SCHEMA_VERSION:
             raise TooNewError(path, version, schema.SCHEMA_VERSION)
+        if version == schema.SCHEMA_VERSION:  # an older file's values: after its upgrade
+            sqlite_file.inspect_values(path)
         if read_only:
             return cls(path, read_only=True, lock=None)
         lock = cls._take_lock(path)
