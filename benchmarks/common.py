@@ -18,7 +18,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +33,37 @@ class Run:
     peak_mib: float | None  # the child's peak resident memory
     stderr: str
     shown_view: str | None = None  # the view the app saved as shown (when ``view`` was asked)
+
+
+def cached_workspace(path: Path, make: Callable[[Path], object]) -> Path:
+    """``path``, made by ``make(path)`` unless it is already there in the store's format.
+
+    A file of an older format would be upgraded (after a backup) by the first timed open,
+    which would then time the upgrade: such a file, and what is left beside it, is
+    deleted and made again.
+    """
+    import sqlite3
+
+    from pmdesk.store.schema import SCHEMA_VERSION
+
+    if path.exists():
+        try:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            finally:
+                conn.close()
+            current = row is not None and int(row[0]) == SCHEMA_VERSION
+        except (sqlite3.Error, ValueError):
+            current = False
+        if current:
+            return path
+        print(f"{path.name}: not in the current format {SCHEMA_VERSION}; made again")
+        for leftover in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm", ".lock"))):
+            leftover.unlink(missing_ok=True)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    make(path)
+    return path
 
 
 def peak_mib(maxrss: int) -> float:

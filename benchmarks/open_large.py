@@ -29,7 +29,7 @@ import sys
 import time
 from pathlib import Path
 
-from common import CACHE, failed, first_paint, peak_mib, spread, verdict
+from common import CACHE, cached_workspace, failed, first_paint, peak_mib, spread, verdict
 
 TARGET = 2.0
 
@@ -38,16 +38,17 @@ def large_file(items: int, dependencies: int, lanes: int, seed: int) -> Path:
     """The cached workspace of that size, generated on first use."""
     from pmdesk.store.generate import create_large
 
-    CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"large-{items}i-{dependencies}d-{lanes}l-seed{seed}.pmdesk"
-    if not path.exists():
+    def make(path: Path) -> None:
         started = time.perf_counter()
         create_large(path, items=items, dependencies=dependencies, lanes=lanes, seed=seed)
         print(
             f"generated {path.name} in {time.perf_counter() - started:.2f} s "
             f"({path.stat().st_size / 2**20:.1f} MiB)"
         )
-    return path
+
+    return cached_workspace(
+        CACHE / f"large-{items}i-{dependencies}d-{lanes}l-seed{seed}.pmdesk", make
+    )
 
 
 def headless_child(path: Path) -> None:

@@ -41,7 +41,16 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from common import CACHE, _pump, _reap, isolated_env, spread, stamped_lines, verdict
+from common import (
+    CACHE,
+    _pump,
+    _reap,
+    cached_workspace,
+    isolated_env,
+    spread,
+    stamped_lines,
+    verdict,
+)
 
 FLOOR = Path(__file__).with_name("floor_window.py")
 RATIO_GOAL = 2.5
@@ -75,11 +84,7 @@ def demo_file() -> Path:
     """This month's demo, made once and reused (the demo is the same all month)."""
     from pmdesk.store.demo import create_demo
 
-    CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"demo-{dt.date.today():%Y-%m}.pmdesk"
-    if not path.exists():
-        create_demo(path)
-    return path
+    return cached_workspace(CACHE / f"demo-{dt.date.today():%Y-%m}.pmdesk", create_demo)
 
 
 def cold_start(

@@ -47,7 +47,7 @@ import time
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
-from common import CACHE, saved_view
+from common import CACHE, cached_workspace, saved_view
 
 SIZES = (1_000, 5_000, 10_000, 20_000)
 WIDTH, HEIGHT = 1600, 900
@@ -135,11 +135,10 @@ class Xvfb:
 def pmdesk_file(items: int) -> Path:
     from pmdesk.store.generate import create_large
 
-    CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"vs-planner-{items}.pmdesk"
-    if not path.exists():
-        create_large(path, items=items, dependencies=items * 3 // 4, lanes=40, seed=1)
-    return path
+    return cached_workspace(
+        CACHE / f"vs-planner-{items}.pmdesk",
+        lambda path: create_large(path, items=items, dependencies=items * 3 // 4, lanes=40, seed=1),
+    )
 
 
 def planner_file(source: Path) -> Path:
