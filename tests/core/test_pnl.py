@@ -7,6 +7,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pmdesk.core.errors import ValidationError
 from pmdesk.core.finance import (
@@ -14,6 +16,7 @@ from pmdesk.core.finance import (
     CaseSettings,
     Period,
     PricingModel,
+    add_months,
     cash_flow_table,
 )
 from pmdesk.core.pnl import ACTUAL, PLAN, margin_amounts, plan_vs_actual, pnl, shortfall
@@ -167,3 +170,43 @@ def test_a_quarter_under_way_does_not_count_as_short() -> None:
     variances = plan_vs_actual(plan, actual, "revenue")
     found = shortfall(variances, D("0.5"), 2)
     assert found is not None and found == D("0.3")
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.sampled_from([Period.MONTH, Period.QUARTER, Period.YEAR]),
+    st.integers(1, 12),
+    st.dates(dt.date(2000, 1, 1), dt.date(2100, 1, 1)).map(lambda d: d.replace(day=1)),
+    st.integers(0, 500),
+    st.integers(1, 10**6).map(lambda cents: D(cents) / 100),
+    st.integers(1, 12),
+)
+def test_actuals_that_follow_the_plan_month_by_month_meet_it(
+    period: Period, horizon: int, start: dt.date, units: int, price: Decimal, reported: int
+) -> None:
+    """Each plan period's revenue spread over its months as metric values: the P&L is the
+    plan's, every ratio 1, nothing short; only the first ``reported`` periods have values."""
+    drivers = {key: D(0) for key in DRIVER_KEYS}
+    drivers.update(market_size=D(10**9), units_first=D(units), units_growth=D("0.05"), price=price)
+    drivers.update(unit_cost=price / 4, cost_support=D(1000))
+    settings_ = CaseSettings("EUR", period, horizon, start, PricingModel.UNIT)
+    plan = cash_flow_table(settings_, drivers)
+    actual: dict[dt.date, Decimal] = {}
+    for row in plan[1 : reported + 1]:
+        months = period.months
+        for month in range(months):
+            actual[add_months(row.start, month)] = row.revenue / months
+    variances = plan_vs_actual(plan, actual, "revenue")
+    rows = pnl(plan, actual, {}, {})
+    for index, (variance, row) in enumerate(zip(variances, rows, strict=True), start=1):
+        if index <= reported and plan[index].revenue:
+            assert variance.complete
+            assert variance.ratio is not None and abs(variance.ratio - 1) < D("1e-20")
+            assert row.source == ACTUAL
+            assert abs(row.gross_margin - plan[index].gross_margin) < D("1e-18") * max(
+                1, plan[index].revenue
+            )
+        elif index > reported:
+            assert variance.actual is None and row.source == PLAN
+            assert row.revenue == plan[index].revenue
+    assert shortfall(variances, D("0.5"), 1) is None
