@@ -19,6 +19,8 @@ from pmdesk.core.enums import GateDecision, Stage
 from pmdesk.core.lifecycle import figure
 from pmdesk.gui.widgets.plot import StyledPlot
 
+from .plan import PlanSeries
+
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
 STAGE_COLOURS = {
     Stage.INNOVATION: "#56B4E9",
@@ -81,8 +83,10 @@ class LifecycleCurve(StyledPlot):
         points: Sequence[tuple[dt.date, float]],
         bands: Sequence[Band],
         gates: Sequence[GateMark],
+        plan: PlanSeries | None = None,
     ) -> None:
-        self._data = (name, unit, list(points), list(bands), list(gates))
+        """``plan``: the business case's series, drawn dashed over the values."""
+        self._data = (name, unit, list(points), list(bands), list(gates), plan)
         self._subject_is((name, unit))
         self.redraw()
 
@@ -91,17 +95,19 @@ class LifecycleCurve(StyledPlot):
         self.clear_chart()
         if data is None:
             return
-        name, unit, points, bands, gates = data
-        self._bands(bands, points)
+        name, unit, points, bands, gates, plan = data
+        self._bands(bands, points, plan)
         if points:
             xs = [stamp(p) for p, _v in points]
             ys = [v for _p, v in points]
             pen = pg.mkPen(SERIES_COLOUR, width=2.5 * self.scale)
             self.plotItem.plot(xs, ys, pen=pen, name=f"{name} ({unit})" if unit else name)
             self._points = [
-                (x, y, f"{day_of(x):%b %Y}\n{name}: {figure(y)} {unit}".rstrip())
+                (x, y, _readout(x, f"{name}: {figure(y)} {unit}".rstrip(), plan))
                 for x, y in zip(xs, ys, strict=True)
             ]
+        if plan is not None and points:
+            draw_plan(self, plan)
         self._gates(gates, points)
         self.plotItem.setLabel("left", unit or name)
         self.plotItem.enableAutoRange(axis="x")
@@ -118,9 +124,15 @@ class LifecycleCurve(StyledPlot):
                 pad = (last - first) * 0.02 or 86400.0
                 self.plotItem.setXRange(first - pad, last + pad, padding=0)
 
-    def _bands(self, bands: Sequence[Band], points: Sequence[tuple[dt.date, float]]) -> None:
-        high = max((v for _p, v in points), default=1.0)
-        low = min((v for _p, v in points), default=0.0)
+    def _bands(
+        self,
+        bands: Sequence[Band],
+        points: Sequence[tuple[dt.date, float]],
+        plan: PlanSeries | None = None,
+    ) -> None:
+        values = [v for _p, v in points] + _plan_levels(plan, points)
+        high = max(values, default=1.0)
+        low = min(values, default=0.0)
         span = (high - low) or abs(high) or 1.0
         top = high + 0.1 * span  # stage names sit above the curve, under the legend row
         if points:
@@ -181,8 +193,10 @@ class KpiChart(StyledPlot):
         unit: str,
         points: Sequence[tuple[dt.date, float, float | None]],
         target: float | None,
+        plan: PlanSeries | None = None,
     ) -> None:
-        self._data = (name, unit, list(points), target)
+        """``plan``: the business case's series, drawn dashed over the values."""
+        self._data = (name, unit, list(points), target, plan)
         self._subject_is((name, unit))
         self.redraw()
 
@@ -191,7 +205,7 @@ class KpiChart(StyledPlot):
         self.clear_chart()
         if data is None:
             return
-        name, unit, points, constant = data
+        name, unit, points, constant, plan = data
         xs = [stamp(p) for p, _v, _t in points]
         ys = [v for _p, v, _t in points]
         targets = [t if t is not None else constant for _p, _v, t in points]
@@ -219,10 +233,62 @@ class KpiChart(StyledPlot):
             (
                 x,
                 y,
-                f"{day_of(x):%b %Y}\n{name}: {figure(y)} {unit}".rstrip()
-                + (f"\ntarget {figure(t)}" if t is not None else ""),
+                _readout(
+                    x,
+                    f"{name}: {figure(y)} {unit}".rstrip()
+                    + (f"\ntarget {figure(t)}" if t is not None else ""),
+                    plan,
+                ),
             )
             for x, y, t in zip(xs, ys, targets, strict=True)
         ]
         self.plotItem.setLabel("left", unit or name)
+        if plan is not None and xs:
+            draw_plan(self, plan, since=points[0][0], until=points[-1][0])
         self.plotItem.enableAutoRange()
+
+
+# -- the business case's plan over the values --------------------------------------------------
+
+
+def _readout(x: float, text: str, plan: PlanSeries | None) -> str:
+    """A value's hover text: its month and value, then its plan period's variance."""
+    note = plan.note(day_of(x)) if plan is not None else ""
+    return f"{day_of(x):%b %Y}\n{text}" + (f"\n{note}" if note else "")
+
+
+def _plan_levels(plan: PlanSeries | None, points: Sequence[tuple[dt.date, float]]) -> list[float]:
+    """The plan's levels over the span of the values (the chart's height must show them)."""
+    if plan is None or not points:
+        return []
+    first, last = points[0][0], points[-1][0]
+    return [s.value for s in plan.steps if s.start <= last and s.end > first]
+
+
+def draw_plan(
+    chart: StyledPlot,
+    plan: PlanSeries,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> None:
+    """The plan as a dashed step line (each period at its level), with a hover text per step.
+
+    ``since`` … ``until``: only the periods holding those days and the ones between (a KPI
+    chart fits its values, not a plan that began years before them).
+    """
+    steps = [
+        s
+        for s in plan.steps
+        if (until is None or s.start <= until) and (since is None or s.end > since)
+    ]
+    if not steps:
+        return
+    xs: list[float] = []
+    ys: list[float] = []
+    for step in steps:
+        xs += [stamp(step.start), stamp(step.end)]
+        ys += [step.value, step.value]
+        middle = (stamp(step.start) + stamp(step.end)) / 2
+        chart._points.append((middle, step.value, step.text))
+    pen = pg.mkPen(chart.ink(), width=2 * chart.scale, style=Qt.PenStyle.DashLine)
+    chart.plotItem.plot(xs, ys, pen=pen, name=plan.name)

@@ -143,9 +143,22 @@ class RulesBox(QGroupBox):
         self.falling = QSpinBox(minimum=1, maximum=60, suffix=" periods")
         self.margin = QDoubleSpinBox(minimum=-100, maximum=100, decimals=1, suffix=" %")
         self.share = QSpinBox(minimum=1, maximum=60, suffix=" periods")
+        # The business case rule: revenue under this share of the plan, so many periods running.
+        self.case_floor = QDoubleSpinBox(minimum=0, maximum=100, decimals=0, suffix=" %")
+        self.case_floor.setToolTip(
+            "Flag a product whose revenue is under this share of its business case's plan"
+        )
+        self.case_periods = QSpinBox(minimum=1, maximum=60, suffix=" periods")
+        self.case_floor.setAccessibleName("Revenue under this share of the business case")
+        self.case_periods.setAccessibleName("Periods in a row under the business case")
+        self.case_periods.setToolTip(
+            "… in each of this many plan periods in a row (the latest with actual values)"
+        )
         form.addRow("Revenue falling for", self.falling)
         form.addRow("Margin below", self.margin)
         form.addRow("Share lower than", self.share)
+        form.addRow("Under business case", self.case_floor)
+        form.addRow("… for", self.case_periods)
         self.apply = QPushButton("Apply rules")
         self.apply.clicked.connect(self.save)
         form.addRow(self.apply)
@@ -156,9 +169,17 @@ class RulesBox(QGroupBox):
         self.falling.setValue(rules.falling_periods)
         self.margin.setValue(rules.margin_floor)
         self.share.setValue(rules.share_periods)
+        self.case_floor.setValue(rules.business_case_floor)
+        self.case_periods.setValue(rules.business_case_periods)
 
     def rules(self) -> EliminationRules:
-        return EliminationRules(self.falling.value(), self.margin.value(), self.share.value())
+        return EliminationRules(
+            falling_periods=self.falling.value(),
+            margin_floor=self.margin.value(),
+            share_periods=self.share.value(),
+            business_case_floor=self.case_floor.value(),
+            business_case_periods=self.case_periods.value(),
+        )
 
     def save(self) -> bool:
         rules = self.rules()
@@ -293,6 +314,13 @@ class EliminationPanel(QWidget):
             ChangeKind.METRIC,
             ChangeKind.PRODUCT,
             ChangeKind.WORKSPACE_INFO,
+            # the business case rule reads the plan: the case, its scenarios and versions
+            ChangeKind.BUSINESS_CASE,
+            ChangeKind.BUSINESS_DRIVER,
+            ChangeKind.BUSINESS_SCENARIO,
+            ChangeKind.SCENARIO_OVERRIDE,
+            ChangeKind.BUSINESS_CASE_VERSION,
+            ChangeKind.COST_ITEM,
         ):
             self._show_flags()
 

@@ -38,15 +38,26 @@ from pmdesk.gui.widgets.image_export import export_widget
 from pmdesk.gui.widgets.look import Look
 from pmdesk.store.queries import TableQuery, max_value
 from pmdesk.store.services import LifecycleService, PortfolioService
+from pmdesk.store.services.finance import FinanceService
 
 from . import gate_dialog, metrics_io
 from .charts import Band, GateMark, KpiChart, LifecycleCurve
 from .columns import GATE_COLUMNS, METRIC_COLUMNS, PERIOD_COLUMNS, VALUE_COLUMNS
 from .commands import JournalCommand
 from .elimination import EliminationPanel
+from .plan import PLANNED, PlanSeries, plan_series
 from .timeline import StageTimeline, stays
 
 _LOCKED = ("stage", "decision", "recycle_to")  # a gate's decision is history, not an edit
+# Edits that change the plan drawn over the metrics: the business case and its versions.
+_PLAN_KINDS = (
+    ChangeKind.BUSINESS_CASE,
+    ChangeKind.BUSINESS_DRIVER,
+    ChangeKind.BUSINESS_SCENARIO,
+    ChangeKind.SCENARIO_OVERRIDE,
+    ChangeKind.BUSINESS_CASE_VERSION,
+    ChangeKind.COST_ITEM,
+)
 
 
 class LifecycleView(BaseView):
@@ -54,6 +65,9 @@ class LifecycleView(BaseView):
         super().__init__(ctx, parent)
         self.service = ctx.service(LifecycleService)
         self.portfolio = ctx.service(PortfolioService)
+        self.finance = ctx.service(FinanceService)
+        self._plan: Any = None  # the product's PlanVsActual, read once per change
+        self._plan_read = False
         self._header()
         self.timeline = StageTimeline(self)
         self.timeline.setAccessibleName("Stage timeline")
@@ -203,6 +217,7 @@ class LifecycleView(BaseView):
     # -- loading -----------------------------------------------------------------------------
 
     def load(self, product_id: int | None) -> None:
+        self._plan_read = False
         for table, repo in (
             (self.gates, self.service.gates),
             (self.periods, self.service.periods),
@@ -219,15 +234,17 @@ class LifecycleView(BaseView):
     def _follow(self, changes: ChangeSet) -> None:
         if self.product_id is None:
             return
+        if changes.touches(ChangeKind.METRIC, ChangeKind.METRIC_VALUE, *_PLAN_KINDS):
+            self._plan_read = False  # the variances (or the plan itself) moved
         if changes.touches(ChangeKind.PRODUCT, ChangeKind.STAGE_PERIOD, ChangeKind.GATE_REVIEW):
             self._refresh_stage()
         if changes.touches(ChangeKind.METRIC):
             self._refresh_curve_choices()
         elif changes.touches(
-            ChangeKind.METRIC_VALUE, ChangeKind.STAGE_PERIOD, ChangeKind.GATE_REVIEW
+            ChangeKind.METRIC_VALUE, ChangeKind.STAGE_PERIOD, ChangeKind.GATE_REVIEW, *_PLAN_KINDS
         ):
             self._draw_curve()
-        if changes.touches(ChangeKind.METRIC, ChangeKind.METRIC_VALUE):
+        if changes.touches(ChangeKind.METRIC, ChangeKind.METRIC_VALUE, *_PLAN_KINDS):
             self._draw_kpi()
 
     def _refresh_stage(self) -> None:
@@ -299,7 +316,21 @@ class LifecycleView(BaseView):
             points,
             bands,
             gates,
+            self.plan_of(series.metric) if series else None,
         )
+
+    def plan_of(self, metric: Any) -> PlanSeries | None:
+        """The business case's plan for ``metric``, if it is the product's first metric of a
+        kind the plan forecasts (revenue, units, margin): the one its variance is read from."""
+        if self.product_id is None or metric.kind not in PLANNED:
+            return None
+        first = next(m for m in self.service.metrics_of(self.product_id) if m.kind is metric.kind)
+        if first.id != metric.id:
+            return None
+        if not self._plan_read:
+            self._plan = self.finance.plan_vs_actual(self.product_id)
+            self._plan_read = True
+        return plan_series(self._plan, metric.kind, metric.unit)
 
     def _curve_empty_state(self, series: Any, points: list) -> None:
         """No values, no plot: an empty chart's invented axes say nothing; the next step does."""
@@ -362,7 +393,11 @@ class LifecycleView(BaseView):
             else f"No values of {series.metric.name} yet — Add value, Paste values or Import CSV"
         )
         self.kpi.set_data(
-            series.metric.name, series.metric.unit, series.points, series.metric.target
+            series.metric.name,
+            series.metric.unit,
+            series.points,
+            series.metric.target,
+            self.plan_of(series.metric),
         )
 
     # -- gestures ----------------------------------------------------------------------------

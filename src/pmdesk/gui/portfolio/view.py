@@ -34,6 +34,7 @@ from pmdesk.gui.widgets.image_export import export_widget
 from pmdesk.gui.widgets.look import Look, row_height
 from pmdesk.store.queries import TableQuery
 from pmdesk.store.services import PortfolioService
+from pmdesk.store.services.finance import FinanceService
 from pmdesk.store.services.portfolio import portfolio_overview
 
 from .board import LifecycleBoard
@@ -46,16 +47,27 @@ from .overview import (
     fit_columns,
 )
 from .products import CreateProductCommand, product_columns
+from .rollup import RollupPanel
 
-# Tables whose edits change what the overview, board or chart show.
-_WATCHED = (
+# Tables whose edits change the P&L roll-up, and the business case elimination rule's flag.
+_MONEY = (
     ChangeKind.PRODUCT,
     ChangeKind.METRIC,
     ChangeKind.METRIC_VALUE,
+    ChangeKind.BUSINESS_CASE,
+    ChangeKind.BUSINESS_DRIVER,
+    ChangeKind.BUSINESS_SCENARIO,
+    ChangeKind.SCENARIO_OVERRIDE,
+    ChangeKind.BUSINESS_CASE_VERSION,
+    ChangeKind.COST_ITEM,
+)
+# Tables whose edits change what the overview, board or chart show (flags included).
+_WATCHED = (
     ChangeKind.STAGE_PERIOD,
     ChangeKind.ROADMAP_ITEM,
     ChangeKind.WORKSPACE_INFO,
     ChangeKind.ELIMINATION_REVIEW,
+    *_MONEY,
 )
 COLUMN_CHARS = (24, 13, 16, 9, 30, 16, 14, 12)  # overview column widths, in characters
 PRESENT_DROP = (2, 6)  # Owner, Latest revenue: what a projector leaves out first
@@ -95,10 +107,15 @@ class PortfolioView(BaseView):
         self.bubble_hint = next_step_hint("", self._bubble_host, centred=True)
         self._bubble_host.layout().addWidget(self.bubble_hint)
         self.editor = self._edit_table()
+        self.rollup = RollupPanel(self)
+        self.rollup.productActivated.connect(self.productActivated)
+        self.rollup.yearChanged.connect(self.refresh_rollup)
+        self._rollup_stale = True
         self.tabs = tabs(
             (self.table, "Products"),
             (self.board, "Lifecycle board"),
             (self._bubble_host, "Growth–share"),
+            (self.rollup, "P&&L"),
             (self.editor, "Edit products"),
         )
         self.tabs.currentChanged.connect(self._tab_shown)
@@ -119,6 +136,7 @@ class PortfolioView(BaseView):
         self.look.tab(self.tabs, hide=(self.editor,))
         self.look.hide(self.add_button)
         self.look.rows(self.table, row_height(theme))
+        self.look.rows(self.rollup.table, row_height(theme))
         self._present_columns(theme.body_px)
         self.board.set_presentation(self.look, theme)
 
@@ -274,10 +292,26 @@ class PortfolioView(BaseView):
     def _tab_shown(self, index: int) -> None:
         if self.tabs.widget(index) is self._bubble_host:
             _ = self.bubbles  # the property builds the chart the first time its tab is shown
+        if self.tabs.widget(index) is self.rollup and self._rollup_stale:
+            self.refresh_rollup()
+
+    def refresh_rollup(self) -> None:
+        """Add up every product's P&L (a business case evaluated per product): only while
+        its tab is shown; otherwise once, when it is next shown."""
+        if self.tabs.currentWidget() is not self.rollup:
+            self._rollup_stale = True
+            return
+        found = self.ctx.service(FinanceService).portfolio_pnl(self.rollup.chosen_year())
+        counted = {p.product_id for p in found.products}
+        missing = [r.name for r in self._rows if r.id not in counted]
+        self.rollup.set_figures(found, missing)
+        self._rollup_stale = False
 
     def _follow(self, changes: ChangeSet) -> None:
         if changes.touches(*_WATCHED):
             self.refresh()
+        if changes.touches(*_MONEY):
+            self.refresh_rollup()
 
     def load(self, product_id: int | None) -> None:
         if product_id is not None:
