@@ -13,6 +13,7 @@ from tests.gui.finance.money import product_id, signed_case
 from tests.gui.test_house_rules import demo_copy, open_window
 
 from pmdesk.core.pricing import CostItem, unit_cost
+from pmdesk.gui.finance.commands import FinanceCommand
 from pmdesk.gui.finance.pricing import MARGIN_COLOUR, SHORT_COLOUR, PricingPanel
 from pmdesk.store.services import PortfolioService
 from pmdesk.store.services.finance import FinanceService
@@ -238,3 +239,24 @@ def test_the_pricing_models_hold_through_edits_and_undo(qtbot, window, qtmodelte
         undo(window)
     assert table.model.rowCount() == 0
     qtmodeltester.check(table.model, force_py=True)
+
+
+def test_amounts_read_in_the_case_currency_and_follow_its_change(qtbot, window):
+    panel = pricing(qtbot, window)
+    service = finance(window)
+    pid = panel.product_id
+    assert window.ctx.run(FinanceCommand(service, lambda: service.create_case(pid), "Create"))
+    qtbot.mouseClick(panel.points.add_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    type_into(qtbot, panel.points, 0, "list_price", "1,250.5")
+    assert cell(panel.points, 0, "list_price") == "€1,250.50"
+    case_id = service.case_id_for(pid)
+    assert window.ctx.run(
+        FinanceCommand(
+            service, lambda: service.update_settings(case_id, currency="USD"), "Currency"
+        )
+    )
+    assert cell(panel.points, 0, "list_price") == "$1,250.50"
+    assert "net price $1,250.50" in panel.chart_title.text()
+    undo(window)
+    assert cell(panel.points, 0, "list_price") == "€1,250.50"

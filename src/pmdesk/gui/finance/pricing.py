@@ -275,7 +275,7 @@ class PricingPanel(QWidget):
     def _points_table(self) -> EntityTable:
         columns = [
             _text("segment", "Segment", 13, "Who buys at this price"),
-            _text("tier", "Tier", 10, "The package or edition"),
+            _text("tier", "Tier", 16, "The package or edition"),
             _text("channel", "Channel", 10, "Where it is sold: direct, reseller, marketplace"),
             self._money("list_price", "List price", "The price before any discount"),
             self._rate("discount", "Discount", "Share of the list price given as discount"),
@@ -361,8 +361,8 @@ class PricingPanel(QWidget):
             before = self.currency
             self._read_currency()
             if before != self.currency:  # every amount is shown in the case's currency
-                self.costs.model.reload()
-                self.points.model.reload()
+                for table in (self.costs, self.points):  # redrawn in place: selection kept
+                    table.model.columns_changed(range(len(table.model.columns)))
         if changes.touches(ChangeKind.COST_ITEM, ChangeKind.BUSINESS_CASE):
             self._show_total()
         if changes.touches(
