@@ -6,6 +6,7 @@
     pmdesk check FILE                          report on a workspace file, read-only
     pmdesk export KIND WORKSPACE -o OUT        PDFs and data files (see cli_exchange)
     pmdesk import KIND WORKSPACE FILE          csv, MS Project XML, JSON
+    pmdesk finance WORKSPACE --product NAME    a business case's figures (--json for scripts)
     pmdesk team share FILE URL | save URL FILE  a file to a team workspace and back
     pmdesk --version
 
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pmdesk.cli_exchange import add_export, add_import
+from pmdesk.cli_finance import add_finance
 from pmdesk.cli_team import add_team
 from pmdesk.core.errors import PmdeskError
 from pmdesk.store.errors import WorkspaceLockedError
@@ -118,6 +120,10 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "check": ("report on a workspace file: format, integrity, rows (read-only)", _add_check),
     "export": ("write a PDF document or a data file (csv, mspdi, ics, json)", add_export),
     "import": ("bring csv, MS Project XML or JSON into a workspace", add_import),
+    "finance": (
+        "a product's business case: NPV, IRR, payback per scenario (read-only)",
+        add_finance,
+    ),
     "team": ("share a file as a team workspace (PostgreSQL), or save one as a file", add_team),
 }
 
