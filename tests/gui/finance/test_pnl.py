@@ -71,7 +71,7 @@ def test_actual_and_plan_periods_read_apart_with_the_variance(qtbot, demo_window
     assert role(panel, actual[1], "revenue", Qt.ItemDataRole.FontRole) is None
     assert text(panel, plan[0], "source") == "plan" and text(panel, plan[0], "variance") == ""
     assert "plan" in panel.legend.text() and "actual" in panel.legend.text()
-    assert "signed v1" in panel.summary.text()
+    assert "against the plan signed as v1 (Base)" in panel.summary.text()
     # An actual period: its revenue set against the signed plan's.
     found = {v.period: v for v in finance.plan_vs_actual(pid).revenue}
     row = actual[1]
@@ -94,6 +94,7 @@ def test_the_pnl_follows_a_driver_edit_and_its_undo_from_the_edit_menu(qtbot, de
     panel = pnl_panel(qtbot, demo_window, "Orion")
     finance = demo_window.ctx.service(FinanceService)
     before = text(panel, panel.model.rowCount() - 1, "revenue")
+    assert "the draft's Base scenario (nothing is signed yet)" in panel.summary.text()
     assert demo_window.ctx.run(
         FinanceCommand(finance, lambda: finance.set_driver(case_id, "price", "4800"), "Set price")
     )

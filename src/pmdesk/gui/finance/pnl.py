@@ -371,7 +371,7 @@ class PnlPanel(QWidget):
     def _summary(lines: Sequence[PnlLine], plan: Any, currency: str) -> str:
         actual = [line for line in lines if not line.plan]
         compared = [line for line in actual if line.plan_revenue is not None]
-        source = f"the plan of {plan.plan_source}" if plan is not None else "no plan"
+        source = plan_words(plan)
         if not compared:
             return (
                 f"{len(actual)} actual and {len(lines) - len(actual)} planned periods; "
@@ -386,3 +386,13 @@ class PnlPanel(QWidget):
             f"{format_money(planned, currency, whole=True)} planned{share}; "
             f"measured against {source}"
         )
+
+
+def plan_words(plan: Any) -> str:
+    """Which plan the actuals are held to, in words: "the plan signed as v2 (Base)"."""
+    if plan is None:
+        return "no plan"
+    if plan.plan_source.startswith("signed "):
+        version = plan.plan_source.removeprefix("signed ")
+        return f"the plan signed as {version} ({plan.scenario})"
+    return f"the draft's {plan.scenario} scenario (nothing is signed yet)"
