@@ -105,6 +105,10 @@ def test_visible_finds_exactly_the_items_in_the_window(specs, day0, width, y0, h
             expected.add(item.id)
     # Rows are found by their band, so the search may also return a row touching the edge.
     assert expected <= found
+    # The ids alone (what a frame's links are found from): the same, in the same order.
+    assert layout.ids_between(day0, day1, y0, y1) == [
+        v.item_id for v in layout.visible(day0, day1, y0, y1)
+    ]
     for item_id in found - expected:
         start, finish = occupancy(layout.items[item_id], False)
         assert start < day1 and finish > day0
@@ -135,6 +139,8 @@ def test_incremental_moves_keep_rows_valid_and_others_still(specs, moves):
         check_rows(layout)
         for other, place in before.items():  # nobody else changed row (tops may shift)
             assert layout.place(other)[:2] == place[:2]
+        for lane_id in (0, 1, 2):  # the lane column's counts, kept by the rows
+            assert layout.item_count(lane_id) == sum(i.lane_id == lane_id for i in items.values())
 
 
 kinds = st.sampled_from(list(ItemKind))

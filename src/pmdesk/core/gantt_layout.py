@@ -354,6 +354,15 @@ class GanttLayout:
                 previous = finishes[k - 1] if k else None
                 yield Visible(ids[k], top, following, compact, previous)
 
+    def ids_between(self, day0: float, day1: float, y0: float, y1: float) -> list[int]:
+        """The ids :meth:`visible` finds, in the same order, without the rest of what it says
+        of each (a frame's links are found from these)."""
+        found: list[int] = []
+        for row, _top, _compact in self._rows_in(y0, y1):
+            span = row.between(day0, day1)
+            found += row.ids[span.start : span.stop]
+        return found
+
     # -- geometry -------------------------------------------------------------------------
 
     def bar(self, item_id: int, scale: TimeScale) -> Box | None:

@@ -11,8 +11,8 @@ painted first; only the arrow heads are smoothed.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator
-from itertools import pairwise
+from collections.abc import Iterable, Iterator
+from itertools import chain, pairwise
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPainterPath, QPen, QPolygonF
@@ -164,18 +164,17 @@ class LinkPainter:
             for (x0, y0), (x1, y1) in pairwise(drawing[0])
         ]
 
-    def ids_in(self, scale: TimeScale, rect: QRectF) -> Iterator[int]:
-        """Links touching an item near ``rect`` (each once)."""
-        model, layout = self.model, self.model.layout
+    def ids_in(self, scale: TimeScale, rect: QRectF) -> Iterable[int]:
+        """Links touching an item near ``rect`` (each once, item by item)."""
+        links_of = self.model.links_of
+        return dict.fromkeys(
+            chain.from_iterable(links_of[i] for i in self._items_near(scale, rect) if i in links_of)
+        )
+
+    def _items_near(self, scale: TimeScale, rect: QRectF) -> list[int]:
         day0 = scale.ordinal_at(rect.left() - REACH_PX)
         day1 = scale.ordinal_at(rect.right() + REACH_PX)
-        seen: set[int] = set()
-        links_of = model.links_of
-        for visible in layout.visible(day0, day1, rect.top() - 40, rect.bottom() + 40):
-            for link_id in links_of.get(visible.item_id, ()):
-                if link_id not in seen:
-                    seen.add(link_id)
-                    yield link_id
+        return self.model.layout.ids_between(day0, day1, rect.top() - 40, rect.bottom() + 40)
 
     def routes_in(self, scale: TimeScale, rect: QRectF) -> Iterator[tuple[int, Points]]:
         for link_id in self.ids_in(scale, rect):
@@ -193,22 +192,34 @@ class LinkPainter:
         a red stub and arrow head at their successor, plain ones are left out.
         """
         model, style = self.model, self.style
-        critical = model.critical if model.show_critical else set()
+        links, links_of = model.links, model.links_of
+        ids = set(
+            chain.from_iterable(
+                links_of[i] for i in self._items_near(scale, shown) if i in links_of
+            )
+        )
         marked = model.selected | ({self.hover} if self.hover is not None else set())
-        groups: dict[str, list[int]] = {"plain": [], "violated": [], "critical": [], "selected": []}
-        for link_id in self.ids_in(scale, shown):
-            link = model.links[link_id]
-            if link_id in model.selected_links or link.pred in marked or link.succ in marked:
-                groups["selected" if link_id in model.selected_links else "plain"].append(link_id)
-            elif link_id in model.violated:
-                groups["violated"].append(link_id)
-            elif link.pred in critical and link.succ in critical:
-                groups["critical"].append(link_id)
-            else:
-                groups["plain"].append(link_id)
-        dense = sum(len(ids) for ids in groups.values()) > LINK_BUDGET
+        # Sorted into groups by set operations: a screen holds hundreds of links.
+        selected = ids & model.selected_links
+        touching = set(chain.from_iterable(links_of[i] for i in marked if i in links_of))
+        touching = (touching & ids) - selected  # a marked item's links, drawn in full
+        rest = ids - selected - touching
+        violated = rest & model.violated.keys()
+        rest -= violated
+        critical: set[int] = set()
+        if model.show_critical and rest:
+            on_path = model.critical
+            critical = {i for i in rest if links[i].pred in on_path and links[i].succ in on_path}
+            rest -= critical
+        dense = len(ids) > LINK_BUDGET
         if dense or scale.px_per_day < LINK_DETAIL_MIN_PX_PER_DAY:
-            groups["plain"] = [i for i in groups["plain"] if self._touches(i, marked)]
+            rest = set()  # only the marked items' own links stay
+        groups = {
+            "plain": touching | rest,
+            "violated": violated,
+            "critical": critical,
+            "selected": selected,
+        }
         pens = {
             "plain": QPen(style.link, 1.0),
             "violated": QPen(style.violated, 1.0, Qt.PenStyle.DashLine),
@@ -223,12 +234,8 @@ class LinkPainter:
             else:
                 self._paint_group(p, scale, ids, pens[name], clip)
 
-    def _touches(self, link_id: int, marked: set[int]) -> bool:
-        link = self.model.links[link_id]
-        return link.pred in marked or link.succ in marked
-
     def _paint_stubs(
-        self, p: QPainter, scale: TimeScale, ids: list[int], pen: QPen, clip: QRectF
+        self, p: QPainter, scale: TimeScale, ids: Iterable[int], pen: QPen, clip: QRectF
     ) -> None:
         """A short line and an arrow head into each successor, without routing the link."""
         left, top = clip.left() - STUB_PX, clip.top() - 8
@@ -266,7 +273,7 @@ class LinkPainter:
         return found
 
     def _paint_group(
-        self, p: QPainter, scale: TimeScale, ids: list[int], pen: QPen, clip: QRectF
+        self, p: QPainter, scale: TimeScale, ids: Iterable[int], pen: QPen, clip: QRectF
     ) -> None:
         """One ``drawLines`` call per group, every segment cut to the clip first.
 

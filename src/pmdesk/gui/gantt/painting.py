@@ -215,14 +215,11 @@ class ChartPainter:
         be told apart at this density; milestones, releases and outlines keep
         their shapes.
         """
-        fills: dict[int, list[QRectF]] = {}
+        fills: dict[int, list[QRectF]] = {}  # by colour (rgba), in the order first met
         colours: dict[int, QColor] = {}
-
-        def fill(colour: QColor, rect: QRectF) -> None:
-            key = colour.rgba()
-            colours[key] = colour
-            fills.setdefault(key, []).append(rect)
-
+        keys: dict[int, tuple[int, int, int, int]] = {}  # swatch -> its colours' keys
+        batch = fills.setdefault
+        with_baseline = self.model.layout.metrics.with_baseline
         shaped = []
         for entry in entries:
             item, row, box, swatch, nxt, row_top, label, on_screen, prev = entry
@@ -234,22 +231,28 @@ class ChartPainter:
             if (
                 kind is MILESTONE
                 or kind is RELEASE
-                or (self.model.layout.metrics.with_baseline and item.baseline is not None)
+                or (with_baseline and item.baseline is not None)
             ):
                 shaped.append(entry)
                 continue
+            found = keys.get(id(swatch))
+            if found is None:
+                shades = (swatch.fill, swatch.done, swatch.initiative, swatch.cancelled)
+                found = keys[id(swatch)] = tuple(c.rgba() for c in shades)  # type: ignore[assignment]
+                colours.update(zip(found, shades, strict=True))
+            fill_key, done_key, initiative_key, cancelled_key = found
             x0, x1 = round(box.x), round(box.right)
-            rect = QRectF(x0, round(box.y), max(x1 - x0, 1), round(box.h))
+            y, h, w = round(box.y), round(box.h), max(x1 - x0, 1)
             if kind is INITIATIVE:
-                fill(swatch.initiative, rect)
-                fill(swatch.fill, QRectF(rect.x(), rect.y(), min(3, rect.width()), rect.height()))
+                batch(initiative_key, []).append(QRectF(x0, y, w, h))
+                batch(fill_key, []).append(QRectF(x0, y, min(3, w), h))
             elif row.status is CANCELLED:
-                fill(swatch.cancelled, rect)
+                batch(cancelled_key, []).append(QRectF(x0, y, w, h))
             else:
-                fill(swatch.fill, rect)
-                if 0 < row.progress < 100:
-                    done = round(rect.width() * row.progress / 100)
-                    fill(swatch.done, QRectF(rect.x(), rect.y(), done, rect.height()))
+                batch(fill_key, []).append(QRectF(x0, y, w, h))
+                progress = row.progress
+                if 0 < progress < 100:
+                    batch(done_key, []).append(QRectF(x0, y, round(w * progress / 100), h))
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         p.setPen(NO_PEN)
         for key, rects in fills.items():
@@ -258,8 +261,15 @@ class ChartPainter:
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         for entry in shaped:
             self._paint_one(p, scale, entry, labels, with_label=False)
+        model, hover = self.model, self.hover
+        selected, critical = model.selected, model.critical if model.show_critical else ()
         for item, row, box, _swatch, _nxt, _top, _label, on_screen, _prev in entries:
-            if on_screen:
+            if on_screen and (
+                row.status is AT_RISK
+                or item.id in selected
+                or item.id == hover
+                or item.id in critical
+            ):
                 self._paint_marks(p, item.id, row.status, box, item.kind is MILESTONE)
 
     def _paint_shape(self, p: QPainter, row, kind: ItemKind, box: Box, swatch: Swatch) -> None:
