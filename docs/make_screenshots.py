@@ -23,7 +23,16 @@ _SCREENS.write_text(
 os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={_SCREENS}")
 
 OUT = Path(__file__).resolve().parent / "screenshots"
-VIEWS = ["portfolio", "canvas", "stakeholders", "lifecycle", "roadmap", "requirements", "launch"]
+VIEWS = [
+    "portfolio",
+    "canvas",
+    "stakeholders",
+    "lifecycle",
+    "business_case",
+    "roadmap",
+    "requirements",
+    "launch",
+]
 
 
 def main() -> int:
@@ -44,7 +53,7 @@ def main() -> int:
         _settle(app)
         window.grab().save(str(OUT / f"{key}.png"))
     _working_calendar(app, window)
-    for key in ("roadmap", "canvas"):
+    for key in ("roadmap", "canvas", "business_case"):
         _workshop(app, window, key)
     _pdf_pages(demo)
     window.close()

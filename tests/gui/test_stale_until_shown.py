@@ -20,6 +20,7 @@ from pmdesk.gui.widgets.stale import StaleUntilShown
 from pmdesk.store.demo import create_demo
 from pmdesk.store.services import (
     CanvasService,
+    FinanceService,
     LaunchService,
     PortfolioService,
     RequirementService,
@@ -170,6 +171,13 @@ def _add_requirement(ctx, product_id):
     return len(service.requirements_of(product_id))
 
 
+def _price_case(ctx, product_id):
+    finance = ctx.service(FinanceService)
+    case_id = finance.case_id_for(product_id) or finance.create_case(product_id)
+    finance.set_driver(case_id, "price", "987")
+    return "€987"
+
+
 def _add_launch(ctx, product_id):
     launches = ctx.service(LaunchService).launches
     return launches.create(product_id=product_id, name="Away launch", launch_date=FUTURE).id
@@ -180,6 +188,13 @@ EDITS = {
     "canvas": (_add_board, lambda view, board: view.toolbar.boards.findData(board) >= 0),
     "stakeholders": (_add_stakeholder, lambda view, person: person in view.people),
     "lifecycle": (_rename_product, _lifecycle_shows),
+    "business_case": (
+        _price_case,
+        lambda view, price: (
+            view.drivers.rowCount() > 0
+            and view.drivers.index(view.drivers.row_of("price"), 1).data() == price
+        ),
+    ),
     "roadmap": (_add_item, lambda view, item: item in view.chart.model.items),
     "requirements": (
         _add_requirement,

@@ -37,6 +37,7 @@ from pmdesk.gui.views import VIEWS, BaseView
 from pmdesk.store.models import RoadmapItem
 from pmdesk.store.services import (
     CanvasService,
+    FinanceService,
     LaunchService,
     LifecycleService,
     PortfolioService,
@@ -215,6 +216,8 @@ def fill(ws: Workspace) -> Filled:
         activity=RaciActivity.SPEC_SIGNOFF,
         role=RaciRole.RESPONSIBLE,
     )
+    finance = ws.service(FinanceService)
+    finance.set_driver(finance.create_case(pid, horizon=12), "price", "€1,250")
     return Filled(ws, pid, other.id)
 
 
@@ -302,6 +305,7 @@ def test_views_are_listed_in_order_with_titles():
         ("canvas", "Canvas"),
         ("stakeholders", "Stakeholders"),
         ("lifecycle", "Lifecycle"),
+        ("business_case", "Business case"),
         ("roadmap", "Roadmap"),
         ("requirements", "Requirements"),
         ("launch", "Launch"),
@@ -367,6 +371,9 @@ def _counts(view: BaseView, key: str, f: Filled) -> list[tuple[object, int]]:
         ]
     if key == "requirements":
         return [(view.model, len(ws.service(RequirementService).requirements_of(pid)))]
+    if key == "business_case":  # its drivers, its scenarios' figures, its periods 0 … 12
+        case = ws.service(FinanceService).business_case(pid)
+        return [(view.drivers, len(case.drivers)), (view.cash, case.settings.horizon + 1)]
     service = ws.service(LaunchService)
     launch = service.launches_of(pid)[0]
     return [

@@ -1,4 +1,4 @@
-"""The seven views, created lazily by the main window from their ViewSpec.
+"""The eight views, created lazily by the main window from their ViewSpec.
 
 Importing this package stays cheap: a view's module (and what it needs) is only
 imported when the window first creates that view.
@@ -34,6 +34,9 @@ VIEWS: list[ViewSpec] = [
         "stakeholders", "Stakeholders", _lazy("pmdesk.gui.stakemap.view", "StakeholderMapView")
     ),
     ViewSpec("lifecycle", "Lifecycle", _lazy("pmdesk.gui.lifecycle.view", "LifecycleView")),
+    ViewSpec(
+        "business_case", "Business case", _lazy("pmdesk.gui.finance.view", "BusinessCaseView")
+    ),
     ViewSpec("roadmap", "Roadmap", _lazy("roadmap", "RoadmapView")),
     ViewSpec(
         "requirements", "Requirements", _lazy("pmdesk.gui.requirements.view", "RequirementsView")
