@@ -70,7 +70,10 @@ class ExactDecimal(sa.types.TypeDecorator[Decimal]):
             raise ValueError(f"{str(text)[:40]!r} is not a decimal number")
         if len(text) > DECIMAL_DIGITS:
             raise ValueError(f"{text[:40]}… has too many digits")
-        return Decimal(text)
+        value = Decimal(text)
+        if abs(value) > NUMBER_MAX:
+            raise ValueError(f"{value:,.0f} is beyond ±{NUMBER_MAX:,.0f}")
+        return value
 
     def process_bind_param(self, value: Any, dialect: sa.Dialect) -> str | None:
         if value is None:
