@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 from tests.gui.finance.money import new_product, signed_case
 from tests.gui.test_house_rules import demo_copy, open_window, show
 
-from pmdesk.core.lifecycle import EliminationRules
+from pmdesk.core.lifecycle import EliminationRules, figure
 from pmdesk.gui.finance.commands import FinanceCommand
 from pmdesk.gui.lifecycle.charts import stamp
 from pmdesk.store.services import LifecycleService
@@ -60,8 +60,9 @@ def test_the_signed_plan_is_drawn_over_the_revenue_with_the_variance(qtbot, wind
     month = view.service.series_of(view.product_id)[0].points[-1]
     text = hover(curve, stamp(month[0]), month[1])
     assert text.startswith(f"{month[0]:%b %Y}\nRevenue: ")
-    assert "business case: revenue" in text and "a month" in text
-    assert "actual" in text and "%" in text
+    assert f"business case: revenue {figure(float(last.plan))} EUR" in text
+    assert f"({figure(float(last.plan) / 3)} a month)" in text  # quarters, drawn per month
+    assert f"actual {figure(float(last.actual))} EUR (−" in text  # DataLog is short of it
     # A plan step's own hover text, at its monthly level (a quarter's plan ÷ 3).
     plan_points = [p for p in curve._points if "business case" in p[2] and "\n" not in p[2]]
     assert plan_points

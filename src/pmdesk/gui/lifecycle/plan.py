@@ -80,14 +80,19 @@ def _variance_text(actual: Decimal | None, plan: Decimal, unit: str, share: bool
         return "no actual values yet"
     if share:
         points = float(actual - plan)
-        return f"actual {figure(float(actual))} % ({points:+.1f} points)"
+        return f"actual {figure(float(actual))} % ({_signed(f'{points:+.1f}')} points)"
     difference = actual - plan
-    ratio = f", {float(actual / plan - 1) * 100:+.0f} %" if plan else ""
+    ratio = f", {_signed(f'{float(actual / plan - 1) * 100:+.0f}')} %" if plan else ""
     sign = "+" if difference > 0 else "−" if difference < 0 else "±"
     return (
         f"actual {figure(float(actual))} {unit}".rstrip()
         + f" ({sign}{figure(abs(float(difference)))}{ratio})"
     )
+
+
+def _signed(text: str) -> str:
+    """A signed figure with the true minus sign, as every figure on screen is written."""
+    return text.replace("-", "−")
 
 
 def plan_series(found: Any, kind: MetricKind, unit: str) -> PlanSeries | None:
