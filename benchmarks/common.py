@@ -128,7 +128,7 @@ def first_paint(
             if line.startswith("first-paint "):
                 wall, reported = stamp - started, float(line.split()[1])
                 break
-        exit_code, peak = _reap(proc, grace=10.0 if wall is not None else 0.0)
+        exit_code, peak, _cpu = _reap(proc, grace=10.0 if wall is not None else 0.0)
         reader.join(5.0)  # the child is gone: its stderr ends now
         shown = saved_view(Path(home) / "config" / "pmdesk.ini") if view else None
         return Run(wall, reported, exit_code, peak, "".join(errors), shown)
@@ -162,14 +162,15 @@ def _pump(stream, lines: queue.Queue) -> None:
     lines.put((time.perf_counter(), None))
 
 
-def _reap(proc: subprocess.Popen, grace: float) -> tuple[int | None, float | None]:
-    """Wait for the child (killing it after ``grace`` seconds); its exit code and peak memory."""
+def _reap(proc: subprocess.Popen, grace: float) -> tuple[int | None, float | None, float | None]:
+    """Wait for the child (killing it after ``grace`` seconds); its exit code, peak memory
+    and CPU time (user and system, every thread, until it exited)."""
     if not hasattr(os, "wait4"):  # Windows: no per-child rusage
         try:
-            return proc.wait(timeout=grace), None
+            return proc.wait(timeout=grace), None, None
         except subprocess.TimeoutExpired:
             proc.kill()
-            return proc.wait(), None
+            return proc.wait(), None, None
     result: list[tuple[int, int, object]] = []
     waiter = threading.Thread(target=lambda: result.append(os.wait4(proc.pid, 0)), daemon=True)
     waiter.start()
@@ -179,7 +180,7 @@ def _reap(proc: subprocess.Popen, grace: float) -> tuple[int | None, float | Non
         waiter.join()
     _pid, status, usage = result[0]
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return proc.returncode, peak_mib(usage.ru_maxrss)
+    return proc.returncode, peak_mib(usage.ru_maxrss), usage.ru_utime + usage.ru_stime
 
 
 def spread(values: list[float], unit: str = "s", digits: int = 3) -> str:

@@ -23,13 +23,23 @@ untimed run of each writes the ``.pyc`` files first.
 Options: ``--runs N`` (default 8 of each, rounded up to whole ABBA blocks),
 ``--platform xcb`` for a real display, ``--file PATH`` for another workspace,
 ``--imports`` for one extra run under ``python -X importtime`` that lists the heavy
-modules loaded by the window's first paint, and those loaded to show the file.
+modules loaded by the window's first paint, and those loaded to show the file;
+``--view roadmap`` to open on another view. Each run also reports its CPU time (every
+thread's) at the first paint of the file (``first-paint-cpu``), steadier than the wall
+clock on a busy machine.
+
+``--against SRC`` compares two trees instead of pmdesk and the floor: this tree's
+``pmdesk`` and the one in SRC (another checkout's ``src``, e.g. a ``git worktree`` of the
+commit before a change), ABBA, with the medians of the paired ratios of the window, the
+file drawn and the CPU time until the child exited, right after the file was drawn
+(below 1: this tree is faster). Both must read the file's format.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import queue
 import re
 import statistics
@@ -75,6 +85,8 @@ class Start:
     window: float | None  # spawn -> "window-paint" read (the floor: its only paint)
     shown: float | None  # spawn -> "first-paint" read: the file's view drawn
     reported: float | None  # the app's own "first-paint" figure (since pmdesk.gui.app import)
+    cpu: float | None  # the child's CPU time (all threads) at "first-paint": "first-paint-cpu"
+    cpu_to_exit: float | None  # its CPU time until it exited (right after "first-paint")
     exit_code: int | None
     peak_mib: float | None
     output: list[str]  # stdout lines (with stderr merged in when ``merged``)
@@ -95,36 +107,52 @@ def cold_start(
     script: Path | None = None,
     python_flags: tuple[str, ...] = (),
     merged: bool = False,
+    view: str | None = None,
+    src: Path | None = None,
 ) -> Start:
     """One cold start of ``python -m pmdesk FILE`` (or ``script``) until its ``first-paint``
-    line; ``merged``: stderr goes into the same pipe, so importtime lines keep their order."""
+    line; ``merged``: stderr goes into the same pipe, so importtime lines keep their order.
+    ``view``: the view it opens on (written as the last one into its own settings);
+    ``src``: run the ``pmdesk`` package of that folder (another tree's ``src``)."""
     with tempfile.TemporaryDirectory(prefix="pmdesk-bench-user-") as home:
         target = [str(script)] if script is not None else ["-m", "pmdesk", str(file)]
+        env = isolated_env(Path(home), platform)
+        if view is not None:
+            (Path(home) / "config").mkdir()
+            (Path(home) / "config" / "pmdesk.ini").write_text(
+                f"[view]\nlast={view}\n", encoding="utf-8"
+            )
+        if src is not None:
+            env["PYTHONPATH"] = os.pathsep.join(
+                filter(None, [str(src.resolve()), env.get("PYTHONPATH", "")])
+            )
         started = time.perf_counter()
         proc = subprocess.Popen(
             [sys.executable, *python_flags, *target],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT if merged else subprocess.DEVNULL,
             text=True,
-            env=isolated_env(Path(home), platform),
+            env=env,
         )
         lines: queue.Queue[tuple[float, str | None]] = queue.Queue()
         threading.Thread(target=_pump, args=(proc.stdout, lines), daemon=True).start()
-        window = shown = reported = None
+        window = shown = reported = cpu = None
         output: list[str] = []
         for stamp, line in stamped_lines(lines, started + timeout):
             output.append(line)
             if line.startswith("window-paint "):
                 window = stamp - started
+            elif line.startswith("first-paint-cpu "):
+                cpu = float(line.split()[1])
             elif line.startswith("first-paint "):
                 shown, reported = stamp - started, float(line.split()[1])
                 break
         if script is not None:  # the bare window has one paint: window and view at once
             window = shown
-        exit_code, peak = _reap(proc, grace=10.0 if shown is not None else 0.0)
+        exit_code, peak, cpu_to_exit = _reap(proc, grace=10.0 if shown is not None else 0.0)
         if merged:  # the rest of the output (importtime lines printed at exit)
             output.extend(line for _stamp, line in stamped_lines(lines, time.perf_counter() + 5.0))
-        return Start(window, shown, reported, exit_code, peak, output)
+        return Start(window, shown, reported, cpu, cpu_to_exit, exit_code, peak, output)
 
 
 def failed(run: Start) -> str:
@@ -167,6 +195,53 @@ def imports_at_first_paint(file: Path, platform: str, timeout: float) -> None:
     print(f"\nnot imported by the time the file is drawn: {', '.join(absent) or '-'}")
 
 
+def against(args: argparse.Namespace, file: Path) -> int:
+    """This tree's pmdesk (A) against another tree's (B, ``--against SRC``), ABBA: the
+    median of the paired ratios A ÷ B of the window painted, the file drawn and the CPU
+    time until the child exited, right after the file was drawn (the same measure for a
+    tree that does not print ``first-paint-cpu``); below 1: this tree is faster."""
+    here = Path(__file__).resolve().parents[1] / "src"
+    blocks = -(-args.runs // 2)
+    print(
+        f"pmdesk ({here}) against pmdesk ({args.against}): {file}, "
+        f"{'view ' + args.view if args.view else 'its own view'}, {2 * blocks} runs each in "
+        f"ABBA order, QT_QPA_PLATFORM={args.platform}, load average "
+        f"{', '.join(f'{v:.1f}' for v in os.getloadavg())}"
+    )
+    options = dict(platform=args.platform, timeout=args.timeout, view=args.view)
+    for src in (here, args.against):  # untimed: writes the .pyc
+        if cold_start(file, src=src, **options).shown is None:
+            print(f"warm-up run of {src} failed")
+    runs: dict[str, list[Start]] = {"A": [], "B": []}
+    ratios: dict[str, list[float]] = {"window": [], "drawn": [], "CPU": []}
+    for _ in range(blocks):
+        block = []
+        for who in ("A", "B", "B", "A"):
+            run = cold_start(file, src=here if who == "A" else args.against, **options)
+            if run.window is None or run.shown is None or run.cpu_to_exit is None:
+                print(failed(run))
+                return 1
+            block.append(run)
+            runs[who].append(run)
+            print(
+                f"  {who}: window {run.window:.3f} s, drawn {run.shown:.3f} s, "
+                f"CPU {run.cpu_to_exit:.3f} s, peak {run.peak_mib or 0:.0f} MiB"
+            )
+        for a, b in ((block[0], block[1]), (block[3], block[2])):
+            ratios["window"].append(a.window / b.window)
+            ratios["drawn"].append(a.shown / b.shown)
+            ratios["CPU"].append(a.cpu_to_exit / b.cpu_to_exit)
+    for who, name in (("A", "this tree"), ("B", str(args.against))):
+        done = runs[who]
+        print(
+            f"{who} ({name}): window {spread([r.window for r in done])}, "
+            f"drawn {spread([r.shown for r in done])}, CPU {spread([r.cpu_to_exit for r in done])}"
+        )
+    for figure, values in ratios.items():
+        print(f"A ÷ B, {figure}, paired: {spread(values, '×', 3)} over {len(values)} pairs")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=8)
@@ -178,8 +253,17 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="one extra run under -X importtime listing the heavy modules",
     )
+    parser.add_argument("--view", help="the view to open on (default: the app's, Portfolio)")
+    parser.add_argument(
+        "--against",
+        type=Path,
+        metavar="SRC",
+        help="instead of the floor: this tree's pmdesk against SRC's (another tree's src), ABBA",
+    )
     args = parser.parse_args(argv)
     file = args.file or demo_file()
+    if args.against is not None:
+        return against(args, file)
     blocks = -(-args.runs // 2)
     print(
         f"pmdesk cold start to first paint: {file}, {2 * blocks} runs each of pmdesk and a "
@@ -190,13 +274,14 @@ def main(argv: list[str] | None = None) -> int:
         if cold_start(platform=args.platform, timeout=args.timeout, **warm).shown is None:
             print("warm-up run failed")
     windows, shown, reported, peaks, floors = [], [], [], [], []
-    window_ratios, shown_ratios = [], []
+    window_ratios, shown_ratios, cpu_ratios = [], [], []
     for _ in range(blocks):
         block = []
         for who in ("pmdesk", "floor", "floor", "pmdesk"):
             floor = who == "floor"
             run = cold_start(None if floor else file, platform=args.platform,
-                             timeout=args.timeout, script=FLOOR if floor else None)  # fmt: skip
+                             timeout=args.timeout, script=FLOOR if floor else None,
+                             view=None if floor else args.view)  # fmt: skip
             if run.window is None or run.shown is None:
                 print(failed(run))
                 return 1
@@ -217,6 +302,8 @@ def main(argv: list[str] | None = None) -> int:
         for mine, floor in ((block[0], block[1]), (block[3], block[2])):
             window_ratios.append(mine.window / floor.window)
             shown_ratios.append(mine.shown / floor.window)
+            if mine.cpu and floor.cpu:
+                cpu_ratios.append(mine.cpu / floor.cpu)
     print(
         f"spawn → window painted:   {spread(windows)}   {verdict(statistics.median(windows), TARGET)}"
     )
@@ -235,6 +322,11 @@ def main(argv: list[str] | None = None) -> int:
         f"pmdesk file drawn ÷ floor, paired: {spread(shown_ratios, '×', 2)} over "
         f"{len(shown_ratios)} pairs"
     )
+    if cpu_ratios:
+        print(
+            f"CPU time until drawn ÷ the floor's until painted, paired: "
+            f"{spread(cpu_ratios, '×', 2)}"
+        )
     if args.imports:
         imports_at_first_paint(file, args.platform, args.timeout)
     return 0

@@ -55,6 +55,8 @@ def test_first_paint_is_reported_and_the_process_exits_cleanly(small_file):
     lines = lines_of(result)
     assert 0 < float(lines["first-paint"]) < 30
     assert spawned < float(lines["first-paint-wall"]) < time.time()
+    cpu = float(lines["first-paint-cpu"])  # every thread's CPU time since the start
+    assert 0 < cpu < (os.cpu_count() or 1) * (time.time() - spawned)
     assert lines["heavy:"] == "", "startup must not import these"
     # The window really opened the file (it remembers the product shown in it) and let go.
     assert Settings.load().product_for(small_file) is not None
