@@ -347,7 +347,10 @@ def test_signing_off_freezes_a_version_that_stays_readable(qtbot, window):
         Qt.ItemFlag.ItemIsEditable
     )
     assert not view.sign_button.isEnabled() and not view.add_scenario_button.isEnabled()
+    assert view.status.text() == "Signed version v1 — read-only" and view.status.isEnabled()
+    assert not view.tabs.isTabEnabled(view.tabs.indexOf(view.pricing))  # the draft's pricing
     qtbot.mouseClick(view.draft_button, Qt.MouseButton.LeftButton)
+    assert view.tabs.isTabEnabled(view.tabs.indexOf(view.pricing))
     assert not view.banner.isVisible() and view.tiles["npv"].text() != signed_npv
 
     window.menu_actions.undo.trigger()  # the price edit

@@ -54,6 +54,7 @@ from pmdesk.core.finance import (
     sensitivity,
 )
 from pmdesk.core.kinds import ChangeKind
+from pmdesk.core.palette import OKABE_ITO
 from pmdesk.core.pricing import format_money, format_rate
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.views.base import BaseView
@@ -99,6 +100,8 @@ CURRENCIES = ("EUR", "USD", "GBP", "CHF", "SEK", "NOK", "DKK", "JPY", "CAD", "AU
 TILES = ("npv", "irr_annual", "payback", "peak_funding", "roi")
 DRAFT = "Draft"
 SENSITIVITY_DEFAULT = 20
+SIGNED_BACKGROUND = "#FFF4D6"  # a pale yellow
+SIGNED_EDGE = OKABE_ITO["orange"]
 
 
 class FigureTable(QTableView):
@@ -227,7 +230,12 @@ class BusinessCaseView(BaseView):
         """Shown over a signed version: what it is, and the way back to the draft."""
         self.banner = QFrame()
         self.banner.setObjectName("signedBanner")
-        self.banner.setFrameShape(QFrame.Shape.StyledPanel)
+        # Amber on pale yellow in any palette: a frozen version is not the draft.
+        self.banner.setStyleSheet(
+            f"QFrame#signedBanner {{ background: {SIGNED_BACKGROUND}; "
+            f"border: 2px solid {SIGNED_EDGE}; border-radius: 4px; }}"
+            "QFrame#signedBanner > QLabel { color: #000000; }"
+        )
         row = QHBoxLayout(self.banner)
         row.setContentsMargins(10, 4, 6, 4)
         self.banner_text = QLabel(textFormat=Qt.TextFormat.PlainText, wordWrap=True)
@@ -667,7 +675,18 @@ class BusinessCaseView(BaseView):
             )
         else:
             self.status.setText(f"Draft — changed since v{latest.version}")
+        # Quiet while there is nothing to heed; plain text once the draft is not what was
+        # signed, or what is shown is not the draft.
+        changed = self.version is not None or (
+            latest is not None and not self.status.text().startswith("Signed off")
+        )
+        self.status.setEnabled(changed)
         self.banner.setVisible(self.version is not None)
+        frozen_tip = "The draft's; back to the draft to see it"
+        for page in (self.pricing, self.pnl):  # they show the draft, not a frozen version
+            index = self.tabs.indexOf(page)
+            self.tabs.setTabEnabled(index, self.version is None)
+            self.tabs.setTabToolTip(index, "" if self.version is None else frozen_tip)
         writable = self.editable
         for widget in (self.sign_button, self.sign_button_2):
             widget.setEnabled(writable)
