@@ -82,7 +82,7 @@ class Metrics:
         return replace(self, with_baseline=shown)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # not frozen: a frame makes hundreds, none changes
 class Box:
     x: float
     y: float

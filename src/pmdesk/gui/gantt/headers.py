@@ -10,7 +10,15 @@ import datetime as dt
 from functools import lru_cache
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen, QPolygonF
+from PySide6.QtGui import (
+    QColor,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPolygonF,
+    QStaticText,
+)
 from PySide6.QtWidgets import QApplication, QMenu, QToolTip, QWidget
 
 from pmdesk.core.timeline import SHORTEST_LABEL, Tick, next_unit, readable_tiers, unit_start
@@ -75,6 +83,8 @@ class TimeHeader(QWidget):
         self.view = view
         self.presenting = False  # months or quarters, each period naming its year
         self.painted: list[str] = []  # the labels of the last paint (tests read them)
+        self._statics: dict[tuple[bool, str], QStaticText] = {}
+        self._statics_for = None  # the fonts they were laid out in
         self.setFixedHeight(2 * TIER_HEIGHT + 16)
         view.horizontalScrollBar().valueChanged.connect(self.update)
         view.zoomChanged.connect(self.update)
@@ -163,16 +173,14 @@ class TimeHeader(QWidget):
             room = x + tick.width - label_x - 4
             if text and fonts.bold_width(text) <= room:
                 p.setPen(style.text)
-                p.drawText(
-                    QRectF(label_x, 0, room, tier),
-                    Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                    text,
-                )
+                top = (tier - fonts.bold_metrics.height()) / 2  # centred in the tier
+                p.drawStaticText(QPointF(label_x, top), self._static(text, fonts, True))
                 self.painted.append(text)
         p.setFont(fonts.small)
         lower_ticks = periods(scale, first, last, lower)
         calendar = chart.model.calendar
         days = lower == "day"
+        top = tier + (tier - fonts.small_metrics.height()) / 2
         for tick, text in zip(
             lower_ticks, self._labels(lower_ticks, lower, fonts.small_width, 3), strict=True
         ):
@@ -186,10 +194,25 @@ class TimeHeader(QWidget):
             p.drawLine(int(x), tier, int(x), 2 * tier)
             if text and x >= 0:  # a period cut by the left edge would show half its name
                 p.setPen(style.muted if day_off else style.text)
-                p.drawText(QRectF(x, tier, tick.width, tier), Qt.AlignmentFlag.AlignCenter, text)
+                centre = x + (tick.width - fonts.small_width(text)) / 2
+                p.drawStaticText(QPointF(centre, top), self._static(text, fonts, False))
                 self.painted.append(text)
         self._paint_today(p, chart.today_x() - left, 2 * tier)
         p.end()
+
+    def _static(self, text: str, fonts, bold: bool) -> QStaticText:
+        """A period's name laid out once (the bold or the small type), then only drawn."""
+        if self._statics_for is not fonts:
+            self._statics_for, self._statics = fonts, {}
+        key = (bold, text)
+        found = self._statics.get(key)
+        if found is None:
+            if len(self._statics) > 4000:
+                self._statics.clear()
+            found = self._statics[key] = QStaticText(text)
+            found.setTextFormat(Qt.TextFormat.PlainText)
+            found.prepare(font=fonts.bold if bold else fonts.small)
+        return found
 
     @staticmethod
     def _labels(
@@ -293,6 +316,7 @@ class LaneHeader(QWidget):
         self.setMouseTracking(True)
         self._press: tuple[int, QPoint] | None = None
         self._drop_index: int | None = None
+        self._painted_launch: tuple[float, float, int] | None = None
         view.verticalScrollBar().valueChanged.connect(self.update)
 
     def _offset(self) -> float:
@@ -342,6 +366,7 @@ class LaneHeader(QWidget):
                 count,
             )
         launch = self.view.chart.launch
+        self._painted_launch = _launch_shape(launch)
         if launch.shown:
             self._paint_launch(p, launch, launch.top - top)
         p.setPen(QPen(style.grid_strong, 1))
@@ -349,6 +374,12 @@ class LaneHeader(QWidget):
         if self._drop_index is not None:
             self._paint_drop_line(p, top, style.highlight)
         p.end()
+
+    def follow_launch(self) -> None:
+        """After a zoom: the launch lane's rows follow the zoom, the roadmap's lanes do not,
+        so the column is painted again only when the launch lane changed shape."""
+        if _launch_shape(self.view.chart.launch) != self._painted_launch:
+            self.update()
 
     def _paint_launch(self, p: QPainter, launch, y: float) -> None:
         """The read-only launch lane's name: amber stripe, a lock, where its tasks come from."""
@@ -465,3 +496,8 @@ class LaneHeader(QWidget):
         target = drop - 1 if drop > current else drop
         if target != current:
             self.reorderRequested.emit(press[0], target)
+
+
+def _launch_shape(launch) -> tuple[float, float, int]:
+    """What the lane column shows of the launch lane: where, how tall, how many tasks."""
+    return launch.top, launch.height, len(launch.markers)

@@ -181,7 +181,7 @@ class RoadmapPanel(QWidget):
         v.deleteRequested.connect(self.delete_selected)
         v.nudgeRequested.connect(self.nudge_selected)
         v.selectionChanged.connect(self._selection_changed)
-        v.zoomChanged.connect(lambda _z: self.lane_header.update())
+        v.zoomChanged.connect(lambda _z: self.lane_header.follow_launch())
         self.time_header.calendarRequested.connect(self.calendarRequested)
         lanes = self.lane_actions
         self.lane_header.collapseRequested.connect(lanes.set_lane_collapsed)
