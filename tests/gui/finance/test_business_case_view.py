@@ -257,6 +257,11 @@ def test_scenarios_are_added_overridden_renamed_and_deleted(qtbot, window, monke
     assert view.overrides.index(row_of("price"), column).data() == "€500"
     type_into(qtbot, view.overrides_view, row_of("price"), column, "")  # back to the base
     assert view.figures.index(figure_row("npv"), 4).data() == stretch_npv
+    type_into(qtbot, view.overrides_view, row_of("churn"), column, "4 %")
+    assert view.overrides.index(row_of("churn"), column).data() == "4 %"
+    qtbot.keyClick(view.overrides_view, Qt.Key.Key_Delete)  # Delete: back to the base too
+    churn = finance(window).business_case(view.product_id).scenario("Stretch").overrides
+    assert "churn" not in churn
 
     qtbot.mouseClick(view.rename_button, Qt.MouseButton.LeftButton)
     assert view.figures.headers[-1] == "Stretch goal" and view.scenario == "Stretch goal"
@@ -439,3 +444,24 @@ def test_presenting_shows_the_key_figures_large_and_gives_the_view_back_as_it_wa
     assert view.sign_button.isVisibleTo(view)
     assert view.figures.index(figure_row("npv"), 2).data() == npv_cell
     assert view.tiles["npv"].fontInfo().pixelSize() == desk_font
+
+
+def test_the_currency_is_typed_and_a_wrong_one_refused(qtbot, window):
+    view = created(qtbot, window)
+    view.tabs.setCurrentWidget(view.assumptions_page)
+    edit = view.currency_box.lineEdit()
+    edit.setFocus()
+    edit.selectAll()
+    keys(qtbot, edit, "usd")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert finance(window).business_case(view.product_id).settings.currency == "USD"
+    assert view.tiles["npv"].text().startswith("$")
+    assert view.drivers.index(row_of("price"), 2).data() == "USD per unit"
+    edit.selectAll()
+    keys(qtbot, edit, "EURO")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert window.dialogs.errors and "currency" in window.dialogs.errors[-1][1]
+    assert finance(window).business_case(view.product_id).settings.currency == "USD"
+    assert view.currency_box.currentText() == "USD"  # what is stored, shown again
+    window.menu_actions.undo.trigger()
+    assert view.tiles["npv"].text().startswith("€")

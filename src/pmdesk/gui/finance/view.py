@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QModelIndex, QSize, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -144,6 +144,19 @@ class FigureTable(QTableView):
         if event.type() == QEvent.Type.FontChange:
             self._fit_rows()
             self.updateGeometry()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Delete (or Backspace) empties an editable cell: an override goes back to the base."""
+        index = self.currentIndex()
+        if (
+            event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+            and self.state() != QAbstractItemView.State.EditingState
+            and index.isValid()
+            and index.flags() & Qt.ItemFlag.ItemIsEditable
+        ):
+            self.model().setData(index, "")
+            return
+        super().keyPressEvent(event)
 
 
 class BusinessCaseView(BaseView):
@@ -1076,10 +1089,10 @@ class BusinessCaseView(BaseView):
         people = [
             s.name for s in self.ctx.service(StakeholderService).stakeholders_of(self.product_id)
         ]
+        texts = self._gate_texts()
         gates = [
-            (g.id, text, g.stage)
+            (g.id, texts[g.id], g.stage)
             for g in self.ctx.service(LifecycleService).gates_of(self.product_id)
-            for text in [self._gate_texts().get(g.id, "")]
         ]
         dialog = SignOffDialog(
             details.product_name,
