@@ -20,6 +20,7 @@ from pmdesk.core.finance import (
     Irr,
     Period,
     PricingModel,
+    add_months,
     period_start,
     validate_driver,
 )
@@ -42,7 +43,10 @@ def period_label(period: Period, start: dt.date, index: int) -> str:
     if index == 0:
         return "Start"
     if period is Period.QUARTER:
-        return f"Q{(start.month - 1) // 3 + 1} {start.year}"
+        if start.month % 3 == 1:
+            return f"Q{(start.month - 1) // 3 + 1} {start.year}"
+        end = add_months(start, 2)  # a quarter off the calendar's: its months, "Jun–Aug 2018"
+        return f"{start:%b}–{end:%b %Y}" if end.year == start.year else f"{start:%b %Y}–{end:%b %Y}"
     if period is Period.MONTH:
         return f"{start:%b %Y}"
     if start.month == 1:

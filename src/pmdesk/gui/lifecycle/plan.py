@@ -53,17 +53,16 @@ class PlanSeries:
 
 
 def _label(start: dt.date, months: int) -> str:
-    if months == 12:
-        return (
-            str(start.year)
-            if start.month == 1
-            else f"{start:%b %Y} – {add_months(start, 11):%b %Y}"
-        )
-    if months == 3 and start.month in (1, 4, 7, 10):
-        return f"Q{(start.month - 1) // 3 + 1} {start.year}"
+    """A plan period as the business case names it: "Q3 2026", "Jun–Aug 2018" (a quarter off
+    the calendar's), "2027" or "2027/28", "Mar 2027"."""
+    end = add_months(start, months - 1)
     if months == 1:
         return f"{start:%b %Y}"
-    return f"{start:%b %Y} – {add_months(start, months - 1):%b %Y}"
+    if months == 12:
+        return str(start.year) if start.month == 1 else f"{start.year}/{(start.year + 1) % 100:02d}"
+    if months == 3 and start.month % 3 == 1:
+        return f"Q{(start.month - 1) // 3 + 1} {start.year}"
+    return f"{start:%b}–{end:%b %Y}" if end.year == start.year else f"{start:%b %Y}–{end:%b %Y}"
 
 
 def _months_of(rows: Sequence[Any]) -> int:
