@@ -222,3 +222,29 @@ def test_lane_counts_follow_moves_deletes_and_undo(qtbot, crowded):
         counted()
     )
     ctx.close()
+
+
+def test_zooming_repaints_the_lane_column_when_the_launch_lane_changes_shape(qtbot, demo_ctx):
+    """The lane column is not painted again on a zoom, unless the launch lane under the
+    lanes (whose rows follow the zoom) changed: what it shows stays what a repaint shows."""
+    panel = RoadmapPanel(demo_ctx)
+    qtbot.addWidget(panel)
+    panel.resize(1920, 1080)  # every lane and the launch lane on screen: no scrolling
+    panel.set_today(TODAY)
+    panel.set_product(product_of(demo_ctx.workspace))
+    panel.show()
+    qtbot.waitExposed(panel)
+    qtbot.waitUntil(lambda: not panel._needs_first_view)
+    launch = panel.scene.launch
+    assert launch.shown
+    assert launch.top + launch.height <= panel.view.visible_scene_rect().bottom()
+    port = panel.view.viewport()
+    watch = PaintCount(port)
+    shapes = set()
+    for action in [panel.toolbar.zoom_in] * 9 + [panel.toolbar.zoom_out] * 3:
+        count = watch.count
+        action.trigger()
+        settle(qtbot, watch, count)
+        shapes.add((launch.top, launch.height))
+        assert on_screen(panel.lane_header) == drawn_fresh(panel.lane_header)
+    assert len(shapes) > 1  # the launch lane did change shape on the way
