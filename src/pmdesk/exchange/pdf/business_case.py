@@ -46,7 +46,7 @@ from pmdesk.store.models import GateReview
 from pmdesk.store.services import LifecycleService
 from pmdesk.store.services.finance import CaseDetails, FinanceService, VersionRow
 
-from .charts import nice_ticks
+from .charts import legend_row, nice_ticks
 from .components import PagedTable, Plain, Tile, key_values, layout, note, spacer, table, tiles
 from .fonts import string_width
 from .job import Document, Job
@@ -831,8 +831,6 @@ def tornado_chart(
 
 
 def tornado_legend(width: float) -> Drawing:
-    from .charts import legend_row
-
     return legend_row(
         [
             (LOW_COLOUR, f"driver {format_rate(SENSITIVITY)} lower"),

@@ -12,10 +12,12 @@ from reportlab.platypus import Flowable, PageBreak, Table
 from pmdesk.core.enums import MetricKind, RiskStatus, Stage
 from pmdesk.core.label_layout import Box, LabelRequest, layout_labels
 from pmdesk.core.lifecycle import Health, worst
+from pmdesk.core.pricing import format_money, format_rate
 from pmdesk.core.wording import plural
 from pmdesk.store.models import Product
 from pmdesk.store.queries import roadmap_summaries
-from pmdesk.store.services import LaunchService, PortfolioService
+from pmdesk.store.services import FinanceService, LaunchService, PortfolioService
+from pmdesk.store.services.finance import PortfolioPnl
 
 from .charts import compact, nice_ticks, stage_strip
 from .components import Plain, Tile, layout, note, spacer, table, tiles
@@ -183,8 +185,6 @@ def _pnl(job: Job) -> list[Flowable]:
     business cases (the signed plan, else the draft's base case); the Basis column
     says which, and totals are per currency, never converted.
     """
-    from pmdesk.store.services.finance import FinanceService
-
     finance = job.service(FinanceService)
     year = job.options.on().year
     out: list[Flowable] = [Heading(SECTIONS["pnl"], 0, style=Styles.h1)]
@@ -210,9 +210,7 @@ def _pnl(job: Job) -> list[Flowable]:
     return out
 
 
-def _pnl_table(job: Job, pnl) -> Table:
-    from pmdesk.core.pricing import format_money, format_rate
-
+def _pnl_table(job: Job, pnl: PortfolioPnl) -> Table:
     rows: list[list] = []
     total_rows: list[int] = []
     for total in pnl.totals:

@@ -21,6 +21,7 @@ from pmdesk.store.services import (
     StakeholderService,
 )
 
+from .business_case import case_facts, figures_table, irr_notes, status_line
 from .charts import Point, legend_row, scatter
 from .components import Block, Cover, Plain, Tile, bullets, key_values, note, spacer, table, tiles
 from .job import Document, Job
@@ -176,8 +177,6 @@ def _customers(job: Job, numbering: Numbering) -> list[Flowable]:
 
 def _business_case(job: Job, numbering: Numbering) -> list[Flowable]:
     """The case's key figures per scenario and where its sign-off stands, in short."""
-    from .business_case import case_facts, figures_table, irr_notes, status_line
-
     out: list[Flowable] = [numbering.heading(SECTIONS["business_case"])]
     facts = case_facts(job, job.subject.id)
     if facts is None:
