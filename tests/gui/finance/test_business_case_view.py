@@ -465,3 +465,40 @@ def test_the_currency_is_typed_and_a_wrong_one_refused(qtbot, window):
     assert view.currency_box.currentText() == "USD"  # what is stored, shown again
     window.menu_actions.undo.trigger()
     assert view.tiles["npv"].text().startswith("€")
+
+
+def test_several_irrs_are_said_in_words_with_the_nearest_on_hover():
+    from pmdesk.core.finance import IRR_NO_CHANGE, IRR_SEVERAL, Irr
+    from pmdesk.gui.finance.wording import irr_text
+
+    several = irr_text(Irr(Decimal("0.05"), Decimal("0.21550625"), IRR_SEVERAL), annual=True)
+    assert several.text == "several sign changes"
+    assert IRR_SEVERAL in several.tip and "21.55 %" in several.tip
+    none = irr_text(Irr(None, None, IRR_NO_CHANGE), annual=False)
+    assert none.text == "no IRR" and none.tip == IRR_NO_CHANGE
+    one = irr_text(Irr(Decimal("0.05"), Decimal("0.21550625"), ""), annual=False)
+    assert (one.text, one.tip) == ("5 %", "")
+
+
+def test_a_subscription_counts_customers_and_its_churn(qtbot, window):
+    view = created(qtbot, window)
+    view.tabs.setCurrentWidget(view.assumptions_page)
+
+    def churn_greyed() -> bool:
+        cell = view.drivers.index(row_of("churn"), 1)
+        tip = cell.data(Qt.ItemDataRole.ToolTipRole) or ""
+        return "subscriptions only" in tip and cell.data(Qt.ItemDataRole.ForegroundRole) is not None
+
+    assert churn_greyed()  # a one-off sale has no churn
+    view.tabs.setCurrentWidget(view.sensitivity_page)
+    assert "Churn" not in view.tornado.data.labels
+    view.tabs.setCurrentWidget(view.assumptions_page)
+    box = view.pricing_box
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Down)  # One-off sale → Subscription
+    assert finance(window).business_case(view.product_id).settings.pricing_model == "subscription"
+    assert not churn_greyed()
+    assert view.drivers.index(row_of("market_size"), 2).data() == "customers"
+    assert view.drivers.index(row_of("price"), 2).data() == "EUR per customer per quarter"
+    view.tabs.setCurrentWidget(view.sensitivity_page)
+    assert "Churn" in view.tornado.data.labels
