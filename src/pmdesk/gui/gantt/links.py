@@ -241,8 +241,9 @@ class LinkPainter:
         left, top = clip.left() - STUB_PX, clip.top() - 8
         right, bottom = clip.right() + STUB_PX, clip.bottom() + 8
         lines, heads = [], []
+        kept = self._cache(scale).setdefault("stubs", {})
         for link_id in ids:
-            stub = self._stub(link_id, scale)
+            stub = kept[link_id] if link_id in kept else self._stub(link_id, scale)
             if stub is not None and left <= stub[0] <= right and top <= stub[1] <= bottom:
                 lines.append(stub[2])
                 heads.append(stub[3])

@@ -219,11 +219,17 @@ class ChartPainter:
         colours: dict[int, QColor] = {}
         keys: dict[int, tuple[int, int, int, int]] = {}  # swatch -> its colours' keys
         batch = fills.setdefault
-        with_baseline = self.model.layout.metrics.with_baseline
+        m = self.model.layout.metrics
+        with_baseline = m.with_baseline
+        # _place_label's first test, made here: most bars of a dense screen have no room.
+        widest, narrowest, pad2 = m.max_label_width, m.min_label_width, 2 * m.label_padding
         shaped = []
         for entry in entries:
             item, row, box, swatch, nxt, row_top, label, on_screen, prev = entry
-            if label:
+            if label and (
+                (widest if nxt is None else nxt - box.right - pad2) >= narrowest
+                or (item.kind is not MILESTONE and box.w - pad2 >= narrowest)
+            ):
                 self._place_label(row, item.kind, box, swatch, nxt, labels, row_top, prev)
             if not on_screen:
                 continue
