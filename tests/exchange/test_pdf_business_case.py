@@ -467,3 +467,17 @@ def test_currencies_are_totalled_apart_never_converted(ws, tmp_path):
 
 def test_the_business_case_is_a_kind_of_document():
     assert KINDS["business-case"] == "Business case"
+
+
+def test_many_scenarios_with_long_names_stay_apart(ws, tmp_path):
+    pid = _product(ws, "Crowded")
+    case_id = _case(ws, pid)
+    finance = ws.service(FinanceService)
+    for n in range(4):
+        scenario = finance.add_scenario(case_id, f"Expansion into market number {n} 中文 🚀")
+        finance.set_override(scenario, "units_first", str(30 + 10 * n))
+        finance.set_override(scenario, "price", str(1100 + 50 * n))
+    out = _export(ws, tmp_path / "crowded.pdf", pid)
+    assert "Expansion into market number 3" in " ".join(_pages(out))
+    assert outside_margins(out, SPACING.margin) == []
+    assert overlaps(out) == []

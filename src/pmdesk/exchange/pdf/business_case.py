@@ -207,30 +207,40 @@ def figure_lines(settings: CaseSettings) -> list[tuple[str, Callable[[ScenarioRe
     ]
 
 
-def figures_table(facts: CaseFacts, width: float) -> Flowable:
-    """Key figures with the scenarios side by side; the one asked for in bold."""
+SCENARIO_COLUMNS = 4  # scenarios side by side in one table; more go in a table below
+
+
+def figures_table(facts: CaseFacts, width: float) -> list[Flowable]:
+    """Key figures with the scenarios side by side, the one asked for in bold; more than
+    four scenarios continue in a second table, so no figure is squeezed onto two lines."""
+    out: list[Flowable] = []
     results = facts.results
-    first = 0.3 if len(results) <= 4 else 0.22
-    share = (1 - first) / len(results)
-    rows = []
-    for label, value in figure_lines(facts.settings):
-        rows.append(
-            [Plain(label, bold=True)]
-            + [Plain(value(r), align="RIGHT", bold=r.name == facts.decision.name) for r in results]
+    for first in range(0, len(results), SCENARIO_COLUMNS):
+        group = results[first : first + SCENARIO_COLUMNS]
+        rows = []
+        for label, value in figure_lines(facts.settings):
+            rows.append(
+                [Plain(label, bold=True)]
+                + [
+                    Plain(value(r), align="RIGHT", bold=r.name == facts.decision.name)
+                    for r in group
+                ]
+            )
+        header = ["Figure"] + [
+            f"{r.name} (asked)" if r.name == facts.decision.name and facts.draft else r.name
+            for r in group
+        ]
+        share = 0.7 / max(3, len(group))
+        figures = table(
+            header,
+            rows,
+            [1 - share * len(group)] + [share] * len(group),
+            total_width=width,
+            align=["LEFT"] + ["RIGHT"] * len(group),
         )
-    header = ["Figure"] + [
-        f"{r.name} (asked)" if r.name == facts.decision.name and facts.draft else r.name
-        for r in results
-    ]
-    figures = table(
-        header,
-        rows,
-        [first] + [share] * len(results),
-        total_width=width,
-        align=["LEFT"] + ["RIGHT"] * len(results),
-    )
-    _tighten(figures)
-    return figures
+        _tighten(figures)
+        out += [spacer(6), figures] if out else [figures]
+    return out
 
 
 def irr_notes(facts: CaseFacts) -> list[str]:
@@ -357,7 +367,7 @@ def _summary(job: Job, facts: CaseFacts) -> list[Flowable]:
         ),
         spacer(10),
         Heading("Key figures by scenario", 1, contents=False, style=Styles.h3),
-        figures_table(facts, job.width),
+        *figures_table(facts, job.width),
     ]
     notes = irr_notes(facts)
     if notes:

@@ -185,7 +185,7 @@ def _business_case(job: Job, numbering: Numbering) -> list[Flowable]:
     out.append(spans(Styles.body, [Span(status_line(facts), bold=True, colour=colour)]))
     if facts.details.case_notes.strip():
         out.append(para(facts.details.case_notes, Styles.body))
-    out.append(figures_table(facts, job.width))
+    out += figures_table(facts, job.width)
     notes = irr_notes(facts)
     if notes:
         out.append(para("  ·  ".join(notes), Styles.caption))
