@@ -80,12 +80,12 @@ class FinanceRowsModel(EntityTableModel):
         ctx: AppContext,
         repo: Any,
         columns: list[Column],
-        update: Callable[..., Any],
+        write: Callable[..., Any],
         noun: str,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(ctx, repo, columns, name_of=self._name, parent=parent)
-        self.update = update
+        self.write = write  # the service's update of one row: (id, **fields)
         self.noun = noun
         self.service = ctx.service(FinanceService)
 
@@ -109,7 +109,7 @@ class FinanceRowsModel(EntityTableModel):
         entity_id = entity.id
         text = f"Edit {column.header.lower()} of the {self.noun} “{self.name_of(entity)}”"
         return self.ctx.run(
-            FinanceCommand(self.service, lambda: self.update(entity_id, **changes), text)
+            FinanceCommand(self.service, lambda: self.write(entity_id, **changes), text)
         )
 
 
