@@ -30,6 +30,7 @@ from pmdesk.core.finance import (
     PricingModel,
     ScenarioResult,
     TornadoBar,
+    add_months,
     evaluate_all,
     sensitivity,
 )
@@ -83,8 +84,6 @@ SENSITIVITY = Decimal("0.2")  # each driver moved 20 % down and up
 RATE_SHOWN_MAX = Decimal(10) ** 6  # 100,000,000 %
 # The waterfall's bars that stand on the axis (the others float: deductions).
 WATERFALL_TOTALS = frozenset(WATERFALL_LABELS[i] for i in (0, 3, 5))
-
-_PERIOD_SHORT = {"year": "Y", "quarter": "Q", "month": "M"}
 
 
 # -- what the document is about -----------------------------------------------------------------
@@ -142,9 +141,22 @@ def period_noun(settings: CaseSettings, count: float = 1) -> str:
     return noun if count == 1 else f"{noun}s"
 
 
-def period_label(settings: CaseSettings, index: int) -> str:
-    """ "Q3" for a quarterly plan's third period; period 0 is the investment."""
-    return f"{_PERIOD_SHORT.get(str(settings.period.value), 'P')}{index}"
+def period_label(settings: CaseSettings, start: dt.date, index: int) -> str:
+    """A period named as the Business case view names it: "Q3 2027", "Jun–Aug 2018" (a
+    quarter off the calendar's), "Mar 2027", "2027" or "2027/28"; period 0, the investment
+    just before the first period, is "Start"."""
+    if index == 0:
+        return "Start"
+    if settings.period is Period.QUARTER:
+        if start.month % 3 == 1:
+            return f"Q{(start.month - 1) // 3 + 1} {start.year}"
+        end = add_months(start, 2)
+        if end.year == start.year:
+            return f"{start:%b}–{end:%b %Y}"
+        return f"{start:%b %Y}–{end:%b %Y}"
+    if settings.period is Period.MONTH:
+        return f"{start:%b %Y}"
+    return str(start.year) if start.month == 1 else f"{start.year}/{(start.year + 1) % 100:02d}"
 
 
 def money(value: Decimal | None, currency: str, *, compact: bool = False) -> str:
@@ -183,8 +195,7 @@ def _break_even(result: ScenarioResult, settings: CaseSettings) -> str:
     index = result.figures.break_even_period
     if index is None:
         return "not within the horizon"
-    row = result.rows[index]
-    return f"{period_label(settings, index)} ({row.start:%b %Y})"
+    return period_label(settings, result.rows[index].start, index)
 
 
 def _roi(result: ScenarioResult) -> str:
@@ -648,8 +659,8 @@ def _cash_flow(
         net, cumulative = row.net_cash_flow, row.cumulative
         rows.append(
             [
-                Plain(period_label(settings, row.index), bold=True),
-                Plain(f"{row.start:%b %Y}"),
+                Plain(str(row.index), align="RIGHT", colour=MUTED),
+                Plain(period_label(settings, row.start, row.index), bold=True),
                 Plain(_count(row.new_units.quantize(Decimal(1))), align="RIGHT"),
                 Plain(_count(row.customers.quantize(Decimal(1))), align="RIGHT"),
                 Plain(amount(row.revenue, divisor), align="RIGHT"),
@@ -671,8 +682,8 @@ def _cash_flow(
     ]
     rows.append(
         [
-            Plain("Total", bold=True),
             Plain(""),
+            Plain("Total", bold=True),
             Plain(
                 _count(sum((r.new_units for r in result.rows), Decimal(0)).quantize(Decimal(1))),
                 align="RIGHT",
@@ -685,14 +696,14 @@ def _cash_flow(
     )
     unit = f"{scale} of {settings.currency}" if scale else settings.currency
     caption = (
-        f"The {result.name} scenario, {plural(settings.horizon, period_noun(settings))} after the "
-        f"investment of period 0; amounts in {unit}. Negative net cash flow is in red; the "
-        "cumulative cash turns green once the case has paid back."
+        f"The {result.name} scenario: the investment at the start, then "
+        f"{plural(settings.horizon, period_noun(settings))}; amounts in {unit}. Negative net "
+        "cash flow is in red; the cumulative cash turns green once the case has paid back."
     )
     cash = table(
         [
+            "#",
             "Period",
-            "Starts",
             "New customers" if subscription else "New units",
             customers,
             "Revenue",
@@ -704,9 +715,9 @@ def _cash_flow(
             "Cumulative",
         ],
         rows,
-        [0.055, 0.075, 0.08, 0.09, 0.1, 0.09, 0.09, 0.09, 0.09, 0.1, 0.14],
+        [0.035, 0.14, 0.075, 0.08, 0.095, 0.09, 0.09, 0.09, 0.085, 0.1, 0.12],
         total_width=job.wide_width if turn else job.width,
-        align=["LEFT", "LEFT"] + ["RIGHT"] * 9,
+        align=["RIGHT", "LEFT"] + ["RIGHT"] * 9,
         paged=True,
     )
     _tighten(cash)
@@ -920,15 +931,14 @@ def cash_flow_chart(facts: CaseFacts, width: float, height: float) -> Drawing:
                 )
             )
     d.add(Line(left, zero, left + plot_w, zero, strokeColor=RULE, strokeWidth=0.8))
-    step = max(1, -(-count // max(1, int(plot_w // 44))))
+    names = [period_label(settings, row.start, row.index) for row in decision.rows]
+    room = max(string_width(name, 6.3) for name in names) + 10
+    step = max(1, -(-count // max(1, int(plot_w // room))))
     for index in range(0, count, step):
+        half = string_width(names[index], 6.3) / 2
+        centre = min(px(index), width - half)  # the last name stays on the drawing
         for shape in text_shapes(
-            px(index),
-            bottom - 10,
-            period_label(settings, index),
-            6.3,
-            anchor="middle",
-            colour=MUTED,
+            centre, bottom - 10, names[index], 6.3, anchor="middle", colour=MUTED
         ):
             d.add(shape)
     others = [r for r in facts.results if r.name != decision.name]
@@ -962,7 +972,7 @@ def cash_flow_chart(facts: CaseFacts, width: float, height: float) -> Drawing:
                 strokeDashArray=[2, 2],
             )
         )
-        label = f"Break-even {period_label(settings, even)}"
+        label = f"Break-even {names[even]}"
         anchor = "start" if x < left + plot_w * 0.7 else "end"
         for shape in text_shapes(
             x + (3 if anchor == "start" else -3),
