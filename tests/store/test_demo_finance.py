@@ -121,6 +121,11 @@ def test_datalog_falls_far_short_and_its_elimination_review_cites_the_rule(ws, i
     )
     ratio = ws.service(FinanceService).revenue_ratio(datalog, 2)
     assert ratio is not None and abs(float(ratio) - cited["value"]) < 0.01
+    # the rule the portfolio and the lifecycle view apply today finds it too
+    (found,) = [t for t in lifecycle.triggers_of(datalog) if t.rule == "below_business_case"]
+    assert found.detail == cited["detail"]
+    for other in ("Vega Benchtop Analyser", "Pulse Cloud"):
+        assert not [t for t in lifecycle.triggers_of(ids[other]) if t.rule == found.rule]
 
 
 def test_datalog_costs_rose_after_its_sign_off(ws, ids):

@@ -80,6 +80,7 @@ SECTIONS = {
     "signoff": "Sign-off",
 }
 DRAFT = "Draft — not signed off"
+NOT_REACHED = "not reached"  # a payback or break-even beyond the horizon (as on screen)
 SENSITIVITY = Decimal("0.2")  # each driver moved 20 % down and up
 RATE_SHOWN_MAX = Decimal(10) ** 6  # 100,000,000 %
 # The waterfall's bars that stand on the axis (the others float: deductions).
@@ -179,7 +180,7 @@ def rate(value: Decimal) -> str:
 
 def _periods(value: Decimal | None, settings: CaseSettings) -> str:
     if value is None:
-        return "never"
+        return NOT_REACHED
     if 0 < value < Decimal("0.05"):  # a fraction of the first period
         return f"under 0.1 {period_noun(settings)}"
     shown = f"{value:.1f}".removesuffix(".0")
@@ -194,13 +195,13 @@ def _irr(result: ScenarioResult) -> str:
 def _break_even(result: ScenarioResult, settings: CaseSettings) -> str:
     index = result.figures.break_even_period
     if index is None:
-        return "not within the horizon"
+        return NOT_REACHED
     return period_label(settings, result.rows[index].start, index)
 
 
 def _roi(result: ScenarioResult) -> str:
     roi = result.figures.roi
-    return "—" if roi is None else rate(roi)
+    return "no investment" if roi is None else rate(roi)
 
 
 def figure_lines(settings: CaseSettings) -> list[tuple[str, Callable[[ScenarioResult], str]]]:
@@ -360,7 +361,7 @@ def _summary(job: Job, facts: CaseFacts) -> list[Flowable]:
                 Tile(
                     "IRR",
                     _irr(decision).replace(" a year", ""),
-                    "a year" if figures.irr.annual is not None else "cash flows never turn",
+                    "a year" if figures.irr.annual is not None else "no rate makes the NPV zero",
                 ),
                 Tile(
                     "Payback",
