@@ -346,7 +346,8 @@ def demo(tmp_path_factory) -> Path:
 
 
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
-def test_the_summary_is_one_page_on_a4_and_letter(demo, tmp_path, paper):
+@pytest.mark.parametrize("orientation", ["portrait", "landscape"])
+def test_the_summary_is_one_page_on_a4_and_letter(demo, tmp_path, paper, orientation):
     with Workspace.open(demo, read_only=True) as ws:
         for product in ws.service(PortfolioService).list_products():
             out = _export(
@@ -354,6 +355,7 @@ def test_the_summary_is_one_page_on_a4_and_letter(demo, tmp_path, paper):
                 tmp_path / "summary.pdf",
                 product.id,
                 paper=paper,
+                orientation=orientation,
                 sections=frozenset({"summary"}),
             )
             (page,) = _pages(out)  # the decision, the figures and the whole chart

@@ -379,13 +379,16 @@ def _summary(job: Job, facts: CaseFacts) -> list[Flowable]:
         ),
         spacer(10),
         Heading("Key figures by scenario", 1, contents=False, style=Styles.h3),
-        *figures_table(facts, job.width),
     ]
-    notes = irr_notes(facts)
-    if notes:
-        out.append(para("  ·  ".join(notes), Styles.caption))
-    out += [spacer(8), FitChart(lambda w, h: cash_flow_chart(facts, w, h), 120, 250)]
-    return out
+    notes = [para("  ·  ".join(text), Styles.caption) for text in [irr_notes(facts)] if text]
+    chart = FitChart(lambda w, h: cash_flow_chart(facts, w, h), 120, 250)
+    if job.page[0] <= job.page[1]:  # portrait: the figures, then the chart below
+        return out + [*figures_table(facts, job.width), *notes, spacer(8), chart]
+    # landscape: the figures and the chart side by side, so the summary stays one page
+    left = job.width * 0.55
+    figures = [*figures_table(facts, left - 12), *notes]
+    side = cash_flow_chart(facts, job.width - left, 180)
+    return out + [layout([[figures, side]], [left, job.width - left])]
 
 
 class FitChart(Flowable):
