@@ -53,6 +53,7 @@ class LinkPainter:
         self.style = style
         self._heads = _heads()
         self.hover: int | None = None
+        self._parts: list[tuple[float, float, float, float]] | None = None  # while painting
         self._version = -1
         self._places: dict[int, tuple[float, float] | None] = {}  # item -> (centre y, height)
         # (px per day, origin) -> {link id: (points, segments, head), "stubs": {...},
@@ -182,7 +183,14 @@ class LinkPainter:
             if points is not None:
                 yield link_id, points
 
-    def paint(self, p: QPainter, scale: TimeScale, shown: QRectF, clip: QRectF) -> None:
+    def paint(
+        self,
+        p: QPainter,
+        scale: TimeScale,
+        shown: QRectF,
+        clip: QRectF,
+        parts: list[QRectF] | None = None,
+    ) -> None:
         """Links of the items in ``shown`` (the whole screen), drawn inside ``clip``.
 
         Choosing links by the screen rather than by the strip being repainted
@@ -190,7 +198,16 @@ class LinkPainter:
         holds more links than anyone could follow, only the selected and critical
         ones (and those of the selected items) are drawn in full; broken ones keep
         a red stub and arrow head at their successor, plain ones are left out.
+
+        ``parts``: the rectangles of ``clip`` really being painted (an edit's strips);
+        arrow heads elsewhere are left out (they are filled as one smooth path, whose
+        cost is its whole extent, not the part of it on screen).
         """
+        self._parts = (
+            [(r.left() - 16, r.top() - 16, r.right() + 16, r.bottom() + 16) for r in parts]
+            if parts and len(parts) > 1
+            else None
+        )
         model, style = self.model, self.style
         links, links_of = model.links, model.links_of
         ids = set(
@@ -245,8 +262,9 @@ class LinkPainter:
         for link_id in ids:
             stub = kept[link_id] if link_id in kept else self._stub(link_id, scale)
             if stub is not None and left <= stub[0] <= right and top <= stub[1] <= bottom:
-                lines.append(stub[2])
-                heads.append(stub[3])
+                if self._parts is None or self._painted(stub[0], stub[1]):
+                    lines.append(stub[2])
+                    heads.append(stub[3])
         self._stroke(p, lines, heads, pen)
 
     def _stub(self, link_id: int, scale: TimeScale) -> tuple | None:
@@ -311,8 +329,13 @@ class LinkPainter:
                         lines.append(QLineF(x0, a, x0, b))
             tip_x, tip_y = drawing[0][-1]
             if left <= tip_x <= right and top <= tip_y <= bottom:
-                heads.append(drawing[2])
+                if self._parts is None or self._painted(tip_x, tip_y):
+                    heads.append(drawing[2])
         self._stroke(p, lines, heads, pen)
+
+    def _painted(self, x: float, y: float) -> bool:
+        """Whether (x, y) is near a part of the screen this paint covers."""
+        return any(a <= x <= c and b <= y <= d for a, b, c, d in self._parts or ())
 
     @staticmethod
     def _stroke(p: QPainter, lines: list[QLineF], heads: list[QPolygonF], pen: QPen) -> None:

@@ -126,8 +126,10 @@ class ChartPainter:
     def link_routes(self, scale: TimeScale, rect: QRectF):
         return self.links.routes_in(scale, rect)
 
-    def paint_links(self, p: QPainter, scale: TimeScale, shown: QRectF, clip: QRectF) -> None:
-        self.links.paint(p, scale, shown, clip)
+    def paint_links(
+        self, p: QPainter, scale: TimeScale, shown: QRectF, clip: QRectF, parts=None
+    ) -> None:
+        self.links.paint(p, scale, shown, clip, parts)
 
     # -- bars ------------------------------------------------------------------------------
 

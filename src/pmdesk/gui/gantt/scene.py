@@ -51,7 +51,9 @@ class LinkItem(ChartLayer):
         # leave gaps in long links: pick them for the whole visible area, let Qt clip.
         exposed = option.exposedRect
         shown = self.chart.visible_area().united(exposed) if self.chart.visible_area else exposed
-        self.chart.painter.paint_links(painter, self.chart.scale, shown, exposed)
+        self.chart.painter.paint_links(
+            painter, self.chart.scale, shown, exposed, self.chart.painting
+        )
 
 
 class ChartScene(QGraphicsScene):
