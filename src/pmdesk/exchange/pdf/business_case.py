@@ -386,9 +386,9 @@ def _summary(job: Job, facts: CaseFacts) -> list[Flowable]:
         return out + [*figures_table(facts, job.width), *notes, spacer(8), chart]
     # landscape: the figures and the chart side by side, so the summary stays one page
     left = job.width * 0.55
-    figures = [*figures_table(facts, left - 12), *notes]
-    side = cash_flow_chart(facts, job.width - left, 180)
-    return out + [layout([[figures, side]], [left, job.width - left])]
+    table_side = [*figures_table(facts, left - 12), *notes]
+    chart_side = cash_flow_chart(facts, job.width - left, 180)
+    return out + [layout([[table_side, chart_side]], [left, job.width - left])]
 
 
 class FitChart(Flowable):
