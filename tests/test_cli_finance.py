@@ -145,6 +145,13 @@ def test_the_text_summary(plan, capsys):
     assert "$" in table[2] and "never" in table[4]
     assert "Doomed: No IRR" in text
 
+    with Workspace.open(plan) as ws:  # by the year, the rate per period says nothing more
+        finance = ws.service(FinanceService)
+        pid = ws.service(PortfolioService).product_by_name(NAME).id
+        finance.update_settings(finance.case_id_for(pid), period="year", horizon=5)
+    assert main(["finance", str(plan), "--product", NAME]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == "Discount rate 10 % a year"
+
 
 @pytest.mark.parametrize(
     ("args", "message"),

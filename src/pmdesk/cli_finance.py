@@ -151,7 +151,7 @@ def summary(
     details: CaseDetails, results: tuple[ScenarioResult, ...], version: VersionRow | None
 ) -> str:
     """The case in a few lines: settings, sign-off, and each scenario's key figures."""
-    from pmdesk.core.finance import rate_per_period
+    from pmdesk.core.finance import Period, rate_per_period
     from pmdesk.core.pricing import format_money, format_rate
 
     settings = details.settings
@@ -162,8 +162,12 @@ def summary(
         f"{details.product_name}: business case in {currency}, "
         f"{settings.horizon} {per}s from {settings.start.isoformat()} "
         f"({settings.pricing_model.label.lower()} pricing)",
-        f"Discount rate {format_rate(annual)} a year "
-        f"({format_rate(rate_per_period(annual, settings.period), 3)} a {per})",
+        f"Discount rate {format_rate(annual)} a year"
+        + (
+            ""
+            if settings.period is Period.YEAR
+            else f" ({format_rate(rate_per_period(annual, settings.period), 3)} a {per})"
+        ),
         (
             f"Signed off: version {version.version} by {version.signed_by} on "
             f"{version.signed_on.isoformat()}, {version.scenario} scenario approved"

@@ -506,3 +506,24 @@ def test_the_demo_takes_a_case_on_every_product(tmp_path):
                 Decimal("123")
             )
         assert ws.check().ok
+
+
+def test_worst_and_best_are_made_again_from_the_base_as_it_is_now(
+    workspace, finance, product_id, case_id
+):
+    finance.set_driver(case_id, "price", "1200")
+    finance.set_driver(case_id, "units_first", "800")
+    ids = {s.name: s.id for s in finance.case_details(product_id).scenarios}
+    finance.set_override(ids["Best"], "churn", "1 %")  # not one the factors move: kept
+    stretch = finance.add_scenario(case_id, "Stretch")
+    finance.set_override(stretch, "price", "2000")
+    _round_trip(workspace, lambda: finance.rebuild_default_scenarios(case_id))
+    rows = {s.name: s.overrides for s in finance.case_details(product_id).scenarios}
+    base = finance.case_details(product_id).drivers
+    expected = {s.name: s.overrides for s in core.default_scenarios(base)}
+    assert rows["Worst"] == expected["Worst"]
+    assert rows["Best"] == dict(expected["Best"]) | {"churn": Decimal("0.01")}
+    assert rows["Worst"]["price"] == Decimal("1080.0") and rows["Best"]["units_first"] == 1040
+    assert rows["Base"] == {} and rows["Stretch"] == {"price": Decimal("2000.00")}
+    names = [r.name for r in core.evaluate_all(finance.business_case(product_id))]
+    assert names == ["Worst", "Base", "Best", "Stretch"]

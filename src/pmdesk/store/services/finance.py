@@ -653,6 +653,33 @@ class FinanceService:
             else:
                 uow.insert("scenario_override", scenario_id=scenario_id, key=key, value=checked)
 
+    def rebuild_default_scenarios(self, case_id: int) -> None:
+        """Worst and Best made again from the base drivers as they are now, in one step.
+
+        Their overrides are values (core.finance.default_scenarios), so they stay where the
+        case's first drivers put them while the base moves on; this sets the drivers core's
+        factors move (new units, their growth, price) to the factors applied to today's
+        base. Other overrides, and scenarios of other names, are left as they are.
+        """
+        with self.ws.transaction() as uow:
+            details = _read_details(uow.session, self._case(uow, case_id).product_id)
+            assert details is not None  # the case exists: checked above
+            rows = {s.name: s for s in details.scenarios}
+            for scenario in core.default_scenarios(details.drivers):
+                row = rows.get(scenario.name)
+                if row is None:
+                    continue
+                for key, value in scenario.overrides.items():
+                    existing = uow.session.scalar(
+                        sa.select(ScenarioOverride.id).where(
+                            ScenarioOverride.scenario_id == row.id, ScenarioOverride.key == key
+                        )
+                    )
+                    if existing is None:
+                        uow.insert("scenario_override", scenario_id=row.id, key=key, value=value)
+                    else:
+                        uow.update("scenario_override", existing, value=value)
+
     @staticmethod
     def _refuse_taken(uow: UnitOfWork, case_id: int, name: str) -> None:
         taken = uow.session.scalar(
