@@ -31,8 +31,9 @@ clock on a busy machine.
 ``--against SRC`` compares two trees instead of pmdesk and the floor: this tree's
 ``pmdesk`` and the one in SRC (another checkout's ``src``, e.g. a ``git worktree`` of the
 commit before a change), ABBA, with the medians of the paired ratios of the window, the
-file drawn and the CPU time until the child exited, right after the file was drawn
-(below 1: this tree is faster). Both must read the file's format.
+file drawn and the CPU time until drawn (until the child exited, right after, where
+the other tree does not report it); below 1: this tree is faster. Both must read the
+file's format.
 """
 
 from __future__ import annotations
@@ -198,8 +199,8 @@ def imports_at_first_paint(file: Path, platform: str, timeout: float) -> None:
 def against(args: argparse.Namespace, file: Path) -> int:
     """This tree's pmdesk (A) against another tree's (B, ``--against SRC``), ABBA: the
     median of the paired ratios A ÷ B of the window painted, the file drawn and the CPU
-    time until the child exited, right after the file was drawn (the same measure for a
-    tree that does not print ``first-paint-cpu``); below 1: this tree is faster."""
+    time until drawn (``first-paint-cpu``; for a tree that does not print it, both trees'
+    CPU time until they exited, right after); below 1: this tree is faster."""
     here = Path(__file__).resolve().parents[1] / "src"
     blocks = -(-args.runs // 2)
     print(
@@ -214,6 +215,12 @@ def against(args: argparse.Namespace, file: Path) -> int:
             print(f"warm-up run of {src} failed")
     runs: dict[str, list[Start]] = {"A": [], "B": []}
     ratios: dict[str, list[float]] = {"window": [], "drawn": [], "CPU": []}
+    reports_cpu: list[bool] = []
+
+    def cpu_of(run: Start) -> float:
+        """CPU time until drawn where both trees print it, else until the child exited."""
+        return (run.cpu if all(reports_cpu) else run.cpu_to_exit) or 0.0
+
     for _ in range(blocks):
         block = []
         for who in ("A", "B", "B", "A"):
@@ -223,19 +230,21 @@ def against(args: argparse.Namespace, file: Path) -> int:
                 return 1
             block.append(run)
             runs[who].append(run)
+            reports_cpu.append(run.cpu is not None)
             print(
                 f"  {who}: window {run.window:.3f} s, drawn {run.shown:.3f} s, "
-                f"CPU {run.cpu_to_exit:.3f} s, peak {run.peak_mib or 0:.0f} MiB"
+                f"CPU {run.cpu or 0:.3f} s until drawn, {run.cpu_to_exit:.3f} s until exit, "
+                f"peak {run.peak_mib or 0:.0f} MiB"
             )
         for a, b in ((block[0], block[1]), (block[3], block[2])):
             ratios["window"].append(a.window / b.window)
             ratios["drawn"].append(a.shown / b.shown)
-            ratios["CPU"].append(a.cpu_to_exit / b.cpu_to_exit)
+            ratios["CPU"].append(cpu_of(a) / cpu_of(b))
     for who, name in (("A", "this tree"), ("B", str(args.against))):
         done = runs[who]
         print(
             f"{who} ({name}): window {spread([r.window for r in done])}, "
-            f"drawn {spread([r.shown for r in done])}, CPU {spread([r.cpu_to_exit for r in done])}"
+            f"drawn {spread([r.shown for r in done])}, CPU {spread([cpu_of(r) for r in done])}"
         )
     for figure, values in ratios.items():
         print(f"A ÷ B, {figure}, paired: {spread(values, '×', 3)} over {len(values)} pairs")

@@ -225,6 +225,9 @@ def _fresh_demo_path() -> Path:
 
 
 def _run_gui(path: Path | str | None) -> int:
+    import gc
+
+    gc.disable()  # run_gui lets it collect again once the first view is drawn
     from pmdesk.gui.app import run_gui  # the one place Qt gets imported
 
     return run_gui(path)

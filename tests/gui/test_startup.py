@@ -8,6 +8,7 @@ version), and the Roadmap's tables, filled when their tab is shown.
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import subprocess
@@ -213,6 +214,55 @@ def test_a_window_closed_before_its_first_paint_opens_nothing(qtbot, tmp_path):
     assert window.workspace is None and window.view_host.current_view() is None
     assert Settings.load().recent_files == []
     Workspace.open(path).close()  # not held by a lock
+
+
+class Painted(QObject):
+    """Whether Python's cycle collector ran at the first paint of each widget watched."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.collecting: dict[str, bool] = {}
+
+    def watch(self, name: str, widget) -> None:
+        widget.installEventFilter(self)
+        widget.setProperty("watched_as", name)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        name = watched.property("watched_as")
+        if event.type() == QEvent.Type.Paint and name and name not in self.collecting:
+            self.collecting[name] = gc.isenabled()
+        return False
+
+
+@pytest.mark.parametrize("opened", ["demo", "a file that cannot be opened"])
+def test_the_cycle_collector_is_paused_for_the_start_and_collects_once_drawn(
+    qtbot, demo_template, tmp_path, opened
+):
+    """run_gui pauses it (the start makes objects that live on); show_and_open lets it
+    collect again after the first paint of what it opened on, whatever that is."""
+    path = tmp_path / "Northwind.pmdesk"
+    if opened == "demo":
+        shutil.copyfile(demo_template, path)
+    else:
+        path.write_bytes(b"not a workspace")
+    window = MainWindow(settings=Settings(last_view="roadmap"),
+                        dialogs=RecordingDialogs(read_only=False))  # fmt: skip
+    qtbot.addWidget(window)
+    painted = Painted()
+    painted.watch("window", window)
+    shown: list[QObject] = []
+    gc.disable()
+    try:
+        show_and_open(window, path, opened=lambda page: (shown.append(page),
+                                                         painted.watch("opened", page)))  # fmt: skip
+        qtbot.waitUntil(lambda: "opened" in painted.collecting, timeout=20_000)
+        qtbot.waitUntil(gc.isenabled)
+    finally:
+        gc.enable()
+    assert painted.collecting == {"window": False, "opened": False}
+    expected = window.view_host.current_view() if opened == "demo" else window.start_page
+    assert shown == [expected]
+    window.close()
 
 
 def test_no_file_shows_the_start_page_at_once(start):

@@ -22,6 +22,7 @@ import time
 
 _STARTED = time.perf_counter()  # as early as this module can: before Qt is imported
 
+import gc
 import os
 import sys
 from collections.abc import Callable
@@ -201,6 +202,13 @@ def _set_version() -> None:
     QApplication.instance().setApplicationVersion(__version__)
 
 
+def _once_drawn() -> None:
+    """What waits for the first view to be on screen: the version, and the cycle collector
+    (paused for the start by ``run_gui``) collecting again."""
+    gc.enable()
+    _set_version()
+
+
 def show_and_open(
     window: MainWindow,
     path: Path | str | None,
@@ -213,6 +221,8 @@ def show_and_open(
     then the view. A ``postgresql://`` address opens a team workspace (the password is
     asked for). A file that cannot be opened leaves the start page, with the reason.
     ``opened`` is called with the page on screen once the file is open (or is not).
+    Python's cycle collector, if paused for the start (``run_gui``), collects again once
+    that page is drawn.
     Returns what waits for the first paint (its ``done`` follows the opening).
     """
     team_url = (
@@ -235,7 +245,7 @@ def show_and_open(
         page = window.pages.currentWidget()
         view = window.view_host.current_view() if page is window.view_host else None
         # Reading the version imports importlib.metadata (25 ms): once the view is drawn.
-        AfterFirstPaint(view or page, _set_version)
+        AfterFirstPaint(view or page, _once_drawn)
         if opened is not None:
             opened(view or page)
 
@@ -250,7 +260,13 @@ def run_gui(path: Path | str | None = None) -> int:
     A ``postgresql://`` address opens a team workspace (the password is asked for).
     The window is shown first (its chrome, with the file's name); the file is opened
     right after its first paint (``show_and_open``).
+
+    Python's cycle collector is paused until the first view is drawn (``pmdesk.cli``
+    pauses it before Qt is imported): a start makes objects that live on (modules,
+    SQLAlchemy's and the models' classes, a large plan's rows), and collecting over and
+    over while they are made is wasted; it runs again once the view is on screen.
     """
+    gc.disable()  # in case the command line did not (the self-test, a test)
     app = _application()
     from . import theme
     from .main_window import MainWindow
@@ -273,6 +289,7 @@ def run_gui(path: Path | str | None = None) -> int:
         # "window-paint" is printed before the file is opened.
         reporter = FirstPaintReporter(window)
     code = app.exec()
+    gc.enable()  # closed before anything was drawn
     if window.isVisible():  # quit by QApplication.exit: still close the file cleanly
         window.close()
     return code
