@@ -130,6 +130,16 @@ class GateReviewDialog(QDialog):
         stored = (self.product.gate_criteria or {}).get(self.stage.value)
         for text in stored if isinstance(stored, list) else default_gate_criteria(self.stage):
             self.add_criterion(str(text))
+        # Criteria the file answers ("Business case signed off"): shown as they are, untickable.
+        computed = self.ctx.service(LifecycleService).computed_criteria(self.product.id)
+        answered = {text.casefold(): met for text, met in computed.items()}
+        for row in range(self.criteria.count()):
+            item = self.criteria.item(row)
+            met = answered.get(item.text().strip().casefold())
+            if met is not None:
+                item.setCheckState(Qt.CheckState.Checked if met else Qt.CheckState.Unchecked)
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
+                item.setToolTip("Met by a signed version of the business case, not by a tick")
         layout.addWidget(self.criteria)
         row = QHBoxLayout()
         add = QPushButton("Add criterion")
