@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from pmdesk.core.errors import ValidationError
 from pmdesk.store import schema
 from pmdesk.store.errors import DamagedWorkspaceError, TooNewError
 from pmdesk.store.models import ExactDecimal
@@ -205,3 +206,20 @@ def test_exact_decimal_text_is_canonical_and_refuses_floats():
         ExactDecimal.parse("12,5")
     # what the export writes is what the import reads
     assert json.loads(json.dumps(ExactDecimal.canonical(Decimal("0.1")))) == "0.1"
+
+
+def test_a_signed_version_emptied_elsewhere_is_named_not_crashed_on(tmp_path):
+    path = _copy(V4, tmp_path)
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("UPDATE business_case_version SET content = '{\"settings\": 7}'")
+        conn.execute("UPDATE product SET stage = 'in_life' WHERE id = 1")
+    conn.close()
+    with Workspace.open(path) as ws:  # a JSON object, as the column's kind asks
+        finance = ws.service(FinanceService)
+        assert finance.version_content(1) == {"settings": 7}
+        with pytest.raises(ValidationError, match="Signed version: its frozen content"):
+            finance.signed_case(1)
+        assert finance.plan_ratios(1) == []
+        ws.service(LifecycleService).triggers_of(1)  # the rules still run
+        assert finance.case_details(1).versions[0].version == 1  # the draft reads as before

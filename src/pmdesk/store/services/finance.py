@@ -945,7 +945,10 @@ class FinanceService:
         """Actual ÷ planned revenue of each complete period of the product's signed plan that
         has actuals, oldest first: what the business-case elimination rule reads. Empty
         without a signed version (a draft is no commitment to hold a product to)."""
-        found = self.plan_vs_actual(product_id)
+        try:
+            found = self.plan_vs_actual(product_id)
+        except ValidationError:  # a signed version edited elsewhere past reading: no plan
+            return []
         if found is None or found.plan_source == "draft":
             return []
         return [v.ratio for v in found.revenue if v.ratio is not None and v.complete]
