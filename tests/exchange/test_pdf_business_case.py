@@ -459,6 +459,7 @@ def test_the_portfolio_rolls_up_the_p_and_l_per_currency(demo, tmp_path):
 
 def test_currencies_are_totalled_apart_never_converted(ws, tmp_path):
     euro, dollar = _product(ws, "Euro product"), _product(ws, "Dollar product")
+    _product(ws, "Idea without a case")
     _case(ws, euro, build_up=False)
     _case(ws, dollar, build_up=False, currency="USD")
     pages = _pages(_export(ws, tmp_path / "p.pdf", None, kind="portfolio"))
@@ -466,6 +467,8 @@ def test_currencies_are_totalled_apart_never_converted(ws, tmp_path):
     assert "Total in EUR" in page and "Total in USD" in page
     assert "$" in page and "€" in page
     assert "Euro product Plan €" in page and "Dollar product Plan $" in page  # no actuals yet
+    assert "Not in the P&L (no business case, so no costs to set against revenue): " in page
+    assert "Idea without a case." in page
 
 
 def test_the_business_case_is_a_kind_of_document():

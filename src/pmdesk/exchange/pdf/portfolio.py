@@ -67,7 +67,7 @@ def make(job: Job) -> Document:
     if job.options.wants("pnl") and products:
         if story:
             story.append(PageBreak())
-        story += _pnl(job)
+        story += _pnl(job, products)
         job.progress.step()
     if job.options.wants("products"):
         for product in products:
@@ -178,7 +178,7 @@ def _overview_table(job, products, facts, roadmaps) -> Table:
     )
 
 
-def _pnl(job: Job) -> list[Flowable]:
+def _pnl(job: Job, products: Sequence[Product]) -> list[Flowable]:
     """Revenue, gross margin and contribution per product this year and last, per currency.
 
     Actual figures come from the products' metric values, planned ones from their
@@ -189,10 +189,9 @@ def _pnl(job: Job) -> list[Flowable]:
     year = job.options.on().year
     out: list[Flowable] = [Heading(SECTIONS["pnl"], 0, style=Styles.h1)]
     blocks = [(year, finance.portfolio_pnl(year)), (year - 1, finance.portfolio_pnl(year - 1))]
-    if not any(pnl.products for _year, pnl in blocks):
-        return out + [
-            note("No product has a business case or revenue yet, so there is no P&L to show.")
-        ]
+    without = [p.name for p in products if finance.case_id_for(p.id) is None]
+    if len(without) == len(products):
+        return out + [note("No product has a business case yet, so there is no P&L to show.")]
     out.append(
         para(
             "Actual figures come from the products' metric values; where a period has none "
@@ -207,6 +206,14 @@ def _pnl(job: Job) -> list[Flowable]:
             out.append(note(f"No figures for {shown}."))
             continue
         out.append(_pnl_table(job, pnl))
+    if without:
+        out.append(
+            para(
+                f"Not in the P&L (no business case, so no costs to set against revenue): "
+                f"{', '.join(without)}.",
+                Styles.caption,
+            )
+        )
     return out
 
 
