@@ -178,13 +178,13 @@ def rate(value: Decimal) -> str:
     return format_rate(value)
 
 
-def _periods(value: Decimal | None, settings: CaseSettings) -> str:
+def periods_text(value: Decimal | None, settings: CaseSettings) -> str:
     if value is None:
         return NOT_REACHED
     if 0 < value < Decimal("0.05"):  # a fraction of the first period
         return f"under 0.1 {period_noun(settings)}"
-    shown = f"{value:.1f}".removesuffix(".0")
-    return f"{shown} {period_noun(settings, float(value))}"
+    shown = value.quantize(Decimal("0.1"))  # "8.7 quarters", "9.0 quarters": as on screen
+    return f"{shown:f} {period_noun(settings, float(shown))}"
 
 
 def _irr(result: ScenarioResult) -> str:
@@ -210,8 +210,11 @@ def figure_lines(settings: CaseSettings) -> list[tuple[str, Callable[[ScenarioRe
     return [
         ("Net present value", lambda r: whole(r.figures.npv, currency)),
         ("Internal rate of return", _irr),
-        ("Payback", lambda r: _periods(r.figures.payback_period, settings)),
-        ("Discounted payback", lambda r: _periods(r.figures.discounted_payback_period, settings)),
+        ("Payback", lambda r: periods_text(r.figures.payback_period, settings)),
+        (
+            "Discounted payback",
+            lambda r: periods_text(r.figures.discounted_payback_period, settings),
+        ),
         ("Return on investment", _roi),
         ("Break-even", lambda r: _break_even(r, settings)),
         ("Peak funding need", lambda r: whole(r.figures.peak_funding, currency)),
@@ -365,8 +368,8 @@ def _summary(job: Job, facts: CaseFacts) -> list[Flowable]:
                 ),
                 Tile(
                     "Payback",
-                    _periods(figures.payback_period, settings),
-                    f"discounted: {_periods(figures.discounted_payback_period, settings)}",
+                    periods_text(figures.payback_period, settings),
+                    f"discounted: {periods_text(figures.discounted_payback_period, settings)}",
                 ),
                 Tile(
                     "Peak funding",
@@ -450,7 +453,7 @@ def _decision_sentence(facts: CaseFacts) -> str:
     verb = "Approve" if facts.draft else "Approved:"
     payback = figures.payback_period
     back = (
-        f"pays back in {_periods(payback, facts.settings)}"
+        f"pays back in {periods_text(payback, facts.settings)}"
         if payback is not None
         else "does not pay back within the horizon"
     )
