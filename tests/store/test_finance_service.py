@@ -211,6 +211,8 @@ def test_a_driver_is_stored_exactly_and_money_to_the_currencys_minor_units(
         ("churn", "150 %", "Churn"),
         ("market_size", "-1", "Market size"),
         ("wishful_thinking", "1", "not a business-case driver"),
+        ("price", "£12", "not an amount in EUR"),  # a currency mismatch
+        ("cost_hosting", "12 USD", "in USD, not EUR"),
     ],
 )
 def test_a_bad_driver_value_changes_nothing(workspace, finance, case_id, key, value, match):
@@ -351,6 +353,7 @@ def test_price_points_in_the_cases_currency(workspace, finance, product_id, case
         ({"list_price": "-1"}, "negative"),
         ({"list_price": "ten"}, "number"),
         ({"colour": "red"}, "not a field"),
+        ({"list_price": "€5"}, "not an amount in JPY"),
     ]:
         _refused(workspace, lambda f=fields: finance.update_price_point(point, **f), match)
     _round_trip(workspace, lambda: finance.delete_price_point(point))
