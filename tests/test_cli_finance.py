@@ -99,6 +99,24 @@ def test_the_json_has_the_documented_shape_and_its_npv_adds_up(plan, capsys):
     assert plan.read_bytes() == before  # read-only
 
 
+def test_a_scenario_with_its_own_discount_rate_says_so(plan, capsys):
+    with Workspace.open(plan) as ws:
+        finance = ws.service(FinanceService)
+        pid = ws.service(PortfolioService).product_by_name(NAME).id
+        best = {s.name: s.id for s in finance.case_details(pid).scenarios}["Best"]
+        finance.set_override(best, "discount_rate", "20 %")
+    document = _json(capsys, str(plan), "--product", NAME)
+    base, best = document["scenarios"][1], document["scenarios"][2]
+    assert set(base) == SCENARIO_KEYS
+    assert set(best) == SCENARIO_KEYS | {"discount_rate", "rate_per_period"}
+    assert best["discount_rate"] == Decimal("0.2")
+    rate = best["rate_per_period"]
+    with localcontext(prec=34):
+        assert abs((1 + rate) ** 12 - Decimal("1.2")) < Decimal("1e-25")
+        npv = sum(v / (1 + rate) ** t for t, v in enumerate(best["cash_flows"]))
+    assert abs(npv - best["npv"]) <= abs(npv) * Decimal("1e-20")
+
+
 def test_the_numbers_are_exact_decimal_text_never_floats(plan, capsys):
     assert main(["finance", str(plan), "--product", NAME, "--json"]) == 0
     text = capsys.readouterr().out

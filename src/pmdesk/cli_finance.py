@@ -13,6 +13,9 @@ signed version named. ``--json`` prints::
                     "discounted_payback_period", "roi"}],
      "signed": {"version", "by", "on", "scenario"} or null}
 
+A scenario that overrides the discount rate also carries its own "discount_rate" and
+"rate_per_period" (its NPV is discounted at those).
+
 Amounts and rates are JSON numbers written with every digit of their exact decimal
 value (never through a binary float); an IRR or payback that does not exist is null.
 Without ``--json``, a readable summary. No Qt is imported here.
@@ -85,19 +88,7 @@ def figures_document(
         "discount_rate": annual,
         "periods_per_year": PERIODS_PER_YEAR[settings.period],
         "rate_per_period": rate_per_period(annual, settings.period),
-        "scenarios": [
-            {
-                "name": result.name,
-                "cash_flows": list(result.cash_flows),
-                "npv": result.figures.npv,
-                "irr_per_period": result.figures.irr.per_period,
-                "irr_annual": result.figures.irr.annual,
-                "payback_period": result.figures.payback_period,
-                "discounted_payback_period": result.figures.discounted_payback_period,
-                "roi": result.figures.roi,
-            }
-            for result in results
-        ],
+        "scenarios": [_scenario(details, result) for result in results],
         "signed": None
         if version is None
         else {
@@ -107,6 +98,26 @@ def figures_document(
             "scenario": version.scenario,
         },
     }
+
+
+def _scenario(details: CaseDetails, result: ScenarioResult) -> dict[str, Any]:
+    from pmdesk.core.finance import rate_per_period
+
+    found: dict[str, Any] = {
+        "name": result.name,
+        "cash_flows": list(result.cash_flows),
+        "npv": result.figures.npv,
+        "irr_per_period": result.figures.irr.per_period,
+        "irr_annual": result.figures.irr.annual,
+        "payback_period": result.figures.payback_period,
+        "discounted_payback_period": result.figures.discounted_payback_period,
+        "roi": result.figures.roi,
+    }
+    own = details.case.scenario(result.name).overrides.get("discount_rate")
+    if own is not None and own != details.case.drivers["discount_rate"]:
+        found["discount_rate"] = own
+        found["rate_per_period"] = rate_per_period(own, details.settings.period)
+    return found
 
 
 def dumps(value: Any, indent: int = 2, level: int = 0) -> str:
