@@ -16,6 +16,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from pmdesk.core.enums import ItemKind
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.gantt import RoadmapPanel
 from pmdesk.gui.gantt.links import LinkPainter
@@ -248,3 +249,52 @@ def test_zooming_repaints_the_lane_column_when_the_launch_lane_changes_shape(qtb
         shapes.add((launch.top, launch.height))
         assert on_screen(panel.lane_header) == drawn_fresh(panel.lane_header)
     assert len(shapes) > 1  # the launch lane did change shape on the way
+
+
+def test_initiatives_keep_their_lane_coloured_strip_when_the_chart_is_dense(
+    qtbot, tmp_path_factory
+):
+    """The dense style (more than 220 bars in a lane's paint) fills bars in batches by
+    colour; an initiative's strip (its lane's colour) is drawn over every batch, not
+    under its own pale body."""
+    path = tmp_path_factory.mktemp("dense") / "dense.pmdesk"
+    ws = Workspace.open(create_large(path, items=1200, dependencies=100, lanes=3, today=TODAY))
+    panel, ctx = open_panel(qtbot, ws, product_of(ws))
+    panel.view.set_zoom(1.0)
+    QApplication.processEvents()
+    view, model = panel.view, panel.model
+    seen = view.visible_scene_rect()
+    layout = model.layout
+    shown = [
+        item
+        for item in layout.items.values()
+        if (box := panel.scene.item_box(item.id)) is not None and seen.contains(box.x, box.cy)
+    ]
+    assert len(shown) > 220  # the dense style
+    initiatives = [
+        i
+        for i in shown
+        if i.kind.name == "INITIATIVE"
+        and panel.scene.item_box(i.id).w >= 8
+        and i.id not in model.selected
+    ]
+    assert initiatives
+    boxes = {item.id: panel.scene.item_box(item.id) for item in shown}
+
+    def alone(item) -> bool:  # nothing else drawn near its left end (a milestone's diamond)
+        box = boxes[item.id]
+        return not any(
+            other != item.id and b.x - 12 <= box.x <= b.right + 12 and abs(b.cy - box.cy) < 20
+            for other, b in boxes.items()
+        )
+
+    initiatives = [item for item in initiatives if alone(item)]
+    assert initiatives
+    image = view.viewport().grab().toImage()
+    for item in initiatives:
+        box = panel.scene.item_box(item.id)
+        point = view.mapFromScene(round(box.x) + 1.5, box.cy)
+        colour = image.pixelColor(point.x(), point.y())
+        assert colour.rgb() == panel.painter.swatch(item.lane_id).fill.rgb(), item.id
+    ctx.close()
+    ws.close()

@@ -218,6 +218,7 @@ class ChartPainter:
         their shapes.
         """
         fills: dict[int, list[QRectF]] = {}  # by colour (rgba), in the order first met
+        accents: dict[int, list[QRectF]] = {}  # an initiative's strip, over every fill
         colours: dict[int, QColor] = {}
         keys: dict[int, tuple[int, int, int, int]] = {}  # swatch -> its colours' keys
         batch = fills.setdefault
@@ -253,7 +254,7 @@ class ChartPainter:
             y, h, w = round(box.y), round(box.h), max(x1 - x0, 1)
             if kind is INITIATIVE:
                 batch(initiative_key, []).append(QRectF(x0, y, w, h))
-                batch(fill_key, []).append(QRectF(x0, y, min(3, w), h))
+                accents.setdefault(fill_key, []).append(QRectF(x0, y, min(3, w), h))
             elif row.status is CANCELLED:
                 batch(cancelled_key, []).append(QRectF(x0, y, w, h))
             else:
@@ -263,7 +264,7 @@ class ChartPainter:
                     batch(done_key, []).append(QRectF(x0, y, round(w * progress / 100), h))
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         p.setPen(NO_PEN)
-        for key, rects in fills.items():
+        for key, rects in [*fills.items(), *accents.items()]:
             p.setBrush(colours[key])
             p.drawRects(rects)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
