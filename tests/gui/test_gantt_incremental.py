@@ -274,7 +274,7 @@ def test_initiatives_keep_their_lane_coloured_strip_when_the_chart_is_dense(
     initiatives = [
         i
         for i in shown
-        if i.kind.name == "INITIATIVE"
+        if i.kind is ItemKind.INITIATIVE
         and panel.scene.item_box(i.id).w >= 8
         and i.id not in model.selected
     ]
