@@ -207,6 +207,7 @@ EXPECTED_KIND = {
     "roadmap": "roadmap",
     "requirements": "spec",
     "launch": "launch",
+    "business_case": "business-case",
 }
 
 

@@ -65,6 +65,7 @@ VIEW_KINDS = {
     "stakeholders": "stakeholders",
     "canvas": "canvas",
     "portfolio": "portfolio",
+    "business_case": "business-case",
 }
 
 
