@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QLine, QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QMouseEvent,
@@ -164,36 +164,45 @@ class TimeHeader(QWidget):
         p.drawLine(0, 2 * tier - 1, width, 2 * tier - 1)
         upper_ticks = periods(scale, first, last, upper) if upper else []
         upper_labels = self._labels(upper_ticks, upper, fonts.bold_width, 16, self.presenting)
+        # Lines of a tier in one call, then its names (a name sits inside its period, clear
+        # of the lines): one pen each, not two per period.
+        p.drawLines(
+            [QLine(int(tick.x - left), 0, int(tick.x - left), tier) for tick in upper_ticks]
+        )
         p.setFont(fonts.bold)
+        p.setPen(style.text)
+        top = (tier - fonts.bold_metrics.height()) / 2  # centred in the tier
         for tick, text in zip(upper_ticks, upper_labels, strict=True):
             x = tick.x - left
-            p.setPen(QPen(style.grid_strong, 1))
-            p.drawLine(int(x), 0, int(x), tier)
             label_x = max(x, 0) + 8  # a period's name stays visible while it scrolls
             room = x + tick.width - label_x - 4
             if text and fonts.bold_width(text) <= room:
-                p.setPen(style.text)
-                top = (tier - fonts.bold_metrics.height()) / 2  # centred in the tier
                 p.drawStaticText(QPointF(label_x, top), self._static(text, fonts, True))
                 self.painted.append(text)
         p.setFont(fonts.small)
         lower_ticks = periods(scale, first, last, lower)
+        lower_labels = self._labels(lower_ticks, lower, fonts.small_width, 3)
         calendar = chart.model.calendar
         days = lower == "day"
-        top = tier + (tier - fonts.small_metrics.height()) / 2
-        for tick, text in zip(
-            lower_ticks, self._labels(lower_ticks, lower, fonts.small_width, 3), strict=True
-        ):
-            x = tick.x - left
-            day_off = days and not calendar.is_working_date(tick.day)
+        off = [days and not calendar.is_working_date(tick.day) for tick in lower_ticks]
+        for tick, day_off in zip(lower_ticks, off, strict=True):
             if day_off:  # shaded as in the chart under it: a weekend, or a holiday darker
                 holiday = calendar.works_on_weekday(tick.day.weekday())
                 shade = style.holiday if holiday else style.weekend
-                p.fillRect(QRectF(x, tier, tick.width, tier - 1), shade)
-            p.setPen(QPen(style.grid, 1))
-            p.drawLine(int(x), tier, int(x), 2 * tier)
+                p.fillRect(QRectF(tick.x - left, tier, tick.width, tier - 1), shade)
+        p.setPen(QPen(style.grid, 1))
+        p.drawLines(
+            [QLine(int(tick.x - left), tier, int(tick.x - left), 2 * tier) for tick in lower_ticks]
+        )
+        top = tier + (tier - fonts.small_metrics.height()) / 2
+        pen = None
+        for tick, text, day_off in zip(lower_ticks, lower_labels, off, strict=True):
+            x = tick.x - left
             if text and x >= 0:  # a period cut by the left edge would show half its name
-                p.setPen(style.muted if day_off else style.text)
+                wanted = style.muted if day_off else style.text
+                if wanted is not pen:
+                    p.setPen(wanted)
+                    pen = wanted
                 centre = x + (tick.width - fonts.small_width(text)) / 2
                 p.drawStaticText(QPointF(centre, top), self._static(text, fonts, False))
                 self.painted.append(text)
