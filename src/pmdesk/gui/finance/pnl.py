@@ -234,6 +234,7 @@ class PnlPanel(QWidget):
         self.ctx = ctx
         self.service = ctx.service(FinanceService)
         self.product_id: int | None = None
+        self.version_id: int | None = None  # a signed version's plan; None: the latest plan
         self.model = PnlModel(self)
         self.summary = QLabel(textFormat=Qt.TextFormat.PlainText, wordWrap=True)
         self.summary.setAccessibleName("P&L summary")
@@ -281,7 +282,14 @@ class PnlPanel(QWidget):
 
     def show_product(self, product_id: int | None) -> None:
         self.product_id = product_id
+        self.version_id = None
         self.refresh()
+
+    def show_version(self, version_id: int | None) -> None:
+        """The actuals held to a signed version's frozen plan (None: the plan in force)."""
+        if version_id != self.version_id:
+            self.version_id = version_id
+            self.refresh()
 
     def _follow(self, changes: ChangeSet) -> None:
         if self.product_id is not None and changes.touches(*FOLLOWED):
@@ -295,11 +303,14 @@ class PnlPanel(QWidget):
             self.model.set_rows([], self.model.currency)
             self._empty("")
             return
-        case = self.service.business_case(self.product_id)
+        # The periods and currency of the plan the rows come from (a signed version's may
+        # differ from the draft's).
+        found = self.service.plan(self.product_id, self.version_id)
+        case = found[2] if found is not None else None
         currency = case.settings.currency if case is not None else self.model.currency
         period = case.settings.period if case is not None else Period.MONTH
-        plan = self.service.plan_vs_actual(self.product_id)
-        lines = self.lines(self.service.pnl(self.product_id), plan, period)
+        plan = self.service.plan_vs_actual(self.product_id, self.version_id)
+        lines = self.lines(self.service.pnl(self.product_id, self.version_id), plan, period)
         self.model.set_rows(lines, currency)
         if not lines:
             self._empty(

@@ -19,8 +19,17 @@ from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QFont, QPalette, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from pmdesk.core.changes import ChangeSet
 from pmdesk.core.errors import PmdeskError
@@ -50,7 +59,7 @@ from pmdesk.store.models.finance import CostItem as CostItemRecord
 from pmdesk.store.models.finance import PricePoint as PricePointRecord
 from pmdesk.store.queries import TableQuery
 from pmdesk.store.services.base import Repo
-from pmdesk.store.services.finance import FinanceService
+from pmdesk.store.services.finance import FinanceService, PricePointRow
 
 from .commands import FinanceCommand
 
@@ -136,6 +145,9 @@ class PricingPanel(QWidget):
         self.service = ctx.service(FinanceService)
         self.product_id: int | None = None
         self.currency = DEFAULT_CURRENCY
+        # A signed version's frozen content while one is shown (read-only), else None.
+        self.frozen: dict[str, Any] | None = None
+        self.frozen_points: list[PricePointRow] = []
         # The tables read their rows a scope at a time (like every entity table); writes go
         # through the service, except Delete, which is the repository's (one undo step too).
         self.cost_repo = Repo(
@@ -168,6 +180,7 @@ class PricingPanel(QWidget):
         bold.setBold(True)
         self.warning.setFont(bold)
         self.chart_hint = next_step_hint("", centred=True)
+        self._frozen_tables()
         self._layout()
         self.points.selectionChanged.connect(self._draw_waterfall)
         self.points.model.modelReset.connect(self._draw_waterfall)
@@ -323,8 +336,11 @@ class PricingPanel(QWidget):
         chart_layout.addWidget(self.chart_hint, 1)
         chart_layout.addWidget(self.chart, 1)
         chart_layout.addWidget(self.warning)
+        self.left = QStackedWidget()  # the draft's tables, or a signed version's, read-only
+        self.left.addWidget(tables)
+        self.left.addWidget(self.frozen_page)
         split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(tables)
+        split.addWidget(self.left)
         split.addWidget(chart_box)
         split.setSizes([620, 480])
         self.split = split
@@ -332,10 +348,163 @@ class PricingPanel(QWidget):
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addWidget(split, 1)
 
+    def _frozen_tables(self) -> None:
+        """A signed version's cost items and price points: read-only, as they were signed."""
+
+        def table(name: str, headers: list[str], right: set[int]) -> QTableView:
+            model = QStandardItemModel(0, len(headers), self)
+            model.setHorizontalHeaderLabels(headers)
+            for column in right:
+                model.horizontalHeaderItem(column).setTextAlignment(
+                    Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                )
+            view = QTableView()
+            view.setModel(model)
+            view.setAccessibleName(name)
+            view.setProperty("right", sorted(right))
+            view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+            view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+            view.setTabKeyNavigation(False)
+            view.setAlternatingRowColors(True)
+            view.setWordWrap(False)
+            view.verticalHeader().hide()
+            view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
+            header = view.horizontalHeader()
+            header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+            header.setHighlightSections(False)
+            return view
+
+        self.frozen_costs = table(
+            "Unit cost build-up as signed",
+            ["Cost item", "Quantity", "Unit cost", "Line total"],
+            {1, 2, 3},
+        )
+        self.frozen_total = QLabel(textFormat=Qt.TextFormat.PlainText, wordWrap=True)
+        self.frozen_prices = table(
+            "Price points as signed",
+            ["Segment", "Tier", "Channel", "List price", "Discount", "Channel cut", "Target"],
+            {3, 4, 5, 6},
+        )
+        self.frozen_prices.selectionModel().currentRowChanged.connect(
+            lambda *_a: self._draw_waterfall()
+        )
+        self.frozen_costs_title = QLabel(textFormat=Qt.TextFormat.PlainText)
+        self.frozen_prices_title = QLabel(textFormat=Qt.TextFormat.PlainText)
+        for title in (self.frozen_costs_title, self.frozen_prices_title):
+            font = title.font()
+            font.setBold(True)
+            title.setFont(font)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.frozen_costs_title)
+        layout.addWidget(self.frozen_costs, 1)
+        layout.addWidget(self.frozen_total)
+        layout.addWidget(self.frozen_prices_title)
+        layout.addWidget(self.frozen_prices, 1)
+        self.frozen_page = page
+
     # -- loading ----------------------------------------------------------------------------
+
+    def show_frozen(self, content: dict[str, Any] | None, version: int | None = None) -> None:
+        """A signed version's cost build-up and price points, read-only (None: the draft's)."""
+        if content is None:
+            if self.frozen is None:
+                return
+            self.frozen = None
+            self.frozen_points = []
+            self.left.setCurrentIndex(0)
+            self._read_currency()
+            self._show_total()
+            self._draw_waterfall()
+            return
+        self.frozen = content
+        self.currency = str(content.get("settings", {}).get("currency", DEFAULT_CURRENCY))
+        signed = f" — as signed in v{version}" if version is not None else " — as signed"
+        self.frozen_costs_title.setText(f"Unit cost build-up{signed}")
+        self.frozen_prices_title.setText(f"Price points{signed}")
+        items = [
+            CostItem(str(i["name"]), Decimal(i["quantity"]), Decimal(i["unit_cost"]))
+            for i in content.get("cost_items", ())
+        ]
+        self._fill(
+            self.frozen_costs,
+            [
+                [
+                    i.name,
+                    f"{i.quantity.normalize():,f}",
+                    self._format(i.unit_cost),
+                    self._format(i.quantity * i.unit_cost),
+                ]
+                for i in items
+            ],
+        )
+        self.frozen_points = [
+            PricePointRow(
+                number,
+                str(p["segment"]),
+                str(p["tier"]),
+                str(p["channel"]),
+                Decimal(p["list_price"]),
+                Decimal(p["discount"]),
+                Decimal(p["channel_margin"]),
+                Decimal(p["target_margin"]),
+            )
+            for number, p in enumerate(content.get("price_points", ()))
+        ]
+        self._fill(
+            self.frozen_prices,
+            [
+                [
+                    p.segment,
+                    p.tier,
+                    p.channel,
+                    self._format(p.list_price),
+                    format_rate(p.discount, 2),
+                    format_rate(p.channel_margin, 2),
+                    format_rate(p.target_margin, 2),
+                ]
+                for p in self.frozen_points
+            ],
+        )
+        cost = self.unit_cost()
+        self.frozen_total.setText(
+            f"Unit cost {format_money(cost, self.currency)} (the sum of {len(items)} "
+            f"item{'s' if len(items) != 1 else ''}), as the signed case used it"
+            if items
+            else f"No cost items were signed: the case's own unit cost, "
+            f"{format_money(cost, self.currency)}"
+        )
+        self.left.setCurrentIndex(1)
+        if self.frozen_points:
+            self.frozen_prices.selectRow(0)
+        self._draw_waterfall()
+
+    @staticmethod
+    def _fill(view: QTableView, rows: list[list[str]]) -> None:
+        model = view.model()
+        assert isinstance(model, QStandardItemModel)
+        right = set(view.property("right") or ())
+        model.setRowCount(0)
+        for texts in rows:
+            items = []
+            for column, text in enumerate(texts):
+                item = QStandardItem(text)
+                item.setEditable(False)
+                if column in right:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                items.append(item)
+            model.appendRow(items)
 
     def show_product(self, product_id: int | None) -> None:
         self.product_id = product_id
+        self.frozen = None
+        self.frozen_points = []
+        self.left.setCurrentIndex(0)
         self._read_currency()
         self.costs.model.set_query(self._scope(self.cost_repo))
         self.points.model.set_query(self._scope(self.point_repo))
@@ -355,7 +524,7 @@ class PricingPanel(QWidget):
         self.currency = case.settings.currency if case is not None else DEFAULT_CURRENCY
 
     def _follow(self, changes: ChangeSet) -> None:
-        if self.product_id is None:
+        if self.product_id is None or self.frozen is not None:  # a signed version never moves
             return
         if changes.touches(ChangeKind.BUSINESS_CASE):
             before = self.currency
@@ -380,6 +549,11 @@ class PricingPanel(QWidget):
 
     def unit_cost(self) -> Decimal:
         """The build-up's sum, or (no items) the business case's own unit cost driver."""
+        if self.frozen is not None:
+            built = self.frozen.get("unit_cost_from_build_up")
+            if built is not None:
+                return Decimal(built)
+            return Decimal(self.frozen.get("drivers", {}).get("unit_cost", "0"))
         items = self.cost_items()
         if items:
             return unit_cost(items)
@@ -403,6 +577,9 @@ class PricingPanel(QWidget):
             )
 
     def selected_point(self) -> Any | None:
+        if self.frozen is not None:
+            row = self.frozen_prices.currentIndex().row()
+            return self.frozen_points[row] if 0 <= row < len(self.frozen_points) else None
         point_id = self.points.current_id()
         if point_id is None:
             return None
@@ -412,11 +589,16 @@ class PricingPanel(QWidget):
     def _draw_waterfall(self, *_args: Any) -> None:
         row = self.selected_point()
         if row is None:
-            hint = (
-                "Add a price point to see its margin waterfall"
-                if not self.points.model.rowCount()
-                else "Select a price point to see its margin waterfall"
-            )
+            if self.frozen is not None:
+                hint = (
+                    "No price points were signed in this version"
+                    if not self.frozen_points
+                    else "Select a price point to see its margin waterfall"
+                )
+            elif not self.points.model.rowCount():
+                hint = "Add a price point to see its margin waterfall"
+            else:
+                hint = "Select a price point to see its margin waterfall"
             self.chart_hint.setText(hint)
             self.chart_hint.setAccessibleName(hint)
             self.chart_hint.setVisible(self.product_id is not None)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QModelIndex, QSize, Qt
-from PySide6.QtGui import QFont, QKeyEvent
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSizePolicy,
     QSpinBox,
@@ -55,7 +56,7 @@ from pmdesk.core.finance import (
 )
 from pmdesk.core.kinds import ChangeKind
 from pmdesk.core.palette import OKABE_ITO
-from pmdesk.core.pricing import format_money, format_rate
+from pmdesk.core.pricing import check_currency, format_money, format_rate
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.views.base import BaseView
 from pmdesk.gui.views.common import heading, name_parts, quiet, tabs, unique_name
@@ -99,9 +100,11 @@ FINANCE_KINDS = (
 CURRENCIES = ("EUR", "USD", "GBP", "CHF", "SEK", "NOK", "DKK", "JPY", "CAD", "AUD")
 TILES = ("npv", "irr_annual", "payback", "peak_funding", "roi")
 DRAFT = "Draft"
+DEFAULTED = ("Worst", "Best")  # the scenarios made from the base by default factors
 SENSITIVITY_DEFAULT = 20
 SIGNED_BACKGROUND = "#FFF4D6"  # a pale yellow
 SIGNED_EDGE = OKABE_ITO["orange"]
+WARNING_COLOUR = OKABE_ITO["vermillion"]  # as the pricing panel's margin warning
 
 
 class FigureTable(QTableView):
@@ -173,6 +176,7 @@ class BusinessCaseView(BaseView):
         self._frozen: dict[int, dict[str, Any]] = {}  # a signed version never changes
         self._sensitivity_stale = True
         self.sign_off_dialog: SignOffDialog | None = None
+        self.currency_question: QMessageBox | None = None  # open while a change is asked
         self.look = Look()
         self._build()
         self.follow_changes(self._follow)
@@ -334,6 +338,20 @@ class BusinessCaseView(BaseView):
         layout.addWidget(value)
         return box, value
 
+    @staticmethod
+    def _warning_label(name: str) -> QLabel:
+        """A warning in the palette's own type (it follows the projector), coloured and bold."""
+        label = QLabel(textFormat=Qt.TextFormat.PlainText, wordWrap=True)
+        label.setAccessibleName(name)
+        palette = label.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, QColor(WARNING_COLOUR))
+        label.setPalette(palette)
+        font = QFont()
+        font.setBold(True)
+        label.setFont(font)
+        label.hide()
+        return label
+
     def _overview_page(self) -> QWidget:
         tiles = QHBoxLayout()
         tiles.setContentsMargins(0, 0, 0, 0)
@@ -359,6 +377,8 @@ class BusinessCaseView(BaseView):
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.figures_view)
+        self.overview_warning = self._warning_label("Scenario order warning")
+        column.addWidget(self.overview_warning)
         column.addSpacing(6)
         column.addWidget(self.decision_caption)
         column.addWidget(self.decision)
@@ -462,6 +482,12 @@ class BusinessCaseView(BaseView):
         self.rename_button.clicked.connect(lambda: self.rename_scenario())
         self.delete_button = QPushButton("Delete scenario")
         self.delete_button.clicked.connect(lambda: self.delete_scenario())
+        self.reset_button = QPushButton("Reset Worst and Best from the base")
+        self.reset_button.setToolTip(
+            "Make Worst and Best again from today's base: new units × 0.6 and × 1.3, their "
+            "growth × 0.5 and × 1.2, price × 0.9 and × 1.05 (their other overrides stay)"
+        )
+        self.reset_button.clicked.connect(lambda: self.reset_scenarios())
         buttons = QHBoxLayout()
         buttons.setContentsMargins(0, 6, 0, 0)
         self.scenarios_hint = quiet(
@@ -470,8 +496,14 @@ class BusinessCaseView(BaseView):
         )
         self.scenarios_hint.setWordWrap(True)
         buttons.addWidget(self.scenarios_hint, 1)
-        for button in (self.add_scenario_button, self.rename_button, self.delete_button):
+        for button in (
+            self.add_scenario_button,
+            self.rename_button,
+            self.delete_button,
+            self.reset_button,
+        ):
             buttons.addWidget(button)
+        self.scenario_warning = self._warning_label("Scenario order warning")
         self.scenario_figures_view = self._table(
             self.figures, "Key figures side by side", whole=True
         )
@@ -482,6 +514,7 @@ class BusinessCaseView(BaseView):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(buttons)
+        layout.addWidget(self.scenario_warning)
         layout.addWidget(self.scenario_figures_view)
         layout.addWidget(self.overrides_view, 1)
         self.scenarios_page = page
@@ -623,10 +656,44 @@ class BusinessCaseView(BaseView):
             self.ctx.errorRaised.emit(str(exc))
         self._title()
         self._fill_boxes(names)
+        self._warn_order()
         self._fill_settings(case_notes)
         self._fill_tables()
         self._draw_figures()
         self._mark_sensitivity()
+
+    def order_warning(self) -> str:
+        """Said when Best is worth less than Base, or Worst more: their overrides are values
+        set from an earlier base, which has moved on since."""
+        npv = {r.name: r.figures.npv for r in self.results}
+        base = npv.get(BASE)
+        if base is None or self.shown is None:
+            return ""
+        currency = self.shown.settings.currency
+        wrong = []
+        if "Best" in npv and npv["Best"] < base:
+            wrong.append(
+                f"Best's NPV ({format_money(npv['Best'], currency, whole=True)}) is under Base's"
+            )
+        if "Worst" in npv and npv["Worst"] > base:
+            wrong.append(
+                f"Worst's NPV ({format_money(npv['Worst'], currency, whole=True)}) is over Base's"
+            )
+        if not wrong:
+            return ""
+        text = (
+            f"⚠ {' and '.join(wrong)} ({format_money(base, currency, whole=True)}): their "
+            "overrides are fixed values from an earlier base."
+        )
+        if self.editable:
+            text += " Reset Worst and Best from the base (Scenarios tab) to make them again."
+        return text
+
+    def _warn_order(self) -> None:
+        text = self.order_warning()
+        for label in (self.scenario_warning, self.overview_warning):
+            label.setText(text)
+            label.setVisible(bool(text))
 
     def _title(self) -> None:
         name = self.details.product_name if self.details is not None else ""
@@ -695,12 +762,18 @@ class BusinessCaseView(BaseView):
         )
         self.status.setEnabled(changed)
         self.banner.setVisible(self.version is not None)
-        frozen_tip = "The draft's; back to the draft to see it"
-        for page in (self.pricing, self.pnl):  # they show the draft, not a frozen version
-            index = self.tabs.indexOf(page)
-            self.tabs.setTabEnabled(index, self.version is None)
-            self.tabs.setTabToolTip(index, "" if self.version is None else frozen_tip)
+        # Pricing and P&L follow what is shown: a signed version's frozen cost items and
+        # price points (read-only), and the actuals held to that version's plan.
+        version = self.version
+        self.pricing.show_frozen(
+            None if version is None else self._content(version.id),
+            None if version is None else version.version,
+        )
+        self.pnl.show_version(None if version is None else version.id)
         writable = self.editable
+        self.reset_button.setEnabled(
+            writable and any(s.name in DEFAULTED for s in details.scenarios)
+        )
         for widget in (self.sign_button, self.sign_button_2):
             widget.setEnabled(writable)
         self.add_scenario_button.setEnabled(writable)
@@ -1004,8 +1077,50 @@ class BusinessCaseView(BaseView):
         )
 
     def _set_currency(self) -> None:
+        """A new currency converts nothing: asked first, then one undo step."""
+        details = self.details
+        if details is None or not self.editable or self.currency_question is not None:
+            return
         text = self.currency_box.currentText().strip().upper()
-        self._set_setting("currency", text)
+        old = details.settings.currency
+        if text == old:
+            self.currency_box.setCurrentText(old)  # "usd" typed over USD reads USD again
+            return
+        try:
+            new = check_currency(text)
+        except PmdeskError as exc:
+            self.ctx.errorRaised.emit(str(exc))
+            self._fill_settings(details.case_notes)  # refused: show what is stored again
+            return
+        example = Decimal(1200)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Change the currency?",
+            f"Amounts are not converted: {format_money(example, old)} becomes "
+            f"{format_money(example, new)}.",
+            parent=self,
+        )
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setInformativeText(
+            "Every driver, scenario override, cost item and price point keeps its number; "
+            f"only the currency it is read in changes. Retype the amounts that must be "
+            f"converted. Undo changes the currency back to {old}."
+        )
+        change = box.addButton(f"Change to {new}", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(change)
+        self.currency_question = box
+
+        def answered(_result: int) -> None:
+            self.currency_question = None
+            box.deleteLater()
+            if box.clickedButton() is change:
+                self._set_setting("currency", new)
+            elif self.details is not None and self.shown is not None:
+                self._fill_settings(self.details.case_notes)  # kept: show it again
+
+        box.finished.connect(answered)
+        box.open()
 
     def _set_setting(self, field: str, value: Any) -> bool:
         details = self.details
@@ -1078,6 +1193,17 @@ class BusinessCaseView(BaseView):
             return False
         return self._ran(
             lambda: self.service.delete_scenario(row.id), f"Delete scenario “{row.name}”"
+        )
+
+    def reset_scenarios(self) -> bool:
+        """Worst and Best made again from the base drivers as they are now: one undo step."""
+        details = self.details
+        if details is None or not self.editable:
+            return False
+        case_id = details.case_id
+        return self._ran(
+            lambda: self.service.rebuild_default_scenarios(case_id),
+            "Reset Worst and Best from the base",
         )
 
     # -- sign-off ----------------------------------------------------------------------------

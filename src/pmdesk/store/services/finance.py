@@ -867,9 +867,19 @@ class FinanceService:
 
     # -- plan against actuals, P&L ---------------------------------------------------------------
 
-    def plan(self, product_id: int) -> tuple[str, str, CoreCase] | None:
+    def plan(
+        self, product_id: int, version_id: int | None = None
+    ) -> tuple[str, str, CoreCase] | None:
         """(plan source, scenario, case) the product is held to: its latest signed version's
-        approved scenario, else the draft's Base."""
+        approved scenario, else the draft's Base; or, given ``version_id``, that signed
+        version's (an older version read as it was signed)."""
+        if version_id is not None:
+            with self.ws.read() as session:
+                version = session.get(BusinessCaseVersion, version_id)
+                if version is None:
+                    raise NotFoundError("business_case_version", version_id)
+                row, content = _version_row(version), dict(version.content)
+            return f"signed v{row.version}", row.scenario, case_from_content(content)
         signed = self.signed_case(product_id)
         if signed is not None:
             version, frozen = signed
@@ -880,10 +890,10 @@ class FinanceService:
         names = [s.name for s in draft.scenarios]
         return "draft", BASE if BASE in names else (names[0] if names else BASE), draft
 
-    def plan_vs_actual(self, product_id: int) -> PlanVsActual | None:
+    def plan_vs_actual(self, product_id: int, version_id: int | None = None) -> PlanVsActual | None:
         from pmdesk.core import pnl as core_pnl
 
-        found = self.plan(product_id)
+        found = self.plan(product_id, version_id)
         if found is None:
             return None
         source, scenario, case = found
@@ -899,10 +909,10 @@ class FinanceService:
             currency=case.settings.currency,
         )
 
-    def pnl(self, product_id: int) -> tuple[core_pnl.PnlRow, ...]:
+    def pnl(self, product_id: int, version_id: int | None = None) -> tuple[core_pnl.PnlRow, ...]:
         from pmdesk.core import pnl as core_pnl
 
-        found = self.plan(product_id)
+        found = self.plan(product_id, version_id)
         if found is None:
             return ()
         _source, scenario, case = found

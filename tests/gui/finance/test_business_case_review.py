@@ -1,0 +1,206 @@
+"""The business case as a product manager shows it to their VP: a candidate idea in the
+Innovation stage on a new workspace, its scenarios kept in order as the base moves, a change
+of currency that says it converts nothing, and a signed version read whole — its pricing and
+P&L included."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+from tests.gui.finance.test_business_case_view import (
+    active,
+    finance,
+    keys,
+    pick,
+    row_of,
+    shown,
+    sign_off,
+    type_into,
+)
+from tests.gui.test_house_rules import demo_copy, open_window
+
+from pmdesk.core.enums import Stage
+from pmdesk.store.services import PortfolioService
+from pmdesk.store.workspace import Workspace
+
+
+@pytest.fixture
+def idea_file(tmp_path):
+    """File ▸ New with one candidate idea, still in Innovation."""
+    path = tmp_path / "new.pmdesk"
+    with Workspace.create(path, name="New portfolio") as ws:
+        ws.service(PortfolioService).create_product(name="Idea", stage=Stage.INNOVATION)
+    return path
+
+
+@pytest.fixture
+def window(qtbot, idea_file):
+    return active(qtbot, open_window(qtbot, idea_file, (1366, 768)))
+
+
+def created(qtbot, window):
+    view = shown(qtbot, window)
+    pick(window, "Idea")
+    qtbot.mouseClick(view.create_button, Qt.MouseButton.LeftButton)
+    assert view.pages.currentIndex() == 1
+    return view
+
+
+def npv(view, name: str) -> Decimal:
+    return next(r.figures.npv for r in view.results if r.name == name)
+
+
+# -- Worst and Best follow the base again ---------------------------------------------------------
+
+
+def test_best_under_base_is_warned_and_reset_from_the_base_in_one_step(qtbot, window):
+    view = created(qtbot, window)
+    assert not view.scenario_warning.isVisibleTo(view)
+    view.tabs.setCurrentWidget(view.assumptions_page)
+    type_into(qtbot, view.drivers_view, row_of("price"), 1, "1000")  # Best still sells at €420
+    assert npv(view, "Best") < npv(view, "Base")
+
+    view.tabs.setCurrentWidget(view.scenarios_page)
+    warning = view.scenario_warning
+    assert warning.isVisible() and "Best's NPV" in warning.text() and "under Base" in warning.text()
+    assert "Reset Worst and Best from the base" in warning.text()
+    view.tabs.setCurrentWidget(view.overview)
+    assert view.overview_warning.isVisible()
+    view.tabs.setCurrentWidget(view.scenarios_page)
+
+    steps = window.ctx.undo_stack.count()
+    button = view.reset_button
+    assert button.isVisible() and button.isEnabled()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    case = finance(window).business_case(view.product_id)
+    assert case.scenario("Best").overrides["price"] == Decimal("1050")
+    assert case.scenario("Worst").overrides["price"] == Decimal("900")
+    assert npv(view, "Worst") < npv(view, "Base") < npv(view, "Best")
+    assert not warning.isVisible() and not view.overview_warning.isVisibleTo(view)
+    column = view.overrides.column_of("Best")
+    assert view.overrides.index(row_of("price"), column).data() == "€1,050"
+    assert window.ctx.undo_stack.count() == steps + 1
+
+    window.menu_actions.undo.trigger()  # Edit ▸ Undo: the old overrides, warned again
+    case = finance(window).business_case(view.product_id)
+    assert case.scenario("Best").overrides["price"] == Decimal("420")
+    assert warning.isVisible()
+    assert not window.dialogs.errors
+
+
+def test_a_signed_version_warns_but_offers_no_reset(qtbot, window):
+    view = created(qtbot, window)
+    view.tabs.setCurrentWidget(view.assumptions_page)
+    type_into(qtbot, view.drivers_view, row_of("price"), 1, "1000")
+    sign_off(qtbot, view)
+    view.show_version(finance(window).versions(view.product_id)[-1].id)
+    view.tabs.setCurrentWidget(view.scenarios_page)
+    assert view.scenario_warning.isVisible()
+    assert "Reset" not in view.scenario_warning.text()  # nothing to do in a frozen version
+    assert not view.reset_button.isEnabled()
+
+
+# -- the currency converts nothing, and says so -----------------------------------------------------
+
+
+def currency_typed(qtbot, view, text: str) -> QMessageBox:
+    edit = view.currency_box.lineEdit()
+    edit.setFocus()
+    edit.selectAll()
+    keys(qtbot, edit, text)
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    box = view.currency_question
+    assert isinstance(box, QMessageBox)
+    qtbot.waitUntil(box.isVisible)
+    return box
+
+
+def button(box: QMessageBox, text: str):
+    return next(b for b in box.buttons() if b.text().replace("&", "") == text)
+
+
+def test_a_new_currency_says_amounts_are_not_converted_and_is_one_undo_step(qtbot, window):
+    view = created(qtbot, window)
+    view.tabs.setCurrentWidget(view.assumptions_page)
+    steps = window.ctx.undo_stack.count()
+
+    box = currency_typed(qtbot, view, "usd")
+    assert "Amounts are not converted: €1,200 becomes $1,200" in box.text()
+    qtbot.mouseClick(button(box, "Cancel"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.currency_question is None)
+    assert finance(window).business_case(view.product_id).settings.currency == "EUR"
+    assert view.currency_box.currentText() == "EUR"  # what is kept, shown again
+    assert window.ctx.undo_stack.count() == steps
+
+    box = currency_typed(qtbot, view, "JPY")
+    assert "€1,200 becomes ¥1,200" in box.text()
+    qtbot.mouseClick(button(box, "Change to JPY"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.currency_question is None)
+    case = finance(window).business_case(view.product_id)
+    assert case.settings.currency == "JPY" and case.drivers["price"] == Decimal("400")
+    assert view.tiles["npv"].text().startswith("¥")
+    assert window.ctx.undo_stack.count() == steps + 1
+    window.menu_actions.undo.trigger()
+    assert finance(window).business_case(view.product_id).settings.currency == "EUR"
+    assert view.currency_box.currentText() == "EUR"
+    assert not window.dialogs.errors
+
+
+# -- a signed version's pricing and P&L -------------------------------------------------------------
+
+
+def test_a_signed_version_shows_its_frozen_cost_items_and_price_points(qtbot, window):
+    view = created(qtbot, window)
+    service = finance(window)
+    product = view.product_id
+    item = service.add_cost_item(product, "Board", "2", "40")
+    service.add_price_point(product, "Labs", "Standard", "Direct", "400", "0", "0", "0.5")
+    sign_off(qtbot, view)
+    service.update_cost_item(item, unit_cost="90")  # the draft moves on: €180 a unit
+    view.tabs.setCurrentWidget(view.pricing)
+    assert view.pricing.costs.isVisible() and "€180" in view.pricing.total.text()
+
+    view.version_box.setCurrentIndex(1)  # v1, as a person picks it
+    view.version_box.activated.emit(1)
+    QApplication.processEvents()
+    pricing = view.pricing
+    assert view.banner.isVisible() and view.tabs.isTabEnabled(view.tabs.indexOf(pricing))
+    assert view.tabs.currentWidget() is pricing
+    assert not pricing.costs.isVisible() and pricing.frozen_costs.isVisible()
+    assert "as signed in v1" in pricing.frozen_costs_title.text()
+    frozen = pricing.frozen_costs.model()
+    assert [frozen.index(0, c).data() for c in range(4)] == ["Board", "2", "€40", "€80"]
+    assert not frozen.flags(frozen.index(0, 0)) & Qt.ItemFlag.ItemIsEditable
+    assert "€80" in pricing.frozen_total.text()
+    # The waterfall of the signed price point at the signed unit cost: €400 − €80 = €320.
+    assert pricing.chart.isVisible() and "net price €400" in pricing.chart_title.text()
+    assert "gross margin 80 %" in pricing.chart_title.text()
+
+    view.tabs.setCurrentWidget(view.pnl)
+    assert view.tabs.isTabEnabled(view.tabs.indexOf(view.pnl))
+    assert view.pnl.version_id == view.version.id
+    assert "signed as v1" in view.pnl.summary.text()
+
+    qtbot.mouseClick(view.draft_button, Qt.MouseButton.LeftButton)
+    view.tabs.setCurrentWidget(pricing)
+    assert pricing.costs.isVisible() and not pricing.frozen_costs.isVisible()
+    assert "€180" in pricing.total.text() and view.pnl.version_id is None
+    assert not window.dialogs.errors
+
+
+def test_the_demo_signed_version_reads_its_pricing_and_pnl(qtbot, demo_template, tmp_path):
+    window = open_window(qtbot, demo_copy(demo_template, tmp_path), (1920, 1080))
+    view = shown(qtbot, window)
+    pick(window, "Pulse Cloud")
+    version = finance(window).versions(view.product_id)[-1]
+    view.show_version(version.id)
+    view.tabs.setCurrentWidget(view.pricing)
+    points = view.pricing.frozen_prices.model()
+    assert points.rowCount() == len(view.service.version_content(version.id)["price_points"]) > 0
+    assert view.pricing.chart.isVisible() and not view.pricing.chart_hint.isVisible()
+    view.tabs.setCurrentWidget(view.pnl)
+    assert view.pnl.table.isVisible() and view.pnl.model.rowCount() > 0
+    assert not window.dialogs.errors
