@@ -30,6 +30,7 @@ from pmdesk.store.services import (
     FinanceService,
     LaunchService,
     LifecycleService,
+    MarketService,
     PortfolioService,
     RequirementService,
     RoadmapService,
@@ -257,7 +258,61 @@ def build_portfolio(ws) -> dict[str, int]:
     )
     canvas.votes.create(round_id=vote_round.id, participant="Ann", note_id=note.id)
     ids |= build_business_case(ws, product.id)
+    ids |= build_market(ws, product.id, requirement.id, note.id, ids["release"])
     return ids
+
+
+def build_market(
+    ws, product_id: int, requirement_id: int, note_id: int, item_id: int
+) -> dict[str, int]:
+    """Every market table filled: a competitor with a matrix, win/loss, a linked signal,
+    triaged feedback with revenue a float would lose, and a limitation of a release."""
+    market = ws.service(MarketService)
+    competitor = market.add_competitor(
+        f"Rival {TRICKY}",
+        product_ids=[product_id],
+        website="https://rival.example/?a=1&b=2",
+        market_share="0.1234567890123",
+        strengths=FORMULA,
+        weaknesses="שלום, עולם",
+        market_overlap=5,
+        momentum=1,
+    )
+    row = market.add_capability(product_id, requirement_id=requirement_id)
+    from_note = market.add_capability(product_id, note_id=note_id)
+    market.set_cell(row, None, "full", TRICKY, "2025-01-02")
+    market.set_cell(from_note, competitor, "partial", FORMULA, None)
+    market.add_win_loss(
+        competitor, "lost", "2025-02-01", deal="Deal; one", reason=TRICKY, value="999999999999.99"
+    )
+    signal = market.add_signal(
+        f"Signal {TRICKY}",
+        "regulation",
+        "2025-01-15",
+        details="Line 1\nLine 2",
+        source=FORMULA,
+        impact="high",
+        tags=["EU", "Ünïcödé"],
+        product_ids=[product_id],
+        competitor_ids=[competitor],
+        requirement_ids=[requirement_id],
+    )
+    feedback = market.add_feedback(
+        f"“We need it” {TRICKY}",
+        "2025-01-20",
+        customer="ACME; Inc.",
+        contact="Ann",
+        source="support_ticket",
+        revenue="0.30000000000000004",
+        segment="SMB",
+        importance="critical",
+        product_id=product_id,
+    )
+    market.link_feedback(feedback, requirement_id)
+    market.add_limitation(
+        product_id, f"No {TRICKY}", workaround=FORMULA, kind="known_issue", item_id=item_id
+    )
+    return {"competitor": competitor, "signal": signal, "feedback": feedback}
 
 
 def build_business_case(ws, product_id: int) -> dict[str, int]:

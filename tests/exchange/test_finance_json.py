@@ -28,7 +28,7 @@ DECIMAL_COLUMNS = {
     (table.name, column.name)
     for table in Base.metadata.sorted_tables
     for column in table.columns
-    if isinstance(column.type, ExactDecimal)
+    if isinstance(column.type, ExactDecimal) and table.name in FINANCE
 }
 
 

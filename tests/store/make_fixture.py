@@ -27,6 +27,7 @@ from pmdesk.store.services import (
     FinanceService,
     LaunchService,
     LifecycleService,
+    MarketService,
     PortfolioService,
     RequirementService,
     RoadmapService,
@@ -73,6 +74,24 @@ QUERIES = [
     "SELECT product_id, name, quantity, unit_cost, sort_order FROM cost_item ORDER BY id",
     "SELECT product_id, segment, tier, channel, list_price, discount, channel_margin, "
     "target_margin FROM price_point ORDER BY id",
+    # format 5
+    "SELECT name, website, segment, positioning, pricing, market_share, strengths, weaknesses, "
+    "recent_moves, notes, market_overlap, product_strength, momentum, price_pressure "
+    "FROM competitor ORDER BY id",
+    "SELECT product_id, competitor_id FROM product_competitor ORDER BY 1, 2",
+    "SELECT product_id, name, requirement_id, note_id, sort_order FROM capability ORDER BY id",
+    "SELECT capability_id, competitor_id, level, evidence, checked_on "
+    "FROM comparison_cell ORDER BY id",
+    "SELECT competitor_id, product_id, deal, date, outcome, reason, value FROM win_loss ORDER BY id",
+    "SELECT date, kind, title, details, source, impact, tags FROM market_signal ORDER BY id",
+    "SELECT signal_id, product_id FROM signal_product ORDER BY 1, 2",
+    "SELECT signal_id, competitor_id FROM signal_competitor ORDER BY 1, 2",
+    "SELECT signal_id, requirement_id FROM signal_requirement ORDER BY 1, 2",
+    "SELECT product_id, text, customer, contact, source, date, revenue, segment, importance, "
+    "status, archive_reason FROM feedback ORDER BY id",
+    "SELECT feedback_id, requirement_id FROM feedback_requirement ORDER BY 1, 2",
+    "SELECT product_id, item_id, description, workaround, kind, status, sort_order "
+    "FROM limitation ORDER BY id",
 ]
 
 TRICKY = 'Pricing <draft> & "beta" — café 🚀'
@@ -114,6 +133,68 @@ def fill(ws: Workspace) -> None:
     )
     _calendars_and_elimination(ws, atlas.id)
     _business_case(ws, atlas.id)
+    _market(ws, atlas.id)
+
+
+def _market(ws: Workspace, product_id: int) -> None:
+    """Competitors with a matrix and win/loss, a signal turned requirement, feedback triaged."""
+    market = ws.service(MarketService)
+    rival = market.add_competitor(
+        "Rival & Co <GmbH>",
+        product_ids=[product_id],
+        website="https://rival.example/?a=1&b=2",
+        segment="SMB",
+        market_share="12.5 %",
+        strengths=TRICKY,
+        market_overlap=4,
+        product_strength=3,
+        momentum=5,
+        price_pressure=2,
+    )
+    market.add_competitor("Ümlaut 🚀", notes="שלום — RTL")
+    [sso, _dark] = ws.service(RequirementService).requirements_of(product_id)
+    [row] = market.add_capabilities_from_requirements(product_id, [sso.id])
+    free = market.add_capability(product_id, 'Offline mode, "beta"')
+    market.set_cell(row, None, "full", "Shipped in 2.0", dt.date(2026, 1, 15))
+    market.set_cell(row, rival, "partial", TRICKY, dt.date(2025, 3, 1))
+    market.set_cell(free, rival, "unknown")
+    market.add_win_loss(
+        rival, "lost", dt.date(2026, 2, 1), deal="Acme renewal", reason="Price", value="125000.50"
+    )
+    market.add_win_loss(rival, "won", dt.date(2026, 2, 10), deal="Globex", product_id=product_id)
+    signal = market.add_signal(
+        "Rival launches a free tier",
+        "competitor_move",
+        dt.date(2026, 1, 20),
+        details=TRICKY,
+        source="https://news.example/rival",
+        impact="high",
+        tags="pricing, SMB",
+        product_ids=[product_id],
+        competitor_ids=[rival],
+    )
+    market.signal_to_requirement(signal, title="A free tier of our own")
+    feedback = market.add_feedback(
+        'We\'d buy 200 seats with SSO, "today"',
+        dt.date(2026, 2, 3),
+        customer="Acme & Sons",
+        contact="Ann <ann@acme.example>",
+        source="sales_call",
+        revenue="0.30",
+        segment="Enterprise",
+        importance="critical",
+        product_id=product_id,
+    )
+    market.link_feedback(feedback, sso.id)
+    archived = market.add_feedback("Make it pink", dt.date(2026, 2, 4), source="survey")
+    market.archive_feedback(archived, "Out of scope 🚀")
+    market.add_limitation(
+        product_id,
+        "No offline mode",
+        workaround="Export to PDF before travelling",
+        kind="known_issue",
+        status="fix_planned",
+    )
 
 
 def _business_case(ws: Workspace, product_id: int) -> None:

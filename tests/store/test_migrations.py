@@ -43,6 +43,23 @@ FORMAT_4_EMPTY = dict.fromkeys(
     ],
     0,
 )
+FORMAT_5_EMPTY = dict.fromkeys(
+    [
+        "competitor",
+        "product_competitor",
+        "capability",
+        "comparison_cell",
+        "win_loss",
+        "market_signal",
+        "signal_product",
+        "signal_competitor",
+        "signal_requirement",
+        "feedback",
+        "feedback_requirement",
+        "limitation",
+    ],
+    0,
+)
 
 
 def _expected(fixture: Path) -> dict:
@@ -254,8 +271,11 @@ def test_format_1_gate_review_is_rebuilt_with_distinct_check_names(tmp_path: Pat
     ]
     assert _rows(path, "gate_review") == gates
     # Every row kept; format 3 adds the workspace's standard calendar, without holidays,
-    # and format 4 the business of the products, empty.
-    assert _counts(path) == counts | {"work_calendar": 1, "calendar_exception": 0} | FORMAT_4_EMPTY
+    # format 4 the business of the products and format 5 the market radar, empty.
+    assert (
+        _counts(path)
+        == counts | {"work_calendar": 1, "calendar_exception": 0} | FORMAT_4_EMPTY | FORMAT_5_EMPTY
+    )
     indexes = {name for name, sql in _schema(path).items() if " ON gate_review " in sql}
     assert indexes == {"ix_gate_review_product_id", "ix_gate_review_decided_by_id"}
     [backup] = _backups(path)

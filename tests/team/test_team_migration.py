@@ -50,6 +50,21 @@ def _snapshot(conn: sa.Connection) -> dict[str, list[dict]]:
     return {t.name: read_table(conn, t) for t in Base.metadata.sorted_tables if t.name != "meta"}
 
 
+# What format 5 added (children first): the market radar.
+FORMAT_5_TABLES = (
+    "limitation",
+    "feedback_requirement",
+    "feedback",
+    "signal_requirement",
+    "signal_competitor",
+    "signal_product",
+    "market_signal",
+    "win_loss",
+    "comparison_cell",
+    "capability",
+    "product_competitor",
+    "competitor",
+)
 # What format 4 added (children first), taken out again to make an older database.
 FORMAT_4_TABLES = (
     "price_point",
@@ -73,7 +88,10 @@ def _format_1_snapshot(conn: sa.Connection) -> dict[str, list[dict]]:
     """The rows of the tables format 1 has, in the columns it has, read with plain SQL."""
     found = {}
     for table in Base.metadata.sorted_tables:
-        if table.name == "meta" or table.name in FORMAT_3_TABLES + FORMAT_4_TABLES:
+        if (
+            table.name == "meta"
+            or table.name in FORMAT_3_TABLES + FORMAT_4_TABLES + FORMAT_5_TABLES
+        ):
             continue
         dropped = FORMAT_3_COLUMNS.get(table.name, ())
         rows = conn.exec_driver_sql(f'SELECT * FROM "{table.name}" ORDER BY 1, 2').mappings()
@@ -85,7 +103,7 @@ def _make_format_1(engine: sa.Engine) -> None:
     """What pmdesk 0.1.0 made: the recycle check under its PostgreSQL-only name, format 1,
     without format 3's calendars and columns, an elimination milestone tied by its marker."""
     with engine.begin() as conn:
-        for table in FORMAT_4_TABLES + FORMAT_3_TABLES:
+        for table in FORMAT_5_TABLES + FORMAT_4_TABLES + FORMAT_3_TABLES:
             conn.exec_driver_sql(f"DROP TABLE {table}")
         for table, columns in FORMAT_3_COLUMNS.items():
             for column in columns:
@@ -133,7 +151,7 @@ def test_format_1_team_database_is_upgraded_on_connect(format_1_team_db, pg_serv
     milestone = next(i for i in before["roadmap_item"] if MARKER.format(id=review) in i["notes"])
 
     with connect_workspace(url, pg_server.password, listen=False) as ws:
-        assert ws.schema_version == schema.SCHEMA_VERSION == 4
+        assert ws.schema_version == schema.SCHEMA_VERSION == 5
         with ws.engine.connect() as conn:
             assert _checks(conn, "gate_review") == V2_GATE_CHECKS
             after = _format_1_snapshot(conn)
@@ -155,7 +173,7 @@ def test_format_1_team_database_is_upgraded_on_connect(format_1_team_db, pg_serv
                 "SELECT product_id, weekdays, day_start, day_end FROM work_calendar"
             ).all()
             assert calendars == [(None, 31, 540, 1020)]
-            for table in FORMAT_4_TABLES:  # format 4: the business of the products, empty
+            for table in FORMAT_4_TABLES + FORMAT_5_TABLES:  # formats 4 and 5 add empty tables
                 assert conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one() == 0
         assert ws.service(RoadmapService).calendar_of(before["product"][0]["id"]).describe()
 

@@ -51,6 +51,18 @@ class ChangeKind(StrEnum):
     BUSINESS_CASE_VERSION = "business_case_version"
     COST_ITEM = "cost_item"
     PRICE_POINT = "price_point"
+    COMPETITOR = "competitor"
+    PRODUCT_COMPETITOR = "product_competitor"
+    CAPABILITY = "capability"
+    COMPARISON_CELL = "comparison_cell"
+    WIN_LOSS = "win_loss"
+    MARKET_SIGNAL = "market_signal"
+    SIGNAL_PRODUCT = "signal_product"
+    SIGNAL_COMPETITOR = "signal_competitor"
+    SIGNAL_REQUIREMENT = "signal_requirement"
+    FEEDBACK = "feedback"
+    FEEDBACK_REQUIREMENT = "feedback_requirement"
+    LIMITATION = "limitation"
 
     @classmethod
     def of_table(cls, table: str) -> ChangeKind | None:

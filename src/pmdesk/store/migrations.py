@@ -503,3 +503,227 @@ def to_format_4(conn: Connection) -> None:
         raise RuntimeError(f"no format 4 migration for a {conn.dialect.name} database")
     for table in _FORMAT_4_TABLES:
         table.create(conn)
+
+
+# -- format 5: the market radar: competitors, comparison matrix, signals, feedback, limits ------
+
+_V5 = sa.MetaData(naming_convention=_V4.naming_convention)
+# Stubs: the new tables refer to these.
+for _name in ("product", "requirement", "canvas_note", "roadmap_item"):
+    sa.Table(_name, _V5, sa.Column("id", sa.Integer, primary_key=True))
+
+
+def _v5_key(name: str, target: str, *, ondelete: str = "CASCADE", nullable: bool = False):
+    return sa.Column(
+        name, sa.Integer, sa.ForeignKey(target, ondelete=ondelete), nullable=nullable, index=True
+    )
+
+
+def _v5_link(table: str, left: tuple[str, str], right: tuple[str, str]) -> sa.Table:
+    """A many-to-many link: both keys the primary key, the second one indexed."""
+    return sa.Table(
+        table,
+        _V5,
+        sa.Column(
+            left[0], sa.Integer, sa.ForeignKey(left[1], ondelete="CASCADE"), primary_key=True
+        ),
+        sa.Column(
+            right[0],
+            sa.Integer,
+            sa.ForeignKey(right[1], ondelete="CASCADE"),
+            primary_key=True,
+            index=True,
+        ),
+    )
+
+
+def _v5_score(column: str) -> sa.CheckConstraint:
+    return sa.CheckConstraint(f"{column} BETWEEN 0 AND 5", name=f"{column}_range")
+
+
+def _v5_not_blank(column: str) -> sa.CheckConstraint:
+    return sa.CheckConstraint(f"length(trim({column})) > 0", name=f"{column}_not_blank")
+
+
+def _v5_optional_not_negative(column: str) -> sa.CheckConstraint:
+    return sa.CheckConstraint(
+        f"{column} IS NULL OR {_v4_number(column)} >= 0", name=f"{column}_not_negative"
+    )
+
+
+_IMPORTANCE = ("critical", "high", "medium", "low")
+
+_COMPETITOR_V5 = sa.Table(
+    "competitor",
+    _V5,
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("website", sa.String(500), nullable=False),
+    sa.Column("segment", sa.String(200), nullable=False),
+    sa.Column("positioning", sa.Text, nullable=False),
+    sa.Column("pricing", sa.Text, nullable=False),
+    sa.Column("market_share", sa.Text, nullable=True),
+    sa.Column("strengths", sa.Text, nullable=False),
+    sa.Column("weaknesses", sa.Text, nullable=False),
+    sa.Column("recent_moves", sa.Text, nullable=False),
+    sa.Column("notes", sa.Text, nullable=False),
+    sa.Column("market_overlap", sa.Integer, nullable=False),
+    sa.Column("product_strength", sa.Integer, nullable=False),
+    sa.Column("momentum", sa.Integer, nullable=False),
+    sa.Column("price_pressure", sa.Integer, nullable=False),
+    *_v4_entity(),
+    sa.UniqueConstraint("name"),
+    _v5_not_blank("name"),
+    sa.CheckConstraint(
+        f"market_share IS NULL OR ({_v4_number('market_share')} >= 0 "
+        f"AND {_v4_number('market_share')} <= 1)",
+        name="market_share_fraction",
+    ),
+    _v5_score("market_overlap"),
+    _v5_score("product_strength"),
+    _v5_score("momentum"),
+    _v5_score("price_pressure"),
+)
+
+_PRODUCT_COMPETITOR_V5 = _v5_link(
+    "product_competitor", ("product_id", "product.id"), ("competitor_id", "competitor.id")
+)
+
+_CAPABILITY_V5 = sa.Table(
+    "capability",
+    _V5,
+    _v5_key("product_id", "product.id"),
+    sa.Column("name", sa.String(300), nullable=False),
+    _v5_key("requirement_id", "requirement.id", ondelete="SET NULL", nullable=True),
+    _v5_key("note_id", "canvas_note.id", ondelete="SET NULL", nullable=True),
+    sa.Column("sort_order", sa.Integer, nullable=False),
+    *_v4_entity(),
+    _v5_not_blank("name"),
+)
+
+_COMPARISON_CELL_V5 = sa.Table(
+    "comparison_cell",
+    _V5,
+    _v5_key("capability_id", "capability.id"),
+    _v5_key("competitor_id", "competitor.id", nullable=True),
+    sa.Column("level", _v4_enum("celllevel", "full", "partial", "none", "unknown"), nullable=False),
+    sa.Column("evidence", sa.Text, nullable=False),
+    sa.Column("checked_on", sa.Date, nullable=True),
+    *_v4_entity(),
+)
+
+_WIN_LOSS_V5 = sa.Table(
+    "win_loss",
+    _V5,
+    _v5_key("competitor_id", "competitor.id"),
+    _v5_key("product_id", "product.id", ondelete="SET NULL", nullable=True),
+    sa.Column("deal", sa.String(300), nullable=False),
+    sa.Column("date", sa.Date, nullable=False),
+    sa.Column("outcome", _v4_enum("dealoutcome", "won", "lost", "no_decision"), nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("value", sa.Text, nullable=True),
+    *_v4_entity(),
+    _v5_optional_not_negative("value"),
+)
+
+_MARKET_SIGNAL_V5 = sa.Table(
+    "market_signal",
+    _V5,
+    sa.Column("date", sa.Date, nullable=False, index=True),
+    sa.Column(
+        "kind",
+        _v4_enum(
+            "signalkind",
+            "competitor_move",
+            "customer_insight",
+            "regulation",
+            "technology_trend",
+            "partner",
+            "win_loss",
+        ),
+        nullable=False,
+    ),
+    sa.Column("title", sa.String(300), nullable=False),
+    sa.Column("details", sa.Text, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("impact", _v4_enum("impact", "high", "medium", "low"), nullable=False),
+    sa.Column("tags", sa.JSON, nullable=False),
+    *_v4_entity(),
+    _v5_not_blank("title"),
+)
+
+_SIGNAL_PRODUCT_V5 = _v5_link(
+    "signal_product", ("signal_id", "market_signal.id"), ("product_id", "product.id")
+)
+_SIGNAL_COMPETITOR_V5 = _v5_link(
+    "signal_competitor", ("signal_id", "market_signal.id"), ("competitor_id", "competitor.id")
+)
+_SIGNAL_REQUIREMENT_V5 = _v5_link(
+    "signal_requirement", ("signal_id", "market_signal.id"), ("requirement_id", "requirement.id")
+)
+
+_FEEDBACK_V5 = sa.Table(
+    "feedback",
+    _V5,
+    _v5_key("product_id", "product.id", ondelete="SET NULL", nullable=True),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("customer", sa.String(200), nullable=False),
+    sa.Column("contact", sa.String(200), nullable=False),
+    sa.Column(
+        "source",
+        _v4_enum("feedbacksource", "sales_call", "support_ticket", "interview", "survey", "other"),
+        nullable=False,
+    ),
+    sa.Column("date", sa.Date, nullable=False),
+    sa.Column("revenue", sa.Text, nullable=True),
+    sa.Column("segment", sa.String(200), nullable=False),
+    sa.Column("importance", _v4_enum("importance", *_IMPORTANCE), nullable=False),
+    sa.Column("status", _v4_enum("feedbackstatus", "new", "linked", "archived"), nullable=False),
+    sa.Column("archive_reason", sa.Text, nullable=False),
+    *_v4_entity(),
+    _v5_not_blank("text"),
+    _v5_optional_not_negative("revenue"),
+)
+
+_FEEDBACK_REQUIREMENT_V5 = _v5_link(
+    "feedback_requirement", ("feedback_id", "feedback.id"), ("requirement_id", "requirement.id")
+)
+
+_LIMITATION_V5 = sa.Table(
+    "limitation",
+    _V5,
+    _v5_key("product_id", "product.id"),
+    _v5_key("item_id", "roadmap_item.id", ondelete="SET NULL", nullable=True),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("workaround", sa.Text, nullable=False),
+    sa.Column("kind", _v4_enum("limitationkind", "limitation", "known_issue"), nullable=False),
+    sa.Column(
+        "status", _v4_enum("limitationstatus", "open", "fix_planned", "resolved"), nullable=False
+    ),
+    sa.Column("sort_order", sa.Integer, nullable=False),
+    *_v4_entity(),
+    _v5_not_blank("description"),
+)
+
+# Parents before children.
+_FORMAT_5_TABLES = (
+    _COMPETITOR_V5,
+    _PRODUCT_COMPETITOR_V5,
+    _CAPABILITY_V5,
+    _COMPARISON_CELL_V5,
+    _WIN_LOSS_V5,
+    _MARKET_SIGNAL_V5,
+    _SIGNAL_PRODUCT_V5,
+    _SIGNAL_COMPETITOR_V5,
+    _SIGNAL_REQUIREMENT_V5,
+    _FEEDBACK_V5,
+    _FEEDBACK_REQUIREMENT_V5,
+    _LIMITATION_V5,
+)
+
+
+def to_format_5(conn: Connection) -> None:
+    """The market radar: twelve new tables, empty; no existing row changes."""
+    if conn.dialect.name not in ("sqlite", "postgresql"):
+        raise RuntimeError(f"no format 5 migration for a {conn.dialect.name} database")
+    for table in _FORMAT_5_TABLES:
+        table.create(conn)

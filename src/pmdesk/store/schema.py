@@ -11,6 +11,10 @@ Format history (add a line, a migration and a fixture file for every release):
 4. 0.4.0 - the business of a product: business cases with drivers, scenarios and their
    overrides, signed-off versions, the unit cost build-up and price points; money, quantities
    and rates as exact decimal text.
+5. 0.5.0 - the market radar: competitors and the products they compete with, the feature
+   comparison matrix (capabilities × our product and competitors), win/loss records,
+   market signals with their links and tags, customer feedback and the requirements it
+   supports, and each product's limitations and known issues.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ if TYPE_CHECKING:
 # PRAGMA application_id: "PMDK" in ASCII. `file` and the shared-mime-info type know
 # a .pmdesk file by these four bytes at offset 68 of the SQLite header.
 APPLICATION_ID = 0x504D444B
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 Migration = Callable[["Connection"], None]
 
@@ -41,6 +45,7 @@ MIGRATIONS: dict[int, Migration] = {
     2: migrations.to_format_2,
     3: migrations.to_format_3,
     4: migrations.to_format_4,
+    5: migrations.to_format_5,
 }
 
 

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from .finance import FinanceService
     from .launch import LaunchService
     from .lifecycle import LifecycleService
+    from .market import MarketService
     from .portfolio import PortfolioService
     from .requirements import RequirementService
     from .roadmap import RoadmapService
@@ -28,6 +29,7 @@ _MODULES = {
     "FinanceService": "finance",
     "LaunchService": "launch",
     "LifecycleService": "lifecycle",
+    "MarketService": "market",
     "PortfolioService": "portfolio",
     "RequirementService": "requirements",
     "RoadmapService": "roadmap",
@@ -40,6 +42,7 @@ __all__ = [
     "FinanceService",
     "LaunchService",
     "LifecycleService",
+    "MarketService",
     "PortfolioService",
     "RequirementService",
     "RoadmapService",
