@@ -3,7 +3,7 @@
     pmdesk export spec|launch|roadmap|stakeholders|canvas|portfolio|business-case WORKSPACE
                   [--product NAME] [--paper A4|Letter|A3|A2] [--landscape] -o OUT.pdf
     pmdesk export csv|mspdi|ics|json WORKSPACE [--product NAME] -o OUT
-    pmdesk import csv|mspdi|json WORKSPACE FILE [--into requirements|roadmap|stakeholders|metrics]
+    pmdesk import csv|mspdi|json WORKSPACE FILE [--into requirements|roadmap|stakeholders|metrics|feedback]
                   [--product NAME] [--preset jira] [--date-order dmy|mdy]
 
 Exports open the workspace read-only (they work while pmdesk has it open);
@@ -18,7 +18,7 @@ from pathlib import Path
 PDF_KINDS = ("spec", "launch", "roadmap", "stakeholders", "canvas", "portfolio", "business-case")
 DATA_EXPORTS = ("csv", "mspdi", "ics", "json")
 IMPORTS = ("csv", "mspdi", "json")
-CSV_TARGETS = ("requirements", "roadmap", "stakeholders", "metrics")
+CSV_TARGETS = ("requirements", "roadmap", "stakeholders", "metrics", "feedback")
 
 
 def add_export(parser: argparse.ArgumentParser) -> None:

@@ -1,4 +1,4 @@
-"""Importing a CSV into requirements, roadmap items, stakeholders or metric values.
+"""Importing a CSV into requirements, roadmap items, stakeholders, metric values or feedback.
 
 Two steps, so a dialog can show the outcome before anything is written:
 :func:`plan_csv` converts every row (dates, numbers, pmdesk's words) and runs
@@ -19,7 +19,9 @@ import sqlalchemy as sa
 
 from pmdesk.core.enums import MetricKind
 from pmdesk.core.errors import NotFoundError, ValidationError
+from pmdesk.core.pricing import parse_amount
 from pmdesk.store.models import (
+    Feedback,
     Lane,
     Metric,
     MetricValue,
@@ -175,6 +177,11 @@ def _convert(plan: CsvPlan, name: str, kind: str, raw: str, order: str | None) -
         return parse_date(raw, order)
     if kind == "number":
         return _number(raw)
+    if kind == "money":  # exact: "12,500.50" is Decimal("12500.50"), never a float
+        try:
+            return parse_amount(raw.strip(), name)
+        except ValidationError as exc:
+            raise ValueError(exc.reason) from None
     if kind == "enum":
         return translate(plan.target.key, name, raw.strip())
     if kind == "name":
@@ -316,6 +323,7 @@ def apply_plan(
         "roadmap": _write_items,
         "stakeholders": _write_stakeholders,
         "metrics": _write_metric_values,
+        "feedback": _write_feedback,
     }
     with ws.transaction() as uow:
         writer[plan.target.key](uow, plan, product_id, result, default_lane, progress)
@@ -359,6 +367,12 @@ def _write_items(uow, plan: CsvPlan, product_id: int, result, default_lane: str,
             row.fields | {"product_id": product_id, "lane_id": lanes[key], "sort_order": order + n}
         )
     insert_many(uow, result, RoadmapItem, items, progress)
+
+
+def _write_feedback(uow, plan: CsvPlan, product_id: int, result, _lane, progress) -> None:
+    """Feedback items of the product, new in the inbox (triage links them later)."""
+    rows = [row.fields | {"product_id": product_id} for row in plan.rows]
+    insert_many(uow, result, Feedback, rows, progress)
 
 
 def _write_stakeholders(uow, plan: CsvPlan, product_id: int, result, _lane, progress) -> None:

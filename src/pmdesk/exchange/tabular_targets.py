@@ -1,7 +1,7 @@
 """What a CSV can be imported into, the fields of each target, and the Jira preset.
 
 A *target* is a table rows go into (requirements, roadmap items, stakeholders,
-metric values) with the fields a column can map to. Most fields are columns of
+metric values, customer feedback) with the fields a column can map to. Most fields are columns of
 the table; a few are *pseudo fields* the importer resolves itself: ``lane``
 and ``metric`` (found by name, created if missing), ``labels`` and ``key``
 (added to the description or notes, since pmdesk has no label field).
@@ -24,14 +24,22 @@ from pmdesk.core.enums import (
     RequirementKind,
     RequirementStatus,
 )
-from pmdesk.store.models import Entity, MetricValue, Requirement, RoadmapItem, Stakeholder
+from pmdesk.core.market import FeedbackSource, Importance
+from pmdesk.store.models import (
+    Entity,
+    Feedback,
+    MetricValue,
+    Requirement,
+    RoadmapItem,
+    Stakeholder,
+)
 
 
 @dataclass(frozen=True)
 class FieldSpec:
     name: str
     label: str
-    kind: str = "text"  # text, date, datetime, number, enum, list, name
+    kind: str = "text"  # text, date, datetime, number, money (exact), enum, list, name
     required: bool = False
     synonyms: tuple[str, ...] = ()
 
@@ -143,6 +151,55 @@ TARGETS: dict[str, Target] = {
                 _f("unit", "Unit (for new metrics)", "text", False, "unit"),
             ),
         ),
+        # A support desk's or survey tool's export: one row per ticket, answer or note.
+        Target(
+            "feedback",
+            "Customer feedback",
+            Feedback,
+            (
+                _f(
+                    "text",
+                    "Quote or request",
+                    "text",
+                    True,
+                    "quote",
+                    "request",
+                    "feedback",
+                    "comment",
+                    "comments",
+                    "description",
+                    "message",
+                    "body",
+                ),
+                _f("customer", "Customer", "text", False, "company", "organization", "account"),
+                _f(
+                    "contact",
+                    "Contact",
+                    "text",
+                    False,
+                    "requester",
+                    "requester name",
+                    "contact name",
+                    "email",
+                    "name",
+                ),
+                _f("source", "Source", "enum", False, "channel", "via"),
+                _f(
+                    "date",
+                    "Date",
+                    "date",
+                    True,
+                    "created",
+                    "created at",
+                    "date created",
+                    "submitted",
+                    "submitted at",
+                ),
+                _f("revenue", "Revenue", "money", False, "arr", "mrr", "deal value", "value"),
+                _f("segment", "Segment", "text", False, "tier", "plan"),
+                _f("importance", "Importance", "enum", False, "priority", "severity"),
+            ),
+        ),
     )
 }
 
@@ -244,6 +301,28 @@ VALUE_WORDS: dict[tuple[str, str], dict[str, StrEnum]] = {
         "improvement": ItemKind.FEATURE,
         "new feature": ItemKind.FEATURE,
         "version": ItemKind.RELEASE,
+    },
+}
+
+
+VALUE_WORDS |= {
+    ("feedback", "source"): {
+        "call": FeedbackSource.SALES_CALL,
+        "phone": FeedbackSource.SALES_CALL,
+        "sales": FeedbackSource.SALES_CALL,
+        "ticket": FeedbackSource.SUPPORT_TICKET,
+        "support": FeedbackSource.SUPPORT_TICKET,
+        "email": FeedbackSource.SUPPORT_TICKET,
+        "web": FeedbackSource.SUPPORT_TICKET,
+        "chat": FeedbackSource.SUPPORT_TICKET,
+        "nps": FeedbackSource.SURVEY,
+    },
+    ("feedback", "importance"): {
+        "urgent": Importance.CRITICAL,
+        "blocker": Importance.CRITICAL,
+        "highest": Importance.CRITICAL,
+        "normal": Importance.MEDIUM,
+        "lowest": Importance.LOW,
     },
 }
 
