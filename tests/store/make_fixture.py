@@ -75,7 +75,8 @@ QUERIES = [
     "SELECT product_id, segment, tier, channel, list_price, discount, channel_margin, "
     "target_margin FROM price_point ORDER BY id",
     # format 5
-    "SELECT name, website, segment, positioning, pricing, market_share, strengths, weaknesses, "
+    "SELECT name, website, segment, positioning, pricing, market_share, price_index, strengths, "
+    "weaknesses, "
     "recent_moves, notes, market_overlap, product_strength, momentum, price_pressure "
     "FROM competitor ORDER BY id",
     "SELECT product_id, competitor_id FROM product_competitor ORDER BY 1, 2",
@@ -145,6 +146,7 @@ def _market(ws: Workspace, product_id: int) -> None:
         website="https://rival.example/?a=1&b=2",
         segment="SMB",
         market_share="12.5 %",
+        price_index=85,
         strengths=TRICKY,
         market_overlap=4,
         product_strength=3,

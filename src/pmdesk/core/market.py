@@ -360,6 +360,8 @@ class WinLossSummary:
     value_won: Decimal = Decimal(0)
     value_lost: Decimal = Decimal(0)
     top_reasons: tuple[tuple[str, int], ...] = field(default=())  # (reason, deals), most first
+    win_reasons: tuple[tuple[str, int], ...] = field(default=())  # of the deals won only
+    loss_reasons: tuple[tuple[str, int], ...] = field(default=())  # of the deals lost only
 
     @property
     def deals(self) -> int:
@@ -380,14 +382,6 @@ def win_loss_summary(records: Iterable[DealRecord], top: int = 3) -> dict[int, W
         grouped.setdefault(record.competitor_id, []).append(record)
     result = {}
     for competitor_id, rows in grouped.items():
-        counts: Counter[str] = Counter()
-        spelling: dict[str, str] = {}
-        for row in rows:
-            reason = " ".join(row.reason.split())
-            if reason:
-                spelling.setdefault(reason.casefold(), reason)
-                counts[reason.casefold()] += 1
-        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[: max(top, 0)]
         result[competitor_id] = WinLossSummary(
             competitor_id,
             won=sum(r.outcome is DealOutcome.WON for r in rows),
@@ -399,9 +393,25 @@ def win_loss_summary(records: Iterable[DealRecord], top: int = 3) -> dict[int, W
             value_lost=sum(
                 (r.value or Decimal(0) for r in rows if r.outcome is DealOutcome.LOST), Decimal(0)
             ),
-            top_reasons=tuple((spelling[key], n) for key, n in ranked),
+            top_reasons=_top_reasons(rows, top),
+            win_reasons=_top_reasons([r for r in rows if r.outcome is DealOutcome.WON], top),
+            loss_reasons=_top_reasons([r for r in rows if r.outcome is DealOutcome.LOST], top),
         )
     return result
+
+
+def _top_reasons(rows: Sequence[DealRecord], top: int) -> tuple[tuple[str, int], ...]:
+    """The ``top`` reasons given most, ties by name; compared without case or extra spaces,
+    shown as first written."""
+    counts: Counter[str] = Counter()
+    spelling: dict[str, str] = {}
+    for row in rows:
+        reason = " ".join(row.reason.split())
+        if reason:
+            spelling.setdefault(reason.casefold(), reason)
+            counts[reason.casefold()] += 1
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[: max(top, 0)]
+    return tuple((spelling[key], n) for key, n in ranked)
 
 
 # -- positioning chart ----------------------------------------------------------------------
@@ -415,12 +425,16 @@ class Axis:
     high: float
 
 
-# The numbers a positioning chart can put on an axis: every threat criterion (0..5), the
-# threat score (0..100) and capability coverage from the comparison matrix (0..100 %).
+# The numbers a positioning chart can put on an axis: price as a % of ours (our product is
+# 100 by definition), capability coverage from the comparison matrix (0..100 %), the threat
+# score (0..100) and every threat criterion (0..5). ``high`` is where the axis ends unless
+# a point lies beyond it.
+OUR_PRICE_INDEX = 100.0
 AXES: tuple[Axis, ...] = (
-    *(Axis(c.key, c.label, 0.0, float(SCORE_MAX)) for c in THREAT_CRITERIA),
-    Axis("threat", "Threat score", 0.0, 100.0),
+    Axis("price_index", "Price (% of ours)", 0.0, 2 * OUR_PRICE_INDEX),
     Axis("capability", "Capability coverage (%)", 0.0, 100.0),
+    Axis("threat", "Threat score", 0.0, 100.0),
+    *(Axis(c.key, c.label, 0.0, float(SCORE_MAX)) for c in THREAT_CRITERIA),
 )
 AXIS_KEYS: tuple[str, ...] = tuple(a.key for a in AXES)
 
@@ -470,11 +484,23 @@ def positioning(
     return points, left_out
 
 
+def our_axis_values(levels: Iterable[CellLevel] = ()) -> dict[str, float]:
+    """Our product's values: its price (100 % of itself) and capability coverage if known."""
+    values = {"price_index": OUR_PRICE_INDEX}
+    share = coverage(levels)
+    if share is not None:
+        values["capability"] = share * 100.0
+    return values
+
+
 def competitor_axis_values(
-    scores: Mapping[str, int], levels: Iterable[CellLevel] = ()
+    scores: Mapping[str, int], levels: Iterable[CellLevel] = (), price_index: int | None = None
 ) -> dict[str, float]:
-    """A competitor's values on every axis it has: criteria, threat and capability coverage."""
+    """A competitor's values on every axis it has: criteria, threat, capability coverage
+    (when a cell is known) and price (when its price index is known)."""
     values: dict[str, float] = {key: float(scores.get(key, 0)) for key in CRITERION_KEYS}
+    if price_index is not None:
+        values["price_index"] = float(price_index)
     values["threat"] = threat_score(scores).value
     share = coverage(levels)
     if share is not None:

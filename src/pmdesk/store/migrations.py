@@ -562,6 +562,7 @@ _COMPETITOR_V5 = sa.Table(
     sa.Column("positioning", sa.Text, nullable=False),
     sa.Column("pricing", sa.Text, nullable=False),
     sa.Column("market_share", sa.Text, nullable=True),
+    sa.Column("price_index", sa.Integer, nullable=True),
     sa.Column("strengths", sa.Text, nullable=False),
     sa.Column("weaknesses", sa.Text, nullable=False),
     sa.Column("recent_moves", sa.Text, nullable=False),
@@ -577,6 +578,9 @@ _COMPETITOR_V5 = sa.Table(
         f"market_share IS NULL OR ({_v4_number('market_share')} >= 0 "
         f"AND {_v4_number('market_share')} <= 1)",
         name="market_share_fraction",
+    ),
+    sa.CheckConstraint(
+        "price_index IS NULL OR price_index BETWEEN 0 AND 100000", name="price_index_range"
     ),
     _v5_score("market_overlap"),
     _v5_score("product_strength"),

@@ -58,6 +58,9 @@ class Competitor(Entity):
             f"AND {_number('market_share')} <= 1)",
             name="market_share_fraction",
         ),
+        sa.CheckConstraint(
+            "price_index IS NULL OR price_index BETWEEN 0 AND 100000", name="price_index_range"
+        ),
         _score("market_overlap"),
         _score("product_strength"),
         _score("momentum"),
@@ -70,6 +73,8 @@ class Competitor(Entity):
     positioning: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     pricing: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     market_share: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)
+    # Their price as a percentage of ours (100: the same); a positioning chart's price axis.
+    price_index: Mapped[int | None] = mapped_column(nullable=True)
     strengths: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     weaknesses: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     recent_moves: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")

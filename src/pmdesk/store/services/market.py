@@ -111,6 +111,7 @@ class CompetitorRow:
     positioning: str
     pricing: str
     market_share: Decimal | None
+    price_index: int | None  # their price as a % of ours
     strengths: str
     weaknesses: str
     recent_moves: str
@@ -328,7 +329,7 @@ class MarketService:
         """A new competitor (name unique in the workspace), linked to ``product_ids``.
 
         ``fields``: website, segment, positioning, pricing, market_share ("12 %" or
-        "0.12"), strengths, weaknesses, recent_moves, notes and the threat criteria
+        "0.12"), price_index (their price as a % of ours), strengths, weaknesses, recent_moves, notes and the threat criteria
         (market_overlap, product_strength, momentum, price_pressure: 0..5).
         """
         cleaned = self._competitor_fields({"name": name, **fields})
@@ -617,21 +618,18 @@ class MarketService:
     ) -> tuple[list[core.PositionPoint], list[str]]:
         """The product and its competitors on two axes (core.market.AXES), bubble = market
         share; the second list names those without a value on an axis (our product has
-        no threat criteria, only capability coverage)."""
+        only a price, 100 % of itself, and its capability coverage)."""
         matrix = self.matrix(product_id)
+        own_levels = [matrix.level(c.id, None) for c in matrix.capabilities]
         entries = [
-            core.PositionEntry(
-                matrix.product_name,
-                {"capability": ours * 100.0} if (ours := matrix.coverage(None)) is not None else {},
-                ours=True,
-            )
+            core.PositionEntry(matrix.product_name, core.our_axis_values(own_levels), ours=True)
         ]
         for competitor in matrix.competitors:
             levels = [matrix.level(c.id, competitor.id) for c in matrix.capabilities]
             entries.append(
                 core.PositionEntry(
                     competitor.name,
-                    core.competitor_axis_values(competitor.scores, levels),
+                    core.competitor_axis_values(competitor.scores, levels, competitor.price_index),
                     competitor.market_share,
                     competitor_id=competitor.id,
                 )
@@ -1250,6 +1248,7 @@ def _competitor_row(c: Competitor, product_ids: tuple[int, ...]) -> CompetitorRo
         c.positioning,
         c.pricing,
         c.market_share,
+        c.price_index,
         c.strengths,
         c.weaknesses,
         c.recent_moves,
