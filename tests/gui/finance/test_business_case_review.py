@@ -204,3 +204,44 @@ def test_the_demo_signed_version_reads_its_pricing_and_pnl(qtbot, demo_template,
     view.tabs.setCurrentWidget(view.pnl)
     assert view.pnl.table.isVisible() and view.pnl.model.rowCount() > 0
     assert not window.dialogs.errors
+
+
+# -- the projector at 1366 × 768 ------------------------------------------------------------------
+
+
+def test_presented_on_a_small_projector_every_figure_and_the_legend_read_whole(
+    qtbot, demo_template, tmp_path
+):
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    window = open_window(qtbot, demo_copy(demo_template, tmp_path), (1366, 768))
+    view = shown(qtbot, window)
+    pick(window, "Pulse Cloud")
+    window.menu_actions.present.trigger()  # F5
+    presented = window.presentation
+    qtbot.waitUntil(lambda: presented.isVisible() and window._presented_key() == "business_case")
+    presented.showNormal()
+    presented.resize(1366, 768)
+    qtbot.waitUntil(lambda: presented.width() == 1366 and view.figures_view.width() > 0)
+    qtbot.wait(50)  # the splitter and the chart's axes laid out at the new size
+
+    table = view.figures_view
+    bold = QFont(table.font())
+    bold.setBold(True)
+    metrics = QFontMetrics(bold)
+    model = table.model()
+    cut = []
+    for row in range(model.rowCount()):
+        if table.isRowHidden(row):
+            continue
+        for column in range(1, model.columnCount()):
+            text = model.index(row, column).data()
+            if metrics.horizontalAdvance(text) + 6 > table.columnWidth(column):
+                cut.append(f"{model.index(row, 0).data()} / {model.headers[column]}: {text}")
+    assert not cut, cut
+    assert table.verticalScrollBar().isHidden() or not table.verticalScrollBar().isVisible()
+    chart = view.overview_chart
+    legend = chart.legend.mapRectToScene(chart.legend.boundingRect())
+    assert legend.right() <= chart.viewport().width(), (legend, chart.viewport().width())
+    window.stop_presentation()
+    assert not any(table.isRowHidden(r) for r in range(model.rowCount()))  # given back whole

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
@@ -133,13 +134,45 @@ class CashFlowChart(StyledPlot):
             symbolPen=pg.mkPen(CUMULATIVE),
             name="Cumulative",
         )
-        self._marker(data.payback, data.payback_text, Qt.PenStyle.DashLine, 0.92)
-        self._marker(data.break_even, data.break_even_text, Qt.PenStyle.DotLine, 0.78)
+        rows = self._fit_legend()
+        # The markers' words below the legend's rows (two rows in large type on a narrow chart).
+        top = 0.92 if rows == 1 else 0.84
+        self._marker(data.payback, data.payback_text, Qt.PenStyle.DashLine, top)
+        self._marker(data.break_even, data.break_even_text, Qt.PenStyle.DotLine, top - 0.14)
         self._points = [(x, v, data.texts[x]) for x, v in zip(xs, data.net, strict=True)]
         self._points += [(x, v, data.texts[x]) for x, v in zip(xs, data.cumulative, strict=True)]
         self.plotItem.setLabel("left", data.currency)
         self.plotItem.setXRange(-0.6, len(xs) - 0.4, padding=0)
         self.plotItem.enableAutoRange(axis="y")
+
+    def _fit_legend(self) -> int:
+        """As many legend entries side by side as the chart's width holds; its rows."""
+        names = [label.text for _sample, label in self.legend.items]
+        if not names:
+            return 1
+        metrics = QFontMetrics(self.font())
+        sample = metrics.height() * 2 + 12  # the swatch and the gaps around it
+        room = self.width() - self.plotItem.getAxis("left").width() - 30
+        columns = len(names)
+        while (
+            columns > 1
+            and sum(
+                max(metrics.horizontalAdvance(n) for n in names[c::columns]) + sample
+                for c in range(columns)
+            )
+            > room
+        ):
+            columns -= 1
+        self.legend.setColumnCount(columns)
+        return math.ceil(len(names) / columns)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        if self.__dict__.get("data") is not None and self.legend.items:  # built and drawn
+            columns = self.legend.columnCount
+            self._fit_legend()
+            if self.legend.columnCount != columns:
+                self.redraw()  # the markers' words move under the legend's rows
 
     def _marker(self, at: float | None, text: str, style: Qt.PenStyle, height: float) -> None:
         if at is None:

@@ -102,6 +102,7 @@ TILES = ("npv", "irr_annual", "payback", "peak_funding", "roi")
 DRAFT = "Draft"
 DEFAULTED = ("Worst", "Best")  # the scenarios made from the base by default factors
 SENSITIVITY_DEFAULT = 20
+PRESENTED_WITHOUT = ("irr_period", "discounted_payback")  # figure rows a room can do without
 SIGNED_BACKGROUND = "#FFF4D6"  # a pale yellow
 SIGNED_EDGE = OKABE_ITO["orange"]
 WARNING_COLOUR = OKABE_ITO["vermillion"]  # as the pricing panel's margin warning
@@ -188,6 +189,7 @@ class BusinessCaseView(BaseView):
         self.title = heading("Business case")
         self.status = quiet()
         self.status.setObjectName("caseStatus")
+        self.status.setWordWrap(True)  # "Signed off as v1 by …" wraps rather than being cut
         self.scenario_box = QComboBox()
         self.scenario_box.setAccessibleName("Scenario shown")
         self.scenario_box.setToolTip("The scenario of the overview, cash flow and sensitivity")
@@ -1272,9 +1274,15 @@ class BusinessCaseView(BaseView):
             font.setPixelSize(round(theme.body_px * 1.6))
             font.setBold(True)
             look.call(label.setFont, QFont(label.font()), font)
+        # Fewer, wider figures: the room reads IRR a year and payback, not their variants,
+        # and half the width keeps the bold Base column whole on a 1366 × 768 projector.
+        for key in PRESENTED_WITHOUT:
+            row = next(n for n, r in enumerate(FIGURE_ROWS) if r.key == key)
+            look.call(lambda hidden, r=row: self.figures_view.setRowHidden(r, hidden), False, True)
+        look.call(lambda _v: self.figures_view.updateGeometry(), None, None)
         split = self.overview_split
         total = max(sum(split.sizes()), 1)
-        look.call(split.setSizes, split.sizes(), [total * 9 // 20, total * 11 // 20])
+        look.call(split.setSizes, split.sizes(), [total // 2, total - total // 2])
         look.call(
             self.overview_chart.setMinimumHeight,
             self.overview_chart.minimumHeight(),

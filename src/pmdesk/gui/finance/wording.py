@@ -140,14 +140,18 @@ class FigureText:
     tip: str = ""
 
 
-def irr_text(irr: Irr, annual: bool) -> FigureText:
-    """An IRR as a rate; where there is none, or several may exist, the words and why."""
+def irr_text(irr: Irr, annual: bool, compact: bool = False) -> FigureText:
+    """An IRR as a rate; where there is none, or several may exist, the words and why.
+
+    ``compact`` (the projector): one decimal, the two-decimal rate on hover."""
     value = irr.annual if annual else irr.per_period
     several = irr.note.casefold().startswith("several")
     if value is None:
         return FigureText(SEVERAL if several else NO_IRR, irr.note or "The IRR is not defined")
     if several:
         return FigureText(SEVERAL, f"{irr.note}: {format_rate(value, 2)}")
+    if compact:
+        return FigureText(format_rate(value, 1), irr.note or format_rate(value, 2))
     return FigureText(format_rate(value, 2), irr.note)
 
 
@@ -183,9 +187,11 @@ def _money(
     return text
 
 
-def _roi(figures: Figures, _settings: CaseSettings, _compact: bool) -> FigureText:
+def _roi(figures: Figures, _settings: CaseSettings, compact: bool) -> FigureText:
     if figures.roi is None:
         return FigureText("no investment", "ROI needs an investment to compare the return with")
+    if compact:  # the projector: whole per cent, the decimal on hover
+        return FigureText(format_rate(figures.roi, 0), format_rate(figures.roi))
     return FigureText(format_rate(figures.roi))
 
 
@@ -210,13 +216,13 @@ FIGURE_ROWS: tuple[FigureRow, ...] = (
     FigureRow(
         "irr_annual",
         "IRR (annual)",
-        lambda f, _s, _c: irr_text(f.irr, annual=True),
+        lambda f, _s, c: irr_text(f.irr, annual=True, compact=c),
         "Internal rate of return, as a yearly rate",
     ),
     FigureRow(
         "irr_period",
         "IRR per period",
-        lambda f, _s, _c: irr_text(f.irr, annual=False),
+        lambda f, _s, c: irr_text(f.irr, annual=False, compact=c),
         "Internal rate of return per period of the case",
     ),
     FigureRow(
