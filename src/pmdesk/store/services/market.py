@@ -83,6 +83,7 @@ __all__ = [
 # Canvas blocks whose notes are a product's key features (product canvas, lean canvas,
 # product vision board): "add rows from the canvas" reads these.
 KEY_FEATURE_BLOCKS = ("key_features", "solution", "product")
+PRICE_INDEX_MAX = 100_000  # a competitor's price as a % of ours: up to a thousand times
 # Text a row cannot be without (the tables' *_not_blank rules).
 REQUIRED = {
     "competitor": ("name",),
@@ -390,6 +391,11 @@ class MarketService:
         cleaned = self._clean("competitor", {k: v for k, v in fields.items() if k not in scores})
         if "name" in cleaned:
             cleaned["name"] = cleaned["name"].strip()
+        index = cleaned.get("price_index")
+        if index is not None and not 0 <= index <= PRICE_INDEX_MAX:
+            raise ValidationError(
+                "price_index", f"{index} is not a percentage of our price from 0 to 100,000"
+            )
         return cleaned | scores
 
     @staticmethod
