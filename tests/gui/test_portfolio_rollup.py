@@ -154,3 +154,25 @@ def test_the_roll_up_model_holds_through_changes(qtbot, demo_ctx, qtmodeltester)
     demo_ctx.service(PortfolioService).products.delete([product_id(demo_ctx.workspace, "Orion")])
     QApplication.processEvents()
     assert "Orion" not in texts(panel, 0)
+
+
+def test_products_left_out_are_told_apart_by_why(qtbot, window):
+    """A product whose plan has not started is not one without a business case."""
+    ws = window.ctx.workspace
+    new_product(ws, "Orion")  # no business case at all
+    _view, panel = rollup_of(window)
+    year = today().year
+    finance = window.ctx.service(FinanceService)
+    counted = {p.name for p in finance.portfolio_pnl(year).products}
+    later = [
+        p.name
+        for p in window.ctx.service(PortfolioService).list_products()
+        if p.name != "Orion" and p.name not in counted
+    ]
+    text = panel.missing.text()
+    assert panel.missing.isVisible() and "No business case yet: Orion" in text
+    for name in later:  # they have a case; its periods fall outside the year
+        assert f"No figures in {year}" in text and name in text.split(f"No figures in {year}")[1]
+        assert name not in text.split(f"No figures in {year}")[0]
+    choose_year(qtbot, panel, "Whole plan")
+    assert panel.missing.text() == "Not in the roll-up — No business case yet: Orion"

@@ -354,9 +354,12 @@ class PricingPanel(QWidget):
         def table(name: str, headers: list[str], right: set[int]) -> QTableView:
             model = QStandardItemModel(0, len(headers), self)
             model.setHorizontalHeaderLabels(headers)
-            for column in right:
+            for column in range(len(headers)):  # headers over their figures, as in the draft
+                side = (
+                    Qt.AlignmentFlag.AlignRight if column in right else Qt.AlignmentFlag.AlignLeft
+                )
                 model.horizontalHeaderItem(column).setTextAlignment(
-                    Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    side | Qt.AlignmentFlag.AlignVCenter
                 )
             view = QTableView()
             view.setModel(model)

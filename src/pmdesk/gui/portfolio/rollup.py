@@ -242,8 +242,12 @@ class RollupPanel(QWidget):
     def chosen_year(self) -> int | None:
         return self.year.currentData()
 
-    def set_figures(self, found: Any, missing: Sequence[str] = ()) -> None:
-        """``found``: a ``PortfolioPnl``; ``missing``: products left out, with no figures."""
+    def set_figures(
+        self, found: Any, missing: Sequence[str] = (), without_case: Sequence[str] = ()
+    ) -> None:
+        """``found``: a ``PortfolioPnl``; ``missing``: products left out, with no figures;
+        ``without_case``: those of them that have no business case at all (the others have
+        one whose periods fall outside the year chosen)."""
         self.model.muted = self.palette().color(
             QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
         )
@@ -251,12 +255,7 @@ class RollupPanel(QWidget):
         self.model.set_rows(lines)
         self.hint.setVisible(not lines)
         self.table.setVisible(bool(lines))
-        self.missing.setText(
-            f"Not in the roll-up (no business case, or no figures in this period): "
-            f"{', '.join(missing)}"
-            if missing and lines
-            else ""
-        )
+        self.missing.setText(left_out(missing, without_case, self.year.currentText()))
         self.missing.setVisible(bool(missing) and bool(lines))
         muted = self.model.muted.name()
         self.legend.setText(
@@ -269,3 +268,21 @@ class RollupPanel(QWidget):
         product_id = index.data(ID_ROLE)
         if product_id is not None:
             self.productActivated.emit(product_id)
+
+
+def left_out(missing: Sequence[str], without_case: Sequence[str], period: str) -> str:
+    """Why products are not in the roll-up, in the words a reader asks them in: "No business
+    case yet: Orion. No figures in 2026 (the plan starts later or has ended): Pulse Cloud"."""
+    if not missing:
+        return ""
+    no_case = [name for name in missing if name in set(without_case)]
+    outside = [name for name in missing if name not in set(without_case)]
+    parts = []
+    if no_case:
+        parts.append(f"No business case yet: {', '.join(no_case)}")
+    if outside:
+        when = "in the plan" if period == "Whole plan" else f"in {period}"
+        parts.append(
+            f"No figures {when} (the plan starts later or has ended): {', '.join(outside)}"
+        )
+    return "Not in the roll-up — " + ". ".join(parts)

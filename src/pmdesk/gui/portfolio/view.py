@@ -304,7 +304,11 @@ class PortfolioView(BaseView):
         found = self.ctx.service(FinanceService).portfolio_pnl(self.rollup.chosen_year())
         counted = {p.product_id for p in found.products}
         missing = [r.name for r in self._rows if r.id not in counted]
-        self.rollup.set_figures(found, missing)
+        finance = self.ctx.service(FinanceService)
+        no_case = [
+            r.name for r in self._rows if r.id not in counted and not finance.case_id_for(r.id)
+        ]
+        self.rollup.set_figures(found, missing, no_case)
         self._rollup_stale = False
 
     def _follow(self, changes: ChangeSet) -> None:
