@@ -22,6 +22,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields, replace
 from itertools import pairwise
+from typing import NamedTuple
 
 from .enums import DependencyType, ItemKind
 from .timeline import LaneBox, TimeScale, pack_rows, stack_lanes
@@ -391,6 +392,7 @@ class GanttLayout:
         compact_height = shape_height(ItemKind.FEATURE, m, compact=True)
         found: list[Placed] = []
         add = found.append
+        milestone = ItemKind.MILESTONE
         for row, top, compact in self._rows_in(y0, y1):
             starts, ids, finishes = row.starts, row.ids, row.finishes
             last = len(starts) - 1
@@ -398,10 +400,16 @@ class GanttLayout:
             for k in row.between(day0, day1):
                 item = items[ids[k]]
                 h = compact_height if compact else heights[item.kind]
+                # shape_box, inline: a frame places hundreds (the same sums, in the same order)
+                if item.kind is milestone:
+                    box = Box((item.start + 0.5 - origin) * ppd - h / 2, cy - h / 2, h, h)
+                else:
+                    width = (item.end + 1 - item.start) * ppd
+                    box = Box((item.start - origin) * ppd, cy - h / 2, max(width, 1.0), h)
                 add(
                     (
                         item,
-                        shape_box(item, cy, h, origin, ppd),
+                        box,
                         top,
                         compact,
                         (starts[k + 1] - origin) * ppd if k < last else None,
@@ -472,8 +480,9 @@ def slip_text(days: int) -> str:
     return f"+{days}d" if days > 0 else f"−{-days}d"
 
 
-@dataclass(frozen=True, slots=True)
-class LabelPlace:
+class LabelPlace(NamedTuple):
+    """Where a label goes (a tuple: the chart asks for hundreds a frame)."""
+
     x: float
     width: float  # room for the text; the caller elides to it
     inside: bool

@@ -173,7 +173,7 @@ class ChartPainter:
             if item.kind is not MILESTONE and (compact or box.w < TINY_BAR_PX):
                 tiny.setdefault(item.lane_id, []).append(QRectF(box.x, box.y, box.w, box.h))
                 continue
-            on_screen = box.right >= left
+            on_screen = box.x + box.w >= left
             if not on_screen and (not labels or (nxt is not None and nxt <= left)):
                 continue  # off to the left, and its label cannot reach in either
             swatch = swatches.get(item.lane_id) or self.swatch(item.lane_id)
@@ -215,7 +215,8 @@ class ChartPainter:
 
         Rounded, antialiased corners cost three times as much to draw and cannot
         be told apart at this density; milestones, releases and outlines keep
-        their shapes.
+        their shapes. The loop runs over hundreds of bars a frame, so it reads
+        each value once and finds the outlined items by one set lookup.
         """
         fills: dict[int, list[QRectF]] = {}  # by colour (rgba), in the order first met
         accents: dict[int, list[QRectF]] = {}  # an initiative's strip, over every fill
@@ -226,17 +227,28 @@ class ChartPainter:
         with_baseline = m.with_baseline
         # _place_label's first test, made here: most bars of a dense screen have no room.
         widest, narrowest, pad2 = m.max_label_width, m.min_label_width, 2 * m.label_padding
-        shaped = []
+        place_label = self._place_label
+        model, hover = self.model, self.hover
+        marked = set(model.selected)  # outlined: selected, hovered, critical (at risk: a dot)
+        if hover is not None:
+            marked.add(hover)
+        if model.show_critical:
+            marked |= model.critical
+        shaped, outlined = [], []
         for entry in entries:
             item, row, box, swatch, nxt, row_top, label, on_screen, prev = entry
+            kind = item.kind
+            x, w = box.x, box.w
             if label and (
-                (widest if nxt is None else nxt - box.right - pad2) >= narrowest
-                or (item.kind is not MILESTONE and box.w - pad2 >= narrowest)
+                (widest if nxt is None else nxt - (x + w) - pad2) >= narrowest
+                or (kind is not MILESTONE and w - pad2 >= narrowest)
             ):
-                self._place_label(row, item.kind, box, swatch, nxt, labels, row_top, prev)
+                place_label(row, kind, box, swatch, nxt, labels, row_top, prev)
             if not on_screen:
                 continue
-            kind = item.kind
+            status = row.status
+            if status is AT_RISK or item.id in marked:
+                outlined.append(entry)
             if (
                 kind is MILESTONE
                 or kind is RELEASE
@@ -249,19 +261,18 @@ class ChartPainter:
                 shades = (swatch.fill, swatch.done, swatch.initiative, swatch.cancelled)
                 found = keys[id(swatch)] = tuple(c.rgba() for c in shades)  # type: ignore[assignment]
                 colours.update(zip(found, shades, strict=True))
-            fill_key, done_key, initiative_key, cancelled_key = found
-            x0, x1 = round(box.x), round(box.right)
+            x0, x1 = round(x), round(x + w)
             y, h, w = round(box.y), round(box.h), max(x1 - x0, 1)
             if kind is INITIATIVE:
-                batch(initiative_key, []).append(QRectF(x0, y, w, h))
-                accents.setdefault(fill_key, []).append(QRectF(x0, y, min(3, w), h))
-            elif row.status is CANCELLED:
-                batch(cancelled_key, []).append(QRectF(x0, y, w, h))
+                batch(found[2], []).append(QRectF(x0, y, w, h))
+                accents.setdefault(found[0], []).append(QRectF(x0, y, min(3, w), h))
+            elif status is CANCELLED:
+                batch(found[3], []).append(QRectF(x0, y, w, h))
             else:
-                batch(fill_key, []).append(QRectF(x0, y, w, h))
+                batch(found[0], []).append(QRectF(x0, y, w, h))
                 progress = row.progress
                 if 0 < progress < 100:
-                    batch(done_key, []).append(QRectF(x0, y, round(w * progress / 100), h))
+                    batch(found[1], []).append(QRectF(x0, y, round(w * progress / 100), h))
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         p.setPen(NO_PEN)
         for key, rects in [*fills.items(), *accents.items()]:
@@ -270,16 +281,8 @@ class ChartPainter:
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         for entry in shaped:
             self._paint_one(p, scale, entry, labels, with_label=False)
-        model, hover = self.model, self.hover
-        selected, critical = model.selected, model.critical if model.show_critical else ()
-        for item, row, box, _swatch, _nxt, _top, _label, on_screen, _prev in entries:
-            if on_screen and (
-                row.status is AT_RISK
-                or item.id in selected
-                or item.id == hover
-                or item.id in critical
-            ):
-                self._paint_marks(p, item.id, row.status, box, item.kind is MILESTONE)
+        for item, row, box, _swatch, _nxt, _top, _label, _on_screen, _prev in outlined:
+            self._paint_marks(p, item.id, row.status, box, item.kind is MILESTONE)
 
     def _paint_shape(self, p: QPainter, row, kind: ItemKind, box: Box, swatch: Swatch) -> None:
         rect = QRectF(box.x, box.y, box.w, box.h)
@@ -365,7 +368,8 @@ class ChartPainter:
         """
         m = self.model.layout.metrics
         pad = m.label_padding
-        room = m.max_label_width if next_left is None else next_left - box.right - 2 * pad
+        right = box.x + box.w
+        room = m.max_label_width if next_left is None else next_left - right - 2 * pad
         if kind is not MILESTONE:
             room = max(room, box.w - 2 * pad)
         if room < m.min_label_width:
@@ -374,7 +378,7 @@ class ChartPainter:
         bold = kind is INITIATIVE
         text = "✓ " + row.name if row.status is DONE else row.name
         count = self.model.requirement_counts.get(row.id, 0)
-        badge = self._badge_width(count)
+        badge = self._badge_width(count) if count else 0.0
         width = fonts.width(text, bold)
         if self.whole_labels and self.visible_right is not None:
             edge = self.visible_right() - pad  # a name cut by the screen's edge is cut too
@@ -400,8 +404,8 @@ class ChartPainter:
         else:
             pen = self.style.text
         x = place.x + (2 if bold and place.inside else 0)
-        ends[row_top] = max(x + width + badge, box.right)
-        labels.append((bold, pen.rgba(), pen, x, box.cy, text, count, x + width))
+        ends[row_top] = max(x + width + badge, right)
+        labels.append((bold, pen.rgba(), pen, x, box.y + box.h / 2, text, count, x + width))
 
     def _badge_width(self, count: int) -> float:
         """Room for the requirements badge after a name (none when it delivers none)."""

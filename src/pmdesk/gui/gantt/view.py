@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import SIGNAL, SLOT, QEvent, QObject, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QWheelEvent
 from PySide6.QtWidgets import QFrame, QGraphicsView, QToolTip
 
@@ -54,6 +54,15 @@ class GanttView(QGraphicsView):
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
         self.horizontalScrollBar().setSingleStep(40)
         self.verticalScrollBar().setSingleStep(32)
+        # Qt lays the scroll bars out again after every change of a bar's range, and raises
+        # both bars as it does, which repaints both and the widgets under them (about 1 ms
+        # in Fusion). Every zoom changes the horizontal range: lay out only when that bar
+        # has to show or hide.
+        bar = self.horizontalScrollBar()
+        QObject.disconnect(
+            bar, SIGNAL("rangeChanged(int,int)"), self, SLOT("_q_showOrHideScrollBars()")
+        )
+        bar.rangeChanged.connect(self._horizontal_range, Qt.ConnectionType.QueuedConnection)
 
     # -- geometry -----------------------------------------------------------------------
 
@@ -63,6 +72,16 @@ class GanttView(QGraphicsView):
         if (width, height) != (self.chart.min_width, self.chart.min_height):
             self.chart.min_width, self.chart.min_height = width, height
             self.chart.relayout_geometry()
+
+    def _horizontal_range(self, _low: int = 0, _high: int = 0) -> None:
+        """Show or hide the horizontal bar as its range needs (what Qt would do, without laying
+        out and repainting both bars when it stays as it is)."""
+        bar = self.horizontalScrollBar()
+        if self.horizontalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAsNeeded:
+            return
+        if (bar.maximum() > bar.minimum()) != bar.isVisibleTo(self):
+            # Setting the policy again is Qt's public way to lay the bars out.
+            self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
 
     @property
     def scale(self):

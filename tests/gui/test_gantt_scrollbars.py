@@ -1,0 +1,131 @@
+"""The chart's scroll bars on a zoom: the horizontal one follows (and shows or hides as the
+plan's width needs), the vertical one, which a zoom does not change, is not painted again.
+
+Qt lays both bars out after any change of a range and repaints both; the chart does that
+only when the horizontal bar has to show or hide (see ``GanttView._horizontal_range``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import QEvent, QObject, QPoint
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
+
+from pmdesk.core.enums import ItemKind
+from pmdesk.core.timeline import ZOOM_STEPS
+from pmdesk.gui.context import AppContext
+from pmdesk.gui.gantt import RoadmapPanel
+from pmdesk.store.services import PortfolioService, RoadmapService
+
+TODAY = dt.date(2026, 12, 4)
+
+
+class PaintCount(QObject):
+    def __init__(self, widget) -> None:
+        super().__init__()
+        self.count = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
+
+
+def on_screen(widget) -> QImage:
+    """A widget as the window's backing store holds it: what was really painted."""
+    corner = widget.mapTo(widget.window(), QPoint(0, 0))
+    screen = widget.window().windowHandle().screen()
+    shot = screen.grabWindow(
+        widget.window().winId(), corner.x(), corner.y(), widget.width(), widget.height()
+    )
+    return shot.toImage().convertToFormat(QImage.Format.Format_RGB32)
+
+
+def drawn_fresh(widget) -> QImage:
+    widget.repaint()  # the widget and its children painted whole, now
+    return on_screen(widget)
+
+
+@pytest.fixture(params=["demo", "new workspace"])
+def context(request, qtbot, workspace):
+    if request.param == "demo":
+        yield request.getfixturevalue("demo_ctx")
+        return
+    product = workspace.service(PortfolioService).create_product(name="Atlas")
+    roadmap = workspace.service(RoadmapService)
+    for n in range(12):  # lanes enough to need the vertical bar in a short window
+        lane = roadmap.lanes.create(product_id=product.id, name=f"Team {n + 1}", sort_order=n)
+        roadmap.items.create(
+            product_id=product.id,
+            lane_id=lane.id,
+            name=f"Build part {n + 1}",
+            kind=ItemKind.FEATURE,
+            start_date=TODAY + dt.timedelta(days=20 * n),
+            end_date=TODAY + dt.timedelta(days=20 * n + 30),
+        )
+    ctx = AppContext(workspace)
+    yield ctx
+    ctx.close()
+
+
+def open_panel(qtbot, ctx, width: int, height: int) -> RoadmapPanel:
+    panel = RoadmapPanel(ctx)
+    qtbot.addWidget(panel)
+    panel.resize(width, height)
+    panel.set_today(TODAY)
+    panel.set_product(ctx.workspace.service(PortfolioService).list_products()[0].id)
+    panel.show()
+    qtbot.waitExposed(panel)
+    qtbot.waitUntil(lambda: not panel._needs_first_view)
+    return panel
+
+
+def zoom(qtbot, panel: RoadmapPanel, action) -> None:
+    """Trigger a zoom action and let Qt paint what it changed (and run what it queued)."""
+    watch = PaintCount(panel.view.viewport())
+    action.trigger()
+    qtbot.waitUntil(lambda: watch.count > 0)
+    QApplication.processEvents()
+    QApplication.processEvents()
+
+
+def test_a_zoom_repaints_the_horizontal_bar_and_not_the_vertical_one(qtbot, context):
+    panel = open_panel(qtbot, context, 1366, 420)
+    view = panel.view
+    across, down = view.horizontalScrollBar(), view.verticalScrollBar()
+    zoom(qtbot, panel, panel.toolbar.zoom_in)  # wide enough to scroll across as well
+    assert across.isVisibleTo(view) and down.isVisibleTo(view)
+    painted_across, painted_down = PaintCount(across), PaintCount(down)
+    for action in [panel.toolbar.zoom_in] * 3 + [panel.toolbar.zoom_out] * 3:
+        zoom(qtbot, panel, action)
+    assert painted_across.count >= 6  # its handle moved every time
+    assert painted_down.count == 0
+    assert across.isVisibleTo(view) and down.isVisibleTo(view)
+    assert on_screen(view) == drawn_fresh(view)  # the bars on screen are the bars as they are
+
+
+def test_the_horizontal_bar_shows_and_hides_as_the_plan_needs_it(qtbot, context):
+    panel = open_panel(qtbot, context, 1366, 768)
+    view = panel.view
+    across = view.horizontalScrollBar()
+    while view.scale.px_per_day > ZOOM_STEPS[0]:
+        zoom(qtbot, panel, panel.toolbar.zoom_out)
+    assert across.maximum() == across.minimum()  # the whole plan fits: nothing to scroll
+    assert not across.isVisibleTo(view)
+    assert view.viewport().height() == view.height()
+    zoom(qtbot, panel, panel.toolbar.zoom_in)  # still fits: nothing laid out again
+    assert not across.isVisibleTo(view)
+    while view.scale.px_per_day < 20:
+        zoom(qtbot, panel, panel.toolbar.zoom_in)
+    assert across.maximum() > across.minimum()
+    assert across.isVisibleTo(view)
+    assert view.viewport().height() == view.height() - across.height()
+    assert on_screen(view) == drawn_fresh(view)
+    while view.scale.px_per_day > ZOOM_STEPS[0]:
+        zoom(qtbot, panel, panel.toolbar.zoom_out)
+    assert not across.isVisibleTo(view)
+    assert view.viewport().height() == view.height()
