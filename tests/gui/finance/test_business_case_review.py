@@ -245,3 +245,21 @@ def test_presented_on_a_small_projector_every_figure_and_the_legend_read_whole(
     assert legend.right() <= chart.viewport().width(), (legend, chart.viewport().width())
     window.stop_presentation()
     assert not any(table.isRowHidden(r) for r in range(model.rowCount()))  # given back whole
+
+
+def test_signing_again_does_not_reuse_the_gate_review_of_an_earlier_version(
+    qtbot, demo_template, tmp_path
+):
+    from pmdesk.gui.finance.signoff import NO_GATE
+
+    window = open_window(qtbot, demo_copy(demo_template, tmp_path), (1366, 768))
+    view = shown(qtbot, window)
+    pick(window, "DataLog 200")  # v1 was signed at its Analysis gate in 2016
+    first = finance(window).versions(view.product_id)[0]
+    assert first.gate_review_id is not None
+    qtbot.mouseClick(view.sign_button, Qt.MouseButton.LeftButton)
+    dialog = view.sign_off_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.gate.currentText() == NO_GATE
+    assert dialog.gate.findData(first.gate_review_id) > 0  # still there to choose on purpose
+    dialog.reject()

@@ -8,7 +8,7 @@ It only asks; the view turns an accepted dialog into one undoable FinanceService
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
@@ -38,6 +38,8 @@ class SignOffDialog(QDialog):
         gates: Sequence[tuple[int, str, Any]],  # (id, text, stage)
         next_version: int,
         parent: QWidget | None = None,
+        *,
+        taken: Collection[int] = (),  # gate reviews earlier versions were signed at
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Sign off the business case — {product}")
@@ -73,9 +75,11 @@ class SignOffDialog(QDialog):
         analysis = None
         for gate_id, text, stage in gates:
             self.gate.addItem(text, gate_id)
-            if stage == Stage.ANALYSIS:
+            if stage == Stage.ANALYSIS and gate_id not in taken:
                 analysis = self.gate.count() - 1
-        if analysis is not None:  # the Analysis gate is where a business case is signed
+        # The Analysis gate is where a business case is signed; one an earlier version was
+        # signed at is not offered again (a v2 signed years later is not that review's).
+        if analysis is not None:
             self.gate.setCurrentIndex(analysis)
         form.addRow("Gate review", self.gate)
         self.signed_on = QDateEdit(QDate.currentDate(), calendarPopup=True)

@@ -664,7 +664,7 @@ class BusinessCaseView(BaseView):
         self._draw_figures()
         self._mark_sensitivity()
 
-    def order_warning(self) -> str:
+    def order_warning(self, here: bool = False) -> str:
         """Said when Best is worth less than Base, or Worst more: their overrides are values
         set from an earlier base, which has moved on since."""
         npv = {r.name: r.figures.npv for r in self.results}
@@ -688,12 +688,13 @@ class BusinessCaseView(BaseView):
             "overrides are fixed values from an earlier base."
         )
         if self.editable:
-            text += " Reset Worst and Best from the base (Scenarios tab) to make them again."
+            where = "" if here else " (Scenarios tab)"
+            text += f" Reset Worst and Best from the base{where} to make them again."
         return text
 
     def _warn_order(self) -> None:
-        text = self.order_warning()
-        for label in (self.scenario_warning, self.overview_warning):
+        for label, here in ((self.scenario_warning, True), (self.overview_warning, False)):
+            text = self.order_warning(here)
             label.setText(text)
             label.setVisible(bool(text))
 
@@ -1230,6 +1231,7 @@ class BusinessCaseView(BaseView):
             gates,
             (details.versions[-1].version if details.versions else 0) + 1,
             self,
+            taken={v.gate_review_id for v in details.versions if v.gate_review_id},
         )
         dialog.accepted.connect(lambda: self._sign_off(dialog))
         dialog.finished.connect(dialog.deleteLater)
