@@ -7,6 +7,7 @@ layout, so they stay in place while the chart scrolls under them.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from functools import lru_cache
 
 from PySide6.QtCore import QEvent, QLine, QPoint, QPointF, QRectF, QSize, Qt, Signal
@@ -85,6 +86,8 @@ class TimeHeader(QWidget):
         self.painted: list[str] = []  # the labels of the last paint (tests read them)
         self._statics: dict[tuple[bool, str], QStaticText] = {}
         self._statics_for = None  # the fonts they were laid out in
+        # (scale, unit) -> (first day, last day, period starts, periods) across the chart
+        self._periods: dict[tuple, tuple[dt.date, dt.date, list[dt.date], list[Tick]]] = {}
         self.setFixedHeight(2 * TIER_HEIGHT + 16)
         view.horizontalScrollBar().valueChanged.connect(self.update)
         view.zoomChanged.connect(self.update)
@@ -162,7 +165,7 @@ class TimeHeader(QWidget):
         p.setPen(QPen(style.grid_strong, 1))
         p.drawLine(0, tier, width, tier)
         p.drawLine(0, 2 * tier - 1, width, 2 * tier - 1)
-        upper_ticks = periods(scale, first, last, upper) if upper else []
+        upper_ticks = self._periods_in(scale, first, last, upper) if upper else []
         upper_labels = self._labels(upper_ticks, upper, fonts.bold_width, 16, self.presenting)
         # Lines of a tier in one call, then its names (a name sits inside its period, clear
         # of the lines): one pen each, not two per period.
@@ -180,7 +183,7 @@ class TimeHeader(QWidget):
                 p.drawStaticText(QPointF(label_x, top), self._static(text, fonts, True))
                 self.painted.append(text)
         p.setFont(fonts.small)
-        lower_ticks = periods(scale, first, last, lower)
+        lower_ticks = self._periods_in(scale, first, last, lower)
         lower_labels = self._labels(lower_ticks, lower, fonts.small_width, 3)
         calendar = chart.model.calendar
         days = lower == "day"
@@ -208,6 +211,21 @@ class TimeHeader(QWidget):
                 self.painted.append(text)
         self._paint_today(p, chart.today_x() - left, 2 * tier)
         p.end()
+
+    def _periods_in(self, scale, first: dt.date, last: dt.date, unit: str) -> list[Tick]:
+        """``periods`` from first to last, cut from the periods of the whole chart, which are
+        laid out once per zoom (a zoom back and forth, or a pan, finds them made)."""
+        key = (scale, unit)
+        found = self._periods.get(key)
+        if found is None or first < found[0] or last > found[1]:
+            if len(self._periods) >= 16:
+                self._periods.clear()
+            low = min(first, scale.origin)
+            high = max(last, scale.date_at(self.view.chart.width + self.width()))
+            made = periods(scale, low, high, unit)
+            found = self._periods[key] = (low, high, [tick.day for tick in made], made)
+        _low, _high, days, made = found
+        return made[max(0, bisect_right(days, first) - 1) : bisect_right(days, last)]
 
     def _static(self, text: str, fonts, bold: bool) -> QStaticText:
         """A period's name laid out once (the bold or the small type), then only drawn."""
