@@ -176,3 +176,22 @@ def test_products_left_out_are_told_apart_by_why(qtbot, window):
         assert name not in text.split(f"No figures in {year}")[0]
     choose_year(qtbot, panel, "Whole plan")
     assert panel.missing.text() == "Not in the roll-up — No business case yet: Orion"
+
+
+def test_a_currency_changed_after_sign_off_leaves_the_signed_plan_in_its_own(qtbot, window):
+    """The roll-up adds up the signed plan: its amounts are in the currency it was signed in."""
+    ws = window.ctx.workspace
+    new_product(ws, "Orion")
+    case_id = signed_case(ws, "Orion", currency="USD", units="100", price="50")
+    finance = window.ctx.service(FinanceService)
+    window.ctx.run(
+        FinanceCommand(
+            finance, lambda: finance.update_settings(case_id, currency="GBP"), "Currency"
+        )
+    )
+    _view, panel = rollup_of(window)
+    choose_year(qtbot, panel, "Whole plan")
+    names = texts(panel, 0)
+    assert texts(panel, 1)[names.index("Orion")].startswith("$")
+    assert any(n.startswith("Total in USD") for n in names)
+    assert not any("GBP" in n for n in names)

@@ -930,7 +930,13 @@ class FinanceService:
             ).all()
         found = []
         totals: dict[str, list[Decimal]] = {}
-        for product_id, name, currency in products:
+        for product_id, name, _draft_currency in products:
+            plan = self.plan(product_id)
+            if plan is None:
+                continue
+            # The rows are the plan's (a signed version's, whose currency is the one it was
+            # signed in, even when the draft's has changed since).
+            currency = plan[2].settings.currency
             rows = [r for r in self.pnl(product_id) if year is None or r.period.year == year]
             if not rows:
                 continue
