@@ -84,3 +84,17 @@ def test_other_gates_have_nothing_computed(ctx, qtbot):
     dialog = _dialog(ctx, qtbot, pid)
     flags = [dialog.criteria.item(r).flags() for r in range(dialog.criteria.count())]
     assert flags and all(f & Qt.ItemFlag.ItemIsUserCheckable for f in flags)
+
+
+def test_an_unsigned_case_says_how_the_criterion_is_met(ctx, qtbot):
+    pid = ctx.service(PortfolioService).create_product(name="Atlas", stage="Analysis").id
+    ctx.service(FinanceService).create_case(pid)
+    dialog = _dialog(ctx, qtbot, pid)
+    dialog.show()
+    assert dialog.computed_note.isVisible()
+    assert "Sign off" in dialog.computed_note.text() and SIGNED_OFF in dialog.computed_note.text()
+    finance = ctx.service(FinanceService)
+    finance.sign_off(finance.case_id_for(pid), signed_by="CFO", scenario="Base")
+    signed = _dialog(ctx, qtbot, pid)
+    signed.show()
+    assert not signed.computed_note.isVisible()

@@ -141,6 +141,21 @@ class GateReviewDialog(QDialog):
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
                 item.setToolTip("Met by a signed version of the business case, not by a tick")
         layout.addWidget(self.criteria)
+        unsigned = [
+            self.criteria.item(r).text()
+            for r in range(self.criteria.count())
+            if answered.get(self.criteria.item(r).text().strip().casefold()) is False
+        ]
+        self.computed_note = QLabel(  # the way to meet it, said where it is seen unmet
+            f"“{unsigned[0]}” is met by signing the business case off (Business case ▸ "
+            "Sign off…), not by a tick."
+            if unsigned
+            else "",
+            textFormat=Qt.TextFormat.PlainText,
+            wordWrap=True,
+        )
+        self.computed_note.setVisible(bool(unsigned))
+        layout.addWidget(self.computed_note)
         row = QHBoxLayout()
         add = QPushButton("Add criterion")
         add.clicked.connect(lambda: self._edit(self.add_criterion("New criterion")))
