@@ -263,3 +263,14 @@ def test_signing_again_does_not_reuse_the_gate_review_of_an_earlier_version(
     assert dialog.gate.currentText() == NO_GATE
     assert dialog.gate.findData(first.gate_review_id) > 0  # still there to choose on purpose
     dialog.reject()
+
+
+def test_an_ideas_pnl_is_all_plan_and_shows_no_empty_variance_columns(qtbot, window):
+    from pmdesk.gui.finance.pnl import VARIANCE_COLUMNS
+
+    view = created(qtbot, window)
+    view.tabs.setCurrentWidget(view.pnl)
+    table = view.pnl.table
+    assert table.isVisible() and all(line.plan for line in view.pnl.model.rows)
+    assert all(table.isColumnHidden(c) for c in VARIANCE_COLUMNS)
+    assert "0 actual and 20 planned periods" in view.pnl.summary.text()

@@ -111,6 +111,7 @@ HEADERS = (
     ("Variance\n%", "Actual ÷ plan − 1"),
 )
 MONEY_COLUMNS = {2, 3, 4, 6, 7, 8, 9}
+VARIANCE_COLUMNS = (8, 9, 10)  # plan revenue, variance, variance %: actual periods only
 
 
 class PnlModel(QAbstractTableModel):
@@ -319,6 +320,10 @@ class PnlPanel(QWidget):
             )
             return
         self.hint.hide()
+        # Plan, variance and variance % say something only beside an actual period.
+        actuals = any(not line.plan for line in lines)
+        for column in VARIANCE_COLUMNS:
+            self.table.setColumnHidden(column, not actuals)
         first_show = self.table.isHidden() or self.model.property("product") != self.product_id
         self.model.setProperty("product", self.product_id)
         self.table.show()
