@@ -274,3 +274,16 @@ def test_an_ideas_pnl_is_all_plan_and_shows_no_empty_variance_columns(qtbot, win
     assert table.isVisible() and all(line.plan for line in view.pnl.model.rows)
     assert all(table.isColumnHidden(c) for c in VARIANCE_COLUMNS)
     assert "0 actual and 20 planned periods" in view.pnl.summary.text()
+
+
+def test_a_sign_off_undone_and_made_again_shows_the_new_version_as_signed(qtbot, window):
+    view = created(qtbot, window)
+    sign_off(qtbot, view)
+    window.menu_actions.undo.trigger()  # the sign-off
+    assert view.status.text() == "Draft — not signed off yet"
+    view.tabs.setCurrentWidget(view.assumptions_page)
+    type_into(qtbot, view.drivers_view, row_of("price"), 1, "450")
+    sign_off(qtbot, view)
+    assert view.status.text().startswith("Signed off as v1"), view.status.text()
+    view.show_version(finance(window).versions(view.product_id)[-1].id)
+    assert view.drivers.index(row_of("price"), 1).data() == "€450"  # not the undone one's €400

@@ -174,7 +174,7 @@ class BusinessCaseView(BaseView):
         self.shown_notes: dict[str, str] = {}
         self.results: tuple[ScenarioResult, ...] = ()
         self.scenario = BASE
-        self._frozen: dict[int, dict[str, Any]] = {}  # a signed version never changes
+        self._frozen: dict[int, dict[str, Any]] = {}  # signed versions read, by id
         self._sensitivity_stale = True
         self.sign_off_dialog: SignOffDialog | None = None
         self.currency_question: QMessageBox | None = None  # open while a change is asked
@@ -616,6 +616,9 @@ class BusinessCaseView(BaseView):
     def _follow(self, changes: ChangeSet) -> None:
         if self.product_id is None:
             return
+        if changes.touches(ChangeKind.BUSINESS_CASE_VERSION):
+            # A version never changes, but an undone sign-off's id can be given to the next.
+            self._frozen.clear()
         if changes.touches(*FINANCE_KINDS):
             self._reload()
         elif changes.touches(ChangeKind.PRODUCT, ChangeKind.GATE_REVIEW):
