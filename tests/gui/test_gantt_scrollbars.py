@@ -129,3 +129,28 @@ def test_the_horizontal_bar_shows_and_hides_as_the_plan_needs_it(qtbot, context)
         zoom(qtbot, panel, panel.toolbar.zoom_out)
     assert not across.isVisibleTo(view)
     assert view.viewport().height() == view.height()
+
+
+def test_a_zoom_made_while_the_chart_is_hidden_shows_the_right_bar_when_shown(qtbot, context):
+    panel = open_panel(qtbot, context, 1366, 768)
+    view = panel.view
+    across = view.horizontalScrollBar()
+    panel.hide()
+    while view.scale.px_per_day > ZOOM_STEPS[0]:
+        panel.toolbar.zoom_out.trigger()
+    QApplication.processEvents()
+    panel.show()
+    qtbot.waitExposed(panel)
+    QApplication.processEvents()
+    assert across.maximum() == across.minimum()
+    assert not across.isVisibleTo(view)
+    panel.hide()
+    while view.scale.px_per_day < 20:
+        panel.toolbar.zoom_in.trigger()
+    QApplication.processEvents()
+    panel.show()
+    qtbot.waitExposed(panel)
+    QApplication.processEvents()
+    assert across.maximum() > across.minimum()
+    assert across.isVisibleTo(view)
+    assert view.viewport().height() == view.height() - across.height()

@@ -83,6 +83,10 @@ class GanttView(QGraphicsView):
             # Setting the policy again is Qt's public way to lay the bars out.
             self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._horizontal_range()  # a zoom made while hidden: Qt lays out only what it shows
+
     @property
     def scale(self):
         return self.chart.scale
