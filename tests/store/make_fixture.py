@@ -93,6 +93,8 @@ QUERIES = [
     "SELECT feedback_id, requirement_id FROM feedback_requirement ORDER BY 1, 2",
     "SELECT product_id, item_id, description, workaround, kind, status, sort_order "
     "FROM limitation ORDER BY id",
+    "SELECT product_id, target, participants FROM vote_round ORDER BY id",
+    "SELECT round_id, participant, note_id, requirement_id, feedback_id FROM vote ORDER BY id",
 ]
 
 TRICKY = 'Pricing <draft> & "beta" — café 🚀'
@@ -188,6 +190,11 @@ def _market(ws: Workspace, product_id: int) -> None:
         product_id=product_id,
     )
     market.link_feedback(feedback, sso.id)
+    canvas = ws.service(CanvasService)
+    dots = canvas.rounds.create(
+        product_id=product_id, target="feedback", title="Which voice first?", participants=["Ann"]
+    )
+    canvas.place_dot(dots.id, feedback_id=feedback, participant="Ann")
     archived = market.add_feedback("Make it pink", dt.date(2026, 2, 4), source="survey")
     market.archive_feedback(archived, "Out of scope 🚀")
     market.add_limitation(

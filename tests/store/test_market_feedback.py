@@ -208,3 +208,31 @@ def test_many_feedback_rows_go_in_together_or_not_at_all(workspace, market, prod
     assert market.feedback(text="עולם")[0].revenue == Decimal("1000")
     assert [f.id for f in market.feedback(product_id=product_id)] == [ids[0]]
     round_trip(workspace, lambda: market.delete_feedback(ids[0]))
+
+
+def test_a_workshop_dot_votes_on_feedback_items(workspace, market, product_id, sso):
+    from pmdesk.core.enums import VoteTarget
+    from pmdesk.store.services import CanvasService
+
+    canvas = workspace.service(CanvasService)
+    loud = market.add_feedback("SSO or we leave", D(2026, 1, 1), product_id=product_id)
+    quiet = market.add_feedback(f"Dark mode {RTL}", D(2026, 1, 2), product_id=product_id)
+    vote_round = canvas.rounds.create(
+        product_id=product_id,
+        target=VoteTarget.FEEDBACK,
+        title="Which voice first?",
+        participants=["Ann", "Bo"],
+        dots_per_participant=2,
+    )
+    round_trip(workspace, lambda: canvas.place_dot(vote_round.id, feedback_id=loud))
+    canvas.place_dot(vote_round.id, feedback_id=loud)  # Ann's second dot
+    canvas.place_dot(vote_round.id, feedback_id=quiet)  # Bo's turn
+    assert canvas.tally(vote_round.id) == {loud: 2, quiet: 1}
+    assert [v.participant for v in canvas.votes_of(vote_round.id)] == ["Ann", "Ann", "Bo"]
+    refused(
+        workspace,
+        lambda: canvas.place_dot(vote_round.id, requirement_id=sso),
+        "this round votes on feedback items",
+    )
+    market.delete_feedback(quiet)  # its dots go with it
+    assert canvas.tally(vote_round.id) == {loud: 2}

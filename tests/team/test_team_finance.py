@@ -163,12 +163,26 @@ FORMAT_5_TABLES = (
 )
 
 
+# What format 5 changed in tables it did not add: dot voting reaches feedback items.
+FORMAT_5_UNDO = (
+    "DELETE FROM vote WHERE feedback_id IS NOT NULL",
+    "ALTER TABLE vote DROP COLUMN feedback_id",  # its key, index and check go with it
+    "ALTER TABLE vote ADD CONSTRAINT ck_vote_exactly_one_target "
+    "CHECK ((note_id IS NULL) <> (requirement_id IS NULL))",
+    "ALTER TABLE vote_round DROP CONSTRAINT ck_vote_round_votetarget",
+    "ALTER TABLE vote_round ADD CONSTRAINT ck_vote_round_votetarget "
+    "CHECK (target IN ('canvas_note', 'requirement'))",
+)
+
+
 # -- older team databases ---------------------------------------------------------------------------
 
 
 def _downgrade(engine: sa.Engine, version: int) -> None:
     """Take formats 5 and 4 (and for format 2, format 3's changes) out of a current database."""
     with engine.begin() as conn:
+        for statement in FORMAT_5_UNDO:
+            conn.exec_driver_sql(statement)
         for table in FORMAT_5_TABLES + tuple(FORMAT_4_TABLES):
             conn.exec_driver_sql(f"DROP TABLE {table}")
         if version == 2:

@@ -21,12 +21,27 @@ from pmdesk.store import schema
 from pmdesk.store.demo import create_demo
 from pmdesk.store.factory import connect_workspace
 from pmdesk.store.models import Base
-from pmdesk.store.services import MarketService, PortfolioService, RequirementService
+from pmdesk.store.services import (
+    CanvasService,
+    MarketService,
+    PortfolioService,
+    RequirementService,
+)
 from pmdesk.store.team_copy import file_to_team
 from pmdesk.store.team_server import team_url
 from pmdesk.store.team_versions import ConflictError
 
 D = dt.date
+# What format 5 changed in tables it did not add: dot voting reaches feedback items.
+FORMAT_5_UNDO = (
+    "DELETE FROM vote WHERE feedback_id IS NOT NULL",
+    "ALTER TABLE vote DROP COLUMN feedback_id",  # its key, index and check go with it
+    "ALTER TABLE vote ADD CONSTRAINT ck_vote_exactly_one_target "
+    "CHECK ((note_id IS NULL) <> (requirement_id IS NULL))",
+    "ALTER TABLE vote_round DROP CONSTRAINT ck_vote_round_votetarget",
+    "ALTER TABLE vote_round ADD CONSTRAINT ck_vote_round_votetarget "
+    "CHECK (target IN ('canvas_note', 'requirement'))",
+)
 RTL = "שלום עולם 🚀 <b>&amp;</b>"
 # What format 5 added (children first).
 FORMAT_5_TABLES = (
@@ -149,6 +164,8 @@ def format_4_team_db(empty_db, pg_server, tmp_path: Path) -> Iterator[str]:
     file_to_team(create_demo(tmp_path / "demo.pmdesk"), empty_db, pg_server.password)
     engine = sa.create_engine(team_url(empty_db, pg_server.password), poolclass=sa.pool.NullPool)
     with engine.begin() as conn:
+        for statement in FORMAT_5_UNDO:
+            conn.exec_driver_sql(statement)
         for table in FORMAT_5_TABLES:
             conn.exec_driver_sql(f"DROP TABLE {table}")
         conn.exec_driver_sql("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
@@ -192,8 +209,23 @@ def test_a_format_4_team_database_gains_the_market_tables_on_connect(format_4_te
                 )
                 assert _checks(conn, table) == expected, table
                 assert _indexes(conn, table) == sorted(str(i.name) for i in model.indexes), table
+            for table in ("vote", "vote_round"):  # dot voting reaches feedback items
+                model = Base.metadata.tables[table]
+                expected = sorted(
+                    str(c.name) for c in model.constraints if isinstance(c, sa.CheckConstraint)
+                )
+                assert _checks(conn, table) == expected, table
+                assert _indexes(conn, table) == sorted(str(i.name) for i in model.indexes), table
         pid = ws.service(PortfolioService).list_products()[0].id
         market = ws.service(MarketService)
         rival = market.add_competitor("Rival", product_ids=[pid], market_share="12 %")
         assert market.competitor(rival).market_share == Decimal("0.12")
         assert market.add_capabilities_from_requirements(pid)
+        item = market.add_feedback("SSO or we leave", D(2026, 1, 1), product_id=pid)
+        canvas = ws.service(CanvasService)
+        dots = canvas.rounds.create(product_id=pid, target="feedback", participants=["Ann"])
+        canvas.place_dot(dots.id, feedback_id=item)
+        assert canvas.tally(dots.id) == {item: 1}
+        with pytest.raises(ValidationError, match="exactly one target"):
+            with ws.transaction() as uow:
+                uow.insert("vote", round_id=dots.id, participant="Bo")

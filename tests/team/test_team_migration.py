@@ -65,6 +65,16 @@ FORMAT_5_TABLES = (
     "product_competitor",
     "competitor",
 )
+# What format 5 changed in tables it did not add: dot voting reaches feedback items.
+FORMAT_5_UNDO = (
+    "DELETE FROM vote WHERE feedback_id IS NOT NULL",
+    "ALTER TABLE vote DROP COLUMN feedback_id",  # its key, index and check go with it
+    "ALTER TABLE vote ADD CONSTRAINT ck_vote_exactly_one_target "
+    "CHECK ((note_id IS NULL) <> (requirement_id IS NULL))",
+    "ALTER TABLE vote_round DROP CONSTRAINT ck_vote_round_votetarget",
+    "ALTER TABLE vote_round ADD CONSTRAINT ck_vote_round_votetarget "
+    "CHECK (target IN ('canvas_note', 'requirement'))",
+)
 # What format 4 added (children first), taken out again to make an older database.
 FORMAT_4_TABLES = (
     "price_point",
@@ -93,7 +103,9 @@ def _format_1_snapshot(conn: sa.Connection) -> dict[str, list[dict]]:
             or table.name in FORMAT_3_TABLES + FORMAT_4_TABLES + FORMAT_5_TABLES
         ):
             continue
-        dropped = FORMAT_3_COLUMNS.get(table.name, ())
+        dropped = FORMAT_3_COLUMNS.get(table.name, ()) + (
+            ("feedback_id",) if table.name == "vote" else ()
+        )
         rows = conn.exec_driver_sql(f'SELECT * FROM "{table.name}" ORDER BY 1, 2').mappings()
         found[table.name] = [{k: v for k, v in row.items() if k not in dropped} for row in rows]
     return found
@@ -103,6 +115,8 @@ def _make_format_1(engine: sa.Engine) -> None:
     """What pmdesk 0.1.0 made: the recycle check under its PostgreSQL-only name, format 1,
     without format 3's calendars and columns, an elimination milestone tied by its marker."""
     with engine.begin() as conn:
+        for statement in FORMAT_5_UNDO:
+            conn.exec_driver_sql(statement)
         for table in FORMAT_5_TABLES + FORMAT_4_TABLES + FORMAT_3_TABLES:
             conn.exec_driver_sql(f"DROP TABLE {table}")
         for table, columns in FORMAT_3_COLUMNS.items():

@@ -276,9 +276,11 @@ class RiskStatus(LabelledEnum):
 class VoteTarget(LabelledEnum):
     CANVAS_NOTE = "canvas_note"
     REQUIREMENT = "requirement"
+    FEEDBACK = "feedback"  # customer feedback items (format 5)
 
 
 _LABELS: dict[StrEnum, str] = {
+    VoteTarget.FEEDBACK: "Feedback item",
     Stage.GO_TO_MARKET: "Go-to-Market",
     Stage.IN_LIFE: "In-life",
     Stage.END_OF_LIFE: "End-of-life",

@@ -725,9 +725,115 @@ _FORMAT_5_TABLES = (
 )
 
 
+_V5_TARGETS = "'canvas_note', 'requirement', 'feedback'"
+_V5_ONE_TARGET = (
+    "(CASE WHEN note_id IS NULL THEN 0 ELSE 1 END"
+    " + CASE WHEN requirement_id IS NULL THEN 0 ELSE 1 END"
+    " + CASE WHEN feedback_id IS NULL THEN 0 ELSE 1 END) = 1"
+)
+
+# vote_round and vote as format 5 defines them on SQLite: a round may vote on feedback
+# items, and a dot is on exactly one of a note, a requirement or a feedback item.
+_VOTE_ROUND_V5 = f"""
+CREATE TABLE vote_round_v5 (
+    product_id INTEGER NOT NULL,
+    target VARCHAR(32) NOT NULL,
+    board_id INTEGER,
+    title VARCHAR(200) NOT NULL,
+    held_at DATETIME NOT NULL,
+    dots_per_participant INTEGER NOT NULL,
+    participants JSON NOT NULL,
+    revealed BOOLEAN NOT NULL,
+    id INTEGER NOT NULL,
+    row_version INTEGER NOT NULL,
+    CONSTRAINT pk_vote_round PRIMARY KEY (id),
+    CONSTRAINT ck_vote_round_dots_positive CHECK (dots_per_participant >= 1),
+    CONSTRAINT fk_vote_round_product_id_product FOREIGN KEY(product_id)
+        REFERENCES product (id) ON DELETE CASCADE,
+    CONSTRAINT ck_vote_round_votetarget CHECK (target IN ({_V5_TARGETS})),
+    CONSTRAINT fk_vote_round_board_id_canvas_board FOREIGN KEY(board_id)
+        REFERENCES canvas_board (id) ON DELETE CASCADE
+)
+"""
+_VOTE_ROUND_COLUMNS = (
+    "product_id, target, board_id, title, held_at, dots_per_participant, participants, "
+    "revealed, id, row_version"
+)
+_VOTE_ROUND_INDEXES = (
+    "CREATE INDEX ix_vote_round_board_id ON vote_round (board_id)",
+    "CREATE INDEX ix_vote_round_product_id ON vote_round (product_id)",
+)
+
+_VOTE_V5 = f"""
+CREATE TABLE vote_v5 (
+    round_id INTEGER NOT NULL,
+    participant VARCHAR(200) NOT NULL,
+    note_id INTEGER,
+    requirement_id INTEGER,
+    feedback_id INTEGER,
+    id INTEGER NOT NULL,
+    row_version INTEGER NOT NULL,
+    CONSTRAINT pk_vote PRIMARY KEY (id),
+    CONSTRAINT ck_vote_exactly_one_target CHECK ({_V5_ONE_TARGET}),
+    CONSTRAINT fk_vote_round_id_vote_round FOREIGN KEY(round_id)
+        REFERENCES vote_round (id) ON DELETE CASCADE,
+    CONSTRAINT fk_vote_note_id_canvas_note FOREIGN KEY(note_id)
+        REFERENCES canvas_note (id) ON DELETE CASCADE,
+    CONSTRAINT fk_vote_requirement_id_requirement FOREIGN KEY(requirement_id)
+        REFERENCES requirement (id) ON DELETE CASCADE,
+    CONSTRAINT fk_vote_feedback_id_feedback FOREIGN KEY(feedback_id)
+        REFERENCES feedback (id) ON DELETE CASCADE
+)
+"""
+_VOTE_COLUMNS = "round_id, participant, note_id, requirement_id, id, row_version"
+_VOTE_INDEXES = (
+    "CREATE INDEX ix_vote_feedback_id ON vote (feedback_id)",
+    "CREATE INDEX ix_vote_note_id ON vote (note_id)",
+    "CREATE INDEX ix_vote_requirement_id ON vote (requirement_id)",
+    "CREATE INDEX ix_vote_round_id ON vote (round_id)",
+)
+
+
 def to_format_5(conn: Connection) -> None:
-    """The market radar: twelve new tables, empty; no existing row changes."""
-    if conn.dialect.name not in ("sqlite", "postgresql"):
-        raise RuntimeError(f"no format 5 migration for a {conn.dialect.name} database")
+    """The market radar: twelve new tables, empty; dot voting reaches feedback items.
+
+    No existing row changes. A vote round may now vote on feedback items and a dot may
+    be on one: SQLite rebuilds ``vote_round`` and ``vote`` (a CHECK cannot be altered
+    there), PostgreSQL alters them.
+    """
+    dialect = conn.dialect.name
+    if dialect not in ("sqlite", "postgresql"):
+        raise RuntimeError(f"no format 5 migration for a {dialect} database")
     for table in _FORMAT_5_TABLES:
         table.create(conn)
+    if dialect == "sqlite":
+        _rebuild_sqlite(
+            conn, "vote_round", _VOTE_ROUND_V5, _VOTE_ROUND_COLUMNS, _VOTE_ROUND_INDEXES
+        )
+        _rebuild_sqlite(conn, "vote", _VOTE_V5, _VOTE_COLUMNS, _VOTE_INDEXES)
+        return
+    for statement in (
+        "ALTER TABLE vote_round DROP CONSTRAINT ck_vote_round_votetarget",
+        "ALTER TABLE vote_round ADD CONSTRAINT ck_vote_round_votetarget "
+        f"CHECK (target IN ({_V5_TARGETS}))",
+        "ALTER TABLE vote ADD COLUMN feedback_id INTEGER",
+        "ALTER TABLE vote ADD CONSTRAINT fk_vote_feedback_id_feedback FOREIGN KEY (feedback_id) "
+        "REFERENCES feedback (id) ON DELETE CASCADE",
+        "CREATE INDEX ix_vote_feedback_id ON vote (feedback_id)",
+        "ALTER TABLE vote DROP CONSTRAINT ck_vote_exactly_one_target",
+        f"ALTER TABLE vote ADD CONSTRAINT ck_vote_exactly_one_target CHECK ({_V5_ONE_TARGET})",
+    ):
+        conn.exec_driver_sql(statement)
+
+
+def _rebuild_sqlite(
+    conn: Connection, table: str, ddl: str, columns: str, indexes: tuple[str, ...]
+) -> None:
+    """New table (``<table>_v5``), copy, drop the old (its indexes go with it), rename,
+    indexes; foreign keys are off during an upgrade, so the drop cascades to nothing."""
+    conn.exec_driver_sql(ddl)
+    conn.exec_driver_sql(f"INSERT INTO {table}_v5 ({columns}) SELECT {columns} FROM {table}")
+    conn.exec_driver_sql(f"DROP TABLE {table}")
+    conn.exec_driver_sql(f"ALTER TABLE {table}_v5 RENAME TO {table}")
+    for statement in indexes:
+        conn.exec_driver_sql(statement)

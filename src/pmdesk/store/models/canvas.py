@@ -81,7 +81,7 @@ class VoteRound(Entity):
 
 
 class Vote(Entity):
-    """One dot placed by one participant on a note or a requirement."""
+    """One dot placed by one participant on a note, a requirement or a feedback item."""
 
     __tablename__ = "vote"
 
@@ -89,8 +89,12 @@ class Vote(Entity):
     participant: Mapped[str] = mapped_column(sa.String(200), nullable=False, default="")
     note_id: Mapped[int | None] = fk("canvas_note.id", nullable=True)
     requirement_id: Mapped[int | None] = fk("requirement.id", nullable=True)
+    feedback_id: Mapped[int | None] = fk("feedback.id", nullable=True)
     __table_args__ = (
         sa.CheckConstraint(
-            "(note_id IS NULL) <> (requirement_id IS NULL)", name="exactly_one_target"
+            "(CASE WHEN note_id IS NULL THEN 0 ELSE 1 END"
+            " + CASE WHEN requirement_id IS NULL THEN 0 ELSE 1 END"
+            " + CASE WHEN feedback_id IS NULL THEN 0 ELSE 1 END) = 1",
+            name="exactly_one_target",
         ),
     )

@@ -173,14 +173,20 @@ class CanvasService:
         *,
         note_id: int | None = None,
         requirement_id: int | None = None,
+        feedback_id: int | None = None,
         participant: str | None = None,
     ) -> Vote:
         """One dot from ``participant`` (default: whoever's turn it is), within their budget."""
         vote_round = self.rounds.get(round_id)
         if vote_round.revealed:
             raise ValidationError("round", "the votes are revealed; start a new round")
-        wanted = VoteTarget.CANVAS_NOTE if note_id is not None else VoteTarget.REQUIREMENT
-        if (note_id is None) == (requirement_id is None) or wanted != vote_round.target:
+        given = {
+            VoteTarget.CANVAS_NOTE: note_id,
+            VoteTarget.REQUIREMENT: requirement_id,
+            VoteTarget.FEEDBACK: feedback_id,
+        }
+        chosen = [target for target, target_id in given.items() if target_id is not None]
+        if chosen != [vote_round.target]:
             raise ValidationError("dot", f"this round votes on {vote_round.target.label.lower()}s")
         placed = [v.participant for v in self.votes_of(round_id)]
         voter = participant or voting.current_voter(
@@ -190,13 +196,21 @@ class CanvasService:
             raise ValidationError("dots", "every participant has used their dots")
         voting.check_dot(vote_round.participants, vote_round.dots_per_participant, placed, voter)
         return self.votes.create(
-            round_id=round_id, participant=voter, note_id=note_id, requirement_id=requirement_id
+            round_id=round_id,
+            participant=voter,
+            note_id=note_id,
+            requirement_id=requirement_id,
+            feedback_id=feedback_id,
         )
 
     def tally(self, round_id: int) -> dict[int, int]:
-        """Target id (note or requirement) -> dots, for one round."""
+        """Target id (note, requirement or feedback item) -> dots, for one round."""
         targets = (
-            v.note_id if v.note_id is not None else v.requirement_id
+            v.note_id
+            if v.note_id is not None
+            else v.requirement_id
+            if v.requirement_id is not None
+            else v.feedback_id
             for v in self.votes_of(round_id)
         )
         return voting.tally(t for t in targets if t is not None)  # a vote has one (CHECK)
