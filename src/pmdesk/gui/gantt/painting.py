@@ -216,7 +216,7 @@ class ChartPainter:
         Rounded, antialiased corners cost three times as much to draw and cannot
         be told apart at this density; milestones, releases and outlines keep
         their shapes. The loop runs over hundreds of bars a frame, so it reads
-        each value once and finds the outlined items by one set lookup.
+        each value once and picks the outlined items in the same pass.
         """
         fills: dict[int, list[QRectF]] = {}  # by colour (rgba), in the order first met
         accents: dict[int, list[QRectF]] = {}  # an initiative's strip, over every fill
@@ -229,11 +229,9 @@ class ChartPainter:
         widest, narrowest, pad2 = m.max_label_width, m.min_label_width, 2 * m.label_padding
         place_label = self._place_label
         model, hover = self.model, self.hover
-        marked = set(model.selected)  # outlined: selected, hovered, critical (at risk: a dot)
-        if hover is not None:
-            marked.add(hover)
-        if model.show_critical:
-            marked |= model.critical
+        # Outlined: selected, hovered, critical (at risk: a dot). The sets are not merged: the
+        # critical path of a large plan holds thousands of items.
+        selected, critical = model.selected, model.critical if model.show_critical else ()
         shaped, outlined = [], []
         for entry in entries:
             item, row, box, swatch, nxt, row_top, label, on_screen, prev = entry
@@ -247,7 +245,7 @@ class ChartPainter:
             if not on_screen:
                 continue
             status = row.status
-            if status is AT_RISK or item.id in marked:
+            if status is AT_RISK or item.id in selected or item.id == hover or item.id in critical:
                 outlined.append(entry)
             if (
                 kind is MILESTONE
