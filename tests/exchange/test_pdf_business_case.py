@@ -487,26 +487,3 @@ def test_many_scenarios_with_long_names_stay_apart(ws, tmp_path):
     assert "Expansion into market number 3" in " ".join(_pages(out))
     assert outside_margins(out, SPACING.margin) == []
     assert overlaps(out) == []
-
-
-def test_paper_names_periods_and_units_as_the_screen_does():
-    """The document and the Business case view word a period and a driver's unit alike."""
-    from pmdesk.core.finance import CaseSettings, period_start
-    from pmdesk.exchange.pdf.business_case import driver_unit, period_label, periods_text
-    from pmdesk.gui.finance import wording
-
-    for period in Period:
-        for month in range(1, 13):
-            settings = CaseSettings("EUR", period, 30, dt.date(2026, month, 1), PricingModel.UNIT)
-            for index in (0, 1, 2, 7, 30):
-                start = period_start(settings, index)
-                assert period_label(settings, start, index) == wording.period_label(
-                    period, start, index
-                ), (period, month, index)
-        for model in PricingModel:
-            settings = CaseSettings("GBP", period, 8, START, model)
-            for spec in DRIVERS:
-                assert driver_unit(spec, settings) == wording.unit_text(spec, settings), spec.key
-        for value in (None, Decimal("1"), Decimal("8.66"), Decimal("12")):
-            settings = CaseSettings("EUR", period, 8, START, PricingModel.UNIT)
-            assert periods_text(value, settings) == wording.periods_text(value, period).text

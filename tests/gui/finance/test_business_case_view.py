@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QTableView
 from tests.gui.test_house_rules import demo_copy, open_window, show
 
 from pmdesk.core.finance import DRIVERS
+from pmdesk.core.finance_wording import FIGURE_ROWS
 from pmdesk.gui.finance.signoff import SignOffDialog
-from pmdesk.gui.finance.wording import FIGURE_ROWS
 from pmdesk.store.services import PortfolioService
 from pmdesk.store.services.finance import FinanceService
 from pmdesk.store.workspace import Workspace
@@ -475,7 +475,7 @@ def test_the_currency_is_typed_and_a_wrong_one_refused(qtbot, window):
 
 def test_several_irrs_are_said_in_words_with_the_nearest_on_hover():
     from pmdesk.core.finance import IRR_NO_CHANGE, IRR_SEVERAL, Irr
-    from pmdesk.gui.finance.wording import irr_text
+    from pmdesk.core.finance_wording import irr_text
 
     several = irr_text(Irr(Decimal("0.05"), Decimal("0.21550625"), IRR_SEVERAL), annual=True)
     assert several.text == "several sign changes"

@@ -25,14 +25,20 @@ from pmdesk.core.finance import (
     DRIVERS,
     BusinessCase,
     CaseSettings,
-    DriverSpec,
     Period,
     PricingModel,
     ScenarioResult,
     TornadoBar,
-    add_months,
     evaluate_all,
     sensitivity,
+)
+from pmdesk.core.finance_wording import (
+    count_text,
+    period_label,
+    period_noun,
+    periods_text,
+    unit_text,
+    value_text,
 )
 from pmdesk.core.pricing import (
     WATERFALL_LABELS,
@@ -137,29 +143,6 @@ def case_facts(job: Job, product_id: int) -> CaseFacts | None:
 # -- wording of figures -------------------------------------------------------------------------
 
 
-def period_noun(settings: CaseSettings, count: float = 1) -> str:
-    noun = str(settings.period.value)  # "year", "quarter", "month"
-    return noun if count == 1 else f"{noun}s"
-
-
-def period_label(settings: CaseSettings, start: dt.date, index: int) -> str:
-    """A period named as the Business case view names it: "Q3 2027", "Jun–Aug 2018" (a
-    quarter off the calendar's), "Mar 2027", "2027" or "2027/28"; period 0, the investment
-    just before the first period, is "Start"."""
-    if index == 0:
-        return "Start"
-    if settings.period is Period.QUARTER:
-        if start.month % 3 == 1:
-            return f"Q{(start.month - 1) // 3 + 1} {start.year}"
-        end = add_months(start, 2)
-        if end.year == start.year:
-            return f"{start:%b}–{end:%b %Y}"
-        return f"{start:%b %Y}–{end:%b %Y}"
-    if settings.period is Period.MONTH:
-        return f"{start:%b %Y}"
-    return str(start.year) if start.month == 1 else f"{start.year}/{(start.year + 1) % 100:02d}"
-
-
 def money(value: Decimal | None, currency: str, *, compact: bool = False) -> str:
     """An amount as a price reads: to the cent ("€19.90")."""
     return "—" if value is None else format_money(value, currency, compact=compact)
@@ -178,15 +161,6 @@ def rate(value: Decimal) -> str:
     return format_rate(value)
 
 
-def periods_text(value: Decimal | None, settings: CaseSettings) -> str:
-    if value is None:
-        return NOT_REACHED
-    if 0 < value < Decimal("0.05"):  # a fraction of the first period
-        return f"under 0.1 {period_noun(settings)}"
-    shown = value.quantize(Decimal("0.1"))  # "8.7 quarters", "9.0 quarters": as on screen
-    return f"{shown:f} {period_noun(settings, float(shown))}"
-
-
 def _irr(result: ScenarioResult) -> str:
     annual = result.figures.irr.annual
     return "no IRR" if annual is None else f"{rate(annual)} a year"
@@ -196,7 +170,7 @@ def _break_even(result: ScenarioResult, settings: CaseSettings) -> str:
     index = result.figures.break_even_period
     if index is None:
         return NOT_REACHED
-    return period_label(settings, result.rows[index].start, index)
+    return period_label(settings.period, result.rows[index].start, index)
 
 
 def _roi(result: ScenarioResult) -> str:
@@ -210,10 +184,10 @@ def figure_lines(settings: CaseSettings) -> list[tuple[str, Callable[[ScenarioRe
     return [
         ("Net present value", lambda r: whole(r.figures.npv, currency)),
         ("Internal rate of return", _irr),
-        ("Payback", lambda r: periods_text(r.figures.payback_period, settings)),
+        ("Payback", lambda r: periods_text(r.figures.payback_period, settings.period).text),
         (
             "Discounted payback",
-            lambda r: periods_text(r.figures.discounted_payback_period, settings),
+            lambda r: periods_text(r.figures.discounted_payback_period, settings.period).text,
         ),
         ("Return on investment", _roi),
         ("Break-even", lambda r: _break_even(r, settings)),
@@ -368,8 +342,8 @@ def _summary(job: Job, facts: CaseFacts) -> list[Flowable]:
                 ),
                 Tile(
                     "Payback",
-                    periods_text(figures.payback_period, settings),
-                    f"discounted: {periods_text(figures.discounted_payback_period, settings)}",
+                    periods_text(figures.payback_period, settings.period).text,
+                    f"discounted: {periods_text(figures.discounted_payback_period, settings.period).text}",
                 ),
                 Tile(
                     "Peak funding",
@@ -422,7 +396,7 @@ class FitChart(Flowable):
 def _plan_sentence(facts: CaseFacts) -> str:
     settings = facts.settings
     model = "subscriptions" if settings.pricing_model is PricingModel.SUBSCRIPTION else "unit sales"
-    noun = period_noun(settings)
+    noun = period_noun(settings.period)
     return (
         f"{noun.capitalize()}ly plan over {plural(settings.horizon, noun)} from "
         f"{long_date(settings.start)} · {settings.currency} · {model} · "
@@ -453,7 +427,7 @@ def _decision_sentence(facts: CaseFacts) -> str:
     verb = "Approve" if facts.draft else "Approved:"
     payback = figures.payback_period
     back = (
-        f"pays back in {periods_text(payback, facts.settings)}"
+        f"pays back in {periods_text(payback, facts.settings.period).text}"
         if payback is not None
         else "does not pay back within the horizon"
     )
@@ -489,39 +463,6 @@ def _status_banner(facts: CaseFacts, width: float) -> Table:
 # -- assumptions --------------------------------------------------------------------------------
 
 
-def driver_unit(spec: DriverSpec, settings: CaseSettings) -> str:
-    """The driver's unit in words: "EUR per customer per quarter", "% a year"."""
-    noun = period_noun(settings)
-    currency = settings.currency
-    subscription = settings.pricing_model is PricingModel.SUBSCRIPTION
-    if spec.key in ("price", "unit_cost"):
-        return f"{currency} per customer per {noun}" if subscription else f"{currency} per unit"
-    if spec.key == "discount_rate":
-        return "% a year"
-    return {
-        "money": currency,
-        "money/period": f"{currency} per {noun}",
-        "rate": "%",
-        "rate/period": f"% per {noun}",
-        "count": "customers" if subscription else "units",
-        "count/period": f"{'customers' if subscription else 'units'} per {noun}",
-    }.get(spec.unit, spec.unit)
-
-
-def driver_value(spec: DriverSpec, value: Decimal, currency: str) -> str:
-    if spec.unit.startswith("money"):
-        return format_money(value, currency)
-    if spec.unit.startswith("rate"):
-        return format_rate(value)
-    return _count(value)
-
-
-def _count(value: Decimal) -> str:
-    if value == value.to_integral_value():
-        return f"{value:,.0f}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
-
-
 def _assumptions(job: Job, facts: CaseFacts, numbering: Numbering) -> list[Flowable]:
     settings = facts.settings
     details = facts.details
@@ -531,8 +472,8 @@ def _assumptions(job: Job, facts: CaseFacts, numbering: Numbering) -> list[Flowa
         key_values(
             [
                 ("Currency", Plain(settings.currency)),
-                ("Periods", Plain(f"{period_noun(settings).capitalize()}s")),
-                ("Horizon", Plain(plural(settings.horizon, period_noun(settings)))),
+                ("Periods", Plain(f"{period_noun(settings.period).capitalize()}s")),
+                ("Horizon", Plain(plural(settings.horizon, period_noun(settings.period)))),
                 ("First period starts", Plain(long_date(settings.start))),
                 ("Pricing", Plain(settings.pricing_model.label)),
                 (
@@ -551,16 +492,16 @@ def _assumptions(job: Job, facts: CaseFacts, numbering: Numbering) -> list[Flowa
     rows = []
     for spec in DRIVERS:
         value = facts.case.drivers[spec.key]
-        shown = driver_value(spec, value, settings.currency)
+        shown = value_text(spec, value, settings.currency)
         if spec.key == "unit_cost" and build_up is not None:
-            shown = driver_value(spec, build_up, settings.currency)
+            shown = value_text(spec, build_up, settings.currency)
         if spec.key == "churn" and settings.pricing_model is not PricingModel.SUBSCRIPTION:
             shown += " (not used)"
         rows.append(
             [
                 [para(spec.label, Styles.cell_bold), para(spec.help, Styles.cell_muted)],
                 Plain(shown, align="RIGHT"),
-                Plain(driver_unit(spec, settings)),
+                Plain(unit_text(spec, settings)),
                 details.notes.get(spec.key, "") or "—",
             ]
         )
@@ -601,7 +542,7 @@ def _override_rows(facts: CaseFacts, width: float) -> Flowable | None:
             [Plain(spec.label, bold=True)]
             + [
                 Plain(
-                    driver_value(spec, s.overrides[key], facts.currency)
+                    value_text(spec, s.overrides[key], facts.currency)
                     if key in s.overrides
                     else "—",
                     align="RIGHT",
@@ -667,9 +608,9 @@ def _cash_flow(
         rows.append(
             [
                 Plain(str(row.index), align="RIGHT", colour=MUTED),
-                Plain(period_label(settings, row.start, row.index), bold=True),
-                Plain(_count(row.new_units.quantize(Decimal(1))), align="RIGHT"),
-                Plain(_count(row.customers.quantize(Decimal(1))), align="RIGHT"),
+                Plain(period_label(settings.period, row.start, row.index), bold=True),
+                Plain(count_text(row.new_units.quantize(Decimal(1))), align="RIGHT"),
+                Plain(count_text(row.customers.quantize(Decimal(1))), align="RIGHT"),
                 Plain(amount(row.revenue, divisor), align="RIGHT"),
                 Plain(amount(row.cost_of_goods, divisor), align="RIGHT"),
                 Plain(amount(row.gross_margin, divisor), align="RIGHT"),
@@ -692,7 +633,9 @@ def _cash_flow(
             Plain(""),
             Plain("Total", bold=True),
             Plain(
-                _count(sum((r.new_units for r in result.rows), Decimal(0)).quantize(Decimal(1))),
+                count_text(
+                    sum((r.new_units for r in result.rows), Decimal(0)).quantize(Decimal(1))
+                ),
                 align="RIGHT",
                 bold=True,
             ),
@@ -704,7 +647,7 @@ def _cash_flow(
     unit = f"{scale} of {settings.currency}" if scale else settings.currency
     caption = (
         f"The {result.name} scenario: the investment at the start, then "
-        f"{plural(settings.horizon, period_noun(settings))}; amounts in {unit}. Negative net "
+        f"{plural(settings.horizon, period_noun(settings.period))}; amounts in {unit}. Negative net "
         "cash flow is in red; the cumulative cash turns green once the case has paid back."
     )
     cash = table(
@@ -770,8 +713,8 @@ def _sensitivity(job: Job, facts: CaseFacts, numbering: Numbering) -> list[Flowa
     rows = []
     for bar in moving:
         spec = specs.get(bar.key)
-        low = driver_value(spec, bar.low_value, facts.currency) if spec else str(bar.low_value)
-        high = driver_value(spec, bar.high_value, facts.currency) if spec else str(bar.high_value)
+        low = value_text(spec, bar.low_value, facts.currency) if spec else str(bar.low_value)
+        high = value_text(spec, bar.high_value, facts.currency) if spec else str(bar.high_value)
         rows.append(
             [
                 Plain(bar.label, bold=True),
@@ -938,7 +881,7 @@ def cash_flow_chart(facts: CaseFacts, width: float, height: float) -> Drawing:
                 )
             )
     d.add(Line(left, zero, left + plot_w, zero, strokeColor=RULE, strokeWidth=0.8))
-    names = [period_label(settings, row.start, row.index) for row in decision.rows]
+    names = [period_label(settings.period, row.start, row.index) for row in decision.rows]
     room = max(string_width(name, 6.3) for name in names) + 10
     step = max(1, -(-count // max(1, int(plot_w // room))))
     for index in range(0, count, step):
@@ -1068,7 +1011,7 @@ def _pricing(job: Job, facts: CaseFacts, numbering: Numbering) -> list[Flowable]
         rows = [
             [
                 item.name,
-                Plain(_count(item.quantity), align="RIGHT"),
+                Plain(count_text(item.quantity), align="RIGHT"),
                 Plain(money(item.unit_cost, currency), align="RIGHT"),
                 Plain(money(item.quantity * item.unit_cost, currency), align="RIGHT"),
             ]
@@ -1318,8 +1261,8 @@ def changes_since(before: BusinessCase, after: BusinessCase) -> list[str]:
         old, new = before.drivers.get(spec.key), after.drivers.get(spec.key)
         if old != new and old is not None and new is not None:
             out.append(
-                f"{spec.label}: {driver_value(spec, old, currency)} → "
-                f"{driver_value(spec, new, currency)}"
+                f"{spec.label}: {value_text(spec, old, currency)} → "
+                f"{value_text(spec, new, currency)}"
             )
     if before.unit_cost_from_build_up != after.unit_cost_from_build_up:
         out.append(

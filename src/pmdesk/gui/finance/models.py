@@ -26,10 +26,9 @@ from pmdesk.core.finance import (
     PricingModel,
     ScenarioResult,
 )
+from pmdesk.core.finance_wording import FIGURE_ROWS, edit_text, period_label, unit_text, value_text
 from pmdesk.core.pricing import format_money
 from pmdesk.gui.theme import plain_tooltip
-
-from .wording import FIGURE_ROWS, edit_text, period_label, unit_text, value_text
 
 Index = QModelIndex | QPersistentModelIndex
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter

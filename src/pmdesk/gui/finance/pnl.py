@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from pmdesk.core.changes import ChangeSet
 from pmdesk.core.finance import Period
+from pmdesk.core.finance_wording import period_label
 from pmdesk.core.kinds import ChangeKind
 from pmdesk.core.palette import OKABE_ITO
 from pmdesk.core.pricing import format_money, format_rate
@@ -44,8 +45,6 @@ from pmdesk.gui.context import AppContext
 from pmdesk.gui.widgets.hint import next_step_hint
 from pmdesk.gui.widgets.row_sync import sync_rows
 from pmdesk.store.services.finance import FinanceService
-
-from .wording import period_label
 
 Index = QModelIndex | QPersistentModelIndex
 SHORT_COLOUR = OKABE_ITO["vermillion"]  # an actual under its plan

@@ -54,6 +54,13 @@ from pmdesk.core.finance import (
     evaluate_all,
     sensitivity,
 )
+from pmdesk.core.finance_wording import (
+    FIGURE_ROWS,
+    parse_driver,
+    period_label,
+    period_noun,
+    value_text,
+)
 from pmdesk.core.kinds import ChangeKind
 from pmdesk.core.palette import OKABE_ITO
 from pmdesk.core.pricing import check_currency, format_money, format_rate
@@ -87,7 +94,6 @@ from .models import (
 from .pnl import PnlPanel
 from .pricing import PricingPanel
 from .signoff import SignOffDialog
-from .wording import FIGURE_ROWS, parse_driver, period_label, period_noun, value_text
 
 FINANCE_KINDS = (
     ChangeKind.BUSINESS_CASE,

@@ -21,7 +21,8 @@ from decimal import Decimal
 from typing import Any
 
 from pmdesk.core.enums import MetricKind
-from pmdesk.core.finance import add_months
+from pmdesk.core.finance import Period, add_months
+from pmdesk.core.finance_wording import period_label
 from pmdesk.core.lifecycle import figure
 
 # Which of the plan's figures each kind of metric is measured against.
@@ -53,16 +54,10 @@ class PlanSeries:
 
 
 def _label(start: dt.date, months: int) -> str:
-    """A plan period as the business case names it: "Q3 2026", "Jun–Aug 2018" (a quarter off
-    the calendar's), "2027" or "2027/28", "Mar 2027"."""
-    end = add_months(start, months - 1)
-    if months == 1:
-        return f"{start:%b %Y}"
-    if months == 12:
-        return str(start.year) if start.month == 1 else f"{start.year}/{(start.year + 1) % 100:02d}"
-    if months == 3 and start.month % 3 == 1:
-        return f"Q{(start.month - 1) // 3 + 1} {start.year}"
-    return f"{start:%b}–{end:%b %Y}" if end.year == start.year else f"{start:%b %Y}–{end:%b %Y}"
+    """A plan period named as the business case names it everywhere ("Q3 2026", "Jun–Aug
+    2018", "2027/28", "Mar 2027"), from the length of its periods in months."""
+    period = {12: Period.YEAR, 3: Period.QUARTER}.get(months, Period.MONTH)
+    return period_label(period, start, 1)
 
 
 def _months_of(rows: Sequence[Any]) -> int:

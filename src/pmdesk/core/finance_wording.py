@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from pmdesk.core.finance import (
+from .finance import (
     CaseSettings,
     DriverSpec,
     Figures,
@@ -24,7 +24,7 @@ from pmdesk.core.finance import (
     period_start,
     validate_driver,
 )
-from pmdesk.core.pricing import format_money, format_rate, parse_money, parse_rate
+from .pricing import format_money, format_rate, parse_money, parse_rate
 
 PERIOD_NOUNS = {Period.YEAR: "year", Period.QUARTER: "quarter", Period.MONTH: "month"}
 NO_IRR = "no IRR"
@@ -32,7 +32,7 @@ SEVERAL = "several sign changes"
 NEVER = "not reached"
 
 
-def period_noun(period: Period, count: float = 1) -> str:
+def period_noun(period: Period, count: float | Decimal = 1) -> str:
     noun = PERIOD_NOUNS[period]
     return noun if count == 1 else f"{noun}s"
 
@@ -161,6 +161,9 @@ SHORT_NOUNS = {Period.YEAR: "yrs", Period.QUARTER: "qtrs", Period.MONTH: "mths"}
 def periods_text(value: Decimal | None, period: Period, compact: bool = False) -> FigureText:
     if value is None:
         return FigureText(NEVER, "The cumulative cash flow stays negative over the whole horizon")
+    if 0 < value < Decimal("0.05"):  # a fraction of the first period
+        shown = f"under 0.1 {period_noun(period)}"
+        return FigureText(shown)
     number = value.quantize(Decimal("0.1"))
     full = f"{number:f} {period_noun(period, number)}"
     if compact:
