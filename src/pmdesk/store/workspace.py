@@ -115,6 +115,7 @@ class Workspace:
         read_only: bool,
         lock: WorkspaceLock | None,
         engine: sa.Engine | None = None,
+        private: sqlite_file.PrivateCopy | None = None,
     ) -> None:
         self.path = path
         self.read_only = read_only
@@ -123,7 +124,8 @@ class Workspace:
         # A file has one writer at a time: no row version to check (a team's: VersionBook).
         self.versions: RowVersions = RowVersions()
         # A reader of a -wal whose -shm is gone reads a copy: it may not create a -shm here.
-        self._private = (
+        # An older file looked at read-only is read from an upgraded copy (see open()).
+        self._private = private or (
             sqlite_file.PrivateCopy(path)
             if engine is None and read_only and sqlite_file.wal_without_index(path)
             else None
@@ -138,8 +140,12 @@ class Workspace:
         self._recorders: list[tuple[int, journal.Journal]] = []  # see recording()
         self._services: dict[str, object] = {}
         # A reader that finds no -wal will make one (and -shm); it tidies them on close.
-        self._tidy_on_close = engine is None and read_only and sqlite_file.nobody_writing(path)
+        self._tidy_on_close = (
+            engine is None and private is None and read_only and sqlite_file.nobody_writing(path)
+        )
         self._closed = False
+        # The format of the file on disk when it is read from an upgraded copy.
+        self._file_version: int | None = None
 
     @staticmethod
     def _sqlite_engine(path: Path, read_only: bool) -> sa.Engine:
@@ -226,6 +232,8 @@ class Workspace:
         if version == schema.SCHEMA_VERSION:  # an older file's values: after its upgrade
             sqlite_file.inspect_values(path)
         if read_only:
+            if version < schema.SCHEMA_VERSION:
+                return cls._read_upgraded_copy(path, version)
             return cls(path, read_only=True, lock=None)
         lock = cls._take_lock(path)
         try:
@@ -236,6 +244,24 @@ class Workspace:
         except BaseException:
             lock.release()
             raise
+
+    @classmethod
+    def _read_upgraded_copy(cls, path: Path, version: int) -> Workspace:
+        """An older file opened read-only (an export, ``pmdesk check``, a file in use by an
+        older pmdesk): a private copy is upgraded and its values checked, then read, so every
+        view and document finds the tables it expects; the file itself is only copied."""
+        from .upgrade import upgrade_file
+
+        copy = sqlite_file.PrivateCopy(path)
+        try:
+            upgrade_file(copy.path, version)
+            sqlite_file.inspect_values(copy.path)
+            workspace = cls(path, read_only=True, lock=None, private=copy)
+        except BaseException:
+            copy.close()
+            raise
+        workspace._file_version = version
+        return workspace
 
     @staticmethod
     def _take_lock(path: Path) -> WorkspaceLock:
@@ -392,6 +418,9 @@ class Workspace:
 
     @property
     def schema_version(self) -> int:
+        """The format of the file (an older file read from an upgraded copy: its own)."""
+        if self._file_version is not None:
+            return self._file_version
         with self.engine.connect() as conn:
             value = conn.execute(sa.select(Meta.value).where(Meta.key == "schema_version"))
             return int(value.scalar_one())
