@@ -27,9 +27,10 @@ from pmdesk.core.changes import ChangeSet
 from pmdesk.core.enums import MoSCoW, RequirementKind, RequirementSource, RequirementStatus
 from pmdesk.core.errors import ValidationError
 from pmdesk.core.kinds import ChangeKind
+from pmdesk.core.market import Demand
 from pmdesk.core.requirements import revenue_at_stake, user_story
 from pmdesk.core.scoring import RICE_IMPACT_LABELS, RICE_IMPACT_SCALE, rice, rice_parts
-from pmdesk.core.wording import format_number
+from pmdesk.core.wording import format_number, plural
 from pmdesk.gui.commands import LinkCommand, UpdateCommand
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.views.common import create, heading
@@ -38,7 +39,7 @@ from pmdesk.gui.widgets.entity_model import EntityTableModel
 from pmdesk.gui.widgets.entity_table import EntityTable
 from pmdesk.gui.widgets.form import EntityForm
 from pmdesk.store.queries import TableQuery
-from pmdesk.store.services import RequirementService
+from pmdesk.store.services import MarketService, RequirementService
 
 from .criteria import CriteriaList
 
@@ -183,6 +184,7 @@ class RequirementEditor(QWidget):
         for signal in ("rowsInserted", "rowsRemoved", "modelReset", "dataChanged"):
             getattr(self.customers.model, signal).connect(self._show_stake)
         self._build_links()
+        self._build_demand()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 6, 0)
         layout.addWidget(self.form)
@@ -191,6 +193,9 @@ class RequirementEditor(QWidget):
         layout.addWidget(section_title("Customers who asked"))
         layout.addWidget(self.stake)
         layout.addWidget(self.customers)
+        layout.addWidget(section_title("Demand: what customers said"))
+        layout.addWidget(self.demand_summary)
+        layout.addWidget(self.quotes)
         layout.addWidget(section_title("Delivered by (roadmap items)"))
         layout.addWidget(self.links)
         layout.addLayout(self.link_bar)
@@ -230,6 +235,27 @@ class RequirementEditor(QWidget):
         self.form.insert_row("story_benefit", "Reads", self.story)
         self.rice_panel = RicePanel()
         self.form.insert_row("effort", "", self.rice_panel)
+
+    def _build_demand(self) -> None:
+        self.demand_summary = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
+        self.demand_summary.setAccessibleName("Demand behind the requirement")
+        self.quotes = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
+        self.quotes.setAccessibleName("Strongest quotes")
+        self.quotes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        italic = self.quotes.font()
+        italic.setItalic(True)
+        self.quotes.setFont(italic)
+        self.reach_from_demand = QPushButton("Reach from demand")
+        self.reach_from_demand.setToolTip(
+            "Set the RICE reach to the number of customers behind this requirement"
+        )
+        self.reach_from_demand.clicked.connect(self.use_demand_as_reach)
+        self.reach_note = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
+        self.reach_note.setStyleSheet("color: #1565c0; font-weight: 600;")
+        self.reach_note.hide()
+        self.form.insert_row("reach", "", self.reach_note)
+        self.form.insert_row("reach", "", self.reach_from_demand)
+        self._demand: Demand | None = None
 
     def _build_links(self) -> None:
         self.links = QListWidget()
@@ -274,6 +300,7 @@ class RequirementEditor(QWidget):
         self._show_kind()
         self._show_previews()
         self._check_duplicates()
+        self._show_demand()
         self.setEnabled(requirement_id is not None)
 
     def _follow(self, changes: ChangeSet) -> None:
@@ -287,6 +314,10 @@ class RequirementEditor(QWidget):
             self._show_kind()
         if changes.touches(ChangeKind.REQUIREMENT_ITEM_LINK, ChangeKind.ROADMAP_ITEM):
             self._show_links()
+        if changes.touches(
+            ChangeKind.FEEDBACK, ChangeKind.FEEDBACK_REQUIREMENT, ChangeKind.REQUIREMENT_CUSTOMER
+        ) or rid in changes.ids(ChangeKind.REQUIREMENT, "update"):
+            self._show_demand()
 
     # -- previews ------------------------------------------------------------------------------
 
@@ -298,6 +329,8 @@ class RequirementEditor(QWidget):
         role, goal, benefit = (self.form.value(f) or "" for f in STORY_FIELDS)
         self.story.setText(user_story(role, goal, benefit))
         self.rice_panel.show_values(*(self.form.value(f) for f in RICE_FIELDS))
+        if hasattr(self, "reach_note"):
+            self._show_reach_note()
 
     def _show_kind(self, *_args: Any) -> None:
         story = self.form.value("kind") != RequirementKind.REQUIREMENT
@@ -372,6 +405,61 @@ class RequirementEditor(QWidget):
             "No customer has asked for this yet"
             if not count
             else f"{people} · {format_number(total, 0)} revenue at stake"
+        )
+
+    # -- demand ---------------------------------------------------------------------------------
+
+    def _show_demand(self) -> None:
+        """The customers and revenue behind the requirement and their strongest words; the
+        reach marked when it is the demand's customer count."""
+        rid = self.requirement_id
+        found = self.ctx.service(MarketService).demand(rid) if rid is not None else None
+        self._demand = found
+        if found is None or not found.items:
+            self.demand_summary.setText(
+                "No customer feedback is linked yet — link it from the Market view's "
+                "feedback inbox, or import it (File ▸ Import ▸ CSV File…, Customer feedback)."
+            )
+            self.quotes.setText("")
+            self.quotes.hide()
+        else:
+            self.demand_summary.setText(
+                f"{plural(found.customers, 'customer')} · "
+                f"{format_number(float(found.revenue), 0)} revenue · "
+                f"{plural(found.items, 'voice')}"
+            )
+            lines = [
+                f"“{q.quote}” — {q.customer or 'anonymous'}"
+                f" ({q.importance.label.lower()}{', ' + q.date.isoformat() if q.date else ''})"
+                for q in found.quotes
+            ]
+            self.quotes.setText("\n".join(lines))
+            self.quotes.setVisible(bool(lines))
+        customers = found.customers if found else 0
+        self.reach_from_demand.setText(f"Reach from demand ({plural(customers, 'customer')})")
+        self.reach_from_demand.setEnabled(
+            customers > 0 and rid is not None and not self.ctx.read_only
+        )
+        self._show_reach_note()
+
+    def _show_reach_note(self, *_args: Any) -> None:
+        found = self._demand
+        reach = self.form.value("reach") if self.form.row is not None else None
+        marked = bool(found and found.customers and reach == found.rice_reach)
+        if marked and found is not None:
+            self.reach_note.setText(
+                f"Reach from demand: the {plural(found.customers, 'customer')} behind it"
+            )
+        self.reach_note.setVisible(marked)
+
+    def use_demand_as_reach(self) -> bool:
+        """Set the RICE reach to the demand's customer count: one undo step."""
+        row, found = self.form.row, self._demand
+        if row is None or found is None or not found.customers:
+            return False
+        text = f"Reach of “{row.title}” from demand ({plural(found.customers, 'customer')})"
+        return self.ctx.run(
+            UpdateCommand(self.service.requirements, row.id, {"reach": found.rice_reach}, text)
         )
 
     # -- links ----------------------------------------------------------------------------------

@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
 from pmdesk.core.changes import ChangeSet
 from pmdesk.core.enums import MoSCoW, RequirementSource, RequirementStatus
 from pmdesk.core.kinds import ChangeKind
+from pmdesk.core.market import Demand
 from pmdesk.core.scoring import rice_or_none
-from pmdesk.core.wording import plural
+from pmdesk.core.wording import format_number, plural
 from pmdesk.gui.commands import CreateCommand
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.views.base import BaseView
@@ -37,7 +38,7 @@ from pmdesk.gui.widgets.image_export import export_widget
 from pmdesk.gui.widgets.look import Look, row_height
 from pmdesk.gui.widgets.stale import StaleUntilShown
 from pmdesk.store.queries import texts
-from pmdesk.store.services import RequirementService
+from pmdesk.store.services import MarketService, RequirementService
 
 from .editor import IMPACT, RequirementEditor
 
@@ -49,6 +50,14 @@ ORDERS: dict[str, tuple[str, bool]] = {
     "Source": ("source", False),
     "Revenue at stake": ("revenue", True),
 }
+
+
+# What the demand columns read: feedback linked to a requirement and customers named on it.
+DEMAND_KINDS = (
+    ChangeKind.FEEDBACK,
+    ChangeKind.FEEDBACK_REQUIREMENT,
+    ChangeKind.REQUIREMENT_CUSTOMER,
+)
 
 
 EMPTY_HINT = (
@@ -65,6 +74,23 @@ def _score(row: Any) -> float | None:
 def _score_tip(row: Any) -> str:
     found = rice_or_none(row.reach, row.impact, row.confidence, row.effort)
     return found.explain() if found else "Cannot be scored: effort must be more than zero"
+
+
+def _customers(found: Demand | None) -> int:
+    return found.customers if found else 0
+
+
+def _demand_revenue(found: Demand | None) -> float:
+    return float(found.revenue) if found else 0.0
+
+
+def _demand_tip(found: Demand | None) -> str:
+    if found is None or not found.items:
+        return "No feedback or customer behind it yet"
+    return (
+        f"{plural(found.customers, 'customer')} · {format_number(float(found.revenue), 0)} revenue"
+        f" · {plural(found.items, 'voice')} (feedback items and customers named)"
+    )
 
 
 def _name_voting(panel: Any) -> None:
@@ -91,6 +117,7 @@ class RequirementsView(BaseView):
         self.service = ctx.service(RequirementService)
         self.revenue = Lookup(self._revenue, (ChangeKind.REQUIREMENT_CUSTOMER,))
         self.links = Lookup(self._links, (ChangeKind.REQUIREMENT_ITEM_LINK,))
+        self.demand = Lookup(self._demand, DEMAND_KINDS)
         self.model = EntityTableModel(ctx, self.service.requirements, self._columns(), parent=self)
         self.table = self.register(
             EntityTable(
@@ -100,7 +127,7 @@ class RequirementsView(BaseView):
                 edit_field="title",
                 empty_hint=EMPTY_HINT,
                 fit_field="title",
-                drop_fields=("links", "revenue", "source"),
+                drop_fields=("links", "revenue", "source", "customers", "demand"),
             )
         )  # the editor shows these too
         self.editor = RequirementEditor(ctx)
@@ -195,7 +222,7 @@ class RequirementsView(BaseView):
         )
 
     def _columns(self) -> list[Column]:
-        revenue, links = self.revenue, self.links
+        revenue, links, demand = self.revenue, self.links, self.demand
         return [
             Column("ref", "Ref", width=7),
             Column("title", "Title", width=24),
@@ -262,6 +289,27 @@ class RequirementsView(BaseView):
                 tooltip=lambda r: f"{revenue.get(r.id, (0, 0.0))[0]} customers",
             ),
             computed(
+                "customers",
+                "Asked by",
+                lambda r: _customers(demand.get(r.id)),
+                kind=Kind.INT,
+                lookups=(demand,),
+                width=7,
+                tooltip=lambda r: _demand_tip(demand.get(r.id)),
+                header_tip="Customers behind it: feedback linked to it and customers named on it",
+            ),
+            computed(
+                "demand",
+                "Demand",
+                lambda r: _demand_revenue(demand.get(r.id)),
+                kind=Kind.FLOAT,
+                decimals=0,
+                lookups=(demand,),
+                width=9,
+                tooltip=lambda r: _demand_tip(demand.get(r.id)),
+                header_tip="Revenue of the customers behind it, each customer counted once",
+            ),
+            computed(
                 "links",
                 "Items",
                 lambda r: links.get(r.id, 0),
@@ -276,6 +324,11 @@ class RequirementsView(BaseView):
         if self.product_id is None:
             return {}
         return self.service.revenue_by_requirement(self.product_id)
+
+    def _demand(self) -> dict[int, Demand]:
+        if self.product_id is None:
+            return {}
+        return self.ctx.service(MarketService).demand_by_requirement(self.product_id)
 
     def _links(self) -> dict[int, int]:
         return {} if self.product_id is None else self.service.link_counts(self.product_id)
