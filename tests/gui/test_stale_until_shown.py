@@ -178,6 +178,12 @@ def _price_case(ctx, product_id):
     return "€987"
 
 
+def _add_competitor(ctx, product_id):
+    from pmdesk.store.services.market import MarketService
+
+    return ctx.service(MarketService).add_competitor("Added while away", product_ids=[product_id])
+
+
 def _add_launch(ctx, product_id):
     launches = ctx.service(LaunchService).launches
     return launches.create(product_id=product_id, name="Away launch", launch_date=FUTURE).id
@@ -195,6 +201,7 @@ EDITS = {
             and view.drivers.index(view.drivers.row_of("price"), 1).data() == price
         ),
     ),
+    "market": (_add_competitor, lambda view, rival: view.model.row_of(rival) >= 0),
     "roadmap": (_add_item, lambda view, item: item in view.chart.model.items),
     "requirements": (
         _add_requirement,

@@ -40,6 +40,7 @@ from pmdesk.store.services import (
     FinanceService,
     LaunchService,
     LifecycleService,
+    MarketService,
     PortfolioService,
     RequirementService,
     RoadmapService,
@@ -218,6 +219,9 @@ def fill(ws: Workspace) -> Filled:
     )
     finance = ws.service(FinanceService)
     finance.set_driver(finance.create_case(pid, horizon=12), "price", "€1,250")
+    market = ws.service(MarketService)
+    rival = market.add_competitor(TRICKY[:40], product_ids=[pid], market_overlap=4)
+    market.add_win_loss(rival, "lost", "2026-03-01", deal=TRICKY, reason="Price", product_id=pid)
     return Filled(ws, pid, other.id)
 
 
@@ -306,6 +310,7 @@ def test_views_are_listed_in_order_with_titles():
         ("stakeholders", "Stakeholders"),
         ("lifecycle", "Lifecycle"),
         ("business_case", "Business case"),
+        ("market", "Market"),
         ("roadmap", "Roadmap"),
         ("requirements", "Requirements"),
         ("launch", "Launch"),
@@ -371,6 +376,13 @@ def _counts(view: BaseView, key: str, f: Filled) -> list[tuple[object, int]]:
         ]
     if key == "requirements":
         return [(view.model, len(ws.service(RequirementService).requirements_of(pid)))]
+    if key == "market":  # its competitors, its deals and their summary
+        market = ws.service(MarketService)
+        return [
+            (view.model, len(market.competitors(pid))),
+            (view.deals, len(market.win_losses(product_id=pid))),
+            (view.summary, len(market.win_loss_summaries(product_id=pid))),
+        ]
     if key == "business_case":  # its drivers, its scenarios' figures, its periods 0 … 12
         case = ws.service(FinanceService).business_case(pid)
         return [(view.drivers, len(case.drivers)), (view.cash, case.settings.horizon + 1)]

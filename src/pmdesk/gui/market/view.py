@@ -1,0 +1,561 @@
+"""The Market view: a product's competitors with their threat, and the deals won and lost.
+
+Competitors are edited in place (the table and the form beside it); the four threat
+criteria are spin boxes with every criterion's part shown, the way RICE shows its
+factors. Every edit is one undo step (:class:`MarketCommand` over MarketService); a
+refused edit says why and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pmdesk.core.changes import ChangeSet
+from pmdesk.core.kinds import ChangeKind
+from pmdesk.core.market import SCORE_MAX, THREAT_CRITERIA, DealOutcome, threat_parts
+from pmdesk.gui.context import AppContext
+from pmdesk.gui.views.base import BaseView
+from pmdesk.gui.views.common import heading, name_parts, quiet, tabs
+from pmdesk.gui.widgets.hint import next_step_hint
+from pmdesk.gui.widgets.image_export import export_widget
+from pmdesk.gui.widgets.look import Look, row_height
+from pmdesk.store.services import PortfolioService
+from pmdesk.store.services.market import CompetitorRow, MarketService
+
+from .commands import MarketCommand
+from .models import CompetitorsModel, DealsModel, SummaryModel
+
+MARKET_KINDS = (
+    ChangeKind.COMPETITOR,
+    ChangeKind.PRODUCT_COMPETITOR,
+    ChangeKind.WIN_LOSS,
+)
+
+# The form's text fields beside the competitors table: (field, label).
+TEXT_FIELDS: tuple[tuple[str, str], ...] = (
+    ("website", "Website"),
+    ("positioning", "Positioning"),
+    ("pricing", "Pricing"),
+    ("strengths", "Strengths"),
+    ("weaknesses", "Weaknesses"),
+    ("recent_moves", "Recent moves"),
+)
+
+
+def _table(model: Any, name: str) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setAccessibleName(name)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setStretchLastSection(True)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.setEditTriggers(
+        QAbstractItemView.EditTrigger.DoubleClicked
+        | QAbstractItemView.EditTrigger.EditKeyPressed
+        | QAbstractItemView.EditTrigger.AnyKeyPressed
+    )
+    return view
+
+
+class MarketView(BaseView):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.service = ctx.service(MarketService)
+        self.portfolio = ctx.service(PortfolioService)
+        self.competitors: list[CompetitorRow] = []
+        self.current: CompetitorRow | None = None
+        self._filling = False
+        self.look = Look()
+        self._build()
+        self.follow_changes(self._follow)
+        name_parts(self)
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.title = heading("Market")
+        self.status = quiet()
+        self.status.setObjectName("marketStatus")
+        top = QHBoxLayout()
+        top.addWidget(self.title)
+        top.addSpacing(12)
+        top.addWidget(self.status, 1)
+        self.content_layout.addLayout(top)
+        self.tabs = tabs(
+            (self._competitors_page(), "Competitors"),
+            (self._deals_page(), "Win/loss"),
+            name="Market",
+        )
+        self.content_layout.addWidget(self.tabs, 1)
+
+    def _add_row(self) -> QHBoxLayout:
+        """Add a competitor: a new name, or one from the workspace not linked yet."""
+        self.add_box = QComboBox()
+        self.add_box.setEditable(True)
+        self.add_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.add_box.setAccessibleName("Competitor to add")
+        self.add_box.setToolTip(
+            "Type a new competitor's name, or choose one from the workspace to link it here"
+        )
+        self.add_box.lineEdit().setPlaceholderText("New competitor, or one from the workspace")
+        self.add_box.setMinimumWidth(260)
+        self.add_box.lineEdit().returnPressed.connect(lambda: self.add_competitor())
+        self.add_button = QPushButton("Add competitor")
+        self.add_button.clicked.connect(lambda: self.add_competitor())
+        self.unlink_button = QPushButton("Unlink")
+        self.unlink_button.setToolTip("Stop comparing this product with the competitor")
+        self.unlink_button.clicked.connect(lambda: self.unlink_selected())
+        self.delete_button = QPushButton("Delete competitor")
+        self.delete_button.setToolTip(
+            "Delete the competitor from the workspace, with its cells and deals"
+        )
+        self.delete_button.clicked.connect(lambda: self.delete_selected())
+        row = QHBoxLayout()
+        row.addWidget(self.add_box)
+        row.addWidget(self.add_button)
+        row.addStretch(1)
+        row.addWidget(self.unlink_button)
+        row.addWidget(self.delete_button)
+        return row
+
+    def _competitors_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 6, 0, 0)
+        layout.addLayout(self._add_row())
+        self.competitors_hint = next_step_hint(
+            "No competitors yet — Add competitor: type its name above and press Add competitor",
+            hidden=True,
+        )
+        layout.addWidget(self.competitors_hint)
+        self.model = CompetitorsModel(self._edit_competitor, self)
+        self.table = _table(self.model, "Competitors")
+        self.table.selectionModel().currentRowChanged.connect(lambda *_a: self._show_current())
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.table)
+        split.addWidget(self._form())
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setChildrenCollapsible(False)
+        layout.addWidget(split, 1)
+        return page
+
+    def _form(self) -> QWidget:
+        box = QGroupBox("Selected competitor")
+        self.form_box = box
+        outer = QVBoxLayout(box)
+        form = QFormLayout()
+        self.fields: dict[str, QLineEdit] = {}
+        for field, label in TEXT_FIELDS:
+            edit = QLineEdit()
+            edit.setAccessibleName(label)
+            edit.editingFinished.connect(lambda f=field: self._text_edited(f))
+            form.addRow(label, edit)
+            self.fields[field] = edit
+        outer.addLayout(form)
+        threat = QGroupBox("Threat")
+        grid = QGridLayout(threat)
+        self.spins: dict[str, QSpinBox] = {}
+        self.part_labels: dict[str, QLabel] = {}
+        for row, criterion in enumerate(THREAT_CRITERIA):
+            label = QLabel(f"{criterion.label} ({criterion.weight:.0%})")
+            spin = QSpinBox()
+            spin.setRange(0, SCORE_MAX)
+            spin.setAccessibleName(criterion.label)
+            spin.setToolTip(f"0 none … 5: {criterion.question}")
+            spin.valueChanged.connect(lambda v, k=criterion.key: self._score_changed(k, v))
+            label.setBuddy(spin)
+            part = QLabel()
+            part.setObjectName(f"part_{criterion.key}")
+            grid.addWidget(label, row, 0)
+            grid.addWidget(spin, row, 1)
+            grid.addWidget(part, row, 2)
+            self.spins[criterion.key] = spin
+            self.part_labels[criterion.key] = part
+        self.score_label = QLabel()
+        self.score_label.setObjectName("threatScore")
+        font = QFont(self.score_label.font())
+        font.setBold(True)
+        self.score_label.setFont(font)
+        grid.addWidget(QLabel("Threat score"), len(THREAT_CRITERIA), 0)
+        grid.addWidget(self.score_label, len(THREAT_CRITERIA), 1, 1, 2)
+        grid.setColumnStretch(2, 1)
+        outer.addWidget(threat)
+        outer.addStretch(1)
+        return box
+
+    def _deals_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 6, 0, 0)
+        row = QHBoxLayout()
+        self.deal_competitor = QComboBox()
+        self.deal_competitor.setAccessibleName("Deal competitor")
+        self.deal_outcome = QComboBox()
+        self.deal_outcome.setAccessibleName("Deal outcome")
+        for outcome in DealOutcome:
+            self.deal_outcome.addItem(outcome.label, outcome.value)
+        self.deal_date = QDateEdit()
+        self.deal_date.setCalendarPopup(True)
+        self.deal_date.setDisplayFormat("yyyy-MM-dd")
+        self.deal_date.setDate(QDate.currentDate())
+        self.deal_date.setAccessibleName("Deal date")
+        self.deal_name = QLineEdit()
+        self.deal_name.setPlaceholderText("Deal")
+        self.deal_name.setAccessibleName("Deal")
+        self.deal_reason = QLineEdit()
+        self.deal_reason.setPlaceholderText("Reason")
+        self.deal_reason.setAccessibleName("Deal reason")
+        self.deal_value = QLineEdit()
+        self.deal_value.setPlaceholderText("Value")
+        self.deal_value.setAccessibleName("Deal value")
+        self.deal_value.setMaximumWidth(110)
+        self.add_deal_button = QPushButton("Add deal")
+        self.add_deal_button.clicked.connect(lambda: self.add_deal())
+        self.delete_deal_button = QPushButton("Delete deal")
+        self.delete_deal_button.clicked.connect(lambda: self.delete_deal())
+        for widget in (
+            self.deal_competitor,
+            self.deal_outcome,
+            self.deal_date,
+            self.deal_name,
+            self.deal_reason,
+            self.deal_value,
+            self.add_deal_button,
+        ):
+            row.addWidget(widget, 1 if isinstance(widget, QLineEdit) else 0)
+        row.addWidget(self.delete_deal_button)
+        layout.addLayout(row)
+        self.deals_hint = next_step_hint(
+            "No deals yet — Add competitor first, then Add deal for each deal won or lost "
+            "against it",
+            hidden=True,
+        )
+        layout.addWidget(self.deals_hint)
+        self.deals = DealsModel(self._edit_deal, self)
+        self.deals_view = _table(self.deals, "Deals")
+        self.deals_view.selectionModel().currentRowChanged.connect(lambda *_a: self._deal_chosen())
+        self.summary = SummaryModel(self)
+        self.summary_view = _table(self.summary, "Win/loss by competitor")
+        self.summary_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.deals_view)
+        split.addWidget(self.summary_view)
+        split.setChildrenCollapsible(False)
+        layout.addWidget(split, 1)
+        return page
+
+    # -- loading ----------------------------------------------------------------------------
+
+    def load(self, product_id: int | None) -> None:
+        self._reload()
+
+    def _follow(self, changes: ChangeSet) -> None:
+        if self.product_id is not None and changes.touches(*MARKET_KINDS, ChangeKind.PRODUCT):
+            self._reload()
+
+    def _reload(self) -> None:
+        selected = self.current.id if self.current is not None else None
+        pid = self.product_id
+        self.competitors = self.service.competitors(pid) if pid is not None else []
+        self.model.set_rows(self.competitors)
+        names = {c.id: c.name for c in self.service.competitors()}
+        linked = {c.id for c in self.competitors}
+        self._filling = True
+        try:
+            text = self.add_box.currentText()
+            self.add_box.clear()
+            for cid, name in sorted(names.items(), key=lambda kv: kv[1].casefold()):
+                if cid not in linked:
+                    self.add_box.addItem(name, cid)
+            self.add_box.setEditText(text)
+            current_deal = self.deal_competitor.currentData()
+            self.deal_competitor.clear()
+            for competitor in self.competitors:
+                self.deal_competitor.addItem(competitor.name, competitor.id)
+            found = self.deal_competitor.findData(current_deal)
+            self.deal_competitor.setCurrentIndex(max(found, 0))
+        finally:
+            self._filling = False
+        self.deals.names = names
+        self.summary.names = names
+        deals = self.service.win_losses(product_id=pid) if pid is not None else []
+        self.deals.set_rows(deals)
+        summaries = self.service.win_loss_summaries(product_id=pid) if pid is not None else {}
+        self.summary.set_rows(
+            sorted(summaries.values(), key=lambda s: names.get(s.competitor_id, "").casefold())
+        )
+        for view in (self.table, self.deals_view, self.summary_view):
+            view.resizeColumnsToContents()
+        row = self.model.row_of(selected) if selected is not None else -1
+        if row < 0 and self.competitors:
+            row = 0
+        if row >= 0:
+            self.table.selectRow(row)
+        self._show_current()
+        self._show_state()
+
+    def _show_state(self) -> None:
+        writable = not self.ctx.read_only and self.product_id is not None
+        empty = not self.competitors
+        self.competitors_hint.setVisible(empty)
+        self.deals_hint.setVisible(not self.deals.rows)
+        for widget in (self.add_box, self.add_button):
+            widget.setEnabled(writable)
+        has_current = self.current is not None
+        self.unlink_button.setEnabled(writable and has_current)
+        self.delete_button.setEnabled(writable and has_current)
+        self.add_deal_button.setEnabled(writable and not empty)
+        self.delete_deal_button.setEnabled(writable and self._current_deal() is not None)
+        threats = sorted(self.competitors, key=lambda c: -c.threat.value)
+        if empty:
+            self.status.setText("No competitors linked to this product")
+        else:
+            lead = threats[0]
+            self.status.setText(
+                f"{len(self.competitors)} competitor{'s' if len(self.competitors) != 1 else ''}"
+                f" · highest threat: {lead.name} ({lead.threat.value:.0f}, "
+                f"{lead.threat.level.label.lower()})"
+            )
+
+    def _show_current(self) -> None:
+        index = self.table.currentIndex()
+        row = index.row() if index.isValid() else -1
+        self.current = self.model.rows[row] if 0 <= row < len(self.model.rows) else None
+        current = self.current
+        self._filling = True
+        try:
+            self.form_box.setEnabled(current is not None and not self.ctx.read_only)
+            self.form_box.setTitle(current.name if current is not None else "Selected competitor")
+            for field, edit in self.fields.items():
+                edit.setText(getattr(current, field) if current is not None else "")
+                edit.setCursorPosition(0)
+            for key, spin in self.spins.items():
+                spin.setValue(current.scores.get(key, 0) if current is not None else 0)
+        finally:
+            self._filling = False
+        self._show_parts()
+        self.unlink_button.setEnabled(current is not None and not self.ctx.read_only)
+        self.delete_button.setEnabled(current is not None and not self.ctx.read_only)
+        self.selectionChanged.emit()
+
+    def _show_parts(self) -> None:
+        current = self.current
+        if current is None:
+            for label in self.part_labels.values():
+                label.clear()
+            self.score_label.clear()
+            return
+        parts = threat_parts(current.threat)
+        for part, (key, label) in zip(parts, self.part_labels.items(), strict=False):
+            label.setText(part[1])
+            label.setToolTip(next(c.question for c in THREAT_CRITERIA if c.key == key))
+        self.score_label.setText(parts[-1][1].removeprefix("= "))
+        self.score_label.setToolTip(current.threat.explain())
+
+    def _deal_chosen(self) -> None:
+        writable = not self.ctx.read_only and self.product_id is not None
+        self.delete_deal_button.setEnabled(writable and self._current_deal() is not None)
+        self.selectionChanged.emit()
+
+    def _current_deal(self) -> Any:
+        index = self.deals_view.currentIndex()
+        rows = self.deals.rows
+        return rows[index.row()] if index.isValid() and index.row() < len(rows) else None
+
+    # -- edits, each one undo step ----------------------------------------------------------
+
+    def _run(self, action: Callable[[], Any], text: str) -> Any:
+        command = MarketCommand(self.service, action, text)
+        return command.result if self.ctx.run(command) else None
+
+    def _ran(self, action: Callable[[], Any], text: str) -> bool:
+        return self.ctx.run(MarketCommand(self.service, action, text))
+
+    def add_competitor(self, name: str | None = None) -> int | None:
+        """Link the named competitor of the workspace, or add a new one: one undo step."""
+        pid = self.product_id
+        if pid is None or self.ctx.read_only:
+            return None
+        text = " ".join((self.add_box.currentText() if name is None else name).split())
+        if not text:
+            self.ctx.errorRaised.emit("Type the competitor's name first")
+            return None
+        existing = next(
+            (c for c in self.service.competitors() if c.name.casefold() == text.casefold()), None
+        )
+        if existing is not None:
+            if pid in existing.product_ids:
+                self.ctx.errorRaised.emit(f"“{existing.name}” is a competitor here already")
+                return None
+            ok = self._ran(
+                lambda: self.service.link_product(existing.id, pid),
+                f"Add competitor “{existing.name}”",
+            )
+            new_id = existing.id if ok else None
+        else:
+            new_id = self._run(
+                lambda: self.service.add_competitor(text, product_ids=[pid]),
+                f"Add competitor “{text}”",
+            )
+        if new_id is not None:
+            self.add_box.setEditText("")
+            self.select_competitor(new_id)
+        return new_id
+
+    def select_competitor(self, competitor_id: int) -> None:
+        row = self.model.row_of(competitor_id)
+        if row >= 0:
+            self.table.selectRow(row)
+            self._show_current()
+
+    def unlink_selected(self) -> bool:
+        current, pid = self.current, self.product_id
+        if current is None or pid is None:
+            return False
+        return self._ran(
+            lambda: self.service.unlink_product(current.id, pid),
+            f"Unlink competitor “{current.name}”",
+        )
+
+    def delete_selected(self) -> None:
+        if self.tabs.currentIndex() == 1:
+            self.delete_deal()
+            return
+        current = self.current
+        if current is None or self.ctx.read_only:
+            return
+        self._ran(
+            lambda: self.service.delete_competitor(current.id),
+            f"Delete competitor “{current.name}”",
+        )
+
+    def has_selection(self) -> bool:
+        if self.tabs.currentIndex() == 1:
+            return self._current_deal() is not None
+        return self.current is not None
+
+    def _edit_competitor(self, row: CompetitorRow, field: str, text: str) -> bool:
+        if self.ctx.read_only:
+            return False
+        value: Any = text.strip() or None if field in ("market_share", "price_index") else text
+        label = dict(TEXT_FIELDS).get(field, field.replace("_", " ").capitalize())
+        return self._ran(
+            lambda: self.service.update_competitor(row.id, **{field: value}),
+            f"Edit the {label.lower()} of “{row.name}”",
+        )
+
+    def _text_edited(self, field: str) -> None:
+        current = self.current
+        if self._filling or current is None:
+            return
+        text = self.fields[field].text()
+        if text == getattr(current, field):
+            return
+        if not self._edit_competitor(current, field, text):
+            self.fields[field].setText(getattr(current, field))  # refused: shown as it is
+
+    def _score_changed(self, key: str, value: int) -> None:
+        current = self.current
+        if self._filling or current is None or current.scores.get(key) == value:
+            return
+        label = next(c.label for c in THREAT_CRITERIA if c.key == key)
+        if not self._ran(
+            lambda: self.service.set_threat_scores(current.id, **{key: value}),
+            f"Set {label.lower()} of “{current.name}” to {value}",
+        ):
+            self._show_current()
+
+    def add_deal(self) -> int | None:
+        pid = self.product_id
+        competitor_id = self.deal_competitor.currentData()
+        if pid is None or competitor_id is None or self.ctx.read_only:
+            return None
+        outcome = DealOutcome(self.deal_outcome.currentData())
+        date = self.deal_date.date().toPython()
+        deal = self.deal_name.text().strip()
+        reason = self.deal_reason.text().strip()
+        value = self.deal_value.text().strip() or None
+        name = self.deal_competitor.currentText()
+        new_id = self._run(
+            lambda: self.service.add_win_loss(
+                competitor_id,
+                outcome,
+                date,
+                deal=deal,
+                reason=reason,
+                value=value,
+                product_id=pid,
+            ),
+            f"Add a deal {outcome.label.lower()} against “{name}”",
+        )
+        if new_id is not None:
+            for edit in (self.deal_name, self.deal_reason, self.deal_value):
+                edit.clear()
+            row = self.deals.row_of(new_id)
+            if row >= 0:
+                self.deals_view.selectRow(row)
+        return new_id
+
+    def delete_deal(self) -> bool:
+        deal = self._current_deal()
+        if deal is None or self.ctx.read_only:
+            return False
+        return self._ran(
+            lambda: self.service.delete_win_loss(deal.id),
+            f"Delete the deal “{deal.deal or deal.date.isoformat()}”",
+        )
+
+    def _edit_deal(self, row: Any, field: str, text: str) -> bool:
+        if self.ctx.read_only:
+            return False
+        value: Any = (text.strip() or None) if field == "value" else text.strip()
+        return self._ran(
+            lambda: self.service.update_win_loss(row.id, **{field: value}),
+            f"Edit the {field} of a deal",
+        )
+
+    # -- the window's hooks -----------------------------------------------------------------
+
+    def export_image(self, path: Path) -> Path:
+        return export_widget(self.content, path, title="Market")
+
+    def set_presentation(self, theme: Any | None) -> None:
+        """The competitors and their threat as a room reads them: no editing chrome,
+        larger rows."""
+        self.look.restore()
+        super().set_presentation(theme)
+        if theme is None:
+            return
+        look = self.look
+        look.hide(self.form_box, self.add_box)
+        for view in (self.table, self.deals_view, self.summary_view):
+            look.read_only(view)
+            look.rows(view, row_height(theme))
+            look.call(lambda _v, v=view: v.resizeColumnsToContents(), None, None)

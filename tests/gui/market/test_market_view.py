@@ -1,0 +1,294 @@
+"""The Market view in the real window, the way a product manager works in it: pick a product,
+add competitors by typing their names, edit them in place, score their threat with spin
+boxes, record deals won and lost, undo from the Edit menu — on a new empty workspace and on
+the demo."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLineEdit, QTableView
+from tests.gui.test_house_rules import demo_copy, open_window, show
+
+from pmdesk.store.services import PortfolioService
+from pmdesk.store.services.market import MarketService
+from pmdesk.store.workspace import Workspace
+
+KEY = "market"
+
+
+@pytest.fixture
+def new_file(tmp_path):
+    """A new workspace with two products and nothing else."""
+    path = tmp_path / "new.pmdesk"
+    with Workspace.create(path, name="New portfolio") as ws:
+        for name in ("Atlas", "Borealis"):
+            ws.service(PortfolioService).create_product(name=name)
+    return path
+
+
+def active(qtbot, window):
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    return window
+
+
+@pytest.fixture
+def window(qtbot, new_file):
+    return active(qtbot, open_window(qtbot, new_file, (1366, 768)))
+
+
+def pick(window, name: str) -> None:
+    selector = window.product_selector
+    index = selector.findText(name)
+    assert index >= 0, name
+    selector.setCurrentIndex(index)
+    QApplication.processEvents()
+
+
+def market(window) -> MarketService:
+    return window.ctx.service(MarketService)
+
+
+def shown(qtbot, window, product: str = "Atlas"):
+    view = show(window, KEY)
+    active(qtbot, window)
+    pick(window, product)
+    assert view.product_id == window.product_selector.product_id()
+    return view
+
+
+def add(qtbot, view, name: str) -> None:
+    """Type the name into the add box and click Add competitor."""
+    view.add_box.lineEdit().clear()
+    qtbot.keyClicks(view.add_box.lineEdit(), name)
+    qtbot.mouseClick(view.add_button, Qt.MouseButton.LeftButton)
+
+
+def type_into(qtbot, table: QTableView, row: int, column: int, text: str) -> None:
+    """Go to the cell, press F2, replace its text, press Enter."""
+    table.setFocus()
+    table.setCurrentIndex(table.model().index(row, column))
+    qtbot.keyClick(table, Qt.Key.Key_F2)
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit) and table.isAncestorOf(editor), editor
+    editor.selectAll()
+    qtbot.keyClicks(editor, text)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    QApplication.processEvents()
+
+
+# -- a new workspace ---------------------------------------------------------------------------
+
+
+def test_a_product_without_competitors_says_the_next_step(qtbot, window):
+    view = shown(qtbot, window)
+    assert view.competitors_hint.isVisible() and "Add competitor" in view.competitors_hint.text()
+    assert view.add_button.isEnabled() and not view.delete_button.isEnabled()
+    assert not view.form_box.isEnabled()
+    view.tabs.setCurrentIndex(1)
+    assert view.deals_hint.isVisible() and not view.add_deal_button.isEnabled()
+
+
+def test_adding_a_competitor_is_one_undo_step(qtbot, window):
+    view = shown(qtbot, window)
+    steps = window.ctx.undo_stack.count()
+    add(qtbot, view, "Rivalry Inc")
+    assert [c.name for c in market(window).competitors(view.product_id)] == ["Rivalry Inc"]
+    assert view.model.rowCount() == 1 and view.model.index(0, 0).data() == "Rivalry Inc"
+    assert not view.competitors_hint.isVisible()
+    assert view.current is not None and view.form_box.title() == "Rivalry Inc"
+    assert window.ctx.undo_stack.count() == steps + 1
+    assert view.add_box.currentText() == ""
+
+    window.menu_actions.undo.trigger()
+    assert market(window).competitors() == []
+    assert view.model.rowCount() == 0 and view.competitors_hint.isVisible()
+    window.menu_actions.redo.trigger()
+    assert view.model.rowCount() == 1
+    assert not window.dialogs.errors
+
+
+def test_an_existing_competitor_is_linked_not_added_twice(qtbot, window):
+    view = shown(qtbot, window)
+    add(qtbot, view, "Rivalry Inc")
+    pick(window, "Borealis")
+    assert view.model.rowCount() == 0
+    assert view.add_box.findText("Rivalry Inc") >= 0  # offered from the workspace
+    view.add_box.setCurrentIndex(view.add_box.findText("Rivalry Inc"))
+    qtbot.mouseClick(view.add_button, Qt.MouseButton.LeftButton)
+    rivals = market(window).competitors()
+    assert len(rivals) == 1 and len(rivals[0].product_ids) == 2
+    assert view.model.rowCount() == 1
+
+    add(qtbot, view, "rivalry inc")  # linked here already: said, nothing changes
+    assert window.dialogs.errors and "already" in window.dialogs.errors[-1][1]
+    assert len(market(window).competitors()) == 1
+
+    qtbot.mouseClick(view.unlink_button, Qt.MouseButton.LeftButton)
+    assert view.model.rowCount() == 0 and len(market(window).competitors()) == 1
+    window.menu_actions.undo.trigger()
+    assert view.model.rowCount() == 1
+
+
+def test_an_empty_name_is_refused(qtbot, window):
+    view = shown(qtbot, window)
+    add(qtbot, view, "   ")
+    assert window.dialogs.errors and "name" in window.dialogs.errors[-1][1]
+    assert market(window).competitors() == []
+
+
+def test_edits_in_place_and_in_the_form_each_one_undo_step(qtbot, window):
+    view = shown(qtbot, window)
+    add(qtbot, view, "Rivalry Inc")
+    rival = market(window).competitors()[0].id
+    steps = window.ctx.undo_stack.count()
+
+    type_into(qtbot, view.table, 0, 5, "Mid-market")
+    type_into(qtbot, view.table, 0, 3, "12 %")
+    type_into(qtbot, view.table, 0, 4, "85")
+    row = market(window).competitor(rival)
+    assert (row.segment, row.market_share, row.price_index) == ("Mid-market", Decimal("0.12"), 85)
+    assert view.model.index(0, 3).data() == "12 %" and view.model.index(0, 4).data() == "85 %"
+
+    edit = view.fields["strengths"]
+    edit.setFocus()
+    qtbot.keyClicks(edit, "Fast onboarding")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert market(window).competitor(rival).strengths == "Fast onboarding"
+    assert window.ctx.undo_stack.count() == steps + 4
+
+    window.menu_actions.undo.trigger()
+    assert market(window).competitor(rival).strengths == ""
+    assert view.fields["strengths"].text() == ""
+    window.menu_actions.undo.trigger()
+    assert market(window).competitor(rival).price_index is None
+    assert not window.dialogs.errors
+
+
+@pytest.mark.parametrize(("column", "typed"), [(3, "150 %"), (4, "abc"), (0, "  ")])
+def test_bad_input_says_why_and_changes_nothing(qtbot, window, column, typed):
+    view = shown(qtbot, window)
+    add(qtbot, view, "Rivalry Inc")
+    before = market(window).competitors()
+    steps = window.ctx.undo_stack.count()
+    type_into(qtbot, view.table, 0, column, typed)
+    assert window.dialogs.errors
+    assert market(window).competitors() == before
+    assert window.ctx.undo_stack.count() == steps
+
+
+def test_the_threat_criteria_are_spin_boxes_with_their_parts_shown(qtbot, window):
+    view = shown(qtbot, window)
+    add(qtbot, view, "Rivalry Inc")
+    rival = market(window).competitors()[0].id
+    assert view.score_label.text() == "0 of 100 (Low)"
+    spin = view.spins["market_overlap"]
+    spin.setFocus()
+    for _ in range(5):
+        qtbot.keyClick(spin, Qt.Key.Key_Up)
+    assert market(window).competitor(rival).scores["market_overlap"] == 5
+    assert view.part_labels["market_overlap"].text() == "5/5 × 35% = 35 points"
+    assert view.score_label.text() == "35 of 100 (Medium)"
+    assert view.model.index(0, 1).data() == "35" and view.model.index(0, 2).data() == "Medium"
+
+    window.menu_actions.undo.trigger()  # one press, one step
+    assert market(window).competitor(rival).scores["market_overlap"] == 4
+    assert view.spins["market_overlap"].value() == 4
+    assert not window.dialogs.errors
+
+
+def test_deals_are_added_edited_deleted_and_summed_per_competitor(qtbot, window):
+    view = shown(qtbot, window)
+    add(qtbot, view, "Rivalry Inc")
+    add(qtbot, view, "Other Co")
+    view.tabs.setCurrentIndex(1)
+    assert view.add_deal_button.isEnabled()
+    view.deal_competitor.setCurrentIndex(view.deal_competitor.findText("Rivalry Inc"))
+    for outcome, reason in (("Won", "Integrations"), ("Lost", "Price"), ("Lost", "price")):
+        view.deal_outcome.setCurrentIndex(view.deal_outcome.findText(outcome))
+        qtbot.keyClicks(view.deal_name, f"{outcome} deal")
+        qtbot.keyClicks(view.deal_reason, reason)
+        qtbot.keyClicks(view.deal_value, "1,000")
+        qtbot.mouseClick(view.add_deal_button, Qt.MouseButton.LeftButton)
+    assert view.deals.rowCount() == 3 and view.deal_name.text() == ""
+    assert view.summary.rowCount() == 1
+    summary = [view.summary.index(0, c).data() for c in range(6)]
+    assert summary[:5] == ["Rivalry Inc", "1", "2", "0", "33%"]
+    assert summary[5].casefold() == "price (2); integrations (1)"  # one reason, any case
+    assert not view.deals_hint.isVisible()
+
+    type_into(qtbot, view.deals_view, 0, 4, "Support")
+    assert market(window).win_losses()[0].reason == "Support"
+    steps = window.ctx.undo_stack.count()
+    view.deals_view.selectRow(0)
+    qtbot.mouseClick(view.delete_deal_button, Qt.MouseButton.LeftButton)
+    assert view.deals.rowCount() == 2 and window.ctx.undo_stack.count() == steps + 1
+    window.menu_actions.undo.trigger()
+    assert view.deals.rowCount() == 3
+
+    qtbot.keyClicks(view.deal_value, "lots")  # refused: said, nothing added
+    qtbot.mouseClick(view.add_deal_button, Qt.MouseButton.LeftButton)
+    assert window.dialogs.errors and view.deals.rowCount() == 3
+
+
+def test_deleting_a_competitor_takes_its_deals_and_undo_brings_them_back(qtbot, window):
+    view = shown(qtbot, window)
+    add(qtbot, view, "Rivalry Inc")
+    rival = market(window).competitors()[0].id
+    market(window).add_win_loss(rival, "won", dt.date(2026, 1, 5), product_id=view.product_id)
+    window.ctx.undo_stack.clear()
+    view.table.selectRow(0)
+    qtbot.mouseClick(view.delete_button, Qt.MouseButton.LeftButton)
+    assert market(window).competitors() == [] and view.deals.rowCount() == 0
+    window.menu_actions.undo.trigger()
+    assert view.model.rowCount() == 1 and view.deals.rowCount() == 1
+
+
+def test_models_pass_the_model_tester(qtbot, window, qtmodeltester):
+    view = shown(qtbot, window)
+    for model in (view.model, view.deals, view.summary):
+        qtmodeltester.check(model)
+    add(qtbot, view, "Rivalry Inc")
+    rival = market(window).competitors()[0].id
+    market(window).add_win_loss(
+        rival, "lost", "2026-02-01", reason="Price", product_id=view.product_id
+    )
+    for model in (view.model, view.deals, view.summary):
+        assert model.rowCount() == 1
+        qtmodeltester.check(model)
+
+
+# -- the demo ---------------------------------------------------------------------------------
+
+
+def test_the_demo_shows_every_product_s_competitors(qtbot, demo_template, tmp_path):
+    window = active(qtbot, open_window(qtbot, demo_copy(demo_template, tmp_path)))
+    view = show(window, KEY)
+    service = window.ctx.service(MarketService)
+    for product in window.ctx.service(PortfolioService).list_products():
+        pick(window, product.name)
+        rows = service.competitors(product.id)
+        assert view.model.rowCount() == len(rows)
+        assert view.deals.rowCount() == len(service.win_losses(product_id=product.id))
+        assert view.competitors_hint.isVisible() == (not rows)
+    assert not window.dialogs.errors
+
+
+def test_presenting_hides_the_editing_and_gives_the_view_back(qtbot, window):
+    view = shown(qtbot, window)
+    add(qtbot, view, "Rivalry Inc")
+    window.menu_actions.present.trigger()  # F5
+    presented = window.presentation
+    qtbot.waitUntil(lambda: presented.isVisible() and window._presented_key() == KEY)
+    body = presented.theme.body_px
+    assert not view.add_button.isVisibleTo(view) and not view.form_box.isVisibleTo(view)
+    assert not view.add_box.isVisibleTo(view)
+    assert view.table.isVisibleTo(view) and view.table.rowHeight(0) >= body * 1.9
+    assert view.table.editTriggers() == QTableView.EditTrigger.NoEditTriggers
+    window.stop_presentation()
+    assert view.add_button.isVisibleTo(view) and view.form_box.isVisibleTo(view)
+    assert view.table.editTriggers() != QTableView.EditTrigger.NoEditTriggers
