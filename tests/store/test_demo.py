@@ -476,23 +476,7 @@ def test_create_large_is_reproducible_and_refuses_impossible_sizes(tmp_path):
 def test_tables_the_demo_leaves_empty_are_only_the_workshop_ones(ws):
     counts = ws.check().counts
     empty = {table for table, n in counts.items() if n == 0}
-    # The market radar's tables (format 5) are filled when the demo gains its competitors,
-    # signals and feedback; until then they are the only others left empty.
-    market = {
-        "competitor",
-        "product_competitor",
-        "capability",
-        "comparison_cell",
-        "win_loss",
-        "market_signal",
-        "signal_product",
-        "signal_competitor",
-        "signal_requirement",
-        "feedback",
-        "feedback_requirement",
-        "limitation",
-    }
-    assert empty <= {"vote_round", "vote", "note_requirement_link"} | market
+    assert empty <= {"vote_round", "vote", "note_requirement_link"}
     assert counts["note_item_link"] > 0
     with ws.read() as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(RequirementItemLink)) > 30

@@ -39,6 +39,17 @@ from pmdesk.core.errors import PmdeskError
 from pmdesk.core.finance import BusinessCase as CoreCase
 from pmdesk.core.finance import CaseSettings, Period, PricingModel, Scenario, evaluate
 from pmdesk.core.lifecycle import EliminationRules, below_business_case
+from pmdesk.core.market import (
+    CellLevel,
+    DealOutcome,
+    FeedbackSource,
+    FeedbackStatus,
+    Impact,
+    Importance,
+    LimitationKind,
+    LimitationStatus,
+    SignalKind,
+)
 from pmdesk.core.pnl import plan_vs_actual
 from pmdesk.core.scheduling import Link, Task, schedule
 from pmdesk.paths import resource_path
@@ -52,19 +63,27 @@ from .models import (
     CalendarException,
     CanvasBoard,
     CanvasNote,
+    Capability,
+    ComparisonCell,
+    Competitor,
     CostItem,
     Dependency,
     EliminationReview,
+    Feedback,
+    FeedbackRequirement,
     GateReview,
     Lane,
     Launch,
     LaunchMessage,
     LaunchTask,
+    Limitation,
+    MarketSignal,
     Metric,
     MetricValue,
     NoteItemLink,
     PricePoint,
     Product,
+    ProductCompetitor,
     RaciAssignment,
     RemedialAction,
     Requirement,
@@ -73,10 +92,14 @@ from .models import (
     Risk,
     RoadmapItem,
     ScenarioOverride,
+    SignalCompetitor,
+    SignalProduct,
+    SignalRequirement,
     SpecRevision,
     StagePeriod,
     Stakeholder,
     StakeholderPosition,
+    WinLoss,
     WorkCalendar,
     WorkspaceInfo,
 )
@@ -84,6 +107,7 @@ from .services.finance import FinanceService
 from .workspace import UnitOfWork, Workspace
 
 CONTENT_FILE = ("demo", "northwind.json")
+MARKET_FILE = ("demo", "market.json")
 SEED = 20240601
 NOTE_COLOURS = {
     "yellow": "#FFE066",
@@ -118,7 +142,9 @@ def create_demo(path: Path | str, today: dt.date | None = None) -> Path:
 
 
 def load_content() -> dict[str, Any]:
-    return json.loads(resource_path(*CONTENT_FILE).read_text(encoding="utf-8"))
+    content: dict[str, Any] = json.loads(resource_path(*CONTENT_FILE).read_text(encoding="utf-8"))
+    content["market"] = json.loads(resource_path(*MARKET_FILE).read_text(encoding="utf-8"))
+    return content
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -183,6 +209,7 @@ class _Builder:
         self.items: dict[str, RoadmapItem] = {}
         self.gates: dict[int, list[GateReview]] = {}
         self.cases: dict[str, BusinessCase] = {}
+        self.requirements: dict[tuple[str, str], Requirement] = {}
 
     def add(self, *objects: Any) -> None:
         self.s.add_all(objects)
@@ -201,6 +228,7 @@ class _Builder:
         self._finance()
         self._metrics_and_elimination()
         self._risks_and_revisions()
+        self._market(self.c["market"])
 
     # -- portfolio ------------------------------------------------------------------
 
@@ -521,6 +549,7 @@ class _Builder:
             )
             self.add(requirement)
             self.s.flush()
+            self.requirements[spec["product"], spec["title"]] = requirement
             self.add(
                 *(
                     RequirementCustomer(
@@ -534,6 +563,194 @@ class _Builder:
                     RequirementItemLink(requirement_id=requirement.id, item_id=self.items[key].id)
                     for key in spec.get("items", ())
                 )
+            )
+
+    # -- market radar ----------------------------------------------------------------
+
+    def _market(self, spec: dict[str, Any]) -> None:
+        """Competitors, their matrices and deals, a month of signals, feedback, limitations."""
+        competitors: dict[str, Competitor] = {}
+        for c in spec["competitors"]:
+            overlap, strength, momentum, pressure = c["scores"]
+            competitors[c["key"]] = Competitor(
+                name=c["name"],
+                website=c["website"],
+                segment=c["segment"],
+                positioning=c["positioning"],
+                pricing=c["pricing"],
+                market_share=Decimal(c["market_share"]),
+                price_index=c["price_index"],
+                strengths=c["strengths"],
+                weaknesses=c["weaknesses"],
+                recent_moves=c["recent_moves"],
+                notes=c["notes"],
+                market_overlap=overlap,
+                product_strength=strength,
+                momentum=momentum,
+                price_pressure=pressure,
+            )
+        self.add(*competitors.values())
+        self.s.flush()
+        self.add(
+            *(
+                ProductCompetitor(
+                    product_id=self.products[p].id, competitor_id=competitors[c["key"]].id
+                )
+                for c in spec["competitors"]
+                for p in c["products"]
+            )
+        )
+        for product_key, matrix in spec["matrices"].items():
+            self._matrix(self.products[product_key], matrix, competitors)
+        self.add(
+            *(
+                WinLoss(
+                    competitor_id=competitors[who].id,
+                    product_id=self.products[product].id,
+                    deal=deal,
+                    date=self.d.at(on),
+                    outcome=DealOutcome(outcome),
+                    reason=reason,
+                    value=Decimal(value),
+                )
+                for who, product, deal, on, outcome, reason, value in spec["win_loss"]
+            )
+        )
+        for signal in spec["signals"]:
+            self._signal(signal, competitors)
+        self._feedback(spec["feedback"])
+        for order, item in enumerate(spec["limitations"]):
+            self.add(
+                Limitation(
+                    product_id=self.products[item["product"]].id,
+                    item_id=self.items[item["item"]].id if item["item"] else None,
+                    description=item["description"],
+                    workaround=item["workaround"],
+                    kind=LimitationKind(item["kind"]),
+                    status=LimitationStatus(item["status"]),
+                    sort_order=order,
+                )
+            )
+        self.s.flush()
+
+    def _matrix(
+        self, product: Product, spec: dict[str, Any], competitors: dict[str, Competitor]
+    ) -> None:
+        columns = [None if key == "us" else competitors[key].id for key in spec["columns"]]
+        key = next(k for k, p in self.products.items() if p is product)
+        for order, row in enumerate(spec["capabilities"]):
+            linked = self.requirements[key, row["requirement"]] if row["requirement"] else None
+            capability = Capability(
+                product_id=product.id,
+                name=row["name"],
+                requirement_id=linked.id if linked else None,
+                sort_order=order,
+            )
+            self.add(capability)
+            self.s.flush()
+            self.add(
+                *(
+                    ComparisonCell(
+                        capability_id=capability.id,
+                        competitor_id=column,
+                        level=CellLevel(level),
+                        evidence=evidence,
+                        checked_on=self.d.at(checked),
+                    )
+                    for column, (level, evidence, checked) in zip(
+                        columns, row["cells"], strict=True
+                    )
+                )
+            )
+
+    def _signal(self, spec: dict[str, Any], competitors: dict[str, Competitor]) -> None:
+        signal = MarketSignal(
+            date=self.d.at(spec["on"]),
+            kind=SignalKind(spec["kind"]),
+            title=spec["title"],
+            details=spec["details"],
+            source=spec["source"],
+            impact=Impact(spec["impact"]),
+            tags=spec["tags"],
+        )
+        self.add(signal)
+        self.s.flush()
+        linked = [self.requirements[p, t] for p, t in spec["requirements"]]
+        made = spec.get("to_requirement")
+        if made:
+            # Turned into a requirement the day after, as "Make requirement" does.
+            product_key = spec["products"][0]
+            product = self.products[product_key]
+            reach, impact, confidence, effort = made["rice"]
+            requirement = Requirement(
+                product_id=product.id,
+                ref=f"REQ-{sum(1 for p, _ in self.requirements if p == product_key) + 1}",
+                title=made["title"],
+                kind="user_story",
+                story_role=made["role"],
+                story_goal=made["goal"],
+                story_benefit=made["benefit"],
+                description=spec["details"],
+                acceptance_criteria=made["criteria"],
+                moscow=made["moscow"],
+                reach=reach,
+                impact=impact,
+                confidence=confidence,
+                effort=effort,
+                status="proposed",
+                source=made["source"],
+                sort_order=sum(1 for p, _ in self.requirements if p == product_key) + 1,
+                created_at=self.d.moment(spec["on"] + 1, 11),
+            )
+            self.add(requirement)
+            self.s.flush()
+            self.requirements[product_key, made["title"]] = requirement
+            linked.append(requirement)
+            self.add(
+                *(
+                    RequirementCustomer(
+                        requirement_id=requirement.id, customer=name, revenue=revenue
+                    )
+                    for name, revenue in made.get("customers", ())
+                )
+            )
+        self.add(
+            *(
+                SignalProduct(signal_id=signal.id, product_id=self.products[p].id)
+                for p in spec["products"]
+            ),
+            *(
+                SignalCompetitor(signal_id=signal.id, competitor_id=competitors[c].id)
+                for c in spec["competitors"]
+            ),
+            *(SignalRequirement(signal_id=signal.id, requirement_id=r.id) for r in linked),
+        )
+
+    def _feedback(self, items: list[dict[str, Any]]) -> None:
+        for spec in items:
+            linked = [self.requirements[spec["product"], t] for t in spec["requirements"]]
+            archived = spec.get("archived", "")
+            if archived:
+                status = FeedbackStatus.ARCHIVED
+            else:
+                status = FeedbackStatus.LINKED if linked else FeedbackStatus.NEW
+            item = Feedback(
+                product_id=self.products[spec["product"]].id,
+                text=spec["text"],
+                customer=spec["customer"],
+                contact=spec["contact"],
+                source=FeedbackSource(spec["source"]),
+                date=self.d.at(spec["on"]),
+                revenue=Decimal(spec["revenue"]) if spec["revenue"] else None,
+                segment=spec["segment"],
+                importance=Importance(spec["importance"]),
+                status=status,
+                archive_reason=archived,
+            )
+            self.add(item)
+            self.s.flush()
+            self.add(
+                *(FeedbackRequirement(feedback_id=item.id, requirement_id=r.id) for r in linked)
             )
 
     def _requirement_status(self, spec: dict[str, Any]) -> str:
