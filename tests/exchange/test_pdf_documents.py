@@ -73,9 +73,9 @@ def test_specification_contents_outline_and_furniture(tricky, tmp_path, texts, r
         assert f"Page {number} of {total}" in page
         assert "CONFIDENTIAL <INTERNAL> & RESTRICTED" in page
     meta = reader.metadata
-    assert meta.title == f"{texts.product} — Product specification"
+    assert meta.title == f"{texts.product} — Technical specification"
     assert meta.author == "Zoë O'Brien-Łukasz"
-    assert meta.subject == "Product specification"
+    assert meta.subject == "Technical specification"
     titles = _outline_titles(reader)
     for heading in (
         "Revision history",

@@ -167,7 +167,7 @@ def test_a_refused_export_says_why(qtbot, ctx, tmp_path):
 
 
 def test_file_names_drop_what_file_systems_refuse():
-    assert file_name("spec", 'A/B: "C" <D>') == "A B C D – Product specification.pdf"
+    assert file_name("spec", 'A/B: "C" <D>') == "A B C D – Technical specification.pdf"
     assert file_name("portfolio", "") == "Portfolio summary.pdf"
 
 

@@ -1,4 +1,4 @@
-"""The product specification: what engineering builds from, and what stakeholders sign."""
+"""The technical specification: what engineering builds from, and what stakeholders sign."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ from .template import (
 )
 from .theme import GOOD, MOSCOW_COLOURS, MUTED, WARN, Styles, css
 
-LABEL = "Product specification"
+LABEL = "Technical specification"
 CUSTOMER_MEANINGS = ("customers", "problems", "value", "differentiation")
 SECTIONS = {
     "revisions": "Revision history",
