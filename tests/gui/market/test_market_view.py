@@ -89,7 +89,7 @@ def test_a_product_without_competitors_says_the_next_step(qtbot, window):
     assert view.competitors_hint.isVisible() and "Add competitor" in view.competitors_hint.text()
     assert view.add_button.isEnabled() and not view.delete_button.isEnabled()
     assert not view.form_box.isEnabled()
-    view.tabs.setCurrentIndex(1)
+    view.tabs.setCurrentWidget(view.deals_page)
     assert view.deals_hint.isVisible() and not view.add_deal_button.isEnabled()
 
 
@@ -205,7 +205,7 @@ def test_deals_are_added_edited_deleted_and_summed_per_competitor(qtbot, window)
     view = shown(qtbot, window)
     add(qtbot, view, "Rivalry Inc")
     add(qtbot, view, "Other Co")
-    view.tabs.setCurrentIndex(1)
+    view.tabs.setCurrentWidget(view.deals_page)
     assert view.add_deal_button.isEnabled()
     view.deal_competitor.setCurrentIndex(view.deal_competitor.findText("Rivalry Inc"))
     for outcome, reason in (("Won", "Integrations"), ("Lost", "Price"), ("Lost", "price")):
@@ -292,3 +292,113 @@ def test_presenting_hides_the_editing_and_gives_the_view_back(qtbot, window):
     window.stop_presentation()
     assert view.add_button.isVisibleTo(view) and view.form_box.isVisibleTo(view)
     assert view.table.editTriggers() != QTableView.EditTrigger.NoEditTriggers
+
+
+# -- the comparison matrix ----------------------------------------------------------------------
+
+
+def add_capability(qtbot, view, name: str) -> None:
+    view.capability_name.clear()
+    qtbot.keyClicks(view.capability_name, name)
+    qtbot.mouseClick(view.add_capability_button, Qt.MouseButton.LeftButton)
+
+
+def test_the_matrix_says_the_next_step_and_rows_are_added_one_step_each(qtbot, window):
+    view = shown(qtbot, window)
+    view.tabs.setCurrentWidget(view.matrix_page)
+    assert view.matrix_hint.isVisible() and "Add capability" in view.matrix_hint.text()
+    add(qtbot, view, "Rivalry Inc")
+    steps = window.ctx.undo_stack.count()
+    add_capability(qtbot, view, "Offline mode")
+    assert not view.matrix_hint.isVisible() and view.legend.isVisible()
+    assert view.matrix.rowCount() == 2  # the row and Coverage
+    assert view.matrix.columnCount() == 3  # capability, Atlas (us), Rivalry Inc
+    assert view.matrix.headerData(1, Qt.Orientation.Horizontal, 0) == "Atlas (us)"
+    assert view.matrix.index(0, 1).data() == "? Unknown"
+    assert view.matrix.index(1, 0).data() == "Coverage" and view.matrix.index(1, 1).data() == "—"
+    assert window.ctx.undo_stack.count() == steps + 1
+    window.menu_actions.undo.trigger()
+    assert view.matrix.rowCount() == 0 and view.matrix_hint.isVisible()
+
+    add_capability(qtbot, view, "  ")  # nothing typed: said, nothing added
+    assert window.dialogs.errors and market(window).capabilities(view.product_id) == []
+
+
+def test_a_cell_is_set_in_its_dialog_with_today_and_undone_in_one_step(qtbot, window):
+    view = shown(qtbot, window)
+    add(qtbot, view, "Rivalry Inc")
+    view.tabs.setCurrentWidget(view.matrix_page)
+    add_capability(qtbot, view, "Offline mode")
+    rival = market(window).competitors()[0].id
+    index = view.matrix.index(0, 2)
+    view.matrix_view.setFocus()
+    view.matrix_view.setCurrentIndex(index)
+    qtbot.keyClick(view.matrix_view, Qt.Key.Key_Return)
+    dialog = view.cell_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.checked_on.date().toPython() == dt.date.today()
+    dialog.level.setCurrentIndex(dialog.level.findText("◐ Partial"))
+    qtbot.keyClicks(dialog.evidence, "Pricing page, May")
+    qtbot.mouseClick(
+        dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton
+    )
+    matrix = market(window).matrix(view.product_id)
+    cell = matrix.cell(matrix.capabilities[0].id, rival)
+    assert cell.level.value == "partial" and cell.evidence == "Pricing page, May"
+    assert cell.checked_on == dt.date.today()
+    assert view.matrix.index(0, 2).data() == "◐ Partial"
+    assert "Pricing page, May" in view.matrix.index(0, 2).data(Qt.ItemDataRole.ToolTipRole)
+    assert view.matrix.index(1, 2).data() == "50%"
+    window.menu_actions.undo.trigger()
+    assert view.matrix.index(0, 2).data() == "? Unknown"
+    assert not window.dialogs.errors
+
+
+def test_an_old_check_is_marked_stale(qtbot, window):
+    view = shown(qtbot, window)
+    pid = view.product_id
+    row = market(window).add_capability(pid, "Audit trail")
+    old = dt.date.today() - dt.timedelta(days=400)
+    market(window).set_cell(row, None, "full", "Our docs", old)
+    view.tabs.setCurrentWidget(view.matrix_page)
+    assert view.matrix.index(0, 1).data() == "● Full ⚑"
+    assert "Stale" in view.matrix.index(0, 1).data(Qt.ItemDataRole.ToolTipRole)
+    assert "⚑" in view.legend.text() and view.legend.isVisible()
+
+
+def test_rows_come_from_requirements_once_and_a_second_time_is_said(qtbot, window):
+    from pmdesk.store.services import RequirementService
+
+    view = shown(qtbot, window)
+    requirements = window.ctx.service(RequirementService).requirements
+    for title in ("Single sign-on", "CSV export"):
+        requirements.create(product_id=view.product_id, title=title)
+    view.tabs.setCurrentWidget(view.matrix_page)
+    steps = window.ctx.undo_stack.count()
+    qtbot.mouseClick(view.from_requirements_button, Qt.MouseButton.LeftButton)
+    names = [c.name for c in market(window).capabilities(view.product_id)]
+    assert sorted(names) == ["CSV export", "Single sign-on"]
+    assert window.ctx.undo_stack.count() == steps + 1
+    qtbot.mouseClick(view.from_requirements_button, Qt.MouseButton.LeftButton)
+    assert window.dialogs.errors and "Nothing to add" in window.dialogs.errors[-1][1]
+    assert window.ctx.undo_stack.count() == steps + 1
+    qtbot.mouseClick(view.from_canvas_button, Qt.MouseButton.LeftButton)  # no canvas: said
+    assert "Nothing to add" in window.dialogs.errors[-1][1]
+
+    type_into(qtbot, view.matrix_view, 0, 0, "SSO")
+    assert market(window).capabilities(view.product_id)[0].name == "SSO"
+    view.matrix_view.setCurrentIndex(view.matrix.index(0, 0))
+    qtbot.mouseClick(view.delete_capability_button, Qt.MouseButton.LeftButton)
+    assert len(market(window).capabilities(view.product_id)) == 1
+    window.menu_actions.undo.trigger()
+    assert len(market(window).capabilities(view.product_id)) == 2
+
+
+def test_the_matrix_model_passes_the_model_tester(qtbot, window, qtmodeltester):
+    view = shown(qtbot, window)
+    qtmodeltester.check(view.matrix)
+    add(qtbot, view, "Rivalry Inc")
+    row = market(window).add_capability(view.product_id, "Offline mode")
+    market(window).set_cell(row, None, "full")
+    assert view.matrix.rowCount() == 2
+    qtmodeltester.check(view.matrix)

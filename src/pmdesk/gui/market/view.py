@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.core.changes import ChangeSet
+from pmdesk.core.errors import PmdeskError
 from pmdesk.core.kinds import ChangeKind
 from pmdesk.core.market import SCORE_MAX, THREAT_CRITERIA, DealOutcome, threat_parts
 from pmdesk.gui.context import AppContext
@@ -46,12 +47,15 @@ from pmdesk.store.services import PortfolioService
 from pmdesk.store.services.market import CompetitorRow, MarketService
 
 from .commands import MarketCommand
+from .matrix import LEGEND, CellDialog, MatrixModel
 from .models import CompetitorsModel, DealsModel, SummaryModel
 
 MARKET_KINDS = (
     ChangeKind.COMPETITOR,
     ChangeKind.PRODUCT_COMPETITOR,
     ChangeKind.WIN_LOSS,
+    ChangeKind.CAPABILITY,
+    ChangeKind.COMPARISON_CELL,
 )
 
 # The form's text fields beside the competitors table: (field, label).
@@ -109,6 +113,7 @@ class MarketView(BaseView):
         self.content_layout.addLayout(top)
         self.tabs = tabs(
             (self._competitors_page(), "Competitors"),
+            (self._matrix_page(), "Comparison matrix"),
             (self._deals_page(), "Win/loss"),
             name="Market",
         )
@@ -210,8 +215,65 @@ class MarketView(BaseView):
         outer.addStretch(1)
         return box
 
+    def _matrix_page(self) -> QWidget:
+        page = QWidget()
+        self.matrix_page = page
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 6, 0, 0)
+        row = QHBoxLayout()
+        self.capability_name = QLineEdit()
+        self.capability_name.setPlaceholderText("New capability to compare")
+        self.capability_name.setAccessibleName("Capability to add")
+        self.capability_name.returnPressed.connect(lambda: self.add_capability())
+        self.add_capability_button = QPushButton("Add capability")
+        self.add_capability_button.clicked.connect(lambda: self.add_capability())
+        self.from_requirements_button = QPushButton("From requirements")
+        self.from_requirements_button.setToolTip(
+            "A row for each of the product's requirements not compared yet"
+        )
+        self.from_requirements_button.clicked.connect(lambda: self.add_from("requirements"))
+        self.from_canvas_button = QPushButton("From canvas")
+        self.from_canvas_button.setToolTip(
+            "A row for each key-feature note of the product's canvases not compared yet"
+        )
+        self.from_canvas_button.clicked.connect(lambda: self.add_from("canvas"))
+        self.delete_capability_button = QPushButton("Delete capability")
+        self.delete_capability_button.clicked.connect(lambda: self.delete_capability())
+        row.addWidget(self.capability_name, 1)
+        for button in (
+            self.add_capability_button,
+            self.from_requirements_button,
+            self.from_canvas_button,
+            self.delete_capability_button,
+        ):
+            row.addWidget(button)
+        layout.addLayout(row)
+        self.matrix_hint = next_step_hint(
+            "No capabilities yet — Add capability, or take them From requirements or "
+            "From canvas; then press Enter on a cell to say how fully each product covers it",
+            hidden=True,
+        )
+        layout.addWidget(self.matrix_hint)
+        self.matrix = MatrixModel(self._rename_capability, self)
+        self.matrix_view = _table(self.matrix, "Comparison matrix")
+        self.matrix_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.matrix_view.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.matrix_view.activated.connect(lambda index: self.edit_cell(index))
+        self.matrix_view.doubleClicked.connect(lambda index: self.edit_cell(index))
+        self.matrix_view.selectionModel().currentChanged.connect(
+            lambda *_a: self._capability_chosen()
+        )
+        layout.addWidget(self.matrix_view, 1)
+        self.legend = quiet(LEGEND)
+        self.legend.setObjectName("matrixLegend")
+        self.legend.setWordWrap(True)
+        layout.addWidget(self.legend)
+        self.cell_dialog: CellDialog | None = None
+        return page
+
     def _deals_page(self) -> QWidget:
         page = QWidget()
+        self.deals_page = page
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 6, 0, 0)
         row = QHBoxLayout()
@@ -303,6 +365,7 @@ class MarketView(BaseView):
             self.deal_competitor.setCurrentIndex(max(found, 0))
         finally:
             self._filling = False
+        self.matrix.set_matrix(self.service.matrix(pid) if pid is not None else None)
         self.deals.names = names
         self.summary.names = names
         deals = self.service.win_losses(product_id=pid) if pid is not None else []
@@ -311,7 +374,7 @@ class MarketView(BaseView):
         self.summary.set_rows(
             sorted(summaries.values(), key=lambda s: names.get(s.competitor_id, "").casefold())
         )
-        for view in (self.table, self.deals_view, self.summary_view):
+        for view in (self.table, self.deals_view, self.summary_view, self.matrix_view):
             view.resizeColumnsToContents()
         row = self.model.row_of(selected) if selected is not None else -1
         if row < 0 and self.competitors:
@@ -325,6 +388,18 @@ class MarketView(BaseView):
         writable = not self.ctx.read_only and self.product_id is not None
         empty = not self.competitors
         self.competitors_hint.setVisible(empty)
+        self.matrix_hint.setVisible(self.matrix.rowCount() == 0)
+        self.legend.setVisible(self.matrix.rowCount() > 0)
+        for widget in (
+            self.capability_name,
+            self.add_capability_button,
+            self.from_requirements_button,
+            self.from_canvas_button,
+        ):
+            widget.setEnabled(writable)
+        self.delete_capability_button.setEnabled(
+            writable and self._current_capability() is not None
+        )
         self.deals_hint.setVisible(not self.deals.rows)
         for widget in (self.add_box, self.add_button):
             widget.setEnabled(writable)
@@ -382,6 +457,21 @@ class MarketView(BaseView):
     def _deal_chosen(self) -> None:
         writable = not self.ctx.read_only and self.product_id is not None
         self.delete_deal_button.setEnabled(writable and self._current_deal() is not None)
+        self.selectionChanged.emit()
+
+    def _current_capability(self) -> Any:
+        index = self.matrix_view.currentIndex()
+        matrix = self.matrix.matrix
+        if matrix is None or not index.isValid() or self.matrix.is_coverage(index.row()):
+            return None
+        rows = matrix.capabilities
+        return rows[index.row()] if index.row() < len(rows) else None
+
+    def _capability_chosen(self) -> None:
+        writable = not self.ctx.read_only and self.product_id is not None
+        self.delete_capability_button.setEnabled(
+            writable and self._current_capability() is not None
+        )
         self.selectionChanged.emit()
 
     def _current_deal(self) -> Any:
@@ -445,8 +535,11 @@ class MarketView(BaseView):
         )
 
     def delete_selected(self) -> None:
-        if self.tabs.currentIndex() == 1:
+        if self.tabs.currentWidget() is self.deals_page:
             self.delete_deal()
+            return
+        if self.tabs.currentWidget() is self.matrix_page:
+            self.delete_capability()
             return
         current = self.current
         if current is None or self.ctx.read_only:
@@ -457,8 +550,10 @@ class MarketView(BaseView):
         )
 
     def has_selection(self) -> bool:
-        if self.tabs.currentIndex() == 1:
+        if self.tabs.currentWidget() is self.deals_page:
             return self._current_deal() is not None
+        if self.tabs.currentWidget() is self.matrix_page:
+            return self._current_capability() is not None
         return self.current is not None
 
     def _edit_competitor(self, row: CompetitorRow, field: str, text: str) -> bool:
@@ -491,6 +586,98 @@ class MarketView(BaseView):
             f"Set {label.lower()} of “{current.name}” to {value}",
         ):
             self._show_current()
+
+    def add_capability(self) -> int | None:
+        pid = self.product_id
+        if pid is None or self.ctx.read_only:
+            return None
+        name = " ".join(self.capability_name.text().split())
+        if not name:
+            self.ctx.errorRaised.emit("Type the capability to compare first")
+            return None
+        new_id = self._run(
+            lambda: self.service.add_capability(pid, name), f"Add capability “{name}”"
+        )
+        if new_id is not None:
+            self.capability_name.clear()
+        return new_id
+
+    def add_from(self, source: str) -> list[int]:
+        """Rows from the product's requirements or its canvas's key features: one step;
+        with none left to add, said and nothing changes."""
+        pid = self.product_id
+        if pid is None or self.ctx.read_only:
+            return []
+        service = self.service
+        what = "requirement" if source == "requirements" else "key-feature note of its canvas"
+
+        def add() -> list[int]:
+            if source == "requirements":
+                added = service.add_capabilities_from_requirements(pid)
+            else:
+                added = service.add_capabilities_from_canvas(pid)
+            if not added:
+                raise PmdeskError(
+                    f"Nothing to add: every {what} of this product is a row already, "
+                    "or it has none yet"
+                )
+            return added
+
+        return self._run(add, f"Add capabilities from the {source}") or []
+
+    def delete_capability(self) -> bool:
+        capability = self._current_capability()
+        if capability is None or self.ctx.read_only:
+            return False
+        return self._ran(
+            lambda: self.service.delete_capability(capability.id),
+            f"Delete capability “{capability.name}”",
+        )
+
+    def _rename_capability(self, capability_id: int, text: str) -> bool:
+        if self.ctx.read_only:
+            return False
+        return self._ran(
+            lambda: self.service.update_capability(capability_id, name=text.strip()),
+            f"Rename capability to “{text.strip()}”",
+        )
+
+    def edit_cell(self, index: Any) -> CellDialog | None:
+        """A small dialog for the cell: level, evidence, checked on (today by default)."""
+        found = self.matrix.cell_at(index)
+        matrix = self.matrix.matrix
+        if found is None or matrix is None or self.ctx.read_only:
+            if index.isValid() and index.column() == 0 and not self.ctx.read_only:
+                self.matrix_view.edit(index)
+            return None
+        capability_id, competitor_id = found
+        cell = matrix.cell(capability_id, competitor_id)
+        column = self.matrix.headerData(index.column(), Qt.Orientation.Horizontal, 0)
+        row = matrix.capabilities[index.row()].name
+        dialog = CellDialog(
+            f"{row} — {column}",
+            matrix.level(capability_id, competitor_id),
+            cell.evidence if cell is not None else "",
+            self,
+        )
+        dialog.accepted.connect(
+            lambda: self._set_cell(capability_id, competitor_id, dialog, f"{row} — {column}")
+        )
+        dialog.finished.connect(lambda _r: setattr(self, "cell_dialog", None))
+        self.cell_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _set_cell(
+        self, capability_id: int, competitor_id: int | None, dialog: CellDialog, what: str
+    ) -> bool:
+        level, evidence, checked_on = dialog.values()
+        return self._ran(
+            lambda: self.service.set_cell(
+                capability_id, competitor_id, level, evidence, checked_on
+            ),
+            f"Set {what} to {level.label}",
+        )
 
     def add_deal(self) -> int | None:
         pid = self.product_id
@@ -554,8 +741,10 @@ class MarketView(BaseView):
         if theme is None:
             return
         look = self.look
-        look.hide(self.form_box, self.add_box)
-        for view in (self.table, self.deals_view, self.summary_view):
+        look.hide(self.form_box, self.add_box, self.capability_name)
+        if self.tabs.currentWidget() is self.deals_page:
+            look.tab(self.tabs, self.matrix_page)  # the room compares; deals stay at the desk
+        for view in (self.table, self.deals_view, self.summary_view, self.matrix_view):
             look.read_only(view)
             look.rows(view, row_height(theme))
             look.call(lambda _v, v=view: v.resizeColumnsToContents(), None, None)
