@@ -169,3 +169,15 @@ def test_demo_inbox_renders(demo_ctx, qtbot, size, tmp_path):
     assert panel.model.rowCount() >= 6  # and whatever the demo brings
     qtbot.waitUntil(lambda: panel.table.isVisible())
     assert panel.grab().save(str(tmp_path / "feedback.png"))
+
+
+def test_workshop_mode_reads_without_triage(inbox, qtbot):
+    from pmdesk.gui.workshop.theme import PresentationTheme
+
+    panel = inbox[0]
+    panel.set_presentation(PresentationTheme(body_px=40))
+    assert panel.link_button.isHidden() and panel.archive_button.isHidden()
+    assert panel.table.verticalHeader().defaultSectionSize() > 60
+    assert panel.grab().save("/tmp/g20b_feedback_workshop.png")
+    panel.set_presentation(None)
+    assert not panel.link_button.isHidden()

@@ -214,3 +214,16 @@ def test_demo_log_renders(demo_ctx, qtbot, size, tmp_path):
     assert panel.minimumSizeHint().width() <= size[0]
     qtbot.waitUntil(lambda: panel.count.width() >= panel.count.sizeHint().width())
     assert panel.grab().save(str(tmp_path / "signals.png"))
+
+
+def test_workshop_mode_reads_without_editing(log, qtbot):
+    from pmdesk.gui.workshop.theme import PresentationTheme
+
+    panel, _ctx, _market, _pid = log
+    panel.set_presentation(PresentationTheme(body_px=40))
+    assert panel.add_button.isHidden() and panel.make_button.isHidden()
+    assert panel.table.verticalHeader().defaultSectionSize() > 60
+    assert panel.grab().save("/tmp/g20b_signals_workshop.png")
+    panel.set_presentation(None)
+    assert not panel.add_button.isHidden()
+    assert panel.table.verticalHeader().defaultSectionSize() < 60

@@ -37,6 +37,7 @@ from pmdesk.core.wording import format_number, plural
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.views.common import name_parts
 from pmdesk.gui.widgets.hint import next_step_hint
+from pmdesk.gui.widgets.look import Look, row_height
 from pmdesk.store.services import RequirementService
 from pmdesk.store.services.market import FeedbackRow, MarketService
 
@@ -215,6 +216,7 @@ class FeedbackPanel(QWidget):
         self.product_id: int | None = None
         self._titles: dict[int, str] | None = None
         self.model = FeedbackModel(self.titles, self)
+        self.look = Look()
         self._build()
         ctx.changed.connect(self._follow)
         name_parts(self)
@@ -287,6 +289,15 @@ class FeedbackPanel(QWidget):
         layout.addWidget(self.detail)
 
     # -- the view's contract ------------------------------------------------------------------
+
+    def set_presentation(self, theme: Any | None) -> None:
+        """Workshop mode: the log to read, in taller rows, without the editing buttons."""
+        self.look.restore()
+        if theme is None:
+            return
+        self.look.hide(self.link_button, self.make_button, self.archive_button, self.restore_button)
+        self.look.read_only(self.table)
+        self.look.rows(self.table, row_height(theme))
 
     def show_product(self, product_id: int | None) -> None:
         self.product_id = product_id

@@ -55,6 +55,7 @@ from pmdesk.core.wording import plural
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.views.common import name_parts
 from pmdesk.gui.widgets.hint import next_step_hint
+from pmdesk.gui.widgets.look import Look, row_height
 from pmdesk.store.services import RequirementService
 from pmdesk.store.services.market import MarketService, SignalRow
 
@@ -347,6 +348,7 @@ class SignalsPanel(QWidget):
         self.product_id: int | None = None
         self._names: tuple[dict[int, str], dict[int, str]] | None = None
         self.model = SignalsModel(self.link_names, self)
+        self.look = Look()
         self._build()
         ctx.changed.connect(self._follow)
         name_parts(self)
@@ -444,6 +446,15 @@ class SignalsPanel(QWidget):
         layout.addWidget(self.detail)
 
     # -- the view's contract ------------------------------------------------------------------
+
+    def set_presentation(self, theme: Any | None) -> None:
+        """Workshop mode: the log to read, in taller rows, without the editing buttons."""
+        self.look.restore()
+        if theme is None:
+            return
+        self.look.hide(self.add_button, self.edit_button, self.delete_button, self.make_button)
+        self.look.read_only(self.table)
+        self.look.rows(self.table, row_height(theme))
 
     def show_product(self, product_id: int | None) -> None:
         self.product_id = product_id
