@@ -402,3 +402,56 @@ def test_the_matrix_model_passes_the_model_tester(qtbot, window, qtmodeltester):
     market(window).set_cell(row, None, "full")
     assert view.matrix.rowCount() == 2
     qtmodeltester.check(view.matrix)
+
+
+# -- positioning ---------------------------------------------------------------------------------
+
+
+def choose(qtbot, box, text: str) -> None:
+    """Open the combo and pick the entry by keyboard, as a person does."""
+    box.setFocus()
+    index = box.findText(text)
+    assert index >= 0, text
+    while box.currentIndex() != index:
+        key = Qt.Key.Key_Down if box.currentIndex() < index else Qt.Key.Key_Up
+        qtbot.keyClick(box, key)
+
+
+def test_the_chart_places_every_product_with_a_value_and_names_the_rest(qtbot, window):
+    view = shown(qtbot, window)
+    add(qtbot, view, "Rivalry Inc")
+    add(qtbot, view, "Other Co")
+    type_into(qtbot, view.table, view.model.row_of(market(window).competitors()[1].id), 4, "80")
+    view.tabs.setCurrentWidget(view.positioning_page)
+    # Price × capability: nobody has a capability yet; Atlas has its price (100 %) only.
+    assert view.chart.points == []
+    assert view.left_out.isVisible() and "Atlas" in view.left_out.text()
+
+    choose(qtbot, view.y_box, "Threat score")
+    labels = {p.label: (p.x, p.y, p.ours) for p in view.chart.points}
+    assert labels == {"Rivalry Inc": (80.0, 0.0, False)}
+    assert [label.toPlainText() for label in view.chart.labels] == ["Rivalry Inc"]
+    assert "Atlas" in view.left_out.text() and "Other Co" in view.left_out.text()
+
+    choose(qtbot, view.x_box, "Market overlap")
+    choose(qtbot, view.y_box, "Momentum")
+    assert {p.label for p in view.chart.points} == {"Rivalry Inc", "Other Co"}
+
+    view.spins["momentum"].setValue(3)  # the chart follows the edit
+    view.table.selectRow(0)
+    assert any(p.y == 3.0 for p in view.chart.points)
+
+
+def test_our_product_is_drawn_apart_when_it_has_values(qtbot, window):
+    view = shown(qtbot, window)
+    add(qtbot, view, "Rivalry Inc")
+    rival = market(window).competitors()[0].id
+    market(window).update_competitor(rival, price_index=120, market_share="30 %")
+    row = market(window).add_capability(view.product_id, "Offline mode")
+    market(window).set_cell(row, None, "full")
+    market(window).set_cell(row, rival, "partial")
+    view.tabs.setCurrentWidget(view.positioning_page)
+    points = {p.label: p for p in view.chart.points}
+    assert points["Atlas"].ours and (points["Atlas"].x, points["Atlas"].y) == (100.0, 100.0)
+    assert (points["Rivalry Inc"].x, points["Rivalry Inc"].y) == (120.0, 50.0)
+    assert not view.left_out.isVisible()

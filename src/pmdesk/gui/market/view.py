@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from pmdesk.core.changes import ChangeSet
 from pmdesk.core.errors import PmdeskError
 from pmdesk.core.kinds import ChangeKind
-from pmdesk.core.market import SCORE_MAX, THREAT_CRITERIA, DealOutcome, threat_parts
+from pmdesk.core.market import AXES, SCORE_MAX, THREAT_CRITERIA, DealOutcome, threat_parts
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.views.base import BaseView
 from pmdesk.gui.views.common import heading, name_parts, quiet, tabs
@@ -49,6 +49,7 @@ from pmdesk.store.services.market import CompetitorRow, MarketService
 from .commands import MarketCommand
 from .matrix import LEGEND, CellDialog, MatrixModel
 from .models import CompetitorsModel, DealsModel, SummaryModel
+from .positioning import PositioningChart
 
 MARKET_KINDS = (
     ChangeKind.COMPETITOR,
@@ -114,6 +115,7 @@ class MarketView(BaseView):
         self.tabs = tabs(
             (self._competitors_page(), "Competitors"),
             (self._matrix_page(), "Comparison matrix"),
+            (self._positioning_page(), "Positioning"),
             (self._deals_page(), "Win/loss"),
             name="Market",
         )
@@ -271,6 +273,53 @@ class MarketView(BaseView):
         self.cell_dialog: CellDialog | None = None
         return page
 
+    def _positioning_page(self) -> QWidget:
+        page = QWidget()
+        self.positioning_page = page
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 6, 0, 0)
+        row = QHBoxLayout()
+        self.x_box = QComboBox()
+        self.y_box = QComboBox()
+        for box, name, key in (
+            (self.x_box, "Across", "price_index"),
+            (self.y_box, "Up", "capability"),
+        ):
+            box.setAccessibleName(f"{name} axis")
+            for each in AXES:
+                box.addItem(each.label, each.key)
+            box.setCurrentIndex(box.findData(key))
+            box.activated.connect(lambda _n: self._draw_positioning())
+            label = QLabel(name)
+            label.setBuddy(box)
+            row.addWidget(label)
+            row.addWidget(box)
+            row.addSpacing(12)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.chart = PositioningChart()
+        self.chart.setAccessibleName("Positioning chart")
+        layout.addWidget(self.chart, 1)
+        self.left_out = quiet()
+        self.left_out.setObjectName("leftOut")
+        self.left_out.setWordWrap(True)
+        layout.addWidget(self.left_out)
+        return page
+
+    def _draw_positioning(self) -> None:
+        pid = self.product_id
+        if pid is None:
+            self.chart.set_points([], "price_index", "capability")
+            self.left_out.clear()
+            return
+        x, y = self.x_box.currentData(), self.y_box.currentData()
+        points, left_out = self.service.positioning(pid, x, y)
+        self.chart.set_points(points, x, y)
+        self.left_out.setText(
+            "Left out (no value on an axis yet): " + ", ".join(left_out) if left_out else ""
+        )
+        self.left_out.setVisible(bool(left_out))
+
     def _deals_page(self) -> QWidget:
         page = QWidget()
         self.deals_page = page
@@ -366,6 +415,7 @@ class MarketView(BaseView):
         finally:
             self._filling = False
         self.matrix.set_matrix(self.service.matrix(pid) if pid is not None else None)
+        self._draw_positioning()
         self.deals.names = names
         self.summary.names = names
         deals = self.service.win_losses(product_id=pid) if pid is not None else []
@@ -742,6 +792,7 @@ class MarketView(BaseView):
             return
         look = self.look
         look.hide(self.form_box, self.add_box, self.capability_name)
+        look.call(self.chart.setMinimumHeight, self.chart.minimumHeight(), theme.body_px * 12)
         if self.tabs.currentWidget() is self.deals_page:
             look.tab(self.tabs, self.matrix_page)  # the room compares; deals stay at the desk
         for view in (self.table, self.deals_view, self.summary_view, self.matrix_view):
