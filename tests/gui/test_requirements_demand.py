@@ -119,10 +119,13 @@ def test_reach_from_demand_is_one_undo_step_and_marked(fresh, qtbot):
     assert _cell(view, sso, "reach") == "2"
     assert editor.reach_note.isVisible()
     assert editor.reach_note.text() == "Reach from demand: the 2 customers behind it"
+    assert _cell(view, sso, "reach", Qt.ItemDataRole.ToolTipRole) == editor.reach_note.text()
+    assert _cell(view, sso, "reach", Qt.ItemDataRole.ForegroundRole) is not None
     assert ctx.undo_stack.undoText().startswith("Reach of “Single sign-on” from demand")
     ctx.undo()
     assert reqs.get(sso).reach == 10
     assert editor.reach_note.isHidden()
+    assert _cell(view, sso, "reach", Qt.ItemDataRole.ToolTipRole) is None
 
 
 def test_new_empty_workspace_offers_a_next_step(workspace, qtbot):

@@ -45,6 +45,7 @@ from .criteria import CriteriaList
 
 IMPACT = fixed((v, f"{v:g} — {RICE_IMPACT_LABELS[v]}") for v in RICE_IMPACT_SCALE)
 DUPLICATE_DELAY_MS = 250
+FROM_DEMAND = "#1565c0"  # a reach taken from demand, in the editor and the backlog
 STORY_FIELDS = ("story_role", "story_goal", "story_benefit")
 RICE_FIELDS = ("reach", "impact", "confidence", "effort")
 
@@ -251,7 +252,7 @@ class RequirementEditor(QWidget):
         )
         self.reach_from_demand.clicked.connect(self.use_demand_as_reach)
         self.reach_note = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
-        self.reach_note.setStyleSheet("color: #1565c0; font-weight: 600;")
+        self.reach_note.setStyleSheet(f"color: {FROM_DEMAND}; font-weight: 600;")
         self.reach_note.hide()
         self.form.insert_row("reach", "", self.reach_note)
         self.form.insert_row("reach", "", self.reach_from_demand)

@@ -40,7 +40,7 @@ from pmdesk.gui.widgets.stale import StaleUntilShown
 from pmdesk.store.queries import texts
 from pmdesk.store.services import MarketService, RequirementService
 
-from .editor import IMPACT, RequirementEditor
+from .editor import FROM_DEMAND, IMPACT, RequirementEditor
 
 # "Order by" choices: label -> (column field, descending).
 ORDERS: dict[str, tuple[str, bool]] = {
@@ -91,6 +91,17 @@ def _demand_tip(found: Demand | None) -> str:
         f"{plural(found.customers, 'customer')} · {format_number(float(found.revenue), 0)} revenue"
         f" · {plural(found.items, 'voice')} (feedback items and customers named)"
     )
+
+
+def _from_demand(row: Any, found: Demand | None) -> bool:
+    """The reach is the demand's customer count (set by "Reach from demand")."""
+    return bool(found and found.customers and row.reach == found.rice_reach)
+
+
+def _reach_tip(row: Any, found: Demand | None) -> str | None:
+    if found is not None and _from_demand(row, found):
+        return f"Reach from demand: the {plural(found.customers, 'customer')} behind it"
+    return None
 
 
 def _name_voting(panel: Any) -> None:
@@ -244,7 +255,10 @@ class RequirementsView(BaseView):
                 minimum=0,
                 decimals=0,
                 width=7,
-                header_tip="People or events per quarter",
+                header_tip="People or events per quarter (blue: taken from demand)",
+                lookups=(demand,),
+                tooltip=lambda r: _reach_tip(r, demand.get(r.id)),
+                foreground=lambda r: FROM_DEMAND if _from_demand(r, demand.get(r.id)) else None,
             ),
             Column(
                 "impact",
