@@ -88,7 +88,7 @@ def test_editor_shows_the_strongest_quotes_and_follows_triage(fresh, qtbot):
     view.select_requirement(sso)
     editor = view.editor
     assert "2 customers · 45,000 revenue · 3 voices" == editor.demand_summary.text()
-    quotes = editor.quotes.text().splitlines()
+    quotes = editor.quotes.text().split("\n\n")
     assert quotes[0].startswith("“We cannot roll out without SSO” — Acme Ltd (critical")
     assert len(quotes) == 3
     view.select_requirement(lonely)

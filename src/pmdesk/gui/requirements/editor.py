@@ -434,7 +434,7 @@ class RequirementEditor(QWidget):
                 f" ({q.importance.label.lower()}{', ' + q.date.isoformat() if q.date else ''})"
                 for q in found.quotes
             ]
-            self.quotes.setText("\n".join(lines))
+            self.quotes.setText("\n\n".join(lines))  # a blank line between voices
             self.quotes.setVisible(bool(lines))
         customers = found.customers if found else 0
         self.reach_from_demand.setText(f"Reach from demand ({plural(customers, 'customer')})")
