@@ -455,3 +455,23 @@ def test_our_product_is_drawn_apart_when_it_has_values(qtbot, window):
     assert points["Atlas"].ours and (points["Atlas"].x, points["Atlas"].y) == (100.0, 100.0)
     assert (points["Rivalry Inc"].x, points["Rivalry Inc"].y) == (120.0, 50.0)
     assert not view.left_out.isVisible()
+
+
+def test_signals_and_feedback_are_tabs_of_the_product_shown(qtbot, demo_template, tmp_path):
+    window = active(qtbot, open_window(qtbot, demo_copy(demo_template, tmp_path)))
+    view = show(window, KEY)
+    titles = [view.tabs.tabText(i) for i in range(view.tabs.count())]
+    assert titles == [
+        "Competitors",
+        "Comparison matrix",
+        "Positioning",
+        "Win/loss",
+        "Signals",
+        "Feedback",
+    ]
+    for product in window.ctx.service(PortfolioService).list_products():
+        pick(window, product.name)
+        assert view.signals.product_id == view.feedback.product_id == product.id
+    view.tabs.setCurrentWidget(view.signals)
+    assert view.signals.isVisible()
+    assert not window.dialogs.errors

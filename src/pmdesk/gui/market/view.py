@@ -47,9 +47,11 @@ from pmdesk.store.services import PortfolioService
 from pmdesk.store.services.market import CompetitorRow, MarketService
 
 from .commands import MarketCommand
+from .feedback import FeedbackPanel
 from .matrix import LEGEND, CellDialog, MatrixModel
 from .models import CompetitorsModel, DealsModel, SummaryModel
 from .positioning import PositioningChart
+from .signals import SignalsPanel
 
 MARKET_KINDS = (
     ChangeKind.COMPETITOR,
@@ -112,11 +114,15 @@ class MarketView(BaseView):
         top.addSpacing(12)
         top.addWidget(self.status, 1)
         self.content_layout.addLayout(top)
+        self.signals = SignalsPanel(self.ctx)
+        self.feedback = FeedbackPanel(self.ctx)
         self.tabs = tabs(
             (self._competitors_page(), "Competitors"),
             (self._matrix_page(), "Comparison matrix"),
             (self._positioning_page(), "Positioning"),
             (self._deals_page(), "Win/loss"),
+            (self.signals, "Signals"),
+            (self.feedback, "Feedback"),
             name="Market",
         )
         self.content_layout.addWidget(self.tabs, 1)
@@ -386,6 +392,8 @@ class MarketView(BaseView):
 
     def load(self, product_id: int | None) -> None:
         self._reload()
+        self.signals.show_product(product_id)
+        self.feedback.show_product(product_id)
 
     def _follow(self, changes: ChangeSet) -> None:
         if self.product_id is not None and changes.touches(*MARKET_KINDS, ChangeKind.PRODUCT):
@@ -588,6 +596,11 @@ class MarketView(BaseView):
         if self.tabs.currentWidget() is self.deals_page:
             self.delete_deal()
             return
+        if self.tabs.currentWidget() is self.signals:
+            self.signals.delete_selected()
+            return
+        if self.tabs.currentWidget() is self.feedback:
+            return  # feedback is archived with a reason, not deleted from here
         if self.tabs.currentWidget() is self.matrix_page:
             self.delete_capability()
             return
@@ -602,6 +615,10 @@ class MarketView(BaseView):
     def has_selection(self) -> bool:
         if self.tabs.currentWidget() is self.deals_page:
             return self._current_deal() is not None
+        if self.tabs.currentWidget() is self.signals:
+            return self.signals.current() is not None
+        if self.tabs.currentWidget() is self.feedback:
+            return False
         if self.tabs.currentWidget() is self.matrix_page:
             return self._current_capability() is not None
         return self.current is not None
@@ -788,6 +805,8 @@ class MarketView(BaseView):
         larger rows."""
         self.look.restore()
         super().set_presentation(theme)
+        self.signals.set_presentation(theme)
+        self.feedback.set_presentation(theme)
         if theme is None:
             return
         look = self.look
