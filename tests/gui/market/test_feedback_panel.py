@@ -181,3 +181,10 @@ def test_workshop_mode_reads_without_triage(inbox, qtbot):
     assert panel.grab().save("/tmp/g20b_feedback_workshop.png")
     panel.set_presentation(None)
     assert not panel.link_button.isHidden()
+
+
+def test_no_product_chosen_shows_nothing_to_triage(inbox):
+    panel = inbox[0]
+    panel.show_product(None)
+    assert panel.model.rowCount() == 0 and panel.hint.isVisible()
+    assert not panel.make_button.isEnabled()

@@ -227,3 +227,10 @@ def test_workshop_mode_reads_without_editing(log, qtbot):
     panel.set_presentation(None)
     assert not panel.add_button.isHidden()
     assert panel.table.verticalHeader().defaultSectionSize() < 60
+
+
+def test_no_product_chosen_offers_no_edit(log):
+    panel = log[0]
+    panel.show_product(None)
+    assert panel.model.rowCount() == 0 and panel.hint.isVisible()
+    assert not panel.add_button.isEnabled() and not panel.delete_button.isEnabled()
