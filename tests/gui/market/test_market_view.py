@@ -289,7 +289,13 @@ def test_presenting_hides_the_editing_and_gives_the_view_back(qtbot, window):
     assert not view.add_box.isVisibleTo(view)
     assert view.table.isVisibleTo(view) and view.table.rowHeight(0) >= body * 1.9
     assert view.table.editTriggers() == QTableView.EditTrigger.NoEditTriggers
+    view.tabs.setCurrentWidget(view.matrix_page)  # another tab, chosen in front of the room
+    assert not view.add_capability_button.isVisibleTo(view)
+    assert not view.from_requirements_button.isVisibleTo(view)
+    assert view.matrix_view.isVisibleTo(view)
     window.stop_presentation()
+    assert view.add_capability_button.isVisibleTo(view)
+    view.tabs.setCurrentIndex(0)
     assert view.add_button.isVisibleTo(view) and view.form_box.isVisibleTo(view)
     assert view.table.editTriggers() != QTableView.EditTrigger.NoEditTriggers
 

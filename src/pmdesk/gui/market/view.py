@@ -810,7 +810,28 @@ class MarketView(BaseView):
         if theme is None:
             return
         look = self.look
-        look.hide(self.form_box, self.add_box, self.capability_name)
+        # Every tab's editing chrome, shown or not yet: a tab chosen in front of the room
+        # reads, it does not offer edits.
+        look.hide(
+            self.form_box,
+            self.add_box,
+            self.add_button,
+            self.unlink_button,
+            self.delete_button,
+            self.capability_name,
+            self.add_capability_button,
+            self.from_requirements_button,
+            self.from_canvas_button,
+            self.delete_capability_button,
+            self.deal_competitor,
+            self.deal_outcome,
+            self.deal_date,
+            self.deal_name,
+            self.deal_reason,
+            self.deal_value,
+            self.add_deal_button,
+            self.delete_deal_button,
+        )
         look.call(self.chart.setMinimumHeight, self.chart.minimumHeight(), theme.body_px * 12)
         if self.tabs.currentWidget() is self.deals_page:
             look.tab(self.tabs, self.matrix_page)  # the room compares; deals stay at the desk
