@@ -212,6 +212,8 @@ def test_demo_log_renders(demo_ctx, qtbot, size, tmp_path):
     assert not [text for text in links if "#" in text]  # every link named
     qtbot.waitUntil(lambda: panel.timeline.isVisible())
     assert panel.minimumSizeHint().width() <= size[0]
+    title_width = panel.table.columnWidth(2)
+    assert title_width >= max(panel.table.columnWidth(3), panel.table.columnWidth(6))
     qtbot.waitUntil(lambda: panel.count.width() >= panel.count.sizeHint().width())
     assert panel.grab().save(str(tmp_path / "signals.png"))
 

@@ -75,6 +75,8 @@ EMPTY_LOG = (
     "a regulation, a trend, something a customer said."
 )
 EMPTY_FILTER = "No signal matches — change the filters or clear the search."
+CAPPED = (3, 6)  # source and links: as wide as their text, up to CAP_CHARS
+CAP_CHARS = 30
 SIGNAL_KINDS = (
     ChangeKind.MARKET_SIGNAL,
     ChangeKind.SIGNAL_PRODUCT,
@@ -143,6 +145,8 @@ class SignalsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == 2 and row.details:
                 return row.details
+            if column == 3 and row.source:
+                return row.source  # a capped column: the whole source on hover
             if column == 6:
                 return "\n".join(self.names(row)) or None
             return None
@@ -427,8 +431,9 @@ class SignalsPanel(QWidget):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        for stretched in (2, 6):  # title and links share what is left; the rest fit
-            header.setSectionResizeMode(stretched, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)  # the title
+        for capped in CAPPED:  # fit their text up to a cap, so the title keeps room
+            header.setSectionResizeMode(capped, QHeaderView.ResizeMode.Interactive)
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
         self.table.selectionModel().currentRowChanged.connect(self._show_current)
         self.model.modelReset.connect(self._show_current)
@@ -526,6 +531,7 @@ class SignalsPanel(QWidget):
             )
         )
         self.model.set_rows(rows)
+        self._fit_capped()
         if current is not None:
             self.select(current.id)
         if self.current() is None and rows:
@@ -540,6 +546,12 @@ class SignalsPanel(QWidget):
         self.count.setText(plural(len(rows), "signal"))
         self.add_button.setEnabled(self.product_id is not None and not self.ctx.read_only)
         self._show_current()
+
+    def _fit_capped(self) -> None:
+        cap = self.fontMetrics().averageCharWidth() * CAP_CHARS
+        for column in CAPPED:
+            self.table.resizeColumnToContents(column)
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), cap))
 
     # -- selection ------------------------------------------------------------------------------
 
