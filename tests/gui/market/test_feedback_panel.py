@@ -167,6 +167,14 @@ def test_demo_inbox_renders(demo_ctx, qtbot, size, tmp_path):
         )
     panel = _panel(demo_ctx, qtbot, pid, size)
     assert panel.model.rowCount() >= 6  # and whatever the demo brings
+    long = market.add_feedback(
+        "Short",
+        dt.date(2026, 1, 9),
+        customer="A customer with a very long legal name GmbH & Co. KG",
+        product_id=pid,
+    )
+    assert panel.select(long)
+    assert panel.table.columnWidth(1) > panel.table.columnWidth(2)  # the quote keeps its room
     qtbot.waitUntil(lambda: panel.table.isVisible())
     assert panel.grab().save(str(tmp_path / "feedback.png"))
 

@@ -58,6 +58,8 @@ EMPTY_INBOX = (
     "(import into “Customer feedback”): one row per quote, with customer, revenue and date."
 )
 EMPTY_FILTER = "No feedback matches — choose another status or clear the search."
+CAPPED = (2, 3, 6)  # customer, contact, segment: as wide as their text, up to CAP_CHARS
+CAP_CHARS = 24
 QUOTE_WIDTH = 60  # characters of a quote shown in its cell; the rest in the detail below
 
 
@@ -121,6 +123,8 @@ class FeedbackModel(QAbstractTableModel):
     def tooltip(self, row: FeedbackRow, column: int) -> str | None:
         if column == 1:
             return row.text
+        if column in CAPPED:
+            return self.text(row, column) or None  # a capped column: the whole text on hover
         if column == 8 and row.status is FeedbackStatus.ARCHIVED:
             return f"Archived: {row.archive_reason}"
         if column == 9 and row.requirement_ids:
@@ -274,6 +278,8 @@ class FeedbackPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for capped in CAPPED:  # fit their text up to a cap, so the quote keeps room
+            header.setSectionResizeMode(capped, QHeaderView.ResizeMode.Interactive)
         self.table.selectionModel().currentRowChanged.connect(self._show_current)
         self.model.modelReset.connect(self._show_current)
         self.hint = next_step_hint(EMPTY_INBOX, self, centred=True)
@@ -335,6 +341,10 @@ class FeedbackPanel(QWidget):
             )
         )
         self.model.set_rows(rows)
+        cap = self.fontMetrics().averageCharWidth() * CAP_CHARS
+        for column in CAPPED:
+            self.table.resizeColumnToContents(column)
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), cap))
         if current is not None:
             self.select(current.id)
         if self.current() is None and rows:
