@@ -59,9 +59,30 @@ class MatrixModel(QAbstractTableModel):
         self.rename = rename
 
     def set_matrix(self, matrix: Matrix | None) -> None:
-        self.beginResetModel()
+        """A matrix of the same rows and columns is only repainted (an edit committed from
+        a cell keeps its editor and the selection)."""
+
+        def shape(m: Matrix | None) -> Any:
+            if m is None:
+                return None
+            return (
+                m.product_id,
+                [c.id for c in m.capabilities],
+                [c.id for c in m.competitors],
+                [c.name for c in m.competitors],
+                m.product_name,
+            )
+
+        if shape(matrix) != shape(self.matrix) or matrix is None:
+            self.beginResetModel()
+            self.matrix = matrix
+            self.endResetModel()
+            return
         self.matrix = matrix
-        self.endResetModel()
+        if self.rowCount() and self.columnCount():
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1)
+            )
 
     @property
     def columns(self) -> list[int | None]:

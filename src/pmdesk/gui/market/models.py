@@ -37,9 +37,24 @@ class _RowsModel(QAbstractTableModel):
         self.edit = edit
 
     def set_rows(self, rows: Sequence[Any]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
+        """The new rows; the same rows in the same order are only repainted, so an edit
+        committed from a cell (which refills the model) leaves its editor and the
+        selection alone."""
+        rows = list(rows)
+        if [self._key(r) for r in rows] != [self._key(r) for r in self.rows]:
+            self.beginResetModel()
+            self.rows = rows
+            self.endResetModel()
+            return
+        self.rows = rows
+        if rows:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(rows) - 1, len(self.HEADERS) - 1)
+            )
+
+    @staticmethod
+    def _key(row: Any) -> Any:
+        return getattr(row, "id", None) or getattr(row, "competitor_id", None)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
