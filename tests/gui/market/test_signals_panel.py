@@ -103,6 +103,18 @@ def test_timeline_click_selects_the_signal(log, qtbot):
     x = round(panel.timeline.x_of(older.date))
     qtbot.mouseClick(panel.timeline, LEFT, pos=QPoint(x, panel.timeline.height() // 2))
     assert panel.current().id == older.id
+    assert panel.timeline.tip_at(x) == "2025-06-01 · Low impact\nNew cold-chain rule"
+    assert panel.timeline.tip_at(x + 40) is None
+    # Hovering the mark shows the same words.
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    at = QPoint(x, panel.timeline.height() // 2)
+    hover = QHelpEvent(QEvent.Type.ToolTip, at, panel.timeline.mapToGlobal(at))
+    QApplication.sendEvent(panel.timeline, hover)
+    qtbot.waitUntil(lambda: QToolTip.text() == panel.timeline.tip_at(x))
+    QToolTip.hideText()
     assert "Regulation" in panel.detail.text()
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QDate,
+    QEvent,
     QModelIndex,
     QPersistentModelIndex,
     QPointF,
@@ -23,7 +24,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QHelpEvent, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -42,6 +43,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QTableView,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -226,6 +228,24 @@ class TimelineStrip(QWidget):
             return None
         nearest = min(self.rows, key=lambda r: abs(self.x_of(r.date) - x))
         return nearest.id if abs(self.x_of(nearest.date) - x) <= 8 else None
+
+    def tip_at(self, x: float) -> str | None:
+        """What hovering at ``x`` tells: the signal's date, impact and title."""
+        found = self.signal_at(x)
+        row = next((r for r in self.rows if r.id == found), None)
+        if row is None:
+            return None
+        return f"{row.date.isoformat()} · {row.impact.label} impact\n{row.title}"
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            tip = self.tip_at(event.pos().x())
+            if tip is None:
+                QToolTip.showText(event.globalPos(), self.toolTip(), self)
+            else:
+                QToolTip.showText(event.globalPos(), tip, self)
+            return True
+        return super().event(event)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         found = self.signal_at(event.position().x())
