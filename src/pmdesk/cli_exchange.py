@@ -1,6 +1,6 @@
 """``pmdesk export`` and ``pmdesk import``: documents and interchange, headless.
 
-    pmdesk export spec|launch|roadmap|stakeholders|canvas|portfolio|business-case WORKSPACE
+    pmdesk export spec|launch|roadmap|stakeholders|canvas|portfolio|business-case|commercial WORKSPACE
                   [--product NAME] [--paper A4|Letter|A3|A2] [--landscape] -o OUT.pdf
     pmdesk export csv|mspdi|ics|json WORKSPACE [--product NAME] -o OUT
     pmdesk import csv|mspdi|json WORKSPACE FILE [--into requirements|roadmap|stakeholders|metrics|feedback]
@@ -15,7 +15,16 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-PDF_KINDS = ("spec", "launch", "roadmap", "stakeholders", "canvas", "portfolio", "business-case")
+PDF_KINDS = (
+    "spec",
+    "launch",
+    "roadmap",
+    "stakeholders",
+    "canvas",
+    "portfolio",
+    "business-case",
+    "commercial",
+)
 DATA_EXPORTS = ("csv", "mspdi", "ics", "json")
 IMPORTS = ("csv", "mspdi", "json")
 CSV_TARGETS = ("requirements", "roadmap", "stakeholders", "metrics", "feedback")

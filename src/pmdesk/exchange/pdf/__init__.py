@@ -20,7 +20,7 @@ from pmdesk.store.models import Product
 from pmdesk.store.services import PortfolioService
 from pmdesk.store.workspace import Workspace
 
-from . import business_case, canvas, launch, portfolio, roadmap, spec, stakeholders
+from . import business_case, canvas, commercial, launch, portfolio, roadmap, spec, stakeholders
 from .fonts import register, track_missing
 from .job import Job
 from .options import ExportCancelled, PdfOptions, Progress, default_paper
@@ -34,6 +34,7 @@ _MODULES: dict[str, ModuleType] = {
     "canvas": canvas,
     "portfolio": portfolio,
     "business-case": business_case,
+    "commercial": commercial,
 }
 KINDS: dict[str, str] = {kind: module.LABEL for kind, module in _MODULES.items()}
 SECTIONS: dict[str, dict[str, str]] = {kind: dict(m.SECTIONS) for kind, m in _MODULES.items()}
