@@ -38,7 +38,9 @@ def test_self_test_from_the_command_line(tmp_path: Path):
         match = re.search(rf"^\s+{re.escape(spec.title)}\s+(\d+)\s+\(", result.stdout, re.M)
         assert match, f"{spec.title} missing from:\n{result.stdout}"
         assert int(match.group(1)) > 0
-    assert re.search(r"^\s+Technical specification of .+: [\d,]+ bytes, a PDF$", result.stdout, re.M)
+    assert re.search(
+        r"^\s+Technical specification of .+: [\d,]+ bytes, a PDF$", result.stdout, re.M
+    )
     assert "self-test passed" in result.stdout
     # The person's own settings and data folders were never touched, nor the current folder.
     assert not config.exists() and not data.exists()
