@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -38,6 +38,7 @@ from pmdesk.gui.context import AppContext
 from pmdesk.gui.views.common import name_parts
 from pmdesk.gui.widgets.hint import next_step_hint
 from pmdesk.gui.widgets.look import Look, row_height
+from pmdesk.gui.widgets.rows_model import RowsModel
 from pmdesk.store.services import RequirementService
 from pmdesk.store.services.market import FeedbackRow, MarketService
 
@@ -63,7 +64,7 @@ CAP_CHARS = 24
 QUOTE_WIDTH = 60  # characters of a quote shown in its cell; the rest in the detail below
 
 
-class FeedbackModel(QAbstractTableModel):
+class FeedbackModel(RowsModel[FeedbackRow]):
     """The inbox's rows, refilled from the service after every change; read-only."""
 
     HEADERS = (
@@ -82,28 +83,7 @@ class FeedbackModel(QAbstractTableModel):
 
     def __init__(self, titles: Callable[[], dict[int, str]], parent: Any = None) -> None:
         super().__init__(parent)
-        self.rows: list[FeedbackRow] = []
         self.titles = titles
-
-    def set_rows(self, rows: Sequence[FeedbackRow]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return None
 
     def text(self, row: FeedbackRow, column: int) -> str:
         quote = " ".join(row.text.split())

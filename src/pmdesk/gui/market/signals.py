@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QDate,
     QEvent,
     QModelIndex,
@@ -58,6 +57,7 @@ from pmdesk.gui.context import AppContext
 from pmdesk.gui.views.common import name_parts
 from pmdesk.gui.widgets.hint import next_step_hint
 from pmdesk.gui.widgets.look import Look, row_height
+from pmdesk.gui.widgets.rows_model import RowsModel
 from pmdesk.store.services import RequirementService
 from pmdesk.store.services.market import MarketService, SignalRow
 
@@ -95,35 +95,14 @@ def _pydate(day: QDate) -> dt.date:
     return dt.date(day.year(), day.month(), day.day())
 
 
-class SignalsModel(QAbstractTableModel):
+class SignalsModel(RowsModel[SignalRow]):
     """The shown signals, newest first; read-only (edits go through the dialog)."""
 
     HEADERS = ("Date", "Kind", "Title", "Source", "Impact", "Tags", "Links")
 
     def __init__(self, names: Callable[[SignalRow], list[str]], parent: Any = None) -> None:
         super().__init__(parent)
-        self.rows: list[SignalRow] = []
         self.names = names
-
-    def set_rows(self, rows: Sequence[SignalRow]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return None
 
     def text(self, row: SignalRow, column: int) -> str:
         return (
