@@ -93,6 +93,8 @@ test_tools() {
     apt_install libegl1 libfontconfig1 libgl1 libxkbcommon0 poppler-utils postgresql
     # MS Project exports are read back by MPXJ, which runs on a Java runtime.
     command -v java >/dev/null 2>&1 || apt_install default-jre-headless
+    # Decks and workbooks are converted to PDF (and workbooks recalculated) by LibreOffice.
+    apt_install libreoffice-impress libreoffice-calc
 }
 
 house_rules() {
