@@ -33,6 +33,35 @@ OKABE_ITO: dict[str, str] = {
 }
 NEUTRAL_GREY = "#8C8C8C"  # not in Okabe–Ito: "neither side", "won't have"
 
+# -- documents: PDFs, decks and workbooks ---------------------------------------------------------
+
+# Quiet and print-safe: dark slate text, one navy for structure, one blue accent, hairline rules.
+DOCUMENT_COLOURS: dict[str, str] = {
+    "ink": "#1D2433",
+    "muted": "#5B6475",
+    "faint": "#8A93A3",
+    "rule": "#D5DAE1",
+    "hairline": "#E6E9EE",
+    "surface": "#F4F6F9",
+    "primary": "#1E3A5F",
+    "accent": "#2F6DB5",
+    "cover_tint": "#B9CBE3",  # small text on the navy cover band
+    "good": "#1E7F4F",
+    "warn": "#C77700",
+    "bad": "#B42318",
+}
+# Chart series (metrics, launch functions, products) take these, in order.
+SERIES_COLOURS: tuple[str, ...] = (
+    "#2F6DB5",
+    "#D9822B",
+    "#1F8A7A",
+    "#A64D79",
+    "#5F5AA2",
+    "#7A8B2A",
+    "#C8463D",
+    "#4E6A85",
+)
+
 # -- stakeholders: attitude --------------------------------------------------------------------
 
 ATTITUDE_COLOURS: dict[Attitude, str] = {

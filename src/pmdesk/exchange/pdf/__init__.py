@@ -9,13 +9,12 @@ failed export leaves nothing behind.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
 from pmdesk.core.errors import PmdeskError
+from pmdesk.exchange.output import write_atomically
 from pmdesk.store.models import Product
 from pmdesk.store.services import PortfolioService
 from pmdesk.store.workspace import Workspace
@@ -83,46 +82,16 @@ def export_pdf(
     document = module.make(job)
     tracker.step()
     page = document.page or job.page
-    folder = output.parent if str(output.parent) else Path(".")
-    if not folder.is_dir():
-        raise PmdeskError(f"Cannot write {output.name}: the folder {folder} does not exist")
-    try:
-        handle, temp_name = tempfile.mkstemp(
-            prefix=f".{output.stem}-", suffix=".pdf.part", dir=folder
-        )
-    except OSError as exc:
-        raise PmdeskError(f"Cannot write in {folder}: {exc.strerror or exc}") from exc
-    os.close(handle)
-    temp = Path(temp_name)
-    try:
+
+    def write(temp: Path) -> None:
         build(
             temp, document.story, page, job.info, tracker, cover=document.cover, bare=document.bare
         )
         tracker.check()
-        os.chmod(temp, 0o666 & ~_umask())  # mkstemp made it owner-only; a PDF is for sharing
-        os.replace(temp, output)
-    except OSError as exc:
-        temp.unlink(missing_ok=True)
-        raise PmdeskError(f"Cannot write {output}: {exc.strerror or exc}") from exc
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+
+    write_atomically(output, write)
     tracker.finish()
     return output
-
-
-def _umask() -> int:
-    """The process's umask, read without changing it where the system tells (Linux)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    mask = os.umask(0o022)  # elsewhere the only way to read it is to set it and put it back
-    os.umask(mask)
-    return mask
 
 
 def _product(workspace: Workspace, kind: str, product_id: int | None) -> Product | None:

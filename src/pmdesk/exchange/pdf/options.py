@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import locale
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from reportlab.lib.pagesizes import A2, A3, A4, LETTER, landscape, portrait
 
 from pmdesk.core.errors import PmdeskError
+from pmdesk.exchange.output import ExportCancelled, Progress
+
+__all__ = ["ExportCancelled", "PdfOptions", "Progress", "default_paper"]
 
 PAPERS = {"A4": A4, "Letter": LETTER, "A3": A3, "A2": A2}
 ORIENTATIONS = ("portrait", "landscape")
@@ -29,13 +31,6 @@ _LETTER_TERRITORIES = (
     "UNITED STATES",
     "CANADA",
 )
-
-
-class ExportCancelled(PmdeskError):
-    """The person stopped the export; no file was written."""
-
-    def __init__(self) -> None:
-        super().__init__("The export was cancelled; no file was written")
 
 
 def default_paper(locale_name: str | None = None) -> str:
@@ -91,44 +86,3 @@ class PdfOptions:
             raise PmdeskError(f"Orientation must be portrait or landscape, not {turn!r}")
         size = PAPERS[name]
         return landscape(size) if turn == "landscape" else portrait(size)
-
-
-class Progress:
-    """Reports (done, total) and raises ExportCancelled when the person asks to stop.
-
-    The total is an estimate made up front (data to load plus flowables to lay
-    out); ``done`` never passes it before the end, and only ``finish`` reports
-    the final (total, total).
-    """
-
-    def __init__(
-        self,
-        report: Callable[[int, int], None] | None,
-        cancelled: Callable[[], bool] | None,
-    ) -> None:
-        self._report = report
-        self._cancelled = cancelled
-        self.total = 1
-        self.done = 0
-        self._last_sent = -1
-
-    def check(self) -> None:
-        if self._cancelled is not None and self._cancelled():
-            raise ExportCancelled()
-
-    def expect(self, more: int) -> None:
-        self.total += max(0, more)
-
-    def step(self, count: int = 1) -> None:
-        self.check()
-        self.done = min(self.done + count, self.total - 1)
-        self._send()
-
-    def finish(self) -> None:
-        self.done = self.total
-        self._send()
-
-    def _send(self) -> None:
-        if self._report is not None and self.done != self._last_sent:
-            self._last_sent = self.done
-            self._report(self.done, self.total)

@@ -22,35 +22,24 @@ def hex_colour(value: str) -> colors.Color:
     return colors.HexColor(value)
 
 
-INK = hex_colour("#1D2433")
-MUTED = hex_colour("#5B6475")
-FAINT = hex_colour("#8A93A3")
-RULE = hex_colour("#D5DAE1")
-HAIRLINE = hex_colour("#E6E9EE")
-SURFACE = hex_colour("#F4F6F9")
-PRIMARY = hex_colour("#1E3A5F")
-ACCENT = hex_colour("#2F6DB5")
+_DOC = palette.DOCUMENT_COLOURS
+INK = hex_colour(_DOC["ink"])
+MUTED = hex_colour(_DOC["muted"])
+FAINT = hex_colour(_DOC["faint"])
+RULE = hex_colour(_DOC["rule"])
+HAIRLINE = hex_colour(_DOC["hairline"])
+SURFACE = hex_colour(_DOC["surface"])
+PRIMARY = hex_colour(_DOC["primary"])
+ACCENT = hex_colour(_DOC["accent"])
 WHITE = colors.white
-COVER_TINT = hex_colour("#B9CBE3")  # small text on the navy cover band
-GOOD = hex_colour("#1E7F4F")
-WARN = hex_colour("#C77700")
-BAD = hex_colour("#B42318")
+COVER_TINT = hex_colour(_DOC["cover_tint"])
+GOOD = hex_colour(_DOC["good"])
+WARN = hex_colour(_DOC["warn"])
+BAD = hex_colour(_DOC["bad"])
 
 # Chart series (metrics, launch functions, products) take these, in order; roadmap lanes
 # take core.roadmap_style's, which the screen uses too.
-PALETTE = tuple(
-    hex_colour(c)
-    for c in (
-        "#2F6DB5",
-        "#D9822B",
-        "#1F8A7A",
-        "#A64D79",
-        "#5F5AA2",
-        "#7A8B2A",
-        "#C8463D",
-        "#4E6A85",
-    )
-)
+PALETTE = tuple(hex_colour(c) for c in palette.SERIES_COLOURS)
 
 # Priority and attitude: the screen's colours, from core.palette (one source for both).
 MOSCOW_COLOURS = {moscow: hex_colour(value) for moscow, value in palette.MOSCOW_COLOURS.items()}

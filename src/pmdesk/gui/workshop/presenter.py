@@ -22,18 +22,16 @@ from PySide6.QtWidgets import (
 
 from pmdesk.gui.commands import UpdateCommand
 from pmdesk.gui.context import AppContext
-from pmdesk.store.services.portfolio import PortfolioService
+from pmdesk.store.services.portfolio import NOTES_KEY, PortfolioService
 
 from .timer import WorkshopTimer, format_remaining
 
-NOTES_KEY = "speaker_notes"
 SAVE_DELAY_MS = 800
 THUMBNAIL_MS = 1000
 
 
 def speaker_notes(ctx: AppContext) -> dict[str, str]:
-    info = ctx.service(PortfolioService).workspace_info()
-    return dict((info.settings or {}).get(NOTES_KEY, {}))
+    return ctx.service(PortfolioService).speaker_notes()
 
 
 def save_speaker_note(ctx: AppContext, view_key: str, text: str) -> bool:

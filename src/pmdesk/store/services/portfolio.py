@@ -15,6 +15,9 @@ from pmdesk.core.lifecycle import Health, Trigger, latest_health, worst
 from ..models import Product, Risk, SpecRevision, StagePeriod, WorkspaceInfo
 from .base import Repo
 
+# Where the presenter view keeps its speaker notes in WorkspaceInfo.settings: view key -> text.
+NOTES_KEY = "speaker_notes"
+
 
 def _track_stage(uow, product: Product, previous: dict[str, Any]) -> None:
     """Keep the lifecycle timeline in step with the product's stage.
@@ -52,6 +55,13 @@ class PortfolioService:
 
     def workspace_info(self) -> WorkspaceInfo:
         return self.info.get(1)
+
+    def speaker_notes(self) -> dict[str, str]:
+        """The presenter's notes per view key, kept in the workspace's settings."""
+        notes = (self.workspace_info().settings or {}).get(NOTES_KEY, {})
+        if not isinstance(notes, dict):
+            return {}
+        return {str(key): text for key, text in notes.items() if isinstance(text, str)}
 
     def list_products(self) -> list[Product]:
         return self.products.list()
