@@ -2,8 +2,11 @@
 
     pmdesk export spec|launch|roadmap|stakeholders|canvas|portfolio|business-case|commercial WORKSPACE
                   [--product NAME] [--paper A4|Letter|A3|A2] [--landscape] -o OUT.pdf
+    pmdesk export pptx WORKSPACE [--product NAME] [--slides roadmap,portfolio,...] -o OUT.pptx
+    pmdesk export xlsx WORKSPACE [--product NAME] -o OUT.xlsx
     pmdesk export csv|mspdi|ics|json WORKSPACE [--product NAME] -o OUT
-    pmdesk import csv|mspdi|json WORKSPACE FILE [--into requirements|roadmap|stakeholders|metrics|feedback]
+    pmdesk import csv|xlsx|mspdi|json WORKSPACE FILE
+                  [--into requirements|roadmap|stakeholders|metrics|feedback]
                   [--product NAME] [--preset jira] [--date-order dmy|mdy]
 
 Exports open the workspace read-only (they work while pmdesk has it open);
@@ -25,17 +28,21 @@ PDF_KINDS = (
     "business-case",
     "commercial",
 )
+OFFICE_EXPORTS = ("pptx", "xlsx")
 DATA_EXPORTS = ("csv", "mspdi", "ics", "json")
-IMPORTS = ("csv", "mspdi", "json")
+IMPORTS = ("csv", "xlsx", "mspdi", "json")
 CSV_TARGETS = ("requirements", "roadmap", "stakeholders", "metrics", "feedback")
 
 
 def add_export(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "kind",
-        choices=PDF_KINDS + DATA_EXPORTS,
+        choices=PDF_KINDS + OFFICE_EXPORTS + DATA_EXPORTS,
         metavar="KIND",
-        help=f"a PDF ({', '.join(PDF_KINDS)}) or data ({', '.join(DATA_EXPORTS)})",
+        help=(
+            f"a PDF ({', '.join(PDF_KINDS)}), a PowerPoint deck (pptx), an Excel workbook "
+            f"(xlsx) or data ({', '.join(DATA_EXPORTS)})"
+        ),
     )
     parser.add_argument("workspace", type=Path, metavar="WORKSPACE")
     parser.add_argument(
@@ -49,6 +56,12 @@ def add_export(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--product", metavar="NAME", help="the product (default: the only one)")
     parser.add_argument("--paper", metavar="SIZE", help="PDF page size: A4, Letter, A3 or A2")
     parser.add_argument("--landscape", action="store_true", help="PDF in landscape")
+    parser.add_argument(
+        "--slides",
+        metavar="LIST",
+        help="pptx: the slides, comma-separated (title, portfolio, growth-share, lifecycle, "
+        "roadmap, board, stakeholders, canvas, requirements, launch, business-case, competitors)",
+    )
     parser.set_defaults(run=_export)
 
 
@@ -65,16 +78,19 @@ def add_import(parser: argparse.ArgumentParser) -> None:
         "--into",
         choices=CSV_TARGETS,
         default="requirements",
-        help="csv: what the rows are (default: requirements)",
+        help="csv, xlsx: what the rows are (default: requirements)",
     )
     parser.add_argument("--product", metavar="NAME", help="the product (default: the only one)")
     parser.add_argument(
-        "--preset", choices=("none", "jira"), default="none", help="csv: column mapping preset"
+        "--preset",
+        choices=("none", "jira"),
+        default="none",
+        help="csv, xlsx: column mapping preset",
     )
     parser.add_argument(
         "--date-order",
         choices=("dmy", "mdy"),
-        help="csv: how to read dates like 03/04/2027 when both readings fit",
+        help="csv, xlsx: how to read dates like 03/04/2027 when both readings fit",
     )
     parser.set_defaults(run=_import)
 
@@ -109,6 +125,8 @@ def _export(args: argparse.Namespace) -> int:
     with open_workspace(args.workspace, read_only=True) as ws:
         if args.kind in PDF_KINDS:
             written = _export_pdf(ws, args)
+        elif args.kind in OFFICE_EXPORTS:
+            written = _export_office(ws, args)
         else:
             written = _export_data(ws, args)
     print(written)
@@ -123,6 +141,19 @@ def _export_pdf(ws, args: argparse.Namespace) -> Path:
     if args.kind == "business-case" and product_id is not None:
         _require_case(ws, product_id)
     return export_pdf(ws, args.kind, args.output, product_id=product_id, options=options)
+
+
+def _export_office(ws, args: argparse.Namespace) -> Path:
+    if args.kind == "pptx":
+        from pmdesk.exchange.deck import export_deck, slide_keys
+
+        slides = slide_keys(args.slides) if args.slides else None
+        product_id = _product_id(ws, args.product) if args.product else None
+        return export_deck(ws, args.output, product_id=product_id, slides=slides)
+    from pmdesk.exchange.workbook import export_workbook
+
+    product_id = _product_id(ws, args.product) if args.product else None
+    return export_workbook(ws, args.output, product_id=product_id)
 
 
 def _require_case(ws, product_id: int) -> None:
@@ -168,12 +199,17 @@ def _import(args: argparse.Namespace) -> int:
 
     with open_workspace(args.workspace) as ws:
         product_id = _require_product(ws, args.product)
-        if args.kind == "csv":
+        if args.kind in ("csv", "xlsx"):
             from pmdesk.exchange.tabular_import import import_csv
 
+            source = args.file
+            if args.kind == "xlsx":
+                from pmdesk.exchange.workbook_import import read_xlsx
+
+                source = read_xlsx(args.file)
             result = import_csv(
                 ws,
-                args.file,
+                source,
                 target=args.into,
                 product_id=product_id,
                 preset=args.preset,
