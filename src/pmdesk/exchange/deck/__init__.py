@@ -124,7 +124,7 @@ class DeckJob:
     @property
     def note(self) -> str:
         """The speaker notes for the slide kind being built ("" when there are none)."""
-        return self.notes.get(self.view, "")
+        return self.notes.get(self.view, "") if self.view else ""
 
 
 def export_deck(
