@@ -25,7 +25,10 @@ from .context import AppContext
 from .ops import BackgroundOp, OpToken, error_text
 
 if TYPE_CHECKING:
+    from pmdesk.exchange.tabular import CsvTable
     from pmdesk.store.workspace import Workspace
+
+    from .deck_dialog import OfficeExportDialog
 
 
 def _ask_open(parent: QWidget, title: str, pattern: str) -> Path | None:
@@ -66,7 +69,7 @@ class ExchangeMenus(QObject):
         self.show_dialog: Callable[[QWidget], object] = lambda dialog: dialog.exec()
         self.actions: list[QAction] = []
         self.op: BackgroundOp | None = None  # the last import or export started here
-        self.dialog: QWidget | None = None  # the last CSV import dialog
+        self.dialog: QWidget | None = None  # the last import, deck or workbook dialog
         self._fill_import(import_menu)
         self._fill_export(export_menu)
 
@@ -89,6 +92,7 @@ class ExchangeMenus(QObject):
 
     def _fill_import(self, menu: QMenu) -> None:
         self._add(menu, "CSV File…", self.import_csv, needs_write=True, needs_product=True)
+        self._add(menu, "Excel File…", self.import_xlsx, needs_write=True, needs_product=True)
         self._add(menu, "MS Project XML…", self.import_mspdi, needs_write=True, needs_product=True)
         menu.addSeparator()
         self._add(menu, "Portfolio from JSON (new workspace)…", self.import_json)
@@ -98,6 +102,8 @@ class ExchangeMenus(QObject):
         self._add(menu, "Current View as SVG…", self.export_svg)
         menu.addSeparator()
         self._add(menu, "PDF Document…", self.export_pdf)
+        self._add(menu, "PowerPoint Deck…", self.export_deck)
+        self._add(menu, "Excel Workbook…", self.export_workbook)
         menu.addSeparator()
         self._add(menu, "Roadmap as MS Project XML…", self.export_mspdi, needs_product=True)
         self._add(menu, "Dates as iCalendar…", self.export_ics)
@@ -213,12 +219,49 @@ class ExchangeMenus(QObject):
             lambda read: QTimer.singleShot(0, lambda: self._show_csv_dialog(ctx, product, *read)),
         )
 
-    def _show_csv_dialog(self, ctx: AppContext, product: int, table, plan) -> None:
+    def import_xlsx(self) -> None:
+        """As a CSV file: one sheet read and checked off the GUI thread, then the dialog.
+
+        The first sheet with rows is read; with several sheets the dialog offers
+        the others too, and reads the one chosen.
+        """
+        from pmdesk.exchange.tabular_import import plan_csv
+        from pmdesk.exchange.workbook_import import read_xlsx, sheet_names
+
+        from .import_dialog import FIRST_TARGET
+
+        ctx, product = self._context(), self._product()
+        path = self.ask_open(
+            self.window, "Import Excel", "Excel workbooks (*.xlsx *.xlsm);;All files (*)"
+        )
+        if ctx is None or product is None or path is None:
+            return
+        ws = ctx.workspace
+
+        def work(token: OpToken) -> tuple:
+            token.progress(None, f"Reading {path.name}…")
+            data = path.read_bytes()
+            sheets = sheet_names(data)
+            sheet, table = first_sheet_with_rows(data, sheets, read_xlsx)
+            token.progress(None, f"Checking {len(table.rows):,} rows…")
+            return table, plan_csv(ws, table, FIRST_TARGET), sheets, sheet, data
+
+        def show(table, plan, sheets, sheet, data) -> None:
+            def read_sheet(name: str):
+                return read_xlsx(data, name)
+
+            self._show_csv_dialog(
+                ctx, product, table, plan, sheets=sheets, sheet=sheet, read_sheet=read_sheet
+            )
+
+        self._run(work, f"Read {path.name}", lambda read: QTimer.singleShot(0, lambda: show(*read)))
+
+    def _show_csv_dialog(self, ctx: AppContext, product: int, table, plan, **sheets) -> None:
         from .import_dialog import CsvImportDialog
 
         if self._context() is not ctx:  # the workspace was closed meanwhile
             return
-        dialog = CsvImportDialog(ctx, table, product, self.window, plan=plan)
+        dialog = CsvImportDialog(ctx, table, product, self.window, plan=plan, **sheets)
         dialog.imported.connect(lambda result: self._status(_created_text(result)))
         self.dialog = dialog
         self.show_dialog(dialog)
@@ -314,6 +357,29 @@ class ExchangeMenus(QObject):
             )
         )
 
+    def export_deck(self) -> None:
+        from .deck_dialog import DeckDialog
+
+        self._show_office_dialog(DeckDialog)
+
+    def export_workbook(self) -> None:
+        from .deck_dialog import WorkbookDialog
+
+        self._show_office_dialog(WorkbookDialog)
+
+    def _show_office_dialog(self, cls: type[OfficeExportDialog]) -> None:
+        """The deck's or workbook's dialog, about the product of the view in front."""
+        from .deck_dialog import product_for_view
+
+        ctx = self._context()
+        if ctx is None:
+            return
+        product = product_for_view(self._current_view(), self._product())
+        dialog = cls(ctx, product, parent=self.window)
+        dialog.exported.connect(lambda path: self._status(f"Saved {path.name}"))
+        self.dialog = dialog
+        self.show_dialog(dialog)
+
     def export_mspdi(self) -> None:
         from pmdesk.exchange.mspdi import export_mspdi
 
@@ -400,6 +466,20 @@ def write_whole(path: Path, data: bytes) -> Path:
         part.unlink(missing_ok=True)
         raise PmdeskError(f"{path.name}: cannot write the file ({exc.strerror})") from None
     return path
+
+
+def first_sheet_with_rows(
+    data: bytes, sheets: list[str], read: Callable[[bytes, str | None], CsvTable]
+) -> tuple[str | None, CsvTable]:
+    """(name, table) of the first sheet that has rows; the reader's own error when none has."""
+    for name in sheets:
+        try:
+            table = read(data, name)
+        except PmdeskError:
+            continue
+        if table.rows:
+            return name, table
+    return None, read(data, None)
 
 
 def _created_text(result) -> str:

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -38,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pmdesk.core.errors import PmdeskError
 from pmdesk.core.wording import plural
 from pmdesk.exchange.importing import ImportResult, Progress
 from pmdesk.exchange.tabular import CsvTable
@@ -152,10 +154,17 @@ class CsvImportDialog(QDialog):
         parent: QWidget | None = None,
         *,
         plan: CsvPlan | None = None,
+        sheets: Sequence[str] = (),
+        sheet: str | None = None,
+        read_sheet: Callable[[str], CsvTable] | None = None,
     ) -> None:
         super().__init__(parent)
         self.context = context
         self.table = table
+        # A workbook's sheets: with more than one, a chooser re-reads the table on change.
+        self._sheets = list(sheets) if read_sheet is not None and len(sheets) > 1 else []
+        self._read_sheet = read_sheet
+        self.sheet = sheet  # the sheet read (None: not a workbook, or the reader's choice)
         self.product_id = product_id
         self.plan: CsvPlan | None = None
         # The first plan, made off the GUI thread with the suggested mapping (a big file).
@@ -174,13 +183,15 @@ class CsvImportDialog(QDialog):
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
-        self.file_label = QLabel(
-            f"<b>{_escape(self.table.name)}</b> — {plural(len(self.table.rows), 'row')}, "
-            f"{plural(len(self.table.headers), 'column')} · encoding {self.table.encoding} · "
-            f"{self.table.delimiter_name}-separated"
-        )
+        self.file_label = QLabel()
+        self._describe_file()
         layout.addWidget(self.file_label)
         form = QFormLayout()
+        self.sheet_combo = _combo({name: name for name in self._sheets})
+        self.sheet_combo.setAccessibleName("Sheet")
+        if self._sheets:
+            form.addRow("Sheet", self.sheet_combo)
+            self._select(self.sheet_combo, self.sheet or "")
         self.target_combo = _combo({key: t.label for key, t in TARGETS.items()})
         self.preset_combo = _combo(PRESETS)
         self.date_order_combo = _combo({"": "Detect from the dates"} | ORDER_LABELS)
@@ -231,6 +242,16 @@ class CsvImportDialog(QDialog):
         )
         self.date_order_combo.currentIndexChanged.connect(self.refresh)
         self.lane_edit.textChanged.connect(self.refresh)
+        self.sheet_combo.currentIndexChanged.connect(
+            lambda: self.set_sheet(self.sheet_combo.currentData())
+        )
+
+    def _describe_file(self) -> None:
+        table = self.table
+        size = f"{plural(len(table.rows), 'row')}, {plural(len(table.headers), 'column')}"
+        if self._read_sheet is None:  # a text file: how it was read
+            size += f" · encoding {table.encoding} · {table.delimiter_name}-separated"
+        self.file_label.setText(f"<b>{_escape(table.name)}</b> — {size}")
 
     def _fill_mapping_rows(self) -> None:
         """One combo per file column listing the target's fields (reused across targets)."""
@@ -273,6 +294,30 @@ class CsvImportDialog(QDialog):
         self.lane_edit.setVisible(key == "roadmap")
         self._fill_mapping_rows()
         self.refresh()
+
+    def set_sheet(self, name: str) -> None:
+        """Read another sheet of the workbook and map its columns afresh."""
+        if self._read_sheet is None or self.op is not None:
+            return
+        self._select(self.sheet_combo, name)
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            table = self._read_sheet(name)
+        except PmdeskError as exc:
+            self._select(self.sheet_combo, self.sheet or "")  # still showing the one read
+            self._not_imported(f"Sheet {name}: {exc}")
+            return
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.note.setVisible(False)
+        if self.planner is not None:  # checking the other sheet's rows: no longer wanted
+            self.planner.cancel()
+            self.planner = None
+        self.table, self.sheet, self._ready_plan = table, name, None
+        self.setWindowTitle(f"Import {table.name}")
+        self._describe_file()
+        self.mapping_table.setRowCount(len(table.headers))
+        self.set_target(self.target)
 
     def set_preset(self, key: str) -> None:
         self._select(self.preset_combo, key)
