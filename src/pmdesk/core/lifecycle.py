@@ -281,6 +281,11 @@ def decision_for_move(current: Stage, target: Stage) -> GateDecision | None:
     return None
 
 
+# Where the growth-share chart splits its quadrants (screen and deck): a relative share as
+# large as the largest other product's, and this much market growth (% per period).
+SHARE_SPLIT = 1.0
+GROWTH_SPLIT = 5.0
+
 QUADRANTS = {
     (True, True): "Stars",
     (False, True): "Question marks",

@@ -62,6 +62,10 @@ SERIES_COLOURS: tuple[str, ...] = (
     "#4E6A85",
 )
 
+# -- portfolio: a product's health (the overview's dot, the board's swatch, the bubbles) ---------
+
+HEALTH_COLOURS: dict[str, str] = {"green": "#1a9850", "amber": "#e69f00", "red": "#d7301f"}
+
 # -- stakeholders: attitude --------------------------------------------------------------------
 
 ATTITUDE_COLOURS: dict[Attitude, str] = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .errors import ValidationError
@@ -103,3 +104,18 @@ def quadrant(value: float, effort: float, splits: tuple[float, float]) -> str:
     """The quadrant label of one point; on a split line it counts as high value, low effort."""
     value_split, effort_split = splits
     return QUADRANTS[(value >= value_split, effort > effort_split)]
+
+
+def rank_by_rice[T](
+    scored: Sequence[tuple[T, RiceScore | None]],
+) -> list[tuple[T, RiceScore | None]]:
+    """(row, score) pairs in the Requirements view's "RICE score" order.
+
+    Highest score first; equal scores keep the order given, and rows that cannot be
+    scored (no effort) come last in that order. The view re-sorts what it shows, by
+    MoSCoW priority when it opens: give the rows in that order to rank as it does.
+    """
+    filled = [pair for pair in scored if pair[1] is not None]
+    blanks = [pair for pair in scored if pair[1] is None]
+    filled.sort(key=lambda pair: pair[1].score if pair[1] is not None else 0.0, reverse=True)
+    return filled + blanks

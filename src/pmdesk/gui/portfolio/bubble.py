@@ -13,14 +13,17 @@ from PySide6.QtCore import QEvent, Signal
 from PySide6.QtGui import QColor, QFont, QFontInfo, QFontMetrics, QPalette
 from PySide6.QtWidgets import QWidget
 
-from pmdesk.core.lifecycle import figure, growth_share_quadrant, relative_shares
+from pmdesk.core.lifecycle import (
+    GROWTH_SPLIT,
+    SHARE_SPLIT,
+    figure,
+    growth_share_quadrant,
+    relative_shares,
+)
 from pmdesk.gui.widgets.chart_range import UserRange
 from pmdesk.store.services.portfolio import ProductOverview
 
 from .overview import HEALTH_COLOURS
-
-SHARE_SPLIT = 1.0  # relative share: as large as the largest other product
-GROWTH_SPLIT = 5.0  # % market growth per period that counts as high
 
 
 class BubbleChart(pg.PlotWidget):

@@ -21,12 +21,12 @@ from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from pmdesk.core.lifecycle import figure
+from pmdesk.core.palette import HEALTH_COLOURS
 from pmdesk.core.wording import plural
 from pmdesk.gui.theme import plain_tooltip
 from pmdesk.gui.widgets.row_sync import sync_rows
 from pmdesk.store.services.portfolio import ProductOverview
 
-HEALTH_COLOURS = {"green": "#1a9850", "amber": "#e69f00", "red": "#d7301f"}
 HEADERS = (
     "Product",
     "Stage",
