@@ -113,13 +113,15 @@ def _export(qtbot, dialog: DeckDialog, target: Path) -> None:
     dialog.output_edit.setText(str(target))
     if dialog.open_after.isChecked():  # no viewer in a test
         _click_box(qtbot, dialog.open_after)
-    with qtbot.waitSignal(dialog.exported, timeout=60_000) as done:
-        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
-        assert not dialog.export_button.isEnabled() and dialog.cancel_button.isEnabled()
-    assert done.args == [target]
+    exported: list = []
+    dialog.exported.connect(exported.append)
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert not dialog.export_button.isEnabled() and dialog.cancel_button.isEnabled()
+    qtbot.waitUntil(lambda: dialog.op is None, timeout=60_000)  # done, failed or cancelled
+    assert dialog.status.text() == f"Saved {target}"
+    assert exported == [target]
     assert dialog.export_button.isEnabled() and not dialog.cancel_button.isEnabled()
     assert dialog.progress.value() == dialog.progress.maximum()
-    assert dialog.status.text() == f"Saved {target}"
 
 
 def _texts(slide) -> list[str]:

@@ -220,10 +220,11 @@ class ExchangeMenus(QObject):
         )
 
     def import_xlsx(self) -> None:
-        """As a CSV file: one sheet read and checked off the GUI thread, then the dialog.
+        """As a CSV file: the workbook read and checked off the GUI thread, then the dialog.
 
-        The first sheet with rows is read; with several sheets the dialog offers
-        the others too, and reads the one chosen.
+        The sheet offered first is the one the reader picks (the first with rows);
+        when other sheets have rows too, they are read as well and the dialog
+        offers a choice of sheet.
         """
         from pmdesk.exchange.tabular_import import plan_csv
         from pmdesk.exchange.workbook_import import read_xlsx, sheet_names
@@ -240,18 +241,20 @@ class ExchangeMenus(QObject):
 
         def work(token: OpToken) -> tuple:
             token.progress(None, f"Reading {path.name}…")
-            data = path.read_bytes()
-            sheets = sheet_names(data)
-            sheet, table = first_sheet_with_rows(data, sheets, read_xlsx)
-            token.progress(None, f"Checking {len(table.rows):,} rows…")
-            return table, plan_csv(ws, table, FIRST_TARGET), sheets, sheet, data
+            first = read_xlsx(path)
+            tables = sheet_tables(path, first, sheet_names(path), read_xlsx, token)
+            token.progress(None, f"Checking {len(first.rows):,} rows…")
+            return first, plan_csv(ws, first, FIRST_TARGET), tables
 
-        def show(table, plan, sheets, sheet, data) -> None:
-            def read_sheet(name: str):
-                return read_xlsx(data, name)
-
+        def show(first, plan, tables: dict[str, CsvTable]) -> None:
             self._show_csv_dialog(
-                ctx, product, table, plan, sheets=sheets, sheet=sheet, read_sheet=read_sheet
+                ctx,
+                product,
+                first,
+                plan,
+                sheets=list(tables),
+                sheet=_sheet_of(first),
+                read_sheet=tables.__getitem__,
             )
 
         self._run(work, f"Read {path.name}", lambda read: QTimer.singleShot(0, lambda: show(*read)))
@@ -468,18 +471,37 @@ def write_whole(path: Path, data: bytes) -> Path:
     return path
 
 
-def first_sheet_with_rows(
-    data: bytes, sheets: list[str], read: Callable[[bytes, str | None], CsvTable]
-) -> tuple[str | None, CsvTable]:
-    """(name, table) of the first sheet that has rows; the reader's own error when none has."""
-    for name in sheets:
+def sheet_tables(
+    source: Path,
+    first: CsvTable,
+    names: list[str],
+    read: Callable[[Path, str], CsvTable],
+    token: OpToken,
+) -> dict[str, CsvTable]:
+    """Every sheet with rows, in the order of the workbook's tabs (``first`` already read).
+
+    A sheet that is empty or cannot be read is left out: choosing it would
+    only say so. One sheet alone is no choice: then the dict is empty.
+    """
+    if len(names) < 2:
+        return {}
+    tables: dict[str, CsvTable] = {}
+    for number, name in enumerate(names):
+        if name == _sheet_of(first):
+            tables[name] = first
+            continue
+        token.progress(number / len(names), f"Reading sheet {name}…")
         try:
-            table = read(data, name)
+            table = read(source, name)
         except PmdeskError:
             continue
         if table.rows:
-            return name, table
-    return None, read(data, None)
+            tables[name] = table
+    return tables if len(tables) > 1 else {}
+
+
+def _sheet_of(table: CsvTable) -> str | None:
+    return getattr(table, "sheet", None) or None
 
 
 def _created_text(result) -> str:
