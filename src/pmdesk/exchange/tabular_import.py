@@ -296,7 +296,13 @@ def import_csv(
     """Read, check and import a CSV in one go; ImportRefused lists every problem found."""
     table = source if isinstance(source, CsvTable) else read_csv(source)
     plan = plan_csv(ws, table, target, mapping, preset=preset, date_order=date_order)
-    return apply_plan(ws, plan, product_id=product_id, default_lane=default_lane)
+    if plan.errors:  # named as what was read: a CSV file or a workbook's sheet
+        raise ImportRefused(plan.errors, getattr(table, "what", "CSV file"))
+    result = apply_plan(ws, plan, product_id=product_id, default_lane=default_lane)
+    remarks = getattr(table, "remarks", None)  # a sheet's formulas saved without values
+    if remarks is not None:
+        result.warnings += remarks(plan.mapping)
+    return result
 
 
 def apply_plan(

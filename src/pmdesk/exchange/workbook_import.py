@@ -1,18 +1,500 @@
-"""Excel workbooks in: one sheet's rows as the same table the CSV reader makes."""
+"""Excel workbooks in: one sheet's rows as the same table the CSV reader makes.
+
+:func:`read_xlsx` turns one worksheet into a :class:`~.tabular.CsvTable` (every
+cell as text, each row numbered as Excel numbers it), so the CSV import's
+mapping, detection, preview, date checks and all-or-nothing rule apply
+unchanged. Typed cells become the text the CSV import reads: dates ISO
+(``2027-03-04``, never day/month ambiguous), numbers as Excel keeps them
+(15 significant digits: ``3``, ``0.1``), percentages as a person reads them
+(``25%``, which the CSV import reads as 25), booleans ``TRUE``/``FALSE``.
+
+A workbook is data, never code. Formulas are not evaluated: the value the
+spreadsheet calculated and saved with the file is read (a formula saved without
+one reads as empty, and the table's ``warnings`` say so); macros are ignored.
+A stranger's file is checked before openpyxl parses it: it must be a zip (an
+old .xls, a password-protected workbook or an OpenDocument file is named as
+such), every part's unpacked size is capped from the zip's directory (a zip
+bomb is refused before anything is unpacked), and no XML part may declare a
+document type or entities (as :mod:`.safexml` refuses them for MS Project).
+Rows and columns beyond Excel's own limits are refused while reading.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+import math
+import re
+import warnings
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from xml.parsers import expat
 
-from .importing import ImportFileError
-from .tabular import CsvTable
+from .importing import ImportFileError, read_source
+from .safexml import UnsafeXmlError, _guard, _RootReached, _stop_at_root
+from .tabular import MAX_FIELD_CHARS, CsvTable
+
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+ENCODING = "Excel workbook"
+# Excel's own limits: no sheet Excel saves goes beyond them.
+MAX_ROWS = 1_048_576
+MAX_COLUMNS = 16_384
+# What a workbook may unpack to, read from the zip's directory before anything is unpacked.
+MAX_PART_BYTES = 256 * 1024 * 1024
+MAX_UNPACKED_BYTES = 512 * 1024 * 1024
+MAX_PARTS = 10_000
+# Non-empty cells kept from one sheet (a 64 MB CSV holds about as many).
+MAX_CELLS = 5_000_000
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+
+
+@dataclass(frozen=True)
+class SheetTable(CsvTable):
+    """A worksheet read as a CSV table, with remarks on what could not be read as it shows."""
+
+    sheet: str = ""
+    # Formula cells saved without a calculated value, read as empty: (row, column), 1-based.
+    uncalculated: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def what(self) -> str:
+        """How the import's refusal names it ("Nothing was imported: the sheet has …")."""
+        return f"sheet “{self.sheet}”" if self.sheet else "sheet"
+
+    @property
+    def warnings(self) -> list[str]:
+        """What a person should know about the sheet as read (every column)."""
+        return self.remarks()
+
+    def remarks(self, mapping: list[str | None] | None = None) -> list[str]:
+        """The warnings about the columns ``mapping`` imports (every column when None)."""
+        cells = [
+            (row, column)
+            for row, column in self.uncalculated
+            if mapping is None or column <= len(mapping) and mapping[column - 1] is not None
+        ]
+        if not cells:
+            return []
+        row, column = cells[0]
+        header = self.headers[column - 1] if column <= len(self.headers) else ""
+        first = f"row {row}, column {_letter(column)}" + (f" ({header})" if header else "")
+        count = len(cells)
+        were = "a formula cell has" if count == 1 else f"{count} formula cells have"
+        return [
+            f"{were} no calculated value saved in the file (first: {first}) and "
+            f"{'was' if count == 1 else 'were'} read as empty; open the workbook in Excel "
+            "or LibreOffice and save it to import the values"
+        ]
 
 
 def sheet_names(source: bytes | str | Path) -> list[str]:
     """The names of the workbook's worksheets, in the order Excel shows their tabs."""
-    raise ImportFileError("reading Excel workbooks is not available yet")
+    data, shown = read_source(source, "Excel workbook")
+    with _opened(data, shown) as wb:
+        return [ws.title for ws in wb.worksheets]
 
 
-def read_xlsx(source: bytes | str | Path, sheet: str | None = None) -> CsvTable:
-    """One sheet of an .xlsx (the first non-empty one unless ``sheet`` names one) as text rows."""
-    raise ImportFileError("reading Excel workbooks is not available yet")
+def read_xlsx(source: bytes | str | Path, sheet: str | None = None) -> SheetTable:
+    """One sheet of an .xlsx (the first non-empty one unless ``sheet`` names one) as text rows.
+
+    The header is the sheet's first non-empty row, after any title lines (a row with one
+    filled cell above a row with more); fully empty rows are skipped and empty columns
+    at the right are left off. ``numbers`` are the rows as Excel numbers
+    them, so the import's messages say "Row 14" where Excel shows row 14.
+    """
+    data, shown = read_source(source, "Excel workbook")
+    with _opened(data, shown) as wb:
+        sheets = wb.worksheets
+        if sheet is not None:
+            chosen = _named(sheets, sheet, shown)
+            table = _read_sheet(wb, chosen, shown)
+            if table is None:
+                raise ImportFileError(f"{shown}: the sheet “{chosen.title}” is empty")
+            return table
+        # The first sheet with something in it; hidden sheets only when no visible one has.
+        ordered = sorted(sheets, key=lambda ws: ws.sheet_state != "visible")
+        for candidate in ordered:
+            table = _read_sheet(wb, candidate, shown)
+            if table is not None:
+                return table
+    raise ImportFileError(f"{shown}: every sheet of the workbook is empty")
+
+
+def _named(sheets: list[Any], name: str, shown: str) -> Any:
+    for wanted in (name, name.strip().casefold()):
+        for ws in sheets:
+            if ws.title == wanted or ws.title.strip().casefold() == wanted:
+                return ws
+    listed = ", ".join(f"“{ws.title}”" for ws in sheets)
+    raise ImportFileError(f"{shown}: the workbook has no sheet named “{name}” (it has {listed})")
+
+
+# -- the container -----------------------------------------------------------------------
+
+
+class _Opened:
+    """The workbook, read only, closed (with its zip) when the block ends."""
+
+    def __init__(self, wb: Workbook) -> None:
+        self.wb = wb
+
+    def __enter__(self) -> Workbook:
+        return self.wb
+
+    def __exit__(self, *_exc: object) -> None:
+        self.wb.close()
+
+
+def _opened(data: bytes, shown: str) -> _Opened:
+    _check_container(data, shown)
+    from openpyxl import load_workbook
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl's remarks on parts it drops
+            wb = load_workbook(
+                io.BytesIO(data), read_only=True, data_only=True, keep_vba=False, keep_links=False
+            )
+    except ImportFileError:
+        raise
+    except Exception as exc:  # a stranger's file: whatever breaks the reader is a message
+        raise ImportFileError(f"{shown}: the workbook cannot be read ({_reason(exc)})") from None
+    if not wb.worksheets:
+        wb.close()
+        raise ImportFileError(f"{shown}: the workbook has no worksheets")
+    return _Opened(wb)
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+    return text or type(exc).__name__
+
+
+def _check_container(data: bytes, shown: str) -> None:
+    """Refuse what is not an .xlsx, and any zip that unpacks to too much, before parsing."""
+    if data.startswith(_OLE_MAGIC):
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            raise ImportFileError(
+                f"{shown}: the workbook is protected with a password; open it in Excel, "
+                "remove the password (File ▸ Info ▸ Protect Workbook) and save it again"
+            )
+        raise ImportFileError(
+            f"{shown}: this is an old Excel 97–2003 workbook (.xls); open it in Excel or "
+            "LibreOffice and save it as an Excel workbook (.xlsx)"
+        )
+    if not data.startswith(_ZIP_MAGIC):
+        raise ImportFileError(
+            f"{shown}: this is not an Excel workbook (.xlsx); a CSV file is imported with "
+            "Import ▸ CSV"
+        )
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        parts = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
+        raise ImportFileError(f"{shown}: the workbook is damaged ({_reason(exc)})") from None
+    with archive:
+        names = {part.filename for part in parts}
+        if "mimetype" in names and b"opendocument" in archive.read("mimetype")[:200]:
+            raise ImportFileError(
+                f"{shown}: this is an OpenDocument spreadsheet (.ods); open it in LibreOffice "
+                "or Excel and save it as an Excel workbook (.xlsx)"
+            )
+        if "[Content_Types].xml" not in names:
+            raise ImportFileError(f"{shown}: this is a zip file, not an Excel workbook (.xlsx)")
+        if len(parts) > MAX_PARTS:
+            raise ImportFileError(f"{shown}: the workbook has too many parts to be read")
+        too_big = next((p for p in parts if p.file_size > MAX_PART_BYTES), None)
+        if too_big is not None or sum(p.file_size for p in parts) > MAX_UNPACKED_BYTES:
+            limit = MAX_PART_BYTES // (1024 * 1024)
+            raise ImportFileError(
+                f"{shown}: the workbook unpacks to more than pmdesk reads (a sheet is at "
+                f"most {limit} MB unpacked); split it into smaller workbooks"
+            )
+        for part in parts:
+            if part.flag_bits & 0x1:
+                raise ImportFileError(f"{shown}: the workbook's parts are encrypted")
+            if part.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                raise ImportFileError(
+                    f"{shown}: the workbook is packed in a way Excel does not write"
+                )
+        for part in parts:
+            _refuse_declarations(archive, part, shown)
+
+
+def _refuse_declarations(archive: zipfile.ZipFile, part: zipfile.ZipInfo, shown: str) -> None:
+    """An XML part may not declare a document type or entities (read up to its root only)."""
+    if part.is_dir() or part.file_size == 0:
+        return
+    guard = _guard(expat.ParserCreate())
+    guard.StartElementHandler = _stop_at_root
+    try:
+        with archive.open(part) as stream:
+            first = stream.read(64 * 1024)
+            if not _looks_like_xml(first):
+                return
+            chunk = first
+            while chunk:
+                guard.Parse(chunk, False)
+                chunk = stream.read(64 * 1024)
+            guard.Parse(b"", True)
+    except _RootReached:
+        return
+    except UnsafeXmlError as exc:
+        raise UnsafeXmlError(f"{shown}: {part.filename}: {exc}") from None
+    except expat.ExpatError as exc:
+        raise ImportFileError(
+            f"{shown}: the workbook is damaged ({part.filename} is not well-formed XML: "
+            f"{expat.ErrorString(exc.code)})"
+        ) from None
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise ImportFileError(f"{shown}: the workbook is damaged ({_reason(exc)})") from None
+
+
+def _looks_like_xml(head: bytes) -> bool:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")):
+        return True
+    return head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n").startswith(b"<")
+
+
+# -- one sheet ---------------------------------------------------------------------------
+
+
+def _read_sheet(wb: Workbook, ws: ReadOnlyWorksheet, shown: str) -> SheetTable | None:
+    """The sheet as a table, or None when it has no non-empty cell."""
+    name = f"{shown} ▸ {ws.title}" if len(wb.worksheets) > 1 else shown
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            rows, merges, uncalculated = _cells(wb, ws, name)
+    except ImportFileError:
+        raise
+    except Exception as exc:  # a stranger's file: whatever breaks the reader is a message
+        raise ImportFileError(f"{name}: the sheet cannot be read ({_reason(exc)})") from None
+    if not rows:
+        return None
+    numbers = sorted(rows)
+    # A title line above the table ("Backlog, exported 4 March") is not its header.
+    while len(numbers) > 1 and _filled(rows[numbers[0]]) == 1 < _filled(rows[numbers[1]]):
+        del rows[numbers.pop(0)]
+    header_number = numbers[0]
+    _fill_merged_down(rows, merges, header_number)
+    headers = [h.strip() for h in rows[header_number]]
+    body = [rows[n] for n in numbers[1:]]
+    # Only the table's own cells matter: not a note above the header or a sum at the side.
+    uncalculated = [
+        (row, column)
+        for row, column in uncalculated
+        if row > header_number and column <= len(headers) or row == header_number
+    ]
+    return SheetTable(
+        name,
+        headers,
+        body,
+        ENCODING,
+        "",
+        numbers[1:],
+        sheet=ws.title,
+        uncalculated=tuple(uncalculated),
+    )
+
+
+def _filled(row: list[str]) -> int:
+    return sum(1 for text in row if text.strip())
+
+
+def _letter(column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return str(get_column_letter(column))
+
+
+def _cells(
+    wb: Workbook, ws: ReadOnlyWorksheet, name: str
+) -> tuple[dict[int, list[str]], list[str], list[tuple[int, int]]]:
+    """{row number: texts up to the last non-empty cell}, merged ranges, uncalculated cells."""
+    parser = _parser(wb, ws)
+    rows: dict[int, list[str]] = {}
+    uncalculated: list[tuple[int, int]] = []
+    formats = _Formats(ws)
+    kept = 0
+    for number, cells in _parsed_rows(parser, name):
+        texts: dict[int, str] = {}
+        for cell in cells:
+            column = cell["column"]
+            if not 1 <= column <= MAX_COLUMNS:
+                raise ImportFileError(f"{name}: a cell lies beyond Excel's last column")
+            if cell.get("uncalculated"):
+                uncalculated.append((number, column))
+                continue
+            text = _text(cell["value"], formats.percent(cell["style_id"]))
+            if len(text) > MAX_FIELD_CHARS:
+                raise ImportFileError(
+                    f"{name}: row {number}, column {_letter(column)} holds {len(text):,} characters; "
+                    f"pmdesk imports at most {MAX_FIELD_CHARS:,} in a cell"
+                )
+            if text:
+                texts[column] = text
+        if any(t.strip() for t in texts.values()):
+            kept += len(texts)
+            if kept > MAX_CELLS:
+                raise ImportFileError(
+                    f"{name}: the sheet has more than {MAX_CELLS:,} filled cells; split it"
+                )
+            line = [""] * max(texts)
+            for column, text in texts.items():
+                line[column - 1] = text
+            rows[number] = line
+    merged = getattr(parser, "merged_cells", None)
+    refs = [str(m.ref) for m in getattr(merged, "mergeCell", None) or []]
+    return rows, refs, uncalculated
+
+
+def _parser(wb: Workbook, ws: ReadOnlyWorksheet) -> Any:
+    """openpyxl's streaming sheet parser, told to mark formulas saved without a value.
+
+    (ReadOnlyWorksheet.iter_rows would pad each row out to its last cell's column and
+    each gap between rows, before we could refuse a crafted "XFD1048576".)
+    """
+    from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
+
+    class Parser(WorkSheetParser):
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            cell: dict[str, Any] = super().parse_cell(element)
+            if element.find(FORMULA_TAG) is not None:
+                # No value, or an empty one where only a text result can be empty ("").
+                saved = element.findtext(VALUE_TAG)
+                text_result = element.get("t") in ("str", "s", "inlineStr")
+                if saved is None or (not saved and not text_result):
+                    cell["uncalculated"] = True
+            return cell
+
+    return Parser(
+        ws._get_source(),
+        ws._shared_strings,
+        data_only=True,
+        epoch=wb.epoch,
+        date_formats=wb._date_formats,
+        timedelta_formats=wb._timedelta_formats,
+    )
+
+
+def _parsed_rows(parser: Any, name: str) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+    try:
+        for number, cells in parser.parse():
+            if not 1 <= number <= MAX_ROWS:
+                raise ImportFileError(f"{name}: a row lies beyond Excel's last row")
+            yield number, cells
+    finally:
+        parser.source.close()
+
+
+class _Formats:
+    """Whether a cell's style shows its number as a percentage (looked up once per style)."""
+
+    def __init__(self, ws: ReadOnlyWorksheet) -> None:
+        self.ws = ws
+        self.known: dict[int, bool] = {}
+
+    def percent(self, style_id: int) -> bool:
+        if not style_id:
+            return False
+        if style_id not in self.known:
+            from openpyxl.cell.read_only import ReadOnlyCell
+
+            shown = ReadOnlyCell(self.ws, 1, 1, None, "n", style_id).number_format
+            self.known[style_id] = "%" in _FORMAT_LITERALS.sub("", str(shown))
+        return self.known[style_id]
+
+
+def _fill_merged_down(rows: dict[int, list[str]], refs: list[str], header: int) -> None:
+    """A value merged down over several data rows belongs to each of them (its first column).
+
+    Merges across columns stay in their first cell: the next columns are other fields.
+    Rows that are otherwise empty stay skipped; merges that start in the header are left.
+    """
+    from openpyxl.utils import range_boundaries
+
+    work = 0
+    for ref in refs:
+        first_column, first_row, _, last_row = range_boundaries(ref)
+        if first_column is None or first_row is None or last_row is None:
+            continue
+        top = rows.get(first_row)
+        if first_row <= header or top is None or len(top) < first_column:
+            continue
+        value = top[first_column - 1]
+        for number in range(first_row + 1, min(last_row, MAX_ROWS) + 1):
+            work += 1
+            if work > MAX_CELLS:
+                return
+            line = rows.get(number)
+            if line is None:
+                continue
+            if len(line) < first_column:
+                line.extend([""] * (first_column - len(line)))
+            if not line[first_column - 1]:
+                line[first_column - 1] = value
+
+
+# -- cell values as text -----------------------------------------------------------------
+
+
+def _text(value: Any, percent: bool = False) -> str:
+    """A cell's value as the text the CSV import reads, as Excel shows it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        return _datetime_text(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M:%S" if value.second else "%H:%M")
+    if isinstance(value, dt.timedelta):
+        seconds = round(value.total_seconds())
+        sign, seconds = ("-" if seconds < 0 else ""), abs(seconds)
+        return f"{sign}{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+    if isinstance(value, int):
+        return f"{value * 100}%" if percent else str(value)
+    if isinstance(value, float):
+        return number_text(value * 100 if percent else value) + ("%" if percent else "")
+    return _ESCAPE.sub(_unescape, str(value))
+
+
+def number_text(value: float) -> str:
+    """The shortest text for a number as Excel keeps it (15 significant digits): 3, 0.1, 1e+308."""
+    if not math.isfinite(value):
+        return "-inf" if value < 0 else ("inf" if value > 0 else "nan")
+    rounded = float(f"{value:.15g}")
+    if rounded.is_integer() and abs(rounded) < 1e16:
+        return str(int(rounded))
+    return repr(rounded)
+
+
+def _datetime_text(value: dt.datetime) -> str:
+    if value.microsecond:  # Excel's day fractions land a hair off the second
+        try:
+            value = (value + dt.timedelta(microseconds=500_000)).replace(microsecond=0)
+        except OverflowError:
+            value = value.replace(microsecond=0)
+    if value.time() == dt.time():
+        return value.date().isoformat()
+    clock = f"{value:%H:%M:%S}" if value.second else f"{value:%H:%M}"
+    return f"{value.date().isoformat()} {clock}"
+
+
+def _unescape(match: re.Match[str]) -> str:
+    """Excel writes control characters (a carriage return) as _x000D_; others stay as typed."""
+    code = int(match.group(1), 16)
+    return chr(code) if code < 0x20 else match.group(0)
