@@ -46,6 +46,7 @@ WHOLE_PORTFOLIO = "Whole portfolio"
 PORTFOLIO_VIEWS = ("portfolio", "lifecycle")
 NEEDS_PRODUCT_TIP = "About one product: choose a product above to include this slide"
 PORTFOLIO_HINT = "The greyed slides are about one product: choose a product above to add them."
+PRODUCT_HINT = "Slides appear in this order; a long roadmap or table goes on over more slides."
 
 
 def file_name(subject: str, what: str, suffix: str) -> str:
@@ -348,10 +349,11 @@ class DeckDialog(OfficeExportDialog):
             item = QListWidgetItem(kind.label)
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.slides.addItem(item)
-        # Every slide in view, without a scroll bar, at any zoom the style gives.
-        rows = self.slides.sizeHintForRow(0) * self.slides.count()
-        self.slides.setMinimumHeight(rows + 2 * self.slides.frameWidth() + 4)
         self.slides.itemChanged.connect(self._slides_changed)
+        # Every slide in view without a scroll bar, measured in the font it is shown in.
+        self.slides.ensurePolished()
+        rows = self.slides.sizeHintForRow(0) * self.slides.count()
+        self.slides.setFixedHeight(rows + 2 * self.slides.frameWidth() + 2)
         self.slides_hint = QLabel(PORTFOLIO_HINT)
         self.slides_hint.setWordWrap(True)
         self.slides_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -377,7 +379,7 @@ class DeckDialog(OfficeExportDialog):
             checked = allowed and key in defaults
             item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
         self.slides.blockSignals(blocked)
-        self.slides_hint.setVisible(portfolio)
+        self.slides_hint.setText(PORTFOLIO_HINT if portfolio else PRODUCT_HINT)
         self._slides_changed()
         super()._product_changed()
 
