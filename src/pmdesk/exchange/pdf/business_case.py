@@ -16,6 +16,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Protocol, TypeVar
 
 from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect
 from reportlab.lib.colors import Color
@@ -121,7 +122,16 @@ class CaseFacts:
         return self.details.case
 
 
-def case_facts(job: Job, product_id: int) -> CaseFacts | None:
+S = TypeVar("S")
+
+
+class HasServices(Protocol):
+    """What :func:`case_facts` reads through: a PDF's job or a deck's."""
+
+    def service(self, cls: type[S]) -> S: ...
+
+
+def case_facts(job: HasServices, product_id: int) -> CaseFacts | None:
     """The product's case and everything the documents say about it; None without a case."""
     finance = job.service(FinanceService)
     details = finance.case_details(product_id)
