@@ -1,0 +1,156 @@
+"""File ▸ Import ▸ Excel File…, from the window's menu, on the demo and on a new workspace.
+
+An .xlsx made with openpyxl is imported into requirements through the same dialog
+as a CSV file: its rows appear in the Requirements view and Ctrl+Z takes them out
+again; with several sheets that have rows, the sheet is chosen in the dialog.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from PySide6.QtCore import Qt
+from tests.gui.windows import open_main_window
+
+from pmdesk.gui.import_dialog import CsvImportDialog
+from pmdesk.gui.main_window import MainWindow
+from pmdesk.store.services import PortfolioService, RequirementService
+from pmdesk.store.workspace import Workspace
+
+TITLE = 'Ship <SSO> & "magic" 路线图 🚀'
+ROWS = [
+    [TITLE, "Single sign-on for the admin console", "Must", 500, 3],
+    ["Audit log export", "CSV and JSON", "Should", 120, 2.5],
+    ["Dark mode", "", "Could", 80, 1],
+]
+
+
+@pytest.fixture(params=["demo", "new"])
+def window(request, qtbot, tmp_path, demo_template):
+    if request.param == "demo":
+        path = Path(shutil.copyfile(demo_template, tmp_path / "demo.pmdesk"))
+    else:
+        path = tmp_path / "new.pmdesk"
+        with Workspace.create(path, name="New portfolio") as ws:
+            ws.service(PortfolioService).create_product(name="Widget")
+    win = open_main_window(qtbot, path)
+    win.view_host.show_view("requirements")
+    assert win.product_selector.product_id() is not None
+    errors: list[str] = []
+    win.ctx.errorRaised.connect(errors.append)
+    yield win, errors
+    win.close()
+
+
+def _action(win: MainWindow, menu_name: str, text: str):
+    menu = getattr(win.menu_actions, menu_name)
+    menu.aboutToShow.emit()  # as opening the menu does: enables what applies
+    action = next(a for a in menu.actions() if a.text() == text)
+    assert action.isEnabled()
+    return action
+
+
+def _write_xlsx(path: Path, sheets: dict[str, list[list]]) -> Path:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+def _titles_in_view(win: MainWindow) -> list[str]:
+    view = win.view_host.current_view()
+    model = view.model
+    column = model.column_index("title")
+    return [model.index(row, column).data() for row in range(model.rowCount())]
+
+
+def _import(qtbot, win: MainWindow, path: Path, choose) -> CsvImportDialog:
+    """File ▸ Import ▸ Excel File… on ``path``; ``choose(dialog)`` makes the choices."""
+    menus = win.exchange
+    menus.ask_open = lambda *_: path
+
+    def drive(dialog: CsvImportDialog) -> None:
+        choose(dialog)
+        qtbot.waitUntil(lambda: dialog.planner is None and dialog.import_button.isEnabled())
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+
+    menus.show_dialog = drive
+    menus.dialog = None
+    _action(win, "import_menu", "Excel File…").trigger()
+    qtbot.waitUntil(
+        lambda: menus.dialog is not None and menus.dialog.op is not None, timeout=30_000
+    )
+    dialog = menus.dialog
+    with qtbot.waitSignal(dialog.imported, timeout=60_000):
+        pass
+    return dialog
+
+
+def test_an_excel_file_imports_into_requirements_and_undoes(qtbot, window, tmp_path):
+    win, errors = window
+    product = win.product_selector.product_id()
+    requirements = win.ctx.service(RequirementService)
+    before = [r.title for r in requirements.requirements_of(product)]
+    headers = ["Title", "Description", "Priority", "Reach", "Effort"]
+    path = _write_xlsx(tmp_path / "backlog.xlsx", {"Backlog": [headers, *ROWS]})
+
+    def choose(dialog: CsvImportDialog) -> None:
+        assert dialog.target == "requirements"
+        assert not dialog.sheet_combo.isVisibleTo(dialog)  # one sheet: nothing to choose
+        assert "3 rows" in dialog.file_label.text()
+
+    _import(qtbot, win, path, choose)
+    assert not errors
+    titles = _titles_in_view(win)
+    assert [row[0] for row in ROWS] == [t for t in titles if t not in before]
+    imported = {r.title: r for r in requirements.requirements_of(product)}
+    assert imported[TITLE].reach == 500 and imported["Audit log export"].effort == 2.5
+    # Ctrl+Z takes the whole import out in one step.
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)
+    win.view_host.current_view().setFocus()
+    qtbot.keyClick(win.view_host.current_view(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: TITLE not in _titles_in_view(win))
+    assert sorted(_titles_in_view(win)) == sorted(before)
+    assert [r.title for r in requirements.requirements_of(product)] == before
+
+
+def test_the_sheet_to_import_is_chosen(qtbot, window, tmp_path):
+    win, errors = window
+    product = win.product_selector.product_id()
+    requirements = win.ctx.service(RequirementService)
+    before = len(requirements.requirements_of(product))
+    path = _write_xlsx(
+        tmp_path / "planning.xlsx",
+        {
+            "Cover": [],
+            "People": [["Name", "Role"], ["Dana", "Sponsor"], ["Lee", "Engineer"]],
+            "Backlog": [["Title", "Reach", "Effort"], *[[r[0], r[3], r[4]] for r in ROWS]],
+        },
+    )
+
+    def choose(dialog: CsvImportDialog) -> None:
+        combo = dialog.sheet_combo
+        assert dialog.sheet == "People"  # the first sheet with rows
+        assert combo.isVisibleTo(dialog) and combo.currentText() == "People"
+        # The empty cover is not offered: there is nothing on it to import.
+        assert [combo.itemText(i) for i in range(combo.count())] == ["People", "Backlog"]
+        assert dialog.table.headers == ["Name", "Role"]
+        assert "People" in dialog.file_label.text() and "2 rows" in dialog.file_label.text()
+        combo.setCurrentIndex(combo.findText("Backlog"))
+        assert dialog.sheet == "Backlog" and dialog.table.headers == ["Title", "Reach", "Effort"]
+        assert "Backlog" in dialog.windowTitle() and "3 rows" in dialog.file_label.text()
+        assert dialog.mapping_table.rowCount() == 3
+        assert dialog.mapping() == ["title", "reach", "effort"]
+
+    _import(qtbot, win, path, choose)
+    assert not errors
+    assert len(requirements.requirements_of(product)) == before + len(ROWS)
+    assert set(_titles_in_view(win)) >= {row[0] for row in ROWS}
