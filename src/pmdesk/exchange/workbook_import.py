@@ -27,6 +27,7 @@ import math
 import re
 import warnings
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +53,17 @@ MAX_PARTS = 10_000
 # Non-empty cells kept from one sheet (a 64 MB CSV holds about as many).
 MAX_CELLS = 5_000_000
 
+# What a damaged zip raises while its directory or a part is read.
+_DAMAGED = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    ValueError,
+    RuntimeError,
+    NotImplementedError,
+)
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
@@ -198,37 +210,42 @@ def _check_container(data: bytes, shown: str) -> None:
             "Import ▸ CSV"
         )
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        parts = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            _check_parts(archive, shown)
+    except ImportFileError:
+        raise
+    except _DAMAGED as exc:
         raise ImportFileError(f"{shown}: the workbook is damaged ({_reason(exc)})") from None
-    with archive:
-        names = {part.filename for part in parts}
-        if "mimetype" in names and b"opendocument" in archive.read("mimetype")[:200]:
-            raise ImportFileError(
-                f"{shown}: this is an OpenDocument spreadsheet (.ods); open it in LibreOffice "
-                "or Excel and save it as an Excel workbook (.xlsx)"
-            )
-        if "[Content_Types].xml" not in names:
-            raise ImportFileError(f"{shown}: this is a zip file, not an Excel workbook (.xlsx)")
-        if len(parts) > MAX_PARTS:
-            raise ImportFileError(f"{shown}: the workbook has too many parts to be read")
-        too_big = next((p for p in parts if p.file_size > MAX_PART_BYTES), None)
-        if too_big is not None or sum(p.file_size for p in parts) > MAX_UNPACKED_BYTES:
-            limit = MAX_PART_BYTES // (1024 * 1024)
-            raise ImportFileError(
-                f"{shown}: the workbook unpacks to more than pmdesk reads (a sheet is at "
-                f"most {limit} MB unpacked); split it into smaller workbooks"
-            )
-        for part in parts:
-            if part.flag_bits & 0x1:
-                raise ImportFileError(f"{shown}: the workbook's parts are encrypted")
-            if part.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+
+
+def _check_parts(archive: zipfile.ZipFile, shown: str) -> None:
+    parts = archive.infolist()
+    names = {part.filename for part in parts}
+    if len(parts) > MAX_PARTS:
+        raise ImportFileError(f"{shown}: the workbook has too many parts to be read")
+    too_big = next((p for p in parts if p.file_size > MAX_PART_BYTES), None)
+    if too_big is not None or sum(p.file_size for p in parts) > MAX_UNPACKED_BYTES:
+        limit = MAX_PART_BYTES // (1024 * 1024)
+        raise ImportFileError(
+            f"{shown}: the workbook unpacks to more than pmdesk reads (a sheet is at "
+            f"most {limit} MB unpacked); split it into smaller workbooks"
+        )
+    for part in parts:
+        if part.flag_bits & 0x1:
+            raise ImportFileError(f"{shown}: the workbook's parts are encrypted")
+        if part.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise ImportFileError(f"{shown}: the workbook is packed in a way Excel does not write")
+    if "mimetype" in names:
+        with archive.open("mimetype") as stream:
+            if b"opendocument" in stream.read(200):
                 raise ImportFileError(
-                    f"{shown}: the workbook is packed in a way Excel does not write"
+                    f"{shown}: this is an OpenDocument spreadsheet (.ods); open it in "
+                    "LibreOffice or Excel and save it as an Excel workbook (.xlsx)"
                 )
-        for part in parts:
-            _refuse_declarations(archive, part, shown)
+    if "[Content_Types].xml" not in names:
+        raise ImportFileError(f"{shown}: this is a zip file, not an Excel workbook (.xlsx)")
+    for part in parts:
+        _refuse_declarations(archive, part, shown)
 
 
 def _refuse_declarations(archive: zipfile.ZipFile, part: zipfile.ZipInfo, shown: str) -> None:
@@ -256,8 +273,6 @@ def _refuse_declarations(archive: zipfile.ZipFile, part: zipfile.ZipInfo, shown:
             f"{shown}: the workbook is damaged ({part.filename} is not well-formed XML: "
             f"{expat.ErrorString(exc.code)})"
         ) from None
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        raise ImportFileError(f"{shown}: the workbook is damaged ({_reason(exc)})") from None
 
 
 def _looks_like_xml(head: bytes) -> bool:

@@ -51,21 +51,28 @@ def add_part(data: bytes, member: str, content: bytes) -> bytes:
 
 
 def replace_text(old: str, new: str, member: str = SHEET) -> Callable[[bytes], bytes]:
-    """A ``change`` that swaps one string for another (``new`` is XML-escaped)."""
+    """A ``change`` that swaps a cell's text for ``new`` (XML-escaped)."""
+    return replace_xml(old, escape(new), member)
+
+
+def replace_xml(old: str, new: str, member: str = SHEET) -> Callable[[bytes], bytes]:
+    """A ``change`` that swaps one piece of XML for another, as it is."""
 
     def change(xml: bytes) -> bytes:
         assert old.encode() in xml, f"{old!r} is not in {member}"
-        return xml.replace(old.encode(), escape(new).encode("utf-8"))
+        return xml.replace(old.encode(), new.encode("utf-8"))
 
     return change
 
 
 def with_prolog(prolog: str) -> Callable[[bytes], bytes]:
-    """A ``change`` that puts ``prolog`` (a DOCTYPE, say) between the declaration and the root."""
+    """A ``change`` that puts ``prolog`` (a DOCTYPE, say) before the root element."""
 
     def change(xml: bytes) -> bytes:
-        declaration, _, rest = xml.partition(b"?>")
-        return declaration + b"?>" + prolog.encode() + rest
+        if xml.startswith(b"<?xml"):
+            declaration, _, rest = xml.partition(b"?>")
+            return declaration + b"?>" + prolog.encode() + rest
+        return prolog.encode() + xml
 
     return change
 
