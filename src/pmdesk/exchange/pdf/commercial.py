@@ -9,26 +9,37 @@ of the workspace that already hold it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from typing import Any
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, NextPageTemplate, PageBreak
 
-from pmdesk.core.enums import CanvasTemplate, RequirementStatus
+from pmdesk.core.enums import RequirementStatus
 from pmdesk.core.market import CellLevel, LimitationKind, LimitationStatus, WinLossSummary
 from pmdesk.core.pricing import format_money, format_rate
-from pmdesk.core.templates import canvas_layout
 from pmdesk.core.wording import plural
 from pmdesk.store.models import Launch, Requirement, RoadmapItem
-from pmdesk.store.services import CanvasService, FinanceService, LaunchService, RequirementService
-from pmdesk.store.services.market import CompetitorRow, MarketService, Matrix
+from pmdesk.store.services import RequirementService
+from pmdesk.store.services.market import (
+    CompetitorRow,
+    MarketingMix,
+    MarketService,
+    Matrix,
+    text_lines,
+)
 
-from .components import Cell, Cover, Plain, Tile, bullets, key_values, note, spacer, table, tiles
+from . import components, markup
+from .components import Cell, Cover, Plain, Tile, note, spacer, tiles
 from .job import Document, Job
-from .markup import Span, para, spans
+from .longtext import NAME_LIMIT, clamp
+from .markup import Paragraph, Span
 from .template import BODY, Numbering, long_date, short_date
 from .theme import BAD, GOOD, MUTED, PRIMARY, WARN, Styles
 
 LABEL = "Commercial specification"
+SPLIT_IN_ROW = 36  # points of a row a page must hold to start it there (as components.table)
 SECTIONS = {
     "does": "What it does",
     "does_not": "What it does not do",
@@ -49,6 +60,54 @@ DERIVED = (
 )
 
 
+# -- user text, printed within bounds -----------------------------------------------------------
+#
+# Every typed text reaches the page through these: a field longer than the print limit
+# prints its beginning and says how much is left out (see longtext.py), so a megabyte
+# pasted into a limitation or a competitor's strengths costs no more than a page.
+
+
+def _clamped(value: Cell) -> Cell:
+    return clamp(value) if isinstance(value, str) else value
+
+
+def para(text: str, style: ParagraphStyle) -> Paragraph:
+    return markup.para(clamp(text), style)
+
+
+def spans(style: ParagraphStyle, parts: list[Span]) -> Paragraph:
+    return markup.spans(style, [replace(p, text=clamp(p.text)) for p in parts])
+
+
+def bullets(items: Iterable[str], style: ParagraphStyle = Styles.bullet) -> list[Paragraph]:
+    return components.bullets((clamp(item) for item in items), style)
+
+
+def table(
+    header: Sequence[str], rows: Iterable[Sequence[Cell]], widths: Sequence[float], **options: Any
+) -> Flowable:
+    return components.table(
+        [clamp(h, NAME_LIMIT) for h in header],
+        [[_clamped(value) for value in row] for row in rows],
+        widths,
+        **options,
+    )
+
+
+def key_values(rows: Sequence[tuple[str, Cell]], width: float, label_share: float) -> Flowable:
+    """Label / value lines whose value may flow over pages: the mix's cells hold as many
+    features, messages and campaigns as the workspace has."""
+    made = components.key_values(
+        [(label, _clamped(value)) for label, value in rows], width, label_share
+    )
+    made.splitInRow = SPLIT_IN_ROW
+    return made
+
+
+def _name(text: str) -> str:
+    return clamp(text, NAME_LIMIT)
+
+
 def make(job: Job) -> Document:
     info = job.describe(LABEL)
     product = job.subject
@@ -63,7 +122,7 @@ def make(job: Job) -> Document:
         "does": lambda: _does(job, numbering),
         "does_not": lambda: _does_not(job, numbering),
         "audience": lambda: _audience(job, launch, numbering),
-        "mix": lambda: _mix(job, launch, numbering),
+        "mix": lambda: _mix(job, numbering),
         "battlecards": lambda: _battlecards(job, matrix, summaries, numbering),
         "matrix": lambda: _matrix(job, matrix, numbering),
     }
@@ -71,15 +130,13 @@ def make(job: Job) -> Document:
         if job.options.wants(key):
             story += build()
         job.progress.step()
-    info.keywords = f"pmdesk, {LABEL}, {product.name}"
+    info.keywords = f"pmdesk, {LABEL}, {_name(product.name)}"
     return Document(story, cover=True)
 
 
 def _launch(job: Job) -> Launch | None:
     """The next launch to come, else the latest: where positioning, messages and channels live."""
-    launches = job.service(LaunchService).launches_of(job.subject.id)
-    upcoming = [la for la in launches if la.launch_date >= job.options.on()]
-    return upcoming[0] if upcoming else (launches[-1] if launches else None)
+    return job.service(MarketService).mix_launch(job.subject.id, job.options.on())
 
 
 def _cover(job: Job, matrix: Matrix) -> Cover:
@@ -90,13 +147,15 @@ def _cover(job: Job, matrix: Matrix) -> Cover:
         ("Date", long_date(job.options.on())),
         ("Stage", product.stage.label),
         ("Segment", product.segment or product.product_type.label),
-        ("Competitors", ", ".join(c.name for c in matrix.competitors) or "—"),
+        ("Competitors", clamp(", ".join(c.name for c in matrix.competitors)) or "—"),
     ]
-    return Cover(job.info, product.name, product.tagline, facts, job.page)
+    facts = [(label, clamp(value)) for label, value in facts]
+    return Cover(job.info, _name(product.name), clamp(product.tagline), facts, job.page)
 
 
 def _lines(text: str) -> list[str]:
-    return [line.strip(" -•*\t") for line in text.splitlines() if line.strip(" -•*\t")]
+    """The entries of a free-text list, the whole text within the print limit first."""
+    return text_lines(clamp(text))
 
 
 def _requirements(job: Job) -> list[Requirement]:
@@ -226,18 +285,8 @@ def _release_names(job: Job, item_ids: Sequence[int | None]) -> dict[int, str]:
 
 def _canvas_texts(job: Job, meanings: Sequence[str]) -> dict[str, list[str]]:
     """Canvas notes of each meaning, most votes first (the product canvas first)."""
-    canvas = job.service(CanvasService)
-    boards = canvas.boards_of(job.subject.id)
-    boards.sort(key=lambda b: b.template is not CanvasTemplate.PRODUCT_CANVAS)
-    found: dict[str, list[str]] = {m: [] for m in meanings}
-    for board in boards:
-        blocks = {b.key: b.meaning for b in canvas_layout(board.template).blocks}
-        notes = sorted(canvas.notes_of_board(board.id), key=lambda n: (-n.votes, n.position))
-        for n in notes:
-            meaning = blocks.get(n.block)
-            if meaning in found and n.text.strip() and n.text not in found[meaning]:
-                found[meaning].append(n.text)
-    return found
+    found = job.service(MarketService).canvas_notes(job.subject.id, meanings)
+    return {meaning: [n.text for n in notes] for meaning, notes in found.items()}
 
 
 def _audience(job: Job, launch: Launch | None, numbering: Numbering) -> list[Flowable]:
@@ -267,32 +316,25 @@ def _audience(job: Job, launch: Launch | None, numbering: Numbering) -> list[Flo
 # -- marketing mix -----------------------------------------------------------------------------
 
 
-def _mix(job: Job, launch: Launch | None, numbering: Numbering) -> list[Flowable]:
-    """Product, Price, Place and Promotion on one page, each from where the app keeps it."""
-    product = job.subject
-    texts = _canvas_texts(job, ("features", "channels", "promotion", "differentiation"))
-    done = [r.title for r in _requirements(job) if r.status is RequirementStatus.DONE]
+def _mix(job: Job, numbering: Numbering) -> list[Flowable]:
+    """Product, Price, Place and Promotion on one page, each from where the app keeps it
+    (:meth:`MarketService.marketing_mix`, which the Market view's Marketing mix tab shows)."""
+    mix = job.service(MarketService).marketing_mix(job.subject.id, job.options.on())
     product_cell: list[Flowable] = []
-    if product.tagline.strip():
-        product_cell.append(para(product.tagline, Styles.cell_bold))
-    features = texts["features"] or done
-    product_cell += bullets(features[:8], Styles.bullet_cell)
-    if launch is not None and launch.pos_differentiator.strip():
-        product_cell.append(para(f"Different because it {launch.pos_differentiator}", Styles.cell))
-    price_cell = _price_cell(job, launch)
-    channels = (_lines(launch.channels) if launch is not None else []) or texts["channels"]
-    messages = job.service(LaunchService).messages_of(launch.id) if launch is not None else []
-    grouped: dict[str, list[str]] = {}
-    for message in messages:
-        grouped.setdefault(message.audience, []).append(message.message)
+    if mix.tagline.strip():
+        product_cell.append(para(mix.tagline, Styles.cell_bold))
+    product_cell += bullets(mix.features[:8], Styles.bullet_cell)
+    if mix.differentiator.strip():
+        product_cell.append(para(f"Different because it {mix.differentiator}", Styles.cell))
+    channels = mix.channels
     promotion: list[Flowable] = []
-    for audience, said in grouped.items():
+    for audience, said in mix.messages_by_audience().items():
         promotion.append(para(audience, Styles.cell_bold))
-        promotion += bullets(said, Styles.bullet_cell)
-    promotion += bullets(texts["promotion"], Styles.bullet_cell)
+        promotion += bullets([m.message for m in said], Styles.bullet_cell)
+    promotion += bullets(mix.texts("promotion"), Styles.bullet_cell)
     rows: list[tuple[str, Cell]] = [
         ("Product", product_cell or "—"),
-        ("Price", price_cell),
+        ("Price", _price_cell(job, mix)),
         ("Place", bullets(channels, Styles.bullet_cell) if channels else "—"),
         ("Promotion", promotion or "—"),
     ]
@@ -311,21 +353,17 @@ def _mix(job: Job, launch: Launch | None, numbering: Numbering) -> list[Flowable
     ]
 
 
-def _price_cell(job: Job, launch: Launch | None) -> list[Flowable] | str:
-    finance = job.service(FinanceService)
-    details = finance.case_details(job.subject.id)
-    points = details.price_points if details is not None else ()
-    if points:
-        currency = details.settings.currency if details is not None else ""
+def _price_cell(job: Job, mix: MarketingMix) -> list[Flowable] | str:
+    if mix.price_points:
         rows = [
             [
                 p.segment or "—",
                 p.tier or "—",
                 p.channel or "—",
-                Plain(format_money(p.list_price, currency), align="RIGHT"),
+                Plain(format_money(p.list_price, mix.currency), align="RIGHT"),
                 Plain(format_rate(p.discount), align="RIGHT"),
             ]
-            for p in points
+            for p in mix.price_points
         ]
         return [
             table(
@@ -336,8 +374,8 @@ def _price_cell(job: Job, launch: Launch | None) -> list[Flowable] | str:
                 align=["LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT"],
             )
         ]
-    if launch is not None and launch.price.strip():
-        return bullets(_lines(launch.price), Styles.bullet_cell)
+    if mix.launch_price:
+        return bullets(list(mix.launch_price), Styles.bullet_cell)
     return "No price points in the business case yet."
 
 
@@ -388,7 +426,7 @@ def _battlecard(
         f"{summary.won} won · {summary.lost} lost" if summary is not None and summary.deals else ""
     )
     out: list[Flowable] = [
-        numbering.sub(rival.name),
+        numbering.sub(_name(rival.name)),
         tiles(
             [
                 Tile("Threat", f"{threat.value:.0f} · {threat.level.label}", "", colour),
@@ -459,7 +497,7 @@ def _battlecard(
             Styles.caption,
         )
     )
-    out.append(numbering.sub(f"Landmines to lay against {rival.name}"))
+    out.append(numbering.sub(f"Landmines to lay against {_name(rival.name)}"))
     out.append(para(DERIVED.format(source="the comparison matrix"), Styles.caption))
     if ahead:
         out += bullets(
@@ -470,7 +508,7 @@ def _battlecard(
         )
     else:
         out.append(note("The matrix shows no capability where we are full and they are not."))
-    out.append(numbering.sub(f"Objections and responses against {rival.name}"))
+    out.append(numbering.sub(f"Objections and responses against {_name(rival.name)}"))
     out.append(
         para(
             DERIVED.format(
@@ -499,7 +537,7 @@ def _battlecard(
         )
     else:
         out.append(note("No win/loss records against them yet."))
-    out.append(numbering.sub(f"Head to head with {rival.name}"))
+    out.append(numbering.sub(f"Head to head with {_name(rival.name)}"))
     if not matrix.capabilities:
         return out + [note("The comparison matrix has no capabilities yet.")]
     rows = [

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from pmdesk.core import market as core
+from pmdesk.core.enums import CanvasTemplate, RequirementStatus
 from pmdesk.core.errors import NotFoundError, ValidationError
 from pmdesk.core.market import (
     CRITERION_KEYS,
@@ -41,6 +42,7 @@ from pmdesk.core.market import (
     WinLossSummary,
 )
 from pmdesk.core.pricing import parse_amount, parse_rate
+from pmdesk.core.templates import canvas_layout
 
 from ..models import (
     CanvasBoard,
@@ -50,6 +52,7 @@ from ..models import (
     Competitor,
     Feedback,
     FeedbackRequirement,
+    Launch,
     Limitation,
     MarketSignal,
     Product,
@@ -66,6 +69,7 @@ from .base import Repo
 
 if TYPE_CHECKING:
     from ..workspace import UnitOfWork
+    from .finance import PricePointRow
 
 __all__ = [
     "KEY_FEATURE_BLOCKS",
@@ -75,7 +79,10 @@ __all__ = [
     "FeedbackRow",
     "LimitationRow",
     "MarketService",
+    "MarketingMix",
     "Matrix",
+    "MixMessage",
+    "MixNote",
     "SignalRow",
     "WinLossRow",
 ]
@@ -220,6 +227,105 @@ class LimitationRow:
     kind: LimitationKind
     status: LimitationStatus
     sort_order: int
+
+
+# -- the marketing mix: the four Ps of a product, read from where the app keeps them -------------
+
+# The canvas meanings the mix reads (core.templates: each template's blocks say theirs).
+MIX_MEANINGS = ("features", "value", "customers", "channels", "promotion", "differentiation")
+
+
+@dataclass(frozen=True)
+class MixNote:
+    """A canvas note the marketing mix shows, and the board and block it sits in."""
+
+    id: int
+    board_id: int
+    block: str
+    text: str
+
+
+@dataclass(frozen=True)
+class MixMessage:
+    """A key message of the launch plan for one audience."""
+
+    id: int
+    audience: str
+    message: str
+
+
+def text_lines(text: str) -> list[str]:
+    """The entries of a free-text list field (a launch's channels, segments, price): one per
+    line, without list marks."""
+    return [line.strip(" -•*\t") for line in text.splitlines() if line.strip(" -•*\t")]
+
+
+@dataclass(frozen=True)
+class MarketingMix:
+    """Product, Price, Place and Promotion of one product, each from the part of the app that
+    holds it: the canvas, the launch plan, the business case's pricing, the backlog.
+
+    The commercial specification prints it and the Market view's Marketing mix tab shows and
+    edits it: one reading for screen and paper.
+    """
+
+    product_id: int
+    tagline: str
+    # Canvas notes per meaning (MIX_MEANINGS and any asked for), the product canvas's
+    # boards first, most votes first, a text once.
+    canvas: Mapping[str, tuple[MixNote, ...]]
+    board_id: int | None  # where a note added from the mix goes: the first product canvas
+    delivered: tuple[tuple[int, str], ...]  # (requirement id, title) of the done requirements
+    launch_id: int | None  # the next launch to come, else the latest
+    launch_name: str
+    differentiator: str  # the launch's "Unlike ..., it ..."
+    launch_segments: tuple[str, ...]
+    launch_price: tuple[str, ...]
+    launch_channels: tuple[str, ...]
+    messages: tuple[MixMessage, ...]
+    price_points: tuple[PricePointRow, ...]
+    currency: str
+
+    def notes(self, meaning: str) -> tuple[MixNote, ...]:
+        return self.canvas.get(meaning, ())
+
+    def texts(self, meaning: str) -> list[str]:
+        return [n.text for n in self.notes(meaning)]
+
+    @property
+    def features_from_canvas(self) -> bool:
+        return bool(self.notes("features"))
+
+    @property
+    def features(self) -> list[str]:
+        """The canvas's key features, else the delivered capabilities."""
+        return self.texts("features") or [title for _id, title in self.delivered]
+
+    @property
+    def channels_from_launch(self) -> bool:
+        return bool(self.launch_channels)
+
+    @property
+    def channels(self) -> list[str]:
+        """The launch plan's channels, else the canvas's."""
+        return list(self.launch_channels) or self.texts("channels")
+
+    def messages_by_audience(self) -> dict[str, list[MixMessage]]:
+        grouped: dict[str, list[MixMessage]] = {}
+        for message in self.messages:
+            grouped.setdefault(message.audience, []).append(message)
+        return grouped
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            any(self.canvas.values())
+            or self.delivered
+            or self.launch_price
+            or self.launch_channels
+            or self.messages
+            or self.price_points
+        )
 
 
 # -- input ---------------------------------------------------------------------------------------
@@ -1208,6 +1314,83 @@ class MarketService:
         with self.ws.transaction() as uow:
             self._exists(uow, Limitation, limitation_id, "limitation")
             uow.delete("limitation", [limitation_id])
+
+    # -- the marketing mix --------------------------------------------------------------------
+
+    def mix_launch(self, product_id: int, today: dt.date | None = None) -> Launch | None:
+        """The launch the mix reads: the next one to come (from ``today``), else the latest."""
+        from .launch import LaunchService
+
+        on = today or dt.date.today()
+        launches = self.ws.service(LaunchService).launches_of(product_id)
+        upcoming = [la for la in launches if la.launch_date >= on]
+        return upcoming[0] if upcoming else (launches[-1] if launches else None)
+
+    def canvas_notes(
+        self, product_id: int, meanings: Sequence[str] = MIX_MEANINGS
+    ) -> dict[str, tuple[MixNote, ...]]:
+        """The product's canvas notes of each meaning: the product canvas's boards first, most
+        votes first, each text once; blank notes are left out."""
+        from .canvas import CanvasService
+
+        canvas = self.ws.service(CanvasService)
+        boards = canvas.boards_of(product_id)
+        boards.sort(key=lambda b: b.template is not CanvasTemplate.PRODUCT_CANVAS)
+        found: dict[str, list[MixNote]] = {m: [] for m in meanings}
+        for board in boards:
+            blocks = {b.key: b.meaning for b in canvas_layout(board.template).blocks}
+            notes = sorted(canvas.notes_of_board(board.id), key=lambda n: (-n.votes, n.position))
+            for n in notes:
+                meaning = blocks.get(n.block)
+                if meaning not in found or not n.text.strip():
+                    continue
+                if all(m.text != n.text for m in found[meaning]):
+                    found[meaning].append(MixNote(n.id, board.id, n.block, n.text))
+        return {m: tuple(notes) for m, notes in found.items()}
+
+    def marketing_mix(self, product_id: int, today: dt.date | None = None) -> MarketingMix:
+        """The four Ps of a product as the app holds them (see :class:`MarketingMix`)."""
+        from .canvas import CanvasService
+        from .finance import FinanceService
+        from .launch import LaunchService
+        from .requirements import RequirementService
+
+        with self.ws.read() as session:
+            product = session.get(Product, product_id)
+            if product is None:
+                raise NotFoundError("product", product_id)
+            tagline = product.tagline
+        launch = self.mix_launch(product_id, today)
+        boards = self.ws.service(CanvasService).boards_of(product_id)
+        board = next(
+            (b for b in boards if b.template is CanvasTemplate.PRODUCT_CANVAS),
+            boards[0] if boards else None,
+        )
+        delivered = tuple(
+            (r.id, r.title)
+            for r in self.ws.service(RequirementService).requirements_of(product_id)
+            if r.status is RequirementStatus.DONE
+        )
+        messages = (
+            self.ws.service(LaunchService).messages_of(launch.id) if launch is not None else []
+        )
+        details = self.ws.service(FinanceService).case_details(product_id)
+        return MarketingMix(
+            product_id=product_id,
+            tagline=tagline,
+            canvas=self.canvas_notes(product_id),
+            board_id=board.id if board is not None else None,
+            delivered=delivered,
+            launch_id=launch.id if launch is not None else None,
+            launch_name=launch.name if launch is not None else "",
+            differentiator=launch.pos_differentiator if launch is not None else "",
+            launch_segments=tuple(text_lines(launch.segments)) if launch is not None else (),
+            launch_price=tuple(text_lines(launch.price)) if launch is not None else (),
+            launch_channels=tuple(text_lines(launch.channels)) if launch is not None else (),
+            messages=tuple(MixMessage(m.id, m.audience, m.message) for m in messages),
+            price_points=details.price_points if details is not None else (),
+            currency=details.settings.currency if details is not None else "",
+        )
 
     @staticmethod
     def _check_item(uow: UnitOfWork, product_id: int, item_id: int | None) -> None:
