@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .enums import Horizon
+from .enums import Horizon, ItemStatus
 
 # Items starting within this many days of today are "Next"; later ones "Later".
 NEXT_WINDOW_DAYS = 90
+
+# What each column of the board holds, on screen and in a deck.
+SUBTITLES = {Horizon.NOW: "Under way", Horizon.NEXT: "Starting soon", Horizon.LATER: "Further out"}
+
+
+def finished(status: ItemStatus, progress: int) -> bool:
+    """Done, or 100 % complete: the board shows what is still to do."""
+    return status is ItemStatus.DONE or progress >= 100
 
 
 def horizon_from_dates(

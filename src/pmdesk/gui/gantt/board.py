@@ -36,7 +36,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pmdesk.core import horizon as rule
 from pmdesk.core.enums import Horizon, ItemStatus
+from pmdesk.core.horizon import SUBTITLES
 from pmdesk.gui.widgets.row_sync import sync_rows
 
 from .model import RoadmapModel
@@ -44,11 +46,6 @@ from .painting import ChartPainter
 
 MIME_TYPE = "application/x-pmdesk-roadmap-item-ids"
 CARD_HEIGHT = 58
-SUBTITLES = {
-    Horizon.NOW: "Under way",
-    Horizon.NEXT: "Starting soon",
-    Horizon.LATER: "Further out",
-}
 ItemIdRole = Qt.ItemDataRole.UserRole + 1
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -132,7 +129,7 @@ class HorizonColumnModel(QAbstractListModel):
 
 def finished(row) -> bool:
     """Done, or 100 % complete: the board shows what is still to do."""
-    return row.status is ItemStatus.DONE or row.progress >= 100
+    return rule.finished(row.status, row.progress)
 
 
 def _undated_tooltip(model: RoadmapModel, item_id: int) -> str:

@@ -1,0 +1,970 @@
+"""The roadmap as native shapes, and the now / next / later board as cards.
+
+The roadmap slides draw from the same data and geometry as the PDF poster and the
+screen: the plan is read by ``exchange.pdf.roadmap_data.roadmap_chart`` (lanes in
+the screen's colours, the critical path, broken dependencies), items are packed
+into rows and placed by ``core.gantt_layout`` through the poster's ``GanttChart``
+(its metrics grown for a slide), labels go where ``gantt_layout.label_place``
+puts them — inside a bar when they fit, beside it when not, shortened only
+where the poster would shorten them — and dependencies follow the poster's
+rule of which end joins which. Everything is a shape a person can edit: a bar
+is a rounded rectangle carrying its label, a milestone a diamond, and a
+dependency an elbow connector glued to both bars, so it follows a bar that is
+moved in PowerPoint. An item's whole name is always on its shape (alt text),
+even when its label had to be shortened.
+
+A roadmap too long to read on one slide is cut into time windows (as the poster
+cuts pages: as few as keep it legible, of about equal length, at month
+boundaries); a window with more rows than a slide holds goes on over more
+slides. The board uses the app's own rule (``core.horizon``): a column set by
+hand wins, else the dates decide; finished work leaves the board.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from itertools import accumulate
+from typing import Any
+
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
+from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.oxml.ns import qn
+from pptx.util import Emu, Pt
+
+from pmdesk.core import horizon as board_rule
+from pmdesk.core import palette
+from pmdesk.core import roadmap_style as rs
+from pmdesk.core.enums import DependencyType, Horizon, ItemKind, ItemStatus
+from pmdesk.core.gantt_layout import Box as LayoutBox
+from pmdesk.core.gantt_layout import Metrics, label_place
+from pmdesk.core.timeline import TimeScale, add_months, next_unit, tiers, unit_label, unit_start
+from pmdesk.exchange.pdf import roadmap as pdf_roadmap
+from pmdesk.exchange.pdf.fonts import printable, register, string_width
+from pmdesk.exchange.pdf.gantt import (
+    LABEL_SIZE as PAPER_LABEL_SIZE,
+)
+from pmdesk.exchange.pdf.gantt import (
+    PAPER_TIER_FACTOR,
+    Band,
+    ChartData,
+    ChartItem,
+    ChartLane,
+    ChartLink,
+    GanttChart,
+    enlarged,
+)
+from pmdesk.exchange.pdf.job import Job
+from pmdesk.exchange.pdf.options import PdfOptions
+from pmdesk.exchange.pdf.roadmap_data import roadmap_chart
+from pmdesk.store.models import Product
+from pmdesk.store.services import PortfolioService, RoadmapService
+from pmdesk.store.services.roadmap_queries import ItemRow, RoadmapQueries
+
+from . import DeckJob
+from .base import (
+    BODY,
+    BODY_SIZE,
+    EMU_PER_POINT,
+    FAINT,
+    HAIRLINE,
+    INK,
+    LINE_SPACING,
+    MUTED,
+    PRIMARY,
+    RULE,
+    SMALL_SIZE,
+    SURFACE,
+    WHITE,
+    Box,
+    Deck,
+    clean,
+    rectangle,
+    rgb,
+    style_font,
+    style_shape,
+    text_box,
+)
+
+# -- the roadmap's sizes on a slide (points) --------------------------------------------------
+
+LABEL_SIZE = 10.0  # a bar's label: read from the back of a meeting room
+LANE_SIZE = 11.0
+LANE_NOTE_SIZE = 9.0  # the product's name above its lane's, on a portfolio roadmap
+TICK_SIZE = 10.0
+LEGEND_SIZE = 10.0
+LANE_COLUMN = 150.0
+TIER = 20.0  # each of the time scale's two tiers
+LEGEND_ROW = 20.0
+LEGEND_GAP = 8.0
+PAD = 4.0  # a label's room from its bar, and a bar's text from its edges
+SLACK = 2.0  # a rounded shape's text area is inset by its corners: measure a little short
+# The poster's rows and shapes, grown for a slide; the labels' room measured at slide size.
+METRICS: Metrics = replace(
+    enlarged(1.45), label_padding=PAD, min_label_width=30.0, max_label_width=260.0, link_gap=8.0
+)
+# The poster keeps 1.2 pt a day for 6.8 pt labels; a slide's larger labels need as much more.
+READABLE_PT_PER_DAY = pdf_roadmap.READABLE_PX_PER_DAY * LABEL_SIZE / PAPER_LABEL_SIZE
+MEASURED = 400  # characters of a name measured at most: more never fits a label anyway
+ELLIPSIS = "…"
+EMPTY = "No roadmap items yet — add them in the Roadmap view"
+
+# -- the board's ---------------------------------------------------------------------------------
+
+CARD_TITLE = 13.0
+CARD_DETAIL = 10.5
+CARD_GAP = 6.0
+CARD_TITLE_LINES = 3  # a longer name is shortened on its card (whole in its alt text)
+COLUMN_HEAD = 52.0
+
+
+def emu(points: float) -> int:
+    return int(round(points * EMU_PER_POINT))
+
+
+# -- measuring ----------------------------------------------------------------------------------
+
+
+def _one_line(text: str) -> str:
+    """A label's text on one line: as typed, line breaks read as spaces."""
+    return clean(text).replace("\r", " ").replace("\n", " ").replace("\t", " ")
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """Points ``text`` takes on one line (the PDFs' wider fonts: it fits PowerPoint's too)."""
+    register()
+    return string_width(printable(_one_line(text[: MEASURED * 4]))[:MEASURED], size, bold)
+
+
+def shorten(text: str, width: float, size: float, bold: bool = False) -> str:
+    """``text`` on one line in ``width`` points: whole when it fits, else its longest
+    beginning that does, ended with an ellipsis ("" when not even that fits)."""
+    line = _one_line(text)
+    if text_width(line, size, bold) <= width:
+        return line
+    room = width - text_width(ELLIPSIS, size, bold)
+    low, high = 0, min(len(line), MEASURED)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if text_width(line[:middle], size, bold) <= room:
+            low = middle
+        else:
+            high = middle - 1
+    return line[:low].rstrip() + ELLIPSIS if low else ""
+
+
+def wrapped(text: str, width: float, size: float, bold: bool, max_lines: int) -> list[str]:
+    """``text`` wrapped at spaces into ``width`` points, at most ``max_lines`` lines, the
+    last shortened with an ellipsis when words remain. Lines keep the text as typed."""
+    words = _one_line(text[: MEASURED * 8]).split()
+    lines: list[str] = []
+    current = ""
+    while words and len(lines) < max_lines:
+        candidate = f"{current} {words[0]}".strip()
+        if text_width(candidate, size, bold) <= width:
+            current = candidate
+            words.pop(0)
+            continue
+        if not current:  # one word wider than the line: break inside it
+            cut = len(shorten(words[0], width, size, bold).rstrip(ELLIPSIS)) or 1
+            current, words[0] = words[0][:cut], words[0][cut:]
+            if not words[0]:
+                words.pop(0)
+        lines.append(current)
+        current = ""
+    if current and len(lines) < max_lines:
+        lines.append(current)
+    if (words or len(text) > MEASURED * 8) and lines:  # more than the lines hold
+        rest = shorten(" ".join([lines[-1], *words[:50]]), width, size, bold)
+        if not rest.endswith(ELLIPSIS):
+            room = width - text_width(ELLIPSIS, size, bold)
+            rest = shorten(lines[-1], room, size, bold).rstrip(ELLIPSIS).rstrip() + ELLIPSIS
+        lines[-1] = rest
+    return lines or [""]
+
+
+# -- shapes ----------------------------------------------------------------------------------
+
+
+def set_alt_text(shape: Any, text: str) -> None:
+    """The shape's description (Alt Text): the item's whole name, as typed."""
+    shape._element.xpath("./*[1]/p:cNvPr")[0].set("descr", clean(text))
+
+
+def alt_text(shape: Any) -> str:
+    found = shape._element.xpath("./*[1]/p:cNvPr")
+    return found[0].get("descr", "") if found else ""
+
+
+def _frame_text(
+    shape: Any,
+    text: str,
+    *,
+    size: float,
+    bold: bool = False,
+    colour: str = INK,
+    align: str = "left",
+    margin: float = PAD,
+    wrap: bool = False,
+) -> None:
+    frame = shape.text_frame
+    frame.word_wrap = wrap
+    frame.vertical_anchor = MSO_ANCHOR.MIDDLE
+    frame.margin_left = frame.margin_right = Emu(emu(margin))
+    frame.margin_top = frame.margin_bottom = Emu(0)
+    paragraph = frame.paragraphs[0]
+    paragraph.alignment = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER}[align]
+    run = paragraph.add_run()
+    run.text = text
+    style_font(run.font, size=size, bold=bold, colour=colour)
+
+
+def _shape(slide: Any, kind: MSO_SHAPE, x: float, y: float, w: float, h: float) -> Any:
+    """An auto shape at a box given in EMU (floats rounded)."""
+    return slide.shapes.add_shape(
+        kind, Emu(int(x)), Emu(int(y)), Emu(max(1, int(w))), Emu(max(1, int(h)))
+    )
+
+
+def _line(
+    slide: Any,
+    x0: float,
+    y0: float,
+    x1: float,
+    y1: float,
+    colour: str,
+    width: float = 0.75,
+    dash: bool = False,
+    kind: MSO_CONNECTOR = MSO_CONNECTOR.STRAIGHT,
+) -> Any:
+    line = slide.shapes.add_connector(kind, Emu(int(x0)), Emu(int(y0)), Emu(int(x1)), Emu(int(y1)))
+    _stroke(line, colour, width, dash)
+    return line
+
+
+def _stroke(shape: Any, colour: str, width: float, dash: bool = False) -> None:
+    shape.line.color.rgb = rgb(colour)
+    shape.line.width = Pt(width)
+    if dash:
+        shape.line.dash_style = MSO_LINE_DASH_STYLE.DASH
+
+
+def _arrowhead(connector: Any) -> None:
+    """A filled triangle where the connector ends (on the successor)."""
+    ln = connector.line._get_or_add_ln()
+    ln.append(ln.makeelement(qn("a:tailEnd"), {"type": "triangle", "w": "med", "len": "med"}))
+
+
+def _tint(colour: str, amount: float) -> str:
+    return palette.mix(colour, WHITE, amount)
+
+
+# -- the roadmap's data -------------------------------------------------------------------------
+
+
+@dataclass
+class Plan:
+    """The roadmap to draw: the chart's data, and what each lane's band says."""
+
+    data: ChartData
+    lane_notes: dict[int, str]  # lane id -> the product's name (portfolio roadmaps only)
+    lane_hex: dict[int, str]  # lane id -> its colour, '#rrggbb'
+
+
+def gather(job: DeckJob) -> Plan:
+    """The plan as the PDF poster reads it, for the job's product or for every product."""
+    products: list[Product]
+    if job.product is not None:
+        products = [job.product]
+    else:
+        products = job.service(PortfolioService).list_products()
+    lanes: list[ChartLane] = []
+    items: list[ChartItem] = []
+    links: list[ChartLink] = []
+    notes: dict[int, str] = {}
+    options = PdfOptions(today=job.on)
+    for product in products:
+        job.progress.check()
+        paper = Job(job.ws, options, job.progress, product, (0.0, 0.0))
+        data = roadmap_chart(paper)
+        lanes += data.lanes
+        items += data.items
+        links += data.links
+        if job.product is None:
+            notes.update({lane.id: product.name for lane in data.lanes})
+    hexes = {lane.id: "#" + lane.colour.hexval()[2:].upper() for lane in lanes}
+    return Plan(ChartData(lanes, items, links, today=job.on), notes, hexes)
+
+
+# -- time windows ---------------------------------------------------------------------------------
+
+
+def _month_after(day: dt.date) -> dt.date | None:
+    """The first day of the next month; None past the calendar's last month."""
+    return None if (day.year, day.month) == (9999, 12) else add_months(day.replace(day=1), 1)
+
+
+def windows(first: dt.date, last: dt.date, room: float) -> list[tuple[dt.date, dt.date]]:
+    """Whole months from ``first``'s to ``last``'s, cut as the poster cuts its pages: as few
+    windows as keep READABLE_PT_PER_DAY in ``room`` points, of about equal length, at
+    month boundaries."""
+    start = first.replace(day=1)
+    following = _month_after(last)
+    end = following - dt.timedelta(days=1) if following else dt.date.max
+    days = (end - start).days + 1
+    need = days * READABLE_PT_PER_DAY
+    if need <= room:
+        return [(start, end)]
+    target = days / math.ceil(need / room)
+    most = room / READABLE_PT_PER_DAY
+    cuts: list[tuple[dt.date, dt.date]] = []
+    begin, month = start, start
+    while True:
+        after = _month_after(month)
+        if after is None or after > end:
+            break
+        span = (after - begin).days
+        following = _month_after(after)
+        month_days = ((following or dt.date.max) - after).days
+        if span >= target - month_days / 2 or span + month_days > most:
+            cuts.append((begin, after - dt.timedelta(days=1)))
+            begin = after
+        month = after
+    cuts.append((begin, end))
+    return cuts
+
+
+def window_label(first: dt.date, last: dt.date) -> str:
+    """ "Jan–Jun 2027", "Nov 2026–Apr 2027", "Mar 2027"."""
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first:%b} {first.year}"
+    if first.year == last.year:
+        return f"{first:%b}–{last:%b} {last.year}"
+    return f"{first:%b} {first.year}–{last:%b} {last.year}"
+
+
+@dataclass
+class Window:
+    """One time window of the roadmap, laid out on the slide's scale."""
+
+    first: dt.date
+    last: dt.date
+    chart: GanttChart
+    items: dict[int, ChartItem]  # the items as planned (whole dates), by id
+    bands: list[Band]
+
+
+def lay_out(plan: Plan, first: dt.date, last: dt.date, width: float, height: float) -> Window:
+    """The items of ``first``..``last`` packed into rows (``core.gantt_layout``), each
+    clipped to the window, with room kept beside a bar for a label that does not fit in
+    it, and cut into runs of lanes fitting ``height`` points."""
+    days = (last - first).days + 1
+    px = width / days
+    w0, w1 = first.toordinal(), last.toordinal()
+    whole: dict[int, ChartItem] = {}
+    shown: list[ChartItem] = []
+    for item in plan.data.items:
+        start, end = item.start.toordinal(), item.end.toordinal()
+        if end < w0 or start > w1:
+            continue
+        whole[item.id] = item
+        clipped = replace(
+            item,
+            start=item.start if start >= w0 else first,
+            end=item.end if end <= w1 else last,
+            baseline=None,
+        )
+        label = text_width(item.name, LABEL_SIZE) + 2 * PAD
+        room = 0
+        if item.kind is ItemKind.MILESTONE:
+            room = math.ceil((min(label, METRICS.max_label_width) + METRICS.milestone_size) / px)
+        elif (clipped.end - clipped.start).days + 1 < label / px:
+            room = math.ceil((min(label, METRICS.max_label_width) + PAD) / px)
+        shown.append(replace(clipped, label_room_days=room))
+    used = {item.lane_id for item in shown}
+    lanes = [lane for lane in plan.data.lanes if lane.id in used]
+    links = [link for link in plan.data.links if link.pred in whole and link.succ in whole]
+    data = ChartData(lanes, shown, links, today=plan.data.today)
+    chart = GanttChart(data, first, last, px, LANE_COLUMN, METRICS)
+    bands = chart.bands(height + chart.header) if shown else []
+    return Window(first, last, chart, whole, bands)
+
+
+# -- the roadmap slides ---------------------------------------------------------------------------
+
+
+def add_roadmap(deck: Deck, job: DeckJob) -> None:
+    """The roadmap in lanes over time, one slide per window and run of lanes."""
+    plan = gather(job)
+    if not plan.data.items:
+        slide, body = deck.slide("Roadmap", notes=job.note)
+        text_box(slide, body, EMPTY, size=BODY_SIZE + 4, colour=MUTED, name="Nothing yet")
+        return
+    body = BODY  # a titled slide's body, without a subtitle
+    legend = _legend_rows(plan, body.w, today=True)
+    chart_width = body.w / EMU_PER_POINT - LANE_COLUMN
+    rows_height = (body.h / EMU_PER_POINT) - 2 * TIER - len(legend) * LEGEND_ROW - LEGEND_GAP
+    extent = plan.data.extent()
+    assert extent is not None
+    # Items by start, with the latest end so far: whether a window holds any, at a glance
+    # (a plan with an item in the year 9999 has thousands of empty windows between).
+    spans = sorted((item.start, item.end) for item in plan.data.items)
+    starts = [start for start, _end in spans]
+    reach = list(accumulate((end for _start, end in spans), max))
+    laid: list[Window] = []
+    for first, last in windows(extent[0], extent[1], chart_width):
+        count = bisect_right(starts, last)
+        if not count or reach[count - 1] < first:
+            continue  # nothing planned in these months: no slide
+        job.progress.check()
+        window = lay_out(plan, first, last, chart_width, rows_height)
+        if window.bands:
+            laid.append(window)
+    total = sum(len(window.bands) for window in laid)
+    number = 0
+    for window in laid:
+        for band in window.bands:
+            number += 1
+            job.progress.check()
+            title = f"Roadmap — {window_label(window.first, window.last)}"
+            if total > 1:
+                title += f" ({number} of {total})"
+            slide, body = deck.slide(title, notes=job.note if number == 1 else "")
+            painter = RoadmapSlide(slide, body, plan, window, band)
+            painter.draw()
+            today = plan.data.today is not None and window.first <= plan.data.today <= window.last
+            key = _legend_rows(plan, body.w, today=today)
+            _draw_legend(slide, body.x, painter.bottom + emu(LEGEND_GAP), key)
+
+
+class RoadmapSlide:
+    """One slide of the roadmap: a run of lanes of one window, drawn as native shapes."""
+
+    def __init__(self, slide: Any, body: Box, plan: Plan, window: Window, band: Band) -> None:
+        self.slide, self.body, self.plan, self.window, self.band = slide, body, plan, window, band
+        self.chart = window.chart
+        self.x0 = body.x + emu(LANE_COLUMN)  # where the window's first day begins
+        self.x1 = body.right
+        self.scale_top = body.y
+        self.top = body.y + emu(2 * TIER)  # the rows' top
+        self.bottom = self.y(band.bottom)
+        self.scale = TimeScale(window.first, self.chart.px)
+        self.shapes: dict[int, Any] = {}  # item id -> its bar or diamond
+
+    def y(self, layout_y: float) -> int:
+        return self.top + emu(layout_y - self.band.top)
+
+    def x(self, layout_x: float) -> int:
+        return self.x0 + emu(layout_x)
+
+    def draw(self) -> None:
+        self._lanes()
+        self._time_scale()
+        self._items()
+        self._links()
+        self._today()
+
+    # -- lanes and the time scale -------------------------------------------------------
+
+    def _lanes(self) -> None:
+        chart, band = self.chart, self.band
+        boxes = chart.layout.boxes
+        for index in range(band.first_lane, min(band.last_lane, len(boxes) - 1) + 1):
+            box, lane = boxes[index], chart.data.lanes[index]
+            top, bottom = max(box.top, band.top), min(box.top + box.height, band.bottom)
+            if bottom <= top:
+                continue
+            y0, y1 = self.y(top), self.y(bottom)
+            fill = SURFACE if index % 2 == 0 else WHITE
+            band_shape = rectangle(
+                self.slide, Box(self.body.x, y0, self.body.w, y1 - y0), fill=fill, line=None
+            )
+            band_shape.name = f"Lane {lane.id}"
+            colour = self.plan.lane_hex[lane.id]
+            rectangle(self.slide, Box(self.body.x, y0, emu(4), y1 - y0), fill=colour)
+            _line(self.slide, self.body.x, y1, self.x1, y1, RULE, 0.5)
+            self._lane_label(lane, y0, y1)
+
+    def _lane_label(self, lane: ChartLane, y0: int, y1: int) -> None:
+        """The lane's name (and its product's) in the lane column, as many lines as its
+        band holds; the whole name is the label's alt text."""
+        width = LANE_COLUMN - 10 - 2 * PAD
+        room = (y1 - y0) / EMU_PER_POINT - 4
+        note = self.plan.lane_notes.get(lane.id, "")
+        note_lines = wrapped(note, width, LANE_NOTE_SIZE, False, 1) if note else []
+        room -= len(note_lines) * LANE_NOTE_SIZE * LINE_SPACING
+        count = max(1, int(room // (LANE_SIZE * LINE_SPACING)))
+        lines = wrapped(lane.name, width, LANE_SIZE, True, count)
+        height = len(note_lines) * LANE_NOTE_SIZE * LINE_SPACING
+        height += len(lines) * LANE_SIZE * LINE_SPACING
+        box = self.slide.shapes.add_textbox(
+            Emu(self.body.x + emu(10)), Emu(y0), Emu(emu(LANE_COLUMN - 10)), Emu(y1 - y0)
+        )
+        box.name = f"Lane name {lane.id}"
+        set_alt_text(box, f"{note} · {lane.name}" if note else lane.name)
+        frame = box.text_frame
+        frame.word_wrap = True
+        frame.vertical_anchor = MSO_ANCHOR.MIDDLE if height < room else MSO_ANCHOR.TOP
+        frame.margin_left = frame.margin_right = Emu(emu(PAD))
+        frame.margin_top = frame.margin_bottom = Emu(emu(2))
+        paragraphs = [(line, LANE_NOTE_SIZE, False, MUTED) for line in note_lines]
+        paragraphs += [(line, LANE_SIZE, True, INK) for line in lines]
+        for index, (line, size, bold, colour) in enumerate(paragraphs):
+            paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+            run = paragraph.add_run()
+            run.text = line
+            style_font(run.font, size=size, bold=bold, colour=colour)
+
+    def _time_scale(self) -> None:
+        """Two tiers across the top (quarters over months, say), and the months' grid."""
+        upper, lower = tiers(self.chart.px / PAPER_TIER_FACTOR)
+        tiers_y = (self.scale_top, self.scale_top + emu(TIER))
+        rectangle(self.slide, Box(self.x0, tiers_y[0], self.x1 - self.x0, emu(TIER)), fill=PRIMARY)
+        rectangle(self.slide, Box(self.x0, tiers_y[1], self.x1 - self.x0, emu(TIER)), fill=SURFACE)
+        for unit, is_upper in ((upper, True), (lower, False)):
+            y = tiers_y[0] if is_upper else tiers_y[1]
+            for day, left, right in self._periods(unit):
+                width = (right - left) / EMU_PER_POINT
+                if left > self.x0:
+                    bottom = self.bottom if not is_upper else y + emu(TIER)
+                    _line(
+                        self.slide,
+                        left,
+                        y,
+                        left,
+                        bottom,
+                        RULE if is_upper else HAIRLINE,
+                        0.75 if is_upper else 0.5,
+                    )
+                label = _period_label(day, unit, width, is_upper)
+                label = shorten(label, width - 2 * PAD, TICK_SIZE, is_upper)
+                if not label:
+                    continue
+                tick = self.slide.shapes.add_textbox(
+                    Emu(int(left)), Emu(y), Emu(int(right - left)), Emu(emu(TIER))
+                )
+                tick.name = "Time scale"
+                _frame_text(
+                    tick,
+                    label,
+                    size=TICK_SIZE,
+                    bold=is_upper,
+                    colour=WHITE if is_upper else MUTED,
+                    align="center",
+                )
+
+    def _periods(self, unit: str) -> Iterable[tuple[dt.date, int, int]]:
+        """(first day, left x, right x) of each ``unit`` period the window shows, clipped."""
+        first, last = self.window.first, self.window.last
+        day = unit_start(first, unit)
+        while day <= last:
+            following = _next_period(day, unit)
+            x_left = self.x(max(self.scale.x(day), 0.0))
+            end = following.toordinal() if following else last.toordinal() + 1
+            x_right = self.x(min(self.scale.x_of_ordinal(end), self.chart.chart_width))
+            if x_right - x_left >= emu(1):
+                yield day, x_left, min(x_right, self.x1)
+            if following is None:
+                return
+            day = following
+
+    # -- items ----------------------------------------------------------------------------
+
+    def _items(self) -> None:
+        chart, band, m = self.chart, self.band, self.chart.metrics
+        day0, day1 = self.window.first.toordinal(), self.window.last.toordinal() + 1
+        placed = chart.layout.bar_boxes(day0, day1, band.top, band.bottom, self.scale)
+        for lay, box, row_top, _compact, next_x, prev_x in placed:
+            if not band.top - 0.01 <= row_top < band.bottom - 0.01 or lay.id in self.shapes:
+                continue  # a row of the next run of lanes
+            whole = self.window.items[lay.id]
+            if not lay.is_milestone:  # the layout's box holds the label's room too
+                clipped = chart.items[lay.id]
+                days = clipped.end.toordinal() + 1 - clipped.start.toordinal()
+                box = LayoutBox(box.x, box.y, max(days * chart.px, 1.0), box.h)
+            colour = self.plan.lane_hex[whole.lane_id]
+            milestone = whole.kind is ItemKind.MILESTONE
+            edge = chart.chart_width + m.label_padding
+            next_left = min(next_x, edge) if next_x is not None else edge
+            place = label_place(
+                box,
+                text_width(whole.name, LABEL_SIZE) + SLACK,
+                next_left,
+                m,
+                milestone,
+                left_limit=prev_x if prev_x is not None else 0.0,
+            )
+            if milestone:
+                shape = self._milestone(whole, box, colour)
+            else:
+                inside = place is not None and place.inside
+                label = shorten(whole.name, box.w - 2 * PAD - SLACK, LABEL_SIZE) if inside else ""
+                shape = self._bar(whole, box, colour, label)
+            set_alt_text(shape, whole.name)
+            self.shapes[lay.id] = shape
+            if whole.status is ItemStatus.AT_RISK:
+                self._risk_dot(box)
+            if place is not None and not (place.inside and not milestone):
+                self._label(whole, place.x, place.width, row_top)
+
+    def _bar(self, item: ChartItem, box: Any, colour: str, label: str) -> Any:
+        """A rounded bar in its lane's colour (a release filled, an initiative paler),
+        outlined red on the critical path, carrying ``label`` when it fits inside."""
+        shape = _shape(
+            self.slide, MSO_SHAPE.ROUNDED_RECTANGLE, self.x(box.x), self.y(box.y), emu(box.w),
+            emu(box.h),
+        )  # fmt: skip
+        shape.adjustments[0] = min(0.5, 3.0 / max(box.h, 1.0))
+        shape.name = f"Bar {item.id}"
+        cancelled = item.status is ItemStatus.CANCELLED
+        if item.kind is ItemKind.RELEASE:
+            fill, stroke = colour, colour
+        elif item.kind is ItemKind.INITIATIVE:
+            fill, stroke = _tint(colour, 0.85), colour
+        else:
+            fill, stroke = _tint(colour, 0.68), colour
+        if cancelled:
+            fill, stroke = HAIRLINE, RULE
+        style_shape(shape, fill=fill, line=stroke)
+        if item.critical:
+            _stroke(shape, rs.CRITICAL, 1.75)
+        if label:
+            dark = item.kind is ItemKind.RELEASE and not cancelled
+            ink = WHITE if dark else (FAINT if cancelled else INK)
+            _frame_text(shape, label, size=LABEL_SIZE, colour=ink)
+        return shape
+
+    def _milestone(self, item: ChartItem, box: Any, colour: str) -> Any:
+        size = box.w + 1.2
+        cx, cy = box.x + box.w / 2, box.y + box.h / 2
+        shape = _shape(
+            self.slide, MSO_SHAPE.DIAMOND, self.x(cx - size / 2), self.y(cy - size / 2),
+            emu(size), emu(size),
+        )  # fmt: skip
+        shape.name = f"Milestone {item.id}"
+        style_shape(shape, fill=colour, line=WHITE)
+        if item.critical:
+            _stroke(shape, rs.CRITICAL, 1.5)
+        return shape
+
+    def _risk_dot(self, box: Any) -> None:
+        """The at-risk dot at a shape's top right, as on screen and paper."""
+        r = 3.2
+        dot = _shape(
+            self.slide, MSO_SHAPE.OVAL, self.x(box.right - r - 1), self.y(box.y - r),
+            emu(2 * r), emu(2 * r),
+        )  # fmt: skip
+        dot.name = "At risk"
+        style_shape(dot, fill=rs.AT_RISK, line=WHITE)
+
+    def _label(self, item: ChartItem, x: float, width: float, row_top: float) -> None:
+        """A label beside its bar, one line in the room the layout left it."""
+        text = shorten(item.name, width, LABEL_SIZE)
+        if not text:
+            return
+        height = self.chart.metrics.row_height
+        label = self.slide.shapes.add_textbox(
+            Emu(self.x(x)), Emu(self.y(row_top)), Emu(emu(width + 1)), Emu(emu(height))
+        )
+        label.name = f"Label {item.id}"
+        set_alt_text(label, item.name)
+        ink = FAINT if item.status is ItemStatus.CANCELLED else INK
+        _frame_text(label, text, size=LABEL_SIZE, colour=ink, margin=0)
+
+    # -- links and today -----------------------------------------------------------------
+
+    def _links(self) -> None:
+        """Each dependency whose two ends are on this slide, as an elbow connector glued to
+        them: from the predecessor's end (or start) to the successor's start (or end)."""
+        for link in self.chart.data.links:
+            pred, succ = self.shapes.get(link.pred), self.shapes.get(link.succ)
+            if pred is None or succ is None:
+                continue
+            begin = RIGHT if link.kind in FROM_FINISH else LEFT
+            end = LEFT if link.kind in TO_START else RIGHT
+            connector = self.slide.shapes.add_connector(MSO_CONNECTOR.ELBOW, 0, 0, 1, 1)
+            connector.begin_connect(pred, begin)
+            connector.end_connect(succ, end)
+            connector.name = f"Dependency {link.pred}→{link.succ}"
+            colour = rs.VIOLATED if link.violated else rs.CRITICAL if link.critical else rs.LINK
+            _stroke(connector, colour, 1.0, dash=link.violated)
+            _arrowhead(connector)
+
+    def _today(self) -> None:
+        today = self.chart.data.today
+        if today is None or not self.window.first <= today <= self.window.last:
+            return
+        x = self.x(self.scale.x_of_ordinal(today.toordinal() + 0.5))
+        top = self.scale_top + emu(TIER)
+        line = _line(self.slide, x, top, x, self.bottom, rs.TODAY, 1.25, dash=True)
+        line.name = "Today"
+        width = text_width("Today", SMALL_SIZE - 2, True) + 2 * PAD
+        left = min(max(x - emu(width / 2), self.x0), self.x1 - emu(width))
+        tag = _shape(
+            self.slide, MSO_SHAPE.ROUNDED_RECTANGLE, left, self.scale_top + emu(TIER + 3),
+            emu(width), emu(TIER - 6),
+        )  # fmt: skip
+        tag.name = "Today tag"
+        style_shape(tag, fill=rs.TODAY)
+        _frame_text(tag, "Today", size=SMALL_SIZE - 2, bold=True, colour=WHITE, align="center")
+
+
+LEFT, RIGHT = 1, 3  # connection sites of a rectangle and a diamond: 0 top, 1 left, 2 bottom…
+FROM_FINISH = {DependencyType.FINISH_TO_START, DependencyType.FINISH_TO_FINISH}
+TO_START = {DependencyType.FINISH_TO_START, DependencyType.START_TO_START}
+
+
+def _next_period(day: dt.date, unit: str) -> dt.date | None:
+    """The next period's first day; None past the calendar's end."""
+    try:
+        return next_unit(day, unit)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _period_label(day: dt.date, unit: str, width: float, upper: bool) -> str:
+    """The poster's tick labels: years and quarters in full in the upper tier when there
+    is room, months by name."""
+    if upper and unit == "quarter" and width >= 60:
+        return f"Q{(day.month - 1) // 3 + 1} {day.year}"
+    if upper and unit == "month" and width >= 90:
+        return f"{day:%B} {day.year}"
+    if not upper and unit == "month":
+        return f"{day:%B}" if width >= 70 else f"{day:%b}" if width >= 30 else f"{day:%b}"[0]
+    return unit_label(day, unit, width * 0.8)
+
+
+# -- the legend -------------------------------------------------------------------------------
+
+
+def _legend_rows(
+    plan: Plan, width: int, *, today: bool
+) -> list[list[tuple[rs.LegendEntry, float]]]:
+    """The legend's entries in lines that fit ``width`` EMU, each with its width in points:
+    the screen's (``core.roadmap_style``), less baselines and slip (not drawn on slides),
+    the critical path and broken links when the plan has them, today when it is shown."""
+    entries = rs.legend_entries(
+        critical=any(item.critical for item in plan.data.items),
+        baseline=False,
+        slip=False,
+        violated=any(link.violated for link in plan.data.links),
+    )
+    if not today:
+        entries = [entry for entry in entries if entry.key != "today"]
+    rows: list[list[tuple[rs.LegendEntry, float]]] = [[]]
+    used = 0.0
+    room = width / EMU_PER_POINT
+    for entry in entries:
+        need = 26 + text_width(entry.label, LEGEND_SIZE) + 16
+        if rows[-1] and used + need > room:
+            rows.append([])
+            used = 0.0
+        rows[-1].append((entry, need))
+        used += need
+    return rows
+
+
+def _draw_legend(
+    slide: Any, left: int, top: int, rows: Sequence[Sequence[tuple[Any, float]]]
+) -> None:
+    """The legend's lines from ``top`` down, under the chart."""
+    y = top
+    for row in rows:
+        x = left
+        for entry, need in row:
+            _legend_glyph(slide, entry, x, y + emu(LEGEND_ROW / 2))
+            label = slide.shapes.add_textbox(
+                Emu(x + emu(24)), Emu(y), Emu(emu(need - 24)), Emu(emu(LEGEND_ROW))
+            )
+            label.name = "Legend"
+            _frame_text(label, entry.label, size=LEGEND_SIZE, colour=MUTED, margin=0)
+            x += emu(need)
+        y += emu(LEGEND_ROW)
+
+
+def _legend_glyph(slide: Any, entry: rs.LegendEntry, x: int, cy: int) -> None:
+    lane = rs.LANE_COLOURS[0]
+    glyph = entry.glyph
+    if glyph in ("bar", "initiative", "outline", "release"):
+        shape = _shape(slide, MSO_SHAPE.ROUNDED_RECTANGLE, x, cy - emu(5), emu(20), emu(10))
+        fill = {"initiative": _tint(lane, 0.85), "release": lane}.get(glyph, _tint(lane, 0.68))
+        style_shape(shape, fill=fill, line=lane)
+        if glyph == "outline":
+            _stroke(shape, entry.colour, 1.75)
+    elif glyph == "milestone":
+        shape = _shape(slide, MSO_SHAPE.DIAMOND, x + emu(4), cy - emu(6), emu(12), emu(12))
+        style_shape(shape, fill=entry.colour, line=WHITE)
+    elif glyph in ("link", "dashed-link"):
+        shape = _line(
+            slide, x, cy + emu(4), x + emu(20), cy - emu(4), entry.colour, 1.0,
+            dash=glyph == "dashed-link", kind=MSO_CONNECTOR.ELBOW,
+        )  # fmt: skip
+        _arrowhead(shape)
+    elif glyph == "dot":
+        shape = _shape(slide, MSO_SHAPE.OVAL, x + emu(6), cy - emu(4), emu(8), emu(8))
+        style_shape(shape, fill=entry.colour, line=WHITE)
+    else:  # the today line
+        shape = _line(
+            slide, x + emu(10), cy - emu(8), x + emu(10), cy + emu(8), entry.colour, 1.25, True
+        )
+    shape.name = f"Legend {entry.key}"
+
+
+# -- the now / next / later board -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Card:
+    item: ItemRow
+    lane: str
+    product: str
+    colour: str
+
+
+def board_columns(job: DeckJob) -> tuple[dict[Horizon, list[Card]], int, int]:
+    """Every unfinished item in its column (the app's rule, ``core.horizon``), by start and
+    name as on screen; with how many items there are and how many finished ones left."""
+    products = (
+        [job.product] if job.product is not None else job.service(PortfolioService).list_products()
+    )
+    columns: dict[Horizon, list[tuple[tuple[dt.date, str, int], Card]]] = {h: [] for h in Horizon}
+    total = done = 0
+    roadmap, queries = job.service(RoadmapService), job.service(RoadmapQueries)
+    for product in products:
+        job.progress.check()
+        lanes = {
+            lane.id: (lane.name, rs.lane_colour(index, lane.colour))
+            for index, lane in enumerate(roadmap.lanes_of(product.id))
+        }
+        note = product.name if job.product is None else ""
+        for row in queries.item_rows(product.id):
+            total += 1
+            if board_rule.finished(row.status, row.progress):
+                done += 1
+                continue
+            lane, colour = lanes.get(row.lane_id, ("", rs.LANE_COLOURS[0]))
+            column = board_rule.effective_horizon(row.horizon, row.start, row.end, job.on)
+            key = (row.start, row.name.casefold(), row.id)
+            columns[column].append((key, Card(row, lane, note, colour)))
+    ordered = {h: [card for _key, card in sorted(found)] for h, found in columns.items()}
+    return ordered, total, done
+
+
+def add_board(deck: Deck, job: DeckJob) -> None:
+    """Now / next / later: three columns of cards in their lanes' colours, no dates in
+    sight; columns longer than a slide go on over more slides."""
+    columns, total, done = board_columns(job)
+    if not total:
+        slide, body = deck.slide("Now / next / later", notes=job.note)
+        text_box(slide, body, EMPTY, size=BODY_SIZE + 4, colour=MUTED, name="Nothing yet")
+        return
+    boxes = BODY.split(1, 1, 1, gap=emu(16))
+    width = boxes[0].w / EMU_PER_POINT
+    room = BODY.h / EMU_PER_POINT - COLUMN_HEAD
+    pages = {h: _card_pages(cards, width, room, job) for h, cards in columns.items()}
+    count = max(len(found) for found in pages.values())
+    for number in range(count):
+        job.progress.check()
+        title = "Now / next / later" + (f" ({number + 1} of {count})" if count > 1 else "")
+        slide, _body = deck.slide(title, notes=job.note if number == 0 else "")
+        for horizon, box in zip(Horizon, boxes, strict=True):
+            _column_head(slide, box, horizon, len(columns[horizon]), done, number > 0)
+            page = pages[horizon][number] if number < len(pages[horizon]) else []
+            y = box.y + emu(COLUMN_HEAD)
+            for card, lines, height in page:
+                _card(slide, Box(box.x, y, box.w, emu(height)), card, lines)
+                y += emu(height + CARD_GAP)
+            if not columns[horizon] and number == 0:
+                text_box(
+                    slide,
+                    Box(box.x, box.y + emu(COLUMN_HEAD), box.w, emu(30)),
+                    "Nothing here",
+                    size=SMALL_SIZE,
+                    colour=FAINT,
+                    name="Empty column",
+                )
+
+
+def _card_pages(
+    cards: list[Card], width: float, room: float, job: DeckJob
+) -> list[list[tuple[Card, list[str], float]]]:
+    """The column's cards, each with its title's lines and height, cut into slides."""
+    inner = width - 2 * PAD - 6 - 2 * SLACK
+    pages: list[list[tuple[Card, list[str], float]]] = [[]]
+    used = 0.0
+    for index, card in enumerate(cards):
+        if index % 200 == 0:
+            job.progress.check()
+        title = ("✓ " if card.item.status is ItemStatus.DONE else "") + card.item.name
+        lines = wrapped(title, inner, CARD_TITLE, True, CARD_TITLE_LINES)
+        height = (len(lines) * CARD_TITLE + CARD_DETAIL) * LINE_SPACING + 2 * PAD + 4
+        if pages[-1] and used + height > room:
+            pages.append([])
+            used = 0.0
+        pages[-1].append((card, lines, height))
+        used += height + CARD_GAP
+    return pages
+
+
+def _column_head(
+    slide: Any, box: Box, horizon: Horizon, count: int, done: int, continued: bool
+) -> None:
+    head = slide.shapes.add_textbox(Emu(box.x), Emu(box.y), Emu(box.w), Emu(emu(COLUMN_HEAD - 8)))
+    head.name = f"Column {horizon.label}"
+    frame = head.text_frame
+    frame.word_wrap = True
+    frame.vertical_anchor = MSO_ANCHOR.BOTTOM
+    frame.margin_left = frame.margin_right = Emu(0)
+    frame.margin_top = frame.margin_bottom = Emu(0)
+    run = frame.paragraphs[0].add_run()
+    run.text = horizon.label + (" (continued)" if continued else "")
+    style_font(run.font, size=20, bold=True, colour=PRIMARY)
+    detail = f"{count} · {board_rule.SUBTITLES[horizon]}"
+    if horizon is Horizon.NOW and done:
+        detail += f" · {done} finished, not shown"
+    run = frame.add_paragraph().add_run()
+    run.text = shorten(detail, box.w / EMU_PER_POINT - SLACK, 11)
+    style_font(run.font, size=11, colour=MUTED)
+    rectangle(slide, Box(box.x, box.y + emu(COLUMN_HEAD - 6), box.w, emu(2)), fill=RULE)
+
+
+def _card(slide: Any, box: Box, card: Card, lines: list[str]) -> None:
+    """One card: the lane's colour as a tint and an edge, the name, then kind · lane ·
+    status (and the product, on a portfolio board)."""
+    shape = _shape(slide, MSO_SHAPE.ROUNDED_RECTANGLE, box.x, box.y, box.w, box.h)
+    shape.adjustments[0] = min(0.5, 6.0 / max(box.h / EMU_PER_POINT, 1.0))
+    shape.name = f"Card {card.item.id}"
+    set_alt_text(shape, card.item.name)
+    style_shape(shape, fill=_tint(card.colour, 0.86), line=card.colour)
+    shape.line.width = Pt(1.25)
+    frame = shape.text_frame
+    frame.word_wrap = True
+    frame.vertical_anchor = MSO_ANCHOR.MIDDLE
+    frame.margin_left = Emu(emu(PAD + 6))
+    frame.margin_right = Emu(emu(PAD))
+    frame.margin_top = frame.margin_bottom = Emu(emu(PAD))
+    for index, line in enumerate(lines):
+        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+        paragraph.alignment = PP_ALIGN.LEFT
+        run = paragraph.add_run()
+        run.text = line
+        cancelled = card.item.status is ItemStatus.CANCELLED
+        style_font(run.font, size=CARD_TITLE, bold=True, colour=FAINT if cancelled else INK)
+    row = card.item
+    parts = [row.kind.label, card.lane, row.status.label]
+    if card.product:
+        parts.insert(1, card.product)
+    if row.horizon is not None:
+        parts.append("pinned")
+    inner = box.w / EMU_PER_POINT - 2 * PAD - 6 - 2 * SLACK
+    at_risk = row.status is ItemStatus.AT_RISK
+    detail = shorten(" · ".join(part for part in parts if part), inner, CARD_DETAIL, at_risk)
+    paragraph = frame.add_paragraph()
+    paragraph.alignment = PP_ALIGN.LEFT
+    run = paragraph.add_run()
+    run.text = detail
+    style_font(run.font, size=CARD_DETAIL, bold=at_risk, colour=rs.LATE if at_risk else MUTED)

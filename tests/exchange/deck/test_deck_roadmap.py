@@ -1,0 +1,508 @@
+"""The roadmap slides and the now / next / later board, read back with python-pptx.
+
+Decks are made from the demo portfolio, a new empty workspace and one with awkward
+names and dates; each is opened again and checked shape by shape: native shapes
+only, connectors glued to the bars they join, bars placed in date order, every item
+on exactly one slide of each time window it falls in, the today line where today
+is, text exactly as typed, nothing outside its shape or off the slide.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE, MSO_SHAPE_TYPE
+from pptx.oxml.ns import qn
+from tests.office import convert, needs_office
+
+from pmdesk.core.enums import DependencyType, Horizon, ItemKind, ItemStatus
+from pmdesk.core.horizon import effective_horizon, finished
+from pmdesk.core.roadmap_style import lane_colour
+from pmdesk.exchange.deck import export_deck
+from pmdesk.exchange.deck.base import LINE_SPACING, SLIDE_HEIGHT, SLIDE_WIDTH
+from pmdesk.exchange.deck.roadmap import alt_text, text_width
+from pmdesk.store.demo import create_demo
+from pmdesk.store.models import RoadmapItem
+from pmdesk.store.services import PortfolioService, RoadmapService
+from pmdesk.store.services.roadmap_queries import RoadmapQueries
+from pmdesk.store.workspace import Workspace
+
+EMU_PT = 12_700
+MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
+EMPTY = "No roadmap items yet — add them in the Roadmap view"
+
+
+# -- reading a deck back --------------------------------------------------------------------------
+
+
+def slides_of(path: Path) -> list:
+    return list(Presentation(str(path)).slides)
+
+
+def title_of(slide) -> str:
+    return next((s.text_frame.text for s in slide.shapes if s.name == "Title"), "")
+
+
+def item_id(shape) -> int | None:
+    found = re.fullmatch(r"(?:Bar|Milestone) (\d+)", shape.name)
+    return int(found.group(1)) if found else None
+
+
+def window_of(title: str) -> tuple[dt.date, dt.date]:
+    """The dates a slide's title names: "Roadmap — Nov 2026–Apr 2027 (2 of 4)"."""
+    span = title.split(" — ", 1)[1].split(" (")[0]
+    parts = re.findall(r"([A-Z][a-z]{2})(?: (\d{4}))?", span)
+    (m0, y0), (m1, y1) = parts[0], parts[-1]
+    last_year = int(y1 or y0)
+    first = dt.date(int(y0 or last_year), MONTHS[m0], 1)
+    following = (
+        dt.date(last_year + 1, 1, 1)
+        if MONTHS[m1] == 12 and last_year < 9999
+        else dt.date(last_year, MONTHS[m1] + 1, 1)
+        if MONTHS[m1] < 12
+        else None
+    )
+    return first, (following - dt.timedelta(days=1)) if following else dt.date.max
+
+
+def text_needs(shape) -> float:
+    """The height in EMU the shape's text takes at its width, paragraph by paragraph
+    (wrapping as the deck measures; a one-line label must fit its width)."""
+    from pmdesk.exchange.deck.base import INSET, lines_of
+
+    frame = shape.text_frame
+    inner = shape.width - (frame.margin_left or 0) - (frame.margin_right or 0)
+    need = (frame.margin_top or 0) + (frame.margin_bottom or 0)
+    for paragraph in frame.paragraphs:
+        text = "".join(run.text for run in paragraph.runs)
+        size = max((run.font.size.pt for run in paragraph.runs if run.font.size), default=18)
+        bold = any(run.font.bold for run in paragraph.runs)
+        if not frame.word_wrap:
+            assert text_width(text, size, bold) <= inner / EMU_PT + 0.5, (
+                f"{shape.name}: {text[:60]!r} is wider than its shape"
+            )
+            lines = 1
+        else:
+            lines = len(lines_of(text, inner + 2 * INSET, size, bold))
+        need += lines * size * LINE_SPACING * EMU_PT
+    return need
+
+
+def check_layout(path: Path) -> None:
+    """No pictures; every shape on the slide; every text as tall as its shape allows."""
+    for number, slide in enumerate(slides_of(path), 1):
+        for shape in slide.shapes:
+            assert shape.shape_type != MSO_SHAPE_TYPE.PICTURE, f"slide {number}: a picture"
+            assert shape.left >= 0 and shape.top >= 0, f"slide {number}: {shape.name} off the slide"
+            assert shape.left + shape.width <= SLIDE_WIDTH, f"slide {number}: {shape.name} right"
+            assert shape.top + shape.height <= SLIDE_HEIGHT, f"slide {number}: {shape.name} below"
+            if not shape.has_text_frame or not shape.text_frame.text:
+                continue
+            need = text_needs(shape)
+            assert need <= shape.height + EMU_PT, (
+                f"slide {number}: {shape.name} needs {need / EMU_PT:.1f} pt, "
+                f"has {shape.height / EMU_PT:.1f}: {shape.text_frame.text[:60]!r}"
+            )
+
+
+# -- workspaces ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("deck-roadmap") / "demo.pmdesk"
+    create_demo(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def demo_decks(demo: Path) -> dict[str, Path]:
+    """The portfolio's and the first product's roadmap and board, made once."""
+    ws = Workspace.open(demo)
+    try:
+        product = ws.service(PortfolioService).list_products()[0]
+        folder = demo.parent
+        return {
+            "portfolio": export_deck(
+                ws, folder / "portfolio.pptx", slides=["title", "roadmap", "board"]
+            ),
+            "product": export_deck(
+                ws, folder / "product.pptx", product_id=product.id, slides=["roadmap", "board"]
+            ),
+        }
+    finally:
+        ws.close()
+
+
+def plan_of(path: Path, product_id: int | None = None):
+    """(items by id, links) of one product or of every product, read from the store."""
+    ws = Workspace.open(path)
+    try:
+        queries = ws.service(RoadmapQueries)
+        products = ws.service(PortfolioService).list_products()
+        ids = [product_id] if product_id is not None else [p.id for p in products]
+        items = {i.id: i for pid in ids for i in queries.item_rows(pid)}
+        links = [link for pid in ids for link in queries.link_rows(pid)]
+        lanes = {lane.id: lane for pid in ids for lane in ws.service(RoadmapService).lanes_of(pid)}
+        return items, links, lanes
+    finally:
+        ws.close()
+
+
+def roadmap_slides(path: Path) -> list:
+    return [s for s in slides_of(path) if title_of(s).startswith("Roadmap")]
+
+
+# -- the demo ---------------------------------------------------------------------------------------
+
+
+def test_demo_roadmap_is_native_shapes_and_fits(demo_decks):
+    for path in demo_decks.values():
+        check_layout(path)
+    slides = roadmap_slides(demo_decks["portfolio"])
+    assert len(slides) >= 2
+    kinds = Counter()
+    for slide in slides:
+        for shape in slide.shapes:
+            if shape.name.startswith("Bar "):
+                assert shape.auto_shape_type == MSO_SHAPE.ROUNDED_RECTANGLE
+                kinds["bar"] += 1
+            elif shape.name.startswith("Milestone "):
+                assert shape.auto_shape_type == MSO_SHAPE.DIAMOND
+                kinds["milestone"] += 1
+            elif shape.name.startswith("Dependency"):
+                assert shape.shape_type == MSO_SHAPE_TYPE.LINE  # a connector
+                kinds["link"] += 1
+            elif shape.name.startswith("Lane name"):
+                kinds["lane"] += 1
+    assert kinds["bar"] > 20 and kinds["milestone"] > 5 and kinds["link"] > 5 and kinds["lane"]
+    # every lane of every product is named on its band, with its product
+    _items, _links, lanes = plan_of(next(iter(demo_decks.values())).parent / "demo.pmdesk")
+    named = {
+        alt_text(shape)
+        for slide in slides
+        for shape in slide.shapes
+        if shape.name.startswith("Lane name")
+    }
+    products = {p for name in named for p in [name.split(" · ")[0]]}
+    assert {"Pulse Cloud", "Vega Benchtop Analyser", "DataLog 200"} <= products
+
+
+def test_connectors_are_glued_to_the_bars_they_join_with_an_arrowhead(demo, demo_decks):
+    items, links, _lanes = plan_of(demo)
+    for slide in roadmap_slides(demo_decks["portfolio"]):
+        shapes = {shape.shape_id: shape for shape in slide.shapes}
+        on_slide = {item_id(s): s for s in slide.shapes if item_id(s) is not None}
+        glued = set()
+        for shape in slide.shapes:
+            if not shape.name.startswith("Dependency"):
+                continue
+            element = shape._element
+            begin = element.find(".//" + qn("a:stCxn"))
+            end = element.find(".//" + qn("a:endCxn"))
+            assert begin is not None and end is not None, "a connector not glued at both ends"
+            pred, succ = shapes[int(begin.get("id"))], shapes[int(end.get("id"))]
+            glued.add((item_id(pred), item_id(succ)))
+            assert element.find(".//" + qn("a:tailEnd")).get("type") == "triangle"
+            link = next(x for x in links if (x.pred, x.succ) == (item_id(pred), item_id(succ)))
+            finish = link.type in (DependencyType.FINISH_TO_START, DependencyType.FINISH_TO_FINISH)
+            start = link.type in (DependencyType.FINISH_TO_START, DependencyType.START_TO_START)
+            assert int(begin.get("idx")) == (3 if finish else 1)
+            assert int(end.get("idx")) == (1 if start else 3)
+        # every dependency with both ends on this slide is drawn, once
+        expected = {(x.pred, x.succ) for x in links if x.pred in on_slide and x.succ in on_slide}
+        assert glued == expected
+
+
+def test_bars_stand_in_date_order(demo, demo_decks):
+    items, _links, _lanes = plan_of(demo)
+    for slide in roadmap_slides(demo_decks["portfolio"]):
+        first, last = window_of(title_of(slide))
+        bars = [
+            (max(items[item_id(s)].start, first), s.left, min(items[item_id(s)].end, last), s)
+            for s in slide.shapes
+            if s.name.startswith("Bar ")
+        ]
+        bars.sort(key=lambda b: (b[0], b[1]))
+        lefts = [b[1] for b in bars]
+        assert lefts == sorted(lefts), title_of(slide)
+        # and a bar is as long as its days (clipped to the window), at one scale
+        scales = {round(s.width / ((end - start).days + 1)) for start, _x, end, s in bars}
+        assert max(scales) - min(scales) <= 2
+
+
+def test_time_windows_cover_every_item_once_each(demo, demo_decks):
+    items, _links, _lanes = plan_of(demo)
+    slides = roadmap_slides(demo_decks["portfolio"])
+    numbered = [re.search(r"\((\d+) of (\d+)\)", title_of(s)).groups() for s in slides]
+    assert [int(n) for n, _ in numbered] == list(range(1, len(slides) + 1))
+    seen: dict[tuple[dt.date, dt.date], Counter] = defaultdict(Counter)
+    for slide in slides:
+        window = window_of(title_of(slide))
+        for shape in slide.shapes:
+            if item_id(shape) is not None:
+                seen[window][item_id(shape)] += 1
+                assert alt_text(shape) == items[item_id(shape)].name
+    windows = sorted(seen)
+    for (_, end), (start, _) in zip(windows, windows[1:], strict=False):
+        assert start == end + dt.timedelta(days=1), "windows leave a gap or overlap"
+    assert windows[0][0] <= min(i.start for i in items.values())
+    assert windows[-1][1] >= max(i.end for i in items.values())
+    for window, counts in seen.items():
+        first, last = window
+        expected = {i.id for i in items.values() if i.start <= last and i.end >= first}
+        assert set(counts) == expected, window
+        assert set(counts.values()) == {1}, f"an item twice in {window}"
+
+
+def test_today_line_where_today_is(demo):
+    items, _links, _lanes = plan_of(demo)
+    ws = Workspace.open(demo)
+    try:
+        inside = min(i.start for i in items.values()) + dt.timedelta(days=40)
+        before = min(i.start for i in items.values()) - dt.timedelta(days=400)
+        a = export_deck(ws, demo.parent / "today.pptx", slides=["roadmap"], on=inside)
+        b = export_deck(ws, demo.parent / "past.pptx", slides=["roadmap"], on=before)
+    finally:
+        ws.close()
+    marked = 0
+    for slide in slides_of(a):
+        first, last = window_of(title_of(slide))
+        lines = [s for s in slide.shapes if s.name == "Today"]
+        assert len(lines) == (1 if first <= inside <= last else 0)
+        marked += len(lines)
+        if lines:
+            assert lines[0].line.dash_style is not None
+            legend = {s.name for s in slide.shapes if s.name.startswith("Legend ")}
+            assert "Legend today" in legend
+    assert marked >= 1
+    assert not [s for slide in slides_of(b) for s in slide.shapes if s.name == "Today"]
+
+
+def test_speaker_notes_go_with_the_first_roadmap_slide(tmp_path, demo):
+    path = tmp_path / "notes.pmdesk"
+    shutil.copy(demo, path)
+    ws = Workspace.open(path)
+    try:
+        portfolio = ws.service(PortfolioService)
+        portfolio.info.update(1, settings={"speaker_notes": {"roadmap": "Say <this> & 路线图"}})
+        out = export_deck(ws, tmp_path / "n.pptx", slides=["roadmap", "board"])
+    finally:
+        ws.close()
+    slides = slides_of(out)
+    noted = [s for s in slides if s.has_notes_slide and s.notes_slide.notes_text_frame.text]
+    board = next(s for s in slides if title_of(s).startswith("Now / next / later"))
+    assert noted == [slides[0], board]  # the first slide of each kind, not its continuations
+    assert {s.notes_slide.notes_text_frame.text for s in noted} == {"Say <this> & 路线图"}
+
+
+# -- the board ---------------------------------------------------------------------------------------
+
+
+def test_board_columns_follow_the_apps_rule(demo, demo_decks):
+    items, _links, lanes = plan_of(demo)
+    slides = [s for s in slides_of(demo_decks["portfolio"]) if title_of(s).startswith("Now")]
+    today = dt.date.today()
+    lefts = {}
+    found: dict[Horizon, list[int]] = defaultdict(list)
+    for slide in slides:
+        heads = {
+            s.name.split(" ", 1)[1]: s.left for s in slide.shapes if s.name.startswith("Column ")
+        }
+        lefts = {h: heads[h.label] for h in Horizon}
+        for shape in slide.shapes:
+            if shape.name.startswith("Card "):
+                column = next(h for h, x in lefts.items() if x == shape.left)
+                found[column].append(int(shape.name.split()[1]))
+    expected: dict[Horizon, list[int]] = defaultdict(list)
+    for row in sorted(items.values(), key=lambda r: (r.start, r.name.casefold(), r.id)):
+        if not finished(row.status, row.progress):
+            expected[effective_horizon(row.horizon, row.start, row.end, today)].append(row.id)
+    assert dict(found) == dict(expected)
+    # a card wears its lane's colour (the screen's), and names its item as typed
+    colours = {}
+    for lane in lanes.values():
+        siblings = [x for x in lanes.values() if x.product_id == lane.product_id]
+        colours[lane.id] = lane_colour(siblings.index(lane), lane.colour).upper()
+    for slide in slides:
+        for card in (s for s in slide.shapes if s.name.startswith("Card ")):
+            row = items[int(card.name.split()[1])]
+            assert f"#{card.line.color.rgb}" == colours[row.lane_id]
+            assert alt_text(card) == row.name
+            first_line = card.text_frame.paragraphs[0].runs[0].text
+            assert first_line and row.name.startswith(first_line.rstrip("…"))
+
+
+# -- empty and extreme workspaces ---------------------------------------------------------------
+
+
+def test_new_empty_workspace_says_there_is_nothing_yet(tmp_path):
+    ws = Workspace.create(tmp_path / "empty.pmdesk", name="Empty")
+    try:
+        out = export_deck(ws, tmp_path / "empty.pptx", slides=["roadmap", "board"])
+        product = ws.service(PortfolioService).create_product(name="New product")
+        lone = export_deck(ws, tmp_path / "lone.pptx", product_id=product.id, slides=["roadmap"])
+    finally:
+        ws.close()
+    for path, count in ((out, 2), (lone, 1)):
+        slides = slides_of(path)
+        assert len(slides) == count
+        for slide in slides:
+            texts = [s.text_frame.text for s in slide.shapes if s.name == "Nothing yet"]
+            assert texts == [EMPTY]
+        check_layout(path)
+
+
+AWKWARD = [
+    "<b>not bold</b> & R&D",
+    "路线图 产品规划",
+    "מפת דרכים לשנה הבאה",
+    "Ünïcödé façade 🚀",
+    "a < b > c &amp;",
+]
+
+
+def build_awkward(ws, *, huge: bool = True) -> tuple[int, dict[str, int]]:
+    portfolio = ws.service(PortfolioService)
+    product = portfolio.create_product(name="Ödd <product> & 路线图")
+    roadmap = ws.service(RoadmapService)
+    lane = roadmap.lanes.create(product_id=product.id, name="Lane <a> & 路线 " * 12, sort_order=0)
+    other = roadmap.lanes.create(product_id=product.id, name="מסלול", sort_order=1)
+    ids = {}
+    start = dt.date(2027, 1, 4)
+    for index, name in enumerate(AWKWARD):
+        item = roadmap.items.create(
+            product_id=product.id,
+            lane_id=(lane if index % 2 else other).id,
+            name=name,
+            kind=ItemKind.MILESTONE if index == 4 else ItemKind.FEATURE,
+            start_date=start + dt.timedelta(days=30 * index),
+            end_date=start + dt.timedelta(days=30 * index + (0 if index == 4 else 20)),
+        )
+        ids[name] = item.id
+    if huge:  # longer than the app lets a person type: a file written by other means
+        long = roadmap.items.create(
+            product_id=product.id,
+            lane_id=lane.id,
+            name="Long name",
+            kind=ItemKind.FEATURE,
+            start_date=dt.date(2027, 2, 1),
+            end_date=dt.date(2027, 3, 1),
+        )
+        name = "Long name " + "x" * (1 << 20)
+        with ws.transaction() as uow:
+            uow.session.execute(
+                sa.update(RoadmapItem).where(RoadmapItem.id == long.id).values(name=name)
+            )
+        ids[name] = long.id
+    far = roadmap.items.create(
+        product_id=product.id,
+        lane_id=other.id,
+        name="The end of the calendar",
+        kind=ItemKind.FEATURE,
+        status=ItemStatus.AT_RISK,
+        start_date=dt.date(2199, 11, 1),
+        end_date=dt.date(2199, 12, 31),
+    )
+    ids[far.name] = far.id
+    with ws.transaction() as uow:  # past the years the app accepts: a file from elsewhere
+        uow.session.execute(
+            sa.update(RoadmapItem)
+            .where(RoadmapItem.id == far.id)
+            .values(start_date=dt.date(9999, 11, 1), end_date=dt.date(9999, 12, 31))
+        )
+    roadmap.dependencies.create(
+        predecessor_id=ids[AWKWARD[0]],
+        successor_id=ids[AWKWARD[1]],
+        type=DependencyType.FINISH_TO_START,
+    )
+    return product.id, ids
+
+
+def test_awkward_names_and_the_last_year_exactly_as_typed(tmp_path):
+    ws = Workspace.create(tmp_path / "odd.pmdesk", name="Odd & <co>")
+    try:
+        product_id, ids = build_awkward(ws)
+        out = export_deck(
+            ws, tmp_path / "odd.pptx", product_id=product_id, slides=["roadmap", "board"],
+            on=dt.date(9999, 12, 1),
+        )  # fmt: skip
+    finally:
+        ws.close()
+    slides = slides_of(out)
+    check_layout(out)
+    by_id = defaultdict(list)
+    labels = defaultdict(list)
+    for slide in slides:
+        for shape in slide.shapes:
+            if item_id(shape) is not None:
+                by_id[item_id(shape)].append(shape)
+            if shape.name.startswith("Label "):
+                labels[int(shape.name.split()[1])].append(shape.text_frame.text)
+    for name, found in ids.items():
+        assert by_id[found], f"{name[:40]!r} has no shape"
+        assert {alt_text(s) for s in by_id[found]} == {name}
+        shown = [s.text_frame.text for s in by_id[found] if s.text_frame.text] + labels[found]
+        if len(name) < 100:
+            assert name in shown, f"{name!r} not shown as typed: {shown}"
+        else:
+            assert shown and all(name.startswith(t.rstrip("…")) for t in shown)
+    titles = [title_of(s) for s in slides]
+    assert any("9999" in t for t in titles)
+    last = next(s for s in slides if "Dec 9999" in title_of(s) or "9999" in title_of(s))
+    assert [s for s in last.shapes if s.name == "Today"]
+    cards = {alt_text(s) for slide in slides for s in slide.shapes if s.name.startswith("Card ")}
+    assert set(ids) <= cards
+
+
+@pytest.mark.slow
+def test_a_two_thousand_item_roadmap_is_made(tmp_path):
+    from pmdesk.store.generate import create_large
+
+    path = create_large(
+        tmp_path / "large.pmdesk",
+        items=2000,
+        dependencies=1500,
+        lanes=40,
+        today=dt.date(2026, 12, 4),
+    )
+    ws = Workspace.open(path)
+    try:
+        out = export_deck(ws, tmp_path / "large.pptx", slides=["roadmap"], on=dt.date(2026, 12, 4))
+        (product,) = ws.service(PortfolioService).list_products()
+        items = ws.service(RoadmapQueries).item_rows(product.id)
+    finally:
+        ws.close()
+    slides = slides_of(out)
+    drawn = {item_id(s) for slide in slides for s in slide.shapes if item_id(s) is not None}
+    assert drawn == {i.id for i in items}
+    rows_per_slide = [
+        len({s.top for s in slide.shapes if item_id(s) is not None}) for slide in slides
+    ]
+    assert max(rows_per_slide) <= 24
+
+
+# -- LibreOffice -------------------------------------------------------------------------------------
+
+
+@needs_office
+def test_libreoffice_converts_the_decks(demo_decks):
+    for name, path in demo_decks.items():
+        pdf = convert(path, "pdf")
+        pages = subprocess.run(
+            ["pdfinfo", str(pdf)], capture_output=True, text=True, check=True
+        ).stdout
+        count = int(re.search(r"Pages:\s+(\d+)", pages).group(1))
+        assert count == len(slides_of(path)), name
+        if shutil.which("pdftoppm"):
+            subprocess.run(
+                ["pdftoppm", "-png", "-r", "60", str(pdf), str(pdf.with_suffix(""))], check=True
+            )
