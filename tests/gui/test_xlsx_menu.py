@@ -154,3 +154,23 @@ def test_the_sheet_to_import_is_chosen(qtbot, window, tmp_path):
     assert not errors
     assert len(requirements.requirements_of(product)) == before + len(ROWS)
     assert set(_titles_in_view(win)) >= {row[0] for row in ROWS}
+
+
+def test_formulas_saved_without_values_are_said(qtbot, window, tmp_path):
+    """A workbook written by a program that does not calculate (openpyxl here): the
+    formula's cell is read as empty, and the dialog says so before anything is imported."""
+    win, errors = window
+    path = _write_xlsx(
+        tmp_path / "calc.xlsx",
+        {"Backlog": [["Title", "Reach", "Effort"], ["Computed reach", "=100*5", 2]]},
+    )
+    seen: dict = {}
+
+    def choose(dialog: CsvImportDialog) -> None:
+        seen["shown"] = dialog.remarks_label.isVisibleTo(dialog)
+        seen["text"] = dialog.remarks_label.text()
+
+    _import(qtbot, win, path, choose)
+    assert seen["shown"] and "formula cell has no calculated value" in seen["text"]
+    assert "row 2, column B (Reach)" in seen["text"]
+    assert not errors

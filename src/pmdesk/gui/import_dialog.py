@@ -205,6 +205,12 @@ class CsvImportDialog(QDialog):
         self.dates_label = QLabel()
         self.dates_label.setWordWrap(True)
         layout.addWidget(self.dates_label)
+        # What the reader could not read as the file shows it (a workbook's formulas).
+        self.remarks_label = QLabel()
+        self.remarks_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.remarks_label.setWordWrap(True)
+        self.remarks_label.setVisible(False)
+        layout.addWidget(self.remarks_label)
         row = QHBoxLayout()
         self.mapping_table = QTableWidget(len(self.table.headers), 3)
         self.mapping_table.setHorizontalHeaderLabels(["Column", "First value", "Imports as"])
@@ -367,6 +373,10 @@ class CsvImportDialog(QDialog):
     def _show_plan(self, plan: CsvPlan) -> None:
         self.plan = plan
         self._show_dates()
+        remarks = getattr(self.table, "remarks", None)  # a sheet's formulas saved without values
+        text = "\n".join(remarks(plan.mapping)) if remarks is not None else ""
+        self.remarks_label.setText(text[:1].upper() + text[1:])
+        self.remarks_label.setVisible(bool(text))
         self._show_preview()
         self._show_errors()
 
