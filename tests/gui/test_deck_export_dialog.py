@@ -333,3 +333,32 @@ def test_the_dialog_reads_well_on_a_small_screen(qtbot, demo_window):
     assert hint.height() <= 700 and hint.width() <= 1000  # 1366×768 with a task bar
     rows = dialog.slides.count() * dialog.slides.sizeHintForRow(0)
     assert dialog.slides.viewport().height() >= rows  # every slide in view, no scrolling
+
+
+def test_browse_takes_the_chosen_file_with_its_suffix(qtbot, demo_window, tmp_path):
+    dialog = _open_dialog(qtbot, demo_window)
+    asked: list[Path] = []
+
+    def choose(_parent, suggested: Path) -> Path:
+        asked.append(suggested)
+        return tmp_path / "board review"
+
+    dialog._choose_output = choose
+    qtbot.mouseClick(dialog.browse_button, Qt.MouseButton.LeftButton)
+    assert asked and asked[0].name.endswith(" – Review.pptx")
+    assert dialog.output_edit.text() == str(tmp_path / "board review.pptx")
+
+
+def test_every_control_has_a_name_of_its_own(qtbot, demo_window):
+    """Read by a screen reader as what it is, not by its current value."""
+    from PySide6.QtGui import QAccessible
+
+    dialog = _open_dialog(qtbot, demo_window)
+    names = {
+        widget: QAccessible.queryAccessibleInterface(widget).text(QAccessible.Text.Name)
+        for widget in dialog.findChildren(QWidget)
+        if widget.isVisible() and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+    }
+    assert all(names.values()), [type(w).__name__ for w, name in names.items() if not name]
+    assert names[dialog.slides] == "Slides" and names[dialog.output_edit] == "Save as"
+    assert dialog.product_box.accessibleName() == "Product"
