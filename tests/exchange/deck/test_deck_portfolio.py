@@ -411,3 +411,29 @@ def test_libreoffice_converts_the_deck_a_page_per_slide(converted):
         ).stdout
         for words in ("Portfolio summary", "Stars", "Cash cows", "In-life (2)", "Launch readiness"):
             assert words in text
+
+
+def test_names_too_long_for_the_bubbles_become_numbers_with_a_key_beside(tmp_path):
+    ws = Workspace.create(tmp_path / "long.pmdesk", name="Long")
+    long_name = "W" * 200
+    try:
+        lifecycle = ws.service(LifecycleService)
+        for name, share, growth in ((long_name, 5.0, -3.0), ("Short", 20.0, 12.0)):
+            product = ws.service(PortfolioService).create_product(name=name, owner="O" * 200)
+            for kind, value in (("market_share", share), ("market_growth", growth)):
+                metric = lifecycle.metrics.create(product_id=product.id, name=kind, kind=kind)
+                lifecycle.values.create(
+                    metric_id=metric.id, period=dt.date(2026, 1, 1), value=value
+                )
+        prs = export(ws, tmp_path / "l.pptx", PORTFOLIO)
+    finally:
+        ws.close()
+    chart = next(s for _n, _sl, s in shapes(prs) if s.has_chart).chart
+    series = list(chart.plots[0].series)
+    assert [s.name for s in series] == ["Short", long_name]  # the data keeps the names
+    assert not chart.has_legend
+    assert [s.points[0].data_label.text_frame.text for s in series] == ["1", "2"]
+    every = texts(prs)
+    assert any(t.startswith("1 · Short — Stars") for t in every)
+    assert any(t.startswith(f"2 · {long_name} — Dogs") for t in every)
+    assert_all_fits(prs)

@@ -74,6 +74,7 @@ from .base import (
     Box,
     Deck,
     clean,
+    fits_on_one_line,
     lines_of,
     rgb,
     rows_per_slide,
@@ -129,7 +130,6 @@ def empty_slide(deck: Deck, job: DeckJob, title: str, message: str, subtitle: st
 
 
 CELL_MARGINS = 128_016  # a table cell's left and right margins together (base.table)
-WIDEST_COLUMN = 0.3  # a column's share of the width, at most, to hold its longest word
 
 
 def column_widths(
@@ -141,30 +141,32 @@ def column_widths(
 ) -> list[int]:
     """Column widths in EMU near ``proportions`` that give every word of a column room.
 
-    A renderer breaks a word that does not fit its cell in the middle ("Growt/h");
-    so each column is at least as wide as its longest word (the header's in bold),
-    up to a cap, and the columns with room to spare give it up.
+    A renderer breaks a word that does not fit its cell in the middle ("Growt/h").
+    So every header word gets its room first; then, as far as the width allows,
+    every cell's longest word (up to half as wide again as the column's share:
+    a 200-letter name wraps within its column rather than squeezing the others).
     """
     register()
-    least = []
-    for column, header in enumerate(headers):
-        words = [(word, True) for word in header.split()]
-        for row in rows:
-            if column < len(row):
-                words.extend((word, False) for word in clean(row[column]).split())
-        longest = max((string_width(word, size, bold) for word, bold in words), default=0.0)
-        need = int((longest + 3) * EMU_PER_POINT) + CELL_MARGINS
-        least.append(min(need, int(width * WIDEST_COLUMN)))
     total = sum(proportions)
-    widths = [
-        max(low, int(width * part / total)) for low, part in zip(least, proportions, strict=True)
-    ]
+    shares = [width * part / total for part in proportions]
+    headings, wanted = [], []
+    for column, header in enumerate(headers):
+        heading = max((string_width(w, size, True) for w in header.split()), default=0.0)
+        words = {word for row in rows if column < len(row) for word in clean(row[column]).split()}
+        longest = max((string_width(word, size) for word in words), default=0.0)
+        least = int((heading + 3) * EMU_PER_POINT) + CELL_MARGINS
+        cell = min(int((longest + 3) * EMU_PER_POINT) + CELL_MARGINS, int(shares[column] * 1.5))
+        headings.append(least)
+        wanted.append(max(least, cell, int(shares[column])))
+    widths = list(wanted)
+    # Too wide: columns give back what they hold beyond their header's need, in proportion.
     over = sum(widths) - width
-    spare = [w - low for w, low in zip(widths, least, strict=True)]
+    spare = [w - least for w, least in zip(widths, headings, strict=True)]
     if over > 0 and sum(spare) > 0:
         give = min(over, sum(spare))
-        widths = [w - int(give * room / sum(spare)) for w, room in zip(widths, spare, strict=True)]
-    if sum(widths) > width:
+        room = sum(spare)
+        widths = [w - int(give * extra / room) for w, extra in zip(widths, spare, strict=True)]
+    if sum(widths) > width:  # even the headers do not fit: shrink all alike
         widths = [int(w * width / sum(widths)) for w in widths]
     return widths
 
@@ -446,31 +448,56 @@ def add_growth_share(deck: Deck, job: DeckJob) -> None:
     )
     frame.name = "Growth–share chart"
     chart = frame.chart
-    style_bubbles(chart)
+    names = [row.name for row, *_rest in points]
+    named = names_fit(names, chart_box.w)
+    style_bubbles(chart, named)
     x_low, x_high = share_range([p[1] for p in points])
     y_low, y_high = growth_range([p[2] for p in points])
     style_axes(chart, (x_low, x_high), (y_low, y_high))
     plot_box = place_plot(chart, chart_box)
     quadrant_names(slide, plot_box)
-    side_panel(slide, side, points, missing)
+    side_panel(slide, side, points, missing, numbered_keys=not named)
 
 
-def style_bubbles(chart: Any) -> None:
-    chart.has_legend = True
-    chart.legend.position = XL_LEGEND_POSITION.TOP
-    chart.legend.include_in_layout = False
-    style_font(chart.legend.font, size=SMALL_SIZE, colour=INK)
+LABEL_ROOM = 2_286_000  # a bubble's name: at most this wide on one line (2.5 inches)
+
+
+def names_fit(names: Sequence[str], width: int) -> bool:
+    """Whether the bubbles can carry their names and the legend hold them all.
+
+    Otherwise each bubble is numbered and the panel beside the chart is the key: a
+    200-character name (or forty products) would run over the plot and off the slide.
+    """
+    if not all(fits_on_one_line(name, LABEL_ROOM, SMALL_SIZE, bold=True) for name in names):
+        return False
+    register()
+    legend = sum(string_width(clean(name), SMALL_SIZE) + 24 for name in names)
+    return legend * EMU_PER_POINT <= 2 * (width - 2 * 91_440)
+
+
+def style_bubbles(chart: Any, named: bool) -> None:
+    chart.has_legend = named
+    if named:
+        chart.legend.position = XL_LEGEND_POSITION.TOP
+        chart.legend.include_in_layout = False
+        style_font(chart.legend.font, size=SMALL_SIZE, colour=INK)
     chart.font.name = "Calibri"
     chart.font.size = Pt(SMALL_SIZE)
     plot = chart.plots[0]
     plot.bubble_scale = 55
     plot.has_data_labels = True
     labels = plot.data_labels
-    labels.show_series_name = True
+    labels.show_series_name = named
     labels.show_value = False
     labels.position = XL_LABEL_POSITION.CENTER
     style_font(labels.font, size=SMALL_SIZE, bold=True, colour=INK)
     for index, series in enumerate(plot.series):
+        if not named:  # the bubble's number in the key beside the chart
+            label = series.points[0].data_label
+            label.position = XL_LABEL_POSITION.CENTER
+            frame = label.text_frame
+            frame.text = str(index + 1)
+            style_font(frame.paragraphs[0].runs[0].font, size=SMALL_SIZE, bold=True, colour=INK)
         colour = SERIES[index % len(SERIES)]
         fill = series.format.fill
         fill.solid()
@@ -586,8 +613,13 @@ def side_panel(
     box: Box,
     points: Sequence[tuple[ProductOverview, float, float, float]],
     missing: Sequence[str],
+    *,
+    numbered_keys: bool = False,
 ) -> None:
-    """Each plotted product's quadrant and figures, then those the chart cannot place.
+    """Each plotted product's colour, quadrant and figures, then those the chart cannot place.
+
+    The entries are the chart's key: a swatch of the bubble's colour, and its number
+    when the bubbles carry numbers rather than names.
 
     What does not fit the panel is counted rather than cut ("and 3 more"): the
     summary table names every product.
@@ -615,15 +647,18 @@ def side_panel(
     )
     y = box.y + heading.height + 40_000
     more_room = text_height("and 999 more", box.w, SMALL_SIZE)
+    swatch = 200_000
+    text_x, text_w = box.x + swatch + 80_000, box.w - swatch - 80_000
     for index, (row, share, growth, _size) in enumerate(points):
         quadrant = growth_share_quadrant(share, growth, SHARE_SPLIT, GROWTH_SPLIT)
         revenue = row.latest_revenue
         money = "" if revenue is None else f" · revenue {figure(revenue)} {row.revenue_unit}"
+        key = f"{index + 1} · " if numbered_keys else ""
         text = (
-            f"{row.name} — {quadrant}\n"
+            f"{key}{row.name} — {quadrant}\n"
             f"relative share {figure(share)} · growth {figure(growth)}%{money.rstrip()}"
         )
-        need = text_height(text, box.w, SMALL_SIZE)
+        need = text_height(text, text_w, SMALL_SIZE)
         left = len(points) - index
         if y + need + (more_room if left > 1 else 0) > bottom:
             text_box(
@@ -635,9 +670,17 @@ def side_panel(
                 name="More products",
             )
             break
+        dot = slide.shapes.add_shape(
+            MSO_SHAPE.OVAL, Emu(box.x), Emu(y + 50_000), Emu(swatch), Emu(swatch)
+        )
+        dot.name = f"Colour of {index + 1}"
+        dot.fill.solid()
+        dot.fill.fore_color.rgb = rgb(SERIES[index % len(SERIES)])
+        dot.line.fill.background()
+        dot.shadow.inherit = False
         shape = text_box(
             slide,
-            Box(box.x, y, box.w, need),
+            Box(text_x, y, text_w, need),
             text,
             size=SMALL_SIZE,
             name=f"Quadrant of {index + 1}",
@@ -670,13 +713,20 @@ def card_text(row: ProductOverview) -> str:
     return "\n".join(lines)
 
 
+ROUNDING = 0.08  # the card's corner, as a share of its shorter side
+# A rounded rectangle keeps its text off the corners: 0.29289 of the corner's size each side.
+CORNER_INSET = 0.29289 * ROUNDING
+
+
 def card_size(text: str, width: int, room: int) -> tuple[float, int]:
     """The largest card type at which ``text`` fits ``room``, and the card's height."""
+    corner = int(CORNER_INSET * width)  # the most it can be: the shorter side is at most this
     for size in CARD_SIZES:
-        height = text_height(text, width, size, bold=True)
+        height = text_height(text, width - 2 * corner, size, bold=True) + 2 * corner
         if height <= room:
             return size, height
-    return CARD_SIZES[-1], text_height(text, width, CARD_SIZES[-1], bold=True)
+    size = CARD_SIZES[-1]
+    return size, text_height(text, width - 2 * corner, size, bold=True) + 2 * corner
 
 
 def add_lifecycle(deck: Deck, job: DeckJob) -> None:
@@ -768,7 +818,7 @@ def stage_column(
             name=f"Card {row.name}",
         )
         card.line.width = Pt(2.25)
-        card.adjustments[0] = 0.1
+        card.adjustments[0] = ROUNDING
         paragraphs = card.text_frame.paragraphs
         for number, paragraph in enumerate(paragraphs[1:], start=1):
             flag = row.flagged and number == len(paragraphs) - 1
