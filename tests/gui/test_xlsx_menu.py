@@ -1,20 +1,24 @@
-"""File ▸ Import ▸ Excel File…, from the window's menu, on the demo and on a new workspace.
+"""File ▸ Export ▸ Excel Workbook… and File ▸ Import ▸ Excel File…, from the window's menus.
 
-An .xlsx made with openpyxl is imported into requirements through the same dialog
-as a CSV file: its rows appear in the Requirements view and Ctrl+Z takes them out
-again; with several sheets that have rows, the sheet is chosen in the dialog.
+On a copy of the demo and on a new workspace: the workbook is written in a
+worker (Cancel leaves nothing), opened with openpyxl; an .xlsx made with
+openpyxl is imported into requirements through the same dialog as a CSV file,
+its rows appear in the Requirements view and Ctrl+Z takes them out again.
 """
 
 from __future__ import annotations
 
 import shutil
+import threading
 from pathlib import Path
 
 import openpyxl
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QCheckBox
 from tests.gui.windows import open_main_window
 
+from pmdesk.gui.deck_dialog import WHOLE_PORTFOLIO, WorkbookDialog
 from pmdesk.gui.import_dialog import CsvImportDialog
 from pmdesk.gui.main_window import MainWindow
 from pmdesk.store.services import PortfolioService, RequirementService
@@ -51,6 +55,108 @@ def _action(win: MainWindow, menu_name: str, text: str):
     action = next(a for a in menu.actions() if a.text() == text)
     assert action.isEnabled()
     return action
+
+
+def _click_box(qtbot, box: QCheckBox) -> None:
+    before = box.isChecked()
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+    assert box.isChecked() != before
+
+
+def _workbook_dialog(qtbot, win: MainWindow) -> WorkbookDialog:
+    shown: list = []
+    win.exchange.show_dialog = shown.append
+    _action(win, "export_menu", "Excel Workbook…").trigger()
+    dialog = shown.pop()
+    assert isinstance(dialog, WorkbookDialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    _click_box(qtbot, dialog.open_after)  # no spreadsheet program in a test
+    return dialog
+
+
+def _export(qtbot, dialog: WorkbookDialog, target: Path) -> None:
+    dialog.output_edit.setText(str(target))
+    exported: list = []
+    dialog.exported.connect(exported.append)
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.op is None, timeout=120_000)  # done, failed or cancelled
+    assert dialog.status.text() == f"Saved {target}"
+    assert exported == [target]
+
+
+def _cells(path: Path) -> set:
+    book = openpyxl.load_workbook(path, read_only=True)
+    values = {
+        value
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+    }
+    book.close()
+    return values
+
+
+def test_the_workbook_of_a_product_or_the_whole_portfolio(qtbot, window, tmp_path):
+    win, errors = window
+    product = win.product_selector.product_id()
+    requirements = win.ctx.service(RequirementService)
+    dialog = _workbook_dialog(qtbot, win)
+    assert dialog.product_box.currentData() == product
+    name = dialog.product_box.currentText()
+    assert Path(dialog.output_edit.text()).name == f"{name} – Workbook.xlsx"
+    # One product's tables: its rows in, another product's not.
+    ours = [r.title for r in requirements.requirements_of(product)]
+    others = [
+        r.title
+        for p in win.ctx.service(PortfolioService).list_products()
+        if p.id != product
+        for r in requirements.requirements_of(p.id)
+        if r.title not in ours
+    ]
+    target = tmp_path / "product.xlsx"
+    _export(qtbot, dialog, target)
+    cells = _cells(target)
+    assert set(ours) <= cells
+    assert not set(others) & cells
+    # The whole portfolio's: every product's.
+    dialog.product_box.setCurrentIndex(dialog.product_box.findText(WHOLE_PORTFOLIO))
+    portfolio = win.ctx.service(PortfolioService).workspace_info().name
+    assert Path(dialog.output_edit.text()).name == f"{portfolio} – Workbook.xlsx"
+    target = tmp_path / "portfolio.xlsx"
+    _export(qtbot, dialog, target)
+    assert set(ours + others) <= _cells(target)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".xlsx") == [
+        "portfolio.xlsx",
+        "product.xlsx",
+    ]
+    assert not errors
+
+
+def test_cancel_leaves_no_workbook(qtbot, window, tmp_path, monkeypatch):
+    """Cancel pressed while the export opens its workspace: nothing is written."""
+    win, _errors = window
+    dialog = _workbook_dialog(qtbot, win)
+    opening = threading.Event()
+    real = Workspace.reopen_read_only
+
+    def held(ws: Workspace) -> Workspace:
+        opening.set()
+        token = dialog.op.token
+        while not token.cancelled:
+            threading.Event().wait(0.005)
+        return real(ws)
+
+    monkeypatch.setattr(Workspace, "reopen_read_only", held)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    dialog.output_edit.setText(str(folder / "book.xlsx"))
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(opening.is_set, timeout=30_000)
+    with qtbot.waitSignal(dialog.cancelled, timeout=60_000):
+        qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    assert list(folder.iterdir()) == []
+    assert dialog.status.text() == "Cancelled: no file was written."
 
 
 def _write_xlsx(path: Path, sheets: dict[str, list[list]]) -> Path:
