@@ -576,3 +576,112 @@ def test_nothing_but_pmdesk_errors_come_out(tmp_path):
         read_xlsx(b"")
     with pytest.raises(PmdeskError, match="cannot read the file"):
         read_xlsx(tmp_path / "missing.xlsx")
+
+
+# -- a round trip through pmdesk's own workbook ------------------------------------------
+
+REQUIREMENT_FIELDS = (
+    "ref",
+    "title",
+    "kind",
+    "moscow",
+    "reach",
+    "impact",
+    "confidence",
+    "effort",
+    "status",
+    "source",
+    "story_role",
+    "story_goal",
+    "story_benefit",
+    "description",
+    "acceptance_criteria",
+    "created_at",
+)
+
+
+def test_the_demos_requirements_sheet_imports_back_as_it_was(demo, tmp_path):
+    from pmdesk.exchange.workbook import export_workbook
+
+    with Workspace.open(demo, read_only=True) as ws:
+        product = ws.service(PortfolioService).product_by_name("Pulse Cloud")
+        exported = export_workbook(ws, tmp_path / "pulse.xlsx", product_id=product.id)
+        original = [
+            tuple(getattr(r, name) for name in REQUIREMENT_FIELDS)
+            for r in ws.service(RequirementService).requirements_of(product.id)
+        ]
+    assert len(original) > 5
+    assert "Requirements" in sheet_names(exported)
+    table = read_xlsx(exported, "Requirements")
+    assert table.uncalculated == ()
+    with Workspace.create(tmp_path / "new.pmdesk") as ws:
+        product_id = ws.service(PortfolioService).create_product(name="Pulse Cloud").id
+        result = import_csv(ws, table, target="requirements", product_id=product_id)
+        assert result.warnings == []
+        back = [
+            tuple(getattr(r, name) for name in REQUIREMENT_FIELDS)
+            for r in ws.service(RequirementService).requirements_of(product_id)
+        ]
+    assert back == original
+
+
+def _roadmap_rows(ws: Workspace, product_id: int) -> list[tuple]:
+    roadmap = ws.service(RoadmapService)
+    lanes = {lane.id: lane.name for lane in roadmap.lanes_of(product_id)}
+    fields = ("name", "kind", "start_date", "end_date", "progress", "status", "horizon", "notes")
+    return sorted(
+        (lanes[i.lane_id], *(getattr(i, name) for name in fields))
+        for i in roadmap.items_of(product_id)
+    )
+
+
+def _stakeholder_rows(ws: Workspace, product_id: int) -> list[tuple]:
+    fields = (
+        "name role organisation department email phone attitude power interest importance "
+        "comm_channel comm_frequency comm_owner last_contact next_contact notes"
+    ).split()
+    return sorted(
+        tuple(getattr(p, name) for name in fields)
+        for p in ws.service(StakeholderService).stakeholders_of(product_id)
+    )
+
+
+def _metric_rows(ws: Workspace, product_id: int) -> list[tuple]:
+    """Each value with the target it is measured against (its own, else its metric's)."""
+    life = ws.service(LifecycleService)
+    return sorted(
+        (m.name, m.kind, m.unit, v.period, v.value, m.target if v.target is None else v.target)
+        for m in life.metrics_of(product_id)
+        for v in life.values_of(m.id)
+    )
+
+
+def _feedback_rows(ws: Workspace, product_id: int) -> list[tuple]:
+    fields = "date text customer contact source revenue segment importance".split()
+    return sorted(
+        tuple(getattr(f, name) for name in fields)
+        for f in ws.service(MarketService).feedback(product_id=product_id)
+    )
+
+
+@pytest.mark.parametrize(
+    ("sheet", "target", "rows"),
+    [
+        ("Roadmap items", "roadmap", _roadmap_rows),
+        ("Stakeholders", "stakeholders", _stakeholder_rows),
+        ("Metrics", "metrics", _metric_rows),
+        ("Feedback", "feedback", _feedback_rows),
+    ],
+)
+def test_every_importable_sheet_of_the_demo_imports_back(demo, tmp_path, sheet, target, rows):
+    from pmdesk.exchange.workbook import export_workbook
+
+    with Workspace.open(demo, read_only=True) as ws:
+        product = ws.service(PortfolioService).product_by_name("Pulse Cloud")
+        exported = export_workbook(ws, tmp_path / "pulse.xlsx", product_id=product.id)
+        original = rows(ws, product.id)
+    assert original
+    with Workspace.create(tmp_path / "new.pmdesk") as ws:
+        product_id = ws.service(PortfolioService).create_product(name="Pulse Cloud").id
+        import_csv(ws, read_xlsx(exported, sheet), target=target, product_id=product_id)
+        assert rows(ws, product_id) == original
