@@ -27,6 +27,7 @@ The horizon sets how many rows the tables have: a longer one needs a new export.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
@@ -63,6 +64,10 @@ __all__ = ["CaseData", "CaseSheet", "load_cases"]
 
 _INPUT_FONT = "#0B4FA8"  # the finance convention: inputs in blue, formulas in black
 _INPUT_FILL = "#EAF2FC"
+#: The ramp of new units is held below this: a steep ramp over a long horizon would pass
+#: a spreadsheet's largest number (about 1.8E+308), and new units never exceed the
+#: market (at most 10^12) anyway, so the cap changes no figure.
+RAMP_CAP = "1E+300"
 NO_IRR = "no IRR"
 NEVER = "never"
 NONE = "—"
@@ -206,6 +211,8 @@ class CaseSheet:
 
     def formula(self, row: int, col: int, formula: str, style: str, cached: Any) -> None:
         value = cached if cached is not None else ""
+        if isinstance(value, float) and not math.isfinite(value):
+            value = ""  # beyond a spreadsheet's numbers: let it compute (and show) its own
         self.sheet.write_formula(row, col, formula, self.formats[style], value)
 
     # -- the sheet -----------------------------------------------------------------------
@@ -399,6 +406,13 @@ class CaseSheet:
         header = row + 1
         for col, line in enumerate(LINES):
             self.text(header, col, line.header, self.writer.styles.header)
+        self.sheet.write_comment(
+            header,
+            _COL["Ramp of new units"],
+            "New units in period 1, grown by the growth of new units each period; new units "
+            "are the ramp as far as the market has room. Held below 1E+300 so a steep ramp "
+            "never passes the spreadsheet's largest number (it changes no figure).",
+        )
         d = {spec.key: self._driver(spec.key, name) for spec in DRIVERS}
         rate = xl_rowcol_to_cell(self.rate_row, self.scenario_col[name], row_abs=True, col_abs=True)
         months = self.cells["Months per period"]
@@ -449,10 +463,14 @@ class CaseSheet:
                 if t > 1:
                     with localcontext(prec=PRECISION):
                         ramp *= ONE + drivers["units_growth"]
-                    ramp_formula = f"={at('Ramp of new units', -1)}*(1+{d['units_growth']})"
+                    ramp_formula = (
+                        f"=MIN({at('Ramp of new units', -1)}*(1+{d['units_growth']}),{RAMP_CAP})"
+                    )
                 else:
                     ramp_formula = f"={d['units_first']}"
-                self.formula(r, _COL["Ramp of new units"], ramp_formula, "count", _f(ramp))
+                self.formula(
+                    r, _COL["Ramp of new units"], ramp_formula, "count", min(float(ramp), 1e300)
+                )
                 before = at("Customers", -1)
                 retained = f"{before}*(1-{d['churn']})" if subscription else before
                 room = f"({d['market_size']}-{retained})"

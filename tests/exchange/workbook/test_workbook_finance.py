@@ -91,10 +91,13 @@ def _products(path: Path) -> list[str]:
 
 
 def _check(figures: dict, document: dict) -> None:
+    """Each scenario's figures equal the app's: NPV to the cent (a spreadsheet's numbers
+    are doubles with about 15 significant digits, so beyond 10^13 to 1e-12 of the value),
+    rates to 1e-6."""
     for scenario in document["scenarios"]:
         got = figures[scenario["name"]]
         name = scenario["name"]
-        assert got["NPV"] == pytest.approx(float(scenario["npv"]), abs=0.005), name
+        assert got["NPV"] == pytest.approx(float(scenario["npv"]), abs=0.005, rel=1e-12), name
         irr = scenario["irr_per_period"]
         if irr is None:
             assert got["IRR per period"] == "no IRR", name
@@ -108,9 +111,9 @@ def _check(figures: dict, document: dict) -> None:
             if scenario[key] is None:
                 assert got[figure] == "never", (name, figure)
             else:
-                assert got[figure] == pytest.approx(float(scenario[key]), abs=1e-6), name
+                assert got[figure] == pytest.approx(float(scenario[key]), abs=1e-6), (name, figure)
         if scenario["roi"] is not None:
-            assert got["ROI"] == pytest.approx(float(scenario["roi"]), abs=1e-9), name
+            assert got["ROI"] == pytest.approx(float(scenario["roi"]), abs=1e-9, rel=1e-12), name
 
 
 def test_the_case_sheet_holds_driver_cells_and_formulas(book_path, demo_path):
@@ -254,3 +257,34 @@ def test_the_workbook_converts_to_pdf(book_path):
     pdf = convert(book_path, "pdf")
     assert pdf.read_bytes().startswith(b"%PDF")
     assert pdf.stat().st_size > 50_000
+
+
+@needs_office
+def test_a_steep_ramp_over_400_months_stays_within_the_spreadsheets_numbers(tmp_path, capsys):
+    """Growth of 500 % a month for 400 months: the app's ramp passes 1e308; the sheet's is
+    held below 1E+300 and every figure still equals the app's."""
+    path = tmp_path / "steep.pmdesk"
+    with Workspace.create(path, name="Steep") as ws:
+        product = ws.service(PortfolioService).create_product(name="Rocket", owner="A")
+        finance = ws.service(FinanceService)
+        case_id = finance.create_case(
+            product.id,
+            currency="JPY",
+            period=Period.MONTH,
+            horizon=400,
+            start=dt.date(2027, 1, 1),
+            pricing_model=PricingModel.SUBSCRIPTION,
+        )
+        finance.set_driver(case_id, "units_growth", "5")
+        finance.set_driver(case_id, "market_size", "1000000000000")
+        for scenario in finance.case_details(product.id).scenarios:
+            for key in scenario.overrides:
+                finance.set_override(scenario.id, key, None)
+    out = tmp_path / "steep.xlsx"
+    with Workspace.open(path, read_only=True) as ws:
+        export_workbook(ws, out)
+    sheet = openpyxl.load_workbook(convert(out, "xlsx"), data_only=True)["Business case – Rocket"]
+    _check(_figures(sheet), _finance_json(path, "Rocket", capsys))
+    first = _find(sheet, "Cash flows — Base scenario (the plan)") + 2
+    ramp = [sheet.cell(first + n, 3).value for n in range(1, 401)]
+    assert all(isinstance(v, float | int) for v in ramp) and max(ramp) == 1e300
