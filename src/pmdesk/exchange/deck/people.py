@@ -563,7 +563,7 @@ def _areas(board: CanvasBoard, body: Box, counts: dict[str, int]) -> list[_Area]
     layout = canvas_layout(board.template)
     strip = 0
     if unsorted:  # room for a title and a note of six lines at the smallest size
-        least = 50_000 + _title_height(1) + 20_000 + text_height("\n" * 5, CARD_MIN, NOTE_SIZES[-1])
+        least = 110_000 + _title_height(1) + text_height("\n" * 5, CARD_MIN, NOTE_SIZES[-1])
         strip = max(int(body.h * UNSORTED_SHARE), least + PAD)
     grid_h = body.h - (strip + GAP if strip else 0)
     col_w = (body.w - GAP * (layout.columns - 1)) // layout.columns
@@ -576,24 +576,13 @@ def _areas(board: CanvasBoard, body: Box, counts: dict[str, int]) -> list[_Area]
     if unsorted:
         strip_box = Box(body.x, body.bottom - strip, body.w, strip)
         frames.append((TO_SORT, "To sort", "Notes not yet placed in a block", strip_box))
-    # One title bar for every block of the board, as tall as the longest title needs.
-    lines = max(
-        min(TITLE_LINES, len(lines_of(title, _title_width(frame), SMALL_SIZE, True)))
-        for _key, title, _prompt, frame in frames
-    )
-    head = 50_000 + _title_height(lines) + 20_000
-    return [
-        _Area(
-            key,
-            title,
-            prompt,
-            frame,
-            Box(frame.x + PAD, frame.y + head, frame.w - 2 * PAD, frame.h - head - PAD),
-            lines,
-            counts.get(key, 0),
-        )
-        for key, title, prompt, frame in frames
-    ]
+    out = []
+    for key, title, prompt, frame in frames:  # each title bar as tall as its title needs
+        lines = min(TITLE_LINES, len(lines_of(title, _title_width(frame), SMALL_SIZE, True)))
+        head = 60_000 + _title_height(lines) + 50_000
+        inside = Box(frame.x + PAD, frame.y + head, frame.w - 2 * PAD, frame.h - head - PAD)
+        out.append(_Area(key, title, prompt, frame, inside, lines, counts.get(key, 0)))
+    return out
 
 
 def _count_room() -> int:
@@ -605,7 +594,13 @@ def _title_width(frame: Box) -> int:
 
 
 def _title_height(lines: int) -> int:
-    return _emu(lines * _line_height(SMALL_SIZE)) + 2 * INSET_Y
+    """A block's title (or a count, or "+ 3 more") set without top and bottom margins."""
+    return _emu(lines * _line_height(SMALL_SIZE))
+
+
+def _tight(shape: Any) -> Any:
+    shape.text_frame.margin_top = shape.text_frame.margin_bottom = Emu(0)
+    return shape
 
 
 def _block_frame(block: Block, body: Box, col_w: int, row_h: int) -> Box:
@@ -653,7 +648,12 @@ def _masonry(cards: list[_Card], columns: int, height: int) -> tuple[list, list[
 def _board(
     deck: Deck, job: DeckJob, board: CanvasBoard, notes: Sequence[CanvasNote], speaker: str
 ) -> None:
-    """One board over as many slides as its notes need at a legible size."""
+    """One board: its grid with the notes that fit at a legible size, then the rest.
+
+    The largest note size at which every note fits its block is taken; when even the
+    smallest leaves notes over, the first slide shows each block's first notes and says
+    how many more there are, and the next slides carry on block by block in columns.
+    """
     layout = canvas_layout(board.template)
     known = {b.key for b in layout.blocks}
     ordered = sorted(notes, key=lambda n: (n.position, n.id))
@@ -661,31 +661,122 @@ def _board(
     for n in ordered:
         by_block.setdefault(n.block if n.block in known else TO_SORT, []).append(n)
     subtitle = f"{layout.name} · {job.subject.name} · {plural(len(notes), 'note')}"
-    # Measure on a probe body: the title and subtitle take the same room on every slide.
-    probe = body_of(subtitle)
-    areas = _areas(board, probe, {key: len(found) for key, found in by_block.items()})
-    pages: list[dict[str, list]] = []
+    body = body_of(subtitle)  # the title and subtitle take the same room on every slide
+    areas = _areas(board, body, {key: len(found) for key, found in by_block.items()})
     in_full: list[str] = []
-    chosen = NOTE_SIZES[-1]
     for size in NOTE_SIZES:
         job.progress.check()
-        chosen = size
-        cut: list[str] = []
-        pages = _paginate(areas, by_block, size, cut)
-        if len(pages) == 1:
-            in_full = cut
+        in_full = []
+        first, left = _first_page(areas, by_block, size, in_full)
+        if not any(left.values()):
             break
-        in_full = cut
-    total = len(pages)
-    for number, page in enumerate(pages, start=1):
-        title = board.name if total == 1 else f"{board.name} ({number} of {total})"
-        slide, body = deck.slide(title, subtitle=subtitle, notes=speaker if number == 1 else "")
-        for area in areas:
-            _draw_block(
-                slide, area, page.get(area.key, []), len(by_block.get(area.key, [])), chosen
-            )
-        if number == 1:
-            add_in_full(slide, in_full)
+    flows = _flow_pages([(a, left[a.key]) for a in areas if left[a.key]], body, in_full)
+    total = 1 + len(flows)
+    title = board.name if total == 1 else f"{board.name} (1 of {total})"
+    slide, _body = deck.slide(title, subtitle=subtitle, notes=speaker)
+    for area in areas:
+        job.progress.check()
+        more = len(left[area.key])
+        _draw_block(slide, area, first[area.key], len(by_block.get(area.key, [])), size, more)
+    add_in_full(slide, in_full)
+    for number, flow in enumerate(flows, start=2):
+        job.progress.check()
+        slide, _body = deck.slide(f"{board.name} ({number} of {total})", subtitle=subtitle)
+        for kind, box, item in flow:
+            if kind == "heading":
+                _flow_heading(slide, box, item)
+            else:
+                _draw_card(slide, box, item, FLOW_SIZE)
+
+
+FLOW_SIZE = 14.0  # notes carried over to the next slides: room enough to read them large
+FLOW_COLUMNS = 5
+
+
+def _first_page(
+    areas: list[_Area], by_block: dict[str, list[CanvasNote]], size: float, in_full: list[str]
+) -> tuple[dict[str, list], dict[str, list[CanvasNote]]]:
+    """Each block's cards that fit it at ``size``, and the notes left over per block.
+
+    A block with notes left over keeps a line at its foot to say how many.
+    """
+    placed: dict[str, list] = {}
+    left: dict[str, list[CanvasNote]] = {}
+    for area in areas:
+        cards = _cards(by_block.get(area.key, []), area, size, in_full)
+        fitted, rest = _masonry(cards, area.columns, area.inside.h)
+        if rest:
+            fitted, rest = _masonry(cards, area.columns, area.inside.h - _more_height())
+        placed[area.key] = fitted
+        left[area.key] = [card.note for card in rest]
+    return placed, left
+
+
+def _more_height() -> int:
+    return _title_height(1)
+
+
+def _flow_pages(
+    blocks: list[tuple[_Area, list[CanvasNote]]], body: Box, in_full: list[str]
+) -> list[list[tuple[str, Box, Any]]]:
+    """The notes left over, block by block, down columns and on over slides.
+
+    Each block starts with its title ("Problem, continued"); a title never ends a column.
+    """
+    if not blocks:
+        return []
+    width = (body.w - GAP * (FLOW_COLUMNS - 1)) // FLOW_COLUMNS
+    most = max(1, int((body.h - 2 * INSET_Y) / (_line_height(FLOW_SIZE) * EMU_PER_POINT)) - 3)
+    pages: list[list[tuple[str, Box, Any]]] = [[]]
+    column, y = 0, body.y
+
+    def room(height: int) -> None:
+        nonlocal column, y
+        if y + height <= body.bottom or y == body.y:
+            return
+        column += 1
+        y = body.y
+        if column == FLOW_COLUMNS:
+            pages.append([])
+            column = 0
+
+    for area, notes in blocks:
+        heading = f"{area.title}, continued"
+        head_h = text_height(heading, width, SMALL_SIZE + 2, True)
+        reserve = _vote_room(FLOW_SIZE) if any(n.votes for n in notes) else 0
+        cards = []
+        for n in notes:
+            text, cut = whole_or_cut(n.text, width - reserve, FLOW_SIZE, most)
+            if cut:
+                in_full.append(clean(n.text))
+            cards.append(_Card(n, text, text_height(text, width - reserve, FLOW_SIZE), reserve))
+        room(head_h + GAP + cards[0].height)  # the title goes with the first note
+        pages[-1].append(("heading", Box(_flow_x(body, column, width), y, width, head_h), heading))
+        y += head_h + GAP
+        for card in cards:
+            room(card.height)
+            x = _flow_x(body, column, width)
+            pages[-1].append(("card", Box(x, y, width, card.height), card))
+            y += card.height + GAP
+        y += GAP
+    return [page for page in pages if page]
+
+
+def _flow_x(body: Box, column: int, width: int) -> int:
+    return body.x + column * (width + GAP)
+
+
+def _flow_heading(slide: Any, box: Box, text: str) -> None:
+    rectangle(slide, Box(box.x, box.y, box.w, 38_100), fill=PRIMARY).name = "Block rule"
+    text_box(
+        slide,
+        Box(box.x, box.y + 38_100, box.w, box.h - 38_100),
+        text,
+        size=SMALL_SIZE + 2,
+        bold=True,
+        colour=PRIMARY,
+        name="Block title",
+    )
 
 
 def body_of(subtitle: str) -> Box:
@@ -697,26 +788,9 @@ def body_of(subtitle: str) -> Box:
     return Box(BODY.x, top, BODY.w, BODY.bottom - top)
 
 
-def _paginate(
-    areas: list[_Area], by_block: dict[str, list[CanvasNote]], size: float, in_full: list[str]
-) -> list[dict[str, list]]:
-    """Per slide, each block's placed cards: a block's notes go on where they left off."""
-    left = {a.key: _cards(by_block.get(a.key, []), a, size, in_full) for a in areas}
-    pages: list[dict[str, list]] = []
-    while True:
-        page: dict[str, list] = {}
-        for area in areas:
-            placed, rest = _masonry(left[area.key], area.columns, area.inside.h)
-            if not placed and rest:  # cannot happen: a card is cut to fit an empty block
-                placed, rest = [(rest[0], 0, 0)], rest[1:]
-            page[area.key] = placed
-            left[area.key] = rest
-        pages.append(page)
-        if not any(left.values()):
-            return pages
-
-
-def _draw_block(slide: Any, area: _Area, placed: list, count: int, size: float) -> None:
+def _draw_block(
+    slide: Any, area: _Area, placed: list, count: int, size: float, more: int = 0
+) -> None:
     frame = area.frame
     block = slide.shapes.add_shape(
         MSO_SHAPE.RECTANGLE, Emu(frame.x), Emu(frame.y), Emu(frame.w), Emu(frame.h)
@@ -726,21 +800,23 @@ def _draw_block(slide: Any, area: _Area, placed: list, count: int, size: float) 
     rectangle(slide, Box(frame.x, frame.y, frame.w, 38_100), fill=PRIMARY).name = "Block rule"
     count_w = _count_room()
     head = Box(
-        frame.x + PAD // 2, frame.y + 50_000, _title_width(frame), _title_height(area.title_lines)
+        frame.x + PAD // 2, frame.y + 60_000, _title_width(frame), _title_height(area.title_lines)
     )
     title, _cut = whole_or_cut(area.title, head.w, SMALL_SIZE, area.title_lines, bold=True)
-    text_box(
-        slide,
-        head,
-        title,
-        size=SMALL_SIZE,
-        bold=True,
-        colour=PRIMARY,
-        grow=False,
-        name="Block title",
+    _tight(
+        text_box(
+            slide,
+            head,
+            title,
+            size=SMALL_SIZE,
+            bold=True,
+            colour=PRIMARY,
+            grow=False,
+            name="Block title",
+        )
     )
     if count:
-        text_box(
+        count_box = text_box(
             slide,
             Box(frame.right - PAD // 2 - count_w, head.y, count_w, _title_height(1)),
             str(count),
@@ -751,6 +827,7 @@ def _draw_block(slide: Any, area: _Area, placed: list, count: int, size: float) 
             grow=False,
             name="Block count",
         )
+        _tight(count_box)
     inside = area.inside
     if not count:
         prompt, _ = whole_or_cut(area.prompt, inside.w, SMALL_SIZE - 1, 3)
@@ -764,37 +841,55 @@ def _draw_block(slide: Any, area: _Area, placed: list, count: int, size: float) 
         )
     for card, column, offset in placed:
         x = inside.x + column * (area.card_width + GAP)
-        box = Box(x, inside.y + offset, area.card_width, card.height)
-        sticky = text_box(
+        _draw_card(slide, Box(x, inside.y + offset, area.card_width, card.height), card, size)
+    if more:
+        line = _more_height()
+        more_box = text_box(
             slide,
-            Box(box.x, box.y, box.w - card.reserve, box.h),
-            card.text,
-            size=size,
-            colour="#000000",
-            fill=note_fill(card.note.colour),
+            Box(inside.x, inside.bottom - line, inside.w, line),
+            f"+ {more} more →",
+            size=SMALL_SIZE,
+            bold=True,
+            colour=MUTED,
+            align="right",
             grow=False,
-            name="Note",
+            name="More notes",
         )
-        if card.reserve:  # the note's own shape reaches under the vote badge
-            sticky.width = Emu(box.w)
-            sticky.text_frame.margin_right = Emu(INSET + card.reserve)
-        if card.note.votes:
-            d = _vote_room(size) - 20_000
-            badge = text_box(
-                slide,
-                Box(box.right - d - 25_000, box.y + 25_000, d, d),
-                str(card.note.votes),
-                size=size * 0.6,
-                bold=True,
-                colour=WHITE,
-                align="center",
-                anchor="middle",
-                fill=PRIMARY,
-                shape=MSO_SHAPE.OVAL,
-                grow=False,
-                name="Votes",
-            )
-            _no_margins(badge)
+        _tight(more_box)
+
+
+def _draw_card(slide: Any, box: Box, card: _Card, size: float) -> None:
+    """A sticky note in its own colour, black text, its votes in a navy dot at the corner."""
+    sticky = text_box(
+        slide,
+        Box(box.x, box.y, box.w - card.reserve, box.h),
+        card.text,
+        size=size,
+        colour="#000000",
+        fill=note_fill(card.note.colour),
+        grow=False,
+        name="Note",
+    )
+    if card.reserve:  # the note's own shape reaches under the vote badge
+        sticky.width = Emu(box.w)
+        sticky.text_frame.margin_right = Emu(INSET + card.reserve)
+    if card.note.votes:
+        d = _vote_room(size) - 20_000
+        badge = text_box(
+            slide,
+            Box(box.right - d - 25_000, box.y + 25_000, d, d),
+            str(card.note.votes),
+            size=size * 0.6,
+            bold=True,
+            colour=WHITE,
+            align="center",
+            anchor="middle",
+            fill=PRIMARY,
+            shape=MSO_SHAPE.OVAL,
+            grow=False,
+            name="Votes",
+        )
+        _no_margins(badge)
 
 
 # -- the business case ------------------------------------------------------------------------
