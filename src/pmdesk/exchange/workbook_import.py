@@ -385,7 +385,7 @@ def _parser(wb: Workbook, ws: ReadOnlyWorksheet) -> Any:
     class Parser(WorkSheetParser):
         def parse_cell(self, element: Any) -> dict[str, Any]:
             cell: dict[str, Any] = super().parse_cell(element)
-            if element.find(FORMULA_TAG) is not None:
+            if cell["value"] is None and element.find(FORMULA_TAG) is not None:
                 # No value, or an empty one where only a text result can be empty ("").
                 saved = element.findtext(VALUE_TAG)
                 text_result = element.get("t") in ("str", "s", "inlineStr")
@@ -466,6 +466,8 @@ def _fill_merged_down(rows: dict[int, list[str]], refs: list[str], header: int) 
 
 def _text(value: Any, percent: bool = False) -> str:
     """A cell's value as the text the CSV import reads, as Excel shows it."""
+    if type(value) is str:  # most cells: first
+        return _ESCAPE.sub(_unescape, value) if "_x" in value else value
     if value is None:
         return ""
     if isinstance(value, bool):
