@@ -969,6 +969,9 @@ def _about(
     styles = writer.styles
     sheet.set_column(0, 0, 34)
     sheet.set_column(1, 1, 90)
+    sheet.set_paper(9)  # A4, as wide as one page
+    sheet.fit_to_pages(1, 0)
+    wrapped = styles.get(text_wrap=True, valign="top")
     writer.text(sheet, 0, 0, workspace_name or "pmdesk workbook", styles.title)
     scope_text = (
         f"Product: {scope.products[0].name}"
@@ -1007,9 +1010,12 @@ def _about(
     for left, right in lines:
         style = styles.header if left == "Sheet" else None
         if left:
-            writer.text(sheet, row, 0, left, style)
+            writer.text(sheet, row, 0, left, style or styles.text)
         if right:
-            writer.text(sheet, row, 1, right, style)
+            writer.text(sheet, row, 1, right, style or wrapped)
+            lines = -(-len(right) // 85)  # the column holds about 85 characters a line
+            if lines > 1:
+                sheet.set_row(row, 15 * lines)
         row += 1
     row += 1
     if writer.cut:
