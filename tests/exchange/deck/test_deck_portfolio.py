@@ -21,18 +21,19 @@ from pptx.enum.chart import XL_CHART_TYPE
 from pptx.enum.shapes import MSO_AUTO_SHAPE_TYPE, MSO_SHAPE_TYPE
 from tests.office import convert, needs_office
 
-from pmdesk.core.enums import GateDecision, LaunchFunction, MoSCoW, Stage, TaskStatus
+from pmdesk.core.enums import GateDecision, ItemKind, LaunchFunction, MoSCoW, Stage, TaskStatus
 from pmdesk.core.lifecycle import QUADRANTS
 from pmdesk.core.palette import HEALTH_COLOURS, MOSCOW_COLOURS
 from pmdesk.core.scoring import rank_by_rice, rice_or_none
 from pmdesk.exchange.deck import export_deck
-from pmdesk.exchange.deck.base import SLIDE_HEIGHT, SLIDE_WIDTH, text_height
+from pmdesk.exchange.deck.base import BODY, SLIDE_HEIGHT, SLIDE_WIDTH, text_height
 from pmdesk.exchange.deck.portfolio import summary_row
 from pmdesk.store.services import (
     LaunchService,
     LifecycleService,
     PortfolioService,
     RequirementService,
+    RoadmapService,
 )
 from pmdesk.store.services.portfolio import NOTES_KEY, portfolio_overview
 from pmdesk.store.workspace import Workspace
@@ -80,12 +81,15 @@ def table_rows(prs, name: str) -> list[list[str]]:
 
 
 def assert_all_fits(prs) -> None:
-    """Native parts only, every box on the slide, every text box as tall as its wrapped text."""
+    """Native parts only, every box on the slide and above the footer, every text box as
+    tall as its wrapped text."""
     for number, _slide, shape in shapes(prs):
         assert shape.shape_type != MSO_SHAPE_TYPE.PICTURE, f"a picture on slide {number}"
         assert shape.left >= 0 and shape.top >= 0, (number, shape.name)
         assert shape.left + shape.width <= SLIDE_WIDTH, (number, shape.name)
         assert shape.top + shape.height <= SLIDE_HEIGHT, (number, shape.name, shape.height)
+        if shape.name not in ("Footer", "Slide number"):
+            assert shape.top + shape.height <= BODY.bottom, (number, shape.name, shape.height)
         if shape.has_text_frame and shape.text_frame.text:
             runs = [r for p in shape.text_frame.paragraphs for r in p.runs]
             size = max(r.font.size.pt for r in runs)
@@ -145,6 +149,7 @@ def test_the_growth_share_chart_is_a_native_bubble_chart_per_product(demo_ws, tm
     # The axes cross at the splits, so they are the quadrant lines.
     assert chart.category_axis.crosses_at == 1.0
     assert chart.value_axis.crosses_at == 5.0
+    assert chart.value_axis.tick_labels.number_format == "0"  # signed whole percentages
     every = texts(prs)
     for name in QUADRANTS.values():
         assert name in every
@@ -436,4 +441,29 @@ def test_names_too_long_for_the_bubbles_become_numbers_with_a_key_beside(tmp_pat
     every = texts(prs)
     assert any(t.startswith("1 · Short — Stars") for t in every)
     assert any(t.startswith(f"2 · {long_name} — Dogs") for t in every)
+    assert_all_fits(prs)
+
+
+def test_a_row_taller_than_a_slide_is_set_smaller_rather_than_run_off_it(tmp_path):
+    ws = Workspace.create(tmp_path / "tall.pmdesk", name="Tall")
+    milestone = "W" * 300  # the longest name a roadmap item may have, without a space
+    try:
+        product = ws.service(PortfolioService).create_product(name="W" * 200, owner="O" * 200)
+        roadmap = ws.service(RoadmapService)
+        lane = roadmap.lanes.create(product_id=product.id, name="Core")
+        roadmap.items.create(
+            product_id=product.id,
+            lane_id=lane.id,
+            name=milestone,
+            kind=ItemKind.MILESTONE,
+            start_date=dt.date(2026, 6, 1),
+            end_date=dt.date(2026, 6, 1),
+        )
+        prs = export(ws, tmp_path / "t.pptx", ["portfolio"])
+    finally:
+        ws.close()
+    assert table_rows(prs, "Portfolio summary table")[0][4] == f"{milestone} · 2026-06-01"
+    table = next(s for _n, _sl, s in shapes(prs) if s.has_table)
+    body = table.table.cell(1, 0).text_frame.paragraphs[0].runs[0].font.size.pt
+    assert body < 14  # smaller than the summary's usual type, to stay on the slide
     assert_all_fits(prs)

@@ -229,14 +229,25 @@ def paged_table(
             subtitle=subtitle,
             notes=job.note if index == 0 else "",
         )
-        height = table_height(headers, page, widths, size)
+        # A row taller than a whole slide (a very long name in a narrow column) is
+        # set smaller on its slide rather than run off it.
+        room = box.h - reserve
+        page_size = next(
+            (
+                s
+                for s in (size, size - 2, size - 4, 8)
+                if table_height(headers, page, widths, s) <= room
+            ),
+            8,
+        )
+        height = table_height(headers, page, widths, page_size)
         frame = table(
             slide,
             Box(box.x, box.y, box.w, height),
             headers,
             page,
             widths=widths,
-            size=size,
+            size=page_size,
             numeric=numeric,
         )
         frame.name = f"{title} table"
@@ -336,15 +347,15 @@ def add_summary(deck: Deck, job: DeckJob) -> None:
         empty_slide(deck, job, title, NO_PRODUCTS)
         return
     counts = {colour: sum(r.health.colour == colour for r in rows) for colour in HEALTH_WORDS}
-    subtitle = portfolio_subtitle(job, rows)
     legend = " · ".join(f"{HEALTH_WORDS[c]} {HEALTH_MEANING[c]}: {counts[c]}" for c in HEALTH_WORDS)
+    subtitle = f"{portfolio_subtitle(job, rows)}\nHealth — {legend}"
 
     def paint(cell: Any, index: int, column: int) -> None:
         if column == HEALTH_COLUMN:
             colour = HEALTH_COLOURS[rows[index].health.colour]
             fill_cell(cell, colour, ink_on(colour))
 
-    pages = paged_table(
+    paged_table(
         deck,
         job,
         title,
@@ -355,16 +366,6 @@ def add_summary(deck: Deck, job: DeckJob) -> None:
         size=TABLE_SIZE,
         numeric=(5, 6, 7),
         paint=paint,
-        reserve=text_height(legend, BODY.w, SMALL_SIZE) + GAP,
-    )
-    slide, under = pages[-1]
-    text_box(
-        slide,
-        Box(under.x, under.y, under.w, 300_000),
-        f"Health — {legend}",
-        size=SMALL_SIZE,
-        colour=MUTED,
-        name="Health legend",
     )
 
 
@@ -373,7 +374,7 @@ def add_summary(deck: Deck, job: DeckJob) -> None:
 SHARE_TITLE = "Relative market share (log, high on the left)"
 GROWTH_TITLE = "Market growth %"
 # Where the plot sits inside the chart frame (fractions), so the quadrant names can be placed.
-PLOT = (0.11, 0.1, 0.85, 0.72)
+PLOT = (0.14, 0.1, 0.82, 0.72)
 SHARE_FLOOR, SHARE_CEILING = 0.01, 1e6  # as the screen: a product with no share still shows
 
 
@@ -544,7 +545,9 @@ def style_axes(chart: Any, x: tuple[float, float], y: tuple[float, float]) -> No
         line.color.rgb = rgb(FAINT)
         line.width = Pt(1.5)
         line.dash_style = MSO_LINE_DASH_STYLE.DASH
-    growth.tick_labels.number_format = "0"
+    # Whole percentages; past a million percent (data at the bounds) in short form.
+    huge = max(abs(y[0]), abs(y[1])) >= 1e6
+    growth.tick_labels.number_format = "0.0E+0" if huge else "0"
     growth.tick_labels.number_format_is_linked = False
     share.tick_labels.number_format = "General"
     share.tick_labels.number_format_is_linked = False
