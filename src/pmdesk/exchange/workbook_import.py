@@ -244,6 +244,11 @@ def _check_parts(archive: zipfile.ZipFile, shown: str) -> None:
                 )
     if "[Content_Types].xml" not in names:
         raise ImportFileError(f"{shown}: this is a zip file, not an Excel workbook (.xlsx)")
+    if "xl/workbook.bin" in names:
+        raise ImportFileError(
+            f"{shown}: this is an Excel binary workbook (.xlsb); open it in Excel and save it "
+            "as an Excel workbook (.xlsx)"
+        )
     for part in parts:
         _refuse_declarations(archive, part, shown)
 

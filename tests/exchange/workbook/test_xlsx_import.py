@@ -117,6 +117,20 @@ def test_typed_cells_become_the_text_the_csv_import_reads(tmp_path):
     assert table.warnings == []
 
 
+def test_dates_of_a_mac_workbook_counted_from_1904_are_the_same_days(tmp_path):
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    wb = openpyxl.Workbook()
+    wb.epoch = CALENDAR_MAC_1904
+    wb.active.append(["Title", "Created", "Due"])
+    wb.active.append(["Mac", dt.datetime(2027, 3, 4, 9, 5), dt.date(2199, 12, 31)])
+    wb.active["B2"].number_format = "yyyy-mm-dd hh:mm"
+    wb.active["C2"].number_format = "d/m/yyyy"
+    path = tmp_path / "mac.xlsx"
+    wb.save(path)
+    assert read_xlsx(path).rows == [["Mac", "2027-03-04 09:05", "2199-12-31"]]
+
+
 @pytest.mark.parametrize(
     ("value", "text"),
     [

@@ -104,6 +104,15 @@ def test_a_zip_that_is_no_workbook(tmp_path):
         read_xlsx(out.getvalue())
 
 
+def test_a_binary_workbook_is_named(tmp_path):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.bin", b"\x83\x01\x00")
+    with pytest.raises(ImportFileError, match=r"Excel binary workbook \(\.xlsb\).*\.xlsx"):
+        read_xlsx(out.getvalue())
+
+
 @pytest.mark.parametrize("cut", [30, 200, 0.5, 0.9, -1])
 def test_a_damaged_zip(valid, cut):
     at = cut if isinstance(cut, int) else int(len(valid) * cut)
