@@ -1013,9 +1013,9 @@ def _about(
             writer.text(sheet, row, 0, left, style or styles.text)
         if right:
             writer.text(sheet, row, 1, right, style or wrapped)
-            lines = -(-len(right) // 85)  # the column holds about 85 characters a line
-            if lines > 1:
-                sheet.set_row(row, 15 * lines)
+            wraps = -(-len(right) // 85)  # the column holds about 85 characters a line
+            if wraps > 1:
+                sheet.set_row(row, 15 * wraps)
         row += 1
     row += 1
     if writer.cut:
