@@ -404,18 +404,32 @@ def converted(tmp_path_factory) -> tuple[Path, int]:
     return convert(out, "pdf"), len(Presentation(str(out)).slides)
 
 
+def page_count(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    return int(next(x for x in info.stdout.splitlines() if x.startswith("Pages:")).split()[1])
+
+
 @needs_office
 def test_libreoffice_converts_the_deck_a_page_per_slide(converted):
     pdf, slides = converted
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
-    pages = int(next(x for x in info.stdout.splitlines() if x.startswith("Pages:")).split()[1])
-    assert pages == slides
+    assert page_count(pdf) == slides
     if shutil.which("pdftotext"):
         text = subprocess.run(
             ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
         ).stdout
         for words in ("Portfolio summary", "Stars", "Cash cows", "In-life (2)", "Launch readiness"):
             assert words in text
+
+
+@needs_office
+def test_libreoffice_converts_the_deck_at_the_bounds(at_the_bounds, tmp_path):
+    ws = Workspace.open(at_the_bounds, read_only=True)
+    try:
+        out = tmp_path / "bounds.pptx"
+        export_deck(ws, out, product_id=pulse(ws), slides=PORTFOLIO + PRODUCT, on=ON)
+    finally:
+        ws.close()
+    assert page_count(convert(out, "pdf")) == len(Presentation(str(out)).slides)
 
 
 def test_names_too_long_for_the_bubbles_become_numbers_with_a_key_beside(tmp_path):
