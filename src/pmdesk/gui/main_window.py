@@ -471,6 +471,8 @@ class MainWindow(QMainWindow):
         view.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 6000))
         if hasattr(view, "calendarRequested"):
             view.calendarRequested.connect(self.show_working_calendar)
+        if hasattr(view, "viewRequested"):  # a button that opens another view (the mix's)
+            view.viewRequested.connect(self.view_host.show_view)
 
     def add_product_here(self) -> None:
         """Add product from a view that needs one: the Portfolio adds it (its dialog, one undo

@@ -474,6 +474,7 @@ def test_signals_and_feedback_are_tabs_of_the_product_shown(qtbot, demo_template
         "Win/loss",
         "Signals",
         "Feedback",
+        "Marketing mix",
     ]
     for product in window.ctx.service(PortfolioService).list_products():
         pick(window, product.name)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -49,6 +49,7 @@ from pmdesk.store.services.market import CompetitorRow, MarketService
 from .commands import MarketCommand
 from .feedback import FeedbackPanel
 from .matrix import LEGEND, CellDialog, MatrixModel
+from .mix import MixTab
 from .models import CompetitorsModel, DealsModel, SummaryModel
 from .positioning import PositioningChart
 from .signals import SignalsPanel
@@ -91,6 +92,8 @@ def _table(model: Any, name: str) -> QTableView:
 
 
 class MarketView(BaseView):
+    viewRequested = Signal(str)  # another view's key: the window shows it (the mix's buttons)
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.service = ctx.service(MarketService)
@@ -116,6 +119,8 @@ class MarketView(BaseView):
         self.content_layout.addLayout(top)
         self.signals = SignalsPanel(self.ctx)
         self.feedback = FeedbackPanel(self.ctx)
+        self.mix_tab = MixTab(self.ctx)
+        self.mix_tab.viewRequested.connect(self.viewRequested)
         self.tabs = tabs(
             (self._competitors_page(), "Competitors"),
             (self._matrix_page(), "Comparison matrix"),
@@ -123,6 +128,7 @@ class MarketView(BaseView):
             (self._deals_page(), "Win/loss"),
             (self.signals, "Signals"),
             (self.feedback, "Feedback"),
+            (self.mix_tab, "Marketing mix"),
             name="Market",
         )
         self.content_layout.addWidget(self.tabs, 1)
@@ -394,6 +400,7 @@ class MarketView(BaseView):
         self._reload()
         self.signals.show_product(product_id)
         self.feedback.show_product(product_id)
+        self.mix_tab.show_product(product_id)
 
     def _follow(self, changes: ChangeSet) -> None:
         if self.product_id is not None and changes.touches(*MARKET_KINDS, ChangeKind.PRODUCT):
@@ -599,8 +606,8 @@ class MarketView(BaseView):
         if self.tabs.currentWidget() is self.signals:
             self.signals.delete_selected()
             return
-        if self.tabs.currentWidget() is self.feedback:
-            return  # feedback is archived with a reason, not deleted from here
+        if self.tabs.currentWidget() in (self.feedback, self.mix_tab):
+            return  # feedback is archived with a reason; the mix's entries live elsewhere
         if self.tabs.currentWidget() is self.matrix_page:
             self.delete_capability()
             return
@@ -617,7 +624,7 @@ class MarketView(BaseView):
             return self._current_deal() is not None
         if self.tabs.currentWidget() is self.signals:
             return self.signals.current() is not None
-        if self.tabs.currentWidget() is self.feedback:
+        if self.tabs.currentWidget() in (self.feedback, self.mix_tab):
             return False
         if self.tabs.currentWidget() is self.matrix_page:
             return self._current_capability() is not None
@@ -807,6 +814,7 @@ class MarketView(BaseView):
         super().set_presentation(theme)
         self.signals.set_presentation(theme)
         self.feedback.set_presentation(theme)
+        self.mix_tab.set_presentation(theme)
         if theme is None:
             return
         look = self.look
