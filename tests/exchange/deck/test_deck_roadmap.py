@@ -506,3 +506,24 @@ def test_libreoffice_converts_the_decks(demo_decks):
             subprocess.run(
                 ["pdftoppm", "-png", "-r", "60", str(pdf), str(pdf.with_suffix(""))], check=True
             )
+
+
+def test_cancel_while_the_roadmap_is_drawn_leaves_no_file(demo, tmp_path):
+    from pmdesk.exchange.deck import ExportCancelled
+
+    asked = []
+
+    def cancelled() -> bool:
+        asked.append(1)
+        return len(asked) > 12  # past the set-up, in the middle of the roadmap's slides
+
+    ws = Workspace.open(demo)
+    try:
+        with pytest.raises(ExportCancelled):
+            export_deck(
+                ws, tmp_path / "stop.pptx", slides=["roadmap", "board"], cancelled=cancelled
+            )
+    finally:
+        ws.close()
+    assert len(asked) == 13
+    assert not list(tmp_path.iterdir())

@@ -22,11 +22,13 @@ hand wins, else the dates decide; finished work leaves the board.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import math
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from itertools import accumulate
 from typing import Any
 
@@ -40,8 +42,8 @@ from pmdesk.core import horizon as board_rule
 from pmdesk.core import palette
 from pmdesk.core import roadmap_style as rs
 from pmdesk.core.enums import DependencyType, Horizon, ItemKind, ItemStatus
+from pmdesk.core.gantt_layout import ROW_SIZES, Metrics, label_place
 from pmdesk.core.gantt_layout import Box as LayoutBox
-from pmdesk.core.gantt_layout import Metrics, label_place
 from pmdesk.core.timeline import TimeScale, add_months, next_unit, tiers, unit_label, unit_start
 from pmdesk.exchange.pdf import roadmap as pdf_roadmap
 from pmdesk.exchange.pdf.fonts import printable, register, string_width
@@ -109,6 +111,7 @@ METRICS: Metrics = replace(
 )
 # The poster keeps 1.2 pt a day for 6.8 pt labels; a slide's larger labels need as much more.
 READABLE_PT_PER_DAY = pdf_roadmap.READABLE_PX_PER_DAY * LABEL_SIZE / PAPER_LABEL_SIZE
+SHRINK_TO = 0.8  # rows closer by this much at most, to keep a window on one slide
 MEASURED = 400  # characters of a name measured at most: more never fits a label anyway
 ELLIPSIS = "…"
 EMPTY = "No roadmap items yet — add them in the Roadmap view"
@@ -390,6 +393,11 @@ def lay_out(plan: Plan, first: dt.date, last: dt.date, width: float, height: flo
     links = [link for link in plan.data.links if link.pred in whole and link.succ in whole]
     data = ChartData(lanes, shown, links, today=plan.data.today)
     chart = GanttChart(data, first, last, px, LANE_COLUMN, METRICS)
+    if height < chart.body_height <= height / SHRINK_TO:
+        # A little too tall: closer rows rather than a lane alone on the next slide, as
+        # the poster scales a page down (the labels keep their size and still fit).
+        factor = height / chart.body_height * 0.999
+        chart = GanttChart(data, first, last, px, LANE_COLUMN, METRICS.scaled(factor, ROW_SIZES))
     bands = chart.bands(height + chart.header) if shown else []
     return Window(first, last, chart, whole, bands)
 
@@ -405,7 +413,8 @@ def add_roadmap(deck: Deck, job: DeckJob) -> None:
         text_box(slide, body, EMPTY, size=BODY_SIZE + 4, colour=MUTED, name="Nothing yet")
         return
     body = BODY  # a titled slide's body, without a subtitle
-    legend = _legend_rows(plan, body.w, today=True)
+    legends = {shown: _legend_rows(plan, body.w, today=shown) for shown in (False, True)}
+    legend = legends[True]  # the taller, if either
     chart_width = body.w / EMU_PER_POINT - LANE_COLUMN
     rows_height = (body.h / EMU_PER_POINT) - 2 * TIER - len(legend) * LEGEND_ROW - LEGEND_GAP
     extent = plan.data.extent()
@@ -426,6 +435,7 @@ def add_roadmap(deck: Deck, job: DeckJob) -> None:
             laid.append(window)
     total = sum(len(window.bands) for window in laid)
     number = 0
+    stamps = Stamps()
     for window in laid:
         for band in window.bands:
             number += 1
@@ -434,18 +444,53 @@ def add_roadmap(deck: Deck, job: DeckJob) -> None:
             if total > 1:
                 title += f" ({number} of {total})"
             slide, body = deck.slide(title, notes=job.note if number == 1 else "")
-            painter = RoadmapSlide(slide, body, plan, window, band)
+            painter = RoadmapSlide(slide, body, plan, window, band, stamps)
             painter.draw()
             today = plan.data.today is not None and window.first <= plan.data.today <= window.last
-            key = _legend_rows(plan, body.w, today=today)
-            _draw_legend(slide, body.x, painter.bottom + emu(LEGEND_GAP), key)
+            top = painter.bottom + emu(LEGEND_GAP)
+            draw = partial(_draw_legend, slide, body.x, top, legends[today])
+            stamps.put(slide, ("legend", today), draw, top=top)
+
+
+class Stamps:
+    """Shapes drawn once and copied onto later slides: the legend, a window's time scale.
+
+    Copying a slide's XML is several times quicker than building the same shapes again
+    through python-pptx, and a long roadmap repeats them on every slide.
+    """
+
+    def __init__(self) -> None:
+        self.drawn: dict[object, tuple[int, list[Any]]] = {}
+
+    def put(self, slide: Any, key: object, draw: Callable[[], None], top: int = 0) -> None:
+        """``draw()`` on ``slide`` the first time ``key`` is asked for; later, copies of
+        what it drew, moved down by how far ``top`` is below the first one's."""
+        tree = slide.shapes._spTree
+        found = self.drawn.get(key)
+        if found is None:
+            before = len(tree)
+            draw()
+            self.drawn[key] = (top, [copy.deepcopy(element) for element in tree[before:]])
+            return
+        first_top, elements = found
+        next_id = slide.shapes._next_shape_id
+        for offset, element in enumerate(elements):
+            clone = copy.deepcopy(element)
+            clone.xpath("./*[1]/p:cNvPr")[0].set("id", str(next_id + offset))
+            if top != first_top:
+                for place in clone.xpath("./p:spPr/a:xfrm/a:off"):
+                    place.set("y", str(int(place.get("y")) + top - first_top))
+            tree.append(clone)
 
 
 class RoadmapSlide:
     """One slide of the roadmap: a run of lanes of one window, drawn as native shapes."""
 
-    def __init__(self, slide: Any, body: Box, plan: Plan, window: Window, band: Band) -> None:
+    def __init__(
+        self, slide: Any, body: Box, plan: Plan, window: Window, band: Band, stamps: Stamps
+    ) -> None:
         self.slide, self.body, self.plan, self.window, self.band = slide, body, plan, window, band
+        self.stamps = stamps
         self.chart = window.chart
         self.x0 = body.x + emu(LANE_COLUMN)  # where the window's first day begins
         self.x1 = body.right
@@ -520,8 +565,17 @@ class RoadmapSlide:
             style_font(run.font, size=size, bold=bold, colour=colour)
 
     def _time_scale(self) -> None:
-        """Two tiers across the top (quarters over months, say), and the months' grid."""
+        """Two tiers across the top (quarters over months, say), the same on every slide of
+        the window (drawn once, then copied), and the lower tier's grid down the rows."""
         upper, lower = tiers(self.chart.px / PAPER_TIER_FACTOR)
+        y = self.scale_top + emu(TIER)
+        for _day, left, _right in self._periods(lower):
+            if left > self.x0:
+                _line(self.slide, left, y, left, self.bottom, HAIRLINE, 0.5)
+        key = ("time scale", self.window.first, self.window.last)
+        self.stamps.put(self.slide, key, lambda: self._tiers(upper, lower))
+
+    def _tiers(self, upper: str, lower: str) -> None:
         tiers_y = (self.scale_top, self.scale_top + emu(TIER))
         rectangle(self.slide, Box(self.x0, tiers_y[0], self.x1 - self.x0, emu(TIER)), fill=PRIMARY)
         rectangle(self.slide, Box(self.x0, tiers_y[1], self.x1 - self.x0, emu(TIER)), fill=SURFACE)
@@ -529,17 +583,8 @@ class RoadmapSlide:
             y = tiers_y[0] if is_upper else tiers_y[1]
             for day, left, right in self._periods(unit):
                 width = (right - left) / EMU_PER_POINT
-                if left > self.x0:
-                    bottom = self.bottom if not is_upper else y + emu(TIER)
-                    _line(
-                        self.slide,
-                        left,
-                        y,
-                        left,
-                        bottom,
-                        RULE if is_upper else HAIRLINE,
-                        0.75 if is_upper else 0.5,
-                    )
+                if left > self.x0 and is_upper:
+                    _line(self.slide, left, y, left, y + emu(TIER), RULE, 0.75)
                 label = _period_label(day, unit, width, is_upper)
                 label = shorten(label, width - 2 * PAD, TICK_SIZE, is_upper)
                 if not label:
