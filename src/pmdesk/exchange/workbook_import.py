@@ -28,7 +28,7 @@ import re
 import warnings
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -140,6 +140,30 @@ def read_xlsx(source: bytes | str | Path, sheet: str | None = None) -> SheetTabl
             if table is not None:
                 return table
     raise ImportFileError(f"{shown}: every sheet of the workbook is empty")
+
+
+def read_sheets(
+    source: bytes | str | Path, progress: Callable[[int, int], None] | None = None
+) -> dict[str, SheetTable]:
+    """Every sheet with rows, in the order of the tabs, from one reading of the file.
+
+    For a dialog that offers a choice of sheet: the workbook is opened and checked
+    once, not once per sheet. ``progress(sheets read, sheets)`` after each sheet; it
+    may raise to stop. Empty sheets are left out; none with rows is an ImportFileError.
+    """
+    data, shown = read_source(source, "Excel workbook")
+    tables: dict[str, SheetTable] = {}
+    with _opened(data, shown) as wb:
+        sheets = wb.worksheets
+        for count, ws in enumerate(sheets, 1):
+            table = _read_sheet(wb, ws, shown)
+            if table is not None:
+                tables[ws.title] = table
+            if progress is not None:
+                progress(count, len(sheets))
+    if not tables:
+        raise ImportFileError(f"{shown}: every sheet of the workbook is empty")
+    return tables
 
 
 def _named(sheets: list[Any], name: str, shown: str) -> Any:

@@ -33,7 +33,13 @@ from pmdesk.exchange.importing import ImportFileError, ImportRefused
 from pmdesk.exchange.tabular import CsvTable
 from pmdesk.exchange.tabular_import import import_csv, plan_csv
 from pmdesk.exchange.tabular_targets import suggest_mapping
-from pmdesk.exchange.workbook_import import SheetTable, number_text, read_xlsx, sheet_names
+from pmdesk.exchange.workbook_import import (
+    SheetTable,
+    number_text,
+    read_sheets,
+    read_xlsx,
+    sheet_names,
+)
 from pmdesk.store.demo import create_demo
 from pmdesk.store.services import (
     LifecycleService,
@@ -190,6 +196,31 @@ def test_the_first_non_empty_visible_sheet_is_read_unless_one_is_named(tmp_path)
         read_xlsx(path, "Empty")
     with pytest.raises(ImportFileError, match="no sheet named “Plan”.*“Cover”, “Lookup”"):
         read_xlsx(path, "Plan")
+
+
+def test_every_sheet_with_rows_is_read_in_one_pass(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.title = "Cover"
+    for title, rows in (
+        ("Backlog", [["Title"], ["First"]]),
+        ("Empty", []),
+        ("Later", [["Name"], ["Two"], ["Three"]]),
+    ):
+        sheet = wb.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    path = tmp_path / "several.xlsx"
+    wb.save(path)
+    seen = []
+    tables = read_sheets(path, progress=lambda done, total: seen.append((done, total)))
+    assert list(tables) == ["Backlog", "Later"]
+    assert tables["Later"] == read_xlsx(path, "Later")
+    assert tables["Backlog"].name == "several.xlsx ▸ Backlog"
+    assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    empty = tmp_path / "empty.xlsx"
+    openpyxl.Workbook().save(empty)
+    with pytest.raises(ImportFileError, match="every sheet of the workbook is empty"):
+        read_sheets(empty)
 
 
 def test_a_value_merged_down_belongs_to_each_row_it_covers(tmp_path, workspace, product):
