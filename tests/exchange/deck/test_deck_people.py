@@ -371,6 +371,14 @@ def test_many_notes_and_rivals_go_on_over_more_slides(workspace, tmp_path):
     titles = [_title(s) for s in prs.slides]
     canvas = [t for t in titles if t.startswith(f"Board {AWKWARD}")]
     assert len(canvas) > 1 and canvas[-1].endswith(f"({len(canvas)} of {len(canvas)})")
+    assert len(canvas) <= 4  # the notes left over flow on densely, not one per block a slide
+    first = next(s for s in prs.slides if _title(s) == canvas[0])
+    more = [s.text_frame.text for s in first.shapes if s.name == "More notes"]
+    shown = sum(1 for s in first.shapes if s.name == "Note")
+    assert more and shown + sum(int(t.split()[1]) for t in more) == 60
+    later = [s for s in prs.slides if _title(s) in canvas[1:]]
+    headings = [s.text_frame.text for sl in later for s in sl.shapes if s.name == "Block title"]
+    assert "Problem, continued" in headings
     notes = [s.text_frame.text for sl in prs.slides for s in sl.shapes if s.name == "Note"]
     assert sorted(notes) == sorted([AWKWARD] + [f"Note {i}: {AWKWARD}" for i in range(1, 60)])
     matrix = [s for s in prs.slides if _title(s).startswith("Competitor matrix")]

@@ -1301,10 +1301,12 @@ def add_competitors(deck: Deck, job: DeckJob) -> None:
     if stale:
         foot_text += f" — {plural(stale, 'cell')} marked stale"
 
-    subtitle = (
-        f"{clean(product.name)} against {plural(len(matrix.competitors), 'competitor')}"
-        f" · as of {short_date(job.on)}"
+    against = (
+        f"against {plural(len(matrix.competitors), 'competitor')}"
+        if matrix.competitors
+        else "no competitor linked yet (link them in the Market view)"
     )
+    subtitle = f"{clean(product.name)} {against} · as of {short_date(job.on)}"
     slides = []
     for group in groups:
         job.progress.check()
@@ -1445,7 +1447,8 @@ def _matrix_pages(
                     fills[(r + 1, c)] = level_fill(level)
         start += len(page)
         last = start == len(rows) + 1
-        out.append((header, [list(map(str, row)) for row in page], fills, last, in_full))
+        cut = in_full if not out else []  # the texts cut short, in the notes of the first
+        out.append((header, [list(map(str, row)) for row in page], fills, last, cut))
     return out
 
 
