@@ -288,3 +288,65 @@ def test_a_steep_ramp_over_400_months_stays_within_the_spreadsheets_numbers(tmp_
     first = _find(sheet, "Cash flows — Base scenario (the plan)") + 2
     ramp = [sheet.cell(first + n, 3).value for n in range(1, 401)]
     assert all(isinstance(v, float | int) for v in ramp) and max(ramp) == 1e300
+
+
+@needs_office
+def test_every_recalculated_cash_flow_line_is_the_apps(recalculated, demo_path):
+    """Period by period, every line LibreOffice computes from the formulas is the line
+    pmdesk's cash-flow table holds, and so are the figures the JSON does not carry."""
+    book = openpyxl.load_workbook(recalculated, data_only=True)
+    lines = {
+        "New units": "new_units",
+        "Customers": "customers",
+        "Revenue": "revenue",
+        "Cost of goods": "cost_of_goods",
+        "Gross margin": "gross_margin",
+        "Operating costs": "operating_costs",
+        "Investment": "investment",
+        "Net cash flow": "net_cash_flow",
+        "Cumulative": "cumulative",
+        "Discounted": "discounted",
+        "Cumulative discounted": "cumulative_discounted",
+    }
+    with Workspace.open(demo_path, read_only=True) as ws:
+        finance = ws.service(FinanceService)
+        for product in ws.service(PortfolioService).list_products():
+            case = finance.business_case(product.id)
+            if case is None:
+                continue
+            title = next(
+                n for n in book.sheetnames if n.startswith(f"Business case – {product.name}"[:31])
+            )
+            sheet = book[title]
+            figures = _figures(sheet)
+            for result in (evaluate(case, s.name) for s in case.scenarios):
+                label = f"Cash flows — {result.name} scenario"
+                header = (
+                    next(
+                        row
+                        for row in range(1, sheet.max_row + 1)
+                        if str(sheet.cell(row, 1).value).startswith(label)
+                    )
+                    + 1
+                )
+                columns = {sheet.cell(header, c).value: c for c in range(1, 19)}
+                for row in result.rows:
+                    at = header + 1 + row.index
+                    assert sheet.cell(at, 1).value == row.index
+                    assert sheet.cell(at, columns["Starts"]).value.date() == row.start
+                    for line, field in lines.items():
+                        want = float(getattr(row, field))
+                        got = sheet.cell(at, columns[line]).value
+                        assert got == pytest.approx(want, rel=1e-9, abs=1e-6), (
+                            title,
+                            result.name,
+                            row.index,
+                            line,
+                        )
+                f = result.figures
+                got = figures[result.name]
+                assert got["Break-even period"] == (
+                    "never" if f.break_even_period is None else f.break_even_period
+                )
+                assert got["Peak funding"] == pytest.approx(float(f.peak_funding), abs=0.005)
+                assert got["Total revenue"] == pytest.approx(float(f.total_revenue), abs=0.005)
