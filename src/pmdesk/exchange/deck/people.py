@@ -1383,6 +1383,11 @@ def table_pages(
     return pages
 
 
+# A slide of the matrix: header, rows, cell fills, whether it ends with the coverage row, and
+# the texts cut short on it.
+_MatrixPage = tuple[list[str], list[list[str]], dict[tuple[int, int], str], bool, list[str]]
+
+
 def _matrix_widths(count: int) -> list[float]:
     return [2.0] + [1.0] * (count - 1)
 
@@ -1393,7 +1398,7 @@ def _matrix_pages(
     foot_text: str,
     subtitle: str,
     job: DeckJob,
-) -> list[tuple[list[str], list[list[str]], dict[tuple[int, int], str], bool, list[str]]]:
+) -> list[_MatrixPage]:
     """The matrix for these columns, its rows split over as many slides as they need."""
     body = body_of(subtitle)
     widths = _matrix_widths(len(group) + 1)
@@ -1436,7 +1441,7 @@ def _matrix_pages(
         - (header_h - _emu(_line_height(MATRIX_SIZE)))
     )
     pages = table_pages(rows + [coverage], widths_emu, room, MATRIX_SIZE)
-    out = []
+    out: list[_MatrixPage] = []
     start = 0
     for page in pages:
         fills: dict[tuple[int, int], str] = {}
@@ -1447,8 +1452,8 @@ def _matrix_pages(
                     fills[(r + 1, c)] = level_fill(level)
         start += len(page)
         last = start == len(rows) + 1
-        cut = in_full if not out else []  # the texts cut short, in the notes of the first
-        out.append((header, [list(map(str, row)) for row in page], fills, last, cut))
+        whole = in_full if not out else []  # texts cut short: in the first slide's notes
+        out.append((header, [list(map(str, row)) for row in page], fills, last, whole))
     return out
 
 
