@@ -98,16 +98,27 @@ def assert_all_fits(prs) -> None:
             assert shape.height >= need, (number, shape.name, shape.height, need)
 
 
-@pytest.fixture
-def demo_file(tmp_path: Path) -> Path:
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory) -> Path:
     from pmdesk.store.demo import create_demo
 
-    return create_demo(tmp_path / "demo.pmdesk", today=ON)
+    path = create_demo(tmp_path_factory.mktemp("deck-demo") / "demo.pmdesk", today=ON)
+    Workspace.open(path).close()  # the file alone holds it all (no write-ahead log beside)
+    return path
 
 
 @pytest.fixture
-def demo_ws(demo_file: Path):
-    ws = Workspace.open(demo_file, read_only=True)
+def demo_file(demo_template: Path, tmp_path: Path) -> Path:
+    """A copy of the demo to change."""
+    path = tmp_path / "demo.pmdesk"
+    shutil.copyfile(demo_template, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def demo_ws(demo_template: Path):
+    """The demo, read-only, shared by the tests that only read it."""
+    ws = Workspace.open(demo_template, read_only=True)
     yield ws
     ws.close()
 
@@ -391,16 +402,9 @@ def test_a_megabyte_of_speaker_notes_goes_with_the_first_slide_only(demo_file, t
 
 
 @pytest.fixture(scope="module")
-def converted(tmp_path_factory) -> tuple[Path, int]:
-    from pmdesk.store.demo import create_demo
-
-    folder = tmp_path_factory.mktemp("deck-portfolio")
-    ws = Workspace.open(create_demo(folder / "demo.pmdesk", today=ON), read_only=True)
-    try:
-        out = folder / "portfolio.pptx"
-        export_deck(ws, out, product_id=pulse(ws), slides=PORTFOLIO + PRODUCT, on=ON)
-    finally:
-        ws.close()
+def converted(demo_ws, tmp_path_factory) -> tuple[Path, int]:
+    out = tmp_path_factory.mktemp("deck-portfolio") / "portfolio.pptx"
+    export_deck(demo_ws, out, product_id=pulse(demo_ws), slides=PORTFOLIO + PRODUCT, on=ON)
     return convert(out, "pdf"), len(Presentation(str(out)).slides)
 
 

@@ -473,7 +473,7 @@ def names_fit(names: Sequence[str], width: int) -> bool:
         return False
     register()
     legend = sum(string_width(clean(name), SMALL_SIZE) + 24 for name in names)
-    return legend * EMU_PER_POINT <= 2 * (width - 2 * 91_440)
+    return legend * EMU_PER_POINT <= width - 2 * 91_440  # one line over the plot
 
 
 def style_bubbles(chart: Any, named: bool) -> None:
