@@ -21,6 +21,7 @@ Rows and columns beyond Excel's own limits are refused while reading.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import io
 import math
@@ -327,11 +328,15 @@ def _read_sheet(wb: Workbook, ws: ReadOnlyWorksheet, shown: str) -> SheetTable |
     if not rows:
         return None
     numbers = sorted(rows)
-    # A title line above the table ("Backlog, exported 4 March") is not its header.
-    while len(numbers) > 1 and _filled(rows[numbers[0]]) == 1 < _filled(rows[numbers[1]]):
-        del rows[numbers.pop(0)]
+    # Title lines above the table ("Backlog", "Exported 4 March") are not its header: up
+    # to three rows of one filled cell each, directly above a row with more.
+    lead = next((n for n, row in enumerate(numbers[:4]) if _filled(rows[row]) != 1), 0)
+    if lead and _filled(rows[numbers[lead]]) > 1:
+        for row in numbers[:lead]:
+            del rows[row]
+        del numbers[:lead]
     header_number = numbers[0]
-    _fill_merged_down(rows, merges, header_number)
+    _fill_merged_down(rows, numbers, merges)
     headers = [h.strip() for h in rows[header_number]]
     body = [rows[n] for n in numbers[1:]]
     # Only the table's own cells matter: not a note above the header or a sum at the side.
@@ -460,11 +465,12 @@ class _Formats:
         return self.known[style_id]
 
 
-def _fill_merged_down(rows: dict[int, list[str]], refs: list[str], header: int) -> None:
+def _fill_merged_down(rows: dict[int, list[str]], numbers: list[int], refs: list[str]) -> None:
     """A value merged down over several data rows belongs to each of them (its first column).
 
-    Merges across columns stay in their first cell: the next columns are other fields.
-    Rows that are otherwise empty stay skipped; merges that start in the header are left.
+    ``numbers`` are the table's rows in order, the header first. Merges across columns
+    stay in their first cell: the next columns are other fields. Rows that are
+    otherwise empty stay skipped; merges that start in the header or above are left.
     """
     from openpyxl.utils import range_boundaries
 
@@ -474,16 +480,17 @@ def _fill_merged_down(rows: dict[int, list[str]], refs: list[str], header: int) 
         if first_column is None or first_row is None or last_row is None:
             continue
         top = rows.get(first_row)
-        if first_row <= header or top is None or len(top) < first_column:
+        if first_row <= numbers[0] or top is None or len(top) < first_column:
             continue
         value = top[first_column - 1]
-        for number in range(first_row + 1, min(last_row, MAX_ROWS) + 1):
-            work += 1
-            if work > MAX_CELLS:
-                return
-            line = rows.get(number)
-            if line is None:
-                continue
+        covered = numbers[
+            bisect.bisect_right(numbers, first_row) : bisect.bisect_right(numbers, last_row)
+        ]
+        work += len(covered)
+        if work > MAX_CELLS:  # only a crafted file merges so much, over and over
+            raise ImportFileError("the sheet has more merged cells than pmdesk reads")
+        for number in covered:
+            line = rows[number]
             if len(line) < first_column:
                 line.extend([""] * (first_column - len(line)))
             if not line[first_column - 1]:

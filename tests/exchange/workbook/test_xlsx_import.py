@@ -258,6 +258,30 @@ def test_a_value_merged_down_belongs_to_each_row_it_covers(tmp_path, workspace, 
     ]
 
 
+@pytest.mark.parametrize(
+    ("top", "header_row"),
+    [
+        ([["Backlog"], ["Exported 4 March 2027"], []], 4),  # title lines: skipped
+        ([["A note"], ["Another"], ["A third"], ["A fourth"]], 1),  # more than three: a list
+        ([], 1),
+    ],
+)
+def test_title_lines_above_the_table_are_not_its_header(tmp_path, top, header_row):
+    path = book(tmp_path / "titled.xlsx", [*top, ["Title", "Reach"], ["One", 1]])
+    table = read_xlsx(path)
+    if header_row == 1 and top:
+        assert table.headers == ["A note"]
+    else:
+        assert table.headers == ["Title", "Reach"] and table.rows == [["One", "1"]]
+        assert table.numbers == [header_row + 1 if top else 2]
+
+
+def test_a_one_column_list_keeps_its_header(tmp_path):
+    path = book(tmp_path / "list.xlsx", [["Title"], ["One"], ["Two"], ["Three"], ["Four"]])
+    table = read_xlsx(path)
+    assert table.headers == ["Title"] and table.rows == [["One"], ["Two"], ["Three"], ["Four"]]
+
+
 def test_a_formula_is_read_as_the_value_saved_with_it_never_run(tmp_path, workspace, product):
     import xlsxwriter
 

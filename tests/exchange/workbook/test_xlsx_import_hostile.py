@@ -277,6 +277,20 @@ def test_too_many_cells_are_refused(monkeypatch):
         read_xlsx(data)
 
 
+def test_merges_repeated_over_and_over_are_refused(valid, monkeypatch):
+    monkeypatch.setattr(workbook_import, "MAX_CELLS", 1000)
+    merges = "".join('<mergeCell ref="A2:A1048576"/>' for _ in range(2000))
+    crafted = rewrite(
+        valid,
+        SHEET,
+        replace_xml("</sheetData>", f'</sheetData><mergeCells count="2000">{merges}</mergeCells>'),
+    )
+    started = time.perf_counter()
+    with pytest.raises(ImportFileError, match="more merged cells than pmdesk reads"):
+        read_xlsx(crafted)
+    assert time.perf_counter() - started < 2
+
+
 def test_a_cell_longer_than_the_csv_import_reads_is_refused(valid):
     crafted = rewrite(valid, SHEET, replace_text("Second", "x" * 1_000_001))
     with pytest.raises(ImportFileError, match=r"row 3, column A holds 1,000,001 characters"):
