@@ -65,6 +65,9 @@ _DAMAGED = (
     RuntimeError,
     NotImplementedError,
 )
+# Pictures are shown, never parsed (an SVG saved by a drawing program may well carry a
+# DOCTYPE); openpyxl's own parser limits entity expansion besides.
+_PICTURES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
@@ -280,7 +283,7 @@ def _check_parts(archive: zipfile.ZipFile, shown: str) -> None:
 
 def _refuse_declarations(archive: zipfile.ZipFile, part: zipfile.ZipInfo, shown: str) -> None:
     """An XML part may not declare a document type or entities (read up to its root only)."""
-    if part.is_dir() or part.file_size == 0:
+    if part.is_dir() or part.file_size == 0 or part.filename.lower().endswith(_PICTURES):
         return
     guard = _guard(expat.ParserCreate())
     guard.StartElementHandler = _stop_at_root

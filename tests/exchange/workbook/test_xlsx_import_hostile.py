@@ -219,6 +219,15 @@ def test_a_declaration_in_a_part_with_another_name_is_found(valid, monkeypatch):
         read_xlsx(crafted)
 
 
+def test_a_picture_drawn_with_a_doctype_does_not_refuse_the_workbook(valid):
+    svg = (
+        '<?xml version="1.0"?><!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+        '"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd"><svg/>'
+    )
+    crafted = add_part(valid, "xl/media/image1.svg", svg.encode())
+    assert read_xlsx(crafted).rows == [["First", "1"], ["Second", "2"]]
+
+
 def test_binary_parts_are_not_mistaken_for_xml(valid):
     crafted = add_part(valid, "xl/media/image1.png", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 10)
     assert read_xlsx(crafted).rows == [["First", "1"], ["Second", "2"]]
