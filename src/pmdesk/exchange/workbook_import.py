@@ -14,8 +14,8 @@ one reads as empty, and the table's ``warnings`` say so); macros are ignored.
 A stranger's file is checked before openpyxl parses it: it must be a zip (an
 old .xls, a password-protected workbook or an OpenDocument file is named as
 such), every part's unpacked size is capped from the zip's directory (a zip
-bomb is refused before anything is unpacked), and no XML part may declare a
-document type or entities (as :mod:`.safexml` refuses them for MS Project).
+bomb is refused before anything is unpacked), and no XML part but a picture may
+declare a document type or entities (as :mod:`.safexml` refuses them for MS Project).
 Rows and columns beyond Excel's own limits are refused while reading.
 """
 

@@ -302,6 +302,24 @@ def test_a_formula_is_read_as_the_value_saved_with_it_never_run(tmp_path, worksp
     assert table.warnings == []
 
 
+def test_text_that_looks_like_a_formula_imports_as_typed(tmp_path, workspace, product):
+    import xlsxwriter
+
+    typed = ["=1+1", "+44 20 7946 0000", "-minus", "@SUM(A1)", "'=quoted", '=HYPERLINK("x")']
+    path = tmp_path / "texts.xlsx"
+    with xlsxwriter.Workbook(str(path)) as wb:
+        ws = wb.add_worksheet()
+        ws.write_string(0, 0, "Title")
+        for row, text in enumerate(typed, 1):
+            ws.write_string(row, 0, text)
+    table = read_xlsx(path)
+    assert [row[0] for row in table.rows] == typed and table.uncalculated == ()
+    import_csv(workspace, table, target="requirements", product_id=product.id)
+    found = workspace.service(RequirementService).requirements_of(product.id)
+    # As the CSV import: the one quote a spreadsheet export puts before a formula goes.
+    assert [r.title for r in found] == [*typed[:4], "=quoted", typed[5]]
+
+
 def test_a_formula_saved_without_a_value_reads_as_empty_and_says_so(tmp_path, workspace, product):
     path = book(
         tmp_path / "uncalculated.xlsx",
