@@ -137,7 +137,7 @@ def test_the_portfolio_summary_is_the_portfolio_views_table(demo_ws, tmp_path):
     body = table_rows(prs, "Portfolio summary table")
     datalog = next(r for r in body if r[0] == "DataLog 200")
     assert datalog[1:4] == ["In-life", "Aisha Rahman", "Red"]
-    assert datalog[5:] == ["54,000 EUR", "9.2%", "-5.3%", "⚑ Candidate"]
+    assert datalog[5:] == ["▼ falling", "54,000 EUR", "9.2%", "-5.3%", "⚑ Candidate"]
     table = next(s for _n, _sl, s in shapes(prs) if s.has_table)
     health = table.table.cell(1 + [r[0] for r in body].index("DataLog 200"), 3)
     assert str(health.fill.fore_color.rgb) == HEALTH_COLOURS["red"].lstrip("#").upper()

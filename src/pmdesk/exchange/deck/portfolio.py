@@ -149,7 +149,7 @@ def column_widths(
     register()
     total = sum(proportions)
     shares = [width * part / total for part in proportions]
-    headings, wanted = [], []
+    headings, words_room = [], []
     for column, header in enumerate(headers):
         heading = max((string_width(w, size, True) for w in header.split()), default=0.0)
         words = {word for row in rows if column < len(row) for word in clean(row[column]).split()}
@@ -157,14 +157,16 @@ def column_widths(
         least = int((heading + 3) * EMU_PER_POINT) + CELL_MARGINS
         cell = min(int((longest + 3) * EMU_PER_POINT) + CELL_MARGINS, int(shares[column] * 1.5))
         headings.append(least)
-        wanted.append(max(least, cell, int(shares[column])))
-    widths = list(wanted)
-    # Too wide: columns give back what they hold beyond their header's need, in proportion.
-    over = sum(widths) - width
-    spare = [w - least for w, least in zip(widths, headings, strict=True)]
-    if over > 0 and sum(spare) > 0:
-        give = min(over, sum(spare))
-        room = sum(spare)
+        words_room.append(max(least, cell))
+    widths = [max(room, int(share)) for room, share in zip(words_room, shares, strict=True)]
+    # Too wide: columns give back first what they hold beyond their words' need, then
+    # beyond their header's, each time in proportion to what they can spare.
+    for floor in (words_room, headings):
+        over = sum(widths) - width
+        spare = [max(0, w - low) for w, low in zip(widths, floor, strict=True)]
+        if over <= 0 or not sum(spare):
+            continue
+        give, room = min(over, sum(spare)), sum(spare)
         widths = [w - int(give * extra / room) for w, extra in zip(widths, spare, strict=True)]
     if sum(widths) > width:  # even the headers do not fit: shrink all alike
         widths = [int(w * width / sum(widths)) for w in widths]
@@ -298,13 +300,22 @@ SUMMARY_HEADERS = (
     "Owner",
     "Health",
     "Next milestone",
+    "Revenue trend",
     "Latest revenue",
     "Share",
     "Growth",
     "Elimination",
 )
-SUMMARY_WIDTHS = (0.17, 0.11, 0.12, 0.08, 0.17, 0.1, 0.07, 0.07, 0.11)
-HEALTH_COLUMN = 3
+SUMMARY_WIDTHS = (0.16, 0.1, 0.11, 0.07, 0.16, 0.09, 0.1, 0.065, 0.065, 0.1)
+HEALTH_COLUMN, TREND_COLUMN = 3, 5
+
+
+def trend(row: ProductOverview) -> str:
+    """The revenue sparkline's message in words: falling when the last is under the first."""
+    if len(row.revenue) < 2:
+        return ""
+    falling = row.revenue[-1] < row.revenue[0]
+    return "▼ falling" if falling else "▲ rising"
 
 
 def summary_row(row: ProductOverview) -> list[str]:
@@ -320,6 +331,7 @@ def summary_row(row: ProductOverview) -> list[str]:
         row.owner,
         HEALTH_WORDS[row.health.colour],
         milestone,
+        trend(row),
         revenue,
         percent(row.share),
         percent(row.growth),
@@ -354,6 +366,9 @@ def add_summary(deck: Deck, job: DeckJob) -> None:
         if column == HEALTH_COLUMN:
             colour = HEALTH_COLOURS[rows[index].health.colour]
             fill_cell(cell, colour, ink_on(colour))
+        elif column == TREND_COLUMN and trend(rows[index]).startswith("▼"):
+            for run in cell.text_frame.paragraphs[0].runs:  # red, as the falling sparkline
+                run.font.color.rgb = rgb(HEALTH_COLOURS["red"])
 
     paged_table(
         deck,
@@ -364,7 +379,7 @@ def add_summary(deck: Deck, job: DeckJob) -> None:
         [summary_row(r) for r in rows],
         SUMMARY_WIDTHS,
         size=TABLE_SIZE,
-        numeric=(5, 6, 7),
+        numeric=(6, 7, 8),
         paint=paint,
     )
 
