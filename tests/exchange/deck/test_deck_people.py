@@ -408,3 +408,44 @@ def test_libreoffice_converts_the_awkward_slides(workspace, tmp_path):
     from pypdf import PdfReader
 
     assert len(PdfReader(str(pdf)).pages) == len(prs.slides)
+
+
+def test_the_presenter_notes_go_with_the_first_slide_of_each_kind(workspace, tmp_path):
+    service = workspace.service(PortfolioService)
+    info = service.workspace_info()
+    views = {"stakeholders": "Map", "canvas": "Canvas", "business_case": "Case", "market": "Rivals"}
+    service.info.update(
+        info.id, settings={"speaker_notes": {k: f"Say: {v} & <more>" for k, v in views.items()}}
+    )
+    _awkward_product(workspace, "Noted", AWKWARD, notes=60)
+    prs = _deck(workspace, tmp_path / "noted.pptx", "Noted")
+    notes = [_notes(s) for s in prs.slides]
+    firsts = [0] + [
+        i
+        for i, s in enumerate(prs.slides)
+        if _title(s) in (f"Board {AWKWARD} (1 of 3)", "Business case", "Competitor matrix")
+    ]
+    assert [notes[i].split("\n")[0] for i in firsts] == [
+        "Say: Map & <more>",
+        "Say: Canvas & <more>",
+        "Say: Case & <more>",
+        "Say: Rivals & <more>",
+    ]
+    assert sum(n.startswith("Say:") for n in notes) == 4
+
+
+def test_a_deck_is_cancelled_in_the_middle_of_a_board(workspace, tmp_path):
+    from pmdesk.exchange.deck import ExportCancelled
+
+    pid = _awkward_product(workspace, "Stopped", AWKWARD, notes=60)
+    asked = []
+
+    def cancelled() -> bool:
+        asked.append(1)
+        return len(asked) > 8  # past the map, inside the canvas
+
+    out = tmp_path / "stopped.pptx"
+    with pytest.raises(ExportCancelled):
+        export_deck(workspace, out, product_id=pid, slides=MINE, on=ON, cancelled=cancelled)
+    assert not out.exists()
+    assert len(asked) == 9

@@ -1019,12 +1019,22 @@ def _figures_slide(deck: Deck, job: DeckJob, facts: CaseFacts) -> None:
         boxes = Box(room.x, room.y + row * (row_h + 160_000), room.w, row_h).split(
             1, 1, 1, 1, gap=160_000
         )
-        for tile, box in zip(tiles[row * 4 : row * 4 + 4], boxes, strict=True):
-            _tile(slide, box, tile, in_full)
+        group = tiles[row * 4 : row * 4 + 4]
+        size = min(_value_size(tile.value, boxes[0].w - 80_000) for tile in group)
+        for tile, box in zip(group, boxes, strict=True):  # one size for the row, as on paper
+            _tile(slide, box, tile, size, in_full)
     add_in_full(slide, in_full)
 
 
-def _tile(slide: Any, box: Box, tile: _Tile, in_full: list[str]) -> None:
+def _value_size(value: str, width: int) -> float:
+    """The largest size, down to 18 pt, that sets a tile's figure on one line."""
+    size = TILE_VALUE
+    while size > 18 and len(lines_of(value[:200], width, size, bold=True)) > 1:
+        size -= 2
+    return size
+
+
+def _tile(slide: Any, box: Box, tile: _Tile, size: float, in_full: list[str]) -> None:
     rectangle(slide, box, fill=mix(tile.colour, WHITE, 0.94), line=HAIRLINE).name = "Tile"
     rectangle(slide, Box(box.x, box.y, box.w, 50_000), fill=tile.colour).name = "Tile rule"
     inner = Box(box.x + 40_000, box.y + 90_000, box.w - 80_000, box.h)
@@ -1038,9 +1048,6 @@ def _tile(slide: Any, box: Box, tile: _Tile, in_full: list[str]) -> None:
         name="Tile label",
     )
     y = label.top + label.height
-    size = TILE_VALUE
-    while size > 18 and len(lines_of(tile.value[:200], inner.w, size, bold=True)) > 1:
-        size -= 2
     value, cut = whole_or_cut(tile.value, inner.w, size, 2, bold=True)
     if cut:
         in_full.append(tile.value)
