@@ -4,6 +4,10 @@ Each item shows its quote, customer, contact, source, date, revenue, segment and
 importance; the inbox filters by status (new, linked, archived) and text. Triage:
 link to one or several requirements, make a new requirement from the item, archive
 it with a reason, restore it. Every triage is one undo step (a MarketCommand).
+
+In workshop mode the room dot-votes on the items the inbox shows ("Dot voting", or
+Workshop ▸ Start Dot Voting): the same round, dots and tallies as on canvas notes and
+requirements (:class:`~pmdesk.gui.workshop.voting_panel.VotingPanel`), kept in the file.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.core.changes import ChangeSet
+from pmdesk.core.enums import VoteTarget
 from pmdesk.core.kinds import ChangeKind
 from pmdesk.core.market import FeedbackStatus
 from pmdesk.core.wording import format_number, plural
@@ -62,6 +67,16 @@ EMPTY_FILTER = "No feedback matches — choose another status or clear the searc
 CAPPED = (2, 3, 6)  # customer, contact, segment: as wide as their text, up to CAP_CHARS
 CAP_CHARS = 24
 QUOTE_WIDTH = 60  # characters of a quote shown in its cell; the rest in the detail below
+VOTE_QUOTE = 160  # characters of a quote on its line in a dot-voting round
+
+
+def vote_label(row: FeedbackRow) -> str:
+    """How an item reads in a voting round: its quote, and who said it."""
+    quote = " ".join(row.text[: VOTE_QUOTE * 4].split())
+    if len(quote) > VOTE_QUOTE:
+        quote = quote[: VOTE_QUOTE - 1] + "…"
+    who = row.customer or row.segment
+    return f"“{quote}” — {who}" if who else f"“{quote}”"
 
 
 class FeedbackModel(RowsModel[FeedbackRow]):
@@ -201,6 +216,8 @@ class FeedbackPanel(QWidget):
         self._titles: dict[int, str] | None = None
         self.model = FeedbackModel(self.titles, self)
         self.look = Look()
+        self.presenting = False
+        self._voting: Any = None  # the dot-voting panel, made the first time it is asked for
         self._build()
         ctx.changed.connect(self._follow)
         name_parts(self)
@@ -226,6 +243,12 @@ class FeedbackPanel(QWidget):
         bar.addWidget(self.status)
         bar.addWidget(self.search, 1)
         bar.addWidget(self.count)
+        self.vote_button = QPushButton("Dot voting")
+        self.vote_button.setCheckable(True)
+        self.vote_button.setToolTip("Let the room place dots on the feedback shown")
+        self.vote_button.toggled.connect(self._voting_toggled)
+        self.vote_button.hide()  # a workshop's: shown in workshop mode
+        bar.addWidget(self.vote_button)
         self.link_button = QPushButton("Link to requirement…")
         self.link_button.setToolTip("Link the selected feedback to one or several requirements")
         self.link_button.clicked.connect(self.link_selected)
@@ -273,17 +296,77 @@ class FeedbackPanel(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.hint)
         layout.addWidget(self.detail)
+        self.voting_box = QVBoxLayout()
+        layout.insertLayout(3, self.voting_box, 1)
 
     # -- the view's contract ------------------------------------------------------------------
 
     def set_presentation(self, theme: Any | None) -> None:
-        """Workshop mode: the log to read, in taller rows, without the editing buttons."""
+        """Workshop mode: the log to read, in taller rows, without the editing buttons, and
+        dot voting offered."""
         self.look.restore()
+        self.presenting = theme is not None
         if theme is None:
+            self.vote_button.setChecked(False)  # voting is the workshop's; the desk triages
+            self._show_vote_button()
             return
         self.look.hide(self.link_button, self.make_button, self.archive_button, self.restore_button)
         self.look.read_only(self.table)
         self.look.rows(self.table, row_height(theme))
+        self._show_vote_button()
+
+    # -- dot voting -----------------------------------------------------------------------------
+
+    @property
+    def voting(self) -> Any:
+        """The dot-voting panel over the feedback items, built the first time it is needed."""
+        if self._voting is None:
+            from pmdesk.gui.workshop.voting_panel import VotingPanel
+
+            panel = VotingPanel(self.ctx, VoteTarget.FEEDBACK, "feedback items", self)
+            for widget, name in (
+                (panel.rounds, "Voting round"),
+                (panel.dots, "Dots each"),
+                (panel.participants, "Participants"),
+                (panel.list, "Feedback to vote on"),
+            ):
+                widget.setAccessibleName(name)
+            name_parts(panel)
+            panel.targetRequested.connect(self.select)
+            panel.hide()
+            self.voting_box.addWidget(panel)
+            self._voting = panel
+        return self._voting
+
+    def _show_vote_button(self) -> None:
+        self.vote_button.setVisible(self.presenting or self.vote_button.isChecked())
+
+    def _voting_toggled(self, on: bool) -> None:
+        panel = self.voting
+        if not on:
+            panel.session.close()
+        panel.setVisible(on)
+        self._fill_voting()
+        self._show_state(bool(self.model.rows))
+        self._show_vote_button()
+
+    def _fill_voting(self) -> None:
+        if self._voting is not None and self.vote_button.isChecked():
+            self._voting.set_targets(
+                self.product_id, [(row.id, vote_label(row)) for row in self.model.rows]
+            )
+
+    def start_voting(self) -> bool:
+        """Start a round on the feedback shown, with the panel's dots and names."""
+        if self.product_id is None or self.ctx.read_only:
+            return False
+        self.vote_button.setChecked(True)
+        return bool(self.voting.start())
+
+    def _show_state(self, rows: bool) -> None:
+        voting = self.vote_button.isChecked()
+        self.hint.setVisible(not rows)
+        self.table.setVisible(rows and not voting)
 
     def show_product(self, product_id: int | None) -> None:
         self.product_id = product_id
@@ -333,8 +416,8 @@ class FeedbackPanel(QWidget):
             self.product_id is not None and bool(self.service.feedback(product_id=self.product_id))
         )
         self.hint.setText(EMPTY_FILTER if anything else EMPTY_INBOX)
-        self.hint.setVisible(not rows)
-        self.table.setVisible(bool(rows))
+        self._show_state(bool(rows))
+        self._fill_voting()
         self.count.setText(plural(len(rows), "item"))
         self._show_current()
 

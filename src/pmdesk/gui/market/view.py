@@ -804,6 +804,13 @@ class MarketView(BaseView):
 
     # -- the window's hooks -----------------------------------------------------------------
 
+    def start_voting(self) -> bool:
+        """Workshop ▸ Start Dot Voting: a round on the product's feedback items, in its tab."""
+        if self.product_id is None or self.ctx.read_only:
+            return False
+        self.tabs.setCurrentWidget(self.feedback)
+        return self.feedback.start_voting()
+
     def export_image(self, path: Path) -> Path:
         return export_widget(self.content, path, title="Market")
 

@@ -1,4 +1,5 @@
-"""Dot voting in a workshop: rounds on canvas notes or on requirements, each step undoable.
+"""Dot voting in a workshop: rounds on canvas notes, requirements or feedback items, each step
+undoable.
 
 ``VotingSession`` is the API a view uses (the canvas, and the requirements view
 through ``RequirementVotingPanel`` in voting_panel.py): start a round, place a dot
@@ -21,6 +22,13 @@ from pmdesk.gui.commands import CreateCommand, DeleteCommand, ServiceCommand
 from pmdesk.gui.context import AppContext
 from pmdesk.store.services import CanvasService
 
+# The vote's column that names what a round of each target votes on.
+TARGET_FIELDS = {
+    VoteTarget.CANVAS_NOTE: "note_id",
+    VoteTarget.REQUIREMENT: "requirement_id",
+    VoteTarget.FEEDBACK: "feedback_id",
+}
+
 
 class PlaceDotCommand(ServiceCommand):
     def __init__(
@@ -30,16 +38,21 @@ class PlaceDotCommand(ServiceCommand):
         *,
         note_id: int | None = None,
         requirement_id: int | None = None,
+        feedback_id: int | None = None,
     ) -> None:
         super().__init__("Place a dot")
         self.service, self.round_id = service, round_id
         self.note_id, self.requirement_id = note_id, requirement_id
+        self.feedback_id = feedback_id
         self.vote_id: int | None = None
         self.voter = ""
 
     def apply(self) -> None:
         vote = self.service.place_dot(
-            self.round_id, note_id=self.note_id, requirement_id=self.requirement_id
+            self.round_id,
+            note_id=self.note_id,
+            requirement_id=self.requirement_id,
+            feedback_id=self.feedback_id,
         )
         self.vote_id, self.voter = vote.id, vote.participant
         self.setText(f"Place a dot ({vote.participant})")
@@ -127,7 +140,7 @@ class VotingSession(QObject):
         return f"{voter}: {left} dot{'s' * (left != 1)} left — click to place"
 
     def _target_of(self, vote) -> int:
-        return vote.note_id if self.target == VoteTarget.CANVAS_NOTE else vote.requirement_id
+        return getattr(vote, TARGET_FIELDS[self.target])
 
     # -- actions -------------------------------------------------------------------------------
 
@@ -158,7 +171,7 @@ class VotingSession(QObject):
     def place(self, target_id: int) -> bool:
         if not self.active:
             return False
-        key = "note_id" if self.target == VoteTarget.CANVAS_NOTE else "requirement_id"
+        key = TARGET_FIELDS[self.target]
         ok = self.ctx.run(PlaceDotCommand(self.service, self.round_id, **{key: target_id}))
         self.changed.emit()
         return ok

@@ -1,7 +1,8 @@
-"""Dot voting over a product's requirements: the panel the requirements view embeds.
+"""Dot voting over a product's requirements or feedback items: the panel a view embeds
+(the requirements view; the Market view's feedback inbox in workshop mode).
 
 The panel is the room's face of a :class:`~pmdesk.gui.workshop.voting.VotingSession`
-(the round, its dots and tallies, every step undoable): a list of requirements with their
+(the round, its dots and tallies, every step undoable): a list of targets with their
 dots, the round's setup and the turn's status, and the rounds kept in the file.
 """
 
@@ -62,7 +63,11 @@ class DotsDelegate(QStyledItemDelegate):
     """The requirement on the left, its dots right-aligned in the accent colour, roomy rows."""
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
-        return QSize(super().sizeHint(option, index).width(), ROW_HEIGHT)
+        width = super().sizeHint(option, index).width()
+        view = option.widget
+        if view is not None and hasattr(view, "viewport"):  # a long label is elided, not scrolled
+            width = min(width, view.viewport().width())
+        return QSize(width, ROW_HEIGHT)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         label, dots = index.data(LABEL_ROLE), index.data(DOTS_ROLE) or 0
@@ -101,23 +106,30 @@ class DotsDelegate(QStyledItemDelegate):
         painter.restore()
 
 
-class RequirementVotingPanel(QWidget):
-    """Dot voting over a product's requirements, embedded in the requirements view.
+class VotingPanel(QWidget):
+    """Dot voting over a product's requirements or feedback items (``target``).
 
-    ``set_requirements([(id, label), ...])`` fills it. A round starts with the
+    ``set_targets([(id, label), ...])`` fills it. A round starts with the
     dots each participant has and their names (none: anonymous voters pass the
-    keyboard); a click on a requirement places a dot for whoever's turn it is;
+    keyboard); a click on a target places a dot for whoever's turn it is;
     "Undo dot" takes the last one back; "Reveal" shows the tallies, ranked by
     votes. Earlier rounds stay in the file with their date and can be opened
     again from the "Round" list. When no round is open, a click emits
-    ``requirementRequested`` so the view can show that requirement.
+    ``targetRequested`` so the view can show that target.
     """
 
-    requirementRequested = Signal(int)
+    targetRequested = Signal(int)
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        target: VoteTarget = VoteTarget.REQUIREMENT,
+        noun: str = "requirements",
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.session = VotingSession(ctx, VoteTarget.REQUIREMENT, self)
+        self.session = VotingSession(ctx, target, self)
+        self.noun = noun
         self.product_id: int | None = None
         self._titles: dict[int, str] = {}
         self._round_ids: list[int | None] = []
@@ -152,6 +164,9 @@ class RequirementVotingPanel(QWidget):
         self.list.setAlternatingRowColors(True)
         self.list.setItemDelegate(DotsDelegate(self.list))
         self.list.setUniformItemSizes(True)
+        # rows as wide as the list, a long label elided before its dots (never scrolled away)
+        self.list.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         setup = QHBoxLayout()
         setup.addWidget(QLabel("Round"))
         setup.addWidget(self.rounds)
@@ -171,7 +186,7 @@ class RequirementVotingPanel(QWidget):
 
     # -- what the view calls ----------------------------------------------------------------------
 
-    def set_requirements(self, product_id: int | None, rows: Sequence[tuple[int, str]]) -> None:
+    def set_targets(self, product_id: int | None, rows: Sequence[tuple[int, str]]) -> None:
         if product_id != self.product_id:
             self.session.close()
         self.product_id = product_id
@@ -184,20 +199,20 @@ class RequirementVotingPanel(QWidget):
         names = voting.parse_participants(self.participants.text())
         return self.session.start(self.product_id, dots=self.dots.value(), participants=names)
 
-    def row_of(self, requirement_id: int) -> int | None:
+    def row_of(self, target_id: int) -> int | None:
         for row in range(self.list.count()):
-            if self.list.item(row).data(Qt.ItemDataRole.UserRole) == requirement_id:
+            if self.list.item(row).data(Qt.ItemDataRole.UserRole) == target_id:
                 return row
         return None
 
     # -- reacting ---------------------------------------------------------------------------------
 
     def _clicked(self, item: QListWidgetItem) -> None:
-        requirement_id = item.data(Qt.ItemDataRole.UserRole)
+        target_id = item.data(Qt.ItemDataRole.UserRole)
         if self.session.active:
-            self.session.place(requirement_id)
+            self.session.place(target_id)
         else:
-            self.requirementRequested.emit(requirement_id)
+            self.targetRequested.emit(target_id)
 
     def _round_chosen(self, index: int) -> None:
         if 0 <= index < len(self._round_ids):
@@ -214,11 +229,11 @@ class RequirementVotingPanel(QWidget):
         )
         current = self.list.currentRow()
         self.list.clear()
-        for requirement_id in order:
-            dots = counts.get(requirement_id, 0)
-            label = self._titles[requirement_id]
+        for target_id in order:
+            dots = counts.get(target_id, 0)
+            label = self._titles[target_id]
             item = QListWidgetItem(f"{label}     {dots_text(dots)}" if dots else label)
-            item.setData(Qt.ItemDataRole.UserRole, requirement_id)
+            item.setData(Qt.ItemDataRole.UserRole, target_id)
             item.setData(LABEL_ROLE, label)
             item.setData(DOTS_ROLE, dots)
             if revealed and not dots:
@@ -227,7 +242,7 @@ class RequirementVotingPanel(QWidget):
         if 0 <= current < self.list.count() and not revealed:
             self.list.setCurrentRow(current)
         self.status.setText(
-            self.session.status() or "Start a round, then click requirements to place dots"
+            self.session.status() or f"Start a round, then click {self.noun} to place dots"
         )
         active = self.session.active
         self.undo_button.setEnabled(active)
@@ -238,7 +253,7 @@ class RequirementVotingPanel(QWidget):
         stored = (
             []
             if self.product_id is None
-            else self.session.service.rounds_of(self.product_id, VoteTarget.REQUIREMENT)
+            else self.session.service.rounds_of(self.product_id, self.session.target)
         )
         stored.sort(key=lambda r: (r.held_at, r.id), reverse=True)
         ids = [None] + [r.id for r in stored]
@@ -257,3 +272,16 @@ class RequirementVotingPanel(QWidget):
         choosing = not self.session.active  # a revealed round leaves the way open to the next
         for widget in (self.dots, self.participants, self.start_button):
             widget.setEnabled(choosing)
+
+
+class RequirementVotingPanel(VotingPanel):
+    """Dot voting over a product's requirements, embedded in the requirements view."""
+
+    requirementRequested = Signal(int)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, VoteTarget.REQUIREMENT, "requirements", parent)
+        self.targetRequested.connect(self.requirementRequested)
+
+    def set_requirements(self, product_id: int | None, rows: Sequence[tuple[int, str]]) -> None:
+        self.set_targets(product_id, rows)
