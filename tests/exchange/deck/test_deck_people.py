@@ -449,3 +449,19 @@ def test_a_deck_is_cancelled_in_the_middle_of_a_board(workspace, tmp_path):
         export_deck(workspace, out, product_id=pid, slides=MINE, on=ON, cancelled=cancelled)
     assert not out.exists()
     assert len(asked) == 9
+
+
+def test_characters_xml_cannot_hold_are_left_out_and_nothing_else(workspace, tmp_path):
+    pid = workspace.service(PortfolioService).create_product(name="Bells").id
+    workspace.service(StakeholderService).stakeholders.create(
+        product_id=pid, name="Bell\x07 & <nul>\x00", attitude=Attitude.CRITIC
+    )
+    board = workspace.service(CanvasService).boards.create(
+        product_id=pid, name="Board\x01", template="lean_canvas"
+    )
+    workspace.service(CanvasService).notes.create(
+        board_id=board.id, block="problem", text="t\x02ab"
+    )
+    prs = _deck(workspace, tmp_path / "bells.pptx", "Bells", ["stakeholders", "canvas"])
+    texts = [t for s in prs.slides for t in _texts(s)]
+    assert "Bell & <nul>" in texts and "tab" in texts and "Board" in texts

@@ -414,7 +414,7 @@ def _tokens(
             bold=True,
             colour=INK,
             grow=False,
-            name=f"Name {by_id[key].name[:40]}",
+            name=f"Name {clean(by_id[key].name)[:40]}",
         )
         _no_margins(label)
     crowded = []
