@@ -465,3 +465,21 @@ def test_characters_xml_cannot_hold_are_left_out_and_nothing_else(workspace, tmp
     prs = _deck(workspace, tmp_path / "bells.pptx", "Bells", ["stakeholders", "canvas"])
     texts = [t for s in prs.slides for t in _texts(s)]
     assert "Bell & <nul>" in texts and "tab" in texts and "Board" in texts
+
+
+def test_an_empty_board_shows_its_blocks_and_what_goes_in_them(workspace, tmp_path):
+    from pmdesk.core.templates import canvas_layout
+
+    pid = workspace.service(PortfolioService).create_product(name="Blank").id
+    workspace.service(CanvasService).boards.create(
+        product_id=pid, name="Blank board", template="business_model_canvas"
+    )
+    prs = _deck(workspace, tmp_path / "blank.pptx", "Blank", ["canvas"])
+    (slide,) = prs.slides
+    assert _title(slide) == "Blank board"
+    blocks = canvas_layout("business_model_canvas").blocks
+    texts = _texts(slide)
+    for block in blocks:
+        assert block.title in texts and block.prompt in texts
+    assert not [s for s in slide.shapes if s.name == "Note"]
+    assert_fits(prs)
