@@ -1,6 +1,7 @@
 """Render the README's screenshots from the real app on a fresh demo portfolio.
 
     .venv/bin/python docs/make_screenshots.py   # writes docs/screenshots/*.png
+    .venv/bin/python docs/make_screenshots.py market   # only the Market view's shots
 
 Runs offscreen; the PDF pages need pdftoppm (Debian's poppler-utils).
 """
@@ -36,7 +37,11 @@ VIEWS = [
 
 
 def main() -> int:
+    """Every shot, or only the groups named on the command line (views, calendar,
+    workshop, market, pdf, first-day)."""
     from PySide6.QtWidgets import QApplication
+
+    wanted = set(sys.argv[1:]) or {"views", "calendar", "workshop", "market", "pdf", "first-day"}
 
     app = QApplication(sys.argv[:1])
     from pmdesk.gui.main_window import MainWindow
@@ -48,16 +53,23 @@ def main() -> int:
     window.open_path(demo)
     window.resize(1400, 850)
     window.show()
-    for key in VIEWS:
-        window.view_host.show_view(key)
-        _settle(app)
-        window.grab().save(str(OUT / f"{key}.png"))
-    _working_calendar(app, window)
-    for key in ("roadmap", "canvas", "business_case"):
-        _workshop(app, window, key)
-    _pdf_pages(demo)
+    if "views" in wanted:
+        for key in VIEWS:
+            window.view_host.show_view(key)
+            _settle(app)
+            window.grab().save(str(OUT / f"{key}.png"))
+    if "calendar" in wanted:
+        _working_calendar(app, window)
+    if "workshop" in wanted:
+        for key in ("roadmap", "canvas", "business_case"):
+            _workshop(app, window, key)
+    if "market" in wanted:
+        _market(app, window)
+    if "pdf" in wanted:
+        _pdf_pages(demo)
     window.close()
-    _first_day(app)
+    if "first-day" in wanted:
+        _first_day(app)
     return 0
 
 
@@ -76,6 +88,35 @@ def _workshop(app, window, key: str) -> None:
     window.presentation.grab().save(str(OUT / f"workshop-{key}.png"))
     window.stop_presentation()
     window.timer.reset()
+    _settle(app)
+
+
+def _market(app, window) -> None:
+    """The Market view: the comparison matrix, the marketing mix, and the room dot-voting on
+    customer feedback in workshop mode."""
+    window.product_selector.select(
+        window.product_selector.itemData(window.product_selector.findText("Pulse Cloud"))
+    )
+    window.view_host.show_view("market")
+    view = window.view_host.current_view()
+    for page, name in ((view.matrix_page, "market-matrix"), (view.mix_tab, "market-mix")):
+        view.tabs.setCurrentWidget(page)
+        _settle(app)
+        window.grab().save(str(OUT / f"{name}.png"))
+    feedback = view.feedback
+    view.tabs.setCurrentWidget(feedback)
+    feedback.status.setCurrentIndex(feedback.status.findText("All"))
+    window.menu_actions.present.trigger()
+    _settle(app)
+    feedback.voting.participants.setText("Ana, Ben, Chloé")
+    feedback.start_voting()
+    ids = [row.id for row in feedback.model.rows]
+    for index in (2, 2, 0, 5, 2, 0, 7, 5, 2):  # three dots each
+        feedback.voting.session.place(ids[index])
+    feedback.voting.session.reveal()
+    _settle(app)
+    window.presentation.grab().save(str(OUT / "workshop-market-feedback.png"))
+    window.stop_presentation()
     _settle(app)
 
 

@@ -251,10 +251,12 @@ def test_workshop_mode_reads_the_mix_large_without_editing(qtbot, demo_window):
     view.set_presentation(PresentationTheme(body_px=32))
     for panel in tab.panels.values():
         assert not panel.add_row.isVisible() and not panel.open_button.isVisible()
+        assert not panel.source.isVisible() and panel.list.isVisible()
         assert panel.list.editTriggers() == panel.list.EditTrigger.NoEditTriggers
     view.grab().save("/tmp/m20_mix_workshop.png")
     view.set_presentation(None)
     assert tab.panels["place"].add_row.isVisible() and not tab.panels["price"].add_row.isVisible()
+    assert tab.panels["place"].source.isVisible()
 
 
 # -- house rules on the tab (test_house_rules checks each view's first tab) ---------------------

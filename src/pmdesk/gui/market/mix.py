@@ -368,8 +368,10 @@ class MixTab(QWidget):
                 )
                 for p in mix.price_points
             ]
-            panel.fill([("List prices (edit a price in place)", entries)])
-            panel.source.setText("From the business case's price points")
+            panel.fill([("List prices", entries)])
+            panel.source.setText(
+                "From the business case's price points: edit a list price in place"
+            )
         else:
             lines = self._launch_lines(mix, "price", mix.launch_price)
             panel.fill([("The launch plan's price", lines)])
@@ -580,6 +582,6 @@ class MixTab(QWidget):
         if theme is None:
             return
         for panel in self.panels.values():
-            self.look.hide(panel.add_row, panel.open_button)
+            self.look.hide(panel.add_row, panel.open_button, panel.source)
             self.look.read_only(panel.list)
             self.look.call(panel.list.setSpacing, panel.list.spacing(), 4)
