@@ -29,10 +29,11 @@ import re
 import warnings
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from xml.etree import ElementTree as ET
 from xml.parsers import expat
 
 from .importing import ImportFileError, read_source
@@ -71,6 +72,10 @@ _PICTURES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", "
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_REFERENCE = re.compile(r"^\$?([A-Za-z]{1,3})\$?\d+$")
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_ROW, _CELL, _VALUE, _FORMULA = f"{_MAIN}row", f"{_MAIN}c", f"{_MAIN}v", f"{_MAIN}f"
+_INLINE, _MERGE = f"{_MAIN}is", f"{_MAIN}mergeCell"
 _FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 
 
@@ -373,81 +378,131 @@ def _letter(column: int) -> str:
 def _cells(
     wb: Workbook, ws: ReadOnlyWorksheet, name: str
 ) -> tuple[dict[int, list[str]], list[str], list[tuple[int, int]]]:
-    """{row number: texts up to the last non-empty cell}, merged ranges, uncalculated cells."""
-    parser = _parser(wb, ws)
+    """{row number: texts up to the last non-empty cell}, merged ranges, uncalculated cells.
+
+    The sheet's XML is streamed here rather than through openpyxl's iter_rows, which
+    pads each row out to its last cell's column and each gap between rows (a crafted
+    "XFD1048576" would cost billions of cells before it could be refused) and builds
+    an object per cell (reading takes twice as long).
+    """
     rows: dict[int, list[str]] = {}
     uncalculated: list[tuple[int, int]] = []
-    formats = _Formats(ws)
-    kept = 0
-    for number, cells in _parsed_rows(parser, name):
-        texts: dict[int, str] = {}
-        for cell in cells:
-            column = cell["column"]
-            if not 1 <= column <= MAX_COLUMNS:
-                raise ImportFileError(f"{name}: a cell lies beyond Excel's last column")
-            if cell.get("uncalculated"):
-                uncalculated.append((number, column))
-                continue
-            text = _text(cell["value"], formats.percent(cell["style_id"]))
-            if len(text) > MAX_FIELD_CHARS:
-                raise ImportFileError(
-                    f"{name}: row {number}, column {_letter(column)} holds {len(text):,} characters; "
-                    f"pmdesk imports at most {MAX_FIELD_CHARS:,} in a cell"
-                )
-            if text:
-                texts[column] = text
-        if any(t.strip() for t in texts.values()):
-            kept += len(texts)
-            if kept > MAX_CELLS:
-                raise ImportFileError(
-                    f"{name}: the sheet has more than {MAX_CELLS:,} filled cells; split it"
-                )
-            line = [""] * max(texts)
-            for column, text in texts.items():
-                line[column - 1] = text
-            rows[number] = line
-    merged = getattr(parser, "merged_cells", None)
-    refs = [str(m.ref) for m in getattr(merged, "mergeCell", None) or []]
-    return rows, refs, uncalculated
-
-
-def _parser(wb: Workbook, ws: ReadOnlyWorksheet) -> Any:
-    """openpyxl's streaming sheet parser, told to mark formulas saved without a value.
-
-    (ReadOnlyWorksheet.iter_rows would pad each row out to its last cell's column and
-    each gap between rows, before we could refuse a crafted "XFD1048576".)
-    """
-    from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
-
-    class Parser(WorkSheetParser):
-        def parse_cell(self, element: Any) -> dict[str, Any]:
-            cell: dict[str, Any] = super().parse_cell(element)
-            if cell["value"] is None and element.find(FORMULA_TAG) is not None:
-                # No value, or an empty one where only a text result can be empty ("").
-                saved = element.findtext(VALUE_TAG)
-                text_result = element.get("t") in ("str", "s", "inlineStr")
-                if saved is None or (not saved and not text_result):
-                    cell["uncalculated"] = True
-            return cell
-
-    return Parser(
-        ws._get_source(),
-        ws._shared_strings,
-        data_only=True,
-        epoch=wb.epoch,
-        date_formats=wb._date_formats,
-        timedelta_formats=wb._timedelta_formats,
-    )
-
-
-def _parsed_rows(parser: Any, name: str) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+    merges: list[str] = []
+    cell_value = _CellValue(wb, ws)
+    kept = row_number = 0
+    source = ws._get_source()
     try:
-        for number, cells in parser.parse():
-            if not 1 <= number <= MAX_ROWS:
-                raise ImportFileError(f"{name}: a row lies beyond Excel's last row")
-            yield number, cells
+        for _event, element in ET.iterparse(source):
+            tag = element.tag
+            if tag == _MERGE:
+                merges.append(element.get("ref", ""))
+                continue
+            if tag != _ROW:
+                continue
+            row_number = _row_number(element.get("r"), row_number, name)
+            texts: dict[int, str] = {}
+            column = 0
+            for cell in element:
+                if cell.tag != _CELL:
+                    continue
+                column = _column(cell.get("r"), column, name)
+                text = cell_value(cell)
+                if text is None:
+                    uncalculated.append((row_number, column))
+                elif text:
+                    if len(text) > MAX_FIELD_CHARS:
+                        raise ImportFileError(
+                            f"{name}: row {row_number}, column {_letter(column)} holds "
+                            f"{len(text):,} characters; pmdesk imports at most "
+                            f"{MAX_FIELD_CHARS:,} in a cell"
+                        )
+                    texts[column] = text
+            element.clear()
+            if any(t.strip() for t in texts.values()):
+                kept += len(texts)
+                if kept > MAX_CELLS:
+                    raise ImportFileError(
+                        f"{name}: the sheet has more than {MAX_CELLS:,} filled cells; split it"
+                    )
+                line = [""] * max(texts)
+                for index, text in texts.items():
+                    line[index - 1] = text
+                rows[row_number] = line
     finally:
-        parser.source.close()
+        source.close()
+    return rows, merges, uncalculated
+
+
+def _row_number(ref: str | None, previous: int, name: str) -> int:
+    number = previous + 1 if ref is None else int(ref)
+    if not 1 <= number <= MAX_ROWS:
+        raise ImportFileError(f"{name}: a row lies beyond Excel's last row")
+    return number
+
+
+def _column(ref: str | None, previous: int, name: str) -> int:
+    """The column of a cell reference ("AB12" is 28); a cell without one follows the last."""
+    if ref is None:
+        number = previous + 1
+    else:
+        match = _REFERENCE.match(ref)
+        if match is None:
+            raise ImportFileError(
+                f"{name}: a cell's reference “{ref[:20]}” is not one Excel writes"
+            )
+        number = 0
+        for letter in match.group(1).upper():
+            number = number * 26 + ord(letter) - 64
+    if number > MAX_COLUMNS:
+        raise ImportFileError(f"{name}: a cell lies beyond Excel's last column")
+    return number
+
+
+class _CellValue:
+    """A cell element's value as text (None: a formula saved without its value).
+
+    As openpyxl reads a cell (shared and inline strings, numbers, dates by their
+    style, ISO dates, booleans, error values), without building its cell objects.
+    """
+
+    def __init__(self, wb: Workbook, ws: ReadOnlyWorksheet) -> None:
+        self.shared = ws._shared_strings
+        self.epoch = wb.epoch
+        self.dates = wb._date_formats
+        self.durations = wb._timedelta_formats
+        self.formats = _Formats(ws)
+
+    def __call__(self, cell: Any) -> str | None:
+        from openpyxl.cell.text import Text
+        from openpyxl.utils.datetime import from_excel, from_ISO8601
+
+        kind = cell.get("t", "n")
+        style = int(cell.get("s") or 0)
+        if kind == "inlineStr":
+            inline = cell.find(_INLINE)
+            return _text(Text.from_tree(inline).content) if inline is not None else ""
+        saved = cell.findtext(_VALUE)
+        if not saved:
+            formula = cell.find(_FORMULA) is not None
+            # A formula with no value, or an empty one where only text can be empty ("").
+            if formula and (saved is None or kind not in ("str", "s")):
+                return None
+            return ""
+        if kind == "n":
+            number = float(saved) if "." in saved or "E" in saved or "e" in saved else int(saved)
+            if style in self.dates:
+                try:
+                    return _text(from_excel(number, self.epoch, style in self.durations))
+                except (OverflowError, ValueError):
+                    return "#VALUE!"  # as Excel shows a date it cannot show
+            return _text(number, self.formats.percent(style))
+        if kind == "s":
+            return _text(self.shared[int(saved)])
+        if kind == "b":
+            return _text(bool(int(saved)))
+        if kind == "d":
+            return _text(from_ISO8601(saved))
+        return _text(saved)  # "str" (a formula's text), "e" (an error such as #N/A)
 
 
 class _Formats:

@@ -263,7 +263,7 @@ def test_a_row_beyond_excels_last_row_is_refused(valid):
 def test_a_cell_beyond_excels_last_column_is_refused_at_once(valid, reference):
     crafted = rewrite(valid, SHEET, replace_xml('r="B2"', f'r="{reference}"'))
     started = time.perf_counter()
-    with pytest.raises(ImportFileError, match="beyond Excel's last column|cannot be read"):
+    with pytest.raises(ImportFileError, match="beyond Excel.s last column|not one Excel writes"):
         read_xlsx(crafted)
     assert time.perf_counter() - started < 1
 
