@@ -141,7 +141,8 @@ def main(argv: list[str] | None = None) -> int:
             met = met and statistics.median(r["first_wall"] for r in found) <= TARGET
     large = large_file(args.items)
     found = measure(
-        f"{args.items:,}-item roadmap, portfolio deck",
+        f"{args.items:,}-item roadmap, "
+        + (f"slides {args.large_slides}" if args.large_slides else "portfolio deck"),
         large,
         args.runs,
         product=False,
