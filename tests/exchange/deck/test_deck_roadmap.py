@@ -527,3 +527,38 @@ def test_cancel_while_the_roadmap_is_drawn_leaves_no_file(demo, tmp_path):
         ws.close()
     assert len(asked) == 13
     assert not list(tmp_path.iterdir())
+
+
+def test_an_item_running_to_the_year_9999_takes_a_bounded_number_of_slides(tmp_path):
+    ws = Workspace.create(tmp_path / "long.pmdesk", name="Long")
+    try:
+        product = ws.service(PortfolioService).create_product(name="Forever")
+        roadmap = ws.service(RoadmapService)
+        lane = roadmap.lanes.create(product_id=product.id, name="Always", sort_order=0)
+        item = roadmap.items.create(
+            product_id=product.id,
+            lane_id=lane.id,
+            name="Maintenance, for ever",
+            kind=ItemKind.INITIATIVE,
+            start_date=dt.date(2027, 1, 1),
+            end_date=dt.date(2028, 1, 1),
+        )
+        with ws.transaction() as uow:  # past the years the app accepts: a file from elsewhere
+            uow.session.execute(
+                sa.update(RoadmapItem)
+                .where(RoadmapItem.id == item.id)
+                .values(end_date=dt.date(9999, 12, 31))
+            )
+        out = export_deck(ws, tmp_path / "long.pptx", product_id=product.id, slides=["roadmap"])
+    finally:
+        ws.close()
+    slides = slides_of(out)
+    assert 1 < len(slides) <= 24
+    spans = [window_of(title_of(s)) for s in slides]
+    assert spans[0][0] == dt.date(2027, 1, 1) and spans[-1][1] == dt.date(9999, 12, 31)
+    for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+        assert start == end + dt.timedelta(days=1)
+    for slide in slides:
+        assert [s for s in slide.shapes if item_id(s) == item.id]
+        assert len(slide.shapes) < 200
+    check_layout(out)

@@ -44,7 +44,14 @@ from pmdesk.core import roadmap_style as rs
 from pmdesk.core.enums import DependencyType, Horizon, ItemKind, ItemStatus
 from pmdesk.core.gantt_layout import ROW_SIZES, Metrics, label_place
 from pmdesk.core.gantt_layout import Box as LayoutBox
-from pmdesk.core.timeline import TimeScale, add_months, next_unit, tiers, unit_label, unit_start
+from pmdesk.core.timeline import (
+    TimeScale,
+    add_months,
+    next_unit,
+    readable_tiers,
+    unit_label,
+    unit_start,
+)
 from pmdesk.exchange.pdf import roadmap as pdf_roadmap
 from pmdesk.exchange.pdf.fonts import printable, register, string_width
 from pmdesk.exchange.pdf.gantt import (
@@ -101,6 +108,7 @@ TICK_SIZE = 10.0
 LEGEND_SIZE = 10.0
 LANE_COLUMN = 150.0
 TIER = 20.0  # each of the time scale's two tiers
+MIN_PERIOD = 4.0  # a period of the time scale narrower than this gets no line or label
 LEGEND_ROW = 20.0
 LEGEND_GAP = 8.0
 PAD = 4.0  # a label's room from its bar, and a bar's text from its edges
@@ -111,6 +119,7 @@ METRICS: Metrics = replace(
 )
 # The poster keeps 1.2 pt a day for 6.8 pt labels; a slide's larger labels need as much more.
 READABLE_PT_PER_DAY = pdf_roadmap.READABLE_PX_PER_DAY * LABEL_SIZE / PAPER_LABEL_SIZE
+MAX_WINDOWS = 24  # time windows at most, however long the plan
 SHRINK_TO = 0.8  # rows closer by this much at most, to keep a window on one slide
 MEASURED = 400  # characters of a name measured at most: more never fits a label anyway
 ELLIPSIS = "…"
@@ -314,16 +323,16 @@ def _month_after(day: dt.date) -> dt.date | None:
 def windows(first: dt.date, last: dt.date, room: float) -> list[tuple[dt.date, dt.date]]:
     """Whole months from ``first``'s to ``last``'s, cut as the poster cuts its pages: as few
     windows as keep READABLE_PT_PER_DAY in ``room`` points, of about equal length, at
-    month boundaries."""
+    month boundaries. A plan spanning centuries (an end date typed as 9999) gets at
+    most MAX_WINDOWS, each as long as that takes, rather than thousands of slides."""
     start = first.replace(day=1)
     following = _month_after(last)
     end = following - dt.timedelta(days=1) if following else dt.date.max
     days = (end - start).days + 1
-    need = days * READABLE_PT_PER_DAY
-    if need <= room:
+    most = max(room / READABLE_PT_PER_DAY, days / MAX_WINDOWS)
+    if days <= most:
         return [(start, end)]
-    target = days / math.ceil(need / room)
-    most = room / READABLE_PT_PER_DAY
+    target = days / math.ceil(days / most)
     cuts: list[tuple[dt.date, dt.date]] = []
     begin, month = start, start
     while True:
@@ -338,6 +347,8 @@ def windows(first: dt.date, last: dt.date, room: float) -> list[tuple[dt.date, d
             begin = after
         month = after
     cuts.append((begin, end))
+    while len(cuts) > MAX_WINDOWS:  # months do not divide evenly: the last two as one
+        cuts[-2:] = [(cuts[-2][0], cuts[-1][1])]
     return cuts
 
 
@@ -567,10 +578,10 @@ class RoadmapSlide:
     def _time_scale(self) -> None:
         """Two tiers across the top (quarters over months, say), the same on every slide of
         the window (drawn once, then copied), and the lower tier's grid down the rows."""
-        upper, lower = tiers(self.chart.px / PAPER_TIER_FACTOR)
+        upper, lower = readable_tiers(self.chart.px / PAPER_TIER_FACTOR)
         y = self.scale_top + emu(TIER)
-        for _day, left, _right in self._periods(lower):
-            if left > self.x0:
+        for _day, left, right in self._periods(lower):
+            if left > self.x0 and right - left >= emu(MIN_PERIOD):
                 _line(self.slide, left, y, left, self.bottom, HAIRLINE, 0.5)
         key = ("time scale", self.window.first, self.window.last)
         self.stamps.put(self.slide, key, lambda: self._tiers(upper, lower))
@@ -580,9 +591,13 @@ class RoadmapSlide:
         rectangle(self.slide, Box(self.x0, tiers_y[0], self.x1 - self.x0, emu(TIER)), fill=PRIMARY)
         rectangle(self.slide, Box(self.x0, tiers_y[1], self.x1 - self.x0, emu(TIER)), fill=SURFACE)
         for unit, is_upper in ((upper, True), (lower, False)):
+            if not unit:  # one tier is enough (years, over centuries)
+                continue
             y = tiers_y[0] if is_upper else tiers_y[1]
             for day, left, right in self._periods(unit):
                 width = (right - left) / EMU_PER_POINT
+                if width < MIN_PERIOD:
+                    continue
                 if left > self.x0 and is_upper:
                     _line(self.slide, left, y, left, y + emu(TIER), RULE, 0.75)
                 label = _period_label(day, unit, width, is_upper)
