@@ -275,3 +275,33 @@ def test_the_tab_fits_is_named_and_reads_whole(qtbot, demo_template, tmp_path, s
     found = overlaps(view.mix_tab) + cut_labels(view.mix_tab) + unnamed(view.mix_tab)
     assert not found, "\n".join(found)
     view.grab().save(f"/tmp/m20_mix_{source}_{size[0]}.png")
+
+
+def test_a_read_only_file_shows_the_mix_and_offers_no_edits(qtbot, demo_template, tmp_path):
+    import shutil
+
+    from pmdesk.gui.context import AppContext
+    from pmdesk.gui.market.view import MarketView
+
+    copy = tmp_path / "ro.pmdesk"
+    shutil.copyfile(demo_template, copy)
+    workspace = Workspace.open(copy, read_only=True)
+    context = AppContext(workspace)
+    try:
+        view = MarketView(context)
+        qtbot.addWidget(view)
+        view.resize(1366, 768)
+        view.show()
+        pulse = workspace.service(PortfolioService).product_by_name("Pulse Cloud")
+        view.set_product(pulse.id)
+        view.tabs.setCurrentWidget(view.mix_tab)
+        QApplication.processEvents()
+        tab = view.mix_tab
+        assert tab.panels["place"].list.count() > 1
+        for panel in tab.panels.values():
+            assert panel.list.editTriggers() == panel.list.EditTrigger.NoEditTriggers
+            assert not panel.add_button.isEnabled() and not panel.text.isEnabled()
+            assert panel.open_button.isEnabled()  # the other views still show the rest
+    finally:
+        context.close()
+        workspace.close()

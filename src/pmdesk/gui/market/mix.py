@@ -73,6 +73,10 @@ KEY_ROLE = Qt.ItemDataRole.UserRole + 1  # what the entry is: an Entry, None for
 EDIT_ROLE = Qt.ItemDataRole.UserRole + 2  # the text an editor starts from
 SHOWN_CHARS = 400  # of an entry's text in its row; the whole text on hover and in the editor
 TIP_CHARS = 4_000
+EDIT_TRIGGERS = (
+    QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+)
+NO_EDITS = QAbstractItemView.EditTrigger.NoEditTriggers
 
 # The canvas meanings a note added from the tab goes to: (meaning, what the person adds).
 PRODUCT_ADDS = (
@@ -161,10 +165,7 @@ class MixPanel(QGroupBox):
         self.list.setAccessibleName(f"{title} entries")
         self.list.setWordWrap(True)
         self.list.setItemDelegate(EntryDelegate(commit, self.list))
-        self.list.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-        )
+        self.list.setEditTriggers(EDIT_TRIGGERS)
         self.hint = next_step_hint(EMPTY[key], hidden=True)
         self.kind = QComboBox()
         self.kind.setAccessibleName(f"{title}: what to add")
@@ -306,6 +307,8 @@ class MixTab(QWidget):
             panel.setEnabled(mix is not None)
             for widget in (panel.text, panel.add_button, panel.kind, panel.audience):
                 widget.setEnabled(writable)
+            if not self.look.active:  # in front of the room the lists stay read-only
+                panel.list.setEditTriggers(EDIT_TRIGGERS if writable else NO_EDITS)
         if mix is None:
             for panel in self.panels.values():
                 panel.fill([])
