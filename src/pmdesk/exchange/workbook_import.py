@@ -326,9 +326,7 @@ def _read_sheet(wb: Workbook, ws: ReadOnlyWorksheet, shown: str) -> SheetTable |
     """The sheet as a table, or None when it has no non-empty cell."""
     name = f"{shown} ▸ {ws.title}" if len(wb.worksheets) > 1 else shown
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            rows, merges, uncalculated = _cells(wb, ws, name)
+        rows, merges, uncalculated = _cells(wb, ws, name)
     except ImportFileError:
         raise
     except Exception as exc:  # a stranger's file: whatever breaks the reader is a message
