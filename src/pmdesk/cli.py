@@ -8,6 +8,9 @@
     pmdesk import KIND WORKSPACE FILE          csv, MS Project XML, JSON
     pmdesk finance WORKSPACE --product NAME    a business case's figures (--json for scripts)
     pmdesk team share FILE URL | save URL FILE  a file to a team workspace and back
+    pmdesk changes WORKSPACE --since NAME|DATE what changed since a snapshot (--json)
+    pmdesk snapshot WORKSPACE --name NAME      name this moment
+    pmdesk history snapshots|compact WORKSPACE the named moments; fold old detail
     pmdesk --version
 
 Qt is imported only on the paths that open a window, so ``pmdesk check`` starts
@@ -28,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from pmdesk.cli_exchange import add_export, add_import
 from pmdesk.cli_finance import add_finance
+from pmdesk.cli_history import add_changes, add_history, add_snapshot
 from pmdesk.cli_team import add_team
 from pmdesk.core.errors import PmdeskError
 from pmdesk.store.errors import WorkspaceLockedError
@@ -125,6 +129,9 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
         add_finance,
     ),
     "team": ("share a file as a team workspace (PostgreSQL), or save one as a file", add_team),
+    "changes": ("what changed since a snapshot or a day (read-only)", add_changes),
+    "snapshot": ("name this moment of a workspace (Q3 review)", add_snapshot),
+    "history": ("list snapshots, or compact old history into daily summaries", add_history),
 }
 
 

@@ -25,6 +25,7 @@ from pmdesk.store.services import (
     CalendarService,
     CanvasService,
     FinanceService,
+    HistoryService,
     LaunchService,
     LifecycleService,
     MarketService,
@@ -95,6 +96,11 @@ QUERIES = [
     "FROM limitation ORDER BY id",
     "SELECT product_id, target, participants FROM vote_round ORDER BY id",
     "SELECT round_id, participant, note_id, requirement_id, feedback_id FROM vote ORDER BY id",
+    # format 6
+    "SELECT name, kind, note FROM history_snapshot ORDER BY id",
+    "SELECT table_name, kind, count(*) FROM change_entry GROUP BY 1, 2 ORDER BY 1, 2",
+    "SELECT table_name, row_key, name, kind, fields FROM change_entry "
+    "WHERE table_name IN ('risk', 'product') ORDER BY id",
 ]
 
 TRICKY = 'Pricing <draft> & "beta" — café 🚀'
@@ -137,6 +143,20 @@ def fill(ws: Workspace) -> None:
     _calendars_and_elimination(ws, atlas.id)
     _business_case(ws, atlas.id)
     _market(ws, atlas.id)
+    _history(ws, atlas.id)
+
+
+def _history(ws: Workspace, product_id: int) -> None:
+    """A named moment, then a change, a removal and an undone edit after it."""
+    history = ws.service(HistoryService)
+    history.snapshot("Review <Q3> — 🚀", note=TRICKY)
+    portfolio = ws.service(PortfolioService)
+    portfolio.products.update(product_id, vision="After the review")
+    risk = portfolio.risks.create(product_id=product_id, title="Short-lived", likelihood=1)
+    portfolio.risks.delete([risk.id])
+    with ws.recording() as undone:
+        portfolio.products.update(product_id, owner="Someone else")
+    ws.revert(undone)
 
 
 def _market(ws: Workspace, product_id: int) -> None:

@@ -26,6 +26,7 @@ from pmdesk.store.workspace import Workspace
 
 FIXTURES = Path(__file__).with_name("fixtures")
 V5 = FIXTURES / "schema_v5.pmdesk"
+LATEST = FIXTURES / f"schema_v{schema.SCHEMA_VERSION}.pmdesk"  # the same market, no upgrade
 MARKET_TABLES = (
     "competitor",
     "product_competitor",
@@ -148,7 +149,7 @@ REFUSED = {
 @pytest.mark.parametrize("case", sorted(REFUSED))
 def test_a_market_value_pmdesk_cannot_use_is_refused_untouched(case, tmp_path):
     statement, expected = REFUSED[case]
-    path = _copy(V5, tmp_path)
+    path = _copy(LATEST, tmp_path)
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA ignore_check_constraints = ON")
     with conn:

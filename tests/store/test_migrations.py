@@ -61,6 +61,8 @@ FORMAT_5_EMPTY = dict.fromkeys(
     0,
 )
 
+FORMAT_6_EMPTY = dict.fromkeys(["change_edit", "change_entry", "history_snapshot"], 0)
+
 
 def _expected(fixture: Path) -> dict:
     return json.loads(fixture.with_suffix(".json").read_text(encoding="utf-8"))
@@ -271,10 +273,15 @@ def test_format_1_gate_review_is_rebuilt_with_distinct_check_names(tmp_path: Pat
     ]
     assert _rows(path, "gate_review") == gates
     # Every row kept; format 3 adds the workspace's standard calendar, without holidays,
-    # format 4 the business of the products and format 5 the market radar, empty.
+    # format 4 the business of the products, format 5 the market radar and format 6 the
+    # history, empty.
     assert (
         _counts(path)
-        == counts | {"work_calendar": 1, "calendar_exception": 0} | FORMAT_4_EMPTY | FORMAT_5_EMPTY
+        == counts
+        | {"work_calendar": 1, "calendar_exception": 0}
+        | FORMAT_4_EMPTY
+        | FORMAT_5_EMPTY
+        | FORMAT_6_EMPTY
     )
     indexes = {name for name, sql in _schema(path).items() if " ON gate_review " in sql}
     assert indexes == {"ix_gate_review_product_id", "ix_gate_review_decided_by_id"}

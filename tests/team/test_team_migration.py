@@ -50,6 +50,8 @@ def _snapshot(conn: sa.Connection) -> dict[str, list[dict]]:
     return {t.name: read_table(conn, t) for t in Base.metadata.sorted_tables if t.name != "meta"}
 
 
+# What format 6 added (children first): the history.
+FORMAT_6_TABLES = ("change_entry", "change_edit", "history_snapshot")
 # What format 5 added (children first): the market radar.
 FORMAT_5_TABLES = (
     "limitation",
@@ -100,7 +102,7 @@ def _format_1_snapshot(conn: sa.Connection) -> dict[str, list[dict]]:
     for table in Base.metadata.sorted_tables:
         if (
             table.name == "meta"
-            or table.name in FORMAT_3_TABLES + FORMAT_4_TABLES + FORMAT_5_TABLES
+            or table.name in FORMAT_3_TABLES + FORMAT_4_TABLES + FORMAT_5_TABLES + FORMAT_6_TABLES
         ):
             continue
         dropped = FORMAT_3_COLUMNS.get(table.name, ()) + (
@@ -117,7 +119,7 @@ def _make_format_1(engine: sa.Engine) -> None:
     with engine.begin() as conn:
         for statement in FORMAT_5_UNDO:
             conn.exec_driver_sql(statement)
-        for table in FORMAT_5_TABLES + FORMAT_4_TABLES + FORMAT_3_TABLES:
+        for table in FORMAT_6_TABLES + FORMAT_5_TABLES + FORMAT_4_TABLES + FORMAT_3_TABLES:
             conn.exec_driver_sql(f"DROP TABLE {table}")
         for table, columns in FORMAT_3_COLUMNS.items():
             for column in columns:
@@ -165,7 +167,7 @@ def test_format_1_team_database_is_upgraded_on_connect(format_1_team_db, pg_serv
     milestone = next(i for i in before["roadmap_item"] if MARKER.format(id=review) in i["notes"])
 
     with connect_workspace(url, pg_server.password, listen=False) as ws:
-        assert ws.schema_version == schema.SCHEMA_VERSION == 5
+        assert ws.schema_version == schema.SCHEMA_VERSION == 6
         with ws.engine.connect() as conn:
             assert _checks(conn, "gate_review") == V2_GATE_CHECKS
             after = _format_1_snapshot(conn)
@@ -187,7 +189,7 @@ def test_format_1_team_database_is_upgraded_on_connect(format_1_team_db, pg_serv
                 "SELECT product_id, weekdays, day_start, day_end FROM work_calendar"
             ).all()
             assert calendars == [(None, 31, 540, 1020)]
-            for table in FORMAT_4_TABLES + FORMAT_5_TABLES:  # formats 4 and 5 add empty tables
+            for table in FORMAT_4_TABLES + FORMAT_5_TABLES + FORMAT_6_TABLES:  # empty tables
                 assert conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one() == 0
         assert ws.service(RoadmapService).calendar_of(before["product"][0]["id"]).describe()
 

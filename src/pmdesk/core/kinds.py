@@ -63,6 +63,11 @@ class ChangeKind(StrEnum):
     FEEDBACK = "feedback"
     FEEDBACK_REQUIREMENT = "feedback_requirement"
     LIMITATION = "limitation"
+    # The history: edits and their entries are written with every edit (its own notice
+    # stands for them); a compaction announces them. Snapshots are edits of their own.
+    CHANGE_EDIT = "change_edit"
+    CHANGE_ENTRY = "change_entry"
+    HISTORY_SNAPSHOT = "history_snapshot"
 
     @classmethod
     def of_table(cls, table: str) -> ChangeKind | None:

@@ -397,6 +397,7 @@ def _fill(
     if source_schema < CALENDARS:  # format 2 tied these milestones by a note marker
         _link_elimination_milestones(tables)
     with ws.transaction() as uow:
+        uow.keep_history = False  # the document brings its own history; importing is no edit
         calendar_ids: dict[Any, Any] = {}
         for table in _tables():
             rows = tables.get(table.name, [])

@@ -54,6 +54,7 @@ from pmdesk.core.pnl import plan_vs_actual
 from pmdesk.core.scheduling import Link, Task, schedule
 from pmdesk.paths import resource_path
 
+from .demo_history import write_demo_history
 from .models import (
     Baseline,
     BaselineEntry,
@@ -131,7 +132,9 @@ def create_demo(path: Path | str, today: dt.date | None = None) -> Path:
     ws = Workspace.create(path, name=info["name"], organisation=info["organisation"])
     try:
         with ws.transaction() as uow:
+            uow.keep_history = False  # the demo is the present; its past is written below
             _Builder(uow, content, dates, ws.service(FinanceService)).build()
+            write_demo_history(uow, dates)
     except BaseException:
         ws.close()
         for leftover in ("", "-wal", "-shm", ".lock"):

@@ -93,6 +93,7 @@ def create_large(
     )
     try:
         with ws.transaction() as uow:
+            uow.keep_history = False  # a generated portfolio is the present, no edit of it
             _fill(uow.session, rng, today, items, dependencies, lanes)
     except BaseException:
         ws.close()

@@ -837,3 +837,71 @@ def _rebuild_sqlite(
     conn.exec_driver_sql(f"ALTER TABLE {table}_v5 RENAME TO {table}")
     for statement in indexes:
         conn.exec_driver_sql(statement)
+
+
+# -- format 6: the portfolio's history: edits, their entries row by row, named snapshots ----------
+
+_V6 = sa.MetaData(naming_convention=_V4.naming_convention)
+
+
+def _v6_enum(name: str, *values: str) -> sa.Enum:
+    return sa.Enum(*values, native_enum=False, create_constraint=True, length=32, name=name)
+
+
+_CHANGE_EDIT_V6 = sa.Table(
+    "change_edit",
+    _V6,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", sa.DateTime, nullable=False, index=True),
+    sa.Column("who", sa.String(200), nullable=False),
+    sa.Column("label", sa.String(200), nullable=False),
+)
+
+_CHANGE_ENTRY_V6 = sa.Table(
+    "change_entry",
+    _V6,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "edit_id",
+        sa.Integer,
+        sa.ForeignKey("change_edit.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("table_name", sa.String(64), nullable=False),
+    sa.Column("row_key", sa.String(100), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("kind", _v6_enum("entrykind", "added", "removed", "changed"), nullable=False),
+    sa.Column("fields", sa.JSON, nullable=False),
+    sa.CheckConstraint("length(CAST(fields AS TEXT)) <= 60000", name="fields_not_too_long"),
+    sa.CheckConstraint("length(trim(table_name)) > 0", name="table_name_not_blank"),
+    sa.Index("ix_change_entry_row", "table_name", "row_key"),
+)
+
+_HISTORY_SNAPSHOT_V6 = sa.Table(
+    "history_snapshot",
+    _V6,
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("at", sa.DateTime, nullable=False),
+    sa.Column(
+        "kind", _v6_enum("snapshotkind", "manual", "gate", "baseline", "auto"), nullable=False
+    ),
+    sa.Column("who", sa.String(200), nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    *_v4_entity(),
+    sa.UniqueConstraint("name"),
+    sa.CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),
+)
+
+_FORMAT_6_TABLES = (_CHANGE_EDIT_V6, _CHANGE_ENTRY_V6, _HISTORY_SNAPSHOT_V6)
+
+
+def to_format_6(conn: Connection) -> None:
+    """The portfolio's history: three new tables, empty; no existing row changes.
+
+    What happened before the upgrade is not known, so the history starts with it.
+    """
+    if conn.dialect.name not in ("sqlite", "postgresql"):
+        raise RuntimeError(f"no format 6 migration for a {conn.dialect.name} database")
+    for table in _FORMAT_6_TABLES:
+        table.create(conn)

@@ -15,6 +15,8 @@ Format history (add a line, a migration and a fixture file for every release):
    comparison matrix (capabilities × our product and competitors), win/loss records,
    market signals with their links and tags, customer feedback and the requirements it
    supports, and each product's limitations and known issues.
+6. 0.6.0 - the portfolio's history: every committed edit (when, who, what it was called)
+   and the rows it changed, field by field, old and new; named snapshots of moments.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ if TYPE_CHECKING:
 # PRAGMA application_id: "PMDK" in ASCII. `file` and the shared-mime-info type know
 # a .pmdesk file by these four bytes at offset 68 of the SQLite header.
 APPLICATION_ID = 0x504D444B
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 Migration = Callable[["Connection"], None]
 
@@ -46,6 +48,7 @@ MIGRATIONS: dict[int, Migration] = {
     3: migrations.to_format_3,
     4: migrations.to_format_4,
     5: migrations.to_format_5,
+    6: migrations.to_format_6,
 }
 
 

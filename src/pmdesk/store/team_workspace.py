@@ -158,6 +158,10 @@ class TeamWorkspace(Workspace):
         team_feed.record(session, uow.collector.changeset(), self.origin)
         session.commit()
 
+    def history_user(self) -> str:
+        """The server user this client signed in as: who the history names."""
+        return self.url.username or ""
+
     def _integrity_message(self, exc: IntegrityError) -> ValidationError:
         return team_server.integrity_message(exc)
 

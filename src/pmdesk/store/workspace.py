@@ -14,6 +14,7 @@ and services; it overrides the few hooks marked "team" below.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -30,7 +31,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from pmdesk.core.changes import ChangeCollector, ChangeHub
 from pmdesk.core.errors import PmdeskError, ValidationError
 
-from . import file_schema, journal, schema, sqlite_file
+from . import file_schema, history, journal, schema, sqlite_file
 from .errors import DamagedWorkspaceError, ReadOnlyError, TooNewError, WorkspaceLockedError
 from .filelock import LockHeld, WorkspaceLock
 from .models import Base, Meta, WorkCalendar, WorkspaceInfo
@@ -67,6 +68,11 @@ class UnitOfWork:
         self.workspace = workspace
         self.collector = ChangeCollector()
         self.journal = journal.Journal()
+        # When the edit began (UTC): the moment its history entries carry.
+        self.started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        # False: this edit's changes are not kept in the history (a portfolio import that
+        # brings its own history).
+        self.keep_history = True
 
     def record(self, kind: str, op, ids) -> None:
         self.collector.add(kind, op, ids)
@@ -144,6 +150,8 @@ class Workspace:
             engine is None and private is None and read_only and sqlite_file.nobody_writing(path)
         )
         self._closed = False
+        # Every edit's changes are kept in the history (False: a benchmark's comparison).
+        self.history_enabled = True
         # The format of the file on disk when it is read from an upgraded copy.
         self._file_version: int | None = None
 
@@ -336,6 +344,7 @@ class Workspace:
         try:
             with self._engine_errors(editing=True):
                 yield uow
+                self._record_history(session, uow)
                 self._commit(session, uow)
         except IntegrityError as exc:
             session.rollback()
@@ -376,13 +385,31 @@ class Workspace:
         On a team workspace a row someone changed since is refused (a ConflictError) and
         nothing is written; the change notice says what moved.
         """
-        with self.transaction() as uow:
+        with history.labelled(_step_label("Undo")), self.transaction() as uow:
             journal.play(uow, recorded, forward=False)
 
     def replay(self, recorded: journal.Journal) -> None:
         """Write again what ``recorded`` wrote (after :meth:`revert`): the same rows and ids."""
-        with self.transaction() as uow:
+        with history.labelled(_step_label("Redo")), self.transaction() as uow:
             journal.play(uow, recorded, forward=True)
+
+    def labelled(self, label: str) -> contextlib.AbstractContextManager[None]:
+        """Edits this thread commits inside the block carry ``label`` in the history (the
+        undo text: "Move Pulse Cloud 2.0"); an undo or redo inside reads "Undo …"."""
+        return history.labelled(label)
+
+    def history_user(self) -> str:
+        """Who the history names for this workspace's edits (team: the server user)."""
+        return history.os_user()
+
+    def _record_history(self, session: Session, uow: UnitOfWork) -> None:
+        """The edit's changes, row by row, in its own transaction (see store.history)."""
+        if not (self.history_enabled and uow.keep_history):
+            return
+        session.flush()
+        if not uow.journal.steps:
+            return
+        history.record(uow, who=self.history_user(), label=history.current_label(), at=uow.started)
 
     # The hooks TeamWorkspace overrides; each does a file's own work here. (Row versions,
     # which a file need not check, are the ``versions`` collaborator's: see row_versions.)
@@ -483,6 +510,11 @@ class Workspace:
         if found is None:
             found = self._services[cls.__name__] = cls(self)
         return found
+
+
+def _step_label(step: str) -> str:
+    label = history.current_label()
+    return f"{step} {label}" if label else step
 
 
 def _app_version() -> str:

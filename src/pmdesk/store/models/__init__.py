@@ -13,6 +13,7 @@ from .finance import (
     PricePoint,
     ScenarioOverride,
 )
+from .history import ChangeEdit, ChangeEntry, HistorySnapshot
 from .launch import Launch, LaunchMessage, LaunchTask
 from .market import (
     Capability,
@@ -57,6 +58,8 @@ __all__ = [
     "CanvasBoard",
     "CanvasNote",
     "Capability",
+    "ChangeEdit",
+    "ChangeEntry",
     "ComparisonCell",
     "Competitor",
     "CostItem",
@@ -67,6 +70,7 @@ __all__ = [
     "Feedback",
     "FeedbackRequirement",
     "GateReview",
+    "HistorySnapshot",
     "Lane",
     "Launch",
     "LaunchMessage",

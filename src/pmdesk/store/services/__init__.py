@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from .calendar import CalendarService
     from .canvas import CanvasService
     from .finance import FinanceService
+    from .history import HistoryService
     from .launch import LaunchService
     from .lifecycle import LifecycleService
     from .market import MarketService
@@ -27,6 +28,7 @@ _MODULES = {
     "CalendarService": "calendar",
     "CanvasService": "canvas",
     "FinanceService": "finance",
+    "HistoryService": "history",
     "LaunchService": "launch",
     "LifecycleService": "lifecycle",
     "MarketService": "market",
@@ -40,6 +42,7 @@ __all__ = [
     "CalendarService",
     "CanvasService",
     "FinanceService",
+    "HistoryService",
     "LaunchService",
     "LifecycleService",
     "MarketService",

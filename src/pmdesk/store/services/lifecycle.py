@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from pmdesk.core.enums import GateDecision, ItemKind, LaneKind, MetricKind, Stage
 from pmdesk.core.errors import NotFoundError, ValidationError
+from pmdesk.core.history import SnapshotKind
 from pmdesk.core.lifecycle import (
     EliminationRules,
     Trigger,
@@ -29,6 +30,7 @@ from pmdesk.core.lifecycle import (
     rules_to_settings,
 )
 
+from .. import history
 from ..journal import Journal
 from ..models import (
     EliminationReview,
@@ -208,6 +210,13 @@ class LifecycleService:
             if target != stage:
                 uow.update("product", product_id, stage=target)
                 self._move_periods(uow, product_id, target, decided_on)
+            history.take_snapshot(
+                uow,
+                f"Gate: {stage.label} — {product.name}",
+                SnapshotKind.GATE,
+                note=f"{decision.label}, {decided_on.isoformat()}"
+                + (f", by {name}" if name else ""),
+            )
         return uow.journal
 
     def computed_criteria(self, product_id: int) -> dict[str, bool]:

@@ -11,10 +11,12 @@ from pmdesk.core.bulk import bulk_work
 from pmdesk.core.enums import LagUnit
 from pmdesk.core.errors import ValidationError
 from pmdesk.core.graph import cycle_if_added
+from pmdesk.core.history import SnapshotKind
 from pmdesk.core.scheduling import Link, Schedule, Task, Violation, schedule, violations
 from pmdesk.core.working_calendar import WorkingCalendar
 
-from ..models import Baseline, BaselineEntry, Dependency, Lane, RoadmapItem
+from .. import history
+from ..models import Baseline, BaselineEntry, Dependency, Lane, Product, RoadmapItem
 from .base import Repo
 from .calendar import CalendarService
 from .roadmap_queries import RoadmapQueries
@@ -142,6 +144,12 @@ class RoadmapService:
                     {"baseline_id": baseline.id, "item_id": i, "start_date": s, "end_date": e}
                     for i, s, e in items
                 ],
+            )
+            product = session.get(Product, product_id)
+            history.take_snapshot(
+                uow,
+                f"Baseline: {baseline.name} — {product.name if product else product_id}",
+                SnapshotKind.BASELINE,
             )
         return baseline
 
