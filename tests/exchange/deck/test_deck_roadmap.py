@@ -562,3 +562,29 @@ def test_an_item_running_to_the_year_9999_takes_a_bounded_number_of_slides(tmp_p
         assert [s for s in slide.shapes if item_id(s) == item.id]
         assert len(slide.shapes) < 200
     check_layout(out)
+
+
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [
+        (dt.date(2026, 6, 3), dt.date(2028, 6, 1)),  # the demo portfolio's plan
+        (dt.date(2026, 1, 1), dt.date(2026, 3, 31)),
+        (dt.date(2020, 5, 17), dt.date(2031, 2, 2)),
+        (dt.date(1, 1, 1), dt.date(9999, 12, 31)),
+    ],
+)
+def test_time_windows_are_few_readable_whole_months(first, last):
+    from pmdesk.exchange.deck.roadmap import MAX_WINDOWS, READABLE_PT_PER_DAY, windows
+
+    room = 738.0
+    cuts = windows(first, last, room)
+    assert cuts[0][0] == first.replace(day=1)
+    assert cuts[-1][1] >= last
+    assert cuts[-1][1] == dt.date.max or (cuts[-1][1] + dt.timedelta(days=1)).day == 1
+    for (_, end), (start, _) in zip(cuts, cuts[1:], strict=False):
+        assert start == end + dt.timedelta(days=1) and start.day == 1
+    days = (cuts[-1][1] - cuts[0][0]).days + 1
+    most = max(room / READABLE_PT_PER_DAY, days / MAX_WINDOWS)
+    assert len(cuts) <= min(MAX_WINDOWS, -(-days // most))  # no stray short window
+    if len(cuts) < MAX_WINDOWS:
+        assert all((end - start).days + 1 <= most + 31 for start, end in cuts)

@@ -101,11 +101,11 @@ from .base import (
 
 # -- the roadmap's sizes on a slide (points) --------------------------------------------------
 
-LABEL_SIZE = 10.0  # a bar's label: read from the back of a meeting room
-LANE_SIZE = 11.0
-LANE_NOTE_SIZE = 9.0  # the product's name above its lane's, on a portfolio roadmap
-TICK_SIZE = 10.0
-LEGEND_SIZE = 10.0
+LABEL_SIZE = 12.0  # a bar's label: read from the back of a meeting room
+LANE_SIZE = 12.0
+LANE_NOTE_SIZE = 10.0  # the product's name above its lane's, on a portfolio roadmap
+TICK_SIZE = 11.0
+LEGEND_SIZE = 11.0
 LANE_COLUMN = 150.0
 TIER = 20.0  # each of the time scale's two tiers
 MIN_PERIOD = 4.0  # a period of the time scale narrower than this gets no line or label
@@ -115,12 +115,12 @@ PAD = 4.0  # a label's room from its bar, and a bar's text from its edges
 SLACK = 2.0  # a rounded shape's text area is inset by its corners: measure a little short
 # The poster's rows and shapes, grown for a slide; the labels' room measured at slide size.
 METRICS: Metrics = replace(
-    enlarged(1.45), label_padding=PAD, min_label_width=30.0, max_label_width=260.0, link_gap=8.0
+    enlarged(1.6), label_padding=PAD, min_label_width=30.0, max_label_width=260.0, link_gap=8.0
 )
 # The poster keeps 1.2 pt a day for 6.8 pt labels; a slide's larger labels need as much more.
 READABLE_PT_PER_DAY = pdf_roadmap.READABLE_PX_PER_DAY * LABEL_SIZE / PAPER_LABEL_SIZE
 MAX_WINDOWS = 24  # time windows at most, however long the plan
-SHRINK_TO = 0.8  # rows closer by this much at most, to keep a window on one slide
+SHRINK_TO = 0.85  # rows closer by this much at most, to keep a window on one slide
 MEASURED = 400  # characters of a name measured at most: more never fits a label anyway
 ELLIPSIS = "…"
 EMPTY = "No roadmap items yet — add them in the Roadmap view"
@@ -347,7 +347,12 @@ def windows(first: dt.date, last: dt.date, room: float) -> list[tuple[dt.date, d
             begin = after
         month = after
     cuts.append((begin, end))
-    while len(cuts) > MAX_WINDOWS:  # months do not divide evenly: the last two as one
+    # Months do not divide evenly: a short remainder joins the window before it when the
+    # two still read (and always beyond MAX_WINDOWS), rather than take a slide of its own.
+    while len(cuts) > 1 and (
+        len(cuts) > MAX_WINDOWS
+        or (len(cuts) > math.ceil(days / most) and (cuts[-1][1] - cuts[-2][0]).days < most)
+    ):
         cuts[-2:] = [(cuts[-2][0], cuts[-1][1])]
     return cuts
 
@@ -547,16 +552,20 @@ class RoadmapSlide:
 
     def _lane_label(self, lane: ChartLane, y0: int, y1: int) -> None:
         """The lane's name (and its product's) in the lane column, as many lines as its
-        band holds; the whole name is the label's alt text."""
+        band holds, a size smaller when that keeps it whole; the whole name is the
+        label's alt text."""
         width = LANE_COLUMN - 10 - 2 * PAD
         room = (y1 - y0) / EMU_PER_POINT - 4
         note = self.plan.lane_notes.get(lane.id, "")
         note_lines = wrapped(note, width, LANE_NOTE_SIZE, False, 1) if note else []
         room -= len(note_lines) * LANE_NOTE_SIZE * LINE_SPACING
-        count = max(1, int(room // (LANE_SIZE * LINE_SPACING)))
-        lines = wrapped(lane.name, width, LANE_SIZE, True, count)
+        for size in (LANE_SIZE, LANE_NOTE_SIZE):
+            count = max(1, int(room // (size * LINE_SPACING)))
+            lines = wrapped(lane.name, width, size, True, count)
+            if not lines[-1].endswith(ELLIPSIS) or lane.name.endswith(ELLIPSIS):
+                break
         height = len(note_lines) * LANE_NOTE_SIZE * LINE_SPACING
-        height += len(lines) * LANE_SIZE * LINE_SPACING
+        height += len(lines) * size * LINE_SPACING
         box = self.slide.shapes.add_textbox(
             Emu(self.body.x + emu(10)), Emu(y0), Emu(emu(LANE_COLUMN - 10)), Emu(y1 - y0)
         )
@@ -568,7 +577,7 @@ class RoadmapSlide:
         frame.margin_left = frame.margin_right = Emu(emu(PAD))
         frame.margin_top = frame.margin_bottom = Emu(emu(2))
         paragraphs = [(line, LANE_NOTE_SIZE, False, MUTED) for line in note_lines]
-        paragraphs += [(line, LANE_SIZE, True, INK) for line in lines]
+        paragraphs += [(line, size, True, INK) for line in lines]
         for index, (line, size, bold, colour) in enumerate(paragraphs):
             paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
             run = paragraph.add_run()
