@@ -941,11 +941,12 @@ def add_board(deck: Deck, job: DeckJob) -> None:
         title = "Now / next / later" + (f" ({number + 1} of {count})" if count > 1 else "")
         slide, _body = deck.slide(title, notes=job.note if number == 0 else "")
         for horizon, box in zip(Horizon, boxes, strict=True):
-            _column_head(slide, box, horizon, len(columns[horizon]), done, number > 0)
             page = pages[horizon][number] if number < len(pages[horizon]) else []
+            continued = number > 0 and bool(page)
+            _column_head(slide, box, horizon, len(columns[horizon]), done, continued)
             y = box.y + emu(COLUMN_HEAD)
-            for card, lines, height in page:
-                _card(slide, Box(box.x, y, box.w, emu(height)), card, lines)
+            for card, heading, detail, height in page:
+                _card(slide, Box(box.x, y, box.w, emu(height)), card, heading, detail)
                 y += emu(height + CARD_GAP)
             if not columns[horizon] and number == 0:
                 text_box(
@@ -958,23 +959,31 @@ def add_board(deck: Deck, job: DeckJob) -> None:
                 )
 
 
+CardLines = tuple[Card, list[str], list[str], float]  # card, title lines, detail lines, height
+
+
 def _card_pages(
     cards: list[Card], width: float, room: float, job: DeckJob
-) -> list[list[tuple[Card, list[str], float]]]:
-    """The column's cards, each with its title's lines and height, cut into slides."""
+) -> list[list[CardLines]]:
+    """The column's cards, each with its lines and height, cut into slides."""
     inner = width - 2 * PAD - 6 - 2 * SLACK
-    pages: list[list[tuple[Card, list[str], float]]] = [[]]
+    pages: list[list[CardLines]] = [[]]
     used = 0.0
     for index, card in enumerate(cards):
         if index % 200 == 0:
             job.progress.check()
-        title = ("✓ " if card.item.status is ItemStatus.DONE else "") + card.item.name
-        lines = wrapped(title, inner, CARD_TITLE, True, CARD_TITLE_LINES)
-        height = (len(lines) * CARD_TITLE + CARD_DETAIL) * LINE_SPACING + 2 * PAD + 4
+        row = card.item
+        title = wrapped(row.name, inner, CARD_TITLE, True, CARD_TITLE_LINES)
+        parts = [row.kind.label, card.product, card.lane, row.status.label]
+        if row.horizon is not None:
+            parts.append("pinned")
+        at_risk = row.status is ItemStatus.AT_RISK
+        detail = wrapped(" · ".join(part for part in parts if part), inner, CARD_DETAIL, at_risk, 2)
+        height = (len(title) * CARD_TITLE + len(detail) * CARD_DETAIL) * LINE_SPACING + 2 * PAD + 4
         if pages[-1] and used + height > room:
             pages.append([])
             used = 0.0
-        pages[-1].append((card, lines, height))
+        pages[-1].append((card, title, detail, height))
         used += height + CARD_GAP
     return pages
 
@@ -1001,9 +1010,9 @@ def _column_head(
     rectangle(slide, Box(box.x, box.y + emu(COLUMN_HEAD - 6), box.w, emu(2)), fill=RULE)
 
 
-def _card(slide: Any, box: Box, card: Card, lines: list[str]) -> None:
+def _card(slide: Any, box: Box, card: Card, lines: list[str], detail: list[str]) -> None:
     """One card: the lane's colour as a tint and an edge, the name, then kind · lane ·
-    status (and the product, on a portfolio board)."""
+    status (and the product, on a portfolio board), as on screen."""
     shape = _shape(slide, MSO_SHAPE.ROUNDED_RECTANGLE, box.x, box.y, box.w, box.h)
     shape.adjustments[0] = min(0.5, 6.0 / max(box.h / EMU_PER_POINT, 1.0))
     shape.name = f"Card {card.item.id}"
@@ -1023,17 +1032,11 @@ def _card(slide: Any, box: Box, card: Card, lines: list[str]) -> None:
         run.text = line
         cancelled = card.item.status is ItemStatus.CANCELLED
         style_font(run.font, size=CARD_TITLE, bold=True, colour=FAINT if cancelled else INK)
-    row = card.item
-    parts = [row.kind.label, card.lane, row.status.label]
-    if card.product:
-        parts.insert(1, card.product)
-    if row.horizon is not None:
-        parts.append("pinned")
-    inner = box.w / EMU_PER_POINT - 2 * PAD - 6 - 2 * SLACK
-    at_risk = row.status is ItemStatus.AT_RISK
-    detail = shorten(" · ".join(part for part in parts if part), inner, CARD_DETAIL, at_risk)
-    paragraph = frame.add_paragraph()
-    paragraph.alignment = PP_ALIGN.LEFT
-    run = paragraph.add_run()
-    run.text = detail
-    style_font(run.font, size=CARD_DETAIL, bold=at_risk, colour=rs.LATE if at_risk else MUTED)
+    at_risk = card.item.status is ItemStatus.AT_RISK
+    for line in detail:
+        paragraph = frame.add_paragraph()
+        paragraph.alignment = PP_ALIGN.LEFT
+        run = paragraph.add_run()
+        run.text = line
+        colour = rs.LATE if at_risk else MUTED
+        style_font(run.font, size=CARD_DETAIL, bold=at_risk, colour=colour)
