@@ -588,3 +588,20 @@ def test_time_windows_are_few_readable_whole_months(first, last):
     assert len(cuts) <= min(MAX_WINDOWS, -(-days // most))  # no stray short window
     if len(cuts) < MAX_WINDOWS:
         assert all((end - start).days + 1 <= most + 31 for start, end in cuts)
+
+
+def test_a_label_beside_its_bar_never_runs_into_another(demo_decks):
+    for path in demo_decks.values():
+        for slide in roadmap_slides(path):
+            marks = [s for s in slide.shapes if item_id(s) is not None]
+            for label in (s for s in slide.shapes if s.name.startswith("Label ")):
+                own = int(label.name.split()[1])
+                middle = label.top + label.height // 2
+                for mark in marks:
+                    if item_id(mark) == own or not mark.top <= middle <= mark.top + mark.height:
+                        continue
+                    apart = (
+                        label.left + label.width <= mark.left + EMU_PT
+                        or mark.left + mark.width <= label.left + EMU_PT
+                    )
+                    assert apart, f"{title_of(slide)}: {label.text_frame.text!r} over {mark.name}"
