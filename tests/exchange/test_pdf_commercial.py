@@ -111,8 +111,9 @@ def test_a_battlecard_per_competitor_most_threatening_first(pulse):
 def test_the_comparison_matrix_marks_stale_cells_and_coverage(pulse):
     page = pulse[_page_of(pulse, "6 Comparison matrix")]
     assert "Coverage" in page and "Kelvix" in page and "Vantor Building Systems" in page
-    assert "Stale" in page or "stale" in page
-    assert "marked stale" in page
+    assert "● Full" in page and "○ None" in page  # the Market view's glyphs and words
+    assert "⚑" in page
+    assert "marked ⚑ stale" in page
 
 
 def test_the_command_line_exports_it_for_a_named_product(demo, tmp_path):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 
 from .enums import Attitude, MoSCoW, Quadrant, RaciRole, TaskStatus
+from .market import STALE_DAYS, CellLevel
 from .scoring import QUADRANTS
 from .stakeholders import STRATEGY
 
@@ -190,3 +191,25 @@ def value_effort_fill(name: str, base: str) -> str | None:
     """A value-vs-effort quadrant's fill over ``base``, or None where it stays plain."""
     tint = VALUE_EFFORT_TINTS.get(name)
     return None if tint is None else mix(base, tint[0], tint[1])
+
+
+# -- the competitor comparison matrix --------------------------------------------------------------
+
+# Each level: its glyph and colour. The glyph and the word carry the meaning; the tint helps.
+MATRIX_LEVEL_LOOK: dict[CellLevel, tuple[str, str]] = {
+    CellLevel.FULL: ("●", OKABE_ITO["bluish_green"]),
+    CellLevel.PARTIAL: ("◐", OKABE_ITO["orange"]),
+    CellLevel.NONE: ("○", OKABE_ITO["vermillion"]),
+    CellLevel.UNKNOWN: ("?", NEUTRAL_GREY),
+}
+STALE_MARK = "⚑"
+MATRIX_LEGEND = (
+    "  ".join(f"{glyph} {level.label}" for level, (glyph, _c) in MATRIX_LEVEL_LOOK.items())
+    + f"   {STALE_MARK} checked over {STALE_DAYS} days ago (or never): check again"
+)
+
+
+def level_text(level: CellLevel, stale: bool = False) -> str:
+    """A matrix cell in words: "● Full", with the stale mark when it needs checking again."""
+    glyph = MATRIX_LEVEL_LOOK[level][0]
+    return f"{glyph} {level.label}" + (f" {STALE_MARK}" if stale else "")

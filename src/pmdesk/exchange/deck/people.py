@@ -40,13 +40,14 @@ from pmdesk.core.enums import Attitude, Quadrant
 from pmdesk.core.finance_wording import FIGURE_ROWS, period_label, period_noun, periods_text
 from pmdesk.core.label_layout import Box as LabelBox
 from pmdesk.core.label_layout import LabelRequest, layout_labels, short_name
-from pmdesk.core.market import STALE_DAYS, CellLevel
+from pmdesk.core.market import CellLevel
 from pmdesk.core.palette import (
     ATTITUDE_COLOURS,
     GLYPH_NAMES,
-    NEUTRAL_GREY,
-    OKABE_ITO,
+    MATRIX_LEGEND,
+    MATRIX_LEVEL_LOOK,
     QUADRANT_NAMES,
+    level_text,
     mix,
     quadrant_tint,
 )
@@ -1256,29 +1257,13 @@ def _scenarios_slides(deck: Deck, facts: CaseFacts) -> None:
 # -- the competitor matrix --------------------------------------------------------------------
 
 MATRIX_TITLE = "Competitor matrix"
-# Each level: its glyph and colour, as the Market view draws them (glyph and word carry the
-# meaning; the tint under them helps).
-LEVEL_LOOK: dict[CellLevel, tuple[str, str]] = {
-    CellLevel.FULL: ("●", OKABE_ITO["bluish_green"]),
-    CellLevel.PARTIAL: ("◐", OKABE_ITO["orange"]),
-    CellLevel.NONE: ("○", OKABE_ITO["vermillion"]),
-    CellLevel.UNKNOWN: ("?", NEUTRAL_GREY),
-}
-STALE_MARK = "⚑"
+LEVEL_LOOK = MATRIX_LEVEL_LOOK
 TINT = 60 / 255  # the screen's tint: the level's colour at this opacity over white
-LEGEND = (
-    "  ".join(f"{glyph} {level.label}" for level, (glyph, _c) in LEVEL_LOOK.items())
-    + f"   {STALE_MARK} checked over {STALE_DAYS} days ago (or never): check again"
-)
+LEGEND = MATRIX_LEGEND
 COLUMNS_PER_SLIDE = 5  # compared columns (ours + competitors) side by side
 MATRIX_SIZE = 14.0
 CELL_MARGIN, CELL_MARGIN_Y = 64_008, 27_432  # base.table's cell margins
 CELL_LINES = 6  # a capability or name longer than this many lines ends in "…" (notes: whole)
-
-
-def level_text(level: CellLevel, stale: bool = False) -> str:
-    glyph = LEVEL_LOOK[level][0]
-    return f"{glyph} {level.label}" + (f" {STALE_MARK}" if stale else "")
 
 
 def level_fill(level: CellLevel) -> str:

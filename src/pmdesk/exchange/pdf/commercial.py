@@ -18,6 +18,7 @@ from reportlab.platypus import Flowable, NextPageTemplate, PageBreak
 
 from pmdesk.core.enums import RequirementStatus
 from pmdesk.core.market import CellLevel, LimitationKind, LimitationStatus, WinLossSummary
+from pmdesk.core.palette import STALE_MARK, level_text
 from pmdesk.core.pricing import format_money, format_rate
 from pmdesk.core.wording import plural
 from pmdesk.store.models import Launch, Requirement, RoadmapItem
@@ -385,7 +386,7 @@ def _price_cell(job: Job, mix: MarketingMix) -> list[Flowable] | str:
 def _level(matrix: Matrix, capability_id: int, competitor_id: int | None) -> Plain:
     cell = matrix.cell(capability_id, competitor_id)
     level = cell.level if cell else CellLevel.UNKNOWN
-    text = level.label + (" · stale" if cell is not None and cell.stale else "")
+    text = level_text(level, cell is not None and cell.stale)
     return Plain(text, colour=LEVEL_COLOURS[level], bold=level is CellLevel.FULL)
 
 
@@ -599,7 +600,7 @@ def _matrix(job: Job, matrix: Matrix, numbering: Numbering) -> list[Flowable]:
     if stale:
         out.append(
             para(
-                f"{plural(stale, 'cell')} marked stale: checked too long ago to quote to a "
+                f"{plural(stale, 'cell')} marked {STALE_MARK} stale: checked too long ago to quote to a "
                 "customer without checking again.",
                 Styles.caption,
             )

@@ -23,30 +23,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pmdesk.core.market import STALE_DAYS, CellLevel
-from pmdesk.core.palette import NEUTRAL_GREY, OKABE_ITO
+from pmdesk.core.market import CellLevel
+from pmdesk.core.palette import MATRIX_LEGEND, MATRIX_LEVEL_LOOK, STALE_MARK, level_text
 from pmdesk.store.services.market import Matrix
 
 Index = QModelIndex | QPersistentModelIndex
 
-# Each level: its glyph, its colour. The glyph and the word carry the meaning; the tint helps.
-LEVEL_LOOK: dict[CellLevel, tuple[str, str]] = {
-    CellLevel.FULL: ("●", OKABE_ITO["bluish_green"]),
-    CellLevel.PARTIAL: ("◐", OKABE_ITO["orange"]),
-    CellLevel.NONE: ("○", OKABE_ITO["vermillion"]),
-    CellLevel.UNKNOWN: ("?", NEUTRAL_GREY),
-}
-STALE_MARK = "⚑"
+LEVEL_LOOK = MATRIX_LEVEL_LOOK
 TINT_ALPHA = 60  # of 255: a tint under the text, never the text's only contrast
-LEGEND = (
-    "  ".join(f"{glyph} {level.label}" for level, (glyph, _c) in LEVEL_LOOK.items())
-    + f"   {STALE_MARK} checked over {STALE_DAYS} days ago (or never): check again"
-)
-
-
-def level_text(level: CellLevel, stale: bool = False) -> str:
-    glyph = LEVEL_LOOK[level][0]
-    return f"{glyph} {level.label}" + (f" {STALE_MARK}" if stale else "")
+LEGEND = MATRIX_LEGEND
 
 
 class MatrixModel(QAbstractTableModel):
