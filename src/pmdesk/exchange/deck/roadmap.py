@@ -108,6 +108,7 @@ TICK_SIZE = 11.0
 LEGEND_SIZE = 11.0
 LANE_COLUMN = 150.0
 TIER = 20.0  # each of the time scale's two tiers
+YEAR_STEPS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)
 MIN_PERIOD = 4.0  # a period of the time scale narrower than this gets no line or label
 LEGEND_ROW = 20.0
 LEGEND_GAP = 8.0
@@ -589,7 +590,7 @@ class RoadmapSlide:
         the window (drawn once, then copied), and the lower tier's grid down the rows."""
         upper, lower = readable_tiers(self.chart.px / PAPER_TIER_FACTOR)
         y = self.scale_top + emu(TIER)
-        for _day, left, right in self._periods(lower):
+        for _day, left, right in self._periods(lower, self._every(lower)):
             if left > self.x0 and right - left >= emu(MIN_PERIOD):
                 _line(self.slide, left, y, left, self.bottom, HAIRLINE, 0.5)
         key = ("time scale", self.window.first, self.window.last)
@@ -603,7 +604,7 @@ class RoadmapSlide:
             if not unit:  # one tier is enough (years, over centuries)
                 continue
             y = tiers_y[0] if is_upper else tiers_y[1]
-            for day, left, right in self._periods(unit):
+            for day, left, right in self._periods(unit, self._every(unit)):
                 width = (right - left) / EMU_PER_POINT
                 if width < MIN_PERIOD:
                     continue
@@ -626,12 +627,25 @@ class RoadmapSlide:
                     align="center",
                 )
 
-    def _periods(self, unit: str) -> Iterable[tuple[dt.date, int, int]]:
-        """(first day, left x, right x) of each ``unit`` period the window shows, clipped."""
+    def _every(self, unit: str) -> int:
+        """Years shown one in how many, so each label has room (a plan over centuries)."""
+        if unit != "year":
+            return 1
+        width = 365.25 * self.chart.px
+        return next((n for n in YEAR_STEPS if width * n >= 40), YEAR_STEPS[-1])
+
+    def _periods(self, unit: str, every: int = 1) -> Iterable[tuple[dt.date, int, int]]:
+        """(first day, left x, right x) of each ``unit`` period the window shows, clipped;
+        years ``every`` at a time, starting on a multiple of it."""
         first, last = self.window.first, self.window.last
         day = unit_start(first, unit)
         while day <= last:
             following = _next_period(day, unit)
+            if every > 1:
+                try:
+                    following = dt.date((day.year // every + 1) * every, 1, 1)
+                except ValueError:
+                    following = None
             x_left = self.x(max(self.scale.x(day), 0.0))
             end = following.toordinal() if following else last.toordinal() + 1
             x_right = self.x(min(self.scale.x_of_ordinal(end), self.chart.chart_width))
