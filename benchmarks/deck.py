@@ -45,7 +45,7 @@ TODAY = dt.date(2026, 12, 4)  # the large plan's "today", so every run draws the
 def demo_file() -> Path:
     from pmdesk.store.demo import create_demo
 
-    return cached_workspace(CACHE / f"demo-{dt.date.today():%Y-%m}.pmdesk", create_demo)
+    return cached_workspace(CACHE / f"deck-demo-{dt.date.today():%Y-%m}.pmdesk", create_demo)
 
 
 def large_file(items: int) -> Path:
