@@ -51,6 +51,7 @@ SMALL_SIZE = 12
 LINE_SPACING = 1.2  # a line's height in font sizes, as PowerPoint sets single spacing
 INSET = 91_440  # a text frame's default inner margin left and right (0.1 inch)
 INSET_Y = 45_720  # and top and bottom (0.05 inch)
+CELL_MARGIN, CELL_MARGIN_Y = 64_008, 27_432  # a table cell's inner margins, sides and top/bottom
 
 _DOC = palette.DOCUMENT_COLOURS
 INK, MUTED, FAINT = _DOC["ink"], _DOC["muted"], _DOC["faint"]
@@ -273,8 +274,8 @@ def _cell(
 ) -> None:
     cell.fill.solid()
     cell.fill.fore_color.rgb = rgb(fill)
-    cell.margin_left = cell.margin_right = Emu(64_008)
-    cell.margin_top = cell.margin_bottom = Emu(27_432)
+    cell.margin_left = cell.margin_right = Emu(CELL_MARGIN)
+    cell.margin_top = cell.margin_bottom = Emu(CELL_MARGIN_Y)
     cell.vertical_anchor = MSO_ANCHOR.MIDDLE
     frame = cell.text_frame
     frame.word_wrap = True
@@ -287,28 +288,35 @@ def rows_per_slide(
     height: int,
     size: float = SMALL_SIZE,
 ) -> list[list[Sequence[object]]]:
-    """``rows`` cut into pages whose wrapped heights fit ``height`` (the header included)."""
+    """``rows`` cut into slides of a :func:`table` ``height`` tall, the header included.
+
+    Each row is as tall as :func:`table` sets it, or as its tallest wrapped cell (the
+    cell margins, not a text box's insets, around the lines).
+    """
     line = size * LINE_SPACING * EMU_PER_POINT
-    pad = 2 * 27_432 + 2 * INSET_Y
-    header = int(line) + pad
-    pages: list[list[Sequence[object]]] = []
-    page: list[Sequence[object]] = []
-    used = header
-    for row in rows:
+    least = int(line) + 2 * INSET_Y  # what table() sets every row to
+
+    def need(row: Sequence[object]) -> int:
         tallest = max(
             (
-                len(lines_of(str(value), max(widths_emu[i] - 128_016 + 2 * INSET, 1), size))
+                len(lines_of(str(value), max(widths_emu[i] - 2 * CELL_MARGIN + 2 * INSET, 1), size))
                 for i, value in enumerate(row)
                 if i < len(widths_emu)
             ),
             default=1,
         )
-        need = int(tallest * line) + pad
-        if page and used + need > height:
+        return max(least, int(tallest * line) + 2 * CELL_MARGIN_Y)
+
+    pages: list[list[Sequence[object]]] = []
+    page: list[Sequence[object]] = []
+    used = least
+    for row in rows:
+        this = need(row)
+        if page and used + this > height:
             pages.append(page)
-            page, used = [], header
+            page, used = [], least
         page.append(row)
-        used += need
+        used += this
     if page or not pages:
         pages.append(page)
     return pages

@@ -103,6 +103,7 @@ from .base import (
     points,
     rectangle,
     rgb,
+    rows_per_slide,
     style_shape,
     table,
     text_box,
@@ -1262,7 +1263,6 @@ TINT = 60 / 255  # the screen's tint: the level's colour at this opacity over wh
 LEGEND = MATRIX_LEGEND
 COLUMNS_PER_SLIDE = 5  # compared columns (ours + competitors) side by side
 MATRIX_SIZE = 14.0
-CELL_MARGIN, CELL_MARGIN_Y = 64_008, 27_432  # base.table's cell margins
 CELL_LINES = 6  # a capability or name longer than this many lines ends in "…" (notes: whole)
 
 
@@ -1340,39 +1340,7 @@ def add_competitors(deck: Deck, job: DeckJob) -> None:
         add_in_full(slide, in_full)
 
 
-def table_pages(
-    rows: Sequence[Sequence[object]], widths_emu: Sequence[int], height: int, size: float
-) -> list[list[Sequence[object]]]:
-    """``rows`` cut into slides of a :func:`base.table` ``height`` tall, header included:
-    each row as tall as :func:`base.table` sets it, or as its tallest wrapped cell (cell
-    margins, not a text box's insets, around the lines)."""
-    line = size * LINE_SPACING * EMU_PER_POINT
-    least = int(line) + 2 * INSET_Y  # what base.table sets every row to
-
-    def need(row: Sequence[object]) -> int:
-        tallest = max(
-            (
-                len(lines_of(str(value), max(widths_emu[i] - 2 * CELL_MARGIN + 2 * INSET, 1), size))
-                for i, value in enumerate(row)
-                if i < len(widths_emu)
-            ),
-            default=1,
-        )
-        return max(least, int(tallest * line) + 2 * CELL_MARGIN_Y)
-
-    pages: list[list[Sequence[object]]] = []
-    page: list[Sequence[object]] = []
-    used = least
-    for row in rows:
-        this = need(row)
-        if page and used + this > height:
-            pages.append(page)
-            page, used = [], least
-        page.append(row)
-        used += this
-    if page or not pages:
-        pages.append(page)
-    return pages
+table_pages = rows_per_slide  # the matrix splits like every other table
 
 
 # A slide of the matrix: header, rows, cell fills, whether it ends with the coverage row, and
