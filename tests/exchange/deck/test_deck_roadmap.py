@@ -605,3 +605,29 @@ def test_a_label_beside_its_bar_never_runs_into_another(demo_decks):
                         or mark.left + mark.width <= label.left + EMU_PT
                     )
                     assert apart, f"{title_of(slide)}: {label.text_frame.text!r} over {mark.name}"
+
+
+def test_the_roadmap_counts_as_one_step_of_the_decks_progress(demo, tmp_path, monkeypatch):
+    from pmdesk.exchange.deck import title
+
+    reports: list[tuple[int, int]] = []
+    seen_by_title: list[tuple[int, int]] = []
+    add_title = title.add_title
+
+    def watched(deck, job):
+        seen_by_title.append(reports[-1])
+        add_title(deck, job)
+
+    monkeypatch.setattr(title, "add_title", watched)
+    ws = Workspace.open(demo)
+    try:
+        export_deck(
+            ws, tmp_path / "p.pptx", slides=["roadmap", "title"],
+            progress=lambda done, total: reports.append((done, total)),
+        )  # fmt: skip
+    finally:
+        ws.close()
+    total = reports[-1][1]
+    assert seen_by_title == [(1, total)]  # the roadmap's one step, not the poster reader's
+    assert reports[-1] == (total, total)
+    assert [done for done, _ in reports] == sorted(done for done, _ in reports)

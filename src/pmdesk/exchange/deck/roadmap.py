@@ -52,6 +52,7 @@ from pmdesk.core.timeline import (
     unit_label,
     unit_start,
 )
+from pmdesk.exchange.output import Progress
 from pmdesk.exchange.pdf import roadmap as pdf_roadmap
 from pmdesk.exchange.pdf.fonts import printable, register, string_width
 from pmdesk.exchange.pdf.gantt import (
@@ -288,6 +289,21 @@ class Plan:
     lane_hex: dict[int, str]  # lane id -> its colour, '#rrggbb'
 
 
+class Checks(Progress):
+    """The deck's cancel button for the poster's data reader, without its steps: the deck
+    counts a slide kind as one step, whatever reading the plan takes."""
+
+    def __init__(self, deck: Progress) -> None:
+        super().__init__(None, None)
+        self.deck = deck
+
+    def check(self) -> None:
+        self.deck.check()
+
+    def step(self, count: int = 1) -> None:
+        self.deck.check()
+
+
 def gather(job: DeckJob) -> Plan:
     """The plan as the PDF poster reads it, for the job's product or for every product."""
     products: list[Product]
@@ -300,9 +316,10 @@ def gather(job: DeckJob) -> Plan:
     links: list[ChartLink] = []
     notes: dict[int, str] = {}
     options = PdfOptions(today=job.on)
+    checks = Checks(job.progress)
     for product in products:
         job.progress.check()
-        paper = Job(job.ws, options, job.progress, product, (0.0, 0.0))
+        paper = Job(job.ws, options, checks, product, (0.0, 0.0))
         data = roadmap_chart(paper)
         lanes += data.lanes
         items += data.items
