@@ -468,12 +468,13 @@ def add_roadmap(deck: Deck, job: DeckJob) -> None:
         if window.bands:
             laid.append(window)
     total = sum(len(window.bands) for window in laid)
+    job.progress.expect(total)  # a step per slide: a long roadmap moves the bar as it goes
     number = 0
     stamps = Stamps()
     for window in laid:
         for band in window.bands:
             number += 1
-            job.progress.check()
+            job.progress.step()
             title = f"Roadmap — {window_label(window.first, window.last)}"
             if total > 1:
                 title += f" ({number} of {total})"
@@ -967,8 +968,9 @@ def add_board(deck: Deck, job: DeckJob) -> None:
     room = BODY.h / EMU_PER_POINT - COLUMN_HEAD
     pages = {h: _card_pages(cards, width, room, job) for h, cards in columns.items()}
     count = max(len(found) for found in pages.values())
+    job.progress.expect(count)
     for number in range(count):
-        job.progress.check()
+        job.progress.step()
         title = "Now / next / later" + (f" ({number + 1} of {count})" if count > 1 else "")
         slide, _body = deck.slide(title, notes=job.note if number == 0 else "")
         for horizon, box in zip(Horizon, boxes, strict=True):
