@@ -461,6 +461,10 @@ def test_awkward_names_and_the_last_year_exactly_as_typed(tmp_path):
     assert [s for s in last.shapes if s.name == "Today"]
     cards = {alt_text(s) for slide in slides for s in slide.shapes if s.name.startswith("Card ")}
     assert set(ids) <= cards
+    lanes = {
+        alt_text(s) for slide in slides for s in slide.shapes if s.name.startswith("Lane name")
+    }
+    assert lanes == {"Lane <a> & 路线 " * 12, "מסלול"}
 
 
 @pytest.mark.slow
