@@ -16,8 +16,10 @@
    changes, priority changes, stakeholder moves, notes typed, items added and deleted),
    recorded by ``store.history.record`` in transactions of 5,000 edits. Printed: the
    file's size before and after (the WAL folded back), bytes per edit. Target: < 50 MB.
-3. Compaction of everything older than the last 30 simulated days into daily summaries:
-   what it folded and the size after ``VACUUM``.
+3. On that file: "what changed" since 30 simulated days ago and since the start, and one
+   item's whole history (the reads a view of the history makes); then compaction of
+   everything older than those 30 days into daily summaries: what it folded and the size
+   after ``VACUUM``.
 """
 
 from __future__ import annotations
@@ -155,16 +157,22 @@ NOTES = (
 )
 
 
+def _other(rng: random.Random, values: list, current: object) -> object:
+    """A value from ``values`` that is not ``current``: every edit changes something."""
+    return rng.choice([v for v in values if v != current])
+
+
 def _mix(rng: random.Random, rows: dict[str, list[dict]], n: int, next_id: list[int]):
-    """The journal steps of one realistic edit."""
+    """The journal steps of one realistic edit (each one changes something)."""
     roll = rng.random()
     if roll < 0.40:  # a date moved
         item = rng.choice(rows["roadmap_item"])
         shift = dt.timedelta(days=rng.choice([-7, 3, 7, 14, 21]))
         start, end = item["start_date"] + shift, item["end_date"] + shift
-        if rng.random() < 0.5:
+        if rng.random() < 0.5:  # the end slips
+            end = item["end_date"] + dt.timedelta(days=rng.choice([3, 7, 14]))
             change = ({"end_date": item["end_date"]}, {"end_date": end})
-            item["end_date"] = max(end, item["start_date"])
+            item["end_date"] = end
         else:
             change = (
                 {"start_date": item["start_date"], "end_date": item["end_date"]},
@@ -175,11 +183,11 @@ def _mix(rng: random.Random, rows: dict[str, list[dict]], n: int, next_id: list[
     if roll < 0.58:  # progress or status
         item = rng.choice(rows["roadmap_item"])
         if rng.random() < 0.6:
-            new = rng.randrange(0, 101)
+            new = _other(rng, list(range(0, 101, 5)), item["progress"])
             step = ({"progress": item["progress"]}, {"progress": new})
             item["progress"] = new
         else:
-            new = rng.choice(["planned", "in_progress", "at_risk", "done"])
+            new = _other(rng, ["planned", "in_progress", "at_risk", "done"], item["status"])
             step = ({"status": item["status"]}, {"status": new})
             item["status"] = new
         return [journal.Updated("roadmap_item", [(item["id"], *step)])]
@@ -188,13 +196,13 @@ def _mix(rng: random.Random, rows: dict[str, list[dict]], n: int, next_id: list[
         field, values = rng.choice(
             [("moscow", ["must", "should", "could"]), ("status", ["accepted", "in_progress"])]
         )
-        new = rng.choice(values)
+        new = _other(rng, values, req[field])
         step = ({field: req[field]}, {field: new})
         req[field] = new
         return [journal.Updated("requirement", [(req["id"], *step)])]
     if roll < 0.88:  # a stakeholder moved on the map
         person = rng.choice(rows["stakeholder"])
-        new = (round(rng.uniform(0, 10), 1), round(rng.uniform(0, 10), 1))
+        new = (round(rng.uniform(0, 10), 1) + 0.05, round(rng.uniform(0, 10), 1) + 0.05)
         step = (
             {"power": person["power"], "interest": person["interest"]},
             {"power": new[0], "interest": new[1]},
@@ -203,7 +211,7 @@ def _mix(rng: random.Random, rows: dict[str, list[dict]], n: int, next_id: list[
         return [journal.Updated("stakeholder", [(person["id"], *step)])]
     if roll < 0.96:  # notes typed
         item = rng.choice(rows["roadmap_item"])
-        new = rng.choice(NOTES)
+        new = _other(rng, list(NOTES), item["notes"])
         step = ({"notes": item["notes"]}, {"notes": new})
         item["notes"] = new
         return [journal.Updated("roadmap_item", [(item["id"], *step)])]
@@ -236,7 +244,8 @@ def file_size(folder: Path, edits: int, seed: int) -> Path:
                 for name in ("roadmap_item", "requirement", "stakeholder")
             }
         next_id = [10_000_000]
-        moment = dt.datetime(2026, 1, 1, 8, 0)
+        first = dt.date.today() - dt.timedelta(days=300)  # a year of work, ending about now
+        moment = dt.datetime.combine(first, dt.time(8, 0))
         per_day = max(1, edits // 365)
         done = 0
         while done < edits:
@@ -255,7 +264,7 @@ def file_size(folder: Path, edits: int, seed: int) -> Path:
     after = path.stat().st_size
     print(
         f"2. {edits:,} edits recorded in {seconds:.1f} s ({edits / seconds:,.0f} a second), "
-        f"over {(moment.date() - dt.date(2026, 1, 1)).days} simulated days"
+        f"over {(moment.date() - first).days} simulated days"
     )
     print(
         f"   file: {before / 1e6:.1f} MB before, {after / 1e6:.1f} MB after; "
@@ -280,6 +289,7 @@ def file_size(folder: Path, edits: int, seed: int) -> Path:
 
 
 def compaction(path: Path) -> None:
+    first = dt.date.today() - dt.timedelta(days=300)
     with Workspace.open(path) as ws:
         service = ws.service(HistoryService)
         with ws.read() as session:
@@ -287,6 +297,20 @@ def compaction(path: Path) -> None:
 
             last = session.scalar(sa.select(sa.func.max(history.EDITS.c.at)))
         keep_from = last.date() - dt.timedelta(days=30)
+        start = time.perf_counter()
+        recent = service.changes(keep_from)
+        month = time.perf_counter() - start
+        start = time.perf_counter()
+        whole = service.changes(first)
+        year = time.perf_counter() - start
+        start = time.perf_counter()
+        one = service.entity_history("roadmap_item", 1)
+        single = time.perf_counter() - start
+        print(
+            f"   changes since {keep_from}: {len(recent):,} entities in {month * 1000:.0f} ms; "
+            f"since the start: {len(whole):,} in {year:.2f} s; one item's "
+            f"{len(one):,} entries in {single * 1000:.0f} ms"
+        )
         start = time.perf_counter()
         done = service.compact(keep_from)
         seconds = time.perf_counter() - start

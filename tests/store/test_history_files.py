@@ -55,8 +55,10 @@ def test_the_format_6_fixture_reads_back(tmp_path):
     path = _copy(V6, tmp_path)
     with Workspace.open(path, read_only=True) as ws:
         history = ws.service(HistoryService)
-        [snap] = history.snapshots()
-        assert snap.name == "Review <Q3> — 🚀"
+        baseline, snap = history.snapshots()  # the fixture's baseline made one of its own
+        assert baseline.name == "Baseline: Plan of record — Atlas 🚀"
+        assert baseline.kind.value == "baseline"
+        assert snap.name == "Review <Q3> — 🚀" and snap.kind.value == "manual"
         changes = {(c.entity, c.kind.value): c for c in history.changes(snap.name)}
         # The vision changed; a risk came and went; an owner changed and was undone.
         assert set(changes) == {("product", "changed")}
@@ -95,7 +97,7 @@ REFUSED = {
         "kind holds 'weekly', not one of manual, gate, baseline, auto",
     ),
     "a nameless snapshot": (
-        "UPDATE history_snapshot SET name = ''",
+        "UPDATE history_snapshot SET name = '' WHERE kind = 'manual'",
         "breaks the rule “name not blank”",
     ),
 }
@@ -127,12 +129,13 @@ def test_the_json_export_carries_the_history_and_its_import_adds_none(tmp_path):
     document = json.loads(exported.read_text(encoding="utf-8"))
     assert len(document["tables"]["change_entry"]) == entries
     assert len(document["tables"]["change_edit"]) == edits
-    assert document["tables"]["history_snapshot"][0]["name"] == "Review <Q3> — 🚀"
+    names = [row["name"] for row in document["tables"]["history_snapshot"]]
+    assert names == ["Baseline: Plan of record — Atlas 🚀", "Review <Q3> — 🚀"]
     copy = tmp_path / "copy.pmdesk"
     import_json(exported, copy)
     with Workspace.open(copy, read_only=True) as ws:
         assert ws.service(HistoryService).counts() == (edits, entries)  # the import is no edit
-        assert [s.name for s in ws.service(HistoryService).snapshots()] == ["Review <Q3> — 🚀"]
+        assert [s.name for s in ws.service(HistoryService).snapshots()] == names
     again = tmp_path / "again.json"
     with Workspace.open(copy, read_only=True) as ws:
         export_json(ws, again)
@@ -140,3 +143,36 @@ def test_the_json_export_carries_the_history_and_its_import_adds_none(tmp_path):
     for table in HISTORY_TABLES:
         assert second["tables"][table] == document["tables"][table], table
     assert _count(copy, "change_entry") == entries
+
+
+def test_entries_written_elsewhere_are_read_without_a_crash(tmp_path):
+    """Values of the right kinds that pmdesk never writes: an unknown table, a key that is
+    no id, a field that is no [old, new] pair. They are reported as they are."""
+    path = _copy(V6, tmp_path)
+    conn = sqlite3.connect(path)
+    with conn:
+        edit = conn.execute(
+            "INSERT INTO change_edit (at, who, label) VALUES ('2099-01-01 00:00:00.000000', '', '')"
+        ).lastrowid
+        conn.executemany(
+            "INSERT INTO change_entry (edit_id, table_name, row_key, name, kind, fields) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (edit, "no_such_table", "7", "Ghost", "added", '{"x": [null, 1]}'),
+                (edit, "roadmap_item", "abc", "Odd", "changed", '{"name": 5, "notes": ["a", "b"]}'),
+            ],
+        )
+    conn.close()
+    with Workspace.open(path, read_only=True) as ws:
+        history = ws.service(HistoryService)
+        found = {c.entity: c for c in history.changes("2098-12-31")}
+        assert found["no_such_table"].as_json() == {
+            "entity": "no_such_table",
+            "id": 7,
+            "name": "Ghost",
+            "kind": "added",
+            "fields": {"x": [None, 1]},
+        }
+        assert found["roadmap_item"].fields == {"notes": ["a", "b"]}
+        product = ws.service(PortfolioService).list_products()[0].id
+        assert history.changes("2098-12-31", product_id=product) == []

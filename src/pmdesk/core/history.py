@@ -79,7 +79,10 @@ def net_change(entries: Iterable[Entry]) -> NetChange | None:
         if first is None:
             first = entry
         last = entry
-        for name, (old, new) in entry.fields.items():
+        for name, pair in entry.fields.items():
+            if not isinstance(pair, list | tuple) or len(pair) != 2:
+                continue  # not an [old, new] pair: a file edited elsewhere; nothing to fold
+            old, new = pair
             if name in fields:
                 fields[name][1] = new
             else:

@@ -61,7 +61,8 @@ class ServiceCommand(QUndoCommand):
             if self.journal is None:
                 self._first_apply()
             else:
-                self.workspace.replay(self.journal)
+                with self.workspace.labelled(self.text()):  # the history: "Redo …"
+                    self.workspace.replay(self.journal)
         except PmdeskError as exc:
             self._refused(exc)
             return
@@ -74,7 +75,8 @@ class ServiceCommand(QUndoCommand):
         self.failure = None
         try:
             if self.journal is not None:
-                self.workspace.revert(self.journal)
+                with self.workspace.labelled(self.text()):  # the history: "Undo …"
+                    self.workspace.revert(self.journal)
         except PmdeskError as exc:
             self._refused(exc)
             return
@@ -85,7 +87,7 @@ class ServiceCommand(QUndoCommand):
         two transactions) takes back what the first one wrote."""
         workspace = self.workspace
         try:
-            with workspace.recording() as journal:
+            with workspace.labelled(self.text()), workspace.recording() as journal:
                 self.apply()
         except BaseException:
             if not journal.empty:

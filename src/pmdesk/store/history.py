@@ -218,6 +218,11 @@ def _changes(steps: list[journal.Step]) -> dict[tuple[str, object], _Row]:
             for values in step.rows:
                 row = row_of(step.table, journal.row_key(table, values), False)
                 row.exists = True
+                if not row.fields:  # the usual case, and an import's thousands: at once
+                    row.fields = {
+                        c: [None, json_value(v)] for c, v in values.items() if c not in quiet
+                    }
+                    continue
                 for column, value in values.items():
                     if column not in quiet:
                         row.touch(column, None, json_value(value))

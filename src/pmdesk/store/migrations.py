@@ -852,7 +852,7 @@ _CHANGE_EDIT_V6 = sa.Table(
     "change_edit",
     _V6,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("at", sa.DateTime, nullable=False, index=True),
+    sa.Column("at", sa.DateTime, nullable=False),
     sa.Column("who", sa.String(200), nullable=False),
     sa.Column("label", sa.String(200), nullable=False),
 )
@@ -875,7 +875,6 @@ _CHANGE_ENTRY_V6 = sa.Table(
     sa.Column("fields", sa.JSON, nullable=False),
     sa.CheckConstraint("length(CAST(fields AS TEXT)) <= 60000", name="fields_not_too_long"),
     sa.CheckConstraint("length(trim(table_name)) > 0", name="table_name_not_blank"),
-    sa.Index("ix_change_entry_row", "table_name", "row_key"),
 )
 
 _HISTORY_SNAPSHOT_V6 = sa.Table(

@@ -321,10 +321,12 @@ class _Owners:
         values: dict[str, Any] = {}
         if net is not None:
             values.update({k: v[1] if v[1] is not None else v[0] for k, v in net.fields.items()})
-        table = Base.metadata.tables[table_name]
+        table = Base.metadata.tables.get(table_name)
+        if table is None:  # no table of this format: an entry written elsewhere
+            return values
         keys = key if isinstance(key, list) else [key]
         columns = list(table.primary_key.columns)
-        if len(columns) == len(keys):
+        if len(columns) == len(keys) and all(isinstance(k, int) for k in keys):
             where = [c == k for c, k in zip(columns, keys, strict=True)]
             row = self.session.execute(sa.select(table).where(*where)).mappings().first()
             if row is not None:
@@ -340,13 +342,19 @@ class _Owners:
             .order_by(ENTRIES.c.id.desc())
             .limit(1)
         )
-        fields = self.session.scalar(query) or {}
-        return {**{k: v[0] for k, v in fields.items()}, **values}
+        fields = self.session.scalar(query)
+        if not isinstance(fields, dict):
+            return values
+        last = {k: v[0] for k, v in fields.items() if isinstance(v, list) and len(v) == 2}
+        return {**last, **values}
 
     def _through(self, table_name: str, values: dict[str, Any]) -> int | None:
-        if values.get("product_id") is not None:
-            return int(values["product_id"])
-        table = Base.metadata.tables[table_name]
+        product = values.get("product_id")
+        if product is not None:
+            return product if isinstance(product, int) else None
+        table = Base.metadata.tables.get(table_name)
+        if table is None:
+            return None
         for fk in sorted(table.foreign_keys, key=lambda f: f.parent.name):
             parent_key = values.get(fk.parent.name)
             if parent_key is None or fk.column.table.name == table_name == "roadmap_item":
