@@ -332,3 +332,18 @@ def test_pmdesk_snapshot_and_history_on_a_file(tmp_path, capsys):
     assert "Folded" in capsys.readouterr().out
     assert main(["history", "compact", str(path)]) != 0
     assert "--before" in capsys.readouterr().err
+
+
+def test_the_demo_roadmap_as_it_was_at_the_q3_review(demo_path):
+    with Workspace.open(demo_path, read_only=True) as ws:
+        then = ws.service(HistoryService).as_it_was(Q3_REVIEW, "roadmap_item")
+        items = {i.name: i for i in ws.service(RoadmapService).items.list()}
+    apps = items["Monitoring apps"]
+    assert then[apps.id] == {
+        "end_date": (apps.end_date - dt.timedelta(days=21)).isoformat(),
+        "status": "in_progress",
+    }
+    assert then[items["Regional data residency (EU/US)"].id] is None  # added since
+    [cut] = [values for values in then.values() if values and values.get("name") == CUT_ITEM]
+    assert cut["start_date"] < cut["end_date"]  # removed since: every field as it was
+    assert items["Beta NPS survey"].id not in then  # moved and moved back

@@ -153,6 +153,21 @@ class HistoryService:
         changes.sort(key=lambda c: (c.entity, _order(c.id)))
         return changes
 
+    def as_it_was(
+        self, since: str | dt.date | dt.datetime, table: str, product_id: int | None = None
+    ) -> dict[Any, dict[str, Any] | None]:
+        """The rows of ``table`` that changed after ``since``, as they were then: key -> the
+        fields whose value then differs from now, {field: value then} (every field for a row
+        removed since), or None for a row that did not exist then. A row not listed is as
+        it was. (What a look back and a roadmap's ghost bars of a snapshot draw.)"""
+        return {
+            change.id: None
+            if change.kind is EntryKind.ADDED
+            else {field: old for field, (old, _new) in change.fields.items()}
+            for change in self.changes(since, product_id)
+            if change.entity == table
+        }
+
     @staticmethod
     def _entries(session, where) -> dict[tuple[str, str], list[Entry]]:
         query = (
