@@ -15,13 +15,25 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from pmdesk.core.errors import NotFoundError, ValidationError
+from pmdesk.core.errors import NotFoundError, PmdeskError, ValidationError
 from pmdesk.core.history import Entry, EntryKind, NetChange, SnapshotKind, net_change, shown_fields
 
 from .. import history, journal
 from ..models import Base, HistorySnapshot
 
 EDITS, ENTRIES, SNAPSHOTS = history.EDITS, history.ENTRIES, history.SNAPSHOTS
+
+
+class UnknownMoment(NotFoundError):
+    """``since`` names no snapshot and is no day."""
+
+    def __init__(self, text: str) -> None:
+        self.kind, self.entity_id = "snapshot", text
+        PmdeskError.__init__(
+            self,
+            f"There is no snapshot named “{text}”; give a snapshot's name "
+            "(pmdesk history snapshots lists them) or a day as YYYY-MM-DD",
+        )
 
 
 @dataclass(frozen=True)
@@ -127,7 +139,7 @@ class HistoryService:
         try:
             day = dt.date.fromisoformat(text)
         except ValueError:
-            raise NotFoundError("snapshot", text) from None
+            raise UnknownMoment(text) from None
         return Moment(day.isoformat(), dt.datetime.combine(day, dt.time()), snapshot=False)
 
     # -- what changed -----------------------------------------------------------------------------
