@@ -1,6 +1,6 @@
 """File > Export > PowerPoint Deck… and Excel Workbook…: choose, then write in a worker.
 
-Both dialogs follow the PDF export dialog (:mod:`.export_dialog`): they only
+Both share the PDF export dialog's run (:mod:`.export_run`): they only
 gather choices — the product (or the whole portfolio), for a deck the slides,
 and the file — and the export runs as a :class:`~pmdesk.gui.ops.BackgroundOp`
 with a read-only Workspace of its own (``Workspace.reopen_read_only``), showing
@@ -15,21 +15,14 @@ import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QDesktopServices, QPalette
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
-    QDialog,
-    QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QProgressBar,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -39,7 +32,8 @@ from pmdesk.store.services import PortfolioService
 from pmdesk.store.workspace import Workspace
 
 from .context import AppContext
-from .ops import STEPS, BackgroundOp, OpToken, error_text
+from .export_run import ExportRunDialog, open_file
+from .ops import OpToken
 
 WHOLE_PORTFOLIO = "Whole portfolio"
 # Views about the portfolio as a whole: from them a deck or workbook is of the portfolio.
@@ -104,27 +98,14 @@ def write_workbook(
         )
 
 
-def _open_file(path: Path) -> bool:
-    """Whether a program took the file (False where the system has none for it)."""
-    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-
-
-class OfficeExportDialog(QDialog):
+class OfficeExportDialog(ExportRunDialog):
     """The product (or whole portfolio) and the file, then the export with a bar and Cancel.
 
     A subclass names the document (``TITLE``, ``WHAT``, ``SUFFIX``, ``FILTER``,
     ``NOUN``) and writes it (``_work``); the deck adds its slide picker.
     """
 
-    TITLE = ""
     WHAT = ""  # the second half of the suggested file name
-    SUFFIX = ""
-    FILTER = ""
-    NOUN = ""  # "deck", "workbook"
-
-    exported = Signal(object)  # the Path written
-    cancelled = Signal()
-    failed = Signal(str)
 
     def __init__(
         self,
@@ -133,15 +114,9 @@ class OfficeExportDialog(QDialog):
         parent: QWidget | None = None,
         *,
         choose_output: Callable[[QWidget, Path], Path | None] | None = None,
-        open_file: Callable[[Path], bool | None] = _open_file,
+        open_file: Callable[[Path], bool | None] = open_file,
     ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.TITLE)
-        self.setMinimumWidth(560)  # room for the file's path, which is read in full
-        self.ctx = ctx
-        self._choose_output = choose_output or self._ask_output
-        self._open_file = open_file
-        self.op: BackgroundOp | None = None  # the export, while it runs
+        super().__init__(ctx, parent, choose_output=choose_output, open_file=open_file)
         self._products = ctx.service(PortfolioService).list_products()
         self._build()
         self.product_box.setCurrentIndex(max(0, self.product_box.findData(product_id)))
@@ -154,53 +129,21 @@ class OfficeExportDialog(QDialog):
         self.product_box.addItem(WHOLE_PORTFOLIO, None)
         for product in self._products:
             self.product_box.addItem(product.name, product.id)
-        self.output_edit = QLineEdit()
-        self.browse_button = QPushButton("Browse…")
-        self.browse_button.clicked.connect(self._browse)
-        output_row = QHBoxLayout()
-        output_row.addWidget(self.output_edit, 1)
-        output_row.addWidget(self.browse_button)
-        self.open_after = QCheckBox(f"Open the {self.NOUN} when it is ready")
-        self.open_after.setChecked(True)
         self.product_box.setAccessibleName("Product")
-        self.output_edit.setAccessibleName("Save as")
+        output_row = self._build_output()
         self.form = QFormLayout()
         self.form.addRow("Product", self.product_box)
         self._add_choices(self.form)
         self.form.addRow("Save as", output_row)
-        self.progress = QProgressBar()
-        self.progress.setAccessibleName("Progress")
-        self.progress.setVisible(False)
-        self.status = QLabel()
-        self.status.setTextFormat(Qt.TextFormat.PlainText)
-        self.status.setWordWrap(True)
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.export_button = QPushButton("Export")
-        self.export_button.setDefault(True)
-        self.export_button.clicked.connect(self.start)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.clicked.connect(self.cancel)
-        self.cancel_button.setEnabled(False)
-        self.close_button = QPushButton("Close")
-        self.close_button.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        for button in (self.export_button, self.cancel_button, self.close_button):
-            buttons.addWidget(button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
-        layout.addWidget(self.open_after)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.status)
-        layout.addLayout(buttons)
+        self._build_run()
+        self._finish_layout(self.form)
         self.product_box.currentIndexChanged.connect(self._product_changed)
 
     def _add_choices(self, form: QFormLayout) -> None:
         """Rows of the form between the product and the file (none by default)."""
 
     def _inputs(self) -> list[QWidget]:
-        """What the person may change while no export runs."""
-        return [self.product_box, self.output_edit, self.browse_button]
+        return [self.product_box, *super()._inputs()]
 
     # -- following the choices ----------------------------------------------------------
 
@@ -215,117 +158,7 @@ class OfficeExportDialog(QDialog):
         return self.product_box.currentText()
 
     def _product_changed(self) -> None:
-        current = self.output_edit.text().strip()
-        if current:
-            folder = Path(current).expanduser().parent
-        else:
-            workspace = self.ctx.workspace
-            folder = Path.home() if workspace.is_team else Path(workspace.path).parent
-        self.output_edit.setText(str(folder / file_name(self.subject(), self.WHAT, self.SUFFIX)))
-
-    def _ask_output(self, parent: QWidget, suggested: Path) -> Path | None:
-        name, _ = QFileDialog.getSaveFileName(parent, self.TITLE, str(suggested), self.FILTER)
-        return Path(name) if name else None
-
-    def _browse(self) -> None:
-        chosen = self._choose_output(self, Path(self.output_edit.text()))
-        if chosen is not None:
-            if chosen.suffix.lower() != self.SUFFIX:
-                chosen = chosen.with_name(chosen.name + self.SUFFIX)
-            self.output_edit.setText(str(chosen))
-
-    def _refusal(self) -> str:
-        """Why the export cannot start as chosen ("" when it can)."""
-        return ""
-
-    def _work(self, output: Path) -> Callable[[OpToken], Path]:
-        raise NotImplementedError
-
-    # -- running ------------------------------------------------------------------------------
-
-    def start(self) -> None:
-        """Export in a worker thread; the dialog stays responsive and can cancel."""
-        if self.op is not None:
-            return
-        output = Path(self.output_edit.text().strip()).expanduser()
-        refusal = self._refusal()
-        if not self.output_edit.text().strip() or not output.name:
-            refusal = f"Choose where to save the {self.NOUN}."
-        if refusal:
-            self.status.setText(refusal)
-            return
-        if output.suffix.lower() != self.SUFFIX:
-            output = output.with_name(output.name + self.SUFFIX)
-        # The dialog shows the progress and has the Cancel button itself.
-        self.op = BackgroundOp(
-            self, self._work(output), title=self.TITLE, show_progress=False, block_input=False
-        )
-        self.op.progressed.connect(self._progressed)
-        self.op.succeeded.connect(self._done)
-        self.op.failed.connect(lambda error: self._failed(error_text(error, "The export")))
-        self.op.cancelled.connect(self._cancelled)
-        self._set_running(True)
-        self.status.setText("Exporting…")
-        self.op.start()
-
-    def cancel(self) -> None:
-        if self.op is not None:
-            self.op.cancel()
-            self.status.setText("Cancelling…")
-
-    def _set_running(self, running: bool) -> None:
-        self.progress.setVisible(running or self.progress.isVisible())
-        if running:
-            self.progress.setRange(0, 0)
-        self.export_button.setEnabled(not running)
-        self.cancel_button.setEnabled(running)
-        for widget in self._inputs():
-            widget.setEnabled(not running)
-
-    @Slot(object, str)
-    def _progressed(self, fraction: float | None, _text: str) -> None:
-        if fraction is not None:
-            self.progress.setRange(0, STEPS)
-            self.progress.setValue(round(fraction * STEPS))
-
-    def _finish_thread(self) -> None:
-        self.op = None
-        self._set_running(False)
-
-    @Slot(object)
-    def _done(self, path: Path) -> None:
-        self._finish_thread()
-        self.progress.setRange(0, 1)
-        self.progress.setValue(1)
-        self.status.setText(f"Saved {path}")
-        if self.open_after.isChecked() and self._open_file(path) is False:
-            # Said, not swallowed: the person would otherwise wait for a window that never comes.
-            self.status.setText(
-                f"Saved {path}\nNo program could open it: the file is in {path.parent}"
-            )
-        self.exported.emit(path)
-
-    @Slot(str)
-    def _failed(self, message: str) -> None:
-        self._finish_thread()
-        self.progress.setRange(0, 1)
-        self.progress.setValue(0)
-        self.status.setText(message)
-        self.failed.emit(message)
-
-    @Slot()
-    def _cancelled(self) -> None:
-        self._finish_thread()
-        self.progress.setRange(0, 1)
-        self.progress.setValue(0)
-        self.status.setText("Cancelled: no file was written.")
-        self.cancelled.emit()
-
-    def done(self, result: int) -> None:
-        """Closing the dialog mid-export cancels it and waits for the worker to stop."""
-        if self.op is not None:
-            self.op.cancel_and_wait()  # delivers the outcome: the op is gone after this
-        super().done(result)
+        self._suggest(file_name(self.subject(), self.WHAT, self.SUFFIX))
 
 
 class DeckDialog(OfficeExportDialog):

@@ -16,15 +16,12 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialog,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -32,8 +29,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QProgressBar,
-    QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -50,7 +45,8 @@ from pmdesk.store.services import PortfolioService, RoadmapService
 from pmdesk.store.workspace import Workspace
 
 from .context import AppContext
-from .ops import STEPS, BackgroundOp, OpToken, error_text
+from .export_run import ExportRunDialog, open_file
+from .ops import OpToken
 
 PAPERS = ("A4", "Letter", "A3", "A2")
 POSTERS = ("roadmap", "canvas")  # print on A3 unless told otherwise
@@ -106,25 +102,14 @@ def write_pdf(
         )
 
 
-def _choose_output(parent: QWidget, suggested: Path) -> Path | None:
-    name, _ = QFileDialog.getSaveFileName(parent, "Export PDF", str(suggested), PDF_FILTER)
-    if not name:
-        return None
-    path = Path(name)
-    return path if path.suffix.lower() == ".pdf" else path.with_name(path.name + ".pdf")
-
-
-def _open_file(path: Path) -> bool:
-    """Whether a viewer took the file (False where the system has no PDF viewer)."""
-    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-
-
-class ExportDialog(QDialog):
+class ExportDialog(ExportRunDialog):
     """Options for one PDF, then the export itself with a progress bar and Cancel."""
 
-    exported = Signal(object)  # the Path written
-    cancelled = Signal()
-    failed = Signal(str)
+    TITLE = "Export PDF"
+    NOUN = "PDF"
+    SUFFIX = ".pdf"
+    FILTER = PDF_FILTER
+    VIEWER = "PDF viewer"
 
     def __init__(
         self,
@@ -133,15 +118,10 @@ class ExportDialog(QDialog):
         product_id: int | None = None,
         parent: QWidget | None = None,
         *,
-        choose_output: Callable[[QWidget, Path], Path | None] = _choose_output,
-        open_file: Callable[[Path], bool | None] = _open_file,
+        choose_output: Callable[[QWidget, Path], Path | None] | None = None,
+        open_file: Callable[[Path], bool | None] = open_file,
     ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Export PDF")
-        self.setMinimumWidth(560)  # room for the file's path, which is read in full
-        self.ctx = ctx
-        self._choose_output, self._open_file = choose_output, open_file
-        self.op: BackgroundOp | None = None  # the export, while it runs
+        super().__init__(ctx, parent, choose_output=choose_output, open_file=open_file)
         self._products = ctx.service(PortfolioService).list_products()
         self._build()
         self.kind_box.setCurrentIndex(max(0, self.kind_box.findData(kind)))
@@ -167,21 +147,13 @@ class ExportDialog(QDialog):
         self.label_edit.setPlaceholderText("None (e.g. Confidential – internal only)")
         self.sections = QListWidget()
         self.sections.setMaximumHeight(150)
-        self.output_edit = QLineEdit()
-        browse = QPushButton("Browse…")
-        browse.clicked.connect(self._browse)
-        output_row = QHBoxLayout()
-        output_row.addWidget(self.output_edit, 1)
-        output_row.addWidget(browse)
-        self.open_after = QCheckBox("Open the PDF when it is ready")
-        self.open_after.setChecked(True)
+        output_row = self._build_output()
         # Named for screen readers: a combo box would otherwise be read by its current text.
         for widget, name in (
             (self.kind_box, "Document"),
             (self.product_box, "Product"),
             (self.paper_box, "Paper"),
             (self.orientation_box, "Orientation"),
-            (self.output_edit, "Save as"),
         ):
             widget.setAccessibleName(name)
         form = QFormLayout()
@@ -193,31 +165,8 @@ class ExportDialog(QDialog):
         form.addRow("Include", self.sections)
         form.addRow("Save as", output_row)
         self.roadmap_box = self._roadmap_options()
-        self.progress = QProgressBar()
-        self.progress.setVisible(False)
-        self.status = QLabel()
-        self.status.setTextFormat(Qt.TextFormat.PlainText)
-        self.status.setWordWrap(True)
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.export_button = QPushButton("Export")
-        self.export_button.setDefault(True)
-        self.export_button.clicked.connect(self.start)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.clicked.connect(self.cancel)
-        self.close_button = QPushButton("Close")
-        self.close_button.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        for button in (self.export_button, self.cancel_button, self.close_button):
-            buttons.addWidget(button)
-        self.cancel_button.setEnabled(False)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.roadmap_box)
-        layout.addWidget(self.open_after)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.status)
-        layout.addLayout(buttons)
+        self._build_run()
+        self._finish_layout(form, self.roadmap_box)
         self.kind_box.currentIndexChanged.connect(self._kind_changed)
         self.product_box.currentIndexChanged.connect(self._product_changed)
 
@@ -304,11 +253,6 @@ class ExportDialog(QDialog):
     def _portfolio_name(self) -> str:
         return self.ctx.service(PortfolioService).workspace_info().name
 
-    def _browse(self) -> None:
-        chosen = self._choose_output(self, Path(self.output_edit.text()))
-        if chosen is not None:
-            self.output_edit.setText(str(chosen))
-
     @staticmethod
     def _checked(widget: QListWidget) -> list:
         return [
@@ -339,97 +283,27 @@ class ExportDialog(QDialog):
 
     # -- running ------------------------------------------------------------------------------
 
-    def start(self) -> None:
-        """Export in a worker thread; the dialog stays responsive and can cancel."""
-        if self.op is not None:
-            return
-        output = Path(self.output_edit.text().strip()).expanduser()
-        if not output.name:
-            self.status.setText("Choose where to save the PDF.")
-            return
+    def _work(self, output: Path) -> Callable[[OpToken], Path]:
         product_id = self.product_box.currentData() if self.kind in NEEDS_PRODUCT else None
         reopen, kind, options = self.ctx.workspace.reopen_read_only, self.kind, self.options()
-        # The dialog shows the progress and has the Cancel button itself.
-        self.op = BackgroundOp(
-            self,
-            lambda token: write_pdf(reopen, kind, output, product_id, options, token),
-            title="Export PDF",
-            show_progress=False,
-            block_input=False,
-        )
-        self.op.progressed.connect(self._progressed)
-        self.op.succeeded.connect(self._done)
-        self.op.failed.connect(lambda error: self._failed(error_text(error, "The export")))
-        self.op.cancelled.connect(self._cancelled)
-        self._set_running(True)
-        self.status.setText("Exporting…")
-        self.op.start()
+        return lambda token: write_pdf(reopen, kind, output, product_id, options, token)
 
-    def cancel(self) -> None:
-        if self.op is not None:
-            self.op.cancel()
-            self.status.setText("Cancelling…")
-
-    def _set_running(self, running: bool) -> None:
-        self.progress.setVisible(running or self.progress.isVisible())
-        self.progress.setRange(0, 0 if running else 1)
-        self.export_button.setEnabled(not running)
-        self.cancel_button.setEnabled(running)
-        for widget in (
+    def _inputs(self) -> list[QWidget]:
+        return [
             self.kind_box,
             self.product_box,
             self.paper_box,
             self.orientation_box,
             self.label_edit,
             self.sections,
-            self.output_edit,
+            *super()._inputs(),
             self.roadmap_box,
-        ):
-            widget.setEnabled(not running)
+        ]
+
+    def _set_running(self, running: bool) -> None:
+        super()._set_running(running)
         if not running:
             self.product_box.setEnabled(self.kind in NEEDS_PRODUCT)
-
-    @Slot(object, str)
-    def _progressed(self, fraction: float | None, _text: str) -> None:
-        if fraction is not None:
-            self.progress.setRange(0, STEPS)
-            self.progress.setValue(round(fraction * STEPS))
-
-    def _finish_thread(self) -> None:
-        self.op = None
-        self._set_running(False)
-
-    @Slot(object)
-    def _done(self, path: Path) -> None:
-        self._finish_thread()
-        self.progress.setRange(0, 1)
-        self.progress.setValue(1)
-        self.status.setText(f"Saved {path}")
-        if self.open_after.isChecked() and self._open_file(path) is False:
-            # Said, not swallowed: the person would otherwise wait for a window that never comes.
-            self.status.setText(
-                f"Saved {path}\nNo PDF viewer could open it: the file is in {path.parent}"
-            )
-        self.exported.emit(path)
-
-    @Slot(str)
-    def _failed(self, message: str) -> None:
-        self._finish_thread()
-        self.status.setText(message)
-        self.failed.emit(message)
-
-    @Slot()
-    def _cancelled(self) -> None:
-        self._finish_thread()
-        self.progress.setValue(0)
-        self.status.setText("Cancelled: no file was written.")
-        self.cancelled.emit()
-
-    def done(self, result: int) -> None:
-        """Closing the dialog mid-export cancels it and waits for the worker to stop."""
-        if self.op is not None:
-            self.op.cancel_and_wait()  # delivers the outcome: the op is gone after this
-        super().done(result)
 
 
 def _date(value: QDate) -> dt.date:
