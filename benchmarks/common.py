@@ -10,6 +10,8 @@ every import, which is what a person waits for.
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
 import queue
 import statistics
@@ -69,6 +71,41 @@ def cached_workspace(path: Path, make: Callable[[Path], object]) -> Path:
 def peak_mib(maxrss: int) -> float:
     """ru_maxrss is in KiB on Linux and in bytes on macOS."""
     return maxrss / (1024 * 1024) if sys.platform == "darwin" else maxrss / 1024
+
+
+def own_peak_mib() -> float:
+    """This process's peak resident memory so far (interpreter and imports included)."""
+    import resource
+
+    return peak_mib(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
+def size_arguments(parser: argparse.ArgumentParser, *, runs: int) -> None:
+    """``--items --dependencies --lanes --seed`` (the generated workspace's size), ``--runs``
+    and the hidden ``--child FILE`` a benchmark runs itself with, once per fresh process."""
+    parser.add_argument("--items", type=int, default=20_000)
+    parser.add_argument("--dependencies", type=int, default=15_000)
+    parser.add_argument("--lanes", type=int, default=40)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=runs)
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+
+
+def in_fresh_process(script: str, *args: str) -> dict:
+    """``python SCRIPT --child ARGS…`` once: the JSON line it printed last (it must succeed)."""
+    done = subprocess.run(
+        [sys.executable, script, "--child", *args], capture_output=True, text=True, check=True
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def memory_lines(results: list[dict], before: str) -> None:
+    """The children's peak memory, and what the interpreter and imports took ``before``."""
+    print(f"    peak memory:            {spread([r['peak_mib'] for r in results], 'MiB', 0)}")
+    print(
+        f"    {before + ':':<24}{spread([r['before_mib'] for r in results], 'MiB', 0)}"
+        " (interpreter and imports)"
+    )
 
 
 def isolated_env(home: Path, platform: str) -> dict[str, str]:

@@ -28,7 +28,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -36,7 +35,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import CACHE, cached_workspace, peak_mib, spread, verdict
+from common import CACHE, cached_workspace, memory_lines, own_peak_mib, spread, verdict
 
 TARGET = 3.0  # seconds for a demo deck (issue 21)
 TODAY = dt.date(2026, 12, 4)  # the large plan's "today", so every run draws the same deck
@@ -71,9 +70,7 @@ def child(path: Path, product: bool, slides: str, on: str) -> None:
 
     keys = [key for key in slides.split(",") if key] or None
     day = dt.date.fromisoformat(on) if on else None
-    figures: dict[str, float] = {
-        "before_mib": peak_mib(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
-    }
+    figures: dict[str, float] = {"before_mib": own_peak_mib()}
     with tempfile.TemporaryDirectory() as folder, Workspace.open(path, read_only=True) as ws:
         product_id = ws.service(PortfolioService).list_products()[0].id if product else None
         out = Path(folder) / "bench.pptx"
@@ -84,7 +81,7 @@ def child(path: Path, product: bool, slides: str, on: str) -> None:
             figures[f"{run}_cpu"] = time.process_time() - cpu
         figures["size_mib"] = out.stat().st_size / 2**20
         figures["slides"] = len(Presentation(str(out)).slides)
-    figures["peak_mib"] = peak_mib(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    figures["peak_mib"] = own_peak_mib()
     print(json.dumps(figures))
 
 
@@ -107,11 +104,7 @@ def measure(label: str, path: Path, runs: int, *, product: bool, slides: str = "
     print(f"    first export CPU:       {spread([r['first_cpu'] for r in results])}")
     print(f"    second export wall:     {spread([r['second_wall'] for r in results])}")
     print(f"    second export CPU:      {spread([r['second_cpu'] for r in results])}")
-    print(f"    peak memory:            {spread([r['peak_mib'] for r in results], 'MiB', 0)}")
-    print(
-        f"    before the exports:     {spread([r['before_mib'] for r in results], 'MiB', 0)}"
-        " (interpreter and imports)"
-    )
+    memory_lines(results, "before the exports")
     return results
 
 

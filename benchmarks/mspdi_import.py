@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import statistics
 import subprocess
 import sys
@@ -27,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import CACHE, peak_mib
+from common import CACHE, own_peak_mib, size_arguments
 
 TARGET_SECONDS = 2.0
 TARGET_MIB = 200.0
@@ -80,7 +79,7 @@ def child(xml: Path, trace: bool) -> None:
         cpu = time.process_time() - cpu
         traced = tracemalloc.get_traced_memory()[1] / 2**20 if trace else None
         ws.close()
-    rss = peak_mib(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    rss = own_peak_mib()
     print(
         json.dumps(
             {
@@ -98,13 +97,8 @@ def child(xml: Path, trace: bool) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--items", type=int, default=20_000)
-    parser.add_argument("--dependencies", type=int, default=15_000)
-    parser.add_argument("--lanes", type=int, default=40)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--runs", type=int, default=3)
+    size_arguments(parser, runs=3)
     parser.add_argument("--file", type=Path, help="import this MSPDI file instead")
-    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:

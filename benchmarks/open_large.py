@@ -24,12 +24,22 @@ import json
 import os
 import resource
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-from common import CACHE, cached_workspace, failed, first_paint, peak_mib, spread, verdict
+from common import (
+    CACHE,
+    cached_workspace,
+    failed,
+    first_paint,
+    in_fresh_process,
+    own_peak_mib,
+    peak_mib,
+    size_arguments,
+    spread,
+    verdict,
+)
 
 TARGET = 2.0
 
@@ -78,22 +88,14 @@ def headless_child(path: Path) -> None:
                 "items": len(items),
                 "dependencies": len(dependencies),
                 "critical": len(critical),
-                "peak_mib": peak_mib(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss),
+                "peak_mib": own_peak_mib(),
             }
         )
     )
 
 
 def headless(path: Path, runs: int) -> list[dict]:
-    results = []
-    for _ in range(runs):
-        done = subprocess.run(
-            [sys.executable, __file__, "--child", str(path)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        results.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    results = [in_fresh_process(__file__, str(path)) for _ in range(runs)]
     first = results[0]
     print(
         f"(a) headless, {runs} fresh processes, {first['lanes']} lanes, {first['items']:,} "
@@ -139,15 +141,10 @@ def gui(path: Path, runs: int, platform: str, view: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--items", type=int, default=20_000)
-    parser.add_argument("--dependencies", type=int, default=15_000)
-    parser.add_argument("--lanes", type=int, default=40)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--runs", type=int, default=5)
+    size_arguments(parser, runs=5)
     parser.add_argument("--platform", default="offscreen")
     parser.add_argument("--view", default="roadmap", help="view to open on (default roadmap)")
     parser.add_argument("--no-gui", action="store_true", help="only the headless part")
-    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         headless_child(args.child)

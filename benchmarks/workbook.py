@@ -17,15 +17,22 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from common import CACHE, cached_workspace, peak_mib, spread, verdict
+from common import (
+    CACHE,
+    cached_workspace,
+    in_fresh_process,
+    memory_lines,
+    own_peak_mib,
+    size_arguments,
+    spread,
+    verdict,
+)
 
 TARGET = 10.0  # seconds for the 20,000-item workbook
 
@@ -68,7 +75,7 @@ def child(path: Path) -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "bench.xlsx"
-        before = peak_mib(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+        before = own_peak_mib()
         started, cpu = time.perf_counter(), time.process_time()
         with Workspace.open(path, read_only=True) as ws:
             export_workbook(ws, out)
@@ -80,7 +87,7 @@ def child(path: Path) -> None:
                 "wall": wall,
                 "cpu": cpu,
                 "size_mib": size / 2**20,
-                "peak_mib": peak_mib(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss),
+                "peak_mib": own_peak_mib(),
                 "before_mib": before,
             }
         )
@@ -89,26 +96,13 @@ def child(path: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--items", type=int, default=20_000)
-    parser.add_argument("--dependencies", type=int, default=15_000)
-    parser.add_argument("--lanes", type=int, default=40)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    size_arguments(parser, runs=3)
     args = parser.parse_args(argv)
     if args.child is not None:
         child(args.child)
         return 0
     path = large_file(args.items, args.dependencies, args.lanes, args.seed)
-    results = []
-    for _ in range(args.runs):
-        done = subprocess.run(
-            [sys.executable, __file__, "--child", str(path)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        results.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    results = [in_fresh_process(__file__, str(path)) for _ in range(args.runs)]
     walls = [r["wall"] for r in results]
     print(
         f"workbook of {args.items:,} items, {args.dependencies:,} dependencies, "
@@ -119,11 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"    export CPU:             {spread([r['cpu'] for r in results])}")
     print(f"    file size:              {results[0]['size_mib']:.1f} MiB")
-    print(f"    peak memory:            {spread([r['peak_mib'] for r in results], 'MiB', 0)}")
-    print(
-        f"    before the export:      {spread([r['before_mib'] for r in results], 'MiB', 0)}"
-        " (interpreter and imports)"
-    )
+    memory_lines(results, "before the export")
     return 0
 
 

@@ -14,15 +14,21 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from common import CACHE, peak_mib, spread, verdict
+from common import (
+    CACHE,
+    in_fresh_process,
+    memory_lines,
+    own_peak_mib,
+    size_arguments,
+    spread,
+    verdict,
+)
 from workbook import large_file
 
 # Seconds to read the 20,000-row sheet into text rows; the checks and writing after it are
@@ -52,7 +58,7 @@ def child(path: Path) -> None:
     from pmdesk.store.services import PortfolioService
     from pmdesk.store.workspace import Workspace
 
-    before = peak_mib(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    before = own_peak_mib()
     with tempfile.TemporaryDirectory(prefix="pmdesk-bench-xlsx-") as folder:
         ws = Workspace.create(Path(folder) / "target.pmdesk", name="Import target")
         product_id = ws.service(PortfolioService).create_product(name="Imported").id
@@ -69,7 +75,7 @@ def child(path: Path) -> None:
                 "import": total - read,
                 "total": total,
                 "rows": result.count("roadmap_item"),
-                "peak_mib": peak_mib(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss),
+                "peak_mib": own_peak_mib(),
                 "before_mib": before,
             }
         )
@@ -78,26 +84,13 @@ def child(path: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--items", type=int, default=20_000)
-    parser.add_argument("--dependencies", type=int, default=15_000)
-    parser.add_argument("--lanes", type=int, default=40)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    size_arguments(parser, runs=3)
     args = parser.parse_args(argv)
     if args.child is not None:
         child(args.child)
         return 0
     path = workbook_file(args.items, args.dependencies, args.lanes, args.seed)
-    results = []
-    for _ in range(args.runs):
-        done = subprocess.run(
-            [sys.executable, __file__, "--child", str(path)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        results.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    results = [in_fresh_process(__file__, str(path)) for _ in range(args.runs)]
     totals = [r["total"] for r in results]
     print(
         f"the “{SHEET}” sheet of the {args.items:,}-item workbook ({results[0]['rows']:,} rows "
@@ -110,11 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"    check and import:       {spread([r['import'] for r in results])}")
     print(f"    read and import:        {spread(totals)}")
-    print(f"    peak memory:            {spread([r['peak_mib'] for r in results], 'MiB', 0)}")
-    print(
-        f"    before the import:      {spread([r['before_mib'] for r in results], 'MiB', 0)}"
-        " (interpreter and imports)"
-    )
+    memory_lines(results, "before the import")
     return 0
 
 
