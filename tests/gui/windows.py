@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtWidgets import QApplication
+
 from pmdesk.gui.main_window import MainWindow
 from pmdesk.gui.settings import Settings
 
@@ -38,3 +40,19 @@ class RecordingDialogs:
 
     def ask_read_only(self, _text: str) -> bool:
         return self.read_only
+
+
+def active(qtbot, window):
+    """The window in front, so that the keys typed reach the focused widget."""
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    return window
+
+
+def pick(window, name: str) -> None:
+    """Choose a product in the toolbar's product picker, as a person does."""
+    selector = window.product_selector
+    index = selector.findText(name)
+    assert index >= 0, name
+    selector.setCurrentIndex(index)
+    QApplication.processEvents()

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QTableView
 from tests.gui.test_house_rules import demo_copy, open_window, show
+from tests.gui.windows import active, pick
 
 from pmdesk.core.finance import DRIVERS
 from pmdesk.core.finance_wording import FIGURE_ROWS
@@ -40,25 +41,9 @@ def new_file(tmp_path):
     return path
 
 
-def active(qtbot, window):
-    """The window in front, so that the keys typed reach the focused cell's editor."""
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    return window
-
-
 @pytest.fixture
 def window(qtbot, new_file):
     return active(qtbot, open_window(qtbot, new_file, (1366, 768)))
-
-
-def pick(window, name: str) -> None:
-    """Choose a product in the toolbar's product picker, as a person does."""
-    selector = window.product_selector
-    index = selector.findText(name)
-    assert index >= 0, name
-    selector.setCurrentIndex(index)
-    QApplication.processEvents()
 
 
 def finance(window) -> FinanceService:

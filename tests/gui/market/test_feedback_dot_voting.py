@@ -7,30 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
-from tests.gui.test_house_rules import demo_copy, open_window, show
+from tests.gui.test_house_rules import show
+from tests.gui.windows import active, pick
 
 from pmdesk.core.enums import VoteTarget
-from pmdesk.store.services import CanvasService, PortfolioService
+from pmdesk.store.services import CanvasService
 from pmdesk.store.services.market import MarketService
 from pmdesk.store.workspace import Workspace
 
 KEY = "market"
-
-
-def active(qtbot, window):
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    return window
-
-
-def pick(window, name: str) -> None:
-    index = window.product_selector.findText(name)
-    assert index >= 0, name
-    window.product_selector.setCurrentIndex(index)
-    QApplication.processEvents()
 
 
 def present_feedback(qtbot, window, product: str):
@@ -63,11 +50,6 @@ def stored_rounds(window, product_id: int):
             (r, canvas.tally(r.id), [v.participant for v in canvas.votes_of(r.id)])
             for r in canvas.rounds_of(product_id, VoteTarget.FEEDBACK)
         ]
-
-
-@pytest.fixture
-def demo_window(qtbot, demo_template, tmp_path):
-    return active(qtbot, open_window(qtbot, demo_copy(demo_template, tmp_path), (1366, 768)))
 
 
 def test_the_room_votes_on_the_demo_feedback_and_reveals_the_ranking(qtbot, demo_window):
@@ -153,14 +135,6 @@ def test_workshop_menu_starts_a_round_on_feedback(qtbot, demo_window):
 
 
 # -- a new empty workspace --------------------------------------------------------------------
-
-
-@pytest.fixture
-def new_window(qtbot, tmp_path):
-    path = tmp_path / "new.pmdesk"
-    with Workspace.create(path, name="New portfolio") as ws:
-        ws.service(PortfolioService).create_product(name="Atlas")
-    return active(qtbot, open_window(qtbot, path, (1366, 768)))
 
 
 def test_a_new_inbox_votes_once_feedback_arrives(qtbot, new_window):

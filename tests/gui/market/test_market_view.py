@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QTableView
 from tests.gui.test_house_rules import demo_copy, open_window, show
+from tests.gui.windows import active, pick
 
 from pmdesk.store.services import PortfolioService
 from pmdesk.store.services.market import MarketService
@@ -30,23 +31,9 @@ def new_file(tmp_path):
     return path
 
 
-def active(qtbot, window):
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    return window
-
-
 @pytest.fixture
 def window(qtbot, new_file):
     return active(qtbot, open_window(qtbot, new_file, (1366, 768)))
-
-
-def pick(window, name: str) -> None:
-    selector = window.product_selector
-    index = selector.findText(name)
-    assert index >= 0, name
-    selector.setCurrentIndex(index)
-    QApplication.processEvents()
 
 
 def market(window) -> MarketService:

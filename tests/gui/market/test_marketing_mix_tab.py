@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 from tests.gui.test_house_rules import demo_copy, open_window, show
+from tests.gui.windows import active, pick
 
 from pmdesk.core.enums import CanvasTemplate
 from pmdesk.gui.commands import UpdateCommand
@@ -20,19 +21,6 @@ from pmdesk.store.services.market import MarketService
 from pmdesk.store.workspace import Workspace
 
 KEY = "market"
-
-
-def active(qtbot, window):
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    return window
-
-
-def pick(window, name: str) -> None:
-    index = window.product_selector.findText(name)
-    assert index >= 0, name
-    window.product_selector.setCurrentIndex(index)
-    QApplication.processEvents()
 
 
 def mix_tab(qtbot, window, product: str):
@@ -74,11 +62,6 @@ def add_typed(qtbot, panel, typed: str) -> None:
 
 
 # -- the demo -----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def demo_window(qtbot, demo_template, tmp_path):
-    return active(qtbot, open_window(qtbot, demo_copy(demo_template, tmp_path), (1366, 768)))
 
 
 def test_the_demo_shows_the_four_ps_from_where_they_are_kept(qtbot, demo_window):
@@ -174,14 +157,6 @@ def test_each_panel_opens_the_view_that_holds_it(qtbot, demo_window):
 
 
 # -- a new empty workspace ------------------------------------------------------------------------
-
-
-@pytest.fixture
-def new_window(qtbot, tmp_path):
-    path = tmp_path / "new.pmdesk"
-    with Workspace.create(path, name="New portfolio") as ws:
-        ws.service(PortfolioService).create_product(name="Atlas")
-    return active(qtbot, open_window(qtbot, path, (1366, 768)))
 
 
 def test_an_empty_product_says_where_to_fill_each_p(qtbot, new_window):
