@@ -397,3 +397,20 @@ class Deck:
 
     def save(self, path: Path) -> None:
         self.prs.save(str(path))
+
+
+def nothing_yet(
+    deck: Deck, title: str, message: str, *, subtitle: str = "", notes: str = ""
+) -> None:
+    """The slide a view with nothing to show yet gets: its title and one plain sentence
+    saying where to add what it would show."""
+    slide, body = deck.slide(title, subtitle=subtitle, notes=notes)
+    text_box(
+        slide,
+        Box(body.x, body.y + body.h // 3, body.w, 600_000),
+        message,
+        size=BODY_SIZE + 4,
+        colour=MUTED,
+        align="center",
+        name="Nothing yet",
+    )

@@ -100,6 +100,7 @@ from .base import (
     Deck,
     clean,
     lines_of,
+    nothing_yet,
     points,
     rectangle,
     rgb,
@@ -148,20 +149,6 @@ def add_in_full(slide: Any, texts: Sequence[str]) -> None:
     before = frame.text.strip()
     block = "In full (cut short on the slide):\n" + "\n".join(f"• {t}" for t in texts)
     frame.text = clean(f"{before}\n\n{block}" if before else block)
-
-
-def nothing_yet(deck: Deck, job: DeckJob, title: str, message: str) -> None:
-    """The slide a view with nothing to show yet gets: its title and one plain sentence."""
-    slide, body = deck.slide(title, subtitle=job.subject.name, notes=job.note)
-    text_box(
-        slide,
-        Box(body.x, body.y + body.h // 4, body.w, 600_000),
-        message,
-        size=BODY_SIZE + 4,
-        colour=MUTED,
-        align="center",
-        name="Nothing yet",
-    )
 
 
 def _emu(pt: float) -> int:
@@ -228,9 +215,10 @@ def add_stakeholders(deck: Deck, job: DeckJob) -> None:
     if not people:
         nothing_yet(
             deck,
-            job,
             MAP_TITLE,
             "No stakeholders recorded yet — add them in the Stakeholders view.",
+            subtitle=product.name,
+            notes=job.note,
         )
         return
     subtitle = f"{product.name} · {plural(len(people), 'stakeholder')} · as of {short_date(job.on)}"
@@ -548,9 +536,10 @@ def add_canvas(deck: Deck, job: DeckJob) -> None:
     if not boards:
         nothing_yet(
             deck,
-            job,
             CANVAS_TITLE,
             "This product has no canvas yet — start one in the Canvas view.",
+            subtitle=product.name,
+            notes=job.note,
         )
         return
     notes = job.note
@@ -906,9 +895,10 @@ def add_business_case(deck: Deck, job: DeckJob) -> None:
     if facts is None:
         nothing_yet(
             deck,
-            job,
             CASE_TITLE,
             f"{clean(product.name)} has no business case yet — add one in the Business case view.",
+            subtitle=product.name,
+            notes=job.note,
         )
         return
     _figures_slide(deck, job, facts)
@@ -1276,9 +1266,10 @@ def add_competitors(deck: Deck, job: DeckJob) -> None:
     if not matrix.capabilities:
         nothing_yet(
             deck,
-            job,
             MATRIX_TITLE,
             "The comparison matrix has no capabilities yet — add them in the Market view.",
+            subtitle=product.name,
+            notes=job.note,
         )
         return
     columns: list[tuple[str, int | None]] = [(f"{clean(product.name)} (us)", None)]

@@ -76,6 +76,7 @@ from .base import (
     clean,
     fits_on_one_line,
     lines_of,
+    nothing_yet,
     rgb,
     rows_per_slide,
     style_font,
@@ -113,20 +114,6 @@ def body_below(subtitle: str) -> Box:
     height = max(320_000, text_height(subtitle, width, SMALL_SIZE + 2))
     top = max(BODY.y, rule_y + 80_000 + height + 60_000)
     return Box(BODY.x, top, BODY.w, BODY.bottom - top)
-
-
-def empty_slide(deck: Deck, job: DeckJob, title: str, message: str, subtitle: str = "") -> None:
-    """A slide that says plainly there is nothing to show yet, and where to add it."""
-    slide, body = deck.slide(title, subtitle=subtitle, notes=job.note)
-    text_box(
-        slide,
-        Box(body.x, body.y + body.h // 3, body.w, 600_000),
-        message,
-        size=BODY_SIZE + 4,
-        colour=MUTED,
-        align="center",
-        name="Nothing yet",
-    )
 
 
 CELL_MARGINS = 128_016  # a table cell's left and right margins together (base.table)
@@ -356,7 +343,7 @@ def add_summary(deck: Deck, job: DeckJob) -> None:
     title = "Portfolio summary"
     rows = overview(job)
     if not rows:
-        empty_slide(deck, job, title, NO_PRODUCTS)
+        nothing_yet(deck, title, NO_PRODUCTS, notes=job.note)
         return
     counts = {colour: sum(r.health.colour == colour for r in rows) for colour in HEALTH_WORDS}
     legend = " · ".join(f"{HEALTH_WORDS[c]} {HEALTH_MEANING[c]}: {counts[c]}" for c in HEALTH_WORDS)
@@ -421,7 +408,7 @@ def add_growth_share(deck: Deck, job: DeckJob) -> None:
     title = "Growth–share chart"
     rows = overview(job)
     if not rows:
-        empty_slide(deck, job, title, NO_PRODUCTS)
+        nothing_yet(deck, title, NO_PRODUCTS, notes=job.note)
         return
     plotted = [r for r in rows if r.share is not None and r.growth is not None]
     missing = [r.name for r in rows if r not in plotted]
@@ -429,12 +416,12 @@ def add_growth_share(deck: Deck, job: DeckJob) -> None:
         f"{SHARE_SPLIT:g} and {GROWTH_SPLIT:g}% market growth"
     )
     if not plotted:
-        empty_slide(
+        nothing_yet(
             deck,
-            job,
             title,
             "No market share and growth values yet — add Market share and Market growth "
             "metrics to a product in Lifecycle ▸ Metrics",
+            notes=job.note,
         )
         return
     slide, body = deck.slide(title, subtitle=subtitle, notes=job.note)
@@ -752,7 +739,7 @@ def add_lifecycle(deck: Deck, job: DeckJob) -> None:
     title = "Lifecycle board"
     rows = overview(job)
     if not rows:
-        empty_slide(deck, job, title, NO_PRODUCTS)
+        nothing_yet(deck, title, NO_PRODUCTS, notes=job.note)
         return
     subtitle = portfolio_subtitle(job, rows)
     body = body_below(subtitle)
@@ -935,12 +922,12 @@ def add_requirements(deck: Deck, job: DeckJob) -> None:
     title = "Requirements ranked by RICE"
     requirements = job.service(RequirementService).requirements_of(product.id)
     if not requirements:
-        empty_slide(
+        nothing_yet(
             deck,
-            job,
             title,
             "No requirements yet — add them in the Requirements view",
             subtitle=product.name,
+            notes=job.note,
         )
         return
     # The view opens ordered by MoSCoW priority (backlog order within each), and its
@@ -1022,12 +1009,12 @@ def add_launch(deck: Deck, job: DeckJob) -> None:
     service = job.service(LaunchService)
     launches = service.launches_of(product.id)
     if not launches:
-        empty_slide(
+        nothing_yet(
             deck,
-            job,
             title,
             "No launch planned — plan one in the Launch view",
             subtitle=product.name,
+            notes=job.note,
         )
         return
     launch = pick_launch(launches, job.on)
@@ -1042,12 +1029,12 @@ def add_launch(deck: Deck, job: DeckJob) -> None:
         f"{ready} · {launch_gate(job)}"
     )
     if not figures.per_function:
-        empty_slide(
+        nothing_yet(
             deck,
-            job,
             title,
             "No checklist tasks yet — add them in the Launch view",
             subtitle=subtitle,
+            notes=job.note,
         )
         return
     slide, body = deck.slide(title, subtitle=subtitle, notes=job.note)
