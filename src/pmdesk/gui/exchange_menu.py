@@ -196,27 +196,11 @@ class ExchangeMenus(QObject):
     def import_csv(self) -> None:
         """Read and check the file off the GUI thread, then show the import dialog."""
         from pmdesk.exchange.tabular import read_csv
-        from pmdesk.exchange.tabular_import import plan_csv
 
-        from .import_dialog import FIRST_TARGET
-
-        ctx, product = self._context(), self._product()
-        path = self.ask_open(self.window, "Import CSV", "CSV files (*.csv *.txt);;All files (*)")
-        if ctx is None or product is None or path is None:
-            return
-        ws = ctx.workspace
-
-        def work(token: OpToken) -> tuple:
-            token.progress(None, f"Reading {path.name}…")
-            table = read_csv(path)
-            token.progress(None, f"Checking {len(table.rows):,} rows…")
-            return table, plan_csv(ws, table, FIRST_TARGET)
-
-        # Shown once the op has ended, so the dialog's own loop runs outside it.
-        self._run(
-            work,
-            f"Read {path.name}",
-            lambda read: QTimer.singleShot(0, lambda: self._show_csv_dialog(ctx, product, *read)),
+        self._import_table(
+            "Import CSV",
+            "CSV files (*.csv *.txt);;All files (*)",
+            lambda path, _token: (read_csv(path), None),
         )
 
     def import_xlsx(self) -> None:
@@ -226,38 +210,51 @@ class ExchangeMenus(QObject):
         when other sheets have rows too, they are read as well and the dialog
         offers a choice of sheet.
         """
-        from pmdesk.exchange.tabular_import import plan_csv
         from pmdesk.exchange.workbook_import import read_xlsx, sheet_names
+
+        def read(path: Path, token: OpToken) -> tuple[CsvTable, dict[str, CsvTable]]:
+            first = read_xlsx(path)
+            return first, sheet_tables(path, first, sheet_names(path), read_xlsx, token)
+
+        self._import_table("Import Excel", "Excel workbooks (*.xlsx *.xlsm);;All files (*)", read)
+
+    def _import_table(
+        self,
+        title: str,
+        filters: str,
+        read: Callable[[Path, OpToken], tuple[CsvTable, dict[str, CsvTable] | None]],
+    ) -> None:
+        """Ask for a file, read and check it off the GUI thread, then show the import dialog.
+
+        ``read`` gives the table offered first and, for a workbook, every sheet with
+        rows by name (the dialog then offers a choice of sheet); None for a single table.
+        """
+        from pmdesk.exchange.tabular_import import plan_csv
 
         from .import_dialog import FIRST_TARGET
 
         ctx, product = self._context(), self._product()
-        path = self.ask_open(
-            self.window, "Import Excel", "Excel workbooks (*.xlsx *.xlsm);;All files (*)"
-        )
+        path = self.ask_open(self.window, title, filters)
         if ctx is None or product is None or path is None:
             return
         ws = ctx.workspace
 
         def work(token: OpToken) -> tuple:
             token.progress(None, f"Reading {path.name}…")
-            first = read_xlsx(path)
-            tables = sheet_tables(path, first, sheet_names(path), read_xlsx, token)
+            first, tables = read(path, token)
             token.progress(None, f"Checking {len(first.rows):,} rows…")
             return first, plan_csv(ws, first, FIRST_TARGET), tables
 
-        def show(first, plan, tables: dict[str, CsvTable]) -> None:
-            self._show_csv_dialog(
-                ctx,
-                product,
-                first,
-                plan,
-                sheets=list(tables),
-                sheet=_sheet_of(first),
-                read_sheet=tables.__getitem__,
-            )
+        def show(first: CsvTable, plan, tables: dict[str, CsvTable] | None) -> None:
+            sheets = {}
+            if tables is not None:
+                sheets = dict(
+                    sheets=list(tables), sheet=_sheet_of(first), read_sheet=tables.__getitem__
+                )
+            self._show_csv_dialog(ctx, product, first, plan, **sheets)
 
-        self._run(work, f"Read {path.name}", lambda read: QTimer.singleShot(0, lambda: show(*read)))
+        # Shown once the op has ended, so the dialog's own loop runs outside it.
+        self._run(work, f"Read {path.name}", lambda got: QTimer.singleShot(0, lambda: show(*got)))
 
     def _show_csv_dialog(self, ctx: AppContext, product: int, table, plan, **sheets) -> None:
         from .import_dialog import CsvImportDialog
