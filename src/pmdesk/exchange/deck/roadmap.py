@@ -83,6 +83,8 @@ from .base import (
     FAINT,
     HAIRLINE,
     INK,
+    INSET,
+    INSET_Y,
     LINE_SPACING,
     MUTED,
     PRIMARY,
@@ -93,11 +95,14 @@ from .base import (
     Box,
     Deck,
     clean,
+    lines_of,
+    points,
     rectangle,
     rgb,
     style_font,
     style_shape,
     text_box,
+    text_height,
 )
 
 # -- the roadmap's sizes on a slide (points) --------------------------------------------------
@@ -125,6 +130,15 @@ MAX_WINDOWS = 24  # time windows at most, however long the plan
 SHRINK_TO = 0.85  # rows closer by this much at most, to keep a window on one slide
 MEASURED = 400  # characters of a name measured at most: more never fits a label anyway
 ELLIPSIS = "…"
+# A label with no room for its whole name keeps its beginning and a reference mark; the
+# slide's key, under the legend, gives each marked name in full.
+SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+KEY_TITLE = "Names in full"
+KEY_SIZES = (11.0, 10.0)  # the key's text, and as small as it goes before it continues
+KEY_COLUMNS = 3
+KEY_GAP = 6.0  # between the legend and the key, and between the key's columns
+KEY_MOST = 0.4  # of the rows' height, the most the key takes from the chart
+TOO_LONG = "(name too long for a slide — in full in the speaker notes)"
 EMPTY = "No roadmap items yet — add them in the Roadmap view"
 
 # -- the board's ---------------------------------------------------------------------------------
@@ -393,9 +407,88 @@ class Window:
     chart: GanttChart
     items: dict[int, ChartItem]  # the items as planned (whole dates), by id
     bands: list[Band]
+    places: list[Place]  # where each item and its label go, row by row
 
 
-def lay_out(plan: Plan, first: dt.date, last: dt.date, width: float, height: float) -> Window:
+def reference(number: int) -> str:
+    """A label's reference mark into the slide's key: "¹", "¹²"."""
+    return str(number).translate(SUPERSCRIPT)
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where an item's shape and label go in its window (layout points).
+
+    ``inside`` is the room for a label in the bar (0: the label is not in the bar);
+    ``beside`` the (x, width) of a label beside it; ``whole`` whether the name fits
+    there as typed. A name that does not is shortened and marked, and named in full
+    in the slide's key; one with no room at all gets its mark alone, where it fits.
+    """
+
+    item: ChartItem
+    box: LayoutBox
+    row_top: float
+    inside: float
+    beside: tuple[float, float] | None
+    whole: bool
+
+
+def places(
+    chart: GanttChart, first: dt.date, last: dt.date, items: dict[int, ChartItem]
+) -> list[Place]:
+    """Every item's shape and label in the window: inside its bar when the name fits,
+    beside it when there is room (``core.gantt_layout.label_place``, as on the poster)."""
+    m = chart.metrics
+    scale = TimeScale(first, chart.px)
+    day0, day1 = first.toordinal(), last.toordinal() + 1
+    edge = chart.chart_width + m.label_padding
+    found: list[Place] = []
+    seen: set[int] = set()
+    for lay, box, row_top, _compact, next_x, prev_x in chart.layout.bar_boxes(
+        day0, day1, -1.0, chart.body_height + 1.0, scale
+    ):
+        if lay.id in seen:
+            continue
+        seen.add(lay.id)
+        whole = items[lay.id]
+        milestone = whole.kind is ItemKind.MILESTONE
+        if not milestone:  # the layout's box holds the label's room too
+            clipped = chart.items[lay.id]
+            days = clipped.end.toordinal() + 1 - clipped.start.toordinal()
+            box = LayoutBox(box.x, box.y, max(days * chart.px, 1.0), box.h)
+        need = text_width(whole.name, LABEL_SIZE) + SLACK
+        next_left = min(next_x, edge) if next_x is not None else edge
+        left_limit = prev_x if prev_x is not None else 0.0
+        place = label_place(box, need, next_left, m, milestone, left_limit=left_limit)
+        inside, beside = 0.0, None
+        if place is not None and place.inside and not milestone:
+            inside = box.w - 2 * PAD - SLACK
+            fits = need - SLACK <= inside
+        elif place is not None:
+            beside = (place.x, place.width)
+            fits = need <= place.width
+        else:  # no room for a label: its mark alone, beside, inside or before the bar
+            fits = False
+            sign = text_width(reference(88), LABEL_SIZE) + 1
+            pad = m.label_padding
+            if next_left - pad - (box.right + pad) >= sign:
+                beside = (box.right + pad, sign)
+            elif not milestone and box.w >= sign + 2:
+                inside = box.w - 2
+            elif box.x - pad - sign >= left_limit + pad:
+                beside = (box.x - pad - sign, sign)
+        found.append(Place(whole, box, row_top, inside, beside, fits))
+    return found
+
+
+def lay_out(
+    plan: Plan,
+    first: dt.date,
+    last: dt.date,
+    width: float,
+    height: float,
+    metrics: Metrics = METRICS,
+) -> Window:
     """The items of ``first``..``last`` packed into rows (``core.gantt_layout``), each
     clipped to the window, with room kept beside a bar for a label that does not fit in
     it, and cut into runs of lanes fitting ``height`` points."""
@@ -426,21 +519,22 @@ def lay_out(plan: Plan, first: dt.date, last: dt.date, width: float, height: flo
     lanes = [lane for lane in plan.data.lanes if lane.id in used]
     links = [link for link in plan.data.links if link.pred in whole and link.succ in whole]
     data = ChartData(lanes, shown, links, today=plan.data.today)
-    chart = GanttChart(data, first, last, px, LANE_COLUMN, METRICS)
-    if height < chart.body_height <= height / SHRINK_TO:
+    chart = GanttChart(data, first, last, px, LANE_COLUMN, metrics)
+    if metrics is METRICS and height < chart.body_height <= height / SHRINK_TO:
         # A little too tall: closer rows rather than a lane alone on the next slide, as
         # the poster scales a page down (the labels keep their size and still fit).
         factor = height / chart.body_height * 0.999
         chart = GanttChart(data, first, last, px, LANE_COLUMN, METRICS.scaled(factor, ROW_SIZES))
     bands = chart.bands(height + chart.header) if shown else []
-    return Window(first, last, chart, whole, bands)
+    return Window(first, last, chart, whole, bands, places(chart, first, last, whole))
 
 
 # -- the roadmap slides ---------------------------------------------------------------------------
 
 
 def add_roadmap(deck: Deck, job: DeckJob) -> None:
-    """The roadmap in lanes over time, one slide per window and run of lanes."""
+    """The roadmap in lanes over time, one slide per window and run of lanes; a slide
+    with shortened names keeps room under its legend for their key."""
     plan = gather(job)
     if not plan.data.items:
         slide, body = deck.slide("Roadmap", notes=job.note)
@@ -451,6 +545,7 @@ def add_roadmap(deck: Deck, job: DeckJob) -> None:
     legend = legends[True]  # the taller, if either
     chart_width = body.w / EMU_PER_POINT - LANE_COLUMN
     rows_height = (body.h / EMU_PER_POINT) - 2 * TIER - len(legend) * LEGEND_ROW - LEGEND_GAP
+    key_most = rows_height * KEY_MOST
     extent = plan.data.extent()
     assert extent is not None
     # Items by start, with the latest end so far: whether a window holds any, at a glance
@@ -458,20 +553,43 @@ def add_roadmap(deck: Deck, job: DeckJob) -> None:
     spans = sorted((item.start, item.end) for item in plan.data.items)
     starts = [start for start, _end in spans]
     reach = list(accumulate((end for _start, end in spans), max))
-    laid: list[Window] = []
+    laid: list[tuple[Window, float]] = []
     for first, last in windows(extent[0], extent[1], chart_width):
         count = bisect_right(starts, last)
         if not count or reach[count - 1] < first:
             continue  # nothing planned in these months: no slide
         job.progress.check()
-        window = lay_out(plan, first, last, chart_width, rows_height)
+        # The rows give up room for the key when a slide has one: as much as its longest
+        # key takes (at most KEY_MOST of the rows; a longer one goes on a further slide).
+        plain = window = lay_out(plan, first, last, chart_width, rows_height)
+        key_room = 0.0
+        for _attempt in range(6):
+            need = max(
+                (
+                    Key(slide_entries(plan, window, band), body.w, key_most - KEY_GAP).height
+                    for band in window.bands
+                ),
+                default=0.0,
+            )
+            need = min(need + KEY_GAP, key_most) if need else 0.0
+            if need <= key_room:
+                break
+            key_room = need
+            window = lay_out(plan, first, last, chart_width, rows_height - key_room)
+            factor = (rows_height - key_room) / rows_height
+            if len(window.bands) > len(plain.bands) and factor >= SHRINK_TO:
+                # Rather than a lane on a slide of its own: the rows a little closer.
+                closer = METRICS.scaled(factor * 0.999, ROW_SIZES)
+                tighter = lay_out(plan, first, last, chart_width, rows_height - key_room, closer)
+                if len(tighter.bands) <= len(plain.bands):
+                    window = tighter
         if window.bands:
-            laid.append(window)
-    total = sum(len(window.bands) for window in laid)
+            laid.append((window, key_room))
+    total = sum(len(window.bands) for window, _room in laid)
     job.progress.expect(total)  # a step per slide: a long roadmap moves the bar as it goes
     number = 0
     stamps = Stamps()
-    for window in laid:
+    for window, key_room in laid:
         for band in window.bands:
             number += 1
             job.progress.step()
@@ -485,6 +603,238 @@ def add_roadmap(deck: Deck, job: DeckJob) -> None:
             top = painter.bottom + emu(LEGEND_GAP)
             draw = partial(_draw_legend, slide, body.x, top, legends[today])
             stamps.put(slide, ("legend", today), draw, top=top)
+            entries = slide_entries(plan, window, band)
+            if entries:
+                top += emu(len(legends[today]) * LEGEND_ROW + KEY_GAP)
+                room = max(key_room - KEY_GAP, 0.0)
+                _key_slides(deck, slide, title, Box(body.x, top, body.w, emu(room)), entries)
+
+
+def banded(window: Window, band: Band) -> list[Place]:
+    """The window's items drawn on the slide of ``band``."""
+    return [p for p in window.places if band.top - 0.01 <= p.row_top < band.bottom - 0.01]
+
+
+def lane_title(plan: Plan, lane: ChartLane) -> str:
+    """The lane's whole name, after its product's on a portfolio roadmap."""
+    note = plan.lane_notes.get(lane.id, "")
+    return f"{note} · {lane.name}" if note else lane.name
+
+
+def lane_lines(
+    plan: Plan, lane: ChartLane, room: float
+) -> tuple[list[str], list[str], float, bool]:
+    """The product's name (portfolio roadmaps) and the lane's, in lines that fit the lane
+    column and ``room`` points of height: a size smaller when that keeps the name whole;
+    with the lane name's size and whether either had to be shortened."""
+    width = LANE_COLUMN - 10 - 2 * PAD
+    room -= 4
+    note = plan.lane_notes.get(lane.id, "")
+    note_lines = wrapped(note, width, LANE_NOTE_SIZE, False, 1) if note else []
+    room -= len(note_lines) * LANE_NOTE_SIZE * LINE_SPACING
+    for size in (LANE_SIZE, LANE_NOTE_SIZE):
+        count = max(1, int(room // (size * LINE_SPACING)))
+        lines = wrapped(lane.name, width, size, True, count)
+        if not lines[-1].endswith(ELLIPSIS) or lane.name.endswith(ELLIPSIS):
+            break
+    short = " ".join(lines) != " ".join(_one_line(lane.name).split())
+    short = short or (bool(note_lines) and note_lines[-1] != " ".join(_one_line(note).split()))
+    return note_lines, lines, size, short
+
+
+def cut_lanes(plan: Plan, window: Window, band: Band) -> list[ChartLane]:
+    """The lanes of ``band`` whose names do not fit their part of the lane column."""
+    boxes, lanes = window.chart.layout.boxes, window.chart.data.lanes
+    cut = []
+    for index in range(band.first_lane, min(band.last_lane, len(boxes) - 1) + 1):
+        box = boxes[index]
+        top, bottom = max(box.top, band.top), min(box.top + box.height, band.bottom)
+        if bottom > top and lane_lines(plan, lanes[index], bottom - top)[3]:
+            cut.append(lanes[index])
+    return cut
+
+
+# -- the key to shortened names -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of a slide's key: the mark on the slide and the name it stands for."""
+
+    sign: str
+    name: str  # on one line, as typed
+    long: bool  # too long for a slide: in full in the speaker notes
+
+    @property
+    def text(self) -> str:
+        return f"{self.sign} {TOO_LONG if self.long else self.name}"
+
+
+def key_entries(places: Iterable[Place], lanes: Iterable[str] = ()) -> list[Entry]:
+    """The key's entries of a slide's items, then its lanes', numbered as their marks are."""
+    names = [place.item.name for place in places if not place.whole] + list(lanes)
+    entries = []
+    for number, whole in enumerate(names, 1):
+        name = _one_line(whole)
+        entries.append(Entry(reference(number), name, _too_long(name)))
+    return entries
+
+
+def slide_entries(plan: Plan, window: Window, band: Band) -> list[Entry]:
+    """The key of the slide drawing ``band`` of ``window``."""
+    lanes = [lane_title(plan, lane) for lane in cut_lanes(plan, window, band)]
+    return key_entries(banded(window, band), lanes)
+
+
+def _column_width(width: int, size: float) -> float:
+    """Points each of the key's columns has, beside its title, in ``width`` EMU."""
+    title = text_width(KEY_TITLE, size, True) + 2 * PAD
+    return (width / EMU_PER_POINT - title - KEY_COLUMNS * KEY_GAP) / KEY_COLUMNS
+
+
+def _too_long(name: str) -> bool:
+    """Whether ``name`` in the key would be taller than a whole slide's body at the key's
+    smallest size, in one of its columns (checked only for names that might be)."""
+    if len(name) < 1_000:
+        return False
+    if len(name) > 20_000:
+        return True
+    size = KEY_SIZES[-1]
+    width = emu(_column_width(BODY.w, size))
+    return len(lines_of(name, width + 2 * INSET, size)) * size * LINE_SPACING > points(BODY.h)
+
+
+class Key:
+    """A slide's key in up to KEY_COLUMNS columns under its title, in ``room`` points:
+    at the first of KEY_SIZES whose columns hold every entry, else at the smallest
+    with as many as fit (``rest`` goes on over a further slide)."""
+
+    def __init__(self, entries: Sequence[Entry], width: int, room: float) -> None:
+        self.width = width
+        self.columns: list[list[Entry]] = []
+        self.rest: list[Entry] = list(entries)
+        self.height = 0.0
+        self.size = KEY_SIZES[0]
+        if not entries:
+            return
+        for size in KEY_SIZES:
+            self.size = size
+            line = size * LINE_SPACING
+            tall = [self.lines(entry) for entry in entries]
+            most = max(int(room // line), 1)
+            fits = self._fill(tall, most)
+            if fits == len(entries):
+                low, high = max(tall), most  # as few lines as still hold them all
+                while low < high:
+                    middle = (low + high) // 2
+                    low, high = (
+                        (low, middle)
+                        if self._fill(tall, middle) == len(entries)
+                        else (middle + 1, high)
+                    )
+                break
+        else:
+            low = most
+        count = self._fill(tall, low, entries)
+        self.rest = list(entries[count:])
+        self.height = (
+            max((sum(self.lines(entry) for entry in column) for column in self.columns), default=1)
+            * self.size
+            * LINE_SPACING
+        )
+
+    def lines(self, entry: Entry) -> int:
+        width = emu(_column_width(self.width, self.size))
+        return len(lines_of(entry.text, width + 2 * INSET, self.size, True))  # a bold sign
+
+    def _fill(self, tall: list[int], most: int, entries: Sequence[Entry] | None = None) -> int:
+        """How many entries, in order, the columns hold at ``most`` lines each (kept as
+        ``columns`` when ``entries`` are given)."""
+        columns: list[list[int]] = [[]]
+        used = 0
+        for index, lines in enumerate(tall):
+            if used + lines > most:
+                if len(columns) == KEY_COLUMNS or lines > most:
+                    break
+                columns.append([])
+                used = 0
+            columns[-1].append(index)
+            used += lines
+        else:
+            index = len(tall)
+        if entries is not None:
+            self.columns = [[entries[i] for i in column] for column in columns if column]
+        return index
+
+    def draw(self, slide: Any, box: Box, continued: bool) -> None:
+        """The key's title and columns from ``box``'s top left."""
+        size = self.size
+        title_width = emu(text_width(KEY_TITLE, size, True) + 2 * PAD)
+        heading = slide.shapes.add_textbox(
+            Emu(box.x), Emu(box.y), Emu(title_width), Emu(emu(self.height))
+        )
+        heading.name = "Key title"
+        frame = heading.text_frame
+        _frame_text(heading, KEY_TITLE, size=size, bold=True, colour=MUTED, margin=0, wrap=True)
+        frame.vertical_anchor = MSO_ANCHOR.TOP
+        if continued:
+            run = frame.add_paragraph().add_run()
+            run.text = "more on the next slide"
+            style_font(run.font, size=size, colour=MUTED)
+            need = text_height(
+                f"{KEY_TITLE}\nmore on the next slide", title_width + 2 * INSET, size
+            )
+            heading.height = Emu(max(heading.height, need - 2 * INSET_Y))
+        width = emu(_column_width(self.width, size))
+        x = box.x + title_width + emu(KEY_GAP)
+        for column in self.columns:
+            height = sum(self.lines(entry) for entry in column) * size * LINE_SPACING
+            shape = slide.shapes.add_textbox(Emu(x), Emu(box.y), Emu(width), Emu(emu(height) + 1))
+            shape.name = KEY_TITLE
+            frame = shape.text_frame
+            frame.word_wrap = True
+            frame.vertical_anchor = MSO_ANCHOR.TOP
+            frame.margin_left = frame.margin_right = Emu(0)
+            frame.margin_top = frame.margin_bottom = Emu(0)
+            for index, entry in enumerate(column):
+                paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+                sign, name = entry.text.split(" ", 1)
+                run = paragraph.add_run()
+                run.text = sign + " "
+                style_font(run.font, size=size, bold=True, colour=PRIMARY)
+                run = paragraph.add_run()
+                run.text = name
+                style_font(run.font, size=size, colour=MUTED if entry.long else INK)
+            x += width + emu(KEY_GAP)
+
+
+def _key_slides(deck: Deck, slide: Any, title: str, box: Box, entries: list[Entry]) -> None:
+    """The key on the roadmap's slide in ``box``, going on over slides titled "… names in
+    full" when it does not fit; a name too long for any slide in that slide's notes."""
+    page = 1
+    while entries:
+        key = Key(entries, box.w, points(box.h))
+        if not key.columns:  # not even one entry fits here: all on the next slide
+            key.rest = entries
+        else:
+            key.draw(slide, box, continued=bool(key.rest))
+            _note_long(slide, [entry for column in key.columns for entry in column])
+        entries = key.rest
+        if entries:
+            name = f"{title} — names in full" + (f" ({page})" if page > 1 else "")
+            page += 1
+            slide, body = deck.slide(name)
+            box = body
+
+
+def _note_long(slide: Any, entries: list[Entry]) -> None:
+    """Names too long for a slide, whole in its speaker notes after any notes it has."""
+    long = [f"{entry.sign} {entry.name}" for entry in entries if entry.long]
+    if not long:
+        return
+    frame = slide.notes_slide.notes_text_frame
+    before = frame.text
+    frame.text = clean("\n\n".join([before, *long] if before else long))
 
 
 class Stamps:
@@ -534,6 +884,10 @@ class RoadmapSlide:
         self.bottom = self.y(band.bottom)
         self.scale = TimeScale(window.first, self.chart.px)
         self.shapes: dict[int, Any] = {}  # item id -> its bar or diamond
+        self.places = banded(window, band)
+        marked = [("item", p.item.id) for p in self.places if not p.whole]
+        marked += [("lane", lane.id) for lane in cut_lanes(plan, window, band)]
+        self.numbers = {key: number for number, key in enumerate(marked, 1)}
 
     def y(self, layout_y: float) -> int:
         return self.top + emu(layout_y - self.band.top)
@@ -567,32 +921,30 @@ class RoadmapSlide:
             colour = self.plan.lane_hex[lane.id]
             rectangle(self.slide, Box(self.body.x, y0, emu(4), y1 - y0), fill=colour)
             _line(self.slide, self.body.x, y1, self.x1, y1, RULE, 0.5)
-            self._lane_label(lane, y0, y1)
+            self._lane_label(lane, y0, y1, bottom - top)
 
-    def _lane_label(self, lane: ChartLane, y0: int, y1: int) -> None:
+    def _lane_label(self, lane: ChartLane, y0: int, y1: int, room: float) -> None:
         """The lane's name (and its product's) in the lane column, as many lines as its
-        band holds, a size smaller when that keeps it whole; the whole name is the
-        label's alt text."""
-        width = LANE_COLUMN - 10 - 2 * PAD
-        room = (y1 - y0) / EMU_PER_POINT - 4
-        note = self.plan.lane_notes.get(lane.id, "")
-        note_lines = wrapped(note, width, LANE_NOTE_SIZE, False, 1) if note else []
-        room -= len(note_lines) * LANE_NOTE_SIZE * LINE_SPACING
-        for size in (LANE_SIZE, LANE_NOTE_SIZE):
-            count = max(1, int(room // (size * LINE_SPACING)))
-            lines = wrapped(lane.name, width, size, True, count)
-            if not lines[-1].endswith(ELLIPSIS) or lane.name.endswith(ELLIPSIS):
-                break
+        band holds, a size smaller when that keeps it whole, else shortened and marked
+        (whole in the slide's key); the whole name is the label's alt text."""
+        note_lines, lines, size, short = lane_lines(self.plan, lane, room)
+        if short:
+            sign = reference(self.numbers[("lane", lane.id)])
+            width = LANE_COLUMN - 10 - 2 * PAD - text_width(sign, size, True)
+            last = lines[-1]
+            if text_width(last, size, True) > width:
+                last = shorten(last.removesuffix(ELLIPSIS) + " " + ELLIPSIS, width, size, True)
+            lines[-1] = last + sign
         height = len(note_lines) * LANE_NOTE_SIZE * LINE_SPACING
         height += len(lines) * size * LINE_SPACING
         box = self.slide.shapes.add_textbox(
             Emu(self.body.x + emu(10)), Emu(y0), Emu(emu(LANE_COLUMN - 10)), Emu(y1 - y0)
         )
         box.name = f"Lane name {lane.id}"
-        set_alt_text(box, f"{note} · {lane.name}" if note else lane.name)
+        set_alt_text(box, lane_title(self.plan, lane))
         frame = box.text_frame
         frame.word_wrap = True
-        frame.vertical_anchor = MSO_ANCHOR.MIDDLE if height < room else MSO_ANCHOR.TOP
+        frame.vertical_anchor = MSO_ANCHOR.MIDDLE if height < room - 4 else MSO_ANCHOR.TOP
         frame.margin_left = frame.margin_right = Emu(emu(PAD))
         frame.margin_top = frame.margin_bottom = Emu(emu(2))
         paragraphs = [(line, LANE_NOTE_SIZE, False, MUTED) for line in note_lines]
@@ -628,10 +980,9 @@ class RoadmapSlide:
                     continue
                 if left > self.x0 and is_upper:
                     _line(self.slide, left, y, left, y + emu(TIER), RULE, 0.75)
-                label = _period_label(day, unit, width, is_upper)
-                label = shorten(label, width - 2 * PAD, TICK_SIZE, is_upper)
+                label = _tick_label(day, unit, width, is_upper)
                 if not label:
-                    continue
+                    continue  # a period too narrow for any of its names: its neighbours say
                 tick = self.slide.shapes.add_textbox(
                     Emu(int(left)), Emu(y), Emu(int(right - left)), Emu(emu(TIER))
                 )
@@ -676,43 +1027,28 @@ class RoadmapSlide:
     # -- items ----------------------------------------------------------------------------
 
     def _items(self) -> None:
-        chart, band, m = self.chart, self.band, self.chart.metrics
-        day0, day1 = self.window.first.toordinal(), self.window.last.toordinal() + 1
-        placed = chart.layout.bar_boxes(day0, day1, band.top, band.bottom, self.scale)
-        for lay, box, row_top, _compact, next_x, prev_x in placed:
-            if not band.top - 0.01 <= row_top < band.bottom - 0.01 or lay.id in self.shapes:
-                continue  # a row of the next run of lanes
-            whole = self.window.items[lay.id]
-            if not lay.is_milestone:  # the layout's box holds the label's room too
-                clipped = chart.items[lay.id]
-                days = clipped.end.toordinal() + 1 - clipped.start.toordinal()
-                box = LayoutBox(box.x, box.y, max(days * chart.px, 1.0), box.h)
+        for place in self.places:
+            whole, box = place.item, place.box
             colour = self.plan.lane_hex[whole.lane_id]
-            milestone = whole.kind is ItemKind.MILESTONE
-            edge = chart.chart_width + m.label_padding
-            next_left = min(next_x, edge) if next_x is not None else edge
-            place = label_place(
-                box,
-                text_width(whole.name, LABEL_SIZE) + SLACK,
-                next_left,
-                m,
-                milestone,
-                left_limit=prev_x if prev_x is not None else 0.0,
-            )
-            if milestone:
+            text = _one_line(whole.name)
+            if not place.whole:
+                sign = reference(self.numbers[("item", whole.id)])
+                room = place.inside or (place.beside[1] if place.beside else 0.0)
+                text = shorten(text, room - text_width(sign, LABEL_SIZE), LABEL_SIZE) + sign
+            if whole.kind is ItemKind.MILESTONE:
                 shape = self._milestone(whole, box, colour)
             else:
-                inside = place is not None and place.inside
-                label = shorten(whole.name, box.w - 2 * PAD - SLACK, LABEL_SIZE) if inside else ""
-                shape = self._bar(whole, box, colour, label)
+                inside = text if place.inside else ""
+                margin = min(PAD, (box.w - place.inside) / 2)
+                shape = self._bar(whole, box, colour, inside, margin)
             set_alt_text(shape, whole.name)
-            self.shapes[lay.id] = shape
+            self.shapes[whole.id] = shape
             if whole.status is ItemStatus.AT_RISK:
                 self._risk_dot(box)
-            if place is not None and not (place.inside and not milestone):
-                self._label(whole, place.x, place.width, row_top)
+            if place.beside is not None:
+                self._label(whole, place.beside[0], place.beside[1], place.row_top, text)
 
-    def _bar(self, item: ChartItem, box: Any, colour: str, label: str) -> Any:
+    def _bar(self, item: ChartItem, box: Any, colour: str, label: str, margin: float = PAD) -> Any:
         """A rounded bar in its lane's colour (a release filled, an initiative paler),
         outlined red on the critical path, carrying ``label`` when it fits inside."""
         shape = _shape(
@@ -736,7 +1072,7 @@ class RoadmapSlide:
         if label:
             dark = item.kind is ItemKind.RELEASE and not cancelled
             ink = WHITE if dark else (FAINT if cancelled else INK)
-            _frame_text(shape, label, size=LABEL_SIZE, colour=ink)
+            _frame_text(shape, label, size=LABEL_SIZE, colour=ink, margin=margin)
         return shape
 
     def _milestone(self, item: ChartItem, box: Any, colour: str) -> Any:
@@ -762,11 +1098,8 @@ class RoadmapSlide:
         dot.name = "At risk"
         style_shape(dot, fill=rs.AT_RISK, line=WHITE)
 
-    def _label(self, item: ChartItem, x: float, width: float, row_top: float) -> None:
+    def _label(self, item: ChartItem, x: float, width: float, row_top: float, text: str) -> None:
         """A label beside its bar, one line in the room the layout left it."""
-        text = shorten(item.name, width, LABEL_SIZE)
-        if not text:
-            return
         height = self.chart.metrics.row_height
         label = self.slide.shapes.add_textbox(
             Emu(self.x(x)), Emu(self.y(row_top)), Emu(emu(width + 1)), Emu(emu(height))
@@ -825,6 +1158,21 @@ def _next_period(day: dt.date, unit: str) -> dt.date | None:
         return next_unit(day, unit)
     except (ValueError, OverflowError):
         return None
+
+
+def _tick_label(day: dt.date, unit: str, width: float, upper: bool) -> str:
+    """The longest of a period's names that fits its width whole ("" when none does):
+    "February 2027", "Feb 2027", "February", "Feb", "F"; a week by its first day's date."""
+    first = _period_label(day, unit, width, upper)
+    forms = [first]
+    if unit == "month":
+        forms += [f"{day:%b} {day.year}", f"{day:%B}", f"{day:%b}", f"{day:%b}"[0]]
+    elif unit == "quarter":
+        forms += [f"Q{(day.month - 1) // 3 + 1}"]
+    elif unit == "week":
+        forms += [f"W{day.isocalendar().week}", str(day.day)]
+    room = width - 2 * PAD
+    return next((form for form in forms if text_width(form, TICK_SIZE, upper) <= room), "")
 
 
 def _period_label(day: dt.date, unit: str, width: float, upper: bool) -> str:
