@@ -308,6 +308,14 @@ class _Scope:
         last = len(self.order)
         return sorted(rows, key=lambda r: self.order.get(product_of(r), last))
 
+    def rows_of(self, model: Any, *order: Any, grouped: bool = True) -> list[Any]:
+        """The rows of ``model`` (a table with a ``product_id``) in scope, in ``order``;
+        ``grouped``: in the products' order first."""
+        found = list(
+            self.session.scalars(self.where(sa.select(model), model.product_id).order_by(*order))
+        )
+        return self.by_product(found, lambda r: r.product_id) if grouped else found
+
 
 def _pairs(session: Any, query: Any) -> dict[Any, Any]:
     """{first column: second column} of ``query``'s rows."""
@@ -356,12 +364,7 @@ def _products(scope: _Scope) -> Table:
 
 
 def _lanes(scope: _Scope) -> tuple[Table, dict[int, str]]:
-    lanes = list(
-        scope.session.scalars(
-            scope.where(sa.select(Lane), Lane.product_id).order_by(Lane.sort_order, Lane.id)
-        )
-    )
-    lanes = scope.by_product(lanes, lambda lane: lane.product_id)
+    lanes = scope.rows_of(Lane, Lane.sort_order, Lane.id)
     columns = scope.columns(
         [Column("Lane"), Column("Kind"), Column("Order", "whole"), Column("Collapsed", "bool")]
     )
@@ -376,13 +379,7 @@ def _lanes(scope: _Scope) -> tuple[Table, dict[int, str]]:
 
 
 def _items(scope: _Scope, lanes: dict[int, str]) -> tuple[Table, dict[int, RoadmapItem]]:
-    items = list(
-        scope.session.scalars(
-            scope.where(sa.select(RoadmapItem), RoadmapItem.product_id).order_by(
-                RoadmapItem.sort_order, RoadmapItem.id
-            )
-        )
-    )
+    items = scope.rows_of(RoadmapItem, RoadmapItem.sort_order, RoadmapItem.id, grouped=False)
     by_id = {item.id: item for item in items}
     lane_order = {lane_id: n for n, lane_id in enumerate(lanes)}
     items.sort(key=lambda i: (scope.order.get(i.product_id, 0), lane_order.get(i.lane_id, 0)))
@@ -465,14 +462,7 @@ def _dependencies(scope: _Scope, items: dict[int, RoadmapItem]) -> Table:
 
 
 def _requirements(scope: _Scope) -> Table:
-    found = list(
-        scope.session.scalars(
-            scope.where(sa.select(Requirement), Requirement.product_id).order_by(
-                Requirement.sort_order, Requirement.id
-            )
-        )
-    )
-    found = scope.by_product(found, lambda r: r.product_id)
+    found = scope.rows_of(Requirement, Requirement.sort_order, Requirement.id)
     columns = scope.columns(
         [
             Column("Reference"),
@@ -528,12 +518,7 @@ def _requirements(scope: _Scope) -> Table:
 
 
 def _stakeholders(scope: _Scope) -> Table:
-    people = list(
-        scope.session.scalars(
-            scope.where(sa.select(Stakeholder), Stakeholder.product_id).order_by(Stakeholder.id)
-        )
-    )
-    people = scope.by_product(people, lambda s: s.product_id)
+    people = scope.rows_of(Stakeholder, Stakeholder.id)
     columns = scope.columns(
         [
             Column("Name"),
@@ -748,14 +733,7 @@ def _competitors(scope: _Scope) -> Table:
 
 
 def _feedback(scope: _Scope) -> Table:
-    found = list(
-        scope.session.scalars(
-            scope.where(sa.select(Feedback), Feedback.product_id).order_by(
-                Feedback.date, Feedback.id
-            )
-        )
-    )
-    found = scope.by_product(found, lambda f: f.product_id)
+    found = scope.rows_of(Feedback, Feedback.date, Feedback.id)
     columns = scope.columns(
         [
             Column("Date", "date"),
@@ -792,10 +770,7 @@ def _feedback(scope: _Scope) -> Table:
 
 
 def _risks(scope: _Scope) -> Table:
-    found = list(
-        scope.session.scalars(scope.where(sa.select(Risk), Risk.product_id).order_by(Risk.id))
-    )
-    found = scope.by_product(found, lambda r: r.product_id)
+    found = scope.rows_of(Risk, Risk.id)
     columns = scope.columns(
         [
             Column("Risk"),
@@ -828,12 +803,7 @@ def _risks(scope: _Scope) -> Table:
 
 
 def _deals(scope: _Scope) -> Table:
-    found = list(
-        scope.session.scalars(
-            scope.where(sa.select(WinLoss), WinLoss.product_id).order_by(WinLoss.date, WinLoss.id)
-        )
-    )
-    found = scope.by_product(found, lambda d: d.product_id)
+    found = scope.rows_of(WinLoss, WinLoss.date, WinLoss.id)
     rivals = _pairs(scope.session, sa.select(Competitor.id, Competitor.name))
     columns = scope.columns(
         [
