@@ -11,16 +11,15 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from tests.exchange.workbook.books import exported
 from tests.office import convert, needs_office
 
 from pmdesk.cli import main
 from pmdesk.core.finance import DRIVERS, Period, PricingModel, evaluate
-from pmdesk.exchange.workbook import export_workbook, money_format
-from pmdesk.store.demo import create_demo
+from pmdesk.exchange.workbook import money_format
 from pmdesk.store.services import FinanceService, PortfolioService
 from pmdesk.store.workspace import Workspace
 
-TODAY = dt.date(2026, 3, 16)
 FIGURES = (
     "NPV",
     "IRR per period",
@@ -35,22 +34,9 @@ FIGURES = (
 
 
 @pytest.fixture(scope="module")
-def demo_path(tmp_path_factory) -> Path:
-    return create_demo(tmp_path_factory.mktemp("case") / "demo.pmdesk", today=TODAY)
-
-
-@pytest.fixture(scope="module")
-def book_path(demo_path: Path) -> Path:
-    out = demo_path.parent / "demo.xlsx"
-    with Workspace.open(demo_path, read_only=True) as ws:
-        export_workbook(ws, out)
-    return out
-
-
-@pytest.fixture(scope="module")
-def recalculated(book_path: Path) -> Path:
+def recalculated(demo_book: Path) -> Path:
     """The workbook as LibreOffice computes it on load (tests/office.py recalculates)."""
-    return convert(book_path, "xlsx")
+    return convert(demo_book, "xlsx")
 
 
 def _finance_json(path: Path, product: str, capsys) -> dict:
@@ -116,8 +102,8 @@ def _check(figures: dict, document: dict) -> None:
             assert got["ROI"] == pytest.approx(float(scenario["roi"]), abs=1e-9, rel=1e-12), name
 
 
-def test_the_case_sheet_holds_driver_cells_and_formulas(book_path, demo_path):
-    book = openpyxl.load_workbook(book_path)
+def test_the_case_sheet_holds_driver_cells_and_formulas(demo_book, demo_path):
+    book = openpyxl.load_workbook(demo_book)
     names = _products(demo_path)
     assert len(names) == 3
     sheets = [n for n in book.sheetnames if n.startswith("Business case – ")]
@@ -145,8 +131,8 @@ def test_the_case_sheet_holds_driver_cells_and_formulas(book_path, demo_path):
     assert "signed off" in sheet.cell(_find(sheet, "Plan"), 2).value
 
 
-def test_cached_values_are_the_apps_figures(book_path, demo_path, capsys):
-    book = openpyxl.load_workbook(book_path, data_only=True)
+def test_cached_values_are_the_apps_figures(demo_book, demo_path, capsys):
+    book = openpyxl.load_workbook(demo_book, data_only=True)
     for name in _products(demo_path):
         document = _finance_json(demo_path, name, capsys)
         sheet = book[
@@ -167,11 +153,11 @@ def test_libreoffice_recalculates_npv_and_irr_to_pmdesk_finance_json(
 
 
 @needs_office
-def test_a_changed_driver_recalculates_the_npv_the_app_would_give(book_path, demo_path, tmp_path):
+def test_a_changed_driver_recalculates_the_npv_the_app_would_give(demo_book, demo_path, tmp_path):
     """The formulas are live: a new price and discount rate typed over the base drivers,
     LibreOffice's NPV equals the app's for those drivers; a scenario that overrides the
     price keeps its own."""
-    book = openpyxl.load_workbook(book_path)
+    book = openpyxl.load_workbook(demo_book)
     sheet = book["Business case – Pulse Cloud"]
 
     def cell(key: str):
@@ -232,8 +218,7 @@ def test_a_monthly_case_in_another_currency_recalculates_too(tmp_path, capsys):
     path = tmp_path / "monthly.pmdesk"
     _monthly_case(path)
     out = tmp_path / "monthly.xlsx"
-    with Workspace.open(path, read_only=True) as ws:
-        export_workbook(ws, out)
+    exported(path, out)
     title = "Business case – Nordic =1+1"
     raw = openpyxl.load_workbook(out)[title]
     assert raw["A1"].value == title and raw["A1"].data_type == "s"
@@ -253,8 +238,8 @@ def test_a_monthly_case_in_another_currency_recalculates_too(tmp_path, capsys):
 
 
 @needs_office
-def test_the_workbook_converts_to_pdf(book_path):
-    pdf = convert(book_path, "pdf")
+def test_the_workbook_converts_to_pdf(demo_book):
+    pdf = convert(demo_book, "pdf")
     assert pdf.read_bytes().startswith(b"%PDF")
     assert pdf.stat().st_size > 50_000
 
@@ -281,8 +266,7 @@ def test_a_steep_ramp_over_400_months_stays_within_the_spreadsheets_numbers(tmp_
             for key in scenario.overrides:
                 finance.set_override(scenario.id, key, None)
     out = tmp_path / "steep.xlsx"
-    with Workspace.open(path, read_only=True) as ws:
-        export_workbook(ws, out)
+    exported(path, out)
     sheet = openpyxl.load_workbook(convert(out, "xlsx"), data_only=True)["Business case – Rocket"]
     _check(_figures(sheet), _finance_json(path, "Rocket", capsys))
     first = _find(sheet, "Cash flows — Base scenario (the plan)") + 2

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from tests.exchange.workbook.books import TODAY, exported
 from tests.office import convert, needs_office
 
 from pmdesk.cli import main
@@ -30,7 +31,6 @@ from pmdesk.store.demo import create_demo
 from pmdesk.store.services import PortfolioService
 from pmdesk.store.workspace import Workspace
 
-TODAY = dt.date(2026, 3, 16)
 TABLE_SHEETS = [
     "Products",
     "Roadmap items",
@@ -46,19 +46,6 @@ TABLE_SHEETS = [
     "Wins and losses",
 ]
 PAYLOADS = ['=HYPERLINK("http://x.io","go")', "+1", "-2", "@SUM(A1)", "=1+1"]
-
-
-@pytest.fixture(scope="module")
-def demo_path(tmp_path_factory) -> Path:
-    return create_demo(tmp_path_factory.mktemp("demo") / "demo.pmdesk", today=TODAY)
-
-
-@pytest.fixture(scope="module")
-def demo_book(demo_path: Path) -> Path:
-    out = demo_path.parent / "demo.xlsx"
-    with Workspace.open(demo_path, read_only=True) as ws:
-        export_workbook(ws, out)
-    return out
 
 
 def _headers(sheet) -> list[str]:
@@ -237,8 +224,7 @@ def poisoned(tmp_path_factory) -> Path:
     Workspace.open(path).close()
     _poison(path)
     out = path.parent / "poison.xlsx"
-    with Workspace.open(path, read_only=True) as ws:
-        export_workbook(ws, out)
+    exported(path, out)
     return out
 
 
@@ -301,8 +287,7 @@ def extreme(at_the_bounds, tmp_path_factory) -> tuple[Path, float]:
         )
     out = path.parent / "extreme.xlsx"
     started = time.perf_counter()
-    with Workspace.open(path, read_only=True) as ws:
-        export_workbook(ws, out)
+    exported(path, out)
     return out, time.perf_counter() - started
 
 
