@@ -316,6 +316,12 @@ class _Scope:
         )
         return self.by_product(found, lambda r: r.product_id) if grouped else found
 
+    def children_of(self, parents: dict[int, Any], parent_id: Any, *order: Any) -> list[Any]:
+        """The rows whose ``parent_id`` column (``LaunchTask.launch_id``) names one of
+        ``parents`` (read with :meth:`rows_of`), in ``order``."""
+        found = self.session.scalars(sa.select(parent_id.class_).order_by(*order))
+        return [row for row in found if getattr(row, parent_id.key) in parents]
+
 
 def _pairs(session: Any, query: Any) -> dict[Any, Any]:
     """{first column: second column} of ``query``'s rows."""
@@ -569,19 +575,10 @@ def _stakeholders(scope: _Scope) -> Table:
 
 
 def _launch_tasks(scope: _Scope) -> Table:
-    launches = {
-        launch.id: launch
-        for launch in scope.session.scalars(
-            scope.where(sa.select(Launch), Launch.product_id).order_by(Launch.id)
-        )
-    }
-    tasks = [
-        t
-        for t in scope.session.scalars(
-            sa.select(LaunchTask).order_by(LaunchTask.launch_id, LaunchTask.position, LaunchTask.id)
-        )
-        if t.launch_id in launches
-    ]
+    launches = {launch.id: launch for launch in scope.rows_of(Launch, Launch.id, grouped=False)}
+    tasks = scope.children_of(
+        launches, LaunchTask.launch_id, LaunchTask.launch_id, LaunchTask.position, LaunchTask.id
+    )
     tasks = scope.by_product(tasks, lambda t: launches[t.launch_id].product_id)
     owners = _pairs(scope.session, sa.select(Stakeholder.id, Stakeholder.name))
     columns = scope.columns(
@@ -628,19 +625,10 @@ def _launch_tasks(scope: _Scope) -> Table:
 
 
 def _metrics(scope: _Scope) -> Table:
-    metrics = {
-        m.id: m
-        for m in scope.session.scalars(
-            scope.where(sa.select(Metric), Metric.product_id).order_by(Metric.sort_order, Metric.id)
-        )
-    }
-    values = [
-        v
-        for v in scope.session.scalars(
-            sa.select(MetricValue).order_by(MetricValue.metric_id, MetricValue.period)
-        )
-        if v.metric_id in metrics
-    ]
+    metrics = {m.id: m for m in scope.rows_of(Metric, Metric.sort_order, Metric.id, grouped=False)}
+    values = scope.children_of(
+        metrics, MetricValue.metric_id, MetricValue.metric_id, MetricValue.period
+    )
     position = {metric_id: n for n, metric_id in enumerate(metrics)}
     values.sort(
         key=lambda v: (scope.order.get(metrics[v.metric_id].product_id, 0), position[v.metric_id])
