@@ -32,7 +32,7 @@ from pmdesk.store.services import PortfolioService
 from pmdesk.store.workspace import Workspace
 
 from .context import AppContext
-from .export_run import ExportRunDialog, open_file
+from .export_run import ExportRunDialog, open_file, write_in_worker
 from .ops import OpToken
 
 WHOLE_PORTFOLIO = "Whole portfolio"
@@ -66,16 +66,9 @@ def write_deck(
     """Write one deck with a workspace of its own (opened here, in the worker's thread)."""
     from pmdesk.exchange.deck import export_deck
 
-    token = token or OpToken()
-    with open_workspace() as ws:
-        return export_deck(
-            ws,
-            output,
-            product_id=product_id,
-            slides=list(slides),
-            progress=token.steps(),
-            cancelled=lambda: token.cancelled,
-        )
+    return write_in_worker(
+        open_workspace, token, export_deck, output, product_id=product_id, slides=list(slides)
+    )
 
 
 def write_workbook(
@@ -87,15 +80,7 @@ def write_workbook(
     """Write one workbook with a workspace of its own (opened here, in the worker's thread)."""
     from pmdesk.exchange.workbook import export_workbook
 
-    token = token or OpToken()
-    with open_workspace() as ws:
-        return export_workbook(
-            ws,
-            output,
-            product_id=product_id,
-            progress=token.steps(),
-            cancelled=lambda: token.cancelled,
-        )
+    return write_in_worker(open_workspace, token, export_workbook, output, product_id=product_id)
 
 
 class OfficeExportDialog(ExportRunDialog):

@@ -45,7 +45,7 @@ from pmdesk.store.services import PortfolioService, RoadmapService
 from pmdesk.store.workspace import Workspace
 
 from .context import AppContext
-from .export_run import ExportRunDialog, open_file
+from .export_run import ExportRunDialog, open_file, write_in_worker
 from .ops import OpToken
 
 PAPERS = ("A4", "Letter", "A3", "A2")
@@ -89,17 +89,9 @@ def write_pdf(
     """Write one PDF with a workspace of its own (opened here, in the worker's thread)."""
     from pmdesk.exchange.pdf import export_pdf
 
-    token = token or OpToken()
-    with open_workspace() as ws:
-        return export_pdf(
-            ws,
-            kind,
-            output,
-            product_id=product_id,
-            options=options,
-            progress=token.steps(),
-            cancelled=lambda: token.cancelled,
-        )
+    return write_in_worker(
+        open_workspace, token, export_pdf, kind, output, product_id=product_id, options=options
+    )
 
 
 class ExportDialog(ExportRunDialog):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
@@ -30,6 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pmdesk.store.workspace import Workspace
+
 from .context import AppContext
 from .ops import STEPS, BackgroundOp, OpToken, error_text
 
@@ -37,6 +40,22 @@ from .ops import STEPS, BackgroundOp, OpToken, error_text
 def open_file(path: Path) -> bool:
     """Whether a program took the file (False where the system has none for it)."""
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def write_in_worker(
+    open_workspace: Callable[[], Workspace],
+    token: OpToken | None,
+    export: Callable[..., Path],
+    *args: Any,
+    **kwargs: Any,
+) -> Path:
+    """``export(ws, *args, **kwargs)`` with a workspace of its own (opened here, in the
+    worker's thread), following the op's progress and cancel through ``token``."""
+    token = token or OpToken()
+    with open_workspace() as ws:
+        return export(
+            ws, *args, progress=token.steps(), cancelled=lambda: token.cancelled, **kwargs
+        )
 
 
 class ExportRunDialog(QDialog):
