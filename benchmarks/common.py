@@ -99,6 +99,28 @@ def in_fresh_process(script: str, *args: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def measured_in_children(
+    script: str,
+    doc: str,
+    child: Callable[[Path], None],
+    make: Callable[[int, int, int, int], Path],
+    argv: list[str] | None,
+    *,
+    runs: int,
+) -> tuple[argparse.Namespace, list[dict]] | None:
+    """A benchmark's whole run: its options (:func:`size_arguments`), then the file
+    ``make(items, dependencies, lanes, seed)`` gives measured by ``child`` once per fresh
+    process (``script --child FILE``). None when this process is itself the child."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    size_arguments(parser, runs=runs)
+    args = parser.parse_args(argv)
+    if args.child is not None:
+        child(args.child)
+        return None
+    path = make(args.items, args.dependencies, args.lanes, args.seed)
+    return args, [in_fresh_process(script, str(path)) for _ in range(args.runs)]
+
+
 def memory_lines(results: list[dict], before: str) -> None:
     """The children's peak memory, and what the interpreter and imports took ``before``."""
     print(f"    peak memory:            {spread([r['peak_mib'] for r in results], 'MiB', 0)}")

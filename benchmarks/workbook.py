@@ -14,7 +14,6 @@ beside it). Options: ``--items --dependencies --lanes --seed``, ``--runs N``
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import statistics
@@ -26,10 +25,9 @@ from pathlib import Path
 from common import (
     CACHE,
     cached_workspace,
-    in_fresh_process,
+    measured_in_children,
     memory_lines,
     own_peak_mib,
-    size_arguments,
     spread,
     verdict,
 )
@@ -95,14 +93,10 @@ def child(path: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    size_arguments(parser, runs=3)
-    args = parser.parse_args(argv)
-    if args.child is not None:
-        child(args.child)
+    measured = measured_in_children(__file__, __doc__ or "", child, large_file, argv, runs=3)
+    if measured is None:
         return 0
-    path = large_file(args.items, args.dependencies, args.lanes, args.seed)
-    results = [in_fresh_process(__file__, str(path)) for _ in range(args.runs)]
+    args, results = measured
     walls = [r["wall"] for r in results]
     print(
         f"workbook of {args.items:,} items, {args.dependencies:,} dependencies, "

@@ -12,7 +12,6 @@ and imports included, printed beside it). Options: ``--items --dependencies
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import sys
@@ -22,10 +21,9 @@ from pathlib import Path
 
 from common import (
     CACHE,
-    in_fresh_process,
+    measured_in_children,
     memory_lines,
     own_peak_mib,
-    size_arguments,
     spread,
     verdict,
 )
@@ -83,14 +81,10 @@ def child(path: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    size_arguments(parser, runs=3)
-    args = parser.parse_args(argv)
-    if args.child is not None:
-        child(args.child)
+    measured = measured_in_children(__file__, __doc__ or "", child, workbook_file, argv, runs=3)
+    if measured is None:
         return 0
-    path = workbook_file(args.items, args.dependencies, args.lanes, args.seed)
-    results = [in_fresh_process(__file__, str(path)) for _ in range(args.runs)]
+    args, results = measured
     totals = [r["total"] for r in results]
     print(
         f"the “{SHEET}” sheet of the {args.items:,}-item workbook ({results[0]['rows']:,} rows "
