@@ -798,11 +798,50 @@ def test_a_crowded_lane_keeps_every_name_whole(tmp_path):
     for slide in carried:
         assert [s for s in slide.shapes if s.name == "Names in full"]
         assert not [s for s in slide.shapes if item_id(s) is not None]
+    assert carried
     for number, slide in enumerate(slides):
         if "names in full" in title_of(slide):
-            before = title_of(slides[number - 1]).split(" — names in full")[0]
-            assert title_of(slide).startswith(before)
-            assert any(s.name == "Key title" for s in slides[number - 1].shapes)
+            before = slides[number - 1]
+            assert title_of(slide).startswith(title_of(before).split(" — names in full")[0])
+            # the key went on only once the slide before was full at its smallest size
+            title = next(s for s in before.shapes if s.name == "Key title")
+            assert title.text_frame.text.endswith("more on the next slide")
+            sizes = {
+                run.font.size.pt
+                for key in before.shapes
+                if key.name == "Names in full"
+                for paragraph in key.text_frame.paragraphs
+                for run in paragraph.runs
+            }
+            assert sizes == {10.0}
     # every item is shown, once in each of its windows
     drawn = Counter(item_id(s) for slide in slides for s in slide.shapes if item_id(s))
     assert len(drawn) == 60
+
+
+def test_a_key_entry_taller_than_a_slide_goes_to_the_speaker_notes(tmp_path):
+    """However the key is measured, an entry no slide holds ends in the notes: no
+    endless run of slides."""
+    from pmdesk.exchange.deck.base import BODY, Deck, Footer
+    from pmdesk.exchange.deck.roadmap import Entry, _key_slides
+
+    deck = Deck(Footer("Key", dt.date(2027, 1, 1)))
+    slide, body = deck.slide("Roadmap — Jan 2027")
+    huge = "word " * 6000
+    entries = [Entry("¹", "Short name", False), Entry("²", huge, False)]
+    box = type(BODY)(body.x, body.bottom - 200_000, body.w, 200_000)
+    _key_slides(deck, slide, "Roadmap — Jan 2027", box, entries)
+    deck.save(tmp_path / "key.pptx")
+    slides = slides_of(tmp_path / "key.pptx")
+    assert [title_of(s) for s in slides] == [
+        "Roadmap — Jan 2027",
+        "Roadmap — Jan 2027 — names in full",
+    ]
+    texts = [p.text for s in slides for k in s.shapes if k.name == "Names in full"
+             for p in k.text_frame.paragraphs]  # fmt: skip
+    assert texts == [
+        "¹ Short name",
+        "² (name too long for a slide — in full in the speaker notes)",
+    ]
+    assert huge in slides[1].notes_slide.notes_text_frame.text
+    check_layout(tmp_path / "key.pptx")

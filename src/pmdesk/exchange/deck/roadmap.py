@@ -5,9 +5,12 @@ screen: the plan is read by ``exchange.pdf.roadmap_data.roadmap_chart`` (lanes i
 the screen's colours, the critical path, broken dependencies), items are packed
 into rows and placed by ``core.gantt_layout`` through the poster's ``GanttChart``
 (its metrics grown for a slide), labels go where ``gantt_layout.label_place``
-puts them — inside a bar when they fit, beside it when not, shortened only
-where the poster would shorten them — and dependencies follow the poster's
-rule of which end joins which. Everything is a shape a person can edit: a bar
+puts them — inside a bar when they fit, beside it when not. A name (an item's or a
+lane's) with no room to be whole keeps its beginning and a reference mark ("¹"),
+and the slide's key under the legend gives it in full: the chart gives up that
+room, a long key goes on over a slide of its own, and a name too long for any
+slide is whole in the speaker notes. Dependencies follow the poster's rule of
+which end joins which. Everything is a shape a person can edit: a bar
 is a rounded rectangle carrying its label, a milestone a diamond, and a
 dependency an elbow connector glued to both bars, so it follows a bar that is
 moved in PowerPoint. An item's whole name is always on its shape (alt text),
@@ -701,7 +704,8 @@ def _too_long(name: str) -> bool:
         return True
     size = KEY_SIZES[-1]
     width = emu(_column_width(BODY.w, size))
-    return len(lines_of(name, width + 2 * INSET, size)) * size * LINE_SPACING > points(BODY.h)
+    lines = len(lines_of(f"{reference(88)} {name}", width + 2 * INSET, size, True))
+    return lines * size * LINE_SPACING > points(BODY.h)
 
 
 class Key:
@@ -721,7 +725,7 @@ class Key:
             self.size = size
             line = size * LINE_SPACING
             tall = [self.lines(entry) for entry in entries]
-            most = max(int(room // line), 1)
+            most = int(room // line)
             fits = self._fill(tall, most)
             if fits == len(entries):
                 low, high = max(tall), most  # as few lines as still hold them all
@@ -812,8 +816,12 @@ def _key_slides(deck: Deck, slide: Any, title: str, box: Box, entries: list[Entr
     """The key on the roadmap's slide in ``box``, going on over slides titled "… names in
     full" when it does not fit; a name too long for any slide in that slide's notes."""
     page = 1
+    fresh = False  # a slide of its own for the key
     while entries:
         key = Key(entries, box.w, points(box.h))
+        if not key.columns and fresh:  # taller than a slide: the name in the notes
+            entries = [replace(entries[0], long=True), *entries[1:]]
+            continue
         if not key.columns:  # not even one entry fits here: all on the next slide
             key.rest = entries
         else:
@@ -824,7 +832,7 @@ def _key_slides(deck: Deck, slide: Any, title: str, box: Box, entries: list[Entr
             name = f"{title} — names in full" + (f" ({page})" if page > 1 else "")
             page += 1
             slide, body = deck.slide(name)
-            box = body
+            box, fresh = body, True
 
 
 def _note_long(slide: Any, entries: list[Entry]) -> None:
