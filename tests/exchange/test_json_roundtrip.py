@@ -43,7 +43,7 @@ def test_the_document_is_versioned_and_holds_every_table(workspace, exported):
     document = json.loads(exported)
     assert (document["format"], document["version"]) == (FORMAT, VERSION)
     assert document["exported_at"] == "2025-05-01T09:30:00Z"
-    counts = table_counts(workspace)
+    counts = table_counts(workspace, history=True)
     assert {name: len(rows) for name, rows in document["tables"].items()} == {
         name: count for name, count in counts.items() if name != "meta"
     }
