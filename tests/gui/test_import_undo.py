@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from tests.file_rows import file_rows as _dump
-from tests.gui.windows import open_main_window
+from tests.gui.windows import demo_or_new, open_main_window
 
 from pmdesk.exchange.mspdi_write import export_mspdi
 from pmdesk.gui.exchange_menu import ExchangeMenus
@@ -38,12 +38,7 @@ def plan_xml(demo_template, tmp_path_factory) -> Path:
 
 @pytest.fixture(params=["demo", "new"])
 def window(request, qtbot, tmp_path, demo_template):
-    if request.param == "demo":
-        path = Path(shutil.copyfile(demo_template, tmp_path / "demo.pmdesk"))
-    else:
-        path = tmp_path / "new.pmdesk"
-        with Workspace.create(path) as ws:
-            ws.service(PortfolioService).create_product(name="Widget")
+    path = demo_or_new(request.param, demo_template, tmp_path)
     win = open_main_window(qtbot, path, None)
     assert win.product_selector.product_id() is not None
     errors: list[str] = []

@@ -8,7 +8,6 @@ its rows appear in the Requirements view and Ctrl+Z takes them out again.
 
 from __future__ import annotations
 
-import shutil
 import threading
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import openpyxl
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QCheckBox
-from tests.gui.windows import open_main_window
+from tests.gui.windows import demo_or_new, open_main_window
 
 from pmdesk.gui.deck_dialog import WHOLE_PORTFOLIO, WorkbookDialog
 from pmdesk.gui.import_dialog import CsvImportDialog
@@ -34,13 +33,7 @@ ROWS = [
 
 @pytest.fixture(params=["demo", "new"])
 def window(request, qtbot, tmp_path, demo_template):
-    if request.param == "demo":
-        path = Path(shutil.copyfile(demo_template, tmp_path / "demo.pmdesk"))
-    else:
-        path = tmp_path / "new.pmdesk"
-        with Workspace.create(path, name="New portfolio") as ws:
-            ws.service(PortfolioService).create_product(name="Widget")
-    win = open_main_window(qtbot, path)
+    win = open_main_window(qtbot, demo_or_new(request.param, demo_template, tmp_path))
     win.view_host.show_view("requirements")
     assert win.product_selector.product_id() is not None
     errors: list[str] = []

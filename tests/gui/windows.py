@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
 from pmdesk.gui.main_window import MainWindow
 from pmdesk.gui.settings import Settings
+from pmdesk.store.services import PortfolioService
+from pmdesk.store.workspace import Workspace
 
 
 class QuietDialogs:
@@ -15,6 +18,16 @@ class QuietDialogs:
 
     def __getattr__(self, name):
         return lambda *args, **kwargs: None
+
+
+def demo_or_new(kind: str, demo_template: Path, tmp_path: Path) -> Path:
+    """A copy of the demo (``kind`` "demo"), else a new workspace with one product, Widget."""
+    if kind == "demo":
+        return Path(shutil.copyfile(demo_template, tmp_path / "demo.pmdesk"))
+    path = tmp_path / "new.pmdesk"
+    with Workspace.create(path, name="New portfolio") as ws:
+        ws.service(PortfolioService).create_product(name="Widget")
+    return path
 
 
 def open_main_window(qtbot, path: Path, size: tuple[int, int] | None = (1400, 850)) -> MainWindow:
