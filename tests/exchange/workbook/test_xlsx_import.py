@@ -546,8 +546,14 @@ def test_pmdesk_import_xlsx_into_the_demo_and_its_refusals(demo, tmp_path, capsy
         tmp_path / "quotes.xlsx",
         [["Feedback", "Date", "Customer"], ["Faster exports", dt.date(2027, 3, 4), "=A2"]],
     )
-    args = ["import", "xlsx", str(demo), str(rows), "--into", "feedback"]
-    assert main([*args, "--product", "Pulse Cloud"]) == 0
+
+    def into_feedback(sheet: Path) -> int:
+        return main(
+            ["import", "xlsx", str(demo), str(sheet), "--into", "feedback"]
+            + ["--product", "Pulse Cloud"]
+        )
+
+    assert into_feedback(rows) == 0
     captured = capsys.readouterr()
     assert "imported 1 feedback" in captured.out
     assert "warning: a formula cell has no calculated value" in captured.out
@@ -557,42 +563,14 @@ def test_pmdesk_import_xlsx_into_the_demo_and_its_refusals(demo, tmp_path, capsy
 
     before = file_rows(demo)
     bad = book(tmp_path / "bad.xlsx", [["Feedback", "Date"], ["No date", None], ["x", "soon"]])
-    assert (
-        main(
-            [
-                "import",
-                "xlsx",
-                str(demo),
-                str(bad),
-                "--into",
-                "feedback",
-                "--product",
-                "Pulse Cloud",
-            ]
-        )
-        == 2
-    )
+    assert into_feedback(bad) == 2
     err = capsys.readouterr().err
     assert "Nothing was imported: the sheet “Sheet” has 3 problems" in err
     assert "Row 2, column 2 (Date)" in err and "Row 3, column 2 (Date)" in err
     assert "Traceback" not in err
     legacy = tmp_path / "old.xlsx"
     legacy.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 1024)
-    assert (
-        main(
-            [
-                "import",
-                "xlsx",
-                str(demo),
-                str(legacy),
-                "--into",
-                "feedback",
-                "--product",
-                "Pulse Cloud",
-            ]
-        )
-        == 2
-    )
+    assert into_feedback(legacy) == 2
     err = capsys.readouterr().err
     assert "old Excel 97–2003 workbook (.xls)" in err and "Traceback" not in err
     assert file_rows(demo) == before
