@@ -845,3 +845,19 @@ def test_a_key_entry_taller_than_a_slide_goes_to_the_speaker_notes(tmp_path):
     ]
     assert huge in slides[1].notes_slide.notes_text_frame.text
     check_layout(tmp_path / "key.pptx")
+
+
+def test_a_lane_name_is_marked_only_when_letters_are_left_out():
+    from reportlab.lib.colors import HexColor
+
+    from pmdesk.exchange.deck.roadmap import Plan, lane_lines
+    from pmdesk.exchange.pdf.gantt import ChartData, ChartLane
+
+    long_word = ChartLane(1, "Überlangerfahrplanabschnittsname" * 2, HexColor("#336699"))
+    many = ChartLane(2, "Lane <a> & 路线 " * 12, HexColor("#336699"))
+    plan = Plan(ChartData([long_word, many], [], []), {2: "Ödd <product>"}, {})
+    _note, lines, _size, short = lane_lines(plan, long_word, 200)
+    assert len(lines) > 1 and not short  # broken inside the word, every letter kept
+    assert lane_lines(plan, many, 200)[3] is False
+    note, lines, size, short = lane_lines(plan, many, 40)
+    assert short and lines[-1].endswith("…") and note == ["Ödd <product>"] and size == 10

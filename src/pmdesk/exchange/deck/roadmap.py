@@ -640,9 +640,13 @@ def lane_lines(
         lines = wrapped(lane.name, width, size, True, count)
         if not lines[-1].endswith(ELLIPSIS) or lane.name.endswith(ELLIPSIS):
             break
-    short = " ".join(lines) != " ".join(_one_line(lane.name).split())
-    short = short or (bool(note_lines) and note_lines[-1] != " ".join(_one_line(note).split()))
+    short = _letters(lines) != _letters([lane.name]) or _letters(note_lines) != _letters([note])
     return note_lines, lines, size, short
+
+
+def _letters(lines: list[str]) -> str:
+    """The text of ``lines`` without its spaces: whether wrapping kept every letter."""
+    return "".join("".join(_one_line(line).split()) for line in lines)
 
 
 def cut_lanes(plan: Plan, window: Window, band: Band) -> list[ChartLane]:
