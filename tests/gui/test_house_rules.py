@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QTabBar,
     QWidget,
 )
-from tests.gui.windows import RecordingDialogs
+from tests.gui.windows import RecordingDialogs, show
 
 from pmdesk.gui.main_window import MainWindow
 from pmdesk.gui.settings import Settings
@@ -73,14 +73,6 @@ def empty_file(tmp_path: Path, products: int) -> Path:
         for number in range(products):
             ws.service(PortfolioService).create_product(name=f"New product {number + 1}")
     return path
-
-
-def show(window: MainWindow, key: str) -> QWidget:
-    window.view_host.show_view(key)
-    QApplication.processEvents()
-    view = window.view_host.current_view()
-    assert view is not None and window.view_host.current_key == key
-    return view
 
 
 # -- which shortcuts a key press can reach (Qt's own rules, qshortcutmap / qaction_widgets) ------

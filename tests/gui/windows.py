@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from pmdesk.gui.main_window import MainWindow
 from pmdesk.gui.settings import Settings
@@ -69,3 +69,20 @@ def pick(window, name: str) -> None:
     assert index >= 0, name
     selector.setCurrentIndex(index)
     QApplication.processEvents()
+
+
+def show(window: MainWindow, key: str) -> QWidget:
+    """The view ``key``, shown in ``window`` as its navigation does."""
+    window.view_host.show_view(key)
+    QApplication.processEvents()
+    view = window.view_host.current_view()
+    assert view is not None and window.view_host.current_key == key
+    return view
+
+
+def shown_for(qtbot, window: MainWindow, key: str, product: str) -> QWidget:
+    """The view ``key`` shown for ``product``, the window in front."""
+    view = show(window, key)
+    active(qtbot, window)
+    pick(window, product)
+    return view

@@ -10,7 +10,7 @@ import datetime as dt
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from tests.gui.test_house_rules import show
-from tests.gui.windows import active, pick
+from tests.gui.windows import active, pick, shown_for
 
 from pmdesk.core.enums import VoteTarget
 from pmdesk.store.services import CanvasService
@@ -22,9 +22,7 @@ KEY = "market"
 
 def present_feedback(qtbot, window, product: str):
     """The Market view's Feedback tab, presented (workshop mode) with F5's action."""
-    view = show(window, KEY)
-    active(qtbot, window)
-    pick(window, product)
+    view = shown_for(qtbot, window, KEY, product)
     view.tabs.setCurrentWidget(view.feedback)
     window.menu_actions.present.trigger()
     qtbot.waitUntil(lambda: view.feedback.presenting)

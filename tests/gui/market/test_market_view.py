@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QTableView
 from tests.gui.test_house_rules import demo_copy, open_window, show
-from tests.gui.windows import active, pick
+from tests.gui.windows import active, pick, shown_for
 
 from pmdesk.store.services import PortfolioService
 from pmdesk.store.services.market import MarketService
@@ -41,9 +41,7 @@ def market(window) -> MarketService:
 
 
 def shown(qtbot, window, product: str = "Atlas"):
-    view = show(window, KEY)
-    active(qtbot, window)
-    pick(window, product)
+    view = shown_for(qtbot, window, KEY, product)
     assert view.product_id == window.product_selector.product_id()
     return view
 

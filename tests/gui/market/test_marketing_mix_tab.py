@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 from tests.gui.test_house_rules import demo_copy, open_window, show
-from tests.gui.windows import active, pick
+from tests.gui.windows import active, shown_for
 
 from pmdesk.core.enums import CanvasTemplate
 from pmdesk.gui.commands import UpdateCommand
@@ -24,9 +24,7 @@ KEY = "market"
 
 
 def mix_tab(qtbot, window, product: str):
-    view = show(window, KEY)
-    active(qtbot, window)
-    pick(window, product)
+    view = shown_for(qtbot, window, KEY, product)
     view.tabs.setCurrentWidget(view.mix_tab)
     QApplication.processEvents()
     assert view.mix_tab.isVisible()
