@@ -581,6 +581,9 @@ def test_a_two_thousand_item_roadmap_is_made(tmp_path):
         len({s.top for s in slide.shapes if item_id(s) is not None}) for slide in slides
     ]
     assert max(rows_per_slide) <= 24
+    # crowded rows at the windows' edges: every name still whole on its slide or in its key
+    assert check_names_whole(out) > 100
+    check_layout(out)
 
 
 # -- LibreOffice -------------------------------------------------------------------------------------

@@ -141,6 +141,7 @@ KEY_SIZES = (11.0, 10.0)  # the key's text, and as small as it goes before it co
 KEY_COLUMNS = 3
 KEY_GAP = 6.0  # between the legend and the key, and between the key's columns
 KEY_MOST = 0.4  # of the rows' height, the most the key takes from the chart
+MARK_SHRINK = 0.6  # a mark alone in a gap narrower than it may be set this much smaller
 TOO_LONG = "(name too long for a slide — in full in the speaker notes)"
 EMPTY = "No roadmap items yet — add them in the Roadmap view"
 
@@ -413,6 +414,25 @@ class Window:
     places: list[Place]  # where each item and its label go, row by row
 
 
+def _label_end(found: list[Place], row_top: float) -> float:
+    """Where the label beside the row's previous item ends (0 when it has none)."""
+    if not found or found[-1].row_top != row_top or found[-1].beside is None:
+        return 0.0
+    x, width = found[-1].beside
+    return x + width + 1
+
+
+def _yielding(found: list[Place], row_top: float, mark_x: float) -> Place | None:
+    """The label just before ``mark_x`` in the same row, when it can give up the room
+    for a mark there and keep room for its own."""
+    if not found or found[-1].row_top != row_top or found[-1].beside is None:
+        return None
+    x, _width = found[-1].beside
+    sign = text_width(reference(88), LABEL_SIZE) + 1
+    room = mark_x - PAD - x  # the label's new width
+    return found[-1] if room >= sign + text_width("W" + ELLIPSIS, LABEL_SIZE) else None
+
+
 def reference(number: int) -> str:
     """A label's reference mark into the slide's key: "¹", "¹²"."""
     return str(number).translate(SUPERSCRIPT)
@@ -480,6 +500,23 @@ def places(
                 inside = box.w - 2
             elif box.x - pad - sign >= left_limit + pad:
                 beside = (box.x - pad - sign, sign)
+            elif (before := _yielding(found, row_top, box.x - pad - sign)) is not None:
+                # The label before runs up to this bar: it gives up room for the mark.
+                x, width = before.beside or (0.0, 0.0)
+                room = box.x - 2 * pad - sign - x
+                fits = before.whole and text_width(before.item.name, LABEL_SIZE) + SLACK <= room
+                found[-1] = replace(before, beside=(x, room), whole=fits)
+                beside, fits = (box.x - pad - sign, sign), False
+            else:  # the widest gap next to the bar, a point from its neighbours
+                limit = max(left_limit, _label_end(found, row_top))
+                gaps = [
+                    (min(next_x if next_x is not None else edge, chart.chart_width) - box.right - 2,
+                     box.right + 1),
+                    (box.x - limit - 2, limit + 1),
+                ]  # fmt: skip
+                width, x = max(gaps)
+                if width >= text_width(reference(8), LABEL_SIZE) * MARK_SHRINK:
+                    beside = (x, width)
         found.append(Place(whole, box, row_top, inside, beside, fits))
     return found
 
@@ -636,8 +673,10 @@ def lane_lines(
     note_lines = wrapped(note, width, LANE_NOTE_SIZE, False, 1) if note else []
     room -= len(note_lines) * LANE_NOTE_SIZE * LINE_SPACING
     for size in (LANE_SIZE, LANE_NOTE_SIZE):
-        count = max(1, int(room // (size * LINE_SPACING)))
-        lines = wrapped(lane.name, width, size, True, count)
+        count = int(room // (size * LINE_SPACING))
+        if not count and size != LANE_NOTE_SIZE:
+            continue  # not one line at this size under the product's name: the smaller
+        lines = wrapped(lane.name, width, size, True, max(count, 1))
         if not lines[-1].endswith(ELLIPSIS) or lane.name.endswith(ELLIPSIS):
             break
     short = _letters(lines) != _letters([lane.name]) or _letters(note_lines) != _letters([note])
@@ -1111,7 +1150,11 @@ class RoadmapSlide:
         style_shape(dot, fill=rs.AT_RISK, line=WHITE)
 
     def _label(self, item: ChartItem, x: float, width: float, row_top: float, text: str) -> None:
-        """A label beside its bar, one line in the room the layout left it."""
+        """A label beside its bar, one line in the room the layout left it (a mark alone
+        in a narrow gap a little smaller)."""
+        size = LABEL_SIZE
+        if text_width(text, size) > width:
+            size = math.floor(size * width / text_width(text, size) * 2) / 2
         height = self.chart.metrics.row_height
         label = self.slide.shapes.add_textbox(
             Emu(self.x(x)), Emu(self.y(row_top)), Emu(emu(width + 1)), Emu(emu(height))
@@ -1119,7 +1162,7 @@ class RoadmapSlide:
         label.name = f"Label {item.id}"
         set_alt_text(label, item.name)
         ink = FAINT if item.status is ItemStatus.CANCELLED else INK
-        _frame_text(label, text, size=LABEL_SIZE, colour=ink, margin=0)
+        _frame_text(label, text, size=size, colour=ink, margin=0)
 
     # -- links and today -----------------------------------------------------------------
 
