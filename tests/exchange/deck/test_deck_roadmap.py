@@ -864,3 +864,31 @@ def test_a_lane_name_is_marked_only_when_letters_are_left_out():
     assert lane_lines(plan, many, 200)[3] is False
     note, lines, size, short = lane_lines(plan, many, 40)
     assert short and lines[-1].endswith("…") and note == ["Ödd <product>"] and size == 10
+
+
+def test_a_board_card_shows_the_longest_name_the_app_accepts_whole(tmp_path):
+    """Three hundred characters (the app's limit for a name) on a card: every word of it."""
+    ws = Workspace.create(tmp_path / "long.pmdesk", name="Long names")
+    product = ws.service(PortfolioService).create_product(name="Longform")
+    roadmap = ws.service(RoadmapService)
+    lane = roadmap.lanes.create(product_id=product.id, name="Lane", sort_order=0)
+    name = ("Migrate every <tenant> & 路线图 dashboard to the new data service " * 5)[:300].strip()
+    roadmap.items.create(
+        product_id=product.id,
+        lane_id=lane.id,
+        name=name,
+        kind=ItemKind.FEATURE,
+        start_date=dt.date(2027, 1, 4),
+        end_date=dt.date(2027, 2, 4),
+    )
+    out = export_deck(ws, tmp_path / "board.pptx", product_id=product.id, slides=["board"])
+    ws.close()
+    texts = [
+        " ".join(shape.text_frame.text.split())  # a card's lines are its paragraphs
+        for slide in slides_of(out)
+        for shape in slide.shapes
+        if shape.has_text_frame
+    ]
+    assert any(text.startswith(name) for text in texts)
+    assert not any(text.endswith("…") for text in texts)
+    check_layout(out)

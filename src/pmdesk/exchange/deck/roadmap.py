@@ -150,7 +150,8 @@ EMPTY = "No roadmap items yet — add them in the Roadmap view"
 CARD_TITLE = 13.0
 CARD_DETAIL = 10.5
 CARD_GAP = 6.0
-CARD_TITLE_LINES = 3  # a longer name is shortened on its card (whole in its alt text)
+CARD_TITLE_LINES = 12  # every name the app accepts (300 characters) fits; a longer one from
+# a file made elsewhere is shortened on its card (whole in its alt text)
 COLUMN_HEAD = 52.0
 
 
