@@ -38,10 +38,18 @@ VIEWS = [
 
 def main() -> int:
     """Every shot, or only the groups named on the command line (views, calendar,
-    workshop, market, pdf, first-day)."""
+    workshop, market, pdf, deck, first-day)."""
     from PySide6.QtWidgets import QApplication
 
-    wanted = set(sys.argv[1:]) or {"views", "calendar", "workshop", "market", "pdf", "first-day"}
+    wanted = set(sys.argv[1:]) or {
+        "views",
+        "calendar",
+        "workshop",
+        "market",
+        "pdf",
+        "deck",
+        "first-day",
+    }
 
     app = QApplication(sys.argv[:1])
     from pmdesk.gui.main_window import MainWindow
@@ -67,6 +75,8 @@ def main() -> int:
         _market(app, window)
     if "pdf" in wanted:
         _pdf_pages(demo)
+    if "deck" in wanted:
+        _deck_slides(demo)
     window.close()
     if "first-day" in wanted:
         _first_day(app)
@@ -199,6 +209,52 @@ def _pdf_pages(demo: Path) -> None:
                 ],
                 check=True,
             )
+
+
+def _deck_slides(demo: Path) -> None:
+    """Two slides of Pulse Cloud's product review, as LibreOffice Impress shows the deck."""
+    from pmdesk.exchange.deck import export_deck
+    from pmdesk.store.services import PortfolioService
+    from pmdesk.store.workspace import Workspace
+
+    folder = Path(tempfile.mkdtemp())
+    with Workspace.open(demo, read_only=True) as ws:
+        product = ws.service(PortfolioService).product_by_name("Pulse Cloud").id
+        deck = export_deck(
+            ws, folder / "review.pptx", product_id=product, slides=["roadmap", "business-case"]
+        )
+    profile = (folder / "lo-profile").as_uri()
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            str(deck),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    for name, page in (("deck-roadmap", 1), ("deck-business-case", 6)):
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "60",
+                "-f",
+                str(page),
+                "-l",
+                str(page),
+                "-singlefile",
+                str(folder / "review.pdf"),
+                str(OUT / name),
+            ],
+            check=True,
+        )
 
 
 if __name__ == "__main__":
