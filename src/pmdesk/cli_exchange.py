@@ -60,7 +60,14 @@ def add_export(parser: argparse.ArgumentParser) -> None:
         "--slides",
         metavar="LIST",
         help="pptx: the slides, comma-separated (title, portfolio, growth-share, lifecycle, "
-        "roadmap, board, stakeholders, canvas, requirements, launch, business-case, competitors)",
+        "roadmap, board, stakeholders, canvas, requirements, launch, business-case, competitors, "
+        "changes)",
+    )
+    parser.add_argument(
+        "--since",
+        metavar="NAME|DATE",
+        help="pptx and PDF: what the changes slides and section compare with, a snapshot's "
+        "name or a day (YYYY-MM-DD); default: the latest snapshot",
     )
     parser.set_defaults(run=_export)
 
@@ -149,7 +156,7 @@ def _export_office(ws, args: argparse.Namespace) -> Path:
 
         slides = slide_keys(args.slides) if args.slides else None
         product_id = _product_id(ws, args.product) if args.product else None
-        return export_deck(ws, args.output, product_id=product_id, slides=slides)
+        return export_deck(ws, args.output, product_id=product_id, slides=slides, since=args.since)
     from pmdesk.exchange.workbook import export_workbook
 
     product_id = _product_id(ws, args.product) if args.product else None

@@ -97,68 +97,11 @@ def changes_document(since: str, changes: list[Change]) -> dict[str, Any]:
     return {"since": since, "changes": [change.as_json() for change in changes]}
 
 
-# What a reader calls each kind of entity, in the order the report lists them.
-ENTITY_LABELS = {
-    "product": "Products",
-    "stage_period": "Stages",
-    "gate_review": "Gate decisions",
-    "roadmap_item": "Roadmap items",
-    "dependency": "Dependencies",
-    "lane": "Roadmap lanes",
-    "baseline": "Baselines",
-    "requirement": "Requirements",
-    "stakeholder": "Stakeholders",
-    "stakeholder_position": "Stakeholder positions",
-    "launch": "Launches",
-    "launch_task": "Launch tasks",
-    "metric": "KPIs",
-    "metric_value": "KPI values",
-    "business_case": "Business cases",
-    "business_driver": "Business case figures",
-    "risk": "Risks",
-}
-
-
 def report(since: str, changes: list[Change]) -> str:
     """The changes as text: one block per kind of entity, one line per entity."""
-    if not changes:
-        return f"No changes since {since}."
-    lines = [f"Changes since {since}: {len(changes)}"]
-    groups: dict[str, list[Change]] = {}
-    for change in changes:
-        groups.setdefault(change.entity, []).append(change)
-    order = list(ENTITY_LABELS)
-    for entity in sorted(groups, key=lambda e: (order.index(e) if e in order else 99, e)):
-        label = ENTITY_LABELS.get(entity, entity.replace("_", " ").capitalize())
-        lines += ["", label]
-        for change in groups[entity]:
-            name = change.name or f"#{change.id}"
-            text = f"  {change.kind.value:<8} {name}"
-            if change.kind.value == "changed":
-                text += ": " + "; ".join(
-                    _field(field, old, new) for field, (old, new) in change.fields.items()
-                )
-            lines.append(text)
-    return "\n".join(lines)
+    from pmdesk.store.history_wording import report as worded_report
 
-
-def _field(field: str, old: Any, new: Any) -> str:
-    text = f"{field.replace('_', ' ')} {_shown(old)} → {_shown(new)}"
-    if field.endswith("_date") or field in ("date", "launch_date", "decided_on"):
-        try:
-            days = (dt.date.fromisoformat(new) - dt.date.fromisoformat(old)).days
-        except (TypeError, ValueError):
-            return text
-        if days:
-            text += f" ({'+' if days > 0 else ''}{days} days)"
-    return text
-
-
-def _shown(value: Any) -> str:
-    if value is None:
-        return "—"
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= 60 else text[:59] + "…"
+    return worded_report(since, changes)
 
 
 # -- pmdesk snapshot and pmdesk history ----------------------------------------------------------

@@ -76,6 +76,7 @@ SLIDES: dict[str, SlideKind] = {
     "launch": SlideKind("Launch readiness", True, "portfolio:add_launch", "launch"),
     "business-case": SlideKind("Business case", True, "people:add_business_case", "business_case"),
     "competitors": SlideKind("Competitor matrix", True, "people:add_competitors", "market"),
+    "changes": SlideKind("Changes since …", False, "changes:add_changes", "changes"),
 }
 # What a deck holds when nobody picks: a product review, or a portfolio review.
 PRODUCT_DEFAULT = (
@@ -111,6 +112,7 @@ class DeckJob:
     on: dt.date
     notes: dict[str, str] = field(default_factory=dict)
     view: str = ""  # the view key of the slide kind being built (for its notes)
+    since: str | None = None  # "Changes since": a snapshot's name or a day; None: the latest
 
     def service(self, cls: type[S]) -> S:
         return self.ws.service(cls)
@@ -134,12 +136,14 @@ def export_deck(
     product_id: int | None = None,
     slides: Iterable[str] | None = None,
     on: dt.date | None = None,
+    since: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> Path:
     """Write a deck of ``slides`` (default: a product or portfolio review) to ``output``.
 
-    Raises ExportCancelled when ``cancelled()`` turns true, PmdeskError for a
+    ``since`` is what the "changes" slides compare with: a snapshot's name or a day
+    (default: the latest snapshot). Raises ExportCancelled when ``cancelled()`` turns true, PmdeskError for a
     request that cannot be met (unknown slide, a product's slide without a
     product); either way no file is left at ``output``.
     """
@@ -160,7 +164,7 @@ def export_deck(
     tracker.check()
     info = portfolio.workspace_info()
     today = on or dt.date.today()
-    job = DeckJob(workspace, product, tracker, today, portfolio.speaker_notes())
+    job = DeckJob(workspace, product, tracker, today, portfolio.speaker_notes(), since=since)
     deck = Deck(Footer(info.name or "Portfolio", today))
     for key in keys:
         kind = SLIDES[key]
