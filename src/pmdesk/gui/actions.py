@@ -59,6 +59,12 @@ class WindowActions:
         self.export_png = self._action(
             "Current View as &PNG…", tip="Save an image of the current view"
         )
+        self.take_snapshot = self._action(
+            "Take &Snapshot…", tip="Name this moment, to see later what changed since"
+        )
+        self.what_changed = self._action(
+            "&What Changed Since…", tip="What changed since a snapshot or a date"
+        )
         self.close = self._action("&Close", Key.Close, tip="Close the workspace")
         self.quit = self._action("&Quit", Key.Quit, fallback="Ctrl+Q")
         # Edit
@@ -113,7 +119,7 @@ class WindowActions:
         self.about = self._action("&About pmdesk")
         self.workspace_actions = (
             self.save_copy, self.export_png, self.close, self.present, self.zoom_in,
-            self.zoom_out, self.zoom_reset, self.working_calendar,
+            self.zoom_out, self.zoom_reset, self.working_calendar, self.what_changed,
         )  # fmt: skip
 
     def _action(
@@ -156,6 +162,7 @@ class WindowActions:
         file_menu.addMenu(self.recent_menu)
         file_menu.addSeparator()
         file_menu.addAction(self.save_copy)
+        file_menu.addActions([self.take_snapshot, self.what_changed])
         self.import_menu = file_menu.addMenu("&Import")
         export_menu = file_menu.addMenu("&Export")
         export_menu.addAction(self.export_png)

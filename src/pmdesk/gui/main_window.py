@@ -120,6 +120,8 @@ class MainWindow(QMainWindow):
         a.redo.triggered.connect(lambda: self.ctx and self.ctx.redo())
         a.delete.triggered.connect(self.delete_selection)
         a.working_calendar.triggered.connect(self.show_working_calendar)
+        a.take_snapshot.triggered.connect(self.take_snapshot)
+        a.what_changed.triggered.connect(self.what_changed)
         a.zoom_in.triggered.connect(lambda: self.set_zoom(self.settings.zoom + 1))
         a.zoom_out.triggered.connect(lambda: self.set_zoom(self.settings.zoom - 1))
         a.zoom_reset.triggered.connect(lambda: self.set_zoom(0))
@@ -445,6 +447,7 @@ class MainWindow(QMainWindow):
         self._update_delete_action()
         for action in a.workspace_actions:
             action.setEnabled(self.ctx is not None)
+        a.take_snapshot.setEnabled(editable)
         self._update_hook_actions()
         self.team_menu.update(self.workspace)
 
@@ -510,6 +513,22 @@ class MainWindow(QMainWindow):
             self.calendar_dialog.set_product(product_id)
         if self.workspace is not None:
             self.settings.remember_product(self.workspace.path, product_id)
+
+    def take_snapshot(self) -> QWidget | None:
+        from . import history_dialog
+
+        ctx = None if self._read_only() else self.ctx
+        return history_dialog.take_snapshot(
+            self, ctx, lambda text: self.statusBar().showMessage(text, 8000)
+        )
+
+    def what_changed(self) -> QWidget | None:
+        from . import history_dialog
+
+        chooser = self.product_selector
+        return history_dialog.what_changed(
+            self, self.ctx, chooser.product_id(), chooser.currentText()
+        )
 
     def show_working_calendar(self) -> CalendarDialog | None:
         """Edit ▸ Working Calendar…: the current product's calendar (else the workspace's),

@@ -1,0 +1,156 @@
+"""File ▸ Take Snapshot… and File ▸ What Changed Since…, driven as a person does: the menu
+actions, typing, Enter; the snapshot checked in the file through a connection of its own."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QApplication, QDialog
+from tests.gui.windows import RecordingDialogs, active, demo_or_new, open_main_window, pick
+
+from pmdesk.gui.history_dialog import EMPTY_NAME, NOTHING_YET, ChangesDialog, SnapshotDialog
+from pmdesk.gui.main_window import MainWindow
+from pmdesk.gui.settings import Settings
+from pmdesk.store.services import HistoryService
+from pmdesk.store.workspace import Workspace
+
+
+def snapshots_in(path) -> list[tuple[str, str]]:
+    """The snapshots in the file, read by a workspace handle of its own."""
+    with Workspace.open(path, read_only=True) as ws:
+        return [(s.name, s.note) for s in ws.service(HistoryService).snapshots()]
+
+
+def open_dialog(qtbot, window: MainWindow, action, cls):
+    action.trigger()
+    dialog = window.findChild(cls)
+    assert dialog is not None and dialog.isVisible()
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def compared(qtbot, dialog: ChangesDialog, trigger=None) -> ChangesDialog:
+    """Wait for the comparison the dialog runs off the GUI thread."""
+    if trigger is not None:
+        with qtbot.waitSignal(dialog.compared, timeout=10000):
+            trigger()
+    else:
+        qtbot.waitUntil(lambda: dialog.op is None or not dialog.op.running, timeout=10000)
+        qtbot.waitUntil(lambda: not dialog.summary.text().startswith("Reading"), timeout=10000)
+    return dialog
+
+
+@pytest.mark.parametrize("kind", ["demo", "new"])
+def test_take_snapshot_by_the_menu_and_undo_it(qtbot, tmp_path, demo_template, kind):
+    path = demo_or_new(kind, demo_template, tmp_path)
+    before = snapshots_in(path)
+    window = active(qtbot, open_main_window(qtbot, path))
+    take = window.menu_actions.take_snapshot
+    assert take.isEnabled()
+    assert take in window.menuBar().actions()[0].menu().actions(), "in the File menu"
+
+    dialog = open_dialog(qtbot, window, take, SnapshotDialog)
+    qtbot.keyClick(dialog.name_edit, Qt.Key.Key_Return)  # no name yet: refused, still open
+    assert dialog.isVisible()
+    assert dialog.message.isVisibleTo(dialog) and dialog.message.text() == EMPTY_NAME
+    assert snapshots_in(path) == before
+
+    qtbot.keyClicks(dialog.name_edit, "Board 2027-01")
+    qtbot.keyClicks(dialog.note_edit, "Before the board meeting")
+    qtbot.keyClick(dialog.note_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert snapshots_in(path) == [*before, ("Board 2027-01", "Before the board meeting")]
+    assert "Snapshot “Board 2027-01” taken" in window.statusBar().currentMessage()
+    assert window.menu_actions.undo.text() == "Undo Take Snapshot “Board 2027-01”"
+
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert snapshots_in(path) == before
+    window.menu_actions.redo.trigger()
+    assert snapshots_in(path) == [*before, ("Board 2027-01", "Before the board meeting")]
+
+
+def test_a_name_taken_already_is_refused_and_the_dialog_stays(qtbot, tmp_path, demo_template):
+    path = demo_or_new("demo", demo_template, tmp_path)
+    window = active(qtbot, open_main_window(qtbot, path))
+    window.dialogs = RecordingDialogs()
+    window.ctx.errorRaised.disconnect()
+    window.ctx.errorRaised.connect(lambda text: window.dialogs.error("pmdesk", text))
+    dialog = open_dialog(qtbot, window, window.menu_actions.take_snapshot, SnapshotDialog)
+    qtbot.keyClicks(dialog.name_edit, "Q3 review")
+    qtbot.keyClick(dialog.name_edit, Qt.Key.Key_Return)
+    assert dialog.isVisible()
+    assert "already exists" in dialog.message.text()
+    assert [n for n, _ in snapshots_in(path)].count("Q3 review") == 1
+    assert not window.ctx.undo_stack.canUndo()
+
+
+def test_what_changed_since_the_q3_review_on_the_demo(qtbot, tmp_path, demo_template):
+    path = demo_or_new("demo", demo_template, tmp_path)
+    window = active(qtbot, open_main_window(qtbot, path))
+    pick(window, "Pulse Cloud")
+    dialog = compared(
+        qtbot, open_dialog(qtbot, window, window.menu_actions.what_changed, ChangesDialog)
+    )
+    combo = dialog.snapshot_combo
+    assert combo.itemData(0) == "Q3 review", "newest first"
+    assert "manual" in combo.itemText(0)
+    assert [combo.itemData(i) for i in range(combo.count())][-1].startswith("Gate:")
+    assert dialog.scope_combo.currentText() == "Pulse Cloud"
+    rows = dialog.rows()
+    slip = [r for r in rows if r[1] == "Sensor & gateway hardware"]
+    assert slip and slip[0][0].startswith("Roadmap items") and slip[0][2] == "Changed"
+    assert "end date 6 Feb 2027 → 6 Mar 2027 (+28 days)" in slip[0][3]
+    assert ("Added", "Regional data residency (EU/US)") in [(r[2], r[1]) for r in rows]
+    assert dialog.summary.text().startswith(f"{len(rows)} changes to Pulse Cloud since “Q3 review”")
+
+    # The whole portfolio, then a day before every edit of the demo's history.
+    compared(qtbot, dialog, lambda: dialog.scope_combo.setCurrentIndex(1))
+    assert dialog.scope_combo.currentText() == "Whole portfolio"
+    assert len(dialog.rows()) >= len(rows)
+    compared(qtbot, dialog, lambda: dialog.date_edit.setDate(QDate(2025, 1, 1)))
+    assert dialog.by_date.isChecked()
+    assert dialog.summary.text().endswith("since 1 Jan 2025.")
+    assert len(dialog.rows()) > len(rows)
+    dialog.close()
+
+
+def test_what_changed_on_a_new_workspace_has_nothing_to_compare_yet(qtbot, tmp_path, demo_template):
+    path = demo_or_new("new", demo_template, tmp_path)
+    window = active(qtbot, open_main_window(qtbot, path))
+    dialog = open_dialog(qtbot, window, window.menu_actions.what_changed, ChangesDialog)
+    assert dialog.summary.text() == NOTHING_YET
+    assert dialog.tree.topLevelItemCount() == 0
+    assert not dialog.by_snapshot.isEnabled() and dialog.by_date.isChecked()
+    # Today, for the product: the product made today is there.
+    today = dt.date.today()
+    compared(
+        qtbot, dialog, lambda: dialog.date_edit.setDate(QDate(today.year, today.month, today.day))
+    )
+    assert ("Added", "Widget") in [(r[2], r[1]) for r in dialog.rows()]
+
+
+def test_read_only_and_no_workspace_have_no_take_snapshot(qtbot, tmp_path, demo_template):
+    path = demo_or_new("demo", demo_template, tmp_path)
+    window = MainWindow(settings=Settings.load(), dialogs=RecordingDialogs(read_only=True))
+    qtbot.addWidget(window)
+    assert not window.menu_actions.take_snapshot.isEnabled()
+    assert not window.menu_actions.what_changed.isEnabled()
+    with Workspace.open(path):  # another pmdesk holds the file: it opens read-only
+        assert window.open_path(path)
+        assert window.ctx.read_only
+        assert not window.menu_actions.take_snapshot.isEnabled()
+        window.menu_actions.take_snapshot.trigger()
+        assert window.findChild(SnapshotDialog) is None
+        assert window.menu_actions.what_changed.isEnabled(), "reading is fine"
+        window.show()
+        dialog = compared(
+            qtbot, open_dialog(qtbot, window, window.menu_actions.what_changed, ChangesDialog)
+        )
+        assert any(r[1] == "Sensor & gateway hardware" for r in dialog.rows())
+        dialog.close()
+        window.close_workspace()
+    QApplication.processEvents()
+    assert not window.menu_actions.take_snapshot.isEnabled()
+    assert isinstance(dialog, QDialog)
