@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 
     from .context import AppContext
 
+TOP_LEFT = Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft
 EMPTY_NAME = "Give the snapshot a name, such as “Q3 review”."
 NOTHING_YET = (
     "Nothing to compare yet: this workspace has no snapshots. Take one with "
@@ -87,6 +88,7 @@ class SnapshotDialog(QDialog):
         self.message = QLabel()
         self.message.setObjectName("snapshotMessage")
         self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #c62828;")  # as the other dialogs' problems
         self.message.hide()
         intro = QLabel("Name this moment of the portfolio, to see later what changed since.")
         intro.setWordWrap(True)
@@ -218,9 +220,13 @@ class ChangesDialog(QDialog):
 
         snapshots = ctx.service(HistoryService).snapshots()
         for snap in reversed(snapshots):  # newest first
-            kind = snap.kind.value if hasattr(snap.kind, "value") else str(snap.kind)
-            self.snapshot_combo.addItem(
-                f"{snap.name} — {short_date(snap.at.date())}, {kind}", snap.name
+            when = f"{short_date(snap.at.date())}, {snap.kind.label.lower()}"
+            self.snapshot_combo.addItem(f"{snap.name} ({when})", snap.name)
+            self.snapshot_combo.setItemData(
+                self.snapshot_combo.count() - 1,
+                f"{snap.name}\n{snap.at:%Y-%m-%d %H:%M} UTC"
+                + (f"\n{snap.note}" if snap.note else ""),
+                Qt.ItemDataRole.ToolTipRole,
             )
         self.by_snapshot.setEnabled(bool(snapshots))
         self.snapshot_combo.setEnabled(bool(snapshots))
@@ -294,11 +300,16 @@ class ChangesDialog(QDialog):
             top.setFont(0, font)
             self.tree.addTopLevelItem(top)
             for line in group.changes:
-                row = QTreeWidgetItem([line.name, line.kind_label, line.what])
+                # One field a line: a moved item's dates stay whole in a narrow window.
+                row = QTreeWidgetItem([line.name, line.kind_label, line.what.replace("; ", "\n")])
+                for column in (0, 1):
+                    row.setTextAlignment(column, TOP_LEFT)
                 row.setToolTip(0, line.name)
                 row.setToolTip(2, line.what.replace("; ", "\n"))
                 top.addChild(row)
             top.setExpanded(True)
+        self.tree.resizeColumnToContents(0)
+        self.tree.setColumnWidth(0, min(self.tree.columnWidth(0) + 12, 360))
         self.compared.emit()
 
     def rows(self) -> list[tuple[str, str, str, str]]:
