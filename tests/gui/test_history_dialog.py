@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication
 from tests.gui.windows import RecordingDialogs, active, demo_or_new, open_main_window, pick
 
 from pmdesk.gui.history_dialog import EMPTY_NAME, NOTHING_YET, ChangesDialog, SnapshotDialog
@@ -153,4 +153,60 @@ def test_read_only_and_no_workspace_have_no_take_snapshot(qtbot, tmp_path, demo_
         window.close_workspace()
     QApplication.processEvents()
     assert not window.menu_actions.take_snapshot.isEnabled()
-    assert isinstance(dialog, QDialog)
+
+
+def row_named(dialog: ChangesDialog, name: str):
+    for i in range(dialog.tree.topLevelItemCount()):
+        top = dialog.tree.topLevelItem(i)
+        for j in range(top.childCount()):
+            if top.child(j).text(0) == name:
+                return top.child(j)
+    raise AssertionError(name)
+
+
+def double_click(qtbot, dialog: ChangesDialog, name: str) -> None:
+    row = row_named(dialog, name)
+    dialog.tree.scrollToItem(row)
+    rect = dialog.tree.visualItemRect(row)
+    # As a mouse sends it: a click, then the double-click.
+    qtbot.mouseClick(dialog.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(dialog.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def test_double_click_shows_the_item_or_requirement_in_its_view(qtbot, tmp_path, demo_template):
+    path = demo_or_new("demo", demo_template, tmp_path)
+    window = active(qtbot, open_main_window(qtbot, path))
+    pick(window, "Pulse Cloud")
+    dialog = compared(
+        qtbot, open_dialog(qtbot, window, window.menu_actions.what_changed, ChangesDialog)
+    )
+    compared(qtbot, dialog, lambda: dialog.scope_combo.setCurrentIndex(1))  # whole portfolio
+
+    double_click(qtbot, dialog, "Sensor & gateway hardware")
+    assert window.view_host.current_key == "roadmap"
+    assert window.product_selector.currentText() == "Pulse Cloud"
+    roadmap = window.view_host.current_view()
+    table = roadmap.items
+    assert roadmap.tabs.currentWidget() is table
+    ids = table.selected_ids()
+    assert len(ids) == 1
+    with Workspace.open(path, read_only=True) as ws:
+        from pmdesk.store.services import RoadmapService
+
+        assert ws.service(RoadmapService).items.get(ids[0]).name == "Sensor & gateway hardware"
+
+    double_click(qtbot, dialog, "EU data residency")
+    assert window.view_host.current_key == "requirements"
+    requirements = window.view_host.current_view()
+    assert requirements.table.selected_ids()
+    with Workspace.open(path, read_only=True) as ws:
+        from pmdesk.store.services import RequirementService
+
+        found = ws.service(RequirementService).requirements.get(
+            requirements.table.selected_ids()[0]
+        )
+        assert found.title == "EU data residency"
+
+    # A removed item has nothing to show: its row does nothing.
+    row = row_named(dialog, "Offline sync for field tablets")
+    assert row.data(0, Qt.ItemDataRole.UserRole) is None

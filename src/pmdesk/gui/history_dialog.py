@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
@@ -34,20 +34,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pmdesk.core.errors import PmdeskError
 from pmdesk.store import history as store_history
 from pmdesk.store.history_wording import worded
-from pmdesk.store.services import HistoryService
+from pmdesk.store.services import HistoryService, RequirementService, RoadmapService
 
 from .commands import ServiceCommand
 from .gantt.text import short_date
 from .ops import BackgroundOp, OpToken, error_text
 
 if TYPE_CHECKING:
+    from pmdesk.store.services.base import Repo
     from pmdesk.store.services.history import Change, Moment
 
     from .context import AppContext
+    from .main_window import MainWindow
 
 TOP_LEFT = Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft
+# The rows a double-click shows in a view: table → (view, its tab of rows).
+SHOWN_IN = {"roadmap_item": "roadmap", "requirement": "requirements"}
 EMPTY_NAME = "Give the snapshot a name, such as “Q3 review”."
 NOTHING_YET = (
     "Nothing to compare yet: this workspace has no snapshots. Take one with "
@@ -141,6 +146,8 @@ class ChangesDialog(QDialog):
     """Since a snapshot or a day, for the current product or the whole portfolio."""
 
     compared = Signal()  # a comparison finished (shown, or failed with a message)
+    # A row double-clicked that a view can show: its table ("roadmap_item"…) and id.
+    entityActivated = Signal(str, object)
 
     def __init__(
         self,
@@ -208,6 +215,7 @@ class ChangesDialog(QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.setColumnWidth(0, 280)
+        self.tree.itemActivated.connect(self._activated)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
 
@@ -293,24 +301,35 @@ class ChangesDialog(QDialog):
             return
         count = f"{len(changes)} change{'s' * (len(changes) != 1)}"
         self.summary.setText(f"{count} to {scope} since {since}.")
+        by_entity: dict[str, list[Change]] = {}
+        for change in changes:  # worded() keeps this order within a group
+            by_entity.setdefault(change.entity, []).append(change)
         for group in worded(changes):
             top = QTreeWidgetItem([f"{group.label} ({len(group.changes)})"])
             font = top.font(0)
             font.setBold(True)
             top.setFont(0, font)
             self.tree.addTopLevelItem(top)
-            for line in group.changes:
+            for line, change in zip(group.changes, by_entity[group.entity], strict=True):
                 # One field a line: a moved item's dates stay whole in a narrow window.
                 row = QTreeWidgetItem([line.name, line.kind_label, line.what.replace("; ", "\n")])
                 for column in (0, 1):
                     row.setTextAlignment(column, TOP_LEFT)
                 row.setToolTip(0, line.name)
+                if change.entity in SHOWN_IN and line.kind != "removed":
+                    row.setData(0, Qt.ItemDataRole.UserRole, (change.entity, change.id))
+                    row.setToolTip(0, f"{line.name}\nDouble-click to show it in its view")
                 row.setToolTip(2, line.what.replace("; ", "\n"))
                 top.addChild(row)
             top.setExpanded(True)
         self.tree.resizeColumnToContents(0)
         self.tree.setColumnWidth(0, min(self.tree.columnWidth(0) + 12, 360))
         self.compared.emit()
+
+    def _activated(self, row: QTreeWidgetItem, _column: int) -> None:
+        target = row.data(0, Qt.ItemDataRole.UserRole)
+        if target:
+            self.entityActivated.emit(*target)
 
     def rows(self) -> list[tuple[str, str, str, str]]:
         """What the list shows: (kind of entity, name, change, what changed), for tests."""
@@ -344,13 +363,50 @@ def take_snapshot(
     return dialog
 
 
-def what_changed(
-    parent: QWidget, ctx: AppContext | None, product_id: int | None, product_name: str
-) -> ChangesDialog | None:
-    """File ▸ What Changed Since…: the dialog (it reads only, so a read-only file is fine)."""
+def what_changed(window: MainWindow) -> ChangesDialog | None:
+    """File ▸ What Changed Since…: the dialog (it reads only, so a read-only file is fine).
+
+    Double-clicking a roadmap item or a requirement shows it in its view, for its product.
+    """
+    ctx = window.ctx
     if ctx is None:
         return None
-    dialog = ChangesDialog(ctx, product_id, product_name, parent)
+    chooser = window.product_selector
+    dialog = ChangesDialog(ctx, chooser.product_id(), chooser.currentText(), window)
+    dialog.entityActivated.connect(lambda entity, key: show_entity(window, entity, key))
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
     return dialog
+
+
+def show_entity(window: MainWindow, entity: str, key: int) -> bool:
+    """Show a roadmap item or a requirement in its view, selected, its product chosen."""
+    from .requirements.view import RequirementsView
+    from .views.roadmap import RoadmapView
+
+    ctx = window.ctx
+    if ctx is None or entity not in SHOWN_IN:
+        return False
+    if entity == "roadmap_item":
+        repo: Repo[Any] = ctx.service(RoadmapService).items
+    else:
+        repo = ctx.service(RequirementService).requirements
+    try:
+        product_id = repo.get(key).product_id
+    except PmdeskError:  # deleted since the list was read
+        window.statusBar().showMessage("That is no longer in the portfolio.", 6000)
+        return False
+    window.product_selector.select(product_id)
+    window.view_host.show_view(SHOWN_IN[entity])
+    view = window.view_host.current_view()
+    if entity == "roadmap_item" and isinstance(view, RoadmapView):
+        table = view.items
+        view.tabs.setCurrentWidget(table)
+        found = table.select_id(key)
+    elif isinstance(view, RequirementsView):
+        view.select_requirement(key)
+        found = True
+    else:
+        return False
+    window.activateWindow()
+    return bool(found)

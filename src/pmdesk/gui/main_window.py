@@ -525,10 +525,7 @@ class MainWindow(QMainWindow):
     def what_changed(self) -> QWidget | None:
         from . import history_dialog
 
-        chooser = self.product_selector
-        return history_dialog.what_changed(
-            self, self.ctx, chooser.product_id(), chooser.currentText()
-        )
+        return history_dialog.what_changed(self)
 
     def show_working_calendar(self) -> CalendarDialog | None:
         """Edit ▸ Working Calendar…: the current product's calendar (else the workspace's),
