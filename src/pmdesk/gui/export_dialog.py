@@ -41,6 +41,7 @@ from pmdesk.exchange.pdf import (
     PdfOptions,
     default_paper,
 )
+from pmdesk.exchange.pdf.options import OPT_IN
 from pmdesk.store.services import PortfolioService, RoadmapService
 from pmdesk.store.workspace import Workspace
 
@@ -213,7 +214,8 @@ class ExportDialog(ExportRunDialog):
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, key)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked)
+            offered = key in OPT_IN  # offered, unticked until asked for
+            item.setCheckState(Qt.CheckState.Unchecked if offered else Qt.CheckState.Checked)
             self.sections.addItem(item)
         self.sections.setEnabled(bool(SECTIONS[kind]))
         paper = "A3" if kind in POSTERS else default_paper()

@@ -42,6 +42,22 @@ ENTITY_LABELS = {
     "business_case": "Business cases",
     "business_driver": "Business case figures",
     "risk": "Risks",
+    "raci_assignment": "RACI assignments",
+    "launch_message": "Launch messages",
+    "spec_revision": "Specification revisions",
+    "canvas_board": "Canvases",
+    "canvas_note": "Canvas notes",
+    "competitor": "Competitors",
+    "capability": "Capabilities",
+    "market_signal": "Market signals",
+    "feedback": "Feedback",
+    "win_loss": "Wins and losses",
+    "limitation": "Known limitations",
+    "price_point": "Price points",
+    "cost_item": "Costs",
+    "business_scenario": "Business case scenarios",
+    "elimination_review": "Elimination reviews",
+    "remedial_action": "Remedial actions",
 }
 # Field names a person would not guess from the column.
 FIELD_WORDS = {"moscow": "MoSCoW", "rice": "RICE", "npv": "NPV", "kpi": "KPI", "url": "URL"}

@@ -46,13 +46,19 @@ def default_paper(locale_name: str | None = None) -> str:
     return "Letter" if territory in _LETTER_TERRITORIES else "A4"
 
 
+# Sections printed only when chosen: "what changed since the last review" is offered.
+OPT_IN = frozenset({"changes"})
+
+
 @dataclass(frozen=True)
 class PdfOptions:
     """Everything an export can be asked to do; defaults suit each document.
 
     ``paper`` and ``orientation`` left empty take the document's own choice
     (the locale's A4 or Letter, portrait; posters A3 landscape). ``sections``
-    None means all of them (see ``SECTIONS`` in ``pmdesk.exchange.pdf``).
+    None means all of them but those in ``OPT_IN``, printed only when chosen (see
+    ``SECTIONS`` in ``pmdesk.exchange.pdf``). ``since``: what the "changes" section
+    compares with, a snapshot's name or a day (None: the latest snapshot).
     ``confidentiality`` None takes the product's own label; "" prints none.
     """
 
@@ -68,9 +74,12 @@ class PdfOptions:
     launch_id: int | None = None
     today: dt.date | None = None
     author: str | None = None
+    since: str | None = None
 
     def wants(self, section: str) -> bool:
-        return self.sections is None or section in self.sections
+        if self.sections is None:
+            return section not in OPT_IN
+        return section in self.sections
 
     def on(self) -> dt.date:
         """The date the document is "as of" (today unless a test or a person fixes it)."""

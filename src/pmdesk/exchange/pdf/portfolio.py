@@ -50,6 +50,7 @@ SECTIONS = {
     "overview": "Portfolio overview",
     "pnl": "Profit and loss",
     "products": "One page per product",
+    "changes": "Changes since the last snapshot",
 }
 PNL_BASIS = {"actual": "Actual", "plan": "Plan", "plan and actual": "Actual + plan"}
 
@@ -75,6 +76,16 @@ def make(job: Job) -> Document:
                 story.append(PageBreak())
             story += _product_page(job, product, facts[product.id], roadmaps.get(product.id))
             job.progress.step()
+    if job.options.wants("changes"):
+        from .changes import changes_section
+
+        if story:
+            story.append(PageBreak())
+        story += changes_section(
+            job,
+            lambda text: Heading(text, 0, style=Styles.h1),
+            lambda text: Heading(text, 1, style=Styles.h2),
+        )
     if not products:
         story.append(note("This portfolio has no products yet."))
     return Document(story)

@@ -51,6 +51,7 @@ SECTIONS = {
     "roadmap": "Roadmap",
     "risks": "Dependencies and risks",
     "stakeholders": "Stakeholders",
+    "changes": "Changes since the last snapshot",
     "signoff": "Sign-off",
 }
 
@@ -72,6 +73,7 @@ def make(job: Job) -> Document:
         ("roadmap", _roadmap),
         ("risks", _risks),
         ("stakeholders", _stakeholders),
+        ("changes", _changes),
         ("signoff", _signoff),
     ):
         if options.wants(key):
@@ -387,6 +389,12 @@ def _stakeholders(job: Job, numbering: Numbering) -> list[Flowable]:
         )
     )
     return out
+
+
+def _changes(job: Job, numbering: Numbering) -> list[Flowable]:
+    from .changes import changes_section
+
+    return changes_section(job, numbering.heading, numbering.sub)
 
 
 def _signoff(job: Job, numbering: Numbering) -> list[Flowable]:
