@@ -217,3 +217,12 @@ def test_cli_since(demo, tmp_path):
     assert main([*args, "--since", "Q3 review"]) == 0
     assert _slides(out)[0]["title"] == "Changes since Q3 review"
     assert main([*args, "--since", "No such review"]) != 0
+
+
+def test_cli_since_without_slides_adds_the_changes_to_the_review(demo, tmp_path):
+    out = tmp_path / "review.pptx"
+    assert main(["export", "pptx", str(demo), "--since", "Q3 review", "-o", str(out)]) == 0
+    titles = [s["title"] for s in _slides(out)]
+    assert titles[-1] == "Changes since Q3 review"
+    assert main(["export", "pptx", str(demo), "-o", str(out)]) == 0
+    assert not any(s["title"].startswith("Changes since") for s in _slides(out))
