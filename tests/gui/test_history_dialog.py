@@ -210,3 +210,14 @@ def test_double_click_shows_the_item_or_requirement_in_its_view(qtbot, tmp_path,
     # A removed item has nothing to show: its row does nothing.
     row = row_named(dialog, "Offline sync for field tablets")
     assert row.data(0, Qt.ItemDataRole.UserRole) is None
+
+
+def test_the_dialog_closes_with_its_workspace(qtbot, tmp_path, demo_template):
+    path = demo_or_new("demo", demo_template, tmp_path)
+    window = active(qtbot, open_main_window(qtbot, path))
+    dialog = compared(
+        qtbot, open_dialog(qtbot, window, window.menu_actions.what_changed, ChangesDialog)
+    )
+    window.menu_actions.close.trigger()
+    qtbot.waitUntil(lambda: window.findChild(ChangesDialog) is None or not dialog.isVisible())
+    assert window.ctx is None

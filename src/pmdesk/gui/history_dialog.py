@@ -375,6 +375,8 @@ def what_changed(window: MainWindow) -> ChangesDialog | None:
     dialog = ChangesDialog(ctx, chooser.product_id(), chooser.currentText(), window)
     dialog.entityActivated.connect(lambda entity, key: show_entity(window, entity, key))
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    # It reads this workspace: when the workspace is closed (or another opened), it goes too.
+    ctx.destroyed.connect(dialog.close)
     dialog.show()
     return dialog
 
