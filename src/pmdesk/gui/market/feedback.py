@@ -424,17 +424,13 @@ class FeedbackPanel(QWidget):
     # -- selection ------------------------------------------------------------------------------
 
     def current(self) -> FeedbackRow | None:
-        index = self.table.currentIndex()
-        if not index.isValid() or not 0 <= index.row() < len(self.model.rows):
-            return None
-        return self.model.rows[index.row()]
+        return self.model.row_at(self.table.currentIndex())
 
     def select(self, feedback_id: int) -> bool:
-        for n, row in enumerate(self.model.rows):
-            if row.id == feedback_id:
-                self.table.selectRow(n)
-                return True
-        return False
+        position = self.model.position_of(feedback_id)
+        if position is not None:
+            self.table.selectRow(position)
+        return position is not None
 
     def _show_current(self, *_args: Any) -> None:
         row = self.current()

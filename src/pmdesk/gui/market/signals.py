@@ -555,17 +555,13 @@ class SignalsPanel(QWidget):
     # -- selection ------------------------------------------------------------------------------
 
     def current(self) -> SignalRow | None:
-        index = self.table.currentIndex()
-        if not index.isValid() or not 0 <= index.row() < len(self.model.rows):
-            return None
-        return self.model.rows[index.row()]
+        return self.model.row_at(self.table.currentIndex())
 
     def select(self, signal_id: int) -> bool:
-        for n, row in enumerate(self.model.rows):
-            if row.id == signal_id:
-                self.table.selectRow(n)
-                return True
-        return False
+        position = self.model.position_of(signal_id)
+        if position is not None:
+            self.table.selectRow(position)
+        return position is not None
 
     def _show_current(self, *_args: Any) -> None:
         row = self.current()

@@ -1,7 +1,8 @@
 """A read-only table of plain rows: what a panel refills from its service after a change.
 
-The row list, its reset, the row and column counts and the horizontal headers are the
-same for every such table; a subclass names its ``HEADERS`` and says what a cell shows.
+The row list, its reset, the row and column counts, the horizontal headers and finding a
+row (by index, or by its ``id``) are the same for every such table; a subclass names its
+``HEADERS`` and says what a cell shows.
 """
 
 from __future__ import annotations
@@ -25,6 +26,19 @@ class RowsModel[R](QAbstractTableModel):
         self.beginResetModel()
         self.rows = list(rows)
         self.endResetModel()
+
+    def row_at(self, index: Index) -> R | None:
+        """The row behind a view's index (its current one, say), or None."""
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        return self.rows[index.row()]
+
+    def position_of(self, row_id: int) -> int | None:
+        """Where the row with this ``id`` stands, or None when it is not shown."""
+        for n, row in enumerate(self.rows):
+            if getattr(row, "id", None) == row_id:
+                return n
+        return None
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
