@@ -7,22 +7,20 @@ The committed fixtures (``fixtures/schema_v<N>.pmdesk``) are copied before they 
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
+from format_files import FIXTURES, assert_refused_untouched, copy_fixture, tables_in
 
 from pmdesk.core.errors import ValidationError
 from pmdesk.store import schema
-from pmdesk.store.errors import DamagedWorkspaceError, TooNewError
+from pmdesk.store.errors import TooNewError
 from pmdesk.store.models import ExactDecimal
 from pmdesk.store.services import LifecycleService, PortfolioService
 from pmdesk.store.services.finance import FinanceService
 from pmdesk.store.workspace import Workspace
 
-FIXTURES = Path(__file__).with_name("fixtures")
 V4 = FIXTURES / "schema_v4.pmdesk"
 LATEST = FIXTURES / f"schema_v{schema.SCHEMA_VERSION}.pmdesk"  # holds the same business case
 FORMAT_4_TABLES = [
@@ -36,24 +34,10 @@ FORMAT_4_TABLES = [
 ]
 
 
-def _copy(fixture: Path, folder: Path) -> Path:
-    target = folder / fixture.name
-    shutil.copyfile(fixture, target)
-    return target
-
-
-def _tables(path: Path) -> set[str]:
-    conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
-    try:
-        return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    finally:
-        conn.close()
-
-
 @pytest.mark.parametrize("version", [1, 2, 3])
 def test_an_older_file_gains_empty_business_tables_that_work(version, tmp_path):
-    path = _copy(FIXTURES / f"schema_v{version}.pmdesk", tmp_path)
-    assert not _tables(path) & set(FORMAT_4_TABLES)
+    path = copy_fixture(FIXTURES / f"schema_v{version}.pmdesk", tmp_path)
+    assert not tables_in(path) & set(FORMAT_4_TABLES)
     with Workspace.open(path) as ws:
         assert ws.schema_version == schema.SCHEMA_VERSION >= 4
         counts = ws.check().counts
@@ -76,7 +60,7 @@ def test_an_older_file_gains_empty_business_tables_that_work(version, tmp_path):
 
 
 def test_the_format_4_fixture_reads_back_through_the_service(tmp_path):
-    path = _copy(V4, tmp_path)
+    path = copy_fixture(V4, tmp_path)
     with Workspace.open(path, read_only=True) as ws:
         finance = ws.service(FinanceService)
         details = finance.case_details(1)
@@ -91,7 +75,7 @@ def test_the_format_4_fixture_reads_back_through_the_service(tmp_path):
 
 
 def test_a_file_of_a_newer_format_is_still_refused(tmp_path):
-    path = _copy(V4, tmp_path)
+    path = copy_fixture(V4, tmp_path)
     conn = sqlite3.connect(path)
     with conn:
         conn.execute(
@@ -168,23 +152,12 @@ REFUSED = {
 @pytest.mark.parametrize("case", sorted(REFUSED))
 def test_a_business_value_pmdesk_cannot_use_is_refused_untouched(case, tmp_path):
     statement, expected = REFUSED[case]
-    path = _copy(LATEST, tmp_path)
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA ignore_check_constraints = ON")
-    with conn:
-        conn.execute(statement)
-    conn.close()
-    before = path.read_bytes()
-    for read_only in (True, False):
-        with pytest.raises(DamagedWorkspaceError, match="cannot use") as refused:
-            Workspace.open(path, read_only=read_only)
-        assert expected in str(refused.value)
-    assert path.read_bytes() == before
+    assert_refused_untouched(copy_fixture(LATEST, tmp_path), statement, expected)
 
 
 def test_the_checks_hold_on_a_normal_write_too(tmp_path):
     """SQLite enforces the CHECKs on any write that does not switch them off."""
-    path = _copy(LATEST, tmp_path)
+    path = copy_fixture(LATEST, tmp_path)
     conn = sqlite3.connect(path)
     for statement in (
         "UPDATE cost_item SET quantity = '-0.5'",
@@ -213,7 +186,7 @@ def test_exact_decimal_text_is_canonical_and_refuses_floats():
 
 
 def test_a_signed_version_emptied_elsewhere_is_named_not_crashed_on(tmp_path):
-    path = _copy(LATEST, tmp_path)
+    path = copy_fixture(LATEST, tmp_path)
     conn = sqlite3.connect(path)
     with conn:
         conn.execute("UPDATE business_case_version SET content = '{\"settings\": 7}'")

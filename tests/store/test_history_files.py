@@ -4,40 +4,23 @@ table holding what pmdesk cannot use is refused untouched, like any other table.
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
-from pathlib import Path
 
 import pytest
+from format_files import FIXTURES, assert_refused_untouched, copy_fixture, row_count
 
 from pmdesk.exchange.json_io import export_json, import_json
 from pmdesk.store import schema
-from pmdesk.store.errors import DamagedWorkspaceError
 from pmdesk.store.services import HistoryService, PortfolioService
 from pmdesk.store.workspace import Workspace
 
-FIXTURES = Path(__file__).with_name("fixtures")
 V6 = FIXTURES / "schema_v6.pmdesk"
 HISTORY_TABLES = ("change_edit", "change_entry", "history_snapshot")
 
 
-def _copy(fixture: Path, folder: Path) -> Path:
-    target = folder / fixture.name
-    shutil.copyfile(fixture, target)
-    return target
-
-
-def _count(path: Path, table: str) -> int:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-    finally:
-        conn.close()
-
-
 @pytest.mark.parametrize("version", range(1, 6))
 def test_an_older_file_gains_an_empty_history_that_records(version, tmp_path):
-    path = _copy(FIXTURES / f"schema_v{version}.pmdesk", tmp_path)
+    path = copy_fixture(FIXTURES / f"schema_v{version}.pmdesk", tmp_path)
     with Workspace.open(path) as ws:
         assert ws.schema_version == schema.SCHEMA_VERSION == 6
         assert {t: ws.check().counts[t] for t in HISTORY_TABLES} == dict.fromkeys(HISTORY_TABLES, 0)
@@ -52,7 +35,7 @@ def test_an_older_file_gains_an_empty_history_that_records(version, tmp_path):
 
 
 def test_the_format_6_fixture_reads_back(tmp_path):
-    path = _copy(V6, tmp_path)
+    path = copy_fixture(V6, tmp_path)
     with Workspace.open(path, read_only=True) as ws:
         history = ws.service(HistoryService)
         baseline, snap = history.snapshots()  # the fixture's baseline made one of its own
@@ -106,22 +89,11 @@ REFUSED = {
 @pytest.mark.parametrize("case", sorted(REFUSED))
 def test_a_history_value_pmdesk_cannot_use_is_refused_untouched(case, tmp_path):
     statement, expected = REFUSED[case]
-    path = _copy(V6, tmp_path)
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA ignore_check_constraints = ON")
-    with conn:
-        conn.execute(statement)
-    conn.close()
-    before = path.read_bytes()
-    for read_only in (True, False):
-        with pytest.raises(DamagedWorkspaceError, match="cannot use") as refused:
-            Workspace.open(path, read_only=read_only)
-        assert expected in str(refused.value)
-    assert path.read_bytes() == before
+    assert_refused_untouched(copy_fixture(V6, tmp_path), statement, expected)
 
 
 def test_the_json_export_carries_the_history_and_its_import_adds_none(tmp_path):
-    path = _copy(V6, tmp_path)
+    path = copy_fixture(V6, tmp_path)
     exported = tmp_path / "portfolio.json"
     with Workspace.open(path, read_only=True) as ws:
         export_json(ws, exported)
@@ -142,13 +114,13 @@ def test_the_json_export_carries_the_history_and_its_import_adds_none(tmp_path):
     second = json.loads(again.read_text(encoding="utf-8"))
     for table in HISTORY_TABLES:
         assert second["tables"][table] == document["tables"][table], table
-    assert _count(copy, "change_entry") == entries
+    assert row_count(copy, "change_entry") == entries
 
 
 def test_entries_written_elsewhere_are_read_without_a_crash(tmp_path):
     """Values of the right kinds that pmdesk never writes: an unknown table, a key that is
     no id, a field that is no [old, new] pair. They are reported as they are."""
-    path = _copy(V6, tmp_path)
+    path = copy_fixture(V6, tmp_path)
     conn = sqlite3.connect(path)
     with conn:
         edit = conn.execute(

@@ -7,24 +7,21 @@ import csv
 import datetime as dt
 import io
 import json
-import shutil
 import sqlite3
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
+from format_files import FIXTURES, assert_refused_untouched, copy_fixture, tables_in
 
 from pmdesk.core.market import CellLevel, FeedbackStatus
 from pmdesk.exchange.importing import ImportRefused
 from pmdesk.exchange.json_io import export_json, import_json
 from pmdesk.exchange.tabular import export_table
 from pmdesk.store import schema
-from pmdesk.store.errors import DamagedWorkspaceError
 from pmdesk.store.models import Base
 from pmdesk.store.services import MarketService, PortfolioService, RequirementService
 from pmdesk.store.workspace import Workspace
 
-FIXTURES = Path(__file__).with_name("fixtures")
 V5 = FIXTURES / "schema_v5.pmdesk"
 LATEST = FIXTURES / f"schema_v{schema.SCHEMA_VERSION}.pmdesk"  # the same market, no upgrade
 MARKET_TABLES = (
@@ -43,20 +40,6 @@ MARKET_TABLES = (
 )
 
 
-def _copy(fixture: Path, folder: Path) -> Path:
-    target = folder / fixture.name
-    shutil.copyfile(fixture, target)
-    return target
-
-
-def _tables(path: Path) -> set[str]:
-    conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
-    try:
-        return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    finally:
-        conn.close()
-
-
 def test_the_market_tables_are_the_ones_of_format_5():
     assert {t.name for t in Base.metadata.sorted_tables} >= set(MARKET_TABLES)
     assert schema.SCHEMA_VERSION >= 5
@@ -64,8 +47,8 @@ def test_the_market_tables_are_the_ones_of_format_5():
 
 @pytest.mark.parametrize("version", [1, 2, 3, 4])
 def test_an_older_file_gains_empty_market_tables_that_work(version, tmp_path):
-    path = _copy(FIXTURES / f"schema_v{version}.pmdesk", tmp_path)
-    assert not _tables(path) & set(MARKET_TABLES)
+    path = copy_fixture(FIXTURES / f"schema_v{version}.pmdesk", tmp_path)
+    assert not tables_in(path) & set(MARKET_TABLES)
     with Workspace.open(path) as ws:
         assert ws.schema_version == schema.SCHEMA_VERSION
         counts = ws.check().counts
@@ -88,7 +71,7 @@ def test_an_older_file_gains_empty_market_tables_that_work(version, tmp_path):
 
 
 def test_the_format_5_fixture_reads_back_through_the_service(tmp_path):
-    path = _copy(V5, tmp_path)
+    path = copy_fixture(V5, tmp_path)
     with Workspace.open(path, read_only=True) as ws:
         market = ws.service(MarketService)
         [rival, umlaut] = market.competitors()
@@ -149,22 +132,11 @@ REFUSED = {
 @pytest.mark.parametrize("case", sorted(REFUSED))
 def test_a_market_value_pmdesk_cannot_use_is_refused_untouched(case, tmp_path):
     statement, expected = REFUSED[case]
-    path = _copy(LATEST, tmp_path)
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA ignore_check_constraints = ON")
-    with conn:
-        conn.execute(statement)
-    conn.close()
-    before = path.read_bytes()
-    for read_only in (True, False):
-        with pytest.raises(DamagedWorkspaceError, match="cannot use") as refused:
-            Workspace.open(path, read_only=read_only)
-        assert expected in str(refused.value)
-    assert path.read_bytes() == before
+    assert_refused_untouched(copy_fixture(LATEST, tmp_path), statement, expected)
 
 
 def test_the_checks_hold_on_a_normal_write_too(tmp_path):
-    path = _copy(V5, tmp_path)
+    path = copy_fixture(V5, tmp_path)
     conn = sqlite3.connect(path)
     for statement in (
         "UPDATE competitor SET market_share = '1.01' WHERE market_share IS NOT NULL",
@@ -182,7 +154,7 @@ def test_the_checks_hold_on_a_normal_write_too(tmp_path):
 
 
 def test_the_json_export_carries_the_market_exactly_and_back(tmp_path):
-    path = _copy(V5, tmp_path)
+    path = copy_fixture(V5, tmp_path)
     with Workspace.open(path, read_only=True) as ws:
         document = export_json(ws)
     tables = json.loads(document)["tables"]
@@ -201,7 +173,7 @@ def test_the_json_export_carries_the_market_exactly_and_back(tmp_path):
 
 
 def test_a_float_for_a_market_share_is_refused_by_the_import(tmp_path):
-    with Workspace.open(_copy(V5, tmp_path), read_only=True) as ws:
+    with Workspace.open(copy_fixture(V5, tmp_path), read_only=True) as ws:
         document = json.loads(export_json(ws))
     document["tables"]["competitor"][0]["market_share"] = 0.125
     with pytest.raises(ImportRefused, match="decimal number written as text"):
@@ -210,7 +182,7 @@ def test_a_float_for_a_market_share_is_refused_by_the_import(tmp_path):
 
 
 def test_the_csv_export_has_every_market_table(tmp_path):
-    with Workspace.open(_copy(V5, tmp_path), read_only=True) as ws:
+    with Workspace.open(copy_fixture(V5, tmp_path), read_only=True) as ws:
         for table in MARKET_TABLES:
             data = export_table(ws, table)
             rows = list(csv.reader(io.StringIO(data[3:].decode("utf-8"), newline="")))
