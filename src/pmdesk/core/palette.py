@@ -63,6 +63,12 @@ SERIES_COLOURS: tuple[str, ...] = (
     "#4E6A85",
 )
 
+# -- a second window on another moment: its banner (white text on either, ≥ 9:1) ---------------
+
+BANNER_PAST = "#5C4327"  # sepia: a look back at the workspace as it was, read-only
+BANNER_WHAT_IF = "#4B2E83"  # violet: a what-if scenario, editable, apart from the plan
+BANNER_INK = "#FFFFFF"  # the banner's text on either tone
+
 # -- portfolio: a product's health (the overview's dot, the board's swatch, the bubbles) ---------
 
 HEALTH_COLOURS: dict[str, str] = {"green": "#1a9850", "amber": "#e69f00", "red": "#d7301f"}

@@ -1,0 +1,145 @@
+"""A second window on another moment: the side window itself (banner, read-only, title,
+closing), then File ▸ Look Back… driven as a person does, on the demo and a new workspace."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication
+from tests.gui.windows import active, demo_or_new, open_main_window, pick
+
+from pmdesk.core import palette
+from pmdesk.gui.moment_window import (
+    MomentBanner,
+    SideWindow,
+    open_side_window,
+    side_windows,
+    temp_workspace_path,
+)
+from pmdesk.gui.settings import Settings
+from pmdesk.store.factory import open_workspace
+
+
+def a_copy(path, read_only: bool = True):
+    """A copy of ``path`` in a folder of its own, as a look back makes one, opened."""
+    dest = temp_workspace_path(path.stem)
+    shutil.copyfile(path, dest)
+    return dest, open_workspace(dest, read_only=read_only)
+
+
+def roadmap_row(window, name: str):
+    """The roadmap view's item named ``name``, found through the chart's model."""
+    window.view_host.show_view("roadmap")
+    QApplication.processEvents()
+    view = window.view_host.current_view()
+    found = [row for row in view.chart.model.items.values() if row.name == name]
+    assert len(found) == 1, name
+    return found[0]
+
+
+@pytest.mark.parametrize("kind", ["demo", "new"])
+def test_a_past_side_window_is_read_only_marked_and_leaves_nothing(
+    qtbot, tmp_path, demo_template, kind
+):
+    path = demo_or_new(kind, demo_template, tmp_path)
+    window = active(qtbot, open_main_window(qtbot, path))
+    pick(window, "Pulse Cloud" if kind == "demo" else "Widget")
+    window.view_host.show_view("roadmap")
+    saved_before = Settings.load()
+    dest, copy = a_copy(path)
+
+    side = open_side_window(
+        window, copy, banner="Looking back at “Q3 review” — 14 Sep 2026 · read-only", tone="past",
+        temp_path=dest,
+    )  # fmt: skip
+    qtbot.waitExposed(side)
+    assert isinstance(side, SideWindow) and side_windows(window) == [side]
+    assert side.windowTitle() == "Looking back at “Q3 review” — 14 Sep 2026 · read-only — pmdesk"
+    assert side.banner.text().startswith("Looking back at “Q3 review”")
+    assert palette.BANNER_PAST in side.banner.styleSheet()
+    # The same view and product as the main window, the banner above it.
+    assert side.view_host.current_key == "roadmap"
+    assert side.product_selector.currentText() == window.product_selector.currentText()
+    assert side.banner.isVisible()
+    assert (
+        side.banner.geometry().bottom()
+        < side.view_host.mapTo(side, side.view_host.rect().topLeft()).y() + 1
+    )
+    # Read-only: no edit, no snapshot, no undo; the chart's own edit actions are off too.
+    a = side.menu_actions
+    assert side.ctx.read_only and side.file_status.read_only_badge.isVisibleTo(side)
+    assert not (a.undo.isEnabled() or a.redo.isEnabled() or a.delete.isEnabled())
+    assert not a.take_snapshot.isEnabled()
+    chart = side.view_host.current_view().chart
+    assert not chart.toolbar.add_item.isEnabled()
+    # Another file is not opened from here.
+    assert not (a.new.isVisible() or a.open.isVisible())
+    # Every view shows the banner: it sits above the pages, not in one view.
+    for key in ("portfolio", "requirements"):
+        side.view_host.show_view(key)
+        QApplication.processEvents()
+        assert side.banner.isVisible()
+
+    # File ▸ Close closes the window; the copy goes; the main window is as it was.
+    assert dest.exists()
+    a.close.trigger()
+    qtbot.waitUntil(lambda: not dest.parent.exists())
+    assert side_windows(window) == []
+    assert window.ctx is not None and window.workspace.path == path
+    saved_after = Settings.load()
+    assert saved_after.last_file == saved_before.last_file == str(path.absolute())
+    assert saved_after.recent_files == saved_before.recent_files
+    assert saved_after.geometry == saved_before.geometry
+
+
+def test_a_what_if_window_edits_and_shows_its_actions_on_the_banner(qtbot, tmp_path, demo_template):
+    path = demo_or_new("demo", demo_template, tmp_path)
+    window = active(qtbot, open_main_window(qtbot, path))
+    dest, copy = a_copy(path, read_only=False)
+    compared = []
+    compare = QAction("Compare", window)
+    compare.triggered.connect(lambda: compared.append(True))
+    side = open_side_window(
+        window, copy, banner="What-if “Late hardware”", tone="what_if", temp_path=dest,
+        actions=[compare],
+    )  # fmt: skip
+    qtbot.waitExposed(side)
+    assert not side.ctx.read_only and side.menu_actions.take_snapshot.isEnabled()
+    assert palette.BANNER_WHAT_IF in side.banner.styleSheet()
+    (button,) = side.banner.buttons
+    assert button.text() == "Compare"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert compared == [True]
+    compare.setEnabled(False)
+    assert not button.isEnabled()
+    with pytest.raises(ValueError, match="tone"):
+        open_side_window(window, copy, banner="x", tone="future")
+
+    # Closing the main window closes its side windows (and their copies) first.
+    window.close()
+    qtbot.waitUntil(lambda: not dest.parent.exists())
+
+
+def test_presenting_a_look_back_shows_the_banner_large(qtbot, tmp_path, demo_template):
+    path = demo_or_new("demo", demo_template, tmp_path)
+    window = active(qtbot, open_main_window(qtbot, path))
+    dest, copy = a_copy(path)
+    side = open_side_window(window, copy, banner="Looking back at “Q3 review”", tone="past",
+                            temp_path=dest)  # fmt: skip
+    side.view_host.show_view("roadmap")
+    active(qtbot, side)
+    qtbot.keyClick(side, Qt.Key.Key_F5)
+    shown = side.presentation
+    assert shown is not None
+    banner = shown.findChild(MomentBanner)
+    assert banner is not None and banner.text() == "Looking back at “Q3 review”"
+    # In the presentation's large type, above the view.
+    assert banner.label.fontInfo().pixelSize() > 1.5 * side.banner.label.fontInfo().pixelSize()
+    assert banner.isVisible() and banner.geometry().bottom() <= shown.view.geometry().top()
+    side.stop_presentation()
+    assert side.presentation is None
+    side.close()
+    qtbot.waitUntil(lambda: not dest.parent.exists())
