@@ -9,8 +9,10 @@ detail into one summary a day per row, when asked (never by itself).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,6 +21,7 @@ from pmdesk.core.errors import NotFoundError, PmdeskError, ValidationError
 from pmdesk.core.history import Entry, EntryKind, NetChange, SnapshotKind, net_change, shown_fields
 
 from .. import history, journal
+from ..history_apply import apply_changes, db_key, looks_cut
 from ..models import Base, HistorySnapshot
 
 EDITS, ENTRIES, SNAPSHOTS = history.EDITS, history.ENTRIES, history.SNAPSHOTS
@@ -90,6 +93,36 @@ class Compaction:
         )
 
 
+@dataclass
+class RestorePlan:
+    """What :meth:`HistoryService.restore` brings back, found before it writes anything."""
+
+    table: str
+    key: Any
+    name: str  # the row's name (a removed row's as it was)
+    label: str  # the undo text: 'Restore “Sensor & gateway hardware”'
+    whole: bool  # True: a removed row comes back (with its links); False: fields of a row
+    changes: list[NetChange] = field(default_factory=list)  # written backward
+    fields: list[str] = field(default_factory=list)  # False: the fields set to their old value
+    # Texts the history kept cut (longer than history.TEXT_MAX): they come back as kept.
+    cut: list[str] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        """How many rows come back (or change)."""
+        return len(self.changes)
+
+    def note(self) -> str:
+        """What a person is told beside the restore: a text that comes back cut; '' if none."""
+        if not self.cut:
+            return ""
+        shown = ", ".join(name.replace("_", " ") for name in self.cut)
+        return (
+            f"The history keeps at most {history.TEXT_MAX:,} characters of a text: {shown} "
+            "comes back as far as it was kept, ending in “…”"
+        )
+
+
 class HistoryService:
     def __init__(self, ws) -> None:
         self.ws = ws
@@ -119,6 +152,37 @@ class HistoryService:
         with self.ws.read() as session:
             query = sa.select(HistorySnapshot).order_by(HistorySnapshot.at, HistorySnapshot.id)
             return list(session.scalars(query))
+
+    def rename_snapshot(self, snapshot_id: int, name: str) -> None:
+        """Call a snapshot something else, as one transaction; a name is used once."""
+        name = _snapshot_name(name)
+        with self.ws.transaction() as uow:
+            current = uow.session.scalar(
+                sa.select(SNAPSHOTS.c.name).where(SNAPSHOTS.c.id == snapshot_id)
+            )
+            if current is None:
+                raise NotFoundError("snapshot", snapshot_id)
+            if current == name:
+                return
+            clash = uow.session.scalar(
+                sa.select(SNAPSHOTS.c.id).where(
+                    SNAPSHOTS.c.name == name, SNAPSHOTS.c.id != snapshot_id
+                )
+            )
+            if clash is not None:
+                raise ValidationError("name", f"a snapshot named “{name}” already exists")
+            uow.update(SNAPSHOTS.name, snapshot_id, name=name)
+            uow.journal.entity_id = snapshot_id
+
+    def delete_snapshot(self, snapshot_id: int) -> None:
+        """Forget a named moment, as one transaction (the history itself stays whole)."""
+        with self.ws.transaction() as uow:
+            found = uow.session.scalar(
+                sa.select(SNAPSHOTS.c.id).where(SNAPSHOTS.c.id == snapshot_id)
+            )
+            if found is None:
+                raise NotFoundError("snapshot", snapshot_id)
+            uow.delete(SNAPSHOTS.name, [snapshot_id])
 
     @staticmethod
     def _snapshot_at(session, name: str) -> dt.datetime | None:
@@ -153,17 +217,31 @@ class HistoryService:
         is nothing. ``product_id``: only that product's entities (its roadmap items,
         requirements, stakeholders…, found through the rows they belong to).
         """
-        moment = self.moment(since)
-        with self.ws.read() as session:
-            grouped = self._entries(session, moment.after(EDITS.c.at))
-            found = [n for n in (net_change(e) for e in grouped.values()) if n is not None]
-            if product_id is not None:
-                owner = _Owners(session)
-                found = [n for n in found if owner.product_of(n.table, n.key, n) == product_id]
+        found = self.net_changes(since, product_id)
         changes = [Change(n.table, n.key, n.name, n.kind, shown_fields(n.fields)) for n in found]
         changes = [c for c in changes if c.fields or c.kind is not EntryKind.CHANGED]
         changes.sort(key=lambda c: (c.entity, _order(c.id)))
         return changes
+
+    def net_changes(
+        self, since: str | dt.date | dt.datetime, product_id: int | None = None
+    ) -> list[NetChange]:
+        """Raw net changes since the moment: every recorded field (not only shown ones), in
+        the history's order (the first edit of each row first). What :func:`apply_changes
+        <pmdesk.store.history_apply.apply_changes>` writes back or forward."""
+        moment = self.moment(since)
+        with self.ws.read() as session:
+            return self._net_changes(session, moment, product_id)
+
+    def _net_changes(
+        self, session, moment: Moment, product_id: int | None = None
+    ) -> list[NetChange]:
+        grouped = self._entries(session, moment.after(EDITS.c.at))
+        found = [n for n in (net_change(e) for e in grouped.values()) if n is not None]
+        if product_id is not None:
+            owner = _Owners(session)
+            found = [n for n in found if owner.product_of(n.table, n.key, n) == product_id]
+        return found
 
     def as_it_was(
         self, since: str | dt.date | dt.datetime, table: str, product_id: int | None = None
@@ -227,6 +305,300 @@ class HistoryService:
             edits = session.scalar(sa.select(sa.func.count()).select_from(EDITS))
             entries = session.scalar(sa.select(sa.func.count()).select_from(ENTRIES))
         return int(edits or 0), int(entries or 0)
+
+    # -- a moment as a workspace of its own ------------------------------------------------------
+
+    def materialize(self, since: str | dt.date | dt.datetime | None, dest: Path) -> Path:
+        """Write a NEW SQLite workspace file at dest holding the workspace as it was at `since`
+        (None = as it is now: a plain consistent copy). Works from a SQLite file and from a team
+        (PostgreSQL) workspace. The source is never written. The copy opens with
+        pmdesk.store.workspace.open_workspace(dest) (read-only or not). Its history tables end at
+        the moment.
+
+        How: a consistent copy of the workspace as it is now (``save_copy``: SQLite's backup
+        API, or the team's tables row for row), then, in the copy, every net change since the
+        moment written backward (:func:`~pmdesk.store.history_apply.apply_changes`) and the
+        history after the moment taken out: its edits, their entries and the snapshots named
+        after it. The copy's undoing is not itself recorded.
+
+        What the history does not record stays as it is now: the file's bookkeeping
+        (``meta``), row versions, a lane folded or not, and a baseline's copied dates
+        (``baseline_entry``: as now, less those whose baseline or item did not exist at the
+        moment — an item removed since comes back without its baseline dates).
+        A moment before the first recorded edit gives the workspace as that edit found it:
+        for a workspace made by pmdesk and edited since, the new empty workspace (its name
+        and standard calendar); for the demo, the portfolio as its six months of history
+        began. ``dest`` must not exist; nothing is left behind when the copy fails.
+        """
+        from ..workspace import Workspace
+
+        dest = Path(dest)
+        if dest.exists():
+            raise PmdeskError(f"{dest.name}: a file with this name already exists; pick another")
+        moment = None if since is None else self.moment(since)
+        part = dest.with_name(dest.name + ".part")
+        _remove_file(part)
+        try:
+            self.ws.save_copy(part)
+            if moment is not None:
+                with Workspace.open(part) as copy:
+                    copy.history_enabled = False  # going back is no edit of the portfolio
+                    with copy.transaction() as uow:
+                        changes = self._net_changes(uow.session, moment)
+                        apply_changes(uow, changes, backward=True, remap_added=False)
+                        _end_history(uow.session, moment)
+                    report = copy.check()
+                if not report.ok:
+                    raise PmdeskError(
+                        f"The workspace as it was at {moment.label} does not hold together "
+                        f"({report.integrity}); no copy was made"
+                    )
+                _stand_alone(part)
+            part.replace(dest)
+        except BaseException:
+            _remove_file(part)
+            raise
+        return dest
+
+    # -- restore -------------------------------------------------------------------------------
+
+    def restore_plan(
+        self, table: str, key: Any, fields: Sequence[str] | None = None
+    ) -> RestorePlan:
+        """What :meth:`restore` would bring back, without writing; the same ValidationError
+        when there is nothing to restore."""
+        with self.ws.read() as session:
+            return self._restore_plan(session, table, key, fields)
+
+    def restore(self, table: str, key: Any, fields: Sequence[str] | None = None) -> str:
+        """Bring back, as ONE ordinary transaction (undoable from the GUI via ServiceCommand):
+        a removed row (with the rows removed in the same edit that belonged to it: its links,
+        children) when it no longer exists, or the given fields' values from before the last
+        change of each (fields=None on an existing row: every field of its last change).
+        Returns the undo label, e.g. 'Restore “Sensor & gateway hardware”'. ValidationError with a
+        clear message when nothing can be restored (e.g. the row exists and no field changed, or
+        its parent is gone).
+
+        A removed row comes back whole, with its id (``fields`` is not used); rows removed
+        with it whose other parent is gone since stay out, and references the delete cleared
+        (an owner, a link) are set again where still empty. A text longer than
+        ``history.TEXT_MAX`` comes back as the history kept it, cut (:meth:`restore_plan`
+        says which: ``RestorePlan.cut`` and ``note()``). The edit is recorded in the history
+        like any other.
+        """
+        label = self.restore_plan(table, key, fields).label  # the history's label for it
+        with history.labelled(label), self.ws.transaction() as uow:
+            plan = self._restore_plan(uow.session, table, key, fields)
+            apply_changes(uow, plan.changes, backward=True)
+            if isinstance(plan.key, int):
+                uow.journal.entity_id = plan.key
+        return plan.label
+
+    def _restore_plan(
+        self, session, table_name: str, key: Any, fields: Sequence[str] | None
+    ) -> RestorePlan:
+        table = Base.metadata.tables.get(table_name)
+        if table is None or table_name in history.UNRECORDED:
+            raise ValidationError("entity", f"“{table_name}” is nothing the history keeps")
+        key = history.key_of(history.key_text(key))
+        found = self._row_entries(session, table_name, key)
+        kind = table_name.replace("_", " ")
+        if not found:
+            raise ValidationError(
+                "entity", f"the history holds nothing of the {kind} {history.key_text(key)}"
+            )
+        row = _current(session, table, db_key(key))
+        if row is None:
+            return self._plan_whole(session, table, key, found)
+        return self._plan_fields(table, key, found, row, fields)
+
+    @staticmethod
+    def _row_entries(session, table_name: str, key: Any) -> list[tuple[int, Entry]]:
+        query = (
+            sa.select(ENTRIES.c.edit_id, ENTRIES.c.name, ENTRIES.c.kind, ENTRIES.c.fields)
+            .join(EDITS, EDITS.c.id == ENTRIES.c.edit_id)
+            .where(
+                ENTRIES.c.table_name == table_name,
+                ENTRIES.c.row_key == history.key_text(key),
+            )
+            .order_by(EDITS.c.at, EDITS.c.id, ENTRIES.c.id)
+        )
+        return [
+            (edit_id, Entry(table_name, key, name, EntryKind(kind), _pairs(fields)))
+            for edit_id, name, kind, fields in session.execute(query)
+        ]
+
+    def _plan_whole(
+        self, session, table: sa.Table, key: Any, found: list[tuple[int, Entry]]
+    ) -> RestorePlan:
+        kind = table.name.replace("_", " ")
+        removal = next(
+            ((edit, e) for edit, e in reversed(found) if e.kind is EntryKind.REMOVED), None
+        )
+        name = next((e.name for _edit, e in reversed(found) if e.name), "")
+        shown = f"“{name}”" if name else f"the {kind} {history.key_text(key)}"
+        if removal is None:
+            raise ValidationError("entity", f"the history does not say how {shown} was removed")
+        edit_id, entry = removal
+        same_edit = [
+            Entry(t, history.key_of(k), n, EntryKind(kd), _pairs(f))
+            for t, k, n, kd, f in session.execute(
+                sa.select(
+                    ENTRIES.c.table_name,
+                    ENTRIES.c.row_key,
+                    ENTRIES.c.name,
+                    ENTRIES.c.kind,
+                    ENTRIES.c.fields,
+                )
+                .where(ENTRIES.c.edit_id == edit_id)
+                .order_by(ENTRIES.c.id)
+            )
+        ]
+        main = (table.name, history.key_text(key))
+        self._refuse_orphan(session, table, entry, shown)
+        removed = {
+            (e.table, history.key_text(e.key)): e
+            for e in same_edit
+            if e.kind is EntryKind.REMOVED and e.table in Base.metadata.tables
+        }
+        coming: dict[tuple[str, str], Entry] = {main: entry}
+        growing = True
+        while growing:  # the rows that belonged to it, and theirs
+            growing = False
+            for at, other in removed.items():
+                if at in coming or not _refers_to(other, coming):
+                    continue
+                if _current(session, Base.metadata.tables[other.table], db_key(other.key)):
+                    continue  # back already
+                coming[at] = other
+                growing = True
+        pruning = True
+        while pruning:  # one whose other parent is gone since stays out
+            pruning = False
+            for at, other in list(coming.items()):
+                if at != main and not _parents_there(session, other, coming):
+                    del coming[at]
+                    pruning = True
+        changes = [
+            NetChange(e.table, e.key, e.name, EntryKind.REMOVED, dict(e.fields))
+            for e in coming.values()
+        ]
+        for other in same_edit:  # references the delete cleared, set again where still empty
+            if other.kind is not EntryKind.CHANGED or other.table not in Base.metadata.tables:
+                continue
+            cleared = _cleared_references(session, other, coming)
+            if cleared:
+                changes.append(NetChange(other.table, other.key, other.name, other.kind, cleared))
+        cut = [
+            column
+            for e in coming.values()
+            for column, pair in e.fields.items()
+            if looks_cut(pair[0])
+        ]
+        return RestorePlan(
+            table.name,
+            key,
+            name,
+            f"Restore {shown}"[: history.NAME_MAX],
+            True,
+            changes,
+            cut=sorted(set(cut)),
+        )
+
+    @staticmethod
+    def _refuse_orphan(session, table: sa.Table, entry: Entry, shown: str) -> None:
+        """The row asked for cannot come back without its parent (unless the reference is
+        one the database clears itself when the parent goes)."""
+        for fk in sorted(table.foreign_keys, key=lambda f: f.parent.name):
+            pair = entry.fields.get(fk.parent.name)
+            value = pair[0] if pair else None
+            if value is None or (fk.ondelete or "").upper() == "SET NULL":
+                continue
+            parent = fk.column.table
+            there = session.scalar(sa.select(fk.column).where(fk.column == value))
+            if there is not None:
+                continue
+            gone = session.scalar(
+                sa.select(ENTRIES.c.name)
+                .where(
+                    ENTRIES.c.table_name == parent.name,
+                    ENTRIES.c.row_key == history.key_text(value),
+                )
+                .order_by(ENTRIES.c.id.desc())
+                .limit(1)
+            )
+            what = parent.name.replace("_", " ")
+            called = f"“{gone}”" if gone else f"with id {value}"
+            raise ValidationError(
+                fk.parent.name,
+                f"{shown} belonged to the {what} {called}, which is gone too; "
+                f"restore the {what} first",
+            )
+
+    @staticmethod
+    def _plan_fields(
+        table: sa.Table,
+        key: Any,
+        found: list[tuple[int, Entry]],
+        row: dict[str, Any],
+        fields: Sequence[str] | None,
+    ) -> RestorePlan:
+        name = next((e.name for _edit, e in reversed(found) if e.name), "")
+        kind = table.name.replace("_", " ")
+        shown = f"“{name}”" if name else f"the {kind} {history.key_text(key)}"
+        fixed = {c.name for c in table.primary_key.columns} | {"row_version"}
+        changed = [e for _edit, e in found if e.kind is EntryKind.CHANGED]
+        if fields is None:
+            last = next(
+                (e for e in reversed(changed) if set(e.fields) - fixed),
+                None,
+            )
+            if last is None:
+                raise ValidationError(
+                    "fields", f"{shown} has not changed since it was added: nothing to restore"
+                )
+            wanted = [c for c in last.fields if c not in fixed and c in table.c]
+        else:
+            wanted = list(dict.fromkeys(fields))
+            for column in wanted:
+                if column not in table.c or column in fixed:
+                    known = ", ".join(c.name for c in table.c if c.name not in fixed)
+                    raise ValidationError(
+                        "field", f"a {kind} has no field “{column}” to restore (it has: {known})"
+                    )
+        before: dict[str, list[Any]] = {}
+        for column in wanted:
+            last_pair = next(
+                (
+                    e.fields[column]
+                    for e in reversed(changed)
+                    if column in e.fields and e.fields[column][0] != e.fields[column][1]
+                ),
+                None,
+            )
+            if last_pair is None:
+                if fields is not None:
+                    raise ValidationError(column, f"the history holds no change of it for {shown}")
+                continue
+            now = history.json_value(row[column])
+            if last_pair[0] != now:
+                before[column] = [last_pair[0], now]
+        if not before:
+            raise ValidationError(
+                "fields", f"{shown} already holds the values from before its last change"
+            )
+        columns = list(before)
+        what = columns[0].replace("_", " ") + " of " if len(columns) == 1 else ""
+        return RestorePlan(
+            table.name,
+            key,
+            name,
+            f"Restore {what}{shown}"[: history.NAME_MAX],
+            False,
+            [NetChange(table.name, key, name, EntryKind.CHANGED, before)],
+            columns,
+            sorted(c for c, pair in before.items() if looks_cut(pair[0])),
+        )
 
     # -- compaction ---------------------------------------------------------------------------------
 
@@ -390,3 +762,104 @@ class _Owners:
             if found is not None:
                 return found
         return None
+
+
+def _snapshot_name(name: str) -> str:
+    name = name.strip()
+    if not name:
+        raise ValidationError("name", "cannot be empty")
+    if len(name) > history.NAME_MAX:
+        raise ValidationError("name", f"at most {history.NAME_MAX} characters")
+    return name
+
+
+def _pairs(fields: Any) -> dict[str, list[Any]]:
+    """An entry's fields that are [old, new] pairs (an entry written elsewhere may hold others)."""
+    if not isinstance(fields, dict):
+        return {}
+    return {k: list(v) for k, v in fields.items() if isinstance(v, list | tuple) and len(v) == 2}
+
+
+def _current(session, table: sa.Table, key: Any) -> dict[str, Any] | None:
+    """The row as it is now, or None when it is gone."""
+    keys = list(key) if isinstance(key, tuple) else [key]
+    columns = list(table.primary_key.columns)
+    if len(keys) != len(columns):
+        return None
+    where = [c == k for c, k in zip(columns, keys, strict=True)]
+    found = session.execute(sa.select(table).where(*where)).mappings().first()
+    return dict(found) if found is not None else None
+
+
+def _references(entry: Entry) -> Iterable[tuple[str, str, Any]]:
+    """(column, parent table, parent key text) for each reference a removed row held."""
+    table = Base.metadata.tables[entry.table]
+    for fk in table.foreign_keys:
+        pair = entry.fields.get(fk.parent.name)
+        if pair and pair[0] is not None:
+            yield fk.parent.name, fk.column.table.name, history.key_text(pair[0])
+
+
+def _refers_to(entry: Entry, coming: dict[tuple[str, str], Entry]) -> bool:
+    return any((parent, key) in coming for _c, parent, key in _references(entry))
+
+
+def _parents_there(session, entry: Entry, coming: dict[tuple[str, str], Entry]) -> bool:
+    table = Base.metadata.tables[entry.table]
+    for fk in table.foreign_keys:
+        pair = entry.fields.get(fk.parent.name)
+        value = pair[0] if pair else None
+        if value is None or (fk.column.table.name, history.key_text(value)) in coming:
+            continue
+        if (fk.ondelete or "").upper() == "SET NULL":
+            continue  # left empty, as the database would have
+        if session.scalar(sa.select(fk.column).where(fk.column == value)) is None:
+            return False
+    return True
+
+
+def _cleared_references(
+    session, entry: Entry, coming: dict[tuple[str, str], Entry]
+) -> dict[str, list[Any]]:
+    """Of a row the delete changed, the references it cleared to rows coming back, where the
+    row is still there and they are still empty: {column: [old, None]}."""
+    table = Base.metadata.tables[entry.table]
+    targets = {fk.parent.name: fk.column.table.name for fk in table.foreign_keys}
+    cleared = {
+        column: pair
+        for column, pair in entry.fields.items()
+        if column in targets
+        and pair[0] is not None
+        and pair[1] is None
+        and (targets[column], history.key_text(pair[0])) in coming
+    }
+    if not cleared:
+        return {}
+    row = _current(session, table, db_key(entry.key))
+    if row is None:
+        return {}
+    return {column: pair for column, pair in cleared.items() if row.get(column) is None}
+
+
+def _end_history(session, moment: Moment) -> None:
+    """A copy's history ends at the moment: later edits, their entries, later snapshots."""
+    later = sa.select(EDITS.c.id).where(moment.after(EDITS.c.at)).scalar_subquery()
+    with journal._writing(session):
+        session.execute(sa.delete(ENTRIES).where(ENTRIES.c.edit_id.in_(later)))
+        session.execute(sa.delete(EDITS).where(moment.after(EDITS.c.at)))
+        session.execute(sa.delete(SNAPSHOTS).where(moment.after(SNAPSHOTS.c.at)))
+
+
+def _stand_alone(path: Path) -> None:
+    """A copy that stands alone, as Save a Copy's: no -wal beside it."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        conn.close()
+
+
+def _remove_file(path: Path) -> None:
+    """A half-made copy and its SQLite side files."""
+    for suffix in ("", "-wal", "-shm", "-journal", ".lock"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
