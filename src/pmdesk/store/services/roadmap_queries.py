@@ -143,6 +143,24 @@ def _link_rows(rows: Iterable[Sequence]) -> list[LinkRow]:
     ]
 
 
+def _raw_rows(conn: sa.Connection, stmt: sa.Executable) -> Sequence[Sequence]:
+    """A select's rows as plain tuples: on SQLite straight from the driver's cursor.
+
+    The bulk selects here read only ints and text (dates and enums come as text, see
+    ``_TEXT``), which SQLAlchemy would hand over unchanged, so the driver's own tuples are
+    the same values without building a Row per row (100,000 items: about a third of the
+    read). Other databases (a team workspace) go through SQLAlchemy as before.
+    """
+    if conn.dialect.name != "sqlite":
+        return conn.execute(stmt).all()
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})  # type: ignore[attr-defined]
+    params = compiled.construct_params()
+    order = compiled.positiontup or ()
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    return driver.execute(str(compiled), [params[name] for name in order]).fetchall()
+
+
 def _chunks(ids: Iterable[int]) -> Iterable[Sequence[int]]:
     values = sorted(set(ids))
     for start in range(0, len(values), _CHUNK):
@@ -158,14 +176,14 @@ class RoadmapQueries:
     def _items_of(self, product_id: int) -> sa.Select:
         return sa.select(_ITEMS.c.id).where(_ITEMS.c.product_id == product_id)
 
-    def _fetch(self, stmt: sa.Executable, kind: str) -> Sequence[sa.Row]:
-        """Run a Core select on a short session's connection (no ORM result processing).
+    def _fetch(self, stmt: sa.Executable, kind: str) -> Sequence[Sequence]:
+        """Run a Core select on a short session's connection: plain tuples (see _raw_rows).
 
         The rows end with their ``row_version``: on a team workspace an edit made
         from the chart is then checked against the version the person saw.
         """
         with self.ws.read() as session:
-            rows = session.connection().execute(stmt).all()
+            rows = _raw_rows(session.connection(), stmt)
         self.ws.versions.note_seen(kind, ((row[0], row[-1]) for row in rows))
         return rows
 
