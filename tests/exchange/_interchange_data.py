@@ -35,6 +35,7 @@ from pmdesk.store.services import (
     RequirementService,
     RoadmapService,
     StakeholderService,
+    WhatIfService,
 )
 
 TRICKY = 'R&D <beta> "quoted", semi;colon \\ back 🚀 Ünïcödé 日本語 Ελληνικά'
@@ -259,6 +260,7 @@ def build_portfolio(ws) -> dict[str, int]:
     canvas.votes.create(round_id=vote_round.id, participant="Ann", note_id=note.id)
     ids |= build_business_case(ws, product.id)
     ids |= build_market(ws, product.id, requirement.id, note.id, ids["release"])
+    ids["what_if"] = ws.service(WhatIfService).create(f"Early {TRICKY}", product.id, "Why").id
     return ids
 
 

@@ -33,6 +33,7 @@ from pmdesk.store.services import (
     RequirementService,
     RoadmapService,
     StakeholderService,
+    WhatIfService,
 )
 from pmdesk.store.workspace import Workspace
 
@@ -101,6 +102,8 @@ QUERIES = [
     "SELECT table_name, kind, count(*) FROM change_entry GROUP BY 1, 2 ORDER BY 1, 2",
     "SELECT table_name, row_key, name, kind, fields FROM change_entry "
     "WHERE table_name IN ('risk', 'product') ORDER BY id",
+    # format 7
+    "SELECT name, product_id, note, changes FROM what_if ORDER BY id",
 ]
 
 TRICKY = 'Pricing <draft> & "beta" — café 🚀'
@@ -144,6 +147,29 @@ def fill(ws: Workspace) -> None:
     _business_case(ws, atlas.id)
     _market(ws, atlas.id)
     _history(ws, atlas.id)
+    _what_if(ws, atlas.id)
+
+
+def _what_if(ws: Workspace, product_id: int) -> None:
+    """A scenario worked on in its copy (an item moved, one added), and an empty one."""
+    scenarios = ws.service(WhatIfService)
+    early = scenarios.create("Ship <Atlas> early — 🚀", product_id, note=TRICKY)
+    with tempfile.TemporaryDirectory() as folder:
+        with Workspace.open(scenarios.open_copy(early.id, Path(folder) / "copy.pmdesk")) as copy:
+            roadmap = copy.service(RoadmapService)
+            [launch] = [i for i in roadmap.items_of(product_id) if i.name == "Launch"]
+            roadmap.items.update_many(
+                {launch.id: {"start_date": "2026-11-20", "end_date": "2026-11-20"}}
+            )
+            roadmap.items.create(
+                product_id=product_id,
+                lane_id=launch.lane_id,
+                name="Early access 🚀",
+                start_date="2026-11-02",
+                end_date="2026-11-13",
+            )
+            scenarios.save_from(early.id, copy)
+    scenarios.create("Portfolio <as is>", None)
 
 
 def _history(ws: Workspace, product_id: int) -> None:

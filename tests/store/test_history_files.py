@@ -7,7 +7,7 @@ import json
 import sqlite3
 
 import pytest
-from format_files import FIXTURES, assert_refused_untouched, copy_fixture, row_count
+from format_files import FIXTURES, LATEST, assert_refused_untouched, copy_fixture, row_count
 
 from pmdesk.exchange.json_io import export_json, import_json
 from pmdesk.store import schema
@@ -22,7 +22,7 @@ HISTORY_TABLES = ("change_edit", "change_entry", "history_snapshot")
 def test_an_older_file_gains_an_empty_history_that_records(version, tmp_path):
     path = copy_fixture(FIXTURES / f"schema_v{version}.pmdesk", tmp_path)
     with Workspace.open(path) as ws:
-        assert ws.schema_version == schema.SCHEMA_VERSION == 6
+        assert ws.schema_version == schema.SCHEMA_VERSION == 7
         assert {t: ws.check().counts[t] for t in HISTORY_TABLES} == dict.fromkeys(HISTORY_TABLES, 0)
         history = ws.service(HistoryService)
         history.snapshot("After the upgrade")
@@ -89,7 +89,7 @@ REFUSED = {
 @pytest.mark.parametrize("case", sorted(REFUSED))
 def test_a_history_value_pmdesk_cannot_use_is_refused_untouched(case, tmp_path):
     statement, expected = REFUSED[case]
-    assert_refused_untouched(copy_fixture(V6, tmp_path), statement, expected)
+    assert_refused_untouched(copy_fixture(LATEST, tmp_path), statement, expected)
 
 
 def test_the_json_export_carries_the_history_and_its_import_adds_none(tmp_path):

@@ -24,7 +24,13 @@ import sqlalchemy as sa
 from pmdesk.core.errors import ValidationError
 from pmdesk.store import file_schema, migrations, schema
 from pmdesk.store.errors import UpgradeFailedError
-from pmdesk.store.services import LifecycleService, PortfolioService, RoadmapService
+from pmdesk.store.services import (
+    HistoryService,
+    LifecycleService,
+    PortfolioService,
+    RoadmapService,
+    WhatIfService,
+)
 from pmdesk.store.workspace import Workspace
 
 FIXTURES = Path(__file__).with_name("fixtures")
@@ -62,6 +68,7 @@ FORMAT_5_EMPTY = dict.fromkeys(
 )
 
 FORMAT_6_EMPTY = dict.fromkeys(["change_edit", "change_entry", "history_snapshot"], 0)
+FORMAT_7_EMPTY = {"what_if": 0}
 
 
 def _expected(fixture: Path) -> dict:
@@ -273,8 +280,8 @@ def test_format_1_gate_review_is_rebuilt_with_distinct_check_names(tmp_path: Pat
     ]
     assert _rows(path, "gate_review") == gates
     # Every row kept; format 3 adds the workspace's standard calendar, without holidays,
-    # format 4 the business of the products, format 5 the market radar and format 6 the
-    # history, empty.
+    # format 4 the business of the products, format 5 the market radar, format 6 the
+    # history and format 7 the what-if scenarios, empty.
     assert (
         _counts(path)
         == counts
@@ -282,6 +289,7 @@ def test_format_1_gate_review_is_rebuilt_with_distinct_check_names(tmp_path: Pat
         | FORMAT_4_EMPTY
         | FORMAT_5_EMPTY
         | FORMAT_6_EMPTY
+        | FORMAT_7_EMPTY
     )
     indexes = {name for name, sql in _schema(path).items() if " ON gate_review " in sql}
     assert indexes == {"ix_gate_review_product_id", "ix_gate_review_decided_by_id"}
@@ -529,6 +537,41 @@ def test_an_upgraded_plan_moves_successors_to_the_dates_it_did_before(tmp_path: 
         if row["product_id"] == 1
     }
     assert moved == FORMAT_2_DATES
+
+
+# -- format 7: what-if scenarios, an empty table -------------------------------------------------
+
+
+@pytest.mark.parametrize("version", range(1, 7))
+def test_an_older_file_gains_an_empty_what_if_table_that_works(version: int, tmp_path: Path):
+    path = _copy(FIXTURES / f"schema_v{version}.pmdesk", tmp_path)
+    assert "what_if" not in _counts(path)
+    with Workspace.open(path) as ws:
+        assert ws.schema_version == schema.SCHEMA_VERSION == 7
+        assert ws.check().counts["what_if"] == 0
+        scenarios = ws.service(WhatIfService)
+        assert scenarios.scenarios() == []
+        product = ws.service(PortfolioService).list_products()[0]
+        edits = ws.service(HistoryService).counts()
+        made = scenarios.create("Ship <early> & 🚀", product.id, note="After the upgrade")
+        assert [s.name for s in scenarios.scenarios()] == ["Ship <early> & 🚀"]
+        assert (made.product_id, made.changed_rows) == (product.id, 0)
+        assert ws.service(HistoryService).counts() == edits  # a scenario is no edit of the plan
+        with ws.engine.connect() as conn:
+            _assert_content(conn, _expected(FIXTURES / f"schema_v{version}.pmdesk"))
+        assert ws.check().ok
+    [backup] = _backups(path)
+    assert _stored_version(backup) == version
+    assert "what_if" not in _counts(backup)
+
+
+def test_format_7_migration_refuses_an_engine_it_does_not_know():
+    engine = sa.create_engine("sqlite://")
+    with engine.connect() as conn:
+        conn.dialect.name = "oracle"  # what a third engine would be called
+        with pytest.raises(RuntimeError, match="no format 7 migration for a oracle database"):
+            migrations.to_format_7(conn)
+    engine.dispose()
 
 
 # -- the upgrade machinery, with a pretend next format ---------------------------------------------

@@ -146,6 +146,8 @@ def test_undo_of_a_driver_someone_changed_since_is_refused(connect):
     assert their_finance.case_details(pid).drivers["churn"] == Decimal("0.04")
 
 
+# What format 7 added: what-if scenarios.
+FORMAT_7_TABLES = ("what_if",)
 # What format 6 added (children first): the history.
 FORMAT_6_TABLES = ("change_entry", "change_edit", "history_snapshot")
 # What format 5 added (children first): the market radar.
@@ -185,7 +187,7 @@ def _downgrade(engine: sa.Engine, version: int) -> None:
     with engine.begin() as conn:
         for statement in FORMAT_5_UNDO:
             conn.exec_driver_sql(statement)
-        for table in FORMAT_6_TABLES + FORMAT_5_TABLES + tuple(FORMAT_4_TABLES):
+        for table in FORMAT_7_TABLES + FORMAT_6_TABLES + FORMAT_5_TABLES + tuple(FORMAT_4_TABLES):
             conn.exec_driver_sql(f"DROP TABLE {table}")
         if version == 2:
             for table in ("calendar_exception", "work_calendar"):

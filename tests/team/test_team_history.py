@@ -90,13 +90,13 @@ def test_a_format_5_team_database_gains_the_history_on_connect(team_db, pg_serve
     engine = sa.create_engine(full.set(drivername="postgresql+psycopg"))
     try:
         with engine.begin() as conn:
-            for table in ("change_entry", "change_edit", "history_snapshot"):
+            for table in ("what_if", "change_entry", "change_edit", "history_snapshot"):
                 conn.exec_driver_sql(f"DROP TABLE {table}")
             conn.exec_driver_sql("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
     finally:
         engine.dispose()
     with connect_workspace(url, pg_server.password, listen=False) as ws:
-        assert ws.schema_version == schema.SCHEMA_VERSION == 6
+        assert ws.schema_version == schema.SCHEMA_VERSION == 7
         assert ws.service(HistoryService).counts() == (0, 0)
         ws.service(PortfolioService).create_product(name="After the upgrade")
         assert ws.service(HistoryService).counts() == (1, 2)  # the product and its stage

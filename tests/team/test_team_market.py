@@ -43,6 +43,8 @@ FORMAT_5_UNDO = (
     "CHECK (target IN ('canvas_note', 'requirement'))",
 )
 RTL = "שלום עולם 🚀 <b>&amp;</b>"
+# What format 7 added: what-if scenarios.
+FORMAT_7_TABLES = ("what_if",)
 # What format 6 added (children first): the history.
 FORMAT_6_TABLES = ("change_entry", "change_edit", "history_snapshot")
 # What format 5 added (children first).
@@ -168,7 +170,7 @@ def format_4_team_db(empty_db, pg_server, tmp_path: Path) -> Iterator[str]:
     with engine.begin() as conn:
         for statement in FORMAT_5_UNDO:
             conn.exec_driver_sql(statement)
-        for table in FORMAT_6_TABLES + FORMAT_5_TABLES:
+        for table in FORMAT_7_TABLES + FORMAT_6_TABLES + FORMAT_5_TABLES:
             conn.exec_driver_sql(f"DROP TABLE {table}")
         conn.exec_driver_sql("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
     engine.dispose()

@@ -21,7 +21,7 @@ from pmdesk.store.demo import create_demo
 from pmdesk.store.errors import UpgradeFailedError
 from pmdesk.store.factory import connect_workspace
 from pmdesk.store.models import Base
-from pmdesk.store.services import RoadmapService
+from pmdesk.store.services import HistoryService, PortfolioService, RoadmapService, WhatIfService
 from pmdesk.store.team_copy import file_to_team, read_table
 from pmdesk.store.team_server import team_url
 
@@ -50,6 +50,8 @@ def _snapshot(conn: sa.Connection) -> dict[str, list[dict]]:
     return {t.name: read_table(conn, t) for t in Base.metadata.sorted_tables if t.name != "meta"}
 
 
+# What format 7 added: what-if scenarios.
+FORMAT_7_TABLES = ("what_if",)
 # What format 6 added (children first): the history.
 FORMAT_6_TABLES = ("change_entry", "change_edit", "history_snapshot")
 # What format 5 added (children first): the market radar.
@@ -102,7 +104,12 @@ def _format_1_snapshot(conn: sa.Connection) -> dict[str, list[dict]]:
     for table in Base.metadata.sorted_tables:
         if (
             table.name == "meta"
-            or table.name in FORMAT_3_TABLES + FORMAT_4_TABLES + FORMAT_5_TABLES + FORMAT_6_TABLES
+            or table.name
+            in FORMAT_3_TABLES
+            + FORMAT_4_TABLES
+            + FORMAT_5_TABLES
+            + FORMAT_6_TABLES
+            + FORMAT_7_TABLES
         ):
             continue
         dropped = FORMAT_3_COLUMNS.get(table.name, ()) + (
@@ -119,7 +126,9 @@ def _make_format_1(engine: sa.Engine) -> None:
     with engine.begin() as conn:
         for statement in FORMAT_5_UNDO:
             conn.exec_driver_sql(statement)
-        for table in FORMAT_6_TABLES + FORMAT_5_TABLES + FORMAT_4_TABLES + FORMAT_3_TABLES:
+        for table in (
+            FORMAT_7_TABLES + FORMAT_6_TABLES + FORMAT_5_TABLES + FORMAT_4_TABLES + FORMAT_3_TABLES
+        ):
             conn.exec_driver_sql(f"DROP TABLE {table}")
         for table, columns in FORMAT_3_COLUMNS.items():
             for column in columns:
@@ -167,7 +176,7 @@ def test_format_1_team_database_is_upgraded_on_connect(format_1_team_db, pg_serv
     milestone = next(i for i in before["roadmap_item"] if MARKER.format(id=review) in i["notes"])
 
     with connect_workspace(url, pg_server.password, listen=False) as ws:
-        assert ws.schema_version == schema.SCHEMA_VERSION == 6
+        assert ws.schema_version == schema.SCHEMA_VERSION == 7
         with ws.engine.connect() as conn:
             assert _checks(conn, "gate_review") == V2_GATE_CHECKS
             after = _format_1_snapshot(conn)
@@ -189,7 +198,7 @@ def test_format_1_team_database_is_upgraded_on_connect(format_1_team_db, pg_serv
                 "SELECT product_id, weekdays, day_start, day_end FROM work_calendar"
             ).all()
             assert calendars == [(None, 31, 540, 1020)]
-            for table in FORMAT_4_TABLES + FORMAT_5_TABLES + FORMAT_6_TABLES:  # empty tables
+            for table in FORMAT_4_TABLES + FORMAT_5_TABLES + FORMAT_6_TABLES + FORMAT_7_TABLES:
                 assert conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one() == 0
         assert ws.service(RoadmapService).calendar_of(before["product"][0]["id"]).describe()
 
@@ -230,5 +239,32 @@ def test_a_new_team_database_has_the_model_constraint_names(team_db, pg_server):
                     str(c.name) for c in table.constraints if isinstance(c, sa.CheckConstraint)
                 )
                 assert _checks(conn, table.name) == expected, table.name
+    finally:
+        engine.dispose()
+
+
+def test_a_format_6_team_database_gains_what_if_scenarios_on_connect(team_db, pg_server):
+    """Format 7's table is made on the server as in a file: same name, checks and cascade."""
+    engine = sa.create_engine(team_url(team_db, pg_server.password), poolclass=sa.pool.NullPool)
+    try:
+        with engine.begin() as conn:
+            for table in FORMAT_7_TABLES:
+                conn.exec_driver_sql(f"DROP TABLE {table}")
+            conn.exec_driver_sql("UPDATE meta SET value = '6' WHERE key = 'schema_version'")
+        with connect_workspace(team_db, pg_server.password, listen=False) as ws:
+            assert ws.schema_version == schema.SCHEMA_VERSION == 7
+            scenarios = ws.service(WhatIfService)
+            assert scenarios.scenarios() == []
+            product = ws.service(PortfolioService).create_product(name="Atlas <&> 🚀")
+            edits = ws.service(HistoryService).counts()
+            made = scenarios.create("Ship <early> 🚀", product.id, note="On the server")
+            assert scenarios.get(made.id).created_by == sa.make_url(team_db).username
+            assert ws.service(HistoryService).counts() == edits  # no edit of the plan
+            with pytest.raises(ValidationError, match="already exists"):
+                scenarios.create("Ship <early> 🚀", None)
+            ws.service(PortfolioService).products.delete([product.id])
+            assert scenarios.scenarios() == []  # it went with its product
+        with engine.connect() as conn:
+            assert _checks(conn, "what_if") == ["ck_what_if_name_not_blank"]
     finally:
         engine.dispose()

@@ -68,6 +68,8 @@ class ChangeKind(StrEnum):
     CHANGE_EDIT = "change_edit"
     CHANGE_ENTRY = "change_entry"
     HISTORY_SNAPSHOT = "history_snapshot"
+    # What-if scenarios: a branch of the plan kept as its changes (no change of the plan).
+    WHAT_IF = "what_if"
 
     @classmethod
     def of_table(cls, table: str) -> ChangeKind | None:

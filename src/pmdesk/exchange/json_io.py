@@ -16,12 +16,13 @@ Format ``pmdesk-portfolio``, version 1::
     }
 
 ``tables`` holds every table of the workspace except ``meta`` (the file's own
-bookkeeping), in dependency order, each row an object of *all* its columns by
-name, rows in primary-key order. Values: text as typed; numbers as numbers;
-``true``/``false``; dates ``"YYYY-MM-DD"``; date-times ``"YYYY-MM-DDTHH:MM:SS"``
-(UTC, no zone); vocabularies by their stored value (``"must"``, ``"FS"``);
-JSON columns (settings, criteria, participants) as JSON; missing values
-``null``. Ids and row versions are kept, so links between rows survive and
+bookkeeping) and, unless asked for (``what_ifs=True``), ``what_if`` (what-if scenarios
+are no part of the plan; a document that holds them brings them in), in dependency
+order, each row an object of *all* its columns by name, rows in primary-key order.
+Values: text as typed; numbers as numbers; ``true``/``false``; dates ``"YYYY-MM-DD"``;
+date-times ``"YYYY-MM-DDTHH:MM:SS"`` (UTC, no zone); vocabularies by their stored value
+(``"must"``, ``"FS"``); JSON columns (settings, criteria, participants) as JSON; missing
+values ``null``. Ids and row versions are kept, so links between rows survive and
 exporting an imported file gives the same document again (apart from
 ``exported_at``).
 
@@ -98,15 +99,20 @@ def _json_value(value: Any) -> Any:
 
 
 def portfolio_document(
-    ws: Workspace, *, now: dt.datetime | None = None, progress: Progress | None = None
+    ws: Workspace,
+    *,
+    now: dt.datetime | None = None,
+    progress: Progress | None = None,
+    what_ifs: bool = False,
 ) -> dict[str, Any]:
     """The whole workspace as a JSON-ready dict (see the module docstring).
 
     ``progress(tables read, tables)`` after each table; it may raise to stop.
+    ``what_ifs``: the what-if scenarios too (left out unless asked for).
     """
     stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
     tables: dict[str, list[dict[str, Any]]] = {}
-    every = _tables()
+    every = [t for t in _tables() if what_ifs or t.name != "what_if"]
     with ws.read() as session:
         for number, table in enumerate(every, 1):
             order = list(table.primary_key.columns)
@@ -130,9 +136,10 @@ def export_json(
     *,
     now: dt.datetime | None = None,
     progress: Progress | None = None,
+    what_ifs: bool = False,
 ) -> bytes:
     """The portfolio as UTF-8 JSON bytes; also written to ``dest`` when given."""
-    document = portfolio_document(ws, now=now, progress=progress)
+    document = portfolio_document(ws, now=now, progress=progress, what_ifs=what_ifs)
     text = json.dumps(document, ensure_ascii=False, indent=2)
     data = (text + "\n").encode("utf-8")
     if dest is not None:

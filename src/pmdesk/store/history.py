@@ -48,7 +48,9 @@ ENTRIES = table_of(ChangeEntry)
 SNAPSHOTS = table_of(HistorySnapshot)
 
 # Tables whose rows are no change of the portfolio a reader asks about.
-UNRECORDED = frozenset({"meta", EDITS.name, ENTRIES.name, SNAPSHOTS.name, "baseline_entry"})
+UNRECORDED = frozenset(
+    {"meta", EDITS.name, ENTRIES.name, SNAPSHOTS.name, "baseline_entry", "what_if"}
+)
 # Columns never recorded: bookkeeping and view state.
 QUIET = frozenset({("*", "row_version"), ("lane", "collapsed")})
 # Keys of workspace_info.settings that are view state (the presenter's speaker notes).

@@ -904,3 +904,37 @@ def to_format_6(conn: Connection) -> None:
         raise RuntimeError(f"no format 6 migration for a {conn.dialect.name} database")
     for table in _FORMAT_6_TABLES:
         table.create(conn)
+
+
+# -- format 7: what-if scenarios, each a named list of changes to the plan ------------------------
+
+_V7 = sa.MetaData(naming_convention=_V4.naming_convention)
+sa.Table("product", _V7, sa.Column("id", sa.Integer, primary_key=True))  # a stub: referred to
+
+_WHAT_IF_V7 = sa.Table(
+    "what_if",
+    _V7,
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column(
+        "product_id",
+        sa.Integer,
+        sa.ForeignKey("product.id", ondelete="CASCADE"),
+        nullable=True,
+        index=True,
+    ),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("changes", sa.JSON, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    *_v4_entity(),
+    sa.UniqueConstraint("name"),
+    sa.CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),
+)
+
+
+def to_format_7(conn: Connection) -> None:
+    """What-if scenarios: one new table, empty; no existing row changes."""
+    if conn.dialect.name not in ("sqlite", "postgresql"):
+        raise RuntimeError(f"no format 7 migration for a {conn.dialect.name} database")
+    _WHAT_IF_V7.create(conn)

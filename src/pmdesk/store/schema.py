@@ -17,6 +17,8 @@ Format history (add a line, a migration and a fixture file for every release):
    supports, and each product's limitations and known issues.
 6. 0.6.0 - the portfolio's history: every committed edit (when, who, what it was called)
    and the rows it changed, field by field, old and new; named snapshots of moments.
+7. 0.7.0 - what-if scenarios (what_if): a named branch of the plan, kept as the net changes
+   it makes (as the history words them), compared with the plan and promoted or discarded.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ if TYPE_CHECKING:
 # PRAGMA application_id: "PMDK" in ASCII. `file` and the shared-mime-info type know
 # a .pmdesk file by these four bytes at offset 68 of the SQLite header.
 APPLICATION_ID = 0x504D444B
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 Migration = Callable[["Connection"], None]
 
@@ -49,6 +51,7 @@ MIGRATIONS: dict[int, Migration] = {
     4: migrations.to_format_4,
     5: migrations.to_format_5,
     6: migrations.to_format_6,
+    7: migrations.to_format_7,
 }
 
 

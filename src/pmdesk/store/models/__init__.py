@@ -45,6 +45,7 @@ from .portfolio import (
 from .requirements import Requirement, RequirementCustomer, RequirementItemLink
 from .roadmap import Baseline, BaselineEntry, Dependency, Lane, RoadmapItem
 from .stakeholders import RaciAssignment, Stakeholder, StakeholderPosition
+from .what_if import WhatIf
 
 __all__ = [
     "Base",
@@ -102,6 +103,7 @@ __all__ = [
     "StakeholderPosition",
     "Vote",
     "VoteRound",
+    "WhatIf",
     "WinLoss",
     "WorkCalendar",
     "WorkspaceInfo",

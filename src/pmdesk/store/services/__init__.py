@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .requirements import RequirementService
     from .roadmap import RoadmapService
     from .stakeholders import StakeholderService
+    from .what_if import WhatIfService
 
 # Each service's class, by the module that defines it.
 _MODULES = {
@@ -36,6 +37,7 @@ _MODULES = {
     "RequirementService": "requirements",
     "RoadmapService": "roadmap",
     "StakeholderService": "stakeholders",
+    "WhatIfService": "what_if",
 }
 
 __all__ = [
@@ -50,6 +52,7 @@ __all__ = [
     "RequirementService",
     "RoadmapService",
     "StakeholderService",
+    "WhatIfService",
 ]
 
 
