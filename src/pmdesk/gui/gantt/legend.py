@@ -7,6 +7,8 @@ names, colours and glyphs.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -38,6 +40,10 @@ class RoadmapLegend(QWidget):
             slip=baseline,
             violated=bool(model.violated),
         )
+        if model.moment is not None and baseline:
+            # The ghosts are a moment's, not the baseline's: the legend says which.
+            ghosts = f"Ghosts: {model.moment.label}"
+            entries = [replace(e, label=ghosts) if e.key == "baseline" else e for e in entries]
         if self.marks_only:
             entries = [e for e in entries if e.key not in rs.SHAPE_KEYS]
         return entries

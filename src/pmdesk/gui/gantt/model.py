@@ -21,7 +21,9 @@ from pmdesk.core.horizon import effective_horizon
 from pmdesk.core.kinds import ChangeKind
 from pmdesk.core.scheduling import CycleError, Link, Task, schedule, task_from_dates, violations
 from pmdesk.core.working_calendar import WorkingCalendar
+from pmdesk.store.models import HistorySnapshot
 from pmdesk.store.services.calendar import CalendarService
+from pmdesk.store.services.history import HistoryService
 from pmdesk.store.services.launch import LaneTask
 from pmdesk.store.services.roadmap_queries import (
     BaselineRow,
@@ -79,6 +81,18 @@ class _Names(Mapping):
         return len(self._items)
 
 
+@dataclass(frozen=True)
+class Ghosts:
+    """The items' dates at a moment (a snapshot or a day), drawn as ghost bars in place of
+    the baseline's. A view: it lives in the window, never in the file, and has no undo."""
+
+    since: str | dt.date  # what was chosen: a snapshot's name, or a day
+    label: str  # what the legend calls it: "Q3 review, 3 Sep 2026" or "14 Sep 2026"
+    # item id -> (start, end) ordinals then; an item added since has none. Read once: a
+    # later edit of an item moves its bar, never its ghost.
+    dates: dict[int, tuple[int, int]]
+
+
 @dataclass
 class Refresh:
     """What a change needs repainted: some lanes, or everything when rows moved."""
@@ -106,6 +120,9 @@ class RoadmapModel:
         self.product_id: int | None = None
         self.show_critical = False
         self.baseline_shown = True
+        # A moment's dates drawn instead of the baseline's (kept across a reload of the same
+        # product; another product, or another file's model, starts without).
+        self.moment: Ghosts | None = None
         self.version = 0  # grows with every change of the layout: caches of geometry check it
         # What each step of ``version`` since the last full layout touched (see moved_since).
         self._laid_out = 0  # the version of the last full layout: everything may have moved
@@ -138,6 +155,8 @@ class RoadmapModel:
     # -- loading ---------------------------------------------------------------------
 
     def load(self, product_id: int | None) -> None:
+        if product_id != self.product_id:
+            self.moment = None
         with bulk_work():
             self._load(product_id)
 
@@ -192,10 +211,25 @@ class RoadmapModel:
 
     @property
     def baseline_visible(self) -> bool:
-        return self.baseline_shown and self.baseline_id is not None
+        """Whether ghost bars are drawn: the compared baseline's, or a moment's."""
+        return self.baseline_shown and (self.moment is not None or self.baseline_id is not None)
+
+    @property
+    def ghosts(self) -> dict[int, tuple[int, int]]:
+        """item id -> (start, end) ordinals the ghost bars and slips compare with."""
+        return self.moment.dates if self.moment is not None else self.baseline
+
+    @property
+    def compared_with(self) -> str:
+        """What the slips are against, in a sentence: "the baseline" or "“Q3 review”"."""
+        return f"“{self.moment.label}”" if self.moment is not None else "the baseline"
+
+    def snapshots(self) -> list[HistorySnapshot]:
+        """The workspace's snapshots, oldest first (the moments ghosts can be drawn from)."""
+        return self.queries.ws.service(HistoryService).snapshots()
 
     def layout_item(self, row: ItemRow) -> LayoutItem:
-        baseline = self.baseline.get(row.id) if self.baseline_visible else None
+        baseline = self.ghosts.get(row.id) if self.baseline_visible else None
         return LayoutItem(
             row.id, row.lane_id, row.kind, row.start.toordinal(), row.end.toordinal(), baseline
         )
@@ -338,7 +372,7 @@ class RoadmapModel:
         return effective_horizon(row.horizon, row.start, row.end, self.today)
 
     def slip(self, item_id: int) -> int | None:
-        row, base = self.items.get(item_id), self.baseline.get(item_id)
+        row, base = self.items.get(item_id), self.ghosts.get(item_id)
         if row is None or base is None:
             return None
         return finish_slip(row.end.toordinal(), base[1])

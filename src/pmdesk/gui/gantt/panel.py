@@ -50,6 +50,7 @@ from .headers import CHEVRON_WIDTH, LANE_COLUMN_WIDTH, CornerHeader, LaneHeader,
 from .lane_actions import LaneActions
 from .legend import RoadmapLegend
 from .model import CALENDAR_KINDS, Filter, RoadmapModel
+from .moments import MomentGhosts
 from .painting import ChartPainter
 from .refresh import ChartRefresh
 from .scene import ChartScene
@@ -89,6 +90,7 @@ class RoadmapPanel(QWidget):
         self.board = HorizonBoard(self.model, self.painter)
         self.toolbar = RoadmapToolbar(self, self.model)
         self.legend = RoadmapLegend(self.model, self.painter)
+        self.ghosts = MomentGhosts(self, ctx, self.model, self.toolbar)  # a moment's ghost bars
         # On the view, not its viewport: a scroll moves the viewport's children with it.
         self.hint = next_step_hint("", self.view, hidden=False)
         self.hint.setMargin(16)
@@ -173,6 +175,8 @@ class RoadmapPanel(QWidget):
         t.show_baseline.toggled.connect(self._show_baseline)
         t.details.toggled.connect(self._show_details)
         t.filterChanged.connect(self.set_filter)
+        self.ghosts.changed.connect(self._relayout)
+        self.ghosts.statusMessage.connect(self.statusMessage)
         v.changesRequested.connect(self._move)
         v.linkRequested.connect(self._link)
         v.createRequested.connect(self.create_item)

@@ -54,7 +54,7 @@ def item_tooltip(model: RoadmapModel, item_id: int) -> str:
     slip = model.slip(item_id)
     if slip:
         word = "late" if slip > 0 else "early"
-        lines.append(f"{days_text(abs(slip))} {word} against the baseline")
+        lines.append(f"{days_text(abs(slip))} {word} against {model.compared_with}")
     if model.show_critical and item_id in model.floats:
         total = model.floats[item_id]
         lines.append("On the critical path" if total <= 0 else f"Float: {days_text(total)}")

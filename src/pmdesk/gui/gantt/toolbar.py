@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLineEdit, QMenu, QToolBar, QToolButton, QWidget
@@ -9,6 +11,8 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QMenu, QToolBar, QToolButton
 from pmdesk.core.enums import ItemKind, ItemStatus
 
 from .model import Filter, RoadmapModel
+from .moments import NO_SNAPSHOTS, VIEW_ONLY
+from .text import short_date
 
 
 def _action(
@@ -32,6 +36,10 @@ class RoadmapToolbar(QToolBar):
     """Actions live here so the main window can put the same ones in its View menu."""
 
     filterChanged = Signal(object)  # Filter
+    # Ghost bars from a moment (a view, no undo): a snapshot's name or a day; None: the
+    # compared baseline's again.
+    momentChosen = Signal(object)
+    dateAsked = Signal()  # "A date…": which day to draw the ghosts from
 
     def __init__(self, owner: QWidget, model: RoadmapModel) -> None:
         super().__init__("Roadmap", owner)
@@ -69,11 +77,16 @@ class RoadmapToolbar(QToolBar):
         self.addAction(self.critical)
         self.addAction(self.reschedule)
         self.baseline_menu = QMenu("Baseline", self)
+        self.baseline_menu.setToolTipsVisible(True)
+        self._choose_baseline = None
+        self.baseline_menu.aboutToShow.connect(self._refill_baselines)
         self.set_baseline = _action(owner, "Set baseline…", "Record every item's dates now")
         self.show_baseline = _action(
             owner, "Show baseline", "Draw the compared baseline under the bars", checkable=True
         )
         self.show_baseline.setChecked(True)
+        # Hiding the ghosts ends a moment's: shown again, they are the baseline's.
+        self.show_baseline.toggled.connect(lambda shown: shown or self.momentChosen.emit(None))
         button = QToolButton(self)
         button.setText("Baseline")
         button.setMenu(self.baseline_menu)
@@ -159,15 +172,65 @@ class RoadmapToolbar(QToolBar):
         self.filterChanged.emit(self.current_filter())
 
     def fill_baselines(self, choose) -> None:
-        """Set baseline…, then one entry per baseline (the compared one checked)."""
+        """Set baseline…, then one entry per baseline (the compared one checked), then the
+        moments ghosts can be drawn from: each snapshot, newest first, and "A date…"."""
+        self._choose_baseline = choose
         menu = self.baseline_menu
         menu.clear()
         menu.addAction(self.set_baseline)
         menu.addAction(self.show_baseline)
+        moment = self.model.moment
         if self.model.baselines:
             menu.addSection("Compare with")
         for baseline in reversed(self.model.baselines):
             action = menu.addAction(f"{baseline.name} ({baseline.created_at:%d %b %Y})")
             action.setCheckable(True)
-            action.setChecked(baseline.id == self.model.baseline_id)
-            action.triggered.connect(lambda _checked=False, b=baseline.id: choose(b))
+            action.setChecked(moment is None and baseline.id == self.model.baseline_id)
+            action.triggered.connect(lambda _checked=False, b=baseline.id: self._baseline(b))
+        self._fill_moments()
+
+    def _refill_baselines(self) -> None:
+        """Each time the menu opens: a snapshot taken since is there."""
+        if self._choose_baseline is not None:
+            self.fill_baselines(self._choose_baseline)
+
+    def _baseline(self, baseline_id: int) -> None:
+        self.momentChosen.emit(None)  # a baseline's ghosts again, not a moment's
+        if self._choose_baseline is not None:
+            self._choose_baseline(baseline_id)
+
+    def _fill_moments(self) -> None:
+        menu = self.baseline_menu
+        moment = self.model.moment
+        menu.addSection("Compare with a moment")
+        snapshots = self.model.snapshots() if self.model.product_id is not None else []
+        if not snapshots:
+            menu.addAction(NO_SNAPSHOTS).setEnabled(False)
+        for snap in reversed(snapshots):  # newest first
+            day = short_date(snap.at.date())
+            action = menu.addAction(f"{snap.name} ({day}, {snap.kind.label.lower()})")
+            action.setCheckable(True)
+            action.setChecked(moment is not None and moment.since == snap.name)
+            action.setToolTip(
+                f"Ghost bars: every item's dates as they were at “{snap.name}” "
+                f"({day} {snap.at:%H:%M} UTC). {VIEW_ONLY}"
+            )
+            action.triggered.connect(
+                lambda _checked=False, name=snap.name: self.momentChosen.emit(name)
+            )
+        if moment is not None and isinstance(moment.since, dt.date):
+            chosen = menu.addAction(moment.label)
+            chosen.setCheckable(True)
+            chosen.setChecked(True)
+            chosen.setToolTip(f"Ghost bars as the items were when {moment.label} began")
+            chosen.triggered.connect(
+                lambda _checked=False, d=moment.since: self.momentChosen.emit(d)
+            )
+        ask = menu.addAction("A date…")
+        ask.setToolTip(f"Ghost bars: every item's dates as they were on a day. {VIEW_ONLY}")
+        ask.triggered.connect(self.dateAsked)
+        ask.setEnabled(self.model.product_id is not None)
+        if moment is not None:
+            stop = menu.addAction(f"Stop Comparing with {moment.label}")
+            stop.setToolTip("Back to the baseline's ghost bars (or none, without a baseline)")
+            stop.triggered.connect(lambda: self.momentChosen.emit(None))
