@@ -28,6 +28,7 @@ import datetime as dt
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from .enums import DependencyType
 from .errors import ValidationError
@@ -48,6 +49,21 @@ class Link:
     type: DependencyType = DependencyType.FINISH_TO_START
     lag: int = 0
     elapsed: bool = True  # False: the lag counts working days of the calendar
+
+
+class _LinkLike(Protocol):
+    """What :func:`broken_links` reads of a link (a :class:`Link`, or a row with its fields)."""
+
+    @property
+    def pred(self) -> int: ...
+    @property
+    def succ(self) -> int: ...
+    @property
+    def type(self) -> DependencyType: ...
+    @property
+    def lag(self) -> int: ...
+    @property
+    def elapsed(self) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,13 +123,50 @@ def task_from_dates(
     return Task(item_id, first, task_duration(first, end.toordinal(), milestone, calendar))
 
 
+class TaskDays:
+    """:func:`task_from_dates` for the many items of one plan under one calendar.
+
+    The same tasks, but each day's running count of working days is worked out once
+    and remembered (a plan reuses its days), so 100,000 items cost dictionary look-ups
+    rather than two calendar sums each.
+    """
+
+    __slots__ = ("calendar", "_counts")
+
+    _ORIGIN = 1  # any fixed day: a duration is the difference of two counts from it
+
+    def __init__(self, calendar: WorkingCalendar | None = None) -> None:
+        self.calendar = calendar
+        self._counts: dict[int, int] = {}
+
+    def _count(self, day: int) -> int:
+        found = self._counts.get(day)
+        if found is None:
+            assert self.calendar is not None
+            found = self._counts[day] = self.calendar.working_between(self._ORIGIN, day)
+        return found
+
+    def duration(self, first: int, last: int, milestone: bool = False) -> int:
+        """As :func:`task_duration`."""
+        if milestone:
+            return 0
+        if self.calendar is None:
+            return last + 1 - first
+        return max(self._count(last + 1) - self._count(first), 1)
+
+    def task(self, item_id: int, start: dt.date, end: dt.date, milestone: bool = False) -> Task:
+        """As :func:`task_from_dates` with this calendar."""
+        first = start.toordinal()
+        return Task(item_id, first, self.duration(first, end.toordinal(), milestone))
+
+
 class _Days:
     """Day arithmetic for one scheduling pass: calendar days, or a working calendar's."""
 
     def __init__(self, calendar: WorkingCalendar | None) -> None:
         self.calendar = calendar
 
-    def lag(self, day: int, link: Link, sign: int = 1) -> int:
+    def lag(self, day: int, link: _LinkLike, sign: int = 1) -> int:
         if self.calendar is None or link.elapsed:
             return day + sign * link.lag
         return self.calendar.add_working(day, sign * link.lag)
@@ -132,7 +185,7 @@ class _Days:
         """A start pushed to ``day`` begins on the first working day from there."""
         return day if self.calendar is None else self.calendar.next_working(day)
 
-    def required_start(self, link: Link, pred: tuple[int, int], succ_duration: int) -> int:
+    def required_start(self, link: _LinkLike, pred: tuple[int, int], succ_duration: int) -> int:
         """The earliest start of the successor this link allows."""
         pred_start, pred_finish = pred
         kind = link.type
@@ -144,7 +197,7 @@ class _Days:
             return self.start_for(self.lag(pred_finish, link), succ_duration)
         return self.start_for(self.lag(pred_start, link), succ_duration)  # START_TO_FINISH
 
-    def latest_finish(self, link: Link, succ: tuple[int, int], pred_duration: int) -> int:
+    def latest_finish(self, link: _LinkLike, succ: tuple[int, int], pred_duration: int) -> int:
         """The latest finish of the predecessor this link allows."""
         succ_ls, succ_lf = succ
         kind = link.type
@@ -257,17 +310,49 @@ class Violation:
 def violations(
     tasks: Iterable[Task], links: Iterable[Link], calendar: WorkingCalendar | None = None
 ) -> list[Violation]:
-    days = _Days(calendar)
     by_id = {t.id: t for t in tasks}
-    found = []
+    return [Violation(link, days) for link, days in broken_links(by_id, links, calendar)]
+
+
+def broken_links[L: _LinkLike](
+    tasks: Mapping[int, Task], links: Iterable[L], calendar: WorkingCalendar | None = None
+) -> list[tuple[L, int]]:
+    """(link, days it is broken by) for each link the tasks' dates break, in the links' order.
+
+    ``tasks`` by id; a link to an item not among them is left out. Any object with a
+    link's fields will do (the chart passes its rows). The common link, finish-to-start
+    with its lag in calendar days, is worked out inline: this runs over every link of the
+    plan when it opens (75,000 of them in a 100,000-item plan).
+    """
+    days = _Days(calendar)
+    add_working = calendar.add_working if calendar is not None else None
+    finish_to_start = DependencyType.FINISH_TO_START
+    found: list[tuple[L, int]] = []
+    rolled: dict[int, int] = {}  # a day -> the working day it rolls on to
+    get = tasks.get
     for link in links:
-        pred, succ = by_id.get(link.pred), by_id.get(link.succ)
+        pred = get(link.pred)
+        succ = get(link.succ)
         if pred is None or succ is None:
             continue
-        pred_span = (pred.start, days.finish(pred.start, pred.duration))
-        needed = days.required_start(link, pred_span, succ.duration)
+        start = pred.start
+        if add_working is None:
+            finish = start + pred.duration
+            if link.type is finish_to_start:
+                needed = finish + link.lag
+            else:
+                needed = days.required_start(link, (start, finish), succ.duration)
+        else:
+            finish = add_working(start, pred.duration)
+            if link.type is finish_to_start:
+                needed = finish + link.lag if link.elapsed else add_working(finish, link.lag)
+            else:
+                needed = days.required_start(link, (start, finish), succ.duration)
         if succ.start < needed:  # by how far it must move: to a working day
-            found.append(Violation(link, days.roll(needed) - succ.start))
+            day = rolled.get(needed)
+            if day is None:
+                day = rolled[needed] = days.roll(needed)
+            found.append((link, day - succ.start))
     return found
 
 

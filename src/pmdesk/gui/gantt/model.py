@@ -19,7 +19,7 @@ from pmdesk.core.enums import Horizon, ItemKind, ItemStatus
 from pmdesk.core.gantt_layout import GanttLayout, LayoutItem, LayoutLane, Metrics, finish_slip
 from pmdesk.core.horizon import effective_horizon
 from pmdesk.core.kinds import ChangeKind
-from pmdesk.core.scheduling import CycleError, Link, Task, schedule, task_from_dates, violations
+from pmdesk.core.scheduling import CycleError, Link, Task, TaskDays, broken_links, schedule
 from pmdesk.core.working_calendar import WorkingCalendar
 from pmdesk.store.models import HistorySnapshot
 from pmdesk.store.services.calendar import CalendarService
@@ -135,6 +135,7 @@ class RoadmapModel:
         self.lane_index: dict[int, int] = {}
         self.items: dict[int, ItemRow] = {}
         self._tasks: dict[int, Task] = {}
+        self._task_days = TaskDays()  # remade for another calendar (see _task)
         self.links: dict[int, LinkRow] = {}
         self._core_links: dict[int, Link] = {}
         self.links_of: dict[int, set[int]] = {}
@@ -336,21 +337,19 @@ class RoadmapModel:
             row = self.items.get(item_id)
             if row is None:
                 return None
-            found = self._tasks[item_id] = task_from_dates(
-                row.id, row.start, row.end, row.kind is ItemKind.MILESTONE, self.calendar
+            if self._task_days.calendar is not self.calendar:
+                self._task_days = TaskDays(self.calendar)
+            found = self._tasks[item_id] = self._task_days.task(
+                row.id, row.start, row.end, row.kind is ItemKind.MILESTONE
             )
         return found
 
     def _violations(self, links: Iterable[LinkRow]) -> dict[int, int]:
         links = list(links)
         ends = {i for link in links for i in (link.pred, link.succ)}
-        tasks = [t for t in map(self._task, ends) if t is not None]
-        by_key = {(link.pred, link.succ): link.id for link in links}
-        core = [self._core_links[link.id] for link in links]
-        return {
-            by_key[(v.link.pred, v.link.succ)]: v.days
-            for v in violations(tasks, core, self.calendar)
-        }
+        for _ in map(self._task, ends - self._tasks.keys()):
+            pass  # each end's task made and kept
+        return {link.id: days for link, days in broken_links(self._tasks, links, self.calendar)}
 
     def compute_critical(self) -> None:
         """Earliest/latest dates over the whole plan (not only what the filter shows)."""

@@ -1,0 +1,97 @@
+"""The bulk helpers the roadmap chart uses when a plan opens give what the plain ones give."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+
+from pmdesk.core.enums import DependencyType
+from pmdesk.core.scheduling import (
+    Link,
+    Task,
+    TaskDays,
+    _Days,
+    broken_links,
+    task_duration,
+    task_from_dates,
+    violations,
+)
+from pmdesk.core.working_calendar import CalendarException, WorkingCalendar
+
+CALENDARS = [
+    None,
+    WorkingCalendar(),
+    WorkingCalendar(weekdays=0b1111111),
+    WorkingCalendar(
+        weekdays=0b0011110,  # Tuesday to Friday
+        exceptions=(
+            CalendarException(dt.date(2026, 12, 24), dt.date(2027, 1, 1)),
+            CalendarException(dt.date(2027, 2, 6), dt.date(2027, 2, 6), working=True),
+        ),
+    ),
+]
+
+
+def _plan(seed: int, items: int = 400, links: int = 600) -> tuple[list[Task], list[Link]]:
+    rng = random.Random(seed)
+    first = dt.date(2026, 11, 1).toordinal()
+    tasks = [
+        Task(i, first + rng.randrange(200), 0 if rng.random() < 0.2 else rng.randrange(1, 30))
+        for i in range(items)
+    ]
+    kinds = list(DependencyType)
+    found = [
+        Link(
+            rng.randrange(items + 5),  # a few ends that are not among the tasks
+            rng.randrange(items),
+            rng.choice(kinds),
+            rng.randrange(-5, 10),
+            rng.random() < 0.5,
+        )
+        for _ in range(links)
+    ]
+    return tasks, found
+
+
+def _reference(tasks, links, calendar) -> list[tuple[Link, int]]:
+    """Each link checked on its own with the scheduler's day arithmetic."""
+    days = _Days(calendar)
+    by_id = {t.id: t for t in tasks}
+    found = []
+    for link in links:
+        pred, succ = by_id.get(link.pred), by_id.get(link.succ)
+        if pred is None or succ is None:
+            continue
+        span = (pred.start, days.finish(pred.start, pred.duration))
+        needed = days.required_start(link, span, succ.duration)
+        if succ.start < needed:
+            found.append((link, days.roll(needed) - succ.start))
+    return found
+
+
+@pytest.mark.parametrize("calendar", CALENDARS, ids=["none", "mon-fri", "every day", "odd"])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_broken_links_match_each_link_checked_alone(calendar, seed):
+    tasks, links = _plan(seed)
+    expected = _reference(tasks, links, calendar)
+    assert expected  # the plans do break links
+    assert broken_links({t.id: t for t in tasks}, links, calendar) == expected
+    assert [(v.link, v.days) for v in violations(tasks, links, calendar)] == expected
+
+
+@pytest.mark.parametrize("calendar", CALENDARS, ids=["none", "mon-fri", "every day", "odd"])
+def test_task_days_match_task_from_dates(calendar):
+    rng = random.Random(7)
+    made = TaskDays(calendar)
+    for item_id in range(2000):
+        start = dt.date(2026, 12, 1) + dt.timedelta(days=rng.randrange(-60, 400))
+        end = start + dt.timedelta(days=rng.randrange(0, 90))
+        milestone = rng.random() < 0.1
+        expected = task_from_dates(item_id, start, end, milestone, calendar)
+        assert made.task(item_id, start, end, milestone) == expected
+        first, last = start.toordinal(), end.toordinal()
+        assert made.duration(first, last, milestone) == task_duration(
+            first, last, milestone, calendar
+        )
