@@ -10,7 +10,7 @@
     pmdesk team share FILE URL | save URL FILE  a file to a team workspace and back
     pmdesk changes WORKSPACE --since NAME|DATE what changed since a snapshot (--json)
     pmdesk snapshot WORKSPACE --name NAME      name this moment
-    pmdesk history snapshots|compact WORKSPACE the named moments; fold old detail
+    pmdesk history snapshots|restore|compact WORKSPACE  named moments; bring back; fold
     pmdesk --version
 
 Qt is imported only on the paths that open a window, so ``pmdesk check`` starts
@@ -131,7 +131,10 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "team": ("share a file as a team workspace (PostgreSQL), or save one as a file", add_team),
     "changes": ("what changed since a snapshot or a day (read-only)", add_changes),
     "snapshot": ("name this moment of a workspace (Q3 review)", add_snapshot),
-    "history": ("list snapshots, or compact old history into daily summaries", add_history),
+    "history": (
+        "list, rename or delete snapshots, restore from the history, or compact old history",
+        add_history,
+    ),
 }
 
 

@@ -12,8 +12,10 @@
                   [--product NAME] [--preset jira] [--date-order dmy|mdy]
 
 ``--since`` adds "Changes since …" (a snapshot's name or a day) to a deck without
-``--slides`` and to a specification or portfolio summary. Exports open the workspace read-only (they work while pmdesk has it open);
-imports open it for writing and are all or nothing. No Qt is imported here.
+``--slides`` and to a specification or portfolio summary. ``--as-of NAME|DATE`` exports
+the workspace as it was then (a copy made in a temporary folder, deleted afterwards).
+Exports open the workspace read-only (they work while pmdesk has it open); imports open
+it for writing and are all or nothing. No Qt is imported here.
 """
 
 from __future__ import annotations
@@ -71,6 +73,11 @@ def add_export(parser: argparse.ArgumentParser) -> None:
         metavar="NAME|DATE",
         help="pptx and PDF (spec, portfolio): add what changed since a snapshot (its name) "
         "or a day (YYYY-MM-DD); a deck with --slides shows it where 'changes' is listed",
+    )
+    parser.add_argument(
+        "--as-of",
+        metavar="NAME|DATE",
+        help="export the workspace as it was at a snapshot (its name) or a day (YYYY-MM-DD)",
     )
     parser.set_defaults(run=_export)
 
@@ -130,9 +137,9 @@ def _require_product(ws, name: str | None) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from pmdesk.store.factory import open_workspace
+    from pmdesk.cli_history import opened_as_of
 
-    with open_workspace(args.workspace, read_only=True) as ws:
+    with opened_as_of(args.workspace, args.as_of) as ws:
         if args.kind in PDF_KINDS:
             written = _export_pdf(ws, args)
         elif args.kind in OFFICE_EXPORTS:

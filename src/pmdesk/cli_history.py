@@ -2,7 +2,8 @@
 
     pmdesk changes WORKSPACE --since NAME|DATE [--product NAME] [--json]
     pmdesk snapshot WORKSPACE --name NAME [--note TEXT]
-    pmdesk history snapshots WORKSPACE
+    pmdesk history snapshots WORKSPACE [--rename OLD NEW | --delete NAME]
+    pmdesk history restore WORKSPACE --entity TABLE --id N [--field F ...]
     pmdesk history compact WORKSPACE --before DATE
 
 ``changes`` opens the workspace read-only and prints the net change of every entity since
@@ -15,23 +16,33 @@ a snapshot (by its name) or a day (``2026-09-01``, from its start, UTC). ``--jso
 ``kind`` is ``added``, ``removed`` or ``changed``; ``fields`` holds each field as
 ``[old, new]`` (an added entity's old values and a removed one's new values are null);
 dates are ISO text, exact decimals text, vocabularies their stored value. Without
-``--json``, a readable report. ``snapshot`` names this moment; ``history compact`` folds
-the detail of edits before a day into one summary per entity and day, and says what it
-folded. No Qt is imported here.
+``--json``, a readable report. ``snapshot`` names this moment; ``history snapshots`` lists
+the named moments, or renames (``--rename OLD NEW``) or deletes (``--delete NAME``) one;
+``history restore`` brings back a removed entity (``--entity roadmap_item --id 12``: with
+the links and children removed with it) or, for one that exists, the values its fields
+had before their last change (every field of its last change, or those named with
+``--field``), as one edit the window can undo; ``history compact`` folds the detail of
+edits before a day into one summary per entity and day, and says what it folded.
+``pmdesk export … --as-of NAME|DATE`` exports the workspace as it was at a moment
+(:func:`opened_as_of`). No Qt is imported here.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pmdesk.store.services.history import Change
+    from pmdesk.store.workspace import Workspace
 
-HISTORY_ACTIONS = ("snapshots", "compact")
+HISTORY_ACTIONS = ("snapshots", "restore", "compact")
 
 
 def add_changes(parser: argparse.ArgumentParser) -> None:
@@ -61,11 +72,31 @@ def add_history(parser: argparse.ArgumentParser) -> None:
         "action",
         choices=HISTORY_ACTIONS,
         metavar="ACTION",
-        help="snapshots: list the named moments; "
+        help="snapshots: list the named moments (or --rename, --delete one); "
+        "restore: bring back a removed entity or old values (--entity, --id, --field); "
         "compact: fold the detail of edits before --before into daily summaries",
     )
     parser.add_argument("workspace", type=Path, metavar="WORKSPACE")
     parser.add_argument("--before", metavar="DATE", help="compact: the first day kept in detail")
+    named = parser.add_mutually_exclusive_group()
+    named.add_argument(
+        "--rename", nargs=2, metavar=("OLD", "NEW"), help="snapshots: call a snapshot NEW"
+    )
+    named.add_argument("--delete", metavar="NAME", help="snapshots: forget a named moment")
+    parser.add_argument(
+        "--entity",
+        metavar="TABLE",
+        help="restore: what to restore, as pmdesk changes names it (roadmap_item, requirement…)",
+    )
+    parser.add_argument(
+        "--id", metavar="N", help="restore: its id (as pmdesk changes prints it; 3,7 for a pair)"
+    )
+    parser.add_argument(
+        "--field",
+        action="append",
+        metavar="F",
+        help="restore: only this field's value from before its last change (repeatable)",
+    )
     parser.set_defaults(run=_history)
 
 
@@ -122,6 +153,14 @@ def _history(args: argparse.Namespace) -> int:
     from pmdesk.store.factory import open_workspace
     from pmdesk.store.services import HistoryService
 
+    if args.action != "snapshots" and (args.rename or args.delete):
+        raise PmdeskError("--rename and --delete go with pmdesk history snapshots")
+    if args.action != "restore" and (args.entity or args.id or args.field):
+        raise PmdeskError("--entity, --id and --field go with pmdesk history restore")
+    if args.action == "restore":
+        return _restore(args)
+    if args.rename or args.delete:
+        return _change_snapshot(args)
     if args.action == "snapshots":
         with open_workspace(args.workspace, read_only=True) as ws:
             found = ws.service(HistoryService).snapshots()
@@ -142,3 +181,72 @@ def _history(args: argparse.Namespace) -> int:
         done = ws.service(HistoryService).compact(before)
     print(done.describe())
     return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from pmdesk.core.errors import PmdeskError
+    from pmdesk.store.factory import open_workspace
+    from pmdesk.store.services import HistoryService
+
+    if not args.entity or not args.id:
+        raise PmdeskError(
+            "restore needs --entity TABLE and --id N (pmdesk changes --json names both)"
+        )
+    table = args.entity.strip().replace("-", "_").replace(" ", "_")
+    with open_workspace(args.workspace) as ws:
+        service = ws.service(HistoryService)
+        plan = service.restore_plan(table, args.id, args.field)
+        label = service.restore(table, args.id, args.field)
+    if plan.whole:
+        brought = f"{plan.rows} rows back" if plan.rows > 1 else "back"
+    else:
+        brought = ", ".join(f.replace("_", " ") for f in plan.fields) + " as before"
+    print(f"{label}: {brought}")
+    if plan.note():
+        print(plan.note())
+    return 0
+
+
+def _change_snapshot(args: argparse.Namespace) -> int:
+    from pmdesk.core.errors import PmdeskError
+    from pmdesk.store.factory import open_workspace
+    from pmdesk.store.services import HistoryService
+
+    old = (args.rename[0] if args.rename else args.delete).strip()
+    with open_workspace(args.workspace) as ws:
+        service = ws.service(HistoryService)
+        found = next((s for s in service.snapshots() if s.name == old), None)
+        if found is None:
+            raise PmdeskError(
+                f"There is no snapshot named “{old}” (pmdesk history snapshots lists them)"
+            )
+        if args.rename:
+            service.rename_snapshot(found.id, args.rename[1])
+            print(f"Snapshot “{found.name}” is now “{args.rename[1].strip()}”")
+        else:
+            service.delete_snapshot(found.id)
+            print(f"Snapshot “{found.name}” deleted; the history itself is kept")
+    return 0
+
+
+# -- pmdesk export --as-of ---------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def opened_as_of(path: Path, as_of: str | None) -> Iterator[Workspace]:
+    """The workspace at ``path`` opened read-only; with ``as_of`` (a snapshot's name or a
+    day), a copy of it as it was then, made in a temporary folder and deleted afterwards."""
+    from pmdesk.store.factory import open_workspace
+    from pmdesk.store.services import HistoryService
+
+    if not as_of:
+        with open_workspace(path, read_only=True) as ws:
+            yield ws
+        return
+    with tempfile.TemporaryDirectory(prefix="pmdesk-as-of-") as folder:
+        with open_workspace(path, read_only=True) as source:
+            copy = source.service(HistoryService).materialize(
+                as_of, Path(folder) / f"{path.stem}.pmdesk"
+            )
+        with open_workspace(copy, read_only=True) as ws:
+            yield ws
