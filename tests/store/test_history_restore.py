@@ -16,6 +16,7 @@ from pmdesk.store.services import (
     HistoryService,
     LaunchService,
     PortfolioService,
+    RequirementService,
     RoadmapService,
     StakeholderService,
 )
@@ -146,6 +147,29 @@ def test_a_stakeholder_comes_back_as_the_owner_of_the_tasks_it_had(plan):
     service = ws.service(HistoryService)
     assert service.restore("stakeholder", dana) == "Restore “Dana”"
     assert launches.tasks.get(kit).owner_id == dana
+    assert state(ws) == before
+
+
+def test_a_requirement_comes_back_with_its_link_and_a_link_alone_by_its_pair(plan):
+    ws, pid, lane, item = plan
+    alpha = item("Alpha")
+    requirements = ws.service(RequirementService)
+    sso = requirements.requirements.create(product_id=pid, title="Single sign-on <SAML>").id
+    requirements.link(sso, alpha)
+    before = state(ws)
+    requirements.requirements.delete([sso])
+    service = ws.service(HistoryService)
+    found = service.restore_plan("requirement", sso)
+    assert [(c.table, c.key) for c in found.changes] == [
+        ("requirement", sso),
+        ("requirement_item_link", [sso, alpha]),
+    ]
+    service.restore("requirement", sso)
+    assert state(ws) == before
+    with ws.transaction() as uow:  # the link alone goes
+        uow.delete("requirement_item_link", [(sso, alpha)])
+    label = service.restore("requirement_item_link", f"{sso},{alpha}")
+    assert label == f"Restore the requirement item link {sso},{alpha}"
     assert state(ws) == before
 
 
