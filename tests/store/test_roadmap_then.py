@@ -92,6 +92,19 @@ def test_moved_changed_back_added_and_from_another_product(workspace):
     }, "added since, or on another roadmap then: no ghost"
     assert added not in then.dates and visitor not in then.dates
     assert then.dates == as_it_was(workspace, "Review", atlas.id)
+    # Deleted since and brought back (from the history): there then, at its dates then.
+    roadmap.items.update(still, start_date=D(2027, 6, 7), end_date=D(2027, 6, 30))
+    roadmap.items.update(still, progress=40)
+    roadmap.items.delete([still])
+    history.restore("roadmap_item", still)
+    assert roadmap.items.get(still).start_date == D(2027, 6, 7)
+    assert roadmap_then(workspace, "Review", atlas.id).dates[still] == (
+        D(2027, 1, 4),
+        D(2027, 2, 1),
+    )
+    assert roadmap_then(workspace, "Review", atlas.id).dates == as_it_was(
+        workspace, "Review", atlas.id
+    )
     # Since the start of today: everything was made today.
     assert roadmap_then(workspace, dt.date.today(), atlas.id).dates == {}
     assert roadmap_then(workspace, dt.date.today(), borealis.id).dates == {}

@@ -9,6 +9,7 @@ The GUI names fields and values; the SQL stays here.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from pmdesk.core.enums import ItemKind
-from pmdesk.core.history import Entry, EntryKind, net_change
+from pmdesk.core.history import EntryKind
 
 from . import history
 from .models import Dependency, Entity, RoadmapItem
@@ -192,12 +193,15 @@ def roadmap_then(
 ) -> RoadmapThen:
     """The dates the product's items had at ``since`` (a snapshot's name or a day).
 
-    The same reading as ``HistoryService.as_it_was`` (each row's entries after the moment
-    folded by :func:`~pmdesk.core.history.net_change`), narrowed to what a roadmap draws:
-    only the product's items' entries are decoded and folded, and no other table is looked
-    through to find a row's product. On a year of heavy use (200,000 edits) that is about
-    0.3 s since a review three months back and 1.5 s since the year's first day, where
-    ``as_it_was`` takes 13 s and 49 s; the window reads it off the GUI thread all the same.
+    The answer ``HistoryService.as_it_was`` gives, narrowed to what a roadmap draws and
+    read faster: a field's value then is the old value of the first entry after the moment
+    that changed it (the old side :func:`~pmdesk.core.history.net_change` keeps), and a row
+    whose first entry after it added the row was not there then. So only the product's
+    items' entries are read, and an entry is decoded only when it names a field its row
+    still needs: after the first move of each item, the rest are passed over. On a year of
+    heavy use (200,000 edits, benchmarks/history.py's file) that is about 0.2 s since a
+    review three months back and 0.5 s since the year's first day, where ``as_it_was`` (the
+    whole portfolio's changes, each row's product looked up) takes 13 s and 49 s.
     ``check`` is called now and then while the entries are read (a worker's Cancel raises
     from it).
     """
@@ -215,34 +219,44 @@ def roadmap_then(
         }
         wanted = {history.key_text(item_id): item_id for item_id in now}
         query = (
-            sa.select(entries.c.row_key, entries.c.name, entries.c.kind, entries.c.fields)
+            # The fields as stored (JSON text on SQLite): decoded below only when needed.
+            sa.select(entries.c.row_key, entries.c.kind, sa.type_coerce(entries.c.fields, sa.Text))
             .join(edits, edits.c.id == entries.c.edit_id)
             .where(entries.c.table_name == RoadmapItem.__tablename__, moment.after(edits.c.at))
             .order_by(edits.c.at, edits.c.id, entries.c.id)
         )
-        if len(wanted) <= _CHUNK:  # the product's rows only: the others are not even decoded
+        if len(wanted) <= _CHUNK:  # the product's rows only
             query = query.where(entries.c.row_key.in_(list(wanted)))
-        grouped: dict[int, list[Entry]] = {}
-        for n, (key, name, kind, fields) in enumerate(session.execute(query)):
+        then: dict[int, dict[str, Any] | None] = {}  # None: added since
+        done: set[int] = set()  # every field's value then is known
+        for n, (key, kind, fields) in enumerate(session.execute(query)):
             if check is not None and not n % 5000:
                 check()
             item_id = wanted.get(key)
-            if item_id is None:
+            if item_id is None or item_id in done:
                 continue
-            kept = {f: fields[f] for f in _THEN_FIELDS if fields and f in fields}
-            entry = Entry(RoadmapItem.__tablename__, item_id, name, EntryKind(kind), kept)
-            grouped.setdefault(item_id, []).append(entry)
+            found = then.get(item_id, {})
+            if item_id not in then and EntryKind(kind) is EntryKind.ADDED:
+                then[item_id] = None
+                done.add(item_id)
+                continue
+            assert found is not None
+            then[item_id] = found
+            if isinstance(fields, str):
+                missing = [f for f in _THEN_FIELDS if f not in found]
+                if not any(f'"{name}"' in fields for name in missing):
+                    continue  # nothing this row still needs (a progress, a note…): not decoded
+            values = fields if isinstance(fields, dict) else json.loads(fields or "{}")
+            for name in _THEN_FIELDS:
+                pair = values.get(name)
+                if name not in found and isinstance(pair, list) and len(pair) == 2:
+                    found[name] = pair[0]
+            if len(found) == len(_THEN_FIELDS):
+                done.add(item_id)
     dates = dict(now)
-    for item_id, found in grouped.items():
-        net = net_change(found)
-        if net is None:
-            continue  # changed and changed back: as it was
-        if net.kind is EntryKind.ADDED:
-            del dates[item_id]
-            continue
-        old = {f: pair[0] for f, pair in net.fields.items()}
-        if old.get("product_id", product_id) != product_id:
-            del dates[item_id]
+    for item_id, old in then.items():
+        if old is None or old.get("product_id", product_id) != product_id:
+            del dates[item_id]  # added since, or on another product's roadmap then
             continue
         start, end = now[item_id]
         dates[item_id] = (_day(old.get("start_date"), start), _day(old.get("end_date"), end))

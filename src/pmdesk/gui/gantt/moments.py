@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QDate, QObject, Signal
 from PySide6.QtWidgets import QDateEdit, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
+from pmdesk.core.wording import plural
 from pmdesk.gui.ops import BackgroundOp, OpToken, error_text
 from pmdesk.store.queries import RoadmapThen, roadmap_then
 
@@ -131,7 +132,8 @@ class MomentGhosts(QObject):
         self.toolbar.show_baseline.setChecked(True)  # chosen to be seen, even if hidden before
         self.changed.emit()
         added = len(self.model.items.keys() - dates.keys())
-        extra = f"; {added} item{'s' * (added != 1)} added since have none" if added else ""
+        extra = f"; {plural(added, 'item')} added since {'has' if added == 1 else 'have'} none"
+        extra = extra if added else ""
         self.statusMessage.emit(
             f"Ghost bars: the items as they were at {self.model.compared_with}{extra}"
         )
