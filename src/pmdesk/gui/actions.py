@@ -75,6 +75,11 @@ class WindowActions:
         self.working_calendar = self._action(
             "Working &Calendar…", tip="Working days, hours and holidays the plans count in"
         )
+        # View ▸ Roadmap (what_if_dialog.py): branch a plan, compare, promote or discard.
+        self.what_if = self._action(
+            "What-if &Scenarios…",
+            tip="Try a different plan in a named scenario, apart from the plan",
+        )
         # View. One meaning per key in every view: Ctrl++ / Ctrl+- / Ctrl+0
         # always size the text (here and in a presentation); the roadmap's timeline
         # zooms with + / - / F when it has the focus, and Ctrl+T is its "Today".
@@ -120,6 +125,7 @@ class WindowActions:
         self.workspace_actions = (
             self.save_copy, self.export_png, self.close, self.present, self.zoom_in,
             self.zoom_out, self.zoom_reset, self.working_calendar, self.what_changed,
+            self.what_if,
         )  # fmt: skip
 
     def _action(

@@ -122,6 +122,7 @@ class MainWindow(QMainWindow):
         a.working_calendar.triggered.connect(self.show_working_calendar)
         a.take_snapshot.triggered.connect(self.take_snapshot)
         a.what_changed.triggered.connect(self.what_changed)
+        a.what_if.triggered.connect(self.what_if_scenarios)
         a.zoom_in.triggered.connect(lambda: self.set_zoom(self.settings.zoom + 1))
         a.zoom_out.triggered.connect(lambda: self.set_zoom(self.settings.zoom - 1))
         a.zoom_reset.triggered.connect(lambda: self.set_zoom(0))
@@ -527,6 +528,11 @@ class MainWindow(QMainWindow):
 
         return history_dialog.what_changed(self)
 
+    def what_if_scenarios(self) -> QWidget | None:
+        from . import what_if_dialog
+
+        return what_if_dialog.show_scenarios(self)
+
     def show_working_calendar(self) -> CalendarDialog | None:
         """Edit ▸ Working Calendar…: the current product's calendar (else the workspace's),
         in a window of its own beside the plan; every change is one undo step."""
@@ -576,6 +582,7 @@ class MainWindow(QMainWindow):
         menu.addActions(view.chart_actions())
         menu.addSeparator()
         menu.addAction(self.menu_actions.working_calendar)
+        menu.addAction(self.menu_actions.what_if)
 
     def start_voting(self) -> None:
         view = self.view_host.current_view()

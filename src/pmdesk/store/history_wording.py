@@ -126,8 +126,13 @@ def field_change(entity: str, field: str, old: Any, new: Any) -> str:
         except (TypeError, ValueError):
             return text
         if days:
-            text += f" ({'+' if days > 0 else ''}{days} day{'' if abs(days) == 1 else 's'})"
+            text += f" ({days_difference(days)})"
     return text
+
+
+def days_difference(days: int) -> str:
+    """A difference of days, signed: "+21 days" later, "-3 days" earlier, "+1 day"."""
+    return f"{'+' if days > 0 else ''}{days} day{'' if abs(days) == 1 else 's'}"
 
 
 def value_text(kind: sa.types.TypeEngine[Any] | None, value: Any) -> str:

@@ -1,0 +1,332 @@
+"""Compare a what-if scenario with the plan: the headline figures side by side, then the
+items the scenario moves, adds and removes.
+
+The comparison (:meth:`WhatIfService.compare`) applies the scenario to a copy of the plan
+and reads both with :func:`~pmdesk.store.services.figures.plan_figures`: that takes a
+moment on a large plan, so it runs in a :class:`~pmdesk.gui.ops.BackgroundOp` on a
+read-only handle of the plan's workspace. Differences are worded as What Changed Since
+words them: days with ``history_wording.days_difference`` ("+21 days"), money with
+``format_money`` ("−€120,000").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pmdesk.core.pricing import format_money, format_rate
+from pmdesk.core.wording import plural
+from pmdesk.store.history_wording import days_difference
+
+from .gantt.text import short_date
+from .ops import BackgroundOp, OpToken, error_text
+
+if TYPE_CHECKING:
+    from pmdesk.store.services.figures import PlanFigures
+    from pmdesk.store.services.what_if import Comparison
+
+    from .context import AppContext
+
+NONE = "—"  # a figure the plan (or the scenario) does not have
+SAME = "no change"
+TOP_LEFT = Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft
+
+
+@dataclass(frozen=True)
+class FigureLine:
+    """One row of the figures table: what it is, the plan's, the scenario's, the difference."""
+
+    label: str
+    plan: str
+    scenario: str
+    difference: str
+    tips: tuple[str, str, str, str] | None = None  # what a cell means, where it says more
+
+
+def _day(day: dt.date | None) -> str:
+    return short_date(day) if day is not None else NONE
+
+
+def _date_line(label: str, plan: dt.date | None, scenario: dt.date | None) -> FigureLine:
+    if plan is None or scenario is None:
+        difference = SAME if plan == scenario else NONE
+    else:
+        days = (scenario - plan).days
+        difference = days_difference(days) if days else SAME
+    return FigureLine(label, _day(plan), _day(scenario), difference)
+
+
+def _readiness_line(plan: float | None, scenario: float | None) -> FigureLine:
+    def shown(value: float | None) -> str:
+        return format_rate(Decimal(str(value)), 0) if value is not None else NONE
+
+    if plan is None or scenario is None:
+        difference = SAME if plan == scenario else NONE
+    else:
+        points = round(100 * scenario) - round(100 * plan)
+        sign = "+" if points > 0 else "−" if points < 0 else ""
+        difference = f"{sign}{plural(abs(points), 'point')}" if points else SAME
+    return FigureLine("Launch readiness", shown(plan), shown(scenario), difference)
+
+
+def _money(value: Decimal | None, currency: str | None) -> str:
+    if value is None or not currency:
+        return NONE
+    return format_money(value, currency, whole=True)
+
+
+def _npv_line(plan: PlanFigures, scenario: PlanFigures) -> FigureLine:
+    a, b = plan.npv, scenario.npv
+    if a is None or b is None or not plan.currency or plan.currency != scenario.currency:
+        difference = SAME if (a, plan.currency) == (b, scenario.currency) else NONE
+    else:
+        change = b - a
+        text = format_money(change, plan.currency, whole=True)
+        # A difference too small to show in whole units is none.
+        difference = SAME if not any(c in "123456789" for c in text) else text
+        if change > 0 and difference != SAME:
+            difference = f"+{text}"
+    return FigureLine(
+        "NPV (base scenario)",
+        _money(a, plan.currency),
+        _money(b, scenario.currency),
+        difference,
+    )
+
+
+def figure_lines(comparison: Comparison) -> list[FigureLine]:
+    """The headline figures of the plan and the scenario, worded, with their differences."""
+    plan, scenario = comparison.plan, comparison.scenario
+    launch = _date_line("Launch date", plan.launch_date, scenario.launch_date)
+    if plan.launch_name or scenario.launch_name:
+        launch = replace(
+            launch,
+            tips=(
+                "The product's next launch (else its latest)",
+                plan.launch_name or "",
+                scenario.launch_name or "",
+                "",
+            ),
+        )
+    return [
+        _date_line("Critical path end", plan.critical_path_end, scenario.critical_path_end),
+        launch,
+        _readiness_line(plan.readiness, scenario.readiness),
+        _npv_line(plan, scenario),
+    ]
+
+
+def span_text(span: tuple[dt.date, dt.date]) -> str:
+    start, end = span
+    return short_date(start) if start == end else f"{short_date(start)} – {short_date(end)}"
+
+
+def moved_text(plan: tuple[dt.date, dt.date], scenario: tuple[dt.date, dt.date]) -> str:
+    """How a moved item moved: "end +21 days", "start -3 days; end +4 days"."""
+    parts = []
+    for what, before, after in (("start", plan[0], scenario[0]), ("end", plan[1], scenario[1])):
+        days = (after - before).days
+        if days:
+            parts.append(f"{what} {days_difference(days)}")
+    return "; ".join(parts) or SAME
+
+
+@dataclass(frozen=True)
+class ItemLine:
+    group: str  # "Moved", "Added" or "Removed"
+    name: str
+    plan: str
+    scenario: str
+    difference: str
+
+
+def item_lines(comparison: Comparison) -> list[ItemLine]:
+    """The items the scenario moves, adds and removes, in that order."""
+    lines = [
+        ItemLine("Moved", name, span_text(before), span_text(after), moved_text(before, after))
+        for _id, name, before, after in comparison.moved
+    ]
+    lines += [ItemLine("Added", name, NONE, "added", "") for name in comparison.added]
+    lines += [ItemLine("Removed", name, "", "removed", "") for name in comparison.removed]
+    return lines
+
+
+class CompareDialog(QDialog):
+    """Figure | plan | scenario | difference, then the moved, added and removed items."""
+
+    compared = Signal()  # the comparison is shown (or its failure is)
+
+    def __init__(
+        self, ctx: AppContext, scenario_id: int, name: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.scenario_id = scenario_id
+        self.name = name
+        self.comparison: Comparison | None = None
+        self.op: BackgroundOp | None = None
+        self.setObjectName("whatIfCompareDialog")
+        self.setWindowTitle(f"Compare “{name}” with the Plan")
+
+        self.summary = QLabel("Comparing the scenario with the plan…")
+        self.summary.setObjectName("whatIfCompareSummary")
+        self.summary.setWordWrap(True)
+        self.figures = QTableWidget(0, 4)
+        self.figures.setObjectName("whatIfFigures")
+        self.figures.setAccessibleName("Figures of the plan and the scenario")
+        self.figures.setHorizontalHeaderLabels(["Figure", "Plan", "Scenario", "Difference"])
+        self.figures.verticalHeader().hide()
+        self.figures.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.figures.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.figures.setTabKeyNavigation(False)
+        self.figures.setAlternatingRowColors(True)
+        header = self.figures.horizontalHeader()
+        for column in (0, 1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        rows = self.figures.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        rows.setMinimumSectionSize(self.fontMetrics().height() + 10)  # room to read a row
+        self.figures.setSizeAdjustPolicy(QTableWidget.SizeAdjustPolicy.AdjustToContents)
+        self.figures.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+        self.items_label = QLabel("Roadmap items")
+        self.items = QTreeWidget()
+        self.items.setObjectName("whatIfItems")
+        self.items.setAccessibleName("Items the scenario moves, adds and removes")
+        self.items.setHeaderLabels(["Item", "Plan", "Scenario", "Difference"])
+        self.items.setAlternatingRowColors(True)
+        self.items.setUniformRowHeights(True)
+        items_header = self.items.header()
+        items_header.setStretchLastSection(True)
+        items_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.items_label.setBuddy(self.items)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.figures)
+        layout.addWidget(self.items_label)
+        layout.addWidget(self.items, 1)
+        layout.addWidget(buttons)
+        self.resize(860, 560)
+        self.compare()
+
+    def compare(self) -> None:
+        """Read the comparison off the GUI thread; the tables follow when it is in."""
+        from pmdesk.store.services.what_if import WhatIfService
+
+        if self.op is not None and self.op.running:
+            self.op.cancel_and_wait()
+        reopen, scenario_id = self.ctx.workspace.reopen_read_only, self.scenario_id
+
+        def work(token: OpToken) -> Comparison:
+            with reopen() as ws:
+                token.check()
+                return ws.service(WhatIfService).compare(scenario_id)
+
+        self.op = BackgroundOp(self, work, title=f"Comparing “{self.name}” with the plan")
+        self.op.succeeded.connect(self._show)
+        self.op.failed.connect(self._failed)
+        self.op.start()
+
+    def _failed(self, error: BaseException) -> None:
+        self.comparison = None
+        self.summary.setText(error_text(error, "Comparing the scenario"))
+        self.compared.emit()
+
+    def _show(self, comparison: Comparison) -> None:
+        self.comparison = comparison
+        lines = figure_lines(comparison)
+        self.figures.setRowCount(len(lines))
+        for row, line in enumerate(lines):
+            for column, text in enumerate((line.label, line.plan, line.scenario, line.difference)):
+                cell = QTableWidgetItem(text)
+                cell.setToolTip(line.tips[column] if line.tips else "")
+                self.figures.setItem(row, column, cell)
+
+        self.items.clear()
+        items = item_lines(comparison)
+        groups: dict[str, QTreeWidgetItem] = {}
+        for line in items:
+            top = groups.get(line.group)
+            if top is None:
+                top = groups[line.group] = QTreeWidgetItem([line.group])
+                font = top.font(0)
+                font.setBold(True)
+                top.setFont(0, font)
+                self.items.addTopLevelItem(top)
+            row = QTreeWidgetItem([line.name, line.plan, line.scenario, line.difference])
+            row.setToolTip(0, line.name)
+            top.addChild(row)
+        for group, top in groups.items():
+            top.setText(0, f"{group} ({top.childCount()})")
+            top.setExpanded(True)
+        self.items.resizeColumnToContents(0)
+        self.items.setColumnWidth(0, min(self.items.columnWidth(0) + 12, 340))
+        for column in (1, 2):
+            self.items.resizeColumnToContents(column)
+        if items:
+            counts = [
+                plural(len(comparison.moved), "item") + " moved",
+                f"{len(comparison.added)} added",
+                f"{len(comparison.removed)} removed",
+            ]
+            self.summary.setText(f"“{self.name}” against the plan: {', '.join(counts)}.")
+        else:
+            self.summary.setText(
+                f"“{self.name}” moves, adds and removes no roadmap item yet: open it and "
+                "change the plan there."
+            )
+        self.compared.emit()
+
+    def figure_rows(self) -> list[tuple[str, str, str, str]]:
+        """What the figures table shows, for tests and screen readers alike."""
+        return [
+            tuple(self.figures.item(r, c).text() for c in range(4))
+            for r in range(self.figures.rowCount())
+        ]
+
+    def item_rows(self) -> list[tuple[str, str, str, str, str]]:
+        """(group, item, plan, scenario, difference) as the items list shows them."""
+        found = []
+        for i in range(self.items.topLevelItemCount()):
+            top = self.items.topLevelItem(i)
+            group = top.text(0).split(" (")[0]
+            for j in range(top.childCount()):
+                row = top.child(j)
+                found.append((group, *(row.text(c) for c in range(4))))
+        return found
+
+    def done(self, result: int) -> None:
+        if self.op is not None and self.op.running:
+            self.op.cancel_and_wait()
+        super().done(result)
+
+
+def show_compare(ctx: AppContext, scenario_id: int, name: str, parent: QWidget) -> CompareDialog:
+    """The comparison, in a window of its own beside the one it was asked from."""
+    dialog = CompareDialog(ctx, scenario_id, name, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    ctx.destroyed.connect(dialog.close)  # it reads that workspace: it goes when the file does
+    dialog.show()
+    return dialog
