@@ -180,8 +180,9 @@ def csv_bytes(headers: list[str], rows: Iterable[Iterable[Any]]) -> bytes:
 
 
 def exportable_tables() -> list[str]:
-    """Every table a person could want in a spreadsheet (all but the file's own meta data)."""
-    return [t.name for t in Base.metadata.sorted_tables if t.name != "meta"]
+    """Every table a person could want in a spreadsheet: all but the file's own meta data
+    and the what-if scenarios (no part of the plan; a scenario is exported from its copy)."""
+    return [t.name for t in Base.metadata.sorted_tables if t.name not in ("meta", "what_if")]
 
 
 def export_table(ws: Workspace, table_name: str, dest: str | Path | None = None) -> bytes:

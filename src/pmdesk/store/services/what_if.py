@@ -269,6 +269,10 @@ class WhatIfService:
         it held); returns how many rows differ from the plan. One transaction on the plan,
         not recorded in its history (a scenario's bookkeeping)."""
         made_for = self.copy_of(copy)
+        if made_for is None:
+            raise ValidationError(
+                "workspace", "it is no what-if scenario's copy (open one with open_copy)"
+            )
         if made_for != scenario_id:
             raise ValidationError(
                 "workspace", "it is the copy of another what-if scenario, not of this one"
