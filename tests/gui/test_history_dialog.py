@@ -10,7 +10,14 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication
 from tests.gui.windows import RecordingDialogs, active, demo_or_new, open_main_window, pick
 
-from pmdesk.gui.history_dialog import EMPTY_NAME, NOTHING_YET, ChangesDialog, SnapshotDialog
+from pmdesk.gui.history_dialog import (
+    EMPTY_NAME,
+    NOTHING_YET,
+    ChangesDialog,
+    RenameSnapshotDialog,
+    SnapshotDialog,
+    TakeSnapshotCommand,
+)
 from pmdesk.gui.main_window import MainWindow
 from pmdesk.gui.settings import Settings
 from pmdesk.store.services import HistoryService
@@ -221,3 +228,100 @@ def test_the_dialog_closes_with_its_workspace(qtbot, tmp_path, demo_template):
     window.menu_actions.close.trigger()
     qtbot.waitUntil(lambda: window.findChild(ChangesDialog) is None or not dialog.isVisible())
     assert window.ctx is None
+
+
+# -- renaming and deleting snapshots from What Changed Since ---------------------------------------
+
+
+def combo_names(dialog: ChangesDialog) -> list[str]:
+    combo = dialog.snapshot_combo
+    return [combo.itemData(i) for i in range(combo.count())]
+
+
+def test_rename_a_snapshot_refusing_blank_and_taken_names(qtbot, tmp_path, demo_template):
+    path = demo_or_new("demo", demo_template, tmp_path)
+    window = active(qtbot, open_main_window(qtbot, path))
+    dialog = compared(
+        qtbot, open_dialog(qtbot, window, window.menu_actions.what_changed, ChangesDialog)
+    )
+    assert dialog.snapshot_combo.currentData() == "Q3 review"
+    assert dialog.rename_button.isEnabled() and dialog.delete_button.isEnabled()
+    before = snapshots_in(path)
+    gate = combo_names(dialog)[1]
+    assert gate.startswith("Gate:")
+    with qtbot.waitSignal(dialog.compared, timeout=10000):
+        dialog.snapshot_combo.setCurrentIndex(1)
+        dialog.snapshot_combo.activated.emit(1)  # as choosing it in the list does
+
+    qtbot.mouseClick(dialog.rename_button, Qt.MouseButton.LeftButton)
+    rename = dialog.findChild(RenameSnapshotDialog)
+    assert rename is not None and rename.isVisible()
+    assert rename.name_edit.text() == gate and rename.name_edit.selectedText() == gate
+    qtbot.keyClick(rename.name_edit, Qt.Key.Key_Delete)
+    qtbot.keyClick(rename.name_edit, Qt.Key.Key_Return)  # blank: refused, still open
+    assert rename.isVisible() and rename.message.text() == EMPTY_NAME
+    qtbot.keyClicks(rename.name_edit, "  Q3 review ")
+    qtbot.keyClick(rename.name_edit, Qt.Key.Key_Return)  # another snapshot's name: refused
+    assert rename.isVisible() and "already exists" in rename.message.text()
+    assert snapshots_in(path) == before and not window.ctx.undo_stack.canUndo()
+
+    rename.name_edit.selectAll()
+    qtbot.keyClicks(rename.name_edit, "Analysis gate")
+    with qtbot.waitSignal(dialog.compared, timeout=10000):
+        qtbot.keyClick(rename.name_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(
+        lambda: not any(d.isVisible() for d in dialog.findChildren(RenameSnapshotDialog))
+    )
+    names = [n for n, _ in snapshots_in(path)]
+    assert "Analysis gate" in names and gate not in names and "Q3 review" in names
+    assert combo_names(dialog) == ["Q3 review", "Analysis gate"], "the list follows"
+    assert dialog.snapshot_combo.currentData() == "Analysis gate", "still chosen"
+    assert dialog.summary.text().split(" since ")[1].startswith("“Analysis gate”")
+    assert window.ctx.undo_stack.undoText() == f"Rename Snapshot “{gate}” to “Analysis gate”"
+
+    active(qtbot, dialog)
+    qtbot.keyClick(dialog, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # one step back
+    assert snapshots_in(path) == before
+    assert combo_names(dialog) == ["Q3 review", gate]
+
+
+def test_delete_a_snapshot_is_one_undo_step(qtbot, tmp_path, demo_template):
+    path = demo_or_new("demo", demo_template, tmp_path)
+    window = active(qtbot, open_main_window(qtbot, path))
+    dialog = compared(
+        qtbot, open_dialog(qtbot, window, window.menu_actions.what_changed, ChangesDialog)
+    )
+    before = snapshots_in(path)
+    active(qtbot, dialog)
+    with qtbot.waitSignal(dialog.compared, timeout=10000):
+        qtbot.keyClick(dialog, Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)  # Dele&te
+    assert [n for n, _ in snapshots_in(path)] == [n for n, _ in before if n != "Q3 review"]
+    assert "Q3 review" not in combo_names(dialog)
+    assert dialog.snapshot_combo.currentData().startswith("Gate:"), "the next one is chosen"
+    assert "Undo brings it back" in window.statusBar().currentMessage()
+    assert window.ctx.undo_stack.undoText() == "Delete Snapshot “Q3 review”"
+    with qtbot.waitSignal(dialog.compared, timeout=10000):
+        window.menu_actions.undo.trigger()
+    assert snapshots_in(path) == before
+    assert "Q3 review" in combo_names(dialog)
+
+    # The last one gone: the list compares by a day, and there is nothing to rename.
+    for _ in before:
+        with qtbot.waitSignal(dialog.compared, timeout=10000):
+            qtbot.mouseClick(dialog.delete_button, Qt.MouseButton.LeftButton)
+    assert snapshots_in(path) == []
+    assert dialog.by_date.isChecked() and not dialog.by_snapshot.isEnabled()
+    assert not dialog.rename_button.isEnabled() and not dialog.delete_button.isEnabled()
+    compared(qtbot, dialog)
+    assert " since " in dialog.summary.text()
+
+
+def test_a_new_workspace_has_no_snapshot_to_rename(qtbot, tmp_path, demo_template):
+    path = demo_or_new("new", demo_template, tmp_path)
+    window = active(qtbot, open_main_window(qtbot, path))
+    dialog = open_dialog(qtbot, window, window.menu_actions.what_changed, ChangesDialog)
+    assert not dialog.rename_button.isEnabled() and not dialog.delete_button.isEnabled()
+    # A snapshot taken meanwhile in the window: the list offers it, and its renaming.
+    window.ctx.run(TakeSnapshotCommand(window.ctx.service(HistoryService), "First look"))
+    assert combo_names(dialog) == ["First look"]
+    assert dialog.rename_button.isEnabled() and dialog.by_snapshot.isEnabled()

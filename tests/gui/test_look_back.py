@@ -3,15 +3,18 @@ closing), then File ▸ Look Back… driven as a person does, on the demo and a 
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication
 from tests.gui.windows import active, demo_or_new, open_main_window, pick
 
 from pmdesk.core import palette
+from pmdesk.gui.gantt.text import short_date
+from pmdesk.gui.history_dialog import NO_HISTORY, NO_SNAPSHOT_YET, ChangesDialog, LookBackDialog
 from pmdesk.gui.moment_window import (
     MomentBanner,
     SideWindow,
@@ -21,6 +24,8 @@ from pmdesk.gui.moment_window import (
 )
 from pmdesk.gui.settings import Settings
 from pmdesk.store.factory import open_workspace
+from pmdesk.store.services import HistoryService
+from pmdesk.store.workspace import Workspace
 
 
 def a_copy(path, read_only: bool = True):
@@ -143,3 +148,133 @@ def test_presenting_a_look_back_shows_the_banner_large(qtbot, tmp_path, demo_tem
     assert side.presentation is None
     side.close()
     qtbot.waitUntil(lambda: not dest.parent.exists())
+
+
+# -- File ▸ Look Back… -------------------------------------------------------------------------
+
+
+def look_back_dialog(qtbot, window) -> LookBackDialog:
+    window.menu_actions.look_back.trigger()
+    dialog = window.findChild(LookBackDialog)
+    assert dialog is not None and dialog.isVisible()
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def opened_side(qtbot, window, gesture) -> SideWindow:
+    """The side window a gesture opens (the copy is written off the GUI thread first)."""
+    before = side_windows(window)
+    gesture()
+    qtbot.waitUntil(lambda: len(side_windows(window)) == len(before) + 1, timeout=20000)
+    side = side_windows(window)[-1]
+    qtbot.waitExposed(side)
+    return side
+
+
+def test_look_back_at_the_q3_review_on_the_demo(qtbot, tmp_path, demo_template):
+    path = demo_or_new("demo", demo_template, tmp_path)
+    window = active(qtbot, open_main_window(qtbot, path))
+    pick(window, "Pulse Cloud")
+    look = window.menu_actions.look_back
+    assert look.isEnabled() and look in window.menuBar().actions()[0].menu().actions()
+    now = roadmap_row(window, "Sensor & gateway hardware")
+    assert now.end == dt.date(2027, 3, 6)
+
+    dialog = look_back_dialog(qtbot, window)
+    combo = dialog.chooser.snapshot_combo
+    assert combo.itemData(0) == "Q3 review", "newest first"
+    assert dialog.chooser.by_snapshot.isChecked() and not dialog.note.isVisibleTo(dialog)
+    side = opened_side(
+        qtbot, window, lambda: qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    )
+    with Workspace.open(path, read_only=True) as ws:
+        taken = next(s for s in ws.service(HistoryService).snapshots() if s.name == "Q3 review")
+    day = short_date(taken.at.date())
+    assert side.banner.text() == f"Looking back at “Q3 review” — {day} · read-only"
+    assert side.windowTitle() == f"demo as it was at “Q3 review” — {day} (read-only) — pmdesk"
+    assert side.tone == "past" and side.ctx.read_only
+    assert not side.menu_actions.look_back.isVisible(), "no look back from a look back"
+
+    # The roadmap as it was: the item's old end date; the plan itself is untouched.
+    assert side.product_selector.currentText() == "Pulse Cloud"
+    then = roadmap_row(side, "Sensor & gateway hardware")
+    assert then.end == dt.date(2027, 2, 6)
+    assert roadmap_row(window, "Sensor & gateway hardware").end == dt.date(2027, 3, 6)
+    # An item removed since is there again, in the look back only.
+    removed = "Offline sync for field tablets"
+    assert [
+        r for r in side.view_host.current_view().chart.model.items.values() if r.name == removed
+    ]
+    assert not [
+        r for r in window.view_host.current_view().chart.model.items.values() if r.name == removed
+    ]
+    # Read-only: nothing to add, undo or delete.
+    chart = side.view_host.current_view().chart
+    assert not chart.toolbar.add_item.isEnabled()
+    assert not side.menu_actions.undo.isEnabled() and not side.menu_actions.delete.isEnabled()
+
+    copy = side.temp_path
+    assert copy is not None and copy.is_file()
+    side.close()
+    qtbot.waitUntil(lambda: not copy.parent.exists())
+    assert window.workspace.path == path and not window.ctx.read_only
+
+
+def test_look_back_from_what_changed_at_the_moment_chosen(qtbot, tmp_path, demo_template):
+    path = demo_or_new("demo", demo_template, tmp_path)
+    window = active(qtbot, open_main_window(qtbot, path))
+    pick(window, "Pulse Cloud")
+    window.menu_actions.what_changed.trigger()
+    dialog = window.findChild(ChangesDialog)
+    qtbot.waitUntil(lambda: not dialog.summary.text().startswith("Reading"), timeout=10000)
+    combo = dialog.snapshot_combo
+    gate = next(i for i in range(combo.count()) if combo.itemData(i).startswith("Gate:"))
+    combo.setCurrentIndex(gate)
+    with qtbot.waitSignal(dialog.compared, timeout=10000):
+        combo.activated.emit(gate)  # as choosing it in the list does
+    active(qtbot, dialog)
+    assert dialog.look_back_button.isVisible()
+    side = opened_side(
+        qtbot,
+        window,
+        lambda: qtbot.keyClick(dialog, Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier),
+    )
+    assert side.banner.text().startswith("Looking back at “Gate: Analysis — Pulse Cloud”")
+    # What changed since, in the look back: its history ends at the moment.
+    side.menu_actions.what_changed.trigger()
+    inner = side.findChild(ChangesDialog)
+    assert inner is not None and not inner.look_back_button.isVisible()
+    assert not inner.restore_button.isEnabled() and not inner.rename_button.isEnabled()
+    inner.close()
+    copy = side.temp_path
+    side.close()
+    qtbot.waitUntil(lambda: not copy.parent.exists())
+
+
+def test_look_back_on_a_new_workspace(qtbot, tmp_path, demo_template):
+    # Nothing edited yet: nothing to look back at.
+    empty = tmp_path / "empty.pmdesk"
+    Workspace.create(empty, name="Empty").close()
+    window = active(qtbot, open_main_window(qtbot, empty))
+    dialog = look_back_dialog(qtbot, window)
+    assert dialog.note.text() == NO_HISTORY and dialog.note.isVisibleTo(dialog)
+    assert not dialog.ok_button.isEnabled()
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    assert side_windows(window) == []
+    dialog.reject()
+
+    # One product added, no snapshot: a day is offered; the start of today is before Widget.
+    path = demo_or_new("new", demo_template, tmp_path)
+    window = active(qtbot, open_main_window(qtbot, path))
+    dialog = look_back_dialog(qtbot, window)
+    assert dialog.note.text() == NO_SNAPSHOT_YET
+    assert not dialog.chooser.by_snapshot.isEnabled() and dialog.chooser.by_date.isChecked()
+    today = dt.date.today()
+    dialog.chooser.date_edit.setDate(QDate(today.year, today.month, today.day))
+    side = opened_side(qtbot, window, lambda: qtbot.keyClick(dialog, Qt.Key.Key_Return))
+    assert side.banner.text() == f"Looking back at {short_date(today)} · read-only"
+    assert side.product_selector.findText("Widget") < 0, "before it was added"
+    assert window.product_selector.findText("Widget") >= 0
+    copy = side.temp_path
+    window.close()  # the side window goes with it, and its copy
+    qtbot.waitUntil(lambda: not copy.parent.exists())

@@ -65,6 +65,9 @@ class WindowActions:
         self.what_changed = self._action(
             "&What Changed Since…", tip="What changed since a snapshot or a date"
         )
+        self.look_back = self._action(
+            "&Look Back…", tip="The portfolio as it was at a snapshot or a date, read-only"
+        )
         self.close = self._action("&Close", Key.Close, tip="Close the workspace")
         self.quit = self._action("&Quit", Key.Quit, fallback="Ctrl+Q")
         # Edit
@@ -125,6 +128,7 @@ class WindowActions:
         self.workspace_actions = (
             self.save_copy, self.export_png, self.close, self.present, self.zoom_in,
             self.zoom_out, self.zoom_reset, self.working_calendar, self.what_changed,
+            self.look_back,
             self.what_if,
         )  # fmt: skip
 
@@ -168,7 +172,7 @@ class WindowActions:
         file_menu.addMenu(self.recent_menu)
         file_menu.addSeparator()
         file_menu.addAction(self.save_copy)
-        file_menu.addActions([self.take_snapshot, self.what_changed])
+        file_menu.addActions([self.take_snapshot, self.what_changed, self.look_back])
         self.import_menu = file_menu.addMenu("&Import")
         export_menu = file_menu.addMenu("&Export")
         export_menu.addAction(self.export_png)

@@ -122,6 +122,7 @@ class MainWindow(QMainWindow):
         a.working_calendar.triggered.connect(self.show_working_calendar)
         a.take_snapshot.triggered.connect(self.take_snapshot)
         a.what_changed.triggered.connect(self.what_changed)
+        a.look_back.triggered.connect(self.look_back)
         a.what_if.triggered.connect(self.what_if_scenarios)
         a.zoom_in.triggered.connect(lambda: self.set_zoom(self.settings.zoom + 1))
         a.zoom_out.triggered.connect(lambda: self.set_zoom(self.settings.zoom - 1))
@@ -527,6 +528,11 @@ class MainWindow(QMainWindow):
         from . import history_dialog
 
         return history_dialog.what_changed(self)
+
+    def look_back(self) -> QWidget | None:
+        from . import history_dialog
+
+        return history_dialog.look_back(self)
 
     def what_if_scenarios(self) -> QWidget | None:
         from . import what_if_dialog

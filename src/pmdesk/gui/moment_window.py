@@ -170,7 +170,7 @@ class SideWindow(MainWindow):
         self.setCentralWidget(central)
         # Another file, another moment: not from here (they would replace this window's).
         a = self.menu_actions
-        for action in (a.new, a.open, a.recent_menu.menuAction(), a.clear_recent):
+        for action in (a.new, a.open, a.recent_menu.menuAction(), a.clear_recent, a.look_back):
             action.setVisible(False)
         a.close.setStatusTip("Close this window")
         # Presenting from here shows the banner on the projector too.
