@@ -385,6 +385,32 @@ def test_a_read_only_workspace_only_compares(qtbot, tmp_path, demo_template):
         window.close_workspace()
 
 
+def test_a_look_back_window_lists_the_scenarios_to_compare_only(qtbot, tmp_path, demo_template):
+    from pmdesk.gui.history_dialog import LookBackDialog
+
+    path = demo_or_new("demo", demo_template, tmp_path)
+    with Workspace.open(path) as ws:
+        product = ws.service(PortfolioService).product_by_name("Pulse Cloud")
+        ws.service(WhatIfService).create("Kept apart", product.id)
+    window = active(qtbot, open_main_window(qtbot, path))
+    pick(window, "Pulse Cloud")
+    window.menu_actions.look_back.trigger()  # File ▸ Look Back…, at the newest snapshot
+    looking = window.findChild(LookBackDialog)
+    qtbot.waitExposed(looking)
+    click(qtbot, looking.ok_button)
+    qtbot.waitUntil(lambda: bool(side_windows(window)), timeout=20000)
+    (side,) = side_windows(window)
+    assert side.tone == "past" and side.ctx.read_only
+    dialog = open_scenarios(qtbot, active(qtbot, side))
+    assert dialog.hint.text() == READ_ONLY
+    assert rows(dialog) == [("Kept apart", "Pulse Cloud", "0")]
+    assert not dialog.new_button.isEnabled() and not dialog.open_button.isEnabled()
+    click(qtbot, dialog.compare_button)
+    comparison = compared(qtbot, dialog)
+    assert [r[3] for r in comparison.figure_rows()] == ["no change"] * 4
+    side.close()
+
+
 @pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
 def test_the_dialogs_read_whole(qtbot, tmp_path, demo_template, size):
     """Nothing cut: every column's text fits its column in the list and the comparison."""
