@@ -249,6 +249,21 @@ def test_closing_the_scenario_window_loses_nothing(qtbot, tmp_path, demo_templat
     again.close()
 
 
+def test_undoing_the_new_scenario_in_the_plan_closes_its_window(qtbot, tmp_path, demo_template):
+    path = demo_or_new("demo", demo_template, tmp_path)
+    window = active(qtbot, open_main_window(qtbot, path))
+    pick(window, "Pulse Cloud")
+    dialog = open_scenarios(qtbot, window)
+    name_it(qtbot, dialog, dialog.new_button, "Short-lived")
+    side = open_in_window(qtbot, window, dialog, "Short-lived")
+    copy_path = side.workspace.path
+    active(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not side_windows(window))
+    assert scenarios_in(path) == {} and rows(dialog) == []
+    assert not copy_path.exists()
+
+
 def test_rename_and_discard_ask_and_undo_on_the_plan(qtbot, tmp_path, demo_template):
     path = demo_or_new("demo", demo_template, tmp_path)
     window = active(qtbot, open_main_window(qtbot, path))

@@ -249,7 +249,6 @@ class ScenarioWindow(QObject):
         self.side: MainWindow | None = None
         self.op: BackgroundOp | None = None
         self.dest: Path | None = None  # the scenario's copy, in a temporary folder of its own
-        self.save_error: str | None = None
         self.compare_action = QAction("Compare with Plan", self)
         self.compare_action.setToolTip("The plan's and this scenario's figures side by side")
         self.promote_action = QAction("Promote to Plan", self)
@@ -304,6 +303,9 @@ class ScenarioWindow(QObject):
 
         from .moment_window import open_side_window
 
+        if self.main.ctx is not self.plan_ctx:  # the plan's file was closed meanwhile
+            self._not_opened(None)
+            return
         try:
             copy = open_workspace(dest)
         except (PmdeskError, OSError) as exc:
@@ -342,10 +344,8 @@ class ScenarioWindow(QObject):
                 self.scenario_id, side.ctx.workspace
             )
         except PmdeskError as exc:
-            self.save_error = str(exc)
             side.ctx.errorRaised.emit(f"The scenario “{self.name}” could not be saved: {exc}")
             return None
-        self.save_error = None
         side.statusBar().showMessage(
             f"Saved in “{self.name}”: {plural(count, 'row')} differ from the plan", 6000
         )
