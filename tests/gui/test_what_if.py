@@ -208,7 +208,7 @@ def test_a_scenario_from_new_to_promoted_and_back_on_the_demo(qtbot, tmp_path, d
     assert scenarios_in(path) == {}
     assert rows(dialog) == []
     assert not copy_path.exists() and not copy_path.parent.exists(), "the copy is deleted"
-    assert window.menu_actions.undo.text() == "Undo Promote What-if “Ship Edge early” to the Plan"
+    assert window.menu_actions.undo.text() == "Undo Promote “Ship Edge early” to the plan"
 
     # Ctrl+Z in the plan's window: the old plan and the scenario, with its change, back.
     active(qtbot, window)

@@ -111,7 +111,8 @@ class PromoteScenarioCommand(ServiceCommand):
     """The scenario's changes made to the plan, and the scenario gone: one step."""
 
     def __init__(self, ws: Workspace, scenario_id: int, name: str) -> None:
-        super().__init__(f"Promote What-if “{name}” to the Plan")
+        # As the store labels it in the history: "Promote “Ship Edge early” to the plan".
+        super().__init__(f"Promote “{name}” to the plan")
         self.ws = ws
         self.scenario_id = scenario_id
 
