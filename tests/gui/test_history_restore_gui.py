@@ -169,3 +169,65 @@ def test_no_restore_where_nothing_may_change(qtbot, tmp_path, demo_template, whe
         if holder is not None:
             window.close_workspace()
             holder.close()
+
+
+def test_a_text_kept_cut_is_said_when_it_comes_back(qtbot, tmp_path, demo_template):
+    path = demo_or_new("new", demo_template, tmp_path)
+    vision = "A calmer week for every field technician. " * 250  # longer than the history keeps
+    with Workspace.open(path) as ws:
+        portfolio = ws.service(PortfolioService)
+        product = portfolio.create_product(name="Long view", vision=vision)
+        ws.service(HistoryService).snapshot("Before")
+        portfolio.products.delete(product.id)
+    window = active(qtbot, open_main_window(qtbot, path))
+    dialog = changes_dialog(qtbot, window)
+    whole = dialog.scope_combo.findText("Whole portfolio")
+    compared(qtbot, dialog, lambda: dialog.scope_combo.setCurrentIndex(whole))
+    choose_row(qtbot, dialog, "Long view")
+    assert not dialog.message.isVisibleTo(dialog)
+    with qtbot.waitSignal(dialog.compared, timeout=10000):
+        qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    assert window.product_selector.findText("Long view") >= 0
+    assert dialog.message.isVisibleTo(dialog)
+    assert "vision" in dialog.message.text() and "“…”" in dialog.message.text()
+    with Workspace.open(path, read_only=True) as ws:
+        back = ws.service(PortfolioService).product_by_name("Long view")
+    assert back.vision.endswith("…") and len(back.vision) < len(vision)
+
+
+def test_an_item_whose_product_is_gone_waits_for_its_product(qtbot, tmp_path, demo_template):
+    path = demo_or_new("new", demo_template, tmp_path)
+    with Workspace.open(path) as ws:
+        portfolio, roadmap = ws.service(PortfolioService), ws.service(RoadmapService)
+        product = portfolio.create_product(name="Gadget")
+        lane = roadmap.lanes.create(product_id=product.id, name="Hardware")
+        item = roadmap.items.create(
+            product_id=product.id, lane_id=lane.id, name="Prototype",
+            start_date="2027-01-04", end_date="2027-02-26",
+        )  # fmt: skip
+        ws.service(HistoryService).snapshot("Before the cut")
+        roadmap.items.delete(item.id)
+        portfolio.products.delete(product.id)
+    window = active(qtbot, open_main_window(qtbot, path))
+    dialog = changes_dialog(qtbot, window)
+    whole = dialog.scope_combo.findText("Whole portfolio")
+    compared(qtbot, dialog, lambda: dialog.scope_combo.setCurrentIndex(whole))
+
+    choose_row(qtbot, dialog, "Prototype")
+    qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    assert dialog.message.isVisibleTo(dialog)
+    assert dialog.message.text() == (
+        "Nothing was restored: “Prototype” belonged to the lane “Hardware”, which is gone too; "
+        "restore the lane first."
+    )
+    assert not items_named(path, "Prototype") and not window.ctx.undo_stack.canUndo()
+
+    choose_row(qtbot, dialog, "Gadget")  # its lane went with it: both come back
+    assert not dialog.message.isVisibleTo(dialog), "a new row, a new question"
+    with qtbot.waitSignal(dialog.compared, timeout=10000):
+        qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    choose_row(qtbot, dialog, "Prototype")
+    with qtbot.waitSignal(dialog.compared, timeout=10000):
+        qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    assert len(items_named(path, "Prototype")) == 1
+    assert window.ctx.undo_stack.count() == 2, "one step each"

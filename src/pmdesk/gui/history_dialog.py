@@ -45,7 +45,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pmdesk.core.errors import PmdeskError
+from pmdesk.core.errors import PmdeskError, ValidationError
 from pmdesk.store import history as store_history
 from pmdesk.store.history_wording import worded
 from pmdesk.store.services import HistoryService, RequirementService, RoadmapService
@@ -444,7 +444,8 @@ class ChangesDialog(QDialog):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.setColumnWidth(0, 280)
         self.tree.itemActivated.connect(self._activated)
-        self.tree.currentItemChanged.connect(lambda *_a: self._update_buttons())
+        self.tree.currentItemChanged.connect(self._row_changed)
+        self.tree.itemPressed.connect(lambda *_a: self._say(""))
         self.message = QLabel()
         self.message.setObjectName("changesMessage")
         self.message.setWordWrap(True)
@@ -621,6 +622,11 @@ class ChangesDialog(QDialog):
         self.message.setText(text)
         self.message.setVisible(bool(text))
 
+    def _row_changed(self, current: QTreeWidgetItem | None, before: QTreeWidgetItem | None) -> None:
+        if current is not None and before is not None:  # the person moved on: a new question
+            self._say("")
+        self._update_buttons()
+
     def restore_current(self) -> bool:
         """Restore the row in the list (removed: it comes back; changed: its old values)."""
         found = self._current_restore()
@@ -632,7 +638,8 @@ class ChangesDialog(QDialog):
         try:
             plan = service.restore_plan(table, key, chosen)
         except PmdeskError as exc:
-            self._say(f"Nothing was restored: {exc}.")
+            reason = exc.reason if isinstance(exc, ValidationError) else str(exc)
+            self._say(f"Nothing was restored: {reason}.")
             return False
         command = RestoreCommand(service, table, key, chosen, plan.label)
         if not self.ctx.run(command):
