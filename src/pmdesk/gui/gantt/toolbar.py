@@ -183,7 +183,7 @@ class RoadmapToolbar(QToolBar):
         if self.model.baselines:
             menu.addSection("Compare with")
         for baseline in reversed(self.model.baselines):
-            action = menu.addAction(f"{baseline.name} ({baseline.created_at:%d %b %Y})")
+            action = menu.addAction(f"{baseline.name} ({short_date(baseline.created_at.date())})")
             action.setCheckable(True)
             action.setChecked(moment is None and baseline.id == self.model.baseline_id)
             action.triggered.connect(lambda _checked=False, b=baseline.id: self._baseline(b))
