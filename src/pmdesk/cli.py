@@ -11,6 +11,7 @@
     pmdesk changes WORKSPACE --since NAME|DATE what changed since a snapshot (--json)
     pmdesk snapshot WORKSPACE --name NAME      name this moment
     pmdesk history snapshots|restore|compact WORKSPACE  named moments; bring back; fold
+    pmdesk what-if WORKSPACE list|new|compare|promote|discard [NAME]  what-if scenarios
     pmdesk --version
 
 Qt is imported only on the paths that open a window, so ``pmdesk check`` starts
@@ -33,6 +34,7 @@ from pmdesk.cli_exchange import add_export, add_import
 from pmdesk.cli_finance import add_finance
 from pmdesk.cli_history import add_changes, add_history, add_snapshot
 from pmdesk.cli_team import add_team
+from pmdesk.cli_what_if import add_what_if
 from pmdesk.core.errors import PmdeskError
 from pmdesk.store.errors import WorkspaceLockedError
 
@@ -134,6 +136,10 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "history": (
         "list, rename or delete snapshots, restore from the history, or compact old history",
         add_history,
+    ),
+    "what-if": (
+        "what-if scenarios: list, make, compare with the plan, promote or discard",
+        add_what_if,
     ),
 }
 

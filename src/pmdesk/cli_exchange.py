@@ -13,7 +13,8 @@
 
 ``--since`` adds "Changes since …" (a snapshot's name or a day) to a deck without
 ``--slides`` and to a specification or portfolio summary. ``--as-of NAME|DATE`` exports
-the workspace as it was then (a copy made in a temporary folder, deleted afterwards).
+the workspace as it was then (a copy made in a temporary folder, deleted afterwards);
+``--what-if NAME`` the plan as that what-if scenario would make it (likewise).
 Exports open the workspace read-only (they work while pmdesk has it open); imports open
 it for writing and are all or nothing. No Qt is imported here.
 """
@@ -79,6 +80,12 @@ def add_export(parser: argparse.ArgumentParser) -> None:
         metavar="NAME|DATE",
         help="export the workspace as it was at a snapshot (its name) or a day (YYYY-MM-DD)",
     )
+    parser.add_argument(
+        "--what-if",
+        metavar="NAME",
+        help="export the plan as the what-if scenario NAME would make it (without it, no "
+        "export shows a scenario)",
+    )
     parser.set_defaults(run=_export)
 
 
@@ -138,8 +145,17 @@ def _require_product(ws, name: str | None) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from pmdesk.cli_history import opened_as_of
+    from pmdesk.cli_what_if import opened_what_if
+    from pmdesk.core.errors import PmdeskError
 
-    with opened_as_of(args.workspace, args.as_of) as ws:
+    if args.what_if and args.as_of:
+        raise PmdeskError("export either --as-of a moment or --what-if a scenario, not both")
+    opened = (
+        opened_what_if(args.workspace, args.what_if)
+        if args.what_if
+        else opened_as_of(args.workspace, args.as_of)
+    )
+    with opened as ws:
         if args.kind in PDF_KINDS:
             written = _export_pdf(ws, args)
         elif args.kind in OFFICE_EXPORTS:
