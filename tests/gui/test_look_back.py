@@ -278,3 +278,19 @@ def test_look_back_on_a_new_workspace(qtbot, tmp_path, demo_template):
     copy = side.temp_path
     window.close()  # the side window goes with it, and its copy
     qtbot.waitUntil(lambda: not copy.parent.exists())
+
+
+def test_a_side_window_closed_by_the_window_manager_goes_whole(qtbot, tmp_path, demo_template):
+    """Closed from its title bar (no code of ours holds it): its copy goes, the window too."""
+    path = demo_or_new("new", demo_template, tmp_path)
+    window = active(qtbot, open_main_window(qtbot, path))
+    dest, copy = a_copy(path)
+    side = open_side_window(window, copy, banner="Looking back", tone="past", temp_path=dest)
+    destroyed = []
+    side.destroyed.connect(lambda *_a: destroyed.append(True))
+    handle = side.windowHandle()  # what the title bar's close button closes
+    del side
+    handle.close()
+    qtbot.waitUntil(lambda: bool(destroyed) and not dest.parent.exists())
+    assert side_windows(window) == []
+    assert window.isVisible() and window.ctx is not None

@@ -93,18 +93,26 @@ class MomentBanner(QFrame):
         row.setContentsMargins(14, 8, 10, 8)
         row.addWidget(self.label, 1)
         self.buttons: list[QPushButton] = []
-        for action in actions:
+        self._actions = list(actions)
+        for action in self._actions:
             button = QPushButton(action.text())
             button.setObjectName(f"bannerButton{len(self.buttons)}")
             button.setToolTip(action.toolTip())
-            button.setEnabled(action.isEnabled())
             button.clicked.connect(action.trigger)
-            action.changed.connect(lambda a=action, b=button: b.setEnabled(a.isEnabled()))
+            # A method of the banner: the connection goes with it when the window closes.
+            action.changed.connect(self._follow_actions)
             row.addWidget(button)
             self.buttons.append(button)
+        self._follow_actions()
 
     def text(self) -> str:
         return self.label.text()
+
+    def _follow_actions(self) -> None:
+        """Each button enabled and visible as its action is."""
+        for action, button in zip(self._actions, self.buttons, strict=True):
+            button.setEnabled(action.isEnabled())
+            button.setVisible(action.isVisible())
 
     def _size_text(self) -> None:
         font = QFont(self.font())
@@ -219,8 +227,6 @@ class SideWindow(MainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         super().closeEvent(event)  # closes the workspace (and stops a presentation)
-        if self.keeper is not None:
-            self.keeper.forget(self)
         if self.temp_path is not None:
             remove_temp_workspace(self.temp_path)
             self.temp_path = None
