@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -71,6 +71,7 @@ SHOWN_IN = {"roadmap_item": "roadmap", "requirement": "requirements"}
 RESTORE_ROLE = Qt.ItemDataRole.UserRole + 1
 SNAPSHOT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 PROBLEM_STYLE = "color: #c62828;"  # as the other dialogs' problems
+REFRESH_AFTER_MS = 250  # What Changed Since reads again this long after the last edit
 EMPTY_NAME = "Give the snapshot a name, such as “Q3 review”."
 NOTHING_YET = (
     "Nothing to compare yet: this workspace has no snapshots. Take one with "
@@ -499,7 +500,12 @@ class ChangesDialog(QDialog):
         self.chooser.chosen.connect(self.compare)
         self.snapshot_combo.currentIndexChanged.connect(lambda _i: self._update_buttons())
         self.scope_combo.currentIndexChanged.connect(lambda _i: self.compare())
-        # An edit anywhere (a restore, an undo in the window): the list and snapshots follow.
+        # An edit anywhere (a restore, an undo in the window): the list and snapshots follow,
+        # once the edits pause (a drag on the roadmap is many), never cutting a reading short.
+        self._refresh = QTimer(self)
+        self._refresh.setSingleShot(True)
+        self._refresh.setInterval(REFRESH_AFTER_MS)
+        self._refresh.timeout.connect(self._refresh_now)
         ctx.changed.connect(self._workspace_changed)
         self._update_buttons()
         if self.chooser.has_snapshots():
@@ -680,9 +686,16 @@ class ChangesDialog(QDialog):
             self.chooser.set_snapshots(self.ctx.service(HistoryService).snapshots())
             self._update_buttons()
         if self.chooser.has_snapshots() or self.by_date.isChecked():
+            self._refresh.start()
+
+    def _refresh_now(self) -> None:
+        if self.op is not None and self.op.running:
+            self._refresh.start()  # after the reading under way
+        else:
             self.compare()
 
     def done(self, result: int) -> None:
+        self._refresh.stop()
         if self.op is not None and self.op.running:
             self.op.cancel_and_wait()
         super().done(result)
