@@ -95,3 +95,11 @@ def test_task_days_match_task_from_dates(calendar):
         assert made.duration(first, last, milestone) == task_duration(
             first, last, milestone, calendar
         )
+
+
+def test_tasks_and_links_compare_and_hash_by_value():
+    assert Task(1, 10, 3) == Task(1, 10, 3) and len({Task(1, 10, 3), Task(1, 10, 3)}) == 1
+    link = Link(1, 2, DependencyType.START_TO_START, 2, False)
+    assert link == Link(1, 2, DependencyType.START_TO_START, 2, False)
+    assert hash(link) == hash(Link(1, 2, DependencyType.START_TO_START, 2, False))
+    assert link != Link(1, 2)
