@@ -51,3 +51,26 @@ def test_layout_items_compare_and_hash_by_value():
     one = LayoutItem(1, 2, ItemKind.FEATURE, 10, 12, (9, 12))
     same = LayoutItem(1, 2, ItemKind.FEATURE, 10, 12, (9, 12))
     assert one == same and hash(one) == hash(same) and len({one, same}) == 1
+
+
+def _extent_item_by_item(layout: GanttLayout) -> tuple[int, int] | None:
+    if not layout.items:
+        return None
+    first = min(occupancy(i, True)[0] for i in layout.items.values())
+    return first, max(occupancy(i, True)[1] for i in layout.items.values()) - 1
+
+
+@pytest.mark.parametrize("with_baseline", [False, True])
+def test_extent_counts_every_item_and_baseline_after_moves(with_baseline):
+    items = _items(3)
+    lanes = [LayoutLane(n) for n in range(1, 5)]
+    layout = GanttLayout(lanes, items, Metrics(with_baseline=with_baseline))
+    assert layout.extent() == _extent_item_by_item(layout)
+    rng = random.Random(4)
+    for item in rng.sample(items, 200):  # moved, some far out, some with a baseline further
+        start = item.start + rng.randrange(-400, 400)
+        base = (start - 500, start - 490) if rng.random() < 0.1 else item.baseline
+        moved = LayoutItem(item.id, item.lane_id, item.kind, start, start + 3, base)
+        layout.update([moved], [i.id for i in rng.sample(items, 1)])
+        assert layout.extent() == _extent_item_by_item(layout)
+    assert GanttLayout(lanes, [], Metrics()).extent() is None
