@@ -476,7 +476,8 @@ def test_create_large_is_reproducible_and_refuses_impossible_sizes(tmp_path):
 def test_tables_the_demo_leaves_empty_are_only_the_workshop_ones(ws):
     counts = ws.check().counts
     empty = {table for table, n in counts.items() if n == 0}
-    assert empty <= {"vote_round", "vote", "note_requirement_link"}
+    # Workshop votes, and what-if scenarios: a branch of the plan is made by a person.
+    assert empty <= {"vote_round", "vote", "note_requirement_link", "what_if"}
     assert counts["note_item_link"] > 0
     with ws.read() as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(RequirementItemLink)) > 30

@@ -308,6 +308,24 @@ def test_saving_again_replaces_the_changes_and_an_undone_edit_is_no_change(demo,
     assert scenarios.get(scenario.id).changed_rows == 0
 
 
+def test_a_text_longer_than_the_history_keeps_reaches_the_plan_whole(demo, tmp_path):
+    pid = _pulse(demo)
+    scenarios = demo.service(WhatIfService)
+    scenario = scenarios.create("Long notes", pid)
+    text = "Why <we> move & “how” 🚀 " * 800  # 20,000 characters; the history keeps 8,000
+    path = scenarios.open_copy(scenario.id, tmp_path / "copy.pmdesk")
+    with Workspace.open(path) as copy:
+        pilot = _item(copy, pid, PILOT)
+        copy.service(RoadmapService).items.update(pilot.id, notes=text)
+        assert scenarios.save_from(scenario.id, copy) == 1
+    path.unlink()
+    again = scenarios.open_copy(scenario.id, tmp_path / "again.pmdesk")
+    with Workspace.open(again, read_only=True) as copy:
+        assert _item(copy, pid, PILOT).notes == text
+    scenarios.promote(scenario.id)
+    assert _item(demo, pid, PILOT).notes == text
+
+
 def test_a_scenario_of_the_portfolio_compares_the_product_it_changes(demo, tmp_path):
     scenarios = demo.service(WhatIfService)
     scenario = scenarios.create("Whole portfolio", None)

@@ -37,7 +37,8 @@ from pmdesk.core.errors import NotFoundError, ValidationError
 from pmdesk.core.history import EntryKind, NetChange, net_change
 
 from .. import history, journal
-from ..models import Meta, Product, RoadmapItem, WhatIf, table_of
+from ..history_apply import apply_changes, db_key
+from ..models import Base, Meta, Product, RoadmapItem, WhatIf, table_of
 from ..models.base import utcnow
 from ..models.what_if import NAME_MAX
 from .figures import PlanFigures, plan_figures
@@ -210,7 +211,6 @@ class WhatIfService:
         The copy holds no scenarios of its own, and remembers where the scenario starts
         (its ``meta``), so :meth:`save_from` finds what was changed in it.
         """
-        from ..history_apply import apply_changes
         from ..workspace import Workspace
 
         row = self.get(scenario_id)
@@ -261,8 +261,11 @@ class WhatIfService:
                     "workspace", "it is no what-if scenario's copy (open one with open_copy)"
                 )
             grouped = HistoryService._entries(session, history.EDITS.c.id > int(start))
-        nets = [n for n in (net_change(e) for e in grouped.values()) if n is not None]
-        return [n for n in nets if n.table not in history.UNRECORDED]
+            nets = [n for n in (net_change(e) for e in grouped.values()) if n is not None]
+            nets = [n for n in nets if n.table not in history.UNRECORDED]
+            for change in nets:
+                _exact(session, change)
+        return nets
 
     def save_from(self, scenario_id: int, copy) -> int:
         """Store the copy's net changes since it was opened in the scenario (replacing what
@@ -343,8 +346,6 @@ class WhatIfService:
     def promote(self, scenario_id: int) -> str:
         """Apply the scenario's changes to the plan and delete the scenario, as ONE
         transaction (one undo brings both back). Returns the undo label."""
-        from ..history_apply import apply_changes
-
         row = self.get(scenario_id)
         label = f"Promote “{row.name}” to the plan"
         with self.ws.labelled(label), self.ws.transaction() as uow:
@@ -376,6 +377,28 @@ def _row(found: WhatIf) -> WhatIfRow:
         changed_rows=len(changes),
         updated_at=found.updated_at,
     )
+
+
+def _exact(session, change: NetChange) -> None:
+    """The new values of a row the copy still holds, read from the row itself: the history
+    keeps a long text cut (history.TEXT_MAX), and a scenario must not cut the plan's."""
+    if change.kind is EntryKind.REMOVED:
+        return
+    table = Base.metadata.tables.get(change.table)
+    if table is None:
+        return
+    key = db_key(change.key)
+    keys = list(key) if isinstance(key, tuple) else [key]
+    columns = list(table.primary_key.columns)
+    if len(keys) != len(columns):
+        return
+    where = [column == value for column, value in zip(columns, keys, strict=True)]
+    row = session.execute(sa.select(table).where(*where)).mappings().first()
+    if row is None:
+        return
+    for name, pair in change.fields.items():
+        if name in row:
+            pair[1] = history.json_value(row[name])
 
 
 def _figures(ws, product_id: int, today: dt.date | None) -> PlanFigures:
