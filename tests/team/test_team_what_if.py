@@ -4,6 +4,8 @@ server, a promotion is one edit on the server that another client sees and undo 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+from pathlib import Path
 
 from pmdesk.store.services import RoadmapService, WhatIfService
 from pmdesk.store.workspace import Workspace
@@ -87,3 +89,26 @@ def test_a_team_scenario_from_its_copy_to_the_plan_and_back(connect, tmp_path):
     seen = {i.name: i for i in theirs.service(RoadmapService).items_of(pid)}
     assert "Beta 🚀" not in seen and seen["Build"].start_date == dt.date(2027, 1, 4)
     assert [s.name for s in theirs.service(WhatIfService).scenarios()] == [f"Later {TRICKY}"]
+
+
+def test_a_file_shared_as_a_team_workspace_keeps_its_scenarios(empty_db, pg_server, tmp_path):
+    from pmdesk.store.factory import connect_workspace
+    from pmdesk.store.team_copy import file_to_team
+
+    source = tmp_path / "plan.pmdesk"
+    shutil.copyfile(Path(__file__).parents[1] / "store" / "fixtures" / "schema_v7.pmdesk", source)
+    with Workspace.open(source, read_only=True) as ws:
+        expected = [
+            (s.name, s.product_id, s.changed_rows) for s in ws.service(WhatIfService).scenarios()
+        ]
+        changes = ws.service(WhatIfService).changes_of(ws.service(WhatIfService).scenarios()[0].id)
+    file_to_team(source, empty_db, pg_server.password)
+    with connect_workspace(empty_db, pg_server.password, listen=False) as ws:
+        scenarios = ws.service(WhatIfService)
+        found = scenarios.scenarios()
+        assert [(s.name, s.product_id, s.changed_rows) for s in found] == expected
+        assert scenarios.changes_of(found[0].id) == changes
+        copy = scenarios.open_copy(found[0].id, tmp_path / "copy.pmdesk")
+        with Workspace.open(copy, read_only=True) as opened:
+            names = [i.name for i in opened.service(RoadmapService).items_of(found[0].product_id)]
+        assert "Early access 🚀" in names
