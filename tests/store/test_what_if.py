@@ -286,6 +286,33 @@ def test_a_scenario_whose_item_the_plan_deleted_since_still_opens_and_promotes(d
     assert scenarios.scenarios() == []
 
 
+def test_a_scenario_whose_lane_the_plan_deleted_is_refused_plainly_and_kept(demo, tmp_path):
+    pid = _pulse(demo)
+    scenarios = demo.service(WhatIfService)
+    scenario = scenarios.create("Into a lane", pid)
+    lane = demo.service(RoadmapService).lanes.create(product_id=pid, name="Soon gone")
+    path = scenarios.open_copy(scenario.id, tmp_path / "copy.pmdesk")
+    with Workspace.open(path) as copy:
+        copy.service(RoadmapService).items.create(
+            product_id=pid,
+            lane_id=lane.id,
+            name="Orphan",
+            start_date="2027-01-04",
+            end_date="2027-01-08",
+        )
+        scenarios.save_from(scenario.id, copy)
+    demo.service(RoadmapService).lanes.delete([lane.id])
+    dest = tmp_path / "again.pmdesk"
+    with pytest.raises(ValidationError, match="“Orphan” belongs to the lane .* which is gone"):
+        scenarios.open_copy(scenario.id, dest)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("again")) == []
+    items = len(demo.service(RoadmapService).items_of(pid))
+    with pytest.raises(ValidationError, match="which is gone"):
+        scenarios.promote(scenario.id)
+    assert len(demo.service(RoadmapService).items_of(pid)) == items
+    assert scenarios.get(scenario.id).changed_rows == 1  # kept: it can still be discarded
+
+
 def test_saving_again_replaces_the_changes_and_an_undone_edit_is_no_change(demo, tmp_path):
     pid = _pulse(demo)
     scenarios = demo.service(WhatIfService)
