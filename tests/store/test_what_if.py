@@ -107,6 +107,8 @@ def test_names_are_unique_and_refusals_say_why(workspace):
     with pytest.raises(ValidationError, match="already exists"):
         scenarios.rename(other.id, " Ship <early> & “fast” 🚀")
     scenarios.rename(other.id, "Portfolio as is")
+    scenarios.set_note(other.id, "All of it <&>")
+    assert scenarios.get(other.id).note == "All of it <&>"
     scenarios.rename(made.id, "Ship <early> & “fast” 🚀")  # its own name: nothing to do
     assert [s.name for s in scenarios.scenarios()] == [
         "Ship <early> & “fast” 🚀",

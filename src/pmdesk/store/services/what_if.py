@@ -141,12 +141,12 @@ class WhatIfService:
         """The scenario called ``name`` (as typed, spaces around it aside)."""
         with self.ws.read() as session:
             found = session.scalar(sa.select(WhatIf).where(WhatIf.name == name.strip()))
-            if found is None:
-                names = ", ".join(f"“{s.name}”" for s in self.scenarios()) or "none yet"
-                raise ValidationError(
-                    "scenario", f"there is no what-if scenario named “{name}” (there are: {names})"
-                )
-            return _row(found)
+            if found is not None:
+                return _row(found)
+        names = ", ".join(f"“{s.name}”" for s in self.scenarios()) or "none yet"
+        raise ValidationError(
+            "scenario", f"there is no what-if scenario named “{name}” (there are: {names})"
+        )
 
     def create(self, name: str, product_id: int | None, note: str = "") -> WhatIfRow:
         """A new scenario of no changes yet, in one transaction; names are unique."""
