@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from pmdesk.core.enums import DependencyType
+from pmdesk.core.enums import DependencyType, ItemKind
 from pmdesk.core.scheduling import (
     Link,
     Task,
@@ -103,3 +103,24 @@ def test_tasks_and_links_compare_and_hash_by_value():
     assert link == Link(1, 2, DependencyType.START_TO_START, 2, False)
     assert hash(link) == hash(Link(1, 2, DependencyType.START_TO_START, 2, False))
     assert link != Link(1, 2)
+
+
+class _Row:
+    def __init__(self, item_id, kind, start, end):
+        self.id, self.kind, self.start, self.end = item_id, kind, start, end
+
+
+@pytest.mark.parametrize("calendar", CALENDARS, ids=["none", "mon-fri", "every day", "odd"])
+def test_tasks_in_one_go_match_one_by_one(calendar):
+    rng = random.Random(11)
+    rows = []
+    for item_id in range(1500):
+        start = dt.date(2026, 12, 1) + dt.timedelta(days=rng.randrange(-60, 400))
+        kind = ItemKind.MILESTONE if rng.random() < 0.1 else ItemKind.FEATURE
+        end = start + dt.timedelta(days=rng.randrange(0, 90))
+        rows.append(_Row(item_id, kind, start, end))
+    made = TaskDays(calendar).tasks([*rows, None])
+    assert made == {
+        r.id: task_from_dates(r.id, r.start, r.end, r.kind is ItemKind.MILESTONE, calendar)
+        for r in rows
+    }

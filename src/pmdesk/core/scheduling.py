@@ -30,7 +30,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from .enums import DependencyType
+from .enums import DependencyType, ItemKind
 from .errors import ValidationError
 from .working_calendar import WorkingCalendar
 
@@ -52,6 +52,19 @@ class Link:
     type: DependencyType = DependencyType.FINISH_TO_START
     lag: int = 0
     elapsed: bool = True  # False: the lag counts working days of the calendar
+
+
+class _Dated(Protocol):
+    """What :meth:`TaskDays.tasks` reads of an item (the chart's rows)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def kind(self) -> ItemKind: ...
+    @property
+    def start(self) -> dt.date: ...
+    @property
+    def end(self) -> dt.date: ...
 
 
 class _LinkLike(Protocol):
@@ -161,6 +174,32 @@ class TaskDays:
         """As :func:`task_from_dates` with this calendar."""
         first = start.toordinal()
         return Task(item_id, first, self.duration(first, end.toordinal(), milestone))
+
+    def tasks(self, items: Iterable[_Dated | None]) -> dict[int, Task]:
+        """:meth:`task` for each item (None: skipped), by id, in one loop: the tasks of a
+        plan's every linked item as it opens."""
+        calendar, counts, count = self.calendar, self._counts, self._count
+        milestone = ItemKind.MILESTONE
+        found: dict[int, Task] = {}
+        for item in items:
+            if item is None:
+                continue
+            first = item.start.toordinal()
+            if item.kind is milestone:
+                duration = 0
+            elif calendar is None:
+                duration = item.end.toordinal() + 1 - first
+            else:
+                after = item.end.toordinal() + 1
+                before = counts.get(first)
+                if before is None:
+                    before = count(first)
+                upto = counts.get(after)
+                if upto is None:
+                    upto = count(after)
+                duration = upto - before if upto - before > 1 else 1
+            found[item.id] = Task(item.id, first, duration)
+        return found
 
 
 class _Days:

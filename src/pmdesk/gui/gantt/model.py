@@ -337,18 +337,23 @@ class RoadmapModel:
             row = self.items.get(item_id)
             if row is None:
                 return None
-            if self._task_days.calendar is not self.calendar:
-                self._task_days = TaskDays(self.calendar)
-            found = self._tasks[item_id] = self._task_days.task(
+            found = self._tasks[item_id] = self._days().task(
                 row.id, row.start, row.end, row.kind is ItemKind.MILESTONE
             )
         return found
 
+    def _days(self) -> TaskDays:
+        """Tasks under the current calendar (made afresh for another one)."""
+        if self._task_days.calendar is not self.calendar:
+            self._task_days = TaskDays(self.calendar)
+        return self._task_days
+
     def _violations(self, links: Iterable[LinkRow]) -> dict[int, int]:
         links = list(links)
         ends = {i for link in links for i in (link.pred, link.succ)}
-        for _ in map(self._task, ends - self._tasks.keys()):
-            pass  # each end's task made and kept
+        missing = ends - self._tasks.keys()
+        if missing:  # each end's task, made in one go and kept
+            self._tasks.update(self._days().tasks(map(self.items.get, missing)))
         return {link.id: days for link, days in broken_links(self._tasks, links, self.calendar)}
 
     def compute_critical(self) -> None:
