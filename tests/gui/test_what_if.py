@@ -249,6 +249,28 @@ def test_closing_the_scenario_window_loses_nothing(qtbot, tmp_path, demo_templat
     again.close()
 
 
+def test_closing_the_plan_closes_its_scenario_window_with_its_edit_kept(
+    qtbot, tmp_path, demo_template
+):
+    path = demo_or_new("demo", demo_template, tmp_path)
+    planned = end_of(path, CRITICAL)
+    window = active(qtbot, open_main_window(qtbot, path))
+    pick(window, "Pulse Cloud")
+    dialog = open_scenarios(qtbot, window)
+    name_it(qtbot, dialog, dialog.new_button, "Before closing")
+    side = open_in_window(qtbot, window, dialog, "Before closing")
+    copy_path = side.workspace.path
+    active(qtbot, side)
+    drag_end(qtbot, side, CRITICAL, 7)
+    window.menu_actions.close.trigger()  # File ▸ Close in the plan's window
+    assert not side_windows(window)  # closed before the plan, not when Qt gets round to it
+    assert window.ctx is None and not copy_path.exists()
+    assert end_of(path, CRITICAL) == planned
+    with Workspace.open(path, read_only=True) as ws:
+        (scenario,) = WhatIfService(ws).scenarios()
+        assert scenario.name == "Before closing" and scenario.changed_rows >= 1
+
+
 def test_undoing_the_new_scenario_in_the_plan_closes_its_window(qtbot, tmp_path, demo_template):
     path = demo_or_new("demo", demo_template, tmp_path)
     window = active(qtbot, open_main_window(qtbot, path))

@@ -324,6 +324,12 @@ class MainWindow(QMainWindow):
             self.calendar_dialog = None
         if self.ctx is None:
             return
+        # A look back or a what-if window belongs to this file: it closes first, so a
+        # scenario's last edit is saved into the plan while the plan is still open.
+        from .moment_window import side_windows
+
+        for side in side_windows(self):
+            side.close()
         ctx, self.ctx = self.ctx, None
         self.settings.remember_product(ctx.workspace.path, self.product_selector.product_id())
         self.view_host.set_context(None, None)
