@@ -144,7 +144,7 @@ def _require_product(ws, name: str | None) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from pmdesk.cli_history import opened_as_of
+    from pmdesk.cli_history import as_of_stamp, opened_as_of
     from pmdesk.cli_what_if import opened_what_if
     from pmdesk.core.errors import PmdeskError
 
@@ -155,6 +155,11 @@ def _export(args: argparse.Namespace) -> int:
         if args.what_if
         else opened_as_of(args.workspace, args.as_of)
     )
+    args.stamp, args.today = "", None
+    if args.what_if:
+        args.stamp = f"What-if “{args.what_if}” — not the plan"
+    elif args.as_of:
+        args.stamp, args.today = as_of_stamp(args.workspace, args.as_of)
     with opened as ws:
         if args.kind in PDF_KINDS:
             written = _export_pdf(ws, args)
@@ -174,6 +179,8 @@ def _export_pdf(ws, args: argparse.Namespace) -> Path:
         orientation="landscape" if args.landscape else "",
         sections=_sections(args),
         since=args.since,
+        stamp=args.stamp,
+        today=args.today,
     )
     product_id = None if args.kind == "portfolio" else _product_id(ws, args.product)
     if args.kind == "business-case" and product_id is not None:

@@ -15,8 +15,13 @@ a snapshot (by its name) or a day (``2026-09-01``, from its start, UTC). ``--jso
 
 ``kind`` is ``added``, ``removed`` or ``changed``; ``fields`` holds each field as
 ``[old, new]`` (an added entity's old values and a removed one's new values are null);
-dates are ISO text, exact decimals text, vocabularies their stored value. Without
-``--json``, a readable report. ``snapshot`` names this moment; ``history snapshots`` lists
+dates are ISO text, exact decimals text, vocabularies their stored value. When a headline
+figure moved (critical path end, launch date, launch readiness, NPV of the Base
+scenario: ``HistoryService.figures_since``), a ``"figures"`` list beside them holds each
+that moved: ``{"product": "Pulse Cloud", "figure": "launch_date", "then": "2027-03-25",
+"now": "2027-04-08"}`` (``critical_path_end``, ``launch_date`` ISO days; ``readiness``
+a share 0..1; ``npv`` exact text with its ``currency``). Without ``--json``, a readable
+report, starting with a "Headline" block per product whose figures moved. ``snapshot`` names this moment; ``history snapshots`` lists
 the named moments, or renames (``--rename OLD NEW``) or deletes (``--delete NAME``) one;
 ``history restore`` brings back a removed entity (``--entity roadmap_item --id 12``: with
 the links and children removed with it) or, for one that exists, the values its fields
@@ -34,12 +39,12 @@ import contextlib
 import datetime as dt
 import json
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from pmdesk.store.services.history import Change
+    from pmdesk.store.services.history import Change, ProductFigures
     from pmdesk.store.workspace import Workspace
 
 HISTORY_ACTIONS = ("snapshots", "restore", "compact")
@@ -113,26 +118,41 @@ def _changes(args: argparse.Namespace) -> int:
         service = ws.service(HistoryService)
         moment = service.moment(args.since)
         changes = service.changes(args.since, product_id=product_id)
+        # Nothing changed: the figures cannot have moved, and the copy is not worth making.
+        figures = service.figures_since(args.since, product_id) if changes else []
     if args.json:
-        print(json.dumps(changes_document(moment.label, changes), ensure_ascii=False, indent=2))
+        document = changes_document(moment.label, changes, figures)
+        print(json.dumps(document, ensure_ascii=False, indent=2))
     else:
         shown = f"{moment.label}" + (
             f" ({moment.at:%Y-%m-%d %H:%M} UTC)" if moment.snapshot else " (UTC)"
         )
-        print(report(shown, changes))
+        print(report(shown, changes, figures))
     return 0
 
 
-def changes_document(since: str, changes: list[Change]) -> dict[str, Any]:
-    """The document ``--json`` prints."""
-    return {"since": since, "changes": [change.as_json() for change in changes]}
+def changes_document(
+    since: str, changes: list[Change], figures: Sequence[ProductFigures] = ()
+) -> dict[str, Any]:
+    """The document ``--json`` prints; ``"figures"`` only when a headline figure moved."""
+    from pmdesk.store.figures_wording import json_figures
+
+    document: dict[str, Any] = {
+        "since": since,
+        "changes": [change.as_json() for change in changes],
+    }
+    moved = [row for f in figures for row in json_figures(f.product, f.then, f.now)]
+    if moved:
+        document["figures"] = moved
+    return document
 
 
-def report(since: str, changes: list[Change]) -> str:
-    """The changes as text: one block per kind of entity, one line per entity."""
+def report(since: str, changes: list[Change], figures: Sequence[ProductFigures] = ()) -> str:
+    """The changes as text: the headline figures that moved, then one block per kind of
+    entity, one line per entity."""
     from pmdesk.store.history_wording import report as worded_report
 
-    return worded_report(since, changes)
+    return worded_report(since, changes, figures)
 
 
 # -- pmdesk snapshot and pmdesk history ----------------------------------------------------------
@@ -230,6 +250,19 @@ def _change_snapshot(args: argparse.Namespace) -> int:
 
 
 # -- pmdesk export --as-of ---------------------------------------------------------------------
+
+
+def as_of_stamp(path: Path, as_of: str) -> tuple[str, dt.date]:
+    """What a document exported ``--as-of`` says it shows, and the day it is as of: the
+    snapshot's day, or the day given."""
+    from pmdesk.store.factory import open_workspace
+    from pmdesk.store.services import HistoryService
+
+    with open_workspace(path, read_only=True) as ws:
+        moment = ws.service(HistoryService).moment(as_of)
+    if moment.snapshot:
+        return f"As it was at “{moment.label}”", moment.at.date()
+    return f"As it was on {moment.at.day} {moment.at:%b %Y}", moment.at.date()
 
 
 @contextlib.contextmanager

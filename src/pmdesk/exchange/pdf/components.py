@@ -745,7 +745,8 @@ class Cover(Flowable):
             canv,
             x,
             36 + 60 if self.info.confidentiality else 66,
-            f"Issued {long_date(self.info.generated)}",
+            f"Issued {long_date(self.info.generated)}"
+            + (f"  ·  {self.info.stamp}" if self.info.stamp else ""),
             8,
             colour=MUTED,
         )

@@ -87,5 +87,6 @@ class Job:
             confidentiality=label.strip(),
             generated=self.options.on(),
             keywords=f"pmdesk, {kind_label}",
+            stamp=self.options.stamp,
         )
         return self.info

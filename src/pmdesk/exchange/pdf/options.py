@@ -59,7 +59,8 @@ class PdfOptions:
     None means all of them but those in ``OPT_IN``, printed only when chosen (see
     ``SECTIONS`` in ``pmdesk.exchange.pdf``). ``since``: what the "changes" section
     compares with, a snapshot's name or a day (None: the latest snapshot).
-    ``confidentiality`` None takes the product's own label; "" prints none.
+    ``confidentiality`` None takes the product's own label; "" prints none. ``stamp``: what
+    the document shows when it is not the plan now (a moment, a what-if scenario).
     """
 
     paper: str = ""
@@ -75,6 +76,10 @@ class PdfOptions:
     today: dt.date | None = None
     author: str | None = None
     since: str | None = None
+    # What the document shows when it is not the plan as it stands: "As it was at “Q3
+    # review”", "What-if “Ship Edge early” — not the plan". Printed on the cover and in
+    # every page's footer, so a page handed round alone still says so.
+    stamp: str = ""
 
     def wants(self, section: str) -> bool:
         if self.sections is None:

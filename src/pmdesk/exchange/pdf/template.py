@@ -56,6 +56,7 @@ class DocumentInfo:
     confidentiality: str = ""
     generated: dt.date = field(default_factory=dt.date.today)
     keywords: str = ""
+    stamp: str = ""  # not the plan as it stands: a moment or a what-if scenario (PdfOptions)
 
     @property
     def title(self) -> str:
@@ -280,7 +281,8 @@ class PageCountingCanvas(Canvas):
             self,
             margin,
             bottom,
-            f"{made}As of {long_date(info.generated)}",
+            f"{made}As of {long_date(info.generated)}"
+            + (f"  ·  {info.stamp}" if info.stamp else ""),
             7,
             colour=FAINT,
             max_width=width * 0.6,
