@@ -21,13 +21,14 @@ scenario: ``HistoryService.figures_since``), a ``"figures"`` list beside them ho
 that moved: ``{"product": "Pulse Cloud", "figure": "launch_date", "then": "2027-03-25",
 "now": "2027-04-08"}`` (``critical_path_end``, ``launch_date`` ISO days; ``readiness``
 a share 0..1; ``npv`` exact text with its ``currency``). Without ``--json``, a readable
-report, starting with a "Headline" block per product whose figures moved. ``snapshot`` names this moment; ``history snapshots`` lists
-the named moments, or renames (``--rename OLD NEW``) or deletes (``--delete NAME``) one;
-``history restore`` brings back a removed entity (``--entity roadmap_item --id 12``: with
-the links and children removed with it) or, for one that exists, the values its fields
-had before their last change (every field of its last change, or those named with
-``--field``), as one edit the window can undo; ``history compact`` folds the detail of
-edits before a day into one summary per entity and day, and says what it folded.
+report, starting with a "Headline" block per product whose figures moved.
+``snapshot`` names this moment; ``history snapshots`` lists the named moments, or renames
+(``--rename OLD NEW``) or deletes (``--delete NAME``) one; ``history restore`` brings back
+a removed entity (``--entity roadmap_item --id 12``: with the links and children removed
+with it) or, for one that exists, the values its fields had before their last change
+(every field of its last change, or those named with ``--field``), as one edit the window
+can undo; ``history compact`` folds the detail of edits before a day into one summary per
+entity and day, and says what it folded.
 ``pmdesk export … --as-of NAME|DATE`` exports the workspace as it was at a moment
 (:func:`opened_as_of`). No Qt is imported here.
 """

@@ -257,7 +257,16 @@ def test_the_demo_has_six_months_of_history_and_two_snapshots(demo_path):
 def test_pmdesk_changes_prints_the_exact_json_on_the_demo(demo_path, capsys):
     assert main(["changes", str(demo_path), "--since", Q3_REVIEW, "--json"]) == 0
     document = json.loads(capsys.readouterr().out)
-    assert list(document) == ["since", "changes"] and document["since"] == Q3_REVIEW
+    # The headline figures that moved follow the changes (HistoryService.figures_since).
+    assert list(document) == ["since", "changes", "figures"] and document["since"] == Q3_REVIEW
+    assert document["figures"] == [
+        {
+            "product": "Pulse Cloud",
+            "figure": "launch_date",
+            "then": "2027-03-25",
+            "now": "2027-04-08",
+        }
+    ]
     assert document["changes"]
     for change in document["changes"]:
         assert list(change) == ["entity", "id", "name", "kind", "fields"]

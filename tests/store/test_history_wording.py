@@ -58,7 +58,12 @@ def test_the_cli_report_and_its_json(tmp_path, capsys):
     demo = create_demo(tmp_path / "demo.pmdesk")
     assert main(["changes", str(demo), "--since", "Q3 review"]) == 0
     text = capsys.readouterr().out
-    assert text.startswith("Changes since Q3 review (2026-09-03 16:00 UTC): 9\n\nRoadmap items\n")
+    assert text.startswith(
+        "Changes since Q3 review (2026-09-03 16:00 UTC): 9\n\n"
+        "Headline: Pulse Cloud\n"
+        "  Launch date          25 Mar 2027 → 8 Apr 2027 (+14 days)\n\n"
+        "Roadmap items\n"
+    )
     assert (
         "  changed  Monitoring apps: end date 5 Feb 2027 → 26 Feb 2027 (+21 days); "
         "status In progress → At risk\n" in text

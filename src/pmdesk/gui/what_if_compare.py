@@ -4,16 +4,16 @@ items the scenario moves, adds and removes.
 The comparison (:meth:`WhatIfService.compare`) applies the scenario to a copy of the plan
 and reads both with :func:`~pmdesk.store.services.figures.plan_figures`: that takes a
 moment on a large plan, so it runs in a :class:`~pmdesk.gui.ops.BackgroundOp` on a
-read-only handle of the plan's workspace. Differences are worded as What Changed Since
-words them: days with ``history_wording.days_difference`` ("+21 days"), money with
+read-only handle of the plan's workspace. The figures are worded by
+:mod:`pmdesk.store.figures_wording`, as What Changed Since and its report word them then
+and now: days with ``history_wording.days_difference`` ("+21 days"), money with
 ``format_money`` ("−€120,000").
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
-from decimal import Decimal
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -31,106 +31,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pmdesk.core.pricing import format_money, format_rate
 from pmdesk.core.wording import plural
+from pmdesk.store import figures_wording
+from pmdesk.store.figures_wording import NONE, SAME, FigureLine
 from pmdesk.store.history_wording import days_difference
 
 from .gantt.text import short_date
 from .ops import BackgroundOp, OpToken, error_text
 
 if TYPE_CHECKING:
-    from pmdesk.store.services.figures import PlanFigures
     from pmdesk.store.services.what_if import Comparison
 
     from .context import AppContext
 
-NONE = "—"  # a figure the plan (or the scenario) does not have
-SAME = "no change"
 TOP_LEFT = Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft
-
-
-@dataclass(frozen=True)
-class FigureLine:
-    """One row of the figures table: what it is, the plan's, the scenario's, the difference."""
-
-    label: str
-    plan: str
-    scenario: str
-    difference: str
-    tips: tuple[str, str, str, str] | None = None  # what a cell means, where it says more
-
-
-def _day(day: dt.date | None) -> str:
-    return short_date(day) if day is not None else NONE
-
-
-def _date_line(label: str, plan: dt.date | None, scenario: dt.date | None) -> FigureLine:
-    if plan is None or scenario is None:
-        difference = SAME if plan == scenario else NONE
-    else:
-        days = (scenario - plan).days
-        difference = days_difference(days) if days else SAME
-    return FigureLine(label, _day(plan), _day(scenario), difference)
-
-
-def _readiness_line(plan: float | None, scenario: float | None) -> FigureLine:
-    def shown(value: float | None) -> str:
-        return format_rate(Decimal(str(value)), 0) if value is not None else NONE
-
-    if plan is None or scenario is None:
-        difference = SAME if plan == scenario else NONE
-    else:
-        points = round(100 * scenario) - round(100 * plan)
-        sign = "+" if points > 0 else "−" if points < 0 else ""
-        difference = f"{sign}{plural(abs(points), 'point')}" if points else SAME
-    return FigureLine("Launch readiness", shown(plan), shown(scenario), difference)
-
-
-def _money(value: Decimal | None, currency: str | None) -> str:
-    if value is None or not currency:
-        return NONE
-    return format_money(value, currency, whole=True)
-
-
-def _npv_line(plan: PlanFigures, scenario: PlanFigures) -> FigureLine:
-    a, b = plan.npv, scenario.npv
-    if a is None or b is None or not plan.currency or plan.currency != scenario.currency:
-        difference = SAME if (a, plan.currency) == (b, scenario.currency) else NONE
-    else:
-        change = b - a
-        text = format_money(change, plan.currency, whole=True)
-        # A difference too small to show in whole units is none.
-        difference = SAME if not any(c in "123456789" for c in text) else text
-        if change > 0 and difference != SAME:
-            difference = f"+{text}"
-    return FigureLine(
-        "NPV (base scenario)",
-        _money(a, plan.currency),
-        _money(b, scenario.currency),
-        difference,
-    )
 
 
 def figure_lines(comparison: Comparison) -> list[FigureLine]:
     """The headline figures of the plan and the scenario, worded, with their differences."""
-    plan, scenario = comparison.plan, comparison.scenario
-    launch = _date_line("Launch date", plan.launch_date, scenario.launch_date)
-    if plan.launch_name or scenario.launch_name:
-        launch = replace(
-            launch,
-            tips=(
-                "The product's next launch (else its latest)",
-                plan.launch_name or "",
-                scenario.launch_name or "",
-                "",
-            ),
-        )
-    return [
-        _date_line("Critical path end", plan.critical_path_end, scenario.critical_path_end),
-        launch,
-        _readiness_line(plan.readiness, scenario.readiness),
-        _npv_line(plan, scenario),
-    ]
+    return figures_wording.figure_lines(comparison.plan, comparison.scenario)
 
 
 def span_text(span: tuple[dt.date, dt.date]) -> str:

@@ -21,7 +21,9 @@ import sqlalchemy as sa
 from pmdesk.store.models import Base
 
 if TYPE_CHECKING:
-    from pmdesk.store.services.history import Change
+    from collections.abc import Sequence
+
+    from pmdesk.store.services.history import Change, ProductFigures
 
 # What a reader calls each kind of entity, in the order the report lists them.
 ENTITY_LABELS = {
@@ -159,11 +161,18 @@ def value_text(kind: sa.types.TypeEngine[Any] | None, value: Any) -> str:
     return text if len(text) <= LONGEST else text[: LONGEST - 1] + "…"
 
 
-def report(since: str, changes: list[Change]) -> str:
-    """The changes as text: one block per kind of entity, one line per entity."""
+def report(since: str, changes: list[Change], figures: Sequence[ProductFigures] = ()) -> str:
+    """The changes as text: one block per kind of entity, one line per entity; first, with
+    ``figures`` (``HistoryService.figures_since``), a "Headline" block per product whose
+    critical path end, launch date, readiness or NPV moved."""
+    from .figures_wording import headline
+
     if not changes:
         return f"No changes since {since}."
     lines = [f"Changes since {since}: {len(changes)}"]
+    top = headline(figures)
+    if top:
+        lines += ["", *top]
     for group in worded(changes):
         lines += ["", group.label]
         for line in group.changes:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -23,6 +24,9 @@ from pmdesk.core.history import Entry, EntryKind, NetChange, SnapshotKind, net_c
 from .. import history, journal
 from ..history_apply import apply_changes, db_key, looks_cut
 from ..models import Base, HistorySnapshot
+
+if TYPE_CHECKING:
+    from .figures import PlanFigures
 
 EDITS, ENTRIES, SNAPSHOTS = history.EDITS, history.ENTRIES, history.SNAPSHOTS
 
@@ -69,6 +73,23 @@ class Change:
             "kind": self.kind.value,
             "fields": self.fields,
         }
+
+
+@dataclass(frozen=True)
+class ProductFigures:
+    """One product's headline figures at a moment (``then``) and now (``now``)."""
+
+    product_id: int
+    product: str  # its name now, else its name then
+    then: PlanFigures  # empty when the product was not there yet
+    now: PlanFigures  # empty when the product is gone
+
+    def differs(self) -> bool:
+        """Whether any headline figure moved (the items' own dates aside)."""
+        return any(
+            getattr(self.then, name) != getattr(self.now, name)
+            for name in ("critical_path_end", "launch_date", "readiness", "npv", "currency")
+        )
 
 
 @dataclass
@@ -359,6 +380,58 @@ class HistoryService:
             _remove_file(part)
             raise
         return dest
+
+    def figures_since(
+        self,
+        since: str | dt.date | dt.datetime,
+        product_id: int | None = None,
+        today: dt.date | None = None,
+    ) -> list[ProductFigures]:
+        """The headline figures (critical path end, launch date, readiness, NPV: see
+        :func:`~pmdesk.store.services.figures.plan_figures`) as they were at the moment and
+        as they are now: of the product asked for, always; without one, of each product of
+        the portfolio (there then or now) whose figures moved, by name. A product added
+        since has empty figures then; one removed since, empty figures now.
+
+        The moment is written into a temporary copy (:meth:`materialize`, deleted after)
+        and read there as the views read the workspace now. Both readings take the same
+        ``today`` (default the real today), so "the next launch" is the same launch.
+        """
+        from ..workspace import Workspace
+        from .figures import PlanFigures, plan_figures
+
+        self.moment(since)  # an unknown moment is said before anything is copied
+        today = today or dt.date.today()
+        with tempfile.TemporaryDirectory(prefix="pmdesk-figures-") as folder:
+            copy_path = self.materialize(since, Path(folder) / "then.pmdesk")
+            with Workspace.open(copy_path, read_only=True) as then_ws:
+                then_names = _product_names(then_ws)
+                now_names = _product_names(self.ws)
+                if product_id is not None:
+                    if product_id not in then_names and product_id not in now_names:
+                        raise NotFoundError("product", product_id)
+                    ids = [product_id]
+                else:
+                    names = then_names | now_names
+                    ids = sorted(names, key=lambda i: (names[i].casefold(), i))
+                out = []
+                for pid in ids:
+                    then = (
+                        plan_figures(then_ws, pid, today)
+                        if pid in then_names
+                        else PlanFigures.empty(pid)
+                    )
+                    now = (
+                        plan_figures(self.ws, pid, today)
+                        if pid in now_names
+                        else PlanFigures.empty(pid)
+                    )
+                    found = ProductFigures(
+                        pid, now_names.get(pid) or then_names.get(pid, ""), then, now
+                    )
+                    if product_id is not None or found.differs():
+                        out.append(found)
+        return out
 
     # -- restore -------------------------------------------------------------------------------
 
@@ -762,6 +835,13 @@ class _Owners:
             if found is not None:
                 return found
         return None
+
+
+def _product_names(ws) -> dict[int, str]:
+    from ..models import Product
+
+    with ws.read() as session:
+        return {pid: name for pid, name in session.execute(sa.select(Product.id, Product.name))}
 
 
 def _snapshot_name(name: str) -> str:
