@@ -2,7 +2,9 @@
 
 Take Snapshot names this moment ("Q3 review") as one undoable edit
 (:class:`TakeSnapshotCommand`, through ``AppContext.run``). What Changed Since compares
-now with a snapshot or a day, for the current product or the whole portfolio, and lists
+now with a snapshot or a day, for the current product or the whole portfolio: first the
+headline figures that moved (critical path end, launch date, readiness, NPV:
+``HistoryService.figures_since``, worded by :mod:`pmdesk.store.figures_wording`), then
 the net changes grouped by kind of entity, worded as ``pmdesk changes`` words them
 (:mod:`pmdesk.store.history_wording`: the report, deck and PDF too). The reading runs in a
 :class:`~pmdesk.gui.ops.BackgroundOp` on a read-only handle of its own: a year of heavy
@@ -26,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QButtonGroup,
     QComboBox,
     QDateEdit,
@@ -39,6 +42,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -47,6 +52,7 @@ from PySide6.QtWidgets import (
 
 from pmdesk.core.errors import PmdeskError, ValidationError
 from pmdesk.store import history as store_history
+from pmdesk.store.figures_wording import changed_lines
 from pmdesk.store.history_wording import worded
 from pmdesk.store.services import HistoryService, RequirementService, RoadmapService
 
@@ -58,7 +64,7 @@ if TYPE_CHECKING:
     from pmdesk.core.changes import ChangeSet
     from pmdesk.store.models import HistorySnapshot
     from pmdesk.store.services.base import Repo
-    from pmdesk.store.services.history import Change, Moment
+    from pmdesk.store.services.history import Change, Moment, ProductFigures
     from pmdesk.store.workspace import Workspace
 
     from .context import AppContext
@@ -433,6 +439,27 @@ class ChangesDialog(QDialog):
         self.summary = QLabel()
         self.summary.setObjectName("changesSummary")
         self.summary.setWordWrap(True)
+        # The headline figures that moved (critical path end, launch date, readiness, NPV).
+        self.figures = QTableWidget(0, 5)
+        self.figures.setObjectName("changesFigures")
+        self.figures.setAccessibleName("Headline figures then and now")
+        self.figures.setHorizontalHeaderLabels(["Product", "Figure", "Then", "Now", "Difference"])
+        self.figures.verticalHeader().hide()
+        self.figures.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.figures.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.figures.setTabKeyNavigation(False)
+        self.figures.setAlternatingRowColors(True)
+        figures_header = self.figures.horizontalHeader()
+        for column in range(4):
+            figures_header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        figures_header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        figures_header.setDefaultAlignment(
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        )
+        self.figures.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.figures.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.figures.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.figures.hide()
         self.tree = QTreeWidget()
         self.tree.setObjectName("changesTree")
         self.tree.setHeaderLabels(["Name", "Change", "What changed"])
@@ -490,6 +517,7 @@ class ChangesDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.chooser)
         layout.addWidget(self.summary)
+        layout.addWidget(self.figures)
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.message)
         layout.addLayout(actions)
@@ -523,12 +551,16 @@ class ChangesDialog(QDialog):
         since, product_id = self.since(), self.scope_combo.currentData()
         reopen = self.ctx.workspace.reopen_read_only
 
-        def work(token: OpToken) -> tuple[Moment, list[Change]]:
+        def work(token: OpToken) -> tuple[Moment, list[Change], list[ProductFigures]]:
             with reopen() as ws:
                 service = ws.service(HistoryService)
                 moment = service.moment(since)
                 token.check()
-                return moment, service.changes(since, product_id=product_id)
+                changes = service.changes(since, product_id=product_id)
+                token.check()
+                # Nothing changed: no figure can have moved, and no copy is worth making.
+                figures = service.figures_since(since, product_id) if changes else []
+                return moment, changes, figures
 
         self.summary.setText("Reading the history…")
         self.op = BackgroundOp(self, work, title="Reading the history")
@@ -539,13 +571,15 @@ class ChangesDialog(QDialog):
     def _failed(self, error: BaseException) -> None:
         self.changes = None
         self.tree.clear()
+        self._show_figures([])
         self.summary.setText(error_text(error, "Reading the history"))
         self._update_buttons()
         self.compared.emit()
 
-    def _show(self, result: tuple[Moment, list[Change]]) -> None:
-        moment, changes = result
+    def _show(self, result: tuple[Moment, list[Change], list[ProductFigures]]) -> None:
+        moment, changes, figures = result
         self.changes = changes
+        self._show_figures(figures)
         if moment.snapshot:
             since = f"“{moment.label}” ({short_date(moment.at.date())} {moment.at:%H:%M} UTC)"
         else:
@@ -586,6 +620,36 @@ class ChangesDialog(QDialog):
         self.tree.resizeColumnToContents(0)
         self.tree.setColumnWidth(0, min(self.tree.columnWidth(0) + 12, 360))
         self.compared.emit()
+
+    def _show_figures(self, figures: list[ProductFigures]) -> None:
+        """The figures that moved, a row each; the table only when one did."""
+        rows = [
+            (found.product, line)
+            for found in figures
+            for line in changed_lines(found.then, found.now)
+        ]
+        self.figures.setRowCount(len(rows))
+        for row, (product, line) in enumerate(rows):
+            cells = (product, line.label, line.before, line.after, line.difference)
+            for column, text in enumerate(cells):
+                cell = QTableWidgetItem(text)
+                cell.setToolTip(line.tips[column - 1] if line.tips and column else text)
+                self.figures.setItem(row, column, cell)
+        # One product chosen: its name on every row says nothing.
+        self.figures.setColumnHidden(0, self.scope_combo.currentData() is not None)
+        self.figures.setVisible(bool(rows))
+        # As tall as its rows: the list below keeps the room.
+        self.figures.resizeRowsToContents()
+        height = self.figures.horizontalHeader().sizeHint().height()
+        height += sum(self.figures.rowHeight(r) for r in range(len(rows)))
+        self.figures.setFixedHeight(height + 2 * self.figures.frameWidth())
+
+    def figure_rows(self) -> list[tuple[str, ...]]:
+        """What the figures table shows (product, figure, then, now, difference), for tests."""
+        return [
+            tuple(self.figures.item(r, c).text() for c in range(5))
+            for r in range(self.figures.rowCount())
+        ]
 
     def _activated(self, row: QTreeWidgetItem, _column: int) -> None:
         target = row.data(0, Qt.ItemDataRole.UserRole)
