@@ -3,8 +3,11 @@
 One native table per kind of entity (roadmap items, requirements, stakeholders…), headed
 by that kind, stacked on a slide while they fit and carried on to the next when not; each
 entity is a row with what changed, worded as :mod:`pmdesk.store.history_wording` words it
-for the ``pmdesk changes`` report and the PDF. Since the deck's ``since`` (a snapshot's
-name or a day), else the latest snapshot; only the deck's product when it has one.
+for the ``pmdesk changes`` report and the PDF. First, when any moved, a table of the
+headline figures then and now (critical path end, launch date, readiness, NPV:
+``HistoryService.figures_since``, worded by :mod:`pmdesk.store.figures_wording`). Since
+the deck's ``since`` (a snapshot's name or a day), else the latest snapshot; only the
+deck's product when it has one.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pmdesk.core.wording import plural
+from pmdesk.store.figures_wording import figure_rows
 from pmdesk.store.history_wording import ChangeGroup, worded
 from pmdesk.store.services import HistoryService
 
@@ -21,6 +25,8 @@ from .portfolio import GAP, body_below, column_widths, numbered, table_height
 
 TITLE = "Changes since the last snapshot"
 HEADERS = ("Change", "What changed")  # after the kind of entity's own header
+# The headline figures' table, first: critical path end, launch date, readiness, NPV.
+FIGURE_HEADERS = ("Headline figure", "Difference", "Then → now")
 PROPORTIONS = (3.0, 1.1, 6.0)
 
 Rows = list[list[str]]
@@ -66,9 +72,17 @@ def add_changes(deck: Deck, job: DeckJob) -> None:
         ((group.label, *HEADERS), [[c.name, c.kind_label, c.what] for c in group.changes])
         for group in groups
     ]
+    # First, the headline figures that moved: figure, difference, then → now.
+    figures = service.figures_since(since, job.product.id if job.product else None, job.on)
+    moved = [
+        [label, difference, f"{then} → {now}"]
+        for label, then, now, difference in figure_rows(figures, products=job.product is None)
+    ]
+    if moved:
+        tables.insert(0, (FIGURE_HEADERS, moved))
     body = body_below(subtitle)
     widths = column_widths(
-        (_widest_label(groups), *HEADERS),
+        (max(_widest_label(groups), FIGURE_HEADERS[0], key=len), *HEADERS),
         [row for _, rows in tables for row in rows],
         PROPORTIONS,
         body.w,

@@ -1,8 +1,11 @@
 """The "Changes since …" section of the specification and the portfolio summary.
 
 What changed since ``PdfOptions.since`` (a snapshot's name or a day), else since the
-latest snapshot: one table per kind of entity, each entity a row with what changed,
-worded by :mod:`pmdesk.store.history_wording` as the deck and ``pmdesk changes`` word it.
+latest snapshot: first, when any moved, the headline figures then and now (critical path
+end, launch date, readiness, NPV: ``HistoryService.figures_since``, worded by
+:mod:`pmdesk.store.figures_wording`), then one table per kind of entity, each entity a row
+with what changed, worded by :mod:`pmdesk.store.history_wording` as the deck and
+``pmdesk changes`` word it.
 Only the document's product in a specification; the whole portfolio in its summary.
 Off unless asked for (see ``OPT_IN`` in :mod:`.options`).
 """
@@ -14,6 +17,7 @@ from collections.abc import Callable
 from reportlab.platypus import Flowable
 
 from pmdesk.core.wording import plural
+from pmdesk.store.figures_wording import figure_rows
 from pmdesk.store.history_wording import worded
 from pmdesk.store.services import HistoryService
 
@@ -26,6 +30,9 @@ from .theme import Styles
 TITLE = "Changes since the last snapshot"
 HEADERS = ["Name", "Change", "What changed"]
 WIDTHS = [0.3, 0.1, 0.6]
+FIGURES_TITLE = "Headline figures"
+FIGURE_HEADERS = ["Figure", "Then", "Now", "Difference"]
+FIGURE_WIDTHS = [0.4, 0.2, 0.2, 0.2]
 
 
 def changes_section(
@@ -54,6 +61,14 @@ def changes_section(
     out.append(
         para(f"Since {moment.label} ({when}): {plural(len(changes), 'change')}.", Styles.body)
     )
+    # First, the headline figures that moved, then and now.
+    figures = service.figures_since(since, product_id, job.options.on())
+    moved = figure_rows(figures, products=job.product is None)
+    if moved:
+        out += [
+            sub(FIGURES_TITLE),
+            table(FIGURE_HEADERS, moved, FIGURE_WIDTHS, total_width=job.width),
+        ]
     for group in worded(changes):
         job.progress.check()
         rows = [[c.name, Plain(c.kind_label), c.what] for c in group.changes]
