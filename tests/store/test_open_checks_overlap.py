@@ -163,14 +163,15 @@ def test_a_sound_file_opens_with_the_checks_overlapped_and_reads_as_before(tmp_p
 
 
 def test_the_structure_is_checked_before_the_orm_and_models_are_loaded(demo_file):
-    """What lets the inspection run beside the store's import: it needs neither."""
+    """What lets the inspection run beside the store's import: it needs neither, nor
+    SQLAlchemy at all, nor the migrations' frozen tables (imported only to upgrade)."""
     code = (
         "import sys\n"
         "from pathlib import Path\n"
         "from pmdesk.store import sqlite_file\n"
         f"version = sqlite_file.Inspection(Path({str(demo_file)!r}), thorough=True).version()\n"
-        "heavy = ('sqlalchemy.orm', 'pmdesk.store.models', 'pmdesk.store.workspace',\n"
-        "         'pmdesk.store.file_values')\n"
+        "heavy = ('sqlalchemy', 'pmdesk.store.migrations', 'pmdesk.store.models',\n"
+        "         'pmdesk.store.workspace', 'pmdesk.store.file_values')\n"
         "print(version, [name for name in heavy if name in sys.modules])\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)

@@ -26,8 +26,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from . import migrations
-
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
@@ -45,13 +43,27 @@ Migration = Callable[["Connection"], None]
 # migrations.py, branching on conn.dialect.name where the engines differ. Use
 # migration_ops(conn) for schema changes (Alembic's operations, batch mode on SQLite) or
 # frozen DDL, never the live models.
+#
+# Each entry loads pmdesk.store.migrations when it runs, not before: that module builds
+# every format's frozen tables with SQLAlchemy as it is imported, which opening a file in
+# the current format never needs, and without it the file's checks (pmdesk.store.
+# sqlite_file, which imports this module) start before SQLAlchemy is even imported.
+
+
+def _migration(name: str) -> Migration:
+    """The migration ``migrations.<name>``, imported when it is called."""
+
+    def migrate(conn: Connection) -> None:
+        from . import migrations
+
+        getattr(migrations, name)(conn)
+
+    migrate.__name__ = migrate.__qualname__ = name
+    return migrate
+
+
 MIGRATIONS: dict[int, Migration] = {
-    2: migrations.to_format_2,
-    3: migrations.to_format_3,
-    4: migrations.to_format_4,
-    5: migrations.to_format_5,
-    6: migrations.to_format_6,
-    7: migrations.to_format_7,
+    version: _migration(f"to_format_{version}") for version in range(2, SCHEMA_VERSION + 1)
 }
 
 
