@@ -103,6 +103,31 @@ def test_commands_without_a_window_import_no_qt(tmp_path: Path, command: str):
     assert result.returncode == 0, result.stderr
 
 
+def test_the_window_starts_without_importing_the_commands_modules(tmp_path: Path):
+    """``pmdesk FILE`` reaches the window without the commands' modules (export, import,
+    finance, team, history, what-if): they load when a command's parser is built."""
+    path = _sound_file(tmp_path)
+    code = (
+        "import sys\n"
+        "import pmdesk.cli as cli\n"
+        "cli._run_gui = lambda path: print('window', path.name) or 0\n"
+        f"code = cli.main([{str(path)!r}])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('pmdesk.cli_')))\n"
+        "cli.main(['export', '--help'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('pmdesk.cli_')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+        env=os.environ | {"PYTHONIOENCODING": "utf-8"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"window {path.name}"
+    assert lines[1] == "[]"
+    commands = ["cli_exchange", "cli_finance", "cli_history", "cli_team", "cli_what_if"]
+    assert lines[-1] == repr([f"pmdesk.{name}" for name in commands])
+
+
 # -- check ---------------------------------------------------------------------------------
 
 

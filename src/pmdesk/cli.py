@@ -30,11 +30,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pmdesk.cli_exchange import add_export, add_import
-from pmdesk.cli_finance import add_finance
-from pmdesk.cli_history import add_changes, add_history, add_snapshot
-from pmdesk.cli_team import add_team
-from pmdesk.cli_what_if import add_what_if
 from pmdesk.core.errors import PmdeskError
 from pmdesk.store.errors import WorkspaceLockedError
 
@@ -119,6 +114,27 @@ def _add_check(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", type=Path, metavar="FILE", help="a .pmdesk workspace file")
     parser.set_defaults(run=_check)
 
+
+def _added_by(module: str, name: str) -> Callable[[argparse.ArgumentParser], None]:
+    """``module.name``, which adds a command's arguments, imported only when a command's
+    parser is built: ``pmdesk FILE`` opens the window without loading any of them."""
+
+    def add_arguments(parser: argparse.ArgumentParser) -> None:
+        import importlib
+
+        getattr(importlib.import_module(module), name)(parser)
+
+    return add_arguments
+
+
+add_export = _added_by("pmdesk.cli_exchange", "add_export")
+add_import = _added_by("pmdesk.cli_exchange", "add_import")
+add_finance = _added_by("pmdesk.cli_finance", "add_finance")
+add_team = _added_by("pmdesk.cli_team", "add_team")
+add_changes = _added_by("pmdesk.cli_history", "add_changes")
+add_snapshot = _added_by("pmdesk.cli_history", "add_snapshot")
+add_history = _added_by("pmdesk.cli_history", "add_history")
+add_what_if = _added_by("pmdesk.cli_what_if", "add_what_if")
 
 # Subcommands: name -> (one-line summary, a function that adds its arguments and sets ``run``).
 # ``export`` and ``import`` join here; the first argument is a command only if it is a key.
