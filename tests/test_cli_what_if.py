@@ -15,6 +15,7 @@ import pytest
 
 from pmdesk.cli import main
 from pmdesk.store.demo import create_demo
+from pmdesk.store.figures_wording import span_text
 from pmdesk.store.services import LaunchService, PortfolioService, RoadmapService, WhatIfService
 from pmdesk.store.workspace import Workspace
 
@@ -130,10 +131,11 @@ def test_a_scenario_from_the_command_line_to_the_plan(demo, tmp_path, capsys, mo
     assert code == 0
     assert f"What-if “{NAME}” against the plan — Pulse Cloud" in out
     lines = {line.split("  ")[0]: line for line in out.splitlines()}
-    assert lines["Critical path end"].endswith("30 days later")
-    assert lines["Launch date"].endswith("7 days earlier")
-    assert lines["NPV (Base)"].endswith("no change")
-    assert f"  {PILOT}: {pilot.start_date} – {pilot.end_date} → " in out
+    assert lines["Critical path end"].endswith("+30 days")
+    assert lines["Launch date"].endswith("-7 days")
+    assert lines["NPV (base scenario)"].endswith("no change")
+    assert f"  {PILOT}: {span_text((pilot.start_date, pilot.end_date))} → " in out
+    assert "(start +30 days; end +30 days)" in out  # worded as the window words it
 
     # An export of the plan shows no scenario; asked for, it is the scenario's.
     assert _run(capsys, "export", "csv", str(demo), "-o", str(tmp_path / "plan"))[0] == 0

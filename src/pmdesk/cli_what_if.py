@@ -240,87 +240,29 @@ def comparison_document(name: str, product: str | None, comparison: Comparison) 
 
 def comparison_text(name: str, product: str | None, comparison: Comparison) -> str:
     """The comparison as a person reads it: figure | plan | scenario | difference, then the
-    items moved, added and removed."""
-    from pmdesk.core.pricing import format_money
-    from pmdesk.core.wording import plural
+    items moved, added and removed — worded as the window's comparison words them."""
+    from pmdesk.store.figures_wording import comparison_lines, item_lines
 
-    plan, scenario = comparison.plan, comparison.scenario
-    currency = plan.currency or scenario.currency
-
-    def day(value: dt.date | None) -> str:
-        return "—" if value is None else value.isoformat()
-
-    def days(before: dt.date | None, after: dt.date | None) -> str:
-        found = _days(before, after)
-        if found is None:
-            return "—"
-        if found == 0:
-            return "same day"
-        return f"{plural(abs(found), 'day')} {'later' if found > 0 else 'earlier'}"
-
-    def share(value: float | None) -> str:
-        return "—" if value is None else f"{value:.0%}"
-
-    def points(before: float | None, after: float | None) -> str:
-        if before is None or after is None:
-            return "—"
-        change = round((after - before) * 100)
-        return "no change" if change == 0 else f"{change:+d} points"
-
-    def money(value: Decimal | None) -> str:
-        return "—" if value is None or currency is None else format_money(value, currency)
-
-    def money_change(before: Decimal | None, after: Decimal | None) -> str:
-        if before is None or after is None or currency is None:
-            return "—"
-        change = after - before
-        return (
-            "no change"
-            if not change.quantize(CENT)
-            else ("+" if change > 0 else "") + money(change)
-        )
-
-    table = [
-        ("", "Plan", "Scenario", "Difference"),
-        (
-            "Critical path end",
-            day(plan.critical_path_end),
-            day(scenario.critical_path_end),
-            days(plan.critical_path_end, scenario.critical_path_end),
-        ),
-        (
-            "Launch date",
-            day(plan.launch_date),
-            day(scenario.launch_date),
-            days(plan.launch_date, scenario.launch_date),
-        ),
-        (
-            "Launch readiness",
-            share(plan.readiness),
-            share(scenario.readiness),
-            points(plan.readiness, scenario.readiness),
-        ),
-        ("NPV (Base)", money(plan.npv), money(scenario.npv), money_change(plan.npv, scenario.npv)),
-    ]
+    table = [("", "Plan", "Scenario", "Difference")]
+    table += [(f.label, f.plan, f.scenario, f.difference) for f in comparison_lines(comparison)]
     widths = [max(len(row[i]) for row in table) for i in range(4)]
     lines = [f"What-if “{name}” against the plan" + (f" — {product}" if product else ""), ""]
     lines += [
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
         for row in table
     ]
-    if comparison.moved:
-        lines += ["", f"Moved ({len(comparison.moved)}):"]
-        for _id, item_name, before, after in comparison.moved:
-            lines.append(
-                f"  {item_name}: {before[0]} – {before[1]} → {after[0]} – {after[1]} "
-                f"({days(before[1], after[1])})"
+    items = item_lines(comparison)
+    for group in ("Moved", "Added", "Removed"):
+        found = [item for item in items if item.group == group]
+        if not found:
+            continue
+        lines += ["", f"{group} ({len(found)}):"]
+        for item in found:
+            moved = (
+                f": {item.plan} → {item.scenario} ({item.difference})" if group == "Moved" else ""
             )
-    if comparison.added:
-        lines += ["", f"Added ({len(comparison.added)}):"] + [f"  {n}" for n in comparison.added]
-    if comparison.removed:
-        lines += ["", f"Removed ({len(comparison.removed)}):"]
-        lines += [f"  {n}" for n in comparison.removed]
-    if not (comparison.moved or comparison.added or comparison.removed):
+            lines.append(f"  {item.name}{moved}")
+    if not items:
         lines += ["", "No roadmap item of the product moves in this scenario."]
     return "\n".join(lines)
 

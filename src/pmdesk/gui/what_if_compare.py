@@ -12,8 +12,6 @@ and now: days with ``history_wording.days_difference`` ("+21 days"), money with
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -32,11 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.core.wording import plural
-from pmdesk.store import figures_wording
-from pmdesk.store.figures_wording import NONE, SAME, FigureLine
-from pmdesk.store.history_wording import days_difference
+from pmdesk.store.figures_wording import comparison_lines, item_lines
 
-from .gantt.text import short_date
 from .ops import BackgroundOp, OpToken, error_text
 
 if TYPE_CHECKING:
@@ -45,46 +40,6 @@ if TYPE_CHECKING:
     from .context import AppContext
 
 TOP_LEFT = Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft
-
-
-def figure_lines(comparison: Comparison) -> list[FigureLine]:
-    """The headline figures of the plan and the scenario, worded, with their differences."""
-    return figures_wording.figure_lines(comparison.plan, comparison.scenario)
-
-
-def span_text(span: tuple[dt.date, dt.date]) -> str:
-    start, end = span
-    return short_date(start) if start == end else f"{short_date(start)} – {short_date(end)}"
-
-
-def moved_text(plan: tuple[dt.date, dt.date], scenario: tuple[dt.date, dt.date]) -> str:
-    """How a moved item moved: "end +21 days", "start -3 days; end +4 days"."""
-    parts = []
-    for what, before, after in (("start", plan[0], scenario[0]), ("end", plan[1], scenario[1])):
-        days = (after - before).days
-        if days:
-            parts.append(f"{what} {days_difference(days)}")
-    return "; ".join(parts) or SAME
-
-
-@dataclass(frozen=True)
-class ItemLine:
-    group: str  # "Moved", "Added" or "Removed"
-    name: str
-    plan: str
-    scenario: str
-    difference: str
-
-
-def item_lines(comparison: Comparison) -> list[ItemLine]:
-    """The items the scenario moves, adds and removes, in that order."""
-    lines = [
-        ItemLine("Moved", name, span_text(before), span_text(after), moved_text(before, after))
-        for _id, name, before, after in comparison.moved
-    ]
-    lines += [ItemLine("Added", name, NONE, "added", "") for name in comparison.added]
-    lines += [ItemLine("Removed", name, "", "removed", "") for name in comparison.removed]
-    return lines
 
 
 class CompareDialog(QDialog):
@@ -175,7 +130,7 @@ class CompareDialog(QDialog):
 
     def _show(self, comparison: Comparison) -> None:
         self.comparison = comparison
-        lines = figure_lines(comparison)
+        lines = comparison_lines(comparison)
         self.figures.setRowCount(len(lines))
         for row, line in enumerate(lines):
             for column, text in enumerate((line.label, line.plan, line.scenario, line.difference)):

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from .services.figures import PlanFigures
     from .services.history import ProductFigures
+    from .services.what_if import Comparison
 
 NONE = "—"  # a figure one side does not have
 SAME = "no change"
@@ -206,3 +207,47 @@ def figure_rows(figures: Sequence[ProductFigures], products: bool) -> list[list[
 
 def line_cells(line: FigureLine) -> list[str]:
     return [line.before, line.after, line.difference]
+
+
+# -- a what-if scenario against the plan -------------------------------------------------------
+
+
+def comparison_lines(comparison: Comparison) -> list[FigureLine]:
+    """The headline figures of the plan and the scenario, worded, with their differences."""
+    return figure_lines(comparison.plan, comparison.scenario)
+
+
+def span_text(span: tuple[dt.date, dt.date]) -> str:
+    """An item's dates: "23 Apr 2027 – 3 Nov 2027", or one day for a milestone."""
+    start, end = span
+    return day_text(start) if start == end else f"{day_text(start)} – {day_text(end)}"
+
+
+def moved_text(plan: tuple[dt.date, dt.date], scenario: tuple[dt.date, dt.date]) -> str:
+    """How a moved item moved: "end +21 days", "start -3 days; end +4 days"."""
+    parts = []
+    for what, before, after in (("start", plan[0], scenario[0]), ("end", plan[1], scenario[1])):
+        days = (after - before).days
+        if days:
+            parts.append(f"{what} {days_difference(days)}")
+    return "; ".join(parts) or SAME
+
+
+@dataclass(frozen=True)
+class ItemLine:
+    group: str  # "Moved", "Added" or "Removed"
+    name: str
+    plan: str
+    scenario: str
+    difference: str
+
+
+def item_lines(comparison: Comparison) -> list[ItemLine]:
+    """The items the scenario moves, adds and removes, in that order."""
+    lines = [
+        ItemLine("Moved", name, span_text(before), span_text(after), moved_text(before, after))
+        for _id, name, before, after in comparison.moved
+    ]
+    lines += [ItemLine("Added", name, NONE, "added", "") for name in comparison.added]
+    lines += [ItemLine("Removed", name, "", "removed", "") for name in comparison.removed]
+    return lines
