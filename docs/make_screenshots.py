@@ -38,7 +38,7 @@ VIEWS = [
 
 def main() -> int:
     """Every shot, or only the groups named on the command line (views, calendar,
-    workshop, market, pdf, deck, first-day)."""
+    workshop, market, history, pdf, deck, first-day)."""
     from PySide6.QtWidgets import QApplication
 
     wanted = set(sys.argv[1:]) or {
@@ -46,6 +46,7 @@ def main() -> int:
         "calendar",
         "workshop",
         "market",
+        "history",
         "pdf",
         "deck",
         "first-day",
@@ -73,6 +74,8 @@ def main() -> int:
             _workshop(app, window, key)
     if "market" in wanted:
         _market(app, window)
+    if "history" in wanted:
+        _history(app, window)
     if "pdf" in wanted:
         _pdf_pages(demo)
     if "deck" in wanted:
@@ -127,6 +130,88 @@ def _market(app, window) -> None:
     _settle(app)
     window.presentation.grab().save(str(OUT / "workshop-market-feedback.png"))
     window.stop_presentation()
+    _settle(app)
+
+
+def _wait(app, done, seconds: float = 60) -> None:
+    """Let Qt run until ``done()`` (a reading off the GUI thread has come in)."""
+    import time
+
+    from PySide6.QtCore import QThread
+
+    deadline = time.monotonic() + seconds
+    while not done():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the screenshot's reading did not finish")
+        app.processEvents()
+        QThread.msleep(10)
+    _settle(app)
+
+
+def _history(app, window) -> None:
+    """Since the Q3 review: What Changed Since… with its headline figures, the roadmap's
+    ghost bars of that moment, a look back at it, and a what-if scenario compared with the
+    plan."""
+    import datetime as dt
+
+    from pmdesk.gui.history_dialog import ChangesDialog, LookBackDialog
+    from pmdesk.gui.moment_window import side_windows
+    from pmdesk.gui.what_if_compare import show_compare
+    from pmdesk.store.services import RoadmapService, WhatIfService
+    from pmdesk.store.workspace import Workspace
+
+    window.product_selector.select(
+        window.product_selector.itemData(window.product_selector.findText("Pulse Cloud"))
+    )
+    window.view_host.show_view("roadmap")
+    _settle(app)
+    window.menu_actions.what_changed.trigger()
+    changes = window.findChild(ChangesDialog)
+    _wait(app, lambda: changes.op is not None and not changes.op.running and changes.rows())
+    changes.resize(1100, 720)
+    _settle(app)
+    changes.grab().save(str(OUT / "history-changes.png"))
+    changes.close()
+
+    panel = window.view_host.current_view().chart
+    menu = panel.toolbar.baseline_menu
+    menu.aboutToShow.emit()
+    (q3,) = [a for a in menu.actions() if a.text().startswith("Q3 review")]
+    q3.trigger()
+    _wait(app, lambda: panel.ghosts.op is not None and not panel.ghosts.op.running)
+    window.grab().save(str(OUT / "roadmap-ghosts.png"))
+
+    window.menu_actions.look_back.trigger()
+    look = window.findChild(LookBackDialog)
+    look.ok_button.click()
+    _wait(app, lambda: bool(side_windows(window)))
+    (side,) = side_windows(window)
+    side.resize(1400, 850)
+    side.view_host.show_view("stakeholders")
+    _settle(app)
+    side.grab().save(str(OUT / "look-back.png"))
+    side.close()
+    _settle(app)
+
+    # A scenario that moves the marketplace pilot a month later, made as the window does:
+    # a copy of the plan with the scenario's changes, edited, saved into the scenario.
+    workspace = window.workspace
+    scenarios = workspace.service(WhatIfService)
+    row = scenarios.create("Pilot a month later", window.product_selector.product_id())
+    folder = Path(tempfile.mkdtemp())
+    copy_path = scenarios.open_copy(row.id, folder / "scenario.pmdesk")
+    with Workspace.open(copy_path) as copy:
+        roadmap = copy.service(RoadmapService)
+        (pilot,) = [i for i in roadmap.items.list() if i.name == "Partner marketplace pilot"]
+        month = dt.timedelta(days=30)
+        roadmap.items.update(
+            pilot.id, start_date=pilot.start_date + month, end_date=pilot.end_date + month
+        )
+        scenarios.save_from(row.id, copy)
+    dialog = show_compare(window.ctx, row.id, row.name, window)
+    _wait(app, lambda: dialog.op is not None and not dialog.op.running)
+    dialog.grab().save(str(OUT / "what-if-compare.png"))
+    dialog.close()
     _settle(app)
 
 
