@@ -24,7 +24,6 @@ from pmdesk.core.errors import ValidationError
 from pmdesk.core.kinds import ChangeKind
 from pmdesk.core.lifecycle import can_review, decision_for_move
 from pmdesk.gui.context import AppContext
-from pmdesk.gui.lifecycle import gate_dialog
 from pmdesk.gui.views.base import BaseView
 from pmdesk.gui.views.common import free_name, heading, quiet, tabs
 from pmdesk.gui.widgets.entity_model import EntityTableModel
@@ -356,6 +355,10 @@ class PortfolioView(BaseView):
             )
             self.ctx.errorRaised.emit(str(ValidationError("stage", reason)))
             return False
+        # The gate review's dialog loads with the first review, not with the view (the
+        # Portfolio is the first view of a start, drawn sooner without it).
+        from pmdesk.gui.lifecycle import gate_dialog
+
         return gate_dialog.review_gate(self.ctx, product_id, target, self)
 
     # -- export -------------------------------------------------------------------------------
