@@ -68,6 +68,7 @@ SERIES_COLOURS: tuple[str, ...] = (
 BANNER_PAST = "#5C4327"  # sepia: a look back at the workspace as it was, read-only
 BANNER_WHAT_IF = "#4B2E83"  # violet: a what-if scenario, editable, apart from the plan
 BANNER_INK = "#FFFFFF"  # the banner's text on either tone
+PROBLEM = "#C62828"  # on screen: why an entry was refused, an overdue date
 
 # -- portfolio: a product's health (the overview's dot, the board's swatch, the bubbles) ---------
 

@@ -43,6 +43,7 @@ from pmdesk.store.services.portfolio import PortfolioService
 
 from .commands import CreateCommand, DeleteCommand, ServiceCommand, UpdateCommand
 from .context import AppContext
+from .theme import PROBLEM_STYLE
 from .widgets.columns import Column, Kind, fixed
 from .widgets.entity_model import EntityTableModel
 from .widgets.entity_table import EntityTable
@@ -240,7 +241,7 @@ class CalendarDialog(QDialog):
         self.problem = QLabel()
         self.problem.setObjectName("calendarProblem")
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #c62828;")
+        self.problem.setStyleSheet(PROBLEM_STYLE)
         self.problem.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.buttons.rejected.connect(self.close)

@@ -34,12 +34,10 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QRadioButton,
     QTableWidget,
@@ -59,6 +57,8 @@ from pmdesk.store.services import HistoryService, RequirementService, RoadmapSer
 from .commands import ServiceCommand
 from .gantt.text import short_date
 from .ops import BackgroundOp, OpToken, error_text
+from .theme import PROBLEM_STYLE
+from .widgets.name_dialog import NameDialog
 
 if TYPE_CHECKING:
     from pmdesk.core.changes import ChangeSet
@@ -76,7 +76,6 @@ SHOWN_IN = {"roadmap_item": "roadmap", "requirement": "requirements"}
 # A row's restore: its table, id, kind ("removed"/"changed") and the fields the list shows.
 RESTORE_ROLE = Qt.ItemDataRole.UserRole + 1
 SNAPSHOT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-PROBLEM_STYLE = "color: #c62828;"  # as the other dialogs' problems
 REFRESH_AFTER_MS = 250  # What Changed Since reads again this long after the last edit
 EMPTY_NAME = "Give the snapshot a name, such as “Q3 review”."
 NOTHING_YET = (
@@ -106,70 +105,31 @@ class TakeSnapshotCommand(ServiceCommand):
         self.service.snapshot(self.name, note=self.note)
 
 
-class SnapshotDialog(QDialog):
+class SnapshotDialog(NameDialog):
     """The name (required) and a note; OK takes the snapshot, a refusal keeps the dialog open."""
 
     statusMessage = Signal(str)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setObjectName("takeSnapshotDialog")
-        self.setWindowTitle("Take Snapshot")
-        self.name_edit = QLineEdit()
-        self.name_edit.setObjectName("snapshotName")
-        self.name_edit.setPlaceholderText("Q3 review")
-        self.name_edit.setMaxLength(store_history.NAME_MAX)
-        self.note_edit = QLineEdit()
-        self.note_edit.setObjectName("snapshotNote")
-        self.note_edit.setPlaceholderText("Optional: what the moment is")
-        self.message = QLabel()
-        self.message.setObjectName("snapshotMessage")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(PROBLEM_STYLE)
-        self.message.hide()
-        intro = QLabel("Name this moment of the portfolio, to see later what changed since.")
-        intro.setWordWrap(True)
-        form = QFormLayout()
-        form.addRow("&Name:", self.name_edit)
-        form.addRow("N&ote:", self.note_edit)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        super().__init__(
+            ctx,
+            lambda name, note: TakeSnapshotCommand(ctx.service(HistoryService), name, note),
+            title="Take Snapshot",
+            intro="Name this moment of the portfolio, to see later what changed since.",
+            ok_text="Take Snapshot",
+            placeholder="Q3 review",
+            empty=EMPTY_NAME,
+            max_length=store_history.NAME_MAX,
+            names=("takeSnapshotDialog", "snapshotName", "snapshotMessage"),
+            note_placeholder="Optional: what the moment is",
+            refused="The snapshot was not taken.",
+            parent=parent,
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Take Snapshot")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
-        self.setMinimumWidth(420)
-        self.name_edit.setFocus()
 
-    def _say(self, text: str) -> None:
-        self.message.setText(text)
-        self.message.show()
-
-    def accept(self) -> None:
-        name = self.name_edit.text().strip()
-        if not name:
-            self._say(EMPTY_NAME)
-            self.name_edit.setFocus()
-            return
-        command = TakeSnapshotCommand(
-            self.ctx.service(HistoryService), name, self.note_edit.text().strip()
-        )
-        if not self.ctx.run(command):
-            # The window shows the refusal too; the dialog keeps what was typed to fix it.
-            self._say(str(command.failure) if command.failure else "The snapshot was not taken.")
-            self.name_edit.setFocus()
-            self.name_edit.selectAll()
-            return
+    def done_with(self, name: str) -> None:
         self.statusMessage.emit(
             f"Snapshot “{name}” taken: File ▸ What Changed Since… compares with it"
         )
-        super().accept()
 
 
 # -- the moment: a snapshot or a day -----------------------------------------------------------
@@ -315,65 +275,35 @@ class DeleteSnapshotCommand(ServiceCommand):
         self.service.delete_snapshot(self.snapshot_id)
 
 
-class RenameSnapshotDialog(QDialog):
+class RenameSnapshotDialog(NameDialog):
     """A snapshot's new name; a blank or taken one is refused in red and the dialog stays."""
 
     def __init__(
         self, ctx: AppContext, snapshot_id: int, name: str, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.snapshot_id, self.old_name = snapshot_id, name
-        self.setObjectName("renameSnapshotDialog")
-        self.setWindowTitle("Rename Snapshot")
-        self.name_edit = QLineEdit(name)
-        self.name_edit.setObjectName("snapshotNewName")
-        self.name_edit.setMaxLength(store_history.NAME_MAX)
-        self.name_edit.selectAll()
-        self.message = QLabel()
-        self.message.setObjectName("renameMessage")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(PROBLEM_STYLE)
-        self.message.hide()
-        form = QFormLayout()
-        form.addRow("&Name:", self.name_edit)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        service = ctx.service(HistoryService)
+
+        def taken(new: str) -> str | None:
+            others = {s.name for s in service.snapshots() if s.id != snapshot_id}
+            if new in others:
+                return f"A snapshot named “{new}” already exists: give this one another name."
+            return None
+
+        super().__init__(
+            ctx,
+            lambda new, _note: RenameSnapshotCommand(service, snapshot_id, name, new),
+            title="Rename Snapshot",
+            ok_text="Rename",
+            name=name,
+            empty=EMPTY_NAME,
+            max_length=store_history.NAME_MAX,
+            names=("renameSnapshotDialog", "snapshotNewName", "renameMessage"),
+            check=taken,
+            unchanged_accepts=True,
+            refused="The snapshot was not renamed.",
+            parent=parent,
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Rename")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
-        self.setMinimumWidth(380)
-        self.name_edit.setFocus()
-
-    def _say(self, text: str) -> None:
-        self.message.setText(text)
-        self.message.show()
-        self.name_edit.setFocus()
-        self.name_edit.selectAll()
-
-    def accept(self) -> None:
-        name = self.name_edit.text().strip()
-        if not name:
-            self._say(EMPTY_NAME)
-            return
-        if name == self.old_name:
-            super().accept()
-            return
-        service = self.ctx.service(HistoryService)
-        taken = {s.name for s in service.snapshots() if s.id != self.snapshot_id}
-        if name in taken:
-            self._say(f"A snapshot named “{name}” already exists: give this one another name.")
-            return
-        command = RenameSnapshotCommand(service, self.snapshot_id, self.old_name, name)
-        if not self.ctx.run(command):
-            self._say(str(command.failure) if command.failure else "The snapshot was not renamed.")
-            return
-        super().accept()
+        self.snapshot_id = snapshot_id
 
 
 # -- what changed since ----------------------------------------------------------------------

@@ -15,6 +15,7 @@ from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication
 
+from pmdesk.core import palette
 from pmdesk.paths import resource_path
 
 Role = QPalette.ColorRole
@@ -95,6 +96,7 @@ _PRESENTATION: dict[Role, tuple[str, str | None]] = {
 THEME_LABELS = {"light": "Light", "dark": "Dark"}
 
 # Colours that mean the same in both themes (a warning is red on light and dark).
+PROBLEM_STYLE = f"color: {palette.PROBLEM};"  # why an entry was refused, said under it
 READ_ONLY_BADGE_STYLE = (
     "background: #b3261e; color: white; border-radius: 4px; padding: 1px 8px; font-weight: 600;"
 )

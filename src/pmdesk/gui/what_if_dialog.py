@@ -30,11 +30,9 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QTreeWidget,
@@ -50,6 +48,7 @@ from .commands import ServiceCommand
 from .gantt.text import short_date
 from .ops import BackgroundOp, OpToken, error_text
 from .what_if_compare import show_compare
+from .widgets.name_dialog import NameDialog as SharedNameDialog
 
 if TYPE_CHECKING:
     from pmdesk.core.changes import ChangeSet
@@ -158,7 +157,7 @@ def ask_discard(parent: QWidget, name: str, discard: Callable[[], object]) -> QM
     return box
 
 
-class NameDialog(QDialog):
+class NameDialog(SharedNameDialog):
     """A scenario's name: New… (for the product named) and Rename…; a refusal keeps it open."""
 
     def __init__(
@@ -170,57 +169,20 @@ class NameDialog(QDialog):
         name: str = "",
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.make = make
-        self.command: ServiceCommand | None = None
-        self.setObjectName("whatIfNameDialog")
-        self.setWindowTitle(title)
-        self.name_edit = QLineEdit(name)
-        self.name_edit.setObjectName("whatIfName")
-        self.name_edit.setPlaceholderText("Ship Edge early")
-        self.name_edit.setMaxLength(NAME_MAX)
-        self.name_edit.selectAll()
-        self.message = QLabel()
-        self.message.setObjectName("whatIfNameMessage")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #c62828;")  # as the other dialogs' problems
-        self.message.hide()
-        label = QLabel(intro)
-        label.setWordWrap(True)
-        form = QFormLayout()
-        form.addRow("&Name:", self.name_edit)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        super().__init__(
+            ctx,
+            lambda text, _note: make(text),
+            title=title,
+            intro=intro,
+            ok_text=title.rstrip("…"),
+            name=name,
+            placeholder="Ship Edge early",
+            empty=EMPTY_NAME,
+            max_length=NAME_MAX,
+            names=("whatIfNameDialog", "whatIfName", "whatIfNameMessage"),
+            parent=parent,
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(title.rstrip("…"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(label)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
         self.setMinimumWidth(440)
-        self.name_edit.setFocus()
-
-    def _say(self, text: str) -> None:
-        self.message.setText(text)
-        self.message.show()
-        self.name_edit.setFocus()
-        self.name_edit.selectAll()
-
-    def accept(self) -> None:
-        name = self.name_edit.text().strip()
-        if not name:
-            self._say(EMPTY_NAME)
-            return
-        command = self.make(name)
-        if not self.ctx.run(command):
-            self._say(str(command.failure) if command.failure else "Nothing was changed.")
-            return
-        self.command = command
-        super().accept()
 
 
 # -- a scenario open in a window of its own ------------------------------------------------

@@ -9,11 +9,12 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QProgres
 
 from pmdesk.core.enums import LaunchFunction
 from pmdesk.core.wording import plural
+from pmdesk.gui.theme import PROBLEM_STYLE
 from pmdesk.gui.views.common import heading
 from pmdesk.store.services.launch import LaunchReadiness
 
 ALERT_STYLE = "background: #b3261e; color: white; border-radius: 4px; padding: 3px 10px;"
-WARN_STYLE = "color: #c62828; font-weight: 600;"
+WARN_STYLE = f"{PROBLEM_STYLE} font-weight: 600;"
 
 
 class ReadinessPanel(QFrame):

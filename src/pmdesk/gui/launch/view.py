@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pmdesk.core import palette
 from pmdesk.core.changes import ChangeSet
 from pmdesk.core.enums import LaunchFunction, TaskStatus
 from pmdesk.core.errors import ValidationError
@@ -54,7 +55,7 @@ from .summary import ReadinessPanel
 
 NEW_LAUNCH_DAYS = 90
 NEW_TASK_OFFSET = -30
-OVERDUE = "#C62828"
+OVERDUE = palette.PROBLEM
 TIERS = fixed(((1, "1 — Major"), (2, "2 — Standard"), (3, "3 — Minor")))
 POSITIONING = [
     ("pos_target", "For (target)"),

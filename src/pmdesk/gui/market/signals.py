@@ -54,6 +54,7 @@ from pmdesk.core.market import Impact, SignalKind, parse_tags
 from pmdesk.core.palette import NEUTRAL_GREY, OKABE_ITO
 from pmdesk.core.wording import plural
 from pmdesk.gui.context import AppContext
+from pmdesk.gui.theme import PROBLEM_STYLE
 from pmdesk.gui.views.common import name_parts
 from pmdesk.gui.widgets.hint import next_step_hint
 from pmdesk.gui.widgets.look import Look, row_height
@@ -283,7 +284,7 @@ class SignalDialog(QDialog):
         self.competitors = _checklist("Linked competitors", competitors, ticked_c)
         self.requirements = _checklist("Linked requirements", requirements, ticked_r)
         self.problem = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
-        self.problem.setStyleSheet("color: #c62828;")
+        self.problem.setStyleSheet(PROBLEM_STYLE)
         self.problem.hide()
         form = QFormLayout()
         form.addRow("Kind", self.kind)

@@ -33,6 +33,7 @@ from pmdesk.core.scoring import RICE_IMPACT_LABELS, RICE_IMPACT_SCALE, rice, ric
 from pmdesk.core.wording import format_number, plural
 from pmdesk.gui.commands import LinkCommand, UpdateCommand
 from pmdesk.gui.context import AppContext
+from pmdesk.gui.theme import PROBLEM_STYLE
 from pmdesk.gui.views.common import create, heading
 from pmdesk.gui.widgets.columns import Column, Kind, fixed
 from pmdesk.gui.widgets.entity_model import EntityTableModel
@@ -125,7 +126,7 @@ class RicePanel(QWidget):
             self.cells.append((name, part))
         self.score = heading("", 1.25)
         self.problem = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
-        self.problem.setStyleSheet("color: #c62828;")
+        self.problem.setStyleSheet(PROBLEM_STYLE)
         self.grid.addWidget(self.score, 5, 0, 1, 2)
         self.grid.addWidget(self.problem, 6, 0, 1, 2)
         self.grid.setColumnStretch(1, 1)

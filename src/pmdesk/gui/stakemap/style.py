@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QFont, QPainterPath, QPalette, QPolygonF
 
+from pmdesk.core import palette
 from pmdesk.core.enums import Attitude, Quadrant
 from pmdesk.core.palette import (  # the map's modules import these colours from here
     ATTITUDE_COLOURS,  # noqa: F401
@@ -20,7 +21,7 @@ from pmdesk.core.palette import (  # the map's modules import these colours from
     quadrant_tint,
 )
 
-OVERDUE = "#C62828"
+OVERDUE = palette.PROBLEM
 DUE = "#B26A00"
 
 
