@@ -493,7 +493,9 @@ class ChangesDialog(QDialog):
                 return moment, changes, figures
 
         self.summary.setText("Reading the history…")
-        self.op = BackgroundOp(self, work, title="Reading the history")
+        # A reading on a handle of its own: the list stays usable meanwhile (an undo, a
+        # restore typed while it reads is never swallowed); the list follows when it is in.
+        self.op = BackgroundOp(self, work, title="Reading the history", block_input=False)
         self.op.succeeded.connect(self._show)
         self.op.failed.connect(self._failed)
         self.op.start()
