@@ -231,3 +231,23 @@ def test_an_item_whose_product_is_gone_waits_for_its_product(qtbot, tmp_path, de
         qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
     assert len(items_named(path, "Prototype")) == 1
     assert window.ctx.undo_stack.count() == 2, "one step each"
+
+
+def test_an_undo_typed_while_the_list_reads_again_is_not_swallowed(qtbot, tmp_path, demo_template):
+    path = demo_or_new("demo", demo_template, tmp_path)
+    window = active(qtbot, open_main_window(qtbot, path))
+    pick(window, "Pulse Cloud")
+    dialog = changes_dialog(qtbot, window)
+    choose_row(qtbot, dialog, OFFLINE)
+    with qtbot.waitSignal(dialog.compared, timeout=20000):
+        qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    assert items_named(path, OFFLINE)
+    # Choosing the scope again starts a reading (the headline figures' copy takes a moment);
+    # Ctrl+Z typed meanwhile reaches the window at once.
+    dialog.scope_combo.setCurrentIndex(1)
+    assert dialog.op is not None and dialog.op.running
+    qtbot.keyClick(dialog, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert not items_named(path, OFFLINE), "the undo was made while the list was reading"
+    compared(qtbot, dialog)
+    qtbot.waitUntil(lambda: kinds_of(dialog, OFFLINE) == ["Removed"], timeout=20000)
+    dialog.close()
