@@ -54,3 +54,23 @@ def test_a_pdf_of_a_what_if_scenario_says_it_is_not_the_plan(demo, tmp_path):
     assert all("What-if “Ship early” — not the plan" in page for page in _pages(scenario))
     plain = _pages(plan)
     assert not any("What-if" in page or "As it was" in page for page in plain)
+
+
+def test_a_deck_as_of_a_snapshot_or_of_a_scenario_says_so_on_every_slide(demo, tmp_path):
+    from pptx import Presentation
+
+    def stamps(path: Path) -> list[str]:
+        deck = Presentation(str(path))
+        found = []
+        for slide in deck.slides:
+            texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
+            found.append(" ".join(texts))
+        return found
+
+    assert main(["what-if", str(demo), "new", "Deck early", "--product", "Pulse Cloud"]) == 0
+    then, scenario = tmp_path / "then.pptx", tmp_path / "scenario.pptx"
+    argv = ["export", "pptx", str(demo), "--product", "Pulse Cloud"]
+    assert main([*argv, "--as-of", Q3_REVIEW, "-o", str(then)]) == 0
+    assert main([*argv, "--what-if", "Deck early", "-o", str(scenario)]) == 0
+    assert all(f"As it was at “{Q3_REVIEW}”" in text for text in stamps(then))
+    assert all("What-if “Deck early” — not the plan" in text for text in stamps(scenario))

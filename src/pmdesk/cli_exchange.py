@@ -208,7 +208,15 @@ def _export_office(ws, args: argparse.Namespace) -> Path:
                 *(PRODUCT_DEFAULT if product_id is not None else PORTFOLIO_DEFAULT),
                 "changes",
             ]
-        return export_deck(ws, args.output, product_id=product_id, slides=slides, since=args.since)
+        return export_deck(
+            ws,
+            args.output,
+            product_id=product_id,
+            slides=slides,
+            since=args.since,
+            stamp=args.stamp,
+            on=args.today,
+        )
     from pmdesk.exchange.workbook import export_workbook
 
     product_id = _product_id(ws, args.product) if args.product else None

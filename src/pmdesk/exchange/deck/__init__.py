@@ -137,13 +137,16 @@ def export_deck(
     slides: Iterable[str] | None = None,
     on: dt.date | None = None,
     since: str | None = None,
+    stamp: str = "",
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> Path:
     """Write a deck of ``slides`` (default: a product or portfolio review) to ``output``.
 
     ``since`` is what the "changes" slides compare with: a snapshot's name or a day
-    (default: the latest snapshot). Raises ExportCancelled when ``cancelled()`` turns true, PmdeskError for a
+    (default: the latest snapshot). ``stamp`` says what the deck shows when it is not the
+    plan as it stands (a moment, a what-if scenario): on the title slide and every footer.
+    Raises ExportCancelled when ``cancelled()`` turns true, PmdeskError for a
     request that cannot be met (unknown slide, a product's slide without a
     product); either way no file is left at ``output``.
     """
@@ -165,7 +168,7 @@ def export_deck(
     info = portfolio.workspace_info()
     today = on or dt.date.today()
     job = DeckJob(workspace, product, tracker, today, portfolio.speaker_notes(), since=since)
-    deck = Deck(Footer(info.name or "Portfolio", today))
+    deck = Deck(Footer(info.name or "Portfolio", today, stamp))
     for key in keys:
         kind = SLIDES[key]
         job.view = kind.view

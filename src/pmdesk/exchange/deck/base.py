@@ -326,6 +326,7 @@ def rows_per_slide(
 class Footer:
     portfolio: str
     on: dt.date
+    stamp: str = ""  # not the plan as it stands: "As it was at “Q3 review”", a what-if
 
 
 class Deck:
@@ -383,6 +384,8 @@ class Deck:
         y = SLIDE_HEIGHT - FOOTER_HEIGHT - 60_000
         left, right = Box(MARGIN, y, SLIDE_WIDTH - 2 * MARGIN, FOOTER_HEIGHT).split(4, 1)
         stamp = f"{self.footer.portfolio} · {self.footer.on.isoformat()}"
+        if self.footer.stamp:
+            stamp = f"{stamp} · {self.footer.stamp}"
         text_box(slide, left, stamp, size=10, colour=FAINT, grow=False, name="Footer")
         text_box(
             slide,

@@ -47,7 +47,11 @@ def add_title(deck: Deck, job: DeckJob) -> None:
         colour=WHITE,
         name="Deck title",
     )
-    facts = " · ".join(part for part in (info.organisation, job.on.strftime("%-d %B %Y")) if part)
+    facts = " · ".join(
+        part
+        for part in (info.organisation, job.on.strftime("%-d %B %Y"), deck.footer.stamp)
+        if part
+    )
     text_box(
         slide,
         Box(MARGIN, band.bottom + 300_000, width, 400_000),
