@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QComboBox,
     QDateEdit,
@@ -40,8 +39,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QRadioButton,
-    QTableWidget,
-    QTableWidgetItem,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -58,6 +55,7 @@ from .commands import ServiceCommand
 from .gantt.text import short_date
 from .ops import BackgroundOp, OpToken, error_text
 from .theme import PROBLEM_STYLE
+from .widgets.figures_table import FiguresTable
 from .widgets.name_dialog import NameDialog
 
 if TYPE_CHECKING:
@@ -370,25 +368,11 @@ class ChangesDialog(QDialog):
         self.summary.setObjectName("changesSummary")
         self.summary.setWordWrap(True)
         # The headline figures that moved (critical path end, launch date, readiness, NPV).
-        self.figures = QTableWidget(0, 5)
-        self.figures.setObjectName("changesFigures")
-        self.figures.setAccessibleName("Headline figures then and now")
-        self.figures.setHorizontalHeaderLabels(["Product", "Figure", "Then", "Now", "Difference"])
-        self.figures.verticalHeader().hide()
-        self.figures.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.figures.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.figures.setTabKeyNavigation(False)
-        self.figures.setAlternatingRowColors(True)
-        figures_header = self.figures.horizontalHeader()
-        for column in range(4):
-            figures_header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        figures_header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        figures_header.setDefaultAlignment(
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        self.figures = FiguresTable(
+            ["Product", "Figure", "Then", "Now", "Difference"],
+            name="changesFigures",
+            accessible="Headline figures then and now",
         )
-        self.figures.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.figures.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.figures.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.figures.hide()
         self.tree = QTreeWidget()
         self.tree.setObjectName("changesTree")
@@ -560,13 +544,11 @@ class ChangesDialog(QDialog):
             for found in figures
             for line in changed_lines(found.then, found.now)
         ]
-        self.figures.setRowCount(len(rows))
-        for row, (product, line) in enumerate(rows):
+        shown = []
+        for product, line in rows:
             cells = (product, line.label, line.before, line.after, line.difference)
-            for column, text in enumerate(cells):
-                cell = QTableWidgetItem(text)
-                cell.setToolTip(line.tips[column - 1] if line.tips and column else text)
-                self.figures.setItem(row, column, cell)
+            shown.append((cells, (product, *line.tips) if line.tips else cells))
+        self.figures.set_rows(shown)
         # One product chosen: its name on every row says nothing.
         self.figures.setColumnHidden(0, self.scope_combo.currentData() is not None)
         self.figures.setVisible(bool(rows))
@@ -578,10 +560,7 @@ class ChangesDialog(QDialog):
 
     def figure_rows(self) -> list[tuple[str, ...]]:
         """What the figures table shows (product, figure, then, now, difference), for tests."""
-        return [
-            tuple(self.figures.item(r, c).text() for c in range(5))
-            for r in range(self.figures.rowCount())
-        ]
+        return self.figures.texts()
 
     def _activated(self, row: QTreeWidgetItem, _column: int) -> None:
         target = row.data(0, Qt.ItemDataRole.UserRole)

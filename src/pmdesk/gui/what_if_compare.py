@@ -16,13 +16,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHeaderView,
     QLabel,
-    QTableWidget,
-    QTableWidgetItem,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -33,6 +30,7 @@ from pmdesk.core.wording import plural
 from pmdesk.store.figures_wording import comparison_lines, item_lines
 
 from .ops import BackgroundOp, OpToken, error_text
+from .widgets.figures_table import FiguresTable
 
 if TYPE_CHECKING:
     from pmdesk.store.services.what_if import Comparison
@@ -62,25 +60,12 @@ class CompareDialog(QDialog):
         self.summary = QLabel("Comparing the scenario with the plan…")
         self.summary.setObjectName("whatIfCompareSummary")
         self.summary.setWordWrap(True)
-        self.figures = QTableWidget(0, 4)
-        self.figures.setObjectName("whatIfFigures")
-        self.figures.setAccessibleName("Figures of the plan and the scenario")
-        self.figures.setHorizontalHeaderLabels(["Figure", "Plan", "Scenario", "Difference"])
-        self.figures.verticalHeader().hide()
-        self.figures.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.figures.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.figures.setTabKeyNavigation(False)
-        self.figures.setAlternatingRowColors(True)
-        header = self.figures.horizontalHeader()
-        for column in (0, 1, 2):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        rows = self.figures.verticalHeader()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        rows.setMinimumSectionSize(self.fontMetrics().height() + 10)  # room to read a row
-        self.figures.setSizeAdjustPolicy(QTableWidget.SizeAdjustPolicy.AdjustToContents)
-        self.figures.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.figures = FiguresTable(
+            ["Figure", "Plan", "Scenario", "Difference"],
+            name="whatIfFigures",
+            accessible="Figures of the plan and the scenario",
+        )
+        self.figures.setSizeAdjustPolicy(FiguresTable.SizeAdjustPolicy.AdjustToContents)
 
         self.items_label = QLabel("Roadmap items")
         self.items = QTreeWidget()
@@ -131,12 +116,15 @@ class CompareDialog(QDialog):
     def _show(self, comparison: Comparison) -> None:
         self.comparison = comparison
         lines = comparison_lines(comparison)
-        self.figures.setRowCount(len(lines))
-        for row, line in enumerate(lines):
-            for column, text in enumerate((line.label, line.plan, line.scenario, line.difference)):
-                cell = QTableWidgetItem(text)
-                cell.setToolTip(line.tips[column] if line.tips else "")
-                self.figures.setItem(row, column, cell)
+        self.figures.set_rows(
+            [
+                (
+                    (line.label, line.plan, line.scenario, line.difference),
+                    line.tips or ("", "", "", ""),
+                )
+                for line in lines
+            ]
+        )
 
         self.items.clear()
         items = item_lines(comparison)
@@ -173,12 +161,9 @@ class CompareDialog(QDialog):
             )
         self.compared.emit()
 
-    def figure_rows(self) -> list[tuple[str, str, str, str]]:
+    def figure_rows(self) -> list[tuple[str, ...]]:
         """What the figures table shows, for tests and screen readers alike."""
-        return [
-            tuple(self.figures.item(r, c).text() for c in range(4))
-            for r in range(self.figures.rowCount())
-        ]
+        return self.figures.texts()
 
     def item_rows(self) -> list[tuple[str, str, str, str, str]]:
         """(group, item, plan, scenario, difference) as the items list shows them."""
