@@ -162,21 +162,23 @@ def test_a_sound_file_opens_with_the_checks_overlapped_and_reads_as_before(tmp_p
         assert ws.check().ok
 
 
-def test_the_structure_is_checked_before_the_orm_and_models_are_loaded(demo_file):
+def test_the_structure_and_values_are_checked_before_the_orm_and_models_are_loaded(demo_file):
     """What lets the inspection run beside the store's import: it needs neither, nor
-    SQLAlchemy at all, nor the migrations' frozen tables (imported only to upgrade)."""
+    SQLAlchemy at all, nor the migrations' frozen tables (imported only to upgrade), nor
+    the module that makes the value checks from the models (they are read frozen)."""
     code = (
         "import sys\n"
         "from pathlib import Path\n"
         "from pmdesk.store import sqlite_file\n"
-        f"version = sqlite_file.Inspection(Path({str(demo_file)!r}), thorough=True).version()\n"
+        f"inspection = sqlite_file.Inspection(Path({str(demo_file)!r}), thorough=True)\n"
+        "version = inspection.version()\n"
         "heavy = ('sqlalchemy', 'pmdesk.store.migrations', 'pmdesk.store.models',\n"
-        "         'pmdesk.store.workspace', 'pmdesk.store.file_values')\n"
-        "print(version, [name for name in heavy if name in sys.modules])\n"
+        "         'pmdesk.store.workspace', 'pmdesk.store.file_value_rules')\n"
+        "print(version, inspection.values_checked, [n for n in heavy if n in sys.modules])\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split(maxsplit=1) == [str(schema.SCHEMA_VERSION), "[]\n"]
+    assert done.stdout.split(maxsplit=2) == [str(schema.SCHEMA_VERSION), "True", "[]\n"]
 
 
 def test_an_inspection_hands_its_refusal_to_the_thread_that_asks(demo_file, tmp_path):

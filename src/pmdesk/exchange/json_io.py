@@ -57,7 +57,7 @@ from pmdesk import __version__
 from pmdesk.core.errors import PmdeskError, ValidationError
 from pmdesk.core.validation import RULES, check_bounds
 from pmdesk.store import schema
-from pmdesk.store.file_values import json_shape
+from pmdesk.store.file_value_rules import json_shape
 from pmdesk.store.migrations import _MARKER_KEYS as MARKER_KEYS
 from pmdesk.store.models import Base, ExactDecimal, WorkCalendar, WorkspaceInfo, table_of
 

@@ -33,8 +33,8 @@ def open_workspace(path: Path | str, *, read_only: bool = False) -> Workspace:
 
     The checks of the file's structure start first, on a thread of their own, and the
     store (SQLAlchemy's ORM and the models, most of a cold start) loads meanwhile: SQLite
-    checks the pages outside Python's lock. Nothing is read from the file's tables before
-    those checks have answered; its values are checked next, with the models.
+    checks the pages, then every value (a file of this format), outside Python's lock.
+    Nothing is read from the file's tables before those checks have answered.
     """
     from . import sqlite_file
 

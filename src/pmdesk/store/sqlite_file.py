@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from pmdesk.core.errors import ValidationError
 
-from . import file_schema, schema
+from . import file_schema, file_values, schema
 from .errors import (
     DamagedWorkspaceError,
     ForeignSchemaError,
@@ -286,21 +286,24 @@ def _roll_back(path: Path) -> None:
         conn.close()
 
 
-def inspect_structure(path: Path, *, thorough: bool = False) -> int:
+def inspect_structure(path: Path, *, thorough: bool = False, values: bool = False) -> int:
     """The format version, once the file's structure is sound; read without any write.
 
     In this order, each step relying on the ones before: no code in the schema (before
     any table is read: ``meta`` may be a view), the pages whole (``thorough``, before
     writing: the indexes agree with their tables too), the format version, the schema
     exactly that format's. Then, for a file of this format, every value of its column's
-    kind (:func:`inspect_values`; an older file is checked after its upgrade), which
-    needs the models: this part needs neither them nor SQLAlchemy, so it may run while
-    they load (see :class:`Inspection`). Nothing is left beside the file (see
+    kind (:func:`inspect_values`; an older file is checked after its upgrade), here too
+    with ``values``. Neither part needs the models or SQLAlchemy, so they may run while
+    those load (see :class:`Inspection`). Nothing is left beside the file (see
     :func:`read_only_connection`).
     """
     try:
         with read_only_connection(path) as conn:
-            return _inspect(conn, path, thorough)
+            version = _inspect(conn, path, thorough)
+            if values and version == schema.SCHEMA_VERSION:
+                _refuse_bad_values(conn, path)
+            return version
     except file_schema.ForeignSchema as exc:
         raise ForeignSchemaError(path, str(exc)) from None
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
@@ -324,22 +327,25 @@ def inspect_values(path: Path) -> None:
 
 
 class Inspection:
-    """:func:`inspect_structure` on a thread of its own, started at once; :meth:`version`
+    """:func:`inspect_structure` on a thread of its own, started at once, with the values
+    of a file of this format (``values_checked`` says whether they were); :meth:`version`
     waits for it. Opening a file starts it before it imports the store (SQLAlchemy's ORM,
-    the models): SQLite checks the pages on one core while Python loads on the other.
-    Nothing reads the file's tables before :meth:`version` has answered."""
+    the models): SQLite checks the pages and the values on one core while Python loads on
+    the other. Nothing reads the file's tables before :meth:`version` has answered."""
 
     def __init__(self, path: Path, *, thorough: bool) -> None:
         self.path = path
         self.thorough = thorough
         self._version: int | None = None
         self._error: BaseException | None = None
+        self.values_checked = False  # a file of an older format: checked after its upgrade
         self._thread = threading.Thread(target=self._run, name="pmdesk-inspect", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         try:
-            self._version = inspect_structure(self.path, thorough=self.thorough)
+            self._version = inspect_structure(self.path, thorough=self.thorough, values=True)
+            self.values_checked = self._version == schema.SCHEMA_VERSION
         except BaseException as exc:  # handed to whoever asks, on their thread
             self._error = exc
 
@@ -386,8 +392,6 @@ def _quick_check(conn: sqlite3.Connection) -> str:
 
 
 def _refuse_bad_values(conn: sqlite3.Connection, path: Path) -> None:
-    from . import file_values  # made from the models: loaded by now, or loaded here
-
     bad = file_values.find_bad_values(conn)
     if bad:
         listed = "; ".join(value.describe() for value in bad)

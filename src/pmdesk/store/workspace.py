@@ -233,11 +233,13 @@ class Workspace:
         thorough = not read_only
         if inspection is not None and (inspection.path, inspection.thorough) == (path, thorough):
             version = inspection.version()
+            values_checked = inspection.values_checked
         else:
             version = sqlite_file.inspect_structure(path, thorough=thorough)
+            values_checked = False
         if version > schema.SCHEMA_VERSION:
             raise TooNewError(path, version, schema.SCHEMA_VERSION)
-        if version == schema.SCHEMA_VERSION:  # an older file's values: after its upgrade
+        if version == schema.SCHEMA_VERSION and not values_checked:  # an older file: upgraded
             sqlite_file.inspect_values(path)
         if read_only:
             if version < schema.SCHEMA_VERSION:
