@@ -31,14 +31,18 @@ class RoadmapLegend(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.setFixedHeight(self._height())
 
-    def entries(self) -> list[rs.LegendEntry]:
+    def entries(self, checked: bool = True) -> list[rs.LegendEntry]:
+        """What the legend names. ``checked=False``: as drawn, with "Broken dependency" only
+        once a broken link is known, so drawing the legend never waits for a large plan's
+        links to be checked (the panel refreshes it when they are, after the first paint)."""
         model = self.model
         baseline = model.baseline_visible
+        broken = model.violated if checked else model.violated.found_so_far()
         entries = rs.legend_entries(
             critical=model.show_critical,
             baseline=baseline,
             slip=baseline,
-            violated=bool(model.violated),
+            violated=bool(broken),
         )
         if model.moment is not None and baseline:
             # The ghosts are a moment's, not the baseline's: the legend says which.
@@ -48,8 +52,8 @@ class RoadmapLegend(QWidget):
             entries = [e for e in entries if e.key not in rs.SHAPE_KEYS]
         return entries
 
-    def labels(self) -> list[str]:
-        return [entry.label for entry in self.entries()]
+    def labels(self, checked: bool = True) -> list[str]:
+        return [entry.label for entry in self.entries(checked)]
 
     def _scale(self) -> float:
         """Glyphs grow with the type (a projector's is twice the desk's)."""
@@ -60,7 +64,7 @@ class RoadmapLegend(QWidget):
         fonts, k = self.chart_painter.fonts, self._scale()
         lines: list[list[tuple[rs.LegendEntry, float]]] = [[]]
         x = 10.0
-        for entry in self.entries():
+        for entry in self.entries(checked=False):
             need = (GLYPH_ROOM + 5 + 16) * k + fonts.small_width(entry.label)
             if lines[-1] and x + need > width:
                 lines.append([])
@@ -78,7 +82,7 @@ class RoadmapLegend(QWidget):
 
     def refresh(self) -> None:
         self.setFixedHeight(self._height())
-        self.setAccessibleDescription(" · ".join(self.labels()))
+        self.setAccessibleDescription(" · ".join(self.labels(checked=False)))
         self.update()
 
     def resizeEvent(self, event) -> None:

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -95,6 +95,7 @@ class RoadmapPanel(QWidget):
         self.hint = next_step_hint("", self.view, hidden=False)
         self.hint.setMargin(16)
         self._needs_first_view = False
+        self._checking_after_paint = False  # the links' check waits for the chart's paint
         self._build()
         self.board_stale = StaleUntilShown(
             self.board,
@@ -219,6 +220,28 @@ class RoadmapPanel(QWidget):
         if selection != (self.model.selected, self.model.selected_links):
             self._selection_changed()
         self._update_actions()
+        self._check_links_after_paint()  # the plan was read again (a reconnect)
+
+    def _check_links_after_paint(self) -> None:
+        """A large plan's links are checked for broken ones as the chart paints those on
+        screen (``BrokenLinks``); the rest are checked right after that first paint, on this
+        thread, and the legend then names "Broken dependency" if any is. The chart's links
+        need no repaint: those on screen were right when they were drawn."""
+        if self.model.violated.complete or self._checking_after_paint:
+            return
+        self._checking_after_paint = True
+        self.view.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and watched is self.view.viewport():
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._finish_link_check)  # after the paint under way
+        return super().eventFilter(watched, event)
+
+    def _finish_link_check(self) -> None:
+        self._checking_after_paint = False
+        self.model.violated.finish()
+        self.legend.refresh()
 
     # -- the public face -------------------------------------------------------------------------
 
@@ -235,6 +258,7 @@ class RoadmapPanel(QWidget):
         if self.view.viewport().width() > 100 and self.isVisible():
             self._first_view()
         self._update_actions()
+        self._check_links_after_paint()
         self.selectionChanged.emit()
 
     def has_selection(self) -> bool:
@@ -261,7 +285,7 @@ class RoadmapPanel(QWidget):
     def set_today(self, today: dt.date) -> None:
         """Which day is today (tests and demos pin it)."""
         self.model.today = today
-        self.model.violated = self.model._violations(self.model.links.values())
+        self.model.check_links()
         self.scene.update()
         self.time_header.update()
         self._refresh_board()
