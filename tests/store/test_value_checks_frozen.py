@@ -18,7 +18,7 @@ from format_files import FIXTURES, copy_fixture
 
 from pmdesk.store import file_values, schema, sqlite_file
 from pmdesk.store.demo import create_demo
-from pmdesk.store.errors import DamagedWorkspaceError
+from pmdesk.store.errors import DamagedWorkspaceError, ForeignSchemaError, IndexDamagedError
 from pmdesk.store.factory import create_workspace, open_workspace
 from pmdesk.store.file_value_rules import current_scans, frozen_text
 from pmdesk.store.workspace import Workspace
@@ -128,3 +128,41 @@ def test_an_older_file_has_its_values_checked_after_its_upgrade(tmp_path):
     with pytest.raises(DamagedWorkspaceError, match="progress holds 'half'"):
         open_workspace(path, read_only=True)
     assert path.read_bytes() == before
+
+
+def test_the_structure_is_refused_first_when_the_values_are_bad_as_well(demo_file, tmp_path):
+    """The values are read beside the thorough check of the pages; a file wrong in both ways
+    gets the structure's refusal, as when the two ran one after the other."""
+    path = _with(demo_file, tmp_path, "UPDATE roadmap_item SET progress = 'half'")
+    conn = sqlite3.connect(path)
+    pages = dict(
+        conn.execute(
+            "SELECT name, rootpage FROM sqlite_master WHERE name IN "
+            "('ix_roadmap_item_lane_id', 'ix_roadmap_item_product_id')"
+        )
+    )
+    conn.execute("PRAGMA writable_schema = ON")
+    with conn:
+        for one, other in (("lane_id", "product_id"), ("product_id", "lane_id")):
+            conn.execute(
+                f"UPDATE sqlite_master SET rootpage = {pages[f'ix_roadmap_item_{other}']} "
+                f"WHERE name = 'ix_roadmap_item_{one}'"
+            )
+    conn.close()
+    with pytest.raises(IndexDamagedError):
+        sqlite_file.Inspection(path, thorough=True).version()
+    with pytest.raises(IndexDamagedError):
+        open_workspace(path)
+    # Read only, the pages' quick check passes and the bad value is what is refused.
+    with pytest.raises(DamagedWorkspaceError, match="progress holds 'half'"):
+        sqlite_file.Inspection(path, thorough=False).version()
+
+
+def test_a_view_is_refused_before_any_value_is_read(demo_file, tmp_path):
+    path = _with(demo_file, tmp_path, "UPDATE roadmap_item SET progress = 'half'")
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("CREATE VIEW sneaky AS SELECT 1")
+    conn.close()
+    with pytest.raises(ForeignSchemaError, match="view named “sneaky”"):
+        sqlite_file.Inspection(path, thorough=True).version()

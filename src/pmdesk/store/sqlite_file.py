@@ -186,10 +186,13 @@ def read_only_connection(path: Path) -> Iterator[sqlite3.Connection]:
     copy = PrivateCopy(path) if wal_without_index(path) else None
     try:
         if copy is not None:
-            conn = connect(copy.path, read_only=True)
+            target, immutable = copy.path, False
         else:
-            conn = connect(path, read_only=True, immutable=nobody_writing(path))
+            target, immutable = path, nobody_writing(path)
+        conn = connect(target, read_only=True, immutable=immutable)
         try:
+            # Another reader of the same file, as this one reads it (see _ValuesBeside).
+            conn.another = lambda: connect(target, read_only=True, immutable=immutable)  # type: ignore[attr-defined]
             yield conn
         finally:
             conn.close()
@@ -300,9 +303,17 @@ def inspect_structure(path: Path, *, thorough: bool = False, values: bool = Fals
     """
     try:
         with read_only_connection(path) as conn:
-            version = _inspect(conn, path, thorough)
-            if values and version == schema.SCHEMA_VERSION:
-                _refuse_bad_values(conn, path)
+            beside = _ValuesBeside.start(conn, path) if values else None
+            try:
+                version = _inspect(conn, path, thorough)
+                if values and version == schema.SCHEMA_VERSION:
+                    if beside is None:
+                        _refuse_bad_values(conn, path)
+                    else:
+                        beside.outcome()
+            finally:
+                if beside is not None:
+                    beside.join()
             return version
     except file_schema.ForeignSchema as exc:
         raise ForeignSchemaError(path, str(exc)) from None
@@ -357,6 +368,54 @@ class Inspection:
             raise error
         assert self._version is not None
         return self._version
+
+
+class _ValuesBeside:
+    """The values checked on a reader of their own while the thorough check reads every page.
+
+    Started only once the quick parts of the structure's check pass (no code in the
+    schema, this format, its schema exactly): the values' scans then read only this
+    format's own tables. Their answer is taken only after the structure's check has
+    passed, so a file gets the refusal it got when the two ran one after the other.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._conn, self._path = conn, path
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="pmdesk-values", daemon=True)
+
+    @classmethod
+    def start(cls, conn: sqlite3.Connection, path: Path) -> _ValuesBeside | None:
+        try:
+            found = file_schema.read_schema(conn)
+            file_schema.refuse_code(found)
+            row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            if row is None or str(row[0]) != str(schema.SCHEMA_VERSION):
+                return None
+            file_schema.verify(found, schema.SCHEMA_VERSION)
+            reader = conn.another()  # type: ignore[attr-defined]
+        except (sqlite3.DatabaseError, UnicodeDecodeError, file_schema.ForeignSchema):
+            return None  # the check in order finds it and says so, as it always did
+        beside = cls(reader, path)
+        beside._thread.start()
+        return beside
+
+    def _run(self) -> None:
+        try:
+            _refuse_bad_values(self._conn, self._path)
+        except BaseException as exc:  # handed to the structure's check once it has passed
+            self._error = exc
+        finally:
+            self._conn.close()
+
+    def join(self) -> None:
+        self._thread.join()
+
+    def outcome(self) -> None:
+        self.join()
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
 
 
 def _inspect(conn: sqlite3.Connection, path: Path, thorough: bool) -> int:
