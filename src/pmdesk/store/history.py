@@ -80,8 +80,16 @@ _CHUNK = 500
 # -- JSON values ------------------------------------------------------------------------------
 
 
+# Values JSON holds as they are: most of what an edit (or an import's thousands of rows)
+# writes, answered by one lookup instead of four isinstance checks. An Enum whose values
+# are text is a subclass of str, not str itself, so it is not among them.
+_AS_THEY_ARE = frozenset({str, int, float, bool, type(None)})
+
+
 def json_value(value: Any) -> Any:
     """A column's value as the history keeps it: dates ISO, exact decimals as text."""
+    if type(value) in _AS_THEY_ARE:
+        return value
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, dt.datetime | dt.date):
@@ -352,9 +360,13 @@ def entries(
         yield table_name, key_text(key), name[:NAME_MAX], kind, row.fields
 
 
+# One encoder for every entry: json.dumps with any option builds a new one per call.
+_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def compact_json(value: Any) -> str:
     """JSON as ``change_entry.fields`` holds it in a file: no spaces, characters as they are."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return _COMPACT.encode(value)
 
 
 def _stored(fields: dict[str, list[Any]]) -> tuple[dict[str, list[Any]], str]:
