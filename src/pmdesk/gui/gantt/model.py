@@ -122,7 +122,8 @@ class BrokenLinks(Mapping[int, int]):
         if checked is not None:
             rest = [i for i in self._links() if i not in checked]
             if rest:
-                self._found.update(self._check(rest))
+                with bulk_work():  # tens of thousands of tasks: no collection while made
+                    self._found.update(self._check(rest))
             self._checked = None
 
     def found_so_far(self) -> Mapping[int, int]:
@@ -371,8 +372,15 @@ class RoadmapModel:
             LayoutLane(lane.id, lane.collapsed or lane.id in folded) for lane in self.shown_lanes()
         ]
         accepts = self.filter.accepts if self.filter.active else None
-        chosen = (r for r in self.items.values() if accepts is None or accepts(r))
-        self.layout = GanttLayout(lanes, map(self.layout_item, chosen), metrics)
+        chosen = self.items.values() if accepts is None else filter(accepts, self.items.values())
+        # layout_item() for each, its look-ups made once (100,000 items as a plan opens)
+        ghosts = self.ghosts if self.baseline_visible else {}
+        item, ghost = LayoutItem, ghosts.get
+        shown = (
+            item(r.id, r.lane_id, r.kind, r.start.toordinal(), r.end.toordinal(), ghost(r.id))
+            for r in chosen
+        )
+        self.layout = GanttLayout(lanes, shown, metrics)
         self.version += 1
         self._laid_out = self.version
         self._steps.clear()
