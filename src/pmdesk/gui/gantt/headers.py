@@ -89,6 +89,9 @@ class TimeHeader(QWidget):
         # (scale, unit) -> (first day, last day, period starts, periods) across the chart
         self._periods: dict[tuple, tuple[dt.date, dt.date, list[dt.date], list[Tick]]] = {}
         self.setFixedHeight(2 * TIER_HEIGHT + 16)
+        # Every pixel is painted (the header's colour first), so Qt need not paint the widgets
+        # behind it first: each zoom and pan repaints the scale.
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         view.horizontalScrollBar().valueChanged.connect(self.update)
         view.zoomChanged.connect(self.update)
 
@@ -260,9 +263,14 @@ class TimeHeader(QWidget):
         def fits(text: str, tick) -> bool:
             return width_of(text) <= tick.width - padding
 
+        rooms = [tick.width - padding for tick in found]
         for form in range(max((len(c) for c in choices), default=0)):
-            texts = [c[min(form, len(c) - 1)] for c in choices]
-            if all(fits(text, tick) for text, tick in zip(texts, found, strict=True)):
+            # (checked before the names are listed: most forms fail at the first period)
+            if all(
+                width_of(c[min(form, len(c) - 1)]) <= room
+                for c, room in zip(choices, rooms, strict=True)
+            ):
+                texts = [c[min(form, len(c) - 1)] for c in choices]
                 break
         else:
             return [""] * len(found)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
-from itertools import chain, pairwise
+from itertools import chain, pairwise, repeat
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPainterPath, QPen, QPolygonF
@@ -210,11 +210,8 @@ class LinkPainter:
         )
         model, style = self.model, self.style
         links, links_of = model.links, model.links_of
-        ids = set(
-            chain.from_iterable(
-                links_of[i] for i in self._items_near(scale, shown) if i in links_of
-            )
-        )
+        near = self._items_near(scale, shown)
+        ids: set[int] = set().union(*map(links_of.get, near, repeat((), len(near))))
         marked = model.selected | ({self.hover} if self.hover is not None else set())
         # Sorted into groups by set operations: a screen holds hundreds of links.
         selected = ids & model.selected_links

@@ -11,6 +11,7 @@ plain rectangles with no text, because none could be read.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import itemgetter
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QPolygonF, QStaticText
@@ -29,6 +30,7 @@ BADGE_PAD = 16.0  # the requirements badge: gap, document glyph, gap, then the c
 MILESTONE, INITIATIVE, RELEASE = ItemKind.MILESTONE, ItemKind.INITIATIVE, ItemKind.RELEASE
 DONE, CANCELLED, AT_RISK = ItemStatus.DONE, ItemStatus.CANCELLED, ItemStatus.AT_RISK
 NO_PEN = Qt.PenStyle.NoPen
+_FONT_AND_COLOUR = itemgetter(0, 1)  # labels drawn grouped: a font and a pen set once a group
 
 
 def qrect(box: Box) -> QRectF:
@@ -91,6 +93,9 @@ class ChartPainter:
         self._swatches: dict[int, Swatch] = {}
         self._elided: dict[tuple[str, int, bool], str] = {}
         self._statics: dict[tuple[str, bool], QStaticText] = {}
+        # item id -> (its row, bold, the name as shown, its width): a name is measured once
+        # until its row changes (an edit or an undo replaces the row) or the fonts do
+        self._names: dict[int, tuple] = {}
         self._outline_pens = {
             "critical": QPen(style.critical, 2.0),
             "selected": QPen(style.highlight, 2.0),
@@ -135,11 +140,11 @@ class ChartPainter:
 
     def paint_bars(self, p: QPainter, scale: TimeScale, rect: QRectF) -> None:
         """Shapes first, then labels (grouped by font and colour) on top."""
-        entries, tiny = self._entries(scale, rect)
+        entries, tiny, shown = self._entries(scale, rect)
         labels: list[tuple] = []
         self._label_ends: dict[float, float] = {}  # row top -> where its last label ends
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        if sum(1 for e in entries if e[7]) > DENSE_ITEMS:
+        if shown > DENSE_ITEMS:
             self._paint_dense(p, scale, entries, labels)
         else:
             for entry in entries:
@@ -151,7 +156,8 @@ class ChartPainter:
         self._draw_labels(p, labels)
 
     def _entries(self, scale: TimeScale, rect: QRectF):
-        """(item, row, box, swatch, next bar's x, row top, show label, shape on screen) to draw.
+        """(item, row, box, swatch, next bar's x, row top, show label, shape on screen) to draw,
+        the thin bars by lane, and how many shapes are on screen.
 
         Every shape is placed by the core layout in one call (``bar_boxes``); bars too
         thin to see come back apart, as rectangles to fill in one go.
@@ -167,6 +173,7 @@ class ChartPainter:
         entries: list[tuple] = []
         tiny: dict[int, list[QRectF]] = {}
         swatches = self._swatches
+        shown = 0
         for item, box, row_top, compact, nxt, prev in layout.bar_boxes(
             day0, day1, rect.top(), rect.bottom(), scale
         ):
@@ -176,6 +183,7 @@ class ChartPainter:
             on_screen = box.x + box.w >= left
             if not on_screen and (not labels or (nxt is not None and nxt <= left)):
                 continue  # off to the left, and its label cannot reach in either
+            shown += on_screen
             swatch = swatches.get(item.lane_id) or self.swatch(item.lane_id)
             entries.append(
                 (
@@ -190,7 +198,7 @@ class ChartPainter:
                     prev,
                 )
             )
-        return entries, tiny
+        return entries, tiny, shown
 
     def _paint_one(
         self, p: QPainter, scale: TimeScale, entry: tuple, labels: list, with_label: bool = True
@@ -374,10 +382,15 @@ class ChartPainter:
             return  # no readable place, whatever the name (the common case when dense)
         fonts = self.fonts
         bold = kind is INITIATIVE
-        text = "✓ " + row.name if row.status is DONE else row.name
+        named = self._names.get(row.id)
+        if named is None or named[0] is not row or named[1] is not bold:
+            if len(self._names) > 50_000:
+                self._names.clear()
+            text = "✓ " + row.name if row.status is DONE else row.name
+            named = self._names[row.id] = (row, bold, text, fonts.width(text, bold))
+        text, width = named[2], named[3]
         count = self.model.requirement_counts.get(row.id, 0)
         badge = self._badge_width(count) if count else 0.0
-        width = fonts.width(text, bold)
         if self.whole_labels and self.visible_right is not None:
             edge = self.visible_right() - pad  # a name cut by the screen's edge is cut too
             next_left = edge if next_left is None else min(next_left, edge)
@@ -411,15 +424,17 @@ class ChartPainter:
 
     def _draw_labels(self, p: QPainter, labels: list) -> None:
         """Static texts (laid out once, then only blitted), grouped by font and colour."""
-        fonts = self.fonts
-        labels.sort(key=lambda label: (label[0], label[1]))
+        fonts, statics, draw = self.fonts, self._statics, p.drawStaticText
+        half = self._line_height / 2
+        labels.sort(key=_FONT_AND_COLOUR)
         current = None
         for bold, key, pen, x, cy, text, _count, _end in labels:
             if (bold, key) != current:
                 current = (bold, key)
                 p.setFont(fonts.bold if bold else fonts.label)
                 p.setPen(pen)
-            p.drawStaticText(QPointF(x, cy - self._line_height / 2), self._static(text, bold))
+            static = statics.get((text, bold))
+            draw(QPointF(x, cy - half), self._static(text, bold) if static is None else static)
         for _bold, _key, pen, _x, cy, _text, count, end in labels:
             if count:
                 self._paint_badge(p, end + 5, cy, count, pen)
@@ -498,11 +513,21 @@ def _outline(p: QPainter, box: Box, milestone: bool) -> None:
         p.drawRoundedRect(qrect(box), 5, 5)
 
 
+_DIAMONDS: dict[tuple[float, float], QPolygonF] = {}
+
+
 def diamond(box: Box) -> QPolygonF:
-    cx, cy = box.x + box.w / 2, box.cy
-    return QPolygonF(
-        [QPointF(cx, box.y), QPointF(box.right, cy), QPointF(cx, box.bottom), QPointF(box.x, cy)]
-    )
+    """The diamond in ``box``: one made per size, moved into place (the same points:
+    ``x + w / 2`` is ``w / 2 + x`` to the last bit)."""
+    w, h = box.w, box.h
+    shape = _DIAMONDS.get((w, h))
+    if shape is None:
+        if len(_DIAMONDS) > 256:
+            _DIAMONDS.clear()
+        shape = _DIAMONDS[w, h] = QPolygonF(
+            [QPointF(w / 2, 0.0), QPointF(w, h / 2), QPointF(w / 2, h), QPointF(0.0, h / 2)]
+        )
+    return shape.translated(box.x, box.y)
 
 
 def chevron(box: Box) -> QPolygonF:

@@ -113,8 +113,16 @@ class GanttView(QGraphicsView):
         old = self.scale.px_per_day
         ax = self.viewport().width() / 2 if anchor is None else anchor
         day = (self.mapToScene(QPoint(0, 0)).x() + ax) / old
-        self.chart.set_zoom(px_per_day)
-        self.horizontalScrollBar().setValue(round(day * px_per_day - ax))
+        # The whole chart is painted again at the new zoom: while the range and the value
+        # change, Qt would first scroll the old picture into place (twice, a full-screen copy
+        # each) only for it to be painted over.
+        mode = self.viewportUpdateMode()
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
+        try:
+            self.chart.set_zoom(px_per_day)
+            self.horizontalScrollBar().setValue(round(day * px_per_day - ax))
+        finally:
+            self.setViewportUpdateMode(mode)
         self.zoomChanged.emit(px_per_day)
 
     def zoom_by(self, steps: int, anchor: float | None = None) -> None:
