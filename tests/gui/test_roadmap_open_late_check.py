@@ -26,6 +26,7 @@ from pmdesk.gui.app import show_and_open
 from pmdesk.gui.commands import UpdateCommand
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.gantt.model import LATE_CHECK_FROM, RoadmapModel
+from pmdesk.gui.gantt.panel import LINKS_PER_STEP
 from pmdesk.gui.gantt.text import link_tooltip
 from pmdesk.gui.main_window import MainWindow
 from pmdesk.gui.settings import Settings
@@ -77,6 +78,7 @@ class Opening(QObject):
         self.when_open = when_open
         self.complete_when_open: bool | None = None
         self.complete_at_paint: bool | None = None
+        self.complete_after_a_step: bool | None = None
         self.first_paint: QImage | None = None
         show_and_open(self.window, path, opened=self._opened)
         qtbot.waitUntil(lambda: self.first_paint is not None, timeout=20_000)
@@ -103,6 +105,10 @@ class Opening(QObject):
 
     def _keep_first_paint(self) -> None:
         self.first_paint = self.on_screen()
+        QTimer.singleShot(0, self._after_a_step)  # after the panel's first step, if any
+
+    def _after_a_step(self) -> None:
+        self.complete_after_a_step = self.panel.model.violated.complete
 
     def on_screen(self) -> QImage:
         """The chart's pixels as last painted on screen (the window's backing store), not
@@ -170,6 +176,8 @@ def test_a_large_plan_is_drawn_first_and_its_links_checked_right_after(qtbot, pl
     # Not checked before the first paint, nor by it: it asked only for the links on screen.
     assert opening.complete_when_open is False and opening.complete_at_paint is False
     opening.settled(qtbot)  # then checked on its own, with nothing asking
+    # in steps, with the window's events in between (5,000 links: two steps)
+    assert 5_000 > LINKS_PER_STEP and opening.complete_after_a_step is False
     panel = opening.panel
     model = panel.model
     assert as_drawn(model) == expected

@@ -96,8 +96,9 @@ class BrokenLinks(Mapping[int, int]):
     time it is asked about (``in``, ``[]``, ``get``; ``keys() & ids`` checks those ids in
     one go, which is how the chart's links ask), and every link as soon as anything needs
     them all (iterating, ``len``, ``bool``, ``==``) or :meth:`finish` is called (the panel
-    calls it right after the chart's first paint). Whoever reads gets the answer a full
-    check would give; only :meth:`found_so_far` answers without checking more.
+    calls it right after the chart's first paint, a few thousand links at a time:
+    :meth:`check_some`). Whoever reads gets the answer a full check would give; only
+    :meth:`found_so_far` answers without checking more.
     """
 
     def __init__(
@@ -109,6 +110,7 @@ class BrokenLinks(Mapping[int, int]):
         self._links = links  # the ids of the plan's links now
         self._found: dict[int, int] = {}
         self._checked: set[int] | None = set()  # None: every link is checked
+        self._pending: list[int] | None = None  # what check_some has still to go through
 
     @property
     def complete(self) -> bool:
@@ -125,6 +127,25 @@ class BrokenLinks(Mapping[int, int]):
                 with bulk_work():  # tens of thousands of tasks: no collection while made
                     self._found.update(self._check(rest))
             self._checked = None
+            self._pending = None
+
+    def check_some(self, most: int) -> bool:
+        """Check up to ``most`` of the links not checked yet; whether all are checked now.
+        (The panel checks a large plan's links in steps after its first paint, so that a
+        scroll or a click right then waits for one step, not for the whole check.)"""
+        checked = self._checked
+        if checked is None:
+            return True
+        if self._pending is None:  # the links then; any added since are checked as added
+            self._pending = [i for i in self._links() if i not in checked]
+        pending = self._pending
+        step = pending[-most:]
+        del pending[-most:]
+        with bulk_work():
+            self._ask(step)  # the links gone since are left out, those asked meanwhile too
+        if not pending:
+            self.finish()
+        return self._checked is None
 
     def found_so_far(self) -> Mapping[int, int]:
         """The broken links among those checked until now, without checking any more (what
