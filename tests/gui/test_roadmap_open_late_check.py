@@ -68,7 +68,7 @@ class Opening(QObject):
     chart looked like: whether its links were all checked when the file was open (before
     the first paint) and at the first paint, and the picture that paint put on screen."""
 
-    def __init__(self, qtbot, path: Path, when_open=None) -> None:
+    def __init__(self, qtbot, path: Path, when_open=None, at_first_paint=None) -> None:
         super().__init__()
         self.window = MainWindow(
             settings=Settings(last_view="roadmap"), dialogs=RecordingDialogs(read_only=False)
@@ -76,6 +76,7 @@ class Opening(QObject):
         qtbot.addWidget(self.window)
         self.window.resize(1366, 768)
         self.when_open = when_open
+        self.at_first_paint = at_first_paint
         self.complete_when_open: bool | None = None
         self.complete_at_paint: bool | None = None
         self.complete_after_a_step: bool | None = None
@@ -105,6 +106,8 @@ class Opening(QObject):
 
     def _keep_first_paint(self) -> None:
         self.first_paint = self.on_screen()
+        if self.at_first_paint is not None:
+            self.at_first_paint(self)
         QTimer.singleShot(0, self._after_a_step)  # after the panel's first step, if any
 
     def _after_a_step(self) -> None:
@@ -343,3 +346,21 @@ def test_links_asked_about_one_by_one_get_the_whole_checks_answer(plans, tmp_pat
     finally:
         ctx.close()
         ws.close()
+
+
+def test_a_picture_taken_before_the_check_is_done_has_the_whole_legend(qtbot, plan_5000, tmp_path):
+    """Export ▸ image right after the plan appears: its legend is the whole check's."""
+    taken = {}
+
+    def export(opening) -> None:  # right after the first paint, before any step of the check
+        panel = opening.panel
+        taken["complete before"] = panel.model.violated.complete
+        panel.export_image(tmp_path / "roadmap.png")
+        taken["complete after"] = panel.model.violated.complete
+        taken["drawn"] = panel.legend.labels(checked=False)
+
+    opening = Opening(qtbot, plan_5000, at_first_paint=export)
+    assert taken["complete before"] is False and taken["complete after"] is True
+    assert taken["drawn"] == opening.panel.legend.labels() and BROKEN in taken["drawn"]
+    assert (tmp_path / "roadmap.png").stat().st_size > 0
+    opening.window.close()

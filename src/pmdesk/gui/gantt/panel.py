@@ -410,7 +410,12 @@ class RoadmapPanel(QWidget):
         return [t.zoom_in, t.zoom_out, t.fit, t.today, t.critical, t.show_board]
 
     def export_image(self, path: Path | str) -> Path:
-        """The chart as shown, as PNG (pixels) or SVG (vector), chosen by the file's suffix."""
+        """The chart as shown, as PNG (pixels) or SVG (vector), chosen by the file's suffix.
+        A large plan's links are all checked first: the legend on paper names the broken
+        ones even when the picture is taken right after the plan was opened."""
+        if not self.model.violated.complete:
+            self.model.violated.finish()
+            self.legend.refresh()
         return export_widget(self.chart_page, path, title="Roadmap")
 
     def sizeHint(self) -> QSize:
