@@ -256,12 +256,13 @@ class LinkPainter:
         right, bottom = clip.right() + STUB_PX, clip.bottom() + 8
         lines, heads = [], []
         kept = self._cache(scale).setdefault("stubs", {})
+        parts, line, head = self._parts, lines.append, heads.append
         for link_id in ids:
             stub = kept[link_id] if link_id in kept else self._stub(link_id, scale)
             if stub is not None and left <= stub[0] <= right and top <= stub[1] <= bottom:
-                if self._parts is None or self._painted(stub[0], stub[1]):
-                    lines.append(stub[2])
-                    heads.append(stub[3])
+                if parts is None or self._painted(stub[0], stub[1]):
+                    line(stub[2])
+                    head(stub[3])
         self._stroke(p, lines, heads, pen)
 
     def _stub(self, link_id: int, scale: TimeScale) -> tuple | None:

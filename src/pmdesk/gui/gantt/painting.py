@@ -3,9 +3,11 @@
 Only what lies in the exposed rectangle is drawn, found by binary search in the
 layout's rows. A frame has a budget of 16 ms for hundreds of bars, so the loop
 is kept lean: colours, pens and brushes are made once per lane (a Swatch), text
-widths and elided labels are cached, text is drawn at a baseline point rather
-than laid out in a rectangle, and bars narrower than a few pixels are batched
-plain rectangles with no text, because none could be read.
+widths and elided labels are cached, each item's name is measured once until an
+edit or an undo replaces its row (or the fonts change), text is drawn at a baseline
+point rather than laid out in a rectangle, a milestone's diamond is made once per
+size and moved into place, and bars narrower than a few pixels are batched plain
+rectangles with no text, because none could be read.
 """
 
 from __future__ import annotations
@@ -205,10 +207,9 @@ class ChartPainter:
     ) -> None:
         item, row, box, swatch, nxt, row_top, label, on_screen, prev = entry
         if on_screen:
-            layout = self.model.layout
             if (
-                layout.metrics.with_baseline
-                and item.baseline is not None
+                item.baseline is not None
+                and (layout := self.model.layout).metrics.with_baseline
                 and not layout.box_of[item.lane_id].collapsed
             ):  # a folded lane: one row
                 self._paint_baseline(p, item, row_top, scale, box, nxt)
@@ -291,13 +292,13 @@ class ChartPainter:
             self._paint_marks(p, item.id, row.status, box, item.kind is MILESTONE)
 
     def _paint_shape(self, p: QPainter, row, kind: ItemKind, box: Box, swatch: Swatch) -> None:
-        rect = QRectF(box.x, box.y, box.w, box.h)
         cancelled = row.status is CANCELLED
         if kind is MILESTONE:
             p.setPen(self._outline_pens["milestone"])
             p.setBrush(swatch.cancelled if cancelled else swatch.milestone)
             p.drawPolygon(diamond(box))
             return
+        rect = QRectF(box.x, box.y, box.w, box.h)
         r = min(4.0, box.h / 2, box.w / 2)
         if kind is INITIATIVE:
             p.setBrush(swatch.initiative)
