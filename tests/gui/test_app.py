@@ -23,6 +23,8 @@ from pathlib import Path
 from pmdesk.gui.app import run_gui
 code = run_gui(Path(sys.argv[1]) if len(sys.argv) > 1 else None)
 print("heavy:", ",".join(m for m in {HEAVY!r} if m in sys.modules))
+import gc
+print("frozen:", gc.get_freeze_count(), gc.isenabled())
 sys.exit(code)
 """
 
@@ -58,6 +60,9 @@ def test_first_paint_is_reported_and_the_process_exits_cleanly(small_file):
     cpu = float(lines["first-paint-cpu"])  # every thread's CPU time since the start
     assert 0 < cpu < (os.cpu_count() or 1) * (time.time() - spawned)
     assert lines["heavy:"] == "", "startup must not import these"
+    # What the start made was frozen once the view was drawn, and the collector runs again.
+    frozen, collecting = lines["frozen:"].split()
+    assert int(frozen) > 10_000 and collecting == "True"
     # The window really opened the file (it remembers the product shown in it) and let go.
     assert Settings.load().product_for(small_file) is not None
     assert Settings.load().recent_files == [str(small_file)]

@@ -202,9 +202,23 @@ def _set_version() -> None:
     QApplication.instance().setApplicationVersion(__version__)
 
 
+_FREEZE_ONCE_DRAWN = False  # set by run_gui: what its start made is frozen once drawn
+
+
 def _once_drawn() -> None:
     """What waits for the first view to be on screen: the version, and the cycle collector
-    (paused for the start by ``run_gui``) collecting again."""
+    (paused for the start by ``run_gui``) collecting again.
+
+    What the start made (modules, classes, the window, a large plan's rows) is frozen
+    first: it lives as long as the window does, and the collector would otherwise walk
+    all of it at its first full collection, just after the view appears (0.14 s on a
+    100,000-item plan, 15 ms frozen). Frozen objects are still freed when their last
+    reference goes; only a cycle among them waits for the process's end.
+    """
+    global _FREEZE_ONCE_DRAWN
+    if _FREEZE_ONCE_DRAWN:  # pmdesk's own start (run_gui), not a window opened by a test
+        _FREEZE_ONCE_DRAWN = False
+        gc.freeze()
     gc.enable()
     _set_version()
 
@@ -266,7 +280,9 @@ def run_gui(path: Path | str | None = None) -> int:
     SQLAlchemy's and the models' classes, a large plan's rows), and collecting over and
     over while they are made is wasted; it runs again once the view is on screen.
     """
+    global _FREEZE_ONCE_DRAWN
     gc.disable()  # in case the command line did not (the self-test, a test)
+    _FREEZE_ONCE_DRAWN = True
     app = _application()
     from . import theme
     from .main_window import MainWindow
