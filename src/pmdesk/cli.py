@@ -260,12 +260,6 @@ def _run_gui(path: Path | str | None) -> int:
     import gc
 
     gc.disable()  # run_gui lets it collect again once the first view is drawn
-    if isinstance(path, Path):
-        # The file's checks need only SQLite: they run while Qt loads and the window is
-        # built, and the open takes them over (a team address is checked by its server).
-        from pmdesk.store import sqlite_file
-
-        sqlite_file.inspect_early(path)
     from pmdesk.gui.app import run_gui  # the one place Qt gets imported
 
     return run_gui(path)

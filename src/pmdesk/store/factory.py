@@ -34,22 +34,14 @@ def open_workspace(path: Path | str, *, read_only: bool = False) -> Workspace:
     The checks of the file's structure start first, on a thread of their own, and the
     store (SQLAlchemy's ORM and the models, most of a cold start) loads meanwhile: SQLite
     checks the pages, then every value (a file of this format), outside Python's lock.
-    Nothing is read from the file's tables before those checks have answered. A file
-    pmdesk was started on may have had them started earlier still
-    (:func:`.sqlite_file.inspect_early`).
+    Nothing is read from the file's tables before those checks have answered.
     """
     from . import sqlite_file
 
     path = Path(path)
     sqlite_file.read_header(path)  # a foreign file is refused before SQLite opens it
     recovering = not read_only and sqlite_file.has_journal(path)  # Workspace.open sees to it
-    thorough = not read_only
-    inspection = (
-        None
-        if recovering
-        else sqlite_file.take_early(path, thorough=thorough)
-        or sqlite_file.Inspection(path, thorough=thorough)
-    )
+    inspection = None if recovering else sqlite_file.Inspection(path, thorough=not read_only)
     from .workspace import Workspace  # loads while the inspection runs
 
     return Workspace.open(path, read_only=read_only, inspection=inspection)

@@ -20,7 +20,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pmdesk.core.errors import PmdeskError, ValidationError
+from pmdesk.core.errors import ValidationError
 
 from . import file_schema, file_values, schema
 from .errors import (
@@ -416,52 +416,6 @@ class _ValuesBeside:
         if self._error is not None:
             error, self._error = self._error, None
             raise error
-
-
-# Inspections started as pmdesk starts, before the window's code and Qt load (see
-# inspect_early), by the file's resolved path and whether they are thorough.
-_EARLY: dict[tuple[Path, bool], tuple[tuple[int, int], Inspection]] = {}
-
-
-def _stamp(path: Path) -> tuple[int, int]:
-    stat = path.stat()
-    return stat.st_mtime_ns, stat.st_size
-
-
-def inspect_early(path: Path) -> None:
-    """Start checking a file pmdesk was started on (for editing), before anything else loads.
-
-    The checks need only SQLite, which works outside Python's lock: started here, they
-    run while Qt loads and the window is built, instead of after the window's first
-    paint. :func:`pmdesk.store.factory.open_workspace` takes the inspection over
-    (:func:`take_early`) if the file is still as it was; a file that cannot be checked
-    now (none there, foreign, a crash's journal beside it) is left to the open, which
-    says why.
-    """
-    try:
-        path = Path(path)
-        read_header(path)
-        if has_journal(path):
-            return
-        key = (path.resolve(), True)
-        stamp = _stamp(path)
-    except (PmdeskError, OSError, ValueError):
-        return
-    _EARLY[key] = (stamp, Inspection(path, thorough=True))
-
-
-def take_early(path: Path, *, thorough: bool) -> Inspection | None:
-    """The inspection :func:`inspect_early` started on ``path``, once, if it checked the
-    file as it is now and as thoroughly as asked; else None."""
-    try:
-        key = (Path(path).resolve(), thorough)
-        stamp = _stamp(Path(path))
-    except (OSError, ValueError):
-        return None
-    found = _EARLY.pop(key, None)
-    if found is None or found[0] != stamp:
-        return None
-    return found[1]
 
 
 def _inspect(conn: sqlite3.Connection, path: Path, thorough: bool) -> int:
