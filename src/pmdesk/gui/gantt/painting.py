@@ -93,7 +93,7 @@ class ChartPainter:
         self.style, self.fonts = style, fonts
         self.links.style = style
         self._swatches: dict[int, Swatch] = {}
-        self._elided: dict[tuple[str, int, bool], str] = {}
+        self._elided: dict[tuple[str, int, bool], tuple[str, float]] = {}  # and its width
         self._statics: dict[tuple[str, bool], QStaticText] = {}
         # item id -> (its row, bold, the name as shown, its width): a name is measured once
         # until its row changes (an edit or an undo replaces the row) or the fonts do
@@ -405,10 +405,9 @@ class ChartPainter:
                 return  # a room reads whole names or none, never "Ti…"
             count, badge = 0, 0.0
         if width + badge > place.width:
-            text = self._elide(text, place.width - badge, bold)
+            text, width = self._elide(text, place.width - badge, bold)
             if len(text) < 3:
                 return
-            width = fonts.width(text, bold)
         if row.status is CANCELLED:
             pen = self.style.muted
         elif place.inside:
@@ -463,13 +462,15 @@ class ChartPainter:
             self._statics[key] = found
         return found
 
-    def _elide(self, text: str, width: float, bold: bool) -> str:
+    def _elide(self, text: str, width: float, bold: bool) -> tuple[str, float]:
+        """``text`` cut to ``width`` (“Harden perm…”), and the width of what is left."""
         key = (text, int(width), bold)
         found = self._elided.get(key)
         if found is None:
             if len(self._elided) > 20_000:
                 self._elided.clear()
-            found = self._elided[key] = self.fonts.elide(text, int(width), bold)
+            cut = self.fonts.elide(text, int(width), bold)
+            found = self._elided[key] = (cut, self.fonts.width(cut, bold))
         return found
 
     def _paint_baseline(
