@@ -539,6 +539,12 @@ def main(argv: list[str] | None = None) -> None:
             print(f"Generated {path.name} with {source} in {time.perf_counter() - started:.1f} s")
         from PySide6.QtWidgets import QApplication
 
+        try:  # Qt set up as pmdesk sets it up (trees before 5 December 2026 had no such step)
+            from pmdesk.gui.app import prepare_qt
+        except ImportError:
+            pass
+        else:
+            prepare_qt()
         app = QApplication.instance() or QApplication([])  # noqa: F841 - keeps Qt alive
         results = measure(path, args.runs)
         report(results)

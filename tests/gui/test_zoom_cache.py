@@ -11,7 +11,10 @@ cache went stale fails.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
+import subprocess
+import sys
 from types import SimpleNamespace
 
 import pytest
@@ -294,3 +297,21 @@ def test_a_see_through_grid_colour_still_draws_lines(panel):
     p.end()
     marked = {image.pixelColor(x, 100).name() for x in range(600)}
     assert len(marked) > 1  # some column was drawn over the white
+
+
+def test_pmdesk_starts_qt_without_its_pool_of_drawing_threads():
+    """Qt's threads for large fills cost a roadmap's zoom more than they save on two cores;
+    the setting is read once, so it is made as pmdesk makes its QApplication."""
+    script = (
+        "import os\n"
+        "os.environ.pop('QT_NO_GUI_THREADPOOL', None)\n"
+        "from pmdesk.gui.app import _application\n"
+        "_application()\n"
+        "print(os.environ.get('QT_NO_GUI_THREADPOOL'))\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("QT_NO_GUI_THREADPOOL", None)
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["1"]
