@@ -162,9 +162,12 @@ def prepare_qt() -> None:
 
     Qt hands a large fill (the Fusion style's scroll bars and gradients among them) to a
     pool of threads and waits for them: on two cores that costs more than the fill itself
-    (the roadmap's scroll bar, repainted on every zoom: 0.9 ms instead of 0.2 ms).
+    (the roadmap's scroll bar, repainted on every zoom: 0.9 ms instead of 0.2 ms). Where
+    there are more cores, as measured nowhere here, Qt keeps its pool: a large picture
+    (an exported chart, a projector's screen) may gain from it.
     """
-    os.environ.setdefault("QT_NO_GUI_THREADPOOL", "1")
+    if (os.cpu_count() or 1) <= 2:
+        os.environ.setdefault("QT_NO_GUI_THREADPOOL", "1")
 
 
 def _application() -> QApplication:
