@@ -59,3 +59,24 @@ def assert_refused_untouched(path: Path, statement: str, expected: str) -> None:
             Workspace.open(path, read_only=read_only)
         assert expected in str(refused.value)
     assert path.read_bytes() == before
+
+
+def swap_indexes(path: Path) -> None:
+    """Point two indexes of one table at each other's pages, in place: every table row is
+    whole and quick_check passes, but each index now disagrees with its table (the
+    thorough check before writing finds it)."""
+    conn = sqlite3.connect(path)
+    pages = dict(
+        conn.execute(
+            "SELECT name, rootpage FROM sqlite_master WHERE name IN "
+            "('ix_roadmap_item_lane_id', 'ix_roadmap_item_product_id')"
+        )
+    )
+    conn.execute("PRAGMA writable_schema = ON")
+    for name, other in (
+        ("ix_roadmap_item_lane_id", "ix_roadmap_item_product_id"),
+        ("ix_roadmap_item_product_id", "ix_roadmap_item_lane_id"),
+    ):
+        conn.execute("UPDATE sqlite_master SET rootpage = ? WHERE name = ?", (pages[other], name))
+    conn.commit()
+    conn.close()

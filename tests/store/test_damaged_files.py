@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from format_files import swap_indexes
 
 from pmdesk.core.errors import PmdeskError
 from pmdesk.store.demo import create_demo
@@ -176,25 +177,9 @@ def test_pmdesk_check_on_damaged_files_prints_one_line(demo_file, tmp_path):
 
 
 def _indexes_swapped(demo_file: Path, tmp_path: Path) -> Path:
-    """Two indexes of one table point at each other's pages: every table row is whole and
-    quick_check passes, but each index now disagrees with its table."""
     path = tmp_path / "swapped.pmdesk"
     shutil.copyfile(demo_file, path)
-    conn = sqlite3.connect(path)
-    pages = dict(
-        conn.execute(
-            "SELECT name, rootpage FROM sqlite_master WHERE name IN "
-            "('ix_roadmap_item_lane_id', 'ix_roadmap_item_product_id')"
-        )
-    )
-    conn.execute("PRAGMA writable_schema = ON")
-    for name, other in (
-        ("ix_roadmap_item_lane_id", "ix_roadmap_item_product_id"),
-        ("ix_roadmap_item_product_id", "ix_roadmap_item_lane_id"),
-    ):
-        conn.execute("UPDATE sqlite_master SET rootpage = ? WHERE name = ?", (pages[other], name))
-    conn.commit()
-    conn.close()
+    swap_indexes(path)
     return path
 
 

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from format_files import swap_indexes
 
 from pmdesk.core.errors import PmdeskError
 from pmdesk.store import schema, sqlite_file
@@ -53,25 +54,10 @@ def _edited(demo_file: Path, tmp_path: Path, *statements: str, name: str = "e") 
 def _indexes_swapped(demo_file: Path, tmp_path: Path) -> Path:
     """Two indexes of one table point at each other's pages: quick_check passes, the
     thorough check (before writing) does not."""
-    conn = sqlite3.connect(demo_file)
-    pages = dict(
-        conn.execute(
-            "SELECT name, rootpage FROM sqlite_master WHERE name IN "
-            "('ix_roadmap_item_lane_id', 'ix_roadmap_item_product_id')"
-        )
-    )
-    conn.close()
-    return _edited(
-        demo_file,
-        tmp_path,
-        "UPDATE sqlite_master SET rootpage = {} WHERE name = 'ix_roadmap_item_lane_id'".format(
-            pages["ix_roadmap_item_product_id"]
-        ),
-        "UPDATE sqlite_master SET rootpage = {} WHERE name = 'ix_roadmap_item_product_id'".format(
-            pages["ix_roadmap_item_lane_id"]
-        ),
-        name="swapped",
-    )
+    path = tmp_path / "swapped.pmdesk"
+    shutil.copyfile(demo_file, path)
+    swap_indexes(path)
+    return path
 
 
 def _damaged(kind: str, demo_file: Path, tmp_path: Path) -> Path:

@@ -14,7 +14,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from format_files import FIXTURES, copy_fixture
+from format_files import FIXTURES, copy_fixture, swap_indexes
 
 from pmdesk.store import file_values, schema, sqlite_file
 from pmdesk.store.demo import create_demo
@@ -134,21 +134,7 @@ def test_the_structure_is_refused_first_when_the_values_are_bad_as_well(demo_fil
     """The values are read beside the thorough check of the pages; a file wrong in both ways
     gets the structure's refusal, as when the two ran one after the other."""
     path = _with(demo_file, tmp_path, "UPDATE roadmap_item SET progress = 'half'")
-    conn = sqlite3.connect(path)
-    pages = dict(
-        conn.execute(
-            "SELECT name, rootpage FROM sqlite_master WHERE name IN "
-            "('ix_roadmap_item_lane_id', 'ix_roadmap_item_product_id')"
-        )
-    )
-    conn.execute("PRAGMA writable_schema = ON")
-    with conn:
-        for one, other in (("lane_id", "product_id"), ("product_id", "lane_id")):
-            conn.execute(
-                f"UPDATE sqlite_master SET rootpage = {pages[f'ix_roadmap_item_{other}']} "
-                f"WHERE name = 'ix_roadmap_item_{one}'"
-            )
-    conn.close()
+    swap_indexes(path)
     with pytest.raises(IndexDamagedError):
         sqlite_file.Inspection(path, thorough=True).version()
     with pytest.raises(IndexDamagedError):
