@@ -218,17 +218,27 @@ def test_a_scenario_from_new_to_promoted_and_back_on_the_demo(qtbot, tmp_path, d
     assert rows(dialog) == [("Ship Edge early", "Pulse Cloud", "1")]
 
 
-def test_closing_the_scenario_window_loses_nothing(qtbot, tmp_path, demo_template):
+def _scenario_dragged(qtbot, tmp_path, demo_template, name: str):
+    """The demo's plan window, a new scenario ``name`` opened in its own window, and the
+    critical item's end dragged a week later there: (plan path, planned end, plan window,
+    scenarios dialog, scenario window, the scenario window's file)."""
     path = demo_or_new("demo", demo_template, tmp_path)
     planned = end_of(path, CRITICAL)
     window = active(qtbot, open_main_window(qtbot, path))
     pick(window, "Pulse Cloud")
     dialog = open_scenarios(qtbot, window)
-    name_it(qtbot, dialog, dialog.new_button, "Later integrations")
-    side = open_in_window(qtbot, window, dialog, "Later integrations")
+    name_it(qtbot, dialog, dialog.new_button, name)
+    side = open_in_window(qtbot, window, dialog, name)
     copy_path = side.workspace.path
     active(qtbot, side)
     drag_end(qtbot, side, CRITICAL, 7)
+    return path, planned, window, dialog, side, copy_path
+
+
+def test_closing_the_scenario_window_loses_nothing(qtbot, tmp_path, demo_template):
+    path, planned, window, dialog, side, copy_path = _scenario_dragged(
+        qtbot, tmp_path, demo_template, "Later integrations"
+    )
     side.menu_actions.close.trigger()  # File ▸ Close closes the scenario's window
     qtbot.waitUntil(lambda: not side_windows(window))
     assert not copy_path.exists()
@@ -252,16 +262,9 @@ def test_closing_the_scenario_window_loses_nothing(qtbot, tmp_path, demo_templat
 def test_closing_the_plan_closes_its_scenario_window_with_its_edit_kept(
     qtbot, tmp_path, demo_template
 ):
-    path = demo_or_new("demo", demo_template, tmp_path)
-    planned = end_of(path, CRITICAL)
-    window = active(qtbot, open_main_window(qtbot, path))
-    pick(window, "Pulse Cloud")
-    dialog = open_scenarios(qtbot, window)
-    name_it(qtbot, dialog, dialog.new_button, "Before closing")
-    side = open_in_window(qtbot, window, dialog, "Before closing")
-    copy_path = side.workspace.path
-    active(qtbot, side)
-    drag_end(qtbot, side, CRITICAL, 7)
+    path, planned, window, dialog, side, copy_path = _scenario_dragged(
+        qtbot, tmp_path, demo_template, "Before closing"
+    )
     window.menu_actions.close.trigger()  # File ▸ Close in the plan's window
     assert not side_windows(window)  # closed before the plan, not when Qt gets round to it
     assert window.ctx is None and not copy_path.exists()
