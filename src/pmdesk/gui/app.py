@@ -29,7 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -81,6 +81,8 @@ quicker_feature_scan()  # before the window's own modules and the store are impo
 
 from pmdesk.paths import resource_path
 
+from .widgets.first_paint import AfterFirstPaint
+
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
@@ -128,33 +130,6 @@ class FirstPaintReporter(QObject):
         print(f"first-paint {time.perf_counter() - _STARTED:.4f}")
         print(f"first-paint-wall {time.time():.6f}", flush=True)
         QApplication.exit(0)
-
-
-class AfterFirstPaint(QObject):
-    """Calls ``then`` once, right after ``window``'s first paint has gone out (for the main
-    window: its chrome is on screen), or after ``latest_ms`` if no paint comes (a widget
-    that is never exposed). ``window`` may be any widget."""
-
-    done = Signal()  # after ``then`` has run
-
-    def __init__(self, window: QWidget, then: Callable[[], None], latest_ms: int = 500) -> None:
-        super().__init__(window)
-        self._window = window
-        self._then: Callable[[], None] | None = then
-        window.installEventFilter(self)
-        QTimer.singleShot(latest_ms, self._run)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._window and event.type() == QEvent.Type.Paint:
-            QTimer.singleShot(0, self._run)  # after the paint under way is flushed
-        return False
-
-    def _run(self) -> None:
-        then, self._then = self._then, None
-        if then is not None:
-            self._window.removeEventFilter(self)
-            then()
-            self.done.emit()
 
 
 def prepare_qt() -> None:

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -27,6 +27,7 @@ from pmdesk.core.timeline import nudge, readable_tiers
 from pmdesk.core.wording import plural
 from pmdesk.gui.commands import CreateCommand, LinkCommand, UpdateCommand
 from pmdesk.gui.context import AppContext
+from pmdesk.gui.widgets.first_paint import AfterFirstPaint
 from pmdesk.gui.widgets.hint import next_step_hint
 from pmdesk.gui.widgets.image_export import export_widget
 from pmdesk.gui.widgets.stale import StaleUntilShown
@@ -231,17 +232,12 @@ class RoadmapPanel(QWidget):
         screen (``BrokenLinks``); the rest are checked right after that first paint, on this
         thread, ``LINKS_PER_STEP`` at a time with the window's events in between, and the
         legend then names "Broken dependency" if any is. The chart's links need no repaint:
-        those on screen were right when they were drawn."""
+        those on screen were right when they were drawn. A chart never shown (another tab
+        in front) is checked a few seconds on all the same."""
         if self.model.violated.complete or self._checking_after_paint:
             return
         self._checking_after_paint = True
-        self.view.viewport().installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint and watched is self.view.viewport():
-            watched.removeEventFilter(self)
-            QTimer.singleShot(0, self, self._finish_link_check)  # after the paint under way
-        return super().eventFilter(watched, event)
+        AfterFirstPaint(self.view.viewport(), self._finish_link_check, latest_ms=5_000)
 
     def _finish_link_check(self) -> None:
         if not self.model.violated.check_some(LINKS_PER_STEP):
