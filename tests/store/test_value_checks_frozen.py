@@ -152,3 +152,43 @@ def test_a_view_is_refused_before_any_value_is_read(demo_file, tmp_path):
     conn.close()
     with pytest.raises(ForeignSchemaError, match="view named “sneaky”"):
         sqlite_file.Inspection(path, thorough=True).version()
+
+
+def _in_memory(path: Path) -> sqlite3.Connection:
+    source = sqlite3.connect(path)
+    copy = sqlite3.connect(":memory:")
+    source.backup(copy)
+    source.close()
+    copy.execute("PRAGMA ignore_check_constraints = ON")
+    return copy
+
+
+def test_the_one_statement_for_a_sound_file_answers_no(demo_file):
+    conn = _in_memory(demo_file)
+    assert file_values.find_bad_values(conn) == []
+    scans = file_values.frozen_scans()
+    assert conn.execute(file_values._any_bad_query(scans)).fetchone()[0] == 0
+    conn.close()
+
+
+@pytest.mark.parametrize("scan", file_values.frozen_scans(), ids=lambda scan: scan.table)
+def test_a_bad_value_in_any_table_is_found_through_the_one_statement(demo_file, scan):
+    """A sound file is checked in one statement; a bad value in any table makes it say so,
+    and the table-by-table scan then names the value. Each table gets a value of no kind
+    (a blob) in its last checked column; a table the demo leaves empty gets a row of them."""
+    conn = _in_memory(demo_file)
+    names = [name for name, _bad, _kind in scan.rules]
+    column = next(name for name in reversed(names) if name != scan.key)
+    columns = ", ".join(f'"{name}"' for name in names)
+    blobs = ", ".join("1" if name == scan.key else "x'ff00'" for name in names)
+    with conn:
+        if conn.execute(f'SELECT count(*) FROM "{scan.table}"').fetchone()[0]:
+            conn.execute(
+                f'UPDATE "{scan.table}" SET "{column}" = x\'ff00\' '
+                f'WHERE rowid = (SELECT min(rowid) FROM "{scan.table}")'
+            )
+        else:
+            conn.execute(f'INSERT INTO "{scan.table}" ({columns}) VALUES ({blobs})')
+    found = file_values.find_bad_values(conn)
+    conn.close()
+    assert [value.table for value in found] == [scan.table]
