@@ -325,3 +325,24 @@ def test_the_history_survives_closing_and_reopening(tmp_path):
     with Workspace.open(path) as ws:
         assert ws.service(HistoryService).counts()[0] >= 1
         assert ws.check().ok
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"name": [None, "Atlas"], "progress": [0, 55], "done": [False, True]},
+        {"name": ["ש ו ק", "😀 Ünïcode \u202e"], "notes": ['\x00\t\n"\\', "é" * 3]},
+        {"amount": [1e308, -0.0], "tiny": [5e-324, float("inf")], "big": [10**30, -(10**18)]},
+        {"values": [[1, [2, {"k": None}]], {"nested": ["a", 1.5]}]},
+        {},
+    ],
+)
+def test_entries_are_written_as_json_dumps_writes_them(fields):
+    assert history.compact_json(fields) == json.dumps(
+        fields, separators=(",", ":"), ensure_ascii=False
+    )
+
+
+def test_a_value_json_cannot_hold_is_refused_as_before():
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        history.compact_json({"when": [None, object()]})

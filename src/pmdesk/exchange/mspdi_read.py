@@ -14,7 +14,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 from pmdesk.core.enums import DependencyType, Horizon, ItemKind, ItemStatus, LagUnit, LaneKind
@@ -217,6 +217,14 @@ _TASK_FIELDS = (
     " CalendarUID"
 ).split()
 _REPEATED = ("PredecessorLink", "ExtendedAttribute", "Baseline")
+
+
+@cache
+def _tags(ns: str) -> tuple[str, ...]:
+    """_TASK_FIELDS as the file's tags: in its namespace, made once per file."""
+    return tuple(ns + tag for tag in _TASK_FIELDS)
+
+
 _HOLDERS = frozenset({"Tasks", "Resources", "Assignments"})
 
 
@@ -388,6 +396,8 @@ def _text(element: ET.Element, tag: str) -> str:
 
 
 def _number(text: str, tag: str) -> int | None:
+    if text.isdecimal() and len(text) < 10:  # the usual case: a plain number below MAX_NUMBER
+        return int(text)
     text = text.strip()
     if not text:
         return None
@@ -417,6 +427,7 @@ def _flag(element: ET.Element, tag: str) -> bool:
     return _text(element, tag).lower() in ("1", "true")
 
 
+@lru_cache(maxsize=4096)  # a plan's tasks start and finish at far fewer moments than tasks
 def _when(text: str, tag: str) -> dt.datetime | None:
     text = text.strip()
     if not text:
@@ -431,6 +442,7 @@ def _datetime(element: ET.Element, tag: str) -> dt.datetime | None:
     return _when(_text(element, tag), tag)
 
 
+@lru_cache(maxsize=1024)  # and last for far fewer durations
 def _duration_minutes(text: str) -> float | None:
     match = _DURATION.match(text.strip()) if text else None
     if match is None:
@@ -597,33 +609,45 @@ def _read_task(
     warnings: list[str],
 ) -> Task | None:
     # One findtext per field used: a real task has some 80 children, and the C search
-    # skips the rest far faster than a Python loop over them all.
-    values = {tag: element.findtext(ns + tag) or "" for tag in _TASK_FIELDS}
+    # skips the rest far faster than a Python loop over them all. The texts come in
+    # _TASK_FIELDS' order, each "" when the task does not have it.
+    (
+        uid_text,
+        id_text,
+        name_text,
+        level_text,
+        null_text,
+        start_text,
+        finish_text,
+        duration_text,
+        milestone_text,
+        summary_text,
+        percent_text,
+        notes_text,
+        calendar_text,
+    ) = [element.findtext(tag) or "" for tag in _tags(ns)]
     repeated = [
         (tag, _values(child, ns)) for tag in _REPEATED for child in element.findall(ns + tag)
     ]
-    uid_text = values.get("UID", "").strip()
+    uid_text = uid_text.strip()
     label = f"Task UID {uid_text or '?'}"
     try:
-        if values.get("IsNull", "").strip().lower() in ("1", "true"):
+        if null_text.strip().lower() in ("1", "true"):
             return None
         uid = _number(uid_text, "UID")
         if uid is None:
             raise ValueError("the task has no <UID>")
-        level = _number(values.get("OutlineLevel", ""), "OutlineLevel")
-        task_id = _number(values.get("ID", ""), "ID")
+        level = _number(level_text, "OutlineLevel")
+        task_id = _number(id_text, "ID")
         if level == 0 or (uid == 0 and level is None and task_id in (0, None)):
             return None  # the project summary task: outline level 0, or UID 0 without one
         task_id = uid if task_id is None else task_id
-        name = unescape(values.get("Name", ""))  # not stripped: names stay as typed
+        name = unescape(name_text)  # not stripped: names stay as typed
         name = name if name.strip() else ""
         label = f"Task {task_id}" + (f" “{name}”" if name else "")
-        start, finish = (
-            _when(values.get("Start", ""), "Start"),
-            _when(values.get("Finish", ""), "Finish"),
-        )
-        minutes = _duration_minutes(values.get("Duration", ""))
-        milestone = values.get("Milestone", "").strip().lower() in ("1", "true")
+        start, finish = _when(start_text, "Start"), _when(finish_text, "Finish")
+        minutes = _duration_minutes(duration_text)
+        milestone = milestone_text.strip().lower() in ("1", "true")
         first = start.date() if start else None
         last = finish.date() if finish else None
         if start is not None and finish is not None:
@@ -636,7 +660,7 @@ def _read_task(
         spanning = milestone and (bool(minutes) or (first or dt.date.max) < (last or dt.date.min))
         if milestone and not spanning:
             first = last = first or last
-        percent = _number(values.get("PercentComplete", ""), "PercentComplete") or 0
+        percent = _number(percent_text, "PercentComplete") or 0
         if not 0 <= percent <= 100:
             raise ValueError(f"<PercentComplete> {percent} is outside 0 to 100")
         if not name:
@@ -647,15 +671,15 @@ def _read_task(
             task_id,
             name,
             max(level or 1, 1),
-            values.get("Summary", "").strip().lower() in ("1", "true"),
+            summary_text.strip().lower() in ("1", "true"),
             milestone and not spanning,
             first,
             last,
             percent,
-            unescape(values.get("Notes", "")),
+            unescape(notes_text),
             work_minutes=minutes,
             spanning_milestone=spanning,
-            calendar_uid=_lenient_number(values.get("CalendarUID", "")),
+            calendar_uid=_lenient_number(calendar_text),
         )
         for tag, fields in repeated:
             if tag == "PredecessorLink":

