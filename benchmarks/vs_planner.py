@@ -35,6 +35,7 @@ size, default 1 = two runs of each app) ``--settle S`` ``--timeout S``,
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import shutil
@@ -48,6 +49,8 @@ from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 from common import CACHE, cached_workspace, saved_view
+
+ROOT = Path(__file__).resolve().parents[1]
 
 SIZES = (1_000, 5_000, 10_000, 20_000)
 WIDTH, HEIGHT = 1600, 900
@@ -79,6 +82,12 @@ def tools_ready() -> str | None:
         return (
             f"{', '.join(missing)} not available (apt-get install -y "
             f"{' '.join(wanted[t] for t in missing)} as root)"
+        )
+    if os.geteuid() == 0:  # the libraries Qt's xcb platform loads, from their one list
+        subprocess.run(
+            ["bash", str(ROOT / "installer" / "dev.sh"), "libraries"],
+            capture_output=True,
+            check=False,
         )
     return None
 
@@ -228,16 +237,19 @@ def until_drawn(
     xvfb: Xvfb, command: list[str], env: dict[str, str], settle: float, timeout: float
 ) -> float | None:
     """Seconds from Popen to the last change of the screen, once it has been still for
-    ``settle`` seconds; None if nothing was drawn within ``timeout``."""
+    ``settle`` seconds; None if nothing was drawn within ``timeout``. An app that ends
+    before it drew anything stops the benchmark with what it printed last (Qt's xcb
+    platform missing a library, say), instead of a wait for the timeout."""
     import numpy as np
 
     blank = xvfb.grab()
+    errors = tempfile.TemporaryFile()
     started = time.perf_counter()
     proc = subprocess.Popen(
         command,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=errors,
         start_new_session=True,
     )
     try:
@@ -246,6 +258,13 @@ def until_drawn(
             now = time.perf_counter()
             if now - started > timeout:
                 return None
+            if changed is None and proc.poll() is not None:
+                errors.seek(0)
+                said = errors.read().decode("utf-8", "replace").strip().splitlines()[-6:]
+                raise RuntimeError(
+                    f"{Path(command[0]).name} {' '.join(command[1:])} ended with exit code "
+                    f"{proc.returncode} before it drew anything:\n  " + "\n  ".join(said)
+                )
             if changed is not None and now - changed > settle:
                 if SHOTS is not None:
                     _save(previous, SHOTS / f"{Path(command[-1]).name}.png")
@@ -256,8 +275,10 @@ def until_drawn(
                 changed, previous = stamp, screen
             time.sleep(POLL)
     finally:
-        os.killpg(proc.pid, signal.SIGKILL)  # our own child's session, by its id
+        with contextlib.suppress(ProcessLookupError):  # the session may have ended already
+            os.killpg(proc.pid, signal.SIGKILL)  # our own child's session, by its id
         proc.wait()
+        errors.close()
 
 
 SHOTS: Path | None = None  # --shots: where to save each app's final screen

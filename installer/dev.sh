@@ -6,6 +6,7 @@
 #   bash installer/dev.sh quick   # the type check and the tests but the slow ones (a developer's loop)
 #   bash installer/dev.sh run [FILE|ARGS...]   # launch pmdesk with any arguments
 #   bash installer/dev.sh bundle [--smoke]     # build the self-contained app (installer/build.py)
+#   bash installer/dev.sh libraries             # only the Debian libraries of Qt's real window
 #
 # It needs Python 3.12 or newer (PySide6 6.12 on CPython 3.11 corrupts the
 # reference count of None in paint() overrides; 3.12 made None immortal). It
@@ -138,6 +139,11 @@ case "$command" in
         type_check
         exec "$VENV/bin/python" -m pytest -m "not slow and not bundle" "$@"
         ;;
+    libraries)
+        # What a real window needs and nothing else (benchmarks/vs_planner.py starts the app
+        # on an X display).
+        gui_libraries
+        ;;
     bundle)
         # With the GUI libraries present, PyInstaller copies them into the bundle.
         gui_libraries
@@ -145,7 +151,7 @@ case "$command" in
         exec "$VENV/bin/python" installer/build.py "$@"
         ;;
     *)
-        echo "usage: bash installer/dev.sh demo|run [ARGS]|test|quick [PYTEST ARGS]|bundle [--smoke]" >&2
+        echo "usage: bash installer/dev.sh demo|run [ARGS]|test|quick [PYTEST ARGS]|bundle [--smoke]|libraries" >&2
         exit 2
         ;;
 esac
