@@ -11,6 +11,7 @@ every import, which is what a person waits for.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import queue
@@ -231,12 +232,19 @@ def _reap(proc: subprocess.Popen, grace: float) -> tuple[int | None, float | Non
             proc.kill()
             return proc.wait(), None, None
     result: list[tuple[int, int, object]] = []
-    waiter = threading.Thread(target=lambda: result.append(os.wait4(proc.pid, 0)), daemon=True)
+
+    def wait() -> None:
+        with contextlib.suppress(ChildProcessError):  # reaped already: no figures of its own
+            result.append(os.wait4(proc.pid, 0))
+
+    waiter = threading.Thread(target=wait, daemon=True)
     waiter.start()
     waiter.join(grace)
     if waiter.is_alive():
         proc.kill()  # our own child, by its pid
         waiter.join()
+    if not result:
+        return proc.wait(), None, None
     _pid, status, usage = result[0]
     proc.returncode = os.waitstatus_to_exitcode(status)
     return proc.returncode, peak_mib(usage.ru_maxrss), usage.ru_utime + usage.ru_stime

@@ -90,7 +90,7 @@ class Start:
     cpu_to_exit: float | None  # its CPU time until it exited (right after "first-paint")
     exit_code: int | None
     peak_mib: float | None
-    output: list[str]  # stdout lines (with stderr merged in when ``merged``)
+    output: list[str]  # stdout lines, stderr merged in (a failed start shows why)
 
 
 def demo_file() -> Path:
@@ -112,7 +112,8 @@ def cold_start(
     src: Path | None = None,
 ) -> Start:
     """One cold start of ``python -m pmdesk FILE`` (or ``script``) until its ``first-paint``
-    line; ``merged``: stderr goes into the same pipe, so importtime lines keep their order.
+    line; stderr goes into the same pipe (importtime lines keep their order, a failure says
+    why); ``merged``: the rest of the output is read once it ends.
     ``view``: the view it opens on (written as the last one into its own settings);
     ``src``: run the ``pmdesk`` package of that folder (another tree's ``src``)."""
     with tempfile.TemporaryDirectory(prefix="pmdesk-bench-user-") as home:
@@ -131,7 +132,7 @@ def cold_start(
         proc = subprocess.Popen(
             [sys.executable, *python_flags, *target],
             stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT if merged else subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,  # a start that fails says why (failed() shows the end)
             text=True,
             env=env,
         )
