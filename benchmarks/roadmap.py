@@ -432,6 +432,7 @@ def measure(path: Path, runs: int) -> dict[str, object]:
     view.set_zoom(zoom)
     results["zoom step frame"] = _frames(runs, zoom_step, settle)
     results["full repaint"] = _frames(runs, repaint, settle)
+    results.update(filtering(panel, runs, settle))
     rect = view.visible_scene_rect()
     points = [
         QPointF(rect.left() + (n * 37.3) % rect.width(), rect.top() + (n * 53.1) % rect.height())
@@ -454,6 +455,43 @@ def measure(path: Path, runs: int) -> dict[str, object]:
     return results
 
 
+def filtering(panel, runs: int, settle) -> dict[str, list[float]]:
+    """Typing in the filter box: a key until the box shows it (on a large plan the chart is
+    laid out again once the typing pauses), and Return until the chart shows the filter
+    (the work the pause's end does), alternately "13" and "1" (the 20,000-item plan's
+    names hold digits: about a tenth and a half of its items)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    box = panel.toolbar.text_filter
+    box.setFocus()
+    QTest.keyClicks(box, "1")  # the keys then make "13" and "1", never an empty box (which
+    QTest.keyClick(box, Qt.Key.Key_Return)  # brings every item back at once)
+    settle()
+    typed, chart = _PaintWatch(box), _PaintWatch(panel.view.viewport())
+    keys = ["3", Qt.Key.Key_Backspace]
+
+    def key(n: int) -> None:
+        before = typed.count
+        QTest.keyClick(box, keys[n % 2])
+        _until_painted(typed, before)
+
+    def typed_key(n: int) -> None:  # untimed: the text Return applies
+        QTest.keyClick(box, keys[n % 2])
+        settle()
+
+    def enter(n: int) -> None:
+        before = chart.count
+        QTest.keyClick(box, Qt.Key.Key_Return)
+        _until_painted(chart, before)
+
+    found = {"filter key": _frames(runs, key, settle)}
+    found["filter applied"] = _frames(runs, enter, settle, prepare=typed_key)
+    box.clear()
+    settle()
+    return found
+
+
 def _median(value) -> float:
     return statistics.median(value) if isinstance(value, list) else value
 
@@ -467,6 +505,8 @@ def report(results: dict[str, object]) -> None:
         ("zoom frame", "zoom to fit all (and back) and let Qt paint, median", "ms"),
         ("zoom step frame", "Ctrl+wheel one step and redraw, median", "ms"),
         ("full repaint", "the whole chart drawn again (worst case), median", "ms"),
+        ("filter key", "a key in the filter box until it shows (the chart follows), median", "ms"),
+        ("filter applied", "Return (or the typing's pause) until the chart is filtered", "ms"),
         ("selection click", "mouse click on a bar until the chart has painted it, median", "ms"),
         ("drag committed", "release of a bar dragged 5 days until painted, median", "ms"),
         ("hit-test", "what is under a click, median", "µs"),
@@ -479,6 +519,7 @@ def report(results: dict[str, object]) -> None:
         "pan frame (fit all)": 0.016,
         "zoom frame": 0.016,
         "zoom step frame": 0.016,
+        "filter key": 0.016,
         "first paint": 1.0,
         "scheduling": 0.2,
         "selection click": 0.016,

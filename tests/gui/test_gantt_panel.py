@@ -132,6 +132,44 @@ def test_filters_by_lane_kind_status_and_text(panel, plan):
     assert shown() == set()  # filters combine
 
 
+def test_typing_in_the_filter_filters_a_small_plan_at_every_key(panel, plan, qtbot):
+    shown = lambda: set(panel.model.layout.items)  # noqa: E731
+    box = panel.toolbar.text_filter
+    box.setFocus()
+    qtbot.keyClicks(box, "sd")
+    assert shown() == {plan.ids.sdk}  # no pause waited for: "s" then "sd" laid out at once
+    qtbot.keyClick(box, Qt.Key.Key_Backspace)
+    assert len(shown()) == 2  # "SDK" and "Launch" hold an s
+
+
+def test_typing_in_the_filter_of_a_large_plan_waits_for_a_pause(panel, plan, qtbot, monkeypatch):
+    """A large plan is laid out again once the typing stops, not at every key; Return, a
+    cleared box and the other filters do not wait."""
+    from pmdesk.gui.gantt import toolbar
+
+    monkeypatch.setattr(toolbar, "TYPING_PAUSE_FROM", 5)  # the fixture's five items: large
+    layouts = []
+    original = panel.model.relayout
+    monkeypatch.setattr(panel.model, "relayout", lambda: (layouts.append(1), original())[1])
+    shown = lambda: set(panel.model.layout.items)  # noqa: E731
+    box = panel.toolbar.text_filter
+    box.setFocus()
+    qtbot.keyClicks(box, "sdk")
+    assert len(shown()) == 5 and layouts == []  # each key shown in the box, the chart as it was
+    qtbot.waitUntil(lambda: shown() == {plan.ids.sdk})
+    assert len(layouts) == 1  # one layout for the three keys
+    qtbot.keyClick(box, Qt.Key.Key_Backspace)
+    qtbot.keyClick(box, Qt.Key.Key_Return)  # applies at once
+    assert len(shown()) == 1 and panel.model.filter.text == "sd"
+    box.clear()  # the clear button's way: every item back at once
+    assert len(shown()) == 5
+    qtbot.keyClicks(box, "launch")
+    panel.toolbar.kind_filter.setCurrentIndex(panel.toolbar.kind_filter.findData("release"))
+    panel.toolbar.kind_filter.activated.emit(panel.toolbar.kind_filter.currentIndex())
+    assert shown() == {plan.ids.launch}  # the other filter took the text typed with it
+    assert not panel.toolbar._typing.isActive()  # nothing left waiting to lay it out again
+
+
 def test_a_filtered_out_item_that_changes_stays_hidden(panel, plan):
     panel.toolbar.set_filter(Filter(lane_id=plan.lanes[0].id))
     plan.roadmap.items.update(plan.ids.app, name="App v2")

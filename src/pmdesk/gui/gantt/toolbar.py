@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLineEdit, QMenu, QToolBar, QToolButton, QWidget
 
 from pmdesk.core.enums import ItemKind, ItemStatus
+from pmdesk.gui.widgets.entity_table import FILTER_DELAY_MS
 
 from .model import Filter, RoadmapModel
 from .moments import NO_SNAPSHOTS, VIEW_ONLY
@@ -30,6 +31,14 @@ def _action(
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
     parent.addAction(action)
     return action
+
+
+# Typing in the filter box of a plan this large waits for a pause (the tables' filter
+# boxes' own, FILTER_DELAY_MS) before the chart is laid out again: a whole layout of
+# 20,000 items takes some 40 ms, more than a frame. Each key then shows at once and the
+# chart follows when the typing stops. Return, clearing the box and the other filters
+# apply at once; a smaller plan is filtered at every key.
+TYPING_PAUSE_FROM = 4_000  # items
 
 
 class RoadmapToolbar(QToolBar):
@@ -119,7 +128,12 @@ class RoadmapToolbar(QToolBar):
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             box.activated.connect(self._emit_filter)
             self.addWidget(box)
-        self.text_filter.textChanged.connect(self._emit_filter)
+        self._typing = QTimer(self)
+        self._typing.setSingleShot(True)
+        self._typing.setInterval(FILTER_DELAY_MS)
+        self._typing.timeout.connect(self._emit_filter)
+        self.text_filter.textChanged.connect(self._text_changed)
+        self.text_filter.returnPressed.connect(self._emit_filter)
         self.addWidget(self.text_filter)
         # The lane box keeps one width: growing with the lane names after the toolbar was laid
         # out, it lay over the kind box at 1366 (long names show whole in its list).
@@ -168,7 +182,14 @@ class RoadmapToolbar(QToolBar):
         self.text_filter.blockSignals(False)
         self._emit_filter()
 
+    def _text_changed(self, text: str) -> None:
+        if text and len(self.model.items) >= TYPING_PAUSE_FROM:
+            self._typing.start()  # again: the chart follows once the typing stops
+        else:
+            self._emit_filter()
+
     def _emit_filter(self) -> None:
+        self._typing.stop()  # the text as it is now goes with this filter
         self.filterChanged.emit(self.current_filter())
 
     def fill_baselines(self, choose) -> None:
