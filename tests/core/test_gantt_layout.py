@@ -292,3 +292,18 @@ def test_a_label_with_no_room_on_the_right_goes_left_when_that_is_clear():
     assert blocked is None or blocked.x >= bar.x
     # Without a left limit (paper, unchanged), never left.
     assert label_place(bar, 120, 330, m) is None or label_place(bar, 120, 330, m).x >= bar.x
+
+
+def test_restack_folds_lanes_as_a_new_layout_would_and_takes_only_the_same_lanes():
+    items = [feature(1, 1, 0, 3), feature(2, 1, 1, 3), feature(3, 2, 0, 2), feature(4, 3, 5, 1)]
+    lanes = [LayoutLane(1), LayoutLane(2), LayoutLane(3)]
+    layout = GanttLayout(lanes, items)
+    folded = [LayoutLane(1, collapsed=True), LayoutLane(2), LayoutLane(3, collapsed=True)]
+    layout.restack(folded)
+    fresh = GanttLayout(folded, items)
+    assert layout.boxes == fresh.boxes and layout.height == fresh.height
+    assert [layout.place(i) for i in (1, 2, 3, 4)] == [fresh.place(i) for i in (1, 2, 3, 4)]
+    with pytest.raises(ValueError, match="same lanes"):
+        layout.restack([LayoutLane(2), LayoutLane(1), LayoutLane(3)])
+    with pytest.raises(ValueError, match="same lanes"):
+        layout.restack(lanes[:2])

@@ -244,6 +244,45 @@ def test_collapse_and_reorder_lanes_are_undoable(panel, plan, ctx):
     assert [lane.name for lane in panel.model.lanes] == ["Platform", "Mobile", "Launch"]
 
 
+def test_folding_a_lane_moves_the_lanes_below_without_a_new_layout(panel, plan, ctx, monkeypatch):
+    """A click on a lane's name folds it: the rows stand and the lanes below move up, as a
+    whole new layout would place them, without packing every item again; undo unfolds it."""
+    from pmdesk.core import gantt_layout
+
+    header = panel.lane_header
+    mobile = plan.lanes[1].id
+    packed = []
+    original = gantt_layout.GanttLayout._pack_lane
+    monkeypatch.setattr(
+        gantt_layout.GanttLayout,
+        "_pack_lane",
+        lambda layout, *args: (packed.append(args[0]), original(layout, *args))[1],
+    )
+    layout = panel.model.layout
+    box = layout.box_of[mobile]
+    y = int(box.top + 10 - panel.view.mapToScene(QPoint(0, 0)).y())
+    QTest.mouseClick(
+        header, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(10, y)
+    )
+    assert panel.model.layout is layout and packed == []  # the same layout, restacked
+    assert layout.box_of[mobile].collapsed
+    fresh = gantt_layout.GanttLayout(
+        layout.lanes, list(layout.items.values()), layout.metrics
+    )  # what a whole new layout gives
+    assert layout.boxes == fresh.boxes
+    assert {i: layout.place(i) for i in layout.items} == {i: fresh.place(i) for i in fresh.items}
+    launch_item = panel.model.layout.box_of[plan.lanes[2].id]
+    assert launch_item.top < box.top + box.height  # the lane below moved up
+    packed.clear()  # the whole layouts just made for the comparison
+    ctx.undo()
+    assert panel.model.layout is layout and packed == []
+    assert not layout.box_of[mobile].collapsed
+    assert (
+        layout.boxes
+        == gantt_layout.GanttLayout(layout.lanes, list(layout.items.values()), layout.metrics).boxes
+    )
+
+
 def test_drag_a_lane_name_to_reorder(panel, plan):
     header = panel.lane_header
     offset = panel.view.mapToScene(QPoint(0, 0)).y()

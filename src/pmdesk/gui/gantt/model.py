@@ -386,12 +386,15 @@ class RoadmapModel:
         with bulk_work():
             self._relayout()
 
-    def _relayout(self) -> None:
-        metrics = self.metrics.showing_baseline(self.baseline_visible)
+    def _layout_lanes(self) -> list[LayoutLane]:
         folded = self.folded
-        lanes = [
+        return [
             LayoutLane(lane.id, lane.collapsed or lane.id in folded) for lane in self.shown_lanes()
         ]
+
+    def _relayout(self) -> None:
+        metrics = self.metrics.showing_baseline(self.baseline_visible)
+        lanes = self._layout_lanes()
         accepts = self.filter.accepts if self.filter.active else None
         chosen = self.items.values() if accepts is None else filter(accepts, self.items.values())
         # layout_item() for each, its look-ups made once (100,000 items as a plan opens)
@@ -402,11 +405,25 @@ class RoadmapModel:
             for r in chosen
         )
         self.layout = GanttLayout(lanes, shown, metrics)
+        self._laid_out_again()
+        self.selected &= self.layout.items.keys()
+        self.selected_links = {i for i in self.selected_links if self.link_shown(i)}
+
+    def _restack(self) -> bool:
+        """Lanes folded or unfolded, renamed or recoloured, the same ones in the same order:
+        the rows stand and only the lanes' heights move. False (nothing done) otherwise."""
+        lanes = self._layout_lanes()
+        if [lane.id for lane in lanes] != [lane.id for lane in self.layout.lanes]:
+            return False
+        self.layout.restack(lanes)
+        self._laid_out_again()
+        return True
+
+    def _laid_out_again(self) -> None:
+        """Anything may sit elsewhere now: what was kept of the last layout is not used."""
         self.version += 1
         self._laid_out = self.version
         self._steps.clear()
-        self.selected &= self.layout.items.keys()
-        self.selected_links = {i for i in self.selected_links if self.link_shown(i)}
 
     def _step(self, items: Iterable[int] = (), links: Iterable[int] = ()) -> None:
         """A change that moved only these items and links: the rest of the layout stands."""
@@ -611,7 +628,8 @@ class RoadmapModel:
             self.compute_critical()  # the path may now run through any item: redraw all
             refresh.repaint = True
         if refresh.everything:
-            self.relayout()
+            if changes.kinds != {LANE} or not self._restack():  # a lane folded: no new layout
+                self.relayout()
         return refresh
 
     def _reload(self) -> Refresh:
