@@ -433,6 +433,7 @@ def measure(path: Path, runs: int) -> dict[str, object]:
     results["zoom step frame"] = _frames(runs, zoom_step, settle)
     results["full repaint"] = _frames(runs, repaint, settle)
     results.update(filtering(panel, runs, settle))
+    results.update(folding(panel, runs, settle))
     rect = view.visible_scene_rect()
     points = [
         QPointF(rect.left() + (n * 37.3) % rect.width(), rect.top() + (n * 53.1) % rect.height())
@@ -492,6 +493,31 @@ def filtering(panel, runs: int, settle) -> dict[str, list[float]]:
     return found
 
 
+def folding(panel, runs: int, settle) -> dict[str, list[float]]:
+    """A click on the first lane's name folds it (and the next unfolds it): the edit
+    written to the file, until the chart has painted the lanes in their new places."""
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+
+    view, header = panel.view, panel.lane_header
+    chart = _PaintWatch(view.viewport())
+    view.verticalScrollBar().setValue(0)
+    settle()
+    first = panel.model.lanes[0].id
+
+    def click(n: int) -> None:
+        box = panel.model.layout.box_of[first]
+        y = int(box.top + 10 - view.mapToScene(QPoint(0, 0)).y())
+        before = chart.count
+        QTest.mouseClick(
+            header, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(10, y)
+        )
+        _until_painted(chart, before)
+
+    times = _frames(runs if runs % 2 == 0 else runs + 1, click, settle)  # unfolded at the end
+    return {"lane folded": times}
+
+
 def _median(value) -> float:
     return statistics.median(value) if isinstance(value, list) else value
 
@@ -507,6 +533,7 @@ def report(results: dict[str, object]) -> None:
         ("full repaint", "the whole chart drawn again (worst case), median", "ms"),
         ("filter key", "a key in the filter box until it shows (the chart follows), median", "ms"),
         ("filter applied", "Return (or the typing's pause) until the chart is filtered", "ms"),
+        ("lane folded", "a click on a lane's name folds it, written, until painted", "ms"),
         ("selection click", "mouse click on a bar until the chart has painted it, median", "ms"),
         ("drag committed", "release of a bar dragged 5 days until painted, median", "ms"),
         ("hit-test", "what is under a click, median", "µs"),
