@@ -494,7 +494,7 @@ def filtering(panel, runs: int, settle) -> dict[str, list[float]]:
 
 
 def folding(panel, runs: int, settle) -> dict[str, list[float]]:
-    """A click on the first lane's name folds it (and the next unfolds it): the edit
+    """A click on the first lane's chevron folds it (and the next unfolds it): the edit
     written to the file, until the chart has painted the lanes in their new places."""
     from PySide6.QtCore import QPoint, Qt
     from PySide6.QtTest import QTest
@@ -533,7 +533,7 @@ def report(results: dict[str, object]) -> None:
         ("full repaint", "the whole chart drawn again (worst case), median", "ms"),
         ("filter key", "a key in the filter box until it shows (the chart follows), median", "ms"),
         ("filter applied", "Return (or the typing's pause) until the chart is filtered", "ms"),
-        ("lane folded", "a click on a lane's name folds it, written, until painted", "ms"),
+        ("lane folded", "a click on a lane's chevron folds it, written, until painted", "ms"),
         ("selection click", "mouse click on a bar until the chart has painted it, median", "ms"),
         ("drag committed", "release of a bar dragged 5 days until painted, median", "ms"),
         ("hit-test", "what is under a click, median", "µs"),

@@ -245,7 +245,7 @@ def test_collapse_and_reorder_lanes_are_undoable(panel, plan, ctx):
 
 
 def test_folding_a_lane_moves_the_lanes_below_without_a_new_layout(panel, plan, ctx, monkeypatch):
-    """A click on a lane's name folds it: the rows stand and the lanes below move up, as a
+    """A click on a lane's chevron folds it: the rows stand and the lanes below move up, as a
     whole new layout would place them, without packing every item again; undo unfolds it."""
     from pmdesk.core import gantt_layout
 
