@@ -433,7 +433,6 @@ def measure(path: Path, runs: int) -> dict[str, object]:
     results["zoom step frame"] = _frames(runs, zoom_step, settle)
     results["full repaint"] = _frames(runs, repaint, settle)
     results.update(filtering(panel, runs, settle))
-    results.update(folding(panel, runs, settle))
     rect = view.visible_scene_rect()
     points = [
         QPointF(rect.left() + (n * 37.3) % rect.width(), rect.top() + (n * 53.1) % rect.height())
@@ -448,6 +447,9 @@ def measure(path: Path, runs: int) -> dict[str, object]:
     view.set_zoom(PAN_ZOOM)
     middle()
     results.update(gestures(panel, runs, path))
+    # Last: they change the layout (a lane folded and unfolded, items moved and back).
+    results.update(folding(panel, runs, settle))
+    results.update(growing(panel, ctx, runs, settle))
     results["items"] = len(panel.model.items)
     results["dependencies"] = len(panel.model.links)
     results["peak memory"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -518,6 +520,37 @@ def folding(panel, runs: int, settle) -> dict[str, list[float]]:
     return {"lane folded": times}
 
 
+def growing(panel, ctx, runs: int, settle) -> dict[str, list[float]]:
+    """An item stretched over its whole lane, as its side panel writes it (one command):
+    the lane needs a row more and the lanes below move, until painted; undone untimed."""
+    import datetime as dt
+
+    from pmdesk.gui.commands import UpdateCommand
+    from pmdesk.store.services import RoadmapService
+
+    model, items = panel.model, ctx.service(RoadmapService).items
+    chart = _PaintWatch(panel.view.viewport())
+    lanes = [lane.id for lane in model.lanes]
+
+    def stretch(n: int) -> None:
+        lane = lanes[n % len(lanes)]
+        members = [r for r in model.items.values() if r.lane_id == lane and r.start < r.end]
+        item = members[len(members) // 2]
+        fields = {
+            "start_date": min(r.start for r in members) - dt.timedelta(days=1),
+            "end_date": max(r.end for r in members) + dt.timedelta(days=1),
+        }
+        before = chart.count
+        ctx.run(UpdateCommand(items, item.id, fields, "Stretch"))
+        _until_painted(chart, before)
+
+    def undo() -> None:
+        ctx.undo()
+        settle()
+
+    return {"row added": _frames(runs, stretch, undo)}
+
+
 def _median(value) -> float:
     return statistics.median(value) if isinstance(value, list) else value
 
@@ -534,6 +567,7 @@ def report(results: dict[str, object]) -> None:
         ("filter key", "a key in the filter box until it shows (the chart follows), median", "ms"),
         ("filter applied", "Return (or the typing's pause) until the chart is filtered", "ms"),
         ("lane folded", "a click on a lane's chevron folds it, written, until painted", "ms"),
+        ("row added", "an item stretched over its lane (a row more), written, until painted", "ms"),
         ("selection click", "mouse click on a bar until the chart has painted it, median", "ms"),
         ("drag committed", "release of a bar dragged 5 days until painted, median", "ms"),
         ("hit-test", "what is under a click, median", "µs"),

@@ -298,3 +298,46 @@ def test_initiatives_keep_their_lane_coloured_strip_when_the_chart_is_dense(
         assert colour.rgb() == panel.painter.swatch(item.lane_id).fill.rgb(), item.id
     ctx.close()
     ws.close()
+
+
+def test_an_edit_that_adds_a_row_moves_only_the_lanes_below(qtbot, crowded, monkeypatch):
+    """An item stretched over its whole lane needs a row of its own: the lane grows by it and
+    the lanes below move down, every other bar keeps its row, nothing is laid out again, and
+    the chart on screen is what a fresh chart draws; undo moves it back the same way."""
+    from pmdesk.gui.commands import UpdateCommand
+    from pmdesk.store.services import RoadmapService
+
+    panel, ctx = open_panel(qtbot, crowded, product_of(crowded))
+    panel.view.set_zoom(2.0)
+    QApplication.processEvents()
+    model, layout = panel.model, panel.model.layout
+    relayouts = []
+    monkeypatch.setattr(model, "_relayout", lambda: relayouts.append(1))
+    lane = model.lanes[0].id
+    members = [row for row in model.items.values() if row.lane_id == lane]
+    item = next(row for row in members if row.kind is not ItemKind.MILESTONE)
+    rows_before = layout.row_count(lane)
+    places = {i: layout.place(i)[:2] for i in layout.items if i != item.id}
+    tops = {box.lane_id: box.top for box in layout.boxes}
+    port = panel.view.viewport()
+    watch = PaintCount(port)
+    count = watch.count
+    fields = {
+        "start_date": min(row.start for row in members) - dt.timedelta(days=1),
+        "end_date": max(row.end for row in members) + dt.timedelta(days=1),
+    }  # as the item's side panel writes them: one command, undoable
+    ctx.run(UpdateCommand(ctx.service(RoadmapService).items, item.id, fields, "Stretch"))
+    settle(qtbot, watch, count)
+    assert layout.row_count(lane) == rows_before + 1 and relayouts == []
+    assert {i: layout.place(i)[:2] for i in places} == places  # no other bar changed row
+    pitch = layout.metrics.row_pitch
+    assert all(layout.box_of[b].top == tops[b] + pitch for b in tops if tops[b] > tops[lane])
+    assert_drawn_as_fresh(panel)
+
+    count = watch.count
+    ctx.undo()  # its dates back; it keeps the row it has, where it still fits
+    settle(qtbot, watch, count)
+    assert model.items[item.id].start == item.start and relayouts == []
+    assert {i: layout.place(i)[:2] for i in places} == places
+    assert_drawn_as_fresh(panel)
+    ctx.close()

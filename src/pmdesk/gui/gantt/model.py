@@ -596,6 +596,9 @@ class RoadmapModel:
             ITEM, LINK, LANE, ChangeKind.REQUIREMENT_ITEM_LINK, *BASELINE_KINDS, *LAUNCH_KINDS
         ):
             return self._reload()
+        # Lanes or baselines changed: the chart is laid out again below (an item's move that
+        # adds or frees a row sets ``everything`` too, but its layout is already updated).
+        lay_out = changes.touches(LANE, *BASELINE_KINDS)
         if changes.touches(LANE):
             self._set_lanes(self.queries.lane_rows(self.product_id))
             refresh.everything = True
@@ -627,9 +630,11 @@ class RoadmapModel:
         if self.show_critical and (changed_items or touched_links):
             self.compute_critical()  # the path may now run through any item: redraw all
             refresh.repaint = True
-        if refresh.everything:
+        if lay_out:
             if changes.kinds != {LANE} or not self._restack():  # a lane folded: no new layout
                 self.relayout()
+        elif refresh.everything:  # rows added or freed: the lanes below moved, nothing else
+            self._laid_out_again()
         return refresh
 
     def _reload(self) -> Refresh:
