@@ -10,10 +10,12 @@ import pytest
 from pmdesk.core.enums import DependencyType, ItemKind
 from pmdesk.core.scheduling import (
     Link,
+    LiveSchedule,
     Task,
     TaskDays,
     _Days,
     broken_links,
+    schedule,
     task_duration,
     task_from_dates,
     violations,
@@ -124,3 +126,38 @@ def test_tasks_in_one_go_match_one_by_one(calendar):
         r.id: task_from_dates(r.id, r.start, r.end, r.kind is ItemKind.MILESTONE, calendar)
         for r in rows
     }
+
+
+def _acyclic(tasks: list[Task], links: list[Link]) -> list[Link]:
+    """The links that go forward in id order and join two tasks: a plan without cycles."""
+    ids = {t.id for t in tasks}
+    return [link for link in links if link.pred < link.succ and link.pred in ids]
+
+
+@pytest.mark.parametrize("calendar", CALENDARS, ids=["none", "mon-fri", "every day", "odd"])
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_a_live_schedule_moved_matches_a_whole_pass(calendar, seed):
+    """Tasks moved and resized, a few at a time (a drag, an undo, a side panel's dates, the
+    plan's last task pushing the finish): the live schedule's every timing and finish are
+    what a whole new pass gives, and it names exactly the tasks whose timing changed."""
+    rng = random.Random(seed)
+    tasks, links = _plan(seed, items=300, links=450)
+    links = _acyclic(tasks, links)
+    live = LiveSchedule(tasks, links, calendar=calendar)
+    current = {t.id: t for t in tasks}
+    for _step in range(40):
+        before = {i: live.timing(i) for i in current}
+        moved = []
+        for i in rng.sample(sorted(current), rng.choice([1, 1, 2, 5])):
+            old = current[i]
+            start = old.start + rng.randrange(-20, 40)
+            duration = old.duration if rng.random() < 0.6 else rng.randrange(0, 40)
+            current[i] = Task(i, start, duration)
+            moved.append(current[i])
+        changed = live.move(moved)
+        whole = schedule(current.values(), links, calendar=calendar)
+        assert live.finish == whole.finish
+        assert {i: live.timing(i) for i in current} == whole.timings
+        assert changed == {i for i in current if before[i] != whole.timings[i]}
+    with pytest.raises(KeyError):
+        live.move([Task(10_000, 0, 1)])

@@ -341,3 +341,57 @@ def test_an_edit_that_adds_a_row_moves_only_the_lanes_below(qtbot, crowded, monk
     assert {i: layout.place(i)[:2] for i in places} == places
     assert_drawn_as_fresh(panel)
     ctx.close()
+
+
+def test_a_drag_with_the_critical_path_shown_works_it_out_from_the_moved_bar(
+    qtbot, crowded, monkeypatch
+):
+    """With the critical path on screen, a dragged bar's path and floats are worked out from
+    where it went, not with a whole new pass, and are what a whole pass gives; a new link
+    takes a whole pass."""
+    from pmdesk.core import scheduling
+    from pmdesk.gui.gantt import model as gantt_model
+
+    panel, ctx = open_panel(qtbot, crowded, product_of(crowded))
+    panel.view.set_zoom(8.0)
+    QApplication.processEvents()
+    panel.toolbar.critical.trigger()
+    model = panel.model
+    assert model.show_critical and model.critical
+    passes = []
+    whole = scheduling.LiveSchedule
+    monkeypatch.setattr(
+        gantt_model, "LiveSchedule", lambda *args: (passes.append(1), whole(*args))[1]
+    )
+
+    def as_a_whole_pass_gives() -> None:
+        tasks = [t for t in map(model._task, model.items) if t is not None]
+        links = [gantt_model._core_link(link) for link in model.links.values()]
+        fresh = whole(tasks, links, None, model.calendar)
+        floats = {i: fresh.timing(i).total_float for i in fresh.order}
+        assert model.floats == floats
+        assert model.critical == {i for i, f in floats.items() if f <= 0}
+
+    item_id, point = bar_to_drag(panel)
+    started = model.items[item_id].start
+    step = QPoint(round(9 * panel.scene.scale.px_per_day), 0)
+    drag(panel, qtbot, point, point + step)
+    assert model.items[item_id].start == started + dt.timedelta(days=9)
+    assert passes == []
+    as_a_whole_pass_gives()
+    watch = PaintCount(panel.view.viewport())
+    count = watch.count
+    ctx.undo()
+    settle(qtbot, watch, count)
+    assert passes == []
+    as_a_whole_pass_gives()
+
+    from pmdesk.store.services import RoadmapService
+
+    roadmap = ctx.service(RoadmapService)
+    unlinked = [i for i in model.items if not model.links_of.get(i)][:2]
+    roadmap.dependencies.create(predecessor_id=unlinked[0], successor_id=unlinked[1])
+    QApplication.processEvents()
+    assert passes == [1]  # a link: a whole pass
+    as_a_whole_pass_gives()
+    ctx.close()

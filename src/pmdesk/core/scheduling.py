@@ -28,6 +28,7 @@ import datetime as dt
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from heapq import heapify, heappop, heappush
 from typing import Protocol
 
 from .enums import DependencyType, ItemKind
@@ -308,37 +309,121 @@ def schedule(
     names: Mapping[int, str] | None = None,
     calendar: WorkingCalendar | None = None,
 ) -> Schedule:
-    days = _Days(calendar)
-    by_id = {t.id: t for t in tasks}
-    links = [link for link in links if link.pred in by_id and link.succ in by_id]
-    order = topological_order(by_id, links, names)
-    incoming: dict[int, list[Link]] = {i: [] for i in by_id}
-    outgoing: dict[int, list[Link]] = {i: [] for i in by_id}
-    for link in links:
-        incoming[link.succ].append(link)
-        outgoing[link.pred].append(link)
+    return LiveSchedule(tasks, links, names, calendar).result()
 
-    early: dict[int, tuple[int, int]] = {}
-    for i in order:
-        task = by_id[i]
+
+class LiveSchedule:
+    """A schedule kept up to date as tasks move (the chart's critical path while it is shown).
+
+    Made with a whole pass, forward then backward. :meth:`move` then takes tasks whose start
+    or duration changed (the same tasks and links otherwise) and walks forward only through
+    their successors whose early dates change and back only through their predecessors whose
+    late dates change; a move that shifts the plan's finish walks back through every task.
+    A cycle raises :class:`CycleError` as it is made.
+    """
+
+    def __init__(
+        self,
+        tasks: Iterable[Task],
+        links: Iterable[Link],
+        names: Mapping[int, str] | None = None,
+        calendar: WorkingCalendar | None = None,
+    ) -> None:
+        self.days = _Days(calendar)
+        by_id = self.by_id = {t.id: t for t in tasks}
+        kept = [link for link in links if link.pred in by_id and link.succ in by_id]
+        self.order = topological_order(by_id, kept, names)
+        self.position = {i: n for n, i in enumerate(self.order)}
+        self.incoming: dict[int, list[Link]] = {i: [] for i in by_id}
+        self.outgoing: dict[int, list[Link]] = {i: [] for i in by_id}
+        for link in kept:
+            self.incoming[link.succ].append(link)
+            self.outgoing[link.pred].append(link)
+        early: dict[int, tuple[int, int]] = {}
+        self.early, early_of = early, self._early
+        for i in self.order:
+            early[i] = early_of(i)
+        self.finish = max((ef for _, ef in early.values()), default=0)
+        late: dict[int, tuple[int, int]] = {}
+        self.late, late_of = late, self._late
+        for i in reversed(self.order):
+            late[i] = late_of(i)
+
+    def _early(self, i: int) -> tuple[int, int]:
+        """Earliest start and finish: the task's own start, pushed later by its links."""
+        task, days, early = self.by_id[i], self.days, self.early
         start = task.start
-        for link in incoming[i]:
+        for link in self.incoming[i]:
             needed = days.required_start(link, early[link.pred], task.duration)
             if needed > start:
                 start = days.roll(needed)
-        early[i] = (start, days.finish(start, task.duration))
-    finish = max((ef for _, ef in early.values()), default=0)
+        return start, days.finish(start, task.duration)
 
-    late: dict[int, tuple[int, int]] = {}
-    for i in reversed(order):
-        task = by_id[i]
-        latest = finish
-        for link in outgoing[i]:
+    def _late(self, i: int) -> tuple[int, int]:
+        """Latest start and finish that keep the plan's finish."""
+        task, days, late = self.by_id[i], self.days, self.late
+        latest = self.finish
+        for link in self.outgoing[i]:
             latest = min(latest, days.latest_finish(link, late[link.succ], task.duration))
-        late[i] = (days.start_for(latest, task.duration), latest)
+        return days.start_for(latest, task.duration), latest
 
-    timings = {i: Timing(early[i][0], early[i][1], late[i][0], late[i][1]) for i in order}
-    return Schedule(timings, finish, tuple(order))
+    def timing(self, i: int) -> Timing:
+        (es, ef), (ls, lf) = self.early[i], self.late[i]
+        return Timing(es, ef, ls, lf)
+
+    def result(self) -> Schedule:
+        timings = {i: self.timing(i) for i in self.order}
+        return Schedule(timings, self.finish, tuple(self.order))
+
+    def move(self, tasks: Iterable[Task]) -> set[int]:
+        """Take these tasks' new starts and durations; returns the ids whose timing changed.
+
+        Raises KeyError for a task the schedule does not hold (make a new one instead).
+        """
+        moved: list[int] = []
+        for task in tasks:
+            if task.id not in self.by_id:
+                raise KeyError(task.id)
+            self.by_id[task.id] = task
+            moved.append(task.id)
+        changed: set[int] = set()
+        position = self.position
+        queue = [(position[i], i) for i in set(moved)]
+        heapify(queue)
+        queued = {i for _, i in queue}
+        while queue:  # forward, in topological order
+            _, i = heappop(queue)
+            dates = self._early(i)
+            if dates != self.early[i]:
+                self.early[i] = dates
+                changed.add(i)
+                for link in self.outgoing[i]:
+                    if link.succ not in queued:
+                        queued.add(link.succ)
+                        heappush(queue, (position[link.succ], link.succ))
+        finish = max((ef for _, ef in self.early.values()), default=0)
+        if finish != self.finish:  # every latest date counts back from the finish
+            self.finish = finish
+            for i in reversed(self.order):
+                dates = self._late(i)
+                if dates != self.late[i]:
+                    self.late[i] = dates
+                    changed.add(i)
+            return changed
+        queue = [(-position[i], i) for i in set(moved)]
+        heapify(queue)
+        queued = {i for _, i in queue}
+        while queue:  # back, in reverse topological order
+            _, i = heappop(queue)
+            dates = self._late(i)
+            if dates != self.late[i]:
+                self.late[i] = dates
+                changed.add(i)
+                for link in self.incoming[i]:
+                    if link.pred not in queued:
+                        queued.add(link.pred)
+                        heappush(queue, (-position[link.pred], link.pred))
+        return changed
 
 
 @dataclass(frozen=True)
