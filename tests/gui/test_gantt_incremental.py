@@ -312,7 +312,7 @@ def test_an_edit_that_adds_a_row_moves_only_the_lanes_below(qtbot, crowded, monk
     QApplication.processEvents()
     model, layout = panel.model, panel.model.layout
     relayouts = []
-    monkeypatch.setattr(model, "_relayout", lambda: relayouts.append(1))
+    monkeypatch.setattr(model, "_relayout", lambda *how: relayouts.append(1))
     lane = model.lanes[0].id
     members = [row for row in model.items.values() if row.lane_id == lane]
     item = next(row for row in members if row.kind is not ItemKind.MILESTONE)

@@ -150,7 +150,9 @@ def test_typing_in_the_filter_of_a_large_plan_waits_for_a_pause(panel, plan, qtb
     monkeypatch.setattr(toolbar, "TYPING_PAUSE_FROM", 5)  # the fixture's five items: large
     layouts = []
     original = panel.model.relayout
-    monkeypatch.setattr(panel.model, "relayout", lambda: (layouts.append(1), original())[1])
+    monkeypatch.setattr(
+        panel.model, "relayout", lambda **how: (layouts.append(1), original(**how))[1]
+    )
     shown = lambda: set(panel.model.layout.items)  # noqa: E731
     box = panel.toolbar.text_filter
     box.setFocus()
@@ -168,6 +170,32 @@ def test_typing_in_the_filter_of_a_large_plan_waits_for_a_pause(panel, plan, qtb
     panel.toolbar.kind_filter.activated.emit(panel.toolbar.kind_filter.currentIndex())
     assert shown() == {plan.ids.launch}  # the other filter took the text typed with it
     assert not panel.toolbar._typing.isActive()  # nothing left waiting to lay it out again
+
+
+def test_a_filter_lays_out_the_items_as_they_are_now(panel, plan, qtbot):
+    """The filter's layout keeps the items of the last one (nothing but the filter changed):
+    after edits, with and without a filter, every item stands for its row as it is now."""
+
+    def as_the_rows_are() -> None:
+        layout = panel.model.layout
+        assert layout.items == {
+            i: panel.model.layout_item(panel.model.items[i]) for i in layout.items
+        }
+
+    box = panel.toolbar.text_filter
+    box.setFocus()
+    plan.roadmap.items.update(plan.ids.sdk, start_date=D(2027, 2, 1), end_date=D(2027, 2, 9))
+    qtbot.keyClicks(box, "s")
+    assert plan.ids.sdk in panel.model.layout.items
+    as_the_rows_are()
+    plan.roadmap.items.update(
+        plan.ids.app, name="Web app", start_date=D(2027, 3, 1), end_date=D(2027, 3, 20)
+    )
+    box.clear()
+    assert len(panel.model.layout.items) == 5
+    as_the_rows_are()
+    panel.toolbar.set_filter(Filter(kind=ItemKind.FEATURE))
+    as_the_rows_are()
 
 
 def test_a_filtered_out_item_that_changes_stays_hidden(panel, plan):

@@ -256,7 +256,7 @@ class HorizonBoard(QWidget):
     def refresh(self) -> None:
         """Sort every shown item into its column (by start, then name)."""
         model = self.model
-        accepts = model.filter.accepts if model.filter.active else None
+        accepts = model.filter.test() if model.filter.active else None
         buckets: dict[Horizon, list] = {h: [] for h in Horizon}
         self.finished = 0
         for row in model.items.values():

@@ -69,14 +69,24 @@ class Filter:
         return bool(self.lane_id or self.kind or self.status or self.text.strip())
 
     def accepts(self, row: ItemRow) -> bool:
-        if self.lane_id is not None and row.lane_id != self.lane_id:
-            return False
-        if self.kind is not None and row.kind is not self.kind:
-            return False
-        if self.status is not None and row.status is not self.status:
-            return False
+        return self.test()(row)
+
+    def test(self) -> Callable[[ItemRow], bool]:
+        """``accepts`` with the filter's words worked out once: a layout asks it of every
+        item (20,000 of them each time the filter changes)."""
+        lane, kind, status = self.lane_id, self.kind, self.status
         wanted = self.text.strip().casefold()
-        return not wanted or wanted in row.name.casefold() or wanted in row.notes.casefold()
+
+        def accepts(row: ItemRow) -> bool:
+            if lane is not None and row.lane_id != lane:
+                return False
+            if kind is not None and row.kind is not kind:
+                return False
+            if status is not None and row.status is not status:
+                return False
+            return not wanted or wanted in row.name.casefold() or wanted in row.notes.casefold()
+
+        return accepts
 
 
 class _Names(Mapping):
@@ -390,10 +400,14 @@ class RoadmapModel:
             return self.lanes
         return [lane for lane in self.lanes if lane.id == self.filter.lane_id]
 
-    def relayout(self) -> None:
-        """Lay the whole chart out again (after a load, a filter or a baseline change)."""
+    def relayout(self, *, same_items: bool = False) -> None:
+        """Lay the whole chart out again (after a load, a filter or a baseline change).
+
+        ``same_items``: nothing but the filter changed since the last layout, whose items
+        then stand for their rows as they are (each edit replaces its item in the layout).
+        """
         with bulk_work():
-            self._relayout()
+            self._relayout(same_items)
 
     def _layout_lanes(self) -> list[LayoutLane]:
         folded = self.folded
@@ -401,16 +415,18 @@ class RoadmapModel:
             LayoutLane(lane.id, lane.collapsed or lane.id in folded) for lane in self.shown_lanes()
         ]
 
-    def _relayout(self) -> None:
+    def _relayout(self, same_items: bool = False) -> None:
         metrics = self.metrics.showing_baseline(self.baseline_visible)
         lanes = self._layout_lanes()
-        accepts = self.filter.accepts if self.filter.active else None
+        accepts = self.filter.test() if self.filter.active else None
         chosen = self.items.values() if accepts is None else filter(accepts, self.items.values())
         # layout_item() for each, its look-ups made once (100,000 items as a plan opens)
         ghosts = self.ghosts if self.baseline_visible else {}
         item, ghost = LayoutItem, ghosts.get
+        kept = self.layout.items.get if same_items else {}.get
         shown = (
-            item(r.id, r.lane_id, r.kind, r.start.toordinal(), r.end.toordinal(), ghost(r.id))
+            kept(r.id)
+            or item(r.id, r.lane_id, r.kind, r.start.toordinal(), r.end.toordinal(), ghost(r.id))
             for r in chosen
         )
         self.layout = GanttLayout(lanes, shown, metrics)
@@ -697,7 +713,7 @@ class RoadmapModel:
         refresh.items |= removed | {row.id for row in rows}
         refresh.board = bool(refresh.items)
         if not refresh.everything:
-            accepts = self.filter.accepts if self.filter.active else None
+            accepts = self.filter.test() if self.filter.active else None
             shown = [self.layout_item(r) for r in rows if accepts is None or accepts(r)]
             hidden = removed | {r.id for r in rows if accepts is not None and not accepts(r)}
             before = self.layout.height

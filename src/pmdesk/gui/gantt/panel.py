@@ -447,14 +447,14 @@ class RoadmapPanel(QWidget):
 
     def set_filter(self, wanted: Filter) -> None:
         self.model.filter = wanted
-        self._relayout()
+        self._relayout(same_items=True)
         shown = len(self.model.layout.items)
         if wanted.active:
             self.statusMessage.emit(f"Showing {shown} of {plural(len(self.model.items), 'item')}")
         self._selection_changed()
 
-    def _relayout(self) -> None:
-        self.model.relayout()
+    def _relayout(self, *, same_items: bool = False) -> None:
+        self.model.relayout(same_items=same_items)
         self.scene.rebuild(keep_origin=True)
         self.lane_header.update()
         self.time_header.update()
