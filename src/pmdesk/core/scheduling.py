@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from heapq import heapify, heappop, heappush
 from typing import Protocol
@@ -386,43 +386,45 @@ class LiveSchedule:
                 raise KeyError(task.id)
             self.by_id[task.id] = task
             moved.append(task.id)
-        changed: set[int] = set()
-        position = self.position
-        queue = [(position[i], i) for i in set(moved)]
-        heapify(queue)
-        queued = {i for _, i in queue}
-        while queue:  # forward, in topological order
-            _, i = heappop(queue)
-            dates = self._early(i)
-            if dates != self.early[i]:
-                self.early[i] = dates
-                changed.add(i)
-                for link in self.outgoing[i]:
-                    if link.succ not in queued:
-                        queued.add(link.succ)
-                        heappush(queue, (position[link.succ], link.succ))
+        changed = self._walk(moved, 1, self.early, self._early, self._successors)
         finish = max((ef for _, ef in self.early.values()), default=0)
         if finish != self.finish:  # every latest date counts back from the finish
             self.finish = finish
-            for i in reversed(self.order):
-                dates = self._late(i)
-                if dates != self.late[i]:
-                    self.late[i] = dates
-                    changed.add(i)
-            return changed
-        queue = [(-position[i], i) for i in set(moved)]
+            moved = self.order
+        return changed | self._walk(moved, -1, self.late, self._late, self._predecessors)
+
+    def _successors(self, i: int) -> Iterator[int]:
+        return (link.succ for link in self.outgoing[i])
+
+    def _predecessors(self, i: int) -> Iterator[int]:
+        return (link.pred for link in self.incoming[i])
+
+    def _walk(
+        self,
+        seeds: Iterable[int],
+        direction: int,
+        dates: dict[int, tuple[int, int]],
+        work_out: Callable[[int], tuple[int, int]],
+        next_to: Callable[[int], Iterable[int]],
+    ) -> set[int]:
+        """From ``seeds``, in topological order (``direction`` 1) or against it (-1): each
+        task's ``dates`` worked out again, and where they changed, the tasks ``next_to`` it;
+        returns the ids whose dates changed."""
+        position = self.position
+        queue = [(direction * position[i], i) for i in set(seeds)]
         heapify(queue)
         queued = {i for _, i in queue}
-        while queue:  # back, in reverse topological order
+        changed: set[int] = set()
+        while queue:
             _, i = heappop(queue)
-            dates = self._late(i)
-            if dates != self.late[i]:
-                self.late[i] = dates
+            found = work_out(i)
+            if found != dates[i]:
+                dates[i] = found
                 changed.add(i)
-                for link in self.incoming[i]:
-                    if link.pred not in queued:
-                        queued.add(link.pred)
-                        heappush(queue, (-position[link.pred], link.pred))
+                for j in next_to(i):
+                    if j not in queued:
+                        queued.add(j)
+                        heappush(queue, (direction * position[j], j))
         return changed
 
 
