@@ -276,6 +276,33 @@ def test_every_broken_task_is_reported_and_nothing_is_written(workspace, product
     assert table_counts(workspace) == before
 
 
+@pytest.mark.parametrize(
+    ("percent", "read"),
+    [
+        ("40", 40),  # the plain case, taken at once
+        (" 40 ", 40),  # spaces around it
+        ("0040", 40),
+        ("\u0664\u0660", 40),  # Arabic-Indic digits are digits to Python, as before
+        ("40.6", 40),  # a decimal is cut to its whole part, as before
+        ("\u00b2", None),  # a superscript two is not a number
+        ("1e3", None),
+        ("99999999999999999999", None),  # past any number pmdesk reads
+        ("-5", None),  # a number, but outside 0 to 100
+    ],
+)
+def test_a_strangers_numbers_are_read_or_refused_as_before(workspace, product, percent, read):
+    """The reader takes a plain number at once and everything else the careful way."""
+    tasks = _task(
+        1, "Odd", "2025-01-06", "2025-01-06", more=f"<PercentComplete>{percent}</PercentComplete>"
+    )
+    project = read_mspdi(_project(tasks), strict=False)
+    if read is None:
+        assert [task.uid for task in project.tasks] == [] and len(project.errors) == 1
+        assert "PercentComplete" in project.errors[0].message
+    else:
+        assert [task.percent for task in project.tasks] == [read] and project.errors == []
+
+
 def test_a_cycle_of_links_is_refused(workspace, product):
     tasks = _task(1, "A", "2025-01-06", "2025-01-06", links=_link(2, 0, 7)) + _task(
         2, "B", "2025-01-07", "2025-01-07", links=_link(1, 0, 7)

@@ -380,3 +380,66 @@ def test_redo_brings_back_the_same_baseline_and_reschedule(panel, plan, ctx, mon
     ctx.redo()
     assert plan.roadmap.items.get(plan.ids.sdk).start_date == D(2027, 1, 14)
     assert panel.model.slip(plan.ids.sdk) == 0
+
+
+def test_a_new_empty_product_takes_the_filter_the_fold_and_the_critical_path(workspace, qtbot):
+    """From a new, empty workspace: the critical path shown on nothing, the first item made
+    from the toolbar with the path shown, typed into the filter, its lane folded from the
+    lane column and back, and the item dragged, the path always what a whole pass gives."""
+    from pmdesk.core.scheduling import LiveSchedule
+    from pmdesk.gui.gantt.model import _core_link
+
+    product = workspace.service(PortfolioService).create_product(name="Fresh")
+    ctx = AppContext(workspace)
+    panel = RoadmapPanel(ctx)
+    qtbot.addWidget(panel)
+    panel.resize(1100, 500)
+    panel.set_today(D(2027, 1, 12))
+    panel.set_product(product.id)
+    panel.show()
+    qtbot.waitExposed(panel)
+    model = panel.model
+
+    def path_as_a_whole_pass_gives() -> None:
+        tasks = [t for t in map(model._task, model.items) if t is not None]
+        links = [_core_link(link) for link in model.links.values()]
+        fresh = LiveSchedule(tasks, links, None, model.calendar)
+        assert model.critical == {i for i in fresh.order if fresh.timing(i).total_float <= 0}
+
+    panel.toolbar.critical.trigger()
+    assert model.show_critical and model.critical == set() and not model.schedule_error
+    panel.toolbar.add_item.trigger()  # no lane yet: the first lane and its item
+    [item_id] = model.items
+    assert model.critical == {item_id}
+    path_as_a_whole_pass_gives()
+
+    box = panel.toolbar.text_filter
+    box.setFocus()
+    qtbot.keyClicks(box, "zzz")
+    assert set(model.layout.items) == set()
+    box.clear()
+    assert set(model.layout.items) == {item_id}
+
+    lane = model.lanes[0].id
+    top = model.layout.box_of[lane].top
+    y = int(top + 10 - panel.view.mapToScene(QPoint(0, 0)).y())
+    QTest.mouseClick(
+        panel.lane_header, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(10, y)
+    )
+    assert model.layout.box_of[lane].collapsed
+    ctx.undo()
+    assert not model.layout.box_of[lane].collapsed
+
+    port = panel.view.viewport()
+    panel.view.set_zoom(20.0)
+    box_ = panel.scene.item_box(item_id)
+    start = panel.view.mapFromScene(box_.x + box_.w / 2, box_.cy)
+    end = start + QPoint(round(3 * panel.scene.scale.px_per_day), 0)
+    before = model.items[item_id].start
+    QTest.mousePress(port, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    for k in range(1, 5):
+        QTest.mouseMove(port, start + (end - start) * k / 4)
+    QTest.mouseRelease(port, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
+    qtbot.waitUntil(lambda: model.items[item_id].start == before + dt.timedelta(days=3))
+    path_as_a_whole_pass_gives()
+    ctx.close()
