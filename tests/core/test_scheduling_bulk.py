@@ -161,3 +161,20 @@ def test_a_live_schedule_moved_matches_a_whole_pass(calendar, seed):
         assert changed == {i for i in current if before[i] != whole.timings[i]}
     with pytest.raises(KeyError):
         live.move([Task(10_000, 0, 1)])
+
+
+def test_a_live_schedule_keeps_its_finish_as_the_tasks_ending_on_it_move():
+    """The finish is kept from the moved tasks alone: three tasks end on it, each pulled
+    earlier in turn (the finish holds until the last goes, then falls to the next latest),
+    one pushed past it, and one brought back onto it; every step against a whole pass."""
+    current = {i: Task(i, 0, 10) for i in (1, 2, 3)} | {4: Task(4, 0, 6), 5: Task(5, 8, 0)}
+    links = [Link(4, 5)]
+    live = LiveSchedule(current.values(), links)
+    steps = [Task(1, 0, 4), Task(2, 0, 5), Task(3, 0, 2), Task(1, 0, 30), Task(2, 0, 30)]
+    steps += [Task(1, 0, 1), Task(2, 0, 1), Task(5, 0, 0)]
+    for task in steps:
+        current[task.id] = task
+        live.move([task])
+        whole = schedule(current.values(), links)
+        assert live.finish == whole.finish
+        assert {i: live.timing(i) for i in current} == whole.timings

@@ -395,3 +395,75 @@ def test_a_drag_with_the_critical_path_shown_works_it_out_from_the_moved_bar(
     assert passes == [1]  # a link: a whole pass
     as_a_whole_pass_gives()
     ctx.close()
+
+
+def test_a_drag_that_moves_the_critical_path_redraws_what_joined_or_left_it(
+    qtbot, crowded, monkeypatch
+):
+    """A bar dragged a month later that takes the plan's finish with it: the items that
+    leave the path (and those that join it) are redrawn with their links, in strips, not
+    the whole chart; the screen is then what a fresh chart draws. The same after the undo,
+    which brings the old path back."""
+    from pmdesk.core import scheduling
+    from pmdesk.gui.gantt import model as gantt_model
+
+    panel, ctx = open_panel(qtbot, crowded, product_of(crowded))
+    panel.view.set_zoom(8.0)
+    QApplication.processEvents()
+    panel.toolbar.critical.trigger()
+    QApplication.processEvents()
+    model, view = panel.model, panel.view
+
+    tasks = {t.id: t for t in map(model._task, model.items) if t is not None}
+    links = [gantt_model._core_link(link) for link in model.links.values()]
+    links_by_id = model.links
+
+    def path_moves(i: int) -> bool:  # a month later, items not linked to it leave the path
+        later = tasks | {i: scheduling.Task(i, tasks[i].start + 30, tasks[i].duration)}
+        fresh = scheduling.LiveSchedule(later.values(), links, None, model.calendar)
+        path = {k for k in fresh.order if fresh.timing(k).total_float <= 0}
+        linked = {i} | {
+            k for n in model.links_of.get(i, ()) for k in (links_by_id[n].pred, links_by_id[n].succ)
+        }
+        return bool((path ^ model.critical) - linked)
+
+    last_first = sorted(tasks, key=lambda i: -(tasks[i].start + tasks[i].duration))
+    item_id = next(
+        i
+        for i in last_first
+        if (box := panel.scene.item_box(i)) is not None and box.w >= 30 and path_moves(i)
+    )
+    box = panel.scene.item_box(item_id)
+    view.centerOn(box.x + box.w / 2, box.cy)
+    QApplication.processEvents()
+    point = view.mapFromScene(box.x + box.w / 2, box.cy)
+    assert view.hit(view.mapToScene(point)).item_id == item_id
+    path_before = set(model.critical)
+    repainted: list[tuple] = []  # the scene rectangles asked for; () is the whole chart
+    update = panel.scene.update
+    monkeypatch.setattr(
+        panel.scene, "update", lambda *rect: (repainted.append(rect), update(*rect))
+    )
+
+    def redrawn_where_the_path_changed(before: set[int]) -> None:
+        assert () not in repainted
+        for i in (before ^ model.critical) - {item_id}:
+            box = panel.scene.item_box(i)
+            assert any(rect[0].contains(box.x + box.w / 2, box.cy) for rect in repainted), i
+        repainted.clear()
+
+    step = QPoint(round(30 * panel.scene.scale.px_per_day), 0)
+    drag(panel, qtbot, point, point + step)
+    assert model.critical != path_before  # the month moved the path
+    redrawn_where_the_path_changed(path_before)
+    assert_drawn_as_fresh(panel)
+
+    moved_path = set(model.critical)
+    watch = PaintCount(view.viewport())
+    count = watch.count
+    ctx.undo()
+    settle(qtbot, watch, count)
+    assert model.critical == path_before
+    redrawn_where_the_path_changed(moved_path)
+    assert_drawn_as_fresh(panel)
+    ctx.close()

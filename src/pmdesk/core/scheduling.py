@@ -343,7 +343,7 @@ class LiveSchedule:
         self.early, early_of = early, self._early
         for i in self.order:
             early[i] = early_of(i)
-        self.finish = max((ef for _, ef in early.values()), default=0)
+        self._count_finish()
         late: dict[int, tuple[int, int]] = {}
         self.late, late_of = late, self._late
         for i in reversed(self.order):
@@ -386,12 +386,38 @@ class LiveSchedule:
                 raise KeyError(task.id)
             self.by_id[task.id] = task
             moved.append(task.id)
-        changed = self._walk(moved, 1, self.early, self._early, self._successors)
-        finish = max((ef for _, ef in self.early.values()), default=0)
-        if finish != self.finish:  # every latest date counts back from the finish
-            self.finish = finish
+        before: dict[int, tuple[int, int]] = {}
+        changed = self._walk(moved, 1, self.early, self._early, self._successors, before)
+        if self._finish_moved(changed, before):  # every latest date counts back from it
             moved = self.order
         return changed | self._walk(moved, -1, self.late, self._late, self._predecessors)
+
+    def _count_finish(self) -> None:
+        """The plan's finish (the latest early finish) and how many tasks end on it."""
+        finishes = [ef for _, ef in self.early.values()]
+        self.finish = max(finishes, default=0)
+        self._at_finish = finishes.count(self.finish)
+
+    def _finish_moved(self, changed: set[int], before: dict[int, tuple[int, int]]) -> bool:
+        """The plan's finish after the early dates of ``changed`` moved from ``before``;
+        True if it moved. Only the changed tasks are looked at, unless the last ones that
+        ended on the finish all moved earlier (then every task is counted again)."""
+        finish, early, at = self.finish, self.early, self._at_finish
+        latest = finish
+        for i in changed:
+            old, new = before[i][1], early[i][1]
+            at += (new == finish) - (old == finish)
+            if new > latest:
+                latest = new
+        if latest > finish:  # only a task that moved can end after the old finish
+            self.finish = latest
+            self._at_finish = sum(1 for i in changed if early[i][1] == latest)
+            return True
+        if at > 0:
+            self._at_finish = at
+            return False
+        self._count_finish()
+        return self.finish != finish
 
     def _successors(self, i: int) -> Iterator[int]:
         return (link.succ for link in self.outgoing[i])
@@ -406,10 +432,11 @@ class LiveSchedule:
         dates: dict[int, tuple[int, int]],
         work_out: Callable[[int], tuple[int, int]],
         next_to: Callable[[int], Iterable[int]],
+        before: dict[int, tuple[int, int]] | None = None,
     ) -> set[int]:
         """From ``seeds``, in topological order (``direction`` 1) or against it (-1): each
         task's ``dates`` worked out again, and where they changed, the tasks ``next_to`` it;
-        returns the ids whose dates changed."""
+        returns the ids whose dates changed (their old dates into ``before``, if given)."""
         position = self.position
         queue = [(direction * position[i], i) for i in set(seeds)]
         heapify(queue)
@@ -419,6 +446,8 @@ class LiveSchedule:
             _, i = heappop(queue)
             found = work_out(i)
             if found != dates[i]:
+                if before is not None:
+                    before[i] = dates[i]
                 dates[i] = found
                 changed.add(i)
                 for j in next_to(i):

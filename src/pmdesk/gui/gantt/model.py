@@ -262,6 +262,9 @@ class Refresh:
     board: bool = False
     launch: bool = False  # the launch lane's tasks changed
     calendar: bool = False  # the working calendar changed: days off shade differently
+    # Items that came onto the critical path or left it (drawn, with their links, in or out
+    # of its colour) where the path was worked out from the moved items only.
+    critical: set[int] = field(default_factory=set)
 
 
 class RoadmapModel:
@@ -599,24 +602,28 @@ class RoadmapModel:
             self.floats = {i: live.timing(i).total_float for i in live.order}
         self.critical = {i for i, f in self.floats.items() if f <= 0}
 
-    def _move_critical(self, moved: set[int]) -> bool:
+    def _move_critical(self, moved: set[int]) -> set[int] | None:
         """Items that moved or changed length, the same items and links otherwise: the path
         is worked out again from them only (a whole pass on 20,000 items takes some 0.1 s,
-        too long for every drag). False (nothing done) when that cannot answer."""
+        too long for every drag). Returns the items that came onto the path or left it;
+        None (nothing done) when that cannot answer."""
         live = self._live
         tasks = [self._task(i) for i in moved]
         if live is None or not all(t is not None and t.id in live.by_id for t in tasks):
-            return False
+            return None
         if len(live.by_id) != len(self.items):  # an item came or went
-            return False
+            return None
+        critical, flipped = self.critical, set()
         for i in live.move(t for t in tasks if t is not None):
             total = live.timing(i).total_float
             self.floats[i] = total
-            if total <= 0:
-                self.critical.add(i)
-            else:
-                self.critical.discard(i)
-        return True
+            if (total <= 0) != (i in critical):
+                flipped.add(i)
+                if total <= 0:
+                    critical.add(i)
+                else:
+                    critical.discard(i)
+        return flipped
 
     def horizon_of(self, row: ItemRow) -> Horizon:
         return effective_horizon(row.horizon, row.start, row.end, self.today)
@@ -674,11 +681,15 @@ class RoadmapModel:
         if refresh.items or refresh.links or refresh.lanes:
             self._step(refresh.items, refresh.links)
         if self.show_critical and (changed_items or touched_links):
-            # The path may now run through any item: redraw all. Items that only moved are
-            # worked out from where they went; a link, an item added or gone, a whole pass.
-            if changes.touches(LINK) or not self._move_critical(changed_items):
+            # Items that only moved: the path is worked out from where they went, and the
+            # items it gained or lost are redrawn with their links. A link, an item added
+            # or gone: a whole pass, after which the path may run anywhere (redraw all).
+            flipped = None if changes.touches(LINK) else self._move_critical(changed_items)
+            if flipped is None:
                 self.compute_critical()
-            refresh.repaint = True
+                refresh.repaint = True
+            else:
+                refresh.critical = flipped
         if lay_out:
             if changes.kinds != {LANE} or not self._restack():  # a lane folded: no new layout
                 self.relayout()

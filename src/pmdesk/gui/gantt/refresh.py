@@ -45,7 +45,10 @@ class ChartRefresh:
         else:
             self._grow_chart(refresh.items)
             # Scene rectangles only (no item updates): Qt paints them all in one frame.
-            for rect in before + self._dirty_rects(changes):
+            after = self._dirty_rects(changes)
+            if refresh.critical:  # onto the critical path or off it: drawn in its colour or not
+                after += self._rects_of(refresh.critical, set())
+            for rect in before + after:
                 self.scene.update(rect)
         return refresh
 
@@ -61,8 +64,13 @@ class ChartRefresh:
         """Where the items and links a change names are drawn now (to repaint them)."""
         model = self.model
         items = {i for i in changes.ids(ITEM) if i in model.items}
-        links = {i for i in changes.ids(LINK) if i in model.links}
-        links |= {link for i in items for link in model.links_of.get(i, ())}
+        return self._rects_of(items, {i for i in changes.ids(LINK) if i in model.links})
+
+    def _rects_of(self, items: set[int], links: set[int]) -> list[QRectF]:
+        """Where these items, their links and these links are drawn now."""
+        model = self.model
+        items = {i for i in items if i in model.items}
+        links = links | {link for i in items for link in model.links_of.get(i, ())}
         if len(items) + len(links) > 400:
             return [self.scene.sceneRect()]
         rects = self._rows_of(items)
