@@ -91,7 +91,7 @@ def json_value(value: Any) -> Any:
     if type(value) in _AS_THEY_ARE:
         return value
     if isinstance(value, Enum):
-        return value.value
+        return value._value_  # what ``.value`` gives, without its descriptor
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -225,12 +225,15 @@ def _changes(steps: list[journal.Step]) -> dict[tuple[str, object], _Row]:
                 continue
             quiet = _quiet(step.table)
             table = Base.metadata.tables[step.table]
-            for values in step.rows:
-                row = row_of(step.table, journal.row_key(table, values), False)
+            plain = _AS_THEY_ARE
+            for values, key in zip(step.rows, journal.row_keys(table, step.rows), strict=True):
+                row = row_of(step.table, key, False)
                 row.exists = True
                 if not row.fields:  # the usual case, and an import's thousands: at once
                     row.fields = {
-                        c: [None, json_value(v)] for c, v in values.items() if c not in quiet
+                        c: [None, v if type(v) in plain else json_value(v)]
+                        for c, v in values.items()
+                        if c not in quiet
                     }
                     continue
                 for column, value in values.items():
@@ -449,7 +452,7 @@ def write_edit(
                 cursor.executemany(
                     "INSERT INTO change_entry (edit_id, table_name, row_key, name, kind, fields)"
                     " VALUES (?, ?, ?, ?, ?, ?)",
-                    [(edit_id, t, k, n, kind.value, text) for t, k, n, kind, _f, text in stored],
+                    [(edit_id, t, k, n, kind._value_, text) for t, k, n, kind, _f, text in stored],
                 )
             finally:
                 cursor.close()

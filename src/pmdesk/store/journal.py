@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import functools
+import operator
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -49,8 +50,7 @@ class Inserted:
     rows: list[dict[str, Any]]
 
     def keys(self) -> list[object]:
-        table = _table(self.table)
-        return [row_key(table, row) for row in self.rows]
+        return row_keys(_table(self.table), self.rows)
 
 
 @dataclass
@@ -121,10 +121,27 @@ def _table(name: str) -> sa.Table:
     return Base.metadata.tables[name]
 
 
+@functools.cache
+def key_names(table: sa.Table) -> tuple[str, ...]:
+    """The names of a table's primary key columns (asked of SQLAlchemy once per table: an
+    import's tens of thousands of rows each need their key)."""
+    return tuple(c.name for c in table.primary_key.columns)
+
+
 def row_key(table: sa.Table, row: Mapping[Any, Any]) -> object:
     """A row's key: its id, or the tuple of its composite primary key."""
-    values = [row[c.name] for c in table.primary_key.columns]
-    return values[0] if len(values) == 1 else tuple(values)
+    names = key_names(table)
+    if len(names) == 1:
+        return row[names[0]]
+    return tuple(row[name] for name in names)
+
+
+def row_keys(table: sa.Table, rows: Iterable[Mapping[Any, Any]]) -> list[object]:
+    """``row_key`` of each row, in order."""
+    names = key_names(table)
+    if len(names) == 1:
+        return list(map(operator.itemgetter(names[0]), rows))
+    return [tuple(row[name] for name in names) for row in rows]
 
 
 def _key_values(table: sa.Table, key: object) -> dict[str, Any]:
@@ -214,7 +231,7 @@ def insert(uow: UnitOfWork, name: str, values: dict[str, Any]) -> Any:
 def insert_rows(uow: UnitOfWork, name: str, rows: Sequence[dict[str, Any]]) -> list[object]:
     """Insert many rows that carry their own keys (a baseline's entries) as one step."""
     table = _table(name)
-    keys = [row_key(table, row) for row in rows]
+    keys = row_keys(table, rows)
     with _writing(uow.session):
         for chunk in _chunks(rows):
             uow.session.execute(sa.insert(table), list(chunk))
@@ -433,7 +450,7 @@ def after_flush(session: Session, _ctx: object) -> None:
                 key=lambda row: row_key(table, row),  # type: ignore[arg-type, return-value]
             )
             _add(uow, Inserted(table.name, rows))
-            uow.record(table.name, "insert", [row_key(table, row) for row in rows])
+            uow.record(table.name, "insert", row_keys(table, rows))
     for name, rows in updated.items():
         _add(uow, Updated(name, rows))
         uow.record(name, "update", [key for key, _before, _after in rows])
