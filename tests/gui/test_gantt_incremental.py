@@ -467,3 +467,58 @@ def test_a_drag_that_moves_the_critical_path_redraws_what_joined_or_left_it(
     redrawn_where_the_path_changed(moved_path)
     assert_drawn_as_fresh(panel)
     ctx.close()
+
+
+def test_a_crowded_screen_draws_each_broken_link_as_a_stub_into_its_successor(qtbot, crowded):
+    """More links on screen than anyone could follow: a broken one keeps a short red line
+    and arrow head into its successor (its start, or its finish for a link into a
+    finish), on the row's middle; the plain ones are left out. After a lane is folded and
+    unfolded (every stub made again) the screen is what a fresh chart draws."""
+    from pmdesk.gui.gantt.links import LINK_BUDGET, STUB_PX
+
+    panel, ctx = open_panel(qtbot, crowded, product_of(crowded))
+    panel.view.set_zoom(1.2)
+    QApplication.processEvents()
+    model, painter, view = panel.model, panel.painter, panel.view
+    links = painter.links
+    shown = view.visible_scene_rect()
+    on_screen_links = links.ids_in(panel.scene.scale, shown)
+    assert len(on_screen_links) > LINK_BUDGET  # the crowded case
+    image = drawn_fresh(view.viewport())
+    red = painter.style.violated.rgb()
+    checked = 0
+    for link_id in on_screen_links:
+        if link_id not in model.violated:
+            continue
+        link = model.links[link_id]
+        box = panel.scene.item_box(link.succ)
+        into_start = link.type.value in ("FS", "SS")
+        tip = box.x if into_start else box.x + box.w
+        middle = view.mapFromScene(tip - STUB_PX / 2 if into_start else tip + STUB_PX / 2, box.cy)
+        if not view.viewport().rect().adjusted(20, 20, -20, -20).contains(middle):
+            continue
+        if model.layout.ids_between(  # another bar drawn over the line: nothing to see there
+            panel.scene.scale.ordinal_at(tip - STUB_PX) - 1,
+            panel.scene.scale.ordinal_at(tip + STUB_PX) + 1,
+            box.cy - 1,
+            box.cy + 1,
+        ) != [link.succ]:
+            continue
+        row = [
+            image.pixel(middle.x() + dx, middle.y() + dy) & 0xFFFFFF
+            for dx in (-2, 0, 2)
+            for dy in (-1, 0, 1)
+        ]
+        assert red & 0xFFFFFF in row, link_id
+        checked += 1
+    assert checked >= 5
+    chevron = panel.lane_header
+    watch = PaintCount(view.viewport())
+    for _fold_and_back in range(2):
+        box = model.layout.box_of[model.lanes[0].id]
+        y = int(box.top + 10 - view.mapToScene(QPoint(0, 0)).y())
+        count = watch.count
+        QTest.mouseClick(chevron, LEFT, NONE, QPoint(10, y))
+        settle(qtbot, watch, count)
+        assert_drawn_as_fresh(panel)
+    ctx.close()

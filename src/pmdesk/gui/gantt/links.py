@@ -17,6 +17,7 @@ from itertools import chain, pairwise, repeat
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPainterPath, QPen, QPolygonF
 
+from pmdesk.core.enums import DependencyType
 from pmdesk.core.gantt_layout import Box, link_route, shape_box, shape_height
 from pmdesk.core.timeline import TimeScale
 
@@ -30,6 +31,8 @@ STUB_PX = 12.0  # the rest shrink to a stub and an arrow head at their successor
 REACH_PX = 24.0  # a route strays no further than this beyond its two bars
 ZOOM_LEVELS_KEPT = 4
 ARROW = 5.0
+# Links that end at their successor's start (the others end at its finish).
+_INTO_START = frozenset({DependencyType.FINISH_TO_START, DependencyType.START_TO_START})
 
 
 def _heads() -> dict[tuple[int, int], QPolygonF]:
@@ -256,38 +259,50 @@ class LinkPainter:
         right, bottom = clip.right() + STUB_PX, clip.bottom() + 8
         lines, heads = [], []
         kept = self._cache(scale).setdefault("stubs", {})
+        self._make_stubs([i for i in ids if i not in kept], scale, kept)
         parts, line, head = self._parts, lines.append, heads.append
         for link_id in ids:
-            stub = kept[link_id] if link_id in kept else self._stub(link_id, scale)
+            stub = kept[link_id]
             if stub is not None and left <= stub[0] <= right and top <= stub[1] <= bottom:
                 if parts is None or self._painted(stub[0], stub[1]):
                     line(stub[2])
                     head(stub[3])
         self._stroke(p, lines, heads, pen)
 
-    def _stub(self, link_id: int, scale: TimeScale) -> tuple | None:
-        """(tip x, tip y, line, head) of a link's end at its successor, cached per zoom."""
-        cache = self._cache(scale)
-        stubs = cache.setdefault("stubs", {})
-        if link_id in stubs:
-            return stubs[link_id]
-        link = self.model.links[link_id]
-        boxes = cache.setdefault("boxes", {})
-        succ = self._box(link.succ, scale.origin.toordinal(), scale.px_per_day, boxes)
-        found = None
-        if succ is not None:
-            into_start = link.type.value in ("FS", "SS")
-            tip_x = succ.x if into_start else succ.right
-            back = tip_x - STUB_PX if into_start else tip_x + STUB_PX
-            y = round(succ.cy) + 0.5
-            found = (
-                tip_x,
-                succ.cy,
-                QLineF(back, y, tip_x, y),
-                self._head((back, succ.cy), (tip_x, succ.cy)),
-            )
-        stubs[link_id] = found
-        return found
+    def _make_stubs(self, link_ids: list[int], scale: TimeScale, stubs: dict) -> None:
+        """(tip x, tip y, line, head) of each link's end at its successor, into ``stubs``
+        (the zoom's), in one sweep: a new layout (a lane folded) drops them all, and a
+        screen of a large plan holds hundreds."""
+        if not link_ids:
+            return
+        boxes = self._cache(scale).setdefault("boxes", {})
+        origin, ppd = scale.origin.toordinal(), scale.px_per_day
+        links, box = self.model.links, self._box
+        into, out_of = self._heads[(1, 0)], self._heads[(-1, 0)]
+        for link_id in link_ids:
+            link = links[link_id]
+            succ = box(link.succ, origin, ppd, boxes)
+            if succ is None:
+                stubs[link_id] = None
+                continue
+            cy = succ.cy
+            y = round(cy) + 0.5
+            if link.type in _INTO_START:  # the line comes from the left into the start
+                tip_x = succ.x
+                stubs[link_id] = (
+                    tip_x,
+                    cy,
+                    QLineF(tip_x - STUB_PX, y, tip_x, y),
+                    into.translated(tip_x, cy),
+                )
+            else:  # from the right into the finish
+                tip_x = succ.right
+                stubs[link_id] = (
+                    tip_x,
+                    cy,
+                    QLineF(tip_x + STUB_PX, y, tip_x, y),
+                    out_of.translated(tip_x, cy),
+                )
 
     def _paint_group(
         self, p: QPainter, scale: TimeScale, ids: Iterable[int], pen: QPen, clip: QRectF
