@@ -272,7 +272,7 @@ class GanttLayout:
         # over 100,000 items to open a plan, only over the baselines when rows leave them out.
         rows = [row for lane in self._rows.values() for row in lane if row.ids]
         first = min(row.starts[0] for row in rows)
-        after = max(max(row.finishes) for row in rows)
+        after = max(row.finishes[-1] for row in rows)  # a row's finishes are sorted too
         if not self.metrics.with_baseline:
             for item in self.items.values():
                 if item.baseline is not None:
