@@ -23,6 +23,18 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
 
 
 @pytest.fixture
+def today_at_each_test(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
+    """The test module's ``TODAY`` taken again as the test starts, not when the module was
+    imported: the services date what they record by the clock, and a run that crosses
+    midnight would otherwise compare two days (a gate "decided before the product entered
+    its stage"). A module whose tests use ``TODAY`` with the services' own dates marks
+    itself with ``pytest.mark.usefixtures("today_at_each_test")``."""
+    import datetime as dt
+
+    monkeypatch.setattr(request.module, "TODAY", dt.date.today())
+
+
+@pytest.fixture
 def workspace(tmp_path: Path):
     """A new, empty workspace file on disk in a temporary folder."""
     from pmdesk.store.workspace import Workspace

@@ -49,7 +49,8 @@ from pmdesk.store.services import (
 from pmdesk.store.workspace import Workspace
 
 TRICKY = 'Fast & "safe" <b>reports</b> 🚀'
-TODAY = dt.date.today()
+TODAY = dt.date.today()  # taken again as each test starts (today_at_each_test)
+pytestmark = pytest.mark.usefixtures("today_at_each_test")
 
 
 @dataclass

@@ -18,7 +18,8 @@ from pmdesk.store.services import LifecycleService, PortfolioService
 from pmdesk.store.services.finance import FinanceService, SignOff
 
 D = dt.date
-TODAY = dt.date.today()
+TODAY = dt.date.today()  # taken again as each test starts (today_at_each_test)
+pytestmark = pytest.mark.usefixtures("today_at_each_test")
 SIGNED_OFF = "Business case signed off"
 
 

@@ -14,7 +14,8 @@ from pmdesk.store.models import RoadmapItem
 from pmdesk.store.services import LifecycleService, PortfolioService, RoadmapService
 from pmdesk.store.services.portfolio import portfolio_overview
 
-TODAY = dt.date.today()
+TODAY = dt.date.today()  # taken again as each test starts (today_at_each_test)
+pytestmark = pytest.mark.usefixtures("today_at_each_test")
 TRICKY = 'Dana <PM> & "Ops" 🚀'
 
 
