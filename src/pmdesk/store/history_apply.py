@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from pmdesk.core.errors import ValidationError
 from pmdesk.core.history import EntryKind, NetChange
 
+from . import journal
 from .history import TEXT_MAX
 from .models import Base
 from .models.finance import ExactDecimal
@@ -116,22 +117,22 @@ def db_key(key: Any) -> Any:
 
 
 def _row_key(table: sa.Table, row: Mapping[str, Any]) -> Any:
-    values = [row.get(c.name) for c in table.primary_key.columns]
+    """``journal.row_key``, with None for a key column the row lacks."""
+    values = [row.get(name) for name in journal.key_names(table)]
     return values[0] if len(values) == 1 else tuple(values)
 
 
 def _set_key(table: sa.Table, row: dict[str, Any], key: Any) -> None:
-    columns = list(table.primary_key.columns)
+    names = journal.key_names(table)
     keys = list(key) if isinstance(key, tuple) else [key]
-    if len(keys) == len(columns):
-        for column, value in zip(columns, keys, strict=True):
-            row.setdefault(column.name, value)
+    if len(keys) == len(names):
+        for name, value in zip(names, keys, strict=True):
+            row.setdefault(name, value)
 
 
 def _remappable(table: sa.Table) -> bool:
     """Only a table keyed by one integer ``id`` can hand a row a fresh id."""
-    columns = list(table.primary_key.columns)
-    return len(columns) == 1 and columns[0].name == "id"
+    return journal.key_names(table) == ("id",)
 
 
 def _full_row(table: sa.Table, values: dict[str, Any]) -> dict[str, Any]:

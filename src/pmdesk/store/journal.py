@@ -145,11 +145,11 @@ def row_keys(table: sa.Table, rows: Iterable[Mapping[Any, Any]]) -> list[object]
 
 
 def _key_values(table: sa.Table, key: object) -> dict[str, Any]:
-    columns = list(table.primary_key.columns)
-    if len(columns) == 1:
-        return {columns[0].name: key}
+    names = key_names(table)
+    if len(names) == 1:
+        return {names[0]: key}
     assert isinstance(key, tuple)  # a composite key (row_key)
-    return {c.name: v for c, v in zip(columns, key, strict=True)}
+    return dict(zip(names, key, strict=True))
 
 
 def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:

@@ -285,24 +285,14 @@ class LinkPainter:
             if succ is None:
                 stubs[link_id] = None
                 continue
+            # Into the successor's start from its left, or into its finish from its right.
+            into_start = link.type in _INTO_START
+            tip_x = succ.x if into_start else succ.right
+            back = tip_x - STUB_PX if into_start else tip_x + STUB_PX
             cy = succ.cy
             y = round(cy) + 0.5
-            if link.type in _INTO_START:  # the line comes from the left into the start
-                tip_x = succ.x
-                stubs[link_id] = (
-                    tip_x,
-                    cy,
-                    QLineF(tip_x - STUB_PX, y, tip_x, y),
-                    into.translated(tip_x, cy),
-                )
-            else:  # from the right into the finish
-                tip_x = succ.right
-                stubs[link_id] = (
-                    tip_x,
-                    cy,
-                    QLineF(tip_x + STUB_PX, y, tip_x, y),
-                    out_of.translated(tip_x, cy),
-                )
+            head = into if into_start else out_of
+            stubs[link_id] = (tip_x, cy, QLineF(back, y, tip_x, y), head.translated(tip_x, cy))
 
     def _paint_group(
         self, p: QPainter, scale: TimeScale, ids: Iterable[int], pen: QPen, clip: QRectF

@@ -68,12 +68,9 @@ class Filter:
     def active(self) -> bool:
         return bool(self.lane_id or self.kind or self.status or self.text.strip())
 
-    def accepts(self, row: ItemRow) -> bool:
-        return self.test()(row)
-
     def test(self) -> Callable[[ItemRow], bool]:
-        """``accepts`` with the filter's words worked out once: a layout asks it of every
-        item (20,000 of them each time the filter changes)."""
+        """Whether a row passes the filter, with its words worked out once: a layout asks it
+        of every item (20,000 of them each time the filter changes)."""
         lane, kind, status = self.lane_id, self.kind, self.status
         wanted = self.text.strip().casefold()
 
@@ -440,10 +437,10 @@ class RoadmapModel:
     def _restack(self) -> bool:
         """Lanes folded or unfolded, renamed or recoloured, the same ones in the same order:
         the rows stand and only the lanes' heights move. False (nothing done) otherwise."""
-        lanes = self._layout_lanes()
-        if [lane.id for lane in lanes] != [lane.id for lane in self.layout.lanes]:
+        try:
+            self.layout.restack(self._layout_lanes())
+        except ValueError:  # lanes came, went or moved: a new layout
             return False
-        self.layout.restack(lanes)
         self._laid_out_again()
         return True
 
