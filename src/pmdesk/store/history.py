@@ -33,7 +33,7 @@ import sqlalchemy as sa
 
 from pmdesk.core.history import EntryKind, SnapshotKind
 
-from . import journal
+from . import journal, sqlite_file
 from .models import Base, ChangeEdit, ChangeEntry, HistorySnapshot, table_of
 from .models.finance import ExactDecimal
 from .models.history import FIELDS_MAX
@@ -442,8 +442,10 @@ def write_edit(
     connection = session.connection()
     with journal._writing(session):  # the history's own writes are no step of the edit
         if connection.dialect.name == "sqlite":
-            cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            dbapi_connection = connection.connection.dbapi_connection
+            cursor = dbapi_connection.cursor()  # type: ignore[union-attr]
             try:
+                sqlite_file.wind_clock(dbapi_connection)  # no engine event runs for it
                 cursor.execute(
                     "INSERT INTO change_edit (at, who, label) VALUES (?, ?, ?)",
                     (at.strftime("%Y-%m-%d %H:%M:%S.%f"), who, label),

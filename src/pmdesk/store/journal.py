@@ -30,6 +30,7 @@ from sqlalchemy.orm.base import NO_VALUE
 
 from pmdesk.core.errors import NotFoundError
 
+from . import sqlite_file
 from .models import Base
 from .snapshot import Snapshot, capture, key_column, restore
 
@@ -282,22 +283,20 @@ def _insert_whole_rows(connection: sa.Connection, table: sa.Table, rows: Sequenc
     the wrong type), which the transaction turns into a person's message.
     """
     sql, order, processors = _whole_row_insert(table, connection.dialect)
-    values = operator.itemgetter(*order) if len(order) > 1 else lambda row: (row[order[0]],)
     dbapi_error = connection.dialect.loaded_dbapi.Error
-    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    dbapi_connection = connection.connection.dbapi_connection
+    cursor = dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
-        cursor.executemany(
-            sql,
-            [
-                tuple(
-                    value if process is None else process(value)
-                    for process, value in zip(processors, values(row), strict=True)
-                )
-                for row in rows
-            ]
-            if any(processors)
-            else list(map(values, rows)),
-        )
+        # Column by column: one map over each column's values, its processor applied to
+        # the whole column at once, then the rows zipped back together.
+        columns = [
+            list(map(operator.itemgetter(name), rows))
+            if process is None
+            else list(map(process, map(operator.itemgetter(name), rows)))
+            for name, process in zip(order, processors, strict=True)
+        ]
+        sqlite_file.wind_clock(dbapi_connection)  # no engine event runs for it: see StatementClock
+        cursor.executemany(sql, list(zip(*columns, strict=True)))
     except (dbapi_error, TypeError, ValueError) as exc:  # as SQLAlchemy raises them
         raise sa.exc.DBAPIError.instance(
             sql, None, exc, dbapi_error, dialect=connection.dialect, ismulti=True
