@@ -6,8 +6,9 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMenu
 
 from pmdesk.core.enums import ItemKind, ItemStatus
 from pmdesk.core.timeline import ZOOM_STEPS
@@ -270,6 +271,77 @@ def test_collapse_and_reorder_lanes_are_undoable(panel, plan, ctx):
     assert [lane.name for lane in panel.model.lanes] == ["Launch", "Platform", "Mobile"]
     ctx.undo()
     assert [lane.name for lane in panel.model.lanes] == ["Platform", "Mobile", "Launch"]
+
+
+class _Paints(QObject):
+    """Counts the paint events of a widget."""
+
+    def __init__(self, widget) -> None:
+        super().__init__()
+        self.count = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        self.count += event.type() == QEvent.Type.Paint
+        return False
+
+
+def _lane_y(panel, lane_id: int) -> int:
+    box = panel.model.layout.box_of[lane_id]
+    return int(box.top + 10 - panel.view.mapToScene(QPoint(0, 0)).y())
+
+
+def test_a_fold_leaves_the_time_scale_and_the_toolbar_s_lists_as_they_are(panel, plan, qtbot):
+    """A lane folded lays the chart out again, but the dates above it, the lane filter and
+    the baseline menu show nothing that changed: none of them is made or painted again."""
+    chart, scale = _Paints(panel.view.viewport()), _Paints(panel.time_header)
+    menu = list(panel.toolbar.baseline_menu.actions())
+    lanes = [
+        panel.toolbar.lane_filter.itemText(i) for i in range(panel.toolbar.lane_filter.count())
+    ]
+    mobile = plan.lanes[1].id
+    QTest.mouseClick(
+        panel.lane_header,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+        QPoint(10, _lane_y(panel, mobile)),
+    )
+    qtbot.waitUntil(lambda: chart.count > 0)
+    QApplication.processEvents()
+    assert plan.roadmap.lanes.get(mobile).collapsed
+    assert scale.count == 0
+    assert list(panel.toolbar.baseline_menu.actions()) == menu  # the same actions, not new ones
+    combo = panel.toolbar.lane_filter
+    assert [combo.itemText(i) for i in range(combo.count())] == lanes
+
+
+def test_a_lane_renamed_from_its_menu_is_renamed_in_the_lane_filter(panel, plan, ctx, monkeypatch):
+    """Right-click a lane, Rename…: the toolbar's lane filter lists the new name; undo brings
+    the old one back."""
+    monkeypatch.setattr(dialogs, "ask_text", lambda *args: "Apps")
+    from pmdesk.gui.gantt import lane_actions
+
+    class Picked(QMenu):  # the menu as a person uses it: Rename… clicked
+        def exec(self, *args) -> None:
+            next(a for a in self.actions() if a.text() == "Rename…").trigger()
+
+    monkeypatch.setattr(lane_actions, "QMenu", Picked)
+    combo = panel.toolbar.lane_filter
+
+    def listed() -> list[str]:
+        return [combo.itemText(i) for i in range(1, combo.count())]
+
+    assert listed() == ["Platform", "Mobile", "Launch"]
+    QTest.mouseClick(
+        panel.lane_header,
+        Qt.MouseButton.RightButton,
+        Qt.KeyboardModifier.NoModifier,
+        QPoint(60, _lane_y(panel, plan.lanes[1].id)),
+    )
+    assert plan.roadmap.lanes.get(plan.lanes[1].id).name == "Apps"
+    assert listed() == ["Platform", "Apps", "Launch"]
+    ctx.undo()
+    assert listed() == ["Platform", "Mobile", "Launch"]
 
 
 def test_folding_a_lane_moves_the_lanes_below_without_a_new_layout(panel, plan, ctx, monkeypatch):

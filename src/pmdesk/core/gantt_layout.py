@@ -189,6 +189,8 @@ class GanttLayout:
         self.items: dict[int, LayoutItem] = {}
         self._rows: dict[int, list[Row]] = {lane.id: [] for lane in self.lanes}
         self._place: dict[int, tuple[int, int]] = {}  # item id -> (lane id, row)
+        self._extent: tuple[int, int] | None = None
+        self._extent_known = False  # worked out since the items last changed
         by_lane: dict[int, list[LayoutItem]] = {lane.id: [] for lane in self.lanes}
         for item in items:
             if item.lane_id in by_lane:
@@ -265,7 +267,13 @@ class GanttLayout:
         return sum(len(row) for row in self._rows.get(lane_id, ()))
 
     def extent(self) -> tuple[int, int] | None:
-        """First and last day (inclusive) covered by any item or its baseline."""
+        """First and last day (inclusive) covered by any item or its baseline; kept until
+        items change (:meth:`update`): a lane folded asks again and changes nothing."""
+        if not self._extent_known:
+            self._extent, self._extent_known = self._work_out_extent(), True
+        return self._extent
+
+    def _work_out_extent(self) -> tuple[int, int] | None:
         if not self.items:
             return None
         # The rows hold every item's occupancy already (a row's starts are sorted): no pass
@@ -290,6 +298,7 @@ class GanttLayout:
         """
         counts = {lane: len(rows) for lane, rows in self._rows.items()}
         touched: set[int] = set()
+        self._extent_known = False
         for item_id in removed:
             touched |= self._unplace(item_id)
             self.items.pop(item_id, None)

@@ -259,6 +259,7 @@ class Refresh:
     board: bool = False
     launch: bool = False  # the launch lane's tasks changed
     calendar: bool = False  # the working calendar changed: days off shade differently
+    reread: bool = False  # the whole plan read again (a reconnect): anything may have changed
     # Items that came onto the critical path or left it (drawn, with their links, in or out
     # of its colour) where the path was worked out from the moved items only.
     critical: set[int] = field(default_factory=set)
@@ -701,7 +702,12 @@ class RoadmapModel:
         self.selected = selected & self.layout.items.keys()
         self.selected_links = {i for i in selected_links if self.link_shown(i)}
         return Refresh(
-            everything=True, items=set(self.items), links=set(self.links), board=True, launch=True
+            everything=True,
+            items=set(self.items),
+            links=set(self.links),
+            board=True,
+            launch=True,
+            reread=True,
         )
 
     def _apply_items(self, changes: ChangeSet, refresh: Refresh) -> set[int]:

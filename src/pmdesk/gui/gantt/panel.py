@@ -50,7 +50,7 @@ from .editor import ItemEditor
 from .headers import CHEVRON_WIDTH, LANE_COLUMN_WIDTH, CornerHeader, LaneHeader, TimeHeader
 from .lane_actions import LaneActions
 from .legend import RoadmapLegend
-from .model import CALENDAR_KINDS, Filter, RoadmapModel
+from .model import BASELINE_KINDS, CALENDAR_KINDS, LANE, Filter, RoadmapModel
 from .moments import MomentGhosts
 from .painting import ChartPainter
 from .refresh import ChartRefresh
@@ -213,10 +213,13 @@ class RoadmapPanel(QWidget):
         selection = (set(self.model.selected), set(self.model.selected_links))
         origin = self.scene.scale.origin
         refresh = self.chart_refresh.apply(changes)
-        if refresh.everything:
+        # The toolbar's lists and the time scale only when what they show changed: a lane
+        # folded, or a row added, lays the chart out again but leaves them as they are.
+        if refresh.reread or changes.touches(LANE):
             self.toolbar.fill_lanes()
+        if refresh.reread or changes.touches(*BASELINE_KINDS):
             self.toolbar.fill_baselines(self.compare_baseline)
-        if refresh.everything or self.scene.scale.origin != origin:
+        if refresh.reread or self.scene.scale.origin != origin:
             self.time_header.update()  # the chart grew to the left: the dates moved under it
         self.lane_header.update()
         self.editor.refresh(refresh.items, refresh.links)
