@@ -11,10 +11,11 @@ import datetime as dt
 import shutil
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
+from tests.gui.windows import PaintCount
 
 from pmdesk.core.enums import ItemKind
 from pmdesk.gui.context import AppContext
@@ -41,18 +42,6 @@ def crowded(crowded_template, tmp_path):
     ws = Workspace.open(copy)
     yield ws
     ws.close()
-
-
-class PaintCount(QObject):
-    def __init__(self, widget) -> None:
-        super().__init__()
-        self.count = 0
-        widget.installEventFilter(self)
-
-    def eventFilter(self, watched, event) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            self.count += 1
-        return False
 
 
 def open_panel(qtbot, ws, product_id: int) -> tuple[RoadmapPanel, AppContext]:

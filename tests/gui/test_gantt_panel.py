@@ -6,9 +6,10 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMenu
+from tests.gui.windows import PaintCount
 
 from pmdesk.core.enums import ItemKind, ItemStatus
 from pmdesk.core.timeline import ZOOM_STEPS
@@ -273,19 +274,6 @@ def test_collapse_and_reorder_lanes_are_undoable(panel, plan, ctx):
     assert [lane.name for lane in panel.model.lanes] == ["Platform", "Mobile", "Launch"]
 
 
-class _Paints(QObject):
-    """Counts the paint events of a widget."""
-
-    def __init__(self, widget) -> None:
-        super().__init__()
-        self.count = 0
-        widget.installEventFilter(self)
-
-    def eventFilter(self, watched, event) -> bool:
-        self.count += event.type() == QEvent.Type.Paint
-        return False
-
-
 def _lane_y(panel, lane_id: int) -> int:
     box = panel.model.layout.box_of[lane_id]
     return int(box.top + 10 - panel.view.mapToScene(QPoint(0, 0)).y())
@@ -294,7 +282,7 @@ def _lane_y(panel, lane_id: int) -> int:
 def test_a_fold_leaves_the_time_scale_and_the_toolbar_s_lists_as_they_are(panel, plan, qtbot):
     """A lane folded lays the chart out again, but the dates above it, the lane filter and
     the baseline menu show nothing that changed: none of them is made or painted again."""
-    chart, scale = _Paints(panel.view.viewport()), _Paints(panel.time_header)
+    chart, scale = PaintCount(panel.view.viewport()), PaintCount(panel.time_header)
     menu = list(panel.toolbar.baseline_menu.actions())
     lanes = [
         panel.toolbar.lane_filter.itemText(i) for i in range(panel.toolbar.lane_filter.count())

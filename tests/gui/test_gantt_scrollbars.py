@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, QPoint
+from PySide6.QtCore import QPoint
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
+from tests.gui.windows import PaintCount
 
 from pmdesk.core.enums import ItemKind
 from pmdesk.core.timeline import ZOOM_STEPS
@@ -21,18 +22,6 @@ from pmdesk.gui.gantt import RoadmapPanel
 from pmdesk.store.services import PortfolioService, RoadmapService
 
 TODAY = dt.date(2026, 12, 4)
-
-
-class PaintCount(QObject):
-    def __init__(self, widget) -> None:
-        super().__init__()
-        self.count = 0
-        widget.installEventFilter(self)
-
-    def eventFilter(self, watched, event) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            self.count += 1
-        return False
 
 
 def on_screen(widget) -> QImage:

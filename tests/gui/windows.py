@@ -5,12 +5,27 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QWidget
 
 from pmdesk.gui.main_window import MainWindow
 from pmdesk.gui.settings import Settings
 from pmdesk.store.services import PortfolioService
 from pmdesk.store.workspace import Workspace
+
+
+class PaintCount(QObject):
+    """How many paint events a widget has had since this began counting."""
+
+    def __init__(self, widget) -> None:
+        super().__init__()
+        self.count = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
 
 
 class QuietDialogs:
