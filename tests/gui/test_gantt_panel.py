@@ -13,6 +13,7 @@ from tests.gui.windows import PaintCount
 
 from pmdesk.core.enums import ItemKind, ItemStatus
 from pmdesk.core.timeline import ZOOM_STEPS
+from pmdesk.gui.commands import UpdateCommand
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.gantt import RoadmapPanel, dialogs
 from pmdesk.gui.gantt.model import Filter
@@ -198,6 +199,29 @@ def test_a_filter_lays_out_the_items_as_they_are_now(panel, plan, qtbot):
     as_the_rows_are()
     panel.toolbar.set_filter(Filter(kind=ItemKind.FEATURE))
     as_the_rows_are()
+
+
+def test_an_item_edited_while_filtered_out_comes_back_as_it_is_now(panel, plan, ctx, qtbot):
+    """A lane chosen in the filter hides the others; an item of another lane moved (and the
+    move undone) while hidden shows at its dates once the filter is taken back."""
+    combo = panel.toolbar.lane_filter
+
+    def choose(lane_id) -> None:
+        combo.setCurrentIndex(combo.findData(lane_id))
+        combo.activated.emit(combo.currentIndex())
+
+    choose(plan.lanes[0].id)
+    assert plan.ids.app not in panel.model.layout.items
+    moved = {"start_date": D(2027, 3, 1), "end_date": D(2027, 3, 20)}
+    ctx.run(UpdateCommand(plan.roadmap.items, plan.ids.app, moved, "Move"))
+    choose(None)
+    assert panel.model.layout.items[plan.ids.app].start == D(2027, 3, 1).toordinal()
+    choose(plan.lanes[0].id)
+    ctx.undo()  # the move taken back while the item is hidden again
+    choose(None)
+    layout = panel.model.layout
+    assert layout.items[plan.ids.app].start == D(2027, 1, 4).toordinal()
+    assert layout.items == {i: panel.model.layout_item(panel.model.items[i]) for i in layout.items}
 
 
 def test_a_filtered_out_item_that_changes_stays_hidden(panel, plan):

@@ -286,6 +286,9 @@ class RoadmapModel:
         self._laid_out = 0  # the version of the last full layout: everything may have moved
         self._steps: list[tuple[int, frozenset[int], frozenset[int]]] = []
         self._extent: tuple[int, tuple[int, int] | None] = (-1, None)
+        # The layout's items of every layout since the last whole one, the filtered-out too:
+        # a filter typed, changed and taken back takes them as they are (see _relayout).
+        self._made: dict[int, LayoutItem] = {}
         self._clear()
 
     def _clear(self) -> None:
@@ -424,7 +427,11 @@ class RoadmapModel:
         # layout_item() for each, its look-ups made once (100,000 items as a plan opens)
         ghosts = self.ghosts if self.baseline_visible else {}
         item, ghost = LayoutItem, ghosts.get
-        kept = self.layout.items.get if same_items else {}.get
+        if same_items:  # the items are as they were: what any layout since made stands
+            self._made.update(self.layout.items)  # the current layout's are the freshest
+        else:
+            self._made = {}
+        kept = self._made.get
         shown = (
             kept(r.id)
             or item(r.id, r.lane_id, r.kind, r.start.toordinal(), r.end.toordinal(), ghost(r.id))
@@ -725,6 +732,8 @@ class RoadmapModel:
             self.items[row.id] = row
             self._tasks.pop(row.id, None)
         refresh.items |= removed | {row.id for row in rows}
+        for item_id in refresh.items:  # a filtered-out item edited: made again when shown
+            self._made.pop(item_id, None)
         refresh.board = bool(refresh.items)
         if not refresh.everything:
             accepts = self.filter.test() if self.filter.active else None
