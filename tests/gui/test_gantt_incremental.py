@@ -511,3 +511,49 @@ def test_a_crowded_screen_draws_each_broken_link_as_a_stub_into_its_successor(qt
         settle(qtbot, watch, count)
         assert_drawn_as_fresh(panel)
     ctx.close()
+
+
+@pytest.mark.parametrize("change", ["fold", "row added"])
+def test_links_of_lanes_that_only_moved_follow_them_as_a_fresh_chart_draws_them(
+    qtbot, crowded, monkeypatch, change
+):
+    """A lane folded, or a row more in it, moves the lanes below up or down whole: their
+    links are the same routes, moved with them (not worked out again), and the chart on
+    screen is what a fresh chart draws; the same after the undo."""
+    from pmdesk.gui.commands import UpdateCommand
+    from pmdesk.gui.gantt.links import LINK_BUDGET
+    from pmdesk.store.services import RoadmapService
+
+    panel, ctx = open_panel(qtbot, crowded, product_of(crowded))
+    panel.view.set_zoom(8.0)
+    QApplication.processEvents()
+    model, view, links = panel.model, panel.view, panel.painter.links
+    assert len(links.ids_in(panel.scene.scale, view.visible_scene_rect())) <= LINK_BUDGET
+    followed = []
+    original = links._follow_lanes
+    monkeypatch.setattr(
+        links, "_follow_lanes", lambda drawing: (followed.append(1), original(drawing))[1]
+    )
+    lane = model.lanes[0].id
+    watch = PaintCount(view.viewport())
+    count = watch.count
+    if change == "fold":
+        box = model.layout.box_of[lane]
+        y = int(box.top + 10 - view.mapToScene(QPoint(0, 0)).y())
+        QTest.mouseClick(panel.lane_header, LEFT, NONE, QPoint(10, y))
+    else:
+        members = [row for row in model.items.values() if row.lane_id == lane]
+        item = next(row for row in members if row.kind is not ItemKind.MILESTONE)
+        fields = {
+            "start_date": min(row.start for row in members) - dt.timedelta(days=1),
+            "end_date": max(row.end for row in members) + dt.timedelta(days=1),
+        }
+        ctx.run(UpdateCommand(ctx.service(RoadmapService).items, item.id, fields, "Stretch"))
+    settle(qtbot, watch, count)
+    assert followed  # routes moved with their lanes, not all made again
+    assert_drawn_as_fresh(panel)
+    count = watch.count
+    ctx.undo()
+    settle(qtbot, watch, count)
+    assert_drawn_as_fresh(panel)
+    ctx.close()

@@ -262,6 +262,10 @@ class GanttLayout:
     def row_count(self, lane_id: int) -> int:
         return len(self._rows.get(lane_id, ()))
 
+    def ids_of_lane(self, lane_id: int) -> list[int]:
+        """The ids of the items a lane shows, row by row."""
+        return [i for row in self._rows.get(lane_id, ()) for i in row.ids]
+
     def item_count(self, lane_id: int) -> int:
         """How many items the lane shows, summed over its rows (no pass over the items)."""
         return sum(len(row) for row in self._rows.get(lane_id, ()))

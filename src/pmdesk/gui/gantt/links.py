@@ -21,7 +21,7 @@ from pmdesk.core.enums import DependencyType
 from pmdesk.core.gantt_layout import Box, link_route, shape_box, shape_height
 from pmdesk.core.timeline import TimeScale
 
-from .model import RoadmapModel
+from .model import LaneShift, Moved, RoadmapModel
 from .style import ChartStyle
 
 Points = list[tuple[float, float]]
@@ -30,6 +30,7 @@ LINK_BUDGET = 300  # more links than this on screen is a hairball: draw the mark
 STUB_PX = 12.0  # the rest shrink to a stub and an arrow head at their successor
 REACH_PX = 24.0  # a route strays no further than this beyond its two bars
 ZOOM_LEVELS_KEPT = 4
+MAX_SHIFTS = 16  # lane moves followed; past that the routes are made afresh
 ARROW = 5.0
 # Links that end at their successor's start (the others end at its finish).
 _INTO_START = frozenset({DependencyType.FINISH_TO_START, DependencyType.START_TO_START})
@@ -59,9 +60,12 @@ class LinkPainter:
         self._parts: list[tuple[float, float, float, float]] | None = None  # while painting
         self._version = -1
         self._places: dict[int, tuple[float, float] | None] = {}  # item -> (centre y, height)
-        # (px per day, origin) -> {link id: (points, segments, head), "stubs": {...},
-        # "boxes": {item id: its shape}}
+        # (px per day, origin) -> {link id: (points, segments, head, version made at),
+        # "stubs": {...}, "boxes": {item id: its shape}}
         self._zooms: OrderedDict[tuple, dict] = OrderedDict()
+        # Lanes moved up or down since the routes were made (a fold, a row more), with the
+        # version each came at: a route between two lanes that moved alike moves with them.
+        self._shifts: list[tuple[int, LaneShift]] = []
 
     def _cache(self, scale: TimeScale) -> dict:
         if self.model.version != self._version:
@@ -77,14 +81,23 @@ class LinkPainter:
             self._zooms.move_to_end(key)
         return found
 
-    def _forget(self, moved: tuple[set[int], set[int]] | None) -> None:
+    def _forget(self, moved: Moved | None) -> None:
         """Drop what a change made stale: the routes of the links of the items it moved and of
-        the links it changed (an edit moves a bar or two), or everything after a new layout."""
-        if moved is None:
+        the links it changed (an edit moves a bar or two), or everything after a new layout.
+        Lanes that moved up or down (a fold, a row more) drop the shapes kept; the routes
+        follow them when next asked for (``_follow_lanes``)."""
+        if moved is None or len(self._shifts) + len(moved.shifts) > MAX_SHIFTS:
             self._places.clear()
             self._zooms.clear()
+            self._shifts.clear()
             return
-        items, links = moved
+        items, links = moved.items, moved.links
+        if moved.shifts:
+            self._shifts += moved.shifts
+            self._places.clear()
+            for kept in self._zooms.values():
+                kept.pop("boxes", None)
+                kept.pop("stubs", None)
         links_of = self.model.links_of
         links = links | {i for item in items for i in links_of.get(item, ())}
         for item_id in items:
@@ -128,8 +141,14 @@ class LinkPainter:
     def _drawing(self, link_id: int, scale: TimeScale) -> tuple | None:
         """(points, segments on pixel centres, arrow head) of a link at this zoom."""
         cache = self._cache(scale)
-        if link_id in cache:
-            return cache[link_id]
+        found = cache.get(link_id, cache)
+        if found is not cache:
+            if found is None or found[3] >= self._last_shift:
+                return found
+            found = self._follow_lanes(found)
+            if found is not None:
+                cache[link_id] = found
+                return found
         link = self.model.links.get(link_id)
         found = None
         if link is not None:
@@ -139,13 +158,40 @@ class LinkPainter:
             succ = self._box(link.succ, origin, ppd, boxes)
             if pred is not None and succ is not None:
                 points = link_route(link.type, pred, succ, self.model.layout.metrics.link_gap)
-                segments = [
-                    (round(x0) + 0.5, round(y0) + 0.5, round(x1) + 0.5, round(y1) + 0.5)
-                    for (x0, y0), (x1, y1) in pairwise(points)
-                ]
-                found = (points, segments, self._head(points[-2], points[-1]))
+                found = self._drawn(points)
         cache[link_id] = found
         return found
+
+    def _drawn(self, points: Points) -> tuple:
+        """(points, segments on pixel centres, arrow head, the version it holds for)."""
+        segments = [
+            (round(x0) + 0.5, round(y0) + 0.5, round(x1) + 0.5, round(y1) + 0.5)
+            for (x0, y0), (x1, y1) in pairwise(points)
+        ]
+        return (points, segments, self._head(points[-2], points[-1]), self._version)
+
+    @property
+    def _last_shift(self) -> int:
+        """A route made at this version or later has no lane moves to follow."""
+        return self._shifts[-1][0] if self._shifts else -1
+
+    def _follow_lanes(self, drawing: tuple) -> tuple | None:
+        """A route made before lanes moved, moved with them: the same route lower or higher
+        when both its ends' lanes moved alike (a route is drawn from its two bars alone);
+        None when they did not, or one of them was folded or unfolded (made again)."""
+        points, made = drawing[0], drawing[3]
+        first, last = points[0][1], points[-1][1]
+        by = 0.0
+        for version, shift in self._shifts:
+            if version <= made:
+                continue
+            move = shift.move_at(first + by)
+            if move is None or move != shift.move_at(last + by):
+                return None
+            by += move
+        if not by:
+            return (*drawing[:3], self._version)
+        return self._drawn([(x, y + by) for x, y in points])
 
     def _head(self, before: tuple[float, float], tip: tuple[float, float]) -> QPolygonF:
         dx = (tip[0] > before[0]) - (tip[0] < before[0])

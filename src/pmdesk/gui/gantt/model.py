@@ -10,8 +10,10 @@ reload of 20,000 items. No Qt here: widgets read the model and paint it.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections.abc import Callable, Collection, Iterable, Iterator, KeysView, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from pmdesk.core.bulk import bulk_work
 from pmdesk.core.changes import ChangeSet
@@ -27,6 +29,7 @@ from pmdesk.core.scheduling import (
     TaskDays,
     broken_links,
 )
+from pmdesk.core.timeline import LaneBox
 from pmdesk.core.working_calendar import WorkingCalendar
 from pmdesk.store.models import HistorySnapshot
 from pmdesk.store.services.calendar import CalendarService
@@ -247,6 +250,30 @@ class Ghosts:
     dates: dict[int, tuple[int, int]]
 
 
+class LaneShift(NamedTuple):
+    """Lanes moved up or down as a whole: ``tops`` where each lane began before, in order,
+    and ``moves`` by how much its items moved (None: a lane folded or unfolded, whose items
+    took other shapes)."""
+
+    tops: tuple[float, ...]
+    moves: tuple[float | None, ...]
+
+    def move_at(self, y: float) -> float | None:
+        """How far what was at ``y`` moved (None: it was in a reshaped lane, or in none)."""
+        index = bisect_right(self.tops, y) - 1
+        return self.moves[index] if index >= 0 else None
+
+
+@dataclass
+class Moved:
+    """What may sit elsewhere since a version of the layout: these items and links, and
+    the lanes each shift (with the version it came at) moved up or down."""
+
+    items: set[int]
+    links: set[int]
+    shifts: list[tuple[int, LaneShift]]
+
+
 @dataclass
 class Refresh:
     """What a change needs repainted: some lanes, or everything when rows moved."""
@@ -284,11 +311,12 @@ class RoadmapModel:
         self.version = 0  # grows with every change of the layout: caches of geometry check it
         # What each step of ``version`` since the last full layout touched (see moved_since).
         self._laid_out = 0  # the version of the last full layout: everything may have moved
-        self._steps: list[tuple[int, frozenset[int], frozenset[int]]] = []
+        self._steps: list[tuple[int, frozenset[int], frozenset[int], LaneShift | None]] = []
         self._extent: tuple[int, tuple[int, int] | None] = (-1, None)
         # The layout's items of every layout since the last whole one, the filtered-out too:
         # a filter typed, changed and taken back takes them as they are (see _relayout).
         self._made: dict[int, LayoutItem] = {}
+        self._stack_before: list[LaneBox] = []  # the lanes before an edit that added a row
         self._clear()
 
     def _clear(self) -> None:
@@ -445,11 +473,12 @@ class RoadmapModel:
     def _restack(self) -> bool:
         """Lanes folded or unfolded, renamed or recoloured, the same ones in the same order:
         the rows stand and only the lanes' heights move. False (nothing done) otherwise."""
+        before = self.layout.boxes
         try:
             self.layout.restack(self._layout_lanes())
         except ValueError:  # lanes came, went or moved: a new layout
             return False
-        self._laid_out_again()
+        self._lanes_moved(before)
         return True
 
     def _laid_out_again(self) -> None:
@@ -458,25 +487,48 @@ class RoadmapModel:
         self._laid_out = self.version
         self._steps.clear()
 
-    def _step(self, items: Iterable[int] = (), links: Iterable[int] = ()) -> None:
-        """A change that moved only these items and links: the rest of the layout stands."""
+    def _step(
+        self,
+        items: Iterable[int] = (),
+        links: Iterable[int] = (),
+        shift: LaneShift | None = None,
+    ) -> None:
+        """A change that moved only these items and links (and, with ``shift``, whole lanes
+        up or down): the rest of the layout stands."""
         self.version += 1
-        self._steps.append((self.version, frozenset(items), frozenset(links)))
+        self._steps.append((self.version, frozenset(items), frozenset(links), shift))
         if len(self._steps) > 64:  # a cache this far behind starts afresh
             self._laid_out = self._steps.pop(0)[0]
 
-    def moved_since(self, version: int) -> tuple[set[int], set[int]] | None:
-        """(items, links) whose place or route may differ from what they were at ``version``,
+    def _lanes_moved(self, before: list[LaneBox]) -> None:
+        """The same lanes as in ``before`` (the stack until now), some of them taller, shorter,
+        folded or unfolded: every item keeps its row, so the items of a lane that only moved
+        up or down moved by as much as its top; a lane folded or unfolded reshaped its own."""
+        after = self.layout.box_of
+        reshaped = [b.lane_id for b in before if after[b.lane_id].collapsed != b.collapsed]
+        shift = LaneShift(
+            tuple(b.top for b in before),
+            tuple(
+                None if after[b.lane_id].collapsed != b.collapsed else after[b.lane_id].top - b.top
+                for b in before
+            ),
+        )
+        within = [i for lane in reshaped for i in self.layout.ids_of_lane(lane)]
+        self._step(within, (), shift)
+
+    def moved_since(self, version: int) -> Moved | None:
+        """What may have moved since ``version``: items, links and lanes (see :class:`Moved`),
         or None when anything may have (the chart was laid out again since)."""
         if version < self._laid_out:
             return None
-        items: set[int] = set()
-        links: set[int] = set()
-        for step, moved, changed in self._steps:
+        found = Moved(set(), set(), [])
+        for step, moved, changed, shift in self._steps:
             if step > version:
-                items |= moved
-                links |= changed
-        return items, links
+                found.items |= moved
+                found.links |= changed
+                if shift is not None:
+                    found.shifts.append((step, shift))
+        return found
 
     def extent(self) -> tuple[int, int] | None:
         """First and last day of what the chart shows (kept until the layout changes)."""
@@ -699,7 +751,7 @@ class RoadmapModel:
             if changes.kinds != {LANE} or not self._restack():  # a lane folded: no new layout
                 self.relayout()
         elif refresh.everything:  # rows added or freed: the lanes below moved, nothing else
-            self._laid_out_again()
+            self._lanes_moved(self._stack_before)
         return refresh
 
     def _reload(self) -> Refresh:
@@ -739,7 +791,7 @@ class RoadmapModel:
             accepts = self.filter.test() if self.filter.active else None
             shown = [self.layout_item(r) for r in rows if accepts is None or accepts(r)]
             hidden = removed | {r.id for r in rows if accepts is not None and not accepts(r)}
-            before = self.layout.height
+            before, self._stack_before = self.layout.height, self.layout.boxes
             refresh.lanes |= self.layout.update(shown, hidden)
             if self.layout.height != before:
                 refresh.everything = True
