@@ -521,7 +521,21 @@ def folding(panel, runs: int, settle) -> dict[str, list[float]]:
         _until_painted(chart, before)
 
     times = _frames(runs if runs % 2 == 0 else runs + 1, click, settle)  # unfolded at the end
-    return {"lane folded": times}
+    # The same lane folded from its menu while the screen shows lanes further down: they move
+    # up or down whole, with their links.
+    bar = view.verticalScrollBar()
+    bar.setValue(bar.maximum() // 2)
+    settle()
+
+    def fold_above(n: int) -> None:
+        before = chart.count
+        panel.lane_actions.set_lane_collapsed(first, n % 2 == 0)
+        _until_painted(chart, before)
+
+    above = _frames(runs if runs % 2 == 0 else runs + 1, fold_above, settle)
+    bar.setValue(0)
+    settle()
+    return {"lane folded": times, "lane above folded": above}
 
 
 def growing(panel, ctx, runs: int, settle) -> dict[str, list[float]]:
@@ -571,6 +585,7 @@ def report(results: dict[str, object]) -> None:
         ("filter key", "a key in the filter box until it shows (the chart follows), median", "ms"),
         ("filter applied", "Return (or the typing's pause) until the chart is filtered", "ms"),
         ("lane folded", "a click on a lane's chevron folds it, written, until painted", "ms"),
+        ("lane above folded", "the first lane folded from its menu, the screen further down", "ms"),
         ("row added", "an item stretched over its lane (a row more), written, until painted", "ms"),
         ("selection click", "mouse click on a bar until the chart has painted it, median", "ms"),
         ("drag committed", "release of a bar dragged 5 days until painted, median", "ms"),
