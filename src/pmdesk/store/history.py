@@ -442,10 +442,7 @@ def write_edit(
     connection = session.connection()
     with journal._writing(session):  # the history's own writes are no step of the edit
         if connection.dialect.name == "sqlite":
-            dbapi_connection = connection.connection.dbapi_connection
-            cursor = dbapi_connection.cursor()  # type: ignore[union-attr]
-            try:
-                sqlite_file.wind_clock(dbapi_connection)  # no engine event runs for it
+            with sqlite_file.wound_cursor(connection.connection.dbapi_connection) as cursor:
                 cursor.execute(
                     "INSERT INTO change_edit (at, who, label) VALUES (?, ?, ?)",
                     (at.strftime("%Y-%m-%d %H:%M:%S.%f"), who, label),
@@ -456,8 +453,6 @@ def write_edit(
                     " VALUES (?, ?, ?, ?, ?, ?)",
                     [(edit_id, t, k, n, kind._value_, text) for t, k, n, kind, _f, text in stored],
                 )
-            finally:
-                cursor.close()
             assert edit_id is not None
             return int(edit_id)
         result = session.execute(sa.insert(EDITS).values(at=at, who=who, label=label))

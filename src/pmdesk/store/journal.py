@@ -284,8 +284,6 @@ def _insert_whole_rows(connection: sa.Connection, table: sa.Table, rows: Sequenc
     """
     sql, order, processors = _whole_row_insert(table, connection.dialect)
     dbapi_error = connection.dialect.loaded_dbapi.Error
-    dbapi_connection = connection.connection.dbapi_connection
-    cursor = dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         # Column by column: one map over each column's values, its processor applied to
         # the whole column at once, then the rows zipped back together.
@@ -295,14 +293,12 @@ def _insert_whole_rows(connection: sa.Connection, table: sa.Table, rows: Sequenc
             else list(map(process, map(operator.itemgetter(name), rows)))
             for name, process in zip(order, processors, strict=True)
         ]
-        sqlite_file.wind_clock(dbapi_connection)  # no engine event runs for it: see StatementClock
-        cursor.executemany(sql, list(zip(*columns, strict=True)))
+        with sqlite_file.wound_cursor(connection.connection.dbapi_connection) as cursor:
+            cursor.executemany(sql, list(zip(*columns, strict=True)))
     except (dbapi_error, TypeError, ValueError) as exc:  # as SQLAlchemy raises them
         raise sa.exc.DBAPIError.instance(
             sql, None, exc, dbapi_error, dialect=connection.dialect, ismulti=True
         ) from exc
-    finally:
-        cursor.close()
 
 
 def update(uow: UnitOfWork, name: str, key: object, values: dict[str, Any]) -> None:

@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pmdesk.core.errors import ValidationError
 
@@ -126,6 +126,19 @@ def wind_clock(conn: object) -> None:
     clock = getattr(conn, "clock", None)
     if clock is not None:
         clock.wind()
+
+
+@contextlib.contextmanager
+def wound_cursor(conn: Any) -> Iterator[sqlite3.Cursor]:
+    """A cursor of ``conn`` (the SQLite connection under the engine's) for statements run
+    straight on it, bulk writes SQLAlchemy would slow down: no engine event winds the
+    statement clock before them, so it is wound here."""
+    wind_clock(conn)
+    cursor = conn.cursor()
+    try:
+        yield cursor
+    finally:
+        cursor.close()
 
 
 def sidecar(path: Path, suffix: str) -> Path:

@@ -139,7 +139,8 @@ class LinkPainter:
         return found
 
     def _drawing(self, link_id: int, scale: TimeScale) -> tuple | None:
-        """(points, segments on pixel centres, arrow head) of a link at this zoom."""
+        """(points, segments on pixel centres, arrow head, version) of a link at this zoom;
+        a route kept from before lanes moved is moved with them (``_follow_lanes``)."""
         cache = self._cache(scale)
         found = cache.get(link_id, cache)
         if found is not cache:

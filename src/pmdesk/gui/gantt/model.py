@@ -287,6 +287,8 @@ class Refresh:
     launch: bool = False  # the launch lane's tasks changed
     calendar: bool = False  # the working calendar changed: days off shade differently
     reread: bool = False  # the whole plan read again (a reconnect): anything may have changed
+    lane_list: bool = False  # the lanes themselves changed (a name, a colour, the order)
+    baselines: bool = False  # the baselines changed (one set, renamed, compared, removed)
     # Items that came onto the critical path or left it (drawn, with their links, in or out
     # of its colour) where the path was worked out from the moved items only.
     critical: set[int] = field(default_factory=set)
@@ -316,7 +318,6 @@ class RoadmapModel:
         # The layout's items of every layout since the last whole one, the filtered-out too:
         # a filter typed, changed and taken back takes them as they are (see _relayout).
         self._made: dict[int, LayoutItem] = {}
-        self._stack_before: list[LaneBox] = []  # the lanes before an edit that added a row
         self._clear()
 
     def _clear(self) -> None:
@@ -505,16 +506,13 @@ class RoadmapModel:
         folded or unfolded: every item keeps its row, so the items of a lane that only moved
         up or down moved by as much as its top; a lane folded or unfolded reshaped its own."""
         after = self.layout.box_of
-        reshaped = [b.lane_id for b in before if after[b.lane_id].collapsed != b.collapsed]
-        shift = LaneShift(
-            tuple(b.top for b in before),
-            tuple(
-                None if after[b.lane_id].collapsed != b.collapsed else after[b.lane_id].top - b.top
-                for b in before
-            ),
+        moves = tuple(
+            None if after[b.lane_id].collapsed != b.collapsed else after[b.lane_id].top - b.top
+            for b in before
         )
+        reshaped = [b.lane_id for b, move in zip(before, moves, strict=True) if move is None]
         within = [i for lane in reshaped for i in self.layout.ids_of_lane(lane)]
-        self._step(within, (), shift)
+        self._step(within, (), LaneShift(tuple(b.top for b in before), moves))
 
     def moved_since(self, version: int) -> Moved | None:
         """What may have moved since ``version``: items, links and lanes (see :class:`Moved`),
@@ -711,10 +709,10 @@ class RoadmapModel:
         lay_out = changes.touches(LANE, *BASELINE_KINDS)
         if changes.touches(LANE):
             self._set_lanes(self.queries.lane_rows(self.product_id))
-            refresh.everything = True
+            refresh.everything = refresh.lane_list = True
         if changes.touches(*BASELINE_KINDS):
             self._load_baselines()
-            refresh.everything = True
+            refresh.everything = refresh.baselines = True
         if changes.touches(ChangeKind.REQUIREMENT_ITEM_LINK):
             self.requirement_counts = self.queries.requirement_counts(self.product_id)
             refresh.items |= {
@@ -750,8 +748,6 @@ class RoadmapModel:
         if lay_out:
             if changes.kinds != {LANE} or not self._restack():  # a lane folded: no new layout
                 self.relayout()
-        elif refresh.everything:  # rows added or freed: the lanes below moved, nothing else
-            self._lanes_moved(self._stack_before)
         return refresh
 
     def _reload(self) -> Refresh:
@@ -767,6 +763,8 @@ class RoadmapModel:
             board=True,
             launch=True,
             reread=True,
+            lane_list=True,
+            baselines=True,
         )
 
     def _apply_items(self, changes: ChangeSet, refresh: Refresh) -> set[int]:
@@ -791,10 +789,11 @@ class RoadmapModel:
             accepts = self.filter.test() if self.filter.active else None
             shown = [self.layout_item(r) for r in rows if accepts is None or accepts(r)]
             hidden = removed | {r.id for r in rows if accepts is not None and not accepts(r)}
-            before, self._stack_before = self.layout.height, self.layout.boxes
+            height, stack = self.layout.height, self.layout.boxes
             refresh.lanes |= self.layout.update(shown, hidden)
-            if self.layout.height != before:
+            if self.layout.height != height:  # rows added or freed: the lanes below moved
                 refresh.everything = True
+                self._lanes_moved(stack)
             self.selected &= self.layout.items.keys()
         return refresh.items
 

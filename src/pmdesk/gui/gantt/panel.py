@@ -50,7 +50,7 @@ from .editor import ItemEditor
 from .headers import CHEVRON_WIDTH, LANE_COLUMN_WIDTH, CornerHeader, LaneHeader, TimeHeader
 from .lane_actions import LaneActions
 from .legend import RoadmapLegend
-from .model import BASELINE_KINDS, CALENDAR_KINDS, LANE, Filter, RoadmapModel
+from .model import CALENDAR_KINDS, Filter, RoadmapModel
 from .moments import MomentGhosts
 from .painting import ChartPainter
 from .refresh import ChartRefresh
@@ -215,9 +215,9 @@ class RoadmapPanel(QWidget):
         refresh = self.chart_refresh.apply(changes)
         # The toolbar's lists and the time scale only when what they show changed: a lane
         # folded, or a row added, lays the chart out again but leaves them as they are.
-        if refresh.reread or changes.touches(LANE):
+        if refresh.lane_list:
             self.toolbar.fill_lanes()
-        if refresh.reread or changes.touches(*BASELINE_KINDS):
+        if refresh.baselines:
             self.toolbar.fill_baselines(self.compare_baseline)
         if refresh.reread or self.scene.scale.origin != origin:
             self.time_header.update()  # the chart grew to the left: the dates moved under it

@@ -8,7 +8,7 @@ from PySide6.QtCore import QRectF
 
 from pmdesk.core.changes import ChangeSet
 
-from .model import ITEM, LANE, LINK
+from .model import ITEM, LINK
 
 if TYPE_CHECKING:
     from .model import Refresh, RoadmapModel
@@ -35,7 +35,7 @@ class ChartRefresh:
         before = self._dirty_rects(changes)
         refresh = self.model.apply(changes)
         if refresh.everything:
-            if refresh.reread or changes.touches(LANE):  # a lane's colour, or the lanes' order
+            if refresh.lane_list:  # a lane's colour, or the lanes' order
                 self.painter.forget_colours()
             self.scene.rebuild(keep_origin=True)
         elif refresh.launch:  # its rows and the chart's height may change: a few dozen tasks
