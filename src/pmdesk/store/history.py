@@ -23,7 +23,7 @@ import datetime as dt
 import getpass
 import json
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from decimal import Decimal
 from enum import Enum
 from functools import cache
@@ -33,7 +33,7 @@ import sqlalchemy as sa
 
 from pmdesk.core.history import EntryKind, SnapshotKind
 
-from . import journal, sqlite_file
+from . import history_bulk, journal, sqlite_file
 from .models import Base, ChangeEdit, ChangeEntry, HistorySnapshot, table_of
 from .models.finance import ExactDecimal
 from .models.history import FIELDS_MAX
@@ -194,10 +194,11 @@ def _quiet(table_name: str) -> frozenset[str]:
 class _Row:
     """One row's change within one edit, as the journal's steps add up."""
 
-    __slots__ = ("existed", "exists", "fields", "name")
+    __slots__ = ("existed", "exists", "fields", "first", "name")
 
-    def __init__(self, existed: bool) -> None:
+    def __init__(self, existed: bool, first: int) -> None:
         self.existed = existed
+        self.first = first  # the place in the journal of the step that first touched it
         self.exists = existed
         self.fields: dict[str, list[Any]] = {}
         self.name: str | None = None
@@ -210,16 +211,21 @@ class _Row:
             pair[1] = new
 
 
-def _changes(steps: list[journal.Step]) -> dict[tuple[str, object], _Row]:
+def _changes(
+    steps: list[journal.Step], skip: Collection[int] = ()
+) -> dict[tuple[str, object], _Row]:
     rows: dict[tuple[str, object], _Row] = {}
+    index = 0
 
     def row_of(table: str, key: object, existed: bool) -> _Row:
         found = rows.get((table, key))
         if found is None:
-            found = rows[(table, key)] = _Row(existed)
+            found = rows[(table, key)] = _Row(existed, index)
         return found
 
-    for step in steps:
+    for index, step in enumerate(steps):
+        if index in skip:
+            continue
         if isinstance(step, journal.Inserted):
             if step.table in UNRECORDED:
                 continue
@@ -346,10 +352,12 @@ def _held(session: Session, table_name: str, key: object) -> Any:
 
 
 def entries(
-    session: Session, steps: list[journal.Step]
-) -> Iterator[tuple[str, str, str, EntryKind, dict[str, list[Any]]]]:
-    """(table, row key text, name, kind, fields) per row the steps changed, in order."""
-    rows = _changes(steps)
+    session: Session, steps: list[journal.Step], skip: Collection[int] = ()
+) -> Iterator[tuple[int, str, str, str, EntryKind, dict[str, list[Any]]]]:
+    """(the place of the step that first touched the row, table, row key text, name, kind,
+    fields) per row the steps changed, in order; the steps at the places in ``skip`` are
+    left out (their entries are written from the rows: see store.history_bulk)."""
+    rows = _changes(steps, skip)
     for (table_name, _key), row in rows.items():
         if table_name == "workspace_info":
             _settings_noise(row)
@@ -360,7 +368,7 @@ def entries(
         kind = kinds[(table_name, key)]
         assert kind is not None
         name = row.name if isinstance(row.name, str) else str(row.name or "")
-        yield table_name, key_text(key), name[:NAME_MAX], kind, row.fields
+        yield row.first, table_name, key_text(key), name[:NAME_MAX], kind, row.fields
 
 
 # One encoder for every entry: json.dumps with any option builds a new one per call.
@@ -416,12 +424,17 @@ def record(uow: UnitOfWork, *, who: str, label: str, at: dt.datetime) -> int | N
     An edit that writes the history itself (a portfolio import bringing its own, and the
     undo or redo of that import) is not recorded: its history comes with it.
     """
-    if any(step.table in _OWN for step in uow.journal.steps):
+    steps = uow.journal.steps
+    if any(step.table in _OWN for step in steps):
         return None
-    found = list(entries(uow.session, uow.journal.steps))
-    if not found:
+    session = uow.session
+    bulk: dict[int, journal.Inserted] = {}
+    if session.connection().dialect.name == "sqlite":
+        bulk = history_bulk.eligible(steps, UNRECORDED, _quiet, name_column)
+    found = list(entries(session, steps, skip=bulk.keys()))
+    if not found and not bulk:
         return None
-    return write_edit(uow.session, at, who, label, found)
+    return write_edit(session, at, who, label, found, bulk)
 
 
 def write_edit(
@@ -429,16 +442,19 @@ def write_edit(
     at: dt.datetime,
     who: str,
     label: str,
-    found: list[tuple[str, str, str, EntryKind, dict[str, list[Any]]]],
+    found: list[tuple[int, str, str, str, EntryKind, dict[str, list[Any]]]],
+    bulk: Mapping[int, journal.Inserted] | None = None,
 ) -> int:
-    """One edit and its entries (table, row key text, name, kind, fields); returns its id.
+    """One edit and its entries (as :func:`entries` gives them); returns its id.
 
     On a file the rows go straight to SQLite's own cursor (two statements, a tenth of
-    what the same through SQLAlchemy costs: this runs with every edit); on a team
-    database through Core, in chunks.
+    what the same through SQLAlchemy costs: this runs with every edit), and the entries
+    of the steps in ``bulk`` (by their place in the journal) are written by SQLite from
+    the rows themselves, each in its place among the others; on a team database through
+    Core, in chunks.
     """
     who, label = who[:NAME_MAX], label[:NAME_MAX]
-    stored = [(t, k, n, kind, *_stored(fields)) for t, k, n, kind, fields in found]
+    stored = [(first, t, k, n, kind, *_stored(fields)) for first, t, k, n, kind, fields in found]
     connection = session.connection()
     with journal._writing(session):  # the history's own writes are no step of the edit
         if connection.dialect.name == "sqlite":
@@ -448,13 +464,28 @@ def write_edit(
                     (at.strftime("%Y-%m-%d %H:%M:%S.%f"), who, label),
                 )
                 edit_id = cursor.lastrowid
-                cursor.executemany(
-                    "INSERT INTO change_entry (edit_id, table_name, row_key, name, kind, fields)"
-                    " VALUES (?, ?, ?, ?, ?, ?)",
-                    [(edit_id, t, k, n, kind._value_, text) for t, k, n, kind, _f, text in stored],
-                )
-            assert edit_id is not None
+                assert edit_id is not None
+                done = 0
+                for place, step in sorted((bulk or {}).items()):
+                    upto = done
+                    while upto < len(stored) and stored[upto][0] < place:
+                        upto += 1
+                    _write_entries(cursor, edit_id, stored[done:upto])
+                    done = upto
+                    if not history_bulk.write_added(
+                        cursor,
+                        edit_id,
+                        step,
+                        _quiet(step.table),
+                        name_column(step.table),
+                        name_max=NAME_MAX,
+                        text_max=TEXT_MAX,
+                    ):  # a text too long to keep whole: the step's entries made here
+                        made = [(*e[:5], *_stored(e[5])) for e in entries(session, [step])]
+                        _write_entries(cursor, edit_id, made)
+                _write_entries(cursor, edit_id, stored[done:])
             return int(edit_id)
+        assert not bulk, "the entries of a team database are made in Python"
         result = session.execute(sa.insert(EDITS).values(at=at, who=who, label=label))
         assert isinstance(result, sa.CursorResult)
         (edit_id,) = result.inserted_primary_key or (None,)
@@ -467,7 +498,7 @@ def write_edit(
                 "kind": kind,
                 "fields": fields,
             }
-            for t, k, n, kind, fields, _text in stored
+            for _first, t, k, n, kind, fields, _text in stored
         ]
         for start in range(0, len(rows), _CHUNK):
             session.execute(sa.insert(ENTRIES), rows[start : start + _CHUNK])
@@ -476,6 +507,16 @@ def write_edit(
 
 
 # -- snapshots -------------------------------------------------------------------------------------
+
+
+def _write_entries(cursor: Any, edit_id: int, stored: list[tuple]) -> None:
+    """Entries (place, table, row key text, name, kind, fields, their text) of one edit."""
+    if stored:
+        cursor.executemany(
+            "INSERT INTO change_entry (edit_id, table_name, row_key, name, kind, fields)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [(edit_id, str(t), k, n, kind._value_, text) for _p, t, k, n, kind, _f, text in stored],
+        )
 
 
 def unique_name(session: Session, name: str) -> str:
