@@ -237,3 +237,26 @@ def test_rows_another_step_touches_are_made_in_python(
     assert bulk_steps == [("roadmap_item", True)]  # the second step only
     assert found["bulk"] == found["python"]
     assert any(row[1] == "120" and row[2] == "Renamed" for row in found["bulk"])
+
+
+def test_rows_given_out_of_order_have_their_entries_in_that_order(
+    tmp_path: Path, monkeypatch, bulk_steps
+) -> None:
+    """Keys with gaps, given last first: the entries follow the rows as given."""
+    found = {}
+    for name in ("bulk", "python"):
+        if name == "python":
+            in_python(monkeypatch)
+        ws = Workspace.create(tmp_path / f"{name}.pmdesk", name="Out of order")
+        product = ws.service(PortfolioService).create_product(name="Atlas")
+        lane = ws.service(RoadmapService).lanes.create(product_id=product.id, name="Core")
+        rows = odd_rows(product.id, lane.id, 100, 200)
+        for n, row in enumerate(rows):
+            row["id"] = 10_000 - 3 * n
+        with ws.transaction() as uow:
+            uow.insert_rows("roadmap_item", rows)
+        ws.close()
+        found[name] = entries(tmp_path / f"{name}.pmdesk")
+    assert bulk_steps == [("roadmap_item", True)]
+    assert found["bulk"] == found["python"]
+    assert [row[1] for row in found["bulk"]][:3] == ["10000", "9997", "9994"]

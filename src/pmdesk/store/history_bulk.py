@@ -27,6 +27,7 @@ step and answer False: the caller then makes that step's entries in Python, as b
 from __future__ import annotations
 
 import json
+import operator
 import sqlite3
 from collections.abc import Callable, Sequence
 from functools import cache
@@ -70,10 +71,13 @@ def _value_sql(column: sa.Column) -> str | None:
 
 
 @cache
-def added_sql(table_name: str, columns: tuple[str, ...], name_column: str | None) -> str | None:
+def added_sql(
+    table_name: str, columns: tuple[str, ...], name_column: str | None, *, run: bool = False
+) -> str | None:
     """The INSERT … SELECT writing the entries "added" of ``table_name``'s rows listed
-    (as a JSON array of keys, in order) with these recorded ``columns``; None where
-    SQLite cannot write them as Python does."""
+    (as a JSON array of keys, in order; with ``run``, keys from the first to the last
+    given, every one of them) with these recorded ``columns``; None where SQLite cannot
+    write them as Python does."""
     table = Base.metadata.tables[table_name]
     keys = list(table.primary_key.columns)
     if len(keys) != 1 or type(keys[0].type) not in (sa.Integer, sa.BigInteger):
@@ -93,11 +97,15 @@ def added_sql(table_name: str, columns: tuple[str, ...], name_column: str | None
     else:
         return None
     key = "r." + _QUOTE(keys[0].name)
+    rows = (
+        f"FROM {_QUOTE(table_name)} AS r WHERE {key} BETWEEN ? AND ? ORDER BY {key}"
+        if run  # an import's new ids: a range of the table's own order, no list to join
+        else f"FROM json_each(?) AS k JOIN {_QUOTE(table_name)} AS r ON {key} = k.value "
+        "ORDER BY k.key"
+    )
     return (
         "INSERT INTO change_entry (edit_id, table_name, row_key, name, kind, fields) "
-        f"SELECT ?, ?, CAST({key} AS TEXT), {name}, ?, json_object({', '.join(pairs)}) "
-        f"FROM json_each(?) AS k JOIN {_QUOTE(table_name)} AS r ON {key} = k.value "
-        "ORDER BY k.key"
+        f"SELECT ?, ?, CAST({key} AS TEXT), {name}, ?, json_object({', '.join(pairs)}) {rows}"
     )
 
 
@@ -175,12 +183,18 @@ def write_added(
     order; False (with nothing written) where SQLite could not write them all as the
     history keeps them: the caller makes them in Python."""
     columns = tuple(c for c in step.rows[0] if c not in quiet)
-    sql = added_sql(step.table, columns, name_column)
-    assert sql is not None  # eligible() checked it
     keys = step.keys()
+    run = (
+        type(keys[0]) is int
+        and keys[-1] - keys[0] == len(keys) - 1
+        and all(map(operator.lt, keys, keys[1:]))
+    )
+    sql = added_sql(step.table, columns, name_column, run=run)
+    assert sql is not None  # eligible() checked it
+    listed = (keys[0], keys[-1]) if run else (json.dumps(keys),)
     last = cursor.execute("SELECT max(id) FROM change_entry").fetchone()[0] or 0
     try:
-        cursor.execute(sql, (edit_id, str(step.table), EntryKind.ADDED._value_, json.dumps(keys)))
+        cursor.execute(sql, (edit_id, str(step.table), EntryKind.ADDED._value_, *listed))
     except sqlite3.IntegrityError:  # an entry past the table's own limit: nothing written
         return False
     whole = cursor.rowcount == len(keys)
