@@ -147,37 +147,51 @@ def odd_rows(product_id: int, lane_id: int, first_id: int, count: int) -> list[d
     return rows
 
 
-def test_odd_values_have_the_entries_python_wrote(tmp_path: Path, monkeypatch, bulk_steps) -> None:
-    """Right-to-left text with emoji, quotes, control characters and NUL, empty and
-    missing texts, a name longer than the history keeps, year 1 and year 9999, numbers
-    near 2⁶³; and booleans, true, false and none, in a calendar's days."""
+def both_ways(tmp_path: Path, monkeypatch, edit) -> dict[str, list[tuple]]:
+    """The entries of ``edit(uow, product_id, lane_id)``, made in a new workspace with one
+    product and one lane: as they are ("bulk"), then with every entry made in Python."""
     found = {}
     for name in ("bulk", "python"):
         if name == "python":
             in_python(monkeypatch)
-        ws = Workspace.create(tmp_path / f"{name}.pmdesk", name="Odd values")
+        ws = Workspace.create(tmp_path / f"{name}.pmdesk", name="Both ways")
         product = ws.service(PortfolioService).create_product(name="Atlas")
         lane = ws.service(RoadmapService).lanes.create(product_id=product.id, name="Core")
         with ws.transaction() as uow:
-            uow.insert_rows("roadmap_item", odd_rows(product.id, lane.id, 100, 240))
-            uow.insert("work_calendar", id=5, name="Odd", product_id=product.id)
-            days = [
-                whole_row(
-                    "calendar_exception",
-                    {
-                        "id": 10 + n,
-                        "calendar_id": 5,
-                        "name": ODD[n % len(ODD)].strip() or "day",
-                        "start_date": dt.date(2030, 1, 1) + dt.timedelta(days=n),
-                        "end_date": dt.date(2030, 1, 1) + dt.timedelta(days=n),
-                        "working": bool(n % 2),
-                    },
-                )
-                for n in range(150)
-            ]
-            uow.insert_rows("calendar_exception", days)
+            edit(uow, product.id, lane.id)
         ws.close()
         found[name] = entries(tmp_path / f"{name}.pmdesk")
+    return found
+
+
+def calendar_days(count: int) -> list[dict]:
+    return [
+        whole_row(
+            "calendar_exception",
+            {
+                "id": 10 + n,
+                "calendar_id": 5,
+                "name": ODD[n % len(ODD)].strip() or "day",
+                "start_date": dt.date(2030, 1, 1) + dt.timedelta(days=n),
+                "end_date": dt.date(2030, 1, 1) + dt.timedelta(days=n),
+                "working": bool(n % 2),
+            },
+        )
+        for n in range(count)
+    ]
+
+
+def test_odd_values_have_the_entries_python_wrote(tmp_path: Path, monkeypatch, bulk_steps) -> None:
+    """Right-to-left text with emoji, quotes, control characters and NUL, empty and
+    missing texts, a name longer than the history keeps, year 1 and year 9999, numbers
+    near 2⁶³; and booleans, true, false and none, in a calendar's days."""
+
+    def edit(uow, product_id: int, lane_id: int) -> None:
+        uow.insert_rows("roadmap_item", odd_rows(product_id, lane_id, 100, 240))
+        uow.insert("work_calendar", id=5, name="Odd", product_id=product_id)
+        uow.insert_rows("calendar_exception", calendar_days(150))
+
+    found = both_ways(tmp_path, monkeypatch, edit)
     assert ("roadmap_item", True) in bulk_steps and ("calendar_exception", True) in bulk_steps
     assert found["bulk"] == found["python"]
     texts = "".join(row[4] for row in found["bulk"])
@@ -191,24 +205,18 @@ def test_a_text_too_long_to_keep_whole_is_cut_as_python_cuts_it(
     20,000 characters in another (past what the history keeps whole): SQLite's entries
     for those steps are taken back and made in Python, where the notes are cut, each in
     its place among the edit's other entries."""
-    found = {}
-    for name in ("bulk", "python"):
-        if name == "python":
-            in_python(monkeypatch)
-        ws = Workspace.create(tmp_path / f"{name}.pmdesk", name="Long notes")
-        product = ws.service(PortfolioService).create_product(name="Atlas")
-        lane = ws.service(RoadmapService).lanes.create(product_id=product.id, name="Core")
-        rows = odd_rows(product.id, lane.id, 100, 400)
+
+    def edit(uow, product_id: int, lane_id: int) -> None:
+        rows = odd_rows(product_id, lane_id, 100, 400)
         rows[75]["notes"] = "שלום 🚀" * 150_000
         rows[250]["notes"] = "ab\n" * 7_000
-        with ws.transaction() as uow:
-            uow.insert_rows("roadmap_item", rows[:120])
-            uow.insert("lane", id=90, product_id=product.id, name="Between")
-            uow.insert_rows("roadmap_item", rows[120:260] + odd_rows(product.id, 90, 600, 10))
-            uow.insert("lane", id=91, product_id=product.id, name="And between")
-            uow.insert_rows("roadmap_item", rows[260:])
-        ws.close()
-        found[name] = entries(tmp_path / f"{name}.pmdesk")
+        uow.insert_rows("roadmap_item", rows[:120])
+        uow.insert("lane", id=90, product_id=product_id, name="Between")
+        uow.insert_rows("roadmap_item", rows[120:260] + odd_rows(product_id, 90, 600, 10))
+        uow.insert("lane", id=91, product_id=product_id, name="And between")
+        uow.insert_rows("roadmap_item", rows[260:])
+
+    found = both_ways(tmp_path, monkeypatch, edit)
     assert bulk_steps == [("roadmap_item", False), ("roadmap_item", False), ("roadmap_item", True)]
     assert found["bulk"] == found["python"]
     cut = {row[1]: row[4] for row in found["bulk"] if "…" in row[4]}
@@ -219,21 +227,15 @@ def test_a_text_too_long_to_keep_whole_is_cut_as_python_cuts_it(
 def test_rows_another_step_touches_are_made_in_python(
     tmp_path: Path, monkeypatch, bulk_steps
 ) -> None:
-    """Rows added and then changed or deleted within the same edit: their entries add the
-    steps up (an item renamed after being added is one entry "added" with the new name)."""
-    found = {}
-    for name in ("bulk", "python"):
-        if name == "python":
-            in_python(monkeypatch)
-        ws = Workspace.create(tmp_path / f"{name}.pmdesk", name="Touched twice")
-        product = ws.service(PortfolioService).create_product(name="Atlas")
-        lane = ws.service(RoadmapService).lanes.create(product_id=product.id, name="Core")
-        with ws.transaction() as uow:
-            uow.insert_rows("roadmap_item", odd_rows(product.id, lane.id, 100, 150))
-            uow.insert_rows("roadmap_item", odd_rows(product.id, lane.id, 300, 150))
-            uow.update("roadmap_item", 120, name="Renamed")
-        ws.close()
-        found[name] = entries(tmp_path / f"{name}.pmdesk")
+    """Rows added and then changed within the same edit: their entries add the steps up
+    (an item renamed after being added is one entry "added" with the new name)."""
+
+    def edit(uow, product_id: int, lane_id: int) -> None:
+        uow.insert_rows("roadmap_item", odd_rows(product_id, lane_id, 100, 150))
+        uow.insert_rows("roadmap_item", odd_rows(product_id, lane_id, 300, 150))
+        uow.update("roadmap_item", 120, name="Renamed")
+
+    found = both_ways(tmp_path, monkeypatch, edit)
     assert bulk_steps == [("roadmap_item", True)]  # the second step only
     assert found["bulk"] == found["python"]
     assert any(row[1] == "120" and row[2] == "Renamed" for row in found["bulk"])
@@ -243,20 +245,14 @@ def test_rows_given_out_of_order_have_their_entries_in_that_order(
     tmp_path: Path, monkeypatch, bulk_steps
 ) -> None:
     """Keys with gaps, given last first: the entries follow the rows as given."""
-    found = {}
-    for name in ("bulk", "python"):
-        if name == "python":
-            in_python(monkeypatch)
-        ws = Workspace.create(tmp_path / f"{name}.pmdesk", name="Out of order")
-        product = ws.service(PortfolioService).create_product(name="Atlas")
-        lane = ws.service(RoadmapService).lanes.create(product_id=product.id, name="Core")
-        rows = odd_rows(product.id, lane.id, 100, 200)
+
+    def edit(uow, product_id: int, lane_id: int) -> None:
+        rows = odd_rows(product_id, lane_id, 100, 200)
         for n, row in enumerate(rows):
             row["id"] = 10_000 - 3 * n
-        with ws.transaction() as uow:
-            uow.insert_rows("roadmap_item", rows)
-        ws.close()
-        found[name] = entries(tmp_path / f"{name}.pmdesk")
+        uow.insert_rows("roadmap_item", rows)
+
+    found = both_ways(tmp_path, monkeypatch, edit)
     assert bulk_steps == [("roadmap_item", True)]
     assert found["bulk"] == found["python"]
     assert [row[1] for row in found["bulk"]][:3] == ["10000", "9997", "9994"]
