@@ -462,13 +462,13 @@ def _lag(plan, project, pred: Task, task: Task, link: Link, rounded, calendar) -
     an error) when it is absurdly long."""
     exact = lag_in_days(link, project.minutes_per_day, pred, calendar)
     days = int(math.copysign(math.floor(abs(exact) + 0.5), exact))  # half a day rounds away
-    what = f"{pred.label} → {task.label}"
     if abs(days) > MAX_LAG_DAYS or abs(link.lag_tenths) > 2**62:
         message = f"the lag of its link from {pred.label} is more than 100 years"
         plan.errors.append(RowError(None, message, header=task.label))
         return None
     if abs(exact - days) > 1e-9:
         unit = "day" if link.elapsed else "working day"
+        what = f"{pred.label} → {task.label}"  # named only when said: 15,000 links at once
         rounded.append(f"{what} ({exact:g} → {_count(days, unit)})")
     return _Lag(days, link.elapsed, link.unit, link.lag_tenths)
 
