@@ -124,6 +124,7 @@ from .importing import (
     clean_fields,
     column_defaults,
     insert,
+    insert_many,
 )
 from .mspdi_read import (
     Link,
@@ -140,7 +141,7 @@ from .mspdi_read import (
 from .mspdi_write import export_mspdi
 
 if TYPE_CHECKING:
-    from pmdesk.store.workspace import UnitOfWork, Workspace
+    from pmdesk.store.workspace import Workspace
 
 __all__ = ["export_mspdi", "import_mspdi", "read_mspdi"]
 
@@ -590,7 +591,7 @@ def _write(
             }
             for p, s, k, lag in plan.links
         ]
-        _insert_rows(uow, result, Dependency, links)
+        insert_many(uow, result, Dependency, links)
         if plan.baseline:
             _write_baseline(uow, plan, product_id, item_ids, baseline_name, result)
     return result
@@ -651,40 +652,7 @@ def _write_calendar(uow, plan: _Plan, project: Project, product_id: int, result)
         }
         for day in wanted.exceptions
     ]
-    _insert_rows(uow, result, CalendarException, rows)
-
-
-def _insert_rows(
-    uow: UnitOfWork, result: ImportResult, model: type[Base], rows: list[dict]
-) -> list:
-    """Insert many rows as one journal step (``uow.insert_rows``: batched executemany, no
-    ORM objects); their ids, in row order.
-
-    The ids are chosen first: in a file the import's transaction is the only writer, so
-    they follow the largest one; a team server, where others insert too, hands them out
-    of the table's sequence.
-    """
-    if not rows:
-        return []
-    table = table_of(model)
-    ids = _new_ids(uow.session, table, len(rows))
-    # Every column given (its default where the row has none): the journal keeps the rows
-    # as written instead of reading them back.
-    blank = {c.name: 1 if c.key == "row_version" else None for c in table.c}  # a first version
-    blank |= column_defaults(model)
-    uow.insert_rows(table.name, [blank | row | {"id": n} for row, n in zip(rows, ids, strict=True)])
-    result.created.setdefault(table.name, []).extend(ids)
-    return ids
-
-
-def _new_ids(session, table: sa.Table, count: int) -> list[int]:
-    """``count`` fresh ids for ``table``, in increasing order."""
-    if session.get_bind().dialect.name == "sqlite":
-        first = (session.scalar(sa.select(sa.func.max(table.c.id))) or 0) + 1
-        return list(range(first, first + count))
-    sequence = sa.func.pg_get_serial_sequence(table.name, "id")
-    numbers = sa.select(sa.func.nextval(sequence)).select_from(sa.func.generate_series(1, count))
-    return sorted(session.scalars(numbers))
+    insert_many(uow, result, CalendarException, rows)
 
 
 def _write_lanes(uow, plan: _Plan, product_id: int, result: ImportResult) -> dict[str, int]:
@@ -731,7 +699,7 @@ def _write_items(uow, plan: _Plan, product_id: int, lane_ids, result, report) ->
             }
             for item in batch
         ]
-        ids = _insert_rows(uow, result, RoadmapItem, rows)
+        ids = insert_many(uow, result, RoadmapItem, rows)
         item_ids |= dict(zip([i.uid for i in batch], ids, strict=True))
         report(PLAN_SHARE + (100 - PLAN_SHARE) * number // (len(levels) + 1))
     return item_ids

@@ -27,7 +27,6 @@ step and answer False: the caller then makes that step's entries in Python, as b
 from __future__ import annotations
 
 import json
-import operator
 import sqlite3
 from collections.abc import Callable, Sequence
 from functools import cache
@@ -184,11 +183,8 @@ def write_added(
     history keeps them: the caller makes them in Python."""
     columns = tuple(c for c in step.rows[0] if c not in quiet)
     keys = step.keys()
-    run = (
-        type(keys[0]) is int
-        and keys[-1] - keys[0] == len(keys) - 1
-        and all(map(operator.lt, keys, keys[1:]))
-    )
+    first = keys[0]
+    run = isinstance(first, int) and keys == list(range(first, first + len(keys)))
     sql = added_sql(step.table, columns, name_column, run=run)
     assert sql is not None  # eligible() checked it
     listed = (keys[0], keys[-1]) if run else (json.dumps(keys),)
