@@ -83,3 +83,20 @@ def at_the_bounds(tmp_path_factory) -> Path:
     conn.close()
     Workspace.open(path, read_only=True).close()  # within the bounds: a sound file
     return path
+
+
+@pytest.fixture
+def straight_calls(monkeypatch) -> list[str]:
+    """The tables written whole, straight to SQLite's cursor (journal._insert_whole_rows),
+    one name per call."""
+    from pmdesk.store import journal
+
+    calls: list[str] = []
+    original = journal._insert_whole_rows
+
+    def counted(connection, table, rows) -> None:
+        calls.append(table.name)
+        original(connection, table, rows)
+
+    monkeypatch.setattr(journal, "_insert_whole_rows", counted)
+    return calls

@@ -22,7 +22,6 @@ from pmdesk.exchange import tabular_import
 from pmdesk.exchange.importing import BATCH
 from pmdesk.exchange.tabular import read_csv
 from pmdesk.exchange.tabular_import import apply_plan, import_csv, plan_csv
-from pmdesk.store import journal
 from pmdesk.store.models import Base
 from pmdesk.store.services import LifecycleService, PortfolioService
 from pmdesk.store.workspace import Workspace
@@ -85,44 +84,41 @@ def contents(path: Path) -> tuple[dict[str, list[tuple]], dict[str, list[tuple]]
         conn.close()
 
 
-def imported_both_ways(tmp_path: Path, monkeypatch, target: str, data: str):
+def written_both_ways(tmp_path: Path, monkeypatch, write) -> dict:
+    """``write(ws, product_id)`` in a new workspace with one product, as it is ("whole")
+    and through the ORM: {way: (what write returned, the file's contents)}."""
     found = {}
     for way in ("whole", "orm"):
         if way == "orm":
             monkeypatch.setattr(tabular_import, "insert_many", through_orm)
         ws = Workspace.create(tmp_path / f"{way}.pmdesk", name="Import")
         product = ws.service(PortfolioService).create_product(name="Widget")
-        if target == "metrics":  # one metric there already, one made by the import
-            life = ws.service(LifecycleService)
-            life.metrics.create(product_id=product.id, name="Revenue", kind=MetricKind.REVENUE)
-        preset = PRESETS.get(target, "none")
-        import_csv(ws, data.encode(), target=target, product_id=product.id, preset=preset)
+        answer = write(ws, product.id)
         ws.close()
-        found[way] = contents(tmp_path / f"{way}.pmdesk")
+        found[way] = (answer, contents(tmp_path / f"{way}.pmdesk"))
     return found
 
 
-@pytest.fixture
-def straight_tables(monkeypatch) -> list[str]:
-    """The tables written on the journal's straight path (each call counted)."""
-    calls: list[str] = []
-    original = journal._insert_whole_rows
+def imported_both_ways(tmp_path: Path, monkeypatch, target: str, data: str):
+    def write(ws, product_id: int) -> None:
+        if target == "metrics":  # one metric there already, one made by the import
+            life = ws.service(LifecycleService)
+            life.metrics.create(product_id=product_id, name="Revenue", kind=MetricKind.REVENUE)
+        preset = PRESETS.get(target, "none")
+        import_csv(ws, data.encode(), target=target, product_id=product_id, preset=preset)
 
-    def counted(connection, table, rows) -> None:
-        calls.append(table.name)
-        original(connection, table, rows)
-
-    monkeypatch.setattr(journal, "_insert_whole_rows", counted)
-    return calls
+    return {
+        way: rows for way, (_none, rows) in written_both_ways(tmp_path, monkeypatch, write).items()
+    }
 
 
 @pytest.mark.parametrize("target", sorted(CSVS))
 def test_an_import_lands_as_the_orm_wrote_it(
-    tmp_path: Path, monkeypatch, straight_tables, target: str
+    tmp_path: Path, monkeypatch, straight_calls, target: str
 ) -> None:
     found = imported_both_ways(tmp_path, monkeypatch, target, CSVS[target])
     (rows, moments), (reference, reference_moments) = found["whole"], found["orm"]
-    assert straight_tables  # the rows went whole, straight to SQLite
+    assert straight_calls  # the rows went whole, straight to SQLite
     assert rows == reference
     assert sum(len(r) for r in rows.values()) >= 5
     for table, made in moments.items():  # a moment for every row, as the ORM gave one
@@ -131,7 +127,7 @@ def test_an_import_lands_as_the_orm_wrote_it(
 
 
 def test_requirements_get_the_models_made_defaults(
-    tmp_path: Path, monkeypatch, straight_tables
+    tmp_path: Path, monkeypatch, straight_calls
 ) -> None:
     """A column the sheet does not give whose default is made when a row is (a new list
     of acceptance criteria, the moment it was created) gets one, row by row."""
@@ -146,13 +142,13 @@ def test_requirements_get_the_models_made_defaults(
         made = conn.execute("SELECT acceptance_criteria, created_at FROM requirement").fetchall()
     finally:
         conn.close()
-    assert straight_tables == ["requirement"]
+    assert straight_calls == ["requirement"]
     assert [criteria for criteria, _at in made] == ["[]", "[]", "[]"]
     assert all(dt.datetime.fromisoformat(at) >= before for _criteria, at in made)
 
 
 def test_a_large_sheet_is_written_in_batches_with_its_progress(
-    tmp_path: Path, monkeypatch, straight_tables
+    tmp_path: Path, monkeypatch, straight_calls
 ) -> None:
     """2.5 batches of roadmap items: progress after each batch, every row as the ORM wrote
     it, and the ids one run in the rows' order."""
@@ -161,26 +157,18 @@ def test_a_large_sheet_is_written_in_batches_with_its_progress(
         day = dt.date(2027, 1, 1) + dt.timedelta(days=n % 300)
         lines.append(f"Item {n} ✓,{day},{day + dt.timedelta(days=n % 9)},Lane {n % 7}")
     table = read_csv("\n".join(lines).encode())
-    found = {}
-    for way in ("whole", "orm"):
-        if way == "orm":
-            monkeypatch.setattr(tabular_import, "insert_many", through_orm)
-        ws = Workspace.create(tmp_path / f"{way}.pmdesk", name="Large")
-        product = ws.service(PortfolioService).create_product(name="Widget")
+    total = BATCH * 2 + BATCH // 2
+
+    def write(ws, product_id: int):
         plan = plan_csv(ws, table, "roadmap")
         assert not plan.errors
         calls: list[tuple[int, int]] = []
+        result = apply_plan(ws, plan, product_id=product_id, progress=lambda *c: calls.append(c))
+        return calls, result.created["roadmap_item"]
 
-        def written(done: int, total: int, calls: list = calls) -> None:
-            calls.append((done, total))
-
-        result = apply_plan(ws, plan, product_id=product.id, progress=written)
-        ws.close()
-        found[way] = contents(tmp_path / f"{way}.pmdesk")[0]
-        if way == "whole":
-            total = BATCH * 2 + BATCH // 2
-            assert calls == [(BATCH, total), (2 * BATCH, total), (total, total)]
-            ids = result.created["roadmap_item"]
-            assert ids == list(range(ids[0], ids[0] + total))
-    assert straight_tables.count("roadmap_item") == 3
-    assert found["whole"] == found["orm"]
+    found = written_both_ways(tmp_path, monkeypatch, write)
+    (calls, ids), (rows, _moments) = found["whole"]
+    assert calls == [(BATCH, total), (2 * BATCH, total), (total, total)]
+    assert ids == list(range(ids[0], ids[0] + total))
+    assert straight_calls.count("roadmap_item") == 3
+    assert rows == found["orm"][1][0]

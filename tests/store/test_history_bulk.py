@@ -152,21 +152,31 @@ def odd_rows(product_id: int, lane_id: int, first_id: int, count: int) -> list[d
     return rows
 
 
-def both_ways(tmp_path: Path, monkeypatch, edit) -> dict[str, list[tuple]]:
-    """The entries of ``edit(uow, product_id, lane_id)``, made in a new workspace with one
-    product and one lane: as they are ("bulk"), then with every entry made in Python."""
+def made_both_ways(tmp_path: Path, monkeypatch, make) -> dict[str, list[tuple]]:
+    """The last edit's entries after ``make(ws, product_id)`` in a new workspace with one
+    product: as they are ("bulk"), then with every entry made in Python."""
     found = {}
     for name in ("bulk", "python"):
         if name == "python":
             in_python(monkeypatch)
         ws = Workspace.create(tmp_path / f"{name}.pmdesk", name="Both ways")
         product = ws.service(PortfolioService).create_product(name="Atlas")
-        lane = ws.service(RoadmapService).lanes.create(product_id=product.id, name="Core")
-        with ws.transaction() as uow:
-            edit(uow, product.id, lane.id)
+        make(ws, product.id)
         ws.close()
         found[name] = entries(tmp_path / f"{name}.pmdesk")
     return found
+
+
+def both_ways(tmp_path: Path, monkeypatch, edit) -> dict[str, list[tuple]]:
+    """The entries of ``edit(uow, product_id, lane_id)`` in one transaction, the product
+    given a lane first (see made_both_ways)."""
+
+    def make(ws, product_id: int) -> None:
+        lane = ws.service(RoadmapService).lanes.create(product_id=product_id, name="Core")
+        with ws.transaction() as uow:
+            edit(uow, product_id, lane.id)
+
+    return made_both_ways(tmp_path, monkeypatch, make)
 
 
 def calendar_days(count: int) -> list[dict]:
@@ -288,15 +298,14 @@ def test_a_sheet_from_another_tool_has_the_same_history_either_way(
     emoji, quoted commas, the bounds of a date): every step written by SQLite, then all in
     Python."""
     monkeypatch.setattr(history_bulk, "SMALLEST", 1)
-    found = {}
-    for way in ("bulk", "python"):
-        if way == "python":
-            in_python(monkeypatch)
-        ws = Workspace.create(tmp_path / f"{way}.pmdesk", name="Sheets")
-        product = ws.service(PortfolioService).create_product(name="Widget")
-        preset = SHEET_PRESETS.get(target, "none")
-        import_csv(ws, SHEETS[target].encode(), target=target, product_id=product.id, preset=preset)
-        ws.close()
-        found[way] = [(*e[:4], _MOMENT.sub("…", e[4])) for e in entries(tmp_path / f"{way}.pmdesk")]
+
+    def make(ws, product_id: int) -> None:
+        data, preset = SHEETS[target].encode(), SHEET_PRESETS.get(target, "none")
+        import_csv(ws, data, target=target, product_id=product_id, preset=preset)
+
+    found = {
+        way: [(*entry[:4], _MOMENT.sub("…", entry[4])) for entry in found]
+        for way, found in made_both_ways(tmp_path, monkeypatch, make).items()
+    }
     assert any(done for _table, done in bulk_steps)
     assert found["bulk"] == found["python"]

@@ -30,20 +30,6 @@ def through_sqlalchemy(connection: sa.Connection, table: sa.Table, rows) -> None
     connection.execute(sa.insert(table), list(rows))
 
 
-@pytest.fixture
-def straight_calls(monkeypatch) -> list[str]:
-    """The tables written on the straight path (each call counted)."""
-    calls: list[str] = []
-    original = journal._insert_whole_rows
-
-    def counted(connection, table, rows) -> None:
-        calls.append(table.name)
-        original(connection, table, rows)
-
-    monkeypatch.setattr(journal, "_insert_whole_rows", counted)
-    return calls
-
-
 def test_a_whole_portfolio_lands_as_sqlalchemy_wrote_it(
     tmp_path: Path, monkeypatch, straight_calls
 ) -> None:
