@@ -10,6 +10,7 @@ with a connection of their own.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
 import sqlite3
 from pathlib import Path
@@ -22,7 +23,7 @@ from tests.store.test_whole_row_insert import whole_row
 
 from pmdesk.exchange.mspdi import export_mspdi, import_mspdi
 from pmdesk.exchange.tabular_import import import_csv
-from pmdesk.store import history, history_bulk
+from pmdesk.store import history, history_bulk, journal
 from pmdesk.store.generate import create_large
 from pmdesk.store.services import HistoryService, PortfolioService, RoadmapService
 from pmdesk.store.workspace import Workspace
@@ -309,3 +310,49 @@ def test_a_sheet_from_another_tool_has_the_same_history_either_way(
     }
     assert any(done for _table, done in bulk_steps)
     assert found["bulk"] == found["python"]
+
+
+def test_the_cycle_collector_rests_while_an_import_is_undone_and_redone(
+    tmp_path: Path, plan_xml: Path, monkeypatch
+) -> None:
+    """An import taken back and brought back: its rows read back, taken out, put in and
+    recorded in the history are hundreds of thousands of new objects at 20,000 tasks, and
+    Python's cycle collector would scan everything in memory at each burst of them."""
+    ws = Workspace.create(tmp_path / "undo.pmdesk", name="Undo")
+    product = ws.service(PortfolioService).create_product(name="Imported")
+    with ws.recording() as steps:
+        import_mspdi(ws, plan_xml, product_id=product.id)
+    running: list[str] = []
+    inside: list[str] = []  # the work running when a collection started
+
+    def watched(module, name: str) -> None:
+        original = getattr(module, name)
+
+        def run(*args, **kwargs):
+            running.append(name)
+            try:
+                return original(*args, **kwargs)
+            finally:
+                running.pop()
+
+        monkeypatch.setattr(module, name, run)
+
+    watched(history, "_changes")  # the entries made, then written
+    watched(history, "write_edit")
+    watched(journal, "_play")  # the rows read back, taken out or put in
+
+    def started(phase: str, _info: dict) -> None:
+        if phase == "start" and running:
+            inside.append(running[-1])
+
+    assert gc.isenabled()
+    gc.callbacks.append(started)
+    try:
+        ws.revert(steps)
+        assert ws.service(RoadmapService).items_of(product.id) == []
+        ws.replay(steps)
+    finally:
+        gc.callbacks.remove(started)
+    assert len(ws.service(RoadmapService).items_of(product.id)) == 400
+    ws.close()
+    assert inside == []

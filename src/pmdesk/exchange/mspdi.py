@@ -85,17 +85,16 @@ How an MSPDI file maps onto a product's roadmap:
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from pmdesk.core.bulk import bulk_work
 from pmdesk.core.enums import DependencyType, LagUnit, LaneKind
 from pmdesk.core.errors import NotFoundError, ValidationError
 from pmdesk.core.scheduling import Link as ScheduleLink
@@ -208,7 +207,7 @@ def import_mspdi(
         if session.get(Product, product_id) is None:
             raise NotFoundError("product", product_id)
     current = ws.service(CalendarService).effective(product_id)
-    with _no_cycle_collection():
+    with bulk_work():
         project = read_mspdi(
             source,
             strict=False,
@@ -225,19 +224,6 @@ def import_mspdi(
     result.warnings = project.warnings + plan.warnings
     report(100)
     return result
-
-
-@contextlib.contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Reading makes hundreds of thousands of objects and no reference cycles; Python's
-    cycle collector would scan them over and over (a third of a large import's time)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class _Reporter:

@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapper, Session
 from sqlalchemy.orm.base import NO_VALUE
 
+from pmdesk.core.bulk import bulk_work
 from pmdesk.core.errors import NotFoundError
 
 from . import sqlite_file
@@ -534,7 +535,15 @@ def _inserted_rows(session: Session, table: sa.Table, states: list[Any]) -> list
 
 
 def play(uow: UnitOfWork, journal: Journal, *, forward: bool) -> None:
-    """Replay (``forward``) or revert a journal inside ``uow``: rows, ids and notices."""
+    """Replay (``forward``) or revert a journal inside ``uow``: rows, ids and notices.
+
+    Python's cycle collector rests meanwhile (an import undone reads back and keeps
+    every row it takes out: tens of thousands of new objects at once)."""
+    with bulk_work():
+        _play(uow, journal, forward=forward)
+
+
+def _play(uow: UnitOfWork, journal: Journal, *, forward: bool) -> None:
     steps = journal.steps if forward else list(reversed(journal.steps))
     for step in steps:
         if isinstance(step, Updated):
