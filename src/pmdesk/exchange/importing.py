@@ -275,30 +275,27 @@ def insert_many(
     if not rows:
         return []
     table = table_of(model)
-    ids = new_ids(uow.session, table, len(rows))
+    ids = _new_ids(uow.session, table, len(rows))
     blank = {c.name: 1 if c.key == "row_version" else None for c in table.c}
     blank |= column_defaults(model)
     made = [
         (c.name, c.default.arg) for c in table.c if isinstance(c.default, CallableColumnDefault)
     ]
+
+    def fresh() -> dict[str, Any]:  # SQLAlchemy's wrapper of a callable that takes no context
+        return {name: make(None) for name, make in made}  # type: ignore[arg-type]
+
     step = BATCH if progress is not None else len(rows)
     for start in range(0, len(rows), step):
-        chunk = [
-            blank | row | {"id": n}
-            for row, n in zip(rows[start : start + step], ids[start : start + step], strict=True)
-        ]
-        for name, make in made:
-            for row, whole in zip(rows[start : start + step], chunk, strict=True):
-                if name not in row:
-                    whole[name] = make(None)  # type: ignore[arg-type]  # its wrapper of a callable taking no context
-        uow.insert_rows(table.name, chunk)
+        batch = zip(rows[start : start + step], ids[start : start + step], strict=True)
+        uow.insert_rows(table.name, [blank | fresh() | row | {"id": n} for row, n in batch])
         if progress is not None:
             progress(min(start + step, len(rows)), len(rows))
     result.created.setdefault(table.name, []).extend(ids)
     return ids
 
 
-def new_ids(session, table: sa.Table, count: int) -> list[int]:
+def _new_ids(session, table: sa.Table, count: int) -> list[int]:
     """``count`` fresh ids for ``table``, in increasing order."""
     if session.get_bind().dialect.name == "sqlite":
         first = (session.scalar(sa.select(sa.func.max(table.c.id))) or 0) + 1

@@ -256,7 +256,6 @@ def _changes(
                     if column not in quiet:
                         row.touch(column, json_value(before.get(column)), json_value(new))
         else:
-            plain = _AS_THEY_ARE
             for table_name, values in step.snapshot.rows:
                 if table_name in UNRECORDED:
                     continue
@@ -264,13 +263,6 @@ def _changes(
                 table = Base.metadata.tables[table_name]
                 row = row_of(table_name, journal.row_key(table, values), True)
                 row.exists = False
-                if not row.fields:  # the usual case, and an import undone: at once
-                    row.fields = {
-                        c: [v if type(v) in plain else json_value(v), None]
-                        for c, v in values.items()
-                        if c not in quiet
-                    }
-                    continue
                 for column, value in values.items():
                     if column not in quiet:
                         row.touch(column, json_value(value), None)
@@ -520,9 +512,6 @@ def write_edit(
     return int(edit_id)
 
 
-# -- snapshots -------------------------------------------------------------------------------------
-
-
 def _write_entries(cursor: Any, edit_id: int, stored: list[tuple]) -> None:
     """Entries (place, table, row key text, name, kind, fields, their text) of one edit."""
     if stored:
@@ -531,6 +520,9 @@ def _write_entries(cursor: Any, edit_id: int, stored: list[tuple]) -> None:
             " VALUES (?, ?, ?, ?, ?, ?)",
             [(edit_id, str(t), k, n, kind._value_, text) for _p, t, k, n, kind, _f, text in stored],
         )
+
+
+# -- snapshots -------------------------------------------------------------------------------------
 
 
 def unique_name(session: Session, name: str) -> str:

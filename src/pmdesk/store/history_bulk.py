@@ -133,22 +133,21 @@ def eligible(
         return found
     # Rows another step touches too (changed after being added, added twice, …) are the
     # Python path's: an entry then adds their steps up.
-    touched: dict[str, set[object]] = {}
-    counted = 0
-    for step in steps:
-        for table, keys in _touched(step):
-            seen = touched.setdefault(table, set())
-            seen.update(keys)
-            counted += len(keys)
-    if counted == sum(len(seen) for seen in touched.values()):
+    written = [_touched(step) for step in steps]
+    seen: dict[str, set[object]] = {}
+    for table, keys in (pair for pairs in written for pair in pairs):
+        seen.setdefault(table, set()).update(keys)
+    if sum(len(keys) for pairs in written for _t, keys in pairs) == sum(map(len, seen.values())):
         return found  # no row is touched twice: the usual case
     for index, step in list(found.items()):
-        others: set[object] = set()
-        for other_index, other in enumerate(steps):
-            if other_index != index:
-                for table, keys in _touched(other):
-                    if table == step.table:
-                        others.update(keys)
+        others = {
+            key
+            for place, pairs in enumerate(written)
+            if place != index
+            for table, keys in pairs
+            if table == step.table
+            for key in keys
+        }
         if not others.isdisjoint(step.keys()):
             del found[index]
     return found
