@@ -466,7 +466,8 @@ def filtering(panel, runs: int, settle) -> dict[str, list[float]]:
     """Typing in the filter box: a key until the box shows it (on a large plan the chart is
     laid out again once the typing pauses), and Return until the chart shows the filter
     (the work the pause's end does), alternately "13" and "1" (the 20,000-item plan's
-    names hold digits: about a tenth and a half of its items)."""
+    names hold digits: "13" shows about a twelfth of its items, "1" two in three), each
+    also apart."""
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
@@ -487,13 +488,19 @@ def filtering(panel, runs: int, settle) -> dict[str, list[float]]:
         QTest.keyClick(box, keys[n % 2])
         settle()
 
+    shown: dict[str, int] = {}
+
     def enter(n: int) -> None:
         before = chart.count
         QTest.keyClick(box, Qt.Key.Key_Return)
         _until_painted(chart, before)
+        shown[box.text()] = len(panel.model.layout.items)
 
     found = {"filter key": _frames(runs, key, settle)}
-    found["filter applied"] = _frames(runs, enter, settle, prepare=typed_key)
+    found["filter applied"] = applied = _frames(runs, enter, settle, prepare=typed_key)
+    found["filter applied, few shown"] = applied[0::2]  # "13"
+    found["filter applied, most shown"] = applied[1::2]  # "1"
+    found["filter shown"] = (shown.get("13", 0), shown.get("1", 0))
     box.clear()
     settle()
     return found
@@ -540,33 +547,75 @@ def folding(panel, runs: int, settle) -> dict[str, list[float]]:
 
 def growing(panel, ctx, runs: int, settle) -> dict[str, list[float]]:
     """An item stretched over its whole lane, as its side panel writes it (one command):
-    the lane needs a row more and the lanes below move, until painted; undone untimed."""
+    the lane needs a row more and the lanes below move; undone untimed.
+
+    ``row added``: in a lane on screen, until painted: each lane in turn, the chart
+    scrolled (untimed) so that the lane's top is a third of the way down the screen.
+    ``row added off screen``: in a lane below the screen (the chart scrolled to its top),
+    until Qt's event loop has nothing left to do (a pass that handles no event), whether
+    it painted or not; how many of those edits painted the chart is reported beside it."""
     import datetime as dt
+
+    from PySide6.QtCore import QEventLoop
+    from PySide6.QtWidgets import QApplication
 
     from pmdesk.gui.commands import UpdateCommand
     from pmdesk.store.services import RoadmapService
 
-    model, items = panel.model, ctx.service(RoadmapService).items
-    chart = _PaintWatch(panel.view.viewport())
-    lanes = [lane.id for lane in model.lanes]
+    loop = QApplication.instance().eventDispatcher()
+    model, items, view = panel.model, ctx.service(RoadmapService).items, panel.view
+    chart = _PaintWatch(view.viewport())
+    bar = view.verticalScrollBar()
+    lanes = [b.lane_id for b in model.layout.boxes[1:]]  # the first one's top cannot move down
+    painted, grew = [0], [0]  # edits below the screen that painted; edits that added a row
 
-    def stretch(n: int) -> None:
-        lane = lanes[n % len(lanes)]
+    def lane_in_sight(n: int) -> None:  # untimed
+        box = model.layout.box_of[lanes[n % len(lanes)]]
+        bar.setValue(round(box.top - view.visible_scene_rect().height() / 3))
+        settle()
+
+    def stretch(lane: int) -> None:
+        """An item that shares its row: stretched, it fits in none (an item stretched
+        before and undone keeps a row of its own, and would take it again)."""
+        layout = model.layout
         members = [r for r in model.items.values() if r.lane_id == lane and r.start < r.end]
-        item = members[len(members) // 2]
+        item = next(
+            r
+            for r in members[len(members) // 2 :]
+            if len(layout.row_items(lane, layout.place(r.id)[1], -1e9, 1e9)) > 1
+        )
         fields = {
             "start_date": min(r.start for r in members) - dt.timedelta(days=1),
             "end_date": max(r.end for r in members) + dt.timedelta(days=1),
         }
-        before = chart.count
+        rows = layout.row_count(lane)
         ctx.run(UpdateCommand(items, item.id, fields, "Stretch"))
+        grew[0] += model.layout.row_count(lane) > rows
+
+    def seen_lane(n: int) -> None:
+        before = chart.count
+        stretch(lanes[n % len(lanes)])
         _until_painted(chart, before)
+
+    def lane_below(n: int) -> None:
+        before = chart.count
+        stretch(below[n % len(below)])
+        while loop.processEvents(QEventLoop.ProcessEventsFlag.AllEvents):
+            pass
+        painted[0] += chart.count > before
 
     def undo() -> None:
         ctx.undo()
         settle()
 
-    return {"row added": _frames(runs, stretch, undo)}
+    found = {"row added": _frames(runs, seen_lane, undo, prepare=lane_in_sight)}
+    bar.setValue(0)
+    settle()
+    seen = view.visible_scene_rect()
+    below = [b.lane_id for b in model.layout.boxes if b.top > seen.bottom() + 400]
+    found["row added off screen"] = _frames(runs, lane_below, undo)
+    found["row added off screen painted"] = (painted[0], runs, grew[0])
+    return found
 
 
 def _median(value) -> float:
@@ -584,9 +633,12 @@ def report(results: dict[str, object]) -> None:
         ("full repaint", "the whole chart drawn again (worst case), median", "ms"),
         ("filter key", "a key in the filter box until it shows (the chart follows), median", "ms"),
         ("filter applied", "Return (or the typing's pause) until the chart is filtered", "ms"),
+        ("filter applied, few shown", "the same, the runs of the text that shows fewer bars", "ms"),
+        ("filter applied, most shown", "and those of the text that shows more", "ms"),
         ("lane folded", "a click on a lane's chevron folds it, written, until painted", "ms"),
         ("lane above folded", "the first lane folded from its menu, the screen further down", "ms"),
-        ("row added", "an item stretched over its lane (a row more), written, until painted", "ms"),
+        ("row added", "an item of a lane on screen stretched (a row more), until painted", "ms"),
+        ("row added off screen", "the same in a lane below the screen, until handled", "ms"),
         ("selection click", "mouse click on a bar until the chart has painted it, median", "ms"),
         ("drag committed", "release of a bar dragged 5 days until painted, median", "ms"),
         ("drag, critical path shown", "the same, the critical path on screen, median", "ms"),
@@ -632,6 +684,13 @@ def report(results: dict[str, object]) -> None:
     print(
         f"  pans at {PAN_ZOOM:g} px/day from the middle: {runs - missed['pan']} of {runs} "
         f"sideways and {runs - missed['vertical']} of {runs} downward steps scrolled"
+    )
+    few, most = results["filter shown"]
+    print(f"  the filter's two texts show {few:,} and {most:,} bars")
+    painted, stretched, grew = results["row added off screen painted"]
+    print(
+        f"  rows added: {grew} of {2 * stretched} stretches added a row; of the {stretched} "
+        f"below the screen, {painted} repainted the chart"
     )
     moved, drags = results["drag check"]
     print(

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 
 import pytest
 
 from pmdesk.gui.context import AppContext
 from pmdesk.store.demo import create_demo
+from pmdesk.store.generate import create_large
 from pmdesk.store.workspace import Workspace
+
+CROWDED_TODAY = dt.date(2026, 12, 4)  # the day the crowded plan is made around
 
 
 @pytest.fixture(scope="session")
@@ -26,4 +30,21 @@ def demo_ctx(demo_template, tmp_path, qtbot):
     context = AppContext(ws)
     yield context
     context.close()
+    ws.close()
+
+
+@pytest.fixture(scope="session")
+def crowded_template(tmp_path_factory):
+    """A plan dense enough for rows full of labels and links across lanes (and broken ones)."""
+    path = tmp_path_factory.mktemp("crowded") / "crowded.pmdesk"
+    return create_large(path, items=900, dependencies=700, lanes=6, today=CROWDED_TODAY)
+
+
+@pytest.fixture
+def crowded(crowded_template, tmp_path):
+    """A copy of the crowded plan, open (the roadmap tests' repaint checks)."""
+    copy = tmp_path / "crowded.pmdesk"
+    shutil.copyfile(crowded_template, copy)
+    ws = Workspace.open(copy)
+    yield ws
     ws.close()

@@ -8,7 +8,6 @@ repaints included), never by ``grab()``, which paints the whole widget again.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -26,22 +25,6 @@ from pmdesk.store.workspace import Workspace
 
 TODAY = dt.date(2026, 12, 4)
 LEFT, NONE = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-
-
-@pytest.fixture(scope="module")
-def crowded_template(tmp_path_factory):
-    """A plan dense enough for rows full of labels and links across lanes (and broken ones)."""
-    path = tmp_path_factory.mktemp("crowded") / "crowded.pmdesk"
-    return create_large(path, items=900, dependencies=700, lanes=6, today=TODAY)
-
-
-@pytest.fixture
-def crowded(crowded_template, tmp_path):
-    copy = tmp_path / "crowded.pmdesk"
-    shutil.copyfile(crowded_template, copy)
-    ws = Workspace.open(copy)
-    yield ws
-    ws.close()
 
 
 def open_panel(qtbot, ws, product_id: int) -> tuple[RoadmapPanel, AppContext]:

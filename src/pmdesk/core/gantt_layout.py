@@ -191,23 +191,16 @@ class GanttLayout:
         self._place: dict[int, tuple[int, int]] = {}  # item id -> (lane id, row)
         self._extent: tuple[int, int] | None = None
         self._extent_known = False  # worked out since the items last changed
-        by_lane: dict[int, list[LayoutItem]] = {lane.id: [] for lane in self.lanes}
-        for item in items:
-            if item.lane_id in by_lane:
-                by_lane[item.lane_id].append(item)
-                self.items[item.id] = item
-        for lane_id, members in by_lane.items():
-            self._pack_lane(lane_id, members)
-        self._restack()
-
-    # -- building -----------------------------------------------------------------
-
-    def _pack_lane(self, lane_id: int, members: list[LayoutItem]) -> None:
-        """Rows for a lane's items: :func:`~pmdesk.core.timeline.pack_rows`'s assignment (by
-        start, then id; the lowest free row), made in the same sweep that fills the rows."""
+        # Each item's occupancy (occupancy(), inline: this runs over every item of the plan),
+        # gathered by lane in the same pass that keeps the item.
+        spans_of: dict[int, list[tuple[int, int, int]]] = {lane.id: [] for lane in self.lanes}
+        lane_spans, kept = spans_of.get, self.items
         shown = self.metrics.with_baseline
-        spans = []
-        for item in members:  # occupancy(), inline: this runs over every item of the plan
+        for item in items:
+            spans = lane_spans(item.lane_id)
+            if spans is None:
+                continue
+            kept[item.id] = item
             start, finish = item.start, item.end + 1
             if finish <= start:
                 finish = start + 1
@@ -215,14 +208,32 @@ class GanttLayout:
                 start = min(start, item.baseline[0])
                 finish = max(finish, item.baseline[1] + 1)
             spans.append((start, item.id, finish))
+        for lane_id, spans in spans_of.items():
+            self._pack_lane(lane_id, spans)
+        self._restack()
+
+    # -- building -----------------------------------------------------------------
+
+    def _pack_lane(self, lane_id: int, spans: list[tuple[int, int, int]]) -> None:
+        """Rows for a lane's items, from their (start, id, finish) occupancies:
+        :func:`~pmdesk.core.timeline.pack_rows`'s assignment (by start, then id; the lowest
+        free row), made in the same sweep that fills the rows.
+
+        The rows still running are kept in a heap as one int each, ``finish`` shifted left
+        past the row's number: ints compare faster than (finish, row) pairs, in the same
+        order, and none is made per item (100,000 items as a large plan opens)."""
         spans.sort()  # ids are unique: by start, then id, as pack_rows sorts
-        active: list[tuple[int, int]] = []  # (finish, row) of the items still running
+        shift = len(spans).bit_length()  # room for every row number this lane can have
+        mask = (1 << shift) - 1
+        active: list[int] = []  # finish << shift | row, of the items still running
         free: list[int] = []  # rows free again, lowest first
         rows: list[Row] = []
+        places: list[tuple[int, int]] = []  # (lane id, row) of each row, shared by its items
         place = self._place
         for start, item_id, finish in spans:
-            while active and active[0][0] <= start:
-                heappush(free, heappop(active)[1])
+            ended = (start + 1) << shift  # below it: finished by ``start``
+            while active and active[0] < ended:
+                heappush(free, heappop(active) & mask)
             if free:
                 number = heappop(free)
                 row = rows[number]
@@ -230,11 +241,12 @@ class GanttLayout:
                 number = len(rows)
                 row = Row()
                 rows.append(row)
+                places.append((lane_id, number))
             row.starts.append(start)
             row.finishes.append(finish)
             row.ids.append(item_id)
-            place[item_id] = (lane_id, number)
-            heappush(active, (finish, number))  # finish > start: occupancy is a day at least
+            place[item_id] = places[number]
+            heappush(active, finish << shift | number)  # finish > start: a day at least
         self._rows[lane_id] = rows
 
     def restack(self, lanes: Sequence[LayoutLane]) -> None:

@@ -256,12 +256,9 @@ class HorizonBoard(QWidget):
     def refresh(self) -> None:
         """Sort every shown item into its column (by start, then name)."""
         model = self.model
-        accepts = model.filter.test() if model.filter.active else None
         buckets: dict[Horizon, list] = {h: [] for h in Horizon}
         self.finished = 0
-        for row in model.items.values():
-            if accepts is not None and not accepts(row):
-                continue
+        for row in model.filter.select(model.items.values(), model.folded_text):
             if finished(row):  # shipped work is not "now": it leaves the board
                 self.finished += 1
                 continue

@@ -29,6 +29,7 @@ LINK_DETAIL_MIN_PX_PER_DAY = 0.5  # further out, plain links are noise: only mar
 LINK_BUDGET = 300  # more links than this on screen is a hairball: draw the marked ones in full
 STUB_PX = 12.0  # the rest shrink to a stub and an arrow head at their successor
 REACH_PX = 24.0  # a route strays no further than this beyond its two bars
+NEAR_PX = 40.0  # links are drawn for the items this far above and below the screen too
 ZOOM_LEVELS_KEPT = 4
 MAX_SHIFTS = 16  # lane moves followed; past that the routes are made afresh
 ARROW = 5.0
@@ -219,13 +220,50 @@ class LinkPainter:
         """Links touching an item near ``rect`` (each once, item by item)."""
         links_of = self.model.links_of
         return dict.fromkeys(
-            chain.from_iterable(links_of[i] for i in self._items_near(scale, rect) if i in links_of)
+            chain.from_iterable(links_of[i] for i in self.items_near(scale, rect) if i in links_of)
         )
 
-    def _items_near(self, scale: TimeScale, rect: QRectF) -> list[int]:
+    def items_near(self, scale: TimeScale, rect: QRectF, margin: float = NEAR_PX) -> list[int]:
+        """Items whose rows cross ``rect`` grown by ``margin`` above and below, within a
+        route's reach of it to the sides."""
         day0 = scale.ordinal_at(rect.left() - REACH_PX)
         day1 = scale.ordinal_at(rect.right() + REACH_PX)
-        return self.model.layout.ids_between(day0, day1, rect.top() - 40, rect.bottom() + 40)
+        return self.model.layout.ids_between(
+            day0, day1, rect.top() - margin, rect.bottom() + margin
+        )
+
+    def choice_stands(self, scale: TimeScale, shown: QRectF, crossing: set[int]) -> bool:
+        """Whether a screen showing ``shown`` draws what it drew before if any of the
+        ``crossing`` links joined or left the links chosen for it (their items moved into
+        or out of the band :meth:`ids_in` looks at), outside those links' successors.
+
+        Only when none of them can be drawn whole: the screen is dense both ways (no plain
+        links, broken ones a stub at their successor) or zoomed out too far for plain links
+        with no broken one among them, and none is selected, a marked item's or on the
+        critical path. The rules are :meth:`paint`'s."""
+        if not crossing:
+            return True
+        model = self.model
+        chosen = len(self.ids_in(scale, shown))
+        if chosen - len(crossing) > LINK_BUDGET:
+            dense = True
+        elif chosen + len(crossing) <= LINK_BUDGET:
+            dense = False
+        else:  # it may be dense one way and not the other: every link drawn otherwise
+            return False
+        if not dense and scale.px_per_day >= LINK_DETAIL_MIN_PX_PER_DAY:
+            return False  # plain links are drawn whole
+        marked = model.selected | ({self.hover} if self.hover is not None else set())
+        on_path = model.critical if model.show_critical else set()
+        for link_id in crossing:
+            link = model.links[link_id]
+            if link_id in model.selected_links or link.pred in marked or link.succ in marked:
+                return False
+            if link.pred in on_path and link.succ in on_path:
+                return False
+            if not dense and link_id in model.violated:
+                return False
+        return True
 
     def routes_in(self, scale: TimeScale, rect: QRectF) -> Iterator[tuple[int, Points]]:
         for link_id in self.ids_in(scale, rect):
@@ -260,7 +298,7 @@ class LinkPainter:
         )
         model, style = self.model, self.style
         links, links_of = model.links, model.links_of
-        near = self._items_near(scale, shown)
+        near = self.items_near(scale, shown)
         ids: set[int] = set().union(*map(links_of.get, near, repeat((), len(near))))
         marked = model.selected | ({self.hover} if self.hover is not None else set())
         # Sorted into groups by set operations: a screen holds hundreds of links.

@@ -11,6 +11,7 @@ the scene itself for the exposed area only.
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from PySide6.QtCore import QLineF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
@@ -25,6 +26,9 @@ from .model import RoadmapModel
 from .painting import ChartPainter, qrect
 
 MARGIN_DAYS = 60
+# The links' layer is as tall as the chart rounded up to this: a row added or freed leaves
+# its size alone (a layer resized is repainted whole, the whole chart for this one).
+LINK_ROOM = 4096.0
 
 
 class LaneItem(ChartLayer):
@@ -118,20 +122,25 @@ class ChartScene(QGraphicsScene):
             self.addItem(item)
         self.relayout_geometry()
 
-    def relayout_geometry(self) -> None:
-        """Sizes after a zoom or a restack (no change of origin)."""
+    def relayout_geometry(self, repaint: bool = True) -> None:
+        """Sizes after a zoom or a restack (no change of origin).
+
+        ``repaint=False``: the caller repaints what changed (lanes that only moved repaint
+        where they were and are; the links' layer keeps its size unless the chart outgrows
+        it, see LINK_ROOM)."""
         width = self.width
         for box in self.model.layout.boxes:
             self.lane_items[box.lane_id].set_rect(QRectF(0, box.top, width, box.height))
         self.arrange_launch()
         self.launch_item.set_rect(self.launch.rect(width))
         height = max(self.model.layout.height + self.launch.height, 1.0)
-        self.link_item.set_rect(QRectF(0, 0, width, height))
+        self.link_item.set_rect(QRectF(0, 0, width, math.ceil(height / LINK_ROOM) * LINK_ROOM))
         # The area under the last lane belongs to the scene too: outside the scene rect a
         # scene update never reaches it, and a zoom or Fit left the old grid and today line
         # painted there.
         self.setSceneRect(QRectF(0, 0, width, max(height, self.min_height)))
-        self.update()
+        if repaint:
+            self.update()
 
     def arrange_launch(self) -> None:
         """Lay the launch lane out under the last lane, for the current zoom."""
@@ -146,10 +155,16 @@ class ChartScene(QGraphicsScene):
         self.scale = self.scale.zoomed(px_per_day)
         self.relayout_geometry()
 
+    def outgrows(self, first: dt.date, last: dt.date) -> bool:
+        """Whether items from ``first`` to ``last`` reach (nearly) outside the chart."""
+        return first < self.scale.origin + dt.timedelta(
+            days=7
+        ) or last > self.last_day - dt.timedelta(days=7)
+
     def grow_to(self, first: dt.date, last: dt.date) -> bool:
         """Widen the chart if items now reach outside it; True when the origin moved."""
         moved = first < self.scale.origin + dt.timedelta(days=7)
-        if moved or last > self.last_day - dt.timedelta(days=7):
+        if self.outgrows(first, last):
             self.rebuild(keep_origin=True)
         return moved
 

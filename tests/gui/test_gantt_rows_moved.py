@@ -1,0 +1,238 @@
+"""An edit that adds or frees a row moves the lanes below it: the chart repaints those
+lanes and the changed rows, not what stands above them (nothing at all when they are below
+the screen), unless links could start or stop being drawn on screen; either way what is
+on screen is then exactly what a fresh chart on the same file draws (read from the
+window's backing store, as test_gantt_incremental does)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import QEvent, QObject, QRect
+from PySide6.QtGui import QRegion
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+from tests.gui.test_gantt_incremental import (
+    LEFT,
+    NONE,
+    assert_drawn_as_fresh,
+    open_panel,
+    product_of,
+)
+
+from pmdesk.core.enums import ItemKind
+from pmdesk.gui.commands import UpdateCommand
+from pmdesk.gui.gantt.links import LINK_BUDGET
+from pmdesk.gui.gantt.refresh import EDGE_PX
+from pmdesk.store.services import RoadmapService
+
+
+class Painted(QObject):
+    """The rectangles a widget was asked to paint (its paint events' regions)."""
+
+    def __init__(self, widget) -> None:
+        super().__init__()
+        self.rects: list[QRect] = []
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.rects += list(event.region())
+        return False
+
+    def box(self) -> QRect:
+        found = QRect()
+        for rect in self.rects:
+            found = found.united(rect)
+        return found
+
+    def region(self) -> QRegion:
+        found = QRegion()
+        for rect in self.rects:
+            found = found.united(rect)
+        return found
+
+
+def _spanning(model, lane: int) -> dict:
+    """Dates that overlap every item of the lane: the item needs a row of its own there."""
+    members = [row for row in model.items.values() if row.lane_id == lane]
+    return {
+        "start_date": min(row.start for row in members) - dt.timedelta(days=1),
+        "end_date": max(row.end for row in members) + dt.timedelta(days=1),
+    }
+
+
+def _sharing_a_row(model, lane: int):
+    """A bar (not a milestone) of the lane with another item in its row."""
+    layout = model.layout
+    for row in model.items.values():
+        if row.lane_id != lane or row.kind is ItemKind.MILESTONE:
+            continue
+        if len(layout.row_items(lane, layout.place(row.id)[1], -1e9, 1e9)) > 1:
+            return row
+    raise AssertionError("every bar of the lane has a row of its own")
+
+
+def _edit(qtbot, panel, ctx, make) -> Painted:
+    """Run the command ``make()`` gives, as the item's side panel does, and let Qt finish:
+    what the viewport was asked to paint."""
+    painted = Painted(panel.view.viewport())
+    ctx.run(make())
+    for _ in range(3):  # the scene's update, the view's, the paint
+        QApplication.processEvents()
+    return painted
+
+
+def _scroll_to(panel, y: float) -> None:
+    panel.view.verticalScrollBar().setValue(round(y))
+    QApplication.processEvents()
+
+
+def _dense(panel) -> bool:
+    links, view = panel.painter.links, panel.view
+    return len(links.ids_in(panel.scene.scale, view.visible_scene_rect())) > LINK_BUDGET + 100
+
+
+def test_an_item_moved_to_a_lane_above_keeps_the_chart_height_but_moves_lanes_between(
+    qtbot, crowded
+):
+    """One lane loses a row and a lane above gains one: the chart is as tall as before, yet
+    the lanes between moved down by a row, and are drawn where they are now."""
+    panel, ctx = open_panel(qtbot, crowded, product_of(crowded))
+    panel.view.set_zoom(2.0)
+    QApplication.processEvents()
+    model, layout = panel.model, panel.model.layout
+    items = ctx.service(RoadmapService).items
+    first, between, third = (lane.id for lane in model.lanes[:3])
+    mover = _sharing_a_row(model, third)
+    _edit(qtbot, panel, ctx, lambda: UpdateCommand(items, mover.id, _spanning(model, third), "S"))
+    assert layout.row_count(third) == layout.place(mover.id)[1] + 1  # alone in the last row
+    height, top = layout.height, layout.box_of[between].top
+    fields = {"lane_id": first, **_spanning(model, first)}
+    _edit(qtbot, panel, ctx, lambda: UpdateCommand(items, mover.id, fields, "Move"))
+    assert layout.height == height
+    assert layout.box_of[between].top == top + layout.metrics.row_pitch
+    assert_drawn_as_fresh(panel)
+    ctx.undo()
+    QApplication.processEvents()
+    assert layout.box_of[between].top == top
+    assert_drawn_as_fresh(panel)
+    ctx.close()
+
+
+def test_a_row_added_mid_screen_repaints_that_lane_and_those_below_only(qtbot, crowded):
+    """The screen far out (no plain links) and dense, a lane's top a third of the way down:
+    a row added to it repaints from its top down; the chart above stands. Undone, the
+    item keeps its row (it still fits), and the screen is again a fresh chart's."""
+    panel, ctx = open_panel(qtbot, crowded, product_of(crowded))
+    panel.view.set_zoom(0.4)
+    QApplication.processEvents()
+    model, view = panel.model, panel.view
+    lane = model.lanes[2].id
+    box = model.layout.box_of[lane]
+    _scroll_to(panel, box.top - view.visible_scene_rect().height() / 3)
+    lane_y = view.mapFromScene(0, box.top).y()
+    assert 100 < lane_y < view.viewport().height() - 100 and _dense(panel)
+    item = _sharing_a_row(model, lane)
+    items = ctx.service(RoadmapService).items
+    rows = model.layout.row_count(lane)
+    painted = _edit(
+        qtbot, panel, ctx, lambda: UpdateCommand(items, item.id, _spanning(model, lane), "S")
+    )
+    assert model.layout.row_count(lane) == rows + 1
+    repainted = painted.box()
+    assert repainted.top() >= lane_y - EDGE_PX - 1  # nothing above the lane
+    assert repainted.bottom() >= view.viewport().height() - 1  # every lane below it
+    assert_drawn_as_fresh(panel)
+    ctx.undo()
+    QApplication.processEvents()
+    assert_drawn_as_fresh(panel)
+    ctx.close()
+
+
+def test_a_row_added_below_the_screen_repaints_nothing_on_it(qtbot, crowded):
+    """The lanes that move are all below the screen: nothing on it is painted again, the
+    chart is a row taller (its scroll bar reaches a row further), and scrolled down to
+    that lane it is drawn as a fresh chart draws it."""
+    panel, ctx = open_panel(qtbot, crowded, product_of(crowded))
+    panel.view.set_zoom(2.0)
+    QApplication.processEvents()
+    model, view = panel.model, panel.view
+    _scroll_to(panel, 0)
+    seen = view.visible_scene_rect()
+    lane = next(b.lane_id for b in model.layout.boxes if b.top > seen.bottom() + 200)
+    item = _sharing_a_row(model, lane)
+    bar = view.verticalScrollBar()
+    reach = bar.maximum()
+    items = ctx.service(RoadmapService).items
+    painted = _edit(
+        qtbot, panel, ctx, lambda: UpdateCommand(items, item.id, _spanning(model, lane), "S")
+    )
+    assert painted.rects == []
+    assert bar.maximum() == reach + model.layout.metrics.row_pitch
+    assert_drawn_as_fresh(panel)  # the screen is what it was, and what it should be
+    _scroll_to(panel, model.layout.box_of[lane].top - 100)
+    assert_drawn_as_fresh(panel)
+    ctx.close()
+
+
+def _link_across(panel):
+    """(successor or predecessor S, the other end P, scroll value, lane between) where S
+    sits just below the screen, near enough that its links are drawn, P far above it, and
+    the lane's top on screen between them: a row added to that lane pushes S out of the
+    band whose links are drawn, and the link, crossing the whole screen, would go."""
+    model, view, layout = panel.model, panel.view, panel.model.layout
+    height = view.visible_scene_rect().height()
+    for link in model.links.values():
+        for s_id, p_id in ((link.succ, link.pred), (link.pred, link.succ)):
+            s_place, p_place = layout.place(s_id), layout.place(p_id)
+            if s_place is None or p_place is None:
+                continue
+            s_top, p_bottom = s_place[2], p_place[2] + layout.metrics.row_height
+            for value in range(int(s_top - height - 39), int(s_top - height - 8)):
+                if p_bottom >= value - 40:
+                    continue
+                for box in layout.boxes:
+                    if value + 20 < box.top < value + height - 50 and p_bottom < box.top:
+                        if box.top + box.height <= s_top:
+                            return s_id, p_id, value, box.lane_id
+    raise AssertionError("no link crosses the whole screen")
+
+
+@pytest.mark.parametrize("selected", [True, False])
+def test_a_link_crossing_the_screen_from_a_bar_pushed_out_of_its_band(qtbot, crowded, selected):
+    """A bar just below the screen, its link running up past the top: selected, the link
+    is drawn whole. A row added to a lane on screen pushes the bar out of the band whose
+    links are drawn: the link goes, so the whole screen is repainted. Not selected, the
+    crowded screen draws no plain link, and only the lanes that moved are repainted.
+    Either way the screen is then a fresh chart's."""
+    panel, ctx = open_panel(qtbot, crowded, product_of(crowded))
+    panel.resize(1280, 1000)  # links enough on screen that plain ones are not drawn
+    panel.view.set_zoom(0.4)
+    QApplication.processEvents()
+    model, view, layout = panel.model, panel.view, panel.model.layout
+    bar_id, _other, value, lane = _link_across(panel)
+    if selected:  # clicked while on screen, then scrolled away from
+        _scroll_to(panel, layout.place(bar_id)[2] - 200)
+        box = panel.scene.item_box(bar_id)
+        point = view.mapFromScene(box.x + min(box.w / 2, 2), box.cy)
+        assert view.hit(view.mapToScene(point)).item_id == bar_id
+        QTest.mouseClick(view.viewport(), LEFT, NONE, point)
+        QApplication.processEvents()
+        assert model.selected == {bar_id}
+    _scroll_to(panel, value)
+    assert _dense(panel)
+    lane_y = view.mapFromScene(0, layout.box_of[lane].top).y()
+    item = _sharing_a_row(model, lane)
+    items = ctx.service(RoadmapService).items
+    painted = _edit(
+        qtbot, panel, ctx, lambda: UpdateCommand(items, item.id, _spanning(model, lane), "S")
+    )
+    whole = QRegion(view.viewport().rect())
+    if selected:
+        assert whole.subtracted(painted.region()).isEmpty()
+    else:
+        assert painted.box().top() >= lane_y - EDGE_PX - 1
+    assert_drawn_as_fresh(panel)
+    ctx.close()
