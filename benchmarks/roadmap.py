@@ -508,7 +508,9 @@ def filtering(panel, runs: int, settle) -> dict[str, list[float]]:
 
 def folding(panel, runs: int, settle) -> dict[str, list[float]]:
     """A click on the first lane's chevron folds it (and the next unfolds it): the edit
-    written to the file, until the chart has painted the lanes in their new places."""
+    written to the file, until the chart has painted the lanes in their new places; the
+    first lane folded from its menu while the screen shows lanes further down; and each
+    other lane folded and unfolded by its chevron with its top a third of the way down."""
     from PySide6.QtCore import QPoint, Qt
     from PySide6.QtTest import QTest
 
@@ -540,9 +542,30 @@ def folding(panel, runs: int, settle) -> dict[str, list[float]]:
         _until_painted(chart, before)
 
     above = _frames(runs if runs % 2 == 0 else runs + 1, fold_above, settle)
+    # A lane further down folded by its chevron, and unfolded, each in turn scrolled (untimed)
+    # so that its top is a third of the way down the screen: the chart above it stands.
+    lanes = [lane.id for lane in panel.model.lanes[1:]]
+
+    def lane_in_sight(n: int) -> None:
+        if n % 2 == 0:
+            box = panel.model.layout.box_of[lanes[(n // 2) % len(lanes)]]
+            bar.setValue(round(box.top - view.visible_scene_rect().height() / 3))
+            settle()
+
+    def click_lane(n: int) -> None:
+        box = panel.model.layout.box_of[lanes[(n // 2) % len(lanes)]]
+        y = int(box.top + 10 - view.mapToScene(QPoint(0, 0)).y())
+        before = chart.count
+        QTest.mouseClick(
+            header, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(10, y)
+        )
+        _until_painted(chart, before)
+
+    count = runs if runs % 2 == 0 else runs + 1
+    mid = _frames(count, click_lane, settle, prepare=lane_in_sight)
     bar.setValue(0)
     settle()
-    return {"lane folded": times, "lane above folded": above}
+    return {"lane folded": times, "lane above folded": above, "lane folded mid-screen": mid}
 
 
 def growing(panel, ctx, runs: int, settle) -> dict[str, list[float]]:
@@ -637,6 +660,7 @@ def report(results: dict[str, object]) -> None:
         ("filter applied, most shown", "and those of the text that shows more", "ms"),
         ("lane folded", "a click on a lane's chevron folds it, written, until painted", "ms"),
         ("lane above folded", "the first lane folded from its menu, the screen further down", "ms"),
+        ("lane folded mid-screen", "a lane a third of the way down folded (and unfolded)", "ms"),
         ("row added", "an item of a lane on screen stretched (a row more), until painted", "ms"),
         ("row added off screen", "the same in a lane below the screen, until handled", "ms"),
         ("selection click", "mouse click on a bar until the chart has painted it, median", "ms"),

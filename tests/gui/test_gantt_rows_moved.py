@@ -1,15 +1,16 @@
-"""An edit that adds or frees a row moves the lanes below it: the chart repaints those
-lanes and the changed rows, not what stands above them (nothing at all when they are below
-the screen), unless links could start or stop being drawn on screen; either way what is
-on screen is then exactly what a fresh chart on the same file draws (read from the
-window's backing store, as test_gantt_incremental does)."""
+"""An edit that adds or frees a row, or a lane folded, moves the lanes below it: the chart
+repaints from that lane down, with where the changed items and links were and are, and
+leaves what stands above alone (nothing at all when the lanes that moved are below the
+screen), unless links could start or stop being drawn on screen; either way what is on
+screen is then exactly what a fresh chart on the same file draws (read from the window's
+backing store, as test_gantt_incremental does)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, QRect
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect
 from PySide6.QtGui import QRegion
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -87,6 +88,14 @@ def _edit(qtbot, panel, ctx, make) -> Painted:
 def _scroll_to(panel, y: float) -> None:
     panel.view.verticalScrollBar().setValue(round(y))
     QApplication.processEvents()
+
+
+def _click_chevron(panel, scene_y: float) -> None:
+    """A click in the lane column's chevron strip, at this height of the chart."""
+    y = panel.view.mapFromScene(0, scene_y).y()
+    QTest.mouseClick(panel.lane_header, LEFT, NONE, QPoint(5, y))
+    for _ in range(3):
+        QApplication.processEvents()
 
 
 def _dense(panel) -> bool:
@@ -235,4 +244,77 @@ def test_a_link_crossing_the_screen_from_a_bar_pushed_out_of_its_band(qtbot, cro
     else:
         assert painted.box().top() >= lane_y - EDGE_PX - 1
     assert_drawn_as_fresh(panel)
+    ctx.close()
+
+
+@pytest.mark.parametrize("where", ["mid-screen", "top above the screen"])
+def test_a_lane_folded_repaints_from_its_top_down(qtbot, crowded, where):
+    """A click on a lane's chevron folds it, and a second unfolds it: the lanes below move
+    up and down again. With the lane's top on screen, the chart above it stands; with its
+    top above the screen (a tall lane, scrolled into), everything on screen moved and all
+    of it is repainted (it is unfolded from the screen it was scrolled back to). Each time
+    the screen is a fresh chart's."""
+    panel, ctx = open_panel(qtbot, crowded, product_of(crowded))
+    panel.view.set_zoom(0.4)
+    QApplication.processEvents()
+    model, view = panel.model, panel.view
+    lane = model.lanes[2].id
+    box = model.layout.box_of[lane]
+    height = view.visible_scene_rect().height()
+    _scroll_to(panel, box.top - height / 3 if where == "mid-screen" else box.top + 60)
+    assert _dense(panel)
+    whole = QRegion(view.viewport().rect())
+    for folded in (True, False):
+        if not folded and box.top < view.visible_scene_rect().top():
+            _scroll_to(panel, box.top - height / 3)  # the folded lane back on screen
+        painted = Painted(view.viewport())
+        _click_chevron(panel, max(box.top, view.visible_scene_rect().top()) + 10)
+        assert model.layout.box_of[lane].collapsed is folded
+        lane_y = view.mapFromScene(0, box.top).y()
+        if lane_y > 0:
+            assert painted.box().top() >= lane_y - EDGE_PX - 1  # nothing above the lane
+            assert painted.box().bottom() >= view.viewport().height() - 1
+        else:
+            assert whole.subtracted(painted.region()).isEmpty()
+        assert_drawn_as_fresh(panel)
+    ctx.close()
+
+
+def test_a_lane_folded_where_links_cross_is_drawn_as_a_fresh_chart(qtbot, crowded):
+    """Zoomed in, with few links on screen, every link is drawn whole: those that run from
+    the folded lane or above into the lanes below are drawn again (their lower part moved,
+    and a broken one's dashes start at its top end), and the screen is a fresh chart's."""
+    panel, ctx = open_panel(qtbot, crowded, product_of(crowded))
+    panel.view.set_zoom(8.0)
+    QApplication.processEvents()
+    model, view = panel.model, panel.view
+    links = panel.painter.links
+    lane = model.lanes[1].id
+    box = model.layout.box_of[lane]
+    _scroll_to(panel, box.top - view.visible_scene_rect().height() / 3)
+    assert len(links.ids_in(panel.scene.scale, view.visible_scene_rect())) <= LINK_BUDGET
+    for _ in (True, False):
+        _click_chevron(panel, box.top + 10)
+        assert_drawn_as_fresh(panel)
+    ctx.close()
+
+
+def test_a_fold_that_crowds_the_screen_redraws_its_links_everywhere(qtbot, crowded):
+    """Folded, a lane lets the lanes below up onto the screen, and with them more links than
+    a screen draws whole: every plain link goes, above the lane too, so the whole screen is
+    repainted; unfolded, they come back. Each time the screen is a fresh chart's."""
+    panel, ctx = open_panel(qtbot, crowded, product_of(crowded))
+    panel.view.set_zoom(3.0)
+    QApplication.processEvents()
+    model, view, links = panel.model, panel.view, panel.painter.links
+    lane = model.lanes[2].id
+    box = model.layout.box_of[lane]
+    _scroll_to(panel, box.top - view.visible_scene_rect().height() * 0.4)
+    counts = []
+    for folded in (True, False):
+        counts.append(len(links.chosen(panel.scene.scale, view.visible_scene_rect())))
+        _click_chevron(panel, box.top + 10)
+        assert model.layout.box_of[lane].collapsed is folded
+        assert_drawn_as_fresh(panel)
+    assert counts[0] <= LINK_BUDGET < counts[1]  # not crowded, then crowded
     ctx.close()

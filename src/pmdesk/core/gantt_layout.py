@@ -370,8 +370,12 @@ class GanttLayout:
     def row_top(self, lane_id: int, row: int) -> float:
         box = self.box_of[lane_id]
         if box.collapsed:
-            return box.top + (self.metrics.collapsed_height - self.metrics.row_height) / 2
+            return self._folded_row_top(box)
         return box.top + self.metrics.lane_padding + row * self.metrics.row_pitch
+
+    def _folded_row_top(self, box: LaneBox) -> float:
+        """Where a folded lane draws all its rows, on one line."""
+        return box.top + (self.metrics.collapsed_height - self.metrics.row_height) / 2
 
     def row_at(self, y: float) -> tuple[int, int] | None:
         """(lane id, row) under y, or None outside any row (collapsed lanes have none)."""
@@ -394,16 +398,21 @@ class GanttLayout:
         target = self._rows[lane_id][row]
         return [target.ids[k] for k in target.between(day0, day1)]
 
-    def _rows_in(self, y0: float, y1: float) -> Iterator[tuple[Row, float, bool]]:
-        """Rows crossing [y0, y1), top to bottom: (row, its top, whether its lane is folded)."""
+    def _rows_in(
+        self, y0: float, y1: float, boxes: list[LaneBox] | None = None
+    ) -> Iterator[tuple[Row, float, bool]]:
+        """Rows crossing [y0, y1), top to bottom: (row, its top, whether its lane is folded).
+
+        ``boxes``: the lanes stacked as they were (the same lanes, the rows as they are)."""
         m = self.metrics
-        first = max(0, bisect_right(self._tops, y0) - 1)
-        for box in self.boxes[first:]:
+        tops = self._tops if boxes is None else [box.top for box in boxes]
+        first = max(0, bisect_right(tops, y0) - 1)
+        for box in (self.boxes if boxes is None else boxes)[first:]:
             if box.top >= y1:
                 break
             rows = self._rows[box.lane_id]
             if box.collapsed:  # a folded lane draws all its rows on one line
-                top = self.row_top(box.lane_id, 0)
+                top = self._folded_row_top(box)
                 for row in rows:
                     yield row, top, True
                 continue
@@ -422,11 +431,19 @@ class GanttLayout:
                 previous = finishes[k - 1] if k else None
                 yield Visible(ids[k], top, following, compact, previous)
 
-    def ids_between(self, day0: float, day1: float, y0: float, y1: float) -> list[int]:
+    def ids_between(
+        self,
+        day0: float,
+        day1: float,
+        y0: float,
+        y1: float,
+        boxes: list[LaneBox] | None = None,
+    ) -> list[int]:
         """The ids :meth:`visible` finds, in the same order, without the rest of what it says
-        of each (a frame's links are found from these)."""
+        of each (a frame's links are found from these); with ``boxes``, where the lanes
+        were stacked so (see :meth:`_rows_in`)."""
         found: list[int] = []
-        for row, _top, _compact in self._rows_in(y0, y1):
+        for row, _top, _compact in self._rows_in(y0, y1, boxes):
             span = row.between(day0, day1)
             found += row.ids[span.start : span.stop]
         return found

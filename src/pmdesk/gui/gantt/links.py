@@ -19,7 +19,7 @@ from PySide6.QtGui import QPainter, QPainterPath, QPen, QPolygonF
 
 from pmdesk.core.enums import DependencyType
 from pmdesk.core.gantt_layout import Box, link_route, shape_box, shape_height
-from pmdesk.core.timeline import TimeScale
+from pmdesk.core.timeline import LaneBox, TimeScale
 
 from .model import LaneShift, Moved, RoadmapModel
 from .style import ChartStyle
@@ -223,40 +223,54 @@ class LinkPainter:
             chain.from_iterable(links_of[i] for i in self.items_near(scale, rect) if i in links_of)
         )
 
-    def items_near(self, scale: TimeScale, rect: QRectF, margin: float = NEAR_PX) -> list[int]:
-        """Items whose rows cross ``rect`` grown by ``margin`` above and below, within a
-        route's reach of it to the sides."""
+    def items_near(
+        self, scale: TimeScale, rect: QRectF, boxes: list[LaneBox] | None = None
+    ) -> list[int]:
+        """Items whose rows cross ``rect`` grown by NEAR_PX above and below, within a
+        route's reach of it to the sides; with ``boxes``, where the lanes were so."""
         day0 = scale.ordinal_at(rect.left() - REACH_PX)
         day1 = scale.ordinal_at(rect.right() + REACH_PX)
         return self.model.layout.ids_between(
-            day0, day1, rect.top() - margin, rect.bottom() + margin
+            day0, day1, rect.top() - NEAR_PX, rect.bottom() + NEAR_PX, boxes
         )
 
-    def choice_stands(self, scale: TimeScale, shown: QRectF, crossing: set[int]) -> bool:
-        """Whether a screen showing ``shown`` draws what it drew before if any of the
-        ``crossing`` links joined or left the links chosen for it (their items moved into
-        or out of the band :meth:`ids_in` looks at), outside those links' successors.
+    def chosen(
+        self, scale: TimeScale, shown: QRectF, boxes: list[LaneBox] | None = None
+    ) -> set[int]:
+        """The links a screen showing ``shown`` is drawn with (those of the items near it,
+        :meth:`paint`'s); with ``boxes``, were drawn with when the lanes were so."""
+        links_of = self.model.links_of
+        near = self.items_near(scale, shown, boxes)
+        return set().union(*map(links_of.get, near, repeat((), len(near))))
 
-        Only when none of them can be drawn whole: the screen is dense both ways (no plain
-        links, broken ones a stub at their successor) or zoomed out too far for plain links
-        with no broken one among them, and none is selected, a marked item's or on the
-        critical path. The rules are :meth:`paint`'s."""
-        if not crossing:
-            return True
+    def choice_stands(
+        self, scale: TimeScale, before: set[int], after: set[int], unsure: set[int]
+    ) -> bool:
+        """Whether a screen whose links were chosen from ``before`` and now from ``after``
+        draws the same links, the same way, leaving out the ``unsure`` ones (whoever asks
+        repaints those where they were and are). By :meth:`paint`'s rules: the screen as
+        crowded (or not) both times; and no link that joined or left drawn whole (a
+        crowded screen, or one zoomed out, draws only the selected ones, a marked item's,
+        those of the critical path and, if not crowded, the broken ones)."""
         model = self.model
-        chosen = len(self.ids_in(scale, shown))
-        if chosen - len(crossing) > LINK_BUDGET:
-            dense = True
-        elif chosen + len(crossing) <= LINK_BUDGET:
-            dense = False
-        else:  # it may be dense one way and not the other: every link drawn otherwise
-            return False
+        budget = LINK_BUDGET
+        fewest, most = len(before - unsure), len(before | unsure)
+        if fewest <= budget < most:
+            return False  # crowded or not before: cannot tell
+        dense = len(after) > budget
+        if dense != (fewest > budget):
+            return False  # another way of drawing, everywhere
+        changed = (before ^ after) - unsure
+        if not changed:
+            return True
         if not dense and scale.px_per_day >= LINK_DETAIL_MIN_PX_PER_DAY:
             return False  # plain links are drawn whole
         marked = model.selected | ({self.hover} if self.hover is not None else set())
         on_path = model.critical if model.show_critical else set()
-        for link_id in crossing:
-            link = model.links[link_id]
+        for link_id in changed:
+            link = model.links.get(link_id)
+            if link is None:
+                continue
             if link_id in model.selected_links or link.pred in marked or link.succ in marked:
                 return False
             if link.pred in on_path and link.succ in on_path:
@@ -298,8 +312,7 @@ class LinkPainter:
         )
         model, style = self.model, self.style
         links, links_of = model.links, model.links_of
-        near = self.items_near(scale, shown)
-        ids: set[int] = set().union(*map(links_of.get, near, repeat((), len(near))))
+        ids = self.chosen(scale, shown)
         marked = model.selected | ({self.hover} if self.hover is not None else set())
         # Sorted into groups by set operations: a screen holds hundreds of links.
         selected = ids & model.selected_links

@@ -341,23 +341,20 @@ class Refresh:
     # Items that came onto the critical path or left it (drawn, with their links, in or out
     # of its colour) where the path was worked out from the moved items only.
     critical: set[int] = field(default_factory=set)
-    # Rows added or freed: the lanes from this y down (scene coordinates) moved or changed
-    # shape, by ``moved_by`` pixels at most; the chart above stands. None: not that, or
-    # more than that (``everything`` alone then says the whole chart).
+    # Rows added or freed, or a lane folded or unfolded: the lanes from this y down (scene
+    # coordinates) moved or changed shape; the chart above stands. None: not that, or more
+    # than that (``everything`` alone then says the whole chart).
     moved_below: float | None = None
-    moved_by: float = 0.0
+    stack_before: list[LaneBox] | None = None  # with moved_below: the lanes as they were
 
 
-def _moved(before: list[LaneBox], after: list[LaneBox]) -> tuple[float | None, float]:
-    """Where the first of the same lanes, stacked again, differs, and how far any lane's
-    top or bottom moved (its rows added or freed move the lanes below)."""
-    changed = [(b, a) for b, a in zip(before, after, strict=True) if b != a]
-    if not changed:
-        return None, 0.0
-    moved_by = max(
-        max(abs(a.top - b.top), abs(a.top + a.height - b.top - b.height)) for b, a in changed
-    )
-    return min(changed[0][0].top, changed[0][1].top), moved_by
+def _moved(before: list[LaneBox], after: list[LaneBox], refresh: Refresh) -> None:
+    """Into ``refresh``: where the first of the same lanes, stacked again, differs (rows
+    added or freed, a lane folded, move the lanes below it), and the stack before."""
+    changed = next(((b, a) for b, a in zip(before, after, strict=True) if b != a), None)
+    if changed is not None:
+        refresh.moved_below = min(changed[0].top, changed[1].top)
+        refresh.stack_before = before
 
 
 class RoadmapModel:
@@ -783,8 +780,14 @@ class RoadmapModel:
         # adds or frees a row sets ``everything`` too, but its layout is already updated).
         lay_out = changes.touches(LANE, *BASELINE_KINDS)
         if changes.touches(LANE):
+            shown_before = [lane._replace(collapsed=False) for lane in self.lanes]
             self._set_lanes(self.queries.lane_rows(self.product_id))
-            refresh.everything = refresh.lane_list = True
+            refresh.everything = True
+            # Names, colours, kinds or order: not a lane folded or unfolded, which changes
+            # neither the lists nor the colours.
+            refresh.lane_list = shown_before != [
+                lane._replace(collapsed=False) for lane in self.lanes
+            ]
         if changes.touches(*BASELINE_KINDS):
             self._load_baselines()
             refresh.everything = refresh.baselines = True
@@ -820,10 +823,13 @@ class RoadmapModel:
                 refresh.repaint = True
             else:
                 refresh.critical = flipped
-        if lay_out:
-            refresh.moved_below = None  # the lanes themselves changed: anything may have moved
+        if lay_out:  # the lanes or the baselines changed: anything may have moved, unless
+            refresh.moved_below = None  # a lane was only folded or unfolded (below)
+            stack = self.layout.boxes
             if changes.kinds != {LANE} or not self._restack():  # a lane folded: no new layout
                 self.relayout()
+            elif not refresh.lane_list:
+                _moved(stack, self.layout.boxes, refresh)
         return refresh
 
     def _reload(self) -> Refresh:
@@ -870,7 +876,7 @@ class RoadmapModel:
             refresh.lanes |= self.layout.update(shown, hidden)
             if self.layout.boxes != stack:  # rows added or freed: lanes below moved (one
                 refresh.everything = True  # lane's row can balance another's: not the height)
-                refresh.moved_below, refresh.moved_by = _moved(stack, self.layout.boxes)
+                _moved(stack, self.layout.boxes, refresh)
                 self._lanes_moved(stack)
             self.selected &= self.layout.items.keys()
         return refresh.items

@@ -8,7 +8,6 @@ from PySide6.QtCore import QRectF
 
 from pmdesk.core.changes import ChangeSet
 
-from .links import NEAR_PX
 from .model import ITEM, LINK
 
 if TYPE_CHECKING:
@@ -95,28 +94,19 @@ class ChartRefresh:
         return True
 
     def _links_stand(self, refresh: Refresh, seen: QRectF) -> bool:
-        """Whether the links drawn on screen above the lanes that moved stay as they are.
+        """Whether the links drawn on screen stay as they are where they are not repainted.
 
-        The links drawn are those of the items near the screen (``LinkPainter.ids_in``):
-        an item of a lane that moved may have crossed the top or bottom of that band, and
-        its links joined or left them; the link painter says whether that can change what
-        it draws."""
-        moved_below = refresh.moved_below
-        assert moved_below is not None
-        model, links = self.model, self.painter.links
-        layout, scale = model.layout, self.scene.scale
-        by, row = refresh.moved_by, layout.metrics.row_height
-        # Where the rows of items that crossed an edge of the band are now: a row counts
-        # as near while any of it is inside (LinkPainter.items_near), and moved by ``by``.
-        top, bottom = seen.top() - NEAR_PX, seen.bottom() + NEAR_PX
-        crossing: set[int] = set()
-        for y0, y1 in ((top - row - by - 1, top + by + 1), (bottom - by - 1, bottom + by + 1)):
-            band = QRectF(seen.left(), y0, seen.width(), y1 - y0)
-            for item_id in links.items_near(scale, band, margin=0.0):
-                place = layout.place(item_id)
-                if place is not None and layout.box_of[place[0]].top + 0.5 >= moved_below:
-                    crossing |= model.links_of.get(item_id, set())
-        return links.choice_stands(scale, seen, crossing)
+        The links drawn are those of the items near the screen (``LinkPainter.chosen``):
+        items of lanes that moved may have come near it or gone. The items near it before
+        are found with the lanes stacked as they were (the rows stand; the changed items'
+        own rows may not, and their links are repainted where they were and are); the
+        link painter says whether the difference changes what it draws."""
+        assert refresh.stack_before is not None
+        model, links, scale = self.model, self.painter.links, self.scene.scale
+        before = links.chosen(scale, seen, refresh.stack_before)
+        after = links.chosen(scale, seen)
+        unsure = {i for item in refresh.items for i in model.links_of.get(item, ())}
+        return links.choice_stands(scale, before, after, unsure)
 
     def _grow_chart(self, ids) -> None:
         rows = [self.model.items[i] for i in ids if i in self.model.items]
