@@ -446,8 +446,9 @@ class LinkPainter:
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         p.setPen(pen)
         p.drawLines(lines)
-        if heads:  # one smooth fill for all the heads
-            path = QPainterPath()
+        if heads:  # one smooth fill for all the heads; where some overlap (links into one
+            path = QPainterPath()  # place), the winding rule fills them all, not none
+            path.setFillRule(Qt.FillRule.WindingFill)
             for head in heads:
                 path.addPolygon(head)
             p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
