@@ -572,8 +572,8 @@ def growing(panel, ctx, runs: int, settle) -> dict[str, list[float]]:
     """An item stretched over its whole lane, as its side panel writes it (one command):
     the lane needs a row more and the lanes below move; undone untimed.
 
-    ``row added``: in a lane on screen, until painted: each lane in turn, the chart
-    scrolled (untimed) so that the lane's top is a third of the way down the screen.
+    ``row added``: a bar on screen, until painted: each lane in turn, the chart scrolled
+    (untimed) so that the lane's top is a third of the way down the screen.
     ``row added off screen``: in a lane below the screen (the chart scrolled to its top),
     until Qt's event loop has nothing left to do (a pass that handles no event), whether
     it painted or not; how many of those edits painted the chart is reported beside it."""
@@ -597,15 +597,20 @@ def growing(panel, ctx, runs: int, settle) -> dict[str, list[float]]:
         bar.setValue(round(box.top - view.visible_scene_rect().height() / 3))
         settle()
 
-    def stretch(lane: int) -> None:
-        """An item that shares its row: stretched, it fits in none (an item stretched
-        before and undone keeps a row of its own, and would take it again)."""
+    def stretch(lane: int, seen=None) -> None:
+        """An item that shares its row (stretched, it fits in none: an item stretched
+        before and undone keeps a row of its own, and would take it again); with ``seen``,
+        one whose bar is on screen, as a person edits what they see."""
         layout = model.layout
         members = [r for r in model.items.values() if r.lane_id == lane and r.start < r.end]
         item = next(
             r
-            for r in members[len(members) // 2 :]
+            for r in members[len(members) // 2 :] + members
             if len(layout.row_items(lane, layout.place(r.id)[1], -1e9, 1e9)) > 1
+            and (
+                seen is None
+                or seen.contains(panel.scene.item_box(r.id).x + 1, layout.place(r.id)[2] + 8)
+            )
         )
         fields = {
             "start_date": min(r.start for r in members) - dt.timedelta(days=1),
@@ -617,7 +622,7 @@ def growing(panel, ctx, runs: int, settle) -> dict[str, list[float]]:
 
     def seen_lane(n: int) -> None:
         before = chart.count
-        stretch(lanes[n % len(lanes)])
+        stretch(lanes[n % len(lanes)], view.visible_scene_rect())
         _until_painted(chart, before)
 
     def lane_below(n: int) -> None:

@@ -279,6 +279,31 @@ class LinkPainter:
                 return False
         return True
 
+    def drawn_whole(self, scale: TimeScale, shown: QRectF, link_ids: set[int]) -> set[int]:
+        """Which of these links a screen showing ``shown`` draws whole, by :meth:`paint`'s
+        rules (the others are left out, or a stub at their successor)."""
+        model = self.model
+        chosen = self.chosen(scale, shown)
+        dense = len(chosen) > LINK_BUDGET
+        plain = not dense and scale.px_per_day >= LINK_DETAIL_MIN_PX_PER_DAY
+        marked = model.selected | ({self.hover} if self.hover is not None else set())
+        on_path = model.critical if model.show_critical else set()
+        found = set()
+        for link_id in link_ids & chosen:
+            link = model.links.get(link_id)
+            if link is None:
+                continue
+            if (
+                plain
+                or link_id in model.selected_links
+                or link.pred in marked
+                or link.succ in marked
+                or (link.pred in on_path and link.succ in on_path)
+                or (not dense and link_id in model.violated)
+            ):
+                found.add(link_id)
+        return found
+
     def routes_in(self, scale: TimeScale, rect: QRectF) -> Iterator[tuple[int, Points]]:
         for link_id in self.ids_in(scale, rect):
             points = self.route(link_id, scale)

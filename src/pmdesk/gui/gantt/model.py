@@ -346,15 +346,42 @@ class Refresh:
     # than that (``everything`` alone then says the whole chart).
     moved_below: float | None = None
     stack_before: list[LaneBox] | None = None  # with moved_below: the lanes as they were
+    lane_change: LaneChange | None = None  # one lane's height changed, the rest moved alike
 
 
-def _moved(before: list[LaneBox], after: list[LaneBox], refresh: Refresh) -> None:
-    """Into ``refresh``: where the first of the same lanes, stacked again, differs (rows
-    added or freed, a lane folded, move the lanes below it), and the stack before."""
-    changed = next(((b, a) for b, a in zip(before, after, strict=True) if b != a), None)
-    if changed is not None:
-        refresh.moved_below = min(changed[0].top, changed[1].top)
-        refresh.stack_before = before
+def _moved(before: list[LaneBox], after: list[LaneBox], refresh: Refresh, metrics: Metrics) -> None:
+    """Into ``refresh``: where the first of the same lanes, stacked again, starts to differ
+    (a lane's rows added or freed at its end, a lane folded, move what is below), the
+    stack before, and, when that lane alone changed its height and every lane below it
+    moved by as much, the change (``LaneChange``)."""
+    changed = [(b, a) for b, a in zip(before, after, strict=True) if b != a]
+    if not changed:
+        return
+    (first, now), rest = changed[0], changed[1:]
+    refresh.moved_below = min(first.top, now.top)
+    if first.top == now.top and not first.collapsed and not now.collapsed:
+        # Rows come and go at a lane's end: those before them stand.
+        rows = min(first.rows, now.rows)
+        refresh.moved_below = first.top + metrics.lane_padding + rows * metrics.row_pitch
+    refresh.stack_before = before
+    by = now.height - first.height
+    if now.top == first.top and len(changed) == len(after) - after.index(now):
+        if all(a.top - b.top == by and a.height == b.height for b, a in rest):
+            refresh.lane_change = LaneChange(now.top, first.height, now.height)
+
+
+class LaneChange(NamedTuple):
+    """One lane changed its height (a row more or fewer, folded or unfolded) and every lane
+    below it moved by as much: the chart below it is the same picture, moved."""
+
+    top: float
+    before: float  # its height before
+    after: float  # and now
+
+    @property
+    def by(self) -> float:
+        """How far the lanes below moved (down when positive)."""
+        return self.after - self.before
 
 
 class RoadmapModel:
@@ -824,12 +851,12 @@ class RoadmapModel:
             else:
                 refresh.critical = flipped
         if lay_out:  # the lanes or the baselines changed: anything may have moved, unless
-            refresh.moved_below = None  # a lane was only folded or unfolded (below)
+            refresh.moved_below = refresh.lane_change = None  # unless only folded (below)
             stack = self.layout.boxes
             if changes.kinds != {LANE} or not self._restack():  # a lane folded: no new layout
                 self.relayout()
             elif not refresh.lane_list:
-                _moved(stack, self.layout.boxes, refresh)
+                _moved(stack, self.layout.boxes, refresh, self.layout.metrics)
         return refresh
 
     def _reload(self) -> Refresh:
@@ -876,7 +903,7 @@ class RoadmapModel:
             refresh.lanes |= self.layout.update(shown, hidden)
             if self.layout.boxes != stack:  # rows added or freed: lanes below moved (one
                 refresh.everything = True  # lane's row can balance another's: not the height)
-                _moved(stack, self.layout.boxes, refresh)
+                _moved(stack, self.layout.boxes, refresh, self.layout.metrics)
                 self._lanes_moved(stack)
             self.selected &= self.layout.items.keys()
         return refresh.items

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRect, QRectF
 
 from pmdesk.core.changes import ChangeSet
 
@@ -81,17 +81,75 @@ class ChartRefresh:
         if scene.visible_area is None or len(scene.views()) != 1:
             return False
         seen = scene.visible_area()
-        if top - EDGE_PX <= seen.top() or not self._links_stand(refresh, seen):
-            return False  # the lanes moved from above the screen: all of it is repainted
+        if top - EDGE_PX <= seen.top() and refresh.lane_change is None:
+            return False  # lanes moved unlike each other from above the screen: all of it
+        if not self._links_stand(refresh, seen):
+            return False
+        below = self._scroll_below(refresh, seen)
         scene.relayout_geometry(repaint=False)
         after = self._dirty_rects(changes)
         if refresh.critical:
             after += self._rects_of(refresh.critical, set())
-        bottom = max(bottom, scene.sceneRect().bottom())
-        moved = QRectF(0, top - EDGE_PX, scene.width, bottom - top + 2 * EDGE_PX)
-        for rect in [*before, *after, moved]:
+        if below is None:  # every lane that moved is painted again
+            bottom = max(bottom, scene.sceneRect().bottom())
+            moved = [QRectF(0, top - EDGE_PX, scene.width, bottom - top + 2 * EDGE_PX)]
+        else:  # the lanes below moved as pixels; the lane itself is painted again
+            moved = self._after_scroll(refresh, below, before)
+        for rect in [*before, *after, *moved]:
             scene.update(rect)
         return True
+
+    def _scroll_below(self, refresh: Refresh, seen: QRectF) -> float | None:
+        """Where one lane alone changed its height (``refresh.lane_change``), move what the
+        screen shows of the lanes below it by as much, as pixels (Qt then paints only the
+        strip it uncovers); returns the scene y from which it moved them. None, with
+        nothing done, where the screen cannot follow that way: no such change, no lane
+        below it on screen, or the chart gets so much shorter that the view scrolls."""
+        change = refresh.lane_change
+        if change is None:
+            return None
+        below = change.top + min(change.before, change.after)  # the lanes below, either way
+        if below >= seen.bottom():
+            return None
+        view = self.scene.views()[0]
+        height = self.scene.sceneRect().height() + change.by
+        if view.verticalScrollBar().value() > max(height - view.viewport().height(), 0):
+            return None  # the view scrolls as well: its pixels are not where they were
+        port = view.viewport()
+        y = max(view.mapFromScene(0, below).y(), 0)
+        port.scroll(0, round(change.by), QRect(0, y, port.width(), port.height() - y))
+        return below
+
+    def _after_scroll(self, refresh: Refresh, below: float, before: list[QRectF]) -> list[QRectF]:
+        """What a scroll of the lanes below leaves to paint: the lane that changed (the
+        strip the scroll uncovered is Qt's), where the changed items' rows and links were,
+        moved with the lanes below, and the links drawn whole that cross into those lanes
+        from the lane or above (their part below moved; their dashes run from their top
+        end)."""
+        change = refresh.lane_change
+        assert change is not None
+        model, scene, links = self.model, self.scene, self.painter.links
+        layout, scale = model.layout, scene.scale
+        top = refresh.moved_below  # the lane from where it changed
+        assert top is not None
+        lane_bottom = change.top + change.after
+        rects = [QRectF(0, top - EDGE_PX, scene.width, lane_bottom - top + 2 * EDGE_PX)]
+        rects += [r.translated(0, change.by) for r in before if r.bottom() > below]
+        seen = scene.visible_area()
+        first_moved = change.top + change.after  # the lanes below, now
+
+        def moved(item_id: int) -> bool | None:
+            place = layout.place(item_id)
+            return None if place is None else layout.box_of[place[0]].top >= first_moved
+
+        crossing = set()
+        for link_id in links.chosen(scale, seen):  # one end moved, the other did not
+            link = model.links.get(link_id)
+            if link is not None and {moved(link.pred), moved(link.succ)} == {True, False}:
+                crossing.add(link_id)
+        for link_id in links.drawn_whole(scale, seen, crossing):
+            rects += links.dirty_rects(link_id, scale)
+        return rects
 
     def _links_stand(self, refresh: Refresh, seen: QRectF) -> bool:
         """Whether the links drawn on screen stay as they are where they are not repainted.

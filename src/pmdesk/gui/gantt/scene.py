@@ -26,17 +26,39 @@ from .model import RoadmapModel
 from .painting import ChartPainter, qrect
 
 MARGIN_DAYS = 60
-# The links' layer is as tall as the chart rounded up to this: a row added or freed leaves
-# its size alone (a layer resized is repainted whole, the whole chart for this one).
+# The links' layer, and each lane's to Qt, is as tall as the chart rounded up to this: a row
+# added or freed leaves their size alone (a layer resized is repainted whole).
 LINK_ROOM = 4096.0
 
 
+def room_for(height: float) -> float:
+    """``height`` rounded up to a whole number of LINK_ROOM steps."""
+    return max(math.ceil(height / LINK_ROOM), 1) * LINK_ROOM
+
+
 class LaneItem(ChartLayer):
-    """All bars of one lane, painted from arrays; its rectangle is the lane's band."""
+    """All bars of one lane, painted from arrays; its rectangle is the lane's band.
+
+    To Qt it covers the chart from its top (as tall as the links' layer, see LINK_ROOM)
+    and it paints only inside its band: a lane moved up or down is then not repainted by
+    Qt where it was and is, which the chart's refresh does itself, moving the pixels
+    already on screen where it can (ChartRefresh)."""
 
     def __init__(self, chart: ChartScene, lane_id: int) -> None:
         super().__init__(chart, 1)
         self.lane_id = lane_id
+        self._room = QRectF()
+
+    def set_rect(self, rect: QRectF, room: QRectF | None = None) -> None:
+        """The lane's band, and what it covers to Qt (the links' layer's rectangle)."""
+        self._rect = rect
+        room = room if room is not None else QRectF(0, 0, rect.width(), room_for(rect.bottom()))
+        if room != self._room:
+            self.prepareGeometryChange()
+            self._room = room
+
+    def boundingRect(self) -> QRectF:
+        return self._room
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
         exposed = self.chart.exposed_in(option.exposedRect.intersected(self._rect))
@@ -129,12 +151,13 @@ class ChartScene(QGraphicsScene):
         where they were and are; the links' layer keeps its size unless the chart outgrows
         it, see LINK_ROOM)."""
         width = self.width
-        for box in self.model.layout.boxes:
-            self.lane_items[box.lane_id].set_rect(QRectF(0, box.top, width, box.height))
         self.arrange_launch()
-        self.launch_item.set_rect(self.launch.rect(width))
         height = max(self.model.layout.height + self.launch.height, 1.0)
-        self.link_item.set_rect(QRectF(0, 0, width, math.ceil(height / LINK_ROOM) * LINK_ROOM))
+        room = QRectF(0, 0, width, room_for(height))
+        for box in self.model.layout.boxes:
+            self.lane_items[box.lane_id].set_rect(QRectF(0, box.top, width, box.height), room)
+        self.launch_item.set_rect(self.launch.rect(width))
+        self.link_item.set_rect(room)
         # The area under the last lane belongs to the scene too: outside the scene rect a
         # scene update never reaches it, and a zoom or Fit left the old grid and today line
         # painted there.
