@@ -8,11 +8,10 @@ import random
 
 import pytest
 from PySide6.QtCore import Qt
+from tests.gui.test_gantt_incremental import open_panel
 
 from pmdesk.core.enums import ItemKind, ItemStatus
 from pmdesk.gui.commands import UpdateCommand
-from pmdesk.gui.context import AppContext
-from pmdesk.gui.gantt import RoadmapPanel
 from pmdesk.gui.gantt.model import Filter, FoldedText
 from pmdesk.store.services import PortfolioService, RoadmapService
 from pmdesk.store.services.roadmap_queries import ItemRow
@@ -72,13 +71,7 @@ def panel(qtbot, workspace):
             start_date=D(2027, 1, 4 + n),
             end_date=D(2027, 1, 20 + n),
         )
-    ctx = AppContext(workspace)
-    widget = RoadmapPanel(ctx)
-    qtbot.addWidget(widget)
-    widget.resize(1100, 500)
-    widget.set_product(product.id)
-    widget.show()
-    qtbot.waitExposed(widget)
+    widget, ctx = open_panel(qtbot, workspace, product.id)
     yield widget
     ctx.close()
 

@@ -7,10 +7,9 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import QPoint
+from tests.gui.test_gantt_incremental import open_panel
 
 from pmdesk.core.enums import DependencyType
-from pmdesk.gui.context import AppContext
-from pmdesk.gui.gantt import RoadmapPanel
 from pmdesk.store.services import PortfolioService, RoadmapService
 
 D = dt.date
@@ -38,14 +37,7 @@ def test_two_links_into_one_start_draw_its_arrow_head(qtbot, workspace, broken):
         roadmap.dependencies.create(
             predecessor_id=pred, successor_id=launch, type=DependencyType.FINISH_TO_START
         )
-    ctx = AppContext(workspace)
-    panel = RoadmapPanel(ctx)
-    qtbot.addWidget(panel)
-    panel.resize(1100, 500)
-    panel.set_product(product.id)
-    panel.show()
-    qtbot.waitExposed(panel)
-    qtbot.waitUntil(lambda: not panel._needs_first_view)
+    panel, ctx = open_panel(qtbot, workspace, product.id)
     panel.view.set_zoom(16.0)
     box = panel.scene.item_box(launch)
     panel.view.centerOn(box.x, box.cy)

@@ -11,7 +11,7 @@ painted first; only the arrow heads are smoothed.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import chain, pairwise, repeat
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
@@ -248,61 +248,46 @@ class LinkPainter:
     ) -> bool:
         """Whether a screen whose links were chosen from ``before`` and now from ``after``
         draws the same links, the same way, leaving out the ``unsure`` ones (whoever asks
-        repaints those where they were and are). By :meth:`paint`'s rules: the screen as
-        crowded (or not) both times; and no link that joined or left drawn whole (a
-        crowded screen, or one zoomed out, draws only the selected ones, a marked item's,
-        those of the critical path and, if not crowded, the broken ones)."""
-        model = self.model
-        budget = LINK_BUDGET
+        repaints those where they were and are): the screen as crowded (or not) both
+        times, and no link that joined or left drawn whole (:meth:`_whole`)."""
         fewest, most = len(before - unsure), len(before | unsure)
-        if fewest <= budget < most:
+        if fewest <= LINK_BUDGET < most:
             return False  # crowded or not before: cannot tell
-        dense = len(after) > budget
-        if dense != (fewest > budget):
+        dense = len(after) > LINK_BUDGET
+        if dense != (fewest > LINK_BUDGET):
             return False  # another way of drawing, everywhere
-        changed = (before ^ after) - unsure
-        if not changed:
-            return True
-        if not dense and scale.px_per_day >= LINK_DETAIL_MIN_PX_PER_DAY:
-            return False  # plain links are drawn whole
-        marked = model.selected | ({self.hover} if self.hover is not None else set())
-        on_path = model.critical if model.show_critical else set()
-        for link_id in changed:
-            link = model.links.get(link_id)
-            if link is None:
-                continue
-            if link_id in model.selected_links or link.pred in marked or link.succ in marked:
-                return False
-            if link.pred in on_path and link.succ in on_path:
-                return False
-            if not dense and link_id in model.violated:
-                return False
-        return True
+        whole = self._whole(scale, dense)
+        return not any(whole(link_id) for link_id in (before ^ after) - unsure)
 
     def drawn_whole(self, scale: TimeScale, shown: QRectF, link_ids: set[int]) -> set[int]:
-        """Which of these links a screen showing ``shown`` draws whole, by :meth:`paint`'s
-        rules (the others are left out, or a stub at their successor)."""
-        model = self.model
+        """Which of these links a screen showing ``shown`` draws whole (:meth:`_whole`);
+        the others are left out, or a stub at their successor."""
         chosen = self.chosen(scale, shown)
-        dense = len(chosen) > LINK_BUDGET
-        plain = not dense and scale.px_per_day >= LINK_DETAIL_MIN_PX_PER_DAY
+        whole = self._whole(scale, len(chosen) > LINK_BUDGET)
+        return {link_id for link_id in link_ids & chosen if whole(link_id)}
+
+    def _whole(self, scale: TimeScale, dense: bool) -> Callable[[int], bool]:
+        """Whether a link, chosen for a screen crowded (``dense``) or not, is drawn whole,
+        by :meth:`paint`'s rules: every one where the screen is neither crowded nor zoomed
+        out too far; else only the selected ones, a marked item's, those of the critical
+        path and, if not crowded, the broken ones."""
+        model = self.model
+        if not dense and scale.px_per_day >= LINK_DETAIL_MIN_PX_PER_DAY:
+            return lambda link_id: link_id in model.links  # plain links are drawn whole
         marked = model.selected | ({self.hover} if self.hover is not None else set())
         on_path = model.critical if model.show_critical else set()
-        found = set()
-        for link_id in link_ids & chosen:
+
+        def whole(link_id: int) -> bool:
             link = model.links.get(link_id)
-            if link is None:
-                continue
-            if (
-                plain
-                or link_id in model.selected_links
+            return link is not None and (
+                link_id in model.selected_links
                 or link.pred in marked
                 or link.succ in marked
                 or (link.pred in on_path and link.succ in on_path)
                 or (not dense and link_id in model.violated)
-            ):
-                found.add(link_id)
-        return found
+            )
+
+        return whole
 
     def routes_in(self, scale: TimeScale, rect: QRectF) -> Iterator[tuple[int, Points]]:
         for link_id in self.ids_in(scale, rect):

@@ -358,16 +358,18 @@ def _moved(before: list[LaneBox], after: list[LaneBox], refresh: Refresh, metric
     if not changed:
         return
     (first, now), rest = changed[0], changed[1:]
-    refresh.moved_below = min(first.top, now.top)
-    if first.top == now.top and not first.collapsed and not now.collapsed:
-        # Rows come and go at a lane's end: those before them stand.
-        rows = min(first.rows, now.rows)
-        refresh.moved_below = first.top + metrics.lane_padding + rows * metrics.row_pitch
     refresh.stack_before = before
+    refresh.moved_below = min(first.top, now.top)
+    if first.top != now.top:
+        return
+    if not first.collapsed and not now.collapsed:  # rows come and go at a lane's end
+        rows = min(first.rows, now.rows)  # those before them stand
+        refresh.moved_below = first.top + metrics.lane_padding + rows * metrics.row_pitch
     by = now.height - first.height
-    if now.top == first.top and len(changed) == len(after) - after.index(now):
-        if all(a.top - b.top == by and a.height == b.height for b, a in rest):
-            refresh.lane_change = LaneChange(now.top, first.height, now.height)
+    if len(rest) == len(after) - after.index(now) - 1 and all(
+        a.top - b.top == by and a.height == b.height for b, a in rest
+    ):
+        refresh.lane_change = LaneChange(now.top, first.height, now.height)
 
 
 class LaneChange(NamedTuple):
@@ -850,8 +852,8 @@ class RoadmapModel:
                 refresh.repaint = True
             else:
                 refresh.critical = flipped
-        if lay_out:  # the lanes or the baselines changed: anything may have moved, unless
-            refresh.moved_below = refresh.lane_change = None  # unless only folded (below)
+        if lay_out:  # lanes or baselines changed: anything may have moved (unless a lane
+            refresh.moved_below = refresh.lane_change = None  # was only folded: below)
             stack = self.layout.boxes
             if changes.kinds != {LANE} or not self._restack():  # a lane folded: no new layout
                 self.relayout()

@@ -136,11 +136,10 @@ class ChartRefresh:
         rects = [QRectF(0, top - EDGE_PX, scene.width, lane_bottom - top + 2 * EDGE_PX)]
         rects += [r.translated(0, change.by) for r in before if r.bottom() > below]
         seen = scene.visible_area()
-        first_moved = change.top + change.after  # the lanes below, now
 
-        def moved(item_id: int) -> bool | None:
+        def moved(item_id: int) -> bool | None:  # in the lanes below, now
             place = layout.place(item_id)
-            return None if place is None else layout.box_of[place[0]].top >= first_moved
+            return None if place is None else layout.box_of[place[0]].top >= lane_bottom
 
         crossing = set()
         for link_id in links.chosen(scale, seen):  # one end moved, the other did not

@@ -49,10 +49,9 @@ class LaneItem(ChartLayer):
         self.lane_id = lane_id
         self._room = QRectF()
 
-    def set_rect(self, rect: QRectF, room: QRectF | None = None) -> None:
+    def set_band(self, rect: QRectF, room: QRectF) -> None:
         """The lane's band, and what it covers to Qt (the links' layer's rectangle)."""
         self._rect = rect
-        room = room if room is not None else QRectF(0, 0, rect.width(), room_for(rect.bottom()))
         if room != self._room:
             self.prepareGeometryChange()
             self._room = room
@@ -155,7 +154,7 @@ class ChartScene(QGraphicsScene):
         height = max(self.model.layout.height + self.launch.height, 1.0)
         room = QRectF(0, 0, width, room_for(height))
         for box in self.model.layout.boxes:
-            self.lane_items[box.lane_id].set_rect(QRectF(0, box.top, width, box.height), room)
+            self.lane_items[box.lane_id].set_band(QRectF(0, box.top, width, box.height), room)
         self.launch_item.set_rect(self.launch.rect(width))
         self.link_item.set_rect(room)
         # The area under the last lane belongs to the scene too: outside the scene rect a
@@ -180,9 +179,8 @@ class ChartScene(QGraphicsScene):
 
     def outgrows(self, first: dt.date, last: dt.date) -> bool:
         """Whether items from ``first`` to ``last`` reach (nearly) outside the chart."""
-        return first < self.scale.origin + dt.timedelta(
-            days=7
-        ) or last > self.last_day - dt.timedelta(days=7)
+        week = dt.timedelta(days=7)
+        return first < self.scale.origin + week or last > self.last_day - week
 
     def grow_to(self, first: dt.date, last: dt.date) -> bool:
         """Widen the chart if items now reach outside it; True when the origin moved."""
