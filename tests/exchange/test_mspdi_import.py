@@ -13,7 +13,13 @@ from _interchange_data import CORPUS
 
 from pmdesk.core.enums import DependencyType, ItemKind, ItemStatus
 from pmdesk.core.errors import NotFoundError
-from pmdesk.exchange.importing import ImportFileError, ImportRefused, table_counts
+from pmdesk.exchange.importing import (
+    MAX_IMPORT_BYTES,
+    MAX_STREAMED_BYTES,
+    ImportFileError,
+    ImportRefused,
+    table_counts,
+)
 from pmdesk.exchange.mspdi import import_mspdi, read_mspdi
 from pmdesk.exchange.safexml import UnsafeXmlError
 from pmdesk.store.services import PortfolioService, RoadmapService
@@ -327,6 +333,30 @@ def test_an_unknown_product_is_refused(workspace):
 def test_files_that_are_not_mspdi_are_refused(data: bytes, message: str):
     with pytest.raises(ImportFileError, match=message):
         read_mspdi(data)
+
+
+def test_a_plan_larger_than_any_portfolio_export_is_read(workspace, product, tmp_path):
+    # Project saves some 5 KB a task with its assignment: a 20,000-task plan is about
+    # 100 MB. The plan is read piece by piece, so only a far larger file is refused.
+    source = CORPUS / "task-links-project2010-mspdi.xml"
+    text = source.read_bytes()
+    remark = b"<!--" + b"Project's other fields. " * 42 + b"-->"  # 1 KB
+    padding = remark * (MAX_IMPORT_BYTES // len(remark) + 1)
+    big = tmp_path / "large plan.xml"
+    big.write_bytes(text.replace(b"</Project>", padding + b"</Project>"))
+    assert big.stat().st_size > MAX_IMPORT_BYTES
+    result = import_mspdi(workspace, big, product_id=product.id)
+    assert result.count("roadmap_item") == len(_tasks(source))
+
+
+def test_a_file_beyond_what_a_plan_can_be_is_refused_unread(tmp_path):
+    huge = tmp_path / "huge.xml"
+    with huge.open("wb") as handle:
+        handle.truncate(MAX_STREAMED_BYTES + 1)  # sparse: nothing is written
+    started = time.perf_counter()
+    with pytest.raises(ImportFileError, match="too large"):
+        read_mspdi(huge)
+    assert time.perf_counter() - started < 1.0
 
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>

@@ -33,6 +33,10 @@ if TYPE_CHECKING:
 
 # Bigger files are refused before they are read: no portfolio export comes near this.
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
+# A file read piece by piece (an MS Project plan) keeps memory flat however large it is.
+# Project saves some 5 KB a task with its assignment: 20,000 tasks make about 100 MB, so
+# this admits 200,000.
+MAX_STREAMED_BYTES = 1024 * 1024 * 1024
 # Rows written at once when the import reports its progress.
 BATCH = 500
 

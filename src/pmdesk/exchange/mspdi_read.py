@@ -21,7 +21,7 @@ from pmdesk.core.enums import DependencyType, Horizon, ItemKind, ItemStatus, Lag
 from pmdesk.core.validation import DATE_MAX, DATE_MIN
 from pmdesk.core.working_calendar import CalendarException, WorkingCalendar, weekdays_mask
 
-from .importing import MAX_IMPORT_BYTES, ImportFileError, ImportRefused, RowError, read_source
+from .importing import MAX_STREAMED_BYTES, ImportFileError, ImportRefused, RowError, read_source
 from .safexml import iter_records
 
 NAMESPACE = "http://schemas.microsoft.com/project"
@@ -287,7 +287,7 @@ def _chunks(source: bytes | str | Path) -> tuple[Iterable[bytes], int, str]:
         handle = path.open("rb")
     except OSError as exc:
         raise ImportFileError(f"{path.name}: cannot read the file ({exc.strerror})") from None
-    if size > MAX_IMPORT_BYTES:
+    if size > MAX_STREAMED_BYTES:
         handle.close()
         raise ImportFileError(f"{path.name}: the file is too large to import")
     if size == 0:
@@ -333,11 +333,13 @@ class _Reader:
             if task is not None:
                 project.tasks.append(task)
         elif tag == "Resource":
-            values = _values(record, self.ns)
-            if values.get("IsNull", "0") not in ("1", "true") and values.get("Name", "").strip():
+            # findtext, not _values: Project writes some 50 fields a resource or an
+            # assignment, and one assignment a task; only these are counted.
+            null = (record.findtext(self.ns + "IsNull") or "0").strip()
+            if null not in ("1", "true") and (record.findtext(self.ns + "Name") or "").strip():
                 project.resources += 1
         elif tag == "Assignment":
-            if _values(record, self.ns).get("ResourceUID", "").strip() not in ("", "-65535"):
+            if (record.findtext(self.ns + "ResourceUID") or "").strip() not in ("", "-65535"):
                 project.assignments += 1
 
     def _header(self, whole: ET.Element) -> None:
