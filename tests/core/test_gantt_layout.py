@@ -40,7 +40,8 @@ def feature(item_id: int, lane: int, start: int, days: int, baseline=None) -> La
 def check_rows(layout: GanttLayout) -> None:
     """Every laid-out item is in exactly one row, rows are sorted and never overlap."""
     seen = []
-    for lane_id, rows in layout._rows.items():
+    for lane in layout.lanes:
+        lane_id, rows = lane.id, layout._lane_rows(lane.id)  # packed now if still waiting
         for number, row in enumerate(rows):
             assert row.starts == sorted(row.starts)
             for k in range(len(row) - 1):

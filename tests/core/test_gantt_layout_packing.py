@@ -1,13 +1,23 @@
-"""The layout packs a lane's items into the rows pack_rows assigns, in start order."""
+"""The layout packs a lane's items into the rows pack_rows assigns, in start order, and
+only when the lane is first read."""
 
 from __future__ import annotations
 
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pmdesk.core.enums import ItemKind
-from pmdesk.core.gantt_layout import GanttLayout, LayoutItem, LayoutLane, Metrics, occupancy
+from pmdesk.core.gantt_layout import (
+    GanttLayout,
+    LayoutItem,
+    LayoutLane,
+    Metrics,
+    occupancy,
+    rows_needed,
+)
 from pmdesk.core.timeline import pack_rows
 
 
@@ -74,3 +84,84 @@ def test_extent_counts_every_item_and_baseline_after_moves(with_baseline):
         layout.update([moved], [i.id for i in rng.sample(items, 1)])
         assert layout.extent() == _extent_item_by_item(layout)
     assert GanttLayout(lanes, [], Metrics()).extent() is None
+
+
+spans_lists = st.lists(st.tuples(st.integers(0, 60), st.integers(1, 12)), max_size=60).map(
+    lambda pairs: [(start, n, start + days) for n, (start, days) in enumerate(pairs)]
+)
+
+
+@settings(max_examples=300)
+@given(spans_lists)
+def test_rows_needed_is_the_row_count_packing_gives(spans):
+    """Counted without packing, the rows a lane needs are the rows its packing makes: the
+    most items running at once, a finish freeing its row for a start on the same day."""
+    assigned = pack_rows((i, s, f) for s, i, f in spans)
+    assert rows_needed(spans) == (max(assigned.values()) + 1 if assigned else 0)
+
+
+def _answers(layout: GanttLayout, items: list[LayoutItem]) -> dict:
+    """Everything the chart and the poster ask a layout, in a form to compare."""
+    scale_rows = [(b.lane_id, b.top, b.height, b.collapsed) for b in layout.boxes]
+    return {
+        "boxes": scale_rows,
+        "height": layout.height,
+        "extent": layout.extent(),
+        "places": {i.id: layout.place(i.id) for i in items},
+        "lanes": {
+            lane.id: (
+                layout.row_count(lane.id),
+                layout.item_count(lane.id),
+                layout.ids_of_lane(lane.id),
+            )
+            for lane in layout.lanes
+        },
+        "visible": list(layout.visible(-1e9, 1e9, 0, layout.height)),
+        "rows at": [layout.row_at(y) for y in range(0, int(layout.height) + 40, 7)],
+    }
+
+
+def _packed_whole(layout: GanttLayout) -> GanttLayout:
+    for lane in layout.lanes:
+        layout._lane_rows(lane.id)  # noqa: SLF001 - every lane packed before any question
+    return layout
+
+
+@pytest.mark.parametrize("with_baseline", [False, True])
+def test_a_layout_packed_as_read_answers_as_one_packed_whole(with_baseline):
+    """Lanes are stacked from their row counts and packed when first read: whatever is
+    asked first, and after moves into, out of and within lanes not read yet, every answer
+    is the one a layout packed whole gives."""
+    items = _items(5)
+    lanes = [LayoutLane(n, collapsed=n == 3) for n in range(1, 5)]
+    metrics = Metrics(with_baseline=with_baseline)
+    lazy = GanttLayout(lanes, items, metrics)
+    assert all(not rows for rows in lazy._rows.values())  # noqa: SLF001 - nothing packed yet
+    whole = _packed_whole(GanttLayout(lanes, items, metrics))
+    assert [b.height for b in lazy.boxes] == [b.height for b in whole.boxes]
+    for lane in lanes:  # the lane column's counts, from lanes not packed
+        assert lazy.item_count(lane.id) == sum(i.lane_id == lane.id for i in items)
+        assert lazy.row_count(lane.id) == whole.row_count(lane.id)
+    assert all(not rows for rows in lazy._rows.values())  # noqa: SLF001 - counting packs none
+    # Read the second lane's band only: that lane alone is packed.
+    band = lazy.box_of[2]
+    lazy.ids_between(-1e9, 1e9, band.top + 1, band.top + band.height - 1)
+    assert set(lazy._rows) == {2}  # noqa: SLF001
+    rng = random.Random(6)
+    current = {item.id: item for item in items}
+    for step in range(60):
+        item = rng.choice(list(current.values()))
+        if step % 10 == 9:
+            lazy.update(removed=[item.id])
+            whole.update(removed=[item.id])
+            del current[item.id]
+            continue
+        start = item.start + rng.randrange(-30, 30)
+        moved = LayoutItem(item.id, rng.randrange(1, 5), item.kind, start, start + 4)
+        current[item.id] = moved
+        lazy.update([moved])
+        whole.update([moved])
+        if step % 20 == 0:  # some questions while lanes still wait
+            assert lazy.place(item.id) == whole.place(item.id)
+            assert lazy.extent() == whole.extent()
+    assert _answers(lazy, list(current.values())) == _answers(whole, list(current.values()))

@@ -367,28 +367,42 @@ class LinkPainter:
         right, bottom = clip.right() + STUB_PX, clip.bottom() + 8
         lines, heads = [], []
         kept = self._cache(scale).setdefault("stubs", {})
-        self._make_stubs([i for i in ids if i not in kept], scale, kept)
+        self._make_stubs([i for i in ids if i not in kept], scale, kept, (top, bottom))
         parts, line, head = self._parts, lines.append, heads.append
         for link_id in ids:
-            stub = kept[link_id]
+            stub = kept.get(link_id)  # not made: its successor's lane is above or below
             if stub is not None and left <= stub[0] <= right and top <= stub[1] <= bottom:
                 if parts is None or self._painted(stub[0], stub[1]):
                     line(stub[2])
                     head(stub[3])
         self._stroke(p, lines, heads, pen)
 
-    def _make_stubs(self, link_ids: list[int], scale: TimeScale, stubs: dict) -> None:
+    def _make_stubs(
+        self, link_ids: list[int], scale: TimeScale, stubs: dict, band: tuple[float, float]
+    ) -> None:
         """(tip x, tip y, line, head) of each link's end at its successor, into ``stubs``
         (the zoom's), in one sweep: a new layout (a lane folded) drops them all, and a
-        screen of a large plan holds hundreds."""
+        screen of a large plan holds hundreds.
+
+        A successor whose lane lies wholly above or below ``band`` (the y range painted)
+        has no stub made: its tip, inside its lane, cannot be painted, and placing it would
+        pack that lane's rows (the layout packs a lane when first read)."""
         if not link_ids:
             return
         boxes = self._cache(scale).setdefault("boxes", {})
         origin, ppd = scale.origin.toordinal(), scale.px_per_day
         links, box = self.model.links, self._box
+        layout = self.model.layout
+        items, lane_of = layout.items, layout.box_of
+        top, bottom = band
         into, out_of = self._heads[(1, 0)], self._heads[(-1, 0)]
         for link_id in link_ids:
             link = links[link_id]
+            item = items.get(link.succ)
+            if item is not None:
+                lane = lane_of[item.lane_id]
+                if lane.top > bottom or lane.top + lane.height < top:
+                    continue
             succ = box(link.succ, origin, ppd, boxes)
             if succ is None:
                 stubs[link_id] = None
