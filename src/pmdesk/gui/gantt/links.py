@@ -67,6 +67,9 @@ class LinkPainter:
         # Lanes moved up or down since the routes were made (a fold, a row more), with the
         # version each came at: a route between two lanes that moved alike moves with them.
         self._shifts: list[tuple[int, LaneShift]] = []
+        # The links last chosen for a screen (chosen()), with the layout's version, the zoom
+        # and the screen they were chosen for; callers only read the set.
+        self._chosen: tuple[tuple, set[int]] | None = None
 
     def _cache(self, scale: TimeScale) -> dict:
         if self.model.version != self._version:
@@ -239,9 +242,15 @@ class LinkPainter:
     ) -> set[int]:
         """The links a screen showing ``shown`` is drawn with (those of the items near it,
         :meth:`paint`'s); with ``boxes``, were drawn with when the lanes were so."""
+        key = (self.model.version, scale.px_per_day, scale.origin, shown.getRect())
+        if boxes is None and self._chosen is not None and self._chosen[0] == key:
+            return self._chosen[1]  # an edit asks for the screen's links three times, then paints
         links_of = self.model.links_of
         near = self.items_near(scale, shown, boxes)
-        return set().union(*map(links_of.get, near, repeat((), len(near))))
+        found = set().union(*map(links_of.get, near, repeat((), len(near))))
+        if boxes is None:
+            self._chosen = (key, found)
+        return found
 
     def choice_stands(
         self, scale: TimeScale, before: set[int], after: set[int], unsure: set[int]
