@@ -137,9 +137,11 @@ class ChartRefresh:
         rects += [r.translated(0, change.by) for r in before if r.bottom() > below]
         seen = scene.visible_area()
 
-        def moved(item_id: int) -> bool | None:  # in the lanes below, now
-            place = layout.place(item_id)
-            return None if place is None else layout.box_of[place[0]].top >= lane_bottom
+        items, lane_of = layout.items, layout.box_of
+
+        def moved(item_id: int) -> bool | None:  # in the lanes below, now (by its lane's box:
+            item = items.get(item_id)  # its place would pack that lane, to no purpose)
+            return None if item is None else lane_of[item.lane_id].top >= lane_bottom
 
         crossing = set()
         for link_id in links.chosen(scale, seen):  # one end moved, the other did not
