@@ -182,11 +182,15 @@ def rows_needed(spans: Sequence[tuple[int, int, int]]) -> int:
 
     Counted with sorted lists and C-level maps, without assigning any row: about half the
     packing's time, so a lane can be stacked before (or without) being packed."""
-    if not spans:
-        return 0
+    return _stacked(spans)[0] if spans else 0
+
+
+def _stacked(spans: Sequence[tuple[int, int, int]]) -> tuple[int, int, int]:
+    """(rows needed, first start, last finish) of a lane's spans, at least one."""
     starts, finishes = sorted(map(_START, spans)), sorted(map(_FINISH, spans))
     # After the n-th start (counting from 1): n begun, bisect_right of them finished.
-    return max(map(sub, count(1), map(bisect_right, repeat(finishes), starts)))
+    rows = max(map(sub, count(1), map(bisect_right, repeat(finishes), starts)))
+    return rows, starts[0], finishes[-1]
 
 
 class GanttLayout:
@@ -236,8 +240,8 @@ class GanttLayout:
         for lane_id, spans in spans_of.items():
             if spans:
                 self._waiting[lane_id] = spans
-                self._counts[lane_id] = rows_needed(spans)
-                self._ends[lane_id] = (min(spans)[0], max(map(_FINISH, spans)))
+                rows, first, after = _stacked(spans)
+                self._counts[lane_id], self._ends[lane_id] = rows, (first, after)
             else:
                 self._rows[lane_id] = []
         self._restack()
