@@ -98,14 +98,11 @@ def project_shaped(xml: Path) -> Path:
         r"(<PercentComplete>[^<]*</PercentComplete>)", lambda m: m.group(1) + padding, text
     )
     uids = re.findall(r"<Task>\s*<UID>(\d+)</UID>", text)
-    one = assignment.group(0)
+    # One assignment a task: the sample's, its own UID and its task's put in.
+    one = re.sub(r"<UID>\d+</UID>", "<UID>@N@</UID>", assignment.group(0), count=1)
+    one = re.sub(r"<TaskUID>\d+</TaskUID>", "<TaskUID>@TASK@</TaskUID>", one)
     assignments = "".join(
-        re.sub(
-            r"<TaskUID>\d+</TaskUID>",
-            f"<TaskUID>{uid}</TaskUID>",
-            re.sub(r"<UID>\d+</UID>", f"<UID>{n}</UID>", one, count=1),
-        )
-        for n, uid in enumerate(uids, start=1)
+        one.replace("@N@", str(n)).replace("@TASK@", uid) for n, uid in enumerate(uids, start=1)
     )
     text = text.replace(
         "</Tasks>",

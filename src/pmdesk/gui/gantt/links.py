@@ -242,15 +242,19 @@ class LinkPainter:
     ) -> set[int]:
         """The links a screen showing ``shown`` is drawn with (those of the items near it,
         :meth:`paint`'s); with ``boxes``, were drawn with when the lanes were so."""
+        if boxes is not None:  # the lanes as they were: asked once an edit, not kept
+            return self._links_near(scale, shown, boxes)
         key = (self.model.version, scale.px_per_day, scale.origin, shown.getRect())
-        if boxes is None and self._chosen is not None and self._chosen[0] == key:
-            return self._chosen[1]  # an edit asks for the screen's links three times, then paints
-        links_of = self.model.links_of
-        near = self.items_near(scale, shown, boxes)
-        found = set().union(*map(links_of.get, near, repeat((), len(near))))
-        if boxes is None:
-            self._chosen = (key, found)
-        return found
+        if self._chosen is None or self._chosen[0] != key:
+            # An edit asks for the screen's links three times, then paints with them.
+            self._chosen = (key, self._links_near(scale, shown))
+        return self._chosen[1]
+
+    def _links_near(
+        self, scale: TimeScale, shown: QRectF, boxes: list[LaneBox] | None = None
+    ) -> set[int]:
+        links_of, near = self.model.links_of, self.items_near(scale, shown, boxes)
+        return set().union(*map(links_of.get, near, repeat((), len(near))))
 
     def choice_stands(
         self, scale: TimeScale, before: set[int], after: set[int], unsure: set[int]
