@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pmdesk.core.bulk import CollectorHold
 from pmdesk.core.enums import Horizon, ItemKind
 from pmdesk.core.timeline import nudge, readable_tiers
 from pmdesk.core.wording import plural
@@ -66,6 +67,11 @@ DETAIL_ZOOM = 2.0  # when the whole plan only fits smaller than this, open here 
 # (about 4 µs a link at 100,000 items), so what is clicked or typed meanwhile waits no
 # longer than a frame or so.
 LINKS_PER_STEP = 3_000
+# A plan read whole with at least this many items and links together is kept from the cycle
+# collector until the chart has drawn it, then walked once (core.bulk.CollectorHold); below
+# it, the collector's own passes over the plan take a few milliseconds at most.
+WALK_AFTER_PAINT_FROM = 5_000
+HOLD_AT_MOST_MS = 2_000  # a chart that does not paint (hidden, or gone) lets go by then
 
 
 class RoadmapPanel(QWidget):
@@ -212,7 +218,12 @@ class RoadmapPanel(QWidget):
             return
         selection = (set(self.model.selected), set(self.model.selected_links))
         origin = self.scene.scale.origin
-        refresh = self.chart_refresh.apply(changes)
+        hold, read_whole = CollectorHold(), False  # whole: an import undone, a reconnect
+        try:
+            refresh = self.chart_refresh.apply(changes)
+            read_whole = refresh.reread
+        finally:
+            self._release_after_paint(hold, read_whole)
         # The toolbar's lists and the time scale only when what they show changed: a lane
         # folded, or a row added, lays the chart out again but leaves them as they are.
         if refresh.lane_list:
@@ -251,7 +262,26 @@ class RoadmapPanel(QWidget):
 
     # -- the public face -------------------------------------------------------------------------
 
+    def _release_after_paint(self, hold: CollectorHold, read_whole: bool = True) -> None:
+        """The collector back at once, or, after a large plan was read whole, once the chart
+        has painted it, with a full pass then (see CollectorHold)."""
+        size = len(self.model.items) + len(self.model.links)
+        if not read_whole or size < WALK_AFTER_PAINT_FROM:
+            hold.release(walk=False)
+            return
+        AfterFirstPaint(self.view.viewport(), hold.release, latest_ms=HOLD_AT_MOST_MS)
+        # The chart may go before it paints. (A lambda: Qt would drop a bound method of an
+        # object that is not a QObject once nothing else holds the object.)
+        QTimer.singleShot(HOLD_AT_MOST_MS, lambda: hold.release())
+
     def set_product(self, product_id: int | None) -> None:
+        hold = CollectorHold()
+        try:
+            self._set_product(product_id)
+        finally:
+            self._release_after_paint(hold)
+
+    def _set_product(self, product_id: int | None) -> None:
         self.model.load(product_id)
         self.painter.forget_colours()
         self.toolbar.fill_lanes()

@@ -1,0 +1,180 @@
+"""A large plan read whole is kept from Python's cycle collector until the chart has drawn
+it, then walked once (``core.bulk.CollectorHold``): its later passes over the plan would
+each cost a frame or more, at whatever moment, in the middle of a zoom or a drag.
+
+Each test drives the window as a person does: a product chosen in the selector with the
+keyboard, a change arriving from the workspace.
+"""
+
+from __future__ import annotations
+
+import gc
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, QObject, Qt
+from tests.gui.windows import QuietDialogs
+
+from pmdesk.core.bulk import CollectorHold
+from pmdesk.core.changes import ChangeSet
+from pmdesk.core.kinds import ChangeKind
+from pmdesk.gui.commands import UpdateCommand
+from pmdesk.gui.gantt import panel as panel_module
+from pmdesk.gui.main_window import MainWindow
+from pmdesk.gui.settings import Settings
+from pmdesk.store.services import PortfolioService
+from pmdesk.store.workspace import Workspace
+
+SMALL = "Widget"  # a product of its own beside the crowded plan's (900 items, 700 links)
+
+
+def full_passes() -> int:
+    return gc.get_stats()[2]["collections"]
+
+
+class CollectorAtPaint(QObject):
+    """Whether the collector was on at each paint of a widget, in order."""
+
+    def __init__(self, widget) -> None:
+        super().__init__()
+        self.seen: list[bool] = []
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.seen.append(gc.isenabled())
+        return False
+
+
+@pytest.fixture
+def collector_on(qtbot):
+    """The collector on and no hold left by another test's window; left the same way."""
+    qtbot.waitUntil(lambda: CollectorHold._holds == 0)
+    was = gc.isenabled()
+    gc.enable()
+    yield
+    qtbot.waitUntil(lambda: CollectorHold._holds == 0)
+    gc.enable() if was else gc.disable()
+
+
+@pytest.fixture
+def two_plans(crowded_template, tmp_path) -> Path:
+    path = Path(shutil.copyfile(crowded_template, tmp_path / "two.pmdesk"))
+    with Workspace.open(path) as ws:
+        ws.service(PortfolioService).create_product(name=SMALL)
+    return path
+
+
+@pytest.fixture
+def window(qtbot, two_plans, collector_on, monkeypatch) -> MainWindow:
+    # The crowded plan (1,600 items and links) counts as large here; its read is the same.
+    monkeypatch.setattr(panel_module, "WALK_AFTER_PAINT_FROM", 1_000)
+    win = MainWindow(settings=Settings(last_view="roadmap"), dialogs=QuietDialogs())
+    qtbot.addWidget(win)
+    win.resize(1366, 768)
+    assert win.open_path(two_plans)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def choose(qtbot, window: MainWindow, name: str | None) -> None:
+    """The product chosen in the selector with the arrow keys (None: the crowded plan's)."""
+    selector = window.product_selector
+    if name is None:
+        [name] = [
+            selector.itemText(i) for i in range(selector.count()) if selector.itemText(i) != SMALL
+        ]
+    selector.setFocus()
+    key = Qt.Key.Key_Down if selector.findText(name) > selector.currentIndex() else Qt.Key.Key_Up
+    while selector.currentText() != name:
+        qtbot.keyClick(selector, key)
+
+
+def chart_of(window: MainWindow):
+    view = window.view_host.current_view()
+    assert view is not None and view.chart.isVisible()
+    return view.chart
+
+
+def test_a_large_plan_chosen_is_drawn_before_the_collector_walks_it(qtbot, window):
+    choose(qtbot, window, SMALL)
+    qtbot.waitUntil(lambda: CollectorHold._holds == 0 and gc.isenabled())
+    chart = chart_of(window)
+    at_paint = CollectorAtPaint(chart.view.viewport())
+    before = full_passes()
+    choose(qtbot, window, None)
+    assert len(chart.model.items) == 900 and len(chart.model.links) == 700
+    assert not gc.isenabled(), "the collector walked the plan as it was read"
+    qtbot.waitUntil(lambda: gc.isenabled())
+    assert at_paint.seen[:1] == [False], "the chart was drawn after the collector came back"
+    assert full_passes() == before + 1  # one full pass, once the plan was on screen
+    assert CollectorHold._holds == 0
+
+
+def test_a_small_plan_chosen_leaves_the_collector_as_it_was(qtbot, window):
+    choose(qtbot, window, None)
+    qtbot.waitUntil(lambda: CollectorHold._holds == 0 and gc.isenabled())
+    before = full_passes()
+    choose(qtbot, window, SMALL)
+    assert chart_of(window).model.items == {}
+    assert gc.isenabled() and CollectorHold._holds == 0  # back at once, without a pass
+    assert full_passes() == before
+
+
+def test_a_plan_read_again_whole_is_walked_once_drawn(qtbot, window):
+    choose(qtbot, window, None)
+    qtbot.waitUntil(lambda: CollectorHold._holds == 0 and gc.isenabled())
+    chart = chart_of(window)
+    before = full_passes()
+    # What a reconnect, or an import undone, sends: the items may all have changed.
+    window.ctx.changed.emit(ChangeSet.everything([ChangeKind.ROADMAP_ITEM]))
+    assert not gc.isenabled()
+    qtbot.waitUntil(lambda: gc.isenabled())
+    assert full_passes() == before + 1 and len(chart.model.items) == 900
+    # An ordinary edit reads nothing whole: the collector is back at once, without a pass.
+    item = chart.model.items[next(iter(chart.model.items))]
+    before = full_passes()
+    window.ctx.run(UpdateCommand(chart.roadmap.items, item.id, {"progress": 55}, "Progress"))
+    assert gc.isenabled() and full_passes() == before
+    assert chart.model.items[item.id].progress == 55
+
+
+def test_a_chart_that_never_paints_lets_the_collector_go(qtbot, window):
+    choose(qtbot, window, SMALL)
+    qtbot.waitUntil(lambda: CollectorHold._holds == 0 and gc.isenabled())
+    chart = chart_of(window)
+    window.hide()  # nothing is painted while the plan is read and after
+    before = full_passes()
+    [large] = {i.id for i in window.workspace.service(PortfolioService).list_products()} - {
+        window.product_selector.product_id()
+    }
+    chart.set_product(large)
+    assert not gc.isenabled()
+    qtbot.waitUntil(lambda: gc.isenabled(), timeout=panel_module.HOLD_AT_MOST_MS + 2_000)
+    assert full_passes() == before + 1
+
+
+def test_a_chart_gone_before_it_paints_lets_the_collector_go(qtbot, window):
+    choose(qtbot, window, SMALL)
+    qtbot.waitUntil(lambda: CollectorHold._holds == 0 and gc.isenabled())
+    window.hide()
+    choose(qtbot, window, None)  # read while hidden: the hold waits for a paint ...
+    assert not gc.isenabled()
+    window.close_workspace()  # ... that never comes: the chart and its view are gone
+    qtbot.waitUntil(lambda: gc.isenabled(), timeout=panel_module.HOLD_AT_MOST_MS + 2_000)
+    assert CollectorHold._holds == 0
+
+
+def test_a_read_that_fails_still_brings_the_collector_back(qtbot, window, monkeypatch):
+    chart = chart_of(window)
+
+    def broken(_product_id):
+        raise OSError("the disk went away")
+
+    monkeypatch.setattr(chart.model, "load", broken)
+    with pytest.raises(OSError):
+        chart.set_product(chart.model.product_id)
+    qtbot.waitUntil(lambda: gc.isenabled(), timeout=panel_module.HOLD_AT_MOST_MS + 2_000)
+    assert CollectorHold._holds == 0
