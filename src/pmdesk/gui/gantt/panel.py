@@ -218,12 +218,13 @@ class RoadmapPanel(QWidget):
             return
         selection = (set(self.model.selected), set(self.model.selected_links))
         origin = self.scene.scale.origin
-        hold, read_whole = CollectorHold(), False  # whole: an import undone, a reconnect
+        hold = CollectorHold()  # the plan may be read again whole (an import undone)
         try:
             refresh = self.chart_refresh.apply(changes)
-            read_whole = refresh.reread
-        finally:
-            self._release_after_paint(hold, read_whole)
+        except BaseException:
+            hold.release(walk=False)
+            raise
+        self._release_after_paint(hold, refresh.reread)
         # The toolbar's lists and the time scale only when what they show changed: a lane
         # folded, or a row added, lays the chart out again but leaves them as they are.
         if refresh.lane_list:
@@ -278,8 +279,10 @@ class RoadmapPanel(QWidget):
         hold = CollectorHold()
         try:
             self._set_product(product_id)
-        finally:
-            self._release_after_paint(hold)
+        except BaseException:
+            hold.release(walk=False)  # the reason is the caller's to show, at once
+            raise
+        self._release_after_paint(hold)
 
     def _set_product(self, product_id: int | None) -> None:
         self.model.load(product_id)
