@@ -13,8 +13,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, Qt
-from tests.gui.windows import QuietDialogs
+from PySide6.QtCore import Qt
+from tests.gui.windows import PaintCount, QuietDialogs
 
 from pmdesk.core.bulk import CollectorHold
 from pmdesk.core.changes import ChangeSet
@@ -31,20 +31,6 @@ SMALL = "Widget"  # a product of its own beside the crowded plan's (900 items, 7
 
 def full_passes() -> int:
     return gc.get_stats()[2]["collections"]
-
-
-class CollectorAtPaint(QObject):
-    """Whether the collector was on at each paint of a widget, in order."""
-
-    def __init__(self, widget) -> None:
-        super().__init__()
-        self.seen: list[bool] = []
-        widget.installEventFilter(self)
-
-    def eventFilter(self, watched, event) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            self.seen.append(gc.isenabled())
-        return False
 
 
 @pytest.fixture
@@ -102,13 +88,13 @@ def test_a_large_plan_chosen_is_drawn_before_the_collector_walks_it(qtbot, windo
     choose(qtbot, window, SMALL)
     qtbot.waitUntil(lambda: CollectorHold._holds == 0 and gc.isenabled())
     chart = chart_of(window)
-    at_paint = CollectorAtPaint(chart.view.viewport())
+    at_paint = PaintCount(chart.view.viewport(), note=gc.isenabled)
     before = full_passes()
     choose(qtbot, window, None)
     assert len(chart.model.items) == 900 and len(chart.model.links) == 700
     assert not gc.isenabled(), "the collector walked the plan as it was read"
     qtbot.waitUntil(lambda: gc.isenabled())
-    assert at_paint.seen[:1] == [False], "the chart was drawn after the collector came back"
+    assert at_paint.noted[:1] == [False], "the chart was drawn after the collector came back"
     assert full_passes() == before + 1  # one full pass, once the plan was on screen
     assert CollectorHold._holds == 0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject
@@ -15,16 +16,21 @@ from pmdesk.store.workspace import Workspace
 
 
 class PaintCount(QObject):
-    """How many paint events a widget has had since this began counting."""
+    """How many paint events a widget has had since this began counting; with ``note``, what
+    it answered at each of them, in order (``noted``)."""
 
-    def __init__(self, widget) -> None:
+    def __init__(self, widget, note: Callable[[], object] | None = None) -> None:
         super().__init__()
         self.count = 0
+        self.note = note
+        self.noted: list[object] = []
         widget.installEventFilter(self)
 
     def eventFilter(self, watched, event) -> bool:
         if event.type() == QEvent.Type.Paint:
             self.count += 1
+            if self.note is not None:
+                self.noted.append(self.note())
         return False
 
 
