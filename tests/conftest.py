@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -20,6 +21,14 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     # Nor a real keyring: a test that wants one sets its own in-memory backend.
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     yield
+
+
+@pytest.fixture(autouse=True)
+def _nothing_left_frozen():
+    """What a test's window froze (a large plan drawn: core.bulk.CollectorHold) is back in
+    the cycle collector's passes for the next test, as in a fresh process."""
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture

@@ -1,13 +1,15 @@
 """CollectorHold: the cycle collector off while a large plan is read and drawn, one full pass
-after, and nothing changed where the collector was off already (pmdesk's start)."""
+after, what lives then frozen, and nothing changed where the collector was off already
+(pmdesk's start)."""
 
 from __future__ import annotations
 
 import gc
+import weakref
 
 import pytest
 
-from pmdesk.core.bulk import CollectorHold, bulk_work
+from pmdesk.core.bulk import CollectorHold, bulk_work, thaw
 
 
 def full_passes() -> int:
@@ -35,6 +37,7 @@ def test_off_while_held_then_one_full_pass():
     hold.release()
     assert gc.isenabled() and not hold.held
     assert full_passes() == before + 1
+    assert not any(o is rows for o in gc.get_objects()), "what lives is frozen after the pass"
     hold.release()  # again: nothing more
     assert full_passes() == before + 1 and gc.isenabled()
     assert len(rows) == 1_000
@@ -66,13 +69,40 @@ def test_a_hold_while_the_collector_is_off_changes_nothing():
 
 
 def test_garbage_cycles_made_while_held_are_collected_by_the_pass():
-    class Node:
-        pass
-
     hold = CollectorHold()
+    holding, watched = a_cycle()
+    holding.clear()  # garbage, in a cycle: only a pass of the collector frees it
+    assert watched() is not None
+    hold.release()
+    assert watched() is None  # collected by the pass, not frozen with what lives
+
+
+class Node:
+    """An object that can sit in a reference cycle and be watched through a weak reference."""
+
+
+def a_cycle() -> tuple[list, weakref.ref]:
     a, b = Node(), Node()
     a.other, b.other = b, a
-    del a, b
-    assert any(type(o) is Node for o in gc.get_objects())
-    hold.release()
-    assert not any(type(o) is Node for o in gc.get_objects())
+    return [a], weakref.ref(a)
+
+
+def test_a_cycle_that_dies_after_the_freeze_waits_for_the_next_pass():
+    holding, watched = a_cycle()
+    CollectorHold().release()  # the cycle lives: frozen
+    holding.clear()  # and dies
+    gc.collect()
+    assert watched() is not None, "a frozen cycle is left out of the collector's passes"
+    CollectorHold().release()  # the next large read: thawed, collected, the rest frozen
+    assert watched() is None
+
+
+def test_thaw_puts_frozen_objects_back_in_the_passes():
+    holding, watched = a_cycle()
+    CollectorHold().release()
+    assert gc.get_freeze_count() > 0
+    holding.clear()
+    thaw()  # a file closed
+    assert gc.get_freeze_count() == 0
+    gc.collect()
+    assert watched() is None

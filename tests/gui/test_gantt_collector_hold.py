@@ -97,6 +97,18 @@ def test_a_large_plan_chosen_is_drawn_before_the_collector_walks_it(qtbot, windo
     assert at_paint.noted[:1] == [False], "the chart was drawn after the collector came back"
     assert full_passes() == before + 1  # one full pass, once the plan was on screen
     assert CollectorHold._holds == 0
+    # ... after which the plan is frozen: left out of the collector's later passes.
+    row = next(iter(chart.model.items.values()))
+    assert gc.get_freeze_count() > 900 and not any(o is row for o in gc.get_objects())
+
+
+def test_a_file_closed_puts_what_was_frozen_back_in_the_passes(qtbot, window):
+    choose(qtbot, window, SMALL)
+    choose(qtbot, window, None)
+    qtbot.waitUntil(lambda: CollectorHold._holds == 0 and gc.isenabled())
+    assert gc.get_freeze_count() > 0
+    window.menu_actions.close.trigger()  # File > Close
+    assert window.workspace is None and gc.get_freeze_count() == 0
 
 
 def test_a_small_plan_chosen_leaves_the_collector_as_it_was(qtbot, window):

@@ -26,21 +26,24 @@ def bulk_work() -> Iterator[None]:
 
 class CollectorHold:
     """The cycle collector kept off while a large plan is read and first drawn, then one full
-    pass over what was made (:meth:`release`).
+    pass, after which what lives is frozen (:meth:`release`).
 
     A plan read whole (opened, or read again) is tens of thousands of objects that live as
     long as it is shown. Left to itself, the collector walks them three times within the
     next minute: as soon as the read is over (15 ms on a 20,000-item plan, 80 ms on
     100,000), then as they pass to its middle and its oldest generation (up to 75 and
     90 ms at 20,000), each time at whatever moment its counts tip: in the middle of a zoom
-    or a drag. Held, it walks nothing while the plan is read and drawn; one full pass once
-    the plan is on screen leaves it in the oldest generation, walked again only when that
-    has grown by a quarter.
+    or a drag. And it walks them again at every full pass after that. Held, it walks
+    nothing while the plan is read and drawn; once the plan is on screen, one full pass
+    collects what is garbage, then everything alive is frozen (``gc.freeze``): left out
+    of the collector's later passes, as pmdesk's start leaves what it made once its first
+    view is drawn (``gui.app``). Frozen objects are freed as usual when nothing refers to
+    them; only one that dies in a reference cycle waits: for the next such pass, which
+    thaws everything first, or for :func:`thaw` (a file closed).
 
-    A hold made while the collector is off (pmdesk's start, which freezes what it made once
-    the first view is drawn: ``gui.app``) changes nothing. Holds nest: the collector comes
-    back (after a pass, if any release asked for one) with the last of them. Releasing a
-    hold again does nothing.
+    A hold made while the collector is off (pmdesk's start) changes nothing. Holds nest:
+    the collector comes back (after the pass, if any release asked for one) with the last
+    of them. Releasing a hold again does nothing.
     """
 
     _holds = 0  # holds not released yet
@@ -60,7 +63,8 @@ class CollectorHold:
         return self._held
 
     def release(self, walk: bool = True) -> None:
-        """Let the collector run again; ``walk``: a full pass first (a large plan was read)."""
+        """Let the collector run again; ``walk``: a full pass first, then what lives frozen (a
+        large plan was read)."""
         if not self._held:
             return
         self._held = False
@@ -69,5 +73,13 @@ class CollectorHold:
         cls._walk = cls._walk or walk
         if cls._holds == 0 and cls._resume:
             if cls._walk:
+                gc.unfreeze()  # what died in a cycle since the last freeze is collected now
                 gc.collect()
+                gc.freeze()
             gc.enable()
+
+
+def thaw() -> None:
+    """Everything frozen (:class:`CollectorHold`, pmdesk's start) back in the collector's
+    passes: a file closed may have left garbage in reference cycles among it."""
+    gc.unfreeze()

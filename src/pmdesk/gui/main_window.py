@@ -16,6 +16,7 @@ from PySide6.QtCore import QByteArray
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
 
+from pmdesk.core.bulk import thaw
 from pmdesk.core.errors import PmdeskError
 from pmdesk.core.kinds import ChangeKind
 from pmdesk.store.errors import IndexDamagedError, WorkspaceLockedError
@@ -336,6 +337,7 @@ class MainWindow(QMainWindow):
         ctx.close()
         ctx.workspace.close()
         ctx.deleteLater()
+        thaw()  # what the file kept alive may be garbage in cycles now, frozen or not
 
     def _show_no_file(self) -> None:
         self.start_page.set_recent(self.settings.recent_files)
