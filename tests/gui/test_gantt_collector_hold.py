@@ -111,6 +111,18 @@ def test_a_file_closed_puts_what_was_frozen_back_in_the_passes(qtbot, window):
     assert window.workspace is None and gc.get_freeze_count() == 0
 
 
+def test_another_file_opened_puts_what_was_frozen_back_in_the_passes(qtbot, window, tmp_path):
+    choose(qtbot, window, SMALL)
+    choose(qtbot, window, None)
+    qtbot.waitUntil(lambda: CollectorHold._holds == 0 and gc.isenabled())
+    assert gc.get_freeze_count() > 0
+    other = tmp_path / "other.pmdesk"
+    with Workspace.create(other, name="Other") as ws:
+        ws.service(PortfolioService).create_product(name="Gadget")
+    assert window.open_path(other)  # what File > Open does with the file chosen
+    assert window.workspace.path == other and gc.get_freeze_count() == 0
+
+
 def test_a_small_plan_chosen_leaves_the_collector_as_it_was(qtbot, window):
     choose(qtbot, window, None)
     qtbot.waitUntil(lambda: CollectorHold._holds == 0 and gc.isenabled())

@@ -39,7 +39,7 @@ class CollectorHold:
     of the collector's later passes, as pmdesk's start leaves what it made once its first
     view is drawn (``gui.app``). Frozen objects are freed as usual when nothing refers to
     them; only one that dies in a reference cycle waits: for the next such pass, which
-    thaws everything first, or for :func:`thaw` (a file closed).
+    thaws everything first, or for :func:`thaw` (a file closed, or another opened).
 
     A hold made while the collector is off (pmdesk's start) changes nothing. Holds nest:
     the collector comes back (after the pass, if any release asked for one) with the last
@@ -81,5 +81,6 @@ class CollectorHold:
 
 def thaw() -> None:
     """Everything frozen (:class:`CollectorHold`, pmdesk's start) back in the collector's
-    passes: a file closed may have left garbage in reference cycles among it."""
+    passes: a file closed (or another opened) may have left garbage in reference cycles
+    among it. Not at quit: the process's end frees it all the same."""
     gc.unfreeze()

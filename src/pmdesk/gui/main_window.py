@@ -268,6 +268,7 @@ class MainWindow(QMainWindow):
     def set_workspace(self, workspace: Workspace) -> None:
         """Show ``workspace`` in the window; the previous one (if any) is closed first."""
         self._close_current()
+        thaw()  # what the previous file kept alive may be garbage in cycles now
         if workspace.is_team:
             from . import team
 
@@ -313,6 +314,7 @@ class MainWindow(QMainWindow):
     def close_workspace(self) -> None:
         """File > Close: back to the start page; the next start will not reopen this file."""
         self._close_current()
+        thaw()  # what the file kept alive may be garbage in cycles now (not at quit: no need)
         self.settings.last_file = ""
         self.settings.save()
         self._show_no_file()
@@ -337,7 +339,6 @@ class MainWindow(QMainWindow):
         ctx.close()
         ctx.workspace.close()
         ctx.deleteLater()
-        thaw()  # what the file kept alive may be garbage in cycles now, frozen or not
 
     def _show_no_file(self) -> None:
         self.start_page.set_recent(self.settings.recent_files)
