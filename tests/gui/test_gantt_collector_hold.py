@@ -192,3 +192,28 @@ def test_a_read_that_fails_still_brings_the_collector_back(qtbot, window, monkey
         chart.set_product(chart.model.product_id)
     assert gc.isenabled() and CollectorHold._holds == 0  # at once, without a pass
     assert full_passes() == before
+
+
+def test_a_new_workspace_and_its_first_item_leave_the_collector_alone(
+    qtbot, tmp_path, collector_on, monkeypatch
+):
+    monkeypatch.setattr(panel_module, "WALK_AFTER_PAINT_FROM", 1)  # even one item is "large"
+    path = tmp_path / "first day.pmdesk"
+    with Workspace.create(path, name="First day") as ws:
+        ws.service(PortfolioService).create_product(name="Atlas")
+    window = MainWindow(settings=Settings(last_view="roadmap"), dialogs=QuietDialogs())
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    assert window.open_path(path)
+    window.show()
+    qtbot.waitExposed(window)
+    chart = chart_of(window)
+    assert chart.model.items == {}
+    assert gc.isenabled() and CollectorHold._holds == 0  # an empty plan: nothing to walk
+    before, frozen = full_passes(), gc.get_freeze_count()
+    qtbot.mouseClick(
+        chart.toolbar.widgetForAction(chart.toolbar.add_item), Qt.MouseButton.LeftButton
+    )
+    assert len(chart.model.items) == 1  # an edit, not a plan read whole: never held
+    assert gc.isenabled() and CollectorHold._holds == 0
+    assert full_passes() == before and gc.get_freeze_count() == frozen
