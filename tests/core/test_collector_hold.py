@@ -106,3 +106,43 @@ def test_thaw_puts_frozen_objects_back_in_the_passes():
     assert gc.get_freeze_count() == 0
     gc.collect()
     assert watched() is None
+
+
+def test_a_pass_that_does_not_thaw_leaves_what_was_frozen_alone():
+    old_holding, old = a_cycle()
+    CollectorHold().release()  # a plan read: it lives on, frozen
+    old_holding.clear()  # a cycle among it dies, and waits for a pass that thaws
+    frozen = gc.get_freeze_count()
+    hold = CollectorHold()  # the critical path worked out beside the plan
+    new_holding, new = a_cycle()
+    kept = [[n] for n in range(1_000)]
+    new_holding.clear()
+    before = full_passes()
+    hold.release(thaw=False)
+    assert full_passes() == before + 1 and gc.isenabled()
+    assert new() is None, "what was not frozen yet is walked"
+    assert old() is not None, "what was frozen before is left out of the pass"
+    assert gc.get_freeze_count() > frozen and not any(o is kept for o in gc.get_objects())
+    CollectorHold().release()  # the next plan read thaws first
+    assert old() is None
+
+
+def test_any_hold_that_asks_to_thaw_has_the_pass_thaw():
+    holding, watched = a_cycle()
+    CollectorHold().release()
+    holding.clear()
+    outer, inner = CollectorHold(), CollectorHold()
+    inner.release()  # a plan read again while the path's hold holds ...
+    outer.release(thaw=False)  # ... which lets go last: the pass thaws all the same
+    assert watched() is None
+
+
+def test_no_thaw_when_the_only_pass_asked_for_does_not():
+    holding, watched = a_cycle()
+    CollectorHold().release()
+    holding.clear()
+    outer, inner = CollectorHold(), CollectorHold()
+    inner.release(thaw=False)
+    before = full_passes()
+    outer.release(walk=False)  # an ordinary edit around it asks for no pass
+    assert full_passes() == before + 1 and watched() is not None

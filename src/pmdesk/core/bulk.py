@@ -41,6 +41,11 @@ class CollectorHold:
     them; only one that dies in a reference cycle waits: for the next such pass, which
     thaws everything first, or for :func:`thaw` (a file closed, or another opened).
 
+    A pass that need not thaw first (``release(thaw=False)``: tens of thousands of objects
+    made beside a plan that still lives, as the critical path's schedule) walks only what
+    is not frozen yet: a few milliseconds where thawing the plan too would take 80 ms at
+    20,000 items.
+
     A hold made while the collector is off (pmdesk's start) changes nothing. Holds nest:
     the collector comes back (after the pass, if any release asked for one) with the last
     of them. Releasing a hold again does nothing.
@@ -49,11 +54,12 @@ class CollectorHold:
     _holds = 0  # holds not released yet
     _resume = False  # the collector was on when the first of them was made
     _walk = False  # a release asked for a full pass
+    _thaw = False  # and one of those for what is frozen to be walked too
 
     def __init__(self) -> None:
         cls = CollectorHold
         if cls._holds == 0:
-            cls._resume, cls._walk = gc.isenabled(), False
+            cls._resume, cls._walk, cls._thaw = gc.isenabled(), False, False
             gc.disable()
         cls._holds += 1
         self._held = True
@@ -62,18 +68,21 @@ class CollectorHold:
     def held(self) -> bool:
         return self._held
 
-    def release(self, walk: bool = True) -> None:
+    def release(self, walk: bool = True, thaw: bool = True) -> None:
         """Let the collector run again; ``walk``: a full pass first, then what lives frozen (a
-        large plan was read)."""
+        large plan was read); ``thaw``: what was frozen before walked in that pass too (the
+        plan it replaces may have died in cycles)."""
         if not self._held:
             return
         self._held = False
         cls = CollectorHold
         cls._holds -= 1
         cls._walk = cls._walk or walk
+        cls._thaw = cls._thaw or (walk and thaw)
         if cls._holds == 0 and cls._resume:
             if cls._walk:
-                gc.unfreeze()  # what died in a cycle since the last freeze is collected now
+                if cls._thaw:
+                    gc.unfreeze()  # what died in a cycle since the last freeze is collected now
                 gc.collect()
                 gc.freeze()
             gc.enable()

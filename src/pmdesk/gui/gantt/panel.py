@@ -263,17 +263,22 @@ class RoadmapPanel(QWidget):
 
     # -- the public face -------------------------------------------------------------------------
 
-    def _release_after_paint(self, hold: CollectorHold, read_whole: bool = True) -> None:
-        """The collector back at once, or, after a large plan was read whole, once the chart
-        has painted it, with a full pass then (see CollectorHold)."""
+    def _release_after_paint(
+        self, hold: CollectorHold, read_whole: bool = True, thaw: bool = True
+    ) -> None:
+        """The collector back at once, or, after a large plan was read (or its whole critical
+        path worked out), once the chart has painted it, with a full pass then (see
+        CollectorHold; ``thaw``: over what was frozen before as well)."""
         size = len(self.model.items) + len(self.model.links)
         if not read_whole or size < WALK_AFTER_PAINT_FROM:
             hold.release(walk=False)
             return
-        AfterFirstPaint(self.view.viewport(), hold.release, latest_ms=HOLD_AT_MOST_MS)
+        AfterFirstPaint(
+            self.view.viewport(), lambda: hold.release(thaw=thaw), latest_ms=HOLD_AT_MOST_MS
+        )
         # The chart may go before it paints. (A lambda: Qt would drop a bound method of an
         # object that is not a QObject once nothing else holds the object.)
-        QTimer.singleShot(HOLD_AT_MOST_MS, lambda: hold.release())
+        QTimer.singleShot(HOLD_AT_MOST_MS, lambda: hold.release(thaw=thaw))
 
     def set_product(self, product_id: int | None) -> None:
         hold = CollectorHold()
@@ -502,7 +507,15 @@ class RoadmapPanel(QWidget):
         if self.toolbar.critical.isChecked() != shown:
             self.toolbar.critical.setChecked(shown)
         if shown:
-            self.model.compute_critical()
+            # The path's schedule is a few objects an item and a link, kept while it shows: on
+            # a large plan they are walked once it is drawn, then frozen beside the plan.
+            hold = CollectorHold()
+            try:
+                self.model.compute_critical()
+            except BaseException:
+                hold.release(walk=False)
+                raise
+            self._release_after_paint(hold, thaw=False)
             message = self.model.schedule_error or (
                 f"{plural(len(self.model.critical), 'item')} on the critical path"
             )
