@@ -86,10 +86,16 @@ def _hit_row(
 
 
 def link_at(chart: ChartScene, pos: QPointF) -> int | None:
-    """The link passing closest to a point (within a few pixels), if any."""
-    area = QRectF(pos.x() - 300, pos.y() - 300, 600, 600)
+    """The link drawn closest to a point (within a few pixels), if any: a link the screen
+    leaves out (a crowded screen, or one zoomed far out, draws only the marked ones) is
+    not there to click."""
+    shown = (
+        chart.visible_area()
+        if chart.visible_area is not None
+        else QRectF(pos.x() - 300, pos.y() - 300, 600, 600)
+    )
     best, best_id = LINK_PICK_PX, None
-    for link_id, points in chart.painter.link_routes(chart.scale, area):
+    for link_id, points in chart.painter.link_routes(chart.scale, shown):
         distance = distance_to_route(points, pos.x(), pos.y())
         if distance <= best:
             best, best_id = distance, link_id

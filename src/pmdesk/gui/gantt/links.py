@@ -302,11 +302,19 @@ class LinkPainter:
 
         return whole
 
-    def routes_in(self, scale: TimeScale, rect: QRectF) -> Iterator[tuple[int, Points]]:
-        for link_id in self.ids_in(scale, rect):
-            points = self.route(link_id, scale)
-            if points is not None:
-                yield link_id, points
+    def drawn_routes(self, scale: TimeScale, shown: QRectF) -> Iterator[tuple[int, Points]]:
+        """The route of each link a screen showing ``shown`` draws whole (:meth:`paint`'s
+        rules), to be clicked anywhere along it: a long link's middle as well as its ends.
+        The links it leaves out are not there to click, and routing them would pack the
+        rows of their far ends' lanes. (A broken link's stub on a crowded screen lies where
+        its successor's link handle is: a press there starts a new link.)"""
+        chosen = self.chosen(scale, shown)
+        whole = self._whole(scale, len(chosen) > LINK_BUDGET)
+        for link_id in chosen:
+            if whole(link_id):
+                points = self.route(link_id, scale)
+                if points is not None:
+                    yield link_id, points
 
     def paint(
         self,

@@ -130,8 +130,9 @@ class ChartPainter:
     def route(self, link_id: int, scale: TimeScale):
         return self.links.route(link_id, scale)
 
-    def link_routes(self, scale: TimeScale, rect: QRectF):
-        return self.links.routes_in(scale, rect)
+    def link_routes(self, scale: TimeScale, shown: QRectF):
+        """The links drawn whole on a screen showing ``shown``, as paths to hit."""
+        return self.links.drawn_routes(scale, shown)
 
     def paint_links(
         self, p: QPainter, scale: TimeScale, shown: QRectF, clip: QRectF, parts=None
