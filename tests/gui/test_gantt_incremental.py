@@ -480,7 +480,7 @@ def test_a_crowded_screen_draws_each_broken_link_as_a_stub_into_its_successor(qt
     model, painter, view = panel.model, panel.painter, panel.view
     links = painter.links
     shown = view.visible_scene_rect()
-    on_screen_links = links.ids_in(panel.scene.scale, shown)
+    on_screen_links = links.chosen(panel.scene.scale, shown)
     assert len(on_screen_links) > LINK_BUDGET  # the crowded case
     image = drawn_fresh(view.viewport())
     red = painter.style.violated.rgb()
@@ -537,7 +537,7 @@ def test_links_of_lanes_that_only_moved_follow_them_as_a_fresh_chart_draws_them(
     panel.view.set_zoom(8.0)
     QApplication.processEvents()
     model, view, links = panel.model, panel.view, panel.painter.links
-    assert len(links.ids_in(panel.scene.scale, view.visible_scene_rect())) <= LINK_BUDGET
+    assert len(links.chosen(panel.scene.scale, view.visible_scene_rect())) <= LINK_BUDGET
     followed = []
     original = links._follow_lanes
     monkeypatch.setattr(

@@ -41,7 +41,7 @@ def _filtered_crowded_screen(qtbot, ws):
     layout = panel.model.layout
     assert len(layout.items) > len(panel.model.items) / 2
     shown = view.visible_scene_rect()
-    assert len(panel.painter.links.ids_in(panel.scene.scale, shown)) > LINK_BUDGET
+    assert len(panel.painter.links.chosen(panel.scene.scale, shown)) > LINK_BUDGET
     return panel, ctx, watch
 
 

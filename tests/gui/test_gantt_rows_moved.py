@@ -110,7 +110,7 @@ def _click_chevron(panel, scene_y: float) -> None:
 
 def _dense(panel) -> bool:
     links, view = panel.painter.links, panel.view
-    return len(links.ids_in(panel.scene.scale, view.visible_scene_rect())) > LINK_BUDGET + 100
+    return len(links.chosen(panel.scene.scale, view.visible_scene_rect())) > LINK_BUDGET + 100
 
 
 def test_an_item_moved_to_a_lane_above_keeps_the_chart_height_but_moves_lanes_between(
@@ -305,7 +305,7 @@ def test_a_lane_folded_where_links_cross_is_drawn_as_a_fresh_chart(qtbot, crowde
     lane = model.lanes[1].id
     box = model.layout.box_of[lane]
     _scroll_to(panel, box.top - view.visible_scene_rect().height() / 3)
-    assert len(links.ids_in(panel.scene.scale, view.visible_scene_rect())) <= LINK_BUDGET
+    assert len(links.chosen(panel.scene.scale, view.visible_scene_rect())) <= LINK_BUDGET
     for _ in (True, False):
         _click_chevron(panel, box.top + 10)
         assert_drawn_as_fresh(panel, MOVED_TOLERANCE)

@@ -219,13 +219,6 @@ class LinkPainter:
             for (x0, y0), (x1, y1) in pairwise(drawing[0])
         ]
 
-    def ids_in(self, scale: TimeScale, rect: QRectF) -> Iterable[int]:
-        """Links touching an item near ``rect`` (each once, item by item)."""
-        links_of = self.model.links_of
-        return dict.fromkeys(
-            chain.from_iterable(links_of[i] for i in self.items_near(scale, rect) if i in links_of)
-        )
-
     def items_near(
         self, scale: TimeScale, rect: QRectF, boxes: list[LaneBox] | None = None
     ) -> list[int]:
