@@ -92,3 +92,22 @@ def test_a_link_drawn_once_its_item_is_selected_is_clicked(qtbot, crowded):
     assert link_id in drawn(panel)  # ... draws its links whole: there to be clicked
     click(panel, point)
     assert panel.model.selected_links == {link_id}
+
+
+def test_a_new_link_dragged_over_an_arrow_looks_only_for_items(qtbot, crowded):
+    """Dragging a new link asks at every move what is under the pointer; it ends on an item,
+    so the arrows (hundreds drawn on a zoomed-in screen) are not measured."""
+    panel, _ctx = open_panel(qtbot, crowded, product_of(crowded))
+    for link_id in sorted(panel.model.links):
+        link = panel.model.links[link_id]
+        bar = panel.scene.item_box(link.pred)
+        if bar is None:
+            continue
+        click(panel, QPointF(bar.x + bar.w / 2, bar.y + bar.h / 2))
+        point = spot_on(panel, link_id, drawn(panel)) if panel.model.selected else None
+        if point is not None:
+            break
+    else:
+        raise AssertionError("no drawn link runs over an empty spot")
+    assert hit_test(panel.scene, point).link_id == link_id
+    assert hit_test(panel.scene, point, links=False).zone == "lane"

@@ -150,7 +150,7 @@ class Gestures:
             self.cancel()
             return
         start = QPointF(box.right if g.hit.zone == "link-finish" else box.x, box.cy)
-        hit = hit_test(self.chart, pos)
+        hit = hit_test(self.chart, pos, links=False)  # a link ends on an item
         target = hit.item_id if hit.item_id not in (None, g.hit.item_id) else None
         old = self._link_area()
         self.chart.link_line = QLineF(start, pos)

@@ -38,8 +38,10 @@ class Hit(NamedTuple):
     task_id: int | None = None
 
 
-def hit_test(chart: ChartScene, pos: QPointF) -> Hit:
-    """What lies under a scene position: ends and bars first, then links, then lanes."""
+def hit_test(chart: ChartScene, pos: QPointF, *, links: bool = True) -> Hit:
+    """What lies under a scene position: ends and bars first, then links, then lanes.
+    ``links=False``: the links are not looked at (a new link being dragged ends on an item,
+    and on a zoomed-in screen the links drawn are hundreds to measure at every move)."""
     layout, scale = chart.model.layout, chart.scale
     x, y = pos.x(), pos.y()
     row = layout.row_at(y)
@@ -52,7 +54,7 @@ def hit_test(chart: ChartScene, pos: QPointF) -> Hit:
     if chart.launch.contains_y(y):
         task = chart.launch.task_at(x, y)
         return Hit("launch", task_id=task.id if task is not None else None)
-    link_id = link_at(chart, pos)
+    link_id = link_at(chart, pos) if links else None
     if link_id is not None:
         return Hit("link", link_id=link_id)
     box = layout.lane_at(y)
