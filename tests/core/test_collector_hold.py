@@ -146,3 +146,18 @@ def test_no_thaw_when_the_only_pass_asked_for_does_not():
     before = full_passes()
     outer.release(walk=False)  # an ordinary edit around it asks for no pass
     assert full_passes() == before + 1 and watched() is not None
+
+
+def test_a_hold_whose_work_fails_lets_go_at_once_without_a_pass():
+    before = full_passes()
+    with pytest.raises(OSError), CollectorHold() as hold:
+        raise OSError("the disk went away")
+    assert not hold.held and gc.isenabled() and full_passes() == before
+
+
+def test_a_hold_whose_work_ends_well_stays_held_for_its_caller():
+    with CollectorHold() as hold:
+        rows = [[n] for n in range(100)]
+    assert hold.held and not gc.isenabled() and len(rows) == 100
+    hold.release(walk=False)
+    assert gc.isenabled()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from tests.gui.windows import PaintCount, QuietDialogs
+from tests.gui.windows import PaintCount, open_main_window
 
 from pmdesk.core.bulk import CollectorHold
 from pmdesk.core.changes import ChangeSet
@@ -23,7 +23,6 @@ from pmdesk.core.kinds import ChangeKind
 from pmdesk.gui.commands import UpdateCommand
 from pmdesk.gui.gantt import panel as panel_module
 from pmdesk.gui.main_window import MainWindow
-from pmdesk.gui.settings import Settings
 from pmdesk.store.services import PortfolioService
 from pmdesk.store.workspace import Workspace
 
@@ -57,11 +56,12 @@ def two_plans(crowded_template, tmp_path) -> Path:
 def window(qtbot, two_plans, collector_on, monkeypatch) -> MainWindow:
     # The crowded plan (1,600 items and links) counts as large here; its read is the same.
     monkeypatch.setattr(panel_module, "WALK_AFTER_PAINT_FROM", 1_000)
-    win = MainWindow(settings=Settings(last_view="roadmap"), dialogs=QuietDialogs())
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    assert win.open_path(two_plans)
-    win.show()
+    return roadmap_window(qtbot, two_plans)
+
+
+def roadmap_window(qtbot, path: Path) -> MainWindow:
+    """A laptop-sized window opened on ``path``'s Roadmap, on screen."""
+    win = open_main_window(qtbot, path, size=(1366, 768), view="roadmap")
     qtbot.waitExposed(win)
     return win
 
@@ -202,12 +202,7 @@ def test_a_new_workspace_and_its_first_item_leave_the_collector_alone(
     path = tmp_path / "first day.pmdesk"
     with Workspace.create(path, name="First day") as ws:
         ws.service(PortfolioService).create_product(name="Atlas")
-    window = MainWindow(settings=Settings(last_view="roadmap"), dialogs=QuietDialogs())
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    assert window.open_path(path)
-    window.show()
-    qtbot.waitExposed(window)
+    window = roadmap_window(qtbot, path)
     chart = chart_of(window)
     assert chart.model.items == {}
     assert gc.isenabled() and CollectorHold._holds == 0  # an empty plan: nothing to walk

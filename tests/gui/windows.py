@@ -51,9 +51,15 @@ def demo_or_new(kind: str, demo_template: Path, tmp_path: Path) -> Path:
     return path
 
 
-def open_main_window(qtbot, path: Path, size: tuple[int, int] | None = (1400, 850)) -> MainWindow:
-    """A MainWindow with ``path`` open; shown at ``size`` unless that is None."""
-    win = MainWindow(settings=Settings.load(), dialogs=QuietDialogs())
+def open_main_window(
+    qtbot, path: Path, size: tuple[int, int] | None = (1400, 850), view: str | None = None
+) -> MainWindow:
+    """A MainWindow with ``path`` open (on ``view``, else the last one used); shown at
+    ``size`` unless that is None."""
+    settings = Settings.load()
+    if view is not None:
+        settings.last_view = view
+    win = MainWindow(settings=settings, dialogs=QuietDialogs())
     qtbot.addWidget(win)
     assert win.open_path(path)
     if size is not None:

@@ -49,6 +49,10 @@ class CollectorHold:
     A hold made while the collector is off (pmdesk's start) changes nothing. Holds nest:
     the collector comes back (after the pass, if any release asked for one) with the last
     of them. Releasing a hold again does nothing.
+
+    Used in a ``with`` statement, a hold whose work raises is let go at once, without a
+    pass (the reason is the caller's to show); work that ends well leaves it held, for the
+    caller to release when it is drawn.
     """
 
     _holds = 0  # holds not released yet
@@ -63,6 +67,13 @@ class CollectorHold:
             gc.disable()
         cls._holds += 1
         self._held = True
+
+    def __enter__(self) -> CollectorHold:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is not None:
+            self.release(walk=False)
 
     @property
     def held(self) -> bool:

@@ -218,12 +218,8 @@ class RoadmapPanel(QWidget):
             return
         selection = (set(self.model.selected), set(self.model.selected_links))
         origin = self.scene.scale.origin
-        hold = CollectorHold()  # the plan may be read again whole (an import undone)
-        try:
+        with CollectorHold() as hold:  # the plan may be read again whole (an import undone)
             refresh = self.chart_refresh.apply(changes)
-        except BaseException:
-            hold.release(walk=False)
-            raise
         self._release_after_paint(hold, refresh.reread)
         # The toolbar's lists and the time scale only when what they show changed: a lane
         # folded, or a row added, lays the chart out again but leaves them as they are.
@@ -281,12 +277,8 @@ class RoadmapPanel(QWidget):
         QTimer.singleShot(HOLD_AT_MOST_MS, lambda: hold.release(thaw=thaw))
 
     def set_product(self, product_id: int | None) -> None:
-        hold = CollectorHold()
-        try:
+        with CollectorHold() as hold:
             self._set_product(product_id)
-        except BaseException:
-            hold.release(walk=False)  # the reason is the caller's to show, at once
-            raise
         self._release_after_paint(hold)
 
     def _set_product(self, product_id: int | None) -> None:
@@ -509,12 +501,8 @@ class RoadmapPanel(QWidget):
         if shown:
             # The path's schedule is a few objects an item and a link, kept while it shows: on
             # a large plan they are walked once it is drawn, then frozen beside the plan.
-            hold = CollectorHold()
-            try:
+            with CollectorHold() as hold:
                 self.model.compute_critical()
-            except BaseException:
-                hold.release(walk=False)
-                raise
             self._release_after_paint(hold, thaw=False)
             message = self.model.schedule_error or (
                 f"{plural(len(self.model.critical), 'item')} on the critical path"
