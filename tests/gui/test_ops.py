@@ -179,6 +179,8 @@ def test_the_progress_dialog_shows_after_a_moment_and_its_cancel_button_cancels(
     window.resize(400, 300)
     qtbot.addWidget(window)
     window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
 
     def work(token: OpToken) -> None:
         while True:
@@ -188,6 +190,7 @@ def test_the_progress_dialog_shows_after_a_moment_and_its_cancel_button_cancels(
     op = BackgroundOp(window, work, title="Long work", show_after_ms=50).start()
     assert op.dialog is None  # not at once: a short op would only flicker
     qtbot.waitUntil(lambda: op.dialog is not None and op.dialog.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is op.dialog)
     qtbot.waitUntil(lambda: op.dialog.bar.value() == 250, timeout=5000)
     assert op.dialog.label.text() == "Working on it"
     with qtbot.waitSignal(op.cancelled, timeout=10_000):
@@ -195,6 +198,8 @@ def test_the_progress_dialog_shows_after_a_moment_and_its_cancel_button_cancels(
         assert op.dialog.label.text() == "Cancelling…"
         assert not op.dialog.cancel_button.isEnabled()
     assert op.dialog is None and QApplication.overrideCursor() is None
+    # The keys go back to the window the progress covered.
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
 
 
 def test_the_window_takes_no_input_while_an_op_runs(qtbot):
@@ -212,6 +217,20 @@ def test_the_window_takes_no_input_while_an_op_runs(qtbot):
     _wait(qtbot, op)
     qtbot.keyClicks(edit, "typed")
     assert edit.text() == "typed"
+
+
+def test_an_op_that_leaves_its_window_usable_shows_no_progress_window_of_its_own(qtbot):
+    """Its progress window would be window-modal: once shown (a slow reading, a busy
+    machine) it would take the keys away from the window after all."""
+    window = QWidget()
+    qtbot.addWidget(window)
+    with pytest.raises(ValueError, match="shows its own progress"):
+        BackgroundOp(window, lambda token: None, title="Reading", block_input=False)
+    op = BackgroundOp(
+        window, lambda token: None, title="Reading", block_input=False, show_progress=False
+    )
+    _wait(qtbot, op.start())
+    assert op.outcome == "done" and op.dialog is None
 
 
 def test_closing_the_window_cancels_the_op_and_waits_for_it(qtbot):

@@ -479,7 +479,11 @@ class ChangesDialog(QDialog):
         self.summary.setText("Reading the history…")
         # A reading on a handle of its own: the list stays usable meanwhile (an undo, a
         # restore typed while it reads is never swallowed); the list follows when it is in.
-        self.op = BackgroundOp(self, work, title="Reading the history", block_input=False)
+        # Its progress is the summary line above: a progress window would be window-modal,
+        # and would take the keys (Ctrl+Z) away from the list whenever a reading is slow.
+        self.op = BackgroundOp(
+            self, work, title="Reading the history", block_input=False, show_progress=False
+        )
         self.op.succeeded.connect(self._show)
         self.op.failed.connect(self._failed)
         self.op.start()

@@ -219,6 +219,8 @@ class BackgroundOp(QObject):
     writes to the workspace registers there, so undo, redo and edits wait for it
     and closing the workspace stops it first. ``show_progress=False`` leaves the
     showing to the caller (a dialog with a bar of its own follows ``progressed``).
+    ``block_input=False`` (the window stays usable meanwhile) needs it: the progress
+    window is window-modal, so it would hold the input back after all.
     """
 
     progressed = Signal(object, str)  # fraction (None: not known yet), text
@@ -240,6 +242,8 @@ class BackgroundOp(QObject):
         context: AppContext | None = None,
         show_after_ms: int = SHOW_AFTER_MS,
     ) -> None:
+        if show_progress and not block_input and parent is not None:
+            raise ValueError("an op that leaves its window usable shows its own progress")
         super().__init__(parent)
         self.title = title
         self.cancellable = cancellable
@@ -364,7 +368,12 @@ class BackgroundOp(QObject):
     def _tidy(self) -> None:
         self._show_timer.stop()
         if self.dialog is not None:
+            # Hand the keys back to the window it covered: not every window manager (nor
+            # every Qt platform) activates a closed dialog's parent by itself.
+            had_keys = self.dialog.isActiveWindow()
             self.dialog.hide()
+            if had_keys and self.window is not None and self.window.isVisible():
+                self.window.activateWindow()
             self.dialog.deleteLater()
             self.dialog = None
         if self._block_input:
