@@ -566,3 +566,48 @@ def test_links_of_lanes_that_only_moved_follow_them_as_a_fresh_chart_draws_them(
     settle(qtbot, watch, count)
     assert_drawn_as_fresh(panel, MOVED_TOLERANCE)
     ctx.close()
+
+
+def _wheel(view, dx: int, dy: int) -> None:
+    """A notch of the mouse wheel over the chart (sideways with ``dx``), as a mouse sends it."""
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QWheelEvent
+
+    port = view.viewport()
+    at = QPointF(port.width() / 2, port.height() / 2)
+    event = QWheelEvent(
+        at,
+        port.mapToGlobal(at),
+        QPoint(),
+        QPoint(dx, dy),
+        Qt.MouseButton.NoButton,
+        NONE,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(port, event)
+    for _ in range(3):
+        QApplication.processEvents()
+
+
+@pytest.mark.parametrize("way", ["down", "sideways"])
+def test_links_and_names_that_come_near_as_the_wheel_scrolls_are_drawn_whole(qtbot, crowded, way):
+    """Zoomed in, each link of the items near the screen is drawn whole, however far it
+    runs. A wheel notch moves the screen's pixels and paints the strip it uncovers; a link
+    whose item came near (or went) is painted again along its whole route, so none is cut
+    off where the pixels moved; and a bar just past the strip whose name goes before it
+    has that name drawn in the strip. After each notch the screen is a fresh chart's."""
+    panel, ctx = open_panel(qtbot, crowded, product_of(crowded))
+    view, links = panel.view, panel.painter.links
+    view.set_zoom(8.0)
+    QApplication.processEvents()
+    scale = panel.scene.scale
+    changed = 0
+    for _ in range(8):
+        before = set(links.chosen(scale, view.visible_scene_rect()))
+        _wheel(view, -120 if way == "sideways" else 0, -120 if way == "down" else 0)
+        now = links.chosen(scale, view.visible_scene_rect())
+        changed += bool(before ^ now)
+        assert_drawn_as_fresh(panel, MOVED_TOLERANCE)
+    assert changed >= 3, "the notches brought links near the screen, or took them away"
+    ctx.close()

@@ -70,6 +70,9 @@ class LinkPainter:
         # The links last chosen for a screen (chosen()), with the layout's version, the zoom
         # and the screen they were chosen for; callers only read the set.
         self._chosen: tuple[tuple, set[int]] | None = None
+        # What the screen's pixels hold: the zoom, the links chosen for it and whether it
+        # was crowded, as last painted or scrolled (after_scroll).
+        self._screen: tuple[tuple, set[int], bool] | None = None
 
     def _cache(self, scale: TimeScale) -> dict:
         if self.model.version != self._version:
@@ -309,6 +312,30 @@ class LinkPainter:
                 if points is not None:
                     yield link_id, points
 
+    def after_scroll(self, scale: TimeScale, shown: QRectF) -> list[QRectF] | None:
+        """Where the links need painting again once the view scrolled to ``shown``: the
+        pixels it moved hold the links chosen for the screen before (those of the items
+        near it), so a link drawn whole that joined the choice (its item came near) or
+        left it is painted again along its route. None: the screen became crowded or
+        stopped being, and every plain link comes or goes (all of it)."""
+        last = self._screen
+        if last is None or last[0] != (scale.px_per_day, scale.origin):
+            return []  # not painted at this zoom yet: all of it is painted anyway
+        before, was_dense = last[1], last[2]
+        now = self.chosen(scale, shown)
+        dense = len(now) > LINK_BUDGET
+        self._screen = (last[0], now, dense)
+        if dense != was_dense:
+            return None
+        if now is before:
+            return []
+        whole = self._whole(scale, dense)
+        rects: list[QRectF] = []
+        for link_id in before ^ now:
+            if whole(link_id):
+                rects += self.dirty_rects(link_id, scale)
+        return rects
+
     def paint(
         self,
         p: QPainter,
@@ -337,6 +364,7 @@ class LinkPainter:
         model, style = self.model, self.style
         links, links_of = model.links, model.links_of
         ids = self.chosen(scale, shown)
+        self._screen = ((scale.px_per_day, scale.origin), ids, len(ids) > LINK_BUDGET)
         marked = model.selected | ({self.hover} if self.hover is not None else set())
         # Sorted into groups by set operations: a screen holds hundreds of links.
         selected = ids & model.selected_links

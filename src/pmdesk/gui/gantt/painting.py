@@ -168,11 +168,13 @@ class ChartPainter:
         model, layout = self.model, self.model.layout
         m = layout.metrics
         reach = m.max_label_width + m.label_padding + 40  # a label (or slip) beside a bar
-        day0 = scale.ordinal_at(rect.left() - reach)
-        day1 = scale.ordinal_at(rect.right()) + 1
-        rows = model.items
         labels = scale.px_per_day >= 0.3
-        left = rect.left() - 6
+        day0 = scale.ordinal_at(rect.left() - reach)
+        # A bar just right of the area may have its name before it, reaching in (a strip
+        # uncovered by a scroll, an edit's): it is placed as a whole paint places it.
+        day1 = scale.ordinal_at(rect.right() + (reach if labels else 0)) + 1
+        rows = model.items
+        left, right = rect.left() - 6, rect.right() + 6
         entries: list[tuple] = []
         tiny: dict[int, list[QRectF]] = {}
         swatches = self._swatches
@@ -180,10 +182,12 @@ class ChartPainter:
         for item, box, row_top, compact, nxt, prev in layout.bar_boxes(
             day0, day1, rect.top(), rect.bottom(), scale
         ):
+            if box.x > right and (compact or box.x - reach > rect.right()):
+                continue  # off to the right, and its name cannot reach in either
             if item.kind is not MILESTONE and (compact or box.w < TINY_BAR_PX):
                 tiny.setdefault(item.lane_id, []).append(QRectF(box.x, box.y, box.w, box.h))
                 continue
-            on_screen = box.x + box.w >= left
+            on_screen = box.x + box.w >= left and box.x <= right
             if not on_screen and (not labels or (nxt is not None and nxt <= left)):
                 continue  # off to the left, and its label cannot reach in either
             shown += on_screen

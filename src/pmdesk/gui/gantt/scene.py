@@ -189,6 +189,18 @@ class ChartScene(QGraphicsScene):
             self.rebuild(keep_origin=True)
         return moved
 
+    def follow_scroll(self) -> None:
+        """After the view scrolled: the links that came or went with the screen painted again
+        where they run (the pixels the view moved keep those chosen before)."""
+        if self.visible_area is None:
+            return
+        rects = self.painter.links.after_scroll(self.scale, self.visible_area())
+        if rects is None or len(rects) > 400:  # a crowded screen, or strips all over it
+            self.update(self.visible_area())
+        else:
+            for rect in rects:
+                self.update(rect)
+
     def exposed_in(self, area: QRectF) -> QRectF:
         """The part of ``area`` (an item's share of a paint) that is really being painted:
         the box around only those of the painted rectangles that meet it."""

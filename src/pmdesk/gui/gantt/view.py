@@ -104,6 +104,11 @@ class GanttView(QGraphicsView):
         finally:
             self.chart.painting = None
 
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        super().scrollContentsBy(dx, dy)
+        if self.scene() is not None:  # not as the chart goes (its scene first)
+            self.chart.follow_scroll()
+
     def visible_scene_rect(self) -> QRectF:
         return self.mapToScene(self.viewport().rect()).boundingRect()
 
