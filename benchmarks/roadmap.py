@@ -578,7 +578,7 @@ def filtering(panel, runs: int, settle) -> dict[str, list[float]]:
     return found
 
 
-def folding(panel, runs: int, settle) -> dict[str, list[float]]:
+def folding(panel, runs: int, settle) -> dict[str, object]:
     """A click on the first lane's chevron folds it (and the next unfolds it): the edit
     written to the file, until the chart has painted the lanes in their new places; the
     first lane folded from its menu while the screen shows lanes further down; and each
@@ -591,6 +591,9 @@ def folding(panel, runs: int, settle) -> dict[str, list[float]]:
     view.verticalScrollBar().setValue(0)
     settle()
     first = panel.model.lanes[0].id
+    if panel.model.lanes[0].collapsed:  # a kept file left folded by an interrupted run
+        panel.lane_actions.set_lane_collapsed(first, False)
+        settle()
 
     def click(n: int) -> None:
         box = panel.model.layout.box_of[first]
@@ -602,16 +605,23 @@ def folding(panel, runs: int, settle) -> dict[str, list[float]]:
         _until_painted(chart, before)
 
     times = _frames(runs if runs % 2 == 0 else runs + 1, click, settle)  # unfolded at the end
-    # The same lane folded from its menu while the screen shows lanes further down: they move
-    # up or down whole, with their links.
+    # The same lane folded from its menu while the screen shows lanes further down: the view
+    # scrolls by as much, so the screen keeps its lanes (trees from 6 December, late, on;
+    # before, they moved up or down whole and the chart was painted again). Timed until the
+    # window's frame: the lane header's, which follows every scroll (and the chart's, in
+    # the same frame, where it paints at all).
     bar = view.verticalScrollBar()
     bar.setValue(bar.maximum() // 2)
     settle()
+    frame = _PaintWatch(header)
+    kept: list[bool] = []
 
     def fold_above(n: int) -> None:
-        before = chart.count
+        before, lane = frame.count, panel.model.layout.box_of[panel.model.lanes[1].id]
+        below = lane.top - bar.value()  # where the next lane is on screen
         panel.lane_actions.set_lane_collapsed(first, n % 2 == 0)
-        _until_painted(chart, before)
+        _until_painted(frame, before)
+        kept.append(panel.model.layout.box_of[lane.lane_id].top - bar.value() == below)
 
     above = _frames(runs if runs % 2 == 0 else runs + 1, fold_above, settle)
     # A lane further down folded by its chevron, and unfolded, each in turn scrolled (untimed)
@@ -637,7 +647,12 @@ def folding(panel, runs: int, settle) -> dict[str, list[float]]:
     mid = _frames(count, click_lane, settle, prepare=lane_in_sight)
     bar.setValue(0)
     settle()
-    return {"lane folded": times, "lane above folded": above, "lane folded mid-screen": mid}
+    return {
+        "lane folded": times,
+        "lane above folded": above,
+        "lane above kept": (sum(kept), len(kept)),
+        "lane folded mid-screen": mid,
+    }
 
 
 def growing(panel, ctx, runs: int, settle) -> dict[str, list[float]]:
@@ -795,6 +810,8 @@ def report(results: dict[str, object]) -> None:
         f"  rows added: {grew} of {2 * stretched} stretches added a row; of the {stretched} "
         f"below the screen, {painted} repainted the chart"
     )
+    kept, folds = results["lane above kept"]
+    print(f"  the first lane folded with the screen further down: {kept} of {folds} kept its lanes")
     passes = results["collector passes"]
     inside = [(g, seconds) for g, seconds, framed in passes if framed]
     between = [seconds for _g, seconds, framed in passes if not framed]

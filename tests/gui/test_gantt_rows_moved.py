@@ -331,3 +331,54 @@ def test_a_fold_that_crowds_the_screen_redraws_its_links_everywhere(qtbot, crowd
         assert_drawn_as_fresh(panel, MOVED_TOLERANCE)
     assert counts[0] <= LINK_BUDGET < counts[1]  # not crowded, then crowded
     ctx.close()
+
+
+def _lanes_on_screen(panel) -> dict[int, int]:
+    """Where the top of each lane on screen is, in the viewport."""
+    view, seen = panel.view, panel.view.visible_scene_rect()
+    return {
+        box.lane_id: view.mapFromScene(0, box.top).y()
+        for box in panel.model.layout.boxes
+        if seen.top() <= box.top <= seen.bottom()
+    }
+
+
+@pytest.mark.parametrize("zoom", [0.4, 8.0], ids=["crowded", "links drawn whole"])
+def test_a_lane_above_the_screen_folded_leaves_the_screen_as_it_was(qtbot, crowded, zoom):
+    """A lane folded by its chevron, the screen scrolled further down, and the fold undone:
+    the lane, wholly above the screen, grows back, and the view scrolls by as much, so the
+    screen keeps its lanes where they were (as a browser keeps its place when something
+    above grows). Crowded, nothing on it is painted again; zoomed in, only the links that
+    cross from above into the screen (their dashes run from their top end). Redone, the
+    same the other way; each time the screen is a fresh chart's."""
+    panel, ctx = open_panel(qtbot, crowded, product_of(crowded))
+    panel.resize(1280, 1000)
+    panel.view.set_zoom(zoom)
+    QApplication.processEvents()
+    model, view, layout = panel.model, panel.view, panel.model.layout
+    lane = model.lanes[1].id
+    _scroll_to(panel, layout.box_of[lane].top - 40)
+    _click_chevron(panel, layout.box_of[lane].top + 10)
+    assert layout.box_of[lane].collapsed
+    below = layout.box_of[model.lanes[4].id].top  # the screen further down
+    _scroll_to(panel, below + 30)  # the view moves pixels: a unit of colour at an edge
+    assert_drawn_as_fresh(panel, MOVED_TOLERANCE)
+    assert _dense(panel) is (zoom < 1)
+    bar, port = view.verticalScrollBar(), view.viewport().rect()
+    for step, folded in ((ctx.undo, False), (ctx.redo, True)):
+        lanes, value, height = _lanes_on_screen(panel), bar.value(), layout.box_of[lane].height
+        painted = Painted(view.viewport())
+        step()
+        for _ in range(3):
+            QApplication.processEvents()
+        box = layout.box_of[lane]
+        assert box.collapsed is folded and box.top + box.height < view.visible_scene_rect().top()
+        assert bar.value() - value == box.height - height != 0
+        assert _lanes_on_screen(panel) == lanes and len(lanes) >= 2
+        if zoom < 1:  # only the launch lane, under the last lane, is placed anew (empty here)
+            foot = view.mapFromScene(0, panel.scene.launch.top).y() - 2
+            assert all(rect.top() >= foot for rect in painted.rects), painted.rects
+        else:
+            assert _share(painted.region(), port) < 0.5
+        assert_drawn_as_fresh(panel, MOVED_TOLERANCE)
+    ctx.close()

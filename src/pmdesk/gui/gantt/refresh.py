@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRect, QRectF
+from PySide6.QtWidgets import QGraphicsView
 
 from pmdesk.core.changes import ChangeSet
 
@@ -83,6 +84,9 @@ class ChartRefresh:
         seen = scene.visible_area()
         if top - EDGE_PX <= seen.top() and refresh.lane_change is None:
             return False  # lanes moved unlike each other from above the screen: all of it
+        change = refresh.lane_change
+        if change is not None and change.top + max(change.before, change.after) <= seen.top():
+            return self._keep_screen(refresh, changes, before, seen)
         if not self._links_stand(refresh, seen):
             return False
         below = self._scroll_below(refresh, seen)
@@ -95,6 +99,44 @@ class ChartRefresh:
             moved = [QRectF(0, top - EDGE_PX, scene.width, bottom - top + 2 * EDGE_PX)]
         else:  # the lanes below moved as pixels; the lane itself is painted again
             moved = self._after_scroll(refresh, below, before)
+        for rect in [*before, *after, *moved]:
+            scene.update(rect)
+        return True
+
+    def _keep_screen(
+        self, refresh: Refresh, changes: ChangeSet, before: list[QRectF], seen: QRectF
+    ) -> bool:
+        """A lane wholly above the screen changed its height (folded from the Lanes tab, an
+        undo, a colleague's edit, a row more): the view scrolls by as much, so the screen
+        keeps showing the lanes it showed, where it showed them (as a browser anchors its
+        scroll when something above grows). Nothing on it moves: only the links crossing
+        from that lane or above into the screen are painted again (their dashes run from
+        their top end). False, with nothing done, where the screen cannot stay put to the
+        pixel or the links drawn on it would change."""
+        change = refresh.lane_change
+        assert change is not None
+        by = change.by
+        if by != round(by):  # a scroll moves whole pixels
+            return False
+        if not self._links_stand(refresh, seen, seen.translated(0, by)):
+            return False
+        scene = self.scene
+        view = scene.views()[0]
+        bar = view.verticalScrollBar()
+        value = bar.value()  # before a shorter chart pulls it up
+        # The chart's new height, then the scroll that brings the lanes back under the
+        # screen: neither moves the pixels already painted (the picture is the same).
+        mode = view.viewportUpdateMode()
+        view.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.NoViewportUpdate)
+        try:
+            scene.relayout_geometry(repaint=False)
+            bar.setValue(value + round(by))
+        finally:
+            view.setViewportUpdateMode(mode)
+        after = self._dirty_rects(changes)
+        if refresh.critical:
+            after += self._rects_of(refresh.critical, set())
+        moved = self._after_scroll(refresh, change.top + min(change.before, change.after), before)
         for rect in [*before, *after, *moved]:
             scene.update(rect)
         return True
@@ -143,27 +185,27 @@ class ChartRefresh:
             item = items.get(item_id)  # its place would pack that lane, to no purpose)
             return None if item is None else lane_of[item.lane_id].top >= lane_bottom
 
-        crossing = set()
-        for link_id in links.chosen(scale, seen):  # one end moved, the other did not
+        # Of the links drawn whole (a crowded screen draws few), those with one end moved and
+        # the other not.
+        for link_id in links.drawn_whole(scale, seen, links.chosen(scale, seen)):
             link = model.links.get(link_id)
             if link is not None and {moved(link.pred), moved(link.succ)} == {True, False}:
-                crossing.add(link_id)
-        for link_id in links.drawn_whole(scale, seen, crossing):
-            rects += links.dirty_rects(link_id, scale)
+                rects += links.dirty_rects(link_id, scale)
         return rects
 
-    def _links_stand(self, refresh: Refresh, seen: QRectF) -> bool:
+    def _links_stand(self, refresh: Refresh, seen: QRectF, now: QRectF | None = None) -> bool:
         """Whether the links drawn on screen stay as they are where they are not repainted.
 
         The links drawn are those of the items near the screen (``LinkPainter.chosen``):
         items of lanes that moved may have come near it or gone. The items near it before
         are found with the lanes stacked as they were (the rows stand; the changed items'
         own rows may not, and their links are repainted where they were and are); the
-        link painter says whether the difference changes what it draws."""
+        link painter says whether the difference changes what it draws. ``now``: what the
+        screen shows after the change, when it is not ``seen`` (:meth:`_keep_screen`)."""
         assert refresh.stack_before is not None
         model, links, scale = self.model, self.painter.links, self.scene.scale
         before = links.chosen(scale, seen, refresh.stack_before)
-        after = links.chosen(scale, seen)
+        after = links.chosen(scale, seen if now is None else now)
         unsure = {i for item in refresh.items for i in model.links_of.get(item, ())}
         return links.choice_stands(scale, before, after, unsure)
 
