@@ -611,3 +611,37 @@ def test_links_and_names_that_come_near_as_the_wheel_scrolls_are_drawn_whole(qtb
         assert_drawn_as_fresh(panel, MOVED_TOLERANCE)
     assert changed >= 3, "the notches brought links near the screen, or took them away"
     ctx.close()
+
+
+def test_the_legend_is_painted_again_only_when_what_it_shows_changes(qtbot, crowded):
+    """A click that selects a bar, and a lane folded, leave the legend as it is: it is not
+    painted again. The Critical path button adds its sign, so the legend is painted again;
+    so it is when the desk's look is made again (a theme)."""
+    panel, ctx = open_panel(qtbot, crowded, product_of(crowded))
+    panel.view.set_zoom(8.0)
+    QApplication.processEvents()
+    port, legend = panel.view.viewport(), panel.legend
+    chart, painted = PaintCount(port), PaintCount(legend)
+    # Every link checked (after the first paint): the legend names the broken ones then.
+    qtbot.waitUntil(lambda: panel.model.violated.complete and not panel._checking_after_paint)
+    for _ in range(3):
+        QApplication.processEvents()
+    shown = painted.count
+    first, point = bar_to_drag(panel)
+    count = chart.count
+    QTest.mouseClick(port, LEFT, NONE, point)
+    settle(qtbot, chart, count)
+    assert panel.model.selected == {first} and painted.count == shown
+    count = chart.count
+    panel.lane_actions.set_lane_collapsed(panel.model.lanes[0].id, True)  # as its menu does
+    settle(qtbot, chart, count)
+    assert painted.count == shown
+    assert "Critical path" not in legend.labels()
+    panel.toolbar.critical.trigger()
+    qtbot.waitUntil(lambda: painted.count > shown)
+    assert "Critical path" in legend.labels()
+    assert "Critical path" in legend.accessibleDescription()
+    count = painted.count
+    panel.set_presentation(None)  # the desk's look made again: new style and type objects
+    qtbot.waitUntil(lambda: painted.count > count)
+    ctx.close()

@@ -30,6 +30,7 @@ class RoadmapLegend(QWidget):
         self.setAccessibleName("Roadmap legend")
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.setFixedHeight(self._height())
+        self._shown: tuple | None = None  # what the last refresh showed (see refresh)
 
     def entries(self, checked: bool = True) -> list[rs.LegendEntry]:
         """What the legend names. ``checked=False``: as drawn, with "Broken dependency" only
@@ -81,8 +82,17 @@ class RoadmapLegend(QWidget):
         return max(22, round(lines * self._line_height() + 2))
 
     def refresh(self) -> None:
+        """Follow the chart: painted again only when what it shows changed (its names, or
+        the look and type it draws them in; a new height is a resize, which Qt paints). The
+        panel asks after every edit and selection, which mostly change none of them."""
+        labels = self.labels(checked=False)
         self.setFixedHeight(self._height())
-        self.setAccessibleDescription(" · ".join(self.labels(checked=False)))
+        style, fonts = self.chart_painter.style, self.chart_painter.fonts
+        last = self._shown
+        if last is not None and last[0] is style and last[1] is fonts and last[2] == labels:
+            return
+        self._shown = (style, fonts, labels)  # the objects themselves: a new theme is new
+        self.setAccessibleDescription(" · ".join(labels))
         self.update()
 
     def resizeEvent(self, event) -> None:
