@@ -182,14 +182,13 @@ class ChartPainter:
         for item, box, row_top, compact, nxt, prev in layout.bar_boxes(
             day0, day1, rect.top(), rect.bottom(), scale
         ):
-            if box.x > right and (compact or box.x - reach > rect.right()):
-                continue  # off to the right, and its name cannot reach in either
             if item.kind is not MILESTONE and (compact or box.w < TINY_BAR_PX):
-                tiny.setdefault(item.lane_id, []).append(QRectF(box.x, box.y, box.w, box.h))
+                if box.x <= right:  # a thin bar has no name: past the area, nothing to draw
+                    tiny.setdefault(item.lane_id, []).append(QRectF(box.x, box.y, box.w, box.h))
                 continue
             on_screen = box.x + box.w >= left and box.x <= right
             if not on_screen and (not labels or (nxt is not None and nxt <= left)):
-                continue  # off to the left, and its label cannot reach in either
+                continue  # off the area, and its name cannot reach in either
             shown += on_screen
             swatch = swatches.get(item.lane_id) or self.swatch(item.lane_id)
             entries.append(

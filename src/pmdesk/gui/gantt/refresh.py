@@ -55,10 +55,7 @@ class ChartRefresh:
         else:
             self._grow_chart(refresh.items)
             # Scene rectangles only (no item updates): Qt paints them all in one frame.
-            after = self._dirty_rects(changes)
-            if refresh.critical:  # onto the critical path or off it: drawn in its colour or not
-                after += self._rects_of(refresh.critical, set())
-            for rect in before + after:
+            for rect in before + self._drawn_now(refresh, changes):
                 self.scene.update(rect)
         return refresh
 
@@ -91,9 +88,7 @@ class ChartRefresh:
             return False
         below = self._scroll_below(refresh, seen)
         scene.relayout_geometry(repaint=False)
-        after = self._dirty_rects(changes)
-        if refresh.critical:
-            after += self._rects_of(refresh.critical, set())
+        after = self._drawn_now(refresh, changes)
         if below is None:  # every lane that moved is painted again
             bottom = max(bottom, scene.sceneRect().bottom())
             moved = [QRectF(0, top - EDGE_PX, scene.width, bottom - top + 2 * EDGE_PX)]
@@ -133,9 +128,7 @@ class ChartRefresh:
             bar.setValue(value + round(by))
         finally:
             view.setViewportUpdateMode(mode)
-        after = self._dirty_rects(changes)
-        if refresh.critical:
-            after += self._rects_of(refresh.critical, set())
+        after = self._drawn_now(refresh, changes)
         moved = self._after_scroll(refresh, change.top + min(change.before, change.after), before)
         for rect in [*before, *after, *moved]:
             scene.update(rect)
@@ -216,6 +209,14 @@ class ChartRefresh:
             last = max(r.end for r in rows)
             if self.scene.grow_to(first, last):
                 self.scene.update()
+
+    def _drawn_now(self, refresh: Refresh, changes: ChangeSet) -> list[QRectF]:
+        """Where the changed items and links are drawn now, and the items that came onto
+        the critical path or left it (drawn in its colour or not)."""
+        rects = self._dirty_rects(changes)
+        if refresh.critical:
+            rects += self._rects_of(refresh.critical, set())
+        return rects
 
     def _dirty_rects(self, changes: ChangeSet) -> list[QRectF]:
         """Where the items and links a change names are drawn now (to repaint them)."""
