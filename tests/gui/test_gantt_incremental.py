@@ -645,3 +645,46 @@ def test_the_legend_is_painted_again_only_when_what_it_shows_changes(qtbot, crow
     panel.set_presentation(None)  # the desk's look made again: new style and type objects
     qtbot.waitUntil(lambda: painted.count > count)
     ctx.close()
+
+
+def test_a_new_workspace_scrolled_folded_and_undone_by_its_keys_is_drawn_fresh(qtbot, tmp_path):
+    """A first day: a new workspace, one product, the Roadmap at laptop size. Wheel notches
+    over the empty chart, the first item made with New item, a click on it (the legend is
+    not painted again), its lane folded by the chevron and unfolded by Ctrl+Z, more
+    notches: after each, the screen is a fresh chart's."""
+    from tests.gui.test_gantt_rows_moved import _click_chevron
+    from tests.gui.windows import active, open_main_window
+
+    from pmdesk.store.services import PortfolioService
+
+    path = tmp_path / "first day.pmdesk"
+    with Workspace.create(path, name="First day") as ws:
+        ws.service(PortfolioService).create_product(name="Atlas")
+    window = active(qtbot, open_main_window(qtbot, path, size=(1366, 768), view="roadmap"))
+    qtbot.waitExposed(window)
+    panel = window.view_host.current_view().chart
+    view, port = panel.view, panel.view.viewport()
+    for dx, dy in ((0, -120), (-120, 0), (0, 120)):
+        _wheel(view, dx, dy)
+        assert_drawn_as_fresh(panel, MOVED_TOLERANCE)
+    qtbot.mouseClick(panel.toolbar.widgetForAction(panel.toolbar.add_item), LEFT)
+    QApplication.processEvents()
+    (item_id,) = panel.model.items
+    for _ in range(3):  # the first item's frame, the legend's included
+        QApplication.processEvents()
+    legend = PaintCount(panel.legend)
+    box = panel.scene.item_box(item_id)
+    QTest.mouseClick(port, LEFT, NONE, view.mapFromScene(box.x + box.w / 2, box.cy))
+    QApplication.processEvents()
+    assert panel.model.selected == {item_id} and legend.count == 0
+    lane = panel.model.lanes[0].id
+    _click_chevron(panel, panel.model.layout.box_of[lane].top + 10)
+    assert panel.model.layout.box_of[lane].collapsed
+    assert_drawn_as_fresh(panel, MOVED_TOLERANCE)
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    QApplication.processEvents()
+    assert not panel.model.layout.box_of[lane].collapsed
+    assert_drawn_as_fresh(panel, MOVED_TOLERANCE)
+    for dx, dy in ((0, -120), (-120, 0)):
+        _wheel(view, dx, dy)
+        assert_drawn_as_fresh(panel, MOVED_TOLERANCE)
