@@ -15,7 +15,7 @@ Each process exports its deck twice: the first export is what a person waits
 for the first time in a session (fonts measured, python-pptx's template read),
 the second once those are warm. Wall and CPU seconds of both are printed (median
 and spread over ``--runs`` processes, default 3), with the slide count, the
-file's size and the child's peak resident memory (``ru_maxrss``: interpreter
+file's size and the child's peak resident memory (its own ``VmHWM``: interpreter
 and imports included, so the figure before the first export is printed beside
 it). The demo decks' target is 3 s (issue 21) for the first export.
 Options: ``--runs N``, ``--items N`` (the large roadmap's size), ``--large-slides

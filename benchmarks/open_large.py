@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import sys
 import time
@@ -35,7 +34,7 @@ from common import (
     first_paint,
     in_fresh_process,
     own_peak_mib,
-    peak_mib,
+    peaks_spread,
     size_arguments,
     spread,
     verdict,
@@ -125,7 +124,7 @@ def gui(path: Path, runs: int, platform: str, view: str) -> int:
             print(f"the app opened on {run.shown_view!r}, not on {view!r}: no figure")
             return 1
         walls.append(run.wall)
-        peaks.append(run.peak_mib or 0.0)
+        peaks.append(run.peak_mib)
     print(
         f"(b) GUI, {runs} cold starts on the file, opened on the {view} view "
         f"(checked), QT_QPA_PLATFORM={platform}, after one untimed start"
@@ -133,9 +132,7 @@ def gui(path: Path, runs: int, platform: str, view: str) -> int:
     print(
         f"    spawn → first paint:    {spread(walls)}   {verdict(statistics.median(walls), TARGET)}"
     )
-    print(f"    peak memory per child:  {spread(peaks, 'MiB', 0)}")
-    children = peak_mib(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-    print(f"    peak of all children:   {children:.0f} MiB (RUSAGE_CHILDREN)")
+    print(f"    peak memory per child:  {peaks_spread(peaks)}")
     return 0
 
 

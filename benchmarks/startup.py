@@ -58,6 +58,8 @@ from common import (
     _reap,
     cached_workspace,
     isolated_env,
+    peak_text,
+    peaks_spread,
     spread,
     stamped_lines,
     verdict,
@@ -235,7 +237,7 @@ def against(args: argparse.Namespace, file: Path) -> int:
             print(
                 f"  {who}: window {run.window:.3f} s, drawn {run.shown:.3f} s, "
                 f"CPU {run.cpu or 0:.3f} s until drawn, {run.cpu_to_exit:.3f} s until exit, "
-                f"peak {run.peak_mib or 0:.0f} MiB"
+                f"{peak_text(run.peak_mib)}"
             )
         for a, b in ((block[0], block[1]), (block[3], block[2])):
             ratios["window"].append(a.window / b.window)
@@ -298,16 +300,16 @@ def main(argv: list[str] | None = None) -> int:
             block.append(run)
             if floor:
                 floors.append(run.window)
-                print(f"  floor:  {run.window:.3f} s wall, peak {run.peak_mib or 0:.0f} MiB")
+                print(f"  floor:  {run.window:.3f} s wall, {peak_text(run.peak_mib)}")
                 continue
             windows.append(run.window)
             shown.append(run.shown)
             reported.append(run.reported)
-            peaks.append(run.peak_mib or 0.0)
+            peaks.append(run.peak_mib)
             print(
                 f"  pmdesk: window {run.window:.3f} s, file drawn {run.shown:.3f} s wall "
                 f"(app: {run.reported:.3f} s after pmdesk.gui.app import), "
-                f"peak {run.peak_mib or 0:.0f} MiB"
+                f"{peak_text(run.peak_mib)}"
             )
         for mine, floor in ((block[0], block[1]), (block[3], block[2])):
             window_ratios.append(mine.window / floor.window)
@@ -321,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
         f"spawn → file drawn:       {spread(shown)}   {verdict(statistics.median(shown), TARGET)}"
     )
     print(f"app's own figure (drawn): {spread(reported)}")
-    print(f"peak memory:              {spread(peaks, 'MiB', 0)}")
+    print(f"peak memory:              {peaks_spread(peaks)}")
     print(f"floor (bare QMainWindow): {spread(floors)}")
     met = statistics.median(window_ratios) <= RATIO_GOAL
     print(
