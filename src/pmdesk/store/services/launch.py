@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -22,18 +22,9 @@ from pmdesk.core.templates import launch_checklist
 from pmdesk.core.working_calendar import day_off
 
 from ..models import Launch, LaunchMessage, LaunchTask
+from ..roadmap_rows import LaneTask, launch_lane
 from .base import Repo
 from .calendar import CalendarService
-
-
-class LaneTask(NamedTuple):
-    """A launch task as the roadmap's "Launch" lane draws it (read-only there)."""
-
-    id: int
-    title: str
-    due: dt.date
-    status: TaskStatus
-    function: LaunchFunction
 
 
 @dataclass(frozen=True)
@@ -187,23 +178,9 @@ class LaunchService:
         )
 
     def launch_lane(self, product_id: int) -> list[LaneTask]:
-        """Every launch task of the product with its due date, for the roadmap's "Launch" lane."""
+        """Every launch task of the product with its due date, for the roadmap's "Launch" lane
+        (read as the roadmap reads it: :func:`pmdesk.store.roadmap_rows.launch_lane`)."""
+        from .roadmap_queries import fetcher
+
         with self.ws.read() as session:
-            rows = session.execute(
-                sa.select(
-                    LaunchTask.id,
-                    LaunchTask.title,
-                    LaunchTask.due_date,
-                    LaunchTask.due_offset_days,
-                    Launch.launch_date,
-                    LaunchTask.status,
-                    LaunchTask.function,
-                )
-                .join(Launch, LaunchTask.launch_id == Launch.id)
-                .where(Launch.product_id == product_id)
-            ).all()
-        lane = []
-        for task_id, title, due, offset, launch_date, status, function in rows:
-            day = launch_date + dt.timedelta(days=offset) if offset is not None else due
-            lane.append(LaneTask(task_id, title, day, status, function))
-        return sorted(lane, key=lambda t: (t.due, list(LaunchFunction).index(t.function), t.id))
+            return launch_lane(fetcher(session.connection()), product_id)

@@ -1,175 +1,56 @@
-"""Bulk reads for the roadmap chart: plain tuples from Core selects, not ORM objects.
+"""Bulk reads for the roadmap chart: plain tuples from plain selects, not ORM objects.
 
 The chart must show 20,000 items and 15,000 dependencies in well under a
 second. Loading them as ORM objects (identity map, instrumentation, one object
 per row) costs several times more than the chart's own layout, so the chart
 reads through this service instead: one SELECT per table, rows turned straight
-into small named tuples. Writes still go through :class:`RoadmapService`'s
+into small named tuples. The reads the chart opens on are written once, in
+:mod:`pmdesk.store.roadmap_rows`, which needs no SQLAlchemy; this service runs them
+on its session's connection. Writes still go through :class:`RoadmapService`'s
 repositories, so validation and change notices stay in one place.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from typing import NamedTuple
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 import sqlalchemy as sa
 
-from pmdesk.core.enums import DependencyType, Horizon, ItemKind, ItemStatus, LaneKind
+from pmdesk.core.enums import DependencyType, ItemKind
 from pmdesk.core.scheduling import Link, Task, task_duration
 from pmdesk.core.working_calendar import WorkingCalendar
 
-from ..models import (
-    Baseline,
-    BaselineEntry,
-    Dependency,
-    Lane,
-    Requirement,
-    RequirementItemLink,
-    RoadmapItem,
-)
-from .launch import LaneTask, LaunchService
+from .. import roadmap_rows
+from ..models import Dependency, Requirement, RequirementItemLink, RoadmapItem
+from ..roadmap_rows import BaselineRow, Fetch, ItemRow, LaneRow, LaneTask, LinkRow
 
-_CHUNK = 500  # SQLite limits the number of bound parameters in one IN (...)
+__all__ = ["BaselineRow", "ItemRow", "LaneRow", "LaneTask", "LinkRow", "RoadmapQueries"]
 
-
-class ItemRow(NamedTuple):
-    id: int
-    lane_id: int
-    parent_id: int | None
-    name: str
-    kind: ItemKind
-    start: dt.date
-    end: dt.date
-    progress: int
-    status: ItemStatus
-    horizon: Horizon | None
-    notes: str
-    sort_order: int
-
-
-class LaneRow(NamedTuple):
-    id: int
-    name: str
-    kind: LaneKind
-    colour: str
-    sort_order: int
-    collapsed: bool
-
-
-class LinkRow(NamedTuple):
-    id: int
-    pred: int
-    succ: int
-    type: DependencyType
-    lag: int
-    elapsed: bool = True  # False: the lag counts working days
-
-
-class BaselineRow(NamedTuple):
-    id: int
-    name: str
-    created_at: dt.datetime
-    is_active: bool
+T = TypeVar("T")
 
 
 _ITEMS = RoadmapItem.__table__
 _LINKS = Dependency.__table__
 _TEXT = sa.String  # dates and enums are read as text and converted here, faster in bulk
-_ITEM_COLUMNS = (
-    _ITEMS.c.id,
-    _ITEMS.c.lane_id,
-    _ITEMS.c.parent_id,
-    _ITEMS.c.name,
-    sa.type_coerce(_ITEMS.c.kind, _TEXT),
-    sa.type_coerce(_ITEMS.c.start_date, _TEXT),
-    sa.type_coerce(_ITEMS.c.end_date, _TEXT),
-    _ITEMS.c.progress,
-    sa.type_coerce(_ITEMS.c.status, _TEXT),
-    sa.type_coerce(_ITEMS.c.horizon, _TEXT),
-    _ITEMS.c.notes,
-    _ITEMS.c.sort_order,
-    _ITEMS.c.row_version,
-)
-_LINK_COLUMNS = (
-    _LINKS.c.id,
-    _LINKS.c.predecessor_id,
-    _LINKS.c.successor_id,
-    sa.type_coerce(_LINKS.c.type, _TEXT),
-    _LINKS.c.lag_days,
-    _LINKS.c.lag_elapsed,
-    _LINKS.c.row_version,
-)
-_KINDS = {m.value: m for m in ItemKind}
-_STATUSES = {m.value: m for m in ItemStatus}
-_HORIZONS: dict[str | None, Horizon | None] = {m.value: m for m in Horizon} | {None: None}
 _LINK_TYPES = {m.value: m for m in DependencyType}
 
 
-def _item_rows(rows: Sequence[Sequence]) -> list[ItemRow]:
-    """Raw rows to ItemRows; equal dates share one date object (plans reuse days a lot).
+def fetcher(conn: sa.Connection) -> Fetch:
+    """``roadmap_rows``' fetch on a session's connection: plain tuples.
 
-    Each distinct day is read once, before the rows; the rows are then made as plain
-    tuples of their class (``tuple.__new__``, without a Python call per row): 100,000
-    items open a large plan.
+    On SQLite straight from the driver's cursor: the bulk reads hold only ints and text,
+    which SQLAlchemy would hand over unchanged, so the driver's own tuples are the same
+    values without building a Row per row (100,000 items: about a third of the read).
+    Other databases (a team workspace) run the same SQL through SQLAlchemy, with their
+    driver's placeholders.
     """
-    texts = {row[5] for row in rows} | {row[6] for row in rows}
-    # PostgreSQL's driver hands dates over as dates already.
-    days = {t: t if isinstance(t, dt.date) else dt.date.fromisoformat(t) for t in texts}
-    new, kinds, statuses, horizons = tuple.__new__, _KINDS, _STATUSES, _HORIZONS
-    return [
-        new(
-            ItemRow,
-            (
-                i,
-                lane,
-                parent,
-                name,
-                kinds[kind],
-                days[start],
-                days[end],
-                progress,
-                statuses[status],
-                horizons[horizon],
-                notes,
-                order,
-            ),
-        )
-        for i, lane, parent, name, kind, start, end, progress, status, horizon, notes, order, _v in rows
-    ]
-
-
-def _link_rows(rows: Iterable[Sequence]) -> list[LinkRow]:
-    new, types = tuple.__new__, _LINK_TYPES
-    return [
-        new(LinkRow, (i, p, s, types[t], lag, bool(elapsed)))
-        for i, p, s, t, lag, elapsed, _version in rows
-    ]
-
-
-def _raw_rows(conn: sa.Connection, stmt: sa.Executable) -> Sequence[Sequence]:
-    """A select's rows as plain tuples: on SQLite straight from the driver's cursor.
-
-    The bulk selects here read only ints and text (dates and enums come as text, see
-    ``_TEXT``), which SQLAlchemy would hand over unchanged, so the driver's own tuples are
-    the same values without building a Row per row (100,000 items: about a third of the
-    read). Other databases (a team workspace) go through SQLAlchemy as before.
-    """
-    if conn.dialect.name != "sqlite":
-        return conn.execute(stmt).all()
-    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})  # type: ignore[attr-defined]
-    params = compiled.construct_params()
-    order = compiled.positiontup or ()
-    driver = conn.connection.driver_connection
-    assert driver is not None
-    return driver.execute(str(compiled), [params[name] for name in order]).fetchall()
-
-
-def _chunks(ids: Iterable[int]) -> Iterable[Sequence[int]]:
-    values = sorted(set(ids))
-    for start in range(0, len(values), _CHUNK):
-        yield values[start : start + _CHUNK]
+    if conn.dialect.name == "sqlite":
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        return lambda sql, params: driver.execute(sql, tuple(params)).fetchall()
+    return lambda sql, params: conn.exec_driver_sql(sql.replace("?", "%s"), tuple(params)).all()
 
 
 class RoadmapQueries:
@@ -181,16 +62,15 @@ class RoadmapQueries:
     def _items_of(self, product_id: int) -> sa.Select:
         return sa.select(_ITEMS.c.id).where(_ITEMS.c.product_id == product_id)
 
-    def _fetch(self, stmt: sa.Executable, kind: str) -> Sequence[Sequence]:
-        """Run a Core select on a short session's connection: plain tuples (see _raw_rows).
-
-        The rows end with their ``row_version``: on a team workspace an edit made
-        from the chart is then checked against the version the person saw.
-        """
+    def _read(self, read: Callable[[Fetch], T]) -> T:
+        """``read(fetch)`` on a short session's connection (see :func:`fetcher`)."""
         with self.ws.read() as session:
-            rows = _raw_rows(session.connection(), stmt)
-        self.ws.versions.note_seen(kind, ((row[0], row[-1]) for row in rows))
-        return rows
+            return read(fetcher(session.connection()))
+
+    def _seen(self, table: str, pairs: Iterable[tuple[int, int]]) -> None:
+        """The rows read end with their ``row_version``: on a team workspace an edit made
+        from the chart is then checked against the version the person saw."""
+        self.ws.versions.note_seen(table, pairs)
 
     def schedule_input(
         self, product_id: int, calendar: WorkingCalendar | None = None
@@ -239,66 +119,19 @@ class RoadmapQueries:
         )
 
     def lane_rows(self, product_id: int) -> list[LaneRow]:
-        stmt = (
-            sa.select(
-                Lane.id,
-                Lane.name,
-                Lane.kind,
-                Lane.colour,
-                Lane.sort_order,
-                Lane.collapsed,
-                Lane.row_version,
-            )
-            .where(Lane.product_id == product_id)
-            .order_by(Lane.sort_order, Lane.id)
-        )
-        with self.ws.read() as session:
-            rows = session.execute(stmt).all()
-        self.ws.versions.note_seen("lane", ((row[0], row[-1]) for row in rows))
-        return [LaneRow._make(row[:-1]) for row in rows]
+        return self._read(lambda fetch: roadmap_rows.lane_rows(fetch, product_id, self._seen))
 
     def item_rows(self, product_id: int, ids: Iterable[int] | None = None) -> list[ItemRow]:
         """All items of a product, or only those of ``ids`` that belong to it."""
-        base = sa.select(*_ITEM_COLUMNS).where(_ITEMS.c.product_id == product_id)
-        if ids is None:
-            return _item_rows(self._fetch(base, "roadmap_item"))
-        found: list[ItemRow] = []
-        for chunk in _chunks(ids):
-            found += _item_rows(self._fetch(base.where(_ITEMS.c.id.in_(chunk)), "roadmap_item"))
-        return found
+        return self._read(lambda fetch: roadmap_rows.item_rows(fetch, product_id, ids, self._seen))
 
     def link_rows(self, product_id: int, ids: Iterable[int] | None = None) -> list[LinkRow]:
-        """The product's dependencies (a dependency belongs where its predecessor does).
-
-        Joined to the items rather than ``IN`` their ids: SQLite then walks the product's
-        items and each one's dependencies by their indexes, without building the list of
-        ids first (75,000 dependencies: 88 ms instead of 104 ms, the same rows in the same
-        order)."""
-        base = (
-            sa.select(*_LINK_COLUMNS)
-            .select_from(_LINKS.join(_ITEMS, _ITEMS.c.id == _LINKS.c.predecessor_id))
-            .where(_ITEMS.c.product_id == product_id)
-        )
-        if ids is None:
-            return _link_rows(self._fetch(base, "dependency"))
-        found: list[LinkRow] = []
-        for chunk in _chunks(ids):
-            found += _link_rows(self._fetch(base.where(_LINKS.c.id.in_(chunk)), "dependency"))
-        return found
+        """The product's dependencies (a dependency belongs where its predecessor does)."""
+        return self._read(lambda fetch: roadmap_rows.link_rows(fetch, product_id, ids, self._seen))
 
     def requirement_counts(self, product_id: int) -> dict[int, int]:
-        """item id -> how many requirements it delivers (items with none are left out).
-
-        Joined to the items, as ``link_rows`` (100,000 items: 7 ms instead of 19 ms)."""
-        links = RequirementItemLink.__table__
-        stmt = (
-            sa.select(links.c.item_id, sa.func.count())
-            .select_from(links.join(_ITEMS, _ITEMS.c.id == links.c.item_id))
-            .where(_ITEMS.c.product_id == product_id)
-            .group_by(links.c.item_id)
-        )
-        with self.ws.read() as session:
-            return {item_id: count for item_id, count in session.execute(stmt)}
+        """item id -> how many requirements it delivers (items with none are left out)."""
+        return self._read(lambda fetch: roadmap_rows.requirement_counts(fetch, product_id))
 
     def requirement_choices(self, product_id: int) -> list[tuple[int, str, str]]:
         """(id, ref, title) of the product's requirements, for the item editor."""
@@ -318,27 +151,13 @@ class RoadmapQueries:
             return set(session.scalars(stmt))
 
     def baseline_rows(self, product_id: int) -> list[BaselineRow]:
-        stmt = (
-            sa.select(Baseline.id, Baseline.name, Baseline.created_at, Baseline.is_active)
-            .where(Baseline.product_id == product_id)
-            .order_by(Baseline.created_at, Baseline.id)
-        )
-        with self.ws.read() as session:
-            return [BaselineRow._make(row) for row in session.execute(stmt)]
+        return self._read(lambda fetch: roadmap_rows.baseline_rows(fetch, product_id))
 
     def baseline_ordinals(self, baseline_id: int) -> dict[int, tuple[int, int]]:
         """item id -> (start, end) ordinals recorded in a baseline."""
-        entry = BaselineEntry
-        stmt = sa.select(entry.item_id, entry.start_date, entry.end_date).where(
-            entry.baseline_id == baseline_id
-        )
-        with self.ws.read() as session:
-            return {i: (s.toordinal(), e.toordinal()) for i, s, e in session.execute(stmt)}
+        return self._read(lambda fetch: roadmap_rows.baseline_ordinals(fetch, baseline_id))
 
     def launch_tasks(self, product_id: int) -> list[LaneTask]:
-        """The product's launch tasks by due date, for the chart's read-only "Launch" lane.
-
-        Read through :class:`LaunchService` so relative due dates ("L-30") are
-        resolved in one place, the same way the Launch view shows them.
-        """
-        return self.ws.service(LaunchService).launch_lane(product_id)
+        """The product's launch tasks by due date, for the chart's read-only "Launch" lane
+        (relative due dates such as "L-30" resolved, as the Launch view shows them)."""
+        return self._read(lambda fetch: roadmap_rows.launch_lane(fetch, product_id))
