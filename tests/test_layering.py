@@ -56,3 +56,16 @@ def test_store_imports_without_qt_at_runtime():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_first_views_reads_and_the_files_checks_import_without_sqlalchemy():
+    """What a file's first view can be read with before SQLAlchemy and the models load: the
+    file's checks (``sqlite_file``) and the roadmap's opening reads (``roadmap_rows``)."""
+    code = (
+        "import sys, pmdesk.store.roadmap_rows, pmdesk.store.sqlite_file;"
+        "bad=[m for m in sys.modules if m.split('.')[0] == 'sqlalchemy'"
+        " or m.startswith(('pmdesk.store.models', 'pmdesk.store.services'))];"
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

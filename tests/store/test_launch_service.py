@@ -126,3 +126,29 @@ def test_launch_lane_lists_every_task_by_due_date(service, product, workspace):
         (a.id, "A & <b>", dt.date(2026, 5, 1), TaskStatus.DONE, LaunchFunction.LEGAL),
         (b.id, "B", dt.date(2026, 5, 27), TaskStatus.TODO, LaunchFunction.SUPPORT),
     ]
+
+
+def test_launch_lane_orders_a_days_tasks_by_function_then_by_when_they_were_added(service, product):
+    """Tasks due the same day stand in the checklist's order of functions (product before
+    marketing before sales …), then in the order they were added; a task due relative to
+    the launch ("L-3") on the day another is due by date stands among them."""
+    launch = service.create_launch(product.id, "GA", LAUNCH, with_checklist=False)
+    functions = list(LaunchFunction)
+    day = LAUNCH - dt.timedelta(days=3)
+    made = []
+    for function in (functions[-1], functions[0], functions[-1], functions[1]):
+        made.append(
+            service.tasks.create(
+                launch_id=launch.id, function=function, title=function.value, due_date=day
+            ).id
+        )
+    relative = service.tasks.create(
+        launch_id=launch.id,
+        function=functions[0],
+        title="relative",
+        due_offset_days=-3,
+        due_date=day,
+    ).id
+    lane = service.launch_lane(product.id)
+    assert [t.id for t in lane] == [made[1], relative, made[3], made[0], made[2]]
+    assert {t.due for t in lane} == {day}

@@ -1,8 +1,11 @@
-"""The roadmap's plain-SQL reads give what the store's reads give, on real files.
+"""The roadmap's opening reads on a plain ``sqlite3`` connection give what the store gives.
 
-``pmdesk.store.roadmap_rows`` reads with any DB-API connection; here a read-only
-``sqlite3`` connection to the file, as a file opened before SQLAlchemy loads is read,
-against :class:`RoadmapQueries` on the same file through the store.
+``pmdesk.store.roadmap_rows`` reads with any DB-API connection. The store runs those
+reads on its session's connection (:class:`RoadmapQueries`); a file opened before
+SQLAlchemy loads would run them on a read-only ``sqlite3`` connection of its own. Both
+are compared here on real files, every product, every read; what the rows hold is
+pinned by the store's and the chart's own tests (``test_launch_service.py``,
+``test_gantt_*``), and the PostgreSQL path by the team tests.
 """
 
 from __future__ import annotations
