@@ -199,30 +199,38 @@ def make_links(rows: Iterable[Sequence]) -> list[LinkRow]:
     ]
 
 
+def _product_rows(
+    fetch: Fetch,
+    sql: str,
+    table: str,
+    key: str,
+    product_id: int,
+    ids: Iterable[int] | None,
+    seen: Seen | None,
+) -> Sequence[Sequence]:
+    """A product's rows of ``sql`` (its ``product_id = ?`` bound), or only those whose
+    ``key`` is among ``ids``, asked for in pieces a single IN (...) can hold."""
+    if ids is None:
+        return _noted(fetch(sql, (product_id,)), table, seen)
+    found: list[Sequence] = []
+    for chunk in chunks(ids):
+        found += _noted(fetch(sql + _in(key, len(chunk)), (product_id, *chunk)), table, seen)
+    return found
+
+
 def item_rows(
     fetch: Fetch, product_id: int, ids: Iterable[int] | None = None, seen: Seen | None = None
 ) -> list[ItemRow]:
     """All items of a product, or only those of ``ids`` that belong to it."""
-    if ids is None:
-        return make_items(_noted(fetch(_ITEM_SQL, (product_id,)), "roadmap_item", seen))
-    found: list[ItemRow] = []
-    for chunk in chunks(ids):
-        sql = _ITEM_SQL + _in("id", len(chunk))
-        found += make_items(_noted(fetch(sql, (product_id, *chunk)), "roadmap_item", seen))
-    return found
+    return make_items(_product_rows(fetch, _ITEM_SQL, "roadmap_item", "id", product_id, ids, seen))
 
 
 def link_rows(
     fetch: Fetch, product_id: int, ids: Iterable[int] | None = None, seen: Seen | None = None
 ) -> list[LinkRow]:
     """The product's dependencies, or only those of ``ids``."""
-    if ids is None:
-        return make_links(_noted(fetch(_LINK_SQL, (product_id,)), "dependency", seen))
-    found: list[LinkRow] = []
-    for chunk in chunks(ids):
-        sql = _LINK_SQL + _in("dependency.id", len(chunk))
-        found += make_links(_noted(fetch(sql, (product_id, *chunk)), "dependency", seen))
-    return found
+    rows = _product_rows(fetch, _LINK_SQL, "dependency", "dependency.id", product_id, ids, seen)
+    return make_links(rows)
 
 
 def lane_rows(fetch: Fetch, product_id: int, seen: Seen | None = None) -> list[LaneRow]:
