@@ -26,7 +26,8 @@ Options: ``--runs N`` (default 8 of each, rounded up to whole ABBA blocks),
 modules loaded by the window's first paint, and those loaded to show the file;
 ``--view roadmap`` to open on another view. Each run also reports its CPU time (every
 thread's) at the first paint of the file (``first-paint-cpu``), steadier than the wall
-clock on a busy machine.
+clock on a busy machine, and whether the store (SQLAlchemy) had loaded by then: a file
+opened on its Roadmap is drawn before it (``pmdesk.store.early``).
 
 ``--against SRC`` compares two trees instead of pmdesk and the floor: this tree's
 ``pmdesk`` and the one in SRC (another checkout's ``src``, e.g. a ``git worktree`` of the
@@ -93,6 +94,16 @@ class Start:
     exit_code: int | None
     peak_mib: float | None
     output: list[str]  # stdout lines, stderr merged in (a failed start shows why)
+
+    @property
+    def store_before(self) -> str:
+        """Whether SQLAlchemy was loaded at the view's first paint ("first-paint-sqlalchemy"):
+        "store loaded", "store not loaded yet", or "" where the app does not say."""
+        for line in self.output:
+            if line.startswith("first-paint-sqlalchemy "):
+                loaded = line.split()[1] == "True"
+                return "store loaded" if loaded else "store not loaded yet"
+        return ""
 
 
 def demo_file() -> Path:
@@ -237,7 +248,7 @@ def against(args: argparse.Namespace, file: Path) -> int:
             print(
                 f"  {who}: window {run.window:.3f} s, drawn {run.shown:.3f} s, "
                 f"CPU {run.cpu or 0:.3f} s until drawn, {run.cpu_to_exit:.3f} s until exit, "
-                f"{peak_text(run.peak_mib)}"
+                f"{peak_text(run.peak_mib)}" + (f", {run.store_before}" if run.store_before else "")
             )
         for a, b in ((block[0], block[1]), (block[3], block[2])):
             ratios["window"].append(a.window / b.window)
@@ -309,7 +320,7 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"  pmdesk: window {run.window:.3f} s, file drawn {run.shown:.3f} s wall "
                 f"(app: {run.reported:.3f} s after pmdesk.gui.app import), "
-                f"{peak_text(run.peak_mib)}"
+                f"{peak_text(run.peak_mib)}" + (f", {run.store_before}" if run.store_before else "")
             )
         for mine, floor in ((block[0], block[1]), (block[3], block[2])):
             window_ratios.append(mine.window / floor.window)

@@ -58,11 +58,14 @@ def test_store_imports_without_qt_at_runtime():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_the_first_views_reads_and_the_files_checks_import_without_sqlalchemy():
-    """What a file's first view can be read with before SQLAlchemy and the models load: the
-    file's checks (``sqlite_file``) and the roadmap's opening reads (``roadmap_rows``)."""
+def test_the_first_view_and_what_it_reads_import_without_sqlalchemy():
+    """What a file's first view is drawn with before SQLAlchemy and the models load
+    (``pmdesk.store.early``): the window, the roadmap view and its chart, the file's
+    checks and the roadmap's reads."""
     code = (
-        "import sys, pmdesk.store.roadmap_rows, pmdesk.store.sqlite_file;"
+        "import os, sys; os.environ['QT_QPA_PLATFORM'] = 'offscreen';"
+        "import pmdesk.store.early, pmdesk.store.roadmap_rows, pmdesk.store.sqlite_file;"
+        "import pmdesk.gui.main_window, pmdesk.gui.views.roadmap, pmdesk.gui.gantt.panel;"
         "bad=[m for m in sys.modules if m.split('.')[0] == 'sqlalchemy'"
         " or m.startswith(('pmdesk.store.models', 'pmdesk.store.services'))];"
         "print(bad); sys.exit(1 if bad else 0)"

@@ -7,7 +7,8 @@ when the store (SQLAlchemy and every model) is imported, and only the first view
 built. Nothing heavy (pyqtgraph, reportlab, alembic, numpy) is imported at all.
 
 With ``PMDESK_BENCH_FIRST_PAINT=1`` the app prints ``window-paint <seconds>`` right
-after the window's first paint (the chrome), then ``first-paint-cpu <seconds>`` (the
+after the window's first paint (the chrome), then ``first-paint-sqlalchemy True|False``
+(whether SQLAlchemy had been imported), ``first-paint-cpu <seconds>`` (the
 process's CPU time, every thread's, since it started), ``first-paint <seconds>`` and
 ``first-paint-wall <time.time()>`` right after the first paint that shows what it
 opened on (the file's view, or the start page when no file is opened), then quits
@@ -126,6 +127,9 @@ class FirstPaintReporter(QObject):
         print(f"window-paint {time.perf_counter() - _STARTED:.4f}", flush=True)
 
     def _report(self) -> None:
+        # Whether SQLAlchemy was loaded by then: a file's first view is drawn before the
+        # store loads when it can be (pmdesk.store.early).
+        print(f"first-paint-sqlalchemy {'sqlalchemy' in sys.modules}")
         print(f"first-paint-cpu {time.process_time():.4f}")
         print(f"first-paint {time.perf_counter() - _STARTED:.4f}")
         print(f"first-paint-wall {time.time():.6f}", flush=True)

@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QUndoCommand
 
 from pmdesk.core.errors import PmdeskError
-from pmdesk.store.services.base import Repo
-from pmdesk.store.services.requirements import RequirementService
 
 if TYPE_CHECKING:
     from pmdesk.store.journal import Journal
+    from pmdesk.store.services.base import Repo
+    from pmdesk.store.services.requirements import RequirementService
     from pmdesk.store.workspace import Workspace
 
 

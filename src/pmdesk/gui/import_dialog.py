@@ -21,7 +21,6 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -50,7 +49,7 @@ from pmdesk.store.workspace import Workspace
 
 from .commands import ServiceCommand
 from .context import AppContext
-from .ops import BackgroundOp, OpToken, error_text
+from .ops import BackgroundOp, OpToken, busy_cursor, error_text
 
 PREVIEW_ROWS = 20
 ERROR_BACKGROUND = "#F8D7DA"
@@ -306,15 +305,13 @@ class CsvImportDialog(QDialog):
         if self._read_sheet is None or self.op is not None:
             return
         self._select(self.sheet_combo, name)
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            table = self._read_sheet(name)
+            with busy_cursor():
+                table = self._read_sheet(name)
         except PmdeskError as exc:
             self._select(self.sheet_combo, self.sheet or "")  # still showing the one read
             self._not_imported(f"Sheet {name}: {exc}")
             return
-        finally:
-            QApplication.restoreOverrideCursor()
         self.note.setVisible(False)
         if self.planner is not None:  # checking the other sheet's rows: no longer wanted
             self.planner.cancel()

@@ -7,12 +7,13 @@ connected here. Every question to the person goes through ``self.dialogs``
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
 
@@ -32,6 +33,7 @@ from .start_page import StartPage, create_demo_workspace
 from .team_menu import TeamMenu
 from .views.base import BaseView
 from .views.hooks import offers
+from .widgets.first_paint import AfterFirstPaint
 from .widgets.image_export import export_widget
 
 # The window's chrome is built and painted before any file is open: the store (SQLAlchemy,
@@ -69,6 +71,7 @@ class MainWindow(QMainWindow):
         self.settings = settings if settings is not None else Settings.load()
         self.dialogs = dialogs or Dialogs(self)
         self.ctx: AppContext | None = None
+        self._store_gate: _StoreGate | None = None  # while a file's store loads
         self.calendar_dialog: CalendarDialog | None = None
         self.setWindowIcon(theme.app_icon())
         self.setMinimumSize(760, 480)
@@ -192,7 +195,17 @@ class MainWindow(QMainWindow):
         if self.workspace is not None and _same_file(self.workspace.path, path):
             return True
 
+        early = self.view_host.before_store(self.settings.last_view)
+
         def open_it(read_only: bool = False) -> Workspace:
+            if early and not read_only:
+                # The view shown first is drawn before the store loads: the file is checked
+                # and locked without it, and the store loads once that view is drawn.
+                from pmdesk.store.early import EarlyWorkspace
+
+                opened = EarlyWorkspace.open(path)
+                if opened is not None:  # else a file to upgrade or recover first
+                    return opened  # type: ignore[return-value]  # a Workspace once loaded
             # Imported on the worker: the store (SQLAlchemy, every model) is most of a cold
             # start, and the window keeps painting while it loads.
             from pmdesk.store.factory import open_workspace
@@ -214,7 +227,22 @@ class MainWindow(QMainWindow):
             self._open_failed(path, exc)
             return False
         self.set_workspace(workspace)
+        self._load_store_after_first_paint(workspace)
         return True
+
+    def _load_store_after_first_paint(self, workspace: object) -> None:
+        """An early workspace's store loads once its first view is drawn (on a thread);
+        until it has, a click or a key waits for it under the busy cursor (see _StoreGate)."""
+        from pmdesk.store.early import EarlyWorkspace
+
+        if not isinstance(workspace, EarlyWorkspace):
+            return
+        from .ops import busy_cursor
+
+        workspace.waiting = busy_cursor
+        gate = self._store_gate = _StoreGate(workspace, self)
+        page = self.view_host.current_view() or self.pages.currentWidget()
+        AfterFirstPaint(page, lambda: workspace.start_loading(gate.loaded.emit))
 
     def open_url(self, url: str, password: str | None = None) -> bool:
         """Connect to a team workspace; the password is asked for (the system keyring may fill
@@ -321,6 +349,9 @@ class MainWindow(QMainWindow):
 
     def _close_current(self) -> None:
         self.stop_presentation()
+        if self._store_gate is not None:  # the file it waits for closes (waiting for it)
+            self._store_gate.open()
+            self._store_gate = None
         if self.calendar_dialog is not None:
             self.calendar_dialog.close()
             self.calendar_dialog.deleteLater()
@@ -513,10 +544,11 @@ class MainWindow(QMainWindow):
     def _reload_products(self, keep: int | None) -> None:
         if self.ctx is None:
             return
-        from pmdesk.store.services.portfolio import PortfolioService
+        from pmdesk.store.roadmap_rows import RoadmapQueries
 
-        products = self.ctx.service(PortfolioService).list_products()
-        self.product_selector.set_products([(p.id, p.name) for p in products], keep)
+        # Read as the chart reads: before a file's store has loaded too (store/early.py).
+        products = RoadmapQueries(self.ctx.workspace).product_choices()
+        self.product_selector.set_products(products, keep)
 
     def _product_chosen(self, product_id: int | None) -> None:
         self.view_host.set_product(product_id)
@@ -626,6 +658,46 @@ class MainWindow(QMainWindow):
         self._close_current()
         self.settings.save()
         super().closeEvent(event)
+
+
+class _StoreGate(QObject):
+    """Until an early workspace's store has loaded, a click or a key waits for it first.
+
+    Whatever a person starts may import the store's modules on the window's thread, while
+    the loading thread imports them too: waiting for the load first keeps the two apart,
+    and the step then runs on a loaded store. Nothing else waits: the first view, its
+    scrolling and zooming read nothing that needs the store.
+    """
+
+    loaded = Signal()  # emitted on the loading thread: queued to this one
+    INPUT = frozenset(
+        {
+            QEvent.Type.MouseButtonPress,
+            QEvent.Type.MouseButtonDblClick,
+            QEvent.Type.KeyPress,
+            QEvent.Type.ShortcutOverride,
+            QEvent.Type.ContextMenu,
+        }
+    )
+
+    def __init__(self, workspace: Any, parent: QObject) -> None:
+        super().__init__(parent)
+        self._workspace = workspace
+        self.loaded.connect(self.open, Qt.ConnectionType.QueuedConnection)
+        QApplication.instance().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in self.INPUT:
+            self.open()
+            with contextlib.suppress(Exception):  # raised again to the step that needs it
+                self._workspace.workspace()
+        return False
+
+    def open(self) -> None:
+        """Nothing waits any more (the store has loaded, or its file closes)."""
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -248,6 +248,11 @@ class ViewHost(QWidget):
         row = self.sidebar.currentRow()
         return list(self.specs)[row] if row >= 0 else None
 
+    def before_store(self, key: str) -> bool:
+        """Whether ``show_view(key)`` shows a view drawn before a file's store has loaded."""
+        spec = self.specs.get(key) or next(iter(self.specs.values()), None)
+        return bool(getattr(spec, "before_store", False))
+
     def current_view(self) -> QWidget | None:
         key = self.current_key
         return self._views.get(key) if key else None

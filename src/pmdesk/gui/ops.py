@@ -20,9 +20,10 @@ for it; so does closing the workspace (``AppContext.close``).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QThread, QTimer, Signal, Slot
@@ -68,6 +69,21 @@ _INPUT = frozenset(
         QEvent.Type.TouchBegin,
     }
 )
+
+
+@contextlib.contextmanager
+def busy_cursor(shape: Qt.CursorShape = Qt.CursorShape.WaitCursor) -> Iterator[None]:
+    """The app's cursor says it is busy while the block runs on the window's thread (a
+    sheet read, a wait for the store); on another thread it changes nothing."""
+    app = QApplication.instance()
+    if app is None or QThread.currentThread() is not app.thread():
+        yield
+        return
+    QApplication.setOverrideCursor(QCursor(shape))
+    try:
+        yield
+    finally:
+        QApplication.restoreOverrideCursor()
 
 
 class OpCancelled(PmdeskError):

@@ -7,8 +7,10 @@ RoadmapQueries`, on its session's connection) and a file opened before SQLAlchem
 models are loaded (a plain ``sqlite3`` connection). Nothing here imports SQLAlchemy:
 ``tests/test_layering.py`` holds it to that.
 
-A read takes a ``fetch(sql, params)`` that runs one statement and returns its rows as
-tuples. The SQL is SQLite's and PostgreSQL's alike (``?`` placeholders: a PostgreSQL
+:class:`RoadmapQueries` holds them for a workspace: on its session's connection, or
+on the file's own read-only connection while an early workspace's store loads
+(:mod:`pmdesk.store.early`). A read takes a ``fetch(sql, params)`` that runs one
+statement and returns its rows as tuples. The SQL is SQLite's and PostgreSQL's alike (``?`` placeholders: a PostgreSQL
 fetch writes them as its driver's ``%s``). Dates come as ISO text from SQLite and as
 dates from PostgreSQL; enums as their values; flags as 0/1 or booleans. Every row read
 for editing ends with its ``row_version``, which ``seen(table, pairs)`` is told of: on a
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from pmdesk.core.enums import (
     DependencyType,
@@ -30,7 +32,12 @@ from pmdesk.core.enums import (
     LaunchFunction,
     TaskStatus,
 )
+from pmdesk.core.history import SnapshotKind
+from pmdesk.core.scheduling import Link, Task, task_duration
+from pmdesk.core.working_calendar import CalendarException as Day
+from pmdesk.core.working_calendar import WorkingCalendar
 
+T = TypeVar("T")
 Fetch = Callable[[str, Sequence[object]], Sequence[Sequence]]
 Seen = Callable[[str, Iterable[tuple[int, int]]], None]
 
@@ -77,6 +84,17 @@ class BaselineRow(NamedTuple):
     is_active: bool
 
 
+class SnapshotRow(NamedTuple):
+    """A named moment of the workspace (``history_snapshot``); ``at`` in UTC."""
+
+    id: int
+    name: str
+    at: dt.datetime
+    kind: SnapshotKind
+    who: str
+    note: str
+
+
 class LaneTask(NamedTuple):
     """A launch task as the roadmap's "Launch" lane draws it (read-only there)."""
 
@@ -95,6 +113,7 @@ _LANE_KINDS = {m.value: m for m in LaneKind}
 _TASK_STATUSES = {m.value: m for m in TaskStatus}
 _FUNCTIONS = {m.value: m for m in LaunchFunction}
 _FUNCTION_ORDER = {m: n for n, m in enumerate(LaunchFunction)}
+_SNAPSHOT_KINDS = {m.value: m for m in SnapshotKind}
 
 _ITEM_SQL = (
     "SELECT id, lane_id, parent_id, name, kind, start_date, end_date, progress, status,"
@@ -125,6 +144,34 @@ _BASELINE_SQL = (
 _BASELINE_ENTRY_SQL = (
     "SELECT item_id, start_date, end_date FROM baseline_entry WHERE baseline_id = ?"
 )
+_SCHEDULE_ITEM_SQL = (
+    "SELECT id, name, kind, start_date, end_date FROM roadmap_item WHERE product_id = ?"
+)
+_SCHEDULE_LINK_SQL = (
+    "SELECT predecessor_id, successor_id, type, lag_days, lag_elapsed FROM dependency"
+    " WHERE predecessor_id IN (SELECT id FROM roadmap_item WHERE product_id = ?)"
+)
+_REQUIREMENT_CHOICE_SQL = (
+    "SELECT id, ref, title FROM requirement WHERE product_id = ? ORDER BY sort_order, id"
+)
+_ITEM_REQUIREMENT_SQL = "SELECT requirement_id FROM requirement_item_link WHERE item_id = ?"
+# A file edited elsewhere may hold several workspace calendars: the first one counts.
+_OWN_CALENDAR_SQL = (
+    "SELECT id, weekdays, day_start, day_end, minutes_per_day FROM work_calendar"
+    " WHERE product_id = ? ORDER BY id LIMIT 1"
+)
+_WORKSPACE_CALENDAR_SQL = (
+    "SELECT id, weekdays, day_start, day_end, minutes_per_day FROM work_calendar"
+    " WHERE product_id IS NULL ORDER BY id LIMIT 1"
+)
+# Exceptions apply in the order they were made (a later one wins on a shared day).
+_CALENDAR_DAYS_SQL = (
+    "SELECT start_date, end_date, working, name FROM calendar_exception"
+    " WHERE calendar_id = ? ORDER BY id"
+)
+_SNAPSHOT_SQL = "SELECT id, name, at, kind, who, note FROM history_snapshot ORDER BY at, id"
+# The products as the window's product list shows them (PortfolioService lists them so).
+_PRODUCT_CHOICE_SQL = "SELECT id, name FROM product ORDER BY sort_order, name"
 _LAUNCH_LANE_SQL = (
     "SELECT launch_task.id, launch_task.title, launch_task.due_date,"
     " launch_task.due_offset_days, launch.launch_date, launch_task.status,"
@@ -275,3 +322,158 @@ def launch_lane(fetch: Fetch, product_id: int) -> list[LaneTask]:
         day = _date(launch_date) + dt.timedelta(days=offset) if offset is not None else _date(due)
         lane.append(LaneTask(task_id, title, day, _TASK_STATUSES[status], _FUNCTIONS[function]))
     return sorted(lane, key=lambda t: (t.due, _FUNCTION_ORDER[t.function], t.id))
+
+
+def snapshot_rows(fetch: Fetch) -> list[SnapshotRow]:
+    """Every snapshot of the workspace, oldest first (the moments ghosts and the history
+    compare with)."""
+    return [
+        SnapshotRow(i, name, _moment(at), _SNAPSHOT_KINDS[kind], who, note)
+        for i, name, at, kind, who, note in fetch(_SNAPSHOT_SQL, ())
+    ]
+
+
+def product_choices(fetch: Fetch) -> list[tuple[int, str]]:
+    """(id, name) of every product, in the portfolio's order: the window's product list."""
+    return [(i, name) for i, name in fetch(_PRODUCT_CHOICE_SQL, ())]
+
+
+def working_calendar(fetch: Fetch, product_id: int | None) -> WorkingCalendar:
+    """The working calendar scheduling and the chart use for a product: its own, else the
+    workspace's (the first, should a file edited elsewhere hold several), else the
+    standard week."""
+    found = fetch(_OWN_CALENDAR_SQL, (product_id,)) if product_id is not None else []
+    if not found:
+        found = fetch(_WORKSPACE_CALENDAR_SQL, ())
+    if not found:
+        return WorkingCalendar()
+    calendar_id, weekdays, day_start, day_end, minutes = found[0]
+    days = fetch(_CALENDAR_DAYS_SQL, (calendar_id,))
+    return WorkingCalendar(
+        weekdays=weekdays,
+        day_start=day_start,
+        day_end=day_end,
+        minutes_per_day=minutes,
+        exceptions=tuple(Day(_date(s), _date(e), bool(w), n) for s, e, w, n in days),
+    )
+
+
+def fetcher(conn: Any) -> Fetch:
+    """A fetch on a SQLAlchemy connection (a session's): plain tuples.
+
+    On SQLite straight from the driver's cursor: the bulk reads hold only ints and text,
+    which SQLAlchemy would hand over unchanged, so the driver's own tuples are the same
+    values without building a Row per row (100,000 items: about a third of the read).
+    Other databases (a team workspace) run the same SQL through SQLAlchemy, with their
+    driver's placeholders.
+    """
+    if conn.dialect.name == "sqlite":
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        return lambda sql, params: driver.execute(sql, tuple(params)).fetchall()
+    return lambda sql, params: conn.exec_driver_sql(sql.replace("?", "%s"), tuple(params)).all()
+
+
+class RoadmapQueries:
+    """Fast, read-only views of one product's roadmap for the chart and the board.
+
+    Each read runs on a short session's connection, or, while an early workspace's
+    store is loading, on the file's own read-only connection (``early_fetch``).
+    """
+
+    def __init__(self, ws: Any) -> None:
+        self.ws = ws
+
+    def _read(self, read: Callable[[Fetch], T]) -> T:
+        early = getattr(self.ws, "early_fetch", None)
+        fetch = early() if early is not None else None
+        if fetch is not None:
+            return read(fetch)
+        with self.ws.read() as session:
+            return read(fetcher(session.connection()))
+
+    def _seen(self, table: str, pairs: Iterable[tuple[int, int]]) -> None:
+        """The rows read end with their ``row_version``: on a team workspace an edit made
+        from the chart is then checked against the version the person saw."""
+        self.ws.versions.note_seen(table, pairs)
+
+    def lane_rows(self, product_id: int) -> list[LaneRow]:
+        return self._read(lambda fetch: lane_rows(fetch, product_id, self._seen))
+
+    def item_rows(self, product_id: int, ids: Iterable[int] | None = None) -> list[ItemRow]:
+        """All items of a product, or only those of ``ids`` that belong to it."""
+        return self._read(lambda fetch: item_rows(fetch, product_id, ids, self._seen))
+
+    def link_rows(self, product_id: int, ids: Iterable[int] | None = None) -> list[LinkRow]:
+        """The product's dependencies (a dependency belongs where its predecessor does)."""
+        return self._read(lambda fetch: link_rows(fetch, product_id, ids, self._seen))
+
+    def requirement_counts(self, product_id: int) -> dict[int, int]:
+        """item id -> how many requirements it delivers (items with none are left out)."""
+        return self._read(lambda fetch: requirement_counts(fetch, product_id))
+
+    def baseline_rows(self, product_id: int) -> list[BaselineRow]:
+        return self._read(lambda fetch: baseline_rows(fetch, product_id))
+
+    def baseline_ordinals(self, baseline_id: int) -> dict[int, tuple[int, int]]:
+        """item id -> (start, end) ordinals recorded in a baseline."""
+        return self._read(lambda fetch: baseline_ordinals(fetch, baseline_id))
+
+    def launch_tasks(self, product_id: int) -> list[LaneTask]:
+        """The product's launch tasks by due date, for the chart's read-only "Launch" lane
+        (relative due dates such as "L-30" resolved, as the Launch view shows them)."""
+        return self._read(lambda fetch: launch_lane(fetch, product_id))
+
+    def snapshots(self) -> list[SnapshotRow]:
+        """Every snapshot, oldest first (:func:`snapshot_rows`)."""
+        return self._read(snapshot_rows)
+
+    def product_choices(self) -> list[tuple[int, str]]:
+        """(id, name) of every product, in the portfolio's order (:func:`product_choices`)."""
+        return self._read(product_choices)
+
+    def calendar(self, product_id: int | None) -> WorkingCalendar:
+        """The product's working calendar (:func:`working_calendar`)."""
+        return self._read(lambda fetch: working_calendar(fetch, product_id))
+
+    def requirement_choices(self, product_id: int) -> list[tuple[int, str, str]]:
+        """(id, ref, title) of the product's requirements, for the item editor."""
+        return self._read(
+            lambda fetch: [tuple(row) for row in fetch(_REQUIREMENT_CHOICE_SQL, (product_id,))]
+        )
+
+    def requirements_of_item(self, item_id: int) -> set[int]:
+        return self._read(lambda fetch: {i for (i,) in fetch(_ITEM_REQUIREMENT_SQL, (item_id,))})
+
+    def schedule_input(
+        self, product_id: int, calendar: WorkingCalendar | None = None
+    ) -> tuple[list[Task], list[Link], dict[int, str]]:
+        """Tasks, links and names for a scheduling pass: only the columns it needs.
+
+        With a calendar a task's duration is its working days (at least one).
+        """
+
+        def read(fetch: Fetch) -> tuple[Sequence[Sequence], Sequence[Sequence]]:
+            return fetch(_SCHEDULE_ITEM_SQL, (product_id,)), fetch(
+                _SCHEDULE_LINK_SQL, (product_id,)
+            )
+
+        items, links = self._read(read)
+        ordinals: dict[object, int] = {}
+
+        def day(value: str | dt.date) -> int:
+            found = ordinals.get(value)
+            if found is None:
+                found = ordinals[value] = _date(value).toordinal()
+            return found
+
+        milestone = ItemKind.MILESTONE.value
+        tasks = [
+            Task(i, day(start), task_duration(day(start), day(end), kind == milestone, calendar))
+            for i, _name, kind, start, end in items
+        ]
+        return (
+            tasks,
+            [Link(p, s, _LINK_TYPES[t], lag, bool(elapsed)) for p, s, t, lag, elapsed in links],
+            {i: name for i, name, *_ in items},
+        )

@@ -122,13 +122,17 @@ class Workspace:
         lock: WorkspaceLock | None,
         engine: sa.Engine | None = None,
         private: sqlite_file.PrivateCopy | None = None,
+        changes: ChangeHub | None = None,
+        versions: RowVersions | None = None,
     ) -> None:
+        """``changes`` and ``versions``: those of an early workspace this one takes over
+        (:mod:`pmdesk.store.early`), whose listeners then hear every commit."""
         self.path = path
         self.read_only = read_only
         self._lock = lock
-        self.changes = ChangeHub()
+        self.changes = changes if changes is not None else ChangeHub()
         # A file has one writer at a time: no row version to check (a team's: VersionBook).
-        self.versions: RowVersions = RowVersions()
+        self.versions: RowVersions = versions if versions is not None else RowVersions()
         # A reader of a -wal whose -shm is gone reads a copy: it may not create a -shm here.
         # An older file looked at read-only is read from an upgraded copy (see open()).
         self._private = private or (

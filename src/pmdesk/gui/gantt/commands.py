@@ -6,11 +6,13 @@ undo and redo come from the journal of what it wrote (``gui/commands.py``).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pmdesk.gui.commands import ServiceCommand
-from pmdesk.store.services.base import Repo
-from pmdesk.store.services.roadmap import RoadmapService
+
+if TYPE_CHECKING:  # the store loads after a file's first view is drawn (store/early.py)
+    from pmdesk.store.services.base import Repo
+    from pmdesk.store.services.roadmap import RoadmapService
 
 
 class UpdateManyCommand(ServiceCommand):

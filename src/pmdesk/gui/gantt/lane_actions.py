@@ -29,7 +29,7 @@ class LaneActions:
         self,
         parent: QWidget,
         model: RoadmapModel,
-        roadmap: RoadmapService,
+        roadmap: Callable[[], RoadmapService],
         run: Callable[[QUndoCommand], bool],
     ) -> None:
         self.parent = parent
@@ -44,14 +44,14 @@ class LaneActions:
         if name and self.model.product_id is not None:
             order = max((lane.sort_order for lane in self.model.lanes), default=-1) + 1
             fields = {"product_id": self.model.product_id, "name": name, "sort_order": order}
-            self.run(CreateCommand(self.roadmap.lanes, fields, f"New lane “{name}”"))
+            self.run(CreateCommand(self.roadmap().lanes, fields, f"New lane “{name}”"))
 
     def set_lane_collapsed(self, lane_id: int, collapsed: bool) -> None:
         verb = "Collapse" if collapsed else "Expand"
         name = self.model.lane_name(lane_id)
         self.run(
             UpdateCommand(
-                self.roadmap.lanes, lane_id, {"collapsed": collapsed}, f"{verb} lane “{name}”"
+                self.roadmap().lanes, lane_id, {"collapsed": collapsed}, f"{verb} lane “{name}”"
             )
         )
 
@@ -62,7 +62,7 @@ class LaneActions:
         changes = {i: {"sort_order": n} for n, i in enumerate(order) if current[i] != n}
         if changes:
             text = f"Move lane “{self.model.lane_name(lane_id)}”"
-            self.run(UpdateManyCommand(self.roadmap.lanes, changes, text))
+            self.run(UpdateManyCommand(self.roadmap().lanes, changes, text))
 
     def show_menu(self, lane_id: int, where: QPoint) -> None:
         """The lane header's context menu: collapse, move, rename, add."""
@@ -87,5 +87,5 @@ class LaneActions:
         name = dialogs.ask_text(self.parent, "Rename lane", "Name of the lane", old)
         if name and name != old:
             self.run(
-                UpdateCommand(self.roadmap.lanes, lane_id, {"name": name}, f"Rename lane “{old}”")
+                UpdateCommand(self.roadmap().lanes, lane_id, {"name": name}, f"Rename lane “{old}”")
             )

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QStyleOptionGraphicsItem
 from pmdesk.core.enums import TaskStatus
 from pmdesk.core.palette import TASK_STATUS_COLOURS  # the printed launch plan's too
 from pmdesk.core.timeline import TimeScale
-from pmdesk.store.services.launch import LaneTask
+from pmdesk.store.roadmap_rows import LaneTask
 
 from .layer import ChartLayer
 

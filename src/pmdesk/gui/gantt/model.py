@@ -31,16 +31,14 @@ from pmdesk.core.scheduling import (
 )
 from pmdesk.core.timeline import LaneBox
 from pmdesk.core.working_calendar import WorkingCalendar
-from pmdesk.store.models import HistorySnapshot
-from pmdesk.store.services.calendar import CalendarService
-from pmdesk.store.services.history import HistoryService
-from pmdesk.store.services.launch import LaneTask
-from pmdesk.store.services.roadmap_queries import (
+from pmdesk.store.roadmap_rows import (
     BaselineRow,
     ItemRow,
     LaneRow,
+    LaneTask,
     LinkRow,
     RoadmapQueries,
+    SnapshotRow,
 )
 
 ITEM, LINK, LANE = ChangeKind.ROADMAP_ITEM, ChangeKind.DEPENDENCY, ChangeKind.LANE
@@ -467,7 +465,7 @@ class RoadmapModel:
             self.compute_critical()
 
     def _read_calendar(self) -> WorkingCalendar:
-        return self.queries.ws.service(CalendarService).effective(self.product_id)
+        return self.queries.calendar(self.product_id)
 
     def _apply_calendar(self, refresh: Refresh) -> None:
         """Another working calendar (days, hours, holidays, or the product's own one): the
@@ -511,9 +509,9 @@ class RoadmapModel:
         """What the slips are against, in a sentence: "the baseline" or "“Q3 review”"."""
         return f"“{self.moment.label}”" if self.moment is not None else "the baseline"
 
-    def snapshots(self) -> list[HistorySnapshot]:
+    def snapshots(self) -> list[SnapshotRow]:
         """The workspace's snapshots, oldest first (the moments ghosts can be drawn from)."""
-        return self.queries.ws.service(HistoryService).snapshots()
+        return self.queries.snapshots()
 
     def layout_item(self, row: ItemRow) -> LayoutItem:
         baseline = self.ghosts.get(row.id) if self.baseline_visible else None

@@ -18,13 +18,13 @@ from PySide6.QtWidgets import QDateEdit, QDialog, QDialogButtonBox, QLabel, QVBo
 
 from pmdesk.core.wording import plural
 from pmdesk.gui.ops import BackgroundOp, OpToken, error_text
-from pmdesk.store.queries import RoadmapThen, roadmap_then
 
 from .model import Ghosts, RoadmapModel
 from .text import short_date
 
 if TYPE_CHECKING:
     from pmdesk.gui.context import AppContext
+    from pmdesk.store.queries import RoadmapThen
 
     from .toolbar import RoadmapToolbar
 
@@ -116,6 +116,8 @@ class MomentGhosts(QObject):
         ws = self.ctx.workspace
 
         def work(token: OpToken) -> RoadmapThen:
+            from pmdesk.store.queries import roadmap_then
+
             return roadmap_then(ws, since, product_id, check=token.check)
 
         op = BackgroundOp(self.owner, work, title=READING, context=self.ctx)

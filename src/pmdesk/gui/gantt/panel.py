@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
@@ -32,9 +33,7 @@ from pmdesk.gui.widgets.first_paint import AfterFirstPaint
 from pmdesk.gui.widgets.hint import next_step_hint
 from pmdesk.gui.widgets.image_export import export_widget
 from pmdesk.gui.widgets.stale import StaleUntilShown
-from pmdesk.store.services.requirements import RequirementService
-from pmdesk.store.services.roadmap import RoadmapService
-from pmdesk.store.services.roadmap_queries import RoadmapQueries
+from pmdesk.store.roadmap_rows import RoadmapQueries
 
 from . import dialogs
 from .board import HorizonBoard
@@ -60,6 +59,9 @@ from .style import ChartStyle, Fonts
 from .toolbar import RoadmapToolbar
 from .view import GanttView
 
+if TYPE_CHECKING:
+    from pmdesk.store.services.roadmap import RoadmapService
+
 NEW_ITEM_DAYS = 14
 FIRST_LANE = "Roadmap"  # the lane "New item" makes when a product has none yet
 DETAIL_ZOOM = 2.0  # when the whole plan only fits smaller than this, open here instead
@@ -82,8 +84,8 @@ class RoadmapPanel(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.roadmap = ctx.service(RoadmapService)
-        self.model = RoadmapModel(ctx.service(RoadmapQueries))
+        # Its reads need no store: a file's first view is drawn before the store loads.
+        self.model = RoadmapModel(RoadmapQueries(ctx.workspace))
         self._theme = None  # the projector's, while presenting
         self._desk_metrics = self.model.metrics
         self._desk_font = QFont(self.font())
@@ -92,7 +94,7 @@ class RoadmapPanel(QWidget):
         )
         self.scene = ChartScene(self.model, self.painter, self)
         self.chart_refresh = ChartRefresh(self.model, self.painter, self.scene)
-        self.lane_actions = LaneActions(self, self.model, self.roadmap, self._run)
+        self.lane_actions = LaneActions(self, self.model, lambda: self.roadmap, self._run)
         self.view = GanttView(self.scene)
         self.painter.visible_right = lambda: self.view.visible_scene_rect().right()
         self.time_header = TimeHeader(self.view)
@@ -120,6 +122,13 @@ class RoadmapPanel(QWidget):
         self.stale = StaleUntilShown(self.parentWidget() or self, self._follow)
         ctx.changed.connect(self.stale.changed)
         self._update_actions()
+
+    @property
+    def roadmap(self) -> RoadmapService:
+        """The roadmap's service, for edits: the store's (loaded after a file's first view)."""
+        from pmdesk.store.services.roadmap import RoadmapService
+
+        return self.ctx.service(RoadmapService)
 
     def _build(self) -> None:
         self.chart_page = QWidget()
@@ -683,6 +692,8 @@ class RoadmapPanel(QWidget):
 
     def _toggle_requirement(self, item_id: int, requirement_id: int, linked: bool) -> None:
         text = "Link requirement" if linked else "Unlink requirement"
+        from pmdesk.store.services.requirements import RequirementService
+
         service = self.ctx.service(RequirementService)
         self._run(LinkCommand(service, requirement_id, item_id, text, link=linked))
 

@@ -38,7 +38,7 @@ VIEWS: list[ViewSpec] = [
         "business_case", "Business case", _lazy("pmdesk.gui.finance.view", "BusinessCaseView")
     ),
     ViewSpec("market", "Market", _lazy("pmdesk.gui.market.view", "MarketView")),
-    ViewSpec("roadmap", "Roadmap", _lazy("roadmap", "RoadmapView")),
+    ViewSpec("roadmap", "Roadmap", _lazy("roadmap", "RoadmapView"), before_store=True),
     ViewSpec(
         "requirements", "Requirements", _lazy("pmdesk.gui.requirements.view", "RequirementsView")
     ),

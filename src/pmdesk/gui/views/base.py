@@ -53,6 +53,9 @@ class ViewSpec:
     key: str
     title: str
     factory: Callable[[AppContext, QWidget | None], BaseView]
+    # Drawn from a file before the store (SQLAlchemy and the models) has loaded: the view
+    # reads only through reads that need no store (see pmdesk.store.early).
+    before_store: bool = False
 
 
 class BaseView(QWidget):

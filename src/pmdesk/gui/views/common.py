@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible
@@ -20,8 +20,10 @@ from PySide6.QtWidgets import (
 
 from pmdesk.gui.commands import CreateCommand
 from pmdesk.gui.widgets.heading import Heading
-from pmdesk.store.queries import TableQuery, max_value, texts
-from pmdesk.store.services.base import Repo
+
+if TYPE_CHECKING:  # the store loads after a file's first view is drawn (store/early.py)
+    from pmdesk.store.queries import TableQuery
+    from pmdesk.store.services.base import Repo
 
 # Overdue dates (a contact, a launch task): readable on light and dark palettes alike.
 OVERDUE = "#E53935"
@@ -88,10 +90,14 @@ def unique_name(base: str, taken: Iterable[str]) -> str:
 
 
 def free_name(repo: Repo, base: str, field: str = "name", **scope: Any) -> str:
+    from pmdesk.store.queries import texts
+
     return unique_name(base, texts(repo, field, **scope))
 
 
 def next_order(repo: Repo, field: str = "sort_order", **scope: Any) -> int:
+    from pmdesk.store.queries import max_value
+
     current = max_value(repo, field, **scope)
     return 0 if current is None else int(current) + 1
 
@@ -105,6 +111,8 @@ def scoped(repo: Repo, product_id: int | None, **scope: Any) -> TableQuery | Non
     """The product's rows of a table, or no rows at all without a product."""
     if product_id is None:
         return None
+    from pmdesk.store.queries import TableQuery
+
     return TableQuery.where_equal(repo, product_id=product_id, **scope)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
@@ -30,12 +30,12 @@ from pmdesk.gui.widgets.columns import Column, Kind, Lookup, computed, fixed
 from pmdesk.gui.widgets.entity_model import EntityTableModel
 from pmdesk.gui.widgets.entity_table import EntityTable
 from pmdesk.gui.widgets.image_export import export_widget
-from pmdesk.store.queries import TableQuery
-from pmdesk.store.services import RoadmapService
-from pmdesk.store.services.calendar import CalendarService
 
 from .base import BaseView
 from .common import create, free_name, heading, next_order, scoped, tabs, today
+
+if TYPE_CHECKING:  # the store loads after a file's first view is drawn (store/early.py)
+    from pmdesk.store.services import RoadmapService
 
 NEW_ITEM_DAYS = 14
 
@@ -130,7 +130,6 @@ class RoadmapView(BaseView):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.service = ctx.service(RoadmapService)
         self.lane_names = Lookup(self._lane_names, (ChangeKind.LANE,))
         self.item_names = Lookup(self._item_names, (ChangeKind.ROADMAP_ITEM,))
         # The product's working calendar (durations count its working days).
@@ -142,10 +141,10 @@ class RoadmapView(BaseView):
         # opens on its timeline without reading every item's id three more times.
         self._unfilled: set[EntityTable] = set()
         self._items = self._table(
-            self.service.items, self._item_columns(), ("item", "items"), self._new_item
+            lambda: self.service.items, self._item_columns(), ("item", "items"), self._new_item
         )
         self._dependencies = self._table(
-            self.service.dependencies,
+            lambda: self.service.dependencies,
             self._dependency_columns(),
             ("dependency", "dependencies"),
             self._new_dependency,
@@ -153,7 +152,7 @@ class RoadmapView(BaseView):
         )
         self._dependencies.model.name_of = self._dependency_name
         self._lanes = self._table(
-            self.service.lanes, LANE_COLUMNS, ("lane", "lanes"), self._new_lane
+            lambda: self.service.lanes, LANE_COLUMNS, ("lane", "lanes"), self._new_lane
         )
         self.title = heading("Roadmap")
         self.content_layout.addWidget(self.title)
@@ -170,6 +169,13 @@ class RoadmapView(BaseView):
         self.tabs.currentChanged.connect(self._fill_shown)
         self.tabs.currentChanged.connect(lambda _index: self.selectionChanged.emit())
         self.content_layout.addWidget(self.tabs, 1)
+
+    @property
+    def service(self) -> RoadmapService:
+        """The roadmap's service: the store's, loaded after a file's first view is drawn."""
+        from pmdesk.store.services import RoadmapService
+
+        return self.ctx.service(RoadmapService)
 
     def set_presentation(self, theme) -> None:
         """On the projector: the timeline alone, laid out for the large type."""
@@ -245,6 +251,8 @@ class RoadmapView(BaseView):
             if table is self._dependencies:
                 query = None
                 if product_id is not None:
+                    from pmdesk.store.queries import TableQuery
+
                     query = TableQuery.dependencies_of(self.service.dependencies, product_id)
             else:
                 query = scoped(table.model.repo, product_id)
@@ -317,6 +325,8 @@ class RoadmapView(BaseView):
         ]
 
     def _calendar(self) -> dict[str, WorkingCalendar]:
+        from pmdesk.store.services.calendar import CalendarService
+
         return {"calendar": self.ctx.service(CalendarService).effective(self.product_id)}
 
     def _duration(self, row: Any) -> int:
@@ -341,11 +351,15 @@ class RoadmapView(BaseView):
     def _lane_names(self) -> dict[int, str]:
         if self.product_id is None:
             return {}
+        from pmdesk.store.queries import TableQuery
+
         return TableQuery.where_equal(self.service.lanes, product_id=self.product_id).labels()
 
     def _item_names(self) -> dict[int, str]:
         if self.product_id is None:
             return {}
+        from pmdesk.store.queries import TableQuery
+
         return TableQuery.where_equal(self.service.items, product_id=self.product_id).labels()
 
     def _dependency_name(self, row: Any) -> str:

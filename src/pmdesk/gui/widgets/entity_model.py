@@ -10,7 +10,7 @@ survive edits made anywhere in the app.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -26,11 +26,13 @@ from pmdesk.core.changes import ChangeSet
 from pmdesk.core.errors import PmdeskError, ValidationError
 from pmdesk.gui.commands import UpdateCommand
 from pmdesk.gui.context import AppContext
-from pmdesk.store.queries import TableQuery
-from pmdesk.store.services.base import Repo
 
 from .columns import Column, Kind, Lookup
 from .model_sync import RowSync, _runs, merged
+
+if TYPE_CHECKING:  # the store loads after a file's first view is drawn (store/early.py)
+    from pmdesk.store.queries import TableQuery
+    from pmdesk.store.services.base import Repo
 
 Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -71,15 +73,17 @@ class EntityTableModel(QAbstractTableModel):
     def __init__(
         self,
         ctx: AppContext,
-        repo: Repo,
+        repo: Repo | Callable[[], Repo],
         columns: Sequence[Column],
         *,
         name_of: Callable[[Any], str] = default_name,
         parent: QObject | None = None,
     ) -> None:
+        """``repo``, or what gives it when first needed: a view built before the store has
+        loaded (a file's first view, see store/early.py) names its table's repo that way."""
         super().__init__(parent)
         self.ctx = ctx
-        self.repo = repo
+        self._repo = repo
         self.columns = list(columns)
         self.name_of = name_of
         self._query: TableQuery | None = None
@@ -93,6 +97,12 @@ class EntityTableModel(QAbstractTableModel):
         self._lookups: list[tuple[Lookup, list[int]]] = self._collect_lookups()
         self._sync = RowSync(self)
         ctx.changed.connect(self.apply_changes)
+
+    @property
+    def repo(self) -> Repo:
+        if callable(self._repo):
+            self._repo = self._repo()
+        return self._repo
 
     def apply_changes(self, changes: ChangeSet) -> None:
         """Refresh exactly what a committed edit changed, wherever it was made."""

@@ -8,7 +8,7 @@ up at once, except in the field the person is typing in.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QFont
@@ -28,11 +28,13 @@ from pmdesk.core.changes import ChangeSet
 from pmdesk.core.errors import PmdeskError
 from pmdesk.gui.commands import UpdateCommand
 from pmdesk.gui.context import AppContext
-from pmdesk.store.services.base import Repo
 
 from .columns import Column
 from .delegates import DateEdit, editor_value, make_editor, set_editor_value
 from .entity_model import clean_changes, default_name
+
+if TYPE_CHECKING:  # the store loads after a file's first view is drawn (store/early.py)
+    from pmdesk.store.services.base import Repo
 
 Section = tuple[str, Sequence[Column]]
 

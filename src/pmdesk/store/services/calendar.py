@@ -13,10 +13,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from pmdesk.core.errors import NotFoundError, ValidationError
-from pmdesk.core.working_calendar import CalendarException as Day
 from pmdesk.core.working_calendar import WorkingCalendar
 
 from ..models import CalendarException, WorkCalendar
+from ..roadmap_rows import fetcher, working_calendar
 from .base import Repo
 
 _HOURS = ("weekdays", "day_start", "day_end", "minutes_per_day")
@@ -59,7 +59,7 @@ class CalendarService:
     def effective(self, product_id: int | None = None) -> WorkingCalendar:
         """The working calendar scheduling and the Gantt use for a product (or the workspace)."""
         with self.ws.read() as session:
-            return calendar_in(session, product_id)[1]
+            return working_calendar(fetcher(session.connection()), product_id)
 
     # -- writing ------------------------------------------------------------------------
 
@@ -117,30 +117,4 @@ def calendar_in(
         own = session.scalars(
             sa.select(WorkCalendar).where(WorkCalendar.product_id == product_id)
         ).first()
-    row = (
-        own
-        or session.scalars(
-            sa.select(WorkCalendar)
-            .where(WorkCalendar.product_id.is_(None))
-            .order_by(WorkCalendar.id)
-        ).first()
-    )
-    if row is None:
-        return own, WorkingCalendar()
-    days = session.execute(
-        sa.select(
-            CalendarException.start_date,
-            CalendarException.end_date,
-            CalendarException.working,
-            CalendarException.name,
-        )
-        .where(CalendarException.calendar_id == row.id)
-        .order_by(CalendarException.id)
-    ).all()
-    return own, WorkingCalendar(
-        weekdays=row.weekdays,
-        day_start=row.day_start,
-        day_end=row.day_end,
-        minutes_per_day=row.minutes_per_day,
-        exceptions=tuple(Day(s, e, bool(w), n) for s, e, w, n in days),
-    )
+    return own, working_calendar(fetcher(session.connection()), product_id)

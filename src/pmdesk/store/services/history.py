@@ -23,7 +23,8 @@ from pmdesk.core.history import Entry, EntryKind, NetChange, SnapshotKind, net_c
 
 from .. import history, journal
 from ..history_apply import apply_changes, db_key, looks_cut
-from ..models import Base, HistorySnapshot
+from ..models import Base
+from ..roadmap_rows import SnapshotRow, fetcher, snapshot_rows
 
 if TYPE_CHECKING:
     from .figures import PlanFigures
@@ -152,7 +153,7 @@ class HistoryService:
 
     def snapshot(
         self, name: str, kind: SnapshotKind | str = SnapshotKind.MANUAL, note: str = ""
-    ) -> HistorySnapshot:
+    ) -> SnapshotRow:
         """Name this moment; a name is used once (an automatic one gets a number added)."""
         kind = SnapshotKind.from_label(str(kind))
         name = name.strip()
@@ -168,11 +169,10 @@ class HistoryService:
         found = self.snapshots()
         return next(s for s in found if s.id == key)
 
-    def snapshots(self) -> list[HistorySnapshot]:
-        """Every snapshot, oldest first."""
+    def snapshots(self) -> list[SnapshotRow]:
+        """Every snapshot, oldest first (read as the roadmap's ghosts read them)."""
         with self.ws.read() as session:
-            query = sa.select(HistorySnapshot).order_by(HistorySnapshot.at, HistorySnapshot.id)
-            return list(session.scalars(query))
+            return snapshot_rows(fetcher(session.connection()))
 
     def rename_snapshot(self, snapshot_id: int, name: str) -> None:
         """Call a snapshot something else, as one transaction; a name is used once."""

@@ -22,7 +22,7 @@ from pmdesk.core.templates import launch_checklist
 from pmdesk.core.working_calendar import day_off
 
 from ..models import Launch, LaunchMessage, LaunchTask
-from ..roadmap_rows import LaneTask, launch_lane
+from ..roadmap_rows import LaneTask, fetcher, launch_lane
 from .base import Repo
 from .calendar import CalendarService
 
@@ -180,7 +180,5 @@ class LaunchService:
     def launch_lane(self, product_id: int) -> list[LaneTask]:
         """Every launch task of the product with its due date, for the roadmap's "Launch" lane
         (read as the roadmap reads it: :func:`pmdesk.store.roadmap_rows.launch_lane`)."""
-        from .roadmap_queries import fetcher
-
         with self.ws.read() as session:
             return launch_lane(fetcher(session.connection()), product_id)

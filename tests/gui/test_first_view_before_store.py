@@ -1,0 +1,229 @@
+"""A file opened on its Roadmap is drawn before the store (SQLAlchemy, the models) loads.
+
+The window checks and locks the file without the store (``pmdesk.store.early``), draws
+the chart from the file's own read-only connection, and loads the store on a thread once
+the chart is on screen. A click or a key made before then waits for the store; closing
+waits for it too. A file of an older format, a locked or damaged one opens as before.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+from tests.gui.windows import RecordingDialogs, open_main_window
+
+from pmdesk.gui.main_window import MainWindow
+from pmdesk.gui.settings import Settings
+from pmdesk.store.early import EarlyWorkspace
+from pmdesk.store.filelock import WorkspaceLock
+from pmdesk.store.generate import create_large
+from pmdesk.store.services import PortfolioService
+from pmdesk.store.workspace import Workspace
+
+FIXTURES = Path(__file__).resolve().parents[1] / "store" / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def plan_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("plan") / "plan.pmdesk"
+    create_large(path, items=300, dependencies=220, lanes=6, seed=5)
+    return path
+
+
+@pytest.fixture
+def plan(plan_template, tmp_path) -> Path:
+    return Path(shutil.copyfile(plan_template, tmp_path / "plan.pmdesk"))
+
+
+def _items_in(path: Path) -> int:
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return conn.execute("SELECT count(*) FROM roadmap_item").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def _started_on(view: str, path: Path, home: Path) -> dict[str, str]:
+    """``python -m pmdesk FILE`` opened on ``view``, as a person starts it; the figures it
+    prints at its first paint (PMDESK_BENCH_FIRST_PAINT)."""
+    (home / "config").mkdir(parents=True)
+    (home / "config" / "pmdesk.ini").write_text(f"[view]\nlast={view}\n", encoding="utf-8")
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        PMDESK_BENCH_FIRST_PAINT="1",
+        PMDESK_CONFIG_DIR=str(home / "config"),
+        PMDESK_DATA_DIR=str(home / "data"),
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "pmdesk", str(path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return dict(line.split(" ", 1) for line in result.stdout.splitlines() if " " in line)
+
+
+def test_pmdesk_started_on_its_roadmap_draws_it_before_sqlalchemy_loads(plan, tmp_path):
+    figures = _started_on("roadmap", plan, tmp_path / "roadmap")
+    assert figures["first-paint-sqlalchemy"] == "False"
+    # On the Portfolio, which reads through the store, it loads first (as before).
+    figures = _started_on("portfolio", plan, tmp_path / "portfolio")
+    assert figures["first-paint-sqlalchemy"] == "True"
+    with Workspace.open(plan) as ws:  # both let go of the file, unharmed
+        assert ws.check().ok
+
+
+@pytest.fixture
+def held_load(monkeypatch) -> threading.Event:
+    """The store's load waits until the test sets the event it returns."""
+    release = threading.Event()
+    load = EarlyWorkspace._load
+
+    def held(self, done):
+        release.wait(60)
+        load(self, done)
+
+    monkeypatch.setattr(EarlyWorkspace, "_load", held)
+    return release
+
+
+def _settled(qtbot, widget) -> QImage:
+    """What ``widget`` shows once the window has handled everything it had to do."""
+    for _ in range(5):
+        QApplication.processEvents()
+    return widget.grab().toImage()
+
+
+def test_the_chart_drawn_before_the_store_is_the_one_the_store_draws(
+    qtbot, plan, held_load, monkeypatch, tmp_path
+):
+    win = open_main_window(qtbot, plan, size=(1366, 768), view="roadmap")
+    ws = win.workspace
+    assert isinstance(ws, EarlyWorkspace)
+    panel = win.view_host.current_view().chart
+    assert len(panel.model.items) == _items_in(plan)
+    assert win.product_selector.count() >= 1 and win.product_selector.product_id() is not None
+    qtbot.waitExposed(win)
+    before = _settled(qtbot, panel.view.viewport())
+    assert not ws.loaded, "drawn, and the store still loading"
+    held_load.set()
+    qtbot.waitUntil(lambda: ws.loaded, timeout=30_000)
+    assert _settled(qtbot, panel.view.viewport()) == before, "its arrival changes nothing"
+    assert win.ctx.service(PortfolioService).list_products()  # the store serves the window
+    # The same plan opened the usual way (through the store) draws the same chart.
+    monkeypatch.setattr(EarlyWorkspace, "open", classmethod(lambda cls, path: None))
+    same = Path(shutil.copyfile(plan, tmp_path / "same.pmdesk"))
+    usual = open_main_window(qtbot, same, size=(1366, 768), view="roadmap")
+    assert isinstance(usual.workspace, Workspace)
+    qtbot.waitExposed(usual)
+    chart = usual.view_host.current_view().chart
+    assert _settled(qtbot, chart.view.viewport()) == before
+
+
+def test_an_item_added_before_the_store_has_loaded_waits_for_it_and_undoes(qtbot, plan):
+    win = open_main_window(qtbot, plan, size=None, view="roadmap")
+    ws = win.workspace
+    assert isinstance(ws, EarlyWorkspace) and not ws.loaded  # nothing drawn yet: not loading
+    count = _items_in(plan)
+    panel = win.view_host.current_view().chart
+    panel.toolbar.add_item.trigger()  # the toolbar's "New item", as a click does
+    assert ws.loaded
+    assert _items_in(plan) == count + 1
+    assert len(panel.model.items) == count + 1
+    win.menu_actions.undo.trigger()
+    assert _items_in(plan) == count
+    win.menu_actions.redo.trigger()
+    assert _items_in(plan) == count + 1
+
+
+def test_a_key_pressed_before_the_store_has_loaded_waits_for_it(qtbot, plan):
+    win = open_main_window(qtbot, plan, size=None, view="roadmap")
+    ws = win.workspace
+    assert not ws.loaded
+    QTest.keyClick(win.view_host.current_view().chart.view, Qt.Key.Key_Right)
+    assert ws.loaded, "the key was handled once the store had loaded"
+
+
+def test_closing_before_the_store_has_loaded_lets_go_of_the_file(qtbot, plan):
+    win = open_main_window(qtbot, plan, size=None, view="roadmap")
+    assert not win.workspace.loaded
+    win.close()
+    with Workspace.open(plan) as ws:  # not locked any more, and unharmed
+        assert ws.check().ok
+
+
+def test_an_older_file_opens_the_usual_way_upgraded(qtbot, tmp_path):
+    older = Path(shutil.copyfile(FIXTURES / "schema_v6.pmdesk", tmp_path / "older.pmdesk"))
+    win = open_main_window(qtbot, older, size=None, view="roadmap")
+    assert not isinstance(win.workspace, EarlyWorkspace)
+    assert win.view_host.current_key == "roadmap"
+
+
+def test_a_file_another_pmdesk_holds_is_offered_read_only(qtbot, plan):
+    lock = WorkspaceLock(plan)
+    lock.acquire()
+    try:
+        settings = Settings.load()
+        settings.last_view = "roadmap"
+        dialogs = RecordingDialogs(read_only=True)
+        win = MainWindow(settings=settings, dialogs=dialogs)
+        qtbot.addWidget(win)
+        assert win.open_path(plan)
+        assert not isinstance(win.workspace, EarlyWorkspace)
+        assert win.ctx.read_only
+        assert len(win.view_host.current_view().chart.model.items) == _items_in(plan)
+    finally:
+        lock.release()
+
+
+def test_a_damaged_file_is_refused_with_why_and_left_as_it_was(qtbot, tmp_path):
+    bad = tmp_path / "bad.pmdesk"
+    bad.write_bytes(b"SQLite format 3\x00" + b"\x00" * 40)
+    settings = Settings.load()
+    settings.last_view = "roadmap"
+    dialogs = RecordingDialogs()
+    win = MainWindow(settings=settings, dialogs=dialogs)
+    qtbot.addWidget(win)
+    assert not win.open_path(bad)
+    assert "truncated" in dialogs.errors[-1][1]
+    assert win.workspace is None
+    assert bad.read_bytes() == b"SQLite format 3\x00" + b"\x00" * 40
+
+
+def test_a_new_workspace_opens_early_on_an_empty_roadmap(qtbot, tmp_path):
+    path = tmp_path / "new.pmdesk"
+    Workspace.create(path, name="New").close()
+    win = open_main_window(qtbot, path, size=(1366, 768), view="roadmap")
+    assert isinstance(win.workspace, EarlyWorkspace)
+    assert win.product_selector.count() == 0
+    assert win.windowTitle() == "new — pmdesk"
+    qtbot.waitUntil(lambda: win.workspace.loaded, timeout=30_000)
+    win.menu_actions.undo.trigger()  # nothing to undo: nothing happens
+    assert win.product_selector.count() == 0
+
+
+def test_another_file_opened_before_the_first_ones_store_has_loaded(qtbot, plan, tmp_path):
+    win = open_main_window(qtbot, plan, size=None, view="roadmap")
+    first = win.workspace
+    assert not first.loaded
+    other = Path(shutil.copyfile(plan, tmp_path / "other.pmdesk"))
+    assert win.open_path(other)
+    assert win.workspace.path == other and isinstance(win.workspace, EarlyWorkspace)
+    with Workspace.open(plan) as ws:  # the first one let go, unharmed
+        assert ws.check().ok
+    QTest.keyClick(win.view_host.current_view().chart.view, Qt.Key.Key_Right)
+    assert win.workspace.loaded  # the key waited for the file now open, not the closed one
