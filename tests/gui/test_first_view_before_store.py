@@ -190,6 +190,25 @@ def test_a_file_another_pmdesk_holds_is_offered_read_only(qtbot, plan):
         lock.release()
 
 
+def test_a_file_with_a_planted_trigger_is_refused_before_anything_is_drawn(qtbot, plan, tmp_path):
+    conn = sqlite3.connect(plan)
+    conn.execute(
+        "CREATE TRIGGER wipe AFTER UPDATE ON roadmap_item BEGIN DELETE FROM requirement; END"
+    )
+    conn.commit()
+    conn.close()
+    before = plan.read_bytes()
+    settings = Settings.load()
+    settings.last_view = "roadmap"
+    dialogs = RecordingDialogs()
+    win = MainWindow(settings=settings, dialogs=dialogs)
+    qtbot.addWidget(win)
+    assert not win.open_path(plan)
+    assert "trigger" in dialogs.errors[-1][1].lower()
+    assert win.workspace is None and win.view_host.current_view() is None
+    assert plan.read_bytes() == before
+
+
 def test_a_damaged_file_is_refused_with_why_and_left_as_it_was(qtbot, tmp_path):
     bad = tmp_path / "bad.pmdesk"
     bad.write_bytes(b"SQLite format 3\x00" + b"\x00" * 40)
@@ -227,3 +246,35 @@ def test_another_file_opened_before_the_first_ones_store_has_loaded(qtbot, plan,
         assert ws.check().ok
     QTest.keyClick(win.view_host.current_view().chart.view, Qt.Key.Key_Right)
     assert win.workspace.loaded  # the key waited for the file now open, not the closed one
+
+
+@pytest.mark.parametrize("with_index", [True, False], ids=["wal and shm", "wal alone"])
+def test_edits_a_crash_left_in_the_write_ahead_log_are_drawn_early(
+    qtbot, plan, tmp_path, with_index
+):
+    """A file whose last edits are still in its ``-wal`` (pmdesk killed before it closed),
+    with or without the ``-wal``'s index: the chart drawn early shows them."""
+    from pmdesk.store.models import RoadmapItem
+    from pmdesk.store.roadmap_rows import RoadmapQueries
+    from pmdesk.store.services import RoadmapService
+
+    with Workspace.open(plan) as ws:
+        roadmap = ws.service(RoadmapService)
+        first_product = RoadmapQueries(ws).product_choices()[0][0]  # the one shown first
+        item = roadmap.items.list(RoadmapItem.product_id == first_product)[0]
+        roadmap.items.update(item.id, name="Renamed before the crash ✓")
+        left = tmp_path / "left"
+        left.mkdir()
+        copy = left / "plan.pmdesk"
+        for suffix in ("", "-wal", "-shm") if with_index else ("", "-wal"):
+            shutil.copyfile(f"{plan}{suffix}", f"{copy}{suffix}")
+    assert Path(f"{copy}-wal").stat().st_size > 0
+    win = open_main_window(qtbot, copy, size=None, view="roadmap")
+    assert isinstance(win.workspace, EarlyWorkspace) and not win.workspace.loaded
+    chart = win.view_host.current_view().chart
+    assert win.product_selector.product_id() == item.product_id
+    assert chart.model.items[item.id].name == "Renamed before the crash ✓"
+    win.close()
+    with Workspace.open(copy) as ws:  # the edit kept, the file sound
+        assert ws.service(RoadmapService).items.get(item.id).name == "Renamed before the crash ✓"
+        assert ws.check().ok
