@@ -38,7 +38,9 @@ report_window = app.FirstPaintReporter._report_window
 
 def at_window_paint(self):
     window = self._window
-    loaded = [m for m in ("sqlalchemy", "pmdesk.store.workspace") if m in sys.modules]
+    # The store, and the market's module (the palette reads its matrix levels from the enums).
+    watched = ("sqlalchemy", "pmdesk.store.workspace", "pmdesk.core.market")
+    loaded = [m for m in watched if m in sys.modules]
     print("window-store:", ",".join(loaded), flush=True)
     print("window-title:", window.windowTitle(), flush=True)
     print("window-open:", window.workspace is not None, flush=True)

@@ -324,3 +324,31 @@ _LABELS: dict[StrEnum, str] = {
     ActionStatus.IN_PROGRESS: "In progress",
     VoteTarget.CANVAS_NOTE: "Canvas note",
 }
+
+
+# -- the competitive matrix's cells (core.market), here so that the palette, and with it
+# the window's first paint, does not load the market's module ----------------------------
+
+STALE_DAYS = 180  # a comparison cell checked longer ago than this is marked stale
+
+
+class CellLevel(LabelledEnum):
+    """How fully a product or a competitor covers one capability of the matrix."""
+
+    FULL = "full"
+    PARTIAL = "partial"
+    NONE = "none"
+    UNKNOWN = "unknown"
+
+    @property
+    def coverage(self) -> float | None:
+        """1 for full, ½ for partial, 0 for none; None when unknown (left out of averages)."""
+        return _COVERAGE[self]
+
+
+_COVERAGE: dict[CellLevel, float | None] = {
+    CellLevel.FULL: 1.0,
+    CellLevel.PARTIAL: 0.5,
+    CellLevel.NONE: 0.0,
+    CellLevel.UNKNOWN: None,
+}

@@ -18,37 +18,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .enums import LabelledEnum
+# The matrix's levels and their age limit live with the enums (the palette needs them).
+from .enums import STALE_DAYS, CellLevel, LabelledEnum
 from .errors import ValidationError
 
 SCORE_MAX = 5  # every threat criterion is scored 0 (none) to 5 (severe)
-STALE_DAYS = 180  # a comparison cell checked longer ago than this is marked stale
 QUOTES_SHOWN = 3  # the strongest quotes a requirement's demand shows
 
 
 # -- enumerations ------------------------------------------------------------------------
-
-
-class CellLevel(LabelledEnum):
-    """How fully a product or a competitor covers one capability of the matrix."""
-
-    FULL = "full"
-    PARTIAL = "partial"
-    NONE = "none"
-    UNKNOWN = "unknown"
-
-    @property
-    def coverage(self) -> float | None:
-        """1 for full, ½ for partial, 0 for none; None when unknown (left out of averages)."""
-        return _COVERAGE[self]
-
-
-_COVERAGE: dict[CellLevel, float | None] = {
-    CellLevel.FULL: 1.0,
-    CellLevel.PARTIAL: 0.5,
-    CellLevel.NONE: 0.0,
-    CellLevel.UNKNOWN: None,
-}
 
 
 class SignalKind(LabelledEnum):

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import math
 
-from .enums import Attitude, MoSCoW, Quadrant, RaciRole, TaskStatus
-from .market import STALE_DAYS, CellLevel
+from .enums import STALE_DAYS, Attitude, CellLevel, MoSCoW, Quadrant, RaciRole, TaskStatus
 from .scoring import QUADRANTS
 from .stakeholders import STRATEGY
 
