@@ -46,6 +46,15 @@ def plan(plan_template, tmp_path) -> Path:
     return Path(shutil.copyfile(plan_template, tmp_path / "plan.pmdesk"))
 
 
+def _window_on_roadmap(qtbot, dialogs: RecordingDialogs) -> MainWindow:
+    """A window whose last view was the Roadmap, its questions answered by ``dialogs``."""
+    settings = Settings.load()
+    settings.last_view = "roadmap"
+    win = MainWindow(settings=settings, dialogs=dialogs)
+    qtbot.addWidget(win)
+    return win
+
+
 def _items_in(path: Path) -> int:
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
@@ -177,11 +186,8 @@ def test_a_file_another_pmdesk_holds_is_offered_read_only(qtbot, plan):
     lock = WorkspaceLock(plan)
     lock.acquire()
     try:
-        settings = Settings.load()
-        settings.last_view = "roadmap"
         dialogs = RecordingDialogs(read_only=True)
-        win = MainWindow(settings=settings, dialogs=dialogs)
-        qtbot.addWidget(win)
+        win = _window_on_roadmap(qtbot, dialogs)
         assert win.open_path(plan)
         assert not isinstance(win.workspace, EarlyWorkspace)
         assert win.ctx.read_only
@@ -198,11 +204,8 @@ def test_a_file_with_a_planted_trigger_is_refused_before_anything_is_drawn(qtbot
     conn.commit()
     conn.close()
     before = plan.read_bytes()
-    settings = Settings.load()
-    settings.last_view = "roadmap"
     dialogs = RecordingDialogs()
-    win = MainWindow(settings=settings, dialogs=dialogs)
-    qtbot.addWidget(win)
+    win = _window_on_roadmap(qtbot, dialogs)
     assert not win.open_path(plan)
     assert "trigger" in dialogs.errors[-1][1].lower()
     assert win.workspace is None and win.view_host.current_view() is None
@@ -212,11 +215,8 @@ def test_a_file_with_a_planted_trigger_is_refused_before_anything_is_drawn(qtbot
 def test_a_damaged_file_is_refused_with_why_and_left_as_it_was(qtbot, tmp_path):
     bad = tmp_path / "bad.pmdesk"
     bad.write_bytes(b"SQLite format 3\x00" + b"\x00" * 40)
-    settings = Settings.load()
-    settings.last_view = "roadmap"
     dialogs = RecordingDialogs()
-    win = MainWindow(settings=settings, dialogs=dialogs)
-    qtbot.addWidget(win)
+    win = _window_on_roadmap(qtbot, dialogs)
     assert not win.open_path(bad)
     assert "truncated" in dialogs.errors[-1][1]
     assert win.workspace is None

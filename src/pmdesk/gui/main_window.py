@@ -27,6 +27,7 @@ from .actions import FileStatus, WindowActions, fill_recent_menu, menu_text, wit
 from .dialogs import Dialogs, about_facts, about_html
 from .exchange_menu import ExchangeMenus
 from .navigation import ProductSelector, ViewHost, ViewSpecLike, default_views
+from .ops import INPUT_EVENTS
 from .presentation_control import PresentationControl
 from .settings import Settings, clamp_zoom
 from .start_page import StartPage, create_demo_workspace
@@ -670,15 +671,9 @@ class _StoreGate(QObject):
     """
 
     loaded = Signal()  # emitted on the loading thread: queued to this one
-    INPUT = frozenset(
-        {
-            QEvent.Type.MouseButtonPress,
-            QEvent.Type.MouseButtonDblClick,
-            QEvent.Type.KeyPress,
-            QEvent.Type.ShortcutOverride,
-            QEvent.Type.ContextMenu,
-        }
-    )
+    # What a person does (a busy window blocks the same), but the wheel: scrolling and
+    # zooming the first view read nothing that needs the store.
+    INPUT = INPUT_EVENTS - {QEvent.Type.Wheel}
 
     def __init__(self, workspace: Any, parent: QObject) -> None:
         super().__init__(parent)

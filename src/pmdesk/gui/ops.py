@@ -52,7 +52,7 @@ SHOW_AFTER_MS = 300  # a shorter op shows no dialog at all: it would only flicke
 STEPS = 1000  # resolution of the bar (per mille)
 
 # Input a person gives; held back from the window while an op works on it.
-_INPUT = frozenset(
+INPUT_EVENTS = frozenset(
     {
         QEvent.Type.MouseButtonPress,
         QEvent.Type.MouseButtonRelease,
@@ -404,7 +404,7 @@ class BackgroundOp(QObject):
         if kind == QEvent.Type.Close and watched is self.window and self.running:
             self.cancel_and_wait()
             return False
-        if kind not in _INPUT or not self.running:
+        if kind not in INPUT_EVENTS or not self.running:
             return False
         if self.dialog is not None and _inside(watched, self.dialog):
             return False

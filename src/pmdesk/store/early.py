@@ -24,7 +24,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,8 +32,7 @@ from pmdesk.core.changes import ChangeHub
 from pmdesk.core.errors import PmdeskError
 
 from . import schema, sqlite_file
-from .errors import WorkspaceLockedError
-from .filelock import LockHeld, WorkspaceLock
+from .filelock import WorkspaceLock, take_lock
 from .roadmap_rows import Fetch, fetcher
 from .row_versions import RowVersions
 
@@ -81,12 +80,7 @@ class EarlyWorkspace:
         version = inspection.version()
         if version != schema.SCHEMA_VERSION or not inspection.values_checked:
             return None  # older: upgraded by the store; newer: refused by it, in its words
-        lock = WorkspaceLock(path)
-        try:
-            lock.acquire()
-        except LockHeld as held:
-            raise WorkspaceLockedError(path, held.holder) from None
-        return cls(path, lock)
+        return cls(path, take_lock(path))
 
     @property
     def location(self) -> str:
@@ -174,14 +168,6 @@ class EarlyWorkspace:
         if name.startswith("_"):
             raise AttributeError(name)
         return getattr(self.workspace(), name)
-
-    def service(self, cls: type) -> Any:
-        return self.workspace().service(cls)
-
-    @contextlib.contextmanager
-    def read(self) -> Iterator[Any]:
-        with self.workspace().read() as session:
-            yield session
 
     def close(self) -> None:
         """Close the loaded workspace (waiting for a load under way), or let go of the lock."""

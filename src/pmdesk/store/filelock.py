@@ -24,6 +24,8 @@ import socket
 import sys
 from pathlib import Path
 
+from .errors import WorkspaceLockedError
+
 
 class LockHeld(Exception):
     def __init__(self, holder: str) -> None:
@@ -131,3 +133,14 @@ else:
 
     def _unlock(fd: int) -> None:
         fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+def take_lock(path: Path) -> WorkspaceLock:
+    """``path``'s lock, taken for this process; held by another pmdesk: WorkspaceLockedError
+    (saying who holds it)."""
+    lock = WorkspaceLock(path)
+    try:
+        lock.acquire()
+    except LockHeld as held:
+        raise WorkspaceLockedError(path, held.holder) from None
+    return lock

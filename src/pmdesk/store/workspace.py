@@ -32,8 +32,8 @@ from pmdesk.core.changes import ChangeCollector, ChangeHub
 from pmdesk.core.errors import PmdeskError, ValidationError
 
 from . import file_schema, history, journal, schema, sqlite_file
-from .errors import DamagedWorkspaceError, ReadOnlyError, TooNewError, WorkspaceLockedError
-from .filelock import LockHeld, WorkspaceLock
+from .errors import DamagedWorkspaceError, ReadOnlyError, TooNewError
+from .filelock import WorkspaceLock, take_lock
 from .models import Base, Meta, WorkCalendar, WorkspaceInfo
 from .row_versions import RowVersions
 from .snapshot import Snapshot
@@ -249,7 +249,7 @@ class Workspace:
             if version < schema.SCHEMA_VERSION:
                 return cls._read_upgraded_copy(path, version)
             return cls(path, read_only=True, lock=None)
-        lock = cls._take_lock(path)
+        lock = take_lock(path)
         try:
             if version < schema.SCHEMA_VERSION:
                 upgrade_file(path, version)
@@ -277,19 +277,10 @@ class Workspace:
         workspace._file_version = version
         return workspace
 
-    @staticmethod
-    def _take_lock(path: Path) -> WorkspaceLock:
-        lock = WorkspaceLock(path)
-        try:
-            lock.acquire()
-        except LockHeld as held:
-            raise WorkspaceLockedError(path, held.holder) from None
-        return lock
-
     @classmethod
     def _recover_then_open(cls, path: Path) -> Workspace:
         """A crash left a rollback journal (an upgrade cut off): undo it, then open."""
-        lock = cls._take_lock(path)  # nobody else may be mid-write while we roll back
+        lock = take_lock(path)  # nobody else may be mid-write while we roll back
         try:
             sqlite_file.recover_journal(path)
         finally:
