@@ -235,6 +235,24 @@ def test_a_new_workspace_opens_early_on_an_empty_roadmap(qtbot, tmp_path):
     assert win.product_selector.count() == 0
 
 
+def test_a_new_workspaces_first_item_made_before_the_store_has_loaded(qtbot, tmp_path):
+    """A first day: one product, no lane, no item. New item, clicked before the store has
+    loaded, makes the first lane and its item; Undo takes both back."""
+    path = tmp_path / "new.pmdesk"
+    with Workspace.create(path, name="New") as ws:
+        ws.service(PortfolioService).create_product(name="Widget")
+    win = open_main_window(qtbot, path, size=None, view="roadmap")
+    assert isinstance(win.workspace, EarlyWorkspace) and not win.workspace.loaded
+    chart = win.view_host.current_view().chart
+    assert not chart.model.items and not chart.model.lanes
+    chart.toolbar.add_item.trigger()
+    assert win.workspace.loaded
+    assert _items_in(path) == 1 and len(chart.model.items) == 1
+    assert [lane.name for lane in chart.model.lanes] == ["Roadmap"]
+    win.menu_actions.undo.trigger()
+    assert _items_in(path) == 0 and not chart.model.items and not chart.model.lanes
+
+
 def test_another_file_opened_before_the_first_ones_store_has_loaded(qtbot, plan, tmp_path):
     win = open_main_window(qtbot, plan, size=None, view="roadmap")
     first = win.workspace
