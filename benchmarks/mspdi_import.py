@@ -13,6 +13,11 @@ Target: ≤ 2 s and ≤ 200 MB at 20,000 tasks. Options: ``--items --dependencie
 --lanes --seed`` for another size, ``--runs N`` (default 3), ``--file PLAN.xml``
 to import another plan.
 
+``--against SRC`` compares this tree's import with another tree's (SRC: its ``src``,
+e.g. a ``git worktree`` of the commit before a change) on the same file, in fresh
+processes alternating ABBA, and prints each side's median and the median of the
+paired ratios of wall and CPU time (below 1: this tree is faster).
+
 ``--shape project`` imports the same plan in the shape Microsoft Project saves it.
 pmdesk writes some 20 fields per task; Project writes about 80 (slack, costs, work,
 earned value, levelling...) and an ``<Assignment>`` of some 50 fields per task. The
@@ -25,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import statistics
 import subprocess
@@ -152,6 +158,44 @@ def child(xml: Path, trace: bool) -> None:
     )
 
 
+def run_child(xml: Path, *, src: Path | None = None, trace: bool = False) -> dict:
+    """One import in a fresh process (``src``: the tree whose pmdesk it imports)."""
+    command = [sys.executable, __file__, "--child", str(xml)]
+    if trace:
+        command.append("--trace")
+    env = dict(os.environ)
+    if src is not None:
+        env["PYTHONPATH"] = os.pathsep.join([str(src), env.get("PYTHONPATH", "")]).rstrip(
+            os.pathsep
+        )
+    done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def against(xml: Path, other: Path, runs: int) -> int:
+    """This tree (A) against ``other`` (B), ABBA, with the medians of the paired ratios."""
+    here = Path(__file__).resolve().parents[1] / "src"
+    print(f"import of {xml.name}: pmdesk ({here}) against pmdesk ({other}), {runs} pairs ABBA")
+    results: dict[str, list[dict]] = {"A": [], "B": []}
+    for pair in range(runs):
+        for who in "AB" if pair % 2 == 0 else "BA":
+            result = run_child(xml, src=here if who == "A" else other)
+            results[who].append(result)
+            print(who, json.dumps(result))
+    for who, name in (("A", "this tree"), ("B", str(other))):
+        print(
+            f"{name}: median {statistics.median(r['seconds'] for r in results[who]):.2f} s, "
+            f"CPU {statistics.median(r['cpu_seconds'] for r in results[who]):.2f} s, "
+            f"peak {max(r['rss_mib'] for r in results[who]):.0f} MiB"
+        )
+    for key, label in (("seconds", "wall"), ("cpu_seconds", "CPU")):
+        ratios = [a[key] / b[key] for a, b in zip(results["A"], results["B"], strict=True)]
+        print(f"this tree ÷ the other, {label}: median {statistics.median(ratios):.3f}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     size_arguments(parser, runs=3)
@@ -163,6 +207,9 @@ def main() -> int:
         help="the plan as pmdesk exports it, or padded as Microsoft Project saves it",
     )
     parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--against", type=Path, help="this tree's import against SRC's (another tree's src)"
+    )
     args = parser.parse_args()
     if args.child:
         child(args.child, args.trace)
@@ -170,16 +217,15 @@ def main() -> int:
     xml = args.file or plan_file(args.items, args.dependencies, args.lanes, args.seed)
     if args.shape == "project":
         xml = project_shaped(xml)
+    if args.against is not None:
+        return against(xml, args.against, args.runs)
     runs = []
     for run in range(args.runs + 1):
-        command = [sys.executable, __file__, "--child", str(xml)]
-        if run == args.runs:
-            command.append("--trace")
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            print(done.stderr, file=sys.stderr)
+        try:
+            runs.append(run_child(xml, trace=run == args.runs))
+        except RuntimeError as exc:
+            print(exc, file=sys.stderr)
             return 1
-        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
         print(json.dumps(runs[-1]))
     traced = runs.pop()["traced_mib"]
     seconds = statistics.median(r["seconds"] for r in runs)

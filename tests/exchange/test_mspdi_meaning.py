@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pmdesk.core.enums import DependencyType, ItemKind
-from pmdesk.exchange.importing import ImportRefused, table_counts
+from pmdesk.exchange.importing import ImportFileError, ImportRefused, table_counts
 from pmdesk.exchange.mspdi import export_mspdi, import_mspdi
 from pmdesk.exchange.safexml import UnsafeXmlError
 from pmdesk.store.services import PortfolioService, RoadmapService
@@ -416,9 +416,29 @@ def test_a_streamed_file_still_refuses_declarations_anywhere(workspace, product,
         assert table_counts(workspace) == before
 
 
-def test_elements_nested_very_deep_do_not_break_the_reader(workspace, product):
-    deep = b"<x>" * 200_000 + b"</x>" * 200_000
+@pytest.mark.parametrize(
+    ("depth", "refused"), [(200, False), (200_000, True)], ids=["deep", "hostile"]
+)
+def test_elements_nested_very_deep_are_read_or_refused_in_words(workspace, product, depth, refused):
+    deep = b"<x>" * depth + b"</x>" * depth
     data = _project(_task(1, "Fine", "2025-01-06", "2025-01-06"), extra="")
     data = data.replace(b"<Title>", b"<Calendars>" + deep + b"</Calendars><Title>")
-    import_mspdi(workspace, data, product_id=product.id)
-    assert set(_items(workspace, product.id)) == {"Fine"}
+    before = table_counts(workspace)
+    if not refused:
+        import_mspdi(workspace, data, product_id=product.id)
+        assert set(_items(workspace, product.id)) == {"Fine"}
+        return
+    with pytest.raises(ImportFileError, match="nested more than 256 deep") as caught:
+        import_mspdi(workspace, data, product_id=product.id)
+    assert "XML_PARSE_HUGE" not in str(caught.value)
+    assert table_counts(workspace) == before
+
+
+def test_a_text_longer_than_any_note_is_refused_in_words(workspace, product):
+    data = _project(
+        _task(1, "Fine", "2025-01-06", "2025-01-06", more="<Notes>" + "n" * (11 << 20) + "</Notes>")
+    )
+    before = table_counts(workspace)
+    with pytest.raises(ImportFileError, match="longer than 10 MB"):
+        import_mspdi(workspace, data, product_id=product.id)
+    assert table_counts(workspace) == before

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
+from lxml import etree
+
 from pmdesk.core.enums import DependencyType, Horizon, ItemKind, ItemStatus, LagUnit, LaneKind
 from pmdesk.core.validation import DATE_MAX, DATE_MIN
 from pmdesk.core.working_calendar import CalendarException, WorkingCalendar, weekdays_mask
@@ -233,6 +235,39 @@ def _tags(ns: str) -> tuple[str, ...]:
     return tuple(ns + tag for tag in _TASK_FIELDS)
 
 
+@cache
+def _wanted(ns: str) -> tuple[str, ...]:
+    """Every tag a task is read from, in the file's namespace."""
+    return _tags(ns) + tuple(ns + tag for tag in _REPEATED)
+
+
+def _task_fields(
+    element: etree._Element, ns: str
+) -> tuple[list[str], list[tuple[str, dict[str, str]]]]:
+    """The texts of _TASK_FIELDS (the first of each, "" where the task has none) and the
+    repeated groups (links, custom fields, baselines) with their fields.
+
+    One pass over the children the task is read from, picked out in C: a task as Project
+    writes it has some 80 children, and only these become Python objects.
+    """
+    cut = len(ns)
+    found: dict[str, str] = {}
+    repeated = []
+    for child in element.iterchildren(*_wanted(ns)):
+        tag = str(child.tag)[cut:]
+        if tag in _REPEATED:
+            repeated.append((tag, _values(child, ns)))
+        elif tag not in found:
+            found[tag] = child.text or ""
+    return [found.get(tag, "") for tag in _TASK_FIELDS], repeated
+
+
+def _first_text(element: etree._Element, tag: str) -> str:
+    """The text of the element's first ``tag`` child, "" without one."""
+    child = next(element.iterchildren(tag), None)
+    return "" if child is None else child.text or ""
+
+
 _HOLDERS = frozenset({"Tasks", "Resources", "Assignments"})
 
 
@@ -312,7 +347,7 @@ class _Reader:
         self.calendar: FileCalendar | None = None
         self.aliases: dict[str, str] = {}
 
-    def read(self, root: ET.Element, record: ET.Element | None, name: str) -> None:
+    def read(self, root: etree._Element, record: etree._Element | None, name: str) -> None:
         if self.project is None:
             ns, _, local = root.tag.rpartition("}")
             if local != "Project":
@@ -333,16 +368,16 @@ class _Reader:
             if task is not None:
                 project.tasks.append(task)
         elif tag == "Resource":
-            # findtext, not _values: Project writes some 50 fields a resource or an
+            # Two fields, not _values: Project writes some 50 fields a resource or an
             # assignment, and one assignment a task; only these are counted.
-            null = (record.findtext(self.ns + "IsNull") or "0").strip()
-            if null not in ("1", "true") and (record.findtext(self.ns + "Name") or "").strip():
+            null = _first_text(record, self.ns + "IsNull").strip() or "0"
+            if null not in ("1", "true") and _first_text(record, self.ns + "Name").strip():
                 project.resources += 1
         elif tag == "Assignment":
-            if (record.findtext(self.ns + "ResourceUID") or "").strip() not in ("", "-65535"):
+            if _first_text(record, self.ns + "ResourceUID").strip() not in ("", "-65535"):
                 project.assignments += 1
 
-    def _header(self, whole: ET.Element) -> None:
+    def _header(self, whole: etree._Element) -> None:
         """Project fields and calendar, read (from a namespace-free copy) before any task."""
         root = ET.Element("Project")
         cut = len(self.ns)
@@ -373,7 +408,7 @@ class _Reader:
         )
 
 
-def _local_copy(element: ET.Element, cut: int) -> ET.Element:
+def _local_copy(element: etree._Element, cut: int) -> ET.Element:
     """The element with its namespace cut from every tag; a loop, not recursion, as a
     hostile file may nest elements a million deep."""
     top = ET.Element(element.tag[cut:])
@@ -389,7 +424,7 @@ def _local_copy(element: ET.Element, cut: int) -> ET.Element:
 # -- reading elements ------------------------------------------------------------------
 
 
-def _values(element: ET.Element, ns: str) -> dict[str, str]:
+def _values(element: etree._Element, ns: str) -> dict[str, str]:
     """Text of each child by local name (the last one of a repeated tag)."""
     cut = len(ns)
     return {child.tag[cut:]: child.text or "" for child in element}
@@ -611,34 +646,31 @@ def _end_day(start: dt.datetime, finish: dt.datetime, calendar: FileCalendar) ->
 
 
 def _read_task(
-    element: ET.Element,
+    element: etree._Element,
     ns: str,
     calendar: FileCalendar,
     aliases: dict[str, str],
     errors: list[RowError],
     warnings: list[str],
 ) -> Task | None:
-    # One findtext per field used: a real task has some 80 children, and the C search
-    # skips the rest far faster than a Python loop over them all. The texts come in
-    # _TASK_FIELDS' order, each "" when the task does not have it.
     (
-        uid_text,
-        id_text,
-        name_text,
-        level_text,
-        null_text,
-        start_text,
-        finish_text,
-        duration_text,
-        milestone_text,
-        summary_text,
-        percent_text,
-        notes_text,
-        calendar_text,
-    ) = [element.findtext(tag) or "" for tag in _tags(ns)]
-    repeated = [
-        (tag, _values(child, ns)) for tag in _REPEATED for child in element.findall(ns + tag)
-    ]
+        (
+            uid_text,
+            id_text,
+            name_text,
+            level_text,
+            null_text,
+            start_text,
+            finish_text,
+            duration_text,
+            milestone_text,
+            summary_text,
+            percent_text,
+            notes_text,
+            calendar_text,
+        ),
+        repeated,
+    ) = _task_fields(element, ns)
     uid_text = uid_text.strip()
     label = f"Task UID {uid_text or '?'}"
     try:
