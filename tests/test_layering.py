@@ -60,12 +60,14 @@ def test_store_imports_without_qt_at_runtime():
 
 def test_the_first_view_and_what_it_reads_import_without_sqlalchemy():
     """What a file's first view is drawn with before SQLAlchemy and the models load
-    (``pmdesk.store.early``): the window, the roadmap view and its chart, the file's
-    checks and the roadmap's reads."""
+    (``pmdesk.store.early``): the window, the roadmap view and its chart, the portfolio
+    view, the file's checks, and the roadmap's, the portfolio's and the plan's reads."""
     code = (
         "import os, sys; os.environ['QT_QPA_PLATFORM'] = 'offscreen';"
         "import pmdesk.store.early, pmdesk.store.roadmap_rows, pmdesk.store.sqlite_file;"
+        "import pmdesk.store.plain, pmdesk.store.portfolio_rows, pmdesk.store.plan_rows;"
         "import pmdesk.gui.main_window, pmdesk.gui.views.roadmap, pmdesk.gui.gantt.panel;"
+        "import pmdesk.gui.portfolio.view;"
         "bad=[m for m in sys.modules if m.split('.')[0] == 'sqlalchemy'"
         " or m.startswith(('pmdesk.store.models', 'pmdesk.store.services'))];"
         "print(bad); sys.exit(1 if bad else 0)"

@@ -1,8 +1,9 @@
-"""A file opened on its Roadmap is drawn before the store (SQLAlchemy, the models) loads.
+"""A file opened on its Roadmap or its Portfolio is drawn before the store (SQLAlchemy,
+the models) loads.
 
 The window checks and locks the file without the store (``pmdesk.store.early``), draws
-the chart from the file's own read-only connection, and loads the store on a thread once
-the chart is on screen. A click or a key made before then waits for the store; closing
+the chart or the portfolio's table from the file's own read-only connection, and loads
+the store on a thread once it is on screen. A click or a key made before then waits for the store; closing
 waits for it too. A file of an older format, a locked or damaged one opens as before.
 """
 
@@ -86,11 +87,14 @@ def _started_on(view: str, path: Path, home: Path) -> dict[str, str]:
     return dict(line.split(" ", 1) for line in result.stdout.splitlines() if " " in line)
 
 
-def test_pmdesk_started_on_its_roadmap_draws_it_before_sqlalchemy_loads(plan, tmp_path):
-    figures = _started_on("roadmap", plan, tmp_path / "roadmap")
+@pytest.mark.parametrize("view", ["roadmap", "portfolio"])
+def test_pmdesk_started_on_its_roadmap_or_portfolio_draws_it_before_sqlalchemy_loads(
+    plan, tmp_path, view
+):
+    figures = _started_on(view, plan, tmp_path / view)
     assert figures["first-paint-sqlalchemy"] == "False"
-    # On the Portfolio, which reads through the store, it loads first (as before).
-    figures = _started_on("portfolio", plan, tmp_path / "portfolio")
+    # On the Canvas, which reads through the store, it loads first (as before).
+    figures = _started_on("canvas", plan, tmp_path / "canvas")
     assert figures["first-paint-sqlalchemy"] == "True"
     with Workspace.open(plan) as ws:  # both let go of the file, unharmed
         assert ws.check().ok
@@ -273,12 +277,12 @@ def test_edits_a_crash_left_in_the_write_ahead_log_are_drawn_early(
     """A file whose last edits are still in its ``-wal`` (pmdesk killed before it closed),
     with or without the ``-wal``'s index: the chart drawn early shows them."""
     from pmdesk.store.models import RoadmapItem
-    from pmdesk.store.roadmap_rows import RoadmapQueries
+    from pmdesk.store.portfolio_rows import PortfolioQueries
     from pmdesk.store.services import RoadmapService
 
     with Workspace.open(plan) as ws:
         roadmap = ws.service(RoadmapService)
-        first_product = RoadmapQueries(ws).product_choices()[0][0]  # the one shown first
+        first_product = PortfolioQueries(ws).product_choices()[0][0]  # the one shown first
         item = roadmap.items.list(RoadmapItem.product_id == first_product)[0]
         roadmap.items.update(item.id, name="Renamed before the crash ✓")
         left = tmp_path / "left"
@@ -296,3 +300,111 @@ def test_edits_a_crash_left_in_the_write_ahead_log_are_drawn_early(
     with Workspace.open(copy) as ws:  # the edit kept, the file sound
         assert ws.service(RoadmapService).items.get(item.id).name == "Renamed before the crash ✓"
         assert ws.check().ok
+
+
+# -- the Portfolio, the view pmdesk opens on ---------------------------------------------------
+
+
+@pytest.fixture
+def demo(tmp_path) -> Path:
+    from pmdesk.store.demo import create_demo
+
+    return create_demo(tmp_path / "demo.pmdesk")
+
+
+def _rows_shown(view) -> list[tuple[str, list[str]]]:
+    return [(row.name, [t.rule for t in row.triggers]) for row in view.model.rows]
+
+
+def test_the_portfolio_drawn_before_the_store_is_the_one_the_store_draws(
+    qtbot, demo, held_load, monkeypatch, tmp_path
+):
+    win = open_main_window(qtbot, demo, size=(1366, 768), view="portfolio")
+    ws = win.workspace
+    assert isinstance(ws, EarlyWorkspace)
+    view = win.view_host.current_view()
+    qtbot.waitExposed(win)
+    before = _settled(qtbot, view.table.viewport())
+    shown = _rows_shown(view)
+    assert not ws.loaded, "drawn, and the store still loading"
+    # Read without the store: every product, and every flag, the business case's included.
+    assert len(shown) == len(ws.early_fetch()("SELECT id FROM product", ()))
+    assert "below_business_case" in {rule for _name, rules in shown for rule in rules}
+    assert view.title.text().startswith("Portfolio — ")
+    held_load.set()
+    qtbot.waitUntil(lambda: ws.loaded, timeout=30_000)
+    assert _settled(qtbot, view.table.viewport()) == before, "its arrival changes nothing"
+    view.refresh()  # read again, now through the store's connection
+    assert _rows_shown(view) == shown
+    # The same file opened the usual way (through the store) shows the same table.
+    monkeypatch.setattr(EarlyWorkspace, "open", classmethod(lambda cls, path: None))
+    same = Path(shutil.copyfile(demo, tmp_path / "same.pmdesk"))
+    usual = open_main_window(qtbot, same, size=(1366, 768), view="portfolio")
+    assert isinstance(usual.workspace, Workspace)
+    qtbot.waitExposed(usual)
+    other = usual.view_host.current_view()
+    assert _rows_shown(other) == shown
+    assert _settled(qtbot, other.table.viewport()) == before
+
+
+def test_a_product_added_before_the_store_has_loaded_waits_for_it_and_undoes(
+    qtbot, tmp_path, monkeypatch
+):
+    """A first day: a new, empty workspace opened on the Portfolio. Add product, clicked
+    before the store has loaded, adds it; Undo takes it back, Redo brings it again."""
+    from PySide6.QtWidgets import QInputDialog
+
+    path = tmp_path / "new.pmdesk"
+    Workspace.create(path, name="New").close()
+    win = open_main_window(qtbot, path, size=None, view="portfolio")
+    ws = win.workspace
+    assert isinstance(ws, EarlyWorkspace) and not ws.loaded  # nothing drawn yet: not loading
+    view = win.view_host.current_view()
+    assert view.model.rows == [] and not view.hint.isHidden()
+    assert view.title.text() == "Portfolio — New"
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Atlas", True))
+    qtbot.mouseClick(view.add_button, Qt.MouseButton.LeftButton)
+    assert ws.loaded, "the click was handled once the store had loaded"
+    assert [row.name for row in view.model.rows] == ["Atlas"]
+    assert win.product_selector.count() == 1
+    win.menu_actions.undo.trigger()
+    assert view.model.rows == [] and win.product_selector.count() == 0
+    win.menu_actions.redo.trigger()
+    assert [row.name for row in view.model.rows] == ["Atlas"]
+
+
+def test_the_editing_tab_is_filled_when_first_clicked(qtbot, demo):
+    win = open_main_window(qtbot, demo, size=(1366, 768), view="portfolio")
+    view = win.view_host.current_view()
+    qtbot.waitUntil(lambda: win.workspace.loaded, timeout=30_000)
+    bar = view.tabs.tabBar()
+    index = view.tabs.indexOf(view.editor_page)
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+    assert view.tabs.currentWidget() is view.editor_page
+    table = view.editor
+    qtbot.waitUntil(table.isVisible)
+    names = [table.model.entity(row).name for row in range(table.model.rowCount())]
+    assert names == [row.name for row in view.model.rows]
+
+
+@pytest.mark.parametrize("view", ["roadmap", "portfolio"])
+def test_a_planted_trigger_or_a_damaged_file_is_refused_on_either_first_view(
+    qtbot, plan, tmp_path, view
+):
+    conn = sqlite3.connect(plan)
+    conn.execute("CREATE TRIGGER wipe AFTER UPDATE ON product BEGIN DELETE FROM requirement; END")
+    conn.commit()
+    conn.close()
+    before = plan.read_bytes()
+    dialogs = RecordingDialogs()
+    settings = Settings.load()
+    settings.last_view = view
+    win = MainWindow(settings=settings, dialogs=dialogs)
+    qtbot.addWidget(win)
+    assert not win.open_path(plan)
+    assert "trigger" in dialogs.errors[-1][1].lower()
+    assert win.workspace is None and plan.read_bytes() == before
+    bad = tmp_path / "bad.pmdesk"
+    bad.write_bytes(b"SQLite format 3\x00" + b"\x00" * 40)
+    assert not win.open_path(bad)
+    assert "truncated" in dialogs.errors[-1][1]

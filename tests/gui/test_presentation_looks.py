@@ -136,10 +136,16 @@ def test_portfolio_look_hides_the_editing_tab_and_grows_rows(ctx, qtbot):
 
     view = shown(ctx, qtbot, PortfolioView, product=None)
     widths = [view.table.columnWidth(c) for c in range(4)]
-    view.tabs.setCurrentWidget(view.editor)  # presenting from the editing tab: the overview
+    bar = view.tabs.tabBar()  # presenting from the editing tab: the overview
+    qtbot.mouseClick(
+        bar,
+        Qt.MouseButton.LeftButton,
+        pos=bar.tabRect(view.tabs.indexOf(view.editor_page)).center(),
+    )
+    assert view.tabs.currentWidget() is view.editor_page and view.editor.isVisible()
 
     def presented() -> None:
-        assert not view.tabs.isTabVisible(view.tabs.indexOf(view.editor))
+        assert not view.tabs.isTabVisible(view.tabs.indexOf(view.editor_page))
         assert view.tabs.currentWidget() is view.table
         assert view.table.rowHeight(0) >= round(THEME.body_px * 1.9)
         shown_columns = [c for c in range(4) if not view.table.isColumnHidden(c)]
@@ -150,7 +156,7 @@ def test_portfolio_look_hides_the_editing_tab_and_grows_rows(ctx, qtbot):
         assert drag == QAbstractItemView.DragDropMode.NoDragDrop
 
     round_trip(view, presented)
-    assert view.tabs.currentWidget() is view.editor
+    assert view.tabs.currentWidget() is view.editor_page
     assert [view.table.columnWidth(c) for c in range(4)] == widths
     assert not any(view.table.isColumnHidden(c) for c in range(4))
 

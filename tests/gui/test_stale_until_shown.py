@@ -89,9 +89,11 @@ def test_the_portfolio_recomputes_once_when_shown_not_on_every_roadmap_edit(
     before = _next_milestone_text(portfolio, product_id)
     assert before, "the product's next milestone is on the overview"
     calls = []
-    real = portfolio_module.portfolio_overview
+    real = portfolio_module.PortfolioQueries.overview
     monkeypatch.setattr(
-        portfolio_module, "portfolio_overview", lambda ws: calls.append(1) or real(ws)
+        portfolio_module.PortfolioQueries,
+        "overview",
+        lambda self, *args: calls.append(1) or real(self, *args),
     )
 
     window.product_selector.select(product_id)

@@ -681,8 +681,13 @@ def test_deleting_the_shown_product_elsewhere_empties_the_view(ctx, qtbot, fille
 def test_double_click_on_a_product_name_activates_it(ctx, qtbot, filled):
     view = make_view(ctx, qtbot, "portfolio", None)
     view.show()
-    for table, model in ((view.table, view.model), (view.editor.view, view.editor.model)):
-        view.tabs.setCurrentWidget(table if table is view.table else view.editor)
+    bar = view.tabs.tabBar()
+    for page, tab in ((view.table, 0), (view.editor_page, view.tabs.indexOf(view.editor_page))):
+        qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(tab).center())
+        assert view.tabs.currentWidget() is page
+        table, model = (
+            (view.table, view.model) if tab == 0 else (view.editor.view, view.editor.model)
+        )
         row = model.row_of(filled.other)
         rect = table.visualRect(model.index(row, 0))  # the product's name
         with qtbot.waitSignal(view.productActivated) as blocker:

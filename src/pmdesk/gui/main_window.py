@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -214,8 +215,10 @@ class MainWindow(QMainWindow):
             return open_workspace(path, read_only=read_only)
 
         title = f"Opening {path.name}"
+        # The first view's module loads on this thread while the worker checks the file.
+        first_view = partial(self.view_host.prepare, self.settings.last_view) if early else None
         try:
-            workspace = self._off_thread(title, open_it)
+            workspace = self._off_thread(title, open_it, first_view)
         except (WorkspaceLockedError, IndexDamagedError) as exc:
             if not self.dialogs.ask_read_only(str(exc)):
                 return False
@@ -272,7 +275,12 @@ class MainWindow(QMainWindow):
             self.dialogs.error("The password was not remembered", problem)
         return True
 
-    def _off_thread(self, title: str, open_it: Callable[[], Workspace]) -> Workspace:
+    def _off_thread(
+        self,
+        title: str,
+        open_it: Callable[[], Workspace],
+        meanwhile: Callable[[], object] | None = None,
+    ) -> Workspace:
         """Open (check, upgrade, connect) on a worker while the window keeps painting.
 
         A long open shows its progress dialog and the window takes no input meanwhile;
@@ -284,7 +292,7 @@ class MainWindow(QMainWindow):
 
         op = BackgroundOp(self, lambda _token: open_it(), title=title, cancellable=False)
         try:
-            return op.outcome_in_order()
+            return op.outcome_in_order(meanwhile)
         finally:
             op.deleteLater()
 
@@ -545,10 +553,10 @@ class MainWindow(QMainWindow):
     def _reload_products(self, keep: int | None) -> None:
         if self.ctx is None:
             return
-        from pmdesk.store.roadmap_rows import RoadmapQueries
+        from pmdesk.store.portfolio_rows import PortfolioQueries
 
-        # Read as the chart reads: before a file's store has loaded too (store/early.py).
-        products = RoadmapQueries(self.ctx.workspace).product_choices()
+        # Read as the first view reads: before a file's store has loaded too (store/early.py).
+        products = PortfolioQueries(self.ctx.workspace).product_choices()
         self.product_selector.set_products(products, keep)
 
     def _product_chosen(self, product_id: int | None) -> None:

@@ -253,6 +253,13 @@ class ViewHost(QWidget):
         spec = self.specs.get(key) or next(iter(self.specs.values()), None)
         return bool(getattr(spec, "before_store", False))
 
+    def prepare(self, key: str) -> None:
+        """Import what ``show_view(key)`` will need (the view's module), without showing it."""
+        spec = self.specs.get(key) or next(iter(self.specs.values()), None)
+        prepare = getattr(getattr(spec, "factory", None), "prepare", None)
+        if prepare is not None:
+            prepare()
+
     def current_view(self) -> QWidget | None:
         key = self.current_key
         return self._views.get(key) if key else None

@@ -320,15 +320,21 @@ class BackgroundOp(QObject):
         self.cancel()
         self.wait()
 
-    def outcome_in_order(self) -> Any:
+    def outcome_in_order(self, meanwhile: Callable[[], object] | None = None) -> Any:
         """Start, keep the window painting until the work has ended, then return its result
         or raise its error: for a caller that needs the answer before it goes on (opening a
-        file). Input stays held back meanwhile, as for any op."""
+        file). Input stays held back meanwhile, as for any op. ``meanwhile`` runs on this
+        thread once the work has started (what the caller will need next, imported while
+        the worker waits on the disk)."""
         loop = QEventLoop()
         self.ended.connect(loop.quit)
         self.start()  # the outcome arrives queued, so never before the loop below runs
-        if self.outcome is None:
-            loop.exec()
+        try:
+            if meanwhile is not None:
+                meanwhile()
+        finally:
+            if self.outcome is None:
+                loop.exec()
         if self.error is not None:
             raise self.error
         return self.result

@@ -33,7 +33,7 @@ from pmdesk.core.errors import PmdeskError
 
 from . import schema, sqlite_file
 from .filelock import WorkspaceLock, take_lock
-from .roadmap_rows import Fetch, fetcher
+from .plain import Fetch, fetcher
 from .row_versions import RowVersions
 
 if TYPE_CHECKING:

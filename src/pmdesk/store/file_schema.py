@@ -20,7 +20,7 @@ import json
 import re
 import sqlite3
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from pmdesk.paths import resource_path
@@ -40,11 +40,14 @@ class ForeignSchema(Exception):
     """What makes a file's schema differ from its format's; the message names it."""
 
 
+@lru_cache(maxsize=2048)
 def normalise(sql: str | None) -> str:
     """The SQL text as a comparable form: spacing folded, the created name unquoted.
 
     SQLite stores the text as written, and ``ALTER TABLE … RENAME`` (which an upgrade
     uses to rebuild a table) quotes the new name; neither changes what the SQL does.
+    Kept per text: opening a file reads its schema twice (the structure's check and the
+    values' check beside it), and every file of a format holds the same texts.
     """
     text = re.sub(r"\s+", " ", sql or "").strip()
     text = re.sub(r"\(\s+", "(", text)

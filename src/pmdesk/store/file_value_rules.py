@@ -23,7 +23,7 @@ from pmdesk.core.validation import DATE_MAX, DATE_MIN, DAYS_MAX, NUMBER_MAX, WHO
 from . import schema
 from .file_values import TableScan, value_checks_file
 from .models import Base, ExactDecimal
-from .models.finance import DECIMAL_DIGITS
+from .plan_rows import DECIMAL_DIGITS
 
 # Whole numbers with a tighter bound than WHOLE_MAX, as core.validation holds them: a lag
 # or a launch-relative due date counts days, and a date plus it must stay a date.

@@ -16,11 +16,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from pmdesk.core.enums import ItemKind
 from pmdesk.core.history import EntryKind
 
-from . import history
+from . import history, portfolio_rows
 from .models import Dependency, Entity, RoadmapItem
+from .plain import plain_read
+from .portfolio_rows import RoadmapSummary
 from .services.base import Repo
 from .services.history import HistoryService, Moment
 
@@ -111,49 +112,11 @@ class TableQuery[M: Entity]:
             return {entity_id: value for entity_id, value in rows}
 
 
-@dataclass(frozen=True)
-class RoadmapSummary:
-    """What the portfolio table shows of one product's roadmap."""
-
-    items: int = 0
-    next_milestone: str = ""
-    next_milestone_on: dt.date | None = None
-
-
 def roadmap_summaries(ws: Any, today: dt.date | None = None) -> dict[int, RoadmapSummary]:
-    """product id -> item count and next milestone (on or after today), in two grouped queries."""
-    today = today or dt.date.today()
-    with ws.read() as session:
-        counts = dict(
-            session.execute(
-                sa.select(RoadmapItem.product_id, sa.func.count()).group_by(RoadmapItem.product_id)
-            ).all()
-        )
-        upcoming = (
-            sa.select(
-                RoadmapItem.product_id,
-                RoadmapItem.name,
-                RoadmapItem.start_date,
-                sa.func.row_number()
-                .over(
-                    partition_by=RoadmapItem.product_id,
-                    order_by=(RoadmapItem.start_date, RoadmapItem.id),
-                )
-                .label("rank"),
-            )
-            .where(RoadmapItem.kind == ItemKind.MILESTONE, RoadmapItem.start_date >= today)
-            .subquery()
-        )
-        firsts = session.execute(
-            sa.select(upcoming.c.product_id, upcoming.c.name, upcoming.c.start_date).where(
-                upcoming.c.rank == 1
-            )
-        ).all()
-    milestones = {pid: (name, day) for pid, name, day in firsts}
-    return {
-        pid: RoadmapSummary(counts.get(pid, 0), *milestones.get(pid, ("", None)))
-        for pid in set(counts) | set(milestones)
-    }
+    """product id -> item count and next milestone (on or after today)
+    (:func:`pmdesk.store.portfolio_rows.roadmap_summaries`)."""
+    day = today or dt.date.today()
+    return plain_read(ws, lambda fetch: portfolio_rows.roadmap_summaries(fetch, day))
 
 
 def max_value(repo: Repo[Any], field: str, **scope: Any) -> Any:

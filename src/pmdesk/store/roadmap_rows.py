@@ -37,8 +37,9 @@ from pmdesk.core.scheduling import Link, Task, task_duration
 from pmdesk.core.working_calendar import CalendarException as Day
 from pmdesk.core.working_calendar import WorkingCalendar
 
+from .plain import Fetch, plain_read, read_date
+
 T = TypeVar("T")
-Fetch = Callable[[str, Sequence[object]], Sequence[Sequence]]
 Seen = Callable[[str, Iterable[tuple[int, int]]], None]
 
 CHUNK = 500  # SQLite limits the number of bound parameters in one IN (...)
@@ -171,17 +172,12 @@ _CALENDAR_DAYS_SQL = (
 )
 _SNAPSHOT_SQL = "SELECT id, name, at, kind, who, note FROM history_snapshot ORDER BY at, id"
 # The products as the window's product list shows them (PortfolioService lists them so).
-_PRODUCT_CHOICE_SQL = "SELECT id, name FROM product ORDER BY sort_order, name"
 _LAUNCH_LANE_SQL = (
     "SELECT launch_task.id, launch_task.title, launch_task.due_date,"
     " launch_task.due_offset_days, launch.launch_date, launch_task.status,"
     " launch_task.function FROM launch_task JOIN launch ON launch_task.launch_id = launch.id"
     " WHERE launch.product_id = ?"
 )
-
-
-def _date(value: str | dt.date) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
 def _moment(value: str | dt.datetime) -> dt.datetime:
@@ -214,7 +210,7 @@ def make_items(rows: Sequence[Sequence]) -> list[ItemRow]:
     items open a large plan.
     """
     texts = {row[5] for row in rows} | {row[6] for row in rows}
-    days = {t: _date(t) for t in texts}
+    days = {t: read_date(t) for t in texts}
     new, kinds, statuses, horizons = tuple.__new__, _KINDS, _STATUSES, _HORIZONS
     return [
         new(
@@ -307,7 +303,7 @@ def baseline_rows(fetch: Fetch, product_id: int) -> list[BaselineRow]:
 def baseline_ordinals(fetch: Fetch, baseline_id: int) -> dict[int, tuple[int, int]]:
     """item id -> (start, end) ordinals recorded in a baseline."""
     return {
-        i: (_date(start).toordinal(), _date(end).toordinal())
+        i: (read_date(start).toordinal(), read_date(end).toordinal())
         for i, start, end in fetch(_BASELINE_ENTRY_SQL, (baseline_id,))
     }
 
@@ -319,7 +315,11 @@ def launch_lane(fetch: Fetch, product_id: int) -> list[LaneTask]:
     for task_id, title, due, offset, launch_date, status, function in fetch(
         _LAUNCH_LANE_SQL, (product_id,)
     ):
-        day = _date(launch_date) + dt.timedelta(days=offset) if offset is not None else _date(due)
+        day = (
+            read_date(launch_date) + dt.timedelta(days=offset)
+            if offset is not None
+            else read_date(due)
+        )
         lane.append(LaneTask(task_id, title, day, _TASK_STATUSES[status], _FUNCTIONS[function]))
     return sorted(lane, key=lambda t: (t.due, _FUNCTION_ORDER[t.function], t.id))
 
@@ -331,11 +331,6 @@ def snapshot_rows(fetch: Fetch) -> list[SnapshotRow]:
         SnapshotRow(i, name, _moment(at), _SNAPSHOT_KINDS[kind], who, note)
         for i, name, at, kind, who, note in fetch(_SNAPSHOT_SQL, ())
     ]
-
-
-def product_choices(fetch: Fetch) -> list[tuple[int, str]]:
-    """(id, name) of every product, in the portfolio's order: the window's product list."""
-    return [(i, name) for i, name in fetch(_PRODUCT_CHOICE_SQL, ())]
 
 
 def working_calendar(fetch: Fetch, product_id: int | None) -> WorkingCalendar:
@@ -354,24 +349,8 @@ def working_calendar(fetch: Fetch, product_id: int | None) -> WorkingCalendar:
         day_start=day_start,
         day_end=day_end,
         minutes_per_day=minutes,
-        exceptions=tuple(Day(_date(s), _date(e), bool(w), n) for s, e, w, n in days),
+        exceptions=tuple(Day(read_date(s), read_date(e), bool(w), n) for s, e, w, n in days),
     )
-
-
-def fetcher(conn: Any) -> Fetch:
-    """A fetch on a SQLAlchemy connection (a session's): plain tuples.
-
-    On SQLite straight from the driver's cursor: the bulk reads hold only ints and text,
-    which SQLAlchemy would hand over unchanged, so the driver's own tuples are the same
-    values without building a Row per row (100,000 items: about a third of the read).
-    Other databases (a team workspace) run the same SQL through SQLAlchemy, with their
-    driver's placeholders.
-    """
-    if conn.dialect.name == "sqlite":
-        driver = conn.connection.driver_connection
-        assert driver is not None
-        return lambda sql, params: driver.execute(sql, tuple(params)).fetchall()
-    return lambda sql, params: conn.exec_driver_sql(sql.replace("?", "%s"), tuple(params)).all()
 
 
 class RoadmapQueries:
@@ -385,12 +364,7 @@ class RoadmapQueries:
         self.ws = ws
 
     def _read(self, read: Callable[[Fetch], T]) -> T:
-        early = getattr(self.ws, "early_fetch", None)
-        fetch = early() if early is not None else None
-        if fetch is not None:
-            return read(fetch)
-        with self.ws.read() as session:
-            return read(fetcher(session.connection()))
+        return plain_read(self.ws, read)
 
     def _seen(self, table: str, pairs: Iterable[tuple[int, int]]) -> None:
         """The rows read end with their ``row_version``: on a team workspace an edit made
@@ -428,10 +402,6 @@ class RoadmapQueries:
         """Every snapshot, oldest first (:func:`snapshot_rows`)."""
         return self._read(snapshot_rows)
 
-    def product_choices(self) -> list[tuple[int, str]]:
-        """(id, name) of every product, in the portfolio's order (:func:`product_choices`)."""
-        return self._read(product_choices)
-
     def calendar(self, product_id: int | None) -> WorkingCalendar:
         """The product's working calendar (:func:`working_calendar`)."""
         return self._read(lambda fetch: working_calendar(fetch, product_id))
@@ -464,7 +434,7 @@ class RoadmapQueries:
         def day(value: str | dt.date) -> int:
             found = ordinals.get(value)
             if found is None:
-                found = ordinals[value] = _date(value).toordinal()
+                found = ordinals[value] = read_date(value).toordinal()
             return found
 
         milestone = ItemKind.MILESTONE.value

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from pmdesk.core.enums import Stage
 from pmdesk.gui.theme import plain_tooltip
-from pmdesk.store.services.portfolio import ProductOverview
+from pmdesk.store.portfolio_rows import ProductOverview
 
 from .overview import HEALTH_COLOURS
 

@@ -21,7 +21,7 @@ from pmdesk.core.lifecycle import (
     relative_shares,
 )
 from pmdesk.gui.widgets.chart_range import UserRange
-from pmdesk.store.services.portfolio import ProductOverview
+from pmdesk.store.portfolio_rows import ProductOverview
 
 from .overview import HEALTH_COLOURS
 

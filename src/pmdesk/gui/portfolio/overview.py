@@ -25,7 +25,7 @@ from pmdesk.core.palette import HEALTH_COLOURS
 from pmdesk.core.wording import plural
 from pmdesk.gui.theme import plain_tooltip
 from pmdesk.gui.widgets.row_sync import sync_rows
-from pmdesk.store.services.portfolio import ProductOverview
+from pmdesk.store.portfolio_rows import ProductOverview
 
 HEADERS = (
     "Product",

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pmdesk.core.enums import ProductType, Stage
 from pmdesk.gui.commands import CreateCommand
 from pmdesk.gui.widgets.columns import Column, Kind
-from pmdesk.store.services import PortfolioService
+
+if TYPE_CHECKING:
+    from pmdesk.store.services import PortfolioService
 
 
 class CreateProductCommand(CreateCommand):

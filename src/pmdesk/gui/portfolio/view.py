@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex
 from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication
@@ -31,10 +31,10 @@ from pmdesk.gui.widgets.entity_table import EntityTable
 from pmdesk.gui.widgets.hint import accessible_table, next_step_hint
 from pmdesk.gui.widgets.image_export import export_widget
 from pmdesk.gui.widgets.look import Look, row_height
-from pmdesk.store.queries import TableQuery
-from pmdesk.store.services import PortfolioService
-from pmdesk.store.services.finance import FinanceService
-from pmdesk.store.services.portfolio import portfolio_overview
+from pmdesk.store.portfolio_rows import PortfolioQueries
+
+if TYPE_CHECKING:
+    from pmdesk.store.services import PortfolioService
 
 from .board import LifecycleBoard
 from .overview import (
@@ -78,7 +78,6 @@ class PortfolioView(BaseView):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.portfolio = ctx.service(PortfolioService)
         self.title, self.subtitle = heading(), quiet()
         self.add_button = QPushButton("Add product…")
         self.add_button.setToolTip("Add a product to the portfolio (Undo takes it back)")
@@ -105,7 +104,11 @@ class PortfolioView(BaseView):
         QVBoxLayout(self._bubble_host).setContentsMargins(0, 0, 0, 0)
         self.bubble_hint = next_step_hint("", self._bubble_host, centred=True)
         self._bubble_host.layout().addWidget(self.bubble_hint)
-        self.editor = self._edit_table()
+        # The editable table is built (and its rows read) when its tab is first shown:
+        # a file opened on the Portfolio is drawn sooner without it.
+        self._editor: EntityTable | None = None
+        self.editor_page = QWidget(self)
+        QVBoxLayout(self.editor_page).setContentsMargins(0, 0, 0, 0)
         self.rollup = RollupPanel(self)
         self.rollup.productActivated.connect(self.productActivated)
         self.rollup.yearChanged.connect(self.refresh_rollup)
@@ -115,7 +118,7 @@ class PortfolioView(BaseView):
             (self.board, "Lifecycle board"),
             (self._bubble_host, "Growth–share"),
             (self.rollup, "P&&L"),
-            (self.editor, "Edit products"),
+            (self.editor_page, "Edit products"),
         )
         self.tabs.currentChanged.connect(self._tab_shown)
         self.look = Look()
@@ -132,7 +135,7 @@ class PortfolioView(BaseView):
         self.look.restore()
         if theme is None:
             return
-        self.look.tab(self.tabs, hide=(self.editor,))
+        self.look.tab(self.tabs, hide=(self.editor_page,))
         self.look.hide(self.add_button)
         self.look.rows(self.table, row_height(theme))
         self.look.rows(self.rollup.table, row_height(theme))
@@ -196,9 +199,31 @@ class PortfolioView(BaseView):
         table.selectionModel().currentRowChanged.connect(lambda *_: self.selectionChanged.emit())
         return table
 
+    @property
+    def portfolio(self) -> PortfolioService:
+        """The products' service: the store's, loaded after a file's first view is drawn
+        (the overview itself is read without it, see store/portfolio_rows.py)."""
+        from pmdesk.store.services import PortfolioService
+
+        return self.ctx.service(PortfolioService)
+
+    @property
+    def editor(self) -> EntityTable:
+        """The editable product table, built and read when it is first shown or asked for."""
+        if self._editor is None:
+            from pmdesk.store.queries import TableQuery
+
+            self._editor = self._edit_table()
+            self.editor_page.layout().addWidget(self._editor)
+            self._editor.show()  # (a page on screen shows a new child only when asked)
+            self._editor.model.set_query(TableQuery.where_equal(self.portfolio.products))
+        return self._editor
+
     def _edit_table(self) -> EntityTable:
         """The editable product table, for every field the overview does not edit."""
-        model = EntityTableModel(self.ctx, self.portfolio.products, product_columns(), parent=self)
+        model = EntityTableModel(
+            self.ctx, lambda: self.portfolio.products, product_columns(), parent=self
+        )
         table = self.register(
             EntityTable(
                 model,
@@ -211,7 +236,6 @@ class PortfolioView(BaseView):
         )
         accessible_table(table, "Products (editable)")
         table.rowActivated.connect(self.productActivated)
-        model.set_query(TableQuery.where_equal(self.portfolio.products))
         return table
 
     def _new_product(self) -> CreateProductCommand:
@@ -241,7 +265,8 @@ class PortfolioView(BaseView):
     def refresh(self) -> None:
         """Recompute the overview (a few queries per product); rows are updated in place,
         so the table and the board keep their selection and scroll position."""
-        rows = portfolio_overview(self.ctx.workspace)
+        queries = PortfolioQueries(self.ctx.workspace)
+        rows = queries.overview()
         self.model.set_rows(rows)
         self.board.set_rows(rows)
         self._rows = rows
@@ -250,14 +275,14 @@ class PortfolioView(BaseView):
         self._bubble_empty_state(rows)
         self.hint.setVisible(not rows)
         self.add_button.setEnabled(not self.ctx.read_only)
-        info = self.portfolio.workspace_info()
-        self.title.setText(f"Portfolio — {info.name}")
+        name, organisation = queries.heading()
+        self.title.setText(f"Portfolio — {name}")
         flagged = sum(1 for r in rows if r.flagged)
         parts = [f"{len(rows)} product{'s' if len(rows) != 1 else ''}"]
         if flagged:
             parts.append(f"{flagged} flagged for elimination")
-        if info.organisation:
-            parts.append(info.organisation)
+        if organisation:
+            parts.append(organisation)
         self.subtitle.setText(" · ".join(parts))
 
     @property
@@ -289,6 +314,8 @@ class PortfolioView(BaseView):
             self._bubbles.setVisible(plotted)
 
     def _tab_shown(self, index: int) -> None:
+        if self.tabs.widget(index) is self.editor_page:
+            _ = self.editor  # the property builds the table the first time its tab is shown
         if self.tabs.widget(index) is self._bubble_host:
             _ = self.bubbles  # the property builds the chart the first time its tab is shown
         if self.tabs.widget(index) is self.rollup and self._rollup_stale:
@@ -300,6 +327,8 @@ class PortfolioView(BaseView):
         if self.tabs.currentWidget() is not self.rollup:
             self._rollup_stale = True
             return
+        from pmdesk.store.services.finance import FinanceService
+
         found = self.ctx.service(FinanceService).portfolio_pnl(self.rollup.chosen_year())
         counted = {p.product_id for p in found.products}
         missing = [r.name for r in self._rows if r.id not in counted]

@@ -24,11 +24,18 @@ def _lazy(module: str, class_name: str):
         return view_class(ctx, parent)
 
     factory.__name__ = f"create_{qualified.rsplit('.', 2)[-2]}_view"
+    # Imports the view's module ahead (the window does it while a file opens on a worker).
+    factory.prepare = lambda: importlib.import_module(qualified)  # type: ignore[attr-defined]
     return factory
 
 
 VIEWS: list[ViewSpec] = [
-    ViewSpec("portfolio", "Portfolio", _lazy("pmdesk.gui.portfolio.view", "PortfolioView")),
+    ViewSpec(
+        "portfolio",
+        "Portfolio",
+        _lazy("pmdesk.gui.portfolio.view", "PortfolioView"),
+        before_store=True,
+    ),
     ViewSpec("canvas", "Canvas", _lazy("pmdesk.gui.canvas.view", "CanvasView")),
     ViewSpec(
         "stakeholders", "Stakeholders", _lazy("pmdesk.gui.stakemap.view", "StakeholderMapView")

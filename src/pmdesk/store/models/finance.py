@@ -11,7 +11,6 @@ at open (:mod:`pmdesk.store.file_values`).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -19,13 +18,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pmdesk.core.finance import Period, PricingModel
-from pmdesk.core.validation import NUMBER_MAX
 
+from ..plan_rows import canonical_decimal, parse_decimal
 from .base import Entity, enum_type, fk
-
-# The text of an exact decimal: an optional minus, digits, and a fraction if any.
-DECIMAL_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
-DECIMAL_DIGITS = 60  # characters of text an exact decimal may take in the file
 
 
 class ExactDecimal(sa.types.TypeDecorator[Decimal]):
@@ -38,42 +33,8 @@ class ExactDecimal(sa.types.TypeDecorator[Decimal]):
     impl = sa.Text
     cache_ok = True
 
-    @staticmethod
-    def canonical(value: Any) -> str:
-        """``value`` (a Decimal, an int or its text) as the file holds it; ValueError if not."""
-        if isinstance(value, bool) or isinstance(value, float):
-            raise ValueError(f"{value!r} is a binary number, not an exact decimal")
-        if isinstance(value, str):
-            text = value.strip()
-            if not DECIMAL_TEXT.fullmatch(text):
-                raise ValueError(f"{value[:40]!r} is not a decimal number")
-            value = Decimal(text)
-        elif isinstance(value, int):
-            value = Decimal(value)
-        if not isinstance(value, Decimal):
-            raise ValueError(f"{value!r} is not a decimal number")
-        if not value.is_finite():
-            raise ValueError(f"{value} is not a finite number")
-        if value.is_zero():
-            value = abs(value)  # "-0" and "0" are one number
-        if abs(value) > NUMBER_MAX:
-            raise ValueError(f"{value:,.0f} is beyond ±{NUMBER_MAX:,.0f}")
-        text = format(value, "f")
-        if len(text) > DECIMAL_DIGITS:
-            raise ValueError(f"{text[:40]}… has too many digits")
-        return text
-
-    @classmethod
-    def parse(cls, text: str) -> Decimal:
-        """The Decimal a file's text holds; ValueError unless it is canonical text."""
-        if not isinstance(text, str) or not DECIMAL_TEXT.fullmatch(text):
-            raise ValueError(f"{str(text)[:40]!r} is not a decimal number")
-        if len(text) > DECIMAL_DIGITS:
-            raise ValueError(f"{text[:40]}… has too many digits")
-        value = Decimal(text)
-        if abs(value) > NUMBER_MAX:
-            raise ValueError(f"{value:,.0f} is beyond ±{NUMBER_MAX:,.0f}")
-        return value
+    canonical = staticmethod(canonical_decimal)  # the rules live with the plain reads
+    parse = staticmethod(parse_decimal)
 
     def process_bind_param(self, value: Any, dialect: sa.Dialect) -> str | None:
         if value is None:

@@ -16,7 +16,8 @@ from pmdesk.core.errors import NotFoundError, ValidationError
 from pmdesk.core.working_calendar import WorkingCalendar
 
 from ..models import CalendarException, WorkCalendar
-from ..roadmap_rows import fetcher, working_calendar
+from ..plain import fetcher
+from ..roadmap_rows import working_calendar
 from .base import Repo
 
 _HOURS = ("weekdays", "day_start", "day_end", "minutes_per_day")

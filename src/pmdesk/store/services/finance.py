@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from pmdesk.core import finance as core
-from pmdesk.core.enums import MetricKind
 from pmdesk.core.errors import NotFoundError, ValidationError
 from pmdesk.core.finance import (
     BusinessCase as CoreCase,
@@ -45,6 +44,7 @@ from pmdesk.core.pricing import (
 )
 from pmdesk.core.validation import NUMBER_MAX
 
+from .. import portfolio_rows
 from ..models import (
     BusinessCase,
     BusinessCaseVersion,
@@ -52,13 +52,20 @@ from ..models import (
     BusinessScenario,
     ExactDecimal,
     GateReview,
-    Metric,
-    MetricValue,
     Product,
     ScenarioOverride,
 )
 from ..models import CostItem as CostItemModel
 from ..models import PricePoint as PricePointModel
+from ..plain import plain_read
+from ..plan_rows import (
+    VersionRow,
+    actuals_of,
+    case_from_content,
+    horizon_periods,
+    plan_ratios,
+    signed_version,
+)
 
 if TYPE_CHECKING:
     from pmdesk.core import pnl as core_pnl
@@ -124,16 +131,6 @@ class PricePointRow:
             self.channel_margin,
             self.target_margin,
         )
-
-
-@dataclass(frozen=True)
-class VersionRow:
-    id: int
-    version: int
-    signed_by: str
-    signed_on: dt.date
-    scenario: str
-    gate_review_id: int | None
 
 
 @dataclass(frozen=True)
@@ -266,18 +263,6 @@ def _pricing_model(value: PricingModel | str) -> PricingModel:
         raise ValidationError("pricing model", str(exc)) from None
 
 
-def _horizon(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise ValidationError("horizon", f"{value!r} is not a whole number of periods")
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        raise ValidationError("horizon", f"{value!r} is not a whole number of periods") from None
-    if not 1 <= number <= 400:
-        raise ValidationError("horizon", f"{number} is not between 1 and 400 periods")
-    return number
-
-
 def _date(label: str, value: object) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
@@ -310,7 +295,7 @@ def _settings_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
         elif name == "period":
             cleaned[name] = _period(value)
         elif name == "horizon":
-            cleaned[name] = _horizon(value)
+            cleaned[name] = horizon_periods(value)
         elif name == "start":
             cleaned[name] = _date("start", value)
         elif name == "pricing_model":
@@ -383,46 +368,6 @@ def _figures_content(result: core.ScenarioResult) -> dict[str, Any]:
     }
 
 
-def case_from_content(content: Mapping[str, Any]) -> CoreCase:
-    """The business case a signed version froze, as core's object; ValidationError if the
-    content is not a signed case's (a file edited elsewhere)."""
-    try:
-        settings = content["settings"]
-        case_settings = CaseSettings(
-            currency=check_currency(settings["currency"]),
-            period=Period(settings["period"]),
-            horizon=_horizon(settings["horizon"]),
-            start=dt.date.fromisoformat(settings["start"]),
-            pricing_model=PricingModel(settings["pricing_model"]),
-        )
-        drivers = core.default_drivers()
-        for key, text in content["drivers"].items():
-            if key in core.DRIVER_KEYS:
-                drivers[key] = ExactDecimal.parse(text)
-        scenarios = tuple(
-            Scenario(
-                str(s["name"]),
-                {
-                    k: ExactDecimal.parse(v)
-                    for k, v in s["overrides"].items()
-                    if k in core.DRIVER_KEYS
-                },
-            )
-            for s in content["scenarios"]
-        )
-        build_up = content.get("unit_cost_from_build_up")
-        return CoreCase(
-            case_settings,
-            drivers,
-            scenarios,
-            ExactDecimal.parse(build_up) if build_up is not None else None,
-        )
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise ValidationError(
-            "signed version", f"its frozen content cannot be read ({exc})"
-        ) from None
-
-
 # -- the service -------------------------------------------------------------------------------
 
 
@@ -480,18 +425,11 @@ class FinanceService:
 
     def signed_case(self, product_id: int) -> tuple[VersionRow, CoreCase] | None:
         """The latest signed version of the product's case and the case it froze."""
-        with self.ws.read() as session:
-            version = session.scalar(
-                sa.select(BusinessCaseVersion)
-                .join(BusinessCase, BusinessCaseVersion.case_id == BusinessCase.id)
-                .where(BusinessCase.product_id == product_id)
-                .order_by(BusinessCaseVersion.version.desc())
-                .limit(1)
-            )
-            if version is None:
-                return None
-            content = dict(version.content)
-        return _version_row(version), case_from_content(content)
+        found = plain_read(self.ws, lambda fetch: signed_version(fetch, product_id))
+        if found is None:
+            return None
+        version, content = found
+        return version, case_from_content(content)
 
     def has_signed_case(self, product_id: int) -> bool:
         """Whether the product's case has a signed version (the Analysis gate's criterion)."""
@@ -958,16 +896,13 @@ class FinanceService:
         )
 
     def plan_ratios(self, product_id: int) -> list[Decimal]:
-        """Actual ÷ planned revenue of each complete period of the product's signed plan that
-        has actuals, oldest first: what the business-case elimination rule reads. Empty
-        without a signed version (a draft is no commitment to hold a product to)."""
-        try:
-            found = self.plan_vs_actual(product_id)
-        except ValidationError:  # a signed version edited elsewhere past reading: no plan
-            return []
-        if found is None or found.plan_source == "draft":
-            return []
-        return [v.ratio for v in found.revenue if v.ratio is not None and v.complete]
+        """Actual ÷ planned revenue of each complete period of the product's signed plan
+        that has actuals, oldest first (:func:`pmdesk.store.plan_rows.plan_ratios`)."""
+
+        def read(fetch):
+            return plan_ratios(fetch, product_id, portfolio_rows.series_of(fetch, product_id))
+
+        return plain_read(self.ws, read)
 
     def revenue_ratio(self, product_id: int, periods: int) -> Decimal | None:
         """Actual ÷ planned revenue over the last ``periods`` complete periods that have
@@ -985,40 +920,10 @@ class FinanceService:
     def _actuals(
         self, product_id: int
     ) -> tuple[dict[dt.date, Decimal], dict[dt.date, Decimal], dict[dt.date, Decimal]]:
-        """Monthly actual revenue, units and gross margin (an amount) from the metric values.
-
-        Of several metrics of one kind the first counts (as the elimination rules read them).
-        A margin metric in "%" is a share of that month's revenue; without revenue that
-        month it says nothing about the amount and is left out.
-        """
-        with self.ws.read() as session:
-            metrics = session.execute(
-                sa.select(Metric.id, Metric.kind, Metric.unit)
-                .where(
-                    Metric.product_id == product_id,
-                    Metric.kind.in_([MetricKind.REVENUE, MetricKind.UNITS, MetricKind.MARGIN]),
-                )
-                .order_by(Metric.sort_order, Metric.name)
-            ).all()
-            first: dict[MetricKind, tuple[int, str]] = {}
-            for metric_id, kind, unit in metrics:
-                first.setdefault(kind, (metric_id, unit))
-            values: dict[MetricKind, dict[dt.date, Decimal]] = {}
-            for kind, (metric_id, _unit) in first.items():
-                rows = session.execute(
-                    sa.select(MetricValue.period, MetricValue.value).where(
-                        MetricValue.metric_id == metric_id
-                    )
-                ).all()
-                values[kind] = {period: Decimal(repr(value)) for period, value in rows}
-        revenue = values.get(MetricKind.REVENUE, {})
-        units = values.get(MetricKind.UNITS, {})
-        margin = values.get(MetricKind.MARGIN, {})
-        if MetricKind.MARGIN in first and first[MetricKind.MARGIN][1].strip() == "%":
-            from pmdesk.core.pnl import margin_amounts
-
-            margin = margin_amounts(revenue, margin)
-        return revenue, units, margin
+        """Monthly actual revenue, units and gross margin (an amount) from the metric values
+        (:func:`pmdesk.store.plan_rows.actuals_of`)."""
+        series = plain_read(self.ws, lambda fetch: portfolio_rows.series_of(fetch, product_id))
+        return actuals_of(series)
 
     # -- lookups inside a transaction -------------------------------------------------------------
 

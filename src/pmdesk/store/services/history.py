@@ -24,7 +24,8 @@ from pmdesk.core.history import Entry, EntryKind, NetChange, SnapshotKind, net_c
 from .. import history, journal
 from ..history_apply import apply_changes, db_key, looks_cut
 from ..models import Base
-from ..roadmap_rows import SnapshotRow, fetcher, snapshot_rows
+from ..plain import fetcher
+from ..roadmap_rows import SnapshotRow, snapshot_rows
 
 if TYPE_CHECKING:
     from .figures import PlanFigures

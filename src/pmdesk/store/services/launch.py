@@ -22,7 +22,8 @@ from pmdesk.core.templates import launch_checklist
 from pmdesk.core.working_calendar import day_off
 
 from ..models import Launch, LaunchMessage, LaunchTask
-from ..roadmap_rows import LaneTask, fetcher, launch_lane
+from ..plain import fetcher
+from ..roadmap_rows import LaneTask, launch_lane
 from .base import Repo
 from .calendar import CalendarService
 

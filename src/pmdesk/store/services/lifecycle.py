@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from pmdesk.core.enums import GateDecision, ItemKind, LaneKind, MetricKind, Stage
+from pmdesk.core.enums import GateDecision, ItemKind, LaneKind, Stage
 from pmdesk.core.errors import NotFoundError, ValidationError
 from pmdesk.core.history import SnapshotKind
 from pmdesk.core.lifecycle import (
@@ -24,13 +23,11 @@ from pmdesk.core.lifecycle import (
     Trigger,
     check_gate_review,
     check_stage_move,
-    elimination_triggers,
     gate_outcome,
-    rules_from_settings,
     rules_to_settings,
 )
 
-from .. import history
+from .. import history, portfolio_rows
 from ..journal import Journal
 from ..models import (
     EliminationReview,
@@ -45,6 +42,8 @@ from ..models import (
     Stakeholder,
     WorkspaceInfo,
 )
+from ..plain import plain_read
+from ..portfolio_rows import MetricSeries
 from .base import Repo
 
 if TYPE_CHECKING:
@@ -81,18 +80,6 @@ def _finance_service() -> type[FinanceService]:
 
 
 # -- the service ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MetricSeries:
-    """A metric with its values, oldest first: (period, value, per-period target or None)."""
-
-    metric: Metric
-    points: list[tuple[dt.date, float, float | None]]
-
-    @property
-    def values(self) -> list[float]:
-        return [value for _period, value, _target in self.points]
 
 
 class LifecycleService:
@@ -306,17 +293,12 @@ class LifecycleService:
 
     def series_of(self, product_id: int) -> list[MetricSeries]:
         """Every metric of a product with its values, in the metrics' order."""
-        values: dict[int, list[tuple[dt.date, float, float | None]]] = {}
-        for v in self.values_of_product(product_id):
-            values.setdefault(v.metric_id, []).append((v.period, v.value, v.target))
-        return [MetricSeries(m, values.get(m.id, [])) for m in self.metrics_of(product_id)]
+        return plain_read(self.ws, lambda fetch: portfolio_rows.series_of(fetch, product_id))
 
     # -- elimination -------------------------------------------------------------------------------
 
     def elimination_rules(self) -> EliminationRules:
-        with self.ws.read() as session:
-            info = session.get(WorkspaceInfo, 1)
-            return rules_from_settings(info.settings if info else {})
+        return plain_read(self.ws, portfolio_rows.elimination_rules)
 
     def set_elimination_rules(self, rules: EliminationRules) -> Journal:
         with self.ws.transaction() as uow:
@@ -325,23 +307,14 @@ class LifecycleService:
         return uow.journal
 
     def triggers_of(self, product_id: int, rules: EliminationRules | None = None) -> list[Trigger]:
-        """The rules a product's metrics trip, plus a hand-set flag; only In-life products."""
-        product = self._product(product_id)
-        found: list[Trigger] = []
-        if product.stage is Stage.IN_LIFE:
-            by_kind: dict[MetricKind, list[float]] = {}
-            for series in self.series_of(product_id):
-                by_kind.setdefault(series.metric.kind, series.values)
-            found = elimination_triggers(
-                by_kind.get(MetricKind.REVENUE, []),
-                by_kind.get(MetricKind.MARGIN, []),
-                by_kind.get(MetricKind.MARKET_SHARE, []),
-                rules or self.elimination_rules(),
-                self.ws.service(_finance_service()).plan_ratios(product_id),
+        """The rules a product's metrics trip, plus a hand-set flag; only In-life products
+        (:func:`pmdesk.store.portfolio_rows.triggers_of`)."""
+        try:
+            return plain_read(
+                self.ws, lambda fetch: portfolio_rows.triggers_of(fetch, product_id, rules)
             )
-        if product.elimination_flag:
-            found.append(Trigger("manual", product.elimination_flag_reason or "flagged by hand"))
-        return found
+        except LookupError:
+            raise NotFoundError("product", product_id) from None
 
     def candidates(self, rules: EliminationRules | None = None) -> dict[int, list[Trigger]]:
         """product id -> what flags it, for every product something flags."""
