@@ -16,7 +16,6 @@ from typing import Any
 from .enums import ItemKind
 from .errors import ValidationError
 from .scoring import RICE_IMPACT_SCALE
-from .working_calendar import check_calendar
 
 Fields = dict[str, Any]
 Rule = Callable[[Fields], None]
@@ -103,6 +102,8 @@ def _dependency(f: Fields) -> None:
 
 
 def _calendar(f: Fields) -> None:
+    from .working_calendar import check_calendar  # loaded when a calendar is first checked
+
     require_text(f, "name")
     weekdays, start, end, per_day = (
         f.get(k) for k in ("weekdays", "day_start", "day_end", "minutes_per_day")

@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import socket
 import sys
 from pathlib import Path
 
@@ -74,7 +73,7 @@ class WorkspaceLock:
             os.close(fd)  # the previous holder deleted it meanwhile: lock the new one
         self._fd = fd
         os.ftruncate(fd, 0)
-        info = {"pid": os.getpid(), "host": socket.gethostname()}
+        info = {"pid": os.getpid(), "host": _host_name()}
         os.write(fd, json.dumps(info).encode())
         os.fsync(fd)
 
@@ -144,3 +143,14 @@ def take_lock(path: Path) -> WorkspaceLock:
     except LockHeld as held:
         raise WorkspaceLockedError(path, held.holder) from None
     return lock
+
+
+def _host_name() -> str:
+    """This machine's name, as the lock records it (the socket module only where there is
+    no ``uname``: it is a few milliseconds of a cold start that opens a file)."""
+    uname = getattr(os, "uname", None)
+    if uname is not None:
+        return uname().nodename
+    import socket
+
+    return socket.gethostname()

@@ -14,9 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from pmdesk.core import finance as core
 from pmdesk.core.enums import MetricKind
@@ -123,8 +122,7 @@ def case_from_content(content: Mapping[str, Any]) -> CoreCase:
         ) from None
 
 
-@dataclass(frozen=True)
-class VersionRow:
+class VersionRow(NamedTuple):  # (quicker to load than a dataclass: a start reads it)
     id: int
     version: int
     signed_by: str

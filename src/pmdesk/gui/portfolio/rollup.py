@@ -10,9 +10,8 @@ P&L; the totals are bold.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPalette
@@ -47,8 +46,7 @@ RIGHT = {1, 2, 3, 4}
 PLAN = "plan"
 
 
-@dataclass(frozen=True)
-class RollupLine:
+class RollupLine(NamedTuple):  # (quicker to load than a dataclass: a start reads it)
     key: tuple[str, Any]  # ("product", id) or ("total", currency)
     name: str
     currency: str

@@ -26,15 +26,17 @@ from pmdesk.core.lifecycle import can_review, decision_for_move
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.views.base import BaseView
 from pmdesk.gui.views.common import free_name, heading, quiet, tabs
-from pmdesk.gui.widgets.entity_model import EntityTableModel
-from pmdesk.gui.widgets.entity_table import EntityTable
 from pmdesk.gui.widgets.hint import accessible_table, next_step_hint
 from pmdesk.gui.widgets.image_export import export_widget
 from pmdesk.gui.widgets.look import Look, row_height
+from pmdesk.store import plan_rows  # noqa: F401 - see below
 from pmdesk.store.portfolio_rows import PortfolioQueries
 
 if TYPE_CHECKING:
+    from pmdesk.gui.widgets.entity_table import EntityTable
     from pmdesk.store.services import PortfolioService
+
+    from .products import CreateProductCommand
 
 from .board import LifecycleBoard
 from .overview import (
@@ -45,8 +47,11 @@ from .overview import (
     SparklineDelegate,
     fit_columns,
 )
-from .products import CreateProductCommand, product_columns
 from .rollup import RollupPanel
+
+# plan_rows (the business case a product is held to: core.finance and pricing) is read by
+# the first refresh for every In-life product; imported with this module, it loads while
+# the window's worker checks the file (ViewHost.prepare), not after.
 
 # Tables whose edits change the P&L roll-up, and the business case elimination rule's flag.
 _MONEY = (
@@ -221,6 +226,11 @@ class PortfolioView(BaseView):
 
     def _edit_table(self) -> EntityTable:
         """The editable product table, for every field the overview does not edit."""
+        from pmdesk.gui.widgets.entity_model import EntityTableModel
+        from pmdesk.gui.widgets.entity_table import EntityTable
+
+        from .products import product_columns
+
         model = EntityTableModel(
             self.ctx, lambda: self.portfolio.products, product_columns(), parent=self
         )
@@ -239,11 +249,15 @@ class PortfolioView(BaseView):
         return table
 
     def _new_product(self) -> CreateProductCommand:
+        from .products import CreateProductCommand
+
         name = free_name(self.portfolio.products, "New product")
         return CreateProductCommand(self.portfolio, {"name": name}, f"Add product “{name}”")
 
     def add_product(self) -> int | None:
         """Ask for the new product's name, add it (one undo step) and select it."""
+        from .products import CreateProductCommand
+
         if self.ctx.read_only:
             return None
         suggested = free_name(self.portfolio.products, "New product")

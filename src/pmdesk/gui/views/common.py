@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QAbstractSpinBox,
@@ -53,6 +52,10 @@ def tabs(*pages: tuple[QWidget, str], name: str = "") -> QTabWidget:
 
 def accessible_name(widget: QWidget) -> str:
     """What a screen reader calls the widget (its own name, text or buddy label)."""
+    # Qt builds QAccessible's Python type when it is first named: 2 ms of a cold start
+    # that opens a file on a view with no spin box, combo or list to name.
+    from PySide6.QtGui import QAccessible
+
     found = QAccessible.queryAccessibleInterface(widget)
     return found.text(QAccessible.Text.Name) if found is not None else ""
 
