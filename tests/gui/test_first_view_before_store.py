@@ -373,8 +373,13 @@ def test_a_product_added_before_the_store_has_loaded_waits_for_it_and_undoes(
     assert [row.name for row in view.model.rows] == ["Atlas"]
 
 
-def test_the_editing_tab_is_filled_when_first_clicked(qtbot, demo):
-    win = open_main_window(qtbot, demo, size=(1366, 768), view="portfolio")
+@pytest.mark.parametrize("start", ["demo", "new"])
+def test_the_editing_tab_is_filled_when_first_clicked(qtbot, demo, tmp_path, start):
+    path = demo
+    if start == "new":  # a first day: no product yet, the table's own empty state
+        path = tmp_path / "new.pmdesk"
+        Workspace.create(path, name="New").close()
+    win = open_main_window(qtbot, path, size=(1366, 768), view="portfolio")
     view = win.view_host.current_view()
     qtbot.waitUntil(lambda: win.workspace.loaded, timeout=30_000)
     bar = view.tabs.tabBar()
@@ -385,6 +390,7 @@ def test_the_editing_tab_is_filled_when_first_clicked(qtbot, demo):
     qtbot.waitUntil(table.isVisible)
     names = [table.model.entity(row).name for row in range(table.model.rowCount())]
     assert names == [row.name for row in view.model.rows]
+    assert bool(names) == (start == "demo")
 
 
 @pytest.mark.parametrize("view", ["roadmap", "portfolio"])

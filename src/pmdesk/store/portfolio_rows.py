@@ -105,21 +105,18 @@ _PRODUCT_SQL = (
 )
 _PRODUCT_ORDER = " ORDER BY sort_order, name"
 _PRODUCT_CHOICE_SQL = "SELECT id, name FROM product" + _PRODUCT_ORDER
-_METRIC_SQL = (
-    "SELECT id, product_id, name, kind, unit, direction, target, sort_order FROM metric"
-    " WHERE product_id = ? ORDER BY sort_order, name"
+_METRICS = "SELECT id, product_id, name, kind, unit, direction, target, sort_order FROM metric"
+_METRIC_ORDER = " ORDER BY sort_order, name"
+_ALL_METRIC_SQL = _METRICS + _METRIC_ORDER
+_METRIC_SQL = _METRICS + " WHERE product_id = ?" + _METRIC_ORDER
+_ALL_VALUE_SQL = (
+    "SELECT metric_id, period, value, target FROM metric_value ORDER BY metric_id, period"
 )
-_ALL_METRIC_SQL = (
-    "SELECT id, product_id, name, kind, unit, direction, target, sort_order FROM metric"
-    " ORDER BY sort_order, name"
-)
+# One product's: joined to its metrics (the columns named by table).
 _VALUE_SQL = (
     "SELECT metric_value.metric_id, metric_value.period, metric_value.value,"
     " metric_value.target FROM metric_value JOIN metric ON metric.id = metric_value.metric_id"
     " WHERE metric.product_id = ? ORDER BY metric_value.metric_id, metric_value.period"
-)
-_ALL_VALUE_SQL = (
-    "SELECT metric_id, period, value, target FROM metric_value ORDER BY metric_id, period"
 )
 _OPEN_PERIOD_SQL = (
     "SELECT product_id, entered_on FROM stage_period WHERE left_on IS NULL ORDER BY entered_on, id"

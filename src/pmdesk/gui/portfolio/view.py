@@ -29,14 +29,12 @@ from pmdesk.gui.views.common import free_name, heading, quiet, tabs
 from pmdesk.gui.widgets.hint import accessible_table, next_step_hint
 from pmdesk.gui.widgets.image_export import export_widget
 from pmdesk.gui.widgets.look import Look, row_height
-from pmdesk.store import plan_rows  # noqa: F401 - see below
+
+# plan_rows (the business case an In-life product is held to: core.finance and pricing) is
+# read by the first refresh; imported with this module, it loads while the window's worker
+# checks the file (ViewHost.prepare), not after.
+from pmdesk.store import plan_rows  # noqa: F401
 from pmdesk.store.portfolio_rows import PortfolioQueries
-
-if TYPE_CHECKING:
-    from pmdesk.gui.widgets.entity_table import EntityTable
-    from pmdesk.store.services import PortfolioService
-
-    from .products import CreateProductCommand
 
 from .board import LifecycleBoard
 from .overview import (
@@ -49,9 +47,11 @@ from .overview import (
 )
 from .rollup import RollupPanel
 
-# plan_rows (the business case a product is held to: core.finance and pricing) is read by
-# the first refresh for every In-life product; imported with this module, it loads while
-# the window's worker checks the file (ViewHost.prepare), not after.
+if TYPE_CHECKING:
+    from pmdesk.gui.widgets.entity_table import EntityTable
+    from pmdesk.store.services import PortfolioService
+
+    from .products import CreateProductCommand
 
 # Tables whose edits change the P&L roll-up, and the business case elimination rule's flag.
 _MONEY = (
@@ -231,9 +231,7 @@ class PortfolioView(BaseView):
 
         from .products import product_columns
 
-        model = EntityTableModel(
-            self.ctx, lambda: self.portfolio.products, product_columns(), parent=self
-        )
+        model = EntityTableModel(self.ctx, self.portfolio.products, product_columns(), parent=self)
         table = self.register(
             EntityTable(
                 model,
