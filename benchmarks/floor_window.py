@@ -4,8 +4,12 @@ Prints ``first-paint-cpu <the process's CPU seconds>`` and ``first-paint <second
 script started>`` right after the window's first paint and exits, exactly as
 ``pmdesk.gui.app.FirstPaintReporter`` does; nothing else is
 imported or built, so no Qt application can start faster on this machine.
+
+``--stay``: no report; the window stays until the process is ended (``vs_planner.py --floor``
+times it from the screen, as it times pmdesk and Planner).
 """
 
+import sys
 import time
 
 _STARTED = time.perf_counter()
@@ -36,6 +40,7 @@ app = QApplication([])
 window = QMainWindow()
 window.setWindowTitle("floor")
 window.resize(1280, 800)
-Reporter(window)
+if "--stay" not in sys.argv:
+    Reporter(window)
 window.show()
 raise SystemExit(app.exec())
