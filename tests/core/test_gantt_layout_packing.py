@@ -12,9 +12,11 @@ from hypothesis import strategies as st
 from pmdesk.core.enums import ItemKind
 from pmdesk.core.gantt_layout import (
     GanttLayout,
+    LaneOccupancy,
     LayoutItem,
     LayoutLane,
     Metrics,
+    lane_occupancies,
     occupancy,
     rows_needed,
 )
@@ -165,3 +167,57 @@ def test_a_layout_packed_as_read_answers_as_one_packed_whole(with_baseline):
             assert lazy.place(item.id) == whole.place(item.id)
             assert lazy.extent() == whole.extent()
     assert _answers(lazy, list(current.values())) == _answers(whole, list(current.values()))
+
+
+@settings(max_examples=300)
+@given(spans_lists, st.lists(st.booleans(), min_size=60, max_size=60))
+def test_an_occupancy_counts_any_of_its_items_as_their_own_packing_does(spans, picks):
+    """Rows, count, ends and spans of the items shown, read from the lane's occupancy made
+    once from all of them, are what those items alone give: a finish frees its row for a
+    start on the same day there too."""
+    lane = LaneOccupancy(spans)
+    shown_ids = {item_id for _start, item_id, _finish in spans if picks[item_id]}
+    chosen = sorted(span for span in spans if span[1] in shown_ids)
+    shown = shown_ids.__contains__
+    assert lane.rows(shown) == rows_needed(chosen)
+    assert lane.count(shown) == len(chosen)
+    assert lane.chosen(shown) == chosen
+    ends = (chosen[0][0], max(finish for _s, _i, finish in chosen)) if chosen else None
+    assert lane.ends(shown) == ends
+
+
+@pytest.mark.parametrize("with_baseline", [False, True])
+@pytest.mark.parametrize("seed", [7, 8])
+def test_a_layout_counted_from_occupancies_answers_as_a_layout_of_its_items(seed, with_baseline):
+    """A filter's layout counts its lanes' rows from occupancies made once from every item
+    of the plan: for a few, most, all and none of the items, and after moves into, out of
+    and within its lanes, every answer is the one a layout of those items alone gives.
+    Items of a lane the layout does not show (the lane filter's others) are left out."""
+    items = _items(seed)
+    lanes = [LayoutLane(n, collapsed=n == 2) for n in (1, 2, 3)]  # lane 4 is not shown
+    metrics = Metrics(with_baseline=with_baseline)
+    occupancies = lane_occupancies(items, [1, 2, 3, 4], with_baseline)
+    rng = random.Random(seed)
+    for share in (0.0, 0.1, 0.7, 1.0):
+        subset = [item for item in items if rng.random() < share]
+        counted = GanttLayout(lanes, subset, metrics, occupancies)
+        fresh = _packed_whole(GanttLayout(lanes, subset, metrics))
+        assert counted.items == fresh.items
+        assert _answers(counted, subset) == _answers(fresh, subset)
+    current = {item.id: item for item in subset}
+    for step in range(40):
+        item = rng.choice(list(current.values()))
+        if step % 10 == 9:
+            counted.update(removed=[item.id])
+            fresh.update(removed=[item.id])
+            del current[item.id]
+            continue
+        start = item.start + rng.randrange(-30, 30)
+        moved = LayoutItem(item.id, rng.randrange(1, 5), item.kind, start, start + 4)
+        current[item.id] = moved
+        counted.update([moved])
+        fresh.update([moved])
+        if step % 20 == 0:
+            assert counted.place(item.id) == fresh.place(item.id)
+            assert counted.extent() == fresh.extent()
+    assert _answers(counted, list(current.values())) == _answers(fresh, list(current.values()))

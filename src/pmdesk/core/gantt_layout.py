@@ -19,10 +19,10 @@ inclusive, so it occupies ``[start, end + 1)``; a milestone occupies its day.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from heapq import heappop, heappush
-from itertools import count, pairwise, repeat
+from itertools import accumulate, compress, count, pairwise, repeat
 from operator import itemgetter, sub
 from typing import NamedTuple
 
@@ -193,6 +193,69 @@ def _stacked(spans: Sequence[tuple[int, int, int]]) -> tuple[int, int, int]:
     return rows, starts[0], finishes[-1]
 
 
+class LaneOccupancy:
+    """A lane's items' occupancies, sorted once, so that the rows any of them need (those a
+    filter shows) are counted without sorting or packing them.
+
+    Every start and finish is a step up or down, in the order the packing meets them: by
+    day, a finish before a start on the same day (its row is free again for the start).
+    The most steps up at any point, counting only the items shown, is how many rows those
+    items need (:func:`rows_needed`): one pass of C-level maps over the lane, where
+    counting them afresh sorts their starts and finishes and searches one in the other
+    (20,000 items, two thirds shown: 1.7 ms against 4.5 ms).
+    """
+
+    __slots__ = ("spans", "ids", "starts", "finish_ids", "finishes", "step_ids", "steps")
+
+    def __init__(self, spans: Iterable[tuple[int, int, int]]) -> None:
+        # (start, id, finish): by start, then id, as the packing goes
+        self.spans = spans = sorted(spans)
+        self.ids = [item_id for _start, item_id, _finish in spans]
+        self.starts = [start for start, _id, _finish in spans]
+        by_finish = sorted((finish, item_id) for _start, item_id, finish in spans)
+        self.finish_ids = [item_id for _finish, item_id in by_finish]
+        self.finishes = [finish for finish, _id in by_finish]
+        steps = sorted(
+            [(2 * start + 1, item_id, 1) for start, item_id, _finish in spans]
+            + [(2 * finish, item_id, -1) for _start, item_id, finish in spans]
+        )
+        self.step_ids = [item_id for _key, item_id, _step in steps]
+        self.steps = [step for _key, _id, step in steps]
+
+    def rows(self, shown: Callable[[int], bool]) -> int:
+        """How many rows the items ``shown`` (by id) need."""
+        return max(accumulate(compress(self.steps, map(shown, self.step_ids))), default=0)
+
+    def count(self, shown: Callable[[int], bool]) -> int:
+        return sum(map(shown, self.ids))
+
+    def chosen(self, shown: Callable[[int], bool]) -> list[tuple[int, int, int]]:
+        """The (start, id, finish) of the items shown, by start (then id)."""
+        return list(compress(self.spans, map(shown, self.ids)))
+
+    def ends(self, shown: Callable[[int], bool]) -> tuple[int, int] | None:
+        """The first start and the last finish of the items shown; None if none is."""
+        first = next(compress(self.starts, map(shown, self.ids)), None)
+        if first is None:
+            return None
+        last = next(compress(reversed(self.finishes), map(shown, reversed(self.finish_ids))))
+        return first, last
+
+
+def lane_occupancies(
+    items: Iterable[LayoutItem], lane_ids: Iterable[int], with_baseline: bool
+) -> dict[int, LaneOccupancy]:
+    """A :class:`LaneOccupancy` for each of ``lane_ids`` (from those of ``items`` in it)."""
+    spans: dict[int, list[tuple[int, int, int]]] = {lane_id: [] for lane_id in lane_ids}
+    lane_spans = spans.get
+    for item in items:
+        found = lane_spans(item.lane_id)
+        if found is not None:
+            start, finish = occupancy(item, with_baseline)
+            found.append((start, item.id, finish))
+    return {lane_id: LaneOccupancy(found) for lane_id, found in spans.items()}
+
+
 class GanttLayout:
     """Lanes stacked top to bottom, each with its items packed into rows.
 
@@ -202,6 +265,10 @@ class GanttLayout:
     A lane is stacked from how many rows it needs (:func:`rows_needed`) and packed when
     it is first read (drawn, hit, asked for an item's place or moved into): opening a
     plan or applying a filter packs the lanes on screen, not all of them.
+
+    ``occupancies`` (:func:`lane_occupancies`, made for these metrics from every item the
+    ``items`` are picked from, each as it is in ``items``): the lanes' rows are counted
+    from them instead of from ``items`` (a filter showing most of a large plan).
     """
 
     def __init__(
@@ -209,17 +276,23 @@ class GanttLayout:
         lanes: Sequence[LayoutLane],
         items: Iterable[LayoutItem],
         metrics: Metrics | None = None,
+        occupancies: Mapping[int, LaneOccupancy] | None = None,
     ) -> None:
         self.metrics = metrics or Metrics()
         self.lanes = list(lanes)
         self.items: dict[int, LayoutItem] = {}
         self._rows: dict[int, list[Row]] = {}  # of the lanes packed
-        self._waiting: dict[int, list[tuple[int, int, int]]] = {}  # lane id -> its spans
+        # lane id -> its spans, or its occupancy (what of it is shown is in self.items)
+        self._waiting: dict[int, list[tuple[int, int, int]] | LaneOccupancy] = {}
         self._counts: dict[int, int] = {}  # rows a waiting lane needs
         self._ends: dict[int, tuple[int, int]] = {}  # a waiting lane's first start, last finish
         self._place: dict[int, tuple[int, int]] = {}  # item id -> (lane id, row), when packed
         self._extent: tuple[int, int] | None = None
         self._extent_known = False  # worked out since the items last changed
+        if occupancies is not None:
+            self._count_from(occupancies, items)
+            self._restack()
+            return
         # Each item's occupancy (occupancy(), inline: this runs over every item of the plan),
         # gathered by lane in the same pass that keeps the item.
         spans_of: dict[int, list[tuple[int, int, int]]] = {lane.id: [] for lane in self.lanes}
@@ -248,13 +321,31 @@ class GanttLayout:
 
     # -- building -----------------------------------------------------------------
 
+    def _count_from(
+        self, occupancies: Mapping[int, LaneOccupancy], items: Iterable[LayoutItem]
+    ) -> None:
+        """Each lane's rows counted from its occupancy; ``items`` kept if their lane is shown."""
+        shown_lanes = {lane.id for lane in self.lanes}
+        self.items = kept = {item.id: item for item in items if item.lane_id in shown_lanes}
+        shown = kept.__contains__
+        for lane_id in shown_lanes:
+            lane = occupancies[lane_id]
+            rows = lane.rows(shown)
+            if rows:
+                self._waiting[lane_id], self._counts[lane_id] = lane, rows
+            else:
+                self._rows[lane_id] = []
+
     def _lane_rows(self, lane_id: int) -> list[Row]:
         """The lane's rows, packed now if they were waiting (KeyError: not a lane shown)."""
         rows = self._rows.get(lane_id)
         if rows is None:
-            spans = self._waiting.pop(lane_id)  # KeyError for a lane this layout lacks
-            del self._counts[lane_id], self._ends[lane_id]
-            self._pack_lane(lane_id, spans)
+            waiting = self._waiting.pop(lane_id)  # KeyError for a lane this layout lacks
+            del self._counts[lane_id]
+            self._ends.pop(lane_id, None)
+            if isinstance(waiting, LaneOccupancy):  # the rows it counted, from the same spans
+                waiting = waiting.chosen(self.items.__contains__)
+            self._pack_lane(lane_id, waiting)
             rows = self._rows[lane_id]
         return rows
 
@@ -331,6 +422,8 @@ class GanttLayout:
     def item_count(self, lane_id: int) -> int:
         """How many items the lane shows, summed over its rows (no pass over the items)."""
         waiting = self._waiting.get(lane_id)
+        if isinstance(waiting, LaneOccupancy):
+            return waiting.count(self.items.__contains__)
         if waiting is not None:
             return len(waiting)
         return sum(len(row) for row in self._rows.get(lane_id, ()))
@@ -350,6 +443,12 @@ class GanttLayout:
         rows = [row for lane in self._rows.values() for row in lane if row.ids]
         ends = [(row.starts[0], row.finishes[-1]) for row in rows]  # finishes sorted too
         ends += self._ends.values()  # the lanes not packed yet
+        shown = self.items.__contains__
+        for waiting in self._waiting.values():
+            if isinstance(waiting, LaneOccupancy):
+                found = waiting.ends(shown)
+                if found is not None:
+                    ends.append(found)
         first = min(start for start, _after in ends)
         after = max(finish for _first, finish in ends)
         if not self.metrics.with_baseline:

@@ -18,7 +18,15 @@ from typing import NamedTuple
 from pmdesk.core.bulk import bulk_work
 from pmdesk.core.changes import ChangeSet
 from pmdesk.core.enums import Horizon, ItemKind, ItemStatus
-from pmdesk.core.gantt_layout import GanttLayout, LayoutItem, LayoutLane, Metrics, finish_slip
+from pmdesk.core.gantt_layout import (
+    GanttLayout,
+    LaneOccupancy,
+    LayoutItem,
+    LayoutLane,
+    Metrics,
+    finish_slip,
+    lane_occupancies,
+)
 from pmdesk.core.horizon import effective_horizon
 from pmdesk.core.kinds import ChangeKind
 from pmdesk.core.scheduling import (
@@ -107,6 +115,12 @@ class Filter:
         if FoldedText.JOIN in wanted:  # could run across the join: look in each text alone
             return list(filter(self.test(), rows))
         return folded.matching(wanted, rows)
+
+
+# A filter showing more than one item in OCCUPANCY_SHARE has its lanes' rows counted from
+# their occupancies (a pass over every item of the plan in C) rather than from the items
+# shown (a sort and a search of each shown item's days, some six times as long an item).
+OCCUPANCY_SHARE = 6
 
 
 class FoldedText:
@@ -408,6 +422,11 @@ class RoadmapModel:
         # The layout's items of every layout since the last whole one, the filtered-out too:
         # a filter typed, changed and taken back takes them as they are (see _relayout).
         self._made: dict[int, LayoutItem] = {}
+        # Each lane's items' occupancies (as in _made, for the baseline shown or not): a filter
+        # that shows many items counts their rows from these (see _relayout).
+        self._occupancies: dict[int, LaneOccupancy] = {}
+        self._occupied_with_baseline = False
+        self._made_behind = True  # the layout holds items _made lacks (or newer ones)
         self._clear()
 
     def _clear(self) -> None:
@@ -549,13 +568,15 @@ class RoadmapModel:
         shown: list[LayoutItem] | None = None
         if same_items:  # the items are as they were: what any layout since made stands
             made = self._made
-            made.update(self.layout.items)  # the current layout's are the freshest
+            if self._made_behind:  # an edit since: the current layout's are the freshest
+                made.update(self.layout.items)
             try:  # a filter typed and taken back: every item shown was made before
                 shown = [made[r.id] for r in chosen]
             except KeyError:
                 pass
         else:
-            self._made = {}
+            self._made, self._occupancies = {}, {}
+        self._made_behind = shown is None  # made now: not in _made (unless counted below)
         if shown is None:
             kept = self._made.get
             shown = [
@@ -565,10 +586,37 @@ class RoadmapModel:
                 )
                 for r in chosen
             ]
-        self.layout = GanttLayout(lanes, shown, metrics)
+        occupancies = None
+        if same_items and len(shown) * OCCUPANCY_SHARE > len(self.items):
+            occupancies = self._lane_occupancies(lanes, shown, metrics.with_baseline)
+        self.layout = GanttLayout(lanes, shown, metrics, occupancies)
         self._laid_out_again()
         self.selected &= self.layout.items.keys()
         self.selected_links = {i for i in self.selected_links if self.link_shown(i)}
+
+    def _lane_occupancies(
+        self, lanes: list[LayoutLane], shown: list[LayoutItem], with_baseline: bool
+    ) -> dict[int, LaneOccupancy]:
+        """The occupancy of each of ``lanes``, made for those that have none yet from every
+        item of the plan: the items of ``shown`` as they are, the others as _made has them
+        (or made now and kept there)."""
+        if with_baseline != self._occupied_with_baseline:
+            self._occupancies, self._occupied_with_baseline = {}, with_baseline
+        kept = self._occupancies
+        missing = {lane.id for lane in lanes} - kept.keys()
+        if missing:
+            made = self._made
+            if self._made_behind:
+                made.update((item.id, item) for item in shown)
+                self._made_behind = False
+            fresh = made.get
+            items = (
+                fresh(row.id) or made.setdefault(row.id, self.layout_item(row))
+                for row in self.items.values()
+                if row.lane_id in missing
+            )
+            kept.update(lane_occupancies(items, missing, with_baseline))
+        return kept
 
     def _restack(self) -> bool:
         """Lanes folded or unfolded, renamed or recoloured, the same ones in the same order:
@@ -881,6 +929,7 @@ class RoadmapModel:
         wanted = set(changes.ids(ITEM, "insert")) | set(changes.ids(ITEM, "update"))
         rows = self.queries.item_rows(self.product_id, wanted) if wanted else []
         removed |= {i for i in wanted if i in self.items} - {row.id for row in rows}
+        lanes_touched = {self.items[i].lane_id for i in removed | wanted if i in self.items}
         for item_id in removed:
             self.items.pop(item_id, None)
             self._tasks.pop(item_id, None)
@@ -893,6 +942,8 @@ class RoadmapModel:
         refresh.items |= removed | {row.id for row in rows}
         for item_id in refresh.items:  # a filtered-out item edited: made again when shown
             self._made.pop(item_id, None)
+        for lane_id in lanes_touched | {row.lane_id for row in rows}:
+            self._occupancies.pop(lane_id, None)  # counted again when a filter next asks
         self.folded_text.forget(refresh.items)
         refresh.board = bool(refresh.items)
         if not refresh.everything:
@@ -901,6 +952,7 @@ class RoadmapModel:
             hidden = removed | {r.id for r in rows if accepts is not None and not accepts(r)}
             stack = self.layout.boxes
             refresh.lanes |= self.layout.update(shown, hidden)
+            self._made_behind = True
             if self.layout.boxes != stack:  # rows added or freed: lanes below moved (one
                 refresh.everything = True  # lane's row can balance another's: not the height)
                 _moved(stack, self.layout.boxes, refresh, self.layout.metrics)

@@ -496,10 +496,12 @@ class RoadmapPanel(QWidget):
         self._selection_changed()
 
     def _relayout(self, *, same_items: bool = False) -> None:
+        origin = self.scene.scale.origin
         self.model.relayout(same_items=same_items)
         self.scene.rebuild(keep_origin=True)
         self.lane_header.update()
-        self.time_header.update()
+        if not same_items or self.scene.scale.origin != origin:
+            self.time_header.update()  # a filter leaves the dates where they were
         self._refresh_board()
         self.legend.refresh()
 
