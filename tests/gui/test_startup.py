@@ -20,7 +20,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QTabBar
 from tests.gui.windows import RecordingDialogs
 
-from pmdesk.gui.app import show_and_open
+from pmdesk.gui.app import opening_name, show_and_open
 from pmdesk.gui.main_window import MainWindow
 from pmdesk.gui.settings import Settings
 from pmdesk.gui.views import VIEWS
@@ -147,8 +147,13 @@ class FirstPaint(QObject):
 @pytest.fixture
 def start(qtbot):
     def start(path: Path | None, last_view: str = "portfolio") -> tuple[MainWindow, FirstPaint]:
+        """The window made as ``run_gui`` makes it, then shown and opening ``path``."""
         settings = Settings(last_view=last_view)
-        window = MainWindow(settings=settings, dialogs=RecordingDialogs(read_only=False))
+        window = MainWindow(
+            settings=settings,
+            dialogs=RecordingDialogs(read_only=False),
+            opening=opening_name(path, settings.last_file),
+        )
         qtbot.addWidget(window)
         seen = FirstPaint(window)
         show_and_open(window, path)
@@ -179,6 +184,10 @@ def test_the_chrome_names_the_file_and_its_views_then_the_view_follows(
     assert window.view_host.current_key == last_view
     assert window.product_selector.isEnabled() and window.product_selector.product_id()
     assert window.statusBar().currentMessage() == ""
+    assert window._start_page is None  # noqa: SLF001 - never shown, never built
+    window.menu_actions.close.trigger()  # File > Close: the start page, with this file
+    assert window.pages.currentWidget() is window.start_page
+    assert window.start_page.recent_paths() == [path]
     window.close()
 
 
@@ -199,7 +208,8 @@ def test_a_file_that_cannot_be_opened_leaves_the_start_page_with_the_reason(star
     assert first.seen["title"] == "notes — pmdesk"
     qtbot.waitUntil(lambda: bool(window.dialogs.errors))
     assert "not a pmdesk workspace" in window.dialogs.errors[0][1]
-    assert window.pages.currentWidget() is window.start_page
+    assert window.pages.currentWidget() is window.start_page and window.start_page.isVisible()
+    assert window.start_page.recent_paths() == []
     assert window.windowTitle() == "pmdesk"
     assert window.product_selector.placeholderText() == "No products yet"
     assert window.statusBar().currentMessage() == ""

@@ -160,6 +160,22 @@ def _application() -> QApplication:
     return app
 
 
+def _team_url(path: Path | str | None) -> str | None:
+    """``path`` if it is a team workspace's address (``postgresql://``), else None."""
+    if isinstance(path, str) and path.lower().startswith(("postgresql://", "postgres://")):
+        return path
+    return None
+
+
+def opening_name(path: Path | str | None, last_file: str) -> str | None:
+    """The name of the file a start on ``path`` opens (else the last file), which the
+    window shows while it opens; None for a team workspace or no file (the start page)."""
+    if _team_url(path) is not None:
+        return None
+    target = _startup_file(None if path is None else Path(path), last_file)
+    return target.stem if target is not None else None
+
+
 def _startup_file(path: Path | None, last_file: str) -> Path | None:
     """The file given, else the last file if it still exists, else none (the start page)."""
     if path is not None:
@@ -232,11 +248,7 @@ def show_and_open(
     that page is drawn.
     Returns what waits for the first paint (its ``done`` follows the opening).
     """
-    team_url = (
-        path
-        if isinstance(path, str) and path.lower().startswith(("postgresql://", "postgres://"))
-        else None
-    )
+    team_url = _team_url(path)
     target = None if team_url else _startup_file(path, window.settings.last_file)
     if target is not None:
         window.show_opening(target.stem)
@@ -284,7 +296,7 @@ def run_gui(path: Path | str | None = None) -> int:
     settings = Settings.load()
     theme.apply_theme(app, settings.theme)
     app.setWindowIcon(theme.app_icon())
-    window = MainWindow(settings=settings)
+    window = MainWindow(settings=settings, opening=opening_name(path, settings.last_file))
     report_errors_in(window)
     reporter: FirstPaintReporter | None = None
 

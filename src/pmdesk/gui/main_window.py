@@ -68,7 +68,10 @@ class MainWindow(QMainWindow):
         settings: Settings | None = None,
         views: Sequence[ViewSpecLike] | None = None,
         dialogs: Dialogs | None = None,
+        opening: str | None = None,
     ) -> None:
+        """``opening``: the name of the file about to be opened (``show_opening``); without
+        it the window starts on its start page."""
         super().__init__()
         self.settings = settings if settings is not None else Settings.load()
         self.dialogs = dialogs or Dialogs(self)
@@ -82,10 +85,9 @@ class MainWindow(QMainWindow):
         self.menu_actions.build_menus()
         self.product_selector = ProductSelector()
         self.toolbar = self.menu_actions.build_toolbar(self.product_selector)
-        self.start_page = StartPage()
+        self._start_page: StartPage | None = None  # built when first shown (start_page)
         self.view_host = ViewHost(views if views is not None else default_views())
         self.pages = QStackedWidget()
-        self.pages.addWidget(self.start_page)
         self.pages.addWidget(self.view_host)
         self.setCentralWidget(self.pages)
         self.file_status = FileStatus(self.statusBar())
@@ -108,7 +110,26 @@ class MainWindow(QMainWindow):
         )
         self._connect()
         self._restore_window()
-        self._show_no_file()
+        if opening is None:
+            self._show_no_file()
+        else:
+            self.product_selector.set_products([], None)
+            self._update_file_status()
+            self._update_edit_actions()
+            self.show_opening(opening)
+
+    @property
+    def start_page(self) -> StartPage:
+        """The page shown while no file is open, built the first time it is needed: a start
+        on a file never shows it (building it and adding it to the window took 5 ms)."""
+        if self._start_page is None:
+            page = self._start_page = StartPage()
+            page.demoRequested.connect(self.open_demo)
+            page.newRequested.connect(self.new_workspace)
+            page.openRequested.connect(self.open_dialog)
+            page.recentRequested.connect(lambda path: self.open_path(Path(path)))
+            self.pages.insertWidget(0, page)
+        return self._start_page
 
     # -- construction -----------------------------------------------------------------------
 
@@ -136,10 +157,6 @@ class MainWindow(QMainWindow):
         a.theme_group.triggered.connect(lambda action: self.set_theme(action.data()))
         a.start_voting.triggered.connect(self.start_voting)
         a.about.triggered.connect(self.show_about)
-        self.start_page.demoRequested.connect(self.open_demo)
-        self.start_page.newRequested.connect(self.new_workspace)
-        self.start_page.openRequested.connect(self.open_dialog)
-        self.start_page.recentRequested.connect(lambda path: self.open_path(Path(path)))
         self.product_selector.productChosen.connect(self._product_chosen)
         self.view_host.viewCreated.connect(self._wire_view)
         self.view_host.currentChanged.connect(self._view_changed)
