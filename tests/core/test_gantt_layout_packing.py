@@ -149,24 +149,31 @@ def test_a_layout_packed_as_read_answers_as_one_packed_whole(with_baseline):
     band = lazy.box_of[2]
     lazy.ids_between(-1e9, 1e9, band.top + 1, band.top + band.height - 1)
     assert set(lazy._rows) == {2}  # noqa: SLF001
-    rng = random.Random(6)
+    _moved_alike(lazy, whole, items, random.Random(6), 60)
+
+
+def _moved_alike(
+    one: GanttLayout, other: GanttLayout, items: list[LayoutItem], rng: random.Random, steps: int
+) -> None:
+    """The same random moves (into, out of and within lanes) and removals made in both
+    layouts, asked the same questions as they go and at the end."""
     current = {item.id: item for item in items}
-    for step in range(60):
+    for step in range(steps):
         item = rng.choice(list(current.values()))
         if step % 10 == 9:
-            lazy.update(removed=[item.id])
-            whole.update(removed=[item.id])
+            one.update(removed=[item.id])
+            other.update(removed=[item.id])
             del current[item.id]
             continue
         start = item.start + rng.randrange(-30, 30)
         moved = LayoutItem(item.id, rng.randrange(1, 5), item.kind, start, start + 4)
         current[item.id] = moved
-        lazy.update([moved])
-        whole.update([moved])
+        one.update([moved])
+        other.update([moved])
         if step % 20 == 0:  # some questions while lanes still wait
-            assert lazy.place(item.id) == whole.place(item.id)
-            assert lazy.extent() == whole.extent()
-    assert _answers(lazy, list(current.values())) == _answers(whole, list(current.values()))
+            assert one.place(item.id) == other.place(item.id)
+            assert one.extent() == other.extent()
+    assert _answers(one, list(current.values())) == _answers(other, list(current.values()))
 
 
 @settings(max_examples=300)
@@ -204,20 +211,4 @@ def test_a_layout_counted_from_occupancies_answers_as_a_layout_of_its_items(seed
         fresh = _packed_whole(GanttLayout(lanes, subset, metrics))
         assert counted.items == fresh.items
         assert _answers(counted, subset) == _answers(fresh, subset)
-    current = {item.id: item for item in subset}
-    for step in range(40):
-        item = rng.choice(list(current.values()))
-        if step % 10 == 9:
-            counted.update(removed=[item.id])
-            fresh.update(removed=[item.id])
-            del current[item.id]
-            continue
-        start = item.start + rng.randrange(-30, 30)
-        moved = LayoutItem(item.id, rng.randrange(1, 5), item.kind, start, start + 4)
-        current[item.id] = moved
-        counted.update([moved])
-        fresh.update([moved])
-        if step % 20 == 0:
-            assert counted.place(item.id) == fresh.place(item.id)
-            assert counted.extent() == fresh.extent()
-    assert _answers(counted, list(current.values())) == _answers(fresh, list(current.values()))
+    _moved_alike(counted, fresh, subset, rng, 40)
