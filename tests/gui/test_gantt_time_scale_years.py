@@ -9,7 +9,6 @@ import datetime as dt
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from pmdesk.core.timeline import Tick
 from pmdesk.gui.gantt.headers import TimeHeader
 from pmdesk.gui.views.roadmap import RoadmapView
 from pmdesk.gui.workshop.theme import PresentationTheme
@@ -58,43 +57,6 @@ def test_a_projector_of_any_size_names_every_year_it_shows(qtbot, demo_ctx, widt
         assert lower == "quarter"
         assert all(text.startswith("Q") and len(text) == 2 for text in painted if "Q" in text)
     assert not any(text.count(str(year)) > 1 for text in painted for year in years)
-
-
-def _quarters(first: D, count: int, width: float) -> list[Tick]:
-    found, day = [], first
-    for n in range(count):
-        found.append(Tick(day, n * width, width, ""))
-        day = D(day.year + (day.month + 2) // 12, (day.month + 2) % 12 + 1, 1)
-    return found
-
-
-def _width(text: str) -> float:
-    return 10.0 * len(text)  # a stand-in font: ten pixels a character
-
-
-def test_short_quarters_say_their_year_first_and_at_each_january_and_never_twice():
-    quarters = _quarters(D(2026, 7, 1), 8, 116)  # room 100: "Q3 ’26" (60) fits, "Q3 2026" too
-    texts = TimeHeader._labels(quarters, "quarter", _width, 16)  # noqa: SLF001
-    assert texts == ["Q3 2026", "Q4 2026", "Q1 2027", "Q2 2027"] + [
-        "Q3 2027",
-        "Q4 2027",
-        "Q1 2028",
-        "Q2 2028",
-    ]
-    narrow = _quarters(D(2026, 7, 1), 8, 66)  # room 50: "Q3" only; "2027" (40) fits
-    texts = TimeHeader._labels(narrow, "quarter", _width, 16)  # noqa: SLF001
-    assert texts == ["2026", "Q4", "2027", "Q2", "Q3", "Q4", "2028", "Q2"]
-    under_years = TimeHeader._labels(narrow, "quarter", _width, 16, years_above=True)  # noqa: SLF001
-    assert under_years == ["Q3", "Q4", "Q1", "Q2", "Q3", "Q4", "Q1", "Q2"]
-    room = _quarters(D(2026, 7, 1), 4, 80)  # room 64: "Q3 ’26" (60) fits, presented
-    presented = TimeHeader._labels(room, "quarter", _width, 16, with_year=True)  # noqa: SLF001
-    assert presented == ["Q3 ’26", "Q4 ’26", "Q1 ’27", "Q2 ’27"]
-    # Room 133: "Sep 2026" fits, "September 2026" (140) does not; "Sep 2026 2026" (130)
-    # would: a name that says its year already is not given it again.
-    months = [Tick(D(2026, m, 1), (m - 9) * 136.0, 136.0, "") for m in range(9, 13)]
-    months += [Tick(D(2027, 1, 1), 4 * 136.0, 136.0, "")]
-    texts = TimeHeader._labels(months, "month", _width, 3)  # noqa: SLF001
-    assert texts == ["Sep 2026", "Oct 2026", "Nov 2026", "Dec 2026", "Jan 2027"]
 
 
 @pytest.mark.parametrize("text_px", [None, 18])  # the system's type, and a larger one

@@ -13,8 +13,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import heapq
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Zoom steps in pixels per day, from decades on one screen to single days.
 ZOOM_STEPS: tuple[float, ...] = (
@@ -245,3 +246,126 @@ def stack_lanes(
         boxes.append(LaneBox(lane_id, top, height, rows, collapsed))
         top += height
     return boxes
+
+
+# -- the time scale's names: the screen's header and the paper's draw from these ------------
+
+
+@lru_cache(maxsize=8192)
+def label_choices(day: dt.date, unit: str) -> tuple[str, ...]:
+    """Names for the period starting on ``day``, longest first; the header picks what fits."""
+    if unit == "year":
+        return (str(day.year),)
+    if unit == "quarter":
+        quarter = f"Q{(day.month - 1) // 3 + 1}"
+        return (f"{quarter} {day.year}", f"{quarter} ’{day.year % 100:02d}", quarter)
+    if unit == "month":
+        return (
+            day.strftime("%B %Y"),
+            day.strftime("%b %Y"),
+            day.strftime("%b"),
+            day.strftime("%b")[0],
+        )
+    if unit == "week":
+        week = day.isocalendar().week
+        return (
+            f"Week {week} · {day.day} {day:%b}",
+            f"W{week} · {day.day} {day:%b}",
+            f"W{week}",
+            str(week),
+        )
+    return (f"{day:%a} {day.day}", str(day.day), day.strftime("%a")[0])
+
+
+QUARTER_DAYS = 90  # the shortest quarter
+
+
+def years_over_quarters(
+    upper: str, lower: str, px_per_day: float, year_width: float, padding: float
+) -> tuple[str, str]:
+    """The tiers, with the years above the quarters when a quarter is too narrow to name
+    its year (zoomed out, a small projector, a narrow page): the scale still says which
+    year it is."""
+    if upper == "quarter" and QUARTER_DAYS * px_per_day < year_width + padding:
+        return "year", "quarter"
+    return upper, lower
+
+
+def names_year(text: str, year: int) -> bool:
+    """Whether a period's name says its year, in full or as ’26."""
+    return str(year) in text or f"’{year % 100:02d}" in text
+
+
+def _one_form(
+    choices: list[tuple[str, ...]], rooms: list[float], width_of: Callable[[str], float]
+) -> tuple[int, list[str]] | None:
+    """The longest form (by its place in each period's choices) whose name fits every
+    period's room, and the names in it; None when even the shortest does not fit one."""
+    for form in range(max((len(c) for c in choices), default=0)):
+        # (checked before the names are listed: most forms fail at the first period)
+        if all(
+            width_of(c[min(form, len(c) - 1)]) <= room
+            for c, room in zip(choices, rooms, strict=True)
+        ):
+            return form, [c[min(form, len(c) - 1)] for c in choices]
+    return None
+
+
+def tier_labels(
+    found: Sequence[Tick],
+    unit: str,
+    width_of: Callable[[str], float],
+    padding: float,
+    *,
+    with_year: bool = False,
+    years_above: bool = False,
+    first_room: float | None = None,
+) -> list[str]:
+    """One form for the whole tier (the longest that fits every period), not a mix.
+
+    ``with_year`` (a room, which has no other clue): every period names its year, in
+    full or as ’26, when one such form fits them all. Otherwise, and on a screen, the
+    first period shown and the first of each year say more (their year), in the
+    longest way that fits, so short forms such as “Q1” still tell the year; not under
+    a tier of years (``years_above``), which names them already. ``first_room``: what
+    of the first period's room is on screen (it may be scrolled partly out); when its
+    name cannot say its year there, the next period does.
+    """
+    choices = [label_choices(tick.day, unit) for tick in found]
+    rooms = [tick.width - padding for tick in found]
+    if years_above:  # the tier above names the years: these need not
+        choices = [
+            tuple(c for c in forms if not names_year(c, tick.day.year)) or forms
+            for forms, tick in zip(choices, found, strict=True)
+        ]
+    if with_year:
+        dated = [
+            tuple(c for c in forms if names_year(c, tick.day.year)) or forms
+            for forms, tick in zip(choices, found, strict=True)
+        ]
+        picked = _one_form(dated, rooms, width_of)
+        if picked is not None:
+            return picked[1]
+    picked = _one_form(choices, rooms, width_of)
+    if picked is None:
+        return [""] * len(found)
+    texts = picked[1]
+    if unit in ("week", "month", "quarter") and not years_above:
+        due = True  # the first period whose name is seen says its year
+        for n, tick in enumerate(found):
+            year, room = tick.day.year, rooms[n]
+            if n == 0 and first_room is not None:
+                room = min(room, first_room)
+            due = due or (n > 0 and year != found[n - 1].day.year)
+            if not due:
+                continue
+            if names_year(texts[n], year):
+                due = False
+                continue
+            longer = [f"{texts[n]} {year}"]
+            if unit == "quarter":  # a quarter's column is wide enough for its year
+                longer += [f"{texts[n]} ’{year % 100:02d}", str(year)]
+            said = next((t for t in longer if width_of(t) <= room), None)
+            if said is not None:
+                texts[n], due = said, False
+    return texts

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
-from functools import lru_cache
 
 from PySide6.QtCore import QEvent, QLine, QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -22,7 +21,15 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QMenu, QToolTip, QWidget
 
-from pmdesk.core.timeline import SHORTEST_LABEL, Tick, next_unit, readable_tiers, unit_start
+from pmdesk.core.timeline import (
+    SHORTEST_LABEL,
+    Tick,
+    next_unit,
+    readable_tiers,
+    tier_labels,
+    unit_start,
+    years_over_quarters,
+)
 
 from .launch_lane import ACCENT as LAUNCH_ACCENT
 from .launch_lane import LANE_NAME as LAUNCH_NAME
@@ -45,54 +52,7 @@ def periods(scale, first: dt.date, last: dt.date, unit: str) -> list[Tick]:
     return found
 
 
-@lru_cache(maxsize=8192)
-def label_choices(day: dt.date, unit: str) -> tuple[str, ...]:
-    """Names for the period starting on ``day``, longest first; the header picks what fits."""
-    if unit == "year":
-        return (str(day.year),)
-    if unit == "quarter":
-        quarter = f"Q{(day.month - 1) // 3 + 1}"
-        return (f"{quarter} {day.year}", f"{quarter} ’{day.year % 100:02d}", quarter)
-    if unit == "month":
-        return (
-            day.strftime("%B %Y"),
-            day.strftime("%b %Y"),
-            day.strftime("%b"),
-            day.strftime("%b")[0],
-        )
-    if unit == "week":
-        week = day.isocalendar().week
-        return (
-            f"Week {week} · {day.day} {day:%b}",
-            f"W{week} · {day.day} {day:%b}",
-            f"W{week}",
-            str(week),
-        )
-    return (f"{day:%a} {day.day}", str(day.day), day.strftime("%a")[0])
-
-
 UPPER_PADDING = 16  # room a name of the upper tier keeps inside its period
-QUARTER_DAYS = 90  # the shortest quarter
-
-
-def _names_year(text: str, year: int) -> bool:
-    """Whether a period's name says its year, in full or as ’26."""
-    return str(year) in text or f"’{year % 100:02d}" in text
-
-
-def _one_form(
-    choices: list[tuple[str, ...]], rooms: list[float], width_of
-) -> tuple[int, list[str]] | None:
-    """The longest form (by its place in each period's choices) whose name fits every
-    period's room, and the names in it; None when even the shortest does not fit one."""
-    for form in range(max((len(c) for c in choices), default=0)):
-        # (checked before the names are listed: most forms fail at the first period)
-        if all(
-            width_of(c[min(form, len(c) - 1)]) <= room
-            for c, room in zip(choices, rooms, strict=True)
-        ):
-            return form, [c[min(form, len(c) - 1)] for c in choices]
-    return None
 
 
 class TimeHeader(QWidget):
@@ -142,13 +102,9 @@ class TimeHeader(QWidget):
         upper, lower = readable_tiers(chart.scale.px_per_day, shortest)
         if self.presenting and lower in ("day", "week"):
             upper, lower = "quarter", "month"  # a room reads months and quarters, not weeks
-        # A quarter too narrow to name its year (zoomed out, a small projector): the years
-        # above the quarters, so the scale still says which year it is.
-        if upper == "quarter" and QUARTER_DAYS * chart.scale.px_per_day < (
-            fonts.bold_width("2026") + UPPER_PADDING
-        ):
-            return "year", "quarter"
-        return upper, lower
+        return years_over_quarters(
+            upper, lower, chart.scale.px_per_day, fonts.bold_width("2026"), UPPER_PADDING
+        )
 
     def sizeHint(self) -> QSize:
         return QSize(400, self.height())
@@ -203,8 +159,13 @@ class TimeHeader(QWidget):
         if upper_ticks:
             x = upper_ticks[0].x - left
             seen = x + upper_ticks[0].width - (max(x, 0) + 8) - 4
-        upper_labels = self._labels(
-            upper_ticks, upper, fonts.bold_width, UPPER_PADDING, self.presenting, first_room=seen
+        upper_labels = tier_labels(
+            upper_ticks,
+            upper,
+            fonts.bold_width,
+            UPPER_PADDING,
+            with_year=self.presenting,
+            first_room=seen,
         )
         # Lines of a tier in one call, then its names (a name sits inside its period, clear
         # of the lines): one pen each, not two per period.
@@ -224,7 +185,7 @@ class TimeHeader(QWidget):
         p.setFont(fonts.small)
         lower_ticks = self._periods_in(scale, first, last, lower)
         cut = bool(lower_ticks) and lower_ticks[0].x < left  # its name is not drawn
-        lower_labels = self._labels(
+        lower_labels = tier_labels(
             lower_ticks,
             lower,
             fonts.small_width,
@@ -287,65 +248,6 @@ class TimeHeader(QWidget):
             found.setTextFormat(Qt.TextFormat.PlainText)
             found.prepare(font=fonts.bold if bold else fonts.small)
         return found
-
-    @staticmethod
-    def _labels(
-        found: list,
-        unit: str,
-        width_of,
-        padding: float,
-        with_year: bool = False,
-        years_above: bool = False,
-        first_room: float | None = None,
-    ) -> list[str]:
-        """One form for the whole tier (the longest that fits every period), not a mix.
-
-        ``with_year`` (a room, which has no other clue): every period names its year, in
-        full or as ’26, when one such form fits them all. Otherwise, and on a screen, the
-        first period shown and the first of each year say more (their year), in the
-        longest way that fits, so short forms such as “Q1” still tell the year; not under
-        a tier of years (``years_above``), which names them already. ``first_room``: what
-        of the first period's room is on screen (it may be scrolled partly out); when its
-        name cannot say its year there, the next period does.
-        """
-        choices = [label_choices(tick.day, unit) for tick in found]
-        rooms = [tick.width - padding for tick in found]
-        if years_above:  # the tier above names the years: these need not
-            choices = [
-                tuple(c for c in forms if not _names_year(c, tick.day.year)) or forms
-                for forms, tick in zip(choices, found, strict=True)
-            ]
-        if with_year:
-            dated = [
-                tuple(c for c in forms if _names_year(c, tick.day.year)) or forms
-                for forms, tick in zip(choices, found, strict=True)
-            ]
-            picked = _one_form(dated, rooms, width_of)
-            if picked is not None:
-                return picked[1]
-        picked = _one_form(choices, rooms, width_of)
-        if picked is None:
-            return [""] * len(found)
-        texts = picked[1]
-        if unit in ("week", "month", "quarter") and not years_above:
-            due = True  # the first period whose name is seen says its year
-            for n, tick in enumerate(found):
-                year, room = tick.day.year, rooms[n]
-                if n == 0 and first_room is not None:
-                    room = min(room, first_room)
-                due = due or (n > 0 and year != found[n - 1].day.year)
-                if not due:
-                    continue
-                if _names_year(texts[n], year):
-                    due = False
-                    continue
-                longer = [f"{texts[n]} {year}"]
-                if unit == "quarter":  # a quarter's column is wide enough for its year
-                    longer += [f"{texts[n]} ’{year % 100:02d}", str(year)]
-                said = next((t for t in longer if width_of(t) <= room), None)
-                if said is not None:
-                    texts[n], due = said, False
-        return texts
 
     def _paint_today(self, p: QPainter, x: float, top: float) -> None:
         """The Today badge in its own strip under the scale: it never covers a period's name,
