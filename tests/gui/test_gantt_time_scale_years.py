@@ -4,7 +4,9 @@ years above the quarters when a quarter is too narrow to name its own), and on a
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import re
 
 import pytest
 from PySide6.QtWidgets import QApplication
@@ -15,6 +17,7 @@ from pmdesk.gui.workshop.theme import PresentationTheme
 from pmdesk.store.services import PortfolioService
 
 D = dt.date
+MONTHS = set(calendar.month_abbr[1:])
 
 
 def _names(text: str, year: int) -> bool:
@@ -84,6 +87,14 @@ def test_a_laptop_screen_names_every_year_it_shows_at_every_zoom(qtbot, demo_ctx
         assert any(_names(text, year) for text in painted), (zoom, year, painted)
     if header.tiers()[0] == "year":  # the quarters below do not repeat it
         assert all(len(text) == 2 for text in painted if text.startswith("Q")), painted
+    if header.tiers() == ("quarter", "month") and any(
+        _names(text, year)
+        for text in painted
+        if text.startswith("Q")
+        for year in _years_on_screen(header)
+    ):  # quarters that say their year: the months under them do not
+        months = [text for text in painted if text[:3] in MONTHS]
+        assert months and not any(re.search(r"\d", text) for text in months), painted
     assert not any(
         text.count(str(year)) + text.count(f"’{year % 100:02d}") > 1
         for text in painted

@@ -311,6 +311,13 @@ def _one_form(
     return None
 
 
+def says_years(labels: Sequence[str], found: Sequence[Tick]) -> bool:
+    """Whether a tier's names say a year anywhere: the tier below then need not."""
+    return any(
+        text and names_year(text, tick.day.year) for text, tick in zip(labels, found, strict=True)
+    )
+
+
 def tier_labels(
     found: Sequence[Tick],
     unit: str,
@@ -327,13 +334,13 @@ def tier_labels(
     full or as ’26, when one such form fits them all. Otherwise, and on a screen, the
     first period shown and the first of each year say more (their year), in the
     longest way that fits, so short forms such as “Q1” still tell the year; not under
-    a tier of years (``years_above``), which names them already. ``first_room``: what
+    a tier that names the years already (``years_above``: :func:`says_years`). ``first_room``: what
     of the first period's room is on screen (it may be scrolled partly out); when its
     name cannot say its year there, the next period does.
     """
     choices = [label_choices(tick.day, unit) for tick in found]
     rooms = [tick.width - padding for tick in found]
-    if years_above:  # the tier above names the years: these need not
+    if years_above:  # the tier above names the years: these need not (Jul under Q3 2026)
         choices = [
             tuple(c for c in forms if not names_year(c, tick.day.year)) or forms
             for forms, tick in zip(choices, found, strict=True)

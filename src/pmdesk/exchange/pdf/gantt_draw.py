@@ -7,6 +7,7 @@ slice are clipped by hand: reportlab graphics have no clipping paths.
 
 from __future__ import annotations
 
+from functools import partial
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -31,7 +32,7 @@ from pmdesk.core.gantt_layout import (
     link_route,
     slip_text,
 )
-from pmdesk.core.timeline import TimeScale, ticks
+from pmdesk.core.timeline import Tick, TimeScale, says_years, ticks, tier_labels
 
 from .fastdraw import (
     FastDrawing,
@@ -61,6 +62,8 @@ if TYPE_CHECKING:
 
 LANE_SIZE = 7.5
 ELLIPSIS = "…"  # what fonts.fit ends a shortened label with
+TICK_PAD = 4.0  # points a period's name keeps clear of its edges
+UPPER_SIZE, LOWER_SIZE = 7.0, 6.3  # the time scale's type (upper tier bold), before scaling
 # The marks' colours, the screen's (core.roadmap_style): one meaning, one colour.
 CRITICAL, AT_RISK = hex_colour(rs.CRITICAL), hex_colour(rs.AT_RISK)
 VIOLATED, BASELINE = hex_colour(rs.VIOLATED), hex_colour(rs.BASELINE)
@@ -144,9 +147,32 @@ class Painter:
         d.add(
             make_line(0, self.body_top, self.x1, self.body_top, strokeColor=RULE, strokeWidth=0.6)
         )
-        for unit, upper in ((c.lower, False), (c.upper, True)):
-            size = (7.0 if upper else 6.3) * c.text_scale
-            for tick in ticks(self.scale, self.piece.start, self.piece.end, unit):
+        # The upper tier's names first: the lower one's depend on them.
+        named_tiers: dict[bool, tuple[list[Tick], list[str]]] = {}
+        for unit, upper in ((c.upper, True), (c.lower, False)):
+            size = (UPPER_SIZE if upper else LOWER_SIZE) * c.text_scale
+            found = ticks(self.scale, self.piece.start, self.piece.end, unit) if unit else []
+            # The screen's rules (core.timeline.tier_labels): one form for the tier, the year
+            # always said; the first period may start before the page, the room it has here.
+            seen = None
+            if found:
+                seen = min(self.x1, self.x(found[0].x + found[0].width)) - self.x0 - TICK_PAD
+            above = named_tiers.get(True)
+            named_tiers[upper] = (
+                found,
+                tier_labels(
+                    found,
+                    unit,
+                    partial(string_width, size=size, bold=upper),
+                    TICK_PAD,
+                    years_above=above is not None and says_years(above[1], above[0]),
+                    first_room=seen,
+                ),
+            )
+        for upper in (False, True):
+            size = (UPPER_SIZE if upper else LOWER_SIZE) * c.text_scale
+            found, labels = named_tiers[upper]
+            for tick, named in zip(found, labels, strict=True):
                 left = max(self.x0, self.x(tick.x))
                 right = min(self.x1, self.x(tick.x + tick.width))
                 if right - left < 1:
@@ -162,8 +188,7 @@ class Painter:
                             strokeWidth=0.7 if upper else 0.4,
                         )
                     )
-                label = _upper_label(tick, right - left) if upper else tick.label
-                label = fit(label, right - left - 4, size, bold=upper)
+                label = fit(named, right - left - TICK_PAD, size, bold=upper)
                 if not label:
                     continue
                 y = (mid if upper else self.body_top) + (tier - size) / 2 + size * 0.15
@@ -452,16 +477,6 @@ def _fit_ascii(name: str, advances: list[float], width: float, size: float) -> s
         else:
             high = middle - 1
     return name[:low].rstrip() + ELLIPSIS if low else ""
-
-
-def _upper_label(tick, width: float) -> str:
-    """The upper tier names years and quarters in full when there is room."""
-    day = tick.day
-    if tick.label.startswith("Q") and width >= 48:
-        return f"Q{(day.month - 1) // 3 + 1} {day.year}"
-    if len(tick.label) <= 3 and width >= 60:  # a month abbreviation
-        return f"{day:%B %Y}"
-    return tick.label
 
 
 def legend(

@@ -26,6 +26,7 @@ from pmdesk.core.timeline import (
     Tick,
     next_unit,
     readable_tiers,
+    says_years,
     tier_labels,
     unit_start,
     years_over_quarters,
@@ -190,7 +191,7 @@ class TimeHeader(QWidget):
             lower,
             fonts.small_width,
             3,
-            years_above=upper == "year",
+            years_above=says_years(upper_labels, upper_ticks),
             first_room=0.0 if cut else None,
         )
         calendar = chart.model.calendar

@@ -1,0 +1,65 @@
+"""The roadmap poster's time scale follows the screen's rules (core.timeline.tier_labels):
+every year it shows is named, and a tier under one that names the years does not repeat
+them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from reportlab.graphics.shapes import String
+
+from pmdesk.exchange.pdf import PdfOptions, Progress
+from pmdesk.exchange.pdf.fonts import register, string_width
+from pmdesk.exchange.pdf.gantt import GanttChart
+from pmdesk.exchange.pdf.gantt_draw import TICK_PAD, UPPER_SIZE
+from pmdesk.exchange.pdf.job import Job
+from pmdesk.exchange.pdf.roadmap_data import chart_range, roadmap_chart
+from pmdesk.store.services import PortfolioService
+
+YEAR = re.compile(r"\b20\d\d\b|’\d\d\b")
+
+
+def _strings(node):
+    for child in getattr(node, "contents", []):
+        if isinstance(child, String):
+            yield child
+        yield from _strings(child)
+
+
+def _tiers(chart: GanttChart, drawing) -> tuple[list[str], list[str]]:
+    """The upper and the lower tier's names, as printed (runs of one name joined)."""
+    top = drawing.height
+    upper, lower = [], []
+    for shape in _strings(drawing):
+        if shape.y > top - chart.tier_height:
+            upper.append(shape.text)
+        elif shape.y > top - chart.header:
+            lower.append(shape.text)
+    return upper, lower
+
+
+@pytest.mark.parametrize("px_per_day", [0.3, 0.42, 0.7, 1.0, 3.0])
+def test_every_page_of_the_poster_names_its_years_once(demo, px_per_day):
+    register()
+    product = demo.service(PortfolioService).product_by_name("Pulse Cloud")
+    job = Job(demo, PdfOptions(), Progress(None, None), product, (1190.0, 842.0))
+    data = roadmap_chart(job)
+    start, end = chart_range(job, data)
+    chart = GanttChart(data, start, end, px_per_day, 100.0)
+    for piece in chart.slices(700):  # pages a few hundred points wide, as a small poster
+        drawing = chart.drawing(piece, chart.bands(10_000)[0])
+        upper, lower = _tiers(chart, drawing)
+        text = " ".join(upper + lower)
+        for year in range(piece.start.year, piece.end.year + 1):
+            # Each year with room on the page for its name says it, in full or as ’26 (a
+            # sliver of a year at the page's edge is named on the next page).
+            first = max(piece.start, dt.date(year, 1, 1))
+            last = min(piece.end, dt.date(year, 12, 31))
+            room = ((last - first).days + 1) * px_per_day
+            if room < string_width(str(year), UPPER_SIZE * chart.text_scale, True) + 2 * TICK_PAD:
+                continue
+            assert str(year) in text or f"’{year % 100:02d}" in text, (px_per_day, year, text)
+        if any(YEAR.search(name) for name in upper):  # the lower tier does not repeat them
+            assert not any(YEAR.search(name) for name in lower), (upper, lower)
