@@ -11,10 +11,11 @@ import re
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from pmdesk.gui.gantt.headers import TimeHeader
+from pmdesk.gui.context import AppContext
+from pmdesk.gui.gantt.headers import UPPER_PADDING, TimeHeader
 from pmdesk.gui.views.roadmap import RoadmapView
 from pmdesk.gui.workshop.theme import PresentationTheme
-from pmdesk.store.services import PortfolioService
+from pmdesk.store.services import PortfolioService, RoadmapService
 
 D = dt.date
 MONTHS = set(calendar.month_abbr[1:])
@@ -29,21 +30,44 @@ def _years_on_screen(header: TimeHeader) -> set[int]:
     return set(range(first.year, last.year + 1))
 
 
+def _years_with_room(header: TimeHeader) -> set[int]:
+    """The years on screen wide enough there for their name in the upper tier's type."""
+    first, last = header.day_at(0), header.day_at(header.width() - 1)
+    fonts, ppd = header.view.chart.painter.fonts, header.view.chart.scale.px_per_day
+    room = fonts.bold_width("2026") + 2 * UPPER_PADDING
+    return {
+        year
+        for year in range(first.year, last.year + 1)
+        if ((min(last, D(year, 12, 31)) - max(first, D(year, 1, 1))).days + 1) * ppd >= room
+    }
+
+
+def _pulse_cloud(ctx) -> int:
+    return ctx.workspace.service(PortfolioService).product_by_name("Pulse Cloud").id
+
+
+def _shown(qtbot, ctx, product_id: int, width: int, height: int, text_px: int | None):
+    """The product's roadmap on screen at this size, in text of ``text_px`` (None: the
+    system's)."""
+    view = RoadmapView(ctx)
+    qtbot.addWidget(view)
+    if text_px is not None:
+        font = view.font()
+        font.setPixelSize(text_px)
+        view.setFont(font)
+    view.set_product(product_id)
+    view.resize(width, height)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
 @pytest.mark.parametrize("width, height", [(800, 600), (1024, 768), (1920, 1080)])
 def test_a_projector_of_any_size_names_every_year_it_shows(qtbot, demo_ctx, width, height):
     """Presented as the presentation window does it (its type for the screen's height, then
     the view's hook and Fit), the scale's upper tier names each year on screen."""
-    view = RoadmapView(demo_ctx)
-    qtbot.addWidget(view)
-    product = demo_ctx.workspace.service(PortfolioService).product_by_name("Pulse Cloud")
-    view.set_product(product.id)
     theme = PresentationTheme.for_screen(height)
-    font = view.font()
-    font.setPixelSize(theme.body_px)
-    view.setFont(font)
-    view.resize(width, height)
-    view.show()
-    qtbot.waitExposed(view)
+    view = _shown(qtbot, demo_ctx, _pulse_cloud(demo_ctx), width, height, theme.body_px)
     view.set_presentation(theme)
     QApplication.processEvents()
     view.chart._fit_for_room()  # noqa: SLF001 - what the presentation does once shown
@@ -65,17 +89,7 @@ def test_a_projector_of_any_size_names_every_year_it_shows(qtbot, demo_ctx, widt
 @pytest.mark.parametrize("text_px", [None, 18])  # the system's type, and a larger one
 @pytest.mark.parametrize("zoom", [0.3, 0.4, 0.5, 0.6, 0.8, 1.0, 2.0, 4.0, 12.0, 40.0])
 def test_a_laptop_screen_names_every_year_it_shows_at_every_zoom(qtbot, demo_ctx, zoom, text_px):
-    view = RoadmapView(demo_ctx)
-    qtbot.addWidget(view)
-    if text_px is not None:
-        font = view.font()
-        font.setPixelSize(text_px)
-        view.setFont(font)
-    product = demo_ctx.workspace.service(PortfolioService).product_by_name("Pulse Cloud")
-    view.set_product(product.id)
-    view.resize(1366, 700)
-    view.show()
-    qtbot.waitExposed(view)
+    view = _shown(qtbot, demo_ctx, _pulse_cloud(demo_ctx), 1366, 700, text_px)
     qtbot.waitUntil(lambda: not view.chart._needs_first_view)  # noqa: SLF001 - its first Fit
     view.chart.view.set_zoom(zoom)
     assert view.chart.scene.scale.px_per_day == zoom
@@ -100,3 +114,32 @@ def test_a_laptop_screen_names_every_year_it_shows_at_every_zoom(qtbot, demo_ctx
         for text in painted
         for year in _years_on_screen(header)
     )
+
+
+@pytest.mark.parametrize("zoom", [0.3, 0.5, 2.0, 40.0])
+def test_a_new_plan_at_both_ends_of_the_calendar_names_its_years(qtbot, workspace, zoom):
+    """A new, empty workspace given a product whose items sit in 1900 and in 2199 (the
+    years a file may hold): scrolled to either end, the scale names every year it shows."""
+    product = workspace.service(PortfolioService).create_product(name="Far out")
+    roadmap = workspace.service(RoadmapService)
+    lane = roadmap.lanes.create(product_id=product.id, name="Long view", sort_order=0)
+    for name, start, end in [
+        ("Founding", D(1900, 1, 3), D(1900, 2, 1)),
+        ("Sunset", D(2199, 11, 1), D(2199, 12, 31)),
+    ]:
+        roadmap.items.create(
+            product_id=product.id, lane_id=lane.id, name=name, start_date=start, end_date=end
+        )
+    ctx = AppContext(workspace)
+    view = _shown(qtbot, ctx, product.id, 1366, 700, None)
+    qtbot.waitUntil(lambda: not view.chart._needs_first_view)  # noqa: SLF001 - its first Fit
+    view.chart.view.set_zoom(zoom)
+    header = view.chart.time_header
+    for day in (D(1900, 1, 3), D(2199, 11, 1)):
+        view.chart.view.scroll_to_day(day, margin=40)
+        QApplication.processEvents()
+        header.grab()
+        assert day.year in _years_on_screen(header)
+        for year in _years_with_room(header):  # a sliver of 1899 left of the plan: too narrow
+            assert any(_names(text, year) for text in header.painted), (zoom, year)
+    ctx.close()

@@ -298,16 +298,16 @@ def names_year(text: str, year: int) -> bool:
 
 def _one_form(
     choices: list[tuple[str, ...]], rooms: list[float], width_of: Callable[[str], float]
-) -> tuple[int, list[str]] | None:
-    """The longest form (by its place in each period's choices) whose name fits every
-    period's room, and the names in it; None when even the shortest does not fit one."""
+) -> list[str] | None:
+    """The names in the longest form (by its place in each period's choices) that fits every
+    period's room; None when even the shortest does not fit one."""
     for form in range(max((len(c) for c in choices), default=0)):
         # (checked before the names are listed: most forms fail at the first period)
         if all(
             width_of(c[min(form, len(c) - 1)]) <= room
             for c, room in zip(choices, rooms, strict=True)
         ):
-            return form, [c[min(form, len(c) - 1)] for c in choices]
+            return [c[min(form, len(c) - 1)] for c in choices]
     return None
 
 
@@ -333,10 +333,10 @@ def tier_labels(
     ``with_year`` (a room, which has no other clue): every period names its year, in
     full or as ’26, when one such form fits them all. Otherwise, and on a screen, the
     first period shown and the first of each year say more (their year), in the
-    longest way that fits, so short forms such as “Q1” still tell the year; not under
-    a tier that names the years already (``years_above``: :func:`says_years`). ``first_room``: what
-    of the first period's room is on screen (it may be scrolled partly out); when its
-    name cannot say its year there, the next period does.
+    longest way that fits, so short forms such as “Q1” still tell the year; not under a
+    tier that names the years already (``years_above``: :func:`says_years`).
+    ``first_room``: what of the first period's room is shown (it may be scrolled or cut
+    partly out); when its name cannot say its year there, the next period does.
     """
     choices = [label_choices(tick.day, unit) for tick in found]
     rooms = [tick.width - padding for tick in found]
@@ -350,13 +350,12 @@ def tier_labels(
             tuple(c for c in forms if names_year(c, tick.day.year)) or forms
             for forms, tick in zip(choices, found, strict=True)
         ]
-        picked = _one_form(dated, rooms, width_of)
-        if picked is not None:
-            return picked[1]
-    picked = _one_form(choices, rooms, width_of)
-    if picked is None:
+        every_dated = _one_form(dated, rooms, width_of)
+        if every_dated is not None:
+            return every_dated
+    texts = _one_form(choices, rooms, width_of)
+    if texts is None:
         return [""] * len(found)
-    texts = picked[1]
     if unit in ("week", "month", "quarter") and not years_above:
         due = True  # the first period whose name is seen says its year
         for n, tick in enumerate(found):

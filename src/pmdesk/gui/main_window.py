@@ -113,9 +113,7 @@ class MainWindow(QMainWindow):
         if opening is None:
             self._show_no_file()
         else:
-            self.product_selector.set_products([], None)
-            self._update_file_status()
-            self._update_edit_actions()
+            self._no_file()
             self.show_opening(opening)
 
     @property
@@ -400,6 +398,10 @@ class MainWindow(QMainWindow):
     def _show_no_file(self) -> None:
         self.start_page.set_recent(self.settings.recent_files)
         self.pages.setCurrentWidget(self.start_page)
+        self._no_file()
+
+    def _no_file(self) -> None:
+        """No product to choose, nothing to save or undo: what the window says without a file."""
         self.product_selector.set_products([], None)
         self._update_file_status()
         self._update_edit_actions()

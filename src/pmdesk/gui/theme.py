@@ -13,7 +13,7 @@ from functools import cache, lru_cache
 
 from PySide6.QtCore import QByteArray, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
-from PySide6.QtWidgets import QApplication, QStyleOption
+from PySide6.QtWidgets import QApplication
 
 from pmdesk.core import palette
 from pmdesk.paths import resource_path
@@ -195,6 +195,8 @@ class _TintedIcon(QIconEngine):
             ink = self._disabled if mode == QIcon.Mode.Disabled else self._colour
             found = _render(self._name, ink, size, scale)
             if mode in (QIcon.Mode.Active, QIcon.Mode.Selected):
+                from PySide6.QtWidgets import QStyleOption  # (its enums: not at every start)
+
                 generated = QApplication.style().generatedIconPixmap(mode, found, QStyleOption())
                 if not generated.isNull():
                     found = generated

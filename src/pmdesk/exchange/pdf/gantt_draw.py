@@ -147,34 +147,20 @@ class Painter:
         d.add(
             make_line(0, self.body_top, self.x1, self.body_top, strokeColor=RULE, strokeWidth=0.6)
         )
-        # The upper tier's names first: the lower one's depend on them.
-        named_tiers: dict[bool, tuple[list[Tick], list[str]]] = {}
-        for unit, upper in ((c.upper, True), (c.lower, False)):
+        # The screen's rules (core.timeline.tier_labels): one form a tier, the year always
+        # said; the upper tier's names first, as the lower one's depend on them.
+        upper_ticks = ticks(self.scale, self.piece.start, self.piece.end, c.upper)
+        upper_names = self._tier_names(upper_ticks, c.upper, True, years_above=False)
+        lower_ticks = ticks(self.scale, self.piece.start, self.piece.end, c.lower)
+        years_above = says_years(upper_names, upper_ticks)
+        lower_names = self._tier_names(lower_ticks, c.lower, False, years_above=years_above)
+        for upper, found, labels in (
+            (False, lower_ticks, lower_names),
+            (True, upper_ticks, upper_names),
+        ):
             size = (UPPER_SIZE if upper else LOWER_SIZE) * c.text_scale
-            found = ticks(self.scale, self.piece.start, self.piece.end, unit) if unit else []
-            # The screen's rules (core.timeline.tier_labels): one form for the tier, the year
-            # always said; the first period may start before the page, the room it has here.
-            seen = None
-            if found:
-                seen = min(self.x1, self.x(found[0].x + found[0].width)) - self.x0 - TICK_PAD
-            above = named_tiers.get(True)
-            named_tiers[upper] = (
-                found,
-                tier_labels(
-                    found,
-                    unit,
-                    partial(string_width, size=size, bold=upper),
-                    TICK_PAD,
-                    years_above=above is not None and says_years(above[1], above[0]),
-                    first_room=seen,
-                ),
-            )
-        for upper in (False, True):
-            size = (UPPER_SIZE if upper else LOWER_SIZE) * c.text_scale
-            found, labels = named_tiers[upper]
             for tick, named in zip(found, labels, strict=True):
-                left = max(self.x0, self.x(tick.x))
-                right = min(self.x1, self.x(tick.x + tick.width))
+                left, right = self._on_page(tick)
                 if right - left < 1:
                     continue
                 if tick.x > 0.01:
@@ -202,6 +188,29 @@ class Painter:
                     colour=WHITE if upper else MUTED,
                 ):
                     d.add(shape)
+
+    def _on_page(self, tick: Tick) -> tuple[float, float]:
+        """The left and right of a period's column as far as it lies on this page."""
+        return max(self.x0, self.x(tick.x)), min(self.x1, self.x(tick.x + tick.width))
+
+    def _tier_names(
+        self, found: list[Tick], unit: str, upper: bool, years_above: bool
+    ) -> list[str]:
+        """A tier's names by core.timeline's rules, in the tier's type; the first period may
+        start before the page, with only the room it has on it."""
+        size = (UPPER_SIZE if upper else LOWER_SIZE) * self.c.text_scale
+        seen = None
+        if found:
+            left, right = self._on_page(found[0])
+            seen = right - left - TICK_PAD
+        return tier_labels(
+            found,
+            unit,
+            partial(string_width, size=size, bold=upper),
+            TICK_PAD,
+            years_above=years_above,
+            first_room=seen,
+        )
 
     def _items(self) -> None:
         """Links first (under the bars), then bars and milestones, then their labels."""

@@ -56,6 +56,14 @@ def periods(scale, first: dt.date, last: dt.date, unit: str) -> list[Tick]:
 UPPER_PADDING = 16  # room a name of the upper tier keeps inside its period
 
 
+def _name_room(tick: Tick, left: float) -> tuple[float, float]:
+    """Where an upper period's name starts on screen and the room it has there: a period's
+    name stays visible while the period scrolls partly out to the left."""
+    x = tick.x - left
+    label_x = max(x, 0) + 8
+    return label_x, x + tick.width - label_x - 4
+
+
 class TimeHeader(QWidget):
     """Upper and lower time units (quarter/month, month/week, week/day …) and today.
 
@@ -156,10 +164,7 @@ class TimeHeader(QWidget):
         p.drawLine(0, tier, width, tier)
         p.drawLine(0, 2 * tier - 1, width, 2 * tier - 1)
         upper_ticks = self._periods_in(scale, first, last, upper) if upper else []
-        seen = None  # what of the first period's room is on screen (see the names below)
-        if upper_ticks:
-            x = upper_ticks[0].x - left
-            seen = x + upper_ticks[0].width - (max(x, 0) + 8) - 4
+        seen = _name_room(upper_ticks[0], left)[1] if upper_ticks else None
         upper_labels = tier_labels(
             upper_ticks,
             upper,
@@ -177,9 +182,7 @@ class TimeHeader(QWidget):
         p.setPen(style.text)
         top = (tier - fonts.bold_metrics.height()) / 2  # centred in the tier
         for tick, text in zip(upper_ticks, upper_labels, strict=True):
-            x = tick.x - left
-            label_x = max(x, 0) + 8  # a period's name stays visible while it scrolls
-            room = x + tick.width - label_x - 4
+            label_x, room = _name_room(tick, left)
             if text and fonts.bold_width(text) <= room:
                 p.drawStaticText(QPointF(label_x, top), self._static(text, fonts, True))
                 self.painted.append(text)
