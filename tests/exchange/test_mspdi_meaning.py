@@ -442,3 +442,32 @@ def test_a_text_longer_than_any_note_is_refused_in_words(workspace, product):
     with pytest.raises(ImportFileError, match="longer than 10 MB"):
         import_mspdi(workspace, data, product_id=product.id)
     assert table_counts(workspace) == before
+
+
+SPACES_ALONE = (" ", "\t", "\n  ", " " * 40)
+
+
+@pytest.mark.parametrize("piece", [1, 2, 3, 5, 8, 13, 1 << 20])
+def test_notes_of_spaces_alone_are_kept_wherever_the_file_is_cut(monkeypatch, piece):
+    # A task's notes or name of spaces alone are the task's own, whichever byte the file's
+    # pieces end on (a parser dropping the layout's whitespace loses them at some cuts).
+    from pmdesk.exchange import mspdi_read
+
+    tasks = "\n    ".join(
+        _task(n, f"  Task {n} ", "2025-01-06", "2025-01-06", more=f"<Notes>{text}</Notes>")
+        for n, text in enumerate(SPACES_ALONE, 1)
+    )
+    monkeypatch.setattr(mspdi_read, "CHUNK", piece)
+    project = mspdi_read.read_mspdi(_project(f"\n    {tasks}\n  "))
+    assert [t.notes for t in project.tasks] == list(SPACES_ALONE)
+    assert [t.name for t in project.tasks] == [f"  Task {n} " for n in range(1, 5)]
+
+
+def test_a_long_note_of_spaces_alone_is_kept(workspace, product):
+    # Three megabytes of spaces span three of the pieces the file is read in.
+    spaces = " " * (3 << 20)
+    data = _project(_task(1, "Wide", *WEEK, more=f"<Notes>{spaces}</Notes>"))
+    import_mspdi(workspace, data, product_id=product.id)
+    roadmap = workspace.service(RoadmapService)
+    (item,) = roadmap.items_of(product.id)
+    assert item.notes == spaces
