@@ -9,6 +9,7 @@ is, text exactly as typed, nothing outside its shape or off the slide.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 import shutil
@@ -892,3 +893,116 @@ def test_a_board_card_shows_the_longest_name_the_app_accepts_whole(tmp_path):
     assert any(text.startswith(name) for text in texts)
     assert not any(text.endswith("…") for text in texts)
     check_layout(out)
+
+
+# -- the time scale ---------------------------------------------------------------------------
+
+SAYS_YEAR = re.compile(r"\b\d{4}\b|’\d\d\b")
+
+
+def scale_tiers(slide) -> tuple[list[str], list[str], float]:
+    """The time scale's upper (bold) and lower tier's names, left to right, and its width
+    in points (the tiers' backdrop)."""
+    names = sorted((s for s in slide.shapes if s.name == "Time scale"), key=lambda s: s.left)
+    tops = {s.top for s in names}
+    backdrop = max(
+        (s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.AUTO_SHAPE and s.top in tops),
+        key=lambda s: s.width,
+    )
+    upper, lower = [], []
+    for shape in names:
+        bold = shape.text_frame.paragraphs[0].runs[0].font.bold
+        (upper if bold else lower).append(shape.text_frame.text)
+    return upper, lower, backdrop.width / EMU_PT
+
+
+def roadmap_from(ws, first: dt.date, last: dt.date) -> int:
+    """A new product whose roadmap runs from ``first`` to ``last`` (a file's year 9999
+    written past the app's checks)."""
+    product = ws.service(PortfolioService).create_product(name=f"From {first}")
+    roadmap = ws.service(RoadmapService)
+    lane = roadmap.lanes.create(product_id=product.id, name="Plan", sort_order=0)
+    for start in (first, min(last, dt.date(2199, 12, 31)) - dt.timedelta(days=3)):
+        roadmap.items.create(
+            product_id=product.id,
+            lane_id=lane.id,
+            name=f"From {start}",
+            kind=ItemKind.FEATURE,
+            start_date=start,
+            end_date=start + dt.timedelta(days=3),
+        )
+    if last.year > 2199:
+        with ws.transaction() as uow:
+            uow.session.execute(
+                sa.update(RoadmapItem)
+                .where(RoadmapItem.product_id == product.id, RoadmapItem.name == f"From {start}")
+                .values(end_date=last)
+            )
+    return product.id
+
+
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [
+        (dt.date(2026, 12, 20), dt.date(2027, 1, 6)),  # weeks under months, over New Year
+        (dt.date(2026, 11, 3), dt.date(2027, 3, 20)),
+        (dt.date(2026, 3, 1), dt.date(2029, 8, 1)),  # months under quarters
+        (dt.date(1900, 1, 1), dt.date(2199, 12, 31)),  # the years a file may hold
+        (dt.date(2027, 1, 1), dt.date(9999, 12, 31)),  # a year one in twenty
+    ],
+)
+def test_every_roadmap_slide_names_its_years_once(tmp_path, first, last):
+    """The screen's and the poster's rules on slides: every year a slide has room for is
+    named, never twice in one name, and not again under a tier that names it."""
+    ws = Workspace.create(tmp_path / "years.pmdesk", name="Years")
+    try:
+        product = roadmap_from(ws, first, last)
+        out = export_deck(ws, tmp_path / "years.pptx", product_id=product, slides=["roadmap"])
+    finally:
+        ws.close()
+    for slide in slides_of(out):
+        start, end = window_of(title_of(slide))
+        end = min(end, last)
+        upper, lower, width = scale_tiers(slide)
+        px = width / ((end - start).days + 1)
+        text = " ".join(upper + lower)
+        assert SAYS_YEAR.search(text), (title_of(slide), upper, lower)
+        for year in range(start.year, end.year + 1):
+            shown = min(end, dt.date(year, 12, 31)) - max(start, dt.date(year, 1, 1))
+            if (shown.days + 1) * px < text_width(f"Sep {year}", 11, True) + 8:
+                continue  # a sliver of a year at the window's edge: the next slide names it
+            assert str(year) in text or f"’{year % 100:02d}" in text, (title_of(slide), year)
+        for name in upper + lower:
+            assert len(SAYS_YEAR.findall(name)) <= 1, name
+        if any(SAYS_YEAR.search(name) for name in upper):
+            assert not any(SAYS_YEAR.search(name) for name in lower), (upper, lower)
+    check_layout(out)
+
+
+def test_the_demo_slides_name_their_periods_as_the_screen_and_the_poster_do(demo_decks):
+    # Under quarters that say their year the months are bare and short, Jul under Q3 2026,
+    # as the Roadmap view and the poster show them; each slide says which years it shows.
+    months = set(calendar.month_abbr[1:])
+    for path in demo_decks.values():
+        for slide in slides_of(path):
+            if not title_of(slide).startswith("Roadmap"):
+                continue
+            upper, lower, _width = scale_tiers(slide)
+            assert upper and all(re.fullmatch(r"Q[1-4] \d{4}", name) for name in upper), upper
+            assert lower and set(lower) <= months, lower
+
+
+def test_a_year_one_in_twenty_is_named_on_the_twenties(tmp_path):
+    # A plan to the year 9999: each slide's years go twenty at a time, from 2040, 2060…
+    # (the first period begins before the slide, as any period may), never 2027 between.
+    ws = Workspace.create(tmp_path / "long.pmdesk", name="Long")
+    try:
+        product = roadmap_from(ws, dt.date(2027, 1, 1), dt.date(9999, 12, 31))
+        out = export_deck(ws, tmp_path / "long.pptx", product_id=product, slides=["roadmap"])
+    finally:
+        ws.close()
+    for slide in slides_of(out):
+        upper, lower, _width = scale_tiers(slide)
+        years = [int(name) for name in upper + lower]
+        assert len(years) >= 10 and all(year % 20 == 0 for year in years), years
+        assert years == sorted(years)

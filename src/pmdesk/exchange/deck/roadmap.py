@@ -48,11 +48,13 @@ from pmdesk.core.enums import DependencyType, Horizon, ItemKind, ItemStatus
 from pmdesk.core.gantt_layout import ROW_SIZES, Metrics, label_place
 from pmdesk.core.gantt_layout import Box as LayoutBox
 from pmdesk.core.timeline import (
+    Tick,
     TimeScale,
     add_months,
     next_unit,
     readable_tiers,
-    unit_label,
+    says_years,
+    tier_labels,
     unit_start,
 )
 from pmdesk.exchange.output import Progress
@@ -1012,29 +1014,33 @@ class RoadmapSlide:
         the window (drawn once, then copied), and the lower tier's grid down the rows."""
         upper, lower = readable_tiers(self.chart.px / PAPER_TIER_FACTOR)
         y = self.scale_top + emu(TIER)
-        for _day, left, right in self._periods(lower, self._every(lower)):
+        for _tick, left, right in self._periods(lower):
             if left > self.x0 and right - left >= emu(MIN_PERIOD):
                 _line(self.slide, left, y, left, self.bottom, HAIRLINE, 0.5)
         key = ("time scale", self.window.first, self.window.last)
         self.stamps.put(self.slide, key, lambda: self._tiers(upper, lower))
 
     def _tiers(self, upper: str, lower: str) -> None:
+        """The tiers named by the screen's and the poster's rules (core.timeline): one form
+        a tier, the year always said, the lower tier bare under one that says it."""
         tiers_y = (self.scale_top, self.scale_top + emu(TIER))
         rectangle(self.slide, Box(self.x0, tiers_y[0], self.x1 - self.x0, emu(TIER)), fill=PRIMARY)
         rectangle(self.slide, Box(self.x0, tiers_y[1], self.x1 - self.x0, emu(TIER)), fill=SURFACE)
-        for unit, is_upper in ((upper, True), (lower, False)):
-            if not unit:  # one tier is enough (years, over centuries)
-                continue
-            y = tiers_y[0] if is_upper else tiers_y[1]
-            for day, left, right in self._periods(unit, self._every(unit)):
+        shown = list(self._periods(upper)) if upper else []  # one tier: years, over centuries
+        names = self._names(shown, upper, True, years_above=False)
+        tiers = [(shown, names, True, tiers_y[0])]
+        years_above = says_years(names, [tick for tick, _left, _right in shown])
+        shown = list(self._periods(lower))
+        tiers.append((shown, self._names(shown, lower, False, years_above), False, tiers_y[1]))
+        for shown, names, is_upper, y in tiers:
+            for (_tick, left, right), label in zip(shown, names, strict=True):
                 width = (right - left) / EMU_PER_POINT
                 if width < MIN_PERIOD:
                     continue
                 if left > self.x0 and is_upper:
                     _line(self.slide, left, y, left, y + emu(TIER), RULE, 0.75)
-                label = _tick_label(day, unit, width, is_upper)
-                if not label:
-                    continue  # a period too narrow for any of its names: its neighbours say
+                if not label or text_width(label, TICK_SIZE, is_upper) > width - 2 * PAD:
+                    continue  # a period cut too narrow by the window for its name
                 tick = self.slide.shapes.add_textbox(
                     Emu(int(left)), Emu(y), Emu(int(right - left)), Emu(emu(TIER))
                 )
@@ -1048,6 +1054,25 @@ class RoadmapSlide:
                     align="center",
                 )
 
+    def _names(
+        self, shown: list[tuple[Tick, int, int]], unit: str, upper: bool, years_above: bool
+    ) -> list[str]:
+        """A tier's names, chosen on its periods' whole widths; the first period may begin
+        before the window, with only the room it has on the slide. The upper tier of a
+        slide, shown in a room, says every period's year where that fits them all."""
+        if not shown:
+            return []
+        _tick, left, right = shown[0]
+        return tier_labels(
+            [tick for tick, _left, _right in shown],
+            unit,
+            partial(text_width, size=TICK_SIZE, bold=upper),
+            2 * PAD,
+            with_year=upper,
+            years_above=years_above,
+            first_room=(right - left) / EMU_PER_POINT - 2 * PAD,
+        )
+
     def _every(self, unit: str) -> int:
         """Years shown one in how many, so each label has room (a plan over centuries)."""
         if unit != "year":
@@ -1055,11 +1080,17 @@ class RoadmapSlide:
         width = 365.25 * self.chart.px
         return next((n for n in YEAR_STEPS if width * n >= 40), YEAR_STEPS[-1])
 
-    def _periods(self, unit: str, every: int = 1) -> Iterable[tuple[dt.date, int, int]]:
-        """(first day, left x, right x) of each ``unit`` period the window shows, clipped;
-        years ``every`` at a time, starting on a multiple of it."""
+    def _periods(self, unit: str) -> Iterable[tuple[Tick, int, int]]:
+        """Each ``unit`` period the window shows: its whole span (in points from the
+        window's first day) and its left and right x on the slide, cut to the window.
+        Years go :meth:`_every` so many at a time, from a multiple of it (the first may
+        begin before the window, as any period may: its name is the same width as the
+        others')."""
         first, last = self.window.first, self.window.last
+        every = self._every(unit)
         day = unit_start(first, unit)
+        if every > 1:
+            day = dt.date(max(1, first.year // every * every), 1, 1)
         while day <= last:
             following = _next_period(day, unit)
             if every > 1:
@@ -1067,11 +1098,14 @@ class RoadmapSlide:
                     following = dt.date((day.year // every + 1) * every, 1, 1)
                 except ValueError:
                     following = None
-            x_left = self.x(max(self.scale.x(day), 0.0))
-            end = following.toordinal() if following else last.toordinal() + 1
-            x_right = self.x(min(self.scale.x_of_ordinal(end), self.chart.chart_width))
+            start = self.scale.x(day)
+            end = self.scale.x_of_ordinal(
+                following.toordinal() if following else last.toordinal() + 1
+            )
+            x_left = self.x(max(start, 0.0))
+            x_right = self.x(min(end, self.chart.chart_width))
             if x_right - x_left >= emu(1):
-                yield day, x_left, min(x_right, self.x1)
+                yield Tick(day, start, end - start, ""), x_left, min(x_right, self.x1)
             if following is None:
                 return
             day = following
@@ -1214,33 +1248,6 @@ def _next_period(day: dt.date, unit: str) -> dt.date | None:
         return next_unit(day, unit)
     except (ValueError, OverflowError):
         return None
-
-
-def _tick_label(day: dt.date, unit: str, width: float, upper: bool) -> str:
-    """The longest of a period's names that fits its width whole ("" when none does):
-    "February 2027", "Feb 2027", "February", "Feb", "F"; a week by its first day's date."""
-    first = _period_label(day, unit, width, upper)
-    forms = [first]
-    if unit == "month":
-        forms += [f"{day:%b} {day.year}", f"{day:%B}", f"{day:%b}", f"{day:%b}"[0]]
-    elif unit == "quarter":
-        forms += [f"Q{(day.month - 1) // 3 + 1}"]
-    elif unit == "week":
-        forms += [f"W{day.isocalendar().week}", str(day.day)]
-    room = width - 2 * PAD
-    return next((form for form in forms if text_width(form, TICK_SIZE, upper) <= room), "")
-
-
-def _period_label(day: dt.date, unit: str, width: float, upper: bool) -> str:
-    """The poster's tick labels: years and quarters in full in the upper tier when there
-    is room, months by name."""
-    if upper and unit == "quarter" and width >= 60:
-        return f"Q{(day.month - 1) // 3 + 1} {day.year}"
-    if upper and unit == "month" and width >= 90:
-        return f"{day:%B} {day.year}"
-    if not upper and unit == "month":
-        return f"{day:%B}" if width >= 70 else f"{day:%b}" if width >= 30 else f"{day:%b}"[0]
-    return unit_label(day, unit, width * 0.8)
 
 
 # -- the legend -------------------------------------------------------------------------------
