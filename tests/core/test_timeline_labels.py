@@ -13,7 +13,7 @@ D = dt.date
 def _quarters(first: D, count: int, width: float) -> list[Tick]:
     found, day = [], first
     for n in range(count):
-        found.append(Tick(day, n * width, width, ""))
+        found.append(Tick(day, n * width, width))
         day = D(day.year + (day.month + 2) // 12, (day.month + 2) % 12 + 1, 1)
     return found
 
@@ -41,8 +41,8 @@ def test_short_quarters_say_their_year_first_and_at_each_january_and_never_twice
     assert presented == ["Q3 ’26", "Q4 ’26", "Q1 ’27", "Q2 ’27"]
     # Room 133: "Sep 2026" fits, "September 2026" (140) does not; "Sep 2026 2026" (130)
     # would: a name that says its year already is not given it again.
-    months = [Tick(D(2026, m, 1), (m - 9) * 136.0, 136.0, "") for m in range(9, 13)]
-    months += [Tick(D(2027, 1, 1), 4 * 136.0, 136.0, "")]
+    months = [Tick(D(2026, m, 1), (m - 9) * 136.0, 136.0) for m in range(9, 13)]
+    months += [Tick(D(2027, 1, 1), 4 * 136.0, 136.0)]
     texts = tier_labels(months, "month", _width, 3)
     assert texts == ["Sep 2026", "Oct 2026", "Nov 2026", "Dec 2026", "Jan 2027"]
 

@@ -164,29 +164,14 @@ def nudge(start: dt.date, end: dt.date, unit: str, steps: int) -> tuple[dt.date,
     return new_start, new_start + length
 
 
-def unit_label(day: dt.date, unit: str, width_px: float) -> str:
-    """A label for the period starting on ``day`` that fits roughly in ``width_px``."""
-    if unit == "year":
-        return str(day.year)
-    if unit == "quarter":
-        quarter = (day.month - 1) // 3 + 1
-        return f"Q{quarter} {day.year}" if width_px >= 48 else f"Q{quarter}"
-    if unit == "month":
-        if width_px >= 70:
-            return day.strftime("%B %Y")
-        return day.strftime("%b") if width_px >= 28 else day.strftime("%b")[0]
-    if unit == "week":
-        week = day.isocalendar().week
-        return f"W{week} · {day.day} {day.strftime('%b')}" if width_px >= 80 else f"W{week}"
-    return str(day.day) if width_px >= 14 else ""
-
-
 @dataclass(frozen=True)
 class Tick:
+    """A period of the time scale: its first day, and its x and width on the scale (its
+    name is :func:`tier_labels`'s, chosen with its tier's)."""
+
     day: dt.date
     x: float
     width: float
-    label: str
 
 
 def ticks(scale: TimeScale, first: dt.date, last: dt.date, unit: str) -> list[Tick]:
@@ -196,7 +181,7 @@ def ticks(scale: TimeScale, first: dt.date, last: dt.date, unit: str) -> list[Ti
     while day <= last:
         following = next_unit(day, unit)
         x0, x1 = scale.x(day), scale.x(following)
-        found.append(Tick(day, x0, x1 - x0, unit_label(day, unit, x1 - x0)))
+        found.append(Tick(day, x0, x1 - x0))
         day = following
     return found
 

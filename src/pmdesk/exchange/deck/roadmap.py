@@ -1105,7 +1105,7 @@ class RoadmapSlide:
             x_left = self.x(max(start, 0.0))
             x_right = self.x(min(end, self.chart.chart_width))
             if x_right - x_left >= emu(1):
-                yield Tick(day, start, end - start, ""), x_left, min(x_right, self.x1)
+                yield Tick(day, start, end - start), x_left, min(x_right, self.x1)
             if following is None:
                 return
             day = following

@@ -48,7 +48,7 @@ def periods(scale, first: dt.date, last: dt.date, unit: str) -> list[Tick]:
     while day <= last:
         following = next_unit(day, unit)
         x0, x1 = scale.x(day), scale.x(following)
-        found.append(Tick(day, x0, x1 - x0, ""))
+        found.append(Tick(day, x0, x1 - x0))
         day = following
     return found
 
