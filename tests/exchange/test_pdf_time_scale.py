@@ -63,3 +63,34 @@ def test_every_page_of_the_poster_names_its_years_once(demo, px_per_day):
             assert str(year) in text or f"’{year % 100:02d}" in text, (px_per_day, year, text)
         if any(YEAR.search(name) for name in upper):  # the lower tier does not repeat them
             assert not any(YEAR.search(name) for name in lower), (upper, lower)
+
+
+@pytest.mark.parametrize(
+    "today", [dt.date(2026, 12, 2), dt.date(2026, 12, 16), dt.date(2027, 1, 1)]
+)
+def test_no_month_name_is_under_the_today_tag(demo, today):
+    # The tag sits in the lower tier: the month it covers is named beside it, or not at all
+    # where the month has no room beside it ("Dec" half hidden read "ec").
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    register()
+    product = demo.service(PortfolioService).product_by_name("Pulse Cloud")
+    job = Job(demo, PdfOptions(today=today), Progress(None, None), product, (1190.0, 842.0))
+    data = roadmap_chart(job)
+    start, end = chart_range(job, data)
+    for px_per_day in (1.0, 2.5):
+        chart = GanttChart(data, start, end, px_per_day, 100.0)
+        piece = next(p for p in chart.slices(1000) if p.start <= today <= p.end)
+        drawing = chart.drawing(piece, chart.bands(10_000)[0])
+        top = drawing.height
+        lower = [
+            s for s in _strings(drawing) if top - chart.header < s.y <= top - chart.tier_height
+        ]
+        (tag,) = [s for s in lower if s.text == "Today"]
+        half = stringWidth("Today", tag.fontName, tag.fontSize) / 2 + 3  # the tag's padding
+        middle = tag.x + half - 3
+        names = [s for s in lower if s is not tag]
+        assert len(names) >= 6
+        for name in names:
+            right = name.x + stringWidth(name.text, name.fontName, name.fontSize)
+            assert right <= middle - half or name.x >= middle + half, (px_per_day, name.text)

@@ -360,3 +360,25 @@ def tier_labels(
             if said is not None:
                 texts[n], due = said, False
     return texts
+
+
+def clear_of_tags(
+    left: float, right: float, width: float, tags: Sequence[tuple[float, float]], margin: float
+) -> float | None:
+    """Where a period's name ``width`` wide is centred, its period running from ``left`` to
+    ``right``, clear of the tags laid over its tier (today's, each from its left to its
+    right): the period's middle when no tag covers that, else the point nearest it in a
+    part of the period the tags leave free that holds the name with ``margin`` either side;
+    None when no part does (the tag says where the reader is; the neighbours name theirs)."""
+    middle, half = (left + right) / 2, width / 2 + margin
+    if all(b <= middle - half or a >= middle + half for a, b in tags):
+        return middle
+    free, start = [], left
+    for a, b in sorted(tags):
+        if a > start:
+            free.append((start, min(a, right)))
+        start = max(start, b)
+    if start < right:
+        free.append((start, right))
+    fits = [min(max(middle, s + half), e - half) for s, e in free if e - s >= 2 * half]
+    return min(fits, key=lambda x: abs(x - middle), default=None)

@@ -1006,3 +1006,32 @@ def test_a_year_one_in_twenty_is_named_on_the_twenties(tmp_path):
         years = [int(name) for name in upper + lower]
         assert len(years) >= 10 and all(year % 20 == 0 for year in years), years
         assert years == sorted(years)
+
+
+@pytest.mark.parametrize(
+    "today", [dt.date(2026, 12, 2), dt.date(2026, 12, 16), dt.date(2026, 12, 30)]
+)
+def test_no_period_name_is_under_the_today_tag(demo, tmp_path, today):
+    # The tag sits in the lower tier: the month it covers is named beside it, or not at all
+    # where it has no room there ("Dec" half hidden read "ec").
+    ws = Workspace.open(demo, read_only=True)
+    try:
+        product = ws.service(PortfolioService).product_by_name("Pulse Cloud").id
+        out = export_deck(
+            ws, tmp_path / "today.pptx", product_id=product, slides=["roadmap"], on=today
+        )
+    finally:
+        ws.close()
+    slides = [s for s in slides_of(out) if any(x.name == "Today tag" for x in s.shapes)]
+    assert slides
+    for slide in slides:
+        (tag,) = [s for s in slide.shapes if s.name == "Today tag"]
+        names = [s for s in slide.shapes if s.name == "Time scale" and s.top > tag.top - 6 * EMU_PT]
+        assert len(names) >= 6
+        for name in names:
+            half = text_width(name.text_frame.text, 11, False) * EMU_PT / 2
+            middle = name.left + name.width / 2
+            clear = middle + half <= tag.left or middle - half >= tag.left + tag.width
+            assert clear, (today, name.text_frame.text)
+        if today.day in (2, 30):  # the tag at the month's edge leaves it room for its name
+            assert f"{today:%b}" in [name.text_frame.text for name in names]

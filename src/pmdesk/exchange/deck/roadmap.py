@@ -51,6 +51,7 @@ from pmdesk.core.timeline import (
     Tick,
     TimeScale,
     add_months,
+    clear_of_tags,
     next_unit,
     readable_tiers,
     says_years,
@@ -1032,6 +1033,8 @@ class RoadmapSlide:
         years_above = says_years(names, [tick for tick, _left, _right in shown])
         shown = list(self._periods(lower))
         tiers.append((shown, self._names(shown, lower, False, years_above), False, tiers_y[1]))
+        today = self._today_tag()
+        tags = [] if today is None else [(today[1], today[1] + today[2])]  # in the lower tier
         for shown, names, is_upper, y in tiers:
             for (_tick, left, right), label in zip(shown, names, strict=True):
                 width = (right - left) / EMU_PER_POINT
@@ -1041,6 +1044,12 @@ class RoadmapSlide:
                     _line(self.slide, left, y, left, y + emu(TIER), RULE, 0.75)
                 if not label or text_width(label, TICK_SIZE, is_upper) > width - 2 * PAD:
                     continue  # a period cut too narrow by the window for its name
+                room = emu(text_width(label, TICK_SIZE, is_upper) + 2 * PAD)
+                centre = clear_of_tags(left, right, room, [] if is_upper else tags, 0)
+                if centre is None:
+                    continue  # today's tag covers the period: it says when that is
+                if centre != (left + right) / 2:  # beside the tag: a box just its name's size
+                    left, right = int(centre - room / 2), int(centre + room / 2)
                 tick = self.slide.shapes.add_textbox(
                     Emu(int(left)), Emu(y), Emu(int(right - left)), Emu(emu(TIER))
                 )
@@ -1218,19 +1227,27 @@ class RoadmapSlide:
             _stroke(connector, colour, 1.0, dash=link.violated)
             _arrowhead(connector)
 
-    def _today(self) -> None:
+    def _today_tag(self) -> tuple[int, int, int] | None:
+        """Today's line x and its tag's left and width (EMU) in the lower tier; None when
+        today is not in the window."""
         today = self.chart.data.today
         if today is None or not self.window.first <= today <= self.window.last:
-            return
+            return None
         x = self.x(self.scale.x_of_ordinal(today.toordinal() + 0.5))
+        width = emu(text_width("Today", SMALL_SIZE - 2, True) + 2 * PAD)
+        return x, min(max(x - width // 2, self.x0), self.x1 - width), width
+
+    def _today(self) -> None:
+        found = self._today_tag()
+        if found is None:
+            return
+        x, left, width = found
         top = self.scale_top + emu(TIER)
         line = _line(self.slide, x, top, x, self.bottom, rs.TODAY, 1.25, dash=True)
         line.name = "Today"
-        width = text_width("Today", SMALL_SIZE - 2, True) + 2 * PAD
-        left = min(max(x - emu(width / 2), self.x0), self.x1 - emu(width))
         tag = _shape(
             self.slide, MSO_SHAPE.ROUNDED_RECTANGLE, left, self.scale_top + emu(TIER + 3),
-            emu(width), emu(TIER - 6),
+            width, emu(TIER - 6),
         )  # fmt: skip
         tag.name = "Today tag"
         style_shape(tag, fill=rs.TODAY)

@@ -32,7 +32,7 @@ from pmdesk.core.gantt_layout import (
     link_route,
     slip_text,
 )
-from pmdesk.core.timeline import Tick, TimeScale, says_years, ticks, tier_labels
+from pmdesk.core.timeline import Tick, TimeScale, clear_of_tags, says_years, ticks, tier_labels
 
 from .fastdraw import (
     FastDrawing,
@@ -154,6 +154,7 @@ class Painter:
         lower_ticks = ticks(self.scale, self.piece.start, self.piece.end, c.lower)
         years_above = says_years(upper_names, upper_ticks)
         lower_names = self._tier_names(lower_ticks, c.lower, False, years_above=years_above)
+        tags = [(left, left + width) for left, width, *_rest in self._tags()]
         for upper, found, labels in (
             (False, lower_ticks, lower_names),
             (True, upper_ticks, upper_names),
@@ -177,9 +178,18 @@ class Painter:
                 label = fit(named, right - left - TICK_PAD, size, bold=upper)
                 if not label:
                     continue
+                centre = clear_of_tags(
+                    left,
+                    right,
+                    string_width(label, size, upper),
+                    [] if upper else tags,
+                    TICK_PAD / 2,
+                )
+                if centre is None:
+                    continue  # a marker's tag covers the period: its neighbours say the time
                 y = (mid if upper else self.body_top) + (tier - size) / 2 + size * 0.15
                 for shape in text_shapes(
-                    (left + right) / 2,
+                    centre,
                     y,
                     label,
                     size,
@@ -385,15 +395,28 @@ class Painter:
                 )
             )
 
-    def _markers(self) -> None:
+    def _tags(self) -> list[tuple[float, float, str, object, float]]:
+        """The markers on this page (today, and the plan's own), each as its tag's left and
+        width in the lower tier, its label and colour, and the x of its line."""
         marks = list(self.c.data.markers)
         if self.c.data.today is not None:
             marks.append((self.c.data.today, "Today", TODAY))
-        bottom = self.y(self.band.bottom)
+        size = 6 * self.c.text_scale
+        found = []
         for day, label, colour in marks:
             if not self.day0 <= day.toordinal() < self.day1:
                 continue
             x = self.x(self.scale.x_of_ordinal(day.toordinal() + 0.5))
+            width = string_width(label, size, True) + 6
+            found.append(
+                (min(max(x - width / 2, self.x0), self.x1 - width), width, label, colour, x)
+            )
+        return found
+
+    def _markers(self) -> None:
+        bottom = self.y(self.band.bottom)
+        size = 6 * self.c.text_scale
+        for left, width, label, colour, x in self._tags():
             self.d.add(
                 make_line(
                     x,
@@ -405,10 +428,9 @@ class Painter:
                     strokeDashArray=[3, 2],
                 )
             )
-            # The tag sits in the lower tier of the time scale, never over a bar or a label.
-            size = 6 * self.c.text_scale
-            width, height = string_width(label, size, True) + 6, size + 3
-            left = min(max(x - width / 2, self.x0), self.x1 - width)
+            # The tag sits in the lower tier of the time scale, never over a bar or a label
+            # (the tier's names keep clear of it: _grid).
+            height = size + 3
             bottom_of_tag = self.body_top + (self.c.tier_height - height) / 2
             self.d.add(
                 make_rect(
