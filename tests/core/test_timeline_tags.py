@@ -1,12 +1,17 @@
 """A period's name keeps clear of the tags laid over its tier (today's): in the middle when
-no tag covers it, beside the tag when the period has room there, else left out."""
+no tag covers it, beside the tag when the period has room there, else left out. A period
+cut by a page's or a slide's edge takes a shorter name of its own, never one cut short."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pmdesk.core.timeline import clear_of_tags
+from pmdesk.core.timeline import clear_of_tags, cut_name, label_choices
+
+D = dt.date
 
 
 def test_a_name_no_tag_covers_stays_in_the_middle():
@@ -46,3 +51,44 @@ def test_a_placed_name_lies_in_its_period_and_clear_of_every_tag(left, span, wid
         assert left - 1e-9 <= x - half and x + half <= right + 1e-9
     for a, b in spans:
         assert b <= x - half + 1e-9 or a >= x + half - 1e-9
+
+
+def _width(text: str) -> float:
+    return 6.0 * len(text)  # a stand-in font: six points a character
+
+
+def test_a_cut_period_keeps_its_name_where_it_fits():
+    assert cut_name("Q2 2026", D(2026, 4, 1), "quarter", 42, _width) == "Q2 2026"
+
+
+def test_a_cut_period_takes_a_shorter_name_of_its_own_keeping_its_year():
+    assert cut_name("Q2 2026", D(2026, 4, 1), "quarter", 40, _width) == "Q2 ’26"
+    assert cut_name("Q2 2026", D(2026, 4, 1), "quarter", 30, _width) == "Q2"
+    assert cut_name("September 2026", D(2026, 9, 1), "month", 50, _width) == "Sep 2026"
+    assert cut_name("Sep", D(2026, 9, 1), "month", 10, _width) == "S"
+    assert cut_name("2026", D(2026, 1, 1), "year", 20, _width) == ""
+
+
+def test_a_cut_period_under_a_tier_of_years_does_not_take_one():
+    # "Jan" under "Q1 2027": a shorter name of its own does not bring its year back
+    assert cut_name("Jan", D(2027, 1, 1), "month", 15, _width, years_above=True) == "J"
+    assert cut_name("Jan", D(2027, 1, 1), "month", 5, _width, years_above=True) == ""
+
+
+@given(
+    day=st.dates(D(1900, 1, 1), D(2199, 12, 31)),
+    unit=st.sampled_from(["day", "week", "month", "quarter", "year"]),
+    room=st.floats(0, 200),
+    form=st.integers(0, 3),
+    years_above=st.booleans(),
+)
+def test_a_cut_name_fits_its_room_and_is_one_of_its_periods_names(
+    day, unit, room, form, years_above
+):
+    choices = label_choices(day, unit)
+    name = choices[min(form, len(choices) - 1)]
+    cut = cut_name(name, day, unit, room, _width, years_above=years_above)
+    assert cut == "" or (_width(cut) <= room and cut in (name, *choices))
+    assert "…" not in cut
+    if _width(name) <= room:
+        assert cut == name

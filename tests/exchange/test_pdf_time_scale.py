@@ -94,3 +94,21 @@ def test_no_month_name_is_under_the_today_tag(demo, today):
         for name in names:
             right = name.x + stringWidth(name.text, name.fontName, name.fontSize)
             assert right <= middle - half or name.x >= middle + half, (px_per_day, name.text)
+
+
+@pytest.mark.parametrize("px_per_day", [0.7, 1.0, 3.0])
+def test_a_period_the_page_cuts_takes_a_shorter_name_not_one_cut_short(demo, px_per_day):
+    # "Q2 2…" or "Sept…" where a page begins or ends inside a quarter or a month: now
+    # "Q2 ’26", "Sep", or no name where none of its own fits.
+    register()
+    product = demo.service(PortfolioService).product_by_name("Pulse Cloud")
+    job = Job(demo, PdfOptions(), Progress(None, None), product, (1190.0, 842.0))
+    data = roadmap_chart(job)
+    start, end = chart_range(job, data)
+    chart = GanttChart(data, start, end, px_per_day, 100.0)
+    pieces = chart.slices(260)  # narrow pages: many of them cut a quarter or a month
+    assert len(pieces) >= 2
+    for piece in pieces:
+        upper, lower = _tiers(chart, chart.drawing(piece, chart.bands(10_000)[0]))
+        assert upper and lower
+        assert not any("…" in name for name in upper + lower), (upper, lower)

@@ -382,3 +382,27 @@ def clear_of_tags(
         free.append((start, right))
     fits = [min(max(middle, s + half), e - half) for s, e in free if e - s >= 2 * half]
     return min(fits, key=lambda x: abs(x - middle), default=None)
+
+
+def cut_name(
+    name: str,
+    day: dt.date,
+    unit: str,
+    room: float,
+    width_of: Callable[[str], float],
+    *,
+    years_above: bool = False,
+) -> str:
+    """The name of a period cut by a page's or a slide's edge, which may leave it less
+    room than :func:`tier_labels` chose its tier's names for: ``name`` where it fits
+    ``room``, else the longest of the period's other names that fits (one saying its year
+    where ``name`` did and one such fits: "Q2 ’26" for "Q2 2026"), else "" — never a name
+    cut short ("Q2 2…")."""
+    if width_of(name) <= room:
+        return name
+    forms = label_choices(day, unit)
+    if years_above:
+        forms = tuple(form for form in forms if not names_year(form, day.year)) or forms
+    fitting = [form for form in forms if width_of(form) <= room]
+    dated = [form for form in fitting if names_year(form, day.year)]
+    return next(iter((dated if names_year(name, day.year) else []) or fitting), "")

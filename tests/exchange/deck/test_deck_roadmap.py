@@ -1035,3 +1035,25 @@ def test_no_period_name_is_under_the_today_tag(demo, tmp_path, today):
             assert clear, (today, name.text_frame.text)
         if today.day in (2, 30):  # the tag at the month's edge leaves it room for its name
             assert f"{today:%b}" in [name.text_frame.text for name in names]
+
+
+def test_a_week_the_slide_cuts_takes_a_shorter_name_of_its_own(tmp_path):
+    # The slide begins on 1 December, inside the week of 30 November: "W49" for it, where
+    # the whole weeks read "W50 · 7 Dec" (nothing there before; "W4…" never).
+    ws = Workspace.create(tmp_path / "weeks.pmdesk", name="Weeks")
+    try:
+        product = roadmap_from(ws, dt.date(2026, 12, 20), dt.date(2027, 1, 6))
+        out = export_deck(
+            ws,
+            tmp_path / "weeks.pptx",
+            product_id=product,
+            slides=["roadmap"],
+            on=dt.date(2026, 6, 1),
+        )
+    finally:
+        ws.close()
+    (slide,) = slides_of(out)
+    upper, lower, _width = scale_tiers(slide)
+    assert upper == ["December 2026", "January 2027"]
+    assert lower[:3] == ["W49", "W50 · 7 Dec", "W51 · 14 Dec"]
+    check_layout(out)

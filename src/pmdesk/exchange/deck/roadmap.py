@@ -52,6 +52,7 @@ from pmdesk.core.timeline import (
     TimeScale,
     add_months,
     clear_of_tags,
+    cut_name,
     next_unit,
     readable_tiers,
     says_years,
@@ -1029,22 +1030,29 @@ class RoadmapSlide:
         rectangle(self.slide, Box(self.x0, tiers_y[1], self.x1 - self.x0, emu(TIER)), fill=SURFACE)
         shown = list(self._periods(upper)) if upper else []  # one tier: years, over centuries
         names = self._names(shown, upper, True, years_above=False)
-        tiers = [(shown, names, True, tiers_y[0])]
+        tiers = [(upper, shown, names, True, tiers_y[0])]
         years_above = says_years(names, [tick for tick, _left, _right in shown])
         shown = list(self._periods(lower))
-        tiers.append((shown, self._names(shown, lower, False, years_above), False, tiers_y[1]))
+        names = self._names(shown, lower, False, years_above)
+        tiers.append((lower, shown, names, False, tiers_y[1]))
         today = self._today_tag()
         tags = [] if today is None else [(today[1], today[1] + today[2])]  # in the lower tier
-        for shown, names, is_upper, y in tiers:
-            for (_tick, left, right), label in zip(shown, names, strict=True):
+        for unit, shown, names, is_upper, y in tiers:
+            width_of = partial(text_width, size=TICK_SIZE, bold=is_upper)
+            for (tick, left, right), named in zip(shown, names, strict=True):
                 width = (right - left) / EMU_PER_POINT
                 if width < MIN_PERIOD:
                     continue
                 if left > self.x0 and is_upper:
                     _line(self.slide, left, y, left, y + emu(TIER), RULE, 0.75)
-                if not label or text_width(label, TICK_SIZE, is_upper) > width - 2 * PAD:
-                    continue  # a period cut too narrow by the window for its name
-                room = emu(text_width(label, TICK_SIZE, is_upper) + 2 * PAD)
+                # A period the window cuts takes a shorter name of its own, or none.
+                above = years_above and not is_upper
+                label = cut_name(
+                    named, tick.day, unit, width - 2 * PAD, width_of, years_above=above
+                )
+                if not label:
+                    continue
+                room = emu(width_of(label) + 2 * PAD)
                 centre = clear_of_tags(left, right, room, [] if is_upper else tags, 0)
                 if centre is None:
                     continue  # today's tag covers the period: it says when that is

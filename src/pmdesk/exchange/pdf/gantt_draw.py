@@ -32,7 +32,15 @@ from pmdesk.core.gantt_layout import (
     link_route,
     slip_text,
 )
-from pmdesk.core.timeline import Tick, TimeScale, clear_of_tags, says_years, ticks, tier_labels
+from pmdesk.core.timeline import (
+    Tick,
+    TimeScale,
+    clear_of_tags,
+    cut_name,
+    says_years,
+    ticks,
+    tier_labels,
+)
 
 from .fastdraw import (
     FastDrawing,
@@ -43,7 +51,7 @@ from .fastdraw import (
     make_string,
 )
 from .fonts import SANS, string_width
-from .textdraw import fit, text_shapes, wrap_lines
+from .textdraw import text_shapes, wrap_lines
 from .theme import (
     FAINT,
     HAIRLINE,
@@ -155,11 +163,12 @@ class Painter:
         years_above = says_years(upper_names, upper_ticks)
         lower_names = self._tier_names(lower_ticks, c.lower, False, years_above=years_above)
         tags = [(left, left + width) for left, width, *_rest in self._tags()]
-        for upper, found, labels in (
-            (False, lower_ticks, lower_names),
-            (True, upper_ticks, upper_names),
+        for upper, unit, found, labels in (
+            (False, c.lower, lower_ticks, lower_names),
+            (True, c.upper, upper_ticks, upper_names),
         ):
             size = (UPPER_SIZE if upper else LOWER_SIZE) * c.text_scale
+            width_of = partial(string_width, size=size, bold=upper)
             for tick, named in zip(found, labels, strict=True):
                 left, right = self._on_page(tick)
                 if right - left < 1:
@@ -175,15 +184,15 @@ class Painter:
                             strokeWidth=0.7 if upper else 0.4,
                         )
                     )
-                label = fit(named, right - left - TICK_PAD, size, bold=upper)
+                # A period the page cuts takes a shorter name of its own, not one cut short.
+                room = right - left - TICK_PAD
+                label = cut_name(
+                    named, tick.day, unit, room, width_of, years_above=years_above and not upper
+                )
                 if not label:
                     continue
                 centre = clear_of_tags(
-                    left,
-                    right,
-                    string_width(label, size, upper),
-                    [] if upper else tags,
-                    TICK_PAD / 2,
+                    left, right, width_of(label), [] if upper else tags, TICK_PAD / 2
                 )
                 if centre is None:
                     continue  # a marker's tag covers the period: its neighbours say the time
