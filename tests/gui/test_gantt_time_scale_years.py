@@ -143,3 +143,34 @@ def test_a_new_plan_at_both_ends_of_the_calendar_names_its_years(qtbot, workspac
         for year in _years_with_room(header):  # a sliver of 1899 left of the plan: too narrow
             assert any(_names(text, year) for text in header.painted), (zoom, year)
     ctx.close()
+
+
+def test_a_quarter_scrolled_partly_out_takes_a_shorter_name(qtbot, workspace):
+    """Dragged left, a quarter's name stays at the edge while its period shows: "Q3 2026",
+    then "Q3 ’26", then "Q3" as less of it is left, where it used to vanish at once."""
+    product = workspace.service(PortfolioService).create_product(name="Scrolled")
+    roadmap = workspace.service(RoadmapService)
+    lane = roadmap.lanes.create(product_id=product.id, name="Plan", sort_order=0)
+    roadmap.items.create(
+        product_id=product.id, lane_id=lane.id, name="Year", start_date=D(2026, 1, 5),
+        end_date=D(2029, 12, 17),
+    )  # fmt: skip
+    ctx = AppContext(workspace)
+    view = _shown(qtbot, ctx, product.id, 1366, 700, None)
+    qtbot.waitUntil(lambda: not view.chart._needs_first_view)  # noqa: SLF001 - its first Fit
+    view.chart.view.set_zoom(1.0)
+    header = view.chart.time_header
+    assert header.tiers()[0] == "quarter"
+    bar = view.chart.view.horizontalScrollBar()
+    scale = view.chart.scene.scale
+    start, end = scale.x(D(2026, 7, 1)), scale.x(D(2026, 10, 1))
+    seen = []
+    for step in range(0, int(end - start), 3):
+        bar.setValue(round(start + step))
+        QApplication.processEvents()
+        header.grab()
+        first = next(text for text in header.painted if text.startswith("Q"))
+        if "Q3" in first and first not in seen:
+            seen.append(first)
+    assert seen[0] == "Q3 2026" and seen[-1] == "Q3" and len(seen) >= 3, seen
+    ctx.close()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QApplication, QMenu, QToolTip, QWidget
 from pmdesk.core.timeline import (
     SHORTEST_LABEL,
     Tick,
+    cut_name,
     next_unit,
     readable_tiers,
     says_years,
@@ -183,7 +184,9 @@ class TimeHeader(QWidget):
         top = (tier - fonts.bold_metrics.height()) / 2  # centred in the tier
         for tick, text in zip(upper_ticks, upper_labels, strict=True):
             label_x, room = _name_room(tick, left)
-            if text and fonts.bold_width(text) <= room:
+            if text and fonts.bold_width(text) > room:  # scrolled partly out: a shorter name
+                text = cut_name(text, tick.day, upper, room, fonts.bold_width)
+            if text:
                 p.drawStaticText(QPointF(label_x, top), self._static(text, fonts, True))
                 self.painted.append(text)
         p.setFont(fonts.small)
