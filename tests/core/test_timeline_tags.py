@@ -92,3 +92,9 @@ def test_a_cut_name_fits_its_room_and_is_one_of_its_periods_names(
     assert "…" not in cut
     if _width(name) <= room:
         assert cut == name
+
+
+def test_a_cut_period_in_a_room_keeps_its_year_or_goes_without_a_name():
+    # presented, every name of the tier says its year: a cut one too, or none
+    assert cut_name("Q2 2026", D(2026, 4, 1), "quarter", 40, _width, with_year=True) == "Q2 ’26"
+    assert cut_name("Q2 2026", D(2026, 4, 1), "quarter", 30, _width, with_year=True) == ""

@@ -77,8 +77,8 @@ def test_a_projector_of_any_size_names_every_year_it_shows(qtbot, demo_ctx, widt
     upper, lower = header.tiers()
     painted = header.painted
     years = _years_on_screen(header)
-    assert len(years) >= 2
-    for year in years:  # every year on screen, named above its periods
+    assert len(_years_with_room(header)) >= 2
+    for year in _years_with_room(header):  # every year on screen, named above its periods
         assert any(_names(text, year) for text in painted), (year, painted)
     if upper == "year":  # the quarters below do not repeat it
         assert lower == "quarter"
@@ -97,7 +97,7 @@ def test_a_laptop_screen_names_every_year_it_shows_at_every_zoom(qtbot, demo_ctx
     header = view.chart.time_header
     header.grab()
     painted = header.painted
-    for year in _years_on_screen(header):
+    for year in _years_with_room(header):  # a sliver at an edge: no name cut to "202"
         assert any(_names(text, year) for text in painted), (zoom, year, painted)
     if header.tiers()[0] == "year":  # the quarters below do not repeat it
         assert all(len(text) == 2 for text in painted if text.startswith("Q")), painted
@@ -174,3 +174,28 @@ def test_a_quarter_scrolled_partly_out_takes_a_shorter_name(qtbot, workspace):
             seen.append(first)
     assert seen[0] == "Q3 2026" and seen[-1] == "Q3" and len(seen) >= 3, seen
     ctx.close()
+
+
+@pytest.mark.parametrize("width, height", [(800, 600), (1024, 768), (1366, 768)])
+def test_no_period_name_is_cut_by_either_edge(qtbot, demo_ctx, width, height):
+    """Presented, and on a laptop at zooms out and in, dragged a little at a time: every
+    name the scale shows lies whole inside it (a year at the right edge read "202")."""
+    theme = PresentationTheme.for_screen(height)
+    view = _shown(qtbot, demo_ctx, _pulse_cloud(demo_ctx), width, height, theme.body_px)
+    view.set_presentation(theme)
+    QApplication.processEvents()
+    view.chart._fit_for_room()  # noqa: SLF001 - what the presentation does once shown
+    header = view.chart.time_header
+    bar = view.chart.view.horizontalScrollBar()
+    for zoom in (None, 0.3, 1.0, 4.0):
+        if zoom is not None:
+            view.chart.view.set_zoom(zoom)
+        for value in range(bar.minimum(), bar.maximum() + 1, max(1, bar.maximum() // 12)):
+            bar.setValue(value)
+            QApplication.processEvents()
+            header.grab()
+            assert header.spans and len(header.spans) == len(header.painted) - (
+                "Today" in header.painted
+            )
+            for (left, right), text in zip(header.spans, header.painted, strict=False):
+                assert 0 <= left and right <= header.width(), (zoom, value, text, left, right)

@@ -392,12 +392,14 @@ def cut_name(
     width_of: Callable[[str], float],
     *,
     years_above: bool = False,
+    with_year: bool = False,
 ) -> str:
-    """The name of a period cut by a page's or a slide's edge, which may leave it less
-    room than :func:`tier_labels` chose its tier's names for: ``name`` where it fits
-    ``room``, else the longest of the period's other names that fits (one saying its year
-    where ``name`` did and one such fits: "Q2 ’26" for "Q2 2026"), else "" — never a name
-    cut short ("Q2 2…")."""
+    """The name of a period cut by an edge (a page's, a slide's, the screen's), which may
+    leave it less room than :func:`tier_labels` chose its tier's names for: ``name`` where
+    it fits ``room``, else the longest of the period's other names that fits (one saying
+    its year where ``name`` did and one such fits: "Q2 ’26" for "Q2 2026"), else "" —
+    never a name cut short ("Q2 2…"). ``with_year`` (a room): only a name that says its
+    year, as the tier's others do."""
     if width_of(name) <= room:
         return name
     forms = label_choices(day, unit)
@@ -405,4 +407,6 @@ def cut_name(
         forms = tuple(form for form in forms if not names_year(form, day.year)) or forms
     fitting = [form for form in forms if width_of(form) <= room]
     dated = [form for form in fitting if names_year(form, day.year)]
-    return next(iter((dated if names_year(name, day.year) else []) or fitting), "")
+    if not names_year(name, day.year):
+        return next(iter(fitting), "")
+    return next(iter(dated if with_year else dated or fitting), "")

@@ -1048,7 +1048,13 @@ class RoadmapSlide:
                 # A period the window cuts takes a shorter name of its own, or none.
                 above = years_above and not is_upper
                 label = cut_name(
-                    named, tick.day, unit, width - 2 * PAD, width_of, years_above=above
+                    named,
+                    tick.day,
+                    unit,
+                    width - 2 * PAD,
+                    width_of,
+                    years_above=above,
+                    with_year=is_upper,  # as _names chose the upper tier's
                 )
                 if not label:
                     continue

@@ -57,12 +57,13 @@ def periods(scale, first: dt.date, last: dt.date, unit: str) -> list[Tick]:
 UPPER_PADDING = 16  # room a name of the upper tier keeps inside its period
 
 
-def _name_room(tick: Tick, left: float) -> tuple[float, float]:
-    """Where an upper period's name starts on screen and the room it has there: a period's
-    name stays visible while the period scrolls partly out to the left."""
+def _name_room(tick: Tick, left: float, width: float) -> tuple[float, float]:
+    """Where an upper period's name starts on screen and the room it has there, up to the
+    header's ``width``: a period's name stays visible while the period scrolls partly out
+    to the left, and is never cut by the right edge (cut_name gives a shorter one)."""
     x = tick.x - left
     label_x = max(x, 0) + 8
-    return label_x, x + tick.width - label_x - 4
+    return label_x, min(x + tick.width, width) - label_x - 4
 
 
 class TimeHeader(QWidget):
@@ -78,6 +79,7 @@ class TimeHeader(QWidget):
         self.view = view
         self.presenting = False  # months or quarters, each period naming its year
         self.painted: list[str] = []  # the labels of the last paint (tests read them)
+        self.spans: list[tuple[float, float]] = []  # where its periods' names lie, left to right
         self._statics: dict[tuple[bool, str], QStaticText] = {}
         self._statics_for = None  # the fonts they were laid out in
         # (scale, unit) -> (first day, last day, period starts, periods) across the chart
@@ -160,12 +162,12 @@ class TimeHeader(QWidget):
         width = self.width()
         first, last = scale.date_at(left), scale.date_at(left + width)
         upper, lower = self.tiers()
-        self.painted = []
+        self.painted, self.spans = [], []
         p.setPen(QPen(style.grid_strong, 1))
         p.drawLine(0, tier, width, tier)
         p.drawLine(0, 2 * tier - 1, width, 2 * tier - 1)
         upper_ticks = self._periods_in(scale, first, last, upper) if upper else []
-        seen = _name_room(upper_ticks[0], left)[1] if upper_ticks else None
+        seen = _name_room(upper_ticks[0], left, width)[1] if upper_ticks else None
         upper_labels = tier_labels(
             upper_ticks,
             upper,
@@ -183,12 +185,15 @@ class TimeHeader(QWidget):
         p.setPen(style.text)
         top = (tier - fonts.bold_metrics.height()) / 2  # centred in the tier
         for tick, text in zip(upper_ticks, upper_labels, strict=True):
-            label_x, room = _name_room(tick, left)
+            label_x, room = _name_room(tick, left, width)
             if text and fonts.bold_width(text) > room:  # scrolled partly out: a shorter name
-                text = cut_name(text, tick.day, upper, room, fonts.bold_width)
+                text = cut_name(
+                    text, tick.day, upper, room, fonts.bold_width, with_year=self.presenting
+                )
             if text:
                 p.drawStaticText(QPointF(label_x, top), self._static(text, fonts, True))
                 self.painted.append(text)
+                self.spans.append((label_x, label_x + fonts.bold_width(text)))
         p.setFont(fonts.small)
         lower_ticks = self._periods_in(scale, first, last, lower)
         cut = bool(lower_ticks) and lower_ticks[0].x < left  # its name is not drawn
@@ -216,14 +221,19 @@ class TimeHeader(QWidget):
         pen = None
         for tick, text, day_off in zip(lower_ticks, lower_labels, off, strict=True):
             x = tick.x - left
-            if text and x >= 0:  # a period cut by the left edge would show half its name
-                wanted = style.muted if day_off else style.text
-                if wanted is not pen:
-                    p.setPen(wanted)
-                    pen = wanted
-                centre = x + (tick.width - fonts.small_width(text)) / 2
-                p.drawStaticText(QPointF(centre, top), self._static(text, fonts, False))
-                self.painted.append(text)
+            if not text or x < 0:
+                continue  # a period cut by the left edge would show half its name
+            size = fonts.small_width(text)
+            centre = x + (tick.width - size) / 2
+            if centre + size > width:
+                continue  # and one cut by the right edge
+            wanted = style.muted if day_off else style.text
+            if wanted is not pen:
+                p.setPen(wanted)
+                pen = wanted
+            p.drawStaticText(QPointF(centre, top), self._static(text, fonts, False))
+            self.painted.append(text)
+            self.spans.append((centre, centre + size))
         self._paint_today(p, chart.today_x() - left, 2 * tier)
         p.end()
 
