@@ -1064,12 +1064,12 @@ class RoadmapSlide:
                     continue  # today's tag covers the period: it says when that is
                 if centre != (left + right) / 2:  # beside the tag: a box just its name's size
                     left, right = int(centre - room / 2), int(centre + room / 2)
-                tick = self.slide.shapes.add_textbox(
+                box = self.slide.shapes.add_textbox(
                     Emu(int(left)), Emu(y), Emu(int(right - left)), Emu(emu(TIER))
                 )
-                tick.name = "Time scale"
+                box.name = "Time scale"
                 _frame_text(
-                    tick,
+                    box,
                     label,
                     size=TICK_SIZE,
                     bold=is_upper,
