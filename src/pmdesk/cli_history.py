@@ -44,6 +44,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pmdesk.core.wording import short_date
+
 if TYPE_CHECKING:
     from pmdesk.store.services.history import Change, ProductFigures
     from pmdesk.store.workspace import Workspace
@@ -263,7 +265,7 @@ def as_of_stamp(path: Path, as_of: str) -> tuple[str, dt.date]:
         moment = ws.service(HistoryService).moment(as_of)
     if moment.snapshot:
         return f"As it was at “{moment.label}”", moment.at.date()
-    return f"As it was on {moment.at.day} {moment.at:%b %Y}", moment.at.date()
+    return f"As it was on {short_date(moment.at)}", moment.at.date()
 
 
 @contextlib.contextmanager

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from pmdesk.core.scoring import rice, rice_parts
-from pmdesk.core.wording import describe_days, noun, plural
+from pmdesk.core.wording import describe_days, long_date, noun, plural, short_date
 
 
 @pytest.mark.parametrize(
@@ -55,3 +57,11 @@ def test_rice_divides_by_one_person_month_not_months():
 )
 def test_spans_of_days_agree_too(days, expected):
     assert describe_days(days) == expected
+
+
+def test_a_day_reads_the_same_everywhere_without_a_leading_zero():
+    assert short_date(dt.date(2026, 12, 7)) == "7 Dec 2026"
+    assert short_date(dt.datetime(2026, 12, 7, 9, 30)) == "7 Dec 2026"  # a moment's day
+    assert short_date(None) == "" and short_date(None, "—") == "—"
+    assert long_date(dt.date(2026, 12, 7)) == "7 December 2026"
+    assert long_date(dt.date(9999, 12, 31)) == "31 December 9999"

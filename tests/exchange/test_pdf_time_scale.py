@@ -40,14 +40,19 @@ def _tiers(chart: GanttChart, drawing) -> tuple[list[str], list[str]]:
     return upper, lower
 
 
-@pytest.mark.parametrize("px_per_day", [0.3, 0.42, 0.7, 1.0, 3.0])
-def test_every_page_of_the_poster_names_its_years_once(demo, px_per_day):
+def _poster(demo, px_per_day: float, today: dt.date | None = None) -> GanttChart:
+    """Pulse Cloud's roadmap poster at this scale (as of ``today``), on A3 landscape."""
     register()
     product = demo.service(PortfolioService).product_by_name("Pulse Cloud")
-    job = Job(demo, PdfOptions(), Progress(None, None), product, (1190.0, 842.0))
+    job = Job(demo, PdfOptions(today=today), Progress(None, None), product, (1190.0, 842.0))
     data = roadmap_chart(job)
     start, end = chart_range(job, data)
-    chart = GanttChart(data, start, end, px_per_day, 100.0)
+    return GanttChart(data, start, end, px_per_day, 100.0)
+
+
+@pytest.mark.parametrize("px_per_day", [0.3, 0.42, 0.7, 1.0, 3.0])
+def test_every_page_of_the_poster_names_its_years_once(demo, px_per_day):
+    chart = _poster(demo, px_per_day)
     for piece in chart.slices(700):  # pages a few hundred points wide, as a small poster
         drawing = chart.drawing(piece, chart.bands(10_000)[0])
         upper, lower = _tiers(chart, drawing)
@@ -73,13 +78,8 @@ def test_no_month_name_is_under_the_today_tag(demo, today):
     # where the month has no room beside it ("Dec" half hidden read "ec").
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    register()
-    product = demo.service(PortfolioService).product_by_name("Pulse Cloud")
-    job = Job(demo, PdfOptions(today=today), Progress(None, None), product, (1190.0, 842.0))
-    data = roadmap_chart(job)
-    start, end = chart_range(job, data)
     for px_per_day in (1.0, 2.5):
-        chart = GanttChart(data, start, end, px_per_day, 100.0)
+        chart = _poster(demo, px_per_day, today)
         piece = next(p for p in chart.slices(1000) if p.start <= today <= p.end)
         drawing = chart.drawing(piece, chart.bands(10_000)[0])
         top = drawing.height
@@ -100,12 +100,7 @@ def test_no_month_name_is_under_the_today_tag(demo, today):
 def test_a_period_the_page_cuts_takes_a_shorter_name_not_one_cut_short(demo, px_per_day):
     # "Q2 2…" or "Sept…" where a page begins or ends inside a quarter or a month: now
     # "Q2 ’26", "Sep", or no name where none of its own fits.
-    register()
-    product = demo.service(PortfolioService).product_by_name("Pulse Cloud")
-    job = Job(demo, PdfOptions(), Progress(None, None), product, (1190.0, 842.0))
-    data = roadmap_chart(job)
-    start, end = chart_range(job, data)
-    chart = GanttChart(data, start, end, px_per_day, 100.0)
+    chart = _poster(demo, px_per_day)
     pieces = chart.slices(260)  # narrow pages: many of them cut a quarter or a month
     assert len(pieces) >= 2
     for piece in pieces:

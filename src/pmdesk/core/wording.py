@@ -1,10 +1,11 @@
-"""How values read to a person: numbers, spans of days, keys, user-story sentences.
+"""How values read to a person: numbers, days and spans of them, keys, user-story sentences.
 
 Kept out of the GUI so the PDFs and exports word things exactly as the screen does.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 # Words a key may contain that read as acronyms, not as sentence-case words.
@@ -54,6 +55,17 @@ def plural(count: float, singular: str, many: str | None = None) -> str:
     """
     figure = f"{count:,}" if isinstance(count, int) else format_number(count)
     return f"{figure} {noun(count, singular, many)}"
+
+
+def short_date(day: dt.date | None, missing: str = "") -> str:
+    """7 Dec 2026: a day as the screen, the documents, the decks and the history write it,
+    unambiguous in every country; ``missing`` for no day."""
+    return f"{day.day} {day:%b %Y}" if day is not None else missing
+
+
+def long_date(day: dt.date) -> str:
+    """7 December 2026: a document's own dates (its date, a launch's), in full."""
+    return f"{day.day} {day:%B %Y}"
 
 
 def describe_days(days: int) -> str:

@@ -46,13 +46,13 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.core.errors import PmdeskError, ValidationError
+from pmdesk.core.wording import short_date
 from pmdesk.store import history as store_history
 from pmdesk.store.figures_wording import changed_lines
 from pmdesk.store.history_wording import worded
 from pmdesk.store.services import HistoryService, RequirementService, RoadmapService
 
 from .commands import ServiceCommand
-from .gantt.text import short_date
 from .ops import BackgroundOp, OpToken, error_text
 from .theme import PROBLEM_STYLE
 from .widgets.figures_table import FiguresTable

@@ -42,10 +42,9 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.core.errors import PmdeskError
-from pmdesk.core.wording import plural
+from pmdesk.core.wording import plural, short_date
 
 from .commands import ServiceCommand
-from .gantt.text import short_date
 from .ops import BackgroundOp, OpToken, error_text
 from .what_if_compare import show_compare
 from .widgets.name_dialog import NameDialog as SharedNameDialog

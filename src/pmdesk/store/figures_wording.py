@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from pmdesk.core.pricing import format_money, format_rate
-from pmdesk.core.wording import plural
+from pmdesk.core.wording import plural, short_date
 
 from .history_wording import days_difference
 
@@ -71,17 +71,13 @@ class FigureLine:
         return f"{label} {self.before} → {self.after}{moved}"
 
 
-def day_text(day: dt.date | None) -> str:
-    return f"{day.day} {day:%b %Y}" if day is not None else NONE
-
-
 def _date_line(label: str, before: dt.date | None, after: dt.date | None) -> FigureLine:
     if before is None or after is None:
         difference = SAME if before == after else NONE
     else:
         days = (after - before).days
         difference = days_difference(days) if days else SAME
-    return FigureLine(label, day_text(before), day_text(after), difference)
+    return FigureLine(label, short_date(before, NONE), short_date(after, NONE), difference)
 
 
 def _readiness_line(before: float | None, after: float | None) -> FigureLine:
@@ -220,7 +216,11 @@ def comparison_lines(comparison: Comparison) -> list[FigureLine]:
 def span_text(span: tuple[dt.date, dt.date]) -> str:
     """An item's dates: "23 Apr 2027 – 3 Nov 2027", or one day for a milestone."""
     start, end = span
-    return day_text(start) if start == end else f"{day_text(start)} – {day_text(end)}"
+    return (
+        short_date(start, NONE)
+        if start == end
+        else f"{short_date(start, NONE)} – {short_date(end, NONE)}"
+    )
 
 
 def moved_text(plan: tuple[dt.date, dt.date], scenario: tuple[dt.date, dt.date]) -> str:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from pmdesk.core.wording import short_date
 from pmdesk.store.models import Base
 
 if TYPE_CHECKING:
@@ -156,7 +157,7 @@ def value_text(kind: sa.types.TypeEngine[Any] | None, value: Any) -> str:
         except ValueError:
             pass
         else:
-            return f"{day.day} {day:%b %Y}"
+            return short_date(day)
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     return text if len(text) <= LONGEST else text[: LONGEST - 1] + "…"
 

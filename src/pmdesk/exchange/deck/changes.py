@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pmdesk.core.wording import plural
+from pmdesk.core.wording import plural, short_date
 from pmdesk.store.figures_wording import figure_rows
 from pmdesk.store.history_wording import ChangeGroup, worded
 from pmdesk.store.services import HistoryService
@@ -56,7 +56,7 @@ def add_changes(deck: Deck, job: DeckJob) -> None:
     moment = service.moment(since)
     changes = service.changes(since, product_id=job.product.id if job.product else None)
     title = f"Changes since {moment.label}"
-    when = f"{moment.at.day} {moment.at:%b %Y}"
+    when = short_date(moment.at)
     if not changes:
         nothing_yet(
             deck,

@@ -54,7 +54,7 @@ from pmdesk.core.palette import (
 from pmdesk.core.pricing import format_rate
 from pmdesk.core.stakeholders import MIDPOINT, quadrant
 from pmdesk.core.templates import TO_SORT, Block, canvas_layout
-from pmdesk.core.wording import plural
+from pmdesk.core.wording import plural, short_date
 from pmdesk.exchange.pdf.business_case import (
     DRAFT,
     CaseFacts,
@@ -66,7 +66,6 @@ from pmdesk.exchange.pdf.business_case import (
 )
 from pmdesk.exchange.pdf.canvas import DEFAULT_NOTE
 from pmdesk.exchange.pdf.fonts import register, string_width
-from pmdesk.exchange.pdf.template import short_date
 from pmdesk.store.models import CanvasBoard, CanvasNote, Stakeholder
 from pmdesk.store.services import CanvasService, StakeholderService
 from pmdesk.store.services.market import MarketService, Matrix

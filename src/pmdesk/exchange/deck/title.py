@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pmdesk.core.wording import long_date
 from pmdesk.store.services import PortfolioService
 
 from . import DeckJob
@@ -48,9 +49,7 @@ def add_title(deck: Deck, job: DeckJob) -> None:
         name="Deck title",
     )
     facts = " · ".join(
-        part
-        for part in (info.organisation, job.on.strftime("%-d %B %Y"), deck.footer.stamp)
-        if part
+        part for part in (info.organisation, long_date(job.on), deck.footer.stamp) if part
     )
     text_box(
         slide,

@@ -49,7 +49,7 @@ from pmdesk.core.pricing import (
     format_rate,
     waterfall,
 )
-from pmdesk.core.wording import plural
+from pmdesk.core.wording import long_date, plural, short_date
 from pmdesk.store.models import GateReview
 from pmdesk.store.services import LifecycleService
 from pmdesk.store.services.finance import CaseDetails, FinanceService, VersionRow
@@ -59,7 +59,7 @@ from .components import PagedTable, Plain, Tile, key_values, layout, note, space
 from .fonts import string_width
 from .job import Document, Job
 from .markup import Span, para, spans
-from .template import BODY, WIDE, Heading, Numbering, long_date, short_date
+from .template import BODY, WIDE, Heading, Numbering
 from .textdraw import text_shapes, wrap_lines
 from .theme import (
     ACCENT,

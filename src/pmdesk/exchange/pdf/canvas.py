@@ -15,14 +15,14 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, PageBreak
 
 from pmdesk.core.templates import TO_SORT, CanvasLayout, canvas_layout
-from pmdesk.core.wording import plural
+from pmdesk.core.wording import plural, short_date
 from pmdesk.store.models import CanvasBoard, CanvasNote
 from pmdesk.store.services import CanvasService
 
 from .components import note
 from .job import Document, Job
 from .markup import Paragraph, para
-from .template import Heading, short_date
+from .template import Heading
 from .textdraw import draw_text
 from .theme import FAINT, INK, MUTED, PRIMARY, RULE, WHITE, Styles, hex_colour, lighten
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from reportlab.platypus import Flowable
 
-from pmdesk.core.wording import plural
+from pmdesk.core.wording import plural, short_date
 from pmdesk.store.figures_wording import figure_rows
 from pmdesk.store.history_wording import worded
 from pmdesk.store.services import HistoryService
@@ -24,7 +24,7 @@ from pmdesk.store.services import HistoryService
 from .components import Plain, note, table
 from .job import Job
 from .markup import para
-from .template import Heading, short_date
+from .template import Heading
 from .theme import Styles
 
 TITLE = "Changes since the last snapshot"

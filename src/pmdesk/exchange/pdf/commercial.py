@@ -20,7 +20,7 @@ from pmdesk.core.enums import RequirementStatus
 from pmdesk.core.market import CellLevel, LimitationKind, LimitationStatus, WinLossSummary
 from pmdesk.core.palette import STALE_MARK, level_text
 from pmdesk.core.pricing import format_money, format_rate
-from pmdesk.core.wording import plural
+from pmdesk.core.wording import long_date, plural, short_date
 from pmdesk.store.models import Launch, Requirement, RoadmapItem
 from pmdesk.store.services import RequirementService
 from pmdesk.store.services.market import (
@@ -36,7 +36,7 @@ from .components import Cell, Cover, Plain, Tile, note, spacer, tiles
 from .job import Document, Job
 from .longtext import NAME_LIMIT, clamp
 from .markup import Paragraph, Span
-from .template import BODY, Numbering, long_date, short_date
+from .template import BODY, Numbering
 from .theme import BAD, GOOD, MUTED, PRIMARY, WARN, Styles
 
 LABEL = "Commercial specification"

@@ -17,11 +17,13 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, LongTable, Spacer, Table
 
+from pmdesk.core.wording import long_date
+
 from .fastdraw import text_run
 from .fonts import SANS, SANS_BOLD, printable, register, string_width
 from .markup import Paragraph, escape, para
 from .rtl import visual
-from .template import DocumentInfo, long_date
+from .template import DocumentInfo
 from .textdraw import draw_text, wrap_lines
 from .theme import (
     ACCENT,

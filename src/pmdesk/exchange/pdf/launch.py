@@ -11,7 +11,7 @@ from pmdesk.core.errors import PmdeskError
 from pmdesk.core.launch import TaskFacts, readiness, relative_label, resolve_due
 from pmdesk.core.launch_plan import positioning_statement
 from pmdesk.core.stakeholders import quadrant
-from pmdesk.core.wording import describe_days, plural
+from pmdesk.core.wording import describe_days, long_date, plural, short_date
 from pmdesk.store.models import Launch, LaunchTask
 from pmdesk.store.services import LaunchService, StakeholderService
 
@@ -31,7 +31,7 @@ from .job import Document, Job
 from .markup import Paragraph, escape, para
 from .metrics import chart_grid, metric_table, summaries
 from .risks import risk_section
-from .template import BODY, WIDE, Numbering, long_date, short_date
+from .template import BODY, WIDE, Numbering
 from .theme import (
     ACCENT,
     BAD,

@@ -13,7 +13,7 @@ from pmdesk.core.enums import MetricKind, RiskStatus, Stage
 from pmdesk.core.label_layout import Box, LabelRequest, layout_labels
 from pmdesk.core.lifecycle import Health, worst
 from pmdesk.core.pricing import format_money, format_rate
-from pmdesk.core.wording import plural
+from pmdesk.core.wording import plural, short_date
 from pmdesk.store.models import Product
 from pmdesk.store.queries import roadmap_summaries
 from pmdesk.store.services import FinanceService, LaunchService, PortfolioService
@@ -26,7 +26,7 @@ from .job import Document, Job
 from .markup import escape, para
 from .metrics import MetricSummary, chart_grid, health_reason, stage_bands, summaries
 from .risks import risk_level
-from .template import Heading, short_date
+from .template import Heading
 from .textdraw import text_shapes, wrap_lines
 from .theme import (
     ACCENT,

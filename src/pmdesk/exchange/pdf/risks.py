@@ -9,13 +9,13 @@ from reportlab.platypus import Flowable
 
 from pmdesk.core.enums import RiskStatus
 from pmdesk.core.errors import PmdeskError
+from pmdesk.core.wording import short_date
 from pmdesk.store.services import PortfolioService, RoadmapService
 
 from .charts import risk_matrix
 from .components import Plain, Tile, layout, note, table, tiles
 from .job import Job
 from .markup import para
-from .template import short_date
 from .theme import BAD, GOOD, WARN, Styles
 
 RISK_HIGH = 15

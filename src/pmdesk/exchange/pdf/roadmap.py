@@ -14,13 +14,14 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph
 from pmdesk.core.bulk import bulk_work
 from pmdesk.core.enums import ItemKind
 from pmdesk.core.gantt_layout import finish_slip
+from pmdesk.core.wording import short_date
 
 from .components import Plain, note, spacer, table
 from .gantt import ChartData, GanttChart, enlarged, fit_scale, legend
 from .job import Document, Job
 from .markup import escape, para
 from .roadmap_data import chart_range, roadmap_chart
-from .template import Heading, short_date
+from .template import Heading
 from .theme import Styles
 
 LABEL = "Roadmap"

@@ -12,7 +12,7 @@ from pmdesk.core.errors import ValidationError
 from pmdesk.core.scoring import RiceScore, rice
 from pmdesk.core.stakeholders import quadrant
 from pmdesk.core.templates import canvas_layout
-from pmdesk.core.wording import format_number, noun, plural, story_sentence
+from pmdesk.core.wording import format_number, long_date, noun, plural, short_date, story_sentence
 from pmdesk.store.models import Requirement
 from pmdesk.store.services import (
     CanvasService,
@@ -34,8 +34,6 @@ from .template import (
     Heading,
     Numbering,
     contents_for,
-    long_date,
-    short_date,
 )
 from .theme import GOOD, MOSCOW_COLOURS, MUTED, WARN, Styles, css
 

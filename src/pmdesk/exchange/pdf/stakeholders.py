@@ -20,7 +20,7 @@ from pmdesk.core.palette import (
     raci_ink,
 )
 from pmdesk.core.stakeholders import MIDPOINT, quadrant
-from pmdesk.core.wording import plural
+from pmdesk.core.wording import plural, short_date
 from pmdesk.store.models import Stakeholder
 from pmdesk.store.services import LaunchService, RequirementService, StakeholderService
 
@@ -29,7 +29,7 @@ from .components import Plain, RotatedLabel, note, spacer, table
 from .fonts import string_width
 from .job import Document, Job
 from .markup import colour, escape, para
-from .template import Heading, Numbering, short_date
+from .template import Heading, Numbering
 from .textdraw import text_shapes
 from .theme import (
     ATTITUDE_COLOURS,

@@ -25,7 +25,7 @@ from reportlab.platypus import (
     PageTemplate,
 )
 
-from pmdesk.core.wording import plural
+from pmdesk.core.wording import long_date, plural
 
 from .fonts import MISSING, SANS, SANS_BOLD, missing_characters, printable, string_width
 from .markup import Paragraph, escape, para
@@ -34,15 +34,6 @@ from .textdraw import draw_text
 from .theme import BAD, FAINT, MUTED, RULE, SPACING, Styles
 
 COVER, BODY, WIDE, BARE = "cover", "body", "wide", "bare"
-
-
-def long_date(day: dt.date) -> str:
-    """22 November 2026: unambiguous in every country."""
-    return f"{day.day} {day:%B %Y}"
-
-
-def short_date(day: dt.date | None) -> str:
-    return f"{day.day} {day:%b %Y}" if day else ""
 
 
 @dataclass

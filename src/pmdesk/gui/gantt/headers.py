@@ -32,6 +32,7 @@ from pmdesk.core.timeline import (
     unit_start,
     years_over_quarters,
 )
+from pmdesk.core.wording import long_date
 
 from .launch_lane import ACCENT as LAUNCH_ACCENT
 from .launch_lane import LANE_NAME as LAUNCH_NAME
@@ -129,7 +130,7 @@ class TimeHeader(QWidget):
         """What the working calendar says of a day: a holiday's name, a day off, extra work."""
         calendar = self.view.chart.model.calendar
         name = calendar.holiday_on(day)
-        when = f"{day:%A} {day.day} {day:%B %Y}"
+        when = f"{day:%A} {long_date(day)}"
         if name is not None:
             return f"{when}: {name} (holiday)"
         if not calendar.is_working_date(day):

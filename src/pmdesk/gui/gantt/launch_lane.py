@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QStyleOptionGraphicsItem
 from pmdesk.core.enums import TaskStatus
 from pmdesk.core.palette import TASK_STATUS_COLOURS  # the printed launch plan's too
 from pmdesk.core.timeline import TimeScale
+from pmdesk.core.wording import short_date
 from pmdesk.store.roadmap_rows import LaneTask
 
 from .layer import ChartLayer
@@ -127,7 +128,7 @@ def is_late(task: LaneTask, today: dt.date) -> bool:
 
 def task_tooltip(task: LaneTask, today: dt.date) -> str:
     """Rich text; the title is escaped so ``<`` and ``&`` show as typed."""
-    due = f"Due {task.due.day} {task.due:%b %Y}"
+    due = f"Due {short_date(task.due)}"
     if is_late(task, today):
         due += " · <span style='color:#d92d20'>overdue</span>"
     return "<br>".join(

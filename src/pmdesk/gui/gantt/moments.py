@@ -16,11 +16,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QDate, QObject, Signal
 from PySide6.QtWidgets import QDateEdit, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
-from pmdesk.core.wording import plural
+from pmdesk.core.wording import plural, short_date
 from pmdesk.gui.ops import BackgroundOp, OpToken, error_text
 
 from .model import Ghosts, RoadmapModel
-from .text import short_date
 
 if TYPE_CHECKING:
     from pmdesk.gui.context import AppContext

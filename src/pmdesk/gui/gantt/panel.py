@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from pmdesk.core.bulk import CollectorHold
 from pmdesk.core.enums import Horizon, ItemKind
 from pmdesk.core.timeline import nudge, readable_tiers
-from pmdesk.core.wording import plural
+from pmdesk.core.wording import plural, short_date
 from pmdesk.gui.commands import CreateCommand, LinkCommand, UpdateCommand
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.widgets.first_paint import AfterFirstPaint
@@ -716,7 +716,7 @@ class RoadmapPanel(QWidget):
         self._run(RescheduleCommand(self.roadmap, self.model.product_id))
 
     def set_baseline(self) -> None:
-        default = f"Baseline {self.model.today:%d %b %Y}"
+        default = f"Baseline {short_date(self.model.today)}"
         name = dialogs.ask_text(self, "Set baseline", "Name of the baseline", default)
         if name:
             self._run(SetBaselineCommand(self.roadmap, self.model.product_id, name))

@@ -6,11 +6,11 @@ text, so a name such as ``<Beta> & "Gamma"`` shows exactly as typed.
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 
 from pmdesk.core.enums import DependencyType
 from pmdesk.core.scheduling import task_duration
+from pmdesk.core.wording import short_date
 
 from .model import RoadmapModel
 
@@ -20,10 +20,6 @@ TYPE_WORDS = {
     DependencyType.FINISH_TO_FINISH: "Finish → finish",
     DependencyType.START_TO_FINISH: "Start → finish",
 }
-
-
-def short_date(day: dt.date) -> str:
-    return f"{day.day} {day.strftime('%b %Y')}"
 
 
 def days_text(days: int) -> str:

@@ -9,11 +9,11 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLineEdit, QMenu, QToolBar, QToolButton, QWidget
 
 from pmdesk.core.enums import ItemKind, ItemStatus
+from pmdesk.core.wording import short_date
 from pmdesk.gui.widgets.entity_table import FILTER_DELAY_MS
 
 from .model import Filter, RoadmapModel
 from .moments import NO_SNAPSHOTS, VIEW_ONLY
-from .text import short_date
 
 
 def _action(

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QGraphicsScene
 from pmdesk.core.enums import Attitude, Quadrant
 from pmdesk.core.label_layout import Box, LabelRequest, layout_labels, short_name
 from pmdesk.core.stakeholders import ADVICE, MIDPOINT, SCALE_MAX, STRATEGY, quadrant, snap
+from pmdesk.core.wording import short_date
 from pmdesk.gui.theme import plain_tooltip
 
 from .items import DesiredHandle, TextBox, TokenItem, text_size
@@ -333,7 +334,7 @@ class MapScene(QGraphicsScene):
                 dot.setZValue(5)
                 dot.setToolTip(
                     plain_tooltip(
-                        f"{person.name}, {when:%d %b %Y}: power {power:g}, interest {interest:g}"
+                        f"{person.name}, {short_date(when)}: power {power:g}, interest {interest:g}"
                     )
                 )
 
