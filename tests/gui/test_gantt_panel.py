@@ -527,3 +527,19 @@ def test_a_new_empty_product_takes_the_filter_the_fold_and_the_critical_path(wor
     qtbot.waitUntil(lambda: model.items[item_id].start == before + dt.timedelta(days=3))
     path_as_a_whole_pass_gives()
     ctx.close()
+
+
+def test_a_baseline_is_offered_today_as_every_date_reads(panel, plan, monkeypatch):
+    # Accepted as offered, it is named "Baseline 7 Dec 2026": no leading zero, as the
+    # roadmap's tooltips, the documents and the history write a day.
+    offered = []
+
+    def accept(_parent, _title, _label, default):
+        offered.append(default)
+        return default
+
+    monkeypatch.setattr(dialogs, "ask_text", accept)
+    panel.model.today = D(2026, 12, 7)
+    panel.toolbar.set_baseline.trigger()
+    assert offered == ["Baseline 7 Dec 2026"]
+    assert [b.name for b in plan.roadmap.baselines_of(plan.product.id)] == offered
