@@ -107,3 +107,63 @@ def test_a_period_the_page_cuts_takes_a_shorter_name_not_one_cut_short(demo, px_
         upper, lower = _tiers(chart, chart.drawing(piece, chart.bands(10_000)[0]))
         assert upper and lower
         assert not any("…" in name for name in upper + lower), (upper, lower)
+
+
+def test_a_plan_from_1900_to_2199_prints_its_ends_not_the_empty_years(tmp_path, read_pdf):
+    # A new workspace whose items sit in 1900 and in 2199 (an end year typed wrong, say):
+    # two pages of chart, each with its items and dates, where there were 130 of them.
+    from pmdesk.exchange.pdf import export_pdf
+    from pmdesk.store.services import RoadmapService
+    from pmdesk.store.workspace import Workspace
+
+    ws = Workspace.create(tmp_path / "far.pmdesk", name="Far apart")
+    try:
+        product = ws.service(PortfolioService).create_product(name="Far apart")
+        roadmap = ws.service(RoadmapService)
+        lane = roadmap.lanes.create(product_id=product.id, name="Plan", sort_order=0)
+        for name, day in (("Founding", dt.date(1900, 1, 3)), ("Sunset", dt.date(2199, 12, 1))):
+            roadmap.items.create(
+                product_id=product.id, lane_id=lane.id, name=name, start_date=day,
+                end_date=day + dt.timedelta(days=20),
+            )  # fmt: skip
+        out = export_pdf(ws, "roadmap", tmp_path / "far.pdf", product_id=product.id)
+    finally:
+        ws.close()
+    pages = read_pdf.pages(out)
+    parts = [page for page in pages if "Part " in page]
+    assert len(parts) == 2 and len(pages) <= 4, [page[:80] for page in pages]
+    assert "Part 1 of 2 · 1 Jan 1900" in parts[0] and "Founding" in parts[0]
+    assert "Part 2 of 2" in parts[1] and "31 Dec 2199" in parts[1]
+
+
+def test_a_page_a_label_runs_onto_is_kept():
+    # An item at the end of a page whose name runs onto the next one: that page stays,
+    # though nothing starts on it; the empty ones after it go.
+    from reportlab.lib.colors import HexColor
+
+    from pmdesk.core.enums import ItemKind
+    from pmdesk.exchange.pdf.gantt import ChartData, ChartItem, ChartLane, GanttChart, label_room
+
+    register()
+    lane = ChartLane(1, "Plan", HexColor("#336699"))
+    day = dt.date(2027, 1, 1)
+    items = [
+        ChartItem(1, 1, "Kick-off", ItemKind.FEATURE, day, day + dt.timedelta(days=20)),
+        ChartItem(2, 1, "A name that runs on", ItemKind.FEATURE, dt.date(2027, 3, 20), dt.date(2027, 3, 31)),
+        ChartItem(3, 1, "Far away", ItemKind.FEATURE, dt.date(2031, 1, 1), dt.date(2031, 1, 9)),
+    ]  # fmt: skip
+    chart = GanttChart(ChartData([lane], items), day, dt.date(2031, 1, 31), 1.0, 100.0)
+    pieces = chart.slices(190)  # two or three months a page
+    kept = chart.planned(pieces)
+
+    def planned_on(piece) -> bool:
+        reached = (
+            item.start <= piece.end
+            and piece.start <= item.end + dt.timedelta(days=label_room(item.name, 1.0))
+            for item in items
+        )
+        return any(reached)
+
+    assert kept == [piece for piece in pieces if planned_on(piece)]
+    assert kept[:2] == pieces[:2] and kept[-1] == pieces[-1]  # the name runs onto page 2
+    assert len(pieces) > 12 and len(kept) <= 4

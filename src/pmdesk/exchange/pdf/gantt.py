@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from functools import cache
 from itertools import accumulate
@@ -233,24 +234,71 @@ class GanttChart:
         bands.append(Band(top, max(self.body_height, top + 1), first, max(first, len(boxes) - 1)))
         return bands
 
-    def pages(self, width: float, height: float) -> list[tuple[Slice, Band]]:
-        return [(s, b) for b in self.bands(height) for s in self.slices(width)]
+    def planned(self, pieces: list[Slice]) -> list[Slice]:
+        """The pieces with something planned on them: an item, its baseline, or the label
+        of one ending shortly before. Pages of empty months between far-apart items (one
+        typed in 1900, say) are left out, as the deck leaves out such slides; each page's
+        caption says its dates."""
+        if len(pieces) < 2:
+            return pieces
+        spans = sorted(
+            (min(i.start, i.baseline[0]), max(i.end, i.baseline[1]))
+            if i.baseline
+            else (i.start, i.end)
+            for i in self.data.items
+        )
+        starts = [start for start, _end in spans]
+        reach = list(accumulate((end for _start, end in spans), max))
+        ends = sorted((item.end, item.name) for item in self.data.items)
+        kept = []
+        for piece in pieces:
+            count = bisect_right(starts, piece.end)
+            if count and reach[count - 1] >= piece.start:
+                kept.append(piece)
+                continue
+            # a label runs on from the item before it (the drawing looks 400 days back)
+            place = bisect_left(ends, (piece.start,))
+            while place and (piece.start - ends[place - 1][0]).days <= 400:
+                end, name = ends[place - 1]
+                if (piece.start - end).days <= label_room(name, self.px):
+                    kept.append(piece)
+                    break
+                place -= 1
+        return kept
+
+    def pages(
+        self, width: float, height: float, *, every: bool = False
+    ) -> list[tuple[Slice, Band]]:
+        """The pages: each run of lanes over each piece of time (``every`` piece, even
+        those with nothing planned: dates a person chose print whole)."""
+        pieces = self.slices(width)
+        shown = pieces if every else self.planned(pieces)
+        return [(s, b) for b in self.bands(height) for s in shown]
 
     def drawings(
-        self, width: float, height: float, *, shrink_to: float = 0.8, split: bool = True
+        self,
+        width: float,
+        height: float,
+        *,
+        shrink_to: float = 0.8,
+        split: bool = True,
+        every: bool = False,
     ) -> list[tuple[Slice, Band, Drawing]]:
         """The chart as page-sized Drawings.
 
         A chart a little too tall for one page is scaled down (to ``shrink_to`` at
         most) rather than leave a lane alone on the next; without ``split`` it is
-        scaled down as far as it takes to fit one page.
+        scaled down as far as it takes to fit one page. Pieces of time with nothing
+        planned on them are left out unless ``every`` (see :meth:`pages`).
         """
         whole = Band(0.0, self.body_height, 0, max(0, len(self.layout.boxes) - 1))
         full_height = self.header + self.body_height
         factor = height / full_height
         if full_height > height and (not split or factor >= shrink_to):
-            return [(s, whole, _scaled(self.drawing(s, whole), factor)) for s in self.slices(width)]
-        return [(s, b, self.drawing(s, b)) for s, b in self.pages(width, height)]
+            pieces = self.slices(width)
+            shown = pieces if every else self.planned(pieces)
+            return [(s, whole, _scaled(self.drawing(s, whole), factor)) for s in shown]
+        return [(s, b, self.drawing(s, b)) for s, b in self.pages(width, height, every=every)]
 
     # -- drawing ------------------------------------------------------------------------
 

@@ -103,7 +103,8 @@ def roadmap_flowables(
         room = (height - legend_height - chart.header) / max(chart.body_height, 1.0)
         if room > 1.1:
             chart = GanttChart(data, start, end, px, label_width, enlarged(min(room, 2.4) * 0.97))
-    pieces = chart.drawings(width, height - legend_height, split=split)
+    chosen = job.options.date_from is not None or job.options.date_to is not None
+    pieces = chart.drawings(width, height - legend_height, split=split, every=chosen)
     key = _legend(chart, width) if legend else None  # one per page, the same on each
     out: list[Flowable] = []
     for index, (piece, band, drawing) in enumerate(pieces):
