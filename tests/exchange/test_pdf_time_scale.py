@@ -134,6 +134,8 @@ def test_a_plan_from_1900_to_2199_prints_its_ends_not_the_empty_years(tmp_path, 
     assert len(parts) == 2 and len(pages) <= 4, [page[:80] for page in pages]
     assert "Part 1 of 2 · 1 Jan 1900" in parts[0] and "Founding" in parts[0]
     assert "Part 2 of 2" in parts[1] and "31 Dec 2199" in parts[1]
+    # the last bar ends at the page's edge: named whole to its left, as on screen and slides
+    assert "Sunset" in parts[1] and "Suns…" not in parts[1]
 
 
 def test_a_page_a_label_runs_onto_is_kept():

@@ -15,6 +15,7 @@ import pytest
 from PySide6.QtCore import QSizeF, Qt
 from PySide6.QtGui import QColor, QFont, QPainterPath, QPalette
 from reportlab.graphics.shapes import Circle, Polygon, Rect
+from reportlab.pdfbase import pdfmetrics
 
 from pmdesk.core import palette
 from pmdesk.core.enums import Attitude, MoSCoW, Quadrant
@@ -559,7 +560,9 @@ def _roadmap_on_paper(demo, today):
             day = round(origin + (cx - label_width) / px - 0.5, 2)
             shapes[lane_at(cy)].add(("milestone", day, 0))
         elif isinstance(s, String) and s.x > label_width and s.y < drawing.height - 30:
-            labels[lane_at(s.y)].append((s.text, origin + (s.x - label_width) / px, None))
+            right = s.x + pdfmetrics.stringWidth(s.text, s.fontName, s.fontSize)
+            day, end = (origin + (x - label_width) / px for x in (s.x, right))
+            labels[lane_at(s.y)].append((s.text, day, None if _is_slip(s.text) else end))
     return SimpleNamespace(
         lanes=lanes,
         shapes=shapes,
@@ -604,7 +607,7 @@ def test_the_roadmap_has_the_same_bars_colours_and_labels_on_screen_and_paper(de
         assert paper.strokes[lane] == {paper.colours[lane]}
     assert len(set(screen.colours.values())) == len(screen.lanes)
     # The same names, in the same lanes: each label a name (or its start) of that lane's items,
-    # inside its bar or just after it (the screen may also write it just before it); most
+    # inside its bar, just after it or just before it (both place it by label_place); most
     # names the paper has room to write whole, the screen writes whole too.
     spans = _spans_by_name(demo)
     whole: list[set] = []

@@ -241,7 +241,8 @@ class Painter:
         )
         self.boxes = {lay.id: box for lay, box, *_rest in shown}
         self._links()
-        for lay, box, row_top, _compact, next_left, _prev in shown:
+        ends: dict[float, float] = {}  # row top -> where its last bar or label ends
+        for lay, box, row_top, _compact, next_left, prev_right in shown:
             item = c.items[lay.id]
             base = baseline_box(lay, row_top, self.scale, m)
             if base is not None:
@@ -255,7 +256,8 @@ class Painter:
                 self._milestone(item, box, colour)
             else:
                 self._bar(item, box, colour)
-            self._label(item, box, next_left)
+            limit = max(prev_right if prev_right is not None else 0.0, ends.get(row_top, 0.0))
+            ends[row_top] = max(self._label(item, box, next_left, limit), box.right)
 
     def _slip(self, item: ChartItem, base: Box, box: Box) -> None:
         """The slip in days beside the baseline, as on screen (+ later, − earlier)."""
@@ -321,7 +323,12 @@ class Painter:
                 )
             )
 
-    def _label(self, item: ChartItem, box: Box, next_left: float | None) -> None:
+    def _label(self, item: ChartItem, box: Box, next_left: float | None, limit: float) -> float:
+        """Placed as the screen and the slides place it (core.gantt_layout.label_place): the
+        page's edges bound it as the screen's and the slide's do, so a bar at the page's
+        right edge is named left of itself where its row has room there (after ``limit``,
+        where the bar or label before it ends), not cut short. Returns where it ends (the
+        layout's x; 0 without one)."""
         milestone = item.kind is ItemKind.MILESTONE
         size = self.c.label_size
         advances = self.c.advances(item.name)
@@ -329,29 +336,33 @@ class Painter:
             text_width = string_width(item.name, size)
         else:  # string_width's own sum, from the name's running widths
             text_width = 0.001 * size * advances[-1]
-        place = label_place(box, text_width, next_left, self.c.metrics, milestone)
+        edge = self.x1 - self.x0  # the page's right edge, in the layout's x
+        next_left = edge if next_left is None else min(next_left, edge)
+        place = label_place(box, text_width, next_left, self.c.metrics, milestone, limit)
         if place is None:
-            return
-        left = max(self.x(place.x), self.x0 + 2) if place.inside else self.x(place.x)
-        right = min(self.x(place.x) + place.width, self.x1 - 2)
-        if right - left < 12 or left >= self.x1:
-            return
+            return 0.0
+        start = self.x(place.x)
+        left = max(start, self.x0 + 2) if place.inside else start
+        # (the room as the placement gave it, not a difference of two x: a name placed
+        # exactly its width away must not lose its last letter to the rounding)
+        room = min(place.width - (left - start), self.x1 - 2 - left)
+        if room < 12 or left >= self.x1:
+            return 0.0
         dark = place.inside and item.kind is ItemKind.RELEASE
         colour = WHITE if dark else (FAINT if item.status is ItemStatus.CANCELLED else INK)
         baseline = self.y(box.cy) - size * 0.35
         if advances is not None:  # what text_shapes draws for a one-font ASCII name
-            line = _fit_ascii(item.name, advances, right - left, size)
+            line = _fit_ascii(item.name, advances, room, size)
             if line:
                 self.d.add(
                     make_string(
                         left, baseline, line, fontName=SANS, fontSize=size, fillColor=colour
                     )
                 )
-            return
-        for shape in text_shapes(
-            left, baseline, item.name, size, colour=colour, max_width=right - left
-        ):
+            return place.x + place.width
+        for shape in text_shapes(left, baseline, item.name, size, colour=colour, max_width=room):
             self.d.add(shape)
+        return place.x + place.width
 
     def _links(self) -> None:
         """The links between items this page draws: found from those items, not from every
