@@ -1008,15 +1008,20 @@ def test_a_year_one_in_twenty_is_named_on_the_twenties(tmp_path):
         assert years == sorted(years)
 
 
+@pytest.mark.parametrize("new", [False, True])  # the demo, and a new workspace's first plan
 @pytest.mark.parametrize(
     "today", [dt.date(2026, 12, 2), dt.date(2026, 12, 16), dt.date(2026, 12, 30)]
 )
-def test_no_period_name_is_under_the_today_tag(demo, tmp_path, today):
+def test_no_period_name_is_under_the_today_tag(demo, tmp_path, today, new):
     # The tag sits in the lower tier: the month it covers is named beside it, or not at all
     # where it has no room there ("Dec" half hidden read "ec").
-    ws = Workspace.open(demo, read_only=True)
-    try:
+    if new:
+        ws = Workspace.create(tmp_path / "new.pmdesk", name="New")
+        product = roadmap_from(ws, dt.date(2026, 9, 14), dt.date(2027, 5, 20))
+    else:
+        ws = Workspace.open(demo, read_only=True)
         product = ws.service(PortfolioService).product_by_name("Pulse Cloud").id
+    try:
         out = export_deck(
             ws, tmp_path / "today.pptx", product_id=product, slides=["roadmap"], on=today
         )

@@ -249,7 +249,7 @@ class GanttChart:
         )
         starts = [start for start, _end in spans]
         reach = list(accumulate((end for _start, end in spans), max))
-        ends = sorted((item.end, item.name) for item in self.data.items)
+        ends: list[tuple[dt.date, str]] = []  # by end, made for the first empty piece
         kept = []
         for piece in pieces:
             count = bisect_right(starts, piece.end)
@@ -257,6 +257,7 @@ class GanttChart:
                 kept.append(piece)
                 continue
             # a label runs on from the item before it (the drawing looks 400 days back)
+            ends = ends or sorted((item.end, item.name) for item in self.data.items)
             place = bisect_left(ends, (piece.start,))
             while place and (piece.start - ends[place - 1][0]).days <= 400:
                 end, name = ends[place - 1]

@@ -98,6 +98,7 @@ class Painter:
         self.day0 = piece.start.toordinal()
         self.day1 = piece.end.toordinal() + 1
         self.boxes: dict[int, Box] = {}
+        self.tags: list[tuple[float, float, str, object, float]] = []
 
     def y(self, layout_y: float) -> float:
         return self.body_top - (layout_y - self.band.top)
@@ -106,6 +107,7 @@ class Painter:
         return self.x0 + layout_x
 
     def paint(self) -> None:
+        self.tags = self._tags()  # the time scale's names keep clear of them: found once
         self._lanes()
         self._grid()
         self._items()
@@ -162,7 +164,7 @@ class Painter:
         lower_ticks = ticks(self.scale, self.piece.start, self.piece.end, c.lower)
         years_above = says_years(upper_names, upper_ticks)
         lower_names = self._tier_names(lower_ticks, c.lower, False, years_above=years_above)
-        tags = [(left, left + width) for left, width, *_rest in self._tags()]
+        tags = [(left, left + width) for left, width, *_rest in self.tags]
         for upper, unit, found, labels in (
             (False, c.lower, lower_ticks, lower_names),
             (True, c.upper, upper_ticks, upper_names),
@@ -436,7 +438,7 @@ class Painter:
     def _markers(self) -> None:
         bottom = self.y(self.band.bottom)
         size = 6 * self.c.text_scale
-        for left, width, label, colour, x in self._tags():
+        for left, width, label, colour, x in self.tags:
             self.d.add(
                 make_line(
                     x,
