@@ -17,7 +17,6 @@ from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QEvent,
     QModelIndex,
     QPersistentModelIndex,
@@ -44,6 +43,7 @@ from pmdesk.core.pricing import format_money, format_rate
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.widgets.hint import next_step_hint
 from pmdesk.gui.widgets.row_sync import sync_rows
+from pmdesk.gui.widgets.rows_model import RowsModel
 from pmdesk.store.services.finance import FinanceService
 
 Index = QModelIndex | QPersistentModelIndex
@@ -96,7 +96,7 @@ class PnlLine:
 
 
 # Two-line headers: eleven columns side by side, whole, on a laptop and in large type.
-HEADERS = (
+COLUMNS = (  # (title, what its header says when pointed at)
     ("Period", ""),
     ("Source", "Actual: revenue from the metric values; plan: the business case's figures"),
     ("Revenue", ""),
@@ -113,47 +113,36 @@ MONEY_COLUMNS = {2, 3, 4, 6, 7, 8, 9}
 VARIANCE_COLUMNS = (8, 9, 10)  # plan revenue, variance, variance %: actual periods only
 
 
-class PnlModel(QAbstractTableModel):
+class PnlModel(RowsModel[PnlLine]):
     """The P&L lines, one per period; read-only."""
+
+    HEADERS = tuple(title for title, _tip in COLUMNS)
+    HEADER_TIPS = tuple(tip for _title, tip in COLUMNS)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.rows: list[PnlLine] = []
         self.currency = "EUR"
         self.muted = QColor("#777777")
 
-    def set_rows(self, rows: Sequence[PnlLine], currency: str) -> None:
+    def set_rows(self, rows: Sequence[PnlLine], currency: str | None = None) -> None:
+        """New lines, row by row (no reset); ``currency`` (default: the one shown) names
+        their figures' currency."""
+        currency = currency or self.currency
         changed = currency != self.currency
         self.currency = currency
         sync_rows(self, self.rows, list(rows))
         if changed and self.rows:
             self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self.rows) - 1, len(HEADERS) - 1)
+                self.index(0, 0), self.index(len(self.rows) - 1, len(COLUMNS) - 1)
             )
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section][0]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return HEADERS[section][1] or HEADERS[section][0]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(_alignment(section))
-        return None
+    def alignment(self, column: int) -> Qt.AlignmentFlag:
+        return _alignment(column)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+        line, column = self.row_at(index), index.column()
+        if line is None:
             return None
-        line, column = self.rows[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self.text(line, column)
         if role == Qt.ItemDataRole.TextAlignmentRole:

@@ -10,12 +10,12 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from pmdesk.core.market import DealOutcome, WinLossSummary
+from pmdesk.gui.widgets.rows_model import Index, RowsModel
 from pmdesk.store.services.market import CompetitorRow, WinLossRow
 
-Index = QModelIndex | QPersistentModelIndex
 Edit = Callable[[Any, str, str], bool]  # (row, field, text) -> whether it changed
 
 
@@ -27,13 +27,11 @@ def money_text(value: Decimal | None) -> str:
     return "" if value is None else f"{value:,.2f}".removesuffix(".00")
 
 
-class _RowsModel(QAbstractTableModel):
-    HEADERS: tuple[str, ...] = ()
+class _RowsModel(RowsModel[Any]):
     EDITABLE: dict[int, str] = {}  # column -> the service's field name
 
     def __init__(self, edit: Edit | None = None, parent: Any = None) -> None:
         super().__init__(parent)
-        self.rows: list[Any] = []
         self.edit = edit
 
     def set_rows(self, rows: Sequence[Any]) -> None:
@@ -56,21 +54,6 @@ class _RowsModel(QAbstractTableModel):
     def _key(row: Any) -> Any:
         return getattr(row, "id", None) or getattr(row, "competitor_id", None)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return None
-
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
@@ -80,9 +63,9 @@ class _RowsModel(QAbstractTableModel):
         return base
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+        row = self.row_at(index)
+        if row is None:
             return None
-        row = self.rows[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return self.text(row, index.column())
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -109,9 +92,6 @@ class _RowsModel(QAbstractTableModel):
 
     def tooltip(self, row: Any, column: int) -> str | None:
         return None
-
-    def row_of(self, row_id: int) -> int:
-        return next((n for n, r in enumerate(self.rows) if r.id == row_id), -1)
 
 
 class CompetitorsModel(_RowsModel):

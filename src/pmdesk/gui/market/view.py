@@ -441,10 +441,10 @@ class MarketView(BaseView):
         )
         for view in (self.table, self.deals_view, self.summary_view, self.matrix_view):
             view.resizeColumnsToContents()
-        row = self.model.row_of(selected) if selected is not None else -1
-        if row < 0 and self.competitors:
+        row = self.model.position_of(selected) if selected is not None else None
+        if row is None and self.competitors:
             row = 0
-        if row >= 0:
+        if row is not None:
             self.table.selectRow(row)
         self._show_current()
         self._show_state()
@@ -585,8 +585,8 @@ class MarketView(BaseView):
         return new_id
 
     def select_competitor(self, competitor_id: int) -> None:
-        row = self.model.row_of(competitor_id)
-        if row >= 0:
+        row = self.model.position_of(competitor_id)
+        if row is not None:
             self.table.selectRow(row)
             self._show_current()
 
@@ -779,8 +779,8 @@ class MarketView(BaseView):
         if new_id is not None:
             for edit in (self.deal_name, self.deal_reason, self.deal_value):
                 edit.clear()
-            row = self.deals.row_of(new_id)
-            if row >= 0:
+            row = self.deals.position_of(new_id)
+            if row is not None:
                 self.deals_view.selectRow(row)
         return new_id
 

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QPointF,
@@ -25,6 +24,7 @@ from pmdesk.core.palette import HEALTH_COLOURS
 from pmdesk.core.wording import plural
 from pmdesk.gui.theme import plain_tooltip
 from pmdesk.gui.widgets.row_sync import sync_rows
+from pmdesk.gui.widgets.rows_model import RowsModel
 from pmdesk.store.portfolio_rows import ProductOverview
 
 HEADERS = (
@@ -43,39 +43,17 @@ SPARK_COLUMN = 5
 Index = QModelIndex | QPersistentModelIndex
 
 
-class OverviewModel(QAbstractTableModel):
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.rows: list[ProductOverview] = []
+class OverviewModel(RowsModel[ProductOverview]):
+    HEADERS = HEADERS
 
-    def set_rows(self, rows: list[ProductOverview]) -> None:
+    def set_rows(self, rows: Sequence[ProductOverview]) -> None:
         """New figures, row by row (no reset): the table keeps its selection and scroll."""
         sync_rows(self, self.rows, list(rows))
 
-    def row_of(self, product_id: int) -> int | None:
-        return next((n for n, r in enumerate(self.rows) if r.id == product_id), None)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(HEADERS)
-        ):
-            return HEADERS[section]
-        return None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+        row, column = self.row_at(index), index.column()
+        if row is None:
             return None
-        row, column = self.rows[index.row()], index.column()
         if role == ID_ROLE:
             return row.id
         if role == SERIES_ROLE and column == SPARK_COLUMN:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,10 +31,11 @@ from pmdesk.core.wording import plural
 from pmdesk.gui.views.common import today
 from pmdesk.gui.widgets.hint import next_step_hint
 from pmdesk.gui.widgets.row_sync import sync_rows
+from pmdesk.gui.widgets.rows_model import RowsModel
 
 Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole
-HEADERS = (
+COLUMNS = (  # (title, what its header says when pointed at)
     ("Product", ""),
     ("Revenue", ""),
     ("Gross margin", "Revenue − cost of goods"),
@@ -98,38 +99,24 @@ def lines_of(found: Any) -> list[RollupLine]:
     return lines
 
 
-class RollupModel(QAbstractTableModel):
+class RollupModel(RowsModel[RollupLine]):
+    HEADERS = tuple(title for title, _tip in COLUMNS)
+    HEADER_TIPS = tuple(tip for _title, tip in COLUMNS)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.rows: list[RollupLine] = []
         self.muted = QColor("#777777")
 
     def set_rows(self, rows: Sequence[RollupLine]) -> None:
         sync_rows(self, self.rows, list(rows), key=lambda line: line.key)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section][0]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return HEADERS[section][1] or HEADERS[section][0]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(_align(section))
-        return None
+    def alignment(self, column: int) -> Qt.AlignmentFlag:
+        return _align(column)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+        line, column = self.row_at(index), index.column()
+        if line is None:
             return None
-        line, column = self.rows[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self.text(line, column)
         if role == ID_ROLE:

@@ -1,8 +1,10 @@
 """A read-only table of plain rows: what a panel refills from its service after a change.
 
-The row list, its reset, the row and column counts, the horizontal headers and finding a
-row (by index, or by its ``id``) are the same for every such table; a subclass names its
-``HEADERS`` and says what a cell shows.
+The row list, its reset, the row and column counts, the horizontal headers (their titles,
+tooltips and alignment) and finding a row (by index, or by its ``id``) are the same for
+every such table; a subclass names its ``HEADERS`` and says what a cell shows. A table
+whose rows are recomputed in place (figures) passes them to ``row_sync.sync_rows`` in its
+own ``set_rows`` instead of the reset.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ Index = QModelIndex | QPersistentModelIndex
 
 class RowsModel[R](QAbstractTableModel):
     HEADERS: tuple[str, ...] = ()
+    # What a column's header says when pointed at ("" or none: its title, where any is set).
+    HEADER_TIPS: tuple[str, ...] = ()
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -47,10 +51,18 @@ class RowsModel[R](QAbstractTableModel):
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.HEADERS)
-        ):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.HEADERS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return self.HEADERS[section]
+        if role == Qt.ItemDataRole.ToolTipRole and self.HEADER_TIPS:
+            tips = self.HEADER_TIPS
+            return (tips[section] if section < len(tips) else "") or self.HEADERS[section]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            alignment = self.alignment(section)
+            return None if alignment is None else int(alignment)
+        return None
+
+    def alignment(self, column: int) -> Qt.AlignmentFlag | None:
+        """How a column's header and cells are aligned; None: the style's own."""
         return None
