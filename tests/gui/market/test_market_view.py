@@ -412,7 +412,9 @@ def test_the_chart_places_every_product_with_a_value_and_names_the_rest(qtbot, w
     view = shown(qtbot, window)
     add(qtbot, view, "Rivalry Inc")
     add(qtbot, view, "Other Co")
-    type_into(qtbot, view.table, view.model.position_of(market(window).competitors()[1].id), 4, "80")
+    type_into(
+        qtbot, view.table, view.model.position_of(market(window).competitors()[1].id), 4, "80"
+    )
     view.tabs.setCurrentWidget(view.positioning_page)
     # Price × capability: nobody has a capability yet; Atlas has its price (100 %) only.
     assert view.chart.points == []
