@@ -9,7 +9,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QTableView
 from tests.gui.test_house_rules import demo_copy, open_window, show
 from tests.gui.windows import active, pick, shown_for
@@ -245,6 +245,35 @@ def test_models_pass_the_model_tester(qtbot, window, qtmodeltester):
     for model in (view.model, view.deals, view.summary):
         assert model.rowCount() == 1
         qtmodeltester.check(model)
+
+
+def test_adding_and_deleting_a_competitor_keeps_the_others_rows(qtbot, window):
+    """The table takes new rows without a reset: a row kept by the view (its selection,
+    an open editor, the scroll) stays on its competitor while another is added, deleted
+    and the deletion undone."""
+    view = shown(qtbot, window)
+    for name in ("Alpha Co", "Beta Ltd", "Gamma AG"):
+        add(qtbot, view, name)
+    beta = QPersistentModelIndex(
+        view.model.index(view.model.position_of(_id(window, "Beta Ltd")), 0)
+    )
+    resets: list[bool] = []
+    view.model.modelReset.connect(lambda: resets.append(True))
+    add(qtbot, view, "Delta plc")
+    assert beta.isValid() and beta.data() == "Beta Ltd"
+    view.table.selectRow(view.model.position_of(_id(window, "Alpha Co")))
+    qtbot.mouseClick(view.delete_button, Qt.MouseButton.LeftButton)
+    assert [view.model.index(r, 0).data() for r in range(view.model.rowCount())].count(
+        "Alpha Co"
+    ) == 0
+    assert beta.isValid() and beta.data() == "Beta Ltd"
+    window.menu_actions.undo.trigger()
+    assert view.model.rowCount() == 4 and beta.isValid() and beta.data() == "Beta Ltd"
+    assert not resets and not window.dialogs.errors
+
+
+def _id(window, name: str) -> int:
+    return next(c.id for c in market(window).competitors() if c.name == name)
 
 
 # -- the demo ---------------------------------------------------------------------------------

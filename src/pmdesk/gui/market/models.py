@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from pmdesk.core.market import DealOutcome, WinLossSummary
+from pmdesk.gui.widgets.row_sync import sync_rows
 from pmdesk.gui.widgets.rows_model import Index, RowsModel
 from pmdesk.store.services.market import CompetitorRow, WinLossRow
 
@@ -35,20 +36,10 @@ class _RowsModel(RowsModel[Any]):
         self.edit = edit
 
     def set_rows(self, rows: Sequence[Any]) -> None:
-        """The new rows; the same rows in the same order are only repainted, so an edit
-        committed from a cell (which refills the model) leaves its editor and the
-        selection alone."""
-        rows = list(rows)
-        if [self._key(r) for r in rows] != [self._key(r) for r in self.rows]:
-            self.beginResetModel()
-            self.rows = rows
-            self.endResetModel()
-            return
-        self.rows = rows
-        if rows:
-            self.dataChanged.emit(
-                self.index(0, 0), self.index(len(rows) - 1, len(self.HEADERS) - 1)
-            )
+        """The new rows, row by row (no reset): an edit committed from a cell (which
+        refills the model) leaves its editor and the selection alone, and a competitor
+        or deal added or deleted leaves the others selected where they were."""
+        sync_rows(self, self.rows, list(rows), key=self._key)
 
     @staticmethod
     def _key(row: Any) -> Any:
