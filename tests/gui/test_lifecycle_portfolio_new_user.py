@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.core.enums import GateDecision, Stage
+from pmdesk.core.wording import short_date
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.lifecycle import LifecycleView, gate_dialog
 from pmdesk.gui.portfolio import PortfolioView
@@ -147,7 +148,11 @@ def test_a_new_products_first_gate_cannot_be_waved_through(new_ctx, qtbot, monke
     # Innovation stays part of its life, and the Stage periods tab shows it without reopening.
     assert view.periods.model.rowCount() == 2
     innovation = view.timeline.stays[0]
-    assert innovation.visits == 1 and view.timeline._details(innovation)[0].startswith("in ")
+    assert innovation.visits == 1
+    day = short_date(innovation.entered_on)
+    assert view.timeline._details(innovation)[:2] == [f"from {day}", f"to {day}"]
+    analysis = view.timeline.stays[1]
+    assert view.timeline._details(analysis)[:2] == [f"since {day}", "current stage"]
 
 
 def test_a_decider_alone_does_not_let_a_go_through_on_the_demo(demo_ctx, qtbot, monkeypatch):

@@ -25,6 +25,7 @@ from pmdesk.core.enums import GateDecision, ItemKind, LaunchFunction, MoSCoW, St
 from pmdesk.core.lifecycle import QUADRANTS
 from pmdesk.core.palette import HEALTH_COLOURS, MOSCOW_COLOURS
 from pmdesk.core.scoring import rank_by_rice, rice_or_none
+from pmdesk.core.wording import short_date
 from pmdesk.exchange.deck import export_deck
 from pmdesk.exchange.deck.base import BODY, SLIDE_HEIGHT, SLIDE_WIDTH, text_height
 from pmdesk.exchange.deck.portfolio import summary_row
@@ -262,7 +263,7 @@ def test_launch_readiness_is_the_launch_views_per_function(demo_ws, tmp_path):
     done = dict(zip(chart.plots[0].categories, chart.plots[0].series[0].values, strict=True))
     assert done == {f.label: part.done for f, part in figures.per_function.items()}
     subtitle = next(s for _n, _sl, s in shapes(prs) if s.name == "Subtitle").text_frame.text
-    assert "launch 2026-07-08" in subtitle
+    assert "launch 8 Jul 2026" in subtitle
     assert "launch gate not reviewed yet" in subtitle
     assert_all_fits(prs)
 
@@ -331,7 +332,7 @@ def test_typed_text_comes_back_exactly(tmp_path):
     subtitle = [s.text_frame.text for _n, _sl, s in shapes(prs) if s.name == "Subtitle"][-1]
     assert (
         "Launch <α>" in subtitle
-        and f"No go (Hold), {dt.date.today().isoformat()} by Zoë" in subtitle
+        and f"No go (Hold), {short_date(dt.date.today())} by Zoë" in subtitle
     )
     assert table_rows(prs, "Readiness by function") == [["Legal", "0/1", "0%", "1", "0"]]
     assert_all_fits(prs)
@@ -480,7 +481,7 @@ def test_a_row_taller_than_a_slide_is_set_smaller_rather_than_run_off_it(tmp_pat
         prs = export(ws, tmp_path / "t.pptx", ["portfolio"])
     finally:
         ws.close()
-    assert table_rows(prs, "Portfolio summary table")[0][4] == f"{milestone} · 2026-06-01"
+    assert table_rows(prs, "Portfolio summary table")[0][4] == f"{milestone} · 1 Jun 2026"
     table = next(s for _n, _sl, s in shapes(prs) if s.has_table)
     body = table.table.cell(1, 0).text_frame.paragraphs[0].runs[0].font.size.pt
     assert body < 14  # smaller than the summary's usual type, to stay on the slide

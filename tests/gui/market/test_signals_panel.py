@@ -103,7 +103,7 @@ def test_timeline_click_selects_the_signal(log, qtbot):
     x = round(panel.timeline.x_of(older.date))
     qtbot.mouseClick(panel.timeline, LEFT, pos=QPoint(x, panel.timeline.height() // 2))
     assert panel.current().id == older.id
-    assert panel.timeline.tip_at(x) == "2025-06-01 · Low impact\nNew cold-chain rule"
+    assert panel.timeline.tip_at(x) == "1 Jun 2025 · Low impact\nNew cold-chain rule"
     assert panel.timeline.tip_at(x + 40) is None
     # Hovering the mark shows the same words.
     from PySide6.QtCore import QEvent

@@ -29,6 +29,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Pt
 
 from pmdesk.core import palette
+from pmdesk.core.wording import short_date
 from pmdesk.exchange.pdf.fonts import register, string_width
 from pmdesk.exchange.pdf.textdraw import wrap_lines
 
@@ -383,7 +384,7 @@ class Deck:
     def _footer(self, slide: Any) -> None:
         y = SLIDE_HEIGHT - FOOTER_HEIGHT - 60_000
         left, right = Box(MARGIN, y, SLIDE_WIDTH - 2 * MARGIN, FOOTER_HEIGHT).split(4, 1)
-        stamp = f"{self.footer.portfolio} · {self.footer.on.isoformat()}"
+        stamp = f"{self.footer.portfolio} · {short_date(self.footer.on)}"
         if self.footer.stamp:
             stamp = f"{stamp} · {self.footer.stamp}"
         text_box(slide, left, stamp, size=10, colour=FAINT, grow=False, name="Footer")

@@ -39,7 +39,7 @@ from pmdesk.core.lifecycle import (
 )
 from pmdesk.core.palette import HEALTH_COLOURS, MOSCOW_COLOURS, TASK_STATUS_COLOURS, mix
 from pmdesk.core.scoring import RiceScore, rank_by_rice, rice_or_none
-from pmdesk.core.wording import describe_days, format_number, plural
+from pmdesk.core.wording import describe_days, format_number, plural, short_date
 from pmdesk.exchange.pdf.fonts import register, string_width
 from pmdesk.store.models import Launch
 from pmdesk.store.services import (
@@ -309,7 +309,7 @@ def summary_row(row: ProductOverview) -> list[str]:
     """A product's row, worded as the Portfolio view's table words it."""
     milestone = ""
     if row.next_milestone_on is not None:
-        milestone = f"{row.next_milestone} · {row.next_milestone_on.isoformat()}"
+        milestone = f"{row.next_milestone} · {short_date(row.next_milestone_on)}"
     latest = row.latest_revenue
     revenue = "" if latest is None else f"{figure(latest)} {row.revenue_unit}".strip()
     return [
@@ -334,7 +334,7 @@ def portfolio_subtitle(job: DeckJob, rows: Sequence[ProductOverview]) -> str:
         parts.append(f"{flagged} flagged for elimination")
     if info.organisation:
         parts.append(info.organisation)
-    parts.append(f"as of {job.on.isoformat()}")
+    parts.append(f"as of {short_date(job.on)}")
     return " · ".join(parts)
 
 
@@ -999,7 +999,7 @@ def launch_gate(job: DeckJob) -> str:
     gate = max(gates, key=lambda g: (g.decided_on, g.id))
     verdict = "Go" if gate.decision is GateDecision.GO else f"No go ({gate.decision.label})"
     who = f" by {gate.decided_by_name}" if gate.decided_by_name else ""
-    return f"launch gate: {verdict}, {gate.decided_on.isoformat()}{who}"
+    return f"launch gate: {verdict}, {short_date(gate.decided_on)}{who}"
 
 
 def add_launch(deck: Deck, job: DeckJob) -> None:
@@ -1025,7 +1025,7 @@ def add_launch(deck: Deck, job: DeckJob) -> None:
     when = f"in {describe_days(days)}" if days > 0 else describe_days(days)
     ready = f"{overall.percent:.0f}% ready" if overall.counted else "no tasks yet"
     subtitle = (
-        f"{product.name} · {launch.name} · launch {launch.launch_date.isoformat()} ({when}) · "
+        f"{product.name} · {launch.name} · launch {short_date(launch.launch_date)} ({when}) · "
         f"{ready} · {launch_gate(job)}"
     )
     if not figures.per_function:

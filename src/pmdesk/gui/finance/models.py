@@ -28,6 +28,7 @@ from pmdesk.core.finance import (
 )
 from pmdesk.core.finance_wording import FIGURE_ROWS, edit_text, period_label, unit_text, value_text
 from pmdesk.core.pricing import format_money
+from pmdesk.core.wording import short_date
 from pmdesk.gui.theme import plain_tooltip
 
 Index = QModelIndex | QPersistentModelIndex
@@ -463,7 +464,7 @@ class CashFlowModel(_Table):
                 return plain_tooltip(
                     "Period 0: the investment before the first period"
                     if row.index == 0
-                    else f"Period {row.index}, from {row.start.isoformat()}"
+                    else f"Period {row.index}, from {short_date(row.start)}"
                 )
             return None
         column = CASH_COLUMNS[index.column() - 1]

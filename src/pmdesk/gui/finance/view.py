@@ -64,6 +64,7 @@ from pmdesk.core.finance_wording import (
 from pmdesk.core.kinds import ChangeKind
 from pmdesk.core.palette import OKABE_ITO
 from pmdesk.core.pricing import check_currency, format_money, format_rate
+from pmdesk.core.wording import short_date
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.views.base import BaseView
 from pmdesk.gui.views.common import heading, name_parts, quiet, tabs, unique_name
@@ -737,7 +738,7 @@ class BusinessCaseView(BaseView):
         versions.clear()
         versions.addItem(DRAFT, None)
         for row in reversed(details.versions):
-            versions.addItem(f"v{row.version} — signed {row.signed_on.isoformat()}", row)
+            versions.addItem(f"v{row.version} — signed {short_date(row.signed_on)}", row)
         found = 0
         if self.version is not None:
             found = next(
@@ -751,7 +752,7 @@ class BusinessCaseView(BaseView):
         versions.blockSignals(False)
         latest = details.versions[-1] if details.versions else None
         if self.version is not None:
-            who = f"signed by {self.version.signed_by} on {self.version.signed_on.isoformat()}"
+            who = f"signed by {self.version.signed_by} on {short_date(self.version.signed_on)}"
             self.status.setText(f"Signed version v{self.version.version} — read-only")
             self.banner_text.setText(
                 f"Signed version v{self.version.version}, {who} for the "
@@ -763,7 +764,7 @@ class BusinessCaseView(BaseView):
         elif self._unchanged_since(latest):
             self.status.setText(
                 f"Signed off as v{latest.version} by {latest.signed_by} on "
-                f"{latest.signed_on.isoformat()}"
+                f"{short_date(latest.signed_on)}"
             )
         else:
             self.status.setText(f"Draft — changed since v{latest.version}")
@@ -858,7 +859,7 @@ class BusinessCaseView(BaseView):
                     row.id,
                     row.version,
                     row.signed_by,
-                    row.signed_on.isoformat(),
+                    short_date(row.signed_on),
                     row.scenario,
                     gates.get(row.gate_review_id, "") if row.gate_review_id else "—",
                 )
@@ -879,7 +880,7 @@ class BusinessCaseView(BaseView):
             return {}
         return {
             gate.id: f"{gate.stage.label} gate · {gate.decision.label} · "
-            f"{gate.decided_on.isoformat()}"
+            f"{short_date(gate.decided_on)}"
             for gate in self.ctx.service(LifecycleService).gates_of(self.product_id)
         }
 

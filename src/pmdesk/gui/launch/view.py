@@ -29,6 +29,7 @@ from pmdesk.core.errors import ValidationError
 from pmdesk.core.kinds import ChangeKind
 from pmdesk.core.launch import due_text, relative_label
 from pmdesk.core.launch_plan import positioning_statement
+from pmdesk.core.wording import short_date
 from pmdesk.gui.commands import DeleteCommand
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.views.base import BaseView
@@ -327,7 +328,7 @@ class LaunchView(BaseView):
         if self.product_id is not None:
             for launch in self.service.launches_of(self.product_id):
                 self.selector.addItem(
-                    f"{launch.name} — {launch.launch_date.isoformat()}", launch.id
+                    f"{launch.name} — {short_date(launch.launch_date)}", launch.id
                 )
         found = self.selector.findData(keep) if keep is not None else -1
         self.selector.setCurrentIndex(max(found, 0))

@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor
 
 from pmdesk.core.enums import GateDecision, Stage
 from pmdesk.core.lifecycle import figure
+from pmdesk.core.wording import short_date
 from pmdesk.gui.widgets.plot import StyledPlot
 
 from .plan import PlanSeries
@@ -173,7 +174,7 @@ class LifecycleCurve(StyledPlot):
             spots.append(
                 {"pos": (x, floor), "symbol": DECISION_SYMBOLS[gate.decision], "data": gate.text}
             )
-            self._points.append((x, floor, f"{gate.on.isoformat()}\n{gate.text}"))
+            self._points.append((x, floor, f"{short_date(gate.on)}\n{gate.text}"))
         scatter = pg.ScatterPlotItem(
             spots,
             size=12 * self.scale,

@@ -16,7 +16,7 @@ from PySide6.QtGui import QColor, QFontMetrics, QMouseEvent, QPainter, QPainterP
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from pmdesk.core.enums import Stage
-from pmdesk.core.wording import describe_days
+from pmdesk.core.wording import describe_days, short_date
 
 
 @dataclass(frozen=True)
@@ -163,11 +163,12 @@ class StageTimeline(QWidget):
             if self.current is not None and stay.stage.order < self.current.order:
                 return ["passed", "no dates recorded"]
             return ["not reached"]
-        lines = [f"in {stay.entered_on.isoformat()}"]
-        if stay.stage == self.current and stay.left_on is None:
+        current = stay.stage == self.current and stay.left_on is None
+        lines = [f"{'since' if current else 'from'} {short_date(stay.entered_on)}"]
+        if current:
             lines.append("current stage")
         elif stay.left_on is not None:
-            lines.append(f"out {stay.left_on.isoformat()}")
+            lines.append(f"to {short_date(stay.left_on)}")
         closed_same_day = stay.days == 0 and stay.left_on is not None
         duration = "left the same day" if closed_same_day else describe_days(stay.days)
         lines.append(duration + (f" · {stay.visits} stays" if stay.visits > 1 else ""))

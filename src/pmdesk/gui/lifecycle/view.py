@@ -27,7 +27,7 @@ from pmdesk.core.enums import MetricKind, Stage
 from pmdesk.core.errors import ValidationError
 from pmdesk.core.kinds import ChangeKind
 from pmdesk.core.lifecycle import can_review
-from pmdesk.core.wording import describe_days, plural
+from pmdesk.core.wording import describe_days, plural, short_date
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.views.base import BaseView
 from pmdesk.gui.views.common import create, free_name, heading, quiet, scoped, tabs, today
@@ -260,10 +260,10 @@ class LifecycleView(BaseView):
             since = current[-1].entered_on
             days = (today() - since).days
             self.status.setText(
-                f"in {product.stage.label} since today ({since.isoformat()})"
+                f"in {product.stage.label} since today ({short_date(since)})"
                 if days == 0
                 else f"in {product.stage.label} for "
-                f"{describe_days(days)}, since {since.isoformat()}"
+                f"{describe_days(days)}, since {short_date(since)}"
             )
         else:
             self.status.setText("")

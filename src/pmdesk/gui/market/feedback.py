@@ -38,7 +38,7 @@ from pmdesk.core.changes import ChangeSet
 from pmdesk.core.enums import VoteTarget
 from pmdesk.core.kinds import ChangeKind
 from pmdesk.core.market import FeedbackStatus
-from pmdesk.core.wording import format_number, plural
+from pmdesk.core.wording import format_number, plural, short_date
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.views.common import name_parts
 from pmdesk.gui.widgets.hint import next_step_hint
@@ -444,7 +444,7 @@ class FeedbackPanel(QWidget):
             self.detail.setText("")
             return
         who = ", ".join(p for p in (row.customer, row.contact, row.segment) if p) or "anonymous"
-        lines = [f"“{row.text}”", f"— {who} · {row.source.label} · {row.date.isoformat()}"]
+        lines = [f"“{row.text}”", f"— {who} · {row.source.label} · {short_date(row.date)}"]
         if row.requirement_ids:
             titles = self.titles()
             named = "; ".join(titles.get(r, f"#{r}") for r in row.requirement_ids)

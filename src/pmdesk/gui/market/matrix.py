@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from pmdesk.core.market import CellLevel
 from pmdesk.core.palette import MATRIX_LEGEND, MATRIX_LEVEL_LOOK, STALE_MARK, level_text
+from pmdesk.core.wording import short_date
 from pmdesk.store.services.market import Matrix
 
 Index = QModelIndex | QPersistentModelIndex
@@ -163,7 +164,7 @@ class MatrixModel(QAbstractTableModel):
             if cell.evidence:
                 lines.append(cell.evidence)
             lines.append(
-                f"Checked on {cell.checked_on.isoformat()}" if cell.checked_on else "Never checked"
+                f"Checked on {short_date(cell.checked_on)}" if cell.checked_on else "Never checked"
             )
             if stale:
                 lines.append(f"{STALE_MARK} Stale: check again")

@@ -52,7 +52,7 @@ from pmdesk.core.errors import PmdeskError
 from pmdesk.core.kinds import ChangeKind
 from pmdesk.core.market import Impact, SignalKind, parse_tags
 from pmdesk.core.palette import NEUTRAL_GREY, OKABE_ITO
-from pmdesk.core.wording import plural
+from pmdesk.core.wording import plural, short_date
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.theme import PROBLEM_STYLE
 from pmdesk.gui.views.common import name_parts
@@ -183,8 +183,8 @@ class TimelineStrip(QWidget):
         first, _days = self._span()
         last = max(r.date for r in self.rows)
         painter.setPen(self.palette().color(self.foregroundRole()))
-        painter.drawText(QPointF(self.MARGIN, self.height() - 3), first.isoformat())
-        end = last.isoformat()
+        painter.drawText(QPointF(self.MARGIN, self.height() - 3), short_date(first))
+        end = short_date(last)
         painter.drawText(
             QPointF(
                 self.width() - self.MARGIN - self.fontMetrics().horizontalAdvance(end),
@@ -215,7 +215,7 @@ class TimelineStrip(QWidget):
         row = next((r for r in self.rows if r.id == found), None)
         if row is None:
             return None
-        return f"{row.date.isoformat()} · {row.impact.label} impact\n{row.title}"
+        return f"{short_date(row.date)} · {row.impact.label} impact\n{row.title}"
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
@@ -573,7 +573,7 @@ class SignalsPanel(QWidget):
         if row is None:
             self.detail.setText("")
             return
-        lines = [f"{row.date.isoformat()} · {row.kind.label} · {row.impact.label} impact"]
+        lines = [f"{short_date(row.date)} · {row.kind.label} · {row.impact.label} impact"]
         if row.details:
             lines.append(row.details)
         if row.source:

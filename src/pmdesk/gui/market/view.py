@@ -37,6 +37,7 @@ from pmdesk.core.changes import ChangeSet
 from pmdesk.core.errors import PmdeskError
 from pmdesk.core.kinds import ChangeKind
 from pmdesk.core.market import AXES, SCORE_MAX, THREAT_CRITERIA, DealOutcome, threat_parts
+from pmdesk.core.wording import short_date
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.views.base import BaseView
 from pmdesk.gui.views.common import heading, name_parts, quiet, tabs
@@ -790,7 +791,7 @@ class MarketView(BaseView):
             return False
         return self._ran(
             lambda: self.service.delete_win_loss(deal.id),
-            f"Delete the deal “{deal.deal or deal.date.isoformat()}”",
+            f"Delete the deal “{deal.deal or short_date(deal.date)}”",
         )
 
     def _edit_deal(self, row: Any, field: str, text: str) -> bool:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from pmdesk.core.lifecycle import figure
 from pmdesk.core.palette import HEALTH_COLOURS
-from pmdesk.core.wording import plural
+from pmdesk.core.wording import plural, short_date
 from pmdesk.gui.theme import plain_tooltip
 from pmdesk.gui.widgets.row_sync import sync_rows
 from pmdesk.gui.widgets.rows_model import RowsModel
@@ -81,7 +81,7 @@ class OverviewModel(RowsModel[ProductOverview]):
         if column == 4:
             if row.next_milestone_on is None:
                 return ""
-            return f"{row.next_milestone} · {row.next_milestone_on.isoformat()}"
+            return f"{row.next_milestone} · {short_date(row.next_milestone_on)}"
         if column == 6:
             latest = row.latest_revenue
             return "" if latest is None else f"{figure(latest)} {row.revenue_unit}".strip()

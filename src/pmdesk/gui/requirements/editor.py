@@ -30,7 +30,7 @@ from pmdesk.core.kinds import ChangeKind
 from pmdesk.core.market import Demand
 from pmdesk.core.requirements import revenue_at_stake, user_story
 from pmdesk.core.scoring import RICE_IMPACT_LABELS, RICE_IMPACT_SCALE, rice, rice_parts
-from pmdesk.core.wording import format_number, plural
+from pmdesk.core.wording import format_number, plural, short_date
 from pmdesk.gui.commands import LinkCommand, UpdateCommand
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.theme import PROBLEM_STYLE
@@ -432,7 +432,7 @@ class RequirementEditor(QWidget):
             )
             lines = [
                 f"“{q.quote}” — {q.customer or 'anonymous'}"
-                f" ({q.importance.label.lower()}{', ' + q.date.isoformat() if q.date else ''})"
+                f" ({q.importance.label.lower()}{', ' + short_date(q.date) if q.date else ''})"
                 for q in found.quotes
             ]
             self.quotes.setText("\n\n".join(lines))  # a blank line between voices
