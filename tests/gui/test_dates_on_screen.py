@@ -98,3 +98,26 @@ def test_a_selected_signal_says_its_day(qtbot, window):
     panel.table.selectRow(0)
     first_line = panel.detail.text().splitlines()[0]
     assert first_line.startswith(short_date(panel.model.rows[0].date)) and worded(first_line)
+
+
+def test_dated_lists_read_their_days(window):
+    """Read-only lists of dated entries (signals, the contact agenda) word their days."""
+    view = show(window, "market")
+    view.tabs.setCurrentWidget(view.signals)
+    for product in window.ctx.service(PortfolioService).list_products():
+        pick(window, product.name)
+        QApplication.processEvents()
+        if view.signals.model.rowCount():
+            break
+    model = view.signals.model
+    assert model.rowCount() and all(
+        model.index(r, 0).data() == short_date(model.rows[r].date) for r in range(model.rowCount())
+    )
+    stakeholders = show(window, "stakeholders")
+    tree = stakeholders.agenda.tree
+    days = [
+        tree.topLevelItem(g).child(c).text(1)
+        for g in range(tree.topLevelItemCount())
+        for c in range(tree.topLevelItem(g).childCount())
+    ]
+    assert days and all(worded(day) for day in days), days

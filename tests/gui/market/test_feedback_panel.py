@@ -62,7 +62,7 @@ def test_inbox_shows_each_item_and_filters(inbox, qtbot, qtmodeltester):
     acme = panel.model.rows[1]
     cells = [panel.model.text(acme, c) for c in range(panel.model.columnCount())]
     assert cells[:9] == [
-        "2026-03-01",
+        "1 Mar 2026",
         "We cannot roll out without SSO",
         "Acme Ltd",
         "Jo <jo@acme.test>",

@@ -103,7 +103,7 @@ class FeedbackModel(RowsModel[FeedbackRow]):
     def text(self, row: FeedbackRow, column: int) -> str:
         quote = " ".join(row.text.split())
         return (
-            row.date.isoformat(),
+            short_date(row.date),
             quote if len(quote) <= QUOTE_WIDTH else quote[: QUOTE_WIDTH - 1] + "…",
             row.customer,
             row.contact,

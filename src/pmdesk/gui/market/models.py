@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from pmdesk.core.market import DealOutcome, WinLossSummary
+from pmdesk.core.wording import short_date
 from pmdesk.gui.widgets.row_sync import sync_rows
 from pmdesk.gui.widgets.rows_model import Index, RowsModel
 from pmdesk.store.services.market import CompetitorRow, WinLossRow
@@ -127,7 +128,7 @@ class DealsModel(_RowsModel):
 
     def text(self, row: WinLossRow, column: int) -> str:
         if column == 0:
-            return row.date.isoformat()
+            return short_date(row.date)
         if column == 1:
             return self.names.get(row.competitor_id, "")
         if column == 2:

@@ -107,7 +107,7 @@ class SignalsModel(RowsModel[SignalRow]):
 
     def text(self, row: SignalRow, column: int) -> str:
         return (
-            row.date.isoformat(),
+            short_date(row.date),
             row.kind.label,
             row.title,
             row.source,

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from pmdesk.core.communication import contact_agenda
 from pmdesk.core.enums import Attitude, ContactFrequency, Touchpoint
+from pmdesk.core.wording import short_date
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.widgets.columns import Column, Kind
 from pmdesk.gui.widgets.form import EntityForm
@@ -173,7 +174,7 @@ class ContactAgenda(QWidget):
                 item = QTreeWidgetItem(
                     [
                         person.name,
-                        when.isoformat(),
+                        short_date(when),
                         relative,
                         person.comm_channel,
                         person.comm_owner,
