@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from pmdesk.core.scoring import rice, rice_parts
-from pmdesk.core.wording import describe_days, long_date, noun, plural, short_date
+from pmdesk.core.wording import describe_days, long_date, noun, plural, short_date, short_moment
 
 
 @pytest.mark.parametrize(
@@ -65,3 +65,9 @@ def test_a_day_reads_the_same_everywhere_without_a_leading_zero():
     assert short_date(None) == "" and short_date(None, "—") == "—"
     assert long_date(dt.date(2026, 12, 7)) == "7 December 2026"
     assert long_date(dt.date(9999, 12, 31)) == "31 December 9999"
+
+
+def test_a_moment_reads_its_day_then_its_time_on_a_24_hour_clock():
+    assert short_moment(dt.datetime(2026, 12, 7, 9, 5)) == "7 Dec 2026 09:05"
+    assert short_moment(dt.datetime(2026, 1, 31, 23, 59, 59)) == "31 Jan 2026 23:59"
+    assert short_moment(dt.datetime(9999, 12, 31, 0, 0)) == "31 Dec 9999 00:00"

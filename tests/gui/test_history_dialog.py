@@ -4,6 +4,7 @@ actions, typing, Enter; the snapshot checked in the file through a connection of
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from PySide6.QtCore import QDate, Qt
@@ -104,6 +105,9 @@ def test_what_changed_since_the_q3_review_on_the_demo(qtbot, tmp_path, demo_temp
     assert combo.itemData(0) == "Q3 review", "newest first"
     assert "manual" in combo.itemText(0)
     assert [combo.itemData(i) for i in range(combo.count())][-1].startswith("Gate:")
+    # Pointed at, a snapshot says its moment as the rest of the screen words one.
+    tip = combo.itemData(0, Qt.ItemDataRole.ToolTipRole).splitlines()
+    assert re.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2} UTC", tip[1]), tip
     assert dialog.scope_combo.currentText() == "Pulse Cloud"
     rows = dialog.rows()
     slip = [r for r in rows if r[1] == "Sensor & gateway hardware"]

@@ -63,6 +63,12 @@ def short_date(day: dt.date | None, missing: str = "") -> str:
     return f"{day.day} {day:%b %Y}" if day is not None else missing
 
 
+def short_moment(at: dt.datetime) -> str:
+    """7 Dec 2026 14:05: a moment (a snapshot's, a vote's) as the screen writes it; the
+    caller says which clock (UTC, or local)."""
+    return f"{short_date(at)} {at:%H:%M}"
+
+
 def long_date(day: dt.date) -> str:
     """7 December 2026: a document's own dates (its date, a launch's), in full."""
     return f"{day.day} {day:%B %Y}"

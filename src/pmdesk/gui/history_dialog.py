@@ -46,7 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.core.errors import PmdeskError, ValidationError
-from pmdesk.core.wording import short_date
+from pmdesk.core.wording import short_date, short_moment
 from pmdesk.store import history as store_history
 from pmdesk.store.figures_wording import changed_lines
 from pmdesk.store.history_wording import worded
@@ -190,7 +190,7 @@ class MomentChooser(QWidget):
             combo.setItemData(index, snap.id, SNAPSHOT_ID_ROLE)
             combo.setItemData(
                 index,
-                f"{snap.name}\n{snap.at:%Y-%m-%d %H:%M} UTC"
+                f"{snap.name}\n{short_moment(snap.at)} UTC"
                 + (f"\n{snap.note}" if snap.note else ""),
                 Qt.ItemDataRole.ToolTipRole,
             )
@@ -501,7 +501,7 @@ class ChangesDialog(QDialog):
         self.changes = changes
         self._show_figures(figures)
         if moment.snapshot:
-            since = f"“{moment.label}” ({short_date(moment.at.date())} {moment.at:%H:%M} UTC)"
+            since = f"“{moment.label}” ({short_moment(moment.at)} UTC)"
         else:
             since = f"{short_date(moment.at.date())}"
         scope = self.scope_combo.currentText()

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.core.errors import PmdeskError
-from pmdesk.core.wording import plural, short_date
+from pmdesk.core.wording import plural, short_date, short_moment
 
 from .commands import ServiceCommand
 from .ops import BackgroundOp, OpToken, error_text
@@ -514,11 +514,11 @@ class WhatIfDialog(QDialog):
                 ]
             )
             item.setData(0, Qt.ItemDataRole.UserRole, row.id)
-            tip = f"{row.name}\nMade {made:%Y-%m-%d %H:%M} UTC"
+            tip = f"{row.name}\nMade {short_moment(made)} UTC"
             if row.created_by:
                 tip += f" by {row.created_by}"
             if changed != made:
-                tip += f"\nLast changed {changed:%Y-%m-%d %H:%M} UTC"
+                tip += f"\nLast changed {short_moment(changed)} UTC"
             if row.note:
                 tip += f"\n{row.note}"
             item.setToolTip(0, tip)

@@ -9,7 +9,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLineEdit, QMenu, QToolBar, QToolButton, QWidget
 
 from pmdesk.core.enums import ItemKind, ItemStatus
-from pmdesk.core.wording import short_date
+from pmdesk.core.wording import short_date, short_moment
 from pmdesk.gui.widgets.entity_table import FILTER_DELAY_MS
 
 from .model import Filter, RoadmapModel
@@ -234,7 +234,7 @@ class RoadmapToolbar(QToolBar):
             action.setChecked(moment is not None and moment.since == snap.name)
             action.setToolTip(
                 f"Ghost bars: every item's dates as they were at “{snap.name}” "
-                f"({day} {snap.at:%H:%M} UTC). {VIEW_ONLY}"
+                f"({short_moment(snap.at)} UTC). {VIEW_ONLY}"
             )
             action.triggered.connect(
                 lambda _checked=False, name=snap.name: self.momentChosen.emit(name)

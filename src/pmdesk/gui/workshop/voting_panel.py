@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from pmdesk.core import voting
 from pmdesk.core.enums import VoteTarget
-from pmdesk.core.wording import short_date
+from pmdesk.core.wording import short_moment
 from pmdesk.gui.context import AppContext
 
 from .voting import VotingSession
@@ -46,7 +46,7 @@ def round_label(vote_round) -> str:
     who = ", ".join(vote_round.participants) if vote_round.participants else "anonymous"
     dots = vote_round.dots_per_participant
     state = "" if vote_round.revealed else " · open"
-    return f"{short_date(held)} {held:%H:%M} · {dots} dot{'s' * (dots != 1)} each · {who}{state}"
+    return f"{short_moment(held)} · {dots} dot{'s' * (dots != 1)} each · {who}{state}"
 
 
 def dots_text(count: int) -> str:
