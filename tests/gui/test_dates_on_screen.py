@@ -39,7 +39,7 @@ def test_the_portfolio_table_words_milestones_as_the_deck_does(window):
     rows = portfolio_overview(window.ctx.workspace)
     assert any(row.next_milestone_on for row in rows)
     for row in rows:
-        position = view.model.position_of(row.id)
+        position = view.model.row_of(row.id)
         shown = view.model.index(position, 4).data()
         assert shown == summary_row(row)[4]
         if row.next_milestone_on is not None:

@@ -55,7 +55,7 @@ def test_overview_model_passes_the_model_tester(view, qtmodeltester):
 
 
 def test_overview_shows_health_with_its_reason_sparkline_and_flag(view, ctx):
-    row = view.model.position_of(_id(ctx, "DataLog 200"))
+    row = view.model.row_of(_id(ctx, "DataLog 200"))
     health = view.model.index(row, 3)
     assert health.data() == "Red"
     assert "Gross margin %" in health.data(Qt.ItemDataRole.ToolTipRole)

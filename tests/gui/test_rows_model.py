@@ -56,7 +56,7 @@ def test_a_header_says_its_title_its_tip_or_its_title_again_and_its_alignment(qt
         assert model.headerData(3, H, role) is None
         assert model.headerData(-1, H, role) is None
         assert model.headerData(0, Qt.Orientation.Vertical, role) is None
-    assert model.position_of(9) == 1 and model.position_of(8) is None
+    assert model.row_of(9) == 1 and model.row_of(8) is None
     assert model.row_at(model.index(1, 0)).id == 9 and model.row_at(QModelIndex()) is None
 
 
@@ -120,7 +120,7 @@ def test_the_rollup_and_overview_headers_on_the_demo_and_a_new_workspace(start, 
     if start == "demo":
         first = view.model.rows[0].id
         view.select_product(first)
-        assert view.table.currentIndex().row() == view.model.position_of(first) == 0
+        assert view.table.currentIndex().row() == view.model.row_of(first) == 0
 
 
 def test_the_market_tables_keep_their_titles(qtbot, demo):

@@ -203,7 +203,7 @@ EDITS = {
             and view.drivers.index(view.drivers.row_of("price"), 1).data() == price
         ),
     ),
-    "market": (_add_competitor, lambda view, rival: view.model.row_of(rival) >= 0),
+    "market": (_add_competitor, lambda view, rival: view.model.row_of(rival) is not None),
     "roadmap": (_add_item, lambda view, item: item in view.chart.model.items),
     "requirements": (
         _add_requirement,

@@ -30,6 +30,7 @@ from pmdesk.core.enums import (
     Stage,
     TaskStatus,
 )
+from pmdesk.core.wording import short_date
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.portfolio.overview import HEADERS
 from pmdesk.gui.stakemap.style import DUE, OVERDUE
@@ -712,7 +713,7 @@ def test_portfolio_shows_the_next_milestone(ctx, qtbot, filled):
         start_date=soon,
         end_date=soon,
     )
-    assert model.index(row, column).data() == f"Beta · {soon}"
+    assert model.index(row, column).data() == f"Beta · {short_date(soon)}"
 
 
 def test_requirements_show_rice_revenue_and_story(ctx, qtbot, filled):

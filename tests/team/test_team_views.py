@@ -144,7 +144,7 @@ class OverviewSurface(TableSurface):
         return [row.id for row in view.model.rows]
 
     def _index(self, view: BaseView, entity_id: int) -> QModelIndex:
-        row = view.model.position_of(entity_id)
+        row = view.model.row_of(entity_id)
         return QModelIndex() if row is None else view.model.index(row, 0)
 
     def select(self, view: BaseView, entity_id: int) -> None:

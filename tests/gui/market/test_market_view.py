@@ -254,14 +254,12 @@ def test_adding_and_deleting_a_competitor_keeps_the_others_rows(qtbot, window):
     view = shown(qtbot, window)
     for name in ("Alpha Co", "Beta Ltd", "Gamma AG"):
         add(qtbot, view, name)
-    beta = QPersistentModelIndex(
-        view.model.index(view.model.position_of(_id(window, "Beta Ltd")), 0)
-    )
+    beta = QPersistentModelIndex(view.model.index(view.model.row_of(_id(window, "Beta Ltd")), 0))
     resets: list[bool] = []
     view.model.modelReset.connect(lambda: resets.append(True))
     add(qtbot, view, "Delta plc")
     assert beta.isValid() and beta.data() == "Beta Ltd"
-    view.table.selectRow(view.model.position_of(_id(window, "Alpha Co")))
+    view.table.selectRow(view.model.row_of(_id(window, "Alpha Co")))
     qtbot.mouseClick(view.delete_button, Qt.MouseButton.LeftButton)
     assert [view.model.index(r, 0).data() for r in range(view.model.rowCount())].count(
         "Alpha Co"
@@ -441,9 +439,7 @@ def test_the_chart_places_every_product_with_a_value_and_names_the_rest(qtbot, w
     view = shown(qtbot, window)
     add(qtbot, view, "Rivalry Inc")
     add(qtbot, view, "Other Co")
-    type_into(
-        qtbot, view.table, view.model.position_of(market(window).competitors()[1].id), 4, "80"
-    )
+    type_into(qtbot, view.table, view.model.row_of(market(window).competitors()[1].id), 4, "80")
     view.tabs.setCurrentWidget(view.positioning_page)
     # Price × capability: nobody has a capability yet; Atlas has its price (100 %) only.
     assert view.chart.points == []

@@ -427,7 +427,7 @@ class FeedbackPanel(QWidget):
         return self.model.row_at(self.table.currentIndex())
 
     def select(self, feedback_id: int) -> bool:
-        position = self.model.position_of(feedback_id)
+        position = self.model.row_of(feedback_id)
         if position is not None:
             self.table.selectRow(position)
         return position is not None

@@ -559,7 +559,7 @@ class SignalsPanel(QWidget):
         return self.model.row_at(self.table.currentIndex())
 
     def select(self, signal_id: int) -> bool:
-        position = self.model.position_of(signal_id)
+        position = self.model.row_of(signal_id)
         if position is not None:
             self.table.selectRow(position)
         return position is not None

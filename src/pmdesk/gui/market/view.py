@@ -442,7 +442,7 @@ class MarketView(BaseView):
         )
         for view in (self.table, self.deals_view, self.summary_view, self.matrix_view):
             view.resizeColumnsToContents()
-        row = self.model.position_of(selected) if selected is not None else None
+        row = self.model.row_of(selected) if selected is not None else None
         if row is None and self.competitors:
             row = 0
         if row is not None:
@@ -586,7 +586,7 @@ class MarketView(BaseView):
         return new_id
 
     def select_competitor(self, competitor_id: int) -> None:
-        row = self.model.position_of(competitor_id)
+        row = self.model.row_of(competitor_id)
         if row is not None:
             self.table.selectRow(row)
             self._show_current()
@@ -780,7 +780,7 @@ class MarketView(BaseView):
         if new_id is not None:
             for edit in (self.deal_name, self.deal_reason, self.deal_value):
                 edit.clear()
-            row = self.deals.position_of(new_id)
+            row = self.deals.row_of(new_id)
             if row is not None:
                 self.deals_view.selectRow(row)
         return new_id

@@ -366,7 +366,7 @@ class PortfolioView(BaseView):
         return index.data(ID_ROLE) if index.isValid() else None
 
     def select_product(self, product_id: int) -> None:
-        row = self.model.position_of(product_id)
+        row = self.model.row_of(product_id)
         if row is not None:
             self.table.selectRow(row)
             self.table.setCurrentIndex(self.model.index(row, 0))

@@ -37,7 +37,7 @@ class RowsModel[R](QAbstractTableModel):
             return None
         return self.rows[index.row()]
 
-    def position_of(self, row_id: int) -> int | None:
+    def row_of(self, row_id: int) -> int | None:
         """Where the row with this ``id`` stands, or None when it is not shown."""
         for n, row in enumerate(self.rows):
             if getattr(row, "id", None) == row_id:
