@@ -163,6 +163,35 @@ def test_an_item_added_before_the_store_has_loaded_waits_for_it_and_undoes(qtbot
     assert _items_in(plan) == count + 1
 
 
+@pytest.mark.parametrize("kind", ["plan", "new"])
+def test_a_file_picked_on_the_start_page_opens_on_its_roadmap(qtbot, plan, tmp_path, kind):
+    """The window starts on its start page (no file yet): the file picked from its recent
+    files opens on the Roadmap, the view used last, drawn before the store loads; the
+    Portfolio is not built on the way."""
+    path = plan
+    if kind == "new":
+        path = tmp_path / "new.pmdesk"
+        Workspace.create(path, name="New").close()
+    settings = Settings.load()
+    settings.last_view, settings.recent_files = "roadmap", [str(path)]
+    win = MainWindow(settings=settings, dialogs=RecordingDialogs(read_only=False))
+    qtbot.addWidget(win)
+    win.resize(1366, 768)
+    win.show()
+    qtbot.waitExposed(win)
+    assert win.pages.currentWidget() is win.start_page
+    recent = win.start_page.recent_list
+    spot = recent.visualItemRect(recent.item(0)).center()
+    qtbot.mouseClick(recent.viewport(), Qt.MouseButton.LeftButton, pos=spot)
+    assert win.workspace is not None and win.workspace.path == path
+    assert win.view_host.current_key == "roadmap" == win.settings.last_view
+    assert list(win.view_host.created_views()) == ["roadmap"]
+    assert isinstance(win.workspace, EarlyWorkspace)
+    qtbot.waitUntil(lambda: win.workspace.loaded, timeout=30_000)
+    chart = win.view_host.current_view().chart
+    assert len(chart.model.items) == _items_in(path)
+
+
 def test_a_key_pressed_before_the_store_has_loaded_waits_for_it(qtbot, plan):
     win = open_main_window(qtbot, plan, size=None, view="roadmap")
     ws = win.workspace

@@ -194,6 +194,34 @@ def test_sidebar_switches_views_creating_each_once(window, product_file, made, q
     assert made[1].products == [window.product_selector.product_id()]
 
 
+def test_a_file_opened_from_the_start_page_opens_on_the_view_used_last(
+    make_window, product_file, made, qtbot
+):
+    """The window starts on its start page (its last file gone, or none yet): the file
+    picked there opens on the view used last, and builds no other view first; so does
+    the next one, after File ▸ Close."""
+    settings = Settings.load()
+    settings.last_view = "roadmap"
+    settings.recent_files = [str(product_file)]
+    window = make_window(settings)
+    assert window.pages.currentWidget() is window.start_page
+
+    def pick_recent() -> None:
+        recent = window.start_page.recent_list
+        spot = recent.visualItemRect(recent.item(0)).center()
+        qtbot.mouseClick(recent.viewport(), Qt.MouseButton.LeftButton, pos=spot)
+
+    pick_recent()
+    assert window.workspace is not None and window.workspace.path == product_file
+    assert [v.key for v in made] == ["roadmap"]
+    assert current(made, window).key == "roadmap" == window.settings.last_view
+    assert window.view_host.sidebar.currentRow() == KEYS.index("roadmap")
+    window.menu_actions.close.trigger()
+    made.clear()
+    pick_recent()
+    assert [v.key for v in made] == ["roadmap"] and current(made, window).key == "roadmap"
+
+
 def test_product_selector_follows_renames_and_deletions(window, product_file, made):
     window.open_path(product_file)
     service = window.ctx.service(PortfolioService)

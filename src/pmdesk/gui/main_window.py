@@ -343,8 +343,11 @@ class MainWindow(QMainWindow):
         self.view_host.set_context(self.ctx, None)
         self._reload_products(keep=remembered)
         self.view_host.set_product(self.product_selector.product_id())
-        self.pages.setCurrentWidget(self.view_host)
+        # The view used last is chosen before the views come on screen: shown with no row
+        # chosen (from the start page), the sidebar would choose its first row itself,
+        # building the Portfolio and opening the file on it.
         self.view_host.show_view(self.settings.last_view)
+        self.pages.setCurrentWidget(self.view_host)
         self._update_file_status()
         self._update_edit_actions()
         self.settings.save()
