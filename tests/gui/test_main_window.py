@@ -205,6 +205,8 @@ def test_a_file_opened_from_the_start_page_opens_on_the_view_used_last(
     settings.recent_files = [str(product_file)]
     window = make_window(settings)
     assert window.pages.currentWidget() is window.start_page
+    selector = window.product_selector
+    assert selector.placeholderText() == "No file open" and not selector.isEnabled()
 
     def pick_recent() -> None:
         recent = window.start_page.recent_list
@@ -216,7 +218,9 @@ def test_a_file_opened_from_the_start_page_opens_on_the_view_used_last(
     assert [v.key for v in made] == ["roadmap"]
     assert current(made, window).key == "roadmap" == window.settings.last_view
     assert window.view_host.sidebar.currentRow() == KEYS.index("roadmap")
+    assert selector.isEnabled() and selector.currentText() == "Atlas"
     window.menu_actions.close.trigger()
+    assert selector.placeholderText() == "No file open" and selector.count() == 0
     made.clear()
     pick_recent()
     assert [v.key for v in made] == ["roadmap"] and current(made, window).key == "roadmap"

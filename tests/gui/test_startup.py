@@ -211,7 +211,7 @@ def test_a_file_that_cannot_be_opened_leaves_the_start_page_with_the_reason(star
     assert window.pages.currentWidget() is window.start_page and window.start_page.isVisible()
     assert window.start_page.recent_paths() == []
     assert window.windowTitle() == "pmdesk"
-    assert window.product_selector.placeholderText() == "No products yet"
+    assert window.product_selector.placeholderText() == "No file open"
     assert window.statusBar().currentMessage() == ""
     assert bad.read_bytes() == b"name,stage\nAtlas,Innovation\n"
 

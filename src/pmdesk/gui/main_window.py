@@ -405,7 +405,7 @@ class MainWindow(QMainWindow):
 
     def _no_file(self) -> None:
         """No product to choose, nothing to save or undo: what the window says without a file."""
-        self.product_selector.set_products([], None)
+        self.product_selector.set_products([], None, file_open=False)
         self._update_file_status()
         self._update_edit_actions()
 

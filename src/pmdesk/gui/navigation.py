@@ -295,6 +295,7 @@ class ProductSelector(QComboBox):
 
     productChosen = Signal(object)  # int, or None when the file has no product
     NONE_YET = "No products yet"
+    NO_FILE = "No file open"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -322,9 +323,12 @@ class ProductSelector(QComboBox):
         self.setPlaceholderText("Opening…")
         self.setEnabled(False)
 
-    def set_products(self, products: Sequence[tuple[int, str]], keep: int | None) -> None:
-        """Replace the list; select ``keep`` if present, else the first product (or none)."""
-        self.setPlaceholderText(self.NONE_YET)
+    def set_products(
+        self, products: Sequence[tuple[int, str]], keep: int | None, *, file_open: bool = True
+    ) -> None:
+        """Replace the list; select ``keep`` if present, else the first product (or none).
+        Empty, it says why: the file has no products yet, or no file is open."""
+        self.setPlaceholderText(self.NONE_YET if file_open else self.NO_FILE)
         previous = self.product_id()
         self._quiet = True
         try:
