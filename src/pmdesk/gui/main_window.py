@@ -355,8 +355,8 @@ class MainWindow(QMainWindow):
     def show_opening(self, name: str) -> None:
         """The window before its first file is open: the file's name in the title, the list
         of views (the last one marked), and a note in the status bar; the view follows."""
-        self.pages.setCurrentWidget(self.view_host)
         self.view_host.show_view(self.settings.last_view)  # no file yet: only marks it
+        self.pages.setCurrentWidget(self.view_host)  # with its row chosen (set_workspace)
         self.product_selector.show_opening()
         self.setWindowTitle(f"{name} — pmdesk".replace("[*]", "[*][*]"))
         self.statusBar().showMessage(f"Opening {name}…")

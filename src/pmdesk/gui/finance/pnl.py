@@ -146,7 +146,7 @@ class PnlModel(RowsModel[PnlLine]):
         if role == Qt.ItemDataRole.DisplayRole:
             return self.text(line, column)
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(_alignment(column))
+            return int(self.alignment(column))  # as its header
         if role == Qt.ItemDataRole.FontRole and line.plan:
             font = QFont()
             font.setItalic(True)

@@ -122,7 +122,7 @@ class RollupModel(RowsModel[RollupLine]):
         if role == ID_ROLE:
             return line.product_id
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(_align(column))
+            return int(self.alignment(column))  # as its header
         if role == Qt.ItemDataRole.FontRole and (line.total or line.source == PLAN):
             font = QFont()
             font.setBold(line.total)
