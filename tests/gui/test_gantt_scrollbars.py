@@ -13,12 +13,15 @@ import pytest
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
-from tests.gui.windows import PaintCount
+from tests.gui.windows import PaintCount, QuietDialogs
 
 from pmdesk.core.enums import ItemKind
 from pmdesk.core.timeline import ZOOM_STEPS
+from pmdesk.gui.app import show_and_open
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.gantt import RoadmapPanel
+from pmdesk.gui.main_window import MainWindow
+from pmdesk.gui.settings import Settings
 from pmdesk.store.services import PortfolioService, RoadmapService
 
 TODAY = dt.date(2026, 12, 4)
@@ -143,3 +146,37 @@ def test_a_zoom_made_while_the_chart_is_hidden_shows_the_right_bar_when_shown(qt
     assert across.maximum() > across.minimum()
     assert across.isVisibleTo(view)
     assert view.viewport().height() == view.height() - across.height()
+
+
+def test_a_plan_opened_on_a_shown_chart_is_painted_first_with_the_bars_it_needs(
+    qtbot, tmp_path, context
+):
+    # As pmdesk starts on a file: the window is on screen, then the plan is opened on the
+    # Roadmap. Qt lays the bars out on a queued call, which used to come after the first
+    # paint: the plan was painted without its vertical bar, then again narrower, with it.
+    path = tmp_path / "opened.pmdesk"
+    context.workspace.save_copy(path)
+    window = MainWindow(settings=Settings(last_view="roadmap"), dialogs=QuietDialogs())
+    qtbot.addWidget(window)
+    window.resize(1366, 520)
+    seen: list[PaintCount] = []
+
+    def opened(page) -> None:
+        view = page.chart.view
+        down = view.verticalScrollBar()
+        seen.append(
+            PaintCount(
+                view.viewport(), note=lambda: (view.viewport().size(), down.isVisibleTo(view))
+            )
+        )
+
+    show_and_open(window, path, opened=opened)
+    qtbot.waitUntil(lambda: bool(seen) and seen[0].count > 0, timeout=20_000)
+    QApplication.processEvents()
+    QApplication.processEvents()
+    view = window.view_host.current_view().chart.view
+    down = view.verticalScrollBar()
+    assert down.maximum() > down.minimum()  # the plan is taller than the chart
+    assert seen[0].noted[0] == (view.viewport().size(), True)
+    assert on_screen(view) == drawn_fresh(view)
+    window.close()

@@ -83,6 +83,8 @@ class Opening(QObject):
         self.first_paint: QImage | None = None
         show_and_open(self.window, path, opened=self._opened)
         qtbot.waitUntil(lambda: self.first_paint is not None, timeout=20_000)
+        # and the step after it, which reads the chart: before anything closes the window
+        qtbot.waitUntil(lambda: self.complete_after_a_step is not None)
 
     @property
     def panel(self):

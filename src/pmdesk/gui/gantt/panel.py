@@ -296,6 +296,10 @@ class RoadmapPanel(QWidget):
         self.toolbar.fill_lanes()
         self.toolbar.fill_baselines(self.compare_baseline)
         self.scene.rebuild()
+        # The lane column and the bars as this plan needs them, before the first view fits
+        # the plan to the room they leave (and before the first paint, see lay_out_bars).
+        self._restyle_headers(time_scale=False)
+        self.view.lay_out_bars()
         self.lane_header.update()
         self.editor.show_selection()
         self._refresh_board()
@@ -394,6 +398,9 @@ class RoadmapPanel(QWidget):
         if width != self.lane_header.width() or self.corner.height() != self.time_header.height():
             self.lane_header.setFixedWidth(width)
             self.corner.setFixedSize(width, self.time_header.height())
+            # The chart takes its new width now, not on Qt's posted layout request, which may
+            # come after the next paint: the plan would be painted, then again narrower.
+            self.chart_page.layout().activate()
         self.legend.refresh()
 
     def _fit_for_room(self) -> None:
@@ -484,6 +491,7 @@ class RoadmapPanel(QWidget):
         if self.scene.scale.px_per_day < DETAIL_ZOOM:
             self.view.set_zoom(DETAIL_ZOOM)
             self.view.show_today()
+        self.view.lay_out_bars()  # the zoom's bar now, not after the first paint
 
     # -- filters and display ---------------------------------------------------------------------
 
