@@ -287,3 +287,45 @@ def test_a_sign_off_undone_and_made_again_shows_the_new_version_as_signed(qtbot,
     assert view.status.text().startswith("Signed off as v1"), view.status.text()
     view.show_version(finance(window).versions(view.product_id)[-1].id)
     assert view.drivers.index(row_of("price"), 1).data() == "€450"  # not the undone one's €400
+
+
+# -- the chart's legend over its lines -------------------------------------------------------------
+
+
+def test_the_charts_legend_is_a_box_of_the_background_at_the_desk_and_presented(
+    qtbot, demo_template, tmp_path
+):
+    # The break-even and payback marks run from the top of the chart to the bottom: without
+    # a box of its own, the legend's words were crossed by them.
+    from PySide6.QtGui import QPalette
+
+    from pmdesk.gui.widgets.plot import LEGEND_BOX_ALPHA
+
+    window = open_window(qtbot, demo_copy(demo_template, tmp_path), (1366, 768))
+    view = shown(qtbot, window)
+    pick(window, "Pulse Cloud")
+    chart = view.overview_chart
+
+    def box_is_the_background() -> None:
+        legend = chart.legend
+        background = chart.palette().color(QPalette.ColorRole.Base)
+        brush = legend.opts["brush"].color()
+        assert (brush.red(), brush.green(), brush.blue()) == (
+            background.red(),
+            background.green(),
+            background.blue(),
+        )
+        assert brush.alpha() == LEGEND_BOX_ALPHA >= 200
+        # drawn: the box's edge in the palette's mid tone, around the legend's words
+        mid = chart.palette().color(QPalette.ColorRole.Mid)
+        assert legend.opts["pen"].color().rgb() == mid.rgb()
+        assert legend.frame and legend.isVisible()
+
+    box_is_the_background()
+    desk = chart.legend.opts["brush"].color().rgb()
+    window.menu_actions.present.trigger()  # F5: the projector's palette
+    presented = window.presentation
+    qtbot.waitUntil(lambda: presented.isVisible() and window._presented_key() == "business_case")
+    box_is_the_background()
+    window.stop_presentation()
+    qtbot.waitUntil(lambda: chart.legend.opts["brush"].color().rgb() == desk)

@@ -22,6 +22,8 @@ from pmdesk.core.lifecycle import figure
 
 from .chart_range import UserRange
 
+LEGEND_BOX_ALPHA = 215  # of 255: the legend's box hides most of what runs under it
+
 
 class NumberAxis(pg.AxisItem):
     """Tick labels as people write figures: 424,600 rather than 424600 or 4.246e5."""
@@ -84,6 +86,13 @@ class StyledPlot(pg.PlotWidget):
             axis.setTextPen(pg.mkPen(self.ink()))
             axis.setTickFont(font)
             axis.label.setFont(font)  # the unit, as large as the figures
+        # The legend sits over the plot: on a box of the background, as a chart on paper has
+        # it, so that a line running under it (a break-even mark, a curve) does not cross
+        # its words. Slightly see-through, so data under it still shows.
+        box = QColor(self.palette().color(QPalette.ColorRole.Base))
+        box.setAlpha(LEGEND_BOX_ALPHA)
+        self.legend.setBrush(box)
+        self.legend.setPen(pg.mkPen(self.palette().color(QPalette.ColorRole.Mid), width=1))
         self.legend.setLabelTextColor(self.ink())
         self.legend.setLabelTextSize(f"{QFontInfo(font).pixelSize()}px")
         self.readout.setColor(self.ink())
