@@ -74,8 +74,9 @@ class WorkspaceLock:
         self._fd = fd
         os.ftruncate(fd, 0)
         info = {"pid": os.getpid(), "host": _host_name()}
+        # Not synced to disk: the holder's name is only read by another process while this
+        # one runs (from the page cache), and after a crash the lock is gone with its holder.
         os.write(fd, json.dumps(info).encode())
-        os.fsync(fd)
 
     def release(self) -> None:
         if self._fd is None:
