@@ -39,7 +39,7 @@ VIEWS = [
 def main() -> int:
     """Every shot, or only the groups named on the command line (views, calendar,
     workshop, market, history, pdf, deck, first-day)."""
-    from PySide6.QtWidgets import QApplication
+    from pmdesk.gui.app import application
 
     wanted = set(sys.argv[1:]) or {
         "views",
@@ -52,7 +52,7 @@ def main() -> int:
         "first-day",
     }
 
-    app = QApplication(sys.argv[:1])
+    app = application()  # as pmdesk starts: the emoji font among the rest
     from pmdesk.gui.main_window import MainWindow
     from pmdesk.store.demo import create_demo
 

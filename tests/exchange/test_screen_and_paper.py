@@ -296,9 +296,9 @@ import os
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QLabel
-from pmdesk.gui.app import _application
+from pmdesk.gui.app import application
 
-app = _application()  # what pmdesk does at start
+app = application()  # what pmdesk does at start
 
 
 def drawn(text):

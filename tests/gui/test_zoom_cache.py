@@ -308,8 +308,8 @@ def test_pmdesk_starts_qt_without_its_pool_of_drawing_threads_on_two_cores(cores
         "import os\n"
         "os.environ.pop('QT_NO_GUI_THREADPOOL', None)\n"
         f"os.cpu_count = lambda: {cores}\n"
-        "from pmdesk.gui.app import _application\n"
-        "_application()\n"
+        "from pmdesk.gui.app import application\n"
+        "application()\n"
         "print(os.environ.get('QT_NO_GUI_THREADPOOL'))\n"
     )
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}

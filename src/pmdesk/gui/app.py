@@ -149,7 +149,10 @@ def prepare_qt() -> None:
         os.environ.setdefault("QT_NO_GUI_THREADPOOL", "1")
 
 
-def _application() -> QApplication:
+def application() -> QApplication:
+    """The application object as pmdesk starts it (its names, the emoji font); the one
+    already made, if any. docs/make_screenshots.py starts with it too, so that its
+    pictures are the app's."""
     prepare_qt()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("pmdesk")
@@ -288,7 +291,7 @@ def run_gui(path: Path | str | None = None) -> int:
     global _FREEZE_ONCE_DRAWN
     gc.disable()  # in case the command line did not (the self-test, a test)
     _FREEZE_ONCE_DRAWN = True
-    app = _application()
+    app = application()
     from . import theme
     from .main_window import MainWindow
     from .settings import Settings
