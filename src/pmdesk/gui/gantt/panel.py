@@ -398,10 +398,11 @@ class RoadmapPanel(QWidget):
         if width != self.lane_header.width() or self.corner.height() != self.time_header.height():
             self.lane_header.setFixedWidth(width)
             self.corner.setFixedSize(width, self.time_header.height())
-            # The chart takes its new width now, not on Qt's posted layout request, which may
-            # come after the next paint: the plan would be painted, then again narrower.
-            self.chart_page.layout().activate()
         self.legend.refresh()
+        # The chart takes its new size now (the headers' and the legend's), not on Qt's posted
+        # layout request, which may come after the next paint: the plan would be painted, then
+        # again narrower. (Nothing is done when nothing changed.)
+        self.chart_page.layout().activate()
 
     def _fit_for_room(self) -> None:
         """Every lane within the chart's height: rows shrink towards the text's own height,
