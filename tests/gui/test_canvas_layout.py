@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from pmdesk.core.enums import CanvasTemplate
@@ -185,3 +186,51 @@ def test_projector_says_how_many_notes_are_out_of_view(crowded, qtbot):
     assert block.more.text() == f"+{len(hidden)} more"
     assert min(n.style.body_px * n.scale_factor for n in crowded.scene.notes.values()) >= 28
     assert crowded.scene.blocks["price"].more.text() == ""  # the others still show everything
+
+
+def laid_out(view: CanvasView) -> tuple:
+    """The toolbar's rows and height, the board's room and whether its vertical bar shows."""
+    board = view.board
+    return (
+        view.toolbar.top_row.indexOf(view.toolbar.note_actions) < 0,
+        view.toolbar.height(),
+        board.viewport().size(),
+        board.verticalScrollBar().isVisibleTo(board),
+    )
+
+
+def test_the_canvas_is_laid_out_as_it_stays_before_its_first_paint(demo_template, tmp_path, qtbot):
+    # The toolbar wraps to two rows in a 1200 × 768 window once the board's name is in its
+    # list, and the board needs its vertical bar. Both were laid out on Qt's posted
+    # requests, which came after the first paint when a repaint was already due: the board
+    # was painted, then again lower and narrower. What the view host shows is now laid out
+    # before control goes back to the event loop, where a paint could come.
+    copy = tmp_path / "demo.pmdesk"
+    shutil.copyfile(demo_template, copy)
+    window = MainWindow(settings=Settings())
+    qtbot.addWidget(window)
+    window.resize(1200, 768)  # a laptop's window, not quite full screen
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.open_path(copy)
+    shown = []
+    window.view_host.currentChanged.connect(
+        lambda key: (
+            shown.append(laid_out(window.view_host.current_view())) if key == "canvas" else None
+        )
+    )
+    sidebar = window.view_host.sidebar
+    row = list(window.view_host.specs).index("canvas")
+    qtbot.mouseClick(
+        sidebar.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=sidebar.visualItemRect(sidebar.item(row)).center(),
+    )
+    view = window.view_host.current_view()
+    assert isinstance(view, CanvasView) and len(shown) == 1
+    qtbot.waitUntil(lambda: view.board.isVisible() and bool(view.scene.notes))
+    qtbot.wait(50)  # what Qt had posted, run
+    assert view.toolbar.top_row.indexOf(view.toolbar.note_actions) < 0  # two rows here
+    assert view.board.verticalScrollBar().maximum() > 0  # the board scrolls here
+    assert shown[0] == laid_out(view)
+    window.close()

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from pmdesk.paths import resource_path
 
 from . import theme
+from .widgets.settle import settle
 
 if TYPE_CHECKING:
     from .context import AppContext
@@ -228,6 +229,7 @@ class ViewHost(QWidget):
         if view is None:
             view = self._create(key)
         self.stack.setCurrentWidget(view)
+        settle(view)  # laid out whole before its first paint
         self.currentChanged.emit(key)
 
     def _create(self, key: str) -> QWidget:

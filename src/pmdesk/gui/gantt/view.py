@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFrame, QGraphicsView, QToolTip
 
 from pmdesk.core.timeline import ZOOM_STEPS, fit_zoom, step_zoom
 
+from ..widgets.settle import lay_out_bars
 from .gestures import Gesture, Gestures
 from .hits import Hit, hit_test
 from .launch_lane import task_tooltip
@@ -74,27 +75,16 @@ class GanttView(QGraphicsView):
             self.chart.relayout_geometry()
 
     def _horizontal_range(self, _low: int = 0, _high: int = 0) -> None:
-        """Show or hide the horizontal bar as its range needs (what Qt would do, without laying
-        out and repainting both bars when it stays as it is)."""
-        self._lay_out_bars(self.horizontalScrollBar())
+        """Show or hide the bars as the horizontal range needs (what Qt would do, without laying
+        out and repainting both bars when the horizontal one stays as it is)."""
+        bar = self.horizontalScrollBar()
+        if (bar.maximum() > bar.minimum()) != bar.isVisibleTo(self):
+            lay_out_bars(self)
 
     def lay_out_bars(self) -> None:
-        """Show or hide both bars now, as their ranges need.
-
-        Qt does it on a queued call after a range changes, which may come after the next
-        paint: a plan opened on a shown chart was painted once without the vertical bar it
-        needs, then again with it and everything narrower, some 40 ms later. The chart
-        calls this once its plan is laid out, so that the first paint is the last.
-        """
-        self._lay_out_bars(self.horizontalScrollBar(), self.verticalScrollBar())
-
-    def _lay_out_bars(self, *bars) -> None:
-        needed = Qt.ScrollBarPolicy.ScrollBarAsNeeded
-        if self.horizontalScrollBarPolicy() != needed or self.verticalScrollBarPolicy() != needed:
-            return
-        if any((bar.maximum() > bar.minimum()) != bar.isVisibleTo(self) for bar in bars):
-            # Setting the policy again is Qt's public way to lay the bars out.
-            self.setHorizontalScrollBarPolicy(needed)
+        """Show or hide both bars now, as their ranges need: the chart calls this once its plan
+        is laid out, so that the first paint is the last (see ``widgets.settle``)."""
+        lay_out_bars(self)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

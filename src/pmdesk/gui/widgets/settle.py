@@ -1,0 +1,47 @@
+"""What Qt leaves to a later round of events, done now: before a view's first paint.
+
+Qt posts a layout request when a widget asks for another size (a toolbar that wraps, a
+column that widens) and lays a scroll area's bars out on a queued call after their range
+changes. Either may come after the next paint: a view shown for the first time was
+painted, then painted again moved or narrower (the canvas's toolbar wrapped to a second
+row and its board took a vertical bar, 40 ms after they first appeared).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtWidgets import QAbstractScrollArea, QGraphicsView, QScrollArea, QWidget
+
+AS_NEEDED = Qt.ScrollBarPolicy.ScrollBarAsNeeded
+
+
+def lay_out_bars(area: QAbstractScrollArea, *, horizontal: bool = True) -> None:
+    """Show or hide ``area``'s as-needed bars now, as their ranges need (``horizontal=False``:
+    look at the vertical bar only). Nothing is done while every bar is as it should be."""
+    bars = []
+    if horizontal and area.horizontalScrollBarPolicy() == AS_NEEDED:
+        bars.append(area.horizontalScrollBar())
+    if area.verticalScrollBarPolicy() == AS_NEEDED:
+        bars.append(area.verticalScrollBar())
+    if any((bar.maximum() > bar.minimum()) != bar.isVisibleTo(area) for bar in bars):
+        # Setting a policy again (the same one) is Qt's public way to lay the bars out.
+        area.setVerticalScrollBarPolicy(area.verticalScrollBarPolicy())
+
+
+def settle(widget: QWidget, rounds: int = 3) -> None:
+    """Lay ``widget`` out now as Qt would on its posted requests, bars included.
+
+    A request may post another (a row wraps once its width is known), hence a few rounds.
+    Item views (tables, lists) lay their rows and bars out on timers of their own and are
+    left to them: their ranges are not known yet.
+    """
+    for _ in range(rounds):
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        areas = [
+            area
+            for kind in (QGraphicsView, QScrollArea)
+            for area in widget.findChildren(kind)
+            if area.isVisible()
+        ]
+        for area in areas:
+            lay_out_bars(area)
