@@ -292,6 +292,18 @@ def test_a_sign_off_undone_and_made_again_shows_the_new_version_as_signed(qtbot,
 # -- the chart's legend over its lines -------------------------------------------------------------
 
 
+def painted(legend) -> bool:
+    """Whether the legend's own paint (its box) puts any pixel down."""
+    from PySide6.QtGui import QImage, QPainter
+
+    image = QImage(40, 40, QImage.Format.Format_ARGB32)
+    image.fill(0)
+    painter = QPainter(image)
+    legend.paint(painter, None, None)
+    painter.end()
+    return any(image.pixel(x, y) for x in range(40) for y in range(40))
+
+
 def test_the_charts_legend_is_a_box_of_the_background_at_the_desk_and_presented(
     qtbot, demo_template, tmp_path
 ):
@@ -322,6 +334,13 @@ def test_the_charts_legend_is_a_box_of_the_background_at_the_desk_and_presented(
         assert legend.frame and legend.isVisible()
 
     box_is_the_background()
+    assert painted(chart.legend)
+    # A chart that names nothing (the margin waterfall) shows no empty box.
+    view.tabs.setCurrentWidget(view.pricing)
+    waterfall = view.pricing.chart
+    qtbot.waitUntil(waterfall.isVisible)
+    assert not waterfall.legend.items and not painted(waterfall.legend)
+    view.tabs.setCurrentWidget(view.overview)
     desk = chart.legend.opts["brush"].color().rgb()
     window.menu_actions.present.trigger()  # F5: the projector's palette
     presented = window.presentation

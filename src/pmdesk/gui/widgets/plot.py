@@ -32,6 +32,15 @@ class NumberAxis(pg.AxisItem):
         return [figure(v * scale) for v in values]
 
 
+class BoxedLegend(pg.LegendItem):
+    """A legend on a box of its own (``StyledPlot.restyle``), drawn only when it names
+    something: a chart without named data (a margin waterfall, an empty map) has no box."""
+
+    def paint(self, p, *args) -> None:
+        if self.items:
+            super().paint(p, *args)
+
+
 class StyledPlot(pg.PlotWidget):
     """A plot that follows the palette and font, with a hover readout.
 
@@ -57,7 +66,9 @@ class StyledPlot(pg.PlotWidget):
         self.plotItem.setMenuEnabled(False)
         self.plotItem.hideButtons()
         self.plotItem.showGrid(x=False, y=True, alpha=0.18)
-        self.legend = self.plotItem.addLegend(offset=(10, 4), colCount=4)
+        # As PlotItem.addLegend makes it (anchored in the view box, fed by plot(name=...)).
+        self.legend = self.plotItem.legend = BoxedLegend(offset=(10, 4), colCount=4)
+        self.legend.setParentItem(self.plotItem.vb)
         self.readout = pg.TextItem(anchor=(0, 1))
         self.readout.setZValue(50)
         self._points: list[tuple[float, float, str]] = []
