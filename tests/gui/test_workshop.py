@@ -394,3 +394,35 @@ def test_presenter_view_is_named_and_tab_moves_on_from_the_notes(qtbot, workspac
         assert QAccessible.queryAccessibleInterface(widget).text(QAccessible.Text.Name)
     presenter.close()
     ctx.close()
+
+
+def test_leaving_workshop_mode_fits_the_roadmap_to_the_desks_window(qtbot, demo_template, tmp_path):
+    # The chart was fitted again as workshop mode ended, while it was still in the
+    # projector's window: back at the desk it kept the projector's zoom (3 px a day where
+    # the desk's window shows the plan at 2).
+    import shutil
+
+    from pmdesk.gui.views import VIEWS
+
+    path = tmp_path / "demo.pmdesk"
+    shutil.copyfile(demo_template, path)
+    window = MainWindow(settings=Settings(last_view="roadmap"), views=VIEWS)
+    qtbot.addWidget(window)
+    window.resize(1400, 850)
+    window.show()
+    assert window.open_path(path)
+    chart = window.view_host.current_view().chart
+    qtbot.waitUntil(lambda: not chart._needs_first_view)
+    at_the_desk = chart.scene.scale.px_per_day
+    window.menu_actions.present.trigger()  # F5
+    shown = window.presentation
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is shown)
+    shown.showNormal()
+    shown.resize(1920, 1080)  # the projector
+    qtbot.waitUntil(lambda: chart.view.viewport().width() > 1400)
+    qtbot.keyClick(shown, Qt.Key.Key_Escape)
+    assert window.presentation is None and window.view_host.current_view().chart is chart
+    qtbot.waitUntil(lambda: not chart._needs_first_view)
+    assert chart.view.viewport().width() < 1400
+    assert chart.scene.scale.px_per_day == at_the_desk
+    window.close()

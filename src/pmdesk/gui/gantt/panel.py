@@ -377,9 +377,11 @@ class RoadmapPanel(QWidget):
         else:
             self.model.metrics = self._desk_metrics
             self._relayout()
+            # Fitted once the chart is back at the desk's size: it leaves the projector's
+            # window after this, and a fit made now would keep the projector's width.
             self._needs_first_view = True
             if self.isVisible():
-                self._first_view()
+                QTimer.singleShot(0, self._first_view)
 
     def _restyle_headers(self, time_scale: bool = True) -> None:
         """Header heights and the lane column follow the type (large on a projector).
