@@ -125,10 +125,19 @@ class Xvfb:
             stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 10
-        while not Path(f"/tmp/.X11-unix/X{number}").exists():
+        while not Path(f"/tmp/.X11-unix/X{number}").exists() or not self._answers():
             if time.monotonic() > deadline or self.proc.poll() is not None:
                 raise RuntimeError(f"Xvfb did not start on {self.display}")
             time.sleep(0.05)
+
+    def _answers(self) -> bool:
+        """Whether the server takes connections yet (its socket comes a moment before)."""
+        return (
+            subprocess.run(
+                ["xwd", "-root", "-silent", "-display", self.display], capture_output=True
+            ).returncode
+            == 0
+        )
 
     def grab(self):
         """The screen's pixels as a numpy array (xwd's pixel data, header skipped)."""
