@@ -530,6 +530,26 @@ def test_a_file_opens_off_the_windows_thread_while_the_window_keeps_painting(
     assert window.dialogs.errors == []
 
 
+def test_an_open_shows_its_progress_window_only_after_a_second(window, product_file, monkeypatch):
+    """File ▸ Open says "Opening …" in the status bar under the busy cursor; its progress
+    window waits a second (most opens end sooner: at 300 ms it flashed on and off)."""
+    from pmdesk.gui.ops import OPEN_SHOW_AFTER_MS, SHOW_AFTER_MS, BackgroundOp
+
+    waits: list[int] = []
+
+    def note_the_wait() -> bool:
+        ops = [op for op in window.findChildren(BackgroundOp) if op.running]
+        waits.extend(op._show_timer.interval() for op in ops)
+        return bool(ops)
+
+    seen = _slow_open(monkeypatch, note_the_wait)
+    window.dialogs.next_path = product_file
+    window.menu_actions.open.trigger()
+    assert seen["released"] and window.workspace.path == product_file
+    assert waits and set(waits) == {OPEN_SHOW_AFTER_MS} and OPEN_SHOW_AFTER_MS >= 1000
+    assert SHOW_AFTER_MS < OPEN_SHOW_AFTER_MS  # other long work shows its window sooner
+
+
 def test_a_locked_file_opened_off_the_thread_still_offers_read_only(
     window, product_file, monkeypatch
 ):

@@ -303,9 +303,15 @@ class MainWindow(QMainWindow):
         There is no Cancel: an upgrade is one transaction that finishes or rolls back,
         and closing the window waits for it.
         """
-        from .ops import BackgroundOp
+        from .ops import OPEN_SHOW_AFTER_MS, BackgroundOp
 
-        op = BackgroundOp(self, lambda _token: open_it(), title=title, cancellable=False)
+        op = BackgroundOp(
+            self,
+            lambda _token: open_it(),
+            title=title,
+            cancellable=False,
+            show_after_ms=OPEN_SHOW_AFTER_MS,
+        )
         try:
             return op.outcome_in_order(meanwhile)
         finally:

@@ -49,6 +49,11 @@ log = logging.getLogger(__name__)
 _RUNNING: set[BackgroundOp] = set()
 
 SHOW_AFTER_MS = 300  # a shorter op shows no dialog at all: it would only flicker
+# Opening a file says so already (the status bar's "Opening …", the busy cursor), and most
+# opens end within a second (loading the store takes about half of one): a dialog shown
+# at 300 ms flashed on and off on nearly every start. A longer open (an upgrade, a large
+# or distant file) still shows it.
+OPEN_SHOW_AFTER_MS = 1000
 STEPS = 1000  # resolution of the bar (per mille)
 
 # Input a person gives; held back from the window while an op works on it.
