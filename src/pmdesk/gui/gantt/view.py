@@ -78,6 +78,8 @@ class GanttView(QGraphicsView):
         """Show or hide the bars as the horizontal range needs (what Qt would do, without laying
         out and repainting both bars when the horizontal one stays as it is)."""
         bar = self.horizontalScrollBar()
+        if self.horizontalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAsNeeded:
+            return
         if (bar.maximum() > bar.minimum()) != bar.isVisibleTo(self):
             lay_out_bars(self)
 

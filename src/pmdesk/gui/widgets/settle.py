@@ -15,11 +15,11 @@ from PySide6.QtWidgets import QAbstractScrollArea, QGraphicsView, QScrollArea, Q
 AS_NEEDED = Qt.ScrollBarPolicy.ScrollBarAsNeeded
 
 
-def lay_out_bars(area: QAbstractScrollArea, *, horizontal: bool = True) -> None:
-    """Show or hide ``area``'s as-needed bars now, as their ranges need (``horizontal=False``:
-    look at the vertical bar only). Nothing is done while every bar is as it should be."""
+def lay_out_bars(area: QAbstractScrollArea) -> None:
+    """Show or hide ``area``'s as-needed bars now, as their ranges need. Nothing is done
+    while every bar is as it should be."""
     bars = []
-    if horizontal and area.horizontalScrollBarPolicy() == AS_NEEDED:
+    if area.horizontalScrollBarPolicy() == AS_NEEDED:
         bars.append(area.horizontalScrollBar())
     if area.verticalScrollBarPolicy() == AS_NEEDED:
         bars.append(area.verticalScrollBar())
