@@ -18,8 +18,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QEvent,
-    QModelIndex,
-    QPersistentModelIndex,
     Qt,
     QTimer,
 )
@@ -43,10 +41,9 @@ from pmdesk.core.pricing import format_money, format_rate
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.widgets.hint import next_step_hint
 from pmdesk.gui.widgets.row_sync import sync_rows
-from pmdesk.gui.widgets.rows_model import RowsModel
+from pmdesk.gui.widgets.rows_model import Index, RowsModel
 from pmdesk.store.services.finance import FinanceService
 
-Index = QModelIndex | QPersistentModelIndex
 SHORT_COLOUR = OKABE_ITO["vermillion"]  # an actual under its plan
 AHEAD_COLOUR = OKABE_ITO["bluish_green"]  # an actual over its plan
 PLAN_NOTE = "plan"

@@ -10,8 +10,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
-    QModelIndex,
-    QPersistentModelIndex,
     QPointF,
     QRectF,
     Qt,
@@ -24,7 +22,7 @@ from pmdesk.core.palette import HEALTH_COLOURS
 from pmdesk.core.wording import plural, short_date
 from pmdesk.gui.theme import plain_tooltip
 from pmdesk.gui.widgets.row_sync import sync_rows
-from pmdesk.gui.widgets.rows_model import RowsModel
+from pmdesk.gui.widgets.rows_model import Index, RowsModel
 from pmdesk.store.portfolio_rows import ProductOverview
 
 HEADERS = (
@@ -40,7 +38,6 @@ HEADERS = (
 ID_ROLE = Qt.ItemDataRole.UserRole
 SERIES_ROLE = Qt.ItemDataRole.UserRole + 1
 SPARK_COLUMN = 5
-Index = QModelIndex | QPersistentModelIndex
 
 
 class OverviewModel(RowsModel[ProductOverview]):

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,9 +31,8 @@ from pmdesk.core.wording import plural
 from pmdesk.gui.views.common import today
 from pmdesk.gui.widgets.hint import next_step_hint
 from pmdesk.gui.widgets.row_sync import sync_rows
-from pmdesk.gui.widgets.rows_model import RowsModel
+from pmdesk.gui.widgets.rows_model import Index, RowsModel
 
-Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole
 COLUMNS = (  # (title, what its header says when pointed at)
     ("Product", ""),
