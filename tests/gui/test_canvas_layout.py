@@ -7,6 +7,7 @@ import shutil
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
+from tests.gui.windows import demo_or_new
 
 from pmdesk.core.enums import CanvasTemplate
 from pmdesk.gui.canvas import CanvasView
@@ -189,24 +190,28 @@ def test_projector_says_how_many_notes_are_out_of_view(crowded, qtbot):
 
 
 def laid_out(view: CanvasView) -> tuple:
-    """The toolbar's rows and height, the board's room and whether its vertical bar shows."""
+    """The toolbar's rows and height, and the board's room and whether its vertical bar
+    shows, while the board is on screen (a product without a board shows its choices)."""
     board = view.board
     return (
         view.toolbar.top_row.indexOf(view.toolbar.note_actions) < 0,
         view.toolbar.height(),
-        board.viewport().size(),
-        board.verticalScrollBar().isVisibleTo(board),
+        board.isVisible() and board.viewport().size(),
+        board.isVisible() and board.verticalScrollBar().isVisibleTo(board),
     )
 
 
-def test_the_canvas_is_laid_out_as_it_stays_before_its_first_paint(demo_template, tmp_path, qtbot):
+@pytest.mark.parametrize("kind", ["demo", "new"])
+def test_the_canvas_is_laid_out_as_it_stays_before_its_first_paint(
+    kind, demo_template, tmp_path, qtbot
+):
     # The toolbar wraps to two rows in a 1200 × 768 window once the board's name is in its
     # list, and the board needs its vertical bar. Both were laid out on Qt's posted
     # requests, which came after the first paint when a repaint was already due: the board
     # was painted, then again lower and narrower. What the view host shows is now laid out
-    # before control goes back to the event loop, where a paint could come.
-    copy = tmp_path / "demo.pmdesk"
-    shutil.copyfile(demo_template, copy)
+    # before control goes back to the event loop, where a paint could come. A new workspace
+    # (one product, no board yet) is shown as it stays too.
+    copy = demo_or_new(kind, demo_template, tmp_path)
     window = MainWindow(settings=Settings())
     qtbot.addWidget(window)
     window.resize(1200, 768)  # a laptop's window, not quite full screen
@@ -228,9 +233,11 @@ def test_the_canvas_is_laid_out_as_it_stays_before_its_first_paint(demo_template
     )
     view = window.view_host.current_view()
     assert isinstance(view, CanvasView) and len(shown) == 1
-    qtbot.waitUntil(lambda: view.board.isVisible() and bool(view.scene.notes))
+    if kind == "demo":
+        qtbot.waitUntil(lambda: view.board.isVisible() and bool(view.scene.notes))
     qtbot.wait(50)  # what Qt had posted, run
-    assert view.toolbar.top_row.indexOf(view.toolbar.note_actions) < 0  # two rows here
-    assert view.board.verticalScrollBar().maximum() > 0  # the board scrolls here
+    if kind == "demo":
+        assert view.toolbar.top_row.indexOf(view.toolbar.note_actions) < 0  # two rows here
+        assert view.board.verticalScrollBar().maximum() > 0  # the board scrolls here
     assert shown[0] == laid_out(view)
     window.close()

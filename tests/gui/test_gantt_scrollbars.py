@@ -44,11 +44,33 @@ def drawn_fresh(widget) -> QImage:
 
 @pytest.fixture(params=["demo", "new workspace"])
 def context(request, qtbot, workspace):
+    yield from contexts(request, workspace)
+
+
+@pytest.fixture(params=["demo", "new workspace", "a stranger's plan"])
+def any_context(request, qtbot, workspace):
+    """As ``context``, and a plan from elsewhere: items on the years' bounds (1900, 2199),
+    a lane named as long as a name may be, in right-to-left letters and an emoji."""
+    yield from contexts(request, workspace)
+
+
+def contexts(request, workspace):
     if request.param == "demo":
         yield request.getfixturevalue("demo_ctx")
         return
     product = workspace.service(PortfolioService).create_product(name="Atlas")
     roadmap = workspace.service(RoadmapService)
+    if request.param == "a stranger's plan":
+        lane = roadmap.lanes.create(product_id=product.id, name="ث" * 197 + " 🚀", sort_order=99)
+        for n, day in enumerate((dt.date(1900, 1, 1), dt.date(2199, 12, 31))):
+            roadmap.items.create(
+                product_id=product.id,
+                lane_id=lane.id,
+                name=f"Edge {n + 1}",
+                kind=ItemKind.MILESTONE,
+                start_date=day,
+                end_date=day,
+            )
     for n in range(12):  # lanes enough to need the vertical bar in a short window
         lane = roadmap.lanes.create(product_id=product.id, name=f"Team {n + 1}", sort_order=n)
         roadmap.items.create(
@@ -149,13 +171,13 @@ def test_a_zoom_made_while_the_chart_is_hidden_shows_the_right_bar_when_shown(qt
 
 
 def test_a_plan_opened_on_a_shown_chart_is_painted_first_with_the_bars_it_needs(
-    qtbot, tmp_path, context
+    qtbot, tmp_path, any_context
 ):
     # As pmdesk starts on a file: the window is on screen, then the plan is opened on the
     # Roadmap. Qt lays the bars out on a queued call, which used to come after the first
     # paint: the plan was painted without its vertical bar, then again narrower, with it.
     path = tmp_path / "opened.pmdesk"
-    context.workspace.save_copy(path)
+    any_context.workspace.save_copy(path)
     window = MainWindow(settings=Settings(last_view="roadmap"), dialogs=QuietDialogs())
     qtbot.addWidget(window)
     window.resize(1366, 520)
@@ -180,3 +202,19 @@ def test_a_plan_opened_on_a_shown_chart_is_painted_first_with_the_bars_it_needs(
     assert seen[0].noted[0] == (view.viewport().size(), True)
     assert on_screen(view) == drawn_fresh(view)
     window.close()
+
+
+def test_a_plan_chosen_on_a_shown_chart_has_its_bars_before_any_paint(qtbot, any_context):
+    # Choosing a product while the Roadmap is on screen does not pass through the view
+    # host: the chart lays its own bars out, before it fits the plan to the room they leave.
+    panel = RoadmapPanel(any_context)
+    qtbot.addWidget(panel)
+    panel.resize(1366, 420)
+    panel.set_today(TODAY)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.set_product(any_context.workspace.service(PortfolioService).list_products()[0].id)
+    view = panel.view  # no round of events since: nothing posted or queued has run
+    down, across = view.verticalScrollBar(), view.horizontalScrollBar()
+    assert down.maximum() > down.minimum() and down.isVisibleTo(view)
+    assert (across.maximum() > across.minimum()) == across.isVisibleTo(view)

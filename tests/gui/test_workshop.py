@@ -396,16 +396,18 @@ def test_presenter_view_is_named_and_tab_moves_on_from_the_notes(qtbot, workspac
     ctx.close()
 
 
-def test_leaving_workshop_mode_fits_the_roadmap_to_the_desks_window(qtbot, demo_template, tmp_path):
+@pytest.mark.parametrize("kind", ["demo", "new"])
+def test_leaving_workshop_mode_fits_the_roadmap_to_the_desks_window(
+    kind, qtbot, demo_template, tmp_path
+):
     # The chart was fitted again as workshop mode ended, while it was still in the
     # projector's window: back at the desk it kept the projector's zoom (3 px a day where
     # the desk's window shows the plan at 2).
-    import shutil
+    from tests.gui.windows import demo_or_new
 
     from pmdesk.gui.views import VIEWS
 
-    path = tmp_path / "demo.pmdesk"
-    shutil.copyfile(demo_template, path)
+    path = demo_or_new(kind, demo_template, tmp_path)  # new: one product, nothing planned
     window = MainWindow(settings=Settings(last_view="roadmap"), views=VIEWS)
     qtbot.addWidget(window)
     window.resize(1400, 850)

@@ -348,3 +348,21 @@ def test_the_charts_legend_is_a_box_of_the_background_at_the_desk_and_presented(
     box_is_the_background()
     window.stop_presentation()
     qtbot.waitUntil(lambda: chart.legend.opts["brush"].color().rgb() == desk)
+
+
+def test_a_new_cases_chart_legend_has_its_box(qtbot, window):
+    # A new workspace: the case just made with "Create a business case" draws its cash-flow
+    # chart with the legend on the background's box, as the demo's.
+    from PySide6.QtGui import QPalette
+
+    view = created(qtbot, window)
+    chart = view.overview_chart
+    qtbot.waitUntil(chart.isVisible)
+    assert chart.legend.items and painted(chart.legend)
+    box = chart.legend.opts["brush"].color()
+    background = chart.palette().color(QPalette.ColorRole.Base)
+    assert (box.red(), box.green(), box.blue()) == (
+        background.red(),
+        background.green(),
+        background.blue(),
+    )
