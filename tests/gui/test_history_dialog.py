@@ -198,7 +198,7 @@ def test_double_click_shows_the_item_or_requirement_in_its_view(qtbot, tmp_path,
     assert window.product_selector.currentText() == "Pulse Cloud"
     roadmap = window.view_host.current_view()
     table = roadmap.items
-    assert roadmap.tabs.currentWidget() is table
+    assert roadmap.tabs.currentWidget() is roadmap.items_page and table.isVisible()
     ids = table.selected_ids()
     assert len(ids) == 1
     with Workspace.open(path, read_only=True) as ws:

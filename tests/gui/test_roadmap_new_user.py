@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible, QFontInfo
 from PySide6.QtWidgets import QApplication, QStackedWidget, QToolButton, QWidget
+from tests.gui.windows import click_tab
 
 from pmdesk.core import roadmap_style as rs
 from pmdesk.core.enums import ItemStatus
@@ -397,7 +398,7 @@ def test_a_start_typed_past_the_end_moves_the_end_and_keeps_the_duration(qtbot, 
     ctx.errorRaised.connect(errors.append)
     view = _show(qtbot, RoadmapView(ctx), 1366, 768)
     view.set_product(product.id)
-    view.tabs.setCurrentWidget(view.items)
+    click_tab(qtbot, view.tabs, "Items")
     row = view.items.model.row_of(item.id)
     _type_date(qtbot, view.items, row, "start_date", D(2027, 2, 1))
     stored = roadmap.items.get(item.id)
@@ -448,7 +449,7 @@ def test_add_in_the_items_tab_of_a_new_product_makes_the_first_lane_too(qtbot, c
     product = ctx.workspace.service(PortfolioService).create_product(name="Atlas")
     view = _show(qtbot, RoadmapView(ctx), 1366, 768)
     view.set_product(product.id)
-    view.tabs.setCurrentWidget(view.items)
+    click_tab(qtbot, view.tabs, "Items")
     errors = []
     ctx.errorRaised.connect(errors.append)
     qtbot.mouseClick(view.items.add_button, Qt.MouseButton.LeftButton)

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
-from tests.gui.windows import open_main_window
+from tests.gui.windows import click_tab, open_main_window
 
 import pmdesk.gui.portfolio.view as portfolio_module
 from pmdesk.core.changes import Change, ChangeSet
@@ -101,7 +101,7 @@ def test_the_portfolio_recomputes_once_when_shown_not_on_every_roadmap_edit(
     roadmap = window.view_host.current_view()
     assert not portfolio.isVisible()
     # The gesture: on the Items tab, F2 on the milestone's name, type a new one, Enter; twice.
-    roadmap.tabs.setCurrentWidget(roadmap.items)
+    click_tab(qtbot, roadmap.tabs, "Items")
     items = roadmap.items
     service = window.ctx.service(RoadmapService)
     window.activateWindow()

@@ -16,14 +16,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QTabBar
-from tests.gui.windows import RecordingDialogs
+from PySide6.QtCore import QEvent, QObject
+from tests.gui.windows import RecordingDialogs, click_tab
 
 from pmdesk.gui.app import opening_name, show_and_open
 from pmdesk.gui.main_window import MainWindow
 from pmdesk.gui.settings import Settings
 from pmdesk.gui.views import VIEWS
+from pmdesk.gui.widgets.entity_table import EntityTable
 from pmdesk.store.services import PortfolioService, RoadmapService
 from pmdesk.store.workspace import Workspace
 
@@ -294,35 +294,32 @@ def test_the_roadmap_fills_a_table_when_its_tab_is_shown(qtbot, demo_ctx):
     view.resize(1200, 800)
     view.show()
     view.set_product(products[0])
-    bar = view.tabs.findChild(QTabBar)
     titles = [view.tabs.tabText(n) for n in range(view.tabs.count())]
-    items, deps, lanes = (
-        view.tabs.widget(titles.index(t)) for t in ("Items", "Dependencies", "Lanes")
-    )
-    # On the Timeline, nothing was read for the tables behind the other tabs.
-    assert [t.model.rowCount() for t in (items, deps, lanes)] == [0, 0, 0]
+    pages = [view.tabs.widget(titles.index(t)) for t in ("Items", "Dependencies", "Lanes")]
+    # On the Timeline, the tables behind the other tabs are not even built.
+    assert [page.findChild(EntityTable) for page in pages] == [None, None, None]
 
-    def click_tab(title: str) -> None:
-        index = titles.index(title)
-        qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
-        assert view.tabs.currentIndex() == index
+    def shown(title: str) -> EntityTable:
+        table = click_tab(qtbot, view.tabs, title).findChild(EntityTable)
+        assert table is not None and table.isVisible(), f"the {title} table is on screen"
+        return table
 
-    click_tab("Items")
+    items = shown("Items")
     assert items.model.rowCount() == len(service.items_of(products[0])) > 0
-    assert deps.model.rowCount() == 0  # still hidden, still unread
+    assert pages[1].findChild(EntityTable) is None  # still hidden, still not built
     # The product changes with the Items tab on screen: it follows at once.
     view.set_product(products[1])
     assert items.model.rowCount() == len(service.items_of(products[1]))
-    click_tab("Dependencies")
+    deps = shown("Dependencies")
     assert deps.model.rowCount() == len(service.dependencies_of(products[1])) > 0
-    click_tab("Lanes")
+    lanes = shown("Lanes")
     assert lanes.model.rowCount() == len(service.lanes_of(products[1])) > 0
     # Asked for by name, a hidden table is filled for the current product first.
-    click_tab("Timeline")
+    click_tab(qtbot, view.tabs, "Timeline")
     view.set_product(products[0])
     assert view.lanes.model.rowCount() == len(service.lanes_of(products[0]))
-    view.set_product(None)
-    click_tab("Items")
+    view.set_product(None)  # the view asks for a product; its Items table reads nothing
+    click_tab(qtbot, view.tabs, "Items")
     assert items.model.rowCount() == 0
 
 

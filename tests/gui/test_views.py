@@ -19,6 +19,7 @@ import pytest
 import sqlalchemy as sa
 from PySide6.QtCore import QCoreApplication, QEvent, QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtWidgets import QWidget
+from tests.gui.windows import click_tab
 
 from pmdesk.core.enums import (
     Attitude,
@@ -576,7 +577,7 @@ def test_delete_of_several_rows_is_one_step_and_undo_restores_the_same_ids(ctx, 
     view.show()
     table = view.items
     model = table.model
-    view.tabs.setCurrentWidget(table)
+    click_tab(qtbot, view.tabs, "Items")
     table.view.setFocus()
     for row in (1, 2, 5):
         table.view.selectionModel().select(
@@ -965,7 +966,7 @@ def test_a_generated_large_roadmap_with_dependencies_stays_responsive(qtbot, tmp
         items, deps = view.items.model, view.dependencies.model
         assert (items.rowCount(), deps.rowCount()) == (5000, 4000)
         assert items.cached < 1000 and deps.cached == 0  # the hidden tab has read no rows
-        view.tabs.setCurrentWidget(view.dependencies)
+        click_tab(qtbot, view.tabs, "Dependencies")
         first = deps.index(0, deps.column_index("predecessor_id")).data()
         assert (
             first
@@ -973,7 +974,7 @@ def test_a_generated_large_roadmap_with_dependencies_stays_responsive(qtbot, tmp
         )
         assert deps.setData(deps.index(0, deps.column_index("lag_days")), 3)
         assert deps.index(0, deps.column_index("lag_days")).data() == "+3 days"
-        view.tabs.setCurrentWidget(view.items)
+        click_tab(qtbot, view.tabs, "Items")
         view.items.view.selectionModel().select(
             QItemSelection(items.index(0, 0), items.index(299, 0)),
             QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,

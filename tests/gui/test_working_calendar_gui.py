@@ -16,6 +16,7 @@ from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QHelpEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QToolTip
 from tests.gui.test_house_rules import demo_copy, open_window
+from tests.gui.windows import click_tab
 
 from pmdesk.core.enums import DependencyType, ItemKind, LagUnit
 from pmdesk.gui.calendar_dialog import CalendarDialog
@@ -484,7 +485,7 @@ def linked(workspace, qtbot):
 
 def test_lag_counts_toggled_in_the_table_changes_what_is_broken(qtbot, linked):
     ctx, view, link_id = linked
-    view.tabs.setCurrentWidget(view.dependencies)
+    click_tab(qtbot, view.tabs, "Dependencies")
     deps = view.dependencies
     column = deps.model.column_index("lag_elapsed")
     index = deps.model.index(deps.model.row_of(link_id), column)

@@ -6,8 +6,8 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
 
 from pmdesk.gui.main_window import MainWindow
 from pmdesk.gui.settings import Settings
@@ -113,3 +113,13 @@ def shown_for(qtbot, window: MainWindow, key: str, product: str) -> QWidget:
     active(qtbot, window)
     pick(window, product)
     return view
+
+
+def click_tab(qtbot, tabs: QTabWidget, title: str) -> QWidget:
+    """Click the tab titled ``title`` of ``tabs``, as a person does; returns its page."""
+    titles = [tabs.tabText(n) for n in range(tabs.count())]
+    index = titles.index(title)
+    bar = tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+    assert tabs.currentIndex() == index, f"the {title} tab did not come forward"
+    return tabs.currentWidget()

@@ -881,7 +881,7 @@ def show_entity(window: MainWindow, entity: str, key: int) -> bool:
     view = window.view_host.current_view()
     if entity == "roadmap_item" and isinstance(view, RoadmapView):
         table = view.items
-        view.tabs.setCurrentWidget(table)
+        view.show_table(table)
         found = table.select_id(key)
     elif isinstance(view, RequirementsView):
         view.select_requirement(key)

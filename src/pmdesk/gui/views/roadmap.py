@@ -8,12 +8,13 @@ query, refreshed only when items change.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from pmdesk.core.enums import DependencyType, Horizon, ItemKind, ItemStatus, LagUnit, LaneKind
 from pmdesk.core.errors import ValidationError
@@ -136,24 +137,17 @@ class RoadmapView(BaseView):
         self.calendar = Lookup(
             self._calendar, (ChangeKind.WORK_CALENDAR, ChangeKind.CALENDAR_EXCEPTION)
         )
-        # The tables behind the Items, Dependencies and Lanes tabs are filled for the product
-        # when their tab is shown (or the table is asked for), not on open: a large roadmap
-        # opens on its timeline without reading every item's id three more times.
-        self._unfilled: set[EntityTable] = set()
-        self._items = self._table(
-            lambda: self.service.items, self._item_columns(), ("item", "items"), self._new_item
-        )
-        self._dependencies = self._table(
-            lambda: self.service.dependencies,
-            self._dependency_columns(),
-            ("dependency", "dependencies"),
-            self._new_dependency,
-            edit_field="predecessor_id",
-        )
-        self._dependencies.model.name_of = self._dependency_name
-        self._lanes = self._table(
-            lambda: self.service.lanes, LANE_COLUMNS, ("lane", "lanes"), self._new_lane
-        )
+        # The tables behind the Items, Dependencies and Lanes tabs are built, and filled for
+        # the product, when their tab is first shown (or the table is asked for), not on open:
+        # a roadmap opens on its timeline without building three tables it does not show,
+        # nor reading every item's id three more times. Each tab holds a page its table
+        # is built into.
+        self._makers: dict[QWidget, Callable[[], EntityTable]] = {}
+        self._made: dict[QWidget, EntityTable] = {}
+        self._unfilled: set[QWidget] = set()
+        self.items_page = self._table_page(self._items_table)
+        self.dependencies_page = self._table_page(self._dependencies_table)
+        self.lanes_page = self._table_page(self._lanes_table)
         self.title = heading("Roadmap")
         self.content_layout.addWidget(self.title)
         self.chart = RoadmapPanel(ctx, self)
@@ -162,9 +156,9 @@ class RoadmapView(BaseView):
         self.chart.calendarRequested.connect(self.calendarRequested)
         self.tabs = tabs(
             (self.chart, "Timeline"),
-            (self._items, "Items"),
-            (self._dependencies, "Dependencies"),
-            (self._lanes, "Lanes"),
+            (self.items_page, "Items"),
+            (self.dependencies_page, "Dependencies"),
+            (self.lanes_page, "Lanes"),
         )
         self.tabs.currentChanged.connect(self._fill_shown)
         self.tabs.currentChanged.connect(lambda _index: self.selectionChanged.emit())
@@ -213,42 +207,78 @@ class RoadmapView(BaseView):
             return self.chart.export_image(path)
         return export_widget(self.tabs.currentWidget(), path, title="Roadmap")
 
+    def _table_page(self, make: Callable[[], EntityTable]) -> QWidget:
+        page = QWidget(self)
+        QVBoxLayout(page).setContentsMargins(0, 0, 0, 0)
+        self._makers[page] = make
+        return page
+
     def _table(self, repo, columns, noun, creator, edit_field: str | None = None) -> EntityTable:
         model = EntityTableModel(self.ctx, repo, columns, parent=self)
         table = EntityTable(model, noun=noun, create=creator, edit_field=edit_field)
         table.view.horizontalHeader().setAccessibleName(f"Columns of the {noun[1]}")
         return self.register(table)
 
-    # The tables, filled for the current product before they are handed out.
+    def _items_table(self) -> EntityTable:
+        return self._table(
+            lambda: self.service.items, self._item_columns(), ("item", "items"), self._new_item
+        )
+
+    def _dependencies_table(self) -> EntityTable:
+        table = self._table(
+            lambda: self.service.dependencies,
+            self._dependency_columns(),
+            ("dependency", "dependencies"),
+            self._new_dependency,
+            edit_field="predecessor_id",
+        )
+        table.model.name_of = self._dependency_name
+        return table
+
+    def _lanes_table(self) -> EntityTable:
+        return self._table(
+            lambda: self.service.lanes, LANE_COLUMNS, ("lane", "lanes"), self._new_lane
+        )
+
+    # The tables, built and filled for the current product before they are handed out.
 
     @property
     def items(self) -> EntityTable:
-        return self._filled(self._items)
+        return self._filled(self.items_page)
 
     @property
     def dependencies(self) -> EntityTable:
-        return self._filled(self._dependencies)
+        return self._filled(self.dependencies_page)
 
     @property
     def lanes(self) -> EntityTable:
-        return self._filled(self._lanes)
+        return self._filled(self.lanes_page)
+
+    def show_table(self, table: EntityTable) -> None:
+        """Bring ``table`` (one of :attr:`items`, :attr:`dependencies`, :attr:`lanes`) forward."""
+        self.tabs.setCurrentWidget(table.parentWidget())
 
     def load(self, product_id: int | None) -> None:
         self.chart.set_product(product_id)
-        self._unfilled = {self._items, self._dependencies, self._lanes}
+        self._unfilled = set(self._makers)
         self._fill_shown()
 
     def _fill_shown(self, _index: int = -1) -> None:
-        """The tab on screen shows the current product's rows (filled as it is shown)."""
+        """The tab on screen shows the current product's rows (built and filled as it is shown)."""
         shown = self.tabs.currentWidget()
-        if shown in self._unfilled:
+        if shown in self._makers:
             self._filled(shown)
 
-    def _filled(self, table: EntityTable) -> EntityTable:
-        if table in self._unfilled:
-            self._unfilled.discard(table)
+    def _filled(self, page: QWidget) -> EntityTable:
+        table = self._made.get(page)
+        if table is None:
+            table = self._made[page] = self._makers[page]()
+            page.layout().addWidget(table)
+            table.show()  # (a page on screen shows a new child only when asked)
+        if page in self._unfilled:
+            self._unfilled.discard(page)
             product_id = self.product_id
-            if table is self._dependencies:
+            if page is self.dependencies_page:
                 query = None
                 if product_id is not None:
                     from pmdesk.store.queries import TableQuery
