@@ -13,13 +13,16 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication
 from tests.gui.windows import RecordingDialogs, click_tab
 
-from pmdesk.gui.app import opening_name, show_and_open
+import pmdesk
+from pmdesk.gui.app import _VersionReader, opening_name, show_and_open
 from pmdesk.gui.main_window import MainWindow
 from pmdesk.gui.settings import Settings
 from pmdesk.gui.views import VIEWS
@@ -248,7 +251,7 @@ class Painted(QObject):
 
 @pytest.mark.parametrize("opened", ["demo", "a file that cannot be opened"])
 def test_the_cycle_collector_is_paused_for_the_start_and_collects_once_drawn(
-    qtbot, demo_template, tmp_path, opened
+    qtbot, demo_template, tmp_path, opened, monkeypatch
 ):
     """run_gui pauses it (the start makes objects that live on); show_and_open lets it
     collect again after the first paint of what it opened on, whatever that is."""
@@ -263,6 +266,12 @@ def test_the_cycle_collector_is_paused_for_the_start_and_collects_once_drawn(
     painted = Painted()
     painted.watch("window", window)
     shown: list[QObject] = []
+    # The version is read then too, on a thread of its own (importlib.metadata: 25-40 ms).
+    read_on: list[threading.Thread] = []
+    reading = _VersionReader._read
+    monkeypatch.setattr(_VersionReader, "_read",
+                        lambda self: (read_on.append(threading.current_thread()), reading(self)))  # fmt: skip
+    QApplication.setApplicationVersion("")
     gc.disable()
     try:
         show_and_open(window, path, opened=lambda page: (shown.append(page),
@@ -272,6 +281,8 @@ def test_the_cycle_collector_is_paused_for_the_start_and_collects_once_drawn(
     finally:
         gc.enable()
     assert painted.collecting == {"window": False, "opened": False}
+    qtbot.waitUntil(lambda: QApplication.applicationVersion() == pmdesk.__version__)
+    assert len(read_on) == 1 and read_on[0] is not threading.main_thread()
     expected = window.view_host.current_view() if opened == "demo" else window.start_page
     assert shown == [expected]
     window.close()

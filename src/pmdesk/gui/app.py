@@ -23,14 +23,16 @@ import time
 
 _STARTED = time.perf_counter()  # as early as this module can: before Qt is imported
 
+import contextlib
 import gc
 import os
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -208,18 +210,41 @@ def report_errors_in(window) -> None:
     sys.excepthook = hook
 
 
-def _set_version() -> None:
-    from pmdesk import __version__
+class _VersionReader(QObject):
+    """Reads pmdesk's version on a thread of its own and hands it to the application.
 
-    QApplication.instance().setApplicationVersion(__version__)
+    ``importlib.metadata`` takes 25-40 ms to import and search. Read on the window's
+    thread right after the first view was drawn, it held up whatever came next there: a
+    click, a key, the repaint that follows the first view's (measured 40 ms later).
+    """
+
+    found = Signal(str)  # emitted on the reading thread: queued to the application's
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(app)
+        self.found.connect(app.setApplicationVersion)
+        self.found.connect(self.deleteLater)
+
+    def start(self) -> None:
+        threading.Thread(target=self._read, name="pmdesk-version", daemon=True).start()
+
+    def _read(self) -> None:
+        from pmdesk import __version__
+
+        with contextlib.suppress(RuntimeError):  # the application has gone meanwhile
+            self.found.emit(__version__)
+
+
+def _set_version() -> None:
+    _VersionReader(QApplication.instance()).start()
 
 
 _FREEZE_ONCE_DRAWN = False  # set by run_gui: what its start made is frozen once drawn
 
 
 def _once_drawn() -> None:
-    """What waits for the first view to be on screen: the version, and the cycle collector
-    (paused for the start by ``run_gui``) collecting again.
+    """What waits for the first view to be on screen: the version (read on a thread), and
+    the cycle collector (paused for the start by ``run_gui``) collecting again.
 
     What the start made (modules, classes, the window, a large plan's rows) is frozen
     first: it lives as long as the window does, and the collector would otherwise walk
