@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtWidgets import QApplication, QStyleOption
+from PySide6.QtWidgets import QApplication, QStyleOption, QToolButton
 from tests.gui.windows import demo_or_new, open_main_window
 
 from pmdesk.gui import theme
@@ -116,3 +116,67 @@ def test_an_icon_painted_into_a_rectangle_is_drawn_at_its_size(qapp):
     theme.icon("open").paint(painter, 10, 10, 20, 20)
     painter.end()
     assert image.copy(10, 10, 20, 20) == _drawn_from_svg("open", text, 20)
+
+
+def _ink(image: QImage) -> QColor:
+    """The colour of the most opaque pixel: the line's own ink (its edges are blends)."""
+    best = max(
+        ((x, y) for x in range(image.width()) for y in range(image.height())),
+        key=lambda p: image.pixelColor(*p).alpha(),
+    )
+    return image.pixelColor(*best)
+
+
+@pytest.mark.parametrize("kind", ["demo", "new"])
+def test_the_toolbars_more_button_is_drawn_in_the_theme_s_ink_light_and_dark(
+    qtbot, demo_template, tmp_path, kind
+):
+    """A toolbar too narrow for its tools folds them behind »: pmdesk's own, in the text's
+    colour, on both themes (Qt's own is a dark picture, all but lost on the dark theme)."""
+    path = demo_or_new(kind, demo_template, tmp_path)
+    window = open_main_window(qtbot, path, size=(900, 700), view="roadmap")
+    QApplication.processEvents()
+    roadmap = window.view_host.current_view()
+    bars = [window.toolbar, roadmap.chart.toolbar]
+
+    def check(name: str) -> None:
+        ink = QApplication.palette().color(Group.Active, Role.WindowText)
+        for bar in bars:
+            more = bar.findChild(QToolButton, theme.OVERFLOW_BUTTON)
+            assert more is not None, bar.windowTitle()
+            drawn = _ink(_image(more.icon().pixmap(QSize(16, 16))))
+            assert drawn.name() == ink.name(), (bar.windowTitle(), name)
+
+    try:
+        check("as opened")
+        for name in ("dark", "light"):
+            window.menu_actions.themes[name].trigger()  # View ▸ Theme, as a person picks it
+            check(name)
+        if kind == "demo":  # a new workspace's Roadmap asks for a product first
+            more = roadmap.chart.toolbar.findChild(QToolButton, theme.OVERFLOW_BUTTON)
+            assert more.isVisible()  # the roadmap's tools do not fit in 900 pixels
+    finally:
+        window.menu_actions.themes["light"].trigger()
+
+
+def test_the_roadmap_s_kind_and_status_lists_show_their_longest_choice_at_every_zoom(
+    qtbot, demo_template, tmp_path
+):
+    """They keep the width of their fixed lists (worked out when first shown), and work it
+    out again when the type grows: View ▸ Zoom In, as a person zooms."""
+    path = demo_or_new("demo", demo_template, tmp_path)
+    window = open_main_window(qtbot, path, size=(1366, 768), view="roadmap")
+    QApplication.processEvents()
+    bar = window.view_host.current_view().chart.toolbar
+    try:
+        for _step in range(4):
+            for box in (bar.kind_filter, bar.status_filter):
+                metrics = box.fontMetrics()
+                longest = max(
+                    metrics.horizontalAdvance(box.itemText(n)) for n in range(box.count())
+                )
+                assert box.sizeHint().width() >= longest + metrics.averageCharWidth()
+            window.menu_actions.zoom_in.trigger()
+            QApplication.processEvents()
+    finally:
+        window.menu_actions.zoom_reset.trigger()  # the zoom is a setting: as it was

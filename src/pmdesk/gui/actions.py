@@ -220,6 +220,7 @@ class WindowActions:
         toolbar.addWidget(product_selector)
         toolbar.addSeparator()
         toolbar.addAction(self.present)
+        theme.tint_overflow(toolbar)
         self.window.addToolBar(toolbar)
         return toolbar
 

@@ -13,7 +13,7 @@ from functools import cache, lru_cache
 
 from PySide6.QtCore import QByteArray, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QToolBar, QToolButton
 
 from pmdesk.core import palette
 from pmdesk.paths import resource_path
@@ -126,11 +126,15 @@ def presentation_palette() -> QPalette:
 
 
 def apply_theme(app: QApplication, theme: str) -> None:
-    """Fusion style with the theme's palette; icons loaded afterwards follow it."""
+    """Fusion style with the theme's palette; icons loaded afterwards follow it, and so do
+    the toolbars' » buttons (``tint_overflow``)."""
     if app.style().name().lower() != "fusion":
         app.setStyle("Fusion")
     app.setPalette(palette_for(theme))
     app.setProperty("pmdeskTheme", theme)
+    for widget in app.allWidgets():
+        if isinstance(widget, QToolBar):
+            tint_overflow(widget)
 
 
 def current_theme() -> str:
@@ -223,6 +227,22 @@ def _render(name: str, colour: str, size: QSize, scale: float) -> QPixmap:
     painter.end()
     pixmap.setDevicePixelRatio(scale)
     return pixmap
+
+
+OVERFLOW_BUTTON = "qt_toolbar_ext_button"  # the » Qt gives a toolbar too narrow for its tools
+
+
+def tint_overflow(toolbar: QToolBar) -> None:
+    """The » of a toolbar too narrow for its tools, in the ink of pmdesk's other icons.
+
+    Qt's own is a fixed dark grey picture, all but lost on the dark theme, and drawn a
+    shade lighter at its first paint than at the next: opening a plan on its Roadmap, the
+    last change on screen was that button, 40 ms after the plan was drawn. Set by each
+    toolbar as it is built, and again at every change of theme (``apply_theme``).
+    """
+    button = toolbar.findChild(QToolButton, OVERFLOW_BUTTON)
+    if button is not None:
+        button.setIcon(icon("more"))
 
 
 def app_icon() -> QIcon:

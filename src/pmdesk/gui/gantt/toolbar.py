@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QMenu, QToolBar, QToolButton
 
 from pmdesk.core.enums import ItemKind, ItemStatus
 from pmdesk.core.wording import short_date, short_moment
+from pmdesk.gui import theme
 from pmdesk.gui.widgets.entity_table import FILTER_DELAY_MS
 
 from .model import Filter, RoadmapModel
@@ -108,6 +109,7 @@ class RoadmapToolbar(QToolBar):
             owner, "Details", "Show the side panel to edit the selection", checkable=True
         )
         self.addAction(self.details)
+        theme.tint_overflow(self)
 
     def _filters(self) -> None:
         self.lane_filter = QComboBox()
@@ -124,8 +126,11 @@ class RoadmapToolbar(QToolBar):
         self.text_filter.setPlaceholderText("Filter by name or notes")
         self.text_filter.setClearButtonEnabled(True)
         self.text_filter.setMaximumWidth(220)
+        # The kind and status boxes keep the width of their fixed lists, worked out when
+        # first shown (Qt's default); Zoom and the projector's type work it out again.
+        # Following their contents instead (AdjustToContents), each laid the toolbar out
+        # again 20 ms after it was built: after the first view's paint.
         for box in (self.lane_filter, self.kind_filter, self.status_filter):
-            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             box.activated.connect(self._emit_filter)
             self.addWidget(box)
         self._typing = QTimer(self)
