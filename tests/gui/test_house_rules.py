@@ -18,7 +18,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -35,10 +35,9 @@ from PySide6.QtWidgets import (
     QScrollBar,
     QSplitterHandle,
     QTabBar,
-    QTabWidget,
     QWidget,
 )
-from tests.gui.windows import RecordingDialogs, click_tab, show
+from tests.gui.windows import RecordingDialogs, show
 
 from pmdesk.gui.main_window import MainWindow
 from pmdesk.gui.settings import Settings
@@ -473,51 +472,6 @@ def test_every_view_fits_is_named_and_reads_whole(qtbot, demo_template, tmp_path
     assert not report, "\n".join(
         f"{rule}: {text}" for rule, found in report.items() for text in found
     )
-
-
-class StrayWindows(QObject):
-    """Every window other than ``main`` that is shown while it watches: a widget made without
-    a parent and shown before a layout takes it becomes a window of its own, a flash on
-    the screen (at its top left where no window manager places it)."""
-
-    def __init__(self, main: QWidget) -> None:
-        super().__init__()
-        self.main = main
-        self.seen: list[str] = []
-        QApplication.instance().installEventFilter(self)
-
-    def eventFilter(self, watched, event) -> bool:
-        if (
-            event.type() == QEvent.Type.Show
-            and isinstance(watched, QWidget)
-            and watched.isWindow()
-            and watched is not self.main
-        ):
-            self.seen.append(describe(watched))
-        return False
-
-    def stop(self) -> None:
-        QApplication.instance().removeEventFilter(self)
-
-
-@pytest.mark.parametrize("source", ["demo", "new"])
-def test_no_view_flashes_a_window_of_its_own(qtbot, demo_template, tmp_path, source):
-    """Each view opened from the list of views, and each of its tabs clicked (the pages built
-    when first shown among them), shows nothing outside the main window."""
-    path = demo_copy(demo_template, tmp_path) if source == "demo" else empty_file(tmp_path, 1)
-    window = open_window(qtbot, path)
-    stray = StrayWindows(window)
-    try:
-        for key in KEYS:
-            view = show(window, key)
-            for tabs in view.findChildren(QTabWidget):
-                if tabs.isVisible():
-                    for number in range(tabs.count()):
-                        if tabs.isTabEnabled(number) and tabs.isTabVisible(number):
-                            click_tab(qtbot, tabs, tabs.tabText(number))
-    finally:
-        stray.stop()
-    assert stray.seen == [], "\n".join(stray.seen)
 
 
 @pytest.mark.parametrize("source", ["demo", "new"])

@@ -130,6 +130,7 @@ class EntityTable(QWidget):
 
     def _build(self, title: str) -> None:
         self.title_label = Heading(title, 1.15)
+        self.title_label.setVisible(bool(title))
         self.filter_box = QLineEdit(placeholderText="Filter…", clearButtonEnabled=True)
         self.filter_box.setAccessibleName(f"Filter {self.noun[1]}")
         self.filter_box.setMaximumWidth(260)
@@ -139,6 +140,7 @@ class EntityTable(QWidget):
         self.filter_box.textChanged.connect(self._filter_timer.start)
         self.add_button = QPushButton(f"Add {self.noun[0]}")
         self.add_button.clicked.connect(self.add_row)
+        self.add_button.setVisible(self.create is not None)
         self.delete_button = QPushButton("Delete")
         self.delete_button.clicked.connect(self.delete_selected)
         self.count_label = QLabel()
@@ -161,10 +163,6 @@ class EntityTable(QWidget):
         layout.addLayout(self.toolbar)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.count_label)
-        # Shown or hidden once laid out: a widget shown while it has no parent is a window of
-        # its own for that moment, a flash at the screen's top left.
-        self.title_label.setVisible(bool(title))
-        self.add_button.setVisible(self.create is not None)
 
     def _setup_view(self) -> None:
         view = self.view
