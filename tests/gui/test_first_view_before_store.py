@@ -22,7 +22,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
-from tests.gui.windows import RecordingDialogs, open_main_window
+from tests.gui.windows import RecordingDialogs, click_tab, open_main_window
 
 from pmdesk.gui.main_window import MainWindow
 from pmdesk.gui.settings import Settings
@@ -411,9 +411,7 @@ def test_the_editing_tab_is_filled_when_first_clicked(qtbot, demo, tmp_path, sta
     win = open_main_window(qtbot, path, size=(1366, 768), view="portfolio")
     view = win.view_host.current_view()
     qtbot.waitUntil(lambda: win.workspace.loaded, timeout=30_000)
-    bar = view.tabs.tabBar()
-    index = view.tabs.indexOf(view.editor_page)
-    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+    click_tab(qtbot, view.tabs, view.tabs.tabText(view.tabs.indexOf(view.editor_page)))
     assert view.tabs.currentWidget() is view.editor_page
     table = view.editor
     qtbot.waitUntil(table.isVisible)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QWidget,
 )
+from tests.gui.windows import click_tab
 
 from pmdesk.core.enums import GateDecision, Stage
 from pmdesk.core.wording import short_date
@@ -104,8 +105,7 @@ def test_growth_share_of_an_empty_portfolio_says_what_it_needs(
     new_ctx, demo_ctx, qtbot, monkeypatch
 ):
     view = _portfolio(new_ctx, qtbot)
-    bar = view.tabs.tabBar()
-    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(2).center())
+    click_tab(qtbot, view.tabs, view.tabs.tabText(2))
     assert view.tabs.currentWidget() is view._bubble_host
     assert not view.bubbles.isVisible()
     assert "No products yet" in view.bubble_hint.text() and view.bubble_hint.isVisible()
@@ -177,8 +177,7 @@ def test_empty_lifecycle_charts_show_the_next_step_not_empty_axes(new_ctx, qtbot
         "No metrics yet — add one (e.g. Revenue) in the Metrics tab, then type its values "
         "or import a CSV"
     ]
-    bar = view.tabs.tabBar()
-    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
+    click_tab(qtbot, view.tabs, view.tabs.tabText(1))
     assert not view.kpi.isVisible() and view.kpi_hint.isVisible()
     qtbot.mouseClick(view.metrics.add_button, Qt.MouseButton.LeftButton)
     qtbot.keyClick(view.metrics.view.focusWidget() or view.metrics.view, Qt.Key.Key_Escape)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QProgressBar, QTabBar, QTabWidget, QWidget
+from tests.gui.windows import click_tab
 
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.workshop.theme import PresentationTheme
@@ -136,12 +137,8 @@ def test_portfolio_look_hides_the_editing_tab_and_grows_rows(ctx, qtbot):
 
     view = shown(ctx, qtbot, PortfolioView, product=None)
     widths = [view.table.columnWidth(c) for c in range(4)]
-    bar = view.tabs.tabBar()  # presenting from the editing tab: the overview
-    qtbot.mouseClick(
-        bar,
-        Qt.MouseButton.LeftButton,
-        pos=bar.tabRect(view.tabs.indexOf(view.editor_page)).center(),
-    )
+    # presenting from the editing tab: the overview
+    click_tab(qtbot, view.tabs, view.tabs.tabText(view.tabs.indexOf(view.editor_page)))
     assert view.tabs.currentWidget() is view.editor_page and view.editor.isVisible()
 
     def presented() -> None:

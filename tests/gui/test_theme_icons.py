@@ -159,12 +159,13 @@ def test_the_toolbars_more_button_is_drawn_in_the_theme_s_ink_light_and_dark(
         window.menu_actions.themes["light"].trigger()
 
 
+@pytest.mark.parametrize("kind", ["demo", "new"])
 def test_the_roadmap_s_kind_and_status_lists_show_their_longest_choice_at_every_zoom(
-    qtbot, demo_template, tmp_path
+    qtbot, demo_template, tmp_path, kind
 ):
     """They keep the width of their fixed lists (worked out when first shown), and work it
     out again when the type grows: View ▸ Zoom In, as a person zooms."""
-    path = demo_or_new("demo", demo_template, tmp_path)
+    path = demo_or_new(kind, demo_template, tmp_path)
     window = open_main_window(qtbot, path, size=(1366, 768), view="roadmap")
     QApplication.processEvents()
     bar = window.view_host.current_view().chart.toolbar

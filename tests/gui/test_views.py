@@ -683,9 +683,8 @@ def test_deleting_the_shown_product_elsewhere_empties_the_view(ctx, qtbot, fille
 def test_double_click_on_a_product_name_activates_it(ctx, qtbot, filled):
     view = make_view(ctx, qtbot, "portfolio", None)
     view.show()
-    bar = view.tabs.tabBar()
     for page, tab in ((view.table, 0), (view.editor_page, view.tabs.indexOf(view.editor_page))):
-        qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(tab).center())
+        click_tab(qtbot, view.tabs, view.tabs.tabText(tab))
         assert view.tabs.currentWidget() is page
         table, model = (
             (view.table, view.model) if tab == 0 else (view.editor.view, view.editor.model)
