@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QDialog
+from tests.gui.windows import exposed
 
 from pmdesk.core.enums import GateDecision, Stage
 from pmdesk.gui.lifecycle import gate_dialog
@@ -30,7 +31,7 @@ def fill(
     """Tick criteria (row numbers, or "all"), click a decision, type who and why, then
     click Record decision; True when the dialog accepted the review."""
     dialog.show()
-    qtbot.waitExposed(dialog)
+    exposed(qtbot, dialog)
     for row in range(dialog.criteria.count()) if tick == "all" else tick:
         dialog.criteria.setFocus()
         dialog.criteria.setCurrentRow(row)

@@ -7,6 +7,7 @@ import itertools
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
+from tests.gui.windows import exposed
 
 from pmdesk.core.enums import CanvasTemplate
 from pmdesk.gui.canvas import CanvasView
@@ -27,7 +28,7 @@ def view(qtbot, workspace):
     canvas.resize(1400, 850)
     canvas.set_product(product.id)
     canvas.show()
-    qtbot.waitExposed(canvas)
+    exposed(qtbot, canvas)
     yield canvas
     ctx.close()
 

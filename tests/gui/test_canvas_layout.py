@@ -7,7 +7,7 @@ import shutil
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
-from tests.gui.windows import demo_or_new
+from tests.gui.windows import demo_or_new, exposed
 
 from pmdesk.core.enums import CanvasTemplate
 from pmdesk.gui.canvas import CanvasView
@@ -59,7 +59,7 @@ def test_projector_shows_every_note_of_a_crowded_block(crowded, qtbot):
     crowded.set_presentation(theme)
     crowded.resize(1920, 1080)
     crowded.show()
-    qtbot.waitExposed(crowded)
+    exposed(qtbot, crowded)
     assert crowded.board.viewport().height() > 1000
     assert [k for k, b in crowded.scene.blocks.items() if b.max_scroll() > 0] == []
     assert hidden_notes(crowded) == []
@@ -79,7 +79,7 @@ def test_projector_titles_stay_whole(crowded, qtbot):
     crowded.set_presentation(PresentationTheme.for_screen(1080))
     crowded.resize(1920, 1080)
     crowded.show()
-    qtbot.waitExposed(crowded)
+    exposed(qtbot, crowded)
     for block in [b for b in crowded.scene.blocks.values() if b.isVisible()]:
         font, lines = title_layout(block.style, block.title, block.rect.width())
         assert " ".join(lines) == block.title
@@ -144,7 +144,7 @@ def test_toolbar_wraps_rather_than_overlaps(qtbot, width):
     qtbot.addWidget(toolbar)
     toolbar.resize(width, 80)
     toolbar.show()
-    qtbot.waitExposed(toolbar)
+    exposed(qtbot, toolbar)
     assert sibling_overlaps(toolbar) == []
     right = max(w.geometry().right() for w in (toolbar.add_board, toolbar.note_actions))
     assert right < width
@@ -180,7 +180,7 @@ def test_projector_says_how_many_notes_are_out_of_view(crowded, qtbot):
     crowded.set_presentation(PresentationTheme.for_screen(1080))
     crowded.resize(1920, 1080)
     crowded.show()
-    qtbot.waitExposed(crowded)
+    exposed(qtbot, crowded)
     block = crowded.scene.blocks["problems"]
     hidden = [t for t in hidden_notes(crowded)]
     assert hidden and all(t.startswith("Customers cannot") for t in hidden)
@@ -216,7 +216,7 @@ def test_the_canvas_is_laid_out_as_it_stays_before_its_first_paint(
     qtbot.addWidget(window)
     window.resize(1200, 768)  # a laptop's window, not quite full screen
     window.show()
-    qtbot.waitExposed(window)
+    exposed(qtbot, window)
     assert window.open_path(copy)
     shown = []
     window.view_host.currentChanged.connect(

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import Qt
+from tests.gui.windows import exposed
 
 from pmdesk.core.enums import ItemKind
 from pmdesk.gui.canvas import CanvasView
@@ -55,7 +56,7 @@ def view(qtbot, workspace, setup):
     canvas.resize(1400, 850)
     canvas.set_product(setup[0])
     canvas.show()
-    qtbot.waitExposed(canvas)
+    exposed(qtbot, canvas)
     yield canvas
     ctx.close()
 

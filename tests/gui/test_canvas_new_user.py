@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QWidget,
 )
+from tests.gui.windows import exposed
 
 from pmdesk.core.enums import CanvasTemplate
 from pmdesk.core.templates import canvas_layout
@@ -32,7 +33,7 @@ def fresh(tmp_path, qtbot):
     view.resize(1366, 700)
     view.set_product(product.id)
     view.show()
-    qtbot.waitExposed(view)
+    exposed(qtbot, view)
     yield view
     view.close()
     ctx.close()

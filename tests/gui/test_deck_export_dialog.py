@@ -18,7 +18,7 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QCheckBox, QMenu, QWidget
-from tests.gui.windows import QuietDialogs, open_main_window
+from tests.gui.windows import QuietDialogs, exposed, open_main_window
 
 from pmdesk.exchange.deck import PORTFOLIO_DEFAULT, PRODUCT_DEFAULT, SLIDES, export_deck
 from pmdesk.gui.context import AppContext
@@ -72,7 +72,7 @@ def _open_dialog(qtbot, win: MainWindow) -> DeckDialog:
     dialog = shown.pop()
     assert isinstance(dialog, DeckDialog)
     dialog.show()
-    qtbot.waitExposed(dialog)
+    exposed(qtbot, dialog)
     return dialog
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from tests.gui.windows import exposed
 
 from pmdesk.core.enums import MoSCoW
 from pmdesk.exchange.pdf import KINDS, SECTIONS
@@ -253,7 +254,7 @@ def test_every_control_has_a_name_of_its_own(qtbot, ctx):
 
     dialog = _dialog(qtbot, ctx, "roadmap")
     dialog.show()
-    qtbot.waitExposed(dialog)
+    exposed(qtbot, dialog)
     names = {}
     for widget in dialog.findChildren(QWidget):
         if (

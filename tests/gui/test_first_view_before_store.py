@@ -22,7 +22,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
-from tests.gui.windows import RecordingDialogs, click_tab, open_main_window
+from tests.gui.windows import RecordingDialogs, click_tab, exposed, open_main_window
 
 from pmdesk.gui.main_window import MainWindow
 from pmdesk.gui.settings import Settings
@@ -130,7 +130,7 @@ def test_the_chart_drawn_before_the_store_is_the_one_the_store_draws(
     panel = win.view_host.current_view().chart
     assert len(panel.model.items) == _items_in(plan)
     assert win.product_selector.count() >= 1 and win.product_selector.product_id() is not None
-    qtbot.waitExposed(win)
+    exposed(qtbot, win)
     before = _settled(qtbot, panel.view.viewport())
     assert not ws.loaded, "drawn, and the store still loading"
     held_load.set()
@@ -142,7 +142,7 @@ def test_the_chart_drawn_before_the_store_is_the_one_the_store_draws(
     same = Path(shutil.copyfile(plan, tmp_path / "same.pmdesk"))
     usual = open_main_window(qtbot, same, size=(1366, 768), view="roadmap")
     assert isinstance(usual.workspace, Workspace)
-    qtbot.waitExposed(usual)
+    exposed(qtbot, usual)
     chart = usual.view_host.current_view().chart
     assert _settled(qtbot, chart.view.viewport()) == before
 
@@ -178,7 +178,7 @@ def test_a_file_picked_on_the_start_page_opens_on_its_roadmap(qtbot, plan, tmp_p
     qtbot.addWidget(win)
     win.resize(1366, 768)
     win.show()
-    qtbot.waitExposed(win)
+    exposed(qtbot, win)
     assert win.pages.currentWidget() is win.start_page
     recent = win.start_page.recent_list
     spot = recent.visualItemRect(recent.item(0)).center()
@@ -352,7 +352,7 @@ def test_the_portfolio_drawn_before_the_store_is_the_one_the_store_draws(
     ws = win.workspace
     assert isinstance(ws, EarlyWorkspace)
     view = win.view_host.current_view()
-    qtbot.waitExposed(win)
+    exposed(qtbot, win)
     before = _settled(qtbot, view.table.viewport())
     shown = _rows_shown(view)
     assert not ws.loaded, "drawn, and the store still loading"
@@ -370,7 +370,7 @@ def test_the_portfolio_drawn_before_the_store_is_the_one_the_store_draws(
     same = Path(shutil.copyfile(demo, tmp_path / "same.pmdesk"))
     usual = open_main_window(qtbot, same, size=(1366, 768), view="portfolio")
     assert isinstance(usual.workspace, Workspace)
-    qtbot.waitExposed(usual)
+    exposed(qtbot, usual)
     other = usual.view_host.current_view()
     assert _rows_shown(other) == shown
     assert _settled(qtbot, other.table.viewport()) == before

@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import Qt
+from tests.gui.windows import active
 
 from pmdesk.gui.commands import UpdateCommand
 from pmdesk.gui.launch.view import LaunchView
@@ -23,7 +24,7 @@ def launch(demo_ctx, qtbot):
     view.show()
     view.set_product(demo_ctx.service(PortfolioService).product_by_name("Pulse Cloud").id)
     view.activateWindow()
-    qtbot.waitActive(view)
+    active(qtbot, view)
     return view
 
 
@@ -101,7 +102,7 @@ def _stakeholders(demo_ctx, qtbot):
     view.show()
     view.set_product(demo_ctx.service(PortfolioService).product_by_name("Pulse Cloud").id)
     view.activateWindow()
-    qtbot.waitActive(view)
+    active(qtbot, view)
     return view
 
 

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt
 from PySide6.QtGui import QDropEvent
+from tests.gui.windows import exposed
 
 from pmdesk.core.enums import Horizon
 from pmdesk.gui.context import AppContext
@@ -59,7 +60,7 @@ def panel(qtbot, workspace, plan):
     widget.set_product(plan.product.id)
     widget.show()
     widget.show_board(True)
-    qtbot.waitExposed(widget)
+    exposed(qtbot, widget)
     yield widget
     ctx.close()
 

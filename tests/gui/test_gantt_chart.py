@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
+from tests.gui.windows import exposed
 
 from pmdesk.core.enums import DependencyType, ItemKind
 from pmdesk.gui.context import AppContext
@@ -62,7 +63,7 @@ def panel(qtbot, ctx, plan):
     widget.set_today(D(2027, 1, 20))
     widget.set_product(plan.product.id)
     widget.show()
-    qtbot.waitExposed(widget)
+    exposed(qtbot, widget)
     qtbot.waitUntil(lambda: not widget._needs_first_view)
     widget.view.set_zoom(ZOOM)
     widget.view.scroll_to_day(D(2027, 1, 1))

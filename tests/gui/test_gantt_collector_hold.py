@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from tests.gui.windows import PaintCount, open_main_window
+from tests.gui.windows import PaintCount, exposed, open_main_window
 
 from pmdesk.core.bulk import CollectorHold
 from pmdesk.core.changes import ChangeSet
@@ -62,7 +62,7 @@ def window(qtbot, two_plans, collector_on, monkeypatch) -> MainWindow:
 def roadmap_window(qtbot, path: Path) -> MainWindow:
     """A laptop-sized window opened on ``path``'s Roadmap, on screen."""
     win = open_main_window(qtbot, path, size=(1366, 768), view="roadmap")
-    qtbot.waitExposed(win)
+    exposed(qtbot, win)
     return win
 
 

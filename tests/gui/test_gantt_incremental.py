@@ -14,7 +14,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
-from tests.gui.windows import PaintCount
+from tests.gui.windows import PaintCount, exposed
 
 from pmdesk.core.enums import ItemKind
 from pmdesk.gui.context import AppContext
@@ -35,7 +35,7 @@ def open_panel(qtbot, ws, product_id: int) -> tuple[RoadmapPanel, AppContext]:
     panel.set_today(TODAY)
     panel.set_product(product_id)
     panel.show()
-    qtbot.waitExposed(panel)
+    exposed(qtbot, panel)
     qtbot.waitUntil(lambda: not panel._needs_first_view)
     return panel, ctx
 
@@ -232,7 +232,7 @@ def test_zooming_repaints_the_lane_column_when_the_launch_lane_changes_shape(qtb
     panel.set_today(TODAY)
     panel.set_product(product_of(demo_ctx.workspace))
     panel.show()
-    qtbot.waitExposed(panel)
+    exposed(qtbot, panel)
     qtbot.waitUntil(lambda: not panel._needs_first_view)
     launch = panel.scene.launch
     assert launch.shown
@@ -661,7 +661,7 @@ def test_a_new_workspace_scrolled_folded_and_undone_by_its_keys_is_drawn_fresh(q
     with Workspace.create(path, name="First day") as ws:
         ws.service(PortfolioService).create_product(name="Atlas")
     window = active(qtbot, open_main_window(qtbot, path, size=(1366, 768), view="roadmap"))
-    qtbot.waitExposed(window)
+    exposed(qtbot, window)
     panel = window.view_host.current_view().chart
     view, port = panel.view, panel.view.viewport()
     for dx, dy in ((0, -120), (-120, 0), (0, 120)):

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
+from tests.gui.windows import exposed
 
 from pmdesk.core.enums import ItemKind, LaunchFunction, TaskStatus
 from pmdesk.gui.commands import UpdateCommand
@@ -66,7 +67,7 @@ def panel(qtbot, ctx, plan):
     widget.set_today(D(2027, 2, 25))
     widget.set_product(plan[0].id)
     widget.show()
-    qtbot.waitExposed(widget)
+    exposed(qtbot, widget)
     qtbot.waitUntil(lambda: not widget._needs_first_view)
     widget.view.set_zoom(12.0)
     widget.view.scroll_to_day(D(2027, 1, 1))

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMenu
-from tests.gui.windows import PaintCount
+from tests.gui.windows import PaintCount, exposed
 
 from pmdesk.core.enums import ItemKind, ItemStatus
 from pmdesk.core.timeline import ZOOM_STEPS
@@ -72,7 +72,7 @@ def panel(qtbot, ctx, plan):
     widget.set_today(D(2027, 1, 12))
     widget.set_product(plan.product.id)
     widget.show()
-    qtbot.waitExposed(widget)
+    exposed(qtbot, widget)
     qtbot.waitUntil(lambda: not widget._needs_first_view)
     return widget
 
@@ -481,7 +481,7 @@ def test_a_new_empty_product_takes_the_filter_the_fold_and_the_critical_path(wor
     panel.set_today(D(2027, 1, 12))
     panel.set_product(product.id)
     panel.show()
-    qtbot.waitExposed(panel)
+    exposed(qtbot, panel)
     model = panel.model
 
     def path_as_a_whole_pass_gives() -> None:

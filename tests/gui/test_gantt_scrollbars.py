@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
-from tests.gui.windows import PaintCount, QuietDialogs
+from tests.gui.windows import PaintCount, QuietDialogs, exposed
 
 from pmdesk.core.enums import ItemKind
 from pmdesk.core.timeline import ZOOM_STEPS
@@ -93,7 +93,7 @@ def open_panel(qtbot, ctx, width: int, height: int) -> RoadmapPanel:
     panel.set_today(TODAY)
     panel.set_product(ctx.workspace.service(PortfolioService).list_products()[0].id)
     panel.show()
-    qtbot.waitExposed(panel)
+    exposed(qtbot, panel)
     qtbot.waitUntil(lambda: not panel._needs_first_view)
     return panel
 
@@ -154,7 +154,7 @@ def test_a_zoom_made_while_the_chart_is_hidden_shows_the_right_bar_when_shown(qt
         panel.toolbar.zoom_out.trigger()
     QApplication.processEvents()
     panel.show()
-    qtbot.waitExposed(panel)
+    exposed(qtbot, panel)
     QApplication.processEvents()
     assert across.maximum() == across.minimum()
     assert not across.isVisibleTo(view)
@@ -163,7 +163,7 @@ def test_a_zoom_made_while_the_chart_is_hidden_shows_the_right_bar_when_shown(qt
         panel.toolbar.zoom_in.trigger()
     QApplication.processEvents()
     panel.show()
-    qtbot.waitExposed(panel)
+    exposed(qtbot, panel)
     QApplication.processEvents()
     assert across.maximum() > across.minimum()
     assert across.isVisibleTo(view)
@@ -212,7 +212,7 @@ def test_a_plan_chosen_on_a_shown_chart_has_its_bars_before_any_paint(qtbot, any
     panel.resize(1366, 420)
     panel.set_today(TODAY)
     panel.show()
-    qtbot.waitExposed(panel)
+    exposed(qtbot, panel)
     panel.set_product(any_context.workspace.service(PortfolioService).list_products()[0].id)
     view = panel.view  # no round of events since: nothing posted or queued has run
     down, across = view.verticalScrollBar(), view.horizontalScrollBar()

@@ -10,6 +10,7 @@ import re
 
 import pytest
 from PySide6.QtWidgets import QApplication
+from tests.gui.windows import exposed
 
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.gantt.headers import UPPER_PADDING, TimeHeader
@@ -58,7 +59,7 @@ def _shown(qtbot, ctx, product_id: int, width: int, height: int, text_px: int | 
     view.set_product(product_id)
     view.resize(width, height)
     view.show()
-    qtbot.waitExposed(view)
+    exposed(qtbot, view)
     return view
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QGraphicsView, QWidget
-from tests.gui.windows import RecordingDialogs
+from tests.gui.windows import RecordingDialogs, active
 
 import pmdesk.gui
 from pmdesk.gui.gantt.view import GanttView
@@ -244,7 +244,7 @@ def test_every_view_exports_a_png_from_the_menu(qtbot, demo_template, tmp_path, 
     qtbot.addWidget(window)
     window.resize(1366, 768)
     window.show()
-    qtbot.waitActive(window)
+    active(qtbot, window)
     assert window.open_path(workspace_file(source, demo_template, tmp_path))
     for spec in VIEWS:
         window.view_host.show_view(spec.key)

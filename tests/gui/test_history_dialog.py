@@ -9,7 +9,7 @@ import re
 import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication
-from tests.gui.windows import RecordingDialogs, active, demo_or_new, open_main_window, pick
+from tests.gui.windows import RecordingDialogs, active, demo_or_new, exposed, open_main_window, pick
 
 from pmdesk.gui.history_dialog import (
     EMPTY_NAME,
@@ -35,7 +35,7 @@ def open_dialog(qtbot, window: MainWindow, action, cls):
     action.trigger()
     dialog = window.findChild(cls)
     assert dialog is not None and dialog.isVisible()
-    qtbot.waitExposed(dialog)
+    exposed(qtbot, dialog)
     return dialog
 
 
@@ -69,6 +69,7 @@ def test_take_snapshot_by_the_menu_and_undo_it(qtbot, tmp_path, demo_template, k
     qtbot.keyClicks(dialog.note_edit, "Before the board meeting")
     qtbot.keyClick(dialog.note_edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not dialog.isVisible())
+    active(qtbot, window)  # the keys back to the window, as a window manager gives them
     assert snapshots_in(path) == [*before, ("Board 2027-01", "Before the board meeting")]
     assert "Snapshot “Board 2027-01” taken" in window.statusBar().currentMessage()
     assert window.menu_actions.undo.text() == "Undo Take Snapshot “Board 2027-01”"

@@ -18,7 +18,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -35,9 +35,10 @@ from PySide6.QtWidgets import (
     QScrollBar,
     QSplitterHandle,
     QTabBar,
+    QTabWidget,
     QWidget,
 )
-from tests.gui.windows import RecordingDialogs, show
+from tests.gui.windows import RecordingDialogs, active, click_tab, exposed, show
 
 from pmdesk.gui.main_window import MainWindow
 from pmdesk.gui.settings import Settings
@@ -55,7 +56,7 @@ def open_window(qtbot, path: Path, size: tuple[int, int] = (1366, 768)) -> MainW
     qtbot.addWidget(window)
     window.resize(*size)
     window.show()
-    qtbot.waitActive(window)
+    active(qtbot, window)
     assert window.open_path(path)
     return window
 
@@ -408,6 +409,8 @@ TAB_PRESSES = 40
 
 def tab_traps(qtbot, root: QWidget) -> list[str]:
     """Widgets that keep the focus however often Tab is pressed."""
+    # In a window not in front no widget takes the focus, and every one would be skipped.
+    assert QApplication.activeWindow() is root.window(), "the window must be in front"
     found = []
     for widget in shown_widgets(root):
         if not widget.isEnabled() or not (widget.focusPolicy() & Qt.FocusPolicy.TabFocus):
@@ -487,7 +490,14 @@ def test_tab_leaves_every_widget(qtbot, demo_template, tmp_path, source):
         if "sidebar" in t
     ]
     for key in KEYS:
-        found += _new_gaps("trap", key, tab_traps(qtbot, show(window, key)))
+        view = show(window, key)
+        traps = tab_traps(qtbot, view)
+        for tabs in view.findChildren(QTabWidget):  # each page too, as a person opens it
+            for number in range(tabs.count()):
+                if tabs.isVisible() and tabs.isTabEnabled(number) and tabs.isTabVisible(number):
+                    click_tab(qtbot, tabs, tabs.tabText(number))
+                    traps += [t for t in tab_traps(qtbot, tabs.currentWidget()) if t not in traps]
+        found += _new_gaps("trap", key, traps)
     assert not found, "\n".join(found)
 
 
@@ -498,6 +508,7 @@ def test_the_start_page_is_named_and_reachable(qtbot, tmp_path):
     qtbot.addWidget(window)
     window.resize(1366, 768)
     window.show()
+    active(qtbot, window)
     page = window.start_page
     assert window.pages.currentWidget() is page and page.recent_list.isVisible()
     assert not unnamed(page) and not overlaps(page) and not cut_labels(page)
@@ -541,6 +552,51 @@ def test_toolbars_overflow_into_menus_at_scale_2(qtbot, demo_template, tmp_path)
     assert window.view_host.sidebar.width() > 150  # titles again where there is room
 
 
+class StrayWindows(QObject):
+    """Every window other than ``main`` that is shown while it watches: a widget made without
+    a parent and shown before a layout takes it becomes a window of its own, a flash on
+    the screen (at its top left where no window manager places it)."""
+
+    def __init__(self, main: QWidget) -> None:
+        super().__init__()
+        self.main = main
+        self.seen: list[str] = []
+        QApplication.instance().installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        if (
+            event.type() == QEvent.Type.Show
+            and isinstance(watched, QWidget)
+            and watched.isWindow()
+            and watched is not self.main
+        ):
+            self.seen.append(describe(watched))
+        return False
+
+    def stop(self) -> None:
+        QApplication.instance().removeEventFilter(self)
+
+
+@pytest.mark.parametrize("source", ["demo", "new"])
+def test_no_view_flashes_a_window_of_its_own(qtbot, demo_template, tmp_path, source):
+    """Each view opened from the list of views, and each of its tabs clicked (the pages built
+    when first shown among them), shows nothing outside the main window."""
+    path = demo_copy(demo_template, tmp_path) if source == "demo" else empty_file(tmp_path, 1)
+    window = open_window(qtbot, path)
+    stray = StrayWindows(window)
+    try:
+        for key in KEYS:
+            view = show(window, key)
+            for tabs in view.findChildren(QTabWidget):
+                if tabs.isVisible():
+                    for number in range(tabs.count()):
+                        if tabs.isTabEnabled(number) and tabs.isTabVisible(number):
+                            click_tab(qtbot, tabs, tabs.tabText(number))
+    finally:
+        stray.stop()
+    assert stray.seen == [], "\n".join(stray.seen)
+
+
 def test_the_checks_can_fail(qtbot):
     """Each finder above reports a planted defect."""
     from PySide6.QtWidgets import QPlainTextEdit, QPushButton
@@ -561,7 +617,7 @@ def test_the_checks_can_fail(qtbot):
     notes.setAccessibleName("Notes")
     notes.setGeometry(0, 120, 200, 30)
     root.show()
-    qtbot.waitExposed(root)
+    exposed(qtbot, root)
     root.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is root)
     assert overlaps(root) == ["QPushButton('One') × QPushButton('Two') in QWidget('')"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from tests.gui.windows import exposed
 
 from pmdesk.exchange.importing import table_counts
 from pmdesk.exchange.tabular import read_csv
@@ -149,7 +150,7 @@ def test_the_dialog_renders(qtbot, context, product, workspace, tmp_path):
     dialog = _dialog(qtbot, context, product, JIRA)
     dialog.set_preset("jira")
     dialog.show()
-    qtbot.waitExposed(dialog)
+    exposed(qtbot, dialog)
     image = dialog.grab()
     assert image.save(str(tmp_path / "import-dialog.png"))
     assert image.width() > 600 and image.height() > 400

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QWidget,
 )
-from tests.gui.windows import click_tab
+from tests.gui.windows import click_tab, exposed
 
 from pmdesk.core.enums import GateDecision, Stage
 from pmdesk.core.wording import short_date
@@ -53,7 +53,7 @@ def _shown(view_class, ctx, qtbot, product_id: int | None = None):
     view.resize(1366, 700)
     view.set_product(product_id)
     view.show()
-    qtbot.waitExposed(view)
+    exposed(qtbot, view)
     return view
 
 

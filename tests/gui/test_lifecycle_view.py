@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from gate_steps import answer
 from PySide6.QtCore import QPointF, Qt
+from tests.gui.windows import exposed
 
 from pmdesk.core.enums import GateDecision, Stage
 from pmdesk.gui.lifecycle import LifecycleView, gate_dialog
@@ -119,7 +120,7 @@ def test_csv_import_of_values_for_several_metrics(view, ctx, tmp_path, monkeypat
 def test_charts_are_built_from_the_data_with_hover_readouts(view, ctx, qtbot):
     view.set_product(_product(ctx, "DataLog 200"))
     view.show()
-    qtbot.waitExposed(view)
+    exposed(qtbot, view)
     assert view.curve_metric.currentText() == "Revenue"
     x, y = view.curve.point_pos(0)
     view.curve._hover(view.curve.plotItem.vb.mapViewToScene(QPointF(x, y)))
@@ -171,7 +172,7 @@ def test_a_zoomed_chart_stays_zoomed_when_the_data_changes(view, ctx, qtbot):
     """A colleague's edit (or one's own) redraws the curve; where one looked stays."""
     view.set_product(_product(ctx, "DataLog 200"))
     view.show()
-    qtbot.waitExposed(view)
+    exposed(qtbot, view)
     chart = view.curve
     fitted = chart.plotItem.getViewBox().viewRange()
     zoomed = _zoom_in_like_the_wheel(chart)

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication
-from tests.gui.windows import active, demo_or_new, open_main_window, pick
+from tests.gui.windows import active, demo_or_new, exposed, open_main_window, pick
 
 from pmdesk.core import palette
 from pmdesk.gui.gantt.text import short_date
@@ -60,7 +60,7 @@ def test_a_past_side_window_is_read_only_marked_and_leaves_nothing(
         window, copy, banner="Looking back at “Q3 review” — 14 Sep 2026 · read-only", tone="past",
         temp_path=dest,
     )  # fmt: skip
-    qtbot.waitExposed(side)
+    exposed(qtbot, side)
     assert isinstance(side, SideWindow) and side_windows(window) == [side]
     assert side.windowTitle() == "Looking back at “Q3 review” — 14 Sep 2026 · read-only — pmdesk"
     assert side.banner.text().startswith("Looking back at “Q3 review”")
@@ -111,7 +111,7 @@ def test_a_what_if_window_edits_and_shows_its_actions_on_the_banner(qtbot, tmp_p
         window, copy, banner="What-if “Late hardware”", tone="what_if", temp_path=dest,
         actions=[compare],
     )  # fmt: skip
-    qtbot.waitExposed(side)
+    exposed(qtbot, side)
     assert not side.ctx.read_only and side.menu_actions.take_snapshot.isEnabled()
     assert palette.BANNER_WHAT_IF in side.banner.styleSheet()
     (button,) = side.banner.buttons
@@ -157,7 +157,7 @@ def look_back_dialog(qtbot, window) -> LookBackDialog:
     window.menu_actions.look_back.trigger()
     dialog = window.findChild(LookBackDialog)
     assert dialog is not None and dialog.isVisible()
-    qtbot.waitExposed(dialog)
+    exposed(qtbot, dialog)
     return dialog
 
 
@@ -167,7 +167,7 @@ def opened_side(qtbot, window, gesture) -> SideWindow:
     gesture()
     qtbot.waitUntil(lambda: len(side_windows(window)) == len(before) + 1, timeout=20000)
     side = side_windows(window)[-1]
-    qtbot.waitExposed(side)
+    exposed(qtbot, side)
     return side
 
 

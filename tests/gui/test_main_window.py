@@ -14,6 +14,7 @@ from PySide6 import QtGui
 from PySide6.QtCore import Qt, Signal, qVersion
 from PySide6.QtGui import QFont, QFontInfo, QGuiApplication, QImage, QPalette, QTextDocument
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
+from tests.gui.windows import active
 
 from pmdesk import __version__
 from pmdesk.gui import theme
@@ -121,7 +122,7 @@ def make_window(qtbot, made):
         )
         qtbot.addWidget(window)
         window.show()
-        qtbot.waitActive(window)  # settled, so a window shown later keeps the focus
+        active(qtbot, window)  # settled, so a window shown later keeps the focus
         return window
 
     yield make
@@ -679,7 +680,7 @@ def test_present_takes_the_view_full_screen_and_esc_gives_it_back(
     window.menu_actions.present.trigger()
     shown = window.presentation
     assert shown is not None
-    qtbot.waitActive(shown)
+    active(qtbot, shown)
     assert shown.screen() is screens[-1]
     assert shown.isFullScreen()
     assert view.window() is shown and stack.indexOf(view) == -1
@@ -703,7 +704,7 @@ def test_f5_again_ends_the_presentation(window, product_file, made, qtbot):
     window.open_path(product_file)
     view = current(made, window)
     window.toggle_presentation()
-    qtbot.waitActive(window.presentation)
+    active(qtbot, window.presentation)
     qtbot.keyClick(window.presentation, Qt.Key.Key_F5)
     assert window.presentation is None and view.window() is window
 
@@ -715,7 +716,7 @@ def test_esc_in_the_main_window_also_ends_the_presentation(window, product_file,
     window.toggle_presentation()
     assert window.menu_actions.stop_presenting.isEnabled()
     window.activateWindow()
-    qtbot.waitActive(window)
+    active(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert window.presentation is None
     assert current(made, window).window() is window

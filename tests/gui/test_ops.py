@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 from PySide6.QtCore import QThread, QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit, QMenu, QVBoxLayout, QWidget
+from tests.gui.windows import exposed
 
 from pmdesk.core.errors import PmdeskError
 from pmdesk.gui.commands import UpdateCommand
@@ -208,7 +209,7 @@ def test_the_window_takes_no_input_while_an_op_runs(qtbot):
     QVBoxLayout(window).addWidget(edit)
     qtbot.addWidget(window)
     window.show()
-    qtbot.waitExposed(window)
+    exposed(qtbot, window)
     release = threading.Event()
     op = BackgroundOp(window, lambda token: release.wait(10), title="Busy").start()
     qtbot.keyClicks(edit, "typed")

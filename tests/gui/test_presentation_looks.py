@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QProgressBar, QTabBar, QTabWidget, QWidget
-from tests.gui.windows import click_tab
+from tests.gui.windows import click_tab, exposed
 
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.workshop.theme import PresentationTheme
@@ -38,7 +38,7 @@ def shown(ctx, qtbot, cls, product: str | None = "Pulse Cloud"):
     qtbot.addWidget(view)
     view.resize(1400, 850)
     view.show()
-    qtbot.waitExposed(view)
+    exposed(qtbot, view)
     if product is not None:
         view.set_product(ctx.service(PortfolioService).product_by_name(product).id)
     return view
@@ -196,7 +196,7 @@ def canvas(qtbot, workspace):
     view.resize(1400, 850)
     view.set_product(product.id)
     view.show()
-    qtbot.waitExposed(view)
+    exposed(qtbot, view)
     yield view
     context.close()
 

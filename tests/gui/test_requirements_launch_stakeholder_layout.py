@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QTabWidget,
     QWidget,
 )
-from tests.gui.windows import open_main_window
+from tests.gui.windows import active, exposed, open_main_window
 
 from pmdesk.gui.launch.view import LaunchView
 from pmdesk.gui.main_window import MainWindow
@@ -41,7 +41,7 @@ SIZES = ((1366, 768), (1920, 1080))
 def _window(qtbot, path) -> MainWindow:
     win = open_main_window(qtbot, path, None)
     win.show()
-    qtbot.waitExposed(win)
+    exposed(qtbot, win)
     return win
 
 
@@ -274,15 +274,44 @@ def _inner(widget: QWidget) -> bool:
 
 @pytest.mark.parametrize("key", VIEWS)
 def test_tab_leaves_every_control(demo_window, qtbot, key):
+    """No keyboard trap: from each control, Tab reaches a widget outside it. A control with
+    parts of its own (a scroll area's fields, a tab widget's pages) may take the focus
+    through them first: one press a part, and one more."""
     view = _show(demo_window, key)
-    demo_window.activateWindow()
-    qtbot.waitActive(demo_window)
+    active(qtbot, demo_window)
     for widget in [w for w in _focusable(view) if not _inner(w)]:
         widget.setFocus(Qt.FocusReason.TabFocusReason)
         if not widget.hasFocus():
-            continue  # a control that hands its focus on (a proxy) is tried as that one
-        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
-        now = QApplication.focusWidget()
-        assert now is not widget and not widget.isAncestorOf(now), (
-            f"Tab stays in {type(widget).__name__} “{_name(widget)}”"
-        )
+            # A control that hands its focus on (a proxy) is tried as that one.
+            assert widget.focusProxy() is not None, f"{_name(widget)} takes no focus"
+            continue
+        parts = [w for w in _focusable(widget) if not _inner(w)]
+        for _ in range(len(parts) + 1):
+            qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+            now = QApplication.focusWidget()
+            if now is not widget and not widget.isAncestorOf(now):
+                break
+        else:
+            pytest.fail(f"Tab stays in {type(widget).__name__} “{_name(widget)}”")
+
+
+@pytest.mark.parametrize("source", ["demo", "empty"])
+@pytest.mark.parametrize("key", VIEWS)
+def test_tab_reads_a_tables_bar_before_the_table(request, qtbot, source, key):
+    """A table's filter, Add and Delete come before its rows in the Tab order, as they read
+    on the screen."""
+    win = request.getfixturevalue(f"{source}_window")
+    view = _show(win, key)
+    active(qtbot, win)
+    tables = [t for t in view.findChildren(EntityTable) if t.isVisible() and t.isEnabled()]
+    assert tables or (source, key) == ("empty", "launch")  # no launch yet: its hint shows
+    for table in tables:
+        parts = (table.filter_box, table.add_button, table.delete_button)
+        wanted = [w for w in parts if w.isVisible() and w.isEnabled()] + [table.view]
+        wanted[0].setFocus(Qt.FocusReason.TabFocusReason)
+        assert wanted[0].hasFocus()
+        reached = []
+        for _ in wanted[1:]:
+            qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+            reached.append(QApplication.focusWidget())
+        assert reached == wanted[1:], table.view.accessibleName()

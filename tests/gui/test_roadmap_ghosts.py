@@ -14,7 +14,7 @@ from PySide6.QtCore import QDate, QPoint, QPointF, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
-from tests.gui.windows import demo_or_new, open_main_window, pick, shown_for
+from tests.gui.windows import demo_or_new, exposed, open_main_window, pick, shown_for
 
 from pmdesk.gui.gantt.moments import NO_SNAPSHOTS, MomentDateDialog
 from pmdesk.gui.gantt.panel import RoadmapPanel
@@ -208,7 +208,7 @@ def test_a_new_workspace_has_no_snapshots_yet_and_a_date_still_works(qtbot, tmp_
     entry(qtbot, panel, "A date…").trigger()
     dialog = panel.findChild(MomentDateDialog)
     assert dialog is not None and dialog.isVisible()
-    qtbot.waitExposed(dialog)
+    exposed(qtbot, dialog)
     yesterday = dt.date.today() - dt.timedelta(days=1)
     dialog.date_edit.setDate(QDate(yesterday.year, yesterday.month, yesterday.day))
     read(qtbot, panel, lambda: qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton))
@@ -221,7 +221,7 @@ def test_a_new_workspace_has_no_snapshots_yet_and_a_date_still_works(qtbot, tmp_
     # stays where the item was.
     window.menu_actions.take_snapshot.trigger()
     snapshot = window.findChild(SnapshotDialog)
-    qtbot.waitExposed(snapshot)
+    exposed(qtbot, snapshot)
     qtbot.keyClicks(snapshot.name_edit, "Kick-off")
     qtbot.keyClick(snapshot.name_edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not snapshot.isVisible())

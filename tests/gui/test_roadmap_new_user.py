@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible, QFontInfo
 from PySide6.QtWidgets import QApplication, QStackedWidget, QToolButton, QWidget
-from tests.gui.windows import click_tab
+from tests.gui.windows import active, click_tab, exposed
 
 from pmdesk.core import roadmap_style as rs
 from pmdesk.core.enums import ItemStatus
@@ -39,9 +39,9 @@ def _show(qtbot, widget: QWidget, width: int, height: int) -> QWidget:
     qtbot.addWidget(widget)
     widget.resize(width, height)
     widget.show()
-    qtbot.waitExposed(widget)
+    exposed(qtbot, widget)
     widget.activateWindow()
-    qtbot.waitActive(widget)
+    active(qtbot, widget)
     return widget
 
 

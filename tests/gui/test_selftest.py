@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from tests.gui.windows import exposed
 
 from pmdesk.gui import selftest
 
@@ -105,7 +106,7 @@ def test_count_drawn_counts_only_what_is_visible(qtbot):
         layout.addWidget(widget)
     hidden_table.hide()
     host.show()
-    qtbot.waitExposed(host)
+    exposed(qtbot, host)
     drawn = selftest.count_drawn(host)
     assert drawn == selftest.Drawn(graphics_items=3, scenes=1, rows=5, item_views=1)
     assert drawn.total == 8

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
+from tests.gui.windows import exposed
 
 from pmdesk.gui.settings import MAX_RECENT, ZOOM_RANGE, Settings, settings_store
 
@@ -108,7 +109,7 @@ def test_window_geometry_is_restored_by_the_next_window(qtbot):
     qtbot.addWidget(first)
     first.resize(771, 533)  # within the offscreen 800×600 screen
     first.show()
-    qtbot.waitExposed(first)
+    exposed(qtbot, first)
     first.close()
     assert Settings.load().geometry, "closing the window stores its geometry"
 

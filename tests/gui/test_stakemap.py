@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QStackedWidget
+from tests.gui.windows import exposed
 
 from pmdesk.core.enums import Quadrant, RaciActivity
 from pmdesk.core.label_layout import short_name
@@ -62,7 +63,7 @@ def view(ctx, qtbot, pulse) -> StakeholderMapView:
     widget.resize(1400, 850)
     widget.show()
     widget.set_product(pulse)
-    qtbot.waitExposed(widget)
+    exposed(qtbot, widget)
     return widget
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from tests.gui.windows import exposed
 
 from pmdesk.gui.context import AppContext
 from pmdesk.gui.stakemap import StakeholderMapView
@@ -33,7 +34,7 @@ def view(setup, qtbot):
     widget.resize(1400, 850)
     widget.show()
     widget.set_product(product_id)
-    qtbot.waitExposed(widget)
+    exposed(qtbot, widget)
     yield widget
     ctx.close()
 

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
-from tests.gui.windows import click_tab, open_main_window
+from tests.gui.windows import click_tab, exposed, open_main_window
 
 import pmdesk.gui.portfolio.view as portfolio_module
 from pmdesk.core.changes import Change, ChangeSet
@@ -40,7 +40,7 @@ def window(request, qtbot, tmp_path):
     else:
         Workspace.create(path, name="New").close()
     win = open_main_window(qtbot, path, (1400, 850))
-    qtbot.waitExposed(win)
+    exposed(qtbot, win)
     yield win
     win.close()
 
@@ -255,7 +255,7 @@ def test_a_widget_on_screen_follows_at_once_and_hidden_catches_up_once(qtbot):
     stack.addWidget(front)
     stack.addWidget(back)
     stack.show()
-    qtbot.waitExposed(stack)
+    exposed(qtbot, stack)
     seen: list[ChangeSet] = []
     stale = StaleUntilShown(back, seen.append)
 

@@ -11,7 +11,15 @@ import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
-from tests.gui.windows import RecordingDialogs, active, demo_or_new, open_main_window, pick, show
+from tests.gui.windows import (
+    RecordingDialogs,
+    active,
+    demo_or_new,
+    exposed,
+    open_main_window,
+    pick,
+    show,
+)
 
 from pmdesk.gui.main_window import MainWindow
 from pmdesk.gui.moment_window import side_windows
@@ -57,7 +65,7 @@ def open_scenarios(qtbot, window: MainWindow) -> WhatIfDialog:
     action.trigger()
     dialog = window.findChild(WhatIfDialog)
     assert dialog is not None and dialog.isVisible()
-    qtbot.waitExposed(dialog)
+    exposed(qtbot, dialog)
     return dialog
 
 
@@ -76,7 +84,7 @@ def name_it(qtbot, dialog: WhatIfDialog, button: QPushButton, name: str) -> Name
     """Click New… or Rename…, type the name over what is there and press Enter."""
     click(qtbot, button)
     asked = asking(dialog)
-    qtbot.waitExposed(asked)
+    exposed(qtbot, asked)
     asked.name_edit.selectAll()
     qtbot.keyClick(asked.name_edit, Qt.Key.Key_Backspace)
     qtbot.keyClicks(asked.name_edit, name)
@@ -97,7 +105,7 @@ def open_in_window(qtbot, window: MainWindow, dialog: WhatIfDialog, name: str) -
     click(qtbot, dialog.open_button)
     qtbot.waitUntil(lambda: bool(side_windows(window)), timeout=20000)
     (side,) = side_windows(window)
-    qtbot.waitExposed(side)
+    exposed(qtbot, side)
     return side
 
 
@@ -436,7 +444,7 @@ def test_a_look_back_window_lists_the_scenarios_to_compare_only(qtbot, tmp_path,
     pick(window, "Pulse Cloud")
     window.menu_actions.look_back.trigger()  # File ▸ Look Back…, at the newest snapshot
     looking = window.findChild(LookBackDialog)
-    qtbot.waitExposed(looking)
+    exposed(qtbot, looking)
     click(qtbot, looking.ok_button)
     qtbot.waitUntil(lambda: bool(side_windows(window)), timeout=20000)
     (side,) = side_windows(window)

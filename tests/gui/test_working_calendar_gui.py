@@ -16,7 +16,7 @@ from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QHelpEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QToolTip
 from tests.gui.test_house_rules import demo_copy, open_window
-from tests.gui.windows import click_tab
+from tests.gui.windows import active, click_tab
 
 from pmdesk.core.enums import DependencyType, ItemKind, LagUnit
 from pmdesk.gui.calendar_dialog import CalendarDialog
@@ -478,7 +478,7 @@ def linked(workspace, qtbot):
     view.resize(1366, 768)
     view.show()
     view.set_product(product.id)
-    qtbot.waitActive(view)
+    active(qtbot, view)
     yield ctx, view, link.id
     ctx.close()
 

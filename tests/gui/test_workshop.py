@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
+from tests.gui.windows import exposed
 
 from pmdesk.core.enums import VoteTarget
 from pmdesk.gui.canvas import CanvasView
@@ -78,7 +79,7 @@ def canvas(qtbot, workspace):
     view.resize(1400, 850)
     view.set_product(product.id)
     view.show()
-    qtbot.waitExposed(view)
+    exposed(qtbot, view)
     yield view
     ctx.close()
 

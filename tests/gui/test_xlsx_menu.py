@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QCheckBox
-from tests.gui.windows import demo_or_new, open_main_window
+from tests.gui.windows import demo_or_new, exposed, open_main_window
 
 from pmdesk.gui.deck_dialog import WHOLE_PORTFOLIO, WorkbookDialog
 from pmdesk.gui.import_dialog import CsvImportDialog
@@ -63,7 +63,7 @@ def _workbook_dialog(qtbot, win: MainWindow) -> WorkbookDialog:
     dialog = shown.pop()
     assert isinstance(dialog, WorkbookDialog)
     dialog.show()
-    qtbot.waitExposed(dialog)
+    exposed(qtbot, dialog)
     _click_box(qtbot, dialog.open_after)  # no spreadsheet program in a test
     return dialog
 

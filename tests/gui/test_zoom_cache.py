@@ -21,6 +21,7 @@ import pytest
 from PySide6.QtCore import QLineF, QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtTest import QTest
+from tests.gui.windows import exposed
 
 from pmdesk.core.enums import ItemKind, ItemStatus
 from pmdesk.core.gantt_layout import Box
@@ -77,7 +78,7 @@ def _open(qtbot, ctx, product_id: int, size=(1200, 600)) -> RoadmapPanel:
     widget.set_today(D(2027, 1, 20))
     widget.set_product(product_id)
     widget.show()
-    qtbot.waitExposed(widget)
+    exposed(qtbot, widget)
     qtbot.waitUntil(lambda: not widget._needs_first_view)
     return widget
 

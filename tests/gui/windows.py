@@ -82,11 +82,23 @@ class RecordingDialogs:
         return self.read_only
 
 
-def active(qtbot, window):
-    """The window in front, so that the keys typed reach the focused widget."""
+def active(qtbot, widget):
+    """``widget``'s window in front, so that the keys typed reach the focused widget.
+
+    Not ``qtbot.waitActive(widget)`` on its own line: that is a context manager, and
+    called bare it waits for nothing (tests/test_test_rules.py holds the suite to it)."""
+    window = widget.window()
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    return window
+    return widget
+
+
+def exposed(qtbot, widget):
+    """``widget`` once its window is on the screen (``qtbot.waitExposed`` used as the
+    context manager it is; called bare it waits for nothing)."""
+    with qtbot.waitExposed(widget):
+        pass
+    return widget
 
 
 def pick(window, name: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from tests.gui.windows import active
 
 from pmdesk.gui.team import TeamContext
 from pmdesk.gui.widgets.columns import Column
@@ -33,7 +34,7 @@ def _form(qtbot, ctx, repo) -> EntityForm:
     qtbot.addWidget(form)
     form.show()
     form.activateWindow()
-    qtbot.waitActive(form)
+    active(qtbot, form)
     return form
 
 
@@ -100,7 +101,7 @@ def test_the_roadmap_side_panel_refuses_a_name_typed_over_a_colleagues_rename(qt
     panel.set_product(product.id)
     panel.show()
     panel.activateWindow()
-    qtbot.waitActive(panel)
+    active(qtbot, panel)
     editor = panel.editor
     editor.show()
     editor.show_item(item.id)
@@ -130,7 +131,7 @@ def test_a_table_cell_edited_while_a_colleague_changed_the_row_is_refused(qtbot,
     qtbot.addWidget(table)
     table.show()
     table.activateWindow()
-    qtbot.waitActive(table)
+    active(qtbot, table)
     cell = model.index(model.row_of(product.id), 1)
     table.view.setCurrentIndex(cell)
     table.view.edit(cell)

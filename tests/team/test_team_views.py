@@ -22,6 +22,7 @@ import pytest
 import sqlalchemy as sa
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication
+from tests.gui.windows import active, exposed
 
 from pmdesk.core.enums import LaunchFunction, Stage
 from pmdesk.gui.gantt.painting import qrect
@@ -478,7 +479,7 @@ class Team:
         self.qtbot.addWidget(view)
         view.resize(1400, 850)
         view.show()
-        self.qtbot.waitExposed(view)
+        exposed(self.qtbot, view)
         view.set_product(self.product_id)
         subject.surface.prepare(view, self)
         QApplication.sendPostedEvents()  # pending layouts settle before the place is taken
@@ -651,7 +652,7 @@ def test_what_is_typed_in_the_stakeholder_details_survives_others_changes(team, 
     view.side_tabs.setCurrentWidget(view.editor_page)
     name = view.editor.editors["name"]
     view.activateWindow()
-    qtbot.waitActive(view)
+    active(qtbot, view)
     name.setFocus()
     qtbot.waitUntil(name.hasFocus, timeout=WAIT_MS)
     name.setText("Typed by A, not saved yet <&> 😀")
@@ -669,7 +670,7 @@ def test_what_is_typed_in_the_roadmap_item_editor_survives_a_change_of_that_item
     view = team.open(subject)
     chosen = _pick(subject.surface.ids(view))[0]
     view.activateWindow()
-    qtbot.waitActive(view)
+    active(qtbot, view)
     view.chart.open_item(chosen)
     editor = view.chart.editor
     qtbot.waitUntil(editor.name.hasFocus, timeout=WAIT_MS)

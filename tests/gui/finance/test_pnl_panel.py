@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from tests.gui.finance.money import new_product, product_id, signed_case
 from tests.gui.test_house_rules import demo_copy, open_window
+from tests.gui.windows import exposed
 
 from pmdesk.core.finance import Period
 from pmdesk.gui.finance.commands import FinanceCommand
@@ -43,7 +44,7 @@ def pnl_panel(qtbot, window, name: str) -> PnlPanel:
     qtbot.addWidget(panel)
     panel.resize(1200, 600)
     panel.show()
-    qtbot.waitExposed(panel)
+    exposed(qtbot, panel)
     panel.show_product(product_id(window.ctx.workspace, name))
     return panel
 

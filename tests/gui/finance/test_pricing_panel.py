@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 from tests.gui.finance.money import product_id, signed_case
 from tests.gui.test_house_rules import demo_copy, open_window
+from tests.gui.windows import exposed
 
 from pmdesk.core.pricing import CostItem, unit_cost
 from pmdesk.gui.finance.commands import FinanceCommand
@@ -33,7 +34,7 @@ def pricing(qtbot, window, name: str = "Atlas") -> PricingPanel:
     qtbot.addWidget(panel)
     panel.resize(1200, 640)
     panel.show()
-    qtbot.waitExposed(panel)
+    exposed(qtbot, panel)
     panel.activateWindow()  # typed keys go to it (the window's Edit menu still undoes)
     qtbot.waitUntil(lambda: QApplication.activeWindow() is panel)
     panel.show_product(product_id(window.ctx.workspace, name))

@@ -272,6 +272,7 @@ class FeedbackPanel(QWidget):
         actions.addStretch(1)
         self.table = QTableView()
         self.table.setAccessibleName("Feedback inbox")
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -423,6 +423,7 @@ class SignalsPanel(QWidget):
         self.timeline.signalClicked.connect(self.select)
         self.table = QTableView()
         self.table.setAccessibleName("Market signals")
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

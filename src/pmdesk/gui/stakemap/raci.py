@@ -204,6 +204,7 @@ class RaciPanel(QWidget):
         self.model = RaciModel(setter, self)
         self.table = RaciTable(self)
         self.table.setAccessibleName("RACI matrix")
+        self.table.setTabKeyNavigation(False)  # Tab leaves the matrix; arrows move between cells
         self.table.setModel(self.model)
         self.table.viewport().installEventFilter(self)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

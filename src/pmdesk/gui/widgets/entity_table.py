@@ -129,21 +129,24 @@ class EntityTable(QWidget):
     # -- building -------------------------------------------------------------------------
 
     def _build(self, title: str) -> None:
-        self.title_label = Heading(title, 1.15)
+        # Each part has its parent from the start: one made without and shown before a layout
+        # took it was a window of its own for a moment (a flash at the screen's top left).
+        # Made in reading order, so Tab goes filter, Add, Delete, then the table.
+        self.title_label = Heading(title, 1.15, self)
         self.title_label.setVisible(bool(title))
-        self.filter_box = QLineEdit(placeholderText="Filter…", clearButtonEnabled=True)
+        self.filter_box = QLineEdit(self, placeholderText="Filter…", clearButtonEnabled=True)
         self.filter_box.setAccessibleName(f"Filter {self.noun[1]}")
         self.filter_box.setMaximumWidth(260)
         self.filter_box.setMinimumWidth(160)
         self._filter_timer = QTimer(self, singleShot=True, interval=FILTER_DELAY_MS)
         self._filter_timer.timeout.connect(self.apply_filter)
         self.filter_box.textChanged.connect(self._filter_timer.start)
-        self.add_button = QPushButton(f"Add {self.noun[0]}")
+        self.add_button = QPushButton(f"Add {self.noun[0]}", self)
         self.add_button.clicked.connect(self.add_row)
         self.add_button.setVisible(self.create is not None)
-        self.delete_button = QPushButton("Delete")
+        self.delete_button = QPushButton("Delete", self)
         self.delete_button.clicked.connect(self.delete_selected)
-        self.count_label = QLabel()
+        self.count_label = QLabel(self)
         self.count_label.setEnabled(False)  # drawn in the palette's quieter text colour
 
         self.toolbar = QHBoxLayout()
