@@ -23,7 +23,6 @@ def launch(demo_ctx, qtbot):
     view.resize(1366, 768)
     view.show()
     view.set_product(demo_ctx.service(PortfolioService).product_by_name("Pulse Cloud").id)
-    view.activateWindow()
     active(qtbot, view)
     return view
 
@@ -101,7 +100,6 @@ def _stakeholders(demo_ctx, qtbot):
     view.resize(1920, 1080)
     view.show()
     view.set_product(demo_ctx.service(PortfolioService).product_by_name("Pulse Cloud").id)
-    view.activateWindow()
     active(qtbot, view)
     return view
 

@@ -715,7 +715,6 @@ def test_esc_in_the_main_window_also_ends_the_presentation(window, product_file,
     assert not window.menu_actions.stop_presenting.isEnabled()
     window.toggle_presentation()
     assert window.menu_actions.stop_presenting.isEnabled()
-    window.activateWindow()
     active(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert window.presentation is None

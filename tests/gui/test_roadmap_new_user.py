@@ -40,7 +40,6 @@ def _show(qtbot, widget: QWidget, width: int, height: int) -> QWidget:
     widget.resize(width, height)
     widget.show()
     exposed(qtbot, widget)
-    widget.activateWindow()
     active(qtbot, widget)
     return widget
 

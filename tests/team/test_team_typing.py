@@ -33,7 +33,6 @@ def _form(qtbot, ctx, repo) -> EntityForm:
     form = EntityForm(ctx, repo, [("Product", [Column("name", "Name"), Column("owner", "Owner")])])
     qtbot.addWidget(form)
     form.show()
-    form.activateWindow()
     active(qtbot, form)
     return form
 
@@ -100,7 +99,6 @@ def test_the_roadmap_side_panel_refuses_a_name_typed_over_a_colleagues_rename(qt
     panel.resize(1200, 700)
     panel.set_product(product.id)
     panel.show()
-    panel.activateWindow()
     active(qtbot, panel)
     editor = panel.editor
     editor.show()
@@ -130,7 +128,6 @@ def test_a_table_cell_edited_while_a_colleague_changed_the_row_is_refused(qtbot,
     table = EntityTable(model)
     qtbot.addWidget(table)
     table.show()
-    table.activateWindow()
     active(qtbot, table)
     cell = model.index(model.row_of(product.id), 1)
     table.view.setCurrentIndex(cell)

@@ -651,7 +651,6 @@ def test_what_is_typed_in_the_stakeholder_details_survives_others_changes(team, 
     subject.surface.select(view, chosen)
     view.side_tabs.setCurrentWidget(view.editor_page)
     name = view.editor.editors["name"]
-    view.activateWindow()
     active(qtbot, view)
     name.setFocus()
     qtbot.waitUntil(name.hasFocus, timeout=WAIT_MS)
@@ -669,7 +668,6 @@ def test_what_is_typed_in_the_roadmap_item_editor_survives_a_change_of_that_item
     subject = SUBJECTS["roadmap timeline"]
     view = team.open(subject)
     chosen = _pick(subject.surface.ids(view))[0]
-    view.activateWindow()
     active(qtbot, view)
     view.chart.open_item(chosen)
     editor = view.chart.editor
