@@ -4,7 +4,8 @@ From a new, empty workspace each view says its one next step, and the button it
 names takes it. At 1366×768 and 1920×1080 (demo and empty) nothing scrolls
 sideways, no sibling widgets overlap, no scroll panel clips its content and no
 heading is cut. Every visible control that takes focus has an accessible name,
-and Tab leaves it.
+and Tab reads each table's filter and buttons before its rows (that Tab leaves every
+control is the house rule's, tests/gui/test_house_rules.py).
 """
 
 from __future__ import annotations
@@ -14,9 +15,7 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QAccessible, QFont
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
-    QAbstractSpinBox,
     QApplication,
-    QComboBox,
     QLabel,
     QScrollArea,
     QTabWidget,
@@ -262,37 +261,6 @@ def test_every_control_has_a_name(demo_window, empty_window, key):
                     QApplication.processEvents()
                     assert not _unnamed(view), (tabs.tabText(index), _unnamed(view))
         assert not _unnamed(view)
-
-
-def _inner(widget: QWidget) -> bool:
-    """A part Qt builds inside a control (its text field, its viewport): focus goes to the owner."""
-    parent = widget.parent()
-    return isinstance(parent, QAbstractSpinBox | QComboBox) or (
-        isinstance(parent, QAbstractScrollArea) and parent.viewport() is widget
-    )
-
-
-@pytest.mark.parametrize("key", VIEWS)
-def test_tab_leaves_every_control(demo_window, qtbot, key):
-    """No keyboard trap: from each control, Tab reaches a widget outside it. A control with
-    parts of its own (a scroll area's fields, a tab widget's pages) may take the focus
-    through them first: one press a part, and one more."""
-    view = _show(demo_window, key)
-    active(qtbot, demo_window)
-    for widget in [w for w in _focusable(view) if not _inner(w)]:
-        widget.setFocus(Qt.FocusReason.TabFocusReason)
-        if not widget.hasFocus():
-            # A control that hands its focus on (a proxy) is tried as that one.
-            assert widget.focusProxy() is not None, f"{_name(widget)} takes no focus"
-            continue
-        parts = [w for w in _focusable(widget) if not _inner(w)]
-        for _ in range(len(parts) + 1):
-            qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
-            now = QApplication.focusWidget()
-            if now is not widget and not widget.isAncestorOf(now):
-                break
-        else:
-            pytest.fail(f"Tab stays in {type(widget).__name__} “{_name(widget)}”")
 
 
 @pytest.mark.parametrize("source", ["demo", "empty"])
