@@ -33,6 +33,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QMenu, QStackedWidget, QVBoxLayout, QWidget
 
 from .theme import presentation_palette
+from .widgets.fonts import scaled
 from .workshop.theme import BODY_PX_AT_1080, PresentationTheme, clamp_scale
 from .workshop.timer import TimerOverlay, WorkshopTimer
 
@@ -110,12 +111,7 @@ def _scale_set_fonts(root: QWidget, factor: float) -> list[tuple[QWidget, QFont]
         if not widget.testAttribute(Qt.WidgetAttribute.WA_SetFont):
             continue
         original = QFont(widget.font())
-        larger = QFont(original)
-        if original.pixelSize() > 0:
-            larger.setPixelSize(round(original.pixelSize() * factor))
-        else:
-            larger.setPointSizeF(original.pointSizeF() * factor)
-        widget.setFont(larger)
+        widget.setFont(scaled(original, factor))
         changed.append((widget, original))
     return changed
 

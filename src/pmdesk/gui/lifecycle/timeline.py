@@ -12,11 +12,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFontMetrics, QMouseEvent, QPainter, QPainterPath, QPalette, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPalette,
+    QPen,
+)
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from pmdesk.core.enums import Stage
 from pmdesk.core.wording import describe_days, short_date
+from pmdesk.gui.widgets.fonts import fitting_scale, scaled
+
+MIN_FIT = 0.7  # the chevrons' type shrinks to fit down to this share of the view's
 
 
 @dataclass(frozen=True)
@@ -51,6 +63,17 @@ def stays(periods: Sequence, current: Stage, today: dt.date) -> list[StageStay]:
             )
         )
     return result
+
+
+@dataclass(frozen=True)
+class StageLine:
+    """One text a chevron shows, as painted."""
+
+    stage: Stage
+    text: str
+    font: QFont
+    area: QRectF
+    ink: QColor
 
 
 class StageTimeline(QWidget):
@@ -88,8 +111,15 @@ class StageTimeline(QWidget):
     def paintEvent(self, _event) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        lines = self.lines()
         for stay, rect in zip(self.stays, self._rects(), strict=True):
-            self._paint_stage(painter, stay, rect)
+            self._paint_chevron(painter, stay, rect)
+        for line in lines:
+            painter.setPen(line.ink)
+            painter.setFont(line.font)
+            painter.drawText(
+                line.area, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, line.text
+            )
         painter.end()
 
     def _colours(self, stay: StageStay) -> tuple[QColor, QColor, QColor]:
@@ -114,9 +144,17 @@ class StageTimeline(QWidget):
             pal.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text),
         )
 
-    def _paint_stage(self, painter: QPainter, stay: StageStay, rect: QRectF) -> None:
-        fill, outline, ink = self._colours(stay)
-        tip = min(rect.height() / 4, 18.0)
+    def _tip(self, rect: QRectF) -> float:
+        return min(rect.height() / 4, 18.0)
+
+    def _text_area(self, stay: StageStay, rect: QRectF) -> QRectF:
+        tip = self._tip(rect)
+        first = stay.stage.order == 0
+        return rect.adjusted(tip + 6 if not first else 10, 6, -tip - 2, -4)
+
+    def _paint_chevron(self, painter: QPainter, stay: StageStay, rect: QRectF) -> None:
+        fill, outline, _ink = self._colours(stay)
+        tip = self._tip(rect)
         first, last = stay.stage.order == 0, stay.stage.order == len(Stage) - 1
         path = QPainterPath()
         path.moveTo(rect.left(), rect.top())
@@ -131,30 +169,64 @@ class StageTimeline(QWidget):
         painter.setPen(QPen(outline, 3 if stay.stage == self.current else 1.2))
         painter.setBrush(fill)
         painter.drawPath(path)
-        text = rect.adjusted(tip + 6 if not first else 10, 6, -tip - 2, -4)
-        painter.setPen(ink)
-        bold = painter.font()
+
+    def fonts(self) -> tuple[QFont, QFont]:
+        """The stage names' bold font and the details' plain one: the widget's own, or one
+        size for every chevron, smaller, so that their words fit (down to ``MIN_FIT`` of the
+        widget's type; a narrower window than that cuts them with an ellipsis). A projector
+        on a laptop's 1366 pixels shows "Development", not "Developme…"."""
+        plain = QFont(self.font())
+        bold = QFont(plain)
         bold.setBold(True)
-        plain = self.font()
-        line = QFontMetrics(plain).lineSpacing()
-        painter.setFont(bold)
-        painter.drawText(
-            QRectF(text.left(), text.top(), text.width(), line + 2),
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            QFontMetrics(bold).elidedText(
-                stay.stage.label, Qt.TextElideMode.ElideRight, int(text.width())
+        room = min(
+            (
+                self._text_area(stay, rect).width()
+                for stay, rect in zip(self.stays, self._rects(), strict=True)
+            ),
+            default=0.0,
+        )
+        factor = min(
+            fitting_scale(bold, (stay.stage.label for stay in self.stays), room, MIN_FIT),
+            fitting_scale(
+                plain, (text for stay in self.stays for text in self._details(stay)), room, MIN_FIT
             ),
         )
-        painter.setFont(plain)
-        for n, detail in enumerate(self._details(stay), start=1):
-            area = QRectF(text.left(), text.top() + n * line + 2, text.width(), line)
-            painter.drawText(
-                area,
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                QFontMetrics(plain).elidedText(
-                    detail, Qt.TextElideMode.ElideRight, int(text.width())
-                ),
+        if factor >= 1.0:
+            return bold, plain
+        return scaled(bold, factor), scaled(plain, factor)
+
+    def lines(self) -> list[StageLine]:
+        """Every text the chevrons show, where and how it is drawn (cut with an ellipsis only
+        where it does not fit even in the smallest type allowed)."""
+        bold, plain = self.fonts()
+        line = QFontMetrics(plain).lineSpacing()
+        found = []
+        for stay, rect in zip(self.stays, self._rects(), strict=True):
+            _fill, _outline, ink = self._colours(stay)
+            text = self._text_area(stay, rect)
+            width = int(text.width())
+            found.append(
+                StageLine(
+                    stay.stage,
+                    QFontMetrics(bold).elidedText(
+                        stay.stage.label, Qt.TextElideMode.ElideRight, width
+                    ),
+                    bold,
+                    QRectF(text.left(), text.top(), text.width(), line + 2),
+                    ink,
+                )
             )
+            for n, detail in enumerate(self._details(stay), start=1):
+                found.append(
+                    StageLine(
+                        stay.stage,
+                        QFontMetrics(plain).elidedText(detail, Qt.TextElideMode.ElideRight, width),
+                        plain,
+                        QRectF(text.left(), text.top() + n * line + 2, text.width(), line),
+                        ink,
+                    )
+                )
+        return found
 
     def _details(self, stay: StageStay) -> list[str]:
         if not stay.visits:  # files from before every product had a starting stage record

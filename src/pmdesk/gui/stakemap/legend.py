@@ -8,9 +8,10 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPalette, QPen
 
 from pmdesk.core.enums import Attitude
+from pmdesk.gui.widgets.fonts import scaled
 
 from .items import text_size
-from .style import ATTITUDE_COLOURS, glyph_path, scaled
+from .style import ATTITUDE_COLOURS, glyph_path
 
 if TYPE_CHECKING:
     from .scene import MapScene

@@ -22,10 +22,11 @@ from pmdesk.core.label_layout import Box, LabelRequest, layout_labels, short_nam
 from pmdesk.core.stakeholders import ADVICE, MIDPOINT, SCALE_MAX, STRATEGY, quadrant, snap
 from pmdesk.core.wording import short_date
 from pmdesk.gui.theme import plain_tooltip
+from pmdesk.gui.widgets.fonts import scaled
 
 from .items import DesiredHandle, TextBox, TokenItem, text_size
 from .legend import draw_legend
-from .style import ATTITUDE_COLOURS, is_dark, quadrant_fill, scaled, token_radius
+from .style import ATTITUDE_COLOURS, is_dark, quadrant_fill, token_radius
 
 Role = QPalette.ColorRole
 TrailPoint = tuple[dt.datetime, float, float]

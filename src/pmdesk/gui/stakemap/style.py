@@ -8,7 +8,7 @@ has its own glyph, so the map reads in greyscale print as well.
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QColor, QFont, QPainterPath, QPalette, QPolygonF
+from PySide6.QtGui import QColor, QPainterPath, QPalette, QPolygonF
 
 from pmdesk.core import palette
 from pmdesk.core.enums import Attitude, Quadrant
@@ -55,13 +55,3 @@ def quadrant_fill(quadrant: Quadrant, palette: QPalette) -> QColor:
 
 def is_dark(palette: QPalette) -> bool:
     return palette.color(QPalette.ColorRole.Base).lightness() < 128
-
-
-def scaled(font: QFont, factor: float) -> QFont:
-    """``font`` made ``factor`` times as large, whether it is sized in points or pixels."""
-    result = QFont(font)
-    if font.pointSizeF() > 0:
-        result.setPointSizeF(max(6.0, font.pointSizeF() * factor))
-    else:
-        result.setPixelSize(max(8, round(font.pixelSize() * factor)))
-    return result

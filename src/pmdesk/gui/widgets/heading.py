@@ -11,6 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QWidget
 
+from .fonts import scaled
+
 
 class Heading(QLabel):
     def __init__(self, text: str = "", scale: float = 1.35, parent: QWidget | None = None) -> None:
@@ -20,11 +22,7 @@ class Heading(QLabel):
         self.fit(self.font())
 
     def fit(self, base: QFont) -> None:
-        font = QFont(base)
-        if base.pixelSize() > 0:
-            font.setPixelSize(round(base.pixelSize() * self.scale))
-        else:
-            font.setPointSizeF(base.pointSizeF() * self.scale)
+        font = scaled(base, self.scale)
         font.setBold(True)
         if font != self.font():
             self.setFont(font)

@@ -13,9 +13,11 @@ tornado charts.
 
 from __future__ import annotations
 
+import math
+
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF
-from PySide6.QtGui import QColor, QFont, QFontInfo, QPalette
+from PySide6.QtGui import QColor, QFont, QFontInfo, QFontMetricsF, QPalette
 from PySide6.QtWidgets import QWidget
 
 from pmdesk.core.lifecycle import figure
@@ -97,6 +99,14 @@ class StyledPlot(pg.PlotWidget):
             axis.setTextPen(pg.mkPen(self.ink()))
             axis.setTickFont(font)
             axis.label.setFont(font)  # the unit, as large as the figures
+        # A line of dates or figures along the bottom is one line of the type: its room is
+        # made now. Left to pyqtgraph, it is measured while the axis paints, and on the
+        # projector's large type the plot then moves up after its first paint, the labels
+        # cut off until it does. (An axis given its own height keeps it.)
+        self.plotItem.getAxis("bottom").setStyle(
+            autoExpandTextSpace=False,
+            tickTextHeight=math.ceil(QFontMetricsF(font).height()) + 1,
+        )
         # The legend sits over the plot: on a box of the background, as a chart on paper has
         # it, so that a line running under it (a break-even mark, a curve) does not cross
         # its words. Slightly see-through, so data under it still shows.
