@@ -217,8 +217,8 @@ def test_revealed_results_are_sorted_by_votes_then_name(fresh, qtbot):
     for name in ("A much longer note text than the bar has room for " * 4, "short"):
         fresh.edit_note(ids["mid"], name)  # the results follow, cut with … rather than clipped
         assert status.full_text.endswith(" 1 · zeta 1") and name.strip() in status.full_text
-        assert status.fontMetrics().horizontalAdvance(status.text()) <= status.width()
-        assert status.text() == status.full_text or status.text().endswith("…")
+        assert status.fontMetrics().horizontalAdvance(status.shown()) <= status.width()
+        assert status.shown() == status.full_text or status.shown().endswith("…")
 
 
 def test_tab_scrolls_a_tall_board_to_the_block_it_reaches(fresh, qtbot):

@@ -423,6 +423,18 @@ def test_new_workspace_is_created_and_opened(window, tmp_path):
     assert window.ctx.service(PortfolioService).workspace_info().name == "Fresh & new"
 
 
+def test_new_workspace_with_a_long_file_name_opens(window, tmp_path):
+    """File ▸ New with a file name longer than a portfolio's name holds: the portfolio is
+    named with its first 200 characters and the new file opens (it was refused as damaged,
+    "restore a backup", and left on disk)."""
+    stem = ("Roadmap review, Müller " * 11)[:230]
+    window.dialogs.next_path = tmp_path / f"{stem}.pmdesk"
+    window.menu_actions.new.trigger()
+    assert window.dialogs.errors == []
+    assert window.workspace.path == tmp_path / f"{stem}.pmdesk"
+    assert window.ctx.service(PortfolioService).workspace_info().name == stem[:200]
+
+
 def test_new_workspace_never_overwrites(window, product_file):
     window.dialogs.next_path = product_file
     window.menu_actions.new.trigger()

@@ -13,7 +13,14 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QFont, QFontMetricsF
-from tests.gui.windows import PaintCount, demo_or_new, exposed, open_main_window, shown_for
+from tests.gui.windows import (
+    PaintCount,
+    demo_or_new,
+    exposed,
+    on_screens,
+    open_main_window,
+    shown_for,
+)
 
 from pmdesk.core.enums import Stage
 from pmdesk.gui.lifecycle.timeline import MIN_FIT, StageStay, StageTimeline
@@ -106,3 +113,94 @@ def test_chevrons_keep_the_views_type_where_it_fits_and_cut_below_the_floor(qtbo
     bold, plain = timeline.fonts()
     assert plain == scaled(timeline.font(), MIN_FIT)  # no smaller than the floor ...
     assert any(line.text.endswith("…") for line in timeline.lines())  # ... then words are cut
+
+
+LAPTOP = [{"name": "laptop", "x": 0, "y": 0, "width": 1366, "height": 768}]
+LONG = ("Ωmega نظام 🚀 " * 20)[:200]  # a stranger's name: the most a name holds, RTL and emoji
+
+SCRIPT = """
+import sys
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from pmdesk.gui.main_window import MainWindow
+from pmdesk.gui.settings import Settings
+from pmdesk.gui.views import VIEWS
+from pmdesk.store.demo import create_demo
+from pmdesk.store.services import PortfolioService
+from pmdesk.store.workspace import Workspace
+
+kind, folder, long = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
+if kind == "demo":
+    path = create_demo(folder / "demo.pmdesk")
+else:
+    path = folder / "new.pmdesk"
+    name = long if kind == "long" else "Widget"
+    with Workspace.create(path, name=long if kind == "long" else "New portfolio") as ws:
+        ws.service(PortfolioService).create_product(name=name)
+window = MainWindow(settings=Settings(), views=VIEWS)
+window.resize(1366, 768)
+window.show()
+assert window.open_path(path)
+for spec in VIEWS:  # at the desk, each view within the laptop's width
+    window.view_host.show_view(spec.key)
+    app.processEvents()
+    print("desk", spec.key, window.minimumSizeHint().width(), window.width())
+window.view_host.show_view(VIEWS[0].key)
+window.menu_actions.present.trigger()  # View > Present
+for spec in VIEWS:
+    app.processEvents()
+    shown = window.presentation
+    print("projector", window._presented_key(), shown.width(), shown.screen().size().width())
+    window.step_presentation(1)
+window.stop_presentation()
+window.close()
+"""
+
+
+@pytest.mark.parametrize("kind", ["demo", "new", "long"])
+def test_every_view_presented_on_a_laptop_stays_on_its_screen(tmp_path, kind):
+    """1366 × 768, each view presented in turn (as PageDown steps them): the presentation is
+    as wide as the screen, no wider, and at the desk no view asks for more than the window.
+    ``long``: a new workspace whose portfolio and product have names of 200 characters, the
+    most a name holds (some 2,000 pixels of the desk's type)."""
+    rows = [
+        line.split() for line in on_screens(tmp_path, LAPTOP, SCRIPT, kind, str(tmp_path), LONG)
+    ]
+    desk = [(key, int(least)) for where, key, least, _width in rows if where == "desk"]
+    projector = [
+        (key, int(w), int(screen)) for where, key, w, screen in rows if where == "projector"
+    ]
+    assert len(desk) == len(projector) > 5
+    assert [key for key, least in desk if least > 1366] == []
+    assert [(key, width) for key, width, screen in projector if width != screen] == []
+    assert {screen for _key, _width, screen in projector} == {1366}
+
+
+def test_a_status_line_gives_way_cut_with_its_whole_text_in_tooltip_and_name(qtbot):
+    from PySide6.QtWidgets import QHBoxLayout, QWidget
+
+    from pmdesk.gui.views.common import heading, quiet
+
+    row = QWidget()
+    qtbot.addWidget(row)
+    layout = QHBoxLayout(row)
+    title = heading("Portfolio — Northwind Instruments portfolio")
+    status = quiet("3 products · 1 flagged for elimination · " + LONG)
+    layout.addWidget(title)
+    layout.addStretch(1)
+    layout.addWidget(status)
+    assert row.minimumSizeHint().width() < 1000  # a 200-character name widens nothing
+    row.resize(900, 60)
+    row.show()
+    qtbot.waitUntil(lambda: status.shown().endswith("…"))
+    assert title.shown() == title.text()  # the title stays whole; the status line gives way
+    assert status.text() == "3 products · 1 flagged for elimination · " + LONG
+    assert status.toolTip() == status.text() and status.accessibleName() == status.text()
+    assert status.fontMetrics().horizontalAdvance(status.shown()) <= status.contentsRect().width()
+    row.resize(8000, 60)  # room again: whole, and the tooltip it made is gone
+    qtbot.waitUntil(lambda: status.shown() == status.text())
+    assert status.toolTip() == "" and status.accessibleName() == ""
+    status.setWordWrap(True)  # text that wraps is QLabel's own business
+    status.setText("a line\nand another")
+    assert status.shown() == "a line\nand another"

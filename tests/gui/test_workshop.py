@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-
 import pytest
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
-from tests.gui.windows import exposed
+from tests.gui.windows import exposed, on_screens
 
 from pmdesk.core.enums import VoteTarget
 from pmdesk.gui.canvas import CanvasView
@@ -319,19 +314,8 @@ window.close()
 
 
 def test_two_screens_projector_body_text_and_presenter_view(tmp_path):
-    config = tmp_path / "screens.json"
-    config.write_text(json.dumps(TWO_SCREENS))
-    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={config}")
-    result = subprocess.run(
-        [sys.executable, "-c", SCRIPT, str(tmp_path / "demo.pmdesk")],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    placement, body, presenter, stepped, finished = result.stdout.splitlines()
+    lines = on_screens(tmp_path, TWO_SCREENS["screens"], SCRIPT, str(tmp_path / "demo.pmdesk"))
+    placement, body, presenter, stepped, finished = lines
     assert placement == "projector 1920 1080"
     assert int(body) >= 28  # body text on the 1920×1080 projector, notes included
     assert presenter == "laptop Canvas | Next: Stakeholders"

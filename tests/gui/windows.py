@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -135,3 +139,22 @@ def click_tab(qtbot, tabs: QTabWidget, title: str) -> QWidget:
     qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
     assert tabs.currentIndex() == index, f"the {title} tab did not come forward"
     return tabs.currentWidget()
+
+
+def on_screens(tmp_path: Path, screens: list[dict], script: str, *args: str) -> list[str]:
+    """Run ``script`` (``python -c``) in a fresh process whose offscreen Qt has ``screens``
+    (each a dict: name, x, y, width, height), as a laptop and a projector are; the lines it
+    printed. A test's own process keeps the one screen it started with."""
+    config = tmp_path / "screens.json"
+    config.write_text(json.dumps({"screens": screens}))
+    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={config}")
+    result = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()

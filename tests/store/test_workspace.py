@@ -83,6 +83,25 @@ def test_create_refuses_an_existing_file(tmp_path: Path):
     assert path.read_bytes() == b"someone else's notes"
 
 
+def test_a_long_file_name_names_the_portfolio_with_what_a_name_holds(tmp_path: Path):
+    """A file's name may be longer than a portfolio's name holds (200 characters): the
+    portfolio takes its first 200, and the new file opens (it was refused as damaged)."""
+    stem = ("Q3 roadmap review, Müller " * 10)[:230]  # 230 characters, 239 bytes with its suffix
+    path = tmp_path / f"{stem}.pmdesk"
+    with Workspace.create(path) as ws:
+        assert ws.service(PortfolioService).workspace_info().name == path.stem[:200]
+    with Workspace.open(path) as again:
+        assert again.check().ok
+
+
+@pytest.mark.parametrize("field", ["name", "organisation"])
+def test_create_refuses_a_name_too_long_before_writing_anything(tmp_path: Path, field: str):
+    path = tmp_path / "long.pmdesk"
+    with pytest.raises(ValidationError, match="longer than 200 characters"):
+        Workspace.create(path, **{field: "x" * 201})
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_closed_workspace_stands_alone(tmp_path: Path):
     """Closing folds the WAL back: the .pmdesk file alone holds every edit."""
     path = tmp_path / "alone.pmdesk"

@@ -437,7 +437,7 @@ class MainWindow(QMainWindow):
         from pmdesk.store.factory import create_workspace
 
         try:
-            workspace = create_workspace(path, name=path.stem)
+            workspace = create_workspace(path)  # named after the file
         except OPEN_FAILURES as exc:
             self.dialogs.error("Could not create the workspace", str(exc))
             return

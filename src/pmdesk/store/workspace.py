@@ -20,7 +20,7 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -39,6 +39,9 @@ from .row_versions import RowVersions
 from .snapshot import Snapshot
 from .sqlite_file import Inspection, read_header
 from .upgrade import backup_path, make_backup  # noqa: F401 - part of the store's interface
+
+# What a portfolio's name holds (its column's String(200)).
+_NAME_LENGTH = int(cast(sa.String, WorkspaceInfo.__table__.c.name.type).length or 0)
 
 SUFFIX = ".pmdesk"
 
@@ -191,8 +194,18 @@ class Workspace:
 
     @classmethod
     def create(cls, path: Path | str, *, name: str = "", organisation: str = "") -> Workspace:
-        """A new, empty workspace at ``path``; an existing file is never overwritten."""
+        """A new, empty workspace at ``path``; an existing file is never overwritten.
+
+        Without ``name`` the portfolio is named after the file (its first 200 characters,
+        the most a name holds); a longer ``name`` or ``organisation`` is refused before
+        anything is written, not made into a file that then would not open.
+        """
         path = Path(path)
+        longest = _NAME_LENGTH
+        for label, value in (("name", name), ("organisation", organisation)):
+            if len(value) > longest:
+                raise ValidationError(label, f"is longer than {longest} characters")
+        name = name or path.stem[:longest]
         if path.exists():
             raise PmdeskError(f"{path.name}: a file with this name already exists; pick another")
         try:
@@ -205,7 +218,7 @@ class Workspace:
             with Session(engine) as session, session.begin():
                 session.add(Meta(key="schema_version", value=str(schema.SCHEMA_VERSION)))
                 session.add(Meta(key="created_with", value=_app_version()))
-                session.add(WorkspaceInfo(id=1, name=name or path.stem, organisation=organisation))
+                session.add(WorkspaceInfo(id=1, name=name, organisation=organisation))
                 session.add(WorkCalendar(product_id=None, name="Standard"))
             engine.dispose()
         except BaseException:

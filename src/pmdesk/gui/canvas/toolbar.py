@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.core.enums import CanvasTemplate
+from pmdesk.gui.widgets.elided import ElidedLabel
 from pmdesk.gui.workshop.theme import STICKIES
 
 
@@ -161,29 +162,6 @@ class BoardToolbar(QWidget):
             self.updateGeometry()
 
 
-class ElidedLabel(QLabel):
-    """One line of plain text, cut with “…” when longer than the room it is given."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        self.full_text = ""
-
-    def set_full_text(self, text: str) -> None:
-        self.full_text = text
-        self._fit()
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self._fit()
-
-    def _fit(self) -> None:
-        width = max(0, self.contentsRect().width())
-        self.setText(
-            self.fontMetrics().elidedText(self.full_text, Qt.TextElideMode.ElideRight, width)
-        )
-
-
 class VotingBar(QWidget):
     """Shown while dot voting: settings before a round, then whose turn it is."""
 
@@ -222,7 +200,7 @@ class VotingBar(QWidget):
         for widget in (self.dots, self.participants, self.start):
             widget.setVisible(not started)
         self.status.setVisible(started)
-        self.status.set_full_text(status)
+        self.status.setText(status)
         self.undo_dot.setEnabled(active)
         self.reveal.setEnabled(active)
         self.sort.setEnabled(revealed)

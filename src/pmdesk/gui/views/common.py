@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QAbstractSpinBox,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.gui.commands import CreateCommand
+from pmdesk.gui.widgets.elided import ElidedLabel
 from pmdesk.gui.widgets.heading import Heading
 
 if TYPE_CHECKING:  # the store loads after a file's first view is drawn (store/early.py)
@@ -33,9 +33,9 @@ def heading(text: str = "", scale: float = 1.35) -> Heading:
 
 
 def quiet(text: str = "") -> QLabel:
-    """Secondary text, in the palette's quieter colour."""
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
+    """Secondary text, in the palette's quieter colour; one line of it is cut with “…”
+    rather than widen the window (a long name, the projector's type)."""
+    label = ElidedLabel(text)
     label.setEnabled(False)
     return label
 

@@ -7,17 +7,22 @@ re-fits them whenever its own font changes.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QWidget
 
+from .elided import ElidedLabel
 from .fonts import scaled
 
+TITLE_CHARS = 48  # a title of this many characters is never cut
 
-class Heading(QLabel):
+
+class Heading(ElidedLabel):
+    """A view's title: one line, cut with “…” rather than widen the window."""
+
     def __init__(self, text: str = "", scale: float = 1.35, parent: QWidget | None = None) -> None:
-        super().__init__(text, parent)
-        self.setTextFormat(Qt.TextFormat.PlainText)  # user text shows as typed: <, & ...
+        # Plain text: user text shows as typed, <, & ... A title keeps more of itself than
+        # the status line beside it, which gives way first.
+        super().__init__(text, parent, least_chars=TITLE_CHARS)
         self.scale = scale
         self.fit(self.font())
 
