@@ -292,6 +292,11 @@ def test_projector_columns_leave_out_owner_and_revenue_before_cutting_names():
     assert fit_columns(widths, 3000, (2, 6)) == (widths, [])  # room enough: all, untouched
     kept, dropped = fit_columns(widths, 1000, (2, 6))  # a small screen: shrink, never scroll
     assert dropped == [2, 6] and sum(kept.values()) <= 1000
+    # A laptop's projector: the widest (name, next milestone) give way, the rest stay whole.
+    kept, dropped = fit_columns(widths, 1700, (2, 6))
+    assert dropped == [2, 6] and 1700 - len(kept) <= sum(kept.values()) <= 1700
+    assert {c: kept[c] for c in (1, 3, 5, 7)} == {c: widths[c] for c in (1, 3, 5, 7)}
+    assert kept[0] == kept[4] < widths[0]
 
 
 def _tab_leaves(qtbot, widget: QWidget) -> bool:

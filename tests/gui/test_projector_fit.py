@@ -201,6 +201,9 @@ def test_a_status_line_gives_way_cut_with_its_whole_text_in_tooltip_and_name(qtb
     row.resize(8000, 60)  # room again: whole, and the tooltip it made is gone
     qtbot.waitUntil(lambda: status.shown() == status.text())
     assert status.toolTip() == "" and status.accessibleName() == ""
-    status.setWordWrap(True)  # text that wraps is QLabel's own business
+    row.resize(900, 60)
+    qtbot.waitUntil(lambda: status.shown().endswith("…"))
+    status.setWordWrap(True)  # text that wraps is QLabel's own business: shown whole
+    assert status.shown() == status.text()
     status.setText("a line\nand another")
     assert status.shown() == "a line\nand another"

@@ -178,12 +178,12 @@ class StageTimeline(QWidget):
         plain = QFont(self.font())
         bold = QFont(plain)
         bold.setBold(True)
-        room = min(
+        room = min(  # whole pixels, as the words are cut (``lines``) if they do not fit
             (
-                self._text_area(stay, rect).width()
+                int(self._text_area(stay, rect).width())
                 for stay, rect in zip(self.stays, self._rects(), strict=True)
             ),
-            default=0.0,
+            default=0,
         )
         factor = min(
             fitting_scale(bold, (stay.stage.label for stay in self.stays), room, MIN_FIT),

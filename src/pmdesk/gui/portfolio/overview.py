@@ -104,10 +104,14 @@ class OverviewModel(RowsModel[ProductOverview]):
 def fit_columns(
     widths: dict[int, int], room: int, drop: Sequence[int]
 ) -> tuple[dict[int, int], list[int]]:
-    """Column widths that fit ``room``: leave out ``drop`` columns in turn, then shrink.
+    """Column widths that fit ``room``: leave out ``drop`` columns in turn, then shorten the
+    widest.
 
     Returns the widths of the columns kept and the columns left out; the table never
     needs sideways scrolling, and kept columns are whole unless even that is not enough.
+    Then the widest columns (a long name, the next milestone) are cut to one common width,
+    just enough to fit, and the narrow ones (stage, health, the trend line) stay whole: on a
+    laptop's projector "Development" and "Green" rather than "Developm…" and "Gre…".
     """
     kept, dropped = dict(widths), []
     for column in drop:
@@ -115,10 +119,21 @@ def fit_columns(
             break
         del kept[column]
         dropped.append(column)
-    total = sum(kept.values())
-    if total > room:
-        kept = {c: w * room // total for c, w in kept.items()}
+    if sum(kept.values()) > room:
+        cap = _common_cap(sorted(kept.values()), room)
+        kept = {c: min(w, cap) for c, w in kept.items()}
     return kept, dropped
+
+
+def _common_cap(ordered: Sequence[int], room: int) -> int:
+    """The width no column may pass for ``ordered`` (narrowest first) to fit ``room``."""
+    left = room
+    for index, width in enumerate(ordered):
+        share = left // (len(ordered) - index)
+        if width > share:
+            return max(0, share)
+        left -= width
+    return ordered[-1] if ordered else 0
 
 
 class SparklineDelegate(QStyledItemDelegate):

@@ -9,6 +9,8 @@ line, a table's title, is never cut), cut with an ellipsis, the whole text in it
 
 from __future__ import annotations
 
+from typing import override
+
 from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
@@ -32,6 +34,7 @@ class ElidedLabel(QLabel):
         self._ours: set[str] = set()  # the tooltip and accessible name it set itself
         self.setText(text)
 
+    @override
     def setText(self, text: str) -> None:
         self._full = text
         self.updateGeometry()
@@ -39,6 +42,12 @@ class ElidedLabel(QLabel):
 
     def text(self) -> str:
         return self._full
+
+    @override
+    def setWordWrap(self, on: bool) -> None:
+        super().setWordWrap(on)
+        self.updateGeometry()
+        self._fit()  # wrapped text is shown whole; one line is cut to fit again
 
     @property
     def full_text(self) -> str:
