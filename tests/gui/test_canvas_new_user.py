@@ -212,13 +212,13 @@ def test_revealed_results_are_sorted_by_votes_then_name(fresh, qtbot):
         )
     qtbot.mouseClick(fresh.voting_bar.reveal, Qt.MouseButton.LeftButton)
     assert fresh.voting_results() == [("mid", 2), ("Alpha", 1), ("zeta", 1)]
-    assert fresh.voting_bar.status.full_text.endswith("— mid 2 · Alpha 1 · zeta 1")
+    assert fresh.voting_bar.status.text().endswith("— mid 2 · Alpha 1 · zeta 1")
     status = fresh.voting_bar.status
     for name in ("A much longer note text than the bar has room for " * 4, "short"):
         fresh.edit_note(ids["mid"], name)  # the results follow, cut with … rather than clipped
-        assert status.full_text.endswith(" 1 · zeta 1") and name.strip() in status.full_text
+        assert status.text().endswith(" 1 · zeta 1") and name.strip() in status.text()
         assert status.fontMetrics().horizontalAdvance(status.shown()) <= status.width()
-        assert status.shown() == status.full_text or status.shown().endswith("…")
+        assert status.shown() == status.text() or status.shown().endswith("…")
 
 
 def test_tab_scrolls_a_tall_board_to_the_block_it_reaches(fresh, qtbot):

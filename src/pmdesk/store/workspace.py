@@ -201,11 +201,10 @@ class Workspace:
         anything is written, not made into a file that then would not open.
         """
         path = Path(path)
-        longest = _NAME_LENGTH
         for label, value in (("name", name), ("organisation", organisation)):
-            if len(value) > longest:
-                raise ValidationError(label, f"is longer than {longest} characters")
-        name = name or path.stem[:longest]
+            if len(value) > _NAME_LENGTH:
+                raise ValidationError(label, f"is longer than {_NAME_LENGTH} characters")
+        name = name or path.stem[:_NAME_LENGTH]
         if path.exists():
             raise PmdeskError(f"{path.name}: a file with this name already exists; pick another")
         try:

@@ -49,10 +49,6 @@ class ElidedLabel(QLabel):
         self.updateGeometry()
         self._fit()  # wrapped text is shown whole; one line is cut to fit again
 
-    @property
-    def full_text(self) -> str:
-        return self._full
-
     def shown(self) -> str:
         """The text on screen: the whole text, or its start and “…”."""
         return super().text()
