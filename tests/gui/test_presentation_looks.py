@@ -105,7 +105,7 @@ def test_launch_review_look(ctx, qtbot):
         ):
             assert not visible(widget, view)
         assert visible(view.pitch, view) and view.pitch.text() == view.sentence.text() != ""
-        assert view.pitch.font().pixelSize() > THEME.body_px
+        assert view.pitch.font().pixelSize() == THEME.body_px and view.pitch.font().italic()
         assert visible(view.readiness, view) and visible(view.tasks, view)
         read_only_with_tall_rows(view.tasks)
         bar = view.readiness.findChild(QProgressBar)

@@ -207,3 +207,81 @@ def test_a_status_line_gives_way_cut_with_its_whole_text_in_tooltip_and_name(qtb
     assert status.shown() == status.text()
     status.setText("a line\nand another")
     assert status.shown() == "a line\nand another"
+
+
+LAUNCH_SCRIPT = """
+import json, sys
+from pathlib import Path
+from PySide6.QtCore import QRect
+from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionViewItem
+app = QApplication([])
+from pmdesk.gui.main_window import MainWindow
+from pmdesk.gui.settings import Settings
+from pmdesk.gui.views import VIEWS
+from pmdesk.store.demo import create_demo
+
+window = MainWindow(settings=Settings(), views=VIEWS)
+window.resize(1366, 768)
+window.show()
+assert window.open_path(create_demo(Path(sys.argv[1]) / "demo.pmdesk"))
+window.view_host.show_view("launch")
+window.menu_actions.present.trigger()  # View > Present
+app.processEvents()
+view = window.view_host.current_view()
+table = view.tasks.view
+model, delegate = table.model(), table.itemDelegate()
+margin = table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1
+cells = {}
+for column in range(model.columnCount()):
+    if table.isColumnHidden(column):
+        continue
+    field = model.sourceModel().columns[column].field if hasattr(model, "sourceModel") else (
+        model.columns[column].field)
+    shown = []
+    for row in range(model.rowCount()):
+        index = model.index(row, column)
+        option = QStyleOptionViewItem()
+        option.initFrom(table)
+        option.rect = table.visualRect(index)
+        delegate.initStyleOption(option, index)
+        fits = option.fontMetrics.horizontalAdvance(option.text) <= option.rect.width() - 2 * margin
+        shown.append([option.text, fits, index.data(), index.data(3)])  # 3: its tooltip
+    cells[field] = shown
+def box(widget):
+    top_left = widget.mapTo(view, widget.rect().topLeft())
+    return [top_left.x(), top_left.y(), widget.width(), widget.height()]
+print(json.dumps({
+    "cells": cells,
+    "sideways": table.horizontalScrollBar().isVisible(),
+    "pitch": box(view.pitch), "messages": box(view.messages), "tasks": box(view.tasks),
+    "pitch_shown": view.pitch.isVisible(),
+}))
+window.stop_presentation()
+window.close()
+"""
+
+
+def test_the_launch_review_on_a_laptop_projector_reads_its_checklist(tmp_path):
+    """1366 × 768, the demo's launch presented (View ▸ Present): the checklist needs no
+    sideways scrolling; each status is whole ("In progress"), each due date whole (its
+    offset from the launch, "(L−90)", gives way first); the positioning statement heads the
+    key messages' column, so readiness and the checklist have the other column's height."""
+    import json
+
+    found = json.loads(on_screens(tmp_path, LAPTOP, LAUNCH_SCRIPT, str(tmp_path))[-1])
+    cells = found["cells"]
+    assert not found["sideways"]
+    assert {"title", "owner_id", "due", "status"} <= set(cells)
+    assert all(fits for _text, fits, _whole, _tip in cells["status"])
+    assert all(text == whole for text, _fits, whole, _tip in cells["status"])
+    dates = cells["due"]
+    assert all(fits for _text, fits, _whole, _tip in dates)
+    assert any(text != whole for text, _fits, whole, _tip in dates), "the demo has L− offsets"
+    assert all(whole.startswith(text) and len(text) >= 10 for text, _fits, whole, _tip in dates)
+    assert all(tip == whole for text, _fits, whole, tip in dates if text != whole)
+    assert found["pitch_shown"]
+    px, py, pw, ph = found["pitch"]
+    mx, my, _mw, _mh = found["messages"]
+    tx, ty, _tw, th = found["tasks"]
+    assert py + ph <= my and px + pw <= tx  # above the key messages, beside the checklist
+    assert ty < py + ph  # the checklist starts higher than the statement ends

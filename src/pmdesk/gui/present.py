@@ -207,13 +207,15 @@ class PresentationWindow(QWidget):
         self._index = self._stack.indexOf(self.view)
         self._stack.removeWidget(self.view)
         self.layout().addWidget(self.view)
-        self.view.show()
         hook = getattr(self.view, "set_presentation", None)
         if callable(hook):
             self.layout().setContentsMargins(0, 0, 0, 0)  # it draws its own margins
             hook(self.theme)
         else:
             self.layout().setContentsMargins(24, 24, 24, 24)
+        # Shown with its presented look: the desk's widgets in the projector's type, shown
+        # even for a moment, would widen the window past the screen.
+        self.view.show()
         if self.timer_overlay is not None:
             body_px = QFontInfo(self.font()).pixelSize()
             self.timer_band.setFixedHeight(band_height(body_px))

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -131,9 +132,13 @@ class LaunchView(BaseView):
             )
         )
         self.readiness = ReadinessPanel()
-        # The statement as the room reads it: large, on its own line, only when presenting.
+        # The statement as the room reads it: large, above the key messages, only when presenting.
         self.pitch = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         self.pitch.setObjectName("launchPitch")
+        # Its column's width is the splitter's to give; the statement wraps to it.
+        policy = self.pitch.sizePolicy()  # keeps the height-for-width of a wrapping label
+        policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
+        self.pitch.setSizePolicy(policy)
         self.pitch.hide()
         self.look = Look()
         self._build()
@@ -181,10 +186,17 @@ class LaunchView(BaseView):
         scroll.setMinimumWidth(320)
         scroll.setAccessibleName("Launch plan")
         scroll.viewport().setAccessibleName("Launch plan")
-        left = QSplitter(Qt.Orientation.Vertical)
-        left.addWidget(scroll)
-        left.addWidget(self.messages)
-        left.setSizes([520, 220])
+        plan = QSplitter(Qt.Orientation.Vertical)
+        plan.addWidget(scroll)
+        plan.addWidget(self.messages)
+        plan.setSizes([520, 220])
+        # Presented, the statement heads the column of what the launch says (its key
+        # messages), and readiness and the checklist have the other column's whole height.
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.pitch)
+        left_layout.addWidget(plan, 1)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -201,7 +213,6 @@ class LaunchView(BaseView):
         self.pages.addWidget(self._empty_page())
         self.pages.addWidget(body)
         self.content_layout.addLayout(top)
-        self.content_layout.addWidget(self.pitch)
         self.content_layout.addWidget(self.pages, 1)
         self.form_scroll = scroll
         self.body = body
@@ -258,6 +269,8 @@ class LaunchView(BaseView):
                 "Due",
                 value=editable_due,
                 display=lambda r: due_text(r.due_date, r.due_offset_days),
+                short=lambda r: due_text(r.due_date, None),
+                least_text="2026-12-31",
                 to_changes=set_due,
                 foreground=late,
                 sort_value=lambda r: r.due_date,
@@ -308,9 +321,10 @@ class LaunchView(BaseView):
         )
         look.table(self.tasks, rows)
         look.table(self.messages, rows)
-        look.call(self.tasks.set_drop_fields, self.tasks.drop_fields, ("notes",))
+        # Short of room, the notes go, then the function (readiness beside it names each).
+        look.call(self.tasks.set_drop_fields, self.tasks.drop_fields, ("notes", "function"))
         font = QFont(self.sentence.font())
-        font.setPixelSize(round(theme.body_px * 1.15))
+        font.setPixelSize(theme.body_px)
         look.call(self.pitch.setFont, QFont(self.pitch.font()), font)
         look.call(self.pitch.setVisible, False, self.launch_id is not None)
         self.readiness.present(look, theme.body_px)

@@ -78,6 +78,12 @@ class Column:
     choices: Lookup | None = None
     value: Callable[[Any], Any] | None = None
     display: Callable[[Any], str] | None = None
+    # What a cell too narrow for its whole text shows instead (a date without its offset
+    # from the launch), whole rather than cut; the whole text is then its tooltip.
+    short: Callable[[Any], str] | None = None
+    # What a cell has room for however narrow its table (a sample: "2026-12-31"); a choice
+    # (Kind.ENUM) always has room for its longest label.
+    least_text: str = ""
     tooltip: Callable[[Any], str | None] | None = None
     foreground: Callable[[Any], str | None] | None = None
     decoration: Callable[[Any], str | None] | None = None

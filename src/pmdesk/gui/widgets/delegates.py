@@ -30,12 +30,14 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QSpinBox,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QWidget,
 )
 
 from .columns import NUMERIC, Column, Kind
+from .entity_model import SHORT_ROLE
 
 # The sticky-note colours offered for canvas notes (hex text is accepted too).
 STICKY_COLOURS = (
@@ -368,6 +370,23 @@ class EntityDelegate(QStyledItemDelegate):
 
     def _column(self, index: QModelIndex) -> Column:
         return index.model().column(index.column())
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        """A cell too narrow for its whole text shows the column's short one, if it has one."""
+        super().initStyleOption(option, index)
+        if option.rect.width() <= 0:  # measuring, not painting
+            return
+        short = index.data(SHORT_ROLE)
+        if not short or short == option.text:
+            return
+        widget = option.widget
+        style = widget.style() if widget is not None else None
+        margin = (
+            style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, widget) if style else 0
+        )
+        room = option.rect.width() - 2 * (margin + 1)  # the text's margins in a view's cell
+        if option.fontMetrics.horizontalAdvance(option.text) > room:
+            option.text = short
 
     def createEditor(
         self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex

@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # the store loads after a file's first view is drawn (store/e
 
 Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+SHORT_ROLE = Qt.ItemDataRole.UserRole + 2  # Column.short: the text for a narrow cell
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _CENTRE = Qt.AlignmentFlag.AlignCenter
@@ -250,11 +251,15 @@ class EntityTableModel(QAbstractTableModel):
             return colour if colour.isValid() else None
         if role == ID_ROLE:
             return row.id
+        if role == SHORT_ROLE and column.short is not None:
+            return column.short(row)
         return None
 
     def _tooltip(self, column: Column, row: Any) -> str | None:
         if column.tooltip is not None:
             return column.tooltip(row)
+        if column.short is not None and column.short(row) != column.text(row):
+            return column.text(row)  # whole, for when the cell shows the short one
         if column.kind in (Kind.TEXT, Kind.LONG_TEXT):
             text = str(column.raw(row) or "")
             if len(text) > 24 or "\n" in text:

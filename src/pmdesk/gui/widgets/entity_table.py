@@ -20,6 +20,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -35,7 +36,7 @@ from PySide6.QtWidgets import (
 from pmdesk.core.errors import PmdeskError
 from pmdesk.gui.commands import DeleteCommand, ServiceCommand
 
-from .columns import Kind
+from .columns import Column, Kind
 from .delegates import EntityDelegate
 from .entity_model import EntityTableModel
 from .heading import Heading, fit_headings
@@ -215,7 +216,7 @@ class EntityTable(QWidget):
         for number, column in enumerate(self.model.columns):
             hint = column.width or _DEFAULT_WIDTH.get(column.kind, 14)
             header_width = metrics.horizontalAdvance(column.header) + 28
-            self._natural.append(max(hint * char + 16, header_width))
+            self._natural.append(max(hint * char + 16, header_width, _least_text(column, metrics)))
             header.resizeSection(number, self._natural[-1])
         self.fit_columns()
 
@@ -225,7 +226,8 @@ class EntityTable(QWidget):
         Every column keeps its natural width while there is room, and the fit column
         takes what is left; short of room, ``drop_fields`` go first (the rest stay whole),
         then columns shrink towards their header's width (none below about half its
-        natural width; the fit column least).
+        natural width, a choice such as a status never below its longest label; the fit
+        column least, but when even that is too wide, it gives way first).
         """
         if self.fit_field is None or not hasattr(self, "_natural"):
             return
@@ -241,6 +243,10 @@ class EntityTable(QWidget):
         ]
         # The column read first gives up little room: a title stays readable.
         least[stretch] = min(self._natural[stretch], metrics.averageCharWidth() * 28 + 16)
+        # A choice out of a few words (a status, a priority) is read whole: "In progress",
+        # not "In prog…"; so is a column's least text (a date).
+        for number, column in enumerate(self.model.columns):
+            least[number] = max(least[number], _least_text(column, metrics))
         shown = set(range(len(fields)))
         # Fewer columns, shown whole, before narrower ones; the fit column asks for room to
         # spare (titles run longer than their hint), so on a projector it is not cut either.
@@ -259,6 +265,11 @@ class EntityTable(QWidget):
         )
         widths = {n: int(least[n] + (self._natural[n] - least[n]) * share) for n in shown}
         widths[stretch] += max(0, available - sum(widths.values()))
+        # Even the least widths too wide: the fit column gives way, down to its header's.
+        header_least = metrics.horizontalAdvance(self.model.columns[stretch].header) + 28
+        over = sum(widths.values()) - available
+        if over > 0:
+            widths[stretch] = max(header_least, widths[stretch] - over)
         for number in range(len(fields)):
             view.setColumnHidden(number, number not in shown)
             if number in shown:
@@ -385,3 +396,12 @@ class EntityTable(QWidget):
             self.statusMessage.emit(
                 f"{text} (Undo brings {'it' if len(ids) == 1 else 'them'} back)"
             )
+
+
+def _least_text(column: Column, metrics: QFontMetrics) -> int:
+    """The width a cell of ``column`` never goes below (its ``least_text``; a choice's longest
+    label, as "In progress" is read whole); 0 when it may be cut anywhere."""
+    texts = [column.least_text] if column.least_text else []
+    if column.kind is Kind.ENUM and column.enum is not None:
+        texts += [member.label for member in column.enum]
+    return max((metrics.horizontalAdvance(text) + 16 for text in texts), default=0)
