@@ -7,7 +7,15 @@ import datetime as dt
 import pytest
 
 from pmdesk.core.scoring import rice, rice_parts
-from pmdesk.core.wording import describe_days, long_date, noun, plural, short_date, short_moment
+from pmdesk.core.wording import (
+    dated,
+    describe_days,
+    long_date,
+    noun,
+    plural,
+    short_date,
+    short_moment,
+)
 
 
 @pytest.mark.parametrize(
@@ -65,6 +73,12 @@ def test_a_day_reads_the_same_everywhere_without_a_leading_zero():
     assert short_date(None) == "" and short_date(None, "—") == "—"
     assert long_date(dt.date(2026, 12, 7)) == "7 December 2026"
     assert long_date(dt.date(9999, 12, 31)) == "31 December 9999"
+
+
+def test_something_due_on_a_day_reads_its_day_first():
+    # A cell cut at its end ("6 Mar 2027 · Vega 3…") still says when.
+    assert dated(dt.date(2027, 3, 6), "Vega 3.5 GA") == "6 Mar 2027 · Vega 3.5 GA"
+    assert dated(None, "Vega 3.5 GA") == "Vega 3.5 GA"
 
 
 def test_a_moment_reads_its_day_then_its_time_on_a_24_hour_clock():

@@ -43,7 +43,7 @@ def test_the_portfolio_table_words_milestones_as_the_deck_does(window):
         shown = view.model.index(position, 4).data()
         assert shown == summary_row(row)[4]
         if row.next_milestone_on is not None:
-            assert shown.endswith(short_date(row.next_milestone_on)) and worded(shown)
+            assert shown.startswith(short_date(row.next_milestone_on)) and worded(shown)
 
 
 def test_a_signed_case_says_when_in_its_status_and_its_versions(window):

@@ -713,7 +713,7 @@ def test_portfolio_shows_the_next_milestone(ctx, qtbot, filled):
         start_date=soon,
         end_date=soon,
     )
-    assert model.index(row, column).data() == f"Beta · {short_date(soon)}"
+    assert model.index(row, column).data() == f"{short_date(soon)} · Beta"  # the day first
 
 
 def test_requirements_show_rice_revenue_and_story(ctx, qtbot, filled):

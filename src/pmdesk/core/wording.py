@@ -63,6 +63,12 @@ def short_date(day: dt.date | None, missing: str = "") -> str:
     return f"{day.day} {day:%b %Y}" if day is not None else missing
 
 
+def dated(day: dt.date | None, what: str) -> str:
+    """6 Mar 2027 · Vega 3.5 GA: something due on a day (a product's next milestone), the day
+    first, so a cell too narrow for the whole still shows when."""
+    return f"{short_date(day)} · {what}" if day is not None else what
+
+
 def short_moment(at: dt.datetime) -> str:
     """7 Dec 2026 14:05: a moment (a snapshot's, a vote's) as the screen writes it; the
     caller says which clock (UTC, or local)."""

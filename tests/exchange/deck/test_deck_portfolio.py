@@ -481,7 +481,7 @@ def test_a_row_taller_than_a_slide_is_set_smaller_rather_than_run_off_it(tmp_pat
         prs = export(ws, tmp_path / "t.pptx", ["portfolio"])
     finally:
         ws.close()
-    assert table_rows(prs, "Portfolio summary table")[0][4] == f"{milestone} · 1 Jun 2026"
+    assert table_rows(prs, "Portfolio summary table")[0][4] == f"1 Jun 2026 · {milestone}"
     table = next(s for _n, _sl, s in shapes(prs) if s.has_table)
     body = table.table.cell(1, 0).text_frame.paragraphs[0].runs[0].font.size.pt
     assert body < 14  # smaller than the summary's usual type, to stay on the slide

@@ -39,7 +39,7 @@ from pmdesk.core.lifecycle import (
 )
 from pmdesk.core.palette import HEALTH_COLOURS, MOSCOW_COLOURS, TASK_STATUS_COLOURS, mix
 from pmdesk.core.scoring import RiceScore, rank_by_rice, rice_or_none
-from pmdesk.core.wording import describe_days, format_number, plural, short_date
+from pmdesk.core.wording import dated, describe_days, format_number, plural, short_date
 from pmdesk.exchange.pdf.fonts import register, string_width
 from pmdesk.store.models import Launch
 from pmdesk.store.services import (
@@ -309,7 +309,7 @@ def summary_row(row: ProductOverview) -> list[str]:
     """A product's row, worded as the Portfolio view's table words it."""
     milestone = ""
     if row.next_milestone_on is not None:
-        milestone = f"{row.next_milestone} · {short_date(row.next_milestone_on)}"
+        milestone = dated(row.next_milestone_on, row.next_milestone)
     latest = row.latest_revenue
     revenue = "" if latest is None else f"{figure(latest)} {row.revenue_unit}".strip()
     return [

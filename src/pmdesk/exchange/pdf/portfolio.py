@@ -13,7 +13,7 @@ from pmdesk.core.enums import MetricKind, RiskStatus, Stage
 from pmdesk.core.label_layout import Box, LabelRequest, layout_labels
 from pmdesk.core.lifecycle import Health, worst
 from pmdesk.core.pricing import format_money, format_rate
-from pmdesk.core.wording import plural, short_date
+from pmdesk.core.wording import dated, plural, short_date
 from pmdesk.store.models import Product
 from pmdesk.store.queries import roadmap_summaries
 from pmdesk.store.services import FinanceService, LaunchService, PortfolioService
@@ -166,7 +166,7 @@ def _overview_table(job, products, facts, roadmaps) -> Table:
         road = roadmaps.get(p.id)
         milestone = ""
         if road is not None and road.next_milestone:
-            milestone = f"{road.next_milestone} ({short_date(road.next_milestone_on)})"
+            milestone = dated(road.next_milestone_on, road.next_milestone)
         money = ""
         if revenue is not None and revenue.latest is not None:
             money = f"{compact(revenue.latest)} {revenue.metric.unit}".strip()

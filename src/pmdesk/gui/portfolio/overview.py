@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from pmdesk.core.lifecycle import figure
 from pmdesk.core.palette import HEALTH_COLOURS
-from pmdesk.core.wording import plural, short_date
+from pmdesk.core.wording import dated, plural
 from pmdesk.gui.theme import plain_tooltip
 from pmdesk.gui.widgets.row_sync import sync_rows
 from pmdesk.gui.widgets.rows_model import Index, RowsModel
@@ -78,7 +78,7 @@ class OverviewModel(RowsModel[ProductOverview]):
         if column == 4:
             if row.next_milestone_on is None:
                 return ""
-            return f"{row.next_milestone} · {short_date(row.next_milestone_on)}"
+            return dated(row.next_milestone_on, row.next_milestone)
         if column == 6:
             latest = row.latest_revenue
             return "" if latest is None else f"{figure(latest)} {row.revenue_unit}".strip()
