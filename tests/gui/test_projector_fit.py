@@ -212,22 +212,32 @@ def test_a_status_line_gives_way_cut_with_its_whole_text_in_tooltip_and_name(qtb
 LAUNCH_SCRIPT = """
 import json, sys
 from pathlib import Path
-from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionViewItem
 app = QApplication([])
 from pmdesk.gui.main_window import MainWindow
 from pmdesk.gui.settings import Settings
 from pmdesk.gui.views import VIEWS
 from pmdesk.store.demo import create_demo
+from pmdesk.store.services import PortfolioService
+from pmdesk.store.workspace import Workspace
 
+kind, folder = sys.argv[1], Path(sys.argv[2])
+if kind == "demo":
+    path = create_demo(folder / "demo.pmdesk")
+else:
+    path = folder / "new.pmdesk"
+    with Workspace.create(path) as ws:
+        ws.service(PortfolioService).create_product(name="Widget")
 window = MainWindow(settings=Settings(), views=VIEWS)
 window.resize(1366, 768)
 window.show()
-assert window.open_path(create_demo(Path(sys.argv[1]) / "demo.pmdesk"))
+assert window.open_path(path)
 window.view_host.show_view("launch")
+view = window.view_host.current_view()
+if kind == "new":
+    view.plan_button.click()  # the empty page's Plan a launch: the tier's checklist
 window.menu_actions.present.trigger()  # View > Present
 app.processEvents()
-view = window.view_host.current_view()
 table = view.tasks.view
 model, delegate = table.model(), table.itemDelegate()
 margin = table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1
@@ -254,6 +264,7 @@ print(json.dumps({
     "cells": cells,
     "sideways": table.horizontalScrollBar().isVisible(),
     "pitch": box(view.pitch), "messages": box(view.messages), "tasks": box(view.tasks),
+    "readiness": box(view.readiness),
     "pitch_shown": view.pitch.isVisible(),
 }))
 window.stop_presentation()
@@ -261,14 +272,16 @@ window.close()
 """
 
 
-def test_the_launch_review_on_a_laptop_projector_reads_its_checklist(tmp_path):
-    """1366 × 768, the demo's launch presented (View ▸ Present): the checklist needs no
+@pytest.mark.parametrize("kind", ["demo", "new"])
+def test_the_launch_review_on_a_laptop_projector_reads_its_checklist(tmp_path, kind):
+    """1366 × 768, a launch presented (View ▸ Present): the demo's, and one just planned
+    in a new workspace (Plan a launch, its tier's checklist). The checklist needs no
     sideways scrolling; each status is whole ("In progress"), each due date whole (its
     offset from the launch, "(L−90)", gives way first); the positioning statement heads the
     key messages' column, so readiness and the checklist have the other column's height."""
     import json
 
-    found = json.loads(on_screens(tmp_path, LAPTOP, LAUNCH_SCRIPT, str(tmp_path))[-1])
+    found = json.loads(on_screens(tmp_path, LAPTOP, LAUNCH_SCRIPT, kind, str(tmp_path))[-1])
     cells = found["cells"]
     assert not found["sideways"]
     assert {"title", "owner_id", "due", "status"} <= set(cells)
@@ -276,12 +289,16 @@ def test_the_launch_review_on_a_laptop_projector_reads_its_checklist(tmp_path):
     assert all(text == whole for text, _fits, whole, _tip in cells["status"])
     dates = cells["due"]
     assert all(fits for _text, fits, _whole, _tip in dates)
-    assert any(text != whole for text, _fits, whole, _tip in dates), "the demo has L− offsets"
+    # Both checklists have due dates relative to the launch (L−30) to give way.
+    assert any(text != whole for text, _fits, whole, _tip in dates)
     assert all(whole.startswith(text) and len(text) >= 10 for text, _fits, whole, _tip in dates)
     assert all(tip == whole for text, _fits, whole, tip in dates if text != whole)
     assert found["pitch_shown"]
     px, py, pw, ph = found["pitch"]
     mx, my, _mw, _mh = found["messages"]
-    tx, ty, _tw, th = found["tasks"]
+    tx, ty, _tw, _th = found["tasks"]
+    _rx, ry, _rw, _rh = found["readiness"]
     assert py + ph <= my and px + pw <= tx  # above the key messages, beside the checklist
-    assert ty < py + ph  # the checklist starts higher than the statement ends
+    assert abs(ry - py) <= 8  # readiness beside the statement, not under it
+    if kind == "demo":  # a long statement: the checklist starts before it ends
+        assert ty < py + ph
