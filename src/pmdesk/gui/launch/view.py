@@ -132,7 +132,7 @@ class LaunchView(BaseView):
             )
         )
         self.readiness = ReadinessPanel()
-        # The statement as the room reads it: large, above the key messages, only when presenting.
+        # The statement as the room reads it, above the key messages; only when presenting.
         self.pitch = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         self.pitch.setObjectName("launchPitch")
         # Its column's width is the splitter's to give; the statement wraps to it.

@@ -215,7 +215,7 @@ class EntityTable(QWidget):
         self._natural = []  # kept here: a hidden column's section reads as 0 wide
         for number, column in enumerate(self.model.columns):
             hint = column.width or _DEFAULT_WIDTH.get(column.kind, 14)
-            header_width = metrics.horizontalAdvance(column.header) + 28
+            header_width = _header_width(column, metrics)
             self._natural.append(max(hint * char + 16, header_width, _least_text(column, metrics)))
             header.resizeSection(number, self._natural[-1])
         self.fit_columns()
@@ -238,7 +238,7 @@ class EntityTable(QWidget):
         stretch = fields.index(self.fit_field)
         metrics = view.fontMetrics()
         least = [
-            max(metrics.horizontalAdvance(c.header) + 28, int(n * 0.55))
+            max(_header_width(c, metrics), int(n * 0.55))
             for c, n in zip(self.model.columns, self._natural, strict=True)
         ]
         # The column read first gives up little room: a title stays readable.
@@ -266,10 +266,10 @@ class EntityTable(QWidget):
         widths = {n: int(least[n] + (self._natural[n] - least[n]) * share) for n in shown}
         widths[stretch] += max(0, available - sum(widths.values()))
         # Even the least widths too wide: the fit column gives way, down to its header's.
-        header_least = metrics.horizontalAdvance(self.model.columns[stretch].header) + 28
         over = sum(widths.values()) - available
         if over > 0:
-            widths[stretch] = max(header_least, widths[stretch] - over)
+            header_width = _header_width(self.model.columns[stretch], metrics)
+            widths[stretch] = max(header_width, widths[stretch] - over)
         for number in range(len(fields)):
             view.setColumnHidden(number, number not in shown)
             if number in shown:
@@ -396,6 +396,11 @@ class EntityTable(QWidget):
             self.statusMessage.emit(
                 f"{text} (Undo brings {'it' if len(ids) == 1 else 'them'} back)"
             )
+
+
+def _header_width(column: Column, metrics: QFontMetrics) -> int:
+    """Room for the column's header and its sort arrow."""
+    return metrics.horizontalAdvance(column.header) + 28
 
 
 def _least_text(column: Column, metrics: QFontMetrics) -> int:
