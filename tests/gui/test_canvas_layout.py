@@ -42,12 +42,13 @@ def crowded(tmp_path, qtbot):
 
 
 def hidden_notes(view) -> list[str]:
-    """Notes not wholly inside their block's notes area (behind a scroll, or cut)."""
+    """Notes not wholly inside the seen part of their block's notes area (behind a scroll,
+    or cut)."""
     found = []
     for key, block in view.scene.blocks.items():
         if not block.isVisible():
             continue
-        area = block.area.sceneBoundingRect()
+        area = block.area.mapRectToScene(block.area.visible_rect())
         for note in view.scene.notes_in(key):
             if not area.adjusted(-1, -1, 1, 1).contains(note.mapRectToScene(note.rect)):
                 found.append(note.data.text)

@@ -302,3 +302,65 @@ def test_the_launch_review_on_a_laptop_projector_reads_its_checklist(tmp_path, k
     assert abs(ry - py) <= 8  # readiness beside the statement, not under it
     if kind == "demo":  # a long statement: the checklist starts before it ends
         assert ty < py + ph
+
+
+CANVAS_SCRIPT = """
+import json, sys
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from pmdesk.gui.main_window import MainWindow
+from pmdesk.gui.settings import Settings
+from pmdesk.gui.views import VIEWS
+from pmdesk.store.demo import create_demo
+
+window = MainWindow(settings=Settings(), views=VIEWS)
+window.resize(1366, 768)
+window.show()
+assert window.open_path(create_demo(Path(sys.argv[1]) / "demo.pmdesk"))
+window.view_host.show_view("canvas")
+window.menu_actions.present.trigger()  # View > Present
+app.processEvents()
+scene = window.view_host.current_view().scene
+blocks = []
+for key, block in scene.blocks.items():
+    if not block.isVisible():
+        continue
+    seen = block.area.mapRectToScene(block.area.visible_rect())
+    kinds = []
+    for note in scene.notes_in(key):
+        rect = note.mapRectToScene(note.rect)
+        shown = rect.intersected(seen)
+        if shown.isEmpty():
+            kinds.append("out")
+        elif seen.adjusted(-1, -1, 1, 1).contains(rect):
+            kinds.append("whole")
+        else:
+            kinds.append("cut")
+    pill_top = block.mapToScene(0, block.more.pill_top()).y()
+    blocks.append({"key": key, "more": block.more.text(), "kinds": kinds,
+                   "seen_bottom": seen.bottom(), "pill_top": pill_top})
+print(json.dumps(blocks))
+window.stop_presentation()
+window.close()
+"""
+
+
+def test_a_crowded_canvas_block_on_a_laptop_projector_shows_whole_notes(tmp_path):
+    """1366 × 768, the demo's canvas presented (View ▸ Present): a crowded block shows the
+    notes wholly above its "+N more" and none half under it; only a note taller than its
+    block on its own is cut, above the badge. "+N more" counts every note not seen whole."""
+    import json
+
+    blocks = json.loads(on_screens(tmp_path, LAPTOP, CANVAS_SCRIPT, str(tmp_path))[-1])
+    crowded = [b for b in blocks if b["more"]]
+    assert len(crowded) >= 3, "the demo crowds several blocks at this size"
+    for block in crowded:
+        kinds = block["kinds"]
+        assert block["seen_bottom"] <= block["pill_top"] + 1, block["key"]
+        assert block["more"] == f"+{len(kinds) - kinds.count('whole')} more", block["key"]
+        if "whole" in kinds:
+            assert "cut" not in kinds, block["key"]
+        else:  # one note taller than its block: cut above the badge, the rest out of view
+            assert kinds.count("cut") == 1, block["key"]
+    assert any("whole" in b["kinds"] and "out" in b["kinds"] for b in crowded)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsObject,
@@ -189,13 +189,29 @@ def longest_word(style: BoardStyle, title: str) -> float:
 
 
 class NotesArea(QGraphicsRectItem):
-    """The part of a block under its title; clips the notes so a crowded block can scroll."""
+    """The part of a block under its title; clips the notes so a crowded block can scroll.
+
+    ``clip_bottom``: where the clip ends above the area's bottom (None: at its bottom).
+    """
 
     def __init__(self, parent: QGraphicsItem) -> None:
         super().__init__(parent)
         self.setPen(QPen(Qt.PenStyle.NoPen))
         self.setBrush(QBrush(Qt.BrushStyle.NoBrush))
         self.setFlag(Flag.ItemClipsChildrenToShape)
+        self.clip_bottom: float | None = None
+
+    def shape(self) -> QPainterPath:
+        rect = self.rect()
+        if self.clip_bottom is not None:
+            rect.setBottom(min(rect.bottom(), self.clip_bottom))
+        path = QPainterPath()
+        path.addRect(rect)
+        return path
+
+    def visible_rect(self) -> QRectF:
+        """The part of the area whose notes are seen."""
+        return self.shape().boundingRect()
 
 
 class BlockItem(QGraphicsObject):
@@ -302,17 +318,36 @@ class BlockItem(QGraphicsObject):
         self.scroll = value
         for child in self.area.childItems():
             child.moveBy(0, -delta)
+        self.notes_placed()
+
+    def notes_placed(self) -> None:
+        """After the notes moved: on a projector a crowded block shows the notes wholly above
+        its "+N more", not the next one half under it (a note taller than the block is cut
+        above the badge)."""
+        area = self.area
+        area.clip_bottom = None
+        if self.style.projected and self.max_scroll() > 0:
+            limit = self.more.pill_top()
+            top = area.rect().top() - 1
+            whole = [
+                r.bottom() for r in self._note_rects() if r.top() >= top and r.bottom() <= limit
+            ]
+            area.clip_bottom = max(whole) + 1 if whole else limit
+        area.update()
         self.update()
         self.more.update()
 
+    def _note_rects(self) -> list[QRectF]:
+        return [
+            child.mapRectToParent(child.rect)
+            for child in self.area.childItems()
+            if isinstance(child, NoteItem)
+        ]
+
     def hidden_count(self) -> int:
         """Notes not wholly in view (above or below the scrolled part of a crowded block)."""
-        area = self.area.rect().adjusted(-1, -1, 1, 1)
-        return sum(
-            1
-            for child in self.area.childItems()
-            if isinstance(child, NoteItem) and not area.contains(child.mapRectToParent(child.rect))
-        )
+        seen = self.area.visible_rect().adjusted(-1, -1, 1, 1)
+        return sum(1 for rect in self._note_rects() if not seen.contains(rect))
 
     def wheelEvent(self, event: QGraphicsSceneWheelEvent) -> None:
         if self.max_scroll() <= 0:
@@ -368,6 +403,17 @@ class MoreBadge(QGraphicsItem):
     def boundingRect(self) -> QRectF:
         return self.block.rect
 
+    def _font(self) -> QFont:
+        style = self.block.style
+        return style.font(style.small_px, bold=True)
+
+    def _height(self) -> float:
+        return QFontMetricsF(self._font()).height() * 1.2
+
+    def pill_top(self) -> float:
+        """The top of the badge, in the block's coordinates (over the padding, mostly)."""
+        return self.block.rect.bottom() - self.block.style.stroke * 1.5 - self._height()
+
     def paint(
         self, painter: QPainter, _option: QStyleOptionGraphicsItem, _widget: QWidget | None = None
     ) -> None:
@@ -375,12 +421,11 @@ class MoreBadge(QGraphicsItem):
         if not text:
             return
         style = self.block.style
-        font = style.font(style.small_px, bold=True)
+        font = self._font()
         metrics = QFontMetricsF(font)
         area = self.block.area.rect()
-        width, height = metrics.horizontalAdvance(text) + metrics.height(), metrics.height() * 1.2
-        bottom = self.block.rect.bottom() - style.stroke * 1.5  # over the padding, mostly
-        pill = QRectF(area.right() - width, bottom - height, width, height)
+        width, height = metrics.horizontalAdvance(text) + metrics.height(), self._height()
+        pill = QRectF(area.right() - width, self.pill_top(), width, height)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(style.ink)

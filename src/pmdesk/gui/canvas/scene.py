@@ -304,8 +304,7 @@ class BoardScene(QGraphicsScene):
                     ),
                     flow.scale,
                 )
-        block.update()
-        block.more.update()
+        block.notes_placed()
 
     def _zoomed(self) -> BoardStyle:
         """The style of a focused block: everything larger, as if zoomed in."""
