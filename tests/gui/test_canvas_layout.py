@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 from tests.gui.windows import demo_or_new, exposed
 
 from pmdesk.core.enums import CanvasTemplate
@@ -242,3 +242,39 @@ def test_the_canvas_is_laid_out_as_it_stays_before_its_first_paint(
         assert view.board.verticalScrollBar().maximum() > 0  # the board scrolls here
     assert shown[0] == laid_out(view)
     window.close()
+
+
+def test_a_crowded_block_on_the_projector_scrolls_to_its_last_note_whole(crowded, qtbot):
+    """The wheel over a crowded block scrolls it; at its end the last note is seen whole,
+    above the "+N more" (which then counts the notes scrolled past)."""
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+
+    for number in range(15, 60):  # more than any 1080p screen holds at 28 px
+        crowded.add_note("problems", PROBLEM.format(number))
+    crowded.set_presentation(PresentationTheme.for_screen(1080))
+    crowded.resize(1920, 1080)
+    crowded.show()
+    exposed(qtbot, crowded)
+    block = crowded.scene.blocks["problems"]
+    board = crowded.board
+    last = crowded.scene.notes_in("problems")[-1].data.text
+    assert last in hidden_notes(crowded)
+    at = QPointF(board.mapFromScene(block.mapToScene(block.area.rect().center())))
+    for _ in range(200):  # far more turns than the block needs
+        if block.scroll >= block.max_scroll():
+            break
+        event = QWheelEvent(
+            at,
+            board.viewport().mapToGlobal(at),
+            QPoint(0, 0),
+            QPoint(0, -120),
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+            Qt.ScrollPhase.NoScrollPhase,
+            False,
+        )
+        QApplication.sendEvent(board.viewport(), event)
+    assert block.scroll == block.max_scroll() > 0
+    assert last not in hidden_notes(crowded)
+    assert block.more.text() == f"+{len(hidden_notes(crowded))} more"

@@ -243,7 +243,10 @@ class BlockItem(QGraphicsObject):
         return block_padding(self.style)
 
     def max_scroll(self) -> float:
-        return max(0.0, self.content_height - self.area.rect().height())
+        room = self.area.rect().height()
+        if self.style.projected and self.content_height > room:  # the last note clears "+N more"
+            room = min(room, self.more.pill_top() - self.area.rect().top())
+        return max(0.0, self.content_height - room)
 
     def boundingRect(self) -> QRectF:
         half = self.style.stroke * 2
