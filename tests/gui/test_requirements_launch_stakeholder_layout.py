@@ -105,10 +105,23 @@ def test_a_new_product_says_the_next_step_and_its_button_takes_it(
     shown = _hints(view)
     assert len(shown) == 1 and shown[0].text().startswith(hint)
     qtbot.mouseClick(_button(view, button), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not _hints(view))
+    qtbot.waitUntil(lambda: not [h for h in _hints(view) if h.text().startswith(hint)])
     assert not errors
     empty_window.menu_actions.undo.trigger()  # one step back: empty again, the hint returns
-    qtbot.waitUntil(lambda: len(_hints(view)) == 1)
+    qtbot.waitUntil(lambda: [h.text() for h in _hints(view)] == [shown[0].text()])
+
+
+def test_a_launch_just_planned_says_its_messages_next_step(empty_window, qtbot):
+    """The tier's checklist comes with the launch; its key messages do not: their table
+    says so, and its Add message takes the step."""
+    view = _show(empty_window, "launch")
+    qtbot.mouseClick(view.plan_button, Qt.MouseButton.LeftButton)
+    hints = [h.text() for h in _hints(view)]
+    assert len(hints) == 1 and hints[0].startswith("No key messages yet — Add message")
+    qtbot.mouseClick(_button(view, "Add message"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not _hints(view))
+    empty_window.menu_actions.undo.trigger()
+    qtbot.waitUntil(lambda: [h.text() for h in _hints(view)] == hints)
 
 
 def test_a_new_launch_is_named_after_the_product(empty_window, qtbot):

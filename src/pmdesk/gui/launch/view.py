@@ -119,6 +119,7 @@ class LaunchView(BaseView):
                 edit_field="title",
                 sort_field="function",
                 fit_field="title",
+                empty_hint="No tasks yet — Add task, or Add tier checklist for this launch's tier",
             )
         )
         self.messages = self.register(
@@ -129,6 +130,7 @@ class LaunchView(BaseView):
                 create=self._new_message,
                 edit_field="audience",
                 fit_field="message",
+                empty_hint="No key messages yet — Add message: what each audience should hear",
             )
         )
         self.readiness = ReadinessPanel()
