@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QTableView
 from tests.gui.test_house_rules import demo_copy, open_window, show
-from tests.gui.windows import active, pick
+from tests.gui.windows import active, exposed, pick
 
 from pmdesk.core.finance import DRIVERS
 from pmdesk.core.finance_wording import FIGURE_ROWS
@@ -493,3 +493,62 @@ def test_a_subscription_counts_customers_and_its_churn(qtbot, window):
     assert view.drivers.index(row_of("price"), 2).data() == "EUR per customer per quarter"
     view.tabs.setCurrentWidget(view.sensitivity_page)
     assert "Churn" in view.tornado.data.labels
+
+
+def test_a_marks_words_stand_over_the_next_marks_line(qtbot):
+    """Break-even just before payback, in a projector's large type on a narrow chart: the
+    words "Break-even" run across the payback mark's dashed line. They stand on the box
+    the legend stands on, so the line goes under them instead of through them."""
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QFont
+
+    from pmdesk.gui.finance.charts import CashFlowChart, CashFlowData
+
+    periods = 24
+    chart = CashFlowChart()
+    qtbot.addWidget(chart)
+    font = QFont(chart.font())
+    font.setPixelSize(30)
+    chart.setFont(font)
+    chart.resize(520, 900)
+    chart.show()
+    exposed(qtbot, chart)
+    net = [-3e6, -5e5] + [4e5 * n for n in range(1, periods - 1)]
+    running, cumulative = 0.0, []
+    for value in net:
+        running += value
+        cumulative.append(running)
+    chart.set_data(
+        CashFlowData(
+            scenario="Base",
+            currency="EUR",
+            labels=tuple(f"Q{n}" for n in range(periods)),
+            net=tuple(net),
+            cumulative=tuple(cumulative),
+            texts=("",) * periods,
+            payback=5.5,
+            payback_text="Payback 5.5 quarters",
+            break_even=5,
+            break_even_text="Break-even",
+        )
+    )
+    qtbot.wait_until(lambda: chart.plotItem.vb.width() > 0)
+    chart.grab()  # painted once: the words take their place then
+    label = next(
+        mark.label
+        for mark in chart.plotItem.items
+        if getattr(mark, "value", None) and mark.value() == 5
+    )
+    words = chart.mapFromScene(label.mapRectToScene(label.boundingRect())).boundingRect()
+    x = chart.mapFromScene(chart.plotItem.vb.mapViewToScene(QPointF(5.5, 0))).x()
+    assert words.left() < x < words.right(), "the case this test is about: words over a line"
+    image = chart.grab().toImage()
+    outside = [
+        image.pixelColor(x, y).lightness() for y in range(words.bottom() + 4, words.bottom() + 40)
+    ]
+    inside = [
+        image.pixelColor(x, y).lightness() for y in range(words.top() + 2, words.bottom() - 1)
+    ]
+    assert min(outside) < 100, "the payback line is dark where nothing covers it"
+    # Under the words only their own strokes are dark, not the line's dashes all the way.
+    assert sum(v < 100 for v in inside) < len(inside) / 3

@@ -168,6 +168,8 @@ class CashFlowChart(StyledPlot):
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
+        if self.plotItem is None:  # closed (pyqtgraph lets its plot go, then the window resizes)
+            return
         if self.__dict__.get("data") is not None and self.legend.items:  # built and drawn
             columns = self.legend.columnCount
             self._fit_legend()
@@ -182,7 +184,14 @@ class CashFlowChart(StyledPlot):
             angle=90,
             pen=pg.mkPen(self.ink(), width=max(1.5, 1.5 * self.scale), style=style),
             label=text,
-            labelOpts={"position": height, "color": self.ink(), "anchors": [(0, 0), (0, 0)]},
+            labelOpts={
+                "position": height,
+                "color": self.ink(),
+                "anchors": [(0, 0), (0, 0)],
+                # On the box the legend stands on: the next mark's line, where the words run
+                # across it (break-even just before payback, in a projector's type), goes under.
+                "fill": pg.mkBrush(self.word_box()),
+            },
         )
         line.label.setFont(self.font())
         self.plotItem.addItem(line, ignoreBounds=True)

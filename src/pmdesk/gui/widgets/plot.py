@@ -90,6 +90,13 @@ class StyledPlot(pg.PlotWidget):
     def ink(self) -> QColor:
         return self.palette().color(QPalette.ColorRole.Text)
 
+    def word_box(self) -> QColor:
+        """What words over the plot stand on (the legend, a mark's name): the background,
+        slightly see-through, so a line running under them does not cross them."""
+        box = QColor(self.palette().color(QPalette.ColorRole.Base))
+        box.setAlpha(LEGEND_BOX_ALPHA)
+        return box
+
     def restyle(self) -> None:
         self.setBackground(self.palette().color(QPalette.ColorRole.Base))
         font = QFont(self.font())
@@ -110,9 +117,7 @@ class StyledPlot(pg.PlotWidget):
         # The legend sits over the plot: on a box of the background, as a chart on paper has
         # it, so that a line running under it (a break-even mark, a curve) does not cross
         # its words. Slightly see-through, so data under it still shows.
-        box = QColor(self.palette().color(QPalette.ColorRole.Base))
-        box.setAlpha(LEGEND_BOX_ALPHA)
-        self.legend.setBrush(box)
+        self.legend.setBrush(self.word_box())
         self.legend.setPen(pg.mkPen(self.palette().color(QPalette.ColorRole.Mid), width=1))
         self.legend.setLabelTextColor(self.ink())
         self.legend.setLabelTextSize(f"{QFontInfo(font).pixelSize()}px")
