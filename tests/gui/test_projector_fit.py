@@ -307,6 +307,7 @@ def test_the_launch_review_on_a_laptop_projector_reads_its_checklist(tmp_path, k
 CANVAS_SCRIPT = """
 import json, sys
 from pathlib import Path
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
 from pmdesk.gui.main_window import MainWindow
@@ -327,7 +328,7 @@ for key, block in scene.blocks.items():
     if not block.isVisible():
         continue
     seen = block.area.mapRectToScene(block.area.visible_rect())
-    kinds = []
+    kinds, cuts = [], []
     for note in scene.notes_in(key):
         rect = note.mapRectToScene(note.rect)
         shown = rect.intersected(seen)
@@ -337,8 +338,12 @@ for key, block in scene.blocks.items():
             kinds.append("whole")
         else:
             kinds.append("cut")
+            # How many lines of its text the cut leaves whole (a whole number: cut between two)
+            line = QFontMetricsF(note.style.font(note.style.body_px * note.scale_factor)).height()
+            text_top = rect.top() + 8 * note.scale_factor
+            cuts.append((seen.bottom() - 2 - text_top) / line)
     pill_top = block.mapToScene(0, block.more.pill_top()).y()
-    blocks.append({"key": key, "more": block.more.text(), "kinds": kinds,
+    blocks.append({"key": key, "more": block.more.text(), "kinds": kinds, "cuts": cuts,
                    "seen_bottom": seen.bottom(), "pill_top": pill_top})
 print(json.dumps(blocks))
 window.stop_presentation()
@@ -349,7 +354,8 @@ window.close()
 def test_a_crowded_canvas_block_on_a_laptop_projector_shows_whole_notes(tmp_path):
     """1366 × 768, the demo's canvas presented (View ▸ Present): a crowded block shows the
     notes wholly above its "+N more" and none half under it; only a note taller than its
-    block on its own is cut, above the badge. "+N more" counts every note not seen whole."""
+    block on its own is cut, above the badge and between two of its lines. "+N more"
+    counts every note not seen whole."""
     import json
 
     blocks = json.loads(on_screens(tmp_path, LAPTOP, CANVAS_SCRIPT, str(tmp_path))[-1])
@@ -361,6 +367,8 @@ def test_a_crowded_canvas_block_on_a_laptop_projector_shows_whole_notes(tmp_path
         assert block["more"] == f"+{len(kinds) - kinds.count('whole')} more", block["key"]
         if "whole" in kinds:
             assert "cut" not in kinds, block["key"]
-        else:  # one note taller than its block: cut above the badge, the rest out of view
+        else:  # one note taller than its block: cut between two lines above the badge
             assert kinds.count("cut") == 1, block["key"]
+            (lines,) = block["cuts"]
+            assert lines >= 1 and abs(lines - round(lines)) < 0.01, block["key"]
     assert any("whole" in b["kinds"] and "out" in b["kinds"] for b in crowded)

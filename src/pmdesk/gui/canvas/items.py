@@ -113,6 +113,15 @@ class NoteItem(QGraphicsObject):
             painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter), text)
             x -= width + pad / 3
 
+    def last_line_above(self, limit: float) -> float | None:
+        """In its parent's coordinates, the bottom of the note's last line of text that ends
+        above ``limit`` (None if not even its first does): where to cut a note too tall."""
+        pad = 8 * self.scale_factor
+        line = QFontMetricsF(self.style.font(self.style.body_px * self.scale_factor)).height()
+        top = self.mapRectToParent(self.rect).top() + pad
+        lines = int((limit - top) // line) if line > 0 else 0
+        return top + lines * line if lines > 0 else None
+
     def has_badges(self) -> bool:
         return bool(self.dots or self.data.votes or self.data.items or self.data.requirements)
 
@@ -326,7 +335,7 @@ class BlockItem(QGraphicsObject):
     def notes_placed(self) -> None:
         """After the notes moved: on a projector a crowded block shows the notes wholly above
         its "+N more", not the next one half under it (a note taller than the block is cut
-        above the badge)."""
+        under its last line of text above the badge)."""
         area = self.area
         area.clip_bottom = None
         if self.style.projected and self.max_scroll() > 0:
@@ -335,10 +344,22 @@ class BlockItem(QGraphicsObject):
             whole = [
                 r.bottom() for r in self._note_rects() if r.top() >= top and r.bottom() <= limit
             ]
-            area.clip_bottom = max(whole) + 1 if whole else limit
+            area.clip_bottom = max(whole) + 1 if whole else self._cut_line(limit)
         area.update()
         self.update()
         self.more.update()
+
+    def _cut_line(self, limit: float) -> float:
+        """Where a note taller than the block is cut: under its last whole line of text."""
+        top = self.area.rect().top() - 1
+        notes = [
+            child
+            for child in self.area.childItems()
+            if isinstance(child, NoteItem) and child.mapRectToParent(child.rect).bottom() > top
+        ]
+        first = min(notes, key=lambda note: note.mapRectToParent(note.rect).top(), default=None)
+        line = first.last_line_above(limit) if first is not None else None
+        return line + 2 if line is not None else limit
 
     def _note_rects(self) -> list[QRectF]:
         return [
