@@ -352,21 +352,21 @@ class BlockItem(QGraphicsObject):
     def _cut_line(self, limit: float) -> float:
         """Where a note taller than the block is cut: under its last whole line of text."""
         top = self.area.rect().top() - 1
-        notes = [
-            child
-            for child in self.area.childItems()
-            if isinstance(child, NoteItem) and child.mapRectToParent(child.rect).bottom() > top
-        ]
-        first = min(notes, key=lambda note: note.mapRectToParent(note.rect).top(), default=None)
-        line = first.last_line_above(limit) if first is not None else None
+        seen = [(r.top(), note) for note, r in self._placed() if r.bottom() > top]
+        first = min(seen, key=lambda pair: pair[0], default=None)
+        line = first[1].last_line_above(limit) if first is not None else None
         return line + 2 if line is not None else limit
 
-    def _note_rects(self) -> list[QRectF]:
+    def _placed(self) -> list[tuple[NoteItem, QRectF]]:
+        """The block's notes, each with its rectangle in the notes area."""
         return [
-            child.mapRectToParent(child.rect)
+            (child, child.mapRectToParent(child.rect))
             for child in self.area.childItems()
             if isinstance(child, NoteItem)
         ]
+
+    def _note_rects(self) -> list[QRectF]:
+        return [rect for _note, rect in self._placed()]
 
     def hidden_count(self) -> int:
         """Notes not wholly in view (above or below the scrolled part of a crowded block)."""
