@@ -175,15 +175,20 @@ def test_rows_and_columns_follow_the_content():
     assert level_up([10, 50], 120) == [60, 60]
 
 
+def presented_overfull(view: CanvasView, qtbot) -> None:
+    """60 problems, more than any 1080p screen holds at 28 px, presented at 1920 × 1080."""
+    for number in range(15, 60):
+        view.add_note("problems", PROBLEM.format(number))
+    view.set_presentation(PresentationTheme.for_screen(1080))
+    view.resize(1920, 1080)
+    view.show()
+    exposed(qtbot, view)
+
+
 def test_projector_says_how_many_notes_are_out_of_view(crowded, qtbot):
-    for number in range(15, 60):  # more than any 1080p screen holds at 28 px
-        crowded.add_note("problems", PROBLEM.format(number))
-    crowded.set_presentation(PresentationTheme.for_screen(1080))
-    crowded.resize(1920, 1080)
-    crowded.show()
-    exposed(qtbot, crowded)
+    presented_overfull(crowded, qtbot)
     block = crowded.scene.blocks["problems"]
-    hidden = [t for t in hidden_notes(crowded)]
+    hidden = hidden_notes(crowded)
     assert hidden and all(t.startswith("Customers cannot") for t in hidden)
     assert block.more.text() == f"+{len(hidden)} more"
     assert min(n.style.body_px * n.scale_factor for n in crowded.scene.notes.values()) >= 28
@@ -250,12 +255,7 @@ def test_a_crowded_block_on_the_projector_scrolls_to_its_last_note_whole(crowded
     from PySide6.QtCore import QPoint, QPointF
     from PySide6.QtGui import QWheelEvent
 
-    for number in range(15, 60):  # more than any 1080p screen holds at 28 px
-        crowded.add_note("problems", PROBLEM.format(number))
-    crowded.set_presentation(PresentationTheme.for_screen(1080))
-    crowded.resize(1920, 1080)
-    crowded.show()
-    exposed(qtbot, crowded)
+    presented_overfull(crowded, qtbot)
     block = crowded.scene.blocks["problems"]
     board = crowded.board
     last = crowded.scene.notes_in("problems")[-1].data.text

@@ -374,7 +374,7 @@ class EntityDelegate(QStyledItemDelegate):
     def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         """A cell too narrow for its whole text shows the column's short one, if it has one."""
         super().initStyleOption(option, index)
-        if option.rect.width() <= 0:  # measuring, not painting
+        if option.rect.width() <= 0 or self._column(index).short is None:  # most cells
             return
         short = index.data(SHORT_ROLE)
         if not short or short == option.text:
