@@ -124,6 +124,53 @@ def test_a_launch_just_planned_says_its_messages_next_step(empty_window, qtbot):
     qtbot.waitUntil(lambda: [h.text() for h in _hints(view)] == hints)
 
 
+def _present(win: MainWindow, qtbot) -> QWidget:
+    win.menu_actions.present.trigger()  # View ▸ Present (F5)
+    shown = win.presentation
+    assert shown is not None
+    active(qtbot, shown)
+    return shown
+
+
+@pytest.mark.parametrize(
+    ("key", "state"),
+    [
+        ("requirements", "No requirements yet"),
+        ("launch", "No launch planned"),
+        ("canvas", "No canvas yet"),
+    ],
+)
+def test_presented_an_empty_view_says_how_things_stand_not_a_hidden_step(
+    empty_window, qtbot, key, state
+):
+    """On the projector the buttons a next step names are hidden: the hint says only how
+    things stand there, and its whole text again back at the desk."""
+    view = _show(empty_window, key)
+    whole = [h.text() for h in _hints(view)]
+    assert len(whole) == 1 and whole[0].startswith(f"{state} — ")
+    shown = _present(empty_window, qtbot)
+    assert view.window() is shown
+    assert [h.text() for h in _hints(view)] == [state]
+    qtbot.keyClick(shown, Qt.Key.Key_Escape)
+    assert view.window() is empty_window
+    assert [h.text() for h in _hints(view)] == whole
+
+
+def test_a_hint_that_changes_on_the_projector_says_how_things_stand(empty_window, qtbot):
+    """The launch just planned, presented: its empty messages say so; undone on the
+    projector, the view's new hint (no launch) is said there the same way."""
+    view = _show(empty_window, "launch")
+    qtbot.mouseClick(view.plan_button, Qt.MouseButton.LeftButton)
+    _present(empty_window, qtbot)
+    assert [h.text() for h in _hints(view)] == ["No key messages yet"]
+    empty_window.menu_actions.undo.trigger()
+    qtbot.waitUntil(lambda: [h.text() for h in _hints(view)] == ["No launch planned"])
+    empty_window.stop_presentation()
+    assert [h.text() for h in _hints(view)] == [
+        "No launch planned — Plan a launch: a date, a tier and its checklist to start from"
+    ]
+
+
 def test_a_new_launch_is_named_after_the_product(empty_window, qtbot):
     view = _show(empty_window, "launch")
     assert view.title.text() == "Launch — Orbit"

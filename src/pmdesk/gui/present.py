@@ -34,6 +34,7 @@ from PySide6.QtWidgets import QApplication, QMenu, QStackedWidget, QVBoxLayout, 
 
 from .theme import presentation_palette
 from .widgets.fonts import scaled
+from .widgets.hint import PRESENTATION
 from .workshop.theme import BODY_PX_AT_1080, PresentationTheme, clamp_scale
 from .workshop.timer import TimerOverlay, WorkshopTimer
 
@@ -134,6 +135,7 @@ class PresentationWindow(QWidget):
         super().__init__(None, Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle("pmdesk — presentation")
+        self.setProperty(PRESENTATION, True)  # what the view's widgets ask (widgets.hint.presented)
         self.view = view
         self._stack = stack
         self._index = stack.indexOf(view)

@@ -44,6 +44,7 @@ from pmdesk.gui.context import AppContext
 from pmdesk.gui.views.base import BaseView
 from pmdesk.gui.views.common import create, heading, name_parts, tabs, unique_name
 from pmdesk.gui.widgets.entity_table import EntityTable
+from pmdesk.gui.widgets.hint import presented
 from pmdesk.gui.widgets.image_export import export_scene
 from pmdesk.store.queries import TableQuery
 from pmdesk.store.services.stakeholders import RaciKey, StakeholderService, raci_key
@@ -516,9 +517,7 @@ class StakeholderMapView(BaseView):
 
     def _follow_presentation(self) -> None:
         """On the projector the map takes the whole screen; the panels come back after."""
-        from pmdesk.gui.present import PresentationWindow
-
-        presenting = isinstance(self.window(), PresentationWindow)
+        presenting = presented(self)
         self.splitter.widget(1).setVisible(not presenting)
         self.export_button.setVisible(not presenting)
 
