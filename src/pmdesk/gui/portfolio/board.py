@@ -28,6 +28,7 @@ from pmdesk.store.portfolio_rows import ProductOverview
 from .overview import HEALTH_COLOURS
 
 MIME = "application/x-pmdesk-product"
+CARDS_STRETCH = 100  # presented: an empty stage gets its title's width, those with cards the rest
 
 
 def product_mime(product_id: int) -> QMimeData:
@@ -129,9 +130,12 @@ class LifecycleBoard(QWidget):
             box.addWidget(column, 1)
             layout.addLayout(box, 1)
             self.columns[stage], self.titles[stage] = column, title
+        self._presented = False
 
     def set_presentation(self, look: Any, theme: Any) -> None:
-        """Cards to read, not to drag: more air and a health swatch the size of the type."""
+        """Cards to read, not to drag: more air, a health swatch the size of the type, and
+        the width of the empty stages for the ones with cards."""
+        look.call(self.set_presented, self._presented, True)
         swatch = max(16, round(theme.body_px * 0.8))
         for column in self.columns.values():
             look.call(
@@ -141,6 +145,19 @@ class LifecycleBoard(QWidget):
             )
             look.call(column.setSpacing, column.spacing(), max(3, theme.body_px // 3))
             look.call(column.setIconSize, column.iconSize(), QSize(swatch, swatch))
+
+    def set_presented(self, presented: bool) -> None:
+        """On the projector a stage with no product is as narrow as its title, and the stages
+        with cards share the rest, so that names in the large type wrap less and keep their
+        words whole; at the desk every stage is as wide as the next."""
+        self._presented = presented
+        self._share_width()
+
+    def _share_width(self) -> None:
+        layout = self.layout()
+        for index, column in enumerate(self.columns.values()):
+            cards = self._presented and column.count() > 0
+            layout.setStretch(index, CARDS_STRETCH if cards else 1)
 
     def set_rows(self, rows: list[ProductOverview]) -> None:
         """Cards updated in place: a selected card stays selected, a column keeps its scroll."""
@@ -170,6 +187,7 @@ class LifecycleBoard(QWidget):
                     column.insertItem(number, column.takeItem(found))
                     column.item(number).setSelected(selected)
                 self._fill_card(column.item(number), row)
+        self._share_width()
 
     @staticmethod
     def _fill_card(item: QListWidgetItem, row: ProductOverview) -> None:
