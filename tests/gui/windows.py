@@ -11,7 +11,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QStyle,
+    QStyleOptionViewItem,
+    QTabWidget,
+    QWidget,
+)
 
 from pmdesk.gui.main_window import MainWindow
 from pmdesk.gui.settings import Settings
@@ -158,3 +164,22 @@ def on_screens(tmp_path: Path, screens: list[dict], script: str, *args: str) -> 
     )
     assert result.returncode == 0, result.stderr
     return result.stdout.splitlines()
+
+
+def cut_cells(table) -> list[str]:
+    """The texts a table shows cut (wider than their cell), as its delegate lays them out."""
+    view = table.view
+    model, delegate = view.model(), view.itemDelegate()
+    margin = view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
+    cut = []
+    for column in range(model.columnCount()):
+        if view.isColumnHidden(column):
+            continue
+        for row in range(model.rowCount()):
+            option = QStyleOptionViewItem()
+            option.initFrom(view)
+            option.rect = view.visualRect(model.index(row, column))
+            delegate.initStyleOption(option, model.index(row, column))
+            if option.fontMetrics.horizontalAdvance(option.text) > option.rect.width() - 2 * margin:
+                cut.append(option.text)
+    return cut

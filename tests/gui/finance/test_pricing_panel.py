@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 from tests.gui.finance.money import product_id, signed_case
 from tests.gui.test_house_rules import demo_copy, open_window
-from tests.gui.windows import exposed
+from tests.gui.windows import cut_cells, exposed
 
 from pmdesk.core.pricing import CostItem, unit_cost
 from pmdesk.gui.finance.commands import FinanceCommand
@@ -261,3 +261,43 @@ def test_amounts_read_in_the_case_currency_and_follow_its_change(qtbot, window):
     assert "net price $1,250.50" in panel.chart_title.text()
     undo(window)
     assert cell(panel.points, 0, "list_price") == "€1,250.50"
+
+
+def test_the_demos_price_points_read_whole_on_a_laptop(qtbot, demo_template, tmp_path):
+    """1366 × 768, Business case ▸ Pricing & margins clicked: a channel ("Public tender")
+    is whole; the tier's column, whose texts are short, leaves the segment the room."""
+    from tests.gui.windows import click_tab, shown_for
+
+    window = open_window(qtbot, demo_copy(demo_template, tmp_path), (1366, 768))
+    view = shown_for(qtbot, window, "business_case", "Pulse Cloud")
+    panel = click_tab(qtbot, view.tabs, "Pricing && margins")
+    points = panel.points
+    assert points.model.rowCount() == 4
+    channel = points.model.column_index("channel")
+    assert "Public tender" in [points.model.index(r, channel).data() for r in range(4)]
+    assert cut_cells(points) == []
+    assert cut_cells(panel.costs) == []
+
+
+def test_a_column_fits_its_texts_when_read_and_keeps_still_while_edited(qtbot, window):
+    """A column as short as its texts leaves the segment (the fit column) the room, and one
+    longer than its hint has their width from the room the segment can spare: sized when
+    the product's rows are read, not while a cell is typed in, so it never jumps."""
+    panel = pricing(qtbot, window)
+    points = panel.points
+    header = points.view.horizontalHeader()
+    tier = points.model.column_index("tier")
+    segment = points.model.column_index("segment")
+    empty_width = header.sectionSize(tier)  # no rows: the column's hint (16 characters)
+    qtbot.mouseClick(points.add_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    type_into(qtbot, points, 0, "tier", "Pro")
+    assert header.sectionSize(tier) == empty_width  # typed in: it stays where it was
+    panel.show_product(panel.product_id)  # read again (as when the product is chosen)
+    narrow = header.sectionSize(tier)
+    assert narrow < empty_width
+    assert header.sectionSize(segment) > 0 and cut_cells(points) == []
+    type_into(qtbot, points, 0, "tier", "Premium enterprise")
+    panel.show_product(panel.product_id)
+    assert header.sectionSize(tier) > empty_width  # the room was there: the text is whole
+    assert cut_cells(points) == []

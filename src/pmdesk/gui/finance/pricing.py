@@ -289,7 +289,7 @@ class PricingPanel(QWidget):
         columns = [
             _text("segment", "Segment", 13, "Who buys at this price"),
             _text("tier", "Tier", 16, "The package or edition"),
-            _text("channel", "Channel", 10, "Where it is sold: direct, reseller, marketplace"),
+            _text("channel", "Channel", 14, "Where it is sold: direct, reseller, marketplace"),
             self._money("list_price", "List price", "The price before any discount"),
             self._rate("discount", "Discount", "Share of the list price given as discount"),
             self._rate(

@@ -213,15 +213,23 @@ class RoadmapView(BaseView):
         self._makers[page] = make
         return page
 
-    def _table(self, repo, columns, noun, creator, edit_field: str | None = None) -> EntityTable:
+    def _table(
+        self, repo, columns, noun, creator, fit_field: str, edit_field: str | None = None
+    ) -> EntityTable:
         model = EntityTableModel(self.ctx, repo, columns, parent=self)
-        table = EntityTable(model, noun=noun, create=creator, edit_field=edit_field)
+        table = EntityTable(
+            model, noun=noun, create=creator, edit_field=edit_field, fit_field=fit_field
+        )
         table.view.horizontalHeader().setAccessibleName(f"Columns of the {noun[1]}")
         return self.register(table)
 
     def _items_table(self) -> EntityTable:
         return self._table(
-            lambda: self.service.items, self._item_columns(), ("item", "items"), self._new_item
+            lambda: self.service.items,
+            self._item_columns(),
+            ("item", "items"),
+            self._new_item,
+            fit_field="name",
         )
 
     def _dependencies_table(self) -> EntityTable:
@@ -230,6 +238,7 @@ class RoadmapView(BaseView):
             self._dependency_columns(),
             ("dependency", "dependencies"),
             self._new_dependency,
+            fit_field="successor_id",
             edit_field="predecessor_id",
         )
         table.model.name_of = self._dependency_name
@@ -237,7 +246,11 @@ class RoadmapView(BaseView):
 
     def _lanes_table(self) -> EntityTable:
         return self._table(
-            lambda: self.service.lanes, LANE_COLUMNS, ("lane", "lanes"), self._new_lane
+            lambda: self.service.lanes,
+            LANE_COLUMNS,
+            ("lane", "lanes"),
+            self._new_lane,
+            fit_field="name",
         )
 
     # The tables, built and filled for the current product before they are handed out.

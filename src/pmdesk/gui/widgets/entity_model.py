@@ -19,6 +19,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    Signal,
 )
 from PySide6.QtGui import QColor
 
@@ -70,6 +71,8 @@ class EntityTableModel(QAbstractTableModel):
     # More changed rows than this in one change (an undone mass delete, a reschedule) are
     # handled by comparing ids, without reading the rows; new rows are then resynced.
     MASS_CHANGE = 200
+
+    reloaded = Signal()  # a scope's rows read anew (another product, a reload)
 
     def __init__(
         self,
@@ -141,6 +144,13 @@ class EntityTableModel(QAbstractTableModel):
         self._ids = self._visible(self._order)
         self._reindex()
         self.endResetModel()
+        self.reloaded.emit()
+
+    def column_texts(self, number: int, limit: int) -> list[str]:
+        """What column ``number`` shows in the scope's first ``limit`` rows read so far."""
+        column = self.columns[number]
+        rows = (self._rows.get(entity_id) for entity_id in self._order[:limit])
+        return [column.text(row) for row in rows if row is not None]
 
     def cache_rows(self, rows: Iterable[Any]) -> None:
         for row in rows:

@@ -56,6 +56,8 @@ _DEFAULT_WIDTH = {
     Kind.COLOUR: 11,
 }
 FILTER_DELAY_MS = 200
+SAMPLE_ROWS = 200  # rows whose texts size a column: a scope's first, read with it
+WHOLE_CHARS = 40  # a column's texts are shown whole, given the room, up to this long
 
 Creator = Callable[[], ServiceCommand]
 
@@ -203,21 +205,38 @@ class EntityTable(QWidget):
         for signal in (self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset):
             signal.connect(self._update_state)
         self.model.modelReset.connect(self.selectionChanged)  # a reset clears the selection
+        self.model.reloaded.connect(self._size_columns)
 
     def _sorted(self, *_args: Any) -> None:
         self.view.horizontalHeader().setSortIndicatorShown(True)
 
     def _size_columns(self) -> None:
-        """Widths from the column hints, never narrower than the header text."""
+        """Widths from the column hints, never narrower than the header text.
+
+        With rows, a column whose texts (in the scope's first rows) are shorter than its
+        hint is only as wide as they are, so the fit column (a title) has that room too;
+        one whose texts are longer gets their width from room the fit column has to spare
+        (``fit_columns``). Sized when a scope's rows are read, not as they are edited or
+        filtered: columns do not jump under the person's hand.
+        """
         metrics = self.view.fontMetrics()
         header = self.view.horizontalHeader()
         char = metrics.averageCharWidth()
         self._natural = []  # kept here: a hidden column's section reads as 0 wide
+        self._whole = []  # as wide as the texts, up to WHOLE_CHARS
         for number, column in enumerate(self.model.columns):
-            hint = column.width or _DEFAULT_WIDTH.get(column.kind, 14)
-            header_width = _header_width(column, metrics)
-            self._natural.append(max(hint * char + 16, header_width, _least_text(column, metrics)))
-            header.resizeSection(number, self._natural[-1])
+            hint = (column.width or _DEFAULT_WIDTH.get(column.kind, 14)) * char + 16
+            least = max(_header_width(column, metrics), _least_text(column, metrics))
+            texts = (
+                []
+                if column.field == self.fit_field
+                else self.model.column_texts(number, SAMPLE_ROWS)
+            )
+            widest = max((metrics.horizontalAdvance(text) + 16 for text in texts), default=0)
+            natural = max(min(widest, hint) if texts else hint, least)
+            self._natural.append(natural)
+            self._whole.append(max(natural, min(widest, WHOLE_CHARS * char + 16)))
+            header.resizeSection(number, natural)
         self.fit_columns()
 
     def fit_columns(self) -> None:
@@ -265,6 +284,14 @@ class EntityTable(QWidget):
         )
         widths = {n: int(least[n] + (self._natural[n] - least[n]) * share) for n in shown}
         widths[stretch] += max(0, available - sum(widths.values()))
+        # Room the fit column has beyond its own width first shows other columns' texts whole.
+        spare = widths[stretch] - self._natural[stretch]
+        for number in sorted(shown - {stretch}):
+            grow = min(self._whole[number] - widths[number], spare)
+            if grow > 0:
+                widths[number] += grow
+                widths[stretch] -= grow
+                spare -= grow
         # Even the least widths too wide: the fit column gives way, down to its header's.
         over = sum(widths.values()) - available
         if over > 0:
