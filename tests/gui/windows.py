@@ -11,13 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import (
-    QApplication,
-    QStyle,
-    QStyleOptionViewItem,
-    QTabWidget,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionViewItem, QTabWidget, QWidget
 
 from pmdesk.gui.main_window import MainWindow
 from pmdesk.gui.settings import Settings

@@ -53,11 +53,7 @@ class NextStepHint(QLabel):
 
 
 def next_step_hint(
-    text: str,
-    parent: QWidget | None = None,
-    *,
-    centred: bool = False,
-    hidden: bool = True,
+    text: str, parent: QWidget | None = None, *, centred: bool = False, hidden: bool = True
 ) -> NextStepHint:
     """A readable label (plain text, wrapped, a little larger than body text), hidden at first
     unless the caller shows it by showing the page it sits on (``hidden=False``)."""
