@@ -214,6 +214,7 @@ class EliminationPanel(QWidget):
             EntityTableModel(ctx, self.service.eliminations, read_only, parent=self),
             title="Reviews",
             noun=("elimination review", "elimination reviews"),
+            fit_field="strategy",
         )
         self.form = ReviewForm(ctx, self.service.eliminations, REVIEW_SECTIONS, parent=self)
         self.actions = EntityTable(
@@ -222,6 +223,7 @@ class EliminationPanel(QWidget):
             noun=("action", "actions"),
             create=self._new_action,
             edit_field="description",
+            fit_field="description",
         )
         accessible_table(self.reviews, "Elimination reviews")
         accessible_table(self.actions, "Remedial actions")

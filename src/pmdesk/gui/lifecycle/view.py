@@ -83,6 +83,7 @@ class LifecycleView(BaseView):
             [replace(c, editable=False) if c.field in _LOCKED else c for c in GATE_COLUMNS],
             "Gate review history",
             ("gate review", "gate reviews"),
+            fit="rationale",
         )
         self.periods = self._table(
             self.service.periods, PERIOD_COLUMNS, "Stage periods", ("stage period", "stage periods")
@@ -92,6 +93,7 @@ class LifecycleView(BaseView):
             METRIC_COLUMNS,
             "Metrics",
             ("metric", "metrics"),
+            fit="name",
             create=self._new_metric,
             edit="name",
         )
@@ -100,6 +102,7 @@ class LifecycleView(BaseView):
             VALUE_COLUMNS,
             "Values",
             ("value", "values"),
+            fit="period",
             create=self._new_value,
             edit="value",
         )
@@ -156,9 +159,11 @@ class LifecycleView(BaseView):
         line = max(1, theme.body_px)
         look.call(self.timeline.setMinimumHeight, self.timeline.minimumHeight(), line * 5)
 
-    def _table(self, repo, columns, title, noun, create=None, edit=None) -> EntityTable:
+    def _table(self, repo, columns, title, noun, fit=None, create=None, edit=None) -> EntityTable:
         model = EntityTableModel(self.ctx, repo, columns, parent=self)
-        table = EntityTable(model, title=title, noun=noun, create=create, edit_field=edit)
+        table = EntityTable(
+            model, title=title, noun=noun, create=create, edit_field=edit, fit_field=fit
+        )
         return self.register(accessible_table(table, title))
 
     def _overview_page(self) -> QWidget:
